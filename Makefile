@@ -1,0 +1,107 @@
+# tally: one Makefile. `make` builds every command into bin/; `make check` installs
+# missing packages, then runs the bats suite twice: plain and under ASan+UBSan.
+-include config.mk
+
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+SHAREDIR ?= $(PREFIX)/share/tally
+DOCDIR   ?= $(PREFIX)/share/doc/tally
+
+CC       ?= cc
+OPT      ?= -O2 -g
+WARN      = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings
+CFLAGS   ?= $(OPT)
+ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Ilib \
+             -DTALLY_SHAREDIR='"$(SHAREDIR)"' $(PCRE_CFLAGS) $(CFLAGS) $(SANFLAGS)
+PCRE_CFLAGS := $(shell pkg-config --cflags libpcre2-8 2>/dev/null)
+PCRE_LIBS   := $(shell pkg-config --libs libpcre2-8 2>/dev/null || echo -lpcre2-8)
+LDLIBS    = $(PCRE_LIBS) -lcsv
+
+# BUILD/BIN let the sanitizer build live beside the normal one.
+BUILD ?= build
+BIN   ?= bin
+
+LIB_SRC  = $(sort $(wildcard lib/*.c))
+LIB_HDR  = $(wildcard lib/*.h)
+LIB_OBJ  = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
+CMD_SRC  = $(sort $(wildcard cmd/*.c))
+CMDS     = $(CMD_SRC:cmd/%.c=$(BIN)/%)
+LIBA     = $(BUILD)/libtally.a
+SCRIPTS  = $(wildcard cmd/*.sh)
+
+.PHONY: all deps check check-plain check-sanitize test install uninstall clean bench fuzz demo
+
+all: $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%)
+
+$(BUILD)/lib/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(BIN)/%: cmd/%.c $(LIBA) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+
+# Shell commands (hledger-tally, tally-month) are installed as they are.
+$(BIN)/%: cmd/%.sh
+	@mkdir -p $(@D)
+	cp $< $@ && chmod +x $@
+
+# Debian packages the build and the tests need.
+DEPS = libcsv-dev libpcre2-dev pkg-config bats bats-support bats-assert ledger hledger \
+       valgrind time
+deps:
+	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then echo "deps: all present"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "deps: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "deps: missing$$missing; run: sudo apt-get install -y$$missing"; exit 1; fi
+
+check: deps
+	$(MAKE) all
+	$(MAKE) check-plain
+	$(MAKE) check-sanitize
+
+check-plain: all
+	TALLY_BIN=$(CURDIR)/$(BIN) bats $(BATSFLAGS) tests/
+
+SANFLAGS_ON = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+check-sanitize:
+	$(MAKE) BUILD=build-san BIN=bin-san OPT="-O1 -g" SANFLAGS="$(SANFLAGS_ON)" all
+	TALLY_BIN=$(CURDIR)/bin-san TALLY_SANITIZED=1 \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  bats $(BATSFLAGS) tests/
+
+test: check-plain
+
+demo: all
+	@sh share/examples/demo.sh $(CURDIR)/$(BIN)
+
+bench: all
+	@sh tests/bench/run.sh $(CURDIR)/$(BIN)
+
+fuzz:
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
+	for c in $(BIN)/*; do cp $$c $(DESTDIR)$(BINDIR)/; done
+	for m in docs/*.1; do [ -e $$m ] && cp $$m $(DESTDIR)$(MANDIR)/man1/ || true; done
+	for m in docs/*.5; do [ -e $$m ] && cp $$m $(DESTDIR)$(MANDIR)/man5/ || true; done
+	for m in docs/*.7; do [ -e $$m ] && cp $$m $(DESTDIR)$(MANDIR)/man7/ || true; done
+	for d in docs/*.md; do [ -e $$d ] && cp $$d $(DESTDIR)$(DOCDIR)/ || true; done
+	cp -R share/. $(DESTDIR)$(SHAREDIR)/
+
+uninstall:
+	for c in $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%); do rm -f $(DESTDIR)$(BINDIR)/$$(basename $$c); done
+	for m in docs/*.[157]; do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done
+	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
+
+clean:
+	rm -rf build build-san bin bin-san

@@ -1,0 +1,72 @@
+/*
+ * tally-print: read a journal and write it back. Every item is written from its own bytes,
+ * so a journal with nothing to change comes out byte for byte; --check only validates.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "tally.h"
+
+static const char *prog = "tally-print";
+static bool check_only;
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: %s [--check] [-f FILE]... [FILE]...\n", prog);
+	exit(status);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"check", no_argument, NULL, 'c'},
+		{"file", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	char **fopts = xcalloc((size_t)argc, sizeof *fopts), **files;
+	size_t nf = 0, nfiles;
+	struct journal *j;
+	struct jitem *it;
+	struct out *o = NULL;
+	int c, r, status = 0;
+
+	while ((c = getopt_long(argc, argv, "cf:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': check_only = true; break;
+		case 'f': fopts[nf++] = optarg; break;
+		case 'h': usage(stdout, 0); break;
+		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
+		default: usage(stderr, 2);
+		}
+	}
+	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	j = journal_open((const char *const *)files, nfiles, 0);
+	if (!check_only)
+		o = out_open(stdout);
+	while ((r = journal_next(j, &it)) != 0) {
+		if (r < 0) {
+			terr_print(prog, journal_error(j));
+			status = 1;
+			continue;
+		}
+		if (o && it->depth == 0 && !status)
+			write_item(o, it, NULL, 0);
+	}
+	journal_close(j);
+	input_free(files, nfiles);
+	free(fopts);
+	if (o) {
+		if (status)
+			out_abort(o);
+		else if (out_commit(o) < 0)
+			status = 1;
+	}
+	if (fshut_stdout(prog) < 0)
+		status = 1;
+	commodity_reset();
+	return status;
+}

@@ -1,0 +1,531 @@
+/*
+ * amount.c: exact decimal amounts. A 128-bit integer with a decimal scale holds 38 digits;
+ * every operation checks for overflow, so a figure too large is an error, never wrong.
+ */
+#include <string.h>
+
+#include "tally.h"
+
+static int
+pow10_checked(int k, tnum *out)
+{
+	tnum r = 1;
+
+	while (k-- > 0)
+		if (__builtin_mul_overflow(r, (tnum)10, &r))
+			return -1;
+	*out = r;
+	return 0;
+}
+
+int
+amount_rescale(struct amount *a, int scale)
+{
+	tnum m;
+
+	if (scale <= a->scale)
+		return 0;
+	if (scale > AMOUNT_MAX_SCALE || pow10_checked(scale - a->scale, &m) < 0 ||
+	    __builtin_mul_overflow(a->q, m, &a->q))
+		return -1;
+	a->scale = scale;
+	return 0;
+}
+
+int
+amount_add(struct amount *r, const struct amount *a, const struct amount *b)
+{
+	struct amount x = *a, y = *b;
+	int s = x.scale > y.scale ? x.scale : y.scale;
+
+	if (amount_rescale(&x, s) < 0 || amount_rescale(&y, s) < 0)
+		return -1;
+	if (__builtin_add_overflow(x.q, y.q, &x.q))
+		return -1;
+	x.com = a->com ? a->com : b->com;
+	*r = x;
+	return 0;
+}
+
+void
+amount_normalize(struct amount *a, int min_scale)
+{
+	while (a->scale > min_scale && a->q % 10 == 0) {
+		a->q /= 10;
+		a->scale--;
+	}
+}
+
+int
+amount_mul(struct amount *r, const struct amount *a, const struct amount *b)
+{
+	struct amount x;
+
+	if (__builtin_mul_overflow(a->q, b->q, &x.q))
+		return -1;
+	x.scale = a->scale + b->scale;
+	x.com = a->com;
+	if (x.scale > AMOUNT_MAX_SCALE)
+		amount_normalize(&x, AMOUNT_MAX_SCALE);
+	if (x.scale > AMOUNT_MAX_SCALE)
+		return -1;
+	*r = x;
+	return 0;
+}
+
+int
+amount_div_int(struct amount *r, const struct amount *a, long d, struct amount *rem)
+{
+	struct amount x = *a;
+
+	if (d == 0)
+		return -1;
+	if (rem) {
+		*rem = *a;
+		rem->q = a->q % d;
+	}
+	x.q = a->q / d;
+	*r = x;
+	return 0;
+}
+
+int
+amount_percent(struct amount *r, const struct amount *a, const struct amount *pct, int scale)
+{
+	struct amount x;
+	tnum div, q, rest;
+
+	if (amount_mul(&x, a, pct) < 0)
+		return -1;
+	/* x = a * pct at scale a.scale + pct.scale; dividing by 100 adds two decimals. */
+	x.scale += 2;
+	amount_normalize(&x, scale);
+	if (x.scale <= scale) {
+		if (amount_rescale(&x, scale) < 0)
+			return -1;
+	} else {
+		if (pow10_checked(x.scale - scale, &div) < 0)
+			return -1;
+		q = x.q / div;
+		rest = x.q % div;
+		if (rest < 0)
+			rest = -rest;
+		if (rest * 2 >= div)
+			q += x.q < 0 ? -1 : 1;
+		x.q = q;
+		x.scale = scale;
+	}
+	x.com = a->com;
+	*r = x;
+	return 0;
+}
+
+void
+amount_neg(struct amount *a)
+{
+	a->q = -a->q;
+}
+
+int
+amount_sign(const struct amount *a)
+{
+	return a->q > 0 ? 1 : a->q < 0 ? -1 : 0;
+}
+
+bool
+amount_is_zero(const struct amount *a)
+{
+	return a->q == 0;
+}
+
+int
+amount_cmp(const struct amount *a, const struct amount *b)
+{
+	struct amount d, nb = *b;
+
+	amount_neg(&nb);
+	if (amount_add(&d, a, &nb) < 0) /* only at the edge of the range */
+		return a->q < b->q ? -1 : a->q > b->q;
+	return amount_sign(&d);
+}
+
+/* ---- parsing ---- */
+
+/* Characters that end an unquoted commodity symbol (besides digits and white space). */
+static bool
+symbol_char(unsigned char c)
+{
+	if (c >= 0x80)
+		return true;
+	if (c <= ' ' || (c >= '0' && c <= '9'))
+		return false;
+	return strchr("-+.,;:@{}[]()=*/^&|<>!?\"'~#%", c) == NULL;
+}
+
+/* Reads a commodity symbol at s; returns its length (0 if none) and the symbol span. */
+static long
+parse_symbol(const char *s, size_t n, struct span *sym, const char **why)
+{
+	size_t i = 0;
+
+	if (n > 0 && s[0] == '"') {
+		for (i = 1; i < n && s[i] != '"' && s[i] != '\n'; i++)
+			;
+		if (i >= n || s[i] != '"') {
+			*why = "unterminated quoted commodity";
+			return -1;
+		}
+		sym->p = s + 1;
+		sym->n = i - 1;
+		return (long)i + 1;
+	}
+	while (i < n && symbol_char((unsigned char)s[i]))
+		i++;
+	sym->p = s;
+	sym->n = i;
+	return (long)i;
+}
+
+struct rawnum {
+	const char *p;  /* digits and separators */
+	size_t n;
+	int nseps;
+	char first_sep, last_sep;
+	size_t last_sep_at;  /* offset of the last separator */
+	int sep_kinds;       /* 1 if only one separator character occurs, 2 if both */
+};
+
+static size_t
+scan_number(const char *s, size_t n, struct rawnum *r)
+{
+	size_t i = 0;
+
+	memset(r, 0, sizeof *r);
+	r->p = s;
+	while (i < n) {
+		char c = s[i];
+
+		if (c >= '0' && c <= '9') {
+			i++;
+			continue;
+		}
+		if ((c == '.' || c == ',') && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9') {
+			if (r->nseps == 0)
+				r->first_sep = c;
+			else if (c != r->first_sep)
+				r->sep_kinds = 2;
+			r->nseps++;
+			r->last_sep = c;
+			r->last_sep_at = i;
+			i++;
+			continue;
+		}
+		/* A trailing decimal mark ("10." or "10,") is allowed by ledger and hledger. */
+		if ((c == '.' || c == ',') && i > 0 && (i + 1 >= n || s[i + 1] < '0' || s[i + 1] > '9')) {
+			if (r->nseps == 0)
+				r->first_sep = c;
+			else if (c != r->first_sep)
+				r->sep_kinds = 2;
+			r->nseps++;
+			r->last_sep = c;
+			r->last_sep_at = i;
+			i++;
+			break;
+		}
+		break;
+	}
+	if (r->nseps && !r->sep_kinds)
+		r->sep_kinds = 1;
+	r->n = i;
+	return i;
+}
+
+/* Decides the decimal mark of a raw number: 0 when it has no decimals. */
+static char
+decimal_of(const struct rawnum *r, const struct cstyle *st, char *group)
+{
+	size_t after;
+
+	*group = 0;
+	if (r->nseps == 0)
+		return 0;
+	if (st->mark_known) {
+		*group = r->last_sep == st->decimal ? r->first_sep : r->last_sep;
+		if (r->sep_kinds == 1 && r->last_sep != st->decimal)
+			return 0;
+		if (*group == st->decimal)
+			*group = 0;
+		return st->decimal;
+	}
+	if (r->sep_kinds == 2) {
+		*group = r->first_sep;
+		return r->last_sep;
+	}
+	if (r->nseps > 1) {
+		*group = r->first_sep;
+		return 0;
+	}
+	after = r->n - r->last_sep_at - 1;
+	if (r->last_sep == ',' && after == 3) {
+		*group = ',';
+		return 0;
+	}
+	return r->last_sep;
+}
+
+static int
+digits_to_num(const struct rawnum *r, char dec, struct amount *a, const char **why)
+{
+	size_t i;
+	tnum q = 0;
+	int scale = 0;
+	bool after = false;
+
+	for (i = 0; i < r->n; i++) {
+		char c = r->p[i];
+
+		if (c >= '0' && c <= '9') {
+			if (__builtin_mul_overflow(q, (tnum)10, &q) ||
+			    __builtin_add_overflow(q, (tnum)(c - '0'), &q)) {
+				*why = "amount too large to hold exactly";
+				return -1;
+			}
+			if (after)
+				scale++;
+		} else if (c == dec) {
+			if (after) {
+				*why = "more than one decimal mark in amount";
+				return -1;
+			}
+			after = true;
+		}
+	}
+	if (scale > AMOUNT_MAX_SCALE) {
+		*why = "amount has too many decimals";
+		return -1;
+	}
+	a->q = q;
+	a->scale = scale;
+	return 0;
+}
+
+static void
+learn_style(int com, const struct rawnum *r, char dec, char group, bool left, bool space,
+	    int scale, bool first)
+{
+	struct cstyle *st = commodity_style(com);
+
+	if (st->declared)
+		return;
+	if (first) {
+		st->left = left;
+		st->space = space;
+	}
+	if (scale > st->prec)
+		st->prec = scale;
+	if (!st->mark_known && dec) {
+		st->decimal = dec;
+		st->mark_known = true;
+	}
+	if (!st->group && group)
+		st->group = group;
+	(void)r;
+}
+
+long
+amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char **why)
+{
+	size_t i = 0, sp;
+	bool neg = false, left = false, space = false, first;
+	struct span sym = {0};
+	struct rawnum r;
+	long k;
+	char dec, group;
+	int com;
+
+	*why = "bad amount";
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	k = parse_symbol(s + i, n - i, &sym, why);
+	if (k < 0)
+		return -1;
+	if (k > 0) {
+		left = true;
+		i += k;
+		sp = i;
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		space = i > sp;
+		if (i < n && (s[i] == '-' || s[i] == '+')) {
+			if (neg && s[i] == '-') {
+				*why = "two signs in amount";
+				return -1;
+			}
+			neg = s[i++] == '-' || neg;
+		}
+	}
+	if (scan_number(s + i, n - i, &r) == 0 || r.p[0] < '0' || r.p[0] > '9') {
+		if (r.n == 0)
+			*why = "amount expected";
+		return -1;
+	}
+	i += r.n;
+	if (!left) {
+		sp = i;
+		while (i < n && s[i] == ' ')
+			i++;
+		k = parse_symbol(s + i, n - i, &sym, why);
+		if (k < 0)
+			return -1;
+		if (k > 0) {
+			space = i > sp;
+			i += k;
+		} else {
+			i = sp;
+		}
+	}
+	com = sym.n ? commodity_intern(sym.p, sym.n) : commodity_default();
+	first = com && !commodity_style(com)->prec && !commodity_style(com)->mark_known &&
+		!commodity_style(com)->group;
+	dec = decimal_of(&r, commodity_style(com), &group);
+	if (digits_to_num(&r, dec, a, why) < 0)
+		return -1;
+	if (neg)
+		a->q = -a->q;
+	a->com = com;
+	if (learn && (sym.n || com == 0))
+		learn_style(com, &r, dec, group, left, space, a->scale, first);
+	return (long)i;
+}
+
+int
+amount_parse_plain(const char *s, size_t n, struct amount *a)
+{
+	size_t i = 0;
+	bool neg = false, dot = false, digit = false;
+
+	a->q = 0;
+	a->scale = 0;
+	a->com = 0;
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	for (; i < n; i++) {
+		if (s[i] == '.' && !dot) {
+			dot = true;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		digit = true;
+		if (__builtin_mul_overflow(a->q, (tnum)10, &a->q) ||
+		    __builtin_add_overflow(a->q, (tnum)(s[i] - '0'), &a->q))
+			return -1;
+		if (dot && ++a->scale > AMOUNT_MAX_SCALE)
+			return -1;
+	}
+	if (!digit)
+		return -1;
+	if (neg)
+		a->q = -a->q;
+	return 0;
+}
+
+/* ---- formatting ---- */
+
+/* Writes |q| at `scale` decimals with marks; returns the length. buf holds >= 100 bytes. */
+static size_t
+format_number(char *buf, tnum q, int scale, int shown, char dec, char group)
+{
+	char digits[64];
+	unsigned __int128 u = q < 0 ? -(unsigned __int128)q : (unsigned __int128)q;
+	int nd = 0, i;
+	size_t o = 0;
+
+	do {
+		digits[nd++] = (char)('0' + (int)(u % 10));
+		u /= 10;
+	} while (u);
+	while (nd <= scale)
+		digits[nd++] = '0';
+	/* digits[] is little-endian: digits[scale..nd-1] are the integer part. */
+	for (i = nd - 1; i >= scale; i--) {
+		buf[o++] = digits[i];
+		if (group && i > scale && (i - scale) % 3 == 0)
+			buf[o++] = group;
+	}
+	if (shown > 0) {
+		buf[o++] = dec;
+		for (i = scale - 1; i >= 0; i--)
+			buf[o++] = digits[i];
+		for (i = scale; i < shown; i++)
+			buf[o++] = '0';
+	}
+	buf[o] = '\0';
+	return o;
+}
+
+static bool
+needs_quotes(const char *sym)
+{
+	for (; *sym; sym++)
+		if (!symbol_char((unsigned char)*sym))
+			return true;
+	return false;
+}
+
+static size_t
+format_styled(char *buf, size_t size, const struct amount *a, bool left, bool space,
+	      char dec, char group, int prec)
+{
+	char num[128], symq[96];
+	const char *sym = commodity_name(a->com);
+	int shown = a->scale > prec ? a->scale : prec;
+	bool neg = a->q < 0;
+	int n;
+
+	format_number(num, a->q, a->scale, shown, dec, group);
+	if (needs_quotes(sym))
+		snprintf(symq, sizeof symq, "\"%s\"", sym);
+	else
+		snprintf(symq, sizeof symq, "%s", sym);
+	if (!*sym)
+		n = snprintf(buf, size, "%s%s", neg ? "-" : "", num);
+	else if (left)
+		n = snprintf(buf, size, "%s%s%s%s", neg ? "-" : "", symq, space ? " " : "", num);
+	else
+		n = snprintf(buf, size, "%s%s%s%s", neg ? "-" : "", num, space ? " " : "", symq);
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
+size_t
+amount_format(char *buf, size_t size, const struct amount *a)
+{
+	const struct cstyle *st = commodity_style(a->com);
+
+	return format_styled(buf, size, a, st->left, st->space, st->decimal, st->group, st->prec);
+}
+
+size_t
+amount_format_plain(char *buf, size_t size, const struct amount *a)
+{
+	char num[128];
+	int prec = commodity_style(a->com)->prec;
+	int n;
+
+	format_number(num, a->q, a->scale, a->scale > prec ? a->scale : prec, '.', 0);
+	n = snprintf(buf, size, "%s%s", a->q < 0 ? "-" : "", num);
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
+size_t
+amount_format_lang(char *buf, size_t size, const struct amount *a, const char *lang)
+{
+	const struct cstyle *st = commodity_style(a->com);
+	const char *sym = commodity_name(a->com);
+	bool word = strlen(sym) > 1 && ((unsigned char)sym[0] < 0x80);
+
+	if (lang && strcmp(lang, "es") == 0)
+		return format_styled(buf, size, a, false, true, ',', '.', st->prec);
+	return format_styled(buf, size, a, !word, word, '.', ',', st->prec);
+}
+

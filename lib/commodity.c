@@ -1,0 +1,135 @@
+/* commodity.c: the process's table of commodity symbols and their display styles. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally.h"
+
+struct com {
+	char *sym;
+	size_t len;
+	struct cstyle style;
+};
+
+static struct com *coms;   /* coms[0] is the empty commodity */
+static int ncoms, capcoms;
+static int *slots;         /* open-addressing hash of ids, 0 = empty slot */
+static size_t nslots;
+static int default_com;
+
+static size_t
+hash(const char *s, size_t n)
+{
+	size_t h = 1469598103934665603u;
+
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * 1099511628211u;
+	return h;
+}
+
+static void
+init(void)
+{
+	if (coms)
+		return;
+	capcoms = 16;
+	coms = xcalloc(capcoms, sizeof *coms);
+	coms[0].sym = xstrdup("");
+	coms[0].style.decimal = '.';
+	ncoms = 1;
+	nslots = 64;
+	slots = xcalloc(nslots, sizeof *slots);
+}
+
+static void
+rehash(void)
+{
+	size_t i, j;
+
+	free(slots);
+	nslots *= 2;
+	slots = xcalloc(nslots, sizeof *slots);
+	for (i = 1; i < (size_t)ncoms; i++) {
+		j = hash(coms[i].sym, coms[i].len) & (nslots - 1);
+		while (slots[j])
+			j = (j + 1) & (nslots - 1);
+		slots[j] = (int)i;
+	}
+}
+
+int
+commodity_intern(const char *sym, size_t n)
+{
+	size_t j;
+	int id;
+
+	init();
+	if (n == 0)
+		return 0;
+	j = hash(sym, n) & (nslots - 1);
+	while ((id = slots[j]) != 0) {
+		if (coms[id].len == n && memcmp(coms[id].sym, sym, n) == 0)
+			return id;
+		j = (j + 1) & (nslots - 1);
+	}
+	if (ncoms == capcoms) {
+		capcoms *= 2;
+		coms = xrealloc(coms, capcoms * sizeof *coms);
+	}
+	id = ncoms++;
+	memset(&coms[id], 0, sizeof coms[id]);
+	coms[id].sym = xstrndup(sym, n);
+	coms[id].len = n;
+	coms[id].style.decimal = '.';
+	slots[j] = id;
+	if ((size_t)ncoms * 2 > nslots)
+		rehash();
+	return id;
+}
+
+const char *
+commodity_name(int id)
+{
+	init();
+	return id > 0 && id < ncoms ? coms[id].sym : "";
+}
+
+struct cstyle *
+commodity_style(int id)
+{
+	init();
+	return &coms[id > 0 && id < ncoms ? id : 0].style;
+}
+
+int
+commodity_count(void)
+{
+	init();
+	return ncoms;
+}
+
+void
+commodity_set_default(int id)
+{
+	default_com = id;
+}
+
+int
+commodity_default(void)
+{
+	return default_com;
+}
+
+void
+commodity_reset(void)
+{
+	int i;
+
+	for (i = 0; i < ncoms; i++)
+		free(coms[i].sym);
+	free(coms);
+	free(slots);
+	coms = NULL;
+	slots = NULL;
+	ncoms = capcoms = 0;
+	default_com = 0;
+}

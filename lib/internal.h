@@ -1,0 +1,66 @@
+/*
+ * internal.h: state shared by the journal reader's files (journal.c splits the input into
+ * items and runs directives; txn.c parses entries and balances them). Not for commands.
+ */
+#ifndef TALLY_INTERNAL_H
+#define TALLY_INTERNAL_H
+
+#include "tally.h"
+
+/* One open input file; includes push more of them. */
+struct src {
+	const char *name;     /* interned in journal.names */
+	char *real;           /* realpath, for include cycles */
+	char *dir;            /* directory of the file, for relative includes */
+	int fd;
+	char *buf;            /* unread bytes are buf[start, end) */
+	size_t cap, start, end;
+	long line;            /* line number of buf[start] */
+	bool eof;
+	int depth;
+	size_t napply;        /* `apply account` depth when the file was opened */
+};
+
+struct alias {
+	char *from, *to;
+	size_t from_len, to_len;
+};
+
+struct journal {
+	int flags;
+	char **files;         /* the files named by the user */
+	size_t nfiles, nextfile;
+	struct src *stack;    /* include stack: stack[nsrc - 1] is being read */
+	size_t nsrc, capsrc;
+	char **names;         /* every file name handed out in items */
+	size_t nnames;
+	bool stopped;         /* an I/O error: no more items */
+
+	struct jitem item;
+	struct txn txn;
+	size_t cappost;
+	char *arena;          /* effective account names of the current entry */
+	size_t arena_len, arena_cap;
+	size_t *acct_off;     /* per posting: arena offset + 1 of its name, 0 = as written */
+
+	struct terr err;
+	long nerrors;
+
+	int year;             /* Y / year directive, else the current year */
+	struct alias *aliases;
+	size_t naliases;
+	char **apply;         /* `apply account` prefixes, outermost first */
+	size_t napply;
+	struct accounts *run; /* running balances, for assertions and assignments */
+	bool pending_include; /* the last item was an include to open */
+};
+
+/* txn.c */
+int txn_parse(struct journal *j, const char *text, size_t len, long line);
+/* journal.c */
+void journal_fail(struct journal *j, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool journal_account_name(struct journal *j, const char *p, size_t n, size_t *off,
+			  size_t *len);
+
+#endif

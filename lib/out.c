@@ -1,0 +1,167 @@
+/*
+ * out.c: output that can be taken back. A failed run must not leave output that looks
+ * complete, so a regular file is truncated back to where the run started, and a pipe is
+ * spooled (memory, then a temporary file) until the run commits.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tally.h"
+
+#define SPOOL_MEM ((size_t)4 << 20)
+
+enum mode { DIRECT, TRUNCATE, SPOOL };
+
+struct out {
+	FILE *f;
+	enum mode mode;
+	off_t start;   /* TRUNCATE: the file's offset when the run began */
+	char *mem;     /* SPOOL: bytes not yet written */
+	size_t len, cap;
+	FILE *spill;   /* SPOOL: past SPOOL_MEM, the bytes go here */
+	bool failed;
+};
+
+struct out *
+out_open(FILE *f)
+{
+	struct out *o = xcalloc(1, sizeof *o);
+	struct stat st;
+	int fd = fileno(f);
+
+	o->f = f;
+	o->mode = DIRECT;
+	if (fd >= 0 && fstat(fd, &st) == 0) {
+		if (S_ISREG(st.st_mode)) {
+			fflush(f);
+			o->start = lseek(fd, 0, SEEK_CUR);
+			if (o->start >= 0)
+				o->mode = TRUNCATE;
+		} else if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+			o->mode = SPOOL;
+		}
+	}
+	if (o->mode != SPOOL)
+		setvbuf(f, NULL, _IOFBF, 1 << 16);
+	return o;
+}
+
+void
+out_write(struct out *o, const void *p, size_t n)
+{
+	if (o->mode != SPOOL) {
+		if (fwrite(p, 1, n, o->f) != n)
+			o->failed = true;
+		return;
+	}
+	if (!o->spill && o->len + n > SPOOL_MEM) {
+		o->spill = tmpfile();
+		if (!o->spill || fwrite(o->mem, 1, o->len, o->spill) != o->len)
+			o->failed = true;
+		o->len = 0;
+	}
+	if (o->spill) {
+		if (fwrite(p, 1, n, o->spill) != n)
+			o->failed = true;
+		return;
+	}
+	if (o->len + n > o->cap) {
+		o->cap = (o->len + n) * 2;
+		o->mem = xrealloc(o->mem, o->cap);
+	}
+	memcpy(o->mem + o->len, p, n);
+	o->len += n;
+}
+
+void
+out_puts(struct out *o, const char *s)
+{
+	out_write(o, s, strlen(s));
+}
+
+void
+out_printf(struct out *o, const char *fmt, ...)
+{
+	char small[512], *big;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof small) {
+		out_write(o, small, (size_t)n);
+		return;
+	}
+	big = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	out_write(o, big, (size_t)n);
+	free(big);
+}
+
+static void
+out_free(struct out *o)
+{
+	if (o->spill)
+		fclose(o->spill);
+	free(o->mem);
+	free(o);
+}
+
+int
+out_commit(struct out *o)
+{
+	char buf[1 << 16];
+	size_t n;
+	int r = 0;
+
+	if (o->spill) {
+		if (fflush(o->spill) != 0 || fseek(o->spill, 0, SEEK_SET) != 0)
+			o->failed = true;
+		while (!o->failed && (n = fread(buf, 1, sizeof buf, o->spill)) > 0)
+			if (fwrite(buf, 1, n, o->f) != n)
+				o->failed = true;
+	} else if (o->len && fwrite(o->mem, 1, o->len, o->f) != o->len) {
+		o->failed = true;
+	}
+	if (fflush(o->f) != 0 || ferror(o->f) || o->failed) {
+		if (!errno)
+			errno = EIO;
+		r = -1;
+	}
+	out_free(o);
+	return r;
+}
+
+void
+out_abort(struct out *o)
+{
+	if (o->mode == TRUNCATE) {
+		fflush(o->f);
+		if (ftruncate(fileno(o->f), o->start) == 0)
+			lseek(fileno(o->f), o->start, SEEK_SET);
+	}
+	out_free(o);
+}
+
+int
+fshut_stdout(const char *prog)
+{
+	int bad = fflush(stdout) != 0 || ferror(stdout);
+
+	if (fclose(stdout) != 0)
+		bad = 1;
+	if (bad) {
+		fprintf(stderr, "%s: write error: %s\n", prog, strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,122 @@
+/*
+ * tags.c: tags in comments. hledger's form "key: value, key2: value2" (the value ends at a
+ * comma or the end of the line) and ledger's ":tag1:tag2:" (tags without values).
+ */
+#include <string.h>
+
+#include "tally.h"
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static struct span
+trim(const char *p, const char *e)
+{
+	struct span s;
+
+	while (p < e && is_space(*p))
+		p++;
+	while (e > p && is_space(e[-1]))
+		e--;
+	s.p = p;
+	s.n = (size_t)(e - p);
+	return s;
+}
+
+/* Tags on one comment line [p, e); the comment markers have been skipped. */
+static int
+line_tags(const char *p, const char *e, int (*fn)(struct span, struct span, void *), void *arg)
+{
+	const char *c, *w, *v, *ve;
+	struct span none = {"", 0}, key;
+	int r;
+
+	while (p < e && (c = memchr(p, ':', (size_t)(e - p))) != NULL) {
+		for (w = c; w > p && !is_space(w[-1]) && w[-1] != ','; w--)
+			;
+		if (w == c) {
+			/* ":a:b:" - ledger's value-less tags, when the word holds no spaces. */
+			const char *q = c + 1;
+
+			while (q < e && !is_space(*q)) {
+				const char *t = memchr(q, ':', (size_t)(e - q));
+				const char *sp = q;
+
+				while (sp < e && !is_space(*sp) && *sp != ':')
+					sp++;
+				if (!t || sp < t || t == q)
+					break;
+				key.p = q;
+				key.n = (size_t)(t - q);
+				if ((r = fn(key, none, arg)) != 0)
+					return r;
+				q = t + 1;
+			}
+			p = q > c + 1 ? q : c + 1;
+			continue;
+		}
+		v = c + 1;
+		ve = memchr(v, ',', (size_t)(e - v));
+		if (!ve)
+			ve = e;
+		key.p = w;
+		key.n = (size_t)(c - w);
+		if ((r = fn(key, trim(v, ve), arg)) != 0)
+			return r;
+		p = ve < e ? ve + 1 : e;
+	}
+	return 0;
+}
+
+int
+tag_each(struct span comment, int (*fn)(struct span, struct span, void *), void *arg)
+{
+	const char *p = comment.p, *end = comment.p + comment.n, *nl;
+	int r;
+
+	while (p && p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		while (p < nl && is_space(*p))
+			p++;
+		while (p < nl && strchr(";#*%|", *p))
+			p++;
+		if ((r = line_tags(p, nl, fn, arg)) != 0)
+			return r;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+struct find {
+	const char *key;
+	size_t n;
+	struct span *value;
+};
+
+static int
+match(struct span key, struct span value, void *arg)
+{
+	struct find *f = arg;
+
+	if (key.n == f->n && memcmp(key.p, f->key, f->n) == 0) {
+		*f->value = value;
+		return 1;
+	}
+	return 0;
+}
+
+bool
+tag_find(struct span comment, const char *key, struct span *value)
+{
+	struct find f = {key, strlen(key), value};
+	struct span dummy;
+
+	if (!value)
+		f.value = &dummy;
+	return tag_each(comment, match, &f) == 1;
+}

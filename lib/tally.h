@@ -1,0 +1,313 @@
+/*
+ * tally.h: the one public header of libtally, the library every tally command links.
+ *
+ * The library never prints and never exits (out of memory aside): functions that can fail
+ * return -1 (or NULL) and fill a struct terr with a position and a message; the command
+ * formats it as "tally-CMD: FILE:LINE: message".
+ */
+#ifndef TALLY_H
+#define TALLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TALLY_VERSION "0.1.0"
+
+/* ---- errors (err.c) ------------------------------------------------------------------ */
+
+/* A diagnostic: file and line are 0/NULL when the problem has no position. */
+struct terr {
+	const char *file;
+	long line;
+	char msg[512];
+};
+
+void terr_set(struct terr *e, const char *file, long line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Prints "PROG: FILE:LINE: msg" (or "PROG: msg") to stderr. */
+void terr_print(const char *prog, const struct terr *e);
+
+/* Allocation that aborts with a message when memory runs out. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrndup(const char *s, size_t n);
+char *xstrdup(const char *s);
+
+/* A byte range inside a buffer owned by someone else; not NUL-terminated. */
+struct span {
+	const char *p;
+	size_t n;
+};
+bool span_eq(struct span s, const char *z);
+char *span_dup(struct span s);
+
+/* ---- commodities (commodity.c) ------------------------------------------------------- */
+
+/*
+ * Commodities are interned once per process; id 0 is "no commodity". Each keeps the display
+ * style learned from the first amount written with it (or from a `commodity` directive), so
+ * that tally writes amounts the way the user does.
+ */
+struct cstyle {
+	bool left;      /* symbol before the number ($40) */
+	bool space;     /* a space between symbol and number */
+	char decimal;   /* '.' or ',' */
+	char group;     /* 0, ',', '.', ' ' */
+	int prec;       /* decimals to show: the most seen */
+	bool declared;  /* set by a directive: amounts no longer change it */
+	bool mark_known;/* the decimal mark is settled (seen or declared) */
+};
+
+int commodity_intern(const char *sym, size_t n);
+const char *commodity_name(int id);
+struct cstyle *commodity_style(int id);
+int commodity_count(void);
+/* The `D` directive's commodity (0 when none): bare numbers take it. */
+void commodity_set_default(int id);
+int commodity_default(void);
+void commodity_reset(void);
+
+/* ---- amounts (amount.c) -------------------------------------------------------------- */
+
+/* An exact decimal: q * 10^-scale of commodity com. Every operation checks overflow. */
+typedef __int128 tnum;
+#define AMOUNT_MAX_SCALE 30
+struct amount {
+	tnum q;
+	int scale;
+	int com;
+};
+
+/*
+ * Parses an amount at s (n bytes): number and commodity on either side, sign before or
+ * after the symbol, quoted symbols, digit grouping. Learns the commodity's style unless
+ * `learn` is false. Returns the bytes consumed, or -1 with a message in *why.
+ */
+long amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char **why);
+/* Parses just a plain decimal number ("-12.50"; '.' decimal mark, no grouping). */
+int amount_parse_plain(const char *s, size_t n, struct amount *a);
+int amount_add(struct amount *r, const struct amount *a, const struct amount *b);
+int amount_mul(struct amount *r, const struct amount *a, const struct amount *b);
+int amount_rescale(struct amount *a, int scale); /* only grows scale; -1 on overflow */
+/* q / d rounded toward zero at the amount's scale; the remainder goes to *rem. */
+int amount_div_int(struct amount *r, const struct amount *a, long d, struct amount *rem);
+/* a * pct / 100, exact when possible, else rounded half away from zero at scale `scale`. */
+int amount_percent(struct amount *r, const struct amount *a, const struct amount *pct, int scale);
+void amount_neg(struct amount *a);
+int amount_sign(const struct amount *a);
+int amount_cmp(const struct amount *a, const struct amount *b); /* same commodity */
+bool amount_is_zero(const struct amount *a);
+/* Drops trailing zero decimals down to min_scale. */
+void amount_normalize(struct amount *a, int min_scale);
+/* Writes in the commodity's style, at max(scale, style precision) decimals. */
+size_t amount_format(char *buf, size_t size, const struct amount *a);
+/* Writes the number alone: '-', digits, '.' decimals; no symbol, no grouping. */
+size_t amount_format_plain(char *buf, size_t size, const struct amount *a);
+/* Like amount_format, with the number written for a reader of `lang` ("en", "es"). */
+size_t amount_format_lang(char *buf, size_t size, const struct amount *a, const char *lang);
+#define AMOUNT_BUF 160
+
+/* ---- dates (date.c) ------------------------------------------------------------------ */
+
+/* A date is the count of days since 1970-01-01; DATE_NONE marks an absent one. */
+typedef int32_t tdate;
+#define DATE_NONE INT32_MIN
+
+tdate date_from_ymd(int y, int m, int d);
+void date_to_ymd(tdate t, int *y, int *m, int *d);
+bool date_valid_ymd(int y, int m, int d);
+/* YYYY-MM-DD, YYYY/MM/DD or YYYY.MM.DD; MM/DD takes default_year. Returns bytes used or -1. */
+long date_parse(const char *s, size_t n, int default_year, tdate *out, const char **why);
+/* Writes YYYY-MM-DD and a NUL: buf holds at least 11 bytes. */
+void date_format(char *buf, tdate t);
+int date_weekday(tdate t); /* 0 = Monday */
+tdate date_add_months(tdate t, int months);
+tdate date_today(void);
+/*
+ * A period: 2026, 2026-11, 2026-Q4, 2026-11-05 (also with '/').
+ * [*begin, *end) with end exclusive.
+ */
+int period_parse(const char *s, tdate *begin, tdate *end);
+/* HH:MM as minutes since midnight, or -1. */
+int time_parse(const char *s, size_t n);
+
+/* ---- tags (tags.c) ------------------------------------------------------------------- */
+
+/*
+ * Tags in comment text: hledger's "key: value, key2: value2" (value ends at a comma or the
+ * end of the line) and ledger's ":tag1:tag2:". A comment may span several lines.
+ * Finds the first tag named key; *value is trimmed. Returns true when found.
+ */
+bool tag_find(struct span comment, const char *key, struct span *value);
+/* Calls fn for every tag in the comment; stops early when fn returns nonzero. */
+int tag_each(struct span comment, int (*fn)(struct span key, struct span value, void *arg),
+	     void *arg);
+
+/* ---- journal reading (journal.c, txn.c) ---------------------------------------------- */
+
+enum jkind {
+	J_BLANK,      /* empty or whitespace-only lines */
+	J_COMMENT,    /* comment lines at column 0, or a comment ... end comment block */
+	J_DIRECTIVE,  /* a directive line and its indented sub-lines */
+	J_INCLUDE,    /* an include directive (its file's items follow, with depth + 1) */
+	J_TXN,        /* a transaction, with or without postings */
+	J_PERIODIC,   /* ~ periodic transaction: kept, not counted */
+	J_AUTO,       /* = automated transaction: kept, not applied */
+	J_ERROR       /* an item that could not be read: see the reader's error */
+};
+
+/* A posting's virtual kind. */
+enum pvirt { P_REAL = 0, P_VIRTUAL = '(', P_BALANCED_VIRTUAL = '[' };
+
+struct posting {
+	struct span account;  /* as written (brackets removed), before aliases */
+	const char *acct;     /* the effective name (aliases and `apply account` applied) */
+	size_t acct_len;
+	enum pvirt virt;
+	char status;          /* 0, '*' or '!' */
+	bool has_amount;      /* written in the entry */
+	bool inferred;        /* filled in by balancing (an elided amount) */
+	struct amount amt;
+	bool has_cost;        /* @ or @@, or a {lot price} when there is no @ */
+	struct amount cost;   /* the total cost, in the cost's commodity */
+	bool has_assert;      /* = AMOUNT after the amount (or alone: a balance assignment) */
+	struct amount assert_amt;
+	struct span comment;  /* the posting's comments: same line and following ; lines */
+	long line;
+};
+
+struct txn {
+	tdate date;
+	tdate date2;          /* DATE_NONE when absent */
+	char status;          /* 0, '*' or '!' */
+	struct span code;     /* without the parentheses */
+	struct span desc;
+	struct span comment;  /* the header's comment and the ; lines before the first posting */
+	long comment_line;    /* line of the first of those comment lines, or the header */
+	struct posting *p;    /* may hold more entries than written lines: see inferred */
+	size_t np;
+};
+
+struct jitem {
+	enum jkind kind;
+	const char *file;     /* valid until journal_close */
+	long line;            /* first line of the item */
+	long nlines;
+	const char *text;     /* the item's exact bytes, newlines included */
+	size_t len;
+	int depth;            /* 0 for the files named by the user, +1 per include */
+	struct txn *txn;      /* for J_TXN, else NULL */
+	struct span word;     /* for J_DIRECTIVE and J_INCLUDE: the directive's name */
+};
+
+struct journal;
+
+/* Reader options. */
+enum {
+	JOURNAL_NO_INCLUDE = 1,   /* pass include lines through without reading the files */
+	JOURNAL_NO_BALANCE = 2,   /* don't infer elided amounts or check that entries balance */
+	JOURNAL_CHECK_ASSERT = 4, /* check balance assertions (keeps a running balance) */
+};
+
+/*
+ * The reader's lifecycle: open on one or more files ("-" is standard input, read as one
+ * journal in order), then journal_next until it returns 0, then journal_close.
+ */
+struct journal *journal_open(const char *const *files, size_t nfiles, int flags);
+/*
+ * Reads the next item into *item (owned by the reader, valid until the next call).
+ * Returns 1 for an item, 0 at the end, -1 for a bad item: *item is then a J_ERROR item
+ * holding the bad lines and journal_error() says why. Reading can go on after -1.
+ * Only I/O failure stops the reader (every later call returns 0).
+ */
+int journal_next(struct journal *j, struct jitem **item);
+const struct terr *journal_error(const struct journal *j);
+/* Number of errors met so far (bad items and failed assertions). */
+long journal_nerrors(const struct journal *j);
+void journal_close(struct journal *j);
+
+/* Tag lookup on an entry (its own comments) or on a posting (its comments, then the entry's). */
+bool txn_tag(const struct txn *t, const char *key, struct span *value);
+bool posting_tag(const struct txn *t, const struct posting *p, const char *key,
+		 struct span *value);
+
+/* ---- accounts (accounts.c) ----------------------------------------------------------- */
+
+/*
+ * A table of accounts, each with a running balance per commodity. Memory follows the number
+ * of accounts and commodities, never the number of entries.
+ */
+struct bal {
+	int com;
+	struct amount sum;
+};
+struct account {
+	char *name;
+	size_t len;
+	struct bal *bal;
+	size_t nbal;
+	size_t cap;
+	long postings;
+};
+struct accounts;
+
+struct accounts *accounts_new(void);
+struct account *accounts_get(struct accounts *t, const char *name, size_t len);
+struct account *accounts_find(const struct accounts *t, const char *name, size_t len);
+/* Adds an amount to an account's balance; -1 on overflow. */
+int account_add(struct account *a, const struct amount *amt);
+/* The balance in one commodity (zero when none). */
+struct amount account_balance(const struct account *a, int com);
+size_t accounts_count(const struct accounts *t);
+struct account *accounts_at(struct accounts *t, size_t i);
+/* Sorts the accounts by name (byte order); indices from accounts_at change. */
+void accounts_sort(struct accounts *t);
+void accounts_free(struct accounts *t);
+
+/* ---- input resolution (input.c) ------------------------------------------------------ */
+
+/*
+ * The files a command reads: its -f options and operands in order; none given: "-"
+ * (standard input), or $LEDGER_FILE when standard input is a terminal.
+ * Returns the count; *files is freed with input_free.
+ */
+size_t input_files(char **fopts, size_t nfopts, char **operands, size_t noperands,
+		   char ***files);
+void input_free(char **files, size_t n);
+
+/* ---- safe output (out.c) ------------------------------------------------------------- */
+
+/*
+ * Output that can be taken back: a command writes its whole result through out_* and calls
+ * out_commit at the end, or out_abort on error, so a failed run never leaves output that
+ * looks complete. A regular file is truncated back on abort; a pipe gets a spool that
+ * spills to a temporary file past a few MiB; /dev/null and terminals are written directly.
+ */
+struct out;
+struct out *out_open(FILE *f);
+void out_write(struct out *o, const void *p, size_t n);
+void out_puts(struct out *o, const char *s);
+void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Returns 0, or -1 with errno set when writing failed. Frees o. */
+int out_commit(struct out *o);
+void out_abort(struct out *o);
+
+/* Closes stdout and reports a write error (full disk): returns 0 or -1. */
+int fshut_stdout(const char *prog);
+
+/* ---- journal writing (write.c) ------------------------------------------------------- */
+
+/*
+ * Writes one posting line in the subset ledger and hledger read alike: four-space indent,
+ * the account, at least two spaces, the amount in its commodity's style. comment may be NULL.
+ */
+void write_posting(struct out *o, const char *account, const struct amount *amt,
+		   const char *comment);
+/* Writes an item's exact text, then `extra` (whole lines to append, may be NULL): a
+ * newline is added first when the item's last line had none. */
+void write_item(struct out *o, const struct jitem *it, const char *extra, size_t extra_len);
+
+#endif

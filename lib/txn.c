@@ -1,0 +1,516 @@
+/*
+ * txn.c: reads one entry (header, comment lines, postings) into struct txn, infers the
+ * elided amount, checks that the entry balances, and keeps running balances for
+ * assertions and assignments when asked to. The meaning follows ledger 3.3 and hledger 1.25
+ * where they agree.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+#define MAX_COMS 16  /* commodities in one entry before we give up balancing it */
+
+static bool
+is_ws(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static const char *
+skip_ws(const char *p, const char *e)
+{
+	while (p < e && is_ws(*p))
+		p++;
+	return p;
+}
+
+/* End of a line's content: before "\n" and a "\r" in front of it. */
+static const char *
+content_end(const char *p, const char *e)
+{
+	const char *nl = memchr(p, '\n', (size_t)(e - p));
+
+	if (!nl)
+		nl = e;
+	if (nl > p && nl[-1] == '\r')
+		nl--;
+	return nl;
+}
+
+static struct posting *
+new_posting(struct journal *j)
+{
+	struct txn *t = &j->txn;
+
+	if (t->np == j->cappost) {
+		j->cappost = j->cappost ? j->cappost * 2 : 16;
+		t->p = xrealloc(t->p, j->cappost * sizeof *t->p);
+		j->acct_off = xrealloc(j->acct_off, j->cappost * sizeof *j->acct_off);
+	}
+	memset(&t->p[t->np], 0, sizeof t->p[t->np]);
+	j->acct_off[t->np] = 0;
+	return &t->p[t->np++];
+}
+
+static long
+parse_amount_at(struct journal *j, const char *p, const char *e, struct amount *a, long line)
+{
+	const char *why;
+	long k;
+
+	if (p < e && *p == '(') {
+		journal_fail(j, line, "amount expressions are not supported: %.*s",
+			     (int)(e - p > 40 ? 40 : e - p), p);
+		return -1;
+	}
+	k = amount_parse(p, (size_t)(e - p), a, true, &why);
+	if (k < 0)
+		journal_fail(j, line, "%s: %.*s", why, (int)(e - p > 40 ? 40 : e - p), p);
+	return k;
+}
+
+/* Cost of `qty` at a unit price, or a total price carrying the quantity's sign. */
+static int
+make_cost(struct posting *po, const struct amount *price, bool total)
+{
+	struct amount c = *price;
+
+	if (total) {
+		if (amount_sign(&c) < 0)
+			amount_neg(&c);
+		if (amount_sign(&po->amt) < 0)
+			amount_neg(&c);
+	} else if (amount_mul(&c, &po->amt, price) < 0) {
+		return -1;
+	}
+	c.com = price->com;
+	po->cost = c;
+	po->has_cost = true;
+	return 0;
+}
+
+/* Parses what follows an amount: lot annotations, @ / @@ cost, = assertion, ; comment. */
+static int
+parse_tail(struct journal *j, struct posting *po, const char *p, const char *e, long line)
+{
+	struct amount a;
+	bool lot = false;
+	long k;
+
+	for (;;) {
+		p = skip_ws(p, e);
+		if (p >= e)
+			return 0;
+		if (*p == ';') {
+			po->comment.p = p;
+			po->comment.n = (size_t)(e - p);
+			return 0;
+		}
+		if (*p == '{') {
+			bool total = p + 1 < e && p[1] == '{';
+			const char *q = p + (total ? 2 : 1), *close;
+
+			if (q < e && *q == '=')
+				q++;
+			close = memchr(q, '}', (size_t)(e - q));
+			if (!close || !po->has_amount) {
+				journal_fail(j, line, "bad lot price");
+				return -1;
+			}
+			q = skip_ws(q, close);
+			if ((k = parse_amount_at(j, q, close, &a, line)) < 0)
+				return -1;
+			if (!po->has_cost) {
+				if (make_cost(po, &a, total) < 0)
+					goto overflow;
+				lot = true;
+			}
+			p = close + (total ? 2 : 1);
+			if (total && (p > e || p[-1] != '}')) {
+				journal_fail(j, line, "bad lot price");
+				return -1;
+			}
+			continue;
+		}
+		if (*p == '[' || (*p == '(' && po->has_amount)) {
+			const char *close = memchr(p, *p == '[' ? ']' : ')', (size_t)(e - p));
+
+			if (!close) {
+				journal_fail(j, line, "unclosed lot annotation");
+				return -1;
+			}
+			p = close + 1;
+			continue;
+		}
+		if (*p == '@') {
+			bool total = p + 1 < e && p[1] == '@';
+
+			if (!po->has_amount) {
+				journal_fail(j, line, "a price needs an amount");
+				return -1;
+			}
+			p = skip_ws(p + (total ? 2 : 1), e);
+			if ((k = parse_amount_at(j, p, e, &a, line)) < 0)
+				return -1;
+			if (!po->has_cost || lot)
+				if (make_cost(po, &a, total) < 0)
+					goto overflow;
+			lot = false;
+			p += k;
+			continue;
+		}
+		if (*p == '=') {
+			p++;
+			if (p < e && *p == '=')
+				p++;
+			if (p < e && *p == '*')
+				p++;
+			p = skip_ws(p, e);
+			if ((k = parse_amount_at(j, p, e, &po->assert_amt, line)) < 0)
+				return -1;
+			po->has_assert = true;
+			p += k;
+			continue;
+		}
+		journal_fail(j, line, "unexpected text after amount: %.*s",
+			     (int)(e - p > 40 ? 40 : e - p), p);
+		return -1;
+	}
+overflow:
+	journal_fail(j, line, "amount too large to hold exactly");
+	return -1;
+}
+
+static int
+parse_posting(struct journal *j, const char *p, const char *e, long line)
+{
+	struct posting *po = new_posting(j);
+	const char *a, *ae;
+	size_t off, n;
+	long k;
+
+	po->line = line;
+	p = skip_ws(p, e);
+	if ((*p == '*' || *p == '!') && p + 1 < e && is_ws(p[1])) {
+		po->status = *p;
+		p = skip_ws(p + 1, e);
+	}
+	a = p;
+	while (p < e && *p != '\t' && !(*p == ' ' && p + 1 < e && p[1] == ' '))
+		p++;
+	ae = p;
+	while (ae > a && is_ws(ae[-1]))
+		ae--;
+	if (ae - a >= 2 && ((*a == '(' && ae[-1] == ')') || (*a == '[' && ae[-1] == ']'))) {
+		po->virt = *a == '(' ? P_VIRTUAL : P_BALANCED_VIRTUAL;
+		a++;
+		ae--;
+	}
+	if (ae == a) {
+		journal_fail(j, line, "posting without an account");
+		return -1;
+	}
+	po->account.p = a;
+	po->account.n = (size_t)(ae - a);
+	po->acct = a;
+	po->acct_len = po->account.n;
+	if (journal_account_name(j, a, po->account.n, &off, &n)) {
+		j->acct_off[j->txn.np - 1] = off + 1;
+		po->acct_len = n;
+	}
+	p = skip_ws(p, e);
+	if (p < e && *p != ';' && *p != '=') {
+		if ((k = parse_amount_at(j, p, e, &po->amt, line)) < 0)
+			return -1;
+		po->has_amount = true;
+		p += k;
+	}
+	return parse_tail(j, po, p, e, line);
+}
+
+/* Per-commodity sums of one balancing group. */
+struct sums {
+	struct amount a[MAX_COMS];
+	int n;
+};
+
+static int
+sums_add(struct sums *s, const struct amount *x)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->a[i].com == x->com)
+			return amount_add(&s->a[i], &s->a[i], x);
+	if (s->n == MAX_COMS)
+		return -1;
+	s->a[s->n++] = *x;
+	return 0;
+}
+
+/* True when the amount shows as zero at its commodity's display precision. */
+static bool
+zero_at_display(const struct amount *a)
+{
+	int prec = commodity_style(a->com)->prec;
+	tnum div = 1, q = a->q < 0 ? -a->q : a->q;
+
+	if (a->scale <= prec)
+		return q == 0;
+	for (int i = 0; i < a->scale - prec; i++)
+		div *= 10;
+	return q * 2 < div;
+}
+
+/* Balance assignment: the posting's amount is what brings the account to the figure. */
+static int
+assign(struct journal *j, struct posting *po)
+{
+	struct account *acct = accounts_get(j->run, po->acct, po->acct_len);
+	struct amount cur = account_balance(acct, po->assert_amt.com), d = po->assert_amt;
+
+	amount_neg(&cur);
+	if (amount_add(&d, &d, &cur) < 0)
+		return -1;
+	po->amt = d;
+	po->has_amount = true;
+	return 0;
+}
+
+static int
+balance_group(struct journal *j, enum pvirt g, long header_line)
+{
+	struct txn *t = &j->txn;
+	struct sums s = {.n = 0};
+	struct posting *elided = NULL;
+	size_t i, np = t->np;
+	bool has_cost = false, unknown = false;
+	char buf[AMOUNT_BUF];
+	int nonzero = 0, k;
+
+	for (i = 0; i < np; i++) {
+		struct posting *po = &t->p[i];
+
+		if (po->virt != g)
+			continue;
+		if (!po->has_amount && po->has_assert) {
+			if (!j->run) {
+				unknown = true;
+				continue;
+			}
+			if (assign(j, po) < 0)
+				goto overflow;
+		}
+		if (!po->has_amount) {
+			if (elided) {
+				journal_fail(j, po->line, "more than one posting without an amount");
+				return -1;
+			}
+			elided = po;
+			continue;
+		}
+		has_cost |= po->has_cost;
+		if (sums_add(&s, po->has_cost ? &po->cost : &po->amt) < 0)
+			goto overflow;
+	}
+	if (unknown)
+		return 0;
+	if (elided) {
+		size_t at = (size_t)(elided - t->p);
+		bool first = true;
+
+		for (k = 0; k < s.n; k++) {
+			struct posting *po;
+
+			if (amount_is_zero(&s.a[k]))
+				continue;
+			if (first) {
+				po = &t->p[at];
+			} else {
+				size_t off = j->acct_off[at];
+
+				po = new_posting(j);
+				*po = t->p[at];
+				j->acct_off[t->np - 1] = off;
+			}
+			first = false;
+			po->amt = s.a[k];
+			amount_neg(&po->amt);
+			po->inferred = true;
+		}
+		if (first) {
+			t->p[at].amt = (struct amount){0, 0, 0};
+			t->p[at].inferred = true;
+		}
+		return 0;
+	}
+	for (k = 0; k < s.n; k++)
+		if (!zero_at_display(&s.a[k]))
+			nonzero++;
+	/* Two commodities and no price: both tools infer the conversion rate. */
+	if (nonzero == 0 || (nonzero == 2 && !has_cost))
+		return 0;
+	for (k = 0; k < s.n; k++)
+		if (!zero_at_display(&s.a[k]))
+			break;
+	amount_format(buf, sizeof buf, &s.a[k]);
+	journal_fail(j, header_line, "entry does not balance: off by %s%s", buf,
+		     g == P_BALANCED_VIRTUAL ? " in its [virtual] postings" : "");
+	return -1;
+overflow:
+	journal_fail(j, header_line, "amount too large to hold exactly");
+	return -1;
+}
+
+/* Adds the postings to the running balances and checks their assertions. */
+static int
+run_assertions(struct journal *j)
+{
+	struct txn *t = &j->txn;
+	char want[AMOUNT_BUF], got[AMOUNT_BUF];
+
+	for (size_t i = 0; i < t->np; i++) {
+		struct posting *po = &t->p[i];
+		struct account *acct = accounts_get(j->run, po->acct, po->acct_len);
+		struct amount have;
+
+		if (account_add(acct, &po->amt) < 0) {
+			journal_fail(j, po->line, "balance of %.*s too large to hold exactly",
+				     (int)po->acct_len, po->acct);
+			return -1;
+		}
+		if (!po->has_assert)
+			continue;
+		have = account_balance(acct, po->assert_amt.com);
+		if (amount_cmp(&have, &po->assert_amt) != 0) {
+			amount_format(want, sizeof want, &po->assert_amt);
+			amount_format(got, sizeof got, &have);
+			journal_fail(j, po->line, "balance assertion failed: %.*s is %s, expected %s",
+				     (int)po->acct_len, po->acct, got, want);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+parse_header(struct journal *j, const char *p, const char *e, long line)
+{
+	struct txn *t = &j->txn;
+	const char *why, *q;
+	long k;
+
+	k = date_parse(p, (size_t)(e - p), j->year, &t->date, &why);
+	if (k < 0) {
+		journal_fail(j, line, "%s: %.*s", why, (int)(e - p > 10 ? 10 : e - p), p);
+		return -1;
+	}
+	p += k;
+	if (p < e && *p == '=') {
+		k = date_parse(p + 1, (size_t)(e - p - 1), j->year, &t->date2, &why);
+		if (k < 0) {
+			journal_fail(j, line, "%s (secondary date)", why);
+			return -1;
+		}
+		p += k + 1;
+	}
+	if (p < e && !is_ws(*p)) {
+		journal_fail(j, line, "bad date: %.*s", (int)(e - p > 10 ? 10 : e - p), p);
+		return -1;
+	}
+	p = skip_ws(p, e);
+	if (p < e && (*p == '*' || *p == '!')) {
+		t->status = *p++;
+		p = skip_ws(p, e);
+	}
+	if (p < e && *p == '(' && (q = memchr(p, ')', (size_t)(e - p))) != NULL) {
+		t->code.p = p + 1;
+		t->code.n = (size_t)(q - p - 1);
+		p = skip_ws(q + 1, e);
+	}
+	t->desc.p = p;
+	for (q = p; q < e; q++)
+		if (*q == ';' && (q == p || is_ws(q[-1])))
+			break;
+	t->desc.n = (size_t)(q - p);
+	while (t->desc.n && is_ws(p[t->desc.n - 1]))
+		t->desc.n--;
+	if (q < e) {
+		t->comment.p = q;
+		t->comment.n = (size_t)(e - q);
+		t->comment_line = line;
+	}
+	return 0;
+}
+
+int
+txn_parse(struct journal *j, const char *text, size_t len, long line)
+{
+	struct txn *t = &j->txn;
+	const char *end = text + len, *p = text, *e;
+	long ln = line;
+	size_t i;
+
+	struct posting *keep = t->p;
+
+	memset(t, 0, sizeof *t);
+	t->p = keep;
+	t->date2 = DATE_NONE;
+	t->comment_line = line;
+	j->arena_len = 0;
+
+	e = content_end(p, end);
+	if (parse_header(j, p, e, ln) < 0)
+		return -1;
+	for (p = e; p < end && *p != '\n'; p++)
+		;
+	while (++p < end) {
+		const char *q;
+
+		ln++;
+		e = content_end(p, end);
+		q = skip_ws(p, e);
+		if (q < e && (*q == ';' || *q == '#')) {
+			struct span *c = t->np ? &t->p[t->np - 1].comment : &t->comment;
+
+			if (!c->p)
+				c->p = q;
+			c->n = (size_t)(e - c->p);
+			if (!t->np && t->comment.p == q)
+				t->comment_line = ln;
+		} else if (parse_posting(j, p, e, ln) < 0) {
+			return -1;
+		}
+		p = memchr(e, '\n', (size_t)(end - e));
+		if (!p)
+			break;
+	}
+	if (!(j->flags & JOURNAL_NO_BALANCE)) {
+		if (balance_group(j, P_REAL, line) < 0 ||
+		    balance_group(j, P_BALANCED_VIRTUAL, line) < 0)
+			return -1;
+		for (i = 0; i < t->np; i++)
+			if (t->p[i].virt == P_VIRTUAL && !t->p[i].has_amount && !t->p[i].inferred) {
+				t->p[i].inferred = true;
+				t->p[i].amt = (struct amount){0, 0, 0};
+			}
+	}
+	for (i = 0; i < t->np; i++)
+		if (j->acct_off[i])
+			t->p[i].acct = j->arena + j->acct_off[i] - 1;
+	if (j->run && run_assertions(j) < 0)
+		return -1;
+	return 0;
+}
+
+bool
+txn_tag(const struct txn *t, const char *key, struct span *value)
+{
+	return tag_find(t->comment, key, value);
+}
+
+bool
+posting_tag(const struct txn *t, const struct posting *p, const char *key, struct span *value)
+{
+	return tag_find(p->comment, key, value) || tag_find(t->comment, key, value);
+}
