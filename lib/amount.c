@@ -159,7 +159,7 @@ symbol_char(unsigned char c)
 		return true;
 	if (c <= ' ' || (c >= '0' && c <= '9'))
 		return false;
-	return strchr("-+.,;:@{}[]()=*/^&|<>!?\"'~#%", c) == NULL;
+	return strchr("-+.,;:@{}[]()=*/^&|<>!?\"'~#", c) == NULL;
 }
 
 /* Reads a commodity symbol at s; returns its length (0 if none) and the symbol span. */
@@ -249,6 +249,10 @@ decimal_of(const struct rawnum *r, const struct cstyle *st, char *group)
 	*group = 0;
 	if (r->nseps == 0)
 		return 0;
+	if (r->sep_kinds == 2) {  /* both marks: the last one is the decimal mark */
+		*group = r->first_sep;
+		return r->last_sep;
+	}
 	if (st->mark_known) {
 		*group = r->last_sep == st->decimal ? r->first_sep : r->last_sep;
 		if (r->sep_kinds == 1 && r->last_sep != st->decimal)
@@ -257,15 +261,20 @@ decimal_of(const struct rawnum *r, const struct cstyle *st, char *group)
 			*group = 0;
 		return st->decimal;
 	}
-	if (r->sep_kinds == 2) {
-		*group = r->first_sep;
-		return r->last_sep;
-	}
 	if (r->nseps > 1) {
 		*group = r->first_sep;
 		return 0;
 	}
 	after = r->n - r->last_sep_at - 1;
+	/* "1,000": ambiguous; the default commodity's mark decides, else ledger's reading. */
+	if (after == 3 && commodity_style(commodity_default())->mark_known &&
+	    commodity_default()) {
+		char d = commodity_style(commodity_default())->decimal;
+
+		if (r->last_sep != d)
+			*group = r->last_sep;
+		return r->last_sep == d ? d : 0;
+	}
 	if (r->last_sep == ',' && after == 3) {
 		*group = ',';
 		return 0;

@@ -379,9 +379,14 @@ do_commodity(struct journal *j, const char *text, size_t len, struct span arg, l
 	const char *p = memchr(text, '\n', len), *e = text + len;
 	bool has_digit = false;
 
-	for (size_t i = 0; i < arg.n; i++)
-		if (arg.p[i] >= '0' && arg.p[i] <= '9')
+	bool quoted = false;
+
+	for (size_t i = 0; i < arg.n; i++) {
+		if (arg.p[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && arg.p[i] >= '0' && arg.p[i] <= '9')
 			has_digit = true;
+	}
 	if (has_digit)
 		return declare_style(j, arg, line, NULL);
 	/* Sub-lines: look for `format AMOUNT`. */
@@ -560,10 +565,8 @@ read_item(struct journal *j, struct src *s)
 		if (ll < 0)
 			return -1;
 		if (ll == 0) {
-			if (block) {
-				kind = J_ERROR;
-				errline = s->line;
-			}
+			/* ledger and hledger let a comment block run to the end of the file. */
+			it->open_block = block;
 			break;
 		}
 		q = s->buf + s->start + off;
@@ -599,9 +602,7 @@ read_item(struct journal *j, struct src *s)
 	}
 	it->kind = kind;
 	if (kind == J_ERROR) {
-		if (block)
-			journal_fail(j, errline, "comment block without `end comment`");
-		else if (it->word.n)
+		if (it->word.n)
 			journal_fail(j, errline, "unknown directive or bad line: %.*s",
 				     (int)(it->word.n > 60 ? 60 : it->word.n), it->word.p);
 		else
@@ -744,7 +745,8 @@ journal_account_name(struct journal *j, const char *p, size_t n, size_t *off, si
 		arena_put(j, j->apply[i], strlen(j->apply[i]));
 		arena_put(j, ":", 1);
 	}
-	for (i = 0; i < j->naliases; i++) {
+	/* The latest alias of a name wins, as in ledger. */
+	for (i = j->naliases; i-- > 0;) {
 		struct alias *a = &j->aliases[i];
 
 		if (n >= a->from_len && memcmp(p, a->from, a->from_len) == 0 &&
@@ -754,7 +756,7 @@ journal_account_name(struct journal *j, const char *p, size_t n, size_t *off, si
 			break;
 		}
 	}
-	if (i == j->naliases)
+	if (i == (size_t)-1)
 		arena_put(j, p, n);
 	*off = at;
 	*len = j->arena_len - at;

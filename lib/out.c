@@ -14,7 +14,7 @@
 
 #define SPOOL_MEM ((size_t)4 << 20)
 
-enum mode { DIRECT, TRUNCATE, SPOOL };
+enum mode { DIRECT, TRUNCATE, SPOOL, INPLACE };
 
 struct out {
 	FILE *f;
@@ -24,6 +24,8 @@ struct out {
 	size_t len, cap;
 	FILE *spill;   /* SPOOL: past SPOOL_MEM, the bytes go here */
 	bool failed;
+	char *target;  /* INPLACE: the file to replace, and the temporary beside it */
+	char *tmp;
 };
 
 struct out *
@@ -107,13 +109,72 @@ out_printf(struct out *o, const char *fmt, ...)
 	free(big);
 }
 
+struct out *
+out_open_inplace(const char *path, struct terr *e)
+{
+	struct out *o;
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		terr_set(e, path, 0, "cannot edit in place: %s",
+			 errno ? strerror(errno) : "not a regular file");
+		return NULL;
+	}
+	o = xcalloc(1, sizeof *o);
+	o->mode = INPLACE;
+	o->target = xstrdup(path);
+	o->tmp = xmalloc(strlen(path) + 16);
+	sprintf(o->tmp, "%s.tallyXXXXXX", path);
+	if ((fd = mkstemp(o->tmp)) < 0 || fchmod(fd, st.st_mode & 07777) != 0 ||
+	    !(o->f = fdopen(fd, "w"))) {
+		terr_set(e, path, 0, "cannot create a temporary file beside it: %s", strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(o->tmp);
+		}
+		free(o->tmp);
+		free(o->target);
+		free(o);
+		return NULL;
+	}
+	setvbuf(o->f, NULL, _IOFBF, 1 << 16);
+	return o;
+}
+
 static void
 out_free(struct out *o)
 {
 	if (o->spill)
 		fclose(o->spill);
+	if (o->mode == INPLACE && o->f) {
+		fclose(o->f);
+		unlink(o->tmp);
+	}
+	free(o->tmp);
+	free(o->target);
 	free(o->mem);
 	free(o);
+}
+
+/* fsync, then rename over the target: readers see the old file or the new, never a mix. */
+static int
+finish_inplace(struct out *o)
+{
+	int bad = fflush(o->f) != 0 || ferror(o->f) || o->failed || fsync(fileno(o->f)) != 0;
+
+	if (fclose(o->f) != 0)
+		bad = 1;
+	o->f = NULL;
+	if (!bad && rename(o->tmp, o->target) != 0)
+		bad = 1;
+	if (bad)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->target);
+	free(o->mem);
+	free(o);
+	return bad ? -1 : 0;
 }
 
 int
@@ -123,6 +184,8 @@ out_commit(struct out *o)
 	size_t n;
 	int r = 0;
 
+	if (o->mode == INPLACE)
+		return finish_inplace(o);
 	if (o->spill) {
 		if (fflush(o->spill) != 0 || fseek(o->spill, 0, SEEK_SET) != 0)
 			o->failed = true;

@@ -171,7 +171,7 @@ struct posting {
 	bool has_amount;      /* written in the entry */
 	bool inferred;        /* filled in by balancing (an elided amount) */
 	struct amount amt;
-	bool has_cost;        /* @ or @@, or a {lot price} when there is no @ */
+	bool has_cost;        /* @ or @@ (a {lot price} is read but does not count) */
 	struct amount cost;   /* the total cost, in the cost's commodity */
 	bool has_assert;      /* = AMOUNT after the amount (or alone: a balance assignment) */
 	struct amount assert_amt;
@@ -201,6 +201,7 @@ struct jitem {
 	int depth;            /* 0 for the files named by the user, +1 per include */
 	struct txn *txn;      /* for J_TXN, else NULL */
 	struct span word;     /* for J_DIRECTIVE and J_INCLUDE: the directive's name */
+	bool open_block;      /* a comment block that ran to the end of the file */
 };
 
 struct journal;
@@ -295,6 +296,13 @@ void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(print
 int out_commit(struct out *o);
 void out_abort(struct out *o);
 
+/*
+ * In-place editing (-i FILE): the output goes to a temporary file in FILE's directory that
+ * out_commit fsyncs and renames over FILE, keeping its permissions; out_abort removes it,
+ * leaving FILE untouched. NULL with *e set when the temporary file cannot be made.
+ */
+struct out *out_open_inplace(const char *path, struct terr *e);
+
 /* Closes stdout and reports a write error (full disk): returns 0 or -1. */
 int fshut_stdout(const char *prog);
 
@@ -309,5 +317,28 @@ void write_posting(struct out *o, const char *account, const struct amount *amt,
 /* Writes an item's exact text, then `extra` (whole lines to append, may be NULL): a
  * newline is added first when the item's last line had none. */
 void write_item(struct out *o, const struct jitem *it, const char *extra, size_t extra_len);
+
+/* ---- report cells (report.c) -------------------------------------------------------- */
+
+/* One CSV cell; text cells that a spreadsheet would run as a formula get a leading '. */
+void csv_cell(struct out *o, const char *s, size_t n, bool number);
+void json_string(struct out *o, const char *s, size_t n);
+void html_text(struct out *o, const char *s, size_t n);
+/* Index of s in the NULL-terminated list, or -1: for -O FORMAT. */
+int format_parse(const char *s, const char *const *allowed);
+
+/* ---- key = value files (conf.c) ----------------------------------------------------- */
+
+/*
+ * tally.conf and other `key = value` files with `#` comments. A missing file is an empty
+ * configuration unless must_exist. Returns NULL with *e set on a bad line.
+ */
+struct conf;
+struct conf *conf_load(const char *path, bool must_exist, struct terr *e);
+const char *conf_get(const struct conf *c, const char *key);
+size_t conf_count(const struct conf *c);
+const char *conf_key(const struct conf *c, size_t i, long *line);
+const char *conf_file(const struct conf *c);
+void conf_free(struct conf *c);
 
 #endif

@@ -52,8 +52,10 @@ new_posting(struct journal *j)
 	return &t->p[t->np++];
 }
 
+/* Prices don't teach a commodity its display style: ledger and hledger ignore them too. */
 static long
-parse_amount_at(struct journal *j, const char *p, const char *e, struct amount *a, long line)
+parse_amount_at(struct journal *j, const char *p, const char *e, struct amount *a, long line,
+		bool learn)
 {
 	const char *why;
 	long k;
@@ -63,7 +65,7 @@ parse_amount_at(struct journal *j, const char *p, const char *e, struct amount *
 			     (int)(e - p > 40 ? 40 : e - p), p);
 		return -1;
 	}
-	k = amount_parse(p, (size_t)(e - p), a, true, &why);
+	k = amount_parse(p, (size_t)(e - p), a, learn, &why);
 	if (k < 0)
 		journal_fail(j, line, "%s: %.*s", why, (int)(e - p > 40 ? 40 : e - p), p);
 	return k;
@@ -94,7 +96,6 @@ static int
 parse_tail(struct journal *j, struct posting *po, const char *p, const char *e, long line)
 {
 	struct amount a;
-	bool lot = false;
 	long k;
 
 	for (;;) {
@@ -117,14 +118,10 @@ parse_tail(struct journal *j, struct posting *po, const char *p, const char *e, 
 				journal_fail(j, line, "bad lot price");
 				return -1;
 			}
+			/* A lot price records what was paid; it does not balance the entry. */
 			q = skip_ws(q, close);
-			if ((k = parse_amount_at(j, q, close, &a, line)) < 0)
+			if ((k = parse_amount_at(j, q, close, &a, line, false)) < 0)
 				return -1;
-			if (!po->has_cost) {
-				if (make_cost(po, &a, total) < 0)
-					goto overflow;
-				lot = true;
-			}
 			p = close + (total ? 2 : 1);
 			if (total && (p > e || p[-1] != '}')) {
 				journal_fail(j, line, "bad lot price");
@@ -132,7 +129,7 @@ parse_tail(struct journal *j, struct posting *po, const char *p, const char *e, 
 			}
 			continue;
 		}
-		if (*p == '[' || (*p == '(' && po->has_amount)) {
+		if (*p == '[' || (*p == '(' && !(p + 1 < e && p[1] == '@'))) {
 			const char *close = memchr(p, *p == '[' ? ']' : ')', (size_t)(e - p));
 
 			if (!close) {
@@ -142,20 +139,30 @@ parse_tail(struct journal *j, struct posting *po, const char *p, const char *e, 
 			p = close + 1;
 			continue;
 		}
-		if (*p == '@') {
-			bool total = p + 1 < e && p[1] == '@';
+		if (*p == '@' || (*p == '(' && p + 1 < e && p[1] == '@')) {
+			/* (@) and (@@) are ledger's virtual costs: they balance like @ and @@. */
+			bool virt = *p == '(';
+			bool total = p + 1 + virt < e && p[1 + virt] == '@';
+
+			if (virt) {
+				const char *close = memchr(p, ')', (size_t)(e - p));
+
+				if (!close) {
+					journal_fail(j, line, "unclosed (@)");
+					return -1;
+				}
+				p = close + 1 - (total ? 2 : 1);
+			}
 
 			if (!po->has_amount) {
 				journal_fail(j, line, "a price needs an amount");
 				return -1;
 			}
 			p = skip_ws(p + (total ? 2 : 1), e);
-			if ((k = parse_amount_at(j, p, e, &a, line)) < 0)
+			if ((k = parse_amount_at(j, p, e, &a, line, false)) < 0)
 				return -1;
-			if (!po->has_cost || lot)
-				if (make_cost(po, &a, total) < 0)
-					goto overflow;
-			lot = false;
+			if (make_cost(po, &a, total) < 0)
+				goto overflow;
 			p += k;
 			continue;
 		}
@@ -166,7 +173,7 @@ parse_tail(struct journal *j, struct posting *po, const char *p, const char *e, 
 			if (p < e && *p == '*')
 				p++;
 			p = skip_ws(p, e);
-			if ((k = parse_amount_at(j, p, e, &po->assert_amt, line)) < 0)
+			if ((k = parse_amount_at(j, p, e, &po->assert_amt, line, true)) < 0)
 				return -1;
 			po->has_assert = true;
 			p += k;
@@ -220,7 +227,7 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 	}
 	p = skip_ws(p, e);
 	if (p < e && *p != ';' && *p != '=') {
-		if ((k = parse_amount_at(j, p, e, &po->amt, line)) < 0)
+		if ((k = parse_amount_at(j, p, e, &po->amt, line, true)) < 0)
 			return -1;
 		po->has_amount = true;
 		p += k;
@@ -284,7 +291,7 @@ balance_group(struct journal *j, enum pvirt g, long header_line)
 	struct sums s = {.n = 0};
 	struct posting *elided = NULL;
 	size_t i, np = t->np;
-	bool has_cost = false, unknown = false;
+	bool unknown = false;
 	char buf[AMOUNT_BUF];
 	int nonzero = 0, k;
 
@@ -309,7 +316,6 @@ balance_group(struct journal *j, enum pvirt g, long header_line)
 			elided = po;
 			continue;
 		}
-		has_cost |= po->has_cost;
 		if (sums_add(&s, po->has_cost ? &po->cost : &po->amt) < 0)
 			goto overflow;
 	}
@@ -347,8 +353,8 @@ balance_group(struct journal *j, enum pvirt g, long header_line)
 	for (k = 0; k < s.n; k++)
 		if (!zero_at_display(&s.a[k]))
 			nonzero++;
-	/* Two commodities and no price: both tools infer the conversion rate. */
-	if (nonzero == 0 || (nonzero == 2 && !has_cost))
+	/* Two commodities left over: both tools infer the conversion rate. */
+	if (nonzero == 0 || nonzero == 2)
 		return 0;
 	for (k = 0; k < s.n; k++)
 		if (!zero_at_display(&s.a[k]))

@@ -1,0 +1,371 @@
+/*
+ * tally-balance: balances per account and commodity, the figures `ledger bal` and
+ * `hledger bal` give. Sums postings into a table of accounts while the journal streams
+ * past, so memory follows the number of accounts, not of entries.
+ */
+#include <getopt.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "tally.h"
+
+static const char *prog = "tally-balance";
+static bool tree, empty, no_total;
+static int depth;         /* 0 = no limit */
+static tdate begin = DATE_NONE, end = DATE_NONE;
+static enum { F_TXT, F_CSV, F_JSON } format = F_TXT;
+static regex_t *queries;
+static size_t nqueries;
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: %s [--tree] [--depth N] [--empty] [--no-total] [-b DATE] [-e DATE]\n"
+		   "       [-p PERIOD] [-O txt|csv|json] [-f FILE]... [FILE|PATTERN]...\n", prog);
+	exit(status);
+}
+
+static tdate
+parse_date_opt(const char *s)
+{
+	tdate d;
+	const char *why;
+
+	if (date_parse(s, strlen(s), 0, &d, &why) != (long)strlen(s)) {
+		fprintf(stderr, "%s: bad date: %s\n", prog, s);
+		exit(2);
+	}
+	return d;
+}
+
+static bool
+matches(const char *name)
+{
+	if (!nqueries)
+		return true;
+	for (size_t i = 0; i < nqueries; i++)
+		if (regexec(&queries[i], name, 0, NULL, 0) == 0)
+			return true;
+	return false;
+}
+
+/* Length of the first n components of an account name. */
+static size_t
+prefix_len(const char *name, size_t len, int n)
+{
+	for (size_t i = 0; i < len; i++)
+		if (name[i] == ':' && --n == 0)
+			return i;
+	return len;
+}
+
+static int
+level(const char *name, size_t len)
+{
+	int d = 0;
+
+	for (size_t i = 0; i < len; i++)
+		d += name[i] == ':';
+	return d;
+}
+
+static bool
+all_zero(const struct account *a)
+{
+	for (size_t i = 0; i < a->nbal; i++)
+		if (!amount_is_zero(&a->bal[i].sum))
+			return false;
+	return true;
+}
+
+/* Sorts an account's balances by commodity name, for stable output. */
+static int
+by_commodity(const void *x, const void *y)
+{
+	const struct bal *a = x, *b = y;
+
+	return strcmp(commodity_name(a->com), commodity_name(b->com));
+}
+
+/* The report's table: own postings (flat) or each account with its subaccounts (tree). */
+static struct accounts *
+report_table(struct accounts *flat)
+{
+	struct accounts *r = accounts_new();
+	size_t n = accounts_count(flat);
+
+	for (size_t i = 0; i < n; i++) {
+		struct account *a = accounts_at(flat, i);
+		size_t len = depth ? prefix_len(a->name, a->len, depth) : a->len;
+
+		if (!matches(a->name))
+			continue;
+		for (size_t k = 0; k <= len; k++) {
+			if (k < len && !(tree && a->name[k] == ':'))
+				continue;
+			struct account *t = accounts_get(r, a->name, k);
+
+			for (size_t b = 0; b < a->nbal; b++) {
+				if (account_add(t, &a->bal[b].sum) < 0) {
+					accounts_free(r);
+					return NULL;
+				}
+			}
+		}
+	}
+	accounts_sort(r);
+	return r;
+}
+
+static void
+write_txt(struct out *o, struct accounts *r, struct account *total)
+{
+	char buf[AMOUNT_BUF];
+	size_t n = accounts_count(r), w = 20;
+
+	for (size_t i = 0; i < n; i++) {
+		struct account *a = accounts_at(r, i);
+
+		for (size_t b = 0; b < a->nbal; b++)
+			if (amount_format(buf, sizeof buf, &a->bal[b].sum) > w)
+				w = strlen(buf);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct account *a = accounts_at(r, i);
+		const char *name = a->name;
+		int lv = tree ? level(a->name, a->len) : 0;
+		size_t shown = 0;
+
+		if (all_zero(a) && !empty)
+			continue;
+		if (tree)
+			name = strrchr(a->name, ':') ? strrchr(a->name, ':') + 1 : a->name;
+		qsort(a->bal, a->nbal, sizeof *a->bal, by_commodity);
+		for (size_t b = 0; b < a->nbal; b++) {
+			if (amount_is_zero(&a->bal[b].sum) && (a->nbal > 1 || !empty))
+				continue;
+			amount_format(buf, sizeof buf, &a->bal[b].sum);
+			if (shown++)
+				out_puts(o, "\n");
+			out_printf(o, "%*s", (int)w, buf);
+		}
+		if (!shown)
+			out_printf(o, "%*s", (int)w, "0");
+		out_printf(o, "  %*s%s\n", lv * 2, "", name);
+	}
+	if (no_total)
+		return;
+	for (size_t k = 0; k < w; k++)
+		out_puts(o, "-");
+	out_puts(o, "\n");
+	qsort(total->bal, total->nbal, sizeof *total->bal, by_commodity);
+	size_t shown = 0;
+
+	for (size_t b = 0; b < total->nbal; b++) {
+		if (amount_is_zero(&total->bal[b].sum))
+			continue;
+		amount_format(buf, sizeof buf, &total->bal[b].sum);
+		out_printf(o, "%*s\n", (int)w, buf);
+		shown++;
+	}
+	if (!shown)
+		out_printf(o, "%*s\n", (int)w, "0");
+}
+
+static void
+write_rows(struct out *o, struct accounts *r)
+{
+	char buf[AMOUNT_BUF];
+	size_t n = accounts_count(r), rows = 0;
+
+	out_puts(o, format == F_CSV ? "account,commodity,amount\n" : "[");
+	for (size_t i = 0; i < n; i++) {
+		struct account *a = accounts_at(r, i);
+
+		qsort(a->bal, a->nbal, sizeof *a->bal, by_commodity);
+		for (size_t b = 0; b < a->nbal; b++) {
+			const char *com = commodity_name(a->bal[b].com);
+
+			if (amount_is_zero(&a->bal[b].sum) && !empty)
+				continue;
+			amount_format_plain(buf, sizeof buf, &a->bal[b].sum);
+			if (format == F_CSV) {
+				csv_cell(o, a->name, a->len, false);
+				out_puts(o, ",");
+				csv_cell(o, com, strlen(com), false);
+				out_printf(o, ",%s\n", buf);
+			} else {
+				out_puts(o, rows ? ",\n {\"account\": " : "\n {\"account\": ");
+				json_string(o, a->name, a->len);
+				out_puts(o, ", \"commodity\": ");
+				json_string(o, com, strlen(com));
+				out_printf(o, ", \"amount\": %s}", buf);
+			}
+			rows++;
+		}
+	}
+	if (format == F_JSON)
+		out_puts(o, rows ? "\n]\n" : "]\n");
+}
+
+/* Operands that name files are journals; the others are account patterns. */
+static void
+split_operands(int argc, char **argv, char ***ops, size_t *nops, bool have_f)
+{
+	struct stat st;
+	int rc;
+
+	*ops = xcalloc((size_t)argc + 1, sizeof **ops);
+	*nops = 0;
+	queries = xcalloc((size_t)argc + 1, sizeof *queries);
+	for (int i = 0; i < argc; i++) {
+		if (!have_f && (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) == 0)) {
+			(*ops)[(*nops)++] = argv[i];
+			continue;
+		}
+		rc = regcomp(&queries[nqueries], argv[i], REG_EXTENDED | REG_ICASE | REG_NOSUB);
+		if (rc != 0) {
+			fprintf(stderr, "%s: bad account pattern: %s\n", prog, argv[i]);
+			exit(2);
+		}
+		nqueries++;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"tree", no_argument, NULL, 't'},
+		{"flat", no_argument, NULL, 'l'},
+		{"depth", required_argument, NULL, 'd'},
+		{"empty", no_argument, NULL, 'E'},
+		{"no-total", no_argument, NULL, 'N'},
+		{"begin", required_argument, NULL, 'b'},
+		{"end", required_argument, NULL, 'e'},
+		{"period", required_argument, NULL, 'p'},
+		{"output-format", required_argument, NULL, 'O'},
+		{"file", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	static const char *const formats[] = {"txt", "csv", "json", NULL};
+	char **fopts = xcalloc((size_t)argc, sizeof *fopts), **files, **ops, *endp;
+	size_t nf = 0, nfiles, nops;
+	struct journal *j;
+	struct jitem *it;
+	struct accounts *flat, *r, *totals = accounts_new();
+	struct account *total = accounts_get(totals, "", 0);
+	struct out *o;
+	int c, rv, status = 0;
+	tdate pb, pe;
+
+	while ((c = getopt_long(argc, argv, "tld:ENb:e:p:O:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': tree = true; break;
+		case 'l': tree = false; break;
+		case 'd':
+			depth = (int)strtol(optarg, &endp, 10);
+			if (*endp || depth < 1) {
+				fprintf(stderr, "%s: bad depth: %s\n", prog, optarg);
+				return 2;
+			}
+			break;
+		case 'E': empty = true; break;
+		case 'N': no_total = true; break;
+		case 'b': begin = parse_date_opt(optarg); break;
+		case 'e': end = parse_date_opt(optarg); break;
+		case 'p':
+			if (period_parse(optarg, &pb, &pe) < 0) {
+				fprintf(stderr, "%s: bad period: %s\n", prog, optarg);
+				return 2;
+			}
+			if (begin == DATE_NONE || pb > begin)
+				begin = pb;
+			if (end == DATE_NONE || pe < end)
+				end = pe;
+			break;
+		case 'O':
+			if ((rv = format_parse(optarg, formats)) < 0) {
+				fprintf(stderr, "%s: unknown output format: %s\n", prog, optarg);
+				return 2;
+			}
+			format = rv;
+			break;
+		case 'f': fopts[nf++] = optarg; break;
+		case 'h': usage(stdout, 0); break;
+		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
+		default: usage(stderr, 2);
+		}
+	}
+	split_operands(argc - optind, argv + optind, &ops, &nops, nf > 0);
+	nfiles = input_files(fopts, nf, ops, nops, &files);
+	j = journal_open((const char *const *)files, nfiles, JOURNAL_CHECK_ASSERT);
+	flat = accounts_new();
+	while ((rv = journal_next(j, &it)) != 0) {
+		if (rv < 0) {
+			terr_print(prog, journal_error(j));
+			status = 1;
+			continue;
+		}
+		if (it->kind != J_TXN || status)
+			continue;
+		const struct txn *t = it->txn;
+
+		if ((begin != DATE_NONE && t->date < begin) || (end != DATE_NONE && t->date >= end))
+			continue;
+		for (size_t i = 0; i < t->np; i++) {
+			struct account *a = accounts_get(flat, t->p[i].acct, t->p[i].acct_len);
+
+			if (account_add(a, &t->p[i].amt) < 0) {
+				fprintf(stderr, "%s: %s:%ld: balance of %s too large to hold exactly\n",
+					prog, it->file, t->p[i].line, a->name);
+				status = 1;
+			}
+		}
+	}
+	journal_close(j);
+	if (!status) {
+		r = report_table(flat);
+		for (size_t i = 0; r && i < accounts_count(r); i++) {
+			struct account *a = accounts_at(r, i);
+
+			if (tree && level(a->name, a->len) > 0)
+				continue;
+			for (size_t b = 0; b < a->nbal; b++)
+				if (account_add(total, &a->bal[b].sum) < 0)
+					status = 1;
+		}
+		if (!r || status) {
+			if (r)
+				accounts_free(r);
+			status = 1;
+			fprintf(stderr, "%s: a total is too large to hold exactly\n", prog);
+			status = 1;
+		} else {
+			o = out_open(stdout);
+			if (format == F_TXT)
+				write_txt(o, r, total);
+			else
+				write_rows(o, r);
+			if (out_commit(o) < 0)
+				status = 1;
+			accounts_free(r);
+		}
+	}
+	accounts_free(flat);
+	accounts_free(totals);
+	for (size_t i = 0; i < nqueries; i++)
+		regfree(&queries[i]);
+	free(queries);
+	free(ops);
+	input_free(files, nfiles);
+	free(fopts);
+	if (fshut_stdout(prog) < 0)
+		status = 1;
+	commodity_reset();
+	return status;
+}

@@ -1,0 +1,36 @@
+# helper.bash: loaded by every tests/*.bats file.
+# Puts the binaries under test first on PATH ($TALLY_BIN: bin/ or the sanitizer build's
+# bin-san/), loads bats-support and bats-assert, and names the shared test data.
+bats_require_minimum_version 1.5.0
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+TALLY_BIN=${TALLY_BIN:-$TOP/bin}
+PATH="$TALLY_BIN:$TOP/tests/lib:$PATH"
+SHARED=${TALLY_SHARED:-$TOP/../shared}
+CORPUS=$SHARED/corpus
+BENCH=$SHARED/bench
+FIXTURES=$TOP/tests/fixtures
+EXAMPLES=$TOP/share/examples
+export TZ=UTC LC_ALL=C.UTF-8
+unset LEDGER_FILE
+
+for lib in /usr/lib/bats /usr/lib/bats-core /usr/local/lib; do
+	if [ -f "$lib/bats-support/load.bash" ]; then
+		load "$lib/bats-support/load"
+		load "$lib/bats-assert/load"
+		break
+	fi
+done
+
+# A scratch directory per test, removed by bats.
+scratch() { echo "$BATS_TEST_TMPDIR"; }
+
+# sanitized: true when the binaries were built with ASan+UBSan (slow: keep loops small).
+sanitized() { [ -n "${TALLY_SANITIZED:-}" ]; }
+
+# Writes stdin to a file in the test's scratch directory and prints its path.
+journal() {
+	local f="$BATS_TEST_TMPDIR/${1:-test.journal}"
+	cat > "$f"
+	echo "$f"
+}
