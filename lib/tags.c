@@ -74,9 +74,12 @@ line_tags(const char *p, const char *e, int (*fn)(struct span, struct span, void
 int
 tag_each(struct span comment, int (*fn)(struct span, struct span, void *), void *arg)
 {
-	const char *p = comment.p, *end = comment.p + comment.n, *nl;
+	const char *p = comment.p, *end, *nl;
 	int r;
 
+	if (!p)  /* no comment: NULL + 0 is undefined behaviour */
+		return 0;
+	end = p + comment.n;
 	while (p && p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
