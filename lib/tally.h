@@ -341,4 +341,60 @@ const char *conf_key(const struct conf *c, size_t i, long *line);
 const char *conf_file(const struct conf *c);
 void conf_free(struct conf *c);
 
+/* ---- policy (policy.c) -------------------------------------------------------------- */
+
+/*
+ * A cancellation policy file (tally-policy(5)): `key = value` lines. tally-cancel applies
+ * it and tally-agreement prints it in plain words, from the same parsed struct.
+ */
+enum policy_key {
+	PK_NAME, PK_NOTICE, PK_LATE, PK_NOSHOW, PK_CAP, PK_GRACE, PK_PREPAID, PK_DEPOSIT,
+	PK_PROVIDER, PK_NKEYS
+};
+#define POLICY_MAX_TIERS 8
+struct policy_fee {
+	bool percent;        /* amt is a percent of the session's price (no commodity) */
+	struct amount amt;   /* zero: nothing */
+	long under;          /* late fee tier: applies when the notice is under this (minutes) */
+};
+struct policy {
+	char *name;          /* `name`, else the file's name without .policy */
+	char *file;
+	long notice;         /* minutes of notice required */
+	struct policy_fee late[POLICY_MAX_TIERS]; /* narrowest tier first; the last is the base */
+	size_t nlate;
+	struct policy_fee noshow;
+	bool capped;
+	struct policy_fee cap;     /* no fee above this (an amount or a percent of the price) */
+	int grace;                 /* waivers per client, per window when grace_every > 0 */
+	int grace_every;           /* the window: that many days ('d') or months ('m') */
+	char grace_unit;
+	bool forfeit;              /* prepaid = forfeit */
+	struct policy_fee deposit; /* percent of the next session held; zero: none */
+	struct policy_fee provider;/* credit when the provider cancels; zero: none */
+	long line[PK_NKEYS];       /* where each key was set; 0: the default */
+	char *clause[PK_NKEYS];    /* each key's line as written ("notice = 24h"), for quoting */
+};
+/* Loads a policy file; NULL with *e set (FILE:LINE) on a missing file or a bad line. */
+struct policy *policy_load(const char *path, struct terr *e);
+/* Loads DIR/NAME.policy; errors carry no position (the caller adds the journal's). */
+struct policy *policy_find(const char *dir, const char *name, size_t n, struct terr *e);
+void policy_free(struct policy *p);
+const char *policy_key_name(enum policy_key k);
+/* share/SUB beside the running binary (a source tree), else TALLY_SHAREDIR/SUB. Free it. */
+char *policy_sharedir(const char *sub);
+/* "24h", "2d", "90m", "1h30m", "48 hours" as minutes, or -1. */
+long policy_parse_duration(const char *s);
+size_t policy_format_duration(char *buf, size_t size, long mins, const char *lang);
+/* The late fee tier for a notice in minutes (-1: unknown, the base fee); NULL: none. */
+const struct policy_fee *policy_late_fee(const struct policy *p, long notice);
+/* A fee on a session's price: percents rounded at the price's precision; -1 on overflow. */
+int policy_fee_amount(const struct policy_fee *f, const struct amount *price, struct amount *out);
+/* The same with the policy's fee cap applied (*capped tells whether it cut the fee). */
+int policy_charge(const struct policy *p, const struct policy_fee *f, const struct amount *price,
+		  struct amount *out, bool *capped);
+/* One key's rule in plain words ("en" or "es"), as the agreement and the notices print it. */
+size_t policy_clause(const struct policy *p, enum policy_key k, const char *lang, char *buf,
+		     size_t size);
+
 #endif
