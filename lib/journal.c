@@ -706,6 +706,7 @@ journal_close(struct journal *j)
 		free(j->apply[--j->napply]);
 	free(j->apply);
 	free(j->txn.p);
+	free(j->acct_off);
 	free(j->arena);
 	if (j->run)
 		accounts_free(j->run);
