@@ -1,0 +1,453 @@
+/*
+ * invoices.c: open invoices. Follows the receivable accounts invoice by invoice while the
+ * journal streams past: invoice entries (tagged invoice: N, debiting RECEIVABLE:ID) open an
+ * invoice, credits to RECEIVABLE:ID pay them, by number when the payment names one, else
+ * oldest first. What is paid beyond every open invoice is the client's credit.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally.h"
+
+/* A string-keyed index into an array: open addressing, slots hold index + 1. */
+struct strmap {
+	size_t *slot;
+	size_t cap;   /* a power of two */
+	size_t n;
+};
+
+struct inv_client {
+	char *id;
+	size_t *inv;  /* the client's invoices in the order met */
+	size_t ninv, cap;
+	size_t head;  /* invoices before it are all paid */
+	struct bal *credit;
+	size_t ncredit;
+};
+
+struct invoices {
+	char *prefix;
+	size_t plen;
+	struct invoice **inv;
+	size_t ninv, cap;
+	struct strmap bynum;
+	struct inv_client *cl;
+	size_t ncl, clcap;
+	struct strmap bycl;
+	char **files;     /* interned file names: jitem names die with the reader */
+	size_t nfiles;
+	const char *last_raw, *last_file;
+};
+
+static size_t
+hash(const char *s, size_t n)
+{
+	size_t h = 1469598103934665603u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return h;
+}
+
+/* The index for key (n bytes) or (size_t)-1; name(i) gives the key of index i. */
+static size_t
+map_find(const struct strmap *m, const char *key, size_t n, const char *(*name)(const void *, size_t),
+	 const void *arg)
+{
+	if (!m->cap)
+		return (size_t)-1;
+	for (size_t h = hash(key, n) & (m->cap - 1);; h = (h + 1) & (m->cap - 1)) {
+		if (!m->slot[h])
+			return (size_t)-1;
+		const char *k = name(arg, m->slot[h] - 1);
+
+		if (strncmp(k, key, n) == 0 && k[n] == '\0')
+			return m->slot[h] - 1;
+	}
+}
+
+static void
+map_put(struct strmap *m, const char *key, size_t idx, const char *(*name)(const void *, size_t),
+	const void *arg)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 64, *ns = xcalloc(ncap, sizeof *ns);
+
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->slot[i])
+				continue;
+			const char *k = name(arg, m->slot[i] - 1);
+			size_t h = hash(k, strlen(k)) & (ncap - 1);
+
+			while (ns[h])
+				h = (h + 1) & (ncap - 1);
+			ns[h] = m->slot[i];
+		}
+		free(m->slot);
+		m->slot = ns;
+		m->cap = ncap;
+	}
+	size_t h = hash(key, strlen(key)) & (m->cap - 1);
+
+	while (m->slot[h])
+		h = (h + 1) & (m->cap - 1);
+	m->slot[h] = idx + 1;
+	m->n++;
+}
+
+static const char *
+inv_name(const void *arg, size_t i)
+{
+	return ((const struct invoices *)arg)->inv[i]->number;
+}
+
+static const char *
+cl_name(const void *arg, size_t i)
+{
+	return ((const struct invoices *)arg)->cl[i].id;
+}
+
+struct invoices *
+invoices_new(const char *receivable_prefix)
+{
+	struct invoices *v = xcalloc(1, sizeof *v);
+
+	v->prefix = xstrdup(receivable_prefix);
+	v->plen = strlen(v->prefix);
+	return v;
+}
+
+static const char *
+intern_file(struct invoices *v, const char *file)
+{
+	if (file == v->last_raw)
+		return v->last_file;
+	for (size_t i = 0; i < v->nfiles; i++) {
+		if (strcmp(v->files[i], file) == 0) {
+			v->last_raw = file;
+			return v->last_file = v->files[i];
+		}
+	}
+	v->files = xrealloc(v->files, (v->nfiles + 1) * sizeof *v->files);
+	v->files[v->nfiles] = xstrdup(file);
+	v->last_raw = file;
+	return v->last_file = v->files[v->nfiles++];
+}
+
+/* The client ID of a posting to PREFIX:ID[:...], or 0 when the posting is elsewhere. */
+static size_t
+client_of(const struct invoices *v, const struct posting *p, const char **id)
+{
+	size_t n;
+
+	if (p->acct_len <= v->plen + 1 || memcmp(p->acct, v->prefix, v->plen) != 0 ||
+	    p->acct[v->plen] != ':')
+		return 0;
+	*id = p->acct + v->plen + 1;
+	for (n = 0; n < p->acct_len - v->plen - 1 && (*id)[n] != ':'; n++)
+		;
+	return n;
+}
+
+static struct inv_client *
+client_get(struct invoices *v, const char *id, size_t n)
+{
+	size_t i = map_find(&v->bycl, id, n, cl_name, v);
+
+	if (i != (size_t)-1)
+		return &v->cl[i];
+	if (v->ncl == v->clcap) {
+		v->clcap = v->clcap ? v->clcap * 2 : 16;
+		v->cl = xrealloc(v->cl, v->clcap * sizeof *v->cl);
+	}
+	struct inv_client *c = &v->cl[v->ncl];
+
+	memset(c, 0, sizeof *c);
+	c->id = xstrndup(id, n);
+	map_put(&v->bycl, c->id, v->ncl, cl_name, v);
+	v->ncl++;
+	return c;
+}
+
+static struct amount *
+credit_of(struct inv_client *c, int com)
+{
+	for (size_t i = 0; i < c->ncredit; i++)
+		if (c->credit[i].com == com)
+			return &c->credit[i].sum;
+	c->credit = xrealloc(c->credit, (c->ncredit + 1) * sizeof *c->credit);
+	c->credit[c->ncredit] = (struct bal){com, {0, 0, com}};
+	return &c->credit[c->ncredit++].sum;
+}
+
+/* What is left to pay on an invoice. */
+static int
+open_of(const struct invoice *in, struct amount *r)
+{
+	struct amount p = in->paid;
+
+	amount_neg(&p);
+	return amount_add(r, &in->total, &p);
+}
+
+/*
+ * Applies up to *money to one invoice and takes it out of *money: the smaller of the money
+ * and the open amount. Returns -1 on overflow.
+ */
+static int
+settle(struct invoice *in, struct amount *money)
+{
+	struct amount open, take, rest;
+
+	if (open_of(in, &open) < 0)
+		return -1;
+	if (amount_sign(&open) <= 0 || amount_sign(money) <= 0)
+		return 0;
+	take = amount_cmp(money, &open) < 0 ? *money : open;
+	if (amount_add(&in->paid, &in->paid, &take) < 0)
+		return -1;
+	in->paid.com = in->total.com;
+	amount_neg(&take);
+	if (amount_add(&rest, money, &take) < 0)
+		return -1;
+	rest.com = money->com;
+	*money = rest;
+	return 0;
+}
+
+/* Pays the client's oldest open invoices in money's commodity; what is left stays in money. */
+static int
+settle_fifo(struct invoices *v, struct inv_client *c, struct amount *money)
+{
+	for (size_t k = c->head; k < c->ninv && amount_sign(money) > 0; k++) {
+		struct invoice *in = v->inv[c->inv[k]];
+
+		if (in->total.com == money->com && settle(in, money) < 0)
+			return -1;
+	}
+	while (c->head < c->ninv) {
+		struct amount open;
+		struct invoice *in = v->inv[c->inv[c->head]];
+
+		if (open_of(in, &open) < 0)
+			return -1;
+		if (amount_sign(&open) > 0)
+			break;
+		c->head++;
+	}
+	return 0;
+}
+
+static int
+overflow(struct terr *e, const struct jitem *it, long line)
+{
+	terr_set(e, it->file, line, "amount too large to hold exactly");
+	return -1;
+}
+
+/* A debit to RECEIVABLE:ID: an invoice (or more of one) when the entry names one. */
+static int
+debit(struct invoices *v, const struct jitem *it, const struct posting *p, const char *id,
+      size_t idn, struct terr *e)
+{
+	const struct txn *t = it->txn;
+	struct inv_client *c = client_get(v, id, idn);
+	struct span num, due;
+	struct invoice *in;
+	size_t i;
+
+	if (!posting_tag(t, p, "invoice", &num) || num.n == 0) {
+		/* A refund or a manual charge: it gives back credit first. */
+		struct amount *cr = credit_of(c, p->amt.com), neg = p->amt;
+
+		if (amount_sign(cr) <= 0)
+			return 0;
+		if (amount_cmp(&neg, cr) > 0)
+			neg = *cr;
+		amount_neg(&neg);
+		if (amount_add(cr, cr, &neg) < 0)
+			return overflow(e, it, p->line);
+		cr->com = p->amt.com;
+		return 0;
+	}
+	i = map_find(&v->bynum, num.p, num.n, inv_name, v);
+	if (i != (size_t)-1) {
+		in = v->inv[i];
+		if (in->line != it->line || in->file != intern_file(v, it->file)) {
+			terr_set(e, it->file, p->line, "duplicate invoice number %.*s (first at %s:%ld)",
+				 (int)num.n, num.p, in->file, in->line);
+			return -1;
+		}
+		if (strncmp(in->client, id, idn) != 0 || in->client[idn]) {
+			terr_set(e, it->file, p->line, "invoice %.*s is for two clients",
+				 (int)num.n, num.p);
+			return -1;
+		}
+		if (in->total.com != p->amt.com) {
+			terr_set(e, it->file, p->line, "invoice %.*s mixes two commodities",
+				 (int)num.n, num.p);
+			return -1;
+		}
+		if (amount_add(&in->total, &in->total, &p->amt) < 0)
+			return overflow(e, it, p->line);
+	} else {
+		in = xcalloc(1, sizeof *in);
+		in->number = span_dup(num);
+		in->client = xstrndup(id, idn);
+		in->date = in->due = t->date;
+		in->total = p->amt;
+		in->paid = (struct amount){0, 0, p->amt.com};
+		in->file = intern_file(v, it->file);
+		in->line = it->line;
+		if (txn_tag(t, "due", &due)) {
+			const char *why;
+
+			if (date_parse(due.p, due.n, 0, &in->due, &why) != (long)due.n) {
+				terr_set(e, it->file, t->comment_line, "malformed due: %.*s",
+					 (int)due.n, due.p);
+				free(in->number);
+				free(in->client);
+				free(in);
+				return -1;
+			}
+		}
+		if (v->ninv == v->cap) {
+			v->cap = v->cap ? v->cap * 2 : 256;
+			v->inv = xrealloc(v->inv, v->cap * sizeof *v->inv);
+		}
+		v->inv[v->ninv] = in;
+		map_put(&v->bynum, in->number, v->ninv, inv_name, v);
+		if (c->ninv == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 8;
+			c->inv = xrealloc(c->inv, c->cap * sizeof *c->inv);
+		}
+		c->inv[c->ninv++] = v->ninv++;
+	}
+	/* Credit the client already has pays the new amount. */
+	struct amount *cr = credit_of(c, p->amt.com);
+
+	if (amount_sign(cr) > 0 && settle(in, cr) < 0)
+		return overflow(e, it, p->line);
+	return 0;
+}
+
+/* A credit to RECEIVABLE:ID: a payment, of the invoice it names or else oldest first. */
+static int
+credit(struct invoices *v, const struct jitem *it, const struct posting *p, const char *id,
+       size_t idn, struct terr *e)
+{
+	struct inv_client *c = client_get(v, id, idn);
+	struct amount money = p->amt;
+	struct span num;
+	size_t i;
+
+	amount_neg(&money);
+	if (posting_tag(it->txn, p, "invoice", &num) &&
+	    (i = map_find(&v->bynum, num.p, num.n, inv_name, v)) != (size_t)-1) {
+		struct invoice *in = v->inv[i];
+
+		if (strcmp(in->client, c->id) == 0 && in->total.com == money.com &&
+		    settle(in, &money) < 0)
+			return overflow(e, it, p->line);
+	}
+	if (settle_fifo(v, c, &money) < 0)
+		return overflow(e, it, p->line);
+	if (amount_sign(&money) > 0) {
+		struct amount *cr = credit_of(c, money.com);
+
+		if (amount_add(cr, cr, &money) < 0)
+			return overflow(e, it, p->line);
+		cr->com = money.com;
+	}
+	return 0;
+}
+
+int
+invoices_observe(struct invoices *v, const struct jitem *it, struct terr *e)
+{
+	const struct txn *t;
+	const char *id;
+	size_t n;
+	bool any = false;
+
+	if (it->kind != J_TXN || !it->txn || it->txn->np == 0)
+		return 0;
+	t = it->txn;
+	for (size_t i = 0; i < t->np && !any; i++)
+		any = client_of(v, &t->p[i], &id) > 0;
+	if (!any)
+		return 0;
+	/* Debits first, so that an entry that invoices and pays at once settles its own invoice. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < t->np; i++) {
+			const struct posting *p = &t->p[i];
+			int s = amount_sign(&p->amt);
+
+			if ((n = client_of(v, p, &id)) == 0)
+				continue;
+			if (pass == 0 && s > 0 && debit(v, it, p, id, n, e) < 0)
+				return -1;
+			if (pass == 1 && s < 0 && credit(v, it, p, id, n, e) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+size_t
+invoices_count(const struct invoices *v)
+{
+	return v->ninv;
+}
+
+const struct invoice *
+invoices_at(const struct invoices *v, size_t i)
+{
+	return i < v->ninv ? v->inv[i] : NULL;
+}
+
+const struct invoice *
+invoices_find(const struct invoices *v, const char *number)
+{
+	size_t i = map_find(&v->bynum, number, strlen(number), inv_name, v);
+
+	return i == (size_t)-1 ? NULL : v->inv[i];
+}
+
+struct amount
+invoices_credit(const struct invoices *v, const char *client, int com)
+{
+	size_t i = map_find(&v->bycl, client, strlen(client), cl_name, v);
+
+	if (i != (size_t)-1)
+		for (size_t k = 0; k < v->cl[i].ncredit; k++)
+			if (v->cl[i].credit[k].com == com)
+				return v->cl[i].credit[k].sum;
+	return (struct amount){0, 0, com};
+}
+
+void
+invoices_free(struct invoices *v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->ninv; i++) {
+		free(v->inv[i]->number);
+		free(v->inv[i]->client);
+		free(v->inv[i]);
+	}
+	for (size_t i = 0; i < v->ncl; i++) {
+		free(v->cl[i].id);
+		free(v->cl[i].inv);
+		free(v->cl[i].credit);
+	}
+	for (size_t i = 0; i < v->nfiles; i++)
+		free(v->files[i]);
+	free(v->files);
+	free(v->inv);
+	free(v->cl);
+	free(v->bynum.slot);
+	free(v->bycl.slot);
+	free(v->prefix);
+	free(v);
+}
