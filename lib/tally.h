@@ -397,4 +397,41 @@ int policy_charge(const struct policy *p, const struct policy_fee *f, const stru
 size_t policy_clause(const struct policy *p, enum policy_key k, const char *lang, char *buf,
 		     size_t size);
 
+/* ---- open invoices (invoices.c) ------------------------------------------------------ */
+
+/*
+ * Receivables followed invoice by invoice while the journal streams past: what each invoice
+ * asked for and how much of it has been paid. Memory follows the number of invoices and
+ * clients. Items must come in date order for "oldest first" to mean the oldest.
+ */
+struct invoice {
+	char *number;
+	char *client;         /* the ID: the account component after the receivable prefix */
+	tdate date, due;      /* due: the entry's due: tag, else its date */
+	struct amount total;  /* what the invoice entry debited to the client's receivable */
+	struct amount paid;   /* payments and client credit applied to it, at most total */
+	const char *file;     /* where the invoice entry is; valid until invoices_free */
+	long line;
+};
+struct invoices;
+
+struct invoices *invoices_new(const char *receivable_prefix); /* "Assets:Receivable" */
+/*
+ * Learns from one journal item: an invoice is an entry tagged invoice: N (with client:)
+ * whose postings debit RECEIVABLE:ID; a payment is a posting crediting RECEIVABLE:ID; a
+ * payment tagged invoice: N settles that invoice, an untagged one settles the client's
+ * oldest open invoices first (FIFO); overpayment is kept as client credit, and client
+ * credit pays the client's next invoices. An untagged debit to RECEIVABLE:ID (a refund)
+ * uses up credit first. Returns -1 with *e set for a duplicate invoice number, a malformed
+ * due: tag, an invoice in two commodities or an amount too large.
+ */
+int invoices_observe(struct invoices *v, const struct jitem *it, struct terr *e);
+size_t invoices_count(const struct invoices *v);
+/* In the order the invoices were met; pointers stay valid until invoices_free. */
+const struct invoice *invoices_at(const struct invoices *v, size_t i);
+const struct invoice *invoices_find(const struct invoices *v, const char *number);
+/* The client's unused credit (overpayment) in commodity com: zero when none. */
+struct amount invoices_credit(const struct invoices *v, const char *client, int com);
+void invoices_free(struct invoices *v);
+
 #endif
