@@ -434,4 +434,117 @@ const struct invoice *invoices_find(const struct invoices *v, const char *number
 struct amount invoices_credit(const struct invoices *v, const char *client, int com);
 void invoices_free(struct invoices *v);
 
+/* ---- clients (clients.c) ------------------------------------------------------------ */
+
+/*
+ * The per-client book kept while the journal streams: rates, policies, prepaid packages,
+ * deposits, terms, payer. Feed it every item (clients_observe) and ask it about a date.
+ * Clients are named by `client:` tags and by the last component of their accounts
+ * (Assets:Unbilled:ID); both are folded to a slug (clients_slug) so `Théo Keller` and
+ * `theo-keller` are one client. Account prefixes match ignoring ASCII case.
+ * The journal is assumed to be in date order: packages are consumed in file order.
+ */
+enum cacct { C_UNBILLED, C_PREPAID, C_DEPOSITS, C_NACCT };
+/* Account prefixes: NULL fields take the defaults (Assets:Unbilled, ...). */
+struct clients_opts {
+	const char *unbilled, *prepaid, *deposits;
+};
+struct client_rate {
+	tdate from;
+	struct amount amt;
+	bool per_hour;        /* `rate: 60 EUR/h`: priced pro rata by the session's minutes */
+};
+struct client_policy {
+	tdate from;
+	char *name;
+};
+/* A prepaid package: `package: N` on an entry crediting Liabilities:Prepaid:ID. */
+struct client_package {
+	tdate date;           /* bought */
+	tdate expires;        /* DATE_NONE: never; usable through this date */
+	long sessions;        /* bought */
+	long used;            /* sessions taken from it */
+	struct amount price;  /* what the entry credited to the prepaid account */
+	struct amount spent;  /* credit taken so far */
+	bool lapsed;          /* what was left was recognised as income (`expired:` entry) */
+	bool expiry_seen;     /* handed out once by clients_next_expired */
+};
+/* One client. Read-only for commands: change it through the client_* functions. */
+struct client {
+	char *id;             /* the slug used in account names */
+	char *name;           /* the first spelling met (tag value or account component) */
+	struct client_rate *rates; /* sorted by date */
+	size_t nrates;
+	struct client_policy *policies; /* sorted by date */
+	size_t npolicies;
+	struct client_package *pk;   /* open packages, oldest first (used-up ones are dropped) */
+	size_t npk;
+	long bought, used, lapsed; /* package sessions over everything observed */
+	tdate first_pk_date;  /* the first package's date, DATE_NONE: never bought one */
+	struct amount deposit;/* Liabilities:Deposits:ID balance (negative: held) */
+	int terms;            /* `terms: N` days, -1 when never given */
+	char *payer;          /* `payer: REGEX`, NULL when never given */
+	char *acct[C_NACCT];  /* account names as the journal spells them (or as written) */
+};
+enum session_kind {
+	SESSION_NONE, SESSION_HELD, SESSION_CANCELLED, SESSION_LATE, SESSION_NOSHOW,
+	SESSION_PROVIDER, SESSION_OTHER
+};
+struct clients;
+
+struct clients *clients_new(const struct clients_opts *o);
+void clients_free(struct clients *b);
+/*
+ * Learns from one item: rate/policy/terms/payer tags (need `client:`), package purchases,
+ * debits to the prepaid account (one session taken from the oldest open package when the
+ * entry has a `session:` tag; a lapse when it has `expired:`; else a refund of credit),
+ * deposit balances. An entry with no postings changes no package or deposit: a command that
+ * prices it calls client_package_take / client_deposit_take itself.
+ * -1 with *e set (FILE:LINE) on a bad tag or an amount too large.
+ */
+int clients_observe(struct clients *b, const struct jitem *it, struct terr *e);
+/* A client by tag value or id (slugged); clients_get creates it. NULL for an empty name. */
+struct client *clients_find(struct clients *b, struct span id);
+struct client *clients_get(struct clients *b, struct span id);
+/* The client of an entry's `client:` tag (created when new), or NULL. */
+struct client *clients_of(struct clients *b, const struct txn *t);
+size_t clients_count(const struct clients *b);
+struct client *clients_at(const struct clients *b, size_t i); /* first-seen order */
+/* Folds a name to an account slug: lowercase ASCII, accents dropped, blanks to '-'. */
+size_t clients_slug(struct span in, char *buf, size_t size);
+/* The entry's `session:` kind. */
+enum session_kind clients_session_kind(const struct txn *t);
+/* A session's length from `minutes: N` or `duration: 50m|1h30m`: -1 absent, -2 malformed. */
+long clients_minutes(const struct txn *t);
+/* The client's account to write postings to (its journal spelling, else PREFIX:ID). */
+const char *client_account_name(struct clients *b, struct client *c, enum cacct which);
+/*
+ * The price of one session on date d: the latest rate on or before d; a per-hour rate is
+ * pro-rated by minutes (rounded half away from zero at the commodity's precision).
+ * 0; -1 no rate; -2 a per-hour rate and minutes < 0 (unknown); -3 overflow.
+ */
+int client_rate_at(const struct client *c, tdate d, long minutes, struct amount *price);
+/* The `policy:` name in force on d, or NULL. */
+const char *client_policy_at(const struct client *c, tdate d);
+/*
+ * Package credit on date d, oldest package first. _next says what one session would take
+ * (price / sessions, the last session takes what is left so the package sums exactly);
+ * _take takes it (used++). Both false when no package has credit on d.
+ */
+bool client_package_next(struct client *c, tdate d, struct amount *price);
+bool client_package_take(struct client *c, tdate d, struct amount *price);
+/* Sessions left in packages usable on d (d = DATE_NONE: ignoring expiry); money left too. */
+long client_package_left(const struct client *c, tdate d, struct amount *money);
+/*
+ * Hands out, once each, a package whose expiry date is before d and that still has
+ * sessions left (and was not lapsed by an `expired:` entry); NULL when there is none.
+ */
+struct client_package *clients_next_expired(struct clients *b, tdate d, struct client **who);
+/* Marks a package lapsed; *left gets the credit that was left. -1 on overflow. */
+int client_package_lapse(struct client *c, struct client_package *k, struct amount *left);
+/* The deposit held (positive), true when there is one. */
+bool client_deposit(const struct client *c, struct amount *held);
+/* Takes up to *max (same commodity) from the deposit held into *taken. -1 on overflow. */
+int client_deposit_take(struct client *c, const struct amount *max, struct amount *taken);
+
 #endif
