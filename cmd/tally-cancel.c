@@ -1,0 +1,666 @@
+/*
+ * tally-cancel: apply each client's cancellation policy to the cancellation events that have
+ * no postings yet. A late cancellation or no-show inside the client's grace is tagged
+ * `waived:`; otherwise the fee becomes a posting pair (a forfeited prepaid session or deposit
+ * first). Entries with postings or a `waived:` tag are left as they are, so a second run
+ * changes nothing. The journal streams past once, in date order; per client we keep only
+ * the book from clients.c and the dates of the waivers granted.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally.h"
+
+static const char *prog = "tally-cancel";
+static const char *policy_file, *policy_dir_opt, *notices_path, *income = "Income:Cancellations";
+static const char *only_client;
+static tdate begin = DATE_NONE, end = DATE_NONE;
+
+/* Waivers granted to one client, oldest first: grace is counted from them. */
+struct graces {
+	const struct client *c;
+	tdate *dates;
+	size_t n, cap;
+};
+
+/* Policies by the name `policy:` events give, each file loaded once. */
+struct named {
+	char *name;
+	struct policy *p;
+};
+
+static struct graces *graces;
+static size_t ngraces, gracecap;
+static struct named *named;
+static size_t nnamed;
+static struct policy *global;
+static char *policy_dir;
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: %s [--policy FILE | --policies DIR] [--notices FILE] [--client ID]\n"
+		   "       [-b DATE] [-e DATE] [-p PERIOD] [--income ACCOUNT] [--unbilled PREFIX]\n"
+		   "       [--prepaid PREFIX] [--deposits PREFIX] [-i FILE] [-f FILE]... [FILE]...\n",
+		prog);
+	exit(status);
+}
+
+static tdate
+parse_date_opt(const char *s)
+{
+	tdate d;
+	const char *why;
+
+	if (date_parse(s, strlen(s), 0, &d, &why) != (long)strlen(s)) {
+		fprintf(stderr, "%s: bad date: %s\n", prog, s);
+		exit(2);
+	}
+	return d;
+}
+
+static struct graces *
+graces_of(const struct client *c)
+{
+	for (size_t i = 0; i < ngraces; i++)
+		if (graces[i].c == c)
+			return &graces[i];
+	if (ngraces == gracecap) {
+		gracecap = gracecap ? 2 * gracecap : 16;
+		graces = xrealloc(graces, gracecap * sizeof *graces);
+	}
+	graces[ngraces] = (struct graces){c, NULL, 0, 0};
+	return &graces[ngraces++];
+}
+
+static void
+grace_add(const struct client *c, tdate d)
+{
+	struct graces *g = graces_of(c);
+
+	if (g->n == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 4;
+		g->dates = xrealloc(g->dates, g->cap * sizeof *g->dates);
+	}
+	g->dates[g->n++] = d;
+}
+
+/* Waivers the client had in the policy's grace window ending on d (all of them: no window). */
+static long
+grace_used(const struct policy *p, const struct client *c, tdate d)
+{
+	struct graces *g = graces_of(c);
+	tdate from = DATE_NONE;
+	long n = 0;
+
+	if (p->grace_every)
+		from = p->grace_unit == 'm' ? date_add_months(d, -p->grace_every)
+					    : d - p->grace_every;
+	for (size_t i = 0; i < g->n; i++)
+		if (from == DATE_NONE || g->dates[i] > from)
+			n++;
+	return n;
+}
+
+/* The policy named by a `policy:` event, loaded once. NULL with *e set when unknown. */
+static struct policy *
+policy_named(const char *name, struct terr *e)
+{
+	struct policy *p;
+
+	for (size_t i = 0; i < nnamed; i++)
+		if (strcmp(named[i].name, name) == 0)
+			return named[i].p;
+	if (!(p = policy_find(policy_dir, name, strlen(name), e)))
+		return NULL;
+	named = xrealloc(named, (nnamed + 1) * sizeof *named);
+	named[nnamed++] = (struct named){xstrdup(name), p};
+	return p;
+}
+
+/* A `policy:` event: the named policy must exist and be good; errors point at the event. */
+static const struct policy *
+policy_at_event(const struct jitem *it, struct span v, struct terr *e)
+{
+	char *name = span_dup(v);
+	const struct policy *p = policy_named(name, e);
+
+	if (!p)
+		terr_set(e, it->file, it->txn->comment_line, "%s", e->msg);
+	free(name);
+	return p;
+}
+
+/* "YYYY-MM-DD HH:MM" (or with a T) as minutes since the epoch; -1 when malformed. */
+static long long
+parse_stamp(struct span v)
+{
+	tdate d;
+	const char *why;
+	long k = date_parse(v.p, v.n, 0, &d, &why);
+	int t;
+
+	if (k <= 0 || (size_t)k + 1 >= v.n || (v.p[k] != ' ' && v.p[k] != 'T'))
+		return -1;
+	while ((size_t)k < v.n && (v.p[k] == ' ' || v.p[k] == 'T'))
+		k++;
+	if ((t = time_parse(v.p + k, v.n - (size_t)k)) < 0)
+		return -1;
+	return (long long)d * 1440 + t;
+}
+
+/* The lines added to one entry, built before the entry is written. */
+struct xbuf {
+	char *p;
+	size_t n, cap;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+xprintf(struct xbuf *x, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (x->n + (size_t)n + 1 > x->cap) {
+		x->cap = (x->n + (size_t)n + 1) * 2;
+		x->p = xrealloc(x->p, x->cap);
+	}
+	va_start(ap, fmt);
+	vsnprintf(x->p + x->n, x->cap - x->n, fmt, ap);
+	va_end(ap);
+	x->n += (size_t)n;
+}
+
+/* A posting line as write_posting writes it: four spaces, account, two spaces, amount. */
+static void
+xposting(struct xbuf *x, const char *account, const struct amount *amt)
+{
+	char buf[AMOUNT_BUF];
+
+	amount_format(buf, sizeof buf, amt);
+	xprintf(x, "    %s  %s\n", account, buf);
+}
+
+/* What happened to one event, for the notice. */
+struct outcome {
+	const struct policy *p;
+	enum policy_key clause;   /* the rule that applied */
+	enum session_kind kind;
+	long notice;              /* minutes; -1 unknown */
+	int start;                /* the session's time, -1 unknown */
+	bool waived, capped, forfeit_session;
+	char waiver[96];
+	struct amount fee, price, from_deposit;
+	bool has_price;
+};
+
+static void
+say_when(struct out *n, const struct txn *t, int start)
+{
+	char d[11];
+
+	date_format(d, t->date);
+	if (start >= 0)
+		out_printf(n, "%s at %02d:%02d", d, start / 60, start % 60);
+	else
+		out_puts(n, d);
+}
+
+static void
+write_notice(struct out *n, const struct jitem *it, const struct client *c,
+	     const struct outcome *r)
+{
+	const struct txn *t = it->txn;
+	const char *base = strrchr(r->p->file, '/') ? strrchr(r->p->file, '/') + 1 : r->p->file;
+	char buf[1024], a[AMOUNT_BUF], b[AMOUNT_BUF];
+
+	out_printf(n, "To: %s\nRe: your session on ", c->name);
+	say_when(n, t, r->start);
+	out_puts(n, "\n");
+	if (r->kind == SESSION_NOSHOW) {
+		out_puts(n, "The session was missed without notice (a no-show).\n");
+	} else if (r->notice >= 0) {
+		policy_format_duration(buf, sizeof buf, r->notice, "en");
+		out_printf(n, "Your cancellation came with %s' notice", buf);
+		policy_format_duration(buf, sizeof buf, r->p->notice, "en");
+		out_printf(n, "; the policy asks for %s.\n", buf);
+	} else {
+		out_puts(n, "The session was cancelled late.\n");
+	}
+	if (r->waived) {
+		out_printf(n, "This time the fee is waived (%s): nothing is charged. "
+			      "Next time the fee applies.\n", r->waiver);
+	} else if (r->forfeit_session) {
+		amount_format(a, sizeof a, &r->fee);
+		out_printf(n, "The session is taken from your prepaid package (%s).\n", a);
+	} else {
+		amount_format(a, sizeof a, &r->fee);
+		out_printf(n, "Charged: %s", a);
+		if (r->has_price) {
+			amount_format(b, sizeof b, &r->price);
+			out_printf(n, " (the session's price is %s)", b);
+		}
+		if (r->capped)
+			out_puts(n, ", limited by the fee cap");
+		if (!amount_is_zero(&r->from_deposit)) {
+			amount_format(b, sizeof b, &r->from_deposit);
+			out_printf(n, "; %s of it is taken from your deposit", b);
+		}
+		out_puts(n, ".\n");
+	}
+	out_printf(n, "The cancellation policy you agreed to (%s) says:\n", r->p->name);
+	policy_clause(r->p, r->clause, "en", buf, sizeof buf);
+	out_printf(n, "  \"%s\"\n", buf);
+	if (r->capped) {
+		policy_clause(r->p, PK_CAP, "en", buf, sizeof buf);
+		out_printf(n, "  \"%s\"\n", buf);
+	}
+	if (r->waived) {
+		policy_clause(r->p, PK_GRACE, "en", buf, sizeof buf);
+		out_printf(n, "  \"%s\"\n", buf);
+	}
+	if (r->p->clause[r->clause])
+		out_printf(n, "  (%s, line %ld: %s)\n", base, r->p->line[r->clause],
+			   r->p->clause[r->clause]);
+	out_puts(n, "\n");
+}
+
+/* The waiver's tag text: "first offense", "offense 2 of 3", "... in 6 months". */
+static void
+waiver_text(char *buf, size_t size, const struct policy *p, long k)
+{
+	int n;
+
+	if (k == 1)
+		n = snprintf(buf, size, "first offense");
+	else
+		n = snprintf(buf, size, "offense %ld of %d", k, p->grace);
+	if (p->grace_every && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " in %d %s%s",
+			 p->grace_unit == 'm' && p->grace_every % 12 == 0 ? p->grace_every / 12
+									   : p->grace_every,
+			 p->grace_unit == 'd' ? "day" : p->grace_every % 12 == 0 ? "year" : "month",
+			 (p->grace_unit == 'm' && p->grace_every % 12 == 0 ? p->grace_every / 12
+									    : p->grace_every) == 1
+				 ? "" : "s");
+}
+
+/* The session's price on its date: the rate, else (for a package) one session's credit. */
+static int
+session_price(struct client *c, const struct jitem *it, struct amount *price,
+	      struct terr *e)
+{
+	const struct txn *t = it->txn;
+	long minutes = clients_minutes(t);
+	int rc;
+	char d[11];
+
+	if (minutes == -2) {
+		terr_set(e, it->file, t->comment_line, "bad minutes: or duration: tag");
+		return -1;
+	}
+	if ((rc = client_rate_at(c, t->date, minutes, price)) == 0)
+		return 0;
+	if (rc == -1 && client_package_next(c, t->date, price))
+		return 0;
+	date_format(d, t->date);
+	if (rc == -3)
+		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
+	else if (rc == -2)
+		terr_set(e, it->file, it->line, "rate for %s is per hour: the session needs minutes:",
+			 c->id);
+	else
+		terr_set(e, it->file, it->line, "no rate: for %s on %s (the fee is a percent of it)",
+			 c->id, d);
+	return -1;
+}
+
+/* Notice in minutes from cancelled-at: to the session's start; -1 when not given. */
+static int
+notice_of(const struct jitem *it, enum session_kind kind, struct outcome *r, struct terr *e)
+{
+	const struct txn *t = it->txn;
+	struct span v;
+	long long at;
+
+	r->notice = -1;
+	r->start = -1;
+	if (txn_tag(t, "time", &v) && (r->start = time_parse(v.p, v.n)) < 0) {
+		terr_set(e, it->file, t->comment_line, "bad time: %.*s (HH:MM)", (int)v.n, v.p);
+		return -1;
+	}
+	if (!txn_tag(t, "cancelled-at", &v)) {
+		if (kind != SESSION_CANCELLED)
+			return 0;
+		terr_set(e, it->file, it->line, "cancelled session without cancelled-at: "
+			 "(cannot tell the notice)");
+		return -1;
+	}
+	if ((at = parse_stamp(v)) < 0) {
+		terr_set(e, it->file, t->comment_line, "bad cancelled-at: %.*s (YYYY-MM-DD HH:MM)",
+			 (int)v.n, v.p);
+		return -1;
+	}
+	if (r->start < 0) {
+		if (kind != SESSION_CANCELLED)
+			return 0;
+		terr_set(e, it->file, it->line, "cancelled session without time: "
+			 "(cannot tell the notice)");
+		return -1;
+	}
+	at = (long long)t->date * 1440 + r->start - at;
+	r->notice = at < 0 ? 0 : at > 1000000000 ? 1000000000 : (long)at;
+	return 0;
+}
+
+/*
+ * Applies the policy to one unpriced event. Appends postings or a waiver line to x (an
+ * out spooling the extra lines), fills *r; returns 1 when the event changed, 0 when it
+ * passes through, -1 with *e set.
+ */
+static int
+apply(struct clients *book, struct client *c, const struct policy *p, const struct jitem *it,
+      enum session_kind kind, struct xbuf *x, struct outcome *r, struct terr *e)
+{
+	const struct txn *t = it->txn;
+	const struct policy_fee *f;
+	struct amount neg, rest;
+	long used;
+
+	memset(r, 0, sizeof *r);
+	r->p = p;
+	r->kind = kind;
+	if (notice_of(it, kind, r, e) < 0)
+		return -1;
+	if (kind == SESSION_PROVIDER) {
+		if (amount_is_zero(&p->provider.amt))
+			return 0;
+		if ((p->provider.percent && session_price(c, it, &r->price, e) < 0) ||
+		    policy_fee_amount(&p->provider, &r->price, &r->fee) < 0) {
+			if (!e->msg[0])
+				terr_set(e, it->file, it->line, "an amount too large to hold exactly");
+			return -1;
+		}
+		neg = r->fee;
+		amount_neg(&neg);
+		xposting(x, client_account_name(book, c, C_UNBILLED), &neg);
+		xposting(x, income, &r->fee);
+		return 1;
+	}
+	if (kind == SESSION_CANCELLED && r->notice >= p->notice)
+		return 0; /* on time */
+	if (kind == SESSION_NOSHOW) {
+		f = &p->noshow;
+		r->clause = PK_NOSHOW;
+	} else {
+		f = policy_late_fee(p, kind == SESSION_LATE && r->notice >= p->notice ? -1 : r->notice);
+		r->clause = PK_LATE;
+	}
+	if (!f || amount_is_zero(&f->amt))
+		return 0; /* late, but the policy charges nothing for it */
+	used = grace_used(p, c, t->date);
+	if (used < p->grace) {
+		r->waived = true;
+		waiver_text(r->waiver, sizeof r->waiver, p, used + 1);
+		xprintf(x, "    ; waived: %s\n", r->waiver);
+		grace_add(c, t->date);
+		return 1;
+	}
+	if (p->forfeit && client_package_next(c, t->date, &r->fee)) {
+		client_package_take(c, t->date, &r->fee);
+		r->forfeit_session = true;
+		r->clause = PK_PREPAID;
+		neg = r->fee;
+		amount_neg(&neg);
+		xposting(x, client_account_name(book, c, C_PREPAID), &r->fee);
+		xposting(x, income, &neg);
+		return 1;
+	}
+	if (f->percent) {
+		if (session_price(c, it, &r->price, e) < 0)
+			return -1;
+		r->has_price = true;
+	}
+	if (policy_charge(p, f, &r->price, &r->fee, &r->capped) < 0 ||
+	    client_deposit_take(c, &r->fee, &r->from_deposit) < 0) {
+		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
+		return -1;
+	}
+	if (amount_is_zero(&r->fee))
+		return 0;
+	neg = r->from_deposit;
+	amount_neg(&neg);
+	if (amount_add(&rest, &r->fee, &neg) < 0) {
+		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
+		return -1;
+	}
+	if (!amount_is_zero(&r->from_deposit))
+		xposting(x, client_account_name(book, c, C_DEPOSITS), &r->from_deposit);
+	if (!amount_is_zero(&rest))
+		xposting(x, client_account_name(book, c, C_UNBILLED), &rest);
+	neg = r->fee;
+	amount_neg(&neg);
+	xposting(x, income, &neg);
+	return 1;
+}
+
+/* The policy for an event: --policy, else the client's `policy:` on its date, else none. */
+static const struct policy *
+policy_for(const struct client *c, tdate d, const struct jitem *it, struct terr *e)
+{
+	const char *name;
+	const struct policy *p;
+
+	if (global)
+		return global;
+	if (!(name = client_policy_at(c, d)))
+		return NULL;
+	if (!(p = policy_named(name, e)) && e->file == NULL)
+		terr_set(e, it->file, it->line, "%s", e->msg);
+	return p;
+}
+
+static int
+handle(struct clients *book, const struct jitem *it, struct out *o, struct out *notes,
+       struct terr *e)
+{
+	const struct txn *t = it->txn;
+	enum session_kind kind;
+	struct client *c;
+	const struct policy *p;
+	struct outcome r;
+	struct span v;
+	struct xbuf x = {0};
+	int rc;
+
+	if (t->np > 0 || !txn_tag(t, "session", &v))
+		return 0;
+	kind = clients_session_kind(t);
+	if (kind != SESSION_CANCELLED && kind != SESSION_LATE && kind != SESSION_NOSHOW && kind != SESSION_PROVIDER)
+		return 0;
+	if (!(c = clients_of(book, t))) {
+		terr_set(e, it->file, it->line, "session without a client: tag");
+		return -1;
+	}
+	if (txn_tag(t, "waived", NULL)) {
+		grace_add(c, t->date);
+		return 0;
+	}
+	if (it->depth > 0 || (begin != DATE_NONE && t->date < begin) ||
+	    (end != DATE_NONE && t->date >= end) || (only_client && strcmp(c->id, only_client) != 0))
+		return 0;
+	e->file = NULL;
+	e->msg[0] = '\0';
+	if (!(p = policy_for(c, t->date, it, e)))
+		return e->msg[0] ? -1 : 0;
+	rc = apply(book, c, p, it, kind, &x, &r, e);
+	if (rc > 0) {
+		write_item(o, it, x.p, x.n);
+		if (notes && kind != SESSION_PROVIDER)
+			write_notice(notes, it, c, &r);
+	}
+	free(x.p);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"policy", required_argument, NULL, 'P'},
+		{"policies", required_argument, NULL, 'D'},
+		{"notices", required_argument, NULL, 'n'},
+		{"client", required_argument, NULL, 'c'},
+		{"income", required_argument, NULL, 'I'},
+		{"unbilled", required_argument, NULL, 'U'},
+		{"prepaid", required_argument, NULL, 'R'},
+		{"deposits", required_argument, NULL, 'S'},
+		{"in-place", required_argument, NULL, 'i'},
+		{"begin", required_argument, NULL, 'b'},
+		{"end", required_argument, NULL, 'e'},
+		{"period", required_argument, NULL, 'p'},
+		{"file", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	char **fopts = xcalloc((size_t)argc + 1, sizeof *fopts), **files;
+	size_t nf = 0, nfiles;
+	struct clients_opts co = {0};
+	struct clients *book;
+	struct journal *j;
+	struct jitem *it;
+	struct out *o = NULL, *notes = NULL;
+	struct terr e = {0};
+	const char *inplace = NULL;
+	FILE *nf_file = NULL;
+	int c, rv, status = 0;
+	tdate pb, pe;
+
+	while ((c = getopt_long(argc, argv, "P:D:n:c:i:b:e:p:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'P': policy_file = optarg; break;
+		case 'D': policy_dir_opt = optarg; break;
+		case 'n': notices_path = optarg; break;
+		case 'c': only_client = optarg; break;
+		case 'I': income = optarg; break;
+		case 'U': co.unbilled = optarg; break;
+		case 'R': co.prepaid = optarg; break;
+		case 'S': co.deposits = optarg; break;
+		case 'i': inplace = optarg; break;
+		case 'b': begin = parse_date_opt(optarg); break;
+		case 'e': end = parse_date_opt(optarg); break;
+		case 'p':
+			if (period_parse(optarg, &pb, &pe) < 0) {
+				fprintf(stderr, "%s: bad period: %s\n", prog, optarg);
+				return 2;
+			}
+			begin = pb;
+			end = pe;
+			break;
+		case 'f': fopts[nf++] = optarg; break;
+		case 'h': usage(stdout, 0); break;
+		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
+		default: usage(stderr, 2);
+		}
+	}
+	if (inplace && (nf || optind < argc)) {
+		fprintf(stderr, "%s: -i FILE edits one journal: name no other file\n", prog);
+		return 2;
+	}
+	if (inplace)
+		fopts[nf++] = (char *)inplace;
+	if (policy_file && !(global = policy_load(policy_file, &e))) {
+		terr_print(prog, &e);
+		policy_free(global);
+		free(fopts);
+		return 1;
+	}
+	policy_dir = policy_dir_opt ? xstrdup(policy_dir_opt) : policy_sharedir("policies");
+	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	if (inplace && !(o = out_open_inplace(inplace, &e))) {
+		terr_print(prog, &e);
+		status = 1;
+	}
+	if (!status && !inplace)
+		o = out_open(stdout);
+	if (!status && notices_path) {
+		if (!(nf_file = fopen(notices_path, "w"))) {
+			fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
+			status = 1;
+		} else {
+			notes = out_open(nf_file);
+		}
+	}
+	book = clients_new(&co);
+	j = journal_open((const char *const *)files, nfiles, 0);
+	while (!status && (rv = journal_next(j, &it)) != 0) {
+		if (rv < 0) {
+			terr_print(prog, journal_error(j));
+			status = 1;
+			continue;
+		}
+		if (it->kind == J_TXN) {
+			struct span v;
+
+			if (clients_observe(book, it, &e) < 0 ||
+			    (!global && txn_tag(it->txn, "policy", &v) && v.n &&
+			     !policy_at_event(it, v, &e))) {
+				terr_print(prog, &e);
+				status = 1;
+				continue;
+			}
+			rv = handle(book, it, o, notes, &e);
+			if (rv < 0) {
+				terr_print(prog, &e);
+				status = 1;
+			}
+			if (rv != 0 || it->depth > 0)
+				continue;
+		}
+		if (it->depth == 0)
+			write_item(o, it, NULL, 0);
+	}
+	journal_close(j);
+	if (o && status)
+		out_abort(o);
+	else if (o && out_commit(o) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, strerror(errno));
+		status = 1;
+	}
+	if (notes && status)
+		out_abort(notes);
+	else if (notes && out_commit(notes) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
+		status = 1;
+	}
+	if (nf_file && fclose(nf_file) != 0 && !status) {
+		fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
+		status = 1;
+	}
+	clients_free(book);
+	for (size_t i = 0; i < ngraces; i++)
+		free(graces[i].dates);
+	free(graces);
+	for (size_t i = 0; i < nnamed; i++) {
+		free(named[i].name);
+		policy_free(named[i].p);
+	}
+	free(named);
+	policy_free(global);
+	free(policy_dir);
+	input_free(files, nfiles);
+	free(fopts);
+	if (fshut_stdout(prog) < 0)
+		status = 1;
+	commodity_reset();
+	return status;
+}
