@@ -179,6 +179,7 @@ lookup(struct clients *b, struct span name, bool create)
 	c->terms = -1;
 	c->first_pk_date = DATE_NONE;
 	*s = c;
+	c->index = b->n;
 	if (b->n == b->listcap) {
 		b->listcap = b->listcap ? 2 * b->listcap : 16;
 		b->list = xrealloc(b->list, b->listcap * sizeof *b->list);
@@ -604,7 +605,7 @@ observe_terms(struct clients *b, const struct jitem *it, struct client *c, struc
 }
 
 static int
-observe_package(struct client *c, const struct jitem *it, struct span v,
+observe_package(struct clients *b, struct client *c, const struct jitem *it, struct span v,
 		const struct amount *credit, struct terr *e)
 {
 	const struct txn *t = it->txn;
@@ -634,6 +635,8 @@ observe_package(struct client *c, const struct jitem *it, struct span v,
 		terr_set(e, it->file, t->comment_line, "bad expires: date: %.*s", (int)x.n, x.p);
 		return -1;
 	}
+	if (k.expires != DATE_NONE && (b->min_expiry == DATE_NONE || k.expires < b->min_expiry))
+		b->min_expiry = k.expires;
 	c->pk = xrealloc(c->pk, (c->npk + 1) * sizeof *c->pk);
 	c->pk[c->npk++] = k;
 	c->bought += n;
@@ -752,7 +755,7 @@ clients_observe(struct clients *b, const struct jitem *it, struct terr *e)
 		for (size_t s = 0; s < nseen; s++)
 			if (seen[s].c == c)
 				credit = seen[s].prepaid;
-		return observe_package(c, it, v, &credit, e);
+		return observe_package(b, c, it, v, &credit, e);
 	}
 	for (size_t s = 0; s < nseen; s++)
 		if (amount_sign(&seen[s].debit) > 0 && observe_debit(seen[s].c, t, &seen[s].debit) < 0) {

@@ -487,6 +487,7 @@ struct client {
 	char *acct[C_NACCT];  /* account names as the journal spells them (or as written) */
 };
 enum session_kind {
+	size_t index;         /* position in clients_at order, for the caller's own tables */
 	SESSION_NONE, SESSION_HELD, SESSION_CANCELLED, SESSION_LATE, SESSION_NOSHOW,
 	SESSION_PROVIDER, SESSION_OTHER
 };

@@ -1,0 +1,282 @@
+/*
+ * tally-bill: prices `session: held` events. An event with no postings gets them: one
+ * session's worth of prepaid package credit when the client has some on that date, else the
+ * client's rate on that date (less any rolling deposit held). Package credit left when a
+ * package expires is recognised as income by an entry dated the expiry day. Entries that
+ * already have postings are the user's and pass through untouched, so running it twice
+ * equals running it once. The journal is taken to be in date order.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally.h"
+
+static const char *prog = "tally-bill";
+static const char *income = "Income:Sessions";
+static const char *lapse_income;   /* NULL: the sessions income account */
+static const char *only_client;    /* --client: price this client's sessions only */
+static tdate begin = DATE_NONE, end = DATE_NONE;
+static struct clients_opts accts;
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: %s [-i FILE] [-p PERIOD] [-b DATE] [-e DATE] [--client ID]\n"
+		   "       [--unbilled ACCT] [--prepaid ACCT] [--deposits ACCT] [--income ACCT]\n"
+		   "       [--expired-income ACCT] [-f FILE]... [FILE]...\n", prog);
+	exit(status);
+}
+
+static tdate
+parse_date_opt(const char *s)
+{
+	tdate d;
+	const char *why;
+
+	if (date_parse(s, strlen(s), 0, &d, &why) != (long)strlen(s)) {
+		fprintf(stderr, "%s: bad date: %s\n", prog, s);
+		exit(2);
+	}
+	return d;
+}
+
+/* Ends the item's own text with a newline, so that new lines can follow it. */
+static void
+write_open(struct out *o, const struct jitem *it)
+{
+	write_item(o, it, NULL, 0);
+	if (it->len && it->text[it->len - 1] != '\n')
+		out_write(o, "\n", 1);
+}
+
+static bool
+selected(const struct client *c, tdate d)
+{
+	if ((begin != DATE_NONE && d < begin) || (end != DATE_NONE && d >= end))
+		return false;
+	if (only_client) {
+		char id[256];
+		struct span s = {only_client, strlen(only_client)};
+
+		clients_slug(s, id, sizeof id);
+		return strcmp(id, c->id) == 0;
+	}
+	return true;
+}
+
+/*
+ * Prices one held session: 1 when it wrote the entry with its postings, 0 when the entry is
+ * left as it is, -1 on error. The package and deposit are taken even when the session is not
+ * written (outside the period or client asked for, or in an included file), so that the
+ * sessions that are priced take exactly what a full run would give them.
+ */
+static int
+price(struct clients *b, const struct jitem *it, struct out *o, bool write, struct terr *e)
+{
+	const struct txn *t = it->txn;
+	struct client *c = clients_of(b, t);
+	struct amount p, dep, rest;
+	char day[11];
+	long minutes;
+	int rc;
+
+	if (!c) {
+		terr_set(e, it->file, it->line, "session without a client: tag");
+		return -1;
+	}
+	write = write && selected(c, t->date);
+	if (client_package_take(c, t->date, &p)) {
+		if (write) {
+			write_open(o, it);
+			write_posting(o, client_account_name(b, c, C_PREPAID), &p, NULL);
+			amount_neg(&p);
+			write_posting(o, income, &p, NULL);
+		}
+		return write;
+	}
+	minutes = clients_minutes(t);
+	if (minutes == -2) {
+		terr_set(e, it->file, t->comment_line, "bad minutes: or duration: tag");
+		return -1;
+	}
+	rc = client_rate_at(c, t->date, minutes, &p);
+	date_format(day, t->date);
+	if (rc == -1) {
+		terr_set(e, it->file, it->line, "no rate for %s on %s and no package credit",
+			 c->id, day);
+		return -1;
+	}
+	if (rc == -2) {
+		terr_set(e, it->file, it->line,
+			 "%s's rate on %s is per hour: the session needs a minutes: tag", c->id, day);
+		return -1;
+	}
+	if (rc < 0 || client_deposit_take(c, &p, &dep) < 0 || (rest = dep, amount_neg(&rest),
+	    amount_add(&rest, &p, &rest) < 0)) {
+		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
+		return -1;
+	}
+	if (write) {
+		write_open(o, it);
+		if (!amount_is_zero(&dep))
+			write_posting(o, client_account_name(b, c, C_DEPOSITS), &dep, NULL);
+		if (!amount_is_zero(&rest) || amount_is_zero(&dep))
+			write_posting(o, client_account_name(b, c, C_UNBILLED), &rest, NULL);
+		amount_neg(&p);
+		write_posting(o, income, &p, NULL);
+	}
+	return write;
+}
+
+/* Entries recognising the credit left in packages that expired before date d. */
+static int
+lapse(struct clients *b, tdate d, struct out *o, struct terr *e)
+{
+	struct client_package *k;
+	struct client *c;
+	struct amount left;
+	char day[11];
+
+	while ((k = clients_next_expired(b, d, &c))) {
+		long n = k->sessions - k->used;
+
+		if (client_package_lapse(c, k, &left) < 0) {
+			terr_set(e, NULL, 0, "the credit left in %s's package is too large", c->id);
+			return -1;
+		}
+		if (amount_sign(&left) <= 0)
+			continue;
+		date_format(day, k->expires);
+		out_printf(o, "%s Package credit lapsed: %s\n", day, c->id);
+		out_printf(o, "    ; client: %s\n", c->id);
+		out_printf(o, "    ; expired: %ld session%s\n", n, n == 1 ? "" : "s");
+		write_posting(o, client_account_name(b, c, C_PREPAID), &left, NULL);
+		amount_neg(&left);
+		write_posting(o, lapse_income ? lapse_income : income, &left, NULL);
+		out_puts(o, "\n");
+	}
+	return 0;
+}
+
+static int
+bill(char **files, size_t nfiles, struct out *o)
+{
+	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
+	struct clients *b = clients_new(&accts);
+	struct jitem *it;
+	struct terr e;
+	int rv, status = 0;
+
+	while ((rv = journal_next(j, &it)) != 0) {
+		if (rv < 0) {
+			terr_print(prog, journal_error(j));
+			status = 1;
+			continue;
+		}
+		if (it->kind == J_TXN && lapse(b, it->txn->date, o, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+		}
+		if (clients_observe(b, it, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+		} else if (it->kind == J_TXN && it->txn->np == 0 &&
+			   clients_session_kind(it->txn) == SESSION_HELD) {
+			if ((rv = price(b, it, o, it->depth == 0 && !status, &e)) < 0) {
+				terr_print(prog, &e);
+				status = 1;
+			}
+			if (rv == 1)
+				continue;
+		}
+		if (it->depth == 0)
+			write_item(o, it, NULL, 0);
+	}
+	journal_close(j);
+	clients_free(b);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"in-place", required_argument, NULL, 'i'},
+		{"begin", required_argument, NULL, 'b'},
+		{"end", required_argument, NULL, 'e'},
+		{"period", required_argument, NULL, 'p'},
+		{"client", required_argument, NULL, 'c'},
+		{"unbilled", required_argument, NULL, 'U'},
+		{"prepaid", required_argument, NULL, 'P'},
+		{"deposits", required_argument, NULL, 'D'},
+		{"income", required_argument, NULL, 'I'},
+		{"expired-income", required_argument, NULL, 'X'},
+		{"file", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	char **fopts = xcalloc((size_t)argc + 1, sizeof *fopts), **files;
+	const char *inplace = NULL;
+	size_t nf = 0, nfiles;
+	struct out *o;
+	struct terr e;
+	int c, status;
+	tdate pb, pe;
+
+	while ((c = getopt_long(argc, argv, "i:b:e:p:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': inplace = optarg; break;
+		case 'b': begin = parse_date_opt(optarg); break;
+		case 'e': end = parse_date_opt(optarg); break;
+		case 'p':
+			if (period_parse(optarg, &pb, &pe) < 0) {
+				fprintf(stderr, "%s: bad period: %s\n", prog, optarg);
+				return 2;
+			}
+			if (begin == DATE_NONE || pb > begin)
+				begin = pb;
+			if (end == DATE_NONE || pe < end)
+				end = pe;
+			break;
+		case 'c': only_client = optarg; break;
+		case 'U': accts.unbilled = optarg; break;
+		case 'P': accts.prepaid = optarg; break;
+		case 'D': accts.deposits = optarg; break;
+		case 'I': income = optarg; break;
+		case 'X': lapse_income = optarg; break;
+		case 'f': fopts[nf++] = optarg; break;
+		case 'h': usage(stdout, 0); break;
+		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
+		default: usage(stderr, 2);
+		}
+	}
+	if (inplace && (nf || optind < argc)) {
+		fprintf(stderr, "%s: -i FILE reads FILE only\n", prog);
+		return 2;
+	}
+	if (inplace) {
+		fopts[nf++] = (char *)inplace;
+		if (!(o = out_open_inplace(inplace, &e))) {
+			terr_print(prog, &e);
+			free(fopts);
+			return 1;
+		}
+	} else
+		o = out_open(stdout);
+	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	status = bill(files, nfiles, o);
+	if (status)
+		out_abort(o);
+	else if (out_commit(o) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, inplace ? inplace : "cannot write the output");
+		status = 1;
+	}
+	input_free(files, nfiles);
+	free(fopts);
+	if (fshut_stdout(prog) < 0)
+		status = 1;
+	commodity_reset();
+	return status;
+}
