@@ -304,14 +304,17 @@ main(int argc, char **argv)
 	split_operands(argc - optind, argv + optind, &ops, &nops, nf > 0);
 	nfiles = input_files(fopts, nf, ops, nops, &files);
 	j = journal_open((const char *const *)files, nfiles, JOURNAL_CHECK_ASSERT);
-	flat = accounts_new();
+	/* Without a period, the reader's running balances are the answer. */
+	bool all = begin == DATE_NONE && end == DATE_NONE;
+
+	flat = all ? NULL : accounts_new();
 	while ((rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));
 			status = 1;
 			continue;
 		}
-		if (it->kind != J_TXN || status)
+		if (it->kind != J_TXN || status || all)
 			continue;
 		const struct txn *t = it->txn;
 
@@ -327,9 +330,8 @@ main(int argc, char **argv)
 			}
 		}
 	}
-	journal_close(j);
 	if (!status) {
-		r = report_table(flat);
+		r = report_table(all ? journal_balances(j) : flat);
 		for (size_t i = 0; r && i < accounts_count(r); i++) {
 			struct account *a = accounts_at(r, i);
 
@@ -356,7 +358,9 @@ main(int argc, char **argv)
 			accounts_free(r);
 		}
 	}
-	accounts_free(flat);
+	journal_close(j);
+	if (flat)
+		accounts_free(flat);
 	accounts_free(totals);
 	for (size_t i = 0; i < nqueries; i++)
 		regfree(&queries[i]);

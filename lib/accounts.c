@@ -14,14 +14,21 @@ struct accounts {
 	size_t nslot;
 };
 
+/* A multiply-xorshift hash over 8-byte words: account names are hashed once per posting. */
 static size_t
 hash(const char *s, size_t n)
 {
-	size_t h = 1469598103934665603u;
+	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
 
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 1099511628211u;
-	return h;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	return (size_t)(h ^ (h >> 29));
 }
 
 struct accounts *

@@ -71,7 +71,14 @@ push_src(struct journal *j, const char *path, int depth, long errline)
 	} else {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			journal_fail(j, errline, "cannot open %s: %s", path, strerror(errno));
+			int err = errno;
+
+			if (errline == 0) {  /* a file named by the user: the file is the position */
+				journal_fail(j, 0, "cannot open: %s", strerror(err));
+				j->err.file = intern_name(j, path);
+			} else {
+				journal_fail(j, errline, "cannot open %s: %s", path, strerror(err));
+			}
 			return -1;
 		}
 		real = realpath(path, NULL);
@@ -188,6 +195,12 @@ blank(const char *p, size_t n)
 		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
 			return false;
 	return true;
+}
+
+static bool
+comment_char(char c)
+{
+	return c == ';' || c == '#' || c == '*' || c == '%' || c == '|';
 }
 
 static bool
@@ -520,7 +533,7 @@ read_item(struct journal *j, struct src *s)
 
 	if (blank(p, (size_t)ll)) {
 		kind = J_BLANK;
-	} else if (strchr(";#*%|", c)) {
+	} else if (comment_char(c)) {
 		kind = J_COMMENT;
 	} else if (starts_word(p, (size_t)ll, "comment") || starts_word(p, (size_t)ll, "test")) {
 		kind = J_COMMENT;
@@ -578,7 +591,7 @@ read_item(struct journal *j, struct src *s)
 			continue;
 		}
 		if (kind == J_BLANK ? !blank(q, (size_t)ll) :
-		    kind == J_COMMENT ? !strchr(";#*%|", q[0]) :
+		    kind == J_COMMENT ? !comment_char(q[0]) :
 		    !(indented_body && (q[0] == ' ' || q[0] == '\t') && !blank(q, (size_t)ll)))
 			break;
 		off += (size_t)ll;
@@ -678,6 +691,12 @@ const struct terr *
 journal_error(const struct journal *j)
 {
 	return &j->err;
+}
+
+struct accounts *
+journal_balances(struct journal *j)
+{
+	return j->run;
 }
 
 long

@@ -4,6 +4,7 @@
  * spooled (memory, then a temporary file) until the run commits.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,8 @@ out_open(FILE *f)
 	if (fd >= 0 && fstat(fd, &st) == 0) {
 		if (S_ISREG(st.st_mode)) {
 			fflush(f);
-			o->start = lseek(fd, 0, SEEK_CUR);
+			/* With >> the offset reads 0 until the first write: the end is the start. */
+			o->start = fcntl(fd, F_GETFL) & O_APPEND ? st.st_size : lseek(fd, 0, SEEK_CUR);
 			if (o->start >= 0)
 				o->mode = TRUNCATE;
 		} else if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {

@@ -230,6 +230,12 @@ const struct terr *journal_error(const struct journal *j);
 long journal_nerrors(const struct journal *j);
 void journal_close(struct journal *j);
 
+/*
+ * With JOURNAL_CHECK_ASSERT, the running balance of every account over all entries read so
+ * far (each account's own postings). Owned by the reader.
+ */
+struct accounts *journal_balances(struct journal *j);
+
 /* Tag lookup on an entry (its own comments) or on a posting (its comments, then the entry's). */
 bool txn_tag(const struct txn *t, const char *key, struct span *value);
 bool posting_tag(const struct txn *t, const struct posting *p, const char *key,
@@ -433,6 +439,14 @@ const struct invoice *invoices_find(const struct invoices *v, const char *number
 /* The client's unused credit (overpayment) in commodity com: zero when none. */
 struct amount invoices_credit(const struct invoices *v, const char *client, int com);
 void invoices_free(struct invoices *v);
+/* The text of template file DIR/NAME (for invoices and reminders), or NULL with *e set. */
+char *invoices_template(const char *dir, const char *name, struct terr *e);
+/*
+ * Writes a template, each {{key}} replaced by what field writes for it (escaped as the
+ * document needs); a key field does not know (returns false) is written as it stands.
+ */
+void invoices_fill(struct out *o, const char *tmpl,
+		   bool (*field)(struct out *o, const char *key, size_t n, void *arg), void *arg);
 
 /* ---- clients (clients.c) ------------------------------------------------------------ */
 
@@ -473,6 +487,7 @@ struct client_package {
 struct client {
 	char *id;             /* the slug used in account names */
 	char *name;           /* the first spelling met (tag value or account component) */
+	size_t index;         /* position in clients_at order, for the caller's own tables */
 	struct client_rate *rates; /* sorted by date */
 	size_t nrates;
 	struct client_policy *policies; /* sorted by date */
@@ -487,7 +502,6 @@ struct client {
 	char *acct[C_NACCT];  /* account names as the journal spells them (or as written) */
 };
 enum session_kind {
-	size_t index;         /* position in clients_at order, for the caller's own tables */
 	SESSION_NONE, SESSION_HELD, SESSION_CANCELLED, SESSION_LATE, SESSION_NOSHOW,
 	SESSION_PROVIDER, SESSION_OTHER
 };
@@ -547,5 +561,79 @@ int client_package_lapse(struct client *c, struct client_package *k, struct amou
 bool client_deposit(const struct client *c, struct amount *held);
 /* Takes up to *max (same commodity) from the deposit held into *taken. -1 on overflow. */
 int client_deposit_take(struct client *c, const struct amount *max, struct amount *taken);
+
+/* ---- CSV input (csvin.c) ------------------------------------------------------------- */
+
+/*
+ * Bank exports read a record at a time through libcsv (strict: a stray quote is an error).
+ * A UTF-8 BOM is dropped; Latin-1 input is converted to UTF-8, other bytes must be UTF-8.
+ */
+enum { CSVIN_UTF8 = 0, CSVIN_LATIN1 = 1 };
+struct csvrec {
+	const char *const *f;  /* the fields, NUL-terminated; valid until the next csvin_next */
+	const size_t *len;
+	size_t nf;
+	long line;             /* the line the record starts on */
+	const char *file;
+};
+struct csvin;
+/* path "-" is standard input ("<stdin>" in messages); sep 0 means ','. */
+struct csvin *csvin_open(const char *path, int sep, int encoding, struct terr *e);
+/* 1 with *r filled, 0 at the end, -1 with *e set (FILE:LINE). */
+int csvin_next(struct csvin *c, struct csvrec *r, struct terr *e);
+const char *csvin_name(const struct csvin *c);
+void csvin_close(struct csvin *c);
+
+/* ---- regular expressions (regex.c) --------------------------------------------------- */
+
+/* PCRE2, compiled once: case-insensitive, UTF-8, JIT where available, with a match limit. */
+struct regex;
+/* NULL with a message in why when the pattern is bad. */
+struct regex *regex_compile(const char *pat, size_t n, char *why, size_t whysize);
+/* 1 match, 0 no match, -1 the match limit was hit. */
+int regex_match(const struct regex *r, const char *s, size_t n);
+void regex_free(struct regex *r);
+
+/* ---- CSV rules (rules.c) ------------------------------------------------------------- */
+
+/*
+ * hledger's CSV conversion rules (the subset in docs/rules.md). rules_apply turns one CSV
+ * record into an entry whose strings live in the rules' scratch space until the next call.
+ */
+struct ramount {
+	struct amount a;
+	bool left, space;      /* symbol side and spacing, as the CSV wrote it */
+	char dec;              /* decimal mark as the CSV wrote it */
+};
+struct rposting {
+	const char *account;   /* as assigned: "(acct)" and "[acct]" keep their brackets */
+	size_t account_len;
+	bool has_amt, has_bal;
+	struct ramount amt, bal;  /* bal: a balance assertion (or assignment without amt) */
+	const char *comment;   /* may hold newlines; NULL when none */
+};
+struct rtxn {
+	tdate date, date2;     /* date2 is DATE_NONE when absent */
+	char status;           /* 0, '*' or '!' */
+	const char *code, *desc, *comment;  /* NULL when not assigned */
+	size_t code_len, desc_len;
+	struct rposting *p;
+	size_t np;
+	const struct csvrec *record;
+};
+struct rules;
+enum { RULES_SKIP = 0, RULES_ROW = 1, RULES_END = 2 };
+/* NULL with *e set (FILE:LINE and the rule) when the file cannot be used. */
+struct rules *rules_load(const char *path, struct terr *e);
+/* The separator: the rule's, else from the CSV's extension (.tsv, .ssv), else ','. */
+int rules_separator(const struct rules *r, const char *csvpath);
+int rules_encoding(const struct rules *r);
+long rules_skip(const struct rules *r);       /* header records to skip */
+bool rules_newest_first(const struct rules *r);
+/* RULES_ROW with *t filled, RULES_SKIP, RULES_END (this and later records are skipped), -1. */
+int rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct terr *e);
+/* Writes an amount as parsed (no digit groups); zero is written "0" as hledger does. */
+size_t ramount_format(char *buf, size_t size, const struct ramount *a);
+void rules_free(struct rules *r);
 
 #endif

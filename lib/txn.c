@@ -24,19 +24,6 @@ skip_ws(const char *p, const char *e)
 	return p;
 }
 
-/* End of a line's content: before "\n" and a "\r" in front of it. */
-static const char *
-content_end(const char *p, const char *e)
-{
-	const char *nl = memchr(p, '\n', (size_t)(e - p));
-
-	if (!nl)
-		nl = e;
-	if (nl > p && nl[-1] == '\r')
-		nl--;
-	return nl;
-}
-
 static struct posting *
 new_posting(struct journal *j)
 {
@@ -66,7 +53,9 @@ parse_amount_at(struct journal *j, const char *p, const char *e, struct amount *
 		return -1;
 	}
 	k = amount_parse(p, (size_t)(e - p), a, learn, &why);
-	if (k < 0)
+	if (k < 0 && p == e)
+		journal_fail(j, line, "%s", why);
+	else if (k < 0)
 		journal_fail(j, line, "%s: %.*s", why, (int)(e - p > 40 ? 40 : e - p), p);
 	return k;
 }
@@ -465,16 +454,22 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 	t->comment_line = line;
 	j->arena_len = 0;
 
-	e = content_end(p, end);
+	/* One memchr per line: nl is the line's newline (or the end), e its content's end. */
+	const char *nl = memchr(p, '\n', len);
+
+	if (!nl)
+		nl = end;
+	e = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
 	if (parse_header(j, p, e, ln) < 0)
 		return -1;
-	for (p = e; p < end && *p != '\n'; p++)
-		;
-	while (++p < end) {
+	for (p = nl + 1; p < end; p = nl + 1) {
 		const char *q;
 
 		ln++;
-		e = content_end(p, end);
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		e = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
 		q = skip_ws(p, e);
 		if (q < e && (*q == ';' || *q == '#')) {
 			struct span *c = t->np ? &t->p[t->np - 1].comment : &t->comment;
@@ -487,9 +482,6 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 		} else if (parse_posting(j, p, e, ln) < 0) {
 			return -1;
 		}
-		p = memchr(e, '\n', (size_t)(end - e));
-		if (!p)
-			break;
 	}
 	if (!(j->flags & JOURNAL_NO_BALANCE)) {
 		if (balance_group(j, P_REAL, line) < 0 ||
