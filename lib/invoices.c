@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tally.h"
 
@@ -134,13 +135,16 @@ intern_file(struct invoices *v, const char *file)
 	return v->last_file = v->files[v->nfiles++];
 }
 
-/* The client ID of a posting to PREFIX:ID[:...], or 0 when the posting is elsewhere. */
+/*
+ * The client ID's length for a posting to PREFIX:ID[:...] (the prefix matched ignoring
+ * ASCII case, as journals write assets:receivable too), or 0 when the posting is elsewhere.
+ */
 static size_t
 client_of(const struct invoices *v, const struct posting *p, const char **id)
 {
 	size_t n;
 
-	if (p->acct_len <= v->plen + 1 || memcmp(p->acct, v->prefix, v->plen) != 0 ||
+	if (p->acct_len <= v->plen + 1 || strncasecmp(p->acct, v->prefix, v->plen) != 0 ||
 	    p->acct[v->plen] != ':')
 		return 0;
 	*id = p->acct + v->plen + 1;
@@ -450,4 +454,49 @@ invoices_free(struct invoices *v)
 	free(v->bycl.slot);
 	free(v->prefix);
 	free(v);
+}
+
+char *
+invoices_template(const char *dir, const char *name, struct terr *e)
+{
+	char *path = xmalloc(strlen(dir) + strlen(name) + 2), *buf = NULL;
+	size_t n = 0, cap = 0, r;
+	FILE *f;
+
+	sprintf(path, "%s/%s", dir, name);
+	if (!(f = fopen(path, "r"))) {
+		terr_set(e, NULL, 0, "cannot read template %s", path);
+		free(path);
+		return NULL;
+	}
+	do {
+		if (cap - n < 4096)
+			buf = xrealloc(buf, cap = cap * 2 + 4096);
+		r = fread(buf + n, 1, cap - n - 1, f);
+		n += r;
+	} while (r > 0);
+	buf[n] = '\0';
+	if (ferror(f)) {
+		terr_set(e, NULL, 0, "cannot read template %s", path);
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	free(path);
+	return buf;
+}
+
+void
+invoices_fill(struct out *o, const char *tmpl,
+	      bool (*field)(struct out *o, const char *key, size_t n, void *arg), void *arg)
+{
+	const char *p = tmpl, *open, *close;
+
+	while ((open = strstr(p, "{{")) && (close = strstr(open + 2, "}}"))) {
+		out_write(o, p, (size_t)(open - p));
+		if (!field(o, open + 2, (size_t)(close - open - 2), arg))
+			out_write(o, open, (size_t)(close + 2 - open));
+		p = close + 2;
+	}
+	out_puts(o, p);
 }

@@ -1,0 +1,792 @@
+/*
+ * tally-invoice: invoice a period's unbilled amounts, one entry per client, moving them from
+ * Assets:Unbilled:ID to Assets:Receivable:ID under the next number of the year. The journal
+ * passes through untouched and the new invoices follow it. An amount some invoice already
+ * moved out of Unbilled is never invoiced again, so the command is idempotent.
+ * --show NUMBER renders one invoice from the journal alone.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tally.h"
+
+static const char *prog = "tally-invoice";
+static const char *unbilled = "Assets:Unbilled", *receivable = "Assets:Receivable";
+static const char *only_client, *prefix = "", *show, *lang = "en", *conf_path;
+static tdate begin = DATE_NONE, end = DATE_NONE, inv_date = DATE_NONE;
+static long default_terms = 14;
+static enum { F_TXT, F_HTML, F_MD } format = F_TXT;
+
+/* An unbilled amount dated in the period, and what of it no invoice has taken yet. */
+struct item {
+	tdate date;
+	char *desc;
+	struct amount amt, rem;
+};
+
+/*
+ * One client's unbilled amounts in one commodity, in journal order. Amounts fully taken by
+ * invoices are dropped as the list grows, so memory follows what is still unbilled.
+ */
+struct lot {
+	int com;
+	struct item *it;
+	size_t n, cap;
+};
+
+struct cl {
+	char *id;
+	char *acct;        /* the unbilled account as the journal spells it */
+	long terms;        /* -1: none given */
+	struct lot *lot;
+	size_t nlot;
+};
+
+static struct cl *cls;
+static size_t ncls;
+static char *recv_spelling;   /* the receivable prefix as the journal spells it */
+static long last_seq;         /* the highest number used in the new invoices' year */
+static int seq_year;
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: %s -p PERIOD | -b DATE -e DATE [--date DATE] [--client ID] [--prefix P]\n"
+		   "       [--terms N] [--unbilled-account A] [--receivable-account A] [-i FILE]\n"
+		   "       [-f FILE]... [FILE]...\n"
+		   "       %s --show NUMBER [-O txt|html|md] [--lang en|es] [--conf FILE]\n"
+		   "       [-f FILE]... [FILE]...\n", prog, prog);
+	exit(status);
+}
+
+static tdate
+date_opt(const char *s)
+{
+	tdate d;
+	const char *why;
+
+	if (date_parse(s, strlen(s), 0, &d, &why) != (long)strlen(s)) {
+		fprintf(stderr, "%s: bad date: %s\n", prog, s);
+		exit(2);
+	}
+	return d;
+}
+
+/* The client ID's length when acct is PREFIX:ID[:...] (prefix in any case), else 0. */
+static size_t
+client_part(const char *acct, size_t len, const char *pfx, const char **id)
+{
+	size_t pl = strlen(pfx), n;
+
+	if (len <= pl + 1 || strncasecmp(acct, pfx, pl) != 0 || acct[pl] != ':')
+		return 0;
+	*id = acct + pl + 1;
+	for (n = 0; n < len - pl - 1 && (*id)[n] != ':'; n++)
+		;
+	return n;
+}
+
+static struct cl *
+client_get(const char *id, size_t n, const char *acct, size_t acct_len)
+{
+	for (size_t i = 0; i < ncls; i++)
+		if (strncmp(cls[i].id, id, n) == 0 && cls[i].id[n] == '\0')
+			return &cls[i];
+	cls = xrealloc(cls, (ncls + 1) * sizeof *cls);
+	cls[ncls] = (struct cl){xstrndup(id, n), xstrndup(acct, acct_len), -1, NULL, 0};
+	return &cls[ncls++];
+}
+
+static struct lot *
+lot_get(struct cl *c, int com)
+{
+	for (size_t i = 0; i < c->nlot; i++)
+		if (c->lot[i].com == com)
+			return &c->lot[i];
+	c->lot = xrealloc(c->lot, (c->nlot + 1) * sizeof *c->lot);
+	c->lot[c->nlot] = (struct lot){com, NULL, 0, 0};
+	return &c->lot[c->nlot++];
+}
+
+/* A client: tag names a client by its ID, or by a name that folds to it (Ana Gómez: ana-gomez). */
+static bool
+names_client(struct span tag, const char *id)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < tag.n; i++, k++) {
+		unsigned char c = (unsigned char)tag.p[i];
+
+		c = c == ' ' ? '-' : (c >= 'A' && c <= 'Z') ? c + 32 : c;
+		if (id[k] != c)
+			return false;
+	}
+	return id[k] == '\0';
+}
+
+/* Takes money from *credit, clamped at zero from below; -1 on overflow. */
+static int
+take(struct amount *rem, struct amount *credit)
+{
+	struct amount t, neg;
+
+	if (amount_sign(rem) < 0 || amount_cmp(rem, credit) <= 0) {
+		if (amount_add(credit, credit, &(struct amount){-rem->q, rem->scale, rem->com}) < 0)
+			return -1;
+		*rem = (struct amount){0, rem->scale, rem->com};
+		return 0;
+	}
+	neg = *credit;
+	amount_neg(&neg);
+	if (amount_add(&t, rem, &neg) < 0)
+		return -1;
+	*rem = t;
+	*credit = (struct amount){0, credit->scale, credit->com};
+	return 0;
+}
+
+/*
+ * An invoice entry moved `credit` out of the client's unbilled account: it takes the
+ * amounts dated lo..hi first (the dates its items name), then anything dated up to the
+ * invoice, oldest first.
+ */
+static int
+consume(struct lot *l, struct amount credit, tdate lo, tdate hi, tdate inv)
+{
+	for (int pass = 0; pass < 2 && amount_sign(&credit) > 0; pass++) {
+		tdate a = pass ? DATE_NONE : lo, b = pass ? inv : hi;
+
+		for (size_t i = 0; i < l->n && amount_sign(&credit) > 0; i++) {
+			struct item *it = &l->it[i];
+
+			if ((a != DATE_NONE && it->date < a) || it->date > b || amount_is_zero(&it->rem))
+				continue;
+			if (take(&it->rem, &credit) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Adds an unbilled amount; the description is kept only for amounts the invoice may list. */
+static void
+lot_add(struct lot *l, const struct txn *t, const struct amount *amt)
+{
+	if (l->n == l->cap) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < l->n; i++) {
+			if (amount_is_zero(&l->it[i].rem))
+				free(l->it[i].desc);
+			else
+				l->it[k++] = l->it[i];
+		}
+		l->n = k;
+		if (l->n * 2 >= l->cap)
+			l->it = xrealloc(l->it, (l->cap = l->cap * 2 + 8) * sizeof *l->it);
+	}
+	l->it[l->n++] = (struct item){t->date, t->date >= begin && t->date < end ?
+				      span_dup(t->desc) : NULL, *amt, *amt};
+}
+
+/* The dates of an invoice entry's "; item: DATE | ..." lines: *lo..*hi, false when none. */
+static bool
+item_range(struct span c, tdate *lo, tdate *hi)
+{
+	const char *p = c.p, *end = c.p + c.n;
+	bool any = false;
+
+	*lo = *hi = DATE_NONE;
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *why;
+		tdate d;
+
+		if (!nl)
+			nl = end;
+		while (p < nl && (*p == ' ' || *p == '\t' || *p == ';'))
+			p++;
+		if (nl - p > 5 && memcmp(p, "item:", 5) == 0) {
+			p += 5;
+			while (p < nl && *p == ' ')
+				p++;
+			if (date_parse(p, (size_t)(nl - p), 0, &d, &why) > 0) {
+				if (!any || d < *lo)
+					*lo = d;
+				if (!any || d > *hi)
+					*hi = d;
+				any = true;
+			}
+		}
+		p = nl + 1;
+	}
+	return any;
+}
+
+/* Keeps the highest sequence number of the new invoices' year: PREFIX YYYY-NNNN. */
+static void
+note_number(struct span num)
+{
+	size_t pl = strlen(prefix);
+	long seq = 0;
+	int year = 0;
+
+	if (num.n < pl + 6 || memcmp(num.p, prefix, pl) != 0)
+		return;
+	for (size_t i = pl; i < pl + 4; i++) {
+		if (num.p[i] < '0' || num.p[i] > '9')
+			return;
+		year = year * 10 + (num.p[i] - '0');
+	}
+	if (num.p[pl + 4] != '-' || year != seq_year)
+		return;
+	for (size_t i = pl + 5; i < num.n; i++) {
+		if (num.p[i] < '0' || num.p[i] > '9' || seq > 100000000)
+			return;
+		seq = seq * 10 + (num.p[i] - '0');
+	}
+	if (seq > last_seq)
+		last_seq = seq;
+}
+
+static int
+observe(const struct jitem *it, struct terr *e)
+{
+	const struct txn *t = it->txn;
+	struct span num, v;
+	bool is_inv = txn_tag(t, "invoice", &num);
+	tdate lo = DATE_NONE, hi = DATE_NONE;
+	bool ranged = false;
+
+	if (is_inv)
+		note_number(num);
+	if (t->np == 0) {
+		struct span who;
+		char *endp;
+
+		if (txn_tag(t, "terms", &v) && txn_tag(t, "client", &who) && t->date <= inv_date) {
+			char *s = span_dup(v);
+			long days = strtol(s, &endp, 10);
+			bool bad = *endp || endp == s || days < 0 || days > 3650;
+
+			free(s);
+			if (bad) {
+				terr_set(e, it->file, t->comment_line, "malformed terms: %.*s",
+					 (int)v.n, v.p);
+				return -1;
+			}
+			for (size_t i = 0; i < ncls; i++)
+				if (names_client(who, cls[i].id))
+					cls[i].terms = days;
+			/* Terms for a client not met yet wait in a client with no account. */
+			bool known = false;
+
+			for (size_t i = 0; i < ncls; i++)
+				known |= names_client(who, cls[i].id);
+			if (!known) {
+				char *id = span_dup(who);
+
+				for (char *q = id; *q; q++)
+					*q = *q == ' ' ? '-' : (*q >= 'A' && *q <= 'Z') ? *q + 32 : *q;
+				client_get(id, strlen(id), "", 0)->terms = days;
+				free(id);
+			}
+		}
+		return 0;
+	}
+	if (is_inv)
+		ranged = item_range(t->comment, &lo, &hi);
+	for (size_t i = 0; i < t->np; i++) {
+		const struct posting *p = &t->p[i];
+		const char *id;
+		size_t n;
+
+		if (!recv_spelling && client_part(p->acct, p->acct_len, receivable, &id))
+			recv_spelling = xstrndup(p->acct, strlen(receivable));
+		if (!(n = client_part(p->acct, p->acct_len, unbilled, &id)))
+			continue;
+		struct cl *c = client_get(id, n, p->acct, p->acct_len);
+		struct lot *l = lot_get(c, p->amt.com);
+
+		if (!*c->acct) {
+			free(c->acct);
+			c->acct = xstrndup(p->acct, p->acct_len);
+		}
+		if (is_inv && amount_sign(&p->amt) < 0) {
+			struct amount credit = p->amt;
+
+			amount_neg(&credit);
+			if (consume(l, credit, ranged ? lo : DATE_NONE, ranged ? hi : t->date,
+				    t->date) < 0)
+				goto overflow;
+		} else {
+			lot_add(l, t, &p->amt);
+		}
+	}
+	return 0;
+overflow:
+	terr_set(e, it->file, it->line, "amount too large to hold exactly");
+	return -1;
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct cl *)a)->id, ((const struct cl *)b)->id);
+}
+
+static int
+by_com(const void *a, const void *b)
+{
+	return strcmp(commodity_name(((const struct lot *)a)->com),
+		      commodity_name(((const struct lot *)b)->com));
+}
+
+/* Writes one new invoice entry per client and commodity with something left to invoice. */
+static int
+write_invoices(struct out *o, struct terr *e)
+{
+	char date[11], due[11], buf[AMOUNT_BUF], *racct;
+	int y, m, d;
+
+	date_to_ymd(inv_date, &y, &m, &d);
+	date_format(date, inv_date);
+	qsort(cls, ncls, sizeof *cls, by_id);
+	for (size_t i = 0; i < ncls; i++) {
+		struct cl *c = &cls[i];
+		long terms = c->terms >= 0 ? c->terms : default_terms;
+
+		if (only_client && strcmp(only_client, c->id) != 0)
+			continue;
+		qsort(c->lot, c->nlot, sizeof *c->lot, by_com);
+		for (size_t k = 0; k < c->nlot; k++) {
+			struct lot *l = &c->lot[k];
+			struct amount total = {0, 0, l->com};
+
+			for (size_t n = 0; n < l->n; n++)
+				if (l->it[n].desc && amount_add(&total, &total, &l->it[n].rem) < 0) {
+					terr_set(e, NULL, 0, "invoice total for %s too large", c->id);
+					return -1;
+				}
+			if (amount_sign(&total) <= 0)
+				continue;
+			date_format(due, inv_date + (tdate)terms);
+			out_printf(o, "\n%s (%s%04d-%04ld) Invoice %s\n", date, prefix, y, ++last_seq,
+				   c->id);
+			out_printf(o, "    ; invoice: %s%04d-%04ld\n    ; client: %s\n    ; due: %s\n",
+				   prefix, y, last_seq, c->id, due);
+			for (size_t n = 0; n < l->n; n++) {
+				char idate[11];
+
+				if (!l->it[n].desc || amount_is_zero(&l->it[n].rem))
+					continue;
+				date_format(idate, l->it[n].date);
+				amount_format(buf, sizeof buf, &l->it[n].rem);
+				out_printf(o, "    ; item: %s | %s | %s\n", idate, buf, l->it[n].desc);
+			}
+			racct = xmalloc(strlen(receivable) + strlen(c->id) + 2);
+			sprintf(racct, "%s:%s", recv_spelling ? recv_spelling : receivable, c->id);
+			write_posting(o, racct, &total, NULL);
+			amount_neg(&total);
+			write_posting(o, c->acct, &total, NULL);
+			free(racct);
+		}
+	}
+	return 0;
+}
+
+/* ---- --show: one invoice as a document ---- */
+
+struct shown {
+	bool found;
+	char *number, *client, *date, *due;
+	long terms;
+	struct amount total;
+	char **items;       /* "DATE | AMOUNT | DESCRIPTION" as the entry lists them */
+	size_t nitems;
+	const struct invoice *inv;
+	struct conf *conf;
+};
+
+static void
+capture(struct shown *s, const struct jitem *it, const struct invoice *in)
+{
+	const struct txn *t = it->txn;
+	const char *p = t->comment.p, *end = p + t->comment.n;
+	char buf[11];
+
+	s->found = true;
+	s->number = xstrdup(in->number);
+	s->client = xstrdup(in->client);
+	date_format(buf, in->date);
+	s->date = xstrdup(buf);
+	date_format(buf, in->due);
+	s->due = xstrdup(buf);
+	s->terms = in->due - in->date;
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			nl = end;
+		while (p < nl && (*p == ' ' || *p == '\t' || *p == ';'))
+			p++;
+		if (nl - p > 5 && memcmp(p, "item:", 5) == 0) {
+			for (p += 5; p < nl && *p == ' '; p++)
+				;
+			s->items = xrealloc(s->items, (s->nitems + 1) * sizeof *s->items);
+			s->items[s->nitems++] = xstrndup(p, (size_t)(nl - p));
+		}
+		p = nl + 1;
+	}
+}
+
+static void
+put(struct out *o, const char *v, size_t n)
+{
+	if (format == F_HTML) {
+		html_text(o, v, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (format == F_MD && strchr("\\`*_[]<>|#", v[i]))
+			out_write(o, "\\", 1);
+		out_write(o, &v[i], 1);
+	}
+}
+
+/* Splits "DATE | AMOUNT | DESCRIPTION" into its three fields (missing ones empty). */
+static void
+split_item(const char *s, struct span f[3])
+{
+	for (int k = 0; k < 3; k++) {
+		const char *bar = k < 2 ? strstr(s, " | ") : NULL;
+
+		f[k].p = s;
+		f[k].n = bar ? (size_t)(bar - s) : strlen(s);
+		s = bar ? bar + 3 : s + strlen(s);
+	}
+}
+
+static void
+put_items(struct out *o, const struct shown *s)
+{
+	struct span f[3];
+
+	for (size_t i = 0; i < s->nitems; i++) {
+		split_item(s->items[i], f);
+		if (format == F_TXT) {
+			out_printf(o, "%-10.*s  %-44.*s  %14.*s\n", (int)f[0].n, f[0].p,
+				   (int)f[2].n, f[2].p, (int)f[1].n, f[1].p);
+			continue;
+		}
+		out_puts(o, format == F_HTML ? "<tr><td>" : "| ");
+		put(o, f[0].p, f[0].n);
+		out_puts(o, format == F_HTML ? "</td><td>" : " | ");
+		put(o, f[2].p, f[2].n);
+		out_puts(o, format == F_HTML ? "</td><td class=\"num\">" : " | ");
+		put(o, f[1].p, f[1].n);
+		out_puts(o, format == F_HTML ? "</td></tr>\n" : " |\n");
+	}
+}
+
+static bool
+field(struct out *o, const char *key, size_t n, void *arg)
+{
+	const struct shown *s = arg;
+	static const char *const conf_keys[] = {"name", "address", "tax-id", "bank", "email", NULL};
+	char buf[AMOUNT_BUF];
+	struct amount a;
+	const char *v = NULL;
+
+#define IS(k) (n == strlen(k) && memcmp(key, k, n) == 0)
+	for (int i = 0; conf_keys[i]; i++) {
+		char pk[32];
+
+		snprintf(pk, sizeof pk, "provider-%s", conf_keys[i]);
+		if (IS(pk)) {
+			v = conf_get(s->conf, conf_keys[i]);
+			put(o, v ? v : "", v ? strlen(v) : 0);
+			return true;
+		}
+	}
+	if (IS("items")) {
+		put_items(o, s);
+		return true;
+	}
+	if (IS("terms")) {
+		out_printf(o, "%ld", s->terms);
+		return true;
+	}
+	if (IS("total") || IS("paid") || IS("open")) {
+		a = IS("total") ? s->inv->total : s->inv->paid;
+		if (IS("open")) {
+			struct amount paid = s->inv->paid;
+
+			amount_neg(&paid);
+			amount_add(&a, &s->inv->total, &paid);
+		}
+		a.com = s->inv->total.com;
+		amount_format_lang(buf, sizeof buf, &a, lang);
+		put(o, buf, strlen(buf));
+		return true;
+	}
+	v = IS("number") ? s->number : IS("client") ? s->client : IS("date") ? s->date :
+	    IS("due") ? s->due : NULL;
+#undef IS
+	if (!v)
+		return false;
+	put(o, v, strlen(v));
+	return true;
+}
+
+static void
+shown_free(struct shown *s)
+{
+	free(s->number);
+	free(s->client);
+	free(s->date);
+	free(s->due);
+	for (size_t i = 0; i < s->nitems; i++)
+		free(s->items[i]);
+	free(s->items);
+	conf_free(s->conf);
+}
+
+/* tally.conf: --conf, else beside the first journal file, else in the current directory. */
+static struct conf *
+load_conf(const char *first, struct terr *e)
+{
+	struct conf *c;
+	char *path;
+	const char *slash;
+
+	if (conf_path)
+		return conf_load(conf_path, true, e);
+	if (first && strcmp(first, "-") != 0 && (slash = strrchr(first, '/'))) {
+		path = xmalloc((size_t)(slash - first) + 12);
+		sprintf(path, "%.*s/tally.conf", (int)(slash - first), first);
+		FILE *f = fopen(path, "r");
+
+		if (f) {
+			fclose(f);
+			c = conf_load(path, true, e);
+			free(path);
+			return c;
+		}
+		free(path);
+	}
+	return conf_load("tally.conf", false, e);
+}
+
+static int
+render(struct out *o, struct shown *s, struct terr *e)
+{
+	static const char *const ext[] = {"txt", "html", "md"};
+	char name[64], *dir = policy_sharedir("templates"), *tmpl;
+
+	snprintf(name, sizeof name, "invoice.%s.%s", lang, ext[format]);
+	tmpl = invoices_template(dir, name, e);
+	free(dir);
+	if (!tmpl)
+		return -1;
+	invoices_fill(o, tmpl, field, s);
+	free(tmpl);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"period", required_argument, NULL, 'p'},
+		{"begin", required_argument, NULL, 'b'},
+		{"end", required_argument, NULL, 'e'},
+		{"date", required_argument, NULL, 'D'},
+		{"client", required_argument, NULL, 'C'},
+		{"prefix", required_argument, NULL, 'P'},
+		{"terms", required_argument, NULL, 'T'},
+		{"unbilled-account", required_argument, NULL, 'U'},
+		{"receivable-account", required_argument, NULL, 'R'},
+		{"in-place", required_argument, NULL, 'i'},
+		{"show", required_argument, NULL, 'S'},
+		{"output-format", required_argument, NULL, 'O'},
+		{"lang", required_argument, NULL, 'L'},
+		{"conf", required_argument, NULL, 'c'},
+		{"file", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	static const char *const formats[] = {"txt", "html", "md", NULL};
+	char **fopts = xcalloc((size_t)argc + 1, sizeof *fopts), **files, *endp;
+	const char *inplace = NULL;
+	size_t nf = 0, nfiles;
+	struct journal *j;
+	struct jitem *it;
+	struct invoices *v = NULL;
+	struct shown sh = {0};
+	struct out *o;
+	struct terr e = {0};
+	int c, r, status = 0;
+	bool ends_nl = true;
+	tdate pb, pe;
+
+	while ((c = getopt_long(argc, argv, "p:b:e:i:O:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (period_parse(optarg, &pb, &pe) < 0) {
+				fprintf(stderr, "%s: bad period: %s\n", prog, optarg);
+				return 2;
+			}
+			begin = pb;
+			end = pe;
+			break;
+		case 'b': begin = date_opt(optarg); break;
+		case 'e': end = date_opt(optarg); break;
+		case 'D': inv_date = date_opt(optarg); break;
+		case 'C': only_client = optarg; break;
+		case 'P': prefix = optarg; break;
+		case 'T':
+			default_terms = strtol(optarg, &endp, 10);
+			if (*endp || endp == optarg || default_terms < 0 || default_terms > 3650) {
+				fprintf(stderr, "%s: bad terms: %s\n", prog, optarg);
+				return 2;
+			}
+			break;
+		case 'U': unbilled = optarg; break;
+		case 'R': receivable = optarg; break;
+		case 'i': inplace = optarg; break;
+		case 'S': show = optarg; break;
+		case 'O':
+			if ((r = format_parse(optarg, formats)) < 0) {
+				fprintf(stderr, "%s: unknown output format: %s\n", prog, optarg);
+				return 2;
+			}
+			format = r;
+			break;
+		case 'L':
+			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "es") != 0) {
+				fprintf(stderr, "%s: unknown language: %s\n", prog, optarg);
+				return 2;
+			}
+			lang = optarg;
+			break;
+		case 'c': conf_path = optarg; break;
+		case 'f': fopts[nf++] = optarg; break;
+		case 'h': usage(stdout, 0); break;
+		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
+		default: usage(stderr, 2);
+		}
+	}
+	if (!show && (begin == DATE_NONE || end == DATE_NONE || begin >= end)) {
+		fprintf(stderr, "%s: a period is needed: -p PERIOD, or -b DATE and -e DATE\n", prog);
+		usage(stderr, 2);
+	}
+	if (inplace) {
+		if (show || nf || optind < argc) {
+			fprintf(stderr, "%s: -i FILE reads FILE only\n", prog);
+			return 2;
+		}
+		fopts[nf++] = (char *)inplace;
+	}
+	if (inv_date == DATE_NONE)
+		inv_date = end;  /* the day after the period: end is exclusive */
+	int iy, im, id;
+
+	date_to_ymd(inv_date, &iy, &im, &id);
+	seq_year = iy;
+	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	if (show && !(sh.conf = load_conf(nfiles ? files[0] : NULL, &e))) {
+		terr_print(prog, &e);
+		input_free(files, nfiles);
+		free(fopts);
+		return 1;
+	}
+	j = journal_open((const char *const *)files, nfiles, 0);
+	if (show) {
+		o = out_open(stdout);
+		v = invoices_new(receivable);
+	} else if (inplace) {
+		if (!(o = out_open_inplace(inplace, &e))) {
+			terr_print(prog, &e);
+			return 1;
+		}
+	} else {
+		o = out_open(stdout);
+	}
+	while ((r = journal_next(j, &it)) != 0) {
+		if (r < 0) {
+			terr_print(prog, journal_error(j));
+			status = 1;
+			continue;
+		}
+		if (status)
+			continue;
+		if (show) {
+			if (invoices_observe(v, it, &e) < 0) {
+				terr_print(prog, &e);
+				status = 1;
+			} else if (!sh.found && it->kind == J_TXN) {
+				const struct invoice *in = invoices_find(v, show);
+
+				if (in && in->line == it->line && strcmp(in->file, it->file) == 0)
+					capture(&sh, it, in);
+			}
+			continue;
+		}
+		if (it->depth == 0) {
+			write_item(o, it, NULL, 0);
+			if (it->len)
+				ends_nl = it->text[it->len - 1] == '\n';
+		}
+		if (it->kind == J_TXN && observe(it, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+		}
+	}
+	journal_close(j);
+	if (!status && show) {
+		if (!sh.found) {
+			fprintf(stderr, "%s: no invoice %s\n", prog, show);
+			status = 1;
+		} else {
+			sh.inv = invoices_find(v, show);
+			if (render(o, &sh, &e) < 0) {
+				terr_print(prog, &e);
+				status = 1;
+			}
+		}
+	} else if (!status) {
+		if (!ends_nl)
+			out_puts(o, "\n");
+		if (write_invoices(o, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+		}
+	}
+	if (status)
+		out_abort(o);
+	else if (out_commit(o) < 0)
+		status = 1;
+	for (size_t i = 0; i < ncls; i++) {
+		for (size_t k = 0; k < cls[i].nlot; k++) {
+			for (size_t n = 0; n < cls[i].lot[k].n; n++)
+				free(cls[i].lot[k].it[n].desc);
+			free(cls[i].lot[k].it);
+		}
+		free(cls[i].lot);
+		free(cls[i].id);
+		free(cls[i].acct);
+	}
+	free(cls);
+	free(recv_spelling);
+	shown_free(&sh);
+	invoices_free(v);
+	input_free(files, nfiles);
+	free(fopts);
+	if (fshut_stdout(prog) < 0)
+		status = 1;
+	commodity_reset();
+	return status;
+}
