@@ -447,14 +447,6 @@ char *invoices_template(const char *dir, const char *name, struct terr *e);
  */
 void invoices_fill(struct out *o, const char *tmpl,
 		   bool (*field)(struct out *o, const char *key, size_t n, void *arg), void *arg);
-/* The text of template file DIR/NAME (for invoices and reminders), or NULL with *e set. */
-char *invoices_template(const char *dir, const char *name, struct terr *e);
-/*
- * Writes a template, each {{key}} replaced by what field writes for it (escaped as the
- * document needs); a key field does not know (returns false) is written as it stands.
- */
-void invoices_fill(struct out *o, const char *tmpl,
-		   bool (*field)(struct out *o, const char *key, size_t n, void *arg), void *arg);
 
 /* ---- clients (clients.c) ------------------------------------------------------------ */
 
