@@ -1,0 +1,408 @@
+/*
+ * tally-aging: who owes what, and for how long, on a given date. Follows every invoice and
+ * payment up to that date (lib/invoices.c), then lists the open invoices by client with the
+ * days past due and their bucket, with totals; --remind writes a reminder for each late
+ * invoice from templates that grow firmer with lateness.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally.h"
+
+static const char *prog = "tally-aging";
+static const char *receivable = "Assets:Receivable", *only_client, *lang = "en", *conf_path;
+static tdate asof = DATE_NONE;
+static enum { F_TXT, F_CSV } format = F_TXT;
+static bool remind;
+static long first = 1, second = 15, final = 30, courtesy = -1;
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: %s [--date DATE] [--client ID] [-O txt|csv] [--receivable-account A]\n"
+		   "       [--remind [--lang en|es] [--levels N,N,N] [--courtesy N] [--conf FILE]]\n"
+		   "       [-f FILE]... [FILE]...\n", prog);
+	exit(status);
+}
+
+static const char *
+bucket(long days)
+{
+	return days <= 0 ? "current" : days <= 30 ? "1-30" : days <= 60 ? "31-60" :
+	       days <= 90 ? "61-90" : "90+";
+}
+
+static long
+late(const struct invoice *in)
+{
+	return asof > in->due ? (long)(asof - in->due) : 0;
+}
+
+static struct amount
+open_of(const struct invoice *in)
+{
+	struct amount r, p = in->paid;
+
+	amount_neg(&p);
+	if (amount_add(&r, &in->total, &p) < 0)
+		r = in->total;  /* cannot happen: paid never exceeds total */
+	r.com = in->total.com;
+	return r;
+}
+
+static int
+by_client(const void *a, const void *b)
+{
+	const struct invoice *x = *(const struct invoice *const *)a, *y = *(const struct invoice *const *)b;
+	int c = strcmp(x->client, y->client);
+
+	if (c)
+		return c;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return strcmp(x->number, y->number);
+}
+
+/* Adds a to the running sums (one per commodity); -1 on overflow. */
+static int
+sum_add(struct bal **s, size_t *n, const struct amount *a)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*s)[i].com == a->com)
+			return amount_add(&(*s)[i].sum, &(*s)[i].sum, a);
+	*s = xrealloc(*s, (*n + 1) * sizeof **s);
+	(*s)[(*n)++] = (struct bal){a->com, *a};
+	return 0;
+}
+
+static void
+txt_total(struct out *o, const char *who, const char *what, struct bal *s, size_t n, int wc)
+{
+	char buf[AMOUNT_BUF];
+
+	for (size_t i = 0; i < n; i++) {
+		amount_format(buf, sizeof buf, &s[i].sum);
+		out_printf(o, "%-*s  %-*s%*s\n", wc, i ? "" : who, 60, i ? "" : what, 14, buf);
+	}
+}
+
+static int
+report(struct out *o, struct invoices *v, const struct invoice **open, size_t n)
+{
+	char a[AMOUNT_BUF], b[AMOUNT_BUF], d1[11], d2[11];
+	struct bal *cs = NULL, *gs = NULL;
+	size_t ncs = 0, ngs = 0;
+	int wc = 6;
+
+	for (size_t i = 0; i < n; i++)
+		if ((int)strlen(open[i]->client) > wc)
+			wc = (int)strlen(open[i]->client);
+	if (format == F_CSV)
+		out_puts(o, "client,invoice,date,due,days_overdue,amount,open,bucket\n");
+	else
+		out_printf(o, "%-*s  %-12s  %-10s  %-10s  %4s  %14s  %14s  %s\n", wc, "client",
+			   "invoice", "date", "due", "days", "amount", "open", "bucket");
+	for (size_t i = 0; i < n; i++) {
+		const struct invoice *in = open[i];
+		struct amount op = open_of(in);
+
+		date_format(d1, in->date);
+		date_format(d2, in->due);
+		if (format == F_CSV) {
+			csv_cell(o, in->client, strlen(in->client), false);
+			out_puts(o, ",");
+			csv_cell(o, in->number, strlen(in->number), false);
+			amount_format_plain(a, sizeof a, &in->total);
+			amount_format_plain(b, sizeof b, &op);
+			out_printf(o, ",%s,%s,%ld,%s,%s,%s\n", d1, d2, late(in), a, b, bucket(late(in)));
+			continue;
+		}
+		amount_format(a, sizeof a, &in->total);
+		amount_format(b, sizeof b, &op);
+		out_printf(o, "%-*s  %-12s  %-10s  %-10s  %4ld  %14s  %14s  %s\n", wc, in->client,
+			   in->number, d1, d2, late(in), a, b, bucket(late(in)));
+		if (sum_add(&cs, &ncs, &op) < 0 || sum_add(&gs, &ngs, &op) < 0)
+			goto overflow;
+		if (i + 1 == n || strcmp(open[i + 1]->client, in->client) != 0) {
+			txt_total(o, in->client, "total", cs, ncs, wc);
+			for (size_t k = 0; k < ncs; k++) {
+				struct amount cr = invoices_credit(v, in->client, cs[k].com);
+
+				if (amount_sign(&cr) > 0)
+					txt_total(o, in->client, "credit",
+						  &(struct bal){cr.com, cr}, 1, wc);
+			}
+			free(cs);
+			cs = NULL;
+			ncs = 0;
+		}
+	}
+	if (format == F_TXT)
+		txt_total(o, "total", "", gs, ngs, wc);
+	free(gs);
+	return 0;
+overflow:
+	free(cs);
+	free(gs);
+	return -1;
+}
+
+/* ---- reminders ---- */
+
+struct msg {
+	const struct invoice *in;
+	struct conf *conf;
+};
+
+static bool
+field(struct out *o, const char *key, size_t n, void *arg)
+{
+	const struct msg *m = arg;
+	char buf[AMOUNT_BUF];
+	struct amount a;
+	const char *v = NULL;
+
+#define IS(k) (n == strlen(k) && memcmp(key, k, n) == 0)
+	if (n > 9 && memcmp(key, "provider-", 9) == 0) {
+		char k[32];
+
+		snprintf(k, sizeof k, "%.*s", (int)(n - 9), key + 9);
+		v = conf_get(m->conf, k);
+		out_puts(o, v ? v : "");
+		return true;
+	}
+	if (IS("days") || IS("terms") || IS("days-left")) {
+		out_printf(o, "%ld", IS("days") ? late(m->in) : IS("terms") ?
+			   (long)(m->in->due - m->in->date) : (long)(m->in->due - asof));
+		return true;
+	}
+	if (IS("date") || IS("due")) {
+		date_format(buf, IS("date") ? m->in->date : m->in->due);
+		out_puts(o, buf);
+		return true;
+	}
+	if (IS("amount") || IS("open") || IS("paid")) {
+		a = IS("amount") ? m->in->total : IS("paid") ? m->in->paid : open_of(m->in);
+		a.com = m->in->total.com;
+		amount_format_lang(buf, sizeof buf, &a, lang);
+		out_puts(o, buf);
+		return true;
+	}
+	v = IS("client") ? m->in->client : IS("invoice") ? m->in->number : NULL;
+#undef IS
+	if (!v)
+		return false;
+	out_puts(o, v);
+	return true;
+}
+
+static struct conf *
+load_conf(const char *first_file, struct terr *e)
+{
+	const char *slash;
+
+	if (conf_path)
+		return conf_load(conf_path, true, e);
+	if (first_file && strcmp(first_file, "-") != 0 && (slash = strrchr(first_file, '/'))) {
+		char *path = xmalloc((size_t)(slash - first_file) + 12);
+		struct conf *c;
+		FILE *f;
+
+		sprintf(path, "%.*s/tally.conf", (int)(slash - first_file), first_file);
+		if ((f = fopen(path, "r"))) {
+			fclose(f);
+			c = conf_load(path, true, e);
+			free(path);
+			return c;
+		}
+		free(path);
+	}
+	return conf_load("tally.conf", false, e);
+}
+
+static int
+reminders(struct out *o, const struct invoice **open, size_t n, struct conf *conf,
+	  struct terr *e)
+{
+	static const char *const kinds[] = {"courtesy", "first", "second", "final"};
+	char *tmpl[4] = {NULL}, *dir = policy_sharedir("templates"), name[64];
+	size_t written = 0;
+	int rc = 0;
+
+	for (int k = 0; k < 4; k++) {
+		snprintf(name, sizeof name, "reminder-%s.%s.txt", kinds[k], lang);
+		if (!(tmpl[k] = invoices_template(dir, name, e))) {
+			rc = -1;
+			goto done;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		long d = late(open[i]), left = (long)(open[i]->due - asof);
+		int k = d >= final ? 3 : d >= second ? 2 : d >= first && d > 0 ? 1 :
+			(courtesy >= 0 && left >= 0 && left <= courtesy) ? 0 : -1;
+
+		if (k < 0)
+			continue;
+		if (written++)
+			out_puts(o, "---\n");
+		invoices_fill(o, tmpl[k], field, &(struct msg){open[i], conf});
+	}
+done:
+	for (int k = 0; k < 4; k++)
+		free(tmpl[k]);
+	free(dir);
+	return rc;
+}
+
+static long
+num_opt(const char *s, char **rest)
+{
+	long n = strtol(s, rest, 10);
+
+	if (*rest == s || n < 0 || n > 36500) {
+		fprintf(stderr, "%s: bad number of days: %s\n", prog, s);
+		exit(2);
+	}
+	return n;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"date", required_argument, NULL, 'D'},
+		{"client", required_argument, NULL, 'C'},
+		{"output-format", required_argument, NULL, 'O'},
+		{"receivable-account", required_argument, NULL, 'R'},
+		{"remind", no_argument, NULL, 'r'},
+		{"lang", required_argument, NULL, 'L'},
+		{"levels", required_argument, NULL, 'l'},
+		{"courtesy", required_argument, NULL, 'c'},
+		{"conf", required_argument, NULL, 'k'},
+		{"file", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	static const char *const formats[] = {"txt", "csv", NULL};
+	char **fopts = xcalloc((size_t)argc + 1, sizeof *fopts), **files, *rest;
+	size_t nf = 0, nfiles, nopen = 0;
+	const struct invoice **open = NULL;
+	struct journal *j;
+	struct jitem *it;
+	struct invoices *v;
+	struct conf *conf = NULL;
+	struct out *o;
+	struct terr e = {0};
+	const char *why;
+	int c, r, status = 0;
+
+	while ((c = getopt_long(argc, argv, "O:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'D':
+			if (date_parse(optarg, strlen(optarg), 0, &asof, &why) != (long)strlen(optarg)) {
+				fprintf(stderr, "%s: bad date: %s\n", prog, optarg);
+				return 2;
+			}
+			break;
+		case 'C': only_client = optarg; break;
+		case 'O':
+			if ((r = format_parse(optarg, formats)) < 0) {
+				fprintf(stderr, "%s: unknown output format: %s\n", prog, optarg);
+				return 2;
+			}
+			format = r;
+			break;
+		case 'R': receivable = optarg; break;
+		case 'r': remind = true; break;
+		case 'L':
+			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "es") != 0) {
+				fprintf(stderr, "%s: unknown language: %s\n", prog, optarg);
+				return 2;
+			}
+			lang = optarg;
+			break;
+		case 'l':
+			first = num_opt(optarg, &rest);
+			if (*rest == ',')
+				second = num_opt(rest + 1, &rest);
+			if (*rest == ',')
+				final = num_opt(rest + 1, &rest);
+			if (*rest || first < 1 || second < first || final < second) {
+				fprintf(stderr, "%s: bad reminder levels: %s\n", prog, optarg);
+				return 2;
+			}
+			break;
+		case 'c':
+			courtesy = num_opt(optarg, &rest);
+			if (*rest) {
+				fprintf(stderr, "%s: bad number of days: %s\n", prog, optarg);
+				return 2;
+			}
+			break;
+		case 'k': conf_path = optarg; break;
+		case 'f': fopts[nf++] = optarg; break;
+		case 'h': usage(stdout, 0); break;
+		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
+		default: usage(stderr, 2);
+		}
+	}
+	if (asof == DATE_NONE)
+		asof = date_today();
+	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	if (remind && !(conf = load_conf(nfiles ? files[0] : NULL, &e))) {
+		terr_print(prog, &e);
+		input_free(files, nfiles);
+		free(fopts);
+		return 1;
+	}
+	v = invoices_new(receivable);
+	j = journal_open((const char *const *)files, nfiles, 0);
+	while ((r = journal_next(j, &it)) != 0) {
+		if (r < 0) {
+			terr_print(prog, journal_error(j));
+			status = 1;
+			continue;
+		}
+		if (status || it->kind != J_TXN || it->txn->date > asof)
+			continue;
+		if (invoices_observe(v, it, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+		}
+	}
+	journal_close(j);
+	if (!status) {
+		open = xcalloc(invoices_count(v) + 1, sizeof *open);
+		for (size_t i = 0; i < invoices_count(v); i++) {
+			const struct invoice *in = invoices_at(v, i);
+			struct amount op = open_of(in);
+
+			if (amount_sign(&op) > 0 && (!only_client || strcmp(only_client, in->client) == 0))
+				open[nopen++] = in;
+		}
+		qsort(open, nopen, sizeof *open, by_client);
+		o = out_open(stdout);
+		if (remind)
+			r = reminders(o, open, nopen, conf, &e);
+		else if ((r = report(o, v, open, nopen)) < 0)
+			terr_set(&e, NULL, 0, "a total is too large to hold exactly");
+		if (r < 0) {
+			terr_print(prog, &e);
+			out_abort(o);
+			status = 1;
+		} else if (out_commit(o) < 0) {
+			status = 1;
+		}
+	}
+	free(open);
+	conf_free(conf);
+	invoices_free(v);
+	input_free(files, nfiles);
+	free(fopts);
+	if (fshut_stdout(prog) < 0)
+		status = 1;
+	commodity_reset();
+	return status;
+}
