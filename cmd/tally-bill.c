@@ -72,10 +72,11 @@ selected(const struct client *c, tdate d)
  * sessions that are priced take exactly what a full run would give them.
  */
 static int
-price(struct clients *b, const struct jitem *it, struct out *o, bool write, struct terr *e)
+price(struct clients *b, const struct jitem *it, const struct client_tags *tg, struct out *o,
+      bool write, struct terr *e)
 {
 	const struct txn *t = it->txn;
-	struct client *c = clients_of(b, t);
+	struct client *c = clients_of_tags(b, tg);
 	struct amount p, dep, rest;
 	char day[11];
 	long minutes;
@@ -95,7 +96,7 @@ price(struct clients *b, const struct jitem *it, struct out *o, bool write, stru
 		}
 		return write;
 	}
-	minutes = clients_minutes(t);
+	minutes = clients_minutes_of(tg);
 	if (minutes == -2) {
 		terr_set(e, it->file, t->comment_line, "bad minutes: or duration: tag");
 		return -1;
@@ -165,6 +166,7 @@ bill(char **files, size_t nfiles, struct out *o)
 	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
 	struct clients *b = clients_new(&accts);
 	struct jitem *it;
+	struct client_tags tg;
 	struct terr e;
 	int rv, status = 0;
 
@@ -174,16 +176,21 @@ bill(char **files, size_t nfiles, struct out *o)
 			status = 1;
 			continue;
 		}
-		if (it->kind == J_TXN && lapse(b, it->txn->date, o, &e) < 0) {
+		if (it->kind != J_TXN) {
+			if (it->depth == 0)
+				write_item(o, it, NULL, 0);
+			continue;
+		}
+		if (lapse(b, it->txn->date, o, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 		}
-		if (clients_observe(b, it, &e) < 0) {
+		clients_tags(it->txn, &tg);
+		if (clients_observe_tags(b, it, &tg, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
-		} else if (it->kind == J_TXN && it->txn->np == 0 &&
-			   clients_session_kind(it->txn) == SESSION_HELD) {
-			if ((rv = price(b, it, o, it->depth == 0 && !status, &e)) < 0) {
+		} else if (it->txn->np == 0 && clients_kind_of(&tg) == SESSION_HELD) {
+			if ((rv = price(b, it, &tg, o, it->depth == 0 && !status, &e)) < 0) {
 				terr_print(prog, &e);
 				status = 1;
 			}

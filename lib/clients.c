@@ -211,12 +211,52 @@ clients_get(struct clients *b, struct span id)
 	return lookup(b, id, true);
 }
 
+/* The tags this module reads, in the order of enum ctag. */
+static const char *const tag_names[CT_N] = {
+	"client", "session", "rate", "policy", "terms", "payer", "package", "expires", "expired",
+	"signed", "minutes", "duration", "time", "cancelled-at",
+};
+
+static int
+collect(struct span key, struct span value, void *arg)
+{
+	struct client_tags *tg = arg;
+
+	/* a cheap first-letter filter: most tags in a journal are none of ours */
+	if (!key.n || !strchr("cseprtmd", key.p[0]))
+		return 0;
+	for (int k = 0; k < CT_N; k++) {
+		if (tg->v[k].p || strlen(tag_names[k]) != key.n ||
+		    memcmp(tag_names[k], key.p, key.n) != 0)
+			continue;
+		tg->v[k] = value;
+		if (!tg->v[k].p)
+			tg->v[k].p = "";
+		break;
+	}
+	return 0;
+}
+
+void
+clients_tags(const struct txn *t, struct client_tags *tg)
+{
+	memset(tg, 0, sizeof *tg);
+	tag_each(t->comment, collect, tg);
+}
+
 struct client *
 clients_of(struct clients *b, const struct txn *t)
 {
-	struct span v;
+	struct client_tags tg;
 
-	return txn_tag(t, "client", &v) ? lookup(b, v, true) : NULL;
+	clients_tags(t, &tg);
+	return clients_of_tags(b, &tg);
+}
+
+struct client *
+clients_of_tags(struct clients *b, const struct client_tags *tg)
+{
+	return tg->v[CT_CLIENT].p ? lookup(b, tg->v[CT_CLIENT], true) : NULL;
 }
 
 size_t
@@ -469,13 +509,23 @@ client_policy_at(const struct client *c, tdate d)
 enum session_kind
 clients_session_kind(const struct txn *t)
 {
-	static const char *const names[] = {
-		[SESSION_HELD] = "held", [SESSION_CANCELLED] = "cancelled", [SESSION_LATE] = "late-cancel",
-		[SESSION_NOSHOW] = "no-show", [SESSION_PROVIDER] = "provider-cancel",
-	};
-	struct span v;
+	struct client_tags tg;
 
-	if (!txn_tag(t, "session", &v))
+	clients_tags(t, &tg);
+	return clients_kind_of(&tg);
+}
+
+enum session_kind
+clients_kind_of(const struct client_tags *tg)
+{
+	static const char *const names[] = {
+		[SESSION_HELD] = "held", [SESSION_CANCELLED] = "cancelled",
+		[SESSION_LATE] = "late-cancel", [SESSION_NOSHOW] = "no-show",
+		[SESSION_PROVIDER] = "provider-cancel",
+	};
+	struct span v = tg->v[CT_SESSION];
+
+	if (!v.p)
 		return SESSION_NONE;
 	for (int k = SESSION_HELD; k <= SESSION_PROVIDER; k++)
 		if (span_eq(v, names[k]))
@@ -500,13 +550,22 @@ leading_count(struct span v)
 long
 clients_minutes(const struct txn *t)
 {
-	struct span v;
+	struct client_tags tg;
+
+	clients_tags(t, &tg);
+	return clients_minutes_of(&tg);
+}
+
+long
+clients_minutes_of(const struct client_tags *tg)
+{
+	struct span v = tg->v[CT_MINUTES];
 	long total = 0, n;
 	size_t i = 0;
 
-	if (txn_tag(t, "minutes", &v))
+	if (v.p)
 		return (n = leading_count(v)) < 0 ? -2 : n;
-	if (!txn_tag(t, "duration", &v))
+	if (!(v = tg->v[CT_DURATION]).p)
 		return -1;
 	/* duration: 50m, 50min, 90, 1h, 1h30m, 1h30 */
 	while (i < v.n) {
@@ -578,18 +637,18 @@ add_policy(struct client *c, tdate from, struct span v)
 
 /* The tags that set a client's terms: rate, policy, terms, payer. */
 static int
-observe_terms(struct clients *b, const struct jitem *it, struct client *c, struct terr *e)
+observe_terms(const struct client_tags *tg, const struct jitem *it, struct client *c,
+	      struct terr *e)
 {
 	const struct txn *t = it->txn;
 	struct span v;
 	long n;
 
-	(void)b;
-	if (txn_tag(t, "rate", &v) && add_rate(c, t->date, v, it, e) < 0)
+	if ((v = tg->v[CT_RATE]).p && add_rate(c, t->date, v, it, e) < 0)
 		return -1;
-	if (txn_tag(t, "policy", &v) && v.n)
+	if ((v = tg->v[CT_POLICY]).p && v.n)
 		add_policy(c, t->date, v);
-	if (txn_tag(t, "terms", &v)) {
+	if ((v = tg->v[CT_TERMS]).p) {
 		if ((n = leading_count(v)) < 0 || n > 3650) {
 			terr_set(e, it->file, t->comment_line, "bad terms: %.*s (a number of days)",
 				 (int)v.n, v.p);
@@ -597,7 +656,7 @@ observe_terms(struct clients *b, const struct jitem *it, struct client *c, struc
 		}
 		c->terms = (int)n;
 	}
-	if (txn_tag(t, "payer", &v) && v.n) {
+	if ((v = tg->v[CT_PAYER]).p && v.n) {
 		free(c->payer);
 		c->payer = span_dup(v);
 	}
@@ -605,13 +664,14 @@ observe_terms(struct clients *b, const struct jitem *it, struct client *c, struc
 }
 
 static int
-observe_package(struct clients *b, struct client *c, const struct jitem *it, struct span v,
-		const struct amount *credit, struct terr *e)
+observe_package(struct clients *b, struct client *c, const struct jitem *it,
+		const struct client_tags *tg, const struct amount *credit, struct terr *e)
 {
+	struct span v = tg->v[CT_PACKAGE];
 	const struct txn *t = it->txn;
 	long n = leading_count(v);
 	struct client_package k = {0};
-	struct span x;
+	struct span x = tg->v[CT_EXPIRES];
 	const char *why;
 
 	if (n <= 0) {
@@ -630,7 +690,7 @@ observe_package(struct clients *b, struct client *c, const struct jitem *it, str
 	k.price = *credit;
 	amount_neg(&k.price);
 	k.spent = (struct amount){0, 0, k.price.com};
-	if (txn_tag(t, "expires", &x) &&
+	if (x.p &&
 	    date_parse(x.p, x.n, 0, &k.expires, &why) != (long)x.n) {
 		terr_set(e, it->file, t->comment_line, "bad expires: date: %.*s", (int)x.n, x.p);
 		return -1;
@@ -647,11 +707,12 @@ observe_package(struct clients *b, struct client *c, const struct jitem *it, str
 
 /* A debit to the prepaid account: a session used, a lapse recognised, or a refund. */
 static int
-observe_debit(struct client *c, const struct txn *t, const struct amount *amt)
+observe_debit(struct client *c, const struct txn *t, const struct client_tags *tg,
+	      const struct amount *amt)
 {
 	struct client_package *k;
 
-	if (txn_tag(t, "expired", NULL)) {
+	if (tg->v[CT_EXPIRED].p) {
 		for (size_t i = 0; i < c->npk; i++) {
 			k = &c->pk[i];
 			if (!k->lapsed && k->expires != DATE_NONE && k->expires <= t->date &&
@@ -668,7 +729,7 @@ observe_debit(struct client *c, const struct txn *t, const struct amount *amt)
 		return 0;
 	if (amount_add(&k->spent, &k->spent, amt) < 0)
 		return -1;
-	if (clients_session_kind(t) != SESSION_NONE) {
+	if (tg->v[CT_SESSION].p) {
 		k->used++;
 		c->used++;
 	}
@@ -687,9 +748,21 @@ add_same(struct amount *sum, const struct amount *a)
 int
 clients_observe(struct clients *b, const struct jitem *it, struct terr *e)
 {
+	struct client_tags tg;
+
+	if (it->kind != J_TXN)
+		return 0;
+	clients_tags(it->txn, &tg);
+	return clients_observe_tags(b, it, &tg, e);
+}
+
+int
+clients_observe_tags(struct clients *b, const struct jitem *it, const struct client_tags *tg,
+		     struct terr *e)
+{
 	const struct txn *t;
 	struct client *c, *who;
-	struct span v, id;
+	struct span id;
 	/* Per-entry sums for at most a few clients: prepaid and deposit postings. */
 	struct {
 		struct client *c;
@@ -702,11 +775,11 @@ clients_observe(struct clients *b, const struct jitem *it, struct terr *e)
 	if (it->kind != J_TXN)
 		return 0;
 	t = it->txn;
-	c = clients_of(b, t);
-	if (c && observe_terms(b, it, c, e) < 0)
+	c = clients_of_tags(b, tg);
+	if (c && observe_terms(tg, it, c, e) < 0)
 		return -1;
-	if (!c && (txn_tag(t, "rate", &v) || txn_tag(t, "policy", &v) || txn_tag(t, "terms", &v) ||
-		   txn_tag(t, "payer", &v))) {
+	if (!c && (tg->v[CT_RATE].p || tg->v[CT_POLICY].p || tg->v[CT_TERMS].p ||
+		   tg->v[CT_PAYER].p)) {
 		terr_set(e, it->file, t->comment_line, "client terms without a client: tag");
 		return -1;
 	}
@@ -743,7 +816,7 @@ clients_observe(struct clients *b, const struct jitem *it, struct terr *e)
 		if (amount_sign(&p->amt) > 0 && (rc = add_same(&seen[s].debit, &p->amt)) < 0)
 			goto bad;
 	}
-	if (txn_tag(t, "package", &v)) {
+	if (tg->v[CT_PACKAGE].p) {
 		struct amount credit = {0, 0, 0};
 
 		if (!c && nseen)
@@ -755,10 +828,10 @@ clients_observe(struct clients *b, const struct jitem *it, struct terr *e)
 		for (size_t s = 0; s < nseen; s++)
 			if (seen[s].c == c)
 				credit = seen[s].prepaid;
-		return observe_package(b, c, it, v, &credit, e);
+		return observe_package(b, c, it, tg, &credit, e);
 	}
 	for (size_t s = 0; s < nseen; s++)
-		if (amount_sign(&seen[s].debit) > 0 && observe_debit(seen[s].c, t, &seen[s].debit) < 0) {
+		if (amount_sign(&seen[s].debit) > 0 && observe_debit(seen[s].c, t, tg, &seen[s].debit) < 0) {
 			rc = -1;
 			goto bad;
 		}

@@ -501,6 +501,18 @@ struct client {
 	char *payer;          /* `payer: REGEX`, NULL when never given */
 	char *acct[C_NACCT];  /* account names as the journal spells them (or as written) */
 };
+/*
+ * The tags the book and the session commands read, found in one pass over an entry's own
+ * comments (clients_tags): v[k].p is NULL when tag k is absent; the first one counts.
+ */
+enum ctag {
+	CT_CLIENT, CT_SESSION, CT_RATE, CT_POLICY, CT_TERMS, CT_PAYER, CT_PACKAGE, CT_EXPIRES,
+	CT_EXPIRED, CT_SIGNED, CT_MINUTES, CT_DURATION, CT_TIME, CT_CANCELLED_AT, CT_N
+};
+struct client_tags {
+	struct span v[CT_N];
+};
+void clients_tags(const struct txn *t, struct client_tags *tg);
 enum session_kind {
 	SESSION_NONE, SESSION_HELD, SESSION_CANCELLED, SESSION_LATE, SESSION_NOSHOW,
 	SESSION_PROVIDER, SESSION_OTHER
@@ -518,19 +530,25 @@ void clients_free(struct clients *b);
  * -1 with *e set (FILE:LINE) on a bad tag or an amount too large.
  */
 int clients_observe(struct clients *b, const struct jitem *it, struct terr *e);
+/* The same with the entry's tags already scanned (one pass per entry for speed). */
+int clients_observe_tags(struct clients *b, const struct jitem *it, const struct client_tags *tg,
+			 struct terr *e);
 /* A client by tag value or id (slugged); clients_get creates it. NULL for an empty name. */
 struct client *clients_find(struct clients *b, struct span id);
 struct client *clients_get(struct clients *b, struct span id);
 /* The client of an entry's `client:` tag (created when new), or NULL. */
 struct client *clients_of(struct clients *b, const struct txn *t);
+struct client *clients_of_tags(struct clients *b, const struct client_tags *tg);
 size_t clients_count(const struct clients *b);
 struct client *clients_at(const struct clients *b, size_t i); /* first-seen order */
 /* Folds a name to an account slug: lowercase ASCII, accents dropped, blanks to '-'. */
 size_t clients_slug(struct span in, char *buf, size_t size);
 /* The entry's `session:` kind. */
 enum session_kind clients_session_kind(const struct txn *t);
+enum session_kind clients_kind_of(const struct client_tags *tg);
 /* A session's length from `minutes: N` or `duration: 50m|1h30m`: -1 absent, -2 malformed. */
 long clients_minutes(const struct txn *t);
+long clients_minutes_of(const struct client_tags *tg);
 /* The client's account to write postings to (its journal spelling, else PREFIX:ID). */
 const char *client_account_name(struct clients *b, struct client *c, enum cacct which);
 /*

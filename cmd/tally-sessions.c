@@ -1,0 +1,580 @@
+/*
+ * tally-sessions: counts sessions per client over a period: held, cancelled on time or late,
+ * no-shows, provider cancellations, signed and unsigned, and prepaid package sessions
+ * bought, used, left and over (held after the credit ran out). Warns when a package has one
+ * session left, is used up, was overrun, or expired with credit left. Unpriced held events
+ * use package credit the way tally-bill would price them, so the report reads the same
+ * before and after billing. The journal is taken to be in date order.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally.h"
+
+static const char *prog = "tally-sessions";
+static tdate begin = DATE_NONE, end = DATE_NONE;
+static enum { F_TXT, F_CSV, F_JSON } format = F_TXT;
+static const char *only_client;   /* --client, as a slug */
+static char only_id[256];
+static bool list_unsigned;
+static struct clients_opts accts;
+static long global_notice = -1;   /* --policy FILE's notice, minutes */
+static char *policy_dir;
+
+enum {
+	HELD, CANCELLED, LATE, NOSHOW, PROVIDER, SIGNED, UNSIGNED, BOUGHT, USED, LEFT, OVER, NCOL
+};
+static const char *const keys[NCOL] = {
+	"held", "cancelled", "late_cancel", "no_show", "provider_cancel", "signed", "unsigned",
+	"package_bought", "package_used", "package_left", "package_over",
+};
+static const char *const heads[NCOL] = {
+	"held", "cancelled", "late", "no-show", "provider", "signed", "unsigned",
+	"bought", "used", "left", "over",
+};
+
+/* One client's figures for the period, and the warnings about its packages. */
+struct row {
+	long n[NCOL];
+	bool active;
+	char **warn;
+	size_t nwarn;
+};
+static struct row *rows;
+static size_t nrows;
+
+/* Policies met through `policy:` names: their notice windows. */
+static struct named {
+	char *name;
+	long notice;
+} *named;
+static size_t nnamed;
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: %s [-p PERIOD] [-b DATE] [-e DATE] [--client ID] [-O txt|csv|json]\n"
+		   "       [--unsigned] [--policy FILE | --policies DIR] [--unbilled ACCT]\n"
+		   "       [--prepaid ACCT] [--deposits ACCT] [-f FILE]... [FILE]...\n", prog);
+	exit(status);
+}
+
+static tdate
+parse_date_opt(const char *s)
+{
+	tdate d;
+	const char *why;
+
+	if (date_parse(s, strlen(s), 0, &d, &why) != (long)strlen(s)) {
+		fprintf(stderr, "%s: bad date: %s\n", prog, s);
+		exit(2);
+	}
+	return d;
+}
+
+static struct row *
+row_of(const struct client *c)
+{
+	if (c->index >= nrows) {
+		size_t n = c->index + 16;
+
+		rows = xrealloc(rows, n * sizeof *rows);
+		memset(rows + nrows, 0, (n - nrows) * sizeof *rows);
+		nrows = n;
+	}
+	return &rows[c->index];
+}
+
+static void __attribute__((format(printf, 2, 3)))
+warn(struct row *r, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	r->warn = xrealloc(r->warn, (r->nwarn + 1) * sizeof *r->warn);
+	r->warn[r->nwarn++] = xstrdup(buf);
+}
+
+static bool
+in_period(tdate d)
+{
+	return (begin == DATE_NONE || d >= begin) && (end == DATE_NONE || d < end);
+}
+
+/* The notice window for a client's cancellation on date d, in minutes. */
+static long
+notice_window(const struct client *c, tdate d, const struct jitem *it, struct terr *e)
+{
+	const char *name;
+	struct policy *p;
+
+	if (global_notice >= 0)
+		return global_notice;
+	if (!(name = client_policy_at(c, d)))
+		return 24 * 60;
+	for (size_t i = 0; i < nnamed; i++)
+		if (strcmp(named[i].name, name) == 0)
+			return named[i].notice;
+	if (!(p = policy_find(policy_dir, name, strlen(name), e))) {
+		if (!e->file) {
+			char msg[sizeof e->msg];
+
+			memcpy(msg, e->msg, sizeof msg);
+			terr_set(e, it->file, it->line, "%s", msg);
+		}
+		return -1;
+	}
+	named = xrealloc(named, (nnamed + 1) * sizeof *named);
+	named[nnamed++] = (struct named){xstrdup(name), p->notice};
+	policy_free(p);
+	return named[nnamed - 1].notice;
+}
+
+/* "YYYY-MM-DD HH:MM" (or with a T) as minutes since the epoch; -1 when malformed. */
+static long long
+parse_stamp(struct span v)
+{
+	tdate d;
+	const char *why;
+	long k = date_parse(v.p, v.n, 0, &d, &why);
+	int t;
+
+	if (k <= 0 || (size_t)k + 1 >= v.n || (v.p[k] != ' ' && v.p[k] != 'T'))
+		return -1;
+	while ((size_t)k < v.n && (v.p[k] == ' ' || v.p[k] == 'T'))
+		k++;
+	if ((t = time_parse(v.p + k, v.n - (size_t)k)) < 0)
+		return -1;
+	return (long long)d * 1440 + t;
+}
+
+/* A `session: cancelled` event: late (1) or on time (0) against the notice window. */
+static int
+is_late(const struct client *c, const struct jitem *it, const struct client_tags *tg,
+	struct terr *e)
+{
+	const struct txn *t = it->txn;
+	struct span v;
+	long long at;
+	int start;
+	long window;
+
+	if (!(v = tg->v[CT_TIME]).p) {
+		terr_set(e, it->file, it->line, "cancelled session without time: "
+			 "(cannot tell the notice)");
+		return -1;
+	}
+	if ((start = time_parse(v.p, v.n)) < 0) {
+		terr_set(e, it->file, t->comment_line, "bad time: %.*s (HH:MM)", (int)v.n, v.p);
+		return -1;
+	}
+	if (!(v = tg->v[CT_CANCELLED_AT]).p) {
+		terr_set(e, it->file, it->line, "cancelled session without cancelled-at: "
+			 "(cannot tell the notice)");
+		return -1;
+	}
+	if ((at = parse_stamp(v)) < 0) {
+		terr_set(e, it->file, t->comment_line, "bad cancelled-at: %.*s (YYYY-MM-DD HH:MM)",
+			 (int)v.n, v.p);
+		return -1;
+	}
+	if ((window = notice_window(c, t->date, it, e)) < 0)
+		return -1;
+	return (long long)t->date * 1440 + start - at < window;
+}
+
+static void
+expired_warning(struct client *c, const struct client_package *k, long left)
+{
+	char bought[11], day[11];
+
+	if (!in_period(k->expires) || left <= 0)
+		return;
+	date_format(bought, k->date);
+	date_format(day, k->expires);
+	warn(row_of(c), "%s: package of %s expired on %s with %ld session%s left", c->id,
+	     bought, day, left, left == 1 ? "" : "s");
+	row_of(c)->active = true;
+}
+
+/* Packages that expired before date d with sessions left (not lapsed by an entry). */
+static void
+expiries(struct clients *b, tdate d)
+{
+	struct client_package *k;
+	struct client *c;
+
+	while ((k = clients_next_expired(b, d, &c)))
+		expired_warning(c, k, k->sessions - k->used);
+}
+
+static void
+list_one(struct out *o, const struct jitem *it, const struct client *c, long listed)
+{
+	char day[11];
+	const struct txn *t = it->txn;
+
+	date_format(day, t->date);
+	if (format == F_TXT) {
+		out_printf(o, "%s  %s  %s:%ld  %.*s\n", day, c->id, it->file, it->line,
+			   (int)t->desc.n, t->desc.p);
+	} else if (format == F_CSV) {
+		out_printf(o, "%s,", day);
+		csv_cell(o, c->id, strlen(c->id), false);
+		out_puts(o, ",");
+		csv_cell(o, it->file, strlen(it->file), false);
+		out_printf(o, ",%ld,", it->line);
+		csv_cell(o, t->desc.p, t->desc.n, false);
+		out_puts(o, "\n");
+	} else {
+		out_printf(o, "%s\n {\"date\": \"%s\", \"client\": ", listed ? "," : "", day);
+		json_string(o, c->id, strlen(c->id));
+		out_puts(o, ", \"file\": ");
+		json_string(o, it->file, strlen(it->file));
+		out_printf(o, ", \"line\": %ld, \"description\": ", it->line);
+		json_string(o, t->desc.p, t->desc.n);
+		out_puts(o, "}");
+	}
+}
+
+/* Counts one entry in the period (in = true) or only keeps the book up to date. */
+static int
+count(struct clients *b, const struct jitem *it, bool in, struct out *o, long *listed,
+      struct terr *e)
+{
+	const struct txn *t = it->txn;
+	struct client_tags tg;
+	enum session_kind kind;
+	struct client *c;
+	long used, bought, lapsed;
+	bool took;
+	struct row *r;
+	int late = 0;
+
+	clients_tags(t, &tg);
+	kind = clients_kind_of(&tg);
+	c = clients_of_tags(b, &tg);
+	if (kind != SESSION_NONE && !c) {
+		terr_set(e, it->file, it->line, "session without a client: tag");
+		return -1;
+	}
+	if (kind == SESSION_OTHER) {
+		struct span v = tg.v[CT_SESSION];
+
+		terr_set(e, it->file, t->comment_line, "unknown session: %.*s", (int)v.n, v.p);
+		return -1;
+	}
+	used = c ? c->used : 0;
+	bought = c ? c->bought : 0;
+	lapsed = c ? c->lapsed : 0;
+	if (clients_observe_tags(b, it, &tg, e) < 0)
+		return -1;
+	if (!c)
+		return 0;
+	took = c->used > used;
+	if (kind == SESSION_HELD && t->np == 0)
+		took = client_package_take(c, t->date, NULL);
+	if (c->lapsed > lapsed) {
+		char day[11];
+		long n = c->lapsed - lapsed;
+
+		date_format(day, t->date);
+		if (in)
+			warn(row_of(c), "%s: package expired on %s with %ld session%s left",
+			     c->id, day, n, n == 1 ? "" : "s");
+	}
+	if (!in || (only_client && strcmp(c->id, only_id) != 0))
+		return 0;
+	r = row_of(c);
+	if (kind == SESSION_CANCELLED && (late = is_late(c, it, &tg, e)) < 0)
+		return -1;
+	switch (kind) {
+	case SESSION_HELD:
+		r->n[HELD]++;
+		if (tg.v[CT_SIGNED].p)
+			r->n[SIGNED]++;
+		else {
+			r->n[UNSIGNED]++;
+			if (list_unsigned)
+				list_one(o, it, c, (*listed)++);
+		}
+		if (!took && c->first_pk_date != DATE_NONE && client_package_left(c, t->date, NULL) == 0)
+			r->n[OVER]++;
+		break;
+	case SESSION_CANCELLED: r->n[late ? LATE : CANCELLED]++; break;
+	case SESSION_LATE: r->n[LATE]++; break;
+	case SESSION_NOSHOW: r->n[NOSHOW]++; break;
+	case SESSION_PROVIDER: r->n[PROVIDER]++; break;
+	default: break;
+	}
+	r->n[USED] += c->used - used;
+	r->n[BOUGHT] += c->bought - bought;
+	if (kind != SESSION_NONE || c->used != used || c->bought != bought)
+		r->active = true;
+	return 0;
+}
+
+static int
+by_id(const void *x, const void *y)
+{
+	const struct client *const *a = x, *const *b = y;
+
+	return strcmp((*a)->id, (*b)->id);
+}
+
+/* The clients to show, sorted, with package_left filled in and warnings added. */
+static size_t
+report_rows(struct clients *b, tdate asof, struct client ***out)
+{
+	size_t n = clients_count(b), k = 0;
+	struct client **v = xcalloc(n + 1, sizeof *v);
+
+	for (size_t i = 0; i < n; i++) {
+		struct client *c = clients_at(b, i);
+		struct row *r = row_of(c);
+
+		if (only_client && strcmp(c->id, only_id) != 0)
+			continue;
+		r->n[LEFT] = client_package_left(c, asof, NULL);
+		if (!r->active && r->n[LEFT] == 0)
+			continue;
+		if (r->n[OVER] > 0)
+			warn(r, "%s: package overrun: %ld session%s held after the credit ran out",
+			     c->id, r->n[OVER], r->n[OVER] == 1 ? "" : "s");
+		if (r->n[LEFT] == 1)
+			warn(r, "%s: 1 package session left: ask about renewal", c->id);
+		else if (r->n[LEFT] == 0 && r->n[OVER] == 0 && c->bought > 0)
+			warn(r, "%s: package used up", c->id);
+		v[k++] = c;
+	}
+	qsort(v, k, sizeof *v, by_id);
+	*out = v;
+	return k;
+}
+
+static void
+write_txt(struct out *o, struct client **v, size_t n)
+{
+	long total[NCOL] = {0};
+	int w[NCOL], cw = 6;
+	char num[32];
+
+	for (size_t i = 0; i < n; i++) {
+		if ((int)strlen(v[i]->id) > cw)
+			cw = (int)strlen(v[i]->id);
+		for (int k = 0; k < NCOL; k++)
+			total[k] += row_of(v[i])->n[k];
+	}
+	out_printf(o, "%-*s", cw, "client");
+	for (int k = 0; k < NCOL; k++) {
+		w[k] = snprintf(num, sizeof num, "%ld", total[k]);
+		if (w[k] < (int)strlen(heads[k]))
+			w[k] = (int)strlen(heads[k]);
+		out_printf(o, "  %*s", w[k], heads[k]);
+	}
+	out_puts(o, "\n");
+	for (size_t i = 0; i <= n; i++) {
+		const long *f = i < n ? row_of(v[i])->n : total;
+
+		out_printf(o, "%-*s", cw, i < n ? v[i]->id : "total");
+		for (int k = 0; k < NCOL; k++)
+			out_printf(o, "  %*ld", w[k], f[k]);
+		out_puts(o, "\n");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct row *r = row_of(v[i]);
+
+		for (size_t k = 0; k < r->nwarn; k++)
+			out_printf(o, "%swarning: %s\n", i == 0 && k == 0 ? "\n" : "", r->warn[k]);
+	}
+}
+
+static void
+write_rows(struct out *o, struct client **v, size_t n)
+{
+	if (format == F_CSV) {
+		out_puts(o, "client");
+		for (int k = 0; k < NCOL; k++)
+			out_printf(o, ",%s", keys[k]);
+		out_puts(o, "\n");
+	} else
+		out_puts(o, "[");
+	for (size_t i = 0; i < n; i++) {
+		const long *f = row_of(v[i])->n;
+
+		if (format == F_CSV)
+			csv_cell(o, v[i]->id, strlen(v[i]->id), false);
+		else {
+			out_puts(o, i ? ",\n {\"client\": " : "\n {\"client\": ");
+			json_string(o, v[i]->id, strlen(v[i]->id));
+		}
+		for (int k = 0; k < NCOL; k++) {
+			if (format == F_CSV)
+				out_printf(o, ",%ld", f[k]);
+			else
+				out_printf(o, ", \"%s\": %ld", keys[k], f[k]);
+		}
+		out_puts(o, format == F_CSV ? "\n" : "}");
+	}
+	if (format == F_JSON)
+		out_puts(o, n ? "\n]\n" : "]\n");
+}
+
+/* Reads the journal; with --unsigned the list is written as it goes. 0, or 1 on errors. */
+static int
+scan(char **files, size_t nfiles, struct clients *b, struct out *o, tdate *last)
+{
+	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
+	struct jitem *it;
+	struct terr e;
+	long listed = 0;
+	int rv, status = 0;
+
+	if (list_unsigned && format == F_CSV)
+		out_puts(o, "date,client,file,line,description\n");
+	if (list_unsigned && format == F_JSON)
+		out_puts(o, "[");
+	while ((rv = journal_next(j, &it)) != 0) {
+		if (rv < 0) {
+			terr_print(prog, journal_error(j));
+			status = 1;
+			continue;
+		}
+		if (it->kind != J_TXN || (end != DATE_NONE && it->txn->date >= end))
+			continue;
+		expiries(b, it->txn->date);
+		if (count(b, it, in_period(it->txn->date), o, &listed, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+		}
+		if (*last == DATE_NONE || it->txn->date > *last)
+			*last = it->txn->date;
+	}
+	if (list_unsigned && format == F_JSON)
+		out_puts(o, listed ? "\n]\n" : "]\n");
+	journal_close(j);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"begin", required_argument, NULL, 'b'},
+		{"end", required_argument, NULL, 'e'},
+		{"period", required_argument, NULL, 'p'},
+		{"client", required_argument, NULL, 'c'},
+		{"output-format", required_argument, NULL, 'O'},
+		{"unsigned", no_argument, NULL, 'u'},
+		{"policy", required_argument, NULL, 'y'},
+		{"policies", required_argument, NULL, 'Y'},
+		{"unbilled", required_argument, NULL, 'U'},
+		{"prepaid", required_argument, NULL, 'P'},
+		{"deposits", required_argument, NULL, 'D'},
+		{"file", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	static const char *const formats[] = {"txt", "csv", "json", NULL};
+	char **fopts = xcalloc((size_t)argc + 1, sizeof *fopts), **files;
+	const char *policy_file = NULL, *dir = NULL;
+	size_t nf = 0, nfiles, n = 0;
+	struct clients *b;
+	struct client **v = NULL;
+	struct policy *p;
+	struct out *o;
+	struct terr e;
+	int c, rv, status;
+	tdate pb, pe, last = DATE_NONE, asof;
+
+	while ((c = getopt_long(argc, argv, "b:e:p:O:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': begin = parse_date_opt(optarg); break;
+		case 'e': end = parse_date_opt(optarg); break;
+		case 'p':
+			if (period_parse(optarg, &pb, &pe) < 0) {
+				fprintf(stderr, "%s: bad period: %s\n", prog, optarg);
+				return 2;
+			}
+			if (begin == DATE_NONE || pb > begin)
+				begin = pb;
+			if (end == DATE_NONE || pe < end)
+				end = pe;
+			break;
+		case 'c': only_client = optarg; break;
+		case 'O':
+			if ((rv = format_parse(optarg, formats)) < 0) {
+				fprintf(stderr, "%s: unknown output format: %s\n", prog, optarg);
+				return 2;
+			}
+			format = rv;
+			break;
+		case 'u': list_unsigned = true; break;
+		case 'y': policy_file = optarg; break;
+		case 'Y': dir = optarg; break;
+		case 'U': accts.unbilled = optarg; break;
+		case 'P': accts.prepaid = optarg; break;
+		case 'D': accts.deposits = optarg; break;
+		case 'f': fopts[nf++] = optarg; break;
+		case 'h': usage(stdout, 0); break;
+		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
+		default: usage(stderr, 2);
+		}
+	}
+	if (only_client)
+		clients_slug((struct span){only_client, strlen(only_client)}, only_id, sizeof only_id);
+	if (policy_file) {
+		if (!(p = policy_load(policy_file, &e))) {
+			terr_print(prog, &e);
+			free(fopts);
+			return 1;
+		}
+		global_notice = p->notice;
+		policy_free(p);
+	}
+	policy_dir = dir ? xstrdup(dir) : policy_sharedir("policies");
+	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	b = clients_new(&accts);
+	o = out_open(stdout);
+	status = scan(files, nfiles, b, o, &last);
+	asof = end != DATE_NONE ? end - 1 : last;
+	if (!status) {
+		expiries(b, asof == DATE_NONE ? asof : asof + 1);
+		n = report_rows(b, asof, &v);
+		if (!list_unsigned && format == F_TXT)
+			write_txt(o, v, n);
+		else if (!list_unsigned)
+			write_rows(o, v, n);
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < row_of(v[i])->nwarn; k++)
+				fprintf(stderr, "%s: %s\n", prog, row_of(v[i])->warn[k]);
+	}
+	if (status)
+		out_abort(o);
+	else if (out_commit(o) < 0)
+		status = 1;
+	free(v);
+	for (size_t i = 0; i < nrows; i++) {
+		for (size_t k = 0; k < rows[i].nwarn; k++)
+			free(rows[i].warn[k]);
+		free(rows[i].warn);
+	}
+	free(rows);
+	for (size_t i = 0; i < nnamed; i++)
+		free(named[i].name);
+	free(named);
+	free(policy_dir);
+	clients_free(b);
+	input_free(files, nfiles);
+	free(fopts);
+	if (fshut_stdout(prog) < 0)
+		status = 1;
+	commodity_reset();
+	return status;
+}
