@@ -1,0 +1,305 @@
+/*
+ * csvin.c: the one wrapper around libcsv. Reads a bank export one record at a time, with
+ * the line each record starts on, so every later error can name FILE:LINE. The input is
+ * fed to libcsv a line at a time (that is how lines are counted); fields are copied into
+ * one arena that is reused for every record, so a million rows cost no per-row malloc.
+ * Strict mode: a stray quote or an unterminated quoted field is an error, as in hledger.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally.h"
+
+struct csvin {
+	struct csv_parser p;
+	FILE *f;
+	const char *name;
+	int encoding;
+	char *line;            /* getline's buffer */
+	size_t linecap;
+	char *conv;            /* the line converted from Latin-1 */
+	size_t convcap;
+	long lineno;           /* line being fed */
+	long rec_line;         /* line the record being parsed started on */
+	bool between;          /* no record is in progress */
+	bool eof;
+
+	char *arena;           /* field bytes, each NUL-terminated */
+	size_t alen, acap;
+	size_t *off, *len;     /* per field: arena offset and length */
+	size_t nf, fcap;
+	size_t partial;        /* index of the first field of the record in progress */
+	struct rec {           /* complete records waiting to be handed out */
+		size_t first, n;
+		long line;
+	} *q;
+	size_t nq, qcap, qnext;
+
+	const char **fp;       /* what csvin_next hands out */
+	size_t fpcap;
+};
+
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void
+on_field(void *s, size_t n, void *arg)
+{
+	struct csvin *c = arg;
+
+	if (c->alen + n + 1 > c->acap) {
+		while (c->alen + n + 1 > c->acap)
+			c->acap = c->acap ? c->acap * 2 : 4096;
+		c->arena = xrealloc(c->arena, c->acap);
+	}
+	if (c->nf == c->fcap) {
+		c->fcap = c->fcap ? c->fcap * 2 : 64;
+		c->off = xrealloc(c->off, c->fcap * sizeof *c->off);
+		c->len = xrealloc(c->len, c->fcap * sizeof *c->len);
+	}
+	if (n)
+		memcpy(c->arena + c->alen, s, n);
+	c->arena[c->alen + n] = '\0';
+	c->off[c->nf] = c->alen;
+	c->len[c->nf] = n;
+	c->nf++;
+	c->alen += n + 1;
+}
+
+static void
+on_record(int term, void *arg)
+{
+	struct csvin *c = arg;
+
+	(void)term;
+	if (c->nq == c->qcap) {
+		c->qcap = c->qcap ? c->qcap * 2 : 8;
+		c->q = xrealloc(c->q, c->qcap * sizeof *c->q);
+	}
+	c->q[c->nq].first = c->partial;
+	c->q[c->nq].n = c->nf - c->partial;
+	c->q[c->nq].line = c->rec_line;
+	c->nq++;
+	c->partial = c->nf;
+	c->between = true;
+}
+
+struct csvin *
+csvin_open(const char *path, int sep, int encoding, struct terr *e)
+{
+	struct csvin *c;
+	FILE *f;
+
+	if (strcmp(path, "-") == 0) {
+		f = stdin;
+		path = "<stdin>";
+	} else if (!(f = fopen(path, "rb"))) {
+		terr_set(e, path, 0, "%s", strerror(errno));
+		return NULL;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->f = f;
+	c->name = path;
+	c->encoding = encoding;
+	c->between = true;
+	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+		fprintf(stderr, "tally: out of memory\n");
+		abort();
+	}
+	csv_set_delim(&c->p, (unsigned char)(sep ? sep : ','));
+	csv_set_space_func(&c->p, no_space);
+	return c;
+}
+
+const char *
+csvin_name(const struct csvin *c)
+{
+	return c->name;
+}
+
+/* Latin-1 to UTF-8: every byte above 0x7f becomes two bytes. */
+static const char *
+from_latin1(struct csvin *c, const char *s, size_t n, size_t *outn)
+{
+	size_t i, o = 0;
+
+	if (2 * n + 1 > c->convcap) {
+		c->convcap = 2 * n + 1;
+		c->conv = xrealloc(c->conv, c->convcap);
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)s[i];
+
+		if (b < 0x80) {
+			c->conv[o++] = (char)b;
+		} else {
+			c->conv[o++] = (char)(0xc0 | (b >> 6));
+			c->conv[o++] = (char)(0x80 | (b & 0x3f));
+		}
+	}
+	*outn = o;
+	return c->conv;
+}
+
+/* Checks that s is well-formed UTF-8 (no overlongs, no surrogates). */
+static bool
+utf8_ok(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char b = s[i];
+		size_t k;
+		unsigned long cp;
+
+		if (b < 0x80) {
+			i++;
+			continue;
+		}
+		if (b >= 0xc2 && b <= 0xdf)
+			k = 1, cp = b & 0x1f;
+		else if (b >= 0xe0 && b <= 0xef)
+			k = 2, cp = b & 0x0f;
+		else if (b >= 0xf0 && b <= 0xf4)
+			k = 3, cp = b & 0x07;
+		else
+			return false;
+		if (n - i <= k)
+			return false;
+		for (size_t j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + j] & 0x3f);
+		}
+		if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return false;
+		i += k + 1;
+	}
+	return true;
+}
+
+/* Moves the fields of the record in progress to the front of the arena. */
+static void
+compact(struct csvin *c)
+{
+	size_t i, base, keep = c->nf - c->partial;
+
+	if (c->partial == 0)
+		return;
+	base = keep ? c->off[c->partial] : c->alen;
+	memmove(c->arena, c->arena + base, c->alen - base);
+	c->alen -= base;
+	for (i = 0; i < keep; i++) {
+		c->off[i] = c->off[c->partial + i] - base;
+		c->len[i] = c->len[c->partial + i];
+	}
+	c->nf = keep;
+	c->partial = 0;
+}
+
+static bool
+blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+int
+csvin_next(struct csvin *c, struct csvrec *r, struct terr *e)
+{
+	ssize_t got;
+
+	while (c->qnext == c->nq) {
+		const char *s;
+		size_t n;
+
+		c->nq = c->qnext = 0;
+		compact(c);
+		if (c->eof)
+			return 0;
+		got = getline(&c->line, &c->linecap, c->f);
+		if (got < 0) {
+			if (ferror(c->f)) {
+				terr_set(e, c->name, 0, "%s", strerror(errno));
+				return -1;
+			}
+			c->eof = true;
+			if (csv_fini(&c->p, on_field, on_record, c) != 0) {
+				terr_set(e, c->name, c->rec_line, "unterminated quoted field");
+				return -1;
+			}
+			continue;
+		}
+		c->lineno++;
+		s = c->line;
+		n = (size_t)got;
+		if (c->lineno == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+			s += 3;
+			n -= 3;
+		}
+		if (c->encoding == CSVIN_LATIN1) {
+			s = from_latin1(c, s, n, &n);
+		} else if (!utf8_ok((const unsigned char *)s, n)) {
+			terr_set(e, c->name, c->lineno,
+				 "not valid UTF-8 (for a Latin-1 export add the rule: encoding latin1)");
+			return -1;
+		}
+		if (c->between && !blank(s, n)) {
+			c->rec_line = c->lineno;
+			c->between = false;
+		}
+		if (csv_parse(&c->p, s, n, on_field, on_record, c) != n) {
+			terr_set(e, c->name, c->lineno, "malformed CSV: %s",
+				 csv_error(&c->p) == CSV_EPARSE ?
+				 "a quote inside an unquoted field, or text after a closing quote" :
+				 csv_strerror(csv_error(&c->p)));
+			return -1;
+		}
+	}
+	{
+		struct rec *q = &c->q[c->qnext++];
+		size_t i;
+
+		if (q->n > c->fpcap) {
+			c->fpcap = q->n * 2;
+			c->fp = xrealloc(c->fp, c->fpcap * sizeof *c->fp);
+		}
+		for (i = 0; i < q->n; i++)
+			c->fp[i] = c->arena + c->off[q->first + i];
+		r->f = c->fp;
+		r->len = c->len + q->first;
+		r->nf = q->n;
+		r->line = q->line;
+		r->file = c->name;
+	}
+	return 1;
+}
+
+void
+csvin_close(struct csvin *c)
+{
+	if (!c)
+		return;
+	csv_free(&c->p);
+	if (c->f && c->f != stdin)
+		fclose(c->f);
+	free(c->line);
+	free(c->conv);
+	free(c->arena);
+	free(c->off);
+	free(c->len);
+	free(c->q);
+	free(c->fp);
+	free(c);
+}
