@@ -66,68 +66,56 @@ selected(const struct client *c, tdate d)
 }
 
 /*
- * Prices one held session: 1 when it wrote the entry with its postings, 0 when the entry is
- * left as it is, -1 on error. The package and deposit are taken even when the session is not
- * written (outside the period or client asked for, or in an included file), so that the
- * sessions that are priced take exactly what a full run would give them.
+ * Writes one held session with the postings the book priced it with (clients_priced):
+ * 1 when it wrote the entry, 0 when the entry is left as it is (outside the period or the
+ * client asked for, or in an included file), -1 on error. The book takes the package
+ * credit and the deposit whether or not the entry is written, so the sessions that are
+ * priced get exactly what a full run would give them.
  */
 static int
-price(struct clients *b, const struct jitem *it, const struct client_tags *tg, struct out *o,
-      bool write, struct terr *e)
+price(struct clients *b, const struct jitem *it, struct out *o, bool write, struct terr *e)
 {
 	const struct txn *t = it->txn;
-	struct client *c = clients_of_tags(b, tg);
-	struct amount p, dep, rest;
+	const struct client_pricing *r = clients_priced(b);
+	struct client *c = r->c;
+	struct amount neg = r->price;
 	char day[11];
-	long minutes;
-	int rc;
 
-	if (!c) {
+	date_format(day, t->date);
+	switch (r->rc) {
+	case CP_OK: break;
+	case CP_NO_CLIENT:
 		terr_set(e, it->file, it->line, "session without a client: tag");
 		return -1;
-	}
-	write = write && selected(c, t->date);
-	if (client_package_take(c, t->date, &p)) {
-		if (write) {
-			write_open(o, it);
-			write_posting(o, client_account_name(b, c, C_PREPAID), &p, NULL);
-			amount_neg(&p);
-			write_posting(o, income, &p, NULL);
-		}
-		return write;
-	}
-	minutes = clients_minutes_of(tg);
-	if (minutes == -2) {
-		terr_set(e, it->file, t->comment_line, "bad minutes: or duration: tag");
-		return -1;
-	}
-	rc = client_rate_at(c, t->date, minutes, &p);
-	date_format(day, t->date);
-	if (rc == -1) {
+	case CP_NO_RATE:
 		terr_set(e, it->file, it->line, "no rate for %s on %s and no package credit",
 			 c->id, day);
 		return -1;
-	}
-	if (rc == -2) {
+	case CP_NO_MINUTES:
 		terr_set(e, it->file, it->line,
 			 "%s's rate on %s is per hour: the session needs a minutes: tag", c->id, day);
 		return -1;
-	}
-	if (rc < 0 || client_deposit_take(c, &p, &dep) < 0 || (rest = dep, amount_neg(&rest),
-	    amount_add(&rest, &p, &rest) < 0)) {
+	case CP_BAD_MINUTES:
+		terr_set(e, it->file, t->comment_line, "bad minutes: or duration: tag");
+		return -1;
+	default:
 		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
 		return -1;
 	}
-	if (write) {
-		write_open(o, it);
-		if (!amount_is_zero(&dep))
-			write_posting(o, client_account_name(b, c, C_DEPOSITS), &dep, NULL);
-		if (!amount_is_zero(&rest) || amount_is_zero(&dep))
-			write_posting(o, client_account_name(b, c, C_UNBILLED), &rest, NULL);
-		amount_neg(&p);
-		write_posting(o, income, &p, NULL);
+	if (!write || !selected(c, t->date))
+		return 0;
+	write_open(o, it);
+	if (r->from_package)
+		write_posting(o, client_account_name(b, c, C_PREPAID), &r->price, NULL);
+	else {
+		if (!amount_is_zero(&r->deposit))
+			write_posting(o, client_account_name(b, c, C_DEPOSITS), &r->deposit, NULL);
+		if (!amount_is_zero(&r->rest) || amount_is_zero(&r->deposit))
+			write_posting(o, client_account_name(b, c, C_UNBILLED), &r->rest, NULL);
 	}
-	return write;
+	amount_neg(&neg);
+	write_posting(o, income, &neg, NULL);
+	return 1;
 }
 
 /* Entries recognising the credit left in packages that expired before date d. */
@@ -190,7 +178,7 @@ bill(char **files, size_t nfiles, struct out *o)
 			terr_print(prog, &e);
 			status = 1;
 		} else if (it->txn->np == 0 && clients_kind_of(&tg) == SESSION_HELD) {
-			if ((rv = price(b, it, &tg, o, it->depth == 0 && !status, &e)) < 0) {
+			if ((rv = price(b, it, o, it->depth == 0 && !status, &e)) < 0) {
 				terr_print(prog, &e);
 				status = 1;
 			}

@@ -277,8 +277,6 @@ count(struct clients *b, const struct jitem *it, bool in, struct out *o, long *l
 	if (!c)
 		return 0;
 	took = c->used > used;
-	if (kind == SESSION_HELD && t->np == 0)
-		took = client_package_take(c, t->date, NULL);
 	if (c->lapsed > lapsed) {
 		char day[11];
 		long n = c->lapsed - lapsed;

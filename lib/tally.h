@@ -517,6 +517,21 @@ enum session_kind {
 	SESSION_NONE, SESSION_HELD, SESSION_CANCELLED, SESSION_LATE, SESSION_NOSHOW,
 	SESSION_PROVIDER, SESSION_OTHER
 };
+/*
+ * What the book took for the last unpriced `session: held` event it observed (package
+ * credit, or the rate less a deposit held), so that tally-bill can write it and every other
+ * command sees the credit and deposit it will use.
+ */
+enum { CP_OK, CP_NO_CLIENT, CP_NO_RATE, CP_NO_MINUTES, CP_BAD_MINUTES, CP_OVERFLOW };
+struct client_pricing {
+	bool valid;
+	int rc;               /* CP_OK, or why the session could not be priced */
+	struct client *c;
+	bool from_package;    /* price comes from Liabilities:Prepaid:ID */
+	struct amount price;  /* the session's price (to Income:Sessions) */
+	struct amount deposit;/* taken from the deposit held (rate pricing) */
+	struct amount rest;   /* price - deposit (to Assets:Unbilled:ID) */
+};
 struct clients;
 
 struct clients *clients_new(const struct clients_opts *o);
@@ -525,14 +540,17 @@ void clients_free(struct clients *b);
  * Learns from one item: rate/policy/terms/payer tags (need `client:`), package purchases,
  * debits to the prepaid account (one session taken from the oldest open package when the
  * entry has a `session:` tag; a lapse when it has `expired:`; else a refund of credit),
- * deposit balances. An entry with no postings changes no package or deposit: a command that
- * prices it calls client_package_take / client_deposit_take itself.
+ * deposit balances. An unpriced `session: held` event takes what tally-bill will price it
+ * with (see clients_priced); other postingless events change no package or deposit: a
+ * command that prices them calls client_package_take / client_deposit_take itself.
  * -1 with *e set (FILE:LINE) on a bad tag or an amount too large.
  */
 int clients_observe(struct clients *b, const struct jitem *it, struct terr *e);
 /* The same with the entry's tags already scanned (one pass per entry for speed). */
 int clients_observe_tags(struct clients *b, const struct jitem *it, const struct client_tags *tg,
 			 struct terr *e);
+/* The pricing of the item just observed when it was an unpriced held session, else NULL. */
+const struct client_pricing *clients_priced(const struct clients *b);
 /* A client by tag value or id (slugged); clients_get creates it. NULL for an empty name. */
 struct client *clients_find(struct clients *b, struct span id);
 struct client *clients_get(struct clients *b, struct span id);
