@@ -105,6 +105,18 @@ grace_used(const struct policy *p, const struct client *c, tdate d)
 	return n;
 }
 
+/* Gives a position-less error the position of the journal line it concerns. */
+static void
+reposition(struct terr *e, const char *file, long line)
+{
+	char msg[sizeof e->msg];
+
+	if (e->file)
+		return;
+	memcpy(msg, e->msg, sizeof msg);
+	terr_set(e, file, line, "%s", msg);
+}
+
 /* The policy named by a `policy:` event, loaded once. NULL with *e set when unknown. */
 static struct policy *
 policy_named(const char *name, struct terr *e)
@@ -129,7 +141,7 @@ policy_at_event(const struct jitem *it, struct span v, struct terr *e)
 	const struct policy *p = policy_named(name, e);
 
 	if (!p)
-		terr_set(e, it->file, it->txn->comment_line, "%s", e->msg);
+		reposition(e, it->file, it->txn->comment_line);
 	free(name);
 	return p;
 }
@@ -261,6 +273,10 @@ write_notice(struct out *n, const struct jitem *it, const struct client *c,
 	out_printf(n, "  \"%s\"\n", buf);
 	if (r->capped) {
 		policy_clause(r->p, PK_CAP, "en", buf, sizeof buf);
+		out_printf(n, "  \"%s\"\n", buf);
+	}
+	if (!amount_is_zero(&r->from_deposit)) {
+		policy_clause(r->p, PK_DEPOSIT, "en", buf, sizeof buf);
 		out_printf(n, "  \"%s\"\n", buf);
 	}
 	if (r->waived) {
@@ -463,8 +479,8 @@ policy_for(const struct client *c, tdate d, const struct jitem *it, struct terr 
 		return global;
 	if (!(name = client_policy_at(c, d)))
 		return NULL;
-	if (!(p = policy_named(name, e)) && e->file == NULL)
-		terr_set(e, it->file, it->line, "%s", e->msg);
+	if (!(p = policy_named(name, e)))
+		reposition(e, it->file, it->line);
 	return p;
 }
 
@@ -592,7 +608,7 @@ main(int argc, char **argv)
 	}
 	if (!status && !inplace)
 		o = out_open(stdout);
-	if (!status && notices_path) {
+	if (o && notices_path) {
 		if (!(nf_file = fopen(notices_path, "w"))) {
 			fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
 			status = 1;
@@ -602,7 +618,7 @@ main(int argc, char **argv)
 	}
 	book = clients_new(&co);
 	j = journal_open((const char *const *)files, nfiles, 0);
-	while (!status && (rv = journal_next(j, &it)) != 0) {
+	while (o && (rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));
 			status = 1;

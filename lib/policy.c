@@ -136,7 +136,7 @@ parse_fee(const char *s, struct policy_fee *f)
 		return NULL;
 	}
 	f->percent = false;
-	k = amount_parse(s, n, &f->amt, false, &why);
+	k = amount_parse(s, n, &f->amt, true, &why);
 	if (k < 0 || (size_t)k != n)
 		return "bad amount (write 50% or an amount with its commodity, 30 EUR)";
 	if (f->amt.com == 0)
@@ -329,7 +329,7 @@ policy_load(const char *path, struct terr *e)
 	p->file = xstrdup(path);
 	p->notice = 24 * 60;
 	if (!(f = fopen(path, "r"))) {
-		terr_set(e, p->file, 0, "cannot open policy: %s", strerror(errno));
+		terr_set(e, path, 0, "cannot open policy: %s", strerror(errno));
 		policy_free(p);
 		return NULL;
 	}
@@ -342,7 +342,7 @@ policy_load(const char *path, struct terr *e)
 			*eq = '\0'; /* a trailing comment */
 		k = trim(k);
 		if (!(eq = strchr(k, '='))) {
-			terr_set(e, p->file, line, "expected key = value");
+			terr_set(e, path, line, "expected key = value");
 			goto bad;
 		}
 		*eq = '\0';
@@ -351,11 +351,11 @@ policy_load(const char *path, struct terr *e)
 		for (i = 0; i < PK_NKEYS && strcmp(keys[i], k) != 0; i++)
 			;
 		if (i == PK_NKEYS) {
-			terr_set(e, p->file, line, "unknown key: %s", k);
+			terr_set(e, path, line, "unknown key: %s", k);
 			goto bad;
 		}
 		if (p->line[i]) {
-			terr_set(e, p->file, line, "duplicate key: %s (first on line %ld)", k,
+			terr_set(e, path, line, "duplicate key: %s (first on line %ld)", k,
 				 p->line[i]);
 			goto bad;
 		}
@@ -363,16 +363,16 @@ policy_load(const char *path, struct terr *e)
 		p->clause[i] = xmalloc(strlen(k) + strlen(v) + 4);
 		sprintf(p->clause[i], "%s = %s", k, v);
 		if ((why = parse_value(p, (enum policy_key)i, v)) != NULL) {
-			terr_set(e, p->file, line, "%s: %s", k, why);
+			terr_set(e, path, line, "%s: %s", k, why);
 			goto bad;
 		}
 	}
 	if (ferror(f)) {
-		terr_set(e, p->file, 0, "read error: %s", strerror(errno));
+		terr_set(e, path, 0, "read error: %s", strerror(errno));
 		goto bad;
 	}
 	if ((why = check_policy(p, &line)) != NULL) {
-		terr_set(e, p->file, line, "%s", why);
+		terr_set(e, path, line, "%s", why);
 		goto bad;
 	}
 	if (!p->name)
@@ -454,7 +454,7 @@ policy_find(const char *dir, const char *name, size_t n, struct terr *e)
 	}
 	p = policy_load(path, e);
 	if (!p) {
-		/* e->file points into p, which is gone: keep the message, name the file in it. */
+		/* e->file is path, freed below: keep the message, name the file in it. */
 		char msg[sizeof e->msg];
 		long line = e->line;
 
