@@ -75,8 +75,8 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s (--client ID | --all --output-dir DIR) [-p PERIOD] [-b DATE]\n"
 		   "       [-e DATE] [-O txt|md|html] [--lang en|es] [--conf FILE]\n"
-		   "       [--templates DIR] [--unbilled-account ACCT] [--receivable-account ACCT]\n"
-		   "       [--prepaid-account ACCT] [--deposits-account ACCT] [-f FILE]... [FILE]...\n",
+		   "       [--templates DIR] [--unbilled ACCT] [--receivable ACCT]\n"
+		   "       [--prepaid ACCT] [--deposits ACCT] [-f FILE]... [FILE]...\n",
 		prog);
 	exit(status);
 }
@@ -314,7 +314,8 @@ observe(const struct txn *t)
 		/* An event: it concerns the client its tag names. */
 		if (!g.has_client)
 			return 0;
-		struct book *c = &clients[client_of_tag(g.client)];
+		size_t ci = client_of_tag(g.client);
+		struct book *c = &clients[ci];
 
 		if (g.has_name) {
 			free(c->name);
@@ -463,6 +464,7 @@ heading(struct out *o, const char *s)
 	}
 }
 
+/* Text paragraphs are wrapped at WIDTH columns, at spaces. */
 static void
 para(struct out *o, const char *s)
 {
@@ -470,10 +472,29 @@ para(struct out *o, const char *s)
 		out_puts(o, "<p>");
 		text(o, s);
 		out_puts(o, "</p>\n");
-	} else {
-		text(o, s);
-		out_puts(o, format == F_MD ? "\n\n" : "\n");
+		return;
 	}
+	if (format == F_MD) {
+		text(o, s);
+		out_puts(o, "\n\n");
+		return;
+	}
+	while (cols(s) > WIDTH) {
+		size_t b = 0, k = 0, cut = 0;
+
+		for (; s[b] && k <= WIDTH; b++) {
+			if (s[b] == ' ')
+				cut = b;
+			k += ((unsigned char)s[b] & 0xC0) != 0x80;
+		}
+		if (!cut)
+			break;
+		out_write(o, s, cut);
+		out_puts(o, "\n");
+		s += cut + 1;
+	}
+	out_puts(o, s);
+	out_puts(o, "\n");
 }
 
 /* A table: a header row, then rows of n cells; widths are the text columns. */
@@ -580,6 +601,8 @@ fmt_date(char *buf, size_t size, tdate d)
 }
 
 /* A sum as text: its commodities joined by ", "; zero as 0 in the first commodity. */
+static int zero_com;  /* the commodity a zero sum is shown in: the client's */
+
 static void
 fmt_money(char *buf, size_t size, const money *m, bool negate)
 {
@@ -599,8 +622,11 @@ fmt_money(char *buf, size_t size, const money *m, bool negate)
 		len += amount_format_lang(buf + len, size - len, &a, lang);
 		any = true;
 	}
-	if (!any)
-		snprintf(buf, size, "0");
+	if (!any) {
+		struct amount z = {0, 0, zero_com};
+
+		amount_format_lang(buf, size, &z, lang);
+	}
 }
 
 static void
@@ -873,6 +899,7 @@ statement(struct out *o, const struct book *c, const char *css)
 	char buf[512], label[256];
 	int rc = 0;
 
+	zero_com = c->close.nbal ? c->close.bal[0].com : c->open.nbal ? c->open.bal[0].com : 0;
 	header(o, c, css);
 	for (size_t i = 0; i < c->nitems; i++) {
 		const struct item *it = &c->items[i];
@@ -905,6 +932,8 @@ statement(struct out *o, const struct book *c, const char *css)
 		kv(o, L("deposit"), buf);
 	}
 	kv_end(o);
+	if (format == F_TXT)
+		out_puts(o, "\n");
 	para(o, L("balance-note"));
 	sessions(o, c);
 	moves(o, c, I_CHARGE, L("fees"));
@@ -985,6 +1014,16 @@ parse_date_opt(const char *s)
 		exit(2);
 	}
 	return d;
+}
+
+/* conf_load's error names a file it has freed: name it from the path asked for. */
+static void
+conf_error(const char *path, const struct terr *e)
+{
+	if (e->line)
+		fprintf(stderr, "%s: %s:%ld: %s\n", prog, path, e->line, e->msg);
+	else
+		fprintf(stderr, "%s: %s: %s\n", prog, path, e->msg);
 }
 
 /* A client ID that can name a file in --output-dir. */
@@ -1079,10 +1118,10 @@ main(int argc, char **argv)
 		{"lang", required_argument, NULL, O_LANG},
 		{"conf", required_argument, NULL, O_CONF},
 		{"templates", required_argument, NULL, O_TPL},
-		{"unbilled-account", required_argument, NULL, O_UNB},
-		{"receivable-account", required_argument, NULL, O_REC},
-		{"prepaid-account", required_argument, NULL, O_PRE},
-		{"deposits-account", required_argument, NULL, O_DEP},
+		{"unbilled", required_argument, NULL, O_UNB},
+		{"receivable", required_argument, NULL, O_REC},
+		{"prepaid", required_argument, NULL, O_PRE},
+		{"deposits", required_argument, NULL, O_DEP},
 		{"begin", required_argument, NULL, 'b'},
 		{"end", required_argument, NULL, 'e'},
 		{"period", required_argument, NULL, 'p'},
@@ -1154,7 +1193,7 @@ main(int argc, char **argv)
 	tdir = templates_dir(tpl);
 	snprintf(path, sizeof path, "%s/statement.%s", tdir, lang);
 	if (!(labels = conf_load(path, true, &e))) {
-		terr_print(prog, &e);
+		conf_error(path, &e);
 		free(tdir);
 		return 1;
 	}
@@ -1173,7 +1212,7 @@ main(int argc, char **argv)
 	if (!conf_path)
 		conf_path = getenv("TALLY_CONF");
 	if (!(provider = conf_load(conf_path ? conf_path : "tally.conf", conf_path != NULL, &e))) {
-		terr_print(prog, &e);
+		conf_error(conf_path, &e);
 		conf_free(labels);
 		free(css);
 		return 1;
