@@ -88,64 +88,104 @@ txt_total(struct out *o, const char *who, const char *what, struct bal *s, size_
 }
 
 static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Every client with an invoice, sorted, once each: a client whose invoices are all paid may
+ * still hold credit to show. */
+static const char **
+all_clients(const struct invoices *v, size_t *n)
+{
+	size_t k = invoices_count(v), m = 0;
+	const char **c = xcalloc(k + 1, sizeof *c);
+
+	for (size_t i = 0; i < k; i++)
+		c[i] = invoices_at(v, i)->client;
+	qsort(c, k, sizeof *c, by_name);
+	for (size_t i = 0; i < k; i++)
+		if (!m || strcmp(c[m - 1], c[i]) != 0)
+			c[m++] = c[i];
+	*n = m;
+	return c;
+}
+
+static void
+txt_row(struct out *o, const struct invoice *in, int wc)
+{
+	char a[AMOUNT_BUF], b[AMOUNT_BUF], d1[11], d2[11];
+	struct amount op = open_of(in);
+
+	date_format(d1, in->date);
+	date_format(d2, in->due);
+	amount_format(a, sizeof a, &in->total);
+	amount_format(b, sizeof b, &op);
+	out_printf(o, "%-*s  %-12s  %-10s  %-10s  %4ld  %14s  %14s  %s\n", wc, in->client,
+		   in->number, d1, d2, late(in), a, b, bucket(late(in)));
+}
+
+static int
 report(struct out *o, struct invoices *v, const struct invoice **open, size_t n)
 {
 	char a[AMOUNT_BUF], b[AMOUNT_BUF], d1[11], d2[11];
 	struct bal *cs = NULL, *gs = NULL;
-	size_t ncs = 0, ngs = 0;
-	int wc = 6;
+	size_t ncs = 0, ngs = 0, ncl, k = 0;
+	const char **cl;
+	int wc = 6, rc = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if ((int)strlen(open[i]->client) > wc)
-			wc = (int)strlen(open[i]->client);
-	if (format == F_CSV)
+	if (format == F_CSV) {
 		out_puts(o, "client,invoice,date,due,days_overdue,amount,open,bucket\n");
-	else
-		out_printf(o, "%-*s  %-12s  %-10s  %-10s  %4s  %14s  %14s  %s\n", wc, "client",
-			   "invoice", "date", "due", "days", "amount", "open", "bucket");
-	for (size_t i = 0; i < n; i++) {
-		const struct invoice *in = open[i];
-		struct amount op = open_of(in);
+		for (size_t i = 0; i < n; i++) {
+			const struct invoice *in = open[i];
+			struct amount op = open_of(in);
 
-		date_format(d1, in->date);
-		date_format(d2, in->due);
-		if (format == F_CSV) {
+			date_format(d1, in->date);
+			date_format(d2, in->due);
 			csv_cell(o, in->client, strlen(in->client), false);
 			out_puts(o, ",");
 			csv_cell(o, in->number, strlen(in->number), false);
 			amount_format_plain(a, sizeof a, &in->total);
 			amount_format_plain(b, sizeof b, &op);
 			out_printf(o, ",%s,%s,%ld,%s,%s,%s\n", d1, d2, late(in), a, b, bucket(late(in)));
-			continue;
 		}
-		amount_format(a, sizeof a, &in->total);
-		amount_format(b, sizeof b, &op);
-		out_printf(o, "%-*s  %-12s  %-10s  %-10s  %4ld  %14s  %14s  %s\n", wc, in->client,
-			   in->number, d1, d2, late(in), a, b, bucket(late(in)));
-		if (sum_add(&cs, &ncs, &op) < 0 || sum_add(&gs, &ngs, &op) < 0)
-			goto overflow;
-		if (i + 1 == n || strcmp(open[i + 1]->client, in->client) != 0) {
-			txt_total(o, in->client, "total", cs, ncs, wc);
-			for (size_t k = 0; k < ncs; k++) {
-				struct amount cr = invoices_credit(v, in->client, cs[k].com);
-
-				if (amount_sign(&cr) > 0)
-					txt_total(o, in->client, "credit",
-						  &(struct bal){cr.com, cr}, 1, wc);
-			}
-			free(cs);
-			cs = NULL;
-			ncs = 0;
-		}
+		return 0;
 	}
-	if (format == F_TXT)
+	cl = all_clients(v, &ncl);
+	for (size_t i = 0; i < ncl; i++)
+		if ((int)strlen(cl[i]) > wc)
+			wc = (int)strlen(cl[i]);
+	out_printf(o, "%-*s  %-12s  %-10s  %-10s  %4s  %14s  %14s  %s\n", wc, "client",
+		   "invoice", "date", "due", "days", "amount", "open", "bucket");
+	for (size_t i = 0; i < ncl; i++) {
+		if (only_client && strcmp(only_client, cl[i]) != 0)
+			continue;
+		for (; k < n && strcmp(open[k]->client, cl[i]) == 0; k++) {
+			struct amount op = open_of(open[k]);
+
+			txt_row(o, open[k], wc);
+			if (sum_add(&cs, &ncs, &op) < 0 || sum_add(&gs, &ngs, &op) < 0)
+				rc = -1;
+		}
+		if (ncs)
+			txt_total(o, cl[i], "total", cs, ncs, wc);
+		for (int com = 0; com < commodity_count(); com++) {
+			struct amount cr = invoices_credit(v, cl[i], com);
+
+			if (amount_sign(&cr) > 0)
+				txt_total(o, cl[i], "credit", &(struct bal){cr.com, cr}, 1, wc);
+		}
+		free(cs);
+		cs = NULL;
+		ncs = 0;
+	}
+	if (ngs)
 		txt_total(o, "total", "", gs, ngs, wc);
+	else
+		out_printf(o, "%-*s  %-*s%*s\n", wc, "total", 60, "", 14, "0");
 	free(gs);
-	return 0;
-overflow:
-	free(cs);
-	free(gs);
-	return -1;
+	free(cl);
+	return rc;
 }
 
 /* ---- reminders ---- */
