@@ -20,6 +20,7 @@
 static const char *prog = "tally-import";
 static bool report;
 static const char *receivable = "Assets:Receivable";
+static bool keyed;               /* rows need dedup keys: a journal, or several CSVs */
 
 static void
 usage(FILE *f, int status)
@@ -363,8 +364,12 @@ put_comment_lines(struct buf *b, const char *c, bool first_inline, const char *i
 static void
 put_oneline(struct buf *b, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		bput(b, s[i] == '\n' || s[i] == '\r' ? " " : s + i, 1);
+	size_t start = b->n;
+
+	bput(b, s, n);
+	for (size_t i = start; i < b->n; i++)
+		if (b->p[i] == '\n' || b->p[i] == '\r')
+			b->p[i] = ' ';
 }
 
 static void
@@ -501,7 +506,7 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 	uint64_t key = 0, desc = 0, code = 0;
 
 	nrows++;
-	if (t->np && t->p[0].has_amt) {
+	if (t->np && t->p[0].has_amt && keyed) {
 		const struct rposting *p = &t->p[0];
 		struct seen *s;
 
@@ -807,6 +812,7 @@ main(int argc, char **argv)
 	}
 	if (nj)
 		j = load_journals(jfiles, nj, &status);
+	keyed = nj > 0 || argc - optind > 1;
 	if (status == 0 && !(spool = tmpfile())) {
 		fprintf(stderr, "%s: cannot make a temporary file\n", prog);
 		status = 1;

@@ -1637,19 +1637,36 @@ size_t
 ramount_format(char *buf, size_t size, const struct ramount *ra)
 {
 	const char *sym = commodity_name(ra->a.com);
-	char num[128], q[100];
+	char out[AMOUNT_BUF + 8], digs[64];
 	unsigned __int128 u;
-	char digs[64];
-	int nd = 0, i, o = 0, n;
+	int nd = 0, i;
+	size_t o = 0, sl = strlen(sym), n;
 	char dec = ra->dec;
-	bool quote = false;
+	bool quote = false, neg = ra->a.q < 0;
 
 	if (ra->a.q == 0)  /* hledger writes a zero amount as a bare 0 */
 		return (size_t)snprintf(buf, size, "0");
 	/* "1,500" means 1500 to ledger and 1.5 to hledger: write three decimals with a dot. */
 	if (dec == ',' && ra->a.scale == 3)
 		dec = '.';
-	u = ra->a.q < 0 ? -(unsigned __int128)ra->a.q : (unsigned __int128)ra->a.q;
+	for (i = 0; sym[i]; i++)
+		if (!sym_char((unsigned char)sym[i]))
+			quote = true;
+	if (sl > 60)
+		sl = 60;
+	if (*sym && ra->left) {
+		if (quote)
+			out[o++] = '"';
+		memcpy(out + o, sym, sl);
+		o += sl;
+		if (quote)
+			out[o++] = '"';
+		if (ra->space)
+			out[o++] = ' ';
+	}
+	if (neg)
+		out[o++] = '-';
+	u = neg ? -(unsigned __int128)ra->a.q : (unsigned __int128)ra->a.q;
 	do {
 		digs[nd++] = (char)('0' + (int)(u % 10));
 		u /= 10;
@@ -1657,24 +1674,26 @@ ramount_format(char *buf, size_t size, const struct ramount *ra)
 	while (nd <= ra->a.scale)
 		digs[nd++] = '0';
 	for (i = nd - 1; i >= ra->a.scale; i--)
-		num[o++] = digs[i];
+		out[o++] = digs[i];
 	if (ra->a.scale > 0) {
-		num[o++] = dec;
+		out[o++] = dec;
 		for (i = ra->a.scale - 1; i >= 0; i--)
-			num[o++] = digs[i];
+			out[o++] = digs[i];
 	}
-	num[o] = '\0';
-	for (i = 0; sym[i]; i++)
-		if (!sym_char((unsigned char)sym[i]))
-			quote = true;
-	snprintf(q, sizeof q, quote ? "\"%s\"" : "%s", sym);
-	if (!*sym)
-		n = snprintf(buf, size, "%s%s", ra->a.q < 0 ? "-" : "", num);
-	else if (ra->left)
-		n = snprintf(buf, size, "%s%s%s%s", q, ra->space ? " " : "", ra->a.q < 0 ? "-" : "", num);
-	else
-		n = snprintf(buf, size, "%s%s%s%s", ra->a.q < 0 ? "-" : "", num, ra->space ? " " : "", q);
-	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+	if (*sym && !ra->left) {
+		if (ra->space)
+			out[o++] = ' ';
+		if (quote)
+			out[o++] = '"';
+		memcpy(out + o, sym, sl);
+		o += sl;
+		if (quote)
+			out[o++] = '"';
+	}
+	n = o < size ? o : size - 1;
+	memcpy(buf, out, n);
+	buf[n] = '\0';
+	return n;
 }
 
 /* Renders and parses an amount-like field: currency first, then the sign-simplified value. */
