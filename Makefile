@@ -52,7 +52,7 @@ $(BIN)/%: cmd/%.sh
 	cp $< $@ && chmod +x $@
 
 # Debian packages the build and the tests need.
-DEPS = libcsv-dev libpcre2-dev pkg-config bats bats-support bats-assert ledger hledger \
+DEPS = libcsv-dev libpcre2-dev pkg-config bats bats-support bats-assert ledger hledger python3 \
        valgrind time
 deps:
 	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
