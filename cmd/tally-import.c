@@ -21,6 +21,7 @@ static const char *prog = "tally-import";
 static bool report;
 static const char *receivable = "Assets:Receivable";
 static bool keyed;               /* rows need dedup keys: a journal, or several CSVs */
+static bool journal_style;       /* write amounts with the journal's decimal marks */
 
 static void
 usage(FILE *f, int status)
@@ -80,6 +81,8 @@ text_hash(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
+		if (c == ';')  /* journal readers end a description at ';' */
+			break;
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
 			space = any;
 			continue;
@@ -372,10 +375,23 @@ put_oneline(struct buf *b, const char *s, size_t n)
 			b->p[i] = ' ';
 }
 
+/* With a journal, amounts take its decimal mark for their commodity; else the CSV's. */
+static void
+put_amount(struct buf *b, const struct ramount *ra)
+{
+	char a[AMOUNT_BUF];
+	struct ramount x = *ra;
+	const struct cstyle *st = commodity_style(x.a.com);
+
+	if (journal_style && st->mark_known && (st->decimal == '.' || st->decimal == ','))
+		x.dec = st->decimal;
+	ramount_format(a, sizeof a, &x);
+	bputs(b, a);
+}
+
 static void
 render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags)
 {
-	char a[AMOUNT_BUF];
 
 	b->n = 0;
 	fmt_date(b, t->date);
@@ -406,14 +422,12 @@ render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags)
 		else
 			put_oneline(b, p->account, p->account_len);
 		if (p->has_amt) {
-			ramount_format(a, sizeof a, &p->amt);
 			bputs(b, "  ");
-			bputs(b, a);
+			put_amount(b, &p->amt);
 		}
 		if (p->has_bal) {
-			ramount_format(a, sizeof a, &p->bal);
 			bputs(b, p->has_amt ? " = " : "  = ");
-			bputs(b, a);
+			put_amount(b, &p->bal);
 		}
 		if (p->comment)
 			put_comment_lines(b, p->comment, true, "      ");
@@ -524,8 +538,11 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 	}
 	if (nopen && t->np == 2 && t->p[0].has_amt && amount_sign(&t->p[0].amt.a) > 0) {
 		long i = match_invoice(t, &text, &cands, &how);
+		struct buf ab = {0};
 
-		ramount_format(a, sizeof a, &t->p[0].amt);
+		put_amount(&ab, &t->p[0].amt);
+		snprintf(a, sizeof a, "%s", ab.p);
+		free(ab.p);
 		if (i >= 0) {
 			struct open_inv *o = &openinv[i];
 
@@ -813,6 +830,7 @@ main(int argc, char **argv)
 	if (nj)
 		j = load_journals(jfiles, nj, &status);
 	keyed = nj > 0 || argc - optind > 1;
+	journal_style = nj > 0;
 	if (status == 0 && !(spool = tmpfile())) {
 		fprintf(stderr, "%s: cannot make a temporary file\n", prog);
 		status = 1;

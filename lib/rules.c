@@ -1609,6 +1609,11 @@ parse_amount(const struct rules *r, const char *s, size_t n, struct ramount *ra,
 			after = true;
 		}
 	}
+	/* A trailing minus ("50.00-", "50.00 EUR-"), as some banks write debits. */
+	if (i < n && s[i] == '-') {
+		neg = !neg;
+		i++;
+	}
 	if (!ra->left) {
 		ns = i;
 		while (i < n && is_blank(s[i]))
@@ -1622,6 +1627,10 @@ parse_amount(const struct rules *r, const char *s, size_t n, struct ramount *ra,
 	}
 	while (i < n && is_blank(s[i]))
 		i++;
+	if (i + 1 == n && s[i] == '-' && (symn || s[i - 1] != '-')) {
+		neg = !neg;
+		i++;
+	}
 	if (i != n) {
 		*why = s[i] == '@' ? "prices (@) in CSV amounts are not supported" : "not an amount";
 		return -1;
