@@ -39,6 +39,7 @@ static const char *const heads[NCOL] = {
 struct row {
 	long n[NCOL];
 	bool active;
+	bool expired;     /* a package expired in the period: "used up" would mislead */
 	char **warn;
 	size_t nwarn;
 };
@@ -191,15 +192,14 @@ is_late(const struct client *c, const struct jitem *it, const struct client_tags
 static void
 expired_warning(struct client *c, const struct client_package *k, long left)
 {
-	char bought[11], day[11];
+	char day[11];
 
 	if (!in_period(k->expires) || left <= 0)
 		return;
-	date_format(bought, k->date);
 	date_format(day, k->expires);
-	warn(row_of(c), "%s: package of %s expired on %s with %ld session%s left", c->id,
-	     bought, day, left, left == 1 ? "" : "s");
-	row_of(c)->active = true;
+	warn(row_of(c), "%s: package expired on %s with %ld session%s left", c->id, day, left,
+	     left == 1 ? "" : "s");
+	row_of(c)->active = row_of(c)->expired = true;
 }
 
 /* Packages that expired before date d with sessions left (not lapsed by an entry). */
@@ -282,9 +282,11 @@ count(struct clients *b, const struct jitem *it, bool in, struct out *o, long *l
 		long n = c->lapsed - lapsed;
 
 		date_format(day, t->date);
-		if (in)
+		if (in) {
 			warn(row_of(c), "%s: package expired on %s with %ld session%s left",
 			     c->id, day, n, n == 1 ? "" : "s");
+			row_of(c)->active = row_of(c)->expired = true;
+		}
 	}
 	if (!in || (only_client && strcmp(c->id, only_id) != 0))
 		return 0;
@@ -346,7 +348,7 @@ report_rows(struct clients *b, tdate asof, struct client ***out)
 			     c->id, r->n[OVER], r->n[OVER] == 1 ? "" : "s");
 		if (r->n[LEFT] == 1)
 			warn(r, "%s: 1 package session left: ask about renewal", c->id);
-		else if (r->n[LEFT] == 0 && r->n[OVER] == 0 && c->bought > 0)
+		else if (r->n[LEFT] == 0 && r->n[OVER] == 0 && c->bought > 0 && !r->expired)
 			warn(r, "%s: package used up", c->id);
 		v[k++] = c;
 	}

@@ -1,0 +1,189 @@
+#!/usr/bin/env bats
+# tally-sessions: sessions and package credit per client, with warnings.
+# Fixture cases in tests/fixtures/sessions: CASE.journal, the expected CASE.csv (-O csv)
+# and CASE.err (the warnings on stderr), with the policies shipped in share/policies.
+load helper
+
+SESSIONS=$FIXTURES/sessions
+HEAD=client,held,cancelled,late_cancel,no_show,provider_cancel,signed,unsigned,package_bought,package_used,package_left,package_over
+
+@test "sessions: every fixture case gives its report and warnings exactly" {
+	cd "$SESSIONS"
+	n=0
+	for f in *.journal; do
+		c=${f%.journal}
+		tally-sessions -O csv "$f" > "$BATS_TEST_TMPDIR/$c.csv" 2> "$BATS_TEST_TMPDIR/$c.err" ||
+			fail "$c: exit $?"
+		diff -u "$c.csv" "$BATS_TEST_TMPDIR/$c.csv" || fail "$c: report differs"
+		diff -u "$c.err" "$BATS_TEST_TMPDIR/$c.err" || fail "$c: warnings differ"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 2 ]
+}
+
+@test "sessions: the report reads the same before and after tally-bill" {
+	cd "$SESSIONS"
+	for f in *.journal "$FIXTURES/bill/story.journal" "$EXAMPLES/practice.journal"; do
+		before=$(tally-sessions -O csv "$f" 2>&1)
+		after=$(tally-bill "$f" | tally-sessions -O csv 2>&1)
+		assert_equal "$after" "$before"
+	done
+}
+
+@test "sessions: the 12-sessions story: held 12, used 10, over 2, 2 unsigned" {
+	run --separate-stderr tally-sessions -O csv "$EXAMPLES/practice.journal"
+	assert_success
+	assert_equal "$output" "$HEAD
+ana,12,0,0,0,1,10,2,10,10,0,2
+ben,6,0,1,1,0,6,0,0,0,0,0
+carla,4,1,2,0,0,4,0,0,0,0,0"
+	assert_equal "$stderr" "tally-sessions: ana: package overrun: 2 sessions held after the credit ran out"
+}
+
+@test "sessions: the text report has a totals row and the warnings" {
+	run --separate-stderr tally-sessions "$EXAMPLES/practice.journal"
+	assert_success
+	assert_equal "$output" "client  held  cancelled  late  no-show  provider  signed  unsigned  bought  used  left  over
+ana       12          0     0        0         1      10         2      10    10     0     2
+ben        6          0     1        1         0       6         0       0     0     0     0
+carla      4          1     2        0         0       4         0       0     0     0     0
+total     22          1     3        1         1      20         2      10    10     0     2
+
+warning: ana: package overrun: 2 sessions held after the credit ran out"
+}
+
+@test "sessions: JSON has the CSV's keys" {
+	run --separate-stderr tally-sessions -O json --client ana "$EXAMPLES/practice.journal"
+	assert_success
+	assert_equal "$output" '[
+ {"client": "ana", "held": 12, "cancelled": 0, "late_cancel": 0, "no_show": 0, "provider_cancel": 1, "signed": 10, "unsigned": 2, "package_bought": 10, "package_used": 10, "package_left": 0, "package_over": 2}
+]'
+	python3 -c 'import json,sys; json.load(sys.stdin)' <<< "$output"
+}
+
+@test "sessions: --unsigned lists the sessions to get signed" {
+	run --separate-stderr tally-sessions --unsigned "$EXAMPLES/practice.journal"
+	assert_success
+	assert_equal "$output" "2026-02-11  ana  $EXAMPLES/practice.journal:160  Session with Ana García
+2026-03-25  ana  $EXAMPLES/practice.journal:265  Session with Ana García"
+	run --separate-stderr tally-sessions --unsigned -O csv -p 2026-03 "$EXAMPLES/practice.journal"
+	assert_equal "$output" "date,client,file,line,description
+2026-03-25,ana,$EXAMPLES/practice.journal,265,Session with Ana García"
+	run --separate-stderr tally-sessions --unsigned -O json --client ben "$EXAMPLES/practice.journal"
+	assert_equal "$output" "[]"
+}
+
+@test "sessions: a period counts its own sessions; package credit carries in" {
+	cd "$FIXTURES/bill"
+	run --separate-stderr tally-sessions -O csv -p 2026-03 story.journal
+	assert_equal "$output" "$HEAD
+ana,4,0,0,0,0,0,4,0,2,0,2"
+	run --separate-stderr tally-sessions -O csv -b 2026-01-01 -e 2026-02-01 story.journal
+	assert_equal "$output" "$HEAD
+ana,4,0,0,0,0,4,0,10,4,6,0"
+	assert_equal "$stderr" ""
+	run --separate-stderr tally-sessions -O csv -e 2026-02-25 story.journal
+	assert_equal "$output" "$HEAD
+ana,7,0,0,0,0,7,0,10,7,3,0"
+	run --separate-stderr tally-sessions -O csv -e 2026-03-12 story.journal
+	assert_equal "$stderr" "tally-sessions: ana: package used up"
+	run --separate-stderr tally-sessions -O csv -e 2026-02-25 --client nobody story.journal
+	assert_equal "$output" "$HEAD"
+}
+
+@test "sessions: --policy sets the notice window for everyone" {
+	f=$(journal <<'J'
+2026-05-10 Cancelled 30 hours ahead
+    ; client: kim
+    ; session: cancelled
+    ; time: 16:00
+    ; cancelled-at: 2026-05-09 10:00
+J
+)
+	run tally-sessions -O csv "$f"
+	assert_line "kim,0,1,0,0,0,0,0,0,0,0,0"
+	run tally-sessions -O csv --policy "$TOP/share/policies/strict-48-hour.policy" "$f"
+	assert_line "kim,0,0,1,0,0,0,0,0,0,0,0"
+	printf 'notice = 2d\nbogus = 1\n' > "$BATS_TEST_TMPDIR/bad.policy"
+	run -1 --separate-stderr tally-sessions --policy "$BATS_TEST_TMPDIR/bad.policy" "$f"
+	assert_equal "$output" ""
+	assert_equal "${stderr%%:*}" "tally-sessions"
+	[[ $stderr == *"bad.policy:2:"* ]]
+}
+
+@test "sessions: the generated bench journal (lowercase accounts, names as clients)" {
+	"$BENCH/gen-journal" 2000 1 > "$BATS_TEST_TMPDIR/g.journal"
+	run --separate-stderr tally-sessions -O csv "$BATS_TEST_TMPDIR/g.journal"
+	assert_success
+	# every package session the generator used is counted as used
+	bought=$(grep -c '; package: 10 sessions' "$BATS_TEST_TMPDIR/g.journal")
+	used=$(grep -c '(package [0-9]*/10)' "$BATS_TEST_TMPDIR/g.journal")
+	held=$(grep -c '; session: held' "$BATS_TEST_TMPDIR/g.journal")
+	sums=$(sed 1d <<< "$output" | awk -F, '{h+=$2; b+=$9; u+=$10} END {print h, b, u}')
+	assert_equal "$sums" "$held $((bought * 10)) $used"
+}
+
+@test "sessions: errors name the file and line and leave no report" {
+	f=$(journal <<'J'
+2026-05-10 No client
+    ; session: held
+
+2026-05-11 Unknown kind
+    ; client: kim
+    ; session: postponed
+
+2026-05-12 No cancelled-at
+    ; client: kim
+    ; session: cancelled
+    ; time: 10:00
+
+2026-05-13 Bad stamp
+    ; client: kim
+    ; session: cancelled
+    ; time: 10:00
+    ; cancelled-at: yesterday
+
+2026-05-14 No time
+    ; client: kim
+    ; session: cancelled
+    ; cancelled-at: 2026-05-12 10:00
+
+2026-05-15 Unknown policy
+    ; client: lee
+    ; policy: nonesuch
+
+2026-05-16 Cancelled
+    ; client: lee
+    ; session: cancelled
+    ; time: 10:00
+    ; cancelled-at: 2026-05-12 10:00
+J
+)
+	run -1 --separate-stderr tally-sessions "$f"
+	assert_equal "$output" ""
+	assert_equal "${stderr_lines[0]}" "tally-sessions: $f:1: session without a client: tag"
+	assert_equal "${stderr_lines[1]}" "tally-sessions: $f:5: unknown session: postponed"
+	assert_equal "${stderr_lines[2]}" "tally-sessions: $f:8: cancelled session without cancelled-at: (cannot tell the notice)"
+	assert_equal "${stderr_lines[3]}" "tally-sessions: $f:14: bad cancelled-at: yesterday (YYYY-MM-DD HH:MM)"
+	assert_equal "${stderr_lines[4]}" "tally-sessions: $f:19: cancelled session without time: (cannot tell the notice)"
+	[[ ${stderr_lines[5]} == "tally-sessions: $f:28: unknown policy: nonesuch"* ]]
+	assert_equal "${#stderr_lines[@]}" 6
+}
+
+@test "sessions: usage" {
+	run tally-sessions --help
+	assert_success
+	assert_line --index 0 --partial "usage: tally-sessions"
+	run tally-sessions --version
+	assert_output "tally-sessions 0.1.0"
+	run -2 --separate-stderr tally-sessions --bogus /dev/null
+	assert_equal "${stderr_lines[1]%% \[*}" "usage: tally-sessions"
+	run -2 --separate-stderr tally-sessions -O xml /dev/null
+	assert_equal "$stderr" "tally-sessions: unknown output format: xml"
+	run -2 --separate-stderr tally-sessions -p 2026-Q5 /dev/null
+	assert_equal "$stderr" "tally-sessions: bad period: 2026-Q5"
+	run tally-sessions /dev/null
+	assert_success
+	assert_output "client  held  cancelled  late  no-show  provider  signed  unsigned  bought  used  left  over
+total      0          0     0        0         0       0         0       0     0     0     0"
+}
