@@ -239,7 +239,9 @@ write_notice(struct out *n, const struct jitem *it, const struct client *c,
 	out_puts(n, "\n");
 	if (r->kind == SESSION_NOSHOW) {
 		out_puts(n, "The session was missed without notice (a no-show).\n");
-	} else if (r->notice >= 0) {
+	} else if (r->notice == 0) {
+		out_puts(n, "Your cancellation came with no notice.\n");
+	} else if (r->notice > 0) {
 		policy_format_duration(buf, sizeof buf, r->notice, "en");
 		out_printf(n, "Your cancellation came with %s' notice", buf);
 		policy_format_duration(buf, sizeof buf, r->p->notice, "en");

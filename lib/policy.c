@@ -552,7 +552,7 @@ policy_format_duration(char *buf, size_t size, long mins, const char *lang)
 	long d = mins / 1440, h = mins % 1440 / 60, m = mins % 60;
 
 	buf[0] = '\0';
-	if (mins % 1440 == 0 && d >= 2) {
+	if (mins % 1440 == 0 && d > 3) { /* 48 hours reads better than 2 days */
 		say(&b, es ? "%ld días" : "%ld days", d);
 		return b.len;
 	}

@@ -1,0 +1,496 @@
+/*
+ * tally-agreement: the collaboration agreement a client signs, built from the client's terms
+ * in the journal (rate, session length and frequency, payment terms, package) and the very
+ * policy file tally-cancel applies, so the numbers the client agrees to are the numbers
+ * charged. The text comes from share/templates/agreement.LANG.FORMAT: `{{field}}` is
+ * replaced by a value escaped for the format, `{{#field}}...{{/field}}` is kept only when
+ * the field has a value and `{{^field}}...{{/field}}` only when it has none.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally.h"
+
+static const char *prog = "tally-agreement";
+static const char *client_opt, *policy_file, *policy_dir_opt, *templates_opt, *conf_path;
+static const char *lang = "en";
+static tdate on = DATE_NONE;
+static enum { F_TXT, F_MD, F_HTML } format = F_TXT;
+static const char *const formats[] = {"txt", "md", "html", NULL};
+
+/* The template's fields: name and value (NULL or "" is "no value"). */
+struct field {
+	const char *name;
+	char *value;
+};
+static struct field fields[40];
+static size_t nfields;
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: %s --client ID [-O txt|md|html] [--lang en|es] [--date DATE]\n"
+		   "       [--policy FILE | --policies DIR] [--templates DIR] [--conf FILE]\n"
+		   "       [-f FILE]... [FILE]...\n", prog);
+	exit(status);
+}
+
+static void
+set(const char *name, const char *value)
+{
+	for (size_t i = 0; i < nfields; i++) {
+		if (strcmp(fields[i].name, name) == 0) {
+			free(fields[i].value);
+			fields[i].value = value ? xstrdup(value) : NULL;
+			return;
+		}
+	}
+	if (nfields < sizeof fields / sizeof *fields)
+		fields[nfields++] = (struct field){name, value ? xstrdup(value) : NULL};
+}
+
+static const struct field *
+field(const char *name, size_t n)
+{
+	for (size_t i = 0; i < nfields; i++)
+		if (strlen(fields[i].name) == n && memcmp(fields[i].name, name, n) == 0)
+			return &fields[i];
+	return NULL;
+}
+
+static void
+escaped(struct out *o, const char *s)
+{
+	if (format == F_HTML) {
+		html_text(o, s, strlen(s));
+		return;
+	}
+	for (; format == F_MD && *s; s++) {
+		if (strchr("\\`*_[]<>#|", *s))
+			out_write(o, "\\", 1);
+		out_write(o, s, 1);
+	}
+	if (format == F_TXT)
+		out_puts(o, s);
+}
+
+/* The first s[0..n) occurrence of the k bytes at w, or NULL. */
+static const char *
+find(const char *s, size_t n, const char *w, size_t k)
+{
+	for (size_t i = 0; i + k <= n; i++)
+		if (s[i] == w[0] && memcmp(s + i, w, k) == 0)
+			return s + i;
+	return NULL;
+}
+
+static long
+line_at(const char *start, const char *p)
+{
+	long n = 1;
+
+	for (; start < p; start++)
+		n += *start == '\n';
+	return n;
+}
+
+/*
+ * Renders t[0..n) of the template (whole text at base, for line numbers). A section tag
+ * alone on its line takes its newline with it, so sections leave no blank lines.
+ */
+static int
+render(struct out *o, const char *base, const char *t, size_t n, const char *path,
+       struct terr *e)
+{
+	const char *end = t + n, *open, *close, *name, *stop;
+	const struct field *f;
+	char tag[64];
+	size_t k;
+
+	while (t < end) {
+		open = find(t, (size_t)(end - t), "{{", 2);
+		if (!open) {
+			out_write(o, t, (size_t)(end - t));
+			return 0;
+		}
+		out_write(o, t, (size_t)(open - t));
+		close = find(open, (size_t)(end - open), "}}", 2);
+		if (!close) {
+			terr_set(e, path, line_at(base, open), "unclosed {{");
+			return -1;
+		}
+		name = open + 2;
+		k = (size_t)(close - name);
+		t = close + 2;
+		if (*name != '#' && *name != '^') {
+			if (!(f = field(name, k))) {
+				terr_set(e, path, line_at(base, open), "unknown field: %.*s", (int)k,
+					 name);
+				return -1;
+			}
+			if (f->value)
+				escaped(o, f->value);
+			continue;
+		}
+		if (k - 1 >= sizeof tag - 6) {
+			terr_set(e, path, line_at(base, open), "field name too long");
+			return -1;
+		}
+		snprintf(tag, sizeof tag, "{{/%.*s}}", (int)(k - 1), name + 1);
+		if (!(stop = find(t, (size_t)(end - t), tag, strlen(tag)))) {
+			terr_set(e, path, line_at(base, open), "no %s for this section", tag);
+			return -1;
+		}
+		if (!(f = field(name + 1, k - 1))) {
+			terr_set(e, path, line_at(base, open), "unknown field: %.*s", (int)k - 1,
+				 name + 1);
+			return -1;
+		}
+		bool standalone = (open == base || open[-1] == '\n') && t < end && *t == '\n';
+		bool shown = (f->value && *f->value) == (*name == '#');
+		const char *in = standalone ? t + 1 : t;
+
+		if (shown && render(o, base, in, (size_t)(stop - in), path, e) < 0)
+			return -1;
+		t = stop + strlen(tag);
+		if (standalone && t < end && *t == '\n')
+			t++;
+	}
+	return 0;
+}
+
+static char *
+read_all(const char *path, struct terr *e)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, r;
+
+	if (!f) {
+		terr_set(e, path, 0, "cannot open template: %s", strerror(errno));
+		return NULL;
+	}
+	do {
+		if (cap - len < 4096) {
+			cap = cap ? 2 * cap : 8192;
+			buf = xrealloc(buf, cap + 1);
+		}
+		r = fread(buf + len, 1, cap - len, f);
+		len += r;
+	} while (r > 0);
+	if (ferror(f)) {
+		terr_set(e, path, 0, "read error: %s", strerror(errno));
+		free(buf);
+		buf = NULL;
+	} else {
+		buf[len] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
+/* "23 November 2026" or "23 de noviembre de 2026". */
+static void
+date_words(char *buf, size_t size, tdate d)
+{
+	static const char *const en[] = {"January", "February", "March", "April", "May", "June",
+		"July", "August", "September", "October", "November", "December"};
+	static const char *const es[] = {"enero", "febrero", "marzo", "abril", "mayo", "junio",
+		"julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"};
+	int y, m, dd;
+
+	date_to_ymd(d, &y, &m, &dd);
+	if (strcmp(lang, "es") == 0)
+		snprintf(buf, size, "%d de %s de %d", dd, es[m - 1], y);
+	else
+		snprintf(buf, size, "%d %s %d", dd, en[m - 1], y);
+}
+
+/* What the journal says about the client besides clients.c's book. */
+struct extra {
+	long minutes;
+	char *frequency, *includes, *excludes, *extras;
+	bool has_package;
+	struct client_package pk;
+};
+
+static void
+keep_tag(const struct txn *t, const char *key, char **slot)
+{
+	struct span v;
+
+	if (txn_tag(t, key, &v) && v.n) {
+		free(*slot);
+		*slot = span_dup(v);
+	}
+}
+
+/* Learns the client's descriptive tags; terms entries (not sessions) set them. */
+static void
+observe(const struct jitem *it, struct client *c, struct client *mine, struct extra *x)
+{
+	const struct txn *t = it->txn;
+	long m;
+
+	if (c != mine || t->date > on)
+		return;
+	if (txn_tag(t, "package", NULL) && c->npk > 0) {
+		x->pk = c->pk[c->npk - 1];
+		x->has_package = x->pk.date == t->date;
+	}
+	if (txn_tag(t, "session", NULL))
+		return;
+	if ((m = clients_minutes(t)) >= 0)
+		x->minutes = m;
+	keep_tag(t, "frequency", &x->frequency);
+	keep_tag(t, "includes", &x->includes);
+	keep_tag(t, "excludes", &x->excludes);
+	keep_tag(t, "extras", &x->extras);
+}
+
+static void
+set_amount(const char *name, const struct amount *a)
+{
+	char buf[AMOUNT_BUF];
+
+	amount_format_lang(buf, sizeof buf, a, lang);
+	set(name, buf);
+}
+
+/* Fills the template's fields from the client, the extras, the policy and tally.conf. */
+static void
+fill(struct client *c, const struct extra *x, const struct policy *p, const struct conf *cf)
+{
+	static const char *const clause_field[PK_NKEYS] = {
+		[PK_NOTICE] = "clause-notice", [PK_LATE] = "clause-late-cancel-fee",
+		[PK_NOSHOW] = "clause-no-show-fee", [PK_CAP] = "clause-fee-cap",
+		[PK_GRACE] = "clause-grace", [PK_PREPAID] = "clause-prepaid",
+		[PK_DEPOSIT] = "clause-deposit", [PK_PROVIDER] = "clause-provider-cancel",
+	};
+	static const char *const conf_keys[][2] = {
+		{"provider-name", "name"}, {"provider-address", "address"},
+		{"provider-email", "email"}, {"provider-phone", "phone"},
+		{"provider-tax-id", "tax-id"},
+	};
+	char buf[1024];
+	const struct client_rate *r = NULL;
+	bool es = strcmp(lang, "es") == 0;
+
+	for (size_t i = 0; i < sizeof conf_keys / sizeof *conf_keys; i++)
+		set(conf_keys[i][0], conf_get(cf, conf_keys[i][1]));
+	if (!conf_get(cf, "name"))
+		set("provider-name", "______________________");
+	set("client", c->name);
+	set("client-id", c->id);
+	date_words(buf, sizeof buf, on);
+	set("date", buf);
+	for (size_t i = 0; i < c->nrates && c->rates[i].from <= on; i++)
+		r = &c->rates[i];
+	set("rate", NULL);
+	set("rate-unit", NULL);
+	if (r) {
+		set_amount("rate", &r->amt);
+		set("rate-unit", r->per_hour ? (es ? "por hora" : "per hour")
+					     : (es ? "por sesión" : "per session"));
+	}
+	snprintf(buf, sizeof buf, "%ld", x->minutes);
+	set("minutes", x->minutes > 0 ? buf : NULL);
+	set("frequency", x->frequency);
+	set("includes", x->includes);
+	set("excludes", x->excludes);
+	set("extras", x->extras);
+	snprintf(buf, sizeof buf, "%d", c->terms >= 0 ? c->terms : 14);
+	set("terms", buf);
+	set("package-sessions", NULL);
+	set("package-price", NULL);
+	set("package-expires", NULL);
+	if (x->has_package) {
+		snprintf(buf, sizeof buf, "%ld", x->pk.sessions);
+		set("package-sessions", buf);
+		set_amount("package-price", &x->pk.price);
+		if (x->pk.expires != DATE_NONE) {
+			date_words(buf, sizeof buf, x->pk.expires);
+			set("package-expires", buf);
+		}
+	}
+	set("policy-name", p->name);
+	for (int k = 0; k < PK_NKEYS; k++) {
+		if (!clause_field[k])
+			continue;
+		policy_clause(p, (enum policy_key)k, lang, buf, sizeof buf);
+		set(clause_field[k], buf);
+	}
+}
+
+static struct conf *
+load_conf(struct terr *e)
+{
+	if (conf_path)
+		return conf_load(conf_path, true, e);
+	return conf_load("tally.conf", false, e);
+}
+
+static int
+parse_date_opt(const char *s, tdate *d)
+{
+	const char *why;
+
+	return date_parse(s, strlen(s), 0, d, &why) == (long)strlen(s) ? 0 : -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"client", required_argument, NULL, 'c'},
+		{"output-format", required_argument, NULL, 'O'},
+		{"lang", required_argument, NULL, 'L'},
+		{"date", required_argument, NULL, 'd'},
+		{"policy", required_argument, NULL, 'P'},
+		{"policies", required_argument, NULL, 'D'},
+		{"templates", required_argument, NULL, 'T'},
+		{"conf", required_argument, NULL, 'C'},
+		{"file", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	char **fopts = xcalloc((size_t)argc + 1, sizeof *fopts), **files, *dir, *path, *tmpl;
+	size_t nf = 0, nfiles;
+	struct clients *book = clients_new(NULL);
+	struct client *mine = NULL, *c;
+	struct extra x = {0};
+	struct policy *p = NULL;
+	struct conf *cf = NULL;
+	struct journal *j;
+	struct jitem *it;
+	struct terr e = {0};
+	struct out *o;
+	int opt, rv, status = 0;
+	const char *name;
+
+	while ((opt = getopt_long(argc, argv, "c:O:f:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': client_opt = optarg; break;
+		case 'O':
+			if ((rv = format_parse(optarg, formats)) < 0) {
+				fprintf(stderr, "%s: unknown output format: %s\n", prog, optarg);
+				return 2;
+			}
+			format = rv;
+			break;
+		case 'L':
+			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "es") != 0) {
+				fprintf(stderr, "%s: unknown language: %s (en, es)\n", prog, optarg);
+				return 2;
+			}
+			lang = optarg;
+			break;
+		case 'd':
+			if (parse_date_opt(optarg, &on) < 0) {
+				fprintf(stderr, "%s: bad date: %s\n", prog, optarg);
+				return 2;
+			}
+			break;
+		case 'P': policy_file = optarg; break;
+		case 'D': policy_dir_opt = optarg; break;
+		case 'T': templates_opt = optarg; break;
+		case 'C': conf_path = optarg; break;
+		case 'f': fopts[nf++] = optarg; break;
+		case 'h': usage(stdout, 0); break;
+		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
+		default: usage(stderr, 2);
+		}
+	}
+	if (!client_opt) {
+		fprintf(stderr, "%s: which client? (--client ID)\n", prog);
+		usage(stderr, 2);
+	}
+	if (on == DATE_NONE)
+		on = date_today();
+	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	j = journal_open((const char *const *)files, nfiles, 0);
+	while ((rv = journal_next(j, &it)) != 0) {
+		if (rv < 0) {
+			terr_print(prog, journal_error(j));
+			status = 1;
+			continue;
+		}
+		if (it->kind != J_TXN || status)
+			continue;
+		if (clients_observe(book, it, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+			continue;
+		}
+		if (!mine)
+			mine = clients_find(book, (struct span){client_opt, strlen(client_opt)});
+		if ((c = clients_of(book, it->txn)) != NULL)
+			observe(it, c, mine, &x);
+	}
+	journal_close(j);
+	input_free(files, nfiles);
+	if (!status && !mine) {
+		fprintf(stderr, "%s: no client %s in the journal\n", prog, client_opt);
+		status = 1;
+	}
+	if (!status && policy_file && !(p = policy_load(policy_file, &e))) {
+		terr_print(prog, &e);
+		status = 1;
+	} else if (!status && !p) {
+		if (!(name = client_policy_at(mine, on))) {
+			fprintf(stderr, "%s: no policy: for %s on that date (give --policy FILE)\n",
+				prog, mine->id);
+			status = 1;
+		} else {
+			dir = policy_dir_opt ? xstrdup(policy_dir_opt) : policy_sharedir("policies");
+			if (!(p = policy_find(dir, name, strlen(name), &e))) {
+				terr_print(prog, &e);
+				status = 1;
+			}
+			free(dir);
+		}
+	}
+	if (!status && !(cf = load_conf(&e))) {
+		terr_print(prog, &e);
+		status = 1;
+	}
+	if (!status) {
+		dir = templates_opt ? xstrdup(templates_opt) : policy_sharedir("templates");
+		path = xmalloc(strlen(dir) + 32);
+		sprintf(path, "%s/agreement.%s.%s", dir, lang, formats[format]);
+		fill(mine, &x, p, cf);
+		if (!(tmpl = read_all(path, &e))) {
+			terr_print(prog, &e);
+			status = 1;
+		} else {
+			o = out_open(stdout);
+			if (render(o, tmpl, tmpl, strlen(tmpl), path, &e) < 0) {
+				terr_print(prog, &e);
+				out_abort(o);
+				status = 1;
+			} else if (out_commit(o) < 0) {
+				status = 1;
+			}
+			free(tmpl);
+		}
+		free(path);
+		free(dir);
+	}
+	for (size_t i = 0; i < nfields; i++)
+		free(fields[i].value);
+	free(x.frequency);
+	free(x.includes);
+	free(x.excludes);
+	free(x.extras);
+	conf_free(cf);
+	policy_free(p);
+	clients_free(book);
+	free(fopts);
+	if (fshut_stdout(prog) < 0)
+		status = 1;
+	commodity_reset();
+	return status;
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env bats
+# tally-agreement: the client agreement from the journal's terms and the same policy file
+# tally-cancel applies. Expected documents in tests/fixtures/agreement/ana.LANG.FORMAT.
+load helper
+
+AGR=$FIXTURES/agreement
+
+@test "agreement: txt, md and html in English and Spanish match the fixtures" {
+	cd "$AGR"
+	for lang in en es; do
+		run tally-agreement --client ana-garcia --date 2026-10-15 --lang "$lang" ana.journal
+		assert_success
+		assert_output "$(cat "ana.$lang.txt")"
+		for fmt in md html; do
+			run tally-agreement --client 'Ana García' --date 2026-11-15 --lang "$lang" \
+				-O "$fmt" ana.journal
+			assert_success
+			assert_output "$(cat "ana.$lang.$fmt")"
+		done
+	done
+}
+
+@test "agreement: the terms in force on --date are used" {
+	cd "$AGR"
+	run tally-agreement --client ana-garcia --date 2026-09-15 ana.journal
+	assert_line "The rate is 45.00 EUR per session."
+	assert_line "4. Cancellations and changes (24-hour notice)"
+	run tally-agreement --client ana-garcia --date 2026-11-01 ana.journal
+	assert_line "The rate is 48.50 EUR per session."
+	assert_line "4. Cancellations and changes (tiered notice)"
+	run tally-agreement --client ana-garcia --date 2026-11-01 --lang es ana.journal
+	assert_line "El precio es 48,50 EUR por sesión."
+	assert_line "Fecha: 1 de noviembre de 2026"
+}
+
+@test "agreement: every value is escaped in html and md" {
+	cd "$AGR"
+	run tally-agreement --client ana-garcia --date 2026-10-15 -O html ana.journal
+	assert_output --partial "<strong>Lucía Pérez &lt;Tutoring &amp; Coaching&gt;</strong>"
+	refute_output --partial "<Tutoring"
+	[[ $output != *"{{"* ]]
+	run tally-agreement --client ana-garcia --date 2026-10-15 -O md ana.journal
+	assert_output --partial "Lucía Pérez \\<Tutoring & Coaching\\>"
+}
+
+@test "agreement: its numbers are the policy file's, for every shipped policy" {
+	cd "$BATS_TEST_TMPDIR"
+	printf '2026-01-01 Terms\n    ; client: bo\n    ; rate: 40 EUR\n' > j
+	for p in "$TOP"/share/policies/*.policy; do
+		run tally-agreement --client bo --date 2026-02-01 --policy "$p" j
+		assert_success
+		notice=$(sed -n 's/^notice = \([0-9]*\)h$/\1/p' "$p")
+		late=$(sed -n 's/^late-cancel-fee = \([0-9]*%\)$/\1/p' "$p")
+		noshow=$(sed -n 's/^no-show-fee = \([0-9]*%\)$/\1/p' "$p")
+		assert_line "- Cancellations need at least $notice hours' notice before the session starts; with that much notice nothing is charged."
+		[ -z "$late" ] || assert_line "- A cancellation with less than $notice hours' notice is charged $late of the session fee."
+		assert_line "- A missed session without notice (no-show) is charged $noshow of the session fee."
+	done
+	run tally-agreement --client bo --date 2026-02-01 --policy "$TOP/share/policies/rolling-deposit.policy" j
+	assert_line "- A deposit of 50% of the next session fee is held; a late cancellation or no-show forfeits it first."
+	run tally-agreement --client bo --date 2026-02-01 --policy "$TOP/share/policies/strict-48-hour.policy" j
+	assert_line "- Fees apply from the first late cancellation or no-show."
+}
+
+@test "agreement: the clause it prints is the one tally-cancel quotes" {
+	cd "$FIXTURES/cancel"
+	clause=$(sed -n '/^  "A cancellation/{s/^  "//;s/"$//;p;q}' tiered.notices)
+	[ -n "$clause" ]
+	run tally-agreement --client cy --date 2026-03-01 tiered.journal
+	assert_success
+	assert_line "- $clause"
+}
+
+@test "agreement: errors" {
+	cd "$AGR"
+	run -2 --separate-stderr tally-agreement ana.journal
+	assert_equal "${stderr_lines[0]}" "tally-agreement: which client? (--client ID)"
+	run -2 --separate-stderr tally-agreement --client ana -O pdf ana.journal
+	assert_equal "$stderr" "tally-agreement: unknown output format: pdf"
+	run -2 --separate-stderr tally-agreement --client ana --lang fr ana.journal
+	assert_equal "$stderr" "tally-agreement: unknown language: fr (en, es)"
+	run -1 --separate-stderr tally-agreement --client zoe ana.journal
+	assert_equal "$stderr" "tally-agreement: no client zoe in the journal"
+	run -1 --separate-stderr tally-agreement --client ana-garcia --date 2026-08-01 ana.journal
+	assert_equal "$stderr" "tally-agreement: no policy: for ana-garcia on that date (give --policy FILE)"
+	assert_equal "$output" ""
+	mkdir "$BATS_TEST_TMPDIR/t"
+	printf 'Dear {{client}},\n{{#rate}}\n{{rates}}\n{{/rate}}\n' > "$BATS_TEST_TMPDIR/t/agreement.en.txt"
+	run -1 --separate-stderr tally-agreement --client ana-garcia --date 2026-10-15 \
+		--templates "$BATS_TEST_TMPDIR/t" ana.journal
+	assert_equal "$stderr" "tally-agreement: $BATS_TEST_TMPDIR/t/agreement.en.txt:3: unknown field: rates"
+	assert_equal "$output" ""
+	run -1 --separate-stderr tally-agreement --client ana-garcia --date 2026-10-15 \
+		--templates "$BATS_TEST_TMPDIR/t" -O md ana.journal
+	assert_equal "$stderr" "tally-agreement: $BATS_TEST_TMPDIR/t/agreement.en.md: cannot open template: No such file or directory"
+}
+
+@test "agreement: --help and --version" {
+	run tally-agreement --help
+	assert_success
+	assert_line -n 0 "usage: tally-agreement --client ID [-O txt|md|html] [--lang en|es] [--date DATE]"
+	run tally-agreement --version
+	assert_output "tally-agreement 0.1.0"
+}
