@@ -375,7 +375,7 @@ put_oneline(struct buf *b, const char *s, size_t n)
 			b->p[i] = ' ';
 }
 
-/* With a journal, amounts take its decimal mark for their commodity; else the CSV's. */
+/* With a journal, amounts take its style (symbol side, decimal mark); else the CSV's. */
 static void
 put_amount(struct buf *b, const struct ramount *ra)
 {
@@ -383,6 +383,10 @@ put_amount(struct buf *b, const struct ramount *ra)
 	struct ramount x = *ra;
 	const struct cstyle *st = commodity_style(x.a.com);
 
+	if (journal_style && x.a.com && (st->mark_known || st->prec > 0)) {
+		x.left = st->left;
+		x.space = st->space;
+	}
 	if (journal_style && st->mark_known && (st->decimal == '.' || st->decimal == ','))
 		x.dec = st->decimal;
 	ramount_format(a, sizeof a, &x);

@@ -1,0 +1,423 @@
+#!/usr/bin/env bats
+# tally-import: bank CSV to entries with hledger rules; bank quirks; no duplicates with
+# --journal; client payments matched to invoices; errors with FILE:LINE.
+load helper
+
+FIX=$TOP/tests/fixtures/import
+RULES=$TOP/share/rules
+
+# Writes rules text (stdin) to NAME in the scratch directory and prints the path.
+rules() {
+	local f="$BATS_TEST_TMPDIR/${1:-test.rules}"
+	cat > "$f"
+	echo "$f"
+}
+
+@test "import: --help, --version and usage errors" {
+	run tally-import --help
+	assert_success
+	assert_output --partial "usage: tally-import --rules FILE"
+	run tally-import --version
+	assert_output "tally-import $(sed -n 's/^#define TALLY_VERSION "\(.*\)"/\1/p' "$TOP/lib/tally.h")"
+	run -2 --separate-stderr tally-import x.csv
+	assert_equal "${stderr%%$'\n'*}" "tally-import: --rules FILE is required"
+	run -2 --separate-stderr tally-import --rules "$RULES/simple.rules"
+	assert_equal "${stderr%%$'\n'*}" "tally-import: no CSV file named (use - for standard input)"
+	run -2 tally-import --bogus
+}
+
+@test "import: Spanish bank layout: ';', decimal comma, dot groups, CRLF, quoted ';'" {
+	run --separate-stderr tally-import --rules "$RULES/es-bank.rules" "$EXAMPLES/bank-2026-04.csv"
+	assert_success
+	assert_output - <<'J'
+2026-04-01 RECIBO ALQUILER DESPACHO ABRIL
+    Assets:Bank  -250,00 EUR
+    Expenses:Rent  250,00 EUR
+
+2026-04-06 TRANSFERENCIA DE GARCIA LOPEZ ANA FACTURA 2026-0001
+    Assets:Bank  10,00 EUR
+    Income:Unknown  -10,00 EUR
+
+2026-04-10 BIZUM DE ORTIZ BEN CLASES ABRIL
+    Assets:Bank  60,00 EUR
+    Income:Unknown  -60,00 EUR
+
+2026-04-14 TRANSFERENCIA DE ROSSI CARLA
+    Assets:Bank  80,00 EUR
+    Income:Unknown  -80,00 EUR
+
+2026-04-20 COMPRA LIBRERIA CERVANTES "CUADERNOS; LAPICES"
+    Assets:Bank  -23,40 EUR
+    Expenses:Unknown  23,40 EUR
+
+2026-04-30 COMISION MANTENIMIENTO CUENTA
+    Assets:Bank  -6,50 EUR
+    Expenses:Bank  6,50 EUR
+J
+}
+
+@test "import: 1.234,56 reads as 1234.56; with a journal, amounts take its decimal mark" {
+	printf 'Fecha;Concepto;Importe;Saldo\n02/11/2026;TRANSFERENCIA;1.234,56;0\n03/11/2026;PAGO;-2.000,5;0\n' \
+		> "$BATS_TEST_TMPDIR/es.csv"
+	printf '2026-01-01 open\n    Assets:Bank  10.00 EUR\n    Equity:Opening\n' > "$BATS_TEST_TMPDIR/j.journal"
+	run tally-import --rules "$RULES/es-bank.rules" --journal "$BATS_TEST_TMPDIR/j.journal" \
+		"$BATS_TEST_TMPDIR/es.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-02 TRANSFERENCIA
+    Assets:Bank  1234.56 EUR
+    Income:Unknown  -1234.56 EUR
+
+2026-11-03 PAGO
+    Assets:Bank  -2000.5 EUR
+    Expenses:Unknown  2000.5 EUR
+J
+}
+
+@test "import: BOM, tab separator, quoted tabs, doubled quotes, newlines, (negative), trailing minus" {
+	printf '\xef\xbb\xbfDate\tDesc\tAmount\r\n2026-11-02\t"Caf\xc3\xa9 ""Sol""\tBerlin"\t(12.50)\r\n2026-11-03\tRefund\t7.00-\r\n2026-11-01\t"two\nlines"\t"1,000.00"\r\n\r\n' \
+		> "$BATS_TEST_TMPDIR/q.tsv"
+	r=$(rules <<'R'
+skip 1
+fields date, description, amount
+currency EUR 
+account1 Assets:Bank
+R
+)
+	run tally-import --rules "$r" "$BATS_TEST_TMPDIR/q.tsv"
+	assert_success
+	assert_output - <<J
+2026-11-01 two lines
+    Assets:Bank  EUR 1000.00
+    income:unknown  EUR -1000.00
+
+2026-11-02 Café "Sol"	Berlin
+    Assets:Bank  EUR -12.50
+    expenses:unknown  EUR 12.50
+
+2026-11-03 Refund
+    Assets:Bank  EUR -7.00
+    expenses:unknown  EUR 7.00
+J
+}
+
+@test "import: separate debit and credit columns, a reference as code, a summary line skipped" {
+	cat > "$BATS_TEST_TMPDIR/dc.csv" <<'C'
+Date,Description,Reference,Debit,Credit,Balance
+2026-11-03,"Transfer from A. Garcia, tuition",REF 88231,,125.00,1480.15
+2026-11-04,Card fee,,2.50,,1477.65
+Closing balance,,,,,1477.65
+C
+	run tally-import --rules "$RULES/debit-credit.rules" "$BATS_TEST_TMPDIR/dc.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-03 (REF 88231) Transfer from A. Garcia, tuition
+    Assets:Bank  EUR 125.00 = EUR 1480.15
+    Income:Unknown  EUR -125.00
+
+2026-11-04 Card fee
+    Assets:Bank  EUR -2.50 = EUR 1477.65
+    Expenses:Bank  EUR 2.50
+J
+}
+
+@test "import: Latin-1 export: an encoding rule converts it, without one it is an error" {
+	printf 'Date,Desc,Amount\n02/11/2026,Caf\xe9 Sol,-3\n' > "$BATS_TEST_TMPDIR/l1.csv"
+	r=$(rules <<'R'
+skip 1
+fields date, description, amount
+date-format %d/%m/%Y
+account1 a
+R
+)
+	run -1 --separate-stderr tally-import --rules "$r" "$BATS_TEST_TMPDIR/l1.csv"
+	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/l1.csv:2: not valid UTF-8 (for a Latin-1 export add the rule: encoding latin1)"
+	assert_equal "$output" ""
+	echo 'encoding latin1' >> "$r"
+	run tally-import --rules "$r" "$BATS_TEST_TMPDIR/l1.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-02 Café Sol
+    a  -3
+    expenses:unknown  3
+J
+}
+
+@test "import: a newest-first export comes out in date order, same-day rows as hledger puts them" {
+	command -v hledger > /dev/null || skip "hledger is not installed"
+	cat > "$BATS_TEST_TMPDIR/nf.csv" <<'C'
+2026-11-05,c second of the day,-3
+2026-11-05,b first of the day,-2
+2026-11-04,a,-1
+C
+	r=$(rules <<'R'
+fields date, description, amount
+account1 Assets:Bank
+R
+)
+	run tally-import --rules "$r" "$BATS_TEST_TMPDIR/nf.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-04 a
+    Assets:Bank  -1
+    expenses:unknown  1
+
+2026-11-05 b first of the day
+    Assets:Bank  -2
+    expenses:unknown  2
+
+2026-11-05 c second of the day
+    Assets:Bank  -3
+    expenses:unknown  3
+J
+	tally-import --rules "$r" "$BATS_TEST_TMPDIR/nf.csv" > "$BATS_TEST_TMPDIR/got.journal"
+	diff <(hledger -f "$BATS_TEST_TMPDIR/nf.csv" --rules-file "$r" print -O csv) \
+		<(hledger -f "$BATS_TEST_TMPDIR/got.journal" print -O csv)
+}
+
+@test "import: the bank benchmark export converts as hledger converts it; ledger agrees" {
+	command -v hledger > /dev/null || skip "hledger is not installed"
+	command -v ledger > /dev/null || skip "ledger is not installed"
+	[ -x "$BENCH/gen-bank-csv" ] || skip "no bench generator"
+	local n=300
+	sanitized && n=100
+	"$BENCH/gen-bank-csv" "$n" 7 > "$BATS_TEST_TMPDIR/bank.csv"
+	tally-import --rules "$BENCH/bank.csv.rules" "$BATS_TEST_TMPDIR/bank.csv" > "$BATS_TEST_TMPDIR/got.journal"
+	diff <(hledger -f "$BATS_TEST_TMPDIR/bank.csv" --rules-file "$BENCH/bank.csv.rules" print -O csv) \
+		<(hledger -f "$BATS_TEST_TMPDIR/got.journal" print -O csv)
+	# Balance assertions hold (both tools check them) and the balances are equal.
+	diff <(hledger -f "$BATS_TEST_TMPDIR/got.journal" bal --flat -N -O csv | tail -n +2 | tr -d '"' | sort) \
+		<(ledger -f "$BATS_TEST_TMPDIR/got.journal" bal --flat --no-total \
+			--format '%(account),%(scrub(display_amount))\n' | sort)
+}
+
+@test "import: invoices matched by number, by amount and payer, ambiguous, partial" {
+	run --separate-stderr tally-import --report --rules "$RULES/simple.rules" \
+		--journal "$FIX/book.journal" "$FIX/payments.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-20 TRANSFER GARCIA ANA REF 2026-0001
+    ; client: ana
+    ; invoice: 2026-0001
+    Assets:Bank  40.00 EUR
+    Assets:Receivable:ana  -40.00 EUR
+
+2026-11-21 TRANSFER ORTIZ BEN
+    ; unmatched: 2026-0002 (ben), 2026-0003 (ben)
+    Assets:Bank  90.00 EUR
+    Income:Unknown  -90.00 EUR
+
+2026-11-22 CARLA ROSSI LESSONS
+    ; client: carla-rossi
+    ; invoice: 2026-0004
+    Assets:Bank  60.00 EUR
+    Assets:Receivable:carla-rossi  -60.00 EUR
+
+2026-11-23 TRANSFER GARCÍA ANA
+    ; client: ana
+    ; invoice: 2026-0001
+    Assets:Bank  60.00 EUR
+    Assets:Receivable:ana  -60.00 EUR
+
+2026-11-24 UNKNOWN PAYER
+    Assets:Bank  90.00 EUR
+    Income:Unknown  -90.00 EUR
+
+2026-11-25 CARD PAYMENT STATIONERY
+    Assets:Bank  -12.30 EUR
+    Expenses:Unknown  12.30 EUR
+J
+	local p=$FIX/payments.csv
+	assert_equal "$stderr" "tally-import: $p:2: 40.00 EUR settles 2026-0001 (ana, by number): partial, the rest stays open
+tally-import: $p:3: 90.00 EUR not matched: it fits 2026-0002 (ben), 2026-0003 (ben)
+tally-import: $p:4: 60.00 EUR settles 2026-0004 (carla-rossi, by amount and payer)
+tally-import: $p:5: 60.00 EUR settles 2026-0001 (ana, by amount and payer)
+tally-import: $p:6: 90.00 EUR not matched: no open invoice fits
+tally-import: 6 rows: 6 written, 0 already in the journal, 3 matched to invoices, 1 ambiguous"
+}
+
+@test "import: matched payments close the receivables (hledger and ledger agree)" {
+	command -v hledger > /dev/null || skip "hledger is not installed"
+	cp "$FIX/book.journal" "$BATS_TEST_TMPDIR/book.journal"
+	tally-import --rules "$RULES/simple.rules" -i "$BATS_TEST_TMPDIR/book.journal" "$FIX/payments.csv"
+	run hledger -f "$BATS_TEST_TMPDIR/book.journal" bal -N Receivable
+	assert_output "          180.00 EUR  Assets:Receivable:ben"
+	run ledger -f "$BATS_TEST_TMPDIR/book.journal" bal Receivable
+	assert_output "          180.00 EUR  Assets:Receivable:ben"
+}
+
+@test "import: importing twice equals importing once (--journal and -i)" {
+	local j=$BATS_TEST_TMPDIR/book.journal
+	cp "$FIX/book.journal" "$j"
+	tally-import --rules "$RULES/simple.rules" --journal "$j" "$FIX/payments.csv" > "$BATS_TEST_TMPDIR/new"
+	[ -s "$BATS_TEST_TMPDIR/new" ]
+	{ echo; cat "$BATS_TEST_TMPDIR/new"; } >> "$j"
+	run --separate-stderr tally-import --report --rules "$RULES/simple.rules" --journal "$j" "$FIX/payments.csv"
+	assert_success
+	assert_output ""
+	assert_equal "${stderr##*$'\n'}" "tally-import: 6 rows: 0 written, 6 already in the journal, 0 matched to invoices, 0 ambiguous"
+	cp "$FIX/book.journal" "$BATS_TEST_TMPDIR/b2.journal"
+	tally-import --rules "$RULES/simple.rules" -i "$BATS_TEST_TMPDIR/b2.journal" "$FIX/payments.csv"
+	cmp "$j" "$BATS_TEST_TMPDIR/b2.journal"
+	tally-import --rules "$RULES/simple.rules" -i "$BATS_TEST_TMPDIR/b2.journal" "$FIX/payments.csv"
+	cmp "$j" "$BATS_TEST_TMPDIR/b2.journal"
+}
+
+@test "import: overlapping exports give each bank row once, in one run or two" {
+	printf 'Date,Description,Amount\n2026-11-01,A,-1\n2026-11-02,B,-2\n2026-11-03,C,-3\n' > "$BATS_TEST_TMPDIR/a.csv"
+	printf 'Date,Description,Amount\n2026-11-02,B,-2\n2026-11-03,C,-3\n2026-11-04,D,-4\n' > "$BATS_TEST_TMPDIR/b.csv"
+	: > "$BATS_TEST_TMPDIR/j.journal"
+	tally-import --rules "$RULES/simple.rules" -i "$BATS_TEST_TMPDIR/j.journal" "$BATS_TEST_TMPDIR/a.csv"
+	tally-import --rules "$RULES/simple.rules" -i "$BATS_TEST_TMPDIR/j.journal" "$BATS_TEST_TMPDIR/b.csv"
+	run grep -c '^2026' "$BATS_TEST_TMPDIR/j.journal"
+	assert_output 4
+	run tally-import --rules "$RULES/simple.rules" "$BATS_TEST_TMPDIR/a.csv" "$BATS_TEST_TMPDIR/b.csv"
+	assert_success
+	assert_output "$(cat "$BATS_TEST_TMPDIR/j.journal")"
+}
+
+@test "import: two identical rows on one day stay two, and are each skipped once" {
+	printf 'Date,Description,Amount\n2026-11-05,COFFEE,-2.50\n2026-11-05,COFFEE,-2.50\n' > "$BATS_TEST_TMPDIR/a.csv"
+	printf 'Date,Description,Amount\n2026-11-05,COFFEE,-2.50\n2026-11-05,COFFEE,-2.50\n2026-11-05,COFFEE,-2.50\n' > "$BATS_TEST_TMPDIR/b.csv"
+	: > "$BATS_TEST_TMPDIR/j.journal"
+	tally-import --rules "$RULES/simple.rules" -i "$BATS_TEST_TMPDIR/j.journal" "$BATS_TEST_TMPDIR/a.csv"
+	run grep -c '^2026-11-05 COFFEE' "$BATS_TEST_TMPDIR/j.journal"
+	assert_output 2
+	run tally-import --rules "$RULES/simple.rules" --journal "$BATS_TEST_TMPDIR/j.journal" "$BATS_TEST_TMPDIR/a.csv"
+	assert_output ""
+	run tally-import --rules "$RULES/simple.rules" --journal "$BATS_TEST_TMPDIR/j.journal" "$BATS_TEST_TMPDIR/b.csv"
+	assert_output - <<'J'
+2026-11-05 COFFEE
+    Assets:Bank  -2.50 EUR
+    Expenses:Unknown  2.50 EUR
+J
+}
+
+@test "import: a row the journal has under its bank reference (code) is a duplicate" {
+	printf '2026-11-03 (REF 88231) Ana: November lessons\n    Assets:Bank  125.00 EUR\n    Assets:Receivable:ana\n' \
+		> "$BATS_TEST_TMPDIR/j.journal"
+	printf 'Date,Description,Reference,Debit,Credit,Balance\n2026-11-03,Transfer from A. Garcia,REF 88231,,125.00,\n' \
+		> "$BATS_TEST_TMPDIR/dc.csv"
+	run tally-import --rules "$RULES/debit-credit.rules" --journal "$BATS_TEST_TMPDIR/j.journal" "$BATS_TEST_TMPDIR/dc.csv"
+	assert_success
+	assert_output ""
+}
+
+@test "import: standard input as -" {
+	run tally-import --rules "$RULES/simple.rules" - <<'C'
+Date,Description,Amount
+2026-11-05,COFFEE,-2.50
+C
+	assert_success
+	assert_output - <<'J'
+2026-11-05 COFFEE
+    Assets:Bank  -2.50 EUR
+    Expenses:Unknown  2.50 EUR
+J
+}
+
+@test "import: rule errors name the rules file, the line and the rule" {
+	local c=$FIX/payments.csv
+	r=$(rules <<'R'
+fields date, description, amount
+timezone +0100
+R
+)
+	run -1 --separate-stderr tally-import --rules "$r" "$c"
+	assert_equal "$stderr" "tally-import: $r:2: unsupported rule: timezone"
+	r=$(rules <<'R'
+fields date, description, amount
+
+account9 x
+acount2 Expenses:Food
+R
+)
+	run -1 --separate-stderr tally-import --rules "$r" "$c"
+	assert_equal "$stderr" "tally-import: $r:4: unknown rule: acount2"
+	r=$(rules <<'R'
+fields date, description, amount
+if %description (unclosed
+  account2 x
+R
+)
+	run -1 --separate-stderr tally-import --rules "$r" "$c"
+	assert_equal "$stderr" "tally-import: $r:2: bad regular expression \"(unclosed\": missing closing parenthesis at offset 9"
+	r=$(rules <<'R'
+fields date, description, amount
+if COFFEE
+  acount2 x
+R
+)
+	run -1 --separate-stderr tally-import --rules "$r" "$c"
+	assert_equal "$stderr" "tally-import: $r:3: unknown field in if block: acount2"
+	r=$(rules <<'R'
+include missing.rules
+R
+)
+	run -1 --separate-stderr tally-import --rules "$r" "$c"
+	assert_equal "$stderr" "tally-import: $r:1: include $BATS_TEST_TMPDIR/missing.rules: No such file or directory"
+	run -1 --separate-stderr tally-import --rules "$BATS_TEST_TMPDIR/none.rules" "$c"
+	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/none.rules: No such file or directory"
+	assert_equal "$output" ""
+}
+
+@test "import: include reads rules relative to the including file" {
+	mkdir "$BATS_TEST_TMPDIR/sub"
+	printf 'if COFFEE\n  account2 Expenses:Coffee\n' > "$BATS_TEST_TMPDIR/sub/cats.rules"
+	r=$(rules <<'R'
+skip 1
+fields date, description, amount
+account1 Assets:Bank
+include sub/cats.rules
+R
+)
+	run tally-import --rules "$r" - <<'C'
+Date,Description,Amount
+2026-11-05,COFFEE,-2.50
+C
+	assert_output - <<'J'
+2026-11-05 COFFEE
+    Assets:Bank  -2.50
+    Expenses:Coffee  2.50
+J
+}
+
+@test "import: malformed CSV is an error with FILE:LINE and writes nothing" {
+	printf 'Date,Description,Amount\n2026-11-05,COFFEE,-2.50\n2026-11-06,"unterminated,-1\n2026-11-07,X,-3\n' \
+		> "$BATS_TEST_TMPDIR/bad.csv"
+	run -1 --separate-stderr tally-import --rules "$RULES/simple.rules" "$BATS_TEST_TMPDIR/bad.csv"
+	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/bad.csv:3: unterminated quoted field"
+	assert_equal "$output" ""
+	printf 'Date,Description,Amount\n2026-11-05,CO"FFEE,-2.50\n' > "$BATS_TEST_TMPDIR/bad.csv"
+	run -1 --separate-stderr tally-import --rules "$RULES/simple.rules" "$BATS_TEST_TMPDIR/bad.csv"
+	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/bad.csv:2: malformed CSV: a quote inside an unquoted field, or text after a closing quote"
+	cp "$FIX/book.journal" "$BATS_TEST_TMPDIR/j.journal"
+	run -1 tally-import --rules "$RULES/simple.rules" -i "$BATS_TEST_TMPDIR/j.journal" "$BATS_TEST_TMPDIR/bad.csv"
+	cmp "$FIX/book.journal" "$BATS_TEST_TMPDIR/j.journal"
+}
+
+@test "import: bad values in a record are errors with FILE:LINE" {
+	printf 'Date,Description,Amount\n2026-11-05,COFFEE,-2.50\n2026-13-01,X,1\n' > "$BATS_TEST_TMPDIR/d.csv"
+	run -1 --separate-stderr tally-import --rules "$RULES/simple.rules" "$BATS_TEST_TMPDIR/d.csv"
+	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/d.csv:3: cannot read \"2026-13-01\" as a date (date-format unset: YYYY-MM-DD, YYYY/MM/DD or YYYY.MM.DD)"
+	assert_equal "$output" ""
+	printf 'Date,Description,Amount\n2026-11-05,COFFEE,two euros\n' > "$BATS_TEST_TMPDIR/d.csv"
+	run -1 --separate-stderr tally-import --rules "$RULES/simple.rules" "$BATS_TEST_TMPDIR/d.csv"
+	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/d.csv:2: amount: cannot read \"two euros EUR\" as an amount (not an amount)"
+	printf 'Date,Description,Amount\nTotal\n' > "$BATS_TEST_TMPDIR/d.csv"
+	run -1 --separate-stderr tally-import --rules "$RULES/simple.rules" "$BATS_TEST_TMPDIR/d.csv"
+	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/d.csv:2: record has fewer than two fields (wrong separator, or a line to skip?)"
+}
+
+@test "import: a pattern that backtracks forever gives up with an error" {
+	r=$(rules <<'R'
+fields date, description, amount
+account1 a
+if (a+)+$
+  account2 b
+R
+)
+	printf '2026-01-01,%sb,1\n' "$(printf 'a%.0s' $(seq 40))" > "$BATS_TEST_TMPDIR/bomb.csv"
+	run -1 --separate-stderr tally-import --rules "$r" "$BATS_TEST_TMPDIR/bomb.csv"
+	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/bomb.csv:1: pattern \"(a+)+\$\" gave up (match limit exceeded)"
+}
