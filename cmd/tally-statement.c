@@ -190,10 +190,11 @@ money_addm(money *m, const money *b, bool negate)
 
 /* The tags of one entry that the statement uses. */
 struct tags {
-	struct span client, name, session, signoff, waived, invoice, package;
+	struct span client, name, session, signoff, waived, invoice, package, due;
 	bool has_client, has_name, has_session, has_signoff, has_waived, has_invoice,
-	     has_package;
+	     has_package, has_due;
 	int time;
+	tdate last_item;    /* the latest `item: DATE | ...` of an invoice */
 };
 
 static int
@@ -210,9 +211,18 @@ take_tag(struct span k, struct span v, void *arg)
 	TAKE("waived", waived)
 	TAKE("invoice", invoice)
 	TAKE("package", package)
+	TAKE("due", due)
 #undef TAKE
 	if (span_eq(k, "time") && t->time < 0)
 		t->time = time_parse(v.p, v.n);
+	if (span_eq(k, "item") && v.n >= 10) {
+		tdate d;
+		const char *why;
+
+		if (date_parse(v.p, 10, 0, &d, &why) == 10 && (t->last_item == DATE_NONE ||
+							       d > t->last_item))
+			t->last_item = d;
+	}
 	return 0;
 }
 
@@ -268,6 +278,19 @@ session_item(struct book *c, const struct txn *t, const struct tags *g, const mo
 		money_addm(&it->amt, delta, false);
 }
 
+static void
+invoice_item(struct book *c, const struct txn *t, const struct tags *g, const money *amt)
+{
+	struct item *it = item_new(c, I_INVOICE, t);
+	tdate due;
+	const char *why;
+
+	it->number = g->has_invoice ? span_dup(g->invoice) : span_dup(t->code);
+	if (g->has_due && date_parse(g->due.p, g->due.n, 0, &due, &why) == (long)g->due.n)
+		it->due = due;
+	money_addm(&it->amt, amt, false);
+}
+
 /* The clients one entry touches, with what it does to each. */
 struct touch {
 	size_t client;
@@ -276,14 +299,29 @@ struct touch {
 	bool debits_prepaid;  /* uses prepaid credit */
 };
 
+/* An invoice is shown on the statement of the period its items are in. */
+static bool
+invoice_in_period(const struct txn *t, const struct tags *g)
+{
+	tdate d = g->last_item != DATE_NONE ? g->last_item : t->date;
+
+	return (begin == DATE_NONE || d >= begin) && (end == DATE_NONE || d < end);
+}
+
+/*
+ * Learns from one entry dated before the period's end; or, when `after`, from an entry
+ * dated on the day after it, of which only an invoice for the period counts (tally-invoice
+ * dates a period's invoices the day after it). Returns -1 on overflow, 1 for an invoice
+ * shown, else 0.
+ */
 static int
-observe(const struct txn *t)
+observe(const struct txn *t, bool after)
 {
 	struct touch tc[8];
 	size_t ntc = 0, i, k;
-	struct tags g = {.time = -1};
+	struct tags g = {.time = -1, .last_item = DATE_NONE};
 	bool in_period = begin == DATE_NONE || t->date >= begin;
-	int rc = 0;
+	int rc = 0, shown = 0;
 
 	for (i = 0; i < t->np; i++) {
 		struct span id;
@@ -311,6 +349,8 @@ observe(const struct txn *t)
 		return 0;
 	tag_each(t->comment, take_tag, &g);
 	if (ntc == 0) {
+		if (after)
+			return 0;
 		/* An event: it concerns the client its tag names. */
 		if (!g.has_client)
 			return 0;
@@ -330,6 +370,12 @@ observe(const struct txn *t)
 		bool shared = ntc > 1;
 		int sign = money_sign(&tc[k].delta);
 
+		if (after) {
+			if (money_sign(&tc[k].kind[K_RECEIVABLE]) > 0 && sign == 0 &&
+			    invoice_in_period(t, &g) && g.has_invoice)
+				shown = 1, invoice_item(c, t, &g, &tc[k].kind[K_RECEIVABLE]);
+			continue;
+		}
 		if (g.has_client && !shared && !c->name && !span_eq(g.client, c->id))
 			c->name = span_dup(g.client);
 		if (g.has_name && !shared) {
@@ -349,20 +395,15 @@ observe(const struct txn *t)
 		}
 		if (money_sign(&c->kind[K_PREPAID]) >= 0)
 			c->pkg_left = 0;
+		if (money_sign(&tc[k].kind[K_RECEIVABLE]) > 0 && sign == 0 && !g.has_session) {
+			if (invoice_in_period(t, &g))
+				invoice_item(c, t, &g, &tc[k].kind[K_RECEIVABLE]);
+			continue;
+		}
 		if (!in_period)
 			continue;
 		if (g.has_session) {
 			session_item(c, t, &g, &tc[k].delta, tc[k].debits_prepaid, shared);
-		} else if (money_sign(&tc[k].kind[K_RECEIVABLE]) > 0 && sign == 0) {
-			struct item *it = item_new(c, I_INVOICE, t);
-
-			const struct invoice *v = NULL;
-
-			it->number = g.has_invoice ? span_dup(g.invoice) : span_dup(t->code);
-			if (*it->number)
-				v = invoices_find(inv, it->number);
-			it->due = v ? v->due : DATE_NONE;
-			money_addm(&it->amt, &tc[k].kind[K_RECEIVABLE], false);
 		} else if (sign != 0) {
 			struct item *it = item_new(c, sign > 0 ? I_CHARGE : I_PAYMENT, t);
 
@@ -375,7 +416,7 @@ observe(const struct txn *t)
 		for (int kd = 0; kd < NKINDS; kd++)
 			free(tc[k].kind[kd].bal);
 	}
-	return rc;
+	return rc < 0 ? -1 : shown;
 }
 
 /* ---- rendering ---------------------------------------------------------------------- */
@@ -453,7 +494,7 @@ heading(struct out *o, const char *s)
 		text(o, s);
 		out_puts(o, "</h2>\n");
 	} else if (format == F_MD) {
-		out_puts(o, "\n## ");
+		out_puts(o, "## ");
 		text(o, s);
 		out_puts(o, "\n\n");
 	} else {
@@ -565,6 +606,8 @@ table_end(struct out *o)
 {
 	if (format == F_HTML)
 		out_puts(o, "</tbody>\n</table>\n");
+	else if (format == F_MD)
+		out_puts(o, "\n");
 }
 
 static void
@@ -686,6 +729,8 @@ kv_end(struct out *o)
 {
 	if (format == F_HTML)
 		out_puts(o, "</table>\n");
+	else if (format == F_MD)
+		out_puts(o, "\n");
 }
 
 static const char *const provider_keys[] = {
@@ -720,7 +765,12 @@ header(struct out *o, const struct book *c, const char *css)
 		out_puts(o, "\n\n");
 	}
 	for (int i = 0; provider_keys[i]; i++) {
-		const char *v = conf_get(provider, provider_keys[i]);
+		char pk[64];
+		const char *v;
+
+		snprintf(pk, sizeof pk, "provider-%s", provider_keys[i]);
+		if (!(v = conf_get(provider, pk)))
+			v = conf_get(provider, provider_keys[i]);
 
 		if (!v)
 			continue;
@@ -734,6 +784,8 @@ header(struct out *o, const struct book *c, const char *css)
 	}
 	if (format == F_HTML)
 		out_puts(o, "</div>\n<div class=\"to\">\n");
+	else if (format == F_TXT && conf_count(provider))
+		out_puts(o, "\n");
 	snprintf(line, sizeof line, "%s: %s", L("client"), name);
 	para(o, line);
 	if (c->name) {
@@ -755,7 +807,7 @@ static void
 sessions(struct out *o, const struct book *c)
 {
 	struct table tb = {5, {L("date"), L("time"), L("status"), L("signed"), L("price")},
-			   {12, 5, 24, 13, 16}, {false, false, false, false, true}};
+			   {12, 5, 26, 14, 14}, {false, false, false, false, true}};
 	char d[64], tm[16], price[512], st[256];
 	size_t shown = 0;
 
@@ -1016,6 +1068,22 @@ parse_date_opt(const char *s)
 	return d;
 }
 
+/* tally.conf beside the journal file (as tally-invoice finds it), else in the current
+ * directory. */
+static const char *
+beside(const char *journal, char *buf, size_t size)
+{
+	const char *slash = strrchr(journal, '/');
+
+	if (strcmp(journal, "-") != 0) {
+		snprintf(buf, size, "%.*stally.conf", slash ? (int)(slash - journal + 1) : 0,
+			 journal);
+		if (access(buf, R_OK) == 0)
+			return buf;
+	}
+	return "tally.conf";
+}
+
 /* conf_load's error names a file it has freed: name it from the path asked for. */
 static void
 conf_error(const char *path, const struct terr *e)
@@ -1209,15 +1277,16 @@ main(int argc, char **argv)
 		}
 	}
 	free(tdir);
-	if (!conf_path)
-		conf_path = getenv("TALLY_CONF");
-	if (!(provider = conf_load(conf_path ? conf_path : "tally.conf", conf_path != NULL, &e))) {
+	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	conf_path = conf_path ? conf_path : beside(files[0], path, sizeof path);
+	if (!(provider = conf_load(conf_path, false, &e))) {
 		conf_error(conf_path, &e);
 		conf_free(labels);
 		free(css);
+		input_free(files, nfiles);
+		free(fopts);
 		return 1;
 	}
-	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
 	inv = invoices_new(prefix[K_RECEIVABLE]);
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((rv = journal_next(j, &it)) != 0) {
@@ -1226,14 +1295,21 @@ main(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		if (it->kind != J_TXN || status || (end != DATE_NONE && it->txn->date >= end))
+		if (it->kind != J_TXN || status || (end != DATE_NONE && it->txn->date > end))
 			continue;
+		if (end != DATE_NONE && it->txn->date == end) {
+			if (observe(it->txn, true) == 1 && invoices_observe(inv, it, &e) < 0) {
+				terr_print(prog, &e);
+				status = 1;
+			}
+			continue;
+		}
 		if (invoices_observe(inv, it, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 			continue;
 		}
-		if (observe(it->txn) < 0) {
+		if (observe(it->txn, false) < 0) {
 			fprintf(stderr, "%s: %s:%ld: a balance is too large to hold exactly\n", prog,
 				it->file, it->line);
 			status = 1;

@@ -1,0 +1,261 @@
+#!/usr/bin/env bats
+# tally-statement: the month-end statement per client. Balances are checked against ledger,
+# privacy (nothing of another client) for every client, HTML escaping, en/es formatting.
+load helper
+
+F=$FIXTURES/statement
+GEN_PREFIXES=assets:unbilled,assets:receivable,liabilities:prepaid,liabilities:deposits
+GEN_OPTS="--unbilled assets:unbilled --receivable assets:receivable --prepaid liabilities:prepaid --deposits liabilities:deposits"
+
+# The amount on a summary line ("Opening balance ... -€1,080.00") as a plain number.
+figure() {
+	grep "^$1 " | sed 's/.*  //; s/[^-0-9.]//g'
+}
+
+# same NUMBER NUMBER: equal as decimals (1385.50 = 1385.5).
+same() {
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a - b < 1e-9 && b - a < 1e-9) }' ||
+		{ echo "differ: statement [$1] ledger [$2]"; return 1; }
+}
+
+# check_balances JOURNAL PERIOD BEGIN END PREFIXES OPTS: every client's opening and closing
+# balance equals ledger's on those dates.
+check_balances() {
+	local j=$1 p=$2 b=$3 e=$4 prefixes=$5 opts=$6 dir c n=0
+	dir=$(scratch)/all-$p
+	mkdir -p "$dir"
+	tally-statement $opts --all --output-dir "$dir" -p "$p" "$j" > "$dir.list"
+	for s in "$dir"/*.txt; do
+		c=$(basename "$s" .txt)
+		set -- $(ledger-sum "$j" "$c" "$b,$e" "$prefixes")
+		same "$(figure "Opening balance" < "$s")" "$1"
+		same "$(figure "Closing balance" < "$s")" "$2"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ]
+}
+
+setup() {
+	PATH="$F:$PATH"
+}
+
+@test "statement: --help, --version, usage errors" {
+	run tally-statement --help
+	assert_success
+	assert_line --index 0 --partial "usage: tally-statement (--client ID | --all --output-dir DIR)"
+	run tally-statement --version
+	assert_output "tally-statement 0.1.0"
+	run -2 --separate-stderr tally-statement -p 2026-11 "$F/basic.journal"
+	assert_equal "${stderr_lines[0]}" "tally-statement: give either --client ID or --all --output-dir DIR"
+	run -2 --separate-stderr tally-statement --all -p 2026-11 "$F/basic.journal"
+	assert_equal "${stderr_lines[0]}" "tally-statement: give either --client ID or --all --output-dir DIR"
+	run -2 --separate-stderr tally-statement --client ana -O pdf "$F/basic.journal"
+	assert_equal "$stderr" "tally-statement: unknown output format: pdf"
+	run -2 --separate-stderr tally-statement --client ana --lang fr "$F/basic.journal"
+	assert_equal "$stderr" "tally-statement: unknown language: fr"
+	run -2 --separate-stderr tally-statement --client ana -p 2026-13 "$F/basic.journal"
+	assert_equal "$stderr" "tally-statement: bad period: 2026-13"
+}
+
+@test "statement: the text statement, exactly" {
+	run tally-statement --client ana -p 2026-11 "$F/basic.journal"
+	assert_success
+	assert_output "$(cat "$F/basic-ana.txt")"
+	run tally-statement --client ana -p 2026-11 -O md "$F/basic.journal"
+	assert_output "$(cat "$F/basic-ana.md")"
+	run tally-statement --client ben -p 2026-11 -O html "$F/basic.journal"
+	assert_output "$(cat "$F/basic-ben.html")"
+}
+
+@test "statement: --lang es: Spanish labels, 1.234,56 € and dd/mm/yyyy" {
+	run tally-statement --client ben -p 2026-11 --lang es "$F/basic.journal"
+	assert_success
+	assert_output "$(cat "$F/basic-ben.es.txt")"
+	run tally-statement --client ana -p 2026-11 --lang es "$F/basic.journal"
+	assert_line --regexp '^Saldo inicial +-1\.080,00 €$'
+	assert_line --regexp '^Saldo final +1\.385,50 €$'
+	assert_line --regexp '^25/11/2026 +Ana: room hire +2\.345,50 €$'
+	run tally-statement --client ana -p 2026-11 "$F/basic.journal"
+	assert_line --regexp '^Opening balance +-€1,080\.00$'
+	assert_line --regexp '^Nov 25, 2026 +Ana: room hire +€2,345\.50$'
+}
+
+@test "statement: opening and closing equal ledger's, every client of the example" {
+	j=$(scratch)/month.journal
+	tally-cancel --policies "$TOP/share/policies" "$EXAMPLES/practice.journal" | tally-bill |
+		tally-invoice -p 2026-02 > "$j"
+	check_balances "$j" 2026-02 2026-02-01 2026-03-01 \
+		Assets:Unbilled,Assets:Receivable,Liabilities:Prepaid,Liabilities:Deposits ""
+	check_balances "$F/basic.journal" 2026-11 2026-11-01 2026-12-01 \
+		Assets:Unbilled,Assets:Receivable,Liabilities:Prepaid,Liabilities:Deposits ""
+}
+
+@test "statement: opening and closing equal ledger's, every client of a generated journal" {
+	j=$(scratch)/gen.journal
+	"$BENCH/gen-journal" 2000 1 --clients 5 > "$j"
+	check_balances "$j" 2015-06 2015-06-01 2015-07-01 "$GEN_PREFIXES" "$GEN_OPTS"
+	check_balances "$j" 2017-02 2017-02-01 2017-03-01 "$GEN_PREFIXES" "$GEN_OPTS"
+	check_balances "$j" 2016 2016-01-01 2017-01-01 "$GEN_PREFIXES" "$GEN_OPTS"
+	# packages and prepaid credit: the 60-client journal has them
+	"$BENCH/gen-journal" 1500 2 > "$j"
+	check_balances "$j" 2015-03 2015-03-01 2015-04-01 "$GEN_PREFIXES" "$GEN_OPTS"
+	grep -q "^Prepaid sessions left" "$(scratch)"/all-2015-03/*.txt
+}
+
+@test "statement: nothing of any other client, checked for every client" {
+	j=$(scratch)/gen.journal
+	"$BENCH/gen-journal" 2000 1 --clients 5 > "$j"
+	dir=$(scratch)/st
+	mkdir "$dir"
+	tally-statement $GEN_OPTS --all --output-dir "$dir" -p 2016-03 "$j" > /dev/null
+	names=$(sed -n 's/^ *; client: //p' "$j" | sort -u)
+	[ "$(echo "$names" | wc -l)" -eq 5 ]
+	for s in "$dir"/*.txt; do
+		me=$(sed -n 's/^Client: //p' "$s")
+		[ -n "$me" ]
+		while read -r other; do
+			[ "$other" = "$me" ] && continue
+			slug=$(ls "$dir" | sed 's/\.txt$//' | grep -v "^$(basename "$s" .txt)$")
+			if grep -F -q "$other" "$s"; then
+				echo "$s names $other"; return 1
+			fi
+			for o in $slug; do
+				if grep -F -q "$o" "$s"; then echo "$s names $o"; return 1; fi
+			done
+		done <<< "$names"
+	done
+}
+
+@test "statement: an entry shared by two clients shows neither's description to the other" {
+	f=$(journal <<'J'
+2026-11-02 * Transfer from Ana for Ana and Ben
+    Assets:Bank                  100.00 EUR
+    Assets:Receivable:ana        -60.00 EUR
+    Assets:Receivable:ben        -40.00 EUR
+J
+)
+	run tally-statement --client ben -p 2026-11 "$f"
+	assert_success
+	refute_output --partial "Ana"
+	refute_output --partial "ana"
+	assert_line --regexp '^Nov 2, 2026 +Payment shared with other accounts +40\.00 EUR$'
+}
+
+@test "statement: HTML escapes every value (client <script>alert(1)</script> & Co)" {
+	run tally-statement --client acme -p 2026-11 -O html "$F/xss.journal"
+	assert_success
+	refute_output --partial "<script>"
+	refute_output --partial "<b>"
+	refute_output --partial "<i>"
+	refute_output --partial "Lucía <Tutoring>"
+	assert_output --partial "<title>Statement: &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co</title>"
+	assert_output --partial "<p>Client: &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co</p>"
+	assert_output --partial "<p class=\"name\">Lucía &lt;Tutoring&gt; &amp; Co</p>"
+	assert_output --partial "<td>Payment &lt;i&gt;ACME&lt;/i&gt; &amp; sons</td>"
+	# a client whose ID itself is markup
+	f=$(journal <<'J'
+2026-11-03 Session
+    ; client: <script>alert(1)</script> & Co
+    ; session: held
+    ; signed: <b>x</b>
+J
+)
+	run tally-statement --client 'scriptalert1script-co' -p 2026-11 -O html "$f"
+	assert_success
+	refute_output --partial "<script>"
+	refute_output --partial "<b>"
+	assert_output --partial "&lt;b&gt;x&lt;/b&gt;"
+	# one page, self-contained: inline CSS, nothing fetched
+	run tally-statement --client acme -p 2026-11 -O html "$F/xss.journal"
+	assert_output --partial "<style>"
+	refute_output --regexp "(src|href)="
+	refute_output --partial "@import"
+}
+
+@test "statement: text fits 80 columns for every client and language" {
+	j=$(scratch)/gen.journal
+	"$BENCH/gen-journal" 1500 2 > "$j"
+	for lang in en es; do
+		dir=$(scratch)/$lang
+		mkdir "$dir"
+		tally-statement $GEN_OPTS --lang $lang --all --output-dir "$dir" -p 2015-02 "$j" > /dev/null
+		for s in "$dir"/*.txt; do
+			w=$(wc -L < "$s")
+			[ "$w" -le 80 ] || { echo "$s is $w columns wide"; return 1; }
+		done
+	done
+	w=$(wc -L < "$F/basic-ana.txt")
+	[ "$w" -le 80 ]
+}
+
+@test "statement: --all writes one file per client and prints where" {
+	dir=$(scratch)/out
+	mkdir "$dir"
+	run tally-statement --all --output-dir "$dir" -p 2026-11 -O html "$F/basic.journal"
+	assert_success
+	assert_output "$dir/ana.html
+$dir/ben.html"
+	run diff "$dir/ben.html" "$F/basic-ben.html"
+	assert_success
+	grep -q "Ana García" "$dir/ana.html"
+	! grep -q "Ben" "$dir/ana.html"
+}
+
+@test "statement: --all refuses client IDs that are not file names, and writes nothing" {
+	f=$(journal <<'J'
+2026-11-02 * Session
+    Assets:Unbilled:ana            10.00 EUR
+    Income:Sessions
+
+2026-11-02 * Odd
+    Assets:Unbilled:a/b            10.00 EUR
+    Income:Sessions
+J
+)
+	dir=$(scratch)/out
+	mkdir "$dir"
+	run -1 --separate-stderr tally-statement --all --output-dir "$dir" -p 2026-11 "$f"
+	assert_equal "$stderr" "tally-statement: client ID not usable as a file name: a/b"
+	assert_equal "$output" ""
+	[ -z "$(ls -A "$dir")" ]
+	sed -i 's|a/b|..|' "$f"
+	run -1 --separate-stderr tally-statement --all --output-dir "$dir" -p 2026-11 "$f"
+	assert_equal "$stderr" "tally-statement: client ID not usable as a file name: .."
+	[ -z "$(ls -A "$dir")" ]
+}
+
+@test "statement: bad data and unknown clients: exit 1, no statement" {
+	run -1 --separate-stderr tally-statement --client zed -p 2026-11 "$F/basic.journal"
+	assert_equal "$stderr" "tally-statement: unknown client: zed"
+	assert_equal "$output" ""
+	f=$(journal <<'J'
+2026-11-02 * Session
+    Assets:Unbilled:ana            10.00 EUR
+    Income:Sessions               -20.00 EUR
+J
+)
+	run -1 --separate-stderr tally-statement --client ana -p 2026-11 "$f"
+	assert_output ""
+	assert_equal "$stderr" "tally-statement: $f:1: entry does not balance: off by -10.00 EUR"
+	run -1 --separate-stderr tally-statement --client ana --conf "$(scratch)/none.conf" "$F/basic.journal"
+	assert_equal "$output" ""
+	assert_equal "$stderr" "tally-statement: $(scratch)/none.conf: cannot open: No such file or directory"
+}
+
+@test "statement: an HTML statement renders in headless Chromium to PDF and PNG" {
+	chromium=/usr/bin/chromium
+	[ -x "$chromium" ] || skip "chromium is not installed (/usr/bin/chromium): rendering not checked"
+	sanitized && skip "not repeated under sanitizers"
+	d=$(scratch)
+	tally-statement --client ana -p 2026-11 -O html "$F/basic.journal" > "$d/ana.html"
+	flags="--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking
+	       --disable-component-update --disable-sync"
+	run timeout 60 "$chromium" $flags --user-data-dir="$(mktemp -d)" --print-to-pdf="$d/ana.pdf" \
+		"file://$d/ana.html"
+	assert_success
+	[ "$(head -c 4 "$d/ana.pdf")" = "%PDF" ]
+	run timeout 60 "$chromium" $flags --user-data-dir="$(mktemp -d)" --screenshot="$d/ana.png" \
+		--window-size=900,1200 "file://$d/ana.html"
+	assert_success
+	[ "$(head -c 4 "$d/ana.png" | tail -c 3)" = "PNG" ]
+}
