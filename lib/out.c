@@ -116,18 +116,25 @@ out_open_inplace(const char *path, struct terr *e)
 {
 	struct out *o;
 	struct stat st;
+	char *real;
 	int fd;
 
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-		terr_set(e, path, 0, "cannot edit in place: %s",
-			 errno ? strerror(errno) : "not a regular file");
+	/* A symlinked journal is replaced where it lives, so the link stays a link. */
+	if (!(real = realpath(path, NULL)) || stat(real, &st) != 0) {
+		terr_set(e, path, 0, "cannot edit in place: %s", strerror(errno));
+		free(real);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		terr_set(e, path, 0, "cannot edit in place: not a regular file");
+		free(real);
 		return NULL;
 	}
 	o = xcalloc(1, sizeof *o);
 	o->mode = INPLACE;
-	o->target = xstrdup(path);
-	o->tmp = xmalloc(strlen(path) + 16);
-	sprintf(o->tmp, "%s.tallyXXXXXX", path);
+	o->target = real;
+	o->tmp = xmalloc(strlen(real) + 16);
+	sprintf(o->tmp, "%s.tallyXXXXXX", real);
 	if ((fd = mkstemp(o->tmp)) < 0 || fchmod(fd, st.st_mode & 07777) != 0 ||
 	    !(o->f = fdopen(fd, "w"))) {
 		terr_set(e, path, 0, "cannot create a temporary file beside it: %s", strerror(errno));
