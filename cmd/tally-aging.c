@@ -237,30 +237,6 @@ field(struct out *o, const char *key, size_t n, void *arg)
 	return true;
 }
 
-static struct conf *
-load_conf(const char *first_file, struct terr *e)
-{
-	const char *slash;
-
-	if (conf_path)
-		return conf_load(conf_path, true, e);
-	if (first_file && strcmp(first_file, "-") != 0 && (slash = strrchr(first_file, '/'))) {
-		char *path = xmalloc((size_t)(slash - first_file) + 12);
-		struct conf *c;
-		FILE *f;
-
-		sprintf(path, "%.*s/tally.conf", (int)(slash - first_file), first_file);
-		if ((f = fopen(path, "r"))) {
-			fclose(f);
-			c = conf_load(path, true, e);
-			free(path);
-			return c;
-		}
-		free(path);
-	}
-	return conf_load("tally.conf", false, e);
-}
-
 static int
 reminders(struct out *o, const struct invoice **open, size_t n, struct conf *conf,
 	  struct terr *e)
@@ -307,6 +283,9 @@ num_opt(const char *s, char **rest)
 	return n;
 }
 
+/* Global, so that an early exit leaves it reachable rather than leaked. */
+static char **fopts;
+
 int
 main(int argc, char **argv)
 {
@@ -326,7 +305,7 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	static const char *const formats[] = {"txt", "csv", NULL};
-	char **fopts = xcalloc((size_t)argc + 1, sizeof *fopts), **files, *rest;
+	char **files, *rest;
 	size_t nf = 0, nfiles, nopen = 0;
 	const struct invoice **open = NULL;
 	struct journal *j;
@@ -338,6 +317,7 @@ main(int argc, char **argv)
 	const char *why;
 	int c, r, status = 0;
 
+	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "O:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D':
@@ -391,7 +371,7 @@ main(int argc, char **argv)
 	if (asof == DATE_NONE)
 		asof = date_today();
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
-	if (remind && !(conf = load_conf(nfiles ? files[0] : NULL, &e))) {
+	if (remind && !(conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e))) {
 		terr_print(prog, &e);
 		input_free(files, nfiles);
 		free(fopts);

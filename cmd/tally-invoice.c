@@ -553,32 +553,6 @@ shown_free(struct shown *s)
 	conf_free(s->conf);
 }
 
-/* tally.conf: --conf, else beside the first journal file, else in the current directory. */
-static struct conf *
-load_conf(const char *first, struct terr *e)
-{
-	struct conf *c;
-	char *path;
-	const char *slash;
-
-	if (conf_path)
-		return conf_load(conf_path, true, e);
-	if (first && strcmp(first, "-") != 0 && (slash = strrchr(first, '/'))) {
-		path = xmalloc((size_t)(slash - first) + 12);
-		sprintf(path, "%.*s/tally.conf", (int)(slash - first), first);
-		FILE *f = fopen(path, "r");
-
-		if (f) {
-			fclose(f);
-			c = conf_load(path, true, e);
-			free(path);
-			return c;
-		}
-		free(path);
-	}
-	return conf_load("tally.conf", false, e);
-}
-
 static int
 render(struct out *o, struct shown *s, struct terr *e)
 {
@@ -594,6 +568,9 @@ render(struct out *o, struct shown *s, struct terr *e)
 	free(tmpl);
 	return 0;
 }
+
+/* Global, so that an early exit leaves it reachable rather than leaked. */
+static char **fopts;
 
 int
 main(int argc, char **argv)
@@ -619,7 +596,7 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	static const char *const formats[] = {"txt", "html", "md", NULL};
-	char **fopts = xcalloc((size_t)argc + 1, sizeof *fopts), **files, *endp;
+	char **files, *endp;
 	const char *inplace = NULL;
 	size_t nf = 0, nfiles;
 	struct journal *j;
@@ -632,6 +609,7 @@ main(int argc, char **argv)
 	bool ends_nl = true;
 	tdate pb, pe;
 
+	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "p:b:e:i:O:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -697,7 +675,7 @@ main(int argc, char **argv)
 	date_to_ymd(inv_date, &iy, &im, &id);
 	seq_year = iy;
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
-	if (show && !(sh.conf = load_conf(nfiles ? files[0] : NULL, &e))) {
+	if (show && !(sh.conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e))) {
 		terr_print(prog, &e);
 		input_free(files, nfiles);
 		free(fopts);

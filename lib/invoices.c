@@ -500,3 +500,34 @@ invoices_fill(struct out *o, const char *tmpl,
 	}
 	out_puts(o, p);
 }
+
+struct conf *
+invoices_conf(const char *path, const char *journal, struct terr *e)
+{
+	/* Static: a conf_load error names the file, and the message outlives the call. */
+	static char buf[4096];
+	const char *slash;
+	struct conf *c;
+	FILE *f;
+
+	if (path) {
+		snprintf(buf, sizeof buf, "%s", path);
+		if (!(c = conf_load(buf, true, e)))
+			e->file = buf;
+		return c;
+	}
+	if (journal && strcmp(journal, "-") != 0 && (slash = strrchr(journal, '/')) &&
+	    (size_t)(slash - journal) + 12 < sizeof buf) {
+		snprintf(buf, sizeof buf, "%.*s/tally.conf", (int)(slash - journal), journal);
+		if ((f = fopen(buf, "r"))) {
+			fclose(f);
+			if (!(c = conf_load(buf, true, e)))
+				e->file = buf;
+			return c;
+		}
+	}
+	snprintf(buf, sizeof buf, "tally.conf");
+	if (!(c = conf_load(buf, false, e)))
+		e->file = buf;
+	return c;
+}

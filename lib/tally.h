@@ -447,6 +447,11 @@ char *invoices_template(const char *dir, const char *name, struct terr *e);
  */
 void invoices_fill(struct out *o, const char *tmpl,
 		   bool (*field)(struct out *o, const char *key, size_t n, void *arg), void *arg);
+/*
+ * The provider's tally.conf: path when given (it must exist), else tally.conf beside the
+ * journal file named first, else in the current directory; a missing default is empty.
+ */
+struct conf *invoices_conf(const char *path, const char *journal, struct terr *e);
 
 /* ---- clients (clients.c) ------------------------------------------------------------ */
 

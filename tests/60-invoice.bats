@@ -214,8 +214,11 @@ Please pay to IBAN ES91 2100 0418 4502 0005 1332, quoting invoice 2026-0001."
 	run -2 --separate-stderr tally-invoice --show 2026-0001 -O pdf "$F/practice.journal"
 	assert_equal "$stderr" "tally-invoice: unknown output format: pdf"
 	run -1 --separate-stderr tally-invoice --show 2026-0001 --conf /nonexistent/tally.conf "$F/practice-nov.out"
-	assert_equal "${stderr%%:*}" "tally-invoice"
+	assert_equal "$stderr" "tally-invoice: /nonexistent/tally.conf: cannot open: No such file or directory"
 	assert_output ""
+	printf 'name Ana\n' > "$(scratch)/bad.conf"
+	run -1 --separate-stderr tally-invoice --show 2026-0001 --conf "$(scratch)/bad.conf" "$F/practice-nov.out"
+	assert_equal "$stderr" "tally-invoice: $(scratch)/bad.conf:1: expected key = value"
 }
 
 @test "errors in the journal: file:line, nothing written" {
