@@ -18,6 +18,7 @@ static const char *lapse_income;   /* NULL: the sessions income account */
 static const char *only_client;    /* --client: price this client's sessions only */
 static tdate begin = DATE_NONE, end = DATE_NONE;
 static struct clients_opts accts;
+static char **fopts;              /* -f files; static so that early exits leave nothing behind */
 
 static void
 usage(FILE *f, int status)
@@ -212,7 +213,7 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	char **fopts = xcalloc((size_t)argc + 1, sizeof *fopts), **files;
+	char **files;
 	const char *inplace = NULL;
 	size_t nf = 0, nfiles;
 	struct out *o;
@@ -220,6 +221,7 @@ main(int argc, char **argv)
 	int c, status;
 	tdate pb, pe;
 
+	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "i:b:e:p:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': inplace = optarg; break;

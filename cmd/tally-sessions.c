@@ -20,6 +20,7 @@ static const char *only_client;   /* --client, as a slug */
 static char only_id[256];
 static bool list_unsigned;
 static struct clients_opts accts;
+static char **fopts;              /* -f files; static so that early exits leave nothing behind */
 static long global_notice = -1;   /* --policy FILE's notice, minutes */
 static char *policy_dir;
 
@@ -482,7 +483,7 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	static const char *const formats[] = {"txt", "csv", "json", NULL};
-	char **fopts = xcalloc((size_t)argc + 1, sizeof *fopts), **files;
+	char **files;
 	const char *policy_file = NULL, *dir = NULL;
 	size_t nf = 0, nfiles, n = 0;
 	struct clients *b;
@@ -493,6 +494,7 @@ main(int argc, char **argv)
 	int c, rv, status;
 	tdate pb, pe, last = DATE_NONE, asof;
 
+	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "b:e:p:O:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': begin = parse_date_opt(optarg); break;
