@@ -815,7 +815,10 @@ main(int argc, char **argv)
 		case 'R': report = true; break;
 		case 'A': receivable = optarg; break;
 		case 'h': usage(stdout, 0); break;
-		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
+		case 'V':
+			printf("%s %s\n", prog, TALLY_VERSION);
+			free(jfiles);
+			return fshut_stdout(prog) < 0;
 		default: usage(stderr, 2);
 		}
 	}
