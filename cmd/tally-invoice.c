@@ -110,20 +110,14 @@ lot_get(struct cl *c, int com)
 	return &c->lot[c->nlot++];
 }
 
-/* A client: tag names a client by its ID, or by a name that folds to it (Ana Gómez: ana-gomez). */
+/* A client: tag names a client by its ID or by a name that folds to it (Ana Gómez: ana-gomez). */
 static bool
 names_client(struct span tag, const char *id)
 {
-	size_t k = 0;
+	char slug[256];
+	size_t n = clients_slug(tag, slug, sizeof slug);
 
-	for (size_t i = 0; i < tag.n; i++, k++) {
-		unsigned char c = (unsigned char)tag.p[i];
-
-		c = c == ' ' ? '-' : (c >= 'A' && c <= 'Z') ? c + 32 : c;
-		if (id[k] != c)
-			return false;
-	}
-	return id[k] == '\0';
+	return n < sizeof slug && strcmp(slug, id) == 0;
 }
 
 /* Takes money from *credit, clamped at zero from below; -1 on overflow. */
@@ -285,12 +279,11 @@ observe(const struct jitem *it, struct terr *e)
 			for (size_t i = 0; i < ncls; i++)
 				known |= names_client(who, cls[i].id);
 			if (!known) {
-				char *id = span_dup(who);
+				char id[256];
+				size_t n = clients_slug(who, id, sizeof id);
 
-				for (char *q = id; *q; q++)
-					*q = *q == ' ' ? '-' : (*q >= 'A' && *q <= 'Z') ? *q + 32 : *q;
-				client_get(id, strlen(id), "", 0)->terms = days;
-				free(id);
+				if (n && n < sizeof id)
+					client_get(id, n, "", 0)->terms = days;
 			}
 		}
 		return 0;

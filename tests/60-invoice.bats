@@ -243,3 +243,18 @@ Please pay to IBAN ES91 2100 0418 4502 0005 1332, quoting invoice 2026-0001."
 	run -0 tally-invoice --version
 	assert_output "tally-invoice 0.1.0"
 }
+
+@test "terms given under the client's name fold to its account ID" {
+	j=$(journal <<-'EOF2'
+	2026-01-01 Terms
+	    ; client: Carla Pérez
+	    ; terms: 30
+
+	2026-11-12 Session
+	    Assets:Unbilled:carla-perez  60.00 EUR
+	    Income:Sessions
+	EOF2
+	)
+	run -0 tally-invoice -p 2026-11 "$j"
+	assert_line "    ; due: 2026-12-31"
+}
