@@ -13,6 +13,7 @@
 
 #include "tally.h"
 
+static char **fopts;     /* -f FILE options */
 static const char *prog = "tally-agreement";
 static const char *client_opt, *policy_file, *policy_dir_opt, *templates_opt, *conf_path;
 static const char *lang = "en";
@@ -357,9 +358,9 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	char **fopts = xcalloc((size_t)argc + 1, sizeof *fopts), **files, *dir, *path, *tmpl;
+	char **files, *dir, *path, *tmpl;
 	size_t nf = 0, nfiles;
-	struct clients *book = clients_new(NULL);
+	struct clients *book;
 	struct client *mine = NULL, *c;
 	struct extra x = {0};
 	struct policy *p = NULL;
@@ -371,6 +372,7 @@ main(int argc, char **argv)
 	int opt, rv, status = 0;
 	const char *name;
 
+	fopts = xcalloc((size_t)argc + 1, sizeof *fopts); /* static: reachable on early exits */
 	while ((opt = getopt_long(argc, argv, "c:O:f:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': client_opt = optarg; break;
@@ -411,6 +413,7 @@ main(int argc, char **argv)
 	if (on == DATE_NONE)
 		on = date_today();
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	book = clients_new(NULL);
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {

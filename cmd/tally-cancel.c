@@ -14,6 +14,7 @@
 
 #include "tally.h"
 
+static char **fopts;     /* -f FILE options */
 static const char *prog = "tally-cancel";
 static const char *policy_file, *policy_dir_opt, *notices_path, *income = "Income:Cancellations";
 static const char *only_client;
@@ -550,7 +551,7 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	char **fopts = xcalloc((size_t)argc + 1, sizeof *fopts), **files;
+	char **files;
 	size_t nf = 0, nfiles;
 	struct clients_opts co = {0};
 	struct clients *book;
@@ -563,6 +564,7 @@ main(int argc, char **argv)
 	int c, rv, status = 0;
 	tdate pb, pe;
 
+	fopts = xcalloc((size_t)argc + 1, sizeof *fopts); /* static: reachable on early exits */
 	while ((c = getopt_long(argc, argv, "P:D:n:c:i:b:e:p:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'P': policy_file = optarg; break;
