@@ -21,6 +21,11 @@ struct clients {
 	size_t n, listcap;
 	tdate min_expiry;       /* earliest expiry not yet handed out by clients_next_expired */
 	struct client_pricing priced; /* the last item's, when it was an unpriced held session */
+	struct {                /* names as written -> client: saves slugging every posting */
+		char *raw;
+		size_t n;
+		struct client *c;
+	} cache[64];
 };
 
 static const char *const default_prefix[C_NACCT] = {
@@ -74,6 +79,8 @@ clients_free(struct clients *b)
 		client_free(b->list[i]);
 	for (int i = 0; i < C_NACCT; i++)
 		free(b->prefix[i]);
+	for (size_t i = 0; i < sizeof b->cache / sizeof *b->cache; i++)
+		free(b->cache[i].raw);
 	free(b->list);
 	free(b->tab);
 	free(b);
@@ -166,12 +173,21 @@ static struct client *
 lookup(struct clients *b, struct span name, bool create)
 {
 	char id[256];
-	size_t n = clients_slug(name, id, sizeof id);
+	size_t n, h = hash(name.p, name.n) % (sizeof b->cache / sizeof *b->cache);
 	struct client **s, *c;
 
-	if (n == 0)
+	if (b->cache[h].raw && b->cache[h].n == name.n &&
+	    memcmp(b->cache[h].raw, name.p, name.n) == 0)
+		return b->cache[h].c;
+	if ((n = clients_slug(name, id, sizeof id)) == 0)
 		return NULL;
 	s = slot(b, id, n);
+	if (*s) {
+		free(b->cache[h].raw);
+		b->cache[h].raw = xstrndup(name.p, name.n);
+		b->cache[h].n = name.n;
+		b->cache[h].c = *s;
+	}
 	if (*s || !create)
 		return *s;
 	c = xcalloc(1, sizeof *c);
