@@ -17,6 +17,12 @@ struct strmap {
 	size_t n;
 };
 
+/* A payment that names an invoice the journal has not shown yet: kept for that invoice. */
+struct held {
+	char *number;
+	struct amount amt;
+};
+
 struct inv_client {
 	char *id;
 	size_t *inv;  /* the client's invoices in the order met */
@@ -24,6 +30,8 @@ struct inv_client {
 	size_t head;  /* invoices before it are all paid */
 	struct bal *credit;
 	size_t ncredit;
+	struct held *held;  /* payments naming an invoice not met yet */
+	size_t nheld;
 };
 
 struct invoices {
@@ -327,6 +335,24 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 		}
 		c->inv[c->ninv++] = v->ninv++;
 	}
+	/* Payments that named this invoice before it appeared pay it first, the rest is credit. */
+	for (size_t k = 0; k < c->nheld; k++) {
+		struct held *h = &c->held[k];
+
+		if (strcmp(h->number, in->number) != 0 || h->amt.com != in->total.com)
+			continue;
+		if (settle(in, &h->amt) < 0)
+			return overflow(e, it, p->line);
+		if (amount_sign(&h->amt) > 0) {
+			struct amount *cr = credit_of(c, h->amt.com);
+
+			if (amount_add(cr, cr, &h->amt) < 0)
+				return overflow(e, it, p->line);
+			cr->com = h->amt.com;
+		}
+		free(h->number);
+		c->held[k--] = c->held[--c->nheld];
+	}
 	/* Credit the client already has pays the new amount. */
 	struct amount *cr = credit_of(c, p->amt.com);
 
@@ -346,8 +372,13 @@ credit(struct invoices *v, const struct jitem *it, const struct posting *p, cons
 	size_t i;
 
 	amount_neg(&money);
-	if (posting_tag(it->txn, p, "invoice", &num) &&
-	    (i = map_find(&v->bynum, num.p, num.n, inv_name, v)) != (size_t)-1) {
+	if (posting_tag(it->txn, p, "invoice", &num) && num.n > 0) {
+		if ((i = map_find(&v->bynum, num.p, num.n, inv_name, v)) == (size_t)-1) {
+			/* The invoice comes later in the file (tally-invoice appends its entries). */
+			c->held = xrealloc(c->held, (c->nheld + 1) * sizeof *c->held);
+			c->held[c->nheld++] = (struct held){span_dup(num), money};
+			return 0;
+		}
 		struct invoice *in = v->inv[i];
 
 		if (strcmp(in->client, c->id) == 0 && in->total.com == money.com &&
@@ -423,11 +454,18 @@ invoices_credit(const struct invoices *v, const char *client, int com)
 {
 	size_t i = map_find(&v->bycl, client, strlen(client), cl_name, v);
 
-	if (i != (size_t)-1)
-		for (size_t k = 0; k < v->cl[i].ncredit; k++)
-			if (v->cl[i].credit[k].com == com)
-				return v->cl[i].credit[k].sum;
-	return (struct amount){0, 0, com};
+	struct amount r = {0, 0, com};
+
+	if (i == (size_t)-1)
+		return r;
+	for (size_t k = 0; k < v->cl[i].ncredit; k++)
+		if (v->cl[i].credit[k].com == com)
+			r = v->cl[i].credit[k].sum;
+	for (size_t k = 0; k < v->cl[i].nheld; k++)
+		if (v->cl[i].held[k].amt.com == com && amount_add(&r, &r, &v->cl[i].held[k].amt) < 0)
+			break;  /* cannot overflow: each was added to a balance already */
+	r.com = com;
+	return r;
 }
 
 void
@@ -444,6 +482,9 @@ invoices_free(struct invoices *v)
 		free(v->cl[i].id);
 		free(v->cl[i].inv);
 		free(v->cl[i].credit);
+		for (size_t k = 0; k < v->cl[i].nheld; k++)
+			free(v->cl[i].held[k].number);
+		free(v->cl[i].held);
 	}
 	for (size_t i = 0; i < v->nfiles; i++)
 		free(v->files[i]);

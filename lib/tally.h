@@ -427,8 +427,9 @@ struct invoices *invoices_new(const char *receivable_prefix); /* "Assets:Receiva
  * whose postings debit RECEIVABLE:ID; a payment is a posting crediting RECEIVABLE:ID; a
  * payment tagged invoice: N settles that invoice, an untagged one settles the client's
  * oldest open invoices first (FIFO); overpayment is kept as client credit, and client
- * credit pays the client's next invoices. An untagged debit to RECEIVABLE:ID (a refund)
- * uses up credit first. Returns -1 with *e set for a duplicate invoice number, a malformed
+ * credit pays the client's next invoices. A payment naming an invoice not met yet is held
+ * for it (tally-invoice appends invoices after later entries) and counts as credit until
+ * then. An untagged debit to RECEIVABLE:ID (a refund) uses up credit first. Returns -1 with *e set for a duplicate invoice number, a malformed
  * due: tag, an invoice in two commodities or an amount too large.
  */
 int invoices_observe(struct invoices *v, const struct jitem *it, struct terr *e);
@@ -645,6 +646,10 @@ struct ramount {
 	struct amount a;
 	bool left, space;      /* symbol side and spacing, as the CSV wrote it */
 	char dec;              /* decimal mark as the CSV wrote it */
+	int price;             /* 0 none, 1 "@ unit price", 2 "@@ total price" */
+	struct amount pa;      /* the price, written in the same way as the amount */
+	bool pleft, pspace;
+	char pdec;
 };
 struct rposting {
 	const char *account;   /* as assigned: "(acct)" and "[acct]" keep their brackets */

@@ -198,3 +198,31 @@ jonas-novak,INV-2015-0001,2015-02-02,2015-02-02,27,152.00,52.00,1-30"
 	run -0 tally-aging --version
 	assert_output "tally-aging 0.1.0"
 }
+
+@test "a payment that names an invoice appended later in the file pays that invoice" {
+	j=$(journal <<-'EOF2'
+	2026-11-01 (2026-0001) Invoice
+	    ; invoice: 2026-0001
+	    ; due: 2026-11-15
+	    Assets:Receivable:eva  40.00 EUR
+	    Assets:Unbilled:eva
+
+	2026-12-20 Payment for the December invoice
+	    ; invoice: 2026-0002
+	    Assets:Bank  50.00 EUR
+	    Assets:Receivable:eva
+
+	2026-12-01 (2026-0002) Invoice, appended by tally-invoice
+	    ; invoice: 2026-0002
+	    ; due: 2026-12-15
+	    Assets:Receivable:eva  50.00 EUR
+	    Assets:Unbilled:eva
+	EOF2
+	)
+	run -0 tally-aging --date 2026-12-31 -O csv "$j"
+	assert_output "client,invoice,date,due,days_overdue,amount,open,bucket
+eva,2026-0001,2026-11-01,2026-11-15,46,40.00,40.00,31-60"
+	head -11 "$j" > "$(scratch)/before.journal"
+	run -0 tally-aging --date 2026-12-31 "$(scratch)/before.journal"
+	assert_line "eva     credit                                                           50.00 EUR"
+}
