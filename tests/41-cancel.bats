@@ -152,6 +152,13 @@ $(sed -n '17,$p' deposit.journal)"
 	assert_success
 	assert_output ""
 	cmp "$BATS_TEST_TMPDIR/j" "$CANCEL/basic-24h.out"
+	printf '2026-01-09 No-show\n    ; client: ana\n    ; session: no-show\n' >> "$BATS_TEST_TMPDIR/j"
+	cp "$BATS_TEST_TMPDIR/j" "$BATS_TEST_TMPDIR/before"
+	run -1 --separate-stderr tally-cancel --policy "$TOP/share/policies/strict-48-hour.policy" \
+		-i "$BATS_TEST_TMPDIR/j"
+	assert_equal "$stderr" "tally-cancel: $BATS_TEST_TMPDIR/j:33: no rate: for ana on 2026-01-09 (the fee is a percent of it)"
+	cmp "$BATS_TEST_TMPDIR/j" "$BATS_TEST_TMPDIR/before"
+	[ "$(ls "$BATS_TEST_TMPDIR")" = "$(printf 'before\nj')" ]
 }
 
 @test "cancel: a cancelled session needs cancelled-at: and time:" {
