@@ -429,8 +429,9 @@ struct invoices *invoices_new(const char *receivable_prefix); /* "Assets:Receiva
  * oldest open invoices first (FIFO); overpayment is kept as client credit, and client
  * credit pays the client's next invoices. A payment naming an invoice not met yet is held
  * for it (tally-invoice appends invoices after later entries) and counts as credit until
- * then. An untagged debit to RECEIVABLE:ID (a refund) uses up credit first. Returns -1 with *e set for a duplicate invoice number, a malformed
- * due: tag, an invoice in two commodities or an amount too large.
+ * then. An untagged debit to RECEIVABLE:ID (a refund) uses up credit first. Returns -1
+ * with *e set for a duplicate invoice number, a malformed due: tag, an invoice in two
+ * commodities or an amount too large.
  */
 int invoices_observe(struct invoices *v, const struct jitem *it, struct terr *e);
 size_t invoices_count(const struct invoices *v);
