@@ -364,22 +364,38 @@ put_comment_lines(struct buf *b, const char *c, bool first_inline, const char *i
 		bputs(b, "\n");
 }
 
+/* A description or code on one line: each line stripped, empty ones dropped, joined by a
+ * space (as hledger prints them). */
 static void
 put_oneline(struct buf *b, const char *s, size_t n)
 {
-	size_t start = b->n;
+	bool first = true;
 
-	bput(b, s, n);
-	for (size_t i = start; i < b->n; i++)
-		if (b->p[i] == '\n' || b->p[i] == '\r')
-			b->p[i] = ' ';
+	while (n) {
+		const char *nl = memchr(s, '\n', n);
+		size_t k = nl ? (size_t)(nl - s) : n, m = k;
+		const char *l = s;
+
+		while (m && (*l == ' ' || *l == '\t' || *l == '\r'))
+			l++, m--;
+		while (m && (l[m - 1] == ' ' || l[m - 1] == '\t' || l[m - 1] == '\r'))
+			m--;
+		if (m) {
+			if (!first)
+				bput(b, " ", 1);
+			bput(b, l, m);
+			first = false;
+		}
+		s += k + (nl != NULL);
+		n -= k + (nl != NULL);
+	}
 }
 
 /* With a journal, amounts take its style (symbol side, decimal mark); else the CSV's. */
 static void
 put_amount(struct buf *b, const struct ramount *ra)
 {
-	char a[AMOUNT_BUF];
+	char a[2 * AMOUNT_BUF + 8];
 	struct ramount x = *ra;
 	const struct cstyle *st = commodity_style(x.a.com);
 
@@ -519,7 +535,7 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 {
 	struct buf tags = {0};
 	static struct buf text, cands;
-	char acct2[512], a[AMOUNT_BUF];
+	char acct2[512], a[2 * AMOUNT_BUF + 8];
 	const char *acct2p = NULL, *how;
 	uint64_t key = 0, desc = 0, code = 0;
 

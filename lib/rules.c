@@ -746,15 +746,13 @@ parse_line(struct rules *r, struct src *S, struct line *l, int depth, struct ter
 		return 0;
 	}
 	if (IS("balance-type")) {
-		if (vn == 1 && v[0] == '=')
+		/* Written as "=", the one assertion ledger reads: on a bank account (no
+		 * subaccounts, one commodity) ==, =* and ==* mean the same. */
+		if ((vn == 1 && v[0] == '=') || (vn == 2 && memcmp(v, "==", 2) == 0) ||
+		    (vn == 2 && memcmp(v, "=*", 2) == 0) || (vn == 3 && memcmp(v, "==*", 3) == 0))
 			return 0;
-		if ((vn == 2 && memcmp(v, "==", 2) == 0) || (vn == 2 && memcmp(v, "=*", 2) == 0) ||
-		    (vn == 3 && memcmp(v, "==*", 3) == 0))
-			terr_set(e, S->file, l->no,
-				 "balance-type %.*s: unsupported (ledger reads only =)", (int)vn, v);
-		else
-			terr_set(e, S->file, l->no,
-				 "balance-type: invalid value %.*s (use =)", (int)vn, v);
+		terr_set(e, S->file, l->no, "balance-type: invalid value %.*s (use =, ==, =* or ==*)",
+			 (int)vn, v);
 		return -1;
 	}
 	for (size_t k = 0; unsupported[k]; k++)
@@ -1512,7 +1510,8 @@ read_symbol(const char *s, size_t n, const char **sym, size_t *symn)
 
 /* Parses an amount as hledger's amountp would, with the rules' decimal mark. */
 static int
-parse_amount(const struct rules *r, const char *s, size_t n, struct ramount *ra, const char **why)
+parse_amount(const struct rules *r, const char *s, size_t n, struct ramount *ra, const char **why,
+	     bool price_ok)
 {
 	size_t i = 0, ns, k, nd = 0;
 	bool neg = false, any = false;
@@ -1631,66 +1630,83 @@ parse_amount(const struct rules *r, const char *s, size_t n, struct ramount *ra,
 		neg = !neg;
 		i++;
 	}
-	if (i != n) {
-		*why = s[i] == '@' ? "prices (@) in CSV amounts are not supported" : "not an amount";
-		return -1;
-	}
 	ra->a.q = neg ? -q : q;
 	ra->a.scale = scale;
 	ra->a.com = symn ? commodity_intern(sym, symn) : 0;
 	ra->dec = dec ? dec : '.';
+	if (i < n && s[i] == '@' && price_ok) {
+		struct ramount p;
+
+		ra->price = i + 1 < n && s[i + 1] == '@' ? 2 : 1;
+		i += (size_t)ra->price;
+		if (parse_amount(r, s + i, n - i, &p, why, false) < 0 || p.a.q < 0) {
+			*why = "bad price after @";
+			return -1;
+		}
+		ra->pa = p.a;
+		ra->pleft = p.left;
+		ra->pspace = p.space;
+		ra->pdec = p.dec;
+		return 0;
+	}
+	if (i != n) {
+		*why = "not an amount";
+		return -1;
+	}
 	return 0;
 }
 
-size_t
-ramount_format(char *buf, size_t size, const struct ramount *ra)
+/* One amount (no price) into out, which holds AMOUNT_BUF bytes; returns the length. */
+static size_t
+format_one(char *out, const struct amount *a, bool left, bool space, char dec)
 {
-	const char *sym = commodity_name(ra->a.com);
-	char out[AMOUNT_BUF + 8], digs[64];
+	const char *sym = commodity_name(a->com);
+	char digs[64];
 	unsigned __int128 u;
 	int nd = 0, i;
-	size_t o = 0, sl = strlen(sym), n;
-	char dec = ra->dec;
-	bool quote = false, neg = ra->a.q < 0;
+	size_t o = 0, sl = strlen(sym);
+	bool quote = false, neg = a->q < 0;
 
-	if (ra->a.q == 0)  /* hledger writes a zero amount as a bare 0 */
-		return (size_t)snprintf(buf, size, "0");
+	if (a->q == 0) {  /* hledger writes a zero amount as a bare 0 */
+		out[0] = '0';
+		return 1;
+	}
 	/* "1,500" means 1500 to ledger and 1.5 to hledger: write three decimals with a dot. */
-	if (dec == ',' && ra->a.scale == 3)
+	if (dec == ',' && a->scale == 3)
 		dec = '.';
 	for (i = 0; sym[i]; i++)
 		if (!sym_char((unsigned char)sym[i]))
 			quote = true;
 	if (sl > 60)
 		sl = 60;
-	if (*sym && ra->left) {
+	if (*sym && left) {
 		if (quote)
 			out[o++] = '"';
 		memcpy(out + o, sym, sl);
 		o += sl;
 		if (quote)
 			out[o++] = '"';
-		if (ra->space)
+		if (space)
 			out[o++] = ' ';
 	}
 	if (neg)
 		out[o++] = '-';
-	u = neg ? -(unsigned __int128)ra->a.q : (unsigned __int128)ra->a.q;
+	u = neg ? -(unsigned __int128)a->q : (unsigned __int128)a->q;
 	do {
 		digs[nd++] = (char)('0' + (int)(u % 10));
 		u /= 10;
 	} while (u);
-	while (nd <= ra->a.scale)
+	while (nd <= a->scale)
 		digs[nd++] = '0';
-	for (i = nd - 1; i >= ra->a.scale; i--)
+	for (i = nd - 1; i >= a->scale; i--)
 		out[o++] = digs[i];
-	if (ra->a.scale > 0) {
+	if (a->scale > 0) {
 		out[o++] = dec;
-		for (i = ra->a.scale - 1; i >= 0; i--)
+		for (i = a->scale - 1; i >= 0; i--)
 			out[o++] = digs[i];
 	}
-	if (*sym && !ra->left) {
-		if (ra->space)
+	if (*sym && !left) {
+		if (space)
 			out[o++] = ' ';
 		if (quote)
 			out[o++] = '"';
@@ -1698,6 +1714,20 @@ ramount_format(char *buf, size_t size, const struct ramount *ra)
 		o += sl;
 		if (quote)
 			out[o++] = '"';
+	}
+	return o;
+}
+
+size_t
+ramount_format(char *buf, size_t size, const struct ramount *ra)
+{
+	char out[2 * AMOUNT_BUF + 8];
+	size_t o = format_one(out, &ra->a, ra->left, ra->space, ra->dec), n;
+
+	if (ra->price) {
+		memcpy(out + o, ra->price == 2 ? " @@ " : " @ ", ra->price == 2 ? 4 : 3);
+		o += ra->price == 2 ? 4 : 3;
+		o += format_one(out + o, &ra->pa, ra->pleft, ra->pspace, ra->pdec);
 	}
 	n = o < size ? o : size - 1;
 	memcpy(buf, out, n);
@@ -1718,7 +1748,7 @@ amount_of(struct rules *r, int f, const char *v, size_t vn, const char *cur, siz
 	memcpy(t + curn, s, sn);
 	tn = curn + sn;
 	t[tn] = '\0';
-	if (parse_amount(r, t, tn, ra, &why) < 0) {
+	if (parse_amount(r, t, tn, ra, &why, true) < 0) {
 		const char *name = f < RF_BASE ? base_names[f] : "amount";
 		char fname[32];
 
@@ -1776,6 +1806,47 @@ currency_of(struct rules *r, int n, const char **s, size_t *len, struct terr *e)
 	return 0;
 }
 
+/* The amount's cost: itself, or its price times it (@), or its total price (@@). */
+static int
+cost_of(const struct ramount *ra, struct amount *c)
+{
+	if (ra->price == 0) {
+		*c = ra->a;
+		return 0;
+	}
+	if (ra->price == 2) {
+		*c = ra->pa;
+		if (amount_sign(&ra->a) < 0)
+			amount_neg(c);
+		return 0;
+	}
+	if (amount_mul(c, &ra->a, &ra->pa) < 0)
+		return -1;
+	c->com = ra->pa.com;
+	return 0;
+}
+
+/* Posting 2's share of an unnumbered amount: minus its cost, in the price's style. */
+static int
+to_cost(struct ramount *ra, const struct rules *r, struct terr *e)
+{
+	struct amount c;
+
+	if (cost_of(ra, &c) < 0) {
+		terr_set(e, r->rec->file, r->rec->line, "amount too large to hold exactly");
+		return -1;
+	}
+	amount_neg(&c);
+	if (ra->price) {
+		ra->left = ra->pleft;
+		ra->space = ra->pspace;
+		ra->dec = ra->pdec;
+		ra->price = 0;
+	}
+	ra->a = c;
+	return 0;
+}
+
 /* Amount of posting n (hledger's getAmount). Returns 1 with *ra, 0 for none, -1 error. */
 static int
 posting_amount(struct rules *r, int n, bool p1virtual, struct ramount *ra, struct terr *e)
@@ -1812,8 +1883,8 @@ posting_amount(struct rules *r, int n, bool p1virtual, struct ramount *ra, struc
 				return -1;
 			if (fields[i] == RF_AMOUNT_OUT || fields[i] == RF_N(K_AMOUNT_OUT, n))
 				amount_neg(&got[i].a);
-			if (n == 2 && i >= 3)
-				amount_neg(&got[i].a);
+			if (n == 2 && i >= 3 && to_cost(&got[i], r, e) < 0)
+				return -1;
 			have[i] = true;
 			if (i < 3)
 				numbered = true;
@@ -1978,6 +2049,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 
 		for (i = 0; i < t->np; i++) {
 			const struct rposting *p = &t->p[i];
+			struct amount c;
 
 			if (p->account_len && p->account[0] == '(')
 				continue;
@@ -1988,11 +2060,15 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 					elided++;
 				continue;
 			}
-			if (com >= 0 && p->amt.a.com != com && !amount_is_zero(&p->amt.a))
+			if (cost_of(&p->amt, &c) < 0) {
+				terr_set(e, rec->file, rec->line, "amount too large to hold exactly");
+				return -1;
+			}
+			if (com >= 0 && c.com != com && !amount_is_zero(&c))
 				mixed = true;
-			if (!amount_is_zero(&p->amt.a))
-				com = p->amt.a.com;
-			if (amount_add(&sum, &sum, &p->amt.a) < 0) {
+			if (!amount_is_zero(&c))
+				com = c.com;
+			if (amount_add(&sum, &sum, &c) < 0) {
 				terr_set(e, rec->file, rec->line, "amount too large to add up exactly");
 				return -1;
 			}
@@ -2002,9 +2078,13 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 			return -1;
 		}
 		if (!elided && !assigned && !mixed && !amount_is_zero(&sum)) {
-			char buf[AMOUNT_BUF];
-			struct ramount ra = {sum, false, true, '.'};
+			char buf[2 * AMOUNT_BUF];
+			struct ramount ra;
 
+			memset(&ra, 0, sizeof ra);
+			ra.a = sum;
+			ra.space = true;
+			ra.dec = '.';
 			ramount_format(buf, sizeof buf, &ra);
 			terr_set(e, rec->file, rec->line, "the entry does not balance: off by %s", buf);
 			return -1;
