@@ -1200,10 +1200,11 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	static const char *const langs[] = {"en", "es", NULL};
-	char **fopts = xcalloc((size_t)argc, sizeof *fopts), **files, *tdir, path[PATH_MAX];
+	static char **fopts;  /* static: still reachable on early returns */
+	char **files, *tdir, path[PATH_MAX];
 	const char *want = NULL, *dir = NULL, *conf_path = NULL, *tpl = NULL;
 	char *css = NULL;
-	bool all = false;
+	bool all = false, given;
 	size_t nf = 0, nfiles;
 	struct journal *j;
 	struct jitem *it;
@@ -1211,6 +1212,7 @@ main(int argc, char **argv)
 	int c, rv, status = 0;
 	tdate pb, pe;
 
+	fopts = xcalloc((size_t)argc, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "b:e:p:O:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_CLI: want = optarg; break;
@@ -1278,8 +1280,9 @@ main(int argc, char **argv)
 	}
 	free(tdir);
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
-	conf_path = conf_path ? conf_path : beside(files[0], path, sizeof path);
-	if (!(provider = conf_load(conf_path, false, &e))) {
+	given = conf_path != NULL;
+	conf_path = given ? conf_path : beside(files[0], path, sizeof path);
+	if (!(provider = conf_load(conf_path, given, &e))) {
 		conf_error(conf_path, &e);
 		conf_free(labels);
 		free(css);
