@@ -299,12 +299,14 @@ observe(const struct jitem *it, struct terr *e)
 			recv_spelling = xstrndup(p->acct, strlen(receivable));
 		if (!(n = client_part(p->acct, p->acct_len, unbilled, &id)))
 			continue;
-		struct cl *c = client_get(id, n, p->acct, p->acct_len);
+		/* Written to PREFIX:ID as the journal spells it, even when met as PREFIX:ID:SUB. */
+		size_t alen = (size_t)(id - p->acct) + n;
+		struct cl *c = client_get(id, n, p->acct, alen);
 		struct lot *l = lot_get(c, p->amt.com);
 
 		if (!*c->acct) {
 			free(c->acct);
-			c->acct = xstrndup(p->acct, p->acct_len);
+			c->acct = xstrndup(p->acct, alen);
 		}
 		if (is_inv && amount_sign(&p->amt) < 0) {
 			struct amount credit = p->amt;
