@@ -191,6 +191,22 @@ J
 			--format '%(account),%(scrub(display_amount))\n' | sort)
 }
 
+@test "import: varied layouts convert as hledger 1.25 converts them; ledger reads them" {
+	command -v hledger > /dev/null || skip "hledger is not installed"
+	local d=$FIX/diff c n failed="" unread=""
+	for c in "$d"/*.rules; do
+		n=$(basename "$c" .rules)
+		hledger -f "$d/$n.csv" --rules-file "$c" print > "$BATS_TEST_TMPDIR/$n.exp"
+		tally-import --rules "$c" "$d/$n.csv" > "$BATS_TEST_TMPDIR/$n.got" || failed="$failed $n"
+		cmp -s <(hledger -I -f "$BATS_TEST_TMPDIR/$n.exp" print -O csv) \
+			<(hledger -I -f "$BATS_TEST_TMPDIR/$n.got" print -O csv) || failed="$failed $n"
+		sed 's/\([^ ]\) = [^;]*$/\1/' "$BATS_TEST_TMPDIR/$n.got" > "$BATS_TEST_TMPDIR/$n.noassert"
+		ledger -f "$BATS_TEST_TMPDIR/$n.noassert" bal > /dev/null 2>&1 || unread="$unread $n"
+	done
+	assert_equal "$failed" ""
+	assert_equal "$unread" ""
+}
+
 @test "import: invoices matched by number, by amount and payer, ambiguous, partial" {
 	run --separate-stderr tally-import --report --rules "$RULES/simple.rules" \
 		--journal "$FIX/book.journal" "$FIX/payments.csv"
