@@ -11,6 +11,7 @@
 
 #include "tally.h"
 
+static char **fopts;  /* -f files; file-level so early exits leave nothing unreachable */
 static const char *prog = "tally-balance";
 static bool tree, empty, no_total;
 static int depth;         /* 0 = no limit */
@@ -89,6 +90,13 @@ by_commodity(const void *x, const void *y)
 	return strcmp(commodity_name(a->com), commodity_name(b->com));
 }
 
+static void
+sort_balances(struct account *a)
+{
+	if (a->nbal > 1)
+		qsort(a->bal, a->nbal, sizeof *a->bal, by_commodity);
+}
+
 /* The report's table: own postings (flat) or each account with its subaccounts (tree). */
 static struct accounts *
 report_table(struct accounts *flat)
@@ -142,7 +150,7 @@ write_txt(struct out *o, struct accounts *r, struct account *total)
 			continue;
 		if (tree)
 			name = strrchr(a->name, ':') ? strrchr(a->name, ':') + 1 : a->name;
-		qsort(a->bal, a->nbal, sizeof *a->bal, by_commodity);
+		sort_balances(a);
 		for (size_t b = 0; b < a->nbal; b++) {
 			if (amount_is_zero(&a->bal[b].sum) && (a->nbal > 1 || !empty))
 				continue;
@@ -160,7 +168,7 @@ write_txt(struct out *o, struct accounts *r, struct account *total)
 	for (size_t k = 0; k < w; k++)
 		out_puts(o, "-");
 	out_puts(o, "\n");
-	qsort(total->bal, total->nbal, sizeof *total->bal, by_commodity);
+	sort_balances(total);
 	size_t shown = 0;
 
 	for (size_t b = 0; b < total->nbal; b++) {
@@ -184,7 +192,7 @@ write_rows(struct out *o, struct accounts *r)
 	for (size_t i = 0; i < n; i++) {
 		struct account *a = accounts_at(r, i);
 
-		qsort(a->bal, a->nbal, sizeof *a->bal, by_commodity);
+		sort_balances(a);
 		for (size_t b = 0; b < a->nbal; b++) {
 			const char *com = commodity_name(a->bal[b].com);
 
@@ -253,16 +261,17 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	static const char *const formats[] = {"txt", "csv", "json", NULL};
-	char **fopts = xcalloc((size_t)argc, sizeof *fopts), **files, **ops, *endp;
+	char **files, **ops, *endp;
 	size_t nf = 0, nfiles, nops;
 	struct journal *j;
 	struct jitem *it;
-	struct accounts *flat, *r, *totals = accounts_new();
-	struct account *total = accounts_get(totals, "", 0);
+	struct accounts *flat, *r, *totals;
+	struct account *total;
 	struct out *o;
 	int c, rv, status = 0;
 	tdate pb, pe;
 
+	fopts = xcalloc((size_t)argc, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "tld:ENb:e:p:O:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': tree = true; break;
@@ -302,6 +311,8 @@ main(int argc, char **argv)
 		}
 	}
 	split_operands(argc - optind, argv + optind, &ops, &nops, nf > 0);
+	totals = accounts_new();
+	total = accounts_get(totals, "", 0);
 	nfiles = input_files(fopts, nf, ops, nops, &files);
 	j = journal_open((const char *const *)files, nfiles, JOURNAL_CHECK_ASSERT);
 	/* Without a period, the reader's running balances are the answer. */

@@ -10,6 +10,7 @@
 
 #include "tally.h"
 
+static char **fopts;  /* -f files; file-level so early exits leave nothing unreachable */
 static const char *prog = "tally-check";
 static long nproblems;
 
@@ -228,12 +229,13 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	char **fopts = xcalloc((size_t)argc, sizeof *fopts), **files;
+	char **files;
 	size_t nf = 0, nfiles;
 	struct journal *j;
 	struct jitem *it;
 	int c, r;
 
+	fopts = xcalloc((size_t)argc, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': fopts[nf++] = optarg; break;

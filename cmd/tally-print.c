@@ -7,6 +7,7 @@
 
 #include "tally.h"
 
+static char **fopts;  /* -f files; file-level so early exits leave nothing unreachable */
 static const char *prog = "tally-print";
 static bool check_only;
 
@@ -27,13 +28,14 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	char **fopts = xcalloc((size_t)argc, sizeof *fopts), **files;
+	char **files;
 	size_t nf = 0, nfiles;
 	struct journal *j;
 	struct jitem *it;
 	struct out *o = NULL;
 	int c, r, status = 0;
 
+	fopts = xcalloc((size_t)argc, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "cf:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': check_only = true; break;

@@ -157,7 +157,8 @@ by_name(const void *x, const void *y)
 void
 accounts_sort(struct accounts *t)
 {
-	qsort(t->a, t->n, sizeof *t->a, by_name);
+	if (t->n > 1)
+		qsort(t->a, t->n, sizeof *t->a, by_name);
 	rehash(t, t->nslot);
 }
 
