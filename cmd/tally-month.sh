@@ -4,6 +4,8 @@
 #   { cat JOURNAL; tally-import --rules R --journal JOURNAL CSV; } | tally-cancel |
 #     tally-bill | tally-invoice -p PERIOD | tally-statement -p PERIOD --all --output-dir DIR
 #
+# (without a bank export: tally-cancel JOURNAL | tally-bill | ...)
+#
 # The statements are written to a temporary directory and moved into DIR only when every
 # filter of the pipe succeeded, so a failed run leaves no statement that looks right.
 set -u -o pipefail
@@ -60,7 +62,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$period" ] || die "-p PERIOD is required"
-if [ -n "$rules" ] && [ -z "$csv" ] || [ -z "$rules" ] && [ -n "$csv" ]; then
+if [ -n "$rules$csv" ] && { [ -z "$rules" ] || [ -z "$csv" ]; }; then
 	die "--rules and --csv go together"
 fi
 journal=${journal:-${LEDGER_FILE:-}}
@@ -77,16 +79,21 @@ trap 'rm -rf -- "$work"' EXIT
 saved=/dev/null
 [ -z "$inplace" ] || saved=$work/journal
 
-# The journal, then the bank rows it does not have yet.
-source_journal() {
-	cat -- "$journal" || return 1
-	if [ -n "$rules" ]; then
-		"$(tool import)" --rules "$rules" --journal "$journal" "$csv" || return 1
+# The journal, then the bank rows it does not have yet (after a blank line, when any).
+# Without a bank export tally-cancel reads the journal itself, so messages name the file.
+cancel() {
+	if [ -z "$rules" ]; then
+		"$(tool cancel)" "${cancel_opts[@]}" "$journal"
+		return
 	fi
+	{
+		cat -- "$journal" || exit 1
+		"$(tool import)" --rules "$rules" --journal "$journal" "$csv" |
+			awk 'NR == 1 { print "" } { print }' || exit 1
+	} | "$(tool cancel)" "${cancel_opts[@]}"
 }
 
-source_journal |
-	"$(tool cancel)" "${cancel_opts[@]}" |
+cancel |
 	"$(tool bill)" |
 	"$(tool invoice)" -p "$period" |
 	tee -- "$saved" |
