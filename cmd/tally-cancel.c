@@ -17,7 +17,7 @@
 static char **fopts;     /* -f FILE options */
 static const char *prog = "tally-cancel";
 static const char *policy_file, *policy_dir_opt, *notices_path, *income = "Income:Cancellations";
-static const char *only_client;
+static const char *only_client, *notice_lang = "en";
 static tdate begin = DATE_NONE, end = DATE_NONE;
 
 /* Waivers granted to one client, oldest first: grace is counted from them. */
@@ -43,9 +43,10 @@ static char *policy_dir;
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: %s [--policy FILE | --policies DIR] [--notices FILE] [--client ID]\n"
-		   "       [-b DATE] [-e DATE] [-p PERIOD] [--income ACCOUNT] [--unbilled PREFIX]\n"
-		   "       [--prepaid PREFIX] [--deposits PREFIX] [-i FILE] [-f FILE]... [FILE]...\n",
+	fprintf(f, "usage: %s [--policy FILE | --policies DIR] [--notices FILE] [--lang en|es]\n"
+		   "       [--client ID] [-b DATE] [-e DATE] [-p PERIOD] [--income ACCOUNT]\n"
+		   "       [--unbilled PREFIX] [--prepaid PREFIX] [--deposits PREFIX] [-i FILE]\n"
+		   "       [-f FILE]... [FILE]...\n",
 		prog);
 	exit(status);
 }
@@ -215,80 +216,109 @@ struct outcome {
 	bool has_price;
 };
 
-static void
-say_when(struct out *n, const struct txn *t, int start)
-{
-	char d[11];
+/* The notices' sentences, English and Spanish; %s are filled in order. */
+enum { M_TO, M_RE, M_AT, M_NOSHOW, M_NONOTICE, M_NOTICE, M_ASKS, M_LATE, M_WAIVED, M_FORFEIT,
+       M_CHARGED, M_PRICE, M_CAPPED, M_DEPOSIT, M_POLICY, M_LINE, M_N };
+static const char *const msgs[2][M_N] = {
+	{
+		"To: %s\n", "Re: your session on %s", " at %02d:%02d",
+		"The session was missed without notice (a no-show).\n",
+		"Your cancellation came with no notice.\n",
+		"Your cancellation came with %s' notice", "; the policy asks for %s.\n",
+		"The session was cancelled late.\n",
+		"This time the fee is waived (%s): nothing is charged. Next time the fee applies.\n",
+		"The session is taken from your prepaid package (%s).\n",
+		"Charged: %s", " (the session's price is %s)", ", limited by the fee cap",
+		"; %s of it is taken from your deposit",
+		"The cancellation policy you agreed to (%s) says:\n", "  (%s, line %ld: %s)\n",
+	}, {
+		"Para: %s\n", "Asunto: su sesión del %s", " a las %02d:%02d",
+		"La sesión se perdió sin aviso (ausencia).\n",
+		"Su cancelación llegó sin antelación.\n",
+		"Su cancelación llegó con %s de antelación", "; la política pide %s.\n",
+		"La sesión se canceló tarde.\n",
+		"Esta vez se perdona el recargo (%s): no se cobra nada. La próxima vez se aplicará.\n",
+		"La sesión se descuenta de su paquete prepagado (%s).\n",
+		"Importe: %s", " (el precio de la sesión es %s)", ", limitado por el tope de recargos",
+		"; %s se toma de su depósito",
+		"La política de cancelación acordada (%s) dice:\n", "  (%s, línea %ld: %s)\n",
+	},
+};
 
-	date_format(d, t->date);
-	if (start >= 0)
-		out_printf(n, "%s at %02d:%02d", d, start / 60, start % 60);
+static void
+amount_for(char *buf, const struct amount *a)
+{
+	if (strcmp(notice_lang, "es") == 0)
+		amount_format_lang(buf, AMOUNT_BUF, a, "es");
 	else
-		out_puts(n, d);
+		amount_format(buf, AMOUNT_BUF, a);
+}
+
+static void
+quote(struct out *n, const struct policy *p, enum policy_key k)
+{
+	char buf[1024];
+
+	policy_clause(p, k, notice_lang, buf, sizeof buf);
+	out_printf(n, "  \"%s\"\n", buf);
 }
 
 static void
 write_notice(struct out *n, const struct jitem *it, const struct client *c,
 	     const struct outcome *r)
 {
-	const struct txn *t = it->txn;
+	const char *const *m = msgs[strcmp(notice_lang, "es") == 0];
 	const char *base = strrchr(r->p->file, '/') ? strrchr(r->p->file, '/') + 1 : r->p->file;
-	char buf[1024], a[AMOUNT_BUF], b[AMOUNT_BUF];
+	char buf[1024], a[AMOUNT_BUF], d[11];
 
-	out_printf(n, "To: %s\nRe: your session on ", c->name);
-	say_when(n, t, r->start);
+	out_printf(n, m[M_TO], c->name);
+	date_format(d, it->txn->date);
+	out_printf(n, m[M_RE], d);
+	if (r->start >= 0)
+		out_printf(n, m[M_AT], r->start / 60, r->start % 60);
 	out_puts(n, "\n");
 	if (r->kind == SESSION_NOSHOW) {
-		out_puts(n, "The session was missed without notice (a no-show).\n");
+		out_puts(n, m[M_NOSHOW]);
 	} else if (r->notice == 0) {
-		out_puts(n, "Your cancellation came with no notice.\n");
+		out_puts(n, m[M_NONOTICE]);
 	} else if (r->notice > 0) {
-		policy_format_duration(buf, sizeof buf, r->notice, "en");
-		out_printf(n, "Your cancellation came with %s' notice", buf);
-		policy_format_duration(buf, sizeof buf, r->p->notice, "en");
-		out_printf(n, "; the policy asks for %s.\n", buf);
+		policy_format_duration(buf, sizeof buf, r->notice, notice_lang);
+		out_printf(n, m[M_NOTICE], buf);
+		policy_format_duration(buf, sizeof buf, r->p->notice, notice_lang);
+		out_printf(n, m[M_ASKS], buf);
 	} else {
-		out_puts(n, "The session was cancelled late.\n");
+		out_puts(n, m[M_LATE]);
 	}
 	if (r->waived) {
-		out_printf(n, "This time the fee is waived (%s): nothing is charged. "
-			      "Next time the fee applies.\n", r->waiver);
+		out_printf(n, m[M_WAIVED], r->waiver);
 	} else if (r->forfeit_session) {
-		amount_format(a, sizeof a, &r->fee);
-		out_printf(n, "The session is taken from your prepaid package (%s).\n", a);
+		amount_for(a, &r->fee);
+		out_printf(n, m[M_FORFEIT], a);
 	} else {
-		amount_format(a, sizeof a, &r->fee);
-		out_printf(n, "Charged: %s", a);
+		amount_for(a, &r->fee);
+		out_printf(n, m[M_CHARGED], a);
 		if (r->has_price) {
-			amount_format(b, sizeof b, &r->price);
-			out_printf(n, " (the session's price is %s)", b);
+			amount_for(a, &r->price);
+			out_printf(n, m[M_PRICE], a);
 		}
 		if (r->capped)
-			out_puts(n, ", limited by the fee cap");
+			out_puts(n, m[M_CAPPED]);
 		if (!amount_is_zero(&r->from_deposit)) {
-			amount_format(b, sizeof b, &r->from_deposit);
-			out_printf(n, "; %s of it is taken from your deposit", b);
+			amount_for(a, &r->from_deposit);
+			out_printf(n, m[M_DEPOSIT], a);
 		}
 		out_puts(n, ".\n");
 	}
-	out_printf(n, "The cancellation policy you agreed to (%s) says:\n", r->p->name);
-	policy_clause(r->p, r->clause, "en", buf, sizeof buf);
-	out_printf(n, "  \"%s\"\n", buf);
-	if (r->capped) {
-		policy_clause(r->p, PK_CAP, "en", buf, sizeof buf);
-		out_printf(n, "  \"%s\"\n", buf);
-	}
-	if (!amount_is_zero(&r->from_deposit)) {
-		policy_clause(r->p, PK_DEPOSIT, "en", buf, sizeof buf);
-		out_printf(n, "  \"%s\"\n", buf);
-	}
-	if (r->waived) {
-		policy_clause(r->p, PK_GRACE, "en", buf, sizeof buf);
-		out_printf(n, "  \"%s\"\n", buf);
-	}
+	out_printf(n, m[M_POLICY], r->p->name);
+	quote(n, r->p, r->clause);
+	if (r->capped)
+		quote(n, r->p, PK_CAP);
+	if (!amount_is_zero(&r->from_deposit))
+		quote(n, r->p, PK_DEPOSIT);
+	if (r->waived)
+		quote(n, r->p, PK_GRACE);
 	if (r->p->clause[r->clause])
-		out_printf(n, "  (%s, line %ld: %s)\n", base, r->p->line[r->clause],
-			   r->p->clause[r->clause]);
+		out_printf(n, m[M_LINE], base, r->p->line[r->clause], r->p->clause[r->clause]);
 	out_puts(n, "\n");
 }
 
@@ -538,6 +568,7 @@ main(int argc, char **argv)
 		{"policies", required_argument, NULL, 'D'},
 		{"notices", required_argument, NULL, 'n'},
 		{"client", required_argument, NULL, 'c'},
+		{"lang", required_argument, NULL, 'L'},
 		{"income", required_argument, NULL, 'I'},
 		{"unbilled", required_argument, NULL, 'U'},
 		{"prepaid", required_argument, NULL, 'R'},
@@ -571,6 +602,13 @@ main(int argc, char **argv)
 		case 'D': policy_dir_opt = optarg; break;
 		case 'n': notices_path = optarg; break;
 		case 'c': only_client = optarg; break;
+		case 'L':
+			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "es") != 0) {
+				fprintf(stderr, "%s: unknown language: %s (en, es)\n", prog, optarg);
+				return 2;
+			}
+			notice_lang = optarg;
+			break;
 		case 'I': income = optarg; break;
 		case 'U': co.unbilled = optarg; break;
 		case 'R': co.prepaid = optarg; break;

@@ -146,19 +146,22 @@ J
 $(sed -n '17,$p' deposit.journal)"
 }
 
-@test "cancel: -i edits the journal in place" {
-	cp "$CANCEL/basic-24h.journal" "$BATS_TEST_TMPDIR/j"
-	run tally-cancel -i "$BATS_TEST_TMPDIR/j"
+@test "cancel: -i edits the journal in place, and leaves it untouched on error" {
+	d=$BATS_TEST_TMPDIR/d
+	mkdir "$d"
+	cp "$CANCEL/basic-24h.journal" "$d/j"
+	run tally-cancel -i "$d/j"
 	assert_success
 	assert_output ""
-	cmp "$BATS_TEST_TMPDIR/j" "$CANCEL/basic-24h.out"
-	printf '2026-01-09 No-show\n    ; client: ana\n    ; session: no-show\n' >> "$BATS_TEST_TMPDIR/j"
-	cp "$BATS_TEST_TMPDIR/j" "$BATS_TEST_TMPDIR/before"
+	cmp "$d/j" "$CANCEL/basic-24h.out"
+	printf '2026-01-09 No-show\n    ; client: ana\n    ; session: no-show\n' >> "$d/j"
+	cp "$d/j" "$BATS_TEST_TMPDIR/before"
 	run -1 --separate-stderr tally-cancel --policy "$TOP/share/policies/strict-48-hour.policy" \
-		-i "$BATS_TEST_TMPDIR/j"
-	assert_equal "$stderr" "tally-cancel: $BATS_TEST_TMPDIR/j:33: no rate: for ana on 2026-01-09 (the fee is a percent of it)"
-	cmp "$BATS_TEST_TMPDIR/j" "$BATS_TEST_TMPDIR/before"
-	[ "$(ls "$BATS_TEST_TMPDIR")" = "$(printf 'before\nj')" ]
+		-i "$d/j"
+	assert_equal "$stderr" "tally-cancel: $d/j:33: no rate: for ana on 2026-01-09 (the fee is a percent of it)"
+	cmp "$d/j" "$BATS_TEST_TMPDIR/before"
+	run ls "$d"
+	assert_output "j"
 }
 
 @test "cancel: a cancelled session needs cancelled-at: and time:" {
@@ -262,4 +265,30 @@ J
 	"$g" 3000 1 > "$BATS_TEST_TMPDIR/g.journal"
 	tally-cancel --policy "$TOP/share/policies/24-hour.policy" "$BATS_TEST_TMPDIR/g.journal" |
 		cmp - "$BATS_TEST_TMPDIR/g.journal"
+}
+
+@test "cancel: --lang es writes the notices in Spanish, quoting the Spanish agreement" {
+	cd "$CANCEL"
+	tally-cancel --lang es --notices "$BATS_TEST_TMPDIR/n" deposit.journal > /dev/null
+	run cat "$BATS_TEST_TMPDIR/n"
+	assert_output 'Para: eva
+Asunto: su sesión del 2026-01-09 a las 10:00
+La sesión se perdió sin aviso (ausencia).
+Importe: 40,00 EUR (el precio de la sesión es 40,00 EUR); 20,00 EUR se toma de su depósito.
+La política de cancelación acordada (rolling deposit) dice:
+  "Una ausencia sin aviso se cobra: el 100 % del precio de la sesión."
+  "Se mantiene un depósito del 50 % del precio de la siguiente sesión; una cancelación tardía o ausencia lo pierde en primer lugar."
+  (rolling-deposit.policy, línea 6: no-show-fee = 100%)
+
+Para: eva
+Asunto: su sesión del 2026-01-16 a las 10:00
+La sesión se canceló tarde.
+Importe: 20,00 EUR (el precio de la sesión es 40,00 EUR).
+La política de cancelación acordada (rolling deposit) dice:
+  "Una cancelación con menos de 24 horas de antelación se cobra: el 50 % del precio de la sesión."
+  (rolling-deposit.policy, línea 5: late-cancel-fee = 50%)'
+	run tally-agreement --client eva --lang es --date 2026-01-20 deposit.journal
+	assert_line "- Se mantiene un depósito del 50 % del precio de la siguiente sesión; una cancelación tardía o ausencia lo pierde en primer lugar."
+	run -2 --separate-stderr tally-cancel --lang fr deposit.journal
+	assert_equal "$stderr" "tally-cancel: unknown language: fr (en, es)"
 }
