@@ -824,7 +824,9 @@ sessions(struct out *o, const struct book *c)
 		if (it->waived)
 			snprintf(st, sizeof st, "%s, %s: %s", status_label(it->status), L("waived"),
 				 it->waived);
-		else
+		if (it->waived && format == F_TXT && cols(st) > tb.width[2])
+			snprintf(st, sizeof st, "%s, %s", status_label(it->status), L("waived"));
+		else if (!it->waived)
 			snprintf(st, sizeof st, "%s", status_label(it->status));
 		if (!it->priced)
 			snprintf(price, sizeof price, "%s",
