@@ -13,14 +13,14 @@
 static const char *prog = "tally-aging";
 static const char *receivable = "Assets:Receivable", *only_client, *lang = "en", *conf_path;
 static tdate asof = DATE_NONE;
-static enum { F_TXT, F_CSV } format = F_TXT;
+static enum { F_TXT, F_CSV, F_JSON } format = F_TXT;
 static bool remind;
 static long first = 1, second = 15, final = 30, courtesy = -1;
 
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: %s [--date DATE] [--client ID] [-O txt|csv] [--receivable-account A]\n"
+	fprintf(f, "usage: %s [--date DATE] [--client ID] [-O txt|csv|json] [--receivable-account A]\n"
 		   "       [--remind [--lang en|es] [--levels N,N,N] [--courtesy N] [--conf FILE]]\n"
 		   "       [-f FILE]... [FILE]...\n", prog);
 	exit(status);
@@ -125,6 +125,36 @@ txt_row(struct out *o, const struct invoice *in, int wc)
 		   in->number, d1, d2, late(in), a, b, bucket(late(in)));
 }
 
+/* JSON: the CSV's fields, amounts as numbers, plus the commodity. */
+static int
+write_json(struct out *o, const struct invoice **open, size_t n)
+{
+	char a[AMOUNT_BUF], b[AMOUNT_BUF], d1[11], d2[11];
+	const char *com;
+
+	out_puts(o, "[");
+	for (size_t i = 0; i < n; i++) {
+		const struct invoice *in = open[i];
+		struct amount op = open_of(in);
+
+		date_format(d1, in->date);
+		date_format(d2, in->due);
+		amount_format_plain(a, sizeof a, &in->total);
+		amount_format_plain(b, sizeof b, &op);
+		com = commodity_name(in->total.com);
+		out_puts(o, i ? ",\n {\"client\": " : "\n {\"client\": ");
+		json_string(o, in->client, strlen(in->client));
+		out_puts(o, ", \"invoice\": ");
+		json_string(o, in->number, strlen(in->number));
+		out_printf(o, ", \"date\": \"%s\", \"due\": \"%s\", \"days_overdue\": %ld, "
+			   "\"amount\": %s, \"open\": %s, \"commodity\": ", d1, d2, late(in), a, b);
+		json_string(o, com, strlen(com));
+		out_printf(o, ", \"bucket\": \"%s\"}", bucket(late(in)));
+	}
+	out_puts(o, n ? "\n]\n" : "]\n");
+	return 0;
+}
+
 static int
 report(struct out *o, struct invoices *v, const struct invoice **open, size_t n)
 {
@@ -134,6 +164,8 @@ report(struct out *o, struct invoices *v, const struct invoice **open, size_t n)
 	const char **cl;
 	int wc = 6, rc = 0;
 
+	if (format == F_JSON)
+		return write_json(o, open, n);
 	if (format == F_CSV) {
 		out_puts(o, "client,invoice,date,due,days_overdue,amount,open,bucket\n");
 		for (size_t i = 0; i < n; i++) {
@@ -304,7 +336,7 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	static const char *const formats[] = {"txt", "csv", NULL};
+	static const char *const formats[] = {"txt", "csv", "json", NULL};
 	char **files, *rest;
 	size_t nf = 0, nfiles, nopen = 0;
 	const struct invoice **open = NULL;

@@ -23,6 +23,16 @@ ana,2026-0001,2026-10-01,2026-10-15,61,100.00,100.00,61-90
 bea,2026-0003,2026-11-01,2026-11-15,30,55.00,35.00,1-30"
 }
 
+@test "json: the same rows, amounts as numbers, with the commodity" {
+	run -0 tally-aging --date 2026-12-15 -O json "$F/book.journal"
+	assert_output '[
+ {"client": "ana", "invoice": "2026-0001", "date": "2026-10-01", "due": "2026-10-15", "days_overdue": 61, "amount": 100.00, "open": 100.00, "commodity": "EUR", "bucket": "61-90"},
+ {"client": "bea", "invoice": "2026-0003", "date": "2026-11-01", "due": "2026-11-15", "days_overdue": 30, "amount": 55.00, "open": 35.00, "commodity": "EUR", "bucket": "1-30"}
+]'
+	run -0 tally-aging --date 2026-09-15 -O json "$F/book.journal"
+	assert_output "[]"
+}
+
 @test "bucket boundaries: due day current, 1, 30, 31, 60, 61, 90, 91 days" {
 	for d in 2026-11-15:0:current:55 2026-11-16:1:1-30:55 2026-12-15:30:1-30:35 \
 		 2026-12-16:31:31-60:35 2027-01-14:60:31-60:35 2027-01-15:61:61-90:35 \
@@ -187,8 +197,8 @@ jonas-novak,INV-2015-0001,2015-02-02,2015-02-02,27,152.00,52.00,1-30"
 @test "usage errors exit 2; --help, --version" {
 	run -2 --separate-stderr tally-aging --date 2026-13-01 "$F/book.journal"
 	assert_equal "$stderr" "tally-aging: bad date: 2026-13-01"
-	run -2 --separate-stderr tally-aging -O json "$F/book.journal"
-	assert_equal "$stderr" "tally-aging: unknown output format: json"
+	run -2 --separate-stderr tally-aging -O xml "$F/book.journal"
+	assert_equal "$stderr" "tally-aging: unknown output format: xml"
 	run -2 --separate-stderr tally-aging --remind --lang fr "$F/book.journal"
 	assert_equal "$stderr" "tally-aging: unknown language: fr"
 	run -2 --separate-stderr tally-aging --remind --levels 15,1 "$F/book.journal"
