@@ -22,8 +22,8 @@ static enum { F_TXT, F_HTML, F_MD } format = F_TXT;
 /* An unbilled amount dated in the period, and what of it no invoice has taken yet. */
 struct item {
 	tdate date;
-	char *desc;
-	struct amount amt, rem;
+	char *desc;          /* NULL for amounts outside the period: never listed */
+	struct amount rem;
 };
 
 /*
@@ -120,7 +120,10 @@ names_client(struct span tag, const char *id)
 	return n < sizeof slug && strcmp(slug, id) == 0;
 }
 
-/* Takes money from *credit, clamped at zero from below; -1 on overflow. */
+/*
+ * An invoice's credit pays what is left of one amount, or as much of it as it can; a
+ * negative amount (a credit note) adds to what the invoice has to spend. -1 on overflow.
+ */
 static int
 take(struct amount *rem, struct amount *credit)
 {
@@ -182,7 +185,7 @@ lot_add(struct lot *l, const struct txn *t, const struct amount *amt)
 			l->it = xrealloc(l->it, (l->cap = l->cap * 2 + 8) * sizeof *l->it);
 	}
 	l->it[l->n++] = (struct item){t->date, t->date >= begin && t->date < end ?
-				      span_dup(t->desc) : NULL, *amt, *amt};
+				      span_dup(t->desc) : NULL, *amt};
 }
 
 /* The dates of an invoice entry's "; item: DATE | ..." lines: *lo..*hi, false when none. */
@@ -270,14 +273,15 @@ observe(const struct jitem *it, struct terr *e)
 					 (int)v.n, v.p);
 				return -1;
 			}
-			for (size_t i = 0; i < ncls; i++)
-				if (names_client(who, cls[i].id))
-					cls[i].terms = days;
-			/* Terms for a client not met yet wait in a client with no account. */
 			bool known = false;
 
-			for (size_t i = 0; i < ncls; i++)
-				known |= names_client(who, cls[i].id);
+			for (size_t i = 0; i < ncls; i++) {
+				if (names_client(who, cls[i].id)) {
+					cls[i].terms = days;
+					known = true;
+				}
+			}
+			/* Terms for a client not met yet wait in a client with no account. */
 			if (!known) {
 				char id[256];
 				size_t n = clients_slug(who, id, sizeof id);
@@ -397,7 +401,6 @@ struct shown {
 	bool found;
 	char *number, *client, *date, *due;
 	long terms;
-	struct amount total;
 	char **items;       /* "DATE | AMOUNT | DESCRIPTION" as the entry lists them */
 	size_t nitems;
 	const struct invoice *inv;
@@ -619,7 +622,14 @@ main(int argc, char **argv)
 		case 'e': end = date_opt(optarg); break;
 		case 'D': inv_date = date_opt(optarg); break;
 		case 'C': only_client = optarg; break;
-		case 'P': prefix = optarg; break;
+		case 'P':
+			prefix = optarg;
+			if (strspn(prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					   "0123456789-_/.") != strlen(prefix)) {
+				fprintf(stderr, "%s: bad prefix: %s\n", prog, prefix);
+				return 2;
+			}
+			break;
 		case 'T':
 			default_terms = strtol(optarg, &endp, 10);
 			if (*endp || endp == optarg || default_terms < 0 || default_terms > 3650) {
