@@ -26,7 +26,7 @@ static bool journal_style;       /* write amounts with the journal's decimal mar
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: %s --rules FILE [--journal FILE]... [-i JOURNAL] [--report]\n"
+	fprintf(f, "usage: %s --rules FILE [-f|--journal FILE]... [-i JOURNAL] [--report]\n"
 		   "       [--receivable PREFIX] CSV...\n", prog);
 	exit(status);
 }
@@ -323,6 +323,7 @@ struct pending {                  /* rows written from the current CSV, for late
 };
 static struct pending *pend;
 static size_t npend, cappend;
+static bool later_files;          /* more CSV files follow the current one */
 
 static void
 fmt_date(struct buf *b, tdate d)
@@ -615,7 +616,7 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 	nents++;
 	spool_off += (off_t)out->n;
 	nwritten++;
-	if (key) {
+	if (key && later_files) {
 		if (npend == cappend) {
 			cappend = cappend ? cappend * 2 : 256;
 			pend = xrealloc(pend, cappend * sizeof *pend);
@@ -639,6 +640,7 @@ import_csv(struct rules *r, const char *path, bool more, struct terr *e)
 	if (!c)
 		return -1;
 	npend = 0;
+	later_files = more;
 	while ((rc = csvin_next(c, &rec, e)) > 0) {
 		if (skip > 0) {
 			skip--;
@@ -807,6 +809,7 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"rules", required_argument, NULL, 'r'},
 		{"journal", required_argument, NULL, 'j'},
+		{"file", required_argument, NULL, 'j'},
 		{"in-place", required_argument, NULL, 'i'},
 		{"report", no_argument, NULL, 'R'},
 		{"receivable", required_argument, NULL, 'A'},
@@ -823,7 +826,7 @@ main(int argc, char **argv)
 	struct terr e = {0};
 	int c, status = 0;
 
-	while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:i:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': rulesfile = optarg; break;
 		case 'j': jfiles[nj++] = optarg; break;
