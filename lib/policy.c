@@ -410,6 +410,8 @@ is_dir(const char *path)
 char *
 policy_sharedir(const char *sub)
 {
+	/* a source tree (bin/ beside share/), then a relocated install (PREFIX/share/tally) */
+	static const char *const rel[] = {"/../share/", "/../share/tally/"};
 	char exe[PATH_MAX], *path, *slash;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 
@@ -417,11 +419,13 @@ policy_sharedir(const char *sub)
 		exe[n] = '\0';
 		if ((slash = strrchr(exe, '/')) != NULL) {
 			*slash = '\0';
-			path = xmalloc(strlen(exe) + strlen(sub) + 12);
-			sprintf(path, "%s/../share/%s", exe, sub);
-			if (is_dir(path))
-				return path;
-			free(path);
+			for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+				path = xmalloc(strlen(exe) + strlen(rel[i]) + strlen(sub) + 1);
+				sprintf(path, "%s%s%s", exe, rel[i], sub);
+				if (is_dir(path))
+					return path;
+				free(path);
+			}
 		}
 	}
 	path = xmalloc(strlen(TALLY_SHAREDIR) + strlen(sub) + 2);

@@ -387,7 +387,8 @@ struct policy *policy_load(const char *path, struct terr *e);
 struct policy *policy_find(const char *dir, const char *name, size_t n, struct terr *e);
 void policy_free(struct policy *p);
 const char *policy_key_name(enum policy_key k);
-/* share/SUB beside the running binary (a source tree), else TALLY_SHAREDIR/SUB. Free it. */
+/* share/SUB beside the running binary (a source tree), ../share/tally/SUB (an install
+ * moved elsewhere), else TALLY_SHAREDIR/SUB. The caller frees it. */
 char *policy_sharedir(const char *sub);
 /* "24h", "2d", "90m", "1h30m", "48 hours" as minutes, or -1. */
 long policy_parse_duration(const char *s);
