@@ -5,12 +5,7 @@
  * assertions are fuzzed too. Includes are never followed: a fuzzed `include /dev/stdin`
  * would block, and include handling is covered by tests/80-hostile.bats.
  */
-#define _GNU_SOURCE
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
+#include "fuzz_common.h"
 #include "tally.h"
 
 static void
@@ -39,8 +34,6 @@ touch_item(const struct jitem *it)
 	(void)sink;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -54,12 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long guard = 0;
 
 	flags = flagsets[size & 3] | JOURNAL_NO_INCLUDE;
-	fd = memfd_create("fuzz.journal", 0);
-	if (fd < 0)
-		abort();
-	if (size && write(fd, data, size) != (ssize_t)size)
-		abort();
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	fd = fuzz_file(data, size, path, sizeof path);
 	j = journal_open(files, 1, flags);
 	while ((r = journal_next(j, &it)) != 0) {
 		if (r > 0)
