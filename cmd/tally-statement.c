@@ -286,8 +286,11 @@ invoice_item(struct book *c, const struct txn *t, const struct tags *g, const mo
 	const char *why;
 
 	it->number = g->has_invoice ? span_dup(g->invoice) : span_dup(t->code);
+	/* as the invoices module does: the due: tag, else the invoice's date */
 	if (g->has_due && date_parse(g->due.p, g->due.n, 0, &due, &why) == (long)g->due.n)
 		it->due = due;
+	else
+		it->due = t->date;
 	money_addm(&it->amt, amt, false);
 }
 
@@ -917,7 +920,7 @@ open_invoices(struct out *o, const struct book *c)
 	size_t shown = 0;
 
 	heading(o, L("open-invoices"));
-	for (size_t i = 0; i < invoices_count(inv); i++) {
+	for (size_t i = 0; inv && i < invoices_count(inv); i++) {
 		const struct invoice *v = invoices_at(inv, i);
 		struct amount open;
 		size_t n;
@@ -1006,6 +1009,28 @@ statement(struct out *o, const struct book *c, const char *css)
 	free(charges.bal);
 	free(payments.bal);
 	return rc;
+}
+
+/*
+ * Open invoices, followed by libtally's invoices module. Its receivable prefix matches
+ * exactly, so it is made on the first posting to a receivable account with the prefix
+ * spelled as the journal spells it (Assets:Receivable or assets:receivable).
+ */
+static int
+follow_invoices(const struct jitem *it, struct terr *e)
+{
+	const struct txn *t = it->txn;
+	struct span id;
+
+	for (size_t i = 0; !inv && i < t->np; i++) {
+		if (acct_kind(t->p[i].acct, t->p[i].acct_len, &id) == K_RECEIVABLE) {
+			char *spelled = xstrndup(t->p[i].acct, prefix_len[K_RECEIVABLE]);
+
+			inv = invoices_new(spelled);
+			free(spelled);
+		}
+	}
+	return inv ? invoices_observe(inv, it, e) : 0;
 }
 
 /* ---- main --------------------------------------------------------------------------- */
@@ -1192,6 +1217,10 @@ main(int argc, char **argv)
 		{"receivable", required_argument, NULL, O_REC},
 		{"prepaid", required_argument, NULL, O_PRE},
 		{"deposits", required_argument, NULL, O_DEP},
+		{"unbilled-account", required_argument, NULL, O_UNB},
+		{"receivable-account", required_argument, NULL, O_REC},
+		{"prepaid-account", required_argument, NULL, O_PRE},
+		{"deposits-account", required_argument, NULL, O_DEP},
 		{"begin", required_argument, NULL, 'b'},
 		{"end", required_argument, NULL, 'e'},
 		{"period", required_argument, NULL, 'p'},
@@ -1292,7 +1321,6 @@ main(int argc, char **argv)
 		free(fopts);
 		return 1;
 	}
-	inv = invoices_new(prefix[K_RECEIVABLE]);
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
@@ -1303,13 +1331,13 @@ main(int argc, char **argv)
 		if (it->kind != J_TXN || status || (end != DATE_NONE && it->txn->date > end))
 			continue;
 		if (end != DATE_NONE && it->txn->date == end) {
-			if (observe(it->txn, true) == 1 && invoices_observe(inv, it, &e) < 0) {
+			if (observe(it->txn, true) == 1 && follow_invoices(it, &e) < 0) {
 				terr_print(prog, &e);
 				status = 1;
 			}
 			continue;
 		}
-		if (invoices_observe(inv, it, &e) < 0) {
+		if (follow_invoices(it, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 			continue;
@@ -1350,7 +1378,8 @@ main(int argc, char **argv)
 		client_free(&clients[i]);
 	free(clients);
 	free(slots);
-	invoices_free(inv);
+	if (inv)
+		invoices_free(inv);
 	free(css);
 	conf_free(labels);
 	conf_free(provider);

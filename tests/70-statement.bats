@@ -5,7 +5,7 @@ load helper
 
 F=$FIXTURES/statement
 GEN_PREFIXES=assets:unbilled,assets:receivable,liabilities:prepaid,liabilities:deposits
-GEN_OPTS="--unbilled assets:unbilled --receivable assets:receivable --prepaid liabilities:prepaid --deposits liabilities:deposits"
+GEN_OPTS="--unbilled assets:unbilled --receivable assets:receivable --prepaid liabilities:prepaid --deposits-account liabilities:deposits"
 
 # The amount on a summary line ("Opening balance ... -€1,080.00") as a plain number.
 figure() {
@@ -93,7 +93,8 @@ setup() {
 @test "statement: opening and closing equal ledger's, every client of a generated journal" {
 	j=$(scratch)/gen.journal
 	"$BENCH/gen-journal" 2000 1 --clients 5 > "$j"
-	check_balances "$j" 2015-06 2015-06-01 2015-07-01 "$GEN_PREFIXES" "$GEN_OPTS"
+	# the default prefixes match ignoring case; the options name them exactly
+	check_balances "$j" 2015-06 2015-06-01 2015-07-01 "$GEN_PREFIXES" ""
 	check_balances "$j" 2017-02 2017-02-01 2017-03-01 "$GEN_PREFIXES" "$GEN_OPTS"
 	check_balances "$j" 2016 2016-01-01 2017-01-01 "$GEN_PREFIXES" "$GEN_OPTS"
 	# packages and prepaid credit: the 60-client journal has them
@@ -258,4 +259,22 @@ J
 		--window-size=900,1200 "file://$d/ana.html"
 	assert_success
 	[ "$(head -c 4 "$d/ana.png" | tail -c 3)" = "PNG" ]
+}
+
+@test "statement: open invoices are tally-aging's at the period's last day" {
+	j=$(scratch)/gen.journal
+	"$BENCH/gen-journal" 2000 1 --clients 5 > "$j"
+	dir=$(scratch)/st
+	mkdir "$dir"
+	for p in 2015-06:2015-06-30 2017-09:2017-09-30; do
+		tally-statement --all --output-dir "$dir" -p "${p%:*}" "$j" > /dev/null
+		want=$(tally-aging --date "${p#*:}" -O csv --receivable-account assets:receivable "$j" |
+			tail -n +2 | cut -d, -f1,2,7 | sort)
+		got=$(for s in "$dir"/*.txt; do
+			sed -n '/^Open invoices/,$p' "$s" | grep '^INV' |
+				awk -v c="$(basename "$s" .txt)" '{ print c "," $1 "," $(NF - 1) }'
+		done | sort)
+		[ -n "$want" ]
+		assert_equal "$got" "$want"
+	done
 }
