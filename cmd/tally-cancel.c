@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tally.h"
 
@@ -591,6 +592,7 @@ main(int argc, char **argv)
 	struct out *o = NULL, *notes = NULL;
 	struct terr e = {0};
 	const char *inplace = NULL;
+	bool notices_new = false;
 	FILE *nf_file = NULL;
 	int c, rv, status = 0;
 	tdate pb, pe;
@@ -651,6 +653,7 @@ main(int argc, char **argv)
 	if (!status && !inplace)
 		o = out_open(stdout);
 	if (o && notices_path) {
+		notices_new = access(notices_path, F_OK) != 0;
 		if (!(nf_file = fopen(notices_path, "w"))) {
 			fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
 			status = 1;
@@ -660,7 +663,7 @@ main(int argc, char **argv)
 	}
 	book = clients_new(&co);
 	j = journal_open((const char *const *)files, nfiles, 0);
-	while (o && (rv = journal_next(j, &it)) != 0) {
+	while (o && (!notices_path || notes) && (rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));
 			status = 1;
@@ -704,6 +707,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
 		status = 1;
 	}
+	if (nf_file && status && notices_new)
+		unlink(notices_path); /* a failed run leaves no notices file it created */
 	clients_free(book);
 	for (size_t i = 0; i < ngraces; i++)
 		free(graces[i].dates);

@@ -336,6 +336,8 @@ policy_load(const char *path, struct terr *e)
 	while (getline(&buf, &cap, f) > 0) {
 		line++;
 		k = trim(buf);
+		if (line == 1 && strncmp(k, "\xef\xbb\xbf", 3) == 0)
+			k += 3; /* a UTF-8 byte order mark */
 		if (*k == '#' || *k == '\0')
 			continue;
 		if ((eq = strchr(k, '#')) != NULL && eq > k && (eq[-1] == ' ' || eq[-1] == '\t'))

@@ -20,6 +20,15 @@ POL=$FIXTURES/policy
 	[ "$n" -ge 18 ]
 }
 
+@test "policy: CRLF line ends and a byte order mark are read" {
+	printf '\xef\xbb\xbfname = crlf\r\nnotice = 24h\r\nno-show-fee = 100%%\r\n' > "$BATS_TEST_TMPDIR/p"
+	printf '2026-01-01 T\n    ; client: bo\n    ; rate: 40 EUR\n' > "$BATS_TEST_TMPDIR/j"
+	run tally-agreement --client bo --date 2026-02-01 --policy "$BATS_TEST_TMPDIR/p" "$BATS_TEST_TMPDIR/j"
+	assert_success
+	assert_line "4. Cancellations and changes (crlf)"
+	assert_line "- A missed session without notice (no-show) is charged 100% of the session fee."
+}
+
 @test "policy: a missing file is an error" {
 	run -1 --separate-stderr tally-cancel --policy "$POL/none.policy" /dev/null
 	assert_equal "$stderr" "tally-cancel: $POL/none.policy: cannot open policy: No such file or directory"

@@ -209,7 +209,7 @@ J
 	run -1 --separate-stderr tally-cancel --notices "$BATS_TEST_TMPDIR/n" "$f"
 	assert_equal "$stderr" "tally-cancel: $f:5: no rate: for ana on 2026-01-09 (the fee is a percent of it)"
 	assert_equal "$output" ""
-	[ ! -s "$BATS_TEST_TMPDIR/n" ]
+	[ ! -e "$BATS_TEST_TMPDIR/n" ]
 }
 
 @test "cancel: an unknown policy name is an error at its policy: event" {
