@@ -373,10 +373,14 @@ put_oneline(struct buf *b, const char *s, size_t n)
 	bool first = true;
 
 	while (n) {
-		const char *nl = memchr(s, '\n', n);
-		size_t k = nl ? (size_t)(nl - s) : n, m = k;
-		const char *l = s;
+		const char *nl = NULL, *l = s;
+		size_t k, m;
 
+		for (k = 0; k < n && !nl; k++)
+			if (s[k] == '\n' || s[k] == '\r')
+				nl = s + k;
+		k = nl ? (size_t)(nl - s) : n;
+		m = k;
 		while (m && (*l == ' ' || *l == '\t' || *l == '\r'))
 			l++, m--;
 		while (m && (l[m - 1] == ' ' || l[m - 1] == '\t' || l[m - 1] == '\r'))
