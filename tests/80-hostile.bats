@@ -132,7 +132,6 @@ Income:Sessions,EUR,-40.00"
 	tally-print "$f" | cmp - "$f"
 	run tally-balance -O csv "$f"
 	assert_line --index 1 "$name,EUR,40.00"
-	tally-balance --tree "$f" > /dev/null
 }
 
 @test "hostile: 1,000 postings in one entry balance as in ledger and hledger" {
