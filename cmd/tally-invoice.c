@@ -167,6 +167,70 @@ consume(struct lot *l, struct amount credit, tdate lo, tdate hi, tdate inv)
 	return 0;
 }
 
+/* The next "; item: DATE | AMOUNT | DESCRIPTION" line of a comment at *p, false at the end. */
+static bool
+next_item_line(const char **p, const char *end, struct span *line)
+{
+	while (*p && *p < end) {
+		const char *s = *p, *nl = memchr(s, '\n', (size_t)(end - s));
+
+		if (!nl)
+			nl = end;
+		*p = nl + 1;
+		while (s < nl && (*s == ' ' || *s == '\t' || *s == ';'))
+			s++;
+		if (nl - s > 5 && memcmp(s, "item:", 5) == 0) {
+			for (s += 5; s < nl && *s == ' '; s++)
+				;
+			*line = (struct span){s, (size_t)(nl - s)};
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * First, an invoice entry takes the very amounts its item lines name (same date, amount as
+ * written and description), so that a session added later inside the same dates is the one
+ * left to invoice, and listed as such.
+ */
+static int
+consume_listed(struct lot *l, struct span comment, struct amount *credit)
+{
+	const char *p = comment.p, *end = comment.p + comment.n, *why;
+	char buf[AMOUNT_BUF];
+	struct span line;
+
+	while (amount_sign(credit) > 0 && next_item_line(&p, end, &line)) {
+		const char *a, *b;
+		tdate d;
+
+		if (date_parse(line.p, line.n, 0, &d, &why) != 10 || line.n < 16 ||
+		    memcmp(line.p + 10, " | ", 3) != 0)
+			continue;
+		a = line.p + 13;
+		for (b = a; b + 3 <= line.p + line.n && memcmp(b, " | ", 3) != 0; b++)
+			;
+		if (b + 3 > line.p + line.n)
+			continue;
+		size_t an = (size_t)(b - a), dn = (size_t)(line.p + line.n - b - 3);
+
+		for (size_t i = 0; i < l->n; i++) {
+			struct item *it = &l->it[i];
+
+			if (it->date != d || amount_sign(&it->rem) == 0 ||
+			    (it->desc && (strlen(it->desc) != dn || memcmp(it->desc, b + 3, dn) != 0)))
+				continue;
+			if (amount_format(buf, sizeof buf, &it->rem) != an || memcmp(buf, a, an) != 0)
+				continue;
+			if (take(&it->rem, credit) < 0)
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
 /* Adds an unbilled amount; the description is kept only for amounts the invoice may list. */
 static void
 lot_add(struct lot *l, const struct txn *t, const struct amount *amt)
@@ -188,35 +252,24 @@ lot_add(struct lot *l, const struct txn *t, const struct amount *amt)
 				      span_dup(t->desc) : NULL, *amt};
 }
 
-/* The dates of an invoice entry's "; item: DATE | ..." lines: *lo..*hi, false when none. */
+/* The dates of an invoice entry's item lines: *lo..*hi, false when it has none. */
 static bool
 item_range(struct span c, tdate *lo, tdate *hi)
 {
-	const char *p = c.p, *end = c.p + c.n;
+	const char *p = c.p, *end = c.p + c.n, *why;
+	struct span line;
 	bool any = false;
+	tdate d;
 
 	*lo = *hi = DATE_NONE;
-	while (p && p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p)), *why;
-		tdate d;
-
-		if (!nl)
-			nl = end;
-		while (p < nl && (*p == ' ' || *p == '\t' || *p == ';'))
-			p++;
-		if (nl - p > 5 && memcmp(p, "item:", 5) == 0) {
-			p += 5;
-			while (p < nl && *p == ' ')
-				p++;
-			if (date_parse(p, (size_t)(nl - p), 0, &d, &why) > 0) {
-				if (!any || d < *lo)
-					*lo = d;
-				if (!any || d > *hi)
-					*hi = d;
-				any = true;
-			}
-		}
-		p = nl + 1;
+	while (next_item_line(&p, end, &line)) {
+		if (date_parse(line.p, line.n, 0, &d, &why) <= 0)
+			continue;
+		if (!any || d < *lo)
+			*lo = d;
+		if (!any || d > *hi)
+			*hi = d;
+		any = true;
 	}
 	return any;
 }
@@ -316,7 +369,8 @@ observe(const struct jitem *it, struct terr *e)
 			struct amount credit = p->amt;
 
 			amount_neg(&credit);
-			if (consume(l, credit, ranged ? lo : DATE_NONE, ranged ? hi : t->date,
+			if ((ranged && consume_listed(l, t->comment, &credit) < 0) ||
+			    consume(l, credit, ranged ? lo : DATE_NONE, ranged ? hi : t->date,
 				    t->date) < 0)
 				goto overflow;
 		} else {
@@ -412,6 +466,7 @@ capture(struct shown *s, const struct jitem *it, const struct invoice *in)
 {
 	const struct txn *t = it->txn;
 	const char *p = t->comment.p, *end = p + t->comment.n;
+	struct span line;
 	char buf[11];
 
 	s->found = true;
@@ -422,20 +477,9 @@ capture(struct shown *s, const struct jitem *it, const struct invoice *in)
 	date_format(buf, in->due);
 	s->due = xstrdup(buf);
 	s->terms = in->due - in->date;
-	while (p && p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-		if (!nl)
-			nl = end;
-		while (p < nl && (*p == ' ' || *p == '\t' || *p == ';'))
-			p++;
-		if (nl - p > 5 && memcmp(p, "item:", 5) == 0) {
-			for (p += 5; p < nl && *p == ' '; p++)
-				;
-			s->items = xrealloc(s->items, (s->nitems + 1) * sizeof *s->items);
-			s->items[s->nitems++] = xstrndup(p, (size_t)(nl - p));
-		}
-		p = nl + 1;
+	while (next_item_line(&p, end, &line)) {
+		s->items = xrealloc(s->items, (s->nitems + 1) * sizeof *s->items);
+		s->items[s->nitems++] = xstrndup(line.p, line.n);
 	}
 }
 

@@ -267,3 +267,23 @@ Please pay to IBAN ES91 2100 0418 4502 0005 1332, quoting invoice 2026-0001."
 	run -0 tally-invoice -p 2026-11 "$j"
 	assert_line "    ; due: 2026-12-31"
 }
+
+@test "a session entered late inside an invoiced month is invoiced alone, and listed as itself" {
+	# practice-nov.out with a forgotten session of 2026-11-10 added where it belongs
+	awk '/^2026-11-10 Late cancel ana/ {
+		print "2026-11-10 Forgotten session ana"
+		print "    Assets:Unbilled:ana  45.00 EUR"
+		print "    Income:Sessions"
+		print ""
+	} { print }' "$F/practice-nov.out" > "$(scratch)/late.journal"
+	run -0 tally-invoice -p 2026-11 "$(scratch)/late.journal"
+	assert_output "$(cat "$(scratch)/late.journal")
+
+2026-12-01 (2026-0003) Invoice ana
+    ; invoice: 2026-0003
+    ; client: ana
+    ; due: 2026-12-15
+    ; item: 2026-11-10 | 45.00 EUR | Forgotten session ana
+    Assets:Receivable:ana  45.00 EUR
+    Assets:Unbilled:ana  -45.00 EUR"
+}
