@@ -965,7 +965,7 @@ rules_load(const char *path, struct terr *e)
 	}
 	index_assignments(r);
 	if (!assigned_anywhere(r, RF_DATE)) {
-		terr_set(e, path, 0, "no date rule (add e.g. \"date %%1\" or a fields list naming date)");
+		terr_set(e, path, 1, "no date rule (add e.g. \"date %%1\" or a fields list naming date)");
 		rules_free(r);
 		return NULL;
 	}
