@@ -236,3 +236,22 @@ eva,2026-0001,2026-11-01,2026-11-15,46,40.00,40.00,31-60"
 	run -0 tally-aging --date 2026-12-31 "$(scratch)/before.journal"
 	assert_line "eva     credit                                                           50.00 EUR"
 }
+
+@test "the courtesy note names the invoice, its date, the amounts and the terms" {
+	run -0 tally-aging --date 2026-11-24 --remind --courtesy 7 --client carl "$F/book.journal"
+	assert_output "To: carl
+Subject: Invoice 2026-0004 is due on 2026-12-01
+
+Hello carl,
+
+A friendly note: invoice 2026-0004 of 2026-11-01 for 70.00 EUR is due on
+2026-12-01, in 7 days (payment within 30 days of the invoice date).
+70.00 EUR is still open. If you have already paid, thank you, and please ignore
+this message.
+
+Best regards,"
+	run -0 tally-aging --date 2026-11-24 --remind --courtesy 6 --client carl "$F/book.journal"
+	assert_output ""
+	run -0 tally-aging --date 2026-11-28 --remind --courtesy 7 --client carl "$F/book.journal"
+	assert_output ""
+}
