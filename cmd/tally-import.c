@@ -639,6 +639,7 @@ import_csv(struct rules *r, const char *path, bool more, struct terr *e)
 	struct buf out = {0};
 	long skip = rules_skip(r);
 	size_t first = nents;
+	tdate first_date = DATE_NONE, last_date = DATE_NONE;
 	int rc;
 
 	if (!c)
@@ -653,14 +654,19 @@ import_csv(struct rules *r, const char *path, bool more, struct terr *e)
 		rc = rules_apply(r, &rec, &t, e);
 		if (rc < 0)
 			break;
-		if (rc == RULES_ROW && import_row(&t, &out, e) < 0) {
+		if (rc != RULES_ROW)
+			continue;
+		if (first_date == DATE_NONE)
+			first_date = t.date;
+		last_date = t.date;
+		if (import_row(&t, &out, e) < 0) {
 			rc = -1;
 			break;
 		}
 	}
 	/* A newest-first export (said, or seen: first date after the last) is turned around. */
 	if (rc == 0 && nents - first > 1 &&
-	    (rules_newest_first(r) || ents[first].date > ents[nents - 1].date)) {
+	    (rules_newest_first(r) || first_date > last_date)) {
 		for (size_t i = first, j = nents - 1; i < j; i++, j--) {
 			struct ent x = ents[i];
 
