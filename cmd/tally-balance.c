@@ -28,19 +28,6 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static tdate
-parse_date_opt(const char *s)
-{
-	tdate d;
-	const char *why;
-
-	if (date_parse(s, strlen(s), 0, &d, &why) != (long)strlen(s)) {
-		fprintf(stderr, "%s: bad date: %s\n", prog, s);
-		exit(2);
-	}
-	return d;
-}
-
 static bool
 matches(const char *name)
 {
@@ -269,7 +256,7 @@ main(int argc, char **argv)
 	struct account *total;
 	struct out *o;
 	int c, rv, status = 0;
-	tdate pb, pe;
+	const char *why;
 
 	fopts = xcalloc((size_t)argc, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "tld:ENb:e:p:O:f:h", opts, NULL)) != -1) {
@@ -285,17 +272,13 @@ main(int argc, char **argv)
 			break;
 		case 'E': empty = true; break;
 		case 'N': no_total = true; break;
-		case 'b': begin = parse_date_opt(optarg); break;
-		case 'e': end = parse_date_opt(optarg); break;
+		case 'b':
+		case 'e':
 		case 'p':
-			if (period_parse(optarg, &pb, &pe) < 0) {
-				fprintf(stderr, "%s: bad period: %s\n", prog, optarg);
+			if (range_option(c, optarg, &begin, &end, &why) < 0) {
+				fprintf(stderr, "%s: %s: %s\n", prog, why, optarg);
 				return 2;
 			}
-			if (begin == DATE_NONE || pb > begin)
-				begin = pb;
-			if (end == DATE_NONE || pe < end)
-				end = pe;
 			break;
 		case 'O':
 			if ((rv = format_parse(optarg, formats)) < 0) {

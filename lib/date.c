@@ -200,3 +200,31 @@ time_parse(const char *s, size_t n)
 		return -1;
 	return h * 60 + m;
 }
+
+int
+range_option(int opt, const char *arg, tdate *begin, tdate *end, const char **why)
+{
+	tdate b, e;
+	size_t n = strlen(arg);
+
+	if (opt == 'p') {
+		if (period_parse(arg, &b, &e) < 0) {
+			*why = "bad period";
+			return -1;
+		}
+	} else if (date_parse(arg, n, 0, &b, why) != (long)n) {
+		*why = "bad date";
+		return -1;
+	} else if (opt == 'e') {
+		e = b;
+		b = DATE_NONE;
+	} else {
+		e = DATE_NONE;
+	}
+	/* Several options narrow the range: the latest begin and the earliest end win. */
+	if (b != DATE_NONE && (*begin == DATE_NONE || b > *begin))
+		*begin = b;
+	if (e != DATE_NONE && (*end == DATE_NONE || e < *end))
+		*end = e;
+	return 0;
+}

@@ -131,6 +131,11 @@ tdate date_today(void);
  * [*begin, *end) with end exclusive.
  */
 int period_parse(const char *s, tdate *begin, tdate *end);
+/*
+ * The common options -b DATE, -e DATE (exclusive) and -p PERIOD (opt is 'b', 'e' or 'p'),
+ * each narrowing [*begin, *end); start both at DATE_NONE. -1 with *why on a bad value.
+ */
+int range_option(int opt, const char *arg, tdate *begin, tdate *end, const char **why);
 /* HH:MM as minutes since midnight, or -1. */
 int time_parse(const char *s, size_t n);
 
