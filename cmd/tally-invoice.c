@@ -322,8 +322,11 @@ observe(const struct jitem *it, struct terr *e)
 
 			free(s);
 			if (bad) {
-				terr_set(e, it->file, t->comment_line, "malformed terms: %.*s",
-					 (int)v.n, v.p);
+				long line = it->line;
+
+				for (const char *q = it->text; q < v.p && q < it->text + it->len; q++)
+					line += *q == '\n';
+				terr_set(e, it->file, line, "malformed terms: %.*s", (int)v.n, v.p);
 				return -1;
 			}
 			bool known = false;

@@ -250,6 +250,19 @@ settle_fifo(struct invoices *v, struct inv_client *c, struct amount *money)
 	return 0;
 }
 
+/* The line of the item where p (inside the item's text) is: where a tag was written. */
+static long
+line_at(const struct jitem *it, const char *p)
+{
+	long line = it->line;
+
+	if (p < it->text || p > it->text + it->len)
+		return line;
+	for (const char *q = it->text; q < p; q++)
+		line += *q == '\n';
+	return line;
+}
+
 static int
 overflow(struct terr *e, const struct jitem *it, long line)
 {
@@ -286,8 +299,9 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 	if (i != (size_t)-1) {
 		in = v->inv[i];
 		if (in->line != it->line || in->file != intern_file(v, it->file)) {
-			terr_set(e, it->file, p->line, "duplicate invoice number %.*s (first at %s:%ld)",
-				 (int)num.n, num.p, in->file, in->line);
+			terr_set(e, it->file, line_at(it, num.p),
+				 "duplicate invoice number %.*s (first at %s:%ld)", (int)num.n, num.p,
+				 in->file, in->line);
 			return -1;
 		}
 		if (strncmp(in->client, id, idn) != 0 || in->client[idn]) {
@@ -315,7 +329,7 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 			const char *why;
 
 			if (date_parse(due.p, due.n, 0, &in->due, &why) != (long)due.n) {
-				terr_set(e, it->file, t->comment_line, "malformed due: %.*s",
+				terr_set(e, it->file, line_at(it, due.p), "malformed due: %.*s",
 					 (int)due.n, due.p);
 				free(in->number);
 				free(in->client);

@@ -242,7 +242,7 @@ Please pay to IBAN ES91 2100 0418 4502 0005 1332, quoting invoice 2026-0001."
 	EOF
 	)
 	run -1 --separate-stderr tally-invoice -p 2026-11 "$j"
-	assert_equal "$stderr" "tally-invoice: $j:2: malformed terms: soon"
+	assert_equal "$stderr" "tally-invoice: $j:3: malformed terms: soon"
 	assert_output ""
 }
 
