@@ -364,6 +364,7 @@ write_txt(struct out *o, struct client **v, size_t n)
 	long total[NCOL] = {0};
 	int w[NCOL], cw = 6;
 	char num[32];
+	bool gap = false;   /* the blank line before the notes is written */
 
 	for (size_t i = 0; i < n; i++) {
 		if ((int)strlen(v[i]->id) > cw)
@@ -388,10 +389,22 @@ write_txt(struct out *o, struct client **v, size_t n)
 		out_puts(o, "\n");
 	}
 	for (size_t i = 0; i < n; i++) {
+		char buf[AMOUNT_BUF];
+		struct amount held;
+
+		if (!client_deposit(v[i], &held))
+			continue;
+		amount_format(buf, sizeof buf, &held);
+		out_printf(o, "%s%s: deposit held: %s\n", gap ? "" : "\n", v[i]->id, buf);
+		gap = true;
+	}
+	for (size_t i = 0; i < n; i++) {
 		struct row *r = row_of(v[i]);
 
-		for (size_t k = 0; k < r->nwarn; k++)
-			out_printf(o, "%swarning: %s\n", i == 0 && k == 0 ? "\n" : "", r->warn[k]);
+		for (size_t k = 0; k < r->nwarn; k++) {
+			out_printf(o, "%swarning: %s\n", gap ? "" : "\n", r->warn[k]);
+			gap = true;
+		}
 	}
 }
 

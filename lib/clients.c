@@ -827,7 +827,6 @@ clients_observe_tags(struct clients *b, const struct jitem *it, const struct cli
 	struct {
 		struct client *c;
 		struct amount prepaid, debit;
-		bool has_prepaid;
 	} seen[8];
 	size_t nseen = 0;
 	int rc;
@@ -868,10 +867,8 @@ clients_observe_tags(struct clients *b, const struct jitem *it, const struct cli
 				continue;
 			seen[s].c = who;
 			seen[s].prepaid = seen[s].debit = (struct amount){0, 0, 0};
-			seen[s].has_prepaid = false;
 			nseen++;
 		}
-		seen[s].has_prepaid = true;
 		if ((rc = add_same(&seen[s].prepaid, &p->amt)) < 0)
 			goto bad;
 		if (amount_sign(&p->amt) > 0 && (rc = add_same(&seen[s].debit, &p->amt)) < 0)
@@ -891,11 +888,13 @@ clients_observe_tags(struct clients *b, const struct jitem *it, const struct cli
 				credit = seen[s].prepaid;
 		return observe_package(b, c, it, tg, &credit, e);
 	}
-	for (size_t s = 0; s < nseen; s++)
-		if (amount_sign(&seen[s].debit) > 0 && observe_debit(seen[s].c, t, tg, &seen[s].debit) < 0) {
+	for (size_t s = 0; s < nseen; s++) {
+		if (amount_sign(&seen[s].debit) > 0 &&
+		    observe_debit(seen[s].c, t, tg, &seen[s].debit) < 0) {
 			rc = -1;
 			goto bad;
 		}
+	}
 	if (t->np == 0 && clients_kind_of(tg) == SESSION_HELD)
 		price_held(b, c, t, tg);
 	return 0;

@@ -52,6 +52,18 @@ total     22          1     3        1         1      20         2      10    10
 warning: ana: package overrun: 2 sessions held after the credit ran out"
 }
 
+@test "sessions: the text report shows a deposit held" {
+	run --separate-stderr tally-sessions "$FIXTURES/bill/deposit.journal"
+	assert_success
+	assert_equal "$output" "client  held  cancelled  late  no-show  provider  signed  unsigned  bought  used  left  over
+fay        3          0     0        0         0       0         3       0     0     0     0
+total      3          0     0        0         0       0         3       0     0     0     0
+
+fay: deposit held: 10.00 EUR"
+	run --separate-stderr tally-sessions -e 2026-01-19 "$FIXTURES/bill/deposit.journal"
+	assert_line "fay: deposit held: 50.00 EUR"
+}
+
 @test "sessions: JSON has the CSV's keys" {
 	run --separate-stderr tally-sessions -O json --client ana "$EXAMPLES/practice.journal"
 	assert_success
