@@ -106,6 +106,45 @@ J
 	assert_equal "$(grep -c 'Unbilled:dee' <<< "$output")" 2
 }
 
+@test "bill: standard input, and included files counted but not written" {
+	run tally-bill < "$BILL/story.journal"
+	assert_success
+	assert_output "$(cat "$BILL/story.out")"
+	mkdir "$BATS_TEST_TMPDIR/inc"
+	cat > "$BATS_TEST_TMPDIR/inc/old.journal" <<'J'
+2026-01-01 * Package of 2
+    ; client: jo
+    ; package: 2
+    Assets:Bank  90.00 EUR
+    Liabilities:Prepaid:jo
+
+2026-01-02 Session
+    ; client: jo
+    ; session: held
+J
+	cat > "$BATS_TEST_TMPDIR/main.journal" <<'J'
+include inc/old.journal
+
+2026-02-01 Agreement
+    ; client: jo
+    ; rate: 50.00 EUR
+
+2026-02-02 Session: the package's last
+    ; client: jo
+    ; session: held
+
+2026-02-03 Session: at the rate
+    ; client: jo
+    ; session: held
+J
+	run tally-bill "$BATS_TEST_TMPDIR/main.journal"
+	assert_success
+	assert_equal "$(head -1 <<< "$output")" "include inc/old.journal"
+	assert_line "    Liabilities:Prepaid:jo  45.00 EUR"
+	assert_line "    Assets:Unbilled:jo  50.00 EUR"
+	refute_line --partial "2026-01-02"
+}
+
 @test "bill: account options rename the accounts written" {
 	run tally-bill --unbilled Assets:WIP --income Revenue "$BILL/rate-boundary.journal"
 	assert_success
