@@ -119,7 +119,10 @@ price(struct clients *b, const struct jitem *it, struct out *o, bool write, stru
 	return 1;
 }
 
-/* Entries recognising the credit left in packages that expired before date d. */
+/*
+ * Entries recognising the credit left in packages that expired before date d (for the
+ * clients and period asked for: the others lapse in the book only).
+ */
 static int
 lapse(struct clients *b, tdate d, struct out *o, struct terr *e)
 {
@@ -135,7 +138,7 @@ lapse(struct clients *b, tdate d, struct out *o, struct terr *e)
 			terr_set(e, NULL, 0, "the credit left in %s's package is too large", c->id);
 			return -1;
 		}
-		if (amount_sign(&left) <= 0)
+		if (amount_sign(&left) <= 0 || !selected(c, k->expires))
 			continue;
 		date_format(day, k->expires);
 		out_printf(o, "%s Package credit lapsed: %s\n", day, c->id);

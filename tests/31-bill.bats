@@ -100,6 +100,11 @@ J
 	# the January and February sessions stay unpriced but still used the package
 	assert_equal "$(grep -c '^    [A-Z]' <<< "$output")" $((2 + 4 * 2))
 	tally-bill -e 2026-03-01 story.journal | tally-bill | cmp - story.out
+	run tally-bill -p 2026-04 expiry.journal
+	refute_output --partial "lapsed"
+	assert_line "    Assets:Unbilled:gus  50.00 EUR"
+	run tally-bill -p 2026-03 expiry.journal
+	assert_line "2026-03-31 Package credit lapsed: gus"
 	run tally-bill --client dee owed-then-package.journal rate-boundary.journal
 	assert_success
 	refute_output --partial "Unbilled:bo"
