@@ -1350,7 +1350,8 @@ main(int argc, char **argv)
 	}
 	journal_close(j);
 	if (!status) {
-		qsort(clients, nclients, sizeof *clients, by_id);
+		if (nclients)
+			qsort(clients, nclients, sizeof *clients, by_id);
 		if (all) {
 			status = write_all(dir, css);
 		} else {
