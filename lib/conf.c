@@ -41,7 +41,7 @@ conf_load(const char *path, bool must_exist, struct terr *e)
 	if (!f) {
 		if (!must_exist && errno == ENOENT)
 			return c;
-		terr_set(e, c->file, 0, "cannot open: %s", strerror(errno));
+		terr_set(e, path, 0, "cannot open: %s", strerror(errno));
 		conf_free(c);
 		return NULL;
 	}
@@ -51,14 +51,14 @@ conf_load(const char *path, bool must_exist, struct terr *e)
 		if (*k == '#' || *k == '\0')
 			continue;
 		if (!(eq = strchr(k, '='))) {
-			terr_set(e, c->file, line, "expected key = value");
+			terr_set(e, path, line, "expected key = value");
 			goto bad;
 		}
 		*eq = '\0';
 		v = trim(eq + 1);
 		k = trim(k);
 		if (!*k) {
-			terr_set(e, c->file, line, "missing key before =");
+			terr_set(e, path, line, "missing key before =");
 			goto bad;
 		}
 		for (i = 0; i < c->n && strcmp(c->key[i], k) != 0; i++)
