@@ -69,6 +69,13 @@ journal=${journal:-${LEDGER_FILE:-}}
 [ -n "$journal" ] || die "no journal: give -f JOURNAL or set LEDGER_FILE"
 [ -r "$journal" ] || { echo "$prog: $journal: cannot read" >&2; exit 1; }
 outdir=${outdir:-statements-$period}
+# tally-statement reads a pipe: name the tally.conf beside the journal for it.
+have_conf=
+for o in "${statement_opts[@]}"; do [ "$o" != --conf ] || have_conf=1; done
+jdir=$(dirname -- "$journal")
+if [ -z "$have_conf" ] && [ -r "$jdir/tally.conf" ]; then
+	statement_opts+=(--conf "$jdir/tally.conf")
+fi
 case $period in
 */*) die "bad period: $period" ;;
 esac

@@ -41,6 +41,12 @@ month/carla.txt"
 		tally-statement -p 2026-03 --all --output-dir pipe > /dev/null
 	diff -r month pipe
 	grep -q "^Client: ana" month/ana.txt
+	grep -q "^Marta Ruiz, Tutoring" month/ana.txt
+	# tally.conf is found beside the journal, wherever the month is run from
+	cd /
+	tally month -p 2026-03 -f "$j" --policies "$POL" --output-dir "$d/elsewhere" > /dev/null
+	diff -r "$d/month" "$d/elsewhere"
+	cd "$d"
 	# the same with options for the statements
 	tally month -p 2026-02 -f "$j" --policies "$POL" --output-dir m2 -O html --lang es > /dev/null
 	mkdir p2
