@@ -234,19 +234,35 @@ add_payer(const char *client, size_t cn, const char *pat, size_t pn, const char 
 	npayers++;
 }
 
-/* A client event (no postings) with client: and payer: tags names a payer pattern. */
+struct payer_arg {
+	const char *id;
+	size_t n;
+	const struct jitem *it;
+};
+
+static int
+payer_tag(struct span key, struct span value, void *arg)
+{
+	struct payer_arg *a = arg;
+
+	if (span_eq(key, "payer") && value.n)
+		add_payer(a->id, a->n, value.p, value.n, a->it->file, a->it->txn->comment_line);
+	return 0;
+}
+
+/* A client event (no postings) with client: and payer: tags (one or more) names payers. */
 static void
 payer_observe(const struct jitem *it)
 {
-	struct span c, p;
+	struct span c;
 	char id[128];
-	size_t n;
+	struct payer_arg a = {id, 0, it};
 
-	if (it->txn->np || !txn_tag(it->txn, "client", &c) || !txn_tag(it->txn, "payer", &p) || !p.n)
+	if (it->txn->np || !txn_tag(it->txn, "client", &c))
 		return;
-	n = clients_slug(c, id, sizeof id);
-	if (n)
-		add_payer(id, n, p.p, p.n, it->file, it->txn->comment_line);
+	a.n = clients_slug(c, id, sizeof id);
+	if (a.n)
+		tag_each(it->txn->comment, payer_tag, &a);
 }
 
 /* Each client is also known by its ID as words: "ana-garcia" matches "ANA GARCIA". */
@@ -462,25 +478,26 @@ render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags)
 	bputs(b, "\n");
 }
 
-/* Joins the record's fields with " | " for invoice numbers and payer patterns. */
-static void
-record_text(struct buf *b, const struct csvrec *r)
+/* Does any field of the record name invoice number num, or match the client's payers? */
+static bool
+names_in(const struct csvrec *r, const char *num)
 {
-	b->n = 0;
-	bput(b, "", 0);
-	for (size_t i = 0; i < r->nf; i++) {
-		if (i)
-			bputs(b, " | ");
-		bput(b, r->f[i], r->len[i]);
-	}
+	for (size_t i = 0; i < r->nf; i++)
+		if (names(r->f[i], r->len[i], num))
+			return true;
+	return false;
 }
 
 static bool
-payer_matches(const char *client, const char *text, size_t n)
+payer_matches(const char *client, const struct csvrec *r)
 {
-	for (size_t k = 0; k < npayers; k++)
-		if (strcmp(payers[k].client, client) == 0 && regex_match(payers[k].re, text, n) == 1)
-			return true;
+	for (size_t k = 0; k < npayers; k++) {
+		if (strcmp(payers[k].client, client) != 0)
+			continue;
+		for (size_t i = 0; i < r->nf; i++)
+			if (regex_match(payers[k].re, r->f[i], r->len[i]) == 1)
+				return true;
+	}
 	return false;
 }
 
@@ -489,16 +506,15 @@ payer_matches(const char *client, const char *text, size_t n)
  * fits. Returns the invoice index, -1 for none; *cands gets "INV (client), ..." when several.
  */
 static long
-match_invoice(const struct rtxn *t, struct buf *text, struct buf *cands, const char **how)
+match_invoice(const struct rtxn *t, struct buf *cands, const char **how)
 {
 	const struct ramount *amt = &t->p[0].amt;
 	long hit = -1, nhits = 0;
 
 	cands->n = 0;
 	bput(cands, "", 0);
-	record_text(text, t->record);
 	for (size_t i = 0; i < nopen; i++) {
-		if (amount_sign(&openinv[i].due) <= 0 || !names(text->p, text->n, openinv[i].inv->number))
+		if (amount_sign(&openinv[i].due) <= 0 || !names_in(t->record, openinv[i].inv->number))
 			continue;
 		if (nhits++)
 			bputs(cands, ", ");
@@ -515,7 +531,7 @@ match_invoice(const struct rtxn *t, struct buf *text, struct buf *cands, const c
 
 		if (amount_sign(&o->due) <= 0 || o->due.com != amt->a.com ||
 		    amount_cmp(&o->due, &amt->a) != 0 ||
-		    !payer_matches(o->inv->client, text->p, text->n))
+		    !payer_matches(o->inv->client, t->record))
 			continue;
 		if (nhits++)
 			bputs(cands, ", ");
@@ -539,7 +555,7 @@ static int
 import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 {
 	struct buf tags = {0};
-	static struct buf text, cands;
+	static struct buf cands;
 	char acct2[512], a[2 * AMOUNT_BUF + 8];
 	const char *acct2p = NULL, *how;
 	uint64_t key = 0, desc = 0, code = 0;
@@ -562,7 +578,7 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 		}
 	}
 	if (nopen && t->np == 2 && t->p[0].has_amt && amount_sign(&t->p[0].amt.a) > 0) {
-		long i = match_invoice(t, &text, &cands, &how);
+		long i = match_invoice(t, &cands, &how);
 		struct buf ab = {0};
 
 		put_amount(&ab, &t->p[0].amt);

@@ -261,6 +261,27 @@ tally-import: $p:6: 90.00 EUR not matched: no open invoice fits
 tally-import: 6 rows: 6 written, 0 already in the journal, 3 matched to invoices, 1 ambiguous"
 }
 
+@test "import: several payer: patterns per client, each matched field by field" {
+	run --separate-stderr tally-import --report --rules "$RULES/simple.rules" \
+		--journal "$FIX/book.journal" - <<'C'
+Date,Description,Amount
+2026-11-21,BIZUM DE B.O.,90.00
+2026-11-22,REF BIZUM DE B.O.,90.00
+C
+	assert_success
+	assert_output - <<'J'
+2026-11-21 BIZUM DE B.O.
+    ; unmatched: 2026-0002 (ben), 2026-0003 (ben)
+    Assets:Bank  90.00 EUR
+    Income:Unknown  -90.00 EUR
+
+2026-11-22 REF BIZUM DE B.O.
+    Assets:Bank  90.00 EUR
+    Income:Unknown  -90.00 EUR
+J
+	assert_equal "${stderr%%$'\n'*}" "tally-import: <stdin>:2: 90.00 EUR not matched: it fits 2026-0002 (ben), 2026-0003 (ben)"
+}
+
 @test "import: matched payments close the receivables (hledger and ledger agree)" {
 	command -v hledger > /dev/null || skip "hledger is not installed"
 	cp "$FIX/book.journal" "$BATS_TEST_TMPDIR/book.journal"
