@@ -317,10 +317,12 @@ invoice_in_period(const struct txn *t, const struct tags *g)
  * dates a period's invoices the day after it). Returns -1 on overflow, 1 for an invoice
  * shown, else 0.
  */
+static struct touch *tc;  /* the clients of the entry being read; reused */
+static size_t captc;
+
 static int
 observe(const struct txn *t, bool after)
 {
-	struct touch tc[8];
 	size_t ntc = 0, i, k;
 	struct tags g = {.time = -1, .last_item = DATE_NONE};
 	bool in_period = begin == DATE_NONE || t->date >= begin;
@@ -337,8 +339,10 @@ observe(const struct txn *t, bool after)
 		for (k = 0; k < ntc && tc[k].client != c; k++)
 			;
 		if (k == ntc) {
-			if (ntc == sizeof tc / sizeof *tc)
-				continue;
+			if (ntc == captc) {
+				captc = captc ? captc * 2 : 4;
+				tc = xrealloc(tc, captc * sizeof *tc);
+			}
 			memset(&tc[ntc++], 0, sizeof *tc);
 			tc[k].client = c;
 		}
@@ -1381,6 +1385,7 @@ main(int argc, char **argv)
 	free(slots);
 	if (inv)
 		invoices_free(inv);
+	free(tc);
 	free(css);
 	conf_free(labels);
 	conf_free(provider);

@@ -167,6 +167,16 @@ J
 	refute_output --partial "Ana"
 	refute_output --partial "ana"
 	assert_line --regexp '^Nov 2, 2026 +Payment shared with other accounts +40\.00 EUR$'
+	# one transfer for twelve clients: each gets its own part
+	{
+		echo "2026-11-03 * Transfer"
+		for i in $(seq 1 12); do echo "    Assets:Receivable:c$i    -$i.00 EUR"; done
+		echo "    Assets:Bank"
+	} > "$(scratch)/twelve.journal"
+	run tally-statement --client c12 -p 2026-11 "$(scratch)/twelve.journal"
+	assert_line --regexp '^Closing balance +-12\.00 EUR$'
+	run tally-statement --client c9 -p 2026-11 "$(scratch)/twelve.journal"
+	assert_line --regexp '^Closing balance +-9\.00 EUR$'
 }
 
 @test "statement: HTML escapes every value (client <script>alert(1)</script> & Co)" {
