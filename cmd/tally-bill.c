@@ -29,19 +29,6 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static tdate
-parse_date_opt(const char *s)
-{
-	tdate d;
-	const char *why;
-
-	if (date_parse(s, strlen(s), 0, &d, &why) != (long)strlen(s)) {
-		fprintf(stderr, "%s: bad date: %s\n", prog, s);
-		exit(2);
-	}
-	return d;
-}
-
 /* Ends the item's own text with a newline, so that new lines can follow it. */
 static void
 write_open(struct out *o, const struct jitem *it)
@@ -222,23 +209,19 @@ main(int argc, char **argv)
 	struct out *o;
 	struct terr e;
 	int c, status;
-	tdate pb, pe;
+	const char *why;
 
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "i:b:e:p:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': inplace = optarg; break;
-		case 'b': begin = parse_date_opt(optarg); break;
-		case 'e': end = parse_date_opt(optarg); break;
+		case 'b':
+		case 'e':
 		case 'p':
-			if (period_parse(optarg, &pb, &pe) < 0) {
-				fprintf(stderr, "%s: bad period: %s\n", prog, optarg);
+			if (range_option(c, optarg, &begin, &end, &why) < 0) {
+				fprintf(stderr, "%s: %s: %s\n", prog, why, optarg);
 				return 2;
 			}
-			if (begin == DATE_NONE || pb > begin)
-				begin = pb;
-			if (end == DATE_NONE || pe < end)
-				end = pe;
 			break;
 		case 'c': only_client = optarg; break;
 		case 'U': accts.unbilled = optarg; break;

@@ -52,19 +52,6 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static tdate
-parse_date_opt(const char *s)
-{
-	tdate d;
-	const char *why;
-
-	if (date_parse(s, strlen(s), 0, &d, &why) != (long)strlen(s)) {
-		fprintf(stderr, "%s: bad date: %s\n", prog, s);
-		exit(2);
-	}
-	return d;
-}
-
 static struct graces *
 graces_of(const struct client *c)
 {
@@ -595,7 +582,7 @@ main(int argc, char **argv)
 	bool notices_new = false;
 	FILE *nf_file = NULL;
 	int c, rv, status = 0;
-	tdate pb, pe;
+	const char *why;
 
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts); /* static: reachable on early exits */
 	while ((c = getopt_long(argc, argv, "P:D:n:c:i:b:e:p:f:h", opts, NULL)) != -1) {
@@ -616,15 +603,13 @@ main(int argc, char **argv)
 		case 'R': co.prepaid = optarg; break;
 		case 'S': co.deposits = optarg; break;
 		case 'i': inplace = optarg; break;
-		case 'b': begin = parse_date_opt(optarg); break;
-		case 'e': end = parse_date_opt(optarg); break;
+		case 'b':
+		case 'e':
 		case 'p':
-			if (period_parse(optarg, &pb, &pe) < 0) {
-				fprintf(stderr, "%s: bad period: %s\n", prog, optarg);
+			if (range_option(c, optarg, &begin, &end, &why) < 0) {
+				fprintf(stderr, "%s: %s: %s\n", prog, why, optarg);
 				return 2;
 			}
-			begin = pb;
-			end = pe;
 			break;
 		case 'f': fopts[nf++] = optarg; break;
 		case 'h': usage(stdout, 0); break;
