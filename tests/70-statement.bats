@@ -208,6 +208,13 @@ J
 	assert_output --partial "<style>"
 	refute_output --regexp "(src|href)="
 	refute_output --partial "@import"
+	# well-formed: every element closed in order, for every client and both languages
+	dir=$(scratch)/html
+	mkdir "$dir"
+	tally-statement --all --output-dir "$dir" -p 2026-11 -O html "$F/xss.journal" > /dev/null
+	tally-statement --all --output-dir "$dir" -p 2026-11 -O html --lang es "$F/basic.journal" \
+		> /dev/null
+	html-check "$dir"/*.html
 }
 
 @test "statement: text fits 80 columns for every client and language" {
