@@ -248,6 +248,10 @@ csvin_next(struct csvin *c, struct csvrec *r, struct terr *e)
 			s += 3;
 			n -= 3;
 		}
+		if (memchr(s, '\0', n)) {
+			terr_set(e, c->name, c->lineno, "NUL byte in CSV");
+			return -1;
+		}
 		if (c->encoding == CSVIN_LATIN1) {
 			s = from_latin1(c, s, n, &n);
 		} else if (!utf8_ok((const unsigned char *)s, n)) {
