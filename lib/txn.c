@@ -483,6 +483,10 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 			return -1;
 		}
 	}
+	/* Effective names first: a balance assignment looks its account up by them. */
+	for (i = 0; i < t->np; i++)
+		if (j->acct_off[i])
+			t->p[i].acct = j->arena + j->acct_off[i] - 1;
 	if (!(j->flags & JOURNAL_NO_BALANCE)) {
 		if (balance_group(j, P_REAL, line) < 0 ||
 		    balance_group(j, P_BALANCED_VIRTUAL, line) < 0)
@@ -493,9 +497,6 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 				t->p[i].amt = (struct amount){0, 0, 0};
 			}
 	}
-	for (i = 0; i < t->np; i++)
-		if (j->acct_off[i])
-			t->p[i].acct = j->arena + j->acct_off[i] - 1;
 	if (j->run && run_assertions(j) < 0)
 		return -1;
 	return 0;
