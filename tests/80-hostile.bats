@@ -169,6 +169,18 @@ Income:Sessions,EUR,-1876543210987654321.99"
 	compare-bal "$BATS_TEST_TMPDIR/h.tsv" "$BATS_TEST_TMPDIR/t.csv"
 }
 
+@test "hostile: a balance assignment through an alias (fuzz find: read past the name)" {
+	local f=$H/alias-assignment.journal
+	run -0 tally-balance -O csv "$f"
+	assert_output "account,commodity,amount
+Assets:Bank,EUR,10
+Equity,EUR,-10"
+	echo "$output" > "$BATS_TEST_TMPDIR/t.csv"
+	oracle-bal ledger "$f" > "$BATS_TEST_TMPDIR/l.tsv"
+	compare-bal "$BATS_TEST_TMPDIR/l.tsv" "$BATS_TEST_TMPDIR/t.csv"
+	run -0 tally-check "$f"
+}
+
 @test "hostile: 40-digit amounts and overflowing sums are errors, never wrong numbers" {
 	cd "$H"
 	refuse digits-40.journal \
