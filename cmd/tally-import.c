@@ -872,8 +872,14 @@ main(int argc, char **argv)
 			"no CSV file named (use - for standard input)");
 		usage(stderr, 2);
 	}
-	if (inplace)
-		jfiles[nj++] = (char *)inplace;
+	if (inplace) {  /* -i FILE is read as a --journal too, once */
+		size_t k;
+
+		for (k = 0; k < nj && strcmp(jfiles[k], inplace) != 0; k++)
+			;
+		if (k == nj)
+			jfiles[nj++] = (char *)inplace;
+	}
 	if (!(r = rules_load(rulesfile, &e))) {
 		terr_print(prog, &e);
 		free(jfiles);
