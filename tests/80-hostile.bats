@@ -290,6 +290,10 @@ Income:Sessions,EUR,-1000000000000000000.00"
 
 @test "hostile: a NUL byte in a CSV field does not reach the journal" {
 	import_ok "$H/plain.rules" "$H/nul.csv"
+	cd "$H"
+	run -1 --separate-stderr tally-import --rules plain.rules nul.csv
+	assert_equal "$output" ""
+	assert_equal "$stderr" "tally-import: nul.csv:1: NUL byte in CSV"
 }
 
 @test "hostile: the catastrophic regex (a+)+\$ against a 100 kB field ends in bounded time" {
