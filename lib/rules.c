@@ -1508,6 +1508,24 @@ read_symbol(const char *s, size_t n, const char **sym, size_t *symn)
 	return (long)i;
 }
 
+/* The width of a digit group space at s (" ", U+00A0, U+202F) before three digits, or 0. */
+static size_t
+space_group(const char *s, size_t n)
+{
+	size_t w = 0;
+
+	if (n >= 1 && s[0] == ' ')
+		w = 1;
+	else if (n >= 2 && memcmp(s, "\xc2\xa0", 2) == 0)
+		w = 2;
+	else if (n >= 3 && memcmp(s, "\xe2\x80\xaf", 3) == 0)
+		w = 3;
+	if (!w || n < w + 3 || !isdigit((unsigned char)s[w]) || !isdigit((unsigned char)s[w + 1]) ||
+	    !isdigit((unsigned char)s[w + 2]) || (n > w + 3 && isdigit((unsigned char)s[w + 3])))
+		return 0;
+	return w;
+}
+
 /* Parses an amount as hledger's amountp would, with the rules' decimal mark. */
 static int
 parse_amount(const struct rules *r, const char *s, size_t n, struct ramount *ra, const char **why,
@@ -1568,6 +1586,15 @@ parse_amount(const struct rules *r, const char *s, size_t n, struct ramount *ra,
 			last_kind = c;
 			nd++;
 			continue;
+		}
+		/* A space (or no-break space) between digit groups: "1 234,56". */
+		{
+			size_t w = space_group(s + k, n - k);
+
+			if (w && any && isdigit((unsigned char)s[k - 1])) {
+				k += w - 1;
+				continue;
+			}
 		}
 		break;
 	}

@@ -56,8 +56,8 @@ rules() {
 J
 }
 
-@test "import: 1.234,56 reads as 1234.56; with a journal, amounts take its decimal mark" {
-	printf 'Fecha;Concepto;Importe;Saldo\n02/11/2026;TRANSFERENCIA;1.234,56;0\n03/11/2026;PAGO;-2.000,5;0\n' \
+@test "import: 1.234,56 and 1 234,56 read as 1234.56; with a journal, amounts take its decimal mark" {
+	printf 'Fecha;Concepto;Importe;Saldo\n02/11/2026;TRANSFERENCIA;1.234,56;0\n03/11/2026;PAGO;-2.000,5;0\n04/11/2026;CUOTA;-1 234,50;0\n' \
 		> "$BATS_TEST_TMPDIR/es.csv"
 	printf '2026-01-01 open\n    Assets:Bank  10.00 EUR\n    Equity:Opening\n' > "$BATS_TEST_TMPDIR/j.journal"
 	run tally-import --rules "$RULES/es-bank.rules" --journal "$BATS_TEST_TMPDIR/j.journal" \
@@ -71,6 +71,10 @@ J
 2026-11-03 PAGO
     Assets:Bank  -2000.5 EUR
     Expenses:Unknown  2000.5 EUR
+
+2026-11-04 CUOTA
+    Assets:Bank  -1234.50 EUR
+    Expenses:Unknown  1234.50 EUR
 J
 }
 
