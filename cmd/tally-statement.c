@@ -49,6 +49,7 @@ struct item {
 	int time;           /* session start in minutes, or -1 */
 	bool from_package;  /* paid from prepaid credit */
 	bool priced;        /* has postings to the client's accounts */
+	bool paid_directly; /* has postings, none to the client's accounts (paid on the spot) */
 	money amt;          /* the change in the client's balance (invoices: the amount) */
 	tdate due;
 };
@@ -352,7 +353,8 @@ observe(const struct txn *t, bool after)
 		if (kd == K_PREPAID && amount_sign(&t->p[i].amt) > 0)
 			tc[k].debits_prepaid = true;
 	}
-	if (ntc == 0 && t->np > 0)
+	/* Entries that touch no client account matter only as sessions of the period. */
+	if (ntc == 0 && t->np > 0 && (after || !in_period || !txn_tag(t, "session", NULL)))
 		return 0;
 	tag_each(t->comment, take_tag, &g);
 	if (ntc == 0) {
@@ -368,8 +370,10 @@ observe(const struct txn *t, bool after)
 			free(c->name);
 			c->name = span_dup(g.name);
 		}
-		if (in_period && g.has_session)
+		if (in_period && g.has_session) {
 			session_item(c, t, &g, NULL, false, false);
+			c->items[c->nitems - 1].paid_directly = t->np > 0;
+		}
 		return 0;
 	}
 	for (k = 0; k < ntc; k++) {
@@ -835,7 +839,9 @@ sessions(struct out *o, const struct book *c)
 			snprintf(st, sizeof st, "%s, %s", status_label(it->status), L("waived"));
 		else if (!it->waived)
 			snprintf(st, sizeof st, "%s", status_label(it->status));
-		if (!it->priced)
+		if (it->paid_directly)
+			snprintf(price, sizeof price, "%s", L("paid-directly"));
+		else if (!it->priced)
 			snprintf(price, sizeof price, "%s",
 				 strcmp(it->status, "held") == 0 ? L("unpriced") : L("no-charge"));
 		else if (it->from_package)

@@ -179,6 +179,30 @@ J
 	assert_line --regexp '^Closing balance +-9\.00 EUR$'
 }
 
+@test "statement: a session paid on the spot is listed and changes no balance" {
+	f=$(journal <<'J'
+2026-11-02 * Session, paid cash
+    ; client: dora
+    ; session: held
+    ; time: 12:00
+    Assets:Cash                  40.00 EUR
+    Income:Sessions
+
+2026-11-09 * Session
+    ; client: dora
+    ; session: held
+    ; time: 12:00
+    Assets:Unbilled:dora         40.00 EUR
+    Income:Sessions
+J
+)
+	run tally-statement --client dora -p 2026-11 "$f"
+	assert_success
+	assert_line --regexp '^Nov 2, 2026 +12:00 +held +- +paid directly$'
+	assert_line --regexp '^Nov 9, 2026 +12:00 +held +- +40\.00 EUR$'
+	assert_line --regexp '^Closing balance +40\.00 EUR$'
+}
+
 @test "statement: HTML escapes every value (client <script>alert(1)</script> & Co)" {
 	run tally-statement --client acme -p 2026-11 -O html "$F/xss.journal"
 	assert_success

@@ -32,6 +32,7 @@ open = Pendiente
 overdue = vencida
 from-package = del bono
 no-charge = sin cargo
+paid-directly = pagada en el acto
 unpriced = sin precio aún
 unsigned = -
 waived = sin cargo
