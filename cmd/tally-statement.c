@@ -124,6 +124,16 @@ client_get(const char *id, size_t n)
 	return nclients++;
 }
 
+/* Whether a client: tag value is a spelling of the ID ("Théo Keller" of theo-keller). */
+static bool
+spells(struct span v, const char *id)
+{
+	char slug[256];
+	size_t n = clients_slug(v, slug, sizeof slug);
+
+	return n == strlen(id) && strncasecmp(slug, id, n) == 0;
+}
+
 /* The client a client: tag names: its value folded to the slug used in account names. */
 static size_t
 client_of_tag(struct span v)
@@ -387,7 +397,8 @@ observe(const struct txn *t, bool after)
 				shown = 1, invoice_item(c, t, &g, &tc[k].kind[K_RECEIVABLE]);
 			continue;
 		}
-		if (g.has_client && !shared && !c->name && !span_eq(g.client, c->id))
+		if (g.has_client && !shared && !c->name && !span_eq(g.client, c->id) &&
+		    spells(g.client, c->id))
 			c->name = span_dup(g.client);
 		if (g.has_name && !shared) {
 			free(c->name);

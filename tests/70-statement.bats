@@ -177,6 +177,17 @@ J
 	assert_line --regexp '^Closing balance +-12\.00 EUR$'
 	run tally-statement --client c9 -p 2026-11 "$(scratch)/twelve.journal"
 	assert_line --regexp '^Closing balance +-9\.00 EUR$'
+	# a payment for Ana tagged with the payer's client name does not name Ana after him
+	f=$(journal <<'J'
+2026-11-04 * Paid by Ben Ortiz for his sister
+    ; client: Ben Ortiz
+    Assets:Bank                   30.00 EUR
+    Assets:Receivable:ana        -30.00 EUR
+J
+)
+	run tally-statement --client ana -p 2026-11 "$f"
+	assert_line "Client: ana"
+	refute_line --partial "Client: Ben" 
 }
 
 @test "statement: a session paid on the spot is listed and changes no balance" {
