@@ -185,6 +185,29 @@ seen_take(uint64_t key, uint64_t desc, uint64_t code)
 	return best;
 }
 
+/* The accounts rows can have as first posting (nfirst < 0: any): only those are indexed. */
+#define MAXFIRST 64
+static const char *first_names[MAXFIRST];
+static size_t first_lens[MAXFIRST];
+static long nfirst = -1;
+
+static bool
+first_account(const char *a, size_t n)
+{
+	if (nfirst < 0)
+		return true;
+	for (long k = 0; k < nfirst; k++) {
+		const char *f = first_names[k];
+		size_t fn = first_lens[k];
+
+		if (fn >= 2 && (f[0] == '(' || f[0] == '[') && (f[fn - 1] == ')' || f[fn - 1] == ']'))
+			f++, fn -= 2;
+		if (fn == n && memcmp(f, a, n) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void
 seen_observe(const struct jitem *it)
 {
@@ -194,7 +217,7 @@ seen_observe(const struct jitem *it)
 	for (size_t i = 0; i < t->np; i++) {
 		const struct posting *p = &t->p[i];
 
-		if (p->has_amount || p->inferred)
+		if ((p->has_amount || p->inferred) && first_account(p->acct, p->acct_len))
 			seen_add(row_key(t->date, p->acct, p->acct_len, &p->amt), desc, code,
 				 it->file, p->line);
 	}
@@ -885,6 +908,7 @@ main(int argc, char **argv)
 		free(jfiles);
 		return 1;
 	}
+	nfirst = rules_first_accounts(r, first_names, first_lens, MAXFIRST);
 	if (nj)
 		j = load_journals(jfiles, nj, &status);
 	keyed = nj > 0 || argc - optind > 1;

@@ -993,6 +993,52 @@ rules_separator(const struct rules *r, const char *csvpath)
 	return ',';
 }
 
+/* A template's text when it has no %field reference, else NULL. */
+static bool
+template_literal(const struct template *t, const char **s, size_t *n)
+{
+	if (t->nparts > 1 || (t->nparts == 1 && t->parts[0].ref))
+		return false;
+	*s = t->nparts ? t->parts[0].p : "";
+	*n = t->nparts ? t->parts[0].n : 0;
+	strip(s, n);
+	return true;
+}
+
+static long
+add_name(const char **names, size_t *lens, size_t max, long k, const char *s, size_t n)
+{
+	if (k < 0 || (size_t)k >= max)
+		return -1;
+	names[k] = s;
+	lens[k] = n;
+	return k + 1;
+}
+
+long
+rules_first_accounts(const struct rules *r, const char **names, size_t *lens, size_t max)
+{
+	const struct flist *fl = &r->bylist[RF_N(K_ACCOUNT, 1)];
+	const char *s;
+	size_t n, i;
+	long k = 0;
+
+	if (r->toplast[RF_N(K_ACCOUNT, 1)] >= 0) {
+		if (!template_literal(&r->top[r->toplast[RF_N(K_ACCOUNT, 1)]].t, &s, &n) || !n)
+			return -1;
+		k = add_name(names, lens, max, k, s, n);
+	} else {
+		k = add_name(names, lens, max, k, "expenses:unknown", 16);
+		k = add_name(names, lens, max, k, "income:unknown", 14);
+	}
+	for (i = 0; i < fl->n && k >= 0; i++) {
+		if (!template_literal(&r->blk[fl->blk[i]].a[fl->asg[i]].t, &s, &n) || !n)
+			return -1;
+		k = add_name(names, lens, max, k, s, n);
+	}
+	return k;
+}
+
 int
 rules_encoding(const struct rules *r)
 {

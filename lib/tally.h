@@ -683,6 +683,12 @@ int rules_separator(const struct rules *r, const char *csvpath);
 int rules_encoding(const struct rules *r);
 long rules_skip(const struct rules *r);       /* header records to skip */
 bool rules_newest_first(const struct rules *r);
+/*
+ * The accounts an entry's first posting can have when no record changes them (literal
+ * account1 values, or the unknown accounts): their count, or -1 when one depends on the
+ * record, is empty, or there are more than max.
+ */
+long rules_first_accounts(const struct rules *r, const char **names, size_t *lens, size_t max);
 /* RULES_ROW with *t filled, RULES_SKIP, RULES_END (this and later records are skipped), -1. */
 int rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct terr *e);
 /* Writes an amount as parsed (no digit groups); zero is written "0" as hledger does. */
