@@ -342,7 +342,8 @@ int format_parse(const char *s, const char *const *allowed);
 
 /*
  * tally.conf and other `key = value` files with `#` comments. A missing file is an empty
- * configuration unless must_exist. Returns NULL with *e set on a bad line.
+ * configuration unless must_exist. Returns NULL with *e set on a bad line (e->file is
+ * `path` itself, so it lives as long as the caller's string).
  */
 struct conf;
 struct conf *conf_load(const char *path, bool must_exist, struct terr *e);
