@@ -103,7 +103,8 @@ all_clients(const struct invoices *v, size_t *n)
 
 	for (size_t i = 0; i < k; i++)
 		c[i] = invoices_at(v, i)->client;
-	qsort(c, k, sizeof *c, by_name);
+	if (k > 1)
+		qsort(c, k, sizeof *c, by_name);
 	for (size_t i = 0; i < k; i++)
 		if (!m || strcmp(c[m - 1], c[i]) != 0)
 			c[m++] = c[i];
@@ -434,7 +435,8 @@ main(int argc, char **argv)
 			if (amount_sign(&op) > 0 && (!only_client || strcmp(only_client, in->client) == 0))
 				open[nopen++] = in;
 		}
-		qsort(open, nopen, sizeof *open, by_client);
+		if (nopen > 1)
+			qsort(open, nopen, sizeof *open, by_client);
 		o = out_open(stdout);
 		if (remind)
 			r = reminders(o, open, nopen, conf, &e);

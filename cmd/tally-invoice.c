@@ -408,14 +408,16 @@ write_invoices(struct out *o, struct terr *e)
 
 	date_to_ymd(inv_date, &y, &m, &d);
 	date_format(date, inv_date);
-	qsort(cls, ncls, sizeof *cls, by_id);
+	if (ncls > 1)
+		qsort(cls, ncls, sizeof *cls, by_id);
 	for (size_t i = 0; i < ncls; i++) {
 		struct cl *c = &cls[i];
 		long terms = c->terms >= 0 ? c->terms : default_terms;
 
 		if (only_client && strcmp(only_client, c->id) != 0)
 			continue;
-		qsort(c->lot, c->nlot, sizeof *c->lot, by_com);
+		if (c->nlot > 1)
+			qsort(c->lot, c->nlot, sizeof *c->lot, by_com);
 		for (size_t k = 0; k < c->nlot; k++) {
 			struct lot *l = &c->lot[k];
 			struct amount total = {0, 0, l->com};

@@ -340,7 +340,8 @@ report_rows(struct clients *b, tdate asof, struct client ***out)
 			warn(r, "%s: package used up", c->id);
 		v[k++] = c;
 	}
-	qsort(v, k, sizeof *v, by_id);
+	if (k > 1)
+		qsort(v, k, sizeof *v, by_id);
 	*out = v;
 	return k;
 }

@@ -56,6 +56,8 @@ struct item {
 
 struct book {
 	char *id;
+	char *file;         /* where the client first appears, for messages */
+	long line;
 	char *name;         /* a name: tag, or a client: tag that is not the ID */
 	money open, close;  /* the four accounts' sum before begin and before end */
 	money kind[NKINDS]; /* each account's balance before end */
@@ -67,6 +69,8 @@ struct book {
 
 static struct book *clients;
 static struct invoices *inv;
+static const char *cur_file;  /* the entry being read, so new clients know their place */
+static long cur_line;
 static size_t nclients, capclients;
 /* Open addressing over clients[]: index + 1, 0 = empty. */
 static size_t *slots, nslots;
@@ -120,6 +124,8 @@ client_get(const char *id, size_t n)
 	}
 	memset(&clients[nclients], 0, sizeof *clients);
 	clients[nclients].id = xstrndup(id, n);
+	clients[nclients].file = xstrdup(cur_file ? cur_file : "-");
+	clients[nclients].line = cur_line;
 	slots[h] = nclients + 1;
 	return nclients++;
 }
@@ -1166,6 +1172,7 @@ static void
 client_free(struct book *c)
 {
 	free(c->id);
+	free(c->file);
 	free(c->name);
 	free(c->open.bal);
 	free(c->close.bal);
@@ -1192,8 +1199,8 @@ write_all(const char *dir, const char *css)
 
 	for (size_t i = 0; i < nclients; i++) {
 		if (!safe_name(clients[i].id)) {
-			fprintf(stderr, "%s: client ID not usable as a file name: %s\n", prog,
-				clients[i].id);
+			fprintf(stderr, "%s: %s:%ld: client ID not usable as a file name: %s\n",
+				prog, clients[i].file, clients[i].line, clients[i].id);
 			return 1;
 		}
 	}
@@ -1352,6 +1359,8 @@ main(int argc, char **argv)
 		if (it->kind != J_TXN || status || (end != DATE_NONE && it->txn->date > end))
 			continue;
 		if (end != DATE_NONE && it->txn->date == end) {
+			cur_file = it->file;
+			cur_line = it->line;
 			if (observe(it->txn, true) == 1 && follow_invoices(it, &e) < 0) {
 				terr_print(prog, &e);
 				status = 1;
@@ -1363,6 +1372,8 @@ main(int argc, char **argv)
 			status = 1;
 			continue;
 		}
+		cur_file = it->file;
+		cur_line = it->line;
 		if (observe(it->txn, false) < 0) {
 			fprintf(stderr, "%s: %s:%ld: a balance is too large to hold exactly\n", prog,
 				it->file, it->line);
@@ -1371,7 +1382,7 @@ main(int argc, char **argv)
 	}
 	journal_close(j);
 	if (!status) {
-		if (nclients)
+		if (nclients > 1)
 			qsort(clients, nclients, sizeof *clients, by_id);
 		if (all) {
 			status = write_all(dir, css);

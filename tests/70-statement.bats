@@ -293,12 +293,12 @@ J
 	dir=$(scratch)/out
 	mkdir "$dir"
 	run -1 --separate-stderr tally-statement --all --output-dir "$dir" -p 2026-11 "$f"
-	assert_equal "$stderr" "tally-statement: client ID not usable as a file name: a/b"
+	assert_equal "$stderr" "tally-statement: $f:5: client ID not usable as a file name: a/b"
 	assert_equal "$output" ""
 	[ -z "$(ls -A "$dir")" ]
 	sed -i 's|a/b|..|' "$f"
 	run -1 --separate-stderr tally-statement --all --output-dir "$dir" -p 2026-11 "$f"
-	assert_equal "$stderr" "tally-statement: client ID not usable as a file name: .."
+	assert_equal "$stderr" "tally-statement: $f:5: client ID not usable as a file name: .."
 	[ -z "$(ls -A "$dir")" ]
 }
 
