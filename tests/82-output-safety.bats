@@ -108,7 +108,7 @@ statements() {
 		statements "$id"
 		assert_equal "$written" ""
 		assert_equal "$status" 1
-		[[ $output == *"client ID not usable as a file name"* ]]
+		[[ $output == "tally-statement: $W/j.journal:1: client ID not usable as a file name: "* ]]
 		[ -z "$(ls -A "$W/a/b/out")" ]
 	done
 }
