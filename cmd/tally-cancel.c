@@ -136,24 +136,6 @@ policy_at_event(const struct jitem *it, struct span v, struct terr *e)
 	return p;
 }
 
-/* "YYYY-MM-DD HH:MM" (or with a T) as minutes since the epoch; -1 when malformed. */
-static long long
-parse_stamp(struct span v)
-{
-	tdate d;
-	const char *why;
-	long k = date_parse(v.p, v.n, 0, &d, &why);
-	int t;
-
-	if (k <= 0 || (size_t)k + 1 >= v.n || (v.p[k] != ' ' && v.p[k] != 'T'))
-		return -1;
-	while ((size_t)k < v.n && (v.p[k] == ' ' || v.p[k] == 'T'))
-		k++;
-	if ((t = time_parse(v.p + k, v.n - (size_t)k)) < 0)
-		return -1;
-	return (long long)d * 1440 + t;
-}
-
 /* The lines added to one entry, built before the entry is written. */
 struct xbuf {
 	char *p;
@@ -381,7 +363,7 @@ notice_of(const struct jitem *it, enum session_kind kind, struct outcome *r, str
 			 "(cannot tell the notice)");
 		return -1;
 	}
-	if ((at = parse_stamp(v)) < 0) {
+	if ((at = stamp_parse(v.p, v.n)) < 0) {
 		terr_set(e, it->file, t->comment_line, "bad cancelled-at: %.*s (YYYY-MM-DD HH:MM)",
 			 (int)v.n, v.p);
 		return -1;

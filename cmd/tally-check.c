@@ -127,19 +127,6 @@ is_rate(struct span s)
 	return n > 0 && amount_parse(s.p, n, &a, false, &why) == (long)n && amount_sign(&a) > 0;
 }
 
-static bool
-is_timestamp(struct span s)
-{
-	const char *sp = memchr(s.p, ' ', s.n);
-	struct span d;
-
-	if (!sp)
-		return false;
-	d.p = s.p;
-	d.n = (size_t)(sp - s.p);
-	return is_date(d) && time_parse(sp + 1, s.n - d.n - 1) >= 0;
-}
-
 static void
 check_sessions(const struct jitem *it, const struct txn *t)
 {
@@ -165,7 +152,7 @@ check_sessions(const struct jitem *it, const struct txn *t)
 		problem(it->file, line_at(it, v.p), "malformed time: %.*s (want HH:MM)", (int)v.n, v.p);
 	if (txn_tag(t, "minutes", &v) && !is_count(v, false))
 		problem(it->file, line_at(it, v.p), "malformed minutes: %.*s", (int)v.n, v.p);
-	if (txn_tag(t, "cancelled-at", &v) && !is_timestamp(v))
+	if (txn_tag(t, "cancelled-at", &v) && stamp_parse(v.p, v.n) < 0)
 		problem(it->file, line_at(it, v.p),
 			"malformed cancelled-at: %.*s (want YYYY-MM-DD HH:MM)", (int)v.n, v.p);
 	if (txn_tag(t, "rate", &v) && !is_rate(v))

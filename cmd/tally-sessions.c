@@ -124,24 +124,6 @@ notice_window(const struct client *c, tdate d, const struct jitem *it, struct te
 	return named[nnamed - 1].notice;
 }
 
-/* "YYYY-MM-DD HH:MM" (or with a T) as minutes since the epoch; -1 when malformed. */
-static long long
-parse_stamp(struct span v)
-{
-	tdate d;
-	const char *why;
-	long k = date_parse(v.p, v.n, 0, &d, &why);
-	int t;
-
-	if (k <= 0 || (size_t)k + 1 >= v.n || (v.p[k] != ' ' && v.p[k] != 'T'))
-		return -1;
-	while ((size_t)k < v.n && (v.p[k] == ' ' || v.p[k] == 'T'))
-		k++;
-	if ((t = time_parse(v.p + k, v.n - (size_t)k)) < 0)
-		return -1;
-	return (long long)d * 1440 + t;
-}
-
 /* A `session: cancelled` event: late (1) or on time (0) against the notice window. */
 static int
 is_late(const struct client *c, const struct jitem *it, const struct client_tags *tg,
@@ -167,7 +149,7 @@ is_late(const struct client *c, const struct jitem *it, const struct client_tags
 			 "(cannot tell the notice)");
 		return -1;
 	}
-	if ((at = parse_stamp(v)) < 0) {
+	if ((at = stamp_parse(v.p, v.n)) < 0) {
 		terr_set(e, it->file, t->comment_line, "bad cancelled-at: %.*s (YYYY-MM-DD HH:MM)",
 			 (int)v.n, v.p);
 		return -1;

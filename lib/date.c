@@ -228,3 +228,20 @@ range_option(int opt, const char *arg, tdate *begin, tdate *end, const char **wh
 		*end = e;
 	return 0;
 }
+
+long long
+stamp_parse(const char *s, size_t n)
+{
+	tdate d;
+	const char *why;
+	long k = date_parse(s, n, 0, &d, &why);
+	int t;
+
+	if (k <= 0 || (size_t)k + 1 >= n || (s[k] != ' ' && s[k] != 'T'))
+		return -1;
+	while ((size_t)k < n && (s[k] == ' ' || s[k] == 'T'))
+		k++;
+	if ((t = time_parse(s + k, n - (size_t)k)) < 0)
+		return -1;
+	return (long long)d * 1440 + t;
+}

@@ -136,6 +136,8 @@ int period_parse(const char *s, tdate *begin, tdate *end);
  * each narrowing [*begin, *end); start both at DATE_NONE. -1 with *why on a bad value.
  */
 int range_option(int opt, const char *arg, tdate *begin, tdate *end, const char **why);
+/* "YYYY-MM-DD HH:MM" (or with a T) as minutes since 1970-01-01 00:00, or -1. */
+long long stamp_parse(const char *s, size_t n);
 /* HH:MM as minutes since midnight, or -1. */
 int time_parse(const char *s, size_t n);
 
