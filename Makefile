@@ -61,6 +61,12 @@ deps:
 	  echo "deps: installing$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else echo "deps: missing$$missing; run: sudo apt-get install -y$$missing"; exit 1; fi
+	@# Optional: Chromium renders an HTML statement to PDF and PNG in the tests; where it
+	@# cannot be installed, that one test skips and says why.
+	@dpkg -s chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 && \
+	  echo "deps: installed chromium (optional)"; } || \
+	  echo "deps: chromium not installed (optional): the HTML rendering test will skip"
 
 check: deps
 	$(MAKE) all
