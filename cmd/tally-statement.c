@@ -831,6 +831,16 @@ header(struct out *o, const struct book *c, const char *css)
 		out_puts(o, "</div>\n</div>\n");
 }
 
+/* Ends a section: closes its table, or says there was nothing to list. */
+static void
+section_end(struct out *o, size_t shown)
+{
+	if (shown)
+		table_end(o);
+	else
+		para(o, L("none"));
+}
+
 static void
 sessions(struct out *o, const struct book *c)
 {
@@ -871,10 +881,7 @@ sessions(struct out *o, const struct book *c)
 
 		row(o, &tb, cell, NULL);
 	}
-	if (shown)
-		table_end(o);
-	else
-		para(o, L("none"));
+	section_end(o, shown);
 }
 
 /* Charges (other than sessions) or payments: date, description, amount. */
@@ -900,10 +907,7 @@ moves(struct out *o, const struct book *c, enum ikind kind, const char *title)
 
 		row(o, &tb, cell, NULL);
 	}
-	if (shown)
-		table_end(o);
-	else
-		para(o, L("none"));
+	section_end(o, shown);
 }
 
 static void
@@ -931,10 +935,7 @@ invoices(struct out *o, const struct book *c)
 
 		row(o, &tb, cell, NULL);
 	}
-	if (shown)
-		table_end(o);
-	else
-		para(o, L("none"));
+	section_end(o, shown);
 }
 
 static void
@@ -970,10 +971,7 @@ open_invoices(struct out *o, const struct book *c)
 
 		row(o, &tb, cell, NULL);
 	}
-	if (shown)
-		table_end(o);
-	else
-		para(o, L("none"));
+	section_end(o, shown);
 }
 
 static int
