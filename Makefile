@@ -13,10 +13,14 @@ OPT      ?= -O2 -g
 WARN      = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings
 CFLAGS   ?= $(OPT)
 ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Ilib \
-             -DTALLY_SHAREDIR='"$(SHAREDIR)"' $(PCRE_CFLAGS) $(CFLAGS) $(SANFLAGS)
-PCRE_CFLAGS := $(shell pkg-config --cflags libpcre2-8 2>/dev/null)
-PCRE_LIBS   := $(shell pkg-config --libs libpcre2-8 2>/dev/null || echo -lpcre2-8)
-LDLIBS    = $(PCRE_LIBS) -lcsv
+             -DTALLY_SHAREDIR='"$(SHAREDIR)"' $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
+# Libraries found through pkg-config: PCRE2 (rules), libical (calendars), GMime (mail),
+# pango + cairo (PDF). Their headers are system headers (-isystem): their warnings are not ours.
+# --as-needed: a command links only the shared libraries it really calls.
+PKGS        = libpcre2-8 libical gmime-3.0 pangocairo
+PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcre2-8)
+LDLIBS    = -Wl,--as-needed $(PKG_LIBS) -lcsv
 
 # BUILD/BIN let the sanitizer build live beside the normal one.
 BUILD ?= build
@@ -52,8 +56,9 @@ $(BIN)/%: cmd/%.sh
 	cp $< $@ && chmod +x $@
 
 # Debian packages the build and the tests need.
-DEPS = libcsv-dev libpcre2-dev pkg-config bats bats-support bats-assert ledger hledger python3 \
-       valgrind time
+DEPS = libcsv-dev libpcre2-dev pkg-config libical-dev libgmime-3.0-dev libcairo2-dev \
+       libpango1.0-dev fonts-dejavu-core gettext bats bats-support bats-assert parallel ledger \
+       hledger mblaze poppler-utils python3 valgrind time clang-tools cppcheck
 deps:
 	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then echo "deps: all present"; \
