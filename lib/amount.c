@@ -457,7 +457,7 @@ format_number(char *buf, tnum q, int scale, int shown, char dec, char group)
 	while (nd <= scale)
 		digits[nd++] = '0';
 	/* digits[] is little-endian: digits[scale..nd-1] are the integer part. */
-	for (i = nd - 1; i >= scale; i--) {
+	for (i = nd - 1; i >= scale && i >= 0; i--) {
 		buf[o++] = digits[i];
 		if (group && i > scale && (i - scale) % 3 == 0)
 			buf[o++] = group;

@@ -1771,7 +1771,7 @@ format_one(char *out, const struct amount *a, bool left, bool space, char dec)
 	} while (u);
 	while (nd <= a->scale)
 		digs[nd++] = '0';
-	for (i = nd - 1; i >= a->scale; i--)
+	for (i = nd - 1; i >= a->scale && i >= 0; i--)
 		out[o++] = digs[i];
 	if (a->scale > 0) {
 		out[o++] = dec;
@@ -2039,7 +2039,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 		return -1;
 	}
 	t->date2 = DATE_NONE;
-	if (assigned_anywhere(r, RF_DATE2) && (rc = get_date(r, RF_DATE2, &t->date2, e)) < 0)
+	if (assigned_anywhere(r, RF_DATE2) && get_date(r, RF_DATE2, &t->date2, e) < 0)
 		return -1;
 	if ((rc = value(r, RF_STATUS, &s, &n, e)) < 0)
 		return -1;
