@@ -107,7 +107,7 @@ CPPCHECK = cppcheck -q -j$(JOBS) --error-exitcode=1 --std=c11 --inline-suppr \
            --suppressions-list=tests/lint/cppcheck.supp -Ilib -D_POSIX_C_SOURCE=200809L
 lint:
 	rm -rf build-lint bin-lint
-	scan-build --status-bugs -o build-lint/report $(MAKE) -j$(JOBS) BUILD=build-lint \
+	scan-build --status-bugs -o build-lint/report $(MAKE) -j$(JOBS) OPT=-O0 BUILD=build-lint \
 	  BIN=bin-lint all
 	$(CPPCHECK) lib cmd
 	rm -rf build-lint bin-lint

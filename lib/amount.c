@@ -450,6 +450,9 @@ format_number(char *buf, tnum q, int scale, int shown, char dec, char group)
 	int nd = 0, i;
 	size_t o = 0;
 
+	/* Every amount is made with 0 <= scale <= AMOUNT_MAX_SCALE: said here for the analyzer. */
+	if (scale < 0 || scale > AMOUNT_MAX_SCALE)
+		scale = 0;
 	do {
 		digits[nd++] = (char)('0' + (int)(u % 10));
 		u /= 10;
@@ -457,7 +460,7 @@ format_number(char *buf, tnum q, int scale, int shown, char dec, char group)
 	while (nd <= scale)
 		digits[nd++] = '0';
 	/* digits[] is little-endian: digits[scale..nd-1] are the integer part. */
-	for (i = nd - 1; i >= scale && i >= 0; i--) {
+	for (i = nd - 1; i >= scale; i--) {
 		buf[o++] = digits[i];
 		if (group && i > scale && (i - scale) % 3 == 0)
 			buf[o++] = group;
