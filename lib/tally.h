@@ -614,6 +614,33 @@ bool client_deposit(const struct client *c, struct amount *held);
 /* Takes up to *max (same commodity) from the deposit held into *taken. -1 on overflow. */
 int client_deposit_take(struct client *c, const struct amount *max, struct amount *taken);
 
+/* ---- outside text made safe for a journal (jtext.c) ---------------------------------- */
+
+/*
+ * Where a piece of outside text (bank CSV, calendar, free text) is written. Or-ed with
+ * JTEXT_INNER when the text follows other text on the same line (no leading-character rule;
+ * a ':' at its start counts as following a word).
+ */
+enum {
+	JTEXT_DESC = 1,      /* an entry's description (payee) on the header line */
+	JTEXT_CODE = 2,      /* inside "(CODE)" on the header line */
+	JTEXT_COMMENT = 3,   /* comment text after "; " (header, posting or its own line) */
+	JTEXT_TAG = 4,       /* a tag's value after "key: " */
+	JTEXT_ACCOUNT = 5,   /* part of an account name */
+	JTEXT_INNER = 0x100,
+};
+/* The room dst needs for n bytes of source text (NUL included). */
+#define JTEXT_SIZE(n) (2 * (n) + 2)
+/*
+ * Writes src as plain text for that place into dst (JTEXT_SIZE(n) bytes), NUL-terminated;
+ * returns the length. Controls (CR, LF, TAB, NUL...) and line separators become spaces,
+ * blank runs one space, ends trimmed; ';' becomes ',' outside comments; a ':' right after a
+ * word in a comment gets a space before it (no "key: value" or ":tag:"); a tag value's ','
+ * (which would end it) becomes ';'; a leading * ! ( = @ ~ (description) or = @ ~ (comment, tag)
+ * gets a ' before it; a code's parentheses become brackets. See docs/rules.md.
+ */
+size_t journal_text_safe(char *dst, const char *src, size_t n, int where);
+
 /* ---- CSV input (csvin.c) ------------------------------------------------------------- */
 
 /*

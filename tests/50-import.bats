@@ -26,7 +26,7 @@ rules() {
 	run -2 tally-import --bogus
 }
 
-@test "import: Spanish bank layout: ';', decimal comma, dot groups, CRLF, quoted ';'" {
+@test "import: Spanish bank layout: ';', decimal comma, dot groups, CRLF, quoted ';' (written ',')" {
 	run --separate-stderr tally-import --rules "$RULES/es-bank.rules" "$EXAMPLES/bank-2026-04.csv"
 	assert_success
 	assert_output - <<'J'
@@ -46,7 +46,7 @@ rules() {
     Assets:Bank  80,00 EUR
     Income:Unknown  -80,00 EUR
 
-2026-04-20 COMPRA LIBRERIA CERVANTES "CUADERNOS; LAPICES"
+2026-04-20 COMPRA LIBRERIA CERVANTES "CUADERNOS, LAPICES"
     Assets:Bank  -23,40 EUR
     Expenses:Unknown  23,40 EUR
 
@@ -78,7 +78,7 @@ J
 J
 }
 
-@test "import: BOM, tab separator, quoted tabs, doubled quotes, newlines, (negative), trailing minus" {
+@test "import: BOM, tab separator, quoted tabs (written as spaces), doubled quotes, newlines, (negative), trailing minus" {
 	printf '\xef\xbb\xbfDate\tDesc\tAmount\r\n2026-11-02\t"Caf\xc3\xa9 ""Sol""\tBerlin"\t(12.50)\r\n2026-11-03\tRefund\t7.00-\r\n2026-11-01\t"two\nlines"\t"1,000.00"\r\n\r\n' \
 		> "$BATS_TEST_TMPDIR/q.tsv"
 	r=$(rules <<'R'
@@ -95,7 +95,7 @@ R
     Assets:Bank  EUR 1000.00
     income:unknown  EUR -1000.00
 
-2026-11-02 Café "Sol"	Berlin
+2026-11-02 Café "Sol" Berlin
     Assets:Bank  EUR -12.50
     expenses:unknown  EUR 12.50
 
@@ -103,6 +103,71 @@ R
     Assets:Bank  EUR -7.00
     expenses:unknown  EUR 7.00
 J
+}
+
+@test "import: bank text carrying tags sets nothing: a client's rate stays hers (tally-bill)" {
+	local t=$BATS_TEST_TMPDIR
+	printf '2026-10-01 Agreement with Ana\n    ; client: ana\n    ; rate: 40 EUR\n\n' > "$t/agreement.journal"
+	printf '2026-11-05 Session with Ana\n    ; client: ana\n    ; session: held\n    ; time: 16:00\n' > "$t/session.journal"
+	printf 'Date,Description,Amount\n2026-11-01,"; client: ana, rate: 0.01 EUR",50.00\n' > "$t/tags.csv"
+	r=$(rules <<'R'
+skip 1
+fields date, description, amount
+currency EUR 
+account1 Assets:Bank
+comment %description
+comment2 note: %description
+R
+)
+	run tally-import --rules "$r" "$t/tags.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-01 , client: ana, rate: 0.01 EUR  ; ; client : ana, rate : 0.01 EUR
+    Assets:Bank  EUR 50.00
+    income:unknown  EUR -50.00  ; note: ; client: ana; rate: 0.01 EUR
+J
+	printf '%s\n' "$output" > "$t/imported.journal"
+	cat "$t/agreement.journal" "$t/imported.journal" "$t/session.journal" > "$t/all.journal"
+	run tally-bill "$t/all.journal"
+	assert_success
+	run tally-balance Unbilled <<< "$output"
+	assert_line --index 0 "           EUR 40.00  Assets:Unbilled:ana"
+	# Only the rules' own tag: the bank's text is its value.
+	run hledger -f "$t/imported.journal" tags
+	assert_output "note"
+	run ledger -f "$t/imported.journal" tags
+	assert_output "note"
+	# The same for the rules' own account text and a description that looks like a status.
+	printf 'Date,Description,Amount\n2026-11-02,* (REF) =SUM(A1),1\n' > "$t/lead.csv"
+	run tally-import --rules "$r" "$t/lead.csv"
+	assert_line --index 0 "2026-11-02 '* (REF) =SUM(A1)  ; * (REF) =SUM(A1)"
+}
+
+@test "import: a bare CR in a field written by comment %desc makes no postings in hledger" {
+	local t=$BATS_TEST_TMPDIR
+	printf 'Date,Description,Amount\n2026-11-01,"paid\r    expenses:fake  1000 EUR\r    assets:fake  -1000 EUR\rok",-5\n' > "$t/cr.csv"
+	r=$(rules <<'R'
+skip 1
+fields date, description, amount
+currency EUR 
+account1 Assets:Bank
+comment %description
+R
+)
+	tally-import --rules "$r" "$t/cr.csv" > "$t/cr.journal"
+	run grep -c $'\r' "$t/cr.journal"
+	assert_output 0
+	run hledger -f "$t/cr.journal" bal -N --flat
+	assert_success
+	assert_output - <<'B'
+              EUR -5  Assets:Bank
+               EUR 5  expenses:unknown
+B
+	run ledger -f "$t/cr.journal" bal --flat --no-total
+	assert_output - <<'B'
+              EUR -5  Assets:Bank
+               EUR 5  expenses:unknown
+B
 }
 
 @test "import: separate debit and credit columns, a reference as code, a summary line skipped" {
