@@ -878,7 +878,7 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "f:i:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': rulesfile = optarg; break;
-		case 'j': jfiles[nj++] = optarg; break;
+		case 'f': case 'j': jfiles[nj++] = optarg; break;
 		case 'i': inplace = optarg; break;
 		case 'R': report = true; break;
 		case 'A': receivable = optarg; break;

@@ -378,6 +378,22 @@ J
 	cmp "$j" "$BATS_TEST_TMPDIR/b2.journal"
 }
 
+@test "import: -f FILE is --journal FILE, as the usage line and the man page say" {
+	local j=$BATS_TEST_TMPDIR/book.journal
+	cp "$FIX/book.journal" "$j"
+	tally-import --rules "$RULES/simple.rules" -f "$j" "$FIX/payments.csv" > "$BATS_TEST_TMPDIR/new"
+	run tally-import --rules "$RULES/simple.rules" --journal "$j" "$FIX/payments.csv"
+	assert_success
+	assert_output "$(cat "$BATS_TEST_TMPDIR/new")"
+	assert_output --partial "; invoice: 2026-0001"
+	{ echo; cat "$BATS_TEST_TMPDIR/new"; } >> "$j"
+	run --separate-stderr tally-import --rules "$RULES/simple.rules" -f "$j" "$FIX/payments.csv"
+	assert_success
+	assert_output ""
+	run tally-import --help
+	assert_output --partial "[-f|--journal FILE]"
+}
+
 @test "import: overlapping exports give each bank row once, in one run or two" {
 	printf 'Date,Description,Amount\n2026-11-01,A,-1\n2026-11-02,B,-2\n2026-11-03,C,-3\n' > "$BATS_TEST_TMPDIR/a.csv"
 	printf 'Date,Description,Amount\n2026-11-02,B,-2\n2026-11-03,C,-3\n2026-11-04,D,-4\n' > "$BATS_TEST_TMPDIR/b.csv"
