@@ -641,6 +641,54 @@ enum {
  */
 size_t journal_text_safe(char *dst, const char *src, size_t n, int where);
 
+/* ---- the string map (strmap.c) ------------------------------------------------------ */
+
+/*
+ * Byte-string keys (copied; NULs allowed), each numbered 0, 1, 2... in order of first
+ * insertion: callers keep their data in arrays indexed by that number. One pointer per key
+ * for callers that prefer it.
+ */
+struct strmap;
+struct strmap *strmap_new(void);
+/* The key's number, or -1 when it is not there. */
+long strmap_find(const struct strmap *m, const void *key, size_t n);
+/* The key's number, adding it when absent (then *added is true; added may be NULL). */
+size_t strmap_add(struct strmap *m, const void *key, size_t n, bool *added);
+size_t strmap_count(const struct strmap *m);
+/* Key number i (NUL-terminated; *n its length); valid until the next strmap_add. */
+const char *strmap_key(const struct strmap *m, size_t i, size_t *n);
+void **strmap_value(struct strmap *m, size_t i);  /* NULL until set */
+/* Frees the map, and each value with freeval when it is not NULL. */
+void strmap_free(struct strmap *m, void (*freeval)(void *));
+
+/* ---- already imported (dedup.c) ------------------------------------------------------ */
+
+/*
+ * What a journal already holds, so an import does not write a bank row twice: one record
+ * per posting (to the accounts the rules can give a first posting), used up by one row.
+ */
+struct dkey {
+	tdate date;
+	uint64_t acctamt;      /* digest of the account (brackets ignored) and the amount */
+	uint64_t desc, code;   /* digests of the text compared trimmed, case-folded; 0 = empty */
+};
+struct dedup;
+struct dedup *dedup_new(void);
+/* Only postings to these accounts are recorded (n < 0: all); the names must outlive d. */
+void dedup_accounts(struct dedup *d, const char *const *names, const size_t *lens, long n);
+void dedup_observe(struct dedup *d, const struct jitem *it);
+/* The digest of a description or code: blanks collapsed, ASCII case-folded, up to a ';'. */
+uint64_t dedup_text(const char *s, size_t n);
+void dedup_key(struct dkey *k, tdate d, const char *acct, size_t n, const struct amount *amt,
+	       const char *desc, size_t dn, const char *code, size_t cn);
+void dedup_add(struct dedup *d, const struct dkey *k, const char *file, long line);
+/* Uses up an unused record of this row (same date, account, amount, description or code). */
+bool dedup_take(struct dedup *d, const struct dkey *k, const char **file, long *line);
+/* The same within `days` of the row's date (same description, not the same day). */
+bool dedup_take_near(struct dedup *d, const struct dkey *k, int days, const char **file,
+		     long *line, tdate *date);
+void dedup_free(struct dedup *d);
+
 /* ---- CSV input (csvin.c) ------------------------------------------------------------- */
 
 /*
@@ -724,5 +772,32 @@ int rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struc
 /* Writes an amount as parsed (no digit groups); zero is written "0" as hledger does. */
 size_t ramount_format(char *buf, size_t size, const struct ramount *a);
 void rules_free(struct rules *r);
+
+/* ---- payments matched to invoices (match.c) ------------------------------------------ */
+
+/*
+ * Incoming payments settle open invoices on evidence only: an invoice number named in the
+ * row, or a client's own payer: pattern matching the row with the amount still due on one
+ * of that client's invoices. Several candidates (invoices or clients): nothing is settled.
+ */
+enum { PMATCH_NONE, PMATCH_SETTLED, PMATCH_AMBIGUOUS };
+struct pmatch {
+	int kind;
+	const char *client, *invoice;  /* PMATCH_SETTLED */
+	const char *how;               /* "number" or "amount and payer" */
+	bool partial;                  /* the invoice stays open for the rest */
+	const char *candidates;        /* PMATCH_AMBIGUOUS: "INV (client), client, ..." */
+};
+struct payments;
+struct payments *payments_new(const char *receivable);
+/* Feeds a journal entry: invoices, and the payer: tags of client events. */
+int payments_observe(struct payments *m, const struct jitem *it, struct terr *e);
+/* After the journal: what each invoice still needs. */
+int payments_ready(struct payments *m, struct terr *e);
+size_t payments_open(const struct payments *m);
+/* Matches an incoming amount (> 0) from record r; a settled invoice needs that much less. */
+int payments_match(struct payments *m, const struct csvrec *r, const struct amount *amt,
+		   struct pmatch *out, struct terr *e);
+void payments_free(struct payments *m);
 
 #endif

@@ -330,6 +330,73 @@ tally-import: $p:6: 90.00 EUR not matched: no open invoice fits
 tally-import: 6 rows: 6 written, 0 already in the journal, 3 matched to invoices, 1 ambiguous"
 }
 
+@test "import: ana-maria's payment settles ana-maria's invoice, never ana's (no guess from IDs)" {
+	local t=$BATS_TEST_TMPDIR
+	printf 'Fecha;Concepto;Importe;Saldo\n03/11/2026;TRANSFERENCIA ANA MARIA LOPEZ;135,00;0\n' > "$t/p.csv"
+	run --separate-stderr tally-import --report --rules "$RULES/es-bank.rules" -f "$FIX/scripts.journal" "$t/p.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-03 TRANSFERENCIA ANA MARIA LOPEZ
+    ; client: ana-maria
+    ; invoice: 2026-0002
+    Assets:Bank  135.00 EUR
+    Assets:Receivable:ana-maria  -135.00 EUR
+J
+	assert_equal "${stderr%%$'\n'*}" "tally-import: $t/p.csv:2: 135.00 EUR settles 2026-0002 (ana-maria, by amount and payer)"
+	# A client's ID is no evidence: "ANA" alone names nobody's payer pattern.
+	printf 'Fecha;Concepto;Importe;Saldo\n06/11/2026;TRANSFERENCIA ANA;135,00;0\n' > "$t/q.csv"
+	run --separate-stderr tally-import --rules "$RULES/es-bank.rules" -f "$FIX/scripts.journal" "$t/q.csv"
+	assert_success
+	assert_line --index 1 "    Assets:Bank  135.00 EUR"
+	assert_line --index 2 "    Income:Unknown  -135.00 EUR"
+	assert_equal "$stderr" ""
+}
+
+@test "import: a row two clients' payer patterns match settles nothing and names them on stderr" {
+	local t=$BATS_TEST_TMPDIR
+	sed 's/; payer: GIL/; payer: \\bANA\\b/' "$FIX/scripts.journal" > "$t/j.journal"
+	printf 'Fecha;Concepto;Importe;Saldo\n03/11/2026;TRANSFERENCIA ANA MARIA LOPEZ;135,00;0\n' > "$t/p.csv"
+	run --separate-stderr tally-import --rules "$RULES/es-bank.rules" -f "$t/j.journal" "$t/p.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-03 TRANSFERENCIA ANA MARIA LOPEZ
+    ; unmatched: 2026-0001 (ana), 2026-0002 (ana-maria)
+    Assets:Bank  135.00 EUR
+    Income:Unknown  -135.00 EUR
+J
+	assert_equal "$stderr" "tally-import: $t/p.csv:2: 135.00 EUR not matched: it fits 2026-0001 (ana), 2026-0002 (ana-maria)"
+	# Even when only one of them has an invoice of that amount.
+	sed -i 's/Assets:Receivable:ana  135.00 EUR/Assets:Receivable:ana  99.00 EUR/' "$t/j.journal"
+	run --separate-stderr tally-import --rules "$RULES/es-bank.rules" -f "$t/j.journal" "$t/p.csv"
+	assert_line --index 1 "    ; unmatched: ana, 2026-0002 (ana-maria)"
+	assert_equal "$stderr" "tally-import: $t/p.csv:2: 135.00 EUR not matched: it fits ana, 2026-0002 (ana-maria)"
+}
+
+@test "import: client IDs and payer patterns in Cyrillic and Japanese match (any case)" {
+	local t=$BATS_TEST_TMPDIR
+	printf 'Fecha;Concepto;Importe;Saldo\n04/11/2026;ПЕРЕВОД ПЕТРОВА А.;80,00;0\n05/11/2026;振込 タナカ;70,00;0\n' > "$t/p.csv"
+	run tally-import --rules "$RULES/es-bank.rules" -f "$FIX/scripts.journal" "$t/p.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-04 ПЕРЕВОД ПЕТРОВА А.
+    ; client: анна
+    ; invoice: 2026-0003
+    Assets:Bank  80.00 EUR
+    Assets:Receivable:анна  -80.00 EUR
+
+2026-11-05 振込 タナカ
+    ; client: 田中
+    ; invoice: 2026-0004
+    Assets:Bank  70.00 EUR
+    Assets:Receivable:田中  -70.00 EUR
+J
+	printf '%s\n' "$output" | cat "$FIX/scripts.journal" - > "$t/all.journal"
+	run hledger -f "$t/all.journal" bal -N Receivable
+	assert_output "          135.00 EUR  Assets:Receivable:ana"$'\n'"          135.00 EUR  Assets:Receivable:ana-maria"
+	run ledger -f "$t/all.journal" bal --flat --no-total Receivable
+	assert_output "          135.00 EUR  Assets:Receivable:ana"$'\n'"          135.00 EUR  Assets:Receivable:ana-maria"
+}
+
 @test "import: several payer: patterns per client, each matched field by field" {
 	run --separate-stderr tally-import --report --rules "$RULES/simple.rules" \
 		--journal "$FIX/book.journal" - <<'C'
@@ -382,7 +449,7 @@ J
 	local j=$BATS_TEST_TMPDIR/book.journal
 	cp "$FIX/book.journal" "$j"
 	tally-import --rules "$RULES/simple.rules" -f "$j" "$FIX/payments.csv" > "$BATS_TEST_TMPDIR/new"
-	run tally-import --rules "$RULES/simple.rules" --journal "$j" "$FIX/payments.csv"
+	run --separate-stderr tally-import --rules "$RULES/simple.rules" --journal "$j" "$FIX/payments.csv"
 	assert_success
 	assert_output "$(cat "$BATS_TEST_TMPDIR/new")"
 	assert_output --partial "; invoice: 2026-0001"
