@@ -651,6 +651,7 @@ main(int argc, char **argv)
 	struct invoices *v = NULL;
 	struct shown sh = {0};
 	struct out *o;
+	struct wpath *w;
 	struct terr e = {0};
 	int c, r, status = 0;
 	bool ends_nl = true;
@@ -735,18 +736,18 @@ main(int argc, char **argv)
 		free(fopts);
 		return 1;
 	}
-	j = journal_open((const char *const *)files, nfiles, 0);
-	if (show) {
-		o = out_open(stdout);
-		v = invoices_new(receivable);
-	} else if (inplace) {
-		if (!(o = out_open_inplace(inplace, &e))) {
-			terr_print(prog, &e);
-			return 1;
-		}
-	} else {
-		o = out_open(stdout);
+	w = wpath_new(files, nfiles);
+	if ((r = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 || wpath_open(w, &e) < 0) {
+		terr_print(prog, &e);
+		wpath_abort(w);
+		input_free(files, nfiles);
+		free(fopts);
+		conf_free(sh.conf);
+		return r == WPATH_REFUSED ? 2 : 1;
 	}
+	if (show)
+		v = invoices_new(receivable);
+	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((r = journal_next(j, &it)) != 0) {
 		if (r < 0) {
 			terr_print(prog, journal_error(j));
@@ -798,9 +799,11 @@ main(int argc, char **argv)
 		}
 	}
 	if (status)
-		out_abort(o);
-	else if (out_commit(o) < 0)
+		wpath_abort(w);
+	else if (wpath_commit(w, &e) < 0) {
+		terr_print(prog, &e);
 		status = 1;
+	}
 	for (size_t i = 0; i < ncls; i++) {
 		for (size_t k = 0; k < cls[i].nlot; k++) {
 			for (size_t n = 0; n < cls[i].lot[k].n; n++)
