@@ -65,7 +65,7 @@ wpath_new(char *const *inputs, size_t n)
 			continue;  /* the reader says what is wrong with it */
 		w->in[w->nin].dev = st.st_dev;
 		w->in[w->nin].ino = st.st_ino;
-		w->in[w->nin++].name = inputs[i];
+		w->in[w->nin++].name = strcmp(inputs[i], "-") == 0 ? "<stdin>" : inputs[i];
 	}
 	return w;
 }
@@ -503,4 +503,15 @@ out_open_inplace(const char *path, struct terr *e)
 	}
 	w->solo = true;
 	return o;
+}
+
+int
+wpath_check_stdout(char *const *files, size_t n, struct terr *e)
+{
+	struct wpath *w = wpath_new(files, n);
+	struct out *o;
+	int r = wpath_add(w, NULL, 0, &o, e);
+
+	wpath_abort(w);
+	return r;
 }
