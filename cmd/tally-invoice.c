@@ -654,7 +654,6 @@ main(int argc, char **argv)
 	struct wpath *w;
 	struct terr e = {0};
 	int c, r, status = 0;
-	bool ends_nl = true;
 	tdate pb, pe;
 
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
@@ -768,11 +767,8 @@ main(int argc, char **argv)
 			}
 			continue;
 		}
-		if (it->depth == 0) {
+		if (it->depth == 0)
 			write_item(o, it, NULL, 0);
-			if (it->len)
-				ends_nl = it->text[it->len - 1] == '\n';
-		}
 		if (it->kind == J_TXN && observe(it, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
@@ -791,8 +787,7 @@ main(int argc, char **argv)
 			}
 		}
 	} else if (!status) {
-		if (!ends_nl)
-			out_puts(o, "\n");
+		write_end(o);  /* a missing newline, an open comment block: invoices stay entries */
 		if (write_invoices(o, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;

@@ -27,6 +27,7 @@ struct out {
 	FILE *spill;   /* SPOOL: past SPOOL_MEM, the bytes go here */
 	bool failed;
 	int (*done)(void *arg, int ok); /* told when the out is committed (ok) or aborted */
+	unsigned tail;  /* what the last journal item written left open (write.c) */
 	void *arg;
 };
 
@@ -124,6 +125,12 @@ out_printf(struct out *o, const char *fmt, ...)
 	va_end(ap);
 	out_write(o, big, (size_t)n);
 	free(big);
+}
+
+unsigned *
+out_tail(struct out *o)
+{
+	return &o->tail;
 }
 
 /* A temporary file of the write path: written directly, fsynced and closed by out_commit. */

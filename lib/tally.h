@@ -373,8 +373,14 @@ int wpath_check_stdout(char *const *files, size_t n, struct terr *e);
 void write_posting(struct out *o, const char *account, const struct amount *amt,
 		   const char *comment);
 /* Writes an item's exact text, then `extra` (whole lines to append, may be NULL): a
- * newline is added first when the item's last line had none. */
+ * newline is added first when the item's last line had none. Before the item, write_end. */
 void write_item(struct out *o, const struct jitem *it, const char *extra, size_t extra_len);
+/*
+ * Ends what the last item written left open at the end of its file: a missing final
+ * newline, a `comment` block without `end comment`. Call it before appending text after
+ * the items (write_item does it before each item), never at the very end.
+ */
+void write_end(struct out *o);
 
 /* ---- report cells (report.c) -------------------------------------------------------- */
 
