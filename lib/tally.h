@@ -243,6 +243,12 @@ void journal_close(struct journal *j);
  */
 struct accounts *journal_balances(struct journal *j);
 
+/*
+ * Appending to a journal (jappend.c): -1 with *e set (FILE:LINE of the block) when the file
+ * ends inside an open `comment` block, where appended entries would be read as comment.
+ */
+int journal_append_check(const char *path, struct terr *e);
+
 /* Tag lookup on an entry (its own comments) or on a posting (its comments, then the entry's). */
 bool txn_tag(const struct txn *t, const char *key, struct span *value);
 bool posting_tag(const struct txn *t, const struct posting *p, const char *key,
@@ -310,14 +316,53 @@ int out_commit(struct out *o);
 void out_abort(struct out *o);
 
 /*
- * In-place editing (-i FILE): the output goes to a temporary file in FILE's directory that
- * out_commit fsyncs and renames over FILE, keeping its permissions; out_abort removes it,
- * leaving FILE untouched. NULL with *e set when the temporary file cannot be made.
+ * In-place editing (-i FILE) of one file: the write path below with FILE as its only input
+ * and output; out_commit commits it. NULL with *e set when FILE cannot be edited.
  */
 struct out *out_open_inplace(const char *path, struct terr *e);
 
 /* Closes stdout and reports a write error (full disk): returns 0 or -1. */
 int fshut_stdout(const char *prog);
+
+/* ---- the one write path (wpath.c) -------------------------------------------------- */
+
+/*
+ * Every file a command writes goes through one set of outputs: each is written to a
+ * temporary file beside its target (O_EXCL), with the target's owner, group and mode, and
+ * nothing replaces a target until wpath_commit, which fsyncs and closes every file, checks
+ * that the journal edited in place did not change since it was read, writes standard
+ * output, then renames every file into place (the edited journal last) and fsyncs their
+ * directories. A failure anywhere leaves every target as it was.
+ *
+ *   w = wpath_new(files, nfiles);             the command's named inputs
+ *   wpath_add(w, J, WP_EDIT, &o, &e);         -i J: J is replaced, locked meanwhile
+ *   wpath_add(w, N, 0, &notes, &e);           another file; NULL: standard output
+ *   wpath_open(w, &e);                        lock, create the temporary files
+ *   ... write to o and notes; out_commit(x) may finish one file early ...
+ *   wpath_commit(w, &e) or wpath_abort(w);    both free w
+ *
+ * wpath_add checks before anything is opened: an output (or a regular-file standard
+ * output) that is one of the inputs, or two outputs that are one file, are refused with
+ * WPATH_REFUSED (the command exits 2); -1 is any other failure (exit 1). A symlinked target
+ * is followed and the real file replaced, unless WP_NOFOLLOW (files tally names itself in
+ * an output directory: a symlink there is replaced, never followed). A device or FIFO
+ * target (/dev/stdout) is written at commit instead. WP_EDIT takes an exclusive lock
+ * (flock) on the journal that waits for another tally command editing it, so two
+ * concurrent -i runs both land; a change by any other program makes the commit fail.
+ * wpath_add and wpath_open may be called again to add outputs as they come.
+ */
+#define WP_EDIT 1
+#define WP_NOFOLLOW 2
+#define WPATH_REFUSED (-2)
+struct wpath;
+struct wpath *wpath_new(char *const *inputs, size_t n);
+int wpath_add(struct wpath *w, const char *path, int flags, struct out **o, struct terr *e);
+int wpath_open(struct wpath *w, struct terr *e);
+int wpath_commit(struct wpath *w, struct terr *e);
+void wpath_abort(struct wpath *w);
+/* For commands that write only standard output: WPATH_REFUSED with *e set when it is a
+ * regular file that is one of the inputs (`tally-print j >> j`), as cat refuses it. */
+int wpath_check_stdout(char *const *files, size_t n, struct terr *e);
 
 /* ---- journal writing (write.c) ------------------------------------------------------- */
 
@@ -328,8 +373,14 @@ int fshut_stdout(const char *prog);
 void write_posting(struct out *o, const char *account, const struct amount *amt,
 		   const char *comment);
 /* Writes an item's exact text, then `extra` (whole lines to append, may be NULL): a
- * newline is added first when the item's last line had none. */
+ * newline is added first when the item's last line had none. Before the item, write_end. */
 void write_item(struct out *o, const struct jitem *it, const char *extra, size_t extra_len);
+/*
+ * Ends what the last item written left open at the end of its file: a missing final
+ * newline, a `comment` block without `end comment`. Call it before appending text after
+ * the items (write_item does it before each item), never at the very end.
+ */
+void write_end(struct out *o);
 
 /* ---- report cells (report.c) -------------------------------------------------------- */
 
