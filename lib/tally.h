@@ -180,6 +180,8 @@ struct posting {
 	struct amount amt;
 	bool has_cost;        /* @ or @@ (a {lot price} is read but does not count) */
 	struct amount cost;   /* the total cost, in the cost's commodity */
+	bool cost_wide;       /* amt * unit passes 128 bits: cost is rounded, unit is exact */
+	struct amount unit;   /* the @ price per unit as written (set with cost_wide) */
 	bool has_assert;      /* = AMOUNT after the amount (or alone: a balance assignment) */
 	struct amount assert_amt;
 	struct span comment;  /* the posting's comments: same line and following ; lines */
