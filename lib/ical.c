@@ -192,7 +192,9 @@ prop_time(struct ctx *x, const struct cpos *cp, icalproperty *p, const char *pna
 			 pname);
 		return -1;
 	}
-	if (icaltime_is_null_time(*t) || !icaltime_is_valid_time(*t)) {
+	if (icaltime_is_null_time(*t) || !icaltime_is_valid_time(*t) ||
+	    !date_valid_ymd(t->year, t->month, t->day) || t->hour > 23 || t->minute > 59 ||
+	    t->second > 60) {
 		terr_set(x->e, x->file, prop_line(x, cp, pname), "%s: bad date-time", pname);
 		return -1;
 	}
@@ -558,6 +560,36 @@ expand(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct override 
 	return 0;
 }
 
+/*
+ * The line an X-LIC-ERROR is about: libical's messages end with the offending text
+ * ("...: SUMMARY Coffee"); the first line of the component holding it, else its BEGIN line.
+ */
+static long
+error_line(const struct ctx *x, const struct cpos *cp, const char *m)
+{
+	const char *tail = m ? strrchr(m, ':') : NULL;
+	size_t n;
+
+	if (!cp)
+		return 1;
+	if (!tail || !*++tail)
+		return cp->line;
+	while (*tail == ' ')
+		tail++;
+	if ((n = strlen(tail)) < 4)
+		return cp->line;
+	for (size_t i = cp->off; i + n <= cp->end && i < x->len;) {
+		const char *nl = memchr(x->text + i, '\n', x->len - i);
+		size_t j = nl ? (size_t)(nl - x->text) : x->len;
+
+		for (size_t k = i; k + n <= j; k++)
+			if (memcmp(x->text + k, tail, n) == 0)
+				return line_at(x->text, i);
+		i = j + 1;
+	}
+	return cp->line;
+}
+
 /* Every X-LIC-ERROR in a component and its children is an error at its line. */
 static int
 check_errors(struct ctx *x, icalcomponent *c, const struct cpos *cp)
@@ -567,7 +599,7 @@ check_errors(struct ctx *x, icalcomponent *c, const struct cpos *cp)
 	if (p) {
 		const char *m = icalproperty_get_xlicerror(p);
 
-		terr_set(x->e, x->file, cp ? cp->line : 1, "%.200s", m ? m : "parse error");
+		terr_set(x->e, x->file, error_line(x, cp, m), "%.200s", m ? m : "parse error");
 		return -1;
 	}
 	return 0;
@@ -794,8 +826,13 @@ ical_read(struct ical *c, const char *path, const struct ical_opts *o, struct te
 	}
 	scan_lines(&x);
 	icalerror_clear_errno();
-	root = icalparser_parse_string(buf);
-	if (!root) {
+	root = x.npos && x.pos[0].end < x.len ? icalparser_parse_string(buf) : NULL;
+	if (!x.npos || x.pos[0].end == x.len) {
+		terr_set(e, name, line_at(buf, x.len) - (x.len && buf[x.len - 1] == '\n'),
+			 "no END:VCALENDAR: the file is cut short");
+		rv = -1;
+		root = NULL;
+	} else if (!root) {
 		terr_set(e, name, line_at(buf, i), "not an iCalendar file");
 		rv = -1;
 	} else if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {

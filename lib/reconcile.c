@@ -30,6 +30,8 @@ struct reconcile {
 	size_t nheads;
 	char **files;       /* the file names met, owned */
 	size_t nfiles;
+	struct ical *cal;   /* reconcile_open's calendars and rules */
+	struct calrules *rules;
 };
 
 static uint64_t
@@ -237,7 +239,28 @@ reconcile_free(struct reconcile *c)
 	free(c->r);
 	free(c->by_uid);
 	free(c->by_day);
+	ical_free(c->cal);
+	calrules_free(c->rules);
 	free(c);
+}
+
+struct reconcile *
+reconcile_open(char *const *ics, size_t n, const char *rules, const struct ical_opts *io,
+	       struct terr *e)
+{
+	struct reconcile *c = reconcile_new();
+
+	if (!(c->rules = calrules_load(rules, e)))
+		goto fail;
+	c->cal = ical_new();
+	for (size_t i = 0; i < n; i++)
+		if (ical_read(c->cal, ics[i], io, e) < 0)
+			goto fail;
+	ical_sort(c->cal);
+	return c;
+fail:
+	reconcile_free(c);
+	return NULL;
 }
 
 /* ---- the report: per client, what each side has that the other lacks ---- */
@@ -325,9 +348,11 @@ side_write(struct out *o, const char *client, const char *what, const struct sid
 }
 
 int
-reconcile_report(struct reconcile *c, const struct ical *cal, const struct calrules *rules,
-		 const struct reconcile_opts *ro, struct out *o, struct terr *e)
+reconcile_report(struct reconcile *c, const struct reconcile_opts *ro, struct out *o,
+		 struct terr *e)
 {
+	const struct ical *cal = c->cal;
+	const struct calrules *rules = c->rules;
 	struct crow *rows = NULL;
 	size_t nrows = 0, nrule = 0;
 	struct reconcile_rec jr;

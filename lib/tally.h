@@ -795,8 +795,14 @@ bool reconcile_left(const struct reconcile *c, size_t i, struct reconcile_rec *o
  * Writes, per client, the sessions of the period (up to now) that the calendar has and the
  * journal lacks, and the other way round, with dates and places. -1 with *e set.
  */
-int reconcile_report(struct reconcile *c, const struct ical *cal, const struct calrules *rules,
-		     const struct reconcile_opts *ro, struct out *o, struct terr *e);
+int reconcile_report(struct reconcile *c, const struct reconcile_opts *ro, struct out *o,
+		     struct terr *e);
+/*
+ * A reconcile holding the calendars ics[0..n) ("-": standard input) and the rules that name
+ * their clients, for reconcile_report; NULL with *e set (FILE:LINE).
+ */
+struct reconcile *reconcile_open(char *const *ics, size_t n, const char *rules,
+				 const struct ical_opts *io, struct terr *e);
 void reconcile_free(struct reconcile *c);
 
 #endif
