@@ -853,4 +853,111 @@ int payments_match(struct payments *m, const struct csvrec *r, const struct amou
 		   struct pmatch *out, struct terr *e);
 void payments_free(struct payments *m);
 
+/* ---- calendars (ical.c) -------------------------------------------------------------- */
+
+/*
+ * iCalendar files (RFC 5545) read through libical into a flat list of event instances:
+ * recurrences expanded (RRULE, RDATE, EXDATE; RECURRENCE-ID overrides in place of the
+ * instances they replace), times in the wall clock of the event's TZID (the file's
+ * VTIMEZONE, else the system's zone of that name); UTC times in the calendar's zone
+ * (ical_opts.zone, else X-WR-TIMEZONE, else TZ); floating times as written. All-day events
+ * are not sessions and are left out.
+ */
+struct ical_inst {
+	char *uid;             /* the uid: tag value: the UID (%XX-escaped) and /YYYY-MM-DD */
+	tdate date;            /* local date and start (minutes since midnight) */
+	int time;
+	long minutes;          /* length */
+	bool cancelled;        /* STATUS:CANCELLED */
+	long long cancelled_at;/* LAST-MODIFIED (else DTSTAMP), local, minutes since 1970 */
+	char *summary, *description, *location;  /* raw text, NULL when absent */
+	char **attendees;      /* addresses, without mailto: */
+	size_t natt;
+	const char *file;      /* the file as named (valid while the caller's string is) */
+	long line;             /* the BEGIN:VEVENT line */
+};
+struct ical_opts {
+	tdate until;           /* DATE_NONE, or the last date to expand (endless rules need it) */
+	tdate stop;            /* DATE_NONE, or no instance after this date is wanted */
+	const char *zone;      /* zone for UTC times (TZID), NULL: X-WR-TIMEZONE, else TZ */
+};
+struct ical;
+struct ical *ical_new(void);
+/*
+ * Adds the instances of one file ("-": standard input). -1 with *e set (FILE:LINE) when it
+ * is not iCalendar, has a parse error, an unknown TZID, an endless RRULE without until, or
+ * too many instances; nothing of that file is kept then.
+ */
+int ical_read(struct ical *c, const char *path, const struct ical_opts *o, struct terr *e);
+size_t ical_count(const struct ical *c);
+const struct ical_inst *ical_at(const struct ical *c, size_t i);
+void ical_sort(struct ical *c);  /* by date, time, uid */
+void ical_free(struct ical *c);
+
+/* ---- calendar rules (calrules.c) ------------------------------------------------------ */
+
+/*
+ * Which calendar events are sessions, for which client (tally-calendar(1)): `if REGEX`
+ * blocks (more pattern lines may follow unindented; `%summary`, `%description`, `%location`
+ * or `%attendee` before a pattern narrows it to that field) with `client ID` or `skip`
+ * indented under them; a top-level `client ID` is the default.
+ */
+struct calrules;
+/* NULL with *e set (FILE:LINE) when the file cannot be used. */
+struct calrules *calrules_load(const char *path, struct terr *e);
+/* 1 with *client set; 0 no rule names a client; -1 a matching block says skip; -2 *e set. */
+int calrules_match(const struct calrules *r, const struct ical_inst *v, const char **client,
+		   struct terr *e);
+void calrules_free(struct calrules *r);
+
+/* ---- the calendar beside the journal (reconcile.c) ------------------------------------ */
+
+/*
+ * The journal's session events (and `upcoming:` plans) kept small: a calendar instance is
+ * the same session as an entry with its uid:, else as a session of the same client, date
+ * and time (an entry without time: matches any time that day). Feed every item with
+ * reconcile_observe, then ask.
+ */
+struct reconcile;
+struct reconcile_rec {
+	const char *client;
+	tdate date;
+	int time;              /* -1: none */
+	enum session_kind kind;
+	const char *file;
+	long line;
+};
+struct reconcile_opts {
+	tdate begin, end;      /* the period, DATE_NONE: open */
+	long long now;         /* minutes since 1970: later sessions have not taken place */
+	const char *client;    /* a slug, or NULL for every client */
+};
+struct reconcile *reconcile_new(void);
+void reconcile_observe(struct reconcile *c, const struct jitem *it);
+/*
+ * Finds and uses up the journal's session for this instance of client (a slug or a name):
+ * 1 when there is one. Plans (upcoming:) count only when upcoming is true.
+ */
+int reconcile_take(struct reconcile *c, const struct ical_inst *v, const char *client,
+		   bool upcoming);
+/* Records an instance just written, so that a second copy of it is found. */
+void reconcile_add(struct reconcile *c, const struct ical_inst *v, const char *client,
+		   bool upcoming);
+size_t reconcile_count(const struct reconcile *c);
+/* Record i when it is a session no instance took; false otherwise. */
+bool reconcile_left(const struct reconcile *c, size_t i, struct reconcile_rec *out);
+/*
+ * Writes, per client, the sessions of the period (up to now) that the calendar has and the
+ * journal lacks, and the other way round, with dates and places. -1 with *e set.
+ */
+int reconcile_report(struct reconcile *c, const struct reconcile_opts *ro, struct out *o,
+		     struct terr *e);
+/*
+ * A reconcile holding the calendars ics[0..n) ("-": standard input) and the rules that name
+ * their clients, for reconcile_report; NULL with *e set (FILE:LINE).
+ */
+struct reconcile *reconcile_open(char *const *ics, size_t n, const char *rules,
+				 const struct ical_opts *io, struct terr *e);
+void reconcile_free(struct reconcile *c);
+
 #endif
