@@ -291,10 +291,8 @@ format_one(char *out, const struct amount *a, bool left, bool space, char dec)
 	size_t o = 0, sl = strlen(sym);
 	bool quote = false, neg = a->q < 0;
 
-	if (a->q == 0) {  /* hledger writes a zero amount as a bare 0 */
-		out[0] = '0';
-		return 1;
-	}
+	if (a->q == 0)  /* no "-0"; current hledger keeps the symbol ("$0") */
+		neg = false;
 	/* "1,500" means 1500 to ledger and 1.5 to hledger: write three decimals with a dot. */
 	if (dec == ',' && a->scale == 3)
 		dec = '.';

@@ -162,29 +162,26 @@ matcher_eval(struct rules *r, const struct matcher *m, struct terr *e)
 	return rc;
 }
 
-/* Blocks match when any group of &-joined matchers all match. */
+/* Blocks match when any group of &&-joined matchers all match ("!": does not match). */
 static int
 block_matches(struct rules *r, size_t bi, struct terr *e)
 {
 	const struct block *b = &r->blk[bi];
-	size_t i;
 	int cur = 0, rc;
 
 	if (r->bmatch[bi] >= 0)
 		return r->bmatch[bi];
-	for (i = 0; i < b->nm; i++) {
-		if (i == 0 || !b->m[i].and) {
+	for (size_t i = 0; i < b->nm; i++) {
+		if (i == 0 || !b->m[i].and) {  /* a new group: done if the one before matched */
 			if (i > 0 && cur)
 				break;
-			rc = matcher_eval(r, &b->m[i], e);
-		} else if (cur) {
-			rc = matcher_eval(r, &b->m[i], e);
-		} else {
-			continue;
+			cur = 1;
 		}
-		if (rc < 0)
+		if (!cur)
+			continue;
+		if ((rc = matcher_eval(r, &b->m[i], e)) < 0)
 			return -1;
-		cur = rc;
+		cur = b->m[i].not ? !rc : rc;
 	}
 	r->bmatch[bi] = (signed char)cur;
 	return cur;
@@ -242,7 +239,14 @@ value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 	if (rc <= 0)
 		return rc;
 	*s = render(r, t, n, text_place(f));
-	rules_strip(s, n);
+	if (text_place(f) == JTEXT_COMMENT) {  /* a "\n" written in the rule stays */
+		while (*n && rules_is_blank(**s))
+			(*s)++, (*n)--;
+		while (*n && rules_is_blank((*s)[*n - 1]))
+			(*n)--;
+	} else {
+		rules_strip(s, n);
+	}
 	return 1;
 }
 
@@ -538,6 +542,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 	t->p = r->post;
 	t->np = (size_t)np;
 	t->record = rec;
+	t->balance_op = r->balance_op ? r->balance_op : "=";
 
 	/* Check that the entry balances, as ledger and hledger will when they read it. */
 	{

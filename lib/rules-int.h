@@ -43,7 +43,8 @@ struct assign {
 };
 
 struct matcher {
-	bool and;             /* `&`: and-ed with the previous matcher */
+	bool and;             /* "&&" or "&": and-ed with the previous matcher */
+	bool not;             /* "!": matches when the pattern does not */
 	bool ref;             /* %field matcher */
 	char *fname;          /* its name while unresolved */
 	int field;            /* CSV field index, -1: whole record, -2: no such field */
@@ -86,6 +87,7 @@ struct rules {
 	int encoding;
 	char decmark;         /* 0: guess like hledger */
 	bool newest_first;
+	const char *balance_op;  /* balance-type: "=" (NULL), "==", "=*" or "==*" */
 	char *date_format;
 	const char *date_format_file;
 	long date_format_line;

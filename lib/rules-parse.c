@@ -169,41 +169,68 @@ parse_fields(struct rules *r, const char *v, size_t n, const char *file, long li
 	return 0;
 }
 
+static struct matcher *add_matcher(struct block *b);
+
+/* Where the pattern starting at i ends: at "&&" (the next matcher) or at n. */
+static size_t
+pattern_end(const char *s, size_t i, size_t n)
+{
+	for (; i + 1 < n; i++)
+		if (s[i] == '&' && s[i + 1] == '&')
+			return i;
+	return n;
+}
+
+/*
+ * The matchers on one line, as current hledger reads them: each is [&&|&] [!] [%field]
+ * PATTERN; "&&" (or a leading "&") ands it with the one before, "!" negates it, and "&&"
+ * also ends the pattern before it (a single '&' inside a pattern is part of it).
+ */
 static int
-compile_matcher(struct matcher *m, const char *s, size_t n, const char *file, long line,
-		struct terr *e)
+compile_matchers(struct block *b, const char *s, size_t n, const char *file, long line,
+		 struct terr *e)
 {
 	char why[400];
 	size_t i = 0;
 
-	while (i < n && rules_is_blank(s[i]))
-		i++;
-	if (i < n && s[i] == '&') {
-		m->and = true;
-		i++;
+	for (;;) {
+		struct matcher *m = add_matcher(b);
+		const char *p;
+		size_t end, pn;
+
 		while (i < n && rules_is_blank(s[i]))
 			i++;
-	}
-	m->field = -1;
-	if (i < n && s[i] == '%') {
-		size_t j = i + 1, k;
-
-		while (j < n && rules_name_char((unsigned char)s[j]))
-			j++;
-		k = j;
-		while (k < n && rules_is_blank(s[k]))
-			k++;
-		if (j > i + 1 && k > j && k < n) {
-			m->ref = true;
-			m->fname = xstrndup(s + i + 1, j - i - 1);
-			rules_lower(m->fname);
-			i = k;
+		if (i < n && s[i] == '&') {
+			m->and = true;
+			i += i + 1 < n && s[i + 1] == '&' ? 2 : 1;
+			while (i < n && rules_is_blank(s[i]))
+				i++;
 		}
-	}
-	{
-		const char *p = s + i;
-		size_t pn = n - i;
+		if (i < n && s[i] == '!') {
+			m->not = true;
+			i++;
+			while (i < n && rules_is_blank(s[i]))
+				i++;
+		}
+		m->field = -1;
+		end = pattern_end(s, i, n);
+		if (i < end && s[i] == '%') {
+			size_t j = i + 1, k;
 
+			while (j < end && rules_name_char((unsigned char)s[j]))
+				j++;
+			k = j;
+			while (k < end && rules_is_blank(s[k]))
+				k++;
+			if (j > i + 1 && k > j && k < end) {
+				m->ref = true;
+				m->fname = xstrndup(s + i + 1, j - i - 1);
+				rules_lower(m->fname);
+				i = k;
+			}
+		}
+		p = s + i;
+		pn = end - i;
 		rules_strip(&p, &pn);
 		if (pn == 0) {
 			terr_set(e, file, line, "if: a pattern is missing");
@@ -215,8 +242,10 @@ compile_matcher(struct matcher *m, const char *s, size_t n, const char *file, lo
 			terr_set(e, file, line, "%s", why);
 			return -1;
 		}
+		if (end == n)
+			return 0;
+		i = end;
 	}
-	return 0;
 }
 
 static struct block *
@@ -283,14 +312,14 @@ parse_block(struct rules *r, struct src *S, const char *rest, size_t rn, long li
 {
 	struct block *b = new_block(r, line);
 
-	if (!blank_line(rest, rn) && compile_matcher(add_matcher(b), rest, rn, S->file, line, e) < 0)
+	if (!blank_line(rest, rn) && compile_matchers(b, rest, rn, S->file, line, e) < 0)
 		return -1;
 	while (S->i < S->nl) {
 		struct line *l = &S->l[S->i];
 
 		if (blank_line(l->p, l->n) || rules_is_blank(l->p[0]))
 			break;
-		if (compile_matcher(add_matcher(b), l->p, l->n, S->file, l->no, e) < 0)
+		if (compile_matchers(b, l->p, l->n, S->file, l->no, e) < 0)
 			return -1;
 		S->i++;
 	}
@@ -368,7 +397,7 @@ parse_table(struct rules *r, struct src *S, const char *s, size_t n, long line, 
 		b = new_block(r, l->no);
 		for (j = 0; j < l->n && l->p[j] != sep; j++)
 			;
-		if (compile_matcher(add_matcher(b), l->p, j, S->file, l->no, e) < 0)
+		if (compile_matchers(b, l->p, j, S->file, l->no, e) < 0)
 			return -1;
 		for (k = 0; k < nid; k++) {
 			size_t st = ++j;
@@ -529,11 +558,14 @@ parse_line(struct rules *r, struct src *S, struct line *l, int depth, struct ter
 		return 0;
 	}
 	if (IS("balance-type")) {
-		/* Written as "=", the one assertion ledger reads: on a bank account (no
-		 * subaccounts, one commodity) ==, =* and ==* mean the same. */
-		if ((vn == 1 && v[0] == '=') || (vn == 2 && memcmp(v, "==", 2) == 0) ||
-		    (vn == 2 && memcmp(v, "=*", 2) == 0) || (vn == 3 && memcmp(v, "==*", 3) == 0))
-			return 0;
+		/* Written as given, as hledger does: ledger 3.3 reads only "=". */
+		static const char *const ops[] = {"=", "==", "=*", "==*"};
+
+		for (size_t k = 0; k < 4; k++)
+			if (vn == strlen(ops[k]) && memcmp(v, ops[k], vn) == 0) {
+				r->balance_op = ops[k];
+				return 0;
+			}
 		terr_set(e, S->file, l->no, "balance-type: invalid value %.*s (use =, ==, =* or ==*)",
 			 (int)vn, v);
 		return -1;

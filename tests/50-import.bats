@@ -170,6 +170,50 @@ B
 B
 }
 
+@test "import: ! negates a matcher and && joins matchers, as current hledger reads them" {
+	r=$(rules <<'R'
+fields date, description, amount
+account1 assets:bank
+if %description COFFEE && ! %amount ^-
+  account2 income:refunds
+if ! %description COFFEE|STOP
+  account2 expenses:other
+if %description STOP & SHOP
+&& %amount ^-100$
+  account2 expenses:food
+R
+)
+	run tally-import --rules "$r" - <<'C'
+2026-01-01,COFFEE,-3
+2026-01-02,COFFEE REFUND,3
+2026-01-03,BOOKS,-10
+2026-01-04,STOP & SHOP,-100
+2026-01-05,STOP & SHOP,-5
+C
+	assert_success
+	assert_output - <<'J'
+2026-01-01 COFFEE
+    assets:bank  -3
+    expenses:unknown  3
+
+2026-01-02 COFFEE REFUND
+    assets:bank  3
+    income:refunds  -3
+
+2026-01-03 BOOKS
+    assets:bank  -10
+    expenses:other  10
+
+2026-01-04 STOP & SHOP
+    assets:bank  -100
+    expenses:food  100
+
+2026-01-05 STOP & SHOP
+    assets:bank  -5
+    expenses:unknown  5
+J
+}
+
 @test "import: separate debit and credit columns, a reference as code, a summary line skipped" {
 	cat > "$BATS_TEST_TMPDIR/dc.csv" <<'C'
 Date,Description,Reference,Debit,Credit,Balance
