@@ -415,12 +415,90 @@ posting_amount(struct rules *r, int n, bool p1virtual, struct ramount *ra, struc
 	return 1;
 }
 
+/*
+ * Checks that the entry balances, as ledger and hledger will when they read it: per
+ * commodity, unless one posting has no amount (or a balance assignment); two commodities
+ * whose sums have opposite signs are a conversion both tools infer a price for.
+ */
+static int
+check_balance(const struct rtxn *t, struct terr *e)
+{
+	struct amount sum[MAXPOST];
+	size_t nsum = 0, nonzero = 0;
+	int elided = 0, assigned = 0, first = -1, second = -1;
+	const struct csvrec *rec = t->record;
+
+	for (size_t i = 0; i < t->np; i++) {
+		const struct rposting *p = &t->p[i];
+		struct amount c;
+		size_t k;
+
+		if (p->account_len && p->account[0] == '(')
+			continue;
+		if (!p->has_amt) {
+			if (p->has_bal)
+				assigned++;
+			else
+				elided++;
+			continue;
+		}
+		if (cost_of(&p->amt, &c) < 0) {
+			terr_set(e, rec->file, rec->line, "amount too large to hold exactly");
+			return -1;
+		}
+		for (k = 0; k < nsum && sum[k].com != c.com; k++)
+			;
+		if (k == nsum)
+			sum[nsum++] = (struct amount){0, 0, c.com};
+		if (amount_add(&sum[k], &sum[k], &c) < 0) {
+			terr_set(e, rec->file, rec->line, "amount too large to add up exactly");
+			return -1;
+		}
+	}
+	if (elided > 1) {
+		terr_set(e, rec->file, rec->line, "more than one posting without an amount");
+		return -1;
+	}
+	if (elided || assigned)
+		return 0;
+	for (size_t k = 0; k < nsum; k++)
+		if (!amount_is_zero(&sum[k])) {
+			nonzero++;
+			if (first < 0)
+				first = (int)k;
+			else
+				second = (int)k;
+		}
+	if (nonzero == 0 ||
+	    (nonzero == 2 && amount_sign(&sum[first]) != amount_sign(&sum[second])))
+		return 0;
+	{
+		char buf[2 * AMOUNT_BUF], all[512] = "";
+		struct ramount ra;
+
+		for (size_t k = 0; k < nsum; k++) {
+			if (amount_is_zero(&sum[k]))
+				continue;
+			memset(&ra, 0, sizeof ra);
+			ra.a = sum[k];
+			ra.space = true;
+			ra.dec = '.';
+			ramount_format(buf, sizeof buf, &ra);
+			if (strlen(all) + strlen(buf) + 3 < sizeof all)
+				snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", *all ? ", " : "", buf);
+		}
+		terr_set(e, rec->file, rec->line, "the entry does not balance: off by %s%s", all,
+			 nonzero == 2 ? " (two commodities with the same sign: no conversion)" : "");
+	}
+	return -1;
+}
+
 int
 rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct terr *e)
 {
 	const struct template *tp;
 	const char *s;
-	size_t n, i;
+	size_t n;
 	int rc, np = 0, k;
 	bool p1virtual = false;
 
@@ -544,55 +622,8 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 	t->record = rec;
 	t->balance_op = r->balance_op ? r->balance_op : "=";
 
-	/* Check that the entry balances, as ledger and hledger will when they read it. */
-	{
-		int elided = 0, assigned = 0, com = -1;
-		bool mixed = false;
-		struct amount sum = {0, 0, 0};
-
-		for (i = 0; i < t->np; i++) {
-			const struct rposting *p = &t->p[i];
-			struct amount c;
-
-			if (p->account_len && p->account[0] == '(')
-				continue;
-			if (!p->has_amt) {
-				if (p->has_bal)
-					assigned++;
-				else
-					elided++;
-				continue;
-			}
-			if (cost_of(&p->amt, &c) < 0) {
-				terr_set(e, rec->file, rec->line, "amount too large to hold exactly");
-				return -1;
-			}
-			if (com >= 0 && c.com != com && !amount_is_zero(&c))
-				mixed = true;
-			if (!amount_is_zero(&c))
-				com = c.com;
-			if (amount_add(&sum, &sum, &c) < 0) {
-				terr_set(e, rec->file, rec->line, "amount too large to add up exactly");
-				return -1;
-			}
-		}
-		if (elided > 1) {
-			terr_set(e, rec->file, rec->line, "more than one posting without an amount");
-			return -1;
-		}
-		if (!elided && !assigned && !mixed && !amount_is_zero(&sum)) {
-			char buf[2 * AMOUNT_BUF];
-			struct ramount ra;
-
-			memset(&ra, 0, sizeof ra);
-			ra.a = sum;
-			ra.space = true;
-			ra.dec = '.';
-			ramount_format(buf, sizeof buf, &ra);
-			terr_set(e, rec->file, rec->line, "the entry does not balance: off by %s", buf);
-			return -1;
-		}
-	}
+	if (check_balance(t, e) < 0)
+		return -1;
 	return RULES_ROW;
 }
 

@@ -214,6 +214,29 @@ C
 J
 }
 
+@test "import: a currency per posting with a signed amount that cannot balance is an error" {
+	r=$(rules <<'R'
+fields date, description, amount
+account1 a
+currency1 $
+currency2 EUR
+amount1 %amount
+amount2 %amount
+R
+)
+	printf '2026-01-01,x,-4.50\n' > "$BATS_TEST_TMPDIR/c.csv"
+	run -1 --separate-stderr tally-import --rules "$r" "$BATS_TEST_TMPDIR/c.csv"
+	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/c.csv:1: the entry does not balance: off by -4.50 \$, -4.50 EUR (two commodities with the same sign: no conversion)"
+	assert_output ""
+	# Opposite signs are a conversion ledger and hledger both accept.
+	printf '2026-01-01,x,-4.50\n' > "$BATS_TEST_TMPDIR/c.csv"
+	sed -i 's/^amount2 %amount$/amount2 -%amount/' "$r"
+	run tally-import --rules "$r" "$BATS_TEST_TMPDIR/c.csv"
+	assert_success
+	assert_line --index 1 '    a  $-4.50'
+	assert_line --index 2 '    expenses:unknown  EUR4.50'
+}
+
 @test "import: separate debit and credit columns, a reference as code, a summary line skipped" {
 	cat > "$BATS_TEST_TMPDIR/dc.csv" <<'C'
 Date,Description,Reference,Debit,Credit,Balance
