@@ -804,6 +804,7 @@ struct rtxn {
 	struct rposting *p;
 	size_t np;
 	const struct csvrec *record;
+	const char *balance_op;  /* "=", "==", "=*" or "==*" (balance-type) */
 };
 struct rules;
 enum { RULES_SKIP = 0, RULES_ROW = 1, RULES_END = 2 };

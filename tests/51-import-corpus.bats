@@ -30,12 +30,16 @@ convert_all() {
 		total=$((total + 1))
 	done
 	[ "$total" -ge 29 ]
-	# One hledger run per side keeps this fast; on a difference, find the cases.
+	# One hledger run per side keeps this fast; on a difference, find the cases (exact
+	# values; a zero amount's commodity aside: 1.25 prints "0" where tally, as current
+	# hledger, writes "$0").
 	if ! cmp -s <(hledger -I "${exp[@]}" print -O csv) <(hledger -I "${got[@]}" print -O csv); then
 		for d in "$CORPUS"/csv/case-*; do
 			n=${d##*/}
 			cmp -s <(hledger -I -f "$d/expected.journal" print -O csv 2>&1) \
-				<(hledger -I -f "$out/$n.journal" print -O csv 2>&1) || failed="$failed $n"
+				<(hledger -I -f "$out/$n.journal" print -O csv 2>&1) ||
+				"$TOP/tests/lib/journal-same" "$d/expected.journal" "$out/$n.journal" ||
+				failed="$failed $n"
 		done
 	fi
 	assert_equal "$failed" ""
