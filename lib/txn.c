@@ -255,7 +255,7 @@ zero_at_display(const struct amount *a)
 		return q == 0;
 	for (int i = 0; i < a->scale - prec; i++)
 		div *= 10;
-	return q * 2 < div;
+	return q < div - q;  /* q * 2 < div, without overflow for a q near the limit */
 }
 
 /* Balance assignment: the posting's amount is what brings the account to the figure. */
