@@ -51,13 +51,11 @@ cleanup(void)
 	if (work) {
 		DIR *d = opendir(work);
 		struct dirent *de;
-		char path[PATH_MAX];
 
+		/* Only what tally-statement left there: the directory was made empty by us. */
 		while (d && (de = readdir(d)))
-			if (de->d_name[0] != '.') {
-				snprintf(path, sizeof path, "%s/%s", work, de->d_name);
-				unlink(path);
-			}
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+				unlinkat(dirfd(d), de->d_name, 0);
 		if (d)
 			closedir(d);
 		rmdir(work);
@@ -157,6 +155,15 @@ copy_into(struct out *o, const char *path)
 	return n ? -1 : 0;
 }
 
+static char *
+join(const char *dir, const char *name)
+{
+	char *p = xmalloc(strlen(dir) + strlen(name) + 2);
+
+	sprintf(p, "%s/%s", dir, name);
+	return p;
+}
+
 static int
 by_name(const void *a, const void *b)
 {
@@ -192,7 +199,7 @@ statements(char ***names)
 static int
 commit(struct wpath *w, struct out *jo, const char *outdir)
 {
-	char **names, path[PATH_MAX];
+	char **names;
 	size_t n = statements(&names), i;
 	struct terr e;
 	int r = 0;
@@ -203,10 +210,8 @@ commit(struct wpath *w, struct out *jo, const char *outdir)
 	}
 	for (i = 0; i < n && !r; i++) {
 		struct out *o;
-		char src[PATH_MAX];
+		char *path = join(outdir, names[i]), *src = join(work, names[i]);
 
-		snprintf(path, sizeof path, "%s/%s", outdir, names[i]);
-		snprintf(src, sizeof src, "%s/%s", work, names[i]);
 		if (wpath_add(w, path, WP_NOFOLLOW, &o, &e) != 0 || wpath_open(w, &e) < 0) {
 			terr_print(prog, &e);
 			r = 1;
@@ -214,6 +219,8 @@ commit(struct wpath *w, struct out *jo, const char *outdir)
 			fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
 			r = 1;
 		}
+		free(path);
+		free(src);
 	}
 	if (r)
 		wpath_abort(w);
