@@ -138,7 +138,7 @@ start_journal() {  # NAME N FILE
 	[ $((both + refused)) = $n ]
 }
 
-@test "faults: a file changed by another program while -i works on it: refused, nothing lost" {
+@test "faults: a journal saved by another program while -i works on it: refused, nothing lost" {
 	local d=$BATS_TEST_TMPDIR j delay r n=40000
 	j=$d/j.journal
 	sanitized && n=10000
@@ -147,7 +147,9 @@ start_journal() {  # NAME N FILE
 		cp "$d/orig" "$j"
 		tally-bill -i "$j" 2> "$d/err" & pid=$!
 		sleep $delay
-		echo "; a note written meanwhile" >> "$j"
+		# as an editor saves: a new file renamed over the journal
+		{ cat "$d/orig"; echo "; a note written meanwhile"; } > "$d/editor.tmp"
+		mv "$d/editor.tmp" "$j"
 		r=0
 		wait $pid || r=$?
 		grep -q '^; a note written meanwhile$' "$j"
