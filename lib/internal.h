@@ -19,11 +19,13 @@ struct src {
 	bool eof;
 	int depth;
 	size_t napply;        /* `apply account` depth when the file was opened */
+	char dmark;           /* hledger's `decimal-mark` for the rest of this file, or 0 */
 };
 
 struct alias {
 	char *from, *to;
 	size_t from_len, to_len;
+	struct regex *re;     /* hledger's `alias /REGEX/ = REPL`: to is in PCRE2's syntax */
 };
 
 struct journal {
