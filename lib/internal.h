@@ -61,6 +61,13 @@ struct journal {
 
 /* txn.c */
 int txn_parse(struct journal *j, const char *text, size_t len, long line);
+/* out.c, for the write path (wpath.c): an out on a temporary file, and a callback told
+ * when an out is committed (ok = 1) or aborted (ok = 0); its result is out_commit's. */
+struct out *out_temp(FILE *f, int (*done)(void *arg, int ok), void *arg);
+void out_on_done(struct out *o, int (*done)(void *arg, int ok), void *arg);
+/* write.c's note of what the last item written left open (TAIL_* bits). */
+enum { TAIL_NO_EOL = 1, TAIL_OPEN_BLOCK = 2 };
+unsigned *out_tail(struct out *o);
 /* journal.c */
 void journal_fail(struct journal *j, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
