@@ -113,6 +113,7 @@ push_src(struct journal *j, const char *path, int depth, long errline)
 	s->line = 1;
 	s->depth = depth;
 	s->napply = j->napply;
+	s->timedot = strlen(path) > 8 && strcmp(path + strlen(path) - 8, ".timedot") == 0;
 	return 0;
 }
 
@@ -535,6 +536,8 @@ do_directive(struct journal *j, struct src *s, struct jitem *it)
 	}
 	if (span_eq(w, "commodity"))
 		return do_commodity(j, it->text, it->len, arg, line);
+	if (span_eq(w, "i") || span_eq(w, "o"))
+		return timeclock_item(j, it);
 	if (span_eq(w, "decimal-mark")) {
 		if (arg.n != 1 || (*arg.p != '.' && *arg.p != ',')) {
 			journal_fail(j, line, "decimal-mark must be . or ,");
@@ -602,6 +605,14 @@ read_item(struct journal *j, struct src *s)
 
 	if (blank(p + skip, (size_t)ll - skip)) {
 		kind = J_BLANK;
+	} else if (s->timedot) {
+		/* A day runs from its date line to the next one; before it, only comments. */
+		kind = timedot_date_line(p + skip, (size_t)ll - skip) ? J_TIMELOG :
+		       c == '#' || c == ';' || (c == '*' && !s->dated) ? J_COMMENT : J_ERROR;
+		if (kind == J_TIMELOG)
+			s->dated = true;
+		else if (kind == J_ERROR)
+			errline = s->line;
 	} else if (comment_char(c)) {
 		kind = J_COMMENT;
 	} else if (starts_word(p + skip, (size_t)ll - skip, "comment") ||
@@ -664,6 +675,15 @@ read_item(struct journal *j, struct src *s)
 				break;
 			continue;
 		}
+		if (s->timedot) {
+			if (kind != J_TIMELOG ? kind == J_BLANK ? !blank(q, (size_t)ll) :
+			    q[0] != '#' && q[0] != ';' && !(q[0] == '*' && !timedot_date_line(q, (size_t)ll)) :
+			    timedot_date_line(q, (size_t)ll))
+				break;
+			off += (size_t)ll;
+			nlines++;
+			continue;
+		}
 		if (kind == J_BLANK ? !blank(q, (size_t)ll) :
 		    kind == J_COMMENT ? !comment_char(q[0]) :
 		    !(indented_body && (q[0] == ' ' || q[0] == '\t') && !blank(q, (size_t)ll)))
@@ -688,6 +708,20 @@ read_item(struct journal *j, struct src *s)
 		return RI_BAD;
 	}
 	it->kind = kind;
+	if (kind == J_ERROR && s->timedot) {
+		journal_fail(j, errline, "timedot: a line before the first date");
+		return RI_BAD;
+	}
+	if (kind == J_TIMELOG) {
+		amount_decimal_mark(s->dmark);
+		r = timedot_item(j, it);
+		amount_decimal_mark(0);
+		if (r < 0) {
+			it->kind = J_ERROR;
+			return RI_BAD;
+		}
+		return RI_OK;
+	}
 	if (kind == J_ERROR) {
 		if (it->word.n)
 			journal_fail(j, errline, "unknown directive or bad line: %.*s",
@@ -807,6 +841,7 @@ journal_close(struct journal *j)
 	free(j->txn.p);
 	free(j->acct_off);
 	free(j->sums);
+	timelog_free(j);
 	free(j->arena);
 	if (j->run)
 		accounts_free(j->run);

@@ -168,7 +168,8 @@ enum jkind {
 	J_TXN,        /* a transaction, with or without postings */
 	J_PERIODIC,   /* ~ periodic transaction: kept, not counted */
 	J_AUTO,       /* = automated transaction: kept, not applied */
-	J_ERROR       /* an item that could not be read: see the reader's error */
+	J_ERROR,      /* an item that could not be read: see the reader's error */
+	J_TIMELOG     /* a timeclock clock-out or a timedot day: txn holds hours (virtual) */
 };
 
 /* A posting's virtual kind. */
@@ -213,7 +214,7 @@ struct jitem {
 	const char *text;     /* the item's exact bytes, newlines included */
 	size_t len;
 	int depth;            /* 0 for the files named by the user, +1 per include */
-	struct txn *txn;      /* for J_TXN, else NULL */
+	struct txn *txn;      /* for J_TXN and J_TIMELOG, else NULL */
 	struct span word;     /* for J_DIRECTIVE and J_INCLUDE: the directive's name */
 	bool open_block;      /* a comment block that ran to the end of the file */
 };
