@@ -87,6 +87,11 @@ struct amount {
  * `learn` is false. Returns the bytes consumed, or -1 with a message in *why.
  */
 long amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char **why);
+/*
+ * Forces the decimal mark ('.' or ',') amount_parse reads, as hledger's `decimal-mark`
+ * directive does for the rest of a file; 0 goes back to guessing from the commodity.
+ */
+void amount_decimal_mark(char mark);
 /* Parses just a plain decimal number ("-12.50"; '.' decimal mark, no grouping). */
 int amount_parse_plain(const char *s, size_t n, struct amount *a);
 int amount_add(struct amount *r, const struct amount *a, const struct amount *b);
@@ -163,7 +168,8 @@ enum jkind {
 	J_TXN,        /* a transaction, with or without postings */
 	J_PERIODIC,   /* ~ periodic transaction: kept, not counted */
 	J_AUTO,       /* = automated transaction: kept, not applied */
-	J_ERROR       /* an item that could not be read: see the reader's error */
+	J_ERROR,      /* an item that could not be read: see the reader's error */
+	J_TIMELOG     /* a timeclock clock-out or a timedot day: txn holds hours (virtual) */
 };
 
 /* A posting's virtual kind. */
@@ -208,7 +214,7 @@ struct jitem {
 	const char *text;     /* the item's exact bytes, newlines included */
 	size_t len;
 	int depth;            /* 0 for the files named by the user, +1 per include */
-	struct txn *txn;      /* for J_TXN, else NULL */
+	struct txn *txn;      /* for J_TXN and J_TIMELOG, else NULL */
 	struct span word;     /* for J_DIRECTIVE and J_INCLUDE: the directive's name */
 	bool open_block;      /* a comment block that ran to the end of the file */
 };
@@ -773,6 +779,12 @@ struct regex *regex_compile(const char *pat, size_t n, char *why, size_t whysize
 /* 1 match, 0 no match, -1 the match limit was hit. */
 int regex_match(const struct regex *r, const char *s, size_t n);
 void regex_free(struct regex *r);
+/*
+ * Replaces every match of r in s by repl (PCRE2's syntax: ${1} for a group) into a new
+ * NUL-terminated *out (free it). 1 replaced, 0 no match (*out untouched), -1 error.
+ */
+int regex_replace(const struct regex *r, const char *s, size_t n, const char *repl, size_t rn,
+		  char **out, size_t *outlen);
 
 /* ---- CSV rules (rules.c) ------------------------------------------------------------- */
 
