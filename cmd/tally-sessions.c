@@ -575,6 +575,15 @@ main(int argc, char **argv)
 	}
 	policy_dir = dir ? xstrdup(dir) : policy_sharedir("policies");
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	{
+		struct terr ce;
+
+		if (wpath_check_stdout(files, nfiles, &ce) < 0) {  /* `>> JOURNAL` */
+			terr_print(prog, &ce);
+			input_free(files, nfiles);
+			return 2;
+		}
+	}
 	b = clients_new(&accts);
 	o = out_open(stdout);
 	status = scan(files, nfiles, b, o, &last);
