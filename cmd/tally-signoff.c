@@ -304,36 +304,36 @@ spool_stdin(char **files, size_t nfiles, char **tmp)
 static int
 record(const char *csv, char **files, size_t nfiles, const char *inplace)
 {
-	struct signoff *s;
+	struct signoff *s = NULL;
 	struct terr e = {0};
-	struct out *o = NULL;
+	struct wpath *w = wpath_new(files, nfiles);
+	struct out *o;
 	char *tmp = NULL;
-	int status = 0;
+	int status = 0, rv;
 
+	/* The journal is locked before it is read (plan), and replaced after (write). */
+	if ((rv = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 || wpath_open(w, &e) < 0) {
+		terr_print(prog, &e);
+		wpath_abort(w);
+		return rv == WPATH_REFUSED ? 2 : 1;
+	}
 	if (spool_stdin(files, nfiles, &tmp) < 0) {
 		fprintf(stderr, "%s: cannot copy standard input to a temporary file\n", prog);
 		status = 1;
-	} else if (!(s = signoff_load(csv, &e))) {
+	} else if (!(s = signoff_load(csv, &e)) || signoff_plan(s, files, nfiles, &e) < 0 ||
+		   signoff_write(s, files, nfiles, o, &e) < 0) {
 		terr_print(prog, &e);
 		status = 1;
-	} else {
-		if (signoff_plan(s, files, nfiles, &e) < 0 ||
-		    !(o = inplace ? out_open_inplace(inplace, &e) : out_open(stdout))) {
-			terr_print(prog, &e);
-			status = 1;
-		} else if (signoff_write(s, files, nfiles, o, &e) < 0) {
-			terr_print(prog, &e);
-			out_abort(o);
-			status = 1;
-		} else if (out_commit(o) < 0) {
-			fprintf(stderr, "%s: %s\n", prog, inplace ? inplace : "cannot write the output");
-			status = 1;
-		}
-		if (status == 0)
-			fprintf(stderr, "%s: %ld signed: tag%s added\n", prog, signoff_added(s),
-				signoff_added(s) == 1 ? "" : "s");
-		signoff_free(s);
 	}
+	if (status)
+		wpath_abort(w);
+	else if (wpath_commit(w, &e) < 0) {
+		terr_print(prog, &e);
+		status = 1;
+	} else
+		fprintf(stderr, "%s: %ld signed: tag%s added\n", prog, signoff_added(s),
+			signoff_added(s) == 1 ? "" : "s");
+	signoff_free(s);
 	if (tmp) {
 		unlink(tmp);
 		free(tmp);

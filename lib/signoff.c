@@ -28,29 +28,19 @@ struct signoff {
 	long added;
 };
 
-/* A signer as a tag value: no separators, line breaks or `key:` patterns; trimmed. */
+/* A signer as a tag value: plain text to every journal reader, at most ~100 bytes. */
 static char *
 clean_name(const char *s, size_t n)
 {
-	char *b = xmalloc(n + 1);
-	size_t k = 0;
-	bool space = false;
+	char *b;
 
-	for (size_t i = 0; i < n && k < 100; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= ' ' || c == 0x7f || c == ',' || c == ';') {
-			space = k > 0;
-			continue;
-		}
-		if (space)
-			b[k++] = ' ';
-		space = false;
-		b[k++] = c == ':' ? '.' : (char)c;
+	if (n > 100) {
+		n = 100;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
 	}
-	while (k > 0 && ((unsigned char)b[k - 1] & 0xc0) == 0x80)  /* a cut UTF-8 sequence */
-		k--;
-	b[k] = 0;
+	b = xmalloc(JTEXT_SIZE(n));
+	journal_text_safe(b, s, n, JTEXT_TAG);
 	return b;
 }
 
