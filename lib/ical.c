@@ -596,6 +596,10 @@ check_errors(struct ctx *x, icalcomponent *c, const struct cpos *cp)
 {
 	icalproperty *p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
 
+	/* An empty property ("SUMMARY:") is dropped by libical: it is as good as absent. */
+	while (p && icalproperty_get_xlicerror(p) &&
+	       strncmp(icalproperty_get_xlicerror(p), "No value for ", 13) == 0)
+		p = icalcomponent_get_next_property(c, ICAL_XLICERROR_PROPERTY);
 	if (p) {
 		const char *m = icalproperty_get_xlicerror(p);
 
