@@ -121,8 +121,7 @@ static int
 pick_new(struct ical *cal, struct calrules *rules, struct reconcile *known, long long now,
 	 struct pick **out, size_t *n, struct terr *e)
 {
-	const char *lastfile = NULL;
-	long lastline = 0;
+	struct strmap *listed = strmap_new();  /* events named on stderr: once each */
 
 	for (size_t i = 0; i < ical_count(cal); i++) {
 		const struct ical_inst *v = ical_at(cal, i);
@@ -133,18 +132,23 @@ pick_new(struct ical *cal, struct calrules *rules, struct reconcile *known, long
 
 		if (future && !upcoming)
 			continue;
-		if ((m = calrules_match(rules, v, &client, e)) == -2)
+		if ((m = calrules_match(rules, v, &client, e)) == -2) {
+			strmap_free(listed, NULL);
 			return -1;
+		}
 		if (m < 0)
 			continue;
 		if (m == 0) {
-			if (v->file != lastfile || v->line != lastline) {
+			char key[4200];
+			bool added;
+			int n = snprintf(key, sizeof key, "%ld:%s", v->line, v->file);
+
+			strmap_add(listed, key, n < 0 ? 0 : (size_t)n, &added);
+			if (added) {
 				clean_text(v->summary, desc, sizeof desc);
 				fprintf(stderr, "%s: %s:%ld: no rule names a client for \"%s\" "
 					"(not imported)\n", prog, v->file, v->line, desc);
 			}
-			lastfile = v->file;
-			lastline = v->line;
 			continue;
 		}
 		if (reconcile_take(known, v, client, future))
@@ -153,6 +157,7 @@ pick_new(struct ical *cal, struct calrules *rules, struct reconcile *known, long
 		*out = xrealloc(*out, (*n + 1) * sizeof **out);
 		(*out)[(*n)++] = (struct pick){v, client, future};
 	}
+	strmap_free(listed, NULL);
 	return 0;
 }
 

@@ -424,7 +424,6 @@ struct override {
 	icalcomponent *ev;
 	const struct cpos *cp;
 	struct icaltimetype rid;
-	bool used;
 };
 
 static bool
@@ -552,7 +551,6 @@ expand(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct override 
 		if (oi.start.is_date)
 			continue;
 		oi.subdaily = in.subdaily;
-		ov[k].used = true;
 		if ((stop == DATE_NONE || tdate_of(oi.start) <= stop) &&
 		    add_inst(x, &oi, oi.start, ov[k].rid) < 0)
 			return -1;
@@ -609,6 +607,101 @@ check_errors(struct ctx *x, icalcomponent *c, const struct cpos *cp)
 	return 0;
 }
 
+/* A VEVENT of the calendar: a series (or single event), or an override of one instance. */
+struct ev {
+	icalcomponent *c;
+	const struct cpos *cp;
+	const char *uid;
+	icalproperty *rid;      /* RECURRENCE-ID: an override */
+	bool done;              /* an override written with its series */
+};
+
+static int
+by_uid(const void *a, const void *b)
+{
+	const struct ev *const *x = a, *const *y = b;
+	int c = strcmp((*x)->uid ? (*x)->uid : "", (*y)->uid ? (*y)->uid : "");
+
+	return c ? c : ((*x)->cp > (*y)->cp) - ((*x)->cp < (*y)->cp);
+}
+
+/*
+ * Expands every series with its overrides (found by UID in a sorted index), then writes
+ * the overrides whose series is not in the file as events of their own.
+ */
+static int
+series(struct ctx *x, struct ev *evs, size_t nev)
+{
+	struct ev **idx = xcalloc(nev + 1, sizeof *idx);
+	struct override *ov = xcalloc(nev + 1, sizeof *ov);
+	size_t nidx = 0;
+	int rv = 0;
+
+	for (size_t i = 0; i < nev; i++)
+		if (evs[i].rid && evs[i].uid)
+			idx[nidx++] = &evs[i];
+	if (nidx > 1)
+		qsort(idx, nidx, sizeof *idx, by_uid);
+	for (size_t i = 0; i < nev && rv == 0; i++) {
+		struct ev key = {.uid = evs[i].uid}, *kp = &key;
+		size_t lo = 0, hi = nidx, nov = 0;
+		struct evinfo in;
+
+		if (evs[i].rid)
+			continue;
+		if (event_info(x, evs[i].c, evs[i].cp, &in) < 0) {
+			rv = -1;
+			break;
+		}
+		while (lo < hi && evs[i].uid && !in.start.is_date) {
+			size_t mid = (lo + hi) / 2;
+
+			if (strcmp(idx[mid]->uid, kp->uid) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; evs[i].uid && !in.start.is_date && k < nidx &&
+		     strcmp(idx[k]->uid, evs[i].uid) == 0; k++) {
+			icaltimezone *z;
+			struct icaltimetype t;
+
+			if (prop_time(x, idx[k]->cp, idx[k]->rid, "RECURRENCE-ID", &t, &z) < 0) {
+				rv = -1;
+				break;
+			}
+			ov[nov].ev = idx[k]->c;
+			ov[nov].cp = idx[k]->cp;
+			ov[nov].rid = to_frame(t, z, &in.f);
+			idx[k]->done = true;
+			nov++;
+		}
+		if (rv == 0 && expand(x, evs[i].c, evs[i].cp, ov, nov) < 0)
+			rv = -1;
+	}
+	for (size_t i = 0; i < nev && rv == 0; i++) {
+		struct evinfo in;
+		icaltimezone *z;
+		struct icaltimetype t;
+
+		if (!evs[i].rid || evs[i].done)
+			continue;
+		if (event_info(x, evs[i].c, evs[i].cp, &in) < 0 ||
+		    (!in.start.is_date &&
+		     prop_time(x, evs[i].cp, evs[i].rid, "RECURRENCE-ID", &t, &z) < 0)) {
+			rv = -1;
+			break;
+		}
+		if (!in.start.is_date &&
+		    (x->o->stop == DATE_NONE || tdate_of(in.start) <= x->o->stop) &&
+		    add_inst(x, &in, in.start, to_frame(t, z, &in.f)) < 0)
+			rv = -1;
+	}
+	free(idx);
+	free(ov);
+	return rv;
+}
+
 /* Walks a VCALENDAR: positions and errors for every component, then the events. */
 static int
 read_vcal(struct ctx *x, icalcomponent *vcal, const struct cpos *vpos)
@@ -616,13 +709,8 @@ read_vcal(struct ctx *x, icalcomponent *vcal, const struct cpos *vpos)
 	icalcomponent *c;
 	const char *tz = x->o->zone;
 	long tzline = vpos ? vpos->line : 1;
-	struct ev {
-		icalcomponent *c;
-		const struct cpos *cp;
-		bool override;
-	} *evs = NULL;
-	size_t nev = 0;
-	struct override *ov = NULL;
+	struct ev *evs = NULL;
+	size_t nev = 0, cap = 0;
 	int rv = 0;
 
 	x->vcal = vcal;
@@ -669,80 +757,21 @@ read_vcal(struct ctx *x, icalcomponent *vcal, const struct cpos *vpos)
 		}
 		if (icalcomponent_isa(c) != ICAL_VEVENT_COMPONENT)
 			continue;
-		evs = xrealloc(evs, (nev + 1) * sizeof *evs);
+		if (nev == cap) {
+			cap = cap ? cap * 2 : 64;
+			evs = xrealloc(evs, cap * sizeof *evs);
+		}
 		evs[nev].c = c;
 		evs[nev].cp = cp;
-		evs[nev].override = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
+		evs[nev].uid = icalcomponent_get_uid(c);
+		evs[nev].rid = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
+		evs[nev].done = false;
 		nev++;
 	}
-	for (size_t i = 0; i < nev && rv == 0; i++) {
-		const char *uid = icalcomponent_get_uid(evs[i].c);
-		size_t nov = 0;
-		struct evinfo in;
-
-		if (evs[i].override)
-			continue;
-		if (event_info(x, evs[i].c, evs[i].cp, &in) < 0) {
-			rv = -1;
-			break;
-		}
-		for (size_t k = 0; k < nev && uid && !in.start.is_date; k++) {
-			const char *u = icalcomponent_get_uid(evs[k].c);
-			icalproperty *p;
-			icaltimezone *z;
-			struct icaltimetype t;
-
-			if (!evs[k].override || !u || strcmp(u, uid) != 0)
-				continue;
-			p = icalcomponent_get_first_property(evs[k].c, ICAL_RECURRENCEID_PROPERTY);
-			if (prop_time(x, evs[k].cp, p, "RECURRENCE-ID", &t, &z) < 0) {
-				rv = -1;
-				break;
-			}
-			ov = xrealloc(ov, (nov + 1) * sizeof *ov);
-			ov[nov].ev = evs[k].c;
-			ov[nov].cp = evs[k].cp;
-			ov[nov].rid = to_frame(t, z, &in.f);
-			ov[nov].used = false;
-			evs[k].override = (icalproperty *)1;  /* handled with its series */
-			nov++;
-		}
-		if (rv == 0 && expand(x, evs[i].c, evs[i].cp, ov, nov) < 0)
-			rv = -1;
-		for (size_t k = 0; k < nov; k++)
-			for (size_t m = 0; m < nev; m++)
-				if (evs[m].c == ov[k].ev)
-					evs[m].c = NULL;
-	}
-	/* Overrides whose series is not in the file stand alone. */
-	for (size_t i = 0; i < nev && rv == 0; i++) {
-		struct override one;
-		struct evinfo in;
-		icalproperty *p;
-		icaltimezone *z;
-		struct icaltimetype t;
-
-		if (!evs[i].c || !evs[i].override)
-			continue;
-		if (event_info(x, evs[i].c, evs[i].cp, &in) < 0) {
-			rv = -1;
-			break;
-		}
-		if (in.start.is_date)
-			continue;
-		p = icalcomponent_get_first_property(evs[i].c, ICAL_RECURRENCEID_PROPERTY);
-		if (prop_time(x, evs[i].cp, p, "RECURRENCE-ID", &t, &z) < 0) {
-			rv = -1;
-			break;
-		}
-		one.rid = to_frame(t, z, &in.f);
-		if ((x->o->stop == DATE_NONE || tdate_of(in.start) <= x->o->stop) &&
-		    add_inst(x, &in, in.start, one.rid) < 0)
-			rv = -1;
-	}
+	if (rv == 0)
+		rv = series(x, evs, nev);
 done:
 	free(evs);
-	free(ov);
 	return rv;
 }
 

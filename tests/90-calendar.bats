@@ -395,3 +395,24 @@ J
 	run --separate-stderr tally-calendar --rules "$RULES" --date "2026-03-03 16:59" - < "$CAL/lessons.ics"
 	[ "$(grep -c '; uid:' <<< "$output")" = 1 ]
 }
+
+@test "calendar: Outlook: quoted Windows TZID, folded title, several EXDATEs on one line" {
+	printf 'if lesson\n  client ana\n' > "$BATS_TEST_TMPDIR/o.rules"
+	run --separate-stderr tally-calendar --rules "$BATS_TEST_TMPDIR/o.rules" --date 2026-05-01 \
+		"$CAL/outlook.ics"
+	assert_success
+	run grep '^2026' <<< "$output"
+	t="Lesson with a very long title that Outlook folds over two lines because it is longer than seventy-five octets"
+	assert_output "2026-03-03 $t
+2026-03-24 $t
+2026-03-31 $t
+2026-04-07 $t"
+}
+
+@test "calendar: a recurring event no rule names is listed once" {
+	sed 's/^SUMMARY:Coffee with Marta/SUMMARY:Coffee with Marta\nRRULE:FREQ=WEEKLY;COUNT=4/' \
+		"$CAL/lessons.ics" > "$BATS_TEST_TMPDIR/c.ics"
+	run --separate-stderr import "$BATS_TEST_TMPDIR/c.ics"
+	assert_success
+	assert_equal "$stderr" "tally-calendar: $BATS_TEST_TMPDIR/c.ics:68: no rule names a client for \"Coffee with Marta\" (not imported)"
+}
