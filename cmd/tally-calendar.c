@@ -130,8 +130,8 @@ pick_new(struct ical *cal, struct calrules *rules, struct reconcile *known, long
 		char desc[JTEXT_SIZE(200)];
 		int m;
 
-		if (future && !upcoming)
-			continue;
+		if (future && (!upcoming || v->cancelled))
+			continue;  /* a cancelled plan is no plan */
 		if ((m = calrules_match(rules, v, &client, e)) == -2) {
 			strmap_free(listed, NULL);
 			return -1;

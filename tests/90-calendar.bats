@@ -149,6 +149,11 @@ J
     ; minutes: 60
     ; uid: maths-ana-2026@example.org/2026-04-21
 J
+	# A cancelled instance ahead is no plan.
+	run --separate-stderr tally-calendar --rules "$RULES" --date 2026-04-01 --upcoming \
+		--until 2026-04-30 "$CAL/lessons.ics"
+	refute_output --partial "2026-04-07"
+	assert_output --partial "2026-04-14 Maths with Ana"
 	import --upcoming --until 2026-04-30 "$CAL/lessons.ics" > j.journal 2>/dev/null
 	run --separate-stderr import --upcoming --until 2026-04-30 --journal j.journal "$CAL/lessons.ics"
 	assert_output ""
@@ -415,4 +420,34 @@ J
 	run --separate-stderr import "$BATS_TEST_TMPDIR/c.ics"
 	assert_success
 	assert_equal "$stderr" "tally-calendar: $BATS_TEST_TMPDIR/c.ics:68: no rule names a client for \"Coffee with Marta\" (not imported)"
+}
+
+@test "calendar: a TZID from the system's zones; UTC times in --timezone, else TZ" {
+	printf 'if lesson\n  client ana\n' > "$BATS_TEST_TMPDIR/n.rules"
+	times() { grep -E '^20|time:' <<< "$output" | paste - - | awk '{print $1, $NF}'; }
+	# America/New_York has no VTIMEZONE in the file; US daylight saving starts 2026-03-08.
+	run --separate-stderr tally-calendar --rules "$BATS_TEST_TMPDIR/n.rules" --date 2026-05-01 \
+		--timezone America/New_York "$CAL/new-york.ics"
+	assert_success
+	assert_equal "$(times)" "2026-03-05 09:00
+2026-03-05 09:00
+2026-03-12 09:00
+2026-03-12 10:00"
+	run --separate-stderr env TZ=America/New_York tally-calendar --rules "$BATS_TEST_TMPDIR/n.rules" \
+		--date 2026-05-01 "$CAL/new-york.ics"
+	assert_equal "$(times)" "2026-03-05 09:00
+2026-03-05 09:00
+2026-03-12 09:00
+2026-03-12 10:00"
+	# The tests run with TZ=UTC.
+	run --separate-stderr tally-calendar --rules "$BATS_TEST_TMPDIR/n.rules" --date 2026-05-01 \
+		"$CAL/new-york.ics"
+	assert_equal "$(times)" "2026-03-05 09:00
+2026-03-05 14:00
+2026-03-12 09:00
+2026-03-12 14:00"
+	run -1 --separate-stderr tally-calendar --rules "$BATS_TEST_TMPDIR/n.rules" --timezone Mars/Base \
+		"$CAL/new-york.ics"
+	assert_output ""
+	assert_equal "$stderr" "tally-calendar: unknown time zone: Mars/Base"
 }
