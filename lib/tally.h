@@ -973,4 +973,23 @@ struct reconcile *reconcile_open(char *const *ics, size_t n, const char *rules,
 				 const struct ical_opts *io, struct terr *e);
 void reconcile_free(struct reconcile *c);
 
+/* ---- sign-off records (signoff.c) ----------------------------------------------------- */
+
+/*
+ * Signatures from a sign-off sheet (CSV: date, client, signed-by; a header line is
+ * skipped) matched to held sessions: a session already signed with the same name answers
+ * its record (so recording twice changes nothing), else the first unsigned held session of
+ * that client and day. Two passes over the same files: plan, then write.
+ */
+struct signoff;
+/* NULL with *e set (CSV:LINE); csv must outlive the errors it gives. */
+struct signoff *signoff_load(const char *csv, struct terr *e);
+/* Finds each record's session; -1 with *e set for a record that has none. */
+int signoff_plan(struct signoff *s, char *const *files, size_t nfiles, struct terr *e);
+/* Writes the files' items, `; signed: NAME` added after the planned sessions' comments. */
+int signoff_write(struct signoff *s, char *const *files, size_t nfiles, struct out *o,
+		  struct terr *e);
+long signoff_added(const struct signoff *s);  /* tags the plan adds */
+void signoff_free(struct signoff *s);
+
 #endif
