@@ -698,4 +698,69 @@ int rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struc
 size_t ramount_format(char *buf, size_t size, const struct ramount *a);
 void rules_free(struct rules *r);
 
+/* ---- statements (statement.c: what one holds; stmtdoc.c: writing it) ---------------- */
+
+/*
+ * A client's month-end statement, gathered in one streaming pass: the balance of the
+ * client's four accounts before the period and before its end, package credit, and the
+ * entries of the period as the client sees them. Sums in several commodities are tables
+ * of struct account (name unused).
+ */
+enum stmt_acct { SA_UNBILLED, SA_RECEIVABLE, SA_PREPAID, SA_DEPOSITS, SA_N };
+enum stmt_ikind { SI_SESSION, SI_CHARGE, SI_PAYMENT, SI_INVOICE };
+struct stmt_item {
+	enum stmt_ikind kind;
+	tdate date;
+	char *desc;           /* NULL for an entry shared with other clients */
+	char *status;         /* session: the session tag's value */
+	char *waived;         /* session: the waived tag's value */
+	char *signoff;        /* session: the signed tag's value */
+	char *number;         /* invoice number */
+	int time;             /* session start in minutes, or -1 */
+	bool from_package;    /* paid from prepaid credit */
+	bool priced;          /* has postings to the client's accounts */
+	bool paid_directly;   /* has postings, none to the client's accounts (paid on the spot) */
+	struct account amt;   /* the change in the client's balance (invoices: the amount) */
+	tdate due;
+};
+struct stmt_client {
+	char *id;
+	char *file;           /* where the client first appears, for messages */
+	long line;
+	char *name;           /* a name: tag, or a client: tag that is not the ID */
+	struct account open, close;  /* the four accounts' sum before begin and before end */
+	struct account kind[SA_N];   /* each account's balance before end */
+	long pkg_left;        /* prepaid sessions left: bought minus used */
+	bool had_pkg;
+	struct stmt_item *items;
+	size_t nitems, capitems;
+};
+struct statements;
+/* prefix: the four account prefixes in enum stmt_acct order (NULL: the defaults). */
+struct statements *statements_new(tdate begin, tdate end, const char *const prefix[SA_N]);
+/* Learns from one item; -1 with *e set (FILE:LINE) on bad invoice data or overflow. */
+int statements_observe(struct statements *s, const struct jitem *it, struct terr *e);
+/* After reading: the clients in ID order. */
+size_t statements_count(struct statements *s);
+const struct stmt_client *statements_at(struct statements *s, size_t i);
+const struct stmt_client *statements_find(struct statements *s, const char *id);
+/* The invoices followed on the way (NULL when none was met). */
+const struct invoices *statements_invoices(const struct statements *s);
+void statements_free(struct statements *s);
+bool stmt_sum_zero(const struct account *m);
+int stmt_sum_add(struct account *m, const struct account *b, bool negate);
+
+enum { STMT_TXT, STMT_MD, STMT_HTML };
+struct stmt_doc {
+	int format;           /* STMT_TXT, STMT_MD or STMT_HTML */
+	const char *lang;     /* "en", "es": how numbers are written */
+	const struct conf *labels;   /* share/templates/statement.LANG */
+	const struct conf *provider; /* tally.conf: who writes the statement */
+	const char *css;      /* HTML only: the style sheet (must not contain "</") */
+	tdate begin, end;     /* the period, end exclusive */
+	const struct invoices *inv;  /* for the open invoices section; may be NULL */
+};
+/* Writes one statement; -1 when a total is too large to hold exactly. */
+int statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_client *c);
+
 #endif
