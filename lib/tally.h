@@ -145,8 +145,8 @@ int time_parse(const char *s, size_t n);
 
 /*
  * Tags in comment text: hledger's "key: value, key2: value2" (value ends at a comma or the
- * end of the line) and ledger's ":tag1:tag2:". A comment may span several lines.
- * Finds the first tag named key; *value is trimmed. Returns true when found.
+ * end of the line; tally's free-text tags, vocab_to_eol, run to the end of the line) and
+ * ledger's ":tag1:tag2:". A comment may span several lines. Finds the first tag named key; *value is trimmed. Returns true when found.
  */
 bool tag_find(struct span comment, const char *key, struct span *value);
 /* Calls fn for every tag in the comment; stops early when fn returns nonzero. */
@@ -247,6 +247,55 @@ struct accounts *journal_balances(struct journal *j);
 bool txn_tag(const struct txn *t, const char *key, struct span *value);
 bool posting_tag(const struct txn *t, const struct posting *p, const char *key,
 		 struct span *value);
+
+/* ---- vocabulary (vocab.c) ------------------------------------------------------------ */
+
+/*
+ * Every tag tally understands (tally-journal(5)): its kind of value, where it may be
+ * written, one parser per kind. vocab_entry reads an entry's tags once and checks them,
+ * so tally-check and the commands agree; its errors name the tag's own line:
+ * "FILE:LINE: TAG: what is wrong".
+ */
+enum vtag {
+	VT_CLIENT, VT_SESSION, VT_TIME, VT_MINUTES, VT_DURATION, VT_CANCELLED_AT, VT_SIGNED,
+	VT_PACKAGE, VT_EXPIRES, VT_EXPIRED, VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_INVOICE,
+	VT_DUE, VT_ITEM, VT_WAIVED, VT_DEPOSIT, VT_NAME, VT_EMAIL, VT_ADDRESS, VT_TAX_ID, VT_UID,
+	VT_BILL_TO, VT_PRICE, VT_ABSENT, VT_N
+};
+enum { VW_ENTRY = 1, VW_POSTING = 2 };  /* where a tag may be written */
+/* A tag's value, read by its kind's parser. */
+struct vval {
+	struct span raw;      /* trimmed; free text runs to the end of its line */
+	long line;            /* the tag's line */
+	long n;               /* session kind, time (minutes after midnight), minutes,
+			       * duration (minutes), package sessions, terms days */
+	long long stamp;      /* cancelled-at: minutes since 1970 */
+	tdate date;           /* expires, due, item */
+	struct amount amt;    /* rate, price, item */
+	bool per_hour;        /* rate: AMOUNT/h */
+};
+/* An entry's own tags: the first of each counts. */
+struct vtags {
+	bool has[VT_N];
+	struct vval v[VT_N];
+};
+/* The tag named key, or -1 when it is none of tally's. */
+int vocab_lookup(struct span key);
+const char *vocab_name(enum vtag k);
+/* Whether the tag's value is free text that runs to the end of the line (name, address...). */
+bool vocab_to_eol(struct span key);
+/* Parses one value as tag k reads it: 0, or -1 when it is not a good value. */
+int vocab_parse(enum vtag k, struct span v, struct vval *out);
+/* An item: line's value, "DATE | AMOUNT | DESCRIPTION" (amt and desc may be NULL). */
+bool vocab_item(struct span v, tdate *date, struct amount *amt, struct span *desc);
+/* The line of a byte of an item's text. */
+long vocab_line(const struct jitem *it, const char *p);
+/*
+ * Reads and checks the tags of an entry (its comments and its postings' comments). Returns
+ * the number of problems: the first goes to *e (may be NULL), each to report when not NULL.
+ */
+int vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
+		void (*report)(const struct terr *e, void *arg), void *arg);
 
 /* ---- accounts (accounts.c) ----------------------------------------------------------- */
 
