@@ -225,7 +225,10 @@ count(struct clients *b, const struct jitem *it, bool in, struct out *o, long *l
 	bool took;
 	struct row *r;
 	int late = 0;
+	struct vtags vt;
 
+	if (vocab_entry(it, &vt, e, NULL, NULL) > 0)
+		return -1;
 	clients_tags(t, &tg);
 	kind = clients_kind_of(&tg);
 	c = clients_of_tags(b, &tg);
@@ -457,9 +460,7 @@ main(int argc, char **argv)
 		{"unsigned", no_argument, NULL, 'u'},
 		{"policy", required_argument, NULL, 'y'},
 		{"policies", required_argument, NULL, 'Y'},
-		{"unbilled", required_argument, NULL, 'U'},
-		{"prepaid", required_argument, NULL, 'P'},
-		{"deposits", required_argument, NULL, 'D'},
+		CHART_OPTIONS,
 		{"file", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -477,9 +478,13 @@ main(int argc, char **argv)
 	int c, rv, status;
 	tdate last = DATE_NONE, asof;
 	const char *why;
+	struct chart chart;
 
+	chart_init(&chart);
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "b:e:p:O:f:h", opts, NULL)) != -1) {
+		if (chart_option(&chart, c, optarg))
+			continue;
 		switch (c) {
 		case 'b':
 		case 'e':
@@ -500,9 +505,6 @@ main(int argc, char **argv)
 		case 'u': list_unsigned = true; break;
 		case 'y': policy_file = optarg; break;
 		case 'Y': dir = optarg; break;
-		case 'U': accts.unbilled = optarg; break;
-		case 'P': accts.prepaid = optarg; break;
-		case 'D': accts.deposits = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
 		case 'h': usage(stdout, 0); break;
 		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
@@ -522,10 +524,16 @@ main(int argc, char **argv)
 	}
 	policy_dir = dir ? xstrdup(dir) : policy_sharedir("policies");
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	chart_clients_opts(&chart, &accts);
 	b = clients_new(&accts);
 	o = out_open(stdout);
 	status = scan(files, nfiles, b, o, &last);
 	asof = end != DATE_NONE ? end - 1 : last;
+	if (!status && only_client && !clients_find(b, (struct span){only_client,
+								     strlen(only_client)})) {
+		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
+		status = 1;
+	}
 	if (!status) {
 		expiries(b, asof == DATE_NONE ? asof : asof + 1);
 		n = report_rows(b, asof, &v);

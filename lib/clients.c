@@ -523,6 +523,36 @@ client_policy_at(const struct client *c, tdate d)
 	return name;
 }
 
+int
+clients_pricing_error(const struct client_pricing *r, const struct jitem *it, struct terr *e)
+{
+	char day[11];
+
+	date_format(day, it->txn->date);
+	switch (r->rc) {
+	case CP_OK:
+		return 0;
+	case CP_NO_CLIENT:
+		terr_set(e, it->file, it->line, "session without a client: tag");
+		break;
+	case CP_NO_RATE:
+		terr_set(e, it->file, it->line, "no rate for %s on %s and no package credit",
+			 r->c->id, day);
+		break;
+	case CP_NO_MINUTES:
+		terr_set(e, it->file, it->line,
+			 "%s's rate on %s is per hour: the session needs a minutes: tag", r->c->id,
+			 day);
+		break;
+	case CP_BAD_MINUTES:
+		terr_set(e, it->file, it->txn->comment_line, "bad minutes: or duration: tag");
+		break;
+	default:
+		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
+	}
+	return -1;
+}
+
 enum session_kind
 clients_session_kind(const struct txn *t)
 {

@@ -288,6 +288,8 @@ bool vocab_to_eol(struct span key);
 int vocab_parse(enum vtag k, struct span v, struct vval *out);
 /* An item: line's value, "DATE | AMOUNT | DESCRIPTION" (amt and desc may be NULL). */
 bool vocab_item(struct span v, tdate *date, struct amount *amt, struct span *desc);
+/* The error for a bad value v (a span of the item's text) of tag k, at v's line. */
+void vocab_bad(struct terr *e, const struct jitem *it, enum vtag k, struct span v);
 /* The line of a byte of an item's text. */
 long vocab_line(const struct jitem *it, const char *p);
 /*
@@ -296,6 +298,40 @@ long vocab_line(const struct jitem *it, const char *p);
  */
 int vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 		void (*report)(const struct terr *e, void *arg), void *arg);
+
+/* ---- chart of accounts (chart.c) ----------------------------------------------------- */
+
+/*
+ * The client accounts (PREFIX:ID), their defaults and the options that rename them:
+ * --unbilled, --receivable, --prepaid, --deposits, each also spelled NAME-account. Every
+ * command that reads client accounts takes all four (CHART_OPTIONS in its getopt_long
+ * table, chart_option in its loop).
+ */
+enum chart_acct { CH_UNBILLED, CH_RECEIVABLE, CH_PREPAID, CH_DEPOSITS, CH_N };
+struct chart {
+	const char *acct[CH_N];   /* the prefixes, e.g. "Assets:Unbilled" */
+};
+#define CHART_OPT 0x4300      /* getopt_long codes: CHART_OPT + enum chart_acct */
+#define CHART_OPTIONS \
+	{"unbilled", required_argument, NULL, CHART_OPT + CH_UNBILLED}, \
+	{"receivable", required_argument, NULL, CHART_OPT + CH_RECEIVABLE}, \
+	{"prepaid", required_argument, NULL, CHART_OPT + CH_PREPAID}, \
+	{"deposits", required_argument, NULL, CHART_OPT + CH_DEPOSITS}, \
+	{"unbilled-account", required_argument, NULL, CHART_OPT + CH_UNBILLED}, \
+	{"receivable-account", required_argument, NULL, CHART_OPT + CH_RECEIVABLE}, \
+	{"prepaid-account", required_argument, NULL, CHART_OPT + CH_PREPAID}, \
+	{"deposits-account", required_argument, NULL, CHART_OPT + CH_DEPOSITS}
+void chart_init(struct chart *c);
+/* Takes a getopt_long code: true when it was one of the chart's options. */
+bool chart_option(struct chart *c, int opt, const char *arg);
+struct clients_opts;
+void chart_clients_opts(const struct chart *c, struct clients_opts *o);
+/*
+ * The one rule for client accounts: acct is PREFIX:ID or PREFIX:ID:..., the prefix matched
+ * ignoring ASCII case (journals write assets:receivable too) and its trailing ':' ignored.
+ * *id (may be NULL) gets the ID as written.
+ */
+bool chart_client(const char *prefix, size_t plen, const char *acct, size_t n, struct span *id);
 
 /* ---- accounts (accounts.c) ----------------------------------------------------------- */
 
@@ -616,6 +652,9 @@ int clients_observe_tags(struct clients *b, const struct jitem *it, const struct
 			 struct terr *e);
 /* The pricing of the item just observed when it was an unpriced held session, else NULL. */
 const struct client_pricing *clients_priced(const struct clients *b);
+/* Why an unpriced held session cannot be priced (tally-bill's and tally-check's message):
+ * 0 when it can; -1 with *e set. */
+int clients_pricing_error(const struct client_pricing *r, const struct jitem *it, struct terr *e);
 /* A client by tag value or id (slugged); clients_get creates it. NULL for an empty name. */
 struct client *clients_find(struct clients *b, struct span id);
 struct client *clients_get(struct clients *b, struct span id);

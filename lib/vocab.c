@@ -177,7 +177,7 @@ parse_duration(struct span v, long *out)
 		} else {
 			return false;
 		}
-		if (total > 100000)
+		if (total > 1000000)
 			return false;
 	}
 	*out = total;
@@ -272,7 +272,7 @@ vocab_parse(enum vtag k, struct span v, struct vval *out)
 	case K_TIME:
 		return (out->n = time_parse(v.p, v.n)) < 0 || v.n != 5 ? -1 : 0;
 	case K_MINUTES:
-		return parse_count(v, minutes, 100000, &out->n) && out->n > 0 ? 0 : -1;
+		return parse_count(v, minutes, 1000000, &out->n) && out->n > 0 ? 0 : -1;
 	case K_DURATION:
 		return parse_duration(v, &out->n) && out->n > 0 ? 0 : -1;
 	case K_STAMP:
@@ -318,11 +318,19 @@ vocab_parse(enum vtag k, struct span v, struct vval *out)
 	return -1;
 }
 
+void
+vocab_bad(struct terr *e, const struct jitem *it, enum vtag k, struct span v)
+{
+	terr_set(e, it->file, vocab_line(it, v.p), "%s: bad value %.*s (want %s)", vocab[k].name,
+		 (int)v.n, v.p, vocab[k].want);
+}
+
 /* Reading an entry: the tags, the errors so far, where to send them. */
 struct reading {
 	const struct jitem *it;
 	struct vtags *tg;
 	bool posting;
+	bool seen[VT_N];   /* written on the entry, good or bad */
 	int nerr;
 	struct terr *e;
 	void (*report)(const struct terr *, void *);
@@ -358,13 +366,17 @@ take(struct span key, struct span value, void *arg)
 	if (k < 0)
 		return 0;
 	line = vocab_line(r->it, key.p);
+	if (!r->posting)
+		r->seen[k] = true;
 	if (!(vocab[k].where & (r->posting ? VW_POSTING : VW_ENTRY))) {
 		fail(r, line, "%s: not read on a posting: write it on the entry", vocab[k].name);
 		return 0;
 	}
 	if (vocab_parse(k, value, &v) < 0) {
-		fail(r, line, "%s: bad value %.*s (want %s)", vocab[k].name, (int)value.n, value.p,
-		     vocab[k].want);
+		struct terr e;
+
+		vocab_bad(&e, r->it, k, value);
+		fail(r, line, "%s", e.msg);
 		return 0;
 	}
 	if (r->posting || r->tg->has[k])
@@ -379,7 +391,7 @@ int
 vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	    void (*report)(const struct terr *, void *), void *arg)
 {
-	struct reading r = {it, tg, false, 0, e, report, arg};
+	struct reading r = {.it = it, .tg = tg, .e = e, .report = report, .arg = arg};
 	const struct txn *t = it->txn;
 	const struct vval *v = tg->v;
 
@@ -391,19 +403,19 @@ vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	for (size_t i = 0; i < t->np; i++)
 		tag_each(t->p[i].comment, take, &r);
 	/* What an entry's tags need of each other. */
-	if (tg->has[VT_SESSION] && !tg->has[VT_CLIENT])
+	if (tg->has[VT_SESSION] && !r.seen[VT_CLIENT])
 		fail(&r, v[VT_SESSION].line, "session: no client: tag on the entry");
 	if (tg->has[VT_SESSION] && v[VT_SESSION].n == SESSION_CANCELLED) {
-		if (!tg->has[VT_CANCELLED_AT])
+		if (!r.seen[VT_CANCELLED_AT])
 			fail(&r, v[VT_SESSION].line, "session: cancelled needs cancelled-at: "
 			     "(late or on time cannot be told)");
-		if (!tg->has[VT_TIME])
+		if (!r.seen[VT_TIME])
 			fail(&r, v[VT_SESSION].line, "session: cancelled needs time: "
 			     "(late or on time cannot be told)");
 	}
 	for (int k = 0; k < VT_N; k++) {
 		if ((k == VT_RATE || k == VT_POLICY || k == VT_TERMS || k == VT_PAYER) &&
-		    tg->has[k] && !tg->has[VT_CLIENT])
+		    tg->has[k] && !r.seen[VT_CLIENT])
 			fail(&r, v[k].line, "%s: no client: tag on the entry", vocab[k].name);
 	}
 	return r.nerr;
