@@ -92,16 +92,9 @@ client_of_tag(struct statements *s, struct span v)
 static int
 acct_kind(struct statements *s, const char *a, size_t n, struct span *id)
 {
-	for (int k = 0; k < SA_N; k++) {
-		size_t l = s->prefix_len[k], e;
-
-		if (n <= l + 1 || a[l] != ':' || strncasecmp(a, s->prefix[k], l) != 0)
-			continue;
-		for (e = l + 1; e < n && a[e] != ':'; e++)
-			;
-		*id = (struct span){a + l + 1, e - l - 1};
-		return k;
-	}
+	for (int k = 0; k < SA_N; k++)
+		if (chart_client(s->prefix[k], s->prefix_len[k], a, n, id))
+			return k;
 	return -1;
 }
 
@@ -144,53 +137,45 @@ stmt_sum_add(struct account *m, const struct account *b, bool negate)
 	return 0;
 }
 
-/* The tags of one entry that the statement uses. */
+/* The tags of one entry that the statement uses, as the vocabulary read them. */
 struct tags {
-	struct span client, name, session, signoff, waived, invoice, package, due;
+	struct span client, name, session, signoff, waived, invoice;
 	bool has_client, has_name, has_session, has_signoff, has_waived, has_invoice,
 	     has_package, has_due;
+	long package;
+	tdate due;
 	int time;
 	tdate last_item;    /* the latest `item: DATE | ...` of an invoice */
 };
 
 static int
-take_tag(struct span k, struct span v, void *arg)
+latest_item(const struct vval *v, void *arg)
 {
-	struct tags *t = arg;
+	tdate *last = arg;
 
-#define TAKE(key, f) \
-	if (span_eq(k, key) && !t->has_##f) { t->f = v; t->has_##f = true; return 0; }
-	TAKE("client", client)
-	TAKE("name", name)
-	TAKE("session", session)
-	TAKE("signed", signoff)
-	TAKE("waived", waived)
-	TAKE("invoice", invoice)
-	TAKE("package", package)
-	TAKE("due", due)
-#undef TAKE
-	if (span_eq(k, "time") && t->time < 0)
-		t->time = time_parse(v.p, v.n);
-	if (span_eq(k, "item") && v.n >= 10) {
-		tdate d;
-		const char *why;
-
-		if (date_parse(v.p, 10, 0, &d, &why) == 10 && (t->last_item == DATE_NONE ||
-							       d > t->last_item))
-			t->last_item = d;
-	}
+	if (*last == DATE_NONE || v->date > *last)
+		*last = v->date;
 	return 0;
 }
 
-/* The number a tag value starts with ("10 sessions" is 10); spans are not NUL-terminated. */
-static long
-span_long(struct span v)
+static void
+tags_of(const struct vtags *tg, const struct txn *t, struct tags *g)
 {
-	long n = 0;
-
-	for (size_t i = 0; i < v.n && v.p[i] >= '0' && v.p[i] <= '9' && n < 1000000; i++)
-		n = n * 10 + (v.p[i] - '0');
-	return n;
+#define TAKE(k, f) g->has_##f = tg->has[k], g->f = tg->v[k].raw;
+	TAKE(VT_CLIENT, client)
+	TAKE(VT_NAME, name)
+	TAKE(VT_SESSION, session)
+	TAKE(VT_SIGNED, signoff)
+	TAKE(VT_WAIVED, waived)
+	TAKE(VT_INVOICE, invoice)
+#undef TAKE
+	g->has_package = tg->has[VT_PACKAGE];
+	g->package = tg->v[VT_PACKAGE].n;
+	g->has_due = tg->has[VT_DUE];
+	g->due = tg->v[VT_DUE].date;
+	g->time = tg->has[VT_TIME] ? (int)tg->v[VT_TIME].n : -1;
+	g->last_item = DATE_NONE;
+	vocab_each(t, VT_ITEM, latest_item, &g->last_item);
 }
 
 static char *
@@ -238,15 +223,10 @@ static void
 invoice_item(struct stmt_client *c, const struct txn *t, const struct tags *g, const struct account *amt)
 {
 	struct stmt_item *it = item_new(c, SI_INVOICE, t);
-	tdate due;
-	const char *why;
 
 	it->number = g->has_invoice ? span_dup(g->invoice) : span_dup(t->code);
 	/* as the invoices module does: the due: tag, else the invoice's date */
-	if (g->has_due && date_parse(g->due.p, g->due.n, 0, &due, &why) == (long)g->due.n)
-		it->due = due;
-	else
-		it->due = t->date;
+	it->due = g->has_due ? g->due : t->date;
 	stmt_sum_add(&it->amt, amt, false);
 }
 
@@ -275,10 +255,10 @@ invoice_in_period(struct statements *s, const struct txn *t, const struct tags *
  */
 
 static int
-observe(struct statements *s, const struct txn *t, bool after)
+observe(struct statements *s, const struct txn *t, const struct vtags *tg, bool after)
 {
 	size_t ntc = 0, i, k;
-	struct tags g = {.time = -1, .last_item = DATE_NONE};
+	struct tags g;
 	bool in_period = s->begin == DATE_NONE || t->date >= s->begin;
 	int rc = 0, shown = 0;
 
@@ -307,9 +287,9 @@ observe(struct statements *s, const struct txn *t, bool after)
 			s->tc[k].debits_prepaid = true;
 	}
 	/* Entries that touch no client account matter only as sessions of the period. */
-	if (ntc == 0 && t->np > 0 && (after || !in_period || !txn_tag(t, "session", NULL)))
+	if (ntc == 0 && t->np > 0 && (after || !in_period || !tg->has[VT_SESSION]))
 		return 0;
-	tag_each(t->comment, take_tag, &g);
+	tags_of(tg, t, &g);
 	if (ntc == 0) {
 		if (after)
 			return 0;
@@ -353,7 +333,7 @@ observe(struct statements *s, const struct txn *t, bool after)
 		for (int kd = 0; kd < SA_N; kd++)
 			rc |= stmt_sum_add(&c->kind[kd], &s->tc[k].kind[kd], false);
 		if (g.has_package && money_sign(&s->tc[k].kind[SA_PREPAID]) < 0) {
-			c->pkg_left += span_long(g.package);
+			c->pkg_left += g.package;
 			c->had_pkg = true;
 		} else if (s->tc[k].debits_prepaid && g.has_session && c->pkg_left > 0) {
 			c->pkg_left--;
@@ -429,16 +409,22 @@ int
 statements_observe(struct statements *s, const struct jitem *it, struct terr *e)
 {
 	const struct txn *t = it->txn;
+	struct vtags tg;
 
-	if (it->kind != J_TXN || (s->end != DATE_NONE && t->date > s->end))
+	if (it->kind != J_TXN)
+		return 0;
+	/* every entry's tags are checked, as every command checks them */
+	if (vocab_entry(it, &tg, e, NULL, NULL) > 0)
+		return -1;
+	if (s->end != DATE_NONE && t->date > s->end)
 		return 0;
 	s->cur_file = it->file;
 	s->cur_line = it->line;
 	if (s->end != DATE_NONE && t->date == s->end)
-		return observe(s, t, true) == 1 ? follow_invoices(s, it, e) : 0;
+		return observe(s, t, &tg, true) == 1 ? follow_invoices(s, it, e) : 0;
 	if (follow_invoices(s, it, e) < 0)
 		return -1;
-	if (observe(s, t, false) < 0) {
+	if (observe(s, t, &tg, false) < 0) {
 		terr_set(e, it->file, it->line, "a balance is too large to hold exactly");
 		return -1;
 	}

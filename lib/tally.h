@@ -288,8 +288,15 @@ bool vocab_to_eol(struct span key);
 int vocab_parse(enum vtag k, struct span v, struct vval *out);
 /* An item: line's value, "DATE | AMOUNT | DESCRIPTION" (amt and desc may be NULL). */
 bool vocab_item(struct span v, tdate *date, struct amount *amt, struct span *desc);
+/* Calls fn for every good value of tag k on the entry (item: lines, say), in order; stops
+ * when fn returns nonzero and returns that. v.line is not set. */
+int vocab_each(const struct txn *t, enum vtag k, int (*fn)(const struct vval *v, void *arg),
+	       void *arg);
 /* The error for a bad value v (a span of the item's text) of tag k, at v's line. */
 void vocab_bad(struct terr *e, const struct jitem *it, enum vtag k, struct span v);
+/* Whether two spellings name one client (--client ANA and ana, Théo Keller and
+ * theo-keller): equal once folded to slugs (clients_slug). */
+bool vocab_same_client(struct span a, struct span b);
 /* The line of a byte of an item's text. */
 long vocab_line(const struct jitem *it, const char *p);
 /*

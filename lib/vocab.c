@@ -94,6 +94,15 @@ vocab_to_eol(struct span key)
 	return k >= 0 && vocab[k].to_eol;
 }
 
+bool
+vocab_same_client(struct span a, struct span b)
+{
+	char x[256], y[256];
+	size_t n = clients_slug(a, x, sizeof x);
+
+	return n && n == clients_slug(b, y, sizeof y) && memcmp(x, y, n) == 0;
+}
+
 long
 vocab_line(const struct jitem *it, const char *p)
 {
@@ -419,4 +428,31 @@ vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 			fail(&r, v[k].line, "%s: no client: tag on the entry", vocab[k].name);
 	}
 	return r.nerr;
+}
+
+/* vocab_each's walk: calls fn for each good value of one tag. */
+struct each {
+	enum vtag k;
+	int (*fn)(const struct vval *, void *);
+	void *arg;
+};
+
+static int
+each_one(struct span key, struct span value, void *arg)
+{
+	struct each *w = arg;
+	struct vval v;
+
+	if (!span_eq(key, vocab[w->k].name) || vocab_parse(w->k, value, &v) < 0)
+		return 0;
+	return w->fn(&v, w->arg);
+}
+
+int
+vocab_each(const struct txn *t, enum vtag k, int (*fn)(const struct vval *v, void *arg),
+	   void *arg)
+{
+	struct each w = {k, fn, arg};
+
+	return tag_each(t->comment, each_one, &w);
 }
