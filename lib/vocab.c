@@ -108,7 +108,9 @@ vocab_line(const struct jitem *it, const char *p)
 {
 	long line = it->line;
 
-	for (const char *q = it->text; q < p && q < it->text + it->len; q++)
+	if (p < it->text || p > it->text + it->len)  /* not in the item: its first line */
+		return line;
+	for (const char *q = it->text; q < p; q++)
 		line += *q == '\n';
 	return line;
 }
