@@ -210,7 +210,8 @@ parse_amount(struct span v, struct amount *a, bool *per_hour)
 	const char *why;
 	long used;
 
-	if (!v.n || (used = amount_parse(v.p, v.n, a, false, &why)) <= 0)
+	/* learns the commodity's style, as the amounts tally-bill writes from it will */
+	if (!v.n || (used = amount_parse(v.p, v.n, a, true, &why)) <= 0)
 		return false;
 	if (per_hour) {
 		struct span t = {v.p + used, v.n - (size_t)used};
