@@ -120,12 +120,18 @@ safe_name(const char *id)
 	return true;
 }
 
-/* Writes every client's statement into dir, one file each; prints the paths. */
+/*
+ * Writes every client's statement into dir, one file each, through the write path: all
+ * of them or none, and a symlink planted in dir is replaced, never followed. Prints the paths.
+ */
 static int
-write_all(struct statements *st, const struct stmt_doc *d, const char *dir)
+write_all(struct statements *st, const struct stmt_doc *d, const char *dir, char **files,
+	  size_t nfiles)
 {
 	char path[PATH_MAX];
 	size_t n = statements_count(st);
+	struct wpath *w;
+	struct terr e;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct stmt_client *c = statements_at(st, i);
@@ -136,30 +142,35 @@ write_all(struct statements *st, const struct stmt_doc *d, const char *dir)
 			return 1;
 		}
 	}
+	w = wpath_new(files, nfiles);
 	for (size_t i = 0; i < n; i++) {
 		const struct stmt_client *c = statements_at(st, i);
-		FILE *f;
 		struct out *o;
 
 		snprintf(path, sizeof path, "%s/%s.%s", dir, c->id, ext[d->format]);
-		if (!(f = fopen(path, "w"))) {
-			fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		if (wpath_add(w, path, WP_NOFOLLOW, &o, &e) != 0 || wpath_open(w, &e) < 0) {
+			terr_print(prog, &e);
+			wpath_abort(w);
 			return 1;
 		}
-		o = out_open(f);
 		if (statement_write(o, d, c) < 0) {
-			out_abort(o);
-			fclose(f);
 			fprintf(stderr, "%s: a total of %s is too large to hold exactly\n", prog,
 				c->id);
+			wpath_abort(w);
 			return 1;
 		}
-		if (out_commit(o) < 0 || fclose(f) != 0) {
+		if (out_commit(o) < 0) {  /* this file is complete: fsynced and closed */
 			fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+			wpath_abort(w);
 			return 1;
 		}
-		printf("%s\n", path);
 	}
+	if (wpath_commit(w, &e) < 0) {
+		terr_print(prog, &e);
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		printf("%s/%s.%s\n", dir, statements_at(st, i)->id, ext[d->format]);
 	return 0;
 }
 
@@ -300,7 +311,7 @@ main(int argc, char **argv)
 	doc.end = end;
 	doc.inv = statements_invoices(st);
 	if (!status && all) {
-		status = write_all(st, &doc, dir);
+		status = write_all(st, &doc, dir, files, nfiles);
 	} else if (!status) {
 		char id[256];
 		const struct stmt_client *sc;
@@ -311,13 +322,19 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s: unknown client: %s\n", prog, want);
 			status = 1;
 		} else {
-			struct out *o = out_open(stdout);
+			struct wpath *w = wpath_new(files, nfiles);
+			struct out *o;
 
-			if (statement_write(o, &doc, sc) < 0) {
-				out_abort(o);
+			if ((rv = wpath_add(w, NULL, 0, &o, &e)) != 0 || wpath_open(w, &e) < 0) {
+				terr_print(prog, &e);
+				wpath_abort(w);
+				status = rv == WPATH_REFUSED ? 2 : 1;
+			} else if (statement_write(o, &doc, sc) < 0) {
+				wpath_abort(w);
 				fprintf(stderr, "%s: a total is too large to hold exactly\n", prog);
 				status = 1;
-			} else if (out_commit(o) < 0) {
+			} else if (wpath_commit(w, &e) < 0) {
+				terr_print(prog, &e);
 				status = 1;
 			}
 		}
