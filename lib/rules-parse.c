@@ -25,6 +25,10 @@ struct src {
 };
 
 
+/*
+ * Splits a value into literal text and references: %name and %(name) (a CSV field), \N (a
+ * match group of the `if` block's patterns), as current hledger reads them.
+ */
 static void
 template_parse(struct template *t, const char *s, size_t n)
 {
@@ -35,21 +39,38 @@ template_parse(struct template *t, const char *s, size_t n)
 	t->nparts = 0;
 	s = t->text;
 	while (i <= n) {
+		struct tpart part = {-1, NULL, 0, false, false, false, 0};
 		size_t j = i + 1;
 
-		if (i < n && s[i] == '%')
+		if (i < n && s[i] == '%' && j < n && s[j] == '(') {
+			for (j++; j < n && rules_name_char((unsigned char)s[j]); j++)
+				;
+			if (j > i + 2 && j < n && s[j] == ')')
+				part = (struct tpart){-1, s + i + 2, j - i - 2, true, true, false, 0}, j++;
+		} else if (i < n && s[i] == '%') {
 			while (j < n && rules_name_char((unsigned char)s[j]))
 				j++;
-		if (i == n || (s[i] == '%' && j > i + 1)) {
+			if (j > i + 1)
+				part = (struct tpart){-1, s + i + 1, j - i - 1, true, false, false, 0};
+		} else if (i < n && s[i] == '\\') {
+			int g = 0;
+
+			while (j < n && s[j] >= '0' && s[j] <= '9' && g < 1000)
+				g = g * 10 + (s[j++] - '0');
+			if (j > i + 1)
+				part = (struct tpart){-1, s + i, j - i, false, false, false, g ? g : -1};
+		}
+		if (i == n || part.ref || part.group) {
 			if (t->nparts + 2 > cap) {
 				cap *= 2;
 				t->parts = xrealloc(t->parts, cap * sizeof *t->parts);
 			}
 			if (i > start)
-				t->parts[t->nparts++] = (struct tpart){-1, s + start, i - start, false};
+				t->parts[t->nparts++] = (struct tpart){-1, s + start, i - start, false, false,
+								       false, 0};
 			if (i == n)
 				break;
-			t->parts[t->nparts++] = (struct tpart){-1, s + i + 1, j - i - 1, true};
+			t->parts[t->nparts++] = part;
 			i = start = j;
 			continue;
 		}

@@ -719,6 +719,11 @@ struct regex;
 struct regex *regex_compile(const char *pat, size_t n, char *why, size_t whysize);
 /* 1 match, 0 no match, -1 the match limit was hit. */
 int regex_match(const struct regex *r, const char *s, size_t n);
+/*
+ * Matches and gives capture group k (1-based; empty when it took no part) in *start, *len.
+ * Returns the pattern's number of groups (0 when it does not match), -1 at the match limit.
+ */
+int regex_group(const struct regex *r, const char *s, size_t n, int k, size_t *start, size_t *len);
 void regex_free(struct regex *r);
 
 /* ---- CSV rules (rules.c) ------------------------------------------------------------- */
