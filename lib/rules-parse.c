@@ -94,6 +94,28 @@ add_top(struct rules *r, int field, const char *v, size_t n, const char *file, l
 	template_parse(&a->t, v, n);
 }
 
+/*
+ * An account assignment must not hold two spaces or a tab: both tools end the account name
+ * there and would read the rest as an amount (hledger refuses it too).
+ */
+static int
+check_value(int field, const char *v, size_t n, const char *file, long line, struct terr *e)
+{
+	char name[32];
+
+	if (field < RF_N(K_ACCOUNT, 1) || field > RF_N(K_ACCOUNT, MAXPOST))
+		return 0;
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))  /* trailing blanks are stripped */
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == '\t' || (v[i] == ' ' && i + 1 < n && v[i + 1] == ' ')) {
+			terr_set(e, file, line, "%s: two spaces or a tab in an account name (the rest "
+				 "would be read as an amount)", rules_field_label(field, name, sizeof name));
+			return -1;
+		}
+	return 0;
+}
+
 /* Splits "name[: ]value" after a known word: the value, with the separator removed. */
 static bool
 word_value(const char *s, size_t n, size_t wl, const char **v, size_t *vn)
@@ -363,6 +385,8 @@ parse_block(struct rules *r, struct src *S, const char *rest, size_t rn, long li
 			terr_set(e, S->file, l->no, "unknown field in if block: %.*s", (int)(wl ? wl : n), s);
 			return -1;
 		}
+		if (check_value(id, v, vn, S->file, l->no, e) < 0)
+			return -1;
 		add_assign(b, id, v, vn, S->file, l->no);
 	}
 	if (b->nm == 0 || b->na == 0) {
@@ -425,6 +449,8 @@ parse_table(struct rules *r, struct src *S, const char *s, size_t n, long line, 
 
 			while (j < l->n && l->p[j] != sep)
 				j++;
+			if (check_value(ids[k], l->p + st, j - st, S->file, l->no, e) < 0)
+				return -1;
 			add_assign(b, ids[k], l->p + st, j - st, S->file, l->no);
 		}
 		rows++;
@@ -610,6 +636,8 @@ parse_line(struct rules *r, struct src *S, struct line *l, int depth, struct ter
 		word_value(s, n, wl, &raw, &rawn);
 		while (rawn && (raw[rawn - 1] == '\r' || raw[rawn - 1] == '\n'))
 			rawn--;
+		if (check_value(id, raw, rawn, S->file, l->no, e) < 0)
+			return -1;
 		add_top(r, id, raw, rawn, S->file, l->no);
 	}
 	return 0;

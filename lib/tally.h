@@ -694,6 +694,7 @@ void dedup_free(struct dedup *d);
 /*
  * Bank exports read a record at a time through libcsv (strict: a stray quote is an error).
  * A UTF-8 BOM is dropped; Latin-1 input is converted to UTF-8, other bytes must be UTF-8.
+ * Empty and blank lines between records are not records.
  */
 enum { CSVIN_UTF8 = 0, CSVIN_LATIN1 = 1 };
 struct csvrec {
@@ -708,6 +709,8 @@ struct csvin;
 struct csvin *csvin_open(const char *path, int sep, int encoding, struct terr *e);
 /* 1 with *r filled, 0 at the end, -1 with *e set (FILE:LINE). */
 int csvin_next(struct csvin *c, struct csvrec *r, struct terr *e);
+/* Skips the next n non-blank lines unparsed (a top-level `skip`: headers, notes). */
+void csvin_skip(struct csvin *c, long n);
 const char *csvin_name(const struct csvin *c);
 void csvin_close(struct csvin *c);
 
