@@ -517,6 +517,7 @@ main(int argc, char **argv)
 	struct rules *r;
 	struct journal *j = NULL;
 	struct out *o = NULL;
+	struct wpath *w;
 	struct terr e = {0};
 	int c, status = 0;
 
@@ -548,8 +549,24 @@ main(int argc, char **argv)
 		if (k == nj)
 			jfiles[nj++] = (char *)inplace;
 	}
+	/* The journal is locked before it is read; an output that is a CSV input is refused. */
+	w = wpath_new(argv + optind, (size_t)(argc - optind));
+	if ((c = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 || wpath_open(w, &e) < 0) {
+		terr_print(prog, &e);
+		wpath_abort(w);
+		free(jfiles);
+		return c == WPATH_REFUSED ? 2 : 1;
+	}
+	for (size_t k = 0; k < nj; k++)
+		if (journal_append_check(jfiles[k], &e) < 0) {
+			terr_print(prog, &e);
+			wpath_abort(w);
+			free(jfiles);
+			return 1;
+		}
 	if (!(r = rules_load(rulesfile, &e))) {
 		terr_print(prog, &e);
+		wpath_abort(w);
 		free(jfiles);
 		return 1;
 	}
@@ -570,21 +587,20 @@ main(int argc, char **argv)
 			status = 1;
 		}
 	if (status == 0) {
-		o = inplace ? out_open_inplace(inplace, &e) : out_open(stdout);
-		if (!o) {
-			terr_print(prog, &e);
-			status = 1;
-		} else if ((inplace && copy_journal(o, inplace, &e) < 0) || emit(o) < 0) {
+		if ((inplace && copy_journal(o, inplace, &e) < 0) || emit(o) < 0) {
 			if (!*e.msg)
 				terr_set(&e, NULL, 0, "cannot read back the spool file");
 			terr_print(prog, &e);
-			out_abort(o);
+			wpath_abort(w);
 			status = 1;
-		} else if (out_commit(o) < 0) {
-			fprintf(stderr, "%s: cannot write the output\n", prog);
+		} else if (wpath_commit(w, &e) < 0) {
+			terr_print(prog, &e);
 			status = 1;
 		}
+		w = NULL;
 	}
+	if (w)
+		wpath_abort(w);
 	if (report && status == 0)
 		fprintf(stderr, "%s: %ld rows: %ld written, %ld already in the journal, "
 			"%ld matched to invoices, %ld ambiguous\n",

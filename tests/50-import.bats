@@ -314,7 +314,7 @@ J
 }
 
 @test "import: a newest-first export comes out in date order, same-day rows as hledger puts them" {
-	command -v hledger > /dev/null || skip "hledger is not installed"
+	need hledger
 	cat > "$BATS_TEST_TMPDIR/nf.csv" <<'C'
 2026-11-05,c second of the day,-3
 2026-11-05,b first of the day,-2
@@ -346,9 +346,9 @@ J
 }
 
 @test "import: the bank benchmark export converts as hledger converts it; ledger agrees" {
-	command -v hledger > /dev/null || skip "hledger is not installed"
-	command -v ledger > /dev/null || skip "ledger is not installed"
-	[ -x "$BENCH/gen-bank-csv" ] || skip "no bench generator"
+	need hledger
+	need ledger
+	[ -x "$BENCH/gen-bank-csv" ] || fail "no bench generator at $BENCH"
 	local n=300
 	sanitized && n=100
 	"$BENCH/gen-bank-csv" "$n" 7 > "$BATS_TEST_TMPDIR/bank.csv"
@@ -362,7 +362,7 @@ J
 }
 
 @test "import: varied layouts convert as hledger 1.25 converts them; ledger reads them" {
-	command -v hledger > /dev/null || skip "hledger is not installed"
+	need hledger
 	local d=$FIX/diff t=$BATS_TEST_TMPDIR c n failed="" unread="" exp=() got=()
 	for c in "$d"/*.rules; do
 		n=$(basename "$c" .rules)
@@ -520,7 +520,7 @@ J
 }
 
 @test "import: matched payments close the receivables (hledger and ledger agree)" {
-	command -v hledger > /dev/null || skip "hledger is not installed"
+	need hledger
 	cp "$FIX/book.journal" "$BATS_TEST_TMPDIR/book.journal"
 	tally-import --rules "$RULES/simple.rules" -i "$BATS_TEST_TMPDIR/book.journal" "$FIX/payments.csv"
 	run hledger -f "$BATS_TEST_TMPDIR/book.journal" bal -N Receivable

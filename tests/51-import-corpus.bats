@@ -5,7 +5,7 @@
 load helper
 
 setup_file() {
-	[ -d "$CORPUS/csv" ] || skip "no corpus at $CORPUS/csv"
+	need_corpus csv
 }
 
 # Converts every case into $1/NAME.journal; prints the names that failed to convert.
@@ -19,7 +19,7 @@ convert_all() {
 }
 
 @test "import corpus: every case converts to what hledger 1.25 gives" {
-	command -v hledger > /dev/null || skip "hledger is not installed"
+	need hledger
 	local out=$BATS_TEST_TMPDIR d n failed="" total=0 exp=() got=()
 	run convert_all "$out"
 	assert_output ""
@@ -46,7 +46,7 @@ convert_all() {
 }
 
 @test "import corpus: ledger reads every converted case (balance assertions aside)" {
-	command -v ledger > /dev/null || skip "ledger is not installed"
+	need ledger
 	local out=$BATS_TEST_TMPDIR d n bad=""
 	convert_all "$out" > /dev/null
 	for d in "$CORPUS"/csv/case-*; do
