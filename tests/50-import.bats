@@ -106,6 +106,7 @@ J
 }
 
 @test "import: bank text carrying tags sets nothing: a client's rate stays hers (tally-bill)" {
+	need hledger ledger
 	local t=$BATS_TEST_TMPDIR
 	printf '2026-10-01 Agreement with Ana\n    ; client: ana\n    ; rate: 40 EUR\n\n' > "$t/agreement.journal"
 	printf '2026-11-05 Session with Ana\n    ; client: ana\n    ; session: held\n    ; time: 16:00\n' > "$t/session.journal"
@@ -144,6 +145,7 @@ J
 }
 
 @test "import: a bare CR in a field written by comment %desc makes no postings in hledger" {
+	need hledger ledger
 	local t=$BATS_TEST_TMPDIR
 	printf 'Date,Description,Amount\n2026-11-01,"paid\r    expenses:fake  1000 EUR\r    assets:fake  -1000 EUR\rok",-5\n' > "$t/cr.csv"
 	r=$(rules <<'R'
@@ -474,6 +476,7 @@ J
 }
 
 @test "import: client IDs and payer patterns in Cyrillic and Japanese match (any case)" {
+	need hledger ledger
 	local t=$BATS_TEST_TMPDIR
 	printf 'Fecha;Concepto;Importe;Saldo\n04/11/2026;ПЕРЕВОД ПЕТРОВА А.;80,00;0\n05/11/2026;振込 タナカ;70,00;0\n' > "$t/p.csv"
 	run tally-import --rules "$RULES/es-bank.rules" -f "$FIX/scripts.journal" "$t/p.csv"

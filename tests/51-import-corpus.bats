@@ -77,7 +77,7 @@ convert_all() {
 }
 
 @test "import corpus: hledger's own csv.test, every case run without extra arguments (58 of 58)" {
-	command -v hledger > /dev/null || skip "hledger is not installed"
+	need hledger python3
 	local cases=$BATS_TEST_TMPDIR/csvtest
 	# tests/fixtures/hledger-csv/csv.test is hledger's file as it is (GPL-3.0-or-later,
 	# see LICENSE and README.md there): cut into cases, each run as tally-import.
