@@ -246,6 +246,14 @@ scan_number(const char *s, size_t n, struct rawnum *r)
 	return i;
 }
 
+static char forced_mark;  /* set by the reader while a `decimal-mark` is in force */
+
+void
+amount_decimal_mark(char mark)
+{
+	forced_mark = mark;
+}
+
 /* Decides the decimal mark of a raw number: 0 when it has no decimals. */
 static char
 decimal_of(const struct rawnum *r, const struct cstyle *st, char *group)
@@ -255,6 +263,11 @@ decimal_of(const struct rawnum *r, const struct cstyle *st, char *group)
 	*group = 0;
 	if (r->nseps == 0)
 		return 0;
+	if (forced_mark) {
+		*group = r->first_sep != forced_mark ? r->first_sep :
+			 r->last_sep != forced_mark ? r->last_sep : 0;
+		return r->first_sep == forced_mark || r->last_sep == forced_mark ? forced_mark : 0;
+	}
 	if (r->sep_kinds == 2) {  /* both marks: the last one is the decimal mark */
 		*group = r->first_sep;
 		return r->last_sep;
