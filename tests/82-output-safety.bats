@@ -135,10 +135,11 @@ EOF2
 	assert_output 'account,commodity,amount
 "Assets:x;=1+1",EUR,1.00
 Income:y,EUR,-1.00'
-	printf '2026-11-01 Sessions\n    ; client: ana, invoice: A\tB\n    Assets:Receivable:ana  100 EUR\n    Income:Sessions\n' \
-		> "$BATS_TEST_TMPDIR/t.journal"
-	run -0 tally-aging -O csv --date 2026-12-31 "$BATS_TEST_TMPDIR/t.journal"
-	assert_line "ana,\"A	B\",2026-11-01,2026-11-01,60,100,100,31-60"
+	printf '2026-11-01 x\n    Assets:A   1.00 "X\tY"\n    Assets:B  -1.00 "X\tY"\n' > "$BATS_TEST_TMPDIR/t.journal"
+	run -0 tally-balance -O csv "$BATS_TEST_TMPDIR/t.journal"
+	assert_output 'account,commodity,amount
+Assets:A,"X	Y",1.00
+Assets:B,"X	Y",-1.00'
 }
 
 @test "output-dir: a symlink planted in the directory is replaced, never followed" {
@@ -168,15 +169,19 @@ Income:y,EUR,-1.00'
 	[ -z "$(find "$d/out" -maxdepth 1 -name '.*')" ]
 }
 
-@test "reminders: an invoice: value with a bare CR or LF never makes a header line" {
+@test "reminders: values with a bare CR or LF never make a header line" {
+	# an invoice number with a CR is refused where it is read
 	printf '2026-01-01 Sessions\n    ; client: ana, invoice: X1\rBcc: evil@example.com\n    Assets:Receivable:ana  100 EUR\n    Income:Sessions\n' \
 		> "$BATS_TEST_TMPDIR/r.journal"
-	run -0 tally-aging --remind --date 2026-06-01 "$BATS_TEST_TMPDIR/r.journal"
-	! grep -q $'\r' <<< "$output"
-	refute_line --regexp '^Bcc:'
-	assert_line "Subject: Final notice: invoice X1 Bcc: evil@example.com, 151 days overdue"
-	printf 'name = Marta\rBcc: evil@example.com\n' > "$BATS_TEST_TMPDIR/tally.conf"
+	run -1 --separate-stderr tally-aging --remind --date 2026-06-01 "$BATS_TEST_TMPDIR/r.journal"
+	assert_equal "$output" ""
+	# the provider's details: control bytes become spaces
+	printf '2026-01-01 Sessions\n    ; client: ana, invoice: X1\n    Assets:Receivable:ana  100 EUR\n    Income:Sessions\n' \
+		> "$BATS_TEST_TMPDIR/r.journal"
+	printf 'name = Marta\rBcc: evil@example.com\nbank = ES00\n' > "$BATS_TEST_TMPDIR/tally.conf"
 	run -0 tally-aging --remind --date 2026-06-01 --conf "$BATS_TEST_TMPDIR/tally.conf" "$BATS_TEST_TMPDIR/r.journal"
 	! grep -q $'\r' <<< "$output"
 	refute_line --regexp '^Bcc:'
+	assert_line "Marta Bcc: evil@example.com"
+	assert_line "Subject: Final notice: invoice X1, 151 days overdue"
 }
