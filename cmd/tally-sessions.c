@@ -585,6 +585,8 @@ main(int argc, char **argv)
 		if (wpath_check_stdout(files, nfiles, &ce) < 0) {  /* `>> JOURNAL` */
 			terr_print(prog, &ce);
 			input_free(files, nfiles);
+			reconcile_free(rc);
+			free(ics);
 			return 2;
 		}
 	}
