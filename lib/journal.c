@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -69,7 +70,25 @@ push_src(struct journal *j, const char *path, int depth, long errline)
 	if (strcmp(path, "-") == 0) {
 		fd = 0;
 	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+
+		/* O_NONBLOCK: an included FIFO must not block the reader for ever (see below). */
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd >= 0 && (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode) ||
+				(errline && !S_ISREG(st.st_mode)) ||
+				fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)) {
+			/* A directory, or an include of a FIFO or device: only files are included. */
+			const char *why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+
+			close(fd);
+			if (errline == 0) {
+				journal_fail(j, 0, "cannot read: %s", why);
+				j->err.file = intern_name(j, path);
+			} else {
+				journal_fail(j, errline, "cannot include %s: %s", path, why);
+			}
+			return -1;
+		}
 		if (fd < 0) {
 			int err = errno;
 
@@ -148,6 +167,7 @@ fill(struct journal *j, struct src *s)
 	if (s->cap - s->end < CHUNK / 2) {
 		if (s->cap >= MAX_ITEM) {
 			journal_fail(j, s->line, "entry longer than %zu MiB", MAX_ITEM >> 20);
+			j->err.file = s->name;
 			return -1;
 		}
 		s->cap *= 2;
@@ -158,6 +178,7 @@ fill(struct journal *j, struct src *s)
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		journal_fail(j, s->line, "read error: %s", strerror(errno));
+		j->err.file = s->name;  /* the item being read may not have started */
 		return -1;
 	}
 	if (n == 0) {
