@@ -131,7 +131,7 @@ policy_at_event(const struct jitem *it, struct span v, struct terr *e)
 	const struct policy *p = policy_named(name, e);
 
 	if (!p)
-		reposition(e, it->file, it->txn->comment_line);
+		reposition(e, it->file, vocab_line(it, v.p));  /* the policy: tag's line */
 	free(name);
 	return p;
 }
