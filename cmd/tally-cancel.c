@@ -46,8 +46,8 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [--policy FILE | --policies DIR] [--notices FILE] [--lang en|es]\n"
 		   "       [--client ID] [-b DATE] [-e DATE] [-p PERIOD] [--income ACCOUNT]\n"
-		   "       [--unbilled PREFIX] [--prepaid PREFIX] [--deposits PREFIX] [-i FILE]\n"
-		   "       [-f FILE]... [FILE]...\n",
+		   "       [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
+		   "       [-i FILE] [-f FILE]... [FILE]...\n",
 		prog);
 	exit(status);
 }
