@@ -386,6 +386,10 @@ write_invoices(struct out *o, struct terr *e)
 				}
 			if (amount_sign(&total) <= 0)
 				continue;
+			if (inv_date + (tdate)terms >= date_from_ymd(10000, 1, 1)) {
+				terr_set(e, NULL, 0, "%s's invoice would fall due after 9999-12-31", c->id);
+				return -1;
+			}
 			date_format(due, inv_date + (tdate)terms);
 			out_printf(o, "\n%s (%s%04d-%04ld) Invoice %s\n", date, prefix, y, ++last_seq,
 				   c->id);
@@ -690,6 +694,11 @@ main(int argc, char **argv)
 	int iy, im, id;
 
 	date_to_ymd(inv_date, &iy, &im, &id);
+	if (!show && (iy < 1 || iy > 9999)) {  /* -p 9999-12: dated the day after, in 10000 */
+		fprintf(stderr, "%s: invoices for this period would be dated after 9999-12-31; "
+			"give --date\n", prog);
+		return 2;
+	}
 	seq_year = iy;
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
 	if (show && !(sh.conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e))) {

@@ -27,6 +27,7 @@ static char *policy_dir;
 static struct reconcile *rc;
 static long unsigned_after = -1;
 static tdate today = DATE_NONE;
+static char **ics;                /* --reconcile files (static: see fopts) */
 
 enum {
 	HELD, CANCELLED, LATE, NOSHOW, PROVIDER, SIGNED, UNSIGNED, BOUGHT, USED, LEFT, OVER, NCOL
@@ -499,13 +500,14 @@ main(int argc, char **argv)
 	int c, rv, status;
 	tdate last = DATE_NONE, asof;
 	const char *why, *rules = NULL;
-	char **ics = xcalloc((size_t)argc + 1, sizeof *ics), *endp;
+	char *endp;
 	size_t nics = 0;
 	struct ical_opts io = {DATE_NONE, DATE_NONE, NULL};
 	struct chart chart;
 
 	chart_init(&chart);
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
+	ics = xcalloc((size_t)argc + 1, sizeof *ics);
 	while ((c = getopt_long(argc, argv, "b:e:p:O:f:h", opts, NULL)) != -1) {
 		if (chart_option(&chart, c, optarg))
 			continue;

@@ -87,6 +87,11 @@ struct amount {
  * `learn` is false. Returns the bytes consumed, or -1 with a message in *why.
  */
 long amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char **why);
+/*
+ * Forces the decimal mark ('.' or ',') amount_parse reads, as hledger's `decimal-mark`
+ * directive does for the rest of a file; 0 goes back to guessing from the commodity.
+ */
+void amount_decimal_mark(char mark);
 /* Parses just a plain decimal number ("-12.50"; '.' decimal mark, no grouping). */
 int amount_parse_plain(const char *s, size_t n, struct amount *a);
 int amount_add(struct amount *r, const struct amount *a, const struct amount *b);
@@ -163,7 +168,8 @@ enum jkind {
 	J_TXN,        /* a transaction, with or without postings */
 	J_PERIODIC,   /* ~ periodic transaction: kept, not counted */
 	J_AUTO,       /* = automated transaction: kept, not applied */
-	J_ERROR       /* an item that could not be read: see the reader's error */
+	J_ERROR,      /* an item that could not be read: see the reader's error */
+	J_TIMELOG     /* a timeclock clock-out or a timedot day: txn holds hours (virtual) */
 };
 
 /* A posting's virtual kind. */
@@ -208,7 +214,7 @@ struct jitem {
 	const char *text;     /* the item's exact bytes, newlines included */
 	size_t len;
 	int depth;            /* 0 for the files named by the user, +1 per include */
-	struct txn *txn;      /* for J_TXN, else NULL */
+	struct txn *txn;      /* for J_TXN and J_TIMELOG, else NULL */
 	struct span word;     /* for J_DIRECTIVE and J_INCLUDE: the directive's name */
 	bool open_block;      /* a comment block that ran to the end of the file */
 };
@@ -868,6 +874,12 @@ struct regex *regex_compile(const char *pat, size_t n, char *why, size_t whysize
 /* 1 match, 0 no match, -1 the match limit was hit. */
 int regex_match(const struct regex *r, const char *s, size_t n);
 void regex_free(struct regex *r);
+/*
+ * Replaces every match of r in s by repl (PCRE2's syntax: ${1} for a group) into a new
+ * NUL-terminated *out (free it). 1 replaced, 0 no match (*out untouched), -1 error.
+ */
+int regex_replace(const struct regex *r, const char *s, size_t n, const char *repl, size_t rn,
+		  char **out, size_t *outlen);
 
 /* ---- CSV rules (rules.c) ------------------------------------------------------------- */
 
@@ -899,6 +911,7 @@ struct rtxn {
 	struct rposting *p;
 	size_t np;
 	const struct csvrec *record;
+	const char *balance_op;  /* "=", "==", "=*" or "==*" (balance-type) */
 };
 struct rules;
 enum { RULES_SKIP = 0, RULES_ROW = 1, RULES_END = 2 };
@@ -1119,5 +1132,24 @@ int reconcile_report(struct reconcile *c, const struct reconcile_opts *ro, struc
 struct reconcile *reconcile_open(char *const *ics, size_t n, const char *rules,
 				 const struct ical_opts *io, struct terr *e);
 void reconcile_free(struct reconcile *c);
+
+/* ---- sign-off records (signoff.c) ----------------------------------------------------- */
+
+/*
+ * Signatures from a sign-off sheet (CSV: date, client, signed-by; a header line is
+ * skipped) matched to held sessions: a session already signed with the same name answers
+ * its record (so recording twice changes nothing), else the first unsigned held session of
+ * that client and day. Two passes over the same files: plan, then write.
+ */
+struct signoff;
+/* NULL with *e set (CSV:LINE); csv must outlive the errors it gives. */
+struct signoff *signoff_load(const char *csv, struct terr *e);
+/* Finds each record's session; -1 with *e set for a record that has none. */
+int signoff_plan(struct signoff *s, char *const *files, size_t nfiles, struct terr *e);
+/* Writes the files' items, `; signed: NAME` added after the planned sessions' comments. */
+int signoff_write(struct signoff *s, char *const *files, size_t nfiles, struct out *o,
+		  struct terr *e);
+long signoff_added(const struct signoff *s);  /* tags the plan adds */
+void signoff_free(struct signoff *s);
 
 #endif

@@ -261,7 +261,7 @@ J
 
 @test "cancel: the generated bench journal (already priced) passes through unchanged" {
 	g=$BENCH/gen-journal
-	[ -x "$g" ] || skip "no $g"
+	[ -x "$g" ] || fail "no $g (it comes with ../shared)"
 	"$g" 3000 1 > "$BATS_TEST_TMPDIR/g.journal"
 	tally-cancel --policy "$TOP/share/policies/24-hour.policy" "$BATS_TEST_TMPDIR/g.journal" |
 		cmp - "$BATS_TEST_TMPDIR/g.journal"
