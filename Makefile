@@ -112,7 +112,9 @@ lint:
 	$(CPPCHECK) lib cmd
 	rm -rf build-lint bin-lint
 
-demo: all
+# Like check: install what is missing first, so a fresh machine gets a working demo.
+demo: deps
+	$(MAKE) all
 	@sh share/examples/demo.sh $(CURDIR)/$(BIN)
 
 bench: all

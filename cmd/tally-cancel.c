@@ -46,8 +46,8 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [--policy FILE | --policies DIR] [--notices FILE] [--lang en|es]\n"
 		   "       [--client ID] [-b DATE] [-e DATE] [-p PERIOD] [--income ACCOUNT]\n"
-		   "       [--unbilled PREFIX] [--prepaid PREFIX] [--deposits PREFIX] [-i FILE]\n"
-		   "       [-f FILE]... [FILE]...\n",
+		   "       [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
+		   "       [-i FILE] [-f FILE]... [FILE]...\n",
 		prog);
 	exit(status);
 }
@@ -131,7 +131,7 @@ policy_at_event(const struct jitem *it, struct span v, struct terr *e)
 	const struct policy *p = policy_named(name, e);
 
 	if (!p)
-		reposition(e, it->file, it->txn->comment_line);
+		reposition(e, it->file, vocab_line(it, v.p));  /* the policy: tag's line */
 	free(name);
 	return p;
 }
@@ -514,7 +514,8 @@ handle(struct clients *book, const struct jitem *it, struct out *o, struct out *
 		return 0;
 	}
 	if (it->depth > 0 || (begin != DATE_NONE && t->date < begin) ||
-	    (end != DATE_NONE && t->date >= end) || (only_client && strcmp(c->id, only_client) != 0))
+	    (end != DATE_NONE && t->date >= end) || (only_client && c != clients_find(book, (struct span){only_client,
+									 strlen(only_client)})))
 		return 0;
 	e->file = NULL;
 	e->msg[0] = '\0';
@@ -540,9 +541,7 @@ main(int argc, char **argv)
 		{"client", required_argument, NULL, 'c'},
 		{"lang", required_argument, NULL, 'L'},
 		{"income", required_argument, NULL, 'I'},
-		{"unbilled", required_argument, NULL, 'U'},
-		{"prepaid", required_argument, NULL, 'R'},
-		{"deposits", required_argument, NULL, 'S'},
+		CHART_OPTIONS,
 		{"in-place", required_argument, NULL, 'i'},
 		{"begin", required_argument, NULL, 'b'},
 		{"end", required_argument, NULL, 'e'},
@@ -555,19 +554,22 @@ main(int argc, char **argv)
 	char **files;
 	size_t nf = 0, nfiles;
 	struct clients_opts co = {0};
+	struct chart chart;
 	struct clients *book;
 	struct journal *j;
 	struct jitem *it;
 	struct out *o = NULL, *notes = NULL;
 	struct terr e = {0};
 	const char *inplace = NULL;
-	bool notices_new = false;
-	FILE *nf_file = NULL;
-	int c, rv, status = 0;
+	struct wpath *w;
+	int c, rv, rc, status = 0;
 	const char *why;
 
+	chart_init(&chart);
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts); /* static: reachable on early exits */
 	while ((c = getopt_long(argc, argv, "P:D:n:c:i:b:e:p:f:h", opts, NULL)) != -1) {
+		if (chart_option(&chart, c, optarg))
+			continue;
 		switch (c) {
 		case 'P': policy_file = optarg; break;
 		case 'D': policy_dir_opt = optarg; break;
@@ -581,9 +583,6 @@ main(int argc, char **argv)
 			notice_lang = optarg;
 			break;
 		case 'I': income = optarg; break;
-		case 'U': co.unbilled = optarg; break;
-		case 'R': co.prepaid = optarg; break;
-		case 'S': co.deposits = optarg; break;
 		case 'i': inplace = optarg; break;
 		case 'b':
 		case 'e':
@@ -599,6 +598,7 @@ main(int argc, char **argv)
 		default: usage(stderr, 2);
 		}
 	}
+	chart_clients_opts(&chart, &co);
 	if (inplace && (nf || optind < argc)) {
 		fprintf(stderr, "%s: -i FILE edits one journal: name no other file\n", prog);
 		return 2;
@@ -613,24 +613,17 @@ main(int argc, char **argv)
 	}
 	policy_dir = policy_dir_opt ? xstrdup(policy_dir_opt) : policy_sharedir("policies");
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
-	if (inplace && !(o = out_open_inplace(inplace, &e))) {
+	w = wpath_new(files, nfiles);
+	if ((rc = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 ||
+	    (notices_path && (rc = wpath_add(w, notices_path, 0, &notes, &e)) != 0) ||
+	    (rc = wpath_open(w, &e)) != 0) {
 		terr_print(prog, &e);
-		status = 1;
-	}
-	if (!status && !inplace)
-		o = out_open(stdout);
-	if (o && notices_path) {
-		notices_new = access(notices_path, F_OK) != 0;
-		if (!(nf_file = fopen(notices_path, "w"))) {
-			fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
-			status = 1;
-		} else {
-			notes = out_open(nf_file);
-		}
+		status = rc == WPATH_REFUSED ? 2 : 1;
+		o = NULL;
 	}
 	book = clients_new(&co);
 	j = journal_open((const char *const *)files, nfiles, 0);
-	while (o && (!notices_path || notes) && (rv = journal_next(j, &it)) != 0) {
+	while (o && (rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));
 			status = 1;
@@ -638,8 +631,10 @@ main(int argc, char **argv)
 		}
 		if (it->kind == J_TXN) {
 			struct span v;
+			struct vtags vt;
 
-			if (clients_observe(book, it, &e) < 0 ||
+			if (vocab_entry(it, &vt, &e, NULL, NULL) > 0 ||
+			    clients_observe(book, it, &e) < 0 ||
 			    (!global && txn_tag(it->txn, "policy", &v) && v.n &&
 			     !policy_at_event(it, v, &e))) {
 				terr_print(prog, &e);
@@ -658,24 +653,17 @@ main(int argc, char **argv)
 			write_item(o, it, NULL, 0);
 	}
 	journal_close(j);
-	if (o && status)
-		out_abort(o);
-	else if (o && out_commit(o) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, strerror(errno));
+	if (!status && only_client &&
+	    !clients_find(book, (struct span){only_client, strlen(only_client)})) {
+		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
 		status = 1;
 	}
-	if (notes && status)
-		out_abort(notes);
-	else if (notes && out_commit(notes) < 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
+	if (status)
+		wpath_abort(w);
+	else if (wpath_commit(w, &e) < 0) {
+		terr_print(prog, &e);
 		status = 1;
 	}
-	if (nf_file && fclose(nf_file) != 0 && !status) {
-		fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
-		status = 1;
-	}
-	if (nf_file && status && notices_new)
-		unlink(notices_path); /* a failed run leaves no notices file it created */
 	clients_free(book);
 	for (size_t i = 0; i < ngraces; i++)
 		free(graces[i].dates);

@@ -19,8 +19,9 @@ csv_cell(struct out *o, const char *s, size_t n, bool number)
 {
 	bool quote = false;
 
+	/* `;` and TAB too: spreadsheets in many locales split on them, not on commas. */
 	for (size_t i = 0; i < n; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+		if (strchr(",;\t\"\n\r", s[i]) && s[i])
 			quote = true;
 	/* A text cell starting with = + - @ TAB or CR would run as a formula in a spreadsheet. */
 	bool formula = !number && n > 0 && strchr("=+-@\t\r", s[0]);

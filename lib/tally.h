@@ -87,6 +87,11 @@ struct amount {
  * `learn` is false. Returns the bytes consumed, or -1 with a message in *why.
  */
 long amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char **why);
+/*
+ * Forces the decimal mark ('.' or ',') amount_parse reads, as hledger's `decimal-mark`
+ * directive does for the rest of a file; 0 goes back to guessing from the commodity.
+ */
+void amount_decimal_mark(char mark);
 /* Parses just a plain decimal number ("-12.50"; '.' decimal mark, no grouping). */
 int amount_parse_plain(const char *s, size_t n, struct amount *a);
 int amount_add(struct amount *r, const struct amount *a, const struct amount *b);
@@ -145,8 +150,8 @@ int time_parse(const char *s, size_t n);
 
 /*
  * Tags in comment text: hledger's "key: value, key2: value2" (value ends at a comma or the
- * end of the line) and ledger's ":tag1:tag2:". A comment may span several lines.
- * Finds the first tag named key; *value is trimmed. Returns true when found.
+ * end of the line; tally's free-text tags, vocab_to_eol, run to the end of the line) and
+ * ledger's ":tag1:tag2:". A comment may span several lines. Finds the first tag named key; *value is trimmed. Returns true when found.
  */
 bool tag_find(struct span comment, const char *key, struct span *value);
 /* Calls fn for every tag in the comment; stops early when fn returns nonzero. */
@@ -163,7 +168,8 @@ enum jkind {
 	J_TXN,        /* a transaction, with or without postings */
 	J_PERIODIC,   /* ~ periodic transaction: kept, not counted */
 	J_AUTO,       /* = automated transaction: kept, not applied */
-	J_ERROR       /* an item that could not be read: see the reader's error */
+	J_ERROR,      /* an item that could not be read: see the reader's error */
+	J_TIMELOG     /* a timeclock clock-out or a timedot day: txn holds hours (virtual) */
 };
 
 /* A posting's virtual kind. */
@@ -180,6 +186,8 @@ struct posting {
 	struct amount amt;
 	bool has_cost;        /* @ or @@ (a {lot price} is read but does not count) */
 	struct amount cost;   /* the total cost, in the cost's commodity */
+	bool cost_wide;       /* amt * unit passes 128 bits: cost is rounded, unit is exact */
+	struct amount unit;   /* the @ price per unit as written (set with cost_wide) */
 	bool has_assert;      /* = AMOUNT after the amount (or alone: a balance assignment) */
 	struct amount assert_amt;
 	struct span comment;  /* the posting's comments: same line and following ; lines */
@@ -206,7 +214,7 @@ struct jitem {
 	const char *text;     /* the item's exact bytes, newlines included */
 	size_t len;
 	int depth;            /* 0 for the files named by the user, +1 per include */
-	struct txn *txn;      /* for J_TXN, else NULL */
+	struct txn *txn;      /* for J_TXN and J_TIMELOG, else NULL */
 	struct span word;     /* for J_DIRECTIVE and J_INCLUDE: the directive's name */
 	bool open_block;      /* a comment block that ran to the end of the file */
 };
@@ -243,10 +251,108 @@ void journal_close(struct journal *j);
  */
 struct accounts *journal_balances(struct journal *j);
 
+/*
+ * Appending to a journal (jappend.c): -1 with *e set (FILE:LINE of the block) when the file
+ * ends inside an open `comment` block, where appended entries would be read as comment.
+ */
+int journal_append_check(const char *path, struct terr *e);
+
 /* Tag lookup on an entry (its own comments) or on a posting (its comments, then the entry's). */
 bool txn_tag(const struct txn *t, const char *key, struct span *value);
 bool posting_tag(const struct txn *t, const struct posting *p, const char *key,
 		 struct span *value);
+
+/* ---- vocabulary (vocab.c) ------------------------------------------------------------ */
+
+/*
+ * Every tag tally understands (tally-journal(5)): its kind of value, where it may be
+ * written, one parser per kind. vocab_entry reads an entry's tags once and checks them,
+ * so tally-check and the commands agree; its errors name the tag's own line:
+ * "FILE:LINE: TAG: what is wrong".
+ */
+enum vtag {
+	VT_CLIENT, VT_SESSION, VT_TIME, VT_MINUTES, VT_DURATION, VT_CANCELLED_AT, VT_SIGNED,
+	VT_PACKAGE, VT_EXPIRES, VT_EXPIRED, VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_INVOICE,
+	VT_DUE, VT_ITEM, VT_WAIVED, VT_DEPOSIT, VT_NAME, VT_EMAIL, VT_ADDRESS, VT_TAX_ID, VT_UID,
+	VT_BILL_TO, VT_PRICE, VT_ABSENT, VT_UPCOMING, VT_N
+};
+enum { VW_ENTRY = 1, VW_POSTING = 2 };  /* where a tag may be written */
+/* A tag's value, read by its kind's parser. */
+struct vval {
+	struct span raw;      /* trimmed; free text runs to the end of its line */
+	long line;            /* the tag's line */
+	long n;               /* session kind, time (minutes after midnight), minutes,
+			       * duration (minutes), package sessions, terms days */
+	long long stamp;      /* cancelled-at: minutes since 1970 */
+	tdate date;           /* expires, due, item */
+	struct amount amt;    /* rate, price, item */
+	bool per_hour;        /* rate: AMOUNT/h */
+};
+/* An entry's own tags: the first of each counts. */
+struct vtags {
+	bool has[VT_N];
+	struct vval v[VT_N];
+};
+/* The tag named key, or -1 when it is none of tally's. */
+int vocab_lookup(struct span key);
+const char *vocab_name(enum vtag k);
+/* Whether the tag's value is free text that runs to the end of the line (name, address...). */
+bool vocab_to_eol(struct span key);
+/* Parses one value as tag k reads it: 0, or -1 when it is not a good value. */
+int vocab_parse(enum vtag k, struct span v, struct vval *out);
+/* An item: line's value, "DATE | AMOUNT | DESCRIPTION" (amt and desc may be NULL). */
+bool vocab_item(struct span v, tdate *date, struct amount *amt, struct span *desc);
+/* Calls fn for every good value of tag k on the entry (item: lines, say), in order; stops
+ * when fn returns nonzero and returns that. v.line is not set. */
+int vocab_each(const struct txn *t, enum vtag k, int (*fn)(const struct vval *v, void *arg),
+	       void *arg);
+/* The error for a bad value v (a span of the item's text) of tag k, at v's line. */
+void vocab_bad(struct terr *e, const struct jitem *it, enum vtag k, struct span v);
+/* Whether two spellings name one client (--client ANA and ana, Théo Keller and
+ * theo-keller): equal once folded to slugs (clients_slug). */
+bool vocab_same_client(struct span a, struct span b);
+/* The line of a byte of an item's text. */
+long vocab_line(const struct jitem *it, const char *p);
+/*
+ * Reads and checks the tags of an entry (its comments and its postings' comments). Returns
+ * the number of problems: the first goes to *e (may be NULL), each to report when not NULL.
+ */
+int vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
+		void (*report)(const struct terr *e, void *arg), void *arg);
+
+/* ---- chart of accounts (chart.c) ----------------------------------------------------- */
+
+/*
+ * The client accounts (PREFIX:ID), their defaults and the options that rename them:
+ * --unbilled, --receivable, --prepaid, --deposits, each also spelled NAME-account. Every
+ * command that reads client accounts takes all four (CHART_OPTIONS in its getopt_long
+ * table, chart_option in its loop).
+ */
+enum chart_acct { CH_UNBILLED, CH_RECEIVABLE, CH_PREPAID, CH_DEPOSITS, CH_N };
+struct chart {
+	const char *acct[CH_N];   /* the prefixes, e.g. "Assets:Unbilled" */
+};
+#define CHART_OPT 0x4300      /* getopt_long codes: CHART_OPT + enum chart_acct */
+#define CHART_OPTIONS \
+	{"unbilled", required_argument, NULL, CHART_OPT + CH_UNBILLED}, \
+	{"receivable", required_argument, NULL, CHART_OPT + CH_RECEIVABLE}, \
+	{"prepaid", required_argument, NULL, CHART_OPT + CH_PREPAID}, \
+	{"deposits", required_argument, NULL, CHART_OPT + CH_DEPOSITS}, \
+	{"unbilled-account", required_argument, NULL, CHART_OPT + CH_UNBILLED}, \
+	{"receivable-account", required_argument, NULL, CHART_OPT + CH_RECEIVABLE}, \
+	{"prepaid-account", required_argument, NULL, CHART_OPT + CH_PREPAID}, \
+	{"deposits-account", required_argument, NULL, CHART_OPT + CH_DEPOSITS}
+void chart_init(struct chart *c);
+/* Takes a getopt_long code: true when it was one of the chart's options. */
+bool chart_option(struct chart *c, int opt, const char *arg);
+struct clients_opts;
+void chart_clients_opts(const struct chart *c, struct clients_opts *o);
+/*
+ * The one rule for client accounts: acct is PREFIX:ID or PREFIX:ID:..., the prefix matched
+ * ignoring ASCII case (journals write assets:receivable too) and its trailing ':' ignored.
+ * *id (may be NULL) gets the ID as written.
+ */
+bool chart_client(const char *prefix, size_t plen, const char *acct, size_t n, struct span *id);
 
 /* ---- accounts (accounts.c) ----------------------------------------------------------- */
 
@@ -310,14 +416,53 @@ int out_commit(struct out *o);
 void out_abort(struct out *o);
 
 /*
- * In-place editing (-i FILE): the output goes to a temporary file in FILE's directory that
- * out_commit fsyncs and renames over FILE, keeping its permissions; out_abort removes it,
- * leaving FILE untouched. NULL with *e set when the temporary file cannot be made.
+ * In-place editing (-i FILE) of one file: the write path below with FILE as its only input
+ * and output; out_commit commits it. NULL with *e set when FILE cannot be edited.
  */
 struct out *out_open_inplace(const char *path, struct terr *e);
 
 /* Closes stdout and reports a write error (full disk): returns 0 or -1. */
 int fshut_stdout(const char *prog);
+
+/* ---- the one write path (wpath.c) -------------------------------------------------- */
+
+/*
+ * Every file a command writes goes through one set of outputs: each is written to a
+ * temporary file beside its target (O_EXCL), with the target's owner, group and mode, and
+ * nothing replaces a target until wpath_commit, which fsyncs and closes every file, checks
+ * that the journal edited in place did not change since it was read, writes standard
+ * output, then renames every file into place (the edited journal last) and fsyncs their
+ * directories. A failure anywhere leaves every target as it was.
+ *
+ *   w = wpath_new(files, nfiles);             the command's named inputs
+ *   wpath_add(w, J, WP_EDIT, &o, &e);         -i J: J is replaced, locked meanwhile
+ *   wpath_add(w, N, 0, &notes, &e);           another file; NULL: standard output
+ *   wpath_open(w, &e);                        lock, create the temporary files
+ *   ... write to o and notes; out_commit(x) may finish one file early ...
+ *   wpath_commit(w, &e) or wpath_abort(w);    both free w
+ *
+ * wpath_add checks before anything is opened: an output (or a regular-file standard
+ * output) that is one of the inputs, or two outputs that are one file, are refused with
+ * WPATH_REFUSED (the command exits 2); -1 is any other failure (exit 1). A symlinked target
+ * is followed and the real file replaced, unless WP_NOFOLLOW (files tally names itself in
+ * an output directory: a symlink there is replaced, never followed). A device or FIFO
+ * target (/dev/stdout) is written at commit instead. WP_EDIT takes an exclusive lock
+ * (flock) on the journal that waits for another tally command editing it, so two
+ * concurrent -i runs both land; a change by any other program makes the commit fail.
+ * wpath_add and wpath_open may be called again to add outputs as they come.
+ */
+#define WP_EDIT 1
+#define WP_NOFOLLOW 2
+#define WPATH_REFUSED (-2)
+struct wpath;
+struct wpath *wpath_new(char *const *inputs, size_t n);
+int wpath_add(struct wpath *w, const char *path, int flags, struct out **o, struct terr *e);
+int wpath_open(struct wpath *w, struct terr *e);
+int wpath_commit(struct wpath *w, struct terr *e);
+void wpath_abort(struct wpath *w);
+/* For commands that write only standard output: WPATH_REFUSED with *e set when it is a
+ * regular file that is one of the inputs (`tally-print j >> j`), as cat refuses it. */
+int wpath_check_stdout(char *const *files, size_t n, struct terr *e);
 
 /* ---- journal writing (write.c) ------------------------------------------------------- */
 
@@ -328,8 +473,14 @@ int fshut_stdout(const char *prog);
 void write_posting(struct out *o, const char *account, const struct amount *amt,
 		   const char *comment);
 /* Writes an item's exact text, then `extra` (whole lines to append, may be NULL): a
- * newline is added first when the item's last line had none. */
+ * newline is added first when the item's last line had none. Before the item, write_end. */
 void write_item(struct out *o, const struct jitem *it, const char *extra, size_t extra_len);
+/*
+ * Ends what the last item written left open at the end of its file: a missing final
+ * newline, a `comment` block without `end comment`. Call it before appending text after
+ * the items (write_item does it before each item), never at the very end.
+ */
+void write_end(struct out *o);
 
 /* ---- report cells (report.c) -------------------------------------------------------- */
 
@@ -459,8 +610,9 @@ char *invoices_template(const char *dir, const char *name, struct terr *e);
 void invoices_fill(struct out *o, const char *tmpl,
 		   bool (*field)(struct out *o, const char *key, size_t n, void *arg), void *arg);
 /*
- * The provider's tally.conf: path when given (it must exist), else tally.conf beside the
- * journal file named first, else in the current directory; a missing default is empty.
+ * The provider's tally.conf: path when given, else $TALLY_CONF (either must exist), else
+ * tally.conf beside the journal file named first, else in the current directory, else
+ * $XDG_CONFIG_HOME/tally/tally.conf (~/.config/tally/ by default); none found is empty.
  */
 struct conf *invoices_conf(const char *path, const char *journal, struct terr *e);
 
@@ -567,6 +719,9 @@ int clients_observe_tags(struct clients *b, const struct jitem *it, const struct
 			 struct terr *e);
 /* The pricing of the item just observed when it was an unpriced held session, else NULL. */
 const struct client_pricing *clients_priced(const struct clients *b);
+/* Why an unpriced held session cannot be priced (tally-bill's and tally-check's message):
+ * 0 when it can; -1 with *e set. */
+int clients_pricing_error(const struct client_pricing *r, const struct jitem *it, struct terr *e);
 /* A client by tag value or id (slugged); clients_get creates it. NULL for an empty name. */
 struct client *clients_find(struct clients *b, struct span id);
 struct client *clients_get(struct clients *b, struct span id);
@@ -614,11 +769,87 @@ bool client_deposit(const struct client *c, struct amount *held);
 /* Takes up to *max (same commodity) from the deposit held into *taken. -1 on overflow. */
 int client_deposit_take(struct client *c, const struct amount *max, struct amount *taken);
 
+/* ---- outside text made safe for a journal (jtext.c) ---------------------------------- */
+
+/*
+ * Where a piece of outside text (bank CSV, calendar, free text) is written. Or-ed with
+ * JTEXT_INNER when the text follows other text on the same line (no leading-character rule;
+ * a ':' at its start counts as following a word).
+ */
+enum {
+	JTEXT_DESC = 1,      /* an entry's description (payee) on the header line */
+	JTEXT_CODE = 2,      /* inside "(CODE)" on the header line */
+	JTEXT_COMMENT = 3,   /* comment text after "; " (header, posting or its own line) */
+	JTEXT_TAG = 4,       /* a tag's value after "key: " */
+	JTEXT_ACCOUNT = 5,   /* part of an account name */
+	JTEXT_INNER = 0x100,
+};
+/* The room dst needs for n bytes of source text (NUL included). */
+#define JTEXT_SIZE(n) (2 * (n) + 2)
+/*
+ * Writes src as plain text for that place into dst (JTEXT_SIZE(n) bytes), NUL-terminated;
+ * returns the length. Controls (CR, LF, TAB, NUL...) and line separators become spaces,
+ * blank runs one space, ends trimmed; ';' becomes ',' outside comments; a ':' right after a
+ * word in a comment gets a space before it (no "key: value" or ":tag:"); a tag value's ','
+ * (which would end it) becomes ';'; a leading * ! ( = @ ~ (description) or = @ ~ (comment, tag)
+ * gets a ' before it; a code's parentheses become brackets. See docs/rules.md.
+ */
+size_t journal_text_safe(char *dst, const char *src, size_t n, int where);
+
+/* ---- the string map (strmap.c) ------------------------------------------------------ */
+
+/*
+ * Byte-string keys (copied; NULs allowed), each numbered 0, 1, 2... in order of first
+ * insertion: callers keep their data in arrays indexed by that number. One pointer per key
+ * for callers that prefer it.
+ */
+struct strmap;
+struct strmap *strmap_new(void);
+/* The key's number, or -1 when it is not there. */
+long strmap_find(const struct strmap *m, const void *key, size_t n);
+/* The key's number, adding it when absent (then *added is true; added may be NULL). */
+size_t strmap_add(struct strmap *m, const void *key, size_t n, bool *added);
+size_t strmap_count(const struct strmap *m);
+/* Key number i (NUL-terminated; *n its length); valid until the next strmap_add. */
+const char *strmap_key(const struct strmap *m, size_t i, size_t *n);
+void **strmap_value(struct strmap *m, size_t i);  /* NULL until set */
+/* Frees the map, and each value with freeval when it is not NULL. */
+void strmap_free(struct strmap *m, void (*freeval)(void *));
+
+/* ---- already imported (dedup.c) ------------------------------------------------------ */
+
+/*
+ * What a journal already holds, so an import does not write a bank row twice: one record
+ * per posting (to the accounts the rules can give a first posting), used up by one row.
+ */
+struct dkey {
+	tdate date;
+	uint64_t acctamt;      /* digest of the account (brackets ignored) and the amount */
+	uint64_t desc, code;   /* digests of the text compared trimmed, case-folded; 0 = empty */
+};
+struct dedup;
+struct dedup *dedup_new(void);
+/* Only postings to these accounts are recorded (n < 0: all); the names must outlive d. */
+void dedup_accounts(struct dedup *d, const char *const *names, const size_t *lens, long n);
+void dedup_observe(struct dedup *d, const struct jitem *it);
+/* The digest of a description or code: blanks collapsed, ASCII case-folded, up to a ';'. */
+uint64_t dedup_text(const char *s, size_t n);
+void dedup_key(struct dkey *k, tdate d, const char *acct, size_t n, const struct amount *amt,
+	       const char *desc, size_t dn, const char *code, size_t cn);
+void dedup_add(struct dedup *d, const struct dkey *k, const char *file, long line);
+/* Uses up an unused record of this row (same date, account, amount, description or code). */
+bool dedup_take(struct dedup *d, const struct dkey *k, const char **file, long *line);
+/* The same within `days` of the row's date (same description, not the same day). */
+bool dedup_take_near(struct dedup *d, const struct dkey *k, int days, const char **file,
+		     long *line, tdate *date);
+void dedup_free(struct dedup *d);
+
 /* ---- CSV input (csvin.c) ------------------------------------------------------------- */
 
 /*
  * Bank exports read a record at a time through libcsv (strict: a stray quote is an error).
  * A UTF-8 BOM is dropped; Latin-1 input is converted to UTF-8, other bytes must be UTF-8.
+ * Empty and blank lines between records are not records.
  */
 enum { CSVIN_UTF8 = 0, CSVIN_LATIN1 = 1 };
 struct csvrec {
@@ -633,6 +864,8 @@ struct csvin;
 struct csvin *csvin_open(const char *path, int sep, int encoding, struct terr *e);
 /* 1 with *r filled, 0 at the end, -1 with *e set (FILE:LINE). */
 int csvin_next(struct csvin *c, struct csvrec *r, struct terr *e);
+/* Skips the next n non-blank lines unparsed (a top-level `skip`: headers, notes). */
+void csvin_skip(struct csvin *c, long n);
 const char *csvin_name(const struct csvin *c);
 void csvin_close(struct csvin *c);
 
@@ -644,7 +877,37 @@ struct regex;
 struct regex *regex_compile(const char *pat, size_t n, char *why, size_t whysize);
 /* 1 match, 0 no match, -1 the match limit was hit. */
 int regex_match(const struct regex *r, const char *s, size_t n);
+/*
+ * Matches and gives capture group k (1-based; empty when it took no part) in *start, *len.
+ * Returns the pattern's number of groups (0 when it does not match), -1 at the match limit.
+ */
+int regex_group(const struct regex *r, const char *s, size_t n, int k, size_t *start, size_t *len);
 void regex_free(struct regex *r);
+/*
+ * Replaces every match of r in s by repl (PCRE2's syntax: ${1} for a group) into a new
+ * NUL-terminated *out (free it). 1 replaced, 0 no match (*out untouched), -1 error.
+ */
+int regex_replace(const struct regex *r, const char *s, size_t n, const char *repl, size_t rn,
+		  char **out, size_t *outlen);
+
+/* ---- hledger query terms (query.c) ------------------------------------------------- */
+
+/*
+ * `date:PERIOD` or `date:A..B`, `acct:RE` (or a bare RE), `desc:RE`, `payee:RE`, `code:RE`,
+ * `cur:RE`, `amt:[<|<=|>|>=|=]N` (no sign: the magnitude), `tag:NAME[=RE]`, `status:[*!]`,
+ * each possibly after `not:`. Terms of one kind match when any does; kinds are and-ed.
+ */
+struct query;
+/* NULL with *e set ("bad query term TERM: why", no position) on a bad term. */
+struct query *query_parse(char *const *terms, size_t n, struct terr *e);
+void query_free(struct query *q);
+bool query_empty(const struct query *q);
+/* True when every term is a plain account pattern (so a report may filter by name). */
+bool query_only_accounts(const struct query *q);
+/* Whether posting p of t matches (p NULL: an entry without postings). */
+bool query_posting(const struct query *q, const struct txn *t, const struct posting *p);
+/* Whether any posting of t matches (a postingless event: its entry-level terms). */
+bool query_txn(const struct query *q, const struct txn *t);
 
 /* ---- CSV rules (rules.c) ------------------------------------------------------------- */
 
@@ -676,6 +939,7 @@ struct rtxn {
 	struct rposting *p;
 	size_t np;
 	const struct csvrec *record;
+	const char *balance_op;  /* "=", "==", "=*" or "==*" (balance-type) */
 };
 struct rules;
 enum { RULES_SKIP = 0, RULES_ROW = 1, RULES_END = 2 };
@@ -697,5 +961,223 @@ int rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struc
 /* Writes an amount as parsed (no digit groups); zero is written "0" as hledger does. */
 size_t ramount_format(char *buf, size_t size, const struct ramount *a);
 void rules_free(struct rules *r);
+
+/* ---- statements (statement.c: what one holds; stmtdoc.c: writing it) ---------------- */
+
+/*
+ * A client's month-end statement, gathered in one streaming pass: the balance of the
+ * client's four accounts before the period and before its end, package credit, and the
+ * entries of the period as the client sees them. Sums in several commodities are tables
+ * of struct account (name unused).
+ */
+enum stmt_acct { SA_UNBILLED, SA_RECEIVABLE, SA_PREPAID, SA_DEPOSITS, SA_N };
+enum stmt_ikind { SI_SESSION, SI_CHARGE, SI_PAYMENT, SI_INVOICE };
+struct stmt_item {
+	enum stmt_ikind kind;
+	tdate date;
+	char *desc;           /* NULL for an entry shared with other clients */
+	char *status;         /* session: the session tag's value */
+	char *waived;         /* session: the waived tag's value */
+	char *signoff;        /* session: the signed tag's value */
+	char *number;         /* invoice number */
+	int time;             /* session start in minutes, or -1 */
+	bool from_package;    /* paid from prepaid credit */
+	bool priced;          /* has postings to the client's accounts */
+	bool paid_directly;   /* has postings, none to the client's accounts (paid on the spot) */
+	struct account amt;   /* the change in the client's balance (invoices: the amount) */
+	tdate due;
+};
+struct stmt_client {
+	char *id;
+	char *file;           /* where the client first appears, for messages */
+	long line;
+	char *name;           /* a name: tag, or a client: tag that is not the ID */
+	struct account open, close;  /* the four accounts' sum before begin and before end */
+	struct account kind[SA_N];   /* each account's balance before end */
+	long pkg_left;        /* prepaid sessions left: bought minus used */
+	bool had_pkg;
+	struct stmt_item *items;
+	size_t nitems, capitems;
+};
+struct statements;
+/* prefix: the four account prefixes in enum stmt_acct order (NULL: the defaults). */
+struct statements *statements_new(tdate begin, tdate end, const char *const prefix[SA_N]);
+/* Learns from one item; -1 with *e set (FILE:LINE) on bad invoice data or overflow. */
+int statements_observe(struct statements *s, const struct jitem *it, struct terr *e);
+/* After reading: the clients in ID order. */
+size_t statements_count(struct statements *s);
+const struct stmt_client *statements_at(struct statements *s, size_t i);
+const struct stmt_client *statements_find(struct statements *s, const char *id);
+/* The invoices followed on the way (NULL when none was met). */
+const struct invoices *statements_invoices(const struct statements *s);
+void statements_free(struct statements *s);
+bool stmt_sum_zero(const struct account *m);
+int stmt_sum_add(struct account *m, const struct account *b, bool negate);
+
+enum { STMT_TXT, STMT_MD, STMT_HTML };
+struct stmt_doc {
+	int format;           /* STMT_TXT, STMT_MD or STMT_HTML */
+	const char *lang;     /* "en", "es": how numbers are written */
+	const struct conf *labels;   /* share/templates/statement.LANG */
+	const struct conf *provider; /* tally.conf: who writes the statement */
+	const char *css;      /* HTML only: the style sheet (must not contain "</") */
+	tdate begin, end;     /* the period, end exclusive */
+	const struct invoices *inv;  /* for the open invoices section; may be NULL */
+};
+/* Writes one statement; -1 when a total is too large to hold exactly. */
+int statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_client *c);
+
+/* ---- payments matched to invoices (match.c) ------------------------------------------ */
+
+/*
+ * Incoming payments settle open invoices on evidence only: an invoice number named in the
+ * row, or a client's own payer: pattern matching the row with the amount still due on one
+ * of that client's invoices. Several candidates (invoices or clients): nothing is settled.
+ */
+enum { PMATCH_NONE, PMATCH_SETTLED, PMATCH_AMBIGUOUS };
+struct pmatch {
+	int kind;
+	const char *client, *invoice;  /* PMATCH_SETTLED */
+	const char *how;               /* "number" or "amount and payer" */
+	bool partial;                  /* the invoice stays open for the rest */
+	const char *candidates;        /* PMATCH_AMBIGUOUS: "INV (client), client, ..." */
+};
+struct payments;
+struct payments *payments_new(const char *receivable);
+/* Feeds a journal entry: invoices, and the payer: tags of client events. */
+int payments_observe(struct payments *m, const struct jitem *it, struct terr *e);
+/* After the journal: what each invoice still needs. */
+int payments_ready(struct payments *m, struct terr *e);
+size_t payments_open(const struct payments *m);
+/* Matches an incoming amount (> 0) from record r; a settled invoice needs that much less. */
+int payments_match(struct payments *m, const struct csvrec *r, const struct amount *amt,
+		   struct pmatch *out, struct terr *e);
+void payments_free(struct payments *m);
+
+/* ---- calendars (ical.c) -------------------------------------------------------------- */
+
+/*
+ * iCalendar files (RFC 5545) read through libical into a flat list of event instances:
+ * recurrences expanded (RRULE, RDATE, EXDATE; RECURRENCE-ID overrides in place of the
+ * instances they replace), times in the wall clock of the event's TZID (the file's
+ * VTIMEZONE, else the system's zone of that name); UTC times in the calendar's zone
+ * (ical_opts.zone, else X-WR-TIMEZONE, else TZ); floating times as written. All-day events
+ * are not sessions and are left out.
+ */
+struct ical_inst {
+	char *uid;             /* the uid: tag value: the UID (%XX-escaped) and /YYYY-MM-DD */
+	tdate date;            /* local date and start (minutes since midnight) */
+	int time;
+	long minutes;          /* length */
+	bool cancelled;        /* STATUS:CANCELLED */
+	long long cancelled_at;/* LAST-MODIFIED (else DTSTAMP), local, minutes since 1970 */
+	char *summary, *description, *location;  /* raw text, NULL when absent */
+	char **attendees;      /* addresses, without mailto: */
+	size_t natt;
+	const char *file;      /* the file as named (valid while the caller's string is) */
+	long line;             /* the BEGIN:VEVENT line */
+};
+struct ical_opts {
+	tdate until;           /* DATE_NONE, or the last date to expand (endless rules need it) */
+	tdate stop;            /* DATE_NONE, or no instance after this date is wanted */
+	const char *zone;      /* zone for UTC times (TZID), NULL: X-WR-TIMEZONE, else TZ */
+};
+struct ical;
+struct ical *ical_new(void);
+/*
+ * Adds the instances of one file ("-": standard input). -1 with *e set (FILE:LINE) when it
+ * is not iCalendar, has a parse error, an unknown TZID, an endless RRULE without until, or
+ * too many instances; nothing of that file is kept then.
+ */
+int ical_read(struct ical *c, const char *path, const struct ical_opts *o, struct terr *e);
+size_t ical_count(const struct ical *c);
+const struct ical_inst *ical_at(const struct ical *c, size_t i);
+void ical_sort(struct ical *c);  /* by date, time, uid */
+void ical_free(struct ical *c);
+
+/* ---- calendar rules (calrules.c) ------------------------------------------------------ */
+
+/*
+ * Which calendar events are sessions, for which client (tally-calendar(1)): `if REGEX`
+ * blocks (more pattern lines may follow unindented; `%summary`, `%description`, `%location`
+ * or `%attendee` before a pattern narrows it to that field) with `client ID` or `skip`
+ * indented under them; a top-level `client ID` is the default.
+ */
+struct calrules;
+/* NULL with *e set (FILE:LINE) when the file cannot be used. */
+struct calrules *calrules_load(const char *path, struct terr *e);
+/* 1 with *client set; 0 no rule names a client; -1 a matching block says skip; -2 *e set. */
+int calrules_match(const struct calrules *r, const struct ical_inst *v, const char **client,
+		   struct terr *e);
+void calrules_free(struct calrules *r);
+
+/* ---- the calendar beside the journal (reconcile.c) ------------------------------------ */
+
+/*
+ * The journal's session events (and `upcoming:` plans) kept small: a calendar instance is
+ * the same session as an entry with its uid:, else as a session of the same client, date
+ * and time (an entry without time: matches any time that day). Feed every item with
+ * reconcile_observe, then ask.
+ */
+struct reconcile;
+struct reconcile_rec {
+	const char *client;
+	tdate date;
+	int time;              /* -1: none */
+	enum session_kind kind;
+	const char *file;
+	long line;
+};
+struct reconcile_opts {
+	tdate begin, end;      /* the period, DATE_NONE: open */
+	long long now;         /* minutes since 1970: later sessions have not taken place */
+	const char *client;    /* a slug, or NULL for every client */
+};
+struct reconcile *reconcile_new(void);
+void reconcile_observe(struct reconcile *c, const struct jitem *it);
+/*
+ * Finds and uses up the journal's session for this instance of client (a slug or a name):
+ * 1 when there is one. Plans (upcoming:) count only when upcoming is true.
+ */
+int reconcile_take(struct reconcile *c, const struct ical_inst *v, const char *client,
+		   bool upcoming);
+/* Records an instance just written, so that a second copy of it is found. */
+void reconcile_add(struct reconcile *c, const struct ical_inst *v, const char *client,
+		   bool upcoming);
+size_t reconcile_count(const struct reconcile *c);
+/* Record i when it is a session no instance took; false otherwise. */
+bool reconcile_left(const struct reconcile *c, size_t i, struct reconcile_rec *out);
+/*
+ * Writes, per client, the sessions of the period (up to now) that the calendar has and the
+ * journal lacks, and the other way round, with dates and places. -1 with *e set.
+ */
+int reconcile_report(struct reconcile *c, const struct reconcile_opts *ro, struct out *o,
+		     struct terr *e);
+/*
+ * A reconcile holding the calendars ics[0..n) ("-": standard input) and the rules that name
+ * their clients, for reconcile_report; NULL with *e set (FILE:LINE).
+ */
+struct reconcile *reconcile_open(char *const *ics, size_t n, const char *rules,
+				 const struct ical_opts *io, struct terr *e);
+void reconcile_free(struct reconcile *c);
+
+/* ---- sign-off records (signoff.c) ----------------------------------------------------- */
+
+/*
+ * Signatures from a sign-off sheet (CSV: date, client, signed-by; a header line is
+ * skipped) matched to held sessions: a session already signed with the same name answers
+ * its record (so recording twice changes nothing), else the first unsigned held session of
+ * that client and day. Two passes over the same files: plan, then write.
+ */
+struct signoff;
+/* NULL with *e set (CSV:LINE); csv must outlive the errors it gives. */
+struct signoff *signoff_load(const char *csv, struct terr *e);
+/* Finds each record's session; -1 with *e set for a record that has none. */
+int signoff_plan(struct signoff *s, char *const *files, size_t nfiles, struct terr *e);
+/* Writes the files' items, `; signed: NAME` added after the planned sessions' comments. */
+int signoff_write(struct signoff *s, char *const *files, size_t nfiles, struct out *o,
+		  struct terr *e);
+long signoff_added(const struct signoff *s);  /* tags the plan adds */
+void signoff_free(struct signoff *s);
 
 #endif

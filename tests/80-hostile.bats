@@ -211,7 +211,7 @@ Equity,EUR,-10"
 	assert_equal "$output" ""
 	[[ $stderr == "tally-print: year-99999.journal:1: invalid date: "* ]]
 	run -1 --separate-stderr tally-check cancelled-at-bad.journal
-	assert_equal "$stderr" "tally-check: cancelled-at-bad.journal:1: malformed cancelled-at: 2026-19-99 25:61 (want YYYY-MM-DD HH:MM)"
+	assert_equal "$stderr" "tally-check: cancelled-at-bad.journal:1: cancelled-at: bad value 2026-19-99 25:61 (want YYYY-MM-DD HH:MM)"
 }
 
 @test "hostile: include cycles and missing includes" {
