@@ -341,6 +341,10 @@ import_csv(struct rules *r, const char *path, bool more, struct terr *e)
 
 	if (!c)
 		return -1;
+	if (rules_charset(r) && csvin_charset(c, rules_charset(r), e) < 0) {
+		csvin_close(c);
+		return -1;
+	}
 	csvin_skip(c, rules_skip(r));
 	npend = 0;
 	later_files = more;

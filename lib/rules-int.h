@@ -88,6 +88,7 @@ struct rules {
 	long skip;
 	int sep;
 	int encoding;
+	char *charset;        /* an iconv name for `encoding` beyond UTF-8 and Latin-1 */
 	char decmark;         /* 0: guess like hledger */
 	bool newest_first;
 	const char *balance_op;  /* balance-type: "=" (NULL), "==", "=*" or "==*" */

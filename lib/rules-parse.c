@@ -588,20 +588,25 @@ parse_line(struct rules *r, struct src *S, struct line *l, int depth, struct ter
 		return 0;
 	}
 	if (IS("encoding")) {
-		if ((vn == 5 && strncasecmp(v, "utf-8", 5) == 0) ||
-		    (vn == 4 && strncasecmp(v, "utf8", 4) == 0))
+		char *name = xstrndup(v, vn), why[200];
+
+		free(r->charset);
+		r->charset = NULL;
+		if (strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0) {
 			r->encoding = CSVIN_UTF8;
-		else if ((vn == 6 && strncasecmp(v, "latin1", 6) == 0) ||
-			 (vn == 7 && strncasecmp(v, "latin-1", 7) == 0) ||
-			 (vn == 10 && strncasecmp(v, "iso-8859-1", 10) == 0) ||
-			 (vn == 12 && strncasecmp(v, "windows-1252", 12) == 0) ||
-			 (vn == 6 && strncasecmp(v, "cp1252", 6) == 0))
+		} else if (strcasecmp(name, "latin1") == 0 || strcasecmp(name, "latin-1") == 0 ||
+			   strcasecmp(name, "iso-8859-1") == 0) {
 			r->encoding = CSVIN_LATIN1;
-		else {
-			terr_set(e, S->file, l->no,
-				 "encoding: unsupported (use utf-8 or latin1): %.*s", (int)vn, v);
+		} else if (csvin_charset_ok(name, why, sizeof why)) {
+			r->encoding = CSVIN_UTF8;  /* converted to UTF-8 first, through iconv */
+			r->charset = name;
+			return 0;
+		} else {
+			terr_set(e, S->file, l->no, "encoding: %s", why);
+			free(name);
 			return -1;
 		}
+		free(name);
 		return 0;
 	}
 	if (IS("balance-type")) {

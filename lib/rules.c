@@ -349,6 +349,12 @@ rules_encoding(const struct rules *r)
 	return r->encoding;
 }
 
+const char *
+rules_charset(const struct rules *r)
+{
+	return r->charset;
+}
+
 long
 rules_skip(const struct rules *r)
 {
@@ -400,6 +406,7 @@ rules_free(struct rules *r)
 		free(r->bylist[i].asg);
 	}
 	free(r->date_format);
+	free(r->charset);
 	for (i = 0; i < r->nfiles; i++)
 		free(r->files[i]);
 	free(r->files);

@@ -863,6 +863,14 @@ struct csvin;
 struct csvin *csvin_open(const char *path, int sep, int encoding, struct terr *e);
 /* 1 with *r filled, 0 at the end, -1 with *e set (FILE:LINE). */
 int csvin_next(struct csvin *c, struct csvrec *r, struct terr *e);
+/* Can iconv convert from charset to UTF-8? If not, why says so. */
+bool csvin_charset_ok(const char *charset, char *why, size_t whysize);
+/*
+ * Reads the input as charset (an iconv name), converting it to UTF-8 first (into a
+ * temporary file: memory stays small). Call before the first csvin_next. -1 with *e set
+ * (FILE:LINE) on bytes that are not charset.
+ */
+int csvin_charset(struct csvin *c, const char *charset, struct terr *e);
 /* Skips the next n non-blank lines unparsed (a top-level `skip`: headers, notes). */
 void csvin_skip(struct csvin *c, long n);
 const char *csvin_name(const struct csvin *c);
@@ -928,6 +936,8 @@ struct rules *rules_load(const char *path, struct terr *e);
 /* The separator: the rule's, else from the CSV's extension (.tsv, .ssv), else ','. */
 int rules_separator(const struct rules *r, const char *csvpath);
 int rules_encoding(const struct rules *r);
+/* The `encoding` to convert from through iconv (cp1252, ISO-8859-15, UTF-16...), or NULL. */
+const char *rules_charset(const struct rules *r);
 long rules_skip(const struct rules *r);       /* header records to skip */
 bool rules_newest_first(const struct rules *r);
 /*

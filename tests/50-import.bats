@@ -315,6 +315,47 @@ R
 J
 }
 
+@test "import: encodings through iconv: cp1252 (euro sign right), ISO-8859-15, UTF-16" {
+	local t=$BATS_TEST_TMPDIR
+	r=$(rules <<'R'
+skip 1
+separator ;
+fields date, description, amount
+date-format %d/%m/%Y
+decimal-mark ,
+account1 a
+encoding cp1252
+R
+)
+	printf 'Date;Desc;Amount\n02/11/2026;Caf\xe9 \x80 5;-3,50\n' > "$t/w.csv"
+	run tally-import --rules "$r" "$t/w.csv"
+	assert_success
+	assert_line --index 0 "2026-11-02 Café € 5"
+	printf 'Date;Desc;Amount\n02/11/2026;Caf\xe9 \xa4 5;-3,50\n' > "$t/i.csv"
+	sed 's/cp1252/ISO-8859-15/' "$r" > "$t/i.rules"
+	run tally-import --rules "$t/i.rules" "$t/i.csv"
+	assert_line --index 0 "2026-11-02 Café € 5"
+	printf 'Date;Desc;Amount\n02/11/2026;Café € 5;-3,50\n03/11/2026;Ünïcödé;1\n' | iconv -f UTF-8 -t UTF-16 > "$t/u.csv"
+	sed 's/cp1252/UTF-16/' "$r" > "$t/u.rules"
+	run tally-import --rules "$t/u.rules" "$t/u.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-02 Café € 5
+    a  -3,50
+    expenses:unknown  3,50
+
+2026-11-03 Ünïcödé
+    a  1
+    income:unknown  -1
+J
+	printf 'Date;Desc;Amount\n02/11/2026;x;1\n03/11/2026;Caf\x81;-3,50\n' > "$t/bad.csv"
+	run -1 --separate-stderr tally-import --rules "$r" "$t/bad.csv"
+	assert_equal "$stderr" "tally-import: $t/bad.csv:3: not valid cp1252"
+	sed 's/cp1252/klingon/' "$r" > "$t/k.rules"
+	run -1 --separate-stderr tally-import --rules "$t/k.rules" "$t/w.csv"
+	assert_equal "$stderr" "tally-import: $t/k.rules:7: encoding: klingon cannot be read here (iconv knows no such encoding)"
+}
+
 @test "import: a newest-first export comes out in date order, same-day rows as hledger puts them" {
 	need hledger
 	cat > "$BATS_TEST_TMPDIR/nf.csv" <<'C'
