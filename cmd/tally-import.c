@@ -19,6 +19,8 @@
 
 static const char *prog = "tally-import";
 static bool report;
+static int fuzzy_days = 3;       /* near duplicates: same row within this many days */
+static bool allow_near;          /* --allow-near-duplicates */
 static const char *receivable = "Assets:Receivable";
 static bool keyed;               /* rows need dedup keys: a journal, or several CSVs */
 static bool journal_style;       /* write amounts with the journal's decimal marks */
@@ -27,7 +29,8 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s --rules FILE [-f|--journal FILE]... [-i JOURNAL] [--report]\n"
-		   "       [--receivable PREFIX] CSV...\n", prog);
+		   "       [--receivable PREFIX] [--fuzzy-days N] [--allow-near-duplicates] CSV...\n",
+		prog);
 	exit(status);
 }
 
@@ -79,7 +82,7 @@ static struct ent *ents;
 static size_t nents, capents;
 static FILE *spool;
 static off_t spool_off;
-static long nrows, nwritten, ndup, nmatched, nunmatched;
+static long nrows, nwritten, ndup, nnear, nmatched, nunmatched;
 
 struct pending {                  /* rows written from the current CSV, for later CSVs */
 	struct dkey key;
@@ -256,6 +259,7 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 		const struct rposting *p = &t->p[0];
 		const char *file;
 		long line;
+		tdate near;
 
 		dedup_key(&key, t->date, p->account, p->account_len, &p->amt.a, t->desc,
 			  t->desc_len, t->code, t->code_len);
@@ -266,6 +270,19 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 				where(t);
 				fprintf(stderr, "already in %s:%ld, skipped\n", file, line);
 			}
+			return 0;
+		}
+		/* The same row a few days off (pending, then posted): said, not imported. */
+		if (!allow_near && fuzzy_days > 0 &&
+		    dedup_take_near(dd, &key, fuzzy_days, &file, &line, &near)) {
+			char d[16];
+
+			date_format(d, near);
+			nnear++;
+			where(t);
+			fprintf(stderr, "likely already in %s:%ld (%s, same account, amount and "
+				"description), not imported; --allow-near-duplicates imports it\n",
+				file, line, d);
 			return 0;
 		}
 	}
@@ -511,6 +528,8 @@ main(int argc, char **argv)
 		{"in-place", required_argument, NULL, 'i'},
 		{"report", no_argument, NULL, 'R'},
 		{"receivable", required_argument, NULL, 'A'},
+		{"fuzzy-days", required_argument, NULL, 'F'},
+		{"allow-near-duplicates", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -532,6 +551,19 @@ main(int argc, char **argv)
 		case 'i': inplace = optarg; break;
 		case 'R': report = true; break;
 		case 'A': receivable = optarg; break;
+		case 'F': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end || v < 0 || v > 366) {
+				fprintf(stderr, "%s: --fuzzy-days: not a number of days from 0 to 366: %s\n",
+					prog, optarg);
+				usage(stderr, 2);
+			}
+			fuzzy_days = (int)v;
+			break;
+		}
+		case 'N': allow_near = true; break;
 		case 'h': usage(stdout, 0); break;
 		case 'V':
 			printf("%s %s\n", prog, TALLY_VERSION);
@@ -607,8 +639,8 @@ main(int argc, char **argv)
 		wpath_abort(w);
 	if (report && status == 0)
 		fprintf(stderr, "%s: %ld rows: %ld written, %ld already in the journal, "
-			"%ld matched to invoices, %ld ambiguous\n",
-			prog, nrows, nwritten, ndup, nmatched, nunmatched);
+			"%ld likely duplicates, %ld matched to invoices, %ld ambiguous\n",
+			prog, nrows, nwritten, ndup, nnear, nmatched, nunmatched);
 	if (spool)
 		fclose(spool);
 	if (j)

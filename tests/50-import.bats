@@ -471,7 +471,7 @@ tally-import: $p:3: 90.00 EUR not matched: it fits 2026-0002 (ben), 2026-0003 (b
 tally-import: $p:4: 60.00 EUR settles 2026-0004 (carla-rossi, by amount and payer)
 tally-import: $p:5: 60.00 EUR settles 2026-0001 (ana, by amount and payer)
 tally-import: $p:6: 90.00 EUR not matched: no open invoice fits
-tally-import: 6 rows: 6 written, 0 already in the journal, 3 matched to invoices, 1 ambiguous"
+tally-import: 6 rows: 6 written, 0 already in the journal, 0 likely duplicates, 3 matched to invoices, 1 ambiguous"
 }
 
 @test "import: ana-maria's payment settles ana-maria's invoice, never ana's (no guess from IDs)" {
@@ -582,7 +582,7 @@ J
 	run --separate-stderr tally-import --report --rules "$RULES/simple.rules" --journal "$j" "$FIX/payments.csv"
 	assert_success
 	assert_output ""
-	assert_equal "${stderr##*$'\n'}" "tally-import: 6 rows: 0 written, 6 already in the journal, 0 matched to invoices, 0 ambiguous"
+	assert_equal "${stderr##*$'\n'}" "tally-import: 6 rows: 0 written, 6 already in the journal, 0 likely duplicates, 0 matched to invoices, 0 ambiguous"
 	cp "$FIX/book.journal" "$BATS_TEST_TMPDIR/b2.journal"
 	tally-import --rules "$RULES/simple.rules" -i "$BATS_TEST_TMPDIR/b2.journal" "$FIX/payments.csv"
 	cmp "$j" "$BATS_TEST_TMPDIR/b2.journal"
@@ -634,6 +634,40 @@ J
     Assets:Bank  -2.50 EUR
     Expenses:Unknown  2.50 EUR
 J
+}
+
+@test "import: a row whose date moved (pending, then posted) is a likely duplicate: said, not imported" {
+	local t=$BATS_TEST_TMPDIR
+	printf 'Date,Description,Amount\n2026-11-03,COFFEE SHOP,-2.50\n2026-11-03,BOOKS,-9.00\n' > "$t/a.csv"
+	: > "$t/j.journal"
+	tally-import --rules "$RULES/simple.rules" -i "$t/j.journal" "$t/a.csv"
+	printf 'Date,Description,Amount\n2026-11-04,Coffee  Shop,-2.50\n2026-11-04,LUNCH,-9.00\n2026-11-09,BOOKS,-9.00\n' > "$t/b.csv"
+	run --separate-stderr tally-import --report --rules "$RULES/simple.rules" --journal "$t/j.journal" "$t/b.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-04 LUNCH
+    Assets:Bank  -9.00 EUR
+    Expenses:Unknown  9.00 EUR
+
+2026-11-09 BOOKS
+    Assets:Bank  -9.00 EUR
+    Expenses:Unknown  9.00 EUR
+J
+	assert_equal "$stderr" "tally-import: $t/b.csv:2: likely already in $t/j.journal:2 (2026-11-03, same account, amount and description), not imported; --allow-near-duplicates imports it
+tally-import: 3 rows: 2 written, 0 already in the journal, 1 likely duplicates, 0 matched to invoices, 0 ambiguous"
+	run --separate-stderr tally-import --rules "$RULES/simple.rules" --journal "$t/j.journal" --allow-near-duplicates "$t/b.csv"
+	assert_line --index 0 "2026-11-04 Coffee Shop"
+	assert_equal "$stderr" ""
+	run --separate-stderr tally-import --rules "$RULES/simple.rules" --journal "$t/j.journal" --fuzzy-days 0 "$t/b.csv"
+	assert_line --index 0 "2026-11-04 Coffee Shop"
+	run --separate-stderr tally-import --rules "$RULES/simple.rules" --journal "$t/j.journal" --fuzzy-days 7 "$t/b.csv"
+	assert_output - <<'J'
+2026-11-04 LUNCH
+    Assets:Bank  -9.00 EUR
+    Expenses:Unknown  9.00 EUR
+J
+	run -2 --separate-stderr tally-import --rules "$RULES/simple.rules" --fuzzy-days x "$t/b.csv"
+	assert_equal "${stderr%%$'\n'*}" "tally-import: --fuzzy-days: not a number of days from 0 to 366: x"
 }
 
 @test "import: a row the journal has under its bank reference (code) is a duplicate" {
