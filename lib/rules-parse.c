@@ -481,7 +481,7 @@ parse_separator(const char *v, size_t n)
 }
 
 static const char *const unsupported[] = {
-	"timezone", "intra-day-reversed", "source", "archive", "decimal-mark-", NULL,
+	"intra-day-reversed", "source", "archive", "decimal-mark-", NULL,
 };
 
 static int
@@ -563,6 +563,16 @@ parse_line(struct rules *r, struct src *S, struct line *l, int depth, struct ter
 	if (IS("separator")) {
 		if ((r->sep = parse_separator(v, vn)) < 0) {
 			terr_set(e, S->file, l->no, "separator: not one character, TAB or SPACE: %.*s",
+				 (int)vn, v);
+			return -1;
+		}
+		return 0;
+	}
+	if (IS("timezone")) {  /* the zone of the CSV's times that have none */
+		const char *p = v;
+
+		if (!csvdate_zone(&p, v + vn, false, &r->tzin) || p != v + vn) {
+			terr_set(e, S->file, l->no, "timezone: not a zone (+HHMM, -HH:MM, UTC, EST...): %.*s",
 				 (int)vn, v);
 			return -1;
 		}

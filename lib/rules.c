@@ -260,6 +260,8 @@ struct rules *
 rules_load(const char *path, struct terr *e)
 {
 	struct rules *r = xcalloc(1, sizeof *r);
+
+	r->tzin = CSVDATE_NOZONE;
 	const char *why;
 
 	if (rules_parse_file(r, path, 0, e) < 0) {

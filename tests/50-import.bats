@@ -356,6 +356,33 @@ J
 	assert_equal "$stderr" "tally-import: $t/k.rules:7: encoding: klingon cannot be read here (iconv knows no such encoding)"
 }
 
+@test "import: date-format with %k %l %Q %s %Ez and a timezone rule: the date of the instant in TZ" {
+	local t=$BATS_TEST_TMPDIR
+	r=$(rules <<'R'
+fields date, description, amount
+date-format %Y-%m-%d %k:%M:%S%Q %Ez
+account1 a
+R
+)
+	printf '2026-01-01  0:30:00.123 +02:00,x,1\n2026-01-01 23:30:00 -05:00,y,2\n' > "$t/d.csv"
+	TZ=UTC run tally-import --rules "$r" "$t/d.csv"
+	assert_success
+	assert_equal "$(grep ^20 <<< "$output")" $'2025-12-31 x\n2026-01-02 y'
+	printf 'fields date, description, amount\ndate-format %%s\naccount1 a\n' > "$t/e.rules"
+	printf '1767225600,x,1\n1767225599,y,2\n' > "$t/e.csv"
+	TZ=UTC run tally-import --rules "$t/e.rules" "$t/e.csv"
+	assert_equal "$(grep ^20 <<< "$output")" $'2025-12-31 y\n2026-01-01 x'
+	TZ=America/New_York run tally-import --rules "$t/e.rules" "$t/e.csv"
+	assert_equal "$(grep ^20 <<< "$output")" $'2025-12-31 x\n2025-12-31 y'
+	printf 'fields date, description, amount\ndate-format %%d/%%m/%%Y %%l:%%M %%p\ntimezone +0900\naccount1 a\n' > "$t/f.rules"
+	printf '01/01/2026  1:30 AM,x,1\n01/01/2026 11:30 PM,y,2\n' > "$t/f.csv"
+	TZ=UTC run tally-import --rules "$t/f.rules" "$t/f.csv"
+	assert_equal "$(grep ^20 <<< "$output")" $'2025-12-31 x\n2026-01-01 y'
+	printf 'fields date, description, amount\ntimezone Mars\n' > "$t/g.rules"
+	run -1 --separate-stderr tally-import --rules "$t/g.rules" "$t/f.csv"
+	assert_equal "$stderr" "tally-import: $t/g.rules:2: timezone: not a zone (+HHMM, -HH:MM, UTC, EST...): Mars"
+}
+
 @test "import: a newest-first export comes out in date order, same-day rows as hledger puts them" {
 	need hledger
 	cat > "$BATS_TEST_TMPDIR/nf.csv" <<'C'
@@ -697,11 +724,11 @@ J
 	local c=$FIX/payments.csv
 	r=$(rules <<'R'
 fields date, description, amount
-timezone +0100
+intra-day-reversed
 R
 )
 	run -1 --separate-stderr tally-import --rules "$r" "$c"
-	assert_equal "$stderr" "tally-import: $r:2: unsupported rule: timezone"
+	assert_equal "$stderr" "tally-import: $r:2: unsupported rule: intra-day-reversed"
 	r=$(rules <<'R'
 fields date, description, amount
 
