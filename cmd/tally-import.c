@@ -29,7 +29,7 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s --rules FILE [-f|--journal FILE]... [-i JOURNAL] [--report]\n"
-		   "       [--receivable PREFIX] [--fuzzy-days N] [--allow-near-duplicates] CSV...\n",
+		   "       [--receivable PREFIX] [--fuzzy-days N] [--allow-near-duplicates] [CSV...]\n",
 		prog);
 	exit(status);
 }
@@ -537,6 +537,8 @@ main(int argc, char **argv)
 	char **jfiles = xcalloc((size_t)argc + 1, sizeof *jfiles);
 	size_t nj = 0;
 	const char *rulesfile = NULL, *inplace = NULL;
+	char *jdir = NULL, *srcfile = NULL, **csvs;
+	size_t ncsv;
 	struct rules *r;
 	struct journal *j = NULL;
 	struct out *o = NULL;
@@ -572,9 +574,38 @@ main(int argc, char **argv)
 		default: usage(stderr, 2);
 		}
 	}
-	if (!rulesfile || optind == argc) {
-		fprintf(stderr, "%s: %s\n", prog, !rulesfile ? "--rules FILE is required" :
-			"no CSV file named (use - for standard input)");
+	if (!rulesfile) {
+		fprintf(stderr, "%s: --rules FILE is required\n", prog);
+		usage(stderr, 2);
+	}
+	if (!(r = rules_load(rulesfile, &e))) {
+		terr_print(prog, &e);
+		free(jfiles);
+		return 1;
+	}
+	{  /* the main journal's directory: its data/ holds a source's files */
+		const char *main = inplace ? inplace : nj ? jfiles[0] : NULL;
+		const char *slash = main ? strrchr(main, '/') : NULL;
+
+		if (main)
+			jdir = slash ? xstrndup(main, (size_t)(slash - main)) : xstrdup(".");
+	}
+	if (optind < argc) {
+		csvs = argv + optind;
+		ncsv = (size_t)(argc - optind);
+	} else if ((c = rules_source_file(r, jdir, inplace && rules_archive(r), &srcfile, &e)) > 0) {
+		csvs = &srcfile;  /* no CSV named: the rules' source */
+		ncsv = 1;
+	} else {
+		if (c < 0)
+			terr_print(prog, &e);
+		else
+			fprintf(stderr, "%s: no CSV file named (use - for standard input)\n", prog);
+		rules_free(r);
+		free(jdir);
+		free(jfiles);
+		if (c < 0)
+			return 1;
 		usage(stderr, 2);
 	}
 	if (inplace) {  /* -i FILE is read as a --journal too, once */
@@ -586,39 +617,33 @@ main(int argc, char **argv)
 			jfiles[nj++] = (char *)inplace;
 	}
 	/* The journal is locked before it is read; an output that is a CSV input is refused. */
-	w = wpath_new(argv + optind, (size_t)(argc - optind));
+	w = wpath_new(csvs, ncsv);
 	if ((c = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 || wpath_open(w, &e) < 0) {
 		terr_print(prog, &e);
 		wpath_abort(w);
-		free(jfiles);
-		return c == WPATH_REFUSED ? 2 : 1;
+		status = c == WPATH_REFUSED ? 2 : 1;
+		goto done;
 	}
 	for (size_t k = 0; k < nj; k++)
 		if (journal_append_check(jfiles[k], &e) < 0) {
 			terr_print(prog, &e);
 			wpath_abort(w);
-			free(jfiles);
-			return 1;
+			status = 1;
+			goto done;
 		}
-	if (!(r = rules_load(rulesfile, &e))) {
-		terr_print(prog, &e);
-		wpath_abort(w);
-		free(jfiles);
-		return 1;
-	}
 	nfirst = rules_first_accounts(r, first_names, first_lens, MAXFIRST);
 	dd = dedup_new();
 	dedup_accounts(dd, first_names, first_lens, nfirst);
 	if (nj)
 		j = load_journals(jfiles, nj, &status);
-	keyed = nj > 0 || argc - optind > 1;
+	keyed = nj > 0 || ncsv > 1;
 	journal_style = nj > 0;
 	if (status == 0 && !(spool = tmpfile())) {
 		fprintf(stderr, "%s: cannot make a temporary file\n", prog);
 		status = 1;
 	}
-	for (int k = optind; k < argc && status == 0; k++)
-		if (import_csv(r, argv[k], k + 1 < argc, &e) < 0) {
+	for (size_t k = 0; k < ncsv && status == 0; k++)
+		if (import_csv(r, csvs[k], k + 1 < ncsv, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 		}
@@ -637,10 +662,17 @@ main(int argc, char **argv)
 	}
 	if (w)
 		wpath_abort(w);
+	/* An archiving import (-i) of the source's file keeps a copy and consumes it. */
+	if (status == 0 && srcfile && inplace && rules_archive(r) &&
+	    rules_archive_file(r, srcfile, jdir, &e) < 0) {
+		terr_print(prog, &e);
+		status = 1;
+	}
 	if (report && status == 0)
 		fprintf(stderr, "%s: %ld rows: %ld written, %ld already in the journal, "
 			"%ld likely duplicates, %ld matched to invoices, %ld ambiguous\n",
 			prog, nrows, nwritten, ndup, nnear, nmatched, nunmatched);
+done:
 	if (spool)
 		fclose(spool);
 	if (j)
@@ -650,6 +682,8 @@ main(int argc, char **argv)
 	free(ents);
 	free(pend);
 	free(jfiles);
+	free(jdir);
+	free(srcfile);
 	rules_free(r);
 	if (fshut_stdout(prog) < 0)
 		status = 1;

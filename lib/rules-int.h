@@ -91,6 +91,10 @@ struct rules {
 	char *charset;        /* an iconv name for `encoding` beyond UTF-8 and Latin-1 */
 	char decmark;         /* 0: guess like hledger */
 	bool newest_first;
+	char *source;         /* the `source` rule's value, NULL when none */
+	const char *source_file;  /* the rules file it is in (for positions and paths) */
+	long source_line;
+	bool archive;         /* the `archive` rule */
 	int tzin;             /* `timezone`: minutes east of UTC, or CSVDATE_NOZONE */
 	const char *balance_op;  /* balance-type: "=" (NULL), "==", "=*" or "==*" */
 	char *date_format;

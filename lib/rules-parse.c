@@ -481,7 +481,7 @@ parse_separator(const char *v, size_t n)
 }
 
 static const char *const unsupported[] = {
-	"intra-day-reversed", "source", "archive", "decimal-mark-", NULL,
+	"intra-day-reversed", "decimal-mark-", NULL,
 };
 
 static int
@@ -566,6 +566,17 @@ parse_line(struct rules *r, struct src *S, struct line *l, int depth, struct ter
 				 (int)vn, v);
 			return -1;
 		}
+		return 0;
+	}
+	if (IS("source")) {  /* used when no CSV is named: rules-source.c */
+		free(r->source);
+		r->source = xstrndup(v, vn);
+		r->source_file = S->file;
+		r->source_line = l->no;
+		return 0;
+	}
+	if (IS("archive")) {
+		r->archive = true;
 		return 0;
 	}
 	if (IS("timezone")) {  /* the zone of the CSV's times that have none */

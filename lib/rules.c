@@ -409,6 +409,7 @@ rules_free(struct rules *r)
 	}
 	free(r->date_format);
 	free(r->charset);
+	free(r->source);
 	for (i = 0; i < r->nfiles; i++)
 		free(r->files[i]);
 	free(r->files);

@@ -948,7 +948,19 @@ bool rules_newest_first(const struct rules *r);
 long rules_first_accounts(const struct rules *r, const char **names, size_t *lens, size_t max);
 /* RULES_ROW with *t filled, RULES_SKIP, RULES_END (this and later records are skipped), -1. */
 int rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct terr *e);
-/* Writes an amount as parsed (no digit groups); zero is written "0" as hledger does. */
+/*
+ * The data file a `source` rule names (when no CSV is named): 0 when there is no source
+ * rule, 1 with *path (malloc'd), -1 with *e set (no file matches, or a data command, which
+ * tally does not run). journaldir: the main journal's directory (its data/ is searched), or
+ * NULL. oldest: the oldest match (an archiving import), else the newest.
+ */
+int rules_source_file(const struct rules *r, const char *journaldir, bool oldest, char **path,
+		      struct terr *e);
+bool rules_archive(const struct rules *r);
+/* Keeps a copy of an imported data file in data/archive/ (RULES.MODDATE.EXT), removes it. */
+int rules_archive_file(const struct rules *r, const char *datafile, const char *journaldir,
+		       struct terr *e);
+/* Writes an amount as parsed (no digit groups); a zero keeps its symbol ("$0"). */
 size_t ramount_format(char *buf, size_t size, const struct ramount *a);
 void rules_free(struct rules *r);
 

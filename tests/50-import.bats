@@ -383,6 +383,38 @@ R
 	assert_equal "$stderr" "tally-import: $t/g.rules:2: timezone: not a zone (+HHMM, -HH:MM, UTC, EST...): Mars"
 }
 
+@test "import: source finds the data file when no CSV is named; archive keeps it in data/archive" {
+	local t=$BATS_TEST_TMPDIR
+	mkdir -p "$t/r/exports" "$t/home/Downloads"
+	printf 'skip 1\nfields date, description, amount\naccount1 Assets:Bank\nsource ./exports/bank-*.csv  # newest\narchive\n' > "$t/r/bank.rules"
+	printf 'Date,Desc,Amount\n2026-11-01,ONE,-1\n' > "$t/r/exports/bank-1.csv"
+	printf 'Date,Desc,Amount\n2026-11-02,TWO,-2\n' > "$t/r/exports/bank-2.csv"
+	touch -d '2026-11-01 12:00' "$t/r/exports/bank-1.csv"
+	touch -d '2026-11-02 12:00' "$t/r/exports/bank-2.csv"
+	run tally-import --rules "$t/r/bank.rules"
+	assert_success
+	assert_line --index 0 "2026-11-02 TWO"
+	# An archiving import (-i) takes the oldest, keeps a copy, and removes it.
+	: > "$t/j.journal"
+	tally-import --rules "$t/r/bank.rules" -i "$t/j.journal"
+	[ ! -e "$t/r/exports/bank-1.csv" ]
+	cmp <(printf 'Date,Desc,Amount\n2026-11-01,ONE,-1\n') "$t/data/archive/bank.2026-11-01.csv"
+	tally-import --rules "$t/r/bank.rules" -i "$t/j.journal"
+	[ -e "$t/data/archive/bank.2026-11-02.csv" ]
+	run grep -c '^2026' "$t/j.journal"
+	assert_output 2
+	run -1 --separate-stderr tally-import --rules "$t/r/bank.rules" -i "$t/j.journal"
+	assert_equal "$stderr" "tally-import: $t/r/bank.rules:4: source: no file matches $t/r/./exports/bank-*.csv"
+	# A bare pattern: the data directory, then ~/Downloads. A data command is not run.
+	printf 'fields date, description, amount\naccount1 a\nsource bank*.csv\n' > "$t/r/dl.rules"
+	printf '2026-11-03,THREE,-3\n' > "$t/home/Downloads/bank-3.csv"
+	HOME=$t/home run tally-import --rules "$t/r/dl.rules"
+	assert_line --index 0 "2026-11-03 THREE"
+	printf 'fields date, description, amount\nsource bank.csv | tr a b\n' > "$t/r/cmd.rules"
+	run -1 --separate-stderr tally-import --rules "$t/r/cmd.rules"
+	assert_equal "$stderr" "tally-import: $t/r/cmd.rules:2: source: a data command is not run by tally-import (run it, and name its output as the CSV)"
+}
+
 @test "import: a newest-first export comes out in date order, same-day rows as hledger puts them" {
 	need hledger
 	cat > "$BATS_TEST_TMPDIR/nf.csv" <<'C'
