@@ -345,6 +345,18 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 	return 0;
 }
 
+/* Turns ents[a, b) around. */
+static void
+reverse(size_t a, size_t b)
+{
+	for (size_t i = a, j = b; i + 1 < j; i++, j--) {
+		struct ent x = ents[i];
+
+		ents[i] = ents[j - 1];
+		ents[j - 1] = x;
+	}
+}
+
 static int
 import_csv(struct rules *r, const char *path, bool more, struct terr *e)
 {
@@ -379,18 +391,19 @@ import_csv(struct rules *r, const char *path, bool more, struct terr *e)
 			break;
 		}
 	}
-	/* A newest-first export (said, or seen: first date after the last) is turned around. */
-	if (rc == 0 && nents - first > 1 &&
-	    (rules_newest_first(r) || first_date > last_date)) {
-		for (size_t i = first, j = nents - 1; i < j; i++, j--) {
-			struct ent x = ents[i];
-
-			ents[i] = ents[j];
-			ents[j] = x;
+	/* Each day's rows in the reverse of the file's order (intra-day-reversed), then a
+	 * newest-first export (said, or seen: first date after the last) turned around. */
+	if (rc == 0 && rules_intraday_reversed(r))
+		for (size_t i = first, k; i < nents; i = k) {
+			for (k = i + 1; k < nents && ents[k].date == ents[i].date; k++)
+				;
+			reverse(i, k);
 		}
-		for (size_t i = first; i < nents; i++)
-			ents[i].seq = i;
-	}
+	if (rc == 0 && nents - first > 1 &&
+	    (rules_newest_first(r) || first_date > last_date))
+		reverse(first, nents);
+	for (size_t i = first; rc == 0 && i < nents; i++)
+		ents[i].seq = i;
 	if (rc == 0 && more)
 		for (size_t i = 0; i < npend; i++)
 			dedup_add(dd, &pend[i].key, pend[i].file, pend[i].line);

@@ -91,6 +91,7 @@ struct rules {
 	char *charset;        /* an iconv name for `encoding` beyond UTF-8 and Latin-1 */
 	char decmark;         /* 0: guess like hledger */
 	bool newest_first;
+	bool intraday_reversed;  /* each day's rows are in reverse order */
 	char *source;         /* the `source` rule's value, NULL when none */
 	const char *source_file;  /* the rules file it is in (for positions and paths) */
 	long source_line;

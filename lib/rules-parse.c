@@ -481,7 +481,7 @@ parse_separator(const char *v, size_t n)
 }
 
 static const char *const unsupported[] = {
-	"intra-day-reversed", "decimal-mark-", NULL,
+	"decimal-mark-", NULL,
 };
 
 static int
@@ -606,6 +606,10 @@ parse_line(struct rules *r, struct src *S, struct line *l, int depth, struct ter
 	}
 	if (IS("newest-first")) {
 		r->newest_first = true;
+		return 0;
+	}
+	if (IS("intra-day-reversed")) {
+		r->intraday_reversed = true;
 		return 0;
 	}
 	if (IS("encoding")) {

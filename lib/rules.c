@@ -369,6 +369,12 @@ rules_newest_first(const struct rules *r)
 	return r->newest_first;
 }
 
+bool
+rules_intraday_reversed(const struct rules *r)
+{
+	return r->intraday_reversed;
+}
+
 static void
 template_free(struct template *t)
 {

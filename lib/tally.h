@@ -940,6 +940,7 @@ int rules_encoding(const struct rules *r);
 const char *rules_charset(const struct rules *r);
 long rules_skip(const struct rules *r);       /* header records to skip */
 bool rules_newest_first(const struct rules *r);
+bool rules_intraday_reversed(const struct rules *r);  /* each day's rows in reverse order */
 /*
  * The accounts an entry's first posting can have when no record changes them (literal
  * account1 values, or the unknown accounts): their count, or -1 when one depends on the

@@ -443,6 +443,11 @@ R
     expenses:unknown  3
 J
 	tally-import --rules "$r" "$BATS_TEST_TMPDIR/nf.csv" > "$BATS_TEST_TMPDIR/got.journal"
+	# intra-day-reversed: each day's rows were written in reverse.
+	printf 'fields date, description, amount\naccount1 a\nintra-day-reversed\n' > "$BATS_TEST_TMPDIR/ir.rules"
+	printf '2026-11-04,a1,1\n2026-11-04,a2,1\n2026-11-05,b1,1\n2026-11-05,b2,1\n' > "$BATS_TEST_TMPDIR/ir.csv"
+	run tally-import --rules "$BATS_TEST_TMPDIR/ir.rules" "$BATS_TEST_TMPDIR/ir.csv"
+	assert_equal "$(grep ^20 <<< "$output")" $'2026-11-04 a2\n2026-11-04 a1\n2026-11-05 b2\n2026-11-05 b1'
 	diff <(hledger -f "$BATS_TEST_TMPDIR/nf.csv" --rules-file "$r" print -O csv) \
 		<(hledger -f "$BATS_TEST_TMPDIR/got.journal" print -O csv)
 }
@@ -756,11 +761,11 @@ J
 	local c=$FIX/payments.csv
 	r=$(rules <<'R'
 fields date, description, amount
-intra-day-reversed
+base-account assets:bank
 R
 )
 	run -1 --separate-stderr tally-import --rules "$r" "$c"
-	assert_equal "$stderr" "tally-import: $r:2: unsupported rule: intra-day-reversed"
+	assert_equal "$stderr" "tally-import: $r:2: unknown rule: base-account"
 	r=$(rules <<'R'
 fields date, description, amount
 
