@@ -274,7 +274,7 @@ enum vtag {
 	VT_CLIENT, VT_SESSION, VT_TIME, VT_MINUTES, VT_DURATION, VT_CANCELLED_AT, VT_SIGNED,
 	VT_PACKAGE, VT_EXPIRES, VT_EXPIRED, VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_INVOICE,
 	VT_DUE, VT_ITEM, VT_WAIVED, VT_DEPOSIT, VT_NAME, VT_EMAIL, VT_ADDRESS, VT_TAX_ID, VT_UID,
-	VT_BILL_TO, VT_PRICE, VT_ABSENT, VT_N
+	VT_BILL_TO, VT_PRICE, VT_ABSENT, VT_UPCOMING, VT_N
 };
 enum { VW_ENTRY = 1, VW_POSTING = 2 };  /* where a tag may be written */
 /* A tag's value, read by its kind's parser. */
@@ -610,8 +610,9 @@ char *invoices_template(const char *dir, const char *name, struct terr *e);
 void invoices_fill(struct out *o, const char *tmpl,
 		   bool (*field)(struct out *o, const char *key, size_t n, void *arg), void *arg);
 /*
- * The provider's tally.conf: path when given (it must exist), else tally.conf beside the
- * journal file named first, else in the current directory; a missing default is empty.
+ * The provider's tally.conf: path when given, else $TALLY_CONF (either must exist), else
+ * tally.conf beside the journal file named first, else in the current directory, else
+ * $XDG_CONFIG_HOME/tally/tally.conf (~/.config/tally/ by default); none found is empty.
  */
 struct conf *invoices_conf(const char *path, const char *journal, struct terr *e);
 
@@ -896,6 +897,25 @@ void regex_free(struct regex *r);
  */
 int regex_replace(const struct regex *r, const char *s, size_t n, const char *repl, size_t rn,
 		  char **out, size_t *outlen);
+
+/* ---- hledger query terms (query.c) ------------------------------------------------- */
+
+/*
+ * `date:PERIOD` or `date:A..B`, `acct:RE` (or a bare RE), `desc:RE`, `payee:RE`, `code:RE`,
+ * `cur:RE`, `amt:[<|<=|>|>=|=]N` (no sign: the magnitude), `tag:NAME[=RE]`, `status:[*!]`,
+ * each possibly after `not:`. Terms of one kind match when any does; kinds are and-ed.
+ */
+struct query;
+/* NULL with *e set ("bad query term TERM: why", no position) on a bad term. */
+struct query *query_parse(char *const *terms, size_t n, struct terr *e);
+void query_free(struct query *q);
+bool query_empty(const struct query *q);
+/* True when every term is a plain account pattern (so a report may filter by name). */
+bool query_only_accounts(const struct query *q);
+/* Whether posting p of t matches (p NULL: an entry without postings). */
+bool query_posting(const struct query *q, const struct txn *t, const struct posting *p);
+/* Whether any posting of t matches (a postingless event: its entry-level terms). */
+bool query_txn(const struct query *q, const struct txn *t);
 
 /* ---- CSV rules (rules.c) ------------------------------------------------------------- */
 
