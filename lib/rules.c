@@ -148,9 +148,8 @@ static int
 field_index(const struct rules *r, const char *name, size_t n)
 {
 	size_t i;
-	char buf[256];
 
-	if (n == 0 || n >= sizeof buf)
+	if (n == 0)
 		return -1;
 	if (isdigit((unsigned char)name[0])) {
 		long k = 0;
@@ -162,11 +161,8 @@ field_index(const struct rules *r, const char *name, size_t n)
 		}
 		return k >= 1 ? (int)(k - 1) : -1;
 	}
-	memcpy(buf, name, n);
-	buf[n] = '\0';
-	rules_lower(buf);
-	for (i = r->nfields; i-- > 0;)
-		if (strcmp(r->fnames[i], buf) == 0)
+	for (i = r->nfields; i-- > 0;)  /* names are lower-cased: compare case-folded */
+		if (strlen(r->fnames[i]) == n && strncasecmp(r->fnames[i], name, n) == 0)
 			return (int)i;
 	return -1;
 }
