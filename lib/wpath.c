@@ -167,13 +167,17 @@ resolve(struct wfile *f, struct terr *e)
 		f->target = xstrdup(f->path);
 		f->st = lst;
 	}
-	f->exists = true;
+	/* Only a regular file's owner and mode are kept: never a planted link's or FIFO's. */
+	f->exists = !(f->flags & WP_NOFOLLOW) || S_ISREG(f->st.st_mode);
 	if (S_ISDIR(f->st.st_mode) || ((f->flags & WP_EDIT) && !S_ISREG(f->st.st_mode))) {
 		terr_set(e, keep(f->path), 0, "%snot a regular file", what);
 		return -1;
 	}
-	/* A symlink in an output directory is replaced by the file, never followed. */
-	f->direct = !S_ISREG(f->st.st_mode) && !S_ISLNK(f->st.st_mode);
+	/*
+	 * A device or FIFO named by the user (--notices /dev/stdout) is written, not replaced;
+	 * in an output directory anything but a directory is replaced, never written through.
+	 */
+	f->direct = !(f->flags & WP_NOFOLLOW) && !S_ISREG(f->st.st_mode);
 	return 0;
 }
 
@@ -246,6 +250,9 @@ lock_journal(struct wfile *f, struct terr *e)
 			return -1;
 		}
 		while (flock(f->lockfd, LOCK_EX) != 0) {
+			/* No locks here (some network file systems): the check at commit remains. */
+			if (errno == ENOLCK || errno == EOPNOTSUPP)
+				break;
 			if (errno != EINTR) {
 				terr_set(e, keep(f->path), 0, "cannot lock: %s", strerror(errno));
 				return -1;

@@ -147,12 +147,16 @@ Assets:B,"X	Y",-1.00'
 	mkdir "$d/out"
 	echo "precious" > "$d/victim"
 	ln -s ../victim "$d/out/ana.txt"
+	[ "$(id -u)" != 0 ] || chown -h nobody "$d/out/ana.txt"
+	umask 022
 	printf '2026-01-05 Agreement ; client: ana, rate: 45 EUR\n2026-11-03 Session ; client: ana, session: held\n    Assets:Unbilled:ana  45 EUR\n    Income:Sessions\n' \
 		> "$d/j.journal"
 	run -0 tally-statement --all --output-dir "$d/out" -p 2026-11 "$d/j.journal"
 	assert_output "$d/out/ana.txt"
 	assert_equal "$(cat "$d/victim")" "precious"
 	[ ! -L "$d/out/ana.txt" ]
+	# the new file is the user's own, with the usual mode: nothing is taken from the link
+	[ "$(stat -c '%u %a' "$d/out/ana.txt")" = "$(id -u) 644" ]
 	grep -q "^Client: ana" "$d/out/ana.txt"
 	[ -z "$(find "$d/out" -name '.*')" ]
 }
