@@ -53,25 +53,29 @@ struct wpath {
 
 /*
  * The file names messages carry: a struct terr points at its file name, which must outlive
- * the set that failed. Kept for the process (a command reports one failure, then exits).
+ * the set that failed. A few static slots (no allocation left behind for valgrind): a
+ * command reports one failure at a time.
  */
 static const char *
 keep(const char *name)
 {
-	static char **kept;
-	static size_t n;
+	static char slot[4][PATH_MAX];
+	static int next;
+	char *s;
 
 	if (!name)
 		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(kept[i], name) == 0)
-			return kept[i];
-	kept = xrealloc(kept, (n + 1) * sizeof *kept);
-	return kept[n++] = xstrdup(name);
+	s = slot[next++ % 4];
+	snprintf(s, PATH_MAX, "%s", name);
+	return s;
 }
 
-/* Every file the journal reader opened in this process, included files too. */
-static struct wid *seen;
+/*
+ * Every file the journal reader opened in this process, included files too (a fixed table,
+ * so nothing is left allocated at exit; past it, included files are no longer checked).
+ */
+#define MAX_SEEN 1024
+static struct wid seen[MAX_SEEN];
 static size_t nseen;
 
 void
@@ -80,8 +84,8 @@ wpath_note_read(dev_t dev, ino_t ino)
 	for (size_t i = 0; i < nseen; i++)
 		if (seen[i].dev == dev && seen[i].ino == ino)
 			return;
-	seen = xrealloc(seen, (nseen + 1) * sizeof *seen);
-	seen[nseen++] = (struct wid){dev, ino, NULL};
+	if (nseen < MAX_SEEN)
+		seen[nseen++] = (struct wid){dev, ino, NULL};
 }
 
 static bool

@@ -413,3 +413,25 @@ end comment
 	run -0 make -C "$TOP" -n demo
 	assert_line --partial 'dpkg -s'
 }
+
+@test "faults: valgrind: the write path commits, refuses and aborts without a leak or an error" {
+	sanitized && skip "valgrind and ASan don't mix"
+	command -v valgrind > /dev/null || fail "valgrind is missing: make deps"
+	local d=$BATS_TEST_TMPDIR rc
+	books 60 > "$d/j.journal"
+	vg() {
+		rc=0
+		valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all \
+			--show-leak-kinds=all "$@" > /dev/null 2> "$d/vg.err" || rc=$?
+		[ $rc -lt 2 ] && ! grep -q '^==[0-9]*==' "$d/vg.err" || { cat "$d/vg.err"; return 1; }
+	}
+	vg tally-cancel --policies "$POL" -i "$d/j.journal" --notices "$d/notices"
+	[ $rc = 0 ]
+	vg tally-cancel --policies "$POL" -i "$d/j.journal" --notices "$d/j.journal" || [ $rc = 2 ]
+	books 60 > "$d/j2.journal"
+	vg tally-cancel --policies "$POL" -i "$d/j2.journal" --notices /dev/full
+	[ $rc = 1 ]
+	vg tally-statement --all -p 2020-01 --output-dir "$d/st" "$d/j.journal"
+	[ $rc = 0 ]
+	vg bash -c 'exec "$@" >> "$0"' "$d/j.journal" tally-print "$d/j.journal" || [ $rc = 2 ]
+}
