@@ -431,6 +431,7 @@ end comment
 	books 60 > "$d/j2.journal"
 	vg tally-cancel --policies "$POL" -i "$d/j2.journal" --notices /dev/full
 	[ $rc = 1 ]
+	mkdir "$d/st"
 	vg tally-statement --all -p 2020-01 --output-dir "$d/st" "$d/j.journal"
 	[ $rc = 0 ]
 	vg bash -c 'exec "$@" >> "$0"' "$d/j.journal" tally-print "$d/j.journal" || [ $rc = 2 ]
