@@ -435,4 +435,9 @@ end comment
 	vg tally-statement --all -p 2020-01 --output-dir "$d/st" "$d/j.journal"
 	[ $rc = 0 ]
 	vg bash -c 'exec "$@" >> "$0"' "$d/j.journal" tally-print "$d/j.journal" || [ $rc = 2 ]
+	books 60 > "$d/m.journal"
+	vg tally-month -p 2020-02 -f "$d/m.journal" --policies "$POL" -i --output-dir "$d/m"
+	[ $rc = 0 ]
+	vg tally-month -p 2020-02 -f "$d/m.journal" --policies "$POL" -i --lang xx --output-dir "$d/m"
+	[ $rc = 1 ]
 }
