@@ -460,6 +460,8 @@ int wpath_add(struct wpath *w, const char *path, int flags, struct out **o, stru
 int wpath_open(struct wpath *w, struct terr *e);
 int wpath_commit(struct wpath *w, struct terr *e);
 void wpath_abort(struct wpath *w);
+/* For a signal handler that is about to end the process: removes the temporary files only. */
+void wpath_unlink_temps(const struct wpath *w);
 /* For commands that write only standard output: WPATH_REFUSED with *e set when it is a
  * regular file that is one of the inputs (`tally-print j >> j`), as cat refuses it. */
 int wpath_check_stdout(char *const *files, size_t n, struct terr *e);

@@ -546,6 +546,14 @@ wpath_commit(struct wpath *w, struct terr *e)
 }
 
 void
+wpath_unlink_temps(const struct wpath *w)
+{
+	for (size_t i = 0; w && i < w->nf; i++)
+		if (w->f[i]->tmp)
+			unlink(w->f[i]->tmp);
+}
+
+void
 wpath_abort(struct wpath *w)
 {
 	w->solo = false;

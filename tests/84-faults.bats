@@ -385,6 +385,25 @@ end comment
 	[ -z "$(ls -A "$d/st")" ]
 }
 
+@test "faults: tally month interrupted (SIGINT) leaves the journal and no temporary file" {
+	local d=$BATS_TEST_TMPDIR j pid n=20000 delay
+	j=$d/j.journal
+	sanitized && n=4000
+	books $n > "$d/orig"
+	for delay in 0.05 0.2 0.5; do
+		cp "$d/orig" "$j"
+		tally-month -p 2020-03 -f "$j" --policies "$POL" -i --output-dir "$d/st" > /dev/null 2>&1 &
+		pid=$!
+		sleep $delay
+		kill -INT $pid 2>/dev/null || true
+		wait $pid || true
+		# interrupted, the old journal; finished first, the new one: never a mix, no litter
+		cmp -s "$d/orig" "$j" || grep -q '^    ; invoice: 2020-0001' "$j"
+		no_leftovers "$j"
+		[ -z "$(find "$d/st" -name '.*')" ]
+	done
+}
+
 @test "faults: smaller items: periods past 9999, FIFOs, directories, /dev/zero" {
 	local d=$BATS_TEST_TMPDIR
 	books 3 > "$d/j.journal"
