@@ -82,6 +82,10 @@ start_journal() {  # NAME N FILE
 	run -2 --separate-stderr bash -c 'tally-print < "$0" >> "$0"' "$j"
 	assert_equal "$stderr" "tally-print: <stdin>: output file is an input file"
 	cmp "$d/orig" "$j"
+	# the notices file is also standard output: one of the two would be lost
+	run -2 --separate-stderr bash -c 'tally-cancel --policies "$0" "$1" --notices "$2" > "$2"' \
+		"$POL" "$j" "$d/n"
+	assert_equal "$stderr" "tally-cancel: $d/n: standard output is also written as this file"
 	# tally-import: appending to the --journal is its normal use; to the CSV, refused
 	bank
 	cp "$d/bank.csv" "$d/csv.orig"
