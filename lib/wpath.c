@@ -219,7 +219,7 @@ wpath_add(struct wpath *w, const char *path, int flags, struct out **o, struct t
 		return -1;
 	if (!f->exists || (flags & WP_NOFOLLOW))
 		return 0;
-	if (!(flags & WP_EDIT) && (in = find_input(w, &f->st))) {
+	if (!(flags & WP_EDIT) && find_input(w, &f->st)) {
 		terr_set(e, keep(path), 0, "output file is an input file");
 		return WPATH_REFUSED;
 	}
