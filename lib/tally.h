@@ -489,6 +489,11 @@ void write_end(struct out *o);
 /* One CSV cell; text cells that a spreadsheet would run as a formula get a leading '. */
 void csv_cell(struct out *o, const char *s, size_t n, bool number);
 void json_string(struct out *o, const char *s, size_t n);
+/*
+ * A value from the data in a header-like line (To:, Subject:, Re:): CR, LF and other
+ * control bytes become spaces, so a value can never end its line and start another (Bcc:).
+ */
+void header_value(struct out *o, const char *s);
 void html_text(struct out *o, const char *s, size_t n);
 /* Index of s in the NULL-terminated list, or -1: for -O FORMAT. */
 int format_parse(const char *s, const char *const *allowed);

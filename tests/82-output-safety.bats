@@ -189,3 +189,13 @@ Assets:B,"X	Y",-1.00'
 	assert_line "Marta Bcc: evil@example.com"
 	assert_line "Subject: Final notice: invoice X1, 151 days overdue"
 }
+
+@test "notices: a client name with a bare CR never makes a header line" {
+	printf '2020-01-01 Agreement ; client: Ana\rBcc: evil@example.com, rate: 45 EUR, policy: 24-hour\n2020-01-07 S ; client: Ana\rBcc: evil@example.com, session: no-show\n' \
+		> "$BATS_TEST_TMPDIR/n.journal"
+	run -0 tally-cancel --policies "$TOP/share/policies" --notices "$BATS_TEST_TMPDIR/notices" \
+		"$BATS_TEST_TMPDIR/n.journal"
+	! grep -q $'\r' "$BATS_TEST_TMPDIR/notices"
+	! grep -q '^Bcc:' "$BATS_TEST_TMPDIR/notices"
+	grep -qx 'To: Ana Bcc: evil@example.com' "$BATS_TEST_TMPDIR/notices"
+}
