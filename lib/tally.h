@@ -460,6 +460,8 @@ int wpath_add(struct wpath *w, const char *path, int flags, struct out **o, stru
 int wpath_open(struct wpath *w, struct terr *e);
 int wpath_commit(struct wpath *w, struct terr *e);
 void wpath_abort(struct wpath *w);
+/* For a signal handler that is about to end the process: removes the temporary files only. */
+void wpath_unlink_temps(const struct wpath *w);
 /* For commands that write only standard output: WPATH_REFUSED with *e set when it is a
  * regular file that is one of the inputs (`tally-print j >> j`), as cat refuses it. */
 int wpath_check_stdout(char *const *files, size_t n, struct terr *e);
@@ -487,6 +489,11 @@ void write_end(struct out *o);
 /* One CSV cell; text cells that a spreadsheet would run as a formula get a leading '. */
 void csv_cell(struct out *o, const char *s, size_t n, bool number);
 void json_string(struct out *o, const char *s, size_t n);
+/*
+ * A value from the data in a header-like line (To:, Subject:, Re:): CR, LF and other
+ * control bytes become spaces, so a value can never end its line and start another (Bcc:).
+ */
+void header_value(struct out *o, const char *s);
 void html_text(struct out *o, const char *s, size_t n);
 /* Index of s in the NULL-terminated list, or -1: for -O FORMAT. */
 int format_parse(const char *s, const char *const *allowed);
