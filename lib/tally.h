@@ -13,7 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define TALLY_VERSION "0.1.0"
+/* The version comes from the VERSION file, through the Makefile (-DTALLY_VERSION). */
+#ifndef TALLY_VERSION
+#define TALLY_VERSION "unknown"
+#endif
 
 /* ---- errors (err.c) ------------------------------------------------------------------ */
 
