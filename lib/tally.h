@@ -64,6 +64,9 @@ struct cstyle {
 	bool mark_known;/* the decimal mark is settled (seen or declared) */
 };
 
+/* The longest symbol amount_parse takes, so that a formatted amount fits AMOUNT_BUF. */
+#define COMMODITY_MAX 100
+#define COMMODITY_MAX_S "100"
 int commodity_intern(const char *sym, size_t n);
 const char *commodity_name(int id);
 struct cstyle *commodity_style(int id);

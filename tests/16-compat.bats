@@ -237,3 +237,15 @@ hagrees() {
 		--remind "$d/books/book.journal"
 	assert_equal "$stderr" "tally-aging: $d/missing.conf: cannot open: No such file or directory"
 }
+
+@test "commodity symbols: 100 bytes are written whole; a longer one is refused with FILE:LINE" {
+	s=$(printf 'X%.0s' $(seq 1 100))
+	f=$(printf '2024-01-01 x\n    a  1 "%s"\n    b\n' "$s" | journal ok.journal)
+	agrees "$f"
+	run -0 tally-balance --no-total "$f"
+	assert_line " 1 $s  a"
+	f=$(printf '2024-01-01 x\n    a  1 %sY\n    b\n' "$s" | journal long.journal)
+	run -1 --separate-stderr tally-print "$f"
+	assert_equal "$stderr" "tally-print: $f:2: commodity symbol longer than 100 bytes: 1 ${s:0:38}"
+	assert_output ""
+}
