@@ -280,7 +280,7 @@ enum vtag {
 	VT_CLIENT, VT_SESSION, VT_TIME, VT_MINUTES, VT_DURATION, VT_CANCELLED_AT, VT_SIGNED,
 	VT_PACKAGE, VT_EXPIRES, VT_EXPIRED, VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_INVOICE,
 	VT_DUE, VT_ITEM, VT_WAIVED, VT_DEPOSIT, VT_NAME, VT_EMAIL, VT_ADDRESS, VT_TAX_ID, VT_UID,
-	VT_BILL_TO, VT_PRICE, VT_ABSENT, VT_N
+	VT_BILL_TO, VT_PRICE, VT_ABSENT, VT_UPCOMING, VT_N
 };
 enum { VW_ENTRY = 1, VW_POSTING = 2 };  /* where a tag may be written */
 /* A tag's value, read by its kind's parser. */
@@ -855,6 +855,7 @@ void dedup_free(struct dedup *d);
 /*
  * Bank exports read a record at a time through libcsv (strict: a stray quote is an error).
  * A UTF-8 BOM is dropped; Latin-1 input is converted to UTF-8, other bytes must be UTF-8.
+ * Empty and blank lines between records are not records.
  */
 enum { CSVIN_UTF8 = 0, CSVIN_LATIN1 = 1 };
 struct csvrec {
@@ -869,6 +870,8 @@ struct csvin;
 struct csvin *csvin_open(const char *path, int sep, int encoding, struct terr *e);
 /* 1 with *r filled, 0 at the end, -1 with *e set (FILE:LINE). */
 int csvin_next(struct csvin *c, struct csvrec *r, struct terr *e);
+/* Skips the next n non-blank lines unparsed (a top-level `skip`: headers, notes). */
+void csvin_skip(struct csvin *c, long n);
 const char *csvin_name(const struct csvin *c);
 void csvin_close(struct csvin *c);
 
@@ -880,6 +883,11 @@ struct regex;
 struct regex *regex_compile(const char *pat, size_t n, char *why, size_t whysize);
 /* 1 match, 0 no match, -1 the match limit was hit. */
 int regex_match(const struct regex *r, const char *s, size_t n);
+/*
+ * Matches and gives capture group k (1-based; empty when it took no part) in *start, *len.
+ * Returns the pattern's number of groups (0 when it does not match), -1 at the match limit.
+ */
+int regex_group(const struct regex *r, const char *s, size_t n, int k, size_t *start, size_t *len);
 void regex_free(struct regex *r);
 /*
  * Replaces every match of r in s by repl (PCRE2's syntax: ${1} for a group) into a new
