@@ -13,7 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define TALLY_VERSION "0.1.0"
+/* The version comes from the VERSION file, through the Makefile (-DTALLY_VERSION). */
+#ifndef TALLY_VERSION
+#define TALLY_VERSION "unknown"
+#endif
 
 /* ---- errors (err.c) ------------------------------------------------------------------ */
 
@@ -61,6 +64,9 @@ struct cstyle {
 	bool mark_known;/* the decimal mark is settled (seen or declared) */
 };
 
+/* The longest symbol amount_parse takes, so that a formatted amount fits AMOUNT_BUF. */
+#define COMMODITY_MAX 100
+#define COMMODITY_MAX_S "100"
 int commodity_intern(const char *sym, size_t n);
 const char *commodity_name(int id);
 struct cstyle *commodity_style(int id);
