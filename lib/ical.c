@@ -35,10 +35,9 @@ struct ctx {
 	struct terr *e;
 };
 
-/* An event's wall-clock frame: times are shown in zone (NULL: floating or machine local). */
+/* An event's wall-clock frame: times are shown in zone (NULL: as written, or in TZ). */
 struct frame {
 	icaltimezone *zone;
-	bool floating;
 };
 
 /* The BEGIN line of the next component named name, in document order. */
@@ -268,7 +267,6 @@ event_info(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct evinf
 	in->f.zone = in->szone;
 	if (in->szone == icaltimezone_get_utc_timezone())
 		in->f.zone = x->defzone;
-	in->f.floating = !in->szone;
 	in->start = to_frame(in->start, in->szone, &in->f);
 	in->minutes = 60;
 	if ((p = icalcomponent_get_first_property(ev, ICAL_DTEND_PROPERTY))) {
