@@ -54,8 +54,8 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s -p PERIOD | -b DATE -e DATE [--date DATE] [--client ID] [--prefix P]\n"
-		   "       [--terms N] [--unbilled-account A] [--receivable-account A] [-i FILE]\n"
-		   "       [-f FILE]... [FILE]...\n"
+		   "       [--terms N] [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT]\n"
+		   "       [--deposits ACCT] [-i FILE] [-f FILE]... [FILE]...\n"
 		   "       %s --show NUMBER [-O txt|html|md] [--lang en|es] [--conf FILE]\n"
 		   "       [-f FILE]... [FILE]...\n", prog, prog);
 	exit(status);
