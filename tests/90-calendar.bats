@@ -249,6 +249,9 @@ E
 	assert_line --index 1 "ana            6        5     5              1             0"
 	run -2 --separate-stderr tally-sessions --reconcile "$CAL/lessons.ics" j.journal
 	assert_equal "${stderr%%$'\n'*}" "tally-sessions: --reconcile needs --rules FILE"
+	run -2 --separate-stderr tally-sessions --reconcile "$CAL/lessons.ics" --rules "$RULES" -O csv j.journal
+	assert_equal "${stderr%%$'\n'*}" \
+		"tally-sessions: --reconcile needs --rules FILE and writes text only (no -O, no --unsigned)"
 	run -1 --separate-stderr tally-sessions --reconcile "$CAL/hostile.ics" --rules /nonexistent j.journal
 	assert_output ""
 	assert_equal "$stderr" "tally-sessions: /nonexistent: cannot read the rules file"
