@@ -551,7 +551,6 @@ series(struct ctx *x, struct ev *evs, size_t nev)
 	if (nidx > 1)
 		qsort(idx, nidx, sizeof *idx, by_uid);
 	for (size_t i = 0; i < nev && rv == 0; i++) {
-		struct ev key = {.uid = evs[i].uid}, *kp = &key;
 		size_t lo = 0, hi = nidx, nov = 0;
 		struct evinfo in;
 
@@ -566,7 +565,7 @@ series(struct ctx *x, struct ev *evs, size_t nev)
 		while (lo < hi && evs[i].uid && !in.start.is_date) {
 			size_t mid = (lo + hi) / 2;
 
-			if (strcmp(idx[mid]->uid, kp->uid) < 0)
+			if (strcmp(idx[mid]->uid, evs[i].uid) < 0)
 				lo = mid + 1;
 			else
 				hi = mid;
