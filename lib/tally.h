@@ -1128,7 +1128,8 @@ struct ical *ical_new(void);
 int ical_read(struct ical *c, const char *path, const struct ical_opts *o, struct terr *e);
 size_t ical_count(const struct ical *c);
 const struct ical_inst *ical_at(const struct ical *c, size_t i);
-void ical_sort(struct ical *c);  /* by date, time, uid */
+/* Drops repeated instances (same uid: the first read stays), then sorts by date, time, uid. */
+void ical_sort(struct ical *c);
 void ical_free(struct ical *c);
 
 /* ---- calendar rules (calrules.c) ------------------------------------------------------ */
