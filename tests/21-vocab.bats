@@ -385,3 +385,23 @@ J
 	done
 	[ "$n" -gt 80 ]
 }
+
+@test "--client ana finds a client whose accounts spell it Ana" {
+	f=$(journal <<'J'
+2026-11-02 Lesson
+    Assets:Unbilled:Ana  40 EUR
+    Income:Sessions
+2026-11-05 Invoice
+    ; client: Ana, invoice: 2026-0001, due: 2026-11-19
+    Assets:Receivable:Ana  40 EUR
+    Assets:Unbilled:Ana
+J
+)
+	run -0 tally-statement --client ana -p 2026-11 "$f"
+	assert_line --index 3 "Client: Ana"
+	run -0 tally-aging --date 2026-12-31 -O csv --client ana "$f"
+	assert_line --index 1 --partial "Ana,2026-0001"
+	run -0 tally-invoice -p 2026-11 --client ana "$f"
+	run -1 --separate-stderr tally-invoice -p 2026-11 --client bo "$f"
+	assert_equal "$stderr" "tally-invoice: unknown client: bo"
+}
