@@ -398,7 +398,7 @@ J
 J
 )
 	run -0 tally-statement --client ana -p 2026-11 "$f"
-	assert_line --index 3 "Client: Ana"
+	assert_line --index 2 "Client: Ana"
 	run -0 tally-aging --date 2026-12-31 -O csv --client ana "$f"
 	assert_line --index 1 --partial "Ana,2026-0001"
 	run -0 tally-invoice -p 2026-11 --client ana "$f"
