@@ -1043,7 +1043,8 @@ int statements_observe(struct statements *s, const struct jitem *it, struct terr
 /* After reading: the clients in ID order. */
 size_t statements_count(struct statements *s);
 const struct stmt_client *statements_at(struct statements *s, size_t i);
-const struct stmt_client *statements_find(struct statements *s, const char *id);
+/* The client --client NAME names (vocab_same_client), or NULL. */
+const struct stmt_client *statements_find(struct statements *s, const char *name);
 /* The invoices followed on the way (NULL when none was met). */
 const struct invoices *statements_invoices(const struct statements *s);
 void statements_free(struct statements *s);
