@@ -7,6 +7,7 @@ BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 SHAREDIR ?= $(PREFIX)/share/tally
 DOCDIR   ?= $(PREFIX)/share/doc/tally
+COMPDIR  ?= $(PREFIX)/share/bash-completion/completions
 
 CC       ?= cc
 OPT      ?= -O2 -g
@@ -24,6 +25,10 @@ PKGS        = libpcre2-8 libical gmime-3.0 pangocairo
 PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcre2-8)
 LDLIBS    = -Wl,--as-needed $(PKG_LIBS) -lcsv
+
+# The version, in one place: the VERSION file (tally.h takes it from here).
+VERSION   := $(shell cat VERSION)
+ALL_CFLAGS += -DTALLY_VERSION='"$(VERSION)"'
 
 # BUILD/BIN let the sanitizer build live beside the normal one.
 BUILD ?= build
@@ -49,7 +54,7 @@ $(LIBA): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
-$(BIN)/%: cmd/%.c $(LIBA) $(LIB_HDR)
+$(BIN)/%: cmd/%.c $(LIBA) $(LIB_HDR) VERSION
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
@@ -127,15 +132,22 @@ install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	  $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 	for c in $(BIN)/*; do cp $$c $(DESTDIR)$(BINDIR)/; done
-	for m in docs/*.1; do [ -e $$m ] && cp $$m $(DESTDIR)$(MANDIR)/man1/ || true; done
-	for m in docs/*.5; do [ -e $$m ] && cp $$m $(DESTDIR)$(MANDIR)/man5/ || true; done
-	for m in docs/*.7; do [ -e $$m ] && cp $$m $(DESTDIR)$(MANDIR)/man7/ || true; done
+	# A man page's docs/NAME.md is DOCDIR/NAME.md once installed.
+	for m in docs/*.[157]; do [ -e $$m ] || continue; \
+	  sed 's|docs/\([A-Za-z0-9_.-]*\.md\)|$(DOCDIR)/\1|g' $$m > $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	for d in docs/*.md; do [ -e $$d ] && cp $$d $(DESTDIR)$(DOCDIR)/ || true; done
+	# bash completion: bash-completion loads it by command name, so one link per command.
+	mkdir -p $(DESTDIR)$(COMPDIR)
+	cp completion/tally.bash $(DESTDIR)$(COMPDIR)/tally
+	for c in $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%); do n=$$(basename $$c); \
+	  case $$n in tally-*) ln -sf tally $(DESTDIR)$(COMPDIR)/$$n ;; esac; done
 	cp -R share/. $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	for c in $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%); do rm -f $(DESTDIR)$(BINDIR)/$$(basename $$c); done
 	for m in docs/*.[157]; do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done
+	rm -f $(DESTDIR)$(COMPDIR)/tally
+	for c in $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%); do rm -f $(DESTDIR)$(COMPDIR)/$$(basename $$c); done
 	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 
 clean:

@@ -181,7 +181,7 @@ write_rows(struct out *o, struct accounts *r)
 				json_string(o, a->name, a->len);
 				out_puts(o, ", \"commodity\": ");
 				json_string(o, com, strlen(com));
-				out_printf(o, ", \"amount\": %s}", buf);
+				out_printf(o, ", \"amount\": \"%s\"}", buf);
 			}
 			rows++;
 		}

@@ -192,6 +192,19 @@ parse_symbol(const char *s, size_t n, struct span *sym, const char **why)
 	return (long)i;
 }
 
+/* A symbol longer than COMMODITY_MAX would not fit a formatted amount: refused, not cut. */
+static long
+symbol_checked(const char *s, size_t n, struct span *sym, const char **why)
+{
+	long k = parse_symbol(s, n, sym, why);
+
+	if (k > 0 && sym->n > COMMODITY_MAX) {
+		*why = "commodity symbol longer than " COMMODITY_MAX_S " bytes";
+		return -1;
+	}
+	return k;
+}
+
 struct rawnum {
 	const char *p;  /* digits and separators */
 	size_t n;
@@ -382,7 +395,7 @@ amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char *
 	*why = "bad amount";
 	if (i < n && (s[i] == '-' || s[i] == '+'))
 		neg = s[i++] == '-';
-	k = parse_symbol(s + i, n - i, &sym, why);
+	k = symbol_checked(s + i, n - i, &sym, why);
 	if (k < 0)
 		return -1;
 	if (k > 0) {
@@ -410,7 +423,7 @@ amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char *
 		sp = i;
 		while (i < n && s[i] == ' ')
 			i++;
-		k = parse_symbol(s + i, n - i, &sym, why);
+		k = symbol_checked(s + i, n - i, &sym, why);
 		if (k < 0)
 			return -1;
 		if (k > 0) {
@@ -516,7 +529,7 @@ static size_t
 format_styled(char *buf, size_t size, const struct amount *a, bool left, bool space,
 	      char dec, char group, int prec)
 {
-	char num[128], symq[96];
+	char num[128], symq[COMMODITY_MAX + 3];
 	const char *sym = commodity_name(a->com);
 	int shown = a->scale > prec ? a->scale : prec;
 	bool neg = a->q < 0;

@@ -81,6 +81,9 @@ csvamount_unsign(const char *s, size_t n, char *buf)
 	return n;
 }
 
+/* Longer symbols are refused, so that an amount always fits its buffers (AMOUNT_BUF). */
+#define MAX_SYMBOL 100
+
 static long
 read_symbol(const char *s, size_t n, const char **sym, size_t *symn)
 {
@@ -144,6 +147,10 @@ parse_amount(const char *s, size_t n, char decmark, struct ramount *ra, const ch
 	}
 	if ((got = read_symbol(s + i, n - i, &sym, &symn)) < 0)
 		return -1;
+	if (symn > MAX_SYMBOL) {
+		*why = "commodity symbol longer than 100 bytes";
+		return -1;
+	}
 	if (symn) {
 		ra->left = true;
 		i += (size_t)got;
@@ -243,6 +250,10 @@ parse_amount(const char *s, size_t n, char decmark, struct ramount *ra, const ch
 			i++;
 		if ((got = read_symbol(s + i, n - i, &sym, &symn)) < 0)
 			return -1;
+		if (symn > MAX_SYMBOL) {
+			*why = "commodity symbol longer than 100 bytes";
+			return -1;
+		}
 		if (symn) {
 			ra->space = i > ns;
 			i += (size_t)got;
@@ -299,8 +310,6 @@ format_one(char *out, const struct amount *a, bool left, bool space, char dec)
 	for (i = 0; sym[i]; i++)
 		if (!sym_char((unsigned char)sym[i]))
 			quote = true;
-	if (sl > 60)
-		sl = 60;
 	if (*sym && left) {
 		if (quote)
 			out[o++] = '"';

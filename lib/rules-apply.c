@@ -337,7 +337,7 @@ get_date(struct rules *r, int f, tdate *out, struct terr *e)
 
 	if (rc <= 0)
 		return rc;
-	if (csvdate_parse(s, n, r->date_format, out))
+	if (csvdate_parse(s, n, r->date_format, r->tzin, out))
 		return 1;
 	terr_set(e, r->rec->file, r->rec->line, "cannot read \"%.*s\" as a %s (date-format %s)",
 		 (int)n, s, f == RF_DATE ? "date" : "date2",
