@@ -663,7 +663,10 @@ parse_line(struct rules *r, struct src *S, struct line *l, int depth, struct ter
 		const char *raw;
 		size_t rawn;
 
-		word_value(s, n, wl, &raw, &rawn);
+		if (!word_value(s, n, wl, &raw, &rawn)) {
+			terr_set(e, S->file, l->no, "unknown rule: %.*s", (int)wl, s);
+			return -1;
+		}
 		while (rawn && (raw[rawn - 1] == '\r' || raw[rawn - 1] == '\n'))
 			rawn--;
 		if (check_value(id, raw, rawn, S->file, l->no, e) < 0)
