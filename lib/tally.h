@@ -1219,4 +1219,30 @@ int signoff_write(struct signoff *s, char *const *files, size_t nfiles, struct o
 long signoff_added(const struct signoff *s);  /* tags the plan adds */
 void signoff_free(struct signoff *s);
 
+/* ---- income per client and month (income.c) ------------------------------------------ */
+
+/*
+ * Every posting to Income or Income:... dated in [begin, end) (DATE_NONE: open), grouped by
+ * its `client:` tag ("(none)" without one) and month, as positive income: the figures of
+ * hledger's `bal Income --pivot client -M`, sign flipped.
+ */
+struct income_row {
+	const char *client;   /* "total" on the total rows */
+	int com;
+	bool total;           /* a column total (one per commodity, after the clients) */
+	struct amount *cell;  /* nmonths cells, then the row's total */
+};
+struct income;
+struct income *income_new(tdate begin, tdate end);
+/* -1 with *e set (FILE:LINE) when a sum passes what an amount holds. */
+int income_observe(struct income *in, const struct jitem *it, struct terr *e);
+/*
+ * The table, once, after the last item: rows sorted by client then commodity, the totals
+ * last; first is the first column's month (year * 12 + month - 1). The columns are the
+ * period's months, or the months with income when the period is open. -1 on overflow.
+ */
+int income_table(struct income *in, const struct income_row **rows, size_t *nrows, int *first,
+		 int *nmonths, struct terr *e);
+void income_free(struct income *in);
+
 #endif
