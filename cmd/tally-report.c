@@ -14,12 +14,13 @@ static char **fopts;  /* -f files; file-level so early exits leave nothing unrea
 static tdate begin = DATE_NONE, end = DATE_NONE;
 static enum { F_TXT, F_CSV, F_JSON } format = F_TXT;
 static enum { M_NONE, M_INCOME } mode = M_NONE;
+static const char *account;  /* --account: the income account; NULL: Income or Revenue */
 
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: %s --income [-p PERIOD] [-b DATE] [-e DATE] [-O txt|csv|json]\n"
-		   "       [-f FILE]... [FILE]...\n", prog);
+	fprintf(f, "usage: %s --income [--account ACCT] [-p PERIOD] [-b DATE] [-e DATE]\n"
+		   "       [-O txt|csv|json] [-f FILE]... [FILE]...\n", prog);
 	exit(status);
 }
 
@@ -167,7 +168,7 @@ static int
 report_income(char **files, size_t nfiles)
 {
 	struct journal *j = journal_open((const char *const *)files, nfiles, JOURNAL_CHECK_ASSERT);
-	struct income *in = income_new(begin, end);
+	struct income *in = income_new(begin, end, account);
 	const struct income_row *rows;
 	struct jitem *it;
 	struct terr e;
@@ -211,6 +212,7 @@ main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"income", no_argument, NULL, 'I'},
+		{"account", required_argument, NULL, 'a'},
 		{"begin", required_argument, NULL, 'b'},
 		{"end", required_argument, NULL, 'e'},
 		{"period", required_argument, NULL, 'p'},
@@ -231,6 +233,7 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "b:e:p:O:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'I': mode = M_INCOME; break;
+		case 'a': account = optarg; break;
 		case 'b':
 		case 'e':
 		case 'p':

@@ -1,17 +1,19 @@
 /*
  * income.c: income per client and per month, the table a practice needs for its taxes.
- * Every posting to an Income account counts (sessions, fees, lapsed credit), grouped by
+ * Every posting to an income account counts (sessions, fees, lapsed credit), grouped by
  * the posting's `client:` tag (its own comments, then the entry's), as hledger's
  * `bal Income --pivot client -M` groups it; income is shown positive (the sign flipped).
  * Cells are kept sparse while the journal streams past, then laid out as a dense table.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tally.h"
 
 struct income {
 	tdate begin, end;           /* the period; DATE_NONE: open */
+	const char *prefix;         /* the income account; NULL: Income or Revenue */
 	int lo, hi;                 /* months seen (year * 12 + month - 1); lo > hi: none */
 	struct strmap *rows;        /* client NUL commodity-id -> row number */
 	struct strmap *cells;       /* row number, month -> cell number */
@@ -32,10 +34,11 @@ month_of(tdate d)
 }
 
 struct income *
-income_new(tdate begin, tdate end)
+income_new(tdate begin, tdate end, const char *prefix)
 {
 	struct income *in = xcalloc(1, sizeof *in);
 
+	in->prefix = prefix;
 	in->begin = begin;
 	in->end = end;
 	in->lo = 1;
@@ -45,11 +48,23 @@ income_new(tdate begin, tdate end)
 	return in;
 }
 
-/* Income:... and Income itself, not IncomeTax or Expenses:Income. */
+/* a is pre or under pre:, ASCII case ignored (Income:Fees, not IncomeTax). */
 static bool
-is_income(const char *a, size_t n)
+under(const char *a, size_t n, const char *pre)
 {
-	return n >= 6 && memcmp(a, "Income", 6) == 0 && (n == 6 || a[6] == ':');
+	size_t k = strlen(pre);
+
+	return n >= k && strncasecmp(a, pre, k) == 0 && (n == k || a[k] == ':');
+}
+
+/* Without a prefix, the names hledger takes for revenue: income(s) and revenue(s). */
+static bool
+is_income(const struct income *in, const char *a, size_t n)
+{
+	if (in->prefix)
+		return under(a, n, in->prefix);
+	return under(a, n, "income") || under(a, n, "incomes") || under(a, n, "revenue") ||
+	       under(a, n, "revenues");
 }
 
 static struct amount *
@@ -95,7 +110,7 @@ income_observe(struct income *in, const struct jitem *it, struct terr *e)
 		struct span client = {"(none)", 6};
 		struct amount neg = p->amt;
 
-		if (!is_income(p->acct, p->acct_len))
+		if (!is_income(in, p->acct, p->acct_len))
 			continue;
 		if (!posting_tag(t, p, "client", &client) || client.n == 0)
 			client = (struct span){"(none)", 6};

@@ -1222,9 +1222,10 @@ void signoff_free(struct signoff *s);
 /* ---- income per client and month (income.c) ------------------------------------------ */
 
 /*
- * Every posting to Income or Income:... dated in [begin, end) (DATE_NONE: open), grouped by
+ * Every posting to the income account dated in [begin, end) (DATE_NONE: open), grouped by
  * its `client:` tag ("(none)" without one) and month, as positive income: the figures of
- * hledger's `bal Income --pivot client -M`, sign flipped.
+ * hledger's `bal Income --pivot client -M`, sign flipped. The account is prefix and its
+ * subaccounts (ASCII case ignored); a NULL prefix takes Income, Incomes, Revenue, Revenues.
  */
 struct income_row {
 	const char *client;   /* "total" on the total rows */
@@ -1233,7 +1234,7 @@ struct income_row {
 	struct amount *cell;  /* nmonths cells, then the row's total */
 };
 struct income;
-struct income *income_new(tdate begin, tdate end);
+struct income *income_new(tdate begin, tdate end, const char *prefix);
 /* -1 with *e set (FILE:LINE) when a sum passes what an amount holds. */
 int income_observe(struct income *in, const struct jitem *it, struct terr *e);
 /*
