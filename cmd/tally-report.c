@@ -55,6 +55,17 @@ styled(char *buf, size_t size, const struct amount *a)
 		amount_format(buf, size, a);
 }
 
+/* Columns a UTF-8 name takes: its code points (continuation bytes take none). */
+static int
+cols(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 static void
 income_txt(struct out *o, const struct income_row *rows, size_t n, int first, int nm)
 {
@@ -62,12 +73,12 @@ income_txt(struct out *o, const struct income_row *rows, size_t n, int first, in
 	int wc = 6, wa = 7;
 
 	for (size_t r = 0; r < n; r++) {
-		if ((int)strlen(rows[r].client) > wc)
-			wc = (int)strlen(rows[r].client);
+		if (cols(rows[r].client) > wc)
+			wc = cols(rows[r].client);
 		for (int m = 0; m <= nm; m++) {
 			styled(buf, sizeof buf, &rows[r].cell[m]);
-			if ((int)strlen(buf) > wa)
-				wa = (int)strlen(buf);
+			if (cols(buf) > wa)
+				wa = cols(buf);
 		}
 	}
 	out_printf(o, "%-*s", wc, "client");
@@ -82,10 +93,10 @@ income_txt(struct out *o, const struct income_row *rows, size_t n, int first, in
 				out_puts(o, "-");
 			out_puts(o, "\n");
 		}
-		out_printf(o, "%-*s", wc, rows[r].client);
+		out_printf(o, "%s%*s", rows[r].client, wc - cols(rows[r].client), "");
 		for (int m = 0; m <= nm; m++) {
 			styled(buf, sizeof buf, &rows[r].cell[m]);
-			out_printf(o, "  %*s", wa, buf);
+			out_printf(o, "  %*s%s", wa - cols(buf), "", buf);
 		}
 		out_puts(o, "\n");
 	}

@@ -137,3 +137,14 @@ total,EUR,90.00,90.00"
 	assert_success
 	assert_output "tally-report $(cat "$TOP/VERSION")"
 }
+
+@test "report: text columns line up with accented names and multibyte symbols" {
+	f=$(printf '2026-01-01 * a\n    ; client: zoë\n    Assets:B  €5.00\n    Income:S\n2026-02-01 * a\n    ; client: al\n    Assets:B  €15.00\n    Income:S\n' | journal)
+	run tally-report --income "$f"
+	assert_success
+	assert_output "client  2026-01  2026-02    total
+al            0   €15.00   €15.00
+zoë       €5.00        0    €5.00
+---------------------------------
+total     €5.00   €15.00   €20.00"
+}
