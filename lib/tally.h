@@ -1246,4 +1246,22 @@ int income_table(struct income *in, const struct income_row **rows, size_t *nrow
 		 int *nmonths, struct terr *e);
 void income_free(struct income *in);
 
+/* ---- the year end (yearend.c) -------------------------------------------------------- */
+
+/*
+ * What the new year's file needs of the old one besides balances: each client's terms (the
+ * last value of every tag on the client's events that are not sessions) and the highest
+ * number of each invoice series (a number up to its last '-'; the digits after it).
+ */
+struct yearend;
+struct yearend *yearend_new(void);
+void yearend_observe(struct yearend *y, const struct jitem *it);
+void yearend_number(struct yearend *y, struct span num);
+/* The client's terms in the order first met (not client:); up to max; valid until free. */
+size_t yearend_terms(const struct yearend *y, const char *slug, const char **keys,
+		     const char **vals, size_t max);
+size_t yearend_series(const struct yearend *y);
+const char *yearend_last(const struct yearend *y, size_t i);  /* series i's last number */
+void yearend_free(struct yearend *y);
+
 #endif
