@@ -102,6 +102,19 @@ client_acct(enum chart_acct which, const char *id)
 	return r;
 }
 
+/* Keeps acct += amt, opening -= amt as posted. -1 on overflow. */
+static int
+record(const char *acct, const struct amount *amt)
+{
+	struct amount neg = *amt;
+
+	amount_neg(&neg);
+	if (account_add(accounts_get(posted, acct, strlen(acct)), amt) < 0 ||
+	    account_add(accounts_get(posted, opening, strlen(opening)), &neg) < 0)
+		return -1;
+	return 0;
+}
+
 /* Writes acct += amt and opening -= amt, and keeps them as posted. -1 on overflow. */
 static int
 post_pair(struct out *o, const char *acct, const struct amount *amt)
@@ -141,7 +154,15 @@ write_invoices(struct out *o, struct invoices *inv, bool **restated)
 		out_printf(o, "    ; invoice: %s\n    ; client: %s\n    ; due: %s\n", in->number,
 			   in->client, due);
 		acct = client_acct(CH_RECEIVABLE, in->client);
-		int rv = post_pair(o, acct, &open);
+		/* The total and what was paid of it, so that aging shows both as before. */
+		if (!amount_is_zero(&paid)) {
+			write_posting(o, acct, &in->total, NULL);
+			write_posting(o, acct, &paid, "paid before the close");
+			amount_neg(&open);
+			write_posting(o, opening, &open, NULL);
+			amount_neg(&open);
+		}
+		int rv = amount_is_zero(&paid) ? post_pair(o, acct, &open) : record(acct, &open);
 
 		free(acct);
 		if (rv < 0)
