@@ -573,6 +573,8 @@ J
     Income:Unknown  -135.00 EUR
 J
 	assert_equal "$stderr" "tally-import: $t/p.csv:2: 135.00 EUR not matched: it fits 2026-0001 (ana), 2026-0002 (ana-maria)"
+	run --separate-stderr tally-import --rules "$RULES/es-bank.rules" -f "$t/j.journal" --unmatched Assets:Unmatched "$t/p.csv"
+	assert_line --index 3 "    Assets:Unmatched  -135.00 EUR"
 	# Even when only one of them has an invoice of that amount.
 	sed -i 's/Assets:Receivable:ana  135.00 EUR/Assets:Receivable:ana  99.00 EUR/' "$t/j.journal"
 	run --separate-stderr tally-import --rules "$RULES/es-bank.rules" -f "$t/j.journal" "$t/p.csv"
