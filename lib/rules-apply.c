@@ -637,7 +637,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 		return -1;
 	}
 	t->date2 = DATE_NONE;
-	if (rules_assigned(r, RF_DATE2) && (rc = get_date(r, RF_DATE2, &t->date2, e)) < 0)
+	if (rules_assigned(r, RF_DATE2) && get_date(r, RF_DATE2, &t->date2, e) < 0)
 		return -1;
 	if ((rc = value(r, RF_STATUS, &s, &n, e)) < 0)
 		return -1;
