@@ -791,8 +791,9 @@ enum {
  * returns the length. Controls (CR, LF, TAB, NUL...) and line separators become spaces,
  * blank runs one space, ends trimmed; ';' becomes ',' outside comments; a ':' right after a
  * word in a comment gets a space before it (no "key: value" or ":tag:"); a tag value's ','
- * (which would end it) becomes ';'; a leading * ! ( = @ ~ (description) or = @ ~ (comment, tag)
- * gets a ' before it; a code's parentheses become brackets. See docs/rules.md.
+ * (which would end it) becomes ';'; a leading * ! ( = @ ~ (description), = @ ~ (comment,
+ * tag) or ( [ (account: no virtual posting) gets a ' before it; a code's parentheses
+ * become brackets. See docs/rules.md.
  */
 size_t journal_text_safe(char *dst, const char *src, size_t n, int where);
 

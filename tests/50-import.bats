@@ -142,6 +142,11 @@ J
 	printf 'Date,Description,Amount\n2026-11-02,* (REF) =SUM(A1),1\n' > "$t/lead.csv"
 	run tally-import --rules "$r" "$t/lead.csv"
 	assert_line --index 0 "2026-11-02 '* (REF) =SUM(A1)  ; * (REF) =SUM(A1)"
+	# An account from the CSV makes no virtual posting (one that need not balance).
+	printf 'fields date, description, amount, cat\naccount1 a\naccount2 %%cat\n' > "$t/v.rules"
+	printf '2026-01-01,x,5,(virtual)\n' > "$t/v.csv"
+	run tally-import --rules "$t/v.rules" "$t/v.csv"
+	assert_line --index 2 "    '(virtual)  -5"
 }
 
 @test "import: a bare CR in a field written by comment %desc makes no postings in hledger" {
