@@ -323,17 +323,20 @@ format_one(char *out, const struct amount *a, bool left, bool space, char dec)
 	if (neg)
 		out[o++] = '-';
 	u = neg ? -(unsigned __int128)a->q : (unsigned __int128)a->q;
+	/* Every amount has 0 <= scale <= AMOUNT_MAX_SCALE: said here for the analyzer. */
+	int scale = a->scale >= 0 && a->scale <= AMOUNT_MAX_SCALE ? a->scale : 0;
+
 	do {
 		digs[nd++] = (char)('0' + (int)(u % 10));
 		u /= 10;
 	} while (u);
-	while (nd <= a->scale)
+	while (nd <= scale)
 		digs[nd++] = '0';
-	for (i = nd - 1; i >= a->scale; i--)
+	for (i = nd - 1; i >= scale; i--)
 		out[o++] = digs[i];
-	if (a->scale > 0) {
+	if (scale > 0) {
 		out[o++] = dec;
-		for (i = a->scale - 1; i >= 0; i--)
+		for (i = scale - 1; i >= 0; i--)
 			out[o++] = digs[i];
 	}
 	if (*sym && !left) {

@@ -13,7 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define TALLY_VERSION "0.1.0"
+/* The version comes from the VERSION file, through the Makefile (-DTALLY_VERSION). */
+#ifndef TALLY_VERSION
+#define TALLY_VERSION "unknown"
+#endif
 
 /* ---- errors (err.c) ------------------------------------------------------------------ */
 
@@ -61,6 +64,9 @@ struct cstyle {
 	bool mark_known;/* the decimal mark is settled (seen or declared) */
 };
 
+/* The longest symbol amount_parse takes, so that a formatted amount fits AMOUNT_BUF. */
+#define COMMODITY_MAX 100
+#define COMMODITY_MAX_S "100"
 int commodity_intern(const char *sym, size_t n);
 const char *commodity_name(int id);
 struct cstyle *commodity_style(int id);
@@ -460,6 +466,8 @@ int wpath_add(struct wpath *w, const char *path, int flags, struct out **o, stru
 int wpath_open(struct wpath *w, struct terr *e);
 int wpath_commit(struct wpath *w, struct terr *e);
 void wpath_abort(struct wpath *w);
+/* For a signal handler that is about to end the process: removes the temporary files only. */
+void wpath_unlink_temps(const struct wpath *w);
 /* For commands that write only standard output: WPATH_REFUSED with *e set when it is a
  * regular file that is one of the inputs (`tally-print j >> j`), as cat refuses it. */
 int wpath_check_stdout(char *const *files, size_t n, struct terr *e);
@@ -487,6 +495,11 @@ void write_end(struct out *o);
 /* One CSV cell; text cells that a spreadsheet would run as a formula get a leading '. */
 void csv_cell(struct out *o, const char *s, size_t n, bool number);
 void json_string(struct out *o, const char *s, size_t n);
+/*
+ * A value from the data in a header-like line (To:, Subject:, Re:): CR, LF and other
+ * control bytes become spaces, so a value can never end its line and start another (Bcc:).
+ */
+void header_value(struct out *o, const char *s);
 void html_text(struct out *o, const char *s, size_t n);
 /* Index of s in the NULL-terminated list, or -1: for -O FORMAT. */
 int format_parse(const char *s, const char *const *allowed);
@@ -1031,7 +1044,8 @@ int statements_observe(struct statements *s, const struct jitem *it, struct terr
 /* After reading: the clients in ID order. */
 size_t statements_count(struct statements *s);
 const struct stmt_client *statements_at(struct statements *s, size_t i);
-const struct stmt_client *statements_find(struct statements *s, const char *id);
+/* The client --client NAME names (vocab_same_client), or NULL. */
+const struct stmt_client *statements_find(struct statements *s, const char *name);
 /* The invoices followed on the way (NULL when none was met). */
 const struct invoices *statements_invoices(const struct statements *s);
 void statements_free(struct statements *s);
@@ -1116,7 +1130,8 @@ struct ical *ical_new(void);
 int ical_read(struct ical *c, const char *path, const struct ical_opts *o, struct terr *e);
 size_t ical_count(const struct ical *c);
 const struct ical_inst *ical_at(const struct ical *c, size_t i);
-void ical_sort(struct ical *c);  /* by date, time, uid */
+/* Drops repeated instances (same uid: the first read stays), then sorts by date, time, uid. */
+void ical_sort(struct ical *c);
 void ical_free(struct ical *c);
 
 /* ---- calendar rules (calrules.c) ------------------------------------------------------ */

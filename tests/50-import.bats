@@ -18,7 +18,7 @@ rules() {
 	assert_success
 	assert_output --partial "usage: tally-import --rules FILE"
 	run tally-import --version
-	assert_output "tally-import $(sed -n 's/^#define TALLY_VERSION "\(.*\)"/\1/p' "$TOP/lib/tally.h")"
+	assert_output "tally-import $(cat "$TOP/VERSION")"
 	run -2 --separate-stderr tally-import x.csv
 	assert_equal "${stderr%%$'\n'*}" "tally-import: --rules FILE is required"
 	run -2 --separate-stderr tally-import --rules "$RULES/simple.rules"
