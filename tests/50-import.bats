@@ -875,3 +875,22 @@ R
 	run -1 --separate-stderr tally-import --rules "$r" "$BATS_TEST_TMPDIR/bomb.csv"
 	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/bomb.csv:1: pattern \"(a+)+\$\" gave up (match limit exceeded)"
 }
+
+@test "import: valgrind finds nothing: matching in any script, iconv, source, near duplicates" {
+	sanitized && skip "valgrind and ASan don't mix"
+	need valgrind
+	local t=$BATS_TEST_TMPDIR vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all"
+	printf 'Fecha;Concepto;Importe;Saldo\n03/11/2026;TRANSFERENCIA ANA MARIA LOPEZ;135,00;0\n04/11/2026;ПЕРЕВОД ПЕТРОВА А.;80,00;0\n05/11/2026;振込 タナカ;70,00;0\n' > "$t/p.csv"
+	run $vg tally-import --rules "$RULES/es-bank.rules" -f "$FIX/scripts.journal" "$t/p.csv"
+	assert_success
+	printf 'Date;Desc;Amount\n02/11/2026;Café € 5;-3,50\n' | iconv -f UTF-8 -t UTF-16 > "$t/u.csv"
+	printf 'skip 1\nseparator ;\nfields date, description, amount\ndate-format %%d/%%m/%%Y\naccount1 a\nencoding UTF-16\nsource ./u.csv\nif %%description CAF(.) && ! %%amount ^-9\n  comment \\1 %%(description)\n' > "$t/u.rules"
+	run $vg tally-import --rules "$t/u.rules"
+	assert_success
+	assert_line --index 0 "2026-11-02 Café € 5  ; é Café € 5"
+	cp "$FIX/book.journal" "$t/b.journal"
+	run $vg tally-import --rules "$RULES/simple.rules" -i "$t/b.journal" "$FIX/payments.csv"
+	assert_success
+	run $vg tally-import --rules "$RULES/simple.rules" --journal "$t/b.journal" --fuzzy-days 9 "$FIX/payments.csv"
+	assert_success
+}
