@@ -177,6 +177,11 @@ resolve(struct wfile *f, struct terr *e)
 		terr_set(e, keep(f->path), 0, "%snot a regular file", what);
 		return -1;
 	}
+	/* A file the user may not write is not replaced behind their back (-i is, as sed -i). */
+	if (f->exists && !(f->flags & WP_EDIT) && access(f->target, W_OK) != 0) {
+		terr_set(e, keep(f->path), 0, "%s", strerror(errno));
+		return -1;
+	}
 	/*
 	 * A device or FIFO named by the user (--notices /dev/stdout) is written, not replaced;
 	 * in an output directory anything but a directory is replaced, never written through.
