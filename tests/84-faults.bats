@@ -219,14 +219,18 @@ setup() {
 # kill_points NAME: SIGKILL the -i command NAME at several moments: the journal is the old
 # version or the new one, never a mix.
 kill_points() {
-	local d=$BATS_TEST_TMPDIR j=$BATS_TEST_TMPDIR/k.journal n=20000 delay pid old=0 new=0
+	local d=$BATS_TEST_TMPDIR j=$BATS_TEST_TMPDIR/k.journal n=20000 delay pid old=0 new=0 t0 ms k
 	sanitized && n=4000
 	start_journal "$1" $n "$d/old"
 	cp "$d/old" "$j"
+	t0=$(date +%s%N)
 	inplace_cmd "$1" "$j" > /dev/null
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 	cp "$j" "$d/new"
 	! cmp -s "$d/old" "$d/new"
-	for delay in 0.01 0.03 0.06 0.1 0.15 0.25 0.4; do
+	# the kills spread over the run: from its start to just past its usual end
+	for k in 1 2 4 6 8 10 12 16 20; do
+		delay=$(awk -v ms=$ms -v k=$k 'BEGIN { printf "%.3f", ms * k / 12000 }')
 		cp "$d/old" "$j"
 		inplace_cmd_shell "$1" "$j" > /dev/null 2>&1 &
 		pid=$!
@@ -244,7 +248,7 @@ kill_points() {
 		fi
 		rm -f "$d"/.k.journal.*
 	done
-	echo "# $1: old $old, new $new" >&3
+	echo "# $1 ($ms ms): old $old, new $new" >&3
 }
 
 @test "faults: SIGKILL at many points: tally-bill -i" { kill_points bill; }
