@@ -47,8 +47,8 @@ EOF
 )
 	run -0 tally-balance -O json "$f"
 	assert_output '[
- {"account": "Assets:Quote\"d\\back", "commodity": "EUR", "amount": 1.00},
- {"account": "Income:Sessions", "commodity": "EUR", "amount": -1.00}
+ {"account": "Assets:Quote\"d\\back", "commodity": "EUR", "amount": "1.00"},
+ {"account": "Income:Sessions", "commodity": "EUR", "amount": "-1.00"}
 ]'
 	python3 -c 'import json, sys; json.load(sys.stdin)' <<< "$output"
 }
