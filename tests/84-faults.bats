@@ -155,6 +155,36 @@ start_journal() {  # NAME N FILE
 	[ $((both + refused)) = $n ]
 }
 
+@test "faults: tally-import >> J beside a concurrent tally-bill -i J never loses the rows (20 runs)" {
+	local d=$BATS_TEST_TMPDIR j i n=20 ri rb pid landed=0 refused=0
+	j=$d/j.journal
+	sanitized && n=5
+	bank
+	books 3000 > "$d/orig"
+	tally-bill "$d/orig" > "$d/billed"
+	for i in $(seq $n); do
+		cp "$d/orig" "$j"
+		tally-bill -i "$j" 2> "$d/err1" & pid=$!
+		ri=0
+		tally-import --rules "$d/bank.rules" --journal "$j" "$d/bank.csv" >> "$j" 2> "$d/err2" || ri=$?
+		rb=0
+		wait $pid || rb=$?
+		[ $rb = 0 ] || { cat "$d/err1"; return 1; }
+		if [ $ri = 0 ]; then
+			# the rows are there, and so is the billing (before or after them)
+			grep -q '^2020-12-31 Refund' "$j" || { echo "run $i: the rows were lost"; return 1; }
+			grep -c 'Income:Sessions' "$j" | grep -qv '^0$'
+			landed=$((landed + 1))
+		else
+			assert_equal "$ri" 1
+			assert_equal "$(cat "$d/err2")" "tally-import: standard output's file was replaced by another program while this ran: nothing written; run the command again"
+			cmp "$d/billed" "$j"
+			refused=$((refused + 1))
+		fi
+	done
+	echo "# rows landed: $landed, import refused: $refused" >&3
+}
+
 @test "faults: a journal saved by another program while -i works on it: refused, nothing lost" {
 	local d=$BATS_TEST_TMPDIR j delay r n=40000
 	j=$d/j.journal
