@@ -901,7 +901,8 @@ int regex_replace(const struct regex *r, const char *s, size_t n, const char *re
 /*
  * `date:PERIOD` or `date:A..B`, `acct:RE` (or a bare RE), `desc:RE`, `payee:RE`, `code:RE`,
  * `cur:RE`, `amt:[<|<=|>|>=|=]N` (no sign: the magnitude), `tag:NAME[=RE]`, `status:[*!]`,
- * each possibly after `not:`. Terms of one kind match when any does; kinds are and-ed.
+ * `note:`, `date2:`, `sym:`, `real:[0]`, each possibly after `not:`. Any desc, any acct,
+ * any status term must match, and all the others (hledger's rule).
  */
 struct query;
 /* NULL with *e set ("bad query term TERM: why", no position) on a bad term. */
