@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tally.h"
 
@@ -408,4 +409,30 @@ query_txn(const struct query *q, const struct txn *t)
 		if (query_posting(q, t, &t->p[i]))
 			return true;
 	return false;
+}
+
+int
+query_operands(int argc, char **argv, bool have_f, char ***ops, size_t *nops,
+	       struct query **q, struct terr *e)
+{
+	struct stat st;
+	char **terms = xcalloc((size_t)argc + 1, sizeof *terms);
+	size_t nterms = 0;
+
+	*ops = xcalloc((size_t)argc + 1, sizeof **ops);
+	*nops = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!have_f && (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) == 0))
+			(*ops)[(*nops)++] = argv[i];
+		else
+			terms[nterms++] = argv[i];
+	}
+	*q = query_parse(terms, nterms, e);
+	free(terms);
+	if (!*q) {
+		free(*ops);
+		*ops = NULL;
+		return -1;
+	}
+	return 0;
 }

@@ -915,6 +915,13 @@ bool query_only_accounts(const struct query *q);
 bool query_posting(const struct query *q, const struct txn *t, const struct posting *p);
 /* Whether any posting of t matches (a postingless event: its entry-level terms). */
 bool query_txn(const struct query *q, const struct txn *t);
+/*
+ * A report's operands: those naming an existing file (or "-") are journals, the others
+ * query terms; with have_f (-f given) all are terms. *ops (free it) gets the journals.
+ * -1 with *e set on a bad term.
+ */
+int query_operands(int argc, char **argv, bool have_f, char ***ops, size_t *nops,
+		   struct query **q, struct terr *e);
 
 /* ---- CSV rules (rules.c) ------------------------------------------------------------- */
 

@@ -145,3 +145,17 @@ same() {
 	run -0 hledger-tally -- -f "$J" -- balance -- -O csv -- date:2026-03 acct:unbilled
 	assert_output "$(printf 'account,commodity,amount\nAssets:Unbilled:ana,EUR,45')"
 }
+
+@test "query: tally-sessions counts the events the terms select (date: as -p)" {
+	E=$EXAMPLES/practice.journal
+	run -0 tally-sessions -O csv -p 2026-03 "$E"
+	want=$output
+	run -0 tally-sessions -O csv "$E" date:2026-03
+	assert_output "$want"
+	run -0 --separate-stderr tally-sessions --unsigned "$E" date:2026-03
+	assert_output "2026-03-25  ana  $E:265  Session with Ana García"
+	run -0 --separate-stderr tally-sessions --unsigned "$E" date:2026-03 not:desc:ana
+	assert_output ""
+	run -2 --separate-stderr tally-sessions "$E" 'desc:('
+	assert_equal "$stderr" "tally-sessions: bad query term desc:(: bad regular expression \"(\": missing closing parenthesis at offset 1"
+}
