@@ -11,7 +11,10 @@ COMPDIR  ?= $(PREFIX)/share/bash-completion/completions
 
 CC       ?= cc
 OPT      ?= -O2 -g
-WARN      = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings
+WARN      = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings \
+            $(if $(filter 1,$(WERROR)),-Werror)
+# CI builds (CI set in the environment, as .ci/run has it) turn warnings into errors.
+WERROR   ?= $(if $(CI),1,0)
 CFLAGS   ?= $(OPT)
 ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Ilib \
              -DTALLY_SHAREDIR='"$(SHAREDIR)"' $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
@@ -39,7 +42,7 @@ CMDS     = $(CMD_SRC:cmd/%.c=$(BIN)/%)
 LIBA     = $(BUILD)/libtally.a
 SCRIPTS  = $(wildcard cmd/*.sh)
 
-.PHONY: all deps check check-plain check-sanitize test install uninstall clean bench fuzz demo
+.PHONY: all deps check check-plain check-sanitize lint test install uninstall clean bench fuzz demo
 
 all: $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%)
 
@@ -87,6 +90,7 @@ check: deps
 	$(MAKE) -j$(JOBS) all
 	$(MAKE) check-plain
 	$(MAKE) check-sanitize
+	$(MAKE) lint
 
 check-plain: all
 	TALLY_BIN=$(CURDIR)/$(BIN) TALLY_TEST_JOBS=$(JOBS) $(BATS) tests/
@@ -99,6 +103,19 @@ check-sanitize:
 	  $(BATS) tests/
 
 test: check-plain
+
+# make lint: the Clang static analyzer (scan-build, every checker on by default) over a fresh
+# build of lib/ and cmd/, then cppcheck (warning, portability, performance); any finding
+# fails. Each suppression is in tests/lint/cppcheck.supp with its one-line reason.
+CPPCHECK = cppcheck -q -j$(JOBS) --error-exitcode=1 --std=c11 --inline-suppr \
+           --enable=warning,portability,performance \
+           --suppressions-list=tests/lint/cppcheck.supp -Ilib -D_POSIX_C_SOURCE=200809L
+lint:
+	rm -rf build-lint bin-lint
+	scan-build --status-bugs -o build-lint/report $(MAKE) -j$(JOBS) OPT=-O0 BUILD=build-lint \
+	  BIN=bin-lint all
+	$(CPPCHECK) lib cmd
+	rm -rf build-lint bin-lint
 
 # Like check: install what is missing first, so a fresh machine gets a working demo.
 demo: deps
@@ -134,4 +151,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 
 clean:
-	rm -rf build build-san bin bin-san
+	rm -rf build build-san build-lint bin bin-san bin-lint

@@ -264,18 +264,6 @@ report(struct out *o, struct invoices *v, const struct invoice **open, size_t n)
 
 /* ---- reminders ---- */
 
-/*
- * A value from the data (an invoice number, a client, the provider's details), on one
- * line: CR, LF and other control bytes become spaces, so a value can never end a header
- * line (To:, Subject:) and start another (Bcc:).
- */
-static void
-put_value(struct out *o, const char *v)
-{
-	for (; *v; v++)
-		out_write(o, (unsigned char)*v < 0x20 || *v == 0x7f ? " " : v, 1);
-}
-
 struct msg {
 	const struct invoice *in;
 	struct conf *conf;
@@ -295,7 +283,7 @@ field(struct out *o, const char *key, size_t n, void *arg)
 
 		snprintf(k, sizeof k, "%.*s", (int)(n - 9), key + 9);
 		v = conf_get(m->conf, k);
-		put_value(o, v ? v : "");
+		header_value(o, v ? v : "");
 		return true;
 	}
 	if (IS("days") || IS("terms") || IS("days-left")) {
@@ -319,7 +307,7 @@ field(struct out *o, const char *key, size_t n, void *arg)
 #undef IS
 	if (!v)
 		return false;
-	put_value(o, v);
+	header_value(o, v);
 	return true;
 }
 

@@ -323,7 +323,6 @@ main(int argc, char **argv)
 		if (!r || status) {
 			if (r)
 				accounts_free(r);
-			status = 1;
 			fprintf(stderr, "%s: a total is too large to hold exactly\n", prog);
 			status = 1;
 		} else {

@@ -482,6 +482,9 @@ format_number(char *buf, tnum q, int scale, int shown, char dec, char group)
 	int nd = 0, i;
 	size_t o = 0;
 
+	/* Every amount is made with 0 <= scale <= AMOUNT_MAX_SCALE: said here for the analyzer. */
+	if (scale < 0 || scale > AMOUNT_MAX_SCALE)
+		scale = 0;
 	do {
 		digits[nd++] = (char)('0' + (int)(u % 10));
 		u /= 10;
