@@ -7,6 +7,7 @@
  */
 #include <csv.h>
 #include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ struct csvin {
 	long rec_line;         /* line the record being parsed started on */
 	bool between;          /* no record is in progress */
 	bool eof;
+	long skip;             /* lines still to skip before parsing (top-level `skip`) */
 
 	char *arena;           /* field bytes, each NUL-terminated */
 	size_t alen, acap;
@@ -204,15 +206,98 @@ compact(struct csvin *c)
 	c->partial = 0;
 }
 
+/* Empty or blank (spaces, tabs) lines between records are no records, as in hledger. */
 static bool
 blank(const char *s, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (s[i] != '\r' && s[i] != '\n')
+		if (s[i] != '\r' && s[i] != '\n' && s[i] != ' ' && s[i] != '\t')
 			return false;
 	return true;
+}
+
+bool
+csvin_charset_ok(const char *charset, char *why, size_t whysize)
+{
+	iconv_t cd = iconv_open("UTF-8", charset);
+
+	if (cd == (iconv_t)-1) {
+		snprintf(why, whysize, "%s cannot be read here (iconv knows no such encoding)", charset);
+		return false;
+	}
+	iconv_close(cd);
+	return true;
+}
+
+int
+csvin_charset(struct csvin *c, const char *charset, struct terr *e)
+{
+	iconv_t cd = iconv_open("UTF-8", charset);
+	FILE *out = tmpfile();
+	char in[1 << 14], buf[4 << 14];
+	size_t have = 0, got;
+	long line = 1;
+	bool eof = false;
+
+	if (cd == (iconv_t)-1 || !out) {
+		terr_set(e, c->name, 0, "cannot convert from %s", charset);
+		if (cd != (iconv_t)-1)
+			iconv_close(cd);
+		if (out)
+			fclose(out);
+		return -1;
+	}
+	while (!eof || have) {
+		char *ip = in, *op = buf;
+		size_t il, ol = sizeof buf;
+
+		if (!eof && have < sizeof in) {
+			got = fread(in + have, 1, sizeof in - have, c->f);
+			have += got;
+			eof = got == 0;
+		}
+		il = have;
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 && errno != E2BIG &&
+		    (errno != EINVAL || eof)) {
+			for (char *q = buf; q < op; q++)
+				line += *q == '\n';
+			terr_set(e, c->name, line, "not valid %s", charset);
+			iconv_close(cd);
+			fclose(out);
+			return -1;
+		}
+		for (char *q = buf; q < op; q++)
+			line += *q == '\n';
+		if (fwrite(buf, 1, (size_t)(op - buf), out) != (size_t)(op - buf)) {
+			terr_set(e, c->name, 0, "cannot write a temporary file");
+			iconv_close(cd);
+			fclose(out);
+			return -1;
+		}
+		memmove(in, ip, il);
+		if (eof && il == have && op == buf)
+			break;  /* nothing moved: an incomplete sequence at the end is left */
+		have = il;
+	}
+	iconv_close(cd);
+	if (have) {
+		terr_set(e, c->name, line, "not valid %s (the file ends inside a character)", charset);
+		fclose(out);
+		return -1;
+	}
+	if (c->f != stdin)
+		fclose(c->f);
+	rewind(out);
+	c->f = out;
+	return 0;
+}
+
+void
+csvin_skip(struct csvin *c, long n)
+{
+	c->skip = n;
 }
 
 int
@@ -248,6 +333,13 @@ csvin_next(struct csvin *c, struct csvrec *r, struct terr *e)
 			s += 3;
 			n -= 3;
 		}
+		/* Blank lines, and the header lines a top-level `skip` names, are not parsed:
+		 * a header need not be valid CSV (hledger #1967). */
+		if (c->between && (blank(s, n) || c->skip > 0)) {
+			if (!blank(s, n))
+				c->skip--;
+			continue;
+		}
 		if (memchr(s, '\0', n)) {
 			terr_set(e, c->name, c->lineno, "NUL byte in CSV");
 			return -1;
@@ -259,7 +351,7 @@ csvin_next(struct csvin *c, struct csvrec *r, struct terr *e)
 				 "not valid UTF-8 (for a Latin-1 export add the rule: encoding latin1)");
 			return -1;
 		}
-		if (c->between && !blank(s, n)) {
+		if (c->between) {
 			c->rec_line = c->lineno;
 			c->between = false;
 		}

@@ -148,9 +148,8 @@ static int
 field_index(const struct rules *r, const char *name, size_t n)
 {
 	size_t i;
-	char buf[256];
 
-	if (n == 0 || n >= sizeof buf)
+	if (n == 0)
 		return -1;
 	if (isdigit((unsigned char)name[0])) {
 		long k = 0;
@@ -162,11 +161,8 @@ field_index(const struct rules *r, const char *name, size_t n)
 		}
 		return k >= 1 ? (int)(k - 1) : -1;
 	}
-	memcpy(buf, name, n);
-	buf[n] = '\0';
-	rules_lower(buf);
-	for (i = r->nfields; i-- > 0;)
-		if (strcmp(r->fnames[i], buf) == 0)
+	for (i = r->nfields; i-- > 0;)  /* names are lower-cased: compare case-folded */
+		if (strlen(r->fnames[i]) == n && strncasecmp(r->fnames[i], name, n) == 0)
 			return (int)i;
 	return -1;
 }
@@ -182,10 +178,11 @@ resolve_template(const struct rules *r, struct template *t)
 		if (!p->ref)
 			continue;
 		p->field = field_index(r, p->p, p->n);
-		if (p->field < 0) {  /* no such field: stays as written, "%name" */
+		if (p->field < 0) {  /* no such field: stays as written, "%name" or "%(name)" */
 			p->ref = false;
-			p->p--;
-			p->n++;
+			p->missing = true;
+			p->p -= p->paren ? 2 : 1;
+			p->n += p->paren ? 3 : 1;
 		}
 	}
 }
@@ -259,6 +256,8 @@ struct rules *
 rules_load(const char *path, struct terr *e)
 {
 	struct rules *r = xcalloc(1, sizeof *r);
+
+	r->tzin = CSVDATE_NOZONE;
 	const char *why;
 
 	if (rules_parse_file(r, path, 0, e) < 0) {
@@ -300,7 +299,7 @@ rules_separator(const struct rules *r, const char *csvpath)
 static bool
 template_literal(const struct template *t, const char **s, size_t *n)
 {
-	if (t->nparts > 1 || (t->nparts == 1 && t->parts[0].ref))
+	if (t->nparts > 1 || (t->nparts == 1 && (t->parts[0].ref || t->parts[0].group)))
 		return false;
 	*s = t->nparts ? t->parts[0].p : "";
 	*n = t->nparts ? t->parts[0].n : 0;
@@ -348,6 +347,12 @@ rules_encoding(const struct rules *r)
 	return r->encoding;
 }
 
+const char *
+rules_charset(const struct rules *r)
+{
+	return r->charset;
+}
+
 long
 rules_skip(const struct rules *r)
 {
@@ -358,6 +363,12 @@ bool
 rules_newest_first(const struct rules *r)
 {
 	return r->newest_first;
+}
+
+bool
+rules_intraday_reversed(const struct rules *r)
+{
+	return r->intraday_reversed;
 }
 
 static void
@@ -399,6 +410,8 @@ rules_free(struct rules *r)
 		free(r->bylist[i].asg);
 	}
 	free(r->date_format);
+	free(r->charset);
+	free(r->source);
 	for (i = 0; i < r->nfiles; i++)
 		free(r->files[i]);
 	free(r->files);

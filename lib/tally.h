@@ -13,7 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define TALLY_VERSION "0.1.0"
+/* The version comes from the VERSION file, through the Makefile (-DTALLY_VERSION). */
+#ifndef TALLY_VERSION
+#define TALLY_VERSION "unknown"
+#endif
 
 /* ---- errors (err.c) ------------------------------------------------------------------ */
 
@@ -61,6 +64,9 @@ struct cstyle {
 	bool mark_known;/* the decimal mark is settled (seen or declared) */
 };
 
+/* The longest symbol amount_parse takes, so that a formatted amount fits AMOUNT_BUF. */
+#define COMMODITY_MAX 100
+#define COMMODITY_MAX_S "100"
 int commodity_intern(const char *sym, size_t n);
 const char *commodity_name(int id);
 struct cstyle *commodity_style(int id);
@@ -460,6 +466,8 @@ int wpath_add(struct wpath *w, const char *path, int flags, struct out **o, stru
 int wpath_open(struct wpath *w, struct terr *e);
 int wpath_commit(struct wpath *w, struct terr *e);
 void wpath_abort(struct wpath *w);
+/* For a signal handler that is about to end the process: removes the temporary files only. */
+void wpath_unlink_temps(const struct wpath *w);
 /* For commands that write only standard output: WPATH_REFUSED with *e set when it is a
  * regular file that is one of the inputs (`tally-print j >> j`), as cat refuses it. */
 int wpath_check_stdout(char *const *files, size_t n, struct terr *e);
@@ -487,6 +495,11 @@ void write_end(struct out *o);
 /* One CSV cell; text cells that a spreadsheet would run as a formula get a leading '. */
 void csv_cell(struct out *o, const char *s, size_t n, bool number);
 void json_string(struct out *o, const char *s, size_t n);
+/*
+ * A value from the data in a header-like line (To:, Subject:, Re:): CR, LF and other
+ * control bytes become spaces, so a value can never end its line and start another (Bcc:).
+ */
+void header_value(struct out *o, const char *s);
 void html_text(struct out *o, const char *s, size_t n);
 /* Index of s in the NULL-terminated list, or -1: for -O FORMAT. */
 int format_parse(const char *s, const char *const *allowed);
@@ -610,8 +623,9 @@ char *invoices_template(const char *dir, const char *name, struct terr *e);
 void invoices_fill(struct out *o, const char *tmpl,
 		   bool (*field)(struct out *o, const char *key, size_t n, void *arg), void *arg);
 /*
- * The provider's tally.conf: path when given (it must exist), else tally.conf beside the
- * journal file named first, else in the current directory; a missing default is empty.
+ * The provider's tally.conf: path when given, else $TALLY_CONF (either must exist), else
+ * tally.conf beside the journal file named first, else in the current directory, else
+ * $XDG_CONFIG_HOME/tally/tally.conf (~/.config/tally/ by default); none found is empty.
  */
 struct conf *invoices_conf(const char *path, const char *journal, struct terr *e);
 
@@ -848,6 +862,7 @@ void dedup_free(struct dedup *d);
 /*
  * Bank exports read a record at a time through libcsv (strict: a stray quote is an error).
  * A UTF-8 BOM is dropped; Latin-1 input is converted to UTF-8, other bytes must be UTF-8.
+ * Empty and blank lines between records are not records.
  */
 enum { CSVIN_UTF8 = 0, CSVIN_LATIN1 = 1 };
 struct csvrec {
@@ -862,6 +877,16 @@ struct csvin;
 struct csvin *csvin_open(const char *path, int sep, int encoding, struct terr *e);
 /* 1 with *r filled, 0 at the end, -1 with *e set (FILE:LINE). */
 int csvin_next(struct csvin *c, struct csvrec *r, struct terr *e);
+/* Can iconv convert from charset to UTF-8? If not, why says so. */
+bool csvin_charset_ok(const char *charset, char *why, size_t whysize);
+/*
+ * Reads the input as charset (an iconv name), converting it to UTF-8 first (into a
+ * temporary file: memory stays small). Call before the first csvin_next. -1 with *e set
+ * (FILE:LINE) on bytes that are not charset.
+ */
+int csvin_charset(struct csvin *c, const char *charset, struct terr *e);
+/* Skips the next n non-blank lines unparsed (a top-level `skip`: headers, notes). */
+void csvin_skip(struct csvin *c, long n);
 const char *csvin_name(const struct csvin *c);
 void csvin_close(struct csvin *c);
 
@@ -873,6 +898,11 @@ struct regex;
 struct regex *regex_compile(const char *pat, size_t n, char *why, size_t whysize);
 /* 1 match, 0 no match, -1 the match limit was hit. */
 int regex_match(const struct regex *r, const char *s, size_t n);
+/*
+ * Matches and gives capture group k (1-based; empty when it took no part) in *start, *len.
+ * Returns the pattern's number of groups (0 when it does not match), -1 at the match limit.
+ */
+int regex_group(const struct regex *r, const char *s, size_t n, int k, size_t *start, size_t *len);
 void regex_free(struct regex *r);
 /*
  * Replaces every match of r in s by repl (PCRE2's syntax: ${1} for a group) into a new
@@ -880,6 +910,25 @@ void regex_free(struct regex *r);
  */
 int regex_replace(const struct regex *r, const char *s, size_t n, const char *repl, size_t rn,
 		  char **out, size_t *outlen);
+
+/* ---- hledger query terms (query.c) ------------------------------------------------- */
+
+/*
+ * `date:PERIOD` or `date:A..B`, `acct:RE` (or a bare RE), `desc:RE`, `payee:RE`, `code:RE`,
+ * `cur:RE`, `amt:[<|<=|>|>=|=]N` (no sign: the magnitude), `tag:NAME[=RE]`, `status:[*!]`,
+ * each possibly after `not:`. Terms of one kind match when any does; kinds are and-ed.
+ */
+struct query;
+/* NULL with *e set ("bad query term TERM: why", no position) on a bad term. */
+struct query *query_parse(char *const *terms, size_t n, struct terr *e);
+void query_free(struct query *q);
+bool query_empty(const struct query *q);
+/* True when every term is a plain account pattern (so a report may filter by name). */
+bool query_only_accounts(const struct query *q);
+/* Whether posting p of t matches (p NULL: an entry without postings). */
+bool query_posting(const struct query *q, const struct txn *t, const struct posting *p);
+/* Whether any posting of t matches (a postingless event: its entry-level terms). */
+bool query_txn(const struct query *q, const struct txn *t);
 
 /* ---- CSV rules (rules.c) ------------------------------------------------------------- */
 
@@ -920,8 +969,11 @@ struct rules *rules_load(const char *path, struct terr *e);
 /* The separator: the rule's, else from the CSV's extension (.tsv, .ssv), else ','. */
 int rules_separator(const struct rules *r, const char *csvpath);
 int rules_encoding(const struct rules *r);
+/* The `encoding` to convert from through iconv (cp1252, ISO-8859-15, UTF-16...), or NULL. */
+const char *rules_charset(const struct rules *r);
 long rules_skip(const struct rules *r);       /* header records to skip */
 bool rules_newest_first(const struct rules *r);
+bool rules_intraday_reversed(const struct rules *r);  /* each day's rows in reverse order */
 /*
  * The accounts an entry's first posting can have when no record changes them (literal
  * account1 values, or the unknown accounts): their count, or -1 when one depends on the
@@ -930,7 +982,19 @@ bool rules_newest_first(const struct rules *r);
 long rules_first_accounts(const struct rules *r, const char **names, size_t *lens, size_t max);
 /* RULES_ROW with *t filled, RULES_SKIP, RULES_END (this and later records are skipped), -1. */
 int rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct terr *e);
-/* Writes an amount as parsed (no digit groups); zero is written "0" as hledger does. */
+/*
+ * The data file a `source` rule names (when no CSV is named): 0 when there is no source
+ * rule, 1 with *path (malloc'd), -1 with *e set (no file matches, or a data command, which
+ * tally does not run). journaldir: the main journal's directory (its data/ is searched), or
+ * NULL. oldest: the oldest match (an archiving import), else the newest.
+ */
+int rules_source_file(const struct rules *r, const char *journaldir, bool oldest, char **path,
+		      struct terr *e);
+bool rules_archive(const struct rules *r);
+/* Keeps a copy of an imported data file in data/archive/ (RULES.MODDATE.EXT), removes it. */
+int rules_archive_file(const struct rules *r, const char *datafile, const char *journaldir,
+		       struct terr *e);
+/* Writes an amount as parsed (no digit groups); a zero keeps its symbol ("$0"). */
 size_t ramount_format(char *buf, size_t size, const struct ramount *a);
 void rules_free(struct rules *r);
 
@@ -1065,7 +1129,8 @@ struct ical *ical_new(void);
 int ical_read(struct ical *c, const char *path, const struct ical_opts *o, struct terr *e);
 size_t ical_count(const struct ical *c);
 const struct ical_inst *ical_at(const struct ical *c, size_t i);
-void ical_sort(struct ical *c);  /* by date, time, uid */
+/* Drops repeated instances (same uid: the first read stays), then sorts by date, time, uid. */
+void ical_sort(struct ical *c);
 void ical_free(struct ical *c);
 
 /* ---- calendar rules (calrules.c) ------------------------------------------------------ */
