@@ -1228,4 +1228,49 @@ int signoff_write(struct signoff *s, char *const *files, size_t nfiles, struct o
 long signoff_added(const struct signoff *s);  /* tags the plan adds */
 void signoff_free(struct signoff *s);
 
+/* ---- income per client and month (income.c) ------------------------------------------ */
+
+/*
+ * Every posting to the income account dated in [begin, end) (DATE_NONE: open), grouped by
+ * its `client:` tag ("(none)" without one) and month, as positive income: the figures of
+ * hledger's `bal Income --pivot client -M`, sign flipped. The account is prefix and its
+ * subaccounts (ASCII case ignored); a NULL prefix takes Income, Incomes, Revenue, Revenues.
+ */
+struct income_row {
+	const char *client;   /* "total" on the total rows */
+	int com;
+	bool total;           /* a column total (one per commodity, after the clients) */
+	struct amount *cell;  /* nmonths cells, then the row's total */
+};
+struct income;
+struct income *income_new(tdate begin, tdate end, const char *prefix);
+/* -1 with *e set (FILE:LINE) when a sum passes what an amount holds. */
+int income_observe(struct income *in, const struct jitem *it, struct terr *e);
+/*
+ * The table, once, after the last item: rows sorted by client then commodity, the totals
+ * last; first is the first column's month (year * 12 + month - 1). The columns are the
+ * period's months, or the months with income when the period is open. -1 on overflow.
+ */
+int income_table(struct income *in, const struct income_row **rows, size_t *nrows, int *first,
+		 int *nmonths, struct terr *e);
+void income_free(struct income *in);
+
+/* ---- the year end (yearend.c) -------------------------------------------------------- */
+
+/*
+ * What the new year's file needs of the old one besides balances: each client's terms (the
+ * last value of every tag on the client's events that are not sessions) and the highest
+ * number of each invoice series (a number up to its last '-'; the digits after it).
+ */
+struct yearend;
+struct yearend *yearend_new(void);
+void yearend_observe(struct yearend *y, const struct jitem *it);
+void yearend_number(struct yearend *y, struct span num);
+/* The client's terms in the order first met (not client:); up to max; valid until free. */
+size_t yearend_terms(const struct yearend *y, const char *slug, const char **keys,
+		     const char **vals, size_t max);
+size_t yearend_series(const struct yearend *y);
+const char *yearend_last(const struct yearend *y, size_t i);  /* series i's last number */
+void yearend_free(struct yearend *y);
+
 #endif
