@@ -23,6 +23,7 @@ static struct clients_opts accts;
 static char **fopts;              /* -f files; static so that early exits leave nothing behind */
 static long global_notice = -1;   /* --policy FILE's notice, minutes */
 static char *policy_dir;
+static struct query *query;       /* operands that are not files */
 /* --reconcile (tally-calendar's calendars against the journal) and --unsigned-after. */
 static struct reconcile *rc;
 static long unsigned_after = -1;
@@ -66,7 +67,7 @@ usage(FILE *f, int status)
 		   "       [--unsigned] [--policy FILE | --policies DIR] [--unbilled ACCT]\n"
 		   "       [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
 		   "       [--unsigned-after DAYS] [--date DATE]\n"
-		   "       [--reconcile ICS --rules FILE [--until DATE]] [-f FILE]... [FILE]...\n",
+		   "       [--reconcile ICS --rules FILE [--until DATE]] [-f FILE]... [FILE|QUERY]...\n",
 		prog);
 	exit(status);
 }
@@ -452,7 +453,8 @@ scan(char **files, size_t nfiles, struct clients *b, struct out *o, tdate *last)
 		if (it->kind != J_TXN || (end != DATE_NONE && it->txn->date >= end))
 			continue;
 		expiries(b, it->txn->date);
-		if (count(b, it, in_period(it->txn->date), o, &listed, &e) < 0) {
+		if (count(b, it, in_period(it->txn->date) && query_txn(query, it->txn), o, &listed,
+			  &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 		}
@@ -580,13 +582,27 @@ main(int argc, char **argv)
 		policy_free(p);
 	}
 	policy_dir = dir ? xstrdup(dir) : policy_sharedir("policies");
-	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	{
+		/* Operands that are not files are hledger query terms (lib/query.c). */
+		char **ops;
+		size_t nops;
+
+		if (query_operands(argc - optind, argv + optind, nf > 0, &ops, &nops, &query, &e) < 0) {
+			terr_print(prog, &e);
+			reconcile_free(rc);
+			free(ics);
+			return 2;
+		}
+		nfiles = input_files(fopts, nf, ops, nops, &files);
+		free(ops);
+	}
 	{
 		struct terr ce;
 
 		if (wpath_check_stdout(files, nfiles, &ce) < 0) {  /* `>> JOURNAL` */
 			terr_print(prog, &ce);
 			input_free(files, nfiles);
+			query_free(query);
 			reconcile_free(rc);
 			free(ics);
 			return 2;
@@ -640,6 +656,7 @@ main(int argc, char **argv)
 	free(ics);
 	clients_free(b);
 	input_free(files, nfiles);
+	query_free(query);
 	free(fopts);
 	if (fshut_stdout(prog) < 0)
 		status = 1;

@@ -804,8 +804,9 @@ enum {
  * returns the length. Controls (CR, LF, TAB, NUL...) and line separators become spaces,
  * blank runs one space, ends trimmed; ';' becomes ',' outside comments; a ':' right after a
  * word in a comment gets a space before it (no "key: value" or ":tag:"); a tag value's ','
- * (which would end it) becomes ';'; a leading * ! ( = @ ~ (description) or = @ ~ (comment, tag)
- * gets a ' before it; a code's parentheses become brackets. See docs/rules.md.
+ * (which would end it) becomes ';'; a leading * ! ( = @ ~ (description), = @ ~ (comment,
+ * tag) or ( [ (account: no virtual posting) gets a ' before it; a code's parentheses
+ * become brackets. See docs/rules.md.
  */
 size_t journal_text_safe(char *dst, const char *src, size_t n, int where);
 
@@ -916,7 +917,8 @@ int regex_replace(const struct regex *r, const char *s, size_t n, const char *re
 /*
  * `date:PERIOD` or `date:A..B`, `acct:RE` (or a bare RE), `desc:RE`, `payee:RE`, `code:RE`,
  * `cur:RE`, `amt:[<|<=|>|>=|=]N` (no sign: the magnitude), `tag:NAME[=RE]`, `status:[*!]`,
- * each possibly after `not:`. Terms of one kind match when any does; kinds are and-ed.
+ * `note:`, `date2:`, `sym:`, `real:[0]`, each possibly after `not:`. Any desc, any acct,
+ * any status term must match, and all the others (hledger's rule).
  */
 struct query;
 /* NULL with *e set ("bad query term TERM: why", no position) on a bad term. */
@@ -929,6 +931,13 @@ bool query_only_accounts(const struct query *q);
 bool query_posting(const struct query *q, const struct txn *t, const struct posting *p);
 /* Whether any posting of t matches (a postingless event: its entry-level terms). */
 bool query_txn(const struct query *q, const struct txn *t);
+/*
+ * A report's operands: those naming an existing file (or "-") are journals, the others
+ * query terms; with have_f (-f given) all are terms. *ops (free it) gets the journals.
+ * -1 with *e set on a bad term.
+ */
+int query_operands(int argc, char **argv, bool have_f, char ***ops, size_t *nops,
+		   struct query **q, struct terr *e);
 
 /* ---- CSV rules (rules.c) ------------------------------------------------------------- */
 
