@@ -41,6 +41,12 @@ sheet() {
 	assert_success
 	run tally-check "$BATS_TEST_TMPDIR/new.journal"
 	assert_success
+	# Income and expenses went to retained earnings: the new file's income is the new year's.
+	run diff <(tally-report --income -p 2026 -b 2026-03-15 -O csv "$BATS_TEST_TMPDIR/new.journal") \
+		<(tally-report --income -p 2026 -b 2026-03-15 -O csv "$old")
+	assert_success
+	run tally-report --income -O csv "$BATS_TEST_TMPDIR/new.journal"
+	assert_line --index 0 --partial 'client,commodity,2026-03,'
 }
 
 @test "close: open invoices keep their numbers, dates, due dates and what was paid" {
