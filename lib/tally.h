@@ -698,4 +698,62 @@ int rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struc
 size_t ramount_format(char *buf, size_t size, const struct ramount *a);
 void rules_free(struct rules *r);
 
+/* ---- client identity (identity.c) --------------------------------------------------- */
+
+/*
+ * Who a client is on the documents that go out: `name:`, `email:`, `address:` and `tax-id:`
+ * on the client's entries, each free text to the end of its line. The latest value wins;
+ * several `address:` tags on one entry, or `\n` in a value, are the lines of one address.
+ */
+struct identity {
+	char *id;             /* the client's slug */
+	char *spelling;       /* the client: tag as first written, when it is not the slug */
+	char *name, *email, *address, *tax_id;  /* NULL when never given */
+};
+struct identities;
+struct identities *identities_new(void);
+/* Learns from one item; -1 with *e (FILE:LINE) on an email: that is not an address. */
+int identities_observe(struct identities *s, const struct jitem *it, struct terr *e);
+/* The client by ID or spelling (slugged); NULL when its entries never said who it is. */
+const struct identity *identities_find(const struct identities *s, const char *client);
+/* What to call the client: name:, else the client: spelling, else the ID. */
+const char *identity_name(const struct identity *who, const char *id);
+void identities_free(struct identities *s);
+
+/* ---- mail (mail.c) ------------------------------------------------------------------ */
+
+/*
+ * Documents as mail ready to send, built with GMime: RFC 5322 headers (From, To, Date,
+ * Message-ID, Subject, names encoded by RFC 2047), multipart/alternative text and HTML, a
+ * PDF attached when there is one. A mailbox is an mbox written through a struct out, or a
+ * maildir whose messages wait in tmp/ until mail_commit moves them all into new/.
+ */
+struct mail_msg {
+	const char *from_name, *from_addr;  /* the provider: tally.conf name and email */
+	const char *client;                 /* its ID, for the error when to_addr is NULL */
+	const char *to_name, *to_addr;
+	const char *subject;
+	const char *text;                   /* the text/plain part (UTF-8) */
+	const char *html;                   /* the text/html part; NULL: the text, escaped */
+	const char *lang;                   /* the HTML's lang, NULL: en */
+	const char *attach_name;            /* a PDF attachment, NULL: none */
+	const void *attach;
+	size_t attach_len;
+};
+struct mailbox;
+struct mailbox *mail_mbox(struct out *o);
+/* Creates DIR/tmp, new, cur when missing; NULL with *e set when it cannot. */
+struct mailbox *mail_maildir(const char *dir, struct terr *e);
+int mail_add(struct mailbox *m, const struct mail_msg *msg, struct terr *e);
+/* maildir: every message from tmp/ into new/. Frees m. */
+int mail_commit(struct mailbox *m, struct terr *e);
+/* Removes what was written to tmp/. Frees m. */
+void mail_abort(struct mailbox *m);
+/*
+ * A rendered message template: its first lines are "To: ..." and "Subject: ..." (in the
+ * document's language), then a blank line, then the body. *subject is the second line's
+ * value, *body what follows the blank line; both point into a copy the caller frees (*buf).
+ */
+void mail_split(const char *doc, size_t n, char **buf, const char **subject, const char **body);
+
 #endif

@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# -O eml: documents as mail ready to send (GMime), read back with Python's email parser
+# (tests/lib/mailcheck) and with mblaze (mhdr, mshow), as a person's mail client would.
+load helper
+
+F=$FIXTURES/mail
+export SOURCE_DATE_EPOCH=1796000000
+
+need_mblaze() {
+	command -v mshow >/dev/null && command -v mhdr >/dev/null ||
+		fail "mblaze (mshow, mhdr) is not installed: make deps"
+}
+
+@test "aging --remind -O eml: an mbox with From, To, Date, Message-ID, Subject and both parts" {
+	run -0 tally-aging --remind --date 2026-12-15 -O eml --client ana "$F/book.journal"
+	assert_line --index 0 "From marta@example.org Mon Nov 30 00:53:20 2026"
+	assert_line "Date: Mon, 30 Nov 2026 00:53:20 +0000"
+	assert_line "From: \"Marta Ruiz, Tutoring\" <marta@example.org>"
+	# RFC 2047: the non-ASCII name is encoded in the header, decoded by the reader
+	assert_line "To: Ana =?UTF-8?b?R2FyY8OtYSBOw7rDsWV6?= <ana.garcia@example.com>"
+	assert_line --regexp '^Message-Id: <[^ ]+@example.org>$'
+	echo "$output" > "$BATS_TEST_TMPDIR/a.mbox"
+	run -0 mailcheck "$BATS_TEST_TMPDIR/a.mbox"
+	assert_output "From: Marta Ruiz, Tutoring <marta@example.org>
+To: Ana García Núñez <ana.garcia@example.com>
+Subject: Final notice: invoice 2026-0001, 61 days overdue
+Date-ok: True
+Parts: multipart/alternative text/plain text/html
+Hello Ana García Núñez,
+
+Invoice 2026-0001 of 2026-10-01 for 100.00 EUR was due on 2026-10-15, under our
+terms of payment within 14 days, and is now 61 days overdue.
+100.00 EUR is still open.
+
+This is a final notice: please pay it to IBAN ES91 2100 0418 4502 0005 1332, quoting 2026-0001,
+within 7 days. I cannot book further sessions until it is settled.
+
+Marta Ruiz, Tutoring
+--
+messages: 1"
+}
+
+@test "aging -O eml: the HTML part is the same text, escaped, in a document that loads nothing" {
+	run -0 tally-aging --remind --date 2026-12-15 -O eml --client bea "$F/book.journal"
+	echo "$output" > "$BATS_TEST_TMPDIR/b.mbox"
+	run -0 python3 -c '
+import mailbox, email, email.policy, sys
+m = email.message_from_bytes(mailbox.mbox(sys.argv[1]).get_bytes(0), policy=email.policy.default)
+h = m.get_body(("html",)).get_content()
+print(h.splitlines()[0]); print("src=" in h or "http" in h); print("35.00 EUR is still open." in h)' \
+		"$BATS_TEST_TMPDIR/b.mbox"
+	assert_output "<!DOCTYPE html>
+False
+True"
+}
+
+@test "aging -O eml --maildir: one file per message in new/, read by mblaze" {
+	need_mblaze
+	d=$BATS_TEST_TMPDIR/Mail
+	run -0 tally-aging --remind --date 2026-12-15 -O eml --maildir "$d" --client ana "$F/book.journal"
+	assert_output ""
+	run -0 tally-aging --remind --date 2026-12-15 -O eml --maildir "$d" --client bea "$F/book.journal"
+	[ -z "$(ls "$d/tmp")" ]
+	[ "$(ls "$d/new" | wc -l)" -eq 2 ]
+	run -0 sh -c "mlist '$d' | sort | while read -r m; do mhdr -h to:subject -d \"\$m\"; done | sort"
+	assert_output "\"Bea Smith, Ltd\" <bea@example.net>
+Ana García Núñez <ana.garcia@example.com>
+Final notice: invoice 2026-0001, 61 days overdue
+Final notice: invoice 2026-0003, 30 days overdue"
+	m=$(grep -l bea@example.net "$d"/new/*)
+	run -0 mshow -t "$m"
+	assert_line --regexp '^  1: multipart/alternative'
+	assert_line --regexp '^    2: text/plain'
+	assert_line --regexp '^    3: text/html'
+	run -0 mshow -O "$m" 2
+	assert_line "35.00 EUR is still open."
+	run -0 mailcheck -m "$d"/new/*
+	assert_line "To: Bea Smith, Ltd <bea@example.net>"
+}
+
+@test "aging -O eml: a client without email: is an error naming it, and nothing is written" {
+	run -1 --separate-stderr tally-aging --remind --date 2026-12-15 -O eml "$F/book.journal"
+	assert_equal "$stderr" "tally-aging: client carl has no email: tag: cannot mail it"
+	assert_output ""
+	d=$BATS_TEST_TMPDIR/Mail
+	run -1 --separate-stderr tally-aging --remind --date 2026-12-15 -O eml --maildir "$d" "$F/book.journal"
+	assert_equal "$stderr" "tally-aging: client carl has no email: tag: cannot mail it"
+	[ "$(find "$d" -type f | wc -l)" -eq 0 ]
+}
+
+@test "aging -O eml: no sender address in tally.conf is an error" {
+	j=$(journal < "$F/book.journal")
+	printf 'name = M\n' > "$BATS_TEST_TMPDIR/tally.conf"
+	run -1 --separate-stderr tally-aging --remind --date 2026-12-15 -O eml --client ana "$j"
+	assert_equal "$stderr" "tally-aging: no sender address: set email = ADDRESS in tally.conf"
+	assert_output ""
+}
+
+@test "aging -O eml: a malformed email: tag is an error at its line" {
+	j=$(journal <<'J'
+2026-01-05 Agreement
+    ; client: ana
+    ; email: ana at example.com
+J
+)
+	run -1 --separate-stderr tally-aging --remind -O eml "$j"
+	assert_equal "$stderr" "tally-aging: $j:3: email: not an address tally can mail to"
+}
+
+@test "aging: -O eml without --remind, --maildir without -O eml are usage errors" {
+	run -2 --separate-stderr tally-aging -O eml "$F/book.journal"
+	assert_equal "$stderr" "tally-aging: -O eml needs --remind"
+	run -2 --separate-stderr tally-aging --remind --maildir x "$F/book.journal"
+	assert_equal "$stderr" "tally-aging: --maildir needs -O eml"
+}
+
+@test "aging --remind (txt): the client's name: instead of its ID" {
+	run -0 tally-aging --remind --date 2026-12-15 --client ana "$F/book.journal"
+	assert_line "Hello Ana García Núñez,"
+}
