@@ -278,24 +278,14 @@ field(struct out *o, const char *key, size_t n, void *arg)
 static int
 mail_one(struct mailbox *mb, const char *tmpl, const struct msg *m, struct terr *e)
 {
-	const char *subject, *body;
-	char *doc = NULL, *buf;
-	size_t len = 0;
-	FILE *f = open_memstream(&doc, &len);
-	struct out *o = out_open(f);
+	struct mail_doc d;
+	struct out *o = mail_doc_open(&d);
 	int r;
 
 	invoices_fill(o, tmpl, field, (void *)m);
-	out_commit(o);
-	fclose(f);
-	mail_split(doc, len, &buf, &subject, &body);
-	r = mail_add(mb, &(struct mail_msg){
-		.from_name = conf_get(m->conf, "name"), .from_addr = conf_get(m->conf, "email"),
-		.client = m->in->client, .to_name = identity_name(m->who, m->in->client),
-		.to_addr = m->who ? m->who->email : NULL,
-		.subject = subject, .text = body, .lang = lang}, e);
-	free(buf);
-	free(doc);
+	mail_doc_close(&d, o);
+	r = mail_add_text(mb, m->conf, m->in->client, m->who, &d, lang, e);
+	mail_doc_free(&d);
 	return r;
 }
 

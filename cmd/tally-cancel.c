@@ -19,6 +19,12 @@ static char **fopts;     /* -f FILE options */
 static const char *prog = "tally-cancel";
 static const char *policy_file, *policy_dir_opt, *notices_path, *income = "Income:Cancellations";
 static const char *only_client, *notice_lang = "en";
+/* -O eml: notices as mail, to the --notices file (mbox) or --maildir; ids name the clients. */
+static const char *maildir, *conf_path;
+static bool eml, mail_failed;  /* after one mail error, no more messages: nothing goes out */
+static struct identities *ids;
+static struct mailbox *mb;
+static struct conf *conf;
 static tdate begin = DATE_NONE, end = DATE_NONE;
 
 /* Waivers granted to one client, oldest first: grace is counted from them. */
@@ -45,6 +51,7 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [--policy FILE | --policies DIR] [--notices FILE] [--lang en|es]\n"
+		   "       [-O eml [--maildir DIR] [--conf FILE]]\n"
 		   "       [--client ID] [-b DATE] [-e DATE] [-p PERIOD] [--income ACCOUNT]\n"
 		   "       [--unbilled PREFIX] [--prepaid PREFIX] [--deposits PREFIX] [-i FILE]\n"
 		   "       [-f FILE]... [FILE]...\n",
@@ -241,7 +248,7 @@ write_notice(struct out *n, const struct jitem *it, const struct client *c,
 	const char *base = strrchr(r->p->file, '/') ? strrchr(r->p->file, '/') + 1 : r->p->file;
 	char buf[1024], a[AMOUNT_BUF], d[11];
 
-	out_printf(n, m[M_TO], c->name);
+	out_printf(n, m[M_TO], identity_name(identities_find(ids, c->id), c->name));
 	date_format(d, it->txn->date);
 	out_printf(n, m[M_RE], d);
 	if (r->start >= 0)
@@ -523,8 +530,21 @@ handle(struct clients *book, const struct jitem *it, struct out *o, struct out *
 	rc = apply(book, c, p, it, kind, &x, &r, e);
 	if (rc > 0) {
 		write_item(o, it, x.p, x.n);
-		if (notes && kind != SESSION_PROVIDER)
+		if (mb && kind != SESSION_PROVIDER && !mail_failed) {
+			struct mail_doc d;
+			struct out *n = mail_doc_open(&d);
+
+			write_notice(n, it, c, &r);
+			mail_doc_close(&d, n);
+			if (mail_add_text(mb, conf, c->id, identities_find(ids, c->id), &d,
+					  notice_lang, e) < 0) {
+				mail_failed = true;
+				rc = -1;
+			}
+			mail_doc_free(&d);
+		} else if (notes && !mb && kind != SESSION_PROVIDER) {
 			write_notice(notes, it, c, &r);
+		}
 	}
 	free(x.p);
 	return rc;
@@ -537,6 +557,9 @@ main(int argc, char **argv)
 		{"policy", required_argument, NULL, 'P'},
 		{"policies", required_argument, NULL, 'D'},
 		{"notices", required_argument, NULL, 'n'},
+		{"output-format", required_argument, NULL, 'O'},
+		{"maildir", required_argument, NULL, 'M'},
+		{"conf", required_argument, NULL, 'C'},
 		{"client", required_argument, NULL, 'c'},
 		{"lang", required_argument, NULL, 'L'},
 		{"income", required_argument, NULL, 'I'},
@@ -567,11 +590,20 @@ main(int argc, char **argv)
 	const char *why;
 
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts); /* static: reachable on early exits */
-	while ((c = getopt_long(argc, argv, "P:D:n:c:i:b:e:p:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "P:D:n:c:i:b:e:p:f:hO:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'P': policy_file = optarg; break;
 		case 'D': policy_dir_opt = optarg; break;
 		case 'n': notices_path = optarg; break;
+		case 'O':
+			if (strcmp(optarg, "eml") != 0) {
+				fprintf(stderr, "%s: unknown output format: %s (eml)\n", prog, optarg);
+				return 2;
+			}
+			eml = true;
+			break;
+		case 'M': maildir = optarg; break;
+		case 'C': conf_path = optarg; break;
 		case 'c': only_client = optarg; break;
 		case 'L':
 			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "es") != 0) {
@@ -603,6 +635,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: -i FILE edits one journal: name no other file\n", prog);
 		return 2;
 	}
+	if ((eml && !notices_path && !maildir) || (maildir && (!eml || notices_path))) {
+		fprintf(stderr, "%s: %s\n", prog, !eml ? "--maildir needs -O eml" : notices_path ?
+			"--notices and --maildir: choose one" : "-O eml needs --notices FILE or --maildir DIR");
+		return 2;
+	}
 	if (inplace)
 		fopts[nf++] = (char *)inplace;
 	if (policy_file && !(global = policy_load(policy_file, &e))) {
@@ -613,22 +650,30 @@ main(int argc, char **argv)
 	}
 	policy_dir = policy_dir_opt ? xstrdup(policy_dir_opt) : policy_sharedir("policies");
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
-	if (inplace && !(o = out_open_inplace(inplace, &e))) {
+	if (eml && (!(conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e)) ||
+		    (maildir && !(mb = mail_maildir(maildir, &e))))) {
+		terr_print(prog, &e);
+		status = 1;
+	}
+	if (!status && inplace && !(o = out_open_inplace(inplace, &e))) {
 		terr_print(prog, &e);
 		status = 1;
 	}
 	if (!status && !inplace)
 		o = out_open(stdout);
-	if (o && notices_path) {
+	if (o && !status && notices_path) {
 		notices_new = access(notices_path, F_OK) != 0;
 		if (!(nf_file = fopen(notices_path, "w"))) {
 			fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
 			status = 1;
 		} else {
 			notes = out_open(nf_file);
+			if (eml)
+				mb = mail_mbox(notes);
 		}
 	}
 	book = clients_new(&co);
+	ids = identities_new();
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while (o && (!notices_path || notes) && (rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
@@ -639,7 +684,7 @@ main(int argc, char **argv)
 		if (it->kind == J_TXN) {
 			struct span v;
 
-			if (clients_observe(book, it, &e) < 0 ||
+			if (clients_observe(book, it, &e) < 0 || identities_observe(ids, it, &e) < 0 ||
 			    (!global && txn_tag(it->txn, "policy", &v) && v.n &&
 			     !policy_at_event(it, v, &e))) {
 				terr_print(prog, &e);
@@ -658,6 +703,12 @@ main(int argc, char **argv)
 			write_item(o, it, NULL, 0);
 	}
 	journal_close(j);
+	if (mb && status) {
+		mail_abort(mb);
+	} else if (mb && mail_commit(mb, &e) < 0) {
+		terr_print(prog, &e);
+		status = 1;
+	}
 	if (o && status)
 		out_abort(o);
 	else if (o && out_commit(o) < 0) {
@@ -677,6 +728,8 @@ main(int argc, char **argv)
 	if (nf_file && status && notices_new)
 		unlink(notices_path); /* a failed run leaves no notices file it created */
 	clients_free(book);
+	identities_free(ids);
+	conf_free(conf);
 	for (size_t i = 0; i < ngraces; i++)
 		free(graces[i].dates);
 	free(graces);

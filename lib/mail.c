@@ -379,3 +379,46 @@ mail_split(const char *doc, size_t n, char **buf, const char **subject, const ch
 		;
 	*body = c;
 }
+
+struct out *
+mail_doc_open(struct mail_doc *d)
+{
+	*d = (struct mail_doc){0};
+	if (!(d->f = open_memstream(&d->p, &d->n)))
+		abort();  /* out of memory, as xmalloc treats it */
+	return out_open(d->f);
+}
+
+void
+mail_doc_close(struct mail_doc *d, struct out *o)
+{
+	out_commit(o);
+	fclose(d->f);
+	d->f = NULL;
+}
+
+void
+mail_doc_free(struct mail_doc *d)
+{
+	free(d->p);
+	*d = (struct mail_doc){0};
+}
+
+int
+mail_add_text(struct mailbox *m, const struct conf *provider, const char *client,
+	      const struct identity *who, const struct mail_doc *d, const char *lang,
+	      struct terr *e)
+{
+	const char *subject, *body;
+	char *buf;
+	int r;
+
+	mail_split(d->p ? d->p : "", d->n, &buf, &subject, &body);
+	r = mail_add(m, &(struct mail_msg){
+		.from_name = conf_get(provider, "name"), .from_addr = conf_get(provider, "email"),
+		.client = client, .to_name = identity_name(who, client),
+		.to_addr = who ? who->email : NULL, .subject = subject, .text = body,
+		.lang = lang}, e);
+	free(buf);
+	return r;
+}

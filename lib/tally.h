@@ -755,5 +755,18 @@ void mail_abort(struct mailbox *m);
  * value, *body what follows the blank line; both point into a copy the caller frees (*buf).
  */
 void mail_split(const char *doc, size_t n, char **buf, const char **subject, const char **body);
+/* A document rendered into memory through a struct out (open_memstream), to be mailed. */
+struct mail_doc {
+	char *p;
+	size_t n;
+	FILE *f;
+};
+struct out *mail_doc_open(struct mail_doc *d);
+void mail_doc_close(struct mail_doc *d, struct out *o);  /* commits o: d->p is complete */
+void mail_doc_free(struct mail_doc *d);
+/* A rendered message template (see mail_split) from the provider to the client, as mail. */
+int mail_add_text(struct mailbox *m, const struct conf *provider, const char *client,
+		  const struct identity *who, const struct mail_doc *d, const char *lang,
+		  struct terr *e);
 
 #endif

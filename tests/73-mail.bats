@@ -118,3 +118,48 @@ J
 	run -0 tally-aging --remind --date 2026-12-15 --client ana "$F/book.journal"
 	assert_line "Hello Ana García Núñez,"
 }
+
+@test "cancel --notices -O eml: one message per notice, the journal output unchanged" {
+	n=$BATS_TEST_TMPDIR/notices.mbox
+	run -0 tally-cancel -O eml --notices "$n" "$F/cancel.journal"
+	tally-cancel "$F/cancel.journal" | diff - <(echo "$output")
+	run -0 mailcheck "$n"
+	assert_line "To: Ana García <ana@example.com>"
+	assert_line "Subject: Your session on 2026-11-05 at 10:00"
+	assert_line "Charged: 40.00 EUR (the session's price is 40.00 EUR)."
+	assert_line "messages: 3"
+	# the text notices name the client too
+	run -0 tally-cancel --notices "$BATS_TEST_TMPDIR/n.txt" "$F/cancel.journal"
+	run -0 head -2 "$BATS_TEST_TMPDIR/n.txt"
+	assert_output "To: Ana García
+Re: your session on 2026-11-03 at 10:00"
+}
+
+@test "cancel -O eml --maildir: messages in new/, read by mblaze" {
+	need_mblaze
+	d=$BATS_TEST_TMPDIR/Mail
+	run -0 tally-cancel -O eml --maildir "$d" "$F/cancel.journal"
+	[ "$(ls "$d/new" | wc -l)" -eq 3 ]
+	run -0 sh -c "mlist '$d' | while read -r m; do mhdr -h subject \"\$m\"; done | sort"
+	assert_output "Your session on 2026-11-03 at 10:00
+Your session on 2026-11-05 at 10:00
+Your session on 2026-11-06 at 10:00"
+}
+
+@test "cancel -O eml: a client without email: fails, the journal and the mbox are not written" {
+	j=$(sed '/email:/d' "$F/cancel.journal" | journal)
+	cp "$F/tally.conf" "$BATS_TEST_TMPDIR/"
+	run -1 --separate-stderr tally-cancel -O eml --notices "$BATS_TEST_TMPDIR/n.mbox" "$j"
+	assert_equal "$stderr" "tally-cancel: client ana has no email: tag: cannot mail it"
+	assert_output ""
+	[ ! -e "$BATS_TEST_TMPDIR/n.mbox" ]
+}
+
+@test "cancel: -O eml needs a destination; --maildir needs -O eml" {
+	run -2 --separate-stderr tally-cancel -O eml "$F/cancel.journal"
+	assert_equal "$stderr" "tally-cancel: -O eml needs --notices FILE or --maildir DIR"
+	run -2 --separate-stderr tally-cancel --maildir x "$F/cancel.journal"
+	assert_equal "$stderr" "tally-cancel: --maildir needs -O eml"
+	run -2 --separate-stderr tally-cancel -O pdf --notices x "$F/cancel.journal"
+	assert_equal "$stderr" "tally-cancel: unknown output format: pdf (eml)"
+}
