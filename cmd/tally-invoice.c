@@ -14,10 +14,10 @@
 
 static const char *prog = "tally-invoice";
 static const char *unbilled = "Assets:Unbilled", *receivable = "Assets:Receivable";
-static const char *only_client, *prefix = "", *show, *lang = "en", *conf_path;
+static const char *only_client, *prefix = "", *show, *lang = "en", *conf_path, *maildir;
 static tdate begin = DATE_NONE, end = DATE_NONE, inv_date = DATE_NONE;
 static long default_terms = 14;
-static enum { F_TXT, F_HTML, F_MD } format = F_TXT;
+static enum { F_TXT, F_HTML, F_MD, F_EML } format = F_TXT;
 
 /* An unbilled amount dated in the period, and what of it no invoice has taken yet. */
 struct item {
@@ -56,8 +56,8 @@ usage(FILE *f, int status)
 	fprintf(f, "usage: %s -p PERIOD | -b DATE -e DATE [--date DATE] [--client ID] [--prefix P]\n"
 		   "       [--terms N] [--unbilled-account A] [--receivable-account A] [-i FILE]\n"
 		   "       [-f FILE]... [FILE]...\n"
-		   "       %s --show NUMBER [-O txt|html|md] [--lang en|es] [--conf FILE]\n"
-		   "       [-f FILE]... [FILE]...\n", prog, prog);
+		   "       %s --show NUMBER [-O txt|html|md|eml] [--maildir DIR] [--lang en|es]\n"
+		   "       [--conf FILE] [-f FILE]... [FILE]...\n", prog, prog);
 	exit(status);
 }
 
@@ -464,6 +464,8 @@ struct shown {
 	size_t nitems;
 	const struct invoice *inv;
 	struct conf *conf;
+	struct identities *ids;
+	const struct identity *who;  /* the client's name, address, tax ID and email */
 };
 
 static void
@@ -537,6 +539,22 @@ put_items(struct out *o, const struct shown *s)
 	}
 }
 
+/* A value of several lines (an address): one line per line in the document's own way. */
+static void
+put_lines(struct out *o, const char *v)
+{
+	const char *nl;
+
+	while (v && *v) {
+		nl = strchr(v, '\n');
+		put(o, v, nl ? (size_t)(nl - v) : strlen(v));
+		if (!nl)
+			break;
+		out_puts(o, format == F_HTML ? "<br>" : format == F_MD ? "  \n" : "\n         ");
+		v = nl + 1;
+	}
+}
+
 static bool
 field(struct out *o, const char *key, size_t n, void *arg)
 {
@@ -578,13 +596,47 @@ field(struct out *o, const char *key, size_t n, void *arg)
 		put(o, buf, strlen(buf));
 		return true;
 	}
-	v = IS("number") ? s->number : IS("client") ? s->client : IS("date") ? s->date :
-	    IS("due") ? s->due : NULL;
+	if (IS("client-address")) {
+		put_lines(o, s->who ? s->who->address : NULL);
+		return true;
+	}
+	v = IS("number") ? s->number : IS("client") ? identity_name(s->who, s->client) :
+	    IS("client-id") ? s->client : IS("client-tax-id") ? (s->who ? s->who->tax_id : NULL) :
+	    IS("client-email") ? (s->who ? s->who->email : NULL) :
+	    IS("date") ? s->date : IS("due") ? s->due : NULL;
+	if (!v && (IS("client-tax-id") || IS("client-email")))
+		v = "";
 #undef IS
 	if (!v)
 		return false;
 	put(o, v, strlen(v));
 	return true;
+}
+
+/*
+ * {{KEY|TEXT}}: TEXT and then KEY's value, or nothing at all when the value is empty, so that
+ * a template prints "Tax ID: ..." (on its own line, TEXT may hold the newline) only when
+ * there is one.
+ */
+static bool
+field_opt(struct out *o, const char *key, size_t n, void *arg)
+{
+	const char *bar = memchr(key, '|', n);
+	struct mail_doc d;
+	struct out *v;
+	bool known;
+
+	if (!bar)
+		return field(o, key, n, arg);
+	v = mail_doc_open(&d);
+	known = field(v, key, (size_t)(bar - key), arg);
+	mail_doc_close(&d, v);
+	if (known && d.n) {
+		out_write(o, bar + 1, n - (size_t)(bar + 1 - key));
+		out_write(o, d.p, d.n);
+	}
+	mail_doc_free(&d);
+	return known;
 }
 
 static void
@@ -598,6 +650,7 @@ shown_free(struct shown *s)
 		free(s->items[i]);
 	free(s->items);
 	conf_free(s->conf);
+	identities_free(s->ids);
 }
 
 static int
@@ -611,9 +664,47 @@ render(struct out *o, struct shown *s, struct terr *e)
 	free(dir);
 	if (!tmpl)
 		return -1;
-	invoices_fill(o, tmpl, field, s);
+	invoices_fill(o, tmpl, field_opt, s);
 	free(tmpl);
 	return 0;
+}
+
+/* -O eml: the invoice as mail, its text and HTML renderings as the two alternatives. */
+static int
+render_mail(struct out *o, struct shown *s, struct terr *e)
+{
+	struct mail_doc txt, html;
+	struct out *t = mail_doc_open(&txt), *h = mail_doc_open(&html);
+	struct mailbox *mb = maildir ? mail_maildir(maildir, e) : mail_mbox(o);
+	const struct conf *c = s->conf;
+	char subject[256];
+	int r;
+
+	format = F_TXT;
+	r = render(t, s, e);
+	format = F_HTML;
+	if (r == 0)
+		r = render(h, s, e);
+	format = F_EML;
+	mail_doc_close(&txt, t);
+	mail_doc_close(&html, h);
+	snprintf(subject, sizeof subject, strcmp(lang, "es") == 0 ? "Factura %s de %s" :
+		 "Invoice %s from %s", s->number, conf_get(c, "name") ? conf_get(c, "name") : "");
+	if (r == 0 && mb)
+		r = mail_add(mb, &(struct mail_msg){
+			.from_name = conf_get(c, "name"), .from_addr = conf_get(c, "email"),
+			.client = s->client, .to_name = identity_name(s->who, s->client),
+			.to_addr = s->who ? s->who->email : NULL, .subject = subject,
+			.text = txt.p, .html = html.p, .lang = lang}, e);
+	if (!mb)
+		r = -1;
+	else if (r < 0)
+		mail_abort(mb);
+	else
+		r = mail_commit(mb, e);
+	mail_doc_free(&txt);
+	mail_doc_free(&html);
+	return r;
 }
 
 /* Global, so that an early exit leaves it reachable rather than leaked. */
@@ -637,12 +728,13 @@ main(int argc, char **argv)
 		{"output-format", required_argument, NULL, 'O'},
 		{"lang", required_argument, NULL, 'L'},
 		{"conf", required_argument, NULL, 'c'},
+		{"maildir", required_argument, NULL, 'M'},
 		{"file", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	static const char *const formats[] = {"txt", "html", "md", NULL};
+	static const char *const formats[] = {"txt", "html", "md", "eml", NULL};
 	char **files, *endp;
 	const char *inplace = NULL;
 	size_t nf = 0, nfiles;
@@ -705,6 +797,7 @@ main(int argc, char **argv)
 			lang = optarg;
 			break;
 		case 'c': conf_path = optarg; break;
+		case 'M': maildir = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
 		case 'h': usage(stdout, 0); break;
 		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
@@ -714,6 +807,11 @@ main(int argc, char **argv)
 	if (!show && (begin == DATE_NONE || end == DATE_NONE || begin >= end)) {
 		fprintf(stderr, "%s: a period is needed: -p PERIOD, or -b DATE and -e DATE\n", prog);
 		usage(stderr, 2);
+	}
+	if ((format == F_EML && !show) || (maildir && format != F_EML)) {
+		fprintf(stderr, "%s: %s\n", prog, format == F_EML ? "-O eml needs --show NUMBER" :
+			"--maildir needs -O eml");
+		return 2;
 	}
 	if (inplace) {
 		if (show || nf || optind < argc) {
@@ -739,6 +837,7 @@ main(int argc, char **argv)
 	if (show) {
 		o = out_open(stdout);
 		v = invoices_new(receivable);
+		sh.ids = identities_new();
 	} else if (inplace) {
 		if (!(o = out_open_inplace(inplace, &e))) {
 			terr_print(prog, &e);
@@ -756,7 +855,7 @@ main(int argc, char **argv)
 		if (status)
 			continue;
 		if (show) {
-			if (invoices_observe(v, it, &e) < 0) {
+			if (invoices_observe(v, it, &e) < 0 || identities_observe(sh.ids, it, &e) < 0) {
 				terr_print(prog, &e);
 				status = 1;
 			} else if (!sh.found && it->kind == J_TXN) {
@@ -784,7 +883,8 @@ main(int argc, char **argv)
 			status = 1;
 		} else {
 			sh.inv = invoices_find(v, show);
-			if (render(o, &sh, &e) < 0) {
+			sh.who = identities_find(sh.ids, sh.client);
+			if ((format == F_EML ? render_mail(o, &sh, &e) : render(o, &sh, &e)) < 0) {
 				terr_print(prog, &e);
 				status = 1;
 			}

@@ -163,3 +163,52 @@ Your session on 2026-11-06 at 10:00"
 	run -2 --separate-stderr tally-cancel -O pdf --notices x "$F/cancel.journal"
 	assert_equal "$stderr" "tally-cancel: unknown output format: pdf (eml)"
 }
+
+@test "invoice --show -O eml: the text and HTML invoices as alternatives, to the client's email" {
+	run -0 tally-invoice --show 2026-0001 -O eml "$F/book.journal"
+	echo "$output" > "$BATS_TEST_TMPDIR/i.mbox"
+	run -0 mailcheck "$BATS_TEST_TMPDIR/i.mbox"
+	assert_line --index 0 "From: Marta Ruiz, Tutoring <marta@example.org>"
+	assert_line --index 1 "To: Ana García Núñez <ana.garcia@example.com>"
+	assert_line --index 2 "Subject: Invoice 2026-0001 from Marta Ruiz, Tutoring"
+	assert_line --index 4 "Parts: multipart/alternative text/plain text/html"
+	assert_line "Due now: 100.00 EUR"
+	assert_line "         Tax ID: 12345678Z"
+	run -0 python3 -c '
+import mailbox, email, email.policy, sys
+m = email.message_from_bytes(mailbox.mbox(sys.argv[1]).get_bytes(0), policy=email.policy.default)
+h = m.get_body(("html",)).get_content()
+print("<title>Invoice 2026-0001</title>" in h, "Calle Luna 3, 2º B<br>28004 Madrid" in h)' \
+		"$BATS_TEST_TMPDIR/i.mbox"
+	assert_output "True True"
+	run -0 tally-invoice --show 2026-0001 -O eml --lang es "$F/book.journal"
+	assert_line "Subject: Factura 2026-0001 de Marta Ruiz, Tutoring"
+}
+
+@test "invoice --show -O eml --maildir; errors: no email:, -O eml without --show" {
+	need_mblaze
+	d=$BATS_TEST_TMPDIR/Mail
+	run -0 tally-invoice --show 2026-0003 -O eml --maildir "$d" "$F/book.journal"
+	run -0 mhdr -h to -d "$d"/new/*
+	assert_output "\"Bea Smith, Ltd\" <bea@example.net>"
+	run -1 --separate-stderr tally-invoice --show 2026-0004 -O eml --maildir "$d" "$F/book.journal"
+	assert_equal "$stderr" "tally-invoice: client carl has no email: tag: cannot mail it"
+	[ "$(find "$d" -type f | wc -l)" -eq 1 ]
+	run -2 --separate-stderr tally-invoice -p 2026-11 -O eml "$F/book.journal"
+	assert_equal "$stderr" "tally-invoice: -O eml needs --show NUMBER"
+}
+
+@test "invoice --show: the client's name, address lines and tax ID; absent fields leave no empty label" {
+	run -0 tally-invoice --show 2026-0001 "$F/book.journal"
+	assert_output --partial "To:      Ana García Núñez
+         Calle Luna 3, 2º B
+         28004 Madrid
+         Tax ID: 12345678Z
+"
+	run -0 tally-invoice --show 2026-0004 --conf /dev/null "$F/book.journal"
+	assert_output --partial "From:    
+To:      Carl Jones
+
+Date:"
+	refute_output --partial "Tax ID"
+}
