@@ -27,10 +27,11 @@ static const char *prefix[NKINDS] = {
 static size_t prefix_len[NKINDS];
 
 static tdate begin = DATE_NONE, end = DATE_NONE;
-static enum { F_TXT, F_MD, F_HTML } format = F_TXT;
-static const char *const ext[] = {"txt", "md", "html", NULL};
+static enum { F_TXT, F_MD, F_HTML, F_EML } format = F_TXT;
+static const char *const ext[] = {"txt", "md", "html", "eml", NULL};
 static const char *lang = "en";
 static struct conf *labels, *provider;
+static struct identities *ids;  /* the clients' name, email, address, tax ID (lib/identity.c) */
 
 /* A sum in several commodities: a table-less struct account. */
 typedef struct account money;
@@ -79,7 +80,7 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s (--client ID | --all --output-dir DIR) [-p PERIOD] [-b DATE]\n"
-		   "       [-e DATE] [-O txt|md|html] [--lang en|es] [--conf FILE]\n"
+		   "       [-e DATE] [-O txt|md|html|eml] [--maildir DIR] [--lang en|es] [--conf FILE]\n"
 		   "       [--templates DIR] [--unbilled ACCT] [--receivable ACCT]\n"
 		   "       [--prepaid ACCT] [--deposits ACCT] [-f FILE]... [FILE]...\n",
 		prog);
@@ -769,7 +770,8 @@ static void
 header(struct out *o, const struct book *c, const char *css)
 {
 	char b[64], e[64], line[512];
-	const char *name = c->name ? c->name : c->id;
+	const struct identity *who = identities_find(ids, c->id);
+	const char *name = who && who->name ? who->name : c->name ? c->name : c->id;
 
 	if (format == F_HTML) {
 		out_printf(o, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -816,8 +818,17 @@ header(struct out *o, const struct book *c, const char *css)
 		out_puts(o, "\n");
 	snprintf(line, sizeof line, "%s: %s", L("client"), name);
 	para(o, line);
-	if (c->name) {
+	if (c->name || (who && who->name)) {
 		snprintf(line, sizeof line, "%s: %s", L("client-id"), c->id);
+		para(o, line);
+	}
+	for (const char *a = who ? who->address : NULL, *nl; a && *a; a = nl ? nl + 1 : "") {
+		nl = strchr(a, '\n');
+		snprintf(line, sizeof line, "%.*s", nl ? (int)(nl - a) : (int)strlen(a), a);
+		para(o, line);
+	}
+	if (who && who->tax_id) {
+		snprintf(line, sizeof line, "%s: %s", L("tax-id"), who->tax_id);
 		para(o, line);
 	}
 	b[0] = e[0] = '\0';
@@ -1228,14 +1239,82 @@ write_all(const char *dir, const char *css)
 	return 0;
 }
 
+/* -O eml: one client's statement as mail, its text and HTML renderings as alternatives. */
+static int
+mail_statement(struct mailbox *mb, const struct book *c, const char *css, struct terr *e)
+{
+	const struct identity *who = identities_find(ids, c->id);
+	struct mail_doc txt, html;
+	struct out *t = mail_doc_open(&txt), *h = mail_doc_open(&html);
+	char subject[512], b[64] = "", d[64] = "";
+	int r;
+
+	format = F_TXT;
+	r = statement(t, c, css);
+	format = F_HTML;
+	r |= statement(h, c, css);
+	format = F_EML;
+	mail_doc_close(&txt, t);
+	mail_doc_close(&html, h);
+	if (begin != DATE_NONE)
+		fmt_date(b, sizeof b, begin);
+	if (end != DATE_NONE)
+		fmt_date(d, sizeof d, end - 1);
+	snprintf(subject, sizeof subject, "%s: %s %s %s", L("title"), b, L("to"), d);
+	if (r < 0)
+		terr_set(e, NULL, 0, "a total of %s is too large to hold exactly", c->id);
+	else
+		r = mail_add(mb, &(struct mail_msg){
+			.from_name = conf_get(provider, "name"), .from_addr = conf_get(provider, "email"),
+			.client = c->id, .to_name = who && who->name ? who->name : c->name ? c->name : c->id,
+			.to_addr = who ? who->email : NULL, .subject = subject, .text = txt.p,
+			.html = html.p, .lang = lang}, e);
+	mail_doc_free(&txt);
+	mail_doc_free(&html);
+	return r;
+}
+
+/* Mails the statements of want (or of every client), to standard output or a maildir. */
+static int
+mail_all(const char *want, const char *maildir, const char *css)
+{
+	struct terr e = {0};
+	struct out *o = out_open(stdout);
+	struct mailbox *mb = maildir ? mail_maildir(maildir, &e) : mail_mbox(o);
+	size_t n = 0;
+	int r = mb ? 0 : -1;
+
+	for (size_t i = 0; i < nclients && r == 0; i++) {
+		if (want && strcmp(clients[i].id, want) != 0)
+			continue;
+		n++;
+		r = mail_statement(mb, &clients[i], css, &e);
+	}
+	if (r == 0 && want && !n) {
+		terr_set(&e, NULL, 0, "unknown client: %s", want);
+		r = -1;
+	}
+	if (mb && r < 0)
+		mail_abort(mb);
+	else if (mb)
+		r = mail_commit(mb, &e);
+	if (r < 0) {
+		terr_print(prog, &e);
+		out_abort(o);
+		return 1;
+	}
+	return out_commit(o) < 0 ? 1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	enum { O_ALL = 256, O_DIR, O_LANG, O_CONF, O_TPL, O_UNB, O_REC, O_PRE, O_DEP, O_CLI };
+	enum { O_ALL = 256, O_DIR, O_LANG, O_CONF, O_TPL, O_UNB, O_REC, O_PRE, O_DEP, O_CLI, O_MAILDIR };
 	static const struct option opts[] = {
 		{"client", required_argument, NULL, O_CLI},
 		{"all", no_argument, NULL, O_ALL},
 		{"output-dir", required_argument, NULL, O_DIR},
+		{"maildir", required_argument, NULL, O_MAILDIR},
 		{"lang", required_argument, NULL, O_LANG},
 		{"conf", required_argument, NULL, O_CONF},
 		{"templates", required_argument, NULL, O_TPL},
@@ -1259,7 +1338,7 @@ main(int argc, char **argv)
 	static const char *const langs[] = {"en", "es", NULL};
 	static char **fopts;  /* static: still reachable on early returns */
 	char **files, *tdir, path[PATH_MAX];
-	const char *want = NULL, *dir = NULL, *conf_path = NULL, *tpl = NULL;
+	const char *want = NULL, *dir = NULL, *conf_path = NULL, *tpl = NULL, *maildir = NULL;
 	char *css = NULL;
 	bool all = false, given;
 	size_t nf = 0, nfiles;
@@ -1275,6 +1354,7 @@ main(int argc, char **argv)
 		case O_CLI: want = optarg; break;
 		case O_ALL: all = true; break;
 		case O_DIR: dir = optarg; break;
+		case O_MAILDIR: maildir = optarg; break;
 		case O_LANG:
 			if (format_parse(optarg, langs) < 0) {
 				fprintf(stderr, "%s: unknown language: %s\n", prog, optarg);
@@ -1311,8 +1391,14 @@ main(int argc, char **argv)
 		default: usage(stderr, 2);
 		}
 	}
-	if (all == (want != NULL) || (all && !dir) || (!all && dir)) {
-		fprintf(stderr, "%s: give either --client ID or --all --output-dir DIR\n", prog);
+	if (maildir && format != F_EML) {
+		fprintf(stderr, "%s: --maildir needs -O eml\n", prog);
+		return 2;
+	}
+	if (all == (want != NULL) || (all && !dir && format != F_EML) || (!all && dir) ||
+	    (dir && format == F_EML)) {
+		fprintf(stderr, "%s: give either --client ID or --all %s\n", prog,
+			format == F_EML ? "(with -O eml, no --output-dir)" : "--output-dir DIR");
 		usage(stderr, 2);
 	}
 	for (int k = 0; k < NKINDS; k++)
@@ -1324,7 +1410,7 @@ main(int argc, char **argv)
 		free(tdir);
 		return 1;
 	}
-	if (format == F_HTML) {
+	if (format == F_HTML || format == F_EML) {
 		snprintf(path, sizeof path, "%s/statement.css", tdir);
 		if (!(css = read_file(path)) || strstr(css, "</")) {
 			fprintf(stderr, "%s: %s: %s\n", prog, path,
@@ -1347,6 +1433,7 @@ main(int argc, char **argv)
 		free(fopts);
 		return 1;
 	}
+	ids = identities_new();
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
@@ -1356,6 +1443,11 @@ main(int argc, char **argv)
 		}
 		if (it->kind != J_TXN || status || (end != DATE_NONE && it->txn->date > end))
 			continue;
+		if (identities_observe(ids, it, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+			continue;
+		}
 		if (end != DATE_NONE && it->txn->date == end) {
 			cur_file = it->file;
 			cur_line = it->line;
@@ -1382,7 +1474,9 @@ main(int argc, char **argv)
 	if (!status) {
 		if (nclients > 1)
 			qsort(clients, nclients, sizeof *clients, by_id);
-		if (all) {
+		if (format == F_EML) {
+			status = mail_all(want, maildir, css);
+		} else if (all) {
 			status = write_all(dir, css);
 		} else {
 			size_t i;
@@ -1409,6 +1503,7 @@ main(int argc, char **argv)
 		client_free(&clients[i]);
 	free(clients);
 	free(slots);
+	identities_free(ids);
 	if (inv)
 		invoices_free(inv);
 	free(tc);

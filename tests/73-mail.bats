@@ -212,3 +212,43 @@ To:      Carl Jones
 Date:"
 	refute_output --partial "Tax ID"
 }
+
+@test "statement -O eml: the text and HTML statements as alternatives; the client's address" {
+	run -0 tally-statement -O eml -p 2026-11 --client bea "$F/book.journal"
+	echo "$output" > "$BATS_TEST_TMPDIR/s.mbox"
+	run -0 mailcheck "$BATS_TEST_TMPDIR/s.mbox"
+	assert_line --index 1 "To: Bea Smith, Ltd <bea@example.net>"
+	assert_line --index 2 "Subject: Statement: Nov 1, 2026 to Nov 30, 2026"
+	assert_line --index 4 "Parts: multipart/alternative text/plain text/html"
+	assert_output --partial "Client: Bea Smith, Ltd
+Client ID: bea
+1 High Street
+Oxford OX1 1AA
+Period: Nov 1, 2026 to Nov 30, 2026"
+	assert_line "2026-0003             Nov 1, 2026       Nov 15, 2026 (overdue)       35.00 EUR"
+	run -0 python3 -c '
+import mailbox, email, email.policy, sys
+m = email.message_from_bytes(mailbox.mbox(sys.argv[1]).get_bytes(0), policy=email.policy.default)
+h = m.get_body(("html",)).get_content()
+print(h.startswith("<!DOCTYPE html>"), "<title>Statement: Bea Smith, Ltd</title>" in h)' \
+		"$BATS_TEST_TMPDIR/s.mbox"
+	assert_output "True True"
+}
+
+@test "statement -O eml --all --maildir: every client, or none when one has no email:" {
+	need_mblaze
+	d=$BATS_TEST_TMPDIR/Mail
+	run -1 --separate-stderr tally-statement -O eml -p 2026-11 --all --maildir "$d" "$F/book.journal"
+	assert_equal "$stderr" "tally-statement: client carl has no email: tag: cannot mail it"
+	[ "$(find "$d" -type f | wc -l)" -eq 0 ]
+	j=$(journal < "$F/book.journal")
+	cp "$F/tally.conf" "$BATS_TEST_TMPDIR/"
+	printf '\n2026-01-05 Carl\n    ; client: carl\n    ; email: carl@example.com\n' >> "$j"
+	run -0 tally-statement -O eml -p 2026-11 --all --maildir "$d" "$j"
+	run -0 sh -c "mlist '$d' | while read -r m; do mhdr -h to -d \"\$m\"; done | sort"
+	assert_output "\"Bea Smith, Ltd\" <bea@example.net>
+Ana García Núñez <ana.garcia@example.com>
+Carl Jones <carl@example.com>"
+	run -2 --separate-stderr tally-statement -p 2026-11 --client ana --maildir "$d" "$j"
+	assert_equal "$stderr" "tally-statement: --maildir needs -O eml"
+}
