@@ -18,8 +18,10 @@ static const char *prog = "tally-agreement";
 static const char *client_opt, *policy_file, *policy_dir_opt, *templates_opt, *conf_path;
 static const char *lang = "en";
 static tdate on = DATE_NONE;
-static enum { F_TXT, F_MD, F_HTML } format = F_TXT;
-static const char *const formats[] = {"txt", "md", "html", NULL};
+static enum { F_TXT, F_MD, F_HTML, F_EML } format = F_TXT;
+static const char *const formats[] = {"txt", "md", "html", "eml", NULL};
+static const char *maildir;
+static struct identities *ids;  /* the client's name, address, tax ID and email */
 
 /* The template's fields: name and value (NULL or "" is "no value"). */
 struct field {
@@ -32,7 +34,7 @@ static size_t nfields;
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: %s --client ID [-O txt|md|html] [--lang en|es] [--date DATE]\n"
+	fprintf(f, "usage: %s --client ID [-O txt|md|html|eml] [--maildir DIR] [--lang en|es] [--date DATE]\n"
 		   "       [--policy FILE | --policies DIR] [--templates DIR] [--conf FILE]\n"
 		   "       [-f FILE]... [FILE]...\n", prog);
 	exit(status);
@@ -283,8 +285,24 @@ fill(struct client *c, const struct extra *x, const struct policy *p, const stru
 		set(conf_keys[i][0], conf_get(cf, conf_keys[i][1]));
 	if (!conf_get(cf, "name"))
 		set("provider-name", "______________________");
-	set("client", c->name);
+	const struct identity *who = identities_find(ids, c->id);
+	size_t k;
+
+	set("client", who && who->name ? who->name : c->name);
 	set("client-id", c->id);
+	set("client-tax-id", who ? who->tax_id : NULL);
+	set("client-email", who ? who->email : NULL);
+	k = 0;
+	for (const char *a = who && who->address ? who->address : ""; *a && k + 3 < sizeof buf; a++) {
+		if (*a == '\n') {  /* one line in a sentence: "street, city" */
+			buf[k++] = ',';
+			buf[k++] = ' ';
+		} else {
+			buf[k++] = *a;
+		}
+	}
+	buf[k] = '\0';
+	set("client-address", buf);
 	date_words(buf, sizeof buf, on);
 	set("date", buf);
 	for (size_t i = 0; i < c->nrates && c->rates[i].from <= on; i++)
@@ -325,12 +343,50 @@ fill(struct client *c, const struct extra *x, const struct policy *p, const stru
 	}
 }
 
-static struct conf *
-load_conf(struct terr *e)
+/* -O eml: the agreement as mail, its text and HTML renderings as the two alternatives. */
+static int
+mail_agreement(struct out *o, const char *dir, const struct client *c, const struct conf *cf,
+	       struct terr *e)
 {
-	if (conf_path)
-		return conf_load(conf_path, true, e);
-	return conf_load("tally.conf", false, e);
+	const struct identity *who = identities_find(ids, c->id);
+	const char *name = who && who->name ? who->name : c->name;
+	struct mail_doc doc[2];
+	struct mailbox *mb;
+	char *path = xmalloc(strlen(dir) + 32), *tmpl, subject[512];
+	int r = 0;
+
+	for (int k = 0; k < 2; k++) {
+		struct out *d = mail_doc_open(&doc[k]);
+
+		sprintf(path, "%s/agreement.%s.%s", dir, lang, k ? "html" : "txt");
+		format = k ? F_HTML : F_TXT;
+		if (r == 0 && (tmpl = read_all(path, e)) != NULL) {
+			r = render(d, tmpl, tmpl, strlen(tmpl), path, e);
+			free(tmpl);
+		} else {
+			r = -1;
+		}
+		mail_doc_close(&doc[k], d);
+	}
+	format = F_EML;
+	snprintf(subject, sizeof subject, strcmp(lang, "es") == 0 ?
+		 "Acuerdo de colaboración: %s" : "Collaboration agreement: %s", name);
+	if (r == 0 && (mb = maildir ? mail_maildir(maildir, e) : mail_mbox(o)) != NULL) {
+		r = mail_add(mb, &(struct mail_msg){
+			.from_name = conf_get(cf, "name"), .from_addr = conf_get(cf, "email"),
+			.client = c->id, .to_name = name, .to_addr = who ? who->email : NULL,
+			.subject = subject, .text = doc[0].p, .html = doc[1].p, .lang = lang}, e);
+		if (r < 0)
+			mail_abort(mb);
+		else
+			r = mail_commit(mb, e);
+	} else {
+		r = -1;
+	}
+	mail_doc_free(&doc[0]);
+	mail_doc_free(&doc[1]);
+	free(path);
+	return r;
 }
 
 static int
@@ -353,6 +409,7 @@ main(int argc, char **argv)
 		{"policies", required_argument, NULL, 'D'},
 		{"templates", required_argument, NULL, 'T'},
 		{"conf", required_argument, NULL, 'C'},
+		{"maildir", required_argument, NULL, 'M'},
 		{"file", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -400,6 +457,7 @@ main(int argc, char **argv)
 		case 'D': policy_dir_opt = optarg; break;
 		case 'T': templates_opt = optarg; break;
 		case 'C': conf_path = optarg; break;
+		case 'M': maildir = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
 		case 'h': usage(stdout, 0); break;
 		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
@@ -410,10 +468,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: which client? (--client ID)\n", prog);
 		usage(stderr, 2);
 	}
+	if (maildir && format != F_EML) {
+		fprintf(stderr, "%s: --maildir needs -O eml\n", prog);
+		return 2;
+	}
 	if (on == DATE_NONE)
 		on = date_today();
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
 	book = clients_new(NULL);
+	ids = identities_new();
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
@@ -423,7 +486,7 @@ main(int argc, char **argv)
 		}
 		if (it->kind != J_TXN || status)
 			continue;
-		if (clients_observe(book, it, &e) < 0) {
+		if (clients_observe(book, it, &e) < 0 || identities_observe(ids, it, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 			continue;
@@ -434,7 +497,6 @@ main(int argc, char **argv)
 			observe(it, c, mine, &x);
 	}
 	journal_close(j);
-	input_free(files, nfiles);
 	if (!status && !mine) {
 		fprintf(stderr, "%s: no client %s in the journal\n", prog, client_opt);
 		status = 1;
@@ -456,7 +518,8 @@ main(int argc, char **argv)
 			free(dir);
 		}
 	}
-	if (!status && !(cf = load_conf(&e))) {
+	/* tally.conf as every command finds it: beside the journal, else here */
+	if (!status && !(cf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e))) {
 		terr_print(prog, &e);
 		status = 1;
 	}
@@ -465,7 +528,16 @@ main(int argc, char **argv)
 		path = xmalloc(strlen(dir) + 32);
 		sprintf(path, "%s/agreement.%s.%s", dir, lang, formats[format]);
 		fill(mine, &x, p, cf);
-		if (!(tmpl = read_all(path, &e))) {
+		if (format == F_EML) {
+			o = out_open(stdout);
+			if (mail_agreement(o, dir, mine, cf, &e) < 0) {
+				terr_print(prog, &e);
+				out_abort(o);
+				status = 1;
+			} else if (out_commit(o) < 0) {
+				status = 1;
+			}
+		} else if (!(tmpl = read_all(path, &e))) {
 			terr_print(prog, &e);
 			status = 1;
 		} else {
@@ -491,6 +563,8 @@ main(int argc, char **argv)
 	conf_free(cf);
 	policy_free(p);
 	clients_free(book);
+	identities_free(ids);
+	input_free(files, nfiles);
 	free(fopts);
 	if (fshut_stdout(prog) < 0)
 		status = 1;

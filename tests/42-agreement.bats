@@ -98,7 +98,7 @@ AGR=$FIXTURES/agreement
 @test "agreement: --help and --version" {
 	run tally-agreement --help
 	assert_success
-	assert_line -n 0 "usage: tally-agreement --client ID [-O txt|md|html] [--lang en|es] [--date DATE]"
+	assert_line -n 0 "usage: tally-agreement --client ID [-O txt|md|html|eml] [--maildir DIR] [--lang en|es] [--date DATE]"
 	run tally-agreement --version
 	assert_output "tally-agreement 0.1.0"
 }

@@ -252,3 +252,47 @@ Carl Jones <carl@example.com>"
 	run -2 --separate-stderr tally-statement -p 2026-11 --client ana --maildir "$d" "$j"
 	assert_equal "$stderr" "tally-statement: --maildir needs -O eml"
 }
+
+@test "agreement -O eml: the agreement as mail; the client's name, address and tax ID in it" {
+	run -0 tally-agreement --client ana-garcia -O eml --date 2026-10-15 "$F/agreement.journal"
+	echo "$output" > "$BATS_TEST_TMPDIR/g.mbox"
+	run -0 mailcheck "$BATS_TEST_TMPDIR/g.mbox"
+	assert_line --index 1 "To: Ana García Núñez <ana@example.com>"
+	assert_line --index 2 "Subject: Collaboration agreement: Ana García Núñez"
+	assert_line --index 4 "Parts: multipart/alternative text/plain text/html"
+	assert_output --partial "and Ana García Núñez (the client, reference ana-garcia).
+Client's address: Calle Luna 3, 28004 Madrid.
+Client's tax ID: 12345678Z.
+Date: 15 October 2026"
+	run -0 tally-agreement --client ana-garcia -O eml --lang es --date 2026-10-15 "$F/agreement.journal"
+	assert_line --regexp '^ =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=$'  # RFC 2047, folded by GMime
+	echo "$output" > "$BATS_TEST_TMPDIR/g.mbox"
+	run -0 mailcheck "$BATS_TEST_TMPDIR/g.mbox"
+	assert_line --index 2 "Subject: Acuerdo de colaboración: Ana García Núñez"
+}
+
+@test "agreement -O eml --maildir; tally.conf found beside the journal; errors" {
+	need_mblaze
+	d=$BATS_TEST_TMPDIR/Mail
+	cd "$BATS_TEST_TMPDIR"
+	run -0 tally-agreement --client ana-garcia -O eml --maildir "$d" --date 2026-10-15 "$F/agreement.journal"
+	run -0 mhdr -h from:subject -d "$d"/new/*
+	assert_output "\"Marta Ruiz, Tutoring\" <marta@example.org>
+Collaboration agreement: Ana García Núñez"
+	j=$(sed '/email:/d' "$F/agreement.journal" | journal)
+	cp "$F/tally.conf" "$BATS_TEST_TMPDIR/"
+	run -1 --separate-stderr tally-agreement --client ana-garcia -O eml "$j"
+	assert_equal "$stderr" "tally-agreement: client ana-garcia has no email: tag: cannot mail it"
+	assert_output ""
+	run -2 --separate-stderr tally-agreement --client ana-garcia --maildir "$d" "$j"
+	assert_equal "$stderr" "tally-agreement: --maildir needs -O eml"
+}
+
+@test "the invoice and the statement that name the client stay within 80 columns" {
+	for cmd in "tally-invoice --show 2026-0001 $F/book.journal" \
+		   "tally-statement -p 2026-11 --client ana $F/book.journal"; do
+		run -0 $cmd
+		long=$(echo "$output" | awk '{ if (length($0) > 80) print }')
+		[ -z "$long" ] || fail "$cmd: lines over 80 columns: $long"
+	done
+}
