@@ -584,9 +584,8 @@ main(int argc, char **argv)
 	struct out *o = NULL, *notes = NULL;
 	struct terr e = {0};
 	const char *inplace = NULL;
-	bool notices_new = false;
-	FILE *nf_file = NULL;
-	int c, rv, status = 0;
+	struct wpath *w;
+	int c, rv, rc, status = 0;
 	const char *why;
 
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts); /* static: reachable on early exits */
@@ -655,27 +654,20 @@ main(int argc, char **argv)
 		terr_print(prog, &e);
 		status = 1;
 	}
-	if (!status && inplace && !(o = out_open_inplace(inplace, &e))) {
+	w = wpath_new(files, nfiles);
+	if (!status && ((rc = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 ||
+	    (notices_path && (rc = wpath_add(w, notices_path, 0, &notes, &e)) != 0) ||
+	    (rc = wpath_open(w, &e)) != 0)) {
 		terr_print(prog, &e);
-		status = 1;
+		status = rc == WPATH_REFUSED ? 2 : 1;
+		o = NULL;
 	}
-	if (!status && !inplace)
-		o = out_open(stdout);
-	if (o && !status && notices_path) {
-		notices_new = access(notices_path, F_OK) != 0;
-		if (!(nf_file = fopen(notices_path, "w"))) {
-			fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
-			status = 1;
-		} else {
-			notes = out_open(nf_file);
-			if (eml)
-				mb = mail_mbox(notes);
-		}
-	}
+	if (o && notes && eml)
+		mb = mail_mbox(notes);
 	book = clients_new(&co);
 	ids = identities_new();
 	j = journal_open((const char *const *)files, nfiles, 0);
-	while (o && (!notices_path || notes) && (rv = journal_next(j, &it)) != 0) {
+	while (o && (rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));
 			status = 1;
@@ -703,30 +695,20 @@ main(int argc, char **argv)
 			write_item(o, it, NULL, 0);
 	}
 	journal_close(j);
-	if (mb && status) {
-		mail_abort(mb);
+	/* The books first: notices go out only for what the journal now says. */
+	if (status) {
+		if (mb)
+			mail_abort(mb);
+		wpath_abort(w);
+	} else if (wpath_commit(w, &e) < 0) {
+		if (mb)
+			mail_abort(mb);
+		terr_print(prog, &e);
+		status = 1;
 	} else if (mb && mail_commit(mb, &e) < 0) {
 		terr_print(prog, &e);
 		status = 1;
 	}
-	if (o && status)
-		out_abort(o);
-	else if (o && out_commit(o) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, strerror(errno));
-		status = 1;
-	}
-	if (notes && status)
-		out_abort(notes);
-	else if (notes && out_commit(notes) < 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
-		status = 1;
-	}
-	if (nf_file && fclose(nf_file) != 0 && !status) {
-		fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
-		status = 1;
-	}
-	if (nf_file && status && notices_new)
-		unlink(notices_path); /* a failed run leaves no notices file it created */
 	clients_free(book);
 	identities_free(ids);
 	conf_free(conf);
