@@ -18,8 +18,8 @@ static const char *prog = "tally-agreement";
 static const char *client_opt, *policy_file, *policy_dir_opt, *templates_opt, *conf_path;
 static const char *lang = "en";
 static tdate on = DATE_NONE;
-static enum { F_TXT, F_MD, F_HTML, F_EML } format = F_TXT;
-static const char *const formats[] = {"txt", "md", "html", "eml", NULL};
+static enum { F_TXT, F_MD, F_HTML, F_EML, F_PDF } format = F_TXT;
+static const char *const formats[] = {"txt", "md", "html", "eml", "pdf", NULL};
 static const char *maildir;
 static struct identities *ids;  /* the client's name, address, tax ID and email */
 
@@ -34,7 +34,7 @@ static size_t nfields;
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: %s --client ID [-O txt|md|html|eml] [--maildir DIR] [--lang en|es] [--date DATE]\n"
+	fprintf(f, "usage: %s --client ID [-O txt|md|html|pdf|eml] [--maildir DIR] [--lang en|es] [--date DATE]\n"
 		   "       [--policy FILE | --policies DIR] [--templates DIR] [--conf FILE]\n"
 		   "       [-f FILE]... [FILE]...\n", prog);
 	exit(status);
@@ -343,15 +343,39 @@ fill(struct client *c, const struct extra *x, const struct policy *p, const stru
 	}
 }
 
-/* -O eml: the agreement as mail, its text and HTML renderings as the two alternatives. */
+/* The client's name as the agreement prints it. */
+static const char *
+fields_client(void)
+{
+	const struct field *f = field("client", 6);
+
+	return f && f->value ? f->value : "";
+}
+
+/* The text agreement drawn as a PDF on the paper tally.conf names. */
+static int
+pdf_agreement(struct out *o, const char *text, size_t n, const struct conf *cf,
+	      const char *name, struct terr *e)
+{
+	char title[512];
+
+	snprintf(title, sizeof title, strcmp(lang, "es") == 0 ? "Acuerdo de colaboración: %s" :
+		 "Collaboration agreement: %s", name);
+	return pdf_from_text(o, text, n, &(struct pdf_opts){conf_get(cf, "paper"), title,
+			     conf_get(cf, "name")}, e);
+}
+
+/* -O eml: the agreement as mail, its text and HTML renderings as the two alternatives and
+ * the PDF attached. */
 static int
 mail_agreement(struct out *o, const char *dir, const struct client *c, const struct conf *cf,
 	       struct terr *e)
 {
 	const struct identity *who = identities_find(ids, c->id);
 	const char *name = who && who->name ? who->name : c->name;
-	struct mail_doc doc[2];
+	struct mail_doc doc[3];
 	struct mailbox *mb;
+	struct out *pd;
 	char *path = xmalloc(strlen(dir) + 32), *tmpl, subject[512];
 	int r = 0;
 
@@ -368,6 +392,10 @@ mail_agreement(struct out *o, const char *dir, const struct client *c, const str
 		}
 		mail_doc_close(&doc[k], d);
 	}
+	pd = mail_doc_open(&doc[2]);
+	if (r == 0)
+		r = pdf_agreement(pd, doc[0].p, doc[0].n, cf, name, e);
+	mail_doc_close(&doc[2], pd);
 	format = F_EML;
 	snprintf(subject, sizeof subject, strcmp(lang, "es") == 0 ?
 		 "Acuerdo de colaboración: %s" : "Collaboration agreement: %s", name);
@@ -375,7 +403,9 @@ mail_agreement(struct out *o, const char *dir, const struct client *c, const str
 		r = mail_add(mb, &(struct mail_msg){
 			.from_name = conf_get(cf, "name"), .from_addr = conf_get(cf, "email"),
 			.client = c->id, .to_name = name, .to_addr = who ? who->email : NULL,
-			.subject = subject, .text = doc[0].p, .html = doc[1].p, .lang = lang}, e);
+			.subject = subject, .text = doc[0].p, .html = doc[1].p, .lang = lang,
+			.attach_name = strcmp(lang, "es") == 0 ? "acuerdo.pdf" : "agreement.pdf",
+			.attach = doc[2].p, .attach_len = doc[2].n}, e);
 		if (r < 0)
 			mail_abort(mb);
 		else
@@ -385,6 +415,7 @@ mail_agreement(struct out *o, const char *dir, const struct client *c, const str
 	}
 	mail_doc_free(&doc[0]);
 	mail_doc_free(&doc[1]);
+	mail_doc_free(&doc[2]);
 	free(path);
 	return r;
 }
@@ -526,7 +557,7 @@ main(int argc, char **argv)
 	if (!status) {
 		dir = templates_opt ? xstrdup(templates_opt) : policy_sharedir("templates");
 		path = xmalloc(strlen(dir) + 32);
-		sprintf(path, "%s/agreement.%s.%s", dir, lang, formats[format]);
+		sprintf(path, "%s/agreement.%s.%s", dir, lang, formats[format == F_PDF ? F_TXT : format]);
 		fill(mine, &x, p, cf);
 		if (format == F_EML) {
 			o = out_open(stdout);
@@ -540,6 +571,24 @@ main(int argc, char **argv)
 		} else if (!(tmpl = read_all(path, &e))) {
 			terr_print(prog, &e);
 			status = 1;
+		} else if (format == F_PDF) {
+			struct mail_doc txt;
+			struct out *t = mail_doc_open(&txt);
+
+			format = F_TXT;
+			rv = render(t, tmpl, tmpl, strlen(tmpl), path, &e);
+			format = F_PDF;
+			mail_doc_close(&txt, t);
+			o = out_open(stdout);
+			if (rv < 0 || pdf_agreement(o, txt.p, txt.n, cf, fields_client(), &e) < 0) {
+				terr_print(prog, &e);
+				out_abort(o);
+				status = 1;
+			} else if (out_commit(o) < 0) {
+				status = 1;
+			}
+			mail_doc_free(&txt);
+			free(tmpl);
 		} else {
 			o = out_open(stdout);
 			if (render(o, tmpl, tmpl, strlen(tmpl), path, &e) < 0) {

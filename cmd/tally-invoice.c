@@ -17,7 +17,7 @@ static const char *unbilled = "Assets:Unbilled", *receivable = "Assets:Receivabl
 static const char *only_client, *prefix = "", *show, *lang = "en", *conf_path, *maildir;
 static tdate begin = DATE_NONE, end = DATE_NONE, inv_date = DATE_NONE;
 static long default_terms = 14;
-static enum { F_TXT, F_HTML, F_MD, F_EML } format = F_TXT;
+static enum { F_TXT, F_HTML, F_MD, F_EML, F_PDF } format = F_TXT;
 
 /* An unbilled amount dated in the period, and what of it no invoice has taken yet. */
 struct item {
@@ -56,7 +56,7 @@ usage(FILE *f, int status)
 	fprintf(f, "usage: %s -p PERIOD | -b DATE -e DATE [--date DATE] [--client ID] [--prefix P]\n"
 		   "       [--terms N] [--unbilled-account A] [--receivable-account A] [-i FILE]\n"
 		   "       [-f FILE]... [FILE]...\n"
-		   "       %s --show NUMBER [-O txt|html|md|eml] [--maildir DIR] [--lang en|es]\n"
+		   "       %s --show NUMBER [-O txt|html|md|pdf|eml] [--maildir DIR] [--lang en|es]\n"
 		   "       [--conf FILE] [-f FILE]... [FILE]...\n", prog, prog);
 	exit(status);
 }
@@ -669,12 +669,36 @@ render(struct out *o, struct shown *s, struct terr *e)
 	return 0;
 }
 
-/* -O eml: the invoice as mail, its text and HTML renderings as the two alternatives. */
+/* -O pdf: the text invoice drawn on the paper tally.conf names. */
+static int
+render_pdf(struct out *o, struct shown *s, struct terr *e)
+{
+	struct mail_doc txt;
+	struct out *t = mail_doc_open(&txt);
+	char title[128];
+	int r;
+
+	format = F_TXT;
+	r = render(t, s, e);
+	format = F_PDF;
+	mail_doc_close(&txt, t);
+	snprintf(title, sizeof title, strcmp(lang, "es") == 0 ? "Factura %s" : "Invoice %s",
+		 s->number);
+	if (r == 0)
+		r = pdf_from_text(o, txt.p, txt.n, &(struct pdf_opts){conf_get(s->conf, "paper"),
+				  title, conf_get(s->conf, "name")}, e);
+	mail_doc_free(&txt);
+	return r;
+}
+
+/* -O eml: the invoice as mail, its text and HTML renderings as the two alternatives and
+ * the PDF attached. */
 static int
 render_mail(struct out *o, struct shown *s, struct terr *e)
 {
-	struct mail_doc txt, html;
-	struct out *t = mail_doc_open(&txt), *h = mail_doc_open(&html);
+	struct mail_doc txt, html, pdf;
+	struct out *t = mail_doc_open(&txt), *h = mail_doc_open(&html), *pd = mail_doc_open(&pdf);
+	char pdfname[160];
 	struct mailbox *mb = maildir ? mail_maildir(maildir, e) : mail_mbox(o);
 	const struct conf *c = s->conf;
 	char subject[256];
@@ -685,9 +709,13 @@ render_mail(struct out *o, struct shown *s, struct terr *e)
 	format = F_HTML;
 	if (r == 0)
 		r = render(h, s, e);
+	if (r == 0)
+		r = render_pdf(pd, s, e);
 	format = F_EML;
 	mail_doc_close(&txt, t);
 	mail_doc_close(&html, h);
+	mail_doc_close(&pdf, pd);
+	snprintf(pdfname, sizeof pdfname, "%s.pdf", s->number);
 	snprintf(subject, sizeof subject, strcmp(lang, "es") == 0 ? "Factura %s de %s" :
 		 "Invoice %s from %s", s->number, conf_get(c, "name") ? conf_get(c, "name") : "");
 	if (r == 0 && mb)
@@ -695,7 +723,8 @@ render_mail(struct out *o, struct shown *s, struct terr *e)
 			.from_name = conf_get(c, "name"), .from_addr = conf_get(c, "email"),
 			.client = s->client, .to_name = identity_name(s->who, s->client),
 			.to_addr = s->who ? s->who->email : NULL, .subject = subject,
-			.text = txt.p, .html = html.p, .lang = lang}, e);
+			.text = txt.p, .html = html.p, .lang = lang, .attach_name = pdfname,
+			.attach = pdf.p, .attach_len = pdf.n}, e);
 	if (!mb)
 		r = -1;
 	else if (r < 0)
@@ -704,6 +733,7 @@ render_mail(struct out *o, struct shown *s, struct terr *e)
 		r = mail_commit(mb, e);
 	mail_doc_free(&txt);
 	mail_doc_free(&html);
+	mail_doc_free(&pdf);
 	return r;
 }
 
@@ -734,7 +764,7 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	static const char *const formats[] = {"txt", "html", "md", "eml", NULL};
+	static const char *const formats[] = {"txt", "html", "md", "eml", "pdf", NULL};
 	char **files, *endp;
 	const char *inplace = NULL;
 	size_t nf = 0, nfiles;
@@ -808,9 +838,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: a period is needed: -p PERIOD, or -b DATE and -e DATE\n", prog);
 		usage(stderr, 2);
 	}
-	if ((format == F_EML && !show) || (maildir && format != F_EML)) {
+	if (((format == F_EML || format == F_PDF) && !show) || (maildir && format != F_EML)) {
 		fprintf(stderr, "%s: %s\n", prog, format == F_EML ? "-O eml needs --show NUMBER" :
-			"--maildir needs -O eml");
+			format == F_PDF ? "-O pdf needs --show NUMBER" : "--maildir needs -O eml");
 		return 2;
 	}
 	if (inplace) {
@@ -882,7 +912,8 @@ main(int argc, char **argv)
 		} else {
 			sh.inv = invoices_find(v, show);
 			sh.who = identities_find(sh.ids, sh.client);
-			if ((format == F_EML ? render_mail(o, &sh, &e) : render(o, &sh, &e)) < 0) {
+			if ((format == F_EML ? render_mail(o, &sh, &e) : format == F_PDF ?
+			     render_pdf(o, &sh, &e) : render(o, &sh, &e)) < 0) {
 				terr_print(prog, &e);
 				status = 1;
 			}

@@ -27,8 +27,8 @@ static const char *prefix[NKINDS] = {
 static size_t prefix_len[NKINDS];
 
 static tdate begin = DATE_NONE, end = DATE_NONE;
-static enum { F_TXT, F_MD, F_HTML, F_EML } format = F_TXT;
-static const char *const ext[] = {"txt", "md", "html", "eml", NULL};
+static enum { F_TXT, F_MD, F_HTML, F_EML, F_PDF } format = F_TXT;
+static const char *const ext[] = {"txt", "md", "html", "eml", "pdf", NULL};
 static const char *lang = "en";
 static struct conf *labels, *provider;
 static struct identities *ids;  /* the clients' name, email, address, tax ID (lib/identity.c) */
@@ -80,7 +80,7 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s (--client ID | --all --output-dir DIR) [-p PERIOD] [-b DATE]\n"
-		   "       [-e DATE] [-O txt|md|html|eml] [--maildir DIR] [--lang en|es] [--conf FILE]\n"
+		   "       [-e DATE] [-O txt|md|html|pdf|eml] [--maildir DIR] [--lang en|es] [--conf FILE]\n"
 		   "       [--templates DIR] [--unbilled ACCT] [--receivable ACCT]\n"
 		   "       [--prepaid ACCT] [--deposits ACCT] [-f FILE]... [FILE]...\n",
 		prog);
@@ -1200,6 +1200,8 @@ client_free(struct book *c)
 	free(c->items);
 }
 
+static int document(struct out *o, const struct book *c, const char *css, struct terr *e);
+
 /*
  * Writes every client's statement into dir, one file each, through the write path: all
  * of them or none, and a symlink planted in dir is replaced, never followed. Prints the paths.
@@ -1210,6 +1212,7 @@ write_all(const char *dir, const char *css, char **files, size_t nfiles)
 	char path[PATH_MAX];
 	struct wpath *w;
 	struct terr e;
+	int r;
 
 	for (size_t i = 0; i < nclients; i++) {
 		if (!safe_name(clients[i].id)) {
@@ -1228,9 +1231,12 @@ write_all(const char *dir, const char *css, char **files, size_t nfiles)
 			wpath_abort(w);
 			return 1;
 		}
-		if (statement(o, &clients[i], css) < 0) {
-			fprintf(stderr, "%s: a total of %s is too large to hold exactly\n", prog,
-				clients[i].id);
+		if ((r = document(o, &clients[i], css, &e)) < 0) {
+			if (r == -1)
+				terr_print(prog, &e);
+			else
+				fprintf(stderr, "%s: a total of %s is too large to hold exactly\n",
+					prog, clients[i].id);
 			wpath_abort(w);
 			return 1;
 		}
@@ -1249,38 +1255,75 @@ write_all(const char *dir, const char *css, char **files, size_t nfiles)
 	return 0;
 }
 
+/* The statement in the format asked for: -O pdf draws the text statement (lib/pdf.c). */
+static int
+document(struct out *o, const struct book *c, const char *css, struct terr *e)
+{
+	const struct identity *who = identities_find(ids, c->id);
+	struct mail_doc txt;
+	struct out *t;
+	char title[512];
+	int r;
+
+	if (format != F_PDF)
+		return statement(o, c, css) < 0 ? -2 : 0;
+	t = mail_doc_open(&txt);
+	format = F_TXT;
+	r = statement(t, c, css);
+	format = F_PDF;
+	mail_doc_close(&txt, t);
+	snprintf(title, sizeof title, "%s: %s", L("title"),
+		 who && who->name ? who->name : c->name ? c->name : c->id);
+	if (r < 0)
+		r = -2;
+	else
+		r = pdf_from_text(o, txt.p, txt.n, &(struct pdf_opts){conf_get(provider, "paper"),
+				  title, conf_get(provider, "name")}, e);
+	mail_doc_free(&txt);
+	return r;
+}
+
 /* -O eml: one client's statement as mail, its text and HTML renderings as alternatives. */
 static int
 mail_statement(struct mailbox *mb, const struct book *c, const char *css, struct terr *e)
 {
 	const struct identity *who = identities_find(ids, c->id);
-	struct mail_doc txt, html;
-	struct out *t = mail_doc_open(&txt), *h = mail_doc_open(&html);
-	char subject[512], b[64] = "", d[64] = "";
+	struct mail_doc txt, html, pdf;
+	struct out *t = mail_doc_open(&txt), *h = mail_doc_open(&html), *p = mail_doc_open(&pdf);
+	char subject[512], b[64] = "", d[64] = "", pdfname[300];
 	int r;
 
 	format = F_TXT;
 	r = statement(t, c, css);
 	format = F_HTML;
 	r |= statement(h, c, css);
+	format = F_PDF;
+	if (r == 0 && (r = document(p, c, css, e)) == -1)
+		r = -3;  /* the PDF's own error is in *e */
 	format = F_EML;
 	mail_doc_close(&txt, t);
 	mail_doc_close(&html, h);
+	mail_doc_close(&pdf, p);
+	snprintf(pdfname, sizeof pdfname, "statement-%s.pdf", c->id);
 	if (begin != DATE_NONE)
 		fmt_date(b, sizeof b, begin);
 	if (end != DATE_NONE)
 		fmt_date(d, sizeof d, end - 1);
 	snprintf(subject, sizeof subject, "%s: %s %s %s", L("title"), b, L("to"), d);
-	if (r < 0)
+	if (r == -3)
+		r = -1;
+	else if (r < 0)
 		terr_set(e, NULL, 0, "a total of %s is too large to hold exactly", c->id);
 	else
 		r = mail_add(mb, &(struct mail_msg){
 			.from_name = conf_get(provider, "name"), .from_addr = conf_get(provider, "email"),
 			.client = c->id, .to_name = who && who->name ? who->name : c->name ? c->name : c->id,
 			.to_addr = who ? who->email : NULL, .subject = subject, .text = txt.p,
-			.html = html.p, .lang = lang}, e);
+			.html = html.p, .lang = lang, .attach_name = pdfname, .attach = pdf.p,
+			.attach_len = pdf.n}, e);
 	mail_doc_free(&txt);
 	mail_doc_free(&html);
+	mail_doc_free(&pdf);
 	return r;
 }
 
@@ -1514,9 +1557,13 @@ main(int argc, char **argv)
 					terr_print(prog, &e);
 					wpath_abort(w);
 					status = rv == WPATH_REFUSED ? 2 : 1;
-				} else if (statement(o, &clients[i], css) < 0) {
+				} else if ((rv = document(o, &clients[i], css, &e)) < 0) {
 					wpath_abort(w);
-					fprintf(stderr, "%s: a total is too large to hold exactly\n", prog);
+					if (rv == -1)
+						terr_print(prog, &e);
+					else
+						fprintf(stderr, "%s: a total is too large to hold exactly\n",
+							prog);
 					status = 1;
 				} else if (wpath_commit(w, &e) < 0) {
 					terr_print(prog, &e);

@@ -1031,4 +1031,22 @@ int mail_add_text(struct mailbox *m, const struct conf *provider, const char *cl
 		  const struct identity *who, const struct mail_doc *d, const char *lang,
 		  struct terr *e);
 
+/* ---- PDF (pdf.c) -------------------------------------------------------------------- */
+
+/*
+ * A text document (80 columns) drawn as a PDF with cairo + pango: selectable text, the first
+ * line as title, lines underlined with ---- or ==== as headings, the rest monospaced so that
+ * the columns stay. Paper is `paper = a4 | letter` from tally.conf (default a4).
+ */
+struct pdf_opts {
+	const char *paper;      /* "a4", "letter"; NULL: a4 */
+	const char *title;      /* the PDF's metadata; may be NULL */
+	const char *author;
+};
+/* The page size in points; -1 for an unknown paper name. */
+int pdf_paper(const char *name, double *w, double *h);
+/* Writes the PDF to o; -1 with *e set on an unknown paper or a cairo failure. */
+int pdf_from_text(struct out *o, const char *text, size_t len, const struct pdf_opts *opt,
+		  struct terr *e);
+
 #endif

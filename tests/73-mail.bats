@@ -171,7 +171,7 @@ Your session on 2026-11-06 at 10:00"
 	assert_line --index 0 "From: Marta Ruiz, Tutoring <marta@example.org>"
 	assert_line --index 1 "To: Ana García Núñez <ana.garcia@example.com>"
 	assert_line --index 2 "Subject: Invoice 2026-0001 from Marta Ruiz, Tutoring"
-	assert_line --index 4 "Parts: multipart/alternative text/plain text/html"
+	assert_line --index 4 "Parts: multipart/mixed multipart/alternative text/plain text/html application/pdf"
 	assert_line "Due now: 100.00 EUR"
 	assert_line "         Tax ID: 12345678Z"
 	run -0 python3 -c '
@@ -219,7 +219,7 @@ Date:"
 	run -0 mailcheck "$BATS_TEST_TMPDIR/s.mbox"
 	assert_line --index 1 "To: Bea Smith, Ltd <bea@example.net>"
 	assert_line --index 2 "Subject: Statement: Nov 1, 2026 to Nov 30, 2026"
-	assert_line --index 4 "Parts: multipart/alternative text/plain text/html"
+	assert_line --index 4 "Parts: multipart/mixed multipart/alternative text/plain text/html application/pdf"
 	assert_output --partial "Client: Bea Smith, Ltd
 Client ID: bea
 1 High Street
@@ -259,7 +259,7 @@ Carl Jones <carl@example.com>"
 	run -0 mailcheck "$BATS_TEST_TMPDIR/g.mbox"
 	assert_line --index 1 "To: Ana García Núñez <ana@example.com>"
 	assert_line --index 2 "Subject: Collaboration agreement: Ana García Núñez"
-	assert_line --index 4 "Parts: multipart/alternative text/plain text/html"
+	assert_line --index 4 "Parts: multipart/mixed multipart/alternative text/plain text/html application/pdf"
 	assert_output --partial "and Ana García Núñez (the client, reference ana-garcia).
 Client's address: Calle Luna 3, 28004 Madrid.
 Client's tax ID: 12345678Z.
