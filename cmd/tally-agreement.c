@@ -456,6 +456,7 @@ main(int argc, char **argv)
 	struct journal *j;
 	struct jitem *it;
 	struct terr e = {0};
+	struct vtags vt;
 	struct out *o;
 	int opt, rv, status = 0;
 	const char *name;
@@ -517,7 +518,8 @@ main(int argc, char **argv)
 		}
 		if (it->kind != J_TXN || status)
 			continue;
-		if (clients_observe(book, it, &e) < 0 || identities_observe(ids, it, &e) < 0) {
+		if (vocab_entry(it, &vt, &e, NULL, NULL) > 0 || clients_observe(book, it, &e) < 0 ||
+		    identities_observe(ids, it, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 			continue;

@@ -319,7 +319,7 @@ main(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		if (it->kind != J_TXN || status || all)
+		if ((it->kind != J_TXN && it->kind != J_TIMELOG) || status || all)
 			continue;
 		const struct txn *t = it->txn;
 

@@ -67,29 +67,9 @@ price(struct clients *b, const struct jitem *it, struct out *o, bool write, stru
 	const struct client_pricing *r = clients_priced(b);
 	struct client *c = r->c;
 	struct amount neg = r->price;
-	char day[11];
 
-	date_format(day, t->date);
-	switch (r->rc) {
-	case CP_OK: break;
-	case CP_NO_CLIENT:
-		terr_set(e, it->file, it->line, "session without a client: tag");
+	if (clients_pricing_error(r, it, e) < 0)
 		return -1;
-	case CP_NO_RATE:
-		terr_set(e, it->file, it->line, "no rate for %s on %s and no package credit",
-			 c->id, day);
-		return -1;
-	case CP_NO_MINUTES:
-		terr_set(e, it->file, it->line,
-			 "%s's rate on %s is per hour: the session needs a minutes: tag", c->id, day);
-		return -1;
-	case CP_BAD_MINUTES:
-		terr_set(e, it->file, t->comment_line, "bad minutes: or duration: tag");
-		return -1;
-	default:
-		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
-		return -1;
-	}
 	if (!write || !selected(c, t->date))
 		return 0;
 	write_open(o, it);
@@ -146,6 +126,7 @@ bill(char **files, size_t nfiles, struct out *o)
 	struct clients *b = clients_new(&accts);
 	struct jitem *it;
 	struct client_tags tg;
+	struct vtags vt;
 	struct terr e;
 	int rv, status = 0;
 
@@ -158,6 +139,11 @@ bill(char **files, size_t nfiles, struct out *o)
 		if (it->kind != J_TXN) {
 			if (it->depth == 0)
 				write_item(o, it, NULL, 0);
+			continue;
+		}
+		if (vocab_entry(it, &vt, &e, NULL, NULL) > 0) {
+			terr_print(prog, &e);
+			status = 1;
 			continue;
 		}
 		if (lapse(b, it->txn->date, o, &e) < 0) {
@@ -180,6 +166,11 @@ bill(char **files, size_t nfiles, struct out *o)
 			write_item(o, it, NULL, 0);
 	}
 	journal_close(j);
+	if (!status && only_client && !clients_find(b, (struct span){only_client,
+								     strlen(only_client)})) {
+		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
+		status = 1;
+	}
 	clients_free(b);
 	return status;
 }
@@ -193,9 +184,7 @@ main(int argc, char **argv)
 		{"end", required_argument, NULL, 'e'},
 		{"period", required_argument, NULL, 'p'},
 		{"client", required_argument, NULL, 'c'},
-		{"unbilled", required_argument, NULL, 'U'},
-		{"prepaid", required_argument, NULL, 'P'},
-		{"deposits", required_argument, NULL, 'D'},
+		CHART_OPTIONS,
 		{"income", required_argument, NULL, 'I'},
 		{"expired-income", required_argument, NULL, 'X'},
 		{"file", required_argument, NULL, 'f'},
@@ -211,9 +200,13 @@ main(int argc, char **argv)
 	struct terr e;
 	int c, status;
 	const char *why;
+	struct chart chart;
 
+	chart_init(&chart);
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "i:b:e:p:f:h", opts, NULL)) != -1) {
+		if (chart_option(&chart, c, optarg))
+			continue;
 		switch (c) {
 		case 'i': inplace = optarg; break;
 		case 'b':
@@ -225,9 +218,6 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'c': only_client = optarg; break;
-		case 'U': accts.unbilled = optarg; break;
-		case 'P': accts.prepaid = optarg; break;
-		case 'D': accts.deposits = optarg; break;
 		case 'I': income = optarg; break;
 		case 'X': lapse_income = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
@@ -236,6 +226,7 @@ main(int argc, char **argv)
 		default: usage(stderr, 2);
 		}
 	}
+	chart_clients_opts(&chart, &accts);
 	if (inplace && (nf || optind < argc)) {
 		fprintf(stderr, "%s: -i FILE reads FILE only\n", prog);
 		return 2;

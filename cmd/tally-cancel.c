@@ -521,7 +521,8 @@ handle(struct clients *book, const struct jitem *it, struct out *o, struct out *
 		return 0;
 	}
 	if (it->depth > 0 || (begin != DATE_NONE && t->date < begin) ||
-	    (end != DATE_NONE && t->date >= end) || (only_client && strcmp(c->id, only_client) != 0))
+	    (end != DATE_NONE && t->date >= end) || (only_client && c != clients_find(book, (struct span){only_client,
+									 strlen(only_client)})))
 		return 0;
 	e->file = NULL;
 	e->msg[0] = '\0';
@@ -563,9 +564,7 @@ main(int argc, char **argv)
 		{"client", required_argument, NULL, 'c'},
 		{"lang", required_argument, NULL, 'L'},
 		{"income", required_argument, NULL, 'I'},
-		{"unbilled", required_argument, NULL, 'U'},
-		{"prepaid", required_argument, NULL, 'R'},
-		{"deposits", required_argument, NULL, 'S'},
+		CHART_OPTIONS,
 		{"in-place", required_argument, NULL, 'i'},
 		{"begin", required_argument, NULL, 'b'},
 		{"end", required_argument, NULL, 'e'},
@@ -578,6 +577,7 @@ main(int argc, char **argv)
 	char **files;
 	size_t nf = 0, nfiles;
 	struct clients_opts co = {0};
+	struct chart chart;
 	struct clients *book;
 	struct journal *j;
 	struct jitem *it;
@@ -588,8 +588,11 @@ main(int argc, char **argv)
 	int c, rv, rc, status = 0;
 	const char *why;
 
+	chart_init(&chart);
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts); /* static: reachable on early exits */
 	while ((c = getopt_long(argc, argv, "P:D:n:c:i:b:e:p:f:hO:", opts, NULL)) != -1) {
+		if (chart_option(&chart, c, optarg))
+			continue;
 		switch (c) {
 		case 'P': policy_file = optarg; break;
 		case 'D': policy_dir_opt = optarg; break;
@@ -612,9 +615,6 @@ main(int argc, char **argv)
 			notice_lang = optarg;
 			break;
 		case 'I': income = optarg; break;
-		case 'U': co.unbilled = optarg; break;
-		case 'R': co.prepaid = optarg; break;
-		case 'S': co.deposits = optarg; break;
 		case 'i': inplace = optarg; break;
 		case 'b':
 		case 'e':
@@ -630,6 +630,7 @@ main(int argc, char **argv)
 		default: usage(stderr, 2);
 		}
 	}
+	chart_clients_opts(&chart, &co);
 	if (inplace && (nf || optind < argc)) {
 		fprintf(stderr, "%s: -i FILE edits one journal: name no other file\n", prog);
 		return 2;
@@ -675,8 +676,10 @@ main(int argc, char **argv)
 		}
 		if (it->kind == J_TXN) {
 			struct span v;
+			struct vtags vt;
 
-			if (clients_observe(book, it, &e) < 0 || identities_observe(ids, it, &e) < 0 ||
+			if (vocab_entry(it, &vt, &e, NULL, NULL) > 0 ||
+			    clients_observe(book, it, &e) < 0 || identities_observe(ids, it, &e) < 0 ||
 			    (!global && txn_tag(it->txn, "policy", &v) && v.n &&
 			     !policy_at_event(it, v, &e))) {
 				terr_print(prog, &e);
@@ -695,6 +698,11 @@ main(int argc, char **argv)
 			write_item(o, it, NULL, 0);
 	}
 	journal_close(j);
+	if (!status && only_client &&
+	    !clients_find(book, (struct span){only_client, strlen(only_client)})) {
+		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
+		status = 1;
+	}
 	/* The books first: notices go out only for what the journal now says. */
 	if (status) {
 		if (mb)

@@ -216,7 +216,9 @@ render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags)
 			put_amount(b, &p->amt);
 		}
 		if (p->has_bal) {
-			bputs(b, p->has_amt ? " = " : "  = ");
+			bputs(b, p->has_amt ? " " : "  ");
+			bputs(b, t->balance_op);
+			bputs(b, " ");
 			put_amount(b, &p->bal);
 		}
 		if (p->comment)

@@ -27,6 +27,7 @@ static char *policy_dir;
 static struct reconcile *rc;
 static long unsigned_after = -1;
 static tdate today = DATE_NONE;
+static char **ics;                /* --reconcile files (static: see fopts) */
 
 enum {
 	HELD, CANCELLED, LATE, NOSHOW, PROVIDER, SIGNED, UNSIGNED, BOUGHT, USED, LEFT, OVER, NCOL
@@ -231,7 +232,10 @@ count(struct clients *b, const struct jitem *it, bool in, struct out *o, long *l
 	bool took;
 	struct row *r;
 	int late = 0;
+	struct vtags vt;
 
+	if (vocab_entry(it, &vt, e, NULL, NULL) > 0)
+		return -1;
 	clients_tags(t, &tg);
 	kind = clients_kind_of(&tg);
 	c = clients_of_tags(b, &tg);
@@ -472,9 +476,7 @@ main(int argc, char **argv)
 		{"unsigned", no_argument, NULL, 'u'},
 		{"policy", required_argument, NULL, 'y'},
 		{"policies", required_argument, NULL, 'Y'},
-		{"unbilled", required_argument, NULL, 'U'},
-		{"prepaid", required_argument, NULL, 'P'},
-		{"deposits", required_argument, NULL, 'D'},
+		CHART_OPTIONS,
 		{"file", required_argument, NULL, 'f'},
 		{"reconcile", required_argument, NULL, 'k'},
 		{"rules", required_argument, NULL, 'r'},
@@ -497,12 +499,17 @@ main(int argc, char **argv)
 	int c, rv, status;
 	tdate last = DATE_NONE, asof;
 	const char *why, *rules = NULL;
-	char **ics = xcalloc((size_t)argc + 1, sizeof *ics), *endp;
+	char *endp;
 	size_t nics = 0;
 	struct ical_opts io = {DATE_NONE, DATE_NONE, NULL};
+	struct chart chart;
 
+	chart_init(&chart);
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
+	ics = xcalloc((size_t)argc + 1, sizeof *ics);
 	while ((c = getopt_long(argc, argv, "b:e:p:O:f:h", opts, NULL)) != -1) {
+		if (chart_option(&chart, c, optarg))
+			continue;
 		switch (c) {
 		case 'b':
 		case 'e':
@@ -523,9 +530,6 @@ main(int argc, char **argv)
 		case 'u': list_unsigned = true; break;
 		case 'y': policy_file = optarg; break;
 		case 'Y': dir = optarg; break;
-		case 'U': accts.unbilled = optarg; break;
-		case 'P': accts.prepaid = optarg; break;
-		case 'D': accts.deposits = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
 		case 'k': ics[nics++] = optarg; break;
 		case 'r': rules = optarg; break;
@@ -584,10 +588,16 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	chart_clients_opts(&chart, &accts);
 	b = clients_new(&accts);
 	o = out_open(stdout);
 	status = scan(files, nfiles, b, o, &last);
 	asof = end != DATE_NONE ? end - 1 : last;
+	if (!status && only_client && !clients_find(b, (struct span){only_client,
+								     strlen(only_client)})) {
+		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
+		status = 1;
+	}
 	if (!status) {
 		expiries(b, asof == DATE_NONE ? asof : asof + 1);
 		n = report_rows(b, asof, &v);

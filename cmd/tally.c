@@ -24,6 +24,7 @@ static const struct {
 	{"aging", "open invoices by client and days past due; --remind writes reminders"},
 	{"balance", "balances per account, the figures of ledger bal and hledger bal"},
 	{"bill", "price held sessions: package credit first, else the client's rate"},
+	{"calendar", "calendar (.ics) events to session events, with rules naming clients"},
 	{"cancel", "apply the cancellation policy to cancellations and no-shows"},
 	{"check", "validate a journal: balances, assertions, tags, clients"},
 	{"import", "bank CSV to journal entries with an hledger rules file"},
@@ -31,6 +32,7 @@ static const struct {
 	{"month", "the month-end run: import, cancel, bill, invoice, statements"},
 	{"print", "parse a journal and write it back unchanged; --check validates"},
 	{"sessions", "sessions per client: held, cancelled, signed, package left"},
+	{"signoff", "a client's sign-off sheet; --record adds signed: tags from a signed list"},
 	{"statement", "a client's month-end statement (txt, md, html; en, es)"},
 };
 

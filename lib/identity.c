@@ -1,9 +1,9 @@
 /*
  * identity.c: who a client is, for the documents that go out to it. The client's entries
- * (those with `client: ID`) carry `name:`, `email:`, `address:` and `tax-id:`; these are free
- * text, so a value runs to the end of its line and keeps its commas. A later value replaces an
- * earlier one (a client who moves writes a new address); the `address:` lines of one entry,
- * and a `\n` inside a value, make one address of several lines.
+ * (those with `client: ID`) carry `name:`, `email:`, `address:` and `tax-id:`, read as the
+ * vocabulary reads them (lib/vocab.c: name and address are free text to the end of the line).
+ * A later value replaces an earlier one (a client who moves writes a new address); the
+ * `address:` lines of one entry, and a `\n` inside a value, make one address of several lines.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -67,18 +67,14 @@ identity_name(const struct identity *who, const char *id)
 	return id;
 }
 
-/* A free-text value: from the tag's value to the end of its line, trimmed, `\n` unescaped. */
+/* A value as the vocabulary spans it, `\n` unescaped. */
 static char *
-text_value(struct span v, const char *end)
+text_value(struct span v)
 {
-	const char *e = v.p, *p;
+	const char *e = v.p + v.n, *p;
 	char *s, *w;
 
-	while (e < end && *e != '\n')
-		e++;
-	while (e > v.p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		e--;
-	s = w = xmalloc((size_t)(e - v.p) + 1);
+	s = w = xmalloc(v.n + 1);
 	for (p = v.p; p < e; p++) {
 		if (*p == '\\' && p + 1 < e && p[1] == 'n') {
 			*w++ = '\n';
@@ -91,24 +87,9 @@ text_value(struct span v, const char *end)
 	return s;
 }
 
-/* An address tally can put in a To: header: one @, no blanks or brackets. */
-static bool
-email_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-
-	if (!at || at == s || !at[1] || strchr(at + 1, '@'))
-		return false;
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || strchr("<>()[],;:\"\\", *s))
-			return false;
-	return true;
-}
-
 struct scan {
-	const char *end;          /* end of the comment */
 	char *name, *email, *tax_id, *address;
-	const char *bad;          /* where a malformed email: starts */
+	struct span bad;          /* a malformed email: value */
 };
 
 static void
@@ -122,24 +103,23 @@ static int
 each(struct span key, struct span value, void *arg)
 {
 	struct scan *sc = arg;
+	struct vval vv;
 	char *v;
 
 	if (!value.n)
 		return 0;
 	if (span_eq(key, "name")) {
-		put(&sc->name, text_value(value, sc->end));
+		put(&sc->name, text_value(value));
 	} else if (span_eq(key, "tax-id")) {
-		put(&sc->tax_id, text_value(value, sc->end));
+		put(&sc->tax_id, text_value(value));
 	} else if (span_eq(key, "email")) {
-		v = text_value(value, sc->end);
-		if (!email_ok(v)) {
-			free(v);
-			sc->bad = value.p;
+		if (vocab_parse(VT_EMAIL, value, &vv) < 0) {
+			sc->bad = value;
 			return 1;
 		}
-		put(&sc->email, v);
+		put(&sc->email, text_value(value));
 	} else if (span_eq(key, "address")) {
-		v = text_value(value, sc->end);
+		v = text_value(value);
 		if (sc->address) {
 			char *both = xmalloc(strlen(sc->address) + strlen(v) + 2);
 
@@ -150,16 +130,6 @@ each(struct span key, struct span value, void *arg)
 		put(&sc->address, v);
 	}
 	return 0;
-}
-
-static long
-line_of(const struct txn *t, const char *at)
-{
-	long line = t->comment_line;
-
-	for (const char *p = t->comment.p; p < at; p++)
-		line += *p == '\n';
-	return line;
 }
 
 int
@@ -174,10 +144,9 @@ identities_observe(struct identities *s, const struct jitem *it, struct terr *e)
 
 	if (it->kind != J_TXN || !txn_tag(t, "client", &client) || !client.n)
 		return 0;
-	sc.end = t->comment.p + t->comment.n;
 	tag_each(t->comment, each, &sc);
-	if (sc.bad) {
-		terr_set(e, it->file, line_of(t, sc.bad), "email: not an address tally can mail to");
+	if (sc.bad.p) {
+		vocab_bad(e, it, VT_EMAIL, sc.bad);
 		goto done;
 	}
 	n = clients_slug(client, id, sizeof id);
@@ -206,5 +175,5 @@ done:
 	free(sc.email);
 	free(sc.tax_id);
 	free(sc.address);
-	return sc.bad ? -1 : 0;
+	return sc.bad.p ? -1 : 0;
 }

@@ -150,15 +150,12 @@ intern_file(struct invoices *v, const char *file)
 static size_t
 client_of(const struct invoices *v, const struct posting *p, const char **id)
 {
-	size_t n;
+	struct span s;
 
-	if (p->acct_len <= v->plen + 1 || strncasecmp(p->acct, v->prefix, v->plen) != 0 ||
-	    p->acct[v->plen] != ':')
+	if (!chart_client(v->prefix, v->plen, p->acct, p->acct_len, &s))
 		return 0;
-	*id = p->acct + v->plen + 1;
-	for (n = 0; n < p->acct_len - v->plen - 1 && (*id)[n] != ':'; n++)
-		;
-	return n;
+	*id = s.p;
+	return s.n;
 }
 
 static struct inv_client *
@@ -250,19 +247,6 @@ settle_fifo(struct invoices *v, struct inv_client *c, struct amount *money)
 	return 0;
 }
 
-/* The line of the item where p (inside the item's text) is: where a tag was written. */
-static long
-line_at(const struct jitem *it, const char *p)
-{
-	long line = it->line;
-
-	if (p < it->text || p > it->text + it->len)
-		return line;
-	for (const char *q = it->text; q < p; q++)
-		line += *q == '\n';
-	return line;
-}
-
 static int
 overflow(struct terr *e, const struct jitem *it, long line)
 {
@@ -299,7 +283,7 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 	if (i != (size_t)-1) {
 		in = v->inv[i];
 		if (in->line != it->line || in->file != intern_file(v, it->file)) {
-			terr_set(e, it->file, line_at(it, num.p),
+			terr_set(e, it->file, vocab_line(it, num.p),
 				 "duplicate invoice number %.*s (first at %s:%ld)", (int)num.n, num.p,
 				 in->file, in->line);
 			return -1;
@@ -326,11 +310,12 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 		in->file = intern_file(v, it->file);
 		in->line = it->line;
 		if (txn_tag(t, "due", &due)) {
-			const char *why;
+			struct vval dv;
 
-			if (date_parse(due.p, due.n, 0, &in->due, &why) != (long)due.n) {
-				terr_set(e, it->file, line_at(it, due.p), "malformed due: %.*s",
-					 (int)due.n, due.p);
+			if (vocab_parse(VT_DUE, due, &dv) == 0) {
+				in->due = dv.date;
+			} else {
+				vocab_bad(e, it, VT_DUE, due);
 				free(in->number);
 				free(in->client);
 				free(in);

@@ -80,3 +80,30 @@ regex_free(struct regex *r)
 	pcre2_code_free(r->code);
 	free(r);
 }
+
+int
+regex_replace(const struct regex *r, const char *s, size_t n, const char *repl, size_t rn,
+	      char **out, size_t *outlen)
+{
+	PCRE2_SIZE len = n + rn + 64;
+	uint32_t opts = PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_UNSET_EMPTY |
+			PCRE2_SUBSTITUTE_OVERFLOW_LENGTH;
+	char *buf = NULL;
+	int rc;
+
+	for (int tries = 0; tries < 2; tries++) {
+		buf = xrealloc(buf, len + 1);
+		rc = pcre2_substitute(r->code, (PCRE2_SPTR)s, n, 0, opts, r->md, r->mc,
+				      (PCRE2_SPTR)repl, rn, (PCRE2_UCHAR *)buf, &len);
+		if (rc != PCRE2_ERROR_NOMEMORY)
+			break;
+	}
+	if (rc <= 0) {
+		free(buf);
+		return rc == 0 ? 0 : -1;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	return 1;
+}

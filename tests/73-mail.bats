@@ -104,7 +104,7 @@ Final notice: invoice 2026-0003, 30 days overdue"
 J
 )
 	run -1 --separate-stderr tally-aging --remind -O eml "$j"
-	assert_equal "$stderr" "tally-aging: $j:3: email: not an address tally can mail to"
+	assert_equal "$stderr" "tally-aging: $j:3: email: bad value ana at example.com (want an address, e.g. ana@example.org)"
 }
 
 @test "aging: -O eml without --remind, --maildir without -O eml are usage errors" {
