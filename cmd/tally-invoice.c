@@ -40,6 +40,7 @@ struct cl {
 	char *id;
 	char *acct;        /* the unbilled account as the journal spells it */
 	long terms;        /* -1: none given */
+	struct tax_rule tax, wh;  /* the client's tax-rate: / withholding-rate: (set: given) */
 	struct lot *lot;
 	size_t nlot;
 };
@@ -47,6 +48,7 @@ struct cl {
 static struct cl *cls;
 static size_t ncls;
 static char *recv_spelling;   /* the receivable prefix as the journal spells it */
+static struct taxes taxes;    /* tally.conf's tax and withholding (lib/tax.c) */
 static long last_seq;         /* the highest number used in the new invoices' year */
 static int seq_year;
 
@@ -81,7 +83,7 @@ client_get(const char *id, size_t n, const char *acct, size_t acct_len)
 		if (strncmp(cls[i].id, id, n) == 0 && cls[i].id[n] == '\0')
 			return &cls[i];
 	cls = xrealloc(cls, (ncls + 1) * sizeof *cls);
-	cls[ncls] = (struct cl){xstrndup(id, n), xstrndup(acct, acct_len), -1, NULL, 0};
+	cls[ncls] = (struct cl){.id = xstrndup(id, n), .acct = xstrndup(acct, acct_len), .terms = -1};
 	return &cls[ncls++];
 }
 
@@ -259,6 +261,45 @@ note_number(struct span num)
 		last_seq = seq;
 }
 
+/* The client of a tag: met already, or one waiting with no account. */
+static struct cl *
+client_named(struct span who)
+{
+	char id[256];
+	size_t n;
+
+	for (size_t i = 0; i < ncls; i++)
+		if (names_client(who, cls[i].id))
+			return &cls[i];
+	n = clients_slug(who, id, sizeof id);
+	return n && n < sizeof id ? client_get(id, n, "", 0) : NULL;
+}
+
+/* A client's `tax-rate:` and `withholding-rate:` (a percent or `exempt`): the latest wins. */
+static int
+tax_overrides(const struct jitem *it, struct span who, struct terr *e)
+{
+	static const char *const key[] = {"tax-rate", "withholding-rate"};
+	struct span v;
+	struct cl *c;
+
+	for (int k = 0; k < 2; k++) {
+		struct tax_rule r = {0};
+
+		if (!tag_find(it->txn->comment, key[k], &v))
+			continue;
+		if (tax_rate_parse(v.p, v.n, &r.rate, &r.exempt) < 0) {
+			terr_set(e, it->file, vocab_line(it, v.p), "%s: bad value %.*s (want a "
+				 "percent from 0 to 100, or exempt)", key[k], (int)v.n, v.p);
+			return -1;
+		}
+		r.set = true;
+		if ((c = client_named(who)) != NULL)
+			*(k ? &c->wh : &c->tax) = r;
+	}
+	return 0;
+}
+
 static int
 observe(const struct jitem *it, const struct vtags *tg, struct terr *e)
 {
@@ -274,6 +315,8 @@ observe(const struct jitem *it, const struct vtags *tg, struct terr *e)
 		long days = tg->v[VT_TERMS].n;
 		bool known = false;
 
+		if (tg->has[VT_CLIENT] && t->date <= inv_date && tax_overrides(it, who, e) < 0)
+			return -1;
 		if (!tg->has[VT_TERMS] || !tg->has[VT_CLIENT] || t->date > inv_date)
 			return 0;
 		for (size_t i = 0; i < ncls; i++) {
@@ -355,11 +398,69 @@ known_client(const char *name)
 	return false;
 }
 
+/* A client's rule: tally.conf's, with the client's own rate when it gave one. */
+static struct tax_rule
+rule_for(const struct tax_rule *conf, const struct tax_rule *own)
+{
+	struct tax_rule r = *conf;
+
+	if (own->set) {
+		r.set = true;
+		r.rate = own->rate;
+		r.exempt = own->exempt;
+	}
+	return r;
+}
+
+/*
+ * The invoice's tax tags and postings: the client owes base + tax - withholding; the tax is
+ * owed to the tax office (credited to its liability), the withholding is paid to it by the
+ * client on the provider's account (debited to an asset).
+ */
+static int
+write_taxed(struct out *o, const struct cl *c, const struct amount *base, struct terr *e)
+{
+	struct taxes t = taxes;
+	struct amount tax, wh, total, neg;
+	char buf[AMOUNT_BUF], label[96], *racct;
+
+	t.tax = rule_for(&taxes.tax, &c->tax);
+	t.wh = rule_for(&taxes.wh, &c->wh);
+	if (taxes_apply(&t, base, &tax, &wh, &total) < 0) {
+		terr_set(e, NULL, 0, "invoice total for %s too large", c->id);
+		return -1;
+	}
+	if (t.tax.set) {
+		tax_label(label, sizeof label, &t.tax);
+		amount_format(buf, sizeof buf, &tax);
+		out_printf(o, "    ; tax: %s | %s\n", label, buf);
+	}
+	if (t.wh.set && !t.wh.exempt) {
+		tax_label(label, sizeof label, &t.wh);
+		amount_format(buf, sizeof buf, &wh);
+		out_printf(o, "    ; withholding: %s | %s\n", label, buf);
+	}
+	racct = xmalloc(strlen(receivable) + strlen(c->id) + 2);
+	sprintf(racct, "%s:%s", recv_spelling ? recv_spelling : receivable, c->id);
+	write_posting(o, racct, &total, NULL);
+	if (t.wh.set && !amount_is_zero(&wh))
+		write_posting(o, t.wh.account, &wh, NULL);
+	neg = *base;
+	amount_neg(&neg);
+	write_posting(o, c->acct, &neg, NULL);
+	if (t.tax.set && !amount_is_zero(&tax)) {
+		amount_neg(&tax);
+		write_posting(o, t.tax.account, &tax, NULL);
+	}
+	free(racct);
+	return 0;
+}
+
 /* Writes one new invoice entry per client and commodity with something left to invoice. */
 static int
 write_invoices(struct out *o, struct terr *e)
 {
-	char date[11], due[11], buf[AMOUNT_BUF], *racct;
+	char date[11], due[11], buf[AMOUNT_BUF];
 	int y, m, d;
 
 	date_to_ymd(inv_date, &y, &m, &d);
@@ -404,12 +505,8 @@ write_invoices(struct out *o, struct terr *e)
 				amount_format(buf, sizeof buf, &l->it[n].rem);
 				out_printf(o, "    ; item: %s | %s | %s\n", idate, buf, l->it[n].desc);
 			}
-			racct = xmalloc(strlen(receivable) + strlen(c->id) + 2);
-			sprintf(racct, "%s:%s", recv_spelling ? recv_spelling : receivable, c->id);
-			write_posting(o, racct, &total, NULL);
-			amount_neg(&total);
-			write_posting(o, c->acct, &total, NULL);
-			free(racct);
+			if (write_taxed(o, c, &total, e) < 0)
+				return -1;
 		}
 	}
 	return 0;
@@ -427,6 +524,7 @@ struct shown {
 	struct conf *conf;
 	struct identities *ids;
 	const struct identity *who;  /* the client's name, address, tax ID and email */
+	char *tax, *wh;     /* the tax: and withholding: tags ("IVA 21% | 105.00 EUR"), or NULL */
 };
 
 static int
@@ -443,6 +541,7 @@ static void
 capture(struct shown *s, const struct jitem *it, const struct invoice *in)
 {
 	char buf[11];
+	struct span v;
 
 	s->found = true;
 	s->number = xstrdup(in->number);
@@ -453,6 +552,8 @@ capture(struct shown *s, const struct jitem *it, const struct invoice *in)
 	s->due = xstrdup(buf);
 	s->terms = in->due - in->date;
 	vocab_each(it->txn, VT_ITEM, keep_item, s);
+	s->tax = tag_find(it->txn->comment, "tax", &v) ? span_dup(v) : NULL;
+	s->wh = tag_find(it->txn->comment, "withholding", &v) ? span_dup(v) : NULL;
 }
 
 static void
@@ -520,6 +621,69 @@ put_lines(struct out *o, const char *v)
 	}
 }
 
+/* One line of the totals block: label and amount, in the template's own layout. */
+static void
+put_total(struct out *o, const char *label, const char *amt)
+{
+	if (format == F_HTML) {
+		out_puts(o, "<tr><td></td><th>");
+		put(o, label, strlen(label));
+		out_puts(o, "</th><td class=\"num\">");
+		put(o, amt, strlen(amt));
+		out_puts(o, "</td></tr>\n");
+	} else if (format == F_MD) {
+		out_puts(o, "**");
+		put(o, label, strlen(label));
+		out_puts(o, ":** ");
+		put(o, amt, strlen(amt));
+		out_puts(o, "  \n");
+	} else {
+		/* the text templates align amounts after "Total:   " (en) or "Total:       " (es) */
+		int w = strcmp(lang, "es") == 0 ? 13 : 9, n = (int)strlen(label) + 2;
+
+		out_printf(o, "%s:%*s%s\n", label, n > w ? 1 : w - n + 1, "", amt);
+	}
+}
+
+/*
+ * {{taxes}}: the base, then the tax and the withholding as the invoice entry's tax: and
+ * withholding: tags say ("IVA 21% | 105.00 EUR"), the withholding as a negative line.
+ * Nothing when the invoice has no tax tags.
+ */
+static void
+put_taxes(struct out *o, const struct shown *s)
+{
+	const char *tag[2] = {s->tax, s->wh};
+	struct amount base = s->inv->total, a;
+	char buf[AMOUNT_BUF], label[128];
+	const char *why, *bar;
+
+	if (!s->tax && !s->wh)
+		return;
+	for (int k = 0; k < 2; k++) {
+		if (!tag[k] || !(bar = strstr(tag[k], " | ")))
+			continue;
+		if (amount_parse(bar + 3, strlen(bar + 3), &a, false, &why) < 0)
+			continue;
+		if (k == 0)
+			amount_neg(&a);
+		if (amount_add(&base, &base, &a) < 0)
+			return;
+	}
+	amount_format_lang(buf, sizeof buf, &base, lang);
+	put_total(o, strcmp(lang, "es") == 0 ? "Base imponible" : "Base", buf);
+	for (int k = 0; k < 2; k++) {
+		if (!tag[k] || !(bar = strstr(tag[k], " | ")) ||
+		    amount_parse(bar + 3, strlen(bar + 3), &a, false, &why) < 0)
+			continue;
+		if (k == 1)
+			amount_neg(&a);
+		snprintf(label, sizeof label, "%.*s", (int)(bar - tag[k]), tag[k]);
+		amount_format_lang(buf, sizeof buf, &a, lang);
+		put_total(o, label, buf);
+	}
+}
+
 static bool
 field(struct out *o, const char *key, size_t n, void *arg)
 {
@@ -559,6 +723,15 @@ field(struct out *o, const char *key, size_t n, void *arg)
 		a.com = s->inv->total.com;
 		amount_format_lang(buf, sizeof buf, &a, lang);
 		put(o, buf, strlen(buf));
+		return true;
+	}
+	if (IS("taxes")) {
+		put_taxes(o, s);
+		return true;
+	}
+	if (IS("tax-note")) {
+		if (s->tax && strstr(s->tax, " exempt |") && taxes.exempt_text)
+			put(o, taxes.exempt_text, strlen(taxes.exempt_text));
 		return true;
 	}
 	if (IS("client-address")) {
@@ -616,6 +789,8 @@ shown_free(struct shown *s)
 	free(s->items);
 	conf_free(s->conf);
 	identities_free(s->ids);
+	free(s->tax);
+	free(s->wh);
 }
 
 static int
@@ -829,8 +1004,10 @@ main(int argc, char **argv)
 	}
 	seq_year = iy;
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
-	if (show && !(sh.conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e))) {
-		terr_print(prog, &e);
+	if (!(sh.conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e)) ||
+	    taxes_conf(sh.conf, &taxes, &e) < 0) {
+		terr_print(prog, &e);  /* before conf_free: e names the conf's file */
+		conf_free(sh.conf);
 		input_free(files, nfiles);
 		free(fopts);
 		return 1;

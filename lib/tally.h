@@ -1242,4 +1242,34 @@ int pdf_paper(const char *name, double *w, double *h);
 int pdf_from_text(struct out *o, const char *text, size_t len, const struct pdf_opts *opt,
 		  struct terr *e);
 
+/* ---- taxes on invoices (tax.c) ------------------------------------------------------ */
+
+/*
+ * One tax added to an invoice's base (tally.conf `tax-rate`, `tax-name` (VAT),
+ * `tax-account` (Liabilities:Tax:NAME), `tax-exempt` (the exemption wording)) and one
+ * withheld from it by the client (`withholding-rate`, `withholding-name`,
+ * `withholding-account` (Assets:Tax:NAME)). A client's `tax-rate:` / `withholding-rate:`
+ * tag overrides a rate.
+ */
+struct tax_rule {
+	bool set;               /* the rate was given */
+	bool exempt;            /* rate "exempt": zero, with the exemption wording */
+	char name[32];
+	struct amount rate;     /* a percent, no commodity */
+	char account[160];
+};
+struct taxes {
+	struct tax_rule tax, wh;
+	const char *exempt_text;  /* tally.conf tax-exempt, or NULL */
+};
+int taxes_conf(const struct conf *c, struct taxes *t, struct terr *e);
+/* "21", "7.5" (0 to 100) or "exempt"; -1 otherwise. */
+int tax_rate_parse(const char *s, size_t n, struct amount *rate, bool *exempt);
+/* tax and withholding on base, each rounded at the commodity's precision; total =
+ * base + tax - withholding. -1 on overflow. */
+int taxes_apply(const struct taxes *t, const struct amount *base, struct amount *tax,
+		struct amount *wh, struct amount *total);
+/* "VAT 21%", "IRPF 15%", "VAT exempt". */
+size_t tax_label(char *buf, size_t size, const struct tax_rule *r);
+
 #endif
