@@ -15,6 +15,7 @@
 static const char *prog = "tally-invoice";
 static const char *unbilled = "Assets:Unbilled", *receivable = "Assets:Receivable";
 static const char *only_client, *prefix = "", *show, *lang = "en", *conf_path, *maildir;
+static const char *void_number;  /* --void: write a credit note for this invoice */
 static tdate begin = DATE_NONE, end = DATE_NONE, inv_date = DATE_NONE;
 static long default_terms = 14;
 static enum { F_TXT, F_HTML, F_MD, F_EML, F_PDF } format = F_TXT;
@@ -58,8 +59,9 @@ usage(FILE *f, int status)
 	fprintf(f, "usage: %s -p PERIOD | -b DATE -e DATE [--date DATE] [--client ID] [--prefix P]\n"
 		   "       [--terms N] [--unbilled-account A] [--receivable-account A] [-i FILE]\n"
 		   "       [-f FILE]... [FILE]...\n"
+		   "       %s --void NUMBER [--date DATE] [-i FILE] [-f FILE]... [FILE]...\n"
 		   "       %s --show NUMBER [-O txt|html|md|pdf|eml] [--maildir DIR] [--lang en|es]\n"
-		   "       [--conf FILE] [-f FILE]... [FILE]...\n", prog, prog);
+		   "       [--conf FILE] [-f FILE]... [FILE]...\n", prog, prog, prog);
 	exit(status);
 }
 
@@ -894,6 +896,7 @@ main(int argc, char **argv)
 		CHART_OPTIONS,
 		{"in-place", required_argument, NULL, 'i'},
 		{"show", required_argument, NULL, 'S'},
+		{"void", required_argument, NULL, 'X'},
 		{"output-format", required_argument, NULL, 'O'},
 		{"lang", required_argument, NULL, 'L'},
 		{"conf", required_argument, NULL, 'c'},
@@ -911,6 +914,7 @@ main(int argc, char **argv)
 	struct jitem *it;
 	struct invoices *v = NULL;
 	struct shown sh = {0};
+	struct cnote *cn = NULL;
 	struct out *o;
 	struct wpath *w;
 	struct terr e = {0};
@@ -952,6 +956,7 @@ main(int argc, char **argv)
 			break;
 		case 'i': inplace = optarg; break;
 		case 'S': show = optarg; break;
+		case 'X': void_number = optarg; break;
 		case 'O':
 			if ((r = format_parse(optarg, formats)) < 0) {
 				fprintf(stderr, "%s: unknown output format: %s\n", prog, optarg);
@@ -976,7 +981,11 @@ main(int argc, char **argv)
 	}
 	unbilled = chart.acct[CH_UNBILLED];
 	receivable = chart.acct[CH_RECEIVABLE];
-	if (!show && (begin == DATE_NONE || end == DATE_NONE || begin >= end)) {
+	if (show && void_number) {
+		fprintf(stderr, "%s: --show and --void: choose one\n", prog);
+		return 2;
+	}
+	if (!show && !void_number && (begin == DATE_NONE || end == DATE_NONE || begin >= end)) {
 		fprintf(stderr, "%s: a period is needed: -p PERIOD, or -b DATE and -e DATE\n", prog);
 		usage(stderr, 2);
 	}
@@ -993,7 +1002,7 @@ main(int argc, char **argv)
 		fopts[nf++] = (char *)inplace;
 	}
 	if (inv_date == DATE_NONE)
-		inv_date = end;  /* the day after the period: end is exclusive */
+		inv_date = void_number ? date_today() : end;  /* end is exclusive: the day after */
 	int iy, im, id;
 
 	date_to_ymd(inv_date, &iy, &im, &id);
@@ -1025,6 +1034,10 @@ main(int argc, char **argv)
 		v = invoices_new(receivable);
 		sh.ids = identities_new();
 	}
+	if (void_number)
+		cn = cnote_new(void_number, inv_date, &(struct cnote_opts){
+			conf_get(sh.conf, "credit-note-prefix"), receivable, unbilled,
+			conf_get(sh.conf, "credit-note-account")});
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((r = journal_next(j, &it)) != 0) {
 		if (r < 0) {
@@ -1053,6 +1066,10 @@ main(int argc, char **argv)
 		}
 		if (it->depth == 0)
 			write_item(o, it, NULL, 0);
+		if (cn) {
+			cnote_observe(cn, it, &e);
+			continue;
+		}
 		if (it->kind == J_TXN && observe(it, &tg, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
@@ -1075,6 +1092,14 @@ main(int argc, char **argv)
 	} else if (!status && only_client && !known_client(only_client)) {
 		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
 		status = 1;
+	} else if (!status && cn) {
+		char number[64];
+
+		write_end(o);
+		if (cnote_write(cn, o, number, sizeof number, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+		}
 	} else if (!status) {
 		write_end(o);  /* a missing newline, an open comment block: invoices stay entries */
 		if (write_invoices(o, &e) < 0) {
@@ -1101,6 +1126,7 @@ main(int argc, char **argv)
 	free(cls);
 	free(recv_spelling);
 	shown_free(&sh);
+	cnote_free(cn);
 	invoices_free(v);
 	input_free(files, nfiles);
 	free(fopts);

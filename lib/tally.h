@@ -1272,4 +1272,25 @@ int taxes_apply(const struct taxes *t, const struct amount *base, struct amount 
 /* "VAT 21%", "IRPF 15%", "VAT exempt". */
 size_t tax_label(char *buf, size_t size, const struct tax_rule *r);
 
+/* ---- credit notes (creditnote.c) ----------------------------------------------------- */
+
+/*
+ * tally-invoice --void N: a credit note of its own series (PREFIX YYYY-NNNN, default CN-)
+ * that reverses the invoice entry posting by posting, tagged invoice: N so that it settles
+ * it, with what left Assets:Unbilled charged to the credit-note account instead.
+ */
+struct cnote_opts {
+	const char *prefix;      /* NULL: "CN-" */
+	const char *receivable;  /* NULL: Assets:Receivable */
+	const char *unbilled;    /* NULL: Assets:Unbilled */
+	const char *account;     /* NULL: "Income:Credit notes" */
+};
+struct cnote;
+struct cnote *cnote_new(const char *number, tdate date, const struct cnote_opts *o);
+/* Learns from one item: the invoice entry, an earlier voids: N, the series' numbers. */
+int cnote_observe(struct cnote *c, const struct jitem *it, struct terr *e);
+/* Writes the credit note and its number; -1 with *e for no such invoice or one void already. */
+int cnote_write(struct cnote *c, struct out *o, char *number, size_t size, struct terr *e);
+void cnote_free(struct cnote *c);
+
 #endif

@@ -132,3 +132,68 @@ Exento de IVA (art. 20.Uno.9º Ley 37/1992)
 	run -1 --separate-stderr tally-invoice -p 2026-11 "$j"
 	assert_equal "$stderr" "tally-invoice: $j:17: withholding-rate: bad value fifteen (want a percent from 0 to 100, or exempt)"
 }
+
+@test "--void: a credit note of its own series reverses the invoice; ledger and hledger balance it" {
+	need_oracles
+	out=$BATS_TEST_TMPDIR/out.journal
+	cp "$F/tally.conf" "$BATS_TEST_TMPDIR/"
+	tally-invoice -p 2026-11 "$F/practice.journal" > "$BATS_TEST_TMPDIR/inv.journal"
+	tally-invoice --void 2026-0001 --date 2026-12-10 "$BATS_TEST_TMPDIR/inv.journal" > "$out"
+	run -0 tail -n 10 "$out"
+	assert_output "
+2026-12-10 (CN-2026-0001) Credit note for invoice 2026-0001
+    ; credit-note: CN-2026-0001
+    ; voids: 2026-0001
+    ; invoice: 2026-0001
+    ; client: acme
+    Assets:Receivable:acme  -530.00 EUR
+    Assets:Tax:IRPF withheld  -75.00 EUR
+    Income:Credit notes  500.00 EUR
+    Liabilities:Tax:IVA  105.00 EUR"
+	# everything before it passes through byte for byte
+	head -c "$(wc -c < "$BATS_TEST_TMPDIR/inv.journal")" "$out" | cmp - "$BATS_TEST_TMPDIR/inv.journal"
+	for tool in ledger hledger; do
+		run -0 oracle-bal $tool "$out"
+		assert_line --regexp "^Assets:Receivable:acme	(EUR)?	0(.00)?$"
+		assert_line "$(printf 'Liabilities:Tax:IVA\tEUR\t-15.40')"
+		assert_line "$(printf 'Income:Credit notes\tEUR\t500.00')"
+	done
+	# invoicing the month again does not invoice the voided sessions twice
+	tally-invoice -p 2026-11 "$out" | cmp - "$out"
+}
+
+@test "--void: aging stops listing the invoice; the statement shows the credit note" {
+	tally-invoice -p 2026-11 "$F/practice.journal" > "$BATS_TEST_TMPDIR/inv.journal"
+	tally-invoice --void 2026-0001 --date 2026-12-10 "$BATS_TEST_TMPDIR/inv.journal" > "$BATS_TEST_TMPDIR/out.journal"
+	run -0 tally-aging --date 2026-12-20 -O csv "$BATS_TEST_TMPDIR/out.journal"
+	refute_output --partial "2026-0001"
+	assert_line "ana,2026-0002,2026-12-01,2026-12-15,5,88.73,88.73,1-30"
+	run -0 tally-statement -p 2026-12 --client acme "$BATS_TEST_TMPDIR/out.journal"
+	assert_line "Dec 10, 2026  Credit note for invoice 2026-0001                       530.00 EUR"
+	assert_line --regexp "^Closing balance +0.00 EUR$"
+}
+
+@test "--void: numbers follow on; a second void, an unknown invoice are errors" {
+	tally-invoice -p 2026-11 "$F/practice.journal" > "$BATS_TEST_TMPDIR/a.journal"
+	tally-invoice --void 2026-0001 --date 2026-12-10 "$BATS_TEST_TMPDIR/a.journal" > "$BATS_TEST_TMPDIR/b.journal"
+	run -0 tally-invoice --void 2026-0002 --date 2026-12-11 "$BATS_TEST_TMPDIR/b.journal"
+	assert_line "2026-12-11 (CN-2026-0002) Credit note for invoice 2026-0002"
+	run -1 --separate-stderr tally-invoice --void 2026-0001 "$BATS_TEST_TMPDIR/b.journal"
+	assert_equal "$stderr" "tally-invoice: $BATS_TEST_TMPDIR/b.journal:43: invoice 2026-0001 is already void (CN-2026-0001)"
+	assert_output ""
+	run -1 --separate-stderr tally-invoice --void 2099-0001 "$BATS_TEST_TMPDIR/b.journal"
+	assert_equal "$stderr" "tally-invoice: no invoice 2099-0001"
+	run -2 --separate-stderr tally-invoice --void 2026-0001 --show 2026-0001 "$BATS_TEST_TMPDIR/b.journal"
+	assert_equal "$stderr" "tally-invoice: --show and --void: choose one"
+}
+
+@test "--void -i: the credit note is written into the journal" {
+	j=$BATS_TEST_TMPDIR/books.journal
+	tally-invoice -p 2026-11 "$F/practice.journal" > "$j"
+	run -0 tally-invoice --void 2026-0003 --date 2026-12-10 -i "$j"
+	assert_output ""
+	run -0 tail -n 3 "$j"
+	assert_output "    ; client: teo
+    Assets:Receivable:teo  -60.00 EUR
+    Income:Credit notes  60.00 EUR"
+}
