@@ -446,7 +446,7 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	char **files, *dir, *path, *tmpl;
+	char **files, *dir, *path, *tmpl, *first = NULL;
 	size_t nf = 0, nfiles;
 	struct clients *book;
 	struct client *mine = NULL, *c;
@@ -530,6 +530,9 @@ main(int argc, char **argv)
 			observe(it, c, mine, &x);
 	}
 	journal_close(j);
+	/* tally.conf is looked for beside the first journal. */
+	first = nfiles && strcmp(files[0], "-") != 0 ? xstrdup(files[0]) : NULL;
+	input_free(files, nfiles);
 	if (!status && !mine) {
 		fprintf(stderr, "%s: no client %s in the journal\n", prog, client_opt);
 		status = 1;
@@ -551,8 +554,7 @@ main(int argc, char **argv)
 			free(dir);
 		}
 	}
-	/* tally.conf as every command finds it: beside the journal, else here */
-	if (!status && !(cf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e))) {
+	if (!status && !(cf = invoices_conf(conf_path, first, &e))) {
 		terr_print(prog, &e);
 		status = 1;
 	}
@@ -612,10 +614,10 @@ main(int argc, char **argv)
 	free(x.excludes);
 	free(x.extras);
 	conf_free(cf);
+	free(first);
 	policy_free(p);
 	clients_free(book);
 	identities_free(ids);
-	input_free(files, nfiles);
 	free(fopts);
 	if (fshut_stdout(prog) < 0)
 		status = 1;

@@ -24,8 +24,8 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [-i FILE] [-p PERIOD] [-b DATE] [-e DATE] [--client ID]\n"
-		   "       [--unbilled ACCT] [--prepaid ACCT] [--deposits ACCT] [--income ACCT]\n"
-		   "       [--expired-income ACCT] [-f FILE]... [FILE]...\n", prog);
+		   "       [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
+		   "       [--income ACCT] [--expired-income ACCT] [-f FILE]... [FILE]...\n", prog);
 	exit(status);
 }
 

@@ -127,7 +127,6 @@ pick_new(struct ical *cal, struct calrules *rules, struct reconcile *known, long
 		const struct ical_inst *v = ical_at(cal, i);
 		bool future = (long long)v->date * 1440 + v->time + v->minutes > now;
 		const char *client = NULL;
-		char desc[JTEXT_SIZE(200)];
 		int m;
 
 		if (future && (!upcoming || v->cancelled))
@@ -139,11 +138,13 @@ pick_new(struct ical *cal, struct calrules *rules, struct reconcile *known, long
 		if (m < 0)
 			continue;
 		if (m == 0) {
-			char key[4200];
+			char key[4200], desc[JTEXT_SIZE(200)];
 			bool added;
-			int n = snprintf(key, sizeof key, "%ld:%s", v->line, v->file);
+			int kn = snprintf(key, sizeof key, "%ld:%s", v->line, v->file);
 
-			strmap_add(listed, key, n < 0 ? 0 : (size_t)n, &added);
+			if (kn < 0 || (size_t)kn >= sizeof key)
+				kn = (int)strnlen(key, sizeof key - 1);
+			strmap_add(listed, key, (size_t)kn, &added);
 			if (added) {
 				clean_text(v->summary, desc, sizeof desc);
 				fprintf(stderr, "%s: %s:%ld: no rule names a client for \"%s\" "

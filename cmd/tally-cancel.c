@@ -53,8 +53,8 @@ usage(FILE *f, int status)
 	fprintf(f, "usage: %s [--policy FILE | --policies DIR] [--notices FILE] [--lang en|es]\n"
 		   "       [-O eml [--maildir DIR] [--conf FILE]]\n"
 		   "       [--client ID] [-b DATE] [-e DATE] [-p PERIOD] [--income ACCOUNT]\n"
-		   "       [--unbilled PREFIX] [--prepaid PREFIX] [--deposits PREFIX] [-i FILE]\n"
-		   "       [-f FILE]... [FILE]...\n",
+		   "       [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
+		   "       [-i FILE] [-f FILE]... [FILE]...\n",
 		prog);
 	exit(status);
 }
@@ -138,7 +138,7 @@ policy_at_event(const struct jitem *it, struct span v, struct terr *e)
 	const struct policy *p = policy_named(name, e);
 
 	if (!p)
-		reposition(e, it->file, it->txn->comment_line);
+		reposition(e, it->file, vocab_line(it, v.p));  /* the policy: tag's line */
 	free(name);
 	return p;
 }

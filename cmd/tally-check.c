@@ -16,12 +16,17 @@
 static char **fopts;  /* -f files; file-level so early exits leave nothing unreachable */
 static const char *prog = "tally-check";
 static long nproblems;
+static char *policy_dir;       /* where policy: names are looked up, as tally-cancel does */
+static bool policy_given;      /* --policy FILE: policy: tags are not read */
+static char **policies;        /* the names found good so far */
+static size_t npolicies;
 
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: %s [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT]\n"
-		   "       [--deposits ACCT] [-f FILE]... [FILE]...\n", prog);
+	fprintf(f, "usage: %s [--policy FILE | --policies DIR] [--unbilled ACCT]\n"
+		   "       [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
+		   "       [-f FILE]... [FILE]...\n", prog);
 	exit(status);
 }
 
@@ -51,6 +56,34 @@ bare_cr(const struct jitem *it)
 	}
 }
 
+/* A policy: tag names a policy file that tally-cancel can load. */
+static void
+check_policy(const struct jitem *it, const struct vtags *tg)
+{
+	struct span v = tg->v[VT_POLICY].raw;
+	struct policy *p;
+	struct terr e;
+
+	if (policy_given || !tg->has[VT_POLICY])
+		return;
+	for (size_t i = 0; i < npolicies; i++)
+		if (span_eq(v, policies[i]))
+			return;
+	if (!(p = policy_find(policy_dir, v.p, v.n, &e))) {
+		if (!e.file) {
+			char msg[sizeof e.msg];
+
+			memcpy(msg, e.msg, sizeof msg);
+			terr_set(&e, it->file, tg->v[VT_POLICY].line, "%s", msg);
+		}
+		report(&e, NULL);
+		return;
+	}
+	policy_free(p);
+	policies = xrealloc(policies, (npolicies + 1) * sizeof *policies);
+	policies[npolicies++] = span_dup(v);
+}
+
 /* Feeds one entry to the book and the invoices, as the commands that price and invoice do. */
 static void
 feed(struct clients *b, struct invoices *v, const struct jitem *it)
@@ -71,6 +104,8 @@ main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CHART_OPTIONS,
+		{"policy", required_argument, NULL, 'P'},
+		{"policies", required_argument, NULL, 'D'},
 		{"file", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -85,6 +120,9 @@ main(int argc, char **argv)
 	size_t nf = 0, nfiles;
 	struct journal *j;
 	struct jitem *it;
+	const char *dir = NULL;
+	struct policy *global;
+	struct terr pe;
 	int c, r;
 
 	chart_init(&chart);
@@ -93,12 +131,22 @@ main(int argc, char **argv)
 		if (chart_option(&chart, c, optarg))
 			continue;
 		switch (c) {
+		case 'P':
+			if (!(global = policy_load(optarg, &pe))) {
+				terr_print(prog, &pe);
+				return 1;
+			}
+			policy_free(global);
+			policy_given = true;
+			break;
+		case 'D': dir = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
 		case 'h': usage(stdout, 0); break;
 		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
 		default: usage(stderr, 2);
 		}
 	}
+	policy_dir = dir ? xstrdup(dir) : policy_sharedir("policies");
 	chart_clients_opts(&chart, &co);
 	b = clients_new(&co);
 	v = invoices_new(chart.acct[CH_RECEIVABLE]);
@@ -118,14 +166,20 @@ main(int argc, char **argv)
 			report(&e, NULL);
 		}
 		/* An entry with a bad tag is not fed further: the commands stop at it too. */
-		if (it->kind == J_TXN && vocab_entry(it, &tg, NULL, report, NULL) == 0)
+		if (it->kind == J_TXN && vocab_entry(it, &tg, NULL, report, NULL) == 0) {
+			check_policy(it, &tg);
 			feed(b, v, it);
+		}
 	}
 	journal_close(j);
 	clients_free(b);
 	invoices_free(v);
 	input_free(files, nfiles);
 	free(fopts);
+	for (size_t i = 0; i < npolicies; i++)
+		free(policies[i]);
+	free(policies);
+	free(policy_dir);
 	commodity_reset();
 	if (fshut_stdout(prog) < 0)
 		return 1;

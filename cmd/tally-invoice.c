@@ -57,8 +57,8 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s -p PERIOD | -b DATE -e DATE [--date DATE] [--client ID] [--prefix P]\n"
-		   "       [--terms N] [--unbilled-account A] [--receivable-account A] [-i FILE]\n"
-		   "       [-f FILE]... [FILE]...\n"
+		   "       [--terms N] [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT]\n"
+		   "       [--deposits ACCT] [-i FILE] [-f FILE]... [FILE]...\n"
 		   "       %s --void NUMBER [--date DATE] [-i FILE] [-f FILE]... [FILE]...\n"
 		   "       %s --show NUMBER [-O txt|html|md|pdf|eml] [--maildir DIR] [--lang en|es]\n"
 		   "       [--conf FILE] [-f FILE]... [FILE]...\n", prog, prog, prog);

@@ -64,7 +64,8 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [-p PERIOD] [-b DATE] [-e DATE] [--client ID] [-O txt|csv|json]\n"
 		   "       [--unsigned] [--policy FILE | --policies DIR] [--unbilled ACCT]\n"
-		   "       [--prepaid ACCT] [--deposits ACCT] [--unsigned-after DAYS] [--date DATE]\n"
+		   "       [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
+		   "       [--unsigned-after DAYS] [--date DATE]\n"
 		   "       [--reconcile ICS --rules FILE [--until DATE]] [-f FILE]... [FILE]...\n",
 		prog);
 	exit(status);
@@ -585,6 +586,8 @@ main(int argc, char **argv)
 		if (wpath_check_stdout(files, nfiles, &ce) < 0) {  /* `>> JOURNAL` */
 			terr_print(prog, &ce);
 			input_free(files, nfiles);
+			reconcile_free(rc);
+			free(ics);
 			return 2;
 		}
 	}

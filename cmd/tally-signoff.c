@@ -353,9 +353,7 @@ main(int argc, char **argv)
 		{"period", required_argument, NULL, 'p'},
 		{"output-format", required_argument, NULL, 'O'},
 		{"file", required_argument, NULL, 'f'},
-		{"unbilled", required_argument, NULL, 'U'},
-		{"prepaid", required_argument, NULL, 'P'},
-		{"deposits", required_argument, NULL, 'D'},
+		CHART_OPTIONS,
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -365,8 +363,12 @@ main(int argc, char **argv)
 	const char *client = NULL, *recordfile = NULL, *inplace = NULL, *why;
 	size_t nf = 0, nfiles;
 	int c, rv, status;
+	struct chart chart;
 
+	chart_init(&chart);
 	while ((c = getopt_long(argc, argv, "b:e:p:O:f:i:h", opts, NULL)) != -1) {
+		if (chart_option(&chart, c, optarg))
+			continue;
 		switch (c) {
 		case 'b':
 		case 'e':
@@ -389,9 +391,6 @@ main(int argc, char **argv)
 			format = rv;
 			break;
 		case 'f': fopts[nf++] = optarg; break;
-		case 'U': accts.unbilled = optarg; break;
-		case 'P': accts.prepaid = optarg; break;
-		case 'D': accts.deposits = optarg; break;
 		case 'h': free(fopts); usage(stdout, 0); break;
 		case 'V':
 			printf("%s %s\n", prog, TALLY_VERSION);
@@ -400,6 +399,7 @@ main(int argc, char **argv)
 		default: free(fopts); usage(stderr, 2);
 		}
 	}
+	chart_clients_opts(&chart, &accts);
 	if (!client == !recordfile) {
 		fprintf(stderr, "%s: give --client ID (a sheet) or --record FILE (signatures)\n",
 			prog);

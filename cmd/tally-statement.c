@@ -85,22 +85,6 @@ read_file(const char *path)
 	return buf;
 }
 
-/* tally.conf beside the journal file (as tally-invoice finds it), else in the current
- * directory. */
-static const char *
-beside(const char *journal, char *buf, size_t size)
-{
-	const char *slash = strrchr(journal, '/');
-
-	if (strcmp(journal, "-") != 0) {
-		snprintf(buf, size, "%.*stally.conf", slash ? (int)(slash - journal + 1) : 0,
-			 journal);
-		if (access(buf, R_OK) == 0)
-			return buf;
-	}
-	return "tally.conf";
-}
-
 /* conf_load's error names a file it has freed: name it from the path asked for. */
 static void
 conf_error(const char *path, const struct terr *e)
@@ -346,7 +330,7 @@ main(int argc, char **argv)
 	char **files, *tdir, path[PATH_MAX];
 	const char *want = NULL, *dir = NULL, *conf_path = NULL, *tpl = NULL, *maildir = NULL;
 	char *css = NULL;
-	bool all = false, given;
+	bool all = false;
 	size_t nf = 0, nfiles;
 	struct journal *j;
 	struct jitem *it;
@@ -429,10 +413,8 @@ main(int argc, char **argv)
 	}
 	free(tdir);
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
-	given = conf_path != NULL;
-	conf_path = given ? conf_path : beside(files[0], path, sizeof path);
-	if (!(provider = conf_load(conf_path, given, &e))) {
-		conf_error(conf_path, &e);
+	if (!(provider = invoices_conf(conf_path, files[0], &e))) {
+		terr_print(prog, &e);
 		conf_free(labels);
 		free(css);
 		input_free(files, nfiles);

@@ -41,6 +41,7 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: tally COMMAND [ARGS]...\n"
 		   "       tally help [COMMAND]\n"
+		   "       tally --sharedir\n"
 		   "       tally --version\n");
 	exit(status);
 }
@@ -170,6 +171,15 @@ main(int argc, char **argv)
 		usage(stderr, 2);
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("%s %s\n", prog, TALLY_VERSION);
+		return fshut_stdout(prog) < 0 ? 1 : 0;
+	}
+	/* Where the examples, policies, rules and templates are: a guide's `cp` needs it. */
+	if (strcmp(argv[1], "--sharedir") == 0 && argc == 2) {
+		char *dir = policy_sharedir("policies"), real[PATH_MAX];
+
+		*strrchr(dir, '/') = '\0';  /* the directory that holds policies/ */
+		printf("%s\n", realpath(dir, real) ? real : dir);
+		free(dir);
 		return fshut_stdout(prog) < 0 ? 1 : 0;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||

@@ -32,7 +32,6 @@ struct ctx {
 	struct ical *c;
 	icalcomponent *vcal;    /* the calendar being read */
 	icaltimezone *defzone;  /* for UTC times: --timezone or X-WR-TIMEZONE; NULL: TZ */
-	bool have_defzone;
 	struct terr *e;
 };
 

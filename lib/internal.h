@@ -5,6 +5,8 @@
 #ifndef TALLY_INTERNAL_H
 #define TALLY_INTERNAL_H
 
+#include <sys/types.h>
+
 #include "tally.h"
 
 /* One open input file; includes push more of them. */
@@ -88,6 +90,9 @@ void out_on_done(struct out *o, int (*done)(void *arg, int ok), void *arg);
 /* write.c's note of what the last item written left open (TAIL_* bits). */
 enum { TAIL_NO_EOL = 1, TAIL_OPEN_BLOCK = 2 };
 unsigned *out_tail(struct out *o);
+/* wpath.c: the reader notes every file it opens (includes too); a file output that is one
+ * of them is refused at commit. */
+void wpath_note_read(dev_t dev, ino_t ino);
 /* journal.c */
 void journal_fail(struct journal *j, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -541,17 +541,31 @@ invoices_fill(struct out *o, const char *tmpl,
 	out_puts(o, p);
 }
 
+/* Loads buf when it exists: 1 found (*c set, NULL on a bad file), 0 not there. */
+static int
+conf_try(char *buf, struct conf **c, struct terr *e)
+{
+	FILE *f = fopen(buf, "r");
+
+	if (!f)
+		return 0;
+	fclose(f);
+	if (!(*c = conf_load(buf, true, e)))
+		e->file = buf;
+	return 1;
+}
+
 struct conf *
 invoices_conf(const char *path, const char *journal, struct terr *e)
 {
 	/* Static: a conf_load error names the file, and the message outlives the call. */
 	static char buf[4096];
-	const char *slash;
+	const char *slash, *env;
 	struct conf *c;
-	FILE *f;
 
-	if (path) {
-		snprintf(buf, sizeof buf, "%s", path);
+	/* $TALLY_CONF stands for --conf, which hledger 1.4x keeps from its add-ons. */
+	if (path || ((env = getenv("TALLY_CONF")) && *env)) {
+		snprintf(buf, sizeof buf, "%s", path ? path : env);
 		if (!(c = conf_load(buf, true, e)))
 			e->file = buf;
 		return c;
@@ -559,14 +573,19 @@ invoices_conf(const char *path, const char *journal, struct terr *e)
 	if (journal && strcmp(journal, "-") != 0 && (slash = strrchr(journal, '/')) &&
 	    (size_t)(slash - journal) + 12 < sizeof buf) {
 		snprintf(buf, sizeof buf, "%.*s/tally.conf", (int)(slash - journal), journal);
-		if ((f = fopen(buf, "r"))) {
-			fclose(f);
-			if (!(c = conf_load(buf, true, e)))
-				e->file = buf;
+		if (conf_try(buf, &c, e))
 			return c;
-		}
 	}
 	snprintf(buf, sizeof buf, "tally.conf");
+	if (conf_try(buf, &c, e))
+		return c;
+	/* The XDG base directory: $XDG_CONFIG_HOME, else ~/.config (a relative one is ignored). */
+	if ((env = getenv("XDG_CONFIG_HOME")) && env[0] == '/')
+		snprintf(buf, sizeof buf, "%s/tally/tally.conf", env);
+	else if ((env = getenv("HOME")) && *env)
+		snprintf(buf, sizeof buf, "%s/.config/tally/tally.conf", env);
+	else
+		snprintf(buf, sizeof buf, "tally.conf");
 	if (!(c = conf_load(buf, false, e)))
 		e->file = buf;
 	return c;

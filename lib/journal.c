@@ -89,6 +89,8 @@ push_src(struct journal *j, const char *path, int depth, long errline)
 			}
 			return -1;
 		}
+		if (fd >= 0)
+			wpath_note_read(st.st_dev, st.st_ino);  /* an output must not be one of them */
 		if (fd < 0) {
 			int err = errno;
 

@@ -70,6 +70,33 @@ regex_match(const struct regex *r, const char *s, size_t n)
 	return -1;
 }
 
+int
+regex_group(const struct regex *r, const char *s, size_t n, int k, size_t *start, size_t *len)
+{
+	uint32_t count = 0;
+	int rc;
+	PCRE2_SIZE *ov;
+
+	pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &count);
+	if (r->jit)
+		rc = pcre2_jit_match(r->code, (PCRE2_SPTR)s, n, 0, 0, r->md, r->mc);
+	else
+		rc = pcre2_match(r->code, (PCRE2_SPTR)s, n, 0, 0, r->md, r->mc);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0)
+		return -1;
+	if (k < 1 || (uint32_t)k > count)
+		return (int)count;
+	ov = pcre2_get_ovector_pointer(r->md);
+	*start = *len = 0;
+	if (k < rc && ov[2 * k] != PCRE2_UNSET) {
+		*start = ov[2 * k];
+		*len = ov[2 * k + 1] - ov[2 * k];
+	}
+	return (int)count;
+}
+
 void
 regex_free(struct regex *r)
 {

@@ -60,21 +60,51 @@ in_tag_value(const char *s, size_t len)
 	return false;
 }
 
+/* Puts text from the CSV (a field, a match group) as plain text for its place. */
+static void
+put_csv_text(struct rules *r, size_t *len, const char *s, size_t n, int where)
+{
+	if (where) {
+		char *safe = rules_scratch(r, JTEXT_SIZE(n));
+		int w = where | (after_text(r->tmp, *len) ? JTEXT_INNER : 0);
+
+		if (where == JTEXT_COMMENT && in_tag_value(r->tmp, *len))
+			w = JTEXT_TAG | JTEXT_INNER;
+		n = journal_text_safe(safe, s, n, w);
+		s = safe;
+	}
+	tmp_put(r, len, s, n);
+}
+
+static int match_group(struct rules *r, long bi, int k, const char **out, size_t *outn,
+		       struct terr *e);
+
 /*
- * Renders a template into scratch memory: references are replaced by stripped values. With
- * a place (JTEXT_*), the CSV's text is made plain text for it (journal_text_safe) while the
- * rules' own text stays as written; in a comment, "\n" written in a rule is a line break.
+ * Renders a template into scratch memory: references are replaced by stripped values, \N
+ * by match groups of block blk's patterns. With a place (JTEXT_*), the CSV's text is made
+ * plain text for it (journal_text_safe) while the rules' own text stays as written; in a
+ * comment, "\n" written in a rule is a line break. r->unresolved tells whether a reference
+ * named a field the record does not have. NULL with *e set when a pattern gave up.
  */
 static const char *
-render(struct rules *r, const struct template *t, size_t *outn, int where)
+render(struct rules *r, const struct template *t, size_t *outn, int where, long blk,
+       struct terr *e)
 {
 	size_t len = 0, i;
 
 	tmp_put(r, &len, "", 0);
+	r->unresolved = false;
 	for (i = 0; i < t->nparts; i++) {
 		const struct tpart *p = &t->parts[i];
 
-		if (!p->ref && where == JTEXT_COMMENT) {
+		if (p->group) {
+			const char *s;
+			size_t n;
+
+			if (match_group(r, blk, p->group, &s, &n, e) < 0)
+				return NULL;
+			put_csv_text(r, &len, s, n, where);
+		} else if (!p->ref && where == JTEXT_COMMENT) {
 			for (size_t k = 0; k < p->n; k++) {
 				if (p->p[k] == '\\' && k + 1 < p->n && p->p[k + 1] == 'n') {
 					tmp_put(r, &len, "\n", 1);
@@ -83,27 +113,22 @@ render(struct rules *r, const struct template *t, size_t *outn, int where)
 					tmp_put(r, &len, p->p + k, 1);
 				}
 			}
+			r->unresolved |= p->missing;
 		} else if (!p->ref) {
 			tmp_put(r, &len, p->p, p->n);
+			r->unresolved |= p->missing;
 		} else if ((size_t)p->field < r->rec->nf) {
 			const char *s;
 			size_t n;
 
 			field_value(r, p->field, &s, &n);
-			if (where) {
-				char *safe = rules_scratch(r, JTEXT_SIZE(n));
-				int w = where | (after_text(r->tmp, len) ? JTEXT_INNER : 0);
-
-				if (where == JTEXT_COMMENT && in_tag_value(r->tmp, len))
-					w = JTEXT_TAG | JTEXT_INNER;
-
-				n = journal_text_safe(safe, s, n, w);
-				s = safe;
-			}
-			tmp_put(r, &len, s, n);
-		} else {  /* the record is shorter than the fields list: hledger keeps "%name" */
-			tmp_put(r, &len, "%", 1);
+			put_csv_text(r, &len, s, n, where);
+		} else {  /* the record is shorter than the fields list: hledger 1.25 keeps "%name" */
+			tmp_put(r, &len, p->paren ? "%(" : "%", p->paren ? 2 : 1);
 			tmp_put(r, &len, p->p, p->n);
+			if (p->paren)
+				tmp_put(r, &len, ")", 1);
+			r->unresolved = true;
 		}
 	}
 	*outn = len;
@@ -137,25 +162,33 @@ whole_record(struct rules *r, size_t *n)
 	return r->whole;
 }
 
+/* What a matcher looks at: the whole record, a field's stripped value, or for a field the
+ * record does not have, the reference as written (as hledger 1.25). lit holds 300 bytes. */
+static const char *
+matcher_subject(struct rules *r, const struct matcher *m, char *lit, size_t *n)
+{
+	const char *s;
+
+	if (m->field == -1)
+		return whole_record(r, n);
+	if (m->field == -2 || (size_t)m->field >= r->rec->nf) {
+		*n = (size_t)snprintf(lit, 300, "%%%s", m->fname);
+		if (*n >= 300)
+			*n = 299;
+		return lit;
+	}
+	field_value(r, m->field, &s, n);
+	return s;
+}
+
 static int
 matcher_eval(struct rules *r, const struct matcher *m, struct terr *e)
 {
-	const char *s;
-	size_t n;
-	int rc;
 	char lit[300];
+	size_t n;
+	const char *s = matcher_subject(r, m, lit, &n);
+	int rc = regex_match(m->re, s, n);
 
-	if (m->field == -1) {
-		s = whole_record(r, &n);
-	} else if (m->field == -2 || (size_t)m->field >= r->rec->nf) {
-		n = (size_t)snprintf(lit, sizeof lit, "%%%s", m->fname);
-		s = lit;
-		if (n >= sizeof lit)
-			n = sizeof lit - 1;
-	} else {
-		field_value(r, m->field, &s, &n);
-	}
-	rc = regex_match(m->re, s, n);
 	if (rc < 0)
 		terr_set(e, r->rec->file, r->rec->line,
 			 "pattern \"%s\" gave up (match limit exceeded)", m->text);
@@ -187,13 +220,15 @@ block_matches(struct rules *r, size_t bi, struct terr *e)
 	return cur;
 }
 
-/* The template finally assigned to field f: the last matching block's, else top level's. */
+/* The template finally assigned to field f: the last matching block's (*blk its index),
+ * else top level's (*blk -1). */
 static int
-effective(struct rules *r, int f, const struct template **t, struct terr *e)
+effective(struct rules *r, int f, const struct template **t, long *blk, struct terr *e)
 {
 	const struct flist *fl = &r->bylist[f];
 	size_t i;
 
+	*blk = -1;
 	for (i = fl->n; i-- > 0;) {
 		int m = block_matches(r, fl->blk[i], e);
 
@@ -201,6 +236,7 @@ effective(struct rules *r, int f, const struct template **t, struct terr *e)
 			return -1;
 		if (m) {
 			*t = &r->blk[fl->blk[i]].a[fl->asg[i]].t;
+			*blk = (long)fl->blk[i];
 			return 1;
 		}
 	}
@@ -209,6 +245,46 @@ effective(struct rules *r, int f, const struct template **t, struct terr *e)
 		return 1;
 	}
 	*t = NULL;
+	return 0;
+}
+
+/*
+ * Match group k (1-based) of the patterns of block bi, counted across its matchers in
+ * order, or of every matching block when bi < 0 (a top-level value), as hledger does; ""
+ * when there is none. The text is copied to scratch memory.
+ */
+static int
+match_group(struct rules *r, long bi, int k, const char **out, size_t *outn, struct terr *e)
+{
+	size_t first = bi < 0 ? 0 : (size_t)bi, last = bi < 0 ? r->nblk : (size_t)bi + 1;
+
+	*out = "";
+	*outn = 0;
+	for (size_t b = first; b < last && k >= 1; b++) {
+		const struct block *blk = &r->blk[b];
+		int m = bi < 0 ? block_matches(r, b, e) : 1;
+
+		if (m < 0)
+			return -1;
+		for (size_t i = 0; m && i < blk->nm; i++) {
+			char lit[300];
+			size_t n, st, len;
+			const char *s = matcher_subject(r, &blk->m[i], lit, &n);
+			int cnt = regex_group(blk->m[i].re, s, n, k, &st, &len);
+
+			if (cnt < 0) {
+				terr_set(e, r->rec->file, r->rec->line,
+					 "pattern \"%s\" gave up (match limit exceeded)", blk->m[i].text);
+				return -1;
+			}
+			if (k <= cnt) {
+				*out = rules_scratch_dup(r, s + st, len);
+				*outn = len;
+				return 0;
+			}
+			k -= cnt;
+		}
+	}
 	return 0;
 }
 
@@ -232,13 +308,15 @@ static int
 value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 {
 	const struct template *t;
-	int rc = effective(r, f, &t, e);
+	long blk;
+	int rc = effective(r, f, &t, &blk, e);
 
 	*s = NULL;
 	*n = 0;
 	if (rc <= 0)
 		return rc;
-	*s = render(r, t, n, text_place(f));
+	if (!(*s = render(r, t, n, text_place(f), blk, e)))
+		return -1;
 	if (text_place(f) == JTEXT_COMMENT) {  /* a "\n" written in the rule stays */
 		while (*n && rules_is_blank(**s))
 			(*s)++, (*n)--;
@@ -276,6 +354,15 @@ amount_of(struct rules *r, int f, const char *v, size_t vn, const char *cur, siz
 	size_t tn;
 	const char *why;
 
+	if (r->unresolved) {  /* "%4" of a short record is no amount (current hledger agrees) */
+		char fname[32];
+
+		terr_set(e, r->rec->file, r->rec->line,
+			 "%s: \"%.*s\" refers to a field this record does not have (%zu fields)",
+			 rules_field_label(f, fname, sizeof fname), (int)vn, v, r->rec->nf);
+		return -1;
+	}
+
 	memcpy(t, cur, curn);
 	tn = curn + csvamount_unsign(v, vn, t + curn);
 	t[tn] = '\0';
@@ -295,16 +382,19 @@ static int
 currency_of(struct rules *r, int n, const char **s, size_t *len, struct terr *e)
 {
 	const struct template *t;
-	int rc = effective(r, RF_N(K_CURRENCY, n), &t, e);
+	long blk;
+	bool unresolved = r->unresolved;  /* about the value this currency goes with */
+	int rc = effective(r, RF_N(K_CURRENCY, n), &t, &blk, e);
 
 	if (rc == 0)
-		rc = effective(r, RF_CURRENCY, &t, e);
+		rc = effective(r, RF_CURRENCY, &t, &blk, e);
 	*s = "";
 	*len = 0;
 	if (rc < 0)
 		return -1;
-	if (rc > 0)
-		*s = render(r, t, len, 0);
+	if (rc > 0 && !(*s = render(r, t, len, 0, blk, e)))
+		return -1;
+	r->unresolved = unresolved;
 	return 0;
 }
 
@@ -499,6 +589,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 	const struct template *tp;
 	const char *s;
 	size_t n;
+	long blk;
 	int rc, np = 0, k;
 	bool p1virtual = false;
 
@@ -513,7 +604,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 		r->skipping--;
 		return RULES_SKIP;
 	}
-	if ((rc = effective(r, RF_END, &tp, e)) != 0) {
+	if ((rc = effective(r, RF_END, &tp, &blk, e)) != 0) {
 		if (rc < 0)
 			return -1;
 		r->ended = true;

@@ -27,6 +27,9 @@ struct tpart {
 	const char *p;        /* literal text, or the reference's name while unresolved */
 	size_t n;
 	bool ref;             /* a %reference (resolved after the whole file is read) */
+	bool paren;           /* written %(name) */
+	bool missing;         /* a reference to no field: kept as written, as hledger 1.25 */
+	int group;            /* \N: a match group of the block's patterns, 0: none */
 };
 
 struct template {
@@ -105,6 +108,7 @@ struct rules {
 	char *tmp;            /* a growable buffer for rendering */
 	size_t tmpcap;
 	struct rposting post[MAXPOST];
+	bool unresolved;      /* the last value rendered named a field the record lacks */
 	long skipping;        /* records still to skip after a block's `skip N` */
 	bool ended;
 };

@@ -25,6 +25,10 @@ struct src {
 };
 
 
+/*
+ * Splits a value into literal text and references: %name and %(name) (a CSV field), \N (a
+ * match group of the `if` block's patterns), as current hledger reads them.
+ */
 static void
 template_parse(struct template *t, const char *s, size_t n)
 {
@@ -35,21 +39,38 @@ template_parse(struct template *t, const char *s, size_t n)
 	t->nparts = 0;
 	s = t->text;
 	while (i <= n) {
+		struct tpart part = {-1, NULL, 0, false, false, false, 0};
 		size_t j = i + 1;
 
-		if (i < n && s[i] == '%')
+		if (i < n && s[i] == '%' && j < n && s[j] == '(') {
+			for (j++; j < n && rules_name_char((unsigned char)s[j]); j++)
+				;
+			if (j > i + 2 && j < n && s[j] == ')')
+				part = (struct tpart){-1, s + i + 2, j - i - 2, true, true, false, 0}, j++;
+		} else if (i < n && s[i] == '%') {
 			while (j < n && rules_name_char((unsigned char)s[j]))
 				j++;
-		if (i == n || (s[i] == '%' && j > i + 1)) {
+			if (j > i + 1)
+				part = (struct tpart){-1, s + i + 1, j - i - 1, true, false, false, 0};
+		} else if (i < n && s[i] == '\\') {
+			int g = 0;
+
+			while (j < n && s[j] >= '0' && s[j] <= '9' && g < 1000)
+				g = g * 10 + (s[j++] - '0');
+			if (j > i + 1)
+				part = (struct tpart){-1, s + i, j - i, false, false, false, g ? g : -1};
+		}
+		if (i == n || part.ref || part.group) {
 			if (t->nparts + 2 > cap) {
 				cap *= 2;
 				t->parts = xrealloc(t->parts, cap * sizeof *t->parts);
 			}
 			if (i > start)
-				t->parts[t->nparts++] = (struct tpart){-1, s + start, i - start, false};
+				t->parts[t->nparts++] = (struct tpart){-1, s + start, i - start, false, false,
+								       false, 0};
 			if (i == n)
 				break;
-			t->parts[t->nparts++] = (struct tpart){-1, s + i + 1, j - i - 1, true};
+			t->parts[t->nparts++] = part;
 			i = start = j;
 			continue;
 		}
@@ -71,6 +92,28 @@ add_top(struct rules *r, int field, const char *v, size_t n, const char *file, l
 	a->line = line;
 	a->file = file;
 	template_parse(&a->t, v, n);
+}
+
+/*
+ * An account assignment must not hold two spaces or a tab: both tools end the account name
+ * there and would read the rest as an amount (hledger refuses it too).
+ */
+static int
+check_value(int field, const char *v, size_t n, const char *file, long line, struct terr *e)
+{
+	char name[32];
+
+	if (field < RF_N(K_ACCOUNT, 1) || field > RF_N(K_ACCOUNT, MAXPOST))
+		return 0;
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))  /* trailing blanks are stripped */
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == '\t' || (v[i] == ' ' && i + 1 < n && v[i + 1] == ' ')) {
+			terr_set(e, file, line, "%s: two spaces or a tab in an account name (the rest "
+				 "would be read as an amount)", rules_field_label(field, name, sizeof name));
+			return -1;
+		}
+	return 0;
 }
 
 /* Splits "name[: ]value" after a known word: the value, with the separator removed. */
@@ -342,6 +385,8 @@ parse_block(struct rules *r, struct src *S, const char *rest, size_t rn, long li
 			terr_set(e, S->file, l->no, "unknown field in if block: %.*s", (int)(wl ? wl : n), s);
 			return -1;
 		}
+		if (check_value(id, v, vn, S->file, l->no, e) < 0)
+			return -1;
 		add_assign(b, id, v, vn, S->file, l->no);
 	}
 	if (b->nm == 0 || b->na == 0) {
@@ -404,6 +449,8 @@ parse_table(struct rules *r, struct src *S, const char *s, size_t n, long line, 
 
 			while (j < l->n && l->p[j] != sep)
 				j++;
+			if (check_value(ids[k], l->p + st, j - st, S->file, l->no, e) < 0)
+				return -1;
 			add_assign(b, ids[k], l->p + st, j - st, S->file, l->no);
 		}
 		rows++;
@@ -589,6 +636,8 @@ parse_line(struct rules *r, struct src *S, struct line *l, int depth, struct ter
 		word_value(s, n, wl, &raw, &rawn);
 		while (rawn && (raw[rawn - 1] == '\r' || raw[rawn - 1] == '\n'))
 			rawn--;
+		if (check_value(id, raw, rawn, S->file, l->no, e) < 0)
+			return -1;
 		add_top(r, id, raw, rawn, S->file, l->no);
 	}
 	return 0;

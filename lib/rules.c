@@ -182,10 +182,11 @@ resolve_template(const struct rules *r, struct template *t)
 		if (!p->ref)
 			continue;
 		p->field = field_index(r, p->p, p->n);
-		if (p->field < 0) {  /* no such field: stays as written, "%name" */
+		if (p->field < 0) {  /* no such field: stays as written, "%name" or "%(name)" */
 			p->ref = false;
-			p->p--;
-			p->n++;
+			p->missing = true;
+			p->p -= p->paren ? 2 : 1;
+			p->n += p->paren ? 3 : 1;
 		}
 	}
 }
@@ -300,7 +301,7 @@ rules_separator(const struct rules *r, const char *csvpath)
 static bool
 template_literal(const struct template *t, const char **s, size_t *n)
 {
-	if (t->nparts > 1 || (t->nparts == 1 && t->parts[0].ref))
+	if (t->nparts > 1 || (t->nparts == 1 && (t->parts[0].ref || t->parts[0].group)))
 		return false;
 	*s = t->nparts ? t->parts[0].p : "";
 	*n = t->nparts ? t->parts[0].n : 0;

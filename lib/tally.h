@@ -274,7 +274,7 @@ enum vtag {
 	VT_CLIENT, VT_SESSION, VT_TIME, VT_MINUTES, VT_DURATION, VT_CANCELLED_AT, VT_SIGNED,
 	VT_PACKAGE, VT_EXPIRES, VT_EXPIRED, VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_INVOICE,
 	VT_DUE, VT_ITEM, VT_WAIVED, VT_DEPOSIT, VT_NAME, VT_EMAIL, VT_ADDRESS, VT_TAX_ID, VT_UID,
-	VT_BILL_TO, VT_PRICE, VT_ABSENT, VT_N
+	VT_BILL_TO, VT_PRICE, VT_ABSENT, VT_UPCOMING, VT_N
 };
 enum { VW_ENTRY = 1, VW_POSTING = 2 };  /* where a tag may be written */
 /* A tag's value, read by its kind's parser. */
@@ -610,8 +610,9 @@ char *invoices_template(const char *dir, const char *name, struct terr *e);
 void invoices_fill(struct out *o, const char *tmpl,
 		   bool (*field)(struct out *o, const char *key, size_t n, void *arg), void *arg);
 /*
- * The provider's tally.conf: path when given (it must exist), else tally.conf beside the
- * journal file named first, else in the current directory; a missing default is empty.
+ * The provider's tally.conf: path when given, else $TALLY_CONF (either must exist), else
+ * tally.conf beside the journal file named first, else in the current directory, else
+ * $XDG_CONFIG_HOME/tally/tally.conf (~/.config/tally/ by default); none found is empty.
  */
 struct conf *invoices_conf(const char *path, const char *journal, struct terr *e);
 
@@ -848,6 +849,7 @@ void dedup_free(struct dedup *d);
 /*
  * Bank exports read a record at a time through libcsv (strict: a stray quote is an error).
  * A UTF-8 BOM is dropped; Latin-1 input is converted to UTF-8, other bytes must be UTF-8.
+ * Empty and blank lines between records are not records.
  */
 enum { CSVIN_UTF8 = 0, CSVIN_LATIN1 = 1 };
 struct csvrec {
@@ -862,6 +864,8 @@ struct csvin;
 struct csvin *csvin_open(const char *path, int sep, int encoding, struct terr *e);
 /* 1 with *r filled, 0 at the end, -1 with *e set (FILE:LINE). */
 int csvin_next(struct csvin *c, struct csvrec *r, struct terr *e);
+/* Skips the next n non-blank lines unparsed (a top-level `skip`: headers, notes). */
+void csvin_skip(struct csvin *c, long n);
 const char *csvin_name(const struct csvin *c);
 void csvin_close(struct csvin *c);
 
@@ -873,6 +877,11 @@ struct regex;
 struct regex *regex_compile(const char *pat, size_t n, char *why, size_t whysize);
 /* 1 match, 0 no match, -1 the match limit was hit. */
 int regex_match(const struct regex *r, const char *s, size_t n);
+/*
+ * Matches and gives capture group k (1-based; empty when it took no part) in *start, *len.
+ * Returns the pattern's number of groups (0 when it does not match), -1 at the match limit.
+ */
+int regex_group(const struct regex *r, const char *s, size_t n, int k, size_t *start, size_t *len);
 void regex_free(struct regex *r);
 /*
  * Replaces every match of r in s by repl (PCRE2's syntax: ${1} for a group) into a new
@@ -880,6 +889,25 @@ void regex_free(struct regex *r);
  */
 int regex_replace(const struct regex *r, const char *s, size_t n, const char *repl, size_t rn,
 		  char **out, size_t *outlen);
+
+/* ---- hledger query terms (query.c) ------------------------------------------------- */
+
+/*
+ * `date:PERIOD` or `date:A..B`, `acct:RE` (or a bare RE), `desc:RE`, `payee:RE`, `code:RE`,
+ * `cur:RE`, `amt:[<|<=|>|>=|=]N` (no sign: the magnitude), `tag:NAME[=RE]`, `status:[*!]`,
+ * each possibly after `not:`. Terms of one kind match when any does; kinds are and-ed.
+ */
+struct query;
+/* NULL with *e set ("bad query term TERM: why", no position) on a bad term. */
+struct query *query_parse(char *const *terms, size_t n, struct terr *e);
+void query_free(struct query *q);
+bool query_empty(const struct query *q);
+/* True when every term is a plain account pattern (so a report may filter by name). */
+bool query_only_accounts(const struct query *q);
+/* Whether posting p of t matches (p NULL: an entry without postings). */
+bool query_posting(const struct query *q, const struct txn *t, const struct posting *p);
+/* Whether any posting of t matches (a postingless event: its entry-level terms). */
+bool query_txn(const struct query *q, const struct txn *t);
 
 /* ---- CSV rules (rules.c) ------------------------------------------------------------- */
 

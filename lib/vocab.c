@@ -66,6 +66,7 @@ static const struct {
 	[VT_BILL_TO] = {"bill-to", K_ID, VW_ENTRY, false, "a client ID"},
 	[VT_PRICE] = {"price", K_AMOUNT, VW_ENTRY, false, "an amount, e.g. 30 EUR"},
 	[VT_ABSENT] = {"absent", K_ID, VW_ENTRY, false, "a client ID"},
+	[VT_UPCOMING] = {"upcoming", K_TEXT, VW_ENTRY, false, "any text"},
 };
 
 int

@@ -70,6 +70,29 @@ keep(const char *name)
 	return kept[n++] = xstrdup(name);
 }
 
+/* Every file the journal reader opened in this process, included files too. */
+static struct wid *seen;
+static size_t nseen;
+
+void
+wpath_note_read(dev_t dev, ino_t ino)
+{
+	for (size_t i = 0; i < nseen; i++)
+		if (seen[i].dev == dev && seen[i].ino == ino)
+			return;
+	seen = xrealloc(seen, (nseen + 1) * sizeof *seen);
+	seen[nseen++] = (struct wid){dev, ino, NULL};
+}
+
+static bool
+was_read(const struct stat *st)
+{
+	for (size_t i = 0; i < nseen; i++)
+		if (seen[i].dev == st->st_dev && seen[i].ino == st->st_ino)
+			return true;
+	return false;
+}
+
 struct wpath *
 wpath_new(char *const *inputs, size_t n)
 {
@@ -478,6 +501,15 @@ wpath_commit(struct wpath *w, struct terr *e)
 		} else if (f->state == W_OPEN && out_commit(f->o) < 0) {
 			terr_set(e, keep(f->path), 0, "write error: %s", strerror(errno));
 			r = -1;
+		}
+	}
+	/* Named inputs were refused up front; a file reached through `include` is refused here. */
+	for (i = 0; i < w->nf && r == 0; i++) {
+		struct wfile *f = w->f[i];
+
+		if (f->path && f->exists && !(f->flags & (WP_EDIT | WP_NOFOLLOW)) && was_read(&f->st)) {
+			terr_set(e, keep(f->path), 0, "output file is an input file (included)");
+			r = WPATH_REFUSED;
 		}
 	}
 	for (i = 0; i < w->nf && r == 0; i++)

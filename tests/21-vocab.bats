@@ -134,8 +134,16 @@ tag() {
 	tag rate "50 EUR" "50 EUR/week" "an amount, e.g. 45 EUR or 60 EUR/h"
 }
 
-@test "vocab: policy" {
+@test "vocab: policy (a name tally-check and tally-cancel both find, or both refuse)" {
 	tag policy 24-hour "../24-hour" "a policy name, e.g. 24h"
+	f=$({ base; printf '2026-11-03 Entry\n    ; client: ana\n    ; policy: lenient\n'; } | journal)
+	for c in check cancel; do
+		run -1 --separate-stderr tally-$c --policies "$BATS_TEST_TMPDIR" "$f"
+		assert_equal "$stderr" "tally-$c: $f:12: unknown policy: lenient (no $BATS_TEST_TMPDIR/lenient.policy)"
+	done
+	cp "$POLICY" "$BATS_TEST_TMPDIR/lenient.policy"
+	run -0 tally-check --policies "$BATS_TEST_TMPDIR" "$f"
+	run -0 tally-cancel --policies "$BATS_TEST_TMPDIR" "$f"
 }
 
 @test "vocab: terms (N and N days)" {

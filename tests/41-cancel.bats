@@ -220,10 +220,10 @@ J
 J
 )
 	run -1 --separate-stderr tally-cancel --policies "$BATS_TEST_TMPDIR" "$f"
-	assert_equal "$stderr" "tally-cancel: $f:2: unknown policy: lenient (no $BATS_TEST_TMPDIR/lenient.policy)"
+	assert_equal "$stderr" "tally-cancel: $f:3: unknown policy: lenient (no $BATS_TEST_TMPDIR/lenient.policy)"
 	printf 'notice = soon\n' > "$BATS_TEST_TMPDIR/lenient.policy"
 	run -1 --separate-stderr tally-cancel --policies "$BATS_TEST_TMPDIR" "$f"
-	assert_equal "$stderr" "tally-cancel: $f:2: $BATS_TEST_TMPDIR/lenient.policy:1: notice: bad duration (24h, 48h, 2d, 90m)"
+	assert_equal "$stderr" "tally-cancel: $f:3: $BATS_TEST_TMPDIR/lenient.policy:1: notice: bad duration (24h, 48h, 2d, 90m)"
 }
 
 @test "cancel: a cancellation without a client is an error" {

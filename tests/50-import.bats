@@ -106,6 +106,7 @@ J
 }
 
 @test "import: bank text carrying tags sets nothing: a client's rate stays hers (tally-bill)" {
+	need hledger ledger
 	local t=$BATS_TEST_TMPDIR
 	printf '2026-10-01 Agreement with Ana\n    ; client: ana\n    ; rate: 40 EUR\n\n' > "$t/agreement.journal"
 	printf '2026-11-05 Session with Ana\n    ; client: ana\n    ; session: held\n    ; time: 16:00\n' > "$t/session.journal"
@@ -144,6 +145,7 @@ J
 }
 
 @test "import: a bare CR in a field written by comment %desc makes no postings in hledger" {
+	need hledger ledger
 	local t=$BATS_TEST_TMPDIR
 	printf 'Date,Description,Amount\n2026-11-01,"paid\r    expenses:fake  1000 EUR\r    assets:fake  -1000 EUR\rok",-5\n' > "$t/cr.csv"
 	r=$(rules <<'R'
@@ -235,6 +237,40 @@ R
 	assert_success
 	assert_line --index 1 '    a  $-4.50'
 	assert_line --index 2 '    expenses:unknown  EUR4.50'
+}
+
+@test "import: %(field) and match groups (\\1) in values, as current hledger renders them" {
+	r=$(rules <<'R'
+fields date, description, amount, category
+account1 assets:bank
+account2 expenses:%(category)s
+if %description ^CARD (.*) REF ([0-9]+)$
+  description \1
+  code \2
+  comment card %(category): \1
+if %amount ^-(1)0
+&& %category (food)
+  account2 expenses:\2:\1
+R
+)
+	run tally-import --rules "$r" - <<'C'
+2026-01-01,CARD GROCER; client: ana REF 123,-5,book
+2026-01-02,CARD CAFE REF 9,-10,food
+C
+	assert_success
+	assert_output - <<'J'
+2026-01-01 (123) GROCER, client: ana  ; card book: GROCER; client: ana
+    assets:bank  -5
+    expenses:books  5
+
+2026-01-02 (9) CAFE  ; card food: CAFE
+    assets:bank  -10
+    expenses:food:1  10
+J
+	# A reference to a field the record lacks is no amount.
+	printf '2026-01-03,X\n' > "$BATS_TEST_TMPDIR/short.csv"
+	run -1 --separate-stderr tally-import --rules "$r" "$BATS_TEST_TMPDIR/short.csv"
+	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/short.csv:1: amount: \"%3\" refers to a field this record does not have (2 fields)"
 }
 
 @test "import: separate debit and credit columns, a reference as code, a summary line skipped" {
@@ -440,6 +476,7 @@ J
 }
 
 @test "import: client IDs and payer patterns in Cyrillic and Japanese match (any case)" {
+	need hledger ledger
 	local t=$BATS_TEST_TMPDIR
 	printf 'Fecha;Concepto;Importe;Saldo\n04/11/2026;ПЕРЕВОД ПЕТРОВА А.;80,00;0\n05/11/2026;振込 タナカ;70,00;0\n' > "$t/p.csv"
 	run tally-import --rules "$RULES/es-bank.rules" -f "$FIX/scripts.journal" "$t/p.csv"

@@ -75,3 +75,18 @@ convert_all() {
 	[ "$total" -ge 11 ]
 	assert_equal "$failed" ""
 }
+
+@test "import corpus: hledger's own csv.test, every case run without extra arguments (58 of 58)" {
+	need hledger python3
+	local cases=$BATS_TEST_TMPDIR/csvtest
+	# tests/fixtures/hledger-csv/csv.test is hledger's file as it is (GPL-3.0-or-later,
+	# see LICENSE and README.md there): cut into cases, each run as tally-import.
+	run "$TOP/tests/lib/csvtest-cases" "$TOP/tests/fixtures/hledger-csv/csv.test" "$cases"
+	assert_success
+	assert_equal "$(grep -c $'\tok\t' <<< "$output")" 51
+	assert_equal "$(grep -c $'\terror\t' <<< "$output")" 7
+	run "$TOP/tests/lib/csvtest-run" "$cases"
+	assert_success
+	refute_output --partial FAIL
+	assert_line --index 58 "passed 58 of 58"
+}

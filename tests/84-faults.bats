@@ -91,6 +91,18 @@ start_journal() {  # NAME N FILE
 	grep -q '^2020-12-31 Refund' "$j"
 }
 
+@test "faults: an output that is a file the journal includes is refused, nothing written" {
+	local d=$BATS_TEST_TMPDIR
+	printf 'include clients.journal\n' > "$d/main.journal"
+	books 20 > "$d/clients.journal"
+	cp "$d/clients.journal" "$d/orig"
+	run -1 --separate-stderr tally-cancel --policies "$POL" --notices "$d/clients.journal" "$d/main.journal"
+	assert_equal "$stderr" "tally-cancel: $d/clients.journal: output file is an input file (included)"
+	assert_equal "$output" ""
+	cmp "$d/orig" "$d/clients.journal"
+	no_leftovers "$d/clients.journal"
+}
+
 @test "faults: notices that cannot be written leave the journal untouched; the rerun writes them" {
 	local j=$BATS_TEST_TMPDIR/j.journal
 	books 30 > "$j"
