@@ -539,6 +539,21 @@ keep_item(const struct vval *v, void *arg)
 	return 0;
 }
 
+/* A date as the document's language writes it: 2026-12-15, 15/12/2026 (as the statement). */
+static void
+lang_date(char *buf, tdate d)
+{
+	int y, m, dd;
+
+	if (strcmp(lang, "es") != 0) {
+		date_format(buf, d);
+		return;
+	}
+	date_to_ymd(d, &y, &m, &dd);
+	snprintf(buf, 11, "%02u/%02u/%04u", (unsigned)dd % 100u, (unsigned)m % 100u,
+		 (unsigned)y % 10000u);
+}
+
 static void
 capture(struct shown *s, const struct jitem *it, const struct invoice *in)
 {
@@ -548,9 +563,9 @@ capture(struct shown *s, const struct jitem *it, const struct invoice *in)
 	s->found = true;
 	s->number = xstrdup(in->number);
 	s->client = xstrdup(in->client);
-	date_format(buf, in->date);
+	lang_date(buf, in->date);
 	s->date = xstrdup(buf);
-	date_format(buf, in->due);
+	lang_date(buf, in->due);
 	s->due = xstrdup(buf);
 	s->terms = in->due - in->date;
 	vocab_each(it->txn, VT_ITEM, keep_item, s);
@@ -591,7 +606,21 @@ put_items(struct out *o, const struct shown *s)
 	struct span f[3];
 
 	for (size_t i = 0; i < s->nitems; i++) {
+		char d[11], amt[AMOUNT_BUF];
+		struct amount a;
+		tdate day;
+		const char *why;
+
 		split_item(s->items[i], f);
+		/* the item's date and amount written as the rest of the document writes them */
+		if (date_parse(f[0].p, f[0].n, 0, &day, &why) == (long)f[0].n) {
+			lang_date(d, day);
+			f[0] = (struct span){d, strlen(d)};
+		}
+		if (amount_parse(f[1].p, f[1].n, &a, false, &why) == (long)f[1].n) {
+			amount_format_lang(amt, sizeof amt, &a, lang);
+			f[1] = (struct span){amt, strlen(amt)};
+		}
 		if (format == F_TXT) {
 			out_printf(o, "%-10.*s  %-44.*s  %14.*s\n", (int)f[0].n, f[0].p,
 				   (int)f[2].n, f[2].p, (int)f[1].n, f[1].p);
@@ -795,6 +824,40 @@ shown_free(struct shown *s)
 	free(s->wh);
 }
 
+/*
+ * {{#key}}...{{/key}}, as in the agreement's templates: the block stays (without its marks)
+ * when key has a value, else it goes, so that "Please pay to , quoting..." never prints.
+ * Done in place on the template text.
+ */
+static void
+sections(char *t, struct shown *s)
+{
+	char *open, *close, *end, mark[80];
+	struct mail_doc d;
+	struct out *v;
+	size_t kn;
+
+	while ((open = strstr(t, "{{#")) && (close = strstr(open + 3, "}}"))) {
+		kn = (size_t)(close - open - 3);
+		snprintf(mark, sizeof mark, "{{/%.*s}}", (int)kn, open + 3);
+		if (kn + 6 > sizeof mark || !(end = strstr(close + 2, mark))) {
+			t = close + 2;  /* not a block: left as it stands */
+			continue;
+		}
+		v = mail_doc_open(&d);
+		field(v, open + 3, kn, s);
+		mail_doc_close(&d, v);
+		if (d.n) {  /* keep the inside */
+			memmove(end, end + strlen(mark), strlen(end + strlen(mark)) + 1);
+			memmove(open, close + 2, strlen(close + 2) + 1);
+		} else {
+			memmove(open, end + strlen(mark), strlen(end + strlen(mark)) + 1);
+		}
+		mail_doc_free(&d);
+		t = open;
+	}
+}
+
 static int
 render(struct out *o, struct shown *s, struct terr *e)
 {
@@ -806,6 +869,7 @@ render(struct out *o, struct shown *s, struct terr *e)
 	free(dir);
 	if (!tmpl)
 		return -1;
+	sections(tmpl, s);
 	invoices_fill(o, tmpl, field_opt, s);
 	free(tmpl);
 	return 0;

@@ -197,3 +197,31 @@ Exento de IVA (art. 20.Uno.9º Ley 37/1992)
     Assets:Receivable:teo  -60.00 EUR
     Income:Credit notes  60.00 EUR"
 }
+
+@test "--show --lang es: dates and amounts written one way everywhere in the invoice" {
+	j=$(journal <<'J'
+2026-11-03 Session ana
+    ; client: ana
+    Assets:Unbilled:ana  1105.00 EUR
+    Income:Sessions
+J
+)
+	tally-invoice -p 2026-11 "$j" > "$BATS_TEST_TMPDIR/out.journal"
+	run -0 tally-invoice --show 2026-0001 --lang es "$BATS_TEST_TMPDIR/out.journal"
+	assert_line "Fecha:       01/12/2026"
+	assert_line "03/11/2026  Session ana                                     1.105,00 EUR"
+	assert_line "Total:       1.105,00 EUR"
+	assert_line "El pago vence a los 14 días de la fecha de la factura, el 15/12/2026."
+	refute_output --regexp '2026-1[12]-'
+}
+
+@test "--show without tally.conf: no 'Please pay to ,', no empty Tax ID" {
+	j=$(journal < "$F/practice.journal")
+	tally-invoice -p 2026-11 "$j" > "$BATS_TEST_TMPDIR/out.journal"
+	run -0 tally-invoice --show 2026-0003 "$BATS_TEST_TMPDIR/out.journal"
+	refute_output --partial "Please pay to"
+	refute_output --partial "Tax ID"
+	assert_line --index -1 "Payment is due within 14 days of the invoice date, by 2026-12-15."
+	run -0 tally-invoice --show 2026-0003 -O html "$BATS_TEST_TMPDIR/out.journal"
+	refute_output --partial "Please pay to"
+}
