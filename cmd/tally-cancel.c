@@ -189,6 +189,7 @@ struct outcome {
 	int start;                /* the session's time, -1 unknown */
 	bool waived, capped, forfeit_session;
 	char waiver[96];
+	long offense;             /* waived: which of the grace allowance (1: the first) */
 	struct amount fee, price, from_deposit;
 	bool has_price;
 };
@@ -201,7 +202,7 @@ static const char *const msgs[2][M_N] = {
 		"To: %s\n", "Re: your session on %s", " at %02d:%02d",
 		"The session was missed without notice (a no-show).\n",
 		"Your cancellation came with no notice.\n",
-		"Your cancellation came with %s' notice", "; the policy asks for %s.\n",
+		"Your cancellation came with %s notice", "; the policy asks for %s.\n",
 		"The session was cancelled late.\n",
 		"This time the fee is waived (%s): nothing is charged. Next time the fee applies.\n",
 		"The session is taken from your prepaid package (%s).\n",
@@ -240,6 +241,24 @@ quote(struct out *n, const struct policy *p, enum policy_key k)
 	out_printf(n, "  \"%s\"\n", buf);
 }
 
+/* The waiver in a Spanish notice: "primera falta", "falta 2 de 3", "... en 6 meses". */
+static void
+waiver_text_es(char *buf, size_t size, const struct policy *p, long k)
+{
+	int n, every = p->grace_unit == 'm' && p->grace_every % 12 == 0 ? p->grace_every / 12 :
+		       p->grace_every;
+
+	if (k == 1)
+		n = snprintf(buf, size, "primera falta");
+	else
+		n = snprintf(buf, size, "falta %ld de %d", k, p->grace);
+	if (p->grace_every && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " en %d %s", every,
+			 p->grace_unit == 'd' ? (every == 1 ? "día" : "días") :
+			 p->grace_every % 12 == 0 ? (every == 1 ? "año" : "años") :
+			 (every == 1 ? "mes" : "meses"));
+}
+
 static void
 write_notice(struct out *n, const struct jitem *it, const struct client *c,
 	     const struct outcome *r)
@@ -247,6 +266,7 @@ write_notice(struct out *n, const struct jitem *it, const struct client *c,
 	const char *const *m = msgs[strcmp(notice_lang, "es") == 0];
 	const char *base = strrchr(r->p->file, '/') ? strrchr(r->p->file, '/') + 1 : r->p->file;
 	char buf[1024], a[AMOUNT_BUF], d[11];
+	enum policy_key cite;
 
 	out_printf(n, m[M_TO], identity_name(identities_find(ids, c->id), c->name));
 	date_format(d, it->txn->date);
@@ -259,7 +279,11 @@ write_notice(struct out *n, const struct jitem *it, const struct client *c,
 	} else if (r->notice == 0) {
 		out_puts(n, m[M_NONOTICE]);
 	} else if (r->notice > 0) {
-		policy_format_duration(buf, sizeof buf, r->notice, notice_lang);
+		size_t k = policy_format_duration(buf, sizeof buf, r->notice, notice_lang);
+
+		/* English possessive: "1 hour's notice", "24 hours' notice" */
+		if (strcmp(notice_lang, "es") != 0 && k > 0 && k + 3 < sizeof buf)
+			strcpy(buf + k, buf[k - 1] == 's' ? "'" : "'s");
 		out_printf(n, m[M_NOTICE], buf);
 		policy_format_duration(buf, sizeof buf, r->p->notice, notice_lang);
 		out_printf(n, m[M_ASKS], buf);
@@ -267,7 +291,9 @@ write_notice(struct out *n, const struct jitem *it, const struct client *c,
 		out_puts(n, m[M_LATE]);
 	}
 	if (r->waived) {
-		out_printf(n, m[M_WAIVED], r->waiver);
+		if (strcmp(notice_lang, "es") == 0)
+			waiver_text_es(buf, sizeof buf, r->p, r->offense);
+		out_printf(n, m[M_WAIVED], strcmp(notice_lang, "es") == 0 ? buf : r->waiver);
 	} else if (r->forfeit_session) {
 		amount_for(a, &r->fee);
 		out_printf(n, m[M_FORFEIT], a);
@@ -294,8 +320,10 @@ write_notice(struct out *n, const struct jitem *it, const struct client *c,
 		quote(n, r->p, PK_DEPOSIT);
 	if (r->waived)
 		quote(n, r->p, PK_GRACE);
-	if (r->p->clause[r->clause])
-		out_printf(n, m[M_LINE], base, r->p->line[r->clause], r->p->clause[r->clause]);
+	/* a waiver rests on the grace clause: that is the line to cite */
+	cite = r->waived && r->p->clause[PK_GRACE] ? PK_GRACE : r->clause;
+	if (r->p->clause[cite])
+		out_printf(n, m[M_LINE], base, r->p->line[cite], r->p->clause[cite]);
 	out_puts(n, "\n");
 }
 
@@ -436,6 +464,7 @@ apply(struct clients *book, struct client *c, const struct policy *p, const stru
 	if (used < p->grace) {
 		r->waived = true;
 		waiver_text(r->waiver, sizeof r->waiver, p, used + 1);
+		r->offense = used + 1;
 		xprintf(x, "    ; waived: %s\n", r->waiver);
 		grace_add(c, t->date);
 		return 1;

@@ -296,3 +296,27 @@ Collaboration agreement: Ana García Núñez"
 		[ -z "$long" ] || fail "$cmd: lines over 80 columns: $long"
 	done
 }
+
+@test "notices: '1 hour's notice', the waiver in Spanish citing the grace clause" {
+	j=$(journal <<'J'
+2026-10-01 Terms
+    ; client: ana
+    ; rate: 40.00 EUR
+    ; policy: 24-hour
+
+2026-11-03 Session cancelled an hour before
+    ; client: ana
+    ; session: cancelled
+    ; time: 10:00
+    ; cancelled-at: 2026-11-03 09:00
+J
+)
+	run -0 tally-cancel --notices "$BATS_TEST_TMPDIR/n.txt" "$j"
+	run -0 cat "$BATS_TEST_TMPDIR/n.txt"
+	assert_line "Your cancellation came with 1 hour's notice; the policy asks for 24 hours."
+	assert_line "  (24-hour.policy, line 8: grace = 1)"
+	run -0 tally-cancel --lang es --notices "$BATS_TEST_TMPDIR/n.txt" "$j"
+	run -0 cat "$BATS_TEST_TMPDIR/n.txt"
+	assert_line "Esta vez se perdona el recargo (primera falta): no se cobra nada. La próxima vez se aplicará."
+	refute_output --partial "offense"
+}
