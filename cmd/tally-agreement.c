@@ -361,8 +361,8 @@ pdf_agreement(struct out *o, const char *text, size_t n, const struct conf *cf,
 
 	snprintf(title, sizeof title, strcmp(lang, "es") == 0 ? "Acuerdo de colaboración: %s" :
 		 "Collaboration agreement: %s", name);
-	return pdf_from_text(o, text, n, &(struct pdf_opts){conf_get(cf, "paper"), title,
-			     conf_get(cf, "name")}, e);
+	return pdf_from_text(o, text, n, &(struct pdf_opts){.paper = conf_get(cf, "paper"),
+			     .title = title, .author = conf_get(cf, "name")}, e);
 }
 
 /* -O eml: the agreement as mail, its text and HTML renderings as the two alternatives and

@@ -891,8 +891,9 @@ render_pdf(struct out *o, struct shown *s, struct terr *e)
 	snprintf(title, sizeof title, strcmp(lang, "es") == 0 ? "Factura %s" : "Invoice %s",
 		 s->number);
 	if (r == 0)
-		r = pdf_from_text(o, txt.p, txt.n, &(struct pdf_opts){conf_get(s->conf, "paper"),
-				  title, conf_get(s->conf, "name")}, e);
+		r = pdf_from_text(o, txt.p, txt.n, &(struct pdf_opts){
+				  .paper = conf_get(s->conf, "paper"), .title = title,
+				  .author = conf_get(s->conf, "name")}, e);
 	mail_doc_free(&txt);
 	return r;
 }

@@ -29,7 +29,7 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s (--client ID | --all --output-dir DIR) [-p PERIOD] [-b DATE]\n"
-		   "       [-e DATE] [-O txt|md|html|pdf|eml] [--maildir DIR] [--lang en|es] [--conf FILE]\n"
+		   "       [-e DATE] [-O txt|md|html|pdf|eml] [--maildir DIR] [--lang en|es|he] [--conf FILE]\n"
 		   "       [--templates DIR] [--unbilled ACCT] [--receivable ACCT]\n"
 		   "       [--prepaid ACCT] [--deposits ACCT] [-f FILE]... [FILE]...\n",
 		prog);
@@ -143,8 +143,11 @@ document(struct out *o, const struct stmt_doc *d, int fmt, const struct stmt_cli
 	if (r < 0)
 		r = -2;
 	else
-		r = pdf_from_text(o, txt.p, txt.n, &(struct pdf_opts){conf_get(d->provider, "paper"),
-				  title, conf_get(d->provider, "name")}, e);
+		r = pdf_from_text(o, txt.p, txt.n, &(struct pdf_opts){
+				  .paper = conf_get(d->provider, "paper"), .title = title,
+				  .author = conf_get(d->provider, "name"),
+				  .rtl = conf_get(d->labels, "dir") &&
+					 strcmp(conf_get(d->labels, "dir"), "rtl") == 0}, e);
 	mail_doc_free(&txt);
 	return r;
 }
@@ -325,7 +328,6 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	static const char *const langs[] = {"en", "es", NULL};
 	static char **fopts;  /* static: still reachable on early returns */
 	char **files, *tdir, path[PATH_MAX];
 	const char *want = NULL, *dir = NULL, *conf_path = NULL, *tpl = NULL, *maildir = NULL;
@@ -349,7 +351,9 @@ main(int argc, char **argv)
 		case O_DIR: dir = optarg; break;
 		case O_MAILDIR: maildir = optarg; break;
 		case O_LANG:
-			if (format_parse(optarg, langs) < 0) {
+			/* a language is its labels file, statement.LANG: checked below */
+			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz") != strlen(optarg) ||
+			    strlen(optarg) < 2 || strlen(optarg) > 3) {
 				fprintf(stderr, "%s: unknown language: %s\n", prog, optarg);
 				return 2;
 			}
@@ -395,6 +399,11 @@ main(int argc, char **argv)
 	}
 	tdir = templates_dir(tpl);
 	snprintf(path, sizeof path, "%s/statement.%s", tdir, doc.lang);
+	if (access(path, F_OK) != 0 && !tpl) {
+		fprintf(stderr, "%s: unknown language: %s\n", prog, doc.lang);
+		free(tdir);
+		return 2;
+	}
 	if (!(labels = conf_load(path, true, &e))) {
 		conf_error(path, &e);
 		free(tdir);

@@ -33,6 +33,7 @@ struct page {
 	PangoFontDescription *font[3];
 	double w, h, y;
 	int pages;
+	bool rtl;
 };
 
 static cairo_status_t
@@ -57,15 +58,80 @@ pdf_paper(const char *name, double *w, double *h)
 	return 0;
 }
 
+/* Hebrew letters (U+0590..U+05FF: UTF-8 D6 90..D7 BF) in the line. */
+static bool
+has_rtl(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if (((unsigned char)s[i] == 0xd6 && (unsigned char)s[i + 1] >= 0x90) ||
+		    (unsigned char)s[i] == 0xd7)
+			return true;
+	return false;
+}
+
+/*
+ * In a right-to-left line, a number ("-20.00 EUR", "21/11/2026") must read left to right
+ * while the columns around it mirror: each one (with a commodity after a single space) goes
+ * inside LEFT-TO-RIGHT ISOLATE ... POP DIRECTIONAL ISOLATE, which the line treats as one
+ * neutral word.
+ */
+static char *
+rtl_marks(const char *s, size_t n, size_t *len)
+{
+	char *r = xmalloc(n * 7 + 4), *w = r;
+	size_t i = 0, e, cells = 0;
+
+	while (i < n) {
+		/* a cell: at the line's start or after two spaces, up to two spaces or the end */
+		bool start = i == 0 || (i >= 2 && s[i - 1] == ' ' && s[i - 2] == ' ');
+		bool num = (s[i] >= '0' && s[i] <= '9') ||
+			   (s[i] == '-' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9');
+
+		if (start && num) {
+			for (e = i; e < n && s[e] != ' '; e++)
+				;
+			if (e + 1 < n && s[e + 1] >= 'A' && s[e + 1] <= 'Z')  /* "20.00 EUR" */
+				for (e++; e < n && s[e] != ' '; e++)
+					;
+			if (e < n && !(e + 1 < n && s[e + 1] == ' '))
+				start = false;  /* words go on: text, not a cell */
+		}
+		if (!start || !num) {
+			*w++ = s[i++];
+			continue;
+		}
+		cells++;
+		memcpy(w, "\xe2\x81\xa6", 3);  /* U+2066 */
+		memcpy(w + 3, s + i, e - i);
+		w += 3 + (e - i);
+		memcpy(w, "\xe2\x81\xa9", 3);  /* U+2069 */
+		w += 3;
+		i = e;
+	}
+	/* a line of left-to-right text alone ("1 High Street"): read it left to right */
+	if (!cells && !has_rtl(s, n)) {
+		memmove(r + 3, r, (size_t)(w - r));
+		memcpy(r, "\xe2\x80\x8e", 3);  /* U+200E LEFT-TO-RIGHT MARK */
+		w += 3;
+	}
+	*len = (size_t)(w - r);
+	return r;
+}
+
 /* Draws one line (wrapped to the text width), starting a new page when it does not fit. */
 static void
 draw(struct page *p, const char *s, size_t n, enum style st)
 {
 	int lw, lh;
 	double gap = st == S_TITLE ? 10 : st == S_HEADING ? 8 : 0;
+	char *marked = NULL;
 
+	if (p->rtl && n) {
+		s = marked = rtl_marks(s, n, &n);
+	}
 	pango_layout_set_font_description(p->lay, p->font[st]);
 	pango_layout_set_text(p->lay, n ? s : " ", n ? (int)n : 1);
+	free(marked);
 	pango_layout_get_size(p->lay, &lw, &lh);
 	if (st == S_HEADING && p->y > MARGIN)
 		p->y += gap;
@@ -135,7 +201,14 @@ pdf_from_text(struct out *o, const char *text, size_t len, const struct pdf_opts
 	p.ctx = pango_font_map_create_context(p.fm);
 	pango_cairo_update_context(p.cr, p.ctx);
 	pango_cairo_context_set_resolution(p.ctx, 72);  /* a point is a PDF unit */
+	p.rtl = opt->rtl;
+	if (opt->rtl)
+		pango_context_set_base_dir(p.ctx, PANGO_DIRECTION_RTL);
 	p.lay = pango_layout_new(p.ctx);
+	if (opt->rtl) {  /* one direction for the whole page, so the columns mirror alike */
+		pango_layout_set_auto_dir(p.lay, FALSE);
+		pango_layout_set_alignment(p.lay, PANGO_ALIGN_RIGHT);
+	}
 	pango_layout_set_width(p.lay, (int)((p.w - 2 * MARGIN) * PANGO_SCALE));
 	pango_layout_set_wrap(p.lay, PANGO_WRAP_WORD_CHAR);
 	p.font[S_TITLE] = pango_font_description_from_string("DejaVu Sans, Bold 16");

@@ -339,8 +339,10 @@ header(struct out *o, const struct stmt_client *c, const char *css)
 	const char *name = who && who->name ? who->name : c->name ? c->name : c->id;
 
 	if (format == STMT_HTML) {
-		out_printf(o, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-			      "<title>", lang);
+		/* the labels' `dir = rtl` (Hebrew): the page reads right to left */
+		out_printf(o, "<!DOCTYPE html>\n<html lang=\"%s\"%s>\n<head>\n<meta charset=\"utf-8\">\n"
+			      "<title>", lang, conf_get(labels, "dir") &&
+			      strcmp(conf_get(labels, "dir"), "rtl") == 0 ? " dir=\"rtl\"" : "");
 		text(o, L("title"));
 		out_puts(o, ": ");
 		text(o, name);

@@ -1263,6 +1263,7 @@ struct pdf_opts {
 	const char *paper;      /* "a4", "letter"; NULL: a4 */
 	const char *title;      /* the PDF's metadata; may be NULL */
 	const char *author;
+	bool rtl;               /* a right-to-left document (Hebrew): every line read so */
 };
 /* The page size in points; -1 for an unknown paper name. */
 int pdf_paper(const char *name, double *w, double *h);

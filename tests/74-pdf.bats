@@ -146,3 +146,34 @@ print(a[0].get_filename())' "$BATS_TEST_TMPDIR/m.mbox" "$BATS_TEST_TMPDIR/a.pdf"
 	run -2 --separate-stderr tally-invoice -p 2026-11 -O pdf "$F/book.journal"
 	assert_equal "$stderr" "tally-invoice: -O pdf needs --show NUMBER"
 }
+
+@test "Hebrew statement: labels from statement.he, HTML right to left, a right-to-left PDF" {
+	need_poppler
+	run -0 tally-statement -p 2026-11 --client bea --lang he "$F/book.journal"
+	assert_line --index 0 "דף חשבון"
+	assert_line "לקוח: Bea Smith, Ltd"
+	assert_line "תקופה: 01/11/2026 עד 30/11/2026"
+	run -0 tally-statement -p 2026-11 --client bea --lang he -O html "$F/book.journal"
+	assert_line '<html lang="he" dir="rtl">'
+	tally-statement -p 2026-11 --client bea --lang he -O pdf "$F/book.journal" > "$BATS_TEST_TMPDIR/he.pdf"
+	run -0 pdfinfo "$BATS_TEST_TMPDIR/he.pdf"
+	assert_line "Title:           דף חשבון: Bea Smith, Ltd"
+	# the figures come back whole, each cell read left to right
+	run -0 python3 -c 'import sys; print(sys.stdin.read().translate({c: None for c in (0x200e, 0x2066, 0x2069, 0x202a, 0x202b, 0x202c)}))' \
+		< <(pdftotext "$BATS_TEST_TMPDIR/he.pdf" -)
+	assert_output --partial "35.00 EUR"
+	assert_output --partial "-20.00 EUR"
+	assert_output --partial "15/11/2026"
+	assert_output --partial "1 High Street"
+}
+
+@test "a language is its labels file: --lang xx without statement.xx is unknown" {
+	run -2 --separate-stderr tally-statement -p 2026-11 --client bea --lang fr "$F/book.journal"
+	assert_equal "$stderr" "tally-statement: unknown language: fr"
+	d=$BATS_TEST_TMPDIR/tpl
+	mkdir "$d"
+	cp "$TOP/share/templates/statement.en" "$d/statement.fr"
+	sed -i 's/^title = .*/title = Relevé/' "$d/statement.fr"
+	run -0 tally-statement -p 2026-11 --client bea --lang fr --templates "$d" "$F/book.journal"
+	assert_line --index 0 "Relevé"
+}
