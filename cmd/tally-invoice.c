@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "tally.h"
 
@@ -50,6 +51,7 @@ static struct cl *cls;
 static size_t ncls;
 static char *recv_spelling;   /* the receivable prefix as the journal spells it */
 static struct taxes taxes;    /* tally.conf's tax and withholding (lib/tax.c) */
+static struct conf *words;    /* share/templates/invoice.LANG: subject, title, base... */
 static long last_seq;         /* the highest number used in the new invoices' year */
 static int seq_year;
 
@@ -545,11 +547,11 @@ lang_date(char *buf, tdate d)
 {
 	int y, m, dd;
 
-	if (strcmp(lang, "es") != 0) {
+	if (!conf_get(words, "date-format")) {
 		date_format(buf, d);
 		return;
 	}
-	date_to_ymd(d, &y, &m, &dd);
+	date_to_ymd(d, &y, &m, &dd);  /* {dd}/{mm}/{yyyy}: the one other form the languages use */
 	snprintf(buf, 11, "%02u/%02u/%04u", (unsigned)dd % 100u, (unsigned)m % 100u,
 		 (unsigned)y % 10000u);
 }
@@ -670,7 +672,8 @@ put_total(struct out *o, const char *label, const char *amt)
 		out_puts(o, "  \n");
 	} else {
 		/* the text templates align amounts after "Total:   " (en) or "Total:       " (es) */
-		int w = strcmp(lang, "es") == 0 ? 13 : 9, n = (int)strlen(label) + 2;
+		int w = conf_get(words, "label-width") ? atoi(conf_get(words, "label-width")) : 9;
+		int n = (int)strlen(label) + 2;
 
 		out_printf(o, "%s:%*s%s\n", label, n > w ? 1 : w - n + 1, "", amt);
 	}
@@ -702,7 +705,7 @@ put_taxes(struct out *o, const struct shown *s)
 			return;
 	}
 	amount_format_lang(buf, sizeof buf, &base, lang);
-	put_total(o, strcmp(lang, "es") == 0 ? "Base imponible" : "Base", buf);
+	put_total(o, conf_get(words, "base") ? conf_get(words, "base") : "Base", buf);
 	for (int k = 0; k < 2; k++) {
 		if (!tag[k] || !(bar = strstr(tag[k], " | ")) ||
 		    amount_parse(bar + 3, strlen(bar + 3), &a, false, &why) < 0)
@@ -875,6 +878,22 @@ render(struct out *o, struct shown *s, struct terr *e)
 	return 0;
 }
 
+/* A word of invoice.LANG filled in as a template ("Invoice {{number}}"): plain text. */
+static void
+word(char *buf, size_t size, const char *key, struct shown *s)
+{
+	struct mail_doc d;
+	struct out *o = mail_doc_open(&d);
+	int f = format;
+
+	format = F_TXT;
+	invoices_fill(o, conf_get(words, key) ? conf_get(words, key) : "{{number}}", field_opt, s);
+	format = f;
+	mail_doc_close(&d, o);
+	snprintf(buf, size, "%.*s", (int)d.n, d.p ? d.p : "");
+	mail_doc_free(&d);
+}
+
 /* -O pdf: the text invoice drawn on the paper tally.conf names. */
 static int
 render_pdf(struct out *o, struct shown *s, struct terr *e)
@@ -888,12 +907,12 @@ render_pdf(struct out *o, struct shown *s, struct terr *e)
 	r = render(t, s, e);
 	format = F_PDF;
 	mail_doc_close(&txt, t);
-	snprintf(title, sizeof title, strcmp(lang, "es") == 0 ? "Factura %s" : "Invoice %s",
-		 s->number);
+	word(title, sizeof title, "title", s);
 	if (r == 0)
 		r = pdf_from_text(o, txt.p, txt.n, &(struct pdf_opts){
 				  .paper = conf_get(s->conf, "paper"), .title = title,
-				  .author = conf_get(s->conf, "name")}, e);
+				  .author = conf_get(s->conf, "name"), .rtl = conf_get(words, "dir") &&
+				  strcmp(conf_get(words, "dir"), "rtl") == 0}, e);
 	mail_doc_free(&txt);
 	return r;
 }
@@ -923,8 +942,7 @@ render_mail(struct out *o, struct shown *s, struct terr *e)
 	mail_doc_close(&html, h);
 	mail_doc_close(&pdf, pd);
 	snprintf(pdfname, sizeof pdfname, "%s.pdf", s->number);
-	snprintf(subject, sizeof subject, strcmp(lang, "es") == 0 ? "Factura %s de %s" :
-		 "Invoice %s from %s", s->number, conf_get(c, "name") ? conf_get(c, "name") : "");
+	word(subject, sizeof subject, "subject", s);
 	if (r == 0 && mb)
 		r = mail_add(mb, &(struct mail_msg){
 			.from_name = conf_get(c, "name"), .from_addr = conf_get(c, "email"),
@@ -942,6 +960,32 @@ render_mail(struct out *o, struct shown *s, struct terr *e)
 	mail_doc_free(&html);
 	mail_doc_free(&pdf);
 	return r;
+}
+
+/* The language's words, invoice.LANG (a missing file: none, the defaults). */
+static struct conf *
+load_words(struct terr *e)
+{
+	static char path[4096];  /* static: a conf_load error names it */
+	char *dir = policy_sharedir("templates");
+
+	snprintf(path, sizeof path, "%s/invoice.%s", dir, lang);
+	free(dir);
+	return conf_load(path, false, e);
+}
+
+/* Whether share/templates has the language's words (invoice.LANG). */
+static bool
+known_lang(const char *l)
+{
+	char *dir = policy_sharedir("templates"), *path = xmalloc(strlen(dir) + 32);
+	bool ok;
+
+	sprintf(path, "%s/invoice.%s", dir, l);
+	ok = access(path, R_OK) == 0;
+	free(path);
+	free(dir);
+	return ok;
 }
 
 /* Global, so that an early exit leaves it reachable rather than leaked. */
@@ -1030,7 +1074,9 @@ main(int argc, char **argv)
 			format = r;
 			break;
 		case 'L':
-			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "es") != 0) {
+			/* a language is its templates: invoice.LANG and invoice.LANG.txt */
+			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz") != strlen(optarg) ||
+			    strlen(optarg) < 2 || strlen(optarg) > 3 || !known_lang(optarg)) {
 				fprintf(stderr, "%s: unknown language: %s\n", prog, optarg);
 				return 2;
 			}
@@ -1079,7 +1125,7 @@ main(int argc, char **argv)
 	seq_year = iy;
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
 	if (!(sh.conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e)) ||
-	    taxes_conf(sh.conf, &taxes, &e) < 0) {
+	    taxes_conf(sh.conf, &taxes, &e) < 0 || !(words = load_words(&e))) {
 		terr_print(prog, &e);  /* before conf_free: e names the conf's file */
 		conf_free(sh.conf);
 		input_free(files, nfiles);
@@ -1191,6 +1237,7 @@ main(int argc, char **argv)
 	free(cls);
 	free(recv_spelling);
 	shown_free(&sh);
+	conf_free(words);
 	cnote_free(cn);
 	invoices_free(v);
 	input_free(files, nfiles);

@@ -177,3 +177,22 @@ print(a[0].get_filename())' "$BATS_TEST_TMPDIR/m.mbox" "$BATS_TEST_TMPDIR/a.pdf"
 	run -0 tally-statement -p 2026-11 --client bea --lang fr --templates "$d" "$F/book.journal"
 	assert_line --index 0 "Relevé"
 }
+
+@test "Hebrew invoice: templates and words from share/templates, HTML and PDF right to left" {
+	need_poppler
+	run -0 tally-invoice --show 2026-0001 --lang he "$F/book.journal"
+	assert_line --index 0 "חשבונית 2026-0001"
+	assert_line 'סה"כ:    100.00 EUR'
+	assert_line "תאריך:   01/10/2026"
+	run -0 tally-invoice --show 2026-0001 --lang he -O html "$F/book.journal"
+	assert_line '<html lang="he" dir="rtl">'
+	tally-invoice --show 2026-0001 --lang he -O pdf "$F/book.journal" > "$BATS_TEST_TMPDIR/hi.pdf"
+	run -0 pdfinfo "$BATS_TEST_TMPDIR/hi.pdf"
+	assert_line "Title:           חשבונית 2026-0001"
+	run -0 tally-invoice --show 2026-0001 --lang he -O eml "$F/book.journal"
+	echo "$output" > "$BATS_TEST_TMPDIR/m.mbox"
+	run -0 mailcheck "$BATS_TEST_TMPDIR/m.mbox"
+	assert_line --index 2 "Subject: חשבונית 2026-0001 מאת Marta Ruiz, Tutoring"
+	run -2 --separate-stderr tally-invoice --show 2026-0001 --lang fr "$F/book.journal"
+	assert_equal "$stderr" "tally-invoice: unknown language: fr"
+}
