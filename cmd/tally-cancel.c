@@ -268,7 +268,13 @@ write_notice(struct out *n, const struct jitem *it, const struct client *c,
 	char buf[1024], a[AMOUNT_BUF], d[11];
 	enum policy_key cite;
 
-	out_printf(n, m[M_TO], identity_name(identities_find(ids, c->id), c->name));
+	{  /* the name never brings a CR or LF from the tag into the header */
+		const char *to = m[M_TO], *at = strstr(to, "%s");
+
+		out_write(n, to, (size_t)(at - to));
+		header_value(n, identity_name(identities_find(ids, c->id), c->name));
+		out_puts(n, at + 2);
+	}
 	date_format(d, it->txn->date);
 	out_printf(n, m[M_RE], d);
 	if (r->start >= 0)

@@ -60,8 +60,8 @@ need_oracles() {
 @test "aging asks for base + tax - withholding" {
 	tally-invoice -p 2026-11 "$F/practice.journal" > "$BATS_TEST_TMPDIR/out.journal"
 	run -0 tally-aging --date 2026-12-20 -O csv "$BATS_TEST_TMPDIR/out.journal"
-	assert_line "acme,2026-0001,2026-12-01,2026-12-15,5,530.00,530.00,1-30"
-	assert_line "ana,2026-0002,2026-12-01,2026-12-15,5,88.73,88.73,1-30"
+	assert_line "acme,2026-0001,2026-12-01,2026-12-15,5,530.00,530.00,EUR,1-30"
+	assert_line "ana,2026-0002,2026-12-01,2026-12-15,5,88.73,88.73,EUR,1-30"
 }
 
 @test "--show: the legal fields: number, dates, both parties with addresses and tax IDs, base, rate, tax, total" {
@@ -167,7 +167,7 @@ Exento de IVA (art. 20.Uno.9º Ley 37/1992)
 	tally-invoice --void 2026-0001 --date 2026-12-10 "$BATS_TEST_TMPDIR/inv.journal" > "$BATS_TEST_TMPDIR/out.journal"
 	run -0 tally-aging --date 2026-12-20 -O csv "$BATS_TEST_TMPDIR/out.journal"
 	refute_output --partial "2026-0001"
-	assert_line "ana,2026-0002,2026-12-01,2026-12-15,5,88.73,88.73,1-30"
+	assert_line "ana,2026-0002,2026-12-01,2026-12-15,5,88.73,88.73,EUR,1-30"
 	run -0 tally-statement -p 2026-12 --client acme "$BATS_TEST_TMPDIR/out.journal"
 	assert_line "Dec 10, 2026  Credit note for invoice 2026-0001                       530.00 EUR"
 	assert_line --regexp "^Closing balance +0.00 EUR$"
