@@ -79,7 +79,7 @@ static char *
 rtl_marks(const char *s, size_t n, size_t *len)
 {
 	char *r = xmalloc(n * 7 + 4), *w = r;
-	size_t i = 0, e, cells = 0;
+	size_t i = 0, e = 0, cells = 0;
 
 	while (i < n) {
 		/* a cell: at the line's start or after two spaces, up to two spaces or the end */
