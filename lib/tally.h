@@ -1176,10 +1176,11 @@ struct reconcile *reconcile_new(void);
 void reconcile_observe(struct reconcile *c, const struct jitem *it);
 /*
  * Finds and uses up the journal's session for this instance of client (a slug or a name):
- * 1 when there is one. Plans (upcoming:) count only when upcoming is true.
+ * 1 when there is one (then *found, when given, says which). Plans (upcoming:) count only
+ * when upcoming is true.
  */
 int reconcile_take(struct reconcile *c, const struct ical_inst *v, const char *client,
-		   bool upcoming);
+		   bool upcoming, struct reconcile_rec *found);
 /* Records an instance just written, so that a second copy of it is found. */
 void reconcile_add(struct reconcile *c, const struct ical_inst *v, const char *client,
 		   bool upcoming);
