@@ -131,7 +131,7 @@ post_pair(struct out *o, const char *acct, const struct amount *amt)
 }
 
 static int
-write_invoices(struct out *o, struct invoices *inv, bool **restated)
+write_invoices(struct out *o, struct invoices *inv, const struct yearend *ye, bool **restated)
 {
 	char d[11], due[11];
 	size_t n = invoices_count(inv);
@@ -153,6 +153,9 @@ write_invoices(struct out *o, struct invoices *inv, bool **restated)
 		out_printf(o, "\n%s (%s) Invoice %s, carried over\n", d, in->number, in->client);
 		out_printf(o, "    ; invoice: %s\n    ; client: %s\n    ; due: %s\n", in->number,
 			   in->client, due);
+		for (const char *l = yearend_items(ye, in->number), *nl; l && (nl = strchr(l, '\n'));
+		     l = nl + 1)
+			out_printf(o, "    ; item: %.*s\n", (int)(nl - l), l);
 		acct = client_acct(CH_RECEIVABLE, in->client);
 		/* The total and what was paid of it, so that aging shows both as before. */
 		if (!amount_is_zero(&paid)) {
@@ -425,7 +428,7 @@ main(int argc, char **argv)
 			out_puts(o, "\n");
 			out_write(o, decl.p, decl.n);
 		}
-		if (write_invoices(o, inv, &restated) < 0 || write_clients(o, book, ye) < 0 ||
+		if (write_invoices(o, inv, ye, &restated) < 0 || write_clients(o, book, ye) < 0 ||
 		    (write_numbers(o, ye, inv, restated), write_opening(o)) < 0) {
 			fprintf(stderr, "%s: a balance is too large to hold exactly\n", prog);
 			out_abort(o);

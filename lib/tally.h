@@ -1270,6 +1270,8 @@ void yearend_number(struct yearend *y, struct span num);
 /* The client's terms in the order first met (not client:); up to max; valid until free. */
 size_t yearend_terms(const struct yearend *y, const char *slug, const char **keys,
 		     const char **vals, size_t max);
+/* The `item:` values of the first entry tagged `invoice: number`, one a line, or NULL. */
+const char *yearend_items(const struct yearend *y, const char *number);
 size_t yearend_series(const struct yearend *y);
 const char *yearend_last(const struct yearend *y, size_t i);  /* series i's last number */
 void yearend_free(struct yearend *y);

@@ -49,20 +49,27 @@ sheet() {
 	assert_line --index 0 --partial 'client,commodity,2026-03,'
 }
 
-@test "close: open invoices keep their numbers, dates, due dates and what was paid" {
+@test "close: open invoices keep their numbers, dates, due dates, items and what was paid" {
 	old=$(old_year)
 	tally-close -e 2026-03-15 "$old" > "$BATS_TEST_TMPDIR/new.journal"
 	run diff <(tally-aging --date 2026-03-15 -O csv "$old") \
 		<(tally-aging --date 2026-03-15 -O csv "$BATS_TEST_TMPDIR/new.journal")
 	assert_success
-	run grep -A7 '^2026-03-01 (2026-0003)' "$BATS_TEST_TMPDIR/new.journal"
+	run grep -A10 '^2026-03-01 (2026-0003)' "$BATS_TEST_TMPDIR/new.journal"
 	assert_output "2026-03-01 (2026-0003) Invoice ben, carried over
     ; invoice: 2026-0003
     ; client: ben
     ; due: 2026-03-31
+    ; item: 2026-02-05 | 90.00 EUR | Session with Ben Ortiz
+    ; item: 2026-02-12 | 30.00 EUR | Ben Ortiz: cancelled the evening before
+    ; item: 2026-02-19 | 60.00 EUR | Session with Ben Ortiz
     Assets:Receivable:ben  180.00 EUR
     Assets:Receivable:ben  -100.00 EUR  ; paid before the close
     Equity:Opening  -80.00 EUR"
+	# The invoice renders from the new file as it did from the old one.
+	run diff <(tally-invoice --show 2026-0003 "$old") \
+		<(tally-invoice --show 2026-0003 "$BATS_TEST_TMPDIR/new.journal")
+	assert_success
 }
 
 @test "close: the new year bills nothing twice and numbers on from the old file's last invoice" {
