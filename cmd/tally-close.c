@@ -307,13 +307,19 @@ write_opening(struct out *o)
 		}
 	}
 	accounts_sort(rest);
-	out_printf(o, "\n%s * Opening balances\n", date);
+	bool head = false;  /* no entry at all when every balance is carried already */
+
 	for (size_t i = 0; i < accounts_count(rest) && rv == 0; i++) {
 		struct account *a = accounts_at(rest, i);
 
-		for (size_t b = 0; b < a->nbal; b++)
-			if (!amount_is_zero(&a->bal[b].sum))
-				write_posting(o, a->name, &a->bal[b].sum, NULL);
+		for (size_t b = 0; b < a->nbal; b++) {
+			if (amount_is_zero(&a->bal[b].sum))
+				continue;
+			if (!head)
+				out_printf(o, "\n%s * Opening balances\n", date);
+			head = true;
+			write_posting(o, a->name, &a->bal[b].sum, NULL);
+		}
 	}
 	accounts_free(rest);
 	return rv;

@@ -47,6 +47,8 @@ sheet() {
 	assert_success
 	run tally-report --income -O csv "$BATS_TEST_TMPDIR/new.journal"
 	assert_line --index 0 --partial 'client,commodity,2026-03,'
+	run bash -c 'tally-close -e 2026-03-15 "$1" | cmp - "$1"' _ "$BATS_TEST_TMPDIR/new.journal"
+	assert_success
 }
 
 @test "close: open invoices keep their numbers, dates, due dates, items and what was paid" {
@@ -107,6 +109,9 @@ sheet() {
 	run diff <(sheet "$BATS_TEST_TMPDIR/old2.journal") <(sheet "$new")
 	assert_success
 	run tally-check "$new"
+	assert_success
+	# Closing the new file again at the same date gives it back, byte for byte.
+	run bash -c 'tally-close -e 2026-04-01 "$1" | cmp - "$1"' _ "$new"
 	assert_success
 }
 
