@@ -19,6 +19,12 @@ static char **fopts;     /* -f FILE options */
 static const char *prog = "tally-cancel";
 static const char *policy_file, *policy_dir_opt, *notices_path, *income = "Income:Cancellations";
 static const char *only_client, *notice_lang = "en";
+/* -O eml: notices as mail, to the --notices file (mbox) or --maildir; ids name the clients. */
+static const char *maildir, *conf_path;
+static bool eml, mail_failed;  /* after one mail error, no more messages: nothing goes out */
+static struct identities *ids;
+static struct mailbox *mb;
+static struct conf *conf;
 static tdate begin = DATE_NONE, end = DATE_NONE;
 
 /* Waivers granted to one client, oldest first: grace is counted from them. */
@@ -45,6 +51,7 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [--policy FILE | --policies DIR] [--notices FILE] [--lang en|es]\n"
+		   "       [-O eml [--maildir DIR] [--conf FILE]]\n"
 		   "       [--client ID] [-b DATE] [-e DATE] [-p PERIOD] [--income ACCOUNT]\n"
 		   "       [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
 		   "       [-i FILE] [-f FILE]... [FILE]...\n",
@@ -182,6 +189,7 @@ struct outcome {
 	int start;                /* the session's time, -1 unknown */
 	bool waived, capped, forfeit_session;
 	char waiver[96];
+	long offense;             /* waived: which of the grace allowance (1: the first) */
 	struct amount fee, price, from_deposit;
 	bool has_price;
 };
@@ -194,7 +202,7 @@ static const char *const msgs[2][M_N] = {
 		"To: %s\n", "Re: your session on %s", " at %02d:%02d",
 		"The session was missed without notice (a no-show).\n",
 		"Your cancellation came with no notice.\n",
-		"Your cancellation came with %s' notice", "; the policy asks for %s.\n",
+		"Your cancellation came with %s notice", "; the policy asks for %s.\n",
 		"The session was cancelled late.\n",
 		"This time the fee is waived (%s): nothing is charged. Next time the fee applies.\n",
 		"The session is taken from your prepaid package (%s).\n",
@@ -233,6 +241,24 @@ quote(struct out *n, const struct policy *p, enum policy_key k)
 	out_printf(n, "  \"%s\"\n", buf);
 }
 
+/* The waiver in a Spanish notice: "primera falta", "falta 2 de 3", "... en 6 meses". */
+static void
+waiver_text_es(char *buf, size_t size, const struct policy *p, long k)
+{
+	int n, every = p->grace_unit == 'm' && p->grace_every % 12 == 0 ? p->grace_every / 12 :
+		       p->grace_every;
+
+	if (k == 1)
+		n = snprintf(buf, size, "primera falta");
+	else
+		n = snprintf(buf, size, "falta %ld de %d", k, p->grace);
+	if (p->grace_every && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " en %d %s", every,
+			 p->grace_unit == 'd' ? (every == 1 ? "día" : "días") :
+			 p->grace_every % 12 == 0 ? (every == 1 ? "año" : "años") :
+			 (every == 1 ? "mes" : "meses"));
+}
+
 static void
 write_notice(struct out *n, const struct jitem *it, const struct client *c,
 	     const struct outcome *r)
@@ -240,12 +266,13 @@ write_notice(struct out *n, const struct jitem *it, const struct client *c,
 	const char *const *m = msgs[strcmp(notice_lang, "es") == 0];
 	const char *base = strrchr(r->p->file, '/') ? strrchr(r->p->file, '/') + 1 : r->p->file;
 	char buf[1024], a[AMOUNT_BUF], d[11];
+	enum policy_key cite;
 
 	{  /* the name never brings a CR or LF from the tag into the header */
 		const char *to = m[M_TO], *at = strstr(to, "%s");
 
 		out_write(n, to, (size_t)(at - to));
-		header_value(n, c->name);
+		header_value(n, identity_name(identities_find(ids, c->id), c->name));
 		out_puts(n, at + 2);
 	}
 	date_format(d, it->txn->date);
@@ -258,7 +285,11 @@ write_notice(struct out *n, const struct jitem *it, const struct client *c,
 	} else if (r->notice == 0) {
 		out_puts(n, m[M_NONOTICE]);
 	} else if (r->notice > 0) {
-		policy_format_duration(buf, sizeof buf, r->notice, notice_lang);
+		size_t k = policy_format_duration(buf, sizeof buf, r->notice, notice_lang);
+
+		/* English possessive: "1 hour's notice", "24 hours' notice" */
+		if (strcmp(notice_lang, "es") != 0 && k > 0 && k + 3 < sizeof buf)
+			strcpy(buf + k, buf[k - 1] == 's' ? "'" : "'s");
 		out_printf(n, m[M_NOTICE], buf);
 		policy_format_duration(buf, sizeof buf, r->p->notice, notice_lang);
 		out_printf(n, m[M_ASKS], buf);
@@ -266,7 +297,9 @@ write_notice(struct out *n, const struct jitem *it, const struct client *c,
 		out_puts(n, m[M_LATE]);
 	}
 	if (r->waived) {
-		out_printf(n, m[M_WAIVED], r->waiver);
+		if (strcmp(notice_lang, "es") == 0)
+			waiver_text_es(buf, sizeof buf, r->p, r->offense);
+		out_printf(n, m[M_WAIVED], strcmp(notice_lang, "es") == 0 ? buf : r->waiver);
 	} else if (r->forfeit_session) {
 		amount_for(a, &r->fee);
 		out_printf(n, m[M_FORFEIT], a);
@@ -293,8 +326,10 @@ write_notice(struct out *n, const struct jitem *it, const struct client *c,
 		quote(n, r->p, PK_DEPOSIT);
 	if (r->waived)
 		quote(n, r->p, PK_GRACE);
-	if (r->p->clause[r->clause])
-		out_printf(n, m[M_LINE], base, r->p->line[r->clause], r->p->clause[r->clause]);
+	/* a waiver rests on the grace clause: that is the line to cite */
+	cite = r->waived && r->p->clause[PK_GRACE] ? PK_GRACE : r->clause;
+	if (r->p->clause[cite])
+		out_printf(n, m[M_LINE], base, r->p->line[cite], r->p->clause[cite]);
 	out_puts(n, "\n");
 }
 
@@ -435,6 +470,7 @@ apply(struct clients *book, struct client *c, const struct policy *p, const stru
 	if (used < p->grace) {
 		r->waived = true;
 		waiver_text(r->waiver, sizeof r->waiver, p, used + 1);
+		r->offense = used + 1;
 		xprintf(x, "    ; waived: %s\n", r->waiver);
 		grace_add(c, t->date);
 		return 1;
@@ -530,8 +566,21 @@ handle(struct clients *book, const struct jitem *it, struct out *o, struct out *
 	rc = apply(book, c, p, it, kind, &x, &r, e);
 	if (rc > 0) {
 		write_item(o, it, x.p, x.n);
-		if (notes && kind != SESSION_PROVIDER)
+		if (mb && kind != SESSION_PROVIDER && !mail_failed) {
+			struct mail_doc d;
+			struct out *n = mail_doc_open(&d);
+
+			write_notice(n, it, c, &r);
+			mail_doc_close(&d, n);
+			if (mail_add_text(mb, conf, c->id, identities_find(ids, c->id), &d,
+					  notice_lang, e) < 0) {
+				mail_failed = true;
+				rc = -1;
+			}
+			mail_doc_free(&d);
+		} else if (notes && !mb && kind != SESSION_PROVIDER) {
 			write_notice(notes, it, c, &r);
+		}
 	}
 	free(x.p);
 	return rc;
@@ -544,6 +593,9 @@ main(int argc, char **argv)
 		{"policy", required_argument, NULL, 'P'},
 		{"policies", required_argument, NULL, 'D'},
 		{"notices", required_argument, NULL, 'n'},
+		{"output-format", required_argument, NULL, 'O'},
+		{"maildir", required_argument, NULL, 'M'},
+		{"conf", required_argument, NULL, 'C'},
 		{"client", required_argument, NULL, 'c'},
 		{"lang", required_argument, NULL, 'L'},
 		{"income", required_argument, NULL, 'I'},
@@ -573,13 +625,22 @@ main(int argc, char **argv)
 
 	chart_init(&chart);
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts); /* static: reachable on early exits */
-	while ((c = getopt_long(argc, argv, "P:D:n:c:i:b:e:p:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "P:D:n:c:i:b:e:p:f:hO:", opts, NULL)) != -1) {
 		if (chart_option(&chart, c, optarg))
 			continue;
 		switch (c) {
 		case 'P': policy_file = optarg; break;
 		case 'D': policy_dir_opt = optarg; break;
 		case 'n': notices_path = optarg; break;
+		case 'O':
+			if (strcmp(optarg, "eml") != 0) {
+				fprintf(stderr, "%s: unknown output format: %s (eml)\n", prog, optarg);
+				return 2;
+			}
+			eml = true;
+			break;
+		case 'M': maildir = optarg; break;
+		case 'C': conf_path = optarg; break;
 		case 'c': only_client = optarg; break;
 		case 'L':
 			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "es") != 0) {
@@ -609,6 +670,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: -i FILE edits one journal: name no other file\n", prog);
 		return 2;
 	}
+	if ((eml && !notices_path && !maildir) || (maildir && (!eml || notices_path))) {
+		fprintf(stderr, "%s: %s\n", prog, !eml ? "--maildir needs -O eml" : notices_path ?
+			"--notices and --maildir: choose one" : "-O eml needs --notices FILE or --maildir DIR");
+		return 2;
+	}
 	if (inplace)
 		fopts[nf++] = (char *)inplace;
 	if (policy_file && !(global = policy_load(policy_file, &e))) {
@@ -619,15 +685,23 @@ main(int argc, char **argv)
 	}
 	policy_dir = policy_dir_opt ? xstrdup(policy_dir_opt) : policy_sharedir("policies");
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	if (eml && (!(conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e)) ||
+		    (maildir && !(mb = mail_maildir(maildir, &e))))) {
+		terr_print(prog, &e);
+		status = 1;
+	}
 	w = wpath_new(files, nfiles);
-	if ((rc = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 ||
+	if (!status && ((rc = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 ||
 	    (notices_path && (rc = wpath_add(w, notices_path, 0, &notes, &e)) != 0) ||
-	    (rc = wpath_open(w, &e)) != 0) {
+	    (rc = wpath_open(w, &e)) != 0)) {
 		terr_print(prog, &e);
 		status = rc == WPATH_REFUSED ? 2 : 1;
 		o = NULL;
 	}
+	if (o && notes && eml)
+		mb = mail_mbox(notes);
 	book = clients_new(&co);
+	ids = identities_new();
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while (o && (rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
@@ -640,7 +714,7 @@ main(int argc, char **argv)
 			struct vtags vt;
 
 			if (vocab_entry(it, &vt, &e, NULL, NULL) > 0 ||
-			    clients_observe(book, it, &e) < 0 ||
+			    clients_observe(book, it, &e) < 0 || identities_observe(ids, it, &e) < 0 ||
 			    (!global && txn_tag(it->txn, "policy", &v) && v.n &&
 			     !policy_at_event(it, v, &e))) {
 				terr_print(prog, &e);
@@ -664,13 +738,23 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
 		status = 1;
 	}
-	if (status)
+	/* The books first: notices go out only for what the journal now says. */
+	if (status) {
+		if (mb)
+			mail_abort(mb);
 		wpath_abort(w);
-	else if (wpath_commit(w, &e) < 0) {
+	} else if (wpath_commit(w, &e) < 0) {
+		if (mb)
+			mail_abort(mb);
+		terr_print(prog, &e);
+		status = 1;
+	} else if (mb && mail_commit(mb, &e) < 0) {
 		terr_print(prog, &e);
 		status = 1;
 	}
 	clients_free(book);
+	identities_free(ids);
+	conf_free(conf);
 	for (size_t i = 0; i < ngraces; i++)
 		free(graces[i].dates);
 	free(graces);

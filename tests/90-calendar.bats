@@ -487,3 +487,13 @@ U
 	broken "tally-calendar: $TOP/tests/fuzz/regressions/ical/iterator-reset.ics:16: END:VCZ closes BEGIN:VCALENDAR of line 1" \
 		"$TOP/tests/fuzz/regressions/ical/iterator-reset.ics"
 }
+
+@test "calendar: a session held in the journal but cancelled in the calendar is told, not changed" {
+	cd "$BATS_TEST_TMPDIR"
+	sed 's/session: cancelled/session: held/' "$CAL/import.out" > held.journal
+	run --separate-stderr import --journal held.journal "$CAL/lessons.ics"
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" "tally-calendar: $CAL/lessons.ics:68: no rule names a client for \"Coffee with Marta\" (not imported)
+tally-calendar: $CAL/lessons.ics:40: 2026-04-07 is cancelled in the calendar but held in the journal (held.journal:78)"
+}
