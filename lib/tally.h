@@ -925,8 +925,8 @@ struct query;
 struct query *query_parse(char *const *terms, size_t n, struct terr *e);
 void query_free(struct query *q);
 bool query_empty(const struct query *q);
-/* True when every term is a plain account pattern (so a report may filter by name). */
-bool query_only_accounts(const struct query *q);
+/* The smallest depth:N given (the report folds deeper accounts, as --depth), or 0. */
+int query_depth(const struct query *q);
 /* Whether posting p of t matches (p NULL: an entry without postings). */
 bool query_posting(const struct query *q, const struct txn *t, const struct posting *p);
 /* Whether any posting of t matches (a postingless event: its entry-level terms). */
