@@ -4,7 +4,10 @@
  * client's rate on that date (less any rolling deposit held). Package credit left when a
  * package expires is recognised as income by an entry dated the expiry day. Entries that
  * already have postings are the user's and pass through untouched, so running it twice
- * equals running it once. The journal is taken to be in date order.
+ * equals running it once. Entries take effect in date order whatever their order in the
+ * files: the input is read twice (the book, book.c), and the cancellations tally-cancel
+ * prices are counted as it prices them, so the two filters commute. A held session tagged
+ * `waived:` is given free: it gets no postings unless its policy says `waived = package`.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -17,7 +20,7 @@ static const char *income = "Income:Sessions";
 static const char *lapse_income;   /* NULL: the sessions income account */
 static const char *only_client;    /* --client: price this client's sessions only */
 static tdate begin = DATE_NONE, end = DATE_NONE;
-static struct clients_opts accts;
+static struct book_opts bopts = {.check_policies = true};
 static char **fopts;              /* -f files; static so that early exits leave nothing behind */
 
 static void
@@ -25,7 +28,8 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [-i FILE] [-p PERIOD] [-b DATE] [-e DATE] [--client ID]\n"
 		   "       [--unbilled ACCT] [--prepaid ACCT] [--deposits ACCT] [--income ACCT]\n"
-		   "       [--expired-income ACCT] [-f FILE]... [FILE]...\n", prog);
+		   "       [--expired-income ACCT] [--policy FILE | --policies DIR]\n"
+		   "       [-f FILE]... [FILE]...\n", prog);
 	exit(status);
 }
 
@@ -53,99 +57,62 @@ selected(const struct client *c, tdate d)
 	return true;
 }
 
-/*
- * Writes one held session with the postings the book priced it with (clients_priced):
- * 1 when it wrote the entry, 0 when the entry is left as it is (outside the period or the
- * client asked for, or in an included file), -1 on error. The book takes the package
- * credit and the deposit whether or not the entry is written, so the sessions that are
- * priced get exactly what a full run would give them.
- */
-static int
-price(struct clients *b, const struct jitem *it, struct out *o, bool write, struct terr *e)
+/* Writes one unpriced held session with the postings the book priced it with. */
+static void
+price(struct book *b, const struct jitem *it, const struct book_price *r, struct out *o)
 {
-	const struct txn *t = it->txn;
-	const struct client_pricing *r = clients_priced(b);
+	struct clients *cl = book_clients(b);
 	struct client *c = r->c;
-	struct amount neg = r->price;
-	char day[11];
+	struct amount rest = r->deposit, neg = r->price;
 
-	date_format(day, t->date);
-	switch (r->rc) {
-	case CP_OK: break;
-	case CP_NO_CLIENT:
-		terr_set(e, it->file, it->line, "session without a client: tag");
-		return -1;
-	case CP_NO_RATE:
-		terr_set(e, it->file, it->line, "no rate for %s on %s and no package credit",
-			 c->id, day);
-		return -1;
-	case CP_NO_MINUTES:
-		terr_set(e, it->file, it->line,
-			 "%s's rate on %s is per hour: the session needs a minutes: tag", c->id, day);
-		return -1;
-	case CP_BAD_MINUTES:
-		terr_set(e, it->file, t->comment_line, "bad minutes: or duration: tag");
-		return -1;
-	default:
-		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
-		return -1;
-	}
-	if (!write || !selected(c, t->date))
-		return 0;
 	write_open(o, it);
-	if (r->from_package)
-		write_posting(o, client_account_name(b, c, C_PREPAID), &r->price, NULL);
+	if (r->package)
+		write_posting(o, client_account_name(cl, c, C_PREPAID), &r->price, NULL);
 	else {
+		amount_neg(&rest);
+		amount_add(&rest, &r->price, &rest);  /* cannot overflow: deposit <= price */
 		if (!amount_is_zero(&r->deposit))
-			write_posting(o, client_account_name(b, c, C_DEPOSITS), &r->deposit, NULL);
-		if (!amount_is_zero(&r->rest) || amount_is_zero(&r->deposit))
-			write_posting(o, client_account_name(b, c, C_UNBILLED), &r->rest, NULL);
+			write_posting(o, client_account_name(cl, c, C_DEPOSITS), &r->deposit, NULL);
+		if (!amount_is_zero(&rest) || amount_is_zero(&r->deposit))
+			write_posting(o, client_account_name(cl, c, C_UNBILLED), &rest, NULL);
 	}
 	amount_neg(&neg);
 	write_posting(o, income, &neg, NULL);
-	return 1;
 }
 
 /*
  * Entries recognising the credit left in packages that expired before date d (for the
- * clients and period asked for: the others lapse in the book only).
+ * clients and period asked for: the others lapse in the book only), written before the
+ * first entry dated after the expiry.
  */
-static int
-lapse(struct clients *b, tdate d, struct out *o, struct terr *e)
+static void
+lapse(struct book *b, tdate d, struct out *o)
 {
-	struct client_package *k;
-	struct client *c;
+	const struct book_lapse *l;
 	struct amount left;
 	char day[11];
 
-	while ((k = clients_next_expired(b, d, &c))) {
-		long n = k->sessions - k->used;
-
-		if (client_package_lapse(c, k, &left) < 0) {
-			terr_set(e, NULL, 0, "the credit left in %s's package is too large", c->id);
-			return -1;
-		}
-		if (amount_sign(&left) <= 0 || !selected(c, k->expires))
+	while ((l = book_lapse_before(b, d))) {
+		if (amount_sign(&l->left) <= 0 || !selected(l->c, l->expires))
 			continue;
-		date_format(day, k->expires);
-		out_printf(o, "%s Package credit lapsed: %s\n", day, c->id);
-		out_printf(o, "    ; client: %s\n", c->id);
-		out_printf(o, "    ; expired: %ld session%s\n", n, n == 1 ? "" : "s");
-		write_posting(o, client_account_name(b, c, C_PREPAID), &left, NULL);
+		date_format(day, l->expires);
+		out_printf(o, "%s Package credit lapsed: %s\n", day, l->c->id);
+		out_printf(o, "    ; client: %s\n", l->c->id);
+		out_printf(o, "    ; expired: %ld session%s\n", l->sessions, l->sessions == 1 ? "" : "s");
+		write_posting(o, client_account_name(book_clients(b), l->c, C_PREPAID), &l->left, NULL);
+		left = l->left;
 		amount_neg(&left);
 		write_posting(o, lapse_income ? lapse_income : income, &left, NULL);
 		out_puts(o, "\n");
 	}
-	return 0;
 }
 
+/* Pass 1: the book learns every entry. */
 static int
-bill(char **files, size_t nfiles, struct out *o)
+learn(struct book *b, char **files, size_t nfiles)
 {
 	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
-	struct clients *b = clients_new(&accts);
 	struct jitem *it;
-	struct client_tags tg;
 	struct terr e;
 	int rv, status = 0;
 
@@ -153,34 +120,63 @@ bill(char **files, size_t nfiles, struct out *o)
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));
 			status = 1;
-			continue;
 		}
-		if (it->kind != J_TXN) {
-			if (it->depth == 0)
-				write_item(o, it, NULL, 0);
-			continue;
-		}
-		if (lapse(b, it->txn->date, o, &e) < 0) {
+		if (book_add(b, rv < 0 ? NULL : it, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 		}
-		clients_tags(it->txn, &tg);
-		if (clients_observe_tags(b, it, &tg, &e) < 0) {
-			terr_print(prog, &e);
-			status = 1;
-		} else if (it->txn->np == 0 && clients_kind_of(&tg) == SESSION_HELD) {
-			if ((rv = price(b, it, o, it->depth == 0 && !status, &e)) < 0) {
+	}
+	journal_close(j);
+	return status;
+}
+
+/* Pass 2: every item again, held sessions with their postings. */
+static int
+bill(char **files, size_t nfiles, struct out *o)
+{
+	struct book *b;
+	struct journal *j;
+	struct jitem *it;
+	struct book_price r;
+	struct terr e;
+	int rv, status;
+
+	if (!(b = book_new(&bopts, &e)) || book_spool_stdin(files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		book_free(b);
+		return 1;
+	}
+	status = learn(b, files, nfiles);
+	book_settle(b, DATE_NONE);
+	if (book_rewind_stdin(files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		book_free(b);
+		return 1;
+	}
+	j = journal_open((const char *const *)files, nfiles, 0);
+	while ((rv = journal_next(j, &it)) != 0) {
+		if (rv < 0) {
+			book_next(b, NULL, &r);
+			continue;  /* said in pass 1 */
+		}
+		if (it->kind == J_TXN)
+			lapse(b, it->txn->date, o);
+		if (book_next(b, it, &r) && r.kind == SESSION_HELD && r.unpriced) {
+			if (r.rc != BR_OK) {
+				book_error(&r, it, &e);
 				terr_print(prog, &e);
 				status = 1;
-			}
-			if (rv == 1)
+			} else if (r.write && it->depth == 0 && !status &&
+				   selected(r.c, it->txn->date)) {
+				price(b, it, &r, o);
 				continue;
+			}
 		}
 		if (it->depth == 0)
 			write_item(o, it, NULL, 0);
 	}
 	journal_close(j);
-	clients_free(b);
+	book_free(b);
 	return status;
 }
 
@@ -198,6 +194,8 @@ main(int argc, char **argv)
 		{"deposits", required_argument, NULL, 'D'},
 		{"income", required_argument, NULL, 'I'},
 		{"expired-income", required_argument, NULL, 'X'},
+		{"policy", required_argument, NULL, 'y'},
+		{"policies", required_argument, NULL, 'Y'},
 		{"file", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -224,11 +222,13 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'c': only_client = optarg; break;
-		case 'U': accts.unbilled = optarg; break;
-		case 'P': accts.prepaid = optarg; break;
-		case 'D': accts.deposits = optarg; break;
+		case 'U': bopts.accts.unbilled = optarg; break;
+		case 'P': bopts.accts.prepaid = optarg; break;
+		case 'D': bopts.accts.deposits = optarg; break;
 		case 'I': income = optarg; break;
 		case 'X': lapse_income = optarg; break;
+		case 'y': bopts.policy_file = optarg; break;
+		case 'Y': bopts.policy_dir = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
 		case 'h': usage(stdout, 0); break;
 		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;

@@ -31,7 +31,60 @@ long leading_count(struct span v);
 /* The tags that set a client's terms: rate, policy, terms, payer. */
 int observe_terms(const struct client_tags *tg, const struct jitem *it, struct client *c,
 		  struct terr *e);
-/* Takes one package session on d: *price, the package it came from. */
-struct client_package *package_take(struct client *c, tdate d, struct amount *price);
+/*
+ * A debit to the prepaid account on d: a lapse recognised (expired; *lapsed gets the
+ * sessions), a session used (1), else credit spent (a refund). -1 on overflow.
+ */
+int package_debit(struct client *c, tdate d, const struct amount *amt, bool session, bool expired,
+		  long *lapsed);
+
+/* A `package: N` entry crediting the prepaid account by *credit (negative): a new package. */
+int clients_package_add(struct clients *b, struct client *c, const struct jitem *it,
+			const struct client_tags *tg, const struct amount *credit, struct terr *e);
+
+/*
+ * One event of the book: what pass 1 read of an entry for one client, and what settling it
+ * in date order decided. 64 bytes: the budget per session event.
+ */
+enum {
+	F_UNPRICED = 1,   /* a session event without postings */
+	F_WAIVED = 2,     /* `waived:` */
+	F_SESSION = 4,    /* `session:` (a debit to the prepaid account uses a session) */
+	F_EXPIRED = 8,    /* `expired:` (a debit to the prepaid account lapses a package) */
+	F_EXTRA = 16,     /* another client's money in the same entry */
+	F_DEPIN = 32,     /* a deposit received: takes effect before the day's sessions */
+	F_PACKAGE = 64,   /* a `package:` purchase (minutes holds the sessions bought) */
+};
+enum { O_PACKAGE = 1, O_OVER = 2, O_GRACE = 4, O_WRITE = 8, O_CAPPED = 16, O_PRICE = 32 };
+/* Cancellation notice codes below zero: unknown, or why it cannot be told. */
+enum { N_UNKNOWN = -1, N_NO_TIME = -2, N_BAD_TIME = -3, N_NO_STAMP = -4, N_BAD_STAMP = -5 };
+#define NO_CLIENT UINT32_MAX
+struct bev {
+	tdate date;
+	int16_t time;        /* minutes after midnight; -1 none; 1440 after the day's sessions */
+	uint8_t kind;        /* enum session_kind; SESSION_NONE: money only */
+	uint8_t flags;       /* F_* */
+	uint32_t pos;        /* the item's place in the input */
+	uint32_t client;     /* clients_at index, or NO_CLIENT */
+	int32_t notice;      /* cancellations: minutes of notice, or N_* */
+	int32_t minutes;     /* held: length (-1 unknown, -2 malformed); package: sessions bought */
+	uint8_t rc;          /* enum book_rc */
+	uint8_t out;         /* O_* */
+	int32_t n;           /* the waiver's number; sessions lapsed by an `expired:` entry */
+	int32_t com;         /* the commodity of q[] */
+	int8_t scale[3];
+	int64_t q[3];        /* read: prepaid debit, deposit change; settled: price, fee, deposit */
+};
+
+/* q[i] as an amount, and back: -1 when it does not fit or mixes commodities. */
+struct amount bev_get(const struct bev *v, int i);
+int bev_put(struct bev *v, int i, const struct amount *a);
+/* Prices one event in date order (bookprice.c). */
+void book_settle_one(struct book *b, struct client *c, struct bev *v);
+/* The policy by name, loaded once; NULL when it cannot be used (*e set when e). */
+const struct policy *book_policy_named(struct book *b, struct span name, struct terr *e);
+/* Records a lapse. */
+void book_lapse_add(struct book *b, struct client *c, tdate d, long n, const struct amount *left,
+		    bool by_entry);
 
 #endif

@@ -48,6 +48,7 @@ client_free(struct client *c)
 		free(c->policies[i].name);
 	free(c->policies);
 	free(c->pk);
+	free(c->waivers);
 	free(c->payer);
 	for (int i = 0; i < C_NACCT; i++)
 		free(c->acct[i]);
@@ -215,7 +216,7 @@ clients_get(struct clients *b, struct span id)
 /* The tags this module reads, in the order of enum ctag. */
 static const char *const tag_names[CT_N] = {
 	"client", "session", "rate", "policy", "terms", "payer", "package", "expires", "expired",
-	"signed", "minutes", "duration", "time", "cancelled-at",
+	"signed", "minutes", "duration", "time", "cancelled-at", "waived",
 };
 
 static int
@@ -224,7 +225,7 @@ collect(struct span key, struct span value, void *arg)
 	struct client_tags *tg = arg;
 
 	/* a cheap first-letter filter: most tags in a journal are none of ours */
-	if (!key.n || !strchr("cseprtmd", key.p[0]))
+	if (!key.n || !strchr("cseprtmdw", key.p[0]))
 		return 0;
 	for (int k = 0; k < CT_N; k++) {
 		if (tg->v[k].p || strlen(tag_names[k]) != key.n ||

@@ -31,7 +31,7 @@ next_price(const struct client_package *k, struct amount *price)
 static bool
 live(const struct client_package *k, tdate d)
 {
-	return !k->lapsed && k->used < k->sessions &&
+	return !k->lapsed && k->used < k->sessions && (d == DATE_NONE || k->date <= d) &&
 	       (k->expires == DATE_NONE || d == DATE_NONE || d <= k->expires);
 }
 
@@ -174,8 +174,8 @@ client_deposit_take(struct client *c, const struct amount *max, struct amount *t
 	return amount_add(&c->deposit, &c->deposit, taken);
 }
 
-static int
-observe_package(struct clients *b, struct client *c, const struct jitem *it,
+int
+clients_package_add(struct clients *b, struct client *c, const struct jitem *it,
 		const struct client_tags *tg, const struct amount *credit, struct terr *e)
 {
 	struct span v = tg->v[CT_PACKAGE];
@@ -196,6 +196,7 @@ observe_package(struct clients *b, struct client *c, const struct jitem *it,
 		return -1;
 	}
 	k.date = t->date;
+	k.seq = c->npk ? c->pk[c->npk - 1].seq + 1 : 0;
 	k.expires = DATE_NONE;
 	k.sessions = n;
 	k.price = *credit;
@@ -211,24 +212,25 @@ observe_package(struct clients *b, struct client *c, const struct jitem *it,
 	c->pk = xrealloc(c->pk, (c->npk + 1) * sizeof *c->pk);
 	c->pk[c->npk++] = k;
 	c->bought += n;
-	if (c->first_pk_date == DATE_NONE)
+	if (c->first_pk_date == DATE_NONE || t->date < c->first_pk_date)
 		c->first_pk_date = t->date;
 	return 0;
 }
 
-/* A debit to the prepaid account: a session used, a lapse recognised, or a refund. */
-static int
-observe_debit(struct client *c, const struct txn *t, const struct client_tags *tg,
-	      const struct amount *amt)
+int
+package_debit(struct client *c, tdate d, const struct amount *amt, bool session, bool expired,
+	      long *lapsed)
 {
 	struct client_package *k;
 
-	if (tg->v[CT_EXPIRED].p) {
+	*lapsed = 0;
+	if (expired) {
 		for (size_t i = 0; i < c->npk; i++) {
 			k = &c->pk[i];
-			if (!k->lapsed && k->expires != DATE_NONE && k->expires <= t->date &&
+			if (!k->lapsed && k->expires != DATE_NONE && k->expires <= d &&
 			    k->used < k->sessions) {
-				c->lapsed += k->sessions - k->used;
+				*lapsed = k->sessions - k->used;
+				c->lapsed += *lapsed;
 				k->lapsed = true;
 				break;
 			}
@@ -236,16 +238,27 @@ observe_debit(struct client *c, const struct txn *t, const struct client_tags *t
 		compact(c);
 		return 0;
 	}
-	if (!(k = oldest_live(c, t->date)))
+	if (!(k = oldest_live(c, d)))
 		return 0;
 	if (amount_add(&k->spent, &k->spent, amt) < 0)
 		return -1;
-	if (tg->v[CT_SESSION].p) {
+	if (session) {
 		k->used++;
 		c->used++;
 	}
 	compact(c);
-	return 0;
+	return session ? 1 : 0;
+}
+
+/* A debit to the prepaid account: a session used, a lapse recognised, or a refund. */
+static int
+observe_debit(struct client *c, const struct txn *t, const struct client_tags *tg,
+	      const struct amount *amt)
+{
+	long lapsed;
+
+	return package_debit(c, t->date, amt, tg->v[CT_SESSION].p != NULL,
+			     tg->v[CT_EXPIRED].p != NULL, &lapsed) < 0 ? -1 : 0;
 }
 
 /*
@@ -380,7 +393,7 @@ clients_observe_tags(struct clients *b, const struct jitem *it, const struct cli
 		for (size_t s = 0; s < nseen; s++)
 			if (seen[s].c == c)
 				credit = seen[s].prepaid;
-		return observe_package(b, c, it, tg, &credit, e);
+		return clients_package_add(b, c, it, tg, &credit, e);
 	}
 	for (size_t s = 0; s < nseen; s++) {
 		if (amount_sign(&seen[s].debit) > 0 &&
