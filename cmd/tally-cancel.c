@@ -3,8 +3,9 @@
  * no postings yet. A late cancellation or no-show inside the client's grace is tagged
  * `waived:`; otherwise the fee becomes a posting pair (a forfeited prepaid session or deposit
  * first). Entries with postings or a `waived:` tag are left as they are, so a second run
- * changes nothing. The journal streams past once, in date order; per client we keep only
- * the book from clients.c and the dates of the waivers granted.
+ * changes nothing. Entries take effect in date order whatever their order in the files:
+ * the input is read twice and priced by the book (book.c), the same pricing tally-bill
+ * uses, so `tally-cancel | tally-bill` and `tally-bill | tally-cancel` agree.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,29 +18,11 @@
 
 static char **fopts;     /* -f FILE options */
 static const char *prog = "tally-cancel";
-static const char *policy_file, *policy_dir_opt, *notices_path, *income = "Income:Cancellations";
+static const char *notices_path, *income = "Income:Cancellations";
 static const char *only_client, *notice_lang = "en";
 static tdate begin = DATE_NONE, end = DATE_NONE;
 
-/* Waivers granted to one client, oldest first: grace is counted from them. */
-struct graces {
-	const struct client *c;
-	tdate *dates;
-	size_t n, cap;
-};
-
-/* Policies by the name `policy:` events give, each file loaded once. */
-struct named {
-	char *name;
-	struct policy *p;
-};
-
-static struct graces *graces;
-static size_t ngraces, gracecap;
-static struct named *named;
-static size_t nnamed;
-static struct policy *global;
-static char *policy_dir;
+static struct book_opts bopts = {.check_policies = true};
 
 static void
 usage(FILE *f, int status)
@@ -50,90 +33,6 @@ usage(FILE *f, int status)
 		   "       [-f FILE]... [FILE]...\n",
 		prog);
 	exit(status);
-}
-
-static struct graces *
-graces_of(const struct client *c)
-{
-	for (size_t i = 0; i < ngraces; i++)
-		if (graces[i].c == c)
-			return &graces[i];
-	if (ngraces == gracecap) {
-		gracecap = gracecap ? 2 * gracecap : 16;
-		graces = xrealloc(graces, gracecap * sizeof *graces);
-	}
-	graces[ngraces] = (struct graces){c, NULL, 0, 0};
-	return &graces[ngraces++];
-}
-
-static void
-grace_add(const struct client *c, tdate d)
-{
-	struct graces *g = graces_of(c);
-
-	if (g->n == g->cap) {
-		g->cap = g->cap ? 2 * g->cap : 4;
-		g->dates = xrealloc(g->dates, g->cap * sizeof *g->dates);
-	}
-	g->dates[g->n++] = d;
-}
-
-/* Waivers the client had in the policy's grace window ending on d (all of them: no window). */
-static long
-grace_used(const struct policy *p, const struct client *c, tdate d)
-{
-	struct graces *g = graces_of(c);
-	tdate from = DATE_NONE;
-	long n = 0;
-
-	if (p->grace_every)
-		from = p->grace_unit == 'm' ? date_add_months(d, -p->grace_every)
-					    : d - p->grace_every;
-	for (size_t i = 0; i < g->n; i++)
-		if (from == DATE_NONE || g->dates[i] > from)
-			n++;
-	return n;
-}
-
-/* Gives a position-less error the position of the journal line it concerns. */
-static void
-reposition(struct terr *e, const char *file, long line)
-{
-	char msg[sizeof e->msg];
-
-	if (e->file)
-		return;
-	memcpy(msg, e->msg, sizeof msg);
-	terr_set(e, file, line, "%s", msg);
-}
-
-/* The policy named by a `policy:` event, loaded once. NULL with *e set when unknown. */
-static struct policy *
-policy_named(const char *name, struct terr *e)
-{
-	struct policy *p;
-
-	for (size_t i = 0; i < nnamed; i++)
-		if (strcmp(named[i].name, name) == 0)
-			return named[i].p;
-	if (!(p = policy_find(policy_dir, name, strlen(name), e)))
-		return NULL;
-	named = xrealloc(named, (nnamed + 1) * sizeof *named);
-	named[nnamed++] = (struct named){xstrdup(name), p};
-	return p;
-}
-
-/* A `policy:` event: the named policy must exist and be good; errors point at the event. */
-static const struct policy *
-policy_at_event(const struct jitem *it, struct span v, struct terr *e)
-{
-	char *name = span_dup(v);
-	const struct policy *p = policy_named(name, e);
-
-	if (!p)
-		reposition(e, it->file, it->txn->comment_line);
-	free(name);
-	return p;
 }
 
 /* The lines added to one entry, built before the entry is written. */
@@ -312,222 +211,143 @@ waiver_text(char *buf, size_t size, const struct policy *p, long k)
 				 ? "" : "s");
 }
 
-/* The session's price on its date: the rate, else (for a package) one session's credit. */
-static int
-session_price(struct client *c, const struct jitem *it, struct amount *price,
-	      struct terr *e)
-{
-	const struct txn *t = it->txn;
-	long minutes = clients_minutes(t);
-	int rc;
-	char d[11];
-
-	if (minutes == -2) {
-		terr_set(e, it->file, t->comment_line, "bad minutes: or duration: tag");
-		return -1;
-	}
-	if ((rc = client_rate_at(c, t->date, minutes, price)) == 0)
-		return 0;
-	if (rc == -1 && client_package_next(c, t->date, price))
-		return 0;
-	date_format(d, t->date);
-	if (rc == -3)
-		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
-	else if (rc == -2)
-		terr_set(e, it->file, it->line, "rate for %s is per hour: the session needs minutes:",
-			 c->id);
-	else
-		terr_set(e, it->file, it->line, "no rate: for %s on %s (the fee is a percent of it)",
-			 c->id, d);
-	return -1;
-}
-
-/* Notice in minutes from cancelled-at: to the session's start; -1 when not given. */
-static int
-notice_of(const struct jitem *it, enum session_kind kind, struct outcome *r, struct terr *e)
-{
-	const struct txn *t = it->txn;
-	struct span v;
-	long long at;
-
-	r->notice = -1;
-	r->start = -1;
-	if (txn_tag(t, "time", &v) && (r->start = time_parse(v.p, v.n)) < 0) {
-		terr_set(e, it->file, t->comment_line, "bad time: %.*s (HH:MM)", (int)v.n, v.p);
-		return -1;
-	}
-	if (!txn_tag(t, "cancelled-at", &v)) {
-		if (kind != SESSION_CANCELLED)
-			return 0;
-		terr_set(e, it->file, it->line, "cancelled session without cancelled-at: "
-			 "(cannot tell the notice)");
-		return -1;
-	}
-	if ((at = stamp_parse(v.p, v.n)) < 0) {
-		terr_set(e, it->file, t->comment_line, "bad cancelled-at: %.*s (YYYY-MM-DD HH:MM)",
-			 (int)v.n, v.p);
-		return -1;
-	}
-	if (r->start < 0) {
-		if (kind != SESSION_CANCELLED)
-			return 0;
-		terr_set(e, it->file, it->line, "cancelled session without time: "
-			 "(cannot tell the notice)");
-		return -1;
-	}
-	at = (long long)t->date * 1440 + r->start - at;
-	r->notice = at < 0 ? 0 : at > 1000000000 ? 1000000000 : (long)at;
-	return 0;
-}
-
 /*
- * Applies the policy to one unpriced event. Appends postings or a waiver line to x (an
- * out spooling the extra lines), fills *r; returns 1 when the event changed, 0 when it
- * passes through, -1 with *e set.
+ * Writes one unpriced cancellation as the book priced it: a waiver line or postings, and
+ * its notice. Returns 1 when written, 0 when the entry passes through, -1 with *e set.
  */
 static int
-apply(struct clients *book, struct client *c, const struct policy *p, const struct jitem *it,
-      enum session_kind kind, struct xbuf *x, struct outcome *r, struct terr *e)
+handle(struct book *book, const struct jitem *it, const struct book_price *b, struct out *o,
+       struct out *notes, struct terr *e)
 {
+	struct clients *cl = book_clients(book);
 	const struct txn *t = it->txn;
-	const struct policy_fee *f;
-	struct amount neg, rest;
-	long used;
-
-	memset(r, 0, sizeof *r);
-	r->p = p;
-	r->kind = kind;
-	if (notice_of(it, kind, r, e) < 0)
-		return -1;
-	if (kind == SESSION_PROVIDER) {
-		if (amount_is_zero(&p->provider.amt))
-			return 0;
-		if ((p->provider.percent && session_price(c, it, &r->price, e) < 0) ||
-		    policy_fee_amount(&p->provider, &r->price, &r->fee) < 0) {
-			if (!e->msg[0])
-				terr_set(e, it->file, it->line, "an amount too large to hold exactly");
-			return -1;
-		}
-		neg = r->fee;
-		amount_neg(&neg);
-		xposting(x, client_account_name(book, c, C_UNBILLED), &neg);
-		xposting(x, income, &r->fee);
-		return 1;
-	}
-	if (kind == SESSION_CANCELLED && r->notice >= p->notice)
-		return 0; /* on time */
-	if (kind == SESSION_NOSHOW) {
-		f = &p->noshow;
-		r->clause = PK_NOSHOW;
-	} else {
-		f = policy_late_fee(p, kind == SESSION_LATE && r->notice >= p->notice ? -1 : r->notice);
-		r->clause = PK_LATE;
-	}
-	if (!f || amount_is_zero(&f->amt))
-		return 0; /* late, but the policy charges nothing for it */
-	used = grace_used(p, c, t->date);
-	if (used < p->grace) {
-		r->waived = true;
-		waiver_text(r->waiver, sizeof r->waiver, p, used + 1);
-		xprintf(x, "    ; waived: %s\n", r->waiver);
-		grace_add(c, t->date);
-		return 1;
-	}
-	if (p->forfeit && client_package_next(c, t->date, &r->fee)) {
-		client_package_take(c, t->date, &r->fee);
-		r->forfeit_session = true;
-		r->clause = PK_PREPAID;
-		neg = r->fee;
-		amount_neg(&neg);
-		xposting(x, client_account_name(book, c, C_PREPAID), &r->fee);
-		xposting(x, income, &neg);
-		return 1;
-	}
-	if (f->percent) {
-		if (session_price(c, it, &r->price, e) < 0)
-			return -1;
-		r->has_price = true;
-	}
-	if (policy_charge(p, f, &r->price, &r->fee, &r->capped) < 0 ||
-	    client_deposit_take(c, &r->fee, &r->from_deposit) < 0) {
-		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
-		return -1;
-	}
-	if (amount_is_zero(&r->fee))
-		return 0;
-	neg = r->from_deposit;
-	amount_neg(&neg);
-	if (amount_add(&rest, &r->fee, &neg) < 0) {
-		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
-		return -1;
-	}
-	if (!amount_is_zero(&r->from_deposit))
-		xposting(x, client_account_name(book, c, C_DEPOSITS), &r->from_deposit);
-	if (!amount_is_zero(&rest))
-		xposting(x, client_account_name(book, c, C_UNBILLED), &rest);
-	neg = r->fee;
-	amount_neg(&neg);
-	xposting(x, income, &neg);
-	return 1;
-}
-
-/* The policy for an event: --policy, else the client's `policy:` on its date, else none. */
-static const struct policy *
-policy_for(const struct client *c, tdate d, const struct jitem *it, struct terr *e)
-{
-	const char *name;
-	const struct policy *p;
-
-	if (global)
-		return global;
-	if (!(name = client_policy_at(c, d)))
-		return NULL;
-	if (!(p = policy_named(name, e)))
-		reposition(e, it->file, it->line);
-	return p;
-}
-
-static int
-handle(struct clients *book, const struct jitem *it, struct out *o, struct out *notes,
-       struct terr *e)
-{
-	const struct txn *t = it->txn;
-	enum session_kind kind;
-	struct client *c;
-	const struct policy *p;
+	struct client *c = b->c;
 	struct outcome r;
-	struct span v;
+	struct amount neg, rest;
 	struct xbuf x = {0};
-	int rc;
 
-	if (t->np > 0 || !txn_tag(t, "session", &v))
+	if (b->kind < SESSION_CANCELLED || b->kind > SESSION_PROVIDER || !b->unpriced || b->waived)
 		return 0;
-	kind = clients_session_kind(t);
-	if (kind != SESSION_CANCELLED && kind != SESSION_LATE && kind != SESSION_NOSHOW && kind != SESSION_PROVIDER)
-		return 0;
-	if (!(c = clients_of(book, t))) {
-		terr_set(e, it->file, it->line, "session without a client: tag");
+	if (b->rc == BR_NO_CLIENT) {
+		book_error(b, it, e);
 		return -1;
-	}
-	if (txn_tag(t, "waived", NULL)) {
-		grace_add(c, t->date);
-		return 0;
 	}
 	if (it->depth > 0 || (begin != DATE_NONE && t->date < begin) ||
 	    (end != DATE_NONE && t->date >= end) || (only_client && strcmp(c->id, only_client) != 0))
 		return 0;
-	e->file = NULL;
-	e->msg[0] = '\0';
-	if (!(p = policy_for(c, t->date, it, e)))
-		return e->msg[0] ? -1 : 0;
-	rc = apply(book, c, p, it, kind, &x, &r, e);
-	if (rc > 0) {
-		write_item(o, it, x.p, x.n);
-		if (notes && kind != SESSION_PROVIDER)
-			write_notice(notes, it, c, &r);
+	if (b->rc != BR_OK) {
+		book_error(b, it, e);
+		return -1;
 	}
+	if (!b->write)
+		return 0;
+	memset(&r, 0, sizeof r);
+	r.p = b->policy;
+	r.kind = b->kind;
+	r.notice = b->notice;
+	r.start = b->start;
+	r.clause = b->kind == SESSION_NOSHOW ? PK_NOSHOW : PK_LATE;
+	r.fee = b->fee;
+	r.price = b->price;
+	r.has_price = b->has_price;
+	r.capped = b->capped;
+	r.from_deposit = b->deposit;
+	if (b->kind == SESSION_PROVIDER) {
+		neg = b->fee;
+		amount_neg(&neg);
+		xposting(&x, client_account_name(cl, c, C_UNBILLED), &neg);
+		xposting(&x, income, &b->fee);
+	} else if (b->grace) {
+		r.waived = true;
+		waiver_text(r.waiver, sizeof r.waiver, b->policy, b->grace_n);
+		xprintf(&x, "    ; waived: %s\n", r.waiver);
+	} else if (b->package) {
+		r.forfeit_session = true;
+		r.clause = PK_PREPAID;
+		neg = b->fee;
+		amount_neg(&neg);
+		xposting(&x, client_account_name(cl, c, C_PREPAID), &b->fee);
+		xposting(&x, income, &neg);
+	} else {
+		neg = b->deposit;
+		amount_neg(&neg);
+		amount_add(&rest, &b->fee, &neg);  /* cannot overflow: deposit <= fee */
+		if (!amount_is_zero(&b->deposit))
+			xposting(&x, client_account_name(cl, c, C_DEPOSITS), &b->deposit);
+		if (!amount_is_zero(&rest))
+			xposting(&x, client_account_name(cl, c, C_UNBILLED), &rest);
+		neg = b->fee;
+		amount_neg(&neg);
+		xposting(&x, income, &neg);
+	}
+	write_item(o, it, x.p, x.n);
+	if (notes && b->kind != SESSION_PROVIDER)
+		write_notice(notes, it, c, &r);
 	free(x.p);
-	return rc;
+	return 1;
+}
+
+/* Pass 1: the book learns every entry. */
+static int
+learn(struct book *b, char **files, size_t nfiles)
+{
+	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
+	struct jitem *it;
+	struct terr e;
+	int rv, status = 0;
+
+	while ((rv = journal_next(j, &it)) != 0) {
+		if (rv < 0) {
+			terr_print(prog, journal_error(j));
+			status = 1;
+		}
+		if (book_add(b, rv < 0 ? NULL : it, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+		}
+	}
+	journal_close(j);
+	return status;
+}
+
+/* Both passes: 0, or 1 after errors. */
+static int
+cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *notes)
+{
+	struct journal *j;
+	struct jitem *it;
+	struct book_price r;
+	struct terr e = {0};
+	int rv, status;
+
+	if (book_spool_stdin(files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		return 1;
+	}
+	status = learn(b, files, nfiles);
+	book_settle(b, DATE_NONE);
+	if (book_rewind_stdin(files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		return 1;
+	}
+	j = journal_open((const char *const *)files, nfiles, 0);
+	while ((rv = journal_next(j, &it)) != 0) {
+		if (rv < 0) {
+			book_next(b, NULL, &r);
+			continue;  /* said in pass 1 */
+		}
+		if (book_next(b, it, &r) && (rv = handle(b, it, &r, o, notes, &e)) != 0) {
+			if (rv < 0) {
+				terr_print(prog, &e);
+				status = 1;
+			} else
+				continue;
+		}
+		if (it->depth == 0)
+			write_item(o, it, NULL, 0);
+	}
+	journal_close(j);
+	return status;
 }
 
 int
@@ -554,23 +374,20 @@ main(int argc, char **argv)
 	};
 	char **files;
 	size_t nf = 0, nfiles;
-	struct clients_opts co = {0};
-	struct clients *book;
-	struct journal *j;
-	struct jitem *it;
+	struct book *book;
 	struct out *o = NULL, *notes = NULL;
 	struct terr e = {0};
 	const char *inplace = NULL;
 	bool notices_new = false;
 	FILE *nf_file = NULL;
-	int c, rv, status = 0;
+	int c, status = 0;
 	const char *why;
 
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts); /* static: reachable on early exits */
 	while ((c = getopt_long(argc, argv, "P:D:n:c:i:b:e:p:f:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'P': policy_file = optarg; break;
-		case 'D': policy_dir_opt = optarg; break;
+		case 'P': bopts.policy_file = optarg; break;
+		case 'D': bopts.policy_dir = optarg; break;
 		case 'n': notices_path = optarg; break;
 		case 'c': only_client = optarg; break;
 		case 'L':
@@ -581,9 +398,9 @@ main(int argc, char **argv)
 			notice_lang = optarg;
 			break;
 		case 'I': income = optarg; break;
-		case 'U': co.unbilled = optarg; break;
-		case 'R': co.prepaid = optarg; break;
-		case 'S': co.deposits = optarg; break;
+		case 'U': bopts.accts.unbilled = optarg; break;
+		case 'R': bopts.accts.prepaid = optarg; break;
+		case 'S': bopts.accts.deposits = optarg; break;
 		case 'i': inplace = optarg; break;
 		case 'b':
 		case 'e':
@@ -605,13 +422,11 @@ main(int argc, char **argv)
 	}
 	if (inplace)
 		fopts[nf++] = (char *)inplace;
-	if (policy_file && !(global = policy_load(policy_file, &e))) {
+	if (!(book = book_new(&bopts, &e))) {
 		terr_print(prog, &e);
-		policy_free(global);
 		free(fopts);
 		return 1;
 	}
-	policy_dir = policy_dir_opt ? xstrdup(policy_dir_opt) : policy_sharedir("policies");
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
 	if (inplace && !(o = out_open_inplace(inplace, &e))) {
 		terr_print(prog, &e);
@@ -628,36 +443,8 @@ main(int argc, char **argv)
 			notes = out_open(nf_file);
 		}
 	}
-	book = clients_new(&co);
-	j = journal_open((const char *const *)files, nfiles, 0);
-	while (o && (!notices_path || notes) && (rv = journal_next(j, &it)) != 0) {
-		if (rv < 0) {
-			terr_print(prog, journal_error(j));
-			status = 1;
-			continue;
-		}
-		if (it->kind == J_TXN) {
-			struct span v;
-
-			if (clients_observe(book, it, &e) < 0 ||
-			    (!global && txn_tag(it->txn, "policy", &v) && v.n &&
-			     !policy_at_event(it, v, &e))) {
-				terr_print(prog, &e);
-				status = 1;
-				continue;
-			}
-			rv = handle(book, it, o, notes, &e);
-			if (rv < 0) {
-				terr_print(prog, &e);
-				status = 1;
-			}
-			if (rv != 0 || it->depth > 0)
-				continue;
-		}
-		if (it->depth == 0)
-			write_item(o, it, NULL, 0);
-	}
-	journal_close(j);
+	if (o && (!notices_path || notes))
+		status = cancel(book, files, nfiles, o, notes);
 	if (o && status)
 		out_abort(o);
 	else if (o && out_commit(o) < 0) {
@@ -676,17 +463,7 @@ main(int argc, char **argv)
 	}
 	if (nf_file && status && notices_new)
 		unlink(notices_path); /* a failed run leaves no notices file it created */
-	clients_free(book);
-	for (size_t i = 0; i < ngraces; i++)
-		free(graces[i].dates);
-	free(graces);
-	for (size_t i = 0; i < nnamed; i++) {
-		free(named[i].name);
-		policy_free(named[i].p);
-	}
-	free(named);
-	policy_free(global);
-	free(policy_dir);
+	book_free(book);
 	input_free(files, nfiles);
 	free(fopts);
 	if (fshut_stdout(prog) < 0)
