@@ -330,7 +330,7 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 		terr_print(prog, &e);
 		return 1;
 	}
-	j = journal_open((const char *const *)files, nfiles, 0);
+	j = journal_open((const char *const *)files, nfiles, JOURNAL_NO_BALANCE);
 	while ((rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
 			book_next(b, NULL, &r);

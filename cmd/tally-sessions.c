@@ -19,21 +19,22 @@ static enum { F_TXT, F_CSV, F_JSON } format = F_TXT;
 static const char *only_client;   /* --client, as a slug */
 static char only_id[256];
 static bool list_unsigned;
-static struct clients_opts accts;
+static struct book_opts bopts;
 static char **fopts;              /* -f files; static so that early exits leave nothing behind */
 static long global_notice = -1;   /* --policy FILE's notice, minutes */
 static char *policy_dir;
 
 enum {
-	HELD, CANCELLED, LATE, NOSHOW, PROVIDER, SIGNED, UNSIGNED, BOUGHT, USED, LEFT, OVER, NCOL
+	HELD, CANCELLED, LATE, NOSHOW, PROVIDER, SIGNED, UNSIGNED, BOUGHT, USED, LEFT, OVER, FREE,
+	NCOL
 };
 static const char *const keys[NCOL] = {
 	"held", "cancelled", "late_cancel", "no_show", "provider_cancel", "signed", "unsigned",
-	"package_bought", "package_used", "package_left", "package_over",
+	"package_bought", "package_used", "package_left", "package_over", "free",
 };
 static const char *const heads[NCOL] = {
 	"held", "cancelled", "late", "no-show", "provider", "signed", "unsigned",
-	"bought", "used", "left", "over",
+	"bought", "used", "left", "over", "free",
 };
 
 /* One client's figures for the period, and the warnings about its packages. */
@@ -159,28 +160,22 @@ is_late(const struct client *c, const struct jitem *it, const struct client_tags
 	return (long long)t->date * 1440 + start - at < window;
 }
 
+/* Packages that expired in the period with sessions left, by date or by an `expired:` entry. */
 static void
-expired_warning(struct client *c, const struct client_package *k, long left)
+expiries(struct book *b)
 {
-	char day[11];
+	for (size_t i = 0; i < book_nlapses(b); i++) {
+		const struct book_lapse *l = book_lapse_at(b, i);
+		char day[11];
 
-	if (!in_period(k->expires) || left <= 0)
-		return;
-	date_format(day, k->expires);
-	warn(row_of(c), "%s: package expired on %s with %ld session%s left", c->id, day, left,
-	     left == 1 ? "" : "s");
-	row_of(c)->active = row_of(c)->expired = true;
-}
-
-/* Packages that expired before date d with sessions left (not lapsed by an entry). */
-static void
-expiries(struct clients *b, tdate d)
-{
-	struct client_package *k;
-	struct client *c;
-
-	while ((k = clients_next_expired(b, d, &c)))
-		expired_warning(c, k, k->sessions - k->used);
+		if (!in_period(l->expires) || l->sessions <= 0 ||
+		    (only_client && strcmp(l->c->id, only_id) != 0))
+			continue;
+		date_format(day, l->expires);
+		warn(row_of(l->c), "%s: package expired on %s with %ld session%s left", l->c->id,
+		     day, l->sessions, l->sessions == 1 ? "" : "s");
+		row_of(l->c)->active = row_of(l->c)->expired = true;
+	}
 }
 
 static void
@@ -212,23 +207,23 @@ list_one(struct out *o, const struct jitem *it, const struct client *c, long lis
 	}
 }
 
-/* Counts one entry in the period (in = true) or only keeps the book up to date. */
+/* Counts one entry of the period with what the book decided for it. */
 static int
-count(struct clients *b, const struct jitem *it, bool in, struct out *o, long *listed,
-      struct terr *e)
+count(struct book *b, const struct jitem *it, struct out *o, long *listed, struct terr *e)
 {
 	const struct txn *t = it->txn;
 	struct client_tags tg;
 	enum session_kind kind;
 	struct client *c;
-	long used, bought, lapsed;
-	bool took;
+	struct book_price bp;
+	bool has;
 	struct row *r;
 	int late = 0;
 
 	clients_tags(t, &tg);
 	kind = clients_kind_of(&tg);
-	c = clients_of_tags(b, &tg);
+	c = clients_of_tags(book_clients(b), &tg);
+	has = book_next(b, it, &bp) && bp.c == c;
 	if (kind != SESSION_NONE && !c) {
 		terr_set(e, it->file, it->line, "session without a client: tag");
 		return -1;
@@ -239,26 +234,7 @@ count(struct clients *b, const struct jitem *it, bool in, struct out *o, long *l
 		terr_set(e, it->file, t->comment_line, "unknown session: %.*s", (int)v.n, v.p);
 		return -1;
 	}
-	used = c ? c->used : 0;
-	bought = c ? c->bought : 0;
-	lapsed = c ? c->lapsed : 0;
-	if (clients_observe_tags(b, it, &tg, e) < 0)
-		return -1;
-	if (!c)
-		return 0;
-	took = c->used > used;
-	if (c->lapsed > lapsed) {
-		char day[11];
-		long n = c->lapsed - lapsed;
-
-		date_format(day, t->date);
-		if (in) {
-			warn(row_of(c), "%s: package expired on %s with %ld session%s left",
-			     c->id, day, n, n == 1 ? "" : "s");
-			row_of(c)->active = row_of(c)->expired = true;
-		}
-	}
-	if (!in || (only_client && strcmp(c->id, only_id) != 0))
+	if (!c || !in_period(t->date) || (only_client && strcmp(c->id, only_id) != 0))
 		return 0;
 	r = row_of(c);
 	if (kind == SESSION_CANCELLED && (late = is_late(c, it, &tg, e)) < 0)
@@ -273,8 +249,10 @@ count(struct clients *b, const struct jitem *it, bool in, struct out *o, long *l
 			if (list_unsigned)
 				list_one(o, it, c, (*listed)++);
 		}
-		if (!took && c->first_pk_date != DATE_NONE && client_package_left(c, t->date, NULL) == 0)
+		if (has && bp.over)
 			r->n[OVER]++;
+		if (tg.v[CT_WAIVED].p)
+			r->n[FREE]++;
 		break;
 	case SESSION_CANCELLED: r->n[late ? LATE : CANCELLED]++; break;
 	case SESSION_LATE: r->n[LATE]++; break;
@@ -282,9 +260,11 @@ count(struct clients *b, const struct jitem *it, bool in, struct out *o, long *l
 	case SESSION_PROVIDER: r->n[PROVIDER]++; break;
 	default: break;
 	}
-	r->n[USED] += c->used - used;
-	r->n[BOUGHT] += c->bought - bought;
-	if (kind != SESSION_NONE || c->used != used || c->bought != bought)
+	if (has && bp.package)
+		r->n[USED]++;
+	if (has && tg.v[CT_CLIENT].p)
+		r->n[BOUGHT] += bp.bought;
+	if (kind != SESSION_NONE || (has && (bp.package || bp.bought)))
 		r->active = true;
 	return 0;
 }
@@ -299,8 +279,9 @@ by_id(const void *x, const void *y)
 
 /* The clients to show, sorted, with package_left filled in and warnings added. */
 static size_t
-report_rows(struct clients *b, tdate asof, struct client ***out)
+report_rows(struct book *bk, tdate asof, struct client ***out)
 {
+	struct clients *b = book_clients(bk);
 	size_t n = clients_count(b), k = 0;
 	struct client **v = xcalloc(n + 1, sizeof *v);
 
@@ -409,12 +390,41 @@ write_rows(struct out *o, struct client **v, size_t n)
 		out_puts(o, n ? "\n]\n" : "]\n");
 }
 
-/* Reads the journal; with --unsigned the list is written as it goes. 0, or 1 on errors. */
+/* Pass 1: the book learns the entries before the period's end; *last: the latest date. */
 static int
-scan(char **files, size_t nfiles, struct clients *b, struct out *o, tdate *last)
+learn(struct book *b, char **files, size_t nfiles, tdate *last)
 {
 	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
 	struct jitem *it;
+	struct terr e;
+	int rv, status = 0;
+
+	while ((rv = journal_next(j, &it)) != 0) {
+		if (rv < 0) {
+			terr_print(prog, journal_error(j));
+			status = 1;
+		}
+		if (rv > 0 && it->kind == J_TXN && end != DATE_NONE && it->txn->date >= end)
+			it = NULL;  /* after the period: counted as a position only */
+		if (book_add(b, rv < 0 ? NULL : it, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+		}
+		if (rv > 0 && it && it->kind == J_TXN &&
+		    (*last == DATE_NONE || it->txn->date > *last))
+			*last = it->txn->date;
+	}
+	journal_close(j);
+	return status;
+}
+
+/* Pass 2: counts; with --unsigned the list is written as it goes. 0, or 1 on errors. */
+static int
+scan(char **files, size_t nfiles, struct book *b, struct out *o)
+{
+	struct journal *j = journal_open((const char *const *)files, nfiles, JOURNAL_NO_BALANCE);
+	struct jitem *it;
+	struct book_price bp;
 	struct terr e;
 	long listed = 0;
 	int rv, status = 0;
@@ -424,20 +434,14 @@ scan(char **files, size_t nfiles, struct clients *b, struct out *o, tdate *last)
 	if (list_unsigned && format == F_JSON)
 		out_puts(o, "[");
 	while ((rv = journal_next(j, &it)) != 0) {
-		if (rv < 0) {
-			terr_print(prog, journal_error(j));
-			status = 1;
+		if (rv < 0 || it->kind != J_TXN || (end != DATE_NONE && it->txn->date >= end)) {
+			book_next(b, NULL, &bp);
 			continue;
 		}
-		if (it->kind != J_TXN || (end != DATE_NONE && it->txn->date >= end))
-			continue;
-		expiries(b, it->txn->date);
-		if (count(b, it, in_period(it->txn->date), o, &listed, &e) < 0) {
+		if (count(b, it, o, &listed, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 		}
-		if (*last == DATE_NONE || it->txn->date > *last)
-			*last = it->txn->date;
 	}
 	if (list_unsigned && format == F_JSON)
 		out_puts(o, listed ? "\n]\n" : "]\n");
@@ -469,7 +473,7 @@ main(int argc, char **argv)
 	char **files;
 	const char *policy_file = NULL, *dir = NULL;
 	size_t nf = 0, nfiles, n = 0;
-	struct clients *b;
+	struct book *b;
 	struct client **v = NULL;
 	struct policy *p;
 	struct out *o;
@@ -500,9 +504,9 @@ main(int argc, char **argv)
 		case 'u': list_unsigned = true; break;
 		case 'y': policy_file = optarg; break;
 		case 'Y': dir = optarg; break;
-		case 'U': accts.unbilled = optarg; break;
-		case 'P': accts.prepaid = optarg; break;
-		case 'D': accts.deposits = optarg; break;
+		case 'U': bopts.accts.unbilled = optarg; break;
+		case 'P': bopts.accts.prepaid = optarg; break;
+		case 'D': bopts.accts.deposits = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
 		case 'h': usage(stdout, 0); break;
 		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
@@ -519,15 +523,31 @@ main(int argc, char **argv)
 		}
 		global_notice = p->notice;
 		policy_free(p);
+		bopts.policy_file = policy_file;
 	}
+	bopts.policy_dir = dir;
 	policy_dir = dir ? xstrdup(dir) : policy_sharedir("policies");
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
-	b = clients_new(&accts);
+	if (!(b = book_new(&bopts, &e)) || book_spool_stdin(files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		book_free(b);
+		input_free(files, nfiles);
+		free(policy_dir);
+		free(fopts);
+		return 1;
+	}
 	o = out_open(stdout);
-	status = scan(files, nfiles, b, o, &last);
+	status = learn(b, files, nfiles, &last);
 	asof = end != DATE_NONE ? end - 1 : last;
+	book_settle(b, asof == DATE_NONE ? asof : asof + 1);
+	if (book_rewind_stdin(files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		status = 1;
+	}
+	if (!status)
+		status = scan(files, nfiles, b, o);
 	if (!status) {
-		expiries(b, asof == DATE_NONE ? asof : asof + 1);
+		expiries(b);
 		n = report_rows(b, asof, &v);
 		if (!list_unsigned && format == F_TXT)
 			write_txt(o, v, n);
@@ -552,7 +572,7 @@ main(int argc, char **argv)
 		free(named[i].name);
 	free(named);
 	free(policy_dir);
-	clients_free(b);
+	book_free(b);
 	input_free(files, nfiles);
 	free(fopts);
 	if (fshut_stdout(prog) < 0)
