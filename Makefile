@@ -90,7 +90,9 @@ check-sanitize:
 
 test: check-plain
 
-demo: all
+# Like check: install what is missing first, so a fresh machine gets a working demo.
+demo: deps
+	$(MAKE) all
 	@sh share/examples/demo.sh $(CURDIR)/$(BIN)
 
 bench: all

@@ -404,6 +404,15 @@ main(int argc, char **argv)
 	if (asof == DATE_NONE)
 		asof = date_today();
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	{
+		struct terr ce;
+
+		if (wpath_check_stdout(files, nfiles, &ce) < 0) {  /* `>> JOURNAL` */
+			terr_print(prog, &ce);
+			input_free(files, nfiles);
+			return 2;
+		}
+	}
 	if (remind && !(conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e))) {
 		terr_print(prog, &e);
 		input_free(files, nfiles);

@@ -297,6 +297,17 @@ main(int argc, char **argv)
 	totals = accounts_new();
 	total = accounts_get(totals, "", 0);
 	nfiles = input_files(fopts, nf, ops, nops, &files);
+	{
+		struct terr ce;
+
+		if (wpath_check_stdout(files, nfiles, &ce) < 0) {  /* `>> JOURNAL` */
+			terr_print(prog, &ce);
+			input_free(files, nfiles);
+			accounts_free(totals);
+			free(ops);
+			return 2;
+		}
+	}
 	j = journal_open((const char *const *)files, nfiles, JOURNAL_CHECK_ASSERT);
 	/* Without a period, the reader's running balances are the answer. */
 	bool all = begin == DATE_NONE && end == DATE_NONE;

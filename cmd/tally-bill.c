@@ -205,6 +205,7 @@ main(int argc, char **argv)
 	const char *inplace = NULL;
 	size_t nf = 0, nfiles;
 	struct out *o;
+	struct wpath *w;
 	struct terr e;
 	int c, status;
 	const char *why;
@@ -239,21 +240,22 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: -i FILE reads FILE only\n", prog);
 		return 2;
 	}
-	if (inplace) {
+	if (inplace)
 		fopts[nf++] = (char *)inplace;
-		if (!(o = out_open_inplace(inplace, &e))) {
-			terr_print(prog, &e);
-			free(fopts);
-			return 1;
-		}
-	} else
-		o = out_open(stdout);
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	w = wpath_new(files, nfiles);
+	if ((status = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 || wpath_open(w, &e) < 0) {
+		terr_print(prog, &e);
+		wpath_abort(w);
+		input_free(files, nfiles);
+		free(fopts);
+		return status == WPATH_REFUSED ? 2 : 1;
+	}
 	status = bill(files, nfiles, o);
 	if (status)
-		out_abort(o);
-	else if (out_commit(o) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, inplace ? inplace : "cannot write the output");
+		wpath_abort(w);
+	else if (wpath_commit(w, &e) < 0) {
+		terr_print(prog, &e);
 		status = 1;
 	}
 	input_free(files, nfiles);

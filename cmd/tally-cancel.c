@@ -378,9 +378,8 @@ main(int argc, char **argv)
 	struct out *o = NULL, *notes = NULL;
 	struct terr e = {0};
 	const char *inplace = NULL;
-	bool notices_new = false;
-	FILE *nf_file = NULL;
-	int c, status = 0;
+	struct wpath *w;
+	int c, rc, status = 0;
 	const char *why;
 
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts); /* static: reachable on early exits */
@@ -428,41 +427,22 @@ main(int argc, char **argv)
 		return 1;
 	}
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
-	if (inplace && !(o = out_open_inplace(inplace, &e))) {
+	w = wpath_new(files, nfiles);
+	if ((rc = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 ||
+	    (notices_path && (rc = wpath_add(w, notices_path, 0, &notes, &e)) != 0) ||
+	    (rc = wpath_open(w, &e)) != 0) {
+		terr_print(prog, &e);
+		status = rc == WPATH_REFUSED ? 2 : 1;
+		o = NULL;
+	}
+	if (o)
+		status = cancel(book, files, nfiles, o, notes);
+	if (status)
+		wpath_abort(w);
+	else if (wpath_commit(w, &e) < 0) {
 		terr_print(prog, &e);
 		status = 1;
 	}
-	if (!status && !inplace)
-		o = out_open(stdout);
-	if (o && notices_path) {
-		notices_new = access(notices_path, F_OK) != 0;
-		if (!(nf_file = fopen(notices_path, "w"))) {
-			fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
-			status = 1;
-		} else {
-			notes = out_open(nf_file);
-		}
-	}
-	if (o && (!notices_path || notes))
-		status = cancel(book, files, nfiles, o, notes);
-	if (o && status)
-		out_abort(o);
-	else if (o && out_commit(o) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, strerror(errno));
-		status = 1;
-	}
-	if (notes && status)
-		out_abort(notes);
-	else if (notes && out_commit(notes) < 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
-		status = 1;
-	}
-	if (nf_file && fclose(nf_file) != 0 && !status) {
-		fprintf(stderr, "%s: %s: %s\n", prog, notices_path, strerror(errno));
-		status = 1;
-	}
-	if (nf_file && status && notices_new)
-		unlink(notices_path); /* a failed run leaves no notices file it created */
 	book_free(book);
 	input_free(files, nfiles);
 	free(fopts);

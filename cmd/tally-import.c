@@ -57,288 +57,14 @@ bputs(struct buf *b, const char *s)
 	bput(b, s, strlen(s));
 }
 
-/* ---- dedup index: what the journal already holds, counted ---- */
-
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	while (n--)
-		h = (h ^ *s++) * 1099511628211u;
-	return h;
-}
-
-#define FNV0 1469598103934665603u
-
-/* Descriptions and codes compare trimmed, case-folded (ASCII), blanks collapsed. 0: empty. */
-static uint64_t
-text_hash(const char *s, size_t n)
-{
-	uint64_t h = FNV0;
-	bool any = false, space = false;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == ';')  /* journal readers end a description at ';' */
-			break;
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-			space = any;
-			continue;
-		}
-		if (space)
-			h = fnv(h, " ", 1);
-		space = false;
-		any = true;
-		c = (unsigned char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-		h = fnv(h, &c, 1);
-	}
-	return any ? (h ? h : 1) : 0;
-}
-
-/* Date, account (brackets removed), amount with trailing zero decimals dropped. */
-static uint64_t
-row_key(tdate d, const char *acct, size_t n, const struct amount *amt)
-{
-	struct amount a = *amt;
-	const char *com = commodity_name(a.com);
-	uint64_t h = FNV0;
-
-	if (n >= 2 && (acct[0] == '(' || acct[0] == '[') && (acct[n - 1] == ')' || acct[n - 1] == ']'))
-		acct++, n -= 2;
-	amount_normalize(&a, 0);
-	h = fnv(h, &d, sizeof d);
-	h = fnv(h, acct, n);
-	h = fnv(h, "", 1);
-	h = fnv(h, com, strlen(com));
-	h = fnv(h, &a.q, sizeof a.q);
-	h = fnv(h, &a.scale, sizeof a.scale);
-	return h ? h : 1;
-}
-
-struct seen {
-	uint64_t key, desc, code;
-	uint32_t next;            /* next entry in the bucket + 1, 0 = none */
-	bool used;
-	const char *file;
-	long line;
-};
-
-static struct seen *seen;
-static size_t nseen, capseen;
-static uint32_t *heads;
-static size_t nheads;
-
-static void
-seen_rehash(void)
-{
-	nheads = nheads ? nheads * 2 : 1024;
-	free(heads);
-	heads = xcalloc(nheads, sizeof *heads);
-	for (size_t i = 0; i < nseen; i++) {
-		size_t b = seen[i].key & (nheads - 1);
-
-		seen[i].next = heads[b];
-		heads[b] = (uint32_t)(i + 1);
-	}
-}
-
-static void
-seen_add(uint64_t key, uint64_t desc, uint64_t code, const char *file, long line)
-{
-	size_t b;
-
-	if (nseen == capseen) {
-		capseen = capseen ? capseen * 2 : 1024;
-		seen = xrealloc(seen, capseen * sizeof *seen);
-	}
-	seen[nseen] = (struct seen){key, desc, code, 0, false, file, line};
-	nseen++;
-	if (nseen > nheads)
-		seen_rehash();
-	else {
-		b = key & (nheads - 1);
-		seen[nseen - 1].next = heads[b];
-		heads[b] = (uint32_t)nseen;
-	}
-}
-
-/* Finds and uses up an unused entry with this key and the same description or code. */
-static struct seen *
-seen_take(uint64_t key, uint64_t desc, uint64_t code)
-{
-	struct seen *best = NULL;
-
-	if (!nheads)
-		return NULL;
-	/* Buckets are newest first: walk them all so the oldest match is used first. */
-	for (uint32_t i = heads[key & (nheads - 1)]; i; i = seen[i - 1].next) {
-		struct seen *s = &seen[i - 1];
-
-		if (s->key == key && !s->used &&
-		    ((desc && s->desc == desc) || (code && s->code == code) || (!desc && !s->desc)))
-			best = s;
-	}
-	if (best)
-		best->used = true;
-	return best;
-}
-
 /* The accounts rows can have as first posting (nfirst < 0: any): only those are indexed. */
 #define MAXFIRST 64
 static const char *first_names[MAXFIRST];
 static size_t first_lens[MAXFIRST];
 static long nfirst = -1;
 
-static bool
-first_account(const char *a, size_t n)
-{
-	if (nfirst < 0)
-		return true;
-	for (long k = 0; k < nfirst; k++) {
-		const char *f = first_names[k];
-		size_t fn = first_lens[k];
-
-		if (fn >= 2 && (f[0] == '(' || f[0] == '[') && (f[fn - 1] == ')' || f[fn - 1] == ']'))
-			f++, fn -= 2;
-		if (fn == n && memcmp(f, a, n) == 0)
-			return true;
-	}
-	return false;
-}
-
-static void
-seen_observe(const struct jitem *it)
-{
-	const struct txn *t = it->txn;
-	uint64_t desc = text_hash(t->desc.p, t->desc.n), code = text_hash(t->code.p, t->code.n);
-
-	for (size_t i = 0; i < t->np; i++) {
-		const struct posting *p = &t->p[i];
-
-		if ((p->has_amount || p->inferred) && first_account(p->acct, p->acct_len))
-			seen_add(row_key(t->date, p->acct, p->acct_len, &p->amt), desc, code,
-				 it->file, p->line);
-	}
-}
-
-/* ---- invoices and payers ---- */
-
-struct open_inv {
-	const struct invoice *inv;
-	struct amount due;        /* still to pay */
-};
-
-struct payer {
-	char *client;
-	struct regex *re;
-};
-
-static struct invoices *invs;
-static struct open_inv *openinv;
-static size_t nopen;
-static struct payer *payers;
-static size_t npayers;
-
-static void
-add_payer(const char *client, size_t cn, const char *pat, size_t pn, const char *file, long line)
-{
-	char why[400];
-	struct regex *re = regex_compile(pat, pn, why, sizeof why);
-
-	if (!re) {
-		fprintf(stderr, "%s: %s:%ld: payer: %s\n", prog, file, line, why);
-		exit(1);
-	}
-	payers = xrealloc(payers, (npayers + 1) * sizeof *payers);
-	payers[npayers].client = xstrndup(client, cn);
-	payers[npayers].re = re;
-	npayers++;
-}
-
-struct payer_arg {
-	const char *id;
-	size_t n;
-	const struct jitem *it;
-};
-
-static int
-payer_tag(struct span key, struct span value, void *arg)
-{
-	struct payer_arg *a = arg;
-
-	if (span_eq(key, "payer") && value.n)
-		add_payer(a->id, a->n, value.p, value.n, a->it->file, a->it->txn->comment_line);
-	return 0;
-}
-
-/* A client event (no postings) with client: and payer: tags (one or more) names payers. */
-static void
-payer_observe(const struct jitem *it)
-{
-	struct span c;
-	char id[128];
-	struct payer_arg a = {id, 0, it};
-
-	if (it->txn->np || !txn_tag(it->txn, "client", &c))
-		return;
-	a.n = clients_slug(c, id, sizeof id);
-	if (a.n)
-		tag_each(it->txn->comment, payer_tag, &a);
-}
-
-/* Each client is also known by its ID as words: "ana-garcia" matches "ANA GARCIA". */
-static void
-name_payers(void)
-{
-	for (size_t i = 0; i < nopen; i++) {
-		const char *id = openinv[i].inv->client;
-		struct buf b = {0};
-		bool seen_before = false;
-
-		for (size_t k = 0; k < i; k++)
-			if (strcmp(openinv[k].inv->client, id) == 0)
-				seen_before = true;
-		if (seen_before || !*id)
-			continue;
-		bputs(&b, "\\b");
-		for (const char *s = id; *s; s++) {
-			if (*s == '-')
-				bputs(&b, "[\\s.-]+");
-			else if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9'))
-				bput(&b, s, 1);
-			else
-				bput(&b, "\\", 1), bput(&b, s, 1);
-		}
-		bputs(&b, "\\b");
-		add_payer(id, strlen(id), b.p, b.n, "<client id>", 0);
-		free(b.p);
-	}
-}
-
-static bool
-isalnum_c(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* Does text name invoice number num as a whole token? */
-static bool
-names(const char *text, size_t tn, const char *num)
-{
-	size_t n = strlen(num);
-
-	if (!n)
-		return false;
-	for (size_t i = 0; i + n <= tn; i++) {
-		if (strncasecmp(text + i, num, n) != 0)
-			continue;
-		if ((i == 0 || !isalnum_c(text[i - 1])) && (i + n == tn || !isalnum_c(text[i + n])))
-			return true;
-	}
-	return false;
-}
+static struct dedup *dd;
+static struct payments *pay;
 
 /* ---- the import ---- */
 
@@ -356,7 +82,7 @@ static off_t spool_off;
 static long nrows, nwritten, ndup, nmatched, nunmatched;
 
 struct pending {                  /* rows written from the current CSV, for later CSVs */
-	uint64_t key, desc, code;
+	struct dkey key;
 	const char *file;
 	long line;
 };
@@ -501,152 +227,83 @@ render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags)
 	bputs(b, "\n");
 }
 
-/* Does any field of the record name invoice number num, or match the client's payers? */
-static bool
-names_in(const struct csvrec *r, const char *num)
-{
-	for (size_t i = 0; i < r->nf; i++)
-		if (names(r->f[i], r->len[i], num))
-			return true;
-	return false;
-}
-
-static bool
-payer_matches(const char *client, const struct csvrec *r)
-{
-	for (size_t k = 0; k < npayers; k++) {
-		if (strcmp(payers[k].client, client) != 0)
-			continue;
-		for (size_t i = 0; i < r->nf; i++)
-			if (regex_match(payers[k].re, r->f[i], r->len[i]) == 1)
-				return true;
-	}
-	return false;
-}
-
-/*
- * Settles an invoice with an incoming payment, or lists the candidates when more than one
- * fits. Returns the invoice index, -1 for none; *cands gets "INV (client), ..." when several.
- */
-static long
-match_invoice(const struct rtxn *t, struct buf *cands, const char **how)
-{
-	const struct ramount *amt = &t->p[0].amt;
-	long hit = -1, nhits = 0;
-
-	cands->n = 0;
-	bput(cands, "", 0);
-	for (size_t i = 0; i < nopen; i++) {
-		if (amount_sign(&openinv[i].due) <= 0 || !names_in(t->record, openinv[i].inv->number))
-			continue;
-		if (nhits++)
-			bputs(cands, ", ");
-		bputs(cands, openinv[i].inv->number);
-		hit = (long)i;
-	}
-	*how = "number";
-	if (nhits == 1)
-		return hit;
-	if (nhits > 1)
-		return -1;
-	for (size_t i = 0; i < nopen; i++) {
-		const struct open_inv *o = &openinv[i];
-
-		if (amount_sign(&o->due) <= 0 || o->due.com != amt->a.com ||
-		    amount_cmp(&o->due, &amt->a) != 0 ||
-		    !payer_matches(o->inv->client, t->record))
-			continue;
-		if (nhits++)
-			bputs(cands, ", ");
-		bputs(cands, o->inv->number);
-		bputs(cands, " (");
-		bputs(cands, o->inv->client);
-		bputs(cands, ")");
-		hit = (long)i;
-	}
-	*how = "amount and payer";
-	return nhits == 1 ? hit : -1;
-}
-
 static void
 where(const struct rtxn *t)
 {
 	fprintf(stderr, "%s: %s:%ld: ", prog, t->record->file, t->record->line);
 }
 
+/* A copy of a message for a payment that fits several invoices or clients: always said. */
+static void
+ambiguous(const struct rtxn *t, const char *amt, const char *cands)
+{
+	where(t);
+	fprintf(stderr, "%s not matched: it fits %s\n", amt, cands);
+}
+
 static int
 import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 {
 	struct buf tags = {0};
-	static struct buf cands;
-	char acct2[512], a[2 * AMOUNT_BUF + 8];
-	const char *acct2p = NULL, *how;
-	uint64_t key = 0, desc = 0, code = 0;
+	char *acct2 = NULL;
+	struct dkey key = {0};
+	bool have_key = false;
 
 	nrows++;
 	if (t->np && t->p[0].has_amt && keyed) {
 		const struct rposting *p = &t->p[0];
-		struct seen *s;
+		const char *file;
+		long line;
 
-		key = row_key(t->date, p->account, p->account_len, &p->amt.a);
-		desc = text_hash(t->desc, t->desc_len);
-		code = text_hash(t->code, t->code_len);
-		if ((s = seen_take(key, desc, code))) {
+		dedup_key(&key, t->date, p->account, p->account_len, &p->amt.a, t->desc,
+			  t->desc_len, t->code, t->code_len);
+		have_key = true;
+		if (dedup_take(dd, &key, &file, &line)) {
 			ndup++;
 			if (report) {
 				where(t);
-				fprintf(stderr, "already in %s:%ld, skipped\n", s->file, s->line);
+				fprintf(stderr, "already in %s:%ld, skipped\n", file, line);
 			}
 			return 0;
 		}
 	}
-	if (nopen && t->np == 2 && t->p[0].has_amt && amount_sign(&t->p[0].amt.a) > 0) {
-		long i = match_invoice(t, &cands, &how);
+	if (pay && payments_open(pay) && t->np == 2 && t->p[0].has_amt &&
+	    amount_sign(&t->p[0].amt.a) > 0) {
+		struct pmatch m;
 		struct buf ab = {0};
 
+		if (payments_match(pay, t->record, &t->p[0].amt.a, &m, e) < 0)
+			return -1;
 		put_amount(&ab, &t->p[0].amt);
-		snprintf(a, sizeof a, "%s", ab.p);
-		free(ab.p);
-		if (i >= 0) {
-			struct open_inv *o = &openinv[i];
-
-			snprintf(acct2, sizeof acct2, "%s:%s", receivable, o->inv->client);
-			acct2p = acct2;
+		if (m.kind == PMATCH_SETTLED) {
+			acct2 = xmalloc(strlen(receivable) + strlen(m.client) + 2);
+			sprintf(acct2, "%s:%s", receivable, m.client);
 			bputs(&tags, "    ; client: ");
-			bputs(&tags, o->inv->client);
+			bputs(&tags, m.client);
 			bputs(&tags, "\n    ; invoice: ");
-			bputs(&tags, o->inv->number);
+			bputs(&tags, m.invoice);
 			bputs(&tags, "\n");
-			amount_neg(&o->due);
-			if (amount_add(&o->due, &o->due, &t->p[0].amt.a) < 0) {
-				terr_set(e, t->record->file, t->record->line, "amount too large");
-				free(tags.p);
-				return -1;
-			}
-			amount_neg(&o->due);
 			nmatched++;
 			if (report) {
 				where(t);
-				fprintf(stderr, "%s settles %s (%s, by %s)%s\n", a, o->inv->number,
-					o->inv->client, how,
-					amount_sign(&o->due) > 0 ? ": partial, the rest stays open" : "");
+				fprintf(stderr, "%s settles %s (%s, by %s)%s\n", ab.p, m.invoice,
+					m.client, m.how, m.partial ? ": partial, the rest stays open" : "");
 			}
-		} else if (cands.n) {
+		} else if (m.kind == PMATCH_AMBIGUOUS) {
 			bputs(&tags, "    ; unmatched: ");
-			bputs(&tags, cands.p);
+			bputs(&tags, m.candidates);
 			bputs(&tags, "\n");
 			nunmatched++;
-			if (report) {
-				where(t);
-				fprintf(stderr, "%s not matched: it fits %s\n", a, cands.p);
-			}
+			ambiguous(t, ab.p, m.candidates);
 		} else if (report) {
 			where(t);
-			fprintf(stderr, "%s not matched: no open invoice fits\n", a);
+			fprintf(stderr, "%s not matched: no open invoice fits\n", ab.p);
 		}
+		free(ab.p);
 	}
-	render(out, t, acct2p, tags.n ? tags.p : NULL);
+	render(out, t, acct2, tags.n ? tags.p : NULL);
 	free(tags.p);
+	free(acct2);
 	if (fwrite(out->p, 1, out->n, spool) != out->n) {
 		terr_set(e, NULL, 0, "cannot write the spool file");
 		return -1;
@@ -659,12 +316,12 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 	nents++;
 	spool_off += (off_t)out->n;
 	nwritten++;
-	if (key && later_files) {
+	if (have_key && later_files) {
 		if (npend == cappend) {
 			cappend = cappend ? cappend * 2 : 256;
 			pend = xrealloc(pend, cappend * sizeof *pend);
 		}
-		pend[npend++] = (struct pending){key, desc, code, t->record->file, t->record->line};
+		pend[npend++] = (struct pending){key, t->record->file, t->record->line};
 	}
 	return 0;
 }
@@ -717,7 +374,7 @@ import_csv(struct rules *r, const char *path, bool more, struct terr *e)
 	}
 	if (rc == 0 && more)
 		for (size_t i = 0; i < npend; i++)
-			seen_add(pend[i].key, pend[i].desc, pend[i].code, pend[i].file, pend[i].line);
+			dedup_add(dd, &pend[i].key, pend[i].file, pend[i].line);
 	free(out.p);
 	csvin_close(c);
 	return rc;
@@ -788,7 +445,7 @@ load_journals(char **files, size_t n, int *status)
 	struct terr e;
 	int r;
 
-	invs = invoices_new(receivable);
+	pay = payments_new(receivable);
 	while ((r = journal_next(j, &it)) != 0) {
 		if (r < 0) {
 			terr_print(prog, journal_error(j));
@@ -797,26 +454,16 @@ load_journals(char **files, size_t n, int *status)
 		}
 		if (it->kind != J_TXN)
 			continue;
-		seen_observe(it);
-		payer_observe(it);
-		if (invoices_observe(invs, it, &e) < 0) {
+		dedup_observe(dd, it);
+		if (payments_observe(pay, it, &e) < 0) {
 			terr_print(prog, &e);
 			*status = 1;
 		}
 	}
-	for (size_t i = 0; i < invoices_count(invs); i++) {
-		const struct invoice *v = invoices_at(invs, i);
-		struct amount due = v->paid;
-
-		amount_neg(&due);
-		if (amount_add(&due, &due, &v->total) < 0 || amount_sign(&due) <= 0)
-			continue;
-		openinv = xrealloc(openinv, (nopen + 1) * sizeof *openinv);
-		openinv[nopen].inv = v;
-		openinv[nopen].due = due;
-		nopen++;
+	if (payments_ready(pay, &e) < 0) {
+		terr_print(prog, &e);
+		*status = 1;
 	}
-	name_payers();
 	return j;
 }
 
@@ -872,13 +519,14 @@ main(int argc, char **argv)
 	struct rules *r;
 	struct journal *j = NULL;
 	struct out *o = NULL;
+	struct wpath *w;
 	struct terr e = {0};
 	int c, status = 0;
 
 	while ((c = getopt_long(argc, argv, "f:i:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': rulesfile = optarg; break;
-		case 'j': jfiles[nj++] = optarg; break;
+		case 'f': case 'j': jfiles[nj++] = optarg; break;
 		case 'i': inplace = optarg; break;
 		case 'R': report = true; break;
 		case 'A': receivable = optarg; break;
@@ -903,12 +551,30 @@ main(int argc, char **argv)
 		if (k == nj)
 			jfiles[nj++] = (char *)inplace;
 	}
+	/* The journal is locked before it is read; an output that is a CSV input is refused. */
+	w = wpath_new(argv + optind, (size_t)(argc - optind));
+	if ((c = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 || wpath_open(w, &e) < 0) {
+		terr_print(prog, &e);
+		wpath_abort(w);
+		free(jfiles);
+		return c == WPATH_REFUSED ? 2 : 1;
+	}
+	for (size_t k = 0; k < nj; k++)
+		if (journal_append_check(jfiles[k], &e) < 0) {
+			terr_print(prog, &e);
+			wpath_abort(w);
+			free(jfiles);
+			return 1;
+		}
 	if (!(r = rules_load(rulesfile, &e))) {
 		terr_print(prog, &e);
+		wpath_abort(w);
 		free(jfiles);
 		return 1;
 	}
 	nfirst = rules_first_accounts(r, first_names, first_lens, MAXFIRST);
+	dd = dedup_new();
+	dedup_accounts(dd, first_names, first_lens, nfirst);
 	if (nj)
 		j = load_journals(jfiles, nj, &status);
 	keyed = nj > 0 || argc - optind > 1;
@@ -923,21 +589,20 @@ main(int argc, char **argv)
 			status = 1;
 		}
 	if (status == 0) {
-		o = inplace ? out_open_inplace(inplace, &e) : out_open(stdout);
-		if (!o) {
-			terr_print(prog, &e);
-			status = 1;
-		} else if ((inplace && copy_journal(o, inplace, &e) < 0) || emit(o) < 0) {
+		if ((inplace && copy_journal(o, inplace, &e) < 0) || emit(o) < 0) {
 			if (!*e.msg)
 				terr_set(&e, NULL, 0, "cannot read back the spool file");
 			terr_print(prog, &e);
-			out_abort(o);
+			wpath_abort(w);
 			status = 1;
-		} else if (out_commit(o) < 0) {
-			fprintf(stderr, "%s: cannot write the output\n", prog);
+		} else if (wpath_commit(w, &e) < 0) {
+			terr_print(prog, &e);
 			status = 1;
 		}
+		w = NULL;
 	}
+	if (w)
+		wpath_abort(w);
 	if (report && status == 0)
 		fprintf(stderr, "%s: %ld rows: %ld written, %ld already in the journal, "
 			"%ld matched to invoices, %ld ambiguous\n",
@@ -946,16 +611,8 @@ main(int argc, char **argv)
 		fclose(spool);
 	if (j)
 		journal_close(j);
-	if (invs)
-		invoices_free(invs);
-	for (size_t i = 0; i < npayers; i++) {
-		free(payers[i].client);
-		regex_free(payers[i].re);
-	}
-	free(payers);
-	free(openinv);
-	free(seen);
-	free(heads);
+	payments_free(pay);
+	dedup_free(dd);
 	free(ents);
 	free(pend);
 	free(jfiles);

@@ -651,9 +651,9 @@ main(int argc, char **argv)
 	struct invoices *v = NULL;
 	struct shown sh = {0};
 	struct out *o;
+	struct wpath *w;
 	struct terr e = {0};
 	int c, r, status = 0;
-	bool ends_nl = true;
 	tdate pb, pe;
 
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
@@ -735,18 +735,18 @@ main(int argc, char **argv)
 		free(fopts);
 		return 1;
 	}
-	j = journal_open((const char *const *)files, nfiles, 0);
-	if (show) {
-		o = out_open(stdout);
-		v = invoices_new(receivable);
-	} else if (inplace) {
-		if (!(o = out_open_inplace(inplace, &e))) {
-			terr_print(prog, &e);
-			return 1;
-		}
-	} else {
-		o = out_open(stdout);
+	w = wpath_new(files, nfiles);
+	if ((r = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 || wpath_open(w, &e) < 0) {
+		terr_print(prog, &e);
+		wpath_abort(w);
+		input_free(files, nfiles);
+		free(fopts);
+		conf_free(sh.conf);
+		return r == WPATH_REFUSED ? 2 : 1;
 	}
+	if (show)
+		v = invoices_new(receivable);
+	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((r = journal_next(j, &it)) != 0) {
 		if (r < 0) {
 			terr_print(prog, journal_error(j));
@@ -767,11 +767,8 @@ main(int argc, char **argv)
 			}
 			continue;
 		}
-		if (it->depth == 0) {
+		if (it->depth == 0)
 			write_item(o, it, NULL, 0);
-			if (it->len)
-				ends_nl = it->text[it->len - 1] == '\n';
-		}
 		if (it->kind == J_TXN && observe(it, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
@@ -790,17 +787,18 @@ main(int argc, char **argv)
 			}
 		}
 	} else if (!status) {
-		if (!ends_nl)
-			out_puts(o, "\n");
+		write_end(o);  /* a missing newline, an open comment block: invoices stay entries */
 		if (write_invoices(o, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 		}
 	}
 	if (status)
-		out_abort(o);
-	else if (out_commit(o) < 0)
+		wpath_abort(w);
+	else if (wpath_commit(w, &e) < 0) {
+		terr_print(prog, &e);
 		status = 1;
+	}
 	for (size_t i = 0; i < ncls; i++) {
 		for (size_t k = 0; k < cls[i].nlot; k++) {
 			for (size_t n = 0; n < cls[i].lot[k].n; n++)

@@ -46,6 +46,15 @@ main(int argc, char **argv)
 		}
 	}
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	{
+		struct terr ce;
+
+		if (wpath_check_stdout(files, nfiles, &ce) < 0) {  /* `>> JOURNAL` */
+			terr_print(prog, &ce);
+			input_free(files, nfiles);
+			return 2;
+		}
+	}
 	j = journal_open((const char *const *)files, nfiles, 0);
 	if (!check_only)
 		o = out_open(stdout);

@@ -23,6 +23,10 @@ static struct book_opts bopts;
 static char **fopts;              /* -f files; static so that early exits leave nothing behind */
 static long global_notice = -1;   /* --policy FILE's notice, minutes */
 static char *policy_dir;
+/* --reconcile (tally-calendar's calendars against the journal) and --unsigned-after. */
+static struct reconcile *rc;
+static long unsigned_after = -1;
+static tdate today = DATE_NONE;
 
 enum {
 	HELD, CANCELLED, LATE, NOSHOW, PROVIDER, SIGNED, UNSIGNED, BOUGHT, USED, LEFT, OVER, FREE,
@@ -60,7 +64,9 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [-p PERIOD] [-b DATE] [-e DATE] [--client ID] [-O txt|csv|json]\n"
 		   "       [--unsigned] [--policy FILE | --policies DIR] [--unbilled ACCT]\n"
-		   "       [--prepaid ACCT] [--deposits ACCT] [-f FILE]... [FILE]...\n", prog);
+		   "       [--prepaid ACCT] [--deposits ACCT] [--unsigned-after DAYS] [--date DATE]\n"
+		   "       [--reconcile ICS --rules FILE [--until DATE]] [-f FILE]... [FILE]...\n",
+		prog);
 	exit(status);
 }
 
@@ -248,6 +254,13 @@ count(struct book *b, const struct jitem *it, struct out *o, long *listed, struc
 			r->n[UNSIGNED]++;
 			if (list_unsigned)
 				list_one(o, it, c, (*listed)++);
+			if (unsigned_after >= 0 && today - t->date > unsigned_after) {
+				char day[11];
+
+				date_format(day, t->date);
+				warn(r, "%s: session of %s unsigned for %ld days (%s:%ld)", c->id, day,
+				     (long)(today - t->date), it->file, it->line);
+			}
 		}
 		if (has && bp.over)
 			r->n[OVER]++;
@@ -434,6 +447,8 @@ scan(char **files, size_t nfiles, struct book *b, struct out *o)
 	if (list_unsigned && format == F_JSON)
 		out_puts(o, "[");
 	while ((rv = journal_next(j, &it)) != 0) {
+		if (rv > 0 && rc)
+			reconcile_observe(rc, it);
 		if (rv < 0 || it->kind != J_TXN || (end != DATE_NONE && it->txn->date >= end)) {
 			book_next(b, NULL, &bp);
 			continue;
@@ -465,6 +480,11 @@ main(int argc, char **argv)
 		{"prepaid", required_argument, NULL, 'P'},
 		{"deposits", required_argument, NULL, 'D'},
 		{"file", required_argument, NULL, 'f'},
+		{"reconcile", required_argument, NULL, 'k'},
+		{"rules", required_argument, NULL, 'r'},
+		{"until", required_argument, NULL, 't'},
+		{"date", required_argument, NULL, 'd'},
+		{"unsigned-after", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -480,7 +500,10 @@ main(int argc, char **argv)
 	struct terr e;
 	int c, rv, status;
 	tdate last = DATE_NONE, asof;
-	const char *why;
+	const char *why, *rules = NULL;
+	char **ics = xcalloc((size_t)argc + 1, sizeof *ics), *endp;
+	size_t nics = 0;
+	struct ical_opts io = {DATE_NONE, DATE_NONE, NULL};
 
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "b:e:p:O:f:h", opts, NULL)) != -1) {
@@ -508,10 +531,40 @@ main(int argc, char **argv)
 		case 'P': bopts.accts.prepaid = optarg; break;
 		case 'D': bopts.accts.deposits = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
+		case 'k': ics[nics++] = optarg; break;
+		case 'r': rules = optarg; break;
+		case 't':
+		case 'd':
+			if (date_parse(optarg, strlen(optarg), 0, c == 't' ? &io.until : &today, &why) !=
+			    (long)strlen(optarg)) {
+				fprintf(stderr, "%s: bad date: %s\n", prog, optarg);
+				return 2;
+			}
+			break;
+		case 'a':
+			unsigned_after = strtol(optarg, &endp, 10);
+			if (*endp || endp == optarg || unsigned_after < 0) {
+				fprintf(stderr, "%s: --unsigned-after needs days: %s\n", prog, optarg);
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout, 0); break;
 		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
 		default: usage(stderr, 2);
 		}
+	}
+	if (today == DATE_NONE)
+		today = date_today();
+	if (nics && !rules) {
+		fprintf(stderr, "%s: --reconcile needs --rules FILE\n", prog);
+		usage(stderr, 2);
+	}
+	io.stop = today - 1;
+	if (nics && !(rc = reconcile_open(ics, nics, rules, &io, &e))) {
+		terr_print(prog, &e);
+		free(ics);
+		free(fopts);
+		return 1;
 	}
 	if (only_client)
 		clients_slug((struct span){only_client, strlen(only_client)}, only_id, sizeof only_id);
@@ -528,9 +581,20 @@ main(int argc, char **argv)
 	bopts.policy_dir = dir;
 	policy_dir = dir ? xstrdup(dir) : policy_sharedir("policies");
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	{
+		struct terr ce;
+
+		if (wpath_check_stdout(files, nfiles, &ce) < 0) {  /* `>> JOURNAL` */
+			terr_print(prog, &ce);
+			input_free(files, nfiles);
+			return 2;
+		}
+	}
 	if (!(b = book_new(&bopts, &e)) || book_spool_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		book_free(b);
+		reconcile_free(rc);
+		free(ics);
 		input_free(files, nfiles);
 		free(policy_dir);
 		free(fopts);
@@ -549,7 +613,15 @@ main(int argc, char **argv)
 	if (!status) {
 		expiries(b);
 		n = report_rows(b, asof, &v);
-		if (!list_unsigned && format == F_TXT)
+		if (rc) {
+			struct reconcile_opts ro = {begin, end, (long long)today * 1440,
+						    only_client ? only_id : NULL};
+
+			if (reconcile_report(rc, &ro, o, &e) < 0) {
+				terr_print(prog, &e);
+				status = 1;
+			}
+		} else if (!list_unsigned && format == F_TXT)
 			write_txt(o, v, n);
 		else if (!list_unsigned)
 			write_rows(o, v, n);
@@ -572,6 +644,8 @@ main(int argc, char **argv)
 		free(named[i].name);
 	free(named);
 	free(policy_dir);
+	reconcile_free(rc);
+	free(ics);
 	book_free(b);
 	input_free(files, nfiles);
 	free(fopts);

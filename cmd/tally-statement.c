@@ -1189,11 +1189,16 @@ client_free(struct book *c)
 	free(c->items);
 }
 
-/* Writes every client's statement into dir, one file each; prints the paths. */
+/*
+ * Writes every client's statement into dir, one file each, through the write path: all
+ * of them or none, and a symlink planted in dir is replaced, never followed. Prints the paths.
+ */
 static int
-write_all(const char *dir, const char *css)
+write_all(const char *dir, const char *css, char **files, size_t nfiles)
 {
 	char path[PATH_MAX];
+	struct wpath *w;
+	struct terr e;
 
 	for (size_t i = 0; i < nclients; i++) {
 		if (!safe_name(clients[i].id)) {
@@ -1202,29 +1207,34 @@ write_all(const char *dir, const char *css)
 			return 1;
 		}
 	}
+	w = wpath_new(files, nfiles);
 	for (size_t i = 0; i < nclients; i++) {
-		FILE *f;
 		struct out *o;
 
 		snprintf(path, sizeof path, "%s/%s.%s", dir, clients[i].id, ext[format]);
-		if (!(f = fopen(path, "w"))) {
-			fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		if (wpath_add(w, path, WP_NOFOLLOW, &o, &e) != 0 || wpath_open(w, &e) < 0) {
+			terr_print(prog, &e);
+			wpath_abort(w);
 			return 1;
 		}
-		o = out_open(f);
 		if (statement(o, &clients[i], css) < 0) {
-			out_abort(o);
-			fclose(f);
 			fprintf(stderr, "%s: a total of %s is too large to hold exactly\n", prog,
 				clients[i].id);
+			wpath_abort(w);
 			return 1;
 		}
-		if (out_commit(o) < 0 || fclose(f) != 0) {
+		if (out_commit(o) < 0) {  /* this file is complete: fsynced and closed */
 			fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+			wpath_abort(w);
 			return 1;
 		}
-		printf("%s\n", path);
 	}
+	if (wpath_commit(w, &e) < 0) {
+		terr_print(prog, &e);
+		return 1;
+	}
+	for (size_t i = 0; i < nclients; i++)
+		printf("%s/%s.%s\n", dir, clients[i].id, ext[format]);
 	return 0;
 }
 
@@ -1383,7 +1393,7 @@ main(int argc, char **argv)
 		if (nclients > 1)
 			qsort(clients, nclients, sizeof *clients, by_id);
 		if (all) {
-			status = write_all(dir, css);
+			status = write_all(dir, css, files, nfiles);
 		} else {
 			size_t i;
 
@@ -1393,13 +1403,19 @@ main(int argc, char **argv)
 				fprintf(stderr, "%s: unknown client: %s\n", prog, want);
 				status = 1;
 			} else {
-				struct out *o = out_open(stdout);
+				struct wpath *w = wpath_new(files, nfiles);
+				struct out *o;
 
-				if (statement(o, &clients[i], css) < 0) {
-					out_abort(o);
+				if ((rv = wpath_add(w, NULL, 0, &o, &e)) != 0 || wpath_open(w, &e) < 0) {
+					terr_print(prog, &e);
+					wpath_abort(w);
+					status = rv == WPATH_REFUSED ? 2 : 1;
+				} else if (statement(o, &clients[i], css) < 0) {
+					wpath_abort(w);
 					fprintf(stderr, "%s: a total is too large to hold exactly\n", prog);
 					status = 1;
-				} else if (out_commit(o) < 0) {
+				} else if (wpath_commit(w, &e) < 0) {
+					terr_print(prog, &e);
 					status = 1;
 				}
 			}

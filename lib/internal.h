@@ -53,14 +53,43 @@ struct journal {
 	size_t napply;
 	struct accounts *run; /* running balances, for assertions and assignments */
 	bool pending_include; /* the last item was an include to open */
+	struct amount *sums;  /* per-commodity sums of the group being balanced (txn.c) */
+	size_t capsums;
 };
 
 /* txn.c */
 int txn_parse(struct journal *j, const char *text, size_t len, long line);
+/* out.c, for the write path (wpath.c): an out on a temporary file, and a callback told
+ * when an out is committed (ok = 1) or aborted (ok = 0); its result is out_commit's. */
+struct out *out_temp(FILE *f, int (*done)(void *arg, int ok), void *arg);
+void out_on_done(struct out *o, int (*done)(void *arg, int ok), void *arg);
+/* write.c's note of what the last item written left open (TAIL_* bits). */
+enum { TAIL_NO_EOL = 1, TAIL_OPEN_BLOCK = 2 };
+unsigned *out_tail(struct out *o);
 /* journal.c */
 void journal_fail(struct journal *j, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool journal_account_name(struct journal *j, const char *p, size_t n, size_t *off,
 			  size_t *len);
+
+/*
+ * wide.c: 256-bit sign-magnitude integers for decimals that pass 128 bits (a cost of a
+ * long-precision price): balancing only, the result must fit struct amount to be kept.
+ */
+struct wide {
+	uint64_t l[4];        /* magnitude, least significant limb first */
+	bool neg;
+};
+void wide_from(struct wide *w, tnum q);
+void wide_mul(struct wide *w, tnum a, tnum b);  /* exact */
+bool wide_is_zero(const struct wide *w);
+int wide_add(struct wide *r, const struct wide *a, const struct wide *b);
+int wide_rescale(struct wide *w, int *scale, int to);  /* grows scale; -1 on overflow */
+void wide_normalize(struct wide *w, int *scale, int min_scale);
+/* True when the value shows as zero at prec decimals (ties round to even). */
+bool wide_zero_at(const struct wide *w, int scale, int prec);
+int wide_to_tnum(const struct wide *w, tnum *q);  /* -1 when it does not fit */
+/* Rounds (half to even) to prec decimals into *a; -1 when that does not fit 128 bits. */
+int wide_round_to(struct amount *a, const struct wide *w, int scale, int com, int prec);
 
 #endif

@@ -421,7 +421,7 @@ static int
 do_directive(struct journal *j, struct src *s, struct jitem *it)
 {
 	struct span w = it->word;
-	struct span arg = directive_arg(it->text, it->len, w.n);
+	struct span arg = directive_arg(w.p, it->len - (size_t)(w.p - it->text), w.n);
 	struct amount a;
 	const char *why;
 	long line = it->line;
@@ -517,6 +517,7 @@ read_item(struct journal *j, struct src *s)
 	bool indented_body = false, block = false;
 	const char *bad;
 	long errline = 0;
+	size_t skip = 0, wordoff = 0;
 
 	ll = line_len(j, s, 0);
 	if (ll < 0)
@@ -524,18 +525,22 @@ read_item(struct journal *j, struct src *s)
 	if (ll == 0)
 		return RI_EOF;
 	p = s->buf + s->start;
-	c = p[0];
+	/* A UTF-8 byte order mark opening a file stays in the item's text but is not read. */
+	if (s->line == 1 && ll >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		skip = 3;
+	c = p[skip];
 	memset(it, 0, sizeof *it);
 	it->file = s->name;
 	it->line = s->line;
 	it->depth = s->depth;
 	off = (size_t)ll;
 
-	if (blank(p, (size_t)ll)) {
+	if (blank(p + skip, (size_t)ll - skip)) {
 		kind = J_BLANK;
 	} else if (comment_char(c)) {
 		kind = J_COMMENT;
-	} else if (starts_word(p, (size_t)ll, "comment") || starts_word(p, (size_t)ll, "test")) {
+	} else if (starts_word(p + skip, (size_t)ll - skip, "comment") ||
+		   starts_word(p + skip, (size_t)ll - skip, "test")) {
 		kind = J_COMMENT;
 		block = true;
 	} else if (c >= '0' && c <= '9') {
@@ -556,12 +561,16 @@ read_item(struct journal *j, struct src *s)
 		if (kind == J_ERROR)
 			errline = s->line;
 	} else {
-		size_t w = 0;
+		size_t w;
 
+		/* ledger's and hledger's legacy prefix: `!include`, `@account`. */
+		wordoff = skip + ((c == '!' || c == '@') && (size_t)ll > skip + 1 &&
+				  p[skip + 1] > ' ');
+		w = wordoff;
 		while (w < (size_t)ll && p[w] != ' ' && p[w] != '\t' && p[w] != '\n' && p[w] != '\r')
 			w++;
-		it->word.p = p;  /* fixed up below: the buffer may move */
-		it->word.n = w;
+		it->word.p = p + wordoff;  /* fixed up below: the buffer may move */
+		it->word.n = w - wordoff;
 		kind = span_eq(it->word, "include") ? J_INCLUDE : J_DIRECTIVE;
 		indented_body = true;
 		if (!known_directive(it->word)) {
@@ -602,7 +611,7 @@ read_item(struct journal *j, struct src *s)
 	it->len = off;
 	it->nlines = nlines;
 	if (it->word.n)
-		it->word.p = it->text;
+		it->word.p = it->text + wordoff;
 	s->start += off;
 	s->line += nlines;
 
@@ -623,7 +632,7 @@ read_item(struct journal *j, struct src *s)
 		return RI_BAD;
 	}
 	if (kind == J_TXN) {
-		if (txn_parse(j, it->text, it->len, it->line) < 0) {
+		if (txn_parse(j, it->text + skip, it->len - skip, it->line) < 0) {
 			it->kind = J_ERROR;
 			return RI_BAD;
 		}
@@ -726,6 +735,7 @@ journal_close(struct journal *j)
 	free(j->apply);
 	free(j->txn.p);
 	free(j->acct_off);
+	free(j->sums);
 	free(j->arena);
 	if (j->run)
 		accounts_free(j->run);

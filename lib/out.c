@@ -1,7 +1,8 @@
 /*
  * out.c: output that can be taken back. A failed run must not leave output that looks
  * complete, so a regular file is truncated back to where the run started, and a pipe is
- * spooled (memory, then a temporary file) until the run commits.
+ * spooled (memory, then a temporary file) until the run commits. Files a command writes
+ * by name are temporary files of the write path (wpath.c): out only writes them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,11 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tally.h"
+#include "internal.h"
 
 #define SPOOL_MEM ((size_t)4 << 20)
 
-enum mode { DIRECT, TRUNCATE, SPOOL, INPLACE };
+enum mode { DIRECT, TRUNCATE, SPOOL, TEMP };
 
 struct out {
 	FILE *f;
@@ -25,9 +26,18 @@ struct out {
 	size_t len, cap;
 	FILE *spill;   /* SPOOL: past SPOOL_MEM, the bytes go here */
 	bool failed;
-	char *target;  /* INPLACE: the file to replace, and the temporary beside it */
-	char *tmp;
+	int (*done)(void *arg, int ok); /* told when the out is committed (ok) or aborted */
+	unsigned tail;  /* what the last journal item written left open (write.c) */
+	void *arg;
 };
+
+static bool
+same_file(const struct stat *st, int fd)
+{
+	struct stat o;
+
+	return fstat(fd, &o) == 0 && o.st_dev == st->st_dev && o.st_ino == st->st_ino;
+}
 
 struct out *
 out_open(FILE *f)
@@ -39,7 +49,13 @@ out_open(FILE *f)
 	o->f = f;
 	o->mode = DIRECT;
 	if (fd >= 0 && fstat(fd, &st) == 0) {
-		if (S_ISREG(st.st_mode)) {
+		/*
+		 * `> log 2>&1`: truncating back on error would erase the error message too,
+		 * so the output waits in a spool and nothing of it is written on error.
+		 */
+		if (S_ISREG(st.st_mode) && same_file(&st, 2)) {
+			o->mode = SPOOL;
+		} else if (S_ISREG(st.st_mode)) {
 			fflush(f);
 			/* With >> the offset reads 0 until the first write: the end is the start. */
 			o->start = fcntl(fd, F_GETFL) & O_APPEND ? st.st_size : lseek(fd, 0, SEEK_CUR);
@@ -111,78 +127,60 @@ out_printf(struct out *o, const char *fmt, ...)
 	free(big);
 }
 
-struct out *
-out_open_inplace(const char *path, struct terr *e)
+unsigned *
+out_tail(struct out *o)
 {
-	struct out *o;
-	struct stat st;
-	char *real;
-	int fd;
+	return &o->tail;
+}
 
-	/* A symlinked journal is replaced where it lives, so the link stays a link. */
-	if (!(real = realpath(path, NULL)) || stat(real, &st) != 0) {
-		terr_set(e, path, 0, "cannot edit in place: %s", strerror(errno));
-		free(real);
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		terr_set(e, path, 0, "cannot edit in place: not a regular file");
-		free(real);
-		return NULL;
-	}
-	o = xcalloc(1, sizeof *o);
-	o->mode = INPLACE;
-	o->target = real;
-	o->tmp = xmalloc(strlen(real) + 16);
-	sprintf(o->tmp, "%s.tallyXXXXXX", real);
-	if ((fd = mkstemp(o->tmp)) < 0 || fchmod(fd, st.st_mode & 07777) != 0 ||
-	    !(o->f = fdopen(fd, "w"))) {
-		terr_set(e, path, 0, "cannot create a temporary file beside it: %s", strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(o->tmp);
-		}
-		free(o->tmp);
-		free(o->target);
-		free(o);
-		return NULL;
-	}
-	setvbuf(o->f, NULL, _IOFBF, 1 << 16);
+/* A temporary file of the write path: written directly, fsynced and closed by out_commit. */
+struct out *
+out_temp(FILE *f, int (*done)(void *arg, int ok), void *arg)
+{
+	struct out *o = xcalloc(1, sizeof *o);
+
+	o->f = f;
+	o->mode = TEMP;
+	o->done = done;
+	o->arg = arg;
+	setvbuf(f, NULL, _IOFBF, 1 << 16);
 	return o;
 }
 
-static void
-out_free(struct out *o)
+void
+out_on_done(struct out *o, int (*done)(void *arg, int ok), void *arg)
 {
-	if (o->spill)
-		fclose(o->spill);
-	if (o->mode == INPLACE && o->f) {
-		fclose(o->f);
-		unlink(o->tmp);
-	}
-	free(o->tmp);
-	free(o->target);
-	free(o->mem);
-	free(o);
+	o->done = done;
+	o->arg = arg;
 }
 
-/* fsync, then rename over the target: readers see the old file or the new, never a mix. */
 static int
-finish_inplace(struct out *o)
+out_free(struct out *o, int ok)
 {
-	int bad = fflush(o->f) != 0 || ferror(o->f) || o->failed || fsync(fileno(o->f)) != 0;
+	int r = ok ? 0 : -1;
 
-	if (fclose(o->f) != 0)
-		bad = 1;
-	o->f = NULL;
-	if (!bad && rename(o->tmp, o->target) != 0)
-		bad = 1;
-	if (bad)
-		unlink(o->tmp);
-	free(o->tmp);
-	free(o->target);
+	if (o->spill)
+		fclose(o->spill);
+	if (o->done)
+		r = o->done(o->arg, ok);
 	free(o->mem);
 	free(o);
+	return r;
+}
+
+/* fsync and a checked close: a full disk or an I/O error is seen here, not later. */
+static int
+finish_temp(struct out *o)
+{
+	int bad = fflush(o->f) != 0 || ferror(o->f) || o->failed || fsync(fileno(o->f)) != 0;
+	int err = errno;
+
+	if (fclose(o->f) != 0 && !bad) {
+		bad = 1;
+		err = errno;
+	}
+	o->f = NULL;
+	errno = bad ? (err ? err : EIO) : 0;
 	return bad ? -1 : 0;
 }
 
@@ -191,10 +189,15 @@ out_commit(struct out *o)
 {
 	char buf[1 << 16];
 	size_t n;
-	int r = 0;
+	int r = 0, err;
 
-	if (o->mode == INPLACE)
-		return finish_inplace(o);
+	if (o->mode == TEMP) {
+		r = finish_temp(o);
+		err = errno;
+		r = out_free(o, r == 0) < 0 ? -1 : r;
+		errno = err;
+		return r;
+	}
 	if (o->spill) {
 		if (fflush(o->spill) != 0 || fseek(o->spill, 0, SEEK_SET) != 0)
 			o->failed = true;
@@ -209,7 +212,10 @@ out_commit(struct out *o)
 			errno = EIO;
 		r = -1;
 	}
-	out_free(o);
+	err = errno;
+	if (out_free(o, r == 0) < 0)
+		r = -1;
+	errno = err;
 	return r;
 }
 
@@ -220,8 +226,10 @@ out_abort(struct out *o)
 		fflush(o->f);
 		if (ftruncate(fileno(o->f), o->start) == 0)
 			lseek(fileno(o->f), o->start, SEEK_SET);
+	} else if (o->mode == TEMP) {
+		fclose(o->f);
 	}
-	out_free(o);
+	out_free(o, 0);
 }
 
 int

@@ -1,8 +1,8 @@
 /*
- * regex.c: the one wrapper around PCRE2. Patterns are compiled once, case-insensitive and
- * UTF-8 aware (hledger's rules match case-insensitively), JIT-compiled where the platform
- * allows, and matched under a match limit so a pathological pattern fails with an error
- * instead of hanging an import.
+ * regex.c: the one wrapper around PCRE2. Patterns are compiled once, case-insensitive,
+ * UTF-8 and Unicode aware (\w, \b and case work in any script: Cyrillic or Japanese payer
+ * patterns too), JIT-compiled where the platform allows, and matched under a match limit so
+ * a pathological pattern fails with an error instead of hanging an import.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -30,7 +30,7 @@ regex_compile(const char *pat, size_t n, char *why, size_t whysize)
 	pcre2_code *code;
 
 	code = pcre2_compile((PCRE2_SPTR)pat, n,
-			     PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+			     PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
 	if (!code) {
 		PCRE2_UCHAR buf[200];
 

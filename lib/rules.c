@@ -1131,9 +1131,41 @@ field_value(const struct rules *r, int i, const char **s, size_t *n)
 	strip(s, n);
 }
 
-/* Renders a template into scratch memory: references are replaced by stripped values. */
+/* Has the text rendered so far a word on its last line? Then a field follows text. */
+static bool
+after_text(const char *s, size_t len)
+{
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return len && s[len - 1] != '\n';
+}
+
+/*
+ * Is the text rendered so far inside a tag's value ("... key:" and no ',' since)? Then a
+ * field's ':' is harmless and its ',' would end the value: JTEXT_TAG. Rules such as
+ * "comment time:%time" keep their tags, with the bank's text only as values.
+ */
+static bool
+in_tag_value(const char *s, size_t len)
+{
+	size_t i = len;
+
+	while (i && s[i - 1] != ',' && s[i - 1] != '\n')
+		i--;
+	for (; i < len; i++)
+		if (s[i] == ':' && i > 0 && s[i - 1] != ' ' && s[i - 1] != '\t' &&
+		    s[i - 1] != ',' && s[i - 1] != '\n')
+			return true;
+	return false;
+}
+
+/*
+ * Renders a template into scratch memory: references are replaced by stripped values. With
+ * a place (JTEXT_*), the CSV's text is made plain text for it (journal_text_safe) while the
+ * rules' own text stays as written; in a comment, "\n" written in a rule is a line break.
+ */
 static const char *
-render(struct rules *r, const struct template *t, size_t *outn)
+render(struct rules *r, const struct template *t, size_t *outn, int where)
 {
 	size_t len = 0, i;
 
@@ -1141,13 +1173,32 @@ render(struct rules *r, const struct template *t, size_t *outn)
 	for (i = 0; i < t->nparts; i++) {
 		const struct tpart *p = &t->parts[i];
 
-		if (!p->ref) {
+		if (!p->ref && where == JTEXT_COMMENT) {
+			for (size_t k = 0; k < p->n; k++) {
+				if (p->p[k] == '\\' && k + 1 < p->n && p->p[k + 1] == 'n') {
+					tmp_put(r, &len, "\n", 1);
+					k++;
+				} else {
+					tmp_put(r, &len, p->p + k, 1);
+				}
+			}
+		} else if (!p->ref) {
 			tmp_put(r, &len, p->p, p->n);
 		} else if ((size_t)p->field < r->rec->nf) {
 			const char *s;
 			size_t n;
 
 			field_value(r, p->field, &s, &n);
+			if (where) {
+				char *safe = scratch(r, JTEXT_SIZE(n));
+				int w = where | (after_text(r->tmp, len) ? JTEXT_INNER : 0);
+
+				if (where == JTEXT_COMMENT && in_tag_value(r->tmp, len))
+					w = JTEXT_TAG | JTEXT_INNER;
+
+				n = journal_text_safe(safe, s, n, w);
+				s = safe;
+			}
 			tmp_put(r, &len, s, n);
 		} else {  /* the record is shorter than the fields list: hledger keeps "%name" */
 			tmp_put(r, &len, "%", 1);
@@ -1263,6 +1314,21 @@ effective(struct rules *r, int f, const struct template **t, struct terr *e)
 	return 0;
 }
 
+/* Where a journal field's text goes, for journal_text_safe (0: not text, kept raw). */
+static int
+text_place(int f)
+{
+	if (f == RF_DESC)
+		return JTEXT_DESC;
+	if (f == RF_CODE)
+		return JTEXT_CODE;
+	if (f == RF_COMMENT || (f >= RF_N(K_COMMENT, 1) && f <= RF_N(K_COMMENT, MAXPOST)))
+		return JTEXT_COMMENT;
+	if (f >= RF_N(K_ACCOUNT, 1) && f <= RF_N(K_ACCOUNT, MAXPOST))
+		return JTEXT_ACCOUNT;
+	return 0;
+}
+
 /* Renders field f stripped; *s is NULL when the field is not assigned. */
 static int
 value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
@@ -1274,7 +1340,7 @@ value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 	*n = 0;
 	if (rc <= 0)
 		return rc;
-	*s = render(r, t, n);
+	*s = render(r, t, n, text_place(f));
 	strip(s, n);
 	return 1;
 }
@@ -1842,25 +1908,6 @@ amount_of(struct rules *r, int f, const char *v, size_t vn, const char *cur, siz
 	return 0;
 }
 
-/* Comments: "\n" written in a rule is a line break. */
-static const char *
-comment_text(struct rules *r, const char *s, size_t n)
-{
-	char *o = scratch(r, n + 1);
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 1 < n && s[i + 1] == 'n') {
-			o[k++] = '\n';
-			i++;
-		} else {
-			o[k++] = s[i];
-		}
-	}
-	o[k] = '\0';
-	return o;
-}
-
 /* The currency for posting n: currencyN, else currency; not stripped ("EUR " keeps its space). */
 static int
 currency_of(struct rules *r, int n, const char **s, size_t *len, struct terr *e)
@@ -1875,7 +1922,7 @@ currency_of(struct rules *r, int n, const char **s, size_t *len, struct terr *e)
 	if (rc < 0)
 		return -1;
 	if (rc > 0)
-		*s = render(r, t, len);
+		*s = render(r, t, len, 0);
 	return 0;
 }
 
@@ -2055,7 +2102,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 	    value(r, RF_DESC, &t->desc, &t->desc_len, e) < 0 ||
 	    value(r, RF_COMMENT, &s, &n, e) < 0)
 		return -1;
-	t->comment = s ? comment_text(r, s, n) : NULL;
+	t->comment = s ? scratch_dup(r, s, n) : NULL;
 
 	/* Is posting 1 virtual ("(account)")? Then posting 2 takes no unnumbered amount. */
 	if ((rc = value(r, RF_N(K_ACCOUNT, 1), &s, &n, e)) < 0)
@@ -2107,7 +2154,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 		p->account_len = accn;
 		if ((rc = value(r, RF_N(K_COMMENT, k), &s, &n, e)) < 0)
 			return -1;
-		p->comment = rc && n ? comment_text(r, s, n) : NULL;
+		p->comment = rc && n ? scratch_dup(r, s, n) : NULL;
 		np++;
 	}
 	t->p = r->post;

@@ -180,6 +180,8 @@ struct posting {
 	struct amount amt;
 	bool has_cost;        /* @ or @@ (a {lot price} is read but does not count) */
 	struct amount cost;   /* the total cost, in the cost's commodity */
+	bool cost_wide;       /* amt * unit passes 128 bits: cost is rounded, unit is exact */
+	struct amount unit;   /* the @ price per unit as written (set with cost_wide) */
 	bool has_assert;      /* = AMOUNT after the amount (or alone: a balance assignment) */
 	struct amount assert_amt;
 	struct span comment;  /* the posting's comments: same line and following ; lines */
@@ -242,6 +244,12 @@ void journal_close(struct journal *j);
  * far (each account's own postings). Owned by the reader.
  */
 struct accounts *journal_balances(struct journal *j);
+
+/*
+ * Appending to a journal (jappend.c): -1 with *e set (FILE:LINE of the block) when the file
+ * ends inside an open `comment` block, where appended entries would be read as comment.
+ */
+int journal_append_check(const char *path, struct terr *e);
 
 /* Tag lookup on an entry (its own comments) or on a posting (its comments, then the entry's). */
 bool txn_tag(const struct txn *t, const char *key, struct span *value);
@@ -310,14 +318,53 @@ int out_commit(struct out *o);
 void out_abort(struct out *o);
 
 /*
- * In-place editing (-i FILE): the output goes to a temporary file in FILE's directory that
- * out_commit fsyncs and renames over FILE, keeping its permissions; out_abort removes it,
- * leaving FILE untouched. NULL with *e set when the temporary file cannot be made.
+ * In-place editing (-i FILE) of one file: the write path below with FILE as its only input
+ * and output; out_commit commits it. NULL with *e set when FILE cannot be edited.
  */
 struct out *out_open_inplace(const char *path, struct terr *e);
 
 /* Closes stdout and reports a write error (full disk): returns 0 or -1. */
 int fshut_stdout(const char *prog);
+
+/* ---- the one write path (wpath.c) -------------------------------------------------- */
+
+/*
+ * Every file a command writes goes through one set of outputs: each is written to a
+ * temporary file beside its target (O_EXCL), with the target's owner, group and mode, and
+ * nothing replaces a target until wpath_commit, which fsyncs and closes every file, checks
+ * that the journal edited in place did not change since it was read, writes standard
+ * output, then renames every file into place (the edited journal last) and fsyncs their
+ * directories. A failure anywhere leaves every target as it was.
+ *
+ *   w = wpath_new(files, nfiles);             the command's named inputs
+ *   wpath_add(w, J, WP_EDIT, &o, &e);         -i J: J is replaced, locked meanwhile
+ *   wpath_add(w, N, 0, &notes, &e);           another file; NULL: standard output
+ *   wpath_open(w, &e);                        lock, create the temporary files
+ *   ... write to o and notes; out_commit(x) may finish one file early ...
+ *   wpath_commit(w, &e) or wpath_abort(w);    both free w
+ *
+ * wpath_add checks before anything is opened: an output (or a regular-file standard
+ * output) that is one of the inputs, or two outputs that are one file, are refused with
+ * WPATH_REFUSED (the command exits 2); -1 is any other failure (exit 1). A symlinked target
+ * is followed and the real file replaced, unless WP_NOFOLLOW (files tally names itself in
+ * an output directory: a symlink there is replaced, never followed). A device or FIFO
+ * target (/dev/stdout) is written at commit instead. WP_EDIT takes an exclusive lock
+ * (flock) on the journal that waits for another tally command editing it, so two
+ * concurrent -i runs both land; a change by any other program makes the commit fail.
+ * wpath_add and wpath_open may be called again to add outputs as they come.
+ */
+#define WP_EDIT 1
+#define WP_NOFOLLOW 2
+#define WPATH_REFUSED (-2)
+struct wpath;
+struct wpath *wpath_new(char *const *inputs, size_t n);
+int wpath_add(struct wpath *w, const char *path, int flags, struct out **o, struct terr *e);
+int wpath_open(struct wpath *w, struct terr *e);
+int wpath_commit(struct wpath *w, struct terr *e);
+void wpath_abort(struct wpath *w);
+/* For commands that write only standard output: WPATH_REFUSED with *e set when it is a
+ * regular file that is one of the inputs (`tally-print j >> j`), as cat refuses it. */
+int wpath_check_stdout(char *const *files, size_t n, struct terr *e);
 
 /* ---- journal writing (write.c) ------------------------------------------------------- */
 
@@ -328,8 +375,14 @@ int fshut_stdout(const char *prog);
 void write_posting(struct out *o, const char *account, const struct amount *amt,
 		   const char *comment);
 /* Writes an item's exact text, then `extra` (whole lines to append, may be NULL): a
- * newline is added first when the item's last line had none. */
+ * newline is added first when the item's last line had none. Before the item, write_end. */
 void write_item(struct out *o, const struct jitem *it, const char *extra, size_t extra_len);
+/*
+ * Ends what the last item written left open at the end of its file: a missing final
+ * newline, a `comment` block without `end comment`. Call it before appending text after
+ * the items (write_item does it before each item), never at the very end.
+ */
+void write_end(struct out *o);
 
 /* ---- report cells (report.c) -------------------------------------------------------- */
 
@@ -704,6 +757,81 @@ int book_spool_stdin(char *const *files, size_t n, struct terr *e);
 /* Before pass 2: standard input back to where it started. */
 int book_rewind_stdin(char *const *files, size_t n, struct terr *e);
 
+/* ---- outside text made safe for a journal (jtext.c) ---------------------------------- */
+
+/*
+ * Where a piece of outside text (bank CSV, calendar, free text) is written. Or-ed with
+ * JTEXT_INNER when the text follows other text on the same line (no leading-character rule;
+ * a ':' at its start counts as following a word).
+ */
+enum {
+	JTEXT_DESC = 1,      /* an entry's description (payee) on the header line */
+	JTEXT_CODE = 2,      /* inside "(CODE)" on the header line */
+	JTEXT_COMMENT = 3,   /* comment text after "; " (header, posting or its own line) */
+	JTEXT_TAG = 4,       /* a tag's value after "key: " */
+	JTEXT_ACCOUNT = 5,   /* part of an account name */
+	JTEXT_INNER = 0x100,
+};
+/* The room dst needs for n bytes of source text (NUL included). */
+#define JTEXT_SIZE(n) (2 * (n) + 2)
+/*
+ * Writes src as plain text for that place into dst (JTEXT_SIZE(n) bytes), NUL-terminated;
+ * returns the length. Controls (CR, LF, TAB, NUL...) and line separators become spaces,
+ * blank runs one space, ends trimmed; ';' becomes ',' outside comments; a ':' right after a
+ * word in a comment gets a space before it (no "key: value" or ":tag:"); a tag value's ','
+ * (which would end it) becomes ';'; a leading * ! ( = @ ~ (description) or = @ ~ (comment, tag)
+ * gets a ' before it; a code's parentheses become brackets. See docs/rules.md.
+ */
+size_t journal_text_safe(char *dst, const char *src, size_t n, int where);
+
+/* ---- the string map (strmap.c) ------------------------------------------------------ */
+
+/*
+ * Byte-string keys (copied; NULs allowed), each numbered 0, 1, 2... in order of first
+ * insertion: callers keep their data in arrays indexed by that number. One pointer per key
+ * for callers that prefer it.
+ */
+struct strmap;
+struct strmap *strmap_new(void);
+/* The key's number, or -1 when it is not there. */
+long strmap_find(const struct strmap *m, const void *key, size_t n);
+/* The key's number, adding it when absent (then *added is true; added may be NULL). */
+size_t strmap_add(struct strmap *m, const void *key, size_t n, bool *added);
+size_t strmap_count(const struct strmap *m);
+/* Key number i (NUL-terminated; *n its length); valid until the next strmap_add. */
+const char *strmap_key(const struct strmap *m, size_t i, size_t *n);
+void **strmap_value(struct strmap *m, size_t i);  /* NULL until set */
+/* Frees the map, and each value with freeval when it is not NULL. */
+void strmap_free(struct strmap *m, void (*freeval)(void *));
+
+/* ---- already imported (dedup.c) ------------------------------------------------------ */
+
+/*
+ * What a journal already holds, so an import does not write a bank row twice: one record
+ * per posting (to the accounts the rules can give a first posting), used up by one row.
+ */
+struct dkey {
+	tdate date;
+	uint64_t acctamt;      /* digest of the account (brackets ignored) and the amount */
+	uint64_t desc, code;   /* digests of the text compared trimmed, case-folded; 0 = empty */
+};
+struct dedup;
+struct dedup *dedup_new(void);
+/* Only postings to these accounts are recorded (n < 0: all); the names must outlive d. */
+void dedup_accounts(struct dedup *d, const char *const *names, const size_t *lens, long n);
+void dedup_observe(struct dedup *d, const struct jitem *it);
+/* The digest of a description or code: blanks collapsed, ASCII case-folded, up to a ';'. */
+uint64_t dedup_text(const char *s, size_t n);
+void dedup_key(struct dkey *k, tdate d, const char *acct, size_t n, const struct amount *amt,
+	       const char *desc, size_t dn, const char *code, size_t cn);
+void dedup_add(struct dedup *d, const struct dkey *k, const char *file, long line);
+/* Uses up an unused record of this row (same date, account, amount, description or code). */
+bool dedup_take(struct dedup *d, const struct dkey *k, const char **file, long *line);
+/* The same within `days` of the row's date (same description, not the same day). */
+bool dedup_take_near(struct dedup *d, const struct dkey *k, int days, const char **file,
+		     long *line, tdate *date);
+void dedup_free(struct dedup *d);
+
 /* ---- CSV input (csvin.c) ------------------------------------------------------------- */
 
 /*
@@ -787,5 +915,139 @@ int rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struc
 /* Writes an amount as parsed (no digit groups); zero is written "0" as hledger does. */
 size_t ramount_format(char *buf, size_t size, const struct ramount *a);
 void rules_free(struct rules *r);
+
+/* ---- payments matched to invoices (match.c) ------------------------------------------ */
+
+/*
+ * Incoming payments settle open invoices on evidence only: an invoice number named in the
+ * row, or a client's own payer: pattern matching the row with the amount still due on one
+ * of that client's invoices. Several candidates (invoices or clients): nothing is settled.
+ */
+enum { PMATCH_NONE, PMATCH_SETTLED, PMATCH_AMBIGUOUS };
+struct pmatch {
+	int kind;
+	const char *client, *invoice;  /* PMATCH_SETTLED */
+	const char *how;               /* "number" or "amount and payer" */
+	bool partial;                  /* the invoice stays open for the rest */
+	const char *candidates;        /* PMATCH_AMBIGUOUS: "INV (client), client, ..." */
+};
+struct payments;
+struct payments *payments_new(const char *receivable);
+/* Feeds a journal entry: invoices, and the payer: tags of client events. */
+int payments_observe(struct payments *m, const struct jitem *it, struct terr *e);
+/* After the journal: what each invoice still needs. */
+int payments_ready(struct payments *m, struct terr *e);
+size_t payments_open(const struct payments *m);
+/* Matches an incoming amount (> 0) from record r; a settled invoice needs that much less. */
+int payments_match(struct payments *m, const struct csvrec *r, const struct amount *amt,
+		   struct pmatch *out, struct terr *e);
+void payments_free(struct payments *m);
+
+/* ---- calendars (ical.c) -------------------------------------------------------------- */
+
+/*
+ * iCalendar files (RFC 5545) read through libical into a flat list of event instances:
+ * recurrences expanded (RRULE, RDATE, EXDATE; RECURRENCE-ID overrides in place of the
+ * instances they replace), times in the wall clock of the event's TZID (the file's
+ * VTIMEZONE, else the system's zone of that name); UTC times in the calendar's zone
+ * (ical_opts.zone, else X-WR-TIMEZONE, else TZ); floating times as written. All-day events
+ * are not sessions and are left out.
+ */
+struct ical_inst {
+	char *uid;             /* the uid: tag value: the UID (%XX-escaped) and /YYYY-MM-DD */
+	tdate date;            /* local date and start (minutes since midnight) */
+	int time;
+	long minutes;          /* length */
+	bool cancelled;        /* STATUS:CANCELLED */
+	long long cancelled_at;/* LAST-MODIFIED (else DTSTAMP), local, minutes since 1970 */
+	char *summary, *description, *location;  /* raw text, NULL when absent */
+	char **attendees;      /* addresses, without mailto: */
+	size_t natt;
+	const char *file;      /* the file as named (valid while the caller's string is) */
+	long line;             /* the BEGIN:VEVENT line */
+};
+struct ical_opts {
+	tdate until;           /* DATE_NONE, or the last date to expand (endless rules need it) */
+	tdate stop;            /* DATE_NONE, or no instance after this date is wanted */
+	const char *zone;      /* zone for UTC times (TZID), NULL: X-WR-TIMEZONE, else TZ */
+};
+struct ical;
+struct ical *ical_new(void);
+/*
+ * Adds the instances of one file ("-": standard input). -1 with *e set (FILE:LINE) when it
+ * is not iCalendar, has a parse error, an unknown TZID, an endless RRULE without until, or
+ * too many instances; nothing of that file is kept then.
+ */
+int ical_read(struct ical *c, const char *path, const struct ical_opts *o, struct terr *e);
+size_t ical_count(const struct ical *c);
+const struct ical_inst *ical_at(const struct ical *c, size_t i);
+void ical_sort(struct ical *c);  /* by date, time, uid */
+void ical_free(struct ical *c);
+
+/* ---- calendar rules (calrules.c) ------------------------------------------------------ */
+
+/*
+ * Which calendar events are sessions, for which client (tally-calendar(1)): `if REGEX`
+ * blocks (more pattern lines may follow unindented; `%summary`, `%description`, `%location`
+ * or `%attendee` before a pattern narrows it to that field) with `client ID` or `skip`
+ * indented under them; a top-level `client ID` is the default.
+ */
+struct calrules;
+/* NULL with *e set (FILE:LINE) when the file cannot be used. */
+struct calrules *calrules_load(const char *path, struct terr *e);
+/* 1 with *client set; 0 no rule names a client; -1 a matching block says skip; -2 *e set. */
+int calrules_match(const struct calrules *r, const struct ical_inst *v, const char **client,
+		   struct terr *e);
+void calrules_free(struct calrules *r);
+
+/* ---- the calendar beside the journal (reconcile.c) ------------------------------------ */
+
+/*
+ * The journal's session events (and `upcoming:` plans) kept small: a calendar instance is
+ * the same session as an entry with its uid:, else as a session of the same client, date
+ * and time (an entry without time: matches any time that day). Feed every item with
+ * reconcile_observe, then ask.
+ */
+struct reconcile;
+struct reconcile_rec {
+	const char *client;
+	tdate date;
+	int time;              /* -1: none */
+	enum session_kind kind;
+	const char *file;
+	long line;
+};
+struct reconcile_opts {
+	tdate begin, end;      /* the period, DATE_NONE: open */
+	long long now;         /* minutes since 1970: later sessions have not taken place */
+	const char *client;    /* a slug, or NULL for every client */
+};
+struct reconcile *reconcile_new(void);
+void reconcile_observe(struct reconcile *c, const struct jitem *it);
+/*
+ * Finds and uses up the journal's session for this instance of client (a slug or a name):
+ * 1 when there is one. Plans (upcoming:) count only when upcoming is true.
+ */
+int reconcile_take(struct reconcile *c, const struct ical_inst *v, const char *client,
+		   bool upcoming);
+/* Records an instance just written, so that a second copy of it is found. */
+void reconcile_add(struct reconcile *c, const struct ical_inst *v, const char *client,
+		   bool upcoming);
+size_t reconcile_count(const struct reconcile *c);
+/* Record i when it is a session no instance took; false otherwise. */
+bool reconcile_left(const struct reconcile *c, size_t i, struct reconcile_rec *out);
+/*
+ * Writes, per client, the sessions of the period (up to now) that the calendar has and the
+ * journal lacks, and the other way round, with dates and places. -1 with *e set.
+ */
+int reconcile_report(struct reconcile *c, const struct reconcile_opts *ro, struct out *o,
+		     struct terr *e);
+/*
+ * A reconcile holding the calendars ics[0..n) ("-": standard input) and the rules that name
+ * their clients, for reconcile_report; NULL with *e set (FILE:LINE).
+ */
+struct reconcile *reconcile_open(char *const *ics, size_t n, const char *rules,
+				 const struct ical_opts *io, struct terr *e);
+void reconcile_free(struct reconcile *c);
 
 #endif

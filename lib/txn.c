@@ -4,11 +4,11 @@
  * assertions and assignments when asked to. The meaning follows ledger 3.3 and hledger 1.25
  * where they agree.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-#define MAX_COMS 16  /* commodities in one entry before we give up balancing it */
 
 static bool
 is_ws(char c)
@@ -60,7 +60,11 @@ parse_amount_at(struct journal *j, const char *p, const char *e, struct amount *
 	return k;
 }
 
-/* Cost of `qty` at a unit price, or a total price carrying the quantity's sign. */
+/*
+ * Cost of `qty` at a unit price, or a total price carrying the quantity's sign. A product
+ * that passes 128 bits (long-precision prices) keeps the unit price: balancing then
+ * multiplies in 256 bits (wide.c) and cost holds the product rounded to 12 decimals.
+ */
 static int
 make_cost(struct posting *po, const struct amount *price, bool total)
 {
@@ -72,7 +76,13 @@ make_cost(struct posting *po, const struct amount *price, bool total)
 		if (amount_sign(&po->amt) < 0)
 			amount_neg(&c);
 	} else if (amount_mul(&c, &po->amt, price) < 0) {
-		return -1;
+		struct wide w;
+
+		wide_mul(&w, po->amt.q, price->q);
+		if (wide_round_to(&c, &w, po->amt.scale + price->scale, price->com, 12) < 0)
+			return -1;
+		po->cost_wide = true;
+		po->unit = *price;
 	}
 	c.com = price->com;
 	po->cost = c;
@@ -224,27 +234,34 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 	return parse_tail(j, po, p, e, line);
 }
 
-/* Per-commodity sums of one balancing group. */
+/* Per-commodity sums of one balancing group, in the reader's reusable array. */
 struct sums {
-	struct amount a[MAX_COMS];
+	struct amount *a;
 	int n;
 };
 
+/* 0, or -1 on overflow. */
 static int
-sums_add(struct sums *s, const struct amount *x)
+sums_add(struct journal *j, struct sums *s, const struct amount *x)
 {
 	int i;
 
 	for (i = 0; i < s->n; i++)
 		if (s->a[i].com == x->com)
 			return amount_add(&s->a[i], &s->a[i], x);
-	if (s->n == MAX_COMS)
-		return -1;
+	if ((size_t)s->n == j->capsums) {
+		j->capsums = j->capsums ? j->capsums * 2 : 16;
+		j->sums = xrealloc(j->sums, j->capsums * sizeof *j->sums);
+		s->a = j->sums;
+	}
 	s->a[s->n++] = *x;
 	return 0;
 }
 
-/* True when the amount shows as zero at its commodity's display precision. */
+/*
+ * True when the amount shows as zero at its commodity's display precision. Ties round to
+ * even, as ledger and hledger display: a cost of 0.995 CZK against -1.00 CZK balances.
+ */
 static bool
 zero_at_display(const struct amount *a)
 {
@@ -253,9 +270,85 @@ zero_at_display(const struct amount *a)
 
 	if (a->scale <= prec)
 		return q == 0;
+	if (a->scale - prec > 38)
+		return false;
 	for (int i = 0; i < a->scale - prec; i++)
 		div *= 10;
-	return q * 2 < div;
+	return q <= div / 2;
+}
+
+/* One commodity's sum in 256 bits. */
+struct wsum {
+	int com;
+	int scale;
+	struct wide w;
+};
+
+/*
+ * The group again in 256 bits, when its 128-bit sums overflowed. Sums that fit go back to
+ * *s (for an elided amount to take them); *nonzero counts the commodities that don't show
+ * as zero, *first is the first of them (rounded for display). -1 when a sum an elided
+ * posting must take does not fit 128 bits.
+ */
+static int
+sums_wide(struct journal *j, enum pvirt g, struct sums *s, int *nonzero, struct amount *first)
+{
+	struct txn *t = &j->txn;
+	struct wsum *w = NULL;
+	int nw = 0, k;
+	int rc = 0;
+
+	*nonzero = 0;
+	for (size_t i = 0; i < t->np && rc == 0; i++) {
+		struct posting *po = &t->p[i];
+		struct wide x;
+		int scale, com;
+
+		if (po->virt != g || !po->has_amount)
+			continue;
+		if (po->cost_wide) {
+			wide_mul(&x, po->amt.q, po->unit.q);
+			scale = po->amt.scale + po->unit.scale;
+			com = po->unit.com;
+		} else {
+			const struct amount *a = po->has_cost ? &po->cost : &po->amt;
+
+			wide_from(&x, a->q);
+			scale = a->scale;
+			com = a->com;
+		}
+		wide_normalize(&x, &scale, 0);
+		for (k = 0; k < nw && w[k].com != com; k++)
+			;
+		if (k == nw) {
+			w = xrealloc(w, (size_t)(nw + 1) * sizeof *w);
+			w[nw++] = (struct wsum){com, scale, x};
+			continue;
+		}
+		if (wide_rescale(&x, &scale, w[k].scale) < 0 ||
+		    wide_rescale(&w[k].w, &w[k].scale, scale) < 0 ||
+		    wide_add(&w[k].w, &w[k].w, &x) < 0)
+			rc = -1;
+		else
+			wide_normalize(&w[k].w, &w[k].scale, 0);
+	}
+	s->n = 0;
+	for (k = 0; k < nw && rc == 0; k++) {
+		struct amount a = {0, w[k].scale, w[k].com};
+		int prec = commodity_style(w[k].com)->prec;
+
+		if (!wide_zero_at(&w[k].w, w[k].scale, prec) && (*nonzero)++ == 0 &&
+		    wide_round_to(first, &w[k].w, w[k].scale, w[k].com, prec) < 0)
+			rc = -1;
+		if (s->n < 0)
+			continue;
+		if (wide_to_tnum(&w[k].w, &a.q) == 0 && a.scale <= AMOUNT_MAX_SCALE)
+			sums_add(j, s, &a);
+		else
+			s->n = -1;  /* an elided amount cannot take it */
+	}
+	free(w);
+	return rc;
 }
 
 /* Balance assignment: the posting's amount is what brings the account to the figure. */
@@ -265,6 +358,11 @@ assign(struct journal *j, struct posting *po)
 	struct account *acct = accounts_get(j->run, po->acct, po->acct_len);
 	struct amount cur = account_balance(acct, po->assert_amt.com), d = po->assert_amt;
 
+	/* Earlier postings to the account in this entry count too (ledger, hledger). */
+	for (struct posting *q = j->txn.p; q < po; q++)
+		if (q->has_amount && q->amt.com == cur.com && q->acct_len == po->acct_len &&
+		    memcmp(q->acct, po->acct, po->acct_len) == 0 && amount_add(&cur, &cur, &q->amt) < 0)
+			return -1;
 	amount_neg(&cur);
 	if (amount_add(&d, &d, &cur) < 0)
 		return -1;
@@ -277,10 +375,11 @@ static int
 balance_group(struct journal *j, enum pvirt g, long header_line)
 {
 	struct txn *t = &j->txn;
-	struct sums s = {.n = 0};
+	struct sums s = {j->sums, 0};
 	struct posting *elided = NULL;
 	size_t i, np = t->np;
-	bool unknown = false;
+	bool unknown = false, wide = false;
+	struct amount off;
 	char buf[AMOUNT_BUF];
 	int nonzero = 0, k;
 
@@ -305,11 +404,15 @@ balance_group(struct journal *j, enum pvirt g, long header_line)
 			elided = po;
 			continue;
 		}
-		if (sums_add(&s, po->has_cost ? &po->cost : &po->amt) < 0)
-			goto overflow;
+		if (po->cost_wide || (!wide && sums_add(j, &s, po->has_cost ? &po->cost : &po->amt) < 0))
+			wide = true;
 	}
 	if (unknown)
 		return 0;
+	if (wide) {
+		if (sums_wide(j, g, &s, &nonzero, &off) < 0 || (elided && s.n < 0))
+			goto overflow;
+	}
 	if (elided) {
 		size_t at = (size_t)(elided - t->p);
 		bool first = true;
@@ -322,11 +425,11 @@ balance_group(struct journal *j, enum pvirt g, long header_line)
 			if (first) {
 				po = &t->p[at];
 			} else {
-				size_t off = j->acct_off[at];
+				size_t aoff = j->acct_off[at];
 
 				po = new_posting(j);
 				*po = t->p[at];
-				j->acct_off[t->np - 1] = off;
+				j->acct_off[t->np - 1] = aoff;
 			}
 			first = false;
 			po->amt = s.a[k];
@@ -339,16 +442,15 @@ balance_group(struct journal *j, enum pvirt g, long header_line)
 		}
 		return 0;
 	}
-	for (k = 0; k < s.n; k++)
-		if (!zero_at_display(&s.a[k]))
-			nonzero++;
+	if (!wide) {
+		for (k = 0; k < s.n; k++)
+			if (!zero_at_display(&s.a[k]) && nonzero++ == 0)
+				off = s.a[k];
+	}
 	/* Two commodities left over: both tools infer the conversion rate. */
 	if (nonzero == 0 || nonzero == 2)
 		return 0;
-	for (k = 0; k < s.n; k++)
-		if (!zero_at_display(&s.a[k]))
-			break;
-	amount_format(buf, sizeof buf, &s.a[k]);
+	amount_format(buf, sizeof buf, &off);
 	journal_fail(j, header_line, "entry does not balance: off by %s%s", buf,
 		     g == P_BALANCED_VIRTUAL ? " in its [virtual] postings" : "");
 	return -1;

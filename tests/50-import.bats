@@ -26,7 +26,7 @@ rules() {
 	run -2 tally-import --bogus
 }
 
-@test "import: Spanish bank layout: ';', decimal comma, dot groups, CRLF, quoted ';'" {
+@test "import: Spanish bank layout: ';', decimal comma, dot groups, CRLF, quoted ';' (written ',')" {
 	run --separate-stderr tally-import --rules "$RULES/es-bank.rules" "$EXAMPLES/bank-2026-04.csv"
 	assert_success
 	assert_output - <<'J'
@@ -46,7 +46,7 @@ rules() {
     Assets:Bank  80,00 EUR
     Income:Unknown  -80,00 EUR
 
-2026-04-20 COMPRA LIBRERIA CERVANTES "CUADERNOS; LAPICES"
+2026-04-20 COMPRA LIBRERIA CERVANTES "CUADERNOS, LAPICES"
     Assets:Bank  -23,40 EUR
     Expenses:Unknown  23,40 EUR
 
@@ -78,7 +78,7 @@ J
 J
 }
 
-@test "import: BOM, tab separator, quoted tabs, doubled quotes, newlines, (negative), trailing minus" {
+@test "import: BOM, tab separator, quoted tabs (written as spaces), doubled quotes, newlines, (negative), trailing minus" {
 	printf '\xef\xbb\xbfDate\tDesc\tAmount\r\n2026-11-02\t"Caf\xc3\xa9 ""Sol""\tBerlin"\t(12.50)\r\n2026-11-03\tRefund\t7.00-\r\n2026-11-01\t"two\nlines"\t"1,000.00"\r\n\r\n' \
 		> "$BATS_TEST_TMPDIR/q.tsv"
 	r=$(rules <<'R'
@@ -95,7 +95,7 @@ R
     Assets:Bank  EUR 1000.00
     income:unknown  EUR -1000.00
 
-2026-11-02 Café "Sol"	Berlin
+2026-11-02 Café "Sol" Berlin
     Assets:Bank  EUR -12.50
     expenses:unknown  EUR 12.50
 
@@ -103,6 +103,71 @@ R
     Assets:Bank  EUR -7.00
     expenses:unknown  EUR 7.00
 J
+}
+
+@test "import: bank text carrying tags sets nothing: a client's rate stays hers (tally-bill)" {
+	local t=$BATS_TEST_TMPDIR
+	printf '2026-10-01 Agreement with Ana\n    ; client: ana\n    ; rate: 40 EUR\n\n' > "$t/agreement.journal"
+	printf '2026-11-05 Session with Ana\n    ; client: ana\n    ; session: held\n    ; time: 16:00\n' > "$t/session.journal"
+	printf 'Date,Description,Amount\n2026-11-01,"; client: ana, rate: 0.01 EUR",50.00\n' > "$t/tags.csv"
+	r=$(rules <<'R'
+skip 1
+fields date, description, amount
+currency EUR 
+account1 Assets:Bank
+comment %description
+comment2 note: %description
+R
+)
+	run tally-import --rules "$r" "$t/tags.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-01 , client: ana, rate: 0.01 EUR  ; ; client : ana, rate : 0.01 EUR
+    Assets:Bank  EUR 50.00
+    income:unknown  EUR -50.00  ; note: ; client: ana; rate: 0.01 EUR
+J
+	printf '%s\n' "$output" > "$t/imported.journal"
+	cat "$t/agreement.journal" "$t/imported.journal" "$t/session.journal" > "$t/all.journal"
+	run tally-bill "$t/all.journal"
+	assert_success
+	run tally-balance Unbilled <<< "$output"
+	assert_line --index 0 "           EUR 40.00  Assets:Unbilled:ana"
+	# Only the rules' own tag: the bank's text is its value.
+	run hledger -f "$t/imported.journal" tags
+	assert_output "note"
+	run ledger -f "$t/imported.journal" tags
+	assert_output "note"
+	# The same for the rules' own account text and a description that looks like a status.
+	printf 'Date,Description,Amount\n2026-11-02,* (REF) =SUM(A1),1\n' > "$t/lead.csv"
+	run tally-import --rules "$r" "$t/lead.csv"
+	assert_line --index 0 "2026-11-02 '* (REF) =SUM(A1)  ; * (REF) =SUM(A1)"
+}
+
+@test "import: a bare CR in a field written by comment %desc makes no postings in hledger" {
+	local t=$BATS_TEST_TMPDIR
+	printf 'Date,Description,Amount\n2026-11-01,"paid\r    expenses:fake  1000 EUR\r    assets:fake  -1000 EUR\rok",-5\n' > "$t/cr.csv"
+	r=$(rules <<'R'
+skip 1
+fields date, description, amount
+currency EUR 
+account1 Assets:Bank
+comment %description
+R
+)
+	tally-import --rules "$r" "$t/cr.csv" > "$t/cr.journal"
+	run grep -c $'\r' "$t/cr.journal"
+	assert_output 0
+	run hledger -f "$t/cr.journal" bal -N --flat
+	assert_success
+	assert_output - <<'B'
+              EUR -5  Assets:Bank
+               EUR 5  expenses:unknown
+B
+	run ledger -f "$t/cr.journal" bal --flat --no-total
+	assert_output - <<'B'
+              EUR -5  Assets:Bank
+               EUR 5  expenses:unknown
+B
 }
 
 @test "import: separate debit and credit columns, a reference as code, a summary line skipped" {
@@ -265,6 +330,73 @@ tally-import: $p:6: 90.00 EUR not matched: no open invoice fits
 tally-import: 6 rows: 6 written, 0 already in the journal, 3 matched to invoices, 1 ambiguous"
 }
 
+@test "import: ana-maria's payment settles ana-maria's invoice, never ana's (no guess from IDs)" {
+	local t=$BATS_TEST_TMPDIR
+	printf 'Fecha;Concepto;Importe;Saldo\n03/11/2026;TRANSFERENCIA ANA MARIA LOPEZ;135,00;0\n' > "$t/p.csv"
+	run --separate-stderr tally-import --report --rules "$RULES/es-bank.rules" -f "$FIX/scripts.journal" "$t/p.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-03 TRANSFERENCIA ANA MARIA LOPEZ
+    ; client: ana-maria
+    ; invoice: 2026-0002
+    Assets:Bank  135.00 EUR
+    Assets:Receivable:ana-maria  -135.00 EUR
+J
+	assert_equal "${stderr%%$'\n'*}" "tally-import: $t/p.csv:2: 135.00 EUR settles 2026-0002 (ana-maria, by amount and payer)"
+	# A client's ID is no evidence: "ANA" alone names nobody's payer pattern.
+	printf 'Fecha;Concepto;Importe;Saldo\n06/11/2026;TRANSFERENCIA ANA;135,00;0\n' > "$t/q.csv"
+	run --separate-stderr tally-import --rules "$RULES/es-bank.rules" -f "$FIX/scripts.journal" "$t/q.csv"
+	assert_success
+	assert_line --index 1 "    Assets:Bank  135.00 EUR"
+	assert_line --index 2 "    Income:Unknown  -135.00 EUR"
+	assert_equal "$stderr" ""
+}
+
+@test "import: a row two clients' payer patterns match settles nothing and names them on stderr" {
+	local t=$BATS_TEST_TMPDIR
+	sed 's/; payer: GIL/; payer: \\bANA\\b/' "$FIX/scripts.journal" > "$t/j.journal"
+	printf 'Fecha;Concepto;Importe;Saldo\n03/11/2026;TRANSFERENCIA ANA MARIA LOPEZ;135,00;0\n' > "$t/p.csv"
+	run --separate-stderr tally-import --rules "$RULES/es-bank.rules" -f "$t/j.journal" "$t/p.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-03 TRANSFERENCIA ANA MARIA LOPEZ
+    ; unmatched: 2026-0001 (ana), 2026-0002 (ana-maria)
+    Assets:Bank  135.00 EUR
+    Income:Unknown  -135.00 EUR
+J
+	assert_equal "$stderr" "tally-import: $t/p.csv:2: 135.00 EUR not matched: it fits 2026-0001 (ana), 2026-0002 (ana-maria)"
+	# Even when only one of them has an invoice of that amount.
+	sed -i 's/Assets:Receivable:ana  135.00 EUR/Assets:Receivable:ana  99.00 EUR/' "$t/j.journal"
+	run --separate-stderr tally-import --rules "$RULES/es-bank.rules" -f "$t/j.journal" "$t/p.csv"
+	assert_line --index 1 "    ; unmatched: ana, 2026-0002 (ana-maria)"
+	assert_equal "$stderr" "tally-import: $t/p.csv:2: 135.00 EUR not matched: it fits ana, 2026-0002 (ana-maria)"
+}
+
+@test "import: client IDs and payer patterns in Cyrillic and Japanese match (any case)" {
+	local t=$BATS_TEST_TMPDIR
+	printf 'Fecha;Concepto;Importe;Saldo\n04/11/2026;ПЕРЕВОД ПЕТРОВА А.;80,00;0\n05/11/2026;振込 タナカ;70,00;0\n' > "$t/p.csv"
+	run tally-import --rules "$RULES/es-bank.rules" -f "$FIX/scripts.journal" "$t/p.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-04 ПЕРЕВОД ПЕТРОВА А.
+    ; client: анна
+    ; invoice: 2026-0003
+    Assets:Bank  80.00 EUR
+    Assets:Receivable:анна  -80.00 EUR
+
+2026-11-05 振込 タナカ
+    ; client: 田中
+    ; invoice: 2026-0004
+    Assets:Bank  70.00 EUR
+    Assets:Receivable:田中  -70.00 EUR
+J
+	printf '%s\n' "$output" | cat "$FIX/scripts.journal" - > "$t/all.journal"
+	run hledger -f "$t/all.journal" bal -N Receivable
+	assert_output "          135.00 EUR  Assets:Receivable:ana"$'\n'"          135.00 EUR  Assets:Receivable:ana-maria"
+	run ledger -f "$t/all.journal" bal --flat --no-total Receivable
+	assert_output "          135.00 EUR  Assets:Receivable:ana"$'\n'"          135.00 EUR  Assets:Receivable:ana-maria"
+}
+
 @test "import: several payer: patterns per client, each matched field by field" {
 	run --separate-stderr tally-import --report --rules "$RULES/simple.rules" \
 		--journal "$FIX/book.journal" - <<'C'
@@ -311,6 +443,22 @@ J
 	cmp "$j" "$BATS_TEST_TMPDIR/b2.journal"
 	tally-import --rules "$RULES/simple.rules" -i "$BATS_TEST_TMPDIR/b2.journal" "$FIX/payments.csv"
 	cmp "$j" "$BATS_TEST_TMPDIR/b2.journal"
+}
+
+@test "import: -f FILE is --journal FILE, as the usage line and the man page say" {
+	local j=$BATS_TEST_TMPDIR/book.journal
+	cp "$FIX/book.journal" "$j"
+	tally-import --rules "$RULES/simple.rules" -f "$j" "$FIX/payments.csv" > "$BATS_TEST_TMPDIR/new"
+	run --separate-stderr tally-import --rules "$RULES/simple.rules" --journal "$j" "$FIX/payments.csv"
+	assert_success
+	assert_output "$(cat "$BATS_TEST_TMPDIR/new")"
+	assert_output --partial "; invoice: 2026-0001"
+	{ echo; cat "$BATS_TEST_TMPDIR/new"; } >> "$j"
+	run --separate-stderr tally-import --rules "$RULES/simple.rules" -f "$j" "$FIX/payments.csv"
+	assert_success
+	assert_output ""
+	run tally-import --help
+	assert_output --partial "[-f|--journal FILE]"
 }
 
 @test "import: overlapping exports give each bank row once, in one run or two" {

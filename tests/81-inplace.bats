@@ -20,7 +20,7 @@ sessions() {
 # No temporary file is left beside FILE.
 no_leftovers() {
 	local left
-	left=$(find "$(dirname "$1")" -name "$(basename "$1").tally*")
+	left=$(find "$(dirname "$1")" -name ".$(basename "$1").tally*")
 	[ -z "$left" ] || { echo "left over: $left"; return 1; }
 }
 
@@ -138,9 +138,9 @@ no_leftovers() {
 			return 1
 		fi
 		# A temporary file left behind proves this kill came mid-write.
-		if [ -n "$(find "$d" -name 'big.journal.tally*')" ]; then
+		if [ -n "$(find "$d" -name '.big.journal.tally*')" ]; then
 			killed=$((killed + 1))
-			rm -f "$d"/big.journal.tally*
+			rm -f "$d"/.big.journal.tally*
 		fi
 	done
 	echo "# old: $old, new: $new, killed mid-write: $killed" >&3

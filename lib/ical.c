@@ -1,0 +1,908 @@
+/*
+ * ical.c: the one wrapper around libical. An iCalendar file becomes a flat list of event
+ * instances, each in the wall-clock time of its event's time zone: recurrences expanded
+ * (RRULE, RDATE, EXDATE), overridden instances (RECURRENCE-ID) put in place of the ones they
+ * replace, cancellations stamped from LAST-MODIFIED. libical does not keep line numbers, so
+ * the file is scanned once for its BEGIN/END lines and each component is given the line of
+ * its BEGIN; its parse problems (X-LIC-ERROR properties) become errors at that line.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <libical/ical.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "tally.h"
+
+/* A file larger than this is not a calendar export: refuse it rather than exhaust memory. */
+#define MAX_FILE ((size_t)64 << 20)
+/* Instances per file; an RRULE that makes more is an error, not a hang. */
+#define MAX_INST 100000
+
+/* Where one component sits in the text. */
+struct cpos {
+	char name[24];
+	long line;              /* its BEGIN line */
+	size_t off, end;        /* byte offsets of its BEGIN and END lines */
+};
+
+struct ical {
+	struct ical_inst *v;
+	size_t n, cap;
+};
+
+/* What reading one file needs. */
+struct ctx {
+	const char *file;
+	const char *text;
+	size_t len;
+	struct cpos *pos;
+	size_t npos, next;      /* components in BEGIN order; next: the one to match */
+	const struct ical_opts *o;
+	struct ical *c;
+	icalcomponent *vcal;    /* the calendar being read */
+	icaltimezone *defzone;  /* for UTC times: --timezone or X-WR-TIMEZONE; NULL: TZ */
+	bool have_defzone;
+	struct terr *e;
+};
+
+/* An event's wall-clock frame: times are shown in zone (NULL: floating or machine local). */
+struct frame {
+	icaltimezone *zone;
+	bool floating;
+};
+
+static long
+line_at(const char *text, size_t off)
+{
+	long n = 1;
+
+	for (size_t i = 0; i < off; i++)
+		n += text[i] == '\n';
+	return n;
+}
+
+/* The BEGIN/END lines, in order, with a stack so that each BEGIN finds its END. */
+static int
+scan_lines(struct ctx *x)
+{
+	size_t cap = 0, *stack = NULL, depth = 0, dcap = 0;
+	const char *s = x->text;
+	long line = 1;
+
+	for (size_t i = 0; i < x->len;) {
+		size_t j = i, n;
+
+		while (j < x->len && s[j] != '\n')
+			j++;
+		n = j - i;
+		if (n && s[i + n - 1] == '\r')
+			n--;
+		if (n > 6 && strncasecmp(s + i, "BEGIN:", 6) == 0) {
+			if (x->npos == cap) {
+				cap = cap ? cap * 2 : 64;
+				x->pos = xrealloc(x->pos, cap * sizeof *x->pos);
+			}
+			struct cpos *p = &x->pos[x->npos];
+			size_t m = n - 6 < sizeof p->name - 1 ? n - 6 : sizeof p->name - 1;
+
+			memcpy(p->name, s + i + 6, m);
+			p->name[m] = 0;
+			p->line = line;
+			p->off = i;
+			p->end = x->len;
+			if (depth == dcap) {
+				dcap = dcap ? dcap * 2 : 16;
+				stack = xrealloc(stack, dcap * sizeof *stack);
+			}
+			stack[depth++] = x->npos++;
+		} else if (n > 4 && strncasecmp(s + i, "END:", 4) == 0 && depth) {
+			x->pos[stack[--depth]].end = i;
+		}
+		i = j + 1;
+		line++;
+	}
+	free(stack);
+	return 0;
+}
+
+/* The BEGIN line of the next component named name, in document order. */
+static const struct cpos *
+match_pos(struct ctx *x, const char *name)
+{
+	for (size_t k = x->next; k < x->npos; k++)
+		if (strcasecmp(x->pos[k].name, name) == 0) {
+			x->next = k + 1;
+			return &x->pos[k];
+		}
+	return x->npos ? &x->pos[x->npos - 1] : NULL;
+}
+
+/* The line of a component's own property (not a sub-component's), else its BEGIN line. */
+static long
+prop_line(const struct ctx *x, const struct cpos *p, const char *name)
+{
+	const char *s = x->text;
+	size_t nl = strlen(name);
+	int depth = 0;
+
+	if (!p)
+		return 1;
+	for (size_t i = p->off; i < p->end && i < x->len;) {
+		size_t j = i;
+
+		while (j < x->len && s[j] != '\n')
+			j++;
+		if (strncasecmp(s + i, "BEGIN:", 6) == 0)
+			depth++;
+		else if (strncasecmp(s + i, "END:", 4) == 0)
+			depth--;
+		else if (depth == 1 && j - i > nl && strncasecmp(s + i, name, nl) == 0 &&
+			 (s[i + nl] == ':' || s[i + nl] == ';'))
+			return line_at(s, i);
+		i = j + 1;
+	}
+	return p->line;
+}
+
+static const char *
+tzid_of(icalproperty *p)
+{
+	icalparameter *q = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+
+	return q ? icalparameter_get_tzid(q) : NULL;
+}
+
+/* A TZID: the calendar's VTIMEZONE, else a zone of the system's time zone database. */
+static icaltimezone *
+find_zone(struct ctx *x, const char *tzid)
+{
+	icaltimezone *z = icalcomponent_get_timezone(x->vcal, tzid);
+
+	if (!z && strlen(tzid) < 64 && !strstr(tzid, ".."))
+		z = icaltimezone_get_builtin_timezone(tzid);
+	return z;
+}
+
+/*
+ * A date-time property's value and the zone it is written in (*zone NULL: floating).
+ * Returns -1 with an error for an unknown TZID.
+ */
+static int
+prop_time(struct ctx *x, const struct cpos *cp, icalproperty *p, const char *pname,
+	  struct icaltimetype *t, icaltimezone **zone)
+{
+	icalvalue *v = icalproperty_get_value(p);
+	const char *tzid;
+
+	if (!v) {
+		terr_set(x->e, x->file, prop_line(x, cp, pname), "%s without a value", pname);
+		return -1;
+	}
+	if (icalvalue_isa(v) == ICAL_DATETIMEPERIOD_VALUE) {
+		struct icaldatetimeperiodtype dp = icalvalue_get_datetimeperiod(v);
+
+		*t = icaltime_is_null_time(dp.time) ? dp.period.start : dp.time;
+	} else if (icalvalue_isa(v) == ICAL_DATETIME_VALUE || icalvalue_isa(v) == ICAL_DATE_VALUE) {
+		*t = icalvalue_get_datetime(v);
+	} else {
+		terr_set(x->e, x->file, prop_line(x, cp, pname), "%s is not a date or date-time",
+			 pname);
+		return -1;
+	}
+	if (icaltime_is_null_time(*t) || !icaltime_is_valid_time(*t) ||
+	    !date_valid_ymd(t->year, t->month, t->day) || t->hour > 23 || t->minute > 59 ||
+	    t->second > 60) {
+		terr_set(x->e, x->file, prop_line(x, cp, pname), "%s: bad date-time", pname);
+		return -1;
+	}
+	*zone = NULL;
+	if (icaltime_is_utc(*t))
+		*zone = icaltimezone_get_utc_timezone();
+	else if ((tzid = tzid_of(p)) && !t->is_date && !(*zone = find_zone(x, tzid))) {
+		terr_set(x->e, x->file, prop_line(x, cp, pname), "unknown TZID: %.80s", tzid);
+		return -1;
+	}
+	return 0;
+}
+
+/* t (written in zone from) as wall-clock time in the event's frame f. */
+static struct icaltimetype
+to_frame(struct icaltimetype t, icaltimezone *from, const struct frame *f)
+{
+	time_t tt;
+	struct tm tm;
+
+	if (!from || t.is_date)
+		return t;
+	tt = icaltime_as_timet_with_zone(t, from);
+	if (f->zone)
+		return icaltime_from_timet_with_zone(tt, 0, f->zone);
+	if (!localtime_r(&tt, &tm))
+		return t;
+	t.year = tm.tm_year + 1900;
+	t.month = tm.tm_mon + 1;
+	t.day = tm.tm_mday;
+	t.hour = tm.tm_hour;
+	t.minute = tm.tm_min;
+	t.second = tm.tm_sec;
+	t.zone = NULL;
+	return t;
+}
+
+static bool
+same_minute(struct icaltimetype a, struct icaltimetype b)
+{
+	return a.year == b.year && a.month == b.month && a.day == b.day && a.hour == b.hour &&
+	       a.minute == b.minute;
+}
+
+static tdate
+tdate_of(struct icaltimetype t)
+{
+	return date_valid_ymd(t.year, t.month, t.day) ? date_from_ymd(t.year, t.month, t.day) :
+							DATE_NONE;
+}
+
+/* A UID as a tag value: bytes that could end or split a tag are written %XX. */
+static char *
+uid_escape(const char *uid, const char *suffix)
+{
+	size_t n = strlen(uid);
+	char *s = xmalloc(n * 3 + strlen(suffix) + 1), *w = s;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)uid[i];
+
+		if (ch <= ' ' || ch == 0x7f || ch == ',' || ch == ';' || ch == '%' || ch == '"' ||
+		    ch == '\\')
+			w += sprintf(w, "%%%02X", ch);
+		else
+			*w++ = (char)ch;
+	}
+	strcpy(w, suffix);
+	return s;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s && *s ? xstrdup(s) : NULL;
+}
+
+/* The fields of an event that instances share (the overrides have their own). */
+struct evinfo {
+	icalcomponent *ev;
+	const struct cpos *cp;
+	const char *uid;
+	struct frame f;
+	struct icaltimetype start;  /* in the event's frame */
+	icaltimezone *szone;        /* the zone DTSTART is written in */
+	long minutes;
+	bool cancelled;
+	long long cancelled_at;
+	bool subdaily;              /* the rule repeats within a day: keys carry the time */
+};
+
+static long long
+stamp_of(struct icaltimetype t)
+{
+	tdate d = tdate_of(t);
+
+	return d == DATE_NONE ? -1 : (long long)d * 1440 + t.hour * 60 + t.minute;
+}
+
+/* An event's own frame, start, length and cancellation. */
+static int
+event_info(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct evinfo *in)
+{
+	icalproperty *p;
+	struct icaltimetype end;
+	icaltimezone *ezone;
+
+	memset(in, 0, sizeof *in);
+	in->ev = ev;
+	in->cp = cp;
+	in->cancelled_at = -1;
+	if (!(in->uid = icalcomponent_get_uid(ev)) || !*in->uid) {
+		terr_set(x->e, x->file, cp ? cp->line : 1, "event without a UID");
+		return -1;
+	}
+	if (!(p = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY))) {
+		terr_set(x->e, x->file, cp ? cp->line : 1, "event without DTSTART");
+		return -1;
+	}
+	if (prop_time(x, cp, p, "DTSTART", &in->start, &in->szone) < 0)
+		return -1;
+	if (in->start.is_date)
+		return 0;  /* all-day: not a session */
+	in->f.zone = in->szone;
+	if (in->szone == icaltimezone_get_utc_timezone())
+		in->f.zone = x->defzone;
+	in->f.floating = !in->szone;
+	in->start = to_frame(in->start, in->szone, &in->f);
+	in->minutes = 60;
+	if ((p = icalcomponent_get_first_property(ev, ICAL_DTEND_PROPERTY))) {
+		if (prop_time(x, cp, p, "DTEND", &end, &ezone) < 0)
+			return -1;
+		if (!end.is_date) {
+			icaltimezone *u = icaltimezone_get_utc_timezone();
+			struct icaltimetype s0 = in->start, e0 = to_frame(end, ezone, &in->f);
+			time_t a = icaltime_as_timet_with_zone(s0, in->f.zone ? in->f.zone : u);
+			time_t b = icaltime_as_timet_with_zone(e0, in->f.zone ? in->f.zone : u);
+
+			in->minutes = (long)((b - a) / 60);
+		}
+	} else if ((p = icalcomponent_get_first_property(ev, ICAL_DURATION_PROPERTY))) {
+		in->minutes = icaldurationtype_as_int(icalproperty_get_duration(p)) / 60;
+	}
+	if (in->minutes <= 0 || in->minutes > 24 * 60) {
+		terr_set(x->e, x->file, prop_line(x, cp, "DTEND"),
+			 "event length of %ld minutes (1 minute to 24 hours)", in->minutes);
+		return -1;
+	}
+	if (icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED) {
+		struct icaltimetype m;
+		icaltimezone *mz;
+		const char *pn = "LAST-MODIFIED";
+
+		in->cancelled = true;
+		if (!(p = icalcomponent_get_first_property(ev, ICAL_LASTMODIFIED_PROPERTY))) {
+			p = icalcomponent_get_first_property(ev, ICAL_DTSTAMP_PROPERTY);
+			pn = "DTSTAMP";
+		}
+		if (!p) {
+			terr_set(x->e, x->file, cp ? cp->line : 1,
+				 "cancelled event without LAST-MODIFIED (when did it arrive?)");
+			return -1;
+		}
+		if (prop_time(x, cp, p, pn, &m, &mz) < 0)
+			return -1;
+		in->cancelled_at = stamp_of(to_frame(m, mz, &in->f));
+	}
+	return 0;
+}
+
+/* Adds one instance at start (in the event's frame), keyed by its original date. */
+static int
+add_inst(struct ctx *x, const struct evinfo *in, struct icaltimetype start,
+	 struct icaltimetype orig)
+{
+	struct ical *c = x->c;
+	struct ical_inst *v;
+	char key[32];
+	icalproperty *p;
+
+	if (tdate_of(start) == DATE_NONE || tdate_of(orig) == DATE_NONE)
+		return 0;
+	if (x->o->until != DATE_NONE && tdate_of(start) > x->o->until)
+		return 0;
+	if (c->n >= MAX_INST) {
+		terr_set(x->e, x->file, in->cp ? in->cp->line : 1,
+			 "more than %d event instances in one file", MAX_INST);
+		return -1;
+	}
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->v = xrealloc(c->v, c->cap * sizeof *c->v);
+	}
+	v = memset(&c->v[c->n++], 0, sizeof *v);
+	if (in->subdaily)
+		snprintf(key, sizeof key, "/%04d-%02d-%02dT%02d:%02d", orig.year, orig.month,
+			 orig.day, orig.hour, orig.minute);
+	else
+		snprintf(key, sizeof key, "/%04d-%02d-%02d", orig.year, orig.month, orig.day);
+	v->uid = uid_escape(in->uid, key);
+	v->date = tdate_of(start);
+	v->time = start.hour * 60 + start.minute;
+	v->minutes = in->minutes;
+	v->cancelled = in->cancelled;
+	v->cancelled_at = in->cancelled_at;
+	v->summary = dup_or_null(icalcomponent_get_summary(in->ev));
+	v->description = dup_or_null(icalcomponent_get_description(in->ev));
+	v->location = dup_or_null(icalcomponent_get_location(in->ev));
+	for (p = icalcomponent_get_first_property(in->ev, ICAL_ATTENDEE_PROPERTY); p;
+	     p = icalcomponent_get_next_property(in->ev, ICAL_ATTENDEE_PROPERTY)) {
+		const char *a = icalproperty_get_attendee(p);
+
+		if (!a)
+			continue;
+		if (strncasecmp(a, "mailto:", 7) == 0)
+			a += 7;
+		v->attendees = xrealloc(v->attendees, (v->natt + 1) * sizeof *v->attendees);
+		v->attendees[v->natt++] = xstrdup(a);
+	}
+	v->file = x->file;
+	v->line = in->cp ? in->cp->line : 1;
+	return 0;
+}
+
+/* The overrides of a series: their RECURRENCE-ID in the series' frame. */
+struct override {
+	icalcomponent *ev;
+	const struct cpos *cp;
+	struct icaltimetype rid;
+	bool used;
+};
+
+static bool
+excluded(struct ctx *x, const struct evinfo *in, struct icaltimetype t)
+{
+	icalproperty *p;
+
+	for (p = icalcomponent_get_first_property(in->ev, ICAL_EXDATE_PROPERTY); p;
+	     p = icalcomponent_get_next_property(in->ev, ICAL_EXDATE_PROPERTY)) {
+		struct icaltimetype d;
+		icaltimezone *z;
+
+		if (prop_time(x, in->cp, p, "EXDATE", &d, &z) < 0)
+			return false;  /* reported by the check in expand() */
+		if (d.is_date ? d.year == t.year && d.month == t.month && d.day == t.day :
+				same_minute(to_frame(d, z, &in->f), t))
+			return true;
+	}
+	return false;
+}
+
+/* One instance of a series: skipped when excluded, replaced when overridden. */
+static int
+instance(struct ctx *x, const struct evinfo *in, struct icaltimetype t, struct override *ov,
+	 size_t nov)
+{
+	if (excluded(x, in, t))
+		return 0;
+	for (size_t k = 0; k < nov; k++)
+		if (same_minute(ov[k].rid, t))
+			return 0;  /* written from the override itself */
+	return add_inst(x, in, t, t);
+}
+
+static int
+expand(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct override *ov, size_t nov)
+{
+	struct evinfo in;
+	icalproperty *p;
+	struct icaltimetype t;
+	icaltimezone *z;
+	tdate stop = x->o->stop;
+	bool rule = false, raw;
+
+	if (event_info(x, ev, cp, &in) < 0)
+		return -1;
+	if (in.start.is_date)
+		return 0;
+	raw = in.szone && in.szone != in.f.zone;
+	if (x->o->until != DATE_NONE && (stop == DATE_NONE || x->o->until < stop))
+		stop = x->o->until;
+	for (p = icalcomponent_get_first_property(ev, ICAL_EXDATE_PROPERTY); p;
+	     p = icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY))
+		if (prop_time(x, cp, p, "EXDATE", &t, &z) < 0)
+			return -1;
+	for (p = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY); p;
+	     p = icalcomponent_get_next_property(ev, ICAL_RRULE_PROPERTY)) {
+		struct icalrecurrencetype r = icalproperty_get_rrule(p);
+		icalrecur_iterator *ri;
+		struct icaltimetype s0 = in.start;
+
+		rule = true;
+		if (r.freq == ICAL_NO_RECURRENCE) {
+			terr_set(x->e, x->file, prop_line(x, cp, "RRULE"), "bad RRULE");
+			return -1;
+		}
+		if (r.count == 0 && icaltime_is_null_time(r.until) && x->o->until == DATE_NONE) {
+			terr_set(x->e, x->file, prop_line(x, cp, "RRULE"),
+				 "a recurrence without end (no COUNT or UNTIL): give --until DATE");
+			return -1;
+		}
+		in.subdaily = r.freq == ICAL_HOURLY_RECURRENCE || r.freq == ICAL_MINUTELY_RECURRENCE ||
+			      r.freq == ICAL_SECONDLY_RECURRENCE;
+		/* The rule runs in the zone DTSTART is written in (UTC stays UTC). */
+		if (raw) {
+			icalproperty *sp = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
+
+			s0 = icalproperty_get_dtstart(sp);
+		}
+		if (!(ri = icalrecur_iterator_new(r, s0))) {
+			terr_set(x->e, x->file, prop_line(x, cp, "RRULE"), "bad RRULE");
+			return -1;
+		}
+		for (long n = 0; !icaltime_is_null_time(t = icalrecur_iterator_next(ri)); n++) {
+			struct icaltimetype w = raw ? to_frame(t, in.szone, &in.f) : t;
+
+			if ((stop != DATE_NONE && tdate_of(w) > stop) || n > MAX_INST ||
+			    x->c->n >= MAX_INST) {
+				if (n > MAX_INST || x->c->n >= MAX_INST) {
+					icalrecur_iterator_free(ri);
+					terr_set(x->e, x->file, prop_line(x, cp, "RRULE"),
+						 "more than %d instances", MAX_INST);
+					return -1;
+				}
+				break;
+			}
+			if (instance(x, &in, w, ov, nov) < 0) {
+				icalrecur_iterator_free(ri);
+				return -1;
+			}
+		}
+		icalrecur_iterator_free(ri);
+	}
+	if (!rule && instance(x, &in, in.start, ov, nov) < 0)
+		return -1;
+	for (p = icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY); p;
+	     p = icalcomponent_get_next_property(ev, ICAL_RDATE_PROPERTY)) {
+		if (prop_time(x, cp, p, "RDATE", &t, &z) < 0)
+			return -1;
+		if (t.is_date) {
+			t.is_date = 0;
+			t.hour = in.start.hour;
+			t.minute = in.start.minute;
+		} else
+			t = to_frame(t, z, &in.f);
+		if ((stop == DATE_NONE || tdate_of(t) <= stop) && instance(x, &in, t, ov, nov) < 0)
+			return -1;
+	}
+	/* The overrides: their own start, length and status, keyed by the date they replace. */
+	for (size_t k = 0; k < nov; k++) {
+		struct evinfo oi;
+
+		if (event_info(x, ov[k].ev, ov[k].cp, &oi) < 0)
+			return -1;
+		if (oi.start.is_date)
+			continue;
+		oi.subdaily = in.subdaily;
+		ov[k].used = true;
+		if ((stop == DATE_NONE || tdate_of(oi.start) <= stop) &&
+		    add_inst(x, &oi, oi.start, ov[k].rid) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The line an X-LIC-ERROR is about: libical's messages end with the offending text
+ * ("...: SUMMARY Coffee"); the first line of the component holding it, else its BEGIN line.
+ */
+static long
+error_line(const struct ctx *x, const struct cpos *cp, const char *m)
+{
+	const char *tail = m ? strrchr(m, ':') : NULL;
+	size_t n;
+
+	if (!cp)
+		return 1;
+	if (!tail || !*++tail)
+		return cp->line;
+	while (*tail == ' ')
+		tail++;
+	if ((n = strlen(tail)) < 4)
+		return cp->line;
+	for (size_t i = cp->off; i + n <= cp->end && i < x->len;) {
+		const char *nl = memchr(x->text + i, '\n', x->len - i);
+		size_t j = nl ? (size_t)(nl - x->text) : x->len;
+
+		for (size_t k = i; k + n <= j; k++)
+			if (memcmp(x->text + k, tail, n) == 0)
+				return line_at(x->text, i);
+		i = j + 1;
+	}
+	return cp->line;
+}
+
+/* Every X-LIC-ERROR in a component and its children is an error at its line. */
+static int
+check_errors(struct ctx *x, icalcomponent *c, const struct cpos *cp)
+{
+	icalproperty *p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
+
+	if (p) {
+		const char *m = icalproperty_get_xlicerror(p);
+
+		terr_set(x->e, x->file, error_line(x, cp, m), "%.200s", m ? m : "parse error");
+		return -1;
+	}
+	return 0;
+}
+
+/* Walks a VCALENDAR: positions and errors for every component, then the events. */
+static int
+read_vcal(struct ctx *x, icalcomponent *vcal, const struct cpos *vpos)
+{
+	icalcomponent *c;
+	const char *tz = x->o->zone;
+	long tzline = vpos ? vpos->line : 1;
+	struct ev {
+		icalcomponent *c;
+		const struct cpos *cp;
+		bool override;
+	} *evs = NULL;
+	size_t nev = 0;
+	struct override *ov = NULL;
+	int rv = 0;
+
+	x->vcal = vcal;
+	if (check_errors(x, vcal, vpos) < 0)
+		return -1;
+	if (!tz) {
+		icalproperty *p;
+
+		for (p = icalcomponent_get_first_property(vcal, ICAL_X_PROPERTY); p;
+		     p = icalcomponent_get_next_property(vcal, ICAL_X_PROPERTY)) {
+			const char *name = icalproperty_get_x_name(p);
+
+			if (name && strcasecmp(name, "X-WR-TIMEZONE") == 0) {
+				tz = icalproperty_get_x(p);
+				tzline = prop_line(x, vpos, "X-WR-TIMEZONE");
+				break;
+			}
+		}
+	}
+	x->defzone = NULL;
+	if (tz && !(x->defzone = find_zone(x, tz))) {
+		terr_set(x->e, x->o->zone ? NULL : x->file, x->o->zone ? 0 : tzline,
+			 "unknown time zone: %.80s", tz);
+		return -1;
+	}
+	for (c = icalcomponent_get_first_component(vcal, ICAL_ANY_COMPONENT); c;
+	     c = icalcomponent_get_next_component(vcal, ICAL_ANY_COMPONENT)) {
+		const char *name = icalcomponent_kind_to_string(icalcomponent_isa(c));
+		const struct cpos *cp = match_pos(x, name && *name ? name : "X");
+
+		for (icalcomponent *s = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); s;
+		     s = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
+			const char *sn = icalcomponent_kind_to_string(icalcomponent_isa(s));
+			const struct cpos *sp = match_pos(x, sn && *sn ? sn : "X");
+
+			if (check_errors(x, s, sp) < 0) {
+				rv = -1;
+				goto done;
+			}
+		}
+		if (check_errors(x, c, cp) < 0) {
+			rv = -1;
+			goto done;
+		}
+		if (icalcomponent_isa(c) != ICAL_VEVENT_COMPONENT)
+			continue;
+		evs = xrealloc(evs, (nev + 1) * sizeof *evs);
+		evs[nev].c = c;
+		evs[nev].cp = cp;
+		evs[nev].override = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
+		nev++;
+	}
+	for (size_t i = 0; i < nev && rv == 0; i++) {
+		const char *uid = icalcomponent_get_uid(evs[i].c);
+		size_t nov = 0;
+		struct evinfo in;
+
+		if (evs[i].override)
+			continue;
+		if (event_info(x, evs[i].c, evs[i].cp, &in) < 0) {
+			rv = -1;
+			break;
+		}
+		for (size_t k = 0; k < nev && uid && !in.start.is_date; k++) {
+			const char *u = icalcomponent_get_uid(evs[k].c);
+			icalproperty *p;
+			icaltimezone *z;
+			struct icaltimetype t;
+
+			if (!evs[k].override || !u || strcmp(u, uid) != 0)
+				continue;
+			p = icalcomponent_get_first_property(evs[k].c, ICAL_RECURRENCEID_PROPERTY);
+			if (prop_time(x, evs[k].cp, p, "RECURRENCE-ID", &t, &z) < 0) {
+				rv = -1;
+				break;
+			}
+			ov = xrealloc(ov, (nov + 1) * sizeof *ov);
+			ov[nov].ev = evs[k].c;
+			ov[nov].cp = evs[k].cp;
+			ov[nov].rid = to_frame(t, z, &in.f);
+			ov[nov].used = false;
+			evs[k].override = (icalproperty *)1;  /* handled with its series */
+			nov++;
+		}
+		if (rv == 0 && expand(x, evs[i].c, evs[i].cp, ov, nov) < 0)
+			rv = -1;
+		for (size_t k = 0; k < nov; k++)
+			for (size_t m = 0; m < nev; m++)
+				if (evs[m].c == ov[k].ev)
+					evs[m].c = NULL;
+	}
+	/* Overrides whose series is not in the file stand alone. */
+	for (size_t i = 0; i < nev && rv == 0; i++) {
+		struct override one;
+		struct evinfo in;
+		icalproperty *p;
+		icaltimezone *z;
+		struct icaltimetype t;
+
+		if (!evs[i].c || !evs[i].override)
+			continue;
+		if (event_info(x, evs[i].c, evs[i].cp, &in) < 0) {
+			rv = -1;
+			break;
+		}
+		if (in.start.is_date)
+			continue;
+		p = icalcomponent_get_first_property(evs[i].c, ICAL_RECURRENCEID_PROPERTY);
+		if (prop_time(x, evs[i].cp, p, "RECURRENCE-ID", &t, &z) < 0) {
+			rv = -1;
+			break;
+		}
+		one.rid = to_frame(t, z, &in.f);
+		if ((x->o->stop == DATE_NONE || tdate_of(in.start) <= x->o->stop) &&
+		    add_inst(x, &in, in.start, one.rid) < 0)
+			rv = -1;
+	}
+done:
+	free(evs);
+	free(ov);
+	return rv;
+}
+
+static void
+inst_free(struct ical_inst *v)
+{
+	free(v->uid);
+	free(v->summary);
+	free(v->description);
+	free(v->location);
+	for (size_t k = 0; k < v->natt; k++)
+		free(v->attendees[k]);
+	free(v->attendees);
+}
+
+/* The whole file, NUL-terminated; NULL with *e set. */
+static char *
+slurp(const char *path, const char *name, size_t *len, struct terr *e)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, got;
+
+	if (!f) {
+		terr_set(e, name, 0, "cannot read: %s", strerror(errno));
+		return NULL;
+	}
+	do {
+		if (n + 65536 + 1 > cap) {
+			cap = cap ? cap * 2 : 65536 * 2;
+			buf = xrealloc(buf, cap);
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+	} while (got > 0 && n <= MAX_FILE);
+	if (ferror(f) || n > MAX_FILE) {
+		terr_set(e, name, 0, ferror(f) ? "cannot read" : "larger than 64 MiB");
+		free(buf);
+		buf = NULL;
+	} else
+		buf[n] = 0;
+	if (f != stdin)
+		fclose(f);
+	*len = n;
+	return buf;
+}
+
+struct ical *
+ical_new(void)
+{
+	/* libical aborts on some errors unless told not to; tally reports them instead. */
+	icalerror_set_errors_are_fatal(0);
+	return xcalloc(1, sizeof(struct ical));
+}
+
+int
+ical_read(struct ical *c, const char *path, const struct ical_opts *o, struct terr *e)
+{
+	struct ctx x = {0};
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	size_t before = c->n, i;
+	icalcomponent *root;
+	int rv = 0;
+	char *buf;
+
+	x.file = name;
+	x.o = o;
+	x.c = c;
+	x.e = e;
+	if (!(buf = slurp(path, name, &x.len, e)))
+		return -1;
+	x.text = buf;
+	if (memchr(buf, 0, x.len)) {
+		terr_set(e, name, line_at(buf, (size_t)((char *)memchr(buf, 0, x.len) - buf)),
+			 "a NUL byte: not an iCalendar file");
+		free(buf);
+		return -1;
+	}
+	for (i = 0; i < x.len && isspace((unsigned char)buf[i]); i++)
+		;
+	if (x.len - i < 15 || strncasecmp(buf + i, "BEGIN:VCALENDAR", 15) != 0) {
+		terr_set(e, name, line_at(buf, i), "not an iCalendar file (no BEGIN:VCALENDAR)");
+		free(buf);
+		return -1;
+	}
+	scan_lines(&x);
+	icalerror_clear_errno();
+	root = x.npos && x.pos[0].end < x.len ? icalparser_parse_string(buf) : NULL;
+	if (!x.npos || x.pos[0].end == x.len) {
+		terr_set(e, name, line_at(buf, x.len) - (x.len && buf[x.len - 1] == '\n'),
+			 "no END:VCALENDAR: the file is cut short");
+		rv = -1;
+		root = NULL;
+	} else if (!root) {
+		terr_set(e, name, line_at(buf, i), "not an iCalendar file");
+		rv = -1;
+	} else if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
+		rv = read_vcal(&x, root, match_pos(&x, "VCALENDAR"));
+	} else if (icalcomponent_isa(root) == ICAL_XROOT_COMPONENT) {
+		for (icalcomponent *v = icalcomponent_get_first_component(root, ICAL_ANY_COMPONENT);
+		     v && rv == 0; v = icalcomponent_get_next_component(root, ICAL_ANY_COMPONENT)) {
+			const struct cpos *vp = match_pos(&x, "VCALENDAR");
+
+			if (icalcomponent_isa(v) != ICAL_VCALENDAR_COMPONENT) {
+				terr_set(e, name, vp ? vp->line : 1, "not inside BEGIN:VCALENDAR");
+				rv = -1;
+			} else
+				rv = read_vcal(&x, v, vp);
+		}
+	} else {
+		terr_set(e, name, line_at(buf, i), "not an iCalendar file");
+		rv = -1;
+	}
+	if (root)
+		icalcomponent_free(root);
+	if (rv < 0)
+		while (c->n > before)
+			inst_free(&c->v[--c->n]);
+	free(x.pos);
+	free(buf);
+	icalmemory_free_ring();
+	return rv;
+}
+
+size_t
+ical_count(const struct ical *c)
+{
+	return c->n;
+}
+
+const struct ical_inst *
+ical_at(const struct ical *c, size_t i)
+{
+	return &c->v[i];
+}
+
+static int
+by_time(const void *a, const void *b)
+{
+	const struct ical_inst *x = a, *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return strcmp(x->uid, y->uid);
+}
+
+void
+ical_sort(struct ical *c)
+{
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof *c->v, by_time);
+}
+
+void
+ical_free(struct ical *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		inst_free(&c->v[i]);
+	free(c->v);
+	free(c);
+	icaltimezone_free_builtin_timezones();
+	icalmemory_free_ring();
+}

@@ -1,0 +1,67 @@
+/*
+ * jtext.c: text from outside (a bank's CSV, a calendar, a person's free text) made safe to
+ * write into a journal, so that ledger, hledger and tally all read it as plain text and
+ * never as structure: no line breaks, no comment start on a header, no tags in a comment,
+ * no status or code read from the start of a description. docs/rules.md lists the rules
+ * with examples; every importer calls this one function.
+ */
+#include <string.h>
+
+#include "tally.h"
+
+/* The width of a character that some reader takes as a line break or a control, or 0. */
+static size_t
+control_at(const unsigned char *s, size_t n)
+{
+	if (s[0] < 0x20 || s[0] == 0x7f)
+		return 1;
+	if (n >= 2 && s[0] == 0xc2 && s[1] == 0x85)  /* NEL */
+		return 2;
+	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9))
+		return 3;  /* LINE and PARAGRAPH SEPARATOR */
+	return 0;
+}
+
+size_t
+journal_text_safe(char *dst, const char *src, size_t n, int where)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	int kind = where & ~JTEXT_INNER;
+	bool inner = (where & JTEXT_INNER) != 0, space = false;
+	size_t o = 0, i = 0;
+
+	while (i < n) {
+		size_t w = control_at(s + i, n - i);
+		unsigned char c = s[i];
+
+		if (w || c == ' ') {  /* blanks and controls: one space between words */
+			space = o > 0;
+			i += w ? w : 1;
+			continue;
+		}
+		if (space)
+			dst[o++] = ' ';
+		space = false;
+		if (o == 0 && !inner && (kind == JTEXT_DESC || kind == JTEXT_COMMENT || kind == JTEXT_TAG)) {
+			/* A leading status, code, automated or periodic marker or formula: quoted. */
+			const char *lead = kind == JTEXT_DESC ? "*!(=@~" : "=@~";
+
+			if (strchr(lead, c))
+				dst[o++] = '\'';
+		}
+		if (c == ';' && kind != JTEXT_COMMENT && kind != JTEXT_TAG)
+			c = ',';
+		else if (c == ',' && kind == JTEXT_TAG)
+			c = ';';
+		else if (kind == JTEXT_CODE && (c == '(' || c == ')'))
+			c = c == '(' ? '[' : ']';
+		else if (c == ':' && kind == JTEXT_COMMENT &&
+			 (o > 0 ? dst[o - 1] != ' ' : inner))
+			dst[o++] = ' ';  /* "key: value" and ":tag:" need a word right before ':' */
+		/* In a tag's value only ',' ends it: a ':' there is plain text to every reader. */
+		dst[o++] = (char)c;
+		i++;
+	}
+	dst[o] = '\0';
+	return o;
+}

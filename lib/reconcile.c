@@ -1,0 +1,438 @@
+/*
+ * reconcile.c: the calendar beside the journal. The journal's session events are kept as
+ * small records (uid, client, date, time, where); a calendar instance is the same session
+ * as a record with its uid: tag, else as a session of the same client on the same date at
+ * the same time (or with no time: written by hand). tally-calendar uses this to write
+ * nothing twice; tally-sessions --reconcile to list what one side has and the other lacks.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally.h"
+
+struct rec {
+	char *uid;          /* NULL when the entry has none */
+	char client[128];
+	tdate date;
+	int time;           /* -1: none */
+	enum session_kind kind;  /* SESSION_NONE: an `upcoming:` plan */
+	const char *file;   /* interned by the reconcile */
+	long line;
+	bool used;
+	uint32_t next_uid, next_day;  /* hash chains, index + 1 */
+};
+
+struct reconcile {
+	struct rec *r;
+	size_t n, cap;
+	uint32_t *by_uid, *by_day;
+	size_t nheads;
+	char **files;       /* the file names met, owned */
+	size_t nfiles;
+	struct ical *cal;   /* reconcile_open's calendars and rules */
+	struct calrules *rules;
+};
+
+static uint64_t
+fnv(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+
+	while (n--)
+		h = (h ^ *s++) * 1099511628211u;
+	return h;
+}
+
+#define FNV0 1469598103934665603u
+
+static size_t
+uid_slot(const struct reconcile *c, const char *uid)
+{
+	return fnv(uid, strlen(uid), FNV0) & (c->nheads - 1);
+}
+
+static size_t
+day_slot(const struct reconcile *c, const char *client, tdate d)
+{
+	return fnv(&d, sizeof d, fnv(client, strlen(client), FNV0)) & (c->nheads - 1);
+}
+
+static void
+link_rec(struct reconcile *c, size_t i)
+{
+	struct rec *r = &c->r[i];
+	size_t s;
+
+	if (r->uid) {
+		s = uid_slot(c, r->uid);
+		r->next_uid = c->by_uid[s];
+		c->by_uid[s] = (uint32_t)(i + 1);
+	}
+	s = day_slot(c, r->client, r->date);
+	r->next_day = c->by_day[s];
+	c->by_day[s] = (uint32_t)(i + 1);
+}
+
+static struct rec *
+add(struct reconcile *c)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 256;
+		c->r = xrealloc(c->r, c->cap * sizeof *c->r);
+	}
+	if (c->n + 1 > c->nheads) {
+		free(c->by_uid);
+		free(c->by_day);
+		c->nheads = c->nheads ? c->nheads * 4 : 1024;
+		c->by_uid = xcalloc(c->nheads, sizeof *c->by_uid);
+		c->by_day = xcalloc(c->nheads, sizeof *c->by_day);
+		for (size_t i = 0; i < c->n; i++)
+			link_rec(c, i);
+	}
+	return memset(&c->r[c->n++], 0, sizeof *c->r);
+}
+
+static const char *
+intern_file(struct reconcile *c, const char *f)
+{
+	if (c->nfiles && strcmp(c->files[c->nfiles - 1], f) == 0)
+		return c->files[c->nfiles - 1];
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (strcmp(c->files[i], f) == 0)
+			return c->files[i];
+	c->files = xrealloc(c->files, (c->nfiles + 1) * sizeof *c->files);
+	return c->files[c->nfiles++] = xstrdup(f);
+}
+
+struct reconcile *
+reconcile_new(void)
+{
+	return xcalloc(1, sizeof(struct reconcile));
+}
+
+void
+reconcile_observe(struct reconcile *c, const struct jitem *it)
+{
+	const struct txn *t;
+	struct span v, cl, tm;
+	enum session_kind kind;
+	bool up;
+	struct rec *r;
+
+	if (it->kind != J_TXN)
+		return;
+	t = it->txn;
+	kind = clients_session_kind(t);
+	up = txn_tag(t, "upcoming", NULL);
+	if ((kind == SESSION_NONE && !up) || !txn_tag(t, "client", &cl))
+		return;
+	r = add(c);
+	if (txn_tag(t, "uid", &v) && v.n)
+		r->uid = span_dup(v);
+	clients_slug(cl, r->client, sizeof r->client);
+	r->date = t->date;
+	r->time = txn_tag(t, "time", &tm) ? time_parse(tm.p, tm.n) : -1;
+	r->kind = kind;
+	r->file = intern_file(c, it->file);
+	r->line = it->line;
+	link_rec(c, c->n - 1);
+}
+
+/* The record of this uid (used or not), or NULL. */
+static struct rec *
+find_uid(const struct reconcile *c, const char *uid)
+{
+	if (!c->nheads)
+		return NULL;
+	for (uint32_t i = c->by_uid[uid_slot(c, uid)]; i; i = c->r[i - 1].next_uid)
+		if (strcmp(c->r[i - 1].uid, uid) == 0)
+			return &c->r[i - 1];
+	return NULL;
+}
+
+int
+reconcile_take(struct reconcile *c, const struct ical_inst *v, const char *client, bool upcoming)
+{
+	char id[128];
+	struct rec *r = find_uid(c, v->uid), *loose = NULL;
+
+	if (r) {
+		/* A plan does not stand for the session once it has taken place. */
+		if (r->kind == SESSION_NONE && !upcoming)
+			goto by_day;
+		r->used = true;
+		return 1;
+	}
+by_day:
+	if (!c->nheads)
+		return 0;
+	clients_slug((struct span){client, strlen(client)}, id, sizeof id);
+	for (uint32_t i = c->by_day[day_slot(c, id, v->date)]; i; i = c->r[i - 1].next_day) {
+		struct rec *h = &c->r[i - 1];
+
+		if (h->used || h->date != v->date || strcmp(h->client, id) != 0 ||
+		    (h->kind == SESSION_NONE && !upcoming))
+			continue;
+		if (h->time == v->time) {
+			h->used = true;
+			return 1;
+		}
+		if (h->time < 0 && !h->uid)
+			loose = h;  /* no time written: any time that day, oldest first */
+	}
+	if (loose) {
+		loose->used = true;
+		return 1;
+	}
+	return 0;
+}
+
+void
+reconcile_add(struct reconcile *c, const struct ical_inst *v, const char *client, bool upcoming)
+{
+	struct rec *r = add(c);
+
+	r->uid = xstrdup(v->uid);
+	clients_slug((struct span){client, strlen(client)}, r->client, sizeof r->client);
+	r->date = v->date;
+	r->time = v->time;
+	r->kind = upcoming ? SESSION_NONE : v->cancelled ? SESSION_CANCELLED : SESSION_HELD;
+	r->file = intern_file(c, v->file);
+	r->line = v->line;
+	r->used = true;
+	link_rec(c, c->n - 1);
+}
+
+size_t
+reconcile_count(const struct reconcile *c)
+{
+	return c->n;
+}
+
+bool
+reconcile_left(const struct reconcile *c, size_t i, struct reconcile_rec *out)
+{
+	const struct rec *r = &c->r[i];
+
+	if (r->used || r->kind == SESSION_NONE)
+		return false;
+	out->client = r->client;
+	out->date = r->date;
+	out->time = r->time;
+	out->kind = r->kind;
+	out->file = r->file;
+	out->line = r->line;
+	return true;
+}
+
+void
+reconcile_free(struct reconcile *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		free(c->r[i].uid);
+	for (size_t i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	free(c->r);
+	free(c->by_uid);
+	free(c->by_day);
+	ical_free(c->cal);
+	calrules_free(c->rules);
+	free(c);
+}
+
+struct reconcile *
+reconcile_open(char *const *ics, size_t n, const char *rules, const struct ical_opts *io,
+	       struct terr *e)
+{
+	struct reconcile *c = reconcile_new();
+
+	if (!(c->rules = calrules_load(rules, e)))
+		goto fail;
+	c->cal = ical_new();
+	for (size_t i = 0; i < n; i++)
+		if (ical_read(c->cal, ics[i], io, e) < 0)
+			goto fail;
+	ical_sort(c->cal);
+	return c;
+fail:
+	reconcile_free(c);
+	return NULL;
+}
+
+/* ---- the report: per client, what each side has that the other lacks ---- */
+
+struct side {
+	tdate date;
+	int time;
+	enum session_kind kind;
+	const char *file;
+	long line;
+};
+
+struct crow {
+	char client[128];
+	long cal, jnl, both;
+	struct side *only_cal, *only_jnl;
+	size_t ncal, njnl;
+};
+
+static struct crow *
+crow_of(struct crow **rows, size_t *n, const char *client)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*rows)[i].client, client) == 0)
+			return &(*rows)[i];
+	*rows = xrealloc(*rows, (*n + 1) * sizeof **rows);
+	memset(&(*rows)[*n], 0, sizeof **rows);
+	snprintf((*rows)[*n].client, sizeof (*rows)[*n].client, "%s", client);
+	return &(*rows)[(*n)++];
+}
+
+static void
+side_add(struct side **v, size_t *n, struct side s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = s;
+}
+
+static int
+by_client(const void *a, const void *b)
+{
+	return strcmp(((const struct crow *)a)->client, ((const struct crow *)b)->client);
+}
+
+static int
+by_date(const void *a, const void *b)
+{
+	const struct side *x = a, *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return (x->time > y->time) - (x->time < y->time);
+}
+
+static const char *
+kind_name(enum session_kind k)
+{
+	switch (k) {
+	case SESSION_HELD: return "held";
+	case SESSION_CANCELLED: return "cancelled";
+	case SESSION_LATE: return "late-cancel";
+	case SESSION_NOSHOW: return "no-show";
+	case SESSION_PROVIDER: return "provider-cancel";
+	default: return "session";
+	}
+}
+
+static void
+side_write(struct out *o, const char *client, const char *what, const struct side *v, size_t n)
+{
+	char day[11];
+
+	if (!n)
+		return;
+	out_printf(o, "\n%s: %ld in the %s only:\n", client, (long)n, what);
+	for (size_t i = 0; i < n; i++) {
+		date_format(day, v[i].date);
+		if (v[i].time >= 0)
+			out_printf(o, "  %s %02d:%02d  %-15s  %s:%ld\n", day, v[i].time / 60,
+				   v[i].time % 60, kind_name(v[i].kind), v[i].file, v[i].line);
+		else
+			out_printf(o, "  %s        %-15s  %s:%ld\n", day, kind_name(v[i].kind),
+				   v[i].file, v[i].line);
+	}
+}
+
+int
+reconcile_report(struct reconcile *c, const struct reconcile_opts *ro, struct out *o,
+		 struct terr *e)
+{
+	const struct ical *cal = c->cal;
+	const struct calrules *rules = c->rules;
+	struct crow *rows = NULL;
+	size_t nrows = 0, nrule = 0;
+	struct reconcile_rec jr;
+	int cw = 6;
+
+	for (size_t i = 0; i < ical_count(cal); i++) {
+		const struct ical_inst *v = ical_at(cal, i);
+		const char *client = NULL;
+		char id[128];
+		struct crow *r;
+		int m;
+
+		if ((ro->begin != DATE_NONE && v->date < ro->begin) ||
+		    (ro->end != DATE_NONE && v->date >= ro->end) ||
+		    (long long)v->date * 1440 + v->time + v->minutes > ro->now)
+			continue;
+		if ((m = calrules_match(rules, v, &client, e)) == -2)
+			goto fail;
+		if (m < 0)
+			continue;
+		if (m == 0) {
+			nrule++;
+			continue;
+		}
+		clients_slug((struct span){client, strlen(client)}, id, sizeof id);
+		if (ro->client && strcmp(id, ro->client) != 0)
+			continue;
+		r = crow_of(&rows, &nrows, id);
+		r->cal++;
+		if (reconcile_take(c, v, id, false))
+			r->both++;
+		else
+			side_add(&r->only_cal, &r->ncal, (struct side){v->date, v->time,
+				 v->cancelled ? SESSION_CANCELLED : SESSION_HELD, v->file, v->line});
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		const struct rec *h = &c->r[i];
+		struct crow *r;
+
+		if (h->kind == SESSION_NONE || (ro->begin != DATE_NONE && h->date < ro->begin) ||
+		    (ro->end != DATE_NONE && h->date >= ro->end) ||
+		    (long long)h->date * 1440 + (h->time < 0 ? 0 : h->time) > ro->now ||
+		    (ro->client && strcmp(h->client, ro->client) != 0))
+			continue;
+		r = crow_of(&rows, &nrows, h->client);
+		r->jnl++;
+		if (reconcile_left(c, i, &jr))
+			side_add(&r->only_jnl, &r->njnl, (struct side){jr.date, jr.time, jr.kind,
+				 jr.file, jr.line});
+	}
+	if (nrows > 1)
+		qsort(rows, nrows, sizeof *rows, by_client);
+	for (size_t i = 0; i < nrows; i++)
+		if ((int)strlen(rows[i].client) > cw)
+			cw = (int)strlen(rows[i].client);
+	out_printf(o, "%-*s  calendar  journal  both  calendar-only  journal-only\n", cw, "client");
+	for (size_t i = 0; i < nrows; i++)
+		out_printf(o, "%-*s  %8ld  %7ld  %4ld  %13ld  %12ld\n", cw, rows[i].client,
+			   rows[i].cal, rows[i].jnl, rows[i].both, (long)rows[i].ncal,
+			   (long)rows[i].njnl);
+	for (size_t i = 0; i < nrows; i++) {
+		qsort(rows[i].only_cal, rows[i].ncal, sizeof *rows[i].only_cal, by_date);
+		qsort(rows[i].only_jnl, rows[i].njnl, sizeof *rows[i].only_jnl, by_date);
+		side_write(o, rows[i].client, "calendar", rows[i].only_cal, rows[i].ncal);
+		side_write(o, rows[i].client, "journal", rows[i].only_jnl, rows[i].njnl);
+	}
+	if (nrule)
+		out_printf(o, "\n%ld calendar event%s named no client (see tally-calendar)\n",
+			   (long)nrule, nrule == 1 ? "" : "s");
+	for (size_t i = 0; i < nrows; i++) {
+		free(rows[i].only_cal);
+		free(rows[i].only_jnl);
+	}
+	free(rows);
+	return 0;
+fail:
+	for (size_t i = 0; i < nrows; i++) {
+		free(rows[i].only_cal);
+		free(rows[i].only_jnl);
+	}
+	free(rows);
+	return -1;
+}

@@ -1,0 +1,163 @@
+/*
+ * strmap.c: the one string map. Keys are byte strings (copied into one arena, NULs
+ * allowed); each key gets a dense number in order of first insertion, so callers keep
+ * their data in plain arrays indexed by it, and walk the keys in that order. One pointer
+ * per key is there for callers that prefer it. Open addressing on 32-bit slots keeps it
+ * small: about 24 bytes per key plus the key itself.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally.h"
+
+struct sment {
+	uint64_t hash;
+	size_t off, n;        /* the key in the arena */
+	void *value;
+};
+
+struct strmap {
+	struct sment *e;
+	size_t ne, cape;
+	uint32_t *slot;       /* entry number + 1, 0 = empty; a power of two */
+	size_t nslot;
+	char *arena;
+	size_t alen, acap;
+};
+
+/* FNV-1a, then a final mix so that the low bits spread. */
+static uint64_t
+hash(const void *key, size_t n)
+{
+	const unsigned char *s = key;
+	uint64_t h = 1469598103934665603u;
+
+	while (n--)
+		h = (h ^ *s++) * 1099511628211u;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	return h;
+}
+
+struct strmap *
+strmap_new(void)
+{
+	return xcalloc(1, sizeof(struct strmap));
+}
+
+static void
+grow_slots(struct strmap *m)
+{
+	size_t ns = m->nslot ? m->nslot * 2 : 64;
+
+	free(m->slot);
+	m->slot = xcalloc(ns, sizeof *m->slot);
+	m->nslot = ns;
+	for (size_t i = 0; i < m->ne; i++) {
+		size_t k = m->e[i].hash & (ns - 1);
+
+		while (m->slot[k])
+			k = (k + 1) & (ns - 1);
+		m->slot[k] = (uint32_t)(i + 1);
+	}
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static size_t
+probe(const struct strmap *m, const void *key, size_t n, uint64_t h)
+{
+	size_t k = h & (m->nslot - 1);
+
+	while (m->slot[k]) {
+		const struct sment *e = &m->e[m->slot[k] - 1];
+
+		if (e->hash == h && e->n == n && memcmp(m->arena + e->off, key, n) == 0)
+			break;
+		k = (k + 1) & (m->nslot - 1);
+	}
+	return k;
+}
+
+long
+strmap_find(const struct strmap *m, const void *key, size_t n)
+{
+	size_t k;
+
+	if (!m->nslot)
+		return -1;
+	k = probe(m, key, n, hash(key, n));
+	return m->slot[k] ? (long)m->slot[k] - 1 : -1;
+}
+
+size_t
+strmap_add(struct strmap *m, const void *key, size_t n, bool *added)
+{
+	uint64_t h = hash(key, n);
+	size_t k;
+	struct sment *e;
+
+	if (added)
+		*added = false;
+	if (2 * (m->ne + 1) > m->nslot)
+		grow_slots(m);
+	k = probe(m, key, n, h);
+	if (m->slot[k])
+		return m->slot[k] - 1;
+	if (m->ne >= UINT32_MAX - 1) {
+		fprintf(stderr, "tally: too many keys in one map\n");
+		abort();
+	}
+	if (m->ne == m->cape) {
+		m->cape = m->cape ? m->cape * 2 : 64;
+		m->e = xrealloc(m->e, m->cape * sizeof *m->e);
+	}
+	if (m->alen + n + 1 > m->acap) {
+		while (m->alen + n + 1 > m->acap)
+			m->acap = m->acap ? m->acap * 2 : 1024;
+		m->arena = xrealloc(m->arena, m->acap);
+	}
+	memcpy(m->arena + m->alen, key, n);
+	m->arena[m->alen + n] = '\0';
+	e = &m->e[m->ne];
+	*e = (struct sment){h, m->alen, n, NULL};
+	m->alen += n + 1;
+	m->slot[k] = (uint32_t)(++m->ne);
+	if (added)
+		*added = true;
+	return m->ne - 1;
+}
+
+size_t
+strmap_count(const struct strmap *m)
+{
+	return m->ne;
+}
+
+const char *
+strmap_key(const struct strmap *m, size_t i, size_t *n)
+{
+	if (n)
+		*n = m->e[i].n;
+	return m->arena + m->e[i].off;
+}
+
+void **
+strmap_value(struct strmap *m, size_t i)
+{
+	return &m->e[i].value;
+}
+
+void
+strmap_free(struct strmap *m, void (*freeval)(void *))
+{
+	if (!m)
+		return;
+	if (freeval)
+		for (size_t i = 0; i < m->ne; i++)
+			freeval(m->e[i].value);
+	free(m->e);
+	free(m->slot);
+	free(m->arena);
+	free(m);
+}
