@@ -59,13 +59,12 @@ selected(const struct client *c, tdate d)
 
 /* Writes one unpriced held session with the postings the book priced it with. */
 static void
-price(struct book *b, const struct jitem *it, const struct book_price *r, struct out *o)
+postings(struct book *b, const struct book_price *r, struct out *o)
 {
 	struct clients *cl = book_clients(b);
 	struct client *c = r->c;
 	struct amount rest = r->deposit, neg = r->price;
 
-	write_open(o, it);
 	if (r->package)
 		write_posting(o, client_account_name(cl, c, C_PREPAID), &r->price, NULL);
 	else {
@@ -86,25 +85,43 @@ price(struct book *b, const struct jitem *it, const struct book_price *r, struct
  * first entry dated after the expiry.
  */
 static void
-lapse(struct book *b, tdate d, struct out *o)
+write_lapse(void *arg, struct out *o, const struct book_lapse *l)
 {
-	const struct book_lapse *l;
+	struct book *b = arg;
 	struct amount left;
 	char day[11];
 
-	while ((l = book_lapse_before(b, d))) {
-		if (amount_sign(&l->left) <= 0 || !selected(l->c, l->expires))
-			continue;
-		date_format(day, l->expires);
-		out_printf(o, "%s Package credit lapsed: %s\n", day, l->c->id);
-		out_printf(o, "    ; client: %s\n", l->c->id);
-		out_printf(o, "    ; expired: %ld session%s\n", l->sessions, l->sessions == 1 ? "" : "s");
-		write_posting(o, client_account_name(book_clients(b), l->c, C_PREPAID), &l->left, NULL);
-		left = l->left;
-		amount_neg(&left);
-		write_posting(o, lapse_income ? lapse_income : income, &left, NULL);
-		out_puts(o, "\n");
-	}
+	if (amount_sign(&l->left) <= 0 || !selected(l->c, l->expires))
+		return;
+	date_format(day, l->expires);
+	out_printf(o, "%s Package credit lapsed: %s\n", day, l->c->id);
+	out_printf(o, "    ; client: %s\n", l->c->id);
+	out_printf(o, "    ; expired: %ld session%s\n", l->sessions, l->sessions == 1 ? "" : "s");
+	write_posting(o, client_account_name(book_clients(b), l->c, C_PREPAID), &l->left, NULL);
+	left = l->left;
+	amount_neg(&left);
+	write_posting(o, lapse_income ? lapse_income : income, &left, NULL);
+	out_puts(o, "\n");
+}
+
+static void
+lapse(struct book *b, tdate d, struct out *o)
+{
+	const struct book_lapse *l;
+
+	while ((l = book_lapse_before(b, d)))
+		write_lapse(b, o, l);
+}
+
+/* book_copy's call after an unpriced event: a held session's postings. */
+static void
+copied(void *arg, struct out *o, const struct book_price *r)
+{
+	if (r->kind != SESSION_HELD || !r->write || !selected(r->c, r->date))
+		return;
+	if (r->nonl)
+		out_write(o, "\n", 1);
+	postings(arg, r, o);
 }
 
 /* Pass 1: the book learns every entry. */
@@ -141,13 +158,21 @@ bill(char **files, size_t nfiles, struct out *o)
 	struct terr e;
 	int rv, status;
 
-	if (!(b = book_new(&bopts, &e)) || book_spool_stdin(files, nfiles, &e) < 0) {
+	if (!(b = book_new(&bopts, &e)) || book_input(b, files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		book_free(b);
 		return 1;
 	}
 	status = learn(b, files, nfiles);
 	book_settle(b, DATE_NONE);
+	if (!status && book_can_copy(b)) {
+		if (book_copy(b, o, copied, write_lapse, b, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+		}
+		book_free(b);
+		return status;
+	}
 	if (book_rewind_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		book_free(b);
@@ -168,7 +193,8 @@ bill(char **files, size_t nfiles, struct out *o)
 				status = 1;
 			} else if (r.write && it->depth == 0 && !status &&
 				   selected(r.c, it->txn->date)) {
-				price(b, it, &r, o);
+				write_open(o, it);
+				postings(b, &r, o);
 				continue;
 			}
 		}

@@ -133,7 +133,7 @@ quote(struct out *n, const struct policy *p, enum policy_key k)
 }
 
 static void
-write_notice(struct out *n, const struct jitem *it, const struct client *c,
+write_notice(struct out *n, tdate date, const struct client *c,
 	     const struct outcome *r)
 {
 	const char *const *m = msgs[strcmp(notice_lang, "es") == 0];
@@ -141,7 +141,7 @@ write_notice(struct out *n, const struct jitem *it, const struct client *c,
 	char buf[1024], a[AMOUNT_BUF], d[11];
 
 	out_printf(n, m[M_TO], c->name);
-	date_format(d, it->txn->date);
+	date_format(d, date);
 	out_printf(n, m[M_RE], d);
 	if (r->start >= 0)
 		out_printf(n, m[M_AT], r->start / 60, r->start % 60);
@@ -211,19 +211,77 @@ waiver_text(char *buf, size_t size, const struct policy *p, long k)
 				 ? "" : "s");
 }
 
+/* The event is one tally-cancel writes: an unpriced cancellation asked for. */
+static bool
+mine(const struct book_price *b)
+{
+	return b->kind >= SESSION_CANCELLED && b->kind <= SESSION_PROVIDER && b->unpriced &&
+	       !b->waived && b->c && (begin == DATE_NONE || b->date >= begin) &&
+	       (end == DATE_NONE || b->date < end) &&
+	       (!only_client || strcmp(b->c->id, only_client) == 0);
+}
+
 /*
- * Writes one unpriced cancellation as the book priced it: a waiver line or postings, and
- * its notice. Returns 1 when written, 0 when the entry passes through, -1 with *e set.
+ * The lines one unpriced cancellation gets as the book priced it (a waiver line or
+ * postings) into x, and its notice's facts into *r.
+ */
+static void
+lines(struct book *book, const struct book_price *b, struct xbuf *x, struct outcome *r)
+{
+	struct clients *cl = book_clients(book);
+	struct client *c = b->c;
+	struct amount neg, rest;
+
+	memset(r, 0, sizeof *r);
+	r->p = b->policy;
+	r->kind = b->kind;
+	r->notice = b->notice;
+	r->start = b->start;
+	r->clause = b->kind == SESSION_NOSHOW ? PK_NOSHOW : PK_LATE;
+	r->fee = b->fee;
+	r->price = b->price;
+	r->has_price = b->has_price;
+	r->capped = b->capped;
+	r->from_deposit = b->deposit;
+	if (b->kind == SESSION_PROVIDER) {
+		neg = b->fee;
+		amount_neg(&neg);
+		xposting(x, client_account_name(cl, c, C_UNBILLED), &neg);
+		xposting(x, income, &b->fee);
+	} else if (b->grace) {
+		r->waived = true;
+		waiver_text(r->waiver, sizeof r->waiver, b->policy, b->grace_n);
+		xprintf(x, "    ; waived: %s\n", r->waiver);
+	} else if (b->package) {
+		r->forfeit_session = true;
+		r->clause = PK_PREPAID;
+		neg = b->fee;
+		amount_neg(&neg);
+		xposting(x, client_account_name(cl, c, C_PREPAID), &b->fee);
+		xposting(x, income, &neg);
+	} else {
+		neg = b->deposit;
+		amount_neg(&neg);
+		amount_add(&rest, &b->fee, &neg);  /* cannot overflow: deposit <= fee */
+		if (!amount_is_zero(&b->deposit))
+			xposting(x, client_account_name(cl, c, C_DEPOSITS), &b->deposit);
+		if (!amount_is_zero(&rest))
+			xposting(x, client_account_name(cl, c, C_UNBILLED), &rest);
+		neg = b->fee;
+		amount_neg(&neg);
+		xposting(x, income, &neg);
+	}
+}
+
+/*
+ * Writes one unpriced cancellation read again as an item: 1 when written, 0 when the entry
+ * passes through, -1 with *e set.
  */
 static int
 handle(struct book *book, const struct jitem *it, const struct book_price *b, struct out *o,
        struct out *notes, struct terr *e)
 {
-	struct clients *cl = book_clients(book);
-	const struct txn *t = it->txn;
-	struct client *c = b->c;
 	struct outcome r;
-	struct amount neg, rest;
 	struct xbuf x = {0};
 
 	if (b->kind < SESSION_CANCELLED || b->kind > SESSION_PROVIDER || !b->unpriced || b->waived)
@@ -232,8 +290,7 @@ handle(struct book *book, const struct jitem *it, const struct book_price *b, st
 		book_error(b, it, e);
 		return -1;
 	}
-	if (it->depth > 0 || (begin != DATE_NONE && t->date < begin) ||
-	    (end != DATE_NONE && t->date >= end) || (only_client && strcmp(c->id, only_client) != 0))
+	if (it->depth > 0 || !mine(b))
 		return 0;
 	if (b->rc != BR_OK) {
 		book_error(b, it, e);
@@ -241,50 +298,43 @@ handle(struct book *book, const struct jitem *it, const struct book_price *b, st
 	}
 	if (!b->write)
 		return 0;
-	memset(&r, 0, sizeof r);
-	r.p = b->policy;
-	r.kind = b->kind;
-	r.notice = b->notice;
-	r.start = b->start;
-	r.clause = b->kind == SESSION_NOSHOW ? PK_NOSHOW : PK_LATE;
-	r.fee = b->fee;
-	r.price = b->price;
-	r.has_price = b->has_price;
-	r.capped = b->capped;
-	r.from_deposit = b->deposit;
-	if (b->kind == SESSION_PROVIDER) {
-		neg = b->fee;
-		amount_neg(&neg);
-		xposting(&x, client_account_name(cl, c, C_UNBILLED), &neg);
-		xposting(&x, income, &b->fee);
-	} else if (b->grace) {
-		r.waived = true;
-		waiver_text(r.waiver, sizeof r.waiver, b->policy, b->grace_n);
-		xprintf(&x, "    ; waived: %s\n", r.waiver);
-	} else if (b->package) {
-		r.forfeit_session = true;
-		r.clause = PK_PREPAID;
-		neg = b->fee;
-		amount_neg(&neg);
-		xposting(&x, client_account_name(cl, c, C_PREPAID), &b->fee);
-		xposting(&x, income, &neg);
-	} else {
-		neg = b->deposit;
-		amount_neg(&neg);
-		amount_add(&rest, &b->fee, &neg);  /* cannot overflow: deposit <= fee */
-		if (!amount_is_zero(&b->deposit))
-			xposting(&x, client_account_name(cl, c, C_DEPOSITS), &b->deposit);
-		if (!amount_is_zero(&rest))
-			xposting(&x, client_account_name(cl, c, C_UNBILLED), &rest);
-		neg = b->fee;
-		amount_neg(&neg);
-		xposting(&x, income, &neg);
-	}
+	lines(book, b, &x, &r);
 	write_item(o, it, x.p, x.n);
 	if (notes && b->kind != SESSION_PROVIDER)
-		write_notice(notes, it, c, &r);
+		write_notice(notes, b->date, b->c, &r);
 	free(x.p);
 	return 1;
+}
+
+/* What book_copy's calls need. */
+struct copying {
+	struct book *book;
+	struct out *notes;
+};
+
+/* book_copy's call after an unpriced event. */
+static void
+copied(void *arg, struct out *o, const struct book_price *b)
+{
+	struct copying *cp = arg;
+	struct outcome r;
+	struct xbuf x = {0};
+
+	if (!mine(b) || !b->write)
+		return;
+	lines(cp->book, b, &x, &r);
+	if (b->nonl)
+		out_write(o, "\n", 1);
+	out_write(o, x.p, x.n);
+	if (cp->notes && b->kind != SESSION_PROVIDER)
+		write_notice(cp->notes, b->date, b->c, &r);
+	free(x.p);
+}
+
+static void
+no_lapse(void *arg, struct out *o, const struct book_lapse *l)
+{
+	(void)arg, (void)o, (void)l;   /* expiries are tally-bill's to write */
 }
 
 /* Pass 1: the book learns every entry. */
@@ -320,12 +370,21 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 	struct terr e = {0};
 	int rv, status;
 
-	if (book_spool_stdin(files, nfiles, &e) < 0) {
+	if (book_input(b, files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		return 1;
 	}
 	status = learn(b, files, nfiles);
 	book_settle(b, DATE_NONE);
+	if (!status && book_can_copy(b)) {
+		struct copying cp = {b, notes};
+
+		if (book_copy(b, o, copied, no_lapse, &cp, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+		}
+		return status;
+	}
 	if (book_rewind_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		return 1;

@@ -590,7 +590,7 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!(b = book_new(&bopts, &e)) || book_spool_stdin(files, nfiles, &e) < 0) {
+	if (!(b = book_new(&bopts, &e)) || book_input(b, files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		book_free(b);
 		reconcile_free(rc);

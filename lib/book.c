@@ -10,27 +10,6 @@
 
 #include "bookint.h"
 
-struct named {
-	char *name;
-	struct policy *p;    /* NULL: the name names no usable policy */
-};
-
-struct book {
-	struct clients *cl;
-	struct bev *ev;
-	size_t n, cap;
-	uint32_t pos;          /* items handed to book_add, then to book_next */
-	size_t cur;            /* pass 2: the next record */
-	tdate last;            /* the latest entry's date */
-	struct policy *global;
-	char *dir;
-	bool check;
-	struct named *named;
-	size_t nnamed;
-	struct book_lapse *lapse;
-	size_t nlapse, caplapse, lcur;
-};
-
 struct book *
 book_new(const struct book_opts *o, struct terr *e)
 {
@@ -62,6 +41,8 @@ book_free(struct book *b)
 	}
 	free(b->named);
 	free(b->lapse);
+	free(b->fend);
+	free(b->steps);
 	free(b);
 }
 
@@ -144,8 +125,78 @@ bev_new(struct book *b, uint32_t pos, const struct txn *t)
 	v->pos = pos;
 	v->client = NO_CLIENT;
 	v->notice = N_UNKNOWN;
-	v->minutes = -1;
+	v->n = -1;
 	return v;
+}
+
+int
+book_input(struct book *b, char *const *files, size_t n, struct terr *e)
+{
+	b->files = files;
+	b->nfiles = n;
+	b->fend = xcalloc(n + 1, sizeof *b->fend);
+	b->fidx = SIZE_MAX;
+	return book_spool_stdin(files, n, e);
+}
+
+/* Follows where items are in the files named by the user; the offset where it starts. */
+static uint64_t
+where(struct book *b, const struct jitem *it)
+{
+	uint64_t start;
+
+	if (it->depth == 0 && it->line == 1) {
+		size_t k = b->fnext;
+
+		while (k < b->nfiles && strcmp(strcmp(b->files[k], "-") == 0 ? "<stdin>"
+						  : b->files[k], it->file) != 0)
+			k++;
+		if (k == b->nfiles)
+			b->nocopy = true;
+		b->fidx = k;
+		b->fnext = k + 1;
+		b->foff = 0;
+	}
+	if (b->fidx >= b->nfiles || b->fidx >= 255) {
+		b->nocopy = true;
+		return 0;
+	}
+	start = b->foff;
+	if (it->depth == 0) {
+		b->foff += it->len;
+		b->fend[b->fidx] = b->foff;
+	}
+	return start;
+}
+
+/* A date later than every earlier one: lapses of packages expiring before it go here. */
+static void
+step(struct book *b, tdate d, uint64_t off)
+{
+	if (b->nsteps == b->capsteps) {
+		b->capsteps = b->capsteps ? 2 * b->capsteps : 256;
+		b->steps = xrealloc(b->steps, b->capsteps * sizeof *b->steps);
+	}
+	b->steps[b->nsteps++] = (struct step){d, (uint32_t)b->fidx, off};
+}
+
+/* An unpriced event at the top level: where its postings go. */
+static void
+place(struct book *b, struct bev *v, const struct jitem *it, uint64_t start)
+{
+	uint64_t end = start + it->len;
+
+	if (it->depth > 0 || b->nocopy)
+		return;
+	if (end >> 40) {
+		b->nocopy = true;
+		return;
+	}
+	v->file = (uint8_t)(b->fidx + 1);
+	v->off = (uint32_t)end;
+	v->offhi = (uint8_t)(end >> 32);
+	if (it->len && it->text[it->len - 1] != '\n')
+		v->flags |= F_NONL;
 }
 
 /* Notice in minutes from cancelled-at: to the session's start, or an N_ code. */
@@ -174,16 +225,18 @@ session_fields(struct bev *v, const struct txn *t, const struct client_tags *tg,
 	       enum session_kind kind)
 {
 	struct span s;
+	long m;
 	int tm;
 
-	v->kind = (uint8_t)kind;
+	v->kind = kind;
 	if (t->np == 0)
 		v->flags |= F_UNPRICED;
 	if (tg->v[CT_WAIVED].p)
 		v->flags |= F_WAIVED;
 	if ((s = tg->v[CT_TIME]).p && (tm = time_parse(s.p, s.n)) >= 0)
 		v->time = (int16_t)tm;
-	v->minutes = (int32_t)clients_minutes_of(tg);
+	m = clients_minutes_of(tg);
+	v->n = (int32_t)(m > INT32_MAX ? -2 : m);
 	if (kind >= SESSION_CANCELLED && kind <= SESSION_PROVIDER)
 		v->notice = notice_of(tg, kind, t->date);
 }
@@ -257,13 +310,21 @@ book_add(struct book *b, const struct jitem *it, struct terr *e)
 	struct span v;
 	struct bev *ev;
 	bool primary = false;
+	uint64_t start;
 	int rc;
 
-	if (!it || it->kind != J_TXN)
+	if (!it) {
+		b->nocopy = true;
+		return 0;
+	}
+	start = where(b, it);
+	if (it->kind != J_TXN)
 		return 0;
 	t = it->txn;
-	if (b->last == DATE_NONE || t->date > b->last)
+	if (b->last == DATE_NONE || t->date > b->last) {
 		b->last = t->date;
+		step(b, t->date, start);
+	}
 	clients_tags(t, &tg);
 	kind = clients_kind_of(&tg);
 	c = clients_of_tags(b->cl, &tg);
@@ -304,7 +365,7 @@ book_add(struct book *b, const struct jitem *it, struct terr *e)
 		ev = bev_new(b, pos, t);
 		ev->client = (uint32_t)c->index;
 		ev->flags |= F_PACKAGE;
-		ev->minutes = (int32_t)(leading_count(tg.v[CT_PACKAGE]) > INT32_MAX
+		ev->n = (int32_t)(leading_count(tg.v[CT_PACKAGE]) > INT32_MAX
 			? INT32_MAX : leading_count(tg.v[CT_PACKAGE]));
 		primary = true;
 		/* a package entry moves no package credit: its prepaid postings are the purchase */
@@ -315,6 +376,8 @@ book_add(struct book *b, const struct jitem *it, struct terr *e)
 		ev = bev_new(b, pos, t);
 		ev->client = c ? (uint32_t)c->index : NO_CLIENT;
 		session_fields(ev, t, &tg, kind);
+		if (ev->flags & F_UNPRICED)
+			place(b, ev, it, start);
 		if (tg.v[CT_EXPIRED].p)
 			ev->flags |= F_EXPIRED;
 		primary = true;
@@ -427,7 +490,7 @@ book_lapse_add(struct book *b, struct client *c, tdate d, long n, const struct a
 static void
 lapse_before(struct book *b, struct client *c, tdate d)
 {
-	bool again = true;
+	bool again = c->npk > 0;
 
 	while (again) {
 		again = false;
@@ -437,6 +500,8 @@ lapse_before(struct book *b, struct client *c, tdate d)
 			tdate x = k->expires;
 			long n = k->sessions - k->used;
 
+			if (k->date >= d)
+				break;  /* bought later: sorted by date */
 			if (k->lapsed || x == DATE_NONE || x >= d || n <= 0)
 				continue;
 			client_package_lapse(c, k, &left);
@@ -486,18 +551,9 @@ book_settle(struct book *b, tdate until)
 	b->lcur = 0;
 }
 
-int
-book_next(struct book *b, const struct jitem *it, struct book_price *r)
+void
+bev_price(struct book *b, const struct bev *v, struct book_price *r)
 {
-	uint32_t pos = b->pos++;
-	const struct bev *v;
-
-	(void)it;
-	while (b->cur < b->n && b->ev[b->cur].pos < pos)
-		b->cur++;
-	if (b->cur >= b->n || b->ev[b->cur].pos != pos)
-		return 0;
-	v = &b->ev[b->cur];
 	memset(r, 0, sizeof *r);
 	r->c = v->client == NO_CLIENT ? NULL : clients_at(b->cl, v->client);
 	r->kind = v->kind;
@@ -514,10 +570,10 @@ book_next(struct book *b, const struct jitem *it, struct book_price *r)
 		r->grace_n = v->n;
 	r->notice = v->notice >= 0 ? v->notice : -1;
 	r->start = v->time >= 0 && v->time < 1440 ? v->time : -1;
-	if (v->flags & F_EXPIRED)
+	if ((v->flags & F_EXPIRED) && !(v->flags & F_UNPRICED) && v->n > 0)
 		r->lapsed = v->n;
 	if (v->flags & F_PACKAGE)
-		r->bought = v->minutes;
+		r->bought = v->n;
 	if (r->c && v->kind)
 		r->policy = book_policy(b, r->c, v->date);
 	if (v->flags & F_UNPRICED) {
@@ -525,6 +581,21 @@ book_next(struct book *b, const struct jitem *it, struct book_price *r)
 		r->fee = bev_get(v, 1);
 		r->deposit = bev_get(v, 2);
 	}
+	r->date = v->date;
+	r->nonl = v->flags & F_NONL;
+}
+
+int
+book_next(struct book *b, const struct jitem *it, struct book_price *r)
+{
+	uint32_t pos = b->pos++;
+
+	(void)it;
+	while (b->cur < b->n && b->ev[b->cur].pos < pos)
+		b->cur++;
+	if (b->cur >= b->n || b->ev[b->cur].pos != pos)
+		return 0;
+	bev_price(b, &b->ev[b->cur], r);
 	return 1;
 }
 

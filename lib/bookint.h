@@ -20,7 +20,7 @@ struct clients {
 		char *raw;
 		size_t n;
 		struct client *c;
-	} cache[64];
+	} cache[512];
 };
 
 struct client *clients_lookup(struct clients *b, struct span name, bool create);
@@ -53,32 +53,75 @@ enum {
 	F_EXPIRED = 8,    /* `expired:` (a debit to the prepaid account lapses a package) */
 	F_EXTRA = 16,     /* another client's money in the same entry */
 	F_DEPIN = 32,     /* a deposit received: takes effect before the day's sessions */
-	F_PACKAGE = 64,   /* a `package:` purchase (minutes holds the sessions bought) */
+	F_PACKAGE = 64,   /* a `package:` purchase (n holds the sessions bought) */
+	F_NONL = 128,     /* the item's last line has no newline */
 };
 enum { O_PACKAGE = 1, O_OVER = 2, O_GRACE = 4, O_WRITE = 8, O_CAPPED = 16, O_PRICE = 32 };
 /* Cancellation notice codes below zero: unknown, or why it cannot be told. */
 enum { N_UNKNOWN = -1, N_NO_TIME = -2, N_BAD_TIME = -3, N_NO_STAMP = -4, N_BAD_STAMP = -5 };
 #define NO_CLIENT UINT32_MAX
 struct bev {
+	int64_t q[3];        /* read: prepaid debit, deposit change; settled: price, fee, deposit */
 	tdate date;
-	int16_t time;        /* minutes after midnight; -1 none; 1440 after the day's sessions */
-	uint8_t kind;        /* enum session_kind; SESSION_NONE: money only */
-	uint8_t flags;       /* F_* */
 	uint32_t pos;        /* the item's place in the input */
 	uint32_t client;     /* clients_at index, or NO_CLIENT */
 	int32_t notice;      /* cancellations: minutes of notice, or N_* */
-	int32_t minutes;     /* held: length (-1 unknown, -2 malformed); package: sessions bought */
-	uint8_t rc;          /* enum book_rc */
-	uint8_t out;         /* O_* */
-	int32_t n;           /* the waiver's number; sessions lapsed by an `expired:` entry */
+	int32_t n;           /* held and cancelled: the session's length (-1 unknown, -2 malformed)
+				until settled; then a waiver's number. Sessions lapsed by `expired:`;
+				sessions bought by `package:` */
 	int32_t com;         /* the commodity of q[] */
+	uint32_t off;        /* where the item ends in its file (low 32 bits) ... */
+	uint8_t offhi;       /* ... and the high 8 */
+	uint8_t file;        /* the file's index + 1; 0: not in a file the output copies */
+	int16_t time;        /* minutes after midnight; -1 none; 1440 after the day's sessions */
+	int16_t spare;
+	uint8_t kind : 3;    /* enum session_kind; SESSION_NONE: money only */
+	uint8_t rc : 4;      /* enum book_rc */
+	uint8_t flags;       /* F_* */
+	uint8_t out;         /* O_* */
 	int8_t scale[3];
-	int64_t q[3];        /* read: prepaid debit, deposit change; settled: price, fee, deposit */
+};
+_Static_assert(sizeof(struct bev) == 64, "an event record is 64 bytes");
+
+struct named {
+	char *name;
+	struct policy *p;    /* NULL: the name names no usable policy */
+};
+
+struct book {
+	struct clients *cl;
+	struct bev *ev;
+	size_t n, cap;
+	uint32_t pos;          /* items handed to book_add, then to book_next */
+	size_t cur;            /* pass 2: the next record */
+	tdate last;            /* the latest entry's date */
+	struct policy *global;
+	char *dir;
+	bool check;
+	struct named *named;
+	size_t nnamed;
+	struct book_lapse *lapse;
+	size_t nlapse, caplapse, lcur;
+	/* where each item is in the files the output copies (book_copy) */
+	char *const *files;
+	size_t nfiles, fnext;
+	size_t fidx;           /* the file being read */
+	uint64_t foff;         /* bytes of it read so far */
+	uint64_t *fend;        /* each file's size as read */
+	bool nocopy;           /* positions unknown: pass 2 reads items */
+	struct step {          /* the first item dated after every earlier one */
+		tdate date;
+		uint32_t file;
+		uint64_t off;
+	} *steps;
+	size_t nsteps, capsteps;
 };
 
 /* q[i] as an amount, and back: -1 when it does not fit or mixes commodities. */
 struct amount bev_get(const struct bev *v, int i);
 int bev_put(struct bev *v, int i, const struct amount *a);
+/* What the book decided for a record. */
+void bev_price(struct book *b, const struct bev *v, struct book_price *r);
 /* Prices one event in date order (bookprice.c). */
 void book_settle_one(struct book *b, struct client *c, struct bev *v);
 /* The policy by name, loaded once; NULL when it cannot be used (*e set when e). */

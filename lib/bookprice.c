@@ -109,11 +109,11 @@ settle_held(struct book *b, struct client *c, struct bev *v)
 		put(v, &price, NULL, NULL);
 		return;
 	}
-	if (v->minutes == -2) {
+	if (v->n == -2) {
 		v->rc = BR_BAD_MINUTES;
 		return;
 	}
-	rc = client_rate_at(c, v->date, v->minutes, &price);
+	rc = client_rate_at(c, v->date, v->n, &price);
 	if (rc == -1 || rc == -2) {
 		v->rc = rc == -1 ? BR_NO_RATE : BR_NO_MINUTES;
 		return;
@@ -134,9 +134,9 @@ session_price(struct client *c, struct bev *v, struct amount *price)
 {
 	int rc;
 
-	if (v->minutes == -2)
+	if (v->n == -2)
 		return BR_BAD_MINUTES;
-	if ((rc = client_rate_at(c, v->date, v->minutes, price)) == 0)
+	if ((rc = client_rate_at(c, v->date, v->n, price)) == 0)
 		return BR_OK;
 	if (rc == -1 && client_package_next(c, v->date, price))
 		return BR_OK;

@@ -149,7 +149,7 @@ slot(const struct clients *b, const char *id, size_t n)
 {
 	size_t i = hash(id, n) & (b->cap - 1);
 
-	while (b->tab[i] && !(strlen(b->tab[i]->id) == n && memcmp(b->tab[i]->id, id, n) == 0))
+	while (b->tab[i] && !(strncmp(b->tab[i]->id, id, n) == 0 && b->tab[i]->id[n] == '\0'))
 		i = (i + 1) & (b->cap - 1);
 	return &b->tab[i];
 }

@@ -710,6 +710,8 @@ struct book_price {
 	bool capped, has_price;
 	long lapsed;              /* sessions lapsed by an `expired:` entry */
 	long bought;              /* sessions bought by a `package:` entry of this client */
+	tdate date;               /* the event's date */
+	bool nonl;                /* its last line has no newline: write one before more lines */
 	long notice;              /* cancellations: minutes of notice; -1 unknown */
 	int start;                /* the session's `time:` in minutes; -1 unknown */
 	const struct policy *policy; /* the policy applied (cancellations, waived sessions) */
@@ -749,10 +751,25 @@ void book_error(const struct book_price *r, const struct jitem *it, struct terr 
 const struct book_lapse *book_lapse_before(struct book *b, tdate d);
 size_t book_nlapses(const struct book *b);
 const struct book_lapse *book_lapse_at(const struct book *b, size_t i);
+/*
+ * Pass 2 without reading items again: when every event is priced without error and pass 1
+ * knew where each one is (book_can_copy), book_copy copies the input's bytes to o and calls
+ * event() after each unpriced event (to write its lines) and lapse() where an expiry goes.
+ * -1 with *e set when a file changed between the passes or cannot be read.
+ */
+bool book_can_copy(const struct book *b);
+int book_copy(struct book *b, struct out *o,
+	      void (*event)(void *arg, struct out *o, const struct book_price *r),
+	      void (*lapse)(void *arg, struct out *o, const struct book_lapse *l), void *arg,
+	      struct terr *e);
 /* The policy for client c on d: --policy, else its `policy:` then; NULL: none. */
 const struct policy *book_policy(struct book *b, const struct client *c, tdate d);
-/* Makes standard input readable twice when a file is "-": spooled to an unlinked
- * temporary file unless it is a regular file already. -1 with *e set. */
+/*
+ * The files pass 1 will read (journal_open's list, kept until book_free); standard input is
+ * made readable twice when a file is "-": spooled to an unlinked temporary file unless it
+ * is a regular file already. Call before pass 1. -1 with *e set.
+ */
+int book_input(struct book *b, char *const *files, size_t n, struct terr *e);
 int book_spool_stdin(char *const *files, size_t n, struct terr *e);
 /* Before pass 2: standard input back to where it started. */
 int book_rewind_stdin(char *const *files, size_t n, struct terr *e);
