@@ -38,8 +38,7 @@ static void
 write_open(struct out *o, const struct jitem *it)
 {
 	write_item(o, it, NULL, 0);
-	if (it->len && it->text[it->len - 1] != '\n')
-		out_write(o, "\n", 1);
+	write_end(o);
 }
 
 static bool
@@ -84,7 +83,7 @@ postings(struct book *b, const struct book_price *r, struct out *o)
  * clients and period asked for: the others lapse in the book only), written before the
  * first entry dated after the expiry.
  */
-static void
+static bool
 write_lapse(void *arg, struct out *o, const struct book_lapse *l)
 {
 	struct book *b = arg;
@@ -92,7 +91,7 @@ write_lapse(void *arg, struct out *o, const struct book_lapse *l)
 	char day[11];
 
 	if (amount_sign(&l->left) <= 0 || !selected(l->c, l->expires))
-		return;
+		return false;
 	date_format(day, l->expires);
 	out_printf(o, "%s Package credit lapsed: %s\n", day, l->c->id);
 	out_printf(o, "    ; client: %s\n", l->c->id);
@@ -102,6 +101,7 @@ write_lapse(void *arg, struct out *o, const struct book_lapse *l)
 	amount_neg(&left);
 	write_posting(o, lapse_income ? lapse_income : income, &left, NULL);
 	out_puts(o, "\n");
+	return true;
 }
 
 static void
@@ -109,19 +109,22 @@ lapse(struct book *b, tdate d, struct out *o)
 {
 	const struct book_lapse *l;
 
-	while ((l = book_lapse_before(b, d)))
+	while ((l = book_lapse_before(b, d))) {
+		write_end(o);   /* the file before may end without a newline */
 		write_lapse(b, o, l);
+	}
 }
 
 /* book_copy's call after an unpriced event: a held session's postings. */
-static void
+static bool
 copied(void *arg, struct out *o, const struct book_price *r)
 {
 	if (r->kind != SESSION_HELD || !r->write || !selected(r->c, r->date))
-		return;
+		return false;
 	if (r->nonl)
 		out_write(o, "\n", 1);
 	postings(arg, r, o);
+	return true;
 }
 
 /* Pass 1: the book learns every entry. */

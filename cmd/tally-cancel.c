@@ -313,7 +313,7 @@ struct copying {
 };
 
 /* book_copy's call after an unpriced event. */
-static void
+static bool
 copied(void *arg, struct out *o, const struct book_price *b)
 {
 	struct copying *cp = arg;
@@ -321,7 +321,7 @@ copied(void *arg, struct out *o, const struct book_price *b)
 	struct xbuf x = {0};
 
 	if (!mine(b) || !b->write)
-		return;
+		return false;
 	lines(cp->book, b, &x, &r);
 	if (b->nonl)
 		out_write(o, "\n", 1);
@@ -329,12 +329,14 @@ copied(void *arg, struct out *o, const struct book_price *b)
 	if (cp->notes && b->kind != SESSION_PROVIDER)
 		write_notice(cp->notes, b->date, b->c, &r);
 	free(x.p);
+	return true;
 }
 
-static void
+static bool
 no_lapse(void *arg, struct out *o, const struct book_lapse *l)
 {
 	(void)arg, (void)o, (void)l;   /* expiries are tally-bill's to write */
+	return false;
 }
 
 /* Pass 1: the book learns every entry. */

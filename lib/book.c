@@ -161,6 +161,8 @@ where(struct book *b, const struct jitem *it)
 		b->nocopy = true;
 		return 0;
 	}
+	if (it->open_block)
+		b->nocopy = true;  /* an unclosed comment block: let write_item close it */
 	start = b->foff;
 	if (it->depth == 0) {
 		b->foff += it->len;

@@ -754,13 +754,14 @@ const struct book_lapse *book_lapse_at(const struct book *b, size_t i);
 /*
  * Pass 2 without reading items again: when every event is priced without error and pass 1
  * knew where each one is (book_can_copy), book_copy copies the input's bytes to o and calls
- * event() after each unpriced event (to write its lines) and lapse() where an expiry goes.
+ * event() after each unpriced event (to write its lines) and lapse() where an expiry goes;
+ * both return true when they wrote whole lines.
  * -1 with *e set when a file changed between the passes or cannot be read.
  */
 bool book_can_copy(const struct book *b);
 int book_copy(struct book *b, struct out *o,
-	      void (*event)(void *arg, struct out *o, const struct book_price *r),
-	      void (*lapse)(void *arg, struct out *o, const struct book_lapse *l), void *arg,
+	      bool (*event)(void *arg, struct out *o, const struct book_price *r),
+	      bool (*lapse)(void *arg, struct out *o, const struct book_lapse *l), void *arg,
 	      struct terr *e);
 /* The policy for client c on d: --policy, else its `policy:` then; NULL: none. */
 const struct policy *book_policy(struct book *b, const struct client *c, tdate d);

@@ -262,3 +262,53 @@ J
 	run tally-bill --help
 	assert_output --partial "[--policy FILE | --policies DIR]"
 }
+
+@test "book: the second pass as a copy and as a second reading write the same journals" {
+	for f in "$FIXTURES"/bill/*.journal "$FIXTURES"/cancel/*.journal "$EXAMPLES/practice.journal"; do
+		for cmd in tally-bill tally-cancel; do
+			$cmd "$f" > "$BATS_TEST_TMPDIR/copy" || fail "$cmd $f: exit $?"
+			TALLY_BOOK_REREAD=1 $cmd "$f" > "$BATS_TEST_TMPDIR/reread" || fail "$cmd $f: exit $?"
+			cmp "$BATS_TEST_TMPDIR/copy" "$BATS_TEST_TMPDIR/reread" || fail "$cmd $f: the two passes differ"
+		done
+	done
+	# several files, standard input among them, and an entry without a final newline
+	printf '2026-01-01 Terms\n    ; client: kim\n    ; rate: 40 EUR\n' > "$BATS_TEST_TMPDIR/a.journal"
+	printf '2026-01-05 Session\n    ; client: kim\n    ; session: held' > "$BATS_TEST_TMPDIR/b.journal"
+	run sh -c "cat '$BATS_TEST_TMPDIR/b.journal' | tally-bill '$BATS_TEST_TMPDIR/a.journal' - '$BATS_TEST_TMPDIR/b.journal'"
+	assert_success
+	assert_output "2026-01-01 Terms
+    ; client: kim
+    ; rate: 40 EUR
+2026-01-05 Session
+    ; client: kim
+    ; session: held
+    Assets:Unbilled:kim  40 EUR
+    Income:Sessions  -40 EUR
+2026-01-05 Session
+    ; client: kim
+    ; session: held
+    Assets:Unbilled:kim  40 EUR
+    Income:Sessions  -40 EUR"
+	run sh -c "cat '$BATS_TEST_TMPDIR/b.journal' | TALLY_BOOK_REREAD=1 tally-bill '$BATS_TEST_TMPDIR/a.journal' - '$BATS_TEST_TMPDIR/b.journal'"
+	assert_success
+	assert_output "2026-01-01 Terms
+    ; client: kim
+    ; rate: 40 EUR
+2026-01-05 Session
+    ; client: kim
+    ; session: held
+    Assets:Unbilled:kim  40 EUR
+    Income:Sessions  -40 EUR
+2026-01-05 Session
+    ; client: kim
+    ; session: held
+    Assets:Unbilled:kim  40 EUR
+    Income:Sessions  -40 EUR"
+	# a file that ends without a newline, then another: a newline between them, as tally-print
+	printf '2026-01-01 Terms\n    ; client: kim\n    ; rate: 40 EUR' > "$BATS_TEST_TMPDIR/a2.journal"
+	tally-bill "$BATS_TEST_TMPDIR/a2.journal" "$BATS_TEST_TMPDIR/b.journal" "$BATS_TEST_TMPDIR/a2.journal" > "$BATS_TEST_TMPDIR/copy"
+	TALLY_BOOK_REREAD=1 tally-bill "$BATS_TEST_TMPDIR/a2.journal" "$BATS_TEST_TMPDIR/b.journal" "$BATS_TEST_TMPDIR/a2.journal" > "$BATS_TEST_TMPDIR/reread"
+	cmp "$BATS_TEST_TMPDIR/copy" "$BATS_TEST_TMPDIR/reread"
+	assert_equal "$(sed -n 4p "$BATS_TEST_TMPDIR/copy")" "2026-01-05 Session"
+	assert_equal "$(tail -c 14 "$BATS_TEST_TMPDIR/copy")" "; rate: 40 EUR"
+}
