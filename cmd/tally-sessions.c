@@ -4,7 +4,7 @@
  * bought, used, left and over (held after the credit ran out). Warns when a package has one
  * session left, is used up, was overrun, or expired with credit left. Unpriced held events
  * use package credit the way tally-bill would price them, so the report reads the same
- * before and after billing. The journal is taken to be in date order.
+ * before and after billing. Entries count in date order (the book reads the input twice).
  */
 #include <getopt.h>
 #include <stdarg.h>

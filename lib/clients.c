@@ -5,7 +5,7 @@
  * (clients_observe) and answers for a date, so memory follows the number of clients and
  * their open packages, never the number of entries.
  *
- * The journal is taken to be in date order: packages are consumed in file order.
+ * Package credit and deposits are in packages.c; the book (book.c) orders events by date.
  */
 #include <stdlib.h>
 #include <string.h>

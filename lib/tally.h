@@ -527,7 +527,8 @@ struct conf *invoices_conf(const char *path, const char *journal, struct terr *e
  * Clients are named by `client:` tags and by the last component of their accounts
  * (Assets:Unbilled:ID); both are folded to a slug (clients_slug) so `Théo Keller` and
  * `theo-keller` are one client. Account prefixes match ignoring ASCII case.
- * The journal is assumed to be in date order: packages are consumed in file order.
+ * clients_observe streams in file order (tally-agreement); the commands that price or
+ * count sessions read through the book below, in date order.
  */
 enum cacct { C_UNBILLED, C_PREPAID, C_DEPOSITS, C_NACCT };
 /* Account prefixes: NULL fields take the defaults (Assets:Unbilled, ...). */
