@@ -362,7 +362,7 @@ book_add(struct book *b, const struct jitem *it, struct terr *e)
 		for (size_t s = 0; s < nseen; s++)
 			if (seen[s].c == c)
 				credit = seen[s].prepaid;
-		if (clients_package_add(b->cl, c, it, &tg, &credit, e) < 0)
+		if (clients_package_add(c, it, &tg, &credit, e) < 0)
 			return -1;
 		ev = bev_new(b, pos, t);
 		ev->client = (uint32_t)c->index;

@@ -14,8 +14,6 @@ struct clients {
 	size_t cap;
 	struct client **list;   /* in order of first appearance */
 	size_t n, listcap;
-	tdate min_expiry;       /* earliest expiry not yet handed out by clients_next_expired */
-	struct client_pricing priced; /* the last item's, when it was an unpriced held session */
 	struct {                /* names as written -> client: saves slugging every posting */
 		char *raw;
 		size_t n;
@@ -39,7 +37,7 @@ int package_debit(struct client *c, tdate d, const struct amount *amt, bool sess
 		  long *lapsed);
 
 /* A `package: N` entry crediting the prepaid account by *credit (negative): a new package. */
-int clients_package_add(struct clients *b, struct client *c, const struct jitem *it,
+int clients_package_add(struct client *c, const struct jitem *it,
 			const struct client_tags *tg, const struct amount *credit, struct terr *e);
 
 /*
@@ -120,6 +118,8 @@ struct book {
 /* q[i] as an amount, and back: -1 when it does not fit or mixes commodities. */
 struct amount bev_get(const struct bev *v, int i);
 int bev_put(struct bev *v, int i, const struct amount *a);
+/* Makes standard input readable twice (spool.c). */
+int book_spool_stdin(char *const *files, size_t n, struct terr *e);
 /* What the book decided for a record. */
 void bev_price(struct book *b, const struct bev *v, struct book_price *r);
 /* Prices one event in date order (bookprice.c). */

@@ -34,7 +34,6 @@ clients_new(const struct clients_opts *o)
 	}
 	b->cap = 64;
 	b->tab = xcalloc(b->cap, sizeof *b->tab);
-	b->min_expiry = DATE_NONE;
 	return b;
 }
 

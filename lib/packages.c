@@ -104,35 +104,6 @@ client_package_left(const struct client *c, tdate d, struct amount *money)
 	return n;
 }
 
-struct client_package *
-clients_next_expired(struct clients *b, tdate d, struct client **who)
-{
-	tdate min = DATE_NONE;
-
-	if (b->min_expiry == DATE_NONE || d <= b->min_expiry)
-		return NULL;
-	for (size_t i = 0; i < b->n; i++) {
-		struct client *c = b->list[i];
-
-		for (size_t k = 0; k < c->npk; k++) {
-			struct client_package *p = &c->pk[k];
-
-			if (p->expires == DATE_NONE || p->expiry_seen || p->lapsed ||
-			    p->used >= p->sessions)
-				continue;
-			if (p->expires < d) {
-				p->expiry_seen = true;
-				*who = c;
-				return p;
-			}
-			if (min == DATE_NONE || p->expires < min)
-				min = p->expires;
-		}
-	}
-	b->min_expiry = min;
-	return NULL;
-}
-
 int
 client_package_lapse(struct client *c, struct client_package *k, struct amount *left)
 {
@@ -175,7 +146,7 @@ client_deposit_take(struct client *c, const struct amount *max, struct amount *t
 }
 
 int
-clients_package_add(struct clients *b, struct client *c, const struct jitem *it,
+clients_package_add(struct client *c, const struct jitem *it,
 		const struct client_tags *tg, const struct amount *credit, struct terr *e)
 {
 	struct span v = tg->v[CT_PACKAGE];
@@ -207,8 +178,6 @@ clients_package_add(struct clients *b, struct client *c, const struct jitem *it,
 		terr_set(e, it->file, t->comment_line, "bad expires: date: %.*s", (int)x.n, x.p);
 		return -1;
 	}
-	if (k.expires != DATE_NONE && (b->min_expiry == DATE_NONE || k.expires < b->min_expiry))
-		b->min_expiry = k.expires;
 	c->pk = xrealloc(c->pk, (c->npk + 1) * sizeof *c->pk);
 	c->pk[c->npk++] = k;
 	c->bought += n;
@@ -261,49 +230,6 @@ observe_debit(struct client *c, const struct txn *t, const struct client_tags *t
 			     tg->v[CT_EXPIRED].p != NULL, &lapsed) < 0 ? -1 : 0;
 }
 
-/*
- * An unpriced held session: takes what tally-bill will price it with (package credit, else
- * the deposit against the rate), so every command's book agrees whatever ran first.
- */
-static void
-price_held(struct clients *b, struct client *c, const struct txn *t,
-	   const struct client_tags *tg)
-{
-	struct client_pricing *r = &b->priced;
-	long minutes;
-	int rc;
-
-	memset(r, 0, sizeof *r);
-	r->valid = true;
-	r->c = c;
-	if (!c) {
-		r->rc = CP_NO_CLIENT;
-		return;
-	}
-	if (client_package_take(c, t->date, &r->price)) {
-		r->from_package = true;
-		return;
-	}
-	if ((minutes = clients_minutes_of(tg)) == -2) {
-		r->rc = CP_BAD_MINUTES;
-		return;
-	}
-	rc = client_rate_at(c, t->date, minutes, &r->price);
-	if (rc == 0 && client_deposit_take(c, &r->price, &r->deposit) == 0) {
-		r->rest = r->deposit;
-		amount_neg(&r->rest);
-		if (amount_add(&r->rest, &r->price, &r->rest) == 0)
-			return;
-	}
-	r->rc = rc == -1 ? CP_NO_RATE : rc == -2 ? CP_NO_MINUTES : CP_OVERFLOW;
-}
-
-const struct client_pricing *
-clients_priced(const struct clients *b)
-{
-	return b->priced.valid ? &b->priced : NULL;
-}
-
 static int
 add_same(struct amount *sum, const struct amount *a)
 {
@@ -338,7 +264,6 @@ clients_observe_tags(struct clients *b, const struct jitem *it, const struct cli
 	size_t nseen = 0;
 	int rc;
 
-	b->priced.valid = false;
 	if (it->kind != J_TXN)
 		return 0;
 	t = it->txn;
@@ -393,7 +318,7 @@ clients_observe_tags(struct clients *b, const struct jitem *it, const struct cli
 		for (size_t s = 0; s < nseen; s++)
 			if (seen[s].c == c)
 				credit = seen[s].prepaid;
-		return clients_package_add(b, c, it, tg, &credit, e);
+		return clients_package_add(c, it, tg, &credit, e);
 	}
 	for (size_t s = 0; s < nseen; s++) {
 		if (amount_sign(&seen[s].debit) > 0 &&
@@ -402,8 +327,6 @@ clients_observe_tags(struct clients *b, const struct jitem *it, const struct cli
 			goto bad;
 		}
 	}
-	if (t->np == 0 && clients_kind_of(tg) == SESSION_HELD)
-		price_held(b, c, t, tg);
 	return 0;
 bad:
 	if (rc == -2)

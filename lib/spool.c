@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tally.h"
+#include "bookint.h"
 
 static off_t start = -1;   /* where standard input began */
 

@@ -592,21 +592,6 @@ enum session_kind {
 	SESSION_NONE, SESSION_HELD, SESSION_CANCELLED, SESSION_LATE, SESSION_NOSHOW,
 	SESSION_PROVIDER, SESSION_OTHER
 };
-/*
- * What the book took for the last unpriced `session: held` event it observed (package
- * credit, or the rate less a deposit held), so that tally-bill can write it and every other
- * command sees the credit and deposit it will use.
- */
-enum { CP_OK, CP_NO_CLIENT, CP_NO_RATE, CP_NO_MINUTES, CP_BAD_MINUTES, CP_OVERFLOW };
-struct client_pricing {
-	bool valid;
-	int rc;               /* CP_OK, or why the session could not be priced */
-	struct client *c;
-	bool from_package;    /* price comes from Liabilities:Prepaid:ID */
-	struct amount price;  /* the session's price (to Income:Sessions) */
-	struct amount deposit;/* taken from the deposit held (rate pricing) */
-	struct amount rest;   /* price - deposit (to Assets:Unbilled:ID) */
-};
 struct clients;
 
 struct clients *clients_new(const struct clients_opts *o);
@@ -615,8 +600,7 @@ void clients_free(struct clients *b);
  * Learns from one item: rate/policy/terms/payer tags (need `client:`), package purchases,
  * debits to the prepaid account (one session taken from the oldest open package when the
  * entry has a `session:` tag; a lapse when it has `expired:`; else a refund of credit),
- * deposit balances. An unpriced `session: held` event takes what tally-bill will price it
- * with (see clients_priced); other postingless events change no package or deposit: a
+ * deposit balances. Postingless events change no package or deposit: a
  * command that prices them calls client_package_take / client_deposit_take itself.
  * -1 with *e set (FILE:LINE) on a bad tag or an amount too large.
  */
@@ -624,8 +608,6 @@ int clients_observe(struct clients *b, const struct jitem *it, struct terr *e);
 /* The same with the entry's tags already scanned (one pass per entry for speed). */
 int clients_observe_tags(struct clients *b, const struct jitem *it, const struct client_tags *tg,
 			 struct terr *e);
-/* The pricing of the item just observed when it was an unpriced held session, else NULL. */
-const struct client_pricing *clients_priced(const struct clients *b);
 /* A client by tag value or id (slugged); clients_get creates it. NULL for an empty name. */
 struct client *clients_find(struct clients *b, struct span id);
 struct client *clients_get(struct clients *b, struct span id);
@@ -661,11 +643,6 @@ bool client_package_next(struct client *c, tdate d, struct amount *price);
 bool client_package_take(struct client *c, tdate d, struct amount *price);
 /* Sessions left in packages usable on d (d = DATE_NONE: ignoring expiry); money left too. */
 long client_package_left(const struct client *c, tdate d, struct amount *money);
-/*
- * Hands out, once each, a package whose expiry date is before d and that still has
- * sessions left (and was not lapsed by an `expired:` entry); NULL when there is none.
- */
-struct client_package *clients_next_expired(struct clients *b, tdate d, struct client **who);
 /* Marks a package lapsed; *left gets the credit that was left. -1 on overflow. */
 int client_package_lapse(struct client *c, struct client_package *k, struct amount *left);
 /* The deposit held (positive), true when there is one. */
@@ -772,7 +749,6 @@ const struct policy *book_policy(struct book *b, const struct client *c, tdate d
  * is a regular file already. Call before pass 1. -1 with *e set.
  */
 int book_input(struct book *b, char *const *files, size_t n, struct terr *e);
-int book_spool_stdin(char *const *files, size_t n, struct terr *e);
 /* Before pass 2: standard input back to where it started. */
 int book_rewind_stdin(char *const *files, size_t n, struct terr *e);
 
