@@ -73,20 +73,25 @@ deps:
 	  echo "deps: installed chromium (optional)"; } || \
 	  echo "deps: chromium not installed (optional): the HTML rendering test will skip"
 
+# JOBS: parallel compiles and bats jobs (bats --jobs needs GNU parallel). Every test works
+# in its own $$BATS_TEST_TMPDIR, so tests run side by side; JOBS=1 runs them one by one.
+JOBS ?= 2
+BATS  = bats $(if $(filter-out 1,$(JOBS)),--jobs $(JOBS)) $(BATSFLAGS)
+
 check: deps
-	$(MAKE) all
+	$(MAKE) -j$(JOBS) all
 	$(MAKE) check-plain
 	$(MAKE) check-sanitize
 
 check-plain: all
-	TALLY_BIN=$(CURDIR)/$(BIN) bats $(BATSFLAGS) tests/
+	TALLY_BIN=$(CURDIR)/$(BIN) TALLY_TEST_JOBS=$(JOBS) $(BATS) tests/
 
 SANFLAGS_ON = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 check-sanitize:
-	$(MAKE) BUILD=build-san BIN=bin-san OPT="-O1 -g" SANFLAGS="$(SANFLAGS_ON)" all
-	TALLY_BIN=$(CURDIR)/bin-san TALLY_SANITIZED=1 \
+	$(MAKE) -j$(JOBS) BUILD=build-san BIN=bin-san OPT="-O1 -g" SANFLAGS="$(SANFLAGS_ON)" all
+	TALLY_BIN=$(CURDIR)/bin-san TALLY_SANITIZED=1 TALLY_TEST_JOBS=$(JOBS) \
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-	  bats $(BATSFLAGS) tests/
+	  $(BATS) tests/
 
 test: check-plain
 

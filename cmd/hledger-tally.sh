@@ -17,12 +17,15 @@ usage() {
 }
 
 # Rotate the arguments once: options before the command are taken out (-f FILE kept as
-# "-f FILE"), the rest keep their order after them.
+# "-f FILE"), the rest keep their order after them. Every `--` is dropped, as hledger 1.50
+# drops them: older hledger needed one before an add-on's flags (`hledger tally -- balance
+# --tree`), and a `--` left in would end the options of the tally command.
 cmd= havef= n=$#
 while [ "$n" -gt 0 ]; do
 	a=$1
 	shift
 	n=$((n - 1))
+	[ "$a" = -- ] && continue
 	if [ -z "$cmd" ]; then
 		case $a in
 		-f | --file)
@@ -34,7 +37,6 @@ while [ "$n" -gt 0 ]; do
 			continue ;;
 		--file=*) set -- "$@" -f "${a#--file=}"; havef=1; continue ;;
 		-f?*) set -- "$@" -f "${a#-f}"; havef=1; continue ;;
-		--) continue ;;
 		-h | --help) exec "$tally" help ;;
 		--version) exec "$tally" --version ;;
 		-*) echo "$prog: option not understood before the command: $a" >&2; usage ;;

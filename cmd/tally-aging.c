@@ -20,7 +20,7 @@ static long first = 1, second = 15, final = 30, courtesy = -1;
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: %s [--date DATE] [--client ID] [-O txt|csv|json] [--receivable-account A]\n"
+	fprintf(f, "usage: %s [--date DATE] [--client ID] [-O txt|csv|json] [--receivable ACCT]\n"
 		   "       [--remind [--lang en|es] [--levels N,N,N] [--courtesy N] [--conf FILE]]\n"
 		   "       [-f FILE]... [FILE]...\n", prog);
 	exit(status);
@@ -49,6 +49,13 @@ open_of(const struct invoice *in)
 		r = in->total;  /* cannot happen: paid never exceeds total */
 	r.com = in->total.com;
 	return r;
+}
+
+/* Whether --client names this client (slugged, as client: tags are). */
+static bool
+wanted(struct span id)
+{
+	return vocab_same_client((struct span){only_client, strlen(only_client)}, id);
 }
 
 static int
@@ -191,7 +198,7 @@ report(struct out *o, struct invoices *v, const struct invoice **open, size_t n)
 	out_printf(o, "%-*s  %-12s  %-10s  %-10s  %4s  %14s  %14s  %s\n", wc, "client",
 		   "invoice", "date", "due", "days", "amount", "open", "bucket");
 	for (size_t i = 0; i < ncl; i++) {
-		if (only_client && strcmp(only_client, cl[i]) != 0)
+		if (only_client && !wanted((struct span){cl[i], strlen(cl[i])}))
 			continue;
 		for (; k < n && strcmp(open[k]->client, cl[i]) == 0; k++) {
 			struct amount op = open_of(open[k]);
@@ -223,6 +230,18 @@ report(struct out *o, struct invoices *v, const struct invoice **open, size_t n)
 
 /* ---- reminders ---- */
 
+/*
+ * A value from the data (an invoice number, a client, the provider's details), on one
+ * line: CR, LF and other control bytes become spaces, so a value can never end a header
+ * line (To:, Subject:) and start another (Bcc:).
+ */
+static void
+put_value(struct out *o, const char *v)
+{
+	for (; *v; v++)
+		out_write(o, (unsigned char)*v < 0x20 || *v == 0x7f ? " " : v, 1);
+}
+
 struct msg {
 	const struct invoice *in;
 	struct conf *conf;
@@ -242,7 +261,7 @@ field(struct out *o, const char *key, size_t n, void *arg)
 
 		snprintf(k, sizeof k, "%.*s", (int)(n - 9), key + 9);
 		v = conf_get(m->conf, k);
-		out_puts(o, v ? v : "");
+		put_value(o, v ? v : "");
 		return true;
 	}
 	if (IS("days") || IS("terms") || IS("days-left")) {
@@ -266,7 +285,7 @@ field(struct out *o, const char *key, size_t n, void *arg)
 #undef IS
 	if (!v)
 		return false;
-	out_puts(o, v);
+	put_value(o, v);
 	return true;
 }
 
@@ -326,7 +345,7 @@ main(int argc, char **argv)
 		{"date", required_argument, NULL, 'D'},
 		{"client", required_argument, NULL, 'C'},
 		{"output-format", required_argument, NULL, 'O'},
-		{"receivable-account", required_argument, NULL, 'R'},
+		CHART_OPTIONS,
 		{"remind", no_argument, NULL, 'r'},
 		{"lang", required_argument, NULL, 'L'},
 		{"levels", required_argument, NULL, 'l'},
@@ -348,10 +367,16 @@ main(int argc, char **argv)
 	struct out *o;
 	struct terr e = {0};
 	const char *why;
+	struct chart chart;
+	struct vtags tg;
+	bool seen = false;  /* --client named some client of the journal */
 	int c, r, status = 0;
 
+	chart_init(&chart);
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "O:f:h", opts, NULL)) != -1) {
+		if (chart_option(&chart, c, optarg))
+			continue;
 		switch (c) {
 		case 'D':
 			if (date_parse(optarg, strlen(optarg), 0, &asof, &why) != (long)strlen(optarg)) {
@@ -367,7 +392,6 @@ main(int argc, char **argv)
 			}
 			format = r;
 			break;
-		case 'R': receivable = optarg; break;
 		case 'r': remind = true; break;
 		case 'L':
 			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "es") != 0) {
@@ -419,6 +443,7 @@ main(int argc, char **argv)
 		free(fopts);
 		return 1;
 	}
+	receivable = chart.acct[CH_RECEIVABLE];
 	v = invoices_new(receivable);
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((r = journal_next(j, &it)) != 0) {
@@ -427,7 +452,16 @@ main(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		if (status || it->kind != J_TXN || it->txn->date > asof)
+		if (status || it->kind != J_TXN)
+			continue;
+		if (vocab_entry(it, &tg, &e, NULL, NULL) > 0) {
+			terr_print(prog, &e);
+			status = 1;
+			continue;
+		}
+		if (only_client && tg.has[VT_CLIENT] && wanted(tg.v[VT_CLIENT].raw))
+			seen = true;
+		if (it->txn->date > asof)
 			continue;
 		if (invoices_observe(v, it, &e) < 0) {
 			terr_print(prog, &e);
@@ -435,13 +469,20 @@ main(int argc, char **argv)
 		}
 	}
 	journal_close(j);
+	for (size_t i = 0; only_client && i < invoices_count(v); i++)
+		seen |= wanted((struct span){invoices_at(v, i)->client,
+					     strlen(invoices_at(v, i)->client)});
+	if (!status && only_client && !seen) {
+		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
+		status = 1;
+	}
 	if (!status) {
 		open = xcalloc(invoices_count(v) + 1, sizeof *open);
 		for (size_t i = 0; i < invoices_count(v); i++) {
 			const struct invoice *in = invoices_at(v, i);
 			struct amount op = open_of(in);
 
-			if (amount_sign(&op) > 0 && (!only_client || strcmp(only_client, in->client) == 0))
+			if (amount_sign(&op) > 0 && (!only_client || wanted((struct span){in->client, strlen(in->client)})))
 				open[nopen++] = in;
 		}
 		if (nopen > 1)

@@ -325,13 +325,6 @@ fill(struct client *c, const struct extra *x, const struct policy *p, const stru
 	}
 }
 
-static struct conf *
-load_conf(struct terr *e)
-{
-	if (conf_path)
-		return conf_load(conf_path, true, e);
-	return conf_load("tally.conf", false, e);
-}
 
 static int
 parse_date_opt(const char *s, tdate *d)
@@ -358,7 +351,7 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	char **files, *dir, *path, *tmpl;
+	char **files, *dir, *path, *tmpl, *first = NULL;
 	size_t nf = 0, nfiles;
 	struct clients *book;
 	struct client *mine = NULL, *c;
@@ -368,6 +361,7 @@ main(int argc, char **argv)
 	struct journal *j;
 	struct jitem *it;
 	struct terr e = {0};
+	struct vtags vt;
 	struct out *o;
 	int opt, rv, status = 0;
 	const char *name;
@@ -423,7 +417,7 @@ main(int argc, char **argv)
 		}
 		if (it->kind != J_TXN || status)
 			continue;
-		if (clients_observe(book, it, &e) < 0) {
+		if (vocab_entry(it, &vt, &e, NULL, NULL) > 0 || clients_observe(book, it, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 			continue;
@@ -434,6 +428,8 @@ main(int argc, char **argv)
 			observe(it, c, mine, &x);
 	}
 	journal_close(j);
+	/* tally.conf is looked for beside the first journal. */
+	first = nfiles && strcmp(files[0], "-") != 0 ? xstrdup(files[0]) : NULL;
 	input_free(files, nfiles);
 	if (!status && !mine) {
 		fprintf(stderr, "%s: no client %s in the journal\n", prog, client_opt);
@@ -456,7 +452,7 @@ main(int argc, char **argv)
 			free(dir);
 		}
 	}
-	if (!status && !(cf = load_conf(&e))) {
+	if (!status && !(cf = invoices_conf(conf_path, first, &e))) {
 		terr_print(prog, &e);
 		status = 1;
 	}
@@ -489,6 +485,7 @@ main(int argc, char **argv)
 	free(x.excludes);
 	free(x.extras);
 	conf_free(cf);
+	free(first);
 	policy_free(p);
 	clients_free(book);
 	free(fopts);

@@ -4,7 +4,6 @@
  * past, so memory follows the number of accounts, not of entries.
  */
 #include <getopt.h>
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,26 +16,14 @@ static bool tree, empty, no_total;
 static int depth;         /* 0 = no limit */
 static tdate begin = DATE_NONE, end = DATE_NONE;
 static enum { F_TXT, F_CSV, F_JSON } format = F_TXT;
-static regex_t *queries;
-static size_t nqueries;
+static struct query *query;  /* operands that are not files: hledger query terms */
 
 static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [--tree] [--depth N] [--empty] [--no-total] [-b DATE] [-e DATE]\n"
-		   "       [-p PERIOD] [-O txt|csv|json] [-f FILE]... [FILE|PATTERN]...\n", prog);
+		   "       [-p PERIOD] [-O txt|csv|json] [-f FILE]... [FILE|QUERY]...\n", prog);
 	exit(status);
-}
-
-static bool
-matches(const char *name)
-{
-	if (!nqueries)
-		return true;
-	for (size_t i = 0; i < nqueries; i++)
-		if (regexec(&queries[i], name, 0, NULL, 0) == 0)
-			return true;
-	return false;
 }
 
 /* Length of the first n components of an account name. */
@@ -95,8 +82,6 @@ report_table(struct accounts *flat)
 		struct account *a = accounts_at(flat, i);
 		size_t len = depth ? prefix_len(a->name, a->len, depth) : a->len;
 
-		if (!matches(a->name))
-			continue;
 		for (size_t k = 0; k <= len; k++) {
 			if (k < len && !(tree && a->name[k] == ':'))
 				continue;
@@ -205,27 +190,29 @@ write_rows(struct out *o, struct accounts *r)
 		out_puts(o, rows ? "\n]\n" : "]\n");
 }
 
-/* Operands that name files are journals; the others are account patterns. */
+/* Operands that name files are journals; the others are query terms (hledger's). */
 static void
 split_operands(int argc, char **argv, char ***ops, size_t *nops, bool have_f)
 {
 	struct stat st;
-	int rc;
+	char **terms = xcalloc((size_t)argc + 1, sizeof *terms);
+	size_t nterms = 0;
+	struct terr e;
 
 	*ops = xcalloc((size_t)argc + 1, sizeof **ops);
 	*nops = 0;
-	queries = xcalloc((size_t)argc + 1, sizeof *queries);
 	for (int i = 0; i < argc; i++) {
-		if (!have_f && (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) == 0)) {
+		if (!have_f && (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) == 0))
 			(*ops)[(*nops)++] = argv[i];
-			continue;
-		}
-		rc = regcomp(&queries[nqueries], argv[i], REG_EXTENDED | REG_ICASE | REG_NOSUB);
-		if (rc != 0) {
-			fprintf(stderr, "%s: bad account pattern: %s\n", prog, argv[i]);
-			exit(2);
-		}
-		nqueries++;
+		else
+			terms[nterms++] = argv[i];
+	}
+	query = query_parse(terms, nterms, &e);
+	free(terms);
+	if (!query) {
+		terr_print(prog, &e);
+		free(*ops);
+		exit(2);
 	}
 }
 
@@ -309,8 +296,8 @@ main(int argc, char **argv)
 		}
 	}
 	j = journal_open((const char *const *)files, nfiles, JOURNAL_CHECK_ASSERT);
-	/* Without a period, the reader's running balances are the answer. */
-	bool all = begin == DATE_NONE && end == DATE_NONE;
+	/* Without a period or a query, the reader's running balances are the answer. */
+	bool all = begin == DATE_NONE && end == DATE_NONE && query_empty(query);
 
 	flat = all ? NULL : accounts_new();
 	while ((rv = journal_next(j, &it)) != 0) {
@@ -319,13 +306,15 @@ main(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		if (it->kind != J_TXN || status || all)
+		if ((it->kind != J_TXN && it->kind != J_TIMELOG) || status || all)
 			continue;
 		const struct txn *t = it->txn;
 
 		if ((begin != DATE_NONE && t->date < begin) || (end != DATE_NONE && t->date >= end))
 			continue;
 		for (size_t i = 0; i < t->np; i++) {
+			if (!query_posting(query, t, &t->p[i]))
+				continue;
 			struct account *a = accounts_get(flat, t->p[i].acct, t->p[i].acct_len);
 
 			if (account_add(a, &t->p[i].amt) < 0) {
@@ -367,9 +356,7 @@ main(int argc, char **argv)
 	if (flat)
 		accounts_free(flat);
 	accounts_free(totals);
-	for (size_t i = 0; i < nqueries; i++)
-		regfree(&queries[i]);
-	free(queries);
+	query_free(query);
 	free(ops);
 	input_free(files, nfiles);
 	free(fopts);

@@ -27,8 +27,8 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [-i FILE] [-p PERIOD] [-b DATE] [-e DATE] [--client ID]\n"
-		   "       [--unbilled ACCT] [--prepaid ACCT] [--deposits ACCT] [--income ACCT]\n"
-		   "       [--expired-income ACCT] [--policy FILE | --policies DIR]\n"
+		   "       [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
+		   "       [--income ACCT] [--expired-income ACCT] [--policy FILE | --policies DIR]\n"
 		   "       [-f FILE]... [FILE]...\n", prog);
 	exit(status);
 }
@@ -133,21 +133,37 @@ learn(struct book *b, char **files, size_t nfiles)
 {
 	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
 	struct jitem *it;
-	struct terr e;
+	struct vtags vt;
+	struct terr e, bad;
 	int rv, status = 0;
 
 	while ((rv = journal_next(j, &it)) != 0) {
-		if (rv < 0) {
-			terr_print(prog, journal_error(j));
+		bool vbad = rv > 0 && it->kind == J_TXN && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
+		int brc = book_add(b, rv < 0 || vbad ? NULL : it, &e);
+
+		/* said in pass 2, in the input's order with the pricing errors */
+		if (rv < 0)
+			book_defer(b, journal_error(j));
+		if (vbad)
+			book_defer(b, &bad);
+		if (brc < 0)
+			book_defer(b, &e);
+		if (rv < 0 || vbad || brc < 0)
 			status = 1;
-		}
-		if (book_add(b, rv < 0 ? NULL : it, &e) < 0) {
-			terr_print(prog, &e);
-			status = 1;
-		}
 	}
 	journal_close(j);
 	return status;
+}
+
+/* --client naming no client of the journal is an error (after a run without others). */
+static int
+unknown_client(struct book *b, int status)
+{
+	if (status || !only_client ||
+	    clients_find(book_clients(b), (struct span){only_client, strlen(only_client)}))
+		return 0;
+	fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
+	return 1;
 }
 
 /* Pass 2: every item again, held sessions with their postings. */
@@ -158,6 +174,7 @@ bill(char **files, size_t nfiles, struct out *o)
 	struct journal *j;
 	struct jitem *it;
 	struct book_price r;
+	const struct terr *d;
 	struct terr e;
 	int rv, status;
 
@@ -173,6 +190,7 @@ bill(char **files, size_t nfiles, struct out *o)
 			terr_print(prog, &e);
 			status = 1;
 		}
+		status |= unknown_client(b, status);
 		book_free(b);
 		return status;
 	}
@@ -183,13 +201,15 @@ bill(char **files, size_t nfiles, struct out *o)
 	}
 	j = journal_open((const char *const *)files, nfiles, JOURNAL_NO_BALANCE);
 	while ((rv = journal_next(j, &it)) != 0) {
-		if (rv < 0) {
-			book_next(b, NULL, &r);
-			continue;  /* said in pass 1 */
-		}
+		int has = book_next(b, rv < 0 ? NULL : it, &r);
+
+		while ((d = book_deferred(b, false)))
+			terr_print(prog, d);
+		if (rv < 0)
+			continue;
 		if (it->kind == J_TXN)
 			lapse(b, it->txn->date, o);
-		if (book_next(b, it, &r) && r.kind == SESSION_HELD && r.unpriced) {
+		if (has && r.kind == SESSION_HELD && r.unpriced) {
 			if (r.rc != BR_OK) {
 				book_error(&r, it, &e);
 				terr_print(prog, &e);
@@ -205,6 +225,9 @@ bill(char **files, size_t nfiles, struct out *o)
 			write_item(o, it, NULL, 0);
 	}
 	journal_close(j);
+	while ((d = book_deferred(b, true)))
+		terr_print(prog, d);
+	status |= unknown_client(b, status);
 	book_free(b);
 	return status;
 }
@@ -218,9 +241,7 @@ main(int argc, char **argv)
 		{"end", required_argument, NULL, 'e'},
 		{"period", required_argument, NULL, 'p'},
 		{"client", required_argument, NULL, 'c'},
-		{"unbilled", required_argument, NULL, 'U'},
-		{"prepaid", required_argument, NULL, 'P'},
-		{"deposits", required_argument, NULL, 'D'},
+		CHART_OPTIONS,
 		{"income", required_argument, NULL, 'I'},
 		{"expired-income", required_argument, NULL, 'X'},
 		{"policy", required_argument, NULL, 'y'},
@@ -238,9 +259,13 @@ main(int argc, char **argv)
 	struct terr e;
 	int c, status;
 	const char *why;
+	struct chart chart;
 
+	chart_init(&chart);
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "i:b:e:p:f:h", opts, NULL)) != -1) {
+		if (chart_option(&chart, c, optarg))
+			continue;
 		switch (c) {
 		case 'i': inplace = optarg; break;
 		case 'b':
@@ -252,9 +277,6 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'c': only_client = optarg; break;
-		case 'U': bopts.accts.unbilled = optarg; break;
-		case 'P': bopts.accts.prepaid = optarg; break;
-		case 'D': bopts.accts.deposits = optarg; break;
 		case 'I': income = optarg; break;
 		case 'X': lapse_income = optarg; break;
 		case 'y': bopts.policy_file = optarg; break;
@@ -265,6 +287,7 @@ main(int argc, char **argv)
 		default: usage(stderr, 2);
 		}
 	}
+	chart_clients_opts(&chart, &bopts.accts);
 	if (inplace && (nf || optind < argc)) {
 		fprintf(stderr, "%s: -i FILE reads FILE only\n", prog);
 		return 2;

@@ -24,65 +24,18 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-/*
- * Calendar text made safe for an entry's description: a line of its own that no journal
- * reader takes for structure (no ';' comment, no line breaks or tabs, no `key:` tag, no
- * leading status mark or code). Blanks collapse; the result is at most ~200 bytes.
- */
+/* Calendar text as an entry's description: plain text to every journal reader. */
 static void
 clean_text(const char *s, char *buf, size_t size)
 {
-	size_t n = 0;
-	bool space = false;
+	size_t n = s ? strlen(s) : 0;
 
-	for (; s && *s && n + 4 < size && n < 200; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < ' ' || c == 0x7f || c == ';') {
-			space = n > 0;
-			continue;
-		}
-		if (c == ' ') {
-			space = n > 0;
-			continue;
-		}
-		if (space) {
-			buf[n++] = ' ';
-			space = false;
-		}
-		if (n == 0 && (c == '*' || c == '!'))
-			continue;
-		if (n == 0 && c == '(')
-			c = '[';
-		if (c == ':' && n > 0 && buf[n - 1] != ' ') {
-			/* "key:" would read as a tag: "Lesson: Ana" -> "Lesson - Ana", 16:00 -> 16.00 */
-			if (s[1] == ' ' || s[1] == 0) {
-				buf[n++] = ' ';
-				buf[n++] = '-';
-			} else
-				buf[n++] = '.';
-			continue;
-		}
-		buf[n++] = (char)c;
+	if (n > 200) {  /* a description, not a document: cut at a character's start */
+		n = 200;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
 	}
-	/* Never end inside a UTF-8 sequence cut short. */
-	while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80) {
-		size_t k = n;
-
-		while (k > 0 && ((unsigned char)buf[k - 1] & 0xc0) == 0x80)
-			k--;
-		if (k > 0) {
-			unsigned char lead = (unsigned char)buf[k - 1];
-			size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-
-			if (n - (k - 1) >= want)
-				break;
-			n = k - 1;
-		} else
-			n = 0;
-	}
-	buf[n] = 0;
-	if (n == 0)
+	if (JTEXT_SIZE(n) > size || journal_text_safe(buf, s ? s : "", n, JTEXT_DESC) == 0)
 		snprintf(buf, size, "Calendar event");
 }
 
@@ -90,7 +43,7 @@ static void
 write_inst(struct out *o, const struct ical_inst *v, const char *client, bool future,
 	   bool *first)
 {
-	char day[11], desc[256];
+	char day[11], desc[JTEXT_SIZE(200)];
 	int y, m, d;
 
 	date_format(day, v->date);
@@ -156,45 +109,81 @@ load_journals(char **files, size_t n, struct reconcile *known)
 	return status;
 }
 
-/* Writes the new instances; lists on stderr the events no rule names. */
+/* An instance to write. */
+struct pick {
+	const struct ical_inst *v;
+	const char *client;   /* owned by the rules */
+	bool future;
+};
+
+/* The new instances, in date order; lists on stderr the events no rule names. */
 static int
-emit(struct ical *cal, struct calrules *rules, struct reconcile *known, long long now,
-     struct out *o, long *written, struct terr *e)
+pick_new(struct ical *cal, struct calrules *rules, struct reconcile *known, long long now,
+	 struct pick **out, size_t *n, struct terr *e)
 {
-	bool first = true;
-	const char *lastfile = NULL;
-	long lastline = 0;
+	struct strmap *listed = strmap_new();  /* events named on stderr: once each */
 
 	for (size_t i = 0; i < ical_count(cal); i++) {
 		const struct ical_inst *v = ical_at(cal, i);
-		long long startm = (long long)v->date * 1440 + v->time;
-		bool future = startm + v->minutes > now;
+		bool future = (long long)v->date * 1440 + v->time + v->minutes > now;
 		const char *client = NULL;
-		char desc[256];
 		int m;
 
-		if (future && !upcoming)
-			continue;
-		if ((m = calrules_match(rules, v, &client, e)) == -2)
+		if (future && (!upcoming || v->cancelled))
+			continue;  /* a cancelled plan is no plan */
+		if ((m = calrules_match(rules, v, &client, e)) == -2) {
+			strmap_free(listed, NULL);
 			return -1;
+		}
 		if (m < 0)
 			continue;
 		if (m == 0) {
-			if (v->file != lastfile || v->line != lastline) {
+			char key[4200], desc[JTEXT_SIZE(200)];
+			bool added;
+			int kn = snprintf(key, sizeof key, "%ld:%s", v->line, v->file);
+
+			if (kn < 0 || (size_t)kn >= sizeof key)
+				kn = (int)strnlen(key, sizeof key - 1);
+			strmap_add(listed, key, (size_t)kn, &added);
+			if (added) {
 				clean_text(v->summary, desc, sizeof desc);
 				fprintf(stderr, "%s: %s:%ld: no rule names a client for \"%s\" "
 					"(not imported)\n", prog, v->file, v->line, desc);
 			}
-			lastfile = v->file;
-			lastline = v->line;
 			continue;
 		}
 		if (reconcile_take(known, v, client, future))
 			continue;
-		write_inst(o, v, client, future, &first);
 		reconcile_add(known, v, client, future);
-		(*written)++;
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		(*out)[(*n)++] = (struct pick){v, client, future};
 	}
+	strmap_free(listed, NULL);
+	return 0;
+}
+
+/* Copies the journal edited in place, then a blank line before what is added. */
+static int
+copy_journal(struct out *o, const char *path, bool more, struct terr *e)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[1 << 14], last[2] = {'\n', '\n'};
+	size_t got;
+
+	if (!f) {
+		terr_set(e, path, 0, "cannot read");
+		return -1;
+	}
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		out_write(o, chunk, got);
+		last[0] = got >= 2 ? chunk[got - 2] : last[1];
+		last[1] = chunk[got - 1];
+	}
+	fclose(f);
+	if (more && last[1] != '\n')
+		out_puts(o, "\n\n");
+	else if (more && last[0] != '\n')
+		out_puts(o, "\n");
 	return 0;
 }
 
@@ -205,6 +194,7 @@ main(int argc, char **argv)
 		{"rules", required_argument, NULL, 'r'},
 		{"journal", required_argument, NULL, 'j'},
 		{"file", required_argument, NULL, 'j'},
+		{"in-place", required_argument, NULL, 'i'},
 		{"date", required_argument, NULL, 'd'},
 		{"until", required_argument, NULL, 'u'},
 		{"upcoming", no_argument, NULL, 'U'},
@@ -214,25 +204,27 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	char **jfiles = xcalloc((size_t)argc + 1, sizeof *jfiles);
-	size_t nj = 0;
-	const char *rulesfile = NULL, *datearg = NULL, *why;
+	char **jfiles = xcalloc((size_t)argc + 2, sizeof *jfiles);
+	size_t nj = 0, npick = 0;
+	const char *rulesfile = NULL, *datearg = NULL, *inplace = NULL, *why;
 	struct ical_opts io = {DATE_NONE, DATE_NONE, NULL};
 	struct calrules *rules = NULL;
 	struct reconcile *known = reconcile_new();
 	struct ical *cal = ical_new();
+	struct pick *picks = NULL;
+	struct wpath *w = NULL;
 	struct out *o;
 	struct terr e = {0};
 	long long now;
-	long written = 0;
-	bool report = false;
+	bool report = false, first = true;
 	int c, status = 0;
 
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:i:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': rulesfile = optarg; break;
 		case 'j':
 		case 'f': jfiles[nj++] = optarg; break;
+		case 'i': inplace = optarg; break;
 		case 'd': datearg = optarg; break;
 		case 'u':
 			if (date_parse(optarg, strlen(optarg), 0, &io.until, &why) !=
@@ -262,6 +254,27 @@ main(int argc, char **argv)
 	}
 	if (!upcoming)
 		io.stop = (tdate)(now / 1440);
+	if (inplace) {  /* -i FILE is read as a --journal too, once */
+		size_t k;
+
+		for (k = 0; k < nj && strcmp(jfiles[k], inplace) != 0; k++)
+			;
+		if (k == nj)
+			jfiles[nj++] = (char *)inplace;
+	}
+	/* The journal is locked before it is read; an output that is a calendar is refused. */
+	w = wpath_new(argv + optind, (size_t)(argc - optind));
+	if ((c = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 || wpath_open(w, &e) < 0) {
+		terr_print(prog, &e);
+		status = c == WPATH_REFUSED ? 2 : 1;
+		goto done;
+	}
+	for (size_t k = 0; k < nj; k++)
+		if (journal_append_check(jfiles[k], &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+			goto done;
+		}
 	if (!(rules = calrules_load(rulesfile, &e))) {
 		terr_print(prog, &e);
 		status = 1;
@@ -279,19 +292,26 @@ main(int argc, char **argv)
 		}
 	}
 	ical_sort(cal);
-	o = out_open(stdout);
-	if (emit(cal, rules, known, now, o, &written, &e) < 0) {
+	if (pick_new(cal, rules, known, now, &picks, &npick, &e) < 0 ||
+	    (inplace && copy_journal(o, inplace, npick > 0, &e) < 0)) {
 		terr_print(prog, &e);
-		out_abort(o);
 		status = 1;
-	} else if (out_commit(o) < 0) {
-		fprintf(stderr, "%s: cannot write the output\n", prog);
+		goto done;
+	}
+	for (size_t i = 0; i < npick; i++)
+		write_inst(o, picks[i].v, picks[i].client, picks[i].future, &first);
+	if (wpath_commit(w, &e) < 0) {
+		terr_print(prog, &e);
 		status = 1;
 	}
+	w = NULL;
 	if (report && status == 0)
 		fprintf(stderr, "%s: %ld instances read, %ld written\n", prog,
-			(long)ical_count(cal), written);
+			(long)ical_count(cal), (long)npick);
 done:
+	if (w)
+		wpath_abort(w);
+	free(picks);
 	calrules_free(rules);
 	reconcile_free(known);
 	ical_free(cal);

@@ -29,8 +29,8 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [--policy FILE | --policies DIR] [--notices FILE] [--lang en|es]\n"
 		   "       [--client ID] [-b DATE] [-e DATE] [-p PERIOD] [--income ACCOUNT]\n"
-		   "       [--unbilled PREFIX] [--prepaid PREFIX] [--deposits PREFIX] [-i FILE]\n"
-		   "       [-f FILE]... [FILE]...\n",
+		   "       [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
+		   "       [-i FILE] [-f FILE]... [FILE]...\n",
 		prog);
 	exit(status);
 }
@@ -213,12 +213,13 @@ waiver_text(char *buf, size_t size, const struct policy *p, long k)
 
 /* The event is one tally-cancel writes: an unpriced cancellation asked for. */
 static bool
-mine(const struct book_price *b)
+mine(struct book *book, const struct book_price *b)
 {
 	return b->kind >= SESSION_CANCELLED && b->kind <= SESSION_PROVIDER && b->unpriced &&
 	       !b->waived && b->c && (begin == DATE_NONE || b->date >= begin) &&
 	       (end == DATE_NONE || b->date < end) &&
-	       (!only_client || strcmp(b->c->id, only_client) == 0);
+	       (!only_client || b->c == clients_find(book_clients(book),
+						      (struct span){only_client, strlen(only_client)}));
 }
 
 /*
@@ -290,7 +291,7 @@ handle(struct book *book, const struct jitem *it, const struct book_price *b, st
 		book_error(b, it, e);
 		return -1;
 	}
-	if (it->depth > 0 || !mine(b))
+	if (it->depth > 0 || !mine(book, b))
 		return 0;
 	if (b->rc != BR_OK) {
 		book_error(b, it, e);
@@ -320,7 +321,7 @@ copied(void *arg, struct out *o, const struct book_price *b)
 	struct outcome r;
 	struct xbuf x = {0};
 
-	if (!mine(b) || !b->write)
+	if (!mine(cp->book, b) || !b->write)
 		return false;
 	lines(cp->book, b, &x, &r);
 	if (b->nonl)
@@ -345,18 +346,23 @@ learn(struct book *b, char **files, size_t nfiles)
 {
 	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
 	struct jitem *it;
-	struct terr e;
+	struct vtags vt;
+	struct terr e, bad;
 	int rv, status = 0;
 
 	while ((rv = journal_next(j, &it)) != 0) {
-		if (rv < 0) {
-			terr_print(prog, journal_error(j));
+		bool vbad = rv > 0 && it->kind == J_TXN && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
+		int brc = book_add(b, rv < 0 || vbad ? NULL : it, &e);
+
+		/* said in pass 2, in the input's order with the pricing errors */
+		if (rv < 0)
+			book_defer(b, journal_error(j));
+		if (vbad)
+			book_defer(b, &bad);
+		if (brc < 0)
+			book_defer(b, &e);
+		if (rv < 0 || vbad || brc < 0)
 			status = 1;
-		}
-		if (book_add(b, rv < 0 ? NULL : it, &e) < 0) {
-			terr_print(prog, &e);
-			status = 1;
-		}
 	}
 	journal_close(j);
 	return status;
@@ -369,6 +375,7 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 	struct journal *j;
 	struct jitem *it;
 	struct book_price r;
+	const struct terr *d;
 	struct terr e = {0};
 	int rv, status;
 
@@ -393,11 +400,13 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 	}
 	j = journal_open((const char *const *)files, nfiles, JOURNAL_NO_BALANCE);
 	while ((rv = journal_next(j, &it)) != 0) {
-		if (rv < 0) {
-			book_next(b, NULL, &r);
-			continue;  /* said in pass 1 */
-		}
-		if (book_next(b, it, &r) && (rv = handle(b, it, &r, o, notes, &e)) != 0) {
+		int has = book_next(b, rv < 0 ? NULL : it, &r);
+
+		while ((d = book_deferred(b, false)))
+			terr_print(prog, d);
+		if (rv < 0)
+			continue;
+		if (has && (rv = handle(b, it, &r, o, notes, &e)) != 0) {
 			if (rv < 0) {
 				terr_print(prog, &e);
 				status = 1;
@@ -408,6 +417,8 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 			write_item(o, it, NULL, 0);
 	}
 	journal_close(j);
+	while ((d = book_deferred(b, true)))
+		terr_print(prog, d);
 	return status;
 }
 
@@ -421,9 +432,7 @@ main(int argc, char **argv)
 		{"client", required_argument, NULL, 'c'},
 		{"lang", required_argument, NULL, 'L'},
 		{"income", required_argument, NULL, 'I'},
-		{"unbilled", required_argument, NULL, 'U'},
-		{"prepaid", required_argument, NULL, 'R'},
-		{"deposits", required_argument, NULL, 'S'},
+		CHART_OPTIONS,
 		{"in-place", required_argument, NULL, 'i'},
 		{"begin", required_argument, NULL, 'b'},
 		{"end", required_argument, NULL, 'e'},
@@ -436,6 +445,7 @@ main(int argc, char **argv)
 	char **files;
 	size_t nf = 0, nfiles;
 	struct book *book;
+	struct chart chart;
 	struct out *o = NULL, *notes = NULL;
 	struct terr e = {0};
 	const char *inplace = NULL;
@@ -443,8 +453,11 @@ main(int argc, char **argv)
 	int c, rc, status = 0;
 	const char *why;
 
+	chart_init(&chart);
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts); /* static: reachable on early exits */
 	while ((c = getopt_long(argc, argv, "P:D:n:c:i:b:e:p:f:h", opts, NULL)) != -1) {
+		if (chart_option(&chart, c, optarg))
+			continue;
 		switch (c) {
 		case 'P': bopts.policy_file = optarg; break;
 		case 'D': bopts.policy_dir = optarg; break;
@@ -458,9 +471,6 @@ main(int argc, char **argv)
 			notice_lang = optarg;
 			break;
 		case 'I': income = optarg; break;
-		case 'U': bopts.accts.unbilled = optarg; break;
-		case 'R': bopts.accts.prepaid = optarg; break;
-		case 'S': bopts.accts.deposits = optarg; break;
 		case 'i': inplace = optarg; break;
 		case 'b':
 		case 'e':
@@ -476,6 +486,7 @@ main(int argc, char **argv)
 		default: usage(stderr, 2);
 		}
 	}
+	chart_clients_opts(&chart, &bopts.accts);
 	if (inplace && (nf || optind < argc)) {
 		fprintf(stderr, "%s: -i FILE edits one journal: name no other file\n", prog);
 		return 2;
@@ -498,6 +509,11 @@ main(int argc, char **argv)
 	}
 	if (o)
 		status = cancel(book, files, nfiles, o, notes);
+	if (!status && o && only_client &&
+	    !clients_find(book_clients(book), (struct span){only_client, strlen(only_client)})) {
+		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
+		status = 1;
+	}
 	if (status)
 		wpath_abort(w);
 	else if (wpath_commit(w, &e) < 0) {

@@ -216,7 +216,9 @@ render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags)
 			put_amount(b, &p->amt);
 		}
 		if (p->has_bal) {
-			bputs(b, p->has_amt ? " = " : "  = ");
+			bputs(b, p->has_amt ? " " : "  ");
+			bputs(b, t->balance_op);
+			bputs(b, " ");
 			put_amount(b, &p->bal);
 		}
 		if (p->comment)
@@ -333,20 +335,16 @@ import_csv(struct rules *r, const char *path, bool more, struct terr *e)
 	struct csvrec rec;
 	struct rtxn t;
 	struct buf out = {0};
-	long skip = rules_skip(r);
 	size_t first = nents;
 	tdate first_date = DATE_NONE, last_date = DATE_NONE;
 	int rc;
 
 	if (!c)
 		return -1;
+	csvin_skip(c, rules_skip(r));
 	npend = 0;
 	later_files = more;
 	while ((rc = csvin_next(c, &rec, e)) > 0) {
-		if (skip > 0) {
-			skip--;
-			continue;
-		}
 		rc = rules_apply(r, &rec, &t, e);
 		if (rc < 0)
 			break;

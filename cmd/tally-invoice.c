@@ -54,8 +54,8 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s -p PERIOD | -b DATE -e DATE [--date DATE] [--client ID] [--prefix P]\n"
-		   "       [--terms N] [--unbilled-account A] [--receivable-account A] [-i FILE]\n"
-		   "       [-f FILE]... [FILE]...\n"
+		   "       [--terms N] [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT]\n"
+		   "       [--deposits ACCT] [-i FILE] [-f FILE]... [FILE]...\n"
 		   "       %s --show NUMBER [-O txt|html|md] [--lang en|es] [--conf FILE]\n"
 		   "       [-f FILE]... [FILE]...\n", prog, prog);
 	exit(status);
@@ -72,20 +72,6 @@ date_opt(const char *s)
 		exit(2);
 	}
 	return d;
-}
-
-/* The client ID's length when acct is PREFIX:ID[:...] (prefix in any case), else 0. */
-static size_t
-client_part(const char *acct, size_t len, const char *pfx, const char **id)
-{
-	size_t pl = strlen(pfx), n;
-
-	if (len <= pl + 1 || strncasecmp(acct, pfx, pl) != 0 || acct[pl] != ':')
-		return 0;
-	*id = acct + pl + 1;
-	for (n = 0; n < len - pl - 1 && (*id)[n] != ':'; n++)
-		;
-	return n;
 }
 
 static struct cl *
@@ -167,68 +153,46 @@ consume(struct lot *l, struct amount credit, tdate lo, tdate hi, tdate inv)
 	return 0;
 }
 
-/* The next "; item: DATE | AMOUNT | DESCRIPTION" line of a comment at *p, false at the end. */
-static bool
-next_item_line(const char **p, const char *end, struct span *line)
-{
-	while (*p && *p < end) {
-		const char *s = *p, *nl = memchr(s, '\n', (size_t)(end - s));
-
-		if (!nl)
-			nl = end;
-		*p = nl + 1;
-		while (s < nl && (*s == ' ' || *s == '\t' || *s == ';'))
-			s++;
-		if (nl - s > 5 && memcmp(s, "item:", 5) == 0) {
-			for (s += 5; s < nl && *s == ' '; s++)
-				;
-			*line = (struct span){s, (size_t)(nl - s)};
-			return true;
-		}
-	}
-	return false;
-}
-
 /*
  * First, an invoice entry takes the very amounts its item lines name (same date, amount as
  * written and description), so that a session added later inside the same dates is the one
  * left to invoice, and listed as such.
  */
+struct listed {
+	struct lot *l;
+	struct amount *credit;
+};
+
 static int
-consume_listed(struct lot *l, struct span comment, struct amount *credit)
+take_listed(const struct vval *v, void *arg)
 {
-	const char *p = comment.p, *end = comment.p + comment.n, *why;
-	char buf[AMOUNT_BUF];
-	struct span line;
+	struct listed *w = arg;
+	struct span desc;
+	struct amount amt;
+	tdate d;
 
-	while (amount_sign(credit) > 0 && next_item_line(&p, end, &line)) {
-		const char *a, *b;
-		tdate d;
+	if (amount_sign(w->credit) <= 0)
+		return 1;
+	vocab_item(v->raw, &d, &amt, &desc);
+	for (size_t i = 0; i < w->l->n; i++) {
+		struct item *it = &w->l->it[i];
 
-		if (date_parse(line.p, line.n, 0, &d, &why) != 10 || line.n < 16 ||
-		    memcmp(line.p + 10, " | ", 3) != 0)
+		if (it->date != d || amount_sign(&it->rem) == 0 || it->rem.com != amt.com ||
+		    amount_cmp(&it->rem, &amt) != 0 ||
+		    (it->desc && (strlen(it->desc) != desc.n ||
+				  memcmp(it->desc, desc.p, desc.n) != 0)))
 			continue;
-		a = line.p + 13;
-		for (b = a; b + 3 <= line.p + line.n && memcmp(b, " | ", 3) != 0; b++)
-			;
-		if (b + 3 > line.p + line.n)
-			continue;
-		size_t an = (size_t)(b - a), dn = (size_t)(line.p + line.n - b - 3);
-
-		for (size_t i = 0; i < l->n; i++) {
-			struct item *it = &l->it[i];
-
-			if (it->date != d || amount_sign(&it->rem) == 0 ||
-			    (it->desc && (strlen(it->desc) != dn || memcmp(it->desc, b + 3, dn) != 0)))
-				continue;
-			if (amount_format(buf, sizeof buf, &it->rem) != an || memcmp(buf, a, an) != 0)
-				continue;
-			if (take(&it->rem, credit) < 0)
-				return -1;
-			break;
-		}
+		return take(&it->rem, w->credit) < 0 ? -1 : 0;
 	}
 	return 0;
+}
+
+static int
+consume_listed(struct lot *l, const struct txn *t, struct amount *credit)
+{
+	struct listed w = {l, credit};
+
+	return vocab_each(t, VT_ITEM, take_listed, &w) < 0 ? -1 : 0;
 }
 
 /* Adds an unbilled amount; the description is kept only for amounts the invoice may list. */
@@ -252,26 +216,21 @@ lot_add(struct lot *l, const struct txn *t, const struct amount *amt)
 				      span_dup(t->desc) : NULL, *amt};
 }
 
-/* The dates of an invoice entry's item lines: *lo..*hi, false when it has none. */
-static bool
-item_range(struct span c, tdate *lo, tdate *hi)
-{
-	const char *p = c.p, *end = c.p + c.n, *why;
-	struct span line;
-	bool any = false;
-	tdate d;
+/* The dates of an invoice entry's item lines: lo..hi. */
+struct range {
+	tdate lo, hi;
+};
 
-	*lo = *hi = DATE_NONE;
-	while (next_item_line(&p, end, &line)) {
-		if (date_parse(line.p, line.n, 0, &d, &why) <= 0)
-			continue;
-		if (!any || d < *lo)
-			*lo = d;
-		if (!any || d > *hi)
-			*hi = d;
-		any = true;
-	}
-	return any;
+static int
+widen(const struct vval *v, void *arg)
+{
+	struct range *r = arg;
+
+	if (r->lo == DATE_NONE || v->date < r->lo)
+		r->lo = v->date;
+	if (r->hi == DATE_NONE || v->date > r->hi)
+		r->hi = v->date;
+	return 0;
 }
 
 /* Keeps the highest sequence number of the new invoices' year: PREFIX YYYY-NNNN. */
@@ -301,67 +260,54 @@ note_number(struct span num)
 }
 
 static int
-observe(const struct jitem *it, struct terr *e)
+observe(const struct jitem *it, const struct vtags *tg, struct terr *e)
 {
 	const struct txn *t = it->txn;
-	struct span num, v;
-	bool is_inv = txn_tag(t, "invoice", &num);
-	tdate lo = DATE_NONE, hi = DATE_NONE;
+	bool is_inv = tg->has[VT_INVOICE];
+	struct range r = {DATE_NONE, DATE_NONE};
 	bool ranged = false;
 
 	if (is_inv)
-		note_number(num);
+		note_number(tg->v[VT_INVOICE].raw);
 	if (t->np == 0) {
-		struct span who;
-		char *endp;
+		struct span who = tg->v[VT_CLIENT].raw;
+		long days = tg->v[VT_TERMS].n;
+		bool known = false;
 
-		if (txn_tag(t, "terms", &v) && txn_tag(t, "client", &who) && t->date <= inv_date) {
-			char *s = span_dup(v);
-			long days = strtol(s, &endp, 10);
-			bool bad = *endp || endp == s || days < 0 || days > 3650;
-
-			free(s);
-			if (bad) {
-				long line = it->line;
-
-				for (const char *q = it->text; q < v.p && q < it->text + it->len; q++)
-					line += *q == '\n';
-				terr_set(e, it->file, line, "malformed terms: %.*s", (int)v.n, v.p);
-				return -1;
+		if (!tg->has[VT_TERMS] || !tg->has[VT_CLIENT] || t->date > inv_date)
+			return 0;
+		for (size_t i = 0; i < ncls; i++) {
+			if (names_client(who, cls[i].id)) {
+				cls[i].terms = days;
+				known = true;
 			}
-			bool known = false;
+		}
+		/* Terms for a client not met yet wait in a client with no account. */
+		if (!known) {
+			char id[256];
+			size_t n = clients_slug(who, id, sizeof id);
 
-			for (size_t i = 0; i < ncls; i++) {
-				if (names_client(who, cls[i].id)) {
-					cls[i].terms = days;
-					known = true;
-				}
-			}
-			/* Terms for a client not met yet wait in a client with no account. */
-			if (!known) {
-				char id[256];
-				size_t n = clients_slug(who, id, sizeof id);
-
-				if (n && n < sizeof id)
-					client_get(id, n, "", 0)->terms = days;
-			}
+			if (n && n < sizeof id)
+				client_get(id, n, "", 0)->terms = days;
 		}
 		return 0;
 	}
-	if (is_inv)
-		ranged = item_range(t->comment, &lo, &hi);
+	if (is_inv) {
+		vocab_each(t, VT_ITEM, widen, &r);
+		ranged = r.lo != DATE_NONE;
+	}
 	for (size_t i = 0; i < t->np; i++) {
 		const struct posting *p = &t->p[i];
-		const char *id;
-		size_t n;
+		struct span id;
 
-		if (!recv_spelling && client_part(p->acct, p->acct_len, receivable, &id))
-			recv_spelling = xstrndup(p->acct, strlen(receivable));
-		if (!(n = client_part(p->acct, p->acct_len, unbilled, &id)))
+		if (!recv_spelling && chart_client(receivable, strlen(receivable), p->acct,
+						   p->acct_len, &id))
+			recv_spelling = xstrndup(p->acct, (size_t)(id.p - 1 - p->acct));
+		if (!chart_client(unbilled, strlen(unbilled), p->acct, p->acct_len, &id))
 			continue;
 		/* Written to PREFIX:ID as the journal spells it, even when met as PREFIX:ID:SUB. */
-		size_t alen = (size_t)(id - p->acct) + n;
-		struct cl *c = client_get(id, n, p->acct, alen);
+		size_t alen = (size_t)(id.p - p->acct) + id.n;
+		struct cl *c = client_get(id.p, id.n, p->acct, alen);
 		struct lot *l = lot_get(c, p->amt.com);
 
 		if (!*c->acct) {
@@ -372,8 +318,8 @@ observe(const struct jitem *it, struct terr *e)
 			struct amount credit = p->amt;
 
 			amount_neg(&credit);
-			if ((ranged && consume_listed(l, t->comment, &credit) < 0) ||
-			    consume(l, credit, ranged ? lo : DATE_NONE, ranged ? hi : t->date,
+			if ((ranged && consume_listed(l, t, &credit) < 0) ||
+			    consume(l, credit, ranged ? r.lo : DATE_NONE, ranged ? r.hi : t->date,
 				    t->date) < 0)
 				goto overflow;
 		} else {
@@ -399,6 +345,16 @@ by_com(const void *a, const void *b)
 		      commodity_name(((const struct lot *)b)->com));
 }
 
+static bool
+known_client(const char *name)
+{
+	for (size_t i = 0; i < ncls; i++)
+		if (vocab_same_client((struct span){name, strlen(name)},
+				      (struct span){cls[i].id, strlen(cls[i].id)}))
+			return true;
+	return false;
+}
+
 /* Writes one new invoice entry per client and commodity with something left to invoice. */
 static int
 write_invoices(struct out *o, struct terr *e)
@@ -414,7 +370,8 @@ write_invoices(struct out *o, struct terr *e)
 		struct cl *c = &cls[i];
 		long terms = c->terms >= 0 ? c->terms : default_terms;
 
-		if (only_client && strcmp(only_client, c->id) != 0)
+		if (only_client && !vocab_same_client((struct span){only_client,
+				strlen(only_client)}, (struct span){c->id, strlen(c->id)}))
 			continue;
 		if (c->nlot > 1)
 			qsort(c->lot, c->nlot, sizeof *c->lot, by_com);
@@ -429,6 +386,10 @@ write_invoices(struct out *o, struct terr *e)
 				}
 			if (amount_sign(&total) <= 0)
 				continue;
+			if (inv_date + (tdate)terms >= date_from_ymd(10000, 1, 1)) {
+				terr_set(e, NULL, 0, "%s's invoice would fall due after 9999-12-31", c->id);
+				return -1;
+			}
 			date_format(due, inv_date + (tdate)terms);
 			out_printf(o, "\n%s (%s%04d-%04ld) Invoice %s\n", date, prefix, y, ++last_seq,
 				   c->id);
@@ -466,12 +427,19 @@ struct shown {
 	struct conf *conf;
 };
 
+static int
+keep_item(const struct vval *v, void *arg)
+{
+	struct shown *s = arg;
+
+	s->items = xrealloc(s->items, (s->nitems + 1) * sizeof *s->items);
+	s->items[s->nitems++] = span_dup(v->raw);
+	return 0;
+}
+
 static void
 capture(struct shown *s, const struct jitem *it, const struct invoice *in)
 {
-	const struct txn *t = it->txn;
-	const char *p = t->comment.p, *end = p + t->comment.n;
-	struct span line;
 	char buf[11];
 
 	s->found = true;
@@ -482,10 +450,7 @@ capture(struct shown *s, const struct jitem *it, const struct invoice *in)
 	date_format(buf, in->due);
 	s->due = xstrdup(buf);
 	s->terms = in->due - in->date;
-	while (next_item_line(&p, end, &line)) {
-		s->items = xrealloc(s->items, (s->nitems + 1) * sizeof *s->items);
-		s->items[s->nitems++] = xstrndup(line.p, line.n);
-	}
+	vocab_each(it->txn, VT_ITEM, keep_item, s);
 }
 
 static void
@@ -630,8 +595,7 @@ main(int argc, char **argv)
 		{"client", required_argument, NULL, 'C'},
 		{"prefix", required_argument, NULL, 'P'},
 		{"terms", required_argument, NULL, 'T'},
-		{"unbilled-account", required_argument, NULL, 'U'},
-		{"receivable-account", required_argument, NULL, 'R'},
+		CHART_OPTIONS,
 		{"in-place", required_argument, NULL, 'i'},
 		{"show", required_argument, NULL, 'S'},
 		{"output-format", required_argument, NULL, 'O'},
@@ -653,22 +617,25 @@ main(int argc, char **argv)
 	struct out *o;
 	struct wpath *w;
 	struct terr e = {0};
+	struct vtags tg;
+	struct chart chart;
 	int c, r, status = 0;
-	tdate pb, pe;
+	const char *why;
 
+	chart_init(&chart);
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "p:b:e:i:O:f:h", opts, NULL)) != -1) {
+		if (chart_option(&chart, c, optarg))
+			continue;
 		switch (c) {
 		case 'p':
-			if (period_parse(optarg, &pb, &pe) < 0) {
-				fprintf(stderr, "%s: bad period: %s\n", prog, optarg);
+		case 'b':
+		case 'e':
+			if (range_option(c, optarg, &begin, &end, &why) < 0) {
+				fprintf(stderr, "%s: %s: %s\n", prog, why, optarg);
 				return 2;
 			}
-			begin = pb;
-			end = pe;
 			break;
-		case 'b': begin = date_opt(optarg); break;
-		case 'e': end = date_opt(optarg); break;
 		case 'D': inv_date = date_opt(optarg); break;
 		case 'C': only_client = optarg; break;
 		case 'P':
@@ -686,8 +653,6 @@ main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'U': unbilled = optarg; break;
-		case 'R': receivable = optarg; break;
 		case 'i': inplace = optarg; break;
 		case 'S': show = optarg; break;
 		case 'O':
@@ -711,6 +676,8 @@ main(int argc, char **argv)
 		default: usage(stderr, 2);
 		}
 	}
+	unbilled = chart.acct[CH_UNBILLED];
+	receivable = chart.acct[CH_RECEIVABLE];
 	if (!show && (begin == DATE_NONE || end == DATE_NONE || begin >= end)) {
 		fprintf(stderr, "%s: a period is needed: -p PERIOD, or -b DATE and -e DATE\n", prog);
 		usage(stderr, 2);
@@ -727,6 +694,11 @@ main(int argc, char **argv)
 	int iy, im, id;
 
 	date_to_ymd(inv_date, &iy, &im, &id);
+	if (!show && (iy < 1 || iy > 9999)) {  /* -p 9999-12: dated the day after, in 10000 */
+		fprintf(stderr, "%s: invoices for this period would be dated after 9999-12-31; "
+			"give --date\n", prog);
+		return 2;
+	}
 	seq_year = iy;
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
 	if (show && !(sh.conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e))) {
@@ -755,6 +727,11 @@ main(int argc, char **argv)
 		}
 		if (status)
 			continue;
+		if (it->kind == J_TXN && vocab_entry(it, &tg, &e, NULL, NULL) > 0) {
+			terr_print(prog, &e);
+			status = 1;
+			continue;
+		}
 		if (show) {
 			if (invoices_observe(v, it, &e) < 0) {
 				terr_print(prog, &e);
@@ -769,7 +746,7 @@ main(int argc, char **argv)
 		}
 		if (it->depth == 0)
 			write_item(o, it, NULL, 0);
-		if (it->kind == J_TXN && observe(it, &e) < 0) {
+		if (it->kind == J_TXN && observe(it, &tg, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 		}
@@ -786,6 +763,9 @@ main(int argc, char **argv)
 				status = 1;
 			}
 		}
+	} else if (!status && only_client && !known_client(only_client)) {
+		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
+		status = 1;
 	} else if (!status) {
 		write_end(o);  /* a missing newline, an open comment block: invoices stay entries */
 		if (write_invoices(o, &e) < 0) {

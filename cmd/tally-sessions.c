@@ -27,6 +27,7 @@ static char *policy_dir;
 static struct reconcile *rc;
 static long unsigned_after = -1;
 static tdate today = DATE_NONE;
+static char **ics;                /* --reconcile files (static: see fopts) */
 
 enum {
 	HELD, CANCELLED, LATE, NOSHOW, PROVIDER, SIGNED, UNSIGNED, BOUGHT, USED, LEFT, OVER, FREE,
@@ -64,7 +65,8 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [-p PERIOD] [-b DATE] [-e DATE] [--client ID] [-O txt|csv|json]\n"
 		   "       [--unsigned] [--policy FILE | --policies DIR] [--unbilled ACCT]\n"
-		   "       [--prepaid ACCT] [--deposits ACCT] [--unsigned-after DAYS] [--date DATE]\n"
+		   "       [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
+		   "       [--unsigned-after DAYS] [--date DATE]\n"
 		   "       [--reconcile ICS --rules FILE [--until DATE]] [-f FILE]... [FILE]...\n",
 		prog);
 	exit(status);
@@ -225,11 +227,15 @@ count(struct book *b, const struct jitem *it, struct out *o, long *listed, struc
 	bool has;
 	struct row *r;
 	int late = 0;
+	struct vtags vt;
 
+	has = book_next(b, it, &bp);  /* first: positions must follow every item */
+	if (vocab_entry(it, &vt, e, NULL, NULL) > 0)
+		return -1;
 	clients_tags(t, &tg);
 	kind = clients_kind_of(&tg);
 	c = clients_of_tags(book_clients(b), &tg);
-	has = book_next(b, it, &bp) && bp.c == c;
+	has = has && bp.c == c;
 	if (kind != SESSION_NONE && !c) {
 		terr_set(e, it->file, it->line, "session without a client: tag");
 		return -1;
@@ -476,9 +482,7 @@ main(int argc, char **argv)
 		{"unsigned", no_argument, NULL, 'u'},
 		{"policy", required_argument, NULL, 'y'},
 		{"policies", required_argument, NULL, 'Y'},
-		{"unbilled", required_argument, NULL, 'U'},
-		{"prepaid", required_argument, NULL, 'P'},
-		{"deposits", required_argument, NULL, 'D'},
+		CHART_OPTIONS,
 		{"file", required_argument, NULL, 'f'},
 		{"reconcile", required_argument, NULL, 'k'},
 		{"rules", required_argument, NULL, 'r'},
@@ -501,12 +505,17 @@ main(int argc, char **argv)
 	int c, rv, status;
 	tdate last = DATE_NONE, asof;
 	const char *why, *rules = NULL;
-	char **ics = xcalloc((size_t)argc + 1, sizeof *ics), *endp;
+	char *endp;
 	size_t nics = 0;
 	struct ical_opts io = {DATE_NONE, DATE_NONE, NULL};
+	struct chart chart;
 
+	chart_init(&chart);
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts);
+	ics = xcalloc((size_t)argc + 1, sizeof *ics);
 	while ((c = getopt_long(argc, argv, "b:e:p:O:f:h", opts, NULL)) != -1) {
+		if (chart_option(&chart, c, optarg))
+			continue;
 		switch (c) {
 		case 'b':
 		case 'e':
@@ -527,9 +536,6 @@ main(int argc, char **argv)
 		case 'u': list_unsigned = true; break;
 		case 'y': policy_file = optarg; break;
 		case 'Y': dir = optarg; break;
-		case 'U': bopts.accts.unbilled = optarg; break;
-		case 'P': bopts.accts.prepaid = optarg; break;
-		case 'D': bopts.accts.deposits = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
 		case 'k': ics[nics++] = optarg; break;
 		case 'r': rules = optarg; break;
@@ -587,9 +593,12 @@ main(int argc, char **argv)
 		if (wpath_check_stdout(files, nfiles, &ce) < 0) {  /* `>> JOURNAL` */
 			terr_print(prog, &ce);
 			input_free(files, nfiles);
+			reconcile_free(rc);
+			free(ics);
 			return 2;
 		}
 	}
+	chart_clients_opts(&chart, &bopts.accts);
 	if (!(b = book_new(&bopts, &e)) || book_input(b, files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		book_free(b);
@@ -610,6 +619,11 @@ main(int argc, char **argv)
 	}
 	if (!status)
 		status = scan(files, nfiles, b, o);
+	if (!status && only_client && !clients_find(book_clients(b),
+						    (struct span){only_client, strlen(only_client)})) {
+		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
+		status = 1;
+	}
 	if (!status) {
 		expiries(b);
 		n = report_rows(b, asof, &v);

@@ -24,6 +24,7 @@ static const struct {
 	{"aging", "open invoices by client and days past due; --remind writes reminders"},
 	{"balance", "balances per account, the figures of ledger bal and hledger bal"},
 	{"bill", "price held sessions: package credit first, else the client's rate"},
+	{"calendar", "calendar (.ics) events to session events, with rules naming clients"},
 	{"cancel", "apply the cancellation policy to cancellations and no-shows"},
 	{"check", "validate a journal: balances, assertions, tags, clients"},
 	{"import", "bank CSV to journal entries with an hledger rules file"},
@@ -31,6 +32,7 @@ static const struct {
 	{"month", "the month-end run: import, cancel, bill, invoice, statements"},
 	{"print", "parse a journal and write it back unchanged; --check validates"},
 	{"sessions", "sessions per client: held, cancelled, signed, package left"},
+	{"signoff", "a client's sign-off sheet; --record adds signed: tags from a signed list"},
 	{"statement", "a client's month-end statement (txt, md, html; en, es)"},
 };
 
@@ -39,6 +41,7 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: tally COMMAND [ARGS]...\n"
 		   "       tally help [COMMAND]\n"
+		   "       tally --sharedir\n"
 		   "       tally --version\n");
 	exit(status);
 }
@@ -168,6 +171,15 @@ main(int argc, char **argv)
 		usage(stderr, 2);
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("%s %s\n", prog, TALLY_VERSION);
+		return fshut_stdout(prog) < 0 ? 1 : 0;
+	}
+	/* Where the examples, policies, rules and templates are: a guide's `cp` needs it. */
+	if (strcmp(argv[1], "--sharedir") == 0 && argc == 2) {
+		char *dir = policy_sharedir("policies"), real[PATH_MAX];
+
+		*strrchr(dir, '/') = '\0';  /* the directory that holds policies/ */
+		printf("%s\n", realpath(dir, real) ? real : dir);
+		free(dir);
 		return fshut_stdout(prog) < 0 ? 1 : 0;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||

@@ -6,6 +6,12 @@
 
 #include "tally.h"
 
+/*
+ * The range is symmetric: -(2^127 - 1) .. 2^127 - 1. The one value below it, -2^127, has no
+ * negation, so an operation that lands on it overflows like any other.
+ */
+#define TNUM_BAD ((tnum)((unsigned __int128)1 << 127))
+
 static int
 pow10_checked(int k, tnum *out)
 {
@@ -26,7 +32,7 @@ amount_rescale(struct amount *a, int scale)
 	if (scale <= a->scale)
 		return 0;
 	if (scale > AMOUNT_MAX_SCALE || pow10_checked(scale - a->scale, &m) < 0 ||
-	    __builtin_mul_overflow(a->q, m, &a->q))
+	    __builtin_mul_overflow(a->q, m, &a->q) || a->q == TNUM_BAD)
 		return -1;
 	a->scale = scale;
 	return 0;
@@ -40,7 +46,7 @@ amount_add(struct amount *r, const struct amount *a, const struct amount *b)
 
 	if (amount_rescale(&x, s) < 0 || amount_rescale(&y, s) < 0)
 		return -1;
-	if (__builtin_add_overflow(x.q, y.q, &x.q))
+	if (__builtin_add_overflow(x.q, y.q, &x.q) || x.q == TNUM_BAD)
 		return -1;
 	x.com = a->com ? a->com : b->com;
 	*r = x;
@@ -61,7 +67,7 @@ amount_mul(struct amount *r, const struct amount *a, const struct amount *b)
 {
 	struct amount x;
 
-	if (__builtin_mul_overflow(a->q, b->q, &x.q))
+	if (__builtin_mul_overflow(a->q, b->q, &x.q) || x.q == TNUM_BAD)
 		return -1;
 	x.scale = a->scale + b->scale;
 	x.com = a->com;
@@ -240,6 +246,14 @@ scan_number(const char *s, size_t n, struct rawnum *r)
 	return i;
 }
 
+static char forced_mark;  /* set by the reader while a `decimal-mark` is in force */
+
+void
+amount_decimal_mark(char mark)
+{
+	forced_mark = mark;
+}
+
 /* Decides the decimal mark of a raw number: 0 when it has no decimals. */
 static char
 decimal_of(const struct rawnum *r, const struct cstyle *st, char *group)
@@ -249,6 +263,11 @@ decimal_of(const struct rawnum *r, const struct cstyle *st, char *group)
 	*group = 0;
 	if (r->nseps == 0)
 		return 0;
+	if (forced_mark) {
+		*group = r->first_sep != forced_mark ? r->first_sep :
+			 r->last_sep != forced_mark ? r->last_sep : 0;
+		return r->first_sep == forced_mark || r->last_sep == forced_mark ? forced_mark : 0;
+	}
 	if (r->sep_kinds == 2) {  /* both marks: the last one is the decimal mark */
 		*group = r->first_sep;
 		return r->last_sep;

@@ -43,6 +43,10 @@ book_free(struct book *b)
 	free(b->lapse);
 	free(b->fend);
 	free(b->steps);
+	free(b->err);
+	for (size_t i = 0; i < b->nnames; i++)
+		free(b->names[i]);
+	free(b->names);
 	free(b);
 }
 
@@ -343,7 +347,7 @@ book_add(struct book *b, const struct jitem *it, struct terr *e)
 				char msg[sizeof e->msg];
 
 				memcpy(msg, e->msg, sizeof msg);
-				terr_set(e, it->file, t->comment_line, "%s", msg);
+				terr_set(e, it->file, vocab_line(it, v.p), "%s", msg);
 			}
 			return -1;
 		}
@@ -599,6 +603,34 @@ book_next(struct book *b, const struct jitem *it, struct book_price *r)
 		return 0;
 	bev_price(b, &b->ev[b->cur], r);
 	return 1;
+}
+
+void
+book_defer(struct book *b, const struct terr *e)
+{
+	if (b->nerr == b->caperr) {
+		b->caperr = b->caperr ? 2 * b->caperr : 16;
+		b->err = xrealloc(b->err, b->caperr * sizeof *b->err);
+	}
+	size_t i;
+
+	b->err[b->nerr].pos = b->pos ? b->pos - 1 : 0;
+	b->err[b->nerr].e = *e;
+	for (i = 0; e->file && i < b->nnames && strcmp(b->names[i], e->file) != 0; i++)
+		;
+	if (e->file && i == b->nnames) {
+		b->names = xrealloc(b->names, (b->nnames + 1) * sizeof *b->names);
+		b->names[b->nnames++] = xstrdup(e->file);
+	}
+	b->err[b->nerr++].e.file = e->file ? b->names[i] : NULL;
+}
+
+const struct terr *
+book_deferred(struct book *b, bool all)
+{
+	if (b->errcur < b->nerr && (all || b->err[b->errcur].pos < b->pos))
+		return &b->err[b->errcur++].e;
+	return NULL;
 }
 
 const struct book_lapse *

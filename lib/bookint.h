@@ -14,6 +14,7 @@ struct clients {
 	size_t cap;
 	struct client **list;   /* in order of first appearance */
 	size_t n, listcap;
+	struct client_pricing priced; /* clients_observe: the last unpriced held session's */
 	struct {                /* names as written -> client: saves slugging every posting */
 		char *raw;
 		size_t n;
@@ -107,6 +108,13 @@ struct book {
 	uint64_t foff;         /* bytes of it read so far */
 	uint64_t *fend;        /* each file's size as read */
 	bool nocopy;           /* positions unknown: pass 2 reads items */
+	struct deferred {      /* pass 1's errors, said in pass 2 in the input's order */
+		uint32_t pos;
+		struct terr e;
+	} *err;
+	size_t nerr, caperr, errcur;
+	char **names;          /* their file names (the reader's are gone by pass 2) */
+	size_t nnames;
 	struct step {          /* the first item dated after every earlier one */
 		tdate date;
 		uint32_t file;

@@ -342,6 +342,36 @@ client_policy_at(const struct client *c, tdate d)
 	return name;
 }
 
+int
+clients_pricing_error(const struct client_pricing *r, const struct jitem *it, struct terr *e)
+{
+	char day[11];
+
+	date_format(day, it->txn->date);
+	switch (r->rc) {
+	case CP_OK:
+		return 0;
+	case CP_NO_CLIENT:
+		terr_set(e, it->file, it->line, "session without a client: tag");
+		break;
+	case CP_NO_RATE:
+		terr_set(e, it->file, it->line, "no rate for %s on %s and no package credit",
+			 r->c->id, day);
+		break;
+	case CP_NO_MINUTES:
+		terr_set(e, it->file, it->line,
+			 "%s's rate on %s is per hour: the session needs a minutes: tag", r->c->id,
+			 day);
+		break;
+	case CP_BAD_MINUTES:
+		terr_set(e, it->file, it->txn->comment_line, "bad minutes: or duration: tag");
+		break;
+	default:
+		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
+	}
+	return -1;
+}
+
 enum session_kind
 clients_session_kind(const struct txn *t)
 {
@@ -395,61 +425,28 @@ clients_minutes(const struct txn *t)
 long
 clients_minutes_of(const struct client_tags *tg)
 {
-	struct span v = tg->v[CT_MINUTES];
-	long total = 0, n;
-	size_t i = 0;
+	struct vval v;
 
-	if (v.p)
-		return (n = leading_count(v)) < 0 ? -2 : n;
-	if (!(v = tg->v[CT_DURATION]).p)
-		return -1;
-	/* duration: 50m, 50min, 90, 1h, 1h30m, 1h30 */
-	while (i < v.n) {
-		for (n = 0; i < v.n && v.p[i] >= '0' && v.p[i] <= '9' && n < 1000000; i++)
-			n = n * 10 + (v.p[i] - '0');
-		if (i < v.n && v.p[i] == 'h') {
-			total += 60 * n;
-			i++;
-		} else if (i + 3 <= v.n && memcmp(v.p + i, "min", 3) == 0) {
-			total += n;
-			i += 3;
-		} else if (i < v.n && v.p[i] == 'm') {
-			total += n;
-			i++;
-		} else if (i == v.n) {
-			total += n;
-		} else
-			return -2;
-		if (i < v.n && (v.p[i] < '0' || v.p[i] > '9'))
-			return -2;
-	}
-	return v.n ? total : -2;
+	if (tg->v[CT_MINUTES].p)
+		return vocab_parse(VT_MINUTES, tg->v[CT_MINUTES], &v) < 0 ? -2 : v.n;
+	if (tg->v[CT_DURATION].p)
+		return vocab_parse(VT_DURATION, tg->v[CT_DURATION], &v) < 0 ? -2 : v.n;
+	return -1;
 }
 
 static int
 add_rate(struct client *c, tdate from, struct span v, const struct jitem *it, struct terr *e)
 {
 	struct client_rate r = {from, {0, 0, 0}, false};
-	const char *why = "not an amount";
-	long used = amount_parse(v.p, v.n, &r.amt, true, &why);
+	struct vval rv;
 	size_t i;
 
-	if (used > 0) {
-		struct span rest = {v.p + used, v.n - (size_t)used};
-
-		while (rest.n && rest.p[0] == ' ') {
-			rest.p++;
-			rest.n--;
-		}
-		if (span_eq(rest, "/h") || span_eq(rest, "/hour"))
-			r.per_hour = true;
-		else if (rest.n)
-			used = -1;
-	}
-	if (used <= 0 || amount_sign(&r.amt) < 0) {
-		terr_set(e, it->file, it->txn->comment_line, "bad rate: %.*s", (int)v.n, v.p);
+	if (vocab_parse(VT_RATE, v, &rv) < 0) {
+		vocab_bad(e, it, VT_RATE, v);
 		return -1;
 	}
+	r.amt = rv.amt;
+	r.per_hour = rv.per_hour;
 	c->rates = xrealloc(c->rates, (c->nrates + 1) * sizeof *c->rates);
 	for (i = c->nrates; i > 0 && c->rates[i - 1].from > from; i--)
 		c->rates[i] = c->rates[i - 1];
@@ -478,19 +475,19 @@ observe_terms(const struct client_tags *tg, const struct jitem *it, struct clien
 {
 	const struct txn *t = it->txn;
 	struct span v;
-	long n;
 
 	if ((v = tg->v[CT_RATE]).p && add_rate(c, t->date, v, it, e) < 0)
 		return -1;
 	if ((v = tg->v[CT_POLICY]).p && v.n)
 		add_policy(c, t->date, v);
 	if ((v = tg->v[CT_TERMS]).p) {
-		if ((n = leading_count(v)) < 0 || n > 3650) {
-			terr_set(e, it->file, t->comment_line, "bad terms: %.*s (a number of days)",
-				 (int)v.n, v.p);
+		struct vval tv;
+
+		if (vocab_parse(VT_TERMS, v, &tv) < 0) {
+			vocab_bad(e, it, VT_TERMS, v);
 			return -1;
 		}
-		c->terms = (int)n;
+		c->terms = (int)tv.n;
 	}
 	if ((v = tg->v[CT_PAYER]).p && v.n) {
 		free(c->payer);

@@ -25,6 +25,7 @@ struct csvin {
 	long rec_line;         /* line the record being parsed started on */
 	bool between;          /* no record is in progress */
 	bool eof;
+	long skip;             /* lines still to skip before parsing (top-level `skip`) */
 
 	char *arena;           /* field bytes, each NUL-terminated */
 	size_t alen, acap;
@@ -204,15 +205,22 @@ compact(struct csvin *c)
 	c->partial = 0;
 }
 
+/* Empty or blank (spaces, tabs) lines between records are no records, as in hledger. */
 static bool
 blank(const char *s, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (s[i] != '\r' && s[i] != '\n')
+		if (s[i] != '\r' && s[i] != '\n' && s[i] != ' ' && s[i] != '\t')
 			return false;
 	return true;
+}
+
+void
+csvin_skip(struct csvin *c, long n)
+{
+	c->skip = n;
 }
 
 int
@@ -248,6 +256,13 @@ csvin_next(struct csvin *c, struct csvrec *r, struct terr *e)
 			s += 3;
 			n -= 3;
 		}
+		/* Blank lines, and the header lines a top-level `skip` names, are not parsed:
+		 * a header need not be valid CSV (hledger #1967). */
+		if (c->between && (blank(s, n) || c->skip > 0)) {
+			if (!blank(s, n))
+				c->skip--;
+			continue;
+		}
 		if (memchr(s, '\0', n)) {
 			terr_set(e, c->name, c->lineno, "NUL byte in CSV");
 			return -1;
@@ -259,7 +274,7 @@ csvin_next(struct csvin *c, struct csvrec *r, struct terr *e)
 				 "not valid UTF-8 (for a Latin-1 export add the rule: encoding latin1)");
 			return -1;
 		}
-		if (c->between && !blank(s, n)) {
+		if (c->between) {
 			c->rec_line = c->lineno;
 			c->between = false;
 		}

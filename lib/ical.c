@@ -7,26 +7,16 @@
  * its BEGIN; its parse problems (X-LIC-ERROR properties) become errors at that line.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <libical/ical.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#include "tally.h"
+#include "icaltext.h"
 
-/* A file larger than this is not a calendar export: refuse it rather than exhaust memory. */
-#define MAX_FILE ((size_t)64 << 20)
 /* Instances per file; an RRULE that makes more is an error, not a hang. */
 #define MAX_INST 100000
-
-/* Where one component sits in the text. */
-struct cpos {
-	char name[24];
-	long line;              /* its BEGIN line */
-	size_t off, end;        /* byte offsets of its BEGIN and END lines */
-};
 
 struct ical {
 	struct ical_inst *v;
@@ -36,15 +26,12 @@ struct ical {
 /* What reading one file needs. */
 struct ctx {
 	const char *file;
-	const char *text;
-	size_t len;
-	struct cpos *pos;
-	size_t npos, next;      /* components in BEGIN order; next: the one to match */
+	struct icaltext t;      /* the text and its components in BEGIN order */
+	size_t next;            /* the component to match next */
 	const struct ical_opts *o;
 	struct ical *c;
 	icalcomponent *vcal;    /* the calendar being read */
 	icaltimezone *defzone;  /* for UTC times: --timezone or X-WR-TIMEZONE; NULL: TZ */
-	bool have_defzone;
 	struct terr *e;
 };
 
@@ -54,97 +41,16 @@ struct frame {
 	bool floating;
 };
 
-static long
-line_at(const char *text, size_t off)
-{
-	long n = 1;
-
-	for (size_t i = 0; i < off; i++)
-		n += text[i] == '\n';
-	return n;
-}
-
-/* The BEGIN/END lines, in order, with a stack so that each BEGIN finds its END. */
-static int
-scan_lines(struct ctx *x)
-{
-	size_t cap = 0, *stack = NULL, depth = 0, dcap = 0;
-	const char *s = x->text;
-	long line = 1;
-
-	for (size_t i = 0; i < x->len;) {
-		size_t j = i, n;
-
-		while (j < x->len && s[j] != '\n')
-			j++;
-		n = j - i;
-		if (n && s[i + n - 1] == '\r')
-			n--;
-		if (n > 6 && strncasecmp(s + i, "BEGIN:", 6) == 0) {
-			if (x->npos == cap) {
-				cap = cap ? cap * 2 : 64;
-				x->pos = xrealloc(x->pos, cap * sizeof *x->pos);
-			}
-			struct cpos *p = &x->pos[x->npos];
-			size_t m = n - 6 < sizeof p->name - 1 ? n - 6 : sizeof p->name - 1;
-
-			memcpy(p->name, s + i + 6, m);
-			p->name[m] = 0;
-			p->line = line;
-			p->off = i;
-			p->end = x->len;
-			if (depth == dcap) {
-				dcap = dcap ? dcap * 2 : 16;
-				stack = xrealloc(stack, dcap * sizeof *stack);
-			}
-			stack[depth++] = x->npos++;
-		} else if (n > 4 && strncasecmp(s + i, "END:", 4) == 0 && depth) {
-			x->pos[stack[--depth]].end = i;
-		}
-		i = j + 1;
-		line++;
-	}
-	free(stack);
-	return 0;
-}
-
 /* The BEGIN line of the next component named name, in document order. */
 static const struct cpos *
 match_pos(struct ctx *x, const char *name)
 {
-	for (size_t k = x->next; k < x->npos; k++)
-		if (strcasecmp(x->pos[k].name, name) == 0) {
+	for (size_t k = x->next; k < x->t.npos; k++)
+		if (strcasecmp(x->t.pos[k].name, name) == 0) {
 			x->next = k + 1;
-			return &x->pos[k];
+			return &x->t.pos[k];
 		}
-	return x->npos ? &x->pos[x->npos - 1] : NULL;
-}
-
-/* The line of a component's own property (not a sub-component's), else its BEGIN line. */
-static long
-prop_line(const struct ctx *x, const struct cpos *p, const char *name)
-{
-	const char *s = x->text;
-	size_t nl = strlen(name);
-	int depth = 0;
-
-	if (!p)
-		return 1;
-	for (size_t i = p->off; i < p->end && i < x->len;) {
-		size_t j = i;
-
-		while (j < x->len && s[j] != '\n')
-			j++;
-		if (strncasecmp(s + i, "BEGIN:", 6) == 0)
-			depth++;
-		else if (strncasecmp(s + i, "END:", 4) == 0)
-			depth--;
-		else if (depth == 1 && j - i > nl && strncasecmp(s + i, name, nl) == 0 &&
-			 (s[i + nl] == ':' || s[i + nl] == ';'))
-			return line_at(s, i);
-		i = j + 1;
-	}
-	return p->line;
+	return x->t.npos ? &x->t.pos[x->t.npos - 1] : NULL;
 }
 
 static const char *
@@ -178,7 +84,7 @@ prop_time(struct ctx *x, const struct cpos *cp, icalproperty *p, const char *pna
 	const char *tzid;
 
 	if (!v) {
-		terr_set(x->e, x->file, prop_line(x, cp, pname), "%s without a value", pname);
+		terr_set(x->e, x->file, icaltext_prop_line(&x->t, cp, pname), "%s without a value", pname);
 		return -1;
 	}
 	if (icalvalue_isa(v) == ICAL_DATETIMEPERIOD_VALUE) {
@@ -188,21 +94,21 @@ prop_time(struct ctx *x, const struct cpos *cp, icalproperty *p, const char *pna
 	} else if (icalvalue_isa(v) == ICAL_DATETIME_VALUE || icalvalue_isa(v) == ICAL_DATE_VALUE) {
 		*t = icalvalue_get_datetime(v);
 	} else {
-		terr_set(x->e, x->file, prop_line(x, cp, pname), "%s is not a date or date-time",
+		terr_set(x->e, x->file, icaltext_prop_line(&x->t, cp, pname), "%s is not a date or date-time",
 			 pname);
 		return -1;
 	}
 	if (icaltime_is_null_time(*t) || !icaltime_is_valid_time(*t) ||
 	    !date_valid_ymd(t->year, t->month, t->day) || t->hour > 23 || t->minute > 59 ||
 	    t->second > 60) {
-		terr_set(x->e, x->file, prop_line(x, cp, pname), "%s: bad date-time", pname);
+		terr_set(x->e, x->file, icaltext_prop_line(&x->t, cp, pname), "%s: bad date-time", pname);
 		return -1;
 	}
 	*zone = NULL;
 	if (icaltime_is_utc(*t))
 		*zone = icaltimezone_get_utc_timezone();
 	else if ((tzid = tzid_of(p)) && !t->is_date && !(*zone = find_zone(x, tzid))) {
-		terr_set(x->e, x->file, prop_line(x, cp, pname), "unknown TZID: %.80s", tzid);
+		terr_set(x->e, x->file, icaltext_prop_line(&x->t, cp, pname), "unknown TZID: %.80s", tzid);
 		return -1;
 	}
 	return 0;
@@ -339,7 +245,7 @@ event_info(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct evinf
 		in->minutes = icaldurationtype_as_int(icalproperty_get_duration(p)) / 60;
 	}
 	if (in->minutes <= 0 || in->minutes > 24 * 60) {
-		terr_set(x->e, x->file, prop_line(x, cp, "DTEND"),
+		terr_set(x->e, x->file, icaltext_prop_line(&x->t, cp, "DTEND"),
 			 "event length of %ld minutes (1 minute to 24 hours)", in->minutes);
 		return -1;
 	}
@@ -424,7 +330,6 @@ struct override {
 	icalcomponent *ev;
 	const struct cpos *cp;
 	struct icaltimetype rid;
-	bool used;
 };
 
 static bool
@@ -488,11 +393,11 @@ expand(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct override 
 
 		rule = true;
 		if (r.freq == ICAL_NO_RECURRENCE) {
-			terr_set(x->e, x->file, prop_line(x, cp, "RRULE"), "bad RRULE");
+			terr_set(x->e, x->file, icaltext_prop_line(&x->t, cp, "RRULE"), "bad RRULE");
 			return -1;
 		}
 		if (r.count == 0 && icaltime_is_null_time(r.until) && x->o->until == DATE_NONE) {
-			terr_set(x->e, x->file, prop_line(x, cp, "RRULE"),
+			terr_set(x->e, x->file, icaltext_prop_line(&x->t, cp, "RRULE"),
 				 "a recurrence without end (no COUNT or UNTIL): give --until DATE");
 			return -1;
 		}
@@ -505,7 +410,7 @@ expand(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct override 
 			s0 = icalproperty_get_dtstart(sp);
 		}
 		if (!(ri = icalrecur_iterator_new(r, s0))) {
-			terr_set(x->e, x->file, prop_line(x, cp, "RRULE"), "bad RRULE");
+			terr_set(x->e, x->file, icaltext_prop_line(&x->t, cp, "RRULE"), "bad RRULE");
 			return -1;
 		}
 		for (long n = 0; !icaltime_is_null_time(t = icalrecur_iterator_next(ri)); n++) {
@@ -515,7 +420,7 @@ expand(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct override 
 			    x->c->n >= MAX_INST) {
 				if (n > MAX_INST || x->c->n >= MAX_INST) {
 					icalrecur_iterator_free(ri);
-					terr_set(x->e, x->file, prop_line(x, cp, "RRULE"),
+					terr_set(x->e, x->file, icaltext_prop_line(&x->t, cp, "RRULE"),
 						 "more than %d instances", MAX_INST);
 					return -1;
 				}
@@ -552,42 +457,11 @@ expand(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct override 
 		if (oi.start.is_date)
 			continue;
 		oi.subdaily = in.subdaily;
-		ov[k].used = true;
 		if ((stop == DATE_NONE || tdate_of(oi.start) <= stop) &&
 		    add_inst(x, &oi, oi.start, ov[k].rid) < 0)
 			return -1;
 	}
 	return 0;
-}
-
-/*
- * The line an X-LIC-ERROR is about: libical's messages end with the offending text
- * ("...: SUMMARY Coffee"); the first line of the component holding it, else its BEGIN line.
- */
-static long
-error_line(const struct ctx *x, const struct cpos *cp, const char *m)
-{
-	const char *tail = m ? strrchr(m, ':') : NULL;
-	size_t n;
-
-	if (!cp)
-		return 1;
-	if (!tail || !*++tail)
-		return cp->line;
-	while (*tail == ' ')
-		tail++;
-	if ((n = strlen(tail)) < 4)
-		return cp->line;
-	for (size_t i = cp->off; i + n <= cp->end && i < x->len;) {
-		const char *nl = memchr(x->text + i, '\n', x->len - i);
-		size_t j = nl ? (size_t)(nl - x->text) : x->len;
-
-		for (size_t k = i; k + n <= j; k++)
-			if (memcmp(x->text + k, tail, n) == 0)
-				return line_at(x->text, i);
-		i = j + 1;
-	}
-	return cp->line;
 }
 
 /* Every X-LIC-ERROR in a component and its children is an error at its line. */
@@ -596,13 +470,112 @@ check_errors(struct ctx *x, icalcomponent *c, const struct cpos *cp)
 {
 	icalproperty *p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
 
+	/* An empty property ("SUMMARY:") is dropped by libical: it is as good as absent. */
+	while (p && icalproperty_get_xlicerror(p) &&
+	       strncmp(icalproperty_get_xlicerror(p), "No value for ", 13) == 0)
+		p = icalcomponent_get_next_property(c, ICAL_XLICERROR_PROPERTY);
 	if (p) {
 		const char *m = icalproperty_get_xlicerror(p);
 
-		terr_set(x->e, x->file, error_line(x, cp, m), "%.200s", m ? m : "parse error");
+		terr_set(x->e, x->file, icaltext_error_line(&x->t, cp, m), "%.200s", m ? m : "parse error");
 		return -1;
 	}
 	return 0;
+}
+
+/* A VEVENT of the calendar: a series (or single event), or an override of one instance. */
+struct ev {
+	icalcomponent *c;
+	const struct cpos *cp;
+	const char *uid;
+	icalproperty *rid;      /* RECURRENCE-ID: an override */
+	bool done;              /* an override written with its series */
+};
+
+static int
+by_uid(const void *a, const void *b)
+{
+	const struct ev *const *x = a, *const *y = b;
+	int c = strcmp((*x)->uid ? (*x)->uid : "", (*y)->uid ? (*y)->uid : "");
+
+	return c ? c : ((*x)->cp > (*y)->cp) - ((*x)->cp < (*y)->cp);
+}
+
+/*
+ * Expands every series with its overrides (found by UID in a sorted index), then writes
+ * the overrides whose series is not in the file as events of their own.
+ */
+static int
+series(struct ctx *x, struct ev *evs, size_t nev)
+{
+	struct ev **idx = xcalloc(nev + 1, sizeof *idx);
+	struct override *ov = xcalloc(nev + 1, sizeof *ov);
+	size_t nidx = 0;
+	int rv = 0;
+
+	for (size_t i = 0; i < nev; i++)
+		if (evs[i].rid && evs[i].uid)
+			idx[nidx++] = &evs[i];
+	if (nidx > 1)
+		qsort(idx, nidx, sizeof *idx, by_uid);
+	for (size_t i = 0; i < nev && rv == 0; i++) {
+		struct ev key = {.uid = evs[i].uid}, *kp = &key;
+		size_t lo = 0, hi = nidx, nov = 0;
+		struct evinfo in;
+
+		if (evs[i].rid)
+			continue;
+		if (event_info(x, evs[i].c, evs[i].cp, &in) < 0) {
+			rv = -1;
+			break;
+		}
+		while (lo < hi && evs[i].uid && !in.start.is_date) {
+			size_t mid = (lo + hi) / 2;
+
+			if (strcmp(idx[mid]->uid, kp->uid) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; evs[i].uid && !in.start.is_date && k < nidx &&
+		     strcmp(idx[k]->uid, evs[i].uid) == 0; k++) {
+			icaltimezone *z;
+			struct icaltimetype t;
+
+			if (prop_time(x, idx[k]->cp, idx[k]->rid, "RECURRENCE-ID", &t, &z) < 0) {
+				rv = -1;
+				break;
+			}
+			ov[nov].ev = idx[k]->c;
+			ov[nov].cp = idx[k]->cp;
+			ov[nov].rid = to_frame(t, z, &in.f);
+			idx[k]->done = true;
+			nov++;
+		}
+		if (rv == 0 && expand(x, evs[i].c, evs[i].cp, ov, nov) < 0)
+			rv = -1;
+	}
+	for (size_t i = 0; i < nev && rv == 0; i++) {
+		struct evinfo in;
+		icaltimezone *z;
+		struct icaltimetype t;
+
+		if (!evs[i].rid || evs[i].done)
+			continue;
+		if (event_info(x, evs[i].c, evs[i].cp, &in) < 0 ||
+		    (!in.start.is_date &&
+		     prop_time(x, evs[i].cp, evs[i].rid, "RECURRENCE-ID", &t, &z) < 0)) {
+			rv = -1;
+			break;
+		}
+		if (!in.start.is_date &&
+		    (x->o->stop == DATE_NONE || tdate_of(in.start) <= x->o->stop) &&
+		    add_inst(x, &in, in.start, to_frame(t, z, &in.f)) < 0)
+			rv = -1;
+	}
+	free(idx);
+	free(ov);
+	return rv;
 }
 
 /* Walks a VCALENDAR: positions and errors for every component, then the events. */
@@ -612,13 +585,8 @@ read_vcal(struct ctx *x, icalcomponent *vcal, const struct cpos *vpos)
 	icalcomponent *c;
 	const char *tz = x->o->zone;
 	long tzline = vpos ? vpos->line : 1;
-	struct ev {
-		icalcomponent *c;
-		const struct cpos *cp;
-		bool override;
-	} *evs = NULL;
-	size_t nev = 0;
-	struct override *ov = NULL;
+	struct ev *evs = NULL;
+	size_t nev = 0, cap = 0;
 	int rv = 0;
 
 	x->vcal = vcal;
@@ -633,7 +601,7 @@ read_vcal(struct ctx *x, icalcomponent *vcal, const struct cpos *vpos)
 
 			if (name && strcasecmp(name, "X-WR-TIMEZONE") == 0) {
 				tz = icalproperty_get_x(p);
-				tzline = prop_line(x, vpos, "X-WR-TIMEZONE");
+				tzline = icaltext_prop_line(&x->t, vpos, "X-WR-TIMEZONE");
 				break;
 			}
 		}
@@ -665,80 +633,21 @@ read_vcal(struct ctx *x, icalcomponent *vcal, const struct cpos *vpos)
 		}
 		if (icalcomponent_isa(c) != ICAL_VEVENT_COMPONENT)
 			continue;
-		evs = xrealloc(evs, (nev + 1) * sizeof *evs);
+		if (nev == cap) {
+			cap = cap ? cap * 2 : 64;
+			evs = xrealloc(evs, cap * sizeof *evs);
+		}
 		evs[nev].c = c;
 		evs[nev].cp = cp;
-		evs[nev].override = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
+		evs[nev].uid = icalcomponent_get_uid(c);
+		evs[nev].rid = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
+		evs[nev].done = false;
 		nev++;
 	}
-	for (size_t i = 0; i < nev && rv == 0; i++) {
-		const char *uid = icalcomponent_get_uid(evs[i].c);
-		size_t nov = 0;
-		struct evinfo in;
-
-		if (evs[i].override)
-			continue;
-		if (event_info(x, evs[i].c, evs[i].cp, &in) < 0) {
-			rv = -1;
-			break;
-		}
-		for (size_t k = 0; k < nev && uid && !in.start.is_date; k++) {
-			const char *u = icalcomponent_get_uid(evs[k].c);
-			icalproperty *p;
-			icaltimezone *z;
-			struct icaltimetype t;
-
-			if (!evs[k].override || !u || strcmp(u, uid) != 0)
-				continue;
-			p = icalcomponent_get_first_property(evs[k].c, ICAL_RECURRENCEID_PROPERTY);
-			if (prop_time(x, evs[k].cp, p, "RECURRENCE-ID", &t, &z) < 0) {
-				rv = -1;
-				break;
-			}
-			ov = xrealloc(ov, (nov + 1) * sizeof *ov);
-			ov[nov].ev = evs[k].c;
-			ov[nov].cp = evs[k].cp;
-			ov[nov].rid = to_frame(t, z, &in.f);
-			ov[nov].used = false;
-			evs[k].override = (icalproperty *)1;  /* handled with its series */
-			nov++;
-		}
-		if (rv == 0 && expand(x, evs[i].c, evs[i].cp, ov, nov) < 0)
-			rv = -1;
-		for (size_t k = 0; k < nov; k++)
-			for (size_t m = 0; m < nev; m++)
-				if (evs[m].c == ov[k].ev)
-					evs[m].c = NULL;
-	}
-	/* Overrides whose series is not in the file stand alone. */
-	for (size_t i = 0; i < nev && rv == 0; i++) {
-		struct override one;
-		struct evinfo in;
-		icalproperty *p;
-		icaltimezone *z;
-		struct icaltimetype t;
-
-		if (!evs[i].c || !evs[i].override)
-			continue;
-		if (event_info(x, evs[i].c, evs[i].cp, &in) < 0) {
-			rv = -1;
-			break;
-		}
-		if (in.start.is_date)
-			continue;
-		p = icalcomponent_get_first_property(evs[i].c, ICAL_RECURRENCEID_PROPERTY);
-		if (prop_time(x, evs[i].cp, p, "RECURRENCE-ID", &t, &z) < 0) {
-			rv = -1;
-			break;
-		}
-		one.rid = to_frame(t, z, &in.f);
-		if ((x->o->stop == DATE_NONE || tdate_of(in.start) <= x->o->stop) &&
-		    add_inst(x, &in, in.start, one.rid) < 0)
-			rv = -1;
-	}
+	if (rv == 0)
+		rv = series(x, evs, nev);
 done:
 	free(evs);
-	free(ov);
 	return rv;
 }
 
@@ -752,38 +661,6 @@ inst_free(struct ical_inst *v)
 	for (size_t k = 0; k < v->natt; k++)
 		free(v->attendees[k]);
 	free(v->attendees);
-}
-
-/* The whole file, NUL-terminated; NULL with *e set. */
-static char *
-slurp(const char *path, const char *name, size_t *len, struct terr *e)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (!f) {
-		terr_set(e, name, 0, "cannot read: %s", strerror(errno));
-		return NULL;
-	}
-	do {
-		if (n + 65536 + 1 > cap) {
-			cap = cap ? cap * 2 : 65536 * 2;
-			buf = xrealloc(buf, cap);
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0 && n <= MAX_FILE);
-	if (ferror(f) || n > MAX_FILE) {
-		terr_set(e, name, 0, ferror(f) ? "cannot read" : "larger than 64 MiB");
-		free(buf);
-		buf = NULL;
-	} else
-		buf[n] = 0;
-	if (f != stdin)
-		fclose(f);
-	*len = n;
-	return buf;
 }
 
 struct ical *
@@ -808,32 +685,32 @@ ical_read(struct ical *c, const char *path, const struct ical_opts *o, struct te
 	x.o = o;
 	x.c = c;
 	x.e = e;
-	if (!(buf = slurp(path, name, &x.len, e)))
+	if (!(buf = icaltext_slurp(path, name, &x.t.len, e)))
 		return -1;
-	x.text = buf;
-	if (memchr(buf, 0, x.len)) {
-		terr_set(e, name, line_at(buf, (size_t)((char *)memchr(buf, 0, x.len) - buf)),
+	x.t.text = buf;
+	if (memchr(buf, 0, x.t.len)) {
+		terr_set(e, name, icaltext_line_at(buf, (size_t)((char *)memchr(buf, 0, x.t.len) - buf)),
 			 "a NUL byte: not an iCalendar file");
 		free(buf);
 		return -1;
 	}
-	for (i = 0; i < x.len && isspace((unsigned char)buf[i]); i++)
+	for (i = 0; i < x.t.len && isspace((unsigned char)buf[i]); i++)
 		;
-	if (x.len - i < 15 || strncasecmp(buf + i, "BEGIN:VCALENDAR", 15) != 0) {
-		terr_set(e, name, line_at(buf, i), "not an iCalendar file (no BEGIN:VCALENDAR)");
+	if (x.t.len - i < 15 || strncasecmp(buf + i, "BEGIN:VCALENDAR", 15) != 0) {
+		terr_set(e, name, icaltext_line_at(buf, i), "not an iCalendar file (no BEGIN:VCALENDAR)");
 		free(buf);
 		return -1;
 	}
-	scan_lines(&x);
+	icaltext_scan(&x.t);
 	icalerror_clear_errno();
-	root = x.npos && x.pos[0].end < x.len ? icalparser_parse_string(buf) : NULL;
-	if (!x.npos || x.pos[0].end == x.len) {
-		terr_set(e, name, line_at(buf, x.len) - (x.len && buf[x.len - 1] == '\n'),
+	root = x.t.npos && x.t.pos[0].end < x.t.len ? icalparser_parse_string(buf) : NULL;
+	if (!x.t.npos || x.t.pos[0].end == x.t.len) {
+		terr_set(e, name, icaltext_line_at(buf, x.t.len) - (x.t.len && buf[x.t.len - 1] == '\n'),
 			 "no END:VCALENDAR: the file is cut short");
 		rv = -1;
 		root = NULL;
 	} else if (!root) {
-		terr_set(e, name, line_at(buf, i), "not an iCalendar file");
+		terr_set(e, name, icaltext_line_at(buf, i), "not an iCalendar file");
 		rv = -1;
 	} else if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
 		rv = read_vcal(&x, root, match_pos(&x, "VCALENDAR"));
@@ -849,7 +726,7 @@ ical_read(struct ical *c, const char *path, const struct ical_opts *o, struct te
 				rv = read_vcal(&x, v, vp);
 		}
 	} else {
-		terr_set(e, name, line_at(buf, i), "not an iCalendar file");
+		terr_set(e, name, icaltext_line_at(buf, i), "not an iCalendar file");
 		rv = -1;
 	}
 	if (root)
@@ -857,7 +734,7 @@ ical_read(struct ical *c, const char *path, const struct ical_opts *o, struct te
 	if (rv < 0)
 		while (c->n > before)
 			inst_free(&c->v[--c->n]);
-	free(x.pos);
+	free(x.t.pos);
 	free(buf);
 	icalmemory_free_ring();
 	return rv;

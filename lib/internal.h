@@ -5,6 +5,8 @@
 #ifndef TALLY_INTERNAL_H
 #define TALLY_INTERNAL_H
 
+#include <sys/types.h>
+
 #include "tally.h"
 
 /* One open input file; includes push more of them. */
@@ -19,11 +21,22 @@ struct src {
 	bool eof;
 	int depth;
 	size_t napply;        /* `apply account` depth when the file was opened */
+	char dmark;           /* hledger's `decimal-mark` for the rest of this file, or 0 */
+	bool timedot;         /* a .timedot file: days of `ACCOUNT  ....` lines */
+	bool dated;           /* timedot: a date line was met */
+};
+
+/* An open timeclock session (timelog.c). */
+struct clockin {
+	char *acct, *desc;
+	long long at;         /* seconds since 1970-01-01 00:00 */
+	long line;
 };
 
 struct alias {
 	char *from, *to;
 	size_t from_len, to_len;
+	struct regex *re;     /* hledger's `alias /REGEX/ = REPL`: to is in PCRE2's syntax */
 };
 
 struct journal {
@@ -55,10 +68,21 @@ struct journal {
 	bool pending_include; /* the last item was an include to open */
 	struct amount *sums;  /* per-commodity sums of the group being balanced (txn.c) */
 	size_t capsums;
+	struct clockin *clock;/* open timeclock sessions, in clock-in order */
+	size_t nclock;
+	struct clockin clock_done; /* the session the last clock-out closed (its strings) */
 };
 
 /* txn.c */
 int txn_parse(struct journal *j, const char *text, size_t len, long line);
+struct posting *txn_new_posting(struct journal *j);
+/* Adds the entry's postings to the running balances (when kept); -1 on overflow. */
+int txn_run(struct journal *j);
+/* timelog.c: a timeclock `i`/`o` directive item, a timedot day; -1 with the error set. */
+int timeclock_item(struct journal *j, struct jitem *it);
+int timedot_item(struct journal *j, struct jitem *it);
+bool timedot_date_line(const char *p, size_t n);
+void timelog_free(struct journal *j);
 /* out.c, for the write path (wpath.c): an out on a temporary file, and a callback told
  * when an out is committed (ok = 1) or aborted (ok = 0); its result is out_commit's. */
 struct out *out_temp(FILE *f, int (*done)(void *arg, int ok), void *arg);
@@ -66,6 +90,9 @@ void out_on_done(struct out *o, int (*done)(void *arg, int ok), void *arg);
 /* write.c's note of what the last item written left open (TAIL_* bits). */
 enum { TAIL_NO_EOL = 1, TAIL_OPEN_BLOCK = 2 };
 unsigned *out_tail(struct out *o);
+/* wpath.c: the reader notes every file it opens (includes too); a file output that is one
+ * of them is refused at commit. */
+void wpath_note_read(dev_t dev, ino_t ino);
 /* journal.c */
 void journal_fail(struct journal *j, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -150,15 +150,12 @@ intern_file(struct invoices *v, const char *file)
 static size_t
 client_of(const struct invoices *v, const struct posting *p, const char **id)
 {
-	size_t n;
+	struct span s;
 
-	if (p->acct_len <= v->plen + 1 || strncasecmp(p->acct, v->prefix, v->plen) != 0 ||
-	    p->acct[v->plen] != ':')
+	if (!chart_client(v->prefix, v->plen, p->acct, p->acct_len, &s))
 		return 0;
-	*id = p->acct + v->plen + 1;
-	for (n = 0; n < p->acct_len - v->plen - 1 && (*id)[n] != ':'; n++)
-		;
-	return n;
+	*id = s.p;
+	return s.n;
 }
 
 static struct inv_client *
@@ -250,19 +247,6 @@ settle_fifo(struct invoices *v, struct inv_client *c, struct amount *money)
 	return 0;
 }
 
-/* The line of the item where p (inside the item's text) is: where a tag was written. */
-static long
-line_at(const struct jitem *it, const char *p)
-{
-	long line = it->line;
-
-	if (p < it->text || p > it->text + it->len)
-		return line;
-	for (const char *q = it->text; q < p; q++)
-		line += *q == '\n';
-	return line;
-}
-
 static int
 overflow(struct terr *e, const struct jitem *it, long line)
 {
@@ -299,7 +283,7 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 	if (i != (size_t)-1) {
 		in = v->inv[i];
 		if (in->line != it->line || in->file != intern_file(v, it->file)) {
-			terr_set(e, it->file, line_at(it, num.p),
+			terr_set(e, it->file, vocab_line(it, num.p),
 				 "duplicate invoice number %.*s (first at %s:%ld)", (int)num.n, num.p,
 				 in->file, in->line);
 			return -1;
@@ -326,11 +310,12 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 		in->file = intern_file(v, it->file);
 		in->line = it->line;
 		if (txn_tag(t, "due", &due)) {
-			const char *why;
+			struct vval dv;
 
-			if (date_parse(due.p, due.n, 0, &in->due, &why) != (long)due.n) {
-				terr_set(e, it->file, line_at(it, due.p), "malformed due: %.*s",
-					 (int)due.n, due.p);
+			if (vocab_parse(VT_DUE, due, &dv) == 0) {
+				in->due = dv.date;
+			} else {
+				vocab_bad(e, it, VT_DUE, due);
 				free(in->number);
 				free(in->client);
 				free(in);
@@ -556,17 +541,31 @@ invoices_fill(struct out *o, const char *tmpl,
 	out_puts(o, p);
 }
 
+/* Loads buf when it exists: 1 found (*c set, NULL on a bad file), 0 not there. */
+static int
+conf_try(char *buf, struct conf **c, struct terr *e)
+{
+	FILE *f = fopen(buf, "r");
+
+	if (!f)
+		return 0;
+	fclose(f);
+	if (!(*c = conf_load(buf, true, e)))
+		e->file = buf;
+	return 1;
+}
+
 struct conf *
 invoices_conf(const char *path, const char *journal, struct terr *e)
 {
 	/* Static: a conf_load error names the file, and the message outlives the call. */
 	static char buf[4096];
-	const char *slash;
+	const char *slash, *env;
 	struct conf *c;
-	FILE *f;
 
-	if (path) {
-		snprintf(buf, sizeof buf, "%s", path);
+	/* $TALLY_CONF stands for --conf, which hledger 1.4x keeps from its add-ons. */
+	if (path || ((env = getenv("TALLY_CONF")) && *env)) {
+		snprintf(buf, sizeof buf, "%s", path ? path : env);
 		if (!(c = conf_load(buf, true, e)))
 			e->file = buf;
 		return c;
@@ -574,14 +573,19 @@ invoices_conf(const char *path, const char *journal, struct terr *e)
 	if (journal && strcmp(journal, "-") != 0 && (slash = strrchr(journal, '/')) &&
 	    (size_t)(slash - journal) + 12 < sizeof buf) {
 		snprintf(buf, sizeof buf, "%.*s/tally.conf", (int)(slash - journal), journal);
-		if ((f = fopen(buf, "r"))) {
-			fclose(f);
-			if (!(c = conf_load(buf, true, e)))
-				e->file = buf;
+		if (conf_try(buf, &c, e))
 			return c;
-		}
 	}
 	snprintf(buf, sizeof buf, "tally.conf");
+	if (conf_try(buf, &c, e))
+		return c;
+	/* The XDG base directory: $XDG_CONFIG_HOME, else ~/.config (a relative one is ignored). */
+	if ((env = getenv("XDG_CONFIG_HOME")) && env[0] == '/')
+		snprintf(buf, sizeof buf, "%s/tally/tally.conf", env);
+	else if ((env = getenv("HOME")) && *env)
+		snprintf(buf, sizeof buf, "%s/.config/tally/tally.conf", env);
+	else
+		snprintf(buf, sizeof buf, "tally.conf");
 	if (!(c = conf_load(buf, false, e)))
 		e->file = buf;
 	return c;

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -69,7 +70,27 @@ push_src(struct journal *j, const char *path, int depth, long errline)
 	if (strcmp(path, "-") == 0) {
 		fd = 0;
 	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+
+		/* O_NONBLOCK: an included FIFO must not block the reader for ever (see below). */
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd >= 0 && (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode) ||
+				(errline && !S_ISREG(st.st_mode)) ||
+				fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)) {
+			/* A directory, or an include of a FIFO or device: only files are included. */
+			const char *why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+
+			close(fd);
+			if (errline == 0) {
+				journal_fail(j, 0, "cannot read: %s", why);
+				j->err.file = intern_name(j, path);
+			} else {
+				journal_fail(j, errline, "cannot include %s: %s", path, why);
+			}
+			return -1;
+		}
+		if (fd >= 0)
+			wpath_note_read(st.st_dev, st.st_ino);  /* an output must not be one of them */
 		if (fd < 0) {
 			int err = errno;
 
@@ -113,6 +134,7 @@ push_src(struct journal *j, const char *path, int depth, long errline)
 	s->line = 1;
 	s->depth = depth;
 	s->napply = j->napply;
+	s->timedot = strlen(path) > 8 && strcmp(path + strlen(path) - 8, ".timedot") == 0;
 	return 0;
 }
 
@@ -147,6 +169,7 @@ fill(struct journal *j, struct src *s)
 	if (s->cap - s->end < CHUNK / 2) {
 		if (s->cap >= MAX_ITEM) {
 			journal_fail(j, s->line, "entry longer than %zu MiB", MAX_ITEM >> 20);
+			j->err.file = s->name;
 			return -1;
 		}
 		s->cap *= 2;
@@ -157,6 +180,7 @@ fill(struct journal *j, struct src *s)
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		journal_fail(j, s->line, "read error: %s", strerror(errno));
+		j->err.file = s->name;  /* the item being read may not have started */
 		return -1;
 	}
 	if (n == 0) {
@@ -325,13 +349,64 @@ do_include(struct journal *j, struct src *s, struct span arg, long line)
 	return 0;
 }
 
+/* hledger's replacement text (\1 for a group) in PCRE2's syntax (${1}, $$ for $). */
+static char *
+pcre_replacement(struct span to, size_t *len)
+{
+	char *r = xmalloc(to.n * 4 + 1);
+	size_t o = 0;
+
+	for (size_t i = 0; i < to.n; i++) {
+		if (to.p[i] == '\\' && i + 1 < to.n && to.p[i + 1] >= '0' && to.p[i + 1] <= '9') {
+			o += (size_t)sprintf(r + o, "${%c}", to.p[++i]);
+			continue;
+		}
+		if (to.p[i] == '$')
+			r[o++] = '$';
+		r[o++] = to.p[i];
+	}
+	r[o] = '\0';
+	*len = o;
+	return r;
+}
+
 static int
 do_alias(struct journal *j, struct span arg, long line)
 {
 	const char *eq = memchr(arg.p, '=', arg.n);
 	struct alias *a;
 	struct span from, to;
+	struct regex *re = NULL;
 
+	if (arg.n > 0 && arg.p[0] == '/') {
+		/* The pattern runs to the next unescaped slash; `\/` is a slash. */
+		size_t i = 1;
+		char why[300];
+
+		while (i < arg.n && arg.p[i] != '/')
+			i += arg.p[i] == '\\' ? 2 : 1;
+		eq = i < arg.n ? arg.p + i + 1 : NULL;
+		while (eq && eq < arg.p + arg.n && (*eq == ' ' || *eq == '\t'))
+			eq++;
+		if (!eq || eq >= arg.p + arg.n || *eq != '=') {
+			journal_fail(j, line, "alias needs /REGEX/=NEW");
+			return -1;
+		}
+		char *pat = xmalloc(i);
+		size_t pn = 0;
+
+		for (size_t k = 1; k < i; k++) {
+			if (arg.p[k] == '\\' && k + 1 < i && arg.p[k + 1] == '/')
+				k++;
+			pat[pn++] = arg.p[k];
+		}
+		re = regex_compile(pat, pn, why, sizeof why);
+		free(pat);
+		if (!re) {
+			journal_fail(j, line, "alias: %s", why);
+			return -1;
+		}
+	}
 	if (!eq) {
 		journal_fail(j, line, "alias needs OLD=NEW");
 		return -1;
@@ -348,8 +423,13 @@ do_alias(struct journal *j, struct span arg, long line)
 	a = &j->aliases[j->naliases++];
 	a->from = span_dup(from);
 	a->from_len = from.n;
-	a->to = span_dup(to);
-	a->to_len = to.n;
+	a->re = re;
+	if (re) {
+		a->to = pcre_replacement(to, &a->to_len);
+	} else {
+		a->to = span_dup(to);
+		a->to_len = to.n;
+	}
 	return 0;
 }
 
@@ -360,6 +440,7 @@ clear_aliases(struct journal *j)
 		j->naliases--;
 		free(j->aliases[j->naliases].from);
 		free(j->aliases[j->naliases].to);
+		regex_free(j->aliases[j->naliases].re);
 	}
 }
 
@@ -478,6 +559,15 @@ do_directive(struct journal *j, struct src *s, struct jitem *it)
 	}
 	if (span_eq(w, "commodity"))
 		return do_commodity(j, it->text, it->len, arg, line);
+	if (span_eq(w, "i") || span_eq(w, "o"))
+		return timeclock_item(j, it);
+	if (span_eq(w, "decimal-mark")) {
+		if (arg.n != 1 || (*arg.p != '.' && *arg.p != ',')) {
+			journal_fail(j, line, "decimal-mark must be . or ,");
+			return -1;
+		}
+		s->dmark = *arg.p;
+	}
 	return 0;
 }
 
@@ -518,6 +608,7 @@ read_item(struct journal *j, struct src *s)
 	const char *bad;
 	long errline = 0;
 	size_t skip = 0, wordoff = 0;
+	int r;
 
 	ll = line_len(j, s, 0);
 	if (ll < 0)
@@ -537,6 +628,14 @@ read_item(struct journal *j, struct src *s)
 
 	if (blank(p + skip, (size_t)ll - skip)) {
 		kind = J_BLANK;
+	} else if (s->timedot) {
+		/* A day runs from its date line to the next one; before it, only comments. */
+		kind = timedot_date_line(p + skip, (size_t)ll - skip) ? J_TIMELOG :
+		       c == '#' || c == ';' || (c == '*' && !s->dated) ? J_COMMENT : J_ERROR;
+		if (kind == J_TIMELOG)
+			s->dated = true;
+		else if (kind == J_ERROR)
+			errline = s->line;
 	} else if (comment_char(c)) {
 		kind = J_COMMENT;
 	} else if (starts_word(p + skip, (size_t)ll - skip, "comment") ||
@@ -599,6 +698,15 @@ read_item(struct journal *j, struct src *s)
 				break;
 			continue;
 		}
+		if (s->timedot) {
+			if (kind != J_TIMELOG ? kind == J_BLANK ? !blank(q, (size_t)ll) :
+			    q[0] != '#' && q[0] != ';' && !(q[0] == '*' && !timedot_date_line(q, (size_t)ll)) :
+			    timedot_date_line(q, (size_t)ll))
+				break;
+			off += (size_t)ll;
+			nlines++;
+			continue;
+		}
 		if (kind == J_BLANK ? !blank(q, (size_t)ll) :
 		    kind == J_COMMENT ? !comment_char(q[0]) :
 		    !(indented_body && (q[0] == ' ' || q[0] == '\t') && !blank(q, (size_t)ll)))
@@ -623,6 +731,20 @@ read_item(struct journal *j, struct src *s)
 		return RI_BAD;
 	}
 	it->kind = kind;
+	if (kind == J_ERROR && s->timedot) {
+		journal_fail(j, errline, "timedot: a line before the first date");
+		return RI_BAD;
+	}
+	if (kind == J_TIMELOG) {
+		amount_decimal_mark(s->dmark);
+		r = timedot_item(j, it);
+		amount_decimal_mark(0);
+		if (r < 0) {
+			it->kind = J_ERROR;
+			return RI_BAD;
+		}
+		return RI_OK;
+	}
 	if (kind == J_ERROR) {
 		if (it->word.n)
 			journal_fail(j, errline, "unknown directive or bad line: %.*s",
@@ -632,13 +754,19 @@ read_item(struct journal *j, struct src *s)
 		return RI_BAD;
 	}
 	if (kind == J_TXN) {
-		if (txn_parse(j, it->text + skip, it->len - skip, it->line) < 0) {
+		amount_decimal_mark(s->dmark);
+		r = txn_parse(j, it->text + skip, it->len - skip, it->line);
+		amount_decimal_mark(0);
+		if (r < 0) {
 			it->kind = J_ERROR;
 			return RI_BAD;
 		}
 		it->txn = &j->txn;
 	} else if (kind == J_DIRECTIVE || kind == J_INCLUDE) {
-		if (do_directive(j, s, it) < 0) {
+		amount_decimal_mark(s->dmark);
+		r = do_directive(j, s, it);
+		amount_decimal_mark(0);
+		if (r < 0) {
 			it->kind = J_ERROR;
 			return RI_BAD;
 		}
@@ -736,6 +864,7 @@ journal_close(struct journal *j)
 	free(j->txn.p);
 	free(j->acct_off);
 	free(j->sums);
+	timelog_free(j);
 	free(j->arena);
 	if (j->run)
 		accounts_free(j->run);
@@ -762,11 +891,15 @@ arena_put(struct journal *j, const char *p, size_t n)
  * Applies aliases and `apply account` to an account name. Returns false when nothing
  * applies (the name is used as written); else the new name is at *off in the arena,
  * which may move while the entry is read, so txn.c keeps offsets until the end.
+ * Aliases apply as hledger applies them: the latest first, each to the result of the one
+ * before (a plain alias rewrites the name or its prefix up to a colon; a regex alias every
+ * match). For plain aliases alone that is ledger's result too.
  */
 bool
 journal_account_name(struct journal *j, const char *p, size_t n, size_t *off, size_t *len)
 {
 	size_t at, i;
+	char *cur = NULL;  /* the name once an alias changed it */
 
 	if (!j->naliases && !j->napply)
 		return false;
@@ -775,19 +908,30 @@ journal_account_name(struct journal *j, const char *p, size_t n, size_t *off, si
 		arena_put(j, j->apply[i], strlen(j->apply[i]));
 		arena_put(j, ":", 1);
 	}
-	/* The latest alias of a name wins, as in ledger. */
 	for (i = j->naliases; i-- > 0;) {
 		struct alias *a = &j->aliases[i];
+		char *next;
+		size_t nn;
 
-		if (n >= a->from_len && memcmp(p, a->from, a->from_len) == 0 &&
-		    (n == a->from_len || p[a->from_len] == ':')) {
-			arena_put(j, a->to, a->to_len);
-			arena_put(j, p + a->from_len, n - a->from_len);
-			break;
+		if (a->re) {
+			if (regex_replace(a->re, p, n, a->to, a->to_len, &next, &nn) != 1)
+				continue;
+		} else if (n >= a->from_len && memcmp(p, a->from, a->from_len) == 0 &&
+			   (n == a->from_len || p[a->from_len] == ':')) {
+			nn = a->to_len + n - a->from_len;
+			next = xmalloc(nn + 1);
+			memcpy(next, a->to, a->to_len);
+			memcpy(next + a->to_len, p + a->from_len, n - a->from_len);
+		} else {
+			continue;
 		}
+		free(cur);
+		cur = next;
+		p = cur;
+		n = nn;
 	}
-	if (i == (size_t)-1)
-		arena_put(j, p, n);
+	arena_put(j, p, n);
+	free(cur);
 	*off = at;
 	*len = j->arena_len - at;
 	return true;

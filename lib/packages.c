@@ -230,6 +230,49 @@ observe_debit(struct client *c, const struct txn *t, const struct client_tags *t
 			     tg->v[CT_EXPIRED].p != NULL, &lapsed) < 0 ? -1 : 0;
 }
 
+/*
+ * An unpriced held session: takes what tally-bill will price it with (package credit, else
+ * the deposit against the rate), so every command's book agrees whatever ran first.
+ */
+static void
+price_held(struct clients *b, struct client *c, const struct txn *t,
+	   const struct client_tags *tg)
+{
+	struct client_pricing *r = &b->priced;
+	long minutes;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	r->valid = true;
+	r->c = c;
+	if (!c) {
+		r->rc = CP_NO_CLIENT;
+		return;
+	}
+	if (client_package_take(c, t->date, &r->price)) {
+		r->from_package = true;
+		return;
+	}
+	if ((minutes = clients_minutes_of(tg)) == -2) {
+		r->rc = CP_BAD_MINUTES;
+		return;
+	}
+	rc = client_rate_at(c, t->date, minutes, &r->price);
+	if (rc == 0 && client_deposit_take(c, &r->price, &r->deposit) == 0) {
+		r->rest = r->deposit;
+		amount_neg(&r->rest);
+		if (amount_add(&r->rest, &r->price, &r->rest) == 0)
+			return;
+	}
+	r->rc = rc == -1 ? CP_NO_RATE : rc == -2 ? CP_NO_MINUTES : CP_OVERFLOW;
+}
+
+const struct client_pricing *
+clients_priced(const struct clients *b)
+{
+	return b->priced.valid ? &b->priced : NULL;
+}
+
 static int
 add_same(struct amount *sum, const struct amount *a)
 {
@@ -264,6 +307,7 @@ clients_observe_tags(struct clients *b, const struct jitem *it, const struct cli
 	size_t nseen = 0;
 	int rc;
 
+	b->priced.valid = false;
 	if (it->kind != J_TXN)
 		return 0;
 	t = it->txn;
@@ -327,6 +371,8 @@ clients_observe_tags(struct clients *b, const struct jitem *it, const struct cli
 			goto bad;
 		}
 	}
+	if (t->np == 0 && clients_kind_of(tg) == SESSION_HELD)
+		price_held(b, c, t, tg);
 	return 0;
 bad:
 	if (rc == -2)

@@ -414,8 +414,10 @@ reconcile_report(struct reconcile *c, const struct reconcile_opts *ro, struct ou
 			   rows[i].cal, rows[i].jnl, rows[i].both, (long)rows[i].ncal,
 			   (long)rows[i].njnl);
 	for (size_t i = 0; i < nrows; i++) {
-		qsort(rows[i].only_cal, rows[i].ncal, sizeof *rows[i].only_cal, by_date);
-		qsort(rows[i].only_jnl, rows[i].njnl, sizeof *rows[i].only_jnl, by_date);
+		if (rows[i].ncal > 1)
+			qsort(rows[i].only_cal, rows[i].ncal, sizeof *rows[i].only_cal, by_date);
+		if (rows[i].njnl > 1)
+			qsort(rows[i].only_jnl, rows[i].njnl, sizeof *rows[i].only_jnl, by_date);
 		side_write(o, rows[i].client, "calendar", rows[i].only_cal, rows[i].ncal);
 		side_write(o, rows[i].client, "journal", rows[i].only_jnl, rows[i].njnl);
 	}

@@ -70,6 +70,33 @@ regex_match(const struct regex *r, const char *s, size_t n)
 	return -1;
 }
 
+int
+regex_group(const struct regex *r, const char *s, size_t n, int k, size_t *start, size_t *len)
+{
+	uint32_t count = 0;
+	int rc;
+	PCRE2_SIZE *ov;
+
+	pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &count);
+	if (r->jit)
+		rc = pcre2_jit_match(r->code, (PCRE2_SPTR)s, n, 0, 0, r->md, r->mc);
+	else
+		rc = pcre2_match(r->code, (PCRE2_SPTR)s, n, 0, 0, r->md, r->mc);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0)
+		return -1;
+	if (k < 1 || (uint32_t)k > count)
+		return (int)count;
+	ov = pcre2_get_ovector_pointer(r->md);
+	*start = *len = 0;
+	if (k < rc && ov[2 * k] != PCRE2_UNSET) {
+		*start = ov[2 * k];
+		*len = ov[2 * k + 1] - ov[2 * k];
+	}
+	return (int)count;
+}
+
 void
 regex_free(struct regex *r)
 {
@@ -79,4 +106,31 @@ regex_free(struct regex *r)
 	pcre2_match_context_free(r->mc);
 	pcre2_code_free(r->code);
 	free(r);
+}
+
+int
+regex_replace(const struct regex *r, const char *s, size_t n, const char *repl, size_t rn,
+	      char **out, size_t *outlen)
+{
+	PCRE2_SIZE len = n + rn + 64;
+	uint32_t opts = PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_UNSET_EMPTY |
+			PCRE2_SUBSTITUTE_OVERFLOW_LENGTH;
+	char *buf = NULL;
+	int rc;
+
+	for (int tries = 0; tries < 2; tries++) {
+		buf = xrealloc(buf, len + 1);
+		rc = pcre2_substitute(r->code, (PCRE2_SPTR)s, n, 0, opts, r->md, r->mc,
+				      (PCRE2_SPTR)repl, rn, (PCRE2_UCHAR *)buf, &len);
+		if (rc != PCRE2_ERROR_NOMEMORY)
+			break;
+	}
+	if (rc <= 0) {
+		free(buf);
+		return rc == 0 ? 0 : -1;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	return 1;
 }

@@ -1,6 +1,8 @@
 /*
  * tags.c: tags in comments. hledger's form "key: value, key2: value2" (the value ends at a
- * comma or the end of the line) and ledger's ":tag1:tag2:" (tags without values).
+ * comma or the end of the line) and ledger's ":tag1:tag2:" (tags without values). The
+ * values of tally's free-text tags (vocab_to_eol) run to the end of the line, commas and
+ * all, as ledger reads every value.
  */
 #include <string.h>
 
@@ -59,11 +61,12 @@ line_tags(const char *p, const char *e, int (*fn)(struct span, struct span, void
 			continue;
 		}
 		v = c + 1;
-		ve = memchr(v, ',', (size_t)(e - v));
-		if (!ve)
-			ve = e;
 		key.p = w;
 		key.n = (size_t)(c - w);
+		/* free text (name, address, signed...) keeps its commas, as ledger reads it */
+		ve = vocab_to_eol(key) ? NULL : memchr(v, ',', (size_t)(e - v));
+		if (!ve)
+			ve = e;
 		if ((r = fn(key, trim(v, ve), arg)) != 0)
 			return r;
 		p = ve < e ? ve + 1 : e;

@@ -87,6 +87,11 @@ struct amount {
  * `learn` is false. Returns the bytes consumed, or -1 with a message in *why.
  */
 long amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char **why);
+/*
+ * Forces the decimal mark ('.' or ',') amount_parse reads, as hledger's `decimal-mark`
+ * directive does for the rest of a file; 0 goes back to guessing from the commodity.
+ */
+void amount_decimal_mark(char mark);
 /* Parses just a plain decimal number ("-12.50"; '.' decimal mark, no grouping). */
 int amount_parse_plain(const char *s, size_t n, struct amount *a);
 int amount_add(struct amount *r, const struct amount *a, const struct amount *b);
@@ -145,8 +150,8 @@ int time_parse(const char *s, size_t n);
 
 /*
  * Tags in comment text: hledger's "key: value, key2: value2" (value ends at a comma or the
- * end of the line) and ledger's ":tag1:tag2:". A comment may span several lines.
- * Finds the first tag named key; *value is trimmed. Returns true when found.
+ * end of the line; tally's free-text tags, vocab_to_eol, run to the end of the line) and
+ * ledger's ":tag1:tag2:". A comment may span several lines. Finds the first tag named key; *value is trimmed. Returns true when found.
  */
 bool tag_find(struct span comment, const char *key, struct span *value);
 /* Calls fn for every tag in the comment; stops early when fn returns nonzero. */
@@ -163,7 +168,8 @@ enum jkind {
 	J_TXN,        /* a transaction, with or without postings */
 	J_PERIODIC,   /* ~ periodic transaction: kept, not counted */
 	J_AUTO,       /* = automated transaction: kept, not applied */
-	J_ERROR       /* an item that could not be read: see the reader's error */
+	J_ERROR,      /* an item that could not be read: see the reader's error */
+	J_TIMELOG     /* a timeclock clock-out or a timedot day: txn holds hours (virtual) */
 };
 
 /* A posting's virtual kind. */
@@ -208,7 +214,7 @@ struct jitem {
 	const char *text;     /* the item's exact bytes, newlines included */
 	size_t len;
 	int depth;            /* 0 for the files named by the user, +1 per include */
-	struct txn *txn;      /* for J_TXN, else NULL */
+	struct txn *txn;      /* for J_TXN and J_TIMELOG, else NULL */
 	struct span word;     /* for J_DIRECTIVE and J_INCLUDE: the directive's name */
 	bool open_block;      /* a comment block that ran to the end of the file */
 };
@@ -255,6 +261,98 @@ int journal_append_check(const char *path, struct terr *e);
 bool txn_tag(const struct txn *t, const char *key, struct span *value);
 bool posting_tag(const struct txn *t, const struct posting *p, const char *key,
 		 struct span *value);
+
+/* ---- vocabulary (vocab.c) ------------------------------------------------------------ */
+
+/*
+ * Every tag tally understands (tally-journal(5)): its kind of value, where it may be
+ * written, one parser per kind. vocab_entry reads an entry's tags once and checks them,
+ * so tally-check and the commands agree; its errors name the tag's own line:
+ * "FILE:LINE: TAG: what is wrong".
+ */
+enum vtag {
+	VT_CLIENT, VT_SESSION, VT_TIME, VT_MINUTES, VT_DURATION, VT_CANCELLED_AT, VT_SIGNED,
+	VT_PACKAGE, VT_EXPIRES, VT_EXPIRED, VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_INVOICE,
+	VT_DUE, VT_ITEM, VT_WAIVED, VT_DEPOSIT, VT_NAME, VT_EMAIL, VT_ADDRESS, VT_TAX_ID, VT_UID,
+	VT_BILL_TO, VT_PRICE, VT_ABSENT, VT_UPCOMING, VT_N
+};
+enum { VW_ENTRY = 1, VW_POSTING = 2 };  /* where a tag may be written */
+/* A tag's value, read by its kind's parser. */
+struct vval {
+	struct span raw;      /* trimmed; free text runs to the end of its line */
+	long line;            /* the tag's line */
+	long n;               /* session kind, time (minutes after midnight), minutes,
+			       * duration (minutes), package sessions, terms days */
+	long long stamp;      /* cancelled-at: minutes since 1970 */
+	tdate date;           /* expires, due, item */
+	struct amount amt;    /* rate, price, item */
+	bool per_hour;        /* rate: AMOUNT/h */
+};
+/* An entry's own tags: the first of each counts. */
+struct vtags {
+	bool has[VT_N];
+	struct vval v[VT_N];
+};
+/* The tag named key, or -1 when it is none of tally's. */
+int vocab_lookup(struct span key);
+const char *vocab_name(enum vtag k);
+/* Whether the tag's value is free text that runs to the end of the line (name, address...). */
+bool vocab_to_eol(struct span key);
+/* Parses one value as tag k reads it: 0, or -1 when it is not a good value. */
+int vocab_parse(enum vtag k, struct span v, struct vval *out);
+/* An item: line's value, "DATE | AMOUNT | DESCRIPTION" (amt and desc may be NULL). */
+bool vocab_item(struct span v, tdate *date, struct amount *amt, struct span *desc);
+/* Calls fn for every good value of tag k on the entry (item: lines, say), in order; stops
+ * when fn returns nonzero and returns that. v.line is not set. */
+int vocab_each(const struct txn *t, enum vtag k, int (*fn)(const struct vval *v, void *arg),
+	       void *arg);
+/* The error for a bad value v (a span of the item's text) of tag k, at v's line. */
+void vocab_bad(struct terr *e, const struct jitem *it, enum vtag k, struct span v);
+/* Whether two spellings name one client (--client ANA and ana, Théo Keller and
+ * theo-keller): equal once folded to slugs (clients_slug). */
+bool vocab_same_client(struct span a, struct span b);
+/* The line of a byte of an item's text. */
+long vocab_line(const struct jitem *it, const char *p);
+/*
+ * Reads and checks the tags of an entry (its comments and its postings' comments). Returns
+ * the number of problems: the first goes to *e (may be NULL), each to report when not NULL.
+ */
+int vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
+		void (*report)(const struct terr *e, void *arg), void *arg);
+
+/* ---- chart of accounts (chart.c) ----------------------------------------------------- */
+
+/*
+ * The client accounts (PREFIX:ID), their defaults and the options that rename them:
+ * --unbilled, --receivable, --prepaid, --deposits, each also spelled NAME-account. Every
+ * command that reads client accounts takes all four (CHART_OPTIONS in its getopt_long
+ * table, chart_option in its loop).
+ */
+enum chart_acct { CH_UNBILLED, CH_RECEIVABLE, CH_PREPAID, CH_DEPOSITS, CH_N };
+struct chart {
+	const char *acct[CH_N];   /* the prefixes, e.g. "Assets:Unbilled" */
+};
+#define CHART_OPT 0x4300      /* getopt_long codes: CHART_OPT + enum chart_acct */
+#define CHART_OPTIONS \
+	{"unbilled", required_argument, NULL, CHART_OPT + CH_UNBILLED}, \
+	{"receivable", required_argument, NULL, CHART_OPT + CH_RECEIVABLE}, \
+	{"prepaid", required_argument, NULL, CHART_OPT + CH_PREPAID}, \
+	{"deposits", required_argument, NULL, CHART_OPT + CH_DEPOSITS}, \
+	{"unbilled-account", required_argument, NULL, CHART_OPT + CH_UNBILLED}, \
+	{"receivable-account", required_argument, NULL, CHART_OPT + CH_RECEIVABLE}, \
+	{"prepaid-account", required_argument, NULL, CHART_OPT + CH_PREPAID}, \
+	{"deposits-account", required_argument, NULL, CHART_OPT + CH_DEPOSITS}
+void chart_init(struct chart *c);
+/* Takes a getopt_long code: true when it was one of the chart's options. */
+bool chart_option(struct chart *c, int opt, const char *arg);
+struct clients_opts;
+void chart_clients_opts(const struct chart *c, struct clients_opts *o);
+/*
+ * The one rule for client accounts: acct is PREFIX:ID or PREFIX:ID:..., the prefix matched
+ * ignoring ASCII case (journals write assets:receivable too) and its trailing ':' ignored.
+ * *id (may be NULL) gets the ID as written.
+ */
+bool chart_client(const char *prefix, size_t plen, const char *acct, size_t n, struct span *id);
 
 /* ---- accounts (accounts.c) ----------------------------------------------------------- */
 
@@ -514,8 +612,9 @@ char *invoices_template(const char *dir, const char *name, struct terr *e);
 void invoices_fill(struct out *o, const char *tmpl,
 		   bool (*field)(struct out *o, const char *key, size_t n, void *arg), void *arg);
 /*
- * The provider's tally.conf: path when given (it must exist), else tally.conf beside the
- * journal file named first, else in the current directory; a missing default is empty.
+ * The provider's tally.conf: path when given, else $TALLY_CONF (either must exist), else
+ * tally.conf beside the journal file named first, else in the current directory, else
+ * $XDG_CONFIG_HOME/tally/tally.conf (~/.config/tally/ by default); none found is empty.
  */
 struct conf *invoices_conf(const char *path, const char *journal, struct terr *e);
 
@@ -592,6 +691,21 @@ enum session_kind {
 	SESSION_NONE, SESSION_HELD, SESSION_CANCELLED, SESSION_LATE, SESSION_NOSHOW,
 	SESSION_PROVIDER, SESSION_OTHER
 };
+/*
+ * What clients_observe (file order) took for the last unpriced `session: held` event it
+ * observed (package credit, or the rate less a deposit held); tally-check reads it. The
+ * filters price through the book instead (date order).
+ */
+enum { CP_OK, CP_NO_CLIENT, CP_NO_RATE, CP_NO_MINUTES, CP_BAD_MINUTES, CP_OVERFLOW };
+struct client_pricing {
+	bool valid;
+	int rc;               /* CP_OK, or why the session could not be priced */
+	struct client *c;
+	bool from_package;    /* price comes from Liabilities:Prepaid:ID */
+	struct amount price;  /* the session's price (to Income:Sessions) */
+	struct amount deposit;/* taken from the deposit held (rate pricing) */
+	struct amount rest;   /* price - deposit (to Assets:Unbilled:ID) */
+};
 struct clients;
 
 struct clients *clients_new(const struct clients_opts *o);
@@ -608,6 +722,11 @@ int clients_observe(struct clients *b, const struct jitem *it, struct terr *e);
 /* The same with the entry's tags already scanned (one pass per entry for speed). */
 int clients_observe_tags(struct clients *b, const struct jitem *it, const struct client_tags *tg,
 			 struct terr *e);
+/* The pricing of the item just observed when it was an unpriced held session, else NULL. */
+const struct client_pricing *clients_priced(const struct clients *b);
+/* Why an unpriced held session cannot be priced (tally-bill's and tally-check's message):
+ * 0 when it can; -1 with *e set. */
+int clients_pricing_error(const struct client_pricing *r, const struct jitem *it, struct terr *e);
 /* A client by tag value or id (slugged); clients_get creates it. NULL for an empty name. */
 struct client *clients_find(struct clients *b, struct span id);
 struct client *clients_get(struct clients *b, struct span id);
@@ -723,6 +842,13 @@ int book_add(struct book *b, const struct jitem *it, struct terr *e);
 void book_settle(struct book *b, tdate until);
 /* Pass 2: the same items in the same order. 1 with *r filled for a book event, else 0. */
 int book_next(struct book *b, const struct jitem *it, struct book_price *r);
+/*
+ * Pass 1's errors, said in the input's order: book_defer keeps one for the item just added;
+ * in pass 2, book_deferred hands out those of the items book_next has passed (all: the
+ * rest), NULL when none is due.
+ */
+void book_defer(struct book *b, const struct terr *e);
+const struct terr *book_deferred(struct book *b, bool all);
 /* r->rc as an error at the item's line. */
 void book_error(const struct book_price *r, const struct jitem *it, struct terr *e);
 /* The next lapse by expiry (not by an entry) dated before d, once each; NULL: none. */
@@ -832,6 +958,7 @@ void dedup_free(struct dedup *d);
 /*
  * Bank exports read a record at a time through libcsv (strict: a stray quote is an error).
  * A UTF-8 BOM is dropped; Latin-1 input is converted to UTF-8, other bytes must be UTF-8.
+ * Empty and blank lines between records are not records.
  */
 enum { CSVIN_UTF8 = 0, CSVIN_LATIN1 = 1 };
 struct csvrec {
@@ -846,6 +973,8 @@ struct csvin;
 struct csvin *csvin_open(const char *path, int sep, int encoding, struct terr *e);
 /* 1 with *r filled, 0 at the end, -1 with *e set (FILE:LINE). */
 int csvin_next(struct csvin *c, struct csvrec *r, struct terr *e);
+/* Skips the next n non-blank lines unparsed (a top-level `skip`: headers, notes). */
+void csvin_skip(struct csvin *c, long n);
 const char *csvin_name(const struct csvin *c);
 void csvin_close(struct csvin *c);
 
@@ -857,7 +986,37 @@ struct regex;
 struct regex *regex_compile(const char *pat, size_t n, char *why, size_t whysize);
 /* 1 match, 0 no match, -1 the match limit was hit. */
 int regex_match(const struct regex *r, const char *s, size_t n);
+/*
+ * Matches and gives capture group k (1-based; empty when it took no part) in *start, *len.
+ * Returns the pattern's number of groups (0 when it does not match), -1 at the match limit.
+ */
+int regex_group(const struct regex *r, const char *s, size_t n, int k, size_t *start, size_t *len);
 void regex_free(struct regex *r);
+/*
+ * Replaces every match of r in s by repl (PCRE2's syntax: ${1} for a group) into a new
+ * NUL-terminated *out (free it). 1 replaced, 0 no match (*out untouched), -1 error.
+ */
+int regex_replace(const struct regex *r, const char *s, size_t n, const char *repl, size_t rn,
+		  char **out, size_t *outlen);
+
+/* ---- hledger query terms (query.c) ------------------------------------------------- */
+
+/*
+ * `date:PERIOD` or `date:A..B`, `acct:RE` (or a bare RE), `desc:RE`, `payee:RE`, `code:RE`,
+ * `cur:RE`, `amt:[<|<=|>|>=|=]N` (no sign: the magnitude), `tag:NAME[=RE]`, `status:[*!]`,
+ * each possibly after `not:`. Terms of one kind match when any does; kinds are and-ed.
+ */
+struct query;
+/* NULL with *e set ("bad query term TERM: why", no position) on a bad term. */
+struct query *query_parse(char *const *terms, size_t n, struct terr *e);
+void query_free(struct query *q);
+bool query_empty(const struct query *q);
+/* True when every term is a plain account pattern (so a report may filter by name). */
+bool query_only_accounts(const struct query *q);
+/* Whether posting p of t matches (p NULL: an entry without postings). */
+bool query_posting(const struct query *q, const struct txn *t, const struct posting *p);
+/* Whether any posting of t matches (a postingless event: its entry-level terms). */
+bool query_txn(const struct query *q, const struct txn *t);
 
 /* ---- CSV rules (rules.c) ------------------------------------------------------------- */
 
@@ -889,6 +1048,7 @@ struct rtxn {
 	struct rposting *p;
 	size_t np;
 	const struct csvrec *record;
+	const char *balance_op;  /* "=", "==", "=*" or "==*" (balance-type) */
 };
 struct rules;
 enum { RULES_SKIP = 0, RULES_ROW = 1, RULES_END = 2 };
@@ -910,6 +1070,71 @@ int rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struc
 /* Writes an amount as parsed (no digit groups); zero is written "0" as hledger does. */
 size_t ramount_format(char *buf, size_t size, const struct ramount *a);
 void rules_free(struct rules *r);
+
+/* ---- statements (statement.c: what one holds; stmtdoc.c: writing it) ---------------- */
+
+/*
+ * A client's month-end statement, gathered in one streaming pass: the balance of the
+ * client's four accounts before the period and before its end, package credit, and the
+ * entries of the period as the client sees them. Sums in several commodities are tables
+ * of struct account (name unused).
+ */
+enum stmt_acct { SA_UNBILLED, SA_RECEIVABLE, SA_PREPAID, SA_DEPOSITS, SA_N };
+enum stmt_ikind { SI_SESSION, SI_CHARGE, SI_PAYMENT, SI_INVOICE };
+struct stmt_item {
+	enum stmt_ikind kind;
+	tdate date;
+	char *desc;           /* NULL for an entry shared with other clients */
+	char *status;         /* session: the session tag's value */
+	char *waived;         /* session: the waived tag's value */
+	char *signoff;        /* session: the signed tag's value */
+	char *number;         /* invoice number */
+	int time;             /* session start in minutes, or -1 */
+	bool from_package;    /* paid from prepaid credit */
+	bool priced;          /* has postings to the client's accounts */
+	bool paid_directly;   /* has postings, none to the client's accounts (paid on the spot) */
+	struct account amt;   /* the change in the client's balance (invoices: the amount) */
+	tdate due;
+};
+struct stmt_client {
+	char *id;
+	char *file;           /* where the client first appears, for messages */
+	long line;
+	char *name;           /* a name: tag, or a client: tag that is not the ID */
+	struct account open, close;  /* the four accounts' sum before begin and before end */
+	struct account kind[SA_N];   /* each account's balance before end */
+	long pkg_left;        /* prepaid sessions left: bought minus used */
+	bool had_pkg;
+	struct stmt_item *items;
+	size_t nitems, capitems;
+};
+struct statements;
+/* prefix: the four account prefixes in enum stmt_acct order (NULL: the defaults). */
+struct statements *statements_new(tdate begin, tdate end, const char *const prefix[SA_N]);
+/* Learns from one item; -1 with *e set (FILE:LINE) on bad invoice data or overflow. */
+int statements_observe(struct statements *s, const struct jitem *it, struct terr *e);
+/* After reading: the clients in ID order. */
+size_t statements_count(struct statements *s);
+const struct stmt_client *statements_at(struct statements *s, size_t i);
+const struct stmt_client *statements_find(struct statements *s, const char *id);
+/* The invoices followed on the way (NULL when none was met). */
+const struct invoices *statements_invoices(const struct statements *s);
+void statements_free(struct statements *s);
+bool stmt_sum_zero(const struct account *m);
+int stmt_sum_add(struct account *m, const struct account *b, bool negate);
+
+enum { STMT_TXT, STMT_MD, STMT_HTML };
+struct stmt_doc {
+	int format;           /* STMT_TXT, STMT_MD or STMT_HTML */
+	const char *lang;     /* "en", "es": how numbers are written */
+	const struct conf *labels;   /* share/templates/statement.LANG */
+	const struct conf *provider; /* tally.conf: who writes the statement */
+	const char *css;      /* HTML only: the style sheet (must not contain "</") */
+	tdate begin, end;     /* the period, end exclusive */
+	const struct invoices *inv;  /* for the open invoices section; may be NULL */
+};
+/* Writes one statement; -1 when a total is too large to hold exactly. */
+int statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_client *c);
 
 /* ---- payments matched to invoices (match.c) ------------------------------------------ */
 
@@ -1044,5 +1269,24 @@ int reconcile_report(struct reconcile *c, const struct reconcile_opts *ro, struc
 struct reconcile *reconcile_open(char *const *ics, size_t n, const char *rules,
 				 const struct ical_opts *io, struct terr *e);
 void reconcile_free(struct reconcile *c);
+
+/* ---- sign-off records (signoff.c) ----------------------------------------------------- */
+
+/*
+ * Signatures from a sign-off sheet (CSV: date, client, signed-by; a header line is
+ * skipped) matched to held sessions: a session already signed with the same name answers
+ * its record (so recording twice changes nothing), else the first unsigned held session of
+ * that client and day. Two passes over the same files: plan, then write.
+ */
+struct signoff;
+/* NULL with *e set (CSV:LINE); csv must outlive the errors it gives. */
+struct signoff *signoff_load(const char *csv, struct terr *e);
+/* Finds each record's session; -1 with *e set for a record that has none. */
+int signoff_plan(struct signoff *s, char *const *files, size_t nfiles, struct terr *e);
+/* Writes the files' items, `; signed: NAME` added after the planned sessions' comments. */
+int signoff_write(struct signoff *s, char *const *files, size_t nfiles, struct out *o,
+		  struct terr *e);
+long signoff_added(const struct signoff *s);  /* tags the plan adds */
+void signoff_free(struct signoff *s);
 
 #endif

@@ -615,3 +615,15 @@ posting_tag(const struct txn *t, const struct posting *p, const char *key, struc
 {
 	return tag_find(p->comment, key, value) || tag_find(t->comment, key, value);
 }
+
+struct posting *
+txn_new_posting(struct journal *j)
+{
+	return new_posting(j);
+}
+
+int
+txn_run(struct journal *j)
+{
+	return j->run ? run_assertions(j) : 0;
+}

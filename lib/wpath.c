@@ -51,6 +51,48 @@ struct wpath {
 	bool solo;            /* made by out_open_inplace: out_commit commits the set */
 };
 
+/*
+ * The file names messages carry: a struct terr points at its file name, which must outlive
+ * the set that failed. Kept for the process (a command reports one failure, then exits).
+ */
+static const char *
+keep(const char *name)
+{
+	static char **kept;
+	static size_t n;
+
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(kept[i], name) == 0)
+			return kept[i];
+	kept = xrealloc(kept, (n + 1) * sizeof *kept);
+	return kept[n++] = xstrdup(name);
+}
+
+/* Every file the journal reader opened in this process, included files too. */
+static struct wid *seen;
+static size_t nseen;
+
+void
+wpath_note_read(dev_t dev, ino_t ino)
+{
+	for (size_t i = 0; i < nseen; i++)
+		if (seen[i].dev == dev && seen[i].ino == ino)
+			return;
+	seen = xrealloc(seen, (nseen + 1) * sizeof *seen);
+	seen[nseen++] = (struct wid){dev, ino, NULL};
+}
+
+static bool
+was_read(const struct stat *st)
+{
+	for (size_t i = 0; i < nseen; i++)
+		if (seen[i].dev == st->st_dev && seen[i].ino == st->st_ino)
+			return true;
+	return false;
+}
+
 struct wpath *
 wpath_new(char *const *inputs, size_t n)
 {
@@ -107,18 +149,18 @@ resolve(struct wfile *f, struct terr *e)
 			f->target = xstrdup(f->path);
 			return 0;
 		}
-		terr_set(e, f->path, 0, "%s%s", what, strerror(errno));
+		terr_set(e, keep(f->path), 0, "%s%s", what, strerror(errno));
 		return -1;
 	}
 	if (S_ISLNK(lst.st_mode) && !(f->flags & WP_NOFOLLOW)) {
 		/* A symlinked file is replaced where it lives, so the link stays a link. */
 		if (!(f->target = realpath(f->path, NULL))) {
-			terr_set(e, f->path, 0, "%scannot follow the symbolic link: %s", what,
+			terr_set(e, keep(f->path), 0, "%scannot follow the symbolic link: %s", what,
 				 strerror(errno));
 			return -1;
 		}
 		if (stat(f->target, &f->st) != 0) {
-			terr_set(e, f->path, 0, "%s%s", what, strerror(errno));
+			terr_set(e, keep(f->path), 0, "%s%s", what, strerror(errno));
 			return -1;
 		}
 	} else {
@@ -127,7 +169,7 @@ resolve(struct wfile *f, struct terr *e)
 	}
 	f->exists = true;
 	if (S_ISDIR(f->st.st_mode) || ((f->flags & WP_EDIT) && !S_ISREG(f->st.st_mode))) {
-		terr_set(e, f->path, 0, "%snot a regular file", what);
+		terr_set(e, keep(f->path), 0, "%snot a regular file", what);
 		return -1;
 	}
 	/* A symlink in an output directory is replaced by the file, never followed. */
@@ -159,7 +201,7 @@ wpath_add(struct wpath *w, const char *path, int flags, struct out **o, struct t
 		}
 		for (size_t i = 0; i + 1 < w->nf; i++)
 			if (so_reg && w->f[i]->exists && same(&w->f[i]->st, &so)) {
-				terr_set(e, w->f[i]->path, 0, "standard output is also written as this file");
+				terr_set(e, keep(w->f[i]->path), 0, "standard output is also written as this file");
 				return WPATH_REFUSED;
 			}
 		return 0;
@@ -170,19 +212,19 @@ wpath_add(struct wpath *w, const char *path, int flags, struct out **o, struct t
 	if (!f->exists || (flags & WP_NOFOLLOW))
 		return 0;
 	if (!(flags & WP_EDIT) && (in = find_input(w, &f->st))) {
-		terr_set(e, path, 0, "output file is an input file");
+		terr_set(e, keep(path), 0, "output file is an input file");
 		return WPATH_REFUSED;
 	}
 	for (size_t i = 0; i + 1 < w->nf; i++) {
 		struct wfile *g = w->f[i];
 
 		if (g->path && g->exists && same(&g->st, &f->st)) {
-			terr_set(e, path, 0, "%s", g->flags & WP_EDIT ? "output file is an input file" :
+			terr_set(e, keep(path), 0, "%s", g->flags & WP_EDIT ? "output file is an input file" :
 				 "named as two outputs");
 			return WPATH_REFUSED;
 		}
 		if (!g->path && so_reg && same(&so, &f->st)) {
-			terr_set(e, path, 0, "standard output is also written as this file");
+			terr_set(e, keep(path), 0, "standard output is also written as this file");
 			return WPATH_REFUSED;
 		}
 	}
@@ -200,17 +242,17 @@ lock_journal(struct wfile *f, struct terr *e)
 
 	for (;;) {
 		if ((f->lockfd = open(f->target, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
-			terr_set(e, f->path, 0, "cannot edit in place: %s", strerror(errno));
+			terr_set(e, keep(f->path), 0, "cannot edit in place: %s", strerror(errno));
 			return -1;
 		}
 		while (flock(f->lockfd, LOCK_EX) != 0) {
 			if (errno != EINTR) {
-				terr_set(e, f->path, 0, "cannot lock: %s", strerror(errno));
+				terr_set(e, keep(f->path), 0, "cannot lock: %s", strerror(errno));
 				return -1;
 			}
 		}
 		if (fstat(f->lockfd, &f->read) != 0 || stat(f->target, &now) != 0) {
-			terr_set(e, f->path, 0, "cannot edit in place: %s", strerror(errno));
+			terr_set(e, keep(f->path), 0, "cannot edit in place: %s", strerror(errno));
 			return -1;
 		}
 		if (same(&now, &f->read))
@@ -218,7 +260,7 @@ lock_journal(struct wfile *f, struct terr *e)
 		close(f->lockfd);
 	}
 	if (!S_ISREG(f->read.st_mode)) {
-		terr_set(e, f->path, 0, "cannot edit in place: not a regular file");
+		terr_set(e, keep(f->path), 0, "cannot edit in place: not a regular file");
 		return -1;
 	}
 	f->st = f->read;
@@ -264,7 +306,7 @@ make_temp(struct wfile *f, struct terr *e)
 	sprintf(f->tmp, "%s/.%s.tally-XXXXXX", dir, base);
 	free(dir);
 	if ((fd = mkstemp(f->tmp)) < 0) {  /* O_EXCL: never an existing file or link */
-		terr_set(e, f->path, 0, "cannot create a temporary file beside it: %s", strerror(errno));
+		terr_set(e, keep(f->path), 0, "cannot create a temporary file beside it: %s", strerror(errno));
 		free(f->tmp);
 		f->tmp = NULL;
 		return -1;
@@ -278,7 +320,7 @@ make_temp(struct wfile *f, struct terr *e)
 	}
 	if (fchmod(fd, f->exists ? f->st.st_mode & 07777 : new_mode()) != 0 ||
 	    !(fp = fdopen(fd, "w"))) {
-		terr_set(e, f->path, 0, "cannot create a temporary file beside it: %s", strerror(errno));
+		terr_set(e, keep(f->path), 0, "cannot create a temporary file beside it: %s", strerror(errno));
 		close(fd);
 		unlink(f->tmp);
 		return -1;
@@ -306,7 +348,7 @@ wpath_open(struct wpath *w, struct terr *e)
 			FILE *sp = tmpfile();
 
 			if (!sp || (f->spoolfd = dup(fileno(sp))) < 0) {
-				terr_set(e, f->path, 0, "cannot create a temporary file: %s", strerror(errno));
+				terr_set(e, keep(f->path), 0, "cannot create a temporary file: %s", strerror(errno));
 				if (sp)
 					fclose(sp);
 				return -1;
@@ -331,7 +373,7 @@ write_direct(struct wfile *f, struct terr *e)
 
 	if (lseek(f->spoolfd, 0, SEEK_SET) != 0 ||
 	    (fd = open(f->target, O_WRONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
-		terr_set(e, f->path, 0, "%s", strerror(errno));
+		terr_set(e, keep(f->path), 0, "%s", strerror(errno));
 		return -1;
 	}
 	while ((n = read(f->spoolfd, buf, sizeof buf)) > 0) {
@@ -341,14 +383,14 @@ write_direct(struct wfile *f, struct terr *e)
 					w = 0;
 					continue;
 				}
-				terr_set(e, f->path, 0, "write error: %s", strerror(errno));
+				terr_set(e, keep(f->path), 0, "write error: %s", strerror(errno));
 				close(fd);
 				return -1;
 			}
 		}
 	}
 	if (n < 0 || close(fd) != 0) {
-		terr_set(e, f->path, 0, "write error: %s", strerror(errno));
+		terr_set(e, keep(f->path), 0, "write error: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -427,7 +469,7 @@ rename_all(struct wpath *w, bool edited, struct terr *e)
 		if (!f->tmp || !(f->flags & WP_EDIT) != !edited)
 			continue;
 		if (rename(f->tmp, f->target) != 0) {
-			terr_set(e, f->path, 0, "cannot rename into place: %s", strerror(errno));
+			terr_set(e, keep(f->path), 0, "cannot rename into place: %s", strerror(errno));
 			return -1;
 		}
 		free(f->tmp);
@@ -454,16 +496,25 @@ wpath_commit(struct wpath *w, struct terr *e)
 		if (!f->path) {
 			so = f;
 		} else if (f->state == W_FAILED || f->state == W_DECLARED) {
-			terr_set(e, f->path, 0, "not written");
+			terr_set(e, keep(f->path), 0, "not written");
 			r = -1;
 		} else if (f->state == W_OPEN && out_commit(f->o) < 0) {
-			terr_set(e, f->path, 0, "write error: %s", strerror(errno));
+			terr_set(e, keep(f->path), 0, "write error: %s", strerror(errno));
 			r = -1;
+		}
+	}
+	/* Named inputs were refused up front; a file reached through `include` is refused here. */
+	for (i = 0; i < w->nf && r == 0; i++) {
+		struct wfile *f = w->f[i];
+
+		if (f->path && f->exists && !(f->flags & (WP_EDIT | WP_NOFOLLOW)) && was_read(&f->st)) {
+			terr_set(e, keep(f->path), 0, "output file is an input file (included)");
+			r = WPATH_REFUSED;
 		}
 	}
 	for (i = 0; i < w->nf && r == 0; i++)
 		if ((w->f[i]->flags & WP_EDIT) && !unchanged(w->f[i])) {
-			terr_set(e, w->f[i]->path, 0, "changed since it was read (by another program?): "
+			terr_set(e, keep(w->f[i]->path), 0, "changed since it was read (by another program?): "
 				 "nothing written; run the command again");
 			r = -1;
 		}

@@ -58,24 +58,23 @@ J
 J
 	run -1 --separate-stderr tally-check bad.journal
 	assert_equal "$output" ""
-	assert_equal "$stderr" "tally-check: bad.journal:6: malformed time: 25:00 (want HH:MM)
-tally-check: bad.journal:8: unknown session value: maybe (held, cancelled, late-cancel, no-show or provider-cancel)
-tally-check: bad.journal:7: session without a client: tag
-tally-check: bad.journal:11: malformed cancelled-at: 2026-11-31 10:00 (want YYYY-MM-DD HH:MM)
-tally-check: bad.journal:13: malformed minutes: -5
-tally-check: bad.journal:13: malformed rate: cheap (want an amount, e.g. 45 EUR or 60 EUR/h)
-tally-check: bad.journal:13: malformed package: ten (want a number of sessions)
-tally-check: bad.journal:13: malformed terms: soon (want days)
-tally-check: bad.journal:13: malformed expires: never
+	assert_equal "$stderr" "tally-check: bad.journal:6: time: bad value 25:00 (want HH:MM)
+tally-check: bad.journal:8: session: bad value maybe (want held, cancelled, late-cancel, no-show or provider-cancel)
+tally-check: bad.journal:11: cancelled-at: bad value 2026-11-31 10:00 (want YYYY-MM-DD HH:MM)
+tally-check: bad.journal:10: session: cancelled needs time: (late or on time cannot be told)
+tally-check: bad.journal:13: rate: bad value cheap (want an amount, e.g. 45 EUR or 60 EUR/h)
+tally-check: bad.journal:13: package: bad value ten (want a number of sessions, e.g. 10)
+tally-check: bad.journal:13: minutes: bad value -5 (want a number of minutes, e.g. 50)
+tally-check: bad.journal:13: terms: bad value soon (want days, 0 to 3650, e.g. 14 or 14 days)
+tally-check: bad.journal:13: expires: bad value never (want a date, YYYY-MM-DD)
 tally-check: bad.journal:14: entry does not balance: off by 1 EUR
 tally-check: bad.journal:18: balance assertion failed: a is 1 EUR, expected 5 EUR
-tally-check: bad.journal:25: malformed due: 2026-11-32
-tally-check: bad.journal:25: duplicate invoice number 2026-0001 (first at bad.journal:21)
-tally-check: bad.journal:29: client ID must be a slug (a-z, 0-9, -): Bob Smith
-tally-check: bad.journal:31: unknown client carla (no entry gives it a rate:, package:, policy: or terms:)"
+tally-check: bad.journal:25: due: bad value 2026-11-32 (want a date, YYYY-MM-DD)
+tally-check: bad.journal:28: no rate for bob-smith on 2026-11-10 and no package credit
+tally-check: bad.journal:30: no rate for carla on 2026-11-11 and no package credit"
 }
 
-@test "check: a cancelled session needs cancelled-at:" {
+@test "check: a cancelled session needs cancelled-at: and time:" {
 	f=$(journal <<'J'
 2026-11-01 Terms
     ; client: ana, rate: 45 EUR
@@ -84,7 +83,8 @@ tally-check: bad.journal:31: unknown client carla (no entry gives it a rate:, pa
 J
 )
 	run -1 --separate-stderr tally-check "$f"
-	assert_equal "$stderr" "tally-check: $f:4: cancelled session without cancelled-at: (late or on time cannot be told)"
+	assert_equal "$stderr" "tally-check: $f:4: session: cancelled needs cancelled-at: (late or on time cannot be told)
+tally-check: $f:4: session: cancelled needs time: (late or on time cannot be told)"
 }
 
 @test "check: tags read in ledger's one-per-line form and hledger's comma form alike" {

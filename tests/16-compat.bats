@@ -89,3 +89,76 @@ agrees() {
 @test "compat: a balance assignment counts the account's earlier postings in the entry (ledger 1187_3)" {
 	agrees "$L/ledger--regress--1187_3.journal"
 }
+
+# hagrees FILE: tally-balance equals hledger's (for hledger-only syntax).
+hagrees() {
+	local d=$BATS_TEST_TMPDIR
+	tally-print "$1" | cmp - "$1"
+	tally-balance -O csv "$1" > "$d/t.csv"
+	oracle-exact hledger "$1" > "$d/h.tsv"
+	compare-bal "$d/h.tsv" "$d/t.csv"
+}
+
+@test "compat: decimal-mark is applied to the rest of its file, as hledger does" {
+	f=$(journal <<-'EOF'
+	decimal-mark ,
+	2021-05-01 x
+	    a   1,000 RUB
+	    b
+	
+	2021-05-02 y
+	    a   1.000,5 RUB
+	    b
+	EOF
+	)
+	hagrees "$f"
+	run -0 tally-balance -O csv "$f"
+	assert_line 'a,RUB,1001.500'
+	f=$(journal <<-'EOF'
+	decimal-mark .
+	2023-01-01
+	    (a)    1,000
+	EOF
+	)
+	hagrees "$f"
+	run -0 tally-balance -O csv "$f"
+	assert_line 'a,,1000'
+}
+
+@test "compat: decimal-mark stays in its file; a bad mark is an error" {
+	d=$BATS_TEST_TMPDIR
+	printf 'decimal-mark ,\n2021-05-01 x\n    a   -199,00 RUB\n    b\n' > "$d/commas.journal"
+	printf 'commodity 1000.00 RUB\ninclude commas.journal\n2021-05-19 y\n    a   -100.5 RUB\n    c    100.5 RUB\n' > "$d/main.journal"
+	hagrees "$d/main.journal"
+	run -0 tally-balance -O csv "$d/main.journal"
+	assert_line 'a,RUB,-299.50'
+	printf 'decimal-mark ;\n' > "$d/bad.journal"
+	run -1 --separate-stderr tally-print "$d/bad.journal"
+	assert_equal "$stderr" "tally-print: $d/bad.journal:1: decimal-mark must be . or ,"
+}
+
+@test "compat: regex aliases with match groups, applied latest first as hledger does" {
+	f=$(journal <<-'EOF'
+	alias checking = assets:bank:wells fargo:checking
+	alias /^(.+):bank:([^:]+):(.*)/ = \1:\2 \3
+	alias /SAVINGS/ = savings
+
+	2024-01-01 x
+	    assets:bank:wells fargo:SAVINGS  1
+	    checking:a
+	EOF
+	)
+	hagrees "$f"
+	run -0 tally-balance -O csv "$f"
+	assert_output "$(printf 'account,commodity,amount\nassets:bank:wells fargo:checking:a,,-1\nassets:wells fargo savings,,1')"
+	run -1 --separate-stderr tally-print "$(printf 'alias /(/ = a\n' | journal bad.journal)"
+	assert_equal "$stderr" "tally-print: $BATS_TEST_TMPDIR/bad.journal:1: alias: bad regular expression \"(\": missing closing parenthesis at offset 1"
+}
+
+@test "compat: 17 commodities in one entry balance (no fixed limit)" {
+	f=$BATS_TEST_TMPDIR/many.journal
+	{ echo "2024-01-01 x"; i=0; for c in A B C D E F G H I J K L M N O P Q; do i=$((i + 1)); echo "    a  $i C${c}X"; done; echo "    b"; } > "$f"
+	agrees "$f"
+	run -0 tally-balance -O csv "$f"
+	assert_line 'b,CQX,-17'
+}

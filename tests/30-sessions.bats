@@ -99,8 +99,9 @@ ana,4,0,0,0,0,4,0,10,4,6,0,0"
 ana,7,0,0,0,0,7,0,10,7,3,0,0"
 	run --separate-stderr tally-sessions -O csv -e 2026-03-12 story.journal
 	assert_equal "$stderr" "tally-sessions: ana: package used up"
-	run --separate-stderr tally-sessions -O csv -e 2026-02-25 --client nobody story.journal
-	assert_equal "$output" "$HEAD"
+	run -1 --separate-stderr tally-sessions -O csv -e 2026-02-25 --client nobody story.journal
+	assert_equal "$output" ""
+	assert_equal "$stderr" "tally-sessions: unknown client: nobody"
 }
 
 @test "sessions: --policy sets the notice window for everyone" {
@@ -173,11 +174,11 @@ J
 )
 	run -1 --separate-stderr tally-sessions "$f"
 	assert_equal "$output" ""
-	assert_equal "${stderr_lines[0]}" "tally-sessions: $f:1: session without a client: tag"
-	assert_equal "${stderr_lines[1]}" "tally-sessions: $f:5: unknown session: postponed"
-	assert_equal "${stderr_lines[2]}" "tally-sessions: $f:8: cancelled session without cancelled-at: (cannot tell the notice)"
-	assert_equal "${stderr_lines[3]}" "tally-sessions: $f:14: bad cancelled-at: yesterday (YYYY-MM-DD HH:MM)"
-	assert_equal "${stderr_lines[4]}" "tally-sessions: $f:19: cancelled session without time: (cannot tell the notice)"
+	assert_equal "${stderr_lines[0]}" "tally-sessions: $f:2: session: no client: tag on the entry"
+	assert_equal "${stderr_lines[1]}" "tally-sessions: $f:6: session: bad value postponed (want held, cancelled, late-cancel, no-show or provider-cancel)"
+	assert_equal "${stderr_lines[2]}" "tally-sessions: $f:10: session: cancelled needs cancelled-at: (late or on time cannot be told)"
+	assert_equal "${stderr_lines[3]}" "tally-sessions: $f:17: cancelled-at: bad value yesterday (want YYYY-MM-DD HH:MM)"
+	assert_equal "${stderr_lines[4]}" "tally-sessions: $f:21: session: cancelled needs time: (late or on time cannot be told)"
 	[[ ${stderr_lines[5]} == "tally-sessions: $f:28: unknown policy: nonesuch"* ]]
 	assert_equal "${#stderr_lines[@]}" 6
 }

@@ -220,8 +220,8 @@ J
 	run -1 --separate-stderr tally-bill "$f"
 	assert_equal "$output" ""
 	assert_equal "$stderr" "tally-bill: $f:5: ann's rate on 2026-01-02 is per hour: the session needs a minutes: tag
-tally-bill: $f:9: session without a client: tag
-tally-bill: $f:13: bad minutes: or duration: tag"
+tally-bill: $f:10: session: no client: tag on the entry
+tally-bill: $f:15: minutes: bad value an hour (want a number of minutes, e.g. 50)"
 	f=$(journal <<'J'
 2026-01-01 Agreement
     ; client: ann
@@ -249,9 +249,9 @@ J
 )
 	run -1 --separate-stderr tally-bill "$f"
 	assert_equal "$output" ""
-	assert_equal "$stderr" "tally-bill: $f:2: bad rate: forty
-tally-bill: $f:6: bad package: ten (a number of sessions)
-tally-bill: $f:12: client terms without a client: tag
+	assert_equal "$stderr" "tally-bill: $f:3: rate: bad value forty (want an amount, e.g. 45 EUR or 60 EUR/h)
+tally-bill: $f:7: package: bad value ten (want a number of sessions, e.g. 10)
+tally-bill: $f:12: terms: no client: tag on the entry
 tally-bill: $f:14: package entry credits no prepaid account for ann
 tally-bill: $f:20: entry does not balance: off by 3 EUR"
 }

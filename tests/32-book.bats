@@ -253,7 +253,7 @@ J
 )
 	run -1 --separate-stderr tally-bill "$f"
 	assert_output ""
-	[[ $stderr == "tally-bill: $f:2: unknown policy: nonesuch"* ]]
+	[[ $stderr == "tally-bill: $f:4: unknown policy: nonesuch"* ]]
 	mkdir "$BATS_TEST_TMPDIR/pol"
 	printf 'notice = 24h\n' > "$BATS_TEST_TMPDIR/pol/nonesuch.policy"
 	run tally-bill --policies "$BATS_TEST_TMPDIR/pol" "$f"

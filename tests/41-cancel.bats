@@ -190,9 +190,9 @@ J
 )
 	run -1 --separate-stderr tally-cancel "$f"
 	assert_equal "$output" ""
-	assert_equal "$stderr" "tally-cancel: $f:6: cancelled session without cancelled-at: (cannot tell the notice)
-tally-cancel: $f:11: cancelled session without time: (cannot tell the notice)
-tally-cancel: $f:17: bad cancelled-at: 2026-01-09 (YYYY-MM-DD HH:MM)"
+	assert_equal "$stderr" "tally-cancel: $f:8: session: cancelled needs cancelled-at: (late or on time cannot be told)
+tally-cancel: $f:13: session: cancelled needs time: (late or on time cannot be told)
+tally-cancel: $f:20: cancelled-at: bad value 2026-01-09 (want YYYY-MM-DD HH:MM)"
 }
 
 @test "cancel: a percent fee without a rate is an error; nothing is written" {
@@ -220,10 +220,10 @@ J
 J
 )
 	run -1 --separate-stderr tally-cancel --policies "$BATS_TEST_TMPDIR" "$f"
-	assert_equal "$stderr" "tally-cancel: $f:2: unknown policy: lenient (no $BATS_TEST_TMPDIR/lenient.policy)"
+	assert_equal "$stderr" "tally-cancel: $f:3: unknown policy: lenient (no $BATS_TEST_TMPDIR/lenient.policy)"
 	printf 'notice = soon\n' > "$BATS_TEST_TMPDIR/lenient.policy"
 	run -1 --separate-stderr tally-cancel --policies "$BATS_TEST_TMPDIR" "$f"
-	assert_equal "$stderr" "tally-cancel: $f:2: $BATS_TEST_TMPDIR/lenient.policy:1: notice: bad duration (24h, 48h, 2d, 90m)"
+	assert_equal "$stderr" "tally-cancel: $f:3: $BATS_TEST_TMPDIR/lenient.policy:1: notice: bad duration (24h, 48h, 2d, 90m)"
 }
 
 @test "cancel: a cancellation without a client is an error" {
@@ -233,7 +233,7 @@ J
 J
 )
 	run -1 --separate-stderr tally-cancel --policy "$TOP/share/policies/24-hour.policy" "$f"
-	assert_equal "$stderr" "tally-cancel: $f:1: session without a client: tag"
+	assert_equal "$stderr" "tally-cancel: $f:2: session: no client: tag on the entry"
 }
 
 @test "cancel: a bad --policy file is an error with its line; usage errors exit 2" {
@@ -261,7 +261,7 @@ J
 
 @test "cancel: the generated bench journal (already priced) passes through unchanged" {
 	g=$BENCH/gen-journal
-	[ -x "$g" ] || skip "no $g"
+	[ -x "$g" ] || fail "no $g (it comes with ../shared)"
 	"$g" 3000 1 > "$BATS_TEST_TMPDIR/g.journal"
 	tally-cancel --policy "$TOP/share/policies/24-hour.policy" "$BATS_TEST_TMPDIR/g.journal" |
 		cmp - "$BATS_TEST_TMPDIR/g.journal"

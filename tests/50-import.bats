@@ -106,6 +106,7 @@ J
 }
 
 @test "import: bank text carrying tags sets nothing: a client's rate stays hers (tally-bill)" {
+	need hledger ledger
 	local t=$BATS_TEST_TMPDIR
 	printf '2026-10-01 Agreement with Ana\n    ; client: ana\n    ; rate: 40 EUR\n\n' > "$t/agreement.journal"
 	printf '2026-11-05 Session with Ana\n    ; client: ana\n    ; session: held\n    ; time: 16:00\n' > "$t/session.journal"
@@ -144,6 +145,7 @@ J
 }
 
 @test "import: a bare CR in a field written by comment %desc makes no postings in hledger" {
+	need hledger ledger
 	local t=$BATS_TEST_TMPDIR
 	printf 'Date,Description,Amount\n2026-11-01,"paid\r    expenses:fake  1000 EUR\r    assets:fake  -1000 EUR\rok",-5\n' > "$t/cr.csv"
 	r=$(rules <<'R'
@@ -168,6 +170,107 @@ B
               EUR -5  Assets:Bank
                EUR 5  expenses:unknown
 B
+}
+
+@test "import: ! negates a matcher and && joins matchers, as current hledger reads them" {
+	r=$(rules <<'R'
+fields date, description, amount
+account1 assets:bank
+if %description COFFEE && ! %amount ^-
+  account2 income:refunds
+if ! %description COFFEE|STOP
+  account2 expenses:other
+if %description STOP & SHOP
+&& %amount ^-100$
+  account2 expenses:food
+R
+)
+	run tally-import --rules "$r" - <<'C'
+2026-01-01,COFFEE,-3
+2026-01-02,COFFEE REFUND,3
+2026-01-03,BOOKS,-10
+2026-01-04,STOP & SHOP,-100
+2026-01-05,STOP & SHOP,-5
+C
+	assert_success
+	assert_output - <<'J'
+2026-01-01 COFFEE
+    assets:bank  -3
+    expenses:unknown  3
+
+2026-01-02 COFFEE REFUND
+    assets:bank  3
+    income:refunds  -3
+
+2026-01-03 BOOKS
+    assets:bank  -10
+    expenses:other  10
+
+2026-01-04 STOP & SHOP
+    assets:bank  -100
+    expenses:food  100
+
+2026-01-05 STOP & SHOP
+    assets:bank  -5
+    expenses:unknown  5
+J
+}
+
+@test "import: a currency per posting with a signed amount that cannot balance is an error" {
+	r=$(rules <<'R'
+fields date, description, amount
+account1 a
+currency1 $
+currency2 EUR
+amount1 %amount
+amount2 %amount
+R
+)
+	printf '2026-01-01,x,-4.50\n' > "$BATS_TEST_TMPDIR/c.csv"
+	run -1 --separate-stderr tally-import --rules "$r" "$BATS_TEST_TMPDIR/c.csv"
+	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/c.csv:1: the entry does not balance: off by -4.50 \$, -4.50 EUR (two commodities with the same sign: no conversion)"
+	assert_output ""
+	# Opposite signs are a conversion ledger and hledger both accept.
+	printf '2026-01-01,x,-4.50\n' > "$BATS_TEST_TMPDIR/c.csv"
+	sed -i 's/^amount2 %amount$/amount2 -%amount/' "$r"
+	run tally-import --rules "$r" "$BATS_TEST_TMPDIR/c.csv"
+	assert_success
+	assert_line --index 1 '    a  $-4.50'
+	assert_line --index 2 '    expenses:unknown  EUR4.50'
+}
+
+@test "import: %(field) and match groups (\\1) in values, as current hledger renders them" {
+	r=$(rules <<'R'
+fields date, description, amount, category
+account1 assets:bank
+account2 expenses:%(category)s
+if %description ^CARD (.*) REF ([0-9]+)$
+  description \1
+  code \2
+  comment card %(category): \1
+if %amount ^-(1)0
+&& %category (food)
+  account2 expenses:\2:\1
+R
+)
+	run tally-import --rules "$r" - <<'C'
+2026-01-01,CARD GROCER; client: ana REF 123,-5,book
+2026-01-02,CARD CAFE REF 9,-10,food
+C
+	assert_success
+	assert_output - <<'J'
+2026-01-01 (123) GROCER, client: ana  ; card book: GROCER; client: ana
+    assets:bank  -5
+    expenses:books  5
+
+2026-01-02 (9) CAFE  ; card food: CAFE
+    assets:bank  -10
+    expenses:food:1  10
+J
+	# A reference to a field the record lacks is no amount.
+	printf '2026-01-03,X\n' > "$BATS_TEST_TMPDIR/short.csv"
+	run -1 --separate-stderr tally-import --rules "$r" "$BATS_TEST_TMPDIR/short.csv"
+	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/short.csv:1: amount: \"%3\" refers to a field this record does not have (2 fields)"
 }
 
 @test "import: separate debit and credit columns, a reference as code, a summary line skipped" {
@@ -213,7 +316,7 @@ J
 }
 
 @test "import: a newest-first export comes out in date order, same-day rows as hledger puts them" {
-	command -v hledger > /dev/null || skip "hledger is not installed"
+	need hledger
 	cat > "$BATS_TEST_TMPDIR/nf.csv" <<'C'
 2026-11-05,c second of the day,-3
 2026-11-05,b first of the day,-2
@@ -245,9 +348,9 @@ J
 }
 
 @test "import: the bank benchmark export converts as hledger converts it; ledger agrees" {
-	command -v hledger > /dev/null || skip "hledger is not installed"
-	command -v ledger > /dev/null || skip "ledger is not installed"
-	[ -x "$BENCH/gen-bank-csv" ] || skip "no bench generator"
+	need hledger
+	need ledger
+	[ -x "$BENCH/gen-bank-csv" ] || fail "no bench generator at $BENCH"
 	local n=300
 	sanitized && n=100
 	"$BENCH/gen-bank-csv" "$n" 7 > "$BATS_TEST_TMPDIR/bank.csv"
@@ -261,7 +364,7 @@ J
 }
 
 @test "import: varied layouts convert as hledger 1.25 converts them; ledger reads them" {
-	command -v hledger > /dev/null || skip "hledger is not installed"
+	need hledger
 	local d=$FIX/diff t=$BATS_TEST_TMPDIR c n failed="" unread="" exp=() got=()
 	for c in "$d"/*.rules; do
 		n=$(basename "$c" .rules)
@@ -373,6 +476,7 @@ J
 }
 
 @test "import: client IDs and payer patterns in Cyrillic and Japanese match (any case)" {
+	need hledger ledger
 	local t=$BATS_TEST_TMPDIR
 	printf 'Fecha;Concepto;Importe;Saldo\n04/11/2026;ПЕРЕВОД ПЕТРОВА А.;80,00;0\n05/11/2026;振込 タナカ;70,00;0\n' > "$t/p.csv"
 	run tally-import --rules "$RULES/es-bank.rules" -f "$FIX/scripts.journal" "$t/p.csv"
@@ -419,7 +523,7 @@ J
 }
 
 @test "import: matched payments close the receivables (hledger and ledger agree)" {
-	command -v hledger > /dev/null || skip "hledger is not installed"
+	need hledger
 	cp "$FIX/book.journal" "$BATS_TEST_TMPDIR/book.journal"
 	tally-import --rules "$RULES/simple.rules" -i "$BATS_TEST_TMPDIR/book.journal" "$FIX/payments.csv"
 	run hledger -f "$BATS_TEST_TMPDIR/book.journal" bal -N Receivable

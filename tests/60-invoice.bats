@@ -242,7 +242,7 @@ Please pay to IBAN ES91 2100 0418 4502 0005 1332, quoting invoice 2026-0001."
 	EOF
 	)
 	run -1 --separate-stderr tally-invoice -p 2026-11 "$j"
-	assert_equal "$stderr" "tally-invoice: $j:3: malformed terms: soon"
+	assert_equal "$stderr" "tally-invoice: $j:3: terms: bad value soon (want days, 0 to 3650, e.g. 14 or 14 days)"
 	assert_output ""
 }
 

@@ -190,7 +190,7 @@ jonas-novak,INV-2015-0001,2015-02-02,2015-02-02,27,152.00,52.00,1-30"
 	EOF
 	)
 	run -1 --separate-stderr tally-aging --date 2026-12-01 "$j"
-	assert_equal "$stderr" "tally-aging: $j:3: malformed due: next week"
+	assert_equal "$stderr" "tally-aging: $j:3: due: bad value next week (want a date, YYYY-MM-DD)"
 	assert_output ""
 }
 

@@ -71,7 +71,7 @@ F=$FIXTURES/statement
 }
 
 @test "hledger tally: the add-on with the real hledger (-f, LEDGER_FILE, ~/.hledger.journal)" {
-	command -v hledger > /dev/null || skip "hledger is not installed"
+	need hledger
 	j=$F/basic.journal
 	want=$(tally-balance "$j")
 	run hledger tally balance -f "$j"
@@ -100,7 +100,7 @@ F=$FIXTURES/statement
 }
 
 @test "hledger tally balance agrees with hledger bal" {
-	command -v hledger > /dev/null || skip "hledger is not installed"
+	need hledger
 	for j in "$EXAMPLES/practice.journal" "$FIXTURES/statement/xss.journal"; do
 		hledger -f "$j" bal -O csv --flat -N | tail -n +2 | tr -d '"' |
 			sed 's/,\(-\{0,1\}[0-9.]*\) \(.*\)$/\t\2\t\1/' > "$(scratch)/want.tsv"

@@ -61,7 +61,7 @@ carla.html" ]
 }
 
 @test "month: with the bank export, equals the pipe with tally-import" {
-	[ -e "$EXAMPLES/bank-2026-04.csv" ] || skip "no bank export in share/examples"
+	[ -e "$EXAMPLES/bank-2026-04.csv" ] || fail "no bank export in share/examples"
 	cd "$d"
 	rules=$TOP/share/rules/es-bank.rules
 	csv=$EXAMPLES/bank-2026-04.csv

@@ -44,11 +44,24 @@ clean_run() {
 	echo "$rc" > "$BATS_TEST_TMPDIR/rc"
 }
 
-# survive FILE: every journal command on FILE ends cleanly.
+# survive FILE: FILE through the commands that differ on it, each ending cleanly.
+# tally-print goes first. Every command reads through the same journal_open, so a file the
+# reader refuses is refused alike by all: it then goes through the readers that differ
+# (tally-check reports every error, tally-balance checks assertions) and one more command
+# in turn, so each command's own error path still meets several refused files. A file
+# that reads goes through every command.
+TURN=0
 survive() {
-	local c
+	local c others=("${JOURNAL_CMDS[@]:3}")
 	mkdir -p "$BATS_TEST_TMPDIR/statements"
-	for c in "${JOURNAL_CMDS[@]}"; do
+	clean_run tally-print "$1" || return 1
+	if [ "$(cat "$BATS_TEST_TMPDIR/rc")" = 1 ]; then
+		TURN=$(( (TURN + 1) % ${#others[@]} ))
+		set -- "$1" "${JOURNAL_CMDS[1]}" "${JOURNAL_CMDS[2]}" "${others[TURN]}"
+	else
+		set -- "$1" "${JOURNAL_CMDS[@]:1}"
+	fi
+	for c in "${@:2}"; do
 		# shellcheck disable=SC2086
 		clean_run $c "$1" || return 1
 	done
@@ -62,7 +75,7 @@ refuse() {
 	assert_equal "$stderr" "tally-print: $2"
 }
 
-@test "hostile: every fixture journal, every command: clean exit, FILE:LINE on error" {
+@test "hostile: every fixture journal through the commands that differ: clean exit, FILE:LINE on error" {
 	local n=0 f
 	for f in "$H"/*.journal; do
 		survive "$f" || { echo "in $f"; return 1; }
@@ -126,7 +139,8 @@ Income:Sessions,EUR,-40.00"
 	local f=$BATS_TEST_TMPDIR/deep.journal name levels=10000
 	# --tree makes every level an account named by its whole path: quadratic, 20 s under ASan.
 	sanitized && levels=3000
-	name=$(printf 'A'; for ((i = 1; i < levels; i++)); do printf ':a%d' $((i % 10)); done)
+	# awk, not a shell loop: bats traps every shell command, 20 s for 10,000 printfs.
+	name=$(awk -v n=$levels 'BEGIN { printf "A"; for (i = 1; i < n; i++) printf ":a%d", i % 10 }')
 	printf '2026-11-01 Deep\n    %s  40.00 EUR\n    Income:Sessions\n' "$name" > "$f"
 	survive "$f"
 	tally-print "$f" | cmp - "$f"
@@ -138,19 +152,14 @@ Income:Sessions,EUR,-40.00"
 	local f=$BATS_TEST_TMPDIR/wide.journal
 	{
 		printf '2026-11-01 Wide\n'
-		for ((i = 1; i <= 1000; i++)); do
-			printf '    Expenses:E%04d  %d.%02d EUR\n' $i $((i / 100)) $((i % 100))
-		done
+		awk 'BEGIN { for (i = 1; i <= 1000; i++)
+			printf "    Expenses:E%04d  %d.%02d EUR\n", i, i / 100, i % 100 }'
 		printf '    Assets:Bank\n'
 	} > "$f"
 	survive "$f"
 	tally-print "$f" | cmp - "$f"
-	tally-balance -O csv "$f" > "$BATS_TEST_TMPDIR/t.csv"
+	agree "$f"
 	grep -qx 'Assets:Bank,EUR,-5005.00' "$BATS_TEST_TMPDIR/t.csv"
-	oracle-bal ledger "$f" > "$BATS_TEST_TMPDIR/l.tsv"
-	oracle-bal hledger "$f" > "$BATS_TEST_TMPDIR/h.tsv"
-	compare-bal "$BATS_TEST_TMPDIR/l.tsv" "$BATS_TEST_TMPDIR/t.csv"
-	compare-bal "$BATS_TEST_TMPDIR/h.tsv" "$BATS_TEST_TMPDIR/t.csv"
 }
 
 @test "hostile: 18-digit amounts are exact and agree with ledger and hledger" {
@@ -162,11 +171,7 @@ Income:Sessions,EUR,-40.00"
 Assets:Bank,EUR,1999999999999999999.99
 Assets:Receivable:ana,EUR,-123456789012345678.00
 Income:Sessions,EUR,-1876543210987654321.99"
-	echo "$output" > "$BATS_TEST_TMPDIR/t.csv"
-	oracle-bal ledger "$f" > "$BATS_TEST_TMPDIR/l.tsv"
-	oracle-bal hledger "$f" > "$BATS_TEST_TMPDIR/h.tsv"
-	compare-bal "$BATS_TEST_TMPDIR/l.tsv" "$BATS_TEST_TMPDIR/t.csv"
-	compare-bal "$BATS_TEST_TMPDIR/h.tsv" "$BATS_TEST_TMPDIR/t.csv"
+	agree "$f"
 }
 
 @test "hostile: a balance assignment through an alias (fuzz find: read past the name)" {
@@ -175,9 +180,7 @@ Income:Sessions,EUR,-1876543210987654321.99"
 	assert_output "account,commodity,amount
 Assets:Bank,EUR,10
 Equity,EUR,-10"
-	echo "$output" > "$BATS_TEST_TMPDIR/t.csv"
-	oracle-bal ledger "$f" > "$BATS_TEST_TMPDIR/l.tsv"
-	compare-bal "$BATS_TEST_TMPDIR/l.tsv" "$BATS_TEST_TMPDIR/t.csv"
+	agree "$f" ledger
 	run -0 tally-check "$f"
 }
 
@@ -208,7 +211,7 @@ Equity,EUR,-10"
 	assert_equal "$output" ""
 	[[ $stderr == "tally-print: year-99999.journal:1: invalid date: "* ]]
 	run -1 --separate-stderr tally-check cancelled-at-bad.journal
-	assert_equal "$stderr" "tally-check: cancelled-at-bad.journal:1: malformed cancelled-at: 2026-19-99 25:61 (want YYYY-MM-DD HH:MM)"
+	assert_equal "$stderr" "tally-check: cancelled-at-bad.journal:1: cancelled-at: bad value 2026-19-99 25:61 (want YYYY-MM-DD HH:MM)"
 }
 
 @test "hostile: include cycles and missing includes" {
@@ -313,9 +316,9 @@ Income:Sessions,EUR,-1000000000000000000.00"
 @test "hostile: a CSV with 1,000 columns" {
 	local c=$BATS_TEST_TMPDIR/wide.csv i
 	{
-		for ((i = 0; i < 1000; i++)); do printf 'c%d,' $i; done
+		printf 'c%d,' {0..999}
 		printf 'end\n2026-11-03,Wide row,12.50'
-		for ((i = 3; i < 1001; i++)); do printf ',x%d' $i; done
+		printf ',x%d' {3..1000}
 		printf '\n'
 	} > "$c"
 	import_ok "$H/wide.rules" "$c"

@@ -147,3 +147,38 @@ no_leftovers() {
 	[ $killed -ge 1 ]
 	[ $((old + new)) = 8 ]
 }
+
+@test "in-place: a dangling symlink is refused, and nothing is created where it points" {
+	local d=$BATS_TEST_TMPDIR
+	ln -s nowhere.journal "$d/link.journal"
+	run -1 --separate-stderr tally-bill -i "$d/link.journal"
+	assert_equal "$stderr" "tally-bill: $d/link.journal: cannot edit in place: cannot follow the symbolic link: No such file or directory"
+	[ ! -e "$d/nowhere.journal" ]
+	[ -L "$d/link.journal" ]
+}
+
+@test "in-place: a read-only journal keeps its mode; its directory is what must be writable" {
+	local f=$BATS_TEST_TMPDIR/ro.journal
+	sessions 5 > "$f"
+	chmod 444 "$f"
+	tally-bill "$f" > "$BATS_TEST_TMPDIR/want"
+	tally-bill -i "$f"
+	cmp "$BATS_TEST_TMPDIR/want" "$f"
+	[ "$(stat -c %a "$f")" = 444 ]
+	no_leftovers "$f"
+}
+
+@test "in-place: tally month -i replaces the journal the same way (mode, link, no leftovers)" {
+	local d=$BATS_TEST_TMPDIR
+	cp "$EXAMPLES/practice.journal" "$d/real.journal"
+	chmod 604 "$d/real.journal"
+	ln -s real.journal "$d/link.journal"
+	tally-cancel --policies "$TOP/share/policies" "$d/real.journal" | tally-bill |
+		tally-invoice -p 2026-03 > "$d/want"
+	tally month -p 2026-03 -f "$d/link.journal" --policies "$TOP/share/policies" -i \
+		--output-dir "$d/st" > /dev/null
+	[ -L "$d/link.journal" ]
+	cmp "$d/want" "$d/real.journal"
+	[ "$(stat -c %a "$d/real.journal")" = 604 ]
+	[ -z "$(find "$d" -maxdepth 1 -name '.*journal*')" ]
+}

@@ -123,3 +123,65 @@ statements() {
 	assert_equal "$status" 0
 	[ -e "$W/a/b/out/ok.txt" ]
 }
+
+@test "csv: cells holding ';' or TAB are quoted, so ';'- and tab-splitting spreadsheets keep them whole" {
+	f=$(journal <<'EOF2'
+2026-11-01 x
+    Assets:x;=1+1  1.00 EUR
+    Income:y
+EOF2
+)
+	run -0 tally-balance -O csv "$f"
+	assert_output 'account,commodity,amount
+"Assets:x;=1+1",EUR,1.00
+Income:y,EUR,-1.00'
+	printf '2026-11-01 x\n    Assets:A   1.00 "X\tY"\n    Assets:B  -1.00 "X\tY"\n' > "$BATS_TEST_TMPDIR/t.journal"
+	run -0 tally-balance -O csv "$BATS_TEST_TMPDIR/t.journal"
+	assert_output 'account,commodity,amount
+Assets:A,"X	Y",1.00
+Assets:B,"X	Y",-1.00'
+}
+
+@test "output-dir: a symlink planted in the directory is replaced, never followed" {
+	local d=$BATS_TEST_TMPDIR
+	mkdir "$d/out"
+	echo "precious" > "$d/victim"
+	ln -s ../victim "$d/out/ana.txt"
+	printf '2026-01-05 Agreement ; client: ana, rate: 45 EUR\n2026-11-03 Session ; client: ana, session: held\n    Assets:Unbilled:ana  45 EUR\n    Income:Sessions\n' \
+		> "$d/j.journal"
+	run -0 tally-statement --all --output-dir "$d/out" -p 2026-11 "$d/j.journal"
+	assert_output "$d/out/ana.txt"
+	assert_equal "$(cat "$d/victim")" "precious"
+	[ ! -L "$d/out/ana.txt" ]
+	grep -q "^Client: ana" "$d/out/ana.txt"
+	[ -z "$(find "$d/out" -name '.*')" ]
+}
+
+@test "output-dir: a statement that cannot be written leaves none written" {
+	local d=$BATS_TEST_TMPDIR
+	mkdir -p "$d/out/ben.txt"   # a directory where ben's statement should go
+	printf '2026-01-05 Agreement ; client: ana, rate: 45 EUR\n2026-01-05 Agreement ; client: ben, rate: 45 EUR\n2026-11-03 Session ; client: ana, session: held\n    Assets:Unbilled:ana  45 EUR\n    Income:Sessions\n2026-11-03 Session ; client: ben, session: held\n    Assets:Unbilled:ben  45 EUR\n    Income:Sessions\n' \
+		> "$d/j.journal"
+	run -1 --separate-stderr tally-statement --all --output-dir "$d/out" -p 2026-11 "$d/j.journal"
+	assert_equal "$stderr" "tally-statement: $d/out/ben.txt: not a regular file"
+	assert_equal "$output" ""
+	[ ! -e "$d/out/ana.txt" ]
+	[ -z "$(find "$d/out" -maxdepth 1 -name '.*')" ]
+}
+
+@test "reminders: values with a bare CR or LF never make a header line" {
+	# an invoice number with a CR is refused where it is read
+	printf '2026-01-01 Sessions\n    ; client: ana, invoice: X1\rBcc: evil@example.com\n    Assets:Receivable:ana  100 EUR\n    Income:Sessions\n' \
+		> "$BATS_TEST_TMPDIR/r.journal"
+	run -1 --separate-stderr tally-aging --remind --date 2026-06-01 "$BATS_TEST_TMPDIR/r.journal"
+	assert_equal "$output" ""
+	# the provider's details: control bytes become spaces
+	printf '2026-01-01 Sessions\n    ; client: ana, invoice: X1\n    Assets:Receivable:ana  100 EUR\n    Income:Sessions\n' \
+		> "$BATS_TEST_TMPDIR/r.journal"
+	printf 'name = Marta\rBcc: evil@example.com\nbank = ES00\n' > "$BATS_TEST_TMPDIR/tally.conf"
+	run -0 tally-aging --remind --date 2026-06-01 --conf "$BATS_TEST_TMPDIR/tally.conf" "$BATS_TEST_TMPDIR/r.journal"
+	! grep -q $'\r' <<< "$output"
+	refute_line --regexp '^Bcc:'
+	assert_line "Marta Bcc: evil@example.com"
+	assert_line "Subject: Final notice: invoice X1, 151 days overdue"
+}

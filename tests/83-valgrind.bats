@@ -6,8 +6,8 @@ load helper
 
 setup() {
 	sanitized && skip "valgrind and ASan don't mix"
-	command -v valgrind > /dev/null || skip "valgrind is not installed"
-	[ -d "$CORPUS/journals" ] || skip "no shared corpus"
+	need valgrind
+	need_corpus journals
 	mapfile -t SAMPLE < <(ls "$CORPUS"/journals/*.journal | awk 'NR % 55 == 1')
 }
 

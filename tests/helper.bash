@@ -34,3 +34,33 @@ journal() {
 	cat > "$f"
 	echo "$f"
 }
+
+# need_corpus [SUBDIR]: the shared corpus is part of the suite: without it a test fails.
+need_corpus() {
+	[ -d "$CORPUS/${1:-journals}" ] ||
+		fail "no corpus at $CORPUS/${1:-journals} (it comes with ../shared)"
+}
+
+# need TOOL...: an oracle or tool the test cannot do without (make deps installs them all):
+# missing, the test fails, it does not skip.
+need() {
+	local t
+	for t in "$@"; do
+		command -v "$t" > /dev/null || fail "$t is not installed (run: make deps)"
+	done
+}
+
+# agree JOURNAL [TOOL...]: tally-balance -O csv JOURNAL gives each account's balance per
+# commodity as ledger and hledger do (or only the TOOLs named), compared as exact decimals.
+# tally's table is left in $BATS_TEST_TMPDIR/t.csv.
+agree() {
+	local f=$1 t
+	shift
+	[ $# -gt 0 ] || set -- ledger hledger
+	need "$@"
+	tally-balance -O csv "$f" > "$BATS_TEST_TMPDIR/t.csv" || return 1
+	for t in "$@"; do
+		oracle-bal "$t" "$f" > "$BATS_TEST_TMPDIR/$t.tsv" || return 1
+		compare-bal "$BATS_TEST_TMPDIR/$t.tsv" "$BATS_TEST_TMPDIR/t.csv" || return 1
+	done
+}

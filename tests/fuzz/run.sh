@@ -43,8 +43,8 @@ fi
 # The library, once, instrumented for coverage and sanitizers.
 flags="-g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib \
  -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
- $(pkg-config --cflags libpcre2-8 2>/dev/null)"
-libs="$(pkg-config --libs libpcre2-8 2>/dev/null || echo -lpcre2-8) -lcsv"
+ $(pkg-config --cflags libpcre2-8 libical 2>/dev/null)"
+libs="$(pkg-config --libs libpcre2-8 2>/dev/null || echo -lpcre2-8) -lcsv $(pkg-config --libs libical 2>/dev/null)"
 mkdir -p $out/obj $out/crashes || exit 2
 objs=
 for src in lib/*.c; do
@@ -89,6 +89,9 @@ seed_dirs() {
 			cp "$f" "$out/seeds/$1/$(echo "${f#$shared/corpus/csv/}" | tr / _)"
 		done
 		echo $out/seeds/$1 ;;
+	ical)
+		echo tests/fuzz/seeds/ical
+		[ -d tests/fixtures/calendar ] && echo tests/fixtures/calendar ;;
 	*) echo tests/fuzz/seeds/$1 ;;
 	esac
 }

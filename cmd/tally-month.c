@@ -1,0 +1,454 @@
+/*
+ * tally-month: the month-end run of SPEC.md. It runs the C filters one after the other,
+ * each reading the previous one's output from a temporary file beside the journal (so an
+ * `include` resolves as it does from the journal itself):
+ *
+ *   tally-import --rules R --journal J CSV     > T0   (with --rules and --csv)
+ *   tally-cancel J [T0]                         > T1
+ *   tally-bill T1 > T2;  tally-invoice -p PERIOD T2 > T3
+ *   tally-statement -p PERIOD --all --output-dir WORK T3
+ *
+ * Nothing is written until every step succeeded: then the statements (and with -i the
+ * journal, last) go into place through the write path, together. A failure at any step
+ * leaves the journal byte-identical and no statement that looks right.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tally.h"
+
+static const char *prog = "tally-month";
+static char self[PATH_MAX];   /* the directory of this binary: the filters beside it first */
+
+enum { T_IMPORT, T_CANCEL, T_BILL, T_INVOICE, NTEMP };
+static char *temps[NTEMP];    /* beside the journal, removed at exit */
+static char *work;            /* the statements' directory inside --output-dir */
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: %s -p PERIOD [-f JOURNAL] [--rules FILE --csv FILE] [--output-dir DIR]\n"
+		"       [-O txt|md|html] [--lang en|es] [--conf FILE] [--policy FILE] [--policies DIR]\n"
+		"       [-i]\n", prog);
+	exit(status);
+}
+
+static void
+cleanup(void)
+{
+	for (int i = 0; i < NTEMP; i++)
+		if (temps[i])
+			unlink(temps[i]);
+	if (work) {
+		DIR *d = opendir(work);
+		struct dirent *de;
+
+		/* Only what tally-statement left there: the directory was made empty by us. */
+		while (d && (de = readdir(d)))
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+				unlinkat(dirfd(d), de->d_name, 0);
+		if (d)
+			closedir(d);
+		rmdir(work);
+	}
+}
+
+/* Interrupted: the temporary files go, the journal was never touched. */
+static void
+on_signal(int sig)
+{
+	cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+/* A new empty file in dir named after base; NULL with errno set. */
+static char *
+temp_beside(const char *dir, const char *base, const char *what)
+{
+	char *p = xmalloc(strlen(dir) + strlen(base) + strlen(what) + 16);
+	int fd;
+
+	sprintf(p, "%s/.%s.%s-XXXXXX", dir, base, what);
+	if ((fd = mkstemp(p)) < 0) {
+		free(p);
+		return NULL;
+	}
+	close(fd);
+	return p;
+}
+
+/*
+ * Runs tally-NAME with args, its standard output appended to out (NULL: /dev/null).
+ * 0 when it succeeded; else 1 (it said why on standard error, or we do).
+ */
+static int
+run(const char *name, const char **args, const char *out)
+{
+	char path[PATH_MAX + NAME_MAX], cmd[NAME_MAX];
+	int status, fd;
+	pid_t pid;
+
+	snprintf(cmd, sizeof cmd, "tally-%s", name);
+	snprintf(path, sizeof path, "%s/%s", self, cmd);
+	args[0] = cmd;
+	fflush(stdout);
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "%s: cannot run %s: %s\n", prog, cmd, strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		fd = out ? open(out, O_WRONLY | O_APPEND | O_CLOEXEC) : open("/dev/null", O_WRONLY);
+		if (fd < 0 || dup2(fd, 1) < 0) {
+			fprintf(stderr, "%s: %s: %s\n", prog, out ? out : "/dev/null", strerror(errno));
+			_exit(1);
+		}
+		if (*self && access(path, X_OK) == 0)
+			execv(path, (char *const *)args);
+		execvp(cmd, (char *const *)args);
+		fprintf(stderr, "%s: cannot run %s: %s\n", prog, cmd, strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	if (WIFSIGNALED(status)) {
+		fprintf(stderr, "%s: %s: killed by signal %d\n", prog, cmd, WTERMSIG(status));
+		return 1;
+	}
+	return WEXITSTATUS(status) != 0;
+}
+
+/* Copies the file at path into o; -1 with errno set when it cannot be read. */
+static int
+copy_into(struct out *o, const char *path)
+{
+	char buf[1 << 16];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return -1;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		out_write(o, buf, n);
+	n = ferror(f);
+	fclose(f);
+	return n ? -1 : 0;
+}
+
+static char *
+join(const char *dir, const char *name)
+{
+	char *p = xmalloc(strlen(dir) + strlen(name) + 2);
+
+	sprintf(p, "%s/%s", dir, name);
+	return p;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The statements written into work, sorted by name. */
+static size_t
+statements(char ***names)
+{
+	DIR *d = opendir(work);
+	struct dirent *de;
+	size_t n = 0;
+
+	*names = NULL;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		*names = xrealloc(*names, (n + 1) * sizeof **names);
+		(*names)[n++] = xstrdup(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (n > 1)
+		qsort(*names, n, sizeof **names, by_name);
+	return n;
+}
+
+/*
+ * Commits the month: every statement into outdir (a symlink there is replaced, not
+ * followed) and, with -i, the month's journal over J, all through one write path.
+ */
+static int
+commit(struct wpath *w, struct out *jo, const char *outdir)
+{
+	char **names;
+	size_t n = statements(&names), i;
+	struct terr e;
+	int r = 0;
+
+	if (jo && copy_into(jo, temps[T_INVOICE]) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, temps[T_INVOICE], strerror(errno));
+		r = 1;
+	}
+	for (i = 0; i < n && !r; i++) {
+		struct out *o;
+		char *path = join(outdir, names[i]), *src = join(work, names[i]);
+
+		if (wpath_add(w, path, WP_NOFOLLOW, &o, &e) != 0 || wpath_open(w, &e) < 0) {
+			terr_print(prog, &e);
+			r = 1;
+		} else if (copy_into(o, src) < 0 || out_commit(o) < 0) {
+			fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+			r = 1;
+		}
+		free(path);
+		free(src);
+	}
+	if (r)
+		wpath_abort(w);
+	else if (wpath_commit(w, &e) < 0) {
+		terr_print(prog, &e);
+		r = 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!r)
+			printf("%s/%s\n", outdir, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { O_RULES = 256, O_CSV, O_DIR, O_LANG, O_CONF, O_POLICY, O_POLICIES, O_VERSION };
+	static const struct option opts[] = {
+		{"period", required_argument, NULL, 'p'},
+		{"file", required_argument, NULL, 'f'},
+		{"rules", required_argument, NULL, O_RULES},
+		{"csv", required_argument, NULL, O_CSV},
+		{"output-dir", required_argument, NULL, O_DIR},
+		{"output-format", required_argument, NULL, 'O'},
+		{"lang", required_argument, NULL, O_LANG},
+		{"conf", required_argument, NULL, O_CONF},
+		{"policy", required_argument, NULL, O_POLICY},
+		{"policies", required_argument, NULL, O_POLICIES},
+		{"in-place", no_argument, NULL, 'i'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, O_VERSION},
+		{NULL, 0, NULL, 0},
+	};
+	const char *period = NULL, *journal = NULL, *rules = NULL, *csv = NULL, *outdir = NULL;
+	const char *format = NULL, *lang = NULL, *conf = NULL, *policy = NULL, *policies = NULL;
+	const char *jbase;
+	const char *args[32];
+	char *jdir, *inputs[3], outbuf[PATH_MAX], confbuf[PATH_MAX];
+	bool inplace = false;
+	struct wpath *w;
+	struct out *jo = NULL;
+	struct terr e;
+	struct stat st;
+	tdate pb, pe;
+	int c, n, status;
+	ssize_t len;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:f:O:ih", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': period = optarg; break;
+		case 'f':
+			if (journal) {
+				fprintf(stderr, "%s: one journal only (-f given twice)\n", prog);
+				return 2;
+			}
+			journal = optarg;
+			break;
+		case O_RULES: rules = optarg; break;
+		case O_CSV: csv = optarg; break;
+		case O_DIR: outdir = optarg; break;
+		case 'O': format = optarg; break;
+		case O_LANG: lang = optarg; break;
+		case O_CONF: conf = optarg; break;
+		case O_POLICY: policy = optarg; break;
+		case O_POLICIES: policies = optarg; break;
+		case 'i': inplace = true; break;
+		case 'h': usage(stdout, 0); break;
+		case O_VERSION: printf("%s %s\n", prog, TALLY_VERSION); return fshut_stdout(prog) < 0;
+		case ':':
+			fprintf(stderr, "%s: option needs a value: %s\n", prog, argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr, "%s: unknown option: %s\n", prog, argv[optind - 1]);
+			usage(stderr, 2);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument: %s\n", prog, argv[optind]);
+		usage(stderr, 2);
+	}
+	if (!period) {
+		fprintf(stderr, "%s: -p PERIOD is required\n", prog);
+		return 2;
+	}
+	if (strchr(period, '/') || period_parse(period, &pb, &pe) < 0) {
+		fprintf(stderr, "%s: bad period: %s\n", prog, period);
+		return 2;
+	}
+	if (!rules != !csv) {
+		fprintf(stderr, "%s: --rules and --csv go together\n", prog);
+		return 2;
+	}
+	if (!journal && !((journal = getenv("LEDGER_FILE")) && *journal)) {
+		fprintf(stderr, "%s: no journal: give -f JOURNAL or set LEDGER_FILE\n", prog);
+		return 2;
+	}
+	if (access(journal, R_OK) != 0) {
+		fprintf(stderr, "%s: %s: cannot read\n", prog, journal);
+		return 1;
+	}
+	if (stat(journal, &st) != 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "%s: %s: not a regular file\n", prog, journal);
+		return 1;
+	}
+	if (!outdir) {
+		snprintf(outbuf, sizeof outbuf, "statements-%s", period);
+		outdir = outbuf;
+	}
+	if ((len = readlink("/proc/self/exe", self, sizeof self - 1)) > 0) {
+		self[len] = '\0';
+		*strrchr(self, '/') = '\0';
+	} else {
+		self[0] = '\0';
+	}
+
+	/* The journal is locked (with -i) before any step reads it. */
+	inputs[0] = (char *)journal;
+	inputs[1] = (char *)(rules ? rules : journal);
+	inputs[2] = (char *)(csv ? csv : journal);
+	w = wpath_new(inputs, 3);
+	if ((n = inplace ? wpath_add(w, journal, WP_EDIT, &jo, &e) : 0) != 0 ||
+	    wpath_open(w, &e) < 0) {
+		terr_print(prog, &e);
+		wpath_abort(w);
+		return n == WPATH_REFUSED ? 2 : 1;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	atexit(cleanup);
+	jdir = dir_of(journal);
+	jbase = strrchr(journal, '/') ? strrchr(journal, '/') + 1 : journal;
+	for (int i = 0; i < NTEMP; i++)
+		if (!(temps[i] = temp_beside(jdir, jbase, "month"))) {
+			fprintf(stderr, "%s: %s: cannot create a temporary file beside it: %s\n", prog,
+				journal, strerror(errno));
+			wpath_abort(w);
+			free(jdir);
+			return 1;
+		}
+	if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "%s: %s: %s\n", prog, outdir, strerror(errno));
+		wpath_abort(w);
+		free(jdir);
+		return 1;
+	}
+	{
+		char *t = xmalloc(strlen(outdir) + 24);
+
+		sprintf(t, "%s/.tally-month.XXXXXX", outdir);
+		if (!mkdtemp(t)) {
+			fprintf(stderr, "%s: %s: %s\n", prog, outdir, strerror(errno));
+			free(t);
+			wpath_abort(w);
+			free(jdir);
+			return 1;
+		}
+		work = t;
+	}
+
+	status = 0;
+	/* The bank rows the journal does not have yet, after a blank line when there are any. */
+	if (rules) {
+		int fd = open(temps[T_IMPORT], O_WRONLY | O_CLOEXEC);
+
+		if (fd < 0 || write(fd, "\n", 1) != 1 || close(fd) != 0) {
+			fprintf(stderr, "%s: %s: %s\n", prog, temps[T_IMPORT], strerror(errno));
+			status = 1;
+		}
+		n = 1;
+		args[n++] = "--rules", args[n++] = rules;
+		args[n++] = "--journal", args[n++] = journal;
+		args[n++] = csv, args[n] = NULL;
+		if (!status)
+			status = run("import", args, temps[T_IMPORT]);
+		if (!status && stat(temps[T_IMPORT], &st) == 0 && st.st_size <= 1)
+			rules = NULL;  /* nothing new */
+	}
+	if (!status) {
+		n = 1;
+		if (policy)
+			args[n++] = "--policy", args[n++] = policy;
+		if (policies)
+			args[n++] = "--policies", args[n++] = policies;
+		args[n++] = journal;
+		if (rules)
+			args[n++] = temps[T_IMPORT];
+		args[n] = NULL;
+		status = run("cancel", args, temps[T_CANCEL]);
+	}
+	if (!status) {
+		args[1] = temps[T_CANCEL], args[2] = NULL;
+		status = run("bill", args, temps[T_BILL]);
+	}
+	if (!status) {
+		args[1] = "-p", args[2] = period, args[3] = temps[T_BILL], args[4] = NULL;
+		status = run("invoice", args, temps[T_INVOICE]);
+	}
+	if (!status) {
+		n = 1;
+		args[n++] = "-p", args[n++] = period;
+		args[n++] = "--all", args[n++] = "--output-dir", args[n++] = work;
+		if (format)
+			args[n++] = "-O", args[n++] = format;
+		if (lang)
+			args[n++] = "--lang", args[n++] = lang;
+		snprintf(confbuf, sizeof confbuf, "%s/tally.conf", jdir);
+		if (conf || access(confbuf, R_OK) == 0)
+			args[n++] = "--conf", args[n++] = conf ? conf : confbuf;
+		args[n++] = temps[T_INVOICE], args[n] = NULL;
+		status = run("statement", args, NULL);
+	}
+	free(jdir);
+	if (status)
+		wpath_abort(w);
+	else
+		status = commit(w, jo, outdir);
+	if (fshut_stdout(prog) < 0)
+		status = 1;
+	cleanup();
+	for (int i = 0; i < NTEMP; i++)
+		free(temps[i]);
+	free(work);
+	work = NULL;
+	memset(temps, 0, sizeof temps);
+	return status;
+}

@@ -1,0 +1,55 @@
+/*
+ * chart.c: the chart of accounts tally writes to and reads from: the default accounts, the
+ * options that rename them (one spelling per account, plus the older `-account` synonyms),
+ * and the one rule that says whether an account is a client's account under a prefix.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "tally.h"
+
+static const char *const defaults[CH_N] = {
+	"Assets:Unbilled", "Assets:Receivable", "Liabilities:Prepaid", "Liabilities:Deposits",
+};
+
+void
+chart_init(struct chart *c)
+{
+	for (int k = 0; k < CH_N; k++)
+		c->acct[k] = defaults[k];
+}
+
+bool
+chart_option(struct chart *c, int opt, const char *arg)
+{
+	if (opt < CHART_OPT || opt >= CHART_OPT + CH_N)
+		return false;
+	c->acct[opt - CHART_OPT] = arg;
+	return true;
+}
+
+void
+chart_clients_opts(const struct chart *c, struct clients_opts *o)
+{
+	o->unbilled = c->acct[CH_UNBILLED];
+	o->prepaid = c->acct[CH_PREPAID];
+	o->deposits = c->acct[CH_DEPOSITS];
+}
+
+bool
+chart_client(const char *prefix, size_t plen, const char *acct, size_t n, struct span *id)
+{
+	size_t e;
+
+	while (plen && prefix[plen - 1] == ':')
+		plen--;
+	if (n <= plen + 1 || acct[plen] != ':' || strncasecmp(acct, prefix, plen) != 0)
+		return false;
+	for (e = plen + 1; e < n && acct[e] != ':'; e++)
+		;
+	if (e == plen + 1)
+		return false;
+	if (id)
+		*id = (struct span){acct + plen + 1, e - plen - 1};
+	return true;
+}

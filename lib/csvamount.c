@@ -1,0 +1,365 @@
+/*
+ * csvamount.c: the amounts of a bank CSV, read as hledger reads them: its sign
+ * simplification, a symbol on either side, a decimal mark given or guessed, digit groups
+ * ("1.234,56", "1 234,56"), a price; and written back exactly as parsed. The number itself
+ * goes through amount.c (amount_parse_plain, amount_format_plain), so overflow and scale
+ * are checked in one place.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "rules-int.h"
+
+static bool
+blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static void
+trim(const char **s, size_t *n)
+{
+	while (*n && isspace((unsigned char)**s))
+		(*s)++, (*n)--;
+	while (*n && isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+static bool
+sym_char(unsigned char c)
+{
+	if (c >= 0x80)
+		return true;
+	if (c <= ' ' || isdigit(c))
+		return false;
+	return !strchr("-+.,;@*\"{}=()[]<>!/", c);
+}
+
+/*
+ * hledger's sign simplification: "(1)" is -1, "-(1)" and "--1" are 1, "-+1" is -1, a
+ * leading "+" goes.
+ */
+size_t
+csvamount_unsign(const char *s, size_t n, char *buf)
+{
+	bool neg = false;
+
+	for (;;) {
+		trim(&s, &n);
+		if (n >= 2 && s[0] == '(' && s[n - 1] == ')') {
+			neg = !neg;
+			s++, n -= 2;
+		} else if (n >= 3 && s[0] == '-' && s[1] == '(' && s[n - 1] == ')') {
+			s += 2, n -= 3;
+		} else if (n >= 2 && s[0] == '-' && s[1] == '-') {
+			s += 2, n -= 2;
+			break;
+		} else if (n >= 2 && s[0] == '-' && s[1] == '+') {
+			neg = !neg;
+			s += 2, n -= 2;
+			break;
+		} else if (n >= 2 && s[0] == '+' && s[1] == '-') {
+			neg = !neg;
+			s += 2, n -= 2;
+			break;
+		} else if (n >= 1 && s[0] == '+') {
+			s++, n--;
+		} else {
+			break;
+		}
+	}
+	if (neg && n && s[0] == '-') {
+		memcpy(buf, s + 1, n - 1);
+		return n - 1;
+	}
+	if (neg) {
+		buf[0] = '-';
+		memcpy(buf + 1, s, n);
+		return n + 1;
+	}
+	memcpy(buf, s, n);
+	return n;
+}
+
+static long
+read_symbol(const char *s, size_t n, const char **sym, size_t *symn)
+{
+	size_t i = 0;
+
+	if (n && s[0] == '"') {
+		for (i = 1; i < n && s[i] != '"'; i++)
+			;
+		if (i == n)
+			return -1;
+		*sym = s + 1;
+		*symn = i - 1;
+		return (long)i + 1;
+	}
+	while (i < n && sym_char((unsigned char)s[i]))
+		i++;
+	*sym = s;
+	*symn = i;
+	return (long)i;
+}
+
+/* The width of a digit group space at s (" ", U+00A0, U+202F) before three digits, or 0. */
+static size_t
+space_group(const char *s, size_t n)
+{
+	size_t w = 0;
+
+	if (n >= 1 && s[0] == ' ')
+		w = 1;
+	else if (n >= 2 && memcmp(s, "\xc2\xa0", 2) == 0)
+		w = 2;
+	else if (n >= 3 && memcmp(s, "\xe2\x80\xaf", 3) == 0)
+		w = 3;
+	if (!w || n < w + 3 || !isdigit((unsigned char)s[w]) || !isdigit((unsigned char)s[w + 1]) ||
+	    !isdigit((unsigned char)s[w + 2]) || (n > w + 3 && isdigit((unsigned char)s[w + 3])))
+		return 0;
+	return w;
+}
+
+/* Parses an amount as hledger's amountp would, with the rules' decimal mark. */
+static int
+parse_amount(const char *s, size_t n, char decmark, struct ramount *ra, const char **why,
+	     bool price_ok)
+{
+	size_t i = 0, ns, k, nd = 0;
+	bool neg = false, any = false;
+	const char *sym = NULL, *num;
+	size_t symn = 0;
+	long got;
+	char dec = 0, seen[2] = {0, 0};
+	int nseen = 0, last_kind = 0;
+
+	memset(ra, 0, sizeof *ra);
+	*why = "not an amount";
+	while (i < n && blank(s[i]))
+		i++;
+	if (i < n && (s[i] == '-' || s[i] == '+')) {
+		neg = s[i++] == '-';
+		while (i < n && blank(s[i]))
+			i++;
+	}
+	if ((got = read_symbol(s + i, n - i, &sym, &symn)) < 0)
+		return -1;
+	if (symn) {
+		ra->left = true;
+		i += (size_t)got;
+		ns = i;
+		while (i < n && blank(s[i]))
+			i++;
+		ra->space = i > ns;
+		if (i < n && (s[i] == '-' || s[i] == '+')) {
+			if (s[i] == '-')
+				neg = !neg;
+			i++;
+			while (i < n && blank(s[i]))
+				i++;
+		}
+	}
+	num = s + i;
+	for (k = i; k < n; k++) {
+		char c = s[k];
+
+		if (isdigit((unsigned char)c)) {
+			any = true;
+			continue;
+		}
+		if ((c == '.' || c == ',') && k + 1 <= n) {
+			if (nseen == 0 || seen[nseen - 1] != c) {
+				if (nseen < 2)
+					seen[nseen++] = c;
+				else
+					return -1;
+			}
+			last_kind = c;
+			nd++;
+			continue;
+		}
+		/* A space (or no-break space) between digit groups: "1 234,56". */
+		{
+			size_t w = space_group(s + k, n - k);
+
+			if (w && any && isdigit((unsigned char)s[k - 1])) {
+				k += w - 1;
+				continue;
+			}
+		}
+		break;
+	}
+	if (!any)
+		return -1;
+	ns = k - i;
+	i = k;
+	/* Which mark is the decimal mark. */
+	if (decmark) {
+		dec = decmark;
+	} else if (nseen == 2) {
+		dec = (char)last_kind;
+	} else if (nseen == 1) {
+		size_t cnt = 0;
+
+		for (k = 0; k < ns; k++)
+			cnt += num[k] == seen[0];
+		dec = cnt == 1 ? seen[0] : 0;
+	}
+	/* The digits and the decimal mark as a plain number, read by amount.c. */
+	{
+		char plain[128];
+		size_t o = 0;
+		bool after = false;
+
+		for (k = 0; k < ns; k++) {
+			char c = num[k];
+
+			if (c == dec && after) {
+				*why = "more than one decimal mark";
+				return -1;
+			}
+			if (o + 2 >= sizeof plain) {
+				*why = "amount too large to hold exactly";
+				return -1;
+			}
+			if (c == dec)
+				plain[o++] = '.', after = true;
+			else if (isdigit((unsigned char)c))
+				plain[o++] = c;
+		}
+		if (amount_parse_plain(plain, o, &ra->a) < 0) {
+			*why = "amount too large to hold exactly";
+			return -1;
+		}
+	}
+	/* A trailing minus ("50.00-", "50.00 EUR-"), as some banks write debits. */
+	if (i < n && s[i] == '-') {
+		neg = !neg;
+		i++;
+	}
+	if (!ra->left) {
+		ns = i;
+		while (i < n && blank(s[i]))
+			i++;
+		if ((got = read_symbol(s + i, n - i, &sym, &symn)) < 0)
+			return -1;
+		if (symn) {
+			ra->space = i > ns;
+			i += (size_t)got;
+		}
+	}
+	while (i < n && blank(s[i]))
+		i++;
+	if (i + 1 == n && s[i] == '-' && (symn || s[i - 1] != '-')) {
+		neg = !neg;
+		i++;
+	}
+	if (neg)
+		ra->a.q = -ra->a.q;
+	ra->a.com = symn ? commodity_intern(sym, symn) : 0;
+	ra->dec = dec ? dec : '.';
+	if (i < n && s[i] == '@' && price_ok) {
+		struct ramount p;
+
+		ra->price = i + 1 < n && s[i + 1] == '@' ? 2 : 1;
+		i += (size_t)ra->price;
+		if (parse_amount(s + i, n - i, decmark, &p, why, false) < 0 || p.a.q < 0) {
+			*why = "bad price after @";
+			return -1;
+		}
+		ra->pa = p.a;
+		ra->pleft = p.left;
+		ra->pspace = p.space;
+		ra->pdec = p.dec;
+		return 0;
+	}
+	if (i != n) {
+		*why = "not an amount";
+		return -1;
+	}
+	return 0;
+}
+
+/* One amount (no price) into out, which holds AMOUNT_BUF bytes; returns the length. */
+static size_t
+format_one(char *out, const struct amount *a, bool left, bool space, char dec)
+{
+	const char *sym = commodity_name(a->com);
+	char digs[64];
+	unsigned __int128 u;
+	int nd = 0, i;
+	size_t o = 0, sl = strlen(sym);
+	bool quote = false, neg = a->q < 0;
+
+	if (a->q == 0)  /* no "-0"; current hledger keeps the symbol ("$0") */
+		neg = false;
+	/* "1,500" means 1500 to ledger and 1.5 to hledger: write three decimals with a dot. */
+	if (dec == ',' && a->scale == 3)
+		dec = '.';
+	for (i = 0; sym[i]; i++)
+		if (!sym_char((unsigned char)sym[i]))
+			quote = true;
+	if (sl > 60)
+		sl = 60;
+	if (*sym && left) {
+		if (quote)
+			out[o++] = '"';
+		memcpy(out + o, sym, sl);
+		o += sl;
+		if (quote)
+			out[o++] = '"';
+		if (space)
+			out[o++] = ' ';
+	}
+	if (neg)
+		out[o++] = '-';
+	u = neg ? -(unsigned __int128)a->q : (unsigned __int128)a->q;
+	do {
+		digs[nd++] = (char)('0' + (int)(u % 10));
+		u /= 10;
+	} while (u);
+	while (nd <= a->scale)
+		digs[nd++] = '0';
+	for (i = nd - 1; i >= a->scale; i--)
+		out[o++] = digs[i];
+	if (a->scale > 0) {
+		out[o++] = dec;
+		for (i = a->scale - 1; i >= 0; i--)
+			out[o++] = digs[i];
+	}
+	if (*sym && !left) {
+		if (space)
+			out[o++] = ' ';
+		if (quote)
+			out[o++] = '"';
+		memcpy(out + o, sym, sl);
+		o += sl;
+		if (quote)
+			out[o++] = '"';
+	}
+	return o;
+}
+
+size_t
+ramount_format(char *buf, size_t size, const struct ramount *ra)
+{
+	char out[2 * AMOUNT_BUF + 8];
+	size_t o = format_one(out, &ra->a, ra->left, ra->space, ra->dec), n;
+
+	if (ra->price) {
+		memcpy(out + o, ra->price == 2 ? " @@ " : " @ ", ra->price == 2 ? 4 : 3);
+		o += ra->price == 2 ? 4 : 3;
+		o += format_one(out + o, &ra->pa, ra->pleft, ra->pspace, ra->pdec);
+	}
+	n = o < size ? o : size - 1;
+	memcpy(buf, out, n);
+	buf[n] = '\0';
+	return n;
+}
+
+
+int
+csvamount_parse(const char *s, size_t n, char dec, struct ramount *ra, const char **why)
+{
+	return parse_amount(s, n, dec, ra, why, true);
+}

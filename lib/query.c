@@ -1,0 +1,353 @@
+/*
+ * query.c: hledger's query terms, for the report commands (and so for `hledger tally CMD
+ * QUERY`). A term is `date:PERIOD`, `date:A..B`, `acct:RE`, `desc:RE`, `payee:RE`, `code:RE`,
+ * `cur:RE`, `amt:[<|<=|>|>=|=]N`, `tag:NAME[=RE]`, `status:[*!]` or a bare RE (an account);
+ * `not:` before any of them negates it. As in hledger, terms of the same kind match when
+ * any of them does and the kinds must all match; each `not:` term must hold on its own.
+ * Regular expressions are PCRE2, case-insensitive, found anywhere in the text.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally.h"
+
+enum qkind { Q_DATE, Q_ACCT, Q_DESC, Q_PAYEE, Q_CODE, Q_CUR, Q_AMT, Q_TAG, Q_STATUS, Q_NKIND };
+
+struct qterm {
+	enum qkind kind;
+	bool neg;
+	struct regex *re;     /* acct, desc, payee, code, cur; tag: the name */
+	struct regex *val;    /* tag: the value, or NULL */
+	tdate begin, end;     /* date: [begin, end), DATE_NONE when open */
+	int op;               /* amt: '<', 'l' (<=), '>', 'g' (>=), '=' */
+	bool abs;             /* amt: no sign given, compare the magnitude */
+	struct amount n;      /* amt */
+	char status;          /* status: 0 (none), '*' or '!' */
+};
+
+struct query {
+	struct qterm *t;
+	size_t n;
+};
+
+static const struct {
+	const char *prefix;
+	enum qkind kind;
+} prefixes[] = {
+	{"date:", Q_DATE}, {"acct:", Q_ACCT}, {"desc:", Q_DESC}, {"payee:", Q_PAYEE},
+	{"code:", Q_CODE}, {"cur:", Q_CUR}, {"amt:", Q_AMT}, {"tag:", Q_TAG},
+	{"status:", Q_STATUS},
+};
+
+static struct regex *
+compile(const char *s, size_t n, const char *term, struct terr *e)
+{
+	char why[300];
+	struct regex *r = regex_compile(s, n, why, sizeof why);
+
+	if (!r)
+		terr_set(e, NULL, 0, "bad query term %s: %s", term, why);
+	return r;
+}
+
+/* A date or a period: its [begin, end). */
+static int
+date_bound(const char *s, size_t n, tdate *begin, tdate *end)
+{
+	char buf[32];
+	const char *why;
+
+	if (n == 0 || n >= sizeof buf)
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (period_parse(buf, begin, end) == 0)
+		return 0;
+	if (date_parse(buf, n, 0, begin, &why) != (long)n)
+		return -1;
+	*end = *begin + 1;
+	return 0;
+}
+
+static int
+parse_date(struct qterm *q, const char *v, const char *term, struct terr *e)
+{
+	const char *dots = strstr(v, "..");
+	tdate b, x;
+
+	q->begin = q->end = DATE_NONE;
+	if (!dots) {
+		if (date_bound(v, strlen(v), &q->begin, &q->end) == 0)
+			return 0;
+	} else if ((dots == v || date_bound(v, (size_t)(dots - v), &q->begin, &x) == 0) &&
+		   (!dots[2] || date_bound(dots + 2, strlen(dots + 2), &q->end, &b) == 0)) {
+		/* date:A..B runs from A's start to B's start, as hledger reads it. */
+		return 0;
+	}
+	terr_set(e, NULL, 0, "bad query term %s: a date, a period or DATE..DATE expected", term);
+	return -1;
+}
+
+static int
+parse_amt(struct qterm *q, const char *v, const char *term, struct terr *e)
+{
+	const char *why;
+	long k;
+
+	q->op = '=';
+	if (v[0] == '<' || v[0] == '>') {
+		q->op = v[1] == '=' ? (v[0] == '<' ? 'l' : 'g') : v[0];
+		v += v[1] == '=' ? 2 : 1;
+	} else if (v[0] == '=') {
+		v++;
+	}
+	q->abs = v[0] != '-' && v[0] != '+';
+	k = amount_parse(v, strlen(v), &q->n, false, &why);
+	if (k < 0 || (size_t)k != strlen(v) || q->n.com) {
+		terr_set(e, NULL, 0, "bad query term %s: a number expected", term);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_term(struct qterm *q, const char *term, struct terr *e)
+{
+	const char *v = term;
+	size_t i;
+
+	memset(q, 0, sizeof *q);
+	while (strncmp(v, "not:", 4) == 0) {
+		q->neg = !q->neg;
+		v += 4;
+	}
+	q->kind = Q_ACCT;
+	for (i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+		size_t k = strlen(prefixes[i].prefix);
+
+		if (strncmp(v, prefixes[i].prefix, k) == 0) {
+			q->kind = prefixes[i].kind;
+			v += k;
+			break;
+		}
+	}
+	switch (q->kind) {
+	case Q_DATE:
+		return parse_date(q, v, term, e);
+	case Q_AMT:
+		return parse_amt(q, v, term, e);
+	case Q_STATUS:
+		if ((v[0] && v[0] != '*' && v[0] != '!') || (v[0] && v[1])) {
+			terr_set(e, NULL, 0, "bad query term %s: status:*, status:! or status:", term);
+			return -1;
+		}
+		q->status = v[0];
+		return 0;
+	case Q_TAG: {
+		const char *eq = strchr(v, '=');
+
+		if (!(q->re = compile(v, eq ? (size_t)(eq - v) : strlen(v), term, e)))
+			return -1;
+		if (eq && !(q->val = compile(eq + 1, strlen(eq + 1), term, e)))
+			return -1;
+		return 0;
+	}
+	default:
+		return (q->re = compile(v, strlen(v), term, e)) ? 0 : -1;
+	}
+}
+
+struct query *
+query_parse(char *const *terms, size_t n, struct terr *e)
+{
+	struct query *q = xcalloc(1, sizeof *q);
+
+	q->t = xcalloc(n ? n : 1, sizeof *q->t);
+	for (size_t i = 0; i < n; i++) {
+		if (parse_term(&q->t[q->n], terms[i], e) < 0) {
+			q->n++;
+			query_free(q);
+			return NULL;
+		}
+		q->n++;
+	}
+	return q;
+}
+
+void
+query_free(struct query *q)
+{
+	if (!q)
+		return;
+	for (size_t i = 0; i < q->n; i++) {
+		regex_free(q->t[i].re);
+		regex_free(q->t[i].val);
+	}
+	free(q->t);
+	free(q);
+}
+
+bool
+query_empty(const struct query *q)
+{
+	return !q || q->n == 0;
+}
+
+bool
+query_only_accounts(const struct query *q)
+{
+	for (size_t i = 0; q && i < q->n; i++)
+		if (q->t[i].kind != Q_ACCT || q->t[i].neg)
+			return false;
+	return true;
+}
+
+static bool
+re_match(const struct regex *r, const char *s, size_t n)
+{
+	return regex_match(r, s, n) == 1;
+}
+
+struct tagq {
+	const struct qterm *q;
+	bool found;
+};
+
+static int
+tag_fn(struct span key, struct span value, void *arg)
+{
+	struct tagq *t = arg;
+
+	if (re_match(t->q->re, key.p, key.n) && (!t->q->val || re_match(t->q->val, value.p, value.n)))
+		t->found = true;
+	return t->found;
+}
+
+/* hledger's payee: the description before a `|`, else all of it. */
+static struct span
+payee(const struct txn *t)
+{
+	struct span p = t->desc;
+	const char *bar = p.n ? memchr(p.p, '|', p.n) : NULL;
+
+	if (bar) {
+		p.n = (size_t)(bar - p.p);
+		while (p.n && (p.p[p.n - 1] == ' ' || p.p[p.n - 1] == '\t'))
+			p.n--;
+	}
+	return p;
+}
+
+static bool
+amt_match(const struct qterm *q, const struct amount *a)
+{
+	struct amount x = *a, n = q->n;
+	int c;
+
+	if (q->abs && amount_sign(&x) < 0)
+		amount_neg(&x);
+	n.com = x.com;
+	c = amount_cmp(&x, &n);
+	switch (q->op) {
+	case '<': return c < 0;
+	case 'l': return c <= 0;
+	case '>': return c > 0;
+	case 'g': return c >= 0;
+	default: return c == 0;
+	}
+}
+
+/* One term on a posting of t (p may be NULL: terms about postings then hold). */
+static bool
+term_match(const struct qterm *q, const struct txn *t, const struct posting *p)
+{
+	bool m = true;
+
+	switch (q->kind) {
+	case Q_DATE:
+		m = (q->begin == DATE_NONE || t->date >= q->begin) &&
+		    (q->end == DATE_NONE || t->date < q->end);
+		break;
+	case Q_DESC:
+		m = re_match(q->re, t->desc.p ? t->desc.p : "", t->desc.n);
+		break;
+	case Q_PAYEE: {
+		struct span s = payee(t);
+
+		m = re_match(q->re, s.p ? s.p : "", s.n);
+		break;
+	}
+	case Q_CODE:
+		m = re_match(q->re, t->code.p ? t->code.p : "", t->code.n);
+		break;
+	case Q_STATUS:
+		m = (p && p->status ? p->status : t->status) == q->status;
+		break;
+	case Q_ACCT:
+		if (p)
+			m = re_match(q->re, p->acct, p->acct_len);
+		break;
+	case Q_CUR:
+		if (p) {
+			const char *c = commodity_name(p->amt.com);
+
+			m = re_match(q->re, c, strlen(c));
+		}
+		break;
+	case Q_AMT:
+		if (p)
+			m = amt_match(q, &p->amt);
+		break;
+	case Q_TAG: {
+		struct tagq tq = {q, false};
+
+		if (p)
+			tag_each(p->comment, tag_fn, &tq);
+		if (!tq.found)
+			tag_each(t->comment, tag_fn, &tq);
+		m = tq.found;
+		break;
+	}
+	case Q_NKIND:
+		break;
+	}
+	return m != q->neg;
+}
+
+bool
+query_posting(const struct query *q, const struct txn *t, const struct posting *p)
+{
+	bool any[Q_NKIND] = {0}, seen[Q_NKIND] = {0};
+
+	if (!q)
+		return true;
+	for (size_t i = 0; i < q->n; i++) {
+		const struct qterm *x = &q->t[i];
+		bool m = term_match(x, t, p);
+
+		if (x->neg) {
+			if (!m)
+				return false;
+			continue;
+		}
+		seen[x->kind] = true;
+		any[x->kind] = any[x->kind] || m;
+	}
+	for (int k = 0; k < Q_NKIND; k++)
+		if (seen[k] && !any[k])
+			return false;
+	return true;
+}
+
+bool
+query_txn(const struct query *q, const struct txn *t)
+{
+	if (query_empty(q))
+		return true;
+	if (t->np == 0)
+		return query_posting(q, t, NULL);
+	for (size_t i = 0; i < t->np; i++)
+		if (query_posting(q, t, &t->p[i]))
+			return true;
+	return false;
+}

@@ -1,0 +1,720 @@
+/*
+ * rules-apply.c: one CSV record through the rules. Each journal field takes the last
+ * assignment that applies (top level first, then matching `if` blocks in file order);
+ * values render %field references stripped, and CSV text put into a description, code,
+ * comment or account goes through journal_text_safe(). Applying allocates nothing per
+ * record once warmed up: rendered strings live in scratch memory rewound for every record.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules-int.h"
+
+static void
+tmp_put(struct rules *r, size_t *len, const char *s, size_t n)
+{
+	if (*len + n + 1 > r->tmpcap) {
+		while (*len + n + 1 > r->tmpcap)
+			r->tmpcap = r->tmpcap ? r->tmpcap * 2 : 1024;
+		r->tmp = xrealloc(r->tmp, r->tmpcap);
+	}
+	memcpy(r->tmp + *len, s, n);
+	*len += n;
+	r->tmp[*len] = '\0';
+}
+
+static void
+field_value(const struct rules *r, int i, const char **s, size_t *n)
+{
+	*s = r->rec->f[i];
+	*n = r->rec->len[i];
+	rules_strip(s, n);
+}
+
+/* Has the text rendered so far a word on its last line? Then a field follows text. */
+static bool
+after_text(const char *s, size_t len)
+{
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return len && s[len - 1] != '\n';
+}
+
+/*
+ * Is the text rendered so far inside a tag's value ("... key:" and no ',' since)? Then a
+ * field's ':' is harmless and its ',' would end the value: JTEXT_TAG. Rules such as
+ * "comment time:%time" keep their tags, with the bank's text only as values.
+ */
+static bool
+in_tag_value(const char *s, size_t len)
+{
+	size_t i = len;
+
+	while (i && s[i - 1] != ',' && s[i - 1] != '\n')
+		i--;
+	for (; i < len; i++)
+		if (s[i] == ':' && i > 0 && s[i - 1] != ' ' && s[i - 1] != '\t' &&
+		    s[i - 1] != ',' && s[i - 1] != '\n')
+			return true;
+	return false;
+}
+
+/* Puts text from the CSV (a field, a match group) as plain text for its place. */
+static void
+put_csv_text(struct rules *r, size_t *len, const char *s, size_t n, int where)
+{
+	if (where) {
+		char *safe = rules_scratch(r, JTEXT_SIZE(n));
+		int w = where | (after_text(r->tmp, *len) ? JTEXT_INNER : 0);
+
+		if (where == JTEXT_COMMENT && in_tag_value(r->tmp, *len))
+			w = JTEXT_TAG | JTEXT_INNER;
+		n = journal_text_safe(safe, s, n, w);
+		s = safe;
+	}
+	tmp_put(r, len, s, n);
+}
+
+static int match_group(struct rules *r, long bi, int k, const char **out, size_t *outn,
+		       struct terr *e);
+
+/*
+ * Renders a template into scratch memory: references are replaced by stripped values, \N
+ * by match groups of block blk's patterns. With a place (JTEXT_*), the CSV's text is made
+ * plain text for it (journal_text_safe) while the rules' own text stays as written; in a
+ * comment, "\n" written in a rule is a line break. r->unresolved tells whether a reference
+ * named a field the record does not have. NULL with *e set when a pattern gave up.
+ */
+static const char *
+render(struct rules *r, const struct template *t, size_t *outn, int where, long blk,
+       struct terr *e)
+{
+	size_t len = 0, i;
+
+	tmp_put(r, &len, "", 0);
+	r->unresolved = false;
+	for (i = 0; i < t->nparts; i++) {
+		const struct tpart *p = &t->parts[i];
+
+		if (p->group) {
+			const char *s;
+			size_t n;
+
+			if (match_group(r, blk, p->group, &s, &n, e) < 0)
+				return NULL;
+			put_csv_text(r, &len, s, n, where);
+		} else if (!p->ref && where == JTEXT_COMMENT) {
+			for (size_t k = 0; k < p->n; k++) {
+				if (p->p[k] == '\\' && k + 1 < p->n && p->p[k + 1] == 'n') {
+					tmp_put(r, &len, "\n", 1);
+					k++;
+				} else {
+					tmp_put(r, &len, p->p + k, 1);
+				}
+			}
+			r->unresolved |= p->missing;
+		} else if (!p->ref) {
+			tmp_put(r, &len, p->p, p->n);
+			r->unresolved |= p->missing;
+		} else if ((size_t)p->field < r->rec->nf) {
+			const char *s;
+			size_t n;
+
+			field_value(r, p->field, &s, &n);
+			put_csv_text(r, &len, s, n, where);
+		} else {  /* the record is shorter than the fields list: hledger 1.25 keeps "%name" */
+			tmp_put(r, &len, p->paren ? "%(" : "%", p->paren ? 2 : 1);
+			tmp_put(r, &len, p->p, p->n);
+			if (p->paren)
+				tmp_put(r, &len, ")", 1);
+			r->unresolved = true;
+		}
+	}
+	*outn = len;
+	return rules_scratch_dup(r, r->tmp, len);
+}
+
+static const char *
+whole_record(struct rules *r, size_t *n)
+{
+	if (!r->whole_done) {
+		size_t i, len = 0;
+
+		for (i = 0; i < r->rec->nf; i++)
+			len += r->rec->len[i] + 1;
+		if (len + 1 > r->wholecap) {
+			r->wholecap = len + 64;
+			r->whole = xrealloc(r->whole, r->wholecap);
+		}
+		len = 0;
+		for (i = 0; i < r->rec->nf; i++) {
+			if (i)
+				r->whole[len++] = ',';
+			memcpy(r->whole + len, r->rec->f[i], r->rec->len[i]);
+			len += r->rec->len[i];
+		}
+		r->whole[len] = '\0';
+		r->wholelen = len;
+		r->whole_done = true;
+	}
+	*n = r->wholelen;
+	return r->whole;
+}
+
+/* What a matcher looks at: the whole record, a field's stripped value, or for a field the
+ * record does not have, the reference as written (as hledger 1.25). lit holds 300 bytes. */
+static const char *
+matcher_subject(struct rules *r, const struct matcher *m, char *lit, size_t *n)
+{
+	const char *s;
+
+	if (m->field == -1)
+		return whole_record(r, n);
+	if (m->field == -2 || (size_t)m->field >= r->rec->nf) {
+		*n = (size_t)snprintf(lit, 300, "%%%s", m->fname);
+		if (*n >= 300)
+			*n = 299;
+		return lit;
+	}
+	field_value(r, m->field, &s, n);
+	return s;
+}
+
+static int
+matcher_eval(struct rules *r, const struct matcher *m, struct terr *e)
+{
+	char lit[300];
+	size_t n;
+	const char *s = matcher_subject(r, m, lit, &n);
+	int rc = regex_match(m->re, s, n);
+
+	if (rc < 0)
+		terr_set(e, r->rec->file, r->rec->line,
+			 "pattern \"%s\" gave up (match limit exceeded)", m->text);
+	return rc;
+}
+
+/* Blocks match when any group of &&-joined matchers all match ("!": does not match). */
+static int
+block_matches(struct rules *r, size_t bi, struct terr *e)
+{
+	const struct block *b = &r->blk[bi];
+	int cur = 0, rc;
+
+	if (r->bmatch[bi] >= 0)
+		return r->bmatch[bi];
+	for (size_t i = 0; i < b->nm; i++) {
+		if (i == 0 || !b->m[i].and) {  /* a new group: done if the one before matched */
+			if (i > 0 && cur)
+				break;
+			cur = 1;
+		}
+		if (!cur)
+			continue;
+		if ((rc = matcher_eval(r, &b->m[i], e)) < 0)
+			return -1;
+		cur = b->m[i].not ? !rc : rc;
+	}
+	r->bmatch[bi] = (signed char)cur;
+	return cur;
+}
+
+/* The template finally assigned to field f: the last matching block's (*blk its index),
+ * else top level's (*blk -1). */
+static int
+effective(struct rules *r, int f, const struct template **t, long *blk, struct terr *e)
+{
+	const struct flist *fl = &r->bylist[f];
+	size_t i;
+
+	*blk = -1;
+	for (i = fl->n; i-- > 0;) {
+		int m = block_matches(r, fl->blk[i], e);
+
+		if (m < 0)
+			return -1;
+		if (m) {
+			*t = &r->blk[fl->blk[i]].a[fl->asg[i]].t;
+			*blk = (long)fl->blk[i];
+			return 1;
+		}
+	}
+	if (r->toplast[f] >= 0) {
+		*t = &r->top[r->toplast[f]].t;
+		return 1;
+	}
+	*t = NULL;
+	return 0;
+}
+
+/*
+ * Match group k (1-based) of the patterns of block bi, counted across its matchers in
+ * order, or of every matching block when bi < 0 (a top-level value), as hledger does; ""
+ * when there is none. The text is copied to scratch memory.
+ */
+static int
+match_group(struct rules *r, long bi, int k, const char **out, size_t *outn, struct terr *e)
+{
+	size_t first = bi < 0 ? 0 : (size_t)bi, last = bi < 0 ? r->nblk : (size_t)bi + 1;
+
+	*out = "";
+	*outn = 0;
+	for (size_t b = first; b < last && k >= 1; b++) {
+		const struct block *blk = &r->blk[b];
+		int m = bi < 0 ? block_matches(r, b, e) : 1;
+
+		if (m < 0)
+			return -1;
+		for (size_t i = 0; m && i < blk->nm; i++) {
+			char lit[300];
+			size_t n, st, len;
+			const char *s = matcher_subject(r, &blk->m[i], lit, &n);
+			int cnt = regex_group(blk->m[i].re, s, n, k, &st, &len);
+
+			if (cnt < 0) {
+				terr_set(e, r->rec->file, r->rec->line,
+					 "pattern \"%s\" gave up (match limit exceeded)", blk->m[i].text);
+				return -1;
+			}
+			if (k <= cnt) {
+				*out = rules_scratch_dup(r, s + st, len);
+				*outn = len;
+				return 0;
+			}
+			k -= cnt;
+		}
+	}
+	return 0;
+}
+
+/* Where a journal field's text goes, for journal_text_safe (0: not text, kept raw). */
+static int
+text_place(int f)
+{
+	if (f == RF_DESC)
+		return JTEXT_DESC;
+	if (f == RF_CODE)
+		return JTEXT_CODE;
+	if (f == RF_COMMENT || (f >= RF_N(K_COMMENT, 1) && f <= RF_N(K_COMMENT, MAXPOST)))
+		return JTEXT_COMMENT;
+	if (f >= RF_N(K_ACCOUNT, 1) && f <= RF_N(K_ACCOUNT, MAXPOST))
+		return JTEXT_ACCOUNT;
+	return 0;
+}
+
+/* Renders field f stripped; *s is NULL when the field is not assigned. */
+static int
+value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
+{
+	const struct template *t;
+	long blk;
+	int rc = effective(r, f, &t, &blk, e);
+
+	*s = NULL;
+	*n = 0;
+	if (rc <= 0)
+		return rc;
+	if (!(*s = render(r, t, n, text_place(f), blk, e)))
+		return -1;
+	if (text_place(f) == JTEXT_COMMENT) {  /* a "\n" written in the rule stays */
+		while (*n && rules_is_blank(**s))
+			(*s)++, (*n)--;
+		while (*n && rules_is_blank((*s)[*n - 1]))
+			(*n)--;
+	} else {
+		rules_strip(s, n);
+	}
+	return 1;
+}
+
+static int
+get_date(struct rules *r, int f, tdate *out, struct terr *e)
+{
+	const char *s;
+	size_t n;
+	int rc = value(r, f, &s, &n, e);
+
+	if (rc <= 0)
+		return rc;
+	if (csvdate_parse(s, n, r->date_format, out))
+		return 1;
+	terr_set(e, r->rec->file, r->rec->line, "cannot read \"%.*s\" as a %s (date-format %s)",
+		 (int)n, s, f == RF_DATE ? "date" : "date2",
+		 r->date_format ? r->date_format : "unset: YYYY-MM-DD, YYYY/MM/DD or YYYY.MM.DD");
+	return -1;
+}
+
+/* Renders and parses an amount-like field: currency first, then the sign-simplified value. */
+static int
+amount_of(struct rules *r, int f, const char *v, size_t vn, const char *cur, size_t curn,
+	  struct ramount *ra, struct terr *e)
+{
+	char *t = rules_scratch(r, curn + vn + 3);
+	size_t tn;
+	const char *why;
+
+	if (r->unresolved) {  /* "%4" of a short record is no amount (current hledger agrees) */
+		char fname[32];
+
+		terr_set(e, r->rec->file, r->rec->line,
+			 "%s: \"%.*s\" refers to a field this record does not have (%zu fields)",
+			 rules_field_label(f, fname, sizeof fname), (int)vn, v, r->rec->nf);
+		return -1;
+	}
+
+	memcpy(t, cur, curn);
+	tn = curn + csvamount_unsign(v, vn, t + curn);
+	t[tn] = '\0';
+	if (csvamount_parse(t, tn, r->decmark, ra, &why) < 0) {
+		char fname[32];
+		const char *name = rules_field_label(f, fname, sizeof fname);
+
+		terr_set(e, r->rec->file, r->rec->line, "%s: cannot read \"%s\" as an amount (%s)",
+			 name, t, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* The currency for posting n: currencyN, else currency; not stripped ("EUR " keeps its space). */
+static int
+currency_of(struct rules *r, int n, const char **s, size_t *len, struct terr *e)
+{
+	const struct template *t;
+	long blk;
+	bool unresolved = r->unresolved;  /* about the value this currency goes with */
+	int rc = effective(r, RF_N(K_CURRENCY, n), &t, &blk, e);
+
+	if (rc == 0)
+		rc = effective(r, RF_CURRENCY, &t, &blk, e);
+	*s = "";
+	*len = 0;
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && !(*s = render(r, t, len, 0, blk, e)))
+		return -1;
+	r->unresolved = unresolved;
+	return 0;
+}
+
+/* The amount's cost: itself, or its price times it (@), or its total price (@@). */
+static int
+cost_of(const struct ramount *ra, struct amount *c)
+{
+	if (ra->price == 0) {
+		*c = ra->a;
+		return 0;
+	}
+	if (ra->price == 2) {
+		*c = ra->pa;
+		if (amount_sign(&ra->a) < 0)
+			amount_neg(c);
+		return 0;
+	}
+	if (amount_mul(c, &ra->a, &ra->pa) < 0)
+		return -1;
+	c->com = ra->pa.com;
+	return 0;
+}
+
+/* Posting 2's share of an unnumbered amount: minus its cost, in the price's style. */
+static int
+to_cost(struct ramount *ra, const struct rules *r, struct terr *e)
+{
+	struct amount c;
+
+	if (cost_of(ra, &c) < 0) {
+		terr_set(e, r->rec->file, r->rec->line, "amount too large to hold exactly");
+		return -1;
+	}
+	amount_neg(&c);
+	if (ra->price) {
+		ra->left = ra->pleft;
+		ra->space = ra->pspace;
+		ra->dec = ra->pdec;
+		ra->price = 0;
+	}
+	ra->a = c;
+	return 0;
+}
+
+/* Amount of posting n (hledger's getAmount). Returns 1 with *ra, 0 for none, -1 error. */
+static int
+posting_amount(struct rules *r, int n, bool p1virtual, struct ramount *ra, struct terr *e)
+{
+	int fields[6], nf = 0, i, kept = 0, which = -1, nz = 0, firstzero = -1;
+	struct ramount got[6];
+	bool numbered = false;
+	const char *cur;
+	size_t curn;
+
+	fields[nf++] = RF_N(K_AMOUNT, n);
+	fields[nf++] = RF_N(K_AMOUNT_IN, n);
+	fields[nf++] = RF_N(K_AMOUNT_OUT, n);
+	if (n == 1 || (n == 2 && !p1virtual)) {
+		fields[nf++] = RF_AMOUNT;
+		fields[nf++] = RF_AMOUNT_IN;
+		fields[nf++] = RF_AMOUNT_OUT;
+	}
+	if (currency_of(r, n, &cur, &curn, e) < 0)
+		return -1;
+	{
+		bool have[6] = {0};
+
+		for (i = 0; i < nf; i++) {
+			const char *v;
+			size_t vn;
+			int rc = value(r, fields[i], &v, &vn, e);
+
+			if (rc < 0)
+				return -1;
+			if (rc == 0 || vn == 0)
+				continue;
+			if (amount_of(r, fields[i], v, vn, cur, curn, &got[i], e) < 0)
+				return -1;
+			if (fields[i] == RF_AMOUNT_OUT || fields[i] == RF_N(K_AMOUNT_OUT, n))
+				amount_neg(&got[i].a);
+			if (n == 2 && i >= 3 && to_cost(&got[i], r, e) < 0)
+				return -1;
+			have[i] = true;
+			if (i < 3)
+				numbered = true;
+		}
+		for (i = 0; i < nf; i++) {
+			if (!have[i] || (numbered && i >= 3))
+				continue;
+			kept++;
+			if (amount_is_zero(&got[i].a)) {
+				if (firstzero < 0)
+					firstzero = i;
+			} else {
+				nz++;
+				which = i;
+			}
+		}
+	}
+	if (kept == 0)
+		return 0;
+	if (nz > 1) {
+		terr_set(e, r->rec->file, r->rec->line,
+			 "posting %d: more than one non-empty amount field (amount, -in, -out)", n);
+		return -1;
+	}
+	*ra = got[nz ? which : firstzero];
+	return 1;
+}
+
+/*
+ * Checks that the entry balances, as ledger and hledger will when they read it: per
+ * commodity, unless one posting has no amount (or a balance assignment); two commodities
+ * whose sums have opposite signs are a conversion both tools infer a price for.
+ */
+static int
+check_balance(const struct rtxn *t, struct terr *e)
+{
+	struct amount sum[MAXPOST];
+	size_t nsum = 0, nonzero = 0;
+	int elided = 0, assigned = 0, first = -1, second = -1;
+	const struct csvrec *rec = t->record;
+
+	for (size_t i = 0; i < t->np; i++) {
+		const struct rposting *p = &t->p[i];
+		struct amount c;
+		size_t k;
+
+		if (p->account_len && p->account[0] == '(')
+			continue;
+		if (!p->has_amt) {
+			if (p->has_bal)
+				assigned++;
+			else
+				elided++;
+			continue;
+		}
+		if (cost_of(&p->amt, &c) < 0) {
+			terr_set(e, rec->file, rec->line, "amount too large to hold exactly");
+			return -1;
+		}
+		for (k = 0; k < nsum && sum[k].com != c.com; k++)
+			;
+		if (k == nsum)
+			sum[nsum++] = (struct amount){0, 0, c.com};
+		if (amount_add(&sum[k], &sum[k], &c) < 0) {
+			terr_set(e, rec->file, rec->line, "amount too large to add up exactly");
+			return -1;
+		}
+	}
+	if (elided > 1) {
+		terr_set(e, rec->file, rec->line, "more than one posting without an amount");
+		return -1;
+	}
+	if (elided || assigned)
+		return 0;
+	for (size_t k = 0; k < nsum; k++)
+		if (!amount_is_zero(&sum[k])) {
+			nonzero++;
+			if (first < 0)
+				first = (int)k;
+			else
+				second = (int)k;
+		}
+	if (nonzero == 0 ||
+	    (nonzero == 2 && amount_sign(&sum[first]) != amount_sign(&sum[second])))
+		return 0;
+	{
+		char buf[2 * AMOUNT_BUF], all[512] = "";
+		struct ramount ra;
+
+		for (size_t k = 0; k < nsum; k++) {
+			if (amount_is_zero(&sum[k]))
+				continue;
+			memset(&ra, 0, sizeof ra);
+			ra.a = sum[k];
+			ra.space = true;
+			ra.dec = '.';
+			ramount_format(buf, sizeof buf, &ra);
+			if (strlen(all) + strlen(buf) + 3 < sizeof all)
+				snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", *all ? ", " : "", buf);
+		}
+		terr_set(e, rec->file, rec->line, "the entry does not balance: off by %s%s", all,
+			 nonzero == 2 ? " (two commodities with the same sign: no conversion)" : "");
+	}
+	return -1;
+}
+
+int
+rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct terr *e)
+{
+	const struct template *tp;
+	const char *s;
+	size_t n;
+	long blk;
+	int rc, np = 0, k;
+	bool p1virtual = false;
+
+	memset(t, 0, sizeof *t);
+	if (r->ended)
+		return RULES_END;
+	r->rec = rec;
+	r->whole_done = false;
+	rules_scratch_reset(r);
+	memset(r->bmatch, -1, r->nblk ? r->nblk : 1);
+	if (r->skipping > 0) {
+		r->skipping--;
+		return RULES_SKIP;
+	}
+	if ((rc = effective(r, RF_END, &tp, &blk, e)) != 0) {
+		if (rc < 0)
+			return -1;
+		r->ended = true;
+		return RULES_END;
+	}
+	if ((rc = value(r, RF_SKIP, &s, &n, e)) != 0) {
+		char *end;
+		long k2 = 1;
+
+		if (rc < 0)
+			return -1;
+		if (n) {
+			k2 = strtol(s, &end, 10);
+			if (end != s + n || k2 < 1) {
+				terr_set(e, rec->file, rec->line, "skip: not a number: %.*s", (int)n, s);
+				return -1;
+			}
+		}
+		r->skipping = k2 - 1;
+		return RULES_SKIP;
+	}
+	if (rec->nf < 2) {
+		terr_set(e, rec->file, rec->line,
+			 "record has fewer than two fields (wrong separator, or a line to skip?)");
+		return -1;
+	}
+	if ((rc = get_date(r, RF_DATE, &t->date, e)) <= 0) {
+		if (rc == 0)
+			terr_set(e, rec->file, rec->line, "no date: no date rule applies to this record");
+		return -1;
+	}
+	t->date2 = DATE_NONE;
+	if (rules_assigned(r, RF_DATE2) && (rc = get_date(r, RF_DATE2, &t->date2, e)) < 0)
+		return -1;
+	if ((rc = value(r, RF_STATUS, &s, &n, e)) < 0)
+		return -1;
+	if (rc && n) {
+		if (n != 1 || (s[0] != '*' && s[0] != '!')) {
+			terr_set(e, rec->file, rec->line, "status: \"%.*s\" is not *, ! or empty",
+				 (int)n, s);
+			return -1;
+		}
+		t->status = s[0];
+	}
+	if (value(r, RF_CODE, &t->code, &t->code_len, e) < 0 ||
+	    value(r, RF_DESC, &t->desc, &t->desc_len, e) < 0 ||
+	    value(r, RF_COMMENT, &s, &n, e) < 0)
+		return -1;
+	t->comment = s ? rules_scratch_dup(r, s, n) : NULL;
+
+	/* Is posting 1 virtual ("(account)")? Then posting 2 takes no unnumbered amount. */
+	if ((rc = value(r, RF_N(K_ACCOUNT, 1), &s, &n, e)) < 0)
+		return -1;
+	p1virtual = rc && n && s[0] == '(' && s[n - 1] == ')';
+
+	for (k = 1; k <= r->maxpost; k++) {
+		struct rposting *p = &r->post[np];
+		const char *acc;
+		size_t accn;
+		int arc;
+		bool final = false;
+
+		memset(p, 0, sizeof *p);
+		if ((rc = posting_amount(r, k, p1virtual, &p->amt, e)) < 0)
+			return -1;
+		p->has_amt = rc == 1;
+		if ((rc = value(r, RF_N(K_BALANCE, k), &s, &n, e)) < 0)
+			return -1;
+		if (rc == 0 && k == 1 && (rc = value(r, RF_BALANCE, &s, &n, e)) < 0)
+			return -1;
+		if (rc && n) {
+			const char *cur;
+			size_t curn;
+
+			if (currency_of(r, k, &cur, &curn, e) < 0 ||
+			    amount_of(r, k == 1 && !rules_assigned(r, RF_N(K_BALANCE, 1)) ?
+				      RF_BALANCE : RF_N(K_BALANCE, k), s, n, cur, curn, &p->bal, e) < 0)
+				return -1;
+			p->has_bal = true;
+		}
+		if ((arc = value(r, RF_N(K_ACCOUNT, k), &acc, &accn, e)) < 0)
+			return -1;
+		if (arc && accn == 0)
+			continue;  /* accountN set to nothing: no posting */
+		if (arc) {
+			final = true;
+		} else if (p->has_amt || p->has_bal) {
+			acc = "expenses:unknown";
+			accn = strlen(acc);
+		} else {
+			continue;
+		}
+		if (!final && p->has_amt && amount_sign(&p->amt.a) < 0) {
+			acc = "income:unknown";
+			accn = strlen(acc);
+		}
+		p->account = acc;
+		p->account_len = accn;
+		if ((rc = value(r, RF_N(K_COMMENT, k), &s, &n, e)) < 0)
+			return -1;
+		p->comment = rc && n ? rules_scratch_dup(r, s, n) : NULL;
+		np++;
+	}
+	t->p = r->post;
+	t->np = (size_t)np;
+	t->record = rec;
+	t->balance_op = r->balance_op ? r->balance_op : "=";
+
+	if (check_balance(t, e) < 0)
+		return -1;
+	return RULES_ROW;
+}
+

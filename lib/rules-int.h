@@ -1,0 +1,150 @@
+/*
+ * rules-int.h: what the parts of the CSV rules share (rules.c: the rules and their
+ * lifecycle; rules-parse.c: reading a rules file; rules-apply.c: a record through the rules;
+ * csvdate.c and csvamount.c: a CSV's dates and amounts). Not part of the public API.
+ */
+#ifndef RULES_INT_H
+#define RULES_INT_H
+
+#include "tally.h"
+
+/* ---- journal field names ---- */
+
+enum {
+	RF_DATE, RF_DATE2, RF_STATUS, RF_CODE, RF_DESC, RF_COMMENT, RF_CURRENCY, RF_AMOUNT,
+	RF_AMOUNT_IN, RF_AMOUNT_OUT, RF_BALANCE, RF_SKIP, RF_END, RF_BASE
+};
+/* Numbered families: account1..99, amount1..99, amountN-in, amountN-out, balanceN, ... */
+enum { K_ACCOUNT, K_AMOUNT, K_AMOUNT_IN, K_AMOUNT_OUT, K_BALANCE, K_COMMENT, K_CURRENCY, K_N };
+#define MAXPOST 99
+#define RF_N(kind, n) (RF_BASE + (kind) * 100 + (n))
+#define RF_COUNT (RF_BASE + K_N * 100)
+
+/* ---- templates, blocks and the rules ---- */
+
+struct tpart {
+	int field;            /* CSV field index, or -1 for literal text */
+	const char *p;        /* literal text, or the reference's name while unresolved */
+	size_t n;
+	bool ref;             /* a %reference (resolved after the whole file is read) */
+	bool paren;           /* written %(name) */
+	bool missing;         /* a reference to no field: kept as written, as hledger 1.25 */
+	int group;            /* \N: a match group of the block's patterns, 0: none */
+};
+
+struct template {
+	char *text;
+	struct tpart *parts;
+	size_t nparts;
+};
+
+struct assign {
+	int field;
+	struct template t;
+	long line;
+	const char *file;
+};
+
+struct matcher {
+	bool and;             /* "&&" or "&": and-ed with the previous matcher */
+	bool not;             /* "!": matches when the pattern does not */
+	bool ref;             /* %field matcher */
+	char *fname;          /* its name while unresolved */
+	int field;            /* CSV field index, -1: whole record, -2: no such field */
+	char *text;           /* the pattern text, for messages */
+	struct regex *re;
+};
+
+struct block {
+	struct matcher *m;
+	size_t nm;
+	struct assign *a;
+	size_t na;
+	long line;
+};
+
+struct flist {                /* blocks that assign one field, in file order */
+	size_t *blk, *asg;
+	size_t n, cap;
+};
+
+/* Scratch memory for one record: chunks that never move, rewound per record. */
+struct chunk {
+	char *p;
+	size_t used, cap;
+};
+
+struct rules {
+	char **fnames;        /* CSV field names from `fields`, lower-cased; "" = unnamed */
+	size_t nfields;
+	struct assign *top;   /* top-level assignments in file order (fields list included) */
+	size_t ntop, captop;
+	struct block *blk;
+	size_t nblk, capblk;
+	int toplast[RF_COUNT];  /* index of the last top-level assignment per field, or -1 */
+	struct flist bylist[RF_COUNT];
+	int maxpost;
+
+	long skip;
+	int sep;
+	int encoding;
+	char decmark;         /* 0: guess like hledger */
+	bool newest_first;
+	const char *balance_op;  /* balance-type: "=" (NULL), "==", "=*" or "==*" */
+	char *date_format;
+	const char *date_format_file;
+	long date_format_line;
+	char **files;         /* names of the rules files read, for positions */
+	size_t nfiles;
+
+	/* per record */
+	signed char *bmatch;  /* per block: -1 unknown, 0, 1 */
+	const struct csvrec *rec;
+	char *whole;          /* the record's fields joined by commas */
+	size_t wholelen, wholecap;
+	bool whole_done;
+	struct chunk *ch;
+	size_t nch, curch;
+	char *tmp;            /* a growable buffer for rendering */
+	size_t tmpcap;
+	struct rposting post[MAXPOST];
+	bool unresolved;      /* the last value rendered named a field the record lacks */
+	long skipping;        /* records still to skip after a block's `skip N` */
+	bool ended;
+};
+
+
+/* ---- shared by the parts (rules.c) ---- */
+
+extern const char *const rules_base_names[RF_BASE];
+/* The field id of a journal field name, or -1. */
+int rules_field_id(const char *s, size_t n);
+/* "amount2-in": a field id's name, for messages. */
+const char *rules_field_label(int f, char *buf, size_t size);
+bool rules_assigned(const struct rules *r, int f);
+bool rules_is_blank(int c);
+void rules_strip(const char **s, size_t *n);
+bool rules_name_char(unsigned char c);
+void rules_lower(char *s);
+/* Scratch memory for one record: never moves, rewound for every record. */
+char *rules_scratch(struct rules *r, size_t n);
+void rules_scratch_reset(struct rules *r);
+char *rules_scratch_dup(struct rules *r, const char *s, size_t n);
+/* Reads a rules file into r (rules-parse.c); includes nest up to depth 10. */
+int rules_parse_file(struct rules *r, const char *path, int depth, struct terr *e);
+
+/* ---- CSV dates (csvdate.c) ---- */
+
+/* 0, or -1 with *why when the date-format has a conversion we do not read. */
+int csvdate_check(const char *fmt, const char **why);
+/* Reads a date with the date-format (NULL: YYYY-M-D, YYYY/M/D or YYYY.M.D, as hledger). */
+bool csvdate_parse(const char *s, size_t n, const char *fmt, tdate *out);
+
+/* ---- CSV amounts (csvamount.c) ---- */
+
+/* hledger's sign simplification of s into buf (n + 2 bytes): "(1)" is -1, "--1" is 1... */
+size_t csvamount_unsign(const char *s, size_t n, char *buf);
+/* Parses an amount as hledger's amountp would, with decimal mark dec (0: guess). */
+int csvamount_parse(const char *s, size_t n, char dec, struct ramount *ra, const char **why);
+
+#endif

@@ -1,0 +1,311 @@
+/*
+ * signoff.c: signatures coming back from a sign-off sheet (CSV: date, client, signed-by)
+ * matched to the journal's held sessions. Two passes over the journal: the first finds,
+ * for each record, the session it signs (one already signed with the same name first, so
+ * recording a list twice changes nothing; else the first unsigned one of that client and
+ * day); the second writes the journal with a `signed:` tag added to those sessions, every
+ * other byte as it was. Only the files named are edited, not the ones they include.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally.h"
+
+struct srec {
+	tdate date;
+	char client[128];
+	char *name;          /* the cleaned signer */
+	long line;
+	long item;           /* the item it signs (ordinal), -1: none yet */
+	bool add;            /* the tag is to be written (not already there) */
+};
+
+struct signoff {
+	struct srec *r;
+	size_t n;
+	const char *csv;     /* the CSV's name for messages: the caller's string */
+	char *errfile;       /* a journal error's file name, kept past journal_close */
+	long added;
+};
+
+/* A signer as a tag value: plain text to every journal reader, at most ~100 bytes. */
+static char *
+clean_name(const char *s, size_t n)
+{
+	char *b;
+
+	if (n > 100) {
+		n = 100;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	b = xmalloc(JTEXT_SIZE(n));
+	journal_text_safe(b, s, n, JTEXT_TAG);
+	return b;
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct srec *x = a, *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if (strcmp(x->client, y->client) != 0)
+		return strcmp(x->client, y->client);
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+struct signoff *
+signoff_load(const char *csv, struct terr *e)
+{
+	struct csvin *c = csvin_open(csv, 0, CSVIN_UTF8, e);
+	struct signoff *s;
+	struct csvrec r;
+	const char *why;
+	int rv;
+
+	if (!c)
+		return NULL;
+	s = xcalloc(1, sizeof *s);
+	/* Messages name the caller's string: the reader's is gone once it is closed. */
+	s->csv = strcmp(csv, "-") == 0 ? "<stdin>" : csv;
+	while ((rv = csvin_next(c, &r, e)) > 0) {
+		struct srec *x;
+		tdate d;
+
+		if (r.nf == 1 && r.len[0] == 0)
+			continue;  /* a blank line */
+		if (date_parse(r.f[0], r.len[0], 0, &d, &why) != (long)r.len[0]) {
+			if (s->n == 0 && r.line == 1)
+				continue;  /* the header */
+			terr_set(e, s->csv, r.line, "bad date: %.40s", r.f[0]);
+			goto fail;
+		}
+		if (r.nf < 3) {
+			terr_set(e, s->csv, r.line, "needs date, client, signed-by");
+			goto fail;
+		}
+		s->r = xrealloc(s->r, (s->n + 1) * sizeof *s->r);
+		x = memset(&s->r[s->n++], 0, sizeof *x);
+		x->date = d;
+		x->line = r.line;
+		x->item = -1;
+		if (!clients_slug((struct span){r.f[1], r.len[1]}, x->client, sizeof x->client)) {
+			terr_set(e, s->csv, r.line, "no client");
+			goto fail;
+		}
+		x->name = clean_name(r.f[2], r.len[2]);
+		if (!*x->name) {
+			terr_set(e, s->csv, r.line, "no signed-by name");
+			goto fail;
+		}
+	}
+	if (rv < 0) {
+		e->file = s->csv;
+		goto fail;
+	}
+	csvin_close(c);
+	if (s->n > 1)
+		qsort(s->r, s->n, sizeof *s->r, by_key);
+	return s;
+fail:
+	csvin_close(c);
+	signoff_free(s);
+	return NULL;
+}
+
+/* The first record of this client and day, or NULL. */
+static struct srec *
+first_of(struct signoff *s, tdate d, const char *client)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct srec *x = &s->r[mid];
+		int cmp = x->date != d ? (x->date < d ? -1 : 1) : strcmp(x->client, client);
+
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->n && s->r[lo].date == d && strcmp(s->r[lo].client, client) == 0 ?
+		       &s->r[lo] : NULL;
+}
+
+/* A held session of the files named: (client, date, signed-by or NULL). */
+static bool
+held(const struct jitem *it, char *client, size_t size, struct span *signer)
+{
+	struct client_tags tg;
+
+	if (it->kind != J_TXN || it->depth > 0)
+		return false;
+	clients_tags(it->txn, &tg);
+	if (clients_kind_of(&tg) != SESSION_HELD || !tg.v[CT_CLIENT].p)
+		return false;
+	clients_slug(tg.v[CT_CLIENT], client, size);
+	*signer = tg.v[CT_SIGNED];
+	return true;
+}
+
+static void
+keep_error(struct signoff *s, const struct journal *j, struct terr *e)
+{
+	*e = *journal_error(j);
+	if (e->file) {
+		free(s->errfile);
+		e->file = s->errfile = xstrdup(e->file);
+	}
+}
+
+int
+signoff_plan(struct signoff *s, char *const *files, size_t nfiles, struct terr *e)
+{
+	struct journal *j = journal_open((const char *const *)files, nfiles, JOURNAL_NO_BALANCE);
+	struct jitem *it;
+	long item = 0;
+	int rv, status = 0;
+	/* Unsigned sessions per record group are taken after the signed ones: keep them. */
+	struct pend {
+		long item;
+		struct srec *first;
+	} *pend = NULL;
+	size_t npend = 0;
+
+	while ((rv = journal_next(j, &it)) != 0) {
+		char client[128];
+		struct span sg;
+		struct srec *x;
+
+		if (rv < 0) {
+			if (!status)
+				keep_error(s, j, e);
+			status = -1;
+			continue;
+		}
+		item++;
+		if (!held(it, client, sizeof client, &sg) || !(x = first_of(s, it->txn->date, client)))
+			continue;
+		if (!sg.p) {
+			pend = xrealloc(pend, (npend + 1) * sizeof *pend);
+			pend[npend++] = (struct pend){item, x};
+			continue;
+		}
+		/* Already signed: it answers the first unanswered record with that name. */
+		for (; x < s->r + s->n && x->date == it->txn->date && strcmp(x->client, client) == 0;
+		     x++)
+			if (x->item < 0 && strlen(x->name) == sg.n && memcmp(x->name, sg.p, sg.n) == 0) {
+				x->item = item;
+				break;
+			}
+	}
+	journal_close(j);
+	for (size_t i = 0; i < npend && status == 0; i++)
+		for (struct srec *x = pend[i].first; x < s->r + s->n && x->date == pend[i].first->date &&
+		     strcmp(x->client, pend[i].first->client) == 0; x++)
+			if (x->item < 0) {
+				x->item = pend[i].item;
+				x->add = true;
+				s->added++;
+				break;
+			}
+	free(pend);
+	for (size_t i = 0; i < s->n && status == 0; i++)
+		if (s->r[i].item < 0) {
+			char day[11];
+
+			date_format(day, s->r[i].date);
+			terr_set(e, s->csv, s->r[i].line, "no unsigned held session of %s on %s",
+				 s->r[i].client, day);
+			status = -1;
+		}
+	return status;
+}
+
+static int
+by_item(const void *a, const void *b)
+{
+	const struct srec *const *x = a, *const *y = b;
+
+	return ((*x)->item > (*y)->item) - ((*x)->item < (*y)->item);
+}
+
+/* Writes an entry with `; signed: NAME` after its header and comment lines. */
+static void
+write_signed(struct out *o, const struct jitem *it, const char *name)
+{
+	const char *p = it->text, *end = it->text + it->len, *at;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	at = nl ? nl + 1 : end;
+	while (at < end) {
+		const char *q = at, *e2;
+
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q == at || q >= end || *q != ';')
+			break;
+		e2 = memchr(q, '\n', (size_t)(end - q));
+		at = e2 ? e2 + 1 : end;
+	}
+	out_write(o, p, (size_t)(at - p));
+	if (at > p && at[-1] != '\n')
+		out_puts(o, "\n");
+	out_printf(o, "    ; signed: %s\n", name);
+	out_write(o, at, (size_t)(end - at));
+}
+
+int
+signoff_write(struct signoff *s, char *const *files, size_t nfiles, struct out *o, struct terr *e)
+{
+	struct journal *j = journal_open((const char *const *)files, nfiles, JOURNAL_NO_BALANCE);
+	struct srec **v = xcalloc(s->n + 1, sizeof *v);
+	struct jitem *it;
+	size_t nv = 0, k = 0;
+	long item = 0;
+	int rv, status = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->r[i].add)
+			v[nv++] = &s->r[i];
+	qsort(v, nv, sizeof *v, by_item);
+	while ((rv = journal_next(j, &it)) != 0) {
+		if (rv < 0) {
+			if (!status)
+				keep_error(s, j, e);
+			status = -1;
+			continue;
+		}
+		item++;
+		if (it->depth > 0)
+			continue;
+		if (k < nv && v[k]->item == item)
+			write_signed(o, it, v[k++]->name);
+		else
+			write_item(o, it, NULL, 0);
+	}
+	journal_close(j);
+	free(v);
+	return status;
+}
+
+long
+signoff_added(const struct signoff *s)
+{
+	return s->added;
+}
+
+void
+signoff_free(struct signoff *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		free(s->r[i].name);
+	free(s->r);
+	free(s->errfile);
+	free(s);
+}

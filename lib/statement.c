@@ -1,0 +1,521 @@
+/*
+ * statement.c: what a client's month-end statement holds. One streaming pass over the
+ * journal keeps, per client, the balance of the client's four accounts at the period's
+ * start and end, the package credit, the open invoices, and the entries dated in the
+ * period. stmtdoc.c writes it; tally-statement chooses the clients and the files.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tally.h"
+
+struct statements {
+	tdate begin, end;
+	const char *prefix[SA_N];
+	size_t prefix_len[SA_N];
+	struct stmt_client *clients;
+	size_t nclients, capclients;
+	size_t *slots, nslots;  /* open addressing over clients[]: index + 1, 0 = empty */
+	bool sorted;
+	struct invoices *inv;
+	const char *cur_file;   /* the entry being read, so new clients know their place */
+	long cur_line;
+	struct touch *tc;       /* the clients of the entry being read; reused */
+	size_t captc;
+};
+
+static size_t
+hash(const char *s, size_t n)
+{
+	size_t h = 5381;
+
+	while (n--)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+static size_t
+client_get(struct statements *s, const char *id, size_t n)
+{
+	size_t h, k;
+
+	if (s->nclients * 2 >= s->nslots) {
+		free(s->slots);
+		s->nslots = s->nslots ? s->nslots * 2 : 64;
+		s->slots = xcalloc(s->nslots, sizeof *s->slots);
+		for (size_t i = 0; i < s->nclients; i++) {
+			h = hash(s->clients[i].id, strlen(s->clients[i].id)) & (s->nslots - 1);
+			while (s->slots[h])
+				h = (h + 1) & (s->nslots - 1);
+			s->slots[h] = i + 1;
+		}
+	}
+	h = hash(id, n) & (s->nslots - 1);
+	while ((k = s->slots[h]) != 0) {
+		if (strlen(s->clients[k - 1].id) == n && memcmp(s->clients[k - 1].id, id, n) == 0)
+			return k - 1;
+		h = (h + 1) & (s->nslots - 1);
+	}
+	if (s->nclients == s->capclients) {
+		s->capclients = s->capclients ? s->capclients * 2 : 16;
+		s->clients = xrealloc(s->clients, s->capclients * sizeof *s->clients);
+	}
+	memset(&s->clients[s->nclients], 0, sizeof *s->clients);
+	s->clients[s->nclients].id = xstrndup(id, n);
+	s->clients[s->nclients].file = xstrdup(s->cur_file ? s->cur_file : "-");
+	s->clients[s->nclients].line = s->cur_line;
+	s->slots[h] = s->nclients + 1;
+	return s->nclients++;
+}
+
+/* Whether a client: tag value is a spelling of the ID ("Théo Keller" of theo-keller). */
+static bool
+spells(struct span v, const char *id)
+{
+	char slug[256];
+	size_t n = clients_slug(v, slug, sizeof slug);
+
+	return n == strlen(id) && strncasecmp(slug, id, n) == 0;
+}
+
+/* The client a client: tag names: its value folded to the slug used in account names. */
+static size_t
+client_of_tag(struct statements *s, struct span v)
+{
+	char slug[256];
+
+	return client_get(s, slug, clients_slug(v, slug, sizeof slug));
+}
+
+/* The kind of client account an account name is, and the client's ID in it; -1 if none. */
+static int
+acct_kind(struct statements *s, const char *a, size_t n, struct span *id)
+{
+	for (int k = 0; k < SA_N; k++)
+		if (chart_client(s->prefix[k], s->prefix_len[k], a, n, id))
+			return k;
+	return -1;
+}
+
+static int
+money_add(struct account *m, const struct amount *a)
+{
+	return account_add(m, a);
+}
+
+bool
+stmt_sum_zero(const struct account *m)
+{
+	for (size_t i = 0; i < m->nbal; i++)
+		if (!amount_is_zero(&m->bal[i].sum))
+			return false;
+	return true;
+}
+
+/* The sign of a sum: that of its first nonzero commodity. */
+static int
+money_sign(const struct account *m)
+{
+	for (size_t i = 0; i < m->nbal; i++)
+		if (!amount_is_zero(&m->bal[i].sum))
+			return amount_sign(&m->bal[i].sum);
+	return 0;
+}
+
+int
+stmt_sum_add(struct account *m, const struct account *b, bool negate)
+{
+	for (size_t i = 0; i < b->nbal; i++) {
+		struct amount a = b->bal[i].sum;
+
+		if (negate)
+			amount_neg(&a);
+		if (money_add(m, &a) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The tags of one entry that the statement uses, as the vocabulary read them. */
+struct tags {
+	struct span client, name, session, signoff, waived, invoice;
+	bool has_client, has_name, has_session, has_signoff, has_waived, has_invoice,
+	     has_package, has_due;
+	long package;
+	tdate due;
+	int time;
+	tdate last_item;    /* the latest `item: DATE | ...` of an invoice */
+};
+
+static int
+latest_item(const struct vval *v, void *arg)
+{
+	tdate *last = arg;
+
+	if (*last == DATE_NONE || v->date > *last)
+		*last = v->date;
+	return 0;
+}
+
+static void
+tags_of(const struct vtags *tg, const struct txn *t, struct tags *g)
+{
+#define TAKE(k, f) g->has_##f = tg->has[k], g->f = tg->v[k].raw;
+	TAKE(VT_CLIENT, client)
+	TAKE(VT_NAME, name)
+	TAKE(VT_SESSION, session)
+	TAKE(VT_SIGNED, signoff)
+	TAKE(VT_WAIVED, waived)
+	TAKE(VT_INVOICE, invoice)
+#undef TAKE
+	g->has_package = tg->has[VT_PACKAGE];
+	g->package = tg->v[VT_PACKAGE].n;
+	g->has_due = tg->has[VT_DUE];
+	g->due = tg->v[VT_DUE].date;
+	g->time = tg->has[VT_TIME] ? (int)tg->v[VT_TIME].n : -1;
+	g->last_item = DATE_NONE;
+	vocab_each(t, VT_ITEM, latest_item, &g->last_item);
+}
+
+static char *
+dup_or_null(struct span s, bool has)
+{
+	return has ? span_dup(s) : NULL;
+}
+
+static struct stmt_item *
+item_new(struct stmt_client *c, enum stmt_ikind kind, const struct txn *t)
+{
+	struct stmt_item *it;
+
+	if (c->nitems == c->capitems) {
+		c->capitems = c->capitems ? c->capitems * 2 : 16;
+		c->items = xrealloc(c->items, c->capitems * sizeof *c->items);
+	}
+	it = &c->items[c->nitems++];
+	memset(it, 0, sizeof *it);
+	it->kind = kind;
+	it->date = t->date;
+	it->time = -1;
+	it->due = DATE_NONE;
+	return it;
+}
+
+static void
+session_item(struct stmt_client *c, const struct txn *t, const struct tags *g, const struct account *delta,
+	     bool from_package, bool shared)
+{
+	struct stmt_item *it = item_new(c, SI_SESSION, t);
+
+	it->desc = shared ? NULL : span_dup(t->desc);
+	it->status = span_dup(g->session);
+	it->waived = dup_or_null(g->waived, g->has_waived);
+	it->signoff = dup_or_null(g->signoff, g->has_signoff);
+	it->time = g->time;
+	it->from_package = from_package;
+	it->priced = delta != NULL;
+	if (delta)
+		stmt_sum_add(&it->amt, delta, false);
+}
+
+static void
+invoice_item(struct stmt_client *c, const struct txn *t, const struct tags *g, const struct account *amt)
+{
+	struct stmt_item *it = item_new(c, SI_INVOICE, t);
+
+	it->number = g->has_invoice ? span_dup(g->invoice) : span_dup(t->code);
+	/* as the invoices module does: the due: tag, else the invoice's date */
+	it->due = g->has_due ? g->due : t->date;
+	stmt_sum_add(&it->amt, amt, false);
+}
+
+/* The clients one entry touches, with what it does to each. */
+struct touch {
+	size_t client;
+	struct account delta;          /* the change in the four accounts' sum */
+	struct account kind[SA_N];
+	bool debits_prepaid;  /* uses prepaid credit */
+};
+
+/* An invoice is shown on the statement of the period its items are in. */
+static bool
+invoice_in_period(struct statements *s, const struct txn *t, const struct tags *g)
+{
+	tdate d = g->last_item != DATE_NONE ? g->last_item : t->date;
+
+	return (s->begin == DATE_NONE || d >= s->begin) && (s->end == DATE_NONE || d < s->end);
+}
+
+/*
+ * Learns from one entry dated before the period's end; or, when `after`, from an entry
+ * dated on the day after it, of which only an invoice for the period counts (tally-invoice
+ * dates a period's invoices the day after it). Returns -1 on overflow, 1 for an invoice
+ * shown, else 0.
+ */
+
+static int
+observe(struct statements *s, const struct txn *t, const struct vtags *tg, bool after)
+{
+	size_t ntc = 0, i, k;
+	struct tags g;
+	bool in_period = s->begin == DATE_NONE || t->date >= s->begin;
+	int rc = 0, shown = 0;
+
+	for (i = 0; i < t->np; i++) {
+		struct span id;
+		int kd = acct_kind(s, t->p[i].acct, t->p[i].acct_len, &id);
+
+		if (kd < 0)
+			continue;
+		size_t c = client_get(s, id.p, id.n);
+
+		for (k = 0; k < ntc && s->tc[k].client != c; k++)
+			;
+		if (k == ntc) {
+			if (ntc == s->captc) {
+				s->captc = s->captc ? s->captc * 2 : 4;
+				s->tc = xrealloc(s->tc, s->captc * sizeof *s->tc);
+			}
+			memset(&s->tc[ntc++], 0, sizeof *s->tc);
+			s->tc[k].client = c;
+		}
+		if (money_add(&s->tc[k].delta, &t->p[i].amt) < 0 ||
+		    money_add(&s->tc[k].kind[kd], &t->p[i].amt) < 0)
+			rc = -1;
+		if (kd == SA_PREPAID && amount_sign(&t->p[i].amt) > 0)
+			s->tc[k].debits_prepaid = true;
+	}
+	/* Entries that touch no client account matter only as sessions of the period. */
+	if (ntc == 0 && t->np > 0 && (after || !in_period || !tg->has[VT_SESSION]))
+		return 0;
+	tags_of(tg, t, &g);
+	if (ntc == 0) {
+		if (after)
+			return 0;
+		/* An event: it concerns the client its tag names. */
+		if (!g.has_client)
+			return 0;
+		size_t ci = client_of_tag(s, g.client);
+		struct stmt_client *c = &s->clients[ci];
+
+		if (g.has_name) {
+			free(c->name);
+			c->name = span_dup(g.name);
+		}
+		if (in_period && g.has_session) {
+			session_item(c, t, &g, NULL, false, false);
+			c->items[c->nitems - 1].paid_directly = t->np > 0;
+		}
+		return 0;
+	}
+	for (k = 0; k < ntc; k++) {
+		struct stmt_client *c = &s->clients[s->tc[k].client];
+		bool shared = ntc > 1;
+		int sign = money_sign(&s->tc[k].delta);
+
+		if (after) {
+			if (money_sign(&s->tc[k].kind[SA_RECEIVABLE]) > 0 && sign == 0 &&
+			    invoice_in_period(s, t, &g) && g.has_invoice)
+				shown = 1, invoice_item(c, t, &g, &s->tc[k].kind[SA_RECEIVABLE]);
+			continue;
+		}
+		if (g.has_client && !shared && !c->name && !span_eq(g.client, c->id) &&
+		    spells(g.client, c->id))
+			c->name = span_dup(g.client);
+		if (g.has_name && !shared) {
+			free(c->name);
+			c->name = span_dup(g.name);
+		}
+		if (s->begin != DATE_NONE && t->date < s->begin)
+			rc |= stmt_sum_add(&c->open, &s->tc[k].delta, false);
+		rc |= stmt_sum_add(&c->close, &s->tc[k].delta, false);
+		for (int kd = 0; kd < SA_N; kd++)
+			rc |= stmt_sum_add(&c->kind[kd], &s->tc[k].kind[kd], false);
+		if (g.has_package && money_sign(&s->tc[k].kind[SA_PREPAID]) < 0) {
+			c->pkg_left += g.package;
+			c->had_pkg = true;
+		} else if (s->tc[k].debits_prepaid && g.has_session && c->pkg_left > 0) {
+			c->pkg_left--;
+		}
+		if (money_sign(&c->kind[SA_PREPAID]) >= 0)
+			c->pkg_left = 0;
+		if (money_sign(&s->tc[k].kind[SA_RECEIVABLE]) > 0 && sign == 0 && !g.has_session) {
+			if (invoice_in_period(s, t, &g))
+				invoice_item(c, t, &g, &s->tc[k].kind[SA_RECEIVABLE]);
+			continue;
+		}
+		if (!in_period)
+			continue;
+		if (g.has_session) {
+			session_item(c, t, &g, &s->tc[k].delta, s->tc[k].debits_prepaid, shared);
+		} else if (sign != 0) {
+			struct stmt_item *it = item_new(c, sign > 0 ? SI_CHARGE : SI_PAYMENT, t);
+
+			it->desc = shared ? NULL : span_dup(t->desc);
+			stmt_sum_add(&it->amt, &s->tc[k].delta, sign < 0);
+		}
+	}
+	for (k = 0; k < ntc; k++) {
+		free(s->tc[k].delta.bal);
+		for (int kd = 0; kd < SA_N; kd++)
+			free(s->tc[k].kind[kd].bal);
+	}
+	return rc < 0 ? -1 : shown;
+}
+
+/*
+ * Open invoices, followed by libtally's invoices module. Its receivable prefix matches
+ * exactly, so it is made on the first posting to a receivable account with the prefix
+ * spelled as the journal spells it (Assets:Receivable or assets:receivable).
+ */
+static int
+follow_invoices(struct statements *s, const struct jitem *it, struct terr *e)
+{
+	const struct txn *t = it->txn;
+	struct span id;
+
+	for (size_t i = 0; !s->inv && i < t->np; i++) {
+		if (acct_kind(s, t->p[i].acct, t->p[i].acct_len, &id) == SA_RECEIVABLE) {
+			char *spelled = xstrndup(t->p[i].acct, s->prefix_len[SA_RECEIVABLE]);
+
+			s->inv = invoices_new(spelled);
+			free(spelled);
+		}
+	}
+	return s->inv ? invoices_observe(s->inv, it, e) : 0;
+}
+
+
+struct statements *
+statements_new(tdate begin, tdate end, const char *const prefix[SA_N])
+{
+	static const char *const defaults[SA_N] = {
+		"Assets:Unbilled", "Assets:Receivable", "Liabilities:Prepaid",
+		"Liabilities:Deposits",
+	};
+	struct statements *s = xcalloc(1, sizeof *s);
+
+	s->begin = begin;
+	s->end = end;
+	for (int k = 0; k < SA_N; k++) {
+		s->prefix[k] = prefix && prefix[k] ? prefix[k] : defaults[k];
+		s->prefix_len[k] = strlen(s->prefix[k]);
+	}
+	return s;
+}
+
+int
+statements_observe(struct statements *s, const struct jitem *it, struct terr *e)
+{
+	const struct txn *t = it->txn;
+	struct vtags tg;
+
+	if (it->kind != J_TXN)
+		return 0;
+	/* every entry's tags are checked, as every command checks them */
+	if (vocab_entry(it, &tg, e, NULL, NULL) > 0)
+		return -1;
+	if (s->end != DATE_NONE && t->date > s->end)
+		return 0;
+	s->cur_file = it->file;
+	s->cur_line = it->line;
+	if (s->end != DATE_NONE && t->date == s->end)
+		return observe(s, t, &tg, true) == 1 ? follow_invoices(s, it, e) : 0;
+	if (follow_invoices(s, it, e) < 0)
+		return -1;
+	if (observe(s, t, &tg, false) < 0) {
+		terr_set(e, it->file, it->line, "a balance is too large to hold exactly");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+by_id(const void *x, const void *y)
+{
+	const struct stmt_client *a = x, *b = y;
+
+	return strcmp(a->id, b->id);
+}
+
+/* Clients in ID order: sorted once, when first asked for after reading. */
+static void
+sort_clients(struct statements *s)
+{
+	if (s->sorted)
+		return;
+	if (s->nclients > 1)
+		qsort(s->clients, s->nclients, sizeof *s->clients, by_id);
+	free(s->slots);
+	s->slots = NULL;
+	s->nslots = 0;
+	s->sorted = true;
+}
+
+size_t
+statements_count(struct statements *s)
+{
+	return s->nclients;
+}
+
+const struct stmt_client *
+statements_at(struct statements *s, size_t i)
+{
+	sort_clients(s);
+	return i < s->nclients ? &s->clients[i] : NULL;
+}
+
+const struct stmt_client *
+statements_find(struct statements *s, const char *id)
+{
+	struct stmt_client key = {.id = (char *)id};
+
+	sort_clients(s);
+	return s->nclients ? bsearch(&key, s->clients, s->nclients, sizeof *s->clients, by_id)
+			   : NULL;
+}
+
+const struct invoices *
+statements_invoices(const struct statements *s)
+{
+	return s->inv;
+}
+
+static void
+client_free(struct stmt_client *c)
+{
+	free(c->id);
+	free(c->file);
+	free(c->name);
+	free(c->open.bal);
+	free(c->close.bal);
+	for (int k = 0; k < SA_N; k++)
+		free(c->kind[k].bal);
+	for (size_t i = 0; i < c->nitems; i++) {
+		struct stmt_item *it = &c->items[i];
+
+		free(it->desc);
+		free(it->status);
+		free(it->waived);
+		free(it->signoff);
+		free(it->number);
+		free(it->amt.bal);
+	}
+	free(c->items);
+}
+
+void
+statements_free(struct statements *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nclients; i++)
+		client_free(&s->clients[i]);
+	free(s->clients);
+	free(s->slots);
+	if (s->inv)
+		invoices_free(s->inv);
+	free(s->tc);
+	free(s);
+}

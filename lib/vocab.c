@@ -1,0 +1,462 @@
+/*
+ * vocab.c: the vocabulary, every tag tally understands. One table says what kind of value
+ * each tag takes and where it may be written; one parser per kind reads the value; one
+ * reader (vocab_entry) reads and checks an entry's tags, so that tally-check and every
+ * command say the same thing about the same tag, at the tag's own line.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tally.h"
+
+enum vkind {
+	K_ID,        /* a client: folds to a non-empty slug */
+	K_SESSION,   /* held, cancelled, late-cancel, no-show, provider-cancel */
+	K_TIME,      /* HH:MM */
+	K_MINUTES,   /* N, N min, N minutes */
+	K_DURATION,  /* 50m, 50min, 90, 1h, 1h30m, 1h30 */
+	K_STAMP,     /* YYYY-MM-DD HH:MM */
+	K_COUNT,     /* N, N sessions */
+	K_DATE,
+	K_REGEX,
+	K_RATE,      /* AMOUNT, AMOUNT/h, AMOUNT/hr, AMOUNT/hour */
+	K_AMOUNT,    /* zero or more */
+	K_NAME,      /* a file name's stem: a policy */
+	K_DAYS,      /* N, N days */
+	K_WORD,      /* non-empty, no blanks: an invoice number */
+	K_ITEM,      /* DATE | AMOUNT | DESCRIPTION */
+	K_EMAIL,
+	K_TEXT,      /* anything */
+};
+
+/* The vocabulary, in the order of enum vtag. */
+static const struct {
+	const char *name;
+	enum vkind kind;
+	int where;         /* VW_ENTRY, VW_POSTING */
+	bool to_eol;       /* free text: the value runs to the end of the line, commas and all */
+	const char *want;  /* what a good value looks like, for messages */
+} vocab[VT_N] = {
+	[VT_CLIENT] = {"client", K_ID, VW_ENTRY, false, "a client ID or name, e.g. ana-garcia"},
+	[VT_SESSION] = {"session", K_SESSION, VW_ENTRY, false,
+			"held, cancelled, late-cancel, no-show or provider-cancel"},
+	[VT_TIME] = {"time", K_TIME, VW_ENTRY, false, "HH:MM"},
+	[VT_MINUTES] = {"minutes", K_MINUTES, VW_ENTRY, false, "a number of minutes, e.g. 50"},
+	[VT_DURATION] = {"duration", K_DURATION, VW_ENTRY, false, "e.g. 50m, 90min, 1h30m"},
+	[VT_CANCELLED_AT] = {"cancelled-at", K_STAMP, VW_ENTRY, false, "YYYY-MM-DD HH:MM"},
+	[VT_SIGNED] = {"signed", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_PACKAGE] = {"package", K_COUNT, VW_ENTRY, false, "a number of sessions, e.g. 10"},
+	[VT_EXPIRES] = {"expires", K_DATE, VW_ENTRY, false, "a date, YYYY-MM-DD"},
+	[VT_EXPIRED] = {"expired", K_TEXT, VW_ENTRY, false, "any text"},
+	[VT_PAYER] = {"payer", K_REGEX, VW_ENTRY, false, "a regular expression"},
+	[VT_RATE] = {"rate", K_RATE, VW_ENTRY, false, "an amount, e.g. 45 EUR or 60 EUR/h"},
+	[VT_POLICY] = {"policy", K_NAME, VW_ENTRY, false, "a policy name, e.g. 24h"},
+	[VT_TERMS] = {"terms", K_DAYS, VW_ENTRY, false, "days, 0 to 3650, e.g. 14 or 14 days"},
+	[VT_INVOICE] = {"invoice", K_WORD, VW_ENTRY | VW_POSTING, false, "an invoice number"},
+	[VT_DUE] = {"due", K_DATE, VW_ENTRY, false, "a date, YYYY-MM-DD"},
+	[VT_ITEM] = {"item", K_ITEM, VW_ENTRY, true, "DATE | AMOUNT | DESCRIPTION"},
+	[VT_WAIVED] = {"waived", K_TEXT, VW_ENTRY, true, "a reason"},
+	[VT_DEPOSIT] = {"deposit", K_TEXT, VW_ENTRY, false, "any text"},
+	[VT_NAME] = {"name", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_EMAIL] = {"email", K_EMAIL, VW_ENTRY, false, "an address, e.g. ana@example.org"},
+	[VT_ADDRESS] = {"address", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_TAX_ID] = {"tax-id", K_TEXT, VW_ENTRY, false, "any text"},
+	[VT_UID] = {"uid", K_TEXT, VW_ENTRY, false, "any text"},
+	[VT_BILL_TO] = {"bill-to", K_ID, VW_ENTRY, false, "a client ID"},
+	[VT_PRICE] = {"price", K_AMOUNT, VW_ENTRY, false, "an amount, e.g. 30 EUR"},
+	[VT_ABSENT] = {"absent", K_ID, VW_ENTRY, false, "a client ID"},
+	[VT_UPCOMING] = {"upcoming", K_TEXT, VW_ENTRY, false, "any text"},
+};
+
+int
+vocab_lookup(struct span key)
+{
+	/* a cheap first-letter filter: most tags in a journal are none of ours */
+	if (!key.n || !strchr("abcdeimnprstuw", key.p[0]))
+		return -1;
+	for (int k = 0; k < VT_N; k++)
+		if (span_eq(key, vocab[k].name))
+			return k;
+	return -1;
+}
+
+const char *
+vocab_name(enum vtag k)
+{
+	return vocab[k].name;
+}
+
+bool
+vocab_to_eol(struct span key)
+{
+	int k = vocab_lookup(key);
+
+	return k >= 0 && vocab[k].to_eol;
+}
+
+bool
+vocab_same_client(struct span a, struct span b)
+{
+	char x[256], y[256];
+	size_t n = clients_slug(a, x, sizeof x);
+
+	return n && n == clients_slug(b, y, sizeof y) && memcmp(x, y, n) == 0;
+}
+
+long
+vocab_line(const struct jitem *it, const char *p)
+{
+	long line = it->line;
+
+	if (p < it->text || p > it->text + it->len)  /* not in the item: its first line */
+		return line;
+	for (const char *q = it->text; q < p; q++)
+		line += *q == '\n';
+	return line;
+}
+
+/* A number of digits at the start of v (at most max); *used gets the bytes; -1 if none. */
+static long
+number(struct span v, size_t *used, long max)
+{
+	long n = 0;
+	size_t i = 0;
+
+	while (i < v.n && v.p[i] >= '0' && v.p[i] <= '9') {
+		n = n * 10 + (v.p[i++] - '0');
+		if (n > max)
+			return -1;
+	}
+	*used = i;
+	return i ? n : -1;
+}
+
+/* Whether v past `used` is empty or one of the words (after blanks). */
+static bool
+tail_is(struct span v, size_t used, const char *const *words)
+{
+	struct span t = {v.p + used, v.n - used};
+
+	if (!t.n)
+		return true;
+	if (t.p[0] != ' ' && t.p[0] != '\t')
+		return false;
+	while (t.n && (t.p[0] == ' ' || t.p[0] == '\t'))
+		t.p++, t.n--;
+	for (; *words; words++)
+		if (span_eq(t, *words))
+			return true;
+	return false;
+}
+
+static bool
+parse_count(struct span v, const char *const *words, long max, long *out)
+{
+	size_t used;
+	long n = number(v, &used, max);
+
+	if (n < 0 || !tail_is(v, used, words))
+		return false;
+	*out = n;
+	return true;
+}
+
+/* duration: 50m, 50min, 90, 1h, 1h30m, 1h30 */
+static bool
+parse_duration(struct span v, long *out)
+{
+	long total = 0, n;
+	size_t i = 0, used;
+
+	while (i < v.n) {
+		struct span rest = {v.p + i, v.n - i};
+
+		if ((n = number(rest, &used, 100000)) < 0)
+			return false;
+		i += used;
+		if (i < v.n && v.p[i] == 'h') {
+			total += 60 * n;
+			i++;
+		} else if (i + 3 <= v.n && memcmp(v.p + i, "min", 3) == 0) {
+			total += n;
+			i += 3;
+		} else if (i < v.n && v.p[i] == 'm') {
+			total += n;
+			i++;
+		} else if (i == v.n) {
+			total += n;
+		} else {
+			return false;
+		}
+		if (total > 1000000)
+			return false;
+	}
+	*out = total;
+	return v.n > 0;
+}
+
+static bool
+parse_date(struct span v, tdate *d)
+{
+	const char *why;
+
+	return v.n && date_parse(v.p, v.n, 0, d, &why) == (long)v.n;
+}
+
+static bool
+parse_amount(struct span v, struct amount *a, bool *per_hour)
+{
+	static const char *const hour[] = {"/h", "/hr", "/hour", NULL};
+	const char *why;
+	long used;
+
+	/* learns the commodity's style, as the amounts tally-bill writes from it will */
+	if (!v.n || (used = amount_parse(v.p, v.n, a, true, &why)) <= 0)
+		return false;
+	if (per_hour) {
+		struct span t = {v.p + used, v.n - (size_t)used};
+
+		while (t.n && (t.p[0] == ' ' || t.p[0] == '\t'))
+			t.p++, t.n--;
+		*per_hour = false;
+		for (int i = 0; t.n && hour[i]; i++)
+			if (span_eq(t, hour[i]))
+				*per_hour = true, used = (long)v.n;
+	}
+	return used == (long)v.n && amount_sign(a) >= 0;
+}
+
+bool
+vocab_item(struct span v, tdate *date, struct amount *amt, struct span *desc)
+{
+	const char *a, *b;
+
+	if (v.n < 16 || !parse_date((struct span){v.p, 10}, date) || memcmp(v.p + 10, " | ", 3))
+		return false;
+	a = v.p + 13;
+	for (b = a; b + 3 <= v.p + v.n && memcmp(b, " | ", 3) != 0; b++)
+		;
+	if (b + 3 > v.p + v.n)
+		return false;
+	if (amt) {
+		const char *why;
+		long used = amount_parse(a, (size_t)(b - a), amt, false, &why);
+
+		if (used != b - a)
+			return false;
+	}
+	if (desc)
+		*desc = (struct span){b + 3, (size_t)(v.p + v.n - b - 3)};
+	return true;
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+int
+vocab_parse(enum vtag k, struct span v, struct vval *out)
+{
+	static const char *const sessions[] = {
+		[SESSION_HELD] = "held", [SESSION_CANCELLED] = "cancelled",
+		[SESSION_LATE] = "late-cancel", [SESSION_NOSHOW] = "no-show",
+		[SESSION_PROVIDER] = "provider-cancel",
+	};
+	static const char *const minutes[] = {"min", "minutes", NULL};
+	static const char *const sessions_w[] = {"session", "sessions", NULL};
+	static const char *const days[] = {"day", "days", NULL};
+	char slug[64], why[256];
+	struct regex *re;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	out->raw = v;
+	switch (vocab[k].kind) {
+	case K_ID:
+		return clients_slug(v, slug, sizeof slug) ? 0 : -1;
+	case K_SESSION:
+		for (int s = SESSION_HELD; s <= SESSION_PROVIDER; s++)
+			if (span_eq(v, sessions[s]))
+				return out->n = s, 0;
+		return -1;
+	case K_TIME:
+		return (out->n = time_parse(v.p, v.n)) < 0 || v.n != 5 ? -1 : 0;
+	case K_MINUTES:
+		return parse_count(v, minutes, 1000000, &out->n) && out->n > 0 ? 0 : -1;
+	case K_DURATION:
+		return parse_duration(v, &out->n) && out->n > 0 ? 0 : -1;
+	case K_STAMP:
+		return (out->stamp = stamp_parse(v.p, v.n)) < 0 ? -1 : 0;
+	case K_COUNT:
+		return parse_count(v, sessions_w, 1000000, &out->n) && out->n > 0 ? 0 : -1;
+	case K_DATE:
+		return parse_date(v, &out->date) ? 0 : -1;
+	case K_REGEX:
+		if (!v.n || !(re = regex_compile(v.p, v.n, why, sizeof why)))
+			return -1;
+		regex_free(re);
+		return 0;
+	case K_RATE:
+		return parse_amount(v, &out->amt, &out->per_hour) ? 0 : -1;
+	case K_AMOUNT:
+		return parse_amount(v, &out->amt, NULL) ? 0 : -1;
+	case K_NAME:
+		for (i = 0; i < v.n; i++)
+			if (v.p[i] == '/' || is_blank(v.p[i]) || v.p[0] == '.')
+				return -1;
+		return v.n ? 0 : -1;
+	case K_DAYS:
+		return parse_count(v, days, 3650, &out->n) ? 0 : -1;
+	case K_WORD:
+		for (i = 0; i < v.n; i++)
+			if (is_blank(v.p[i]))
+				return -1;
+		return v.n ? 0 : -1;
+	case K_ITEM:
+		return vocab_item(v, &out->date, &out->amt, NULL) ? 0 : -1;
+	case K_EMAIL: {
+		const char *at = memchr(v.p, '@', v.n);
+
+		for (i = 0; i < v.n; i++)
+			if (is_blank(v.p[i]) || strchr("<>,;\"", v.p[i]))
+				return -1;
+		return at && at > v.p && at < v.p + v.n - 1 ? 0 : -1;
+	}
+	case K_TEXT:
+		return 0;
+	}
+	return -1;
+}
+
+void
+vocab_bad(struct terr *e, const struct jitem *it, enum vtag k, struct span v)
+{
+	terr_set(e, it->file, vocab_line(it, v.p), "%s: bad value %.*s (want %s)", vocab[k].name,
+		 (int)v.n, v.p, vocab[k].want);
+}
+
+/* Reading an entry: the tags, the errors so far, where to send them. */
+struct reading {
+	const struct jitem *it;
+	struct vtags *tg;
+	bool posting;
+	bool seen[VT_N];   /* written on the entry, good or bad */
+	int nerr;
+	struct terr *e;
+	void (*report)(const struct terr *, void *);
+	void *arg;
+};
+
+static void
+fail(struct reading *r, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+fail(struct reading *r, long line, const char *fmt, ...)
+{
+	struct terr e = {r->it->file, line, ""};
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof e.msg, fmt, ap);
+	va_end(ap);
+	if (r->nerr++ == 0 && r->e)
+		*r->e = e;
+	if (r->report)
+		r->report(&e, r->arg);
+}
+
+static int
+take(struct span key, struct span value, void *arg)
+{
+	struct reading *r = arg;
+	int k = vocab_lookup(key);
+	struct vval v;
+	long line;
+
+	if (k < 0)
+		return 0;
+	line = vocab_line(r->it, key.p);
+	if (!r->posting)
+		r->seen[k] = true;
+	if (!(vocab[k].where & (r->posting ? VW_POSTING : VW_ENTRY))) {
+		fail(r, line, "%s: not read on a posting: write it on the entry", vocab[k].name);
+		return 0;
+	}
+	if (vocab_parse(k, value, &v) < 0) {
+		struct terr e;
+
+		vocab_bad(&e, r->it, k, value);
+		fail(r, line, "%s", e.msg);
+		return 0;
+	}
+	if (r->posting || r->tg->has[k])
+		return 0;
+	v.line = line;
+	r->tg->has[k] = true;
+	r->tg->v[k] = v;
+	return 0;
+}
+
+int
+vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
+	    void (*report)(const struct terr *, void *), void *arg)
+{
+	struct reading r = {.it = it, .tg = tg, .e = e, .report = report, .arg = arg};
+	const struct txn *t = it->txn;
+	const struct vval *v = tg->v;
+
+	memset(tg, 0, sizeof *tg);
+	if (it->kind != J_TXN)
+		return 0;
+	tag_each(t->comment, take, &r);
+	r.posting = true;
+	for (size_t i = 0; i < t->np; i++)
+		tag_each(t->p[i].comment, take, &r);
+	/* What an entry's tags need of each other. */
+	if (tg->has[VT_SESSION] && !r.seen[VT_CLIENT])
+		fail(&r, v[VT_SESSION].line, "session: no client: tag on the entry");
+	if (tg->has[VT_SESSION] && v[VT_SESSION].n == SESSION_CANCELLED) {
+		if (!r.seen[VT_CANCELLED_AT])
+			fail(&r, v[VT_SESSION].line, "session: cancelled needs cancelled-at: "
+			     "(late or on time cannot be told)");
+		if (!r.seen[VT_TIME])
+			fail(&r, v[VT_SESSION].line, "session: cancelled needs time: "
+			     "(late or on time cannot be told)");
+	}
+	for (int k = 0; k < VT_N; k++) {
+		if ((k == VT_RATE || k == VT_POLICY || k == VT_TERMS || k == VT_PAYER) &&
+		    tg->has[k] && !r.seen[VT_CLIENT])
+			fail(&r, v[k].line, "%s: no client: tag on the entry", vocab[k].name);
+	}
+	return r.nerr;
+}
+
+/* vocab_each's walk: calls fn for each good value of one tag. */
+struct each {
+	enum vtag k;
+	int (*fn)(const struct vval *, void *);
+	void *arg;
+};
+
+static int
+each_one(struct span key, struct span value, void *arg)
+{
+	struct each *w = arg;
+	struct vval v;
+
+	if (!span_eq(key, vocab[w->k].name) || vocab_parse(w->k, value, &v) < 0)
+		return 0;
+	return w->fn(&v, w->arg);
+}
+
+int
+vocab_each(const struct txn *t, enum vtag k, int (*fn)(const struct vval *v, void *arg),
+	   void *arg)
+{
+	struct each w = {k, fn, arg};
+
+	return tag_each(t->comment, each_one, &w);
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bats
+# hledger query terms (issue 15) in tally-balance, also through `hledger tally`: the
+# postings they select sum to what `hledger bal` gives for the same terms.
+load helper
+
+setup() {
+	J=$(journal <<-'EOF'
+	2026-02-27 * Ana | lesson  ; client: ana
+	    Assets:Unbilled:ana   40 EUR
+	    Income:Sessions
+
+	2026-03-02 ! (7) Bob | package
+	    Assets:Bank   200 EUR  ; kind: card
+	    Liabilities:Prepaid:bob
+
+	2026-03-15 * Ana | lesson  ; client: ana
+	    Assets:Unbilled:ana   45 EUR
+	    Income:Sessions
+
+	2026-04-01 Rent  ; payee: Landlord
+	    Expenses:Rent   500 USD
+	    Assets:Bank
+	EOF
+	)
+}
+
+# same TERM...: tally-balance and hledger bal agree on the terms.
+same() {
+	local d=$BATS_TEST_TMPDIR
+	tally-balance -O csv "$J" "$@" > "$d/t.csv"
+	oracle-exact hledger "$J" "$@" > "$d/h.tsv"
+	compare-bal "$d/h.tsv" "$d/t.csv"
+}
+
+@test "query: each kind of term selects what hledger selects" {
+	same date:2026-03
+	same date:2026-03..
+	same date:..2026-03
+	same date:2026-02-27..2026-03-15
+	same acct:unbilled
+	same unbilled
+	same desc:lesson
+	same payee:ana
+	same payee:rent
+	same code:7
+	same cur:USD
+	same 'status:!'
+	same 'status:*'
+	same status:
+	same 'amt:>100'
+	same 'amt:<-100'
+	same amt:45
+	same tag:client=ana
+	same tag:kind
+	same not:acct:bank
+	run -0 tally-balance -O csv "$J" date:2026-03 acct:unbilled
+	assert_output "$(printf 'account,commodity,amount\nAssets:Unbilled:ana,EUR,45')"
+}
+
+@test "query: terms of one kind or-ed, kinds and-ed, not: on its own, with -p" {
+	same acct:bank acct:rent desc:rent
+	same not:date:2026-03 acct:income
+	same acct:income acct:prepaid date:2026-03
+	same not:desc:lesson not:acct:bank
+	run -0 tally-balance -O csv -p 2026-03 "$J" acct:income
+	assert_output "$(printf 'account,commodity,amount\nIncome:Sessions,EUR,-45')"
+	run -0 tally-balance -O csv -p 2026 "$J" not:date:2026-03 unbilled
+	assert_output "$(printf 'account,commodity,amount\nAssets:Unbilled:ana,EUR,40')"
+}
+
+@test "query: --tree and --depth roll up the selected postings" {
+	run -0 tally-balance --tree "$J" date:2026-03
+	assert_output - <<-'EOF'
+	             245 EUR  Assets
+	             200 EUR    Bank
+	              45 EUR    Unbilled
+	              45 EUR      ana
+	             -45 EUR  Income
+	             -45 EUR    Sessions
+	            -200 EUR  Liabilities
+	            -200 EUR    Prepaid
+	            -200 EUR      bob
+	--------------------
+	                   0
+	EOF
+}
+
+@test "query: a bad term is a usage error" {
+	run -2 --separate-stderr tally-balance "$J" 'acct:('
+	assert_equal "$stderr" "tally-balance: bad query term acct:(: bad regular expression \"(\": missing closing parenthesis at offset 1"
+	run -2 --separate-stderr tally-balance "$J" date:2026-13
+	assert_equal "$stderr" "tally-balance: bad query term date:2026-13: a date, a period or DATE..DATE expected"
+	run -2 --separate-stderr tally-balance "$J" amt:ten
+	assert_equal "$stderr" "tally-balance: bad query term amt:ten: a number expected"
+}
+
+@test "add-on: hledger tally balance QUERY, with and without -- (hledger 1.25 and 1.50)" {
+	# hledger 1.25 passes query terms on; its flags need -- before them.
+	run -0 hledger -f "$J" tally balance date:2026-03
+	assert_output - <<-'EOF'
+	             200 EUR  Assets:Bank
+	              45 EUR  Assets:Unbilled:ana
+	             -45 EUR  Income:Sessions
+	            -200 EUR  Liabilities:Prepaid:bob
+	--------------------
+	                   0
+	EOF
+	run -0 hledger -f "$J" tally -- balance -O csv date:2026-03 acct:unbilled
+	assert_output "$(printf 'account,commodity,amount\nAssets:Unbilled:ana,EUR,45')"
+	# What hledger 1.50 runs: no `--`; and a `--` kept by an older caller is dropped too.
+	run -0 hledger-tally -f "$J" balance -O csv date:2026-03 acct:unbilled
+	assert_output "$(printf 'account,commodity,amount\nAssets:Unbilled:ana,EUR,45')"
+	run -0 hledger-tally -f "$J" balance -- -O csv date:2026-03 acct:unbilled
+	assert_output "$(printf 'account,commodity,amount\nAssets:Unbilled:ana,EUR,45')"
+	run -0 hledger-tally -- -f "$J" -- balance -- -O csv -- date:2026-03 acct:unbilled
+	assert_output "$(printf 'account,commodity,amount\nAssets:Unbilled:ana,EUR,45')"
+}
