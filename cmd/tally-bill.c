@@ -194,7 +194,7 @@ bill(char **files, size_t nfiles, struct out *o)
 		book_free(b);
 		return status;
 	}
-	if (book_rewind_stdin(files, nfiles, &e) < 0) {
+	if (book_unchanged(b, &e) < 0 || book_rewind_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		book_free(b);
 		return 1;

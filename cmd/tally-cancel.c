@@ -394,7 +394,7 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 		}
 		return status;
 	}
-	if (book_rewind_stdin(files, nfiles, &e) < 0) {
+	if (book_unchanged(b, &e) < 0 || book_rewind_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		return 1;
 	}

@@ -42,8 +42,12 @@ book_free(struct book *b)
 	free(b->named);
 	free(b->lapse);
 	free(b->fend);
+	free(b->fid);
 	free(b->steps);
 	free(b->err);
+	for (size_t i = 0; i < b->nsnaps; i++)
+		free(b->snaps[i].st);
+	free(b->snaps);
 	for (size_t i = 0; i < b->nnames; i++)
 		free(b->names[i]);
 	free(b->names);
@@ -139,6 +143,13 @@ book_input(struct book *b, char *const *files, size_t n, struct terr *e)
 	b->files = files;
 	b->nfiles = n;
 	b->fend = xcalloc(n + 1, sizeof *b->fend);
+	b->fid = xcalloc(n + 1, sizeof *b->fid);
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		if (strcmp(files[i], "-") != 0 && stat(files[i], &st) == 0)
+			b->fid[i] = (struct fid){st.st_dev, st.st_ino, st.st_size, st.st_mtim, true};
+	}
 	b->fidx = SIZE_MAX;
 	return book_spool_stdin(files, n, e);
 }
@@ -175,15 +186,62 @@ where(struct book *b, const struct jitem *it)
 	return start;
 }
 
+static void snapshot(struct book *b, uint32_t pos);
+
 /* A date later than every earlier one: lapses of packages expiring before it go here. */
 static void
-step(struct book *b, tdate d, uint64_t off)
+step(struct book *b, tdate d, uint64_t off, uint32_t pos)
 {
+	snapshot(b, pos);
 	if (b->nsteps == b->capsteps) {
 		b->capsteps = b->capsteps ? 2 * b->capsteps : 256;
 		b->steps = xrealloc(b->steps, b->capsteps * sizeof *b->steps);
 	}
-	b->steps[b->nsteps++] = (struct step){d, (uint32_t)b->fidx, off};
+	b->steps[b->nsteps++] = (struct step){d, (uint32_t)b->fidx, off, pos};
+}
+
+/*
+ * The commodities' styles as they are at an unpriced event, kept when they changed since
+ * the last event: its postings are written in the style the journal had there, as a
+ * single streaming pass would write them.
+ */
+static void
+snapshot(struct book *b, uint32_t pos)
+{
+	int n = commodity_count();
+	struct snap *last = b->nsnaps ? &b->snaps[b->nsnaps - 1] : NULL;
+	bool same = last && last->n == n;
+
+	for (int i = 0; same && i < n; i++)
+		same = memcmp(&last->st[i], commodity_style(i), sizeof *last->st) == 0;
+	if (same)
+		return;
+	if (b->nsnaps == b->capsnaps) {
+		b->capsnaps = b->capsnaps ? 2 * b->capsnaps : 8;
+		b->snaps = xrealloc(b->snaps, b->capsnaps * sizeof *b->snaps);
+	}
+	last = &b->snaps[b->nsnaps++];
+	last->pos = pos;
+	last->n = n;
+	last->st = xmalloc((size_t)n * sizeof *last->st);
+	for (int i = 0; i < n; i++)
+		last->st[i] = *commodity_style(i);
+}
+
+/* Sets the styles to what they were at position pos (pass 2 goes forward only). */
+void
+book_style_at(struct book *b, uint32_t pos)
+{
+	const struct snap *s = NULL;
+
+	while (b->scur < b->nsnaps && b->snaps[b->scur].pos <= pos)
+		b->scur++;
+	if (b->scur)
+		s = &b->snaps[b->scur - 1];
+	if (!s)
+		return;
+	for (int i = 0; i < s->n && i < commodity_count(); i++)
+		*commodity_style(i) = s->st[i];
 }
 
 /* An unpriced event at the top level: where its postings go. */
@@ -329,7 +387,7 @@ book_add(struct book *b, const struct jitem *it, struct terr *e)
 	t = it->txn;
 	if (b->last == DATE_NONE || t->date > b->last) {
 		b->last = t->date;
-		step(b, t->date, start);
+		step(b, t->date, start, pos);
 	}
 	clients_tags(t, &tg);
 	kind = clients_kind_of(&tg);
@@ -382,8 +440,10 @@ book_add(struct book *b, const struct jitem *it, struct terr *e)
 		ev = bev_new(b, pos, t);
 		ev->client = c ? (uint32_t)c->index : NO_CLIENT;
 		session_fields(ev, t, &tg, kind);
-		if (ev->flags & F_UNPRICED)
+		if (ev->flags & F_UNPRICED) {
 			place(b, ev, it, start);
+			snapshot(b, pos);
+		}
 		if (tg.v[CT_EXPIRED].p)
 			ev->flags |= F_EXPIRED;
 		primary = true;
@@ -555,6 +615,7 @@ book_settle(struct book *b, tdate until)
 	b->pos = 0;
 	b->cur = 0;
 	b->lcur = 0;
+	b->scur = 0;
 }
 
 void
@@ -589,6 +650,13 @@ bev_price(struct book *b, const struct bev *v, struct book_price *r)
 	}
 	r->date = v->date;
 	r->nonl = v->flags & F_NONL;
+	if (v->flags & F_UNPRICED) {
+		/* written as the journal wrote amounts there: no more decimals than needed */
+		book_style_at(b, v->pos);
+		amount_normalize(&r->price, commodity_style(r->price.com)->prec);
+		amount_normalize(&r->fee, commodity_style(r->fee.com)->prec);
+		amount_normalize(&r->deposit, commodity_style(r->deposit.com)->prec);
+	}
 }
 
 int
@@ -638,8 +706,10 @@ book_lapse_before(struct book *b, tdate d)
 {
 	while (b->lcur < b->nlapse && b->lapse[b->lcur].by_entry)
 		b->lcur++;
-	if (b->lcur < b->nlapse && b->lapse[b->lcur].expires < d)
+	if (b->lcur < b->nlapse && b->lapse[b->lcur].expires < d) {
+		book_style_at(b, b->pos ? b->pos - 1 : 0);
 		return &b->lapse[b->lcur++];
+	}
 	return NULL;
 }
 

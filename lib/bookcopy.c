@@ -36,7 +36,7 @@ end_of(const struct bev *v)
 /* Where lapse l goes: the first new latest date after its expiry; false: nowhere. */
 static bool
 lapse_at(const struct book *b, size_t *s, const struct book_lapse *l, uint32_t *file,
-	 uint64_t *off)
+	 uint64_t *off, uint32_t *pos)
 {
 	while (*s < b->nsteps && b->steps[*s].date <= l->expires)
 		(*s)++;
@@ -44,7 +44,40 @@ lapse_at(const struct book *b, size_t *s, const struct book_lapse *l, uint32_t *
 		return false;
 	*file = b->steps[*s].file;
 	*off = b->steps[*s].off;
+	*pos = b->steps[*s].pos;
 	return true;
+}
+
+/* File k is still what pass 1 read (st: as fstat or stat gives it now). */
+static bool
+same_file(const struct book *b, size_t k, const struct stat *st)
+{
+	const struct fid *f = &b->fid[k];
+
+	return !f->known || (f->dev == st->st_dev && f->ino == st->st_ino && f->size == st->st_size &&
+			     f->mtime.tv_sec == st->st_mtim.tv_sec &&
+			     f->mtime.tv_nsec == st->st_mtim.tv_nsec);
+}
+
+static void
+changed(struct terr *e, const char *name)
+{
+	terr_set(e, name, 0, "changed since it was read (by another program?): nothing written; "
+		 "run the command again");
+}
+
+int
+book_unchanged(const struct book *b, struct terr *e)
+{
+	struct stat st;
+
+	for (size_t k = 0; k < b->nfiles; k++)
+		if (b->fid && b->fid[k].known &&
+		    (stat(b->files[k], &st) != 0 || !same_file(b, k, &st))) {
+			changed(e, b->files[k]);
+			return -1;
+		}
+	return 0;
 }
 
 /* Copies bytes [*at, to) of fd to o; *last: the last byte written. */
@@ -96,10 +129,20 @@ book_copy(struct book *b, struct out *o,
 			rv = -1;
 			break;
 		}
+		if (!in) {
+			struct stat st;
+
+			if (fstat(fd, &st) != 0 || !same_file(b, k, &st)) {
+				changed(e, name);
+				close(fd);
+				rv = -3;
+				break;
+			}
+		}
 		for (;;) {
 			const struct bev *v = NULL;
 			const struct book_lapse *l = NULL;
-			uint32_t lf = 0;
+			uint32_t lf = 0, lpos = 0;
 			uint64_t lo = 0, to = b->fend[k];
 
 			while (ev < b->n && (!(b->ev[ev].flags & F_UNPRICED) || !b->ev[ev].file ||
@@ -109,7 +152,7 @@ book_copy(struct book *b, struct out *o,
 				v = &b->ev[ev];
 			while (lp < b->nlapse && b->lapse[lp].by_entry)
 				lp++;
-			if (lp < b->nlapse && lapse_at(b, &st, &b->lapse[lp], &lf, &lo) && lf == k)
+			if (lp < b->nlapse && lapse_at(b, &st, &b->lapse[lp], &lf, &lo, &lpos) && lf == k)
 				l = &b->lapse[lp];
 			else if (lp < b->nlapse && st == b->nsteps)
 				lp = b->nlapse;   /* the journal ends before these expire */
@@ -129,6 +172,7 @@ book_copy(struct book *b, struct out *o,
 					last = '\n';
 				ev++;
 			} else if (l) {
+				book_style_at(b, lpos);
 				if (lapse(arg, o, l))
 					last = '\n';
 				lp++;
@@ -142,7 +186,7 @@ book_copy(struct book *b, struct out *o,
 		if (rv == -1)
 			terr_set(e, in ? "<stdin>" : name, 0, "cannot read: %s", strerror(errno));
 		else if (rv == -2)
-			terr_set(e, in ? "<stdin>" : name, 0, "changed while it was read");
+			changed(e, in ? "<stdin>" : name);
 		if (!in)
 			close(fd);
 	}

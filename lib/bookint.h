@@ -5,6 +5,8 @@
 #ifndef TALLY_BOOKINT_H
 #define TALLY_BOOKINT_H
 
+#include <sys/stat.h>
+
 #include "tally.h"
 
 struct clients {
@@ -107,6 +109,13 @@ struct book {
 	size_t fidx;           /* the file being read */
 	uint64_t foff;         /* bytes of it read so far */
 	uint64_t *fend;        /* each file's size as read */
+	struct fid {           /* each file as pass 1 found it: pass 2 must read the same */
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		struct timespec mtime;
+		bool known;
+	} *fid;
 	bool nocopy;           /* positions unknown: pass 2 reads items */
 	struct deferred {      /* pass 1's errors, said in pass 2 in the input's order */
 		uint32_t pos;
@@ -115,10 +124,17 @@ struct book {
 	size_t nerr, caperr, errcur;
 	char **names;          /* their file names (the reader's are gone by pass 2) */
 	size_t nnames;
+	struct snap {          /* the commodities' styles where they changed, at an event */
+		uint32_t pos;
+		int n;
+		struct cstyle *st;
+	} *snaps;
+	size_t nsnaps, capsnaps, scur;
 	struct step {          /* the first item dated after every earlier one */
 		tdate date;
 		uint32_t file;
 		uint64_t off;
+		uint32_t pos;
 	} *steps;
 	size_t nsteps, capsteps;
 };
@@ -128,6 +144,8 @@ struct amount bev_get(const struct bev *v, int i);
 int bev_put(struct bev *v, int i, const struct amount *a);
 /* Makes standard input readable twice (spool.c). */
 int book_spool_stdin(char *const *files, size_t n, struct terr *e);
+/* The commodities' styles as they were at position pos of pass 1 (forward only). */
+void book_style_at(struct book *b, uint32_t pos);
 /* What the book decided for a record. */
 void bev_price(struct book *b, const struct bev *v, struct book_price *r);
 /* Prices one event in date order (bookprice.c). */

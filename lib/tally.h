@@ -863,6 +863,8 @@ const struct book_lapse *book_lapse_at(const struct book *b, size_t i);
  * -1 with *e set when a file changed between the passes or cannot be read.
  */
 bool book_can_copy(const struct book *b);
+/* The files are still those pass 1 read (same file, size and time): else -1 with *e set. */
+int book_unchanged(const struct book *b, struct terr *e);
 int book_copy(struct book *b, struct out *o,
 	      bool (*event)(void *arg, struct out *o, const struct book_price *r),
 	      bool (*lapse)(void *arg, struct out *o, const struct book_lapse *l), void *arg,
