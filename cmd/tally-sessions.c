@@ -217,25 +217,21 @@ list_one(struct out *o, const struct jitem *it, const struct client *c, long lis
 
 /* Counts one entry of the period with what the book decided for it. */
 static int
-count(struct book *b, const struct jitem *it, struct out *o, long *listed, struct terr *e)
+count(struct book *b, const struct jitem *it, const struct book_price *bp, struct out *o,
+      long *listed, struct terr *e)
 {
 	const struct txn *t = it->txn;
 	struct client_tags tg;
 	enum session_kind kind;
 	struct client *c;
-	struct book_price bp;
 	bool has;
 	struct row *r;
 	int late = 0;
-	struct vtags vt;
 
-	has = book_next(b, it, &bp);  /* first: positions must follow every item */
-	if (vocab_entry(it, &vt, e, NULL, NULL) > 0)
-		return -1;
 	clients_tags(t, &tg);
 	kind = clients_kind_of(&tg);
 	c = clients_of_tags(book_clients(b), &tg);
-	has = has && bp.c == c;
+	has = bp && bp->c == c;
 	if (kind != SESSION_NONE && !c) {
 		terr_set(e, it->file, it->line, "session without a client: tag");
 		return -1;
@@ -268,7 +264,7 @@ count(struct book *b, const struct jitem *it, struct out *o, long *listed, struc
 				     (long)(today - t->date), it->file, it->line);
 			}
 		}
-		if (has && bp.over)
+		if (has && bp->over)
 			r->n[OVER]++;
 		if (tg.v[CT_WAIVED].p)
 			r->n[FREE]++;
@@ -279,11 +275,11 @@ count(struct book *b, const struct jitem *it, struct out *o, long *listed, struc
 	case SESSION_PROVIDER: r->n[PROVIDER]++; break;
 	default: break;
 	}
-	if (has && bp.package)
+	if (has && bp->package)
 		r->n[USED]++;
 	if (has && tg.v[CT_CLIENT].p)
-		r->n[BOUGHT] += bp.bought;
-	if (kind != SESSION_NONE || (has && (bp.package || bp.bought)))
+		r->n[BOUGHT] += bp->bought;
+	if (kind != SESSION_NONE || (has && (bp->package || bp->bought)))
 		r->active = true;
 	return 0;
 }
@@ -409,26 +405,33 @@ write_rows(struct out *o, struct client **v, size_t n)
 		out_puts(o, n ? "\n]\n" : "]\n");
 }
 
-/* Pass 1: the book learns the entries before the period's end; *last: the latest date. */
+/*
+ * Pass 1: the book learns the entries before the period's end; *last: the latest date.
+ * Errors are said in pass 2, in the input's order with the counting errors.
+ */
 static int
 learn(struct book *b, char **files, size_t nfiles, tdate *last)
 {
 	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
 	struct jitem *it;
-	struct terr e;
-	int rv, status = 0;
+	struct vtags vt;
+	struct terr e, bad;
+	int rv, brc, status = 0;
+	bool vbad;
 
 	while ((rv = journal_next(j, &it)) != 0) {
-		if (rv < 0) {
-			terr_print(prog, journal_error(j));
-			status = 1;
-		}
 		if (rv > 0 && it->kind == J_TXN && end != DATE_NONE && it->txn->date >= end)
 			it = NULL;  /* after the period: counted as a position only */
-		if (book_add(b, rv < 0 ? NULL : it, &e) < 0) {
-			terr_print(prog, &e);
+		vbad = rv > 0 && it && it->kind == J_TXN && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
+		brc = book_add(b, rv < 0 || vbad ? NULL : it, &e);
+		if (rv < 0)
+			book_defer(b, journal_error(j));
+		if (vbad)
+			book_defer(b, &bad);
+		if (brc < 0)
+			book_defer(b, &e);
+		if (rv < 0 || vbad || brc < 0)
 			status = 1;
-		}
 		if (rv > 0 && it && it->kind == J_TXN &&
 		    (*last == DATE_NONE || it->txn->date > *last))
 			*last = it->txn->date;
@@ -453,13 +456,21 @@ scan(char **files, size_t nfiles, struct book *b, struct out *o)
 	if (list_unsigned && format == F_JSON)
 		out_puts(o, "[");
 	while ((rv = journal_next(j, &it)) != 0) {
+		bool skip = rv < 0 || it->kind != J_TXN || (end != DATE_NONE && it->txn->date >= end);
+		int has = book_next(b, skip ? NULL : it, &bp);
+		const struct terr *d;
+		bool said = false;
+
+		while ((d = book_deferred(b, false))) {
+			terr_print(prog, d);
+			status = 1;
+			said = true;  /* the entry's own error: not counted */
+		}
 		if (rv > 0 && rc)
 			reconcile_observe(rc, it);
-		if (rv < 0 || it->kind != J_TXN || (end != DATE_NONE && it->txn->date >= end)) {
-			book_next(b, NULL, &bp);
+		if (skip || said)
 			continue;
-		}
-		if (count(b, it, o, &listed, &e) < 0) {
+		if (count(b, it, has ? &bp : NULL, o, &listed, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 		}
@@ -610,15 +621,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 	o = out_open(stdout);
-	status = learn(b, files, nfiles, &last);
+	status = learn(b, files, nfiles, &last);  /* its errors are said by scan */
 	asof = end != DATE_NONE ? end - 1 : last;
 	book_settle(b, asof == DATE_NONE ? asof : asof + 1);
 	if (book_rewind_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		status = 1;
-	}
-	if (!status)
-		status = scan(files, nfiles, b, o);
+	} else if (scan(files, nfiles, b, o))
+		status = 1;
 	if (!status && only_client && !clients_find(book_clients(b),
 						    (struct span){only_client, strlen(only_client)})) {
 		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
