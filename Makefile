@@ -7,10 +7,14 @@ BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 SHAREDIR ?= $(PREFIX)/share/tally
 DOCDIR   ?= $(PREFIX)/share/doc/tally
+COMPDIR  ?= $(PREFIX)/share/bash-completion/completions
 
 CC       ?= cc
 OPT      ?= -O2 -g
-WARN      = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings
+WARN      = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings \
+            $(if $(filter 1,$(WERROR)),-Werror)
+# CI builds (CI set in the environment, as .ci/run has it) turn warnings into errors.
+WERROR   ?= $(if $(CI),1,0)
 CFLAGS   ?= $(OPT)
 ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Ilib \
              -DTALLY_SHAREDIR='"$(SHAREDIR)"' $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
@@ -21,6 +25,10 @@ PKGS        = libpcre2-8 libical gmime-3.0 pangocairo
 PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcre2-8)
 LDLIBS    = -Wl,--as-needed $(PKG_LIBS) -lcsv
+
+# The version, in one place: the VERSION file (tally.h takes it from here).
+VERSION   := $(shell cat VERSION)
+ALL_CFLAGS += -DTALLY_VERSION='"$(VERSION)"'
 
 # BUILD/BIN let the sanitizer build live beside the normal one.
 BUILD ?= build
@@ -34,7 +42,7 @@ CMDS     = $(CMD_SRC:cmd/%.c=$(BIN)/%)
 LIBA     = $(BUILD)/libtally.a
 SCRIPTS  = $(wildcard cmd/*.sh)
 
-.PHONY: all deps check check-plain check-sanitize test install uninstall clean bench fuzz demo
+.PHONY: all deps check check-plain check-sanitize lint test install uninstall clean bench fuzz demo
 
 all: $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%)
 
@@ -46,7 +54,7 @@ $(LIBA): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
-$(BIN)/%: cmd/%.c $(LIBA) $(LIB_HDR)
+$(BIN)/%: cmd/%.c $(LIBA) $(LIB_HDR) VERSION
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
@@ -82,6 +90,7 @@ check: deps
 	$(MAKE) -j$(JOBS) all
 	$(MAKE) check-plain
 	$(MAKE) check-sanitize
+	$(MAKE) lint
 
 check-plain: all
 	TALLY_BIN=$(CURDIR)/$(BIN) TALLY_TEST_JOBS=$(JOBS) $(BATS) tests/
@@ -94,6 +103,19 @@ check-sanitize:
 	  $(BATS) tests/
 
 test: check-plain
+
+# make lint: the Clang static analyzer (scan-build, every checker on by default) over a fresh
+# build of lib/ and cmd/, then cppcheck (warning, portability, performance); any finding
+# fails. Each suppression is in tests/lint/cppcheck.supp with its one-line reason.
+CPPCHECK = cppcheck -q -j$(JOBS) --error-exitcode=1 --std=c11 --inline-suppr \
+           --enable=warning,portability,performance \
+           --suppressions-list=tests/lint/cppcheck.supp -Ilib -D_POSIX_C_SOURCE=200809L
+lint:
+	rm -rf build-lint bin-lint
+	scan-build --status-bugs -o build-lint/report $(MAKE) -j$(JOBS) OPT=-O0 BUILD=build-lint \
+	  BIN=bin-lint all
+	$(CPPCHECK) lib cmd
+	rm -rf build-lint bin-lint
 
 # Like check: install what is missing first, so a fresh machine gets a working demo.
 demo: deps
@@ -110,16 +132,23 @@ install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	  $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 	for c in $(BIN)/*; do cp $$c $(DESTDIR)$(BINDIR)/; done
-	for m in docs/*.1; do [ -e $$m ] && cp $$m $(DESTDIR)$(MANDIR)/man1/ || true; done
-	for m in docs/*.5; do [ -e $$m ] && cp $$m $(DESTDIR)$(MANDIR)/man5/ || true; done
-	for m in docs/*.7; do [ -e $$m ] && cp $$m $(DESTDIR)$(MANDIR)/man7/ || true; done
+	# A man page's docs/NAME.md is DOCDIR/NAME.md once installed.
+	for m in docs/*.[157]; do [ -e $$m ] || continue; \
+	  sed 's|docs/\([A-Za-z0-9_.-]*\.md\)|$(DOCDIR)/\1|g' $$m > $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	for d in docs/*.md; do [ -e $$d ] && cp $$d $(DESTDIR)$(DOCDIR)/ || true; done
+	# bash completion: bash-completion loads it by command name, so one link per command.
+	mkdir -p $(DESTDIR)$(COMPDIR)
+	cp completion/tally.bash $(DESTDIR)$(COMPDIR)/tally
+	for c in $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%); do n=$$(basename $$c); \
+	  case $$n in tally-*) ln -sf tally $(DESTDIR)$(COMPDIR)/$$n ;; esac; done
 	cp -R share/. $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	for c in $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%); do rm -f $(DESTDIR)$(BINDIR)/$$(basename $$c); done
 	for m in docs/*.[157]; do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done
+	rm -f $(DESTDIR)$(COMPDIR)/tally
+	for c in $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%); do rm -f $(DESTDIR)$(COMPDIR)/$$(basename $$c); done
 	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
 
 clean:
-	rm -rf build build-san bin bin-san
+	rm -rf build build-san build-lint bin bin-san bin-lint

@@ -133,114 +133,136 @@ txt_row(struct out *o, const struct invoice *in, int wc)
 		   in->number, d1, d2, late(in), a, b, bucket(late(in)));
 }
 
-/* JSON: the CSV's fields, amounts as numbers, plus the commodity. */
-static int
-write_json(struct out *o, const struct invoice **open, size_t n)
+/*
+ * One CSV record or JSON object: an invoice (in set), else a client's total or credit, or
+ * the grand total (client NULL), named in the bucket column. JSON amounts are strings, so
+ * no reader turns them into binary floating point; an absent value is null there.
+ */
+static void
+table_row(struct out *o, size_t *nrows, const char *client, const struct invoice *in,
+	  const struct amount *open, const char *kind)
 {
 	char a[AMOUNT_BUF], b[AMOUNT_BUF], d1[11], d2[11];
-	const char *com;
+	const char *com = commodity_name(open->com);
+	bool csv = format == F_CSV;
 
-	out_puts(o, "[");
-	for (size_t i = 0; i < n; i++) {
-		const struct invoice *in = open[i];
-		struct amount op = open_of(in);
-
+	amount_format_plain(b, sizeof b, open);
+	if (in) {
 		date_format(d1, in->date);
 		date_format(d2, in->due);
 		amount_format_plain(a, sizeof a, &in->total);
-		amount_format_plain(b, sizeof b, &op);
-		com = commodity_name(in->total.com);
-		out_puts(o, i ? ",\n {\"client\": " : "\n {\"client\": ");
-		json_string(o, in->client, strlen(in->client));
-		out_puts(o, ", \"invoice\": ");
+	}
+	if (csv) {
+		if (client)
+			csv_cell(o, client, strlen(client), false);
+		out_puts(o, ",");
+		if (in) {
+			csv_cell(o, in->number, strlen(in->number), false);
+			out_printf(o, ",%s,%s,%ld,%s", d1, d2, late(in), a);
+		} else {
+			out_puts(o, ",,,,");
+		}
+		out_printf(o, ",%s,", b);
+		csv_cell(o, com, strlen(com), false);
+		out_printf(o, ",%s\n", kind);
+		return;
+	}
+	out_puts(o, (*nrows)++ ? ",\n {\"client\": " : "\n {\"client\": ");
+	if (client)
+		json_string(o, client, strlen(client));
+	else
+		out_puts(o, "null");
+	out_puts(o, ", \"invoice\": ");
+	if (in) {
 		json_string(o, in->number, strlen(in->number));
 		out_printf(o, ", \"date\": \"%s\", \"due\": \"%s\", \"days_overdue\": %ld, "
-			   "\"amount\": %s, \"open\": %s, \"commodity\": ", d1, d2, late(in), a, b);
-		json_string(o, com, strlen(com));
-		out_printf(o, ", \"bucket\": \"%s\"}", bucket(late(in)));
+			   "\"amount\": \"%s\"", d1, d2, late(in), a);
+	} else {
+		out_puts(o, "null, \"date\": null, \"due\": null, \"days_overdue\": null, "
+			 "\"amount\": null");
 	}
-	out_puts(o, n ? "\n]\n" : "]\n");
-	return 0;
+	out_printf(o, ", \"open\": \"%s\", \"commodity\": ", b);
+	json_string(o, com, strlen(com));
+	out_printf(o, ", \"bucket\": \"%s\"}", kind);
 }
 
+static void
+table_sums(struct out *o, size_t *nrows, const char *client, const struct bal *s, size_t n,
+	   const char *kind)
+{
+	for (size_t i = 0; i < n; i++)
+		table_row(o, nrows, client, NULL, &s[i].sum, kind);
+}
+
+/*
+ * The report: per client (sorted) its open invoices, its total per commodity and any
+ * credit it holds; then the grand total. txt is for a reader, csv and json hold the same
+ * rows for a script.
+ */
 static int
 report(struct out *o, struct invoices *v, const struct invoice **open, size_t n)
 {
-	char a[AMOUNT_BUF], b[AMOUNT_BUF], d1[11], d2[11];
 	struct bal *cs = NULL, *gs = NULL;
-	size_t ncs = 0, ngs = 0, ncl, k = 0;
+	size_t ncs = 0, ngs = 0, ncl, k = 0, nrows = 0;
 	const char **cl;
 	int wc = 6, rc = 0;
 
-	if (format == F_JSON)
-		return write_json(o, open, n);
-	if (format == F_CSV) {
-		out_puts(o, "client,invoice,date,due,days_overdue,amount,open,bucket\n");
-		for (size_t i = 0; i < n; i++) {
-			const struct invoice *in = open[i];
-			struct amount op = open_of(in);
-
-			date_format(d1, in->date);
-			date_format(d2, in->due);
-			csv_cell(o, in->client, strlen(in->client), false);
-			out_puts(o, ",");
-			csv_cell(o, in->number, strlen(in->number), false);
-			amount_format_plain(a, sizeof a, &in->total);
-			amount_format_plain(b, sizeof b, &op);
-			out_printf(o, ",%s,%s,%ld,%s,%s,%s\n", d1, d2, late(in), a, b, bucket(late(in)));
-		}
-		return 0;
-	}
 	cl = all_clients(v, &ncl);
 	for (size_t i = 0; i < ncl; i++)
 		if ((int)strlen(cl[i]) > wc)
 			wc = (int)strlen(cl[i]);
-	out_printf(o, "%-*s  %-12s  %-10s  %-10s  %4s  %14s  %14s  %s\n", wc, "client",
-		   "invoice", "date", "due", "days", "amount", "open", "bucket");
+	if (format == F_TXT)
+		out_printf(o, "%-*s  %-12s  %-10s  %-10s  %4s  %14s  %14s  %s\n", wc, "client",
+			   "invoice", "date", "due", "days", "amount", "open", "bucket");
+	else if (format == F_CSV)
+		out_puts(o, "client,invoice,date,due,days_overdue,amount,open,commodity,bucket\n");
+	else
+		out_puts(o, "[");
 	for (size_t i = 0; i < ncl; i++) {
 		if (only_client && !wanted((struct span){cl[i], strlen(cl[i])}))
 			continue;
 		for (; k < n && strcmp(open[k]->client, cl[i]) == 0; k++) {
 			struct amount op = open_of(open[k]);
 
-			txt_row(o, open[k], wc);
+			if (format == F_TXT)
+				txt_row(o, open[k], wc);
+			else
+				table_row(o, &nrows, cl[i], open[k], &op, bucket(late(open[k])));
 			if (sum_add(&cs, &ncs, &op) < 0 || sum_add(&gs, &ngs, &op) < 0)
 				rc = -1;
 		}
-		if (ncs)
+		if (ncs && format == F_TXT)
 			txt_total(o, cl[i], "total", cs, ncs, wc);
+		else if (ncs)
+			table_sums(o, &nrows, cl[i], cs, ncs, "total");
 		for (int com = 0; com < commodity_count(); com++) {
 			struct amount cr = invoices_credit(v, cl[i], com);
 
-			if (amount_sign(&cr) > 0)
+			if (amount_sign(&cr) <= 0)
+				continue;
+			if (format == F_TXT)
 				txt_total(o, cl[i], "credit", &(struct bal){cr.com, cr}, 1, wc);
+			else
+				table_row(o, &nrows, cl[i], NULL, &cr, "credit");
 		}
 		free(cs);
 		cs = NULL;
 		ncs = 0;
 	}
-	if (ngs)
+	if (format != F_TXT)
+		table_sums(o, &nrows, NULL, gs, ngs, "total");
+	else if (ngs)
 		txt_total(o, "total", "", gs, ngs, wc);
 	else
 		out_printf(o, "%-*s  %-*s%*s\n", wc, "total", 60, "", 14, "0");
+	if (format == F_JSON)
+		out_puts(o, nrows ? "\n]\n" : "]\n");
 	free(gs);
 	free(cl);
 	return rc;
 }
 
 /* ---- reminders ---- */
-
-/*
- * A value from the data (an invoice number, a client, the provider's details), on one
- * line: CR, LF and other control bytes become spaces, so a value can never end a header
- * line (To:, Subject:) and start another (Bcc:).
- */
-static void
-put_value(struct out *o, const char *v)
-{
-	for (; *v; v++)
-		out_write(o, (unsigned char)*v < 0x20 || *v == 0x7f ? " " : v, 1);
-}
 
 struct msg {
 	const struct invoice *in;
@@ -261,7 +283,7 @@ field(struct out *o, const char *key, size_t n, void *arg)
 
 		snprintf(k, sizeof k, "%.*s", (int)(n - 9), key + 9);
 		v = conf_get(m->conf, k);
-		put_value(o, v ? v : "");
+		header_value(o, v ? v : "");
 		return true;
 	}
 	if (IS("days") || IS("terms") || IS("days-left")) {
@@ -285,7 +307,7 @@ field(struct out *o, const char *key, size_t n, void *arg)
 #undef IS
 	if (!v)
 		return false;
-	put_value(o, v);
+	header_value(o, v);
 	return true;
 }
 

@@ -181,7 +181,7 @@ write_rows(struct out *o, struct accounts *r)
 				json_string(o, a->name, a->len);
 				out_puts(o, ", \"commodity\": ");
 				json_string(o, com, strlen(com));
-				out_printf(o, ", \"amount\": %s}", buf);
+				out_printf(o, ", \"amount\": \"%s\"}", buf);
 			}
 			rows++;
 		}
@@ -338,7 +338,6 @@ main(int argc, char **argv)
 		if (!r || status) {
 			if (r)
 				accounts_free(r);
-			status = 1;
 			fprintf(stderr, "%s: a total is too large to hold exactly\n", prog);
 			status = 1;
 		} else {

@@ -127,6 +127,8 @@ pick_new(struct ical *cal, struct calrules *rules, struct reconcile *known, long
 		const struct ical_inst *v = ical_at(cal, i);
 		bool future = (long long)v->date * 1440 + v->time + v->minutes > now;
 		const char *client = NULL;
+		struct reconcile_rec had;
+		char day[11];
 		int m;
 
 		if (future && (!upcoming || v->cancelled))
@@ -152,8 +154,16 @@ pick_new(struct ical *cal, struct calrules *rules, struct reconcile *known, long
 			}
 			continue;
 		}
-		if (reconcile_take(known, v, client, future))
+		if (reconcile_take(known, v, client, future, &had)) {
+			if (v->cancelled && had.kind == SESSION_HELD) {
+				/* Never changed here: the journal is the record; say so. */
+				date_format(day, v->date);
+				fprintf(stderr, "%s: %s:%ld: %s is cancelled in the calendar but held "
+					"in the journal (%s:%ld)\n", prog, v->file, v->line, day,
+					had.file, had.line);
+			}
 			continue;
+		}
 		reconcile_add(known, v, client, future);
 		*out = xrealloc(*out, (*n + 1) * sizeof **out);
 		(*out)[(*n)++] = (struct pick){v, client, future};

@@ -140,7 +140,13 @@ write_notice(struct out *n, tdate date, const struct client *c,
 	const char *base = strrchr(r->p->file, '/') ? strrchr(r->p->file, '/') + 1 : r->p->file;
 	char buf[1024], a[AMOUNT_BUF], d[11];
 
-	out_printf(n, m[M_TO], c->name);
+	{  /* the name never brings a CR or LF from the tag into the header */
+		const char *to = m[M_TO], *at = strstr(to, "%s");
+
+		out_write(n, to, (size_t)(at - to));
+		header_value(n, c->name);
+		out_puts(n, at + 2);
+	}
 	date_format(d, date);
 	out_printf(n, m[M_RE], d);
 	if (r->start >= 0)

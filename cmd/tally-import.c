@@ -19,6 +19,8 @@
 
 static const char *prog = "tally-import";
 static bool report;
+static int fuzzy_days = 3;       /* near duplicates: same row within this many days */
+static bool allow_near;          /* --allow-near-duplicates */
 static const char *receivable = "Assets:Receivable";
 static bool keyed;               /* rows need dedup keys: a journal, or several CSVs */
 static bool journal_style;       /* write amounts with the journal's decimal marks */
@@ -27,7 +29,8 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s --rules FILE [-f|--journal FILE]... [-i JOURNAL] [--report]\n"
-		   "       [--receivable PREFIX] CSV...\n", prog);
+		   "       [--receivable PREFIX] [--fuzzy-days N] [--allow-near-duplicates] [CSV...]\n",
+		prog);
 	exit(status);
 }
 
@@ -79,7 +82,7 @@ static struct ent *ents;
 static size_t nents, capents;
 static FILE *spool;
 static off_t spool_off;
-static long nrows, nwritten, ndup, nmatched, nunmatched;
+static long nrows, nwritten, ndup, nnear, nmatched, nunmatched;
 
 struct pending {                  /* rows written from the current CSV, for later CSVs */
 	struct dkey key;
@@ -256,6 +259,7 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 		const struct rposting *p = &t->p[0];
 		const char *file;
 		long line;
+		tdate near;
 
 		dedup_key(&key, t->date, p->account, p->account_len, &p->amt.a, t->desc,
 			  t->desc_len, t->code, t->code_len);
@@ -266,6 +270,19 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 				where(t);
 				fprintf(stderr, "already in %s:%ld, skipped\n", file, line);
 			}
+			return 0;
+		}
+		/* The same row a few days off (pending, then posted): said, not imported. */
+		if (!allow_near && fuzzy_days > 0 &&
+		    dedup_take_near(dd, &key, fuzzy_days, &file, &line, &near)) {
+			char d[16];
+
+			date_format(d, near);
+			nnear++;
+			where(t);
+			fprintf(stderr, "likely already in %s:%ld (%s, same account, amount and "
+				"description), not imported; --allow-near-duplicates imports it\n",
+				file, line, d);
 			return 0;
 		}
 	}
@@ -328,6 +345,18 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 	return 0;
 }
 
+/* Turns ents[a, b) around. */
+static void
+reverse(size_t a, size_t b)
+{
+	for (size_t i = a, j = b; i + 1 < j; i++, j--) {
+		struct ent x = ents[i];
+
+		ents[i] = ents[j - 1];
+		ents[j - 1] = x;
+	}
+}
+
 static int
 import_csv(struct rules *r, const char *path, bool more, struct terr *e)
 {
@@ -341,6 +370,10 @@ import_csv(struct rules *r, const char *path, bool more, struct terr *e)
 
 	if (!c)
 		return -1;
+	if (rules_charset(r) && csvin_charset(c, rules_charset(r), e) < 0) {
+		csvin_close(c);
+		return -1;
+	}
 	csvin_skip(c, rules_skip(r));
 	npend = 0;
 	later_files = more;
@@ -358,18 +391,19 @@ import_csv(struct rules *r, const char *path, bool more, struct terr *e)
 			break;
 		}
 	}
-	/* A newest-first export (said, or seen: first date after the last) is turned around. */
-	if (rc == 0 && nents - first > 1 &&
-	    (rules_newest_first(r) || first_date > last_date)) {
-		for (size_t i = first, j = nents - 1; i < j; i++, j--) {
-			struct ent x = ents[i];
-
-			ents[i] = ents[j];
-			ents[j] = x;
+	/* Each day's rows in the reverse of the file's order (intra-day-reversed), then a
+	 * newest-first export (said, or seen: first date after the last) turned around. */
+	if (rc == 0 && rules_intraday_reversed(r))
+		for (size_t i = first, k; i < nents; i = k) {
+			for (k = i + 1; k < nents && ents[k].date == ents[i].date; k++)
+				;
+			reverse(i, k);
 		}
-		for (size_t i = first; i < nents; i++)
-			ents[i].seq = i;
-	}
+	if (rc == 0 && nents - first > 1 &&
+	    (rules_newest_first(r) || first_date > last_date))
+		reverse(first, nents);
+	for (size_t i = first; rc == 0 && i < nents; i++)
+		ents[i].seq = i;
 	if (rc == 0 && more)
 		for (size_t i = 0; i < npend; i++)
 			dedup_add(dd, &pend[i].key, pend[i].file, pend[i].line);
@@ -507,6 +541,8 @@ main(int argc, char **argv)
 		{"in-place", required_argument, NULL, 'i'},
 		{"report", no_argument, NULL, 'R'},
 		{"receivable", required_argument, NULL, 'A'},
+		{"fuzzy-days", required_argument, NULL, 'F'},
+		{"allow-near-duplicates", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -514,6 +550,8 @@ main(int argc, char **argv)
 	char **jfiles = xcalloc((size_t)argc + 1, sizeof *jfiles);
 	size_t nj = 0;
 	const char *rulesfile = NULL, *inplace = NULL;
+	char *jdir = NULL, *srcfile = NULL, **csvs;
+	size_t ncsv;
 	struct rules *r;
 	struct journal *j = NULL;
 	struct out *o = NULL;
@@ -528,6 +566,19 @@ main(int argc, char **argv)
 		case 'i': inplace = optarg; break;
 		case 'R': report = true; break;
 		case 'A': receivable = optarg; break;
+		case 'F': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end || v < 0 || v > 366) {
+				fprintf(stderr, "%s: --fuzzy-days: not a number of days from 0 to 366: %s\n",
+					prog, optarg);
+				usage(stderr, 2);
+			}
+			fuzzy_days = (int)v;
+			break;
+		}
+		case 'N': allow_near = true; break;
 		case 'h': usage(stdout, 0); break;
 		case 'V':
 			printf("%s %s\n", prog, TALLY_VERSION);
@@ -536,9 +587,38 @@ main(int argc, char **argv)
 		default: usage(stderr, 2);
 		}
 	}
-	if (!rulesfile || optind == argc) {
-		fprintf(stderr, "%s: %s\n", prog, !rulesfile ? "--rules FILE is required" :
-			"no CSV file named (use - for standard input)");
+	if (!rulesfile) {
+		fprintf(stderr, "%s: --rules FILE is required\n", prog);
+		usage(stderr, 2);
+	}
+	if (!(r = rules_load(rulesfile, &e))) {
+		terr_print(prog, &e);
+		free(jfiles);
+		return 1;
+	}
+	{  /* the main journal's directory: its data/ holds a source's files */
+		const char *main = inplace ? inplace : nj ? jfiles[0] : NULL;
+		const char *slash = main ? strrchr(main, '/') : NULL;
+
+		if (main)
+			jdir = slash ? xstrndup(main, (size_t)(slash - main)) : xstrdup(".");
+	}
+	if (optind < argc) {
+		csvs = argv + optind;
+		ncsv = (size_t)(argc - optind);
+	} else if ((c = rules_source_file(r, jdir, inplace && rules_archive(r), &srcfile, &e)) > 0) {
+		csvs = &srcfile;  /* no CSV named: the rules' source */
+		ncsv = 1;
+	} else {
+		if (c < 0)
+			terr_print(prog, &e);
+		else
+			fprintf(stderr, "%s: no CSV file named (use - for standard input)\n", prog);
+		rules_free(r);
+		free(jdir);
+		free(jfiles);
+		if (c < 0)
+			return 1;
 		usage(stderr, 2);
 	}
 	if (inplace) {  /* -i FILE is read as a --journal too, once */
@@ -550,39 +630,33 @@ main(int argc, char **argv)
 			jfiles[nj++] = (char *)inplace;
 	}
 	/* The journal is locked before it is read; an output that is a CSV input is refused. */
-	w = wpath_new(argv + optind, (size_t)(argc - optind));
+	w = wpath_new(csvs, ncsv);
 	if ((c = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 || wpath_open(w, &e) < 0) {
 		terr_print(prog, &e);
 		wpath_abort(w);
-		free(jfiles);
-		return c == WPATH_REFUSED ? 2 : 1;
+		status = c == WPATH_REFUSED ? 2 : 1;
+		goto done;
 	}
 	for (size_t k = 0; k < nj; k++)
 		if (journal_append_check(jfiles[k], &e) < 0) {
 			terr_print(prog, &e);
 			wpath_abort(w);
-			free(jfiles);
-			return 1;
+			status = 1;
+			goto done;
 		}
-	if (!(r = rules_load(rulesfile, &e))) {
-		terr_print(prog, &e);
-		wpath_abort(w);
-		free(jfiles);
-		return 1;
-	}
 	nfirst = rules_first_accounts(r, first_names, first_lens, MAXFIRST);
 	dd = dedup_new();
 	dedup_accounts(dd, first_names, first_lens, nfirst);
 	if (nj)
 		j = load_journals(jfiles, nj, &status);
-	keyed = nj > 0 || argc - optind > 1;
+	keyed = nj > 0 || ncsv > 1;
 	journal_style = nj > 0;
 	if (status == 0 && !(spool = tmpfile())) {
 		fprintf(stderr, "%s: cannot make a temporary file\n", prog);
 		status = 1;
 	}
-	for (int k = optind; k < argc && status == 0; k++)
-		if (import_csv(r, argv[k], k + 1 < argc, &e) < 0) {
+	for (size_t k = 0; k < ncsv && status == 0; k++)
+		if (import_csv(r, csvs[k], k + 1 < ncsv, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 		}
@@ -601,10 +675,17 @@ main(int argc, char **argv)
 	}
 	if (w)
 		wpath_abort(w);
+	/* An archiving import (-i) of the source's file keeps a copy and consumes it. */
+	if (status == 0 && srcfile && inplace && rules_archive(r) &&
+	    rules_archive_file(r, srcfile, jdir, &e) < 0) {
+		terr_print(prog, &e);
+		status = 1;
+	}
 	if (report && status == 0)
 		fprintf(stderr, "%s: %ld rows: %ld written, %ld already in the journal, "
-			"%ld matched to invoices, %ld ambiguous\n",
-			prog, nrows, nwritten, ndup, nmatched, nunmatched);
+			"%ld likely duplicates, %ld matched to invoices, %ld ambiguous\n",
+			prog, nrows, nwritten, ndup, nnear, nmatched, nunmatched);
+done:
 	if (spool)
 		fclose(spool);
 	if (j)
@@ -614,6 +695,8 @@ main(int argc, char **argv)
 	free(ents);
 	free(pend);
 	free(jfiles);
+	free(jdir);
+	free(srcfile);
 	rules_free(r);
 	if (fshut_stdout(prog) < 0)
 		status = 1;

@@ -32,6 +32,7 @@ static char self[PATH_MAX];   /* the directory of this binary: the filters besid
 enum { T_IMPORT, T_CANCEL, T_BILL, T_INVOICE, NTEMP };
 static char *temps[NTEMP];    /* beside the journal, removed at exit */
 static char *work;            /* the statements' directory inside --output-dir */
+static struct wpath *set;     /* the outputs, for on_signal */
 
 static void
 usage(FILE *f, int status)
@@ -66,6 +67,7 @@ cleanup(void)
 static void
 on_signal(int sig)
 {
+	wpath_unlink_temps(set);
 	cleanup();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -267,6 +269,7 @@ main(int argc, char **argv)
 	struct out *jo = NULL;
 	struct terr e;
 	struct stat st;
+	sigset_t block;
 	tdate pb, pe;
 	int c, n, status;
 	ssize_t len;
@@ -351,6 +354,7 @@ main(int argc, char **argv)
 		wpath_abort(w);
 		return n == WPATH_REFUSED ? 2 : 1;
 	}
+	set = w;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
@@ -361,12 +365,14 @@ main(int argc, char **argv)
 		if (!(temps[i] = temp_beside(jdir, jbase, "month"))) {
 			fprintf(stderr, "%s: %s: cannot create a temporary file beside it: %s\n", prog,
 				journal, strerror(errno));
+			set = NULL;
 			wpath_abort(w);
 			free(jdir);
 			return 1;
 		}
 	if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
 		fprintf(stderr, "%s: %s: %s\n", prog, outdir, strerror(errno));
+		set = NULL;
 		wpath_abort(w);
 		free(jdir);
 		return 1;
@@ -378,6 +384,7 @@ main(int argc, char **argv)
 		if (!mkdtemp(t)) {
 			fprintf(stderr, "%s: %s: %s\n", prog, outdir, strerror(errno));
 			free(t);
+			set = NULL;
 			wpath_abort(w);
 			free(jdir);
 			return 1;
@@ -438,6 +445,13 @@ main(int argc, char **argv)
 		status = run("statement", args, NULL);
 	}
 	free(jdir);
+	/* From here the set is committed or aborted whole: an interrupt waits until it is. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	set = NULL;
 	if (status)
 		wpath_abort(w);
 	else

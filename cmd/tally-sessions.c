@@ -572,8 +572,9 @@ main(int argc, char **argv)
 	}
 	if (today == DATE_NONE)
 		today = date_today();
-	if (nics && !rules) {
-		fprintf(stderr, "%s: --reconcile needs --rules FILE\n", prog);
+	if (nics && (!rules || format != F_TXT || list_unsigned)) {
+		fprintf(stderr, "%s: --reconcile needs --rules FILE%s\n", prog,
+			rules ? " and writes text only (no -O, no --unsigned)" : "");
 		usage(stderr, 2);
 	}
 	io.stop = today - 1;

@@ -422,9 +422,16 @@ main(int argc, char **argv)
 		nfiles = 1;
 	} else
 		nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
-	if (client)
-		status = sheet(files, nfiles, client);
-	else
+	if (client) {
+		struct terr ce;
+
+		if (wpath_check_stdout(files, nfiles, &ce) < 0) {  /* `>> JOURNAL` */
+			terr_print(prog, &ce);
+			status = 2;
+		} else {
+			status = sheet(files, nfiles, client);
+		}
+	} else
 		status = record(recordfile, files, nfiles, inplace);
 	input_free(files, nfiles);
 	free(fopts);

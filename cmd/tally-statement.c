@@ -295,12 +295,10 @@ main(int argc, char **argv)
 	if (!status && all) {
 		status = write_all(st, &doc, dir, files, nfiles);
 	} else if (!status) {
-		char id[256];
 		const struct stmt_client *sc;
 
 		/* --client is matched as client: tags are: folded to the account slug */
-		clients_slug((struct span){want, strlen(want)}, id, sizeof id);
-		if (!(sc = statements_find(st, id))) {
+		if (!(sc = statements_find(st, want))) {
 			fprintf(stderr, "%s: unknown client: %s\n", prog, want);
 			status = 1;
 		} else {

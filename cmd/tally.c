@@ -118,7 +118,8 @@ list(const char *self)
 	for (dir = strtok_r(path, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
 		scan(dir, &names, &n);
 	free(path);
-	qsort(names, n, sizeof *names, by_name);
+	if (n)
+		qsort(names, n, sizeof *names, by_name);
 	printf("usage: tally COMMAND [ARGS]...   (tally help COMMAND: its manual)\n\n"
 	       "commands:\n");
 	for (size_t i = 0; i < n; i++) {

@@ -192,6 +192,19 @@ parse_symbol(const char *s, size_t n, struct span *sym, const char **why)
 	return (long)i;
 }
 
+/* A symbol longer than COMMODITY_MAX would not fit a formatted amount: refused, not cut. */
+static long
+symbol_checked(const char *s, size_t n, struct span *sym, const char **why)
+{
+	long k = parse_symbol(s, n, sym, why);
+
+	if (k > 0 && sym->n > COMMODITY_MAX) {
+		*why = "commodity symbol longer than " COMMODITY_MAX_S " bytes";
+		return -1;
+	}
+	return k;
+}
+
 struct rawnum {
 	const char *p;  /* digits and separators */
 	size_t n;
@@ -374,7 +387,7 @@ amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char *
 	*why = "bad amount";
 	if (i < n && (s[i] == '-' || s[i] == '+'))
 		neg = s[i++] == '-';
-	k = parse_symbol(s + i, n - i, &sym, why);
+	k = symbol_checked(s + i, n - i, &sym, why);
 	if (k < 0)
 		return -1;
 	if (k > 0) {
@@ -402,7 +415,7 @@ amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char *
 		sp = i;
 		while (i < n && s[i] == ' ')
 			i++;
-		k = parse_symbol(s + i, n - i, &sym, why);
+		k = symbol_checked(s + i, n - i, &sym, why);
 		if (k < 0)
 			return -1;
 		if (k > 0) {
@@ -469,6 +482,9 @@ format_number(char *buf, tnum q, int scale, int shown, char dec, char group)
 	int nd = 0, i;
 	size_t o = 0;
 
+	/* Every amount is made with 0 <= scale <= AMOUNT_MAX_SCALE: said here for the analyzer. */
+	if (scale < 0 || scale > AMOUNT_MAX_SCALE)
+		scale = 0;
 	do {
 		digits[nd++] = (char)('0' + (int)(u % 10));
 		u /= 10;
@@ -505,7 +521,7 @@ static size_t
 format_styled(char *buf, size_t size, const struct amount *a, bool left, bool space,
 	      char dec, char group, int prec)
 {
-	char num[128], symq[96];
+	char num[128], symq[COMMODITY_MAX + 3];
 	const char *sym = commodity_name(a->com);
 	int shown = a->scale > prec ? a->scale : prec;
 	bool neg = a->q < 0;

@@ -43,6 +43,7 @@ book_free(struct book *b)
 	free(b->lapse);
 	free(b->fend);
 	free(b->fid);
+	free(b->big);
 	free(b->steps);
 	free(b->err);
 	for (size_t i = 0; i < b->nsnaps; i++)
@@ -61,30 +62,35 @@ book_clients(struct book *b)
 }
 
 struct amount
-bev_get(const struct bev *v, int i)
+bev_get(const struct book *b, const struct bev *v, int i)
 {
+	if (v->scale[i] == BIG)
+		return b->big[v->q[i]];
 	return (struct amount){v->q[i], v->scale[i], v->com};
 }
 
-int
-bev_put(struct bev *v, int i, const struct amount *a)
+void
+bev_put(struct book *b, struct bev *v, int i, const struct amount *a)
 {
-	struct amount x = *a;
+	bool mixed = false;
 
-	if (x.q > INT64_MAX || x.q < -INT64_MAX || x.scale > 127)
-		amount_normalize(&x, 0);
-	if (x.q > INT64_MAX || x.q < -INT64_MAX || x.scale > 127)
-		return -1;
-	if (x.com && v->com && x.com != v->com) {
-		for (int k = 0; k < 3; k++)
-			if (k != i && v->q[k])
-				return -1;
+	for (int k = 0; a->com && v->com && a->com != v->com && k < 3; k++)
+		mixed |= k != i && v->q[k] && v->scale[k] != BIG;
+	if (a->q > INT64_MAX || a->q < -INT64_MAX || mixed) {
+		/* rare: an amount over 64 bits, or in another commodity, is kept aside whole */
+		if (b->nbig == b->capbig) {
+			b->capbig = b->capbig ? 2 * b->capbig : 8;
+			b->big = xrealloc(b->big, b->capbig * sizeof *b->big);
+		}
+		b->big[b->nbig] = *a;
+		v->q[i] = (int64_t)b->nbig++;
+		v->scale[i] = BIG;
+		return;
 	}
-	if (x.com)
-		v->com = x.com;
-	v->q[i] = (int64_t)x.q;
-	v->scale[i] = (int8_t)x.scale;
-	return 0;
+	if (a->com)
+		v->com = a->com;
+	v->q[i] = (int64_t)a->q;
+	v->scale[i] = (int8_t)a->scale;
 }
 
 const struct policy *
@@ -478,10 +484,8 @@ book_add(struct book *b, const struct jitem *it, struct terr *e)
 		if (amount_sign(&seen[s].deposit) < 0 && amount_is_zero(&seen[s].debit) &&
 		    !ev->kind)
 			ev->flags |= F_DEPIN;
-		if (bev_put(ev, 0, &seen[s].debit) < 0 || bev_put(ev, 1, &seen[s].deposit) < 0) {
-			rc = -1;
-			goto bad;
-		}
+		bev_put(b, ev, 0, &seen[s].debit);
+		bev_put(b, ev, 1, &seen[s].deposit);
 	}
 	return 0;
 bad:
@@ -644,9 +648,9 @@ bev_price(struct book *b, const struct bev *v, struct book_price *r)
 	if (r->c && v->kind)
 		r->policy = book_policy(b, r->c, v->date);
 	if (v->flags & F_UNPRICED) {
-		r->price = bev_get(v, 0);
-		r->fee = bev_get(v, 1);
-		r->deposit = bev_get(v, 2);
+		r->price = bev_get(b, v, 0);
+		r->fee = bev_get(b, v, 1);
+		r->deposit = bev_get(b, v, 2);
 	}
 	r->date = v->date;
 	r->nonl = v->flags & F_NONL;

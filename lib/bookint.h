@@ -109,6 +109,8 @@ struct book {
 	size_t fidx;           /* the file being read */
 	uint64_t foff;         /* bytes of it read so far */
 	uint64_t *fend;        /* each file's size as read */
+	struct amount *big;    /* amounts a record cannot hold (bev_put) */
+	size_t nbig, capbig;
 	struct fid {           /* each file as pass 1 found it: pass 2 must read the same */
 		dev_t dev;
 		ino_t ino;
@@ -139,9 +141,10 @@ struct book {
 	size_t nsteps, capsteps;
 };
 
-/* q[i] as an amount, and back: -1 when it does not fit or mixes commodities. */
-struct amount bev_get(const struct bev *v, int i);
-int bev_put(struct bev *v, int i, const struct amount *a);
+/* q[i] as an amount, and back (one over 64 bits or in another commodity: in b->big). */
+#define BIG INT8_MIN
+struct amount bev_get(const struct book *b, const struct bev *v, int i);
+void bev_put(struct book *b, struct bev *v, int i, const struct amount *a);
 /* Makes standard input readable twice (spool.c). */
 int book_spool_stdin(char *const *files, size_t n, struct terr *e);
 /* The commodities' styles as they were at position pos of pass 1 (forward only). */

@@ -45,23 +45,24 @@ over(const struct client *c, tdate d)
 	       client_package_left(c, d, NULL) == 0;
 }
 
-/* Stores the outcome amounts; an amount that does not fit is an error. */
+/* Stores the outcome amounts. */
 static void
-put(struct bev *v, const struct amount *price, const struct amount *fee,
+put(struct book *b, struct bev *v, const struct amount *price, const struct amount *fee,
     const struct amount *deposit)
 {
-	if ((price && bev_put(v, 0, price) < 0) || (fee && bev_put(v, 1, fee) < 0) ||
-	    (deposit && bev_put(v, 2, deposit) < 0)) {
-		v->rc = BR_TOO_LARGE;
-		v->out = 0;
-	}
+	if (price)
+		bev_put(b, v, 0, price);
+	if (fee)
+		bev_put(b, v, 1, fee);
+	if (deposit)
+		bev_put(b, v, 2, deposit);
 }
 
 /* Money written by hand: package sessions used or lapsed, deposits paid in or spent. */
 static void
 settle_money(struct book *b, struct client *c, struct bev *v)
 {
-	struct amount debit = bev_get(v, 0), dep = bev_get(v, 1);
+	struct amount debit = bev_get(b, v, 0), dep = bev_get(b, v, 1);
 	long lapsed = 0;
 	int rc;
 
@@ -100,13 +101,13 @@ settle_held(struct book *b, struct client *c, struct bev *v)
 		p = book_policy(b, c, v->date);
 		if (p && p->waived_package && client_package_take(c, v->date, &price)) {
 			v->out |= O_PACKAGE | O_WRITE;
-			put(v, &price, NULL, NULL);
+			put(b, v, &price, NULL, NULL);
 		}
 		return;
 	}
 	if (client_package_take(c, v->date, &price)) {
 		v->out |= O_PACKAGE | O_WRITE;
-		put(v, &price, NULL, NULL);
+		put(b, v, &price, NULL, NULL);
 		return;
 	}
 	if (v->n == -2) {
@@ -125,7 +126,7 @@ settle_held(struct book *b, struct client *c, struct bev *v)
 	v->out |= O_WRITE;
 	if (over(c, v->date))
 		v->out |= O_OVER;
-	put(v, &price, NULL, &dep);
+	put(b, v, &price, NULL, &dep);
 }
 
 /* The session's price for a percent fee: the rate, else one package session's credit. */
@@ -184,7 +185,7 @@ settle_cancel(struct book *b, struct client *c, struct bev *v)
 			return;
 		}
 		v->out |= O_WRITE;
-		put(v, &price, &fee, NULL);
+		put(b, v, &price, &fee, NULL);
 		return;
 	}
 	if (v->kind == SESSION_CANCELLED && v->notice >= p->notice)
@@ -204,7 +205,7 @@ settle_cancel(struct book *b, struct client *c, struct bev *v)
 	}
 	if (p->forfeit && client_package_take(c, v->date, &fee)) {
 		v->out |= O_PACKAGE | O_WRITE;
-		put(v, NULL, &fee, NULL);
+		put(b, v, NULL, &fee, NULL);
 		return;
 	}
 	if (f->percent) {
@@ -223,7 +224,7 @@ settle_cancel(struct book *b, struct client *c, struct bev *v)
 		v->out |= O_CAPPED;
 	if (!amount_is_zero(&fee))
 		v->out |= O_WRITE;
-	put(v, &price, &fee, &dep);
+	put(b, v, &price, &fee, &dep);
 }
 
 void

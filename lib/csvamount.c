@@ -81,6 +81,9 @@ csvamount_unsign(const char *s, size_t n, char *buf)
 	return n;
 }
 
+/* Longer symbols are refused, so that an amount always fits its buffers (AMOUNT_BUF). */
+#define MAX_SYMBOL 100
+
 static long
 read_symbol(const char *s, size_t n, const char **sym, size_t *symn)
 {
@@ -144,6 +147,10 @@ parse_amount(const char *s, size_t n, char decmark, struct ramount *ra, const ch
 	}
 	if ((got = read_symbol(s + i, n - i, &sym, &symn)) < 0)
 		return -1;
+	if (symn > MAX_SYMBOL) {
+		*why = "commodity symbol longer than 100 bytes";
+		return -1;
+	}
 	if (symn) {
 		ra->left = true;
 		i += (size_t)got;
@@ -243,6 +250,10 @@ parse_amount(const char *s, size_t n, char decmark, struct ramount *ra, const ch
 			i++;
 		if ((got = read_symbol(s + i, n - i, &sym, &symn)) < 0)
 			return -1;
+		if (symn > MAX_SYMBOL) {
+			*why = "commodity symbol longer than 100 bytes";
+			return -1;
+		}
 		if (symn) {
 			ra->space = i > ns;
 			i += (size_t)got;
@@ -299,8 +310,6 @@ format_one(char *out, const struct amount *a, bool left, bool space, char dec)
 	for (i = 0; sym[i]; i++)
 		if (!sym_char((unsigned char)sym[i]))
 			quote = true;
-	if (sl > 60)
-		sl = 60;
 	if (*sym && left) {
 		if (quote)
 			out[o++] = '"';
@@ -314,17 +323,20 @@ format_one(char *out, const struct amount *a, bool left, bool space, char dec)
 	if (neg)
 		out[o++] = '-';
 	u = neg ? -(unsigned __int128)a->q : (unsigned __int128)a->q;
+	/* Every amount has 0 <= scale <= AMOUNT_MAX_SCALE: said here for the analyzer. */
+	int scale = a->scale >= 0 && a->scale <= AMOUNT_MAX_SCALE ? a->scale : 0;
+
 	do {
 		digs[nd++] = (char)('0' + (int)(u % 10));
 		u /= 10;
 	} while (u);
-	while (nd <= a->scale)
+	while (nd <= scale)
 		digs[nd++] = '0';
-	for (i = nd - 1; i >= a->scale; i--)
+	for (i = nd - 1; i >= scale; i--)
 		out[o++] = digs[i];
-	if (a->scale > 0) {
+	if (scale > 0) {
 		out[o++] = dec;
-		for (i = a->scale - 1; i >= 0; i--)
+		for (i = scale - 1; i >= 0; i--)
 			out[o++] = digs[i];
 	}
 	if (*sym && !left) {

@@ -7,6 +7,7 @@
  */
 #include <csv.h>
 #include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,6 +216,82 @@ blank(const char *s, size_t n)
 		if (s[i] != '\r' && s[i] != '\n' && s[i] != ' ' && s[i] != '\t')
 			return false;
 	return true;
+}
+
+bool
+csvin_charset_ok(const char *charset, char *why, size_t whysize)
+{
+	iconv_t cd = iconv_open("UTF-8", charset);
+
+	if (cd == (iconv_t)-1) {
+		snprintf(why, whysize, "%s cannot be read here (iconv knows no such encoding)", charset);
+		return false;
+	}
+	iconv_close(cd);
+	return true;
+}
+
+int
+csvin_charset(struct csvin *c, const char *charset, struct terr *e)
+{
+	iconv_t cd = iconv_open("UTF-8", charset);
+	FILE *out = tmpfile();
+	char in[1 << 14], buf[4 << 14];
+	size_t have = 0, got;
+	long line = 1;
+	bool eof = false;
+
+	if (cd == (iconv_t)-1 || !out) {
+		terr_set(e, c->name, 0, "cannot convert from %s", charset);
+		if (cd != (iconv_t)-1)
+			iconv_close(cd);
+		if (out)
+			fclose(out);
+		return -1;
+	}
+	while (!eof || have) {
+		char *ip = in, *op = buf;
+		size_t il, ol = sizeof buf;
+
+		if (!eof && have < sizeof in) {
+			got = fread(in + have, 1, sizeof in - have, c->f);
+			have += got;
+			eof = got == 0;
+		}
+		il = have;
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 && errno != E2BIG &&
+		    (errno != EINVAL || eof)) {
+			for (char *q = buf; q < op; q++)
+				line += *q == '\n';
+			terr_set(e, c->name, line, "not valid %s", charset);
+			iconv_close(cd);
+			fclose(out);
+			return -1;
+		}
+		for (char *q = buf; q < op; q++)
+			line += *q == '\n';
+		if (fwrite(buf, 1, (size_t)(op - buf), out) != (size_t)(op - buf)) {
+			terr_set(e, c->name, 0, "cannot write a temporary file");
+			iconv_close(cd);
+			fclose(out);
+			return -1;
+		}
+		memmove(in, ip, il);
+		if (eof && il == have && op == buf)
+			break;  /* nothing moved: an incomplete sequence at the end is left */
+		have = il;
+	}
+	iconv_close(cd);
+	if (have) {
+		terr_set(e, c->name, line, "not valid %s (the file ends inside a character)", charset);
+		fclose(out);
+		return -1;
+	}
+	if (c->f != stdin)
+		fclose(c->f);
+	rewind(out);
+	c->f = out;
+	return 0;
 }
 
 void

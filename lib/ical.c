@@ -35,10 +35,9 @@ struct ctx {
 	struct terr *e;
 };
 
-/* An event's wall-clock frame: times are shown in zone (NULL: floating or machine local). */
+/* An event's wall-clock frame: times are shown in zone (NULL: as written, or in TZ). */
 struct frame {
 	icaltimezone *zone;
-	bool floating;
 };
 
 /* The BEGIN line of the next component named name, in document order. */
@@ -190,7 +189,41 @@ struct evinfo {
 	bool cancelled;
 	long long cancelled_at;
 	bool subdaily;              /* the rule repeats within a day: keys carry the time */
+	/*
+	 * Properties collected once: a component has one property iterator, which any lookup
+	 * (a summary, a status) moves, so nothing may iterate while another loop does.
+	 */
+	icalproperty **rrule, **rdate, **exdate, **att;
+	size_t nrrule, nrdate, nexdate, natt;
+	const char *summary, *description, *location;
 };
+
+static icalproperty **
+props_of(icalcomponent *c, icalproperty_kind k, size_t *n)
+{
+	icalproperty **v = NULL, *p;
+	size_t cap = 0;
+
+	*n = 0;
+	for (p = icalcomponent_get_first_property(c, k); p;
+	     p = icalcomponent_get_next_property(c, k)) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		v[(*n)++] = p;
+	}
+	return v;
+}
+
+static void
+info_free(struct evinfo *in)
+{
+	free(in->rrule);
+	free(in->rdate);
+	free(in->exdate);
+	free(in->att);
+}
 
 static long long
 stamp_of(struct icaltimetype t)
@@ -212,6 +245,13 @@ event_info(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct evinf
 	in->ev = ev;
 	in->cp = cp;
 	in->cancelled_at = -1;
+	in->rrule = props_of(ev, ICAL_RRULE_PROPERTY, &in->nrrule);
+	in->rdate = props_of(ev, ICAL_RDATE_PROPERTY, &in->nrdate);
+	in->exdate = props_of(ev, ICAL_EXDATE_PROPERTY, &in->nexdate);
+	in->att = props_of(ev, ICAL_ATTENDEE_PROPERTY, &in->natt);
+	in->summary = icalcomponent_get_summary(ev);
+	in->description = icalcomponent_get_description(ev);
+	in->location = icalcomponent_get_location(ev);
 	if (!(in->uid = icalcomponent_get_uid(ev)) || !*in->uid) {
 		terr_set(x->e, x->file, cp ? cp->line : 1, "event without a UID");
 		return -1;
@@ -227,7 +267,6 @@ event_info(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct evinf
 	in->f.zone = in->szone;
 	if (in->szone == icaltimezone_get_utc_timezone())
 		in->f.zone = x->defzone;
-	in->f.floating = !in->szone;
 	in->start = to_frame(in->start, in->szone, &in->f);
 	in->minutes = 60;
 	if ((p = icalcomponent_get_first_property(ev, ICAL_DTEND_PROPERTY))) {
@@ -279,7 +318,6 @@ add_inst(struct ctx *x, const struct evinfo *in, struct icaltimetype start,
 	struct ical *c = x->c;
 	struct ical_inst *v;
 	char key[32];
-	icalproperty *p;
 
 	if (tdate_of(start) == DATE_NONE || tdate_of(orig) == DATE_NONE)
 		return 0;
@@ -306,12 +344,11 @@ add_inst(struct ctx *x, const struct evinfo *in, struct icaltimetype start,
 	v->minutes = in->minutes;
 	v->cancelled = in->cancelled;
 	v->cancelled_at = in->cancelled_at;
-	v->summary = dup_or_null(icalcomponent_get_summary(in->ev));
-	v->description = dup_or_null(icalcomponent_get_description(in->ev));
-	v->location = dup_or_null(icalcomponent_get_location(in->ev));
-	for (p = icalcomponent_get_first_property(in->ev, ICAL_ATTENDEE_PROPERTY); p;
-	     p = icalcomponent_get_next_property(in->ev, ICAL_ATTENDEE_PROPERTY)) {
-		const char *a = icalproperty_get_attendee(p);
+	v->summary = dup_or_null(in->summary);
+	v->description = dup_or_null(in->description);
+	v->location = dup_or_null(in->location);
+	for (size_t k = 0; k < in->natt; k++) {
+		const char *a = icalproperty_get_attendee(in->att[k]);
 
 		if (!a)
 			continue;
@@ -335,14 +372,11 @@ struct override {
 static bool
 excluded(struct ctx *x, const struct evinfo *in, struct icaltimetype t)
 {
-	icalproperty *p;
-
-	for (p = icalcomponent_get_first_property(in->ev, ICAL_EXDATE_PROPERTY); p;
-	     p = icalcomponent_get_next_property(in->ev, ICAL_EXDATE_PROPERTY)) {
+	for (size_t k = 0; k < in->nexdate; k++) {
 		struct icaltimetype d;
 		icaltimezone *z;
 
-		if (prop_time(x, in->cp, p, "EXDATE", &d, &z) < 0)
+		if (prop_time(x, in->cp, in->exdate[k], "EXDATE", &d, &z) < 0)
 			return false;  /* reported by the check in expand() */
 		if (d.is_date ? d.year == t.year && d.month == t.month && d.day == t.day :
 				same_minute(to_frame(d, z, &in->f), t))
@@ -364,104 +398,102 @@ instance(struct ctx *x, const struct evinfo *in, struct icaltimetype t, struct o
 	return add_inst(x, in, t, t);
 }
 
+/* One RRULE's instances, up to stop. */
+static int
+expand_rule(struct ctx *x, struct evinfo *in, icalproperty *p, tdate stop, bool raw,
+	    struct override *ov, size_t nov)
+{
+	struct icalrecurrencetype r = icalproperty_get_rrule(p);
+	long line = icaltext_prop_line(&x->t, in->cp, "RRULE");
+	struct icaltimetype s0 = in->start, t;
+	icalrecur_iterator *ri;
+	int rv = 0;
+
+	if (r.freq == ICAL_NO_RECURRENCE) {
+		terr_set(x->e, x->file, line, "bad RRULE");
+		return -1;
+	}
+	if (r.count == 0 && icaltime_is_null_time(r.until) && x->o->until == DATE_NONE) {
+		terr_set(x->e, x->file, line,
+			 "a recurrence without end (no COUNT or UNTIL): give --until DATE");
+		return -1;
+	}
+	in->subdaily = r.freq == ICAL_HOURLY_RECURRENCE || r.freq == ICAL_MINUTELY_RECURRENCE ||
+		       r.freq == ICAL_SECONDLY_RECURRENCE;
+	/* The rule runs in the zone DTSTART is written in (UTC stays UTC). */
+	if (raw)
+		s0 = icalproperty_get_dtstart(icalcomponent_get_first_property(in->ev,
+									      ICAL_DTSTART_PROPERTY));
+	if (!(ri = icalrecur_iterator_new(r, s0))) {
+		terr_set(x->e, x->file, line, "bad RRULE");
+		return -1;
+	}
+	for (long n = 0; rv == 0 && !icaltime_is_null_time(t = icalrecur_iterator_next(ri)); n++) {
+		struct icaltimetype w = raw ? to_frame(t, in->szone, &in->f) : t;
+
+		if (n > MAX_INST || x->c->n >= MAX_INST) {
+			terr_set(x->e, x->file, line, "more than %d instances", MAX_INST);
+			rv = -1;
+		} else if (stop != DATE_NONE && tdate_of(w) > stop)
+			break;
+		else
+			rv = instance(x, in, w, ov, nov);
+	}
+	icalrecur_iterator_free(ri);
+	return rv;
+}
+
+/* A series: its rules, extra dates and overrides, each instance once. */
 static int
 expand(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct override *ov, size_t nov)
 {
-	struct evinfo in;
-	icalproperty *p;
+	struct evinfo in, oi;
 	struct icaltimetype t;
 	icaltimezone *z;
 	tdate stop = x->o->stop;
-	bool rule = false, raw;
+	bool raw;
+	int rv = 0;
 
-	if (event_info(x, ev, cp, &in) < 0)
+	if (event_info(x, ev, cp, &in) < 0) {
+		info_free(&in);
 		return -1;
-	if (in.start.is_date)
+	}
+	if (in.start.is_date) {
+		info_free(&in);
 		return 0;
+	}
 	raw = in.szone && in.szone != in.f.zone;
 	if (x->o->until != DATE_NONE && (stop == DATE_NONE || x->o->until < stop))
 		stop = x->o->until;
-	for (p = icalcomponent_get_first_property(ev, ICAL_EXDATE_PROPERTY); p;
-	     p = icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY))
-		if (prop_time(x, cp, p, "EXDATE", &t, &z) < 0)
-			return -1;
-	for (p = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY); p;
-	     p = icalcomponent_get_next_property(ev, ICAL_RRULE_PROPERTY)) {
-		struct icalrecurrencetype r = icalproperty_get_rrule(p);
-		icalrecur_iterator *ri;
-		struct icaltimetype s0 = in.start;
-
-		rule = true;
-		if (r.freq == ICAL_NO_RECURRENCE) {
-			terr_set(x->e, x->file, icaltext_prop_line(&x->t, cp, "RRULE"), "bad RRULE");
-			return -1;
-		}
-		if (r.count == 0 && icaltime_is_null_time(r.until) && x->o->until == DATE_NONE) {
-			terr_set(x->e, x->file, icaltext_prop_line(&x->t, cp, "RRULE"),
-				 "a recurrence without end (no COUNT or UNTIL): give --until DATE");
-			return -1;
-		}
-		in.subdaily = r.freq == ICAL_HOURLY_RECURRENCE || r.freq == ICAL_MINUTELY_RECURRENCE ||
-			      r.freq == ICAL_SECONDLY_RECURRENCE;
-		/* The rule runs in the zone DTSTART is written in (UTC stays UTC). */
-		if (raw) {
-			icalproperty *sp = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
-
-			s0 = icalproperty_get_dtstart(sp);
-		}
-		if (!(ri = icalrecur_iterator_new(r, s0))) {
-			terr_set(x->e, x->file, icaltext_prop_line(&x->t, cp, "RRULE"), "bad RRULE");
-			return -1;
-		}
-		for (long n = 0; !icaltime_is_null_time(t = icalrecur_iterator_next(ri)); n++) {
-			struct icaltimetype w = raw ? to_frame(t, in.szone, &in.f) : t;
-
-			if ((stop != DATE_NONE && tdate_of(w) > stop) || n > MAX_INST ||
-			    x->c->n >= MAX_INST) {
-				if (n > MAX_INST || x->c->n >= MAX_INST) {
-					icalrecur_iterator_free(ri);
-					terr_set(x->e, x->file, icaltext_prop_line(&x->t, cp, "RRULE"),
-						 "more than %d instances", MAX_INST);
-					return -1;
-				}
-				break;
-			}
-			if (instance(x, &in, w, ov, nov) < 0) {
-				icalrecur_iterator_free(ri);
-				return -1;
-			}
-		}
-		icalrecur_iterator_free(ri);
-	}
-	if (!rule && instance(x, &in, in.start, ov, nov) < 0)
-		return -1;
-	for (p = icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY); p;
-	     p = icalcomponent_get_next_property(ev, ICAL_RDATE_PROPERTY)) {
-		if (prop_time(x, cp, p, "RDATE", &t, &z) < 0)
-			return -1;
+	for (size_t k = 0; k < in.nexdate && rv == 0; k++)
+		rv = prop_time(x, cp, in.exdate[k], "EXDATE", &t, &z);
+	for (size_t k = 0; k < in.nrrule && rv == 0; k++)
+		rv = expand_rule(x, &in, in.rrule[k], stop, raw, ov, nov);
+	if (rv == 0 && !in.nrrule)
+		rv = instance(x, &in, in.start, ov, nov);
+	for (size_t k = 0; k < in.nrdate && rv == 0; k++) {
+		if ((rv = prop_time(x, cp, in.rdate[k], "RDATE", &t, &z)) < 0)
+			break;
 		if (t.is_date) {
 			t.is_date = 0;
 			t.hour = in.start.hour;
 			t.minute = in.start.minute;
 		} else
 			t = to_frame(t, z, &in.f);
-		if ((stop == DATE_NONE || tdate_of(t) <= stop) && instance(x, &in, t, ov, nov) < 0)
-			return -1;
+		if (stop == DATE_NONE || tdate_of(t) <= stop)
+			rv = instance(x, &in, t, ov, nov);
 	}
 	/* The overrides: their own start, length and status, keyed by the date they replace. */
-	for (size_t k = 0; k < nov; k++) {
-		struct evinfo oi;
-
-		if (event_info(x, ov[k].ev, ov[k].cp, &oi) < 0)
-			return -1;
-		if (oi.start.is_date)
-			continue;
-		oi.subdaily = in.subdaily;
-		if ((stop == DATE_NONE || tdate_of(oi.start) <= stop) &&
-		    add_inst(x, &oi, oi.start, ov[k].rid) < 0)
-			return -1;
+	for (size_t k = 0; k < nov && rv == 0; k++) {
+		if ((rv = event_info(x, ov[k].ev, ov[k].cp, &oi)) == 0 && !oi.start.is_date) {
+			oi.subdaily = in.subdaily;
+			if (stop == DATE_NONE || tdate_of(oi.start) <= stop)
+				rv = add_inst(x, &oi, oi.start, ov[k].rid);
+		}
+		info_free(&oi);
 	}
-	return 0;
+	info_free(&in);
+	return rv;
 }
 
 /* Every X-LIC-ERROR in a component and its children is an error at its line. */
@@ -519,20 +551,21 @@ series(struct ctx *x, struct ev *evs, size_t nev)
 	if (nidx > 1)
 		qsort(idx, nidx, sizeof *idx, by_uid);
 	for (size_t i = 0; i < nev && rv == 0; i++) {
-		struct ev key = {.uid = evs[i].uid}, *kp = &key;
 		size_t lo = 0, hi = nidx, nov = 0;
 		struct evinfo in;
 
 		if (evs[i].rid)
 			continue;
 		if (event_info(x, evs[i].c, evs[i].cp, &in) < 0) {
+			info_free(&in);
 			rv = -1;
 			break;
 		}
+		info_free(&in);  /* only its frame and start are needed here */
 		while (lo < hi && evs[i].uid && !in.start.is_date) {
 			size_t mid = (lo + hi) / 2;
 
-			if (strcmp(idx[mid]->uid, kp->uid) < 0)
+			if (strcmp(idx[mid]->uid, evs[i].uid) < 0)
 				lo = mid + 1;
 			else
 				hi = mid;
@@ -564,14 +597,13 @@ series(struct ctx *x, struct ev *evs, size_t nev)
 			continue;
 		if (event_info(x, evs[i].c, evs[i].cp, &in) < 0 ||
 		    (!in.start.is_date &&
-		     prop_time(x, evs[i].cp, evs[i].rid, "RECURRENCE-ID", &t, &z) < 0)) {
+		     prop_time(x, evs[i].cp, evs[i].rid, "RECURRENCE-ID", &t, &z) < 0))
 			rv = -1;
-			break;
-		}
-		if (!in.start.is_date &&
-		    (x->o->stop == DATE_NONE || tdate_of(in.start) <= x->o->stop) &&
-		    add_inst(x, &in, in.start, to_frame(t, z, &in.f)) < 0)
+		else if (!in.start.is_date &&
+			 (x->o->stop == DATE_NONE || tdate_of(in.start) <= x->o->stop) &&
+			 add_inst(x, &in, in.start, to_frame(t, z, &in.f)) < 0)
 			rv = -1;
+		info_free(&in);
 	}
 	free(idx);
 	free(ov);
@@ -701,15 +733,11 @@ ical_read(struct ical *c, const char *path, const struct ical_opts *o, struct te
 		free(buf);
 		return -1;
 	}
-	icaltext_scan(&x.t);
 	icalerror_clear_errno();
-	root = x.t.npos && x.t.pos[0].end < x.t.len ? icalparser_parse_string(buf) : NULL;
-	if (!x.t.npos || x.t.pos[0].end == x.t.len) {
-		terr_set(e, name, icaltext_line_at(buf, x.t.len) - (x.t.len && buf[x.t.len - 1] == '\n'),
-			 "no END:VCALENDAR: the file is cut short");
+	if (icaltext_scan(&x.t, name, e) < 0) {
 		rv = -1;
 		root = NULL;
-	} else if (!root) {
+	} else if (!(root = icalparser_parse_string(buf))) {
 		terr_set(e, name, icaltext_line_at(buf, i), "not an iCalendar file");
 		rv = -1;
 	} else if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
@@ -767,6 +795,20 @@ by_time(const void *a, const void *b)
 void
 ical_sort(struct ical *c)
 {
+	struct strmap *seen = strmap_new();
+	size_t k = 0;
+	bool added;
+
+	/* An instance given twice (an RDATE on a rule's date, two exports): the first read. */
+	for (size_t i = 0; i < c->n; i++) {
+		strmap_add(seen, c->v[i].uid, strlen(c->v[i].uid), &added);
+		if (added)
+			c->v[k++] = c->v[i];
+		else
+			inst_free(&c->v[i]);
+	}
+	c->n = k;
+	strmap_free(seen, NULL);
 	if (c->n > 1)
 		qsort(c->v, c->n, sizeof *c->v, by_time);
 }

@@ -23,13 +23,27 @@ icaltext_line_at(const char *text, size_t off)
 	return n;
 }
 
-/* The BEGIN/END lines, in order, with a stack so that each BEGIN finds its END. */
-void
-icaltext_scan(struct icaltext *x)
+/* A component name after BEGIN: or END: (n bytes at s), cut to fit buf. */
+static void
+comp_name(char *buf, size_t size, const char *s, size_t n)
+{
+	size_t m = n < size - 1 ? n : size - 1;
+
+	memcpy(buf, s, m);
+	buf[m] = 0;
+}
+
+/*
+ * The BEGIN/END lines, in order, with a stack so that each BEGIN finds its END. A stray or
+ * mismatched END is refused here: libical would print its own warning for it.
+ */
+int
+icaltext_scan(struct icaltext *x, const char *file, struct terr *e)
 {
 	size_t cap = 0, *stack = NULL, depth = 0, dcap = 0;
 	const char *s = x->text;
 	long line = 1;
+	char name[sizeof x->pos->name];
 
 	for (size_t i = 0; i < x->len;) {
 		size_t j = i, n;
@@ -39,16 +53,15 @@ icaltext_scan(struct icaltext *x)
 		n = j - i;
 		if (n && s[i + n - 1] == '\r')
 			n--;
-		if (n > 6 && strncasecmp(s + i, "BEGIN:", 6) == 0) {
+		if (n >= 6 && strncasecmp(s + i, "BEGIN:", 6) == 0) {
+			struct cpos *p;
+
 			if (x->npos == cap) {
 				cap = cap ? cap * 2 : 64;
 				x->pos = xrealloc(x->pos, cap * sizeof *x->pos);
 			}
-			struct cpos *p = &x->pos[x->npos];
-			size_t m = n - 6 < sizeof p->name - 1 ? n - 6 : sizeof p->name - 1;
-
-			memcpy(p->name, s + i + 6, m);
-			p->name[m] = 0;
+			p = &x->pos[x->npos];
+			comp_name(p->name, sizeof p->name, s + i + 6, n - 6);
 			p->line = line;
 			p->off = i;
 			p->end = x->len;
@@ -57,13 +70,33 @@ icaltext_scan(struct icaltext *x)
 				stack = xrealloc(stack, dcap * sizeof *stack);
 			}
 			stack[depth++] = x->npos++;
-		} else if (n > 4 && strncasecmp(s + i, "END:", 4) == 0 && depth) {
+		} else if (n >= 4 && strncasecmp(s + i, "END:", 4) == 0) {
+			comp_name(name, sizeof name, s + i + 4, n - 4);
+			if (!depth) {
+				terr_set(e, file, line, "END:%s without BEGIN", name);
+				free(stack);
+				return -1;
+			}
+			if (strcasecmp(name, x->pos[stack[depth - 1]].name) != 0) {
+				terr_set(e, file, line, "END:%s closes BEGIN:%s of line %ld", name,
+					 x->pos[stack[depth - 1]].name, x->pos[stack[depth - 1]].line);
+				free(stack);
+				return -1;
+			}
 			x->pos[stack[--depth]].end = i;
 		}
 		i = j + 1;
 		line++;
 	}
+	if (depth) {
+		/* At the last line (a final newline does not start another). */
+		terr_set(e, file, line > 1 ? line - 1 : 1, "no END:%s: the file is cut short",
+			 x->pos[stack[0]].name);
+		free(stack);
+		return -1;
+	}
 	free(stack);
+	return 0;
 }
 
 /* The line of a component's own property (not a sub-component's), else its BEGIN line. */

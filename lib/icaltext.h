@@ -23,8 +23,11 @@ struct icaltext {
 
 /* The file ("-": standard input, named "<stdin>") read whole; NULL with *e set. */
 char *icaltext_slurp(const char *path, const char *name, size_t *len, struct terr *e);
-/* Fills t->pos from t->text: each BEGIN with the offset of its END. */
-void icaltext_scan(struct icaltext *t);
+/*
+ * Fills t->pos from t->text: each BEGIN with the offset of its END. -1 with *e set for an
+ * END that closes nothing or closes another component than the last one begun.
+ */
+int icaltext_scan(struct icaltext *t, const char *file, struct terr *e);
 /* The line number of byte off. */
 long icaltext_line_at(const char *text, size_t off);
 /* The line of component p's own property name, else p's BEGIN line. */

@@ -151,8 +151,19 @@ find_uid(const struct reconcile *c, const char *uid)
 	return NULL;
 }
 
+/* Uses up record r for an instance; *out (when given) says what it was. */
+static int
+take(struct rec *r, struct reconcile_rec *out)
+{
+	r->used = true;
+	if (out)
+		*out = (struct reconcile_rec){r->client, r->date, r->time, r->kind, r->file, r->line};
+	return 1;
+}
+
 int
-reconcile_take(struct reconcile *c, const struct ical_inst *v, const char *client, bool upcoming)
+reconcile_take(struct reconcile *c, const struct ical_inst *v, const char *client, bool upcoming,
+	       struct reconcile_rec *out)
 {
 	char id[128];
 	struct rec *r = find_uid(c, v->uid), *loose = NULL;
@@ -161,8 +172,7 @@ reconcile_take(struct reconcile *c, const struct ical_inst *v, const char *clien
 		/* A plan does not stand for the session once it has taken place. */
 		if (r->kind == SESSION_NONE && !upcoming)
 			goto by_day;
-		r->used = true;
-		return 1;
+		return take(r, out);
 	}
 by_day:
 	if (!c->nheads)
@@ -174,17 +184,13 @@ by_day:
 		if (h->used || h->date != v->date || strcmp(h->client, id) != 0 ||
 		    (h->kind == SESSION_NONE && !upcoming))
 			continue;
-		if (h->time == v->time) {
-			h->used = true;
-			return 1;
-		}
+		if (h->time == v->time)
+			return take(h, out);
 		if (h->time < 0 && !h->uid)
 			loose = h;  /* no time written: any time that day, oldest first */
 	}
-	if (loose) {
-		loose->used = true;
-		return 1;
-	}
+	if (loose)
+		return take(loose, out);
 	return 0;
 }
 
@@ -382,7 +388,7 @@ reconcile_report(struct reconcile *c, const struct reconcile_opts *ro, struct ou
 			continue;
 		r = crow_of(&rows, &nrows, id);
 		r->cal++;
-		if (reconcile_take(c, v, id, false))
+		if (reconcile_take(c, v, id, false, NULL))
 			r->both++;
 		else
 			side_add(&r->only_cal, &r->ncal, (struct side){v->date, v->time,

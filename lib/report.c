@@ -99,3 +99,10 @@ format_parse(const char *s, const char *const *allowed)
 			return i;
 	return -1;
 }
+
+void
+header_value(struct out *o, const char *s)
+{
+	for (; *s; s++)
+		out_write(o, (unsigned char)*s < 0x20 || *s == 0x7f ? " " : s, 1);
+}

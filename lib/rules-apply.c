@@ -337,7 +337,7 @@ get_date(struct rules *r, int f, tdate *out, struct terr *e)
 
 	if (rc <= 0)
 		return rc;
-	if (csvdate_parse(s, n, r->date_format, out))
+	if (csvdate_parse(s, n, r->date_format, r->tzin, out))
 		return 1;
 	terr_set(e, r->rec->file, r->rec->line, "cannot read \"%.*s\" as a %s (date-format %s)",
 		 (int)n, s, f == RF_DATE ? "date" : "date2",
@@ -637,7 +637,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 		return -1;
 	}
 	t->date2 = DATE_NONE;
-	if (rules_assigned(r, RF_DATE2) && (rc = get_date(r, RF_DATE2, &t->date2, e)) < 0)
+	if (rules_assigned(r, RF_DATE2) && get_date(r, RF_DATE2, &t->date2, e) < 0)
 		return -1;
 	if ((rc = value(r, RF_STATUS, &s, &n, e)) < 0)
 		return -1;

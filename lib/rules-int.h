@@ -88,8 +88,15 @@ struct rules {
 	long skip;
 	int sep;
 	int encoding;
+	char *charset;        /* an iconv name for `encoding` beyond UTF-8 and Latin-1 */
 	char decmark;         /* 0: guess like hledger */
 	bool newest_first;
+	bool intraday_reversed;  /* each day's rows are in reverse order */
+	char *source;         /* the `source` rule's value, NULL when none */
+	const char *source_file;  /* the rules file it is in (for positions and paths) */
+	long source_line;
+	bool archive;         /* the `archive` rule */
+	int tzin;             /* `timezone`: minutes east of UTC, or CSVDATE_NOZONE */
 	const char *balance_op;  /* balance-type: "=" (NULL), "==", "=*" or "==*" */
 	char *date_format;
 	const char *date_format_file;
@@ -137,8 +144,15 @@ int rules_parse_file(struct rules *r, const char *path, int depth, struct terr *
 
 /* 0, or -1 with *why when the date-format has a conversion we do not read. */
 int csvdate_check(const char *fmt, const char **why);
-/* Reads a date with the date-format (NULL: YYYY-M-D, YYYY/M/D or YYYY.M.D, as hledger). */
-bool csvdate_parse(const char *s, size_t n, const char *fmt, tdate *out);
+/* No `timezone` rule: times without a zone are local times. */
+#define CSVDATE_NOZONE INT32_MIN
+/*
+ * Reads a date with the date-format (NULL: YYYY-M-D, YYYY/M/D or YYYY.M.D, as hledger);
+ * tzin is the `timezone` rule's offset in minutes east of UTC, or CSVDATE_NOZONE.
+ */
+bool csvdate_parse(const char *s, size_t n, const char *fmt, int tzin, tdate *out);
+/* Reads a zone (+HHMM, +HH:MM, UTC, EST...; colon: %Ez's +HH:MM) as minutes east of UTC. */
+bool csvdate_zone(const char **s, const char *end, bool colon, int *mins);
 
 /* ---- CSV amounts (csvamount.c) ---- */
 

@@ -481,7 +481,7 @@ parse_separator(const char *v, size_t n)
 }
 
 static const char *const unsupported[] = {
-	"timezone", "intra-day-reversed", "source", "archive", "decimal-mark-", NULL,
+	"decimal-mark-", NULL,
 };
 
 static int
@@ -568,6 +568,27 @@ parse_line(struct rules *r, struct src *S, struct line *l, int depth, struct ter
 		}
 		return 0;
 	}
+	if (IS("source")) {  /* used when no CSV is named: rules-source.c */
+		free(r->source);
+		r->source = xstrndup(v, vn);
+		r->source_file = S->file;
+		r->source_line = l->no;
+		return 0;
+	}
+	if (IS("archive")) {
+		r->archive = true;
+		return 0;
+	}
+	if (IS("timezone")) {  /* the zone of the CSV's times that have none */
+		const char *p = v;
+
+		if (!csvdate_zone(&p, v + vn, false, &r->tzin) || p != v + vn) {
+			terr_set(e, S->file, l->no, "timezone: not a zone (+HHMM, -HH:MM, UTC, EST...): %.*s",
+				 (int)vn, v);
+			return -1;
+		}
+		return 0;
+	}
 	if (IS("date-format")) {
 		free(r->date_format);
 		r->date_format = xstrndup(v, vn);
@@ -587,21 +608,30 @@ parse_line(struct rules *r, struct src *S, struct line *l, int depth, struct ter
 		r->newest_first = true;
 		return 0;
 	}
+	if (IS("intra-day-reversed")) {
+		r->intraday_reversed = true;
+		return 0;
+	}
 	if (IS("encoding")) {
-		if ((vn == 5 && strncasecmp(v, "utf-8", 5) == 0) ||
-		    (vn == 4 && strncasecmp(v, "utf8", 4) == 0))
+		char *name = xstrndup(v, vn), why[200];
+
+		free(r->charset);
+		r->charset = NULL;
+		if (strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0) {
 			r->encoding = CSVIN_UTF8;
-		else if ((vn == 6 && strncasecmp(v, "latin1", 6) == 0) ||
-			 (vn == 7 && strncasecmp(v, "latin-1", 7) == 0) ||
-			 (vn == 10 && strncasecmp(v, "iso-8859-1", 10) == 0) ||
-			 (vn == 12 && strncasecmp(v, "windows-1252", 12) == 0) ||
-			 (vn == 6 && strncasecmp(v, "cp1252", 6) == 0))
+		} else if (strcasecmp(name, "latin1") == 0 || strcasecmp(name, "latin-1") == 0 ||
+			   strcasecmp(name, "iso-8859-1") == 0) {
 			r->encoding = CSVIN_LATIN1;
-		else {
-			terr_set(e, S->file, l->no,
-				 "encoding: unsupported (use utf-8 or latin1): %.*s", (int)vn, v);
+		} else if (csvin_charset_ok(name, why, sizeof why)) {
+			r->encoding = CSVIN_UTF8;  /* converted to UTF-8 first, through iconv */
+			r->charset = name;
+			return 0;
+		} else {
+			terr_set(e, S->file, l->no, "encoding: %s", why);
+			free(name);
 			return -1;
 		}
+		free(name);
 		return 0;
 	}
 	if (IS("balance-type")) {

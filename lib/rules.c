@@ -148,9 +148,8 @@ static int
 field_index(const struct rules *r, const char *name, size_t n)
 {
 	size_t i;
-	char buf[256];
 
-	if (n == 0 || n >= sizeof buf)
+	if (n == 0)
 		return -1;
 	if (isdigit((unsigned char)name[0])) {
 		long k = 0;
@@ -162,11 +161,8 @@ field_index(const struct rules *r, const char *name, size_t n)
 		}
 		return k >= 1 ? (int)(k - 1) : -1;
 	}
-	memcpy(buf, name, n);
-	buf[n] = '\0';
-	rules_lower(buf);
-	for (i = r->nfields; i-- > 0;)
-		if (strcmp(r->fnames[i], buf) == 0)
+	for (i = r->nfields; i-- > 0;)  /* names are lower-cased: compare case-folded */
+		if (strlen(r->fnames[i]) == n && strncasecmp(r->fnames[i], name, n) == 0)
 			return (int)i;
 	return -1;
 }
@@ -260,6 +256,8 @@ struct rules *
 rules_load(const char *path, struct terr *e)
 {
 	struct rules *r = xcalloc(1, sizeof *r);
+
+	r->tzin = CSVDATE_NOZONE;
 	const char *why;
 
 	if (rules_parse_file(r, path, 0, e) < 0) {
@@ -349,6 +347,12 @@ rules_encoding(const struct rules *r)
 	return r->encoding;
 }
 
+const char *
+rules_charset(const struct rules *r)
+{
+	return r->charset;
+}
+
 long
 rules_skip(const struct rules *r)
 {
@@ -359,6 +363,12 @@ bool
 rules_newest_first(const struct rules *r)
 {
 	return r->newest_first;
+}
+
+bool
+rules_intraday_reversed(const struct rules *r)
+{
+	return r->intraday_reversed;
 }
 
 static void
@@ -400,6 +410,8 @@ rules_free(struct rules *r)
 		free(r->bylist[i].asg);
 	}
 	free(r->date_format);
+	free(r->charset);
+	free(r->source);
 	for (i = 0; i < r->nfiles; i++)
 		free(r->files[i]);
 	free(r->files);

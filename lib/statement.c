@@ -467,13 +467,16 @@ statements_at(struct statements *s, size_t i)
 }
 
 const struct stmt_client *
-statements_find(struct statements *s, const char *id)
+statements_find(struct statements *s, const char *name)
 {
-	struct stmt_client key = {.id = (char *)id};
+	struct span want = {name, strlen(name)};
 
 	sort_clients(s);
-	return s->nclients ? bsearch(&key, s->clients, s->nclients, sizeof *s->clients, by_id)
-			   : NULL;
+	for (size_t i = 0; i < s->nclients; i++)
+		if (vocab_same_client(want, (struct span){s->clients[i].id,
+							   strlen(s->clients[i].id)}))
+			return &s->clients[i];
+	return NULL;
 }
 
 const struct invoices *

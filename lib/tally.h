@@ -13,7 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define TALLY_VERSION "0.1.0"
+/* The version comes from the VERSION file, through the Makefile (-DTALLY_VERSION). */
+#ifndef TALLY_VERSION
+#define TALLY_VERSION "unknown"
+#endif
 
 /* ---- errors (err.c) ------------------------------------------------------------------ */
 
@@ -61,6 +64,9 @@ struct cstyle {
 	bool mark_known;/* the decimal mark is settled (seen or declared) */
 };
 
+/* The longest symbol amount_parse takes, so that a formatted amount fits AMOUNT_BUF. */
+#define COMMODITY_MAX 100
+#define COMMODITY_MAX_S "100"
 int commodity_intern(const char *sym, size_t n);
 const char *commodity_name(int id);
 struct cstyle *commodity_style(int id);
@@ -460,6 +466,8 @@ int wpath_add(struct wpath *w, const char *path, int flags, struct out **o, stru
 int wpath_open(struct wpath *w, struct terr *e);
 int wpath_commit(struct wpath *w, struct terr *e);
 void wpath_abort(struct wpath *w);
+/* For a signal handler that is about to end the process: removes the temporary files only. */
+void wpath_unlink_temps(const struct wpath *w);
 /* For commands that write only standard output: WPATH_REFUSED with *e set when it is a
  * regular file that is one of the inputs (`tally-print j >> j`), as cat refuses it. */
 int wpath_check_stdout(char *const *files, size_t n, struct terr *e);
@@ -487,6 +495,11 @@ void write_end(struct out *o);
 /* One CSV cell; text cells that a spreadsheet would run as a formula get a leading '. */
 void csv_cell(struct out *o, const char *s, size_t n, bool number);
 void json_string(struct out *o, const char *s, size_t n);
+/*
+ * A value from the data in a header-like line (To:, Subject:, Re:): CR, LF and other
+ * control bytes become spaces, so a value can never end its line and start another (Bcc:).
+ */
+void header_value(struct out *o, const char *s);
 void html_text(struct out *o, const char *s, size_t n);
 /* Index of s in the NULL-terminated list, or -1: for -O FORMAT. */
 int format_parse(const char *s, const char *const *allowed);
@@ -975,6 +988,14 @@ struct csvin;
 struct csvin *csvin_open(const char *path, int sep, int encoding, struct terr *e);
 /* 1 with *r filled, 0 at the end, -1 with *e set (FILE:LINE). */
 int csvin_next(struct csvin *c, struct csvrec *r, struct terr *e);
+/* Can iconv convert from charset to UTF-8? If not, why says so. */
+bool csvin_charset_ok(const char *charset, char *why, size_t whysize);
+/*
+ * Reads the input as charset (an iconv name), converting it to UTF-8 first (into a
+ * temporary file: memory stays small). Call before the first csvin_next. -1 with *e set
+ * (FILE:LINE) on bytes that are not charset.
+ */
+int csvin_charset(struct csvin *c, const char *charset, struct terr *e);
 /* Skips the next n non-blank lines unparsed (a top-level `skip`: headers, notes). */
 void csvin_skip(struct csvin *c, long n);
 const char *csvin_name(const struct csvin *c);
@@ -1059,8 +1080,11 @@ struct rules *rules_load(const char *path, struct terr *e);
 /* The separator: the rule's, else from the CSV's extension (.tsv, .ssv), else ','. */
 int rules_separator(const struct rules *r, const char *csvpath);
 int rules_encoding(const struct rules *r);
+/* The `encoding` to convert from through iconv (cp1252, ISO-8859-15, UTF-16...), or NULL. */
+const char *rules_charset(const struct rules *r);
 long rules_skip(const struct rules *r);       /* header records to skip */
 bool rules_newest_first(const struct rules *r);
+bool rules_intraday_reversed(const struct rules *r);  /* each day's rows in reverse order */
 /*
  * The accounts an entry's first posting can have when no record changes them (literal
  * account1 values, or the unknown accounts): their count, or -1 when one depends on the
@@ -1069,7 +1093,19 @@ bool rules_newest_first(const struct rules *r);
 long rules_first_accounts(const struct rules *r, const char **names, size_t *lens, size_t max);
 /* RULES_ROW with *t filled, RULES_SKIP, RULES_END (this and later records are skipped), -1. */
 int rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct terr *e);
-/* Writes an amount as parsed (no digit groups); zero is written "0" as hledger does. */
+/*
+ * The data file a `source` rule names (when no CSV is named): 0 when there is no source
+ * rule, 1 with *path (malloc'd), -1 with *e set (no file matches, or a data command, which
+ * tally does not run). journaldir: the main journal's directory (its data/ is searched), or
+ * NULL. oldest: the oldest match (an archiving import), else the newest.
+ */
+int rules_source_file(const struct rules *r, const char *journaldir, bool oldest, char **path,
+		      struct terr *e);
+bool rules_archive(const struct rules *r);
+/* Keeps a copy of an imported data file in data/archive/ (RULES.MODDATE.EXT), removes it. */
+int rules_archive_file(const struct rules *r, const char *datafile, const char *journaldir,
+		       struct terr *e);
+/* Writes an amount as parsed (no digit groups); a zero keeps its symbol ("$0"). */
 size_t ramount_format(char *buf, size_t size, const struct ramount *a);
 void rules_free(struct rules *r);
 
@@ -1118,7 +1154,8 @@ int statements_observe(struct statements *s, const struct jitem *it, struct terr
 /* After reading: the clients in ID order. */
 size_t statements_count(struct statements *s);
 const struct stmt_client *statements_at(struct statements *s, size_t i);
-const struct stmt_client *statements_find(struct statements *s, const char *id);
+/* The client --client NAME names (vocab_same_client), or NULL. */
+const struct stmt_client *statements_find(struct statements *s, const char *name);
 /* The invoices followed on the way (NULL when none was met). */
 const struct invoices *statements_invoices(const struct statements *s);
 void statements_free(struct statements *s);
@@ -1203,7 +1240,8 @@ struct ical *ical_new(void);
 int ical_read(struct ical *c, const char *path, const struct ical_opts *o, struct terr *e);
 size_t ical_count(const struct ical *c);
 const struct ical_inst *ical_at(const struct ical *c, size_t i);
-void ical_sort(struct ical *c);  /* by date, time, uid */
+/* Drops repeated instances (same uid: the first read stays), then sorts by date, time, uid. */
+void ical_sort(struct ical *c);
 void ical_free(struct ical *c);
 
 /* ---- calendar rules (calrules.c) ------------------------------------------------------ */
@@ -1248,10 +1286,11 @@ struct reconcile *reconcile_new(void);
 void reconcile_observe(struct reconcile *c, const struct jitem *it);
 /*
  * Finds and uses up the journal's session for this instance of client (a slug or a name):
- * 1 when there is one. Plans (upcoming:) count only when upcoming is true.
+ * 1 when there is one (then *found, when given, says which). Plans (upcoming:) count only
+ * when upcoming is true.
  */
 int reconcile_take(struct reconcile *c, const struct ical_inst *v, const char *client,
-		   bool upcoming);
+		   bool upcoming, struct reconcile_rec *found);
 /* Records an instance just written, so that a second copy of it is found. */
 void reconcile_add(struct reconcile *c, const struct ical_inst *v, const char *client,
 		   bool upcoming);

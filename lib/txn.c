@@ -119,7 +119,7 @@ parse_tail(struct journal *j, struct posting *po, const char *p, const char *e, 
 			}
 			/* A lot price records what was paid; it does not balance the entry. */
 			q = skip_ws(q, close);
-			if ((k = parse_amount_at(j, q, close, &a, line, false)) < 0)
+			if (parse_amount_at(j, q, close, &a, line, false) < 0)
 				return -1;
 			p = close + (total ? 2 : 1);
 			if (total && (p > e || p[-1] != '}')) {

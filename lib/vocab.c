@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tally.h"
@@ -98,10 +99,14 @@ vocab_to_eol(struct span key)
 bool
 vocab_same_client(struct span a, struct span b)
 {
-	char x[256], y[256];
-	size_t n = clients_slug(a, x, sizeof x);
+	/* a slug is never longer than its text: room for all of it, so long IDs never merge */
+	char *x = xmalloc(a.n + 2), *y = xmalloc(b.n + 2);
+	size_t n = clients_slug(a, x, a.n + 2);
+	bool same = n && n == clients_slug(b, y, b.n + 2) && memcmp(x, y, n) == 0;
 
-	return n && n == clients_slug(b, y, sizeof y) && memcmp(x, y, n) == 0;
+	free(x);
+	free(y);
+	return same;
 }
 
 long

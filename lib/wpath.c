@@ -53,25 +53,29 @@ struct wpath {
 
 /*
  * The file names messages carry: a struct terr points at its file name, which must outlive
- * the set that failed. Kept for the process (a command reports one failure, then exits).
+ * the set that failed. A few static slots (no allocation left behind for valgrind): a
+ * command reports one failure at a time.
  */
 static const char *
 keep(const char *name)
 {
-	static char **kept;
-	static size_t n;
+	static char slot[4][PATH_MAX];
+	static int next;
+	char *s;
 
 	if (!name)
 		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(kept[i], name) == 0)
-			return kept[i];
-	kept = xrealloc(kept, (n + 1) * sizeof *kept);
-	return kept[n++] = xstrdup(name);
+	s = slot[next++ % 4];
+	snprintf(s, PATH_MAX, "%s", name);
+	return s;
 }
 
-/* Every file the journal reader opened in this process, included files too. */
-static struct wid *seen;
+/*
+ * Every file the journal reader opened in this process, included files too (a fixed table,
+ * so nothing is left allocated at exit; past it, included files are no longer checked).
+ */
+#define MAX_SEEN 1024
+static struct wid seen[MAX_SEEN];
 static size_t nseen;
 
 void
@@ -80,8 +84,8 @@ wpath_note_read(dev_t dev, ino_t ino)
 	for (size_t i = 0; i < nseen; i++)
 		if (seen[i].dev == dev && seen[i].ino == ino)
 			return;
-	seen = xrealloc(seen, (nseen + 1) * sizeof *seen);
-	seen[nseen++] = (struct wid){dev, ino, NULL};
+	if (nseen < MAX_SEEN)
+		seen[nseen++] = (struct wid){dev, ino, NULL};
 }
 
 static bool
@@ -167,13 +171,17 @@ resolve(struct wfile *f, struct terr *e)
 		f->target = xstrdup(f->path);
 		f->st = lst;
 	}
-	f->exists = true;
+	/* Only a regular file's owner and mode are kept: never a planted link's or FIFO's. */
+	f->exists = !(f->flags & WP_NOFOLLOW) || S_ISREG(f->st.st_mode);
 	if (S_ISDIR(f->st.st_mode) || ((f->flags & WP_EDIT) && !S_ISREG(f->st.st_mode))) {
 		terr_set(e, keep(f->path), 0, "%snot a regular file", what);
 		return -1;
 	}
-	/* A symlink in an output directory is replaced by the file, never followed. */
-	f->direct = !S_ISREG(f->st.st_mode) && !S_ISLNK(f->st.st_mode);
+	/*
+	 * A device or FIFO named by the user (--notices /dev/stdout) is written, not replaced;
+	 * in an output directory anything but a directory is replaced, never written through.
+	 */
+	f->direct = !(f->flags & WP_NOFOLLOW) && !S_ISREG(f->st.st_mode);
 	return 0;
 }
 
@@ -211,7 +219,7 @@ wpath_add(struct wpath *w, const char *path, int flags, struct out **o, struct t
 		return -1;
 	if (!f->exists || (flags & WP_NOFOLLOW))
 		return 0;
-	if (!(flags & WP_EDIT) && (in = find_input(w, &f->st))) {
+	if (!(flags & WP_EDIT) && find_input(w, &f->st)) {
 		terr_set(e, keep(path), 0, "output file is an input file");
 		return WPATH_REFUSED;
 	}
@@ -246,6 +254,9 @@ lock_journal(struct wfile *f, struct terr *e)
 			return -1;
 		}
 		while (flock(f->lockfd, LOCK_EX) != 0) {
+			/* No locks here (some network file systems): the check at commit remains. */
+			if (errno == ENOLCK || errno == EOPNOTSUPP)
+				break;
 			if (errno != EINTR) {
 				terr_set(e, keep(f->path), 0, "cannot lock: %s", strerror(errno));
 				return -1;
@@ -532,6 +543,14 @@ wpath_commit(struct wpath *w, struct terr *e)
 		sync_dirs(w);
 	finish(w, r == 0);
 	return r;
+}
+
+void
+wpath_unlink_temps(const struct wpath *w)
+{
+	for (size_t i = 0; w && i < w->nf; i++)
+		if (w->f[i]->tmp)
+			unlink(w->f[i]->tmp);
 }
 
 void

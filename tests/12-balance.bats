@@ -69,11 +69,11 @@ Assets:Unbilled:ana,EUR,0.00"
 	assert_output "account,commodity,amount"
 }
 
-@test "balance: -O json holds the same rows as objects with exact numbers" {
+@test "balance: -O json holds the same rows as objects, amounts as exact decimal strings" {
 	run tally-balance -O json -p 2026-12 "$J"
 	assert_output '[
- {"account": "Assets:Bank", "commodity": "EUR", "amount": 45.00},
- {"account": "Assets:Unbilled:ana", "commodity": "EUR", "amount": -45.00}
+ {"account": "Assets:Bank", "commodity": "EUR", "amount": "45.00"},
+ {"account": "Assets:Unbilled:ana", "commodity": "EUR", "amount": "-45.00"}
 ]'
 	python3 -c 'import json,sys; json.load(sys.stdin)' <<< "$output"
 }

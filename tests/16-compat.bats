@@ -162,3 +162,90 @@ hagrees() {
 	run -0 tally-balance -O csv "$f"
 	assert_line 'b,CQX,-17'
 }
+
+@test "install: bash completion, tally-rules(5), man pages cite installed paths only" {
+	sanitized && skip "installs the plain build"
+	d="$BATS_TEST_TMPDIR/root"
+	make -s -C "$TOP" install DESTDIR="$d" PREFIX=/opt/tally >/dev/null
+	c=$d/opt/tally/share/bash-completion/completions
+	[ -f "$c/tally" ]
+	[ "$(readlink "$c/tally-balance")" = tally ]
+	[ -f "$d/opt/tally/share/man/man5/tally-rules.5" ]
+	run grep -rl 'docs/' "$d/opt/tally/share/man"
+	assert_output ""
+	# Every document a man page cites is where it says.
+	for p in $(grep -rho '/opt/tally/share/doc/tally/[A-Za-z0-9_.-]*' "$d/opt/tally/share/man" | sort -u); do
+		[ -f "$d$p" ] || fail "cited but not installed: $p"
+	done
+	run -0 man -l "$d/opt/tally/share/man/man5/tally-rules.5"
+	assert_output --partial "hledger CSV conversion rules"
+	# The installed completion completes commands, options, formats and query terms.
+	run -0 env PATH="$d/opt/tally/bin:$PATH" bash -c '
+		source "$1"
+		COMP_WORDS=(tally bal); COMP_CWORD=1; _tally; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tally-balance --tr); COMP_CWORD=1; _tally; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tally aging -O ""); COMP_CWORD=3; _tally; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tally-balance not); COMP_CWORD=1; _tally; echo "${COMPREPLY[*]}"
+		complete -p tally-check' _ "$c/tally"
+	assert_output - <<-'OUT'
+	balance
+	--tree
+	txt csv json
+	not:
+	complete -o filenames -F _tally tally-check
+	OUT
+	make -s -C "$TOP" uninstall DESTDIR="$d" PREFIX=/opt/tally >/dev/null
+	[ ! -e "$c/tally" ] && [ ! -e "$c/tally-balance" ]
+}
+
+@test "version: one string, the VERSION file, in every command" {
+	v=$(cat "$TOP/VERSION")
+	for c in "$TALLY_BIN"/tally "$TALLY_BIN"/tally-*; do
+		run -0 "$c" --version
+		assert_output "${c##*/} $v"
+	done
+	run grep -rn --include='*.[ch]' -e "\"$v\"" "$TOP/lib" "$TOP/cmd"
+	assert_output ""
+}
+
+@test "tally.conf: --conf, \$TALLY_CONF, beside the journal, the current directory, then XDG" {
+	d=$BATS_TEST_TMPDIR
+	mkdir -p "$d/xdg/tally" "$d/home/.config/tally" "$d/books" "$d/cwd"
+	cp "$FIXTURES/aging/book.journal" "$d/books/"
+	for w in xdg home books cwd env opt; do
+		printf 'name = From %s\n' "$w" > "$d/$w.conf"
+	done
+	cp "$d/xdg.conf" "$d/xdg/tally/tally.conf"
+	cp "$d/home.conf" "$d/home/.config/tally/tally.conf"
+	who() {
+		(cd "$d/cwd" && env HOME="$d/home" "$@" tally-aging --date 2026-12-15 --remind \
+			"$d/books/book.journal") | grep -m1 '^From \|Tutoring\|^[A-Z][a-z]* [a-z]*$' || true
+	}
+	run -0 who env XDG_CONFIG_HOME=
+	assert_output "From home"
+	run -0 who env XDG_CONFIG_HOME="$d/xdg"
+	assert_output "From xdg"
+	cp "$d/cwd.conf" "$d/cwd/tally.conf"
+	run -0 who env XDG_CONFIG_HOME="$d/xdg"
+	assert_output "From cwd"
+	cp "$d/books.conf" "$d/books/tally.conf"
+	run -0 who env XDG_CONFIG_HOME="$d/xdg"
+	assert_output "From books"
+	run -0 who env XDG_CONFIG_HOME="$d/xdg" TALLY_CONF="$d/env.conf"
+	assert_output "From env"
+	run -1 --separate-stderr env TALLY_CONF="$d/missing.conf" tally-aging --date 2026-12-15 \
+		--remind "$d/books/book.journal"
+	assert_equal "$stderr" "tally-aging: $d/missing.conf: cannot open: No such file or directory"
+}
+
+@test "commodity symbols: 100 bytes are written whole; a longer one is refused with FILE:LINE" {
+	s=$(printf 'X%.0s' $(seq 1 100))
+	f=$(printf '2024-01-01 x\n    a  1 "%s"\n    b\n' "$s" | journal ok.journal)
+	agrees "$f"
+	run -0 tally-balance --no-total "$f"
+	assert_line " 1 $s  a"
+	f=$(printf '2024-01-01 x\n    a  1 %sY\n    b\n' "$s" | journal long.journal)
+	run -1 --separate-stderr tally-print "$f"
+	assert_equal "$stderr" "tally-print: $f:2: commodity symbol longer than 100 bytes: 1 ${s:0:38}"
+	assert_output ""
+}

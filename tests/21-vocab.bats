@@ -352,3 +352,56 @@ J
 		done
 	done
 }
+
+# ---- check and the commands, journal by journal ---------------------------------------------
+
+@test "what tally-check accepts every command accepts, and the other way round (fixtures, examples, generated journals)" {
+	d=$BATS_TEST_TMPDIR
+	"$BENCH/gen-journal" 1500 1 > "$d/gen1.journal"
+	"$BENCH/gen-journal" 1500 2 > "$d/gen2.journal"
+	n=0
+	for f in "$EXAMPLES"/*.journal "$FIXTURES"/*/*.journal "$d"/gen*.journal; do
+		n=$((n + 1))
+		run tally-check "$f"
+		ck=$status
+		rejected=
+		for c in print balance sessions bill cancel "invoice -p 2026-11" aging \
+			 "statement --all --output-dir $d/st"; do
+			read -r -a cmd <<< "$c"
+			rm -rf "$d/st" && mkdir "$d/st"
+			run "tally-${cmd[0]}" "${cmd[@]:1}" "$f"
+			[ "$status" -le 1 ] || fail "tally-${cmd[0]} exit $status on $f"
+			if [ "$ck" -eq 0 ] && [ "$status" -ne 0 ]; then
+				fail "tally-check accepts $f, tally-${cmd[0]} refuses it: $output"
+			fi
+			[ "$status" -eq 0 ] || rejected=${cmd[0]}
+		done
+		if [ "$ck" -ne 0 ] && [ -z "$rejected" ]; then
+			# the lints that are check's only: what ledger and hledger read differently
+			run tally-check "$f"
+			[[ $output == *"comment block without"* || $output == *"carriage return"* ]] ||
+				fail "tally-check refuses $f, every command accepts it: $output"
+		fi
+	done
+	[ "$n" -gt 80 ]
+}
+
+@test "--client ana finds a client whose accounts spell it Ana" {
+	f=$(journal <<'J'
+2026-11-02 Lesson
+    Assets:Unbilled:Ana  40 EUR
+    Income:Sessions
+2026-11-05 Invoice
+    ; client: Ana, invoice: 2026-0001, due: 2026-11-19
+    Assets:Receivable:Ana  40 EUR
+    Assets:Unbilled:Ana
+J
+)
+	run -0 tally-statement --client ana -p 2026-11 "$f"
+	assert_line --index 2 "Client: Ana"
+	run -0 tally-aging --date 2026-12-31 -O csv --client ana "$f"
+	assert_line --index 1 --partial "Ana,2026-0001"
+	run -0 tally-invoice -p 2026-11 --client ana "$f"
+	run -1 --separate-stderr tally-invoice -p 2026-11 --client bo "$f"
+	assert_equal "$stderr" "tally-invoice: unknown client: bo"
+}

@@ -256,7 +256,7 @@ J
 	assert_line -n 0 --partial "usage: tally-cancel [--policy FILE"
 	run tally-cancel --version
 	assert_success
-	assert_output "tally-cancel 0.1.0"
+	assert_output "tally-cancel $(cat "$TOP/VERSION")"
 }
 
 @test "cancel: the generated bench journal (already priced) passes through unchanged" {

@@ -18,7 +18,7 @@ rules() {
 	assert_success
 	assert_output --partial "usage: tally-import --rules FILE"
 	run tally-import --version
-	assert_output "tally-import $(sed -n 's/^#define TALLY_VERSION "\(.*\)"/\1/p' "$TOP/lib/tally.h")"
+	assert_output "tally-import $(cat "$TOP/VERSION")"
 	run -2 --separate-stderr tally-import x.csv
 	assert_equal "${stderr%%$'\n'*}" "tally-import: --rules FILE is required"
 	run -2 --separate-stderr tally-import --rules "$RULES/simple.rules"
@@ -315,6 +315,106 @@ R
 J
 }
 
+@test "import: encodings through iconv: cp1252 (euro sign right), ISO-8859-15, UTF-16" {
+	local t=$BATS_TEST_TMPDIR
+	r=$(rules <<'R'
+skip 1
+separator ;
+fields date, description, amount
+date-format %d/%m/%Y
+decimal-mark ,
+account1 a
+encoding cp1252
+R
+)
+	printf 'Date;Desc;Amount\n02/11/2026;Caf\xe9 \x80 5;-3,50\n' > "$t/w.csv"
+	run tally-import --rules "$r" "$t/w.csv"
+	assert_success
+	assert_line --index 0 "2026-11-02 Café € 5"
+	printf 'Date;Desc;Amount\n02/11/2026;Caf\xe9 \xa4 5;-3,50\n' > "$t/i.csv"
+	sed 's/cp1252/ISO-8859-15/' "$r" > "$t/i.rules"
+	run tally-import --rules "$t/i.rules" "$t/i.csv"
+	assert_line --index 0 "2026-11-02 Café € 5"
+	printf 'Date;Desc;Amount\n02/11/2026;Café € 5;-3,50\n03/11/2026;Ünïcödé;1\n' | iconv -f UTF-8 -t UTF-16 > "$t/u.csv"
+	sed 's/cp1252/UTF-16/' "$r" > "$t/u.rules"
+	run tally-import --rules "$t/u.rules" "$t/u.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-02 Café € 5
+    a  -3,50
+    expenses:unknown  3,50
+
+2026-11-03 Ünïcödé
+    a  1
+    income:unknown  -1
+J
+	printf 'Date;Desc;Amount\n02/11/2026;x;1\n03/11/2026;Caf\x81;-3,50\n' > "$t/bad.csv"
+	run -1 --separate-stderr tally-import --rules "$r" "$t/bad.csv"
+	assert_equal "$stderr" "tally-import: $t/bad.csv:3: not valid cp1252"
+	sed 's/cp1252/klingon/' "$r" > "$t/k.rules"
+	run -1 --separate-stderr tally-import --rules "$t/k.rules" "$t/w.csv"
+	assert_equal "$stderr" "tally-import: $t/k.rules:7: encoding: klingon cannot be read here (iconv knows no such encoding)"
+}
+
+@test "import: date-format with %k %l %Q %s %Ez and a timezone rule: the date of the instant in TZ" {
+	local t=$BATS_TEST_TMPDIR
+	r=$(rules <<'R'
+fields date, description, amount
+date-format %Y-%m-%d %k:%M:%S%Q %Ez
+account1 a
+R
+)
+	printf '2026-01-01  0:30:00.123 +02:00,x,1\n2026-01-01 23:30:00 -05:00,y,2\n' > "$t/d.csv"
+	TZ=UTC run tally-import --rules "$r" "$t/d.csv"
+	assert_success
+	assert_equal "$(grep ^20 <<< "$output")" $'2025-12-31 x\n2026-01-02 y'
+	printf 'fields date, description, amount\ndate-format %%s\naccount1 a\n' > "$t/e.rules"
+	printf '1767225600,x,1\n1767225599,y,2\n' > "$t/e.csv"
+	TZ=UTC run tally-import --rules "$t/e.rules" "$t/e.csv"
+	assert_equal "$(grep ^20 <<< "$output")" $'2025-12-31 y\n2026-01-01 x'
+	TZ=America/New_York run tally-import --rules "$t/e.rules" "$t/e.csv"
+	assert_equal "$(grep ^20 <<< "$output")" $'2025-12-31 x\n2025-12-31 y'
+	printf 'fields date, description, amount\ndate-format %%d/%%m/%%Y %%l:%%M %%p\ntimezone +0900\naccount1 a\n' > "$t/f.rules"
+	printf '01/01/2026  1:30 AM,x,1\n01/01/2026 11:30 PM,y,2\n' > "$t/f.csv"
+	TZ=UTC run tally-import --rules "$t/f.rules" "$t/f.csv"
+	assert_equal "$(grep ^20 <<< "$output")" $'2025-12-31 x\n2026-01-01 y'
+	printf 'fields date, description, amount\ntimezone Mars\n' > "$t/g.rules"
+	run -1 --separate-stderr tally-import --rules "$t/g.rules" "$t/f.csv"
+	assert_equal "$stderr" "tally-import: $t/g.rules:2: timezone: not a zone (+HHMM, -HH:MM, UTC, EST...): Mars"
+}
+
+@test "import: source finds the data file when no CSV is named; archive keeps it in data/archive" {
+	local t=$BATS_TEST_TMPDIR
+	mkdir -p "$t/r/exports" "$t/home/Downloads"
+	printf 'skip 1\nfields date, description, amount\naccount1 Assets:Bank\nsource ./exports/bank-*.csv  # newest\narchive\n' > "$t/r/bank.rules"
+	printf 'Date,Desc,Amount\n2026-11-01,ONE,-1\n' > "$t/r/exports/bank-1.csv"
+	printf 'Date,Desc,Amount\n2026-11-02,TWO,-2\n' > "$t/r/exports/bank-2.csv"
+	touch -d '2026-11-01 12:00' "$t/r/exports/bank-1.csv"
+	touch -d '2026-11-02 12:00' "$t/r/exports/bank-2.csv"
+	run tally-import --rules "$t/r/bank.rules"
+	assert_success
+	assert_line --index 0 "2026-11-02 TWO"
+	# An archiving import (-i) takes the oldest, keeps a copy, and removes it.
+	: > "$t/j.journal"
+	tally-import --rules "$t/r/bank.rules" -i "$t/j.journal"
+	[ ! -e "$t/r/exports/bank-1.csv" ]
+	cmp <(printf 'Date,Desc,Amount\n2026-11-01,ONE,-1\n') "$t/data/archive/bank.2026-11-01.csv"
+	tally-import --rules "$t/r/bank.rules" -i "$t/j.journal"
+	[ -e "$t/data/archive/bank.2026-11-02.csv" ]
+	run grep -c '^2026' "$t/j.journal"
+	assert_output 2
+	run -1 --separate-stderr tally-import --rules "$t/r/bank.rules" -i "$t/j.journal"
+	assert_equal "$stderr" "tally-import: $t/r/bank.rules:4: source: no file matches $t/r/./exports/bank-*.csv"
+	# A bare pattern: the data directory, then ~/Downloads. A data command is not run.
+	printf 'fields date, description, amount\naccount1 a\nsource bank*.csv\n' > "$t/r/dl.rules"
+	printf '2026-11-03,THREE,-3\n' > "$t/home/Downloads/bank-3.csv"
+	HOME=$t/home run tally-import --rules "$t/r/dl.rules"
+	assert_line --index 0 "2026-11-03 THREE"
+	printf 'fields date, description, amount\nsource bank.csv | tr a b\n' > "$t/r/cmd.rules"
+	run -1 --separate-stderr tally-import --rules "$t/r/cmd.rules"
+	assert_equal "$stderr" "tally-import: $t/r/cmd.rules:2: source: a data command is not run by tally-import (run it, and name its output as the CSV)"
+}
+
 @test "import: a newest-first export comes out in date order, same-day rows as hledger puts them" {
 	need hledger
 	cat > "$BATS_TEST_TMPDIR/nf.csv" <<'C'
@@ -343,6 +443,11 @@ R
     expenses:unknown  3
 J
 	tally-import --rules "$r" "$BATS_TEST_TMPDIR/nf.csv" > "$BATS_TEST_TMPDIR/got.journal"
+	# intra-day-reversed: each day's rows were written in reverse.
+	printf 'fields date, description, amount\naccount1 a\nintra-day-reversed\n' > "$BATS_TEST_TMPDIR/ir.rules"
+	printf '2026-11-04,a1,1\n2026-11-04,a2,1\n2026-11-05,b1,1\n2026-11-05,b2,1\n' > "$BATS_TEST_TMPDIR/ir.csv"
+	run tally-import --rules "$BATS_TEST_TMPDIR/ir.rules" "$BATS_TEST_TMPDIR/ir.csv"
+	assert_equal "$(grep ^20 <<< "$output")" $'2026-11-04 a2\n2026-11-04 a1\n2026-11-05 b2\n2026-11-05 b1'
 	diff <(hledger -f "$BATS_TEST_TMPDIR/nf.csv" --rules-file "$r" print -O csv) \
 		<(hledger -f "$BATS_TEST_TMPDIR/got.journal" print -O csv)
 }
@@ -430,7 +535,7 @@ tally-import: $p:3: 90.00 EUR not matched: it fits 2026-0002 (ben), 2026-0003 (b
 tally-import: $p:4: 60.00 EUR settles 2026-0004 (carla-rossi, by amount and payer)
 tally-import: $p:5: 60.00 EUR settles 2026-0001 (ana, by amount and payer)
 tally-import: $p:6: 90.00 EUR not matched: no open invoice fits
-tally-import: 6 rows: 6 written, 0 already in the journal, 3 matched to invoices, 1 ambiguous"
+tally-import: 6 rows: 6 written, 0 already in the journal, 0 likely duplicates, 3 matched to invoices, 1 ambiguous"
 }
 
 @test "import: ana-maria's payment settles ana-maria's invoice, never ana's (no guess from IDs)" {
@@ -541,7 +646,7 @@ J
 	run --separate-stderr tally-import --report --rules "$RULES/simple.rules" --journal "$j" "$FIX/payments.csv"
 	assert_success
 	assert_output ""
-	assert_equal "${stderr##*$'\n'}" "tally-import: 6 rows: 0 written, 6 already in the journal, 0 matched to invoices, 0 ambiguous"
+	assert_equal "${stderr##*$'\n'}" "tally-import: 6 rows: 0 written, 6 already in the journal, 0 likely duplicates, 0 matched to invoices, 0 ambiguous"
 	cp "$FIX/book.journal" "$BATS_TEST_TMPDIR/b2.journal"
 	tally-import --rules "$RULES/simple.rules" -i "$BATS_TEST_TMPDIR/b2.journal" "$FIX/payments.csv"
 	cmp "$j" "$BATS_TEST_TMPDIR/b2.journal"
@@ -595,6 +700,40 @@ J
 J
 }
 
+@test "import: a row whose date moved (pending, then posted) is a likely duplicate: said, not imported" {
+	local t=$BATS_TEST_TMPDIR
+	printf 'Date,Description,Amount\n2026-11-03,COFFEE SHOP,-2.50\n2026-11-03,BOOKS,-9.00\n' > "$t/a.csv"
+	: > "$t/j.journal"
+	tally-import --rules "$RULES/simple.rules" -i "$t/j.journal" "$t/a.csv"
+	printf 'Date,Description,Amount\n2026-11-04,Coffee  Shop,-2.50\n2026-11-04,LUNCH,-9.00\n2026-11-09,BOOKS,-9.00\n' > "$t/b.csv"
+	run --separate-stderr tally-import --report --rules "$RULES/simple.rules" --journal "$t/j.journal" "$t/b.csv"
+	assert_success
+	assert_output - <<'J'
+2026-11-04 LUNCH
+    Assets:Bank  -9.00 EUR
+    Expenses:Unknown  9.00 EUR
+
+2026-11-09 BOOKS
+    Assets:Bank  -9.00 EUR
+    Expenses:Unknown  9.00 EUR
+J
+	assert_equal "$stderr" "tally-import: $t/b.csv:2: likely already in $t/j.journal:2 (2026-11-03, same account, amount and description), not imported; --allow-near-duplicates imports it
+tally-import: 3 rows: 2 written, 0 already in the journal, 1 likely duplicates, 0 matched to invoices, 0 ambiguous"
+	run --separate-stderr tally-import --rules "$RULES/simple.rules" --journal "$t/j.journal" --allow-near-duplicates "$t/b.csv"
+	assert_line --index 0 "2026-11-04 Coffee Shop"
+	assert_equal "$stderr" ""
+	run --separate-stderr tally-import --rules "$RULES/simple.rules" --journal "$t/j.journal" --fuzzy-days 0 "$t/b.csv"
+	assert_line --index 0 "2026-11-04 Coffee Shop"
+	run --separate-stderr tally-import --rules "$RULES/simple.rules" --journal "$t/j.journal" --fuzzy-days 7 "$t/b.csv"
+	assert_output - <<'J'
+2026-11-04 LUNCH
+    Assets:Bank  -9.00 EUR
+    Expenses:Unknown  9.00 EUR
+J
+	run -2 --separate-stderr tally-import --rules "$RULES/simple.rules" --fuzzy-days x "$t/b.csv"
+	assert_equal "${stderr%%$'\n'*}" "tally-import: --fuzzy-days: not a number of days from 0 to 366: x"
+}
+
 @test "import: a row the journal has under its bank reference (code) is a duplicate" {
 	printf '2026-11-03 (REF 88231) Ana: November lessons\n    Assets:Bank  125.00 EUR\n    Assets:Receivable:ana\n' \
 		> "$BATS_TEST_TMPDIR/j.journal"
@@ -622,11 +761,11 @@ J
 	local c=$FIX/payments.csv
 	r=$(rules <<'R'
 fields date, description, amount
-timezone +0100
+base-account assets:bank
 R
 )
 	run -1 --separate-stderr tally-import --rules "$r" "$c"
-	assert_equal "$stderr" "tally-import: $r:2: unsupported rule: timezone"
+	assert_equal "$stderr" "tally-import: $r:2: unknown rule: base-account"
 	r=$(rules <<'R'
 fields date, description, amount
 
@@ -709,6 +848,9 @@ J
 	printf 'Date,Description,Amount\n2026-11-05,COFFEE,two euros\n' > "$BATS_TEST_TMPDIR/d.csv"
 	run -1 --separate-stderr tally-import --rules "$RULES/simple.rules" "$BATS_TEST_TMPDIR/d.csv"
 	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/d.csv:2: amount: cannot read \"two euros EUR\" as an amount (not an amount)"
+	printf 'Date,Description,Amount\n2026-11-05,COFFEE,1 %s\n' "$(printf 'X%.0s' $(seq 101))" > "$BATS_TEST_TMPDIR/d.csv"
+	run -1 --separate-stderr tally-import --rules "$RULES/simple.rules" "$BATS_TEST_TMPDIR/d.csv"
+	assert_equal "${stderr##*(}" "commodity symbol longer than 100 bytes)"
 	printf 'Date,Description,Amount\nTotal\n' > "$BATS_TEST_TMPDIR/d.csv"
 	run -1 --separate-stderr tally-import --rules "$RULES/simple.rules" "$BATS_TEST_TMPDIR/d.csv"
 	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/d.csv:2: record has fewer than two fields (wrong separator, or a line to skip?)"

@@ -16,19 +16,28 @@ carl    credit                                                           20.00 E
 total                                                                   135.00 EUR"
 }
 
-@test "csv: the exact header, plain numbers, one row per open invoice" {
+@test "csv: the exact header, plain numbers, the commodity; the txt report's totals and credit rows" {
 	run -0 tally-aging --date 2026-12-15 -O csv "$F/book.journal"
-	assert_output "client,invoice,date,due,days_overdue,amount,open,bucket
-ana,2026-0001,2026-10-01,2026-10-15,61,100.00,100.00,61-90
-bea,2026-0003,2026-11-01,2026-11-15,30,55.00,35.00,1-30"
+	assert_output "client,invoice,date,due,days_overdue,amount,open,commodity,bucket
+ana,2026-0001,2026-10-01,2026-10-15,61,100.00,100.00,EUR,61-90
+ana,,,,,,100.00,EUR,total
+bea,2026-0003,2026-11-01,2026-11-15,30,55.00,35.00,EUR,1-30
+bea,,,,,,35.00,EUR,total
+carl,,,,,,20.00,EUR,credit
+,,,,,,135.00,EUR,total"
 }
 
-@test "json: the same rows, amounts as numbers, with the commodity" {
+@test "json: the CSV's rows, amounts as exact decimal strings, with the commodity" {
 	run -0 tally-aging --date 2026-12-15 -O json "$F/book.journal"
 	assert_output '[
- {"client": "ana", "invoice": "2026-0001", "date": "2026-10-01", "due": "2026-10-15", "days_overdue": 61, "amount": 100.00, "open": 100.00, "commodity": "EUR", "bucket": "61-90"},
- {"client": "bea", "invoice": "2026-0003", "date": "2026-11-01", "due": "2026-11-15", "days_overdue": 30, "amount": 55.00, "open": 35.00, "commodity": "EUR", "bucket": "1-30"}
+ {"client": "ana", "invoice": "2026-0001", "date": "2026-10-01", "due": "2026-10-15", "days_overdue": 61, "amount": "100.00", "open": "100.00", "commodity": "EUR", "bucket": "61-90"},
+ {"client": "ana", "invoice": null, "date": null, "due": null, "days_overdue": null, "amount": null, "open": "100.00", "commodity": "EUR", "bucket": "total"},
+ {"client": "bea", "invoice": "2026-0003", "date": "2026-11-01", "due": "2026-11-15", "days_overdue": 30, "amount": "55.00", "open": "35.00", "commodity": "EUR", "bucket": "1-30"},
+ {"client": "bea", "invoice": null, "date": null, "due": null, "days_overdue": null, "amount": null, "open": "35.00", "commodity": "EUR", "bucket": "total"},
+ {"client": "carl", "invoice": null, "date": null, "due": null, "days_overdue": null, "amount": null, "open": "20.00", "commodity": "EUR", "bucket": "credit"},
+ {"client": null, "invoice": null, "date": null, "due": null, "days_overdue": null, "amount": null, "open": "135.00", "commodity": "EUR", "bucket": "total"}
 ]'
+	python3 -c 'import json,sys; json.load(sys.stdin)' <<< "$output"
 	run -0 tally-aging --date 2026-09-15 -O json "$F/book.journal"
 	assert_output "[]"
 }
@@ -39,26 +48,32 @@ bea,2026-0003,2026-11-01,2026-11-15,30,55.00,35.00,1-30"
 		 2027-02-13:90:61-90:35 2027-02-14:91:90+:35; do
 		IFS=: read -r date days b open <<< "$d"
 		run -0 tally-aging --date "$date" --client bea -O csv "$F/book.journal"
-		assert_line --index 1 "bea,2026-0003,2026-11-01,2026-11-15,$days,55.00,$open.00,$b"
+		assert_line --index 1 "bea,2026-0003,2026-11-01,2026-11-15,$days,55.00,$open.00,EUR,$b"
 	done
 }
 
 @test "the date: invoices and payments after it do not count" {
 	run -0 tally-aging --date 2026-11-10 -O csv "$F/book.journal"
-	assert_output "client,invoice,date,due,days_overdue,amount,open,bucket
-ana,2026-0001,2026-10-01,2026-10-15,26,100.00,100.00,1-30
-ana,2026-0002,2026-11-01,2026-11-15,0,80.00,80.00,current
-bea,2026-0003,2026-11-01,2026-11-15,0,55.00,55.00,current
-carl,2026-0004,2026-11-01,2026-12-01,0,70.00,70.00,current"
+	assert_output "client,invoice,date,due,days_overdue,amount,open,commodity,bucket
+ana,2026-0001,2026-10-01,2026-10-15,26,100.00,100.00,EUR,1-30
+ana,2026-0002,2026-11-01,2026-11-15,0,80.00,80.00,EUR,current
+ana,,,,,,180.00,EUR,total
+bea,2026-0003,2026-11-01,2026-11-15,0,55.00,55.00,EUR,current
+bea,,,,,,55.00,EUR,total
+carl,2026-0004,2026-11-01,2026-12-01,0,70.00,70.00,EUR,current
+carl,,,,,,70.00,EUR,total
+,,,,,,305.00,EUR,total"
 	run -0 tally-aging --date 2026-09-30 -O csv "$F/book.journal"
-	assert_output "client,invoice,date,due,days_overdue,amount,open,bucket"
+	assert_output "client,invoice,date,due,days_overdue,amount,open,commodity,bucket"
 }
 
 @test "untagged payments settle the oldest invoice first; tagged ones their invoice" {
 	run -0 tally-aging --date 2026-12-01 -O csv "$F/fifo.journal"
-	assert_output "client,invoice,date,due,days_overdue,amount,open,bucket
-dan,2026-0011,2026-10-01,2026-10-15,47,60.00,30.00,31-60
-dan,2026-0012,2026-11-01,2026-11-15,16,70.00,70.00,1-30"
+	assert_output "client,invoice,date,due,days_overdue,amount,open,commodity,bucket
+dan,2026-0011,2026-10-01,2026-10-15,47,60.00,30.00,EUR,31-60
+dan,2026-0012,2026-11-01,2026-11-15,16,70.00,70.00,EUR,1-30
+dan,,,,,,100.00,EUR,total
+,,,,,,100.00,EUR,total"
 	j=$(journal <<-EOF
 	$(cat "$F/fifo.journal")
 
@@ -69,8 +84,10 @@ dan,2026-0012,2026-11-01,2026-11-15,16,70.00,70.00,1-30"
 	EOF
 	)
 	run -0 tally-aging --date 2026-12-01 -O csv "$j"
-	assert_output "client,invoice,date,due,days_overdue,amount,open,bucket
-dan,2026-0011,2026-10-01,2026-10-15,47,60.00,30.00,31-60"
+	assert_output "client,invoice,date,due,days_overdue,amount,open,commodity,bucket
+dan,2026-0011,2026-10-01,2026-10-15,47,60.00,30.00,EUR,31-60
+dan,,,,,,30.00,EUR,total
+,,,,,,30.00,EUR,total"
 }
 
 @test "overpayment is credit, shown once, and pays the next invoice" {
@@ -94,7 +111,7 @@ total                                                                    50.00 E
 
 @test "agrees with ledger and hledger on what is owed" {
 	owed=$(tally-aging --date 2027-01-01 -O csv "$F/fifo.journal" |
-		awk -F, 'NR > 1 { s += $7 } END { printf "%.2f", s }')
+		awk -F, '$1 == "" && $9 == "total" { s += $7 } END { printf "%.2f", s }')
 	assert_equal "$owed" "100.00"
 	run -0 ledger -f "$F/fifo.journal" bal --no-total Assets:Receivable:dan
 	assert_output --partial "100.00 EUR"
@@ -118,8 +135,10 @@ total                                                                    50.00 E
 	EOF
 	)
 	run -0 tally-aging --date 2015-03-01 -O csv --receivable-account assets:receivable "$j"
-	assert_output "client,invoice,date,due,days_overdue,amount,open,bucket
-jonas-novak,INV-2015-0001,2015-02-02,2015-02-02,27,152.00,52.00,1-30"
+	assert_output "client,invoice,date,due,days_overdue,amount,open,commodity,bucket
+jonas-novak,INV-2015-0001,2015-02-02,2015-02-02,27,152.00,52.00,EUR,1-30
+jonas-novak,,,,,,52.00,EUR,total
+,,,,,,52.00,EUR,total"
 }
 
 @test "CSV cells that look like formulas are neutralised" {
@@ -131,7 +150,7 @@ jonas-novak,INV-2015-0001,2015-02-02,2015-02-02,27,152.00,52.00,1-30"
 	EOF
 	)
 	run -0 tally-aging --date 2026-11-02 -O csv "$j"
-	assert_line --index 1 "x,\"'=HYPERLINK(1)\",2026-11-01,2026-11-01,1,10.00,10.00,1-30"
+	assert_line --index 1 "x,\"'=HYPERLINK(1)\",2026-11-01,2026-11-01,1,10.00,10.00,EUR,1-30"
 }
 
 @test "--remind: first, second and final reminders by lateness; --levels; courtesy" {
@@ -206,7 +225,7 @@ jonas-novak,INV-2015-0001,2015-02-02,2015-02-02,27,152.00,52.00,1-30"
 	run -0 tally-aging --help
 	assert_line --index 0 --partial "usage: tally-aging"
 	run -0 tally-aging --version
-	assert_output "tally-aging 0.1.0"
+	assert_output "tally-aging $(cat "$TOP/VERSION")"
 }
 
 @test "a payment that names an invoice appended later in the file pays that invoice" {
@@ -230,8 +249,10 @@ jonas-novak,INV-2015-0001,2015-02-02,2015-02-02,27,152.00,52.00,1-30"
 	EOF2
 	)
 	run -0 tally-aging --date 2026-12-31 -O csv "$j"
-	assert_output "client,invoice,date,due,days_overdue,amount,open,bucket
-eva,2026-0001,2026-11-01,2026-11-15,46,40.00,40.00,31-60"
+	assert_output "client,invoice,date,due,days_overdue,amount,open,commodity,bucket
+eva,2026-0001,2026-11-01,2026-11-15,46,40.00,40.00,EUR,31-60
+eva,,,,,,40.00,EUR,total
+,,,,,,40.00,EUR,total"
 	head -11 "$j" > "$(scratch)/before.journal"
 	run -0 tally-aging --date 2026-12-31 "$(scratch)/before.journal"
 	assert_line "eva     credit                                                           50.00 EUR"

@@ -47,8 +47,8 @@ EOF
 )
 	run -0 tally-balance -O json "$f"
 	assert_output '[
- {"account": "Assets:Quote\"d\\back", "commodity": "EUR", "amount": 1.00},
- {"account": "Income:Sessions", "commodity": "EUR", "amount": -1.00}
+ {"account": "Assets:Quote\"d\\back", "commodity": "EUR", "amount": "1.00"},
+ {"account": "Income:Sessions", "commodity": "EUR", "amount": "-1.00"}
 ]'
 	python3 -c 'import json, sys; json.load(sys.stdin)' <<< "$output"
 }
@@ -147,12 +147,16 @@ Assets:B,"X	Y",-1.00'
 	mkdir "$d/out"
 	echo "precious" > "$d/victim"
 	ln -s ../victim "$d/out/ana.txt"
+	[ "$(id -u)" != 0 ] || chown -h nobody "$d/out/ana.txt"
+	umask 022
 	printf '2026-01-05 Agreement ; client: ana, rate: 45 EUR\n2026-11-03 Session ; client: ana, session: held\n    Assets:Unbilled:ana  45 EUR\n    Income:Sessions\n' \
 		> "$d/j.journal"
 	run -0 tally-statement --all --output-dir "$d/out" -p 2026-11 "$d/j.journal"
 	assert_output "$d/out/ana.txt"
 	assert_equal "$(cat "$d/victim")" "precious"
 	[ ! -L "$d/out/ana.txt" ]
+	# the new file is the user's own, with the usual mode: nothing is taken from the link
+	[ "$(stat -c '%u %a' "$d/out/ana.txt")" = "$(id -u) 644" ]
 	grep -q "^Client: ana" "$d/out/ana.txt"
 	[ -z "$(find "$d/out" -name '.*')" ]
 }
@@ -184,4 +188,14 @@ Assets:B,"X	Y",-1.00'
 	refute_line --regexp '^Bcc:'
 	assert_line "Marta Bcc: evil@example.com"
 	assert_line "Subject: Final notice: invoice X1, 151 days overdue"
+}
+
+@test "notices: a client name with a bare CR never makes a header line" {
+	printf '2020-01-01 Agreement ; client: Ana\rBcc: evil@example.com, rate: 45 EUR, policy: 24-hour\n2020-01-07 S ; client: Ana\rBcc: evil@example.com, session: no-show\n' \
+		> "$BATS_TEST_TMPDIR/n.journal"
+	run -0 tally-cancel --policies "$TOP/share/policies" --notices "$BATS_TEST_TMPDIR/notices" \
+		"$BATS_TEST_TMPDIR/n.journal"
+	! grep -q $'\r' "$BATS_TEST_TMPDIR/notices"
+	! grep -q '^Bcc:' "$BATS_TEST_TMPDIR/notices"
+	grep -qx 'To: Ana Bcc: evil@example.com' "$BATS_TEST_TMPDIR/notices"
 }

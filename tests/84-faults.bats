@@ -72,7 +72,8 @@ start_journal() {  # NAME N FILE
 	no_leftovers "$j"
 	# standard output appended to an input, as cat refuses it
 	for c in tally-print tally-balance tally-sessions tally-bill "tally-cancel --policies $POL" \
-		"tally-invoice -p 2020-01" "tally-aging" "tally-statement --client ana -p 2020-01"; do
+		"tally-invoice -p 2020-01" "tally-aging" "tally-statement --client ana -p 2020-01" \
+		"tally-signoff --client ana"; do
 		# shellcheck disable=SC2086
 		run -2 --separate-stderr bash -c '"$@" >> "$0"' "$j" $c "$j"
 		assert_equal "$stderr" "${c%% *}: $j: output file is an input file"
@@ -81,6 +82,10 @@ start_journal() {  # NAME N FILE
 	run -2 --separate-stderr bash -c 'tally-print < "$0" >> "$0"' "$j"
 	assert_equal "$stderr" "tally-print: <stdin>: output file is an input file"
 	cmp "$d/orig" "$j"
+	# the notices file is also standard output: one of the two would be lost
+	run -2 --separate-stderr bash -c 'tally-cancel --policies "$0" "$1" --notices "$2" > "$2"' \
+		"$POL" "$j" "$d/n"
+	assert_equal "$stderr" "tally-cancel: $d/n: standard output is also written as this file"
 	# tally-import: appending to the --journal is its normal use; to the CSV, refused
 	bank
 	cp "$d/bank.csv" "$d/csv.orig"
@@ -384,6 +389,25 @@ end comment
 	[ -z "$(ls -A "$d/st")" ]
 }
 
+@test "faults: tally month interrupted (SIGINT) leaves the journal and no temporary file" {
+	local d=$BATS_TEST_TMPDIR j pid n=20000 delay
+	j=$d/j.journal
+	sanitized && n=4000
+	books $n > "$d/orig"
+	for delay in 0.05 0.2 0.5; do
+		cp "$d/orig" "$j"
+		tally-month -p 2020-03 -f "$j" --policies "$POL" -i --output-dir "$d/st" > /dev/null 2>&1 &
+		pid=$!
+		sleep $delay
+		kill -INT $pid 2>/dev/null || true
+		wait $pid || true
+		# interrupted, the old journal; finished first, the new one: never a mix, no litter
+		cmp -s "$d/orig" "$j" || grep -q '^    ; invoice: 2020-0001' "$j"
+		no_leftovers "$j"
+		[ -z "$(find "$d/st" -name '.*')" ]
+	done
+}
+
 @test "faults: smaller items: periods past 9999, FIFOs, directories, /dev/zero" {
 	local d=$BATS_TEST_TMPDIR
 	books 3 > "$d/j.journal"
@@ -412,4 +436,32 @@ end comment
 @test "faults: make demo installs what is missing first, as make check does" {
 	run -0 make -C "$TOP" -n demo
 	assert_line --partial 'dpkg -s'
+}
+
+@test "faults: valgrind: the write path commits, refuses and aborts without a leak or an error" {
+	sanitized && skip "valgrind and ASan don't mix"
+	command -v valgrind > /dev/null || fail "valgrind is missing: make deps"
+	local d=$BATS_TEST_TMPDIR rc
+	books 60 > "$d/j.journal"
+	vg() {
+		rc=0
+		valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all \
+			--show-leak-kinds=all "$@" > /dev/null 2> "$d/vg.err" || rc=$?
+		[ $rc -lt 2 ] && ! grep -q '^==[0-9]*==' "$d/vg.err" || { cat "$d/vg.err"; return 1; }
+	}
+	vg tally-cancel --policies "$POL" -i "$d/j.journal" --notices "$d/notices"
+	[ $rc = 0 ]
+	vg tally-cancel --policies "$POL" -i "$d/j.journal" --notices "$d/j.journal" || [ $rc = 2 ]
+	books 60 > "$d/j2.journal"
+	vg tally-cancel --policies "$POL" -i "$d/j2.journal" --notices /dev/full
+	[ $rc = 1 ]
+	mkdir "$d/st"
+	vg tally-statement --all -p 2020-01 --output-dir "$d/st" "$d/j.journal"
+	[ $rc = 0 ]
+	vg bash -c 'exec "$@" >> "$0"' "$d/j.journal" tally-print "$d/j.journal" || [ $rc = 2 ]
+	books 60 > "$d/m.journal"
+	vg tally-month -p 2020-02 -f "$d/m.journal" --policies "$POL" -i --output-dir "$d/m"
+	[ $rc = 0 ]
+	vg tally-month -p 2020-02 -f "$d/m.journal" --policies "$POL" -i --lang xx --output-dir "$d/m"
+	[ $rc = 1 ]
 }

@@ -29,7 +29,7 @@ same_balances() {
 	assert_success
 	assert_output --partial "usage: tally-calendar --rules FILE"
 	run tally-calendar --version
-	assert_output "tally-calendar $(sed -n 's/^#define TALLY_VERSION "\(.*\)"/\1/p' "$TOP/lib/tally.h")"
+	assert_output "tally-calendar $(cat "$TOP/VERSION")"
 	run -2 --separate-stderr tally-calendar "$CAL/lessons.ics"
 	assert_equal "${stderr%%$'\n'*}" "tally-calendar: --rules FILE is required"
 	run -2 --separate-stderr tally-calendar --rules "$RULES" --date 2026-13-01 "$CAL/lessons.ics"
@@ -243,8 +243,15 @@ E
 	run --separate-stderr tally-sessions --reconcile "$CAL/lessons.ics" --rules "$RULES" \
 		--date 2026-04-15 --client ana j.journal
 	assert_line --index 1 "ana            6        5     5              1             0"
+	# The same export given twice counts each session once.
+	run --separate-stderr tally-sessions --reconcile "$CAL/lessons.ics" --reconcile "$CAL/lessons.ics" \
+		--rules "$RULES" --date 2026-04-15 --client ana j.journal
+	assert_line --index 1 "ana            6        5     5              1             0"
 	run -2 --separate-stderr tally-sessions --reconcile "$CAL/lessons.ics" j.journal
 	assert_equal "${stderr%%$'\n'*}" "tally-sessions: --reconcile needs --rules FILE"
+	run -2 --separate-stderr tally-sessions --reconcile "$CAL/lessons.ics" --rules "$RULES" -O csv j.journal
+	assert_equal "${stderr%%$'\n'*}" \
+		"tally-sessions: --reconcile needs --rules FILE and writes text only (no -O, no --unsigned)"
 	run -1 --separate-stderr tally-sessions --reconcile "$CAL/hostile.ics" --rules /nonexistent j.journal
 	assert_output ""
 	assert_equal "$stderr" "tally-sessions: /nonexistent: cannot read the rules file"
@@ -450,4 +457,43 @@ J
 		"$CAL/new-york.ics"
 	assert_output ""
 	assert_equal "$stderr" "tally-calendar: unknown time zone: Mars/Base"
+}
+
+@test "calendar: several RRULEs, RDATEs and attendees on one event, each instance once" {
+	printf 'if %%attendee ^ana@\n  client ana\n' > "$BATS_TEST_TMPDIR/i.rules"
+	run --separate-stderr tally-calendar --rules "$BATS_TEST_TMPDIR/i.rules" --date 2026-05-01 \
+		"$CAL/iterate.ics"
+	assert_success
+	run grep '; uid:' <<< "$output"
+	assert_output - <<'U'
+    ; uid: many@example.org/2026-03-02
+    ; uid: many@example.org/2026-03-04
+    ; uid: many@example.org/2026-03-05
+    ; uid: many@example.org/2026-03-06
+    ; uid: many@example.org/2026-03-20
+    ; uid: many@example.org/2026-04-20
+U
+}
+
+@test "calendar: BEGIN and END that do not pair are FILE:LINE errors" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'BEGIN:VCALENDAR\nEND:VEVENT\nEND:VCALENDAR\n' > a.ics
+	broken "tally-calendar: a.ics:2: END:VEVENT closes BEGIN:VCALENDAR of line 1" a.ics
+	printf 'BEGIN:VCALENDAR\nEND:VCALENDAR\nEND:VCALENDAR\n' > b.ics
+	broken "tally-calendar: b.ics:3: END:VCALENDAR without BEGIN" b.ics
+	printf 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\n' > c.ics
+	broken "tally-calendar: c.ics:3: no END:VCALENDAR: the file is cut short" c.ics
+	# The input that once made the expansion loop (a fuzzing find) now stops at its line.
+	broken "tally-calendar: $TOP/tests/fuzz/regressions/ical/iterator-reset.ics:16: END:VCZ closes BEGIN:VCALENDAR of line 1" \
+		"$TOP/tests/fuzz/regressions/ical/iterator-reset.ics"
+}
+
+@test "calendar: a session held in the journal but cancelled in the calendar is told, not changed" {
+	cd "$BATS_TEST_TMPDIR"
+	sed 's/session: cancelled/session: held/' "$CAL/import.out" > held.journal
+	run --separate-stderr import --journal held.journal "$CAL/lessons.ics"
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" "tally-calendar: $CAL/lessons.ics:68: no rule names a client for \"Coffee with Marta\" (not imported)
+tally-calendar: $CAL/lessons.ics:40: 2026-04-07 is cancelled in the calendar but held in the journal (held.journal:78)"
 }

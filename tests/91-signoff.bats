@@ -11,7 +11,7 @@ J=$CAL/signoff.journal
 	assert_success
 	assert_output --partial "usage: tally-signoff --client ID"
 	run tally-signoff --version
-	assert_output "tally-signoff $(sed -n 's/^#define TALLY_VERSION "\(.*\)"/\1/p' "$TOP/lib/tally.h")"
+	assert_output "tally-signoff $(cat "$TOP/VERSION")"
 	run -2 --separate-stderr tally-signoff "$J"
 	assert_equal "${stderr%%$'\n'*}" \
 		"tally-signoff: give --client ID (a sheet) or --record FILE (signatures)"
