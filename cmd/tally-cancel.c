@@ -353,12 +353,18 @@ learn(struct book *b, char **files, size_t nfiles)
 	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
 	struct jitem *it;
 	struct vtags vt;
+	struct client_tags tg;
 	struct terr e, bad;
 	int rv, status = 0;
 
 	while ((rv = journal_next(j, &it)) != 0) {
-		bool vbad = rv > 0 && it->kind == J_TXN && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
-		int brc = book_add(b, rv < 0 || vbad ? NULL : it, &e);
+		bool txn = rv > 0 && it->kind == J_TXN;
+		bool vbad = txn && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
+		int brc;
+
+		if (txn && !vbad)
+			clients_tags_of(&vt, &tg);  /* one scan of the entry's tags */
+		brc = book_add_tags(b, rv < 0 || vbad ? NULL : it, &tg, &e);
 
 		/* said in pass 2, in the input's order with the pricing errors */
 		if (rv < 0)

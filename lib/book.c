@@ -370,6 +370,17 @@ sums(struct book *b, const struct txn *t, struct seen *seen, size_t max, size_t 
 int
 book_add(struct book *b, const struct jitem *it, struct terr *e)
 {
+	struct client_tags tg;
+
+	if (it && it->kind == J_TXN)
+		clients_tags(it->txn, &tg);
+	return book_add_tags(b, it, &tg, e);
+}
+
+int
+book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tgp,
+	      struct terr *e)
+{
 	uint32_t pos = b->pos++;
 	const struct txn *t;
 	struct client_tags tg;
@@ -395,7 +406,7 @@ book_add(struct book *b, const struct jitem *it, struct terr *e)
 		b->last = t->date;
 		step(b, t->date, start, pos);
 	}
-	clients_tags(t, &tg);
+	tg = *tgp;
 	kind = clients_kind_of(&tg);
 	c = clients_of_tags(b->cl, &tg);
 	if (c && observe_terms(&tg, it, c, e) < 0)

@@ -245,6 +245,25 @@ clients_tags(const struct txn *t, struct client_tags *tg)
 	tag_each(t->comment, collect, tg);
 }
 
+void
+clients_tags_of(const struct vtags *vt, struct client_tags *tg)
+{
+	static const int from[CT_N] = {
+		VT_CLIENT, VT_SESSION, VT_RATE, VT_POLICY, VT_TERMS, VT_PAYER, VT_PACKAGE,
+		VT_EXPIRES, VT_EXPIRED, VT_SIGNED, VT_MINUTES, VT_DURATION, VT_TIME,
+		VT_CANCELLED_AT, VT_WAIVED,
+	};
+
+	for (int k = 0; k < CT_N; k++) {
+		tg->v[k] = (struct span){NULL, 0};
+		if (vt->has[from[k]]) {
+			tg->v[k] = vt->v[from[k]].raw;
+			if (!tg->v[k].p)
+				tg->v[k].p = "";
+		}
+	}
+}
+
 struct client *
 clients_of(struct clients *b, const struct txn *t)
 {

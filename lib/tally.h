@@ -700,6 +700,8 @@ struct client_tags {
 	struct span v[CT_N];
 };
 void clients_tags(const struct txn *t, struct client_tags *tg);
+/* The same from tags vocab_entry has read without error (one scan of the entry). */
+void clients_tags_of(const struct vtags *vt, struct client_tags *tg);
 enum session_kind {
 	SESSION_NONE, SESSION_HELD, SESSION_CANCELLED, SESSION_LATE, SESSION_NOSHOW,
 	SESSION_PROVIDER, SESSION_OTHER
@@ -848,6 +850,9 @@ struct clients *book_clients(struct book *b);
  * check_policies) an unknown policy.
  */
 int book_add(struct book *b, const struct jitem *it, struct terr *e);
+/* The same with the entry's tags already read (clients_tags or clients_tags_of). */
+int book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tg,
+		  struct terr *e);
 /*
  * Sorts the events and prices them in date order. Packages expiring before `until`
  * (DATE_NONE: the latest entry's date) lapse. Then rewinds for pass 2.
