@@ -20,6 +20,12 @@ static char **fopts;     /* -f FILE options */
 static const char *prog = "tally-cancel";
 static const char *notices_path, *income = "Income:Cancellations";
 static const char *only_client, *notice_lang = "en";
+/* -O eml: notices as mail, to the --notices file (mbox) or --maildir; ids name the clients. */
+static const char *maildir, *conf_path;
+static bool eml, mail_failed;  /* after one mail error, no more messages: nothing goes out */
+static struct identities *ids;
+static struct mailbox *mb;
+static struct conf *conf;
 static tdate begin = DATE_NONE, end = DATE_NONE;
 
 static struct book_opts bopts = {.check_policies = true};
@@ -28,6 +34,7 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [--policy FILE | --policies DIR] [--notices FILE] [--lang en|es]\n"
+		   "       [-O eml [--maildir DIR] [--conf FILE]]\n"
 		   "       [--client ID] [-b DATE] [-e DATE] [-p PERIOD] [--income ACCOUNT]\n"
 		   "       [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
 		   "       [-i FILE] [-f FILE]... [FILE]...\n",
@@ -81,6 +88,7 @@ struct outcome {
 	int start;                /* the session's time, -1 unknown */
 	bool waived, capped, forfeit_session;
 	char waiver[96];
+	long offense;             /* waived: which of the grace allowance (1: the first) */
 	struct amount fee, price, from_deposit;
 	bool has_price;
 };
@@ -93,7 +101,7 @@ static const char *const msgs[2][M_N] = {
 		"To: %s\n", "Re: your session on %s", " at %02d:%02d",
 		"The session was missed without notice (a no-show).\n",
 		"Your cancellation came with no notice.\n",
-		"Your cancellation came with %s' notice", "; the policy asks for %s.\n",
+		"Your cancellation came with %s notice", "; the policy asks for %s.\n",
 		"The session was cancelled late.\n",
 		"This time the fee is waived (%s): nothing is charged. Next time the fee applies.\n",
 		"The session is taken from your prepaid package (%s).\n",
@@ -132,6 +140,24 @@ quote(struct out *n, const struct policy *p, enum policy_key k)
 	out_printf(n, "  \"%s\"\n", buf);
 }
 
+/* The waiver in a Spanish notice: "primera falta", "falta 2 de 3", "... en 6 meses". */
+static void
+waiver_text_es(char *buf, size_t size, const struct policy *p, long k)
+{
+	int n, every = p->grace_unit == 'm' && p->grace_every % 12 == 0 ? p->grace_every / 12 :
+		       p->grace_every;
+
+	if (k == 1)
+		n = snprintf(buf, size, "primera falta");
+	else
+		n = snprintf(buf, size, "falta %ld de %d", k, p->grace);
+	if (p->grace_every && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " en %d %s", every,
+			 p->grace_unit == 'd' ? (every == 1 ? "día" : "días") :
+			 p->grace_every % 12 == 0 ? (every == 1 ? "año" : "años") :
+			 (every == 1 ? "mes" : "meses"));
+}
+
 static void
 write_notice(struct out *n, tdate date, const struct client *c,
 	     const struct outcome *r)
@@ -139,12 +165,13 @@ write_notice(struct out *n, tdate date, const struct client *c,
 	const char *const *m = msgs[strcmp(notice_lang, "es") == 0];
 	const char *base = strrchr(r->p->file, '/') ? strrchr(r->p->file, '/') + 1 : r->p->file;
 	char buf[1024], a[AMOUNT_BUF], d[11];
+	enum policy_key cite;
 
 	{  /* the name never brings a CR or LF from the tag into the header */
 		const char *to = m[M_TO], *at = strstr(to, "%s");
 
 		out_write(n, to, (size_t)(at - to));
-		header_value(n, c->name);
+		header_value(n, identity_name(identities_find(ids, c->id), c->name));
 		out_puts(n, at + 2);
 	}
 	date_format(d, date);
@@ -157,7 +184,11 @@ write_notice(struct out *n, tdate date, const struct client *c,
 	} else if (r->notice == 0) {
 		out_puts(n, m[M_NONOTICE]);
 	} else if (r->notice > 0) {
-		policy_format_duration(buf, sizeof buf, r->notice, notice_lang);
+		size_t k = policy_format_duration(buf, sizeof buf, r->notice, notice_lang);
+
+		/* English possessive: "1 hour's notice", "24 hours' notice" */
+		if (strcmp(notice_lang, "es") != 0 && k > 0 && k + 3 < sizeof buf)
+			strcpy(buf + k, buf[k - 1] == 's' ? "'" : "'s");
 		out_printf(n, m[M_NOTICE], buf);
 		policy_format_duration(buf, sizeof buf, r->p->notice, notice_lang);
 		out_printf(n, m[M_ASKS], buf);
@@ -165,7 +196,9 @@ write_notice(struct out *n, tdate date, const struct client *c,
 		out_puts(n, m[M_LATE]);
 	}
 	if (r->waived) {
-		out_printf(n, m[M_WAIVED], r->waiver);
+		if (strcmp(notice_lang, "es") == 0)
+			waiver_text_es(buf, sizeof buf, r->p, r->offense);
+		out_printf(n, m[M_WAIVED], strcmp(notice_lang, "es") == 0 ? buf : r->waiver);
 	} else if (r->forfeit_session) {
 		amount_for(a, &r->fee);
 		out_printf(n, m[M_FORFEIT], a);
@@ -192,8 +225,10 @@ write_notice(struct out *n, tdate date, const struct client *c,
 		quote(n, r->p, PK_DEPOSIT);
 	if (r->waived)
 		quote(n, r->p, PK_GRACE);
-	if (r->p->clause[r->clause])
-		out_printf(n, m[M_LINE], base, r->p->line[r->clause], r->p->clause[r->clause]);
+	/* a waiver rests on the grace clause: that is the line to cite */
+	cite = r->waived && r->p->clause[PK_GRACE] ? PK_GRACE : r->clause;
+	if (r->p->clause[cite])
+		out_printf(n, m[M_LINE], base, r->p->line[cite], r->p->clause[cite]);
 	out_puts(n, "\n");
 }
 
@@ -257,6 +292,7 @@ lines(struct book *book, const struct book_price *b, struct xbuf *x, struct outc
 		xposting(x, income, &b->fee);
 	} else if (b->grace) {
 		r->waived = true;
+		r->offense = b->grace_n;
 		waiver_text(r->waiver, sizeof r->waiver, b->policy, b->grace_n);
 		xprintf(x, "    ; waived: %s\n", r->waiver);
 	} else if (b->package) {
@@ -278,6 +314,35 @@ lines(struct book *book, const struct book_price *b, struct xbuf *x, struct outc
 		amount_neg(&neg);
 		xposting(x, income, &neg);
 	}
+}
+
+/* The event's notice: to the --notices file, or as mail (-O eml). -1 with *e set. */
+static int
+notice(const struct book_price *b, const struct outcome *r, struct out *notes, struct terr *e)
+{
+	struct mail_doc d;
+	struct out *n;
+	int rc = 0;
+
+	if (b->kind == SESSION_PROVIDER)
+		return 0;
+	if (!mb) {
+		if (notes)
+			write_notice(notes, b->date, b->c, r);
+		return 0;
+	}
+	if (mail_failed)
+		return 0;   /* after one mail error, no more messages: nothing goes out */
+	n = mail_doc_open(&d);
+	write_notice(n, b->date, b->c, r);
+	mail_doc_close(&d, n);
+	if (mail_add_text(mb, conf, b->c->id, identities_find(ids, b->c->id), &d, notice_lang,
+			  e) < 0) {
+		mail_failed = true;
+		rc = -1;
+	}
+	mail_doc_free(&d);
+	return rc;
 }
 
 /*
@@ -307,16 +372,16 @@ handle(struct book *book, const struct jitem *it, const struct book_price *b, st
 		return 0;
 	lines(book, b, &x, &r);
 	write_item(o, it, x.p, x.n);
-	if (notes && b->kind != SESSION_PROVIDER)
-		write_notice(notes, b->date, b->c, &r);
 	free(x.p);
-	return 1;
+	return notice(b, &r, notes, e) < 0 ? -1 : 1;
 }
 
 /* What book_copy's calls need. */
 struct copying {
 	struct book *book;
 	struct out *notes;
+	struct terr e;      /* a notice that could not be sent */
+	bool failed;
 };
 
 /* book_copy's call after an unpriced event. */
@@ -333,9 +398,9 @@ copied(void *arg, struct out *o, const struct book_price *b)
 	if (b->nonl)
 		out_write(o, "\n", 1);
 	out_write(o, x.p, x.n);
-	if (cp->notes && b->kind != SESSION_PROVIDER)
-		write_notice(cp->notes, b->date, b->c, &r);
 	free(x.p);
+	if (notice(b, &r, cp->notes, &cp->e) < 0)
+		cp->failed = true;
 	return true;
 }
 
@@ -364,6 +429,8 @@ learn(struct book *b, char **files, size_t nfiles)
 
 		if (txn && !vbad)
 			clients_tags_of(&vt, &tg);  /* one scan of the entry's tags */
+		if (txn && !vbad && identities_observe(ids, it, &bad) < 0)
+			vbad = true;
 		brc = book_add_tags(b, rv < 0 || vbad ? NULL : it, &tg, &e);
 
 		/* said in pass 2, in the input's order with the pricing errors */
@@ -398,10 +465,14 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 	status = learn(b, files, nfiles);
 	book_settle(b, DATE_NONE);
 	if (!status && book_can_copy(b)) {
-		struct copying cp = {b, notes};
+		struct copying cp = {b, notes, {0}, false};
 
 		if (book_copy(b, o, copied, no_lapse, &cp, &e) < 0) {
 			terr_print(prog, &e);
+			status = 1;
+		}
+		if (cp.failed) {
+			terr_print(prog, &cp.e);
 			status = 1;
 		}
 		return status;
@@ -441,6 +512,9 @@ main(int argc, char **argv)
 		{"policy", required_argument, NULL, 'P'},
 		{"policies", required_argument, NULL, 'D'},
 		{"notices", required_argument, NULL, 'n'},
+		{"output-format", required_argument, NULL, 'O'},
+		{"maildir", required_argument, NULL, 'M'},
+		{"conf", required_argument, NULL, 'C'},
 		{"client", required_argument, NULL, 'c'},
 		{"lang", required_argument, NULL, 'L'},
 		{"income", required_argument, NULL, 'I'},
@@ -467,13 +541,22 @@ main(int argc, char **argv)
 
 	chart_init(&chart);
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts); /* static: reachable on early exits */
-	while ((c = getopt_long(argc, argv, "P:D:n:c:i:b:e:p:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "P:D:n:c:i:b:e:p:f:hO:", opts, NULL)) != -1) {
 		if (chart_option(&chart, c, optarg))
 			continue;
 		switch (c) {
 		case 'P': bopts.policy_file = optarg; break;
 		case 'D': bopts.policy_dir = optarg; break;
 		case 'n': notices_path = optarg; break;
+		case 'O':
+			if (strcmp(optarg, "eml") != 0) {
+				fprintf(stderr, "%s: unknown output format: %s (eml)\n", prog, optarg);
+				return 2;
+			}
+			eml = true;
+			break;
+		case 'M': maildir = optarg; break;
+		case 'C': conf_path = optarg; break;
 		case 'c': only_client = optarg; break;
 		case 'L':
 			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "es") != 0) {
@@ -503,6 +586,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: -i FILE edits one journal: name no other file\n", prog);
 		return 2;
 	}
+	if ((eml && !notices_path && !maildir) || (maildir && (!eml || notices_path))) {
+		fprintf(stderr, "%s: %s\n", prog, !eml ? "--maildir needs -O eml" : notices_path ?
+			"--notices and --maildir: choose one" : "-O eml needs --notices FILE or --maildir DIR");
+		return 2;
+	}
 	if (inplace)
 		fopts[nf++] = (char *)inplace;
 	if (!(book = book_new(&bopts, &e))) {
@@ -511,14 +599,22 @@ main(int argc, char **argv)
 		return 1;
 	}
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	if (eml && (!(conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e)) ||
+		    (maildir && !(mb = mail_maildir(maildir, &e))))) {
+		terr_print(prog, &e);
+		status = 1;
+	}
 	w = wpath_new(files, nfiles);
-	if ((rc = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 ||
+	if (!status && ((rc = wpath_add(w, inplace, WP_EDIT, &o, &e)) != 0 ||
 	    (notices_path && (rc = wpath_add(w, notices_path, 0, &notes, &e)) != 0) ||
-	    (rc = wpath_open(w, &e)) != 0) {
+	    (rc = wpath_open(w, &e)) != 0)) {
 		terr_print(prog, &e);
 		status = rc == WPATH_REFUSED ? 2 : 1;
 		o = NULL;
 	}
+	if (o && notes && eml)
+		mb = mail_mbox(notes);
+	ids = identities_new();
 	if (o)
 		status = cancel(book, files, nfiles, o, notes);
 	if (!status && o && only_client &&
@@ -526,13 +622,23 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
 		status = 1;
 	}
-	if (status)
+	/* The books first: notices go out only for what the journal now says. */
+	if (status) {
+		if (mb)
+			mail_abort(mb);
 		wpath_abort(w);
-	else if (wpath_commit(w, &e) < 0) {
+	} else if (wpath_commit(w, &e) < 0) {
+		if (mb)
+			mail_abort(mb);
+		terr_print(prog, &e);
+		status = 1;
+	} else if (mb && mail_commit(mb, &e) < 0) {
 		terr_print(prog, &e);
 		status = 1;
 	}
 	book_free(book);
+	identities_free(ids);
+	conf_free(conf);
 	input_free(files, nfiles);
 	free(fopts);
 	if (fshut_stdout(prog) < 0)

@@ -22,6 +22,7 @@ static bool report;
 static int fuzzy_days = 3;       /* near duplicates: same row within this many days */
 static bool allow_near;          /* --allow-near-duplicates */
 static const char *receivable = "Assets:Receivable";
+static const char *unmatched;    /* --unmatched: where ambiguous payments go (else the rules') */
 static bool keyed;               /* rows need dedup keys: a journal, or several CSVs */
 static bool journal_style;       /* write amounts with the journal's decimal marks */
 
@@ -29,7 +30,8 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s --rules FILE [-f|--journal FILE]... [-i JOURNAL] [--report]\n"
-		   "       [--receivable PREFIX] [--fuzzy-days N] [--allow-near-duplicates] [CSV...]\n",
+		   "       [--receivable PREFIX] [--unmatched ACCOUNT] [--fuzzy-days N]\n"
+		   "       [--allow-near-duplicates] [CSV...]\n",
 		prog);
 	exit(status);
 }
@@ -309,6 +311,8 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 					m.client, m.how, m.partial ? ": partial, the rest stays open" : "");
 			}
 		} else if (m.kind == PMATCH_AMBIGUOUS) {
+			if (unmatched)
+				acct2 = xstrdup(unmatched);
 			bputs(&tags, "    ; unmatched: ");
 			bputs(&tags, m.candidates);
 			bputs(&tags, "\n");
@@ -542,6 +546,7 @@ main(int argc, char **argv)
 		{"report", no_argument, NULL, 'R'},
 		{"receivable", required_argument, NULL, 'A'},
 		{"fuzzy-days", required_argument, NULL, 'F'},
+		{"unmatched", required_argument, NULL, 'U'},
 		{"allow-near-duplicates", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -579,6 +584,7 @@ main(int argc, char **argv)
 			break;
 		}
 		case 'N': allow_near = true; break;
+		case 'U': unmatched = optarg; break;
 		case 'h': usage(stdout, 0); break;
 		case 'V':
 			printf("%s %s\n", prog, TALLY_VERSION);

@@ -23,6 +23,7 @@ static struct book_opts bopts;
 static char **fopts;              /* -f files; static so that early exits leave nothing behind */
 static long global_notice = -1;   /* --policy FILE's notice, minutes */
 static char *policy_dir;
+static struct query *query;       /* operands that are not files */
 /* --reconcile (tally-calendar's calendars against the journal) and --unsigned-after. */
 static struct reconcile *rc;
 static long unsigned_after = -1;
@@ -67,7 +68,7 @@ usage(FILE *f, int status)
 		   "       [--unsigned] [--policy FILE | --policies DIR] [--unbilled ACCT]\n"
 		   "       [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
 		   "       [--unsigned-after DAYS] [--date DATE]\n"
-		   "       [--reconcile ICS --rules FILE [--until DATE]] [-f FILE]... [FILE]...\n",
+		   "       [--reconcile ICS --rules FILE [--until DATE]] [-f FILE]... [FILE|QUERY]...\n",
 		prog);
 	exit(status);
 }
@@ -242,7 +243,8 @@ count(struct book *b, const struct jitem *it, const struct book_price *bp, struc
 		terr_set(e, it->file, t->comment_line, "unknown session: %.*s", (int)v.n, v.p);
 		return -1;
 	}
-	if (!c || !in_period(t->date) || (only_client && strcmp(c->id, only_id) != 0))
+	if (!c || !in_period(t->date) || !query_txn(query, t) ||
+	    (only_client && strcmp(c->id, only_id) != 0))
 		return 0;
 	r = row_of(c);
 	if (kind == SESSION_CANCELLED && (late = is_late(c, it, &tg, e)) < 0)
@@ -598,13 +600,27 @@ main(int argc, char **argv)
 	}
 	bopts.policy_dir = dir;
 	policy_dir = dir ? xstrdup(dir) : policy_sharedir("policies");
-	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	{
+		/* Operands that are not files are hledger query terms (lib/query.c). */
+		char **ops;
+		size_t nops;
+
+		if (query_operands(argc - optind, argv + optind, nf > 0, &ops, &nops, &query, &e) < 0) {
+			terr_print(prog, &e);
+			reconcile_free(rc);
+			free(ics);
+			return 2;
+		}
+		nfiles = input_files(fopts, nf, ops, nops, &files);
+		free(ops);
+	}
 	{
 		struct terr ce;
 
 		if (wpath_check_stdout(files, nfiles, &ce) < 0) {  /* `>> JOURNAL` */
 			terr_print(prog, &ce);
 			input_free(files, nfiles);
+			query_free(query);
 			reconcile_free(rc);
 			free(ics);
 			return 2;
@@ -614,6 +630,7 @@ main(int argc, char **argv)
 	if (!(b = book_new(&bopts, &e)) || book_input(b, files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		book_free(b);
+		query_free(query);
 		reconcile_free(rc);
 		free(ics);
 		input_free(files, nfiles);
@@ -673,6 +690,7 @@ main(int argc, char **argv)
 	free(ics);
 	book_free(b);
 	input_free(files, nfiles);
+	query_free(query);
 	free(fopts);
 	if (fshut_stdout(prog) < 0)
 		status = 1;

@@ -319,17 +319,25 @@ digits_to_num(const struct rawnum *r, char dec, struct amount *a, const char **w
 {
 	size_t i;
 	tnum q = 0;
-	int scale = 0;
+	uint64_t small = 0;  /* the first 18 digits: they always fit, no overflow check */
+	int scale = 0, nd = 0;
 	bool after = false;
 
 	for (i = 0; i < r->n; i++) {
 		char c = r->p[i];
 
 		if (c >= '0' && c <= '9') {
-			if (__builtin_mul_overflow(q, (tnum)10, &q) ||
-			    __builtin_add_overflow(q, (tnum)(c - '0'), &q)) {
-				*why = "amount too large to hold exactly";
-				return -1;
+			if (nd < 18) {
+				small = small * 10 + (uint64_t)(c - '0');
+				nd++;
+			} else {
+				if (nd++ == 18)
+					q = (tnum)small;
+				if (__builtin_mul_overflow(q, (tnum)10, &q) ||
+				    __builtin_add_overflow(q, (tnum)(c - '0'), &q)) {
+					*why = "amount too large to hold exactly";
+					return -1;
+				}
 			}
 			if (after)
 				scale++;
@@ -345,7 +353,7 @@ digits_to_num(const struct rawnum *r, char dec, struct amount *a, const char **w
 		*why = "amount has too many decimals";
 		return -1;
 	}
-	a->q = q;
+	a->q = nd <= 18 ? (tnum)small : q;
 	a->scale = scale;
 	return 0;
 }

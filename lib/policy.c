@@ -601,6 +601,17 @@ say_fee(struct sbuf *b, const struct policy_fee *f, const char *lang, bool next)
 	}
 }
 
+/* English possessive of a duration, in place: "24 hours'", "1 hour's" (d holds 64). */
+static char *
+possessive(char *d)
+{
+	size_t n = strlen(d);
+
+	if (n && n + 3 < 64)
+		strcpy(d + n, d[n - 1] == 's' ? "'" : "'s");
+	return d;
+}
+
 size_t
 policy_clause(const struct policy *p, enum policy_key k, const char *lang, char *buf,
 	      size_t size)
@@ -618,8 +629,8 @@ policy_clause(const struct policy *p, enum policy_key k, const char *lang, char 
 	case PK_NOTICE:
 		say(&b, es ? "Las cancelaciones se comunican con al menos %s de antelación al "
 			     "inicio de la sesión; con esa antelación no se cobra nada."
-			   : "Cancellations need at least %s' notice before the session starts; "
-			     "with that much notice nothing is charged.", dur);
+			   : "Cancellations need at least %s notice before the session starts; "
+			     "with that much notice nothing is charged.", es ? dur : possessive(dur));
 		break;
 	case PK_LATE:
 		if (p->nlate == 0 || (p->nlate == 1 && amount_is_zero(&p->late[0].amt))) {
@@ -632,7 +643,8 @@ policy_clause(const struct policy *p, enum policy_key k, const char *lang, char 
 			if (i != p->nlate - 1)
 				say(&b, " ");
 			say(&b, es ? "Una cancelación con menos de %s de antelación se cobra: "
-				   : "A cancellation with less than %s' notice is charged ", dur2);
+				   : "A cancellation with less than %s notice is charged ",
+			    es ? dur2 : possessive(dur2));
 			say_fee(&b, &p->late[i], lang, false);
 			say(&b, ".");
 		}

@@ -2,16 +2,21 @@
  * query.c: hledger's query terms, for the report commands (and so for `hledger tally CMD
  * QUERY`). A term is `date:PERIOD`, `date:A..B`, `acct:RE`, `desc:RE`, `payee:RE`, `code:RE`,
  * `cur:RE`, `amt:[<|<=|>|>=|=]N`, `tag:NAME[=RE]`, `status:[*!]` or a bare RE (an account);
- * `not:` before any of them negates it. As in hledger, terms of the same kind match when
- * any of them does and the kinds must all match; each `not:` term must hold on its own.
- * Regular expressions are PCRE2, case-insensitive, found anywhere in the text.
+ * also `date2:`, `note:`, `sym:` and `real:`; `not:` before any of them negates it. As in
+ * hledger, any description term, any account term and any status term must match, and
+ * all the other terms. Regular expressions are PCRE2, case-insensitive, found anywhere in
+ * the text (cur: and sym: match the whole symbol).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tally.h"
 
-enum qkind { Q_DATE, Q_ACCT, Q_DESC, Q_PAYEE, Q_CODE, Q_CUR, Q_AMT, Q_TAG, Q_STATUS, Q_NKIND };
+enum qkind {
+	Q_DATE, Q_DATE2, Q_ACCT, Q_DESC, Q_PAYEE, Q_NOTE, Q_CODE, Q_CUR, Q_AMT, Q_TAG, Q_STATUS,
+	Q_REAL, Q_NKIND
+};
 
 struct qterm {
 	enum qkind kind;
@@ -34,10 +39,14 @@ static const struct {
 	const char *prefix;
 	enum qkind kind;
 } prefixes[] = {
-	{"date:", Q_DATE}, {"acct:", Q_ACCT}, {"desc:", Q_DESC}, {"payee:", Q_PAYEE},
-	{"code:", Q_CODE}, {"cur:", Q_CUR}, {"amt:", Q_AMT}, {"tag:", Q_TAG},
-	{"status:", Q_STATUS},
+	{"date:", Q_DATE}, {"date2:", Q_DATE2}, {"acct:", Q_ACCT}, {"desc:", Q_DESC},
+	{"payee:", Q_PAYEE}, {"note:", Q_NOTE}, {"code:", Q_CODE}, {"cur:", Q_CUR},
+	{"sym:", Q_CUR}, {"amt:", Q_AMT}, {"tag:", Q_TAG}, {"status:", Q_STATUS},
+	{"real:", Q_REAL},
 };
+
+/* hledger's other query types: refused rather than read as an account pattern. */
+static const char *const unsupported[] = {"depth:", "type:", "expr:", "any:", "all:", NULL};
 
 static struct regex *
 compile(const char *s, size_t n, const char *term, struct terr *e)
@@ -107,6 +116,8 @@ parse_amt(struct qterm *q, const char *v, const char *term, struct terr *e)
 		terr_set(e, NULL, 0, "bad query term %s: a number expected", term);
 		return -1;
 	}
+	if (amount_is_zero(&q->n))  /* amt:<0 compares signed numbers, as hledger does */
+		q->abs = false;
 	return 0;
 }
 
@@ -121,6 +132,12 @@ parse_term(struct qterm *q, const char *term, struct terr *e)
 		q->neg = !q->neg;
 		v += 4;
 	}
+	for (i = 0; unsupported[i]; i++)
+		if (strncmp(v, unsupported[i], strlen(unsupported[i])) == 0) {
+			terr_set(e, NULL, 0, "bad query term %s: %s is not supported here", term,
+				 unsupported[i]);
+			return -1;
+		}
 	q->kind = Q_ACCT;
 	for (i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
 		size_t k = strlen(prefixes[i].prefix);
@@ -133,7 +150,25 @@ parse_term(struct qterm *q, const char *term, struct terr *e)
 	}
 	switch (q->kind) {
 	case Q_DATE:
+	case Q_DATE2:
 		return parse_date(q, v, term, e);
+	case Q_REAL:
+		if (strcmp(v, "") != 0 && strcmp(v, "1") != 0 && strcmp(v, "0") != 0) {
+			terr_set(e, NULL, 0, "bad query term %s: real:, real:1 or real:0", term);
+			return -1;
+		}
+		q->status = v[0] == '0' ? 0 : 1;
+		return 0;
+	case Q_CUR: {
+		/* cur: matches the whole symbol, as in hledger. */
+		char *full = xmalloc(strlen(v) + 9);
+		struct regex *r;
+
+		sprintf(full, "^(?:%s)$", v);
+		r = compile(full, strlen(full), term, e);
+		free(full);
+		return (q->re = r) ? 0 : -1;
+	}
 	case Q_AMT:
 		return parse_amt(q, v, term, e);
 	case Q_STATUS:
@@ -223,19 +258,28 @@ tag_fn(struct span key, struct span value, void *arg)
 	return t->found;
 }
 
-/* hledger's payee: the description before a `|`, else all of it. */
 static struct span
-payee(const struct txn *t)
+trim(struct span p)
+{
+	while (p.n && (*p.p == ' ' || *p.p == '\t'))
+		p.p++, p.n--;
+	while (p.n && (p.p[p.n - 1] == ' ' || p.p[p.n - 1] == '\t'))
+		p.n--;
+	return p;
+}
+
+/* hledger's payee and note: the description before and after a `|`, else all of it. */
+static struct span
+payee(const struct txn *t, bool note)
 {
 	struct span p = t->desc;
 	const char *bar = p.n ? memchr(p.p, '|', p.n) : NULL;
 
-	if (bar) {
+	if (bar && note)
+		return trim((struct span){bar + 1, (size_t)(p.p + p.n - bar - 1)});
+	if (bar)
 		p.n = (size_t)(bar - p.p);
-		while (p.n && (p.p[p.n - 1] == ' ' || p.p[p.n - 1] == '\t'))
-			p.n--;
-	}
-	return p;
+	return trim(p);
 }
 
 static bool
@@ -271,12 +315,23 @@ term_match(const struct qterm *q, const struct txn *t, const struct posting *p)
 	case Q_DESC:
 		m = re_match(q->re, t->desc.p ? t->desc.p : "", t->desc.n);
 		break;
-	case Q_PAYEE: {
-		struct span s = payee(t);
+	case Q_DATE2: {
+		tdate d = t->date2 != DATE_NONE ? t->date2 : t->date;
+
+		m = (q->begin == DATE_NONE || d >= q->begin) && (q->end == DATE_NONE || d < q->end);
+		break;
+	}
+	case Q_PAYEE:
+	case Q_NOTE: {
+		struct span s = payee(t, q->kind == Q_NOTE);
 
 		m = re_match(q->re, s.p ? s.p : "", s.n);
 		break;
 	}
+	case Q_REAL:
+		if (p)
+			m = (p->virt == P_REAL) == (q->status == 1);
+		break;
 	case Q_CODE:
 		m = re_match(q->re, t->code.p ? t->code.p : "", t->code.n);
 		break;
@@ -314,6 +369,10 @@ term_match(const struct qterm *q, const struct txn *t, const struct posting *p)
 	return m != q->neg;
 }
 
+/*
+ * hledger's rule: any of the description terms, any of the account terms, any of the
+ * status terms, and all the other terms (negated ones included).
+ */
 bool
 query_posting(const struct query *q, const struct txn *t, const struct posting *p)
 {
@@ -325,7 +384,7 @@ query_posting(const struct query *q, const struct txn *t, const struct posting *
 		const struct qterm *x = &q->t[i];
 		bool m = term_match(x, t, p);
 
-		if (x->neg) {
+		if (x->neg || (x->kind != Q_DESC && x->kind != Q_ACCT && x->kind != Q_STATUS)) {
 			if (!m)
 				return false;
 			continue;
@@ -350,4 +409,30 @@ query_txn(const struct query *q, const struct txn *t)
 		if (query_posting(q, t, &t->p[i]))
 			return true;
 	return false;
+}
+
+int
+query_operands(int argc, char **argv, bool have_f, char ***ops, size_t *nops,
+	       struct query **q, struct terr *e)
+{
+	struct stat st;
+	char **terms = xcalloc((size_t)argc + 1, sizeof *terms);
+	size_t nterms = 0;
+
+	*ops = xcalloc((size_t)argc + 1, sizeof **ops);
+	*nops = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!have_f && (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) == 0))
+			(*ops)[(*nops)++] = argv[i];
+		else
+			terms[nterms++] = argv[i];
+	}
+	*q = query_parse(terms, nterms, e);
+	free(terms);
+	if (!*q) {
+		free(*ops);
+		*ops = NULL;
+		return -1;
+	}
+	return 0;
 }

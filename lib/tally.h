@@ -920,8 +920,9 @@ enum {
  * returns the length. Controls (CR, LF, TAB, NUL...) and line separators become spaces,
  * blank runs one space, ends trimmed; ';' becomes ',' outside comments; a ':' right after a
  * word in a comment gets a space before it (no "key: value" or ":tag:"); a tag value's ','
- * (which would end it) becomes ';'; a leading * ! ( = @ ~ (description) or = @ ~ (comment, tag)
- * gets a ' before it; a code's parentheses become brackets. See docs/rules.md.
+ * (which would end it) becomes ';'; a leading * ! ( = @ ~ (description), = @ ~ (comment,
+ * tag) or ( [ (account: no virtual posting) gets a ' before it; a code's parentheses
+ * become brackets. See docs/rules.md.
  */
 size_t journal_text_safe(char *dst, const char *src, size_t n, int where);
 
@@ -1032,7 +1033,8 @@ int regex_replace(const struct regex *r, const char *s, size_t n, const char *re
 /*
  * `date:PERIOD` or `date:A..B`, `acct:RE` (or a bare RE), `desc:RE`, `payee:RE`, `code:RE`,
  * `cur:RE`, `amt:[<|<=|>|>=|=]N` (no sign: the magnitude), `tag:NAME[=RE]`, `status:[*!]`,
- * each possibly after `not:`. Terms of one kind match when any does; kinds are and-ed.
+ * `note:`, `date2:`, `sym:`, `real:[0]`, each possibly after `not:`. Any desc, any acct,
+ * any status term must match, and all the others (hledger's rule).
  */
 struct query;
 /* NULL with *e set ("bad query term TERM: why", no position) on a bad term. */
@@ -1045,6 +1047,13 @@ bool query_only_accounts(const struct query *q);
 bool query_posting(const struct query *q, const struct txn *t, const struct posting *p);
 /* Whether any posting of t matches (a postingless event: its entry-level terms). */
 bool query_txn(const struct query *q, const struct txn *t);
+/*
+ * A report's operands: those naming an existing file (or "-") are journals, the others
+ * query terms; with have_f (-f given) all are terms. *ops (free it) gets the journals.
+ * -1 with *e set on a bad term.
+ */
+int query_operands(int argc, char **argv, bool have_f, char ***ops, size_t *nops,
+		   struct query **q, struct terr *e);
 
 /* ---- CSV rules (rules.c) ------------------------------------------------------------- */
 
@@ -1176,6 +1185,7 @@ struct stmt_doc {
 	const char *css;      /* HTML only: the style sheet (must not contain "</") */
 	tdate begin, end;     /* the period, end exclusive */
 	const struct invoices *inv;  /* for the open invoices section; may be NULL */
+	const struct identities *ids;  /* who the clients are (name:, address:, tax-id:); may be NULL */
 };
 /* Writes one statement; -1 when a total is too large to hold exactly. */
 int statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_client *c);
@@ -1334,5 +1344,191 @@ int signoff_write(struct signoff *s, char *const *files, size_t nfiles, struct o
 		  struct terr *e);
 long signoff_added(const struct signoff *s);  /* tags the plan adds */
 void signoff_free(struct signoff *s);
+
+/* ---- income per client and month (income.c) ------------------------------------------ */
+
+/*
+ * Every posting to the income account dated in [begin, end) (DATE_NONE: open), grouped by
+ * its `client:` tag ("(none)" without one) and month, as positive income: the figures of
+ * hledger's `bal Income --pivot client -M`, sign flipped. The account is prefix and its
+ * subaccounts (ASCII case ignored); a NULL prefix takes Income, Incomes, Revenue, Revenues.
+ */
+struct income_row {
+	const char *client;   /* "total" on the total rows */
+	int com;
+	bool total;           /* a column total (one per commodity, after the clients) */
+	struct amount *cell;  /* nmonths cells, then the row's total */
+};
+struct income;
+struct income *income_new(tdate begin, tdate end, const char *prefix);
+/* -1 with *e set (FILE:LINE) when a sum passes what an amount holds. */
+int income_observe(struct income *in, const struct jitem *it, struct terr *e);
+/*
+ * The table, once, after the last item: rows sorted by client then commodity, the totals
+ * last; first is the first column's month (year * 12 + month - 1). The columns are the
+ * period's months, or the months with income when the period is open. -1 on overflow.
+ */
+int income_table(struct income *in, const struct income_row **rows, size_t *nrows, int *first,
+		 int *nmonths, struct terr *e);
+void income_free(struct income *in);
+
+/* ---- the year end (yearend.c) -------------------------------------------------------- */
+
+/*
+ * What the new year's file needs of the old one besides balances: each client's terms (the
+ * last value of every tag on the client's events that are not sessions) and the highest
+ * number of each invoice series (a number up to its last '-'; the digits after it).
+ */
+struct yearend;
+struct yearend *yearend_new(void);
+void yearend_observe(struct yearend *y, const struct jitem *it);
+void yearend_number(struct yearend *y, struct span num);
+/* The client's terms in the order first met (not client:); up to max; valid until free. */
+size_t yearend_terms(const struct yearend *y, const char *slug, const char **keys,
+		     const char **vals, size_t max);
+size_t yearend_series(const struct yearend *y);
+const char *yearend_last(const struct yearend *y, size_t i);  /* series i's last number */
+void yearend_free(struct yearend *y);
+
+/* ---- client identity (identity.c) --------------------------------------------------- */
+
+/*
+ * Who a client is on the documents that go out: `name:`, `email:`, `address:` and `tax-id:`
+ * on the client's entries, each free text to the end of its line. The latest value wins;
+ * several `address:` tags on one entry, or `\n` in a value, are the lines of one address.
+ */
+struct identity {
+	char *id;             /* the client's slug */
+	char *spelling;       /* the client: tag as first written, when it is not the slug */
+	char *name, *email, *address, *tax_id;  /* NULL when never given */
+};
+struct identities;
+struct identities *identities_new(void);
+/* Learns from one item; -1 with *e (FILE:LINE) on an email: that is not an address. */
+int identities_observe(struct identities *s, const struct jitem *it, struct terr *e);
+/* The client by ID or spelling (slugged); NULL when its entries never said who it is. */
+const struct identity *identities_find(const struct identities *s, const char *client);
+/* What to call the client: name:, else the client: spelling, else the ID. */
+const char *identity_name(const struct identity *who, const char *id);
+void identities_free(struct identities *s);
+
+/* ---- mail (mail.c) ------------------------------------------------------------------ */
+
+/*
+ * Documents as mail ready to send, built with GMime: RFC 5322 headers (From, To, Date,
+ * Message-ID, Subject, names encoded by RFC 2047), multipart/alternative text and HTML, a
+ * PDF attached when there is one. A mailbox is an mbox written through a struct out, or a
+ * maildir whose messages wait in tmp/ until mail_commit moves them all into new/.
+ */
+struct mail_msg {
+	const char *from_name, *from_addr;  /* the provider: tally.conf name and email */
+	const char *client;                 /* its ID, for the error when to_addr is NULL */
+	const char *to_name, *to_addr;
+	const char *subject;
+	const char *text;                   /* the text/plain part (UTF-8) */
+	const char *html;                   /* the text/html part; NULL: the text, escaped */
+	const char *lang;                   /* the HTML's lang, NULL: en */
+	const char *attach_name;            /* a PDF attachment, NULL: none */
+	const void *attach;
+	size_t attach_len;
+};
+struct mailbox;
+struct mailbox *mail_mbox(struct out *o);
+/* Creates DIR/tmp, new, cur when missing; NULL with *e set when it cannot. */
+struct mailbox *mail_maildir(const char *dir, struct terr *e);
+int mail_add(struct mailbox *m, const struct mail_msg *msg, struct terr *e);
+/* maildir: every message from tmp/ into new/. Frees m. */
+int mail_commit(struct mailbox *m, struct terr *e);
+/* Removes what was written to tmp/. Frees m. */
+void mail_abort(struct mailbox *m);
+/*
+ * A rendered message template: its first lines are "To: ..." and "Subject: ..." (in the
+ * document's language), then a blank line, then the body. *subject is the second line's
+ * value, *body what follows the blank line; both point into a copy the caller frees (*buf).
+ */
+void mail_split(const char *doc, size_t n, char **buf, const char **subject, const char **body);
+/* A document rendered into memory through a struct out (open_memstream), to be mailed. */
+struct mail_doc {
+	char *p;
+	size_t n;
+	FILE *f;
+};
+struct out *mail_doc_open(struct mail_doc *d);
+void mail_doc_close(struct mail_doc *d, struct out *o);  /* commits o: d->p is complete */
+void mail_doc_free(struct mail_doc *d);
+/* A rendered message template (see mail_split) from the provider to the client, as mail. */
+int mail_add_text(struct mailbox *m, const struct conf *provider, const char *client,
+		  const struct identity *who, const struct mail_doc *d, const char *lang,
+		  struct terr *e);
+
+/* ---- PDF (pdf.c) -------------------------------------------------------------------- */
+
+/*
+ * A text document (80 columns) drawn as a PDF with cairo + pango: selectable text, the first
+ * line as title, lines underlined with ---- or ==== as headings, the rest monospaced so that
+ * the columns stay. Paper is `paper = a4 | letter` from tally.conf (default a4).
+ */
+struct pdf_opts {
+	const char *paper;      /* "a4", "letter"; NULL: a4 */
+	const char *title;      /* the PDF's metadata; may be NULL */
+	const char *author;
+	bool rtl;               /* a right-to-left document (Hebrew): every line read so */
+};
+/* The page size in points; -1 for an unknown paper name. */
+int pdf_paper(const char *name, double *w, double *h);
+/* Writes the PDF to o; -1 with *e set on an unknown paper or a cairo failure. */
+int pdf_from_text(struct out *o, const char *text, size_t len, const struct pdf_opts *opt,
+		  struct terr *e);
+
+/* ---- taxes on invoices (tax.c) ------------------------------------------------------ */
+
+/*
+ * One tax added to an invoice's base (tally.conf `tax-rate`, `tax-name` (VAT),
+ * `tax-account` (Liabilities:Tax:NAME), `tax-exempt` (the exemption wording)) and one
+ * withheld from it by the client (`withholding-rate`, `withholding-name`,
+ * `withholding-account` (Assets:Tax:NAME)). A client's `tax-rate:` / `withholding-rate:`
+ * tag overrides a rate.
+ */
+struct tax_rule {
+	bool set;               /* the rate was given */
+	bool exempt;            /* rate "exempt": zero, with the exemption wording */
+	char name[32];
+	struct amount rate;     /* a percent, no commodity */
+	char account[160];
+};
+struct taxes {
+	struct tax_rule tax, wh;
+	const char *exempt_text;  /* tally.conf tax-exempt, or NULL */
+};
+int taxes_conf(const struct conf *c, struct taxes *t, struct terr *e);
+/* "21", "7.5" (0 to 100) or "exempt"; -1 otherwise. */
+int tax_rate_parse(const char *s, size_t n, struct amount *rate, bool *exempt);
+/* tax and withholding on base, each rounded at the commodity's precision; total =
+ * base + tax - withholding. -1 on overflow. */
+int taxes_apply(const struct taxes *t, const struct amount *base, struct amount *tax,
+		struct amount *wh, struct amount *total);
+/* "VAT 21%", "IRPF 15%", "VAT exempt". */
+size_t tax_label(char *buf, size_t size, const struct tax_rule *r);
+
+/* ---- credit notes (creditnote.c) ----------------------------------------------------- */
+
+/*
+ * tally-invoice --void N: a credit note of its own series (PREFIX YYYY-NNNN, default CN-)
+ * that reverses the invoice entry posting by posting, tagged invoice: N so that it settles
+ * it, with what left Assets:Unbilled charged to the credit-note account instead.
+ */
+struct cnote_opts {
+	const char *prefix;      /* NULL: "CN-" */
+	const char *receivable;  /* NULL: Assets:Receivable */
+	const char *unbilled;    /* NULL: Assets:Unbilled */
+	const char *account;     /* NULL: "Income:Credit notes" */
+};
+struct cnote;
+struct cnote *cnote_new(const char *number, tdate date, const struct cnote_opts *o);
+/* Learns from one item: the invoice entry, an earlier voids: N, the series' numbers. */
+int cnote_observe(struct cnote *c, const struct jitem *it, struct terr *e);
+/* Writes the credit note and its number; -1 with *e for no such invoice or one void already. */
+int cnote_write(struct cnote *c, struct out *o, char *number, size_t size, struct terr *e);
+void cnote_free(struct cnote *c);
 
 #endif

@@ -19,6 +19,11 @@ is_ws(char c)
 static const char *
 skip_ws(const char *p, const char *e)
 {
+	uint64_t w;
+
+	/* Aligned amounts follow long runs of spaces: pass eight at a time. */
+	while (e - p >= 8 && (memcpy(&w, p, 8), w == 0x2020202020202020ull))
+		p += 8;
 	while (p < e && is_ws(*p))
 		p++;
 	return p;
@@ -187,6 +192,32 @@ overflow:
 	return -1;
 }
 
+/* Where a posting's account ends: at a tab or two spaces, or at e. Eight bytes at a time,
+ * for most names have no blank at all: a word without a tab or space is passed whole. */
+static const char *
+account_end(const char *p, const char *e)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+
+	while (p < e) {
+		if (e - p >= 8) {
+			uint64_t w, t, s;
+
+			memcpy(&w, p, 8);
+			t = w ^ (ones * '\t');
+			s = w ^ (ones * ' ');
+			if (!((((t - ones) & ~t) | ((s - ones) & ~s)) & high)) {
+				p += 8;
+				continue;
+			}
+		}
+		if (*p == '\t' || (*p == ' ' && p + 1 < e && p[1] == ' '))
+			break;
+		p++;
+	}
+	return p;
+}
+
 static int
 parse_posting(struct journal *j, const char *p, const char *e, long line)
 {
@@ -202,8 +233,7 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 		p = skip_ws(p + 1, e);
 	}
 	a = p;
-	while (p < e && *p != '\t' && !(*p == ' ' && p + 1 < e && p[1] == ' '))
-		p++;
+	p = account_end(p, e);
 	ae = p;
 	while (ae > a && is_ws(ae[-1]))
 		ae--;

@@ -87,6 +87,7 @@ tag() {
 
 @test "vocab: time" {
 	tag time 09:30 9h30 "HH:MM"
+	tag time 9:30 24:00 "HH:MM"
 }
 
 @test "vocab: minutes" {

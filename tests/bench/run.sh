@@ -3,7 +3,8 @@
 # in one run: the median wall and cpu (user + sys) time and the peak RSS of each command,
 # then the ratios issue 16 sets as targets. Not a test: it prints, it never fails on a figure.
 #   BENCH_SIZES     journal sizes, gen-journal N 1 (default "100000 1000000")
-#   BENCH_RUNS      timed runs per command (default 3; a peer at 1M and tally-month run once)
+#   BENCH_RUNS      timed runs per tally command (default 3; tally-month runs once)
+#   BENCH_PEER_RUNS timed runs per ledger or hledger command (default 1: hledger takes a minute)
 #   BENCH_PEERS     run (default): ledger and hledger run here on journals of up to
 #                   BENCH_PEER_MAX entries (default 100000) and on the 100k bank rows; larger
 #                   sizes take their figures from ../shared/bench/BASELINE.md (same generator,
@@ -20,6 +21,7 @@ SIZES=${BENCH_SIZES:-100000 1000000}
 RUNS=${BENCH_RUNS:-3}
 PEERS=${BENCH_PEERS:-run}
 PEER_MAX=${BENCH_PEER_MAX:-100000}
+PEER_RUNS=${BENCH_PEER_RUNS:-1}
 DIR=${BENCH_DIR:-/tmp/tally-bench}
 BASELINE=$GEN/BASELINE.md
 RULES=$TOP/tests/bench/bank20.rules
@@ -93,9 +95,7 @@ peer() {
 	name=$1 size=$2 n=$3 cmd=$4
 	shift 4
 	if [ "$PEERS" = all ] || { [ "$PEERS" = run ] && [ "$n" -le "$PEER_MAX" ]; }; then
-		r=$RUNS
-		[ "$n" -ge 1000000 ] && r=1
-		measure "$name" "$r" "$@"
+		measure "$name" "$PEER_RUNS" "$@"
 	else
 		baseline "$name" "$size" "$cmd"
 	fi
