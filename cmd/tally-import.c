@@ -385,6 +385,21 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 			bputs(&tags, "\n");
 			nunmatched++;
 			ambiguous(t, ab.p, m.candidates);
+		} else if (m.client) {
+			/* The payer is known but pays more than it owes: said, never guessed. */
+			struct buf ob = {0};
+			struct ramount x = t->p[0].amt;
+
+			x.a = m.left;
+			x.price = 0;
+			put_amount(&ob, &x);
+			bputs(&tags, "    ; unmatched: ");
+			bputs(&tags, m.client);
+			bputs(&tags, "\n");
+			where(t);
+			fprintf(stderr, "%s not matched: more than the %s %s's open invoices need\n",
+				ab.p, ob.p, m.client);
+			free(ob.p);
 		} else if (report) {
 			where(t);
 			fprintf(stderr, "%s not matched: no open invoice fits\n", ab.p);

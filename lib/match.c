@@ -324,7 +324,8 @@ candidate_set(struct payments *m, const size_t *ix, size_t n, const char *client
  * named); -1: overflow.
  */
 static int
-plan(struct payments *m, const char *client, const struct amount *amt, const char **how)
+plan(struct payments *m, const char *client, const struct amount *amt, const char **how,
+     struct amount *owed)
 {
 	size_t *ix = xmalloc((m->nopen ? m->nopen : 1) * sizeof *ix), n, k;
 	struct amount sum = {0, 0, amt->com};
@@ -348,6 +349,7 @@ plan(struct payments *m, const char *client, const struct amount *amt, const cha
 			break;
 		}
 	}
+	*owed = sum;
 	if (rc || k == n) {
 		/* Exactly what the oldest need, or more than the client owes (or nothing open). */
 		free(ix);
@@ -465,7 +467,7 @@ payments_match(struct payments *m, const struct csvrec *r, const struct amount *
 			for (size_t c = 0; c < m->nhit && !id; c++)
 				if (m->hit[c])
 					id = strmap_key(m->clients, c, NULL);
-			if ((rc = plan(m, id, amt, &out->how)) < 0)
+			if ((rc = plan(m, id, amt, &out->how, &out->left)) < 0)
 				goto toobig;
 			if (rc == 2) {
 				out->kind = PMATCH_AMBIGUOUS;
@@ -474,19 +476,23 @@ payments_match(struct payments *m, const struct csvrec *r, const struct amount *
 			}
 			if (rc == 1)
 				return settle_picked(m, amt, out) < 0 ? overflow(e, r) : 0;
+			/* More than all the client's open invoices: who, and what they need. */
+			if (amount_sign(&out->left) > 0)
+				out->client = id;
 			return 0;
 		}
 		if (nclients > 1) {
 			/* Several clients' patterns match: the row could be any of theirs. */
 			bool any = nhits > 0;
 			const char *how;
+			struct amount owed;
 
 			for (size_t c = 0; c < m->nhit && !any; c++) {
 				int rc;
 
 				if (!m->hit[c])
 					continue;
-				if ((rc = plan(m, strmap_key(m->clients, c, NULL), amt, &how)) < 0)
+				if ((rc = plan(m, strmap_key(m->clients, c, NULL), amt, &how, &owed)) < 0)
 					goto toobig;
 				any = rc > 0;
 			}

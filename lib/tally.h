@@ -1092,7 +1092,9 @@ struct pmatch {
 	const char *how;               /* "number", "amount and payer", "sum and payer" or
 					  "payer, oldest first" */
 	bool partial;                  /* the last invoice stays open for the rest */
-	struct amount left;            /* what the last invoice still needs */
+	struct amount left;            /* what the last invoice still needs; PMATCH_NONE with a
+					  client: what all its open invoices need, less than
+					  the payment */
 	const struct psplit *split;    /* PMATCH_SETTLED: the invoices paid, oldest first */
 	size_t nsplit;
 	const char *candidates;        /* PMATCH_AMBIGUOUS: "INV (client), client, ..." */
