@@ -22,7 +22,7 @@ static bool report;
 static int fuzzy_days = 3;       /* near duplicates: same row within this many days */
 static bool allow_near;          /* --allow-near-duplicates */
 static const char *receivable = "Assets:Receivable";
-static const char *unmatched;    /* --unmatched: where ambiguous payments go (else the rules') */
+static const char *unmatched;    /* --unmatched: where ambiguous payments and overpayments go */
 static bool keyed;               /* rows need dedup keys: a journal, or several CSVs */
 static bool journal_style;       /* write amounts with the journal's decimal marks */
 
@@ -393,6 +393,8 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 			x.a = m.left;
 			x.price = 0;
 			put_amount(&ob, &x);
+			if (unmatched)
+				acct2 = xstrdup(unmatched);
 			bputs(&tags, "    ; unmatched: ");
 			bputs(&tags, m.client);
 			bputs(&tags, "\n");

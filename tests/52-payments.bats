@@ -143,6 +143,8 @@ J
 J
 	assert_equal "$stderr" "tally-import: $p:2: 200.00 EUR not matched: more than the 120.00 EUR dora's open invoices need
 tally-import: 1 rows: 1 written, 0 already in the journal, 0 likely duplicates, 0 matched to invoices, 0 ambiguous"
+	run --separate-stderr tally-import --rules "$RULES/simple.rules" -f "$J" --unmatched Assets:Unmatched "$p"
+	assert_line --index 3 "    Assets:Unmatched  -200.00 EUR"
 }
 
 @test "payments: a row both dora's and eva's payers match settles nothing, whatever the sums" {
