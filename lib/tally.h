@@ -1198,11 +1198,21 @@ int statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_c
  * of that client's invoices. Several candidates (invoices or clients): nothing is settled.
  */
 enum { PMATCH_NONE, PMATCH_SETTLED, PMATCH_AMBIGUOUS };
+struct psplit {
+	const char *invoice;
+	struct amount amt;             /* what of the payment goes to it */
+};
 struct pmatch {
 	int kind;
-	const char *client, *invoice;  /* PMATCH_SETTLED */
-	const char *how;               /* "number" or "amount and payer" */
-	bool partial;                  /* the invoice stays open for the rest */
+	const char *client, *invoice;  /* PMATCH_SETTLED; invoice: the first one */
+	const char *how;               /* "number", "amount and payer", "sum and payer" or
+					  "payer, oldest first" */
+	bool partial;                  /* the last invoice stays open for the rest */
+	struct amount left;            /* what the last invoice still needs; PMATCH_NONE with a
+					  client: what all its open invoices need, less than
+					  the payment */
+	const struct psplit *split;    /* PMATCH_SETTLED: the invoices paid, oldest first */
+	size_t nsplit;
 	const char *candidates;        /* PMATCH_AMBIGUOUS: "INV (client), client, ..." */
 };
 struct payments;
