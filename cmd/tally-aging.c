@@ -12,8 +12,9 @@
 
 static const char *prog = "tally-aging";
 static const char *receivable = "Assets:Receivable", *only_client, *lang = "en", *conf_path;
+static const char *maildir;
 static tdate asof = DATE_NONE;
-static enum { F_TXT, F_CSV, F_JSON } format = F_TXT;
+static enum { F_TXT, F_CSV, F_JSON, F_EML } format = F_TXT;
 static bool remind;
 static long first = 1, second = 15, final = 30, courtesy = -1;
 
@@ -21,7 +22,8 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [--date DATE] [--client ID] [-O txt|csv|json] [--receivable ACCT]\n"
-		   "       [--remind [--lang en|es] [--levels N,N,N] [--courtesy N] [--conf FILE]]\n"
+		   "       [--remind [--lang en|es] [--levels N,N,N] [--courtesy N] [--conf FILE]\n"
+		   "        [-O eml [--maildir DIR]]]\n"
 		   "       [-f FILE]... [FILE]...\n", prog);
 	exit(status);
 }
@@ -267,6 +269,7 @@ report(struct out *o, struct invoices *v, const struct invoice **open, size_t n)
 struct msg {
 	const struct invoice *in;
 	struct conf *conf;
+	const struct identity *who;
 };
 
 static bool
@@ -303,7 +306,8 @@ field(struct out *o, const char *key, size_t n, void *arg)
 		out_puts(o, buf);
 		return true;
 	}
-	v = IS("client") ? m->in->client : IS("invoice") ? m->in->number : NULL;
+	v = IS("client") ? identity_name(m->who, m->in->client) : IS("invoice") ? m->in->number :
+	    NULL;
 #undef IS
 	if (!v)
 		return false;
@@ -311,9 +315,24 @@ field(struct out *o, const char *key, size_t n, void *arg)
 	return true;
 }
 
+/* One reminder as a message: the rendered template's Subject line and body. */
 static int
-reminders(struct out *o, const struct invoice **open, size_t n, struct conf *conf,
-	  struct terr *e)
+mail_one(struct mailbox *mb, const char *tmpl, const struct msg *m, struct terr *e)
+{
+	struct mail_doc d;
+	struct out *o = mail_doc_open(&d);
+	int r;
+
+	invoices_fill(o, tmpl, field, (void *)m);
+	mail_doc_close(&d, o);
+	r = mail_add_text(mb, m->conf, m->in->client, m->who, &d, lang, e);
+	mail_doc_free(&d);
+	return r;
+}
+
+static int
+reminders(struct out *o, struct mailbox *mb, const struct invoice **open, size_t n,
+	  struct conf *conf, const struct identities *ids, struct terr *e)
 {
 	static const char *const kinds[] = {"courtesy", "first", "second", "final"};
 	char *tmpl[4] = {NULL}, *dir = policy_sharedir("templates"), name[64];
@@ -332,11 +351,18 @@ reminders(struct out *o, const struct invoice **open, size_t n, struct conf *con
 		int k = d >= final ? 3 : d >= second ? 2 : d >= first && d > 0 ? 1 :
 			(courtesy >= 0 && left >= 0 && left <= courtesy) ? 0 : -1;
 
+		struct msg m = {open[i], conf, identities_find(ids, open[i]->client)};
+
 		if (k < 0)
 			continue;
+		if (mb) {
+			if ((rc = mail_one(mb, tmpl[k], &m, e)) < 0)
+				goto done;
+			continue;
+		}
 		if (written++)
 			out_puts(o, "---\n");
-		invoices_fill(o, tmpl[k], field, &(struct msg){open[i], conf});
+		invoices_fill(o, tmpl[k], field, &m);
 	}
 done:
 	for (int k = 0; k < 4; k++)
@@ -373,18 +399,21 @@ main(int argc, char **argv)
 		{"levels", required_argument, NULL, 'l'},
 		{"courtesy", required_argument, NULL, 'c'},
 		{"conf", required_argument, NULL, 'k'},
+		{"maildir", required_argument, NULL, 'M'},
 		{"file", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	static const char *const formats[] = {"txt", "csv", "json", NULL};
+	static const char *const formats[] = {"txt", "csv", "json", "eml", NULL};
 	char **files, *rest;
 	size_t nf = 0, nfiles, nopen = 0;
 	const struct invoice **open = NULL;
 	struct journal *j;
 	struct jitem *it;
 	struct invoices *v;
+	struct identities *ids;
+	struct mailbox *mb = NULL;
 	struct conf *conf = NULL;
 	struct out *o;
 	struct terr e = {0};
@@ -441,11 +470,17 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'k': conf_path = optarg; break;
+		case 'M': maildir = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
 		case 'h': usage(stdout, 0); break;
 		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
 		default: usage(stderr, 2);
 		}
+	}
+	if ((format == F_EML && !remind) || (maildir && format != F_EML)) {
+		fprintf(stderr, "%s: %s\n", prog, maildir && format != F_EML ?
+			"--maildir needs -O eml" : "-O eml needs --remind");
+		return 2;
 	}
 	if (asof == DATE_NONE)
 		asof = date_today();
@@ -467,6 +502,7 @@ main(int argc, char **argv)
 	}
 	receivable = chart.acct[CH_RECEIVABLE];
 	v = invoices_new(receivable);
+	ids = identities_new();
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((r = journal_next(j, &it)) != 0) {
 		if (r < 0) {
@@ -485,7 +521,8 @@ main(int argc, char **argv)
 			seen = true;
 		if (it->txn->date > asof)
 			continue;
-		if (invoices_observe(v, it, &e) < 0) {
+		if (invoices_observe(v, it, &e) < 0 ||
+		    (remind && identities_observe(ids, it, &e) < 0)) {
 			terr_print(prog, &e);
 			status = 1;
 		}
@@ -510,11 +547,19 @@ main(int argc, char **argv)
 		if (nopen > 1)
 			qsort(open, nopen, sizeof *open, by_client);
 		o = out_open(stdout);
-		if (remind)
-			r = reminders(o, open, nopen, conf, &e);
+		if (format == F_EML && !(mb = maildir ? mail_maildir(maildir, &e) : mail_mbox(o)))
+			r = -1;
+		else if (remind)
+			r = reminders(o, mb, open, nopen, conf, ids, &e);
 		else if ((r = report(o, v, open, nopen)) < 0)
 			terr_set(&e, NULL, 0, "a total is too large to hold exactly");
 		if (r < 0) {
+			terr_print(prog, &e);
+			if (mb)
+				mail_abort(mb);
+			out_abort(o);
+			status = 1;
+		} else if (mb && mail_commit(mb, &e) < 0) {
 			terr_print(prog, &e);
 			out_abort(o);
 			status = 1;
@@ -523,6 +568,7 @@ main(int argc, char **argv)
 		}
 	}
 	free(open);
+	identities_free(ids);
 	conf_free(conf);
 	invoices_free(v);
 	input_free(files, nfiles);

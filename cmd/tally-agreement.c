@@ -18,8 +18,10 @@ static const char *prog = "tally-agreement";
 static const char *client_opt, *policy_file, *policy_dir_opt, *templates_opt, *conf_path;
 static const char *lang = "en";
 static tdate on = DATE_NONE;
-static enum { F_TXT, F_MD, F_HTML } format = F_TXT;
-static const char *const formats[] = {"txt", "md", "html", NULL};
+static enum { F_TXT, F_MD, F_HTML, F_EML, F_PDF } format = F_TXT;
+static const char *const formats[] = {"txt", "md", "html", "eml", "pdf", NULL};
+static const char *maildir;
+static struct identities *ids;  /* the client's name, address, tax ID and email */
 
 /* The template's fields: name and value (NULL or "" is "no value"). */
 struct field {
@@ -32,7 +34,7 @@ static size_t nfields;
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: %s --client ID [-O txt|md|html] [--lang en|es] [--date DATE]\n"
+	fprintf(f, "usage: %s --client ID [-O txt|md|html|pdf|eml] [--maildir DIR] [--lang en|es] [--date DATE]\n"
 		   "       [--policy FILE | --policies DIR] [--templates DIR] [--conf FILE]\n"
 		   "       [-f FILE]... [FILE]...\n", prog);
 	exit(status);
@@ -283,8 +285,24 @@ fill(struct client *c, const struct extra *x, const struct policy *p, const stru
 		set(conf_keys[i][0], conf_get(cf, conf_keys[i][1]));
 	if (!conf_get(cf, "name"))
 		set("provider-name", "______________________");
-	set("client", c->name);
+	const struct identity *who = identities_find(ids, c->id);
+	size_t k;
+
+	set("client", who && who->name ? who->name : c->name);
 	set("client-id", c->id);
+	set("client-tax-id", who ? who->tax_id : NULL);
+	set("client-email", who ? who->email : NULL);
+	k = 0;
+	for (const char *a = who && who->address ? who->address : ""; *a && k + 3 < sizeof buf; a++) {
+		if (*a == '\n') {  /* one line in a sentence: "street, city" */
+			buf[k++] = ',';
+			buf[k++] = ' ';
+		} else {
+			buf[k++] = *a;
+		}
+	}
+	buf[k] = '\0';
+	set("client-address", buf);
 	date_words(buf, sizeof buf, on);
 	set("date", buf);
 	for (size_t i = 0; i < c->nrates && c->rates[i].from <= on; i++)
@@ -325,6 +343,82 @@ fill(struct client *c, const struct extra *x, const struct policy *p, const stru
 	}
 }
 
+/* The client's name as the agreement prints it. */
+static const char *
+fields_client(void)
+{
+	const struct field *f = field("client", 6);
+
+	return f && f->value ? f->value : "";
+}
+
+/* The text agreement drawn as a PDF on the paper tally.conf names. */
+static int
+pdf_agreement(struct out *o, const char *text, size_t n, const struct conf *cf,
+	      const char *name, struct terr *e)
+{
+	char title[512];
+
+	snprintf(title, sizeof title, strcmp(lang, "es") == 0 ? "Acuerdo de colaboración: %s" :
+		 "Collaboration agreement: %s", name);
+	return pdf_from_text(o, text, n, &(struct pdf_opts){.paper = conf_get(cf, "paper"),
+			     .title = title, .author = conf_get(cf, "name")}, e);
+}
+
+/* -O eml: the agreement as mail, its text and HTML renderings as the two alternatives and
+ * the PDF attached. */
+static int
+mail_agreement(struct out *o, const char *dir, const struct client *c, const struct conf *cf,
+	       struct terr *e)
+{
+	const struct identity *who = identities_find(ids, c->id);
+	const char *name = who && who->name ? who->name : c->name;
+	struct mail_doc doc[3];
+	struct mailbox *mb;
+	struct out *pd;
+	char *path = xmalloc(strlen(dir) + 32), *tmpl, subject[512];
+	int r = 0;
+
+	for (int k = 0; k < 2; k++) {
+		struct out *d = mail_doc_open(&doc[k]);
+
+		sprintf(path, "%s/agreement.%s.%s", dir, lang, k ? "html" : "txt");
+		format = k ? F_HTML : F_TXT;
+		if (r == 0 && (tmpl = read_all(path, e)) != NULL) {
+			r = render(d, tmpl, tmpl, strlen(tmpl), path, e);
+			free(tmpl);
+		} else {
+			r = -1;
+		}
+		mail_doc_close(&doc[k], d);
+	}
+	pd = mail_doc_open(&doc[2]);
+	if (r == 0)
+		r = pdf_agreement(pd, doc[0].p, doc[0].n, cf, name, e);
+	mail_doc_close(&doc[2], pd);
+	format = F_EML;
+	snprintf(subject, sizeof subject, strcmp(lang, "es") == 0 ?
+		 "Acuerdo de colaboración: %s" : "Collaboration agreement: %s", name);
+	if (r == 0 && (mb = maildir ? mail_maildir(maildir, e) : mail_mbox(o)) != NULL) {
+		r = mail_add(mb, &(struct mail_msg){
+			.from_name = conf_get(cf, "name"), .from_addr = conf_get(cf, "email"),
+			.client = c->id, .to_name = name, .to_addr = who ? who->email : NULL,
+			.subject = subject, .text = doc[0].p, .html = doc[1].p, .lang = lang,
+			.attach_name = strcmp(lang, "es") == 0 ? "acuerdo.pdf" : "agreement.pdf",
+			.attach = doc[2].p, .attach_len = doc[2].n}, e);
+		if (r < 0)
+			mail_abort(mb);
+		else
+			r = mail_commit(mb, e);
+	} else {
+		r = -1;
+	}
+	mail_doc_free(&doc[0]);
+	mail_doc_free(&doc[1]);
+	mail_doc_free(&doc[2]);
+	free(path);
+	return r;
+}
 
 static int
 parse_date_opt(const char *s, tdate *d)
@@ -346,6 +440,7 @@ main(int argc, char **argv)
 		{"policies", required_argument, NULL, 'D'},
 		{"templates", required_argument, NULL, 'T'},
 		{"conf", required_argument, NULL, 'C'},
+		{"maildir", required_argument, NULL, 'M'},
 		{"file", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -394,6 +489,7 @@ main(int argc, char **argv)
 		case 'D': policy_dir_opt = optarg; break;
 		case 'T': templates_opt = optarg; break;
 		case 'C': conf_path = optarg; break;
+		case 'M': maildir = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
 		case 'h': usage(stdout, 0); break;
 		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
@@ -404,10 +500,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: which client? (--client ID)\n", prog);
 		usage(stderr, 2);
 	}
+	if (maildir && format != F_EML) {
+		fprintf(stderr, "%s: --maildir needs -O eml\n", prog);
+		return 2;
+	}
 	if (on == DATE_NONE)
 		on = date_today();
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
 	book = clients_new(NULL);
+	ids = identities_new();
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
@@ -417,7 +518,8 @@ main(int argc, char **argv)
 		}
 		if (it->kind != J_TXN || status)
 			continue;
-		if (vocab_entry(it, &vt, &e, NULL, NULL) > 0 || clients_observe(book, it, &e) < 0) {
+		if (vocab_entry(it, &vt, &e, NULL, NULL) > 0 || clients_observe(book, it, &e) < 0 ||
+		    identities_observe(ids, it, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 			continue;
@@ -459,11 +561,38 @@ main(int argc, char **argv)
 	if (!status) {
 		dir = templates_opt ? xstrdup(templates_opt) : policy_sharedir("templates");
 		path = xmalloc(strlen(dir) + 32);
-		sprintf(path, "%s/agreement.%s.%s", dir, lang, formats[format]);
+		sprintf(path, "%s/agreement.%s.%s", dir, lang, formats[format == F_PDF ? F_TXT : format]);
 		fill(mine, &x, p, cf);
-		if (!(tmpl = read_all(path, &e))) {
+		if (format == F_EML) {
+			o = out_open(stdout);
+			if (mail_agreement(o, dir, mine, cf, &e) < 0) {
+				terr_print(prog, &e);
+				out_abort(o);
+				status = 1;
+			} else if (out_commit(o) < 0) {
+				status = 1;
+			}
+		} else if (!(tmpl = read_all(path, &e))) {
 			terr_print(prog, &e);
 			status = 1;
+		} else if (format == F_PDF) {
+			struct mail_doc txt;
+			struct out *t = mail_doc_open(&txt);
+
+			format = F_TXT;
+			rv = render(t, tmpl, tmpl, strlen(tmpl), path, &e);
+			format = F_PDF;
+			mail_doc_close(&txt, t);
+			o = out_open(stdout);
+			if (rv < 0 || pdf_agreement(o, txt.p, txt.n, cf, fields_client(), &e) < 0) {
+				terr_print(prog, &e);
+				out_abort(o);
+				status = 1;
+			} else if (out_commit(o) < 0) {
+				status = 1;
+			}
+			mail_doc_free(&txt);
+			free(tmpl);
 		} else {
 			o = out_open(stdout);
 			if (render(o, tmpl, tmpl, strlen(tmpl), path, &e) < 0) {
@@ -488,6 +617,7 @@ main(int argc, char **argv)
 	free(first);
 	policy_free(p);
 	clients_free(book);
+	identities_free(ids);
 	free(fopts);
 	if (fshut_stdout(prog) < 0)
 		status = 1;

@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "tally.h"
 
@@ -194,24 +193,10 @@ write_rows(struct out *o, struct accounts *r)
 static void
 split_operands(int argc, char **argv, char ***ops, size_t *nops, bool have_f)
 {
-	struct stat st;
-	char **terms = xcalloc((size_t)argc + 1, sizeof *terms);
-	size_t nterms = 0;
 	struct terr e;
 
-	*ops = xcalloc((size_t)argc + 1, sizeof **ops);
-	*nops = 0;
-	for (int i = 0; i < argc; i++) {
-		if (!have_f && (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) == 0))
-			(*ops)[(*nops)++] = argv[i];
-		else
-			terms[nterms++] = argv[i];
-	}
-	query = query_parse(terms, nterms, &e);
-	free(terms);
-	if (!query) {
+	if (query_operands(argc, argv, have_f, ops, nops, &query, &e) < 0) {
 		terr_print(prog, &e);
-		free(*ops);
 		exit(2);
 	}
 }
@@ -281,6 +266,8 @@ main(int argc, char **argv)
 		}
 	}
 	split_operands(argc - optind, argv + optind, &ops, &nops, nf > 0);
+	if (query_depth(query) && (!depth || query_depth(query) < depth))
+		depth = query_depth(query);  /* depth:N is hledger's --depth N */
 	totals = accounts_new();
 	total = accounts_get(totals, "", 0);
 	nfiles = input_files(fopts, nf, ops, nops, &files);

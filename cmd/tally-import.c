@@ -22,6 +22,7 @@ static bool report;
 static int fuzzy_days = 3;       /* near duplicates: same row within this many days */
 static bool allow_near;          /* --allow-near-duplicates */
 static const char *receivable = "Assets:Receivable";
+static const char *unmatched;    /* --unmatched: where ambiguous payments and overpayments go */
 static bool keyed;               /* rows need dedup keys: a journal, or several CSVs */
 static bool journal_style;       /* write amounts with the journal's decimal marks */
 
@@ -29,7 +30,8 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s --rules FILE [-f|--journal FILE]... [-i JOURNAL] [--report]\n"
-		   "       [--receivable PREFIX] [--fuzzy-days N] [--allow-near-duplicates] [CSV...]\n",
+		   "       [--receivable PREFIX] [--unmatched ACCOUNT] [--fuzzy-days N]\n"
+		   "       [--allow-near-duplicates] [CSV...]\n",
 		prog);
 	exit(status);
 }
@@ -182,8 +184,39 @@ put_amount(struct buf *b, const struct ramount *ra)
 	bputs(b, a);
 }
 
+/* One posting per invoice a payment settles, each tagged with its number. */
 static void
-render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags)
+render_split(struct buf *b, const struct rtxn *t, const char *acct2, const struct pmatch *pm)
+{
+	const struct rposting *p = &t->p[1];
+
+	for (size_t k = 0; k < pm->nsplit; k++) {
+		struct ramount x = t->p[0].amt;
+
+		x.a = pm->split[k].amt;
+		amount_neg(&x.a);
+		x.price = 0;
+		bputs(b, "    ");
+		bputs(b, acct2);
+		bputs(b, "  ");
+		put_amount(b, &x);
+		if (k + 1 == pm->nsplit && p->has_bal) {
+			bputs(b, " ");
+			bputs(b, t->balance_op);
+			bputs(b, " ");
+			put_amount(b, &p->bal);
+		}
+		bputs(b, "\n      ; invoice: ");
+		bputs(b, pm->split[k].invoice);
+		bputs(b, "\n");
+		if (k == 0 && p->comment)
+			put_comment_lines(b, p->comment, false, "      ");
+	}
+}
+
+static void
+render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags,
+       const struct pmatch *split)
 {
 
 	b->n = 0;
@@ -209,6 +242,10 @@ render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags)
 	for (size_t i = 0; i < t->np; i++) {
 		const struct rposting *p = &t->p[i];
 
+		if (i == 1 && split) {
+			render_split(b, t, acct2, split);
+			continue;
+		}
 		bputs(b, "    ");
 		if (i == 1 && acct2)
 			bputs(b, acct2);
@@ -246,11 +283,42 @@ ambiguous(const struct rtxn *t, const char *amt, const char *cands)
 	fprintf(stderr, "%s not matched: it fits %s\n", amt, cands);
 }
 
+/*
+ * What a payment settled. Paying the oldest invoices first is the one match made without an
+ * exact amount, so it is always said, with what stays open.
+ */
+static void
+settled(const struct rtxn *t, const char *amt, const struct pmatch *m)
+{
+	where(t);
+	fprintf(stderr, "%s settles ", amt);
+	for (size_t k = 0; k < m->nsplit; k++)
+		fprintf(stderr, "%s%s", k == 0 ? "" : k + 1 < m->nsplit ? ", " : " and ",
+			m->split[k].invoice);
+	fprintf(stderr, " (%s, by %s)", m->client, m->how);
+	if (m->partial && strcmp(m->how, "number") == 0) {
+		fprintf(stderr, ": partial, the rest stays open\n");
+	} else if (m->partial) {
+		struct buf lb = {0};
+		struct ramount x = t->p[0].amt;
+
+		x.a = m->left;
+		x.price = 0;
+		put_amount(&lb, &x);
+		fprintf(stderr, ": %s of %s stays open\n", lb.p, m->split[m->nsplit - 1].invoice);
+		free(lb.p);
+	} else {
+		fprintf(stderr, "\n");
+	}
+}
+
 static int
 import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 {
 	struct buf tags = {0};
 	char *acct2 = NULL;
+	struct pmatch m = {0};
+	const struct pmatch *split = NULL;
 	struct dkey key = {0};
 	bool have_key = false;
 
@@ -288,7 +356,6 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 	}
 	if (pay && payments_open(pay) && t->np == 2 && t->p[0].has_amt &&
 	    amount_sign(&t->p[0].amt.a) > 0) {
-		struct pmatch m;
 		struct buf ab = {0};
 
 		if (payments_match(pay, t->record, &t->p[0].amt.a, &m, e) < 0)
@@ -299,28 +366,49 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 			sprintf(acct2, "%s:%s", receivable, m.client);
 			bputs(&tags, "    ; client: ");
 			bputs(&tags, m.client);
-			bputs(&tags, "\n    ; invoice: ");
-			bputs(&tags, m.invoice);
 			bputs(&tags, "\n");
-			nmatched++;
-			if (report) {
-				where(t);
-				fprintf(stderr, "%s settles %s (%s, by %s)%s\n", ab.p, m.invoice,
-					m.client, m.how, m.partial ? ": partial, the rest stays open" : "");
+			if (m.nsplit > 1) {
+				split = &m;
+			} else {
+				bputs(&tags, "    ; invoice: ");
+				bputs(&tags, m.invoice);
+				bputs(&tags, "\n");
 			}
+			nmatched++;
+			if (report || strcmp(m.how, "payer, oldest first") == 0)
+				settled(t, ab.p, &m);
 		} else if (m.kind == PMATCH_AMBIGUOUS) {
+			if (unmatched)
+				acct2 = xstrdup(unmatched);
 			bputs(&tags, "    ; unmatched: ");
 			bputs(&tags, m.candidates);
 			bputs(&tags, "\n");
 			nunmatched++;
 			ambiguous(t, ab.p, m.candidates);
+		} else if (m.client) {
+			/* The payer is known but pays more than it owes: said, never guessed. */
+			struct buf ob = {0};
+			struct ramount x = t->p[0].amt;
+
+			x.a = m.left;
+			x.price = 0;
+			put_amount(&ob, &x);
+			if (unmatched)
+				acct2 = xstrdup(unmatched);
+			bputs(&tags, "    ; unmatched: ");
+			bputs(&tags, m.client);
+			bputs(&tags, "\n");
+			where(t);
+			fprintf(stderr, "%s not matched: more than the %s %s's open invoices need\n",
+				ab.p, ob.p, m.client);
+			free(ob.p);
 		} else if (report) {
 			where(t);
 			fprintf(stderr, "%s not matched: no open invoice fits\n", ab.p);
 		}
 		free(ab.p);
 	}
-	render(out, t, acct2, tags.n ? tags.p : NULL);
+	render(out, t, acct2, tags.n ? tags.p : NULL, split);
 	free(tags.p);
 	free(acct2);
 	if (fwrite(out->p, 1, out->n, spool) != out->n) {
@@ -542,6 +630,7 @@ main(int argc, char **argv)
 		{"report", no_argument, NULL, 'R'},
 		{"receivable", required_argument, NULL, 'A'},
 		{"fuzzy-days", required_argument, NULL, 'F'},
+		{"unmatched", required_argument, NULL, 'U'},
 		{"allow-near-duplicates", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -579,6 +668,7 @@ main(int argc, char **argv)
 			break;
 		}
 		case 'N': allow_near = true; break;
+		case 'U': unmatched = optarg; break;
 		case 'h': usage(stdout, 0); break;
 		case 'V':
 			printf("%s %s\n", prog, TALLY_VERSION);

@@ -9,15 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "tally.h"
 
 static const char *prog = "tally-invoice";
 static const char *unbilled = "Assets:Unbilled", *receivable = "Assets:Receivable";
-static const char *only_client, *prefix = "", *show, *lang = "en", *conf_path;
+static const char *only_client, *prefix = "", *show, *lang = "en", *conf_path, *maildir;
+static const char *void_number;  /* --void: write a credit note for this invoice */
 static tdate begin = DATE_NONE, end = DATE_NONE, inv_date = DATE_NONE;
 static long default_terms = 14;
-static enum { F_TXT, F_HTML, F_MD } format = F_TXT;
+static enum { F_TXT, F_HTML, F_MD, F_EML, F_PDF } format = F_TXT;
 
 /* An unbilled amount dated in the period, and what of it no invoice has taken yet. */
 struct item {
@@ -40,6 +42,7 @@ struct cl {
 	char *id;
 	char *acct;        /* the unbilled account as the journal spells it */
 	long terms;        /* -1: none given */
+	struct tax_rule tax, wh;  /* the client's tax-rate: / withholding-rate: (set: given) */
 	struct lot *lot;
 	size_t nlot;
 };
@@ -47,6 +50,8 @@ struct cl {
 static struct cl *cls;
 static size_t ncls;
 static char *recv_spelling;   /* the receivable prefix as the journal spells it */
+static struct taxes taxes;    /* tally.conf's tax and withholding (lib/tax.c) */
+static struct conf *words;    /* share/templates/invoice.LANG: subject, title, base... */
 static long last_seq;         /* the highest number used in the new invoices' year */
 static int seq_year;
 
@@ -56,8 +61,9 @@ usage(FILE *f, int status)
 	fprintf(f, "usage: %s -p PERIOD | -b DATE -e DATE [--date DATE] [--client ID] [--prefix P]\n"
 		   "       [--terms N] [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT]\n"
 		   "       [--deposits ACCT] [-i FILE] [-f FILE]... [FILE]...\n"
-		   "       %s --show NUMBER [-O txt|html|md] [--lang en|es] [--conf FILE]\n"
-		   "       [-f FILE]... [FILE]...\n", prog, prog);
+		   "       %s --void NUMBER [--date DATE] [-i FILE] [-f FILE]... [FILE]...\n"
+		   "       %s --show NUMBER [-O txt|html|md|pdf|eml] [--maildir DIR] [--lang en|es]\n"
+		   "       [--conf FILE] [-f FILE]... [FILE]...\n", prog, prog, prog);
 	exit(status);
 }
 
@@ -81,7 +87,7 @@ client_get(const char *id, size_t n, const char *acct, size_t acct_len)
 		if (strncmp(cls[i].id, id, n) == 0 && cls[i].id[n] == '\0')
 			return &cls[i];
 	cls = xrealloc(cls, (ncls + 1) * sizeof *cls);
-	cls[ncls] = (struct cl){xstrndup(id, n), xstrndup(acct, acct_len), -1, NULL, 0};
+	cls[ncls] = (struct cl){.id = xstrndup(id, n), .acct = xstrndup(acct, acct_len), .terms = -1};
 	return &cls[ncls++];
 }
 
@@ -259,6 +265,45 @@ note_number(struct span num)
 		last_seq = seq;
 }
 
+/* The client of a tag: met already, or one waiting with no account. */
+static struct cl *
+client_named(struct span who)
+{
+	char id[256];
+	size_t n;
+
+	for (size_t i = 0; i < ncls; i++)
+		if (names_client(who, cls[i].id))
+			return &cls[i];
+	n = clients_slug(who, id, sizeof id);
+	return n && n < sizeof id ? client_get(id, n, "", 0) : NULL;
+}
+
+/* A client's `tax-rate:` and `withholding-rate:` (a percent or `exempt`): the latest wins. */
+static int
+tax_overrides(const struct jitem *it, struct span who, struct terr *e)
+{
+	static const char *const key[] = {"tax-rate", "withholding-rate"};
+	struct span v;
+	struct cl *c;
+
+	for (int k = 0; k < 2; k++) {
+		struct tax_rule r = {0};
+
+		if (!tag_find(it->txn->comment, key[k], &v))
+			continue;
+		if (tax_rate_parse(v.p, v.n, &r.rate, &r.exempt) < 0) {
+			terr_set(e, it->file, vocab_line(it, v.p), "%s: bad value %.*s (want a "
+				 "percent from 0 to 100, or exempt)", key[k], (int)v.n, v.p);
+			return -1;
+		}
+		r.set = true;
+		if ((c = client_named(who)) != NULL)
+			*(k ? &c->wh : &c->tax) = r;
+	}
+	return 0;
+}
+
 static int
 observe(const struct jitem *it, const struct vtags *tg, struct terr *e)
 {
@@ -274,6 +319,8 @@ observe(const struct jitem *it, const struct vtags *tg, struct terr *e)
 		long days = tg->v[VT_TERMS].n;
 		bool known = false;
 
+		if (tg->has[VT_CLIENT] && t->date <= inv_date && tax_overrides(it, who, e) < 0)
+			return -1;
 		if (!tg->has[VT_TERMS] || !tg->has[VT_CLIENT] || t->date > inv_date)
 			return 0;
 		for (size_t i = 0; i < ncls; i++) {
@@ -355,11 +402,69 @@ known_client(const char *name)
 	return false;
 }
 
+/* A client's rule: tally.conf's, with the client's own rate when it gave one. */
+static struct tax_rule
+rule_for(const struct tax_rule *conf, const struct tax_rule *own)
+{
+	struct tax_rule r = *conf;
+
+	if (own->set) {
+		r.set = true;
+		r.rate = own->rate;
+		r.exempt = own->exempt;
+	}
+	return r;
+}
+
+/*
+ * The invoice's tax tags and postings: the client owes base + tax - withholding; the tax is
+ * owed to the tax office (credited to its liability), the withholding is paid to it by the
+ * client on the provider's account (debited to an asset).
+ */
+static int
+write_taxed(struct out *o, const struct cl *c, const struct amount *base, struct terr *e)
+{
+	struct taxes t = taxes;
+	struct amount tax, wh, total, neg;
+	char buf[AMOUNT_BUF], label[96], *racct;
+
+	t.tax = rule_for(&taxes.tax, &c->tax);
+	t.wh = rule_for(&taxes.wh, &c->wh);
+	if (taxes_apply(&t, base, &tax, &wh, &total) < 0) {
+		terr_set(e, NULL, 0, "invoice total for %s too large", c->id);
+		return -1;
+	}
+	if (t.tax.set) {
+		tax_label(label, sizeof label, &t.tax);
+		amount_format(buf, sizeof buf, &tax);
+		out_printf(o, "    ; tax: %s | %s\n", label, buf);
+	}
+	if (t.wh.set && !t.wh.exempt) {
+		tax_label(label, sizeof label, &t.wh);
+		amount_format(buf, sizeof buf, &wh);
+		out_printf(o, "    ; withholding: %s | %s\n", label, buf);
+	}
+	racct = xmalloc(strlen(receivable) + strlen(c->id) + 2);
+	sprintf(racct, "%s:%s", recv_spelling ? recv_spelling : receivable, c->id);
+	write_posting(o, racct, &total, NULL);
+	if (t.wh.set && !amount_is_zero(&wh))
+		write_posting(o, t.wh.account, &wh, NULL);
+	neg = *base;
+	amount_neg(&neg);
+	write_posting(o, c->acct, &neg, NULL);
+	if (t.tax.set && !amount_is_zero(&tax)) {
+		amount_neg(&tax);
+		write_posting(o, t.tax.account, &tax, NULL);
+	}
+	free(racct);
+	return 0;
+}
+
 /* Writes one new invoice entry per client and commodity with something left to invoice. */
 static int
 write_invoices(struct out *o, struct terr *e)
 {
-	char date[11], due[11], buf[AMOUNT_BUF], *racct;
+	char date[11], due[11], buf[AMOUNT_BUF];
 	int y, m, d;
 
 	date_to_ymd(inv_date, &y, &m, &d);
@@ -404,12 +509,8 @@ write_invoices(struct out *o, struct terr *e)
 				amount_format(buf, sizeof buf, &l->it[n].rem);
 				out_printf(o, "    ; item: %s | %s | %s\n", idate, buf, l->it[n].desc);
 			}
-			racct = xmalloc(strlen(receivable) + strlen(c->id) + 2);
-			sprintf(racct, "%s:%s", recv_spelling ? recv_spelling : receivable, c->id);
-			write_posting(o, racct, &total, NULL);
-			amount_neg(&total);
-			write_posting(o, c->acct, &total, NULL);
-			free(racct);
+			if (write_taxed(o, c, &total, e) < 0)
+				return -1;
 		}
 	}
 	return 0;
@@ -425,6 +526,9 @@ struct shown {
 	size_t nitems;
 	const struct invoice *inv;
 	struct conf *conf;
+	struct identities *ids;
+	const struct identity *who;  /* the client's name, address, tax ID and email */
+	char *tax, *wh;     /* the tax: and withholding: tags ("IVA 21% | 105.00 EUR"), or NULL */
 };
 
 static int
@@ -437,20 +541,38 @@ keep_item(const struct vval *v, void *arg)
 	return 0;
 }
 
+/* A date as the document's language writes it: 2026-12-15, 15/12/2026 (as the statement). */
+static void
+lang_date(char *buf, tdate d)
+{
+	int y, m, dd;
+
+	if (!conf_get(words, "date-format")) {
+		date_format(buf, d);
+		return;
+	}
+	date_to_ymd(d, &y, &m, &dd);  /* {dd}/{mm}/{yyyy}: the one other form the languages use */
+	snprintf(buf, 11, "%02u/%02u/%04u", (unsigned)dd % 100u, (unsigned)m % 100u,
+		 (unsigned)y % 10000u);
+}
+
 static void
 capture(struct shown *s, const struct jitem *it, const struct invoice *in)
 {
 	char buf[11];
+	struct span v;
 
 	s->found = true;
 	s->number = xstrdup(in->number);
 	s->client = xstrdup(in->client);
-	date_format(buf, in->date);
+	lang_date(buf, in->date);
 	s->date = xstrdup(buf);
-	date_format(buf, in->due);
+	lang_date(buf, in->due);
 	s->due = xstrdup(buf);
 	s->terms = in->due - in->date;
 	vocab_each(it->txn, VT_ITEM, keep_item, s);
+	s->tax = tag_find(it->txn->comment, "tax", &v) ? span_dup(v) : NULL;
+	s->wh = tag_find(it->txn->comment, "withholding", &v) ? span_dup(v) : NULL;
 }
 
 static void
@@ -486,7 +608,21 @@ put_items(struct out *o, const struct shown *s)
 	struct span f[3];
 
 	for (size_t i = 0; i < s->nitems; i++) {
+		char d[11], amt[AMOUNT_BUF];
+		struct amount a;
+		tdate day;
+		const char *why;
+
 		split_item(s->items[i], f);
+		/* the item's date and amount written as the rest of the document writes them */
+		if (date_parse(f[0].p, f[0].n, 0, &day, &why) == (long)f[0].n) {
+			lang_date(d, day);
+			f[0] = (struct span){d, strlen(d)};
+		}
+		if (amount_parse(f[1].p, f[1].n, &a, false, &why) == (long)f[1].n) {
+			amount_format_lang(amt, sizeof amt, &a, lang);
+			f[1] = (struct span){amt, strlen(amt)};
+		}
 		if (format == F_TXT) {
 			out_printf(o, "%-10.*s  %-44.*s  %14.*s\n", (int)f[0].n, f[0].p,
 				   (int)f[2].n, f[2].p, (int)f[1].n, f[1].p);
@@ -499,6 +635,86 @@ put_items(struct out *o, const struct shown *s)
 		out_puts(o, format == F_HTML ? "</td><td class=\"num\">" : " | ");
 		put(o, f[1].p, f[1].n);
 		out_puts(o, format == F_HTML ? "</td></tr>\n" : " |\n");
+	}
+}
+
+/* A value of several lines (an address): one line per line in the document's own way. */
+static void
+put_lines(struct out *o, const char *v)
+{
+	const char *nl;
+
+	while (v && *v) {
+		nl = strchr(v, '\n');
+		put(o, v, nl ? (size_t)(nl - v) : strlen(v));
+		if (!nl)
+			break;
+		out_puts(o, format == F_HTML ? "<br>" : format == F_MD ? "  \n" : "\n         ");
+		v = nl + 1;
+	}
+}
+
+/* One line of the totals block: label and amount, in the template's own layout. */
+static void
+put_total(struct out *o, const char *label, const char *amt)
+{
+	if (format == F_HTML) {
+		out_puts(o, "<tr><td></td><th>");
+		put(o, label, strlen(label));
+		out_puts(o, "</th><td class=\"num\">");
+		put(o, amt, strlen(amt));
+		out_puts(o, "</td></tr>\n");
+	} else if (format == F_MD) {
+		out_puts(o, "**");
+		put(o, label, strlen(label));
+		out_puts(o, ":** ");
+		put(o, amt, strlen(amt));
+		out_puts(o, "  \n");
+	} else {
+		/* the text templates align amounts after "Total:   " (en) or "Total:       " (es) */
+		int w = conf_get(words, "label-width") ? atoi(conf_get(words, "label-width")) : 9;
+		int n = (int)strlen(label) + 2;
+
+		out_printf(o, "%s:%*s%s\n", label, n > w ? 1 : w - n + 1, "", amt);
+	}
+}
+
+/*
+ * {{taxes}}: the base, then the tax and the withholding as the invoice entry's tax: and
+ * withholding: tags say ("IVA 21% | 105.00 EUR"), the withholding as a negative line.
+ * Nothing when the invoice has no tax tags.
+ */
+static void
+put_taxes(struct out *o, const struct shown *s)
+{
+	const char *tag[2] = {s->tax, s->wh};
+	struct amount base = s->inv->total, a;
+	char buf[AMOUNT_BUF], label[128];
+	const char *why, *bar;
+
+	if (!s->tax && !s->wh)
+		return;
+	for (int k = 0; k < 2; k++) {
+		if (!tag[k] || !(bar = strstr(tag[k], " | ")))
+			continue;
+		if (amount_parse(bar + 3, strlen(bar + 3), &a, false, &why) < 0)
+			continue;
+		if (k == 0)
+			amount_neg(&a);
+		if (amount_add(&base, &base, &a) < 0)
+			return;
+	}
+	amount_format_lang(buf, sizeof buf, &base, lang);
+	put_total(o, conf_get(words, "base") ? conf_get(words, "base") : "Base", buf);
+	for (int k = 0; k < 2; k++) {
+		if (!tag[k] || !(bar = strstr(tag[k], " | ")) ||
+		    amount_parse(bar + 3, strlen(bar + 3), &a, false, &why) < 0)
+			continue;
+		if (k == 1)
+			amount_neg(&a);
+		snprintf(label, sizeof label, "%.*s", (int)(bar - tag[k]), tag[k]);
+		amount_format_lang(buf, sizeof buf, &a, lang);
+		put_total(o, label, buf);
 	}
 }
 
@@ -543,13 +759,56 @@ field(struct out *o, const char *key, size_t n, void *arg)
 		put(o, buf, strlen(buf));
 		return true;
 	}
-	v = IS("number") ? s->number : IS("client") ? s->client : IS("date") ? s->date :
-	    IS("due") ? s->due : NULL;
+	if (IS("taxes")) {
+		put_taxes(o, s);
+		return true;
+	}
+	if (IS("tax-note")) {
+		if (s->tax && strstr(s->tax, " exempt |") && taxes.exempt_text)
+			put(o, taxes.exempt_text, strlen(taxes.exempt_text));
+		return true;
+	}
+	if (IS("client-address")) {
+		put_lines(o, s->who ? s->who->address : NULL);
+		return true;
+	}
+	v = IS("number") ? s->number : IS("client") ? identity_name(s->who, s->client) :
+	    IS("client-id") ? s->client : IS("client-tax-id") ? (s->who ? s->who->tax_id : NULL) :
+	    IS("client-email") ? (s->who ? s->who->email : NULL) :
+	    IS("date") ? s->date : IS("due") ? s->due : NULL;
+	if (!v && (IS("client-tax-id") || IS("client-email")))
+		v = "";
 #undef IS
 	if (!v)
 		return false;
 	put(o, v, strlen(v));
 	return true;
+}
+
+/*
+ * {{KEY|TEXT}}: TEXT and then KEY's value, or nothing at all when the value is empty, so that
+ * a template prints "Tax ID: ..." (on its own line, TEXT may hold the newline) only when
+ * there is one.
+ */
+static bool
+field_opt(struct out *o, const char *key, size_t n, void *arg)
+{
+	const char *bar = memchr(key, '|', n);
+	struct mail_doc d;
+	struct out *v;
+	bool known;
+
+	if (!bar)
+		return field(o, key, n, arg);
+	v = mail_doc_open(&d);
+	known = field(v, key, (size_t)(bar - key), arg);
+	mail_doc_close(&d, v);
+	if (known && d.n) {
+		out_write(o, bar + 1, n - (size_t)(bar + 1 - key));
+		out_write(o, d.p, d.n);
+	}
+	mail_doc_free(&d);
+	return known;
 }
 
 static void
@@ -563,6 +822,43 @@ shown_free(struct shown *s)
 		free(s->items[i]);
 	free(s->items);
 	conf_free(s->conf);
+	identities_free(s->ids);
+	free(s->tax);
+	free(s->wh);
+}
+
+/*
+ * {{#key}}...{{/key}}, as in the agreement's templates: the block stays (without its marks)
+ * when key has a value, else it goes, so that "Please pay to , quoting..." never prints.
+ * Done in place on the template text.
+ */
+static void
+sections(char *t, struct shown *s)
+{
+	char *open, *close, *end, mark[80];
+	struct mail_doc d;
+	struct out *v;
+	size_t kn;
+
+	while ((open = strstr(t, "{{#")) && (close = strstr(open + 3, "}}"))) {
+		kn = (size_t)(close - open - 3);
+		snprintf(mark, sizeof mark, "{{/%.*s}}", (int)kn, open + 3);
+		if (kn + 6 > sizeof mark || !(end = strstr(close + 2, mark))) {
+			t = close + 2;  /* not a block: left as it stands */
+			continue;
+		}
+		v = mail_doc_open(&d);
+		field(v, open + 3, kn, s);
+		mail_doc_close(&d, v);
+		if (d.n) {  /* keep the inside */
+			memmove(end, end + strlen(mark), strlen(end + strlen(mark)) + 1);
+			memmove(open, close + 2, strlen(close + 2) + 1);
+		} else {
+			memmove(open, end + strlen(mark), strlen(end + strlen(mark)) + 1);
+		}
+		mail_doc_free(&d);
+		t = open;
+	}
 }
 
 static int
@@ -576,9 +872,120 @@ render(struct out *o, struct shown *s, struct terr *e)
 	free(dir);
 	if (!tmpl)
 		return -1;
-	invoices_fill(o, tmpl, field, s);
+	sections(tmpl, s);
+	invoices_fill(o, tmpl, field_opt, s);
 	free(tmpl);
 	return 0;
+}
+
+/* A word of invoice.LANG filled in as a template ("Invoice {{number}}"): plain text. */
+static void
+word(char *buf, size_t size, const char *key, struct shown *s)
+{
+	struct mail_doc d;
+	struct out *o = mail_doc_open(&d);
+	int f = format;
+
+	format = F_TXT;
+	invoices_fill(o, conf_get(words, key) ? conf_get(words, key) : "{{number}}", field_opt, s);
+	format = f;
+	mail_doc_close(&d, o);
+	snprintf(buf, size, "%.*s", (int)d.n, d.p ? d.p : "");
+	mail_doc_free(&d);
+}
+
+/* -O pdf: the text invoice drawn on the paper tally.conf names. */
+static int
+render_pdf(struct out *o, struct shown *s, struct terr *e)
+{
+	struct mail_doc txt;
+	struct out *t = mail_doc_open(&txt);
+	char title[128];
+	int r;
+
+	format = F_TXT;
+	r = render(t, s, e);
+	format = F_PDF;
+	mail_doc_close(&txt, t);
+	word(title, sizeof title, "title", s);
+	if (r == 0)
+		r = pdf_from_text(o, txt.p, txt.n, &(struct pdf_opts){
+				  .paper = conf_get(s->conf, "paper"), .title = title,
+				  .author = conf_get(s->conf, "name"), .rtl = conf_get(words, "dir") &&
+				  strcmp(conf_get(words, "dir"), "rtl") == 0}, e);
+	mail_doc_free(&txt);
+	return r;
+}
+
+/* -O eml: the invoice as mail, its text and HTML renderings as the two alternatives and
+ * the PDF attached. */
+static int
+render_mail(struct out *o, struct shown *s, struct terr *e)
+{
+	struct mail_doc txt, html, pdf;
+	struct out *t = mail_doc_open(&txt), *h = mail_doc_open(&html), *pd = mail_doc_open(&pdf);
+	char pdfname[160];
+	struct mailbox *mb = maildir ? mail_maildir(maildir, e) : mail_mbox(o);
+	const struct conf *c = s->conf;
+	char subject[256];
+	int r;
+
+	format = F_TXT;
+	r = render(t, s, e);
+	format = F_HTML;
+	if (r == 0)
+		r = render(h, s, e);
+	if (r == 0)
+		r = render_pdf(pd, s, e);
+	format = F_EML;
+	mail_doc_close(&txt, t);
+	mail_doc_close(&html, h);
+	mail_doc_close(&pdf, pd);
+	snprintf(pdfname, sizeof pdfname, "%s.pdf", s->number);
+	word(subject, sizeof subject, "subject", s);
+	if (r == 0 && mb)
+		r = mail_add(mb, &(struct mail_msg){
+			.from_name = conf_get(c, "name"), .from_addr = conf_get(c, "email"),
+			.client = s->client, .to_name = identity_name(s->who, s->client),
+			.to_addr = s->who ? s->who->email : NULL, .subject = subject,
+			.text = txt.p, .html = html.p, .lang = lang, .attach_name = pdfname,
+			.attach = pdf.p, .attach_len = pdf.n}, e);
+	if (!mb)
+		r = -1;
+	else if (r < 0)
+		mail_abort(mb);
+	else
+		r = mail_commit(mb, e);
+	mail_doc_free(&txt);
+	mail_doc_free(&html);
+	mail_doc_free(&pdf);
+	return r;
+}
+
+/* The language's words, invoice.LANG (a missing file: none, the defaults). */
+static struct conf *
+load_words(struct terr *e)
+{
+	static char path[4096];  /* static: a conf_load error names it */
+	char *dir = policy_sharedir("templates");
+
+	snprintf(path, sizeof path, "%s/invoice.%s", dir, lang);
+	free(dir);
+	return conf_load(path, false, e);
+}
+
+/* Whether share/templates has the language's words (invoice.LANG). */
+static bool
+known_lang(const char *l)
+{
+	char *dir = policy_sharedir("templates"), *path = xmalloc(strlen(dir) + 32);
+	bool ok;
+
+	sprintf(path, "%s/invoice.%s", dir, l);
+	ok = access(path, R_OK) == 0;
+	free(path);
+	free(dir);
+	return ok;
 }
 
 /* Global, so that an early exit leaves it reachable rather than leaked. */
@@ -598,15 +1005,17 @@ main(int argc, char **argv)
 		CHART_OPTIONS,
 		{"in-place", required_argument, NULL, 'i'},
 		{"show", required_argument, NULL, 'S'},
+		{"void", required_argument, NULL, 'X'},
 		{"output-format", required_argument, NULL, 'O'},
 		{"lang", required_argument, NULL, 'L'},
 		{"conf", required_argument, NULL, 'c'},
+		{"maildir", required_argument, NULL, 'M'},
 		{"file", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	static const char *const formats[] = {"txt", "html", "md", NULL};
+	static const char *const formats[] = {"txt", "html", "md", "eml", "pdf", NULL};
 	char **files, *endp;
 	const char *inplace = NULL;
 	size_t nf = 0, nfiles;
@@ -614,6 +1023,7 @@ main(int argc, char **argv)
 	struct jitem *it;
 	struct invoices *v = NULL;
 	struct shown sh = {0};
+	struct cnote *cn = NULL;
 	struct out *o;
 	struct wpath *w;
 	struct terr e = {0};
@@ -655,6 +1065,7 @@ main(int argc, char **argv)
 			break;
 		case 'i': inplace = optarg; break;
 		case 'S': show = optarg; break;
+		case 'X': void_number = optarg; break;
 		case 'O':
 			if ((r = format_parse(optarg, formats)) < 0) {
 				fprintf(stderr, "%s: unknown output format: %s\n", prog, optarg);
@@ -663,13 +1074,16 @@ main(int argc, char **argv)
 			format = r;
 			break;
 		case 'L':
-			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "es") != 0) {
+			/* a language is its templates: invoice.LANG and invoice.LANG.txt */
+			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz") != strlen(optarg) ||
+			    strlen(optarg) < 2 || strlen(optarg) > 3 || !known_lang(optarg)) {
 				fprintf(stderr, "%s: unknown language: %s\n", prog, optarg);
 				return 2;
 			}
 			lang = optarg;
 			break;
 		case 'c': conf_path = optarg; break;
+		case 'M': maildir = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
 		case 'h': usage(stdout, 0); break;
 		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
@@ -678,9 +1092,18 @@ main(int argc, char **argv)
 	}
 	unbilled = chart.acct[CH_UNBILLED];
 	receivable = chart.acct[CH_RECEIVABLE];
-	if (!show && (begin == DATE_NONE || end == DATE_NONE || begin >= end)) {
+	if (show && void_number) {
+		fprintf(stderr, "%s: --show and --void: choose one\n", prog);
+		return 2;
+	}
+	if (!show && !void_number && (begin == DATE_NONE || end == DATE_NONE || begin >= end)) {
 		fprintf(stderr, "%s: a period is needed: -p PERIOD, or -b DATE and -e DATE\n", prog);
 		usage(stderr, 2);
+	}
+	if (((format == F_EML || format == F_PDF) && !show) || (maildir && format != F_EML)) {
+		fprintf(stderr, "%s: %s\n", prog, format == F_EML ? "-O eml needs --show NUMBER" :
+			format == F_PDF ? "-O pdf needs --show NUMBER" : "--maildir needs -O eml");
+		return 2;
 	}
 	if (inplace) {
 		if (show || nf || optind < argc) {
@@ -690,7 +1113,7 @@ main(int argc, char **argv)
 		fopts[nf++] = (char *)inplace;
 	}
 	if (inv_date == DATE_NONE)
-		inv_date = end;  /* the day after the period: end is exclusive */
+		inv_date = void_number ? date_today() : end;  /* end is exclusive: the day after */
 	int iy, im, id;
 
 	date_to_ymd(inv_date, &iy, &im, &id);
@@ -701,8 +1124,10 @@ main(int argc, char **argv)
 	}
 	seq_year = iy;
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
-	if (show && !(sh.conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e))) {
-		terr_print(prog, &e);
+	if (!(sh.conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e)) ||
+	    taxes_conf(sh.conf, &taxes, &e) < 0 || !(words = load_words(&e))) {
+		terr_print(prog, &e);  /* before conf_free: e names the conf's file */
+		conf_free(sh.conf);
 		input_free(files, nfiles);
 		free(fopts);
 		return 1;
@@ -716,8 +1141,14 @@ main(int argc, char **argv)
 		conf_free(sh.conf);
 		return r == WPATH_REFUSED ? 2 : 1;
 	}
-	if (show)
+	if (show) {
 		v = invoices_new(receivable);
+		sh.ids = identities_new();
+	}
+	if (void_number)
+		cn = cnote_new(void_number, inv_date, &(struct cnote_opts){
+			conf_get(sh.conf, "credit-note-prefix"), receivable, unbilled,
+			conf_get(sh.conf, "credit-note-account")});
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((r = journal_next(j, &it)) != 0) {
 		if (r < 0) {
@@ -733,7 +1164,7 @@ main(int argc, char **argv)
 			continue;
 		}
 		if (show) {
-			if (invoices_observe(v, it, &e) < 0) {
+			if (invoices_observe(v, it, &e) < 0 || identities_observe(sh.ids, it, &e) < 0) {
 				terr_print(prog, &e);
 				status = 1;
 			} else if (!sh.found && it->kind == J_TXN) {
@@ -746,6 +1177,10 @@ main(int argc, char **argv)
 		}
 		if (it->depth == 0)
 			write_item(o, it, NULL, 0);
+		if (cn) {
+			cnote_observe(cn, it, &e);
+			continue;
+		}
 		if (it->kind == J_TXN && observe(it, &tg, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
@@ -758,7 +1193,9 @@ main(int argc, char **argv)
 			status = 1;
 		} else {
 			sh.inv = invoices_find(v, show);
-			if (render(o, &sh, &e) < 0) {
+			sh.who = identities_find(sh.ids, sh.client);
+			if ((format == F_EML ? render_mail(o, &sh, &e) : format == F_PDF ?
+			     render_pdf(o, &sh, &e) : render(o, &sh, &e)) < 0) {
 				terr_print(prog, &e);
 				status = 1;
 			}
@@ -766,6 +1203,14 @@ main(int argc, char **argv)
 	} else if (!status && only_client && !known_client(only_client)) {
 		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
 		status = 1;
+	} else if (!status && cn) {
+		char number[64];
+
+		write_end(o);
+		if (cnote_write(cn, o, number, sizeof number, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+		}
 	} else if (!status) {
 		write_end(o);  /* a missing newline, an open comment block: invoices stay entries */
 		if (write_invoices(o, &e) < 0) {
@@ -792,6 +1237,8 @@ main(int argc, char **argv)
 	free(cls);
 	free(recv_spelling);
 	shown_free(&sh);
+	conf_free(words);
+	cnote_free(cn);
 	invoices_free(v);
 	input_free(files, nfiles);
 	free(fopts);

@@ -20,13 +20,16 @@ static const char *prog = "tally-statement";
 
 static const char *prefix[SA_N];
 static tdate begin = DATE_NONE, end = DATE_NONE;
-static const char *const ext[] = {"txt", "md", "html", NULL};
+/* txt, md, html are lib/stmtdoc.c's formats; pdf draws the text one, eml mails them. */
+enum { F_PDF = 3, F_EML = 4 };
+static const char *const ext[] = {"txt", "md", "html", "pdf", "eml", NULL};
+static struct identities *ids;  /* the clients' name, email, address, tax ID (lib/identity.c) */
 
 static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s (--client ID | --all --output-dir DIR) [-p PERIOD] [-b DATE]\n"
-		   "       [-e DATE] [-O txt|md|html] [--lang en|es] [--conf FILE]\n"
+		   "       [-e DATE] [-O txt|md|html|pdf|eml] [--maildir DIR] [--lang en|es|he] [--conf FILE]\n"
 		   "       [--templates DIR] [--unbilled ACCT] [--receivable ACCT]\n"
 		   "       [--prepaid ACCT] [--deposits ACCT] [-f FILE]... [FILE]...\n",
 		prog);
@@ -104,18 +107,153 @@ safe_name(const char *id)
 	return true;
 }
 
+/* What to call the client: its name: tag, its client: spelling, else the ID. */
+static const char *
+name_of(const struct stmt_client *c)
+{
+	const struct identity *who = identities_find(ids, c->id);
+
+	return who && who->name ? who->name : c->name ? c->name : c->id;
+}
+
+/*
+ * The statement in the format asked for (fmt): -O pdf draws the text statement (lib/pdf.c).
+ * -2 when a total is too large to hold exactly, -1 with *e set when the PDF fails.
+ */
+static int
+document(struct out *o, const struct stmt_doc *d, int fmt, const struct stmt_client *c,
+	 struct terr *e)
+{
+	struct stmt_doc td = *d;
+	struct mail_doc txt;
+	struct out *t;
+	char title[512];
+	int r;
+
+	if (fmt != F_PDF) {
+		td.format = fmt;
+		return statement_write(o, &td, c) < 0 ? -2 : 0;
+	}
+	td.format = STMT_TXT;
+	t = mail_doc_open(&txt);
+	r = statement_write(t, &td, c);
+	mail_doc_close(&txt, t);
+	snprintf(title, sizeof title, "%s: %s", conf_get(d->labels, "title") ?
+		 conf_get(d->labels, "title") : "Statement", name_of(c));
+	if (r < 0)
+		r = -2;
+	else
+		r = pdf_from_text(o, txt.p, txt.n, &(struct pdf_opts){
+				  .paper = conf_get(d->provider, "paper"), .title = title,
+				  .author = conf_get(d->provider, "name"),
+				  .rtl = conf_get(d->labels, "dir") &&
+					 strcmp(conf_get(d->labels, "dir"), "rtl") == 0}, e);
+	mail_doc_free(&txt);
+	return r;
+}
+
+/* The Subject: the text statement's title and its period line ("Period: ... to ..."). */
+static void
+subject_of(char *buf, size_t size, const struct stmt_doc *d, const char *txt)
+{
+	const char *title = conf_get(d->labels, "title"), *per = conf_get(d->labels, "period");
+	const char *p = txt, *nl;
+	size_t n = per ? strlen(per) : 0;
+
+	snprintf(buf, size, "%s", title ? title : "Statement");
+	for (; n && p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		if (strncmp(p, per, n) == 0 && p[n] == ':') {
+			snprintf(buf, size, "%s%.*s", title ? title : "Statement",
+				 (int)((nl ? nl : p + strlen(p)) - p - n), p + n);
+			break;
+		}
+	}
+}
+
+/* -O eml: one client's statement as mail: text and HTML alternatives, the PDF attached. */
+static int
+mail_statement(struct mailbox *mb, const struct stmt_doc *d, const struct stmt_client *c,
+	       struct terr *e)
+{
+	const struct identity *who = identities_find(ids, c->id);
+	struct mail_doc doc[3];
+	struct out *o[3];
+	char subject[512], pdfname[300];
+	int r = 0;
+
+	for (int k = 0; k < 3; k++) {
+		o[k] = mail_doc_open(&doc[k]);
+		if (r == 0)
+			r = document(o[k], d, k == 0 ? STMT_TXT : k == 1 ? STMT_HTML : F_PDF, c, e);
+		mail_doc_close(&doc[k], o[k]);
+	}
+	if (r == -2)
+		terr_set(e, NULL, 0, "a total of %s is too large to hold exactly", c->id);
+	if (r == 0) {
+		subject_of(subject, sizeof subject, d, doc[0].p);
+		snprintf(pdfname, sizeof pdfname, "statement-%s.pdf", c->id);
+		r = mail_add(mb, &(struct mail_msg){
+			.from_name = conf_get(d->provider, "name"),
+			.from_addr = conf_get(d->provider, "email"), .client = c->id,
+			.to_name = name_of(c), .to_addr = who ? who->email : NULL,
+			.subject = subject, .text = doc[0].p, .html = doc[1].p, .lang = d->lang,
+			.attach_name = pdfname, .attach = doc[2].p, .attach_len = doc[2].n}, e);
+	}
+	for (int k = 0; k < 3; k++)
+		mail_doc_free(&doc[k]);
+	return r < 0 ? -1 : 0;
+}
+
+/* Mails the statement of sc (or of every client), to standard output or a maildir. */
+static int
+mail_all(struct statements *st, const struct stmt_doc *d, const struct stmt_client *sc,
+	 const char *maildir, char **files, size_t nfiles)
+{
+	struct terr e = {0};
+	struct wpath *w = wpath_new(files, nfiles);
+	struct mailbox *mb;
+	struct out *o = NULL;
+	int r;
+
+	if ((r = wpath_add(w, NULL, 0, &o, &e)) != 0 || wpath_open(w, &e) < 0) {
+		terr_print(prog, &e);
+		wpath_abort(w);
+		return r == WPATH_REFUSED ? 2 : 1;
+	}
+	mb = maildir ? mail_maildir(maildir, &e) : mail_mbox(o);
+	r = mb ? 0 : -1;
+	for (size_t i = 0; !sc && r == 0 && i < statements_count(st); i++)
+		r = mail_statement(mb, d, statements_at(st, i), &e);
+	if (sc && r == 0)
+		r = mail_statement(mb, d, sc, &e);
+	if (r < 0) {
+		if (mb)
+			mail_abort(mb);
+		terr_print(prog, &e);
+		wpath_abort(w);
+		return 1;
+	}
+	if (mail_commit(mb, &e) < 0 || wpath_commit(w, &e) < 0) {
+		terr_print(prog, &e);
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * Writes every client's statement into dir, one file each, through the write path: all
  * of them or none, and a symlink planted in dir is replaced, never followed. Prints the paths.
  */
 static int
-write_all(struct statements *st, const struct stmt_doc *d, const char *dir, char **files,
-	  size_t nfiles)
+write_all(struct statements *st, const struct stmt_doc *d, int fmt, const char *dir,
+	  char **files, size_t nfiles)
 {
 	char path[PATH_MAX];
 	size_t n = statements_count(st);
 	struct wpath *w;
 	struct terr e;
+	int r;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct stmt_client *c = statements_at(st, i);
@@ -131,15 +269,18 @@ write_all(struct statements *st, const struct stmt_doc *d, const char *dir, char
 		const struct stmt_client *c = statements_at(st, i);
 		struct out *o;
 
-		snprintf(path, sizeof path, "%s/%s.%s", dir, c->id, ext[d->format]);
+		snprintf(path, sizeof path, "%s/%s.%s", dir, c->id, ext[fmt]);
 		if (wpath_add(w, path, WP_NOFOLLOW, &o, &e) != 0 || wpath_open(w, &e) < 0) {
 			terr_print(prog, &e);
 			wpath_abort(w);
 			return 1;
 		}
-		if (statement_write(o, d, c) < 0) {
-			fprintf(stderr, "%s: a total of %s is too large to hold exactly\n", prog,
-				c->id);
+		if ((r = document(o, d, fmt, c, &e)) < 0) {
+			if (r == -1)
+				terr_print(prog, &e);
+			else
+				fprintf(stderr, "%s: a total of %s is too large to hold exactly\n",
+					prog, c->id);
 			wpath_abort(w);
 			return 1;
 		}
@@ -154,18 +295,19 @@ write_all(struct statements *st, const struct stmt_doc *d, const char *dir, char
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++)
-		printf("%s/%s.%s\n", dir, statements_at(st, i)->id, ext[d->format]);
+		printf("%s/%s.%s\n", dir, statements_at(st, i)->id, ext[fmt]);
 	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	enum { O_ALL = 256, O_DIR, O_LANG, O_CONF, O_TPL, O_UNB, O_REC, O_PRE, O_DEP, O_CLI };
+	enum { O_ALL = 256, O_DIR, O_LANG, O_CONF, O_TPL, O_UNB, O_REC, O_PRE, O_DEP, O_CLI, O_MAILDIR };
 	static const struct option opts[] = {
 		{"client", required_argument, NULL, O_CLI},
 		{"all", no_argument, NULL, O_ALL},
 		{"output-dir", required_argument, NULL, O_DIR},
+		{"maildir", required_argument, NULL, O_MAILDIR},
 		{"lang", required_argument, NULL, O_LANG},
 		{"conf", required_argument, NULL, O_CONF},
 		{"templates", required_argument, NULL, O_TPL},
@@ -186,17 +328,16 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	static const char *const langs[] = {"en", "es", NULL};
 	static char **fopts;  /* static: still reachable on early returns */
 	char **files, *tdir, path[PATH_MAX];
-	const char *want = NULL, *dir = NULL, *conf_path = NULL, *tpl = NULL;
+	const char *want = NULL, *dir = NULL, *conf_path = NULL, *tpl = NULL, *maildir = NULL;
 	char *css = NULL;
 	bool all = false;
 	size_t nf = 0, nfiles;
 	struct journal *j;
 	struct jitem *it;
 	struct terr e = {0};
-	int c, rv, status = 0;
+	int c, rv, status = 0, fmt = STMT_TXT;
 	const char *why;
 	struct stmt_doc doc = {.format = STMT_TXT, .lang = "en"};
 	struct conf *labels, *provider;
@@ -208,8 +349,11 @@ main(int argc, char **argv)
 		case O_CLI: want = optarg; break;
 		case O_ALL: all = true; break;
 		case O_DIR: dir = optarg; break;
+		case O_MAILDIR: maildir = optarg; break;
 		case O_LANG:
-			if (format_parse(optarg, langs) < 0) {
+			/* a language is its labels file, statement.LANG: checked below */
+			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz") != strlen(optarg) ||
+			    strlen(optarg) < 2 || strlen(optarg) > 3) {
 				fprintf(stderr, "%s: unknown language: %s\n", prog, optarg);
 				return 2;
 			}
@@ -234,7 +378,8 @@ main(int argc, char **argv)
 				fprintf(stderr, "%s: unknown output format: %s\n", prog, optarg);
 				return 2;
 			}
-			doc.format = rv;
+			fmt = rv;
+			doc.format = rv == STMT_MD || rv == STMT_HTML ? rv : STMT_TXT;
 			break;
 		case 'f': fopts[nf++] = optarg; break;
 		case 'h': usage(stdout, 0); break;
@@ -242,18 +387,29 @@ main(int argc, char **argv)
 		default: usage(stderr, 2);
 		}
 	}
-	if (all == (want != NULL) || (all && !dir) || (!all && dir)) {
-		fprintf(stderr, "%s: give either --client ID or --all --output-dir DIR\n", prog);
+	if (maildir && fmt != F_EML) {
+		fprintf(stderr, "%s: --maildir needs -O eml\n", prog);
+		return 2;
+	}
+	if (all == (want != NULL) || (all && !dir && fmt != F_EML) || (!all && dir) ||
+	    (dir && fmt == F_EML)) {
+		fprintf(stderr, "%s: give either --client ID or --all %s\n", prog,
+			fmt == F_EML ? "(with -O eml, no --output-dir)" : "--output-dir DIR");
 		usage(stderr, 2);
 	}
 	tdir = templates_dir(tpl);
 	snprintf(path, sizeof path, "%s/statement.%s", tdir, doc.lang);
+	if (access(path, F_OK) != 0 && !tpl) {
+		fprintf(stderr, "%s: unknown language: %s\n", prog, doc.lang);
+		free(tdir);
+		return 2;
+	}
 	if (!(labels = conf_load(path, true, &e))) {
 		conf_error(path, &e);
 		free(tdir);
 		return 1;
 	}
-	if (doc.format == STMT_HTML) {
+	if (fmt == STMT_HTML || fmt == F_EML) {
 		snprintf(path, sizeof path, "%s/statement.css", tdir);
 		if (!(css = read_file(path)) || strstr(css, "</")) {
 			fprintf(stderr, "%s: %s: %s\n", prog, path,
@@ -275,12 +431,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 	st = statements_new(begin, end, prefix);
+	ids = identities_new();
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));
 			status = 1;
-		} else if (!status && statements_observe(st, it, &e) < 0) {
+		} else if (!status && (statements_observe(st, it, &e) < 0 ||
+					(it->kind == J_TXN && identities_observe(ids, it, &e) < 0))) {
 			terr_print(prog, &e);
 			status = 1;
 		}
@@ -292,8 +450,11 @@ main(int argc, char **argv)
 	doc.begin = begin;
 	doc.end = end;
 	doc.inv = statements_invoices(st);
-	if (!status && all) {
-		status = write_all(st, &doc, dir, files, nfiles);
+	doc.ids = ids;
+	if (!status && all && fmt == F_EML) {
+		status = mail_all(st, &doc, NULL, maildir, files, nfiles);
+	} else if (!status && all) {
+		status = write_all(st, &doc, fmt, dir, files, nfiles);
 	} else if (!status) {
 		const struct stmt_client *sc;
 
@@ -301,6 +462,8 @@ main(int argc, char **argv)
 		if (!(sc = statements_find(st, want))) {
 			fprintf(stderr, "%s: unknown client: %s\n", prog, want);
 			status = 1;
+		} else if (fmt == F_EML) {
+			status = mail_all(st, &doc, sc, maildir, files, nfiles);
 		} else {
 			struct wpath *w = wpath_new(files, nfiles);
 			struct out *o;
@@ -309,9 +472,13 @@ main(int argc, char **argv)
 				terr_print(prog, &e);
 				wpath_abort(w);
 				status = rv == WPATH_REFUSED ? 2 : 1;
-			} else if (statement_write(o, &doc, sc) < 0) {
+			} else if ((rv = document(o, &doc, fmt, sc, &e)) < 0) {
 				wpath_abort(w);
-				fprintf(stderr, "%s: a total is too large to hold exactly\n", prog);
+				if (rv == -1)
+					terr_print(prog, &e);
+				else
+					fprintf(stderr, "%s: a total is too large to hold exactly\n",
+						prog);
 				status = 1;
 			} else if (wpath_commit(w, &e) < 0) {
 				terr_print(prog, &e);
@@ -320,6 +487,7 @@ main(int argc, char **argv)
 		}
 	}
 	statements_free(st);
+	identities_free(ids);
 	free(css);
 	conf_free(labels);
 	conf_free(provider);

@@ -42,9 +42,10 @@ journal_text_safe(char *dst, const char *src, size_t n, int where)
 		if (space)
 			dst[o++] = ' ';
 		space = false;
-		if (o == 0 && !inner && (kind == JTEXT_DESC || kind == JTEXT_COMMENT || kind == JTEXT_TAG)) {
-			/* A leading status, code, automated or periodic marker or formula: quoted. */
-			const char *lead = kind == JTEXT_DESC ? "*!(=@~" : "=@~";
+		if (o == 0 && !inner && kind != JTEXT_CODE) {
+			/* A leading status, code, automated or periodic marker, formula, or a
+			 * virtual posting's bracket: quoted. */
+			const char *lead = kind == JTEXT_DESC ? "*!(=@~" : kind == JTEXT_ACCOUNT ? "([" : "=@~";
 
 			if (strchr(lead, c))
 				dst[o++] = '\'';

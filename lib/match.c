@@ -1,16 +1,22 @@
 /*
  * match.c: incoming payments settle open invoices, on evidence only. The evidence is an
  * invoice number named in the bank row, or a client's own `payer:` pattern matching the
- * row together with an amount that equals what one of that client's invoices still needs.
- * A client's ID is never read as words to look for, and a row that the payer patterns of
- * more than one client match, or that fits several invoices, settles nothing: the caller
- * writes it to the unmatched account and names the candidates.
+ * row together with an amount that equals what one of that client's invoices still needs,
+ * or what several of them need together (the oldest ones first, else any one set of at most
+ * SUBSET_MAX open invoices), or less than all of them need: then the oldest are paid first,
+ * the last one perhaps in part. A client's ID is never read as words to look for, and a row
+ * that the payer patterns of more than one client match, that fits several invoices or sets
+ * of invoices, or that is more than the client owes, settles nothing: the caller writes it
+ * to the unmatched account and names the candidates.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "tally.h"
+
+/* Any set of a client's open invoices is tried only when it has at most this many. */
+#define SUBSET_MAX 16
 
 struct open_inv {
 	const struct invoice *inv;
@@ -33,6 +39,9 @@ struct payments {
 	size_t ncands, capcands;
 	bool *hit;                /* per client: its payer matched this row */
 	size_t nhit;
+	size_t *pick;             /* the open invoices a payment settles, oldest first */
+	size_t npick;
+	struct psplit *split;     /* what each of them gets */
 };
 
 struct payments *
@@ -117,6 +126,8 @@ payments_ready(struct payments *m, struct terr *e)
 	}
 	m->nhit = strmap_count(m->clients);
 	m->hit = xcalloc(m->nhit ? m->nhit : 1, sizeof *m->hit);
+	m->pick = xcalloc(m->nopen ? m->nopen : 1, sizeof *m->pick);
+	m->split = xcalloc(m->nopen ? m->nopen : 1, sizeof *m->split);
 	return 0;
 }
 
@@ -222,6 +233,13 @@ fits(const struct open_inv *o, const struct amount *amt)
 	return amount_sign(&o->due) > 0 && o->due.com == amt->com && amount_cmp(&o->due, amt) == 0;
 }
 
+static int
+overflow(struct terr *e, const struct csvrec *r)
+{
+	terr_set(e, r->file, r->line, "amount too large");
+	return -1;
+}
+
 static bool
 client_hit(const struct payments *m, const char *client)
 {
@@ -230,15 +248,194 @@ client_hit(const struct payments *m, const char *client)
 	return id >= 0 && m->hit[id];
 }
 
+/* The client's open invoices in commodity com, oldest first (by date, then as met), in ix. */
+static size_t
+client_open(const struct payments *m, const char *client, int com, size_t *ix)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nopen; i++) {
+		const struct open_inv *o = &m->open[i];
+		size_t k = n;
+
+		if (amount_sign(&o->due) <= 0 || o->due.com != com || strcmp(o->inv->client, client))
+			continue;
+		for (; k > 0 && m->open[ix[k - 1]].inv->date > o->inv->date; k--)
+			ix[k] = ix[k - 1];
+		ix[k] = i;
+		n++;
+	}
+	return n;
+}
+
+/* The search for sets of two or more open invoices that together need exactly target. */
+struct subset {
+	const struct payments *m;
+	const size_t *ix;
+	size_t n;
+	struct amount target;
+	size_t cur[SUBSET_MAX], ncur;
+	size_t sol[2][SUBSET_MAX], nsol[2];
+	int found;                /* stops at 2: two sets are already ambiguous */
+};
+
+static int
+subset_find(struct subset *s, size_t k, const struct amount *sum)
+{
+	for (size_t i = k; i < s->n && s->found < 2; i++) {
+		struct amount t;
+		int c;
+
+		if (amount_add(&t, sum, &s->m->open[s->ix[i]].due) < 0)
+			return -1;
+		if ((c = amount_cmp(&t, &s->target)) > 0)
+			continue;
+		s->cur[s->ncur++] = s->ix[i];
+		if (c == 0 && s->ncur >= 2) {
+			memcpy(s->sol[s->found], s->cur, s->ncur * sizeof *s->cur);
+			s->nsol[s->found++] = s->ncur;
+		} else if (c < 0 && subset_find(s, i + 1, &t) < 0) {
+			return -1;
+		}
+		s->ncur--;
+	}
+	return 0;
+}
+
+static void
+candidate_set(struct payments *m, const size_t *ix, size_t n, const char *client)
+{
+	if (m->ncands)
+		cput(m, ", ");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			cput(m, " + ");
+		cput(m, m->open[ix[i]].inv->number);
+	}
+	cput(m, " (");
+	cput(m, client);
+	cput(m, ")");
+}
+
+/*
+ * How a payment amt that the client's payer pattern names, and that fits no single invoice,
+ * settles that client's open invoices: sets m->pick and *how. 1: settled; 0: it cannot
+ * (more than the client owes, or nothing open); 2: two sets of invoices fit (candidates
+ * named); -1: overflow.
+ */
+static int
+plan(struct payments *m, const char *client, const struct amount *amt, const char **how,
+     struct amount *owed)
+{
+	size_t *ix = xmalloc((m->nopen ? m->nopen : 1) * sizeof *ix), n, k;
+	struct amount sum = {0, 0, amt->com};
+	int rc = 0;
+
+	m->npick = 0;
+	n = client_open(m, client, amt->com, ix);
+	/* The oldest invoices, as many as the amount covers exactly. */
+	for (k = 0; k < n; k++) {
+		int c;
+
+		if (amount_add(&sum, &sum, &m->open[ix[k]].due) < 0)
+			goto overflow;
+		if ((c = amount_cmp(&sum, amt)) >= 0) {
+			if (c == 0) {
+				memcpy(m->pick, ix, (k + 1) * sizeof *ix);
+				m->npick = k + 1;
+				*how = "sum and payer";
+				rc = 1;
+			}
+			break;
+		}
+	}
+	*owed = sum;
+	if (rc || k == n) {
+		/* Exactly what the oldest need, or more than the client owes (or nothing open). */
+		free(ix);
+		return rc;
+	}
+	/* Any other set, when few are open; one set only: two would be a guess. */
+	if (n <= SUBSET_MAX) {
+		struct subset *s = xcalloc(1, sizeof *s);
+		struct amount zero = {0, 0, amt->com};
+
+		s->m = m;
+		s->ix = ix;
+		s->n = n;
+		s->target = *amt;
+		if (subset_find(s, 0, &zero) < 0) {
+			free(s);
+			goto overflow;
+		}
+		if (s->found == 1) {
+			memcpy(m->pick, s->sol[0], s->nsol[0] * sizeof *ix);
+			m->npick = s->nsol[0];
+			*how = "sum and payer";
+			rc = 1;
+		} else if (s->found == 2) {
+			candidate_set(m, s->sol[0], s->nsol[0], client);
+			candidate_set(m, s->sol[1], s->nsol[1], client);
+			rc = 2;
+		}
+		free(s);
+		if (rc) {
+			free(ix);
+			return rc;
+		}
+	}
+	/* Less than the client owes: the oldest first, the last perhaps in part. */
+	sum = (struct amount){0, 0, amt->com};
+	for (k = 0; k < n && amount_cmp(&sum, amt) < 0; k++) {
+		m->pick[m->npick++] = ix[k];
+		if (amount_add(&sum, &sum, &m->open[ix[k]].due) < 0)
+			goto overflow;
+	}
+	*how = "payer, oldest first";
+	free(ix);
+	return 1;
+overflow:
+	free(ix);
+	return -1;
+}
+
+/* The picked invoices take the payment, oldest first; fills the split of out. */
+static int
+settle_picked(struct payments *m, const struct amount *amt, struct pmatch *out)
+{
+	struct amount rest = *amt;
+
+	for (size_t k = 0; k < m->npick; k++) {
+		struct open_inv *o = &m->open[m->pick[k]];
+		struct amount give = amount_cmp(&o->due, &rest) < 0 ? o->due : rest, neg = give;
+
+		amount_neg(&neg);
+		if (amount_add(&o->due, &o->due, &neg) < 0 || amount_add(&rest, &rest, &neg) < 0)
+			return -1;
+		m->split[k] = (struct psplit){o->inv->number, give};
+		if (k + 1 == m->npick) {
+			out->left = o->due;
+			out->partial = amount_sign(&o->due) > 0;
+		}
+	}
+	out->kind = PMATCH_SETTLED;
+	out->client = m->open[m->pick[0]].inv->client;
+	out->invoice = m->open[m->pick[0]].inv->number;
+	out->split = m->split;
+	out->nsplit = m->npick;
+	return 0;
+}
+
 int
 payments_match(struct payments *m, const struct csvrec *r, const struct amount *amt,
 	       struct pmatch *out, struct terr *e)
 {
 	long hit = -1, nhits = 0;
-	int nclients;
+	int nclients = 0;
 
 	memset(out, 0, sizeof *out);
 	m->ncands = 0;
+	m->npick = 0;
 	if (amount_sign(amt) <= 0)
 		return 0;
 	/* An invoice number named in the row: whatever the amount (part payments). */
@@ -262,24 +459,60 @@ payments_match(struct payments *m, const struct csvrec *r, const struct amount *
 			nhits++;
 			hit = (long)i;
 		}
-		if (nhits && nclients > 1) {
+		if (nhits == 0 && nclients == 1) {
+			/* One payer, no single invoice: several of its invoices, or the oldest first. */
+			const char *id = NULL;
+			int rc;
+
+			for (size_t c = 0; c < m->nhit && !id; c++)
+				if (m->hit[c])
+					id = strmap_key(m->clients, c, NULL);
+			if ((rc = plan(m, id, amt, &out->how, &out->left)) < 0)
+				goto toobig;
+			if (rc == 2) {
+				out->kind = PMATCH_AMBIGUOUS;
+				out->candidates = m->cands;
+				return 0;
+			}
+			if (rc == 1)
+				return settle_picked(m, amt, out) < 0 ? overflow(e, r) : 0;
+			/* More than all the client's open invoices: who, and what they need. */
+			if (amount_sign(&out->left) > 0)
+				out->client = id;
+			return 0;
+		}
+		if (nclients > 1) {
 			/* Several clients' patterns match: the row could be any of theirs. */
+			bool any = nhits > 0;
+			const char *how;
+			struct amount owed;
+
+			for (size_t c = 0; c < m->nhit && !any; c++) {
+				int rc;
+
+				if (!m->hit[c])
+					continue;
+				if ((rc = plan(m, strmap_key(m->clients, c, NULL), amt, &how, &owed)) < 0)
+					goto toobig;
+				any = rc > 0;
+			}
 			m->ncands = 0;
-			for (size_t c = 0; c < m->nhit; c++) {
+			m->npick = 0;
+			for (size_t c = 0; c < m->nhit && any; c++) {
 				const char *id = strmap_key(m->clients, c, NULL);
-				bool any = false;
+				bool named = false;
 
 				if (!m->hit[c])
 					continue;
 				for (size_t i = 0; i < m->nopen; i++)
 					if (fits(&m->open[i], amt) && strcmp(m->open[i].inv->client, id) == 0) {
 						candidate(m, m->open[i].inv->number, id);
-						any = true;
+						named = true;
 					}
-				if (!any)
+				if (!named)
 					candidate(m, NULL, id);
 			}
-			nhits = 2;
+			nhits = any ? 2 : 0;
 		}
 	}
 	if (nhits > 1) {
@@ -289,21 +522,15 @@ payments_match(struct payments *m, const struct csvrec *r, const struct amount *
 	}
 	if (nhits == 0)
 		return 0;
-	{
-		struct open_inv *o = &m->open[hit];
-
-		amount_neg(&o->due);
-		if (amount_add(&o->due, &o->due, amt) < 0) {
-			terr_set(e, r->file, r->line, "amount too large");
-			return -1;
-		}
-		amount_neg(&o->due);
-		out->kind = PMATCH_SETTLED;
-		out->client = o->inv->client;
-		out->invoice = o->inv->number;
-		out->partial = amount_sign(&o->due) > 0;
-	}
+	m->pick[0] = (size_t)hit;
+	m->npick = 1;
+	if (settle_picked(m, amt, out) < 0)
+		goto toobig;
+	/* By number a payment may be more than the invoice needs: all of it is written there. */
+	m->split[0].amt = *amt;
 	return 0;
+toobig:
+	return overflow(e, r);
 }
 
 void
@@ -319,5 +546,7 @@ payments_free(struct payments *m)
 	free(m->open);
 	free(m->cands);
 	free(m->hit);
+	free(m->pick);
+	free(m->split);
 	free(m);
 }

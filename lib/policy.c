@@ -19,7 +19,7 @@
 
 static const char *const keys[PK_NKEYS] = {
 	"name", "notice", "late-cancel-fee", "no-show-fee", "fee-cap", "grace", "prepaid",
-	"deposit", "provider-cancel",
+	"deposit", "provider-cancel", "waived",
 };
 
 const char *
@@ -269,6 +269,11 @@ parse_value(struct policy *p, enum policy_key k, char *v)
 		return p->deposit.percent ? NULL : "a deposit is a percent of the next session (50%)";
 	case PK_PROVIDER:
 		return parse_fee(v, &p->provider);
+	case PK_WAIVED:
+		if (strcmp(v, "free") != 0 && strcmp(v, "package") != 0)
+			return "waived is free or package";
+		p->waived_package = strcmp(v, "package") == 0;
+		return NULL;
 	case PK_NKEYS:
 		break;
 	}
@@ -596,6 +601,17 @@ say_fee(struct sbuf *b, const struct policy_fee *f, const char *lang, bool next)
 	}
 }
 
+/* English possessive of a duration, in place: "24 hours'", "1 hour's" (d holds 64). */
+static char *
+possessive(char *d)
+{
+	size_t n = strlen(d);
+
+	if (n && n + 3 < 64)
+		strcpy(d + n, d[n - 1] == 's' ? "'" : "'s");
+	return d;
+}
+
 size_t
 policy_clause(const struct policy *p, enum policy_key k, const char *lang, char *buf,
 	      size_t size)
@@ -613,8 +629,8 @@ policy_clause(const struct policy *p, enum policy_key k, const char *lang, char 
 	case PK_NOTICE:
 		say(&b, es ? "Las cancelaciones se comunican con al menos %s de antelación al "
 			     "inicio de la sesión; con esa antelación no se cobra nada."
-			   : "Cancellations need at least %s' notice before the session starts; "
-			     "with that much notice nothing is charged.", dur);
+			   : "Cancellations need at least %s notice before the session starts; "
+			     "with that much notice nothing is charged.", es ? dur : possessive(dur));
 		break;
 	case PK_LATE:
 		if (p->nlate == 0 || (p->nlate == 1 && amount_is_zero(&p->late[0].amt))) {
@@ -627,7 +643,8 @@ policy_clause(const struct policy *p, enum policy_key k, const char *lang, char 
 			if (i != p->nlate - 1)
 				say(&b, " ");
 			say(&b, es ? "Una cancelación con menos de %s de antelación se cobra: "
-				   : "A cancellation with less than %s' notice is charged ", dur2);
+				   : "A cancellation with less than %s notice is charged ",
+			    es ? dur2 : possessive(dur2));
 			say_fee(&b, &p->late[i], lang, false);
 			say(&b, ".");
 		}
@@ -729,6 +746,17 @@ policy_clause(const struct policy *p, enum policy_key k, const char *lang, char 
 			   : "If the provider cancels, nothing is charged and the client is credited ");
 		say_fee(&b, &p->provider, lang, false);
 		say(&b, ".");
+		break;
+	case PK_WAIVED:
+		if (p->waived_package)
+			say(&b, es ? "Una sesión regalada (waived:) consume una sesión del paquete "
+				     "prepagado si queda alguna."
+				   : "A session given free (waived:) uses a prepaid package session "
+				     "when one is left.");
+		else
+			say(&b, es ? "Una sesión regalada (waived:) no se cobra ni consume el paquete."
+				   : "A session given free (waived:) is not charged and uses no "
+				     "package credit.");
 		break;
 	case PK_NKEYS:
 		break;

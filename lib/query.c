@@ -2,16 +2,22 @@
  * query.c: hledger's query terms, for the report commands (and so for `hledger tally CMD
  * QUERY`). A term is `date:PERIOD`, `date:A..B`, `acct:RE`, `desc:RE`, `payee:RE`, `code:RE`,
  * `cur:RE`, `amt:[<|<=|>|>=|=]N`, `tag:NAME[=RE]`, `status:[*!]` or a bare RE (an account);
- * `not:` before any of them negates it. As in hledger, terms of the same kind match when
- * any of them does and the kinds must all match; each `not:` term must hold on its own.
- * Regular expressions are PCRE2, case-insensitive, found anywhere in the text.
+ * also `date2:`, `note:`, `sym:`, `real:` and `depth:N` (kept for the report, as --depth);
+ * `not:` before any of them negates it. As in
+ * hledger, any description term, any account term and any status term must match, and
+ * all the other terms. Regular expressions are PCRE2, case-insensitive, found anywhere in
+ * the text (cur: and sym: match the whole symbol).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tally.h"
 
-enum qkind { Q_DATE, Q_ACCT, Q_DESC, Q_PAYEE, Q_CODE, Q_CUR, Q_AMT, Q_TAG, Q_STATUS, Q_NKIND };
+enum qkind {
+	Q_DATE, Q_DATE2, Q_ACCT, Q_DESC, Q_PAYEE, Q_NOTE, Q_CODE, Q_CUR, Q_AMT, Q_TAG, Q_STATUS,
+	Q_REAL, Q_NKIND
+};
 
 struct qterm {
 	enum qkind kind;
@@ -28,16 +34,21 @@ struct qterm {
 struct query {
 	struct qterm *t;
 	size_t n;
+	int depth;            /* depth:N, for the report to fold accounts; 0 = none */
 };
 
 static const struct {
 	const char *prefix;
 	enum qkind kind;
 } prefixes[] = {
-	{"date:", Q_DATE}, {"acct:", Q_ACCT}, {"desc:", Q_DESC}, {"payee:", Q_PAYEE},
-	{"code:", Q_CODE}, {"cur:", Q_CUR}, {"amt:", Q_AMT}, {"tag:", Q_TAG},
-	{"status:", Q_STATUS},
+	{"date:", Q_DATE}, {"date2:", Q_DATE2}, {"acct:", Q_ACCT}, {"desc:", Q_DESC},
+	{"payee:", Q_PAYEE}, {"note:", Q_NOTE}, {"code:", Q_CODE}, {"cur:", Q_CUR},
+	{"sym:", Q_CUR}, {"amt:", Q_AMT}, {"tag:", Q_TAG}, {"status:", Q_STATUS},
+	{"real:", Q_REAL},
 };
+
+/* hledger's other query types: refused rather than read as an account pattern. */
+static const char *const unsupported[] = {"type:", "expr:", "any:", "all:", NULL};
 
 static struct regex *
 compile(const char *s, size_t n, const char *term, struct terr *e)
@@ -107,11 +118,32 @@ parse_amt(struct qterm *q, const char *v, const char *term, struct terr *e)
 		terr_set(e, NULL, 0, "bad query term %s: a number expected", term);
 		return -1;
 	}
+	if (amount_is_zero(&q->n))  /* amt:<0 compares signed numbers, as hledger does */
+		q->abs = false;
+	return 0;
+}
+
+/* depth:N is not a filter but the report's --depth: kept aside, the term matches all. */
+static int
+parse_depth(struct query *qq, struct qterm *q, const char *v, const char *term, struct terr *e)
+{
+	long n = 0;
+
+	for (const char *c = v; *c; c++)
+		if (*c < '0' || *c > '9' || (n = n * 10 + (*c - '0')) > 1000)
+			n = -1;
+	if (!*v || n < 1 || q->neg) {
+		terr_set(e, NULL, 0, "bad query term %s: depth:N with N a level from 1", term);
+		return -1;
+	}
+	q->kind = Q_NKIND;
+	if (!qq->depth || n < qq->depth)
+		qq->depth = (int)n;
 	return 0;
 }
 
 static int
-parse_term(struct qterm *q, const char *term, struct terr *e)
+parse_term(struct query *qq, struct qterm *q, const char *term, struct terr *e)
 {
 	const char *v = term;
 	size_t i;
@@ -121,6 +153,14 @@ parse_term(struct qterm *q, const char *term, struct terr *e)
 		q->neg = !q->neg;
 		v += 4;
 	}
+	if (strncmp(v, "depth:", 6) == 0)
+		return parse_depth(qq, q, v + 6, term, e);
+	for (i = 0; unsupported[i]; i++)
+		if (strncmp(v, unsupported[i], strlen(unsupported[i])) == 0) {
+			terr_set(e, NULL, 0, "bad query term %s: %s is not supported here", term,
+				 unsupported[i]);
+			return -1;
+		}
 	q->kind = Q_ACCT;
 	for (i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
 		size_t k = strlen(prefixes[i].prefix);
@@ -133,7 +173,25 @@ parse_term(struct qterm *q, const char *term, struct terr *e)
 	}
 	switch (q->kind) {
 	case Q_DATE:
+	case Q_DATE2:
 		return parse_date(q, v, term, e);
+	case Q_REAL:
+		if (strcmp(v, "") != 0 && strcmp(v, "1") != 0 && strcmp(v, "0") != 0) {
+			terr_set(e, NULL, 0, "bad query term %s: real:, real:1 or real:0", term);
+			return -1;
+		}
+		q->status = v[0] == '0' ? 0 : 1;
+		return 0;
+	case Q_CUR: {
+		/* cur: matches the whole symbol, as in hledger. */
+		char *full = xmalloc(strlen(v) + 9);
+		struct regex *r;
+
+		sprintf(full, "^(?:%s)$", v);
+		r = compile(full, strlen(full), term, e);
+		free(full);
+		return (q->re = r) ? 0 : -1;
+	}
 	case Q_AMT:
 		return parse_amt(q, v, term, e);
 	case Q_STATUS:
@@ -164,7 +222,7 @@ query_parse(char *const *terms, size_t n, struct terr *e)
 
 	q->t = xcalloc(n ? n : 1, sizeof *q->t);
 	for (size_t i = 0; i < n; i++) {
-		if (parse_term(&q->t[q->n], terms[i], e) < 0) {
+		if (parse_term(q, &q->t[q->n], terms[i], e) < 0) {
 			q->n++;
 			query_free(q);
 			return NULL;
@@ -193,13 +251,10 @@ query_empty(const struct query *q)
 	return !q || q->n == 0;
 }
 
-bool
-query_only_accounts(const struct query *q)
+int
+query_depth(const struct query *q)
 {
-	for (size_t i = 0; q && i < q->n; i++)
-		if (q->t[i].kind != Q_ACCT || q->t[i].neg)
-			return false;
-	return true;
+	return q ? q->depth : 0;
 }
 
 static bool
@@ -223,19 +278,28 @@ tag_fn(struct span key, struct span value, void *arg)
 	return t->found;
 }
 
-/* hledger's payee: the description before a `|`, else all of it. */
 static struct span
-payee(const struct txn *t)
+trim(struct span p)
+{
+	while (p.n && (*p.p == ' ' || *p.p == '\t'))
+		p.p++, p.n--;
+	while (p.n && (p.p[p.n - 1] == ' ' || p.p[p.n - 1] == '\t'))
+		p.n--;
+	return p;
+}
+
+/* hledger's payee and note: the description before and after a `|`, else all of it. */
+static struct span
+payee(const struct txn *t, bool note)
 {
 	struct span p = t->desc;
 	const char *bar = p.n ? memchr(p.p, '|', p.n) : NULL;
 
-	if (bar) {
+	if (bar && note)
+		return trim((struct span){bar + 1, (size_t)(p.p + p.n - bar - 1)});
+	if (bar)
 		p.n = (size_t)(bar - p.p);
-		while (p.n && (p.p[p.n - 1] == ' ' || p.p[p.n - 1] == '\t'))
-			p.n--;
-	}
-	return p;
+	return trim(p);
 }
 
 static bool
@@ -271,12 +335,23 @@ term_match(const struct qterm *q, const struct txn *t, const struct posting *p)
 	case Q_DESC:
 		m = re_match(q->re, t->desc.p ? t->desc.p : "", t->desc.n);
 		break;
-	case Q_PAYEE: {
-		struct span s = payee(t);
+	case Q_DATE2: {
+		tdate d = t->date2 != DATE_NONE ? t->date2 : t->date;
+
+		m = (q->begin == DATE_NONE || d >= q->begin) && (q->end == DATE_NONE || d < q->end);
+		break;
+	}
+	case Q_PAYEE:
+	case Q_NOTE: {
+		struct span s = payee(t, q->kind == Q_NOTE);
 
 		m = re_match(q->re, s.p ? s.p : "", s.n);
 		break;
 	}
+	case Q_REAL:
+		if (p)
+			m = (p->virt == P_REAL) == (q->status == 1);
+		break;
 	case Q_CODE:
 		m = re_match(q->re, t->code.p ? t->code.p : "", t->code.n);
 		break;
@@ -314,6 +389,10 @@ term_match(const struct qterm *q, const struct txn *t, const struct posting *p)
 	return m != q->neg;
 }
 
+/*
+ * hledger's rule: any of the description terms, any of the account terms, any of the
+ * status terms, and all the other terms (negated ones included).
+ */
 bool
 query_posting(const struct query *q, const struct txn *t, const struct posting *p)
 {
@@ -325,7 +404,7 @@ query_posting(const struct query *q, const struct txn *t, const struct posting *
 		const struct qterm *x = &q->t[i];
 		bool m = term_match(x, t, p);
 
-		if (x->neg) {
+		if (x->neg || (x->kind != Q_DESC && x->kind != Q_ACCT && x->kind != Q_STATUS)) {
 			if (!m)
 				return false;
 			continue;
@@ -350,4 +429,30 @@ query_txn(const struct query *q, const struct txn *t)
 		if (query_posting(q, t, &t->p[i]))
 			return true;
 	return false;
+}
+
+int
+query_operands(int argc, char **argv, bool have_f, char ***ops, size_t *nops,
+	       struct query **q, struct terr *e)
+{
+	struct stat st;
+	char **terms = xcalloc((size_t)argc + 1, sizeof *terms);
+	size_t nterms = 0;
+
+	*ops = xcalloc((size_t)argc + 1, sizeof **ops);
+	*nops = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!have_f && (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) == 0))
+			(*ops)[(*nops)++] = argv[i];
+		else
+			terms[nterms++] = argv[i];
+	}
+	*q = query_parse(terms, nterms, e);
+	free(terms);
+	if (!*q) {
+		free(*ops);
+		*ops = NULL;
+		return -1;
+	}
+	return 0;
 }

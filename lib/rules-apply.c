@@ -146,6 +146,7 @@ whole_record(struct rules *r, size_t *n)
 		if (len + 1 > r->wholecap) {
 			r->wholecap = len + 64;
 			r->whole = xrealloc(r->whole, r->wholecap);
+			memset(r->whole, 0, r->wholecap);  /* the JIT may read past the end */
 		}
 		len = 0;
 		for (i = 0; i < r->rec->nf; i++) {

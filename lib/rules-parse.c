@@ -660,13 +660,10 @@ parse_line(struct rules *r, struct src *S, struct line *l, int depth, struct ter
 	}
 	{
 		/* The value keeps its trailing blanks: hledger's currency "EUR " is spaced. */
-		const char *raw;
-		size_t rawn;
+		const char *raw = v;
+		size_t rawn = vn;
 
-		if (!word_value(s, n, wl, &raw, &rawn)) {
-			terr_set(e, S->file, l->no, "unknown rule: %.*s", (int)wl, s);
-			return -1;
-		}
+		(void)word_value(s, n, wl, &raw, &rawn);
 		while (rawn && (raw[rawn - 1] == '\r' || raw[rawn - 1] == '\n'))
 			rawn--;
 		if (check_value(id, raw, rawn, S->file, l->no, e) < 0)

@@ -315,8 +315,9 @@ observe(struct statements *s, const struct txn *t, const struct vtags *tg, bool 
 		int sign = money_sign(&s->tc[k].delta);
 
 		if (after) {
-			if (money_sign(&s->tc[k].kind[SA_RECEIVABLE]) > 0 && sign == 0 &&
-			    invoice_in_period(s, t, &g) && g.has_invoice)
+			if (money_sign(&s->tc[k].kind[SA_RECEIVABLE]) > 0 &&
+			    (sign == 0 || g.has_invoice) && invoice_in_period(s, t, &g) &&
+			    g.has_invoice)
 				shown = 1, invoice_item(c, t, &g, &s->tc[k].kind[SA_RECEIVABLE]);
 			continue;
 		}
@@ -340,10 +341,13 @@ observe(struct statements *s, const struct txn *t, const struct vtags *tg, bool 
 		}
 		if (money_sign(&c->kind[SA_PREPAID]) >= 0)
 			c->pkg_left = 0;
-		if (money_sign(&s->tc[k].kind[SA_RECEIVABLE]) > 0 && sign == 0 && !g.has_session) {
+		/* an invoice; with taxes (lib/tax.c) its tax less withholding is also a charge */
+		if (money_sign(&s->tc[k].kind[SA_RECEIVABLE]) > 0 && (sign == 0 || g.has_invoice) &&
+		    !g.has_session) {
 			if (invoice_in_period(s, t, &g))
 				invoice_item(c, t, &g, &s->tc[k].kind[SA_RECEIVABLE]);
-			continue;
+			if (sign == 0)
+				continue;
 		}
 		if (!in_period)
 			continue;

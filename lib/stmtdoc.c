@@ -11,6 +11,7 @@
 static int format;
 static const char *lang;
 static const struct conf *labels, *provider;
+static const struct identities *ids;  /* the clients' name, address, tax ID: NULL: none */
 static tdate begin, end;
 static const struct invoices *inv;
 
@@ -334,11 +335,14 @@ static void
 header(struct out *o, const struct stmt_client *c, const char *css)
 {
 	char b[64], e[64], line[512];
-	const char *name = c->name ? c->name : c->id;
+	const struct identity *who = ids ? identities_find(ids, c->id) : NULL;
+	const char *name = who && who->name ? who->name : c->name ? c->name : c->id;
 
 	if (format == STMT_HTML) {
-		out_printf(o, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-			      "<title>", lang);
+		/* the labels' `dir = rtl` (Hebrew): the page reads right to left */
+		out_printf(o, "<!DOCTYPE html>\n<html lang=\"%s\"%s>\n<head>\n<meta charset=\"utf-8\">\n"
+			      "<title>", lang, conf_get(labels, "dir") &&
+			      strcmp(conf_get(labels, "dir"), "rtl") == 0 ? " dir=\"rtl\"" : "");
 		text(o, L("title"));
 		out_puts(o, ": ");
 		text(o, name);
@@ -381,8 +385,17 @@ header(struct out *o, const struct stmt_client *c, const char *css)
 		out_puts(o, "\n");
 	snprintf(line, sizeof line, "%s: %s", L("client"), name);
 	para(o, line);
-	if (c->name) {
+	if (c->name || (who && who->name)) {
 		snprintf(line, sizeof line, "%s: %s", L("client-id"), c->id);
+		para(o, line);
+	}
+	for (const char *a = who ? who->address : NULL, *nl; a && *a; a = nl ? nl + 1 : "") {
+		nl = strchr(a, '\n');
+		snprintf(line, sizeof line, "%.*s", nl ? (int)(nl - a) : (int)strlen(a), a);
+		para(o, line);
+	}
+	if (who && who->tax_id) {
+		snprintf(line, sizeof line, "%s: %s", L("tax-id"), who->tax_id);
 		para(o, line);
 	}
 	b[0] = e[0] = '\0';
@@ -554,6 +567,7 @@ statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_clien
 	begin = d->begin;
 	end = d->end;
 	inv = d->inv;
+	ids = d->ids;
 	zero_com = c->close.nbal ? c->close.bal[0].com : c->open.nbal ? c->open.bal[0].com : 0;
 	header(o, c, css);
 	for (size_t i = 0; i < c->nitems; i++) {

@@ -527,7 +527,7 @@ void conf_free(struct conf *c);
  */
 enum policy_key {
 	PK_NAME, PK_NOTICE, PK_LATE, PK_NOSHOW, PK_CAP, PK_GRACE, PK_PREPAID, PK_DEPOSIT,
-	PK_PROVIDER, PK_NKEYS
+	PK_PROVIDER, PK_WAIVED, PK_NKEYS
 };
 #define POLICY_MAX_TIERS 8
 struct policy_fee {
@@ -550,6 +550,8 @@ struct policy {
 	bool forfeit;              /* prepaid = forfeit */
 	struct policy_fee deposit; /* percent of the next session held; zero: none */
 	struct policy_fee provider;/* credit when the provider cancels; zero: none */
+	bool waived_package;       /* `waived = package`: a waived held session uses a package
+				      session when there is credit; default `free` */
 	long line[PK_NKEYS];       /* where each key was set; 0: the default */
 	char *clause[PK_NKEYS];    /* each key's line as written ("notice = 24h"), for quoting */
 };
@@ -637,7 +639,8 @@ struct conf *invoices_conf(const char *path, const char *journal, struct terr *e
  * Clients are named by `client:` tags and by the last component of their accounts
  * (Assets:Unbilled:ID); both are folded to a slug (clients_slug) so `Théo Keller` and
  * `theo-keller` are one client. Account prefixes match ignoring ASCII case.
- * The journal is assumed to be in date order: packages are consumed in file order.
+ * clients_observe streams in file order (tally-agreement); the commands that price or
+ * count sessions read through the book below, in date order.
  */
 enum cacct { C_UNBILLED, C_PREPAID, C_DEPOSITS, C_NACCT };
 /* Account prefixes: NULL fields take the defaults (Assets:Unbilled, ...). */
@@ -663,6 +666,7 @@ struct client_package {
 	struct amount spent;  /* credit taken so far */
 	bool lapsed;          /* what was left was recognised as income (`expired:` entry) */
 	bool expiry_seen;     /* handed out once by clients_next_expired */
+	long seq;             /* order bought among packages of the same date */
 };
 /* One client. Read-only for commands: change it through the client_* functions. */
 struct client {
@@ -681,6 +685,8 @@ struct client {
 	int terms;            /* `terms: N` days, -1 when never given */
 	char *payer;          /* `payer: REGEX`, NULL when never given */
 	char *acct[C_NACCT];  /* account names as the journal spells them (or as written) */
+	tdate *waivers;       /* cancellations waived by a policy's grace, in date order */
+	size_t nwaivers, capwaivers;
 };
 /*
  * The tags the book and the session commands read, found in one pass over an entry's own
@@ -688,20 +694,22 @@ struct client {
  */
 enum ctag {
 	CT_CLIENT, CT_SESSION, CT_RATE, CT_POLICY, CT_TERMS, CT_PAYER, CT_PACKAGE, CT_EXPIRES,
-	CT_EXPIRED, CT_SIGNED, CT_MINUTES, CT_DURATION, CT_TIME, CT_CANCELLED_AT, CT_N
+	CT_EXPIRED, CT_SIGNED, CT_MINUTES, CT_DURATION, CT_TIME, CT_CANCELLED_AT, CT_WAIVED, CT_N
 };
 struct client_tags {
 	struct span v[CT_N];
 };
 void clients_tags(const struct txn *t, struct client_tags *tg);
+/* The same from tags vocab_entry has read without error (one scan of the entry). */
+void clients_tags_of(const struct vtags *vt, struct client_tags *tg);
 enum session_kind {
 	SESSION_NONE, SESSION_HELD, SESSION_CANCELLED, SESSION_LATE, SESSION_NOSHOW,
 	SESSION_PROVIDER, SESSION_OTHER
 };
 /*
- * What the book took for the last unpriced `session: held` event it observed (package
- * credit, or the rate less a deposit held), so that tally-bill can write it and every other
- * command sees the credit and deposit it will use.
+ * What clients_observe (file order) took for the last unpriced `session: held` event it
+ * observed (package credit, or the rate less a deposit held); tally-check reads it. The
+ * filters price through the book instead (date order).
  */
 enum { CP_OK, CP_NO_CLIENT, CP_NO_RATE, CP_NO_MINUTES, CP_BAD_MINUTES, CP_OVERFLOW };
 struct client_pricing {
@@ -721,8 +729,7 @@ void clients_free(struct clients *b);
  * Learns from one item: rate/policy/terms/payer tags (need `client:`), package purchases,
  * debits to the prepaid account (one session taken from the oldest open package when the
  * entry has a `session:` tag; a lapse when it has `expired:`; else a refund of credit),
- * deposit balances. An unpriced `session: held` event takes what tally-bill will price it
- * with (see clients_priced); other postingless events change no package or deposit: a
+ * deposit balances. Postingless events change no package or deposit: a
  * command that prices them calls client_package_take / client_deposit_take itself.
  * -1 with *e set (FILE:LINE) on a bad tag or an amount too large.
  */
@@ -770,17 +777,126 @@ bool client_package_next(struct client *c, tdate d, struct amount *price);
 bool client_package_take(struct client *c, tdate d, struct amount *price);
 /* Sessions left in packages usable on d (d = DATE_NONE: ignoring expiry); money left too. */
 long client_package_left(const struct client *c, tdate d, struct amount *money);
-/*
- * Hands out, once each, a package whose expiry date is before d and that still has
- * sessions left (and was not lapsed by an `expired:` entry); NULL when there is none.
- */
-struct client_package *clients_next_expired(struct clients *b, tdate d, struct client **who);
 /* Marks a package lapsed; *left gets the credit that was left. -1 on overflow. */
 int client_package_lapse(struct client *c, struct client_package *k, struct amount *left);
 /* The deposit held (positive), true when there is one. */
 bool client_deposit(const struct client *c, struct amount *held);
 /* Takes up to *max (same commodity) from the deposit held into *taken. -1 on overflow. */
 int client_deposit_take(struct client *c, const struct amount *max, struct amount *taken);
+
+/* ---- the book (book.c, bookprice.c, spool.c) ---------------------------------------- */
+
+/*
+ * Entries take effect in date order (date, then `time:`, then position in the input),
+ * whatever their order in the files. A command reads its input twice: pass 1 feeds every
+ * item to book_add, which keeps the clients' terms and one compact record (64 bytes) per
+ * session event or movement of package or deposit money; book_settle sorts the records and
+ * prices every event in date order; pass 2 reads the input again and book_next hands out,
+ * item by item, what the book decided. tally-bill writes the held sessions' postings,
+ * tally-cancel the cancellations', from the same pricing (bookprice.c), so the two filters
+ * commute. Standard input is spooled first (book_spool_stdin) so it can be read twice.
+ */
+struct book_opts {
+	struct clients_opts accts;
+	const char *policy_file;  /* --policy FILE: every client's policy; NULL: by `policy:` */
+	const char *policy_dir;   /* --policies DIR; NULL: policy_sharedir("policies") */
+	bool check_policies;      /* a `policy:` naming no usable policy is an error at it */
+};
+/* Why an event could not be priced (book_error says it at the event's line). */
+enum book_rc {
+	BR_OK, BR_NO_CLIENT, BR_NO_RATE, BR_NO_MINUTES, BR_BAD_MINUTES, BR_TOO_LARGE,
+	BR_NO_STAMP, BR_BAD_STAMP, BR_NO_TIME, BR_BAD_TIME, BR_FEE_NO_RATE, BR_FEE_PER_HOUR
+};
+/* What one event costs and consumes, as if every earlier event had been priced. */
+struct book_price {
+	struct client *c;         /* NULL: no client */
+	enum session_kind kind;   /* SESSION_NONE for a movement of money */
+	bool unpriced;            /* a session event with no postings: a filter writes them */
+	bool waived;              /* the event carries `waived:` (a held one: given free) */
+	int rc;                   /* enum book_rc */
+	bool write;               /* postings to write (unpriced events with a cost) */
+	bool package;             /* one package session taken (held, forfeited, or by hand) */
+	bool over;                /* held, paid at the rate after a package ran out */
+	bool grace;               /* a cancellation waived by the policy's grace: tag it */
+	long grace_n;             /* the waiver's number in the grace window */
+	bool capped, has_price;
+	long lapsed;              /* sessions lapsed by an `expired:` entry */
+	long bought;              /* sessions bought by a `package:` entry of this client */
+	tdate date;               /* the event's date */
+	bool nonl;                /* its last line has no newline: write one before more lines */
+	long notice;              /* cancellations: minutes of notice; -1 unknown */
+	int start;                /* the session's `time:` in minutes; -1 unknown */
+	const struct policy *policy; /* the policy applied (cancellations, waived sessions) */
+	struct amount price;      /* a held session's price; a percent fee's base */
+	struct amount fee;        /* a cancellation's fee, or the forfeited package session */
+	struct amount deposit;    /* taken from the deposit held */
+};
+/* A package's credit recognised when it expired (by tally-bill, or by an `expired:` entry). */
+struct book_lapse {
+	struct client *c;
+	tdate expires;            /* the expiry date (the entry's date when by_entry) */
+	long sessions;            /* sessions left */
+	struct amount left;       /* credit left */
+	bool by_entry;
+};
+struct book;
+/* NULL with *e set when the --policy file cannot be used. */
+struct book *book_new(const struct book_opts *o, struct terr *e);
+void book_free(struct book *b);
+struct clients *book_clients(struct book *b);
+/*
+ * Pass 1: call for every item journal_next hands out, bad ones (NULL) included, so that
+ * positions match in pass 2. -1 with *e set on a bad tag, an amount too large, or (with
+ * check_policies) an unknown policy.
+ */
+int book_add(struct book *b, const struct jitem *it, struct terr *e);
+/* The same with the entry's tags already read (clients_tags or clients_tags_of). */
+int book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tg,
+		  struct terr *e);
+/*
+ * Sorts the events and prices them in date order. Packages expiring before `until`
+ * (DATE_NONE: the latest entry's date) lapse. Then rewinds for pass 2.
+ */
+void book_settle(struct book *b, tdate until);
+/* Pass 2: the same items in the same order. 1 with *r filled for a book event, else 0. */
+int book_next(struct book *b, const struct jitem *it, struct book_price *r);
+/*
+ * Pass 1's errors, said in the input's order: book_defer keeps one for the item just added;
+ * in pass 2, book_deferred hands out those of the items book_next has passed (all: the
+ * rest), NULL when none is due.
+ */
+void book_defer(struct book *b, const struct terr *e);
+const struct terr *book_deferred(struct book *b, bool all);
+/* r->rc as an error at the item's line. */
+void book_error(const struct book_price *r, const struct jitem *it, struct terr *e);
+/* The next lapse by expiry (not by an entry) dated before d, once each; NULL: none. */
+const struct book_lapse *book_lapse_before(struct book *b, tdate d);
+size_t book_nlapses(const struct book *b);
+const struct book_lapse *book_lapse_at(const struct book *b, size_t i);
+/*
+ * Pass 2 without reading items again: when every event is priced without error and pass 1
+ * knew where each one is (book_can_copy), book_copy copies the input's bytes to o and calls
+ * event() after each unpriced event (to write its lines) and lapse() where an expiry goes;
+ * both return true when they wrote whole lines.
+ * -1 with *e set when a file changed between the passes or cannot be read.
+ */
+bool book_can_copy(const struct book *b);
+/* The files are still those pass 1 read (same file, size and time): else -1 with *e set. */
+int book_unchanged(const struct book *b, struct terr *e);
+int book_copy(struct book *b, struct out *o,
+	      bool (*event)(void *arg, struct out *o, const struct book_price *r),
+	      bool (*lapse)(void *arg, struct out *o, const struct book_lapse *l), void *arg,
+	      struct terr *e);
+/* The policy for client c on d: --policy, else its `policy:` then; NULL: none. */
+const struct policy *book_policy(struct book *b, const struct client *c, tdate d);
+/*
+ * The files pass 1 will read (journal_open's list, kept until book_free); standard input is
+ * made readable twice when a file is "-": spooled to an unlinked temporary file unless it
+ * is a regular file already. Call before pass 1. -1 with *e set.
+ */
+int book_input(struct book *b, char *const *files, size_t n, struct terr *e);
+/* Before pass 2: standard input back to where it started. */
+int book_rewind_stdin(char *const *files, size_t n, struct terr *e);
 
 /* ---- outside text made safe for a journal (jtext.c) ---------------------------------- */
 
@@ -804,8 +920,9 @@ enum {
  * returns the length. Controls (CR, LF, TAB, NUL...) and line separators become spaces,
  * blank runs one space, ends trimmed; ';' becomes ',' outside comments; a ':' right after a
  * word in a comment gets a space before it (no "key: value" or ":tag:"); a tag value's ','
- * (which would end it) becomes ';'; a leading * ! ( = @ ~ (description) or = @ ~ (comment, tag)
- * gets a ' before it; a code's parentheses become brackets. See docs/rules.md.
+ * (which would end it) becomes ';'; a leading * ! ( = @ ~ (description), = @ ~ (comment,
+ * tag) or ( [ (account: no virtual posting) gets a ' before it; a code's parentheses
+ * become brackets. See docs/rules.md.
  */
 size_t journal_text_safe(char *dst, const char *src, size_t n, int where);
 
@@ -916,19 +1033,27 @@ int regex_replace(const struct regex *r, const char *s, size_t n, const char *re
 /*
  * `date:PERIOD` or `date:A..B`, `acct:RE` (or a bare RE), `desc:RE`, `payee:RE`, `code:RE`,
  * `cur:RE`, `amt:[<|<=|>|>=|=]N` (no sign: the magnitude), `tag:NAME[=RE]`, `status:[*!]`,
- * each possibly after `not:`. Terms of one kind match when any does; kinds are and-ed.
+ * `note:`, `date2:`, `sym:`, `real:[0]`, each possibly after `not:`. Any desc, any acct,
+ * any status term must match, and all the others (hledger's rule).
  */
 struct query;
 /* NULL with *e set ("bad query term TERM: why", no position) on a bad term. */
 struct query *query_parse(char *const *terms, size_t n, struct terr *e);
 void query_free(struct query *q);
 bool query_empty(const struct query *q);
-/* True when every term is a plain account pattern (so a report may filter by name). */
-bool query_only_accounts(const struct query *q);
+/* The smallest depth:N given (the report folds deeper accounts, as --depth), or 0. */
+int query_depth(const struct query *q);
 /* Whether posting p of t matches (p NULL: an entry without postings). */
 bool query_posting(const struct query *q, const struct txn *t, const struct posting *p);
 /* Whether any posting of t matches (a postingless event: its entry-level terms). */
 bool query_txn(const struct query *q, const struct txn *t);
+/*
+ * A report's operands: those naming an existing file (or "-") are journals, the others
+ * query terms; with have_f (-f given) all are terms. *ops (free it) gets the journals.
+ * -1 with *e set on a bad term.
+ */
+int query_operands(int argc, char **argv, bool have_f, char ***ops, size_t *nops,
+		   struct query **q, struct terr *e);
 
 /* ---- CSV rules (rules.c) ------------------------------------------------------------- */
 
@@ -1060,6 +1185,7 @@ struct stmt_doc {
 	const char *css;      /* HTML only: the style sheet (must not contain "</") */
 	tdate begin, end;     /* the period, end exclusive */
 	const struct invoices *inv;  /* for the open invoices section; may be NULL */
+	const struct identities *ids;  /* who the clients are (name:, address:, tax-id:); may be NULL */
 };
 /* Writes one statement; -1 when a total is too large to hold exactly. */
 int statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_client *c);
@@ -1072,11 +1198,21 @@ int statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_c
  * of that client's invoices. Several candidates (invoices or clients): nothing is settled.
  */
 enum { PMATCH_NONE, PMATCH_SETTLED, PMATCH_AMBIGUOUS };
+struct psplit {
+	const char *invoice;
+	struct amount amt;             /* what of the payment goes to it */
+};
 struct pmatch {
 	int kind;
-	const char *client, *invoice;  /* PMATCH_SETTLED */
-	const char *how;               /* "number" or "amount and payer" */
-	bool partial;                  /* the invoice stays open for the rest */
+	const char *client, *invoice;  /* PMATCH_SETTLED; invoice: the first one */
+	const char *how;               /* "number", "amount and payer", "sum and payer" or
+					  "payer, oldest first" */
+	bool partial;                  /* the last invoice stays open for the rest */
+	struct amount left;            /* what the last invoice still needs; PMATCH_NONE with a
+					  client: what all its open invoices need, less than
+					  the payment */
+	const struct psplit *split;    /* PMATCH_SETTLED: the invoices paid, oldest first */
+	size_t nsplit;
 	const char *candidates;        /* PMATCH_AMBIGUOUS: "INV (client), client, ..." */
 };
 struct payments;
@@ -1218,5 +1354,193 @@ int signoff_write(struct signoff *s, char *const *files, size_t nfiles, struct o
 		  struct terr *e);
 long signoff_added(const struct signoff *s);  /* tags the plan adds */
 void signoff_free(struct signoff *s);
+
+/* ---- income per client and month (income.c) ------------------------------------------ */
+
+/*
+ * Every posting to the income account dated in [begin, end) (DATE_NONE: open), grouped by
+ * its `client:` tag ("(none)" without one) and month, as positive income: the figures of
+ * hledger's `bal Income --pivot client -M`, sign flipped. The account is prefix and its
+ * subaccounts (ASCII case ignored); a NULL prefix takes Income, Incomes, Revenue, Revenues.
+ */
+struct income_row {
+	const char *client;   /* "total" on the total rows */
+	int com;
+	bool total;           /* a column total (one per commodity, after the clients) */
+	struct amount *cell;  /* nmonths cells, then the row's total */
+};
+struct income;
+struct income *income_new(tdate begin, tdate end, const char *prefix);
+/* -1 with *e set (FILE:LINE) when a sum passes what an amount holds. */
+int income_observe(struct income *in, const struct jitem *it, struct terr *e);
+/*
+ * The table, once, after the last item: rows sorted by client then commodity, the totals
+ * last; first is the first column's month (year * 12 + month - 1). The columns are the
+ * period's months, or the months with income when the period is open. -1 on overflow.
+ */
+int income_table(struct income *in, const struct income_row **rows, size_t *nrows, int *first,
+		 int *nmonths, struct terr *e);
+void income_free(struct income *in);
+
+/* ---- the year end (yearend.c) -------------------------------------------------------- */
+
+/*
+ * What the new year's file needs of the old one besides balances: each client's terms (the
+ * last value of every tag on the client's events that are not sessions) and the highest
+ * number of each invoice series (a number up to its last '-'; the digits after it).
+ */
+struct yearend;
+struct yearend *yearend_new(void);
+void yearend_observe(struct yearend *y, const struct jitem *it);
+void yearend_number(struct yearend *y, struct span num);
+/* The client's terms in the order first met (not client:); up to max; valid until free. */
+size_t yearend_terms(const struct yearend *y, const char *slug, const char **keys,
+		     const char **vals, size_t max);
+/* The `item:` values of the first entry tagged `invoice: number`, one a line, or NULL. */
+const char *yearend_items(const struct yearend *y, const char *number);
+size_t yearend_series(const struct yearend *y);
+const char *yearend_last(const struct yearend *y, size_t i);  /* series i's last number */
+void yearend_free(struct yearend *y);
+
+/* ---- client identity (identity.c) --------------------------------------------------- */
+
+/*
+ * Who a client is on the documents that go out: `name:`, `email:`, `address:` and `tax-id:`
+ * on the client's entries, each free text to the end of its line. The latest value wins;
+ * several `address:` tags on one entry, or `\n` in a value, are the lines of one address.
+ */
+struct identity {
+	char *id;             /* the client's slug */
+	char *spelling;       /* the client: tag as first written, when it is not the slug */
+	char *name, *email, *address, *tax_id;  /* NULL when never given */
+};
+struct identities;
+struct identities *identities_new(void);
+/* Learns from one item; -1 with *e (FILE:LINE) on an email: that is not an address. */
+int identities_observe(struct identities *s, const struct jitem *it, struct terr *e);
+/* The client by ID or spelling (slugged); NULL when its entries never said who it is. */
+const struct identity *identities_find(const struct identities *s, const char *client);
+/* What to call the client: name:, else the client: spelling, else the ID. */
+const char *identity_name(const struct identity *who, const char *id);
+void identities_free(struct identities *s);
+
+/* ---- mail (mail.c) ------------------------------------------------------------------ */
+
+/*
+ * Documents as mail ready to send, built with GMime: RFC 5322 headers (From, To, Date,
+ * Message-ID, Subject, names encoded by RFC 2047), multipart/alternative text and HTML, a
+ * PDF attached when there is one. A mailbox is an mbox written through a struct out, or a
+ * maildir whose messages wait in tmp/ until mail_commit moves them all into new/.
+ */
+struct mail_msg {
+	const char *from_name, *from_addr;  /* the provider: tally.conf name and email */
+	const char *client;                 /* its ID, for the error when to_addr is NULL */
+	const char *to_name, *to_addr;
+	const char *subject;
+	const char *text;                   /* the text/plain part (UTF-8) */
+	const char *html;                   /* the text/html part; NULL: the text, escaped */
+	const char *lang;                   /* the HTML's lang, NULL: en */
+	const char *attach_name;            /* a PDF attachment, NULL: none */
+	const void *attach;
+	size_t attach_len;
+};
+struct mailbox;
+struct mailbox *mail_mbox(struct out *o);
+/* Creates DIR/tmp, new, cur when missing; NULL with *e set when it cannot. */
+struct mailbox *mail_maildir(const char *dir, struct terr *e);
+int mail_add(struct mailbox *m, const struct mail_msg *msg, struct terr *e);
+/* maildir: every message from tmp/ into new/. Frees m. */
+int mail_commit(struct mailbox *m, struct terr *e);
+/* Removes what was written to tmp/. Frees m. */
+void mail_abort(struct mailbox *m);
+/*
+ * A rendered message template: its first lines are "To: ..." and "Subject: ..." (in the
+ * document's language), then a blank line, then the body. *subject is the second line's
+ * value, *body what follows the blank line; both point into a copy the caller frees (*buf).
+ */
+void mail_split(const char *doc, size_t n, char **buf, const char **subject, const char **body);
+/* A document rendered into memory through a struct out (open_memstream), to be mailed. */
+struct mail_doc {
+	char *p;
+	size_t n;
+	FILE *f;
+};
+struct out *mail_doc_open(struct mail_doc *d);
+void mail_doc_close(struct mail_doc *d, struct out *o);  /* commits o: d->p is complete */
+void mail_doc_free(struct mail_doc *d);
+/* A rendered message template (see mail_split) from the provider to the client, as mail. */
+int mail_add_text(struct mailbox *m, const struct conf *provider, const char *client,
+		  const struct identity *who, const struct mail_doc *d, const char *lang,
+		  struct terr *e);
+
+/* ---- PDF (pdf.c) -------------------------------------------------------------------- */
+
+/*
+ * A text document (80 columns) drawn as a PDF with cairo + pango: selectable text, the first
+ * line as title, lines underlined with ---- or ==== as headings, the rest monospaced so that
+ * the columns stay. Paper is `paper = a4 | letter` from tally.conf (default a4).
+ */
+struct pdf_opts {
+	const char *paper;      /* "a4", "letter"; NULL: a4 */
+	const char *title;      /* the PDF's metadata; may be NULL */
+	const char *author;
+	bool rtl;               /* a right-to-left document (Hebrew): every line read so */
+};
+/* The page size in points; -1 for an unknown paper name. */
+int pdf_paper(const char *name, double *w, double *h);
+/* Writes the PDF to o; -1 with *e set on an unknown paper or a cairo failure. */
+int pdf_from_text(struct out *o, const char *text, size_t len, const struct pdf_opts *opt,
+		  struct terr *e);
+
+/* ---- taxes on invoices (tax.c) ------------------------------------------------------ */
+
+/*
+ * One tax added to an invoice's base (tally.conf `tax-rate`, `tax-name` (VAT),
+ * `tax-account` (Liabilities:Tax:NAME), `tax-exempt` (the exemption wording)) and one
+ * withheld from it by the client (`withholding-rate`, `withholding-name`,
+ * `withholding-account` (Assets:Tax:NAME)). A client's `tax-rate:` / `withholding-rate:`
+ * tag overrides a rate.
+ */
+struct tax_rule {
+	bool set;               /* the rate was given */
+	bool exempt;            /* rate "exempt": zero, with the exemption wording */
+	char name[32];
+	struct amount rate;     /* a percent, no commodity */
+	char account[160];
+};
+struct taxes {
+	struct tax_rule tax, wh;
+	const char *exempt_text;  /* tally.conf tax-exempt, or NULL */
+};
+int taxes_conf(const struct conf *c, struct taxes *t, struct terr *e);
+/* "21", "7.5" (0 to 100) or "exempt"; -1 otherwise. */
+int tax_rate_parse(const char *s, size_t n, struct amount *rate, bool *exempt);
+/* tax and withholding on base, each rounded at the commodity's precision; total =
+ * base + tax - withholding. -1 on overflow. */
+int taxes_apply(const struct taxes *t, const struct amount *base, struct amount *tax,
+		struct amount *wh, struct amount *total);
+/* "VAT 21%", "IRPF 15%", "VAT exempt". */
+size_t tax_label(char *buf, size_t size, const struct tax_rule *r);
+
+/* ---- credit notes (creditnote.c) ----------------------------------------------------- */
+
+/*
+ * tally-invoice --void N: a credit note of its own series (PREFIX YYYY-NNNN, default CN-)
+ * that reverses the invoice entry posting by posting, tagged invoice: N so that it settles
+ * it, with what left Assets:Unbilled charged to the credit-note account instead.
+ */
+struct cnote_opts {
+	const char *prefix;      /* NULL: "CN-" */
+	const char *receivable;  /* NULL: Assets:Receivable */
+	const char *unbilled;    /* NULL: Assets:Unbilled */
+	const char *account;     /* NULL: "Income:Credit notes" */
+};
+struct cnote;
+struct cnote *cnote_new(const char *number, tdate date, const struct cnote_opts *o);
+/* Learns from one item: the invoice entry, an earlier voids: N, the series' numbers. */
+int cnote_observe(struct cnote *c, const struct jitem *it, struct terr *e);
+/* Writes the credit note and its number; -1 with *e for no such invoice or one void already. */
+int cnote_write(struct cnote *c, struct out *o, char *number, size_t size, struct terr *e);
+void cnote_free(struct cnote *c);
 
 #endif

@@ -46,6 +46,27 @@ two_digits(const char *p, const char *e, int max)
 	return v > max ? -1 : v;
 }
 
+/* ledger's MM/DD/YYYY (its timelog tests use it): bytes read, or -1. */
+static long
+us_date(const char *p, const char *e, tdate *day)
+{
+	int v[3] = {0, 0, 0}, i = 0;
+	const char *q = p, *d;
+
+	for (; i < 3; i++) {
+		for (d = q; q < e && *q >= '0' && *q <= '9' && q - d < 4; q++)
+			v[i] = v[i] * 10 + (*q - '0');
+		if (q == d || (i < 2 && (q >= e || *q != '/')) || (i == 2 && q - d != 4))
+			return -1;
+		if (i < 2)
+			q++;
+	}
+	if (!date_valid_ymd(v[2], v[0], v[1]))
+		return -1;
+	*day = date_from_ymd(v[2], v[0], v[1]);
+	return (long)(q - p);
+}
+
 /* DATE HH:MM[:SS][+-ZZZZ] into seconds; the zone is read and ignored, as hledger does. */
 static const char *
 parse_stamp(struct journal *j, const char *p, const char *e, long line, long long *at,
@@ -55,7 +76,7 @@ parse_stamp(struct journal *j, const char *p, const char *e, long line, long lon
 	long k = date_parse(p, (size_t)(e - p), j->year, day, &why);
 	int h, m, s = 0;
 
-	if (k < 0) {
+	if (k < 0 && (k = us_date(p, e, day)) < 0) {
 		journal_fail(j, line, "%s", why);
 		return NULL;
 	}

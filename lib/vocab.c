@@ -288,7 +288,7 @@ vocab_parse(enum vtag k, struct span v, struct vval *out)
 				return out->n = s, 0;
 		return -1;
 	case K_TIME:
-		return (out->n = time_parse(v.p, v.n)) < 0 || v.n != 5 ? -1 : 0;
+		return (out->n = time_parse(v.p, v.n)) < 0 ? -1 : 0;  /* 09:30 or 9:30 */
 	case K_MINUTES:
 		return parse_count(v, minutes, 1000000, &out->n) && out->n > 0 ? 0 : -1;
 	case K_DURATION:

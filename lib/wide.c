@@ -125,7 +125,7 @@ int
 wide_add(struct wide *r, const struct wide *a, const struct wide *b)
 {
 	const struct wide *big = a, *small = b;
-	struct wide x;
+	struct wide x = {{0}, false};
 	unsigned __int128 carry = 0;
 
 	if (a->neg == b->neg) {

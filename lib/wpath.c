@@ -177,6 +177,11 @@ resolve(struct wfile *f, struct terr *e)
 		terr_set(e, keep(f->path), 0, "%snot a regular file", what);
 		return -1;
 	}
+	/* A file the user may not write is not replaced behind their back (-i is, as sed -i). */
+	if (f->exists && !(f->flags & WP_EDIT) && access(f->target, W_OK) != 0) {
+		terr_set(e, keep(f->path), 0, "%s", strerror(errno));
+		return -1;
+	}
 	/*
 	 * A device or FIFO named by the user (--notices /dev/stdout) is written, not replaced;
 	 * in an output directory anything but a directory is replaced, never written through.
@@ -340,6 +345,31 @@ make_temp(struct wfile *f, struct terr *e)
 	return 0;
 }
 
+/*
+ * `tally-import --journal J ... >> J` appends to J while a `-i` command may be replacing it:
+ * standard output that is a regular file is locked like an edited journal, so the two
+ * take turns, and the commit checks it was not replaced meanwhile (see stdout_replaced).
+ */
+static void
+lock_stdout(void)
+{
+	struct stat so;
+
+	if (fstat(1, &so) != 0 || !S_ISREG(so.st_mode))
+		return;
+	while (flock(1, LOCK_EX) != 0 && errno == EINTR)
+		;
+}
+
+/* A regular file as standard output that no name points at any more: renamed over. */
+static bool
+stdout_replaced(void)
+{
+	struct stat so;
+
+	return fstat(1, &so) == 0 && S_ISREG(so.st_mode) && so.st_nlink == 0;
+}
+
 int
 wpath_open(struct wpath *w, struct terr *e)
 {
@@ -351,6 +381,7 @@ wpath_open(struct wpath *w, struct terr *e)
 		if (f->state != W_DECLARED)
 			continue;
 		if (!f->path) {
+			lock_stdout();
 			f->o = out_open(stdout);
 			out_on_done(f->o, file_done, f);
 		} else if ((f->flags & WP_EDIT) && lock_journal(f, e) < 0) {
@@ -529,6 +560,11 @@ wpath_commit(struct wpath *w, struct terr *e)
 				 "nothing written; run the command again");
 			r = -1;
 		}
+	if (r == 0 && so && so->o && stdout_replaced()) {
+		terr_set(e, NULL, 0, "standard output's file was replaced by another program while "
+			 "this ran: nothing written; run the command again");
+		r = -1;
+	}
 	if (r == 0 && so && so->o && out_commit(so->o) < 0) {
 		terr_set(e, NULL, 0, "cannot write the output: %s", strerror(errno));
 		r = -1;

@@ -167,3 +167,14 @@ both() {
 	run -1 --separate-stderr tally-print "$f"
 	assert_equal "$stderr" "tally-print: $f:2: timedot: bad quantity: x"
 }
+
+@test "timeclock: ledger's MM/DD/YYYY dates; a session over two midnights is split per day" {
+	f=${L%regress--}baseline--opt-day-break.journal
+	tally-print "$f" | cmp - "$f"
+	# 08:58:37 to midnight, a whole day, then to 11:25:21: 15.02 + 24.00 + 11.42 h, each day
+	# rounded as hledger rounds them; ledger rounds the 50.4456 h total once.
+	run -0 tally-balance -O csv "$f"
+	assert_output "$(printf 'account,commodity,amount\n682,h,50.44')"
+	run -0 oracle-hours ledger "$f"
+	assert_output "$(printf '682\th\t50.45')"
+}

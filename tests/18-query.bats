@@ -57,6 +57,30 @@ same() {
 	assert_output "$(printf 'account,commodity,amount\nAssets:Unbilled:ana,EUR,45')"
 }
 
+@test "query: note:, real:, cur: (whole symbol), amt:<0 (signed); sym: and date2: as current hledger" {
+	same note:lesson
+	same real:
+	same real:0
+	same cur:EU
+	same cur:EUR
+	same 'amt:<0'
+	same amt:0
+	# hledger 1.25 has no sym:, and its date2: ignores entries without a second date.
+	run -0 tally-balance -O csv "$J" sym:USD
+	assert_output "$(printf 'account,commodity,amount\nAssets:Bank,USD,-500\nExpenses:Rent,USD,500')"
+	run -0 tally-balance -O csv "$J" date2:2026-04
+	assert_output "$(printf 'account,commodity,amount\nAssets:Bank,USD,-500\nExpenses:Rent,USD,500')"
+}
+
+@test "query: any description, account and status term; all the others (hledger's rule)" {
+	same date:2026-02 date:2026-03
+	same tag:client tag:kind
+	same desc:lesson desc:package
+	same 'status:*' 'status:!'
+	same payee:ana payee:bob
+	same acct:bank not:desc:rent
+}
+
 @test "query: terms of one kind or-ed, kinds and-ed, not: on its own, with -p" {
 	same acct:bank acct:rent desc:rent
 	same not:date:2026-03 acct:income
@@ -66,6 +90,17 @@ same() {
 	assert_output "$(printf 'account,commodity,amount\nIncome:Sessions,EUR,-45')"
 	run -0 tally-balance -O csv -p 2026 "$J" not:date:2026-03 unbilled
 	assert_output "$(printf 'account,commodity,amount\nAssets:Unbilled:ana,EUR,40')"
+}
+
+@test "query: depth:N folds accounts as --depth N (the smaller wins), as hledger does" {
+	same depth:1
+	same depth:2 date:2026-03
+	run -0 tally-balance -O csv "$J" depth:1 --depth 2 acct:assets
+	assert_output "$(printf 'account,commodity,amount\nAssets,EUR,285\nAssets,USD,-500')"
+	run -2 --separate-stderr tally-balance "$J" depth:x
+	assert_equal "$stderr" "tally-balance: bad query term depth:x: depth:N with N a level from 1"
+	run -2 --separate-stderr tally-balance "$J" not:depth:1
+	assert_equal "$stderr" "tally-balance: bad query term not:depth:1: depth:N with N a level from 1"
 }
 
 @test "query: --tree and --depth roll up the selected postings" {
@@ -92,6 +127,12 @@ same() {
 	assert_equal "$stderr" "tally-balance: bad query term date:2026-13: a date, a period or DATE..DATE expected"
 	run -2 --separate-stderr tally-balance "$J" amt:ten
 	assert_equal "$stderr" "tally-balance: bad query term amt:ten: a number expected"
+	# hledger's other query types are refused, never taken as an account pattern.
+	for t in type:A expr:x any:x all:x not:type:A; do
+		run -2 --separate-stderr tally-balance "$J" "$t"
+		k=${t#not:}
+		assert_equal "$stderr" "tally-balance: bad query term $t: ${k%%:*}: is not supported here"
+	done
 }
 
 @test "add-on: hledger tally balance QUERY, with and without -- (hledger 1.25 and 1.50)" {
@@ -114,4 +155,18 @@ same() {
 	assert_output "$(printf 'account,commodity,amount\nAssets:Unbilled:ana,EUR,45')"
 	run -0 hledger-tally -- -f "$J" -- balance -- -O csv -- date:2026-03 acct:unbilled
 	assert_output "$(printf 'account,commodity,amount\nAssets:Unbilled:ana,EUR,45')"
+}
+
+@test "query: tally-sessions counts the events the terms select (date: as -p)" {
+	E=$EXAMPLES/practice.journal
+	run -0 tally-sessions -O csv -p 2026-03 "$E"
+	want=$output
+	run -0 tally-sessions -O csv "$E" date:2026-03
+	assert_output "$want"
+	run -0 --separate-stderr tally-sessions --unsigned "$E" date:2026-03
+	assert_output "2026-03-25  ana  $E:265  Session with Ana García"
+	run -0 --separate-stderr tally-sessions --unsigned "$E" date:2026-03 not:desc:ana
+	assert_output ""
+	run -2 --separate-stderr tally-sessions "$E" 'desc:('
+	assert_equal "$stderr" "tally-sessions: bad query term desc:(: bad regular expression \"(\": missing closing parenthesis at offset 1"
 }

@@ -75,8 +75,8 @@ AGR=$FIXTURES/agreement
 	cd "$AGR"
 	run -2 --separate-stderr tally-agreement ana.journal
 	assert_equal "${stderr_lines[0]}" "tally-agreement: which client? (--client ID)"
-	run -2 --separate-stderr tally-agreement --client ana -O pdf ana.journal
-	assert_equal "$stderr" "tally-agreement: unknown output format: pdf"
+	run -2 --separate-stderr tally-agreement --client ana -O docx ana.journal
+	assert_equal "$stderr" "tally-agreement: unknown output format: docx"
 	run -2 --separate-stderr tally-agreement --client ana --lang fr ana.journal
 	assert_equal "$stderr" "tally-agreement: unknown language: fr (en, es)"
 	run -1 --separate-stderr tally-agreement --client zoe ana.journal
@@ -98,7 +98,7 @@ AGR=$FIXTURES/agreement
 @test "agreement: --help and --version" {
 	run tally-agreement --help
 	assert_success
-	assert_line -n 0 "usage: tally-agreement --client ID [-O txt|md|html] [--lang en|es] [--date DATE]"
+	assert_line -n 0 "usage: tally-agreement --client ID [-O txt|md|html|pdf|eml] [--maildir DIR] [--lang en|es] [--date DATE]"
 	run tally-agreement --version
 	assert_output "tally-agreement $(cat "$TOP/VERSION")"
 }

@@ -142,6 +142,11 @@ J
 	printf 'Date,Description,Amount\n2026-11-02,* (REF) =SUM(A1),1\n' > "$t/lead.csv"
 	run tally-import --rules "$r" "$t/lead.csv"
 	assert_line --index 0 "2026-11-02 '* (REF) =SUM(A1)  ; * (REF) =SUM(A1)"
+	# An account from the CSV makes no virtual posting (one that need not balance).
+	printf 'fields date, description, amount, cat\naccount1 a\naccount2 %%cat\n' > "$t/v.rules"
+	printf '2026-01-01,x,5,(virtual)\n' > "$t/v.csv"
+	run tally-import --rules "$t/v.rules" "$t/v.csv"
+	assert_line --index 2 "    '(virtual)  -5"
 }
 
 @test "import: a bare CR in a field written by comment %desc makes no postings in hledger" {
@@ -573,6 +578,8 @@ J
     Income:Unknown  -135.00 EUR
 J
 	assert_equal "$stderr" "tally-import: $t/p.csv:2: 135.00 EUR not matched: it fits 2026-0001 (ana), 2026-0002 (ana-maria)"
+	run --separate-stderr tally-import --rules "$RULES/es-bank.rules" -f "$t/j.journal" --unmatched Assets:Unmatched "$t/p.csv"
+	assert_line --index 3 "    Assets:Unmatched  -135.00 EUR"
 	# Even when only one of them has an invoice of that amount.
 	sed -i 's/Assets:Receivable:ana  135.00 EUR/Assets:Receivable:ana  99.00 EUR/' "$t/j.journal"
 	run --separate-stderr tally-import --rules "$RULES/es-bank.rules" -f "$t/j.journal" "$t/p.csv"
@@ -867,4 +874,23 @@ R
 	printf '2026-01-01,%sb,1\n' "$(printf 'a%.0s' $(seq 40))" > "$BATS_TEST_TMPDIR/bomb.csv"
 	run -1 --separate-stderr tally-import --rules "$r" "$BATS_TEST_TMPDIR/bomb.csv"
 	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/bomb.csv:1: pattern \"(a+)+\$\" gave up (match limit exceeded)"
+}
+
+@test "import: valgrind finds nothing: matching in any script, iconv, source, near duplicates" {
+	sanitized && skip "valgrind and ASan don't mix"
+	need valgrind
+	local t=$BATS_TEST_TMPDIR vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all"
+	printf 'Fecha;Concepto;Importe;Saldo\n03/11/2026;TRANSFERENCIA ANA MARIA LOPEZ;135,00;0\n04/11/2026;ПЕРЕВОД ПЕТРОВА А.;80,00;0\n05/11/2026;振込 タナカ;70,00;0\n' > "$t/p.csv"
+	run $vg tally-import --rules "$RULES/es-bank.rules" -f "$FIX/scripts.journal" "$t/p.csv"
+	assert_success
+	printf 'Date;Desc;Amount\n02/11/2026;Café € 5;-3,50\n' | iconv -f UTF-8 -t UTF-16 > "$t/u.csv"
+	printf 'skip 1\nseparator ;\nfields date, description, amount\ndate-format %%d/%%m/%%Y\naccount1 a\nencoding UTF-16\nsource ./u.csv\nif %%description CAF(.) && ! %%amount ^-9\n  comment \\1 %%(description)\n' > "$t/u.rules"
+	run $vg tally-import --rules "$t/u.rules"
+	assert_success
+	assert_line --index 0 "2026-11-02 Café € 5  ; é Café € 5"
+	cp "$FIX/book.journal" "$t/b.journal"
+	run $vg tally-import --rules "$RULES/simple.rules" -i "$t/b.journal" "$FIX/payments.csv"
+	assert_success
+	run $vg tally-import --rules "$RULES/simple.rules" --journal "$t/b.journal" --fuzzy-days 9 "$FIX/payments.csv"
+	assert_success
 }

@@ -63,13 +63,13 @@ setup() {
 	assert_success
 	assert_line --index 0 --partial "usage: tally-statement (--client ID | --all --output-dir DIR)"
 	run tally-statement --version
-	assert_output "tally-statement 0.1.0"
+	assert_output "tally-statement $(cat "$TOP/VERSION")"
 	run -2 --separate-stderr tally-statement -p 2026-11 "$F/basic.journal"
 	assert_equal "${stderr_lines[0]}" "tally-statement: give either --client ID or --all --output-dir DIR"
 	run -2 --separate-stderr tally-statement --all -p 2026-11 "$F/basic.journal"
 	assert_equal "${stderr_lines[0]}" "tally-statement: give either --client ID or --all --output-dir DIR"
-	run -2 --separate-stderr tally-statement --client ana -O pdf "$F/basic.journal"
-	assert_equal "$stderr" "tally-statement: unknown output format: pdf"
+	run -2 --separate-stderr tally-statement --client ana -O docx "$F/basic.journal"
+	assert_equal "$stderr" "tally-statement: unknown output format: docx"
 	run -2 --separate-stderr tally-statement --client ana --lang fr "$F/basic.journal"
 	assert_equal "$stderr" "tally-statement: unknown language: fr"
 	run -2 --separate-stderr tally-statement --client ana -p 2026-13 "$F/basic.journal"

@@ -155,6 +155,36 @@ start_journal() {  # NAME N FILE
 	[ $((both + refused)) = $n ]
 }
 
+@test "faults: tally-import >> J beside a concurrent tally-bill -i J never loses the rows (20 runs)" {
+	local d=$BATS_TEST_TMPDIR j i n=20 ri rb pid landed=0 refused=0
+	j=$d/j.journal
+	sanitized && n=5
+	bank
+	books 3000 > "$d/orig"
+	tally-bill "$d/orig" > "$d/billed"
+	for i in $(seq $n); do
+		cp "$d/orig" "$j"
+		tally-bill -i "$j" 2> "$d/err1" & pid=$!
+		ri=0
+		tally-import --rules "$d/bank.rules" --journal "$j" "$d/bank.csv" >> "$j" 2> "$d/err2" || ri=$?
+		rb=0
+		wait $pid || rb=$?
+		[ $rb = 0 ] || { cat "$d/err1"; return 1; }
+		if [ $ri = 0 ]; then
+			# the rows are there, and so is the billing (before or after them)
+			grep -q '^2020-12-31 Refund' "$j" || { echo "run $i: the rows were lost"; return 1; }
+			grep -c 'Income:Sessions' "$j" | grep -qv '^0$'
+			landed=$((landed + 1))
+		else
+			assert_equal "$ri" 1
+			assert_equal "$(cat "$d/err2")" "tally-import: standard output's file was replaced by another program while this ran: nothing written; run the command again"
+			cmp "$d/billed" "$j"
+			refused=$((refused + 1))
+		fi
+	done
+	echo "# rows landed: $landed, import refused: $refused" >&3
+}
+
 @test "faults: a journal saved by another program while -i works on it: refused, nothing lost" {
 	local d=$BATS_TEST_TMPDIR j delay r n=40000
 	j=$d/j.journal
@@ -219,14 +249,18 @@ setup() {
 # kill_points NAME: SIGKILL the -i command NAME at several moments: the journal is the old
 # version or the new one, never a mix.
 kill_points() {
-	local d=$BATS_TEST_TMPDIR j=$BATS_TEST_TMPDIR/k.journal n=20000 delay pid old=0 new=0
+	local d=$BATS_TEST_TMPDIR j=$BATS_TEST_TMPDIR/k.journal n=20000 delay pid old=0 new=0 t0 ms k
 	sanitized && n=4000
 	start_journal "$1" $n "$d/old"
 	cp "$d/old" "$j"
+	t0=$(date +%s%N)
 	inplace_cmd "$1" "$j" > /dev/null
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 	cp "$j" "$d/new"
 	! cmp -s "$d/old" "$d/new"
-	for delay in 0.01 0.03 0.06 0.1 0.15 0.25 0.4; do
+	# the kills spread over the run: from its start to just past its usual end
+	for k in 1 2 4 6 8 10 12 16 20; do
+		delay=$(awk -v ms=$ms -v k=$k 'BEGIN { printf "%.3f", ms * k / 12000 }')
 		cp "$d/old" "$j"
 		inplace_cmd_shell "$1" "$j" > /dev/null 2>&1 &
 		pid=$!
@@ -244,7 +278,7 @@ kill_points() {
 		fi
 		rm -f "$d"/.k.journal.*
 	done
-	echo "# $1: old $old, new $new" >&3
+	echo "# $1 ($ms ms): old $old, new $new" >&3
 }
 
 @test "faults: SIGKILL at many points: tally-bill -i" { kill_points bill; }

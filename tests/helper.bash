@@ -27,6 +27,9 @@ scratch() { echo "$BATS_TEST_TMPDIR"; }
 
 # sanitized: true when the binaries were built with ASan+UBSan (slow: keep loops small).
 sanitized() { [ -n "${TALLY_SANITIZED:-}" ]; }
+# Known one-time library allocations LSan cannot follow (see the file's comments).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$TOP/tests/lsan.supp:print_suppressions=0}
+export VALGRIND_OPTS=${VALGRIND_OPTS:---suppressions=$TOP/tests/valgrind.supp --num-callers=40}
 
 # Writes stdin to a file in the test's scratch directory and prints its path.
 journal() {

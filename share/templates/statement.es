@@ -4,6 +4,7 @@
 title = Extracto
 client = Cliente
 client-id = Identificador
+tax-id = NIF
 period = Periodo
 to = a
 summary = Resumen

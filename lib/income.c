@@ -1,0 +1,255 @@
+/*
+ * income.c: income per client and per month, the table a practice needs for its taxes.
+ * Every posting to an income account counts (sessions, fees, lapsed credit), grouped by
+ * the posting's `client:` tag (its own comments, then the entry's), as hledger's
+ * `bal Income --pivot client -M` groups it; income is shown positive (the sign flipped).
+ * Cells are kept sparse while the journal streams past, then laid out as a dense table.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tally.h"
+
+struct income {
+	tdate begin, end;           /* the period; DATE_NONE: open */
+	const char *prefix;         /* the income account; NULL: Income or Revenue */
+	int lo, hi;                 /* months seen (year * 12 + month - 1); lo > hi: none */
+	struct strmap *rows;        /* client NUL commodity-id -> row number */
+	struct strmap *cells;       /* row number, month -> cell number */
+	struct amount *cell;
+	size_t ncell, capcell;
+	struct income_row *table;
+	size_t ntable;
+	int first, nmonths;
+};
+
+static int
+month_of(tdate d)
+{
+	int y, m, dd;
+
+	date_to_ymd(d, &y, &m, &dd);
+	return y * 12 + m - 1;
+}
+
+struct income *
+income_new(tdate begin, tdate end, const char *prefix)
+{
+	struct income *in = xcalloc(1, sizeof *in);
+
+	in->prefix = prefix;
+	in->begin = begin;
+	in->end = end;
+	in->lo = 1;
+	in->hi = 0;
+	in->rows = strmap_new();
+	in->cells = strmap_new();
+	return in;
+}
+
+/* a is pre or under pre:, ASCII case ignored (Income:Fees, not IncomeTax). */
+static bool
+under(const char *a, size_t n, const char *pre)
+{
+	size_t k = strlen(pre);
+
+	return n >= k && strncasecmp(a, pre, k) == 0 && (n == k || a[k] == ':');
+}
+
+/* Without a prefix, the names hledger takes for revenue: income(s) and revenue(s). */
+static bool
+is_income(const struct income *in, const char *a, size_t n)
+{
+	if (in->prefix)
+		return under(a, n, in->prefix);
+	return under(a, n, "income") || under(a, n, "incomes") || under(a, n, "revenue") ||
+	       under(a, n, "revenues");
+}
+
+static struct amount *
+cell_of(struct income *in, struct span client, int com, int month)
+{
+	char key[sizeof(size_t) + sizeof(int)];
+	size_t krow = client.n + 1 + sizeof com, row, c;
+	char *rk = xmalloc(krow);
+	bool added;
+
+	memcpy(rk, client.p, client.n);
+	rk[client.n] = 0;
+	memcpy(rk + client.n + 1, &com, sizeof com);
+	row = strmap_add(in->rows, rk, krow, NULL);
+	free(rk);
+	memcpy(key, &row, sizeof row);
+	memcpy(key + sizeof row, &month, sizeof month);
+	c = strmap_add(in->cells, key, sizeof key, &added);
+	if (added) {
+		if (in->ncell == in->capcell) {
+			in->capcell = in->capcell ? 2 * in->capcell : 64;
+			in->cell = xrealloc(in->cell, in->capcell * sizeof *in->cell);
+		}
+		in->cell[in->ncell++] = (struct amount){0, 0, com};
+	}
+	return &in->cell[c];
+}
+
+int
+income_observe(struct income *in, const struct jitem *it, struct terr *e)
+{
+	const struct txn *t = it->txn;
+
+	if (it->kind != J_TXN || !t)
+		return 0;
+	if ((in->begin != DATE_NONE && t->date < in->begin) ||
+	    (in->end != DATE_NONE && t->date >= in->end))
+		return 0;
+	int month = month_of(t->date);
+
+	for (size_t i = 0; i < t->np; i++) {
+		const struct posting *p = &t->p[i];
+		struct span client = {"(none)", 6};
+		struct amount neg = p->amt;
+
+		if (!is_income(in, p->acct, p->acct_len))
+			continue;
+		if (!posting_tag(t, p, "client", &client) || client.n == 0)
+			client = (struct span){"(none)", 6};
+		struct amount *c = cell_of(in, client, p->amt.com, month);
+
+		amount_neg(&neg);
+		if (amount_add(c, c, &neg) < 0) {
+			terr_set(e, it->file, p->line, "income of %.*s too large to hold exactly",
+				 (int)client.n, client.p);
+			return -1;
+		}
+		c->com = p->amt.com;
+		if (in->lo > in->hi)
+			in->lo = in->hi = month;
+		else if (month < in->lo)
+			in->lo = month;
+		else if (month > in->hi)
+			in->hi = month;
+	}
+	return 0;
+}
+
+static int
+by_client(const void *x, const void *y)
+{
+	const struct income_row *a = x, *b = y;
+	int r;
+
+	if (a->total != b->total)
+		return a->total - b->total;
+	if ((r = strcmp(a->client, b->client)) != 0)
+		return r;
+	return strcmp(commodity_name(a->com), commodity_name(b->com));
+}
+
+/* Adds a to *sum (same commodity); -1 on overflow. */
+static int
+add_to(struct amount *sum, const struct amount *a)
+{
+	int com = a->com;
+
+	if (amount_add(sum, sum, a) < 0)
+		return -1;
+	sum->com = com;
+	return 0;
+}
+
+int
+income_table(struct income *in, const struct income_row **rows, size_t *nrows, int *first,
+	     int *nmonths, struct terr *e)
+{
+	size_t nr = strmap_count(in->rows), ncom = 0;
+	int lo = in->lo, hi = in->hi;
+	int *coms = xcalloc(nr + 1, sizeof *coms);
+
+	/* The columns are the period's months; without a period, the months with income. */
+	if (in->begin != DATE_NONE)
+		lo = month_of(in->begin);
+	if (in->end != DATE_NONE)
+		hi = month_of(in->end - 1);
+	if (lo > hi)
+		lo = hi + 1;
+	in->first = lo;
+	in->nmonths = hi - lo + 1;
+	for (size_t r = 0; r < nr; r++) {
+		size_t n;
+		const char *k = strmap_key(in->rows, r, &n);
+		int com;
+		size_t c;
+
+		memcpy(&com, k + strlen(k) + 1, sizeof com);
+		for (c = 0; c < ncom && coms[c] != com; c++)
+			;
+		if (c == ncom)
+			coms[ncom++] = com;
+	}
+	in->ntable = nr + ncom;
+	in->table = xcalloc(in->ntable + 1, sizeof *in->table);
+	for (size_t r = 0; r < in->ntable; r++) {
+		struct income_row *w = &in->table[r];
+
+		w->cell = xcalloc((size_t)in->nmonths + 1, sizeof *w->cell);
+		if (r < nr) {
+			size_t n;
+
+			w->client = strmap_key(in->rows, r, &n);
+			memcpy(&w->com, w->client + strlen(w->client) + 1, sizeof w->com);
+		} else {
+			w->client = "total";
+			w->total = true;
+			w->com = coms[r - nr];
+		}
+		for (int m = 0; m <= in->nmonths; m++)
+			w->cell[m] = (struct amount){0, 0, w->com};
+	}
+	free(coms);
+	for (size_t r = 0; r < nr; r++) {
+		struct income_row *w = &in->table[r], *tot = NULL;
+
+		for (size_t k = nr; k < in->ntable; k++)
+			if (in->table[k].com == w->com)
+				tot = &in->table[k];
+		for (int m = 0; m < in->nmonths; m++) {
+			char key[sizeof(size_t) + sizeof(int)];
+			int month = lo + m;
+			long c;
+
+			memcpy(key, &r, sizeof r);
+			memcpy(key + sizeof r, &month, sizeof month);
+			if ((c = strmap_find(in->cells, key, sizeof key)) < 0)
+				continue;
+			if (add_to(&w->cell[m], &in->cell[c]) < 0 ||
+			    add_to(&w->cell[in->nmonths], &in->cell[c]) < 0 ||
+			    add_to(&tot->cell[m], &in->cell[c]) < 0 ||
+			    add_to(&tot->cell[in->nmonths], &in->cell[c]) < 0) {
+				terr_set(e, NULL, 0, "a total of %s is too large to hold exactly",
+					 w->client);
+				return -1;
+			}
+		}
+	}
+	qsort(in->table, in->ntable, sizeof *in->table, by_client);
+	*rows = in->table;
+	*nrows = in->ntable;
+	*first = in->first;
+	*nmonths = in->nmonths;
+	return 0;
+}
+
+void
+income_free(struct income *in)
+{
+	if (!in)
+		return;
+	for (size_t r = 0; r < in->ntable; r++)
+		free(in->table[r].cell);
+	free(in->table);
+	free(in->cell);
+	strmap_free(in->rows, NULL);
+	strmap_free(in->cells, NULL);
+	free(in);
+}
