@@ -73,6 +73,8 @@ J
 	assert_success
 	refute_output --partial dora
 	assert_output --partial 2026-0013
+	run tally-check "$J"
+	assert_success
 	agree "$J"
 	run hledger -f "$J" bal -N Receivable
 	assert_output "          135.00 EUR  Assets:Receivable:eva"
