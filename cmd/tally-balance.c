@@ -266,6 +266,8 @@ main(int argc, char **argv)
 		}
 	}
 	split_operands(argc - optind, argv + optind, &ops, &nops, nf > 0);
+	if (query_depth(query) && (!depth || query_depth(query) < depth))
+		depth = query_depth(query);  /* depth:N is hledger's --depth N */
 	totals = accounts_new();
 	total = accounts_get(totals, "", 0);
 	nfiles = input_files(fopts, nf, ops, nops, &files);

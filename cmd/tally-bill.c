@@ -4,7 +4,10 @@
  * client's rate on that date (less any rolling deposit held). Package credit left when a
  * package expires is recognised as income by an entry dated the expiry day. Entries that
  * already have postings are the user's and pass through untouched, so running it twice
- * equals running it once. The journal is taken to be in date order.
+ * equals running it once. Entries take effect in date order whatever their order in the
+ * files: the input is read twice (the book, book.c), and the cancellations tally-cancel
+ * prices are counted as it prices them, so the two filters commute. A held session tagged
+ * `waived:` is given free: it gets no postings unless its policy says `waived = package`.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -17,7 +20,7 @@ static const char *income = "Income:Sessions";
 static const char *lapse_income;   /* NULL: the sessions income account */
 static const char *only_client;    /* --client: price this client's sessions only */
 static tdate begin = DATE_NONE, end = DATE_NONE;
-static struct clients_opts accts;
+static struct book_opts bopts = {.check_policies = true};
 static char **fopts;              /* -f files; static so that early exits leave nothing behind */
 
 static void
@@ -25,7 +28,8 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [-i FILE] [-p PERIOD] [-b DATE] [-e DATE] [--client ID]\n"
 		   "       [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
-		   "       [--income ACCT] [--expired-income ACCT] [-f FILE]... [FILE]...\n", prog);
+		   "       [--income ACCT] [--expired-income ACCT] [--policy FILE | --policies DIR]\n"
+		   "       [-f FILE]... [FILE]...\n", prog);
 	exit(status);
 }
 
@@ -34,8 +38,7 @@ static void
 write_open(struct out *o, const struct jitem *it)
 {
 	write_item(o, it, NULL, 0);
-	if (it->len && it->text[it->len - 1] != '\n')
-		out_write(o, "\n", 1);
+	write_end(o);
 }
 
 static bool
@@ -53,125 +56,185 @@ selected(const struct client *c, tdate d)
 	return true;
 }
 
-/*
- * Writes one held session with the postings the book priced it with (clients_priced):
- * 1 when it wrote the entry, 0 when the entry is left as it is (outside the period or the
- * client asked for, or in an included file), -1 on error. The book takes the package
- * credit and the deposit whether or not the entry is written, so the sessions that are
- * priced get exactly what a full run would give them.
- */
-static int
-price(struct clients *b, const struct jitem *it, struct out *o, bool write, struct terr *e)
+/* Writes one unpriced held session with the postings the book priced it with. */
+static void
+postings(struct book *b, const struct book_price *r, struct out *o)
 {
-	const struct txn *t = it->txn;
-	const struct client_pricing *r = clients_priced(b);
+	struct clients *cl = book_clients(b);
 	struct client *c = r->c;
-	struct amount neg = r->price;
+	struct amount rest = r->deposit, neg = r->price;
 
-	if (clients_pricing_error(r, it, e) < 0)
-		return -1;
-	if (!write || !selected(c, t->date))
-		return 0;
-	write_open(o, it);
-	if (r->from_package)
-		write_posting(o, client_account_name(b, c, C_PREPAID), &r->price, NULL);
+	if (r->package)
+		write_posting(o, client_account_name(cl, c, C_PREPAID), &r->price, NULL);
 	else {
+		amount_neg(&rest);
+		amount_add(&rest, &r->price, &rest);  /* cannot overflow: deposit <= price */
 		if (!amount_is_zero(&r->deposit))
-			write_posting(o, client_account_name(b, c, C_DEPOSITS), &r->deposit, NULL);
-		if (!amount_is_zero(&r->rest) || amount_is_zero(&r->deposit))
-			write_posting(o, client_account_name(b, c, C_UNBILLED), &r->rest, NULL);
+			write_posting(o, client_account_name(cl, c, C_DEPOSITS), &r->deposit, NULL);
+		if (!amount_is_zero(&rest) || amount_is_zero(&r->deposit))
+			write_posting(o, client_account_name(cl, c, C_UNBILLED), &rest, NULL);
 	}
 	amount_neg(&neg);
 	write_posting(o, income, &neg, NULL);
-	return 1;
 }
 
 /*
  * Entries recognising the credit left in packages that expired before date d (for the
- * clients and period asked for: the others lapse in the book only).
+ * clients and period asked for: the others lapse in the book only), written before the
+ * first entry dated after the expiry.
  */
-static int
-lapse(struct clients *b, tdate d, struct out *o, struct terr *e)
+static bool
+write_lapse(void *arg, struct out *o, const struct book_lapse *l)
 {
-	struct client_package *k;
-	struct client *c;
+	struct book *b = arg;
 	struct amount left;
 	char day[11];
 
-	while ((k = clients_next_expired(b, d, &c))) {
-		long n = k->sessions - k->used;
-
-		if (client_package_lapse(c, k, &left) < 0) {
-			terr_set(e, NULL, 0, "the credit left in %s's package is too large", c->id);
-			return -1;
-		}
-		if (amount_sign(&left) <= 0 || !selected(c, k->expires))
-			continue;
-		date_format(day, k->expires);
-		out_printf(o, "%s Package credit lapsed: %s\n", day, c->id);
-		out_printf(o, "    ; client: %s\n", c->id);
-		out_printf(o, "    ; expired: %ld session%s\n", n, n == 1 ? "" : "s");
-		write_posting(o, client_account_name(b, c, C_PREPAID), &left, NULL);
-		amount_neg(&left);
-		write_posting(o, lapse_income ? lapse_income : income, &left, NULL);
-		out_puts(o, "\n");
-	}
-	return 0;
+	if (amount_sign(&l->left) <= 0 || !selected(l->c, l->expires))
+		return false;
+	date_format(day, l->expires);
+	out_printf(o, "%s Package credit lapsed: %s\n", day, l->c->id);
+	out_printf(o, "    ; client: %s\n", l->c->id);
+	out_printf(o, "    ; expired: %ld session%s\n", l->sessions, l->sessions == 1 ? "" : "s");
+	write_posting(o, client_account_name(book_clients(b), l->c, C_PREPAID), &l->left, NULL);
+	left = l->left;
+	amount_neg(&left);
+	write_posting(o, lapse_income ? lapse_income : income, &left, NULL);
+	out_puts(o, "\n");
+	return true;
 }
 
+static void
+lapse(struct book *b, tdate d, struct out *o)
+{
+	const struct book_lapse *l;
+
+	while ((l = book_lapse_before(b, d))) {
+		write_end(o);   /* the file before may end without a newline */
+		write_lapse(b, o, l);
+	}
+}
+
+/* book_copy's call after an unpriced event: a held session's postings. */
+static bool
+copied(void *arg, struct out *o, const struct book_price *r)
+{
+	if (r->kind != SESSION_HELD || !r->write || !selected(r->c, r->date))
+		return false;
+	if (r->nonl)
+		out_write(o, "\n", 1);
+	postings(arg, r, o);
+	return true;
+}
+
+/* Pass 1: the book learns every entry. */
 static int
-bill(char **files, size_t nfiles, struct out *o)
+learn(struct book *b, char **files, size_t nfiles)
 {
 	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
-	struct clients *b = clients_new(&accts);
 	struct jitem *it;
-	struct client_tags tg;
 	struct vtags vt;
-	struct terr e;
+	struct client_tags tg;
+	struct terr e, bad;
 	int rv, status = 0;
 
 	while ((rv = journal_next(j, &it)) != 0) {
-		if (rv < 0) {
-			terr_print(prog, journal_error(j));
+		bool txn = rv > 0 && it->kind == J_TXN;
+		bool vbad = txn && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
+		int brc;
+
+		if (txn && !vbad)
+			clients_tags_of(&vt, &tg);  /* one scan of the entry's tags */
+		brc = book_add_tags(b, rv < 0 || vbad ? NULL : it, &tg, &e);
+
+		/* said in pass 2, in the input's order with the pricing errors */
+		if (rv < 0)
+			book_defer(b, journal_error(j));
+		if (vbad)
+			book_defer(b, &bad);
+		if (brc < 0)
+			book_defer(b, &e);
+		if (rv < 0 || vbad || brc < 0)
 			status = 1;
-			continue;
-		}
-		if (it->kind != J_TXN) {
-			if (it->depth == 0)
-				write_item(o, it, NULL, 0);
-			continue;
-		}
-		if (vocab_entry(it, &vt, &e, NULL, NULL) > 0) {
+	}
+	journal_close(j);
+	return status;
+}
+
+/* --client naming no client of the journal is an error (after a run without others). */
+static int
+unknown_client(struct book *b, int status)
+{
+	if (status || !only_client ||
+	    clients_find(book_clients(b), (struct span){only_client, strlen(only_client)}))
+		return 0;
+	fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
+	return 1;
+}
+
+/* Pass 2: every item again, held sessions with their postings. */
+static int
+bill(char **files, size_t nfiles, struct out *o)
+{
+	struct book *b;
+	struct journal *j;
+	struct jitem *it;
+	struct book_price r;
+	const struct terr *d;
+	struct terr e;
+	int rv, status;
+
+	if (!(b = book_new(&bopts, &e)) || book_input(b, files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		book_free(b);
+		return 1;
+	}
+	status = learn(b, files, nfiles);
+	book_settle(b, DATE_NONE);
+	if (!status && book_can_copy(b)) {
+		if (book_copy(b, o, copied, write_lapse, b, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
+		}
+		status |= unknown_client(b, status);
+		book_free(b);
+		return status;
+	}
+	if (book_unchanged(b, &e) < 0 || book_rewind_stdin(files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		book_free(b);
+		return 1;
+	}
+	j = journal_open((const char *const *)files, nfiles, JOURNAL_NO_BALANCE);
+	while ((rv = journal_next(j, &it)) != 0) {
+		int has = book_next(b, rv < 0 ? NULL : it, &r);
+
+		while ((d = book_deferred(b, false)))
+			terr_print(prog, d);
+		if (rv < 0)
 			continue;
-		}
-		if (lapse(b, it->txn->date, o, &e) < 0) {
-			terr_print(prog, &e);
-			status = 1;
-		}
-		clients_tags(it->txn, &tg);
-		if (clients_observe_tags(b, it, &tg, &e) < 0) {
-			terr_print(prog, &e);
-			status = 1;
-		} else if (it->txn->np == 0 && clients_kind_of(&tg) == SESSION_HELD) {
-			if ((rv = price(b, it, o, it->depth == 0 && !status, &e)) < 0) {
+		if (it->kind == J_TXN)
+			lapse(b, it->txn->date, o);
+		if (has && r.kind == SESSION_HELD && r.unpriced) {
+			if (r.rc != BR_OK) {
+				book_error(&r, it, &e);
 				terr_print(prog, &e);
 				status = 1;
-			}
-			if (rv == 1)
+			} else if (r.write && it->depth == 0 && !status &&
+				   selected(r.c, it->txn->date)) {
+				write_open(o, it);
+				postings(b, &r, o);
 				continue;
+			}
 		}
 		if (it->depth == 0)
 			write_item(o, it, NULL, 0);
 	}
 	journal_close(j);
-	if (!status && only_client && !clients_find(b, (struct span){only_client,
-								     strlen(only_client)})) {
-		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
-		status = 1;
-	}
-	clients_free(b);
+	while ((d = book_deferred(b, true)))
+		terr_print(prog, d);
+	status |= unknown_client(b, status);
+	book_free(b);
 	return status;
 }
 
@@ -187,6 +250,8 @@ main(int argc, char **argv)
 		CHART_OPTIONS,
 		{"income", required_argument, NULL, 'I'},
 		{"expired-income", required_argument, NULL, 'X'},
+		{"policy", required_argument, NULL, 'y'},
+		{"policies", required_argument, NULL, 'Y'},
 		{"file", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -220,13 +285,15 @@ main(int argc, char **argv)
 		case 'c': only_client = optarg; break;
 		case 'I': income = optarg; break;
 		case 'X': lapse_income = optarg; break;
+		case 'y': bopts.policy_file = optarg; break;
+		case 'Y': bopts.policy_dir = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
 		case 'h': usage(stdout, 0); break;
 		case 'V': printf("%s %s\n", prog, TALLY_VERSION); return 0;
 		default: usage(stderr, 2);
 		}
 	}
-	chart_clients_opts(&chart, &accts);
+	chart_clients_opts(&chart, &bopts.accts);
 	if (inplace && (nf || optind < argc)) {
 		fprintf(stderr, "%s: -i FILE reads FILE only\n", prog);
 		return 2;

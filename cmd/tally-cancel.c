@@ -3,8 +3,9 @@
  * no postings yet. A late cancellation or no-show inside the client's grace is tagged
  * `waived:`; otherwise the fee becomes a posting pair (a forfeited prepaid session or deposit
  * first). Entries with postings or a `waived:` tag are left as they are, so a second run
- * changes nothing. The journal streams past once, in date order; per client we keep only
- * the book from clients.c and the dates of the waivers granted.
+ * changes nothing. Entries take effect in date order whatever their order in the files:
+ * the input is read twice and priced by the book (book.c), the same pricing tally-bill
+ * uses, so `tally-cancel | tally-bill` and `tally-bill | tally-cancel` agree.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,7 +18,7 @@
 
 static char **fopts;     /* -f FILE options */
 static const char *prog = "tally-cancel";
-static const char *policy_file, *policy_dir_opt, *notices_path, *income = "Income:Cancellations";
+static const char *notices_path, *income = "Income:Cancellations";
 static const char *only_client, *notice_lang = "en";
 /* -O eml: notices as mail, to the --notices file (mbox) or --maildir; ids name the clients. */
 static const char *maildir, *conf_path;
@@ -27,25 +28,7 @@ static struct mailbox *mb;
 static struct conf *conf;
 static tdate begin = DATE_NONE, end = DATE_NONE;
 
-/* Waivers granted to one client, oldest first: grace is counted from them. */
-struct graces {
-	const struct client *c;
-	tdate *dates;
-	size_t n, cap;
-};
-
-/* Policies by the name `policy:` events give, each file loaded once. */
-struct named {
-	char *name;
-	struct policy *p;
-};
-
-static struct graces *graces;
-static size_t ngraces, gracecap;
-static struct named *named;
-static size_t nnamed;
-static struct policy *global;
-static char *policy_dir;
+static struct book_opts bopts = {.check_policies = true};
 
 static void
 usage(FILE *f, int status)
@@ -57,90 +40,6 @@ usage(FILE *f, int status)
 		   "       [-i FILE] [-f FILE]... [FILE]...\n",
 		prog);
 	exit(status);
-}
-
-static struct graces *
-graces_of(const struct client *c)
-{
-	for (size_t i = 0; i < ngraces; i++)
-		if (graces[i].c == c)
-			return &graces[i];
-	if (ngraces == gracecap) {
-		gracecap = gracecap ? 2 * gracecap : 16;
-		graces = xrealloc(graces, gracecap * sizeof *graces);
-	}
-	graces[ngraces] = (struct graces){c, NULL, 0, 0};
-	return &graces[ngraces++];
-}
-
-static void
-grace_add(const struct client *c, tdate d)
-{
-	struct graces *g = graces_of(c);
-
-	if (g->n == g->cap) {
-		g->cap = g->cap ? 2 * g->cap : 4;
-		g->dates = xrealloc(g->dates, g->cap * sizeof *g->dates);
-	}
-	g->dates[g->n++] = d;
-}
-
-/* Waivers the client had in the policy's grace window ending on d (all of them: no window). */
-static long
-grace_used(const struct policy *p, const struct client *c, tdate d)
-{
-	struct graces *g = graces_of(c);
-	tdate from = DATE_NONE;
-	long n = 0;
-
-	if (p->grace_every)
-		from = p->grace_unit == 'm' ? date_add_months(d, -p->grace_every)
-					    : d - p->grace_every;
-	for (size_t i = 0; i < g->n; i++)
-		if (from == DATE_NONE || g->dates[i] > from)
-			n++;
-	return n;
-}
-
-/* Gives a position-less error the position of the journal line it concerns. */
-static void
-reposition(struct terr *e, const char *file, long line)
-{
-	char msg[sizeof e->msg];
-
-	if (e->file)
-		return;
-	memcpy(msg, e->msg, sizeof msg);
-	terr_set(e, file, line, "%s", msg);
-}
-
-/* The policy named by a `policy:` event, loaded once. NULL with *e set when unknown. */
-static struct policy *
-policy_named(const char *name, struct terr *e)
-{
-	struct policy *p;
-
-	for (size_t i = 0; i < nnamed; i++)
-		if (strcmp(named[i].name, name) == 0)
-			return named[i].p;
-	if (!(p = policy_find(policy_dir, name, strlen(name), e)))
-		return NULL;
-	named = xrealloc(named, (nnamed + 1) * sizeof *named);
-	named[nnamed++] = (struct named){xstrdup(name), p};
-	return p;
-}
-
-/* A `policy:` event: the named policy must exist and be good; errors point at the event. */
-static const struct policy *
-policy_at_event(const struct jitem *it, struct span v, struct terr *e)
-{
-	char *name = span_dup(v);
-	const struct policy *p = policy_named(name, e);
-
-	if (!p)
-		reposition(e, it->file, vocab_line(it, v.p));  /* the policy: tag's line */
-	free(name);
-	return p;
 }
 
 /* The lines added to one entry, built before the entry is written. */
@@ -260,7 +159,7 @@ waiver_text_es(char *buf, size_t size, const struct policy *p, long k)
 }
 
 static void
-write_notice(struct out *n, const struct jitem *it, const struct client *c,
+write_notice(struct out *n, tdate date, const struct client *c,
 	     const struct outcome *r)
 {
 	const char *const *m = msgs[strcmp(notice_lang, "es") == 0];
@@ -275,7 +174,7 @@ write_notice(struct out *n, const struct jitem *it, const struct client *c,
 		header_value(n, identity_name(identities_find(ids, c->id), c->name));
 		out_puts(n, at + 2);
 	}
-	date_format(d, it->txn->date);
+	date_format(d, date);
 	out_printf(n, m[M_RE], d);
 	if (r->start >= 0)
 		out_printf(n, m[M_AT], r->start / 60, r->start % 60);
@@ -353,237 +252,257 @@ waiver_text(char *buf, size_t size, const struct policy *p, long k)
 				 ? "" : "s");
 }
 
-/* The session's price on its date: the rate, else (for a package) one session's credit. */
-static int
-session_price(struct client *c, const struct jitem *it, struct amount *price,
-	      struct terr *e)
+/* The event is one tally-cancel writes: an unpriced cancellation asked for. */
+static bool
+mine(struct book *book, const struct book_price *b)
 {
-	const struct txn *t = it->txn;
-	long minutes = clients_minutes(t);
-	int rc;
-	char d[11];
-
-	if (minutes == -2) {
-		terr_set(e, it->file, t->comment_line, "bad minutes: or duration: tag");
-		return -1;
-	}
-	if ((rc = client_rate_at(c, t->date, minutes, price)) == 0)
-		return 0;
-	if (rc == -1 && client_package_next(c, t->date, price))
-		return 0;
-	date_format(d, t->date);
-	if (rc == -3)
-		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
-	else if (rc == -2)
-		terr_set(e, it->file, it->line, "rate for %s is per hour: the session needs minutes:",
-			 c->id);
-	else
-		terr_set(e, it->file, it->line, "no rate: for %s on %s (the fee is a percent of it)",
-			 c->id, d);
-	return -1;
-}
-
-/* Notice in minutes from cancelled-at: to the session's start; -1 when not given. */
-static int
-notice_of(const struct jitem *it, enum session_kind kind, struct outcome *r, struct terr *e)
-{
-	const struct txn *t = it->txn;
-	struct span v;
-	long long at;
-
-	r->notice = -1;
-	r->start = -1;
-	if (txn_tag(t, "time", &v) && (r->start = time_parse(v.p, v.n)) < 0) {
-		terr_set(e, it->file, t->comment_line, "bad time: %.*s (HH:MM)", (int)v.n, v.p);
-		return -1;
-	}
-	if (!txn_tag(t, "cancelled-at", &v)) {
-		if (kind != SESSION_CANCELLED)
-			return 0;
-		terr_set(e, it->file, it->line, "cancelled session without cancelled-at: "
-			 "(cannot tell the notice)");
-		return -1;
-	}
-	if ((at = stamp_parse(v.p, v.n)) < 0) {
-		terr_set(e, it->file, t->comment_line, "bad cancelled-at: %.*s (YYYY-MM-DD HH:MM)",
-			 (int)v.n, v.p);
-		return -1;
-	}
-	if (r->start < 0) {
-		if (kind != SESSION_CANCELLED)
-			return 0;
-		terr_set(e, it->file, it->line, "cancelled session without time: "
-			 "(cannot tell the notice)");
-		return -1;
-	}
-	at = (long long)t->date * 1440 + r->start - at;
-	r->notice = at < 0 ? 0 : at > 1000000000 ? 1000000000 : (long)at;
-	return 0;
+	return b->kind >= SESSION_CANCELLED && b->kind <= SESSION_PROVIDER && b->unpriced &&
+	       !b->waived && b->c && (begin == DATE_NONE || b->date >= begin) &&
+	       (end == DATE_NONE || b->date < end) &&
+	       (!only_client || b->c == clients_find(book_clients(book),
+						      (struct span){only_client, strlen(only_client)}));
 }
 
 /*
- * Applies the policy to one unpriced event. Appends postings or a waiver line to x (an
- * out spooling the extra lines), fills *r; returns 1 when the event changed, 0 when it
+ * The lines one unpriced cancellation gets as the book priced it (a waiver line or
+ * postings) into x, and its notice's facts into *r.
+ */
+static void
+lines(struct book *book, const struct book_price *b, struct xbuf *x, struct outcome *r)
+{
+	struct clients *cl = book_clients(book);
+	struct client *c = b->c;
+	struct amount neg, rest;
+
+	memset(r, 0, sizeof *r);
+	r->p = b->policy;
+	r->kind = b->kind;
+	r->notice = b->notice;
+	r->start = b->start;
+	r->clause = b->kind == SESSION_NOSHOW ? PK_NOSHOW : PK_LATE;
+	r->fee = b->fee;
+	r->price = b->price;
+	r->has_price = b->has_price;
+	r->capped = b->capped;
+	r->from_deposit = b->deposit;
+	if (b->kind == SESSION_PROVIDER) {
+		neg = b->fee;
+		amount_neg(&neg);
+		xposting(x, client_account_name(cl, c, C_UNBILLED), &neg);
+		xposting(x, income, &b->fee);
+	} else if (b->grace) {
+		r->waived = true;
+		r->offense = b->grace_n;
+		waiver_text(r->waiver, sizeof r->waiver, b->policy, b->grace_n);
+		xprintf(x, "    ; waived: %s\n", r->waiver);
+	} else if (b->package) {
+		r->forfeit_session = true;
+		r->clause = PK_PREPAID;
+		neg = b->fee;
+		amount_neg(&neg);
+		xposting(x, client_account_name(cl, c, C_PREPAID), &b->fee);
+		xposting(x, income, &neg);
+	} else {
+		neg = b->deposit;
+		amount_neg(&neg);
+		amount_add(&rest, &b->fee, &neg);  /* cannot overflow: deposit <= fee */
+		if (!amount_is_zero(&b->deposit))
+			xposting(x, client_account_name(cl, c, C_DEPOSITS), &b->deposit);
+		if (!amount_is_zero(&rest))
+			xposting(x, client_account_name(cl, c, C_UNBILLED), &rest);
+		neg = b->fee;
+		amount_neg(&neg);
+		xposting(x, income, &neg);
+	}
+}
+
+/* The event's notice: to the --notices file, or as mail (-O eml). -1 with *e set. */
+static int
+notice(const struct book_price *b, const struct outcome *r, struct out *notes, struct terr *e)
+{
+	struct mail_doc d;
+	struct out *n;
+	int rc = 0;
+
+	if (b->kind == SESSION_PROVIDER)
+		return 0;
+	if (!mb) {
+		if (notes)
+			write_notice(notes, b->date, b->c, r);
+		return 0;
+	}
+	if (mail_failed)
+		return 0;   /* after one mail error, no more messages: nothing goes out */
+	n = mail_doc_open(&d);
+	write_notice(n, b->date, b->c, r);
+	mail_doc_close(&d, n);
+	if (mail_add_text(mb, conf, b->c->id, identities_find(ids, b->c->id), &d, notice_lang,
+			  e) < 0) {
+		mail_failed = true;
+		rc = -1;
+	}
+	mail_doc_free(&d);
+	return rc;
+}
+
+/*
+ * Writes one unpriced cancellation read again as an item: 1 when written, 0 when the entry
  * passes through, -1 with *e set.
  */
 static int
-apply(struct clients *book, struct client *c, const struct policy *p, const struct jitem *it,
-      enum session_kind kind, struct xbuf *x, struct outcome *r, struct terr *e)
+handle(struct book *book, const struct jitem *it, const struct book_price *b, struct out *o,
+       struct out *notes, struct terr *e)
 {
-	const struct txn *t = it->txn;
-	const struct policy_fee *f;
-	struct amount neg, rest;
-	long used;
-
-	memset(r, 0, sizeof *r);
-	r->p = p;
-	r->kind = kind;
-	if (notice_of(it, kind, r, e) < 0)
-		return -1;
-	if (kind == SESSION_PROVIDER) {
-		if (amount_is_zero(&p->provider.amt))
-			return 0;
-		if ((p->provider.percent && session_price(c, it, &r->price, e) < 0) ||
-		    policy_fee_amount(&p->provider, &r->price, &r->fee) < 0) {
-			if (!e->msg[0])
-				terr_set(e, it->file, it->line, "an amount too large to hold exactly");
-			return -1;
-		}
-		neg = r->fee;
-		amount_neg(&neg);
-		xposting(x, client_account_name(book, c, C_UNBILLED), &neg);
-		xposting(x, income, &r->fee);
-		return 1;
-	}
-	if (kind == SESSION_CANCELLED && r->notice >= p->notice)
-		return 0; /* on time */
-	if (kind == SESSION_NOSHOW) {
-		f = &p->noshow;
-		r->clause = PK_NOSHOW;
-	} else {
-		f = policy_late_fee(p, kind == SESSION_LATE && r->notice >= p->notice ? -1 : r->notice);
-		r->clause = PK_LATE;
-	}
-	if (!f || amount_is_zero(&f->amt))
-		return 0; /* late, but the policy charges nothing for it */
-	used = grace_used(p, c, t->date);
-	if (used < p->grace) {
-		r->waived = true;
-		waiver_text(r->waiver, sizeof r->waiver, p, used + 1);
-		r->offense = used + 1;
-		xprintf(x, "    ; waived: %s\n", r->waiver);
-		grace_add(c, t->date);
-		return 1;
-	}
-	if (p->forfeit && client_package_next(c, t->date, &r->fee)) {
-		client_package_take(c, t->date, &r->fee);
-		r->forfeit_session = true;
-		r->clause = PK_PREPAID;
-		neg = r->fee;
-		amount_neg(&neg);
-		xposting(x, client_account_name(book, c, C_PREPAID), &r->fee);
-		xposting(x, income, &neg);
-		return 1;
-	}
-	if (f->percent) {
-		if (session_price(c, it, &r->price, e) < 0)
-			return -1;
-		r->has_price = true;
-	}
-	if (policy_charge(p, f, &r->price, &r->fee, &r->capped) < 0 ||
-	    client_deposit_take(c, &r->fee, &r->from_deposit) < 0) {
-		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
-		return -1;
-	}
-	if (amount_is_zero(&r->fee))
-		return 0;
-	neg = r->from_deposit;
-	amount_neg(&neg);
-	if (amount_add(&rest, &r->fee, &neg) < 0) {
-		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
-		return -1;
-	}
-	if (!amount_is_zero(&r->from_deposit))
-		xposting(x, client_account_name(book, c, C_DEPOSITS), &r->from_deposit);
-	if (!amount_is_zero(&rest))
-		xposting(x, client_account_name(book, c, C_UNBILLED), &rest);
-	neg = r->fee;
-	amount_neg(&neg);
-	xposting(x, income, &neg);
-	return 1;
-}
-
-/* The policy for an event: --policy, else the client's `policy:` on its date, else none. */
-static const struct policy *
-policy_for(const struct client *c, tdate d, const struct jitem *it, struct terr *e)
-{
-	const char *name;
-	const struct policy *p;
-
-	if (global)
-		return global;
-	if (!(name = client_policy_at(c, d)))
-		return NULL;
-	if (!(p = policy_named(name, e)))
-		reposition(e, it->file, it->line);
-	return p;
-}
-
-static int
-handle(struct clients *book, const struct jitem *it, struct out *o, struct out *notes,
-       struct terr *e)
-{
-	const struct txn *t = it->txn;
-	enum session_kind kind;
-	struct client *c;
-	const struct policy *p;
 	struct outcome r;
-	struct span v;
 	struct xbuf x = {0};
-	int rc;
 
-	if (t->np > 0 || !txn_tag(t, "session", &v))
+	if (b->kind < SESSION_CANCELLED || b->kind > SESSION_PROVIDER || !b->unpriced || b->waived)
 		return 0;
-	kind = clients_session_kind(t);
-	if (kind != SESSION_CANCELLED && kind != SESSION_LATE && kind != SESSION_NOSHOW && kind != SESSION_PROVIDER)
-		return 0;
-	if (!(c = clients_of(book, t))) {
-		terr_set(e, it->file, it->line, "session without a client: tag");
+	if (b->rc == BR_NO_CLIENT) {
+		book_error(b, it, e);
 		return -1;
 	}
-	if (txn_tag(t, "waived", NULL)) {
-		grace_add(c, t->date);
+	if (it->depth > 0 || !mine(book, b))
 		return 0;
+	if (b->rc != BR_OK) {
+		book_error(b, it, e);
+		return -1;
 	}
-	if (it->depth > 0 || (begin != DATE_NONE && t->date < begin) ||
-	    (end != DATE_NONE && t->date >= end) || (only_client && c != clients_find(book, (struct span){only_client,
-									 strlen(only_client)})))
+	if (!b->write)
 		return 0;
-	e->file = NULL;
-	e->msg[0] = '\0';
-	if (!(p = policy_for(c, t->date, it, e)))
-		return e->msg[0] ? -1 : 0;
-	rc = apply(book, c, p, it, kind, &x, &r, e);
-	if (rc > 0) {
-		write_item(o, it, x.p, x.n);
-		if (mb && kind != SESSION_PROVIDER && !mail_failed) {
-			struct mail_doc d;
-			struct out *n = mail_doc_open(&d);
-
-			write_notice(n, it, c, &r);
-			mail_doc_close(&d, n);
-			if (mail_add_text(mb, conf, c->id, identities_find(ids, c->id), &d,
-					  notice_lang, e) < 0) {
-				mail_failed = true;
-				rc = -1;
-			}
-			mail_doc_free(&d);
-		} else if (notes && !mb && kind != SESSION_PROVIDER) {
-			write_notice(notes, it, c, &r);
-		}
-	}
+	lines(book, b, &x, &r);
+	write_item(o, it, x.p, x.n);
 	free(x.p);
-	return rc;
+	return notice(b, &r, notes, e) < 0 ? -1 : 1;
+}
+
+/* What book_copy's calls need. */
+struct copying {
+	struct book *book;
+	struct out *notes;
+	struct terr e;      /* a notice that could not be sent */
+	bool failed;
+};
+
+/* book_copy's call after an unpriced event. */
+static bool
+copied(void *arg, struct out *o, const struct book_price *b)
+{
+	struct copying *cp = arg;
+	struct outcome r;
+	struct xbuf x = {0};
+
+	if (!mine(cp->book, b) || !b->write)
+		return false;
+	lines(cp->book, b, &x, &r);
+	if (b->nonl)
+		out_write(o, "\n", 1);
+	out_write(o, x.p, x.n);
+	free(x.p);
+	if (notice(b, &r, cp->notes, &cp->e) < 0)
+		cp->failed = true;
+	return true;
+}
+
+static bool
+no_lapse(void *arg, struct out *o, const struct book_lapse *l)
+{
+	(void)arg, (void)o, (void)l;   /* expiries are tally-bill's to write */
+	return false;
+}
+
+/* Pass 1: the book learns every entry. */
+static int
+learn(struct book *b, char **files, size_t nfiles)
+{
+	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
+	struct jitem *it;
+	struct vtags vt;
+	struct client_tags tg;
+	struct terr e, bad;
+	int rv, status = 0;
+
+	while ((rv = journal_next(j, &it)) != 0) {
+		bool txn = rv > 0 && it->kind == J_TXN;
+		bool vbad = txn && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
+		int brc;
+
+		if (txn && !vbad)
+			clients_tags_of(&vt, &tg);  /* one scan of the entry's tags */
+		if (txn && !vbad && identities_observe(ids, it, &bad) < 0)
+			vbad = true;
+		brc = book_add_tags(b, rv < 0 || vbad ? NULL : it, &tg, &e);
+
+		/* said in pass 2, in the input's order with the pricing errors */
+		if (rv < 0)
+			book_defer(b, journal_error(j));
+		if (vbad)
+			book_defer(b, &bad);
+		if (brc < 0)
+			book_defer(b, &e);
+		if (rv < 0 || vbad || brc < 0)
+			status = 1;
+	}
+	journal_close(j);
+	return status;
+}
+
+/* Both passes: 0, or 1 after errors. */
+static int
+cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *notes)
+{
+	struct journal *j;
+	struct jitem *it;
+	struct book_price r;
+	const struct terr *d;
+	struct terr e = {0};
+	int rv, status;
+
+	if (book_input(b, files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		return 1;
+	}
+	status = learn(b, files, nfiles);
+	book_settle(b, DATE_NONE);
+	if (!status && book_can_copy(b)) {
+		struct copying cp = {b, notes, {0}, false};
+
+		if (book_copy(b, o, copied, no_lapse, &cp, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+		}
+		if (cp.failed) {
+			terr_print(prog, &cp.e);
+			status = 1;
+		}
+		return status;
+	}
+	if (book_unchanged(b, &e) < 0 || book_rewind_stdin(files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		return 1;
+	}
+	j = journal_open((const char *const *)files, nfiles, JOURNAL_NO_BALANCE);
+	while ((rv = journal_next(j, &it)) != 0) {
+		int has = book_next(b, rv < 0 ? NULL : it, &r);
+
+		while ((d = book_deferred(b, false)))
+			terr_print(prog, d);
+		if (rv < 0)
+			continue;
+		if (has && (rv = handle(b, it, &r, o, notes, &e)) != 0) {
+			if (rv < 0) {
+				terr_print(prog, &e);
+				status = 1;
+			} else
+				continue;
+		}
+		if (it->depth == 0)
+			write_item(o, it, NULL, 0);
+	}
+	journal_close(j);
+	while ((d = book_deferred(b, true)))
+		terr_print(prog, d);
+	return status;
 }
 
 int
@@ -611,16 +530,13 @@ main(int argc, char **argv)
 	};
 	char **files;
 	size_t nf = 0, nfiles;
-	struct clients_opts co = {0};
+	struct book *book;
 	struct chart chart;
-	struct clients *book;
-	struct journal *j;
-	struct jitem *it;
 	struct out *o = NULL, *notes = NULL;
 	struct terr e = {0};
 	const char *inplace = NULL;
 	struct wpath *w;
-	int c, rv, rc, status = 0;
+	int c, rc, status = 0;
 	const char *why;
 
 	chart_init(&chart);
@@ -629,8 +545,8 @@ main(int argc, char **argv)
 		if (chart_option(&chart, c, optarg))
 			continue;
 		switch (c) {
-		case 'P': policy_file = optarg; break;
-		case 'D': policy_dir_opt = optarg; break;
+		case 'P': bopts.policy_file = optarg; break;
+		case 'D': bopts.policy_dir = optarg; break;
 		case 'n': notices_path = optarg; break;
 		case 'O':
 			if (strcmp(optarg, "eml") != 0) {
@@ -665,7 +581,7 @@ main(int argc, char **argv)
 		default: usage(stderr, 2);
 		}
 	}
-	chart_clients_opts(&chart, &co);
+	chart_clients_opts(&chart, &bopts.accts);
 	if (inplace && (nf || optind < argc)) {
 		fprintf(stderr, "%s: -i FILE edits one journal: name no other file\n", prog);
 		return 2;
@@ -677,13 +593,11 @@ main(int argc, char **argv)
 	}
 	if (inplace)
 		fopts[nf++] = (char *)inplace;
-	if (policy_file && !(global = policy_load(policy_file, &e))) {
+	if (!(book = book_new(&bopts, &e))) {
 		terr_print(prog, &e);
-		policy_free(global);
 		free(fopts);
 		return 1;
 	}
-	policy_dir = policy_dir_opt ? xstrdup(policy_dir_opt) : policy_sharedir("policies");
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
 	if (eml && (!(conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e)) ||
 		    (maildir && !(mb = mail_maildir(maildir, &e))))) {
@@ -700,41 +614,11 @@ main(int argc, char **argv)
 	}
 	if (o && notes && eml)
 		mb = mail_mbox(notes);
-	book = clients_new(&co);
 	ids = identities_new();
-	j = journal_open((const char *const *)files, nfiles, 0);
-	while (o && (rv = journal_next(j, &it)) != 0) {
-		if (rv < 0) {
-			terr_print(prog, journal_error(j));
-			status = 1;
-			continue;
-		}
-		if (it->kind == J_TXN) {
-			struct span v;
-			struct vtags vt;
-
-			if (vocab_entry(it, &vt, &e, NULL, NULL) > 0 ||
-			    clients_observe(book, it, &e) < 0 || identities_observe(ids, it, &e) < 0 ||
-			    (!global && txn_tag(it->txn, "policy", &v) && v.n &&
-			     !policy_at_event(it, v, &e))) {
-				terr_print(prog, &e);
-				status = 1;
-				continue;
-			}
-			rv = handle(book, it, o, notes, &e);
-			if (rv < 0) {
-				terr_print(prog, &e);
-				status = 1;
-			}
-			if (rv != 0 || it->depth > 0)
-				continue;
-		}
-		if (it->depth == 0)
-			write_item(o, it, NULL, 0);
-	}
-	journal_close(j);
-	if (!status && only_client &&
-	    !clients_find(book, (struct span){only_client, strlen(only_client)})) {
+	if (o)
+		status = cancel(book, files, nfiles, o, notes);
+	if (!status && o && only_client &&
+	    !clients_find(book_clients(book), (struct span){only_client, strlen(only_client)})) {
 		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
 		status = 1;
 	}
@@ -752,19 +636,9 @@ main(int argc, char **argv)
 		terr_print(prog, &e);
 		status = 1;
 	}
-	clients_free(book);
+	book_free(book);
 	identities_free(ids);
 	conf_free(conf);
-	for (size_t i = 0; i < ngraces; i++)
-		free(graces[i].dates);
-	free(graces);
-	for (size_t i = 0; i < nnamed; i++) {
-		free(named[i].name);
-		policy_free(named[i].p);
-	}
-	free(named);
-	policy_free(global);
-	free(policy_dir);
 	input_free(files, nfiles);
 	free(fopts);
 	if (fshut_stdout(prog) < 0)

@@ -102,6 +102,19 @@ client_acct(enum chart_acct which, const char *id)
 	return r;
 }
 
+/* Keeps acct += amt, opening -= amt as posted. -1 on overflow. */
+static int
+record(const char *acct, const struct amount *amt)
+{
+	struct amount neg = *amt;
+
+	amount_neg(&neg);
+	if (account_add(accounts_get(posted, acct, strlen(acct)), amt) < 0 ||
+	    account_add(accounts_get(posted, opening, strlen(opening)), &neg) < 0)
+		return -1;
+	return 0;
+}
+
 /* Writes acct += amt and opening -= amt, and keeps them as posted. -1 on overflow. */
 static int
 post_pair(struct out *o, const char *acct, const struct amount *amt)
@@ -118,7 +131,7 @@ post_pair(struct out *o, const char *acct, const struct amount *amt)
 }
 
 static int
-write_invoices(struct out *o, struct invoices *inv, bool **restated)
+write_invoices(struct out *o, struct invoices *inv, const struct yearend *ye, bool **restated)
 {
 	char d[11], due[11];
 	size_t n = invoices_count(inv);
@@ -140,8 +153,19 @@ write_invoices(struct out *o, struct invoices *inv, bool **restated)
 		out_printf(o, "\n%s (%s) Invoice %s, carried over\n", d, in->number, in->client);
 		out_printf(o, "    ; invoice: %s\n    ; client: %s\n    ; due: %s\n", in->number,
 			   in->client, due);
+		for (const char *l = yearend_items(ye, in->number), *nl; l && (nl = strchr(l, '\n'));
+		     l = nl + 1)
+			out_printf(o, "    ; item: %.*s\n", (int)(nl - l), l);
 		acct = client_acct(CH_RECEIVABLE, in->client);
-		int rv = post_pair(o, acct, &open);
+		/* The total and what was paid of it, so that aging shows both as before. */
+		if (!amount_is_zero(&paid)) {
+			write_posting(o, acct, &in->total, NULL);
+			write_posting(o, acct, &paid, "paid before the close");
+			amount_neg(&open);
+			write_posting(o, opening, &open, NULL);
+			amount_neg(&open);
+		}
+		int rv = amount_is_zero(&paid) ? post_pair(o, acct, &open) : record(acct, &open);
 
 		free(acct);
 		if (rv < 0)
@@ -283,13 +307,19 @@ write_opening(struct out *o)
 		}
 	}
 	accounts_sort(rest);
-	out_printf(o, "\n%s * Opening balances\n", date);
+	bool head = false;  /* no entry at all when every balance is carried already */
+
 	for (size_t i = 0; i < accounts_count(rest) && rv == 0; i++) {
 		struct account *a = accounts_at(rest, i);
 
-		for (size_t b = 0; b < a->nbal; b++)
-			if (!amount_is_zero(&a->bal[b].sum))
-				write_posting(o, a->name, &a->bal[b].sum, NULL);
+		for (size_t b = 0; b < a->nbal; b++) {
+			if (amount_is_zero(&a->bal[b].sum))
+				continue;
+			if (!head)
+				out_printf(o, "\n%s * Opening balances\n", date);
+			head = true;
+			write_posting(o, a->name, &a->bal[b].sum, NULL);
+		}
 	}
 	accounts_free(rest);
 	return rv;
@@ -404,7 +434,7 @@ main(int argc, char **argv)
 			out_puts(o, "\n");
 			out_write(o, decl.p, decl.n);
 		}
-		if (write_invoices(o, inv, &restated) < 0 || write_clients(o, book, ye) < 0 ||
+		if (write_invoices(o, inv, ye, &restated) < 0 || write_clients(o, book, ye) < 0 ||
 		    (write_numbers(o, ye, inv, restated), write_opening(o)) < 0) {
 			fprintf(stderr, "%s: a balance is too large to hold exactly\n", prog);
 			out_abort(o);

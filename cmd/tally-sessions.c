@@ -4,7 +4,7 @@
  * bought, used, left and over (held after the credit ran out). Warns when a package has one
  * session left, is used up, was overrun, or expired with credit left. Unpriced held events
  * use package credit the way tally-bill would price them, so the report reads the same
- * before and after billing. The journal is taken to be in date order.
+ * before and after billing. Entries count in date order (the book reads the input twice).
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -19,7 +19,7 @@ static enum { F_TXT, F_CSV, F_JSON } format = F_TXT;
 static const char *only_client;   /* --client, as a slug */
 static char only_id[256];
 static bool list_unsigned;
-static struct clients_opts accts;
+static struct book_opts bopts;
 static char **fopts;              /* -f files; static so that early exits leave nothing behind */
 static long global_notice = -1;   /* --policy FILE's notice, minutes */
 static char *policy_dir;
@@ -31,15 +31,16 @@ static tdate today = DATE_NONE;
 static char **ics;                /* --reconcile files (static: see fopts) */
 
 enum {
-	HELD, CANCELLED, LATE, NOSHOW, PROVIDER, SIGNED, UNSIGNED, BOUGHT, USED, LEFT, OVER, NCOL
+	HELD, CANCELLED, LATE, NOSHOW, PROVIDER, SIGNED, UNSIGNED, BOUGHT, USED, LEFT, OVER, FREE,
+	NCOL
 };
 static const char *const keys[NCOL] = {
 	"held", "cancelled", "late_cancel", "no_show", "provider_cancel", "signed", "unsigned",
-	"package_bought", "package_used", "package_left", "package_over",
+	"package_bought", "package_used", "package_left", "package_over", "free",
 };
 static const char *const heads[NCOL] = {
 	"held", "cancelled", "late", "no-show", "provider", "signed", "unsigned",
-	"bought", "used", "left", "over",
+	"bought", "used", "left", "over", "free",
 };
 
 /* One client's figures for the period, and the warnings about its packages. */
@@ -168,28 +169,22 @@ is_late(const struct client *c, const struct jitem *it, const struct client_tags
 	return (long long)t->date * 1440 + start - at < window;
 }
 
+/* Packages that expired in the period with sessions left, by date or by an `expired:` entry. */
 static void
-expired_warning(struct client *c, const struct client_package *k, long left)
+expiries(struct book *b)
 {
-	char day[11];
+	for (size_t i = 0; i < book_nlapses(b); i++) {
+		const struct book_lapse *l = book_lapse_at(b, i);
+		char day[11];
 
-	if (!in_period(k->expires) || left <= 0)
-		return;
-	date_format(day, k->expires);
-	warn(row_of(c), "%s: package expired on %s with %ld session%s left", c->id, day, left,
-	     left == 1 ? "" : "s");
-	row_of(c)->active = row_of(c)->expired = true;
-}
-
-/* Packages that expired before date d with sessions left (not lapsed by an entry). */
-static void
-expiries(struct clients *b, tdate d)
-{
-	struct client_package *k;
-	struct client *c;
-
-	while ((k = clients_next_expired(b, d, &c)))
-		expired_warning(c, k, k->sessions - k->used);
+		if (!in_period(l->expires) || l->sessions <= 0 ||
+		    (only_client && strcmp(l->c->id, only_id) != 0))
+			continue;
+		date_format(day, l->expires);
+		warn(row_of(l->c), "%s: package expired on %s with %ld session%s left", l->c->id,
+		     day, l->sessions, l->sessions == 1 ? "" : "s");
+		row_of(l->c)->active = row_of(l->c)->expired = true;
+	}
 }
 
 static void
@@ -221,26 +216,23 @@ list_one(struct out *o, const struct jitem *it, const struct client *c, long lis
 	}
 }
 
-/* Counts one entry in the period (in = true) or only keeps the book up to date. */
+/* Counts one entry of the period with what the book decided for it. */
 static int
-count(struct clients *b, const struct jitem *it, bool in, struct out *o, long *listed,
-      struct terr *e)
+count(struct book *b, const struct jitem *it, const struct book_price *bp, struct out *o,
+      long *listed, struct terr *e)
 {
 	const struct txn *t = it->txn;
 	struct client_tags tg;
 	enum session_kind kind;
 	struct client *c;
-	long used, bought, lapsed;
-	bool took;
+	bool has;
 	struct row *r;
 	int late = 0;
-	struct vtags vt;
 
-	if (vocab_entry(it, &vt, e, NULL, NULL) > 0)
-		return -1;
 	clients_tags(t, &tg);
 	kind = clients_kind_of(&tg);
-	c = clients_of_tags(b, &tg);
+	c = clients_of_tags(book_clients(b), &tg);
+	has = bp && bp->c == c;
 	if (kind != SESSION_NONE && !c) {
 		terr_set(e, it->file, it->line, "session without a client: tag");
 		return -1;
@@ -251,26 +243,8 @@ count(struct clients *b, const struct jitem *it, bool in, struct out *o, long *l
 		terr_set(e, it->file, t->comment_line, "unknown session: %.*s", (int)v.n, v.p);
 		return -1;
 	}
-	used = c ? c->used : 0;
-	bought = c ? c->bought : 0;
-	lapsed = c ? c->lapsed : 0;
-	if (clients_observe_tags(b, it, &tg, e) < 0)
-		return -1;
-	if (!c)
-		return 0;
-	took = c->used > used;
-	if (c->lapsed > lapsed) {
-		char day[11];
-		long n = c->lapsed - lapsed;
-
-		date_format(day, t->date);
-		if (in) {
-			warn(row_of(c), "%s: package expired on %s with %ld session%s left",
-			     c->id, day, n, n == 1 ? "" : "s");
-			row_of(c)->active = row_of(c)->expired = true;
-		}
-	}
-	if (!in || (only_client && strcmp(c->id, only_id) != 0))
+	if (!c || !in_period(t->date) || !query_txn(query, t) ||
+	    (only_client && strcmp(c->id, only_id) != 0))
 		return 0;
 	r = row_of(c);
 	if (kind == SESSION_CANCELLED && (late = is_late(c, it, &tg, e)) < 0)
@@ -292,8 +266,10 @@ count(struct clients *b, const struct jitem *it, bool in, struct out *o, long *l
 				     (long)(today - t->date), it->file, it->line);
 			}
 		}
-		if (!took && c->first_pk_date != DATE_NONE && client_package_left(c, t->date, NULL) == 0)
+		if (has && bp->over)
 			r->n[OVER]++;
+		if (tg.v[CT_WAIVED].p)
+			r->n[FREE]++;
 		break;
 	case SESSION_CANCELLED: r->n[late ? LATE : CANCELLED]++; break;
 	case SESSION_LATE: r->n[LATE]++; break;
@@ -301,9 +277,11 @@ count(struct clients *b, const struct jitem *it, bool in, struct out *o, long *l
 	case SESSION_PROVIDER: r->n[PROVIDER]++; break;
 	default: break;
 	}
-	r->n[USED] += c->used - used;
-	r->n[BOUGHT] += c->bought - bought;
-	if (kind != SESSION_NONE || c->used != used || c->bought != bought)
+	if (has && bp->package)
+		r->n[USED]++;
+	if (has && tg.v[CT_CLIENT].p)
+		r->n[BOUGHT] += bp->bought;
+	if (kind != SESSION_NONE || (has && (bp->package || bp->bought)))
 		r->active = true;
 	return 0;
 }
@@ -318,8 +296,9 @@ by_id(const void *x, const void *y)
 
 /* The clients to show, sorted, with package_left filled in and warnings added. */
 static size_t
-report_rows(struct clients *b, tdate asof, struct client ***out)
+report_rows(struct book *bk, tdate asof, struct client ***out)
 {
+	struct clients *b = book_clients(bk);
 	size_t n = clients_count(b), k = 0;
 	struct client **v = xcalloc(n + 1, sizeof *v);
 
@@ -428,12 +407,48 @@ write_rows(struct out *o, struct client **v, size_t n)
 		out_puts(o, n ? "\n]\n" : "]\n");
 }
 
-/* Reads the journal; with --unsigned the list is written as it goes. 0, or 1 on errors. */
+/*
+ * Pass 1: the book learns the entries before the period's end; *last: the latest date.
+ * Errors are said in pass 2, in the input's order with the counting errors.
+ */
 static int
-scan(char **files, size_t nfiles, struct clients *b, struct out *o, tdate *last)
+learn(struct book *b, char **files, size_t nfiles, tdate *last)
 {
 	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
 	struct jitem *it;
+	struct vtags vt;
+	struct terr e, bad;
+	int rv, brc, status = 0;
+	bool vbad;
+
+	while ((rv = journal_next(j, &it)) != 0) {
+		if (rv > 0 && it->kind == J_TXN && end != DATE_NONE && it->txn->date >= end)
+			it = NULL;  /* after the period: counted as a position only */
+		vbad = rv > 0 && it && it->kind == J_TXN && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
+		brc = book_add(b, rv < 0 || vbad ? NULL : it, &e);
+		if (rv < 0)
+			book_defer(b, journal_error(j));
+		if (vbad)
+			book_defer(b, &bad);
+		if (brc < 0)
+			book_defer(b, &e);
+		if (rv < 0 || vbad || brc < 0)
+			status = 1;
+		if (rv > 0 && it && it->kind == J_TXN &&
+		    (*last == DATE_NONE || it->txn->date > *last))
+			*last = it->txn->date;
+	}
+	journal_close(j);
+	return status;
+}
+
+/* Pass 2: counts; with --unsigned the list is written as it goes. 0, or 1 on errors. */
+static int
+scan(char **files, size_t nfiles, struct book *b, struct out *o)
+{
+	struct journal *j = journal_open((const char *const *)files, nfiles, JOURNAL_NO_BALANCE);
+	struct jitem *it;
+	struct book_price bp;
 	struct terr e;
 	long listed = 0;
 	int rv, status = 0;
@@ -443,23 +458,24 @@ scan(char **files, size_t nfiles, struct clients *b, struct out *o, tdate *last)
 	if (list_unsigned && format == F_JSON)
 		out_puts(o, "[");
 	while ((rv = journal_next(j, &it)) != 0) {
-		if (rv < 0) {
-			terr_print(prog, journal_error(j));
+		bool skip = rv < 0 || it->kind != J_TXN || (end != DATE_NONE && it->txn->date >= end);
+		int has = book_next(b, skip ? NULL : it, &bp);
+		const struct terr *d;
+		bool said = false;
+
+		while ((d = book_deferred(b, false))) {
+			terr_print(prog, d);
 			status = 1;
-			continue;
+			said = true;  /* the entry's own error: not counted */
 		}
-		if (rc)
+		if (rv > 0 && rc)
 			reconcile_observe(rc, it);
-		if (it->kind != J_TXN || (end != DATE_NONE && it->txn->date >= end))
+		if (skip || said)
 			continue;
-		expiries(b, it->txn->date);
-		if (count(b, it, in_period(it->txn->date) && query_txn(query, it->txn), o, &listed,
-			  &e) < 0) {
+		if (count(b, it, has ? &bp : NULL, o, &listed, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 		}
-		if (*last == DATE_NONE || it->txn->date > *last)
-			*last = it->txn->date;
 	}
 	if (list_unsigned && format == F_JSON)
 		out_puts(o, listed ? "\n]\n" : "]\n");
@@ -494,7 +510,7 @@ main(int argc, char **argv)
 	char **files;
 	const char *policy_file = NULL, *dir = NULL;
 	size_t nf = 0, nfiles, n = 0;
-	struct clients *b;
+	struct book *b;
 	struct client **v = NULL;
 	struct policy *p;
 	struct out *o;
@@ -580,7 +596,9 @@ main(int argc, char **argv)
 		}
 		global_notice = p->notice;
 		policy_free(p);
+		bopts.policy_file = policy_file;
 	}
+	bopts.policy_dir = dir;
 	policy_dir = dir ? xstrdup(dir) : policy_sharedir("policies");
 	{
 		/* Operands that are not files are hledger query terms (lib/query.c). */
@@ -608,18 +626,34 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	chart_clients_opts(&chart, &accts);
-	b = clients_new(&accts);
+	chart_clients_opts(&chart, &bopts.accts);
+	if (!(b = book_new(&bopts, &e)) || book_input(b, files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		book_free(b);
+		query_free(query);
+		reconcile_free(rc);
+		free(ics);
+		input_free(files, nfiles);
+		free(policy_dir);
+		free(fopts);
+		return 1;
+	}
 	o = out_open(stdout);
-	status = scan(files, nfiles, b, o, &last);
+	status = learn(b, files, nfiles, &last);  /* its errors are said by scan */
 	asof = end != DATE_NONE ? end - 1 : last;
-	if (!status && only_client && !clients_find(b, (struct span){only_client,
-								     strlen(only_client)})) {
+	book_settle(b, asof == DATE_NONE ? asof : asof + 1);
+	if (book_rewind_stdin(files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		status = 1;
+	} else if (scan(files, nfiles, b, o))
+		status = 1;
+	if (!status && only_client && !clients_find(book_clients(b),
+						    (struct span){only_client, strlen(only_client)})) {
 		fprintf(stderr, "%s: unknown client: %s\n", prog, only_client);
 		status = 1;
 	}
 	if (!status) {
-		expiries(b, asof == DATE_NONE ? asof : asof + 1);
+		expiries(b);
 		n = report_rows(b, asof, &v);
 		if (rc) {
 			struct reconcile_opts ro = {begin, end, (long long)today * 1440,
@@ -654,7 +688,7 @@ main(int argc, char **argv)
 	free(policy_dir);
 	reconcile_free(rc);
 	free(ics);
-	clients_free(b);
+	book_free(b);
 	input_free(files, nfiles);
 	query_free(query);
 	free(fopts);

@@ -5,28 +5,12 @@
  * (clients_observe) and answers for a date, so memory follows the number of clients and
  * their open packages, never the number of entries.
  *
- * The journal is taken to be in date order: packages are consumed in file order.
+ * Package credit and deposits are in packages.c; the book (book.c) orders events by date.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "tally.h"
-
-struct clients {
-	char *prefix[C_NACCT];  /* account prefixes, without the trailing ':' */
-	size_t plen[C_NACCT];
-	struct client **tab;    /* open-addressing hash on the id */
-	size_t cap;
-	struct client **list;   /* in order of first appearance */
-	size_t n, listcap;
-	tdate min_expiry;       /* earliest expiry not yet handed out by clients_next_expired */
-	struct client_pricing priced; /* the last item's, when it was an unpriced held session */
-	struct {                /* names as written -> client: saves slugging every posting */
-		char *raw;
-		size_t n;
-		struct client *c;
-	} cache[64];
-};
+#include "bookint.h"
 
 static const char *const default_prefix[C_NACCT] = {
 	"Assets:Unbilled", "Liabilities:Prepaid", "Liabilities:Deposits",
@@ -50,7 +34,6 @@ clients_new(const struct clients_opts *o)
 	}
 	b->cap = 64;
 	b->tab = xcalloc(b->cap, sizeof *b->tab);
-	b->min_expiry = DATE_NONE;
 	return b;
 }
 
@@ -64,6 +47,7 @@ client_free(struct client *c)
 		free(c->policies[i].name);
 	free(c->policies);
 	free(c->pk);
+	free(c->waivers);
 	free(c->payer);
 	for (int i = 0; i < C_NACCT; i++)
 		free(c->acct[i]);
@@ -164,13 +148,13 @@ slot(const struct clients *b, const char *id, size_t n)
 {
 	size_t i = hash(id, n) & (b->cap - 1);
 
-	while (b->tab[i] && !(strlen(b->tab[i]->id) == n && memcmp(b->tab[i]->id, id, n) == 0))
+	while (b->tab[i] && !(strncmp(b->tab[i]->id, id, n) == 0 && b->tab[i]->id[n] == '\0'))
 		i = (i + 1) & (b->cap - 1);
 	return &b->tab[i];
 }
 
-static struct client *
-lookup(struct clients *b, struct span name, bool create)
+struct client *
+clients_lookup(struct clients *b, struct span name, bool create)
 {
 	char id[256];
 	size_t n, h = hash(name.p, name.n) % (sizeof b->cache / sizeof *b->cache);
@@ -219,19 +203,19 @@ lookup(struct clients *b, struct span name, bool create)
 struct client *
 clients_find(struct clients *b, struct span id)
 {
-	return lookup(b, id, false);
+	return clients_lookup(b, id, false);
 }
 
 struct client *
 clients_get(struct clients *b, struct span id)
 {
-	return lookup(b, id, true);
+	return clients_lookup(b, id, true);
 }
 
 /* The tags this module reads, in the order of enum ctag. */
 static const char *const tag_names[CT_N] = {
 	"client", "session", "rate", "policy", "terms", "payer", "package", "expires", "expired",
-	"signed", "minutes", "duration", "time", "cancelled-at",
+	"signed", "minutes", "duration", "time", "cancelled-at", "waived",
 };
 
 static int
@@ -240,7 +224,7 @@ collect(struct span key, struct span value, void *arg)
 	struct client_tags *tg = arg;
 
 	/* a cheap first-letter filter: most tags in a journal are none of ours */
-	if (!key.n || !strchr("cseprtmd", key.p[0]))
+	if (!key.n || !strchr("cseprtmdw", key.p[0]))
 		return 0;
 	for (int k = 0; k < CT_N; k++) {
 		if (tg->v[k].p || strlen(tag_names[k]) != key.n ||
@@ -261,6 +245,25 @@ clients_tags(const struct txn *t, struct client_tags *tg)
 	tag_each(t->comment, collect, tg);
 }
 
+void
+clients_tags_of(const struct vtags *vt, struct client_tags *tg)
+{
+	static const int from[CT_N] = {
+		VT_CLIENT, VT_SESSION, VT_RATE, VT_POLICY, VT_TERMS, VT_PAYER, VT_PACKAGE,
+		VT_EXPIRES, VT_EXPIRED, VT_SIGNED, VT_MINUTES, VT_DURATION, VT_TIME,
+		VT_CANCELLED_AT, VT_WAIVED,
+	};
+
+	for (int k = 0; k < CT_N; k++) {
+		tg->v[k] = (struct span){NULL, 0};
+		if (vt->has[from[k]]) {
+			tg->v[k] = vt->v[from[k]].raw;
+			if (!tg->v[k].p)
+				tg->v[k].p = "";
+		}
+	}
+}
+
 struct client *
 clients_of(struct clients *b, const struct txn *t)
 {
@@ -273,7 +276,7 @@ clients_of(struct clients *b, const struct txn *t)
 struct client *
 clients_of_tags(struct clients *b, const struct client_tags *tg)
 {
-	return tg->v[CT_CLIENT].p ? lookup(b, tg->v[CT_CLIENT], true) : NULL;
+	return tg->v[CT_CLIENT].p ? clients_lookup(b, tg->v[CT_CLIENT], true) : NULL;
 }
 
 size_t
@@ -289,8 +292,8 @@ clients_at(const struct clients *b, size_t i)
 }
 
 /* Which of the book's accounts a posting is in, and the client it names; -1 for none. */
-static int
-classify(const struct clients *b, const struct posting *p, struct span *who)
+int
+clients_classify(const struct clients *b, const struct posting *p, struct span *who)
 {
 	for (int k = 0; k < C_NACCT; k++) {
 		size_t pl = b->plen[k];
@@ -318,171 +321,6 @@ client_account_name(struct clients *b, struct client *c, enum cacct which)
 		snprintf(c->acct[which], n, "%s:%s", b->prefix[which], c->id);
 	}
 	return c->acct[which];
-}
-
-/* The price of a package's next session: the unit, or what is left for the last one. */
-static int
-next_price(const struct client_package *k, struct amount *price)
-{
-	struct amount unit, rest = k->price;
-	int prec = commodity_style(k->price.com)->prec;
-
-	if (k->sessions - k->used <= 1) {
-		struct amount s = k->spent;
-
-		amount_neg(&s);
-		return amount_add(price, &rest, &s);
-	}
-	if (amount_rescale(&rest, prec) < 0 || amount_div_int(&unit, &rest, k->sessions, NULL) < 0)
-		return -1;
-	*price = unit;
-	return 0;
-}
-
-static bool
-live(const struct client_package *k, tdate d)
-{
-	return !k->lapsed && k->used < k->sessions &&
-	       (k->expires == DATE_NONE || d == DATE_NONE || d <= k->expires);
-}
-
-/* Drops packages at the front of the queue that can no longer be used or reported. */
-static void
-compact(struct client *c)
-{
-	size_t k = 0;
-
-	while (k < c->npk && (c->pk[k].lapsed || c->pk[k].used >= c->pk[k].sessions))
-		k++;
-	if (k) {
-		memmove(c->pk, c->pk + k, (c->npk - k) * sizeof *c->pk);
-		c->npk -= k;
-	}
-}
-
-static struct client_package *
-oldest_live(struct client *c, tdate d)
-{
-	for (size_t i = 0; i < c->npk; i++)
-		if (live(&c->pk[i], d))
-			return &c->pk[i];
-	return NULL;
-}
-
-bool
-client_package_next(struct client *c, tdate d, struct amount *price)
-{
-	struct client_package *k = oldest_live(c, d);
-
-	return k && next_price(k, price) == 0;
-}
-
-bool
-client_package_take(struct client *c, tdate d, struct amount *price)
-{
-	struct client_package *k = oldest_live(c, d);
-	struct amount p;
-
-	if (!k || next_price(k, &p) < 0 || amount_add(&k->spent, &k->spent, &p) < 0)
-		return false;
-	k->used++;
-	c->used++;
-	if (price)
-		*price = p;
-	compact(c);
-	return true;
-}
-
-long
-client_package_left(const struct client *c, tdate d, struct amount *money)
-{
-	long n = 0;
-	struct amount m = {0, 0, 0};
-
-	for (size_t i = 0; i < c->npk; i++) {
-		const struct client_package *k = &c->pk[i];
-		struct amount s = k->spent;
-
-		if (!live(k, d))
-			continue;
-		n += k->sessions - k->used;
-		amount_neg(&s);
-		if (amount_add(&m, &m, &k->price) < 0 || amount_add(&m, &m, &s) < 0)
-			continue;
-	}
-	if (money)
-		*money = m;
-	return n;
-}
-
-struct client_package *
-clients_next_expired(struct clients *b, tdate d, struct client **who)
-{
-	tdate min = DATE_NONE;
-
-	if (b->min_expiry == DATE_NONE || d <= b->min_expiry)
-		return NULL;
-	for (size_t i = 0; i < b->n; i++) {
-		struct client *c = b->list[i];
-
-		for (size_t k = 0; k < c->npk; k++) {
-			struct client_package *p = &c->pk[k];
-
-			if (p->expires == DATE_NONE || p->expiry_seen || p->lapsed ||
-			    p->used >= p->sessions)
-				continue;
-			if (p->expires < d) {
-				p->expiry_seen = true;
-				*who = c;
-				return p;
-			}
-			if (min == DATE_NONE || p->expires < min)
-				min = p->expires;
-		}
-	}
-	b->min_expiry = min;
-	return NULL;
-}
-
-int
-client_package_lapse(struct client *c, struct client_package *k, struct amount *left)
-{
-	struct amount s = k->spent, l;
-
-	amount_neg(&s);
-	if (amount_add(&l, &k->price, &s) < 0)
-		return -1;
-	k->spent = k->price;
-	k->lapsed = true;
-	c->lapsed += k->sessions - k->used;
-	if (left)
-		*left = l;
-	compact(c);
-	return 0;
-}
-
-bool
-client_deposit(const struct client *c, struct amount *held)
-{
-	struct amount h = c->deposit;
-
-	amount_neg(&h);
-	if (held)
-		*held = h;
-	return amount_sign(&h) > 0;
-}
-
-int
-client_deposit_take(struct client *c, const struct amount *max, struct amount *taken)
-{
-	struct amount h;
-
-	if (!client_deposit(c, &h) || h.com != max->com || amount_sign(max) <= 0) {
-		*taken = (struct amount){0, 0, max->com};
-		return 0;
-	}
-	*taken = amount_cmp(&h, max) < 0 ? h : *max;
-	return amount_add(&c->deposit, &c->deposit, taken);
 }
 
 int
@@ -581,7 +419,7 @@ clients_kind_of(const struct client_tags *tg)
 }
 
 /* Reads a leading count ("10", "10 sessions"): the number, or -1. */
-static long
+long
 leading_count(struct span v)
 {
 	long n = 0;
@@ -650,7 +488,7 @@ add_policy(struct client *c, tdate from, struct span v)
 }
 
 /* The tags that set a client's terms: rate, policy, terms, payer. */
-static int
+int
 observe_terms(const struct client_tags *tg, const struct jitem *it, struct client *c,
 	      struct terr *e)
 {
@@ -675,230 +513,4 @@ observe_terms(const struct client_tags *tg, const struct jitem *it, struct clien
 		c->payer = span_dup(v);
 	}
 	return 0;
-}
-
-static int
-observe_package(struct clients *b, struct client *c, const struct jitem *it,
-		const struct client_tags *tg, const struct amount *credit, struct terr *e)
-{
-	struct span v = tg->v[CT_PACKAGE];
-	const struct txn *t = it->txn;
-	long n = leading_count(v);
-	struct client_package k = {0};
-	struct span x = tg->v[CT_EXPIRES];
-	const char *why;
-
-	if (n <= 0) {
-		terr_set(e, it->file, t->comment_line, "bad package: %.*s (a number of sessions)",
-			 (int)v.n, v.p);
-		return -1;
-	}
-	if (amount_sign(credit) >= 0) {
-		terr_set(e, it->file, it->line, "package entry credits no prepaid account for %s",
-			 c->id);
-		return -1;
-	}
-	k.date = t->date;
-	k.expires = DATE_NONE;
-	k.sessions = n;
-	k.price = *credit;
-	amount_neg(&k.price);
-	k.spent = (struct amount){0, 0, k.price.com};
-	if (x.p &&
-	    date_parse(x.p, x.n, 0, &k.expires, &why) != (long)x.n) {
-		terr_set(e, it->file, t->comment_line, "bad expires: date: %.*s", (int)x.n, x.p);
-		return -1;
-	}
-	if (k.expires != DATE_NONE && (b->min_expiry == DATE_NONE || k.expires < b->min_expiry))
-		b->min_expiry = k.expires;
-	c->pk = xrealloc(c->pk, (c->npk + 1) * sizeof *c->pk);
-	c->pk[c->npk++] = k;
-	c->bought += n;
-	if (c->first_pk_date == DATE_NONE)
-		c->first_pk_date = t->date;
-	return 0;
-}
-
-/* A debit to the prepaid account: a session used, a lapse recognised, or a refund. */
-static int
-observe_debit(struct client *c, const struct txn *t, const struct client_tags *tg,
-	      const struct amount *amt)
-{
-	struct client_package *k;
-
-	if (tg->v[CT_EXPIRED].p) {
-		for (size_t i = 0; i < c->npk; i++) {
-			k = &c->pk[i];
-			if (!k->lapsed && k->expires != DATE_NONE && k->expires <= t->date &&
-			    k->used < k->sessions) {
-				c->lapsed += k->sessions - k->used;
-				k->lapsed = true;
-				break;
-			}
-		}
-		compact(c);
-		return 0;
-	}
-	if (!(k = oldest_live(c, t->date)))
-		return 0;
-	if (amount_add(&k->spent, &k->spent, amt) < 0)
-		return -1;
-	if (tg->v[CT_SESSION].p) {
-		k->used++;
-		c->used++;
-	}
-	compact(c);
-	return 0;
-}
-
-/*
- * An unpriced held session: takes what tally-bill will price it with (package credit, else
- * the deposit against the rate), so every command's book agrees whatever ran first.
- */
-static void
-price_held(struct clients *b, struct client *c, const struct txn *t,
-	   const struct client_tags *tg)
-{
-	struct client_pricing *r = &b->priced;
-	long minutes;
-	int rc;
-
-	memset(r, 0, sizeof *r);
-	r->valid = true;
-	r->c = c;
-	if (!c) {
-		r->rc = CP_NO_CLIENT;
-		return;
-	}
-	if (client_package_take(c, t->date, &r->price)) {
-		r->from_package = true;
-		return;
-	}
-	if ((minutes = clients_minutes_of(tg)) == -2) {
-		r->rc = CP_BAD_MINUTES;
-		return;
-	}
-	rc = client_rate_at(c, t->date, minutes, &r->price);
-	if (rc == 0 && client_deposit_take(c, &r->price, &r->deposit) == 0) {
-		r->rest = r->deposit;
-		amount_neg(&r->rest);
-		if (amount_add(&r->rest, &r->price, &r->rest) == 0)
-			return;
-	}
-	r->rc = rc == -1 ? CP_NO_RATE : rc == -2 ? CP_NO_MINUTES : CP_OVERFLOW;
-}
-
-const struct client_pricing *
-clients_priced(const struct clients *b)
-{
-	return b->priced.valid ? &b->priced : NULL;
-}
-
-static int
-add_same(struct amount *sum, const struct amount *a)
-{
-	if (sum->com && a->com && sum->com != a->com && !amount_is_zero(sum))
-		return -2;
-	return amount_add(sum, sum, a);
-}
-
-int
-clients_observe(struct clients *b, const struct jitem *it, struct terr *e)
-{
-	struct client_tags tg;
-
-	if (it->kind != J_TXN)
-		return 0;
-	clients_tags(it->txn, &tg);
-	return clients_observe_tags(b, it, &tg, e);
-}
-
-int
-clients_observe_tags(struct clients *b, const struct jitem *it, const struct client_tags *tg,
-		     struct terr *e)
-{
-	const struct txn *t;
-	struct client *c, *who;
-	struct span id;
-	/* Per-entry sums for at most a few clients: prepaid and deposit postings. */
-	struct {
-		struct client *c;
-		struct amount prepaid, debit;
-	} seen[8];
-	size_t nseen = 0;
-	int rc;
-
-	b->priced.valid = false;
-	if (it->kind != J_TXN)
-		return 0;
-	t = it->txn;
-	c = clients_of_tags(b, tg);
-	if (c && observe_terms(tg, it, c, e) < 0)
-		return -1;
-	if (!c && (tg->v[CT_RATE].p || tg->v[CT_POLICY].p || tg->v[CT_TERMS].p ||
-		   tg->v[CT_PAYER].p)) {
-		terr_set(e, it->file, t->comment_line, "client terms without a client: tag");
-		return -1;
-	}
-	for (size_t i = 0; i < t->np; i++) {
-		const struct posting *p = &t->p[i];
-		int k = classify(b, p, &id);
-		size_t s;
-
-		if (k < 0)
-			continue;
-		who = lookup(b, id, true);
-		if (!who->acct[k])
-			who->acct[k] = xstrndup(p->acct, p->acct_len);
-		if (k == C_DEPOSITS) {
-			if ((rc = add_same(&who->deposit, &p->amt)) < 0)
-				goto bad;
-			continue;
-		}
-		if (k != C_PREPAID)
-			continue;
-		for (s = 0; s < nseen && seen[s].c != who; s++)
-			;
-		if (s == nseen) {
-			if (nseen == sizeof seen / sizeof *seen)
-				continue;
-			seen[s].c = who;
-			seen[s].prepaid = seen[s].debit = (struct amount){0, 0, 0};
-			nseen++;
-		}
-		if ((rc = add_same(&seen[s].prepaid, &p->amt)) < 0)
-			goto bad;
-		if (amount_sign(&p->amt) > 0 && (rc = add_same(&seen[s].debit, &p->amt)) < 0)
-			goto bad;
-	}
-	if (tg->v[CT_PACKAGE].p) {
-		struct amount credit = {0, 0, 0};
-
-		if (!c && nseen)
-			c = seen[0].c;
-		if (!c) {
-			terr_set(e, it->file, t->comment_line, "package entry without a client");
-			return -1;
-		}
-		for (size_t s = 0; s < nseen; s++)
-			if (seen[s].c == c)
-				credit = seen[s].prepaid;
-		return observe_package(b, c, it, tg, &credit, e);
-	}
-	for (size_t s = 0; s < nseen; s++) {
-		if (amount_sign(&seen[s].debit) > 0 &&
-		    observe_debit(seen[s].c, t, tg, &seen[s].debit) < 0) {
-			rc = -1;
-			goto bad;
-		}
-	}
-	if (t->np == 0 && clients_kind_of(tg) == SESSION_HELD)
-		price_held(b, c, t, tg);
-	return 0;
-bad:
-	if (rc == -2)
-		terr_set(e, it->file, it->line, "prepaid or deposit amounts in two commodities");
-	else
-		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
-	return -1;
 }

@@ -19,7 +19,7 @@
 
 static const char *const keys[PK_NKEYS] = {
 	"name", "notice", "late-cancel-fee", "no-show-fee", "fee-cap", "grace", "prepaid",
-	"deposit", "provider-cancel",
+	"deposit", "provider-cancel", "waived",
 };
 
 const char *
@@ -269,6 +269,11 @@ parse_value(struct policy *p, enum policy_key k, char *v)
 		return p->deposit.percent ? NULL : "a deposit is a percent of the next session (50%)";
 	case PK_PROVIDER:
 		return parse_fee(v, &p->provider);
+	case PK_WAIVED:
+		if (strcmp(v, "free") != 0 && strcmp(v, "package") != 0)
+			return "waived is free or package";
+		p->waived_package = strcmp(v, "package") == 0;
+		return NULL;
 	case PK_NKEYS:
 		break;
 	}
@@ -741,6 +746,17 @@ policy_clause(const struct policy *p, enum policy_key k, const char *lang, char 
 			   : "If the provider cancels, nothing is charged and the client is credited ");
 		say_fee(&b, &p->provider, lang, false);
 		say(&b, ".");
+		break;
+	case PK_WAIVED:
+		if (p->waived_package)
+			say(&b, es ? "Una sesión regalada (waived:) consume una sesión del paquete "
+				     "prepagado si queda alguna."
+				   : "A session given free (waived:) uses a prepaid package session "
+				     "when one is left.");
+		else
+			say(&b, es ? "Una sesión regalada (waived:) no se cobra ni consume el paquete."
+				   : "A session given free (waived:) is not charged and uses no "
+				     "package credit.");
 		break;
 	case PK_NKEYS:
 		break;

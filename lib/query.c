@@ -2,7 +2,8 @@
  * query.c: hledger's query terms, for the report commands (and so for `hledger tally CMD
  * QUERY`). A term is `date:PERIOD`, `date:A..B`, `acct:RE`, `desc:RE`, `payee:RE`, `code:RE`,
  * `cur:RE`, `amt:[<|<=|>|>=|=]N`, `tag:NAME[=RE]`, `status:[*!]` or a bare RE (an account);
- * also `date2:`, `note:`, `sym:` and `real:`; `not:` before any of them negates it. As in
+ * also `date2:`, `note:`, `sym:`, `real:` and `depth:N` (kept for the report, as --depth);
+ * `not:` before any of them negates it. As in
  * hledger, any description term, any account term and any status term must match, and
  * all the other terms. Regular expressions are PCRE2, case-insensitive, found anywhere in
  * the text (cur: and sym: match the whole symbol).
@@ -33,6 +34,7 @@ struct qterm {
 struct query {
 	struct qterm *t;
 	size_t n;
+	int depth;            /* depth:N, for the report to fold accounts; 0 = none */
 };
 
 static const struct {
@@ -46,7 +48,7 @@ static const struct {
 };
 
 /* hledger's other query types: refused rather than read as an account pattern. */
-static const char *const unsupported[] = {"depth:", "type:", "expr:", "any:", "all:", NULL};
+static const char *const unsupported[] = {"type:", "expr:", "any:", "all:", NULL};
 
 static struct regex *
 compile(const char *s, size_t n, const char *term, struct terr *e)
@@ -121,8 +123,27 @@ parse_amt(struct qterm *q, const char *v, const char *term, struct terr *e)
 	return 0;
 }
 
+/* depth:N is not a filter but the report's --depth: kept aside, the term matches all. */
 static int
-parse_term(struct qterm *q, const char *term, struct terr *e)
+parse_depth(struct query *qq, struct qterm *q, const char *v, const char *term, struct terr *e)
+{
+	long n = 0;
+
+	for (const char *c = v; *c; c++)
+		if (*c < '0' || *c > '9' || (n = n * 10 + (*c - '0')) > 1000)
+			n = -1;
+	if (!*v || n < 1 || q->neg) {
+		terr_set(e, NULL, 0, "bad query term %s: depth:N with N a level from 1", term);
+		return -1;
+	}
+	q->kind = Q_NKIND;
+	if (!qq->depth || n < qq->depth)
+		qq->depth = (int)n;
+	return 0;
+}
+
+static int
+parse_term(struct query *qq, struct qterm *q, const char *term, struct terr *e)
 {
 	const char *v = term;
 	size_t i;
@@ -132,6 +153,8 @@ parse_term(struct qterm *q, const char *term, struct terr *e)
 		q->neg = !q->neg;
 		v += 4;
 	}
+	if (strncmp(v, "depth:", 6) == 0)
+		return parse_depth(qq, q, v + 6, term, e);
 	for (i = 0; unsupported[i]; i++)
 		if (strncmp(v, unsupported[i], strlen(unsupported[i])) == 0) {
 			terr_set(e, NULL, 0, "bad query term %s: %s is not supported here", term,
@@ -199,7 +222,7 @@ query_parse(char *const *terms, size_t n, struct terr *e)
 
 	q->t = xcalloc(n ? n : 1, sizeof *q->t);
 	for (size_t i = 0; i < n; i++) {
-		if (parse_term(&q->t[q->n], terms[i], e) < 0) {
+		if (parse_term(q, &q->t[q->n], terms[i], e) < 0) {
 			q->n++;
 			query_free(q);
 			return NULL;
@@ -228,13 +251,10 @@ query_empty(const struct query *q)
 	return !q || q->n == 0;
 }
 
-bool
-query_only_accounts(const struct query *q)
+int
+query_depth(const struct query *q)
 {
-	for (size_t i = 0; q && i < q->n; i++)
-		if (q->t[i].kind != Q_ACCT || q->t[i].neg)
-			return false;
-	return true;
+	return q ? q->depth : 0;
 }
 
 static bool

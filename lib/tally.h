@@ -527,7 +527,7 @@ void conf_free(struct conf *c);
  */
 enum policy_key {
 	PK_NAME, PK_NOTICE, PK_LATE, PK_NOSHOW, PK_CAP, PK_GRACE, PK_PREPAID, PK_DEPOSIT,
-	PK_PROVIDER, PK_NKEYS
+	PK_PROVIDER, PK_WAIVED, PK_NKEYS
 };
 #define POLICY_MAX_TIERS 8
 struct policy_fee {
@@ -550,6 +550,8 @@ struct policy {
 	bool forfeit;              /* prepaid = forfeit */
 	struct policy_fee deposit; /* percent of the next session held; zero: none */
 	struct policy_fee provider;/* credit when the provider cancels; zero: none */
+	bool waived_package;       /* `waived = package`: a waived held session uses a package
+				      session when there is credit; default `free` */
 	long line[PK_NKEYS];       /* where each key was set; 0: the default */
 	char *clause[PK_NKEYS];    /* each key's line as written ("notice = 24h"), for quoting */
 };
@@ -637,7 +639,8 @@ struct conf *invoices_conf(const char *path, const char *journal, struct terr *e
  * Clients are named by `client:` tags and by the last component of their accounts
  * (Assets:Unbilled:ID); both are folded to a slug (clients_slug) so `Théo Keller` and
  * `theo-keller` are one client. Account prefixes match ignoring ASCII case.
- * The journal is assumed to be in date order: packages are consumed in file order.
+ * clients_observe streams in file order (tally-agreement); the commands that price or
+ * count sessions read through the book below, in date order.
  */
 enum cacct { C_UNBILLED, C_PREPAID, C_DEPOSITS, C_NACCT };
 /* Account prefixes: NULL fields take the defaults (Assets:Unbilled, ...). */
@@ -663,6 +666,7 @@ struct client_package {
 	struct amount spent;  /* credit taken so far */
 	bool lapsed;          /* what was left was recognised as income (`expired:` entry) */
 	bool expiry_seen;     /* handed out once by clients_next_expired */
+	long seq;             /* order bought among packages of the same date */
 };
 /* One client. Read-only for commands: change it through the client_* functions. */
 struct client {
@@ -681,6 +685,8 @@ struct client {
 	int terms;            /* `terms: N` days, -1 when never given */
 	char *payer;          /* `payer: REGEX`, NULL when never given */
 	char *acct[C_NACCT];  /* account names as the journal spells them (or as written) */
+	tdate *waivers;       /* cancellations waived by a policy's grace, in date order */
+	size_t nwaivers, capwaivers;
 };
 /*
  * The tags the book and the session commands read, found in one pass over an entry's own
@@ -688,20 +694,22 @@ struct client {
  */
 enum ctag {
 	CT_CLIENT, CT_SESSION, CT_RATE, CT_POLICY, CT_TERMS, CT_PAYER, CT_PACKAGE, CT_EXPIRES,
-	CT_EXPIRED, CT_SIGNED, CT_MINUTES, CT_DURATION, CT_TIME, CT_CANCELLED_AT, CT_N
+	CT_EXPIRED, CT_SIGNED, CT_MINUTES, CT_DURATION, CT_TIME, CT_CANCELLED_AT, CT_WAIVED, CT_N
 };
 struct client_tags {
 	struct span v[CT_N];
 };
 void clients_tags(const struct txn *t, struct client_tags *tg);
+/* The same from tags vocab_entry has read without error (one scan of the entry). */
+void clients_tags_of(const struct vtags *vt, struct client_tags *tg);
 enum session_kind {
 	SESSION_NONE, SESSION_HELD, SESSION_CANCELLED, SESSION_LATE, SESSION_NOSHOW,
 	SESSION_PROVIDER, SESSION_OTHER
 };
 /*
- * What the book took for the last unpriced `session: held` event it observed (package
- * credit, or the rate less a deposit held), so that tally-bill can write it and every other
- * command sees the credit and deposit it will use.
+ * What clients_observe (file order) took for the last unpriced `session: held` event it
+ * observed (package credit, or the rate less a deposit held); tally-check reads it. The
+ * filters price through the book instead (date order).
  */
 enum { CP_OK, CP_NO_CLIENT, CP_NO_RATE, CP_NO_MINUTES, CP_BAD_MINUTES, CP_OVERFLOW };
 struct client_pricing {
@@ -721,8 +729,7 @@ void clients_free(struct clients *b);
  * Learns from one item: rate/policy/terms/payer tags (need `client:`), package purchases,
  * debits to the prepaid account (one session taken from the oldest open package when the
  * entry has a `session:` tag; a lapse when it has `expired:`; else a refund of credit),
- * deposit balances. An unpriced `session: held` event takes what tally-bill will price it
- * with (see clients_priced); other postingless events change no package or deposit: a
+ * deposit balances. Postingless events change no package or deposit: a
  * command that prices them calls client_package_take / client_deposit_take itself.
  * -1 with *e set (FILE:LINE) on a bad tag or an amount too large.
  */
@@ -770,17 +777,126 @@ bool client_package_next(struct client *c, tdate d, struct amount *price);
 bool client_package_take(struct client *c, tdate d, struct amount *price);
 /* Sessions left in packages usable on d (d = DATE_NONE: ignoring expiry); money left too. */
 long client_package_left(const struct client *c, tdate d, struct amount *money);
-/*
- * Hands out, once each, a package whose expiry date is before d and that still has
- * sessions left (and was not lapsed by an `expired:` entry); NULL when there is none.
- */
-struct client_package *clients_next_expired(struct clients *b, tdate d, struct client **who);
 /* Marks a package lapsed; *left gets the credit that was left. -1 on overflow. */
 int client_package_lapse(struct client *c, struct client_package *k, struct amount *left);
 /* The deposit held (positive), true when there is one. */
 bool client_deposit(const struct client *c, struct amount *held);
 /* Takes up to *max (same commodity) from the deposit held into *taken. -1 on overflow. */
 int client_deposit_take(struct client *c, const struct amount *max, struct amount *taken);
+
+/* ---- the book (book.c, bookprice.c, spool.c) ---------------------------------------- */
+
+/*
+ * Entries take effect in date order (date, then `time:`, then position in the input),
+ * whatever their order in the files. A command reads its input twice: pass 1 feeds every
+ * item to book_add, which keeps the clients' terms and one compact record (64 bytes) per
+ * session event or movement of package or deposit money; book_settle sorts the records and
+ * prices every event in date order; pass 2 reads the input again and book_next hands out,
+ * item by item, what the book decided. tally-bill writes the held sessions' postings,
+ * tally-cancel the cancellations', from the same pricing (bookprice.c), so the two filters
+ * commute. Standard input is spooled first (book_spool_stdin) so it can be read twice.
+ */
+struct book_opts {
+	struct clients_opts accts;
+	const char *policy_file;  /* --policy FILE: every client's policy; NULL: by `policy:` */
+	const char *policy_dir;   /* --policies DIR; NULL: policy_sharedir("policies") */
+	bool check_policies;      /* a `policy:` naming no usable policy is an error at it */
+};
+/* Why an event could not be priced (book_error says it at the event's line). */
+enum book_rc {
+	BR_OK, BR_NO_CLIENT, BR_NO_RATE, BR_NO_MINUTES, BR_BAD_MINUTES, BR_TOO_LARGE,
+	BR_NO_STAMP, BR_BAD_STAMP, BR_NO_TIME, BR_BAD_TIME, BR_FEE_NO_RATE, BR_FEE_PER_HOUR
+};
+/* What one event costs and consumes, as if every earlier event had been priced. */
+struct book_price {
+	struct client *c;         /* NULL: no client */
+	enum session_kind kind;   /* SESSION_NONE for a movement of money */
+	bool unpriced;            /* a session event with no postings: a filter writes them */
+	bool waived;              /* the event carries `waived:` (a held one: given free) */
+	int rc;                   /* enum book_rc */
+	bool write;               /* postings to write (unpriced events with a cost) */
+	bool package;             /* one package session taken (held, forfeited, or by hand) */
+	bool over;                /* held, paid at the rate after a package ran out */
+	bool grace;               /* a cancellation waived by the policy's grace: tag it */
+	long grace_n;             /* the waiver's number in the grace window */
+	bool capped, has_price;
+	long lapsed;              /* sessions lapsed by an `expired:` entry */
+	long bought;              /* sessions bought by a `package:` entry of this client */
+	tdate date;               /* the event's date */
+	bool nonl;                /* its last line has no newline: write one before more lines */
+	long notice;              /* cancellations: minutes of notice; -1 unknown */
+	int start;                /* the session's `time:` in minutes; -1 unknown */
+	const struct policy *policy; /* the policy applied (cancellations, waived sessions) */
+	struct amount price;      /* a held session's price; a percent fee's base */
+	struct amount fee;        /* a cancellation's fee, or the forfeited package session */
+	struct amount deposit;    /* taken from the deposit held */
+};
+/* A package's credit recognised when it expired (by tally-bill, or by an `expired:` entry). */
+struct book_lapse {
+	struct client *c;
+	tdate expires;            /* the expiry date (the entry's date when by_entry) */
+	long sessions;            /* sessions left */
+	struct amount left;       /* credit left */
+	bool by_entry;
+};
+struct book;
+/* NULL with *e set when the --policy file cannot be used. */
+struct book *book_new(const struct book_opts *o, struct terr *e);
+void book_free(struct book *b);
+struct clients *book_clients(struct book *b);
+/*
+ * Pass 1: call for every item journal_next hands out, bad ones (NULL) included, so that
+ * positions match in pass 2. -1 with *e set on a bad tag, an amount too large, or (with
+ * check_policies) an unknown policy.
+ */
+int book_add(struct book *b, const struct jitem *it, struct terr *e);
+/* The same with the entry's tags already read (clients_tags or clients_tags_of). */
+int book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tg,
+		  struct terr *e);
+/*
+ * Sorts the events and prices them in date order. Packages expiring before `until`
+ * (DATE_NONE: the latest entry's date) lapse. Then rewinds for pass 2.
+ */
+void book_settle(struct book *b, tdate until);
+/* Pass 2: the same items in the same order. 1 with *r filled for a book event, else 0. */
+int book_next(struct book *b, const struct jitem *it, struct book_price *r);
+/*
+ * Pass 1's errors, said in the input's order: book_defer keeps one for the item just added;
+ * in pass 2, book_deferred hands out those of the items book_next has passed (all: the
+ * rest), NULL when none is due.
+ */
+void book_defer(struct book *b, const struct terr *e);
+const struct terr *book_deferred(struct book *b, bool all);
+/* r->rc as an error at the item's line. */
+void book_error(const struct book_price *r, const struct jitem *it, struct terr *e);
+/* The next lapse by expiry (not by an entry) dated before d, once each; NULL: none. */
+const struct book_lapse *book_lapse_before(struct book *b, tdate d);
+size_t book_nlapses(const struct book *b);
+const struct book_lapse *book_lapse_at(const struct book *b, size_t i);
+/*
+ * Pass 2 without reading items again: when every event is priced without error and pass 1
+ * knew where each one is (book_can_copy), book_copy copies the input's bytes to o and calls
+ * event() after each unpriced event (to write its lines) and lapse() where an expiry goes;
+ * both return true when they wrote whole lines.
+ * -1 with *e set when a file changed between the passes or cannot be read.
+ */
+bool book_can_copy(const struct book *b);
+/* The files are still those pass 1 read (same file, size and time): else -1 with *e set. */
+int book_unchanged(const struct book *b, struct terr *e);
+int book_copy(struct book *b, struct out *o,
+	      bool (*event)(void *arg, struct out *o, const struct book_price *r),
+	      bool (*lapse)(void *arg, struct out *o, const struct book_lapse *l), void *arg,
+	      struct terr *e);
+/* The policy for client c on d: --policy, else its `policy:` then; NULL: none. */
+const struct policy *book_policy(struct book *b, const struct client *c, tdate d);
+/*
+ * The files pass 1 will read (journal_open's list, kept until book_free); standard input is
+ * made readable twice when a file is "-": spooled to an unlinked temporary file unless it
+ * is a regular file already. Call before pass 1. -1 with *e set.
+ */
+int book_input(struct book *b, char *const *files, size_t n, struct terr *e);
+/* Before pass 2: standard input back to where it started. */
+int book_rewind_stdin(char *const *files, size_t n, struct terr *e);
 
 /* ---- outside text made safe for a journal (jtext.c) ---------------------------------- */
 
@@ -925,8 +1041,8 @@ struct query;
 struct query *query_parse(char *const *terms, size_t n, struct terr *e);
 void query_free(struct query *q);
 bool query_empty(const struct query *q);
-/* True when every term is a plain account pattern (so a report may filter by name). */
-bool query_only_accounts(const struct query *q);
+/* The smallest depth:N given (the report folds deeper accounts, as --depth), or 0. */
+int query_depth(const struct query *q);
 /* Whether posting p of t matches (p NULL: an entry without postings). */
 bool query_posting(const struct query *q, const struct txn *t, const struct posting *p);
 /* Whether any posting of t matches (a postingless event: its entry-level terms). */
@@ -1280,6 +1396,8 @@ void yearend_number(struct yearend *y, struct span num);
 /* The client's terms in the order first met (not client:); up to max; valid until free. */
 size_t yearend_terms(const struct yearend *y, const char *slug, const char **keys,
 		     const char **vals, size_t max);
+/* The `item:` values of the first entry tagged `invoice: number`, one a line, or NULL. */
+const char *yearend_items(const struct yearend *y, const char *number);
 size_t yearend_series(const struct yearend *y);
 const char *yearend_last(const struct yearend *y, size_t i);  /* series i's last number */
 void yearend_free(struct yearend *y);

@@ -12,6 +12,7 @@
 struct yearend {
 	struct strmap *terms;   /* client slug NUL tag -> value (malloc'd) */
 	struct strmap *series;  /* number up to its last '-' -> struct last */
+	struct strmap *items;   /* invoice number -> its `item:` values, one a line (malloc'd) */
 };
 
 struct last {
@@ -26,6 +27,7 @@ yearend_new(void)
 
 	y->terms = strmap_new();
 	y->series = strmap_new();
+	y->items = strmap_new();
 	return y;
 }
 
@@ -45,6 +47,7 @@ yearend_free(struct yearend *y)
 		return;
 	strmap_free(y->terms, free);
 	strmap_free(y->series, free_last);
+	strmap_free(y->items, free);
 	free(y);
 }
 
@@ -120,6 +123,20 @@ yearend_number(struct yearend *y, struct span num)
 	}
 }
 
+/* Keeps an invoice entry's item lines, so that a re-stated invoice still shows them. */
+static int
+item(const struct vval *v, void *arg)
+{
+	char **lines = arg;
+	size_t n = *lines ? strlen(*lines) : 0;
+
+	*lines = xrealloc(*lines, n + v->raw.n + 2);
+	memcpy(*lines + n, v->raw.p, v->raw.n);
+	(*lines)[n + v->raw.n] = '\n';
+	(*lines)[n + v->raw.n + 1] = 0;
+	return 0;
+}
+
 void
 yearend_observe(struct yearend *y, const struct jitem *it)
 {
@@ -129,8 +146,14 @@ yearend_observe(struct yearend *y, const struct jitem *it)
 
 	if (it->kind != J_TXN || !t)
 		return;
-	if (txn_tag(t, "invoice", &num))
+	if (txn_tag(t, "invoice", &num)) {
 		yearend_number(y, num);
+		bool added;
+		size_t i = strmap_add(y->items, num.p, num.n, &added);
+
+		if (added && t->np)
+			vocab_each(t, VT_ITEM, item, strmap_value(y->items, i));
+	}
 	/* Terms are events (no postings) that name a client and are not sessions. */
 	if (t->np || txn_tag(t, "session", &v) || !txn_tag(t, "client", &who))
 		return;
@@ -159,6 +182,14 @@ yearend_terms(const struct yearend *y, const char *slug, const char **keys, cons
 		vals[n++] = *strmap_value(((struct yearend *)y)->terms, i);
 	}
 	return n;
+}
+
+const char *
+yearend_items(const struct yearend *y, const char *number)
+{
+	long i = strmap_find(y->items, number, strlen(number));
+
+	return i < 0 ? NULL : *strmap_value(((struct yearend *)y)->items, (size_t)i);
 }
 
 size_t

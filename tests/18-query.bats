@@ -92,6 +92,17 @@ same() {
 	assert_output "$(printf 'account,commodity,amount\nAssets:Unbilled:ana,EUR,40')"
 }
 
+@test "query: depth:N folds accounts as --depth N (the smaller wins), as hledger does" {
+	same depth:1
+	same depth:2 date:2026-03
+	run -0 tally-balance -O csv "$J" depth:1 --depth 2 acct:assets
+	assert_output "$(printf 'account,commodity,amount\nAssets,EUR,285\nAssets,USD,-500')"
+	run -2 --separate-stderr tally-balance "$J" depth:x
+	assert_equal "$stderr" "tally-balance: bad query term depth:x: depth:N with N a level from 1"
+	run -2 --separate-stderr tally-balance "$J" not:depth:1
+	assert_equal "$stderr" "tally-balance: bad query term not:depth:1: depth:N with N a level from 1"
+}
+
 @test "query: --tree and --depth roll up the selected postings" {
 	run -0 tally-balance --tree "$J" date:2026-03
 	assert_output - <<-'EOF'
@@ -117,7 +128,7 @@ same() {
 	run -2 --separate-stderr tally-balance "$J" amt:ten
 	assert_equal "$stderr" "tally-balance: bad query term amt:ten: a number expected"
 	# hledger's other query types are refused, never taken as an account pattern.
-	for t in depth:2 type:A expr:x any:x all:x not:depth:1; do
+	for t in type:A expr:x any:x all:x not:type:A; do
 		run -2 --separate-stderr tally-balance "$J" "$t"
 		k=${t#not:}
 		assert_equal "$stderr" "tally-balance: bad query term $t: ${k%%:*}: is not supported here"

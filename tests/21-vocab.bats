@@ -296,7 +296,7 @@ J
 	assert_line --index 1 --partial "ana,1,"
 	refute_output --partial "bo,"
 	run -0 tally-sessions -O csv -b 2026-11-03 -p 2026-11 "$f"
-	assert_line --index 1 "ana,0,0,0,1,0,0,0,0,0,0,0"
+	assert_line --index 1 "ana,0,0,0,1,0,0,0,0,0,0,0,0"
 	assert_line --index 2 --partial "bo,1,"
 	run -0 tally-cancel --policy "$POLICY" -p 2026-11 -e 2026-11-04 "$f"
 	refute_output --partial "; waived:"

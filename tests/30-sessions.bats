@@ -5,7 +5,7 @@
 load helper
 
 SESSIONS=$FIXTURES/sessions
-HEAD=client,held,cancelled,late_cancel,no_show,provider_cancel,signed,unsigned,package_bought,package_used,package_left,package_over
+HEAD=client,held,cancelled,late_cancel,no_show,provider_cancel,signed,unsigned,package_bought,package_used,package_left,package_over,free
 
 @test "sessions: every fixture case gives its report and warnings exactly" {
 	cd "$SESSIONS"
@@ -34,20 +34,20 @@ HEAD=client,held,cancelled,late_cancel,no_show,provider_cancel,signed,unsigned,p
 	run --separate-stderr tally-sessions -O csv "$EXAMPLES/practice.journal"
 	assert_success
 	assert_equal "$output" "$HEAD
-ana,12,0,0,0,1,10,2,10,10,0,2
-ben,6,0,1,1,0,6,0,0,0,0,0
-carla,4,1,2,0,0,4,0,0,0,0,0"
+ana,12,0,0,0,1,10,2,10,10,0,2,0
+ben,6,0,1,1,0,6,0,0,0,0,0,0
+carla,4,1,2,0,0,4,0,0,0,0,0,0"
 	assert_equal "$stderr" "tally-sessions: ana: package overrun: 2 sessions held after the credit ran out"
 }
 
 @test "sessions: the text report has a totals row and the warnings" {
 	run --separate-stderr tally-sessions "$EXAMPLES/practice.journal"
 	assert_success
-	assert_equal "$output" "client  held  cancelled  late  no-show  provider  signed  unsigned  bought  used  left  over
-ana       12          0     0        0         1      10         2      10    10     0     2
-ben        6          0     1        1         0       6         0       0     0     0     0
-carla      4          1     2        0         0       4         0       0     0     0     0
-total     22          1     3        1         1      20         2      10    10     0     2
+	assert_equal "$output" "client  held  cancelled  late  no-show  provider  signed  unsigned  bought  used  left  over  free
+ana       12          0     0        0         1      10         2      10    10     0     2     0
+ben        6          0     1        1         0       6         0       0     0     0     0     0
+carla      4          1     2        0         0       4         0       0     0     0     0     0
+total     22          1     3        1         1      20         2      10    10     0     2     0
 
 warning: ana: package overrun: 2 sessions held after the credit ran out"
 }
@@ -55,9 +55,9 @@ warning: ana: package overrun: 2 sessions held after the credit ran out"
 @test "sessions: the text report shows a deposit held" {
 	run --separate-stderr tally-sessions "$FIXTURES/bill/deposit.journal"
 	assert_success
-	assert_equal "$output" "client  held  cancelled  late  no-show  provider  signed  unsigned  bought  used  left  over
-fay        3          0     0        0         0       0         3       0     0     0     0
-total      3          0     0        0         0       0         3       0     0     0     0
+	assert_equal "$output" "client  held  cancelled  late  no-show  provider  signed  unsigned  bought  used  left  over  free
+fay        3          0     0        0         0       0         3       0     0     0     0     0
+total      3          0     0        0         0       0         3       0     0     0     0     0
 
 fay: deposit held: 10.00 EUR"
 	run --separate-stderr tally-sessions -e 2026-01-19 "$FIXTURES/bill/deposit.journal"
@@ -68,7 +68,7 @@ fay: deposit held: 10.00 EUR"
 	run --separate-stderr tally-sessions -O json --client ana "$EXAMPLES/practice.journal"
 	assert_success
 	assert_equal "$output" '[
- {"client": "ana", "held": 12, "cancelled": 0, "late_cancel": 0, "no_show": 0, "provider_cancel": 1, "signed": 10, "unsigned": 2, "package_bought": 10, "package_used": 10, "package_left": 0, "package_over": 2}
+ {"client": "ana", "held": 12, "cancelled": 0, "late_cancel": 0, "no_show": 0, "provider_cancel": 1, "signed": 10, "unsigned": 2, "package_bought": 10, "package_used": 10, "package_left": 0, "package_over": 2, "free": 0}
 ]'
 	python3 -c 'import json,sys; json.load(sys.stdin)' <<< "$output"
 }
@@ -89,14 +89,14 @@ fay: deposit held: 10.00 EUR"
 	cd "$FIXTURES/bill"
 	run --separate-stderr tally-sessions -O csv -p 2026-03 story.journal
 	assert_equal "$output" "$HEAD
-ana,4,0,0,0,0,0,4,0,2,0,2"
+ana,4,0,0,0,0,0,4,0,2,0,2,0"
 	run --separate-stderr tally-sessions -O csv -b 2026-01-01 -e 2026-02-01 story.journal
 	assert_equal "$output" "$HEAD
-ana,4,0,0,0,0,4,0,10,4,6,0"
+ana,4,0,0,0,0,4,0,10,4,6,0,0"
 	assert_equal "$stderr" ""
 	run --separate-stderr tally-sessions -O csv -e 2026-02-25 story.journal
 	assert_equal "$output" "$HEAD
-ana,7,0,0,0,0,7,0,10,7,3,0"
+ana,7,0,0,0,0,7,0,10,7,3,0,0"
 	run --separate-stderr tally-sessions -O csv -e 2026-03-12 story.journal
 	assert_equal "$stderr" "tally-sessions: ana: package used up"
 	run -1 --separate-stderr tally-sessions -O csv -e 2026-02-25 --client nobody story.journal
@@ -114,9 +114,9 @@ ana,7,0,0,0,0,7,0,10,7,3,0"
 J
 )
 	run tally-sessions -O csv "$f"
-	assert_line "kim,0,1,0,0,0,0,0,0,0,0,0"
+	assert_line "kim,0,1,0,0,0,0,0,0,0,0,0,0"
 	run tally-sessions -O csv --policy "$TOP/share/policies/strict-48-hour.policy" "$f"
-	assert_line "kim,0,0,1,0,0,0,0,0,0,0,0"
+	assert_line "kim,0,0,1,0,0,0,0,0,0,0,0,0"
 	printf 'notice = 2d\nbogus = 1\n' > "$BATS_TEST_TMPDIR/bad.policy"
 	run -1 --separate-stderr tally-sessions --policy "$BATS_TEST_TMPDIR/bad.policy" "$f"
 	assert_equal "$output" ""
@@ -197,6 +197,6 @@ J
 	assert_equal "$stderr" "tally-sessions: bad period: 2026-Q5"
 	run tally-sessions /dev/null
 	assert_success
-	assert_output "client  held  cancelled  late  no-show  provider  signed  unsigned  bought  used  left  over
-total      0          0     0        0         0       0         0       0     0     0     0"
+	assert_output "client  held  cancelled  late  no-show  provider  signed  unsigned  bought  used  left  over  free
+total      0          0     0        0         0       0         0       0     0     0     0     0"
 }

@@ -1,0 +1,162 @@
+/*
+ * bookint.h: what the book's files (clients.c, packages.c, book.c, bookprice.c) share and
+ * commands do not see.
+ */
+#ifndef TALLY_BOOKINT_H
+#define TALLY_BOOKINT_H
+
+#include <sys/stat.h>
+
+#include "tally.h"
+
+struct clients {
+	char *prefix[C_NACCT];  /* account prefixes, without the trailing ':' */
+	size_t plen[C_NACCT];
+	struct client **tab;    /* open-addressing hash on the id */
+	size_t cap;
+	struct client **list;   /* in order of first appearance */
+	size_t n, listcap;
+	struct client_pricing priced; /* clients_observe: the last unpriced held session's */
+	struct {                /* names as written -> client: saves slugging every posting */
+		char *raw;
+		size_t n;
+		struct client *c;
+	} cache[512];
+};
+
+struct client *clients_lookup(struct clients *b, struct span name, bool create);
+/* Which of the book's accounts a posting is in, and the client it names; -1 for none. */
+int clients_classify(const struct clients *b, const struct posting *p, struct span *who);
+/* A leading count ("10", "10 sessions"): the number, or -1. */
+long leading_count(struct span v);
+/* The tags that set a client's terms: rate, policy, terms, payer. */
+int observe_terms(const struct client_tags *tg, const struct jitem *it, struct client *c,
+		  struct terr *e);
+/*
+ * A debit to the prepaid account on d: a lapse recognised (expired; *lapsed gets the
+ * sessions), a session used (1), else credit spent (a refund). -1 on overflow.
+ */
+int package_debit(struct client *c, tdate d, const struct amount *amt, bool session, bool expired,
+		  long *lapsed);
+
+/* A `package: N` entry crediting the prepaid account by *credit (negative): a new package. */
+int clients_package_add(struct client *c, const struct jitem *it,
+			const struct client_tags *tg, const struct amount *credit, struct terr *e);
+
+/*
+ * One event of the book: what pass 1 read of an entry for one client, and what settling it
+ * in date order decided. 64 bytes: the budget per session event.
+ */
+enum {
+	F_UNPRICED = 1,   /* a session event without postings */
+	F_WAIVED = 2,     /* `waived:` */
+	F_SESSION = 4,    /* `session:` (a debit to the prepaid account uses a session) */
+	F_EXPIRED = 8,    /* `expired:` (a debit to the prepaid account lapses a package) */
+	F_EXTRA = 16,     /* another client's money in the same entry */
+	F_DEPIN = 32,     /* a deposit received: takes effect before the day's sessions */
+	F_PACKAGE = 64,   /* a `package:` purchase (n holds the sessions bought) */
+	F_NONL = 128,     /* the item's last line has no newline */
+};
+enum { O_PACKAGE = 1, O_OVER = 2, O_GRACE = 4, O_WRITE = 8, O_CAPPED = 16, O_PRICE = 32 };
+/* Cancellation notice codes below zero: unknown, or why it cannot be told. */
+enum { N_UNKNOWN = -1, N_NO_TIME = -2, N_BAD_TIME = -3, N_NO_STAMP = -4, N_BAD_STAMP = -5 };
+#define NO_CLIENT UINT32_MAX
+struct bev {
+	int64_t q[3];        /* read: prepaid debit, deposit change; settled: price, fee, deposit */
+	tdate date;
+	uint32_t pos;        /* the item's place in the input */
+	uint32_t client;     /* clients_at index, or NO_CLIENT */
+	int32_t notice;      /* cancellations: minutes of notice, or N_* */
+	int32_t n;           /* held and cancelled: the session's length (-1 unknown, -2 malformed)
+				until settled; then a waiver's number. Sessions lapsed by `expired:`;
+				sessions bought by `package:` */
+	int32_t com;         /* the commodity of q[] */
+	uint32_t off;        /* where the item ends in its file (low 32 bits) ... */
+	uint8_t offhi;       /* ... and the high 8 */
+	uint8_t file;        /* the file's index + 1; 0: not in a file the output copies */
+	int16_t time;        /* minutes after midnight; -1 none; 1440 after the day's sessions */
+	int16_t spare;
+	uint8_t kind : 3;    /* enum session_kind; SESSION_NONE: money only */
+	uint8_t rc : 4;      /* enum book_rc */
+	uint8_t flags;       /* F_* */
+	uint8_t out;         /* O_* */
+	int8_t scale[3];
+};
+_Static_assert(sizeof(struct bev) == 64, "an event record is 64 bytes");
+
+struct named {
+	char *name;
+	struct policy *p;    /* NULL: the name names no usable policy */
+};
+
+struct book {
+	struct clients *cl;
+	struct bev *ev;
+	size_t n, cap;
+	uint32_t pos;          /* items handed to book_add, then to book_next */
+	size_t cur;            /* pass 2: the next record */
+	tdate last;            /* the latest entry's date */
+	struct policy *global;
+	char *dir;
+	bool check;
+	struct named *named;
+	size_t nnamed;
+	struct book_lapse *lapse;
+	size_t nlapse, caplapse, lcur;
+	/* where each item is in the files the output copies (book_copy) */
+	char *const *files;
+	size_t nfiles, fnext;
+	size_t fidx;           /* the file being read */
+	uint64_t foff;         /* bytes of it read so far */
+	uint64_t *fend;        /* each file's size as read */
+	struct amount *big;    /* amounts a record cannot hold (bev_put) */
+	size_t nbig, capbig;
+	struct fid {           /* each file as pass 1 found it: pass 2 must read the same */
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		struct timespec mtime;
+		bool known;
+	} *fid;
+	bool nocopy;           /* positions unknown: pass 2 reads items */
+	struct deferred {      /* pass 1's errors, said in pass 2 in the input's order */
+		uint32_t pos;
+		struct terr e;
+	} *err;
+	size_t nerr, caperr, errcur;
+	char **names;          /* their file names (the reader's are gone by pass 2) */
+	size_t nnames;
+	struct snap {          /* the commodities' styles where they changed, at an event */
+		uint32_t pos;
+		int n;
+		struct cstyle *st;
+	} *snaps;
+	size_t nsnaps, capsnaps, scur;
+	struct step {          /* the first item dated after every earlier one */
+		tdate date;
+		uint32_t file;
+		uint64_t off;
+		uint32_t pos;
+	} *steps;
+	size_t nsteps, capsteps;
+};
+
+/* q[i] as an amount, and back (one over 64 bits or in another commodity: in b->big). */
+#define BIG INT8_MIN
+struct amount bev_get(const struct book *b, const struct bev *v, int i);
+void bev_put(struct book *b, struct bev *v, int i, const struct amount *a);
+/* Makes standard input readable twice (spool.c). */
+int book_spool_stdin(char *const *files, size_t n, struct terr *e);
+/* The commodities' styles as they were at position pos of pass 1 (forward only). */
+void book_style_at(struct book *b, uint32_t pos);
+/* What the book decided for a record. */
+void bev_price(struct book *b, const struct bev *v, struct book_price *r);
+/* Prices one event in date order (bookprice.c). */
+void book_settle_one(struct book *b, struct client *c, struct bev *v);
+/* The policy by name, loaded once; NULL when it cannot be used (*e set when e). */
+const struct policy *book_policy_named(struct book *b, struct span name, struct terr *e);
+/* Records a lapse. */
+void book_lapse_add(struct book *b, struct client *c, tdate d, long n, const struct amount *left,
+		    bool by_entry);
+
+#endif

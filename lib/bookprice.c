@@ -1,0 +1,250 @@
+/*
+ * bookprice.c: the one pricing of the book. Events come here in date order (book_settle);
+ * each is priced against the client's state as every earlier event left it, and leaves the
+ * state as its pricing says: a package session taken, a deposit spent, a waiver granted.
+ * Events that have postings count for what their postings say. tally-bill writes what this
+ * decides for held sessions, tally-cancel for cancellations, so neither can price what the
+ * other has already used.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bookint.h"
+
+static void
+grace_add(struct client *c, tdate d)
+{
+	if (c->nwaivers == c->capwaivers) {
+		c->capwaivers = c->capwaivers ? 2 * c->capwaivers : 4;
+		c->waivers = xrealloc(c->waivers, c->capwaivers * sizeof *c->waivers);
+	}
+	c->waivers[c->nwaivers++] = d;
+}
+
+/* Waivers the client had in the policy's grace window ending on d (all of them: no window). */
+static long
+grace_used(const struct policy *p, const struct client *c, tdate d)
+{
+	tdate from = DATE_NONE;
+	long n = 0;
+
+	if (p->grace_every)
+		from = p->grace_unit == 'm' ? date_add_months(d, -p->grace_every)
+					    : d - p->grace_every;
+	for (size_t i = 0; i < c->nwaivers; i++)
+		if (from == DATE_NONE || c->waivers[i] > from)
+			n++;
+	return n;
+}
+
+/* A package bought on or before d and none left: a session now is over the package. */
+static bool
+over(const struct client *c, tdate d)
+{
+	return c->first_pk_date != DATE_NONE && c->first_pk_date <= d &&
+	       client_package_left(c, d, NULL) == 0;
+}
+
+/* Stores the outcome amounts. */
+static void
+put(struct book *b, struct bev *v, const struct amount *price, const struct amount *fee,
+    const struct amount *deposit)
+{
+	if (price)
+		bev_put(b, v, 0, price);
+	if (fee)
+		bev_put(b, v, 1, fee);
+	if (deposit)
+		bev_put(b, v, 2, deposit);
+}
+
+/* Money written by hand: package sessions used or lapsed, deposits paid in or spent. */
+static void
+settle_money(struct book *b, struct client *c, struct bev *v)
+{
+	struct amount debit = bev_get(b, v, 0), dep = bev_get(b, v, 1);
+	long lapsed = 0;
+	int rc;
+
+	if (amount_sign(&debit) > 0) {
+		rc = package_debit(c, v->date, &debit, v->flags & F_SESSION, v->flags & F_EXPIRED,
+				   &lapsed);
+		if (rc < 0)
+			v->rc = BR_TOO_LARGE;
+		if (rc == 1)
+			v->out |= O_PACKAGE;
+		if (lapsed) {
+			struct amount zero = {0, 0, debit.com};
+
+			v->n = lapsed > INT32_MAX ? INT32_MAX : (int32_t)lapsed;
+			book_lapse_add(b, c, v->date, lapsed, &zero, true);
+		}
+	}
+	if (!amount_is_zero(&dep) &&
+	    (!c->deposit.com || c->deposit.com == dep.com || amount_is_zero(&c->deposit)) &&
+	    amount_add(&c->deposit, &c->deposit, &dep) < 0)
+		v->rc = BR_TOO_LARGE;
+	if (v->kind == SESSION_HELD && !(v->out & O_PACKAGE) && over(c, v->date))
+		v->out |= O_OVER;
+}
+
+/* An unpriced held session: package credit first, else the rate less the deposit held. */
+static void
+settle_held(struct book *b, struct client *c, struct bev *v)
+{
+	const struct policy *p;
+	struct amount price, dep;
+	int rc;
+
+	if (v->flags & F_WAIVED) {
+		/* given free: no charge; a package session only when the policy says so */
+		p = book_policy(b, c, v->date);
+		if (p && p->waived_package && client_package_take(c, v->date, &price)) {
+			v->out |= O_PACKAGE | O_WRITE;
+			put(b, v, &price, NULL, NULL);
+		}
+		return;
+	}
+	if (client_package_take(c, v->date, &price)) {
+		v->out |= O_PACKAGE | O_WRITE;
+		put(b, v, &price, NULL, NULL);
+		return;
+	}
+	if (v->n == -2) {
+		v->rc = BR_BAD_MINUTES;
+		return;
+	}
+	rc = client_rate_at(c, v->date, v->n, &price);
+	if (rc == -1 || rc == -2) {
+		v->rc = rc == -1 ? BR_NO_RATE : BR_NO_MINUTES;
+		return;
+	}
+	if (rc < 0 || client_deposit_take(c, &price, &dep) < 0) {
+		v->rc = BR_TOO_LARGE;
+		return;
+	}
+	v->out |= O_WRITE;
+	if (over(c, v->date))
+		v->out |= O_OVER;
+	put(b, v, &price, NULL, &dep);
+}
+
+/* The session's price for a percent fee: the rate, else one package session's credit. */
+static int
+session_price(struct client *c, struct bev *v, struct amount *price)
+{
+	int rc;
+
+	if (v->n == -2)
+		return BR_BAD_MINUTES;
+	if ((rc = client_rate_at(c, v->date, v->n, price)) == 0)
+		return BR_OK;
+	if (rc == -1 && client_package_next(c, v->date, price))
+		return BR_OK;
+	return rc == -3 ? BR_TOO_LARGE : rc == -2 ? BR_FEE_PER_HOUR : BR_FEE_NO_RATE;
+}
+
+static const uint8_t notice_rc[] = {
+	[-N_NO_TIME] = BR_NO_TIME, [-N_BAD_TIME] = BR_BAD_TIME,
+	[-N_NO_STAMP] = BR_NO_STAMP, [-N_BAD_STAMP] = BR_BAD_STAMP,
+};
+
+/* An unpriced cancellation, late cancellation, no-show or provider cancellation. */
+static void
+settle_cancel(struct book *b, struct client *c, struct bev *v)
+{
+	const struct policy *p;
+	const struct policy_fee *f;
+	struct amount price = {0, 0, 0}, fee, dep;
+	bool capped = false;
+	long used;
+	int rc;
+
+	if (v->flags & F_WAIVED) {
+		grace_add(c, v->date);
+		return;
+	}
+	if (!(p = book_policy(b, c, v->date)))
+		return;
+	if (v->notice < N_UNKNOWN) {
+		v->rc = notice_rc[-v->notice];
+		return;
+	}
+	if (v->kind == SESSION_PROVIDER) {
+		if (amount_is_zero(&p->provider.amt))
+			return;
+		if (p->provider.percent) {
+			if ((rc = session_price(c, v, &price)) != BR_OK) {
+				v->rc = (uint8_t)rc;
+				return;
+			}
+			v->out |= O_PRICE;
+		}
+		if (policy_fee_amount(&p->provider, &price, &fee) < 0) {
+			v->rc = BR_TOO_LARGE;
+			return;
+		}
+		v->out |= O_WRITE;
+		put(b, v, &price, &fee, NULL);
+		return;
+	}
+	if (v->kind == SESSION_CANCELLED && v->notice >= p->notice)
+		return; /* on time */
+	if (v->kind == SESSION_NOSHOW)
+		f = &p->noshow;
+	else
+		f = policy_late_fee(p, v->kind == SESSION_LATE && v->notice >= p->notice
+				       ? -1 : v->notice);
+	if (!f || amount_is_zero(&f->amt))
+		return; /* late, but the policy charges nothing for it */
+	if ((used = grace_used(p, c, v->date)) < p->grace) {
+		v->out |= O_GRACE | O_WRITE;
+		v->n = (int32_t)(used + 1);
+		grace_add(c, v->date);
+		return;
+	}
+	if (p->forfeit && client_package_take(c, v->date, &fee)) {
+		v->out |= O_PACKAGE | O_WRITE;
+		put(b, v, NULL, &fee, NULL);
+		return;
+	}
+	if (f->percent) {
+		if ((rc = session_price(c, v, &price)) != BR_OK) {
+			v->rc = (uint8_t)rc;
+			return;
+		}
+		v->out |= O_PRICE;
+	}
+	if (policy_charge(p, f, &price, &fee, &capped) < 0 ||
+	    client_deposit_take(c, &fee, &dep) < 0) {
+		v->rc = BR_TOO_LARGE;
+		return;
+	}
+	if (capped)
+		v->out |= O_CAPPED;
+	if (!amount_is_zero(&fee))
+		v->out |= O_WRITE;
+	put(b, v, &price, &fee, &dep);
+}
+
+void
+book_settle_one(struct book *b, struct client *c, struct bev *v)
+{
+	if (!(v->flags & F_UNPRICED)) {
+		settle_money(b, c, v);
+		return;
+	}
+	switch (v->kind) {
+	case SESSION_HELD:
+		settle_held(b, c, v);
+		break;
+	case SESSION_CANCELLED:
+	case SESSION_LATE:
+	case SESSION_NOSHOW:
+	case SESSION_PROVIDER:
+		settle_cancel(b, c, v);
+		break;
+	default:
+		break;
+	}
+}
