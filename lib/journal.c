@@ -243,8 +243,18 @@ bad_text(const char *p, size_t n)
 	const unsigned char *s = (const unsigned char *)p, *e = s + n;
 
 	while (s < e) {
-		uint64_t w;
+		uint64_t w, v;
 
+		/* ASCII without NUL, sixteen bytes at a time: one test for both words. */
+		if (e - s >= 16) {
+			memcpy(&w, s, 8);
+			memcpy(&v, s + 8, 8);
+			if (!((w | v | ((w - 0x0101010101010101ull) & ~w) |
+			       ((v - 0x0101010101010101ull) & ~v)) & 0x8080808080808080ull)) {
+				s += 16;
+				continue;
+			}
+		}
 		if (e - s >= 8) {
 			memcpy(&w, s, 8);
 			if (!(w & 0x8080808080808080ull) &&
@@ -638,13 +648,13 @@ read_item(struct journal *j, struct src *s)
 			errline = s->line;
 	} else if (comment_char(c)) {
 		kind = J_COMMENT;
+	} else if (c >= '0' && c <= '9') {  /* before the words: most items are entries */
+		kind = J_TXN;
+		indented_body = true;
 	} else if (starts_word(p + skip, (size_t)ll - skip, "comment") ||
 		   starts_word(p + skip, (size_t)ll - skip, "test")) {
 		kind = J_COMMENT;
 		block = true;
-	} else if (c >= '0' && c <= '9') {
-		kind = J_TXN;
-		indented_body = true;
 	} else if (c == '~') {
 		kind = J_PERIODIC;
 		indented_body = true;
