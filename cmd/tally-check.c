@@ -20,6 +20,7 @@ static char *policy_dir;       /* where policy: names are looked up, as tally-ca
 static bool policy_given;      /* --policy FILE: policy: tags are not read */
 static char **policies;        /* the names found good so far */
 static size_t npolicies;
+static struct book *book;      /* pass 1 defers every problem to it, pass 2 says them in order */
 
 static void
 usage(FILE *f, int status)
@@ -30,12 +31,29 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
+static struct terr *pending;   /* the item's problems, until the book has the item */
+static size_t npending, cappending;
+
+/* A problem found in pass 1: said in pass 2, in the input's order with the pricing ones. */
 static void
 report(const struct terr *e, void *arg)
 {
 	(void)arg;
-	terr_print(prog, e);
+	if (npending == cappending) {
+		cappending = cappending ? 2 * cappending : 8;
+		pending = xrealloc(pending, cappending * sizeof *pending);
+	}
+	pending[npending++] = *e;
 	nproblems++;
+}
+
+/* The book has the item (bad ones as NULL): its problems are deferred at its position. */
+static void
+added(void)
+{
+	for (size_t i = 0; i < npending; i++)
+		book_defer(book, &pending[i]);
+	npending = 0;
 }
 
 /* A CR that does not end a line: hledger reads it as a line break, ledger and tally don't. */
@@ -84,19 +102,46 @@ check_policy(const struct jitem *it, const struct vtags *tg)
 	policies[npolicies++] = span_dup(v);
 }
 
-/* Feeds one entry to the book and the invoices, as the commands that price and invoice do. */
+/*
+ * Pass 2: the book has priced every event in date order, as tally-bill and tally-cancel do;
+ * an event they could not price is reported where they report it (a held session always,
+ * as tally-bill; a cancellation in the files named, as tally-cancel).
+ */
 static void
-feed(struct clients *b, struct invoices *v, const struct jitem *it)
+priced(char **files, size_t nfiles)
 {
-	const struct client_pricing *r;
+	struct journal *j;
+	struct jitem *it;
+	struct book_price r;
+	const struct terr *d;
 	struct terr e;
+	int rv;
 
-	if (clients_observe(b, it, &e) < 0)
-		report(&e, NULL);
-	else if ((r = clients_priced(b)) && clients_pricing_error(r, it, &e) < 0)
-		report(&e, NULL);
-	if (invoices_observe(v, it, &e) < 0)
-		report(&e, NULL);
+	book_settle(book, DATE_NONE);
+	if (book_rewind_stdin(files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		nproblems++;
+		return;
+	}
+	j = journal_open((const char *const *)files, nfiles, JOURNAL_NO_BALANCE);
+	while ((rv = journal_next(j, &it)) != 0) {
+		int has = book_next(book, rv < 0 ? NULL : it, &r);
+		bool held = r.kind == SESSION_HELD;
+		bool cancel = r.kind >= SESSION_CANCELLED && r.kind <= SESSION_PROVIDER && !r.waived;
+
+		while ((d = book_deferred(book, false)))
+			terr_print(prog, d);
+		if (rv < 0 || !has || !r.unpriced || r.rc == BR_OK || !(held || cancel))
+			continue;
+		if (held || r.rc == BR_NO_CLIENT || it->depth == 0) {
+			book_error(&r, it, &e);
+			terr_print(prog, &e);
+			nproblems++;
+		}
+	}
+	journal_close(j);
+	while ((d = book_deferred(book, true)))
+		terr_print(prog, d);
 }
 
 int
@@ -112,8 +157,7 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct chart chart;
-	struct clients_opts co;
-	struct clients *b;
+	struct book_opts bo = {0};
 	struct invoices *v;
 	struct vtags tg;
 	char **files;
@@ -138,6 +182,7 @@ main(int argc, char **argv)
 			}
 			policy_free(global);
 			policy_given = true;
+			bo.policy_file = optarg;
 			break;
 		case 'D': dir = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;
@@ -147,14 +192,23 @@ main(int argc, char **argv)
 		}
 	}
 	policy_dir = dir ? xstrdup(dir) : policy_sharedir("policies");
-	chart_clients_opts(&chart, &co);
-	b = clients_new(&co);
+	chart_clients_opts(&chart, &bo.accts);
+	bo.policy_dir = dir;
 	v = invoices_new(chart.acct[CH_RECEIVABLE]);
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	if (!(book = book_new(&bo, &pe)) || book_input(book, files, nfiles, &pe) < 0) {
+		terr_print(prog, &pe);
+		return 1;
+	}
 	j = journal_open((const char *const *)files, nfiles, JOURNAL_CHECK_ASSERT);
 	while ((r = journal_next(j, &it)) != 0) {
+		struct client_tags ct = {0};
+		struct terr e;
+
 		if (r < 0) {
 			report(journal_error(j), NULL);
+			book_add(book, NULL, &e);  /* every item, so that pass 2's positions match */
+			added();
 			continue;
 		}
 		bare_cr(it);
@@ -166,16 +220,27 @@ main(int argc, char **argv)
 			report(&e, NULL);
 		}
 		/* An entry with a bad tag is not fed further: the commands stop at it too. */
-		if (it->kind == J_TXN && vocab_entry(it, &tg, NULL, report, NULL) == 0) {
-			check_policy(it, &tg);
-			feed(b, v, it);
+		if (it->kind != J_TXN || vocab_entry(it, &tg, NULL, report, NULL) == 0) {
+			if (it->kind == J_TXN) {
+				check_policy(it, &tg);
+				clients_tags_of(&tg, &ct);
+			}
+			if (book_add_tags(book, it, &ct, &e) < 0)
+				report(&e, NULL);
+			if (invoices_observe(v, it, &e) < 0)
+				report(&e, NULL);
+		} else {
+			book_add(book, NULL, &e);
 		}
+		added();
 	}
 	journal_close(j);
-	clients_free(b);
+	priced(files, nfiles);
+	book_free(book);
 	invoices_free(v);
 	input_free(files, nfiles);
 	free(fopts);
+	free(pending);
 	for (size_t i = 0; i < npolicies; i++)
 		free(policies[i]);
 	free(policies);

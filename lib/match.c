@@ -1,13 +1,14 @@
 /*
  * match.c: incoming payments settle open invoices, on evidence only. The evidence is an
- * invoice number named in the bank row, or a client's own `payer:` pattern matching the
- * row together with an amount that equals what one of that client's invoices still needs,
- * or what several of them need together (the oldest ones first, else any one set of at most
- * SUBSET_MAX open invoices), or less than all of them need: then the oldest are paid first,
- * the last one perhaps in part. A client's ID is never read as words to look for, and a row
- * that the payer patterns of more than one client match, that fits several invoices or sets
- * of invoices, or that is more than the client owes, settles nothing: the caller writes it
- * to the unmatched account and names the candidates.
+ * invoice number named in the bank row (several numbers: when the amount is what they need
+ * together), or a client's own `payer:` pattern matching the row together with an amount
+ * that equals what one of that client's invoices still needs, or what several of them need
+ * together (the oldest ones first, else any one set of at most SUBSET_MAX open invoices),
+ * or less than all of them need: then the oldest are paid first, the last one perhaps in
+ * part. A client's ID is never read as words to look for, and a row that the payer patterns
+ * of more than one client match, that fits several invoices or sets of invoices, or that is
+ * more than the client owes, settles nothing: the caller writes it to the unmatched account
+ * and names the candidates.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -426,6 +427,42 @@ settle_picked(struct payments *m, const struct amount *amt, struct pmatch *out)
 	return 0;
 }
 
+/*
+ * Do the open invoices the row names belong to one client, in amt's commodity, and need
+ * together exactly amt? Then they are m->pick, oldest first. 1 yes, 0 no, -1 overflow.
+ */
+static int
+named_sum(struct payments *m, const struct csvrec *r, const struct amount *amt)
+{
+	struct amount sum = {0, 0, amt->com};
+	const char *client = NULL;
+
+	m->npick = 0;
+	for (size_t i = 0; i < m->nopen; i++) {
+		const struct open_inv *o = &m->open[i];
+		size_t k = m->npick;
+
+		if (amount_sign(&o->due) <= 0 || !names_in(r, o->inv->number))
+			continue;
+		if (o->due.com != amt->com || (client && strcmp(client, o->inv->client))) {
+			m->npick = 0;
+			return 0;
+		}
+		client = o->inv->client;
+		if (amount_add(&sum, &sum, &o->due) < 0)
+			return -1;
+		for (; k > 0 && m->open[m->pick[k - 1]].inv->date > o->inv->date; k--)
+			m->pick[k] = m->pick[k - 1];
+		m->pick[k] = i;
+		m->npick++;
+	}
+	if (amount_cmp(&sum, amt) != 0) {
+		m->npick = 0;
+		return 0;
+	}
+	return 1;
+}
+
 int
 payments_match(struct payments *m, const struct csvrec *r, const struct amount *amt,
 	       struct pmatch *out, struct terr *e)
@@ -447,6 +484,15 @@ payments_match(struct payments *m, const struct csvrec *r, const struct amount *
 		hit = (long)i;
 	}
 	out->how = "number";
+	if (nhits > 1) {
+		/* Several numbers named: together they may be exactly what the row pays. */
+		int rc = named_sum(m, r, amt);
+
+		if (rc < 0)
+			goto toobig;
+		if (rc == 1)
+			return settle_picked(m, amt, out) < 0 ? overflow(e, r) : 0;
+	}
 	if (nhits == 0) {
 		/* A client's own payer pattern, and the amount that client still owes. */
 		out->how = "amount and payer";

@@ -446,6 +446,8 @@ sessions(struct out *o, const struct stmt_client *c)
 			snprintf(st, sizeof st, "%s", status_label(it->status));
 		if (it->paid_directly)
 			snprintf(price, sizeof price, "%s", L("paid-directly"));
+		else if (!it->priced && it->waived && strcmp(it->status, "held") == 0)
+			snprintf(price, sizeof price, "%s", L("free"));  /* waived: given free */
 		else if (!it->priced)
 			snprintf(price, sizeof price, "%s",
 				 strcmp(it->status, "held") == 0 ? L("unpriced") : L("no-charge"));

@@ -127,3 +127,46 @@ J
 	run -0 tally-check --help
 	assert_output --partial "usage: tally-check"
 }
+
+@test "check: pricing is the book's, in date order: a package written after the session pays for it" {
+	# No rate: only the package, bought on 11-02 but written after the 11-05 session, can
+	# price it. tally-bill accepts it (date order), so tally-check must too.
+	f=$(journal <<'J'
+2026-11-05 Session
+    ; client: kim
+    ; session: held
+    ; time: 10:00
+
+2026-11-02 Package
+    ; client: kim
+    ; package: 5
+    Assets:Bank  200 EUR
+    Liabilities:Prepaid:kim
+J
+)
+	run -0 tally-check "$f"
+	run -0 tally-bill "$f"
+	# A second session on 11-01, before the package: neither can price it, both say so at its line.
+	printf '\n2026-11-01 Session\n    ; client: kim\n    ; session: held\n    ; time: 10:00\n' >> "$f"
+	run -1 --separate-stderr tally-check "$f"
+	assert_equal "$stderr" "tally-check: $f:12: no rate for kim on 2026-11-01 and no package credit"
+	run -1 --separate-stderr tally-bill "$f"
+	assert_equal "$stderr" "tally-bill: $f:12: no rate for kim on 2026-11-01 and no package credit"
+}
+
+@test "check: problems come out in the input's order, pricing ones among the others" {
+	f=$(journal <<'J'
+2026-11-05 Session
+    ; client: kim
+    ; session: held
+    ; time: 10:00
+
+2026-11-06 Session
+    ; client: kim
+    ; session: held
+    ; time: 25:00
+J
+)
+	run -1 --separate-stderr tally-check "$f"
+	assert_equal "$(printf '%s\n' "$stderr" | cut -d: -f3)" "$(printf '1\n9')"
+}

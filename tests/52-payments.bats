@@ -73,6 +73,8 @@ J
 	assert_success
 	refute_output --partial dora
 	assert_output --partial 2026-0013
+	run tally-check "$J"
+	assert_success
 	agree "$J"
 	run hledger -f "$J" bal -N Receivable
 	assert_output "          135.00 EUR  Assets:Receivable:eva"
@@ -225,4 +227,27 @@ J
 	run --separate-stderr tally-import --rules "$RULES/simple.rules" -f "$J" "$p"
 	assert_success
 	assert_equal "$stderr" "tally-import: $p:2: 40.00 EUR not matched: it fits 2026-0011 + 2026-0012 (dora), 2026-0011 + 2026-0013 (dora)"
+}
+
+@test "payments: a row naming several invoice numbers settles them when it pays what they need together" {
+	local p
+	p=$(csv 120.00 "REF 2026-0012 2026-0011")
+	run --separate-stderr tally-import --report --rules "$RULES/simple.rules" -f "$J" "$p"
+	assert_success
+	assert_output - <<'J'
+2026-11-20 REF 2026-0012 2026-0011
+    ; client: dora
+    Assets:Bank  120.00 EUR
+    Assets:Receivable:dora  -60.00 EUR
+      ; invoice: 2026-0011
+    Assets:Receivable:dora  -60.00 EUR
+      ; invoice: 2026-0012
+J
+	assert_equal "${stderr%%$'\n'*}" "tally-import: $p:2: 120.00 EUR settles 2026-0011 and 2026-0012 (dora, by number)"
+	# Another amount is not guessed.
+	p=$(csv 100.00 "REF 2026-0012 2026-0011")
+	run --separate-stderr tally-import --rules "$RULES/simple.rules" -f "$J" "$p"
+	assert_success
+	assert_line --index 1 "    ; unmatched: 2026-0011 (dora), 2026-0012 (dora)"
+	assert_equal "$stderr" "tally-import: $p:2: 100.00 EUR not matched: it fits 2026-0011 (dora), 2026-0012 (dora)"
 }

@@ -143,7 +143,7 @@ sheet() {
 	run diff <(sheet "$BATS_TEST_TMPDIR/old.journal") <(sheet "$BATS_TEST_TMPDIR/new.journal")
 	assert_success
 	run bash -c 'tally-sessions "$1" | grep "^dora"' _ "$BATS_TEST_TMPDIR/new.journal"
-	assert_output "dora       0          0     0        0         0       0         0       3     0     3     0
+	assert_output "dora       0          0     0        0         0       0         0       3     0     3     0     0
 dora: deposit held: 100 EUR"
 }
 

@@ -354,3 +354,29 @@ J
 		assert_equal "$got" "$want"
 	done
 }
+
+@test "statement: a held session tagged waived: is shown as given free, in every language" {
+	f=$(journal <<'J'
+2026-11-01 Terms
+    ; client: ana
+    ; rate: 40 EUR
+
+2026-11-05 Session
+    ; client: ana
+    ; session: held
+    ; time: 10:00
+
+2026-11-12 Session
+    ; client: ana
+    ; session: held
+    ; time: 10:00
+    ; waived: my miscount
+J
+)
+	tally-bill "$f" > "$f.billed"
+	run -0 tally-statement -p 2026-11 --client ana "$f.billed"
+	assert_line --regexp '^Nov 12, 2026  10:00  held, waived: my miscount +- +given free$'
+	assert_line --regexp '^Closing balance +40 EUR$'
+	run -0 tally-statement -p 2026-11 --client ana --lang es "$f.billed"
+	assert_line --regexp '^12/11/2026 +10:00 +realizada, sin cargo +- +gratuita$'
+}

@@ -35,6 +35,7 @@ from-package = del bono
 no-charge = sin cargo
 paid-directly = pagada en el acto
 unpriced = sin precio aún
+free = gratuita
 unsigned = -
 waived = sin cargo
 none = Ninguno.
