@@ -5,6 +5,7 @@
  * them in that order (bookprice.c); pass 2 (book_next) hands the decisions out item by
  * item in the input's order. The journal's text is never held.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,6 +227,7 @@ snapshot(struct book *b, uint32_t pos)
 		b->capsnaps = b->capsnaps ? 2 * b->capsnaps : 8;
 		b->snaps = xrealloc(b->snaps, b->capsnaps * sizeof *b->snaps);
 	}
+	assert(b->snaps);  /* grown just above when full */
 	last = &b->snaps[b->nsnaps++];
 	last->pos = pos;
 	last->n = n;
@@ -475,6 +477,7 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 			for (size_t k = b->n; k-- > 0 && b->ev[k].pos == pos;)
 				if (!(b->ev[k].flags & F_EXTRA))
 					ev = &b->ev[k];
+			assert(ev);  /* primary: this item's own record was made above */
 		} else {
 			ev = bev_new(b, pos, t);
 			ev->client = (uint32_t)seen[s].c->index;

@@ -259,7 +259,8 @@ client_open(const struct payments *m, const char *client, int com, size_t *ix)
 		const struct open_inv *o = &m->open[i];
 		size_t k = n;
 
-		if (amount_sign(&o->due) <= 0 || o->due.com != com || strcmp(o->inv->client, client))
+		if (amount_sign(&o->due) <= 0 || o->due.com != com || !client ||
+		    strcmp(o->inv->client, client))
 			continue;
 		for (; k > 0 && m->open[ix[k - 1]].inv->date > o->inv->date; k--)
 			ix[k] = ix[k - 1];
