@@ -65,7 +65,7 @@ $(BIN)/%: cmd/%.sh
 
 # Debian packages the build and the tests need.
 DEPS = libcsv-dev libpcre2-dev pkg-config libical-dev libgmime-3.0-dev libcairo2-dev \
-       libpango1.0-dev fonts-dejavu-core gettext bats bats-support bats-assert parallel ledger \
+       libpango1.0-dev fonts-dejavu-core bats bats-support bats-assert parallel ledger \
        hledger mblaze poppler-utils python3 valgrind time clang-tools cppcheck
 deps:
 	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -342,7 +342,9 @@ sums(struct book *b, const struct txn *t, struct seen *seen, size_t max, size_t 
 
 		if (k < 0)
 			continue;
-		who = clients_lookup(b->cl, id, true);
+		/* no client's: an ID that folds to nothing or is too long to keep */
+		if (!(who = clients_lookup(b->cl, id, true)))
+			continue;
 		if (!who->acct[k])
 			who->acct[k] = xstrndup(p->acct, p->acct_len);
 		if (k == C_UNBILLED)

@@ -156,14 +156,15 @@ slot(const struct clients *b, const char *id, size_t n)
 struct client *
 clients_lookup(struct clients *b, struct span name, bool create)
 {
-	char id[256];
+	char id[CLIENT_ID_MAX + 2];
 	size_t n, h = hash(name.p, name.n) % (sizeof b->cache / sizeof *b->cache);
 	struct client **s, *c;
 
 	if (b->cache[h].raw && b->cache[h].n == name.n &&
 	    memcmp(b->cache[h].raw, name.p, name.n) == 0)
 		return b->cache[h].c;
-	if ((n = clients_slug(name, id, sizeof id)) == 0)
+	/* too long to be a client's (vocab refuses such a client: tag): never cut to merge */
+	if ((n = clients_slug(name, id, sizeof id)) == 0 || n > CLIENT_ID_MAX)
 		return NULL;
 	s = slot(b, id, n);
 	if (*s) {

@@ -326,7 +326,8 @@ clients_observe_tags(struct clients *b, const struct jitem *it, const struct cli
 
 		if (k < 0)
 			continue;
-		who = clients_lookup(b, id, true);
+		if (!(who = clients_lookup(b, id, true)))
+			continue;  /* no client's (see book.c) */
 		if (!who->acct[k])
 			who->acct[k] = xstrndup(p->acct, p->acct_len);
 		if (k == C_DEPOSITS) {

@@ -750,6 +750,8 @@ struct client *clients_of(struct clients *b, const struct txn *t);
 struct client *clients_of_tags(struct clients *b, const struct client_tags *tg);
 size_t clients_count(const struct clients *b);
 struct client *clients_at(const struct clients *b, size_t i); /* first-seen order */
+/* The longest client ID (slug bytes): a longer one is refused, never cut. */
+#define CLIENT_ID_MAX 200
 /* Folds a name to an account slug: lowercase ASCII, accents dropped, blanks to '-'. */
 size_t clients_slug(struct span in, char *buf, size_t size);
 /* The entry's `session:` kind. */

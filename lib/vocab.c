@@ -39,7 +39,7 @@ static const struct {
 	bool to_eol;       /* free text: the value runs to the end of the line, commas and all */
 	const char *want;  /* what a good value looks like, for messages */
 } vocab[VT_N] = {
-	[VT_CLIENT] = {"client", K_ID, VW_ENTRY, false, "a client ID or name, e.g. ana-garcia"},
+	[VT_CLIENT] = {"client", K_ID, VW_ENTRY, false, "a client ID or name of at most 200 letters, e.g. ana-garcia"},
 	[VT_SESSION] = {"session", K_SESSION, VW_ENTRY, false,
 			"held, cancelled, late-cancel, no-show or provider-cancel"},
 	[VT_TIME] = {"time", K_TIME, VW_ENTRY, false, "HH:MM"},
@@ -64,9 +64,9 @@ static const struct {
 	[VT_ADDRESS] = {"address", K_TEXT, VW_ENTRY, true, "any text"},
 	[VT_TAX_ID] = {"tax-id", K_TEXT, VW_ENTRY, false, "any text"},
 	[VT_UID] = {"uid", K_TEXT, VW_ENTRY, false, "any text"},
-	[VT_BILL_TO] = {"bill-to", K_ID, VW_ENTRY, false, "a client ID"},
+	[VT_BILL_TO] = {"bill-to", K_ID, VW_ENTRY, false, "a client ID of at most 200 letters"},
 	[VT_PRICE] = {"price", K_AMOUNT, VW_ENTRY, false, "an amount, e.g. 30 EUR"},
-	[VT_ABSENT] = {"absent", K_ID, VW_ENTRY, false, "a client ID"},
+	[VT_ABSENT] = {"absent", K_ID, VW_ENTRY, false, "a client ID of at most 200 letters"},
 	[VT_UPCOMING] = {"upcoming", K_TEXT, VW_ENTRY, false, "any text"},
 };
 
@@ -273,15 +273,20 @@ vocab_parse(enum vtag k, struct span v, struct vval *out)
 	static const char *const minutes[] = {"min", "minutes", NULL};
 	static const char *const sessions_w[] = {"session", "sessions", NULL};
 	static const char *const days[] = {"day", "days", NULL};
-	char slug[64], why[256];
+	char why[256];
 	struct regex *re;
 	size_t i;
 
 	memset(out, 0, sizeof *out);
 	out->raw = v;
 	switch (vocab[k].kind) {
-	case K_ID:
-		return clients_slug(v, slug, sizeof slug) ? 0 : -1;
+	case K_ID: {
+		/* An ID longer than the book keeps is refused, never cut: two would merge. */
+		char id[CLIENT_ID_MAX + 2];
+		size_t n = clients_slug(v, id, sizeof id);
+
+		return n && n <= CLIENT_ID_MAX ? 0 : -1;
+	}
 	case K_SESSION:
 		for (int s = SESSION_HELD; s <= SESSION_PROVIDER; s++)
 			if (span_eq(v, sessions[s]))

@@ -73,7 +73,7 @@ tag() {
 	f=$({ base; printf '2026-11-03 Lesson\n    ; session: held\n    ; client: Ana\n'; } | journal)
 	good "$f"
 	f=$({ base; printf '2026-11-03 Lesson\n    ; session: held\n    ; client: !!!\n'; } | journal)
-	bad "$f" 12 "client: bad value !!! (want a client ID or name, e.g. ana-garcia)"
+	bad "$f" 12 "client: bad value !!! (want a client ID or name of at most 200 letters, e.g. ana-garcia)"
 }
 
 @test "vocab: session (and the client it needs)" {
@@ -167,8 +167,8 @@ tag() {
 }
 
 @test "vocab: bill-to and absent" {
-	tag bill-to ana-parents '!!!' "a client ID"
-	tag absent bo '???' "a client ID"
+	tag bill-to ana-parents '!!!' "a client ID of at most 200 letters"
+	tag absent bo '???' "a client ID of at most 200 letters"
 }
 
 @test "vocab: price" {
@@ -405,4 +405,41 @@ J
 	run -0 tally-invoice -p 2026-11 --client ana "$f"
 	run -1 --separate-stderr tally-invoice -p 2026-11 --client bo "$f"
 	assert_equal "$stderr" "tally-invoice: unknown client: bo"
+}
+
+@test "vocab: a 300-byte client ID is refused with its line by check and the commands, never cut" {
+	long=$(printf 'a%.0s' $(seq 300))
+	f=$(journal <<J
+2026-11-01 Terms
+    ; client: $long
+    ; rate: 40 EUR
+
+2026-11-02 Terms
+    ; client: ${long}b
+    ; rate: 50 EUR
+J
+)
+	want="$f:2: client: bad value $long (want a client ID or name of at most 200 letters, e.g. ana-garcia)"
+	for c in check bill cancel sessions; do
+		run -1 --separate-stderr "tally-$c" "$f"
+		assert_equal "$(printf '%s\n' "$stderr" | head -1)" "tally-$c: $want"
+		assert_output ""
+	done
+	# As account names (no client: tag), two long IDs are no client's: they neither merge
+	# nor crash, and an ID that folds to nothing (---) is no client's either.
+	g=$(journal g.journal <<J
+2026-11-01 x
+    Assets:Unbilled:$long  10 EUR
+    Income:Sessions
+
+2026-11-01 y
+    Assets:Unbilled:${long}b  10 EUR
+    Liabilities:Prepaid:---  -10 EUR
+J
+)
+	for c in check bill cancel sessions aging; do
+		run -0 "tally-$c" "$g"
+	done
+	run -0 tally-sessions "$g"
+	refute_output --partial "aaaa"
 }
