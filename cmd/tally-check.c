@@ -126,12 +126,15 @@ priced(char **files, size_t nfiles)
 	j = journal_open((const char *const *)files, nfiles, JOURNAL_NO_BALANCE);
 	while ((rv = journal_next(j, &it)) != 0) {
 		int has = book_next(book, rv < 0 ? NULL : it, &r);
-		bool held = r.kind == SESSION_HELD;
-		bool cancel = r.kind >= SESSION_CANCELLED && r.kind <= SESSION_PROVIDER && !r.waived;
+		bool held, cancel;
 
 		while ((d = book_deferred(book, false)))
 			terr_print(prog, d);
-		if (rv < 0 || !has || !r.unpriced || r.rc == BR_OK || !(held || cancel))
+		if (rv < 0 || !has || !r.unpriced || r.rc == BR_OK)
+			continue;
+		held = r.kind == SESSION_HELD;
+		cancel = r.kind >= SESSION_CANCELLED && r.kind <= SESSION_PROVIDER && !r.waived;
+		if (!(held || cancel))
 			continue;
 		if (held || r.rc == BR_NO_CLIENT || it->depth == 0) {
 			book_error(&r, it, &e);
