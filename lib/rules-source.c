@@ -173,31 +173,36 @@ same_file(const char *a, const char *b)
 	return same;
 }
 
+/* The archive copy goes through the one write path: temporary file, fsync, rename. */
 static int
-copy_file(const char *from, const char *to)
+copy_file(const char *from, const char *to, struct terr *e)
 {
-	FILE *in = fopen(from, "rb"), *out;
+	FILE *in = fopen(from, "rb");
+	struct wpath *w;
+	struct out *o;
 	char buf[1 << 14];
 	size_t got;
-	int rc = 0;
 
-	if (!in)
+	if (!in) {
+		terr_set(e, from, 0, "%s", strerror(errno));
 		return -1;
-	if (!(out = fopen(to, "wb"))) {
+	}
+	w = wpath_new(NULL, 0);
+	if (wpath_add(w, to, 0, &o, e) < 0 || wpath_open(w, e) < 0) {
+		wpath_abort(w);
 		fclose(in);
 		return -1;
 	}
 	while ((got = fread(buf, 1, sizeof buf, in)) > 0)
-		if (fwrite(buf, 1, got, out) != got)
-			rc = -1;
-	if (ferror(in))
-		rc = -1;
+		out_write(o, buf, got);
+	if (ferror(in)) {
+		terr_set(e, from, 0, "%s", strerror(errno));
+		wpath_abort(w);
+		fclose(in);
+		return -1;
+	}
 	fclose(in);
-	if (fflush(out) != 0 || fsync(fileno(out)) != 0)
-		rc = -1;
-	if (fclose(out) != 0)
-		rc = -1;
-	return rc;
+	return wpath_commit(w, e);
 }
 
 int
@@ -238,8 +243,7 @@ rules_archive_file(const struct rules *r, const char *datafile, const char *jour
 		prev = pick(g, false);
 		free(g);
 	}
-	if (!(prev && same_file(prev, datafile)) && copy_file(datafile, dest) < 0) {
-		terr_set(e, dest, 0, "cannot archive %s there: %s", datafile, strerror(errno));
+	if (!(prev && same_file(prev, datafile)) && copy_file(datafile, dest, e) < 0) {
 		rc = -1;
 	} else if (unlink(datafile) != 0) {
 		terr_set(e, datafile, 0, "archived, but cannot remove it: %s", strerror(errno));
