@@ -507,6 +507,11 @@ main(int argc, char **argv)
 	if (on == DATE_NONE)
 		on = date_today();
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	if (wpath_check_stdout(files, nfiles, &e) < 0) {  /* `>> JOURNAL`, as cat refuses it */
+		terr_print(prog, &e);
+		input_free(files, nfiles);
+		return 2;
+	}
 	book = clients_new(NULL);
 	ids = identities_new();
 	j = journal_open((const char *const *)files, nfiles, 0);

@@ -73,7 +73,7 @@ start_journal() {  # NAME N FILE
 	# standard output appended to an input, as cat refuses it
 	for c in tally-print tally-balance tally-sessions tally-bill "tally-cancel --policies $POL" \
 		"tally-invoice -p 2020-01" "tally-aging" "tally-statement --client ana -p 2020-01" \
-		"tally-signoff --client ana"; do
+		"tally-signoff --client ana" "tally-agreement --client ana"; do
 		# shellcheck disable=SC2086
 		run -2 --separate-stderr bash -c '"$@" >> "$0"' "$j" $c "$j"
 		assert_equal "$stderr" "${c%% *}: $j: output file is an input file"
