@@ -214,15 +214,33 @@ sheet_html(struct out *o, const struct client *c, const struct line *v, size_t n
 		    "Date: __________</p>\n</body>\n</html>\n");
 }
 
-/*
- * PDF output: the hook for the document layer's PDF writer (lib/pdf, cairo + pango) once it
- * is in the library; until then -O pdf is refused as bad usage.
- */
+/* The text sheet drawn as a PDF (lib/pdf.c) on the paper tally.conf names. */
 static int
-sheet_pdf(struct out *o, const struct client *c, const struct line *v, size_t n, long left)
+sheet_pdf(struct out *o, const struct client *c, const struct line *v, size_t n, long left,
+	  const char *journal)
 {
-	(void)o, (void)c, (void)v, (void)n, (void)left;
-	return -1;
+	struct mail_doc d;
+	struct out *t = mail_doc_open(&d);
+	struct terr e;
+	struct conf *cf;
+	char title[300];
+	int r;
+
+	sheet_txt(t, c, v, n, left);
+	mail_doc_close(&d, t);
+	if (!(cf = invoices_conf(NULL, journal, &e))) {
+		terr_print(prog, &e);
+		mail_doc_free(&d);
+		return -1;
+	}
+	snprintf(title, sizeof title, "Sign-off sheet: %s", c->name);
+	r = pdf_from_text(o, d.p, d.n, &(struct pdf_opts){conf_get(cf, "paper"), title,
+			  conf_get(cf, "name"), false}, &e);
+	if (r < 0)
+		terr_print(prog, &e);
+	conf_free(cf);
+	mail_doc_free(&d);
+	return r;
 }
 
 static int
@@ -248,7 +266,8 @@ sheet(char **files, size_t nfiles, const char *client)
 		o = out_open(stdout);
 		if (format == F_HTML)
 			sheet_html(o, c, v, n, left);
-		else if (format == F_PDF && sheet_pdf(o, c, v, n, left) < 0) {
+		else if (format == F_PDF &&
+			 sheet_pdf(o, c, v, n, left, nfiles ? files[0] : NULL) < 0) {
 			out_abort(o);
 			o = NULL;
 			status = 1;
@@ -405,11 +424,6 @@ main(int argc, char **argv)
 			prog);
 		free(fopts);
 		usage(stderr, 2);
-	}
-	if (format == F_PDF) {
-		fprintf(stderr, "%s: -O pdf: PDF output is not in this build yet (use html)\n", prog);
-		free(fopts);
-		return 2;
 	}
 	if (inplace && (nf || optind < argc)) {
 		fprintf(stderr, "%s: -i JOURNAL edits that journal: name no other\n", prog);

@@ -18,9 +18,6 @@ J=$CAL/signoff.journal
 	run -2 --separate-stderr tally-signoff --client ana --record x.csv "$J"
 	assert_equal "${stderr%%$'\n'*}" \
 		"tally-signoff: give --client ID (a sheet) or --record FILE (signatures)"
-	run -2 --separate-stderr tally-signoff --client ana -O pdf "$J"
-	assert_output ""
-	assert_equal "$stderr" "tally-signoff: -O pdf: PDF output is not in this build yet (use html)"
 	run -2 --separate-stderr tally-signoff --client ana -O doc "$J"
 	assert_equal "$stderr" "tally-signoff: unknown output format: doc"
 	run -2 tally-signoff --record x.csv -i "$J" other.journal
@@ -145,4 +142,16 @@ J
 	# The output may not be the journal read.
 	run -2 bash -c 'tally-signoff --record "$1" j.journal >> j.journal' _ "$CAL/signed.csv"
 	cmp "$J" j.journal
+}
+
+@test "signoff: -O pdf is the same sheet as a PDF, read back by pdftotext" {
+	need pdftotext
+	f=$(scratch)/ana.pdf
+	run -0 tally-signoff --client ana -p 2026-03 -O pdf "$J"
+	tally-signoff --client ana -p 2026-03 -O pdf "$J" > "$f"
+	[ "$(head -c 5 "$f")" = "%PDF-" ]
+	run -0 pdftotext -layout "$f" -
+	assert_output --partial "Sign-off sheet: ana"
+	assert_line --regexp '2026-03-10 +16:00 +60 +session 2 of 10'
+	assert_output --partial "I confirm these sessions took place."
 }
