@@ -606,6 +606,12 @@ statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_clien
 	if (format == STMT_TXT)
 		out_puts(o, "\n");
 	para(o, L("balance-note"));
+	/* Before the package runs out, the client hears it (the sign-off advice: no surprises). */
+	if (c->had_pkg && c->pkg_left <= 1) {
+		if (format == STMT_TXT)
+			out_puts(o, "\n");
+		para(o, L(c->pkg_left == 1 ? "renew-1" : "renew-0"));
+	}
 	sessions(o, c);
 	moves(o, c, SI_CHARGE, L("fees"));
 	invoices(o, c);

@@ -380,3 +380,35 @@ J
 	run -0 tally-statement -p 2026-11 --client ana --lang es "$f.billed"
 	assert_line --regexp '^12/11/2026 +10:00 +realizada, sin cargo +- +gratuita$'
 }
+
+@test "statement: with 1 or 0 package sessions left, the statement says so and suggests renewing" {
+	f=$(journal <<'J'
+2026-11-01 Package
+    ; client: ana
+    ; package: 2
+    ; rate: 50 EUR
+    Assets:Bank  90 EUR
+    Liabilities:Prepaid:ana
+
+2026-11-05 Session
+    ; client: ana
+    ; session: held
+    ; time: 10:00
+
+2026-12-05 Session
+    ; client: ana
+    ; session: held
+    ; time: 10:00
+J
+)
+	tally-bill "$f" > "$f.billed"
+	run -0 tally-statement -p 2026-11 --client ana "$f.billed"
+	assert_line "One prepaid session is left: let us talk about renewing your package at your"
+	run -0 tally-statement -p 2026-12 --client ana "$f.billed"
+	assert_line "Your prepaid package is used up: sessions from now on are billed at your rate"
+	run -0 tally-statement -p 2026-12 --client ana --lang es "$f.billed"
+	assert_output --partial "Su paquete prepagado se ha agotado"
+	# two left: no note
+	run -0 tally-statement -p 2026-10 --client ana "$f.billed"
+	refute_output --partial "renew"
+}
