@@ -26,8 +26,8 @@ PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/d
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcre2-8)
 LDLIBS    = -Wl,--as-needed $(PKG_LIBS) -lcsv
 
-# The version, in one place: the VERSION file (tally.h takes it from here).
-VERSION   := $(shell cat VERSION)
+# The version, in one place: lib/VERSION (tally.h takes it from here).
+VERSION   := $(shell cat lib/VERSION)
 ALL_CFLAGS += -DTALLY_VERSION='"$(VERSION)"'
 
 # BUILD/BIN let the sanitizer build live beside the normal one.
@@ -54,7 +54,7 @@ $(LIBA): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
-$(BIN)/%: cmd/%.c $(LIBA) $(LIB_HDR) VERSION
+$(BIN)/%: cmd/%.c $(LIBA) $(LIB_HDR) lib/VERSION
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
@@ -138,7 +138,7 @@ install: all
 	for d in docs/*.md; do [ -e $$d ] && cp $$d $(DESTDIR)$(DOCDIR)/ || true; done
 	# bash completion: bash-completion loads it by command name, so one link per command.
 	mkdir -p $(DESTDIR)$(COMPDIR)
-	cp completion/tally.bash $(DESTDIR)$(COMPDIR)/tally
+	cp share/completion/tally.bash $(DESTDIR)$(COMPDIR)/tally
 	for c in $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%); do n=$$(basename $$c); \
 	  case $$n in tally-*) ln -sf tally $(DESTDIR)$(COMPDIR)/$$n ;; esac; done
 	cp -R share/. $(DESTDIR)$(SHAREDIR)/

@@ -199,7 +199,7 @@ hagrees() {
 }
 
 @test "version: one string, the VERSION file, in every command" {
-	v=$(cat "$TOP/VERSION")
+	v=$(cat "$TOP/lib/VERSION")
 	for c in "$TALLY_BIN"/tally "$TALLY_BIN"/tally-*; do
 		run -0 "$c" --version
 		assert_output "${c##*/} $v"

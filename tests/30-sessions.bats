@@ -188,7 +188,7 @@ J
 	assert_success
 	assert_line --index 0 --partial "usage: tally-sessions"
 	run tally-sessions --version
-	assert_output "tally-sessions $(cat "$TOP/VERSION")"
+	assert_output "tally-sessions $(cat "$TOP/lib/VERSION")"
 	run -2 --separate-stderr tally-sessions --bogus /dev/null
 	assert_equal "${stderr_lines[1]%% \[*}" "usage: tally-sessions"
 	run -2 --separate-stderr tally-sessions -O xml /dev/null

@@ -278,7 +278,7 @@ J
 	assert_success
 	assert_line --index 0 --partial "usage: tally-bill"
 	run tally-bill --version
-	assert_output "tally-bill $(cat "$TOP/VERSION")"
+	assert_output "tally-bill $(cat "$TOP/lib/VERSION")"
 	run -2 --separate-stderr tally-bill --bogus
 	assert_equal "${stderr_lines[1]%% \[*}" "usage: tally-bill"
 	run -2 --separate-stderr tally-bill -p 2026-13 /dev/null

@@ -256,7 +256,7 @@ J
 	assert_line -n 0 --partial "usage: tally-cancel [--policy FILE"
 	run tally-cancel --version
 	assert_success
-	assert_output "tally-cancel $(cat "$TOP/VERSION")"
+	assert_output "tally-cancel $(cat "$TOP/lib/VERSION")"
 }
 
 @test "cancel: the generated bench journal (already priced) passes through unchanged" {

@@ -100,5 +100,5 @@ AGR=$FIXTURES/agreement
 	assert_success
 	assert_line -n 0 "usage: tally-agreement --client ID [-O txt|md|html|pdf|eml] [--maildir DIR] [--lang en|es] [--date DATE]"
 	run tally-agreement --version
-	assert_output "tally-agreement $(cat "$TOP/VERSION")"
+	assert_output "tally-agreement $(cat "$TOP/lib/VERSION")"
 }

@@ -18,7 +18,7 @@ rules() {
 	assert_success
 	assert_output --partial "usage: tally-import --rules FILE"
 	run tally-import --version
-	assert_output "tally-import $(cat "$TOP/VERSION")"
+	assert_output "tally-import $(cat "$TOP/lib/VERSION")"
 	run -2 --separate-stderr tally-import x.csv
 	assert_equal "${stderr%%$'\n'*}" "tally-import: --rules FILE is required"
 	run -2 --separate-stderr tally-import --rules "$RULES/simple.rules"

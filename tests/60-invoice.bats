@@ -250,7 +250,7 @@ Please pay to IBAN ES91 2100 0418 4502 0005 1332, quoting invoice 2026-0001."
 	run -0 tally-invoice --help
 	assert_line --index 0 --partial "usage: tally-invoice -p PERIOD"
 	run -0 tally-invoice --version
-	assert_output "tally-invoice $(cat "$TOP/VERSION")"
+	assert_output "tally-invoice $(cat "$TOP/lib/VERSION")"
 }
 
 @test "terms given under the client's name fold to its account ID" {

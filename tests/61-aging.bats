@@ -225,7 +225,7 @@ jonas-novak,,,,,,52.00,EUR,total
 	run -0 tally-aging --help
 	assert_line --index 0 --partial "usage: tally-aging"
 	run -0 tally-aging --version
-	assert_output "tally-aging $(cat "$TOP/VERSION")"
+	assert_output "tally-aging $(cat "$TOP/lib/VERSION")"
 }
 
 @test "a payment that names an invoice appended later in the file pays that invoice" {

@@ -135,7 +135,7 @@ total,EUR,90.00,90.00"
 	assert_line --index 0 --partial "usage: tally-report --income"
 	run tally-report --version
 	assert_success
-	assert_output "tally-report $(cat "$TOP/VERSION")"
+	assert_output "tally-report $(cat "$TOP/lib/VERSION")"
 }
 
 @test "report: text columns line up with accented names and multibyte symbols" {

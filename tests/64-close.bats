@@ -183,5 +183,5 @@ dora: deposit held: 100 EUR"
 	assert_success
 	assert_line --index 0 --partial "usage: tally-close -e DATE"
 	run tally-close --version
-	assert_output "tally-close $(cat "$TOP/VERSION")"
+	assert_output "tally-close $(cat "$TOP/lib/VERSION")"
 }

@@ -63,7 +63,7 @@ setup() {
 	assert_success
 	assert_line --index 0 --partial "usage: tally-statement (--client ID | --all --output-dir DIR)"
 	run tally-statement --version
-	assert_output "tally-statement $(cat "$TOP/VERSION")"
+	assert_output "tally-statement $(cat "$TOP/lib/VERSION")"
 	run -2 --separate-stderr tally-statement -p 2026-11 "$F/basic.journal"
 	assert_equal "${stderr_lines[0]}" "tally-statement: give either --client ID or --all --output-dir DIR"
 	run -2 --separate-stderr tally-statement --all -p 2026-11 "$F/basic.journal"

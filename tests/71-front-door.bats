@@ -7,7 +7,7 @@ F=$FIXTURES/statement
 @test "tally: --version, usage, unknown commands" {
 	run tally --version
 	assert_success
-	assert_output "tally $(cat "$TOP/VERSION")"
+	assert_output "tally $(cat "$TOP/lib/VERSION")"
 	run -2 --separate-stderr tally
 	assert_equal "${stderr_lines[0]}" "usage: tally COMMAND [ARGS]..."
 	run -2 --separate-stderr tally nosuch
@@ -41,7 +41,7 @@ F=$FIXTURES/statement
 	run -1 --separate-stderr tally statement --client zed "$F/basic.journal"
 	assert_equal "$stderr" "tally-statement: unknown client: zed"
 	run tally statement --version
-	assert_output "tally-statement $(cat "$TOP/VERSION")"
+	assert_output "tally-statement $(cat "$TOP/lib/VERSION")"
 }
 
 @test "tally: the command beside the tally binary first, then PATH" {

@@ -16,7 +16,7 @@ setup() {
 	assert_success
 	assert_line --index 0 --partial "usage: tally-month -p PERIOD"
 	run tally month --version
-	assert_output "tally-month $(cat "$TOP/VERSION")"
+	assert_output "tally-month $(cat "$TOP/lib/VERSION")"
 	run -2 --separate-stderr tally month -f "$j"
 	assert_equal "$stderr" "tally-month: -p PERIOD is required"
 	run -2 --separate-stderr tally month -p 2026-03 -f "$j" --rules x.rules

@@ -29,7 +29,7 @@ same_balances() {
 	assert_success
 	assert_output --partial "usage: tally-calendar --rules FILE"
 	run tally-calendar --version
-	assert_output "tally-calendar $(cat "$TOP/VERSION")"
+	assert_output "tally-calendar $(cat "$TOP/lib/VERSION")"
 	run -2 --separate-stderr tally-calendar "$CAL/lessons.ics"
 	assert_equal "${stderr%%$'\n'*}" "tally-calendar: --rules FILE is required"
 	run -2 --separate-stderr tally-calendar --rules "$RULES" --date 2026-13-01 "$CAL/lessons.ics"

@@ -11,7 +11,7 @@ J=$CAL/signoff.journal
 	assert_success
 	assert_output --partial "usage: tally-signoff --client ID"
 	run tally-signoff --version
-	assert_output "tally-signoff $(cat "$TOP/VERSION")"
+	assert_output "tally-signoff $(cat "$TOP/lib/VERSION")"
 	run -2 --separate-stderr tally-signoff "$J"
 	assert_equal "${stderr%%$'\n'*}" \
 		"tally-signoff: give --client ID (a sheet) or --record FILE (signatures)"
