@@ -2,8 +2,8 @@
  * tally-check: validate a journal and report every problem, one FILE:LINE: message each.
  * It feeds every item to what the other commands use: the reader (syntax, unbalanced
  * entries, failed assertions), the vocabulary (every tag's value and what an entry's tags
- * need of each other), the book (client terms, packages, deposits, the price of every
- * unpriced held session) and the invoices. So whatever tally-check accepts, every command
+ * need of each other), the book (client terms, packages, deposits, and the price of every
+ * unpriced event, in date order as tally-bill and tally-cancel price it) and the invoices. So whatever tally-check accepts, every command
  * accepts, and the other way round. It also reports what ledger and hledger would read
  * differently: a bare CR inside a line, an unterminated comment block.
  */
