@@ -127,40 +127,6 @@ copied(void *arg, struct out *o, const struct book_price *r)
 	return true;
 }
 
-/* Pass 1: the book learns every entry. */
-static int
-learn(struct book *b, char **files, size_t nfiles)
-{
-	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
-	struct jitem *it;
-	struct vtags vt;
-	struct client_tags tg;
-	struct terr e, bad;
-	int rv, status = 0;
-
-	while ((rv = journal_next(j, &it)) != 0) {
-		bool txn = rv > 0 && it->kind == J_TXN;
-		bool vbad = txn && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
-		int brc;
-
-		if (txn && !vbad)
-			clients_tags_of(&vt, &tg);  /* one scan of the entry's tags */
-		brc = book_add_tags(b, rv < 0 || vbad ? NULL : it, &tg, &e);
-
-		/* said in pass 2, in the input's order with the pricing errors */
-		if (rv < 0)
-			book_defer(b, journal_error(j));
-		if (vbad)
-			book_defer(b, &bad);
-		if (brc < 0)
-			book_defer(b, &e);
-		if (rv < 0 || vbad || brc < 0)
-			status = 1;
-	}
-	journal_close(j);
-	return status;
-}
-
 /* --client naming no client of the journal is an error (after a run without others). */
 static int
 unknown_client(struct book *b, int status)
@@ -189,7 +155,7 @@ bill(char **files, size_t nfiles, struct out *o)
 		book_free(b);
 		return 1;
 	}
-	status = learn(b, files, nfiles);
+	status = book_learn(b, files, nfiles, NULL, NULL);
 	book_settle(b, DATE_NONE);
 	if (!status && book_can_copy(b)) {
 		if (book_copy(b, o, copied, write_lapse, b, &e) < 0) {

@@ -411,40 +411,12 @@ no_lapse(void *arg, struct out *o, const struct book_lapse *l)
 	return false;
 }
 
-/* Pass 1: the book learns every entry. */
+/* Pass 1's extra look at an entry: the client's name and email for the notices. */
 static int
-learn(struct book *b, char **files, size_t nfiles)
+learn_identity(const struct jitem *it, void *arg, struct terr *e)
 {
-	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
-	struct jitem *it;
-	struct vtags vt;
-	struct client_tags tg;
-	struct terr e, bad;
-	int rv, status = 0;
-
-	while ((rv = journal_next(j, &it)) != 0) {
-		bool txn = rv > 0 && it->kind == J_TXN;
-		bool vbad = txn && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
-		int brc;
-
-		if (txn && !vbad)
-			clients_tags_of(&vt, &tg);  /* one scan of the entry's tags */
-		if (txn && !vbad && identities_observe(ids, it, &bad) < 0)
-			vbad = true;
-		brc = book_add_tags(b, rv < 0 || vbad ? NULL : it, &tg, &e);
-
-		/* said in pass 2, in the input's order with the pricing errors */
-		if (rv < 0)
-			book_defer(b, journal_error(j));
-		if (vbad)
-			book_defer(b, &bad);
-		if (brc < 0)
-			book_defer(b, &e);
-		if (rv < 0 || vbad || brc < 0)
-			status = 1;
-	}
-	journal_close(j);
-	return status;
+	(void)arg;
+	return identities_observe(ids, it, e);
 }
 
 /* Both passes: 0, or 1 after errors. */
@@ -462,7 +434,7 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 		terr_print(prog, &e);
 		return 1;
 	}
-	status = learn(b, files, nfiles);
+	status = book_learn(b, files, nfiles, learn_identity, NULL);
 	book_settle(b, DATE_NONE);
 	if (!status && book_can_copy(b)) {
 		struct copying cp = {b, notes, {0}, false};

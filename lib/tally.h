@@ -852,6 +852,13 @@ struct clients *book_clients(struct book *b);
  * check_policies) an unknown policy.
  */
 int book_add(struct book *b, const struct jitem *it, struct terr *e);
+/*
+ * Pass 1 of a pricing filter (booklearn.c): every item of the files to the book, each
+ * entry's tags read once; entry (may be NULL) sees each good entry and may refuse it with
+ * *e. Problems are deferred (book_defer) for pass 2; returns 1 when there was one, else 0.
+ */
+int book_learn(struct book *b, char *const *files, size_t nfiles,
+	       int (*entry)(const struct jitem *it, void *arg, struct terr *e), void *arg);
 /* The same with the entry's tags already read (clients_tags or clients_tags_of). */
 int book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tg,
 		  struct terr *e);
