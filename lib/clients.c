@@ -329,6 +329,8 @@ client_rate_at(const struct client *c, tdate d, long minutes, struct amount *pri
 {
 	const struct client_rate *r = NULL;
 	struct amount m, x, rem;
+	long div;
+	int prec;
 
 	for (size_t i = 0; i < c->nrates && c->rates[i].from <= d; i++)
 		r = &c->rates[i];
@@ -340,14 +342,21 @@ client_rate_at(const struct client *c, tdate d, long minutes, struct amount *pri
 	}
 	if (minutes < 0)
 		return -2;
-	/* rate * minutes / 60, rounded half away from zero at the commodity's precision */
+	/* rate * minutes / 60, rounded once, half away from zero, at the price precision */
+	prec = commodity_price_prec(r->amt.com);
 	m = (struct amount){minutes, 0, 0};
-	x = r->amt;
-	if (amount_rescale(&x, commodity_style(x.com)->prec) < 0 || amount_mul(&x, &x, &m) < 0 ||
-	    amount_div_int(price, &x, 60, &rem) < 0)
+	if (amount_mul(&x, &r->amt, &m) < 0)
 		return -3;
-	if (rem.q * 2 >= 60 || rem.q * 2 <= -60)
+	amount_normalize(&x, prec);
+	if (amount_rescale(&x, prec) < 0 || x.scale - prec > 16)
+		return -3;
+	for (div = 60; x.scale > prec; x.scale--)
+		div *= 10;
+	if (amount_div_int(price, &x, div, &rem) < 0)
+		return -3;
+	if (rem.q * 2 >= div || rem.q * 2 <= -div)
 		price->q += rem.q < 0 ? -1 : 1;
+	price->scale = prec;
 	price->com = r->amt.com;
 	return 0;
 }

@@ -71,6 +71,12 @@ int commodity_intern(const char *sym, size_t n);
 const char *commodity_name(int id);
 struct cstyle *commodity_style(int id);
 int commodity_count(void);
+/*
+ * The decimals a computed price (per-hour rate, percent fee) is rounded to, once: the
+ * commodity's declared precision (a `commodity` directive), else 2; never the display
+ * precision the amounts read so far happen to show.
+ */
+int commodity_price_prec(int id);
 /* The `D` directive's commodity (0 when none): bare numbers take it. */
 void commodity_set_default(int id);
 int commodity_default(void);
