@@ -216,7 +216,7 @@ clients_get(struct clients *b, struct span id)
 /* The tags this module reads, in the order of enum ctag. */
 static const char *const tag_names[CT_N] = {
 	"client", "session", "rate", "policy", "terms", "payer", "package", "expires", "expired",
-	"signed", "minutes", "duration", "time", "cancelled-at", "waived",
+	"signed", "minutes", "duration", "time", "cancelled-at", "waived", "price",
 };
 
 static int
@@ -252,7 +252,7 @@ clients_tags_of(const struct vtags *vt, struct client_tags *tg)
 	static const int from[CT_N] = {
 		VT_CLIENT, VT_SESSION, VT_RATE, VT_POLICY, VT_TERMS, VT_PAYER, VT_PACKAGE,
 		VT_EXPIRES, VT_EXPIRED, VT_SIGNED, VT_MINUTES, VT_DURATION, VT_TIME,
-		VT_CANCELLED_AT, VT_WAIVED,
+		VT_CANCELLED_AT, VT_WAIVED, VT_PRICE,
 	};
 
 	for (int k = 0; k < CT_N; k++) {
