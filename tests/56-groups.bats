@@ -281,3 +281,83 @@ per_hour() {
 	assert_line "    Assets:Unbilled:ana  79.270 EUR"
 	assert_line "    Income:Sessions  -79.270 EUR"
 }
+
+@test "groups: price per head, a deposit, a free class, a late cancel, a client added later" {
+	need ledger hledger
+	p=$(policy)
+	f=$(cat <<'J' | journal
+2026-11-01 Terms
+    ; client: ana
+    ; rate: 30 EUR
+
+2026-11-01 Terms
+    ; client: ben
+    ; rate: 40 EUR
+
+2026-11-02 Deposit ben
+    ; client: ben
+    Assets:Bank  20 EUR
+    Liabilities:Deposits:ben
+
+2026-11-03 Class at a special price
+    ; client: ana, client: ben
+    ; session: held
+    ; price: 25 EUR
+
+2026-11-04 Free class
+    ; client: ana, client: ben
+    ; session: held
+    ; waived: trial
+
+2026-11-05 Class
+    ; client: ana, client: ben
+    ; session: held
+    ; absent: ben late-cancel
+J
+)
+	want='2026-11-03 Class at a special price
+    ; client: ana, client: ben
+    ; session: held
+    ; price: 25 EUR
+    Assets:Unbilled:ana  25 EUR
+    Income:Sessions  -25 EUR
+    Liabilities:Deposits:ben  20 EUR
+    Assets:Unbilled:ben  5 EUR
+    Income:Sessions  -25 EUR
+
+2026-11-04 Free class
+    ; client: ana, client: ben
+    ; session: held
+    ; waived: trial
+
+2026-11-05 Class
+    ; client: ana, client: ben
+    ; session: held
+    ; absent: ben late-cancel
+    Assets:Unbilled:ana  30 EUR
+    Income:Sessions  -30 EUR
+    Assets:Unbilled:ben  20 EUR
+    Income:Cancellations  -20 EUR'
+	# the file ends without a newline: the postings still start on a line of their own
+	printf '%s' "$(cat "$f")" > "$f.nonl"
+	for reread in "" 1; do
+		TALLY_BOOK_REREAD=$reread run -0 tally-bill --policy "$p" "$f.nonl"
+		assert_output --partial "$want"
+	done
+	billed=$(printf '%s\n' "$output" | journal billed.journal)
+	agree "$billed"
+	# a client added to a billed class is billed on the next run, the others are not again
+	{ printf '2026-11-01 Terms\n    ; client: cai\n    ; rate: 10 EUR\n\n'
+	  sed 's/^    ; absent: ben late-cancel$/&\n    ; client: cai/' "$billed"; } > "$f.more"
+	run -0 tally-bill --policy "$p" "$f.more"
+	assert_output --partial "    ; client: cai
+    Assets:Unbilled:ana  30 EUR
+    Income:Sessions  -30 EUR
+    Assets:Unbilled:ben  20 EUR
+    Income:Cancellations  -20 EUR
+    Assets:Unbilled:cai  10 EUR
+    Income:Sessions  -10 EUR"
+	once=$(printf '%s\n' "$output" | journal once.journal)
+	run -0 tally-bill --policy "$p" "$once"
+	assert_equal "$output" "$(cat "$once")"
+}
