@@ -413,10 +413,11 @@ no_lapse(void *arg, struct out *o, const struct book_lapse *l)
 
 /* Pass 1's extra look at an entry: the client's name and email for the notices. */
 static int
-learn_identity(const struct jitem *it, void *arg, struct terr *e)
+learn_identity(const struct jitem *it, const struct vtags *vt, void *arg, struct terr *e)
 {
-	(void)arg;
-	return identities_observe(ids, it, e);
+	(void)arg, (void)e;
+	identities_learn(ids, it, vt);
+	return 0;
 }
 
 /* Both passes: 0, or 1 after errors. */

@@ -92,7 +92,7 @@ check_policy(const struct jitem *it, const struct vtags *tg)
 			char msg[sizeof e.msg];
 
 			memcpy(msg, e.msg, sizeof msg);
-			terr_set(&e, it->file, tg->v[VT_POLICY].line, "%s", msg);
+			terr_set(&e, it->file, vocab_line(it, tg->v[VT_POLICY].at), "%s", msg);
 		}
 		report(&e, NULL);
 		return;

@@ -286,7 +286,8 @@ enum { VW_ENTRY = 1, VW_POSTING = 2 };  /* where a tag may be written */
 /* A tag's value, read by its kind's parser. */
 struct vval {
 	struct span raw;      /* trimmed; free text runs to the end of its line */
-	long line;            /* the tag's line */
+	const char *at;       /* the tag in the item's text (vocab_entry): its line is
+			       * vocab_line(it, at), counted only when a message needs it */
 	long n;               /* session kind, time (minutes after midnight), minutes,
 			       * duration (minutes), package sessions, terms days */
 	long long stamp;      /* cancelled-at: minutes since 1970 */
@@ -309,7 +310,7 @@ int vocab_parse(enum vtag k, struct span v, struct vval *out);
 /* An item: line's value, "DATE | AMOUNT | DESCRIPTION" (amt and desc may be NULL). */
 bool vocab_item(struct span v, tdate *date, struct amount *amt, struct span *desc);
 /* Calls fn for every good value of tag k on the entry (item: lines, say), in order; stops
- * when fn returns nonzero and returns that. v.line is not set. */
+ * when fn returns nonzero and returns that. v.at is not set. */
 int vocab_each(const struct txn *t, enum vtag k, int (*fn)(const struct vval *v, void *arg),
 	       void *arg);
 /* The error for a bad value v (a span of the item's text) of tag k, at v's line. */
@@ -858,7 +859,8 @@ int book_add(struct book *b, const struct jitem *it, struct terr *e);
  * *e. Problems are deferred (book_defer) for pass 2; returns 1 when there was one, else 0.
  */
 int book_learn(struct book *b, char *const *files, size_t nfiles,
-	       int (*entry)(const struct jitem *it, void *arg, struct terr *e), void *arg);
+	       int (*entry)(const struct jitem *it, const struct vtags *vt, void *arg,
+			    struct terr *e), void *arg);
 /* The same with the entry's tags already read (clients_tags or clients_tags_of). */
 int book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tg,
 		  struct terr *e);
@@ -1425,8 +1427,11 @@ struct identity {
 };
 struct identities;
 struct identities *identities_new(void);
-/* Learns from one item; -1 with *e (FILE:LINE) on an email: that is not an address. */
+/* Learns from one item, its tags read by the vocabulary: -1 with *e (FILE:LINE) on the
+ * entry's first bad tag (an email: that is not an address, say). */
 int identities_observe(struct identities *s, const struct jitem *it, struct terr *e);
+/* The same for an entry whose tags vocab_entry has read without a problem. */
+void identities_learn(struct identities *s, const struct jitem *it, const struct vtags *vt);
 /* The client by ID or spelling (slugged); NULL when its entries never said who it is. */
 const struct identity *identities_find(const struct identities *s, const char *client);
 /* What to call the client: name:, else the client: spelling, else the ID. */
