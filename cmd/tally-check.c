@@ -118,7 +118,8 @@ priced(char **files, size_t nfiles)
 	int rv;
 
 	book_settle(book, DATE_NONE);
-	if (book_rewind_stdin(files, nfiles, &e) < 0) {
+	/* pass 2 must read what pass 1 read, or its problems land at the wrong entries */
+	if (book_unchanged(book, &e) < 0 || book_rewind_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		nproblems++;
 		return;
