@@ -98,3 +98,36 @@ clients_billto_cycles(struct clients *b, void (*report)(const struct terr *e, ui
 		}
 	}
 }
+
+int
+clients_observe_billto(struct clients *b, const struct jitem *it, const struct vtags *tg,
+		       struct terr *e)
+{
+	struct client *c;
+
+	if (it->kind != J_TXN || !tg->has[VT_BILL_TO] || !tg->has[VT_CLIENT])
+		return 0;
+	if (!(c = clients_lookup(b, tg->v[VT_CLIENT].raw, true)))
+		return 0;
+	return clients_billto_add(b, c, it, tg->v[VT_BILL_TO].raw, NULL, 0, e);
+}
+
+const char *
+clients_payer_id(struct clients *b, const char *id, tdate d)
+{
+	struct client *c = clients_lookup(b, (struct span){id, strlen(id)}, false);
+
+	return c ? client_payer_at(c, d)->id : id;
+}
+
+bool
+clients_pays_for(struct clients *b, const char *id)
+{
+	struct client *p = clients_lookup(b, (struct span){id, strlen(id)}, false);
+
+	for (size_t i = 0; p && i < b->n; i++)
+		for (size_t k = 0; k < b->list[i]->nbillto; k++)
+			if (b->list[i]->billto[k].to == p && b->list[i] != p)
+				return true;
+	return false;
+}

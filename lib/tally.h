@@ -799,6 +799,16 @@ struct client_billto {
 };
 struct client *client_payer_at(const struct client *c, tdate d);
 /*
+ * For the commands that stream (tally-invoice, tally-statement, tally-aging): an entry's
+ * `bill-to:` learnt into b (-1 with *e set on a bad value), and the ID of the client whose
+ * documents carry the sessions id has on d (id itself when nobody else pays).
+ */
+int clients_observe_billto(struct clients *b, const struct jitem *it, const struct vtags *tg,
+			   struct terr *e);
+const char *clients_payer_id(struct clients *b, const char *id, tdate d);
+/* Whether id pays for another client on some date (a household's or company's ID). */
+bool clients_pays_for(struct clients *b, const char *id);
+/*
  * Whose package credit a session of c on d takes: c's own first, else its payer's (one
  * pool for every client the payer pays for); NULL when neither has credit on d.
  */
@@ -1182,6 +1192,8 @@ struct stmt_item {
 	bool paid_directly;   /* has postings, none to the client's accounts (paid on the spot) */
 	struct account amt;   /* the change in the client's balance (invoices: the amount) */
 	tdate due;
+	char *who;            /* whose session it was when not the statement's client's, or NULL */
+	size_t entry;         /* the entry's number in the input (one entry: one line, merged) */
 };
 struct stmt_client {
 	char *id;
@@ -1207,6 +1219,15 @@ const struct stmt_client *statements_at(struct statements *s, size_t i);
 const struct stmt_client *statements_find(struct statements *s, const char *name);
 /* The invoices followed on the way (NULL when none was met). */
 const struct invoices *statements_invoices(const struct statements *s);
+/*
+ * A household's statement (bill-to:): the payer's own with every client payers says it pays
+ * for on date at, as one: balances summed, items in date order, an entry between them one
+ * line, each line of another client's naming it (who). NULL when it pays for nobody.
+ * Free with stmt_client_free.
+ */
+struct stmt_client *statements_family(struct statements *s, const struct stmt_client *payer,
+				      struct clients *payers, tdate at);
+void stmt_client_free(struct stmt_client *c);
 void statements_free(struct statements *s);
 bool stmt_sum_zero(const struct account *m);
 int stmt_sum_add(struct account *m, const struct account *b, bool negate);
