@@ -153,3 +153,105 @@ J
 	assert_failure 1
 	assert_equal "$stderr" "tally-check: $f:2: bill-to: no client: tag on the entry"
 }
+
+# The family billed, then invoiced for November: $BATS_TEST_TMPDIR/invoiced.journal.
+invoiced() {
+	tally-bill "$FAMILY" | tally-invoice -p 2026-11 > "$BATS_TEST_TMPDIR/invoiced.journal"
+}
+
+@test "household: one invoice for the payer, each line saying whose session it was" {
+	invoiced
+	books_agree "$BATS_TEST_TMPDIR/invoiced.journal"
+	run sed -n '/^2026-12-01/,$p' "$BATS_TEST_TMPDIR/invoiced.journal"
+	assert_output "2026-12-01 (2026-0001) Invoice perez
+    ; invoice: 2026-0001
+    ; client: perez
+    ; due: 2026-12-11
+    ; item: 2026-11-23 | 40.00 EUR | Leo Pérez: Lesson
+    ; item: 2026-11-24 | 40.00 EUR | Leo Pérez: Lesson
+    ; item: 2026-11-26 | 35.00 EUR | Mia Pérez: Lesson
+    Assets:Receivable:perez  115.00 EUR
+    Assets:Unbilled:leo  -80.00 EUR
+    Assets:Unbilled:mia  -35.00 EUR"
+	# nothing twice: invoicing again adds nothing
+	run sh -c "tally-invoice -p 2026-11 '$BATS_TEST_TMPDIR/invoiced.journal' | cmp - '$BATS_TEST_TMPDIR/invoiced.journal' && echo same"
+	assert_output same
+	# --client names the payer or a child: the same payer's invoice
+	run sh -c "tally-bill '$FAMILY' | tally-invoice -p 2026-11 --client mia | sed -n '/^2026-12-01/,\$p'"
+	assert_output "2026-12-01 (2026-0001) Invoice perez
+    ; invoice: 2026-0001
+    ; client: perez
+    ; due: 2026-12-11
+    ; item: 2026-11-26 | 35.00 EUR | Mia Pérez: Lesson
+    Assets:Receivable:perez  35.00 EUR
+    Assets:Unbilled:mia  -35.00 EUR"
+	run tally-check "$BATS_TEST_TMPDIR/invoiced.journal"
+	assert_success
+	# the invoice as the payer reads it, and as mail to the payer
+	run tally-invoice --show 2026-0001 "$BATS_TEST_TMPDIR/invoiced.journal"
+	assert_success
+	assert_line "To:      Ana Pérez"
+	assert_line "2026-11-24  Leo Pérez: Lesson                                 40.00 EUR"
+	assert_line "2026-11-26  Mia Pérez: Lesson                                 35.00 EUR"
+	assert_line "Total:   115.00 EUR"
+	printf 'name = Tutor\nemail = tutor@example.org\n' > "$BATS_TEST_TMPDIR/tally.conf"
+	run sh -c "tally-invoice --show 2026-0001 -O eml --conf '$BATS_TEST_TMPDIR/tally.conf' '$BATS_TEST_TMPDIR/invoiced.journal' | mhdr -h to -"
+	assert_success
+	assert_output --partial "ana.perez@example.org"
+}
+
+@test "household: the payer's statement shows the family; a child has none of its own in --all" {
+	invoiced
+	run tally-statement --client perez -p 2026-11 "$BATS_TEST_TMPDIR/invoiced.journal"
+	assert_success
+	assert_line "Client: Ana Pérez"
+	assert_line "Sessions and fees                                                     415.00 EUR"
+	assert_line "Payments received                                                    -300.00 EUR"
+	assert_line "Closing balance                                                       115.00 EUR"
+	assert_line "Nov 3, 2026   16:00  Leo Pérez: held             -                 from package"
+	assert_line "Nov 5, 2026   17:00  Mia Pérez: held             -                 from package"
+	assert_line "Nov 24, 2026  16:00  Leo Pérez: held             -                    40.00 EUR"
+	assert_line "Nov 26, 2026  17:00  Mia Pérez: held             -                    35.00 EUR"
+	assert_line "2026-0001             Dec 1, 2026       Dec 11, 2026                115.00 EUR"
+	run sh -c "tally-statement --client perez -p 2026-11 '$BATS_TEST_TMPDIR/invoiced.journal' | grep -c ' held '"
+	assert_output 13
+	# the month of the invoice: it moves the children's amounts to the payer, one family
+	run tally-statement --client perez -p 2026-12 "$BATS_TEST_TMPDIR/invoiced.journal"
+	assert_success
+	assert_line "Opening balance                                                       115.00 EUR"
+	assert_line "Sessions and fees                                                       0.00 EUR"
+	assert_line "Closing balance                                                       115.00 EUR"
+	run tally-statement --all --output-dir "$BATS_TEST_TMPDIR" -p 2026-11 "$BATS_TEST_TMPDIR/invoiced.journal"
+	assert_success
+	assert_output "$BATS_TEST_TMPDIR/perez.txt"
+}
+
+@test "household: reminders go to the payer; a payment by the payer settles the family's invoice" {
+	invoiced
+	run tally-aging --date 2026-12-31 --remind "$BATS_TEST_TMPDIR/invoiced.journal"
+	assert_success
+	assert_line "To: Ana Pérez"
+	assert_line "Hello Ana Pérez,"
+	# an invoice a child had before the bill-to (on its own account) is chased at the payer
+	cat "$BATS_TEST_TMPDIR/invoiced.journal" - > "$BATS_TEST_TMPDIR/old.journal" <<'J'
+
+2026-10-01 (2026-0000) Invoice leo, before the family paid
+    ; invoice: 2026-0000
+    ; client: leo
+    ; due: 2026-10-15
+    Assets:Receivable:leo  40.00 EUR
+    Income:Sessions
+
+2026-12-15 * Transfer from Ana Pérez
+    Assets:Bank  115.00 EUR
+    Assets:Receivable:perez  -115.00 EUR  ; invoice: 2026-0001
+J
+	books_agree "$BATS_TEST_TMPDIR/old.journal"
+	run tally-aging --date 2026-12-31 --remind "$BATS_TEST_TMPDIR/old.journal"
+	assert_success
+	assert_line "To: Ana Pérez"
+	refute_output --partial "2026-0001"
+	run tally-aging --date 2026-12-31 "$BATS_TEST_TMPDIR/old.journal"
+	assert_success
+	assert_output --partial "2026-0000"
+}
