@@ -300,7 +300,7 @@ lines(struct book *book, const struct book_price *b, struct xbuf *x, struct outc
 		r->clause = PK_PREPAID;
 		neg = b->fee;
 		amount_neg(&neg);
-		xposting(x, client_account_name(cl, c, C_PREPAID), &b->fee);
+		xposting(x, client_account_name(cl, b->owner ? b->owner : c, C_PREPAID), &b->fee);
 		xposting(x, income, &neg);
 	} else {
 		neg = b->deposit;
@@ -436,7 +436,8 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 		return 1;
 	}
 	status = book_learn(b, files, nfiles, learn_identity, NULL);
-	book_settle(b, DATE_NONE);
+	if (book_settle(b, DATE_NONE) > 0)
+		status = 1;
 	if (!status && book_can_copy(b)) {
 		struct copying cp = {b, notes, {0}, false};
 

@@ -117,7 +117,7 @@ priced(char **files, size_t nfiles)
 	struct terr e;
 	int rv;
 
-	book_settle(book, DATE_NONE);
+	nproblems += book_settle(book, DATE_NONE);
 	/* pass 2 must read what pass 1 read, or its problems land at the wrong entries */
 	if (book_unchanged(book, &e) < 0 || book_rewind_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);

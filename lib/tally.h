@@ -688,6 +688,8 @@ struct client {
 	char *acct[C_NACCT];  /* account names as the journal spells them (or as written) */
 	tdate *waivers;       /* cancellations waived by a policy's grace, in date order */
 	size_t nwaivers, capwaivers;
+	struct client_billto *billto;  /* `bill-to:` from a date on, sorted by date (billto.c) */
+	size_t nbillto;
 };
 /*
  * The tags the book and the session commands read, found in one pass over an entry's own
@@ -695,7 +697,8 @@ struct client {
  */
 enum ctag {
 	CT_CLIENT, CT_SESSION, CT_RATE, CT_POLICY, CT_TERMS, CT_PAYER, CT_PACKAGE, CT_EXPIRES,
-	CT_EXPIRED, CT_SIGNED, CT_MINUTES, CT_DURATION, CT_TIME, CT_CANCELLED_AT, CT_WAIVED, CT_N
+	CT_EXPIRED, CT_SIGNED, CT_MINUTES, CT_DURATION, CT_TIME, CT_CANCELLED_AT, CT_WAIVED,
+	CT_BILL_TO, CT_N
 };
 struct client_tags {
 	struct span v[CT_N];
@@ -782,6 +785,35 @@ bool client_package_take(struct client *c, tdate d, struct amount *price);
 long client_package_left(const struct client *c, tdate d, struct amount *money);
 /* Marks a package lapsed; *left gets the credit that was left. -1 on overflow. */
 int client_package_lapse(struct client *c, struct client_package *k, struct amount *left);
+/*
+ * Who pays (billto.c): `bill-to: ID` on a client's entry sends the client's sessions, from
+ * the entry's date on, to ID's invoices and statements (`bill-to:` its own ID ends it).
+ * A payer that has a payer passes the sessions on: client_payer_at follows the chain to the
+ * client whose documents carry them (c itself when nobody else pays, or on a cycle).
+ */
+struct client_billto {
+	tdate from;
+	struct client *to;
+	const char *file;     /* where the tag is (the book's copy of the name), for a cycle */
+	long line;
+	uint32_t pos;         /* the item's place in the input */
+};
+struct client *client_payer_at(const struct client *c, tdate d);
+/*
+ * For the commands that stream (tally-invoice, tally-statement, tally-aging): an entry's
+ * `bill-to:` learnt into b (-1 with *e set on a bad value), and the ID of the client whose
+ * documents carry the sessions id has on d (id itself when nobody else pays).
+ */
+int clients_observe_billto(struct clients *b, const struct jitem *it, const struct vtags *tg,
+			   struct terr *e);
+const char *clients_payer_id(struct clients *b, const char *id, tdate d);
+/* Whether id pays for another client on some date (a household's or company's ID). */
+bool clients_pays_for(struct clients *b, const char *id);
+/*
+ * Whose package credit a session of c on d takes: c's own first, else its payer's (one
+ * pool for every client the payer pays for); NULL when neither has credit on d.
+ */
+struct client *client_package_owner(struct client *c, tdate d);
 /* The deposit held (positive), true when there is one. */
 bool client_deposit(const struct client *c, struct amount *held);
 /* Takes up to *max (same commodity) from the deposit held into *taken. -1 on overflow. */
@@ -813,6 +845,7 @@ enum book_rc {
 /* What one event costs and consumes, as if every earlier event had been priced. */
 struct book_price {
 	struct client *c;         /* NULL: no client */
+	struct client *owner;     /* whose prepaid credit `package` took: c, or c's payer */
 	enum session_kind kind;   /* SESSION_NONE for a movement of money */
 	bool unpriced;            /* a session event with no postings: a filter writes them */
 	bool waived;              /* the event carries `waived:` (a held one: given free) */
@@ -866,11 +899,14 @@ int book_add_tags(struct book *b, const struct jitem *it, const struct client_ta
 		  struct terr *e);
 /*
  * Sorts the events and prices them in date order. Packages expiring before `until`
- * (DATE_NONE: the latest entry's date) lapse. Then rewinds for pass 2.
+ * (DATE_NONE: the latest entry's date) lapse. Then rewinds for pass 2. Returns how many
+ * problems it found (a `bill-to:` cycle), deferred to their items like pass 1's.
  */
-void book_settle(struct book *b, tdate until);
+int book_settle(struct book *b, tdate until);
 /* Pass 2: the same items in the same order. 1 with *r filled for a book event, else 0. */
 int book_next(struct book *b, const struct jitem *it, struct book_price *r);
+/* After book_next gave 1: the item's further records (a package split over clients). */
+int book_next_more(struct book *b, struct book_price *r);
 /*
  * Pass 1's errors, said in the input's order: book_defer keeps one for the item just added;
  * in pass 2, book_deferred hands out those of the items book_next has passed (all: the
@@ -1158,6 +1194,8 @@ struct stmt_item {
 	bool paid_directly;   /* has postings, none to the client's accounts (paid on the spot) */
 	struct account amt;   /* the change in the client's balance (invoices: the amount) */
 	tdate due;
+	char *who;            /* whose session it was when not the statement's client's, or NULL */
+	size_t entry;         /* the entry's number in the input (one entry: one line, merged) */
 };
 struct stmt_client {
 	char *id;
@@ -1183,6 +1221,15 @@ const struct stmt_client *statements_at(struct statements *s, size_t i);
 const struct stmt_client *statements_find(struct statements *s, const char *name);
 /* The invoices followed on the way (NULL when none was met). */
 const struct invoices *statements_invoices(const struct statements *s);
+/*
+ * A household's statement (bill-to:): the payer's own with every client payers says it pays
+ * for on date at, as one: balances summed, items in date order, an entry between them one
+ * line, each line of another client's naming it (who). NULL when it pays for nobody.
+ * Free with stmt_client_free.
+ */
+struct stmt_client *statements_family(struct statements *s, const struct stmt_client *payer,
+				      struct clients *payers, tdate at);
+void stmt_client_free(struct stmt_client *c);
 void statements_free(struct statements *s);
 bool stmt_sum_zero(const struct account *m);
 int stmt_sum_add(struct account *m, const struct account *b, bool negate);
