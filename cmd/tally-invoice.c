@@ -545,15 +545,7 @@ keep_item(const struct vval *v, void *arg)
 static void
 lang_date(char *buf, tdate d)
 {
-	int y, m, dd;
-
-	if (!conf_get(words, "date-format")) {
-		date_format(buf, d);
-		return;
-	}
-	date_to_ymd(d, &y, &m, &dd);  /* {dd}/{mm}/{yyyy}: the one other form the languages use */
-	snprintf(buf, 11, "%02u/%02u/%04u", (unsigned)dd % 100u, (unsigned)m % 100u,
-		 (unsigned)y % 10000u);
+	catalog_date(buf, 11, d, "invoice");
 }
 
 static void
@@ -962,30 +954,13 @@ render_mail(struct out *o, struct shown *s, struct terr *e)
 	return r;
 }
 
-/* The language's words, invoice.LANG (a missing file: none, the defaults). */
+/* The language's words: its catalog in context "invoice" (catalog_use comes first). */
 static struct conf *
 load_words(struct terr *e)
 {
-	static char path[4096];  /* static: a conf_load error names it */
-	char *dir = policy_sharedir("templates");
-
-	snprintf(path, sizeof path, "%s/invoice.%s", dir, lang);
-	free(dir);
-	return conf_load(path, false, e);
-}
-
-/* Whether share/templates has the language's words (invoice.LANG). */
-static bool
-known_lang(const char *l)
-{
-	char *dir = policy_sharedir("templates"), *path = xmalloc(strlen(dir) + 32);
-	bool ok;
-
-	sprintf(path, "%s/invoice.%s", dir, l);
-	ok = access(path, R_OK) == 0;
-	free(path);
-	free(dir);
-	return ok;
+	if (catalog_use(lang, e) < 0)
+		return NULL;
+	return conf_catalog("invoice");
 }
 
 /* Global, so that an early exit leaves it reachable rather than leaked. */
@@ -1074,9 +1049,8 @@ main(int argc, char **argv)
 			format = r;
 			break;
 		case 'L':
-			/* a language is its templates: invoice.LANG and invoice.LANG.txt */
-			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz") != strlen(optarg) ||
-			    strlen(optarg) < 2 || strlen(optarg) > 3 || !known_lang(optarg)) {
+			/* a language is its catalog and its templates, invoice.LANG.FORMAT */
+			if (!catalog_lang_ok(optarg) || catalog_use(optarg, &e) < 0) {
 				fprintf(stderr, "%s: unknown language: %s\n", prog, optarg);
 				return 2;
 			}

@@ -85,16 +85,6 @@ read_file(const char *path)
 	return buf;
 }
 
-/* conf_load's error names a file it has freed: name it from the path asked for. */
-static void
-conf_error(const char *path, const struct terr *e)
-{
-	if (e->line)
-		fprintf(stderr, "%s: %s:%ld: %s\n", prog, path, e->line, e->msg);
-	else
-		fprintf(stderr, "%s: %s: %s\n", prog, path, e->msg);
-}
-
 /* A client ID that can name a file in --output-dir. */
 static bool
 safe_name(const char *id)
@@ -351,9 +341,8 @@ main(int argc, char **argv)
 		case O_DIR: dir = optarg; break;
 		case O_MAILDIR: maildir = optarg; break;
 		case O_LANG:
-			/* a language is its labels file, statement.LANG: checked below */
-			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz") != strlen(optarg) ||
-			    strlen(optarg) < 2 || strlen(optarg) > 3) {
+			/* a language is its catalog: checked below */
+			if (!catalog_lang_ok(optarg)) {
 				fprintf(stderr, "%s: unknown language: %s\n", prog, optarg);
 				return 2;
 			}
@@ -397,18 +386,13 @@ main(int argc, char **argv)
 			fmt == F_EML ? "(with -O eml, no --output-dir)" : "--output-dir DIR");
 		usage(stderr, 2);
 	}
-	tdir = templates_dir(tpl);
-	snprintf(path, sizeof path, "%s/statement.%s", tdir, doc.lang);
-	if (access(path, F_OK) != 0 && !tpl) {
-		fprintf(stderr, "%s: unknown language: %s\n", prog, doc.lang);
-		free(tdir);
+	/* a language is its catalog (share/po/LANG.po), the labels in context "statement" */
+	if (catalog_use(doc.lang, &e) < 0) {
+		terr_print(prog, &e);
 		return 2;
 	}
-	if (!(labels = conf_load(path, true, &e))) {
-		conf_error(path, &e);
-		free(tdir);
-		return 1;
-	}
+	labels = conf_catalog("statement");
+	tdir = templates_dir(tpl);
 	if (fmt == STMT_HTML || fmt == F_EML) {
 		snprintf(path, sizeof path, "%s/statement.css", tdir);
 		if (!(css = read_file(path)) || strstr(css, "</")) {
