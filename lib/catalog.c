@@ -31,7 +31,7 @@
 /* glibc's counter of catalog changes: bumped, it forgets the translations it cached. */
 extern int _nl_msg_cat_cntr;
 
-static char *in_use;     /* the language of this process's documents, or NULL */
+static char in_use[4];   /* the language of this process's documents, or "" */
 
 static bool
 has_mo(const char *dir, const char *lang)
@@ -85,7 +85,7 @@ catalog_use(const char *lang, struct terr *e)
 {
 	char *dir, list[16];
 
-	if (in_use && strcmp(in_use, lang) == 0)
+	if (strcmp(in_use, lang) == 0)
 		return 0;
 	if (!catalog_lang_ok(lang) || !(dir = find_dir(lang))) {
 		terr_set(e, NULL, 0, "unknown language: %s", lang);
@@ -102,15 +102,14 @@ catalog_use(const char *lang, struct terr *e)
 	bind_textdomain_codeset(DOMAIN, "UTF-8");
 	++_nl_msg_cat_cntr;
 	free(dir);
-	free(in_use);
-	in_use = xstrdup(lang);
+	snprintf(in_use, sizeof in_use, "%s", lang);
 	return 0;
 }
 
 const char *
 catalog_lang(void)
 {
-	return in_use;
+	return *in_use ? in_use : NULL;
 }
 
 const char *
@@ -119,7 +118,7 @@ catalog_get(const char *ctx, const char *key)
 	char id[256];
 	const char *t;
 
-	if (!in_use || snprintf(id, sizeof id, "%s\004%s", ctx, key) >= (int)sizeof id)
+	if (!*in_use || snprintf(id, sizeof id, "%s\004%s", ctx, key) >= (int)sizeof id)
 		return NULL;
 	t = dgettext(DOMAIN, id);
 	return t == id ? NULL : t;
@@ -128,13 +127,13 @@ catalog_get(const char *ctx, const char *key)
 const char *
 catalog_tr(const char *msgid)
 {
-	return in_use ? dgettext(DOMAIN, msgid) : msgid;
+	return *in_use ? dgettext(DOMAIN, msgid) : msgid;
 }
 
 const char *
 catalog_ntr(const char *one, const char *many, unsigned long n)
 {
-	return in_use ? dngettext(DOMAIN, one, many, n) : n == 1 ? one : many;
+	return *in_use ? dngettext(DOMAIN, one, many, n) : n == 1 ? one : many;
 }
 
 size_t

@@ -555,27 +555,40 @@ spanish(const char *lang)
 	return lang && strcmp(lang, "es") == 0;
 }
 
+/* A duration's words: the catalog's when it is lang's (the agreement's English else). */
+static const char *
+dur_words(const char *lang, const char *one, const char *many, long n)
+{
+	if (lang && catalog_lang() && strcmp(lang, catalog_lang()) == 0)
+		return catalog_ntr(one, many, (unsigned long)n);
+	return n == 1 ? one : many;
+}
+
 size_t
 policy_format_duration(char *buf, size_t size, long mins, const char *lang)
 {
-	bool es = spanish(lang);
+	bool es = spanish(lang) && !(catalog_lang() && strcmp(lang, catalog_lang()) == 0);
 	struct sbuf b = {buf, size, 0};
 	long d = mins / 1440, h = mins % 1440 / 60, m = mins % 60;
 
 	buf[0] = '\0';
 	if (mins % 1440 == 0 && d > 3) { /* 48 hours reads better than 2 days */
-		say(&b, es ? "%ld días" : "%ld days", d);
+		say(&b, es ? "%ld días" : dur_words(lang, "%ld day", "%ld days", d), d);
 		return b.len;
 	}
 	h += d * 24;
 	if (h)
-		say(&b, es ? "%ld %s" : "%ld %s", h,
-		    es ? (h == 1 ? "hora" : "horas") : (h == 1 ? "hour" : "hours"));
-	if (m)
-		say(&b, "%s%ld %s", h ? " " : "", m,
-		    es ? (m == 1 ? "minuto" : "minutos") : (m == 1 ? "minute" : "minutes"));
+		say(&b, es ? (h == 1 ? "%ld hora" : "%ld horas")
+			   : dur_words(lang, "%ld hour", "%ld hours", h), h);
+	if (m) {
+		if (h)
+			say(&b, " ");
+		say(&b, es ? (m == 1 ? "%ld minuto" : "%ld minutos")
+			   : dur_words(lang, "%ld minute", "%ld minutes", m), m);
+	}
 	if (!h && !m)
-		say(&b, es ? "0 horas" : "0 hours");
+		say(&b, "%s", es ? "0 horas" : catalog_lang() && strcmp(lang, catalog_lang()) == 0 ?
+			      catalog_tr("0 hours") : "0 hours");
 	return b.len;
 }
 
@@ -621,7 +634,7 @@ policy_clause(const struct policy *p, enum policy_key k, const char *lang, char 
 	char dur[64], dur2[64];
 
 	buf[0] = '\0';
-	policy_format_duration(dur, sizeof dur, p->notice, lang);
+	policy_format_duration(dur, sizeof dur, p->notice, es ? lang : "en");
 	switch (k) {
 	case PK_NAME:
 		say(&b, "%s", p->name);
@@ -639,7 +652,8 @@ policy_clause(const struct policy *p, enum policy_key k, const char *lang, char 
 			break;
 		}
 		for (size_t i = p->nlate; i-- > 0;) {
-			policy_format_duration(dur2, sizeof dur2, p->late[i].under, lang);
+			policy_format_duration(dur2, sizeof dur2, p->late[i].under,
+					       es ? lang : "en");
 			if (i != p->nlate - 1)
 				say(&b, " ");
 			say(&b, es ? "Una cancelación con menos de %s de antelación se cobra: "
