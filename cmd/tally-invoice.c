@@ -51,7 +51,7 @@ static struct cl *cls;
 static size_t ncls;
 static char *recv_spelling;   /* the receivable prefix as the journal spells it */
 static struct taxes taxes;    /* tally.conf's tax and withholding (lib/tax.c) */
-static struct conf *words;    /* share/templates/invoice.LANG: subject, title, base... */
+static struct conf *words;    /* the catalog, context "invoice": subject, title, base... */
 static long last_seq;         /* the highest number used in the new invoices' year */
 static int seq_year;
 
@@ -870,7 +870,7 @@ render(struct out *o, struct shown *s, struct terr *e)
 	return 0;
 }
 
-/* A word of invoice.LANG filled in as a template ("Invoice {{number}}"): plain text. */
+/* A word of the catalog ("invoice") filled in as a template ("Invoice {{number}}"): plain text. */
 static void
 word(char *buf, size_t size, const char *key, struct shown *s)
 {

@@ -2,7 +2,7 @@
  * tally-statement: a client's month-end statement. One streaming pass over the journal
  * gathers every client's statement (lib/statement.c); then one statement, or with `--all`
  * every client's, is written as text, Markdown or HTML (lib/stmtdoc.c) with the labels of
- * share/templates/statement.LANG. A month-end run costs one read of the journal whatever
+ * the catalog of --lang (share/po/LANG.po). A month-end run costs one read of the journal whatever
  * the clients.
  */
 #include <errno.h>
@@ -55,7 +55,7 @@ templates_dir(const char *opt)
 		if ((slash = strrchr(exe, '/')) != NULL)
 			*slash = '\0';
 		for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
-			snprintf(path, sizeof path, "%s%s/statement.en", exe, rel[i]);
+			snprintf(path, sizeof path, "%s%s/statement.css", exe, rel[i]);
 			if (stat(path, &st) == 0) {
 				snprintf(path, sizeof path, "%s%s", exe, rel[i]);
 				return xstrdup(path);
