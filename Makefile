@@ -58,11 +58,13 @@ $(BUILD)/locale/%/LC_MESSAGES/tally.mo: share/po/%.po
 
 # The template for a new language (docs/translating.md): the sentences written in C
 # (xgettext, marked N_) and the English catalog's keys, their English as a comment.
+POT ?= share/po/tally.pot
 pot:
+	@mkdir -p $(BUILD)
 	xgettext --from-code=UTF-8 -k -kN_ -kcatalog_tr -kcatalog_ntr:1,2 -kdur_words:2,3 --add-comments=TRANSLATORS: -c++ --omit-header \
 	  --sort-by-file -o $(BUILD)/c.pot $(CMD_SRC) $(LIB_SRC)
 	awk -f share/po/keys.awk share/po/en.po > $(BUILD)/keys.pot
-	msgcat --use-first -o share/po/tally.pot $(BUILD)/keys.pot $(BUILD)/c.pot
+	msgcat --use-first -o $(POT) $(BUILD)/keys.pot $(BUILD)/c.pot
 
 $(BUILD)/lib/%.o: lib/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
