@@ -1604,4 +1604,29 @@ int cnote_observe(struct cnote *c, const struct jitem *it, struct terr *e);
 int cnote_write(struct cnote *c, struct out *o, char *number, size_t size, struct terr *e);
 void cnote_free(struct cnote *c);
 
+/* ---- languages: gettext catalogs (catalog.c) ------------------------------------------ */
+
+/*
+ * A document's language is a catalog, LANG/LC_MESSAGES/tally.mo (from share/po/LANG.po),
+ * found beside the binary (PREFIX/share/locale installed, the build tree's locale/ in a
+ * source tree), else TALLY_LOCALEDIR. catalog_use makes it the language of the whole
+ * process (it sets LANGUAGE and LC_MESSAGES=C.UTF-8, so no generated locale is needed);
+ * a message it lacks is the English catalog's. -1 with "unknown language: LANG".
+ */
+bool catalog_lang_ok(const char *lang);   /* 2 or 3 letters a-z */
+int catalog_use(const char *lang, struct terr *e);
+const char *catalog_lang(void);           /* the language in use, or NULL */
+/* A document's label or word: msgctxt ctx ("statement", "invoice", "notice"), msgid key;
+ * NULL when no catalog has it. */
+const char *catalog_get(const char *ctx, const char *key);
+/* A sentence written in C, its English the msgid (marked N_ for xgettext), translated. */
+#define N_(s) s
+const char *catalog_tr(const char *msgid);
+const char *catalog_ntr(const char *one, const char *many, unsigned long n);
+/* A date as ctx's "date-format" writes it ({d} {dd} {mm} {mon} {yyyy}, {mon} from its
+ * "months"), ISO without one; size at least 11. */
+size_t catalog_date(char *buf, size_t size, tdate d, const char *ctx);
+/* The labels of a document as a conf: conf_get(c, key) is catalog_get(ctx, key). */
+struct conf *conf_catalog(const char *ctx);
+
 #endif
