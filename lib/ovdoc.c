@@ -297,7 +297,7 @@ header(struct out *o, const struct overview_opts *op)
 	const char *name = conf_get(provider, "name");
 
 	if (format == OV_HTML) {
-		out_printf(o, "<!DOCTYPE html>\n<html lang=\"%s\"%s>\n<head>\n<meta charset=\"utf-8\">\n"
+		out_printf(o, "<!DOCTYPE html>\n<html lang=\"%s\"%s>\n<head>\n<meta charset=\"utf-8\"/>\n"
 			      "<title>", lang, rtl() ? " dir=\"rtl\"" : "");
 		text(o, L("title"));
 		if (name) {

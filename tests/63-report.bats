@@ -112,10 +112,9 @@ total,EUR,90.00,90.00"
 	assert_output "tally-report: bad period: 2026-13"
 }
 
-@test "report: no report chosen, or an unknown format, is a usage error (exit 2)" {
-	run tally-report "$J"
-	assert_failure 2
-	assert_line --index 0 "tally-report: which report? (--income)"
+@test "report: no report chosen is the overview (tests/65-overview.bats); an unknown format is a usage error (exit 2)" {
+	run -0 tally-report "$J"
+	assert_line --index 0 "Practice overview"
 	run tally-report --income -O xml "$J"
 	assert_failure 2
 	assert_output "tally-report: unknown output format: xml"
