@@ -270,3 +270,20 @@ None."
 	assert_output ""
 	assert_equal "$stderr" "tally-report: $f:3: session: cancelled needs cancelled-at: (late or on time cannot be told)"
 }
+
+@test "overview: bash completion offers each report's formats and the languages" {
+	run -0 bash -c '
+		source "$1/share/completion/tally.bash"
+		COMP_WORDS=(tally-report -O ""); COMP_CWORD=2; _tally; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tally report --income -O ""); COMP_CWORD=4; _tally; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tally-report --lang ""); COMP_CWORD=2; _tally; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tally-report --da); COMP_CWORD=1; _tally; echo "${COMPREPLY[*]}"
+		COMP_WORDS=(tally aging -O ""); COMP_CWORD=3; _tally; echo "${COMPREPLY[*]}"' _ "$TOP"
+	assert_output - <<-'OUT'
+	txt html pdf
+	txt csv json
+	en es he
+	--date
+	txt csv json
+	OUT
+}
