@@ -408,11 +408,12 @@ packages(struct out *o, const struct ov_client *const *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct ov_client *c = v[i];
 		long full = c->used > c->bought ? c->bought : c->used;
-		int k = (int)(full * METER_COLS / c->bought);
 		char over[24];
+		int k;
 
 		if (c->bought <= 0)
 			continue;
+		k = (int)(full * METER_COLS / c->bought);
 		meter[0] = '[';
 		memset(meter + 1, '#', (size_t)k);
 		memset(meter + 1 + k, '.', (size_t)(METER_COLS - k));
