@@ -474,8 +474,8 @@ invoices(struct out *o, const struct ov_invoice *v, size_t n)
 		if (w[3] > t.width[4])
 			t.width[4] = w[3];
 	}
-	if (t.width[1] > 16)
-		t.width[1] = 16;
+	if (t.width[1] > 20)  /* longer numbers are cut: the client's column gives way first */
+		t.width[1] = 20;
 	t.width[3] = 4;
 	for (int k = 0; k < OV_BUCKETS; k++)
 		if (cols(bucket_name(k)) > t.width[5])

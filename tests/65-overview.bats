@@ -287,3 +287,15 @@ None."
 	txt csv json
 	OUT
 }
+
+@test "overview: a long client ID is cut with ~ to keep 80 columns, an invoice number is not" {
+	f=$FIXTURES/overview/long.journal
+	for l in en es he; do
+		run -0 tally-report -b 2026-01-01 -e 2026-03-01 --lang $l "$f"
+		assert_line --regexp '^a-very-long-[a-z-]*~ +[0-9]'
+		assert_line --regexp '^a-very-long-[a-z-]*~ +INV-2026-000000001 '
+		run python3 -c 'import sys
+print(max(len(l) for l in sys.stdin.read().split("\n")))' <<< "$output"
+		[ "$output" -le 80 ] || fail "$l: $output columns"
+	done
+}
