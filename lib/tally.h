@@ -1440,6 +1440,66 @@ int income_table(struct income *in, const struct income_row **rows, size_t *nrow
 		 int *nmonths, struct terr *e);
 void income_free(struct income *in);
 
+/* ---- the practice overview (overview.c: what it holds; ovdoc.c: writing it) --------- */
+
+/*
+ * tally-report's one page: per client the sessions of the period (as tally-sessions counts
+ * them) and the package meters on the date; the open invoices on the date and their aging
+ * (as tally-aging); the income of each month (as tally-report --income). Pass 2 of the book
+ * feeds every item to overview_observe with what the book decided for it.
+ */
+struct overview_opts {
+	tdate begin, end;         /* the period of sessions and income; DATE_NONE: open */
+	tdate asof;               /* open invoices, aging and package meters on this date */
+	const char *receivable;   /* NULL: Assets:Receivable */
+	const char *income;       /* the income account; NULL: Income or Revenue */
+};
+struct ov_client {
+	const char *id;           /* valid while the book is */
+	bool active;              /* sessions or package moves in the period */
+	long held, signed_off, cancelled, late, noshow, provider;  /* in the period */
+	long over;                /* held after the package credit ran out, in the period */
+	long bought, used, left;  /* package sessions bought and used up to the date, left on it */
+};
+struct ov_invoice {
+	const struct invoice *in;
+	struct amount open;       /* what is still owed */
+	long days;                /* past due on the date; 0: not yet due */
+};
+#define OV_BUCKETS 5          /* current, 1-30, 31-60, 61-90, 90+ days past due */
+struct ov_aging {
+	int com;
+	struct amount bucket[OV_BUCKETS], total;
+};
+struct overview;
+struct overview *overview_new(const struct overview_opts *o);
+/* One item of pass 2; bp: the book's decision when it is a book event, else NULL. -1 with
+ * *e set (FILE:LINE) on bad invoice data, a cancellation without notice, or overflow. */
+int overview_observe(struct overview *ov, const struct jitem *it, const struct book_price *bp,
+		     struct terr *e);
+/* After the last item: the tables. -1 with *e set when a total passes what an amount holds. */
+int overview_finish(struct overview *ov, struct book *b, struct terr *e);
+int ov_bucket(long days);  /* days past due to its aging bucket */
+size_t overview_clients(const struct overview *ov, const struct ov_client *const **v);
+size_t overview_open(const struct overview *ov, const struct ov_invoice **v);  /* by client */
+size_t overview_aging(const struct overview *ov, const struct ov_aging **v);  /* per commodity */
+/* The income table of lib/income.c (income_table's rows, totals last). */
+size_t overview_income(const struct overview *ov, const struct income_row **rows, int *first,
+		       int *nmonths);
+const struct overview_opts *overview_opts(const struct overview *ov);
+void overview_free(struct overview *ov);
+
+enum { OV_TXT, OV_HTML, OV_PDF };
+struct ov_doc {
+	int format;               /* OV_TXT, OV_HTML or OV_PDF */
+	const char *lang;         /* "en", "es", "he": how numbers are written */
+	const struct conf *labels;   /* share/templates/overview.LANG */
+	const struct conf *provider; /* tally.conf: whose practice (name, paper) */
+};
+/* Writes the overview; -1 with *e set when a sum is too large or the PDF fails. */
+int overview_write(struct out *o, const struct ov_doc *d, const struct overview *ov,
+		   struct terr *e);
+
 /* ---- the year end (yearend.c) -------------------------------------------------------- */
 
 /*
@@ -1552,6 +1612,22 @@ int pdf_paper(const char *name, double *w, double *h);
 /* Writes the PDF to o; -1 with *e set on an unknown paper or a cairo failure. */
 int pdf_from_text(struct out *o, const char *text, size_t len, const struct pdf_opts *opt,
 		  struct terr *e);
+/*
+ * The same in steps, for a document with charts: pdf_begin (NULL with *e set on an unknown
+ * paper), then pdf_text and pdf_bars in reading order (the first text line is the title),
+ * then pdf_end, which frees the document (-1 with *e set on a cairo failure).
+ */
+struct pdf;
+struct pdf_bar {
+	const char *label;      /* under the bar */
+	const char *value;      /* above it; left out when NULL or too wide */
+	int permille;           /* its height, 0 to 1000 of the chart's */
+};
+struct pdf *pdf_begin(struct out *o, const struct pdf_opts *opt, struct terr *e);
+void pdf_text(struct pdf *d, const char *text, size_t len);
+/* A bar chart across the text width, on a new page when it does not fit. */
+void pdf_bars(struct pdf *d, const struct pdf_bar *bars, size_t n);
+int pdf_end(struct pdf *d, struct terr *e);
 
 /* ---- taxes on invoices (tax.c) ------------------------------------------------------ */
 
