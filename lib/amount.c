@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "tally.h"
+#include "internal.h"
 
 /*
  * The range is symmetric: -(2^127 - 1) .. 2^127 - 1. The one value below it, -2^127, has no
@@ -319,6 +319,32 @@ decimal_of(const struct rawnum *r, const struct cstyle *st, char *group)
 	return r->last_sep;
 }
 
+static _Thread_local bool split_watch;
+
+void
+amount_split_watch(bool on)
+{
+	split_watch = on;
+}
+
+/*
+ * A second half's reader (split.c) starts with no styles. Notes whether this amount would
+ * read otherwise had the first half settled its commodity's mark as '.' or as ','.
+ */
+static void
+split_note(struct cstyle *st, const struct rawnum *r, char dec, char group)
+{
+	static const char marks[2] = {'.', ','};
+
+	for (int i = 0; i < 2; i++) {
+		struct cstyle known = {.decimal = marks[i], .mark_known = true};
+		char g, d = decimal_of(r, &known, &g);
+
+		if (d != dec || g != group)
+			*(i ? &st->not_comma : &st->not_dot) = true;
+	}
+}
+
 static int
 digits_to_num(const struct rawnum *r, char dec, struct amount *a, const char **why)
 {
@@ -371,6 +397,7 @@ learn_style(int com, const struct rawnum *r, char dec, char group, bool left, bo
 
 	if (st->declared)
 		return;
+	st->learned = true;
 	if (first) {
 		st->left = left;
 		st->space = space;
@@ -443,6 +470,8 @@ parse_common(const char *s, size_t n, struct amount *a, bool learn)
 
 	first = com && !st->prec && !st->mark_known && !st->group;
 	dec = decimal_of(&r, st, &group);
+	if (split_watch && r.nseps)
+		split_note(st, &r, dec, group);
 	a->q = neg ? -(tnum)v : (tnum)v;
 	a->scale = dec ? frac : 0;
 	a->com = com;
@@ -509,6 +538,8 @@ amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char *
 	first = com && !commodity_style(com)->prec && !commodity_style(com)->mark_known &&
 		!commodity_style(com)->group;
 	dec = decimal_of(&r, commodity_style(com), &group);
+	if (split_watch && r.nseps)
+		split_note(commodity_style(com), &r, dec, group);
 	if (digits_to_num(&r, dec, a, why) < 0)
 		return -1;
 	if (neg)

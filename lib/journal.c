@@ -92,8 +92,9 @@ push_src(struct journal *j, const char *path, int depth, long errline)
 			}
 			return -1;
 		}
-		if (fd >= 0)
-			wpath_note_read(st.st_dev, st.st_ino);  /* an output must not be one of them */
+		/* An output must not be one of them (a second half's reader: its first did it). */
+		if (fd >= 0 && !(j->flags & JOURNAL_SPLIT_TAIL))
+			wpath_note_read(st.st_dev, st.st_ino);
 		if (fd < 0) {
 			int err = errno;
 
@@ -136,6 +137,11 @@ push_src(struct journal *j, const char *path, int depth, long errline)
 	s->buf = xmalloc(s->cap);
 	s->line = 1;
 	s->depth = depth;
+	if (depth == 0 && j->split_from > 0 && fd > 0) {  /* a second half starts mid-file */
+		if (lseek(fd, (off_t)j->split_from, SEEK_SET) < 0)
+			j->orderdep = true;
+		s->base = j->split_from;
+	}
 	s->napply = j->napply;
 	s->timedot = strlen(path) > 8 && strcmp(path + strlen(path) - 8, ".timedot") == 0;
 	return 0;
@@ -165,6 +171,7 @@ fill(struct journal *j, struct src *s)
 	if (s->eof)
 		return 0;
 	if (s->start > 0) {
+		s->base += (long long)s->start;
 		memmove(s->buf, s->buf + s->start, s->end - s->start);
 		s->end -= s->start;
 		s->start = 0;
@@ -568,6 +575,10 @@ do_directive(struct journal *j, struct src *s, struct jitem *it)
 	const char *why;
 	long line = it->line;
 
+	/* Every directive below changes how later items read, but `account`-like words. */
+	if (!span_eq(w, "account") && !span_eq(w, "payee") && !span_eq(w, "tag") &&
+	    !span_eq(w, "P"))
+		j->orderdep = true;
 	if (span_eq(w, "include")) {
 		if (j->flags & JOURNAL_NO_INCLUDE)
 			return 0;
@@ -797,6 +808,7 @@ read_item(struct journal *j, struct src *s)
 		return RI_BAD;
 	}
 	if (kind == J_TIMELOG) {
+		j->orderdep = true;
 		amount_decimal_mark(s->dmark);
 		r = timedot_item(j, it);
 		amount_decimal_mark(0);
@@ -870,6 +882,14 @@ journal_next(struct journal *j, struct jitem **item)
 				return -1;
 			}
 		}
+		if (j->split && j->nsrc == 1) {
+			struct src *top = &j->stack[0];
+
+			if (top->base + (long long)top->start >= j->split_at && split_join(j) == 1)
+				j->split_done = true;
+		}
+		if (j->split_done)
+			return 0;
 		r = read_item(j, &j->stack[j->nsrc - 1]);
 		if (r == RI_EOF) {
 			pop_src(j);
@@ -908,6 +928,7 @@ journal_close(struct journal *j)
 {
 	if (!j)
 		return;
+	split_abandon(j);
 	while (j->nsrc)
 		pop_src(j);
 	for (size_t i = 0; i < j->nfiles; i++)

@@ -193,6 +193,8 @@ parse_tail(struct journal *j, struct posting *po, const char *p, const char *e, 
 			if ((k = parse_amount_at(j, p, e, &po->assert_amt, line, true)) < 0)
 				return -1;
 			po->has_assert = true;
+			if (j->flags & JOURNAL_SPLIT_TAIL)  /* it needs the balances before it */
+				j->orderdep = true;
 			p += k;
 			continue;
 		}
@@ -486,9 +488,15 @@ balance_group(struct journal *j, enum pvirt g, long header_line)
 		return 0;
 	}
 	if (!wide) {
-		for (k = 0; k < s.n; k++)
+		for (k = 0; k < s.n; k++) {
 			if (!zero_at_display(&s.a[k]) && nonzero++ == 0)
 				off = s.a[k];
+			/* Zero at display depends on the precision seen so far, so on the order. */
+			if (!amount_is_zero(&s.a[k]) && (j->flags & JOURNAL_SPLIT_TAIL))
+				j->orderdep = true;
+		}
+	} else if (j->flags & JOURNAL_SPLIT_TAIL) {
+		j->orderdep = true;
 	}
 	/* Two commodities left over: both tools infer the conversion rate. */
 	if (nonzero == 0 || nonzero == 2)
