@@ -62,6 +62,9 @@ struct cstyle {
 	int prec;       /* decimals to show: the most seen */
 	bool declared;  /* set by a directive: amounts no longer change it */
 	bool mark_known;/* the decimal mark is settled (seen or declared) */
+	/* Kept for a split reading (split.c): amounts taught the style; an amount read as it
+	 * would not be had the mark been known as '.' / ',' before it. */
+	bool learned, not_dot, not_comma;
 };
 
 /* The longest symbol amount_parse takes, so that a formatted amount fits AMOUNT_BUF. */
@@ -256,6 +259,16 @@ void journal_close(struct journal *j);
  * far (each account's own postings). Owned by the reader.
  */
 struct accounts *journal_balances(struct journal *j);
+/*
+ * Both cores (split.c): for a caller that wants only journal_balances() and the errors, a
+ * second thread reads the second half of one large regular file while journal_next reads
+ * the first; at the boundary the halves' balances are summed, or, when the first half
+ * holds anything the second depends on (aliases, years, styles, assertions...), the
+ * second half is read again here, in order. Items past the boundary are then not returned.
+ * Call after journal_open, before journal_next; TALLY_SPLIT=always splits files of any
+ * size (for tests), =never not at all. Returns whether a thread was started.
+ */
+bool journal_split(struct journal *j);
 
 /*
  * Appending to a journal (jappend.c): -1 with *e set (FILE:LINE of the block) when the file
