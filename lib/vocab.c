@@ -40,7 +40,7 @@ static const struct {
 	bool to_eol;       /* free text: the value runs to the end of the line, commas and all */
 	const char *want;  /* what a good value looks like, for messages */
 } vocab[VT_N] = {
-	[VT_CLIENT] = {"client", K_ID, VW_ENTRY, false, "a client ID or name of at most 200 letters, e.g. ana-garcia"},
+	[VT_CLIENT] = {"client", K_ID, VW_ENTRY | VW_POSTING, false, "a client ID or name of at most 200 letters, e.g. ana-garcia"},
 	[VT_SESSION] = {"session", K_SESSION, VW_ENTRY, false,
 			"held, cancelled, late-cancel, no-show or provider-cancel"},
 	[VT_TIME] = {"time", K_TIME, VW_ENTRY, false, "HH:MM"},

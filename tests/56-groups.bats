@@ -62,13 +62,13 @@ J
 	assert_equal "$stderr" ""
 	want=$(group; cat <<'J'
     Assets:Unbilled:ana  30 EUR
-    Income:Sessions  -30 EUR
+    Income:Sessions  -30 EUR  ; client: ana
     Assets:Unbilled:ben  40 EUR
-    Income:Sessions  -40 EUR
+    Income:Sessions  -40 EUR  ; client: ben
     Liabilities:Prepaid:cai  30 EUR
-    Income:Sessions  -30 EUR
+    Income:Sessions  -30 EUR  ; client: cai
     Assets:Unbilled:dan  30 EUR
-    Income:Cancellations  -30 EUR
+    Income:Cancellations  -30 EUR  ; client: dan
 J
 )
 	assert_equal "$output" "$want"
@@ -90,6 +90,17 @@ J
 	assert_line --index 2 "ben,1,0,0,0,0,0,1,0,0,0,0,0"
 	assert_line --index 3 "cai,1,0,0,0,0,0,1,10,1,9,0,0"
 	assert_line --index 4 "dan,0,0,0,1,0,0,0,0,0,0,0,0"
+	# each attendee's income is their own, in tally-report and in hledger's pivot
+	run -0 tally-report --income -p 2026-11 -O csv "$billed"
+	assert_output --partial "ana,EUR,30"
+	assert_output --partial "ben,EUR,40"
+	assert_output --partial "cai,EUR,30"
+	assert_output --partial "dan,EUR,30"
+	run -0 hledger -f "$billed" bal Income --pivot client -N
+	assert_output "             -30 EUR  ana
+             -40 EUR  ben
+             -30 EUR  cai
+             -30 EUR  dan"
 }
 
 @test "groups: each client's invoice and statement shows their own line and no other client" {
@@ -320,10 +331,10 @@ J
     ; session: held
     ; price: 25 EUR
     Assets:Unbilled:ana  25 EUR
-    Income:Sessions  -25 EUR
+    Income:Sessions  -25 EUR  ; client: ana
     Liabilities:Deposits:ben  20 EUR
     Assets:Unbilled:ben  5 EUR
-    Income:Sessions  -25 EUR
+    Income:Sessions  -25 EUR  ; client: ben
 
 2026-11-04 Free class
     ; client: ana, client: ben
@@ -335,9 +346,9 @@ J
     ; session: held
     ; absent: ben late-cancel
     Assets:Unbilled:ana  30 EUR
-    Income:Sessions  -30 EUR
+    Income:Sessions  -30 EUR  ; client: ana
     Assets:Unbilled:ben  20 EUR
-    Income:Cancellations  -20 EUR'
+    Income:Cancellations  -20 EUR  ; client: ben'
 	# the file ends without a newline: the postings still start on a line of their own
 	printf '%s' "$(cat "$f")" > "$f.nonl"
 	for reread in "" 1; do
@@ -352,12 +363,50 @@ J
 	run -0 tally-bill --policy "$p" "$f.more"
 	assert_output --partial "    ; client: cai
     Assets:Unbilled:ana  30 EUR
-    Income:Sessions  -30 EUR
+    Income:Sessions  -30 EUR  ; client: ana
     Assets:Unbilled:ben  20 EUR
-    Income:Cancellations  -20 EUR
+    Income:Cancellations  -20 EUR  ; client: ben
     Assets:Unbilled:cai  10 EUR
-    Income:Sessions  -10 EUR"
+    Income:Sessions  -10 EUR  ; client: cai"
 	once=$(printf '%s\n' "$output" | journal once.journal)
 	run -0 tally-bill --policy "$p" "$once"
 	assert_equal "$output" "$(cat "$once")"
+}
+
+@test "groups: an attendee paid from their payer's package (bill-to:) is billed once" {
+	need ledger hledger
+	f=$(cat <<'J' | journal
+2026-11-01 Terms
+    ; client: ana
+    ; rate: 30 EUR
+    ; bill-to: perez
+
+2026-11-01 Terms
+    ; client: ben
+    ; rate: 40 EUR
+
+2026-11-02 Package for the family
+    ; client: perez
+    ; package: 4
+    Assets:Bank  100 EUR
+    Liabilities:Prepaid:perez
+
+2026-11-05 Class with Ana and Ben
+    ; client: ben, client: ana
+    ; session: held
+J
+)
+	run -0 tally-bill "$f"
+	assert_output --partial "    ; session: held
+    Assets:Unbilled:ben  40 EUR
+    Income:Sessions  -40 EUR  ; client: ben
+    Liabilities:Prepaid:perez  25 EUR
+    Income:Sessions  -25 EUR  ; client: ana"
+	billed=$(printf '%s\n' "$output" | journal billed.journal)
+	run -0 tally-bill "$billed"
+	assert_equal "$output" "$(cat "$billed")"
+	agree "$billed"
+	run -0 tally-sessions -O csv "$billed"
+	assert_line "perez,0,0,0,0,0,0,0,4,1,3,0,0"
+	run -0 tally-check "$billed"
 }
