@@ -502,6 +502,11 @@ vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 		    tg->has[k] && !r.seen[VT_CLIENT])
 			fail(&r, vocab_line(it, v[k].at), "%s: no client: tag on the entry",
 			     vocab[k].name);
+		/* whose terms? only the first client's would be: say so rather than guess */
+		else if ((k == VT_RATE || k == VT_POLICY || k == VT_TERMS || k == VT_PAYER ||
+			  k == VT_BILL_TO) && tg->has[k] && r.nclient > 1)
+			fail(&r, vocab_line(it, v[k].at), "%s: on an entry of several clients: "
+			     "write each client's terms on an entry of their own", vocab[k].name);
 	}
 	return r.nerr;
 }

@@ -172,7 +172,7 @@ J
 	done
 }
 
-@test "groups: tally-check refuses a bad price: and an absent: naming no one of the group" {
+@test "groups: tally-check refuses a bad price:, an absent: naming no one of the group, terms of two" {
 	f=$(cat <<'J' | journal
 2026-11-01 Terms
     ; client: ana
@@ -199,13 +199,19 @@ J
     ; price: 30 EUR
     Assets:Bank  30 EUR
     Assets:Receivable:ana
+
+2026-11-07 Terms of two
+    ; client: ana
+    ; client: ben
+    ; rate: 30 EUR
 J
 )
 	run -1 --separate-stderr tally-check "$f"
 	assert_equal "$stderr" "tally-check: $f:9: absent: eve is not one of the session's clients
 tally-check: $f:14: price: bad value thirty (want an amount, e.g. 30 EUR)
 tally-check: $f:19: absent: only on a session: held event
-tally-check: $f:23: price: no session: tag on the entry"
+tally-check: $f:23: price: no session: tag on the entry
+tally-check: $f:30: rate: on an entry of several clients: write each client's terms on an entry of their own"
 	run -1 --separate-stderr tally-bill "$f"
 	assert_output ""
 }
@@ -409,4 +415,26 @@ J
 	run -0 tally-sessions -O csv "$billed"
 	assert_line "perez,0,0,0,0,0,0,0,4,1,3,0,0"
 	run -0 tally-check "$billed"
+}
+
+@test "groups: a hand-split entry is invoiced without its description, which names the others" {
+	f=$(cat <<'J' | journal
+2026-11-05 Shared lesson for Ana Garcia and Ben Ruiz
+    ; client: ana
+    ; session: held
+    Assets:Unbilled:ana  20 EUR
+    Assets:Unbilled:ben  20 EUR
+    Income:Sessions
+
+2026-11-06 Books for Ana Garcia and Ben Ruiz
+    Assets:Unbilled:ana  5 EUR
+    Assets:Unbilled:ben  5 EUR
+    Expenses:Books
+J
+)
+	run -0 tally-invoice -p 2026-11 "$f"
+	assert_line "    ; item: 2026-11-05 | 20 EUR | Group session"
+	assert_line "    ; item: 2026-11-06 | 5 EUR | Shared entry"
+	refute_output --partial "| Shared lesson"
+	refute_output --partial "| Books for"
 }
