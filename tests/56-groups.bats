@@ -438,3 +438,54 @@ J
 	refute_output --partial "| Shared lesson"
 	refute_output --partial "| Books for"
 }
+
+@test "groups: shuffled, through every order of bill and cancel, the same books (metamorphic)" {
+	cat > "$BATS_TEST_TMPDIR/groups.journal" <<'J'
+2026-11-01 Terms ana
+    ; client: ana
+    ; rate: 30 EUR
+    ; policy: 24-hour
+
+2026-11-01 Terms dan
+    ; client: dan
+    ; rate: 30 EUR
+    ; policy: 24-hour
+
+2026-11-01 Terms cai
+    ; client: cai
+    ; rate: 60 EUR/h
+    ; policy: 24-hour
+
+2026-11-02 Package cai
+    ; client: cai
+    ; package: 1
+    Assets:Bank  50 EUR
+    Liabilities:Prepaid:cai
+
+2026-11-05 Class
+    ; client: ana, client: dan
+    ; client: cai
+    ; session: held
+    ; minutes: 50
+    ; absent: dan
+
+2026-11-06 Lesson dan
+    ; client: dan
+    ; session: late-cancel
+    ; time: 10:00
+
+2026-11-07 Class
+    ; client: ana, client: dan, client: cai
+    ; session: held
+    ; minutes: 50
+    ; absent: cai late-cancel
+
+2026-11-08 Lesson
+    ; client: cai
+    ; session: no-show
+    ; minutes: 50
+J
+	run metamorphic --seeds 4 "$BATS_TEST_TMPDIR/groups.journal"
+	assert_success
+	assert_output "metamorphic: 1 journals, 25 outputs, 0 differences"
+}
