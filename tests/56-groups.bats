@@ -488,4 +488,11 @@ J
 	run metamorphic --seeds 4 "$BATS_TEST_TMPDIR/groups.journal"
 	assert_success
 	assert_output "metamorphic: 1 journals, 25 outputs, 0 differences"
+	# and those books give each attendee their own: no-shows, a grace each, per-hour prices
+	need hledger
+	run -0 bash -c 'tally-cancel "$1" | tally-bill | hledger -f - bal Income --pivot client -N' _ \
+		"$BATS_TEST_TMPDIR/groups.journal"
+	assert_output "             -60 EUR  ana
+            -100 EUR  cai
+             -45 EUR  dan"
 }
