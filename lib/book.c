@@ -598,6 +598,40 @@ lapse_before(struct book *b, struct client *c, tdate d)
 	}
 }
 
+/*
+ * A stable sort of n records of size bytes, in place while the records are nearly in order
+ * (a journal is most often written in date order, sessions of a day in any order): an
+ * insertion sort while it has moved fewer records than there are, then qsort (glibc's is a
+ * stable merge sort) for what is left. The sort's buffer (16 bytes a record) is then spent
+ * only on journals far from date order.
+ */
+static void
+sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	char *p = base, tmp[64];
+	size_t moved = 0;
+
+	if (size > sizeof tmp) {
+		qsort(base, n, size, cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		size_t j = i;
+
+		if (cmp(p + (i - 1) * size, p + i * size) <= 0)
+			continue;
+		while (j > 0 && cmp(p + (j - 1) * size, p + i * size) > 0)
+			j--;
+		if ((moved += i - j) > n) {
+			qsort(base, n, size, cmp);
+			return;
+		}
+		memcpy(tmp, p + i * size, size);
+		memmove(p + (j + 1) * size, p + j * size, (i - j) * size);
+		memcpy(p + j * size, tmp, size);
+	}
+}
+
 void
 book_settle(struct book *b, tdate until)
 {
@@ -611,8 +645,7 @@ book_settle(struct book *b, tdate until)
 		if (c->npk > 1)
 			qsort(c->pk, c->npk, sizeof *c->pk, by_bought);
 	}
-	if (b->n > 1)
-		qsort(b->ev, b->n, sizeof *b->ev, by_date);
+	sort(b->ev, b->n, sizeof *b->ev, by_date);
 	for (size_t i = 0; i < b->n; i++) {
 		struct bev *v = &b->ev[i];
 		struct client *c;
@@ -628,8 +661,7 @@ book_settle(struct book *b, tdate until)
 	if (until != DATE_NONE)
 		for (size_t i = 0; i < nc; i++)
 			lapse_before(b, clients_at(b->cl, i), until);
-	if (b->n > 1)
-		qsort(b->ev, b->n, sizeof *b->ev, by_pos);
+	sort(b->ev, b->n, sizeof *b->ev, by_pos);
 	if (b->nlapse > 1)
 		qsort(b->lapse, b->nlapse, sizeof *b->lapse, by_expiry);
 	b->pos = 0;
