@@ -117,7 +117,7 @@ priced(char **files, size_t nfiles)
 	struct terr e;
 	int rv;
 
-	book_settle(book, DATE_NONE);
+	nproblems += book_settle(book, DATE_NONE);
 	if (!nproblems && book_priced_all(book))
 		return;  /* pass 2 would have nothing to say: a clean journal is read once */
 	/* pass 2 must read what pass 1 read, or its problems land at the wrong entries */

@@ -446,7 +446,8 @@ vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 			     "(late or on time cannot be told)");
 	}
 	for (int k = 0; k < VT_N; k++) {
-		if ((k == VT_RATE || k == VT_POLICY || k == VT_TERMS || k == VT_PAYER) &&
+		if ((k == VT_RATE || k == VT_POLICY || k == VT_TERMS || k == VT_PAYER ||
+		     k == VT_BILL_TO) &&
 		    tg->has[k] && !r.seen[VT_CLIENT])
 			fail(&r, vocab_line(it, v[k].at), "%s: no client: tag on the entry",
 			     vocab[k].name);
