@@ -22,7 +22,7 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [--date DATE] [--client ID] [-O txt|csv|json] [--receivable ACCT]\n"
-		   "       [--remind [--lang en|es] [--levels N,N,N] [--courtesy N] [--conf FILE]\n"
+		   "       [--remind [--lang LANG] [--levels N,N,N] [--courtesy N] [--conf FILE]\n"
 		   "        [-O eml [--maildir DIR]]]\n"
 		   "       [-f FILE]... [FILE]...\n", prog);
 	exit(status);
@@ -297,7 +297,7 @@ field(struct out *o, const char *key, size_t n, void *arg)
 		return true;
 	}
 	if (IS("date") || IS("due")) {
-		date_format(buf, IS("date") ? m->in->date : m->in->due);
+		catalog_date(buf, sizeof buf, IS("date") ? m->in->date : m->in->due, "notice");
 		out_puts(o, buf);
 		return true;
 	}
@@ -308,7 +308,20 @@ field(struct out *o, const char *key, size_t n, void *arg)
 		out_puts(o, buf);
 		return true;
 	}
+	if (IS("greeting")) {  /* the catalog's, as the notices': "Hello %s," with the name */
+		const char *g = catalog_tr("Hello %s,\n"), *at = strstr(g, "%s");
+
+		if (!at)
+			at = g + strlen(g);
+		out_write(o, g, (size_t)(at - g));
+		header_value(o, identity_name(m->who, m->in->client));
+		out_write(o, *at ? at + 2 : "", strcspn(*at ? at + 2 : "", "\n"));
+		return true;
+	}
+	/* the practice's name from tally.conf, or its signature = line */
 	v = IS("client") ? identity_name(m->who, m->in->client) : IS("invoice") ? m->in->number :
+	    IS("signature") ? (conf_get(m->conf, "signature") ? conf_get(m->conf, "signature") :
+			       conf_get(m->conf, "name") ? conf_get(m->conf, "name") : "") :
 	    NULL;
 #undef IS
 	if (!v)
@@ -449,8 +462,9 @@ main(int argc, char **argv)
 			break;
 		case 'r': remind = true; break;
 		case 'L':
-			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "es") != 0) {
-				fprintf(stderr, "%s: unknown language: %s\n", prog, optarg);
+			/* a language is its catalog and its reminder-*.LANG.txt templates */
+			if (catalog_use(optarg, &e) < 0) {
+				terr_print(prog, &e);
 				return 2;
 			}
 			lang = optarg;

@@ -51,7 +51,7 @@ static struct cl *cls;
 static size_t ncls;
 static char *recv_spelling;   /* the receivable prefix as the journal spells it */
 static struct taxes taxes;    /* tally.conf's tax and withholding (lib/tax.c) */
-static struct conf *words;    /* share/templates/invoice.LANG: subject, title, base... */
+static struct conf *words;    /* the catalog, context "invoice": subject, title, base... */
 static long last_seq;         /* the highest number used in the new invoices' year */
 static struct clients *payers;       /* bill-to: who pays for whom, by date (lib/billto.c) */
 static struct identities *names;     /* what a payer's invoice calls each client */
@@ -698,15 +698,7 @@ keep_item(const struct vval *v, void *arg)
 static void
 lang_date(char *buf, tdate d)
 {
-	int y, m, dd;
-
-	if (!conf_get(words, "date-format")) {
-		date_format(buf, d);
-		return;
-	}
-	date_to_ymd(d, &y, &m, &dd);  /* {dd}/{mm}/{yyyy}: the one other form the languages use */
-	snprintf(buf, 11, "%02u/%02u/%04u", (unsigned)dd % 100u, (unsigned)m % 100u,
-		 (unsigned)y % 10000u);
+	catalog_date(buf, 11, d, "invoice");
 }
 
 static void
@@ -1031,7 +1023,7 @@ render(struct out *o, struct shown *s, struct terr *e)
 	return 0;
 }
 
-/* A word of invoice.LANG filled in as a template ("Invoice {{number}}"): plain text. */
+/* A word of the catalog ("invoice") filled in as a template ("Invoice {{number}}"): plain text. */
 static void
 word(char *buf, size_t size, const char *key, struct shown *s)
 {
@@ -1115,30 +1107,13 @@ render_mail(struct out *o, struct shown *s, struct terr *e)
 	return r;
 }
 
-/* The language's words, invoice.LANG (a missing file: none, the defaults). */
+/* The language's words: its catalog in context "invoice" (catalog_use comes first). */
 static struct conf *
 load_words(struct terr *e)
 {
-	static char path[4096];  /* static: a conf_load error names it */
-	char *dir = policy_sharedir("templates");
-
-	snprintf(path, sizeof path, "%s/invoice.%s", dir, lang);
-	free(dir);
-	return conf_load(path, false, e);
-}
-
-/* Whether share/templates has the language's words (invoice.LANG). */
-static bool
-known_lang(const char *l)
-{
-	char *dir = policy_sharedir("templates"), *path = xmalloc(strlen(dir) + 32);
-	bool ok;
-
-	sprintf(path, "%s/invoice.%s", dir, l);
-	ok = access(path, R_OK) == 0;
-	free(path);
-	free(dir);
-	return ok;
+	if (catalog_use(lang, e) < 0)
+		return NULL;
+	return conf_catalog("invoice");
 }
 
 /* Global, so that an early exit leaves it reachable rather than leaked. */
@@ -1227,9 +1202,8 @@ main(int argc, char **argv)
 			format = r;
 			break;
 		case 'L':
-			/* a language is its templates: invoice.LANG and invoice.LANG.txt */
-			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz") != strlen(optarg) ||
-			    strlen(optarg) < 2 || strlen(optarg) > 3 || !known_lang(optarg)) {
+			/* a language is its catalog and its templates, invoice.LANG.FORMAT */
+			if (!catalog_lang_ok(optarg) || catalog_use(optarg, &e) < 0) {
 				fprintf(stderr, "%s: unknown language: %s\n", prog, optarg);
 				return 2;
 			}

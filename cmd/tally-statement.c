@@ -2,7 +2,7 @@
  * tally-statement: a client's month-end statement. One streaming pass over the journal
  * gathers every client's statement (lib/statement.c); then one statement, or with `--all`
  * every client's, is written as text, Markdown or HTML (lib/stmtdoc.c) with the labels of
- * share/templates/statement.LANG. A month-end run costs one read of the journal whatever
+ * the catalog of --lang (share/po/LANG.po). A month-end run costs one read of the journal whatever
  * the clients.
  */
 #include <errno.h>
@@ -72,7 +72,7 @@ templates_dir(const char *opt)
 		if ((slash = strrchr(exe, '/')) != NULL)
 			*slash = '\0';
 		for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
-			snprintf(path, sizeof path, "%s%s/statement.en", exe, rel[i]);
+			snprintf(path, sizeof path, "%s%s/statement.css", exe, rel[i]);
 			if (stat(path, &st) == 0) {
 				snprintf(path, sizeof path, "%s%s", exe, rel[i]);
 				return xstrdup(path);
@@ -100,16 +100,6 @@ read_file(const char *path)
 	buf[len] = '\0';
 	fclose(f);
 	return buf;
-}
-
-/* conf_load's error names a file it has freed: name it from the path asked for. */
-static void
-conf_error(const char *path, const struct terr *e)
-{
-	if (e->line)
-		fprintf(stderr, "%s: %s:%ld: %s\n", prog, path, e->line, e->msg);
-	else
-		fprintf(stderr, "%s: %s: %s\n", prog, path, e->msg);
 }
 
 /* A client ID that can name a file in --output-dir. */
@@ -390,9 +380,8 @@ main(int argc, char **argv)
 		case O_DIR: dir = optarg; break;
 		case O_MAILDIR: maildir = optarg; break;
 		case O_LANG:
-			/* a language is its labels file, statement.LANG: checked below */
-			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz") != strlen(optarg) ||
-			    strlen(optarg) < 2 || strlen(optarg) > 3) {
+			/* a language is its catalog: checked below */
+			if (!catalog_lang_ok(optarg)) {
 				fprintf(stderr, "%s: unknown language: %s\n", prog, optarg);
 				return 2;
 			}
@@ -436,18 +425,13 @@ main(int argc, char **argv)
 			fmt == F_EML ? "(with -O eml, no --output-dir)" : "--output-dir DIR");
 		usage(stderr, 2);
 	}
-	tdir = templates_dir(tpl);
-	snprintf(path, sizeof path, "%s/statement.%s", tdir, doc.lang);
-	if (access(path, F_OK) != 0 && !tpl) {
-		fprintf(stderr, "%s: unknown language: %s\n", prog, doc.lang);
-		free(tdir);
+	/* a language is its catalog (share/po/LANG.po), the labels in context "statement" */
+	if (catalog_use(doc.lang, &e) < 0) {
+		terr_print(prog, &e);
 		return 2;
 	}
-	if (!(labels = conf_load(path, true, &e))) {
-		conf_error(path, &e);
-		free(tdir);
-		return 1;
-	}
+	labels = conf_catalog("statement");
+	tdir = templates_dir(tpl);
 	if (fmt == STMT_HTML || fmt == F_EML) {
 		snprintf(path, sizeof path, "%s/statement.css", tdir);
 		if (!(css = read_file(path)) || strstr(css, "</")) {

@@ -1,6 +1,6 @@
 /*
  * stmtdoc.c: writes a client's statement (statement.c) as text, Markdown or HTML with the
- * labels of share/templates/statement.LANG and the provider's tally.conf.
+ * labels of the catalog (share/po/LANG.po, context "statement") and the provider's tally.conf.
  */
 #include <stdlib.h>
 #include <string.h>
