@@ -534,7 +534,8 @@ by_item_date(const void *x, const void *y)
 /* Adds a copy of it (another client's, who) to m; a charge or payment of an entry m has a
  * line for already is added to that line. */
 static int
-family_item(struct stmt_client *m, const struct stmt_item *it, const char *who)
+family_item(struct stmt_client *m, const struct stmt_item *it, const char *who,
+	    struct clients *payers, tdate at)
 {
 	struct stmt_item *x;
 
@@ -565,7 +566,10 @@ family_item(struct stmt_client *m, const struct stmt_item *it, const char *who)
 	DUP(signoff);
 	DUP(number);
 #undef DUP
-	x->who = it->who ? xstrdup(it->who) : who ? xstrdup(who) : NULL;
+	/* a member's name only: never that of a client the payer does not pay for */
+	if (!who && it->who && strcmp(clients_payer_id(payers, it->who, at), m->id) == 0)
+		who = it->who;
+	x->who = who ? xstrdup(who) : NULL;
 	return stmt_sum_add(&x->amt, &it->amt, false);
 }
 
@@ -610,6 +614,7 @@ statements_family(struct statements *s, const struct stmt_client *payer, struct 
 	m->file = xstrdup(payer->file);
 	m->line = payer->line;
 	m->name = payer->name ? xstrdup(payer->name) : NULL;
+	m->household = true;
 	for (size_t i = 0; i < s->nclients; i++) {
 		const struct stmt_client *c = &s->clients[i];
 		bool own = c == payer;
@@ -626,7 +631,7 @@ statements_family(struct statements *s, const struct stmt_client *payer, struct 
 		m->pkg_left += c->pkg_left;
 		m->had_pkg |= c->had_pkg;
 		for (size_t k = 0; k < c->nitems; k++)
-			if (family_item(m, &c->items[k], own ? NULL : c->id) < 0)
+			if (family_item(m, &c->items[k], own ? NULL : c->id, payers, at) < 0)
 				goto bad;
 	}
 	family_net(m);

@@ -1209,7 +1209,8 @@ struct stmt_item {
 	bool paid_directly;   /* has postings, none to the client's accounts (paid on the spot) */
 	struct account amt;   /* the change in the client's balance (invoices: the amount) */
 	tdate due;
-	char *who;            /* whose session it was when not the statement's client's, or NULL */
+	char *who;            /* the client: tag when not the statement's client (shown on a
+				 household's statement only), or NULL */
 	size_t entry;         /* the entry's number in the input (one entry: one line, merged) */
 };
 struct stmt_client {
@@ -1220,6 +1221,7 @@ struct stmt_client {
 	struct account open, close;  /* the four accounts' sum before begin and before end */
 	struct account kind[SA_N];   /* each account's balance before end */
 	long pkg_left;        /* prepaid sessions left: bought minus used */
+	bool household;       /* a payer's statement (bill-to:): lines name their client */
 	bool had_pkg;
 	struct stmt_item *items;
 	size_t nitems, capitems;
