@@ -215,7 +215,7 @@ consume_listed(struct lot *l, const struct txn *t, struct amount *credit)
 
 /* Adds an unbilled amount; the description is kept only for amounts the invoice may list. */
 static void
-lot_add(struct lot *l, const struct txn *t, const struct amount *amt)
+lot_add(struct lot *l, const struct txn *t, struct span desc, const struct amount *amt)
 {
 	if (l->n == l->cap) {
 		size_t k = 0;
@@ -231,7 +231,7 @@ lot_add(struct lot *l, const struct txn *t, const struct amount *amt)
 			l->it = xrealloc(l->it, (l->cap = l->cap * 2 + 8) * sizeof *l->it);
 	}
 	l->it[l->n++] = (struct item){t->date, t->date >= begin && t->date < end ?
-				      span_dup(t->desc) : NULL, *amt};
+				      span_dup(desc) : NULL, *amt};
 }
 
 /* The dates of an invoice entry's item lines: lo..hi. */
@@ -316,6 +316,41 @@ tax_overrides(const struct jitem *it, struct span who, struct terr *e)
 	return 0;
 }
 
+/*
+ * How an entry's amounts are described on an invoice: its description, unless it concerns
+ * several clients (a group session, a hand-split entry): then words that name none of them,
+ * so that no client's invoice shows another client's name.
+ */
+static struct span
+described(const struct txn *t, const struct vtags *tg, struct span who)
+{
+	static const char group[] = "Group session", shared[] = "Shared entry",
+			  missed[] = "Group session, missed";
+	struct span first = {NULL, 0}, id;
+
+	if (group_is(t)) {
+		struct attendee a[GROUP_MAX];
+		size_t n = group_attendees(t, a, GROUP_MAX, NULL);
+
+		for (size_t i = 0; i < n && i < GROUP_MAX; i++)
+			if (a[i].kind != SESSION_HELD && vocab_same_client(a[i].id, who))
+				return (struct span){missed, sizeof missed - 1};
+		return (struct span){group, sizeof group - 1};
+	}
+	for (size_t i = 0; i < t->np; i++) {
+		const struct posting *p = &t->p[i];
+
+		if (!chart_client(unbilled, strlen(unbilled), p->acct, p->acct_len, &id))
+			continue;
+		if (!first.p)
+			first = id;
+		else if (!vocab_same_client(first, id))
+			return tg->has[VT_SESSION] ? (struct span){group, sizeof group - 1}
+						   : (struct span){shared, sizeof shared - 1};
+	}
+	return t->desc;
+}
+
 static int
 observe(const struct jitem *it, const struct vtags *tg, struct terr *e)
 {
@@ -384,7 +419,7 @@ observe(const struct jitem *it, const struct vtags *tg, struct terr *e)
 				    t->date) < 0)
 				goto overflow;
 		} else {
-			lot_add(l, t, &p->amt);
+			lot_add(l, t, described(t, tg, id), &p->amt);
 		}
 	}
 	return 0;

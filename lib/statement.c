@@ -215,12 +215,26 @@ session_item(struct stmt_client *c, const struct txn *t, const struct tags *g, c
 
 	it->desc = shared ? NULL : span_dup(t->desc);
 	it->status = span_dup(g->session);
+	if (group_is(t)) {
+		/* a group session: this client's own part, an absence as the no-show it was */
+		struct attendee a[GROUP_MAX];
+		size_t n = group_attendees(t, a, GROUP_MAX, NULL);
+
+		for (size_t i = 0; i < n && i < GROUP_MAX; i++)
+			if (a[i].kind != SESSION_HELD &&
+			    vocab_same_client(a[i].id, (struct span){c->id, strlen(c->id)})) {
+				free(it->status);
+				it->status = xstrdup(a[i].kind == SESSION_NOSHOW ? "no-show"
+									: "late-cancel");
+			}
+	}
 	it->waived = dup_or_null(g->waived, g->has_waived);
 	it->signoff = dup_or_null(g->signoff, g->has_signoff);
 	it->time = g->time;
 	it->from_package = from_package;
 	/* a session on another client's account (its payer's package credit): say whose */
-	if (g->has_client && !spells(g->client, c->id)) {
+	/* (not a group's: its first client: is nobody's in particular, and is not to be named) */
+	if (g->has_client && !spells(g->client, c->id) && !group_is(t)) {
 		char slug[CLIENT_ID_MAX + 2];
 		size_t n = clients_slug(g->client, slug, sizeof slug);
 

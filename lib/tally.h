@@ -74,6 +74,12 @@ int commodity_intern(const char *sym, size_t n);
 const char *commodity_name(int id);
 struct cstyle *commodity_style(int id);
 int commodity_count(void);
+/*
+ * The decimals a computed price (per-hour rate, percent fee) is rounded to, once: the
+ * commodity's declared precision (a `commodity` directive), else 2; never the display
+ * precision the amounts read so far happen to show.
+ */
+int commodity_price_prec(int id);
 /* The `D` directive's commodity (0 when none): bare numbers take it. */
 void commodity_set_default(int id);
 int commodity_default(void);
@@ -328,6 +334,24 @@ int vocab_each(const struct txn *t, enum vtag k, int (*fn)(const struct vval *v,
 	       void *arg);
 /* The error for a bad value v (a span of the item's text) of tag k, at v's line. */
 void vocab_bad(struct terr *e, const struct jitem *it, enum vtag k, struct span v);
+/*
+ * Group sessions (group.c): a session event with several `client:` tags (repeated on a
+ * line, or one per line) is attended by each; `absent: ID [no-show|late-cancel]` marks one
+ * who missed it. Each attendee is priced on their own (the book keeps one record each).
+ */
+#define GROUP_MAX 64
+struct attendee {
+	struct span id;            /* the client: tag's value */
+	int kind;                  /* enum session_kind: SESSION_HELD, or the absence's */
+};
+/*
+ * The entry's distinct clients in the order written (up to max kept in a), their kinds from
+ * the absent: tags; returns how many there are (more than max: too many). *stray gets the
+ * first absent: ID naming none of them ({NULL, 0}: none).
+ */
+size_t group_attendees(const struct txn *t, struct attendee *a, size_t max, struct span *stray);
+/* Whether an entry is a group session: several clients, or an absent: tag. */
+bool group_is(const struct txn *t);
 /* Whether two spellings name one client (--client ANA and ana, Théo Keller and
  * theo-keller): equal once folded to slugs (clients_slug). */
 bool vocab_same_client(struct span a, struct span b);
@@ -711,7 +735,7 @@ struct client {
 enum ctag {
 	CT_CLIENT, CT_SESSION, CT_RATE, CT_POLICY, CT_TERMS, CT_PAYER, CT_PACKAGE, CT_EXPIRES,
 	CT_EXPIRED, CT_SIGNED, CT_MINUTES, CT_DURATION, CT_TIME, CT_CANCELLED_AT, CT_WAIVED,
-	CT_BILL_TO, CT_N
+	CT_BILL_TO, CT_PRICE, CT_N
 };
 struct client_tags {
 	struct span v[CT_N];
@@ -869,6 +893,7 @@ struct book_price {
 	bool grace;               /* a cancellation waived by the policy's grace: tag it */
 	long grace_n;             /* the waiver's number in the grace window */
 	bool capped, has_price;
+	bool group;               /* one attendee of a group session: tally-bill writes it all */
 	long lapsed;              /* sessions lapsed by an `expired:` entry */
 	long bought;              /* sessions bought by a `package:` entry of this client */
 	tdate date;               /* the event's date */
@@ -918,7 +943,10 @@ int book_add_tags(struct book *b, const struct jitem *it, const struct client_ta
 int book_settle(struct book *b, tdate until);
 /* Pass 2: the same items in the same order. 1 with *r filled for a book event, else 0. */
 int book_next(struct book *b, const struct jitem *it, struct book_price *r);
-/* After book_next gave 1: the item's further records (a package split over clients). */
+/*
+ * After book_next gave 1: the item's further records (a package split over clients, a
+ * group session's next attendee).
+ */
 int book_next_more(struct book *b, struct book_price *r);
 /*
  * Pass 1's errors, said in the input's order: book_defer keeps one for the item just added;
