@@ -170,3 +170,31 @@ same() {
 	run -2 --separate-stderr tally-sessions "$E" 'desc:('
 	assert_equal "$stderr" "tally-sessions: bad query term desc:(: bad regular expression \"(\": missing closing parenthesis at offset 1"
 }
+
+@test "query: tally-print selects the entries hledger print selects, tally-balance sums as hledger bal (many terms x four journals)" {
+	need_corpus
+	tally-cancel "$EXAMPLES/practice.journal" | tally-bill > "$BATS_TEST_TMPDIR/practice.journal"
+	local n=0 f q
+	for f in "$BATS_TEST_TMPDIR/practice.journal" "$J" "$CORPUS/journals/hledger--examples--sample.journal" \
+		"$CORPUS/journals/hledger--examples--bcexample.journal"; do
+		while read -r q; do
+			# shellcheck disable=SC2086  # each line holds the terms, split on purpose
+			agree_query "$f" $q
+			n=$((n + 1))
+		done <<-'EOF'
+		date:2026-03
+		date:2008 acct:assets
+		date:..2026-02-01
+		acct:income amt:>50
+		not:acct:assets
+		amt:<0 desc:a
+		desc:^[a-m] desc:session
+		payee:e not:note:e
+		tag:client=ana
+		not:tag:client status:*
+		cur:EUR acct:bank acct:expenses
+		not:desc:a not:acct:bank date:2014..
+		EOF
+	done
+	assert_equal "$n" 48
+}

@@ -67,3 +67,19 @@ agree() {
 		compare-bal "$BATS_TEST_TMPDIR/$t.tsv" "$BATS_TEST_TMPDIR/t.csv" || return 1
 	done
 }
+
+# agree_query JOURNAL TERM...: with hledger query terms, tally-print selects the entries
+# `hledger print` selects (compared as hledger reads both: dates, descriptions, postings,
+# exact quantities) and tally-balance gives `hledger bal`'s figures.
+agree_query() {
+	local f=$1 d=$BATS_TEST_TMPDIR
+	shift
+	need hledger
+	tally-print "$f" "$@" > "$d/q.journal" || return 1
+	oracle-print "$f" "$@" > "$d/h.print" || return 1
+	oracle-print "$d/q.journal" > "$d/t.print" || return 1
+	diff -u "$d/h.print" "$d/t.print" || { echo "print $f $*: differs" >&2; return 1; }
+	tally-balance -O csv "$f" "$@" > "$d/t.csv" || return 1
+	oracle-exact hledger "$f" "$@" > "$d/h.tsv" || return 1
+	compare-bal "$d/h.tsv" "$d/t.csv" || { echo "balance $f $*: differs" >&2; return 1; }
+}
