@@ -488,6 +488,31 @@ query_period(const struct query *q, tdate *begin, tdate *end)
 	}
 }
 
+/*
+ * An operand that names no file but looks like a path (a '/' or a journal's extension, and
+ * no query prefix) is still a file, so that a mistyped name is reported missing rather
+ * than taken as an account pattern, leaving the report to read standard input.
+ */
+static bool
+looks_like_path(const char *s)
+{
+	static const char *const ext[] = {".journal", ".ledger", ".hledger", ".j", ".dat",
+					  ".timeclock", ".timedot", ".csv", NULL};
+	size_t n = strlen(s);
+
+	if (strchr(s, ':'))
+		return false;
+	if (strchr(s, '/'))
+		return true;
+	for (size_t i = 0; ext[i]; i++) {
+		size_t k = strlen(ext[i]);
+
+		if (n > k && strcmp(s + n - k, ext[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 int
 query_operands(int argc, char **argv, bool have_f, char ***ops, size_t *nops,
 	       struct query **q, struct terr *e)
@@ -499,7 +524,8 @@ query_operands(int argc, char **argv, bool have_f, char ***ops, size_t *nops,
 	*ops = xcalloc((size_t)argc + 1, sizeof **ops);
 	*nops = 0;
 	for (int i = 0; i < argc; i++) {
-		if (!have_f && (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) == 0))
+		if (!have_f && (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) == 0 ||
+				looks_like_path(argv[i])))
 			(*ops)[(*nops)++] = argv[i];
 		else
 			terms[nterms++] = argv[i];

@@ -1064,8 +1064,9 @@ bool query_txn_undated(const struct query *q, const struct txn *t);
 /* Narrows [*begin, *end) (DATE_NONE: open) to the date: terms, as -p narrows it. */
 void query_period(const struct query *q, tdate *begin, tdate *end);
 /*
- * A report's operands: those naming an existing file (or "-") are journals, the others
- * query terms; with have_f (-f given) all are terms. *ops (free it) gets the journals.
+ * A report's operands: those naming an existing file or "-", or looking like a path (a '/'
+ * or a journal's extension: then reported missing), are journals; the others are query
+ * terms; with have_f (-f given) all are terms. *ops (free it) gets the journals.
  * -1 with *e set on a bad term.
  */
 int query_operands(int argc, char **argv, bool have_f, char ***ops, size_t *nops,
