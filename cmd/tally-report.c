@@ -15,12 +15,13 @@ static tdate begin = DATE_NONE, end = DATE_NONE;
 static enum { F_TXT, F_CSV, F_JSON } format = F_TXT;
 static enum { M_NONE, M_INCOME } mode = M_NONE;
 static const char *account;  /* --account: the income account; NULL: Income or Revenue */
+static struct query *query;  /* operands that are not files: hledger query terms */
 
 static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s --income [--account ACCT] [-p PERIOD] [-b DATE] [-e DATE]\n"
-		   "       [-O txt|csv|json] [-f FILE]... [FILE]...\n", prog);
+		   "       [-O txt|csv|json] [-f FILE]... [FILE]... [QUERY]...\n", prog);
 	exit(status);
 }
 
@@ -186,6 +187,7 @@ report_income(char **files, size_t nfiles)
 	size_t n;
 	int rv, first, nm, status = 0;
 
+	income_query(in, query);
 	while ((rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));
@@ -273,14 +275,29 @@ main(int argc, char **argv)
 		free(fopts);
 		usage(stderr, 2);
 	}
-	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	{
+		char **ops;
+		size_t nops;
+
+		if (query_operands(argc - optind, argv + optind, nf > 0, &ops, &nops, &query,
+				   &e) < 0) {
+			terr_print(prog, &e);
+			free(fopts);
+			return 2;
+		}
+		nfiles = input_files(fopts, nf, ops, nops, &files);
+		free(ops);
+		query_period(query, &begin, &end);  /* date: narrows the columns, as in hledger */
+	}
 	if (wpath_check_stdout(files, nfiles, &e) < 0) {  /* `>> JOURNAL` */
 		terr_print(prog, &e);
 		input_free(files, nfiles);
+		query_free(query);
 		free(fopts);
 		return 2;
 	}
 	status = report_income(files, nfiles);
+	query_free(query);
 	input_free(files, nfiles);
 	free(fopts);
 	if (fshut_stdout(prog) < 0)

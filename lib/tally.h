@@ -1388,6 +1388,8 @@ struct income_row {
 };
 struct income;
 struct income *income_new(tdate begin, tdate end, const char *prefix);
+/* Counts only the postings q selects (hledger's bal QUERY --pivot client); q outlives in. */
+void income_query(struct income *in, const struct query *q);
 /* -1 with *e set (FILE:LINE) when a sum passes what an amount holds. */
 int income_observe(struct income *in, const struct jitem *it, struct terr *e);
 /*

@@ -198,3 +198,26 @@ same() {
 	done
 	assert_equal "$n" 48
 }
+
+@test "query: tally-report --income counts the postings hledger bal --pivot client -M QUERY counts" {
+	need hledger
+	local f q n=0 d=$BATS_TEST_TMPDIR
+	tally-cancel "$EXAMPLES/practice.journal" | tally-bill > "$d/practice.journal"
+	for f in "$FIXTURES/report/mixed.journal" "$d/practice.journal"; do
+		for q in date:2026-03 'amt:>40' desc:session not:desc:refund 'payee:^ana' \
+			'tag:client=ben' 'status:*' date:2026-01..2026-03; do
+			hledger -f "$f" bal '^income(:|$)' "$q" --pivot client -M -p 2026 -T -O csv \
+				--layout bare | sed 's/"//g' |
+			awk -F, 'NR == 1 { print "client,commodity" substr($0, index($0, ",2")); next }
+				{ if ($1 == "") $1 = "(none)"
+				  for (i = 3; i <= NF; i++) if ($i ~ /^-/) $i = substr($i, 2); else if ($i != "0") $i = "-" $i
+				  OFS = ","; $1 = $1; print }' | sort > "$d/h.csv"
+			tally-report --income -p 2026 -O csv "$f" "$q" | sort > "$d/t.csv"
+			diff -u "$d/h.csv" "$d/t.csv" || fail "tally-report $f $q differs from hledger"
+			n=$((n + 1))
+		done
+	done
+	assert_equal "$n" 16
+	run -0 tally-report --income -O csv "$FIXTURES/report/mixed.journal" date:2026-03 tag:client=ben
+	assert_output "$(printf 'client,commodity,2026-03,total\nben,EUR,80.00,80.00\ntotal,EUR,80.00,80.00')"
+}
