@@ -3,10 +3,11 @@
  * so a journal with nothing to change comes out byte for byte; --check only validates.
  * With hledger query terms (`tally-print J date:2026-03`, as `hledger print QUERY`) only
  * the entries they select are written, still byte for byte, each ended by a blank line,
- * with the directives that say how they read (commodity, alias, apply, year...).
+ * with the directives that change how they read (commodity, alias, apply, year...).
  */
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tally.h"
 
@@ -14,6 +15,19 @@ static char **fopts;  /* -f files; file-level so early exits leave nothing unrea
 static const char *prog = "tally-print";
 static bool check_only;
 static struct query *query;  /* operands that are not files: hledger query terms */
+
+/* The directives that change how the entries after them read: kept with a query. */
+static bool
+reading_directive(const struct jitem *it)
+{
+	static const char *const words[] = {"alias", "end", "apply", "commodity", "D",
+					    "decimal-mark", "Y", "year", "bucket", "A", "C", NULL};
+
+	for (size_t i = 0; words[i]; i++)
+		if (it->word.n == strlen(words[i]) && memcmp(it->word.p, words[i], it->word.n) == 0)
+			return true;
+	return false;
+}
 
 static void
 usage(FILE *f, int status)
@@ -88,7 +102,7 @@ main(int argc, char **argv)
 			if (it->depth == 0)
 				write_item(o, it, NULL, 0);
 		} else if (it->kind == J_TXN ? query_txn(query, it->txn) :
-			   it->kind == J_DIRECTIVE) {
+			   it->kind == J_DIRECTIVE && reading_directive(it)) {
 			write_item(o, it, it->kind == J_TXN ? "\n" : NULL, it->kind == J_TXN);
 		}
 	}
