@@ -1135,11 +1135,19 @@ bool query_empty(const struct query *q);
 int query_depth(const struct query *q);
 /* Whether posting p of t matches (p NULL: an entry without postings). */
 bool query_posting(const struct query *q, const struct txn *t, const struct posting *p);
-/* Whether any posting of t matches (a postingless event: its entry-level terms). */
-bool query_txn(const struct query *q, const struct txn *t);
 /*
- * A report's operands: those naming an existing file (or "-") are journals, the others
- * query terms; with have_f (-f given) all are terms. *ops (free it) gets the journals.
+ * Whether the entry t matches as hledger's print reads a query: each term on the entry as
+ * a whole, a posting term holding when any posting holds it (an event: as one posting).
+ */
+bool query_txn(const struct query *q, const struct txn *t);
+/* The same without the date: terms, for a report that took them as its period. */
+bool query_txn_undated(const struct query *q, const struct txn *t);
+/* Narrows [*begin, *end) (DATE_NONE: open) to the date: terms, as -p narrows it. */
+void query_period(const struct query *q, tdate *begin, tdate *end);
+/*
+ * A report's operands: those naming an existing file or "-", or looking like a path (a '/'
+ * or a journal's extension: then reported missing), are journals; the others are query
+ * terms; with have_f (-f given) all are terms. *ops (free it) gets the journals.
  * -1 with *e set on a bad term.
  */
 int query_operands(int argc, char **argv, bool have_f, char ***ops, size_t *nops,
@@ -1474,6 +1482,8 @@ struct income_row {
 };
 struct income;
 struct income *income_new(tdate begin, tdate end, const char *prefix);
+/* Counts only the postings q selects (hledger's bal QUERY --pivot client); q outlives in. */
+void income_query(struct income *in, const struct query *q);
 /* -1 with *e set (FILE:LINE) when a sum passes what an amount holds. */
 int income_observe(struct income *in, const struct jitem *it, struct terr *e);
 /*
