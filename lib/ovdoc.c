@@ -25,9 +25,9 @@ static struct out *partout;
 
 /* The chart's geometry in SVG units (the SVG scales to the page's width). */
 #define SVG_W 640
-#define SVG_H 220
-#define SVG_TOP 22
-#define SVG_BASE 190
+#define SVG_H 180
+#define SVG_TOP 20
+#define SVG_BASE 152
 
 static const char css[] =
 	"@page { size: auto; margin: 12mm; }\n"
@@ -52,7 +52,8 @@ static const char css[] =
 	"svg { width: 100%; height: auto; }\n"
 	"svg rect { fill: #4573b3; }\n"
 	"svg text { font-size: 11px; fill: #222; text-anchor: middle; }\n"
-	"svg line { stroke: #222; }\n";
+	"svg line { stroke: #222; }\n"
+	"@media print { body { font-size: 9pt; } main { padding: 0; } h2 { margin-top: 4mm; } }\n";
 
 static const char *
 L(const char *key)

@@ -202,7 +202,7 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 	assert_output --partial "1,230.00 EUR"
 }
 
-@test "overview -O html in headless Chromium: a screenshot, no console message" {
+@test "overview -O html in headless Chromium: a screenshot, no console message, one printed page" {
 	chromium_or_skip
 	d=$BATS_TEST_TMPDIR
 	# the check itself: a page with an error is seen as one
@@ -222,6 +222,12 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 		assert_output 0
 		grep -q '<svg viewBox=' "$d/$l.dom"
 		[ "$(grep -o '<rect ' "$d/$l.dom" | wc -l)" -eq 3 ]
+		# printed (Letter, Chromium's default paper), it is one page
+		run timeout 60 "$chromium" $flags --user-data-dir="$d/p3$l" --no-pdf-header-footer \
+			--print-to-pdf="$d/$l.pdf" "file://$d/$l.html"
+		assert_success
+		run -0 pdfinfo "$d/$l.pdf"
+		assert_line "Pages:           1"
 	done
 }
 
