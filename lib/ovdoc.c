@@ -558,7 +558,7 @@ heights(const struct income_row *w, int nm, int *permille)
 			if (pass == 0 && q > max)
 				max = q;
 			/* q <= max; past 2^116, q * 1000 could pass 128 bits: divide max first */
-			if (pass == 1)
+			if (pass == 1 && max > 0)
 				permille[m] = (int)(max < ((tnum)1 << 116) ? q * 1000 / max :
 						    q / (max / 1000));
 			if (pass == 1 && permille[m] > 1000)
@@ -656,7 +656,7 @@ income(struct out *o, const struct overview *ov)
 		struct pdf_bar *bars;
 		char (*val)[AMOUNT_BUF], (*mon)[64];
 
-		if (!rows[r].total)
+		if (!rows[r].total || nm <= 0)
 			continue;
 		if (n - r > 1 || shown)  /* several commodities: a chart each */
 			snprintf(head, sizeof head, "%s (%s)", L("income"), commodity_name(rows[r].com));
