@@ -82,8 +82,8 @@ Jan 2026    488.00 EUR  ##############################
 Feb 2026    388.00 EUR  ########################
 Mar 2026    354.00 EUR  ######################
 total     1,230.00 EUR"
-	# standard input is read twice (the book): the same page
-	run -0 sh -c 'cat "$1" | tally-report -p 2026-q1' _ "$M"
+	# standard input is read twice (the book): the same page (tally.conf named: none beside it)
+	run -0 sh -c 'cat "$1" | tally-report -p 2026-q1 --conf "$2"' _ "$M" "$BATS_FILE_TMPDIR/tally.conf"
 	assert_equal "$output" "$(tally-report -p 2026-q1 "$M")"
 	for l in en es he; do
 		tally-report -p 2026-q1 --lang $l "$M" > "$BATS_TEST_TMPDIR/$l.txt"
