@@ -308,3 +308,28 @@ print(max(len(l) for l in sys.stdin.read().split("\n")))' <<< "$output"
 		[ "$output" -le 80 ] || fail "$l: $output columns"
 	done
 }
+
+@test "overview: every fixture journal gives a well-formed page within 80 columns, or exit 1 and none" {
+	need xmllint
+	d=$BATS_TEST_TMPDIR
+	n=0
+	for f in "$FIXTURES"/hostile/*.journal "$FIXTURES"/*/*.journal; do
+		sanitized && [ "${f#"$FIXTURES"/hostile/}" = "$f" ] && continue  # the hostile ones only
+		n=$((n + 1))
+		rc=0
+		tally-report -O html --date 2026-12-31 "$f" > "$d/$n.html" 2> "$d/err" || rc=$?
+		case $rc in
+		0)	tally-report --date 2026-12-31 "$f" > "$d/$n.txt" ;;
+		1)	[ ! -s "$d/$n.html" ] || fail "$f: exit 1 with a page"
+			grep -q '^tally-report: ' "$d/err" || fail "$f: exit 1 without a message"
+			rm "$d/$n.html" ;;
+		*)	fail "$f: exit $rc: $(cat "$d/err")" ;;
+		esac
+	done
+	[ "$n" -gt 40 ]
+	run -0 htmlcheck "$d"/*.html
+	run -0 xmllint --noout "$d"/*.html
+	# display columns (wc -L counts characters in a UTF-8 locale)
+	run -0 sh -c 'for t in "$@"; do [ "$(wc -L < "$t")" -le 80 ] || echo "$t"; done' _ "$d"/*.txt
+	assert_output ""
+}
