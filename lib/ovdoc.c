@@ -43,6 +43,7 @@ static const char css[] =
 	"thead th { background: #f0f0f0; }\n"
 	".num { text-align: end; white-space: nowrap; font-variant-numeric: tabular-nums; }\n"
 	"tr.total td { font-weight: bold; border-top: 1px solid #999; }\n"
+	".note { margin-top: 1.5mm; color: #8a4b00; }\n"
 	".meter { display: inline-block; width: 30mm; height: 2.6mm; background: #e4e4e4;"
 	" vertical-align: middle; }\n"
 	".meter span { display: block; height: 100%; background: #4573b3; }\n"
@@ -383,6 +384,33 @@ sessions(struct out *o, const struct ov_client *const *v, size_t n)
 	table_end(o);
 }
 
+/*
+ * Before a package runs out, the provider hears it: a line per client with one session
+ * left or none (the labels renew-1 and renew-0, {client} replaced by the ID).
+ */
+static void
+renewals(struct out *o, const struct ov_client *const *v, size_t n)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *tpl, *at;
+		char line[512];
+
+		if (v[i]->bought <= 0 || v[i]->left > 1)
+			continue;
+		tpl = L(v[i]->left == 1 ? "renew-1" : "renew-0");
+		if ((at = strstr(tpl, "{client}")))
+			snprintf(line, sizeof line, "%.*s%s%s", (int)(at - tpl), tpl, v[i]->id, at + 8);
+		else
+			snprintf(line, sizeof line, "%s: %s", v[i]->id, tpl);
+		if (first && format != OV_HTML)
+			out_puts(o, "\n");
+		first = false;
+		para(o, line, "note");
+	}
+}
+
 /* Package meters: used of bought as a bar, the sessions left, those held beyond. */
 static void
 packages(struct out *o, const struct ov_client *const *v, size_t n)
@@ -436,6 +464,7 @@ packages(struct out *o, const struct ov_client *const *v, size_t n)
 		table_row(o, &t, cell, NULL, markup);
 	}
 	table_end(o);
+	renewals(o, v, n);
 }
 
 static const char *

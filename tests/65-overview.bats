@@ -57,6 +57,8 @@ Packages
 client                          used  bought  left  over
 ana     [####################]    10      10     0     2
 
+ana: package used up: renew it, or sessions are billed at the rate
+
 Open invoices
 -------------
 client  invoice    due           days        open
@@ -106,6 +108,25 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 	got=$(section "Packages" "$BATS_TEST_TMPDIR/o.txt" | awk 'NR > 1 { print $1, $3, $4, $5, $6 }')
 	assert_equal "$got" "$want"
 	[ -n "$want" ]
+}
+
+@test "overview: a package with one session left or none asks for renewal, as tally-sessions warns" {
+	for d in 2026-02-25:2:"" 2026-03-04:1:"ana: 1 package session left: ask about renewal" \
+		 2026-03-11:0:"ana: package used up: renew it, or sessions are billed at the rate"; do
+		day=${d%%:*} rest=${d#*:}
+		run -0 tally-report --date "$day" "$M"
+		assert_line --regexp "^ana +\[[#.]+\] +[0-9]+ +10 +${rest%%:*} +0\$"
+		want=$(tally-sessions -e "$(date -u -d "$day + 1 day" +%F)" -O csv "$M" 2>/dev/null |
+			awk -F, '$1 == "ana" { print $11 }')
+		assert_equal "$want" "${rest%%:*}"
+		if [ -n "${rest#*:}" ]; then
+			assert_line "${rest#*:}"
+		else
+			refute_line --partial "ana: "
+		fi
+	done
+	run -0 tally-report --date 2026-03-04 --lang es "$M"
+	assert_line "ana: queda 1 sesión del bono: preguntar por la renovación"
 }
 
 @test "overview: open invoices and aging are tally-aging's on the date, and hledger's receivables" {
