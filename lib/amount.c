@@ -697,6 +697,17 @@ amount_format_lang(char *buf, size_t size, const struct amount *a, const char *l
 	const char *sym = commodity_name(a->com);
 	bool word = strlen(sym) > 1 && ((unsigned char)sym[0] < 0x80);
 
+	/* the catalog's marks when it is lang's; without catalogs, Spanish as it always was */
+	if (lang && catalog_lang() && strcmp(lang, catalog_lang()) == 0) {
+		const char *dec = catalog_get("number", "decimal-mark"),
+			   *grp = catalog_get("number", "group-mark"),
+			   *sym = catalog_get("number", "symbol");
+		bool after = sym && strcmp(sym, "after") == 0;
+		char g = !grp || !*grp ? ',' : strcmp(grp, "none") == 0 ? 0 : *grp;
+
+		return format_styled(buf, size, a, !after && !word, after || word,
+				     dec && *dec ? *dec : '.', g, st->prec);
+	}
 	if (lang && strcmp(lang, "es") == 0)
 		return format_styled(buf, size, a, false, true, ',', '.', st->prec);
 	return format_styled(buf, size, a, !word, word, '.', ',', st->prec);
