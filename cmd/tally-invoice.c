@@ -529,6 +529,7 @@ struct shown {
 	struct identities *ids;
 	const struct identity *who;  /* the client's name, address, tax ID and email */
 	char *tax, *wh;     /* the tax: and withholding: tags ("IVA 21% | 105.00 EUR"), or NULL */
+	char *renew;        /* with 1 or 0 package sessions left on the invoice's date: the note */
 };
 
 static int
@@ -768,6 +769,13 @@ field(struct out *o, const char *key, size_t n, void *arg)
 			put(o, taxes.exempt_text, strlen(taxes.exempt_text));
 		return true;
 	}
+	if (IS("renewal")) {
+		if (s->renew && format == F_TXT)
+			out_wrap(o, s->renew, strlen(s->renew), "", 78);
+		else if (s->renew)
+			put(o, s->renew, strlen(s->renew));
+		return true;
+	}
 	if (IS("client-address")) {
 		put_lines(o, s->who ? s->who->address : NULL);
 		return true;
@@ -825,6 +833,7 @@ shown_free(struct shown *s)
 	identities_free(s->ids);
 	free(s->tax);
 	free(s->wh);
+	free(s->renew);
 }
 
 /*
@@ -960,6 +969,39 @@ render_mail(struct out *o, struct shown *s, struct terr *e)
 	mail_doc_free(&html);
 	mail_doc_free(&pdf);
 	return r;
+}
+
+/*
+ * The renewal note: package sessions counted in date order through the book up to the
+ * invoice's date; with 1 or 0 left, the statement's words for it (statement.LANG).
+ */
+static int
+renewal(struct shown *s, char **files, size_t nfiles, const struct chart *ch, tdate d,
+	struct terr *e)
+{
+	static char path[4096];  /* static: a conf_load error names it */
+	const struct clients_opts accts = {ch->acct[CH_UNBILLED], ch->acct[CH_PREPAID],
+					   ch->acct[CH_DEPOSITS]};
+	struct book *b = book_read_until(files, nfiles, &accts, d + 1, e);
+	struct conf *labels;
+	char *dir;
+	long left;
+
+	if (!b)
+		return -1;
+	left = book_package_left(b, s->client, d);
+	book_free(b);
+	if (left < 0 || left > 1)
+		return 0;
+	dir = policy_sharedir("templates");
+	snprintf(path, sizeof path, "%s/statement.%s", dir, lang);
+	free(dir);
+	if (!(labels = conf_load(path, false, e)))
+		return -1;
+	if (conf_get(labels, left ? "renew-1" : "renew-0"))
+		s->renew = xstrdup(conf_get(labels, left ? "renew-1" : "renew-0"));
+	conf_free(labels);
+	return 0;
 }
 
 /* The language's words, invoice.LANG (a missing file: none, the defaults). */
@@ -1144,6 +1186,10 @@ main(int argc, char **argv)
 	if (show) {
 		v = invoices_new(receivable);
 		sh.ids = identities_new();
+		if (book_spool_stdin(files, nfiles, &e) < 0) {  /* the book reads it again */
+			terr_print(prog, &e);
+			status = 1;
+		}
 	}
 	if (void_number)
 		cn = cnote_new(void_number, inv_date, &(struct cnote_opts){
@@ -1194,7 +1240,8 @@ main(int argc, char **argv)
 		} else {
 			sh.inv = invoices_find(v, show);
 			sh.who = identities_find(sh.ids, sh.client);
-			if ((format == F_EML ? render_mail(o, &sh, &e) : format == F_PDF ?
+			if (renewal(&sh, files, nfiles, &chart, sh.inv->date, &e) < 0 ||
+			    (format == F_EML ? render_mail(o, &sh, &e) : format == F_PDF ?
 			     render_pdf(o, &sh, &e) : render(o, &sh, &e)) < 0) {
 				terr_print(prog, &e);
 				status = 1;

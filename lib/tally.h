@@ -417,6 +417,8 @@ struct out *out_open(FILE *f);
 void out_write(struct out *o, const void *p, size_t n);
 void out_puts(struct out *o, const char *s);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* n bytes of text as lines of at most width columns, each after indent, broken at spaces. */
+void out_wrap(struct out *o, const char *s, size_t n, const char *indent, size_t width);
 /* Returns 0, or -1 with errno set when writing failed. Frees o. */
 int out_commit(struct out *o);
 void out_abort(struct out *o);
@@ -777,6 +779,8 @@ const char *client_policy_at(const struct client *c, tdate d);
  */
 bool client_package_next(struct client *c, tdate d, struct amount *price);
 bool client_package_take(struct client *c, tdate d, struct amount *price);
+/* Where the next session on d falls: session *n of a package of *m; false when none. */
+bool client_package_place(const struct client *c, tdate d, long *n, long *m);
 /* Sessions left in packages usable on d (d = DATE_NONE: ignoring expiry); money left too. */
 long client_package_left(const struct client *c, tdate d, struct amount *money);
 /* Marks a package lapsed; *left gets the credit that was left. -1 on overflow. */
@@ -819,6 +823,7 @@ struct book_price {
 	bool write;               /* postings to write (unpriced events with a cost) */
 	bool package;             /* one package session taken (held, forfeited, or by hand) */
 	bool over;                /* held, paid at the rate after a package ran out */
+	long pk_n, pk_m;          /* package: session pk_n of a package of pk_m (date order) */
 	bool grace;               /* a cancellation waived by the policy's grace: tag it */
 	long grace_n;             /* the waiver's number in the grace window */
 	bool capped, has_price;
@@ -906,6 +911,17 @@ const struct policy *book_policy(struct book *b, const struct client *c, tdate d
 int book_input(struct book *b, char *const *files, size_t n, struct terr *e);
 /* Before pass 2: standard input back to where it started. */
 int book_rewind_stdin(char *const *files, size_t n, struct terr *e);
+/* Makes standard input readable again later (before a first pass that is not the book's). */
+int book_spool_stdin(char *const *files, size_t n, struct terr *e);
+/*
+ * The book for a document (bookmeter.c): pass 1 over the entries dated before end
+ * (DATE_NONE: all), settled; standard input rewound, so the document's own reading is
+ * pass 2 (book_next). Bad items count as positions only. NULL with *e set.
+ */
+struct book *book_read_until(char *const *files, size_t n, const struct clients_opts *accts,
+			     tdate end, struct terr *e);
+/* Package sessions the client has left on asof, in date order; -1: no package bought by then. */
+long book_package_left(struct book *b, const char *client, tdate asof);
 
 /* ---- outside text made safe for a journal (jtext.c) ---------------------------------- */
 
