@@ -1157,7 +1157,7 @@ void rules_free(struct rules *r);
  * of struct account (name unused).
  */
 enum stmt_acct { SA_UNBILLED, SA_RECEIVABLE, SA_PREPAID, SA_DEPOSITS, SA_N };
-enum stmt_ikind { SI_SESSION, SI_CHARGE, SI_PAYMENT, SI_INVOICE };
+enum stmt_ikind { SI_SESSION, SI_CHARGE, SI_PAYMENT, SI_INVOICE, SI_CREDIT };
 struct stmt_item {
 	enum stmt_ikind kind;
 	tdate date;
@@ -1165,7 +1165,11 @@ struct stmt_item {
 	char *status;         /* session: the session tag's value */
 	char *waived;         /* session: the waived tag's value */
 	char *signoff;        /* session: the signed tag's value */
-	char *number;         /* invoice number */
+	char *number;         /* invoice number; a credit note's own number */
+	char *voids;          /* credit note: the invoice it voids */
+	long pk_n, pk_m;      /* session: session pk_n of a package of pk_m (date order); 0: none */
+	bool over;            /* session: held after the package ran out, at the rate */
+	size_t seq;           /* the order read, for a stable sort by date */
 	int time;             /* session start in minutes, or -1 */
 	bool from_package;    /* paid from prepaid credit */
 	bool priced;          /* has postings to the client's accounts */
@@ -1180,7 +1184,7 @@ struct stmt_client {
 	char *name;           /* a name: tag, or a client: tag that is not the ID */
 	struct account open, close;  /* the four accounts' sum before begin and before end */
 	struct account kind[SA_N];   /* each account's balance before end */
-	long pkg_left;        /* prepaid sessions left: bought minus used */
+	long pkg_left;        /* prepaid sessions left at the period's end, in date order */
 	bool had_pkg;
 	struct stmt_item *items;
 	size_t nitems, capitems;
@@ -1190,6 +1194,10 @@ struct statements;
 struct statements *statements_new(tdate begin, tdate end, const char *const prefix[SA_N]);
 /* Learns from one item; -1 with *e set (FILE:LINE) on bad invoice data or overflow. */
 int statements_observe(struct statements *s, const struct jitem *it, struct terr *e);
+/* What the book decided for the item observed next (book_next), or NULL: package places. */
+void statements_book(struct statements *s, const struct book_price *bp);
+/* After reading: package sessions left on asof, from the settled book (date order). */
+void statements_packages(struct statements *s, struct book *b, tdate asof);
 /* After reading: the clients in ID order. */
 size_t statements_count(struct statements *s);
 const struct stmt_client *statements_at(struct statements *s, size_t i);

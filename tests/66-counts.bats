@@ -114,3 +114,106 @@ J
 	run -0 tally-invoice --show 2026-0001 "$f.inv"
 	refute_output --partial "renew"
 }
+
+# pkg3, billed, with two more sessions: the package's last one and one past it (at the rate).
+billed4() {
+	local f
+	f=$(pkg3 "${1:-b.journal}")
+	session 2026-11-25 >> "$f"
+	session 2026-11-26 >> "$f"
+	tally-bill "$f" > "$f.billed"
+	echo "$f.billed"
+}
+
+@test "statement: session N of M in date order, and a mark on the session past the package" {
+	f=$(billed4)
+	run -0 tally-statement -p 2026-11 --client ana "$f"
+	assert_output --partial "Date          Time   Status                      Signed                   Price
+------------  -----  --------------------------  ------------  ----------------
+Nov 5, 2026   10:00  held                        -               session 1 of 3
+Nov 20, 2026  10:00  held                        -               session 2 of 3
+Nov 25, 2026  10:00  held                        -               session 3 of 3
+Nov 26, 2026  10:00  held                        -                     50 EUR *
+
+* Held after the prepaid package ran out: billed at your rate."
+	assert_line --regexp '^Prepaid sessions left +0$'
+	for seed in 1 2 3; do
+		shuffle-entries "$seed" "$f" > "$(scratch)/s$seed.journal"
+		run -0 tally-statement -p 2026-11 --client ana "$(scratch)/s$seed.journal"
+		assert_output "$(tally-statement -p 2026-11 --client ana "$f")"
+	done
+	# unbilled sessions count as the book will bill them
+	run -0 tally-statement -p 2026-11 --client ana "${f%.billed}"
+	assert_line --regexp '^Nov 25, 2026  10:00  held +- +session 3 of 3$'
+	assert_line --regexp '^Nov 26, 2026  10:00  held +- +not priced yet \*$'
+}
+
+@test "statement: session N of M and the mark in every language and format" {
+	need pdftotext
+	f=$(billed4)
+	run -0 tally-statement -p 2026-11 --client ana --lang es "$f"
+	assert_line --regexp '^05/11/2026 +10:00 +realizada +- +sesión 1 de 3$'
+	assert_line --partial "* Realizada después de agotar el paquete prepagado: facturada a su tarifa."
+	run -0 tally-statement -p 2026-11 --client ana --lang he "$f"
+	assert_line --regexp ' מפגש 2 מתוך 3$'
+	assert_line --regexp ' 50 EUR \*$'
+	run -0 tally-statement -p 2026-11 --client ana -O html "$f"
+	assert_output --partial '<td class="num">session 3 of 3</td></tr>'
+	assert_output --partial '<td class="num">50 EUR *</td></tr>'
+	assert_output --partial '<p>* Held after the prepaid package ran out: billed at your rate.</p>'
+	run -0 tally-statement -p 2026-11 --client ana -O md "$f"
+	assert_output --partial '| session 1 of 3 |'
+	assert_output --partial '| 50 EUR \* |'
+	tally-statement -p 2026-11 --client ana -O pdf "$f" > "$(scratch)/s.pdf"
+	run -0 pdftotext -layout "$(scratch)/s.pdf" -
+	assert_output --partial "session 2 of 3"
+	for lang in en es he; do
+		w=$(tally-statement -p 2026-11 --client ana --lang $lang "$f" | wc -L)
+		[ "$w" -le 80 ] || fail "$lang: $w columns"
+	done
+}
+
+@test "statement: an invoice dated after the period is the next statement's, not this one's" {
+	f=$(pkg3)
+	tally-bill "$f" | tally-invoice -p 2026-11 > "$f.inv"
+	grep -q '^2026-12-01 (2026-0001) Invoice ana' "$f.inv"
+	run -0 tally-statement -p 2026-11 --client ana "$f.inv"
+	assert_output --partial "Invoices issued
+---------------
+None."
+	refute_output --partial "2026-0001"
+	run -0 tally-statement -p 2026-12 --client ana "$f.inv"
+	assert_output --partial "Invoices issued
+---------------
+Invoice               Date              Due                             Amount
+--------------------  ----------------  ----------------  --------------------
+2026-0001             Dec 1, 2026       Dec 15, 2026                    15 EUR"
+}
+
+@test "statement: a credit note is a section of its own, not a payment" {
+	f=$(pkg3)
+	tally-bill "$f" | tally-invoice -p 2026-11 > "$f.inv"
+	tally-invoice --void 2026-0001 --date 2026-12-10 "$f.inv" > "$f.void"
+	run -0 tally-statement -p 2026-12 --client ana "$f.void"
+	assert_output --partial "Credit notes
+------------
+Credit note           Date              Voids invoice                   Amount
+--------------------  ----------------  --------------------  ----------------
+CN-2026-0001          Dec 10, 2026      2026-0001                       15 EUR
+
+Payments received
+-----------------
+None."
+	assert_line --regexp '^Payments received +0 EUR$'
+	assert_line --regexp '^Credit notes +-15 EUR$'
+	assert_line --regexp '^Opening balance +-25 EUR$'
+	assert_line --regexp '^Closing balance +-40 EUR$'
+	run -0 tally-statement -p 2026-12 --client ana --lang es -O html "$f.void"
+	assert_output --partial '<h2>Notas de crédito</h2>'
+	assert_output --partial '<tr><td>CN-2026-0001</td><td>10/12/2026</td><td>2026-0001</td><td class="num">15 EUR</td></tr>'
+	run -0 tally-statement -p 2026-12 --client ana --lang he "$f.void"
+	assert_output --partial "הודעות זיכוי"
+	# a month without one has no such section
+	run -0 tally-statement -p 2026-11 --client ana "$f.void"
+	refute_output --partial "Credit note"
+}
