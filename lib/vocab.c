@@ -68,13 +68,18 @@ static const struct {
 	[VT_PRICE] = {"price", K_AMOUNT, VW_ENTRY, false, "an amount, e.g. 30 EUR"},
 	[VT_ABSENT] = {"absent", K_ID, VW_ENTRY, false, "a client ID of at most 200 letters"},
 	[VT_UPCOMING] = {"upcoming", K_TEXT, VW_ENTRY, false, "any text"},
+	[VT_INCLUDES] = {"includes", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_EXCLUDES] = {"excludes", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_EXTRAS] = {"extras", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_FREQUENCY] = {"frequency", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_PROGRAMME] = {"programme", K_TEXT, VW_ENTRY, true, "any text"},
 };
 
 int
 vocab_lookup(struct span key)
 {
 	/* a cheap first-letter filter: most tags in a journal are none of ours */
-	if (!key.n || !strchr("abcdeimnprstuw", key.p[0]))
+	if (!key.n || !strchr("abcdefimnprstuw", key.p[0]))
 		return -1;
 	for (int k = 0; k < VT_N; k++)
 		if (span_eq(key, vocab[k].name))

@@ -287,7 +287,7 @@ Importe: 20,00 EUR (el precio de la sesión es 40,00 EUR).
 La política de cancelación acordada (rolling deposit) dice:
   "Una cancelación con menos de 24 horas de antelación se cobra: el 50 % del precio de la sesión."
   (rolling-deposit.policy, línea 5: late-cancel-fee = 50%)'
-	run tally-agreement --client eva --lang es --date 2026-01-20 deposit.journal
+	run joined tally-agreement --client eva --lang es --date 2026-01-20 deposit.journal
 	assert_line "- Se mantiene un depósito del 50 % del precio de la siguiente sesión; una cancelación tardía o ausencia lo pierde en primer lugar."
 	run -2 --separate-stderr tally-cancel --lang fr deposit.journal
 	assert_equal "$stderr" "tally-cancel: unknown language: fr (en, es)"

@@ -217,3 +217,114 @@ None."
 	run -0 tally-statement -p 2026-11 --client ana "$f.void"
 	refute_output --partial "Credit note"
 }
+
+# A client with every part of the agreement given, free text with commas.
+agr() {
+	journal agr.journal <<'J'
+2026-09-01 Terms for Ana
+    ; client: ana
+    ; name: Ana García
+    ; address: Calle Luna 3
+    ; address: 28004 Madrid
+    ; email: ana@example.org
+    ; tax-id: 12345678Z
+    ; rate: 45.00 EUR
+    ; policy: 24-hour
+    ; minutes: 50
+    ; frequency: weekly, on Tuesdays
+    ; programme: algebra, then geometry, then exam practice
+    ; includes: two workshops, a written report
+    ; excludes: exam fees, books
+    ; extras: travel outside Madrid, 10 EUR a trip
+
+2026-09-02 Package of 10 sessions
+    ; client: ana
+    ; package: 10
+    Assets:Bank  400.00 EUR
+    Liabilities:Prepaid:ana
+J
+}
+
+@test "agreement: the seven parts, free text with its commas, within 80 columns" {
+	f=$(agr)
+	printf 'name = Marta Ruiz\nemail = marta@example.org\n' > "$(scratch)/tally.conf"
+	run -0 tally-agreement --client ana --date 2026-10-15 --conf "$(scratch)/tally.conf" "$f"
+	assert_output --partial "1. The parties
+Provider: Marta Ruiz
+Provider's email: marta@example.org
+Client: Ana García (reference ana)
+Client's address: Calle Luna 3, 28004 Madrid
+Client's email: ana@example.org
+Client's tax ID: 12345678Z
+
+2. What is included and what is not
+Included: two workshops, a written report.
+Not included: exam fees, books.
+
+3. Procedure
+Length: each session lasts 50 minutes.
+Frequency: sessions take place weekly, on Tuesdays.
+Programme: algebra, then geometry, then exam practice."
+	assert_output --partial "4. Rates and payment
+The rate is 45.00 EUR per session.
+Sessions can be prepaid as a package of 10 sessions for 400.00 EUR."
+	assert_output --partial "5. Changes and cancellations (24-hour notice)
+- Cancellations need at least 24 hours' notice before the session starts; with
+  that much notice nothing is charged."
+	assert_line "- Changes to this agreement are made in writing and agreed by both parties."
+	assert_output --partial "6. Extras
+travel outside Madrid, 10 EUR a trip.
+
+7. Signatures
+Both parties agree to the above on 15 October 2026.
+
+For the provider: Marta Ruiz
+
+Signature: ______________________________   Date: ______________
+
+For the client: Ana García
+
+Signature: ______________________________   Date: ______________"
+	for lang in en es; do
+		w=$(tally-agreement --client ana --date 2026-10-15 --lang $lang "$f" | wc -L)
+		[ "$w" -le 80 ] || fail "$lang: $w columns"
+	done
+	# tally-check reads the same free-text tags without complaint
+	run -0 tally-check "$f"
+}
+
+@test "agreement: the seven parts in Spanish, HTML, Markdown, PDF and mail" {
+	need pdftotext python3
+	f=$(agr)
+	printf 'name = Marta Ruiz\nemail = marta@example.org\n' > "$(scratch)/tally.conf"
+	run -0 tally-agreement --client ana --date 2026-10-15 --lang es "$f"
+	assert_line "Programa: algebra, then geometry, then exam practice."
+	assert_line "Correo del cliente: ana@example.org"
+	assert_line "7. Firmas"
+	assert_line "Ambas partes aceptan lo anterior el 15 de octubre de 2026."
+	run -0 tally-agreement --client ana --date 2026-10-15 -O html "$f"
+	assert_output --partial "<li>Included: two workshops, a written report.</li>"
+	assert_output --partial "<li>Programme: algebra, then geometry, then exam practice.</li>"
+	assert_output --partial "<li>Client's tax ID: 12345678Z</li>"
+	assert_output --partial "<h2>7. Signatures</h2>"
+	run -0 tally-agreement --client ana --date 2026-10-15 -O md "$f"
+	assert_line "- Not included: exam fees, books."
+	assert_line "## 3. Procedure"
+	tally-agreement --client ana --date 2026-10-15 -O pdf "$f" > "$(scratch)/a.pdf"
+	run -0 pdftotext "$(scratch)/a.pdf" -
+	assert_line "Programme: algebra, then geometry, then exam practice."
+	assert_line "7. Signatures"
+	run -0 tally-agreement --client ana --date 2026-10-15 -O eml --conf "$(scratch)/tally.conf" "$f"
+	printf '%s\n' "$output" | sed 1d > "$(scratch)/m.eml"
+	run -0 python3 - "$(scratch)/m.eml" <<'PY'
+import email, email.policy, sys
+m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy.default)
+print(m['To'])
+for part in m.walk():
+    if part.get_content_type() == 'text/plain':
+        t = part.get_content()
+        print('Included: two workshops, a written report.' in t, '7. Signatures' in t)
+PY
+	assert_output "Ana García <ana@example.org>
+True True"
+}
