@@ -8,6 +8,7 @@ MANDIR   ?= $(PREFIX)/share/man
 SHAREDIR ?= $(PREFIX)/share/tally
 DOCDIR   ?= $(PREFIX)/share/doc/tally
 COMPDIR  ?= $(PREFIX)/share/bash-completion/completions
+LOCALEDIR ?= $(PREFIX)/share/locale
 
 CC       ?= cc
 OPT      ?= -O2 -g
@@ -17,7 +18,8 @@ WARN      = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strin
 WERROR   ?= $(if $(CI),1,0)
 CFLAGS   ?= $(OPT)
 ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Ilib \
-             -DTALLY_SHAREDIR='"$(SHAREDIR)"' $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
+             -DTALLY_SHAREDIR='"$(SHAREDIR)"' -DTALLY_LOCALEDIR='"$(LOCALEDIR)"' \
+             -DTALLY_BUILD='"$(BUILD)"' $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
 # Libraries found through pkg-config: PCRE2 (rules), libical (calendars), GMime (mail),
 # pango + cairo (PDF). Their headers are system headers (-isystem): their warnings are not ours.
 # --as-needed: a command links only the shared libraries it really calls.
@@ -41,10 +43,28 @@ CMD_SRC  = $(sort $(wildcard cmd/*.c))
 CMDS     = $(CMD_SRC:cmd/%.c=$(BIN)/%)
 LIBA     = $(BUILD)/libtally.a
 SCRIPTS  = $(wildcard cmd/*.sh)
+# The languages: share/po/LANG.po compiled into the build tree as gettext finds them.
+LANGS    = $(patsubst share/po/%.po,%,$(wildcard share/po/*.po))
+MOS      = $(LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/tally.mo)
 
-.PHONY: all deps check check-plain check-sanitize lint test install uninstall clean bench fuzz demo
+.PHONY: all deps check check-plain check-sanitize lint test install uninstall clean bench fuzz demo pot
 
-all: $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%)
+all: $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%) $(MOS)
+
+# --check: a translation's printf formats must match the English ones.
+$(BUILD)/locale/%/LC_MESSAGES/tally.mo: share/po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+# The template for a new language (docs/translating.md): the sentences written in C
+# (xgettext, marked N_) and the English catalog's keys, their English as a comment.
+POT ?= share/po/tally.pot
+pot:
+	@mkdir -p $(BUILD)
+	xgettext --from-code=UTF-8 -k -kN_ -kcatalog_tr -kcatalog_ntr:1,2 -kT:2 -kNT:2,3 --add-comments=TRANSLATORS: -c++ --omit-header \
+	  --sort-by-file -o $(BUILD)/c.pot $(CMD_SRC) $(LIB_SRC)
+	awk -f share/po/keys.awk share/po/en.po > $(BUILD)/keys.pot
+	msgcat --use-first -o $(POT) $(BUILD)/keys.pot $(BUILD)/c.pot
 
 $(BUILD)/lib/%.o: lib/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
@@ -65,7 +85,7 @@ $(BIN)/%: cmd/%.sh
 
 # Debian packages the build and the tests need.
 DEPS = libcsv-dev libpcre2-dev pkg-config libical-dev libgmime-3.0-dev libcairo2-dev \
-       libpango1.0-dev fonts-dejavu-core bats bats-support bats-assert parallel ledger \
+       libpango1.0-dev fonts-dejavu-core gettext bats bats-support bats-assert parallel ledger \
        hledger mblaze poppler-utils python3 valgrind time clang-tools cppcheck
 deps:
 	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -142,6 +162,8 @@ install: all
 	for c in $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%); do n=$$(basename $$c); \
 	  case $$n in tally-*) ln -sf tally $(DESTDIR)$(COMPDIR)/$$n ;; esac; done
 	cp -R share/. $(DESTDIR)$(SHAREDIR)/
+	for l in $(LANGS); do mkdir -p $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	  cp $(BUILD)/locale/$$l/LC_MESSAGES/tally.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; done
 
 uninstall:
 	for c in $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%); do rm -f $(DESTDIR)$(BINDIR)/$$(basename $$c); done
@@ -149,6 +171,7 @@ uninstall:
 	rm -f $(DESTDIR)$(COMPDIR)/tally
 	for c in $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%); do rm -f $(DESTDIR)$(COMPDIR)/$$(basename $$c); done
 	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
+	for l in $(LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/tally.mo; done
 
 clean:
 	rm -rf build build-san build-lint bin bin-san bin-lint

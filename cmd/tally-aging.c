@@ -22,7 +22,7 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [--date DATE] [--client ID] [-O txt|csv|json] [--receivable ACCT]\n"
-		   "       [--remind [--lang en|es] [--levels N,N,N] [--courtesy N] [--conf FILE]\n"
+		   "       [--remind [--lang LANG] [--levels N,N,N] [--courtesy N] [--conf FILE]\n"
 		   "        [-O eml [--maildir DIR]]]\n"
 		   "       [-f FILE]... [FILE]...\n", prog);
 	exit(status);
@@ -266,6 +266,8 @@ report(struct out *o, struct invoices *v, const struct invoice **open, size_t n)
 
 /* ---- reminders ---- */
 
+static struct clients *payers;  /* bill-to: a reminder goes to whoever pays (lib/billto.c) */
+
 struct msg {
 	const struct invoice *in;
 	struct conf *conf;
@@ -295,7 +297,7 @@ field(struct out *o, const char *key, size_t n, void *arg)
 		return true;
 	}
 	if (IS("date") || IS("due")) {
-		date_format(buf, IS("date") ? m->in->date : m->in->due);
+		catalog_date(buf, sizeof buf, IS("date") ? m->in->date : m->in->due, "notice");
 		out_puts(o, buf);
 		return true;
 	}
@@ -306,7 +308,20 @@ field(struct out *o, const char *key, size_t n, void *arg)
 		out_puts(o, buf);
 		return true;
 	}
+	if (IS("greeting")) {  /* the catalog's, as the notices': "Hello %s," with the name */
+		const char *g = catalog_tr("Hello %s,\n"), *at = strstr(g, "%s");
+
+		if (!at)
+			at = g + strlen(g);
+		out_write(o, g, (size_t)(at - g));
+		header_value(o, identity_name(m->who, m->in->client));
+		out_write(o, *at ? at + 2 : "", strcspn(*at ? at + 2 : "", "\n"));
+		return true;
+	}
+	/* the practice's name from tally.conf, or its signature = line */
 	v = IS("client") ? identity_name(m->who, m->in->client) : IS("invoice") ? m->in->number :
+	    IS("signature") ? (conf_get(m->conf, "signature") ? conf_get(m->conf, "signature") :
+			       conf_get(m->conf, "name") ? conf_get(m->conf, "name") : "") :
 	    NULL;
 #undef IS
 	if (!v)
@@ -351,7 +366,9 @@ reminders(struct out *o, struct mailbox *mb, const struct invoice **open, size_t
 		int k = d >= final ? 3 : d >= second ? 2 : d >= first && d > 0 ? 1 :
 			(courtesy >= 0 && left >= 0 && left <= courtesy) ? 0 : -1;
 
-		struct msg m = {open[i], conf, identities_find(ids, open[i]->client)};
+		/* sent now: to whoever pays for the client now (bill-to:) */
+		struct msg m = {open[i], conf, identities_find(ids, clients_payer_id(payers,
+				open[i]->client, asof))};
 
 		if (k < 0)
 			continue;
@@ -445,8 +462,9 @@ main(int argc, char **argv)
 			break;
 		case 'r': remind = true; break;
 		case 'L':
-			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "es") != 0) {
-				fprintf(stderr, "%s: unknown language: %s\n", prog, optarg);
+			/* a language is its catalog and its reminder-*.LANG.txt templates */
+			if (catalog_use(optarg, &e) < 0) {
+				terr_print(prog, &e);
 				return 2;
 			}
 			lang = optarg;
@@ -503,6 +521,7 @@ main(int argc, char **argv)
 	receivable = chart.acct[CH_RECEIVABLE];
 	v = invoices_new(receivable);
 	ids = identities_new();
+	payers = clients_new(NULL);
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((r = journal_next(j, &it)) != 0) {
 		if (r < 0) {
@@ -522,7 +541,8 @@ main(int argc, char **argv)
 		if (it->txn->date > asof)
 			continue;
 		if (invoices_observe(v, it, &e) < 0 ||
-		    (remind && identities_observe(ids, it, &e) < 0)) {
+		    (remind && identities_observe(ids, it, &e) < 0) ||
+		    (remind && clients_observe_billto(payers, it, &tg, &e) < 0)) {
 			terr_print(prog, &e);
 			status = 1;
 		}
@@ -568,6 +588,7 @@ main(int argc, char **argv)
 		}
 	}
 	free(open);
+	clients_free(payers);
 	identities_free(ids);
 	conf_free(conf);
 	invoices_free(v);

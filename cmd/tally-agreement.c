@@ -34,7 +34,7 @@ static size_t nfields;
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: %s --client ID [-O txt|md|html|pdf|eml] [--maildir DIR] [--lang en|es] [--date DATE]\n"
+	fprintf(f, "usage: %s --client ID [-O txt|md|html|pdf|eml] [--maildir DIR] [--lang en|es|he] [--date DATE]\n"
 		   "       [--policy FILE | --policies DIR] [--templates DIR] [--conf FILE]\n"
 		   "       [-f FILE]... [FILE]...\n", prog);
 	exit(status);
@@ -262,21 +262,11 @@ read_all(const char *path, struct terr *e)
 	return buf;
 }
 
-/* "23 November 2026" or "23 de noviembre de 2026". */
+/* "23 November 2026" or "23 de noviembre de 2026": the catalog's "agreement" date-format. */
 static void
 date_words(char *buf, size_t size, tdate d)
 {
-	static const char *const en[] = {"January", "February", "March", "April", "May", "June",
-		"July", "August", "September", "October", "November", "December"};
-	static const char *const es[] = {"enero", "febrero", "marzo", "abril", "mayo", "junio",
-		"julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"};
-	int y, m, dd;
-
-	date_to_ymd(d, &y, &m, &dd);
-	if (strcmp(lang, "es") == 0)
-		snprintf(buf, size, "%d de %s de %d", dd, es[m - 1], y);
-	else
-		snprintf(buf, size, "%d %s %d", dd, en[m - 1], y);
+	catalog_date(buf, size, d, "agreement");
 }
 
 /* What the journal says about the client besides clients.c's book. */
@@ -348,8 +338,6 @@ fill(struct client *c, const struct extra *x, const struct policy *p, const stru
 	};
 	char buf[1024];
 	const struct client_rate *r = NULL;
-	bool es = strcmp(lang, "es") == 0;
-
 	for (size_t i = 0; i < sizeof conf_keys / sizeof *conf_keys; i++)
 		set(conf_keys[i][0], conf_get(cf, conf_keys[i][1]));
 	if (!conf_get(cf, "name"))
@@ -380,8 +368,7 @@ fill(struct client *c, const struct extra *x, const struct policy *p, const stru
 	set("rate-unit", NULL);
 	if (r) {
 		set_amount("rate", &r->amt);
-		set("rate-unit", r->per_hour ? (es ? "por hora" : "per hour")
-					     : (es ? "por sesión" : "per session"));
+		set("rate-unit", catalog_get("agreement", r->per_hour ? "per-hour" : "per-session"));
 	}
 	snprintf(buf, sizeof buf, "%ld", x->minutes);
 	set("minutes", x->minutes > 0 ? buf : NULL);
@@ -429,8 +416,7 @@ pdf_agreement(struct out *o, const char *text, size_t n, const struct conf *cf,
 {
 	char title[512];
 
-	snprintf(title, sizeof title, strcmp(lang, "es") == 0 ? "Acuerdo de colaboración: %s" :
-		 "Collaboration agreement: %s", name);
+	snprintf(title, sizeof title, catalog_tr("Collaboration agreement: %s"), name);
 	return pdf_from_text(o, text, n, &(struct pdf_opts){.paper = conf_get(cf, "paper"),
 			     .title = title, .author = conf_get(cf, "name")}, e);
 }
@@ -467,14 +453,13 @@ mail_agreement(struct out *o, const char *dir, const struct client *c, const str
 		r = pdf_agreement(pd, doc[0].p, doc[0].n, cf, name, e);
 	mail_doc_close(&doc[2], pd);
 	format = F_EML;
-	snprintf(subject, sizeof subject, strcmp(lang, "es") == 0 ?
-		 "Acuerdo de colaboración: %s" : "Collaboration agreement: %s", name);
+	snprintf(subject, sizeof subject, catalog_tr("Collaboration agreement: %s"), name);
 	if (r == 0 && (mb = maildir ? mail_maildir(maildir, e) : mail_mbox(o)) != NULL) {
 		r = mail_add(mb, &(struct mail_msg){
 			.from_name = conf_get(cf, "name"), .from_addr = conf_get(cf, "email"),
 			.client = c->id, .to_name = name, .to_addr = who ? who->email : NULL,
 			.subject = subject, .text = doc[0].p, .html = doc[1].p, .lang = lang,
-			.attach_name = strcmp(lang, "es") == 0 ? "acuerdo.pdf" : "agreement.pdf",
+			.attach_name = catalog_get("agreement", "attachment"),
 			.attach = doc[2].p, .attach_len = doc[2].n}, e);
 		if (r < 0)
 			mail_abort(mb);
@@ -543,11 +528,7 @@ main(int argc, char **argv)
 			format = rv;
 			break;
 		case 'L':
-			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "es") != 0) {
-				fprintf(stderr, "%s: unknown language: %s (en, es)\n", prog, optarg);
-				return 2;
-			}
-			lang = optarg;
+			lang = optarg;  /* a language is its catalog and templates: checked below */
 			break;
 		case 'd':
 			if (parse_date_opt(optarg, &on) < 0) {
@@ -572,6 +553,10 @@ main(int argc, char **argv)
 	}
 	if (maildir && format != F_EML) {
 		fprintf(stderr, "%s: --maildir needs -O eml\n", prog);
+		return 2;
+	}
+	if (catalog_use(lang, &e) < 0) {
+		terr_print(prog, &e);
 		return 2;
 	}
 	if (on == DATE_NONE)

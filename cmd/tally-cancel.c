@@ -33,7 +33,7 @@ static struct book_opts bopts = {.check_policies = true};
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: %s [--policy FILE | --policies DIR] [--notices FILE] [--lang en|es]\n"
+	fprintf(f, "usage: %s [--policy FILE | --policies DIR] [--notices FILE] [--lang LANG]\n"
 		   "       [-O eml [--maildir DIR] [--conf FILE]]\n"
 		   "       [--client ID] [-b DATE] [-e DATE] [-p PERIOD] [--income ACCOUNT]\n"
 		   "       [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
@@ -93,40 +93,44 @@ struct outcome {
 	bool has_price;
 };
 
-/* The notices' sentences, English and Spanish; %s are filled in order. */
-enum { M_TO, M_RE, M_AT, M_NOSHOW, M_NONOTICE, M_NOTICE, M_ASKS, M_LATE, M_WAIVED, M_FORFEIT,
-       M_CHARGED, M_PRICE, M_CAPPED, M_DEPOSIT, M_POLICY, M_LINE, M_N };
-static const char *const msgs[2][M_N] = {
-	{
-		"To: %s\n", "Re: your session on %s", " at %02d:%02d",
-		"The session was missed without notice (a no-show).\n",
-		"Your cancellation came with no notice.\n",
-		"Your cancellation came with %s notice", "; the policy asks for %s.\n",
-		"The session was cancelled late.\n",
-		"This time the fee is waived (%s): nothing is charged. Next time the fee applies.\n",
-		"The session is taken from your prepaid package (%s).\n",
-		"Charged: %s", " (the session's price is %s)", ", limited by the fee cap",
-		"; %s of it is taken from your deposit",
-		"The cancellation policy you agreed to (%s) says:\n", "  (%s, line %ld: %s)\n",
-	}, {
-		"Para: %s\n", "Asunto: su sesión del %s", " a las %02d:%02d",
-		"La sesión se perdió sin aviso (ausencia).\n",
-		"Su cancelación llegó sin antelación.\n",
-		"Su cancelación llegó con %s de antelación", "; la política pide %s.\n",
-		"La sesión se canceló tarde.\n",
-		"Esta vez se perdona el recargo (%s): no se cobra nada. La próxima vez se aplicará.\n",
-		"La sesión se descuenta de su paquete prepagado (%s).\n",
-		"Importe: %s", " (el precio de la sesión es %s)", ", limitado por el tope de recargos",
-		"; %s se toma de su depósito",
-		"La política de cancelación acordada (%s) dice:\n", "  (%s, línea %ld: %s)\n",
-	},
+/*
+ * The notices' sentences, English; the catalog of --lang translates them (share/po/LANG.po,
+ * msgid the English). %s are filled in order.
+ */
+enum { M_TO, M_RE, M_AT, M_HELLO, M_NOSHOW, M_NONOTICE, M_NOTICE, M_ASKS, M_LATE, M_WAIVED,
+       M_FORFEIT, M_CHARGED, M_PRICE, M_CAPPED, M_DEPOSIT, M_POLICY, M_LINE, M_REGARDS, M_N };
+static const char *const msgs[M_N] = {
+	/* TRANSLATORS: the notice's first line, a mail header: keep "To: " untranslated in
+	   spirit (a reader splits the header at ": "); %s is the client's name */
+	N_("To: %s\n"), N_("Re: your session on %s"), N_(" at %02d:%02d"),
+	/* TRANSLATORS: the greeting; %s is the client's name */
+	N_("Hello %s,\n"),
+	N_("The session was missed without notice (a no-show).\n"),
+	N_("Your cancellation came with no notice.\n"),
+	/* TRANSLATORS: %s is a duration ("24 hours'", English possessive) */
+	N_("Your cancellation came with %s notice"), N_("; the policy asks for %s.\n"),
+	N_("The session was cancelled late.\n"),
+	N_("This time the fee is waived (%s): nothing is charged. Next time the fee applies.\n"),
+	N_("The session is taken from your prepaid package (%s).\n"),
+	N_("Charged: %s"), N_(" (the session's price is %s)"), N_(", limited by the fee cap"),
+	N_("; %s of it is taken from your deposit"),
+	N_("The cancellation policy you agreed to (%s) says:\n"), N_("  (%s, line %ld: %s)\n"),
+	/* TRANSLATORS: the closing line above the practice's name (tally.conf) */
+	N_("Best regards,\n"),
 };
+
+/* A notice's sentence in the language of --lang. */
+static const char *
+M(int k)
+{
+	return catalog_tr(msgs[k]);
+}
 
 static void
 amount_for(char *buf, const struct amount *a)
 {
-	if (strcmp(notice_lang, "es") == 0)
-		amount_format_lang(buf, AMOUNT_BUF, a, "es");
+	if (strcmp(notice_lang, "en") != 0)
+		amount_format_lang(buf, AMOUNT_BUF, a, notice_lang);
 	else
 		amount_format(buf, AMOUNT_BUF, a);
 }
@@ -140,84 +144,87 @@ quote(struct out *n, const struct policy *p, enum policy_key k)
 	out_printf(n, "  \"%s\"\n", buf);
 }
 
-/* The waiver in a Spanish notice: "primera falta", "falta 2 de 3", "... en 6 meses". */
+/* The waiver in a notice: "first offense", "offense 2 of 3", "... in 6 months", translated. */
 static void
-waiver_text_es(char *buf, size_t size, const struct policy *p, long k)
+waiver_said(char *buf, size_t size, const struct policy *p, long k)
 {
 	int n, every = p->grace_unit == 'm' && p->grace_every % 12 == 0 ? p->grace_every / 12 :
 		       p->grace_every;
 
 	if (k == 1)
-		n = snprintf(buf, size, "primera falta");
+		n = snprintf(buf, size, "%s", catalog_tr("first offense"));
 	else
-		n = snprintf(buf, size, "falta %ld de %d", k, p->grace);
+		n = snprintf(buf, size, catalog_tr("offense %ld of %d"), k, p->grace);
 	if (p->grace_every && n > 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, " en %d %s", every,
-			 p->grace_unit == 'd' ? (every == 1 ? "día" : "días") :
-			 p->grace_every % 12 == 0 ? (every == 1 ? "año" : "años") :
-			 (every == 1 ? "mes" : "meses"));
+		snprintf(buf + n, size - (size_t)n,
+			 p->grace_unit == 'd' ? catalog_ntr(" in %d day", " in %d days", (unsigned long)every) :
+			 p->grace_every % 12 == 0 ? catalog_ntr(" in %d year", " in %d years", (unsigned long)every) :
+			 catalog_ntr(" in %d month", " in %d months", (unsigned long)every), every);
 }
 
 static void
 write_notice(struct out *n, tdate date, const struct client *c,
 	     const struct outcome *r)
 {
-	const char *const *m = msgs[strcmp(notice_lang, "es") == 0];
 	const char *base = strrchr(r->p->file, '/') ? strrchr(r->p->file, '/') + 1 : r->p->file;
-	char buf[1024], a[AMOUNT_BUF], d[11];
+	const char *name = identity_name(identities_find(ids, c->id), c->name);
+	char buf[1024], a[AMOUNT_BUF], d[64];
 	enum policy_key cite;
 
 	{  /* the name never brings a CR or LF from the tag into the header */
-		const char *to = m[M_TO], *at = strstr(to, "%s");
+		const char *to = M(M_TO), *at = strstr(to, "%s");
 
+		if (!at)
+			at = to + strlen(to);
 		out_write(n, to, (size_t)(at - to));
-		header_value(n, identity_name(identities_find(ids, c->id), c->name));
-		out_puts(n, at + 2);
+		header_value(n, name);
+		out_puts(n, *at ? at + 2 : "");
 	}
-	date_format(d, date);
-	out_printf(n, m[M_RE], d);
+	catalog_date(d, sizeof d, date, "notice");
+	out_printf(n, M(M_RE), d);
 	if (r->start >= 0)
-		out_printf(n, m[M_AT], r->start / 60, r->start % 60);
+		out_printf(n, M(M_AT), r->start / 60, r->start % 60);
+	out_puts(n, "\n\n");
+	out_printf(n, M(M_HELLO), name);
 	out_puts(n, "\n");
 	if (r->kind == SESSION_NOSHOW) {
-		out_puts(n, m[M_NOSHOW]);
+		out_puts(n, M(M_NOSHOW));
 	} else if (r->notice == 0) {
-		out_puts(n, m[M_NONOTICE]);
+		out_puts(n, M(M_NONOTICE));
 	} else if (r->notice > 0) {
 		size_t k = policy_format_duration(buf, sizeof buf, r->notice, notice_lang);
 
 		/* English possessive: "1 hour's notice", "24 hours' notice" */
-		if (strcmp(notice_lang, "es") != 0 && k > 0 && k + 3 < sizeof buf)
+		if (strcmp(notice_lang, "en") == 0 && k > 0 && k + 3 < sizeof buf)
 			strcpy(buf + k, buf[k - 1] == 's' ? "'" : "'s");
-		out_printf(n, m[M_NOTICE], buf);
+		out_printf(n, M(M_NOTICE), buf);
 		policy_format_duration(buf, sizeof buf, r->p->notice, notice_lang);
-		out_printf(n, m[M_ASKS], buf);
+		out_printf(n, M(M_ASKS), buf);
 	} else {
-		out_puts(n, m[M_LATE]);
+		out_puts(n, M(M_LATE));
 	}
 	if (r->waived) {
-		if (strcmp(notice_lang, "es") == 0)
-			waiver_text_es(buf, sizeof buf, r->p, r->offense);
-		out_printf(n, m[M_WAIVED], strcmp(notice_lang, "es") == 0 ? buf : r->waiver);
+		waiver_said(buf, sizeof buf, r->p, r->offense);
+		out_printf(n, M(M_WAIVED), buf);
 	} else if (r->forfeit_session) {
 		amount_for(a, &r->fee);
-		out_printf(n, m[M_FORFEIT], a);
+		out_printf(n, M(M_FORFEIT), a);
 	} else {
 		amount_for(a, &r->fee);
-		out_printf(n, m[M_CHARGED], a);
+		out_printf(n, M(M_CHARGED), a);
 		if (r->has_price) {
 			amount_for(a, &r->price);
-			out_printf(n, m[M_PRICE], a);
+			out_printf(n, M(M_PRICE), a);
 		}
 		if (r->capped)
-			out_puts(n, m[M_CAPPED]);
+			out_puts(n, M(M_CAPPED));
 		if (!amount_is_zero(&r->from_deposit)) {
 			amount_for(a, &r->from_deposit);
-			out_printf(n, m[M_DEPOSIT], a);
+			out_printf(n, M(M_DEPOSIT), a);
 		}
 		out_puts(n, ".\n");
 	}
-	out_printf(n, m[M_POLICY], r->p->name);
+	out_printf(n, M(M_POLICY), r->p->name);
 	quote(n, r->p, r->clause);
 	if (r->capped)
 		quote(n, r->p, PK_CAP);
@@ -228,7 +235,12 @@ write_notice(struct out *n, tdate date, const struct client *c,
 	/* a waiver rests on the grace clause: that is the line to cite */
 	cite = r->waived && r->p->clause[PK_GRACE] ? PK_GRACE : r->clause;
 	if (r->p->clause[cite])
-		out_printf(n, m[M_LINE], base, r->p->line[cite], r->p->clause[cite]);
+		out_printf(n, M(M_LINE), base, r->p->line[cite], r->p->clause[cite]);
+	/* signed with the practice's name from tally.conf (signature = overrides it) */
+	out_printf(n, "\n%s", M(M_REGARDS));
+	if (conf_get(conf, "signature") || conf_get(conf, "name"))
+		out_printf(n, "%s\n", conf_get(conf, "signature") ? conf_get(conf, "signature") :
+			   conf_get(conf, "name"));
 	out_puts(n, "\n");
 }
 
@@ -300,7 +312,7 @@ lines(struct book *book, const struct book_price *b, struct xbuf *x, struct outc
 		r->clause = PK_PREPAID;
 		neg = b->fee;
 		amount_neg(&neg);
-		xposting(x, client_account_name(cl, c, C_PREPAID), &b->fee);
+		xposting(x, client_account_name(cl, b->owner ? b->owner : c, C_PREPAID), &b->fee);
 		xposting(x, income, &neg);
 	} else {
 		neg = b->deposit;
@@ -413,10 +425,11 @@ no_lapse(void *arg, struct out *o, const struct book_lapse *l)
 
 /* Pass 1's extra look at an entry: the client's name and email for the notices. */
 static int
-learn_identity(const struct jitem *it, void *arg, struct terr *e)
+learn_identity(const struct jitem *it, const struct vtags *vt, void *arg, struct terr *e)
 {
-	(void)arg;
-	return identities_observe(ids, it, e);
+	(void)arg, (void)e;
+	identities_learn(ids, it, vt);
+	return 0;
 }
 
 /* Both passes: 0, or 1 after errors. */
@@ -435,7 +448,8 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 		return 1;
 	}
 	status = book_learn(b, files, nfiles, learn_identity, NULL);
-	book_settle(b, DATE_NONE);
+	if (book_settle(b, DATE_NONE) > 0)
+		status = 1;
 	if (!status && book_can_copy(b)) {
 		struct copying cp = {b, notes, {0}, false};
 
@@ -531,8 +545,9 @@ main(int argc, char **argv)
 		case 'C': conf_path = optarg; break;
 		case 'c': only_client = optarg; break;
 		case 'L':
-			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "es") != 0) {
-				fprintf(stderr, "%s: unknown language: %s (en, es)\n", prog, optarg);
+			/* a language is its catalog (share/po/LANG.po) */
+			if (catalog_use(optarg, &e) < 0) {
+				terr_print(prog, &e);
 				return 2;
 			}
 			notice_lang = optarg;
@@ -571,7 +586,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
-	if (eml && (!(conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e)) ||
+	/* tally.conf: the From of mail, the name that signs every notice */
+	if ((eml || notices_path) &&
+	    (!(conf = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e)) ||
 		    (maildir && !(mb = mail_maildir(maildir, &e))))) {
 		terr_print(prog, &e);
 		status = 1;

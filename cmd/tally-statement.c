@@ -2,7 +2,7 @@
  * tally-statement: a client's month-end statement. One streaming pass over the journal
  * gathers every client's statement (lib/statement.c); then one statement, or with `--all`
  * every client's, is written as text, Markdown or HTML (lib/stmtdoc.c) with the labels of
- * share/templates/statement.LANG. A month-end run costs one read of the journal whatever
+ * the catalog of --lang (share/po/LANG.po). A month-end run costs one read of the journal whatever
  * the clients.
  */
 #include <errno.h>
@@ -24,6 +24,9 @@ static tdate begin = DATE_NONE, end = DATE_NONE;
 enum { F_PDF = 3, F_EML = 4 };
 static const char *const ext[] = {"txt", "md", "html", "pdf", "eml", NULL};
 static struct identities *ids;  /* the clients' name, email, address, tax ID (lib/identity.c) */
+static struct statements *st;   /* every client's statement, read in one pass */
+static struct clients *payers;  /* bill-to: who pays for whom (lib/billto.c) */
+static tdate family_at;         /* a household is who pays for whom on this day */
 
 static void
 usage(FILE *f, int status)
@@ -37,6 +40,20 @@ usage(FILE *f, int status)
 }
 
 /* ---- main --------------------------------------------------------------------------- */
+
+/* An entry's bill-to: (its tags were checked by statements_observe already). */
+static int
+observe_billto(const struct jitem *it, struct terr *e)
+{
+	struct vtags tg;
+	struct span v;
+
+	if (it->kind != J_TXN || !tag_find(it->txn->comment, "bill-to", &v))
+		return 0;
+	if (vocab_entry(it, &tg, e, NULL, NULL) > 0)
+		return -1;
+	return clients_observe_billto(payers, it, &tg, e);
+}
 
 /* The templates directory: --templates, else beside the binary (build tree or install). */
 static char *
@@ -55,7 +72,7 @@ templates_dir(const char *opt)
 		if ((slash = strrchr(exe, '/')) != NULL)
 			*slash = '\0';
 		for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
-			snprintf(path, sizeof path, "%s%s/statement.en", exe, rel[i]);
+			snprintf(path, sizeof path, "%s%s/statement.css", exe, rel[i]);
 			if (stat(path, &st) == 0) {
 				snprintf(path, sizeof path, "%s%s", exe, rel[i]);
 				return xstrdup(path);
@@ -85,16 +102,6 @@ read_file(const char *path)
 	return buf;
 }
 
-/* conf_load's error names a file it has freed: name it from the path asked for. */
-static void
-conf_error(const char *path, const struct terr *e)
-{
-	if (e->line)
-		fprintf(stderr, "%s: %s:%ld: %s\n", prog, path, e->line, e->msg);
-	else
-		fprintf(stderr, "%s: %s: %s\n", prog, path, e->msg);
-}
-
 /* A client ID that can name a file in --output-dir. */
 static bool
 safe_name(const char *id)
@@ -121,7 +128,7 @@ name_of(const struct stmt_client *c)
  * -2 when a total is too large to hold exactly, -1 with *e set when the PDF fails.
  */
 static int
-document(struct out *o, const struct stmt_doc *d, int fmt, const struct stmt_client *c,
+document_of(struct out *o, const struct stmt_doc *d, int fmt, const struct stmt_client *c,
 	 struct terr *e)
 {
 	struct stmt_doc td = *d;
@@ -169,6 +176,25 @@ subject_of(char *buf, size_t size, const struct stmt_doc *d, const char *txt)
 			break;
 		}
 	}
+}
+
+/* A client's statement; a payer's (bill-to:) is its household's, every client's line named. */
+static int
+document(struct out *o, const struct stmt_doc *d, int fmt, const struct stmt_client *c,
+	 struct terr *e)
+{
+	struct stmt_client *fam = statements_family(st, c, payers, family_at);
+	int r = document_of(o, d, fmt, fam ? fam : c, e);
+
+	stmt_client_free(fam);
+	return r;
+}
+
+/* A client billed to another (bill-to:) is on that one's statement, not on one of its own. */
+static bool
+billed_elsewhere(const struct stmt_client *c)
+{
+	return strcmp(clients_payer_id(payers, c->id, family_at), c->id) != 0;
 }
 
 /* -O eml: one client's statement as mail: text and HTML alternatives, the PDF attached. */
@@ -224,7 +250,8 @@ mail_all(struct statements *st, const struct stmt_doc *d, const struct stmt_clie
 	mb = maildir ? mail_maildir(maildir, &e) : mail_mbox(o);
 	r = mb ? 0 : -1;
 	for (size_t i = 0; !sc && r == 0 && i < statements_count(st); i++)
-		r = mail_statement(mb, d, statements_at(st, i), &e);
+		if (!billed_elsewhere(statements_at(st, i)))
+			r = mail_statement(mb, d, statements_at(st, i), &e);
 	if (sc && r == 0)
 		r = mail_statement(mb, d, sc, &e);
 	if (r < 0) {
@@ -269,6 +296,8 @@ write_all(struct statements *st, const struct stmt_doc *d, int fmt, const char *
 		const struct stmt_client *c = statements_at(st, i);
 		struct out *o;
 
+		if (billed_elsewhere(c))
+			continue;
 		snprintf(path, sizeof path, "%s/%s.%s", dir, c->id, ext[fmt]);
 		if (wpath_add(w, path, WP_NOFOLLOW, &o, &e) != 0 || wpath_open(w, &e) < 0) {
 			terr_print(prog, &e);
@@ -295,7 +324,8 @@ write_all(struct statements *st, const struct stmt_doc *d, int fmt, const char *
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++)
-		printf("%s/%s.%s\n", dir, statements_at(st, i)->id, ext[fmt]);
+		if (!billed_elsewhere(statements_at(st, i)))
+			printf("%s/%s.%s\n", dir, statements_at(st, i)->id, ext[fmt]);
 	return 0;
 }
 
@@ -341,7 +371,6 @@ main(int argc, char **argv)
 	const char *why;
 	struct stmt_doc doc = {.format = STMT_TXT, .lang = "en"};
 	struct conf *labels, *provider;
-	struct statements *st;
 	struct book *bk;
 
 	fopts = xcalloc((size_t)argc, sizeof *fopts);
@@ -352,9 +381,8 @@ main(int argc, char **argv)
 		case O_DIR: dir = optarg; break;
 		case O_MAILDIR: maildir = optarg; break;
 		case O_LANG:
-			/* a language is its labels file, statement.LANG: checked below */
-			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz") != strlen(optarg) ||
-			    strlen(optarg) < 2 || strlen(optarg) > 3) {
+			/* a language is its catalog: checked below */
+			if (!catalog_lang_ok(optarg)) {
 				fprintf(stderr, "%s: unknown language: %s\n", prog, optarg);
 				return 2;
 			}
@@ -398,18 +426,13 @@ main(int argc, char **argv)
 			fmt == F_EML ? "(with -O eml, no --output-dir)" : "--output-dir DIR");
 		usage(stderr, 2);
 	}
-	tdir = templates_dir(tpl);
-	snprintf(path, sizeof path, "%s/statement.%s", tdir, doc.lang);
-	if (access(path, F_OK) != 0 && !tpl) {
-		fprintf(stderr, "%s: unknown language: %s\n", prog, doc.lang);
-		free(tdir);
+	/* a language is its catalog (share/po/LANG.po), the labels in context "statement" */
+	if (catalog_use(doc.lang, &e) < 0) {
+		terr_print(prog, &e);
 		return 2;
 	}
-	if (!(labels = conf_load(path, true, &e))) {
-		conf_error(path, &e);
-		free(tdir);
-		return 1;
-	}
+	labels = conf_catalog("statement");
+	tdir = templates_dir(tpl);
 	if (fmt == STMT_HTML || fmt == F_EML) {
 		snprintf(path, sizeof path, "%s/statement.css", tdir);
 		if (!(css = read_file(path)) || strstr(css, "</")) {
@@ -433,6 +456,8 @@ main(int argc, char **argv)
 	}
 	st = statements_new(begin, end, prefix);
 	ids = identities_new();
+	payers = clients_new(NULL);
+	family_at = end != DATE_NONE ? end - 1 : date_today();
 	/* the book counts package sessions in date order; this reading is its pass 2 */
 	if (!(bk = book_read_until(files, nfiles, &(struct clients_opts){prefix[SA_UNBILLED],
 				   prefix[SA_PREPAID], prefix[SA_DEPOSITS]}, end, &e))) {
@@ -448,7 +473,8 @@ main(int argc, char **argv)
 			terr_print(prog, journal_error(j));
 			status = 1;
 		} else if (!status && (statements_observe(st, it, &e) < 0 ||
-					(it->kind == J_TXN && identities_observe(ids, it, &e) < 0))) {
+					(it->kind == J_TXN && identities_observe(ids, it, &e) < 0) ||
+					observe_billto(it, &e) < 0)) {
 			terr_print(prog, &e);
 			status = 1;
 		}
@@ -502,6 +528,7 @@ main(int argc, char **argv)
 	}
 	statements_free(st);
 	identities_free(ids);
+	clients_free(payers);
 	free(css);
 	conf_free(labels);
 	conf_free(provider);

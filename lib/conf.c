@@ -13,6 +13,7 @@ struct conf {
 	long *line;
 	size_t n;
 	char *file;
+	char *ctx;   /* conf_catalog: a catalog's context, read through catalog_get */
 };
 
 static char *
@@ -84,9 +85,21 @@ bad:
 	return NULL;
 }
 
+struct conf *
+conf_catalog(const char *ctx)
+{
+	struct conf *c = xcalloc(1, sizeof *c);
+
+	c->ctx = xstrdup(ctx);
+	c->file = xstrdup(ctx);
+	return c;
+}
+
 const char *
 conf_get(const struct conf *c, const char *key)
 {
+	if (c && c->ctx)
+		return catalog_get(c->ctx, key);
 	for (size_t i = 0; c && i < c->n; i++)
 		if (strcmp(c->key[i], key) == 0)
 			return c->val[i];
@@ -126,5 +139,6 @@ conf_free(struct conf *c)
 	free(c->val);
 	free(c->line);
 	free(c->file);
+	free(c->ctx);
 	free(c);
 }

@@ -267,12 +267,16 @@ J
 		cmp - "$BATS_TEST_TMPDIR/g.journal"
 }
 
-@test "cancel: --lang es writes the notices in Spanish, quoting the Spanish agreement" {
+@test "cancel: --lang es writes the notices in Spanish (greeting, Spanish dates, signature), quoting the Spanish agreement" {
 	cd "$CANCEL"
 	tally-cancel --lang es --notices "$BATS_TEST_TMPDIR/n" deposit.journal > /dev/null
 	run cat "$BATS_TEST_TMPDIR/n"
-	assert_output 'Para: eva
-Asunto: su sesión del 2026-01-09 a las 10:00
+	assert_output "$(cat <<'N'
+Para: eva
+Asunto: su sesión del 09/01/2026 a las 10:00
+
+Hola, eva:
+
 La sesión se perdió sin aviso (ausencia).
 Importe: 40,00 EUR (el precio de la sesión es 40,00 EUR); 20,00 EUR se toma de su depósito.
 La política de cancelación acordada (rolling deposit) dice:
@@ -280,15 +284,25 @@ La política de cancelación acordada (rolling deposit) dice:
   "Se mantiene un depósito del 50 % del precio de la siguiente sesión; una cancelación tardía o ausencia lo pierde en primer lugar."
   (rolling-deposit.policy, línea 6: no-show-fee = 100%)
 
+Un saludo,
+
 Para: eva
-Asunto: su sesión del 2026-01-16 a las 10:00
+Asunto: su sesión del 16/01/2026 a las 10:00
+
+Hola, eva:
+
 La sesión se canceló tarde.
 Importe: 20,00 EUR (el precio de la sesión es 40,00 EUR).
 La política de cancelación acordada (rolling deposit) dice:
   "Una cancelación con menos de 24 horas de antelación se cobra: el 50 % del precio de la sesión."
-  (rolling-deposit.policy, línea 5: late-cancel-fee = 50%)'
+  (rolling-deposit.policy, línea 5: late-cancel-fee = 50%)
+
+Un saludo,
+
+N
+)"
 	run joined tally-agreement --client eva --lang es --date 2026-01-20 deposit.journal
 	assert_line "- Se mantiene un depósito del 50 % del precio de la siguiente sesión; una cancelación tardía o ausencia lo pierde en primer lugar."
 	run -2 --separate-stderr tally-cancel --lang fr deposit.journal
-	assert_equal "$stderr" "tally-cancel: unknown language: fr (en, es)"
+	assert_equal "$stderr" "tally-cancel: unknown language: fr"
 }

@@ -78,7 +78,7 @@ AGR=$FIXTURES/agreement
 	run -2 --separate-stderr tally-agreement --client ana -O docx ana.journal
 	assert_equal "$stderr" "tally-agreement: unknown output format: docx"
 	run -2 --separate-stderr tally-agreement --client ana --lang fr ana.journal
-	assert_equal "$stderr" "tally-agreement: unknown language: fr (en, es)"
+	assert_equal "$stderr" "tally-agreement: unknown language: fr"
 	run -1 --separate-stderr tally-agreement --client zoe ana.journal
 	assert_equal "$stderr" "tally-agreement: no client zoe in the journal"
 	run -1 --separate-stderr tally-agreement --client ana-garcia --date 2026-08-01 ana.journal
@@ -98,7 +98,7 @@ AGR=$FIXTURES/agreement
 @test "agreement: --help and --version" {
 	run tally-agreement --help
 	assert_success
-	assert_line -n 0 "usage: tally-agreement --client ID [-O txt|md|html|pdf|eml] [--maildir DIR] [--lang en|es] [--date DATE]"
+	assert_line -n 0 "usage: tally-agreement --client ID [-O txt|md|html|pdf|eml] [--maildir DIR] [--lang en|es|he] [--date DATE]"
 	run tally-agreement --version
 	assert_output "tally-agreement $(cat "$TOP/lib/VERSION")"
 }

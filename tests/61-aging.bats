@@ -180,7 +180,7 @@ jonas-novak,,,,,,52.00,EUR,total
 	run -0 tally-aging --date 2026-12-14 --remind --lang es "$F/book.journal"
 	assert_line "Asunto: Último aviso: factura 2026-0001, 60 días vencida"
 	assert_line "Asunto: Segundo aviso: la factura 2026-0003 lleva 29 días vencida"
-	assert_line "La factura 2026-0003 del 2026-11-01 vencía el 2026-11-15 (pago a 14 días) y"
+	assert_line "La factura 2026-0003 del 01/11/2026 vencía el 15/11/2026 (pago a 14 días) y"
 	assert_line "lleva 29 días vencida. Quedan pendientes 35,00 EUR de 55,00 EUR."
 }
 

@@ -147,7 +147,7 @@ print(a[0].get_filename())' "$BATS_TEST_TMPDIR/m.mbox" "$BATS_TEST_TMPDIR/a.pdf"
 	assert_equal "$stderr" "tally-invoice: -O pdf needs --show NUMBER"
 }
 
-@test "Hebrew statement: labels from statement.he, HTML right to left, a right-to-left PDF" {
+@test "Hebrew statement: labels from the he catalog, HTML right to left, a right-to-left PDF" {
 	need_poppler
 	run -0 tally-statement -p 2026-11 --client bea --lang he "$F/book.journal"
 	assert_line --index 0 "דף חשבון"
@@ -167,15 +167,18 @@ print(a[0].get_filename())' "$BATS_TEST_TMPDIR/m.mbox" "$BATS_TEST_TMPDIR/a.pdf"
 	assert_output --partial "1 High Street"
 }
 
-@test "a language is its labels file: --lang xx without statement.xx is unknown" {
+@test "a language is its catalog: --lang xx without share/locale/xx is unknown" {
 	run -2 --separate-stderr tally-statement -p 2026-11 --client bea --lang fr "$F/book.journal"
 	assert_equal "$stderr" "tally-statement: unknown language: fr"
-	d=$BATS_TEST_TMPDIR/tpl
-	mkdir "$d"
-	cp "$TOP/share/templates/statement.en" "$d/statement.fr"
-	sed -i 's/^title = .*/title = Relevé/' "$d/statement.fr"
-	run -0 tally-statement -p 2026-11 --client bea --lang fr --templates "$d" "$F/book.journal"
+	d=$BATS_TEST_TMPDIR/tree
+	lang_tree "$d" tally-statement
+	mkdir -p "$d/share/locale/fr/LC_MESSAGES"
+	printf '%s\n' 'msgid ""' 'msgstr "Content-Type: text/plain; charset=UTF-8\n"' '' \
+		'msgctxt "statement"' 'msgid "title"' 'msgstr "Relevé"' > "$d/fr.po"
+	msgfmt -o "$d/share/locale/fr/LC_MESSAGES/tally.mo" "$d/fr.po"
+	run -0 "$d/bin/tally-statement" -p 2026-11 --client bea --lang fr "$F/book.journal"
 	assert_line --index 0 "Relevé"
+	assert_line "Client: Bea Smith, Ltd"   # English behind the catalog for what it lacks
 }
 
 @test "Hebrew invoice: templates and words from share/templates, HTML and PDF right to left" {

@@ -67,3 +67,20 @@ agree() {
 		compare-bal "$BATS_TEST_TMPDIR/$t.tsv" "$BATS_TEST_TMPDIR/t.csv" || return 1
 	done
 }
+
+# lang_tree DIR CMD...: a tree laid out as an install (DIR/bin with the CMDs; DIR/share with
+# the templates, policies and every share/po catalog compiled into share/locale), where a
+# language added is found as in an install (docs/translating.md).
+lang_tree() {
+	local d=$1 po l c
+	shift
+	need msgfmt
+	mkdir -p "$d/bin" "$d/share"
+	for c in "$@"; do cp "$TALLY_BIN/$c" "$d/bin/" || return 1; done
+	cp -R "$TOP/share/templates" "$TOP/share/policies" "$d/share/"
+	for po in "$TOP"/share/po/*.po; do
+		l=$(basename "$po" .po)
+		mkdir -p "$d/share/locale/$l/LC_MESSAGES"
+		msgfmt --check -o "$d/share/locale/$l/LC_MESSAGES/tally.mo" "$po" || return 1
+	done
+}
