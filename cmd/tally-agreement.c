@@ -417,8 +417,11 @@ pdf_agreement(struct out *o, const char *text, size_t n, const struct conf *cf,
 	char title[512];
 
 	snprintf(title, sizeof title, catalog_tr("Collaboration agreement: %s"), name);
+	const char *dir = catalog_get("agreement", "dir");
+
 	return pdf_from_text(o, text, n, &(struct pdf_opts){.paper = conf_get(cf, "paper"),
-			     .title = title, .author = conf_get(cf, "name")}, e);
+			     .title = title, .author = conf_get(cf, "name"),
+			     .rtl = dir && strcmp(dir, "rtl") == 0}, e);
 }
 
 /* -O eml: the agreement as mail, its text and HTML renderings as the two alternatives and

@@ -328,3 +328,44 @@ PY
 	assert_output "Ana García <ana@example.org>
 True True"
 }
+
+@test "agreement: the seven parts in Hebrew, right to left, in every format" {
+	need pdftotext pdfinfo python3
+	f=$(agr)
+	printf 'name = Marta Ruiz\nemail = marta@example.org\n' > "$(scratch)/tally.conf"
+	run -0 tally-agreement --client ana --date 2026-10-15 --lang he --conf "$(scratch)/tally.conf" "$f"
+	assert_line "1. הצדדים"
+	assert_line "כלול: two workshops, a written report."
+	assert_line "3. אופן העבודה"
+	assert_line "תוכנית: algebra, then geometry, then exam practice."
+	assert_line "4. תעריפים ותשלום"
+	assert_line "5. שינויים וביטולים (24-hour notice)"
+	assert_line "- שינויים בהסכם זה נעשים בכתב ובהסכמת שני הצדדים."
+	assert_line "6. תוספות"
+	assert_line "7. חתימות"
+	assert_line "שני הצדדים מסכימים לאמור לעיל ביום 15 באוקטובר 2026."
+	w=$(printf '%s\n' "$output" | wc -L)
+	[ "$w" -le 80 ] || fail "he: $w columns"
+	run -0 tally-agreement --client ana --date 2026-10-15 --lang he -O html "$f"
+	assert_line '<html lang="he" dir="rtl">'
+	assert_output --partial '<li>מספר עוסק של הלקוח: 12345678Z</li>'
+	run -0 tally-agreement --client ana --date 2026-10-15 --lang he -O md "$f"
+	assert_line "## 7. חתימות"
+	tally-agreement --client ana --date 2026-10-15 --lang he -O pdf "$f" > "$(scratch)/he.pdf"
+	run -0 pdfinfo "$(scratch)/he.pdf"
+	assert_line --partial "Ana García"
+	run -0 pdftotext "$(scratch)/he.pdf" -
+	assert_output --partial "two workshops, a written report"
+	assert_output --partial "12345678Z"
+	run -0 tally-agreement --client ana --date 2026-10-15 --lang he -O eml --conf "$(scratch)/tally.conf" "$f"
+	printf '%s\n' "$output" | sed 1d > "$(scratch)/m.eml"
+	run -0 python3 - "$(scratch)/m.eml" <<'PY'
+import email, email.policy, sys
+m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy.default)
+for part in m.walk():
+    if part.get_content_type() in ('text/plain', 'text/html'):
+        print(part.get_content_type(), '7. חתימות' in part.get_content())
+PY
+	assert_output "text/plain True
+text/html True"
+}
