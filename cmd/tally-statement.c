@@ -372,6 +372,7 @@ main(int argc, char **argv)
 	const char *why;
 	struct stmt_doc doc = {.format = STMT_TXT, .lang = "en"};
 	struct conf *labels, *provider;
+	struct book *bk;
 
 	fopts = xcalloc((size_t)argc, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "b:e:p:O:f:h", opts, NULL)) != -1) {
@@ -474,8 +475,17 @@ main(int argc, char **argv)
 	ids = identities_new();
 	payers = clients_new(NULL);
 	family_at = end != DATE_NONE ? end - 1 : date_today();
+	/* the book counts package sessions in date order; this reading is its pass 2 */
+	if (!(bk = book_read_until(files, nfiles, &(struct clients_opts){prefix[SA_UNBILLED],
+				   prefix[SA_PREPAID], prefix[SA_DEPOSITS]}, end, &e))) {
+		terr_print(prog, &e);
+		status = 1;
+	}
 	j = journal_open((const char *const *)files, nfiles, 0);
-	while ((rv = journal_next(j, &it)) != 0) {
+	while (bk && (rv = journal_next(j, &it)) != 0) {
+		struct book_price bp;
+
+		statements_book(st, book_next(bk, rv > 0 ? it : NULL, &bp) ? &bp : NULL);
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));
 			status = 1;
@@ -489,6 +499,10 @@ main(int argc, char **argv)
 		}
 	}
 	journal_close(j);
+	statements_book(st, NULL);
+	if (bk)
+		statements_packages(st, bk, end == DATE_NONE ? DATE_NONE : end - 1);
+	book_free(bk);
 	doc.labels = labels;
 	doc.provider = provider;
 	doc.css = css;

@@ -46,6 +46,7 @@ book_free(struct book *b)
 	free(b->fid);
 	free(b->big);
 	free(b->steps);
+	free(b->places);
 	free(b->err);
 	for (size_t i = 0; i < b->nsnaps; i++)
 		free(b->snaps[i].st);
@@ -714,6 +715,7 @@ book_settle(struct book *b, tdate until)
 	sort(b->ev, b->n, sizeof *b->ev, by_pos);
 	if (b->nlapse > 1)
 		qsort(b->lapse, b->nlapse, sizeof *b->lapse, by_expiry);
+	book_places_sort(b);
 	b->pos = 0;
 	b->cur = 0;
 	b->lcur = 0;
@@ -740,6 +742,8 @@ bev_price(struct book *b, const struct bev *v, struct book_price *r)
 	r->group = v->group;
 	if (r->grace)
 		r->grace_n = v->n;
+	if (r->package)
+		book_place_of(b, v, r);
 	r->notice = v->notice >= 0 ? v->notice : -1;
 	r->start = v->time >= 0 && v->time < 1440 ? v->time : -1;
 	if ((v->flags & F_EXPIRED) && !(v->flags & F_UNPRICED) && v->n > 0)

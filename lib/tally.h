@@ -299,7 +299,10 @@ enum vtag {
 	VT_CLIENT, VT_SESSION, VT_TIME, VT_MINUTES, VT_DURATION, VT_CANCELLED_AT, VT_SIGNED,
 	VT_PACKAGE, VT_EXPIRES, VT_EXPIRED, VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_INVOICE,
 	VT_DUE, VT_ITEM, VT_WAIVED, VT_DEPOSIT, VT_NAME, VT_EMAIL, VT_ADDRESS, VT_TAX_ID, VT_UID,
-	VT_BILL_TO, VT_PRICE, VT_ABSENT, VT_UPCOMING, VT_N
+	VT_BILL_TO, VT_PRICE, VT_ABSENT, VT_UPCOMING,
+	/* the agreement's free text (tally-agreement) */
+	VT_INCLUDES, VT_EXCLUDES, VT_EXTRAS, VT_FREQUENCY, VT_PROGRAMME,
+	VT_N
 };
 enum { VW_ENTRY = 1, VW_POSTING = 2 };  /* where a tag may be written */
 /* A tag's value, read by its kind's parser. */
@@ -455,6 +458,8 @@ struct out *out_open(FILE *f);
 void out_write(struct out *o, const void *p, size_t n);
 void out_puts(struct out *o, const char *s);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* n bytes of text as lines of at most width columns, each after indent, broken at spaces. */
+void out_wrap(struct out *o, const char *s, size_t n, const char *indent, size_t width);
 /* Returns 0, or -1 with errno set when writing failed. Frees o. */
 int out_commit(struct out *o);
 void out_abort(struct out *o);
@@ -818,6 +823,8 @@ const char *client_policy_at(const struct client *c, tdate d);
  */
 bool client_package_next(struct client *c, tdate d, struct amount *price);
 bool client_package_take(struct client *c, tdate d, struct amount *price);
+/* Where the next session on d falls: session *n of a package of *m; false when none. */
+bool client_package_place(const struct client *c, tdate d, long *n, long *m);
 /* Sessions left in packages usable on d (d = DATE_NONE: ignoring expiry); money left too. */
 long client_package_left(const struct client *c, tdate d, struct amount *money);
 /* Marks a package lapsed; *left gets the credit that was left. -1 on overflow. */
@@ -890,6 +897,7 @@ struct book_price {
 	bool write;               /* postings to write (unpriced events with a cost) */
 	bool package;             /* one package session taken (held, forfeited, or by hand) */
 	bool over;                /* held, paid at the rate after a package ran out */
+	long pk_n, pk_m;          /* package: session pk_n of a package of pk_m (date order) */
 	bool grace;               /* a cancellation waived by the policy's grace: tag it */
 	long grace_n;             /* the waiver's number in the grace window */
 	bool capped, has_price;
@@ -987,6 +995,17 @@ const struct policy *book_policy(struct book *b, const struct client *c, tdate d
 int book_input(struct book *b, char *const *files, size_t n, struct terr *e);
 /* Before pass 2: standard input back to where it started. */
 int book_rewind_stdin(char *const *files, size_t n, struct terr *e);
+/* Makes standard input readable again later (before a first pass that is not the book's). */
+int book_spool_stdin(char *const *files, size_t n, struct terr *e);
+/*
+ * The book for a document (bookmeter.c): pass 1 over the entries dated before end
+ * (DATE_NONE: all), settled; standard input rewound, so the document's own reading is
+ * pass 2 (book_next). Bad items count as positions only. NULL with *e set.
+ */
+struct book *book_read_until(char *const *files, size_t n, const struct clients_opts *accts,
+			     tdate end, struct terr *e);
+/* Package sessions the client has left on asof, in date order; -1: no package bought by then. */
+long book_package_left(struct book *b, const char *client, tdate asof);
 
 /* ---- outside text made safe for a journal (jtext.c) ---------------------------------- */
 
@@ -1230,7 +1249,7 @@ void rules_free(struct rules *r);
  * of struct account (name unused).
  */
 enum stmt_acct { SA_UNBILLED, SA_RECEIVABLE, SA_PREPAID, SA_DEPOSITS, SA_N };
-enum stmt_ikind { SI_SESSION, SI_CHARGE, SI_PAYMENT, SI_INVOICE };
+enum stmt_ikind { SI_SESSION, SI_CHARGE, SI_PAYMENT, SI_INVOICE, SI_CREDIT };
 struct stmt_item {
 	enum stmt_ikind kind;
 	tdate date;
@@ -1238,7 +1257,10 @@ struct stmt_item {
 	char *status;         /* session: the session tag's value */
 	char *waived;         /* session: the waived tag's value */
 	char *signoff;        /* session: the signed tag's value */
-	char *number;         /* invoice number */
+	char *number;         /* invoice number; a credit note's own number */
+	char *voids;          /* credit note: the invoice it voids */
+	long pk_n, pk_m;      /* session: session pk_n of a package of pk_m (date order); 0: none */
+	bool over;            /* session: held after the package ran out, at the rate */
 	int time;             /* session start in minutes, or -1 */
 	bool from_package;    /* paid from prepaid credit */
 	bool priced;          /* has postings to the client's accounts */
@@ -1256,7 +1278,7 @@ struct stmt_client {
 	char *name;           /* a name: tag, or a client: tag that is not the ID */
 	struct account open, close;  /* the four accounts' sum before begin and before end */
 	struct account kind[SA_N];   /* each account's balance before end */
-	long pkg_left;        /* prepaid sessions left: bought minus used */
+	long pkg_left;        /* prepaid sessions left at the period's end, in date order */
 	bool household;       /* a payer's statement (bill-to:): lines name their client */
 	bool had_pkg;
 	struct stmt_item *items;
@@ -1267,6 +1289,10 @@ struct statements;
 struct statements *statements_new(tdate begin, tdate end, const char *const prefix[SA_N]);
 /* Learns from one item; -1 with *e set (FILE:LINE) on bad invoice data or overflow. */
 int statements_observe(struct statements *s, const struct jitem *it, struct terr *e);
+/* What the book decided for the item observed next (book_next), or NULL: package places. */
+void statements_book(struct statements *s, const struct book_price *bp);
+/* After reading: package sessions left on asof, from the settled book (date order). */
+void statements_packages(struct statements *s, struct book *b, tdate asof);
 /* After reading: the clients in ID order. */
 size_t statements_count(struct statements *s);
 const struct stmt_client *statements_at(struct statements *s, size_t i);
