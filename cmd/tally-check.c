@@ -118,6 +118,8 @@ priced(char **files, size_t nfiles)
 	int rv;
 
 	nproblems += book_settle(book, DATE_NONE);
+	if (!nproblems && book_priced_all(book))
+		return;  /* pass 2 would have nothing to say: a clean journal is read once */
 	/* pass 2 must read what pass 1 read, or its problems land at the wrong entries */
 	if (book_unchanged(book, &e) < 0 || book_rewind_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);

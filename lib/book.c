@@ -46,6 +46,7 @@ book_free(struct book *b)
 	free(b->fid);
 	free(b->big);
 	free(b->steps);
+	free(b->places);
 	free(b->err);
 	for (size_t i = 0; i < b->nsnaps; i++)
 		free(b->snaps[i].st);
@@ -637,6 +638,40 @@ lapse_before(struct book *b, struct client *c, tdate d)
 	}
 }
 
+/*
+ * A stable sort of n records of size bytes, in place while the records are nearly in order
+ * (a journal is most often written in date order, sessions of a day in any order): an
+ * insertion sort while it has moved fewer records than there are, then qsort (glibc's is a
+ * stable merge sort) for what is left. The sort's buffer (16 bytes a record) is then spent
+ * only on journals far from date order.
+ */
+static void
+sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	char *p = base, tmp[64];
+	size_t moved = 0;
+
+	if (size > sizeof tmp) {
+		qsort(base, n, size, cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		size_t j = i;
+
+		if (cmp(p + (i - 1) * size, p + i * size) <= 0)
+			continue;
+		while (j > 0 && cmp(p + (j - 1) * size, p + i * size) > 0)
+			j--;
+		if ((moved += i - j) > n) {
+			qsort(base, n, size, cmp);
+			return;
+		}
+		memcpy(tmp, p + i * size, size);
+		memmove(p + (j + 1) * size, p + j * size, (i - j) * size);
+		memcpy(p + j * size, tmp, size);
+	}
+}
+
 static void defer_at(struct book *b, uint32_t pos, const struct terr *e);
 
 /* settle's report of a bill-to cycle: said in pass 2 at the tag's item. */
@@ -661,8 +696,7 @@ book_settle(struct book *b, tdate until)
 	}
 	clients_billto_cycles(b->cl, cycle, b);
 	nerr = b->nerr - nerr;
-	if (b->n > 1)
-		qsort(b->ev, b->n, sizeof *b->ev, by_date);
+	sort(b->ev, b->n, sizeof *b->ev, by_date);
 	for (size_t i = 0; i < b->n; i++) {
 		struct bev *v = &b->ev[i];
 		struct client *c;
@@ -678,10 +712,10 @@ book_settle(struct book *b, tdate until)
 	if (until != DATE_NONE)
 		for (size_t i = 0; i < nc; i++)
 			lapse_before(b, clients_at(b->cl, i), until);
-	if (b->n > 1)
-		qsort(b->ev, b->n, sizeof *b->ev, by_pos);
+	sort(b->ev, b->n, sizeof *b->ev, by_pos);
 	if (b->nlapse > 1)
 		qsort(b->lapse, b->nlapse, sizeof *b->lapse, by_expiry);
+	book_places_sort(b);
 	b->pos = 0;
 	b->cur = 0;
 	b->lcur = 0;
@@ -708,6 +742,8 @@ bev_price(struct book *b, const struct bev *v, struct book_price *r)
 	r->group = v->group;
 	if (r->grace)
 		r->grace_n = v->n;
+	if (r->package)
+		book_place_of(b, v, r);
 	r->notice = v->notice >= 0 ? v->notice : -1;
 	r->start = v->time >= 0 && v->time < 1440 ? v->time : -1;
 	if ((v->flags & F_EXPIRED) && !(v->flags & F_UNPRICED) && v->n > 0)

@@ -148,6 +148,11 @@ struct book {
 		struct cstyle *st;
 	} *snaps;
 	size_t nsnaps, capsnaps, scur;
+	struct bplace {        /* the package sessions taken: session n of m, by position */
+		uint32_t pos, client;
+		int32_t n, m;
+	} *places;
+	size_t nplaces, capplaces;
 	struct step {          /* the first item dated after every earlier one */
 		tdate date;
 		uint32_t file;
@@ -177,14 +182,15 @@ int book_group(struct book *b, const struct jitem *it, const struct client_tags 
 #define BIG INT8_MIN
 struct amount bev_get(const struct book *b, const struct bev *v, int i);
 void bev_put(struct book *b, struct bev *v, int i, const struct amount *a);
-/* Makes standard input readable twice (spool.c). */
-int book_spool_stdin(char *const *files, size_t n, struct terr *e);
 /* The commodities' styles as they were at position pos of pass 1 (forward only). */
 void book_style_at(struct book *b, uint32_t pos);
 /* What the book decided for a record. */
 void bev_price(struct book *b, const struct bev *v, struct book_price *r);
 /* Prices one event in date order (bookprice.c). */
 void book_settle_one(struct book *b, struct client *c, struct bev *v);
+/* After settling: the package places by position; then r->pk_n, pk_m of a record. */
+void book_places_sort(struct book *b);
+void book_place_of(const struct book *b, const struct bev *v, struct book_price *r);
 /* The policy by name, loaded once; NULL when it cannot be used (*e set when e). */
 const struct policy *book_policy_named(struct book *b, struct span name, struct terr *e);
 /* Records a lapse. */

@@ -266,8 +266,8 @@ settle_cancel(struct book *b, struct client *c, struct bev *v)
 	put(b, v, &price, &fee, &dep);
 }
 
-void
-book_settle_one(struct book *b, struct client *c, struct bev *v)
+static void
+settle(struct book *b, struct client *c, struct bev *v)
 {
 	if (!(v->flags & F_UNPRICED)) {
 		settle_money(b, c, v);
@@ -285,5 +285,54 @@ book_settle_one(struct book *b, struct client *c, struct bev *v)
 		break;
 	default:
 		break;
+	}
+}
+
+/* Settles v, keeping where in its package a session it takes falls ("session 8 of 10"). */
+void
+book_settle_one(struct book *b, struct client *c, struct bev *v)
+{
+	long n = 0, m = 0;
+	bool has = client_package_place(c, v->date, &n, &m);
+
+	settle(b, c, v);
+	if (!has || !(v->out & O_PACKAGE))
+		return;
+	if (b->nplaces == b->capplaces) {
+		b->capplaces = b->capplaces ? 2 * b->capplaces : 64;
+		b->places = xrealloc(b->places, b->capplaces * sizeof *b->places);
+	}
+	b->places[b->nplaces++] = (struct bplace){v->pos, v->client,
+		n > INT32_MAX ? INT32_MAX : (int32_t)n, m > INT32_MAX ? INT32_MAX : (int32_t)m};
+}
+
+static int
+by_place(const void *x, const void *y)
+{
+	const struct bplace *a = x, *b = y;
+
+	if (a->pos != b->pos)
+		return a->pos < b->pos ? -1 : 1;
+	return a->client < b->client ? -1 : a->client > b->client;
+}
+
+void
+book_places_sort(struct book *b)
+{
+	if (b->nplaces > 1)
+		qsort(b->places, b->nplaces, sizeof *b->places, by_place);
+}
+
+void
+book_place_of(const struct book *b, const struct bev *v, struct book_price *r)
+{
+	struct bplace key = {v->pos, v->client, 0, 0}, *k;
+
+	if (!b->nplaces)
+		return;
+	k = bsearch(&key, b->places, b->nplaces, sizeof *b->places, by_place);
+	if (k) {
+		r->pk_n = k->n;
+		r->pk_m = k->m;
 	}
 }

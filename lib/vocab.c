@@ -70,6 +70,11 @@ static const struct {
 	[VT_ABSENT] = {"absent", K_ABSENT, VW_ENTRY, false,
 		       "a client ID of the session, then no-show or late-cancel if you like"},
 	[VT_UPCOMING] = {"upcoming", K_TEXT, VW_ENTRY, false, "any text"},
+	[VT_INCLUDES] = {"includes", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_EXCLUDES] = {"excludes", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_EXTRAS] = {"extras", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_FREQUENCY] = {"frequency", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_PROGRAMME] = {"programme", K_TEXT, VW_ENTRY, true, "any text"},
 };
 
 int

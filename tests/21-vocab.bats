@@ -362,7 +362,7 @@ J
 	for o in --receivable --receivable-account; do
 		run -0 tally-aging --date 2026-12-31 -O csv "$o" Assets:AR <<< "$inv"
 		assert_line --index 1 --partial "ana,2026-0001"
-		run -0 tally-statement --client ana -p 2026-11 --unbilled Assets:WIP "$o" Assets:AR <<< "$inv"
+		run -0 tally-statement --client ana -p 2026-12 --unbilled Assets:WIP "$o" Assets:AR <<< "$inv"
 		assert_output --partial "2026-0001"
 	done
 	for c in check sessions cancel; do
