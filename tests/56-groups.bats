@@ -496,3 +496,29 @@ J
             -100 EUR  cai
              -45 EUR  dan"
 }
+
+@test "rounding: a package session's share is at 2 decimals in a file of whole amounts" {
+	f=$(cat <<'J' | journal
+2026-11-01 Package
+    ; client: ana
+    ; package: 3
+    Assets:Bank  100 EUR
+    Liabilities:Prepaid:ana
+
+2026-11-03 Lesson
+    ; client: ana
+    ; session: held
+
+2026-11-04 Lesson
+    ; client: ana
+    ; session: held
+
+2026-11-05 Lesson
+    ; client: ana
+    ; session: held
+J
+)
+	run -0 tally-bill "$f"
+	[ "$(grep -c '^    Liabilities:Prepaid:ana  33.33 EUR$' <<< "$output")" -eq 2 ]
+	assert_line "    Liabilities:Prepaid:ana  33.34 EUR"
+}
