@@ -522,3 +522,50 @@ J
 	[ "$(grep -c '^    Liabilities:Prepaid:ana  33.33 EUR$' <<< "$output")" -eq 2 ]
 	assert_line "    Liabilities:Prepaid:ana  33.34 EUR"
 }
+
+@test "groups: a free class (waived:) is free for all, and its absences use no grace" {
+	f=$(cat <<'J' | journal
+2026-11-01 Terms
+    ; client: ana
+    ; rate: 30 EUR
+
+2026-11-01 Terms
+    ; client: ben
+    ; rate: 40 EUR
+
+2026-11-04 Trial class
+    ; client: ana, client: ben
+    ; session: held
+    ; waived: trial
+    ; absent: ben
+
+2026-11-05 Class
+    ; client: ana, client: ben
+    ; session: held
+
+2026-11-06 Lesson ben
+    ; client: ben
+    ; session: no-show
+J
+)
+	pol=$TOP/share/policies/24-hour.policy
+	run -0 bash -c 'tally-bill --policy "$1" "$2" | tally-cancel --policy "$1"' _ "$pol" "$f"
+	assert_output --partial "2026-11-04 Trial class
+    ; client: ana, client: ben
+    ; session: held
+    ; waived: trial
+    ; absent: ben
+
+2026-11-05 Class
+    ; client: ana, client: ben
+    ; session: held
+    Assets:Unbilled:ana  30 EUR
+    Income:Sessions  -30 EUR  ; client: ana
+    Assets:Unbilled:ben  40 EUR
+    Income:Sessions  -40 EUR  ; client: ben
+
+2026-11-06 Lesson ben
+    ; client: ben
+    ; session: no-show
+    ; waived: first offense"
+}
