@@ -52,6 +52,20 @@ next_package(const struct client *c, tdate d)
 	return NULL;
 }
 
+/* A group session's attendee id when present at it, else NULL (absent, or not in it). */
+static struct client *
+attendee(struct clients *b, const struct txn *t, const char *id)
+{
+	struct attendee a[GROUP_MAX];
+	size_t n = group_attendees(t, a, GROUP_MAX, NULL);
+
+	for (size_t i = 0; i < n && i < GROUP_MAX; i++)
+		if (a[i].kind == SESSION_HELD &&
+		    vocab_same_client(a[i].id, (struct span){id, strlen(id)}))
+			return clients_get(b, a[i].id);
+	return NULL;
+}
+
 /* Reads the journal: the client's held sessions in the period, with their package places. */
 static int
 collect(char **files, size_t nfiles, const char *id, struct clients *b, struct line **v,
@@ -78,7 +92,7 @@ collect(char **files, size_t nfiles, const char *id, struct clients *b, struct l
 			continue;  /* the book stops at the period's end: credit left then */
 		t = it->txn;
 		clients_tags(t, &tg);
-		c = clients_of_tags(b, &tg);
+		c = group_is(t) ? attendee(b, t, id) : clients_of_tags(b, &tg);
 		used = c ? c->used : 0;
 		if (c && (k = next_package(c, t->date))) {
 			kn = k->used + 1;

@@ -90,6 +90,11 @@ J
 	assert_line --index 2 "ben,1,0,0,0,0,0,1,0,0,0,0,0"
 	assert_line --index 3 "cai,1,0,0,0,0,0,1,10,1,9,0,0"
 	assert_line --index 4 "dan,0,0,0,1,0,0,0,0,0,0,0,0"
+	# each present attendee's sign-off sheet lists it (cai's as a package session); dan's not
+	run -0 tally-signoff --client cai -p 2026-11 "$billed"
+	assert_line "2026-11-05  18:00        -  session 1 of 10     ______________________"
+	run -0 tally-signoff --client dan -p 2026-11 "$billed"
+	assert_line "0 sessions held, 0 signed."
 	# each attendee's income is their own, in tally-report and in hledger's pivot
 	run -0 tally-report --income -p 2026-11 -O csv "$billed"
 	assert_output --partial "ana,EUR,30"
