@@ -348,7 +348,9 @@ pdf_agreement(struct out *o, const char *text, size_t n, const struct conf *cf,
 
 	snprintf(title, sizeof title, catalog_tr("Collaboration agreement: %s"), name);
 	return pdf_from_text(o, text, n, &(struct pdf_opts){.paper = conf_get(cf, "paper"),
-			     .title = title, .author = conf_get(cf, "name")}, e);
+			     .title = title, .author = conf_get(cf, "name"),
+			     .rtl = catalog_get("agreement", "dir") &&
+				    strcmp(catalog_get("agreement", "dir"), "rtl") == 0}, e);
 }
 
 /* -O eml: the agreement as mail, its text and HTML renderings as the two alternatives and
