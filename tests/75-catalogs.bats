@@ -144,9 +144,38 @@ Marta Ruiz, Tutoring"
 	assert_line "Marta Ruiz, Tutoring"
 }
 
+@test "catalogs: the agreement in en, es, he: dates, rate, the policy's clauses, right to left" {
+	run -0 tally-agreement --client ana-garcia --date 2026-10-15 "$F/agreement.journal"
+	assert_line "Date: 15 October 2026"
+	assert_line "The rate is 48.50 EUR per session."
+	assert_line "- A cancellation with less than 24 hours' notice is charged 50% of the session fee."
+	run -0 tally-agreement --client ana-garcia --lang es --date 2026-10-15 "$F/agreement.journal"
+	assert_line "Fecha: 15 de octubre de 2026"
+	assert_line "- Una cancelación con menos de 24 horas de antelación se cobra: el 50 % del precio de la sesión."
+	run -0 tally-agreement --client ana-garcia --lang he --date 2026-10-15 "$F/agreement.journal"
+	assert_line --index 0 "הסכם התקשרות"
+	assert_line "תאריך: 15 באוקטובר 2026"
+	assert_line "התעריף הוא 48.50 EUR למפגש."
+	assert_line "- ביטול בהודעה של פחות מ-24 שעות מראש מחויב ב-50% ממחיר המפגש."
+	assert_line "- הביטול המאוחר או אי-ההגעה הראשונים נמחלים, עם תזכורת למדיניות זו."
+	run -0 tally-agreement --client ana-garcia --lang he -O html --date 2026-10-15 "$F/agreement.journal"
+	assert_line '<html lang="he" dir="rtl">'
+	tally-agreement --client ana-garcia --lang he -O eml --date 2026-10-15 "$F/agreement.journal" \
+		> "$BATS_TEST_TMPDIR/a.mbox"
+	run -0 mailcheck "$BATS_TEST_TMPDIR/a.mbox"
+	assert_line --index 2 "Subject: הסכם התקשרות: Ana García Núñez"
+	assert_line --partial "Attachment: הסכם.pdf"
+	need pdftotext
+	tally-agreement --client ana-garcia --lang he -O pdf --date 2026-10-15 "$F/agreement.journal" \
+		> "$BATS_TEST_TMPDIR/a.pdf"
+	run -0 pdfinfo "$BATS_TEST_TMPDIR/a.pdf"
+	assert_line "Title:           הסכם התקשרות: Ana García Núñez"
+}
+
 @test "catalogs: a language without a catalog is unknown to every command (exit 2)" {
-	for c in tally-statement tally-invoice tally-cancel tally-aging; do
+	for c in tally-statement tally-invoice tally-cancel tally-aging tally-agreement; do
 		case $c in
+		tally-agreement) set -- --client ana ;;
 		tally-statement) set -- -p 2026-11 --client ana ;;
 		tally-invoice) set -- --show 2026-0001 ;;
 		tally-aging) set -- --remind ;;
