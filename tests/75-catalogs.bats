@@ -172,6 +172,30 @@ Marta Ruiz, Tutoring"
 	assert_line "Title:           הסכם התקשרות: Ana García Núñez"
 }
 
+@test "catalogs: the sign-off sheet in en, es, he: columns by characters, dates, right to left" {
+	J=$FIXTURES/calendar/signoff.journal
+	run -0 tally-signoff --client ana -p 2026-03 --lang en "$J"
+	assert_line --index 0 "Sign-off sheet: ana"
+	assert_line "2026-03-03  16:00       60  session 1 of 10     ______________________"
+	run -0 tally-signoff --client ana -p 2026-03 --lang es "$J"
+	assert_line "fecha       hora   minutos  paquete             firma"
+	assert_line "03/03/2026  16:00       60  sesión 1 de 10      ______________________"
+	assert_line "4 sesiones realizadas, 0 firmadas; sesiones del paquete restantes: 6."
+	run -0 tally-signoff --client ana -p 2026-03 --lang he "$J"
+	assert_line --index 0 "דף אישור מפגשים: ana"
+	assert_line "תאריך       שעה       דקות  חבילה               חתימה"
+	assert_line "03/03/2026  16:00       60  מפגש 1 מתוך 10      ______________________"
+	run -0 tally-signoff --client ana -p 2026-03 --lang he -O html "$J"
+	assert_line '<html lang="he" dir="rtl">'
+	assert_line "<h1>דף אישור מפגשים: ana</h1>"
+	need pdftotext
+	tally-signoff --client ana -p 2026-03 --lang he -O pdf "$J" > "$BATS_TEST_TMPDIR/s.pdf"
+	run -0 pdfinfo "$BATS_TEST_TMPDIR/s.pdf"
+	assert_line "Title:           דף אישור מפגשים: ana"
+	run -2 --separate-stderr tally-signoff --client ana --lang xx "$J"
+	assert_equal "$stderr" "tally-signoff: unknown language: xx"
+}
+
 @test "catalogs: a language without a catalog is unknown to every command (exit 2)" {
 	for c in tally-statement tally-invoice tally-cancel tally-aging tally-agreement; do
 		case $c in
