@@ -266,6 +266,8 @@ report(struct out *o, struct invoices *v, const struct invoice **open, size_t n)
 
 /* ---- reminders ---- */
 
+static struct clients *payers;  /* bill-to: a reminder goes to whoever pays (lib/billto.c) */
+
 struct msg {
 	const struct invoice *in;
 	struct conf *conf;
@@ -364,7 +366,9 @@ reminders(struct out *o, struct mailbox *mb, const struct invoice **open, size_t
 		int k = d >= final ? 3 : d >= second ? 2 : d >= first && d > 0 ? 1 :
 			(courtesy >= 0 && left >= 0 && left <= courtesy) ? 0 : -1;
 
-		struct msg m = {open[i], conf, identities_find(ids, open[i]->client)};
+		/* sent now: to whoever pays for the client now (bill-to:) */
+		struct msg m = {open[i], conf, identities_find(ids, clients_payer_id(payers,
+				open[i]->client, asof))};
 
 		if (k < 0)
 			continue;
@@ -517,6 +521,7 @@ main(int argc, char **argv)
 	receivable = chart.acct[CH_RECEIVABLE];
 	v = invoices_new(receivable);
 	ids = identities_new();
+	payers = clients_new(NULL);
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((r = journal_next(j, &it)) != 0) {
 		if (r < 0) {
@@ -536,7 +541,8 @@ main(int argc, char **argv)
 		if (it->txn->date > asof)
 			continue;
 		if (invoices_observe(v, it, &e) < 0 ||
-		    (remind && identities_observe(ids, it, &e) < 0)) {
+		    (remind && identities_observe(ids, it, &e) < 0) ||
+		    (remind && clients_observe_billto(payers, it, &tg, &e) < 0)) {
 			terr_print(prog, &e);
 			status = 1;
 		}
@@ -582,6 +588,7 @@ main(int argc, char **argv)
 		}
 	}
 	free(open);
+	clients_free(payers);
 	identities_free(ids);
 	conf_free(conf);
 	invoices_free(v);

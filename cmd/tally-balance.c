@@ -287,6 +287,8 @@ main(int argc, char **argv)
 	bool all = begin == DATE_NONE && end == DATE_NONE && query_empty(query);
 
 	flat = all ? NULL : accounts_new();
+	if (all)
+		journal_split(j);  /* only the balances are wanted: both cores may read */
 	while ((rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));

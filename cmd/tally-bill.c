@@ -65,7 +65,8 @@ postings(struct book *b, const struct book_price *r, struct out *o)
 	struct amount rest = r->deposit, neg = r->price;
 
 	if (r->package)
-		write_posting(o, client_account_name(cl, c, C_PREPAID), &r->price, NULL);
+		write_posting(o, client_account_name(cl, r->owner ? r->owner : c, C_PREPAID),
+			      &r->price, NULL);
 	else {
 		amount_neg(&rest);
 		amount_add(&rest, &r->price, &rest);  /* cannot overflow: deposit <= price */
@@ -156,7 +157,8 @@ bill(char **files, size_t nfiles, struct out *o)
 		return 1;
 	}
 	status = book_learn(b, files, nfiles, NULL, NULL);
-	book_settle(b, DATE_NONE);
+	if (book_settle(b, DATE_NONE) > 0)
+		status = 1;
 	if (!status && book_can_copy(b)) {
 		if (book_copy(b, o, copied, write_lapse, b, &e) < 0) {
 			terr_print(prog, &e);

@@ -312,7 +312,7 @@ lines(struct book *book, const struct book_price *b, struct xbuf *x, struct outc
 		r->clause = PK_PREPAID;
 		neg = b->fee;
 		amount_neg(&neg);
-		xposting(x, client_account_name(cl, c, C_PREPAID), &b->fee);
+		xposting(x, client_account_name(cl, b->owner ? b->owner : c, C_PREPAID), &b->fee);
 		xposting(x, income, &neg);
 	} else {
 		neg = b->deposit;
@@ -425,10 +425,11 @@ no_lapse(void *arg, struct out *o, const struct book_lapse *l)
 
 /* Pass 1's extra look at an entry: the client's name and email for the notices. */
 static int
-learn_identity(const struct jitem *it, void *arg, struct terr *e)
+learn_identity(const struct jitem *it, const struct vtags *vt, void *arg, struct terr *e)
 {
-	(void)arg;
-	return identities_observe(ids, it, e);
+	(void)arg, (void)e;
+	identities_learn(ids, it, vt);
+	return 0;
 }
 
 /* Both passes: 0, or 1 after errors. */
@@ -447,7 +448,8 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 		return 1;
 	}
 	status = book_learn(b, files, nfiles, learn_identity, NULL);
-	book_settle(b, DATE_NONE);
+	if (book_settle(b, DATE_NONE) > 0)
+		status = 1;
 	if (!status && book_can_copy(b)) {
 		struct copying cp = {b, notes, {0}, false};
 

@@ -92,7 +92,7 @@ check_policy(const struct jitem *it, const struct vtags *tg)
 			char msg[sizeof e.msg];
 
 			memcpy(msg, e.msg, sizeof msg);
-			terr_set(&e, it->file, tg->v[VT_POLICY].line, "%s", msg);
+			terr_set(&e, it->file, vocab_line(it, tg->v[VT_POLICY].at), "%s", msg);
 		}
 		report(&e, NULL);
 		return;
@@ -117,8 +117,9 @@ priced(char **files, size_t nfiles)
 	struct terr e;
 	int rv;
 
-	book_settle(book, DATE_NONE);
-	if (book_rewind_stdin(files, nfiles, &e) < 0) {
+	nproblems += book_settle(book, DATE_NONE);
+	/* pass 2 must read what pass 1 read, or its problems land at the wrong entries */
+	if (book_unchanged(book, &e) < 0 || book_rewind_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		nproblems++;
 		return;

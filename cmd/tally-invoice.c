@@ -53,6 +53,8 @@ static char *recv_spelling;   /* the receivable prefix as the journal spells it 
 static struct taxes taxes;    /* tally.conf's tax and withholding (lib/tax.c) */
 static struct conf *words;    /* the catalog, context "invoice": subject, title, base... */
 static long last_seq;         /* the highest number used in the new invoices' year */
+static struct clients *payers;       /* bill-to: who pays for whom, by date (lib/billto.c) */
+static struct identities *names;     /* what a payer's invoice calls each client */
 static int seq_year;
 
 static void
@@ -169,6 +171,18 @@ struct listed {
 	struct amount *credit;
 };
 
+/* An item's text names the amount: its description, or on a payer's invoice "WHO: " and it. */
+static bool
+same_desc(const char *mine, struct span listed)
+{
+	size_t n = strlen(mine);
+
+	if (listed.n == n)
+		return memcmp(mine, listed.p, n) == 0;
+	return listed.n > n + 2 && memcmp(listed.p + listed.n - n, mine, n) == 0 &&
+	       memcmp(listed.p + listed.n - n - 2, ": ", 2) == 0;
+}
+
 static int
 take_listed(const struct vval *v, void *arg)
 {
@@ -184,9 +198,7 @@ take_listed(const struct vval *v, void *arg)
 		struct item *it = &w->l->it[i];
 
 		if (it->date != d || amount_sign(&it->rem) == 0 || it->rem.com != amt.com ||
-		    amount_cmp(&it->rem, &amt) != 0 ||
-		    (it->desc && (strlen(it->desc) != desc.n ||
-				  memcmp(it->desc, desc.p, desc.n) != 0)))
+		    amount_cmp(&it->rem, &amt) != 0 || (it->desc && !same_desc(it->desc, desc)))
 			continue;
 		return take(&it->rem, w->credit) < 0 ? -1 : 0;
 	}
@@ -314,6 +326,8 @@ observe(const struct jitem *it, const struct vtags *tg, struct terr *e)
 
 	if (is_inv)
 		note_number(tg->v[VT_INVOICE].raw);
+	if (clients_observe_billto(payers, it, tg, e) < 0 || identities_observe(names, it, e) < 0)
+		return -1;
 	if (t->np == 0) {
 		struct span who = tg->v[VT_CLIENT].raw;
 		long days = tg->v[VT_TERMS].n;
@@ -385,16 +399,11 @@ by_id(const void *a, const void *b)
 	return strcmp(((const struct cl *)a)->id, ((const struct cl *)b)->id);
 }
 
-static int
-by_com(const void *a, const void *b)
-{
-	return strcmp(commodity_name(((const struct lot *)a)->com),
-		      commodity_name(((const struct lot *)b)->com));
-}
-
 static bool
 known_client(const char *name)
 {
+	if (clients_find(payers, (struct span){name, strlen(name)}))
+		return true;
 	for (size_t i = 0; i < ncls; i++)
 		if (vocab_same_client((struct span){name, strlen(name)},
 				      (struct span){cls[i].id, strlen(cls[i].id)}))
@@ -416,22 +425,31 @@ rule_for(const struct tax_rule *conf, const struct tax_rule *own)
 	return r;
 }
 
+/* What one client's unbilled account gives to an invoice (a payer's: several clients). */
+struct part {
+	const char *acct;
+	struct amount amt;
+};
+
 /*
  * The invoice's tax tags and postings: the client owes base + tax - withholding; the tax is
  * owed to the tax office (credited to its liability), the withholding is paid to it by the
- * client on the provider's account (debited to an asset).
+ * client on the provider's account (debited to an asset). The payer's receivable is debited;
+ * each client's unbilled account (parts) is credited with what it gives.
  */
 static int
-write_taxed(struct out *o, const struct cl *c, const struct amount *base, struct terr *e)
+write_taxed(struct out *o, const struct cl *pc, const char *payer, const struct amount *base,
+	    const struct part *parts, size_t nparts, struct terr *e)
 {
+	static const struct tax_rule none;
 	struct taxes t = taxes;
 	struct amount tax, wh, total, neg;
 	char buf[AMOUNT_BUF], label[96], *racct;
 
-	t.tax = rule_for(&taxes.tax, &c->tax);
-	t.wh = rule_for(&taxes.wh, &c->wh);
+	t.tax = rule_for(&taxes.tax, pc ? &pc->tax : &none);
+	t.wh = rule_for(&taxes.wh, pc ? &pc->wh : &none);
 	if (taxes_apply(&t, base, &tax, &wh, &total) < 0) {
-		terr_set(e, NULL, 0, "invoice total for %s too large", c->id);
+		terr_set(e, NULL, 0, "invoice total for %s too large", payer);
 		return -1;
 	}
 	if (t.tax.set) {
@@ -444,14 +462,16 @@ write_taxed(struct out *o, const struct cl *c, const struct amount *base, struct
 		amount_format(buf, sizeof buf, &wh);
 		out_printf(o, "    ; withholding: %s | %s\n", label, buf);
 	}
-	racct = xmalloc(strlen(receivable) + strlen(c->id) + 2);
-	sprintf(racct, "%s:%s", recv_spelling ? recv_spelling : receivable, c->id);
+	racct = xmalloc(strlen(receivable) + strlen(payer) + 2);
+	sprintf(racct, "%s:%s", recv_spelling ? recv_spelling : receivable, payer);
 	write_posting(o, racct, &total, NULL);
 	if (t.wh.set && !amount_is_zero(&wh))
 		write_posting(o, t.wh.account, &wh, NULL);
-	neg = *base;
-	amount_neg(&neg);
-	write_posting(o, c->acct, &neg, NULL);
+	for (size_t i = 0; i < nparts; i++) {
+		neg = parts[i].amt;
+		amount_neg(&neg);
+		write_posting(o, parts[i].acct, &neg, NULL);
+	}
 	if (t.tax.set && !amount_is_zero(&tax)) {
 		amount_neg(&tax);
 		write_posting(o, t.tax.account, &tax, NULL);
@@ -460,60 +480,193 @@ write_taxed(struct out *o, const struct cl *c, const struct amount *base, struct
 	return 0;
 }
 
-/* Writes one new invoice entry per client and commodity with something left to invoice. */
+/* One amount of a payer's invoice: whose, which, and its place among them. */
+struct line {
+	const struct cl *c;
+	const struct item *it;
+	int com;
+	size_t order;
+};
+
 static int
-write_invoices(struct out *o, struct terr *e)
+by_date(const void *a, const void *b)
 {
+	const struct line *x = a, *y = b;
+
+	if (x->it->date != y->it->date)
+		return x->it->date < y->it->date ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
+by_com_id(const void *a, const void *b)
+{
+	return strcmp(commodity_name(*(const int *)a), commodity_name(*(const int *)b));
+}
+
+static struct cl *
+find_cl(const char *id)
+{
+	for (size_t i = 0; i < ncls; i++)
+		if (strcmp(cls[i].id, id) == 0)
+			return &cls[i];
+	return NULL;
+}
+
+/* --client names the payer or one of the clients it pays for. */
+static bool
+wanted(const char *payer, const struct cl *c)
+{
+	struct span o = {only_client, only_client ? strlen(only_client) : 0};
+
+	return !only_client || vocab_same_client(o, (struct span){payer, strlen(payer)}) ||
+	       vocab_same_client(o, (struct span){c->id, strlen(c->id)});
+}
+
+/*
+ * The invoice of one payer in one commodity: its lines (several clients' when it pays for
+ * others, in date order, each named), nothing when they sum to zero or less.
+ */
+static int
+write_one(struct out *o, const char *payer, struct line *ln, size_t n, struct terr *e)
+{
+	struct cl *pc = find_cl(payer);
+	long terms = pc && pc->terms >= 0 ? pc->terms : default_terms;
+	struct amount total = {0, 0, ln[0].com};
+	struct part *parts = xcalloc(n, sizeof *parts);
+	size_t nparts = 0;
 	char date[11], due[11], buf[AMOUNT_BUF];
-	int y, m, d;
+	int y, m, d, rc = -1;
+	bool family = false;
 
 	date_to_ymd(inv_date, &y, &m, &d);
 	date_format(date, inv_date);
+	for (size_t i = 0; i < n; i++) {
+		size_t k;
+
+		if (amount_add(&total, &total, &ln[i].it->rem) < 0) {
+			terr_set(e, NULL, 0, "invoice total for %s too large", payer);
+			goto done;
+		}
+		for (k = 0; k < nparts && parts[k].acct != ln[i].c->acct; k++)
+			;
+		if (k == nparts)
+			parts[nparts++] = (struct part){ln[i].c->acct, {0, 0, ln[i].com}};
+		if (amount_add(&parts[k].amt, &parts[k].amt, &ln[i].it->rem) < 0)
+			goto done;
+		family |= ln[i].c != ln[0].c;
+	}
+	rc = 0;
+	if (amount_sign(&total) <= 0)
+		goto done;
+	rc = -1;
+	if (inv_date + (tdate)terms >= date_from_ymd(10000, 1, 1)) {
+		terr_set(e, NULL, 0, "%s's invoice would fall due after 9999-12-31", payer);
+		goto done;
+	}
+	if (family)
+		qsort(ln, n, sizeof *ln, by_date);
+	date_format(due, inv_date + (tdate)terms);
+	out_printf(o, "\n%s (%s%04d-%04ld) Invoice %s\n", date, prefix, y, ++last_seq, payer);
+	out_printf(o, "    ; invoice: %s%04d-%04ld\n    ; client: %s\n    ; due: %s\n",
+		   prefix, y, last_seq, payer, due);
+	for (size_t i = 0; i < n; i++) {
+		const struct item *it = ln[i].it;
+		char idate[11];
+
+		if (amount_is_zero(&it->rem))
+			continue;
+		date_format(idate, it->date);
+		amount_format(buf, sizeof buf, &it->rem);
+		if (strcmp(ln[i].c->id, payer) != 0)  /* whose session it was */
+			out_printf(o, "    ; item: %s | %s | %s: %s\n", idate, buf,
+				   identity_name(identities_find(names, ln[i].c->id), ln[i].c->id),
+				   it->desc);
+		else
+			out_printf(o, "    ; item: %s | %s | %s\n", idate, buf, it->desc);
+	}
+	rc = write_taxed(o, pc, payer, &total, parts, nparts, e);
+done:
+	free(parts);
+	return rc;
+}
+
+/*
+ * Writes one new invoice entry per payer and commodity with something left to invoice: a
+ * client's amounts go to the client who pays for it on their date (bill-to:), else its own.
+ */
+static int
+write_invoices(struct out *o, struct terr *e)
+{
+	struct line *ln = NULL;
+	const char **who = NULL;
+	int *coms = NULL;
+	size_t n = 0, cap = 0, nwho = 0, ncoms = 0;
+	int rc = 0;
+
 	if (ncls > 1)
 		qsort(cls, ncls, sizeof *cls, by_id);
 	for (size_t i = 0; i < ncls; i++) {
 		struct cl *c = &cls[i];
-		long terms = c->terms >= 0 ? c->terms : default_terms;
 
-		if (only_client && !vocab_same_client((struct span){only_client,
-				strlen(only_client)}, (struct span){c->id, strlen(c->id)}))
-			continue;
-		if (c->nlot > 1)
-			qsort(c->lot, c->nlot, sizeof *c->lot, by_com);
-		for (size_t k = 0; k < c->nlot; k++) {
-			struct lot *l = &c->lot[k];
-			struct amount total = {0, 0, l->com};
+		for (size_t k = 0; k < c->nlot; k++)
+			for (size_t j = 0; j < c->lot[k].n; j++) {
+				const struct item *it = &c->lot[k].it[j];
+				const char *p;
+				size_t w;
 
-			for (size_t n = 0; n < l->n; n++)
-				if (l->it[n].desc && amount_add(&total, &total, &l->it[n].rem) < 0) {
-					terr_set(e, NULL, 0, "invoice total for %s too large", c->id);
-					return -1;
-				}
-			if (amount_sign(&total) <= 0)
-				continue;
-			if (inv_date + (tdate)terms >= date_from_ymd(10000, 1, 1)) {
-				terr_set(e, NULL, 0, "%s's invoice would fall due after 9999-12-31", c->id);
-				return -1;
-			}
-			date_format(due, inv_date + (tdate)terms);
-			out_printf(o, "\n%s (%s%04d-%04ld) Invoice %s\n", date, prefix, y, ++last_seq,
-				   c->id);
-			out_printf(o, "    ; invoice: %s%04d-%04ld\n    ; client: %s\n    ; due: %s\n",
-				   prefix, y, last_seq, c->id, due);
-			for (size_t n = 0; n < l->n; n++) {
-				char idate[11];
-
-				if (!l->it[n].desc || amount_is_zero(&l->it[n].rem))
+				if (!it->desc)
 					continue;
-				date_format(idate, l->it[n].date);
-				amount_format(buf, sizeof buf, &l->it[n].rem);
-				out_printf(o, "    ; item: %s | %s | %s\n", idate, buf, l->it[n].desc);
+				p = clients_payer_id(payers, c->id, it->date);
+				if (!wanted(p, c))
+					continue;
+				if (n == cap)
+					ln = xrealloc(ln, (cap = cap * 2 + 16) * sizeof *ln);
+				ln[n] = (struct line){c, it, c->lot[k].com, n};
+				n++;
+				for (w = 0; w < nwho && strcmp(who[w], p) != 0; w++)
+					;
+				if (w == nwho) {
+					who = xrealloc(who, (nwho + 1) * sizeof *who);
+					who[nwho++] = p;
+				}
+				for (w = 0; w < ncoms && coms[w] != c->lot[k].com; w++)
+					;
+				if (w == ncoms) {
+					coms = xrealloc(coms, (ncoms + 1) * sizeof *coms);
+					coms[ncoms++] = c->lot[k].com;
+				}
 			}
-			if (write_taxed(o, c, &total, e) < 0)
-				return -1;
+	}
+	if (nwho > 1)
+		qsort(who, nwho, sizeof *who, by_name);
+	if (ncoms > 1)
+		qsort(coms, ncoms, sizeof *coms, by_com_id);
+	for (size_t w = 0; rc == 0 && w < nwho; w++) {
+		for (size_t k = 0; rc == 0 && k < ncoms; k++) {
+			struct line *mine = xmalloc((n + 1) * sizeof *mine);
+			size_t m = 0;
+
+			for (size_t i = 0; i < n; i++)
+				if (ln[i].com == coms[k] &&
+				    strcmp(clients_payer_id(payers, ln[i].c->id, ln[i].it->date),
+					   who[w]) == 0)
+					mine[m++] = ln[i];
+			if (m)
+				rc = write_one(o, who[w], mine, m, e);
+			free(mine);
 		}
 	}
-	return 0;
+	free(ln);
+	free(who);
+	free(coms);
+	return rc;
 }
 
 /* ---- --show: one invoice as a document ---- */
@@ -1119,6 +1272,8 @@ main(int argc, char **argv)
 		v = invoices_new(receivable);
 		sh.ids = identities_new();
 	}
+	payers = clients_new(NULL);
+	names = identities_new();
 	if (void_number)
 		cn = cnote_new(void_number, inv_date, &(struct cnote_opts){
 			conf_get(sh.conf, "credit-note-prefix"), receivable, unbilled,
@@ -1210,6 +1365,8 @@ main(int argc, char **argv)
 	}
 	free(cls);
 	free(recv_spelling);
+	clients_free(payers);
+	identities_free(names);
 	shown_free(&sh);
 	conf_free(words);
 	cnote_free(cn);

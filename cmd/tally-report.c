@@ -1,26 +1,36 @@
 /*
- * tally-report: the practice's reports. `--income`: income per client and per month with
- * row and column totals (lib/income.c), as txt, csv or json. One mode among others to come:
- * each mode is a value of `mode`, and a function that writes it.
+ * tally-report: the practice's reports. By default the one-page overview (lib/overview.c,
+ * written by lib/ovdoc.c): sessions and package meters per client, open invoices and their
+ * aging, income by month as a chart; as txt, html or pdf. `--income`: income per client
+ * and per month with row and column totals (lib/income.c), as txt, csv or json.
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tally.h"
 
 static const char *prog = "tally-report";
 static char **fopts;  /* -f files; file-level so early exits leave nothing unreachable */
 static tdate begin = DATE_NONE, end = DATE_NONE;
-static enum { F_TXT, F_CSV, F_JSON } format = F_TXT;
-static enum { M_NONE, M_INCOME } mode = M_NONE;
+static enum { F_TXT, F_CSV, F_JSON, F_HTML, F_PDF } format = F_TXT;
+static enum { M_OVERVIEW, M_INCOME } mode = M_OVERVIEW;
 static const char *account;  /* --account: the income account; NULL: Income or Revenue */
+static tdate asof = DATE_NONE;  /* --date */
+static const char *lang = "en", *conf_path;
+static struct book_opts bopts;
+static struct chart chart;
 
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: %s --income [--account ACCT] [-p PERIOD] [-b DATE] [-e DATE]\n"
-		   "       [-O txt|csv|json] [-f FILE]... [FILE]...\n", prog);
+	fprintf(f, "usage: %s [-O txt|html|pdf] [--lang en|es|he] [--date DATE] [-p PERIOD]\n"
+		   "       [-b DATE] [-e DATE] [--conf FILE] [--policy FILE | --policies DIR]\n"
+		   "       [--account ACCT] [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT]\n"
+		   "       [--deposits ACCT] [-f FILE]... [FILE]...\n"
+		   "       %s --income [--account ACCT] [-p PERIOD] [-b DATE] [-e DATE]\n"
+		   "       [-O txt|csv|json] [-f FILE]... [FILE]...\n", prog, prog);
 	exit(status);
 }
 
@@ -218,11 +228,172 @@ report_income(char **files, size_t nfiles)
 	return status;
 }
 
+/* ---- the overview ------------------------------------------------------------------- */
+
+/*
+ * Pass 1: the book learns the entries before limit (later ones count as positions only);
+ * problems are deferred, to be said in pass 2 in the input's order.
+ */
+static int
+learn(struct book *b, char **files, size_t nfiles, tdate limit)
+{
+	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
+	struct jitem *it;
+	struct vtags vt;
+	struct terr e, bad;
+	int rv, brc, status = 0;
+	bool vbad;
+
+	while ((rv = journal_next(j, &it)) != 0) {
+		if (rv > 0 && it->kind == J_TXN && it->txn->date >= limit)
+			it = NULL;
+		vbad = rv > 0 && it && it->kind == J_TXN && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
+		brc = book_add(b, rv < 0 || vbad ? NULL : it, &e);
+		if (rv < 0)
+			book_defer(b, journal_error(j));
+		if (vbad)
+			book_defer(b, &bad);
+		if (brc < 0)
+			book_defer(b, &e);
+		if (rv < 0 || vbad || brc < 0)
+			status = 1;
+	}
+	journal_close(j);
+	return status;
+}
+
+/* Pass 2: every entry to the overview with what the book decided for it. */
+static int
+scan(struct book *b, struct overview *ov, char **files, size_t nfiles, tdate limit)
+{
+	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
+	struct jitem *it;
+	struct book_price bp;
+	const struct terr *d;
+	struct terr e;
+	int rv, status = 0;
+
+	while ((rv = journal_next(j, &it)) != 0) {
+		bool skip = rv < 0 || it->kind != J_TXN;
+		int has = book_next(b, skip || it->txn->date >= limit ? NULL : it, &bp);
+		bool said = false;
+
+		while ((d = book_deferred(b, false))) {
+			terr_print(prog, d);
+			status = said = true;
+		}
+		if (skip || said || status)
+			continue;
+		if (overview_observe(ov, it, has ? &bp : NULL, &e) < 0) {
+			terr_print(prog, &e);
+			status = 1;
+		}
+	}
+	while ((d = book_deferred(b, true))) {
+		terr_print(prog, d);
+		status = 1;
+	}
+	journal_close(j);
+	return status;
+}
+
+/* The labels of the language: share/templates/overview.LANG; NULL (exit 2) when none. */
+static struct conf *
+labels_of(int *status)
+{
+	char *dir = policy_sharedir("templates"), path[4096];
+	struct conf *c;
+	struct terr e;
+
+	snprintf(path, sizeof path, "%s/overview.%s", dir, lang);
+	free(dir);
+	if (strspn(lang, "abcdefghijklmnopqrstuvwxyz") != strlen(lang) || access(path, R_OK) != 0) {
+		fprintf(stderr, "%s: unknown language: %s\n", prog, lang);
+		*status = 2;
+		return NULL;
+	}
+	if (!(c = conf_load(path, true, &e))) {
+		if (e.line)
+			fprintf(stderr, "%s: %s:%ld: %s\n", prog, path, e.line, e.msg);
+		else
+			fprintf(stderr, "%s: %s: %s\n", prog, path, e.msg);
+		*status = 1;
+	}
+	return c;
+}
+
+static int
+report_overview(char **files, size_t nfiles)
+{
+	struct overview_opts oo = {begin, end, asof, chart.acct[CH_RECEIVABLE], account};
+	struct conf *labels, *provider;
+	struct overview *ov = NULL;
+	struct book *b;
+	struct terr e;
+	struct out *o;
+	int status = 0;
+	tdate limit = asof + 1;
+
+	if (!(labels = labels_of(&status)))
+		return status;
+	if (!(provider = invoices_conf(conf_path, nfiles ? files[0] : NULL, &e))) {
+		terr_print(prog, &e);
+		conf_free(labels);
+		return 1;
+	}
+	if (end != DATE_NONE && end < limit)
+		limit = end;
+	chart_clients_opts(&chart, &bopts.accts);
+	if (!(b = book_new(&bopts, &e)) || book_input(b, files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		status = 1;
+		goto done;
+	}
+	ov = overview_new(&oo);
+	learn(b, files, nfiles, limit);  /* its errors are said by scan */
+	book_settle(b, limit);
+	if (book_rewind_stdin(files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		status = 1;
+	} else {
+		status = scan(b, ov, files, nfiles, limit);
+	}
+	if (!status && overview_finish(ov, b, &e) < 0) {
+		terr_print(prog, &e);
+		status = 1;
+	}
+	if (!status) {
+		struct ov_doc d = {format == F_HTML ? OV_HTML : format == F_PDF ? OV_PDF : OV_TXT,
+				   lang, labels, provider};
+
+		o = out_open(stdout);
+		if (overview_write(o, &d, ov, &e) < 0) {
+			terr_print(prog, &e);
+			out_abort(o);
+			status = 1;
+		} else if (out_commit(o) < 0) {
+			status = 1;
+		}
+	}
+done:
+	overview_free(ov);
+	book_free(b);
+	conf_free(provider);
+	conf_free(labels);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"income", no_argument, NULL, 'I'},
+		{"date", required_argument, NULL, 'D'},
+		{"lang", required_argument, NULL, 'L'},
+		{"conf", required_argument, NULL, 'k'},
+		{"policy", required_argument, NULL, 'y'},
+		{"policies", required_argument, NULL, 'Y'},
+		CHART_OPTIONS,
 		{"account", required_argument, NULL, 'a'},
 		{"begin", required_argument, NULL, 'b'},
 		{"end", required_argument, NULL, 'e'},
@@ -233,17 +404,31 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	static const char *const formats[] = {"txt", "csv", "json", NULL};
+	static const char *const formats[] = {"txt", "csv", "json", "html", "pdf", NULL};
 	char **files;
 	size_t nf = 0, nfiles;
 	int c, rv, status;
 	const char *why;
 	struct terr e;
 
+	chart_init(&chart);
 	fopts = xcalloc((size_t)argc, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "b:e:p:O:f:h", opts, NULL)) != -1) {
+		if (chart_option(&chart, c, optarg))
+			continue;
 		switch (c) {
 		case 'I': mode = M_INCOME; break;
+		case 'D':
+			if (date_parse(optarg, strlen(optarg), 0, &asof, &why) != (long)strlen(optarg)) {
+				fprintf(stderr, "%s: bad date: %s\n", prog, optarg);
+				free(fopts);
+				return 2;
+			}
+			break;
+		case 'L': lang = optarg; break;
+		case 'k': conf_path = optarg; break;
+		case 'y': bopts.policy_file = optarg; break;
+		case 'Y': bopts.policy_dir = optarg; break;
 		case 'a': account = optarg; break;
 		case 'b':
 		case 'e':
@@ -268,11 +453,14 @@ main(int argc, char **argv)
 		default: free(fopts); usage(stderr, 2);
 		}
 	}
-	if (mode == M_NONE) {
-		fprintf(stderr, "%s: which report? (--income)\n", prog);
+	if ((mode == M_INCOME) != (format == F_CSV || format == F_JSON) && format != F_TXT) {
+		fprintf(stderr, "%s: -O %s is for %s\n", prog, formats[format],
+			mode == M_INCOME ? "the overview (without --income)" : "--income");
 		free(fopts);
-		usage(stderr, 2);
+		return 2;
 	}
+	if (asof == DATE_NONE)
+		asof = end != DATE_NONE ? end - 1 : date_today();
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
 	if (wpath_check_stdout(files, nfiles, &e) < 0) {  /* `>> JOURNAL` */
 		terr_print(prog, &e);
@@ -280,7 +468,7 @@ main(int argc, char **argv)
 		free(fopts);
 		return 2;
 	}
-	status = report_income(files, nfiles);
+	status = mode == M_INCOME ? report_income(files, nfiles) : report_overview(files, nfiles);
 	input_free(files, nfiles);
 	free(fopts);
 	if (fshut_stdout(prog) < 0)

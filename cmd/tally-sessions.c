@@ -277,11 +277,9 @@ count(struct book *b, const struct jitem *it, const struct book_price *bp, struc
 	case SESSION_PROVIDER: r->n[PROVIDER]++; break;
 	default: break;
 	}
-	if (has && bp->package)
-		r->n[USED]++;
-	if (has && tg.v[CT_CLIENT].p)
-		r->n[BOUGHT] += bp->bought;
-	if (kind != SESSION_NONE || (has && (bp->package || bp->bought)))
+	if (has && bp->package)  /* on the row of whose credit it was (bill-to: the payer's) */
+		row_of(bp->owner ? bp->owner : c)->n[USED]++;
+	if (kind != SESSION_NONE || (has && bp->package))
 		r->active = true;
 	return 0;
 }
@@ -476,6 +474,18 @@ scan(char **files, size_t nfiles, struct book *b, struct out *o)
 			terr_print(prog, &e);
 			status = 1;
 		}
+		/* sessions bought, by each client a purchase credits (a split package: several) */
+		for (int more = has, first = 1; more; more = book_next_more(b, &bp), first = 0) {
+			if (!bp.c || !in_period(it->txn->date) || !query_txn(query, it->txn) ||
+			    (only_client && strcmp(bp.c->id, only_id) != 0))
+				continue;
+			row_of(bp.c)->n[BOUGHT] += bp.bought;
+			/* a session written on another client's credit (its payer's): used there */
+			if (!first && bp.package)
+				row_of(bp.c)->n[USED]++;
+			if (bp.bought || (!first && bp.package))
+				row_of(bp.c)->active = true;
+		}
 	}
 	if (list_unsigned && format == F_JSON)
 		out_puts(o, listed ? "\n]\n" : "]\n");
@@ -641,7 +651,8 @@ main(int argc, char **argv)
 	o = out_open(stdout);
 	status = learn(b, files, nfiles, &last);  /* its errors are said by scan */
 	asof = end != DATE_NONE ? end - 1 : last;
-	book_settle(b, asof == DATE_NONE ? asof : asof + 1);
+	if (book_settle(b, asof == DATE_NONE ? asof : asof + 1) > 0)
+		status = 1;
 	if (book_rewind_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		status = 1;

@@ -24,6 +24,9 @@ static tdate begin = DATE_NONE, end = DATE_NONE;
 enum { F_PDF = 3, F_EML = 4 };
 static const char *const ext[] = {"txt", "md", "html", "pdf", "eml", NULL};
 static struct identities *ids;  /* the clients' name, email, address, tax ID (lib/identity.c) */
+static struct statements *st;   /* every client's statement, read in one pass */
+static struct clients *payers;  /* bill-to: who pays for whom (lib/billto.c) */
+static tdate family_at;         /* a household is who pays for whom on this day */
 
 static void
 usage(FILE *f, int status)
@@ -37,6 +40,20 @@ usage(FILE *f, int status)
 }
 
 /* ---- main --------------------------------------------------------------------------- */
+
+/* An entry's bill-to: (its tags were checked by statements_observe already). */
+static int
+observe_billto(const struct jitem *it, struct terr *e)
+{
+	struct vtags tg;
+	struct span v;
+
+	if (it->kind != J_TXN || !tag_find(it->txn->comment, "bill-to", &v))
+		return 0;
+	if (vocab_entry(it, &tg, e, NULL, NULL) > 0)
+		return -1;
+	return clients_observe_billto(payers, it, &tg, e);
+}
 
 /* The templates directory: --templates, else beside the binary (build tree or install). */
 static char *
@@ -111,7 +128,7 @@ name_of(const struct stmt_client *c)
  * -2 when a total is too large to hold exactly, -1 with *e set when the PDF fails.
  */
 static int
-document(struct out *o, const struct stmt_doc *d, int fmt, const struct stmt_client *c,
+document_of(struct out *o, const struct stmt_doc *d, int fmt, const struct stmt_client *c,
 	 struct terr *e)
 {
 	struct stmt_doc td = *d;
@@ -159,6 +176,25 @@ subject_of(char *buf, size_t size, const struct stmt_doc *d, const char *txt)
 			break;
 		}
 	}
+}
+
+/* A client's statement; a payer's (bill-to:) is its household's, every client's line named. */
+static int
+document(struct out *o, const struct stmt_doc *d, int fmt, const struct stmt_client *c,
+	 struct terr *e)
+{
+	struct stmt_client *fam = statements_family(st, c, payers, family_at);
+	int r = document_of(o, d, fmt, fam ? fam : c, e);
+
+	stmt_client_free(fam);
+	return r;
+}
+
+/* A client billed to another (bill-to:) is on that one's statement, not on one of its own. */
+static bool
+billed_elsewhere(const struct stmt_client *c)
+{
+	return strcmp(clients_payer_id(payers, c->id, family_at), c->id) != 0;
 }
 
 /* -O eml: one client's statement as mail: text and HTML alternatives, the PDF attached. */
@@ -214,7 +250,8 @@ mail_all(struct statements *st, const struct stmt_doc *d, const struct stmt_clie
 	mb = maildir ? mail_maildir(maildir, &e) : mail_mbox(o);
 	r = mb ? 0 : -1;
 	for (size_t i = 0; !sc && r == 0 && i < statements_count(st); i++)
-		r = mail_statement(mb, d, statements_at(st, i), &e);
+		if (!billed_elsewhere(statements_at(st, i)))
+			r = mail_statement(mb, d, statements_at(st, i), &e);
 	if (sc && r == 0)
 		r = mail_statement(mb, d, sc, &e);
 	if (r < 0) {
@@ -259,6 +296,8 @@ write_all(struct statements *st, const struct stmt_doc *d, int fmt, const char *
 		const struct stmt_client *c = statements_at(st, i);
 		struct out *o;
 
+		if (billed_elsewhere(c))
+			continue;
 		snprintf(path, sizeof path, "%s/%s.%s", dir, c->id, ext[fmt]);
 		if (wpath_add(w, path, WP_NOFOLLOW, &o, &e) != 0 || wpath_open(w, &e) < 0) {
 			terr_print(prog, &e);
@@ -285,7 +324,8 @@ write_all(struct statements *st, const struct stmt_doc *d, int fmt, const char *
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++)
-		printf("%s/%s.%s\n", dir, statements_at(st, i)->id, ext[fmt]);
+		if (!billed_elsewhere(statements_at(st, i)))
+			printf("%s/%s.%s\n", dir, statements_at(st, i)->id, ext[fmt]);
 	return 0;
 }
 
@@ -331,7 +371,6 @@ main(int argc, char **argv)
 	const char *why;
 	struct stmt_doc doc = {.format = STMT_TXT, .lang = "en"};
 	struct conf *labels, *provider;
-	struct statements *st;
 
 	fopts = xcalloc((size_t)argc, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "b:e:p:O:f:h", opts, NULL)) != -1) {
@@ -416,13 +455,16 @@ main(int argc, char **argv)
 	}
 	st = statements_new(begin, end, prefix);
 	ids = identities_new();
+	payers = clients_new(NULL);
+	family_at = end != DATE_NONE ? end - 1 : date_today();
 	j = journal_open((const char *const *)files, nfiles, 0);
 	while ((rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));
 			status = 1;
 		} else if (!status && (statements_observe(st, it, &e) < 0 ||
-					(it->kind == J_TXN && identities_observe(ids, it, &e) < 0))) {
+					(it->kind == J_TXN && identities_observe(ids, it, &e) < 0) ||
+					observe_billto(it, &e) < 0)) {
 			terr_print(prog, &e);
 			status = 1;
 		}
@@ -472,6 +514,7 @@ main(int argc, char **argv)
 	}
 	statements_free(st);
 	identities_free(ids);
+	clients_free(payers);
 	free(css);
 	conf_free(labels);
 	conf_free(provider);

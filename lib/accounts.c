@@ -56,6 +56,24 @@ rehash(struct accounts *t, size_t nslot)
 	}
 }
 
+/* memcmp for short names, inline: a call per posting costs more than the compare. */
+static bool
+same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+	}
+	while (n--)
+		if (*a++ != *b++)
+			return false;
+	return true;
+}
+
 static size_t *
 lookup(const struct accounts *t, const char *name, size_t len)
 {
@@ -64,7 +82,7 @@ lookup(const struct accounts *t, const char *name, size_t len)
 	for (;;) {
 		size_t k = t->slot[h];
 
-		if (!k || (t->a[k - 1].len == len && memcmp(t->a[k - 1].name, name, len) == 0))
+		if (!k || (t->a[k - 1].len == len && same(t->a[k - 1].name, name, len)))
 			return &t->slot[h];
 		h = (h + 1) & (t->nslot - 1);
 	}

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "tally.h"
+#include "internal.h"
 
 /*
  * The range is symmetric: -(2^127 - 1) .. 2^127 - 1. The one value below it, -2^127, has no
@@ -161,11 +161,16 @@ amount_cmp(const struct amount *a, const struct amount *b)
 static bool
 symbol_char(unsigned char c)
 {
-	if (c >= 0x80)
-		return true;
-	if (c <= ' ' || (c >= '0' && c <= '9'))
-		return false;
-	return strchr("-+.,;:@{}[]()=*/^&|<>!?\"'~#", c) == NULL;
+	/* One bit per ASCII byte, set for the bytes a symbol may hold: a table, for this runs
+	 * once per byte of every amount's symbol. */
+	static const uint64_t ok[2] = {
+		(1ull << '$') | (1ull << '%'),
+		~0ull & ~((1ull << ('@' - 64)) | (1ull << ('{' - 64)) | (1ull << ('}' - 64)) |
+			  (1ull << ('[' - 64)) | (1ull << (']' - 64)) | (1ull << ('^' - 64)) |
+			  (1ull << ('|' - 64)) | (1ull << ('~' - 64))),
+	};
+
+	return c >= 0x80 || (ok[c >> 6] >> (c & 63) & 1);
 }
 
 /* Reads a commodity symbol at s; returns its length (0 if none) and the symbol span. */
@@ -259,7 +264,7 @@ scan_number(const char *s, size_t n, struct rawnum *r)
 	return i;
 }
 
-static char forced_mark;  /* set by the reader while a `decimal-mark` is in force */
+static _Thread_local char forced_mark;  /* set by the reader while a `decimal-mark` is in force */
 
 void
 amount_decimal_mark(char mark)
@@ -314,6 +319,32 @@ decimal_of(const struct rawnum *r, const struct cstyle *st, char *group)
 	return r->last_sep;
 }
 
+static _Thread_local bool split_watch;
+
+void
+amount_split_watch(bool on)
+{
+	split_watch = on;
+}
+
+/*
+ * A second half's reader (split.c) starts with no styles. Notes whether this amount would
+ * read otherwise had the first half settled its commodity's mark as '.' or as ','.
+ */
+static void
+split_note(struct cstyle *st, const struct rawnum *r, char dec, char group)
+{
+	static const char marks[2] = {'.', ','};
+
+	for (int i = 0; i < 2; i++) {
+		struct cstyle known = {.decimal = marks[i], .mark_known = true};
+		char g, d = decimal_of(r, &known, &g);
+
+		if (d != dec || g != group)
+			*(i ? &st->not_comma : &st->not_dot) = true;
+	}
+}
+
 static int
 digits_to_num(const struct rawnum *r, char dec, struct amount *a, const char **why)
 {
@@ -366,6 +397,7 @@ learn_style(int com, const struct rawnum *r, char dec, char group, bool left, bo
 
 	if (st->declared)
 		return;
+	st->learned = true;
 	if (first) {
 		st->left = left;
 		st->space = space;
@@ -381,6 +413,73 @@ learn_style(int com, const struct rawnum *r, char dec, char group, bool left, bo
 	(void)r;
 }
 
+static bool
+digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * The common shape, "-1234.56 EUR" or "12,50": a sign, up to 18 digits with at most one
+ * mark among them, then a plain symbol after spaces or none. Reads it as amount_parse would
+ * in a fraction of its steps; 0 when the text has another shape (amount_parse reads it).
+ */
+static long
+parse_common(const char *s, size_t n, struct amount *a, bool learn)
+{
+	size_t i = 0, start, sp, sym;
+	uint64_t v = 0;
+	int nd = 0, frac = 0;
+	bool neg = false, first;
+	struct rawnum r;
+	char dec, group;
+	int com;
+
+	if (i < n && s[i] == '-')
+		neg = true, i++;
+	start = i;
+	while (i < n && digit(s[i]) && nd < 18)
+		v = v * 10 + (uint64_t)(s[i++] - '0'), nd++;
+	if (nd == 0)
+		return 0;
+	memset(&r, 0, sizeof r);
+	if (i + 1 < n && (s[i] == '.' || s[i] == ',') && digit(s[i + 1])) {
+		r.nseps = r.sep_kinds = 1;
+		r.first_sep = r.last_sep = s[i];
+		r.last_sep_at = i - start;
+		i++;
+		while (i < n && digit(s[i]) && nd < 18)
+			v = v * 10 + (uint64_t)(s[i++] - '0'), nd++, frac++;
+	}
+	if (i < n && (digit(s[i]) || s[i] == '.' || s[i] == ','))
+		return 0;  /* more digits, marks, or a trailing mark */
+	r.p = s + start;
+	r.n = i - start;
+	sp = i;
+	while (i < n && s[i] == ' ')
+		i++;
+	sym = i;
+	while (i < n && symbol_char((unsigned char)s[i]))
+		i++;
+	if (i - sym > COMMODITY_MAX || (i < n && s[i] == '"'))
+		return 0;
+	if (i == sym)
+		i = sp;
+	com = i > sp ? commodity_intern(s + sym, i - sym) : commodity_default();
+	struct cstyle *st = commodity_style(com);
+
+	first = com && !st->prec && !st->mark_known && !st->group;
+	dec = decimal_of(&r, st, &group);
+	if (split_watch && r.nseps)
+		split_note(st, &r, dec, group);
+	a->q = neg ? -(tnum)v : (tnum)v;
+	a->scale = dec ? frac : 0;
+	a->com = com;
+	if (learn && (i > sp || com == 0))
+		learn_style(com, &r, dec, group, false, i > sp && sym > sp, a->scale, first);
+	return (long)i;
+}
+
 long
 amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char **why)
 {
@@ -392,6 +491,8 @@ amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char *
 	char dec, group;
 	int com;
 
+	if ((k = parse_common(s, n, a, learn)) > 0)
+		return k;
 	*why = "bad amount";
 	if (i < n && (s[i] == '-' || s[i] == '+'))
 		neg = s[i++] == '-';
@@ -437,6 +538,8 @@ amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char *
 	first = com && !commodity_style(com)->prec && !commodity_style(com)->mark_known &&
 		!commodity_style(com)->group;
 	dec = decimal_of(&r, commodity_style(com), &group);
+	if (split_watch && r.nseps)
+		split_note(commodity_style(com), &r, dec, group);
 	if (digits_to_num(&r, dec, a, why) < 0)
 		return -1;
 	if (neg)

@@ -124,6 +124,23 @@ book_policy(struct book *b, const struct client *c, tdate d)
 	return book_policy_named(b, (struct span){name, strlen(name)}, NULL);
 }
 
+/* A file name that outlives the reader (pass 1's names are gone by pass 2). */
+static const char *
+book_name(struct book *b, const char *file)
+{
+	size_t i;
+
+	if (!file)
+		return NULL;
+	for (i = 0; i < b->nnames && strcmp(b->names[i], file) != 0; i++)
+		;
+	if (i == b->nnames) {
+		b->names = xrealloc(b->names, (b->nnames + 1) * sizeof *b->names);
+		b->names[b->nnames++] = xstrdup(file);
+	}
+	return b->names[i];
+}
+
 static struct bev *
 bev_new(struct book *b, uint32_t pos, const struct txn *t)
 {
@@ -415,6 +432,9 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 	c = clients_of_tags(b->cl, &tg);
 	if (c && observe_terms(&tg, it, c, e) < 0)
 		return -1;
+	if (c && tg.v[CT_BILL_TO].p &&
+	    clients_billto_add(b->cl, c, it, tg.v[CT_BILL_TO], book_name(b, it->file), pos, e) < 0)
+		return -1;
 	if (!c && (tg.v[CT_RATE].p || tg.v[CT_POLICY].p || tg.v[CT_TERMS].p || tg.v[CT_PAYER].p)) {
 		terr_set(e, it->file, t->comment_line, "client terms without a client: tag");
 		return -1;
@@ -434,24 +454,29 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 	if ((rc = sums(b, t, seen, sizeof seen / sizeof *seen, &nseen)) < 0)
 		goto bad;
 	if (tg.v[CT_PACKAGE].p) {
-		struct amount credit = {0, 0, 0};
+		struct client *who[sizeof seen / sizeof *seen];
+		struct amount sum[sizeof seen / sizeof *seen];
+		long got[sizeof seen / sizeof *seen];
 
-		if (!c && nseen)
-			c = seen[0].c;
-		if (!c) {
-			terr_set(e, it->file, t->comment_line, "package entry without a client");
-			return -1;
-		}
 		for (size_t s = 0; s < nseen; s++)
-			if (seen[s].c == c)
-				credit = seen[s].prepaid;
-		if (clients_package_add(c, it, &tg, &credit, e) < 0)
+			who[s] = seen[s].c, sum[s] = seen[s].prepaid;
+		if (!(c = clients_package_buy(c, it, &tg, who, sum, nseen, got, e)))
 			return -1;
-		ev = bev_new(b, pos, t);
-		ev->client = (uint32_t)c->index;
-		ev->flags |= F_PACKAGE;
-		ev->n = (int32_t)(leading_count(tg.v[CT_PACKAGE]) > INT32_MAX
-			? INT32_MAX : leading_count(tg.v[CT_PACKAGE]));
+		/* one record per client that bought: the entry's client's first */
+		for (size_t s = 0; s <= nseen; s++) {
+			struct client *k = s == 0 ? c : who[s - 1];
+			long n = s == 0 ? leading_count(tg.v[CT_PACKAGE]) : got[s - 1];
+
+			if (s > 0 && (k == c || n <= 0))
+				continue;
+			for (size_t i = 0; s == 0 && i < nseen; i++)
+				if (who[i] == c)
+					n = got[i];
+			ev = bev_new(b, pos, t);
+			ev->client = (uint32_t)k->index;
+			ev->flags |= F_PACKAGE | (s > 0 ? F_EXTRA : 0);
+			ev->n = (int32_t)(n > INT32_MAX ? INT32_MAX : n);
+		}
 		primary = true;
 		/* a package entry moves no package credit: its prepaid postings are the purchase */
 		for (size_t s = 0; s < nseen; s++)
@@ -481,10 +506,15 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 					ev = &b->ev[k];
 			assert(ev);  /* primary: this item's own record was made above */
 		} else {
+			int16_t tm = primary ? b->ev[b->n - 1].time : -1;
+
 			ev = bev_new(b, pos, t);
 			ev->client = (uint32_t)seen[s].c->index;
-			if (primary)
+			if (primary) {
+				/* at the event's time: a payer's credit a session took, right after it */
 				ev->flags |= F_EXTRA;
+				ev->time = tm;
+			}
 			if (tg.v[CT_SESSION].p)
 				ev->flags |= F_SESSION;
 			if (tg.v[CT_EXPIRED].p) {
@@ -598,10 +628,19 @@ lapse_before(struct book *b, struct client *c, tdate d)
 	}
 }
 
-void
+static void defer_at(struct book *b, uint32_t pos, const struct terr *e);
+
+/* settle's report of a bill-to cycle: said in pass 2 at the tag's item. */
+static void
+cycle(const struct terr *e, uint32_t pos, void *arg)
+{
+	defer_at(arg, pos, e);
+}
+
+int
 book_settle(struct book *b, tdate until)
 {
-	size_t nc = clients_count(b->cl);
+	size_t nc = clients_count(b->cl), nerr = b->nerr;
 
 	if (until == DATE_NONE)
 		until = b->last;
@@ -611,6 +650,8 @@ book_settle(struct book *b, tdate until)
 		if (c->npk > 1)
 			qsort(c->pk, c->npk, sizeof *c->pk, by_bought);
 	}
+	clients_billto_cycles(b->cl, cycle, b);
+	nerr = b->nerr - nerr;
 	if (b->n > 1)
 		qsort(b->ev, b->n, sizeof *b->ev, by_date);
 	for (size_t i = 0; i < b->n; i++) {
@@ -636,6 +677,7 @@ book_settle(struct book *b, tdate until)
 	b->cur = 0;
 	b->lcur = 0;
 	b->scur = 0;
+	return (int)nerr;
 }
 
 void
@@ -649,6 +691,7 @@ bev_price(struct book *b, const struct bev *v, struct book_price *r)
 	r->rc = v->rc;
 	r->write = v->out & O_WRITE;
 	r->package = v->out & O_PACKAGE;
+	r->owner = r->c && (v->out & O_PAYER) ? client_payer_at(r->c, v->date) : r->c;
 	r->over = v->out & O_OVER;
 	r->grace = v->out & O_GRACE;
 	r->capped = v->out & O_CAPPED;
@@ -693,24 +736,38 @@ book_next(struct book *b, const struct jitem *it, struct book_price *r)
 	return 1;
 }
 
-void
-book_defer(struct book *b, const struct terr *e)
+/* Keeps an error for the item at pos, in the input's order among those kept. */
+static void
+defer_at(struct book *b, uint32_t pos, const struct terr *e)
 {
+	size_t i;
+
 	if (b->nerr == b->caperr) {
 		b->caperr = b->caperr ? 2 * b->caperr : 16;
 		b->err = xrealloc(b->err, b->caperr * sizeof *b->err);
 	}
-	size_t i;
+	for (i = b->nerr; i > 0 && b->err[i - 1].pos > pos; i--)
+		b->err[i] = b->err[i - 1];
+	b->err[i].pos = pos;
+	b->err[i].e = *e;
+	b->err[i].e.file = book_name(b, e->file);
+	b->nerr++;
+}
 
-	b->err[b->nerr].pos = b->pos ? b->pos - 1 : 0;
-	b->err[b->nerr].e = *e;
-	for (i = 0; e->file && i < b->nnames && strcmp(b->names[i], e->file) != 0; i++)
-		;
-	if (e->file && i == b->nnames) {
-		b->names = xrealloc(b->names, (b->nnames + 1) * sizeof *b->names);
-		b->names[b->nnames++] = xstrdup(e->file);
-	}
-	b->err[b->nerr++].e.file = e->file ? b->names[i] : NULL;
+int
+book_next_more(struct book *b, struct book_price *r)
+{
+	if (b->cur + 1 >= b->n || b->ev[b->cur + 1].pos != b->ev[b->cur].pos ||
+	    b->ev[b->cur].pos + 1 != b->pos)
+		return 0;
+	bev_price(b, &b->ev[++b->cur], r);
+	return 1;
+}
+
+void
+book_defer(struct book *b, const struct terr *e)
+{
+	defer_at(b, b->pos ? b->pos - 1 : 0, e);
 }
 
 const struct terr *

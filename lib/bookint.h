@@ -39,9 +39,22 @@ int observe_terms(const struct client_tags *tg, const struct jitem *it, struct c
 int package_debit(struct client *c, tdate d, const struct amount *amt, bool session, bool expired,
 		  long *lapsed);
 
-/* A `package: N` entry crediting the prepaid account by *credit (negative): a new package. */
-int clients_package_add(struct client *c, const struct jitem *it,
-			const struct client_tags *tg, const struct amount *credit, struct terr *e);
+/*
+ * A `package: N` entry. c: its client: (or NULL); who[i] and sum[i]: the clients whose
+ * prepaid accounts its postings move and by how much. Each client credited gets a package:
+ * several share the N sessions in proportion to their credits (refused when a share is not
+ * a whole number). got[i]: the sessions who[i] bought (0: none). Returns the client the
+ * entry is about (c, else the first credited), NULL with *e set.
+ */
+struct client *clients_package_buy(struct client *c, const struct jitem *it,
+				   const struct client_tags *tg, struct client *const *who,
+				   const struct amount *sum, size_t n, long *got, struct terr *e);
+/* `bill-to: v` on c's entry (billto.c); file: a name that outlives the reader, or NULL. */
+int clients_billto_add(struct clients *b, struct client *c, const struct jitem *it, struct span v,
+		       const char *file, uint32_t pos, struct terr *e);
+/* Each bill-to that closes a cycle on its date, with the item's position. */
+void clients_billto_cycles(struct clients *b, void (*report)(const struct terr *e, uint32_t pos,
+							    void *arg), void *arg);
 
 /*
  * One event of the book: what pass 1 read of an entry for one client, and what settling it
@@ -57,7 +70,8 @@ enum {
 	F_PACKAGE = 64,   /* a `package:` purchase (n holds the sessions bought) */
 	F_NONL = 128,     /* the item's last line has no newline */
 };
-enum { O_PACKAGE = 1, O_OVER = 2, O_GRACE = 4, O_WRITE = 8, O_CAPPED = 16, O_PRICE = 32 };
+enum { O_PACKAGE = 1, O_OVER = 2, O_GRACE = 4, O_WRITE = 8, O_CAPPED = 16, O_PRICE = 32,
+       O_PAYER = 64 /* the package credit was the payer's (bill-to:) */ };
 /* Cancellation notice codes below zero: unknown, or why it cannot be told. */
 enum { N_UNKNOWN = -1, N_NO_TIME = -2, N_BAD_TIME = -3, N_NO_STAMP = -4, N_BAD_STAMP = -5 };
 #define NO_CLIENT UINT32_MAX

@@ -7,7 +7,8 @@
 
 int
 book_learn(struct book *b, char *const *files, size_t nfiles,
-	   int (*entry)(const struct jitem *it, void *arg, struct terr *e), void *arg)
+	   int (*entry)(const struct jitem *it, const struct vtags *vt, void *arg,
+			struct terr *e), void *arg)
 {
 	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
 	struct jitem *it;
@@ -23,7 +24,7 @@ book_learn(struct book *b, char *const *files, size_t nfiles,
 
 		if (txn && !vbad)
 			clients_tags_of(&vt, &tg);  /* one scan of the entry's tags */
-		if (txn && !vbad && entry && entry(it, arg, &bad) < 0)
+		if (txn && !vbad && entry && entry(it, &vt, arg, &bad) < 0)
 			vbad = true;
 		brc = book_add_tags(b, rv < 0 || vbad ? NULL : it, &tg, &e);
 		if (rv < 0)

@@ -37,12 +37,32 @@ grace_used(const struct policy *p, const struct client *c, tdate d)
 	return n;
 }
 
-/* A package bought on or before d and none left: a session now is over the package. */
+/*
+ * A package bought on or before d and none left: a session now is over the package. The
+ * payer's packages count with the client's own (bill-to: one pool).
+ */
 static bool
 over(const struct client *c, tdate d)
 {
-	return c->first_pk_date != DATE_NONE && c->first_pk_date <= d &&
-	       client_package_left(c, d, NULL) == 0;
+	const struct client *p = client_payer_at(c, d);
+	bool bought = (c->first_pk_date != DATE_NONE && c->first_pk_date <= d) ||
+		      (p != c && p->first_pk_date != DATE_NONE && p->first_pk_date <= d);
+
+	return bought && client_package_left(c, d, NULL) == 0 &&
+	       (p == c || client_package_left(p, d, NULL) == 0);
+}
+
+/* Takes one package session for c on d, the client's own or its payer's (O_PAYER). */
+static bool
+take(struct client *c, struct bev *v, struct amount *price)
+{
+	struct client *k = client_package_owner(c, v->date);
+
+	if (!k || !client_package_take(k, v->date, price))
+		return false;
+	if (k != c)
+		v->out |= O_PAYER;
+	return true;
 }
 
 /* Stores the outcome amounts. */
@@ -99,13 +119,13 @@ settle_held(struct book *b, struct client *c, struct bev *v)
 	if (v->flags & F_WAIVED) {
 		/* given free: no charge; a package session only when the policy says so */
 		p = book_policy(b, c, v->date);
-		if (p && p->waived_package && client_package_take(c, v->date, &price)) {
+		if (p && p->waived_package && take(c, v, &price)) {
 			v->out |= O_PACKAGE | O_WRITE;
 			put(b, v, &price, NULL, NULL);
 		}
 		return;
 	}
-	if (client_package_take(c, v->date, &price)) {
+	if (take(c, v, &price)) {
 		v->out |= O_PACKAGE | O_WRITE;
 		put(b, v, &price, NULL, NULL);
 		return;
@@ -139,7 +159,8 @@ session_price(struct client *c, struct bev *v, struct amount *price)
 		return BR_BAD_MINUTES;
 	if ((rc = client_rate_at(c, v->date, v->n, price)) == 0)
 		return BR_OK;
-	if (rc == -1 && client_package_next(c, v->date, price))
+	if (rc == -1 && client_package_owner(c, v->date) &&
+	    client_package_next(client_package_owner(c, v->date), v->date, price))
 		return BR_OK;
 	return rc == -3 ? BR_TOO_LARGE : rc == -2 ? BR_FEE_PER_HOUR : BR_FEE_NO_RATE;
 }
@@ -203,7 +224,7 @@ settle_cancel(struct book *b, struct client *c, struct bev *v)
 		grace_add(c, v->date);
 		return;
 	}
-	if (p->forfeit && client_package_take(c, v->date, &fee)) {
+	if (p->forfeit && take(c, v, &fee)) {
 		v->out |= O_PACKAGE | O_WRITE;
 		put(b, v, NULL, &fee, NULL);
 		return;

@@ -48,6 +48,7 @@ client_free(struct client *c)
 	free(c->policies);
 	free(c->pk);
 	free(c->waivers);
+	free(c->billto);
 	free(c->payer);
 	for (int i = 0; i < C_NACCT; i++)
 		free(c->acct[i]);
@@ -216,7 +217,7 @@ clients_get(struct clients *b, struct span id)
 /* The tags this module reads, in the order of enum ctag. */
 static const char *const tag_names[CT_N] = {
 	"client", "session", "rate", "policy", "terms", "payer", "package", "expires", "expired",
-	"signed", "minutes", "duration", "time", "cancelled-at", "waived",
+	"signed", "minutes", "duration", "time", "cancelled-at", "waived", "bill-to",
 };
 
 static int
@@ -225,7 +226,7 @@ collect(struct span key, struct span value, void *arg)
 	struct client_tags *tg = arg;
 
 	/* a cheap first-letter filter: most tags in a journal are none of ours */
-	if (!key.n || !strchr("cseprtmdw", key.p[0]))
+	if (!key.n || !strchr("cseprtmdwb", key.p[0]))
 		return 0;
 	for (int k = 0; k < CT_N; k++) {
 		if (tg->v[k].p || strlen(tag_names[k]) != key.n ||
@@ -252,7 +253,7 @@ clients_tags_of(const struct vtags *vt, struct client_tags *tg)
 	static const int from[CT_N] = {
 		VT_CLIENT, VT_SESSION, VT_RATE, VT_POLICY, VT_TERMS, VT_PAYER, VT_PACKAGE,
 		VT_EXPIRES, VT_EXPIRED, VT_SIGNED, VT_MINUTES, VT_DURATION, VT_TIME,
-		VT_CANCELLED_AT, VT_WAIVED,
+		VT_CANCELLED_AT, VT_WAIVED, VT_BILL_TO,
 	};
 
 	for (int k = 0; k < CT_N; k++) {

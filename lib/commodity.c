@@ -10,11 +10,13 @@ struct com {
 	struct cstyle style;
 };
 
-static struct com *coms;   /* coms[0] is the empty commodity */
-static int ncoms, capcoms;
-static int *slots;         /* open-addressing hash of ids, 0 = empty slot */
-static size_t nslots;
-static int default_com;
+/* Per thread: a reader on a second thread (journal_split) has a table of its own. */
+static _Thread_local struct com *coms;   /* coms[0] is the empty commodity */
+static _Thread_local int ncoms, capcoms;
+static _Thread_local int *slots;         /* open-addressing hash of ids, 0 = empty slot */
+static _Thread_local size_t nslots;
+static _Thread_local int default_com;
+static _Thread_local int last_id;        /* the last symbol interned: most amounts repeat it */
 
 static size_t
 hash(const char *s, size_t n)
@@ -65,10 +67,18 @@ commodity_intern(const char *sym, size_t n)
 	init();
 	if (n == 0)
 		return 0;
+	if (last_id && coms[last_id].len == n) {  /* inline: symbols are a few bytes */
+		size_t i = 0;
+
+		while (i < n && coms[last_id].sym[i] == sym[i])
+			i++;
+		if (i == n)
+			return last_id;
+	}
 	j = hash(sym, n) & (nslots - 1);
 	while ((id = slots[j]) != 0) {
 		if (coms[id].len == n && memcmp(coms[id].sym, sym, n) == 0)
-			return id;
+			return last_id = id;
 		j = (j + 1) & (nslots - 1);
 	}
 	if (ncoms == capcoms) {
@@ -83,7 +93,7 @@ commodity_intern(const char *sym, size_t n)
 	slots[j] = id;
 	if ((size_t)ncoms * 2 > nslots)
 		rehash();
-	return id;
+	return last_id = id;
 }
 
 const char *
@@ -131,5 +141,5 @@ commodity_reset(void)
 	coms = NULL;
 	slots = NULL;
 	ncoms = capcoms = 0;
-	default_com = 0;
+	default_com = last_id = 0;
 }

@@ -66,6 +66,15 @@ date_parse(const char *s, size_t n, int default_year, tdate *out, const char **w
 	size_t i, k;
 	char sep;
 
+	/* Entries come in date order, several a day: the last full YYYY-MM-DD read again. */
+	static _Thread_local char last[10];
+	static _Thread_local tdate last_date;
+	static _Thread_local bool have_last;
+
+	if (have_last && n >= 10 && memcmp(s, last, 10) == 0 && (n == 10 || s[10] < '0' || s[10] > '9')) {
+		*out = last_date;
+		return 10;
+	}
 	*why = "bad date";
 	if ((k = read_int(s, n, 5, &a)) == 0 || k >= n)
 		return -1;
@@ -97,6 +106,11 @@ date_parse(const char *s, size_t n, int default_year, tdate *out, const char **w
 		return -1;
 	}
 	*out = date_from_ymd(y, m, d);
+	if (i == 10 && s[4] == sep && s[7] == sep) {
+		memcpy(last, s, 10);
+		last_date = *out;
+		have_last = true;
+	}
 	return (long)i;
 }
 

@@ -1,8 +1,9 @@
 /*
  * identity.c: who a client is, for the documents that go out to it. The client's entries
- * (those with `client: ID`) carry `name:`, `email:`, `address:` and `tax-id:`, read as the
- * vocabulary reads them (lib/vocab.c: name and address are free text to the end of the line).
- * A later value replaces an earlier one (a client who moves writes a new address); the
+ * (those with `client: ID`) carry `name:`, `email:`, `address:` and `tax-id:`, as the
+ * vocabulary reads them (lib/vocab.c: name and address are free text to the end of the line;
+ * the first of a tag on an entry counts, as for every tag). A later entry's value replaces
+ * an earlier one (a client who moves writes a new address); the
  * `address:` lines of one entry, and a `\n` inside a value, make one address of several lines.
  */
 #include <stdlib.h>
@@ -13,12 +14,16 @@
 struct identities {
 	struct identity *v;
 	size_t n;
+	struct strmap *ids;   /* slug -> index in v, in the order first seen */
 };
 
 struct identities *
 identities_new(void)
 {
-	return xcalloc(1, sizeof(struct identities));
+	struct identities *s = xcalloc(1, sizeof(struct identities));
+
+	s->ids = strmap_new();
+	return s;
 }
 
 void
@@ -34,27 +39,19 @@ identities_free(struct identities *s)
 		free(s->v[i].address);
 		free(s->v[i].tax_id);
 	}
+	strmap_free(s->ids, NULL);
 	free(s->v);
 	free(s);
-}
-
-static struct identity *
-lookup(const struct identities *s, const char *id)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i].id, id) == 0)
-			return &s->v[i];
-	return NULL;
 }
 
 const struct identity *
 identities_find(const struct identities *s, const char *client)
 {
-	char id[256];
+	char id[CLIENT_ID_MAX + 2];
 	size_t n = clients_slug((struct span){client, strlen(client)}, id, sizeof id);
+	long i = n && n <= CLIENT_ID_MAX ? strmap_find(s->ids, id, n) : -1;
 
-	id[n] = '\0';
-	return n ? lookup(s, id) : NULL;
+	return i < 0 ? NULL : &s->v[i];
 }
 
 const char *
@@ -87,93 +84,86 @@ text_value(struct span v)
 	return s;
 }
 
-struct scan {
-	char *name, *email, *tax_id, *address;
-	struct span bad;          /* a malformed email: value */
-};
-
 static void
-put(char **slot, char *v)
+put(char **slot, struct span v)
 {
+	if (!v.n)  /* an empty value says nothing */
+		return;
 	free(*slot);
-	*slot = v;
+	*slot = text_value(v);
 }
 
+/* vocab_each's walk over an entry's address: lines, joined by newlines. */
 static int
-each(struct span key, struct span value, void *arg)
+address_line(const struct vval *v, void *arg)
 {
-	struct scan *sc = arg;
-	struct vval vv;
-	char *v;
+	char **address = arg, *line, *both;
 
-	if (!value.n)
+	if (!v->raw.n)
 		return 0;
-	if (span_eq(key, "name")) {
-		put(&sc->name, text_value(value));
-	} else if (span_eq(key, "tax-id")) {
-		put(&sc->tax_id, text_value(value));
-	} else if (span_eq(key, "email")) {
-		if (vocab_parse(VT_EMAIL, value, &vv) < 0) {
-			sc->bad = value;
-			return 1;
-		}
-		put(&sc->email, text_value(value));
-	} else if (span_eq(key, "address")) {
-		v = text_value(value);
-		if (sc->address) {
-			char *both = xmalloc(strlen(sc->address) + strlen(v) + 2);
-
-			sprintf(both, "%s\n%s", sc->address, v);
-			free(v);
-			v = both;
-		}
-		put(&sc->address, v);
+	line = text_value(v->raw);
+	if (*address) {
+		both = xmalloc(strlen(*address) + strlen(line) + 2);
+		sprintf(both, "%s\n%s", *address, line);
+		free(line);
+		line = both;
 	}
+	free(*address);
+	*address = line;
 	return 0;
+}
+
+void
+identities_learn(struct identities *s, const struct jitem *it, const struct vtags *vt)
+{
+	const struct vval *v = vt->v;
+	struct identity *who;
+	char id[CLIENT_ID_MAX + 2];
+	size_t n;
+	bool added;
+
+	if (it->kind != J_TXN || !vt->has[VT_CLIENT])
+		return;
+	n = clients_slug(v[VT_CLIENT].raw, id, sizeof id);
+	if (!n || n > CLIENT_ID_MAX)
+		return;
+	id[n] = '\0';
+	n = strmap_add(s->ids, id, n, &added);
+	if (added) {
+		s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
+		who = &s->v[s->n++];
+		*who = (struct identity){0};
+		who->id = xstrdup(id);
+		if (!span_eq(v[VT_CLIENT].raw, who->id))
+			who->spelling = span_dup(v[VT_CLIENT].raw);
+	}
+	who = &s->v[n];
+	if (vt->has[VT_NAME])
+		put(&who->name, v[VT_NAME].raw);
+	if (vt->has[VT_EMAIL])
+		put(&who->email, v[VT_EMAIL].raw);
+	if (vt->has[VT_TAX_ID])
+		put(&who->tax_id, v[VT_TAX_ID].raw);
+	if (vt->has[VT_ADDRESS]) {
+		char *address = NULL;
+
+		vocab_each(it->txn, VT_ADDRESS, address_line, &address);
+		if (address) {
+			free(who->address);
+			who->address = address;
+		}
+	}
 }
 
 int
 identities_observe(struct identities *s, const struct jitem *it, struct terr *e)
 {
-	const struct txn *t = it->txn;
-	struct scan sc = {0};
-	struct identity *who;
-	struct span client;
-	char id[256];
-	size_t n;
+	struct vtags vt;
 
-	if (it->kind != J_TXN || !txn_tag(t, "client", &client) || !client.n)
+	if (it->kind != J_TXN)
 		return 0;
-	tag_each(t->comment, each, &sc);
-	if (sc.bad.p) {
-		vocab_bad(e, it, VT_EMAIL, sc.bad);
-		goto done;
-	}
-	n = clients_slug(client, id, sizeof id);
-	id[n] = '\0';
-	if (!n)
-		goto done;
-	if (!(who = lookup(s, id))) {
-		s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
-		who = &s->v[s->n++];
-		*who = (struct identity){0};
-		who->id = xstrdup(id);
-		if (!span_eq(client, id))
-			who->spelling = span_dup(client);
-	}
-	if (sc.name)
-		put(&who->name, sc.name);
-	if (sc.email)
-		put(&who->email, sc.email);
-	if (sc.tax_id)
-		put(&who->tax_id, sc.tax_id);
-	if (sc.address)
-		put(&who->address, sc.address);
+	if (vocab_entry(it, &vt, e, NULL, NULL) > 0)
+		return -1;
+	identities_learn(s, it, &vt);
 	return 0;
-done:
-	free(sc.name);
-	free(sc.email);
-	free(sc.tax_id);
-	free(sc.address);
-	return sc.bad.p ? -1 : 0;
 }

@@ -17,6 +17,7 @@ struct src {
 	int fd;
 	char *buf;            /* unread bytes are buf[start, end) */
 	size_t cap, start, end;
+	long long base;       /* the file offset of buf[0] */
 	long line;            /* line number of buf[start] */
 	bool eof;
 	int depth;
@@ -71,7 +72,25 @@ struct journal {
 	struct clockin *clock;/* open timeclock sessions, in clock-in order */
 	size_t nclock;
 	struct clockin clock_done; /* the session the last clock-out closed (its strings) */
+
+	/* Split reading (split.c). */
+	struct split *split;  /* the second half's thread, until the boundary is reached */
+	long long split_at;   /* the first half ends at this offset of the file */
+	long long split_from; /* a second half's reader starts at this offset */
+	bool split_done;      /* the halves were summed: no more items */
+	bool orderdep;        /* an item later items depend on (alias, Y, D, assertion...) */
 };
+
+/* The second half's reader: it notes what makes its reading differ from an in-order one. */
+#define JOURNAL_SPLIT_TAIL 0x100
+
+/* split.c: the first half reached the boundary; 1 when the halves were summed (no more
+ * items), 0 to read on in order. */
+int split_join(struct journal *j);
+/* split.c: stops and frees a second half's thread the first half never reached. */
+void split_abandon(struct journal *j);
+/* amount.c: note in each commodity's style whether a known mark would read it differently. */
+void amount_split_watch(bool on);
 
 /* txn.c */
 int txn_parse(struct journal *j, const char *text, size_t len, long line);

@@ -14,6 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -89,8 +92,9 @@ push_src(struct journal *j, const char *path, int depth, long errline)
 			}
 			return -1;
 		}
-		if (fd >= 0)
-			wpath_note_read(st.st_dev, st.st_ino);  /* an output must not be one of them */
+		/* An output must not be one of them (a second half's reader: its first did it). */
+		if (fd >= 0 && !(j->flags & JOURNAL_SPLIT_TAIL))
+			wpath_note_read(st.st_dev, st.st_ino);
 		if (fd < 0) {
 			int err = errno;
 
@@ -133,6 +137,11 @@ push_src(struct journal *j, const char *path, int depth, long errline)
 	s->buf = xmalloc(s->cap);
 	s->line = 1;
 	s->depth = depth;
+	if (depth == 0 && j->split_from > 0 && fd > 0) {  /* a second half starts mid-file */
+		if (lseek(fd, (off_t)j->split_from, SEEK_SET) < 0)
+			j->orderdep = true;
+		s->base = j->split_from;
+	}
 	s->napply = j->napply;
 	s->timedot = strlen(path) > 8 && strcmp(path + strlen(path) - 8, ".timedot") == 0;
 	return 0;
@@ -162,6 +171,7 @@ fill(struct journal *j, struct src *s)
 	if (s->eof)
 		return 0;
 	if (s->start > 0) {
+		s->base += (long long)s->start;
 		memmove(s->buf, s->buf + s->start, s->end - s->start);
 		s->end -= s->start;
 		s->start = 0;
@@ -191,9 +201,9 @@ fill(struct journal *j, struct src *s)
 	return 1;
 }
 
-/* Length of the line at offset off of the unread bytes (newline included), 0 at the end. */
+/* line_len when the line runs past the bytes read so far. */
 static long
-line_len(struct journal *j, struct src *s, size_t off)
+line_len_more(struct journal *j, struct src *s, size_t off)
 {
 	size_t scanned = 0;
 
@@ -212,9 +222,42 @@ line_len(struct journal *j, struct src *s, size_t off)
 	}
 }
 
+/* Length of the line at offset off of the unread bytes (newline included), 0 at the end. */
+static inline long
+line_len(struct journal *j, struct src *s, size_t off)
+{
+	const char *p = s->buf + s->start + off;
+	const char *nl = memchr(p, '\n', s->end - s->start - off);
+
+	return nl ? (long)(nl - p + 1) : line_len_more(j, s, off);
+}
+
 static bool
 blank(const char *p, size_t n)
 {
+	uint64_t w;
+
+	if (n && *p > ' ')  /* most lines: a date, a word or an account's first letter */
+		return false;
+	/* Indented lines: their spaces eight at a time, to the first byte that is not one. */
+	while (n >= 8) {
+		memcpy(&w, p, 8);
+		w ^= 0x2020202020202020ull;
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (w) {
+			size_t k = (size_t)__builtin_ctzll(w) >> 3;
+
+			p += k;
+			n -= k;
+			break;
+		}
+#else
+		if (w)
+			break;
+#endif
+		p += 8;
+		n -= 8;
+	}
 	for (; n; p++, n--)
 		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
 			return false;
@@ -245,6 +288,21 @@ bad_text(const char *p, size_t n)
 	while (s < e) {
 		uint64_t w, v;
 
+#ifdef __SSE2__
+		/* ASCII without NUL, 32 bytes a step: a byte's top bit, or a byte equal to 0. */
+		while (e - s >= 32) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+			__m128i z = _mm_setzero_si128();
+
+			if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b),
+			    _mm_or_si128(_mm_cmpeq_epi8(a, z), _mm_cmpeq_epi8(b, z)))))
+				break;
+			s += 32;
+		}
+		if (s == e)
+			break;
+#endif
 		/* ASCII without NUL, sixteen bytes at a time: one test for both words. */
 		if (e - s >= 16) {
 			memcpy(&w, s, 8);
@@ -517,6 +575,10 @@ do_directive(struct journal *j, struct src *s, struct jitem *it)
 	const char *why;
 	long line = it->line;
 
+	/* Every directive below changes how later items read, but `account`-like words. */
+	if (!span_eq(w, "account") && !span_eq(w, "payee") && !span_eq(w, "tag") &&
+	    !span_eq(w, "P"))
+		j->orderdep = true;
 	if (span_eq(w, "include")) {
 		if (j->flags & JOURNAL_NO_INCLUDE)
 			return 0;
@@ -746,6 +808,7 @@ read_item(struct journal *j, struct src *s)
 		return RI_BAD;
 	}
 	if (kind == J_TIMELOG) {
+		j->orderdep = true;
 		amount_decimal_mark(s->dmark);
 		r = timedot_item(j, it);
 		amount_decimal_mark(0);
@@ -819,6 +882,14 @@ journal_next(struct journal *j, struct jitem **item)
 				return -1;
 			}
 		}
+		if (j->split && j->nsrc == 1) {
+			struct src *top = &j->stack[0];
+
+			if (top->base + (long long)top->start >= j->split_at && split_join(j) == 1)
+				j->split_done = true;
+		}
+		if (j->split_done)
+			return 0;
 		r = read_item(j, &j->stack[j->nsrc - 1]);
 		if (r == RI_EOF) {
 			pop_src(j);
@@ -857,6 +928,7 @@ journal_close(struct journal *j)
 {
 	if (!j)
 		return;
+	split_abandon(j);
 	while (j->nsrc)
 		pop_src(j);
 	for (size_t i = 0; i < j->nfiles; i++)

@@ -4,6 +4,8 @@
  * drives them in date order; clients_observe drives them in file order for the commands
  * that only stream (tally-agreement).
  */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,22 +147,16 @@ client_deposit_take(struct client *c, const struct amount *max, struct amount *t
 	return amount_add(&c->deposit, &c->deposit, taken);
 }
 
-int
-clients_package_add(struct client *c, const struct jitem *it,
-		const struct client_tags *tg, const struct amount *credit, struct terr *e)
+/* A package of n sessions for c, bought with credit (negative) by a `package:` entry. */
+static int
+package_add(struct client *c, const struct jitem *it, const struct client_tags *tg, long n,
+	    const struct amount *credit, struct terr *e)
 {
-	struct span v = tg->v[CT_PACKAGE];
 	const struct txn *t = it->txn;
-	long n = leading_count(v);
 	struct client_package k = {0};
 	struct span x = tg->v[CT_EXPIRES];
 	const char *why;
 
-	if (n <= 0) {
-		terr_set(e, it->file, t->comment_line, "bad package: %.*s (a number of sessions)",
-			 (int)v.n, v.p);
-		return -1;
-	}
 	if (amount_sign(credit) >= 0) {
 		terr_set(e, it->file, it->line, "package entry credits no prepaid account for %s",
 			 c->id);
@@ -184,6 +180,119 @@ clients_package_add(struct client *c, const struct jitem *it,
 	if (c->first_pk_date == DATE_NONE || t->date < c->first_pk_date)
 		c->first_pk_date = t->date;
 	return 0;
+}
+
+/*
+ * n sessions shared by the credits sum[i] (negative where credited): each one's share in
+ * got[i]. -1 when a share is not a whole number (or the credits are in two commodities).
+ */
+static int
+shares(long n, const struct amount *sum, size_t nsum, long *got)
+{
+	struct amount total = {0, 0, 0}, x, rem, count = {n, 0, 0};
+	int scale = 0;
+
+	for (size_t i = 0; i < nsum; i++) {
+		if (amount_sign(&sum[i]) >= 0)
+			continue;
+		if ((total.com && sum[i].com != total.com) || amount_add(&total, &total, &sum[i]) < 0)
+			return -1;
+		if (sum[i].scale > scale)
+			scale = sum[i].scale;
+	}
+	if (amount_rescale(&total, scale) < 0 || total.q == 0)
+		return -1;
+	for (size_t i = 0; i < nsum; i++) {
+		got[i] = 0;
+		if (amount_sign(&sum[i]) >= 0)
+			continue;
+		/* n * sum / total, exactly */
+		x = sum[i];
+		if (amount_rescale(&x, scale) < 0 || amount_mul(&x, &x, &count) < 0)
+			return -1;
+		x.scale = 0;
+		if (total.q > LONG_MAX || total.q < -LONG_MAX ||
+		    amount_div_int(&x, &x, (long)total.q, &rem) < 0 || rem.q != 0 || x.q <= 0)
+			return -1;
+		got[i] = (long)x.q;
+	}
+	return 0;
+}
+
+struct client *
+clients_package_buy(struct client *c, const struct jitem *it, const struct client_tags *tg,
+		    struct client *const *who, const struct amount *sum, size_t n, long *got,
+		    struct terr *e)
+{
+	struct span v = tg->v[CT_PACKAGE];
+	long count = leading_count(v);
+	size_t credited = 0, first = n;
+
+	if (count <= 0) {
+		terr_set(e, it->file, it->txn->comment_line,
+			 "bad package: %.*s (a number of sessions)", (int)v.n, v.p);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		got[i] = 0;
+		if (amount_sign(&sum[i]) < 0 && credited++ == 0)
+			first = i;
+	}
+	if (credited < 2) {
+		/* one client's purchase: the entry's client, else the one it credits */
+		struct amount credit = {0, 0, 0};
+
+		if (!c && n)
+			c = who[first < n ? first : 0];
+		if (!c) {
+			terr_set(e, it->file, it->txn->comment_line, "package entry without a client");
+			return NULL;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (who[i] == c) {
+				credit = sum[i];
+				got[i] = count;
+			}
+		return package_add(c, it, tg, count, &credit, e) < 0 ? NULL : c;
+	}
+	if (shares(count, sum, n, got) < 0) {
+		char list[512];
+		size_t len = 0;
+
+		for (size_t i = 0; i < n && len < sizeof list; i++) {
+			char buf[AMOUNT_BUF];
+			struct amount a = sum[i];
+
+			if (amount_sign(&a) >= 0)
+				continue;
+			amount_neg(&a);
+			amount_format(buf, sizeof buf, &a);
+			len += (size_t)snprintf(list + len, sizeof list - len, "%s%s %s",
+						len ? ", " : "", who[i]->id, buf);
+		}
+		terr_set(e, it->file, vocab_line(it, v.p), "package: %ld sessions cannot be split "
+			 "in proportion to the prepaid postings (%s): write one entry per client",
+			 count, list);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (got[i] > 0 && package_add(who[i], it, tg, got[i], &sum[i], e) < 0)
+			return NULL;
+	for (size_t i = 0; c && i < n; i++)
+		if (who[i] == c && got[i] > 0)
+			return c;
+	return who[first];
+}
+
+struct client *
+client_package_owner(struct client *c, tdate d)
+{
+	struct client *p;
+
+	if (oldest_live(c, d))
+		return c;
+	p = client_payer_at(c, d);
+	return p != c && oldest_live(p, d) ? p : NULL;
 }
 
 int
@@ -239,6 +348,7 @@ price_held(struct clients *b, struct client *c, const struct txn *t,
 	   const struct client_tags *tg)
 {
 	struct client_pricing *r = &b->priced;
+	struct client *k;
 	long minutes;
 	int rc;
 
@@ -249,7 +359,7 @@ price_held(struct clients *b, struct client *c, const struct txn *t,
 		r->rc = CP_NO_CLIENT;
 		return;
 	}
-	if (client_package_take(c, t->date, &r->price)) {
+	if ((k = client_package_owner(c, t->date)) && client_package_take(k, t->date, &r->price)) {
 		r->from_package = true;
 		return;
 	}
@@ -314,6 +424,9 @@ clients_observe_tags(struct clients *b, const struct jitem *it, const struct cli
 	c = clients_of_tags(b, tg);
 	if (c && observe_terms(tg, it, c, e) < 0)
 		return -1;
+	if (c && tg->v[CT_BILL_TO].p &&
+	    clients_billto_add(b, c, it, tg->v[CT_BILL_TO], NULL, 0, e) < 0)
+		return -1;
 	if (!c && (tg->v[CT_RATE].p || tg->v[CT_POLICY].p || tg->v[CT_TERMS].p ||
 		   tg->v[CT_PAYER].p)) {
 		terr_set(e, it->file, t->comment_line, "client terms without a client: tag");
@@ -352,18 +465,13 @@ clients_observe_tags(struct clients *b, const struct jitem *it, const struct cli
 			goto bad;
 	}
 	if (tg->v[CT_PACKAGE].p) {
-		struct amount credit = {0, 0, 0};
+		struct client *who[sizeof seen / sizeof *seen];
+		struct amount sum[sizeof seen / sizeof *seen];
+		long got[sizeof seen / sizeof *seen];
 
-		if (!c && nseen)
-			c = seen[0].c;
-		if (!c) {
-			terr_set(e, it->file, t->comment_line, "package entry without a client");
-			return -1;
-		}
 		for (size_t s = 0; s < nseen; s++)
-			if (seen[s].c == c)
-				credit = seen[s].prepaid;
-		return clients_package_add(c, it, tg, &credit, e);
+			who[s] = seen[s].c, sum[s] = seen[s].prepaid;
+		return clients_package_buy(c, it, tg, who, sum, nseen, got, e) ? 0 : -1;
 	}
 	for (size_t s = 0; s < nseen; s++) {
 		if (amount_sign(&seen[s].debit) > 0 &&

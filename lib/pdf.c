@@ -4,7 +4,8 @@
  * columns for 80 characters, so the page keeps that layout in a monospaced face and only
  * the structure is typeset: the first line is the title, a line underlined with ---- is a
  * heading. Text stays text (selectable, searchable); pango shapes every script, Hebrew
- * right to left included, with DejaVu fonts (fonts-dejavu-core).
+ * right to left included, with DejaVu fonts (fonts-dejavu-core). Bar charts (the practice
+ * overview's income by month) are drawn with cairo between the text's lines.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -175,77 +176,176 @@ next_line(const char *text, size_t len, size_t *pos, const char **s, size_t *n)
 	return true;
 }
 
-int
-pdf_from_text(struct out *o, const char *text, size_t len, const struct pdf_opts *opt,
-	      struct terr *e)
-{
-	struct page p = {0};
+/* The document being drawn: pdf_begin, then text and charts in order, then pdf_end. */
+struct pdf {
+	struct page p;
 	cairo_surface_t *sf;
+	bool first;         /* the next line is the document's first: its title */
+};
+
+struct pdf *
+pdf_begin(struct out *o, const struct pdf_opts *opt, struct terr *e)
+{
+	struct pdf *d;
+	struct page *p;
+
+	d = xcalloc(1, sizeof *d);
+	p = &d->p;
+	if (pdf_paper(opt->paper, &p->w, &p->h) < 0) {
+		terr_set(e, NULL, 0, "unknown paper: %s (a4, letter)", opt->paper);
+		free(d);
+		return NULL;
+	}
+	d->first = true;
+	d->sf = cairo_pdf_surface_create_for_stream(to_out, o, p->w, p->h);
+	if (opt->title)
+		cairo_pdf_surface_set_metadata(d->sf, CAIRO_PDF_METADATA_TITLE, opt->title);
+	if (opt->author)
+		cairo_pdf_surface_set_metadata(d->sf, CAIRO_PDF_METADATA_AUTHOR, opt->author);
+	cairo_pdf_surface_set_metadata(d->sf, CAIRO_PDF_METADATA_CREATOR, "tally " TALLY_VERSION);
+	p->cr = cairo_create(d->sf);
+	p->fm = pango_cairo_font_map_new();
+	p->ctx = pango_font_map_create_context(p->fm);
+	pango_cairo_update_context(p->cr, p->ctx);
+	pango_cairo_context_set_resolution(p->ctx, 72);  /* a point is a PDF unit */
+	p->rtl = opt->rtl;
+	if (opt->rtl)
+		pango_context_set_base_dir(p->ctx, PANGO_DIRECTION_RTL);
+	p->lay = pango_layout_new(p->ctx);
+	if (opt->rtl) {  /* one direction for the whole page, so the columns mirror alike */
+		pango_layout_set_auto_dir(p->lay, FALSE);
+		pango_layout_set_alignment(p->lay, PANGO_ALIGN_RIGHT);
+	}
+	pango_layout_set_width(p->lay, (int)((p->w - 2 * MARGIN) * PANGO_SCALE));
+	pango_layout_set_wrap(p->lay, PANGO_WRAP_WORD_CHAR);
+	p->font[S_TITLE] = pango_font_description_from_string("DejaVu Sans, Bold 16");
+	p->font[S_HEADING] = pango_font_description_from_string("DejaVu Sans, Bold 11");
+	p->font[S_BODY] = pango_font_description_from_string("DejaVu Sans Mono, DejaVu Sans 9.5");
+	p->y = MARGIN;
+	p->pages = 1;
+	cairo_set_source_rgb(p->cr, 0.07, 0.07, 0.07);
+	return d;
+}
+
+void
+pdf_text(struct pdf *d, const char *text, size_t len)
+{
+	struct page *p = &d->p;
 	const char *s, *s2;
 	size_t n, n2, pos = 0, look;
-	bool first = true;
-	int rc = 0;
 
-	if (pdf_paper(opt->paper, &p.w, &p.h) < 0) {
-		terr_set(e, NULL, 0, "unknown paper: %s (a4, letter)", opt->paper);
-		return -1;
-	}
-	sf = cairo_pdf_surface_create_for_stream(to_out, o, p.w, p.h);
-	if (opt->title)
-		cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, opt->title);
-	if (opt->author)
-		cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_AUTHOR, opt->author);
-	cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "tally " TALLY_VERSION);
-	p.cr = cairo_create(sf);
-	p.fm = pango_cairo_font_map_new();
-	p.ctx = pango_font_map_create_context(p.fm);
-	pango_cairo_update_context(p.cr, p.ctx);
-	pango_cairo_context_set_resolution(p.ctx, 72);  /* a point is a PDF unit */
-	p.rtl = opt->rtl;
-	if (opt->rtl)
-		pango_context_set_base_dir(p.ctx, PANGO_DIRECTION_RTL);
-	p.lay = pango_layout_new(p.ctx);
-	if (opt->rtl) {  /* one direction for the whole page, so the columns mirror alike */
-		pango_layout_set_auto_dir(p.lay, FALSE);
-		pango_layout_set_alignment(p.lay, PANGO_ALIGN_RIGHT);
-	}
-	pango_layout_set_width(p.lay, (int)((p.w - 2 * MARGIN) * PANGO_SCALE));
-	pango_layout_set_wrap(p.lay, PANGO_WRAP_WORD_CHAR);
-	p.font[S_TITLE] = pango_font_description_from_string("DejaVu Sans, Bold 16");
-	p.font[S_HEADING] = pango_font_description_from_string("DejaVu Sans, Bold 11");
-	p.font[S_BODY] = pango_font_description_from_string("DejaVu Sans Mono, DejaVu Sans 9.5");
-	p.y = MARGIN;
-	p.pages = 1;
-	cairo_set_source_rgb(p.cr, 0.07, 0.07, 0.07);
 	while (next_line(text, len, &pos, &s, &n)) {
 		look = pos;
-		if (first) {
-			first = false;
-			draw(&p, s, n, S_TITLE);
+		if (d->first) {
+			d->first = false;
+			draw(p, s, n, S_TITLE);
 			if (next_line(text, len, &look, &s2, &n2) && rule(s2, n2, '='))
 				pos = look;
 			continue;
 		}
 		if (n && next_line(text, len, &look, &s2, &n2) && (rule(s2, n2, '-') || rule(s2, n2, '='))) {
-			draw(&p, s, n, S_HEADING);
+			draw(p, s, n, S_HEADING);
 			pos = look;
 			continue;
 		}
-		draw(&p, s, n, S_BODY);
+		draw(p, s, n, S_BODY);
 	}
-	cairo_show_page(p.cr);
+}
+
+/* One line of small text centred in [x, x + w) at y; left out when it does not fit. */
+static void
+small_text(struct page *p, PangoFontDescription *font, const char *s, double x, double y,
+	   double w)
+{
+	int lw, lh;
+
+	pango_layout_set_font_description(p->lay, font);
+	pango_layout_set_width(p->lay, -1);
+	pango_layout_set_alignment(p->lay, PANGO_ALIGN_LEFT);
+	pango_layout_set_text(p->lay, s, -1);
+	pango_layout_get_size(p->lay, &lw, &lh);
+	if ((double)lw / PANGO_SCALE <= w) {
+		cairo_move_to(p->cr, x + (w - (double)lw / PANGO_SCALE) / 2, y);
+		pango_cairo_show_layout(p->cr, p->lay);
+	}
+	pango_layout_set_width(p->lay, (int)((p->w - 2 * MARGIN) * PANGO_SCALE));
+	if (p->rtl)
+		pango_layout_set_alignment(p->lay, PANGO_ALIGN_RIGHT);
+}
+
+#define CHART_H 150.0  /* the bars' area */
+#define LABEL_H 14.0   /* a line of labels below and above the bars */
+
+void
+pdf_bars(struct pdf *d, const struct pdf_bar *bars, size_t n)
+{
+	struct page *p = &d->p;
+	double x0 = MARGIN, w = p->w - 2 * MARGIN, slot, bw, base;
+	PangoFontDescription *font;
+
+	if (n == 0)
+		return;
+	if (p->y + CHART_H + 3 * LABEL_H > p->h - MARGIN && p->y > MARGIN) {
+		cairo_show_page(p->cr);
+		p->pages++;
+		p->y = MARGIN;
+	}
+	font = pango_font_description_from_string("DejaVu Sans 7.5");
+	slot = w / (double)n;
+	bw = slot * 0.6 > 60 ? 60 : slot * 0.6;
+	base = p->y + LABEL_H + CHART_H;
+	for (size_t i = 0; i < n; i++) {
+		/* months read left to right in every language, as a time axis does */
+		double x = x0 + slot * (double)i, h = CHART_H * bars[i].permille / 1000.0;
+
+		cairo_set_source_rgb(p->cr, 0.27, 0.45, 0.70);
+		cairo_rectangle(p->cr, x + (slot - bw) / 2, base - h, bw, h);
+		cairo_fill(p->cr);
+		cairo_set_source_rgb(p->cr, 0.07, 0.07, 0.07);
+		if (bars[i].value)
+			small_text(p, font, bars[i].value, x, base - h - LABEL_H, slot);
+		small_text(p, font, bars[i].label, x, base + 3, slot);
+	}
+	cairo_set_line_width(p->cr, 0.8);
+	cairo_move_to(p->cr, x0, base + 0.4);
+	cairo_line_to(p->cr, x0 + w, base + 0.4);
+	cairo_stroke(p->cr);
+	pango_font_description_free(font);
+	p->y = base + 2 * LABEL_H;
+}
+
+int
+pdf_end(struct pdf *d, struct terr *e)
+{
+	struct page *p = &d->p;
+	int rc = 0;
+
+	cairo_show_page(p->cr);
 	for (int i = 0; i < 3; i++)
-		pango_font_description_free(p.font[i]);
-	g_object_unref(p.lay);
-	g_object_unref(p.ctx);
-	g_object_unref(p.fm);
-	cairo_destroy(p.cr);
-	cairo_surface_finish(sf);
-	if (cairo_surface_status(sf) != CAIRO_STATUS_SUCCESS) {
+		pango_font_description_free(p->font[i]);
+	g_object_unref(p->lay);
+	g_object_unref(p->ctx);
+	g_object_unref(p->fm);
+	cairo_destroy(p->cr);
+	cairo_surface_finish(d->sf);
+	if (cairo_surface_status(d->sf) != CAIRO_STATUS_SUCCESS) {
 		terr_set(e, NULL, 0, "cannot write the PDF: %s",
-			 cairo_status_to_string(cairo_surface_status(sf)));
+			 cairo_status_to_string(cairo_surface_status(d->sf)));
 		rc = -1;
 	}
-	cairo_surface_destroy(sf);
+	cairo_surface_destroy(d->sf);
+	free(d);
 	return rc;
+}
+
+int
+pdf_from_text(struct out *o, const char *text, size_t len, const struct pdf_opts *opt,
+	      struct terr *e)
+{
+	struct pdf *d = pdf_begin(o, opt, e);
+
+	if (!d)
+		return -1;
+	pdf_text(d, text, len);
+	return pdf_end(d, e);
 }

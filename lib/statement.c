@@ -21,6 +21,7 @@ struct statements {
 	struct invoices *inv;
 	const char *cur_file;   /* the entry being read, so new clients know their place */
 	long cur_line;
+	size_t entry;           /* entries read so far: the number items keep */
 	struct touch *tc;       /* the clients of the entry being read; reused */
 	size_t captc;
 };
@@ -184,6 +185,9 @@ dup_or_null(struct span s, bool has)
 	return has ? span_dup(s) : NULL;
 }
 
+/* The number of the entry being read, for the items it makes (statements_observe sets it). */
+static size_t entry_now;
+
 static struct stmt_item *
 item_new(struct stmt_client *c, enum stmt_ikind kind, const struct txn *t)
 {
@@ -199,6 +203,7 @@ item_new(struct stmt_client *c, enum stmt_ikind kind, const struct txn *t)
 	it->date = t->date;
 	it->time = -1;
 	it->due = DATE_NONE;
+	it->entry = entry_now;
 	return it;
 }
 
@@ -214,6 +219,14 @@ session_item(struct stmt_client *c, const struct txn *t, const struct tags *g, c
 	it->signoff = dup_or_null(g->signoff, g->has_signoff);
 	it->time = g->time;
 	it->from_package = from_package;
+	/* a session on another client's account (its payer's package credit): say whose */
+	if (g->has_client && !spells(g->client, c->id)) {
+		char slug[CLIENT_ID_MAX + 2];
+		size_t n = clients_slug(g->client, slug, sizeof slug);
+
+		if (n && n <= CLIENT_ID_MAX)
+			it->who = xstrndup(slug, n);
+	}
 	it->priced = delta != NULL;
 	if (delta)
 		stmt_sum_add(&it->amt, delta, false);
@@ -424,6 +437,7 @@ statements_observe(struct statements *s, const struct jitem *it, struct terr *e)
 		return 0;
 	s->cur_file = it->file;
 	s->cur_line = it->line;
+	entry_now = ++s->entry;
 	if (s->end != DATE_NONE && t->date == s->end)
 		return observe(s, t, &tg, true) == 1 ? follow_invoices(s, it, e) : 0;
 	if (follow_invoices(s, it, e) < 0)
@@ -489,6 +503,151 @@ statements_invoices(const struct statements *s)
 	return s->inv;
 }
 
+static void client_free(struct stmt_client *c);
+
+static void
+item_free(struct stmt_item *it)
+{
+	free(it->desc);
+	free(it->status);
+	free(it->waived);
+	free(it->signoff);
+	free(it->number);
+	free(it->who);
+	free(it->amt.bal);
+}
+
+static int
+by_item_date(const void *x, const void *y)
+{
+	const struct stmt_item *a = x, *b = y;
+
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	if (a->entry != b->entry)
+		return a->entry < b->entry ? -1 : 1;
+	return a->kind - b->kind;
+}
+
+/* Adds a copy of it (another client's, who) to m; a charge or payment of an entry m has a
+ * line for already is added to that line. */
+static int
+family_item(struct stmt_client *m, const struct stmt_item *it, const char *who)
+{
+	struct stmt_item *x;
+
+	if (it->kind == SI_CHARGE || it->kind == SI_PAYMENT) {
+		for (size_t i = 0; i < m->nitems; i++) {
+			x = &m->items[i];
+			if (x->entry != it->entry || (x->kind != SI_CHARGE && x->kind != SI_PAYMENT))
+				continue;
+			if (stmt_sum_add(&x->amt, &it->amt, (x->kind == SI_PAYMENT) !=
+					 (it->kind == SI_PAYMENT)) < 0)
+				return -1;
+			if (!x->desc && it->desc)
+				x->desc = xstrdup(it->desc);
+			return 0;
+		}
+	}
+	if (m->nitems == m->capitems) {
+		m->capitems = m->capitems ? m->capitems * 2 : 16;
+		m->items = xrealloc(m->items, m->capitems * sizeof *m->items);
+	}
+	x = &m->items[m->nitems++];
+	*x = *it;
+	memset(&x->amt, 0, sizeof x->amt);
+#define DUP(f) x->f = it->f ? xstrdup(it->f) : NULL
+	DUP(desc);
+	DUP(status);
+	DUP(waived);
+	DUP(signoff);
+	DUP(number);
+#undef DUP
+	x->who = it->who ? xstrdup(it->who) : who ? xstrdup(who) : NULL;
+	return stmt_sum_add(&x->amt, &it->amt, false);
+}
+
+/* A charge and a payment of one entry netted: what is left, or nothing. */
+static void
+family_net(struct stmt_client *m)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < m->nitems; i++) {
+		struct stmt_item *x = &m->items[i];
+		int sign = 0;
+
+		for (size_t j = 0; j < x->amt.nbal && !sign; j++)
+			sign = amount_sign(&x->amt.bal[j].sum);
+		if ((x->kind == SI_CHARGE || x->kind == SI_PAYMENT) && sign == 0) {
+			item_free(x);
+			continue;
+		}
+		if ((x->kind == SI_CHARGE || x->kind == SI_PAYMENT) && sign < 0) {
+			/* what is left of a charge is a payment (and the other way): shown positive */
+			for (size_t j = 0; j < x->amt.nbal; j++)
+				amount_neg(&x->amt.bal[j].sum);
+			x->kind = x->kind == SI_CHARGE ? SI_PAYMENT : SI_CHARGE;
+		}
+		m->items[k++] = *x;
+	}
+	m->nitems = k;
+}
+
+struct stmt_client *
+statements_family(struct statements *s, const struct stmt_client *payer, struct clients *payers,
+		  tdate at)
+{
+	struct stmt_client *m;
+	bool any = false;
+
+	if (!clients_pays_for(payers, payer->id))
+		return NULL;
+	m = xcalloc(1, sizeof *m);
+	m->id = xstrdup(payer->id);
+	m->file = xstrdup(payer->file);
+	m->line = payer->line;
+	m->name = payer->name ? xstrdup(payer->name) : NULL;
+	for (size_t i = 0; i < s->nclients; i++) {
+		const struct stmt_client *c = &s->clients[i];
+		bool own = c == payer;
+
+		if (!own && strcmp(clients_payer_id(payers, c->id, at), payer->id) != 0)
+			continue;
+		any |= !own;
+		if (stmt_sum_add(&m->open, &c->open, false) < 0 ||
+		    stmt_sum_add(&m->close, &c->close, false) < 0)
+			goto bad;
+		for (int k = 0; k < SA_N; k++)
+			if (stmt_sum_add(&m->kind[k], &c->kind[k], false) < 0)
+				goto bad;
+		m->pkg_left += c->pkg_left;
+		m->had_pkg |= c->had_pkg;
+		for (size_t k = 0; k < c->nitems; k++)
+			if (family_item(m, &c->items[k], own ? NULL : c->id) < 0)
+				goto bad;
+	}
+	family_net(m);
+	if (m->nitems > 1)
+		qsort(m->items, m->nitems, sizeof *m->items, by_item_date);
+	if (any)
+		return m;
+bad:
+	stmt_client_free(m);
+	return NULL;
+}
+
+void
+stmt_client_free(struct stmt_client *c)
+{
+	if (!c)
+		return;
+	client_free(c);
+	free(c);
+}
+
 static void
 client_free(struct stmt_client *c)
 {
@@ -499,16 +658,8 @@ client_free(struct stmt_client *c)
 	free(c->close.bal);
 	for (int k = 0; k < SA_N; k++)
 		free(c->kind[k].bal);
-	for (size_t i = 0; i < c->nitems; i++) {
-		struct stmt_item *it = &c->items[i];
-
-		free(it->desc);
-		free(it->status);
-		free(it->waived);
-		free(it->signoff);
-		free(it->number);
-		free(it->amt.bal);
-	}
+	for (size_t i = 0; i < c->nitems; i++)
+		item_free(&c->items[i]);
 	free(c->items);
 }
 

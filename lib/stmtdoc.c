@@ -419,6 +419,18 @@ section_end(struct out *o, size_t shown)
 		para(o, L("none"));
 }
 
+/* On a household's statement, whose line it is: "Leo Pérez: " (name:, else the ID). */
+static void
+whose(char *buf, size_t size, const struct stmt_item *it, const char *text)
+{
+	if (!it->who) {
+		snprintf(buf, size, "%s", text);
+		return;
+	}
+	snprintf(buf, size, "%s: %s", identity_name(ids ? identities_find(ids, it->who) : NULL,
+						    it->who), text);
+}
+
 static void
 sessions(struct out *o, const struct stmt_client *c)
 {
@@ -444,6 +456,12 @@ sessions(struct out *o, const struct stmt_client *c)
 			snprintf(st, sizeof st, "%s, %s", status_label(it->status), L("waived"));
 		else if (!it->waived)
 			snprintf(st, sizeof st, "%s", status_label(it->status));
+		if (it->who) {
+			char mine[sizeof st];
+
+			memcpy(mine, st, sizeof mine);
+			whose(st, sizeof st, it, mine);
+		}
 		if (it->paid_directly)
 			snprintf(price, sizeof price, "%s", L("paid-directly"));
 		else if (!it->priced && it->waived && strcmp(it->status, "held") == 0)
@@ -470,7 +488,7 @@ moves(struct out *o, const struct stmt_client *c, enum stmt_ikind kind, const ch
 {
 	struct table tb = {3, {L("date"), L("description"), L("amount")}, {12, 46, 18},
 			   {false, false, true}};
-	char d[64], amt[512];
+	char d[64], amt[512], desc[1024];
 	size_t shown = 0;
 
 	heading(o, title);
@@ -483,7 +501,8 @@ moves(struct out *o, const struct stmt_client *c, enum stmt_ikind kind, const ch
 			table_begin(o, &tb);
 		fmt_date(d, sizeof d, it->date);
 		fmt_money(amt, sizeof amt, &it->amt, false);
-		const char *cell[] = {d, it->desc ? it->desc : L("shared-entry"), amt};
+		whose(desc, sizeof desc, it, it->desc ? it->desc : L("shared-entry"));
+		const char *cell[] = {d, desc, amt};
 
 		row(o, &tb, cell, NULL);
 	}

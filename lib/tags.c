@@ -63,9 +63,10 @@ line_tags(const char *p, const char *e, int (*fn)(struct span, struct span, void
 		v = c + 1;
 		key.p = w;
 		key.n = (size_t)(c - w);
-		/* free text (name, address, signed...) keeps its commas, as ledger reads it */
-		ve = vocab_to_eol(key) ? NULL : memchr(v, ',', (size_t)(e - v));
-		if (!ve)
+		/* free text (name, address, signed...) keeps its commas, as ledger reads it;
+		 * asked only of a value with a comma: most have none */
+		ve = memchr(v, ',', (size_t)(e - v));
+		if (!ve || vocab_to_eol(key))
 			ve = e;
 		if ((r = fn(key, trim(v, ve), arg)) != 0)
 			return r;
@@ -89,7 +90,7 @@ tag_each(struct span comment, int (*fn)(struct span, struct span, void *), void 
 			nl = end;
 		while (p < nl && is_space(*p))
 			p++;
-		while (p < nl && strchr(";#*%|", *p))
+		while (p < nl && (*p == ';' || *p == '#' || *p == '*' || *p == '%' || *p == '|'))
 			p++;
 		if ((r = line_tags(p, nl, fn, arg)) != 0)
 			return r;

@@ -62,6 +62,9 @@ struct cstyle {
 	int prec;       /* decimals to show: the most seen */
 	bool declared;  /* set by a directive: amounts no longer change it */
 	bool mark_known;/* the decimal mark is settled (seen or declared) */
+	/* Kept for a split reading (split.c): amounts taught the style; an amount read as it
+	 * would not be had the mark been known as '.' / ',' before it. */
+	bool learned, not_dot, not_comma;
 };
 
 /* The longest symbol amount_parse takes, so that a formatted amount fits AMOUNT_BUF. */
@@ -256,6 +259,16 @@ void journal_close(struct journal *j);
  * far (each account's own postings). Owned by the reader.
  */
 struct accounts *journal_balances(struct journal *j);
+/*
+ * Both cores (split.c): for a caller that wants only journal_balances() and the errors, a
+ * second thread reads the second half of one large regular file while journal_next reads
+ * the first; at the boundary the halves' balances are summed, or, when the first half
+ * holds anything the second depends on (aliases, years, styles, assertions...), the
+ * second half is read again here, in order. Items past the boundary are then not returned.
+ * Call after journal_open, before journal_next; TALLY_SPLIT=always splits files of any
+ * size (for tests), =never not at all. Returns whether a thread was started.
+ */
+bool journal_split(struct journal *j);
 
 /*
  * Appending to a journal (jappend.c): -1 with *e set (FILE:LINE of the block) when the file
@@ -286,7 +299,8 @@ enum { VW_ENTRY = 1, VW_POSTING = 2 };  /* where a tag may be written */
 /* A tag's value, read by its kind's parser. */
 struct vval {
 	struct span raw;      /* trimmed; free text runs to the end of its line */
-	long line;            /* the tag's line */
+	const char *at;       /* the tag in the item's text (vocab_entry): its line is
+			       * vocab_line(it, at), counted only when a message needs it */
 	long n;               /* session kind, time (minutes after midnight), minutes,
 			       * duration (minutes), package sessions, terms days */
 	long long stamp;      /* cancelled-at: minutes since 1970 */
@@ -309,7 +323,7 @@ int vocab_parse(enum vtag k, struct span v, struct vval *out);
 /* An item: line's value, "DATE | AMOUNT | DESCRIPTION" (amt and desc may be NULL). */
 bool vocab_item(struct span v, tdate *date, struct amount *amt, struct span *desc);
 /* Calls fn for every good value of tag k on the entry (item: lines, say), in order; stops
- * when fn returns nonzero and returns that. v.line is not set. */
+ * when fn returns nonzero and returns that. v.at is not set. */
 int vocab_each(const struct txn *t, enum vtag k, int (*fn)(const struct vval *v, void *arg),
 	       void *arg);
 /* The error for a bad value v (a span of the item's text) of tag k, at v's line. */
@@ -687,6 +701,8 @@ struct client {
 	char *acct[C_NACCT];  /* account names as the journal spells them (or as written) */
 	tdate *waivers;       /* cancellations waived by a policy's grace, in date order */
 	size_t nwaivers, capwaivers;
+	struct client_billto *billto;  /* `bill-to:` from a date on, sorted by date (billto.c) */
+	size_t nbillto;
 };
 /*
  * The tags the book and the session commands read, found in one pass over an entry's own
@@ -694,7 +710,8 @@ struct client {
  */
 enum ctag {
 	CT_CLIENT, CT_SESSION, CT_RATE, CT_POLICY, CT_TERMS, CT_PAYER, CT_PACKAGE, CT_EXPIRES,
-	CT_EXPIRED, CT_SIGNED, CT_MINUTES, CT_DURATION, CT_TIME, CT_CANCELLED_AT, CT_WAIVED, CT_N
+	CT_EXPIRED, CT_SIGNED, CT_MINUTES, CT_DURATION, CT_TIME, CT_CANCELLED_AT, CT_WAIVED,
+	CT_BILL_TO, CT_N
 };
 struct client_tags {
 	struct span v[CT_N];
@@ -781,6 +798,35 @@ bool client_package_take(struct client *c, tdate d, struct amount *price);
 long client_package_left(const struct client *c, tdate d, struct amount *money);
 /* Marks a package lapsed; *left gets the credit that was left. -1 on overflow. */
 int client_package_lapse(struct client *c, struct client_package *k, struct amount *left);
+/*
+ * Who pays (billto.c): `bill-to: ID` on a client's entry sends the client's sessions, from
+ * the entry's date on, to ID's invoices and statements (`bill-to:` its own ID ends it).
+ * A payer that has a payer passes the sessions on: client_payer_at follows the chain to the
+ * client whose documents carry them (c itself when nobody else pays, or on a cycle).
+ */
+struct client_billto {
+	tdate from;
+	struct client *to;
+	const char *file;     /* where the tag is (the book's copy of the name), for a cycle */
+	long line;
+	uint32_t pos;         /* the item's place in the input */
+};
+struct client *client_payer_at(const struct client *c, tdate d);
+/*
+ * For the commands that stream (tally-invoice, tally-statement, tally-aging): an entry's
+ * `bill-to:` learnt into b (-1 with *e set on a bad value), and the ID of the client whose
+ * documents carry the sessions id has on d (id itself when nobody else pays).
+ */
+int clients_observe_billto(struct clients *b, const struct jitem *it, const struct vtags *tg,
+			   struct terr *e);
+const char *clients_payer_id(struct clients *b, const char *id, tdate d);
+/* Whether id pays for another client on some date (a household's or company's ID). */
+bool clients_pays_for(struct clients *b, const char *id);
+/*
+ * Whose package credit a session of c on d takes: c's own first, else its payer's (one
+ * pool for every client the payer pays for); NULL when neither has credit on d.
+ */
+struct client *client_package_owner(struct client *c, tdate d);
 /* The deposit held (positive), true when there is one. */
 bool client_deposit(const struct client *c, struct amount *held);
 /* Takes up to *max (same commodity) from the deposit held into *taken. -1 on overflow. */
@@ -812,6 +858,7 @@ enum book_rc {
 /* What one event costs and consumes, as if every earlier event had been priced. */
 struct book_price {
 	struct client *c;         /* NULL: no client */
+	struct client *owner;     /* whose prepaid credit `package` took: c, or c's payer */
 	enum session_kind kind;   /* SESSION_NONE for a movement of money */
 	bool unpriced;            /* a session event with no postings: a filter writes them */
 	bool waived;              /* the event carries `waived:` (a held one: given free) */
@@ -858,17 +905,21 @@ int book_add(struct book *b, const struct jitem *it, struct terr *e);
  * *e. Problems are deferred (book_defer) for pass 2; returns 1 when there was one, else 0.
  */
 int book_learn(struct book *b, char *const *files, size_t nfiles,
-	       int (*entry)(const struct jitem *it, void *arg, struct terr *e), void *arg);
+	       int (*entry)(const struct jitem *it, const struct vtags *vt, void *arg,
+			    struct terr *e), void *arg);
 /* The same with the entry's tags already read (clients_tags or clients_tags_of). */
 int book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tg,
 		  struct terr *e);
 /*
  * Sorts the events and prices them in date order. Packages expiring before `until`
- * (DATE_NONE: the latest entry's date) lapse. Then rewinds for pass 2.
+ * (DATE_NONE: the latest entry's date) lapse. Then rewinds for pass 2. Returns how many
+ * problems it found (a `bill-to:` cycle), deferred to their items like pass 1's.
  */
-void book_settle(struct book *b, tdate until);
+int book_settle(struct book *b, tdate until);
 /* Pass 2: the same items in the same order. 1 with *r filled for a book event, else 0. */
 int book_next(struct book *b, const struct jitem *it, struct book_price *r);
+/* After book_next gave 1: the item's further records (a package split over clients). */
+int book_next_more(struct book *b, struct book_price *r);
 /*
  * Pass 1's errors, said in the input's order: book_defer keeps one for the item just added;
  * in pass 2, book_deferred hands out those of the items book_next has passed (all: the
@@ -1156,6 +1207,8 @@ struct stmt_item {
 	bool paid_directly;   /* has postings, none to the client's accounts (paid on the spot) */
 	struct account amt;   /* the change in the client's balance (invoices: the amount) */
 	tdate due;
+	char *who;            /* whose session it was when not the statement's client's, or NULL */
+	size_t entry;         /* the entry's number in the input (one entry: one line, merged) */
 };
 struct stmt_client {
 	char *id;
@@ -1181,6 +1234,15 @@ const struct stmt_client *statements_at(struct statements *s, size_t i);
 const struct stmt_client *statements_find(struct statements *s, const char *name);
 /* The invoices followed on the way (NULL when none was met). */
 const struct invoices *statements_invoices(const struct statements *s);
+/*
+ * A household's statement (bill-to:): the payer's own with every client payers says it pays
+ * for on date at, as one: balances summed, items in date order, an entry between them one
+ * line, each line of another client's naming it (who). NULL when it pays for nobody.
+ * Free with stmt_client_free.
+ */
+struct stmt_client *statements_family(struct statements *s, const struct stmt_client *payer,
+				      struct clients *payers, tdate at);
+void stmt_client_free(struct stmt_client *c);
 void statements_free(struct statements *s);
 bool stmt_sum_zero(const struct account *m);
 int stmt_sum_add(struct account *m, const struct account *b, bool negate);
@@ -1391,6 +1453,66 @@ int income_table(struct income *in, const struct income_row **rows, size_t *nrow
 		 int *nmonths, struct terr *e);
 void income_free(struct income *in);
 
+/* ---- the practice overview (overview.c: what it holds; ovdoc.c: writing it) --------- */
+
+/*
+ * tally-report's one page: per client the sessions of the period (as tally-sessions counts
+ * them) and the package meters on the date; the open invoices on the date and their aging
+ * (as tally-aging); the income of each month (as tally-report --income). Pass 2 of the book
+ * feeds every item to overview_observe with what the book decided for it.
+ */
+struct overview_opts {
+	tdate begin, end;         /* the period of sessions and income; DATE_NONE: open */
+	tdate asof;               /* open invoices, aging and package meters on this date */
+	const char *receivable;   /* NULL: Assets:Receivable */
+	const char *income;       /* the income account; NULL: Income or Revenue */
+};
+struct ov_client {
+	const char *id;           /* valid while the book is */
+	bool active;              /* sessions or package moves in the period */
+	long held, signed_off, cancelled, late, noshow, provider;  /* in the period */
+	long over;                /* held after the package credit ran out, in the period */
+	long bought, used, left;  /* package sessions bought and used up to the date, left on it */
+};
+struct ov_invoice {
+	const struct invoice *in;
+	struct amount open;       /* what is still owed */
+	long days;                /* past due on the date; 0: not yet due */
+};
+#define OV_BUCKETS 5          /* current, 1-30, 31-60, 61-90, 90+ days past due */
+struct ov_aging {
+	int com;
+	struct amount bucket[OV_BUCKETS], total;
+};
+struct overview;
+struct overview *overview_new(const struct overview_opts *o);
+/* One item of pass 2; bp: the book's decision when it is a book event, else NULL. -1 with
+ * *e set (FILE:LINE) on bad invoice data, a cancellation without notice, or overflow. */
+int overview_observe(struct overview *ov, const struct jitem *it, const struct book_price *bp,
+		     struct terr *e);
+/* After the last item: the tables. -1 with *e set when a total passes what an amount holds. */
+int overview_finish(struct overview *ov, struct book *b, struct terr *e);
+int ov_bucket(long days);  /* days past due to its aging bucket */
+size_t overview_clients(const struct overview *ov, const struct ov_client *const **v);
+size_t overview_open(const struct overview *ov, const struct ov_invoice **v);  /* by client */
+size_t overview_aging(const struct overview *ov, const struct ov_aging **v);  /* per commodity */
+/* The income table of lib/income.c (income_table's rows, totals last). */
+size_t overview_income(const struct overview *ov, const struct income_row **rows, int *first,
+		       int *nmonths);
+const struct overview_opts *overview_opts(const struct overview *ov);
+void overview_free(struct overview *ov);
+
+enum { OV_TXT, OV_HTML, OV_PDF };
+struct ov_doc {
+	int format;               /* OV_TXT, OV_HTML or OV_PDF */
+	const char *lang;         /* "en", "es", "he": how numbers are written */
+	const struct conf *labels;   /* share/templates/overview.LANG */
+	const struct conf *provider; /* tally.conf: whose practice (name, paper) */
+};
+/* Writes the overview; -1 with *e set when a sum is too large or the PDF fails. */
+int overview_write(struct out *o, const struct ov_doc *d, const struct overview *ov,
+		   struct terr *e);
+
 /* ---- the year end (yearend.c) -------------------------------------------------------- */
 
 /*
@@ -1425,8 +1547,11 @@ struct identity {
 };
 struct identities;
 struct identities *identities_new(void);
-/* Learns from one item; -1 with *e (FILE:LINE) on an email: that is not an address. */
+/* Learns from one item, its tags read by the vocabulary: -1 with *e (FILE:LINE) on the
+ * entry's first bad tag (an email: that is not an address, say). */
 int identities_observe(struct identities *s, const struct jitem *it, struct terr *e);
+/* The same for an entry whose tags vocab_entry has read without a problem. */
+void identities_learn(struct identities *s, const struct jitem *it, const struct vtags *vt);
 /* The client by ID or spelling (slugged); NULL when its entries never said who it is. */
 const struct identity *identities_find(const struct identities *s, const char *client);
 /* What to call the client: name:, else the client: spelling, else the ID. */
@@ -1500,6 +1625,22 @@ int pdf_paper(const char *name, double *w, double *h);
 /* Writes the PDF to o; -1 with *e set on an unknown paper or a cairo failure. */
 int pdf_from_text(struct out *o, const char *text, size_t len, const struct pdf_opts *opt,
 		  struct terr *e);
+/*
+ * The same in steps, for a document with charts: pdf_begin (NULL with *e set on an unknown
+ * paper), then pdf_text and pdf_bars in reading order (the first text line is the title),
+ * then pdf_end, which frees the document (-1 with *e set on a cairo failure).
+ */
+struct pdf;
+struct pdf_bar {
+	const char *label;      /* under the bar */
+	const char *value;      /* above it; left out when NULL or too wide */
+	int permille;           /* its height, 0 to 1000 of the chart's */
+};
+struct pdf *pdf_begin(struct out *o, const struct pdf_opts *opt, struct terr *e);
+void pdf_text(struct pdf *d, const char *text, size_t len);
+/* A bar chart across the text width, on a new page when it does not fit. */
+void pdf_bars(struct pdf *d, const struct pdf_bar *bars, size_t n);
+int pdf_end(struct pdf *d, struct terr *e);
 
 /* ---- taxes on invoices (tax.c) ------------------------------------------------------ */
 

@@ -21,9 +21,22 @@ skip_ws(const char *p, const char *e)
 {
 	uint64_t w;
 
-	/* Aligned amounts follow long runs of spaces: pass eight at a time. */
-	while (e - p >= 8 && (memcpy(&w, p, 8), w == 0x2020202020202020ull))
+	/* Aligned amounts follow long runs of spaces: pass eight at a time, and the lowest
+	 * byte that is not a space ends the run (little-endian: the lowest set bit). */
+	while (e - p >= 8) {
+		memcpy(&w, p, 8);
+		w ^= 0x2020202020202020ull;
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (w) {
+			p += __builtin_ctzll(w) >> 3;
+			break;
+		}
+#else
+		if (w)
+			break;
+#endif
 		p += 8;
+	}
 	while (p < e && is_ws(*p))
 		p++;
 	return p;
@@ -180,6 +193,8 @@ parse_tail(struct journal *j, struct posting *po, const char *p, const char *e, 
 			if ((k = parse_amount_at(j, p, e, &po->assert_amt, line, true)) < 0)
 				return -1;
 			po->has_assert = true;
+			if (j->flags & JOURNAL_SPLIT_TAIL)  /* it needs the balances before it */
+				j->orderdep = true;
 			p += k;
 			continue;
 		}
@@ -473,9 +488,15 @@ balance_group(struct journal *j, enum pvirt g, long header_line)
 		return 0;
 	}
 	if (!wide) {
-		for (k = 0; k < s.n; k++)
+		for (k = 0; k < s.n; k++) {
 			if (!zero_at_display(&s.a[k]) && nonzero++ == 0)
 				off = s.a[k];
+			/* Zero at display depends on the precision seen so far, so on the order. */
+			if (!amount_is_zero(&s.a[k]) && (j->flags & JOURNAL_SPLIT_TAIL))
+				j->orderdep = true;
+		}
+	} else if (j->flags & JOURNAL_SPLIT_TAIL) {
+		j->orderdep = true;
 	}
 	/* Two commodities left over: both tools infer the conversion rate. */
 	if (nonzero == 0 || nonzero == 2)
@@ -556,9 +577,11 @@ parse_header(struct journal *j, const char *p, const char *e, long line)
 		p = skip_ws(q + 1, e);
 	}
 	t->desc.p = p;
-	for (q = p; q < e; q++)
-		if (*q == ';' && (q == p || is_ws(q[-1])))
+	for (q = p; (q = memchr(q, ';', (size_t)(e - q))) != NULL; q++)
+		if (q == p || is_ws(q[-1]))
 			break;
+	if (!q)
+		q = e;
 	t->desc.n = (size_t)(q - p);
 	while (t->desc.n && is_ws(p[t->desc.n - 1]))
 		t->desc.n--;

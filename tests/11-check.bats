@@ -170,3 +170,35 @@ J
 	run -1 --separate-stderr tally-check "$f"
 	assert_equal "$(printf '%s\n' "$stderr" | cut -d: -f3)" "$(printf '1\n9')"
 }
+
+@test "check: a file changed between its two passes is refused, never checked half old, half new" {
+	# Deterministic: tally-check stats the files, then spools standard input (the FIFO)
+	# before pass 1. The journal changes while the spool waits, after the stat.
+	local d=$BATS_TEST_TMPDIR pid r=0
+	f=$(journal <<'J'
+2026-11-05 Session
+    ; client: kim, rate: 40 EUR
+    ; session: held
+    ; time: 10:00
+J
+)
+	mkfifo "$d/in"
+	# unchanged: passes
+	tally-check "$f" - < "$d/in" 2> "$d/err" & pid=$!
+	exec 5> "$d/in"
+	# more than a pipe holds: once written, tally-check is reading it, so it has the stat
+	awk 'BEGIN {for (i = 0; i < 20000; i++) print "; padding line " i}' >&5
+	exec 5>&-
+	wait $pid || r=$?
+	assert_equal "$r" 0
+	assert_equal "$(cat "$d/err")" ""
+	# changed after the stat: refused, exit 1
+	tally-check "$f" - < "$d/in" 2> "$d/err" & pid=$!
+	exec 5> "$d/in"
+	awk 'BEGIN {for (i = 0; i < 20000; i++) print "; padding line " i}' >&5
+	printf '\n2026-11-06 Session\n    ; client: kim\n    ; session: held\n    ; time: 25:00\n' >> "$f"
+	exec 5>&-
+	wait $pid || r=$?
+	assert_equal "$r" 1
+	assert_equal "$(cat "$d/err")" "tally-check: $f: changed since it was read (by another program?): nothing written; run the command again"
+}

@@ -112,10 +112,9 @@ total,EUR,90.00,90.00"
 	assert_output "tally-report: bad period: 2026-13"
 }
 
-@test "report: no report chosen, or an unknown format, is a usage error (exit 2)" {
-	run tally-report "$J"
-	assert_failure 2
-	assert_line --index 0 "tally-report: which report? (--income)"
+@test "report: no report chosen is the overview (tests/65-overview.bats); an unknown format is a usage error (exit 2)" {
+	run -0 tally-report -p 2026-q1 "$EXAMPLES/practice.journal"
+	assert_line --index 0 "Practice overview"
 	run tally-report --income -O xml "$J"
 	assert_failure 2
 	assert_output "tally-report: unknown output format: xml"
@@ -132,7 +131,8 @@ total,EUR,90.00,90.00"
 @test "report: --help and --version" {
 	run tally-report --help
 	assert_success
-	assert_line --index 0 --partial "usage: tally-report --income"
+	assert_line --index 0 --partial "usage: tally-report [-O txt|html|pdf]"
+	assert_line --partial "tally-report --income [--account ACCT]"
 	run tally-report --version
 	assert_success
 	assert_output "tally-report $(cat "$TOP/lib/VERSION")"

@@ -14,6 +14,28 @@ _tally_usage()
 	"$1" --help 2>&1
 }
 
+# The -O formats of the usage form in use: a usage names one form per line that starts
+# with the command (tally-report: the overview, then `tally-report --income ...`); the form
+# whose leading option is on the command line, else the first; its first -O list.
+_tally_formats()
+{
+	local IFS=' '
+
+	printf '%s\n' "$1" | awk -v words=" ${*:2} " '
+	/^(usage:)? *tally[a-z-]* / {
+		form++
+		lead = ""
+		if (match($0, /tally[a-z-]* --[a-z-]+/)) {
+			lead = substr($0, RSTART, RLENGTH)
+			sub(/.* /, "", lead)
+		}
+		if (form == 1 || (lead != "" && index(words, " " lead " ")))
+			pick = form
+	}
+	match($0, /-O [a-z|]+/) && !(form in o) { o[form] = substr($0, RSTART + 3, RLENGTH - 3) }
+	END { n = split(o[pick], f, "|"); for (i = 1; i <= n; i++) print f[i] }'
+}
+
 _tally()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -34,11 +56,14 @@ _tally()
 	usage=$(_tally_usage "$cmd")
 	case $prev in
 	-O | --output-format)
+		COMPREPLY=($(compgen -W "$(_tally_formats "$usage" "${COMP_WORDS[@]}")" -- "$cur"))
+		return ;;
+	--lang)
 		COMPREPLY=($(compgen -W "$(printf '%s\n' "$usage" |
-			sed -n 's/.*-O \([a-z|]*\).*/\1/p' | head -n 1 | tr '|' '\n')" -- "$cur"))
+			sed -n 's/.*--lang \([a-z|]*\).*/\1/p' | head -n 1 | tr '|' '\n')" -- "$cur"))
 		return ;;
 	-p | --period | -b | --begin | -e | --end | --date | --client | --depth | --levels | \
-	--courtesy | --lang)
+	--courtesy)
 		return ;;
 	-f | --file | -i)
 		COMPREPLY=($(compgen -f -- "$cur"))

@@ -1,0 +1,35 @@
+# Etiquetas del resumen de la consulta (tally-report --lang es): clave = valor.
+# date-format: {d} día, {dd} día con dos cifras, {mm} mes con dos cifras, {mon} nombre
+# del mes según `months`, {yyyy} año.
+title = Resumen de la consulta
+period = Periodo
+to = a
+all = todas las fechas
+asof = A fecha de
+sessions = Sesiones por cliente
+client = cliente
+held = hechas
+signed = firmadas
+cancelled = anuladas
+late = tarde
+no-show = ausencia
+provider = prof.
+total = total
+packages = Bonos
+used = usadas
+bought = compradas
+left = quedan
+over = fuera
+open-invoices = Facturas pendientes
+invoice = factura
+due = vence
+days = días
+open = pendiente
+aging = Antigüedad
+current = al día
+income = Ingresos por mes
+month = mes
+amount = importe
+none = Ninguno.
+months = ene feb mar abr may jun jul ago sep oct nov dic
+date-format = {dd}/{mm}/{yyyy}

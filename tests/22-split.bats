@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# tally-balance on both cores (lib/split.c): a journal read as two halves by two threads
+# gives what the in-order reading gives, byte for byte (stdout, stderr, exit status), and
+# falls back to the in-order reading where the second half depends on the first.
+# TALLY_SPLIT=always splits small files too; TALLY_SPLIT_LOG records how each split ended.
+load helper
+
+setup() {
+	LOG=$BATS_TEST_TMPDIR/split.log
+	: > "$LOG"
+}
+
+# filler N START: N balanced entries, one a day from START (a day number in 2020).
+filler() {
+	local i
+	for ((i = $2; i < $2 + $1; i++)); do
+		printf '2020-%s * Session %d\n    assets:receivable:c%d    %d.50 EUR\n    revenue:sessions\n\n' \
+			"$(date -u -d "2020-01-01 + $((i % 360)) days" +%m-%d)" "$i" $((i % 7)) $((i % 90 + 10))
+	done
+}
+
+# same FILE OUTCOME: split and in-order readings agree on FILE, and the split ended so.
+same() {
+	run split-same "$LOG" "$1"
+	assert_success
+	assert_output "1 passed, 0 failed"
+	run sort -u "$LOG"
+	assert_output "$2"
+}
+
+@test "split: every corpus journal gives the same report read in two halves" {
+	need_corpus journals
+	local files=("$CORPUS"/journals/*.journal)
+	sanitized && files=("${files[@]:0:200}")
+	run split-same "$LOG" "${files[@]}"
+	assert_success
+	assert_line --regexp '^[0-9]+ passed, 0 failed$'
+	# Most of them are really summed from two halves, not read again in order.
+	[ "$(grep -c '^summed$' "$LOG")" -gt "$(grep -c '^in order$' "$LOG")" ]
+}
+
+@test "split: a generated journal is summed from two halves, as read in order" {
+	"$BENCH/gen-journal" 3000 7 > "$BATS_TEST_TMPDIR/g.journal"
+	same "$BATS_TEST_TMPDIR/g.journal" summed
+}
+
+@test "split: a file of 4 MiB and more splits without being told" {
+	sanitized && skip "a 4 MiB journal under sanitizers: the plain run covers it"
+	"$BENCH/gen-journal" 25000 3 > "$BATS_TEST_TMPDIR/big.journal"
+	TALLY_SPLIT= TALLY_SPLIT_LOG=$LOG tally-balance "$BATS_TEST_TMPDIR/big.journal" > "$BATS_TEST_TMPDIR/a"
+	run cat "$LOG"
+	assert_output summed
+	TALLY_SPLIT=never tally-balance "$BATS_TEST_TMPDIR/big.journal" > "$BATS_TEST_TMPDIR/b"
+	cmp "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+}
+
+@test "split: an alias, a year or a commodity in the first half: read in order" {
+	local d
+	for d in 'alias revenue=income' 'apply account books' 'Y 2019' 'D 1.000,00 EUR' \
+		'commodity 1.000,0000 EUR' 'decimal-mark ,'; do
+		{ echo "$d"; echo; filler 200 0; } > "$BATS_TEST_TMPDIR/d.journal"
+		: > "$LOG"
+		same "$BATS_TEST_TMPDIR/d.journal" "in order"
+	done
+}
+
+@test "split: an assertion or an assignment in the second half: read in order" {
+	{ filler 200 0; printf '2020-12-30 x\n    assets:receivable:c1    1 EUR = %s\n    revenue:sessions\n\n' \
+		"$(TALLY_SPLIT=never tally-balance -O csv <(filler 200 0) | awk -F, '$1 == "assets:receivable:c1" {printf "%.2f EUR", $3 + 1}')"; } \
+		> "$BATS_TEST_TMPDIR/a.journal"
+	same "$BATS_TEST_TMPDIR/a.journal" "in order"
+	run tally-balance "$BATS_TEST_TMPDIR/a.journal"
+	assert_success
+	{ filler 200 0; printf '2020-12-30 x\n    assets:receivable:c1    = 0 EUR\n    revenue:sessions\n\n'; } \
+		> "$BATS_TEST_TMPDIR/b.journal"
+	: > "$LOG"
+	same "$BATS_TEST_TMPDIR/b.journal" "in order"
+}
+
+@test "split: a mark the first half settled reads the second half's amounts" {
+	# 1.000 EUR is a thousand once 1.000,50 EUR has settled the comma: not 1 EUR.
+	{ printf '2020-01-01 x\n    a    1.000,50 EUR\n    b\n\n'; filler 200 1
+	  printf '2020-12-30 y\n    a    1.000 EUR\n    b\n\n'; } > "$BATS_TEST_TMPDIR/m.journal"
+	same "$BATS_TEST_TMPDIR/m.journal" "in order"
+	run tally-balance -O csv "$BATS_TEST_TMPDIR/m.journal"
+	assert_line "a,EUR,2000.50"
+	# The same marks on both sides: nothing to fear, the halves are summed.
+	{ printf '2020-01-01 x\n    a    1.000,50 EUR\n    b\n\n'; filler 200 1 | sed 's/\.50 EUR/,50 EUR/'
+	  printf '2020-12-30 y\n    a    2.000,25 EUR\n    b\n\n'; } > "$BATS_TEST_TMPDIR/n.journal"
+	: > "$LOG"
+	same "$BATS_TEST_TMPDIR/n.journal" summed
+}
+
+@test "split: styles learned in the second half show as the in-order reading shows them" {
+	# $ first without decimals (placement still open), then "$ 5.125" in the second half.
+	{ printf '2020-01-01 x\n    a    $5\n    b\n\n'; filler 200 1
+	  printf '2020-12-30 y\n    a    $ 5.125\n    b\n\n2020-12-31 z\n    c    7 GBP\n    d\n\n'; } \
+		> "$BATS_TEST_TMPDIR/s.journal"
+	same "$BATS_TEST_TMPDIR/s.journal" summed
+	run tally-balance -O csv "$BATS_TEST_TMPDIR/s.journal"
+	assert_line 'a,$,10.125'
+	assert_line 'c,GBP,7'
+}
+
+@test "split: a comment block across the middle, an error past it: as read in order" {
+	{ filler 100 0; echo 'comment'; filler 100 100; echo 'end comment'; echo; filler 20 200; } \
+		> "$BATS_TEST_TMPDIR/c.journal"
+	same "$BATS_TEST_TMPDIR/c.journal" "in order"
+	{ filler 200 0; printf '2020-12-30 bad\n    a    1 EUR\n    b    2 EUR\n\n'; } \
+		> "$BATS_TEST_TMPDIR/e.journal"
+	: > "$LOG"
+	same "$BATS_TEST_TMPDIR/e.journal" "in order"
+	run tally-balance "$BATS_TEST_TMPDIR/e.journal"
+	assert_failure 1
+	assert_output --partial "e.journal:801: entry does not balance"
+}
+
+@test "split: an entry balanced only at display precision in the second half: in order" {
+	{ printf '2020-01-01 x\n    a    1.000 EUR\n    b\n\n'; filler 200 1
+	  printf '2020-12-30 y\n    a    1.0004 EUR\n    b    -1 EUR\n\n'; } > "$BATS_TEST_TMPDIR/p.journal"
+	same "$BATS_TEST_TMPDIR/p.journal" "in order"
+}
