@@ -172,6 +172,13 @@ Marta Ruiz, Tutoring"
 	assert_line "Title:           הסכם התקשרות: Ana García Núñez"
 }
 
+@test "catalogs: the overview in es and he from the catalog" {
+	run -0 tally-report --lang es --date 2026-12-14 "$AG/book.journal"
+	assert_line --index 0 --partial "Resumen de la consulta"
+	run -0 tally-report --lang he -O html --date 2026-12-14 "$AG/book.journal"
+	assert_line --partial 'lang="he" dir="rtl"'
+}
+
 @test "catalogs: the sign-off sheet in en, es, he: columns by characters, dates, right to left" {
 	J=$FIXTURES/calendar/signoff.journal
 	run -0 tally-signoff --client ana -p 2026-03 --lang en "$J"
@@ -197,7 +204,7 @@ Marta Ruiz, Tutoring"
 }
 
 @test "catalogs: a language without a catalog is unknown to every command (exit 2)" {
-	for c in tally-statement tally-invoice tally-cancel tally-aging tally-agreement; do
+	for c in tally-statement tally-invoice tally-cancel tally-aging tally-agreement tally-report; do
 		case $c in
 		tally-agreement) set -- --client ana ;;
 		tally-statement) set -- -p 2026-11 --client ana ;;
