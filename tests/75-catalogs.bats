@@ -114,6 +114,11 @@ Marta Ruiz, Tutoring"
 	assert_line "Subject: המפגש שלך ב-03/11/2026 בשעה 10:00"
 	assert_line "שלום Ana García,"
 	assert_line "בברכה,"
+	# the HTML alternative reads right to left
+	run -0 python3 -c 'import email, email.policy, mailbox, sys
+mb = mailbox.mbox(sys.argv[1], factory=lambda f: email.message_from_binary_file(f, policy=email.policy.default))
+print(next(iter(mb)).get_body(("html",)).get_content().splitlines()[1])' "$BATS_TEST_TMPDIR/n.mbox"
+	assert_output '<html lang="he" dir="rtl"><head><meta charset="utf-8"></head>'
 }
 
 @test "catalogs: tally.conf signature = signs notices and reminders instead of the name" {
