@@ -76,6 +76,26 @@ AG=$FIXTURES/aging
 	assert_line --index 2 "Subject: חשבונית 2026-0001 מאת Marta Ruiz, Tutoring"
 }
 
+@test "catalogs: thousands and decimals as the catalog's number marks say, in every language" {
+	j=$(journal <<'J'
+2026-10-01 (2026-0001) Invoice ana
+    ; invoice: 2026-0001
+    ; client: ana
+    ; due: 2026-10-15
+    Assets:Receivable:ana  1234.50 EUR
+    Assets:Unbilled:ana
+J
+)
+	run -0 tally-invoice --show 2026-0001 "$j"
+	assert_line "Total:   1,234.50 EUR"
+	run -0 tally-invoice --show 2026-0001 --lang es "$j"
+	assert_line "Total:       1.234,50 EUR"
+	run -0 tally-invoice --show 2026-0001 --lang he "$j"
+	assert_line 'סה"כ:    1,234.50 EUR'
+	run -0 tally-aging --remind --lang es --date 2026-12-14 "$j"
+	assert_line "La factura 2026-0001 del 01/10/2026 por 1.234,50 EUR vencía el 15/10/2026, según"
+}
+
 @test "catalogs: notices in en, es, he: greeting with the client's name, the practice's signature" {
 	for l in en es he; do
 		tally-cancel --lang "$l" --notices "$BATS_TEST_TMPDIR/n.$l" "$F/cancel.journal" > /dev/null
