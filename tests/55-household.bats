@@ -255,3 +255,38 @@ J
 	assert_success
 	assert_output --partial "2026-0000"
 }
+
+@test "household: a no-show forfeits a prepaid session from the payer's pool (tally-cancel)" {
+	f=$(journal forfeit.journal <<'J'
+2026-11-01 Leo
+    ; client: leo
+    ; rate: 40 EUR
+    ; bill-to: perez
+
+2026-11-06 Lesson
+    ; client: leo
+    ; session: no-show
+    ; time: 16:00
+
+2026-11-02 * Package for the family
+    ; client: perez
+    ; package: 2
+    Assets:Bank  60.00 EUR
+    Liabilities:Prepaid:perez
+J
+)
+	# the first no-show is waived by the grace; the second forfeits one session of the pool
+	printf '2026-11-05 Lesson\n    ; client: leo\n    ; session: no-show\n    ; time: 16:00\n' >> "$f"
+	tally-cancel --policy "$TOP/share/policies/24-hour.policy" "$f" > "$BATS_TEST_TMPDIR/cancelled.journal"
+	run sed -n '/^2026-11-06/,/^$/p' "$BATS_TEST_TMPDIR/cancelled.journal"
+	assert_output "2026-11-06 Lesson
+    ; client: leo
+    ; session: no-show
+    ; time: 16:00
+    Liabilities:Prepaid:perez  30 EUR
+    Income:Cancellations  -30 EUR"
+	books_agree "$BATS_TEST_TMPDIR/cancelled.journal"
+	# cancel | bill = bill | cancel
+	run sh -c "tally-cancel --policy '$TOP/share/policies/24-hour.policy' '$f' | tally-bill | tally-balance"
+	assert_output "$(tally-bill "$f" | tally-cancel --policy "$TOP/share/policies/24-hour.policy" | tally-balance)"
+}
