@@ -290,3 +290,28 @@ J
 	run sh -c "tally-cancel --policy '$TOP/share/policies/24-hour.policy' '$f' | tally-bill | tally-balance"
 	assert_output "$(tally-bill "$f" | tally-cancel --policy "$TOP/share/policies/24-hour.policy" | tally-balance)"
 }
+
+@test "household: a payer known only by bill-to: has the household's statement" {
+	f=$(journal np.journal <<'J'
+2026-11-01 Leo
+    ; client: leo
+    ; name: Leo Pérez
+    ; rate: 40 EUR
+    ; bill-to: perez
+
+2026-11-03 Lesson
+    ; client: leo
+    ; session: held
+    ; time: 16:00
+J
+)
+	tally-bill "$f" > "$BATS_TEST_TMPDIR/billed.journal"
+	run tally-statement --client perez -p 2026-11 "$BATS_TEST_TMPDIR/billed.journal"
+	assert_success
+	assert_line "Client: perez"
+	assert_line "Closing balance                                                           40 EUR"
+	assert_line "Nov 3, 2026   16:00  Leo Pérez: held             -                       40 EUR"
+	run --separate-stderr tally-statement --client nobody -p 2026-11 "$BATS_TEST_TMPDIR/billed.journal"
+	assert_failure 1
+	assert_equal "$stderr" "tally-statement: unknown client: nobody"
+}
