@@ -215,7 +215,7 @@ consume_listed(struct lot *l, const struct txn *t, struct amount *credit)
 
 /* Adds an unbilled amount; the description is kept only for amounts the invoice may list. */
 static void
-lot_add(struct lot *l, const struct txn *t, const struct amount *amt)
+lot_add(struct lot *l, const struct txn *t, struct span desc, const struct amount *amt)
 {
 	if (l->n == l->cap) {
 		size_t k = 0;
@@ -231,7 +231,7 @@ lot_add(struct lot *l, const struct txn *t, const struct amount *amt)
 			l->it = xrealloc(l->it, (l->cap = l->cap * 2 + 8) * sizeof *l->it);
 	}
 	l->it[l->n++] = (struct item){t->date, t->date >= begin && t->date < end ?
-				      span_dup(t->desc) : NULL, *amt};
+				      span_dup(desc) : NULL, *amt};
 }
 
 /* The dates of an invoice entry's item lines: lo..hi. */
@@ -316,6 +316,41 @@ tax_overrides(const struct jitem *it, struct span who, struct terr *e)
 	return 0;
 }
 
+/*
+ * How an entry's amounts are described on an invoice: its description, unless it concerns
+ * several clients (a group session, a hand-split entry): then words that name none of them,
+ * so that no client's invoice shows another client's name.
+ */
+static struct span
+described(const struct txn *t, const struct vtags *tg, struct span who)
+{
+	static const char group[] = "Group session", shared[] = "Shared entry",
+			  missed[] = "Group session, missed";
+	struct span first = {NULL, 0}, id;
+
+	if (group_is(t)) {
+		struct attendee a[GROUP_MAX];
+		size_t n = group_attendees(t, a, GROUP_MAX, NULL);
+
+		for (size_t i = 0; i < n && i < GROUP_MAX; i++)
+			if (a[i].kind != SESSION_HELD && vocab_same_client(a[i].id, who))
+				return (struct span){missed, sizeof missed - 1};
+		return (struct span){group, sizeof group - 1};
+	}
+	for (size_t i = 0; i < t->np; i++) {
+		const struct posting *p = &t->p[i];
+
+		if (!chart_client(unbilled, strlen(unbilled), p->acct, p->acct_len, &id))
+			continue;
+		if (!first.p)
+			first = id;
+		else if (!vocab_same_client(first, id))
+			return tg->has[VT_SESSION] ? (struct span){group, sizeof group - 1}
+						   : (struct span){shared, sizeof shared - 1};
+	}
+	return t->desc;
+}
+
 static int
 observe(const struct jitem *it, const struct vtags *tg, struct terr *e)
 {
@@ -384,7 +419,7 @@ observe(const struct jitem *it, const struct vtags *tg, struct terr *e)
 				    t->date) < 0)
 				goto overflow;
 		} else {
-			lot_add(l, t, &p->amt);
+			lot_add(l, t, described(t, tg, id), &p->amt);
 		}
 	}
 	return 0;
@@ -709,6 +744,7 @@ struct shown {
 	struct identities *ids;
 	const struct identity *who;  /* the client's name, address, tax ID and email */
 	char *tax, *wh;     /* the tax: and withholding: tags ("IVA 21% | 105.00 EUR"), or NULL */
+	char *renew;        /* with 1 or 0 package sessions left on the invoice's date: the note */
 };
 
 static int
@@ -940,6 +976,13 @@ field(struct out *o, const char *key, size_t n, void *arg)
 			put(o, taxes.exempt_text, strlen(taxes.exempt_text));
 		return true;
 	}
+	if (IS("renewal")) {
+		if (s->renew && format == F_TXT)
+			out_wrap(o, s->renew, strlen(s->renew), "", 78);
+		else if (s->renew)
+			put(o, s->renew, strlen(s->renew));
+		return true;
+	}
 	if (IS("client-address")) {
 		put_lines(o, s->who ? s->who->address : NULL);
 		return true;
@@ -997,6 +1040,7 @@ shown_free(struct shown *s)
 	identities_free(s->ids);
 	free(s->tax);
 	free(s->wh);
+	free(s->renew);
 }
 
 /*
@@ -1132,6 +1176,31 @@ render_mail(struct out *o, struct shown *s, struct terr *e)
 	mail_doc_free(&html);
 	mail_doc_free(&pdf);
 	return r;
+}
+
+/*
+ * The renewal note: package sessions counted in date order through the book up to the
+ * invoice's date; with 1 or 0 left, the statement's words for it.
+ */
+static int
+renewal(struct shown *s, char **files, size_t nfiles, const struct chart *ch, tdate d,
+	struct terr *e)
+{
+	const struct clients_opts accts = {ch->acct[CH_UNBILLED], ch->acct[CH_PREPAID],
+					   ch->acct[CH_DEPOSITS]};
+	struct book *b = book_read_until(files, nfiles, &accts, d + 1, e);
+	const char *note;
+	long left;
+
+	if (!b)
+		return -1;
+	left = book_package_left(b, s->client, d);
+	book_free(b);
+	if (left < 0 || left > 1)
+		return 0;
+	if ((note = catalog_get("statement", left ? "renew-1" : "renew-0")))
+		s->renew = xstrdup(note);
+	return 0;
 }
 
 /* The language's words: its catalog in context "invoice" (catalog_use comes first). */
@@ -1298,6 +1367,10 @@ main(int argc, char **argv)
 	if (show) {
 		v = invoices_new(receivable);
 		sh.ids = identities_new();
+		if (book_spool_stdin(files, nfiles, &e) < 0) {  /* the book reads it again */
+			terr_print(prog, &e);
+			status = 1;
+		}
 	}
 	payers = clients_new(NULL);
 	names = identities_new();
@@ -1350,7 +1423,8 @@ main(int argc, char **argv)
 		} else {
 			sh.inv = invoices_find(v, show);
 			sh.who = identities_find(sh.ids, sh.client);
-			if ((format == F_EML ? render_mail(o, &sh, &e) : format == F_PDF ?
+			if (renewal(&sh, files, nfiles, &chart, sh.inv->date, &e) < 0 ||
+			    (format == F_EML ? render_mail(o, &sh, &e) : format == F_PDF ?
 			     render_pdf(o, &sh, &e) : render(o, &sh, &e)) < 0) {
 				terr_print(prog, &e);
 				status = 1;
