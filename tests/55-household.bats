@@ -225,6 +225,13 @@ invoiced() {
 	run tally-statement --all --output-dir "$BATS_TEST_TMPDIR" -p 2026-11 "$BATS_TEST_TMPDIR/invoiced.journal"
 	assert_success
 	assert_output "$BATS_TEST_TMPDIR/perez.txt"
+	# as mail: one message, to the payer
+	printf 'name = Tutor\nemail = tutor@example.org\n' > "$BATS_TEST_TMPDIR/tally.conf"
+	run sh -c "tally-statement --all -O eml --conf '$BATS_TEST_TMPDIR/tally.conf' -p 2026-11 '$BATS_TEST_TMPDIR/invoiced.journal' | grep -c '^To: '"
+	assert_output 1
+	run sh -c "tally-statement --client perez -O eml --conf '$BATS_TEST_TMPDIR/tally.conf' -p 2026-11 '$BATS_TEST_TMPDIR/invoiced.journal' | mhdr -h to -"
+	assert_success
+	assert_output --partial "ana.perez@example.org"
 }
 
 @test "household: reminders go to the payer; a payment by the payer settles the family's invoice" {
@@ -307,6 +314,7 @@ J
 J
 )
 	tally-bill "$f" > "$BATS_TEST_TMPDIR/billed.journal"
+	books_agree "$BATS_TEST_TMPDIR/billed.journal"
 	run tally-statement --client perez -p 2026-11 "$BATS_TEST_TMPDIR/billed.journal"
 	assert_success
 	assert_line "Client: perez"
