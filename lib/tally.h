@@ -1306,7 +1306,7 @@ const struct invoices *statements_invoices(const struct statements *s);
  * line, each line of another client's naming it (who). NULL when it pays for nobody.
  * Free with stmt_client_free.
  */
-struct stmt_client *statements_family(struct statements *s, const struct stmt_client *payer,
+struct stmt_client *statements_family(struct statements *s, const char *payer,
 				      struct clients *payers, tdate at);
 void stmt_client_free(struct stmt_client *c);
 void statements_free(struct statements *s);
