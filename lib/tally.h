@@ -141,10 +141,16 @@ int date_weekday(tdate t); /* 0 = Monday */
 tdate date_add_months(tdate t, int months);
 tdate date_today(void);
 /*
- * A period: 2026, 2026-11, 2026-Q4, 2026-11-05 (also with '/').
- * [*begin, *end) with end exclusive.
+ * A period: 2026, 2026-11, 2026-Q4, 2026-11-05 (also with '/'), and hledger's smart dates
+ * and period expressions relative to today (period.c): thismonth, last week, 2 weeks ago,
+ * from 2026-11 to thismonth, 2026-11-05..today. [*begin, *end) with end exclusive; either
+ * may be DATE_NONE (open) for `from A`, `to B`, `A..`.
  */
 int period_parse(const char *s, tdate *begin, tdate *end);
+/* The same, relative to the given day. */
+int period_expr(const char *s, tdate today, tdate *begin, tdate *end);
+/* Only the fixed forms, n bytes of s (no NUL needed). */
+int period_parse_fixed(const char *s, size_t n, tdate *begin, tdate *end);
 /*
  * The common options -b DATE, -e DATE (exclusive) and -p PERIOD (opt is 'b', 'e' or 'p'),
  * each narrowing [*begin, *end); start both at DATE_NONE. -1 with *why on a bad value.
