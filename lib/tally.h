@@ -984,8 +984,8 @@ enum {
 /*
  * Writes src as plain text for that place into dst (JTEXT_SIZE(n) bytes), NUL-terminated;
  * returns the length. Controls (CR, LF, TAB, NUL...) and line separators become spaces,
- * blank runs one space, ends trimmed; ';' becomes ',' outside comments; a ':' right after a
- * word in a comment gets a space before it (no "key: value" or ":tag:"); a tag value's ','
+ * blank runs one space (a description keeps its runs of plain spaces, as hledger does),
+ * ends trimmed; ';' becomes ',' outside comments; a ':' right after a word in a comment gets a space before it (no "key: value" or ":tag:"); a tag value's ','
  * (which would end it) becomes ';'; a leading * ! ( = @ ~ (description), = @ ~ (comment,
  * tag) or ( [ (account: no virtual posting) gets a ' before it; a code's parentheses
  * become brackets. See docs/rules.md.
