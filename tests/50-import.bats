@@ -730,7 +730,7 @@ tally-import: 3 rows: 2 written, 0 already in the journal, 1 likely duplicates, 
 	assert_line --index 0 "2026-11-04 Coffee  Shop"
 	assert_equal "$stderr" ""
 	run --separate-stderr tally-import --rules "$RULES/simple.rules" --journal "$t/j.journal" --fuzzy-days 0 "$t/b.csv"
-	assert_line --index 0 "2026-11-04 Coffee Shop"
+	assert_line --index 0 "2026-11-04 Coffee  Shop"
 	run --separate-stderr tally-import --rules "$RULES/simple.rules" --journal "$t/j.journal" --fuzzy-days 7 "$t/b.csv"
 	assert_output - <<'J'
 2026-11-04 LUNCH
