@@ -220,6 +220,11 @@ same() {
 	assert_equal "$n" 16
 	run -0 tally-report --income -O csv "$FIXTURES/report/mixed.journal" date:2026-03 tag:client=ben
 	assert_output "$(printf 'client,commodity,2026-03,total\nben,EUR,80.00,80.00\ntotal,EUR,80.00,80.00')"
+	run -0 hledger -f "$FIXTURES/report/mixed.journal" tally -- report --income -O csv date:2026-03 tag:client=ben
+	assert_output "$(printf 'client,commodity,2026-03,total\nben,EUR,80.00,80.00\ntotal,EUR,80.00,80.00')"
+	# the overview reads no terms: refused rather than ignored
+	run -2 --separate-stderr tally-report "$FIXTURES/report/mixed.journal" date:2026-03
+	assert_equal "$stderr" "tally-report: query terms are read by --income only"
 }
 
 @test "query: tally-print writes the selected entries byte for byte, with the directives that change how they read" {
@@ -302,6 +307,8 @@ ana,,,,,,100.00,EUR,total
 	run -0 tally-signoff --client ana "$P" date:2026-03 'tag:signed=2026-03-1'
 	assert_line --index 3 "2026-03-11  16:00       60  session 10 of 10    signed: Ana G. 2026-03-11"
 	assert_line --index 4 "2026-03-18  16:00       60  -                   signed: Ana G. 2026-03-18"
+	assert_line --index 5 "2 sessions held, 2 signed; package sessions left: 0."
+	run -0 hledger -f "$P" tally -- signoff --client ana date:2026-03 'tag:signed=2026-03-1'
 	assert_line --index 5 "2 sessions held, 2 signed; package sessions left: 0."
 	run -2 --separate-stderr tally-signoff --client ana "$P" date:2026-14
 	assert_equal "$stderr" "tally-signoff: bad query term date:2026-14: a date, a period or DATE..DATE expected"
