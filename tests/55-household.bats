@@ -208,8 +208,10 @@ invoiced() {
 	assert_line "Sessions and fees                                                     415.00 EUR"
 	assert_line "Payments received                                                    -300.00 EUR"
 	assert_line "Closing balance                                                       115.00 EUR"
-	assert_line "Nov 3, 2026   16:00  Leo Pérez: held             -                 from package"
-	assert_line "Nov 5, 2026   17:00  Mia Pérez: held             -                 from package"
+	# one package for both children, counted in date order across the family
+	assert_line "Nov 3, 2026   16:00  Leo Pérez: held             -              session 1 of 10"
+	assert_line "Nov 5, 2026   17:00  Mia Pérez: held             -              session 3 of 10"
+	assert_line "Nov 19, 2026  17:00  Mia Pérez: held             -             session 10 of 10"
 	assert_line "Nov 24, 2026  16:00  Leo Pérez: held             -                  40.00 EUR *"
 	assert_line "Nov 26, 2026  17:00  Mia Pérez: held             -                  35.00 EUR *"
 	run sh -c "tally-statement --client perez -p 2026-11 '$BATS_TEST_TMPDIR/invoiced.journal' | grep -c ' held '"
