@@ -214,12 +214,26 @@ session_item(struct statements *s, struct stmt_client *c, const struct txn *t,
 	}
 	it->desc = shared ? NULL : span_dup(t->desc);
 	it->status = span_dup(g->session);
+	if (group_is(t)) {
+		/* a group session: this client's own part, an absence as the no-show it was */
+		struct attendee a[GROUP_MAX];
+		size_t n = group_attendees(t, a, GROUP_MAX, NULL);
+
+		for (size_t i = 0; i < n && i < GROUP_MAX; i++)
+			if (a[i].kind != SESSION_HELD &&
+			    vocab_same_client(a[i].id, (struct span){c->id, strlen(c->id)})) {
+				free(it->status);
+				it->status = xstrdup(a[i].kind == SESSION_NOSHOW ? "no-show"
+									: "late-cancel");
+			}
+	}
 	it->waived = dup_or_null(g->waived, g->has_waived);
 	it->signoff = dup_or_null(g->signoff, g->has_signoff);
 	it->time = g->time;
 	it->from_package = from_package;
 	/* a session on another client's account (its payer's package credit): say whose */
-	if (g->has_client && !spells(g->client, c->id)) {
+	/* (not a group's: its first client: is nobody's in particular, and is not to be named) */
+	if (g->has_client && !spells(g->client, c->id) && !group_is(t)) {
 		char slug[CLIENT_ID_MAX + 2];
 		size_t n = clients_slug(g->client, slug, sizeof slug);
 
@@ -554,7 +568,8 @@ by_item_date(const void *x, const void *y)
 /* Adds a copy of it (another client's, who) to m; a charge or payment of an entry m has a
  * line for already is added to that line. */
 static int
-family_item(struct stmt_client *m, const struct stmt_item *it, const char *who)
+family_item(struct stmt_client *m, const struct stmt_item *it, const char *who,
+	    struct clients *payers, tdate at)
 {
 	struct stmt_item *x;
 
@@ -586,7 +601,10 @@ family_item(struct stmt_client *m, const struct stmt_item *it, const char *who)
 	DUP(number);
 	DUP(voids);
 #undef DUP
-	x->who = it->who ? xstrdup(it->who) : who ? xstrdup(who) : NULL;
+	/* a member's name only: never that of a client the payer does not pay for */
+	if (!who && it->who && strcmp(clients_payer_id(payers, it->who, at), m->id) == 0)
+		who = it->who;
+	x->who = who ? xstrdup(who) : NULL;
 	return stmt_sum_add(&x->amt, &it->amt, false);
 }
 
@@ -631,6 +649,7 @@ statements_family(struct statements *s, const struct stmt_client *payer, struct 
 	m->file = xstrdup(payer->file);
 	m->line = payer->line;
 	m->name = payer->name ? xstrdup(payer->name) : NULL;
+	m->household = true;
 	for (size_t i = 0; i < s->nclients; i++) {
 		const struct stmt_client *c = &s->clients[i];
 		bool own = c == payer;
@@ -647,7 +666,7 @@ statements_family(struct statements *s, const struct stmt_client *payer, struct 
 		m->pkg_left += c->pkg_left;
 		m->had_pkg |= c->had_pkg;
 		for (size_t k = 0; k < c->nitems; k++)
-			if (family_item(m, &c->items[k], own ? NULL : c->id) < 0)
+			if (family_item(m, &c->items[k], own ? NULL : c->id, payers, at) < 0)
 				goto bad;
 	}
 	family_net(m);

@@ -423,9 +423,10 @@ static void n_of_m(char *buf, size_t size, long n, long m);
 
 /* On a household's statement, whose line it is: "Leo Pérez: " (name:, else the ID). */
 static void
-whose(char *buf, size_t size, const struct stmt_item *it, const char *text)
+whose(char *buf, size_t size, const struct stmt_client *c, const struct stmt_item *it,
+      const char *text)
 {
-	if (!it->who) {
+	if (!c->household || !it->who) {
 		snprintf(buf, size, "%s", text);
 		return;
 	}
@@ -458,11 +459,11 @@ sessions(struct out *o, const struct stmt_client *c)
 			snprintf(st, sizeof st, "%s, %s", status_label(it->status), L("waived"));
 		else if (!it->waived)
 			snprintf(st, sizeof st, "%s", status_label(it->status));
-		if (it->who) {
+		if (c->household && it->who) {
 			char mine[sizeof st];
 
 			memcpy(mine, st, sizeof mine);
-			whose(st, sizeof st, it, mine);
+			whose(st, sizeof st, c, it, mine);
 		}
 		if (it->paid_directly)
 			snprintf(price, sizeof price, "%s", L("paid-directly"));
@@ -563,7 +564,7 @@ moves(struct out *o, const struct stmt_client *c, enum stmt_ikind kind, const ch
 			table_begin(o, &tb);
 		fmt_date(d, sizeof d, it->date);
 		fmt_money(amt, sizeof amt, &it->amt, false);
-		whose(desc, sizeof desc, it, it->desc ? it->desc : L("shared-entry"));
+		whose(desc, sizeof desc, c, it, it->desc ? it->desc : L("shared-entry"));
 		const char *cell[] = {d, desc, amt};
 
 		row(o, &tb, cell, NULL);

@@ -74,6 +74,12 @@ int commodity_intern(const char *sym, size_t n);
 const char *commodity_name(int id);
 struct cstyle *commodity_style(int id);
 int commodity_count(void);
+/*
+ * The decimals a computed price (per-hour rate, percent fee) is rounded to, once: the
+ * commodity's declared precision (a `commodity` directive), else 2; never the display
+ * precision the amounts read so far happen to show.
+ */
+int commodity_price_prec(int id);
 /* The `D` directive's commodity (0 when none): bare numbers take it. */
 void commodity_set_default(int id);
 int commodity_default(void);
@@ -331,6 +337,24 @@ int vocab_each(const struct txn *t, enum vtag k, int (*fn)(const struct vval *v,
 	       void *arg);
 /* The error for a bad value v (a span of the item's text) of tag k, at v's line. */
 void vocab_bad(struct terr *e, const struct jitem *it, enum vtag k, struct span v);
+/*
+ * Group sessions (group.c): a session event with several `client:` tags (repeated on a
+ * line, or one per line) is attended by each; `absent: ID [no-show|late-cancel]` marks one
+ * who missed it. Each attendee is priced on their own (the book keeps one record each).
+ */
+#define GROUP_MAX 64
+struct attendee {
+	struct span id;            /* the client: tag's value */
+	int kind;                  /* enum session_kind: SESSION_HELD, or the absence's */
+};
+/*
+ * The entry's distinct clients in the order written (up to max kept in a), their kinds from
+ * the absent: tags; returns how many there are (more than max: too many). *stray gets the
+ * first absent: ID naming none of them ({NULL, 0}: none).
+ */
+size_t group_attendees(const struct txn *t, struct attendee *a, size_t max, struct span *stray);
+/* Whether an entry is a group session: several clients, or an absent: tag. */
+bool group_is(const struct txn *t);
 /* Whether two spellings name one client (--client ANA and ana, Théo Keller and
  * theo-keller): equal once folded to slugs (clients_slug). */
 bool vocab_same_client(struct span a, struct span b);
@@ -716,7 +740,7 @@ struct client {
 enum ctag {
 	CT_CLIENT, CT_SESSION, CT_RATE, CT_POLICY, CT_TERMS, CT_PAYER, CT_PACKAGE, CT_EXPIRES,
 	CT_EXPIRED, CT_SIGNED, CT_MINUTES, CT_DURATION, CT_TIME, CT_CANCELLED_AT, CT_WAIVED,
-	CT_BILL_TO, CT_N
+	CT_BILL_TO, CT_PRICE, CT_N
 };
 struct client_tags {
 	struct span v[CT_N];
@@ -877,6 +901,7 @@ struct book_price {
 	bool grace;               /* a cancellation waived by the policy's grace: tag it */
 	long grace_n;             /* the waiver's number in the grace window */
 	bool capped, has_price;
+	bool group;               /* one attendee of a group session: tally-bill writes it all */
 	long lapsed;              /* sessions lapsed by an `expired:` entry */
 	long bought;              /* sessions bought by a `package:` entry of this client */
 	tdate date;               /* the event's date */
@@ -926,7 +951,10 @@ int book_add_tags(struct book *b, const struct jitem *it, const struct client_ta
 int book_settle(struct book *b, tdate until);
 /* Pass 2: the same items in the same order. 1 with *r filled for a book event, else 0. */
 int book_next(struct book *b, const struct jitem *it, struct book_price *r);
-/* After book_next gave 1: the item's further records (a package split over clients). */
+/*
+ * After book_next gave 1: the item's further records (a package split over clients, a
+ * group session's next attendee).
+ */
 int book_next_more(struct book *b, struct book_price *r);
 /*
  * Pass 1's errors, said in the input's order: book_defer keeps one for the item just added;
@@ -949,6 +977,8 @@ const struct book_lapse *book_lapse_at(const struct book *b, size_t i);
  * -1 with *e set when a file changed between the passes or cannot be read.
  */
 bool book_can_copy(const struct book *b);
+/* Whether every unpriced session event could be priced (after book_settle). */
+bool book_priced_all(const struct book *b);
 /* The files are still those pass 1 read (same file, size and time): else -1 with *e set. */
 int book_unchanged(const struct book *b, struct terr *e);
 int book_copy(struct book *b, struct out *o,
@@ -1124,11 +1154,19 @@ bool query_empty(const struct query *q);
 int query_depth(const struct query *q);
 /* Whether posting p of t matches (p NULL: an entry without postings). */
 bool query_posting(const struct query *q, const struct txn *t, const struct posting *p);
-/* Whether any posting of t matches (a postingless event: its entry-level terms). */
-bool query_txn(const struct query *q, const struct txn *t);
 /*
- * A report's operands: those naming an existing file (or "-") are journals, the others
- * query terms; with have_f (-f given) all are terms. *ops (free it) gets the journals.
+ * Whether the entry t matches as hledger's print reads a query: each term on the entry as
+ * a whole, a posting term holding when any posting holds it (an event: as one posting).
+ */
+bool query_txn(const struct query *q, const struct txn *t);
+/* The same without the date: terms, for a report that took them as its period. */
+bool query_txn_undated(const struct query *q, const struct txn *t);
+/* Narrows [*begin, *end) (DATE_NONE: open) to the date: terms, as -p narrows it. */
+void query_period(const struct query *q, tdate *begin, tdate *end);
+/*
+ * A report's operands: those naming an existing file or "-", or looking like a path (a '/'
+ * or a journal's extension: then reported missing), are journals; the others are query
+ * terms; with have_f (-f given) all are terms. *ops (free it) gets the journals.
  * -1 with *e set on a bad term.
  */
 int query_operands(int argc, char **argv, bool have_f, char ***ops, size_t *nops,
@@ -1229,7 +1267,8 @@ struct stmt_item {
 	bool paid_directly;   /* has postings, none to the client's accounts (paid on the spot) */
 	struct account amt;   /* the change in the client's balance (invoices: the amount) */
 	tdate due;
-	char *who;            /* whose session it was when not the statement's client's, or NULL */
+	char *who;            /* the client: tag when not the statement's client (shown on a
+				 household's statement only), or NULL */
 	size_t entry;         /* the entry's number in the input (one entry: one line, merged) */
 };
 struct stmt_client {
@@ -1240,6 +1279,7 @@ struct stmt_client {
 	struct account open, close;  /* the four accounts' sum before begin and before end */
 	struct account kind[SA_N];   /* each account's balance before end */
 	long pkg_left;        /* prepaid sessions left at the period's end, in date order */
+	bool household;       /* a payer's statement (bill-to:): lines name their client */
 	bool had_pkg;
 	struct stmt_item *items;
 	size_t nitems, capitems;
@@ -1468,6 +1508,8 @@ struct income_row {
 };
 struct income;
 struct income *income_new(tdate begin, tdate end, const char *prefix);
+/* Counts only the postings q selects (hledger's bal QUERY --pivot client); q outlives in. */
+void income_query(struct income *in, const struct query *q);
 /* -1 with *e set (FILE:LINE) when a sum passes what an amount holds. */
 int income_observe(struct income *in, const struct jitem *it, struct terr *e);
 /*
