@@ -369,3 +369,39 @@ PY
 	assert_output "text/plain True
 text/html True"
 }
+
+@test "agreement: the terms are read in date order: the latest given wins, whatever the file order" {
+	f=$(agr)
+	# an older set of terms written after the newer one
+	cat >> "$f" <<'J'
+
+2026-08-01 First terms for Ana
+    ; client: ana
+    ; minutes: 90
+    ; frequency: fortnightly
+    ; programme: an introduction, a test
+    ; includes: one workshop
+
+2026-09-03 Package of 5 more
+    ; client: ana
+    ; package: 5
+    Assets:Bank  220.00 EUR
+    Liabilities:Prepaid:ana
+J
+	run -0 tally-agreement --client ana --date 2026-10-15 "$f"
+	assert_line "Length: each session lasts 50 minutes."
+	assert_line "Frequency: sessions take place weekly, on Tuesdays."
+	assert_line "Programme: algebra, then geometry, then exam practice."
+	assert_line "Included: two workshops, a written report."
+	assert_line "Sessions can be prepaid as a package of 5 sessions for 220.00 EUR."
+	want=$output
+	for seed in 1 2 3; do
+		shuffle-entries "$seed" "$f" > "$(scratch)/s$seed.journal"
+		run -0 tally-agreement --client ana --date 2026-10-15 "$(scratch)/s$seed.journal"
+		assert_output "$want"
+	done
+	# before the newer terms, the older ones
+	run -0 tally-agreement --client ana --date 2026-08-15 --policy "$TOP/share/policies/24-hour.policy" "$f"
+	assert_line "Programme: an introduction, a test."
+	assert_line "Length: each session lasts 90 minutes."
+}
