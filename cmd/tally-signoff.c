@@ -36,26 +36,29 @@ struct line {
 	long minutes;        /* -1: none */
 	long n, m;           /* session n of a package of m; 0: not from a package */
 	char *signed_by;     /* NULL: unsigned */
+	size_t seq;          /* the order read: the sheet is sorted by date, then this */
 };
 
-/* The oldest package with credit on d: the one a held session on d takes from. */
-static const struct client_package *
-next_package(const struct client *c, tdate d)
+static int
+by_date(const void *x, const void *y)
 {
-	for (size_t i = 0; i < c->npk; i++) {
-		const struct client_package *k = &c->pk[i];
+	const struct line *a = x, *b = y;
 
-		if (!k->lapsed && k->used < k->sessions &&
-		    (k->expires == DATE_NONE || d <= k->expires))
-			return k;
-	}
-	return NULL;
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* Reads the journal: the client's held sessions in the period, with their package places. */
+/*
+ * Reads the journal: the client's held sessions in the period, with their places in the
+ * packages as the book counts them (date order, tally-bill's pricing): this reading is
+ * the book's pass 2.
+ */
 static int
-collect(char **files, size_t nfiles, const char *id, struct clients *b, struct line **v,
-	size_t *n)
+collect(char **files, size_t nfiles, const char *id, struct clients *b, struct book *bk,
+	struct line **v, size_t *n)
 {
 	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
 	struct jitem *it;
@@ -65,8 +68,8 @@ collect(char **files, size_t nfiles, const char *id, struct clients *b, struct l
 	while ((rv = journal_next(j, &it)) != 0) {
 		struct client_tags tg;
 		struct client *c;
-		const struct client_package *k;
-		long used, kn = 0, km = 0;
+		struct book_price bp;
+		bool has = book_next(bk, rv > 0 ? it : NULL, &bp);
 		const struct txn *t;
 
 		if (rv < 0) {
@@ -79,27 +82,21 @@ collect(char **files, size_t nfiles, const char *id, struct clients *b, struct l
 		t = it->txn;
 		clients_tags(t, &tg);
 		c = clients_of_tags(b, &tg);
-		used = c ? c->used : 0;
-		if (c && (k = next_package(c, t->date))) {
-			kn = k->used + 1;
-			km = k->sessions;
-		}
 		if (clients_observe_tags(b, it, &tg, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 			continue;
 		}
 		if (!c || strcmp(c->id, id) != 0 || clients_kind_of(&tg) != SESSION_HELD ||
-		    (begin != DATE_NONE && t->date < begin) || (end != DATE_NONE && t->date >= end) ||
-		    !query_txn(query, t))
+		    (begin != DATE_NONE && t->date < begin) || (end != DATE_NONE && t->date >= end))
 			continue;
 		*v = xrealloc(*v, (*n + 1) * sizeof **v);
-		(*v)[*n] = (struct line){t->date, -1, clients_minutes_of(&tg), 0, 0, NULL};
+		(*v)[*n] = (struct line){t->date, -1, clients_minutes_of(&tg), 0, 0, NULL, *n};
 		if (tg.v[CT_TIME].p)
 			(*v)[*n].time = time_parse(tg.v[CT_TIME].p, tg.v[CT_TIME].n);
-		if (c->used > used) {
-			(*v)[*n].n = kn;
-			(*v)[*n].m = km;
+		if (has && bp.pk_m) {
+			(*v)[*n].n = bp.pk_n;
+			(*v)[*n].m = bp.pk_m;
 		}
 		if (tg.v[CT_SIGNED].p)
 			(*v)[*n].signed_by = span_dup(tg.v[CT_SIGNED]);
@@ -167,7 +164,7 @@ sheet_txt(struct out *o, const struct client *c, const struct line *v, size_t n,
 			out_puts(o, "______________________\n");
 	}
 	out_printf(o, "\n%ld session%s held, %ld signed", (long)n, n == 1 ? "" : "s", nsigned);
-	if (c->bought)
+	if (left >= 0)
 		out_printf(o, "; package sessions left: %ld", left);
 	out_puts(o, ".\n\nI confirm these sessions took place.\n\n"
 		    "Name: ______________________  Signature: ______________________  "
@@ -209,7 +206,7 @@ sheet_html(struct out *o, const struct client *c, const struct line *v, size_t n
 	}
 	out_printf(o, "</table>\n<p>%ld session%s held, %ld signed", (long)n, n == 1 ? "" : "s",
 		   nsigned);
-	if (c->bought)
+	if (left >= 0)
 		out_printf(o, "; package sessions left: %ld", left);
 	out_puts(o, ".</p>\n<p>I confirm these sessions took place.</p>\n"
 		    "<p>Name: ______________________ Signature: ______________________ "
@@ -256,14 +253,24 @@ sheet(char **files, size_t nfiles, const char *client)
 	struct out *o;
 	int status;
 
+	struct book *bk;
+	struct terr e;
+
 	clients_slug((struct span){client, strlen(client)}, id, sizeof id);
-	status = collect(files, nfiles, id, b, &v, &n);
+	if (!(bk = book_read_until(files, nfiles, &accts, end, &e))) {
+		terr_print(prog, &e);
+		clients_free(b);
+		return 1;
+	}
+	status = collect(files, nfiles, id, b, bk, &v, &n);
+	if (n > 1)
+		qsort(v, n, sizeof *v, by_date);
 	if (status == 0 && !(c = clients_find(b, (struct span){id, strlen(id)}))) {
 		fprintf(stderr, "%s: no client %s in the journal\n", prog, client);
 		status = 1;
 	}
 	if (status == 0) {
-		long left = client_package_left(c, end != DATE_NONE ? end - 1 : DATE_NONE, NULL);
+		long left = book_package_left(bk, c->id, end != DATE_NONE ? end - 1 : DATE_NONE);
 
 		o = out_open(stdout);
 		if (format == F_HTML)
@@ -284,6 +291,7 @@ sheet(char **files, size_t nfiles, const char *client)
 		free(v[i].signed_by);
 	free(v);
 	clients_free(b);
+	book_free(bk);
 	return status;
 }
 

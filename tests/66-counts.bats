@@ -405,3 +405,17 @@ J
 	assert_line "Programme: an introduction, a test."
 	assert_line "Length: each session lasts 90 minutes."
 }
+
+@test "sign-off sheet: session N of M counted in date order, as the statement counts" {
+	f=$(billed4)
+	run -0 tally-signoff --client ana -p 2026-11 "$f"
+	assert_line --regexp '^2026-11-05  10:00  +-  session 1 of 3 +_+$'
+	assert_line --regexp '^2026-11-20  10:00  +-  session 2 of 3 +_+$'
+	assert_line --regexp '^2026-11-25  10:00  +-  session 3 of 3 +_+$'
+	assert_line --regexp '^2026-11-26  10:00  +-  - +_+$'
+	assert_output --partial "4 sessions held, 0 signed; package sessions left: 0."
+	want=$output
+	shuffle-entries 7 "$f" > "$(scratch)/s.journal"
+	run -0 tally-signoff --client ana -p 2026-11 < "$(scratch)/s.journal"
+	assert_output "$want"
+}
