@@ -273,7 +273,7 @@ small_text(struct page *p, PangoFontDescription *font, const char *s, double x, 
 		pango_layout_set_alignment(p->lay, PANGO_ALIGN_RIGHT);
 }
 
-#define CHART_H 150.0  /* the bars' area */
+#define CHART_H 100.0  /* the bars' area */
 #define LABEL_H 14.0   /* a line of labels below and above the bars */
 
 void

@@ -11,7 +11,14 @@ setup_file() {
 	tally-cancel "$EXAMPLES/practice.journal" | tally-bill | tally-invoice -p 2026-01 |
 		tally-invoice -p 2026-02 | tally-invoice -p 2026-03 > "$M"
 	cp "$EXAMPLES/tally.conf" "$BATS_FILE_TMPDIR/tally.conf"
-	export M
+	# the rest of the year: one session paid on the spot each month
+	Y=$BATS_FILE_TMPDIR/year.journal
+	cp "$M" "$Y"
+	for m in 04 05 06 07 08 09 10 11 12; do
+		printf '\n2026-%s-15 * Session paid on the spot\n    ; client: ben\n    Assets:Bank  %s.00 EUR\n    Income:Sessions\n' \
+			$m $((10#$m * 30)) >> "$Y"
+	done
+	export M Y
 }
 
 # dec: sums the decimal amounts on standard input ("1,230.00 EUR" or "90.00"), exactly.
@@ -220,6 +227,13 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 	# the chart's labels: each month's amount above its bar, the month below
 	assert_line --regexp '^ +488.00 EUR$'
 	assert_line --regexp 'Jan 2026 +Feb 2026 +Mar 2026'
+	# a year still fits on one page: the months in two column pairs below the chart
+	tally-report -p 2026 -O pdf "$Y" > "$BATS_TEST_TMPDIR/y.pdf"
+	run -0 pdfinfo "$BATS_TEST_TMPDIR/y.pdf"
+	assert_line "Pages:           1"
+	run -0 pdftotext -layout "$BATS_TEST_TMPDIR/y.pdf" -
+	assert_line --regexp '^Jun 2026 +180.00 EUR +Dec 2026 +360.00 EUR$'
+	assert_line --regexp '^total +3,390.00 EUR$'
 	tally-report -p 2026-q1 -O pdf --lang he "$M" > "$BATS_TEST_TMPDIR/he.pdf"
 	run -0 pdftotext "$BATS_TEST_TMPDIR/he.pdf" -
 	assert_output --partial "סקירת הקליניקה"
@@ -234,8 +248,12 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 	timeout 60 "$chromium" $flags --user-data-dir="$d/p0" --dump-dom "file://$d/bad.html" \
 		> /dev/null 2> "$d/bad.err" || true
 	grep -q 'CONSOLE.*nosuch' "$d/bad.err"
-	for l in en he; do
-		tally-report -p 2026-q1 -O html --lang $l "$M" > "$d/$l.html"
+	for l in en he year; do
+		if [ $l = year ]; then
+			tally-report -p 2026 -O html "$Y" > "$d/$l.html"
+		else
+			tally-report -p 2026-q1 -O html --lang $l "$M" > "$d/$l.html"
+		fi
 		run timeout 60 "$chromium" $flags --user-data-dir="$d/p1$l" \
 			--screenshot="$d/$l.png" --window-size=900,1300 "file://$d/$l.html"
 		assert_success
@@ -245,7 +263,7 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 		run grep -c 'CONSOLE' "$d/$l.err"
 		assert_output 0
 		grep -q '<svg viewBox=' "$d/$l.dom"
-		[ "$(grep -o '<rect ' "$d/$l.dom" | wc -l)" -eq 3 ]
+		[ "$(grep -o '<rect ' "$d/$l.dom" | wc -l)" -eq "$([ $l = year ] && echo 12 || echo 3)" ]
 		# printed (Letter, Chromium's default paper), it is one page
 		run timeout 60 "$chromium" $flags --user-data-dir="$d/p3$l" --no-pdf-header-footer \
 			--print-to-pdf="$d/$l.pdf" "file://$d/$l.html"
