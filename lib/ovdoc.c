@@ -728,7 +728,8 @@ income(struct out *o, const struct overview *ov)
 				fmt_month(mon[m], sizeof mon[m], first + m);
 				bars[m] = (struct pdf_bar){mon[m], val[m], permille[m]};
 			}
-			pdf_bars(pdf, bars, (size_t)nm);
+			/* the table below: header, its rows, the total */
+			pdf_bars(pdf, bars, (size_t)nm, (nm > 6 ? (nm + 1) / 2 : nm) + 2);
 			free(bars);
 			free(val);
 			free(mon);

@@ -231,6 +231,11 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 	tally-report -p 2026 -O pdf "$Y" > "$BATS_TEST_TMPDIR/y.pdf"
 	run -0 pdfinfo "$BATS_TEST_TMPDIR/y.pdf"
 	assert_line "Pages:           1"
+	printf 'name = Marta Ruiz, Tutoring\npaper = letter\n' > "$BATS_TEST_TMPDIR/letter.conf"
+	tally-report -p 2026 -O pdf --conf "$BATS_TEST_TMPDIR/letter.conf" "$Y" > "$BATS_TEST_TMPDIR/yl.pdf"
+	run -0 pdfinfo "$BATS_TEST_TMPDIR/yl.pdf"
+	assert_line "Pages:           1"
+	assert_line --regexp '^Page size: +612 x 792 pts \(letter\)$'
 	run -0 pdftotext -layout "$BATS_TEST_TMPDIR/y.pdf" -
 	assert_line --regexp '^Jun 2026 +180.00 EUR +Dec 2026 +360.00 EUR$'
 	assert_line --regexp '^total +3,390.00 EUR$'
