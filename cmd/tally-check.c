@@ -118,6 +118,8 @@ priced(char **files, size_t nfiles)
 	int rv;
 
 	nproblems += book_settle(book, DATE_NONE);
+	if (!nproblems && book_priced_all(book))
+		return;  /* pass 2 would have nothing to say: a clean journal is read once */
 	/* pass 2 must read what pass 1 read, or its problems land at the wrong entries */
 	if (book_unchanged(book, &e) < 0 || book_rewind_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
@@ -131,17 +133,22 @@ priced(char **files, size_t nfiles)
 
 		while ((d = book_deferred(book, false)))
 			terr_print(prog, d);
-		if (rv < 0 || !has || !r.unpriced || r.rc == BR_OK)
+		if (rv < 0 || !has)
 			continue;
-		held = r.kind == SESSION_HELD;
-		cancel = r.kind >= SESSION_CANCELLED && r.kind <= SESSION_PROVIDER && !r.waived;
-		if (!(held || cancel))
-			continue;
-		if (held || r.rc == BR_NO_CLIENT || it->depth == 0) {
-			book_error(&r, it, &e);
-			terr_print(prog, &e);
-			nproblems++;
-		}
+		do {  /* a group session: each attendee */
+			if (!r.unpriced || r.rc == BR_OK)
+				continue;
+			held = r.kind == SESSION_HELD || r.group;
+			cancel = r.kind >= SESSION_CANCELLED && r.kind <= SESSION_PROVIDER &&
+				 !r.waived;
+			if (!(held || cancel))
+				continue;
+			if (held || r.rc == BR_NO_CLIENT || it->depth == 0) {
+				book_error(&r, it, &e);
+				terr_print(prog, &e);
+				nproblems++;
+			}
+		} while (book_next_more(book, &r));
 	}
 	journal_close(j);
 	while ((d = book_deferred(book, true)))

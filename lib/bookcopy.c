@@ -13,10 +13,8 @@
 #include "bookint.h"
 
 bool
-book_can_copy(const struct book *b)
+book_priced_all(const struct book *b)
 {
-	if (b->nocopy || !b->files || getenv("TALLY_BOOK_REREAD"))
-		return false;  /* the variable is for tests: both second passes must agree */
 	for (size_t i = 0; i < b->n; i++) {
 		const struct bev *v = &b->ev[i];
 
@@ -25,6 +23,14 @@ book_can_copy(const struct book *b)
 			return false;
 	}
 	return true;
+}
+
+bool
+book_can_copy(const struct book *b)
+{
+	if (b->nocopy || !b->files || getenv("TALLY_BOOK_REREAD"))
+		return false;  /* the variable is for tests: both second passes must agree */
+	return book_priced_all(b);
 }
 
 static uint64_t
@@ -168,6 +174,7 @@ book_copy(struct book *b, struct out *o,
 				break;
 			if (v && to == end_of(v)) {
 				bev_price(b, v, &r);
+				r.nonl = r.nonl && last != '\n';  /* a group's next attendee */
 				if (event(arg, o, &r))
 					last = '\n';
 				ev++;
