@@ -1574,7 +1574,7 @@ enum { OV_TXT, OV_HTML, OV_PDF };
 struct ov_doc {
 	int format;               /* OV_TXT, OV_HTML or OV_PDF */
 	const char *lang;         /* "en", "es", "he": how numbers are written */
-	const struct conf *labels;   /* share/templates/overview.LANG */
+	const struct conf *labels;   /* the catalog's context "overview" (conf_catalog) */
 	const struct conf *provider; /* tally.conf: whose practice (name, paper) */
 };
 /* Writes the overview; -1 with *e set when a sum is too large or the PDF fails. */

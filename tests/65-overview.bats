@@ -377,3 +377,36 @@ print(max(len(l) for l in sys.stdin.read().split("\n")))' <<< "$output"
 	run -0 sh -c 'for t in "$@"; do [ "$(wc -L < "$t")" -le 80 ] || echo "$t"; done' _ "$d"/*.txt
 	assert_output ""
 }
+
+@test "overview: a fourth language is a catalog, no C change (docs/translating.md)" {
+	need msginit
+	d=$BATS_TEST_TMPDIR/tree
+	lang_tree "$d" tally-report
+	msginit --no-translator -l fr -i "$TOP/share/po/tally.pot" -o "$d/fr.po" 2> /dev/null
+	tr_msg() {  # tr_msg CONTEXT MSGID MSGSTR
+		awk -v ctx="$1" -v id="$2" -v str="$3" '
+			/^msgctxt / { c = substr($0, 10, length($0) - 10) }
+			/^msgid / { m = substr($0, 8, length($0) - 8); hit = (m == id && c == ctx) }
+			/^msgstr / && hit { print "msgstr \"" str "\""; hit = 0; c = ""; next }
+			/^$/ { c = "" }
+			{ print }' "$d/fr.po" > "$d/fr.tmp" && mv "$d/fr.tmp" "$d/fr.po"
+	}
+	tr_msg number decimal-mark ","
+	tr_msg number group-mark " "
+	tr_msg number symbol after
+	tr_msg overview title "Aperçu du cabinet"
+	tr_msg overview period "Période"
+	tr_msg overview to "au"
+	tr_msg overview months "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc."
+	tr_msg overview date-format "{dd}/{mm}/{yyyy}"
+	mkdir -p "$d/share/locale/fr/LC_MESSAGES"
+	msgfmt --check -o "$d/share/locale/fr/LC_MESSAGES/tally.mo" "$d/fr.po"
+	cmp "$TALLY_BIN/tally-report" "$d/bin/tally-report"
+	run -0 "$d/bin/tally-report" -p 2026-q1 --lang fr --conf "$BATS_FILE_TMPDIR/tally.conf" "$M"
+	assert_line --index 0 "Aperçu du cabinet"
+	assert_line "Période: 01/01/2026 au 31/03/2026"
+	assert_line "Sessions per client"  # not translated: the English catalog's
+	assert_line --regexp '^janv. 2026 +488,00 EUR +#+$'
+	run -2 --separate-stderr "$d/bin/tally-report" --lang de "$M"
+	assert_equal "$stderr" "tally-report: unknown language: de"
+}
