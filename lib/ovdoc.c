@@ -532,14 +532,13 @@ invoices(struct out *o, const struct ov_invoice *v, size_t n)
 static void
 aging(struct out *o, const struct ov_aging *g, size_t n)
 {
-	struct table t = {.n = 1, .head = {L("aging")}};
+	struct table t = {.n = 1, .head = {""}};  /* the buckets' column has no heading */
 	char amt[TMAX][AMOUNT_BUF];
 	const char *cell[TMAX];
 
 	if (!n)
 		return;
 	heading(o, L("aging"));
-	t.head[0] = "";
 	for (int k = 0; k < OV_BUCKETS; k++)
 		if (cols(bucket_name(k)) > t.width[0])
 			t.width[0] = cols(bucket_name(k));
