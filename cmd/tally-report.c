@@ -298,14 +298,15 @@ scan(struct book *b, struct overview *ov, char **files, size_t nfiles, tdate lim
 	return status;
 }
 
-/* The labels of the language: its catalog's context "overview"; NULL (exit 2) when none. */
+/* The labels of the language: its catalog (share/po/LANG.po), context "overview"; NULL
+ * (exit 2) when the language has none. */
 static struct conf *
 labels_of(int *status)
 {
 	struct terr e;
 
-	if (!catalog_lang_ok(lang) || catalog_use(lang, &e) < 0) {
-		fprintf(stderr, "%s: unknown language: %s\n", prog, lang);
+	if (catalog_use(lang, &e) < 0) {
+		terr_print(prog, &e);
 		*status = 2;
 		return NULL;
 	}
