@@ -31,18 +31,6 @@ print(sum((decimal.Decimal(l.split()[0].replace(",", "")) for l in sys.stdin if 
 # section NAME FILE: the lines of a text overview's section, its heading and rule dropped.
 section() { awk -v h="$1" '$0 == h { on = 1; getline; next } on && /^$/ { exit } on' "$2"; }
 
-chromium_or_skip() {
-	chromium=/usr/bin/chromium
-	if [ ! -x "$chromium" ]; then
-		[ -n "${TALLY_NO_CHROMIUM:-}" ] &&
-			skip "TALLY_NO_CHROMIUM is set: the HTML is not rendered"
-		fail "chromium is not installed (/usr/bin/chromium); set TALLY_NO_CHROMIUM=1 to go without"
-	fi
-	sanitized && skip "not repeated under sanitizers (chromium is not ours)"
-	flags="--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking
-	       --disable-component-update --disable-sync --enable-logging=stderr --v=0"
-}
-
 @test "overview: the default report, one text page within 80 columns" {
 	run -0 tally-report -p 2026-q1 "$M"
 	assert_output "Practice overview
