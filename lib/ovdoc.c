@@ -2,7 +2,7 @@
  * ovdoc.c: writes the practice overview (overview.c) on one page: as text within 80
  * columns, as HTML that loads nothing (the style inline, the income chart an inline SVG,
  * no script, no address), or as a PDF of the text with the chart drawn by cairo
- * (lib/pdf.c). Labels come from share/templates/overview.LANG (`dir = rtl`: Hebrew).
+ * (lib/pdf.c). Labels come from the catalog, context "overview" (`dir = rtl`: Hebrew).
  */
 #include <stdlib.h>
 #include <string.h>
