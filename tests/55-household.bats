@@ -358,9 +358,9 @@ J
     ; session: held
     ; time: 16:00
     Assets:Unbilled:leo  40.00 EUR
-    Income:Sessions  -40.00 EUR
+    Income:Sessions  -40.00 EUR  ; client: leo
     Assets:Unbilled:mia  40.00 EUR
-    Income:Sessions  -40.00 EUR"
+    Income:Sessions  -40.00 EUR  ; client: mia"
 	run sh -c "tally-bill '$BATS_TEST_TMPDIR/billed.journal' | cmp - '$BATS_TEST_TMPDIR/billed.journal' && echo same"
 	assert_output same
 	tally-invoice -p 2026-11 "$BATS_TEST_TMPDIR/billed.journal" > "$BATS_TEST_TMPDIR/invoiced.journal"
