@@ -52,18 +52,12 @@ over(const struct client *c, tdate d)
 	       (p == c || client_package_left(p, d, NULL) == 0);
 }
 
-/*
- * Takes one package session for c on d, the client's own or its payer's (O_PAYER). A group
- * session's attendee takes its own only: an attendee is priced when a posting names its own
- * accounts (bookgroup.c), which a posting to the payer's would not.
- */
+/* Takes one package session for c on d, the client's own or its payer's (O_PAYER). */
 static bool
 take(struct client *c, struct bev *v, struct amount *price)
 {
 	struct client *k = client_package_owner(c, v->date);
 
-	if (v->group && k != c)
-		k = NULL;
 	if (!k || !client_package_take(k, v->date, price))
 		return false;
 	if (k != c)

@@ -325,7 +325,7 @@ J
 	assert_equal "$stderr" "tally-statement: unknown client: nobody"
 }
 
-@test "household: a group session's attendees use their own package only, and are invoiced to the payer" {
+@test "household: a group session's attendees share the payer's pool, then are invoiced to the payer" {
 	f=$(journal group.journal <<'J'
 2026-11-01 Leo
     ; client: leo
@@ -339,8 +339,8 @@ J
 
 2026-11-02 * Package for the family
     ; client: perez
-    ; package: 4
-    Assets:Bank  120.00 EUR
+    ; package: 1
+    Assets:Bank  30.00 EUR
     Liabilities:Prepaid:perez
 
 2026-11-05 Group lesson
@@ -357,8 +357,8 @@ J
     ; client: mia
     ; session: held
     ; time: 16:00
-    Assets:Unbilled:leo  40.00 EUR
-    Income:Sessions  -40.00 EUR  ; client: leo
+    Liabilities:Prepaid:perez  30.00 EUR
+    Income:Sessions  -30.00 EUR  ; client: leo
     Assets:Unbilled:mia  40.00 EUR
     Income:Sessions  -40.00 EUR  ; client: mia"
 	run sh -c "tally-bill '$BATS_TEST_TMPDIR/billed.journal' | cmp - '$BATS_TEST_TMPDIR/billed.journal' && echo same"
