@@ -119,7 +119,8 @@ absence(struct book *b, const struct book_price *r, struct out *o)
 	}
 	amount_neg(&neg);
 	if (r->package)
-		write_posting(o, client_account_name(cl, r->c, C_PREPAID), &r->fee, NULL);
+		write_posting(o, client_account_name(cl, r->owner ? r->owner : r->c, C_PREPAID),
+			      &r->fee, NULL);
 	else {
 		amount_neg(&rest);
 		amount_add(&rest, &r->fee, &rest);  /* cannot overflow: deposit <= fee */

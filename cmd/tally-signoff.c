@@ -36,20 +36,19 @@ struct line {
 	long minutes;        /* -1: none */
 	long n, m;           /* session n of a package of m; 0: not from a package */
 	char *signed_by;     /* NULL: unsigned */
+	size_t seq;          /* the order read: the sheet is sorted by date, then this */
 };
 
-/* The oldest package with credit on d: the one a held session on d takes from. */
-static const struct client_package *
-next_package(const struct client *c, tdate d)
+static int
+by_date(const void *x, const void *y)
 {
-	for (size_t i = 0; i < c->npk; i++) {
-		const struct client_package *k = &c->pk[i];
+	const struct line *a = x, *b = y;
 
-		if (!k->lapsed && k->used < k->sessions &&
-		    (k->expires == DATE_NONE || d <= k->expires))
-			return k;
-	}
-	return NULL;
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
 /* A group session's attendee id when present at it, else NULL (absent, or not in it). */
@@ -66,10 +65,14 @@ attendee(struct clients *b, const struct txn *t, const char *id)
 	return NULL;
 }
 
-/* Reads the journal: the client's held sessions in the period, with their package places. */
+/*
+ * Reads the journal: the client's held sessions in the period, with their places in the
+ * packages as the book counts them (date order, tally-bill's pricing): this reading is
+ * the book's pass 2.
+ */
 static int
-collect(char **files, size_t nfiles, const char *id, struct clients *b, struct line **v,
-	size_t *n)
+collect(char **files, size_t nfiles, const char *id, struct clients *b, struct book *bk,
+	struct line **v, size_t *n)
 {
 	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
 	struct jitem *it;
@@ -79,8 +82,8 @@ collect(char **files, size_t nfiles, const char *id, struct clients *b, struct l
 	while ((rv = journal_next(j, &it)) != 0) {
 		struct client_tags tg;
 		struct client *c;
-		const struct client_package *k;
-		long used, kn = 0, km = 0;
+		struct book_price bp;
+		bool has = book_next(bk, rv > 0 ? it : NULL, &bp);
 		const struct txn *t;
 
 		if (rv < 0) {
@@ -93,27 +96,24 @@ collect(char **files, size_t nfiles, const char *id, struct clients *b, struct l
 		t = it->txn;
 		clients_tags(t, &tg);
 		c = group_is(t) ? attendee(b, t, id) : clients_of_tags(b, &tg);
-		used = c ? c->used : 0;
-		if (c && (k = next_package(c, t->date))) {
-			kn = k->used + 1;
-			km = k->sessions;
-		}
+		/* a group session has a record per attendee: this client's */
+		while (has && c && bp.c && strcmp(bp.c->id, c->id) != 0)
+			has = book_next_more(bk, &bp);
 		if (clients_observe_tags(b, it, &tg, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 			continue;
 		}
 		if (!c || strcmp(c->id, id) != 0 || clients_kind_of(&tg) != SESSION_HELD ||
-		    (begin != DATE_NONE && t->date < begin) || (end != DATE_NONE && t->date >= end) ||
-		    !query_txn(query, t))
+		    (begin != DATE_NONE && t->date < begin) || (end != DATE_NONE && t->date >= end))
 			continue;
 		*v = xrealloc(*v, (*n + 1) * sizeof **v);
-		(*v)[*n] = (struct line){t->date, -1, clients_minutes_of(&tg), 0, 0, NULL};
+		(*v)[*n] = (struct line){t->date, -1, clients_minutes_of(&tg), 0, 0, NULL, *n};
 		if (tg.v[CT_TIME].p)
 			(*v)[*n].time = time_parse(tg.v[CT_TIME].p, tg.v[CT_TIME].n);
-		if (c->used > used) {
-			(*v)[*n].n = kn;
-			(*v)[*n].m = km;
+		if (has && bp.pk_m) {
+			(*v)[*n].n = bp.pk_n;
+			(*v)[*n].m = bp.pk_m;
 		}
 		if (tg.v[CT_SIGNED].p)
 			(*v)[*n].signed_by = span_dup(tg.v[CT_SIGNED]);
@@ -174,11 +174,11 @@ pad(struct out *o, const char *s, int w, bool right)
 
 /* "4 sessions held, 0 signed; package sessions left: 6." */
 static void
-totals(struct out *o, const struct client *c, size_t n, long nsigned, long left)
+totals(struct out *o, size_t n, long nsigned, long left)
 {
 	out_printf(o, catalog_ntr("%ld session held, %ld signed", "%ld sessions held, %ld signed",
 				  (unsigned long)n), (long)n, nsigned);
-	if (c->bought)
+	if (left >= 0)  /* a package bought by the period's end (the book's count) */
 		out_printf(o, catalog_tr("; package sessions left: %ld"), left);
 	out_puts(o, ".");
 }
@@ -226,7 +226,7 @@ sheet_txt(struct out *o, const struct client *c, const struct line *v, size_t n,
 			out_puts(o, "______________________\n");
 	}
 	out_puts(o, "\n");
-	totals(o, c, n, nsigned, left);
+	totals(o, n, nsigned, left);
 	out_printf(o, "\n\n%s\n\n", catalog_tr("I confirm these sessions took place."));
 	out_printf(o, "%s\n", catalog_tr("Name: ______________________  Signature: "
 					 "______________________  Date: __________"));
@@ -290,7 +290,7 @@ sheet_html(struct out *o, const struct client *c, const struct line *v, size_t n
 		out_puts(o, "</td></tr>\n");
 	}
 	out_puts(o, "</table>\n<p>");
-	totals(o, c, n, nsigned, left);
+	totals(o, n, nsigned, left);
 	out_printf(o, "</p>\n<p>%s</p>\n<p>%s</p>\n</body>\n</html>\n",
 		   catalog_tr("I confirm these sessions took place."),
 		   catalog_tr("Name: ______________________ Signature: ______________________ "
@@ -338,14 +338,24 @@ sheet(char **files, size_t nfiles, const char *client)
 	struct out *o;
 	int status;
 
+	struct book *bk;
+	struct terr e;
+
 	clients_slug((struct span){client, strlen(client)}, id, sizeof id);
-	status = collect(files, nfiles, id, b, &v, &n);
+	if (!(bk = book_read_until(files, nfiles, &accts, end, &e))) {
+		terr_print(prog, &e);
+		clients_free(b);
+		return 1;
+	}
+	status = collect(files, nfiles, id, b, bk, &v, &n);
+	if (n > 1)
+		qsort(v, n, sizeof *v, by_date);
 	if (status == 0 && !(c = clients_find(b, (struct span){id, strlen(id)}))) {
 		fprintf(stderr, "%s: no client %s in the journal\n", prog, client);
 		status = 1;
 	}
 	if (status == 0) {
-		long left = client_package_left(c, end != DATE_NONE ? end - 1 : DATE_NONE, NULL);
+		long left = book_package_left(bk, c->id, end != DATE_NONE ? end - 1 : DATE_NONE);
 
 		o = out_open(stdout);
 		if (format == F_HTML)
@@ -366,6 +376,7 @@ sheet(char **files, size_t nfiles, const char *client)
 		free(v[i].signed_by);
 	free(v);
 	clients_free(b);
+	book_free(bk);
 	return status;
 }
 

@@ -206,11 +206,10 @@ session_item(struct statements *s, struct stmt_client *c, const struct txn *t,
 	const struct book_price *bp = s->bp;
 
 	/* where the book, in date order, placed it: "session 8 of 10", or past the package */
-	if (bp && bp->c && strcmp(bp->c->id, c->id) == 0) {
-		if (bp->package) {
-			it->pk_n = bp->pk_n;
-			it->pk_m = bp->pk_m;
-		}
+	if (bp && bp->c && (strcmp(bp->c->id, c->id) == 0 ||
+			    strcmp(client_payer_at(bp->c, t->date)->id, c->id) == 0)) {
+		it->pk_n = bp->pk_n;
+		it->pk_m = bp->pk_m;
 		it->over = bp->over;
 	}
 	it->desc = shared ? NULL : span_dup(t->desc);

@@ -1712,8 +1712,9 @@ struct pdf_bar {
 };
 struct pdf *pdf_begin(struct out *o, const struct pdf_opts *opt, struct terr *e);
 void pdf_text(struct pdf *d, const char *text, size_t len);
-/* A bar chart across the text width, on a new page when it does not fit. */
-void pdf_bars(struct pdf *d, const struct pdf_bar *bars, size_t n);
+/* A bar chart across the text width, lowered (down to half) so that `after` lines of text
+ * still fit below it on the page; on a new page when it does not fit. */
+void pdf_bars(struct pdf *d, const struct pdf_bar *bars, size_t n, int after);
 int pdf_end(struct pdf *d, struct terr *e);
 
 /* ---- taxes on invoices (tax.c) ------------------------------------------------------ */

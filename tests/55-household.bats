@@ -208,8 +208,10 @@ invoiced() {
 	assert_line "Sessions and fees                                                     415.00 EUR"
 	assert_line "Payments received                                                    -300.00 EUR"
 	assert_line "Closing balance                                                       115.00 EUR"
-	assert_line "Nov 3, 2026   16:00  Leo Pérez: held             -                 from package"
-	assert_line "Nov 5, 2026   17:00  Mia Pérez: held             -                 from package"
+	# one package for both children, counted in date order across the family
+	assert_line "Nov 3, 2026   16:00  Leo Pérez: held             -              session 1 of 10"
+	assert_line "Nov 5, 2026   17:00  Mia Pérez: held             -              session 3 of 10"
+	assert_line "Nov 19, 2026  17:00  Mia Pérez: held             -             session 10 of 10"
 	assert_line "Nov 24, 2026  16:00  Leo Pérez: held             -                  40.00 EUR *"
 	assert_line "Nov 26, 2026  17:00  Mia Pérez: held             -                  35.00 EUR *"
 	run sh -c "tally-statement --client perez -p 2026-11 '$BATS_TEST_TMPDIR/invoiced.journal' | grep -c ' held '"
@@ -323,4 +325,48 @@ J
 	run --separate-stderr tally-statement --client nobody -p 2026-11 "$BATS_TEST_TMPDIR/billed.journal"
 	assert_failure 1
 	assert_equal "$stderr" "tally-statement: unknown client: nobody"
+}
+
+@test "household: a group session's attendees share the payer's pool, then are invoiced to the payer" {
+	f=$(journal group.journal <<'J'
+2026-11-01 Leo
+    ; client: leo
+    ; rate: 40 EUR
+    ; bill-to: perez
+
+2026-11-01 Mia
+    ; client: mia
+    ; rate: 40 EUR
+    ; bill-to: perez
+
+2026-11-02 * Package for the family
+    ; client: perez
+    ; package: 1
+    Assets:Bank  30.00 EUR
+    Liabilities:Prepaid:perez
+
+2026-11-05 Group lesson
+    ; client: leo
+    ; client: mia
+    ; session: held
+    ; time: 16:00
+J
+)
+	tally-bill "$f" > "$BATS_TEST_TMPDIR/billed.journal"
+	run sed -n '/^2026-11-05/,$p' "$BATS_TEST_TMPDIR/billed.journal"
+	assert_output "2026-11-05 Group lesson
+    ; client: leo
+    ; client: mia
+    ; session: held
+    ; time: 16:00
+    Liabilities:Prepaid:perez  30.00 EUR
+    Income:Sessions  -30.00 EUR  ; client: leo
+    Assets:Unbilled:mia  40.00 EUR
+    Income:Sessions  -40.00 EUR  ; client: mia"
+	run sh -c "tally-bill '$BATS_TEST_TMPDIR/billed.journal' | cmp - '$BATS_TEST_TMPDIR/billed.journal' && echo same"
+	assert_output same
+	tally-invoice -p 2026-11 "$BATS_TEST_TMPDIR/billed.journal" > "$BATS_TEST_TMPDIR/invoiced.journal"
+	run grep -c "^2026-12-01 .* Invoice perez$" "$BATS_TEST_TMPDIR/invoiced.journal"
+	assert_output 1
+	books_agree "$BATS_TEST_TMPDIR/invoiced.journal"
 }
