@@ -269,6 +269,8 @@ fill(struct client *c, const struct extra *x, const struct policy *p, const stru
 	};
 	char buf[1024];
 	const struct client_rate *r = NULL;
+	int terms;
+
 	for (size_t i = 0; i < sizeof conf_keys / sizeof *conf_keys; i++)
 		set(conf_keys[i][0], conf_get(cf, conf_keys[i][1]));
 	if (!conf_get(cf, "name"))
@@ -307,7 +309,8 @@ fill(struct client *c, const struct extra *x, const struct policy *p, const stru
 	set("includes", x->includes);
 	set("excludes", x->excludes);
 	set("extras", x->extras);
-	snprintf(buf, sizeof buf, "%d", c->terms >= 0 ? c->terms : 14);
+	terms = client_terms_at(c, on);
+	snprintf(buf, sizeof buf, "%d", terms >= 0 ? terms : 14);
 	set("terms", buf);
 	set("package-sessions", NULL);
 	set("package-price", NULL);
