@@ -222,20 +222,21 @@ keep_tag(const struct txn *t, const char *key, char **slot)
 
 /* Learns the client's descriptive tags; terms entries (not sessions) set them. */
 static void
-observe(const struct jitem *it, struct client *c, struct client *mine, struct extra *x)
+observe(const struct jitem *it, const struct client_tags *tg, struct client *c,
+	struct client *mine, struct extra *x)
 {
 	const struct txn *t = it->txn;
 	long m;
 
 	if (c != mine || t->date > on)
 		return;
-	if (txn_tag(t, "package", NULL) && c->npk > 0) {
+	if (tg->v[CT_PACKAGE].p && c->npk > 0) {
 		x->pk = c->pk[c->npk - 1];
 		x->has_package = x->pk.date == t->date;
 	}
-	if (txn_tag(t, "session", NULL))
+	if (tg->v[CT_SESSION].p)
 		return;
-	if ((m = clients_minutes(t)) >= 0)
+	if ((m = clients_minutes_of(tg)) >= 0)
 		x->minutes = m;
 	keep_tag(t, "frequency", &x->frequency);
 	keep_tag(t, "includes", &x->includes);
@@ -445,6 +446,7 @@ main(int argc, char **argv)
 	struct jitem *it;
 	struct terr e = {0};
 	struct vtags vt;
+	struct client_tags ct;
 	struct out *o;
 	int opt, rv, status = 0;
 	const char *name;
@@ -511,16 +513,17 @@ main(int argc, char **argv)
 		}
 		if (it->kind != J_TXN || status)
 			continue;
-		if (vocab_entry(it, &vt, &e, NULL, NULL) > 0 || clients_observe(book, it, &e) < 0 ||
-		    identities_observe(ids, it, &e) < 0) {
+		if (vocab_entry(it, &vt, &e, NULL, NULL) > 0 || clients_observe(book, it, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 			continue;
 		}
+		identities_learn(ids, it, &vt);
 		if (!mine)
 			mine = clients_find(book, (struct span){client_opt, strlen(client_opt)});
-		if ((c = clients_of(book, it->txn)) != NULL)
-			observe(it, c, mine, &x);
+		clients_tags_of(&vt, &ct);
+		if ((c = clients_of_tags(book, &ct)) != NULL)
+			observe(it, &ct, c, mine, &x);
 	}
 	journal_close(j);
 	/* tally.conf is looked for beside the first journal. */
