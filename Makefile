@@ -99,7 +99,7 @@ deps:
 	@dpkg -s chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 && \
 	  echo "deps: installed chromium (optional)"; } || \
-	  echo "deps: chromium not installed (optional): the HTML rendering test will skip"
+	  echo "deps: chromium not installed (optional): set TALLY_NO_CHROMIUM=1 for the HTML rendering tests"
 
 # JOBS: parallel compiles and bats jobs (bats --jobs needs GNU parallel). Every test works
 # in its own $$BATS_TEST_TMPDIR, so tests run side by side; JOBS=1 runs them one by one.

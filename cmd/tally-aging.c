@@ -17,6 +17,8 @@ static tdate asof = DATE_NONE;
 static enum { F_TXT, F_CSV, F_JSON, F_EML } format = F_TXT;
 static bool remind;
 static long first = 1, second = 15, final = 30, courtesy = -1;
+static struct query *query;  /* operands that are not files: hledger query terms */
+static bool *picked;         /* per invoice (invoices_at order): its entry matches query */
 
 static void
 usage(FILE *f, int status)
@@ -24,7 +26,7 @@ usage(FILE *f, int status)
 	fprintf(f, "usage: %s [--date DATE] [--client ID] [-O txt|csv|json] [--receivable ACCT]\n"
 		   "       [--remind [--lang LANG] [--levels N,N,N] [--courtesy N] [--conf FILE]\n"
 		   "        [-O eml [--maildir DIR]]]\n"
-		   "       [-f FILE]... [FILE]...\n", prog);
+		   "       [-f FILE]... [FILE]... [QUERY]...\n", prog);
 	exit(status);
 }
 
@@ -119,6 +121,18 @@ all_clients(const struct invoices *v, size_t *n)
 			c[m++] = c[i];
 	*n = m;
 	return c;
+}
+
+/* With query terms, a client is shown (its credit too) when one of its invoices is picked. */
+static bool
+client_picked(const struct invoices *v, const char *client)
+{
+	if (query_empty(query))
+		return true;
+	for (size_t i = 0; i < invoices_count(v); i++)
+		if (picked[i] && strcmp(invoices_at(v, i)->client, client) == 0)
+			return true;
+	return false;
 }
 
 static void
@@ -221,7 +235,8 @@ report(struct out *o, struct invoices *v, const struct invoice **open, size_t n)
 	else
 		out_puts(o, "[");
 	for (size_t i = 0; i < ncl; i++) {
-		if (only_client && !wanted((struct span){cl[i], strlen(cl[i])}))
+		if ((only_client && !wanted((struct span){cl[i], strlen(cl[i])})) ||
+		    !client_picked(v, cl[i]))
 			continue;
 		for (; k < n && strcmp(open[k]->client, cl[i]) == 0; k++) {
 			struct amount op = open_of(open[k]);
@@ -502,13 +517,27 @@ main(int argc, char **argv)
 	}
 	if (asof == DATE_NONE)
 		asof = date_today();
-	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	{
+		/* Query terms select the invoices shown by their entry (hledger print's reading);
+		 * every payment and credit still counts. */
+		char **ops;
+		size_t nops;
+
+		if (query_operands(argc - optind, argv + optind, nf > 0, &ops, &nops, &query,
+				   &e) < 0) {
+			terr_print(prog, &e);
+			return 2;
+		}
+		nfiles = input_files(fopts, nf, ops, nops, &files);
+		free(ops);
+	}
 	{
 		struct terr ce;
 
 		if (wpath_check_stdout(files, nfiles, &ce) < 0) {  /* `>> JOURNAL` */
 			terr_print(prog, &ce);
 			input_free(files, nfiles);
+			query_free(query);
 			return 2;
 		}
 	}
@@ -540,11 +569,18 @@ main(int argc, char **argv)
 			seen = true;
 		if (it->txn->date > asof)
 			continue;
+		size_t had = invoices_count(v);
+
 		if (invoices_observe(v, it, &e) < 0 ||
 		    (remind && identities_observe(ids, it, &e) < 0) ||
 		    (remind && clients_observe_billto(payers, it, &tg, &e) < 0)) {
 			terr_print(prog, &e);
 			status = 1;
+		}
+		if (invoices_count(v) > had) {
+			picked = xrealloc(picked, invoices_count(v) * sizeof *picked);
+			for (size_t i = had; i < invoices_count(v); i++)
+				picked[i] = query_txn(query, it->txn);
 		}
 	}
 	journal_close(j);
@@ -561,7 +597,8 @@ main(int argc, char **argv)
 			const struct invoice *in = invoices_at(v, i);
 			struct amount op = open_of(in);
 
-			if (amount_sign(&op) > 0 && (!only_client || wanted((struct span){in->client, strlen(in->client)})))
+			if (amount_sign(&op) > 0 && picked[i] &&
+			    (!only_client || wanted((struct span){in->client, strlen(in->client)})))
 				open[nopen++] = in;
 		}
 		if (nopen > 1)
@@ -588,6 +625,8 @@ main(int argc, char **argv)
 		}
 	}
 	free(open);
+	free(picked);
+	query_free(query);
 	clients_free(payers);
 	identities_free(ids);
 	conf_free(conf);

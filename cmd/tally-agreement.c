@@ -164,6 +164,74 @@ render(struct out *o, const char *base, const char *t, size_t n, const char *pat
 	return 0;
 }
 
+/* Columns of UTF-8 text. */
+static size_t
+cols(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return k;
+}
+
+/*
+ * The text agreement within 80 columns: a longer line (a policy clause, a package) is
+ * broken at spaces, its continuation indented under the text of a "- " item.
+ */
+static void
+wrap80(struct out *o, const char *p, size_t n)
+{
+	const char *end = p + n, *nl;
+
+	for (; p < end; p = nl + 1) {
+		size_t len, cut = 0, k = 0, b;
+
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		len = (size_t)(nl - p);
+		if (cols(p, len) > 80) {
+			for (b = 0; b < len && k <= 80; b++) {
+				if (p[b] == ' ')
+					cut = b;
+				k += ((unsigned char)p[b] & 0xC0) != 0x80;
+			}
+		}
+		if (!cut) {
+			out_write(o, p, len);
+		} else {
+			out_write(o, p, cut);
+			out_puts(o, "\n");
+			out_wrap(o, p + cut + 1, len - cut - 1, strncmp(p, "- ", 2) == 0 ? "  " : "",
+				 80);
+			if (nl < end)
+				continue;  /* out_wrap ended the line */
+		}
+		if (nl < end)
+			out_puts(o, "\n");
+	}
+}
+
+/* The template rendered; text is wrapped at 80 columns. */
+static int
+render_doc(struct out *o, const char *tmpl, const char *path, struct terr *e)
+{
+	struct mail_doc d;
+	struct out *t;
+	int r;
+
+	if (format != F_TXT)
+		return render(o, tmpl, tmpl, strlen(tmpl), path, e);
+	t = mail_doc_open(&d);
+	r = render(t, tmpl, tmpl, strlen(tmpl), path, e);
+	mail_doc_close(&d, t);
+	if (r == 0)
+		wrap80(o, d.p, d.n);
+	mail_doc_free(&d);
+	return r;
+}
+
 static char *
 read_all(const char *path, struct terr *e)
 {
@@ -204,7 +272,7 @@ date_words(char *buf, size_t size, tdate d)
 /* What the journal says about the client besides clients.c's book. */
 struct extra {
 	long minutes;
-	char *frequency, *includes, *excludes, *extras;
+	char *frequency, *includes, *excludes, *extras, *programme;
 	bool has_package;
 	struct client_package pk;
 };
@@ -242,6 +310,7 @@ observe(const struct jitem *it, const struct client_tags *tg, struct client *c,
 	keep_tag(t, "includes", &x->includes);
 	keep_tag(t, "excludes", &x->excludes);
 	keep_tag(t, "extras", &x->extras);
+	keep_tag(t, "programme", &x->programme);
 }
 
 static void
@@ -310,6 +379,7 @@ fill(struct client *c, const struct extra *x, const struct policy *p, const stru
 	set("includes", x->includes);
 	set("excludes", x->excludes);
 	set("extras", x->extras);
+	set("programme", x->programme);
 	terms = client_terms_at(c, on);
 	snprintf(buf, sizeof buf, "%d", terms >= 0 ? terms : 14);
 	set("terms", buf);
@@ -351,8 +421,11 @@ pdf_agreement(struct out *o, const char *text, size_t n, const struct conf *cf,
 	char title[512];
 
 	snprintf(title, sizeof title, catalog_tr("Collaboration agreement: %s"), name);
+	const char *dir = catalog_get("agreement", "dir");
+
 	return pdf_from_text(o, text, n, &(struct pdf_opts){.paper = conf_get(cf, "paper"),
-			     .title = title, .author = conf_get(cf, "name")}, e);
+			     .title = title, .author = conf_get(cf, "name"),
+			     .rtl = dir && strcmp(dir, "rtl") == 0}, e);
 }
 
 /* -O eml: the agreement as mail, its text and HTML renderings as the two alternatives and
@@ -375,7 +448,7 @@ mail_agreement(struct out *o, const char *dir, const struct client *c, const str
 		sprintf(path, "%s/agreement.%s.%s", dir, lang, k ? "html" : "txt");
 		format = k ? F_HTML : F_TXT;
 		if (r == 0 && (tmpl = read_all(path, e)) != NULL) {
-			r = render(d, tmpl, tmpl, strlen(tmpl), path, e);
+			r = render_doc(d, tmpl, path, e);
 			free(tmpl);
 		} else {
 			r = -1;
@@ -576,7 +649,7 @@ main(int argc, char **argv)
 			struct out *t = mail_doc_open(&txt);
 
 			format = F_TXT;
-			rv = render(t, tmpl, tmpl, strlen(tmpl), path, &e);
+			rv = render_doc(t, tmpl, path, &e);
 			format = F_PDF;
 			mail_doc_close(&txt, t);
 			o = out_open(stdout);
@@ -591,7 +664,7 @@ main(int argc, char **argv)
 			free(tmpl);
 		} else {
 			o = out_open(stdout);
-			if (render(o, tmpl, tmpl, strlen(tmpl), path, &e) < 0) {
+			if (render_doc(o, tmpl, path, &e) < 0) {
 				terr_print(prog, &e);
 				out_abort(o);
 				status = 1;
@@ -609,6 +682,7 @@ main(int argc, char **argv)
 	free(x.includes);
 	free(x.excludes);
 	free(x.extras);
+	free(x.programme);
 	conf_free(cf);
 	free(first);
 	policy_free(p);

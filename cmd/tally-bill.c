@@ -17,6 +17,7 @@
 
 static const char *prog = "tally-bill";
 static const char *income = "Income:Sessions";
+static const char *fee_income = "Income:Cancellations";  /* a group's absences */
 static const char *lapse_income;   /* NULL: the sessions income account */
 static const char *only_client;    /* --client: price this client's sessions only */
 static tdate begin = DATE_NONE, end = DATE_NONE;
@@ -28,7 +29,8 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s [-i FILE] [-p PERIOD] [-b DATE] [-e DATE] [--client ID]\n"
 		   "       [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT] [--deposits ACCT]\n"
-		   "       [--income ACCT] [--expired-income ACCT] [--policy FILE | --policies DIR]\n"
+		   "       [--income ACCT] [--expired-income ACCT] [--fee-income ACCT]\n"
+		   "       [--policy FILE | --policies DIR]\n"
 		   "       [-f FILE]... [FILE]...\n", prog);
 	exit(status);
 }
@@ -80,6 +82,59 @@ postings(struct book *b, const struct book_price *r, struct out *o)
 }
 
 /*
+ * A group session's absent attendee, priced as the policy prices a no-show or late
+ * cancellation: a forfeited package session, a fee (less the deposit held), or, waived by
+ * the policy's grace, a zero posting that says so (how later runs count the grace).
+ */
+static void
+absence(struct book *b, const struct book_price *r, struct out *o)
+{
+	struct clients *cl = book_clients(b);
+	const char *kind = r->kind == SESSION_NOSHOW ? "no-show" : "late cancellation";
+	struct amount neg = r->fee, rest = r->deposit;
+	char why[128];
+
+	if (r->grace) {
+		struct amount zero = {0, 0, r->price.com};
+
+		snprintf(why, sizeof why, "%s fee waived by the policy's grace, offense %ld of %d",
+			 kind, r->grace_n, r->policy ? r->policy->grace : 0);
+		write_posting(o, client_account_name(cl, r->c, C_UNBILLED), &zero, why);
+		return;
+	}
+	amount_neg(&neg);
+	if (r->package)
+		write_posting(o, client_account_name(cl, r->c, C_PREPAID), &r->fee, NULL);
+	else {
+		amount_neg(&rest);
+		amount_add(&rest, &r->fee, &rest);  /* cannot overflow: deposit <= fee */
+		if (!amount_is_zero(&r->deposit))
+			write_posting(o, client_account_name(cl, r->c, C_DEPOSITS), &r->deposit,
+				      NULL);
+		if (!amount_is_zero(&rest))
+			write_posting(o, client_account_name(cl, r->c, C_UNBILLED), &rest, NULL);
+	}
+	write_posting(o, fee_income, &neg, NULL);
+}
+
+/* The postings tally-bill writes for one event: held sessions, and all of a group's. */
+static bool
+mine(const struct book_price *r)
+{
+	return (r->kind == SESSION_HELD || r->group) && r->unpriced && r->write &&
+	       selected(r->c, r->date);
+}
+
+static void
+write_event(struct book *b, const struct book_price *r, struct out *o)
+{
+	if (r->kind == SESSION_HELD)
+		postings(b, r, o);
+	else
+		absence(b, r, o);
+}
+
+/*
  * Entries recognising the credit left in packages that expired before date d (for the
  * clients and period asked for: the others lapse in the book only), written before the
  * first entry dated after the expiry.
@@ -120,11 +175,11 @@ lapse(struct book *b, tdate d, struct out *o)
 static bool
 copied(void *arg, struct out *o, const struct book_price *r)
 {
-	if (r->kind != SESSION_HELD || !r->write || !selected(r->c, r->date))
+	if (!mine(r))
 		return false;
 	if (r->nonl)
 		out_write(o, "\n", 1);
-	postings(arg, r, o);
+	write_event(arg, r, o);
 	return true;
 }
 
@@ -139,6 +194,39 @@ unknown_client(struct book *b, int status)
 	return 1;
 }
 
+/*
+ * Pass 2 read again, one item that has records (a group session has one per attendee):
+ * 1 when written with its postings, 0 when it passes through, -1 after an error.
+ */
+static int
+reread(struct book *b, const struct jitem *it, struct book_price *r, struct out *o, int status)
+{
+	struct book_price all[GROUP_MAX + 8];
+	size_t n = 0;
+	bool any = false;
+	struct terr e;
+
+	do {
+		if (!(r->kind == SESSION_HELD || r->group) || !r->unpriced)
+			continue;
+		if (r->rc != BR_OK) {
+			book_error(r, it, &e);
+			terr_print(prog, &e);
+			return -1;
+		}
+		if (n < sizeof all / sizeof *all)
+			all[n++] = *r;
+		any |= mine(r);
+	} while (book_next_more(b, r));
+	if (!any || it->depth > 0 || status)
+		return 0;
+	write_open(o, it);
+	for (size_t i = 0; i < n; i++)
+		if (mine(&all[i]))
+			write_event(b, &all[i], o);
+	return 1;
+}
+
 /* Pass 2: every item again, held sessions with their postings. */
 static int
 bill(char **files, size_t nfiles, struct out *o)
@@ -149,7 +237,7 @@ bill(char **files, size_t nfiles, struct out *o)
 	struct book_price r;
 	const struct terr *d;
 	struct terr e;
-	int rv, status;
+	int rv, w, status;
 
 	if (!(b = book_new(&bopts, &e)) || book_input(b, files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
@@ -183,17 +271,11 @@ bill(char **files, size_t nfiles, struct out *o)
 			continue;
 		if (it->kind == J_TXN)
 			lapse(b, it->txn->date, o);
-		if (has && r.kind == SESSION_HELD && r.unpriced) {
-			if (r.rc != BR_OK) {
-				book_error(&r, it, &e);
-				terr_print(prog, &e);
+		if (has && (w = reread(b, it, &r, o, status)) != 0) {
+			if (w < 0)
 				status = 1;
-			} else if (r.write && it->depth == 0 && !status &&
-				   selected(r.c, it->txn->date)) {
-				write_open(o, it);
-				postings(b, &r, o);
+			else
 				continue;
-			}
 		}
 		if (it->depth == 0)
 			write_item(o, it, NULL, 0);
@@ -218,6 +300,7 @@ main(int argc, char **argv)
 		CHART_OPTIONS,
 		{"income", required_argument, NULL, 'I'},
 		{"expired-income", required_argument, NULL, 'X'},
+		{"fee-income", required_argument, NULL, 'F'},
 		{"policy", required_argument, NULL, 'y'},
 		{"policies", required_argument, NULL, 'Y'},
 		{"file", required_argument, NULL, 'f'},
@@ -253,6 +336,7 @@ main(int argc, char **argv)
 		case 'c': only_client = optarg; break;
 		case 'I': income = optarg; break;
 		case 'X': lapse_income = optarg; break;
+		case 'F': fee_income = optarg; break;
 		case 'y': bopts.policy_file = optarg; break;
 		case 'Y': bopts.policy_dir = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;

@@ -268,8 +268,9 @@ waiver_text(char *buf, size_t size, const struct policy *p, long k)
 static bool
 mine(struct book *book, const struct book_price *b)
 {
+	/* a group session's absences are tally-bill's to write, with the rest of the group */
 	return b->kind >= SESSION_CANCELLED && b->kind <= SESSION_PROVIDER && b->unpriced &&
-	       !b->waived && b->c && (begin == DATE_NONE || b->date >= begin) &&
+	       !b->waived && !b->group && b->c && (begin == DATE_NONE || b->date >= begin) &&
 	       (end == DATE_NONE || b->date < end) &&
 	       (!only_client || b->c == clients_find(book_clients(book),
 						      (struct span){only_client, strlen(only_client)}));
@@ -368,7 +369,8 @@ handle(struct book *book, const struct jitem *it, const struct book_price *b, st
 	struct outcome r;
 	struct xbuf x = {0};
 
-	if (b->kind < SESSION_CANCELLED || b->kind > SESSION_PROVIDER || !b->unpriced || b->waived)
+	if (b->kind < SESSION_CANCELLED || b->kind > SESSION_PROVIDER || !b->unpriced || b->waived ||
+	    b->group)
 		return 0;
 	if (b->rc == BR_NO_CLIENT) {
 		book_error(b, it, e);

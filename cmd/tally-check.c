@@ -133,17 +133,22 @@ priced(char **files, size_t nfiles)
 
 		while ((d = book_deferred(book, false)))
 			terr_print(prog, d);
-		if (rv < 0 || !has || !r.unpriced || r.rc == BR_OK)
+		if (rv < 0 || !has)
 			continue;
-		held = r.kind == SESSION_HELD;
-		cancel = r.kind >= SESSION_CANCELLED && r.kind <= SESSION_PROVIDER && !r.waived;
-		if (!(held || cancel))
-			continue;
-		if (held || r.rc == BR_NO_CLIENT || it->depth == 0) {
-			book_error(&r, it, &e);
-			terr_print(prog, &e);
-			nproblems++;
-		}
+		do {  /* a group session: each attendee */
+			if (!r.unpriced || r.rc == BR_OK)
+				continue;
+			held = r.kind == SESSION_HELD || r.group;
+			cancel = r.kind >= SESSION_CANCELLED && r.kind <= SESSION_PROVIDER &&
+				 !r.waived;
+			if (!(held || cancel))
+				continue;
+			if (held || r.rc == BR_NO_CLIENT || it->depth == 0) {
+				book_error(&r, it, &e);
+				terr_print(prog, &e);
+				nproblems++;
+			}
+		} while (book_next_more(book, &r));
 	}
 	journal_close(j);
 	while ((d = book_deferred(book, true)))

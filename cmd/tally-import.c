@@ -143,12 +143,11 @@ put_oneline(struct buf *b, const char *s, size_t n)
 	bool first = true;
 
 	while (n) {
-		const char *nl = NULL, *l = s;
+		const char *l = s, *nl = memchr(s, '\n', n), *cr;
 		size_t k, m;
 
-		for (k = 0; k < n && !nl; k++)
-			if (s[k] == '\n' || s[k] == '\r')
-				nl = s + k;
+		if ((cr = memchr(s, '\r', nl ? (size_t)(nl - s) : n)) != NULL)
+			nl = cr;
 		k = nl ? (size_t)(nl - s) : n;
 		m = k;
 		while (m && (*l == ' ' || *l == '\t' || *l == '\r'))

@@ -216,7 +216,7 @@ consume_listed(struct lot *l, const struct txn *t, struct amount *credit)
 
 /* Adds an unbilled amount; the description is kept only for amounts the invoice may list. */
 static void
-lot_add(struct lot *l, const struct txn *t, const struct amount *amt)
+lot_add(struct lot *l, const struct txn *t, struct span desc, const struct amount *amt)
 {
 	if (l->n == l->cap) {
 		size_t k = 0;
@@ -232,7 +232,7 @@ lot_add(struct lot *l, const struct txn *t, const struct amount *amt)
 			l->it = xrealloc(l->it, (l->cap = l->cap * 2 + 8) * sizeof *l->it);
 	}
 	l->it[l->n++] = (struct item){t->date, t->date >= begin && t->date < end ?
-				      span_dup(t->desc) : NULL, *amt};
+				      span_dup(desc) : NULL, *amt};
 }
 
 /* The dates of an invoice entry's item lines: lo..hi. */
@@ -327,6 +327,41 @@ set_terms(struct cl *c, long days, tdate d)
 	}
 }
 
+/*
+ * How an entry's amounts are described on an invoice: its description, unless it concerns
+ * several clients (a group session, a hand-split entry): then words that name none of them,
+ * so that no client's invoice shows another client's name.
+ */
+static struct span
+described(const struct txn *t, const struct vtags *tg, struct span who)
+{
+	static const char group[] = "Group session", shared[] = "Shared entry",
+			  missed[] = "Group session, missed";
+	struct span first = {NULL, 0}, id;
+
+	if (group_is(t)) {
+		struct attendee a[GROUP_MAX];
+		size_t n = group_attendees(t, a, GROUP_MAX, NULL);
+
+		for (size_t i = 0; i < n && i < GROUP_MAX; i++)
+			if (a[i].kind != SESSION_HELD && vocab_same_client(a[i].id, who))
+				return (struct span){missed, sizeof missed - 1};
+		return (struct span){group, sizeof group - 1};
+	}
+	for (size_t i = 0; i < t->np; i++) {
+		const struct posting *p = &t->p[i];
+
+		if (!chart_client(unbilled, strlen(unbilled), p->acct, p->acct_len, &id))
+			continue;
+		if (!first.p)
+			first = id;
+		else if (!vocab_same_client(first, id))
+			return tg->has[VT_SESSION] ? (struct span){group, sizeof group - 1}
+						   : (struct span){shared, sizeof shared - 1};
+	}
+	return t->desc;
+}
+
 static int
 observe(const struct jitem *it, const struct vtags *tg, struct terr *e)
 {
@@ -395,7 +430,7 @@ observe(const struct jitem *it, const struct vtags *tg, struct terr *e)
 				    t->date) < 0)
 				goto overflow;
 		} else {
-			lot_add(l, t, &p->amt);
+			lot_add(l, t, described(t, tg, id), &p->amt);
 		}
 	}
 	return 0;
@@ -497,6 +532,7 @@ struct line {
 	const struct item *it;
 	int com;
 	size_t order;
+	size_t payer;       /* its index in write_invoices' list of payers */
 };
 
 static int
@@ -509,10 +545,37 @@ by_date(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* One client spelled two ways (an account's Perez, bill-to's perez) is one payer. */
+static bool
+same(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0 ||
+	       vocab_same_client((struct span){a, strlen(a)}, (struct span){b, strlen(b)});
+}
+
+static const char **sorting;  /* by_name's names */
+
 static int
 by_name(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp(sorting[*(const size_t *)a], sorting[*(const size_t *)b]);
+}
+
+/* The index of payer p in who[] (a new one added): spelled alike first, then as a slug. */
+static size_t
+payer_index(const char ***who, size_t *nwho, const char *p)
+{
+	size_t w;
+
+	for (w = 0; w < *nwho; w++)
+		if (strcmp((*who)[w], p) == 0)
+			return w;
+	for (w = 0; w < *nwho; w++)
+		if (same((*who)[w], p))
+			return w;
+	*who = xrealloc(*who, (*nwho + 1) * sizeof **who);
+	(*who)[*nwho] = p;
+	return (*nwho)++;
 }
 
 static int
@@ -595,7 +658,7 @@ write_one(struct out *o, const char *payer, struct line *ln, size_t n, struct te
 			continue;
 		date_format(idate, it->date);
 		amount_format(buf, sizeof buf, &it->rem);
-		if (strcmp(ln[i].c->id, payer) != 0)  /* whose session it was */
+		if (!same(ln[i].c->id, payer))  /* whose session it was */
 			out_printf(o, "    ; item: %s | %s | %s: %s\n", idate, buf,
 				   identity_name(identities_find(names, ln[i].c->id), ln[i].c->id),
 				   it->desc);
@@ -617,6 +680,7 @@ write_invoices(struct out *o, struct terr *e)
 {
 	struct line *ln = NULL;
 	const char **who = NULL;
+	size_t *ord;
 	int *coms = NULL;
 	size_t n = 0, cap = 0, nwho = 0, ncoms = 0;
 	int rc = 0;
@@ -639,14 +703,9 @@ write_invoices(struct out *o, struct terr *e)
 					continue;
 				if (n == cap)
 					ln = xrealloc(ln, (cap = cap * 2 + 16) * sizeof *ln);
-				ln[n] = (struct line){c, it, c->lot[k].com, n};
+				ln[n] = (struct line){c, it, c->lot[k].com, n,
+						      payer_index(&who, &nwho, p)};
 				n++;
-				for (w = 0; w < nwho && strcmp(who[w], p) != 0; w++)
-					;
-				if (w == nwho) {
-					who = xrealloc(who, (nwho + 1) * sizeof *who);
-					who[nwho++] = p;
-				}
 				for (w = 0; w < ncoms && coms[w] != c->lot[k].com; w++)
 					;
 				if (w == ncoms) {
@@ -655,8 +714,12 @@ write_invoices(struct out *o, struct terr *e)
 				}
 			}
 	}
+	ord = xcalloc(nwho + 1, sizeof *ord);
+	for (size_t w = 0; w < nwho; w++)
+		ord[w] = w;
+	sorting = who;
 	if (nwho > 1)
-		qsort(who, nwho, sizeof *who, by_name);
+		qsort(ord, nwho, sizeof *ord, by_name);
 	if (ncoms > 1)
 		qsort(coms, ncoms, sizeof *coms, by_com_id);
 	for (size_t w = 0; rc == 0 && w < nwho; w++) {
@@ -665,17 +728,16 @@ write_invoices(struct out *o, struct terr *e)
 			size_t m = 0;
 
 			for (size_t i = 0; i < n; i++)
-				if (ln[i].com == coms[k] &&
-				    strcmp(clients_payer_id(payers, ln[i].c->id, ln[i].it->date),
-					   who[w]) == 0)
+				if (ln[i].com == coms[k] && ln[i].payer == ord[w])
 					mine[m++] = ln[i];
 			if (m)
-				rc = write_one(o, who[w], mine, m, e);
+				rc = write_one(o, who[ord[w]], mine, m, e);
 			free(mine);
 		}
 	}
 	free(ln);
 	free(who);
+	free(ord);
 	free(coms);
 	return rc;
 }
@@ -693,6 +755,7 @@ struct shown {
 	struct identities *ids;
 	const struct identity *who;  /* the client's name, address, tax ID and email */
 	char *tax, *wh;     /* the tax: and withholding: tags ("IVA 21% | 105.00 EUR"), or NULL */
+	char *renew;        /* with 1 or 0 package sessions left on the invoice's date: the note */
 };
 
 static int
@@ -924,6 +987,13 @@ field(struct out *o, const char *key, size_t n, void *arg)
 			put(o, taxes.exempt_text, strlen(taxes.exempt_text));
 		return true;
 	}
+	if (IS("renewal")) {
+		if (s->renew && format == F_TXT)
+			out_wrap(o, s->renew, strlen(s->renew), "", 78);
+		else if (s->renew)
+			put(o, s->renew, strlen(s->renew));
+		return true;
+	}
 	if (IS("client-address")) {
 		put_lines(o, s->who ? s->who->address : NULL);
 		return true;
@@ -981,6 +1051,7 @@ shown_free(struct shown *s)
 	identities_free(s->ids);
 	free(s->tax);
 	free(s->wh);
+	free(s->renew);
 }
 
 /*
@@ -1116,6 +1187,31 @@ render_mail(struct out *o, struct shown *s, struct terr *e)
 	mail_doc_free(&html);
 	mail_doc_free(&pdf);
 	return r;
+}
+
+/*
+ * The renewal note: package sessions counted in date order through the book up to the
+ * invoice's date; with 1 or 0 left, the statement's words for it.
+ */
+static int
+renewal(struct shown *s, char **files, size_t nfiles, const struct chart *ch, tdate d,
+	struct terr *e)
+{
+	const struct clients_opts accts = {ch->acct[CH_UNBILLED], ch->acct[CH_PREPAID],
+					   ch->acct[CH_DEPOSITS]};
+	struct book *b = book_read_until(files, nfiles, &accts, d + 1, e);
+	const char *note;
+	long left;
+
+	if (!b)
+		return -1;
+	left = book_package_left(b, s->client, d);
+	book_free(b);
+	if (left < 0 || left > 1)
+		return 0;
+	if ((note = catalog_get("statement", left ? "renew-1" : "renew-0")))
+		s->renew = xstrdup(note);
+	return 0;
 }
 
 /* The language's words: its catalog in context "invoice" (catalog_use comes first). */
@@ -1282,6 +1378,10 @@ main(int argc, char **argv)
 	if (show) {
 		v = invoices_new(receivable);
 		sh.ids = identities_new();
+		if (book_spool_stdin(files, nfiles, &e) < 0) {  /* the book reads it again */
+			terr_print(prog, &e);
+			status = 1;
+		}
 	}
 	payers = clients_new(NULL);
 	names = identities_new();
@@ -1334,7 +1434,8 @@ main(int argc, char **argv)
 		} else {
 			sh.inv = invoices_find(v, show);
 			sh.who = identities_find(sh.ids, sh.client);
-			if ((format == F_EML ? render_mail(o, &sh, &e) : format == F_PDF ?
+			if (renewal(&sh, files, nfiles, &chart, sh.inv->date, &e) < 0 ||
+			    (format == F_EML ? render_mail(o, &sh, &e) : format == F_PDF ?
 			     render_pdf(o, &sh, &e) : render(o, &sh, &e)) < 0) {
 				terr_print(prog, &e);
 				status = 1;

@@ -1,20 +1,38 @@
 /*
  * tally-print: read a journal and write it back. Every item is written from its own bytes,
  * so a journal with nothing to change comes out byte for byte; --check only validates.
+ * With hledger query terms (`tally-print J date:2026-03`, as `hledger print QUERY`) only
+ * the entries they select are written, still byte for byte, each ended by a blank line,
+ * with the directives that change how they read (commodity, alias, apply, year...).
  */
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tally.h"
 
 static char **fopts;  /* -f files; file-level so early exits leave nothing unreachable */
 static const char *prog = "tally-print";
 static bool check_only;
+static struct query *query;  /* operands that are not files: hledger query terms */
+
+/* The directives that change how the entries after them read: kept with a query. */
+static bool
+reading_directive(const struct jitem *it)
+{
+	static const char *const words[] = {"alias", "end", "apply", "commodity", "D",
+					    "decimal-mark", "Y", "year", "bucket", "A", "C", NULL};
+
+	for (size_t i = 0; words[i]; i++)
+		if (it->word.n == strlen(words[i]) && memcmp(it->word.p, words[i], it->word.n) == 0)
+			return true;
+	return false;
+}
 
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: %s [--check] [-f FILE]... [FILE]...\n", prog);
+	fprintf(f, "usage: %s [--check] [-f FILE]... [FILE]... [QUERY]...\n", prog);
 	exit(status);
 }
 
@@ -45,13 +63,27 @@ main(int argc, char **argv)
 		default: usage(stderr, 2);
 		}
 	}
-	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	{
+		char **ops;
+		size_t nops;
+		struct terr qe;
+
+		if (query_operands(argc - optind, argv + optind, nf > 0, &ops, &nops, &query,
+				   &qe) < 0) {
+			terr_print(prog, &qe);
+			free(fopts);
+			return 2;
+		}
+		nfiles = input_files(fopts, nf, ops, nops, &files);
+		free(ops);
+	}
 	{
 		struct terr ce;
 
 		if (wpath_check_stdout(files, nfiles, &ce) < 0) {  /* `>> JOURNAL` */
 			terr_print(prog, &ce);
 			input_free(files, nfiles);
+			query_free(query);
 			return 2;
 		}
 	}
@@ -64,11 +96,19 @@ main(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		if (o && it->depth == 0 && !status)
-			write_item(o, it, NULL, 0);
+		if (!o || status)
+			continue;
+		if (query_empty(query)) {
+			if (it->depth == 0)
+				write_item(o, it, NULL, 0);
+		} else if (it->kind == J_TXN ? query_txn(query, it->txn) :
+			   it->kind == J_DIRECTIVE && reading_directive(it)) {
+			write_item(o, it, it->kind == J_TXN ? "\n" : NULL, it->kind == J_TXN);
+		}
 	}
 	journal_close(j);
 	input_free(files, nfiles);
+	query_free(query);
 	free(fopts);
 	if (o) {
 		if (status)

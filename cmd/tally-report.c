@@ -17,6 +17,7 @@ static tdate begin = DATE_NONE, end = DATE_NONE;
 static enum { F_TXT, F_CSV, F_JSON, F_HTML, F_PDF } format = F_TXT;
 static enum { M_OVERVIEW, M_INCOME } mode = M_OVERVIEW;
 static const char *account;  /* --account: the income account; NULL: Income or Revenue */
+static struct query *query;  /* operands that are not files: hledger query terms */
 static tdate asof = DATE_NONE;  /* --date */
 static const char *lang = "en", *conf_path;
 static struct book_opts bopts;
@@ -30,7 +31,7 @@ usage(FILE *f, int status)
 		   "       [--account ACCT] [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT]\n"
 		   "       [--deposits ACCT] [-f FILE]... [FILE]...\n"
 		   "       %s --income [--account ACCT] [-p PERIOD] [-b DATE] [-e DATE]\n"
-		   "       [-O txt|csv|json] [-f FILE]... [FILE]...\n", prog, prog);
+		   "       [-O txt|csv|json] [-f FILE]... [FILE]... [QUERY]...\n", prog, prog);
 	exit(status);
 }
 
@@ -196,6 +197,7 @@ report_income(char **files, size_t nfiles)
 	size_t n;
 	int rv, first, nm, status = 0;
 
+	income_query(in, query);
 	while ((rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));
@@ -459,16 +461,38 @@ main(int argc, char **argv)
 		free(fopts);
 		return 2;
 	}
+	{
+		char **ops;
+		size_t nops;
+
+		if (query_operands(argc - optind, argv + optind, nf > 0, &ops, &nops, &query,
+				   &e) < 0) {
+			terr_print(prog, &e);
+			free(fopts);
+			return 2;
+		}
+		nfiles = input_files(fopts, nf, ops, nops, &files);
+		free(ops);
+		if (mode != M_INCOME && !query_empty(query)) {
+			fprintf(stderr, "%s: query terms are read by --income only\n", prog);
+			input_free(files, nfiles);
+			query_free(query);
+			free(fopts);
+			return 2;
+		}
+		query_period(query, &begin, &end);  /* date: narrows the columns, as in hledger */
+	}
 	if (asof == DATE_NONE)
 		asof = end != DATE_NONE ? end - 1 : date_today();
-	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
 	if (wpath_check_stdout(files, nfiles, &e) < 0) {  /* `>> JOURNAL` */
 		terr_print(prog, &e);
 		input_free(files, nfiles);
+		query_free(query);
 		free(fopts);
 		return 2;
 	}
 	status = mode == M_INCOME ? report_income(files, nfiles) : report_overview(files, nfiles);
+	query_free(query);
 	input_free(files, nfiles);
 	free(fopts);
 	if (fshut_stdout(prog) < 0)

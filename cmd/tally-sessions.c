@@ -205,23 +205,60 @@ list_one(struct out *o, const struct jitem *it, const struct client *c, long lis
 	}
 }
 
-/* Counts one entry of the period with what the book decided for it. */
+static int count_one(const struct jitem *it, const struct client_tags *tg, struct client *c,
+		     enum session_kind kind, const struct book_price *bp, struct out *o,
+		     long *listed, struct terr *e);
+
+/*
+ * Counts one entry of the period with what the book decided for it (bp: its records, nbp of
+ * them): a group session counts for each attendee, an absent one as a no-show or late cancel.
+ */
 static int
-count(struct book *b, const struct jitem *it, const struct book_price *bp, struct out *o,
-      long *listed, struct terr *e)
+count(struct book *b, const struct jitem *it, const struct book_price *bp, size_t nbp,
+      struct out *o, long *listed, struct terr *e)
 {
 	const struct txn *t = it->txn;
 	struct client_tags tg;
 	enum session_kind kind;
 	struct client *c;
-	bool has;
-	struct row *r;
-	int late = 0;
+	struct attendee a[GROUP_MAX];
+	size_t n;
 
 	clients_tags(t, &tg);
 	kind = clients_kind_of(&tg);
-	c = clients_of_tags(book_clients(b), &tg);
-	has = bp && bp->c == c;
+	if (kind == SESSION_NONE || kind == SESSION_OTHER || !group_is(t)) {
+		c = clients_of_tags(book_clients(b), &tg);
+		return count_one(it, &tg, c, kind, nbp && bp[0].c == c ? &bp[0] : NULL, o, listed,
+				 e);
+	}
+	n = group_attendees(t, a, GROUP_MAX, NULL);
+	for (size_t i = 0; i < n && i < GROUP_MAX; i++) {
+		const struct book_price *mine = NULL;
+
+		if (!(c = clients_find(book_clients(b), a[i].id)))
+			continue;
+		for (size_t k = 0; k < nbp && !mine; k++)
+			if (bp[k].c == c && bp[k].group)
+				mine = &bp[k];
+		if (count_one(it, &tg, c, kind == SESSION_HELD ? (enum session_kind)a[i].kind : kind,
+			      mine, o, listed, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Counts one client's part of an entry. */
+static int
+count_one(const struct jitem *it, const struct client_tags *tgp, struct client *c,
+	  enum session_kind kind, const struct book_price *bp, struct out *o, long *listed,
+	  struct terr *e)
+{
+	const struct txn *t = it->txn;
+	struct client_tags tg = *tgp;
+	bool has = bp != NULL;
+	struct row *r;
+	int late = 0;
+
 	if (kind != SESSION_NONE && !c) {
 		terr_set(e, it->file, it->line, "session without a client: tag");
 		return -1;
@@ -435,7 +472,7 @@ scan(char **files, size_t nfiles, struct book *b, struct out *o)
 {
 	struct journal *j = journal_open((const char *const *)files, nfiles, JOURNAL_NO_BALANCE);
 	struct jitem *it;
-	struct book_price bp;
+	struct book_price bp[GROUP_MAX + 8];
 	struct terr e;
 	long listed = 0;
 	int rv, status = 0;
@@ -446,9 +483,12 @@ scan(char **files, size_t nfiles, struct book *b, struct out *o)
 		out_puts(o, "[");
 	while ((rv = journal_next(j, &it)) != 0) {
 		bool skip = rv < 0 || it->kind != J_TXN || (end != DATE_NONE && it->txn->date >= end);
-		int has = book_next(b, skip ? NULL : it, &bp);
+		size_t has = (size_t)book_next(b, skip ? NULL : it, &bp[0]);
 		const struct terr *d;
 		bool said = false;
+
+		while (has && has < sizeof bp / sizeof *bp && book_next_more(b, &bp[has]))
+			has++;
 
 		while ((d = book_deferred(b, false))) {
 			terr_print(prog, d);
@@ -459,21 +499,25 @@ scan(char **files, size_t nfiles, struct book *b, struct out *o)
 			reconcile_observe(rc, it);
 		if (skip || said)
 			continue;
-		if (count(b, it, has ? &bp : NULL, o, &listed, &e) < 0) {
+		if (count(b, it, bp, has, o, &listed, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 		}
 		/* sessions bought, by each client a purchase credits (a split package: several) */
-		for (int more = has, first = 1; more; more = book_next_more(b, &bp), first = 0) {
-			if (!bp.c || !in_period(it->txn->date) || !query_txn(query, it->txn) ||
-			    (only_client && strcmp(bp.c->id, only_id) != 0))
+		for (size_t k = 0; k < has; k++) {
+			const struct book_price *x = &bp[k];
+			/* a session written on another client's credit (its payer's): used there;
+			 * a group's attendees were counted with their sessions */
+			bool other = k > 0 && x->package && !x->group;
+
+			if (!x->c || !in_period(it->txn->date) || !query_txn(query, it->txn) ||
+			    (only_client && strcmp(x->c->id, only_id) != 0))
 				continue;
-			row_of(bp.c)->n[BOUGHT] += bp.bought;
-			/* a session written on another client's credit (its payer's): used there */
-			if (!first && bp.package)
-				row_of(bp.c)->n[USED]++;
-			if (bp.bought || (!first && bp.package))
-				row_of(bp.c)->active = true;
+			row_of(x->c)->n[BOUGHT] += x->bought;
+			if (other)
+				row_of(x->c)->n[USED]++;
+			if (x->bought || other)
+				row_of(x->c)->active = true;
 		}
 	}
 	if (list_unsigned && format == F_JSON)

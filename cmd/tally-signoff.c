@@ -17,12 +17,13 @@ static const char *prog = "tally-signoff";
 static tdate begin = DATE_NONE, end = DATE_NONE;
 static enum { F_TXT, F_HTML, F_PDF } format = F_TXT;
 static struct clients_opts accts;
+static struct query *query;  /* the sheet's operands that are not files: hledger query terms */
 
 static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s --client ID [-p PERIOD] [-b DATE] [-e DATE] [-O txt|html]\n"
-		   "       [-f FILE]... [FILE]...\n"
+		   "       [-f FILE]... [FILE]... [QUERY]...\n"
 		   "       %s --record SIGNED.csv [-i JOURNAL | -f FILE... | FILE...]\n", prog, prog);
 	exit(status);
 }
@@ -89,7 +90,8 @@ collect(char **files, size_t nfiles, const char *id, struct clients *b, struct l
 			continue;
 		}
 		if (!c || strcmp(c->id, id) != 0 || clients_kind_of(&tg) != SESSION_HELD ||
-		    (begin != DATE_NONE && t->date < begin) || (end != DATE_NONE && t->date >= end))
+		    (begin != DATE_NONE && t->date < begin) || (end != DATE_NONE && t->date >= end) ||
+		    !query_txn(query, t))
 			continue;
 		*v = xrealloc(*v, (*n + 1) * sizeof **v);
 		(*v)[*n] = (struct line){t->date, -1, clients_minutes_of(&tg), 0, 0, NULL};
@@ -434,6 +436,22 @@ main(int argc, char **argv)
 		files = xcalloc(2, sizeof *files);
 		files[0] = xstrdup(inplace);
 		nfiles = 1;
+	} else if (client) {
+		/* Query terms select the sessions listed (date: narrows the period, as -p);
+		 * every entry still counts for the package places. */
+		char **ops;
+		size_t nops;
+		struct terr qe;
+
+		if (query_operands(argc - optind, argv + optind, nf > 0, &ops, &nops, &query,
+				   &qe) < 0) {
+			terr_print(prog, &qe);
+			free(fopts);
+			return 2;
+		}
+		nfiles = input_files(fopts, nf, ops, nops, &files);
+		free(ops);
+		query_period(query, &begin, &end);
 	} else
 		nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
 	if (client) {
@@ -448,6 +466,7 @@ main(int argc, char **argv)
 	} else
 		status = record(recordfile, files, nfiles, inplace);
 	input_free(files, nfiles);
+	query_free(query);
 	free(fopts);
 	if (fshut_stdout(prog) < 0)
 		status = 1;

@@ -24,6 +24,7 @@ static tdate begin = DATE_NONE, end = DATE_NONE;
 enum { F_PDF = 3, F_EML = 4 };
 static const char *const ext[] = {"txt", "md", "html", "pdf", "eml", NULL};
 static struct identities *ids;  /* the clients' name, email, address, tax ID (lib/identity.c) */
+static struct query *query;     /* operands that are not files: hledger query terms */
 static struct statements *st;   /* every client's statement, read in one pass */
 static struct clients *payers;  /* bill-to: who pays for whom (lib/billto.c) */
 static tdate family_at;         /* a household is who pays for whom on this day */
@@ -34,7 +35,7 @@ usage(FILE *f, int status)
 	fprintf(f, "usage: %s (--client ID | --all --output-dir DIR) [-p PERIOD] [-b DATE]\n"
 		   "       [-e DATE] [-O txt|md|html|pdf|eml] [--maildir DIR] [--lang en|es|he] [--conf FILE]\n"
 		   "       [--templates DIR] [--unbilled ACCT] [--receivable ACCT]\n"
-		   "       [--prepaid ACCT] [--deposits ACCT] [-f FILE]... [FILE]...\n",
+		   "       [--prepaid ACCT] [--deposits ACCT] [-f FILE]... [FILE]... [QUERY]...\n",
 		prog);
 	exit(status);
 }
@@ -371,6 +372,7 @@ main(int argc, char **argv)
 	const char *why;
 	struct stmt_doc doc = {.format = STMT_TXT, .lang = "en"};
 	struct conf *labels, *provider;
+	struct book *bk;
 
 	fopts = xcalloc((size_t)argc, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "b:e:p:O:f:h", opts, NULL)) != -1) {
@@ -444,7 +446,23 @@ main(int argc, char **argv)
 		}
 	}
 	free(tdir);
-	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
+	{
+		/* Query terms: date: narrows the period as -p does; the others select the entries
+		 * the statement reads, as if the rest were not in the journal. */
+		char **ops;
+		size_t nops;
+
+		if (query_operands(argc - optind, argv + optind, nf > 0, &ops, &nops, &query,
+				   &e) < 0) {
+			terr_print(prog, &e);
+			conf_free(labels);
+			free(css);
+			return 2;
+		}
+		nfiles = input_files(fopts, nf, ops, nops, &files);
+		free(ops);
+		query_period(query, &begin, &end);
+	}
 	if (!(provider = invoices_conf(conf_path, files[0], &e))) {
 		terr_print(prog, &e);
 		conf_free(labels);
@@ -457,19 +475,34 @@ main(int argc, char **argv)
 	ids = identities_new();
 	payers = clients_new(NULL);
 	family_at = end != DATE_NONE ? end - 1 : date_today();
+	/* the book counts package sessions in date order; this reading is its pass 2 */
+	if (!(bk = book_read_until(files, nfiles, &(struct clients_opts){prefix[SA_UNBILLED],
+				   prefix[SA_PREPAID], prefix[SA_DEPOSITS]}, end, &e))) {
+		terr_print(prog, &e);
+		status = 1;
+	}
 	j = journal_open((const char *const *)files, nfiles, 0);
-	while ((rv = journal_next(j, &it)) != 0) {
+	while (bk && (rv = journal_next(j, &it)) != 0) {
+		struct book_price bp;
+
+		statements_book(st, book_next(bk, rv > 0 ? it : NULL, &bp) ? &bp : NULL);
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));
 			status = 1;
-		} else if (!status && (statements_observe(st, it, &e) < 0 ||
-					(it->kind == J_TXN && identities_observe(ids, it, &e) < 0) ||
-					observe_billto(it, &e) < 0)) {
+		} else if (!status && (((it->kind != J_TXN || query_txn_undated(query, it->txn)) &&
+					statements_observe(st, it, &e) < 0) ||
+				       (it->kind == J_TXN && identities_observe(ids, it, &e) < 0) ||
+				       observe_billto(it, &e) < 0)) {
+			/* names, addresses and payers come from any entry, selected or not */
 			terr_print(prog, &e);
 			status = 1;
 		}
 	}
 	journal_close(j);
+	statements_book(st, NULL);
+	if (bk)
+		statements_packages(st, bk, end == DATE_NONE ? DATE_NONE : end - 1);
+	book_free(bk);
 	doc.labels = labels;
 	doc.provider = provider;
 	doc.css = css;
@@ -513,6 +546,7 @@ main(int argc, char **argv)
 		}
 	}
 	statements_free(st);
+	query_free(query);
 	identities_free(ids);
 	clients_free(payers);
 	free(css);

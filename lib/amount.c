@@ -561,6 +561,24 @@ amount_parse_plain(const char *s, size_t n, struct amount *a)
 	a->com = 0;
 	if (i < n && (s[i] == '-' || s[i] == '+'))
 		neg = s[i++] == '-';
+	/* The first 18 digits fit 64 bits: no overflow to check for them. */
+	uint64_t v = 0;
+	int nd = 0;
+
+	for (; i < n && nd < 18; i++) {
+		if (s[i] == '.' && !dot) {
+			dot = true;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			break;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		nd++;
+		if (dot)
+			a->scale++;
+	}
+	a->q = (tnum)v;
+	digit = nd > 0;
 	for (; i < n; i++) {
 		if (s[i] == '.' && !dot) {
 			dot = true;

@@ -46,6 +46,7 @@ book_free(struct book *b)
 	free(b->fid);
 	free(b->big);
 	free(b->steps);
+	free(b->places);
 	free(b->err);
 	for (size_t i = 0; i < b->nsnaps; i++)
 		free(b->snaps[i].st);
@@ -141,7 +142,7 @@ book_name(struct book *b, const char *file)
 	return b->names[i];
 }
 
-static struct bev *
+struct bev *
 bev_new(struct book *b, uint32_t pos, const struct txn *t)
 {
 	struct bev *v;
@@ -210,13 +211,11 @@ where(struct book *b, const struct jitem *it)
 	return start;
 }
 
-static void snapshot(struct book *b, uint32_t pos);
-
 /* A date later than every earlier one: lapses of packages expiring before it go here. */
 static void
 step(struct book *b, tdate d, uint64_t off, uint32_t pos)
 {
-	snapshot(b, pos);
+	book_snapshot(b, pos);
 	if (b->nsteps == b->capsteps) {
 		b->capsteps = b->capsteps ? 2 * b->capsteps : 256;
 		b->steps = xrealloc(b->steps, b->capsteps * sizeof *b->steps);
@@ -229,8 +228,8 @@ step(struct book *b, tdate d, uint64_t off, uint32_t pos)
  * the last event: its postings are written in the style the journal had there, as a
  * single streaming pass would write them.
  */
-static void
-snapshot(struct book *b, uint32_t pos)
+void
+book_snapshot(struct book *b, uint32_t pos)
 {
 	int n = commodity_count();
 	struct snap *last = b->nsnaps ? &b->snaps[b->nsnaps - 1] : NULL;
@@ -270,8 +269,8 @@ book_style_at(struct book *b, uint32_t pos)
 }
 
 /* An unpriced event at the top level: where its postings go. */
-static void
-place(struct book *b, struct bev *v, const struct jitem *it, uint64_t start)
+void
+bev_place(struct book *b, struct bev *v, const struct jitem *it, uint64_t start)
 {
 	uint64_t end = start + it->len;
 
@@ -309,8 +308,8 @@ notice_of(const struct client_tags *tg, enum session_kind kind, tdate d)
 }
 
 /* The session fields of an event record, from the entry's tags. */
-static void
-session_fields(struct bev *v, const struct txn *t, const struct client_tags *tg,
+void
+bev_session(struct bev *v, const struct txn *t, const struct client_tags *tg,
 	       enum session_kind kind)
 {
 	struct span s;
@@ -482,29 +481,38 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 		for (size_t s = 0; s < nseen; s++)
 			seen[s].debit = (struct amount){0, 0, 0};
 	}
+	if (kind != SESSION_NONE && !primary && (rc = book_group(b, it, &tg, pos, start, e)) != 0) {
+		if (rc < 0)
+			return -1;
+		primary = true;
+	}
 	if (kind != SESSION_NONE && !primary) {
 		ev = bev_new(b, pos, t);
 		ev->client = c ? (uint32_t)c->index : NO_CLIENT;
-		session_fields(ev, t, &tg, kind);
+		bev_session(ev, t, &tg, kind);
 		if (ev->flags & F_UNPRICED) {
-			place(b, ev, it, start);
-			snapshot(b, pos);
+			bev_place(b, ev, it, start);
+			book_snapshot(b, pos);
+			if (bev_own_price(b, ev, it, &tg, e) < 0)
+				return -1;
 		}
 		if (tg.v[CT_EXPIRED].p)
 			ev->flags |= F_EXPIRED;
 		primary = true;
 	}
 	for (size_t s = 0; s < nseen; s++) {
-		bool mine = primary && c == seen[s].c;
+		struct bev *own = NULL;
+		bool mine;
+
+		for (size_t k = b->n; primary && k-- > 0 && b->ev[k].pos == pos;)
+			if (!(b->ev[k].flags & F_EXTRA) && b->ev[k].client == seen[s].c->index)
+				own = &b->ev[k];
+		mine = own != NULL;
 
 		if (!mine && amount_is_zero(&seen[s].debit) && amount_is_zero(&seen[s].deposit))
 			continue;
 		if (mine) {
-			ev = NULL;
-			for (size_t k = b->n; k-- > 0 && b->ev[k].pos == pos;)
-				if (!(b->ev[k].flags & F_EXTRA))
-					ev = &b->ev[k];
-			assert(ev);  /* primary: this item's own record was made above */
+			ev = own;
 		} else {
 			int16_t tm = primary ? b->ev[b->n - 1].time : -1;
 
@@ -568,6 +576,8 @@ by_pos(const void *x, const void *y)
 		return a->pos < b->pos ? -1 : 1;
 	if ((a->flags & F_EXTRA) != (b->flags & F_EXTRA))
 		return (a->flags & F_EXTRA) - (b->flags & F_EXTRA);
+	if (a->spare != b->spare)
+		return a->spare - b->spare;
 	return a->client < b->client ? -1 : a->client > b->client;
 }
 
@@ -705,6 +715,7 @@ book_settle(struct book *b, tdate until)
 	sort(b->ev, b->n, sizeof *b->ev, by_pos);
 	if (b->nlapse > 1)
 		qsort(b->lapse, b->nlapse, sizeof *b->lapse, by_expiry);
+	book_places_sort(b);
 	b->pos = 0;
 	b->cur = 0;
 	b->lcur = 0;
@@ -728,8 +739,11 @@ bev_price(struct book *b, const struct bev *v, struct book_price *r)
 	r->grace = v->out & O_GRACE;
 	r->capped = v->out & O_CAPPED;
 	r->has_price = v->out & O_PRICE;
+	r->group = v->group;
 	if (r->grace)
 		r->grace_n = v->n;
+	if (r->package)
+		book_place_of(b, v, r);
 	r->notice = v->notice >= 0 ? v->notice : -1;
 	r->start = v->time >= 0 && v->time < 1440 ? v->time : -1;
 	if ((v->flags & F_EXPIRED) && !(v->flags & F_UNPRICED) && v->n > 0)

@@ -174,6 +174,7 @@ book_copy(struct book *b, struct out *o,
 				break;
 			if (v && to == end_of(v)) {
 				bev_price(b, v, &r);
+				r.nonl = r.nonl && last != '\n';  /* a group's next attendee */
 				if (event(arg, o, &r))
 					last = '\n';
 				ev++;

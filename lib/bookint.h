@@ -71,7 +71,8 @@ enum {
 	F_NONL = 128,     /* the item's last line has no newline */
 };
 enum { O_PACKAGE = 1, O_OVER = 2, O_GRACE = 4, O_WRITE = 8, O_CAPPED = 16, O_PRICE = 32,
-       O_PAYER = 64 /* the package credit was the payer's (bill-to:) */ };
+       O_PAYER = 64, /* the package credit was the payer's (bill-to:) */
+       O_OWN = 128   /* read: `price:` in q[2] prices this session */ };
 /* Cancellation notice codes below zero: unknown, or why it cannot be told. */
 enum { N_UNKNOWN = -1, N_NO_TIME = -2, N_BAD_TIME = -3, N_NO_STAMP = -4, N_BAD_STAMP = -5 };
 #define NO_CLIENT UINT32_MAX
@@ -89,9 +90,10 @@ struct bev {
 	uint8_t offhi;       /* ... and the high 8 */
 	uint8_t file;        /* the file's index + 1; 0: not in a file the output copies */
 	int16_t time;        /* minutes after midnight; -1 none; 1440 after the day's sessions */
-	int16_t spare;
+	int16_t spare;       /* a group session: the attendee's place among its clients */
 	uint8_t kind : 3;    /* enum session_kind; SESSION_NONE: money only */
 	uint8_t rc : 4;      /* enum book_rc */
+	uint8_t group : 1;   /* one attendee of a group session (group.c) */
 	uint8_t flags;       /* F_* */
 	uint8_t out;         /* O_* */
 	int8_t scale[3];
@@ -146,6 +148,11 @@ struct book {
 		struct cstyle *st;
 	} *snaps;
 	size_t nsnaps, capsnaps, scur;
+	struct bplace {        /* the package sessions taken: session n of m, by position */
+		uint32_t pos, client;
+		int32_t n, m;
+	} *places;
+	size_t nplaces, capplaces;
 	struct step {          /* the first item dated after every earlier one */
 		tdate date;
 		uint32_t file;
@@ -155,18 +162,35 @@ struct book {
 	size_t nsteps, capsteps;
 };
 
+/* A new record for the item at pos; its session fields from the tags; where it ends. */
+struct bev *bev_new(struct book *b, uint32_t pos, const struct txn *t);
+void bev_session(struct bev *v, const struct txn *t, const struct client_tags *tg,
+		 enum session_kind kind);
+void bev_place(struct book *b, struct bev *v, const struct jitem *it, uint64_t start);
+/* Keeps the commodities' styles at an unpriced event when they changed. */
+void book_snapshot(struct book *b, uint32_t pos);
+/* `price:` on a session: kept in q[2] for the pricing (O_OWN). -1 with *e set. */
+int bev_own_price(struct book *b, struct bev *v, const struct jitem *it,
+		  const struct client_tags *tg, struct terr *e);
+/*
+ * A group session (bookgroup.c): one record per attendee, unpriced when no posting of the
+ * entry names the attendee's accounts. 1 when it was one, 0 when not, -1 with *e set.
+ */
+int book_group(struct book *b, const struct jitem *it, const struct client_tags *tg,
+	       uint32_t pos, uint64_t start, struct terr *e);
 /* q[i] as an amount, and back (one over 64 bits or in another commodity: in b->big). */
 #define BIG INT8_MIN
 struct amount bev_get(const struct book *b, const struct bev *v, int i);
 void bev_put(struct book *b, struct bev *v, int i, const struct amount *a);
-/* Makes standard input readable twice (spool.c). */
-int book_spool_stdin(char *const *files, size_t n, struct terr *e);
 /* The commodities' styles as they were at position pos of pass 1 (forward only). */
 void book_style_at(struct book *b, uint32_t pos);
 /* What the book decided for a record. */
 void bev_price(struct book *b, const struct bev *v, struct book_price *r);
 /* Prices one event in date order (bookprice.c). */
 void book_settle_one(struct book *b, struct client *c, struct bev *v);
+/* After settling: the package places by position; then r->pk_n, pk_m of a record. */
+void book_places_sort(struct book *b);
+void book_place_of(const struct book *b, const struct bev *v, struct book_price *r);
 /* The policy by name, loaded once; NULL when it cannot be used (*e set when e). */
 const struct policy *book_policy_named(struct book *b, struct span name, struct terr *e);
 /* Records a lapse. */

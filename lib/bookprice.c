@@ -106,6 +106,9 @@ settle_money(struct book *b, struct client *c, struct bev *v)
 		v->rc = BR_TOO_LARGE;
 	if (v->kind == SESSION_HELD && !(v->out & O_PACKAGE) && over(c, v->date))
 		v->out |= O_OVER;
+	/* a group's absence priced at zero: the policy's grace waived it (bookgroup.c) */
+	if (v->group && (v->flags & F_WAIVED) && v->kind != SESSION_HELD)
+		grace_add(c, v->date);
 }
 
 /* An unpriced held session: package credit first, else the rate less the deposit held. */
@@ -125,16 +128,19 @@ settle_held(struct book *b, struct client *c, struct bev *v)
 		}
 		return;
 	}
-	if (take(c, v, &price)) {
+	if (v->out & O_OWN) {
+		/* `price:` prices this session only: no package credit, no rate */
+		price = bev_get(b, v, 2);
+		rc = 0;
+	} else if (take(c, v, &price)) {
 		v->out |= O_PACKAGE | O_WRITE;
 		put(b, v, &price, NULL, NULL);
 		return;
-	}
-	if (v->n == -2) {
+	} else if (v->n == -2) {
 		v->rc = BR_BAD_MINUTES;
 		return;
-	}
-	rc = client_rate_at(c, v->date, v->n, &price);
+	} else
+		rc = client_rate_at(c, v->date, v->n, &price);
 	if (rc == -1 || rc == -2) {
 		v->rc = rc == -1 ? BR_NO_RATE : BR_NO_MINUTES;
 		return;
@@ -149,12 +155,19 @@ settle_held(struct book *b, struct client *c, struct bev *v)
 	put(b, v, &price, NULL, &dep);
 }
 
-/* The session's price for a percent fee: the rate, else one package session's credit. */
+/*
+ * The session's price for a percent fee: its `price:`, else the rate, else one package
+ * session's credit.
+ */
 static int
-session_price(struct client *c, struct bev *v, struct amount *price)
+session_price(struct book *b, struct client *c, struct bev *v, struct amount *price)
 {
 	int rc;
 
+	if (v->out & O_OWN) {
+		*price = bev_get(b, v, 2);
+		return BR_OK;
+	}
 	if (v->n == -2)
 		return BR_BAD_MINUTES;
 	if ((rc = client_rate_at(c, v->date, v->n, price)) == 0)
@@ -195,7 +208,7 @@ settle_cancel(struct book *b, struct client *c, struct bev *v)
 		if (amount_is_zero(&p->provider.amt))
 			return;
 		if (p->provider.percent) {
-			if ((rc = session_price(c, v, &price)) != BR_OK) {
+			if ((rc = session_price(b, c, v, &price)) != BR_OK) {
 				v->rc = (uint8_t)rc;
 				return;
 			}
@@ -219,6 +232,11 @@ settle_cancel(struct book *b, struct client *c, struct bev *v)
 	if (!f || amount_is_zero(&f->amt))
 		return; /* late, but the policy charges nothing for it */
 	if ((used = grace_used(p, c, v->date)) < p->grace) {
+		/* a group writes the waiver as a zero posting: in the session's commodity */
+		if (v->group && session_price(b, c, v, &price) == BR_OK) {
+			price.q = 0;
+			put(b, v, &price, NULL, NULL);
+		}
 		v->out |= O_GRACE | O_WRITE;
 		v->n = (int32_t)(used + 1);
 		grace_add(c, v->date);
@@ -230,7 +248,7 @@ settle_cancel(struct book *b, struct client *c, struct bev *v)
 		return;
 	}
 	if (f->percent) {
-		if ((rc = session_price(c, v, &price)) != BR_OK) {
+		if ((rc = session_price(b, c, v, &price)) != BR_OK) {
 			v->rc = (uint8_t)rc;
 			return;
 		}
@@ -248,8 +266,8 @@ settle_cancel(struct book *b, struct client *c, struct bev *v)
 	put(b, v, &price, &fee, &dep);
 }
 
-void
-book_settle_one(struct book *b, struct client *c, struct bev *v)
+static void
+settle(struct book *b, struct client *c, struct bev *v)
 {
 	if (!(v->flags & F_UNPRICED)) {
 		settle_money(b, c, v);
@@ -267,5 +285,54 @@ book_settle_one(struct book *b, struct client *c, struct bev *v)
 		break;
 	default:
 		break;
+	}
+}
+
+/* Settles v, keeping where in its package a session it takes falls ("session 8 of 10"). */
+void
+book_settle_one(struct book *b, struct client *c, struct bev *v)
+{
+	long n = 0, m = 0;
+	bool has = client_package_place(c, v->date, &n, &m);
+
+	settle(b, c, v);
+	if (!has || !(v->out & O_PACKAGE))
+		return;
+	if (b->nplaces == b->capplaces) {
+		b->capplaces = b->capplaces ? 2 * b->capplaces : 64;
+		b->places = xrealloc(b->places, b->capplaces * sizeof *b->places);
+	}
+	b->places[b->nplaces++] = (struct bplace){v->pos, v->client,
+		n > INT32_MAX ? INT32_MAX : (int32_t)n, m > INT32_MAX ? INT32_MAX : (int32_t)m};
+}
+
+static int
+by_place(const void *x, const void *y)
+{
+	const struct bplace *a = x, *b = y;
+
+	if (a->pos != b->pos)
+		return a->pos < b->pos ? -1 : 1;
+	return a->client < b->client ? -1 : a->client > b->client;
+}
+
+void
+book_places_sort(struct book *b)
+{
+	if (b->nplaces > 1)
+		qsort(b->places, b->nplaces, sizeof *b->places, by_place);
+}
+
+void
+book_place_of(const struct book *b, const struct bev *v, struct book_price *r)
+{
+	struct bplace key = {v->pos, v->client, 0, 0}, *k;
+
+	if (!b->nplaces)
+		return;
+	k = bsearch(&key, b->places, b->nplaces, sizeof *b->places, by_place);
+	if (k) {
+		r->pk_n = k->n;
+		r->pk_m = k->m;
 	}
 }

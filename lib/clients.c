@@ -218,7 +218,7 @@ clients_get(struct clients *b, struct span id)
 /* The tags this module reads, in the order of enum ctag. */
 static const char *const tag_names[CT_N] = {
 	"client", "session", "rate", "policy", "terms", "payer", "package", "expires", "expired",
-	"signed", "minutes", "duration", "time", "cancelled-at", "waived", "bill-to",
+	"signed", "minutes", "duration", "time", "cancelled-at", "waived", "bill-to", "price",
 };
 
 static int
@@ -254,7 +254,7 @@ clients_tags_of(const struct vtags *vt, struct client_tags *tg)
 	static const int from[CT_N] = {
 		VT_CLIENT, VT_SESSION, VT_RATE, VT_POLICY, VT_TERMS, VT_PAYER, VT_PACKAGE,
 		VT_EXPIRES, VT_EXPIRED, VT_SIGNED, VT_MINUTES, VT_DURATION, VT_TIME,
-		VT_CANCELLED_AT, VT_WAIVED, VT_BILL_TO,
+		VT_CANCELLED_AT, VT_WAIVED, VT_BILL_TO, VT_PRICE,
 	};
 
 	for (int k = 0; k < CT_N; k++) {
@@ -331,6 +331,8 @@ client_rate_at(const struct client *c, tdate d, long minutes, struct amount *pri
 {
 	const struct client_rate *r = NULL;
 	struct amount m, x, rem;
+	long div;
+	int prec;
 
 	for (size_t i = 0; i < c->nrates && c->rates[i].from <= d; i++)
 		r = &c->rates[i];
@@ -342,14 +344,21 @@ client_rate_at(const struct client *c, tdate d, long minutes, struct amount *pri
 	}
 	if (minutes < 0)
 		return -2;
-	/* rate * minutes / 60, rounded half away from zero at the commodity's precision */
+	/* rate * minutes / 60, rounded once, half away from zero, at the price precision */
+	prec = commodity_price_prec(r->amt.com);
 	m = (struct amount){minutes, 0, 0};
-	x = r->amt;
-	if (amount_rescale(&x, commodity_style(x.com)->prec) < 0 || amount_mul(&x, &x, &m) < 0 ||
-	    amount_div_int(price, &x, 60, &rem) < 0)
+	if (amount_mul(&x, &r->amt, &m) < 0)
 		return -3;
-	if (rem.q * 2 >= 60 || rem.q * 2 <= -60)
+	amount_normalize(&x, prec);
+	if (amount_rescale(&x, prec) < 0 || x.scale - prec > 16)
+		return -3;
+	for (div = 60; x.scale > prec; x.scale--)
+		div *= 10;
+	if (amount_div_int(price, &x, div, &rem) < 0)
+		return -3;
+	if (rem.q * 2 >= div || rem.q * 2 <= -div)
 		price->q += rem.q < 0 ? -1 : 1;
+	price->scale = prec;
 	price->com = r->amt.com;
 	return 0;
 }

@@ -117,6 +117,14 @@ commodity_count(void)
 	return ncoms;
 }
 
+int
+commodity_price_prec(int id)
+{
+	const struct cstyle *st = commodity_style(id);
+
+	return st->declared ? st->prec : 2;
+}
+
 void
 commodity_set_default(int id)
 {

@@ -30,9 +30,17 @@ sym_char(unsigned char c)
 {
 	if (c >= 0x80)
 		return true;
-	if (c <= ' ' || isdigit(c))
-		return false;
-	return !strchr("-+.,;@*\"{}=()[]<>!/", c);
+	/* The ASCII bytes a symbol may hold, one bit each: this runs per byte of every field. */
+	static const uint64_t ok[2] = {
+		~0ull & ~(0xffffffffull | (0x3ffull << '0') | (1ull << '-') | (1ull << '+') |
+			  (1ull << '.') | (1ull << ',') | (1ull << ';') | (1ull << '*') |
+			  (1ull << '"') | (1ull << '=') | (1ull << '(') | (1ull << ')') |
+			  (1ull << '<') | (1ull << '>') | (1ull << '!') | (1ull << '/') | (1ull << ' ')),
+		~0ull & ~((1ull << ('@' - 64)) | (1ull << ('{' - 64)) | (1ull << ('}' - 64)) |
+			  (1ull << ('[' - 64)) | (1ull << (']' - 64))),
+	};
+
+	return ok[c >> 6] >> (c & 63) & 1;
 }
 
 /*
@@ -326,10 +334,14 @@ format_one(char *out, const struct amount *a, bool left, bool space, char dec)
 	/* Every amount has 0 <= scale <= AMOUNT_MAX_SCALE: said here for the analyzer. */
 	int scale = a->scale >= 0 && a->scale <= AMOUNT_MAX_SCALE ? a->scale : 0;
 
-	do {
+	for (; u > UINT64_MAX; u /= 10)  /* 128-bit division only for the digits past 64 bits */
 		digs[nd++] = (char)('0' + (int)(u % 10));
-		u /= 10;
-	} while (u);
+	uint64_t v = (uint64_t)u;
+
+	do {
+		digs[nd++] = (char)('0' + (int)(v % 10));
+		v /= 10;
+	} while (v);
 	while (nd <= scale)
 		digs[nd++] = '0';
 	for (i = nd - 1; i >= scale; i--)

@@ -14,6 +14,7 @@
 struct income {
 	tdate begin, end;           /* the period; DATE_NONE: open */
 	const char *prefix;         /* the income account; NULL: Income or Revenue */
+	const struct query *query;  /* hledger query terms on the postings; NULL: all */
 	int lo, hi;                 /* months seen (year * 12 + month - 1); lo > hi: none */
 	struct strmap *rows;        /* client NUL commodity-id -> row number */
 	struct strmap *cells;       /* row number, month -> cell number */
@@ -93,6 +94,12 @@ cell_of(struct income *in, struct span client, int com, int month)
 	return &in->cell[c];
 }
 
+void
+income_query(struct income *in, const struct query *q)
+{
+	in->query = q;
+}
+
 int
 income_observe(struct income *in, const struct jitem *it, struct terr *e)
 {
@@ -110,7 +117,7 @@ income_observe(struct income *in, const struct jitem *it, struct terr *e)
 		struct span client = {"(none)", 6};
 		struct amount neg = p->amt;
 
-		if (!is_income(in, p->acct, p->acct_len))
+		if (!is_income(in, p->acct, p->acct_len) || !query_posting(in->query, t, p))
 			continue;
 		if (!posting_tag(t, p, "client", &client) || client.n == 0)
 			client = (struct span){"(none)", 6};

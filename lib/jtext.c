@@ -31,8 +31,9 @@ journal_text_safe(char *dst, const char *src, size_t n, int where)
 	size_t o = 0, i = 0;
 
 	while (i < n) {
-		size_t w = control_at(s + i, n - i);
 		unsigned char c = s[i];
+		/* Printable ASCII is never a control: the test below only for the rest. */
+		size_t w = c > ' ' && c < 0x7f ? 0 : control_at(s + i, n - i);
 
 		if (w || c == ' ') {  /* blanks and controls: one space between words */
 			space = o > 0;

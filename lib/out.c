@@ -245,3 +245,49 @@ fshut_stdout(const char *prog)
 	}
 	return 0;
 }
+
+/* Characters, not bytes: a UTF-8 continuation byte adds no column. */
+static size_t
+columns(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return k;
+}
+
+void
+out_wrap(struct out *o, const char *s, size_t n, const char *indent, size_t width)
+{
+	size_t in = columns(indent, strlen(indent));
+
+	width = width > in + 10 ? width - in : 10;
+	while (n > 0) {
+		size_t line = n, cut = 0;
+
+		while (n > 0 && *s == ' ')
+			s++, n--;
+		if (columns(s, n) > width) {
+			for (size_t b = 0, k = 0; b < n && k <= width; b++) {
+				if (s[b] == ' ')
+					cut = b;
+				k += ((unsigned char)s[b] & 0xC0) != 0x80;
+			}
+			if (cut)
+				line = cut;  /* a word longer than the line stays whole */
+			else
+				for (line = 0; line < n && s[line] != ' '; line++)
+					;
+		}
+		if (line > n)
+			line = n;
+		if (line == 0)
+			break;
+		out_puts(o, indent);
+		out_write(o, s, line);
+		out_write(o, "\n", 1);
+		s += line;
+		n -= line;
+	}
+}

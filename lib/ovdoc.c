@@ -25,9 +25,9 @@ static struct out *partout;
 
 /* The chart's geometry in SVG units (the SVG scales to the page's width). */
 #define SVG_W 640
-#define SVG_H 220
-#define SVG_TOP 22
-#define SVG_BASE 190
+#define SVG_H 180
+#define SVG_TOP 20
+#define SVG_BASE 152
 
 static const char css[] =
 	"@page { size: auto; margin: 12mm; }\n"
@@ -43,6 +43,7 @@ static const char css[] =
 	"thead th { background: #f0f0f0; }\n"
 	".num { text-align: end; white-space: nowrap; font-variant-numeric: tabular-nums; }\n"
 	"tr.total td { font-weight: bold; border-top: 1px solid #999; }\n"
+	".note { margin-top: 1.5mm; color: #8a4b00; }\n"
 	".meter { display: inline-block; width: 30mm; height: 2.6mm; background: #e4e4e4;"
 	" vertical-align: middle; }\n"
 	".meter span { display: block; height: 100%; background: #4573b3; }\n"
@@ -52,7 +53,8 @@ static const char css[] =
 	"svg { width: 100%; height: auto; }\n"
 	"svg rect { fill: #4573b3; }\n"
 	"svg text { font-size: 11px; fill: #222; text-anchor: middle; }\n"
-	"svg line { stroke: #222; }\n";
+	"svg line { stroke: #222; }\n"
+	"@media print { body { font-size: 9pt; } main { padding: 0; } h2 { margin-top: 4mm; } }\n";
 
 static const char *
 L(const char *key)
@@ -382,6 +384,33 @@ sessions(struct out *o, const struct ov_client *const *v, size_t n)
 	table_end(o);
 }
 
+/*
+ * Before a package runs out, the provider hears it: a line per client with one session
+ * left or none (the labels renew-1 and renew-0, {client} replaced by the ID).
+ */
+static void
+renewals(struct out *o, const struct ov_client *const *v, size_t n)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *tpl, *at;
+		char line[512];
+
+		if (v[i]->bought <= 0 || v[i]->left > 1)
+			continue;
+		tpl = L(v[i]->left == 1 ? "renew-1" : "renew-0");
+		if ((at = strstr(tpl, "{client}")))
+			snprintf(line, sizeof line, "%.*s%s%s", (int)(at - tpl), tpl, v[i]->id, at + 8);
+		else
+			snprintf(line, sizeof line, "%s: %s", v[i]->id, tpl);
+		if (first && format != OV_HTML)
+			out_puts(o, "\n");
+		first = false;
+		para(o, line, "note");
+	}
+}
+
 /* Package meters: used of bought as a bar, the sessions left, those held beyond. */
 static void
 packages(struct out *o, const struct ov_client *const *v, size_t n)
@@ -435,6 +464,7 @@ packages(struct out *o, const struct ov_client *const *v, size_t n)
 		table_row(o, &t, cell, NULL, markup);
 	}
 	table_end(o);
+	renewals(o, v, n);
 }
 
 static const char *
@@ -557,7 +587,7 @@ heights(const struct income_row *w, int nm, int *permille)
 			if (pass == 0 && q > max)
 				max = q;
 			/* q <= max; past 2^116, q * 1000 could pass 128 bits: divide max first */
-			if (pass == 1)
+			if (pass == 1 && max > 0)
 				permille[m] = (int)(max < ((tnum)1 << 116) ? q * 1000 / max :
 						    q / (max / 1000));
 			if (pass == 1 && permille[m] > 1000)
@@ -655,7 +685,7 @@ income(struct out *o, const struct overview *ov)
 		struct pdf_bar *bars;
 		char (*val)[AMOUNT_BUF], (*mon)[64];
 
-		if (!rows[r].total)
+		if (!rows[r].total || nm <= 0)
 			continue;
 		if (n - r > 1 || shown)  /* several commodities: a chart each */
 			snprintf(head, sizeof head, "%s (%s)", L("income"), commodity_name(rows[r].com));

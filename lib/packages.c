@@ -69,6 +69,18 @@ client_package_next(struct client *c, tdate d, struct amount *price)
 }
 
 bool
+client_package_place(const struct client *c, tdate d, long *n, long *m)
+{
+	for (size_t i = 0; i < c->npk; i++)
+		if (live(&c->pk[i], d)) {
+			*n = c->pk[i].used + 1;
+			*m = c->pk[i].sessions;
+			return true;
+		}
+	return false;
+}
+
+bool
 client_package_take(struct client *c, tdate d, struct amount *price)
 {
 	struct client_package *k = oldest_live(c, d);

@@ -501,9 +501,8 @@ policy_fee_amount(const struct policy_fee *f, const struct amount *price, struct
 		*out = f->amt;
 		return 0;
 	}
-	scale = commodity_style(price->com)->prec;
-	if (price->scale > scale)
-		scale = price->scale;
+	/* rounded once, to the declared precision (or 2), not the one the file showed so far */
+	scale = commodity_price_prec(price->com);
 	return amount_percent(out, price, &f->amt, scale);
 }
 

@@ -6,7 +6,8 @@
  * `not:` before any of them negates it. As in
  * hledger, any description term, any account term and any status term must match, and
  * all the other terms. Regular expressions are PCRE2, case-insensitive, found anywhere in
- * the text (cur: and sym: match the whole symbol).
+ * the text (cur: and sym: match the whole symbol). A report on postings (balance) asks
+ * query_posting; one on entries (print, aging, statements) asks query_txn, as hledger print.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -321,9 +322,9 @@ amt_match(const struct qterm *q, const struct amount *a)
 	}
 }
 
-/* One term on a posting of t (p may be NULL: terms about postings then hold). */
+/* One term on a posting of t (p may be NULL: terms about postings then hold), not: aside. */
 static bool
-term_match(const struct qterm *q, const struct txn *t, const struct posting *p)
+term_raw(const struct qterm *q, const struct txn *t, const struct posting *p)
 {
 	bool m = true;
 
@@ -386,15 +387,48 @@ term_match(const struct qterm *q, const struct txn *t, const struct posting *p)
 	case Q_NKIND:
 		break;
 	}
-	return m != q->neg;
+	return m;
 }
 
 /*
- * hledger's rule: any of the description terms, any of the account terms, any of the
- * status terms, and all the other terms (negated ones included).
+ * One term on a whole entry, as hledger's print and aregister read it: a term about
+ * postings holds when any posting satisfies it (so not:acct:X: no posting in X, and an
+ * event, without postings, matches none); tags are the entry's and its postings'; the
+ * status is the entry's own; real: asks whether the entry has a real posting.
  */
-bool
-query_posting(const struct query *q, const struct txn *t, const struct posting *p)
+static bool
+term_entry(const struct qterm *q, const struct txn *t)
+{
+	bool m = false;
+
+	switch (q->kind) {
+	case Q_TAG:
+		m = term_raw(q, t, NULL);
+		/* fall through */
+	case Q_ACCT: case Q_CUR: case Q_AMT:
+		for (size_t i = 0; i < t->np && !m; i++)
+			m = term_raw(q, t, &t->p[i]);
+		return m;
+	case Q_REAL:
+		for (size_t i = 0; i < t->np && !m; i++)
+			m = t->p[i].virt == P_REAL;
+		return m == (q->status == 1);
+	case Q_STATUS:
+		return t->status == q->status;
+	default:
+		return term_raw(q, t, NULL);
+	}
+}
+
+enum { ON_POSTING, ON_ENTRY, ON_ENTRY_UNDATED };
+
+/*
+ * hledger's rule: any of the description terms, any of the account terms, any of the
+ * status terms, and all the other terms (negated ones included). ON_ENTRY_UNDATED leaves
+ * out the date: terms that query_period turns into the report's period.
+ */
+static bool
+combine(const struct query *q, const struct txn *t, const struct posting *p, int on)
 {
 	bool any[Q_NKIND] = {0}, seen[Q_NKIND] = {0};
 
@@ -402,8 +436,11 @@ query_posting(const struct query *q, const struct txn *t, const struct posting *
 		return true;
 	for (size_t i = 0; i < q->n; i++) {
 		const struct qterm *x = &q->t[i];
-		bool m = term_match(x, t, p);
+		bool m;
 
+		if (on == ON_ENTRY_UNDATED && x->kind == Q_DATE && !x->neg)
+			continue;
+		m = (on == ON_POSTING ? term_raw(x, t, p) : term_entry(x, t)) != x->neg;
 		if (x->neg || (x->kind != Q_DESC && x->kind != Q_ACCT && x->kind != Q_STATUS)) {
 			if (!m)
 				return false;
@@ -419,15 +456,60 @@ query_posting(const struct query *q, const struct txn *t, const struct posting *
 }
 
 bool
+query_posting(const struct query *q, const struct txn *t, const struct posting *p)
+{
+	return combine(q, t, p, ON_POSTING);
+}
+
+bool
 query_txn(const struct query *q, const struct txn *t)
 {
-	if (query_empty(q))
+	return query_empty(q) || combine(q, t, NULL, ON_ENTRY);
+}
+
+bool
+query_txn_undated(const struct query *q, const struct txn *t)
+{
+	return query_empty(q) || combine(q, t, NULL, ON_ENTRY_UNDATED);
+}
+
+void
+query_period(const struct query *q, tdate *begin, tdate *end)
+{
+	for (size_t i = 0; q && i < q->n; i++) {
+		const struct qterm *x = &q->t[i];
+
+		if (x->kind != Q_DATE || x->neg)
+			continue;
+		if (x->begin != DATE_NONE && (*begin == DATE_NONE || x->begin > *begin))
+			*begin = x->begin;
+		if (x->end != DATE_NONE && (*end == DATE_NONE || x->end < *end))
+			*end = x->end;
+	}
+}
+
+/*
+ * An operand that names no file but looks like a path (a '/' or a journal's extension, and
+ * no query prefix) is still a file, so that a mistyped name is reported missing rather
+ * than taken as an account pattern, leaving the report to read standard input.
+ */
+static bool
+looks_like_path(const char *s)
+{
+	static const char *const ext[] = {".journal", ".ledger", ".hledger", ".j", ".dat",
+					  ".timeclock", ".timedot", ".csv", NULL};
+	size_t n = strlen(s);
+
+	if (strchr(s, ':'))
+		return false;
+	if (strchr(s, '/'))
 		return true;
-	if (t->np == 0)
-		return query_posting(q, t, NULL);
-	for (size_t i = 0; i < t->np; i++)
-		if (query_posting(q, t, &t->p[i]))
+	for (size_t i = 0; ext[i]; i++) {
+		size_t k = strlen(ext[i]);
+
+		if (n > k && strcmp(s + n - k, ext[i]) == 0)
 			return true;
+	}
 	return false;
 }
 
@@ -442,7 +524,8 @@ query_operands(int argc, char **argv, bool have_f, char ***ops, size_t *nops,
 	*ops = xcalloc((size_t)argc + 1, sizeof **ops);
 	*nops = 0;
 	for (int i = 0; i < argc; i++) {
-		if (!have_f && (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) == 0))
+		if (!have_f && (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) == 0 ||
+				looks_like_path(argv[i])))
 			(*ops)[(*nops)++] = argv[i];
 		else
 			terms[nterms++] = argv[i];

@@ -24,6 +24,7 @@ struct statements {
 	size_t entry;           /* entries read so far: the number items keep */
 	struct touch *tc;       /* the clients of the entry being read; reused */
 	size_t captc;
+	const struct book_price *bp;  /* the book's word on the entry being read, or NULL */
 };
 
 static size_t
@@ -146,18 +147,9 @@ struct tags {
 	long package;
 	tdate due;
 	int time;
-	tdate last_item;    /* the latest `item: DATE | ...` of an invoice */
+	struct span credit;  /* `credit-note: NUMBER`: a credit note voiding `invoice:` */
+	bool has_credit;
 };
-
-static int
-latest_item(const struct vval *v, void *arg)
-{
-	tdate *last = arg;
-
-	if (*last == DATE_NONE || v->date > *last)
-		*last = v->date;
-	return 0;
-}
 
 static void
 tags_of(const struct vtags *tg, const struct txn *t, struct tags *g)
@@ -175,8 +167,7 @@ tags_of(const struct vtags *tg, const struct txn *t, struct tags *g)
 	g->has_due = tg->has[VT_DUE];
 	g->due = tg->v[VT_DUE].date;
 	g->time = tg->has[VT_TIME] ? (int)tg->v[VT_TIME].n : -1;
-	g->last_item = DATE_NONE;
-	vocab_each(t, VT_ITEM, latest_item, &g->last_item);
+	g->has_credit = tag_find(t->comment, "credit-note", &g->credit);
 }
 
 static char *
@@ -208,19 +199,42 @@ item_new(struct stmt_client *c, enum stmt_ikind kind, const struct txn *t)
 }
 
 static void
-session_item(struct stmt_client *c, const struct txn *t, const struct tags *g, const struct account *delta,
-	     bool from_package, bool shared)
+session_item(struct statements *s, struct stmt_client *c, const struct txn *t,
+	     const struct tags *g, const struct account *delta, bool from_package, bool shared)
 {
 	struct stmt_item *it = item_new(c, SI_SESSION, t);
+	const struct book_price *bp = s->bp;
 
+	/* where the book, in date order, placed it: "session 8 of 10", or past the package */
+	if (bp && bp->c && strcmp(bp->c->id, c->id) == 0) {
+		if (bp->package) {
+			it->pk_n = bp->pk_n;
+			it->pk_m = bp->pk_m;
+		}
+		it->over = bp->over;
+	}
 	it->desc = shared ? NULL : span_dup(t->desc);
 	it->status = span_dup(g->session);
+	if (group_is(t)) {
+		/* a group session: this client's own part, an absence as the no-show it was */
+		struct attendee a[GROUP_MAX];
+		size_t n = group_attendees(t, a, GROUP_MAX, NULL);
+
+		for (size_t i = 0; i < n && i < GROUP_MAX; i++)
+			if (a[i].kind != SESSION_HELD &&
+			    vocab_same_client(a[i].id, (struct span){c->id, strlen(c->id)})) {
+				free(it->status);
+				it->status = xstrdup(a[i].kind == SESSION_NOSHOW ? "no-show"
+									: "late-cancel");
+			}
+	}
 	it->waived = dup_or_null(g->waived, g->has_waived);
 	it->signoff = dup_or_null(g->signoff, g->has_signoff);
 	it->time = g->time;
 	it->from_package = from_package;
 	/* a session on another client's account (its payer's package credit): say whose */
-	if (g->has_client && !spells(g->client, c->id)) {
+	/* (not a group's: its first client: is nobody's in particular, and is not to be named) */
+	if (g->has_client && !spells(g->client, c->id) && !group_is(t)) {
 		char slug[CLIENT_ID_MAX + 2];
 		size_t n = clients_slug(g->client, slug, sizeof slug);
 
@@ -251,29 +265,38 @@ struct touch {
 	bool debits_prepaid;  /* uses prepaid credit */
 };
 
-/* An invoice is shown on the statement of the period its items are in. */
+/*
+ * An invoice is shown on the statement of the period it is dated in: tally-invoice dates a
+ * month's invoices the day after it, so they are the next statement's news.
+ */
 static bool
-invoice_in_period(struct statements *s, const struct txn *t, const struct tags *g)
+invoice_in_period(struct statements *s, const struct txn *t)
 {
-	tdate d = g->last_item != DATE_NONE ? g->last_item : t->date;
-
-	return (s->begin == DATE_NONE || d >= s->begin) && (s->end == DATE_NONE || d < s->end);
+	return (s->begin == DATE_NONE || t->date >= s->begin) &&
+	       (s->end == DATE_NONE || t->date < s->end);
 }
 
-/*
- * Learns from one entry dated before the period's end; or, when `after`, from an entry
- * dated on the day after it, of which only an invoice for the period counts (tally-invoice
- * dates a period's invoices the day after it). Returns -1 on overflow, 1 for an invoice
- * shown, else 0.
- */
+/* A credit note of the period: its number and the invoice it voids. */
+static void
+credit_item(struct stmt_client *c, const struct txn *t, const struct tags *g,
+	    const struct account *delta)
+{
+	struct stmt_item *it = item_new(c, SI_CREDIT, t);
 
+	it->number = span_dup(g->credit);
+	it->voids = g->has_invoice ? span_dup(g->invoice) : NULL;
+	it->desc = span_dup(t->desc);
+	stmt_sum_add(&it->amt, delta, true);
+}
+
+/* Learns from one entry dated before the period's end. Returns -1 on overflow, else 0. */
 static int
-observe(struct statements *s, const struct txn *t, const struct vtags *tg, bool after)
+observe(struct statements *s, const struct txn *t, const struct vtags *tg)
 {
 	size_t ntc = 0, i, k;
 	struct tags g;
 	bool in_period = s->begin == DATE_NONE || t->date >= s->begin;
-	int rc = 0, shown = 0;
+	int rc = 0;
 
 	for (i = 0; i < t->np; i++) {
 		struct span id;
@@ -300,12 +323,10 @@ observe(struct statements *s, const struct txn *t, const struct vtags *tg, bool 
 			s->tc[k].debits_prepaid = true;
 	}
 	/* Entries that touch no client account matter only as sessions of the period. */
-	if (ntc == 0 && t->np > 0 && (after || !in_period || !tg->has[VT_SESSION]))
+	if (ntc == 0 && t->np > 0 && (!in_period || !tg->has[VT_SESSION]))
 		return 0;
 	tags_of(tg, t, &g);
 	if (ntc == 0) {
-		if (after)
-			return 0;
 		/* An event: it concerns the client its tag names. */
 		if (!g.has_client)
 			return 0;
@@ -317,7 +338,7 @@ observe(struct statements *s, const struct txn *t, const struct vtags *tg, bool 
 			c->name = span_dup(g.name);
 		}
 		if (in_period && g.has_session) {
-			session_item(c, t, &g, NULL, false, false);
+			session_item(s, c, t, &g, NULL, false, false);
 			c->items[c->nitems - 1].paid_directly = t->np > 0;
 		}
 		return 0;
@@ -327,13 +348,6 @@ observe(struct statements *s, const struct txn *t, const struct vtags *tg, bool 
 		bool shared = ntc > 1;
 		int sign = money_sign(&s->tc[k].delta);
 
-		if (after) {
-			if (money_sign(&s->tc[k].kind[SA_RECEIVABLE]) > 0 &&
-			    (sign == 0 || g.has_invoice) && invoice_in_period(s, t, &g) &&
-			    g.has_invoice)
-				shown = 1, invoice_item(c, t, &g, &s->tc[k].kind[SA_RECEIVABLE]);
-			continue;
-		}
 		if (g.has_client && !shared && !c->name && !span_eq(g.client, c->id) &&
 		    spells(g.client, c->id))
 			c->name = span_dup(g.client);
@@ -346,18 +360,10 @@ observe(struct statements *s, const struct txn *t, const struct vtags *tg, bool 
 		rc |= stmt_sum_add(&c->close, &s->tc[k].delta, false);
 		for (int kd = 0; kd < SA_N; kd++)
 			rc |= stmt_sum_add(&c->kind[kd], &s->tc[k].kind[kd], false);
-		if (g.has_package && money_sign(&s->tc[k].kind[SA_PREPAID]) < 0) {
-			c->pkg_left += g.package;
-			c->had_pkg = true;
-		} else if (s->tc[k].debits_prepaid && g.has_session && c->pkg_left > 0) {
-			c->pkg_left--;
-		}
-		if (money_sign(&c->kind[SA_PREPAID]) >= 0)
-			c->pkg_left = 0;
 		/* an invoice; with taxes (lib/tax.c) its tax less withholding is also a charge */
 		if (money_sign(&s->tc[k].kind[SA_RECEIVABLE]) > 0 && (sign == 0 || g.has_invoice) &&
 		    !g.has_session) {
-			if (invoice_in_period(s, t, &g))
+			if (invoice_in_period(s, t))
 				invoice_item(c, t, &g, &s->tc[k].kind[SA_RECEIVABLE]);
 			if (sign == 0)
 				continue;
@@ -365,7 +371,9 @@ observe(struct statements *s, const struct txn *t, const struct vtags *tg, bool 
 		if (!in_period)
 			continue;
 		if (g.has_session) {
-			session_item(c, t, &g, &s->tc[k].delta, s->tc[k].debits_prepaid, shared);
+			session_item(s, c, t, &g, &s->tc[k].delta, s->tc[k].debits_prepaid, shared);
+		} else if (sign < 0 && g.has_credit && !shared) {
+			credit_item(c, t, &g, &s->tc[k].delta);
 		} else if (sign != 0) {
 			struct stmt_item *it = item_new(c, sign > 0 ? SI_CHARGE : SI_PAYMENT, t);
 
@@ -378,7 +386,7 @@ observe(struct statements *s, const struct txn *t, const struct vtags *tg, bool 
 		for (int kd = 0; kd < SA_N; kd++)
 			free(s->tc[k].kind[kd].bal);
 	}
-	return rc < 0 ? -1 : shown;
+	return rc < 0 ? -1 : 0;
 }
 
 /*
@@ -433,21 +441,43 @@ statements_observe(struct statements *s, const struct jitem *it, struct terr *e)
 	/* every entry's tags are checked, as every command checks them */
 	if (vocab_entry(it, &tg, e, NULL, NULL) > 0)
 		return -1;
-	if (s->end != DATE_NONE && t->date > s->end)
-		return 0;
 	s->cur_file = it->file;
 	s->cur_line = it->line;
 	entry_now = ++s->entry;
-	if (s->end != DATE_NONE && t->date == s->end)
-		return observe(s, t, &tg, true) == 1 ? follow_invoices(s, it, e) : 0;
+	if (s->end != DATE_NONE && t->date >= s->end) {
+		/* after the period: the client is known (an empty statement), nothing more */
+		if (tg.has[VT_CLIENT])
+			client_of_tag(s, tg.v[VT_CLIENT].raw);
+		return 0;
+	}
 	if (follow_invoices(s, it, e) < 0)
 		return -1;
-	if (observe(s, t, &tg, false) < 0) {
+	if (observe(s, t, &tg) < 0) {
 		terr_set(e, it->file, it->line, "a balance is too large to hold exactly");
 		return -1;
 	}
 	return 0;
 }
+
+void
+statements_book(struct statements *s, const struct book_price *bp)
+{
+	s->bp = bp;
+}
+
+void
+statements_packages(struct statements *s, struct book *b, tdate asof)
+{
+	for (size_t i = 0; i < s->nclients; i++) {
+		struct stmt_client *c = &s->clients[i];
+		long left = book_package_left(b, c->id, asof);
+
+		c->had_pkg = left >= 0;
+		c->pkg_left = left > 0 ? left : 0;
+	}
+}
+
+static int by_item_date(const void *x, const void *y);
 
 static int
 by_id(const void *x, const void *y)
@@ -465,6 +495,10 @@ sort_clients(struct statements *s)
 		return;
 	if (s->nclients > 1)
 		qsort(s->clients, s->nclients, sizeof *s->clients, by_id);
+	for (size_t i = 0; i < s->nclients; i++)
+		if (s->clients[i].nitems > 1)
+			qsort(s->clients[i].items, s->clients[i].nitems,
+			      sizeof *s->clients[i].items, by_item_date);
 	free(s->slots);
 	s->slots = NULL;
 	s->nslots = 0;
@@ -513,6 +547,7 @@ item_free(struct stmt_item *it)
 	free(it->waived);
 	free(it->signoff);
 	free(it->number);
+	free(it->voids);
 	free(it->who);
 	free(it->amt.bal);
 }
@@ -534,7 +569,8 @@ by_item_date(const void *x, const void *y)
 /* Adds a copy of it (another client's, who) to m; a charge or payment of an entry m has a
  * line for already is added to that line. */
 static int
-family_item(struct stmt_client *m, const struct stmt_item *it, const char *who)
+family_item(struct stmt_client *m, const struct stmt_item *it, const char *who,
+	    struct clients *payers, tdate at)
 {
 	struct stmt_item *x;
 
@@ -564,8 +600,12 @@ family_item(struct stmt_client *m, const struct stmt_item *it, const char *who)
 	DUP(waived);
 	DUP(signoff);
 	DUP(number);
+	DUP(voids);
 #undef DUP
-	x->who = it->who ? xstrdup(it->who) : who ? xstrdup(who) : NULL;
+	/* a member's name only: never that of a client the payer does not pay for */
+	if (!who && it->who && strcmp(clients_payer_id(payers, it->who, at), m->id) == 0)
+		who = it->who;
+	x->who = who ? xstrdup(who) : NULL;
 	return stmt_sum_add(&x->amt, &it->amt, false);
 }
 
@@ -610,6 +650,7 @@ statements_family(struct statements *s, const struct stmt_client *payer, struct 
 	m->file = xstrdup(payer->file);
 	m->line = payer->line;
 	m->name = payer->name ? xstrdup(payer->name) : NULL;
+	m->household = true;
 	for (size_t i = 0; i < s->nclients; i++) {
 		const struct stmt_client *c = &s->clients[i];
 		bool own = c == payer;
@@ -626,7 +667,7 @@ statements_family(struct statements *s, const struct stmt_client *payer, struct 
 		m->pkg_left += c->pkg_left;
 		m->had_pkg |= c->had_pkg;
 		for (size_t k = 0; k < c->nitems; k++)
-			if (family_item(m, &c->items[k], own ? NULL : c->id) < 0)
+			if (family_item(m, &c->items[k], own ? NULL : c->id, payers, at) < 0)
 				goto bad;
 	}
 	family_net(m);

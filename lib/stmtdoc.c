@@ -419,11 +419,14 @@ section_end(struct out *o, size_t shown)
 		para(o, L("none"));
 }
 
+static void n_of_m(char *buf, size_t size, long n, long m);
+
 /* On a household's statement, whose line it is: "Leo Pérez: " (name:, else the ID). */
 static void
-whose(char *buf, size_t size, const struct stmt_item *it, const char *text)
+whose(char *buf, size_t size, const struct stmt_client *c, const struct stmt_item *it,
+      const char *text)
 {
-	if (!it->who) {
+	if (!c->household || !it->who) {
 		snprintf(buf, size, "%s", text);
 		return;
 	}
@@ -435,9 +438,9 @@ static void
 sessions(struct out *o, const struct stmt_client *c)
 {
 	struct table tb = {5, {L("date"), L("time"), L("status"), L("signed"), L("price")},
-			   {12, 5, 26, 14, 14}, {false, false, false, false, true}};
+			   {12, 5, 26, 12, 16}, {false, false, false, false, true}};
 	char d[64], tm[16], price[512], st[256];
-	size_t shown = 0;
+	size_t shown = 0, over = 0;
 
 	heading(o, L("sessions"));
 	for (size_t i = 0; i < c->nitems; i++) {
@@ -456,16 +459,18 @@ sessions(struct out *o, const struct stmt_client *c)
 			snprintf(st, sizeof st, "%s, %s", status_label(it->status), L("waived"));
 		else if (!it->waived)
 			snprintf(st, sizeof st, "%s", status_label(it->status));
-		if (it->who) {
+		if (c->household && it->who) {
 			char mine[sizeof st];
 
 			memcpy(mine, st, sizeof mine);
-			whose(st, sizeof st, it, mine);
+			whose(st, sizeof st, c, it, mine);
 		}
 		if (it->paid_directly)
 			snprintf(price, sizeof price, "%s", L("paid-directly"));
 		else if (!it->priced && it->waived && strcmp(it->status, "held") == 0)
 			snprintf(price, sizeof price, "%s", L("free"));  /* waived: given free */
+		else if (it->pk_m)  /* billed from the package, or to be */
+			n_of_m(price, sizeof price, it->pk_n, it->pk_m);
 		else if (!it->priced)
 			snprintf(price, sizeof price, "%s",
 				 strcmp(it->status, "held") == 0 ? L("unpriced") : L("no-charge"));
@@ -475,11 +480,69 @@ sessions(struct out *o, const struct stmt_client *c)
 			snprintf(price, sizeof price, "%s", L("no-charge"));
 		else
 			fmt_money(price, sizeof price, &it->amt, false);
+		if (it->over && strlen(price) + 3 < sizeof price) {
+			strcat(price, " *");  /* see the note under the table */
+			over++;
+		}
 		const char *cell[] = {d, tm, st, it->signoff ? it->signoff : L("unsigned"), price};
 
 		row(o, &tb, cell, NULL);
 	}
 	section_end(o, shown);
+	if (over) {
+		if (format == STMT_TXT)
+			out_puts(o, "\n");
+		para(o, L("beyond-package"));
+	}
+}
+
+/* "session 8 of 10": the label's {n} and {m} filled in. */
+static void
+n_of_m(char *buf, size_t size, long n, long m)
+{
+	const char *f = L("package-session");
+	size_t len = 0;
+
+	buf[0] = '\0';
+	while (*f && len + 1 < size) {
+		if (strncmp(f, "{n}", 3) == 0 || strncmp(f, "{m}", 3) == 0) {
+			int k = snprintf(buf + len, size - len, "%ld", f[1] == 'n' ? n : m);
+
+			len = k < 0 ? len : len + (size_t)k < size ? len + (size_t)k : size - 1;
+			f += 3;
+		} else {
+			buf[len++] = *f++;
+			buf[len] = '\0';
+		}
+	}
+}
+
+/* Credit notes voiding invoices: their own section, not payments. */
+static void
+credits(struct out *o, const struct stmt_client *c)
+{
+	struct table tb = {4, {L("credit-note"), L("date"), L("voids"), L("amount")},
+			   {20, 16, 20, 16}, {false, false, false, true}};
+	char d[64], amt[512];
+	size_t shown = 0;
+
+	for (size_t i = 0; i < c->nitems; i++) {
+		const struct stmt_item *it = &c->items[i];
+
+		if (it->kind != SI_CREDIT)
+			continue;
+		if (!shown++) {
+			heading(o, L("credit-notes"));
+			table_begin(o, &tb);
+		}
+		fmt_date(d, sizeof d, it->date);
+		fmt_money(amt, sizeof amt, &it->amt, false);
+		const char *cell[] = {it->number, d, it->voids ? it->voids : "", amt};
+
+		row(o, &tb, cell, NULL);
+	}
+	if (shown)
+		table_end(o);
 }
 
 /* Charges (other than sessions) or payments: date, description, amount. */
@@ -501,7 +564,7 @@ moves(struct out *o, const struct stmt_client *c, enum stmt_ikind kind, const ch
 			table_begin(o, &tb);
 		fmt_date(d, sizeof d, it->date);
 		fmt_money(amt, sizeof amt, &it->amt, false);
-		whose(desc, sizeof desc, it, it->desc ? it->desc : L("shared-entry"));
+		whose(desc, sizeof desc, c, it, it->desc ? it->desc : L("shared-entry"));
 		const char *cell[] = {d, desc, amt};
 
 		row(o, &tb, cell, NULL);
@@ -577,7 +640,7 @@ int
 statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_client *c)
 {
 	const char *css = d->css ? d->css : "";
-	struct account charges = {0}, payments = {0};
+	struct account charges = {0}, payments = {0}, credited = {0};
 	char buf[512], label[256];
 	int rc = 0;
 
@@ -596,6 +659,8 @@ statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_clien
 
 		if (it->kind == SI_PAYMENT)
 			rc |= stmt_sum_add(&payments, &it->amt, false);
+		else if (it->kind == SI_CREDIT)
+			rc |= stmt_sum_add(&credited, &it->amt, false);
 		else if (it->kind == SI_SESSION || it->kind == SI_CHARGE)
 			rc |= stmt_sum_add(&charges, &it->amt, false);
 	}
@@ -607,6 +672,10 @@ statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_clien
 	kv(o, L("charges"), buf);
 	fmt_money(buf, sizeof buf, &payments, true);
 	kv(o, L("payments"), buf);
+	if (!stmt_sum_zero(&credited)) {
+		fmt_money(buf, sizeof buf, &credited, true);
+		kv(o, L("credit-notes"), buf);
+	}
 	fmt_money(buf, sizeof buf, &c->close, false);
 	kv(o, L("closing"), buf);
 	if (c->had_pkg) {
@@ -634,6 +703,7 @@ statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_clien
 	sessions(o, c);
 	moves(o, c, SI_CHARGE, L("fees"));
 	invoices(o, c);
+	credits(o, c);
 	moves(o, c, SI_PAYMENT, L("payments"));
 	open_invoices(o, c);
 	snprintf(label, sizeof label, "%s", L("footer"));
@@ -647,5 +717,6 @@ statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_clien
 	}
 	free(charges.bal);
 	free(payments.bal);
+	free(credited.bal);
 	return rc;
 }

@@ -74,6 +74,12 @@ int commodity_intern(const char *sym, size_t n);
 const char *commodity_name(int id);
 struct cstyle *commodity_style(int id);
 int commodity_count(void);
+/*
+ * The decimals a computed price (per-hour rate, percent fee) is rounded to, once: the
+ * commodity's declared precision (a `commodity` directive), else 2; never the display
+ * precision the amounts read so far happen to show.
+ */
+int commodity_price_prec(int id);
 /* The `D` directive's commodity (0 when none): bare numbers take it. */
 void commodity_set_default(int id);
 int commodity_default(void);
@@ -293,7 +299,10 @@ enum vtag {
 	VT_CLIENT, VT_SESSION, VT_TIME, VT_MINUTES, VT_DURATION, VT_CANCELLED_AT, VT_SIGNED,
 	VT_PACKAGE, VT_EXPIRES, VT_EXPIRED, VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_INVOICE,
 	VT_DUE, VT_ITEM, VT_WAIVED, VT_DEPOSIT, VT_NAME, VT_EMAIL, VT_ADDRESS, VT_TAX_ID, VT_UID,
-	VT_BILL_TO, VT_PRICE, VT_ABSENT, VT_UPCOMING, VT_N
+	VT_BILL_TO, VT_PRICE, VT_ABSENT, VT_UPCOMING,
+	/* the agreement's free text (tally-agreement) */
+	VT_INCLUDES, VT_EXCLUDES, VT_EXTRAS, VT_FREQUENCY, VT_PROGRAMME,
+	VT_N
 };
 enum { VW_ENTRY = 1, VW_POSTING = 2 };  /* where a tag may be written */
 /* A tag's value, read by its kind's parser. */
@@ -328,6 +337,24 @@ int vocab_each(const struct txn *t, enum vtag k, int (*fn)(const struct vval *v,
 	       void *arg);
 /* The error for a bad value v (a span of the item's text) of tag k, at v's line. */
 void vocab_bad(struct terr *e, const struct jitem *it, enum vtag k, struct span v);
+/*
+ * Group sessions (group.c): a session event with several `client:` tags (repeated on a
+ * line, or one per line) is attended by each; `absent: ID [no-show|late-cancel]` marks one
+ * who missed it. Each attendee is priced on their own (the book keeps one record each).
+ */
+#define GROUP_MAX 64
+struct attendee {
+	struct span id;            /* the client: tag's value */
+	int kind;                  /* enum session_kind: SESSION_HELD, or the absence's */
+};
+/*
+ * The entry's distinct clients in the order written (up to max kept in a), their kinds from
+ * the absent: tags; returns how many there are (more than max: too many). *stray gets the
+ * first absent: ID naming none of them ({NULL, 0}: none).
+ */
+size_t group_attendees(const struct txn *t, struct attendee *a, size_t max, struct span *stray);
+/* Whether an entry is a group session: several clients, or an absent: tag. */
+bool group_is(const struct txn *t);
 /* Whether two spellings name one client (--client ANA and ana, Théo Keller and
  * theo-keller): equal once folded to slugs (clients_slug). */
 bool vocab_same_client(struct span a, struct span b);
@@ -431,6 +458,8 @@ struct out *out_open(FILE *f);
 void out_write(struct out *o, const void *p, size_t n);
 void out_puts(struct out *o, const char *s);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* n bytes of text as lines of at most width columns, each after indent, broken at spaces. */
+void out_wrap(struct out *o, const char *s, size_t n, const char *indent, size_t width);
 /* Returns 0, or -1 with errno set when writing failed. Frees o. */
 int out_commit(struct out *o);
 void out_abort(struct out *o);
@@ -719,7 +748,7 @@ struct client {
 enum ctag {
 	CT_CLIENT, CT_SESSION, CT_RATE, CT_POLICY, CT_TERMS, CT_PAYER, CT_PACKAGE, CT_EXPIRES,
 	CT_EXPIRED, CT_SIGNED, CT_MINUTES, CT_DURATION, CT_TIME, CT_CANCELLED_AT, CT_WAIVED,
-	CT_BILL_TO, CT_N
+	CT_BILL_TO, CT_PRICE, CT_N
 };
 struct client_tags {
 	struct span v[CT_N];
@@ -805,6 +834,8 @@ int client_terms_at(const struct client *c, tdate d);
  */
 bool client_package_next(struct client *c, tdate d, struct amount *price);
 bool client_package_take(struct client *c, tdate d, struct amount *price);
+/* Where the next session on d falls: session *n of a package of *m; false when none. */
+bool client_package_place(const struct client *c, tdate d, long *n, long *m);
 /* Sessions left in packages usable on d (d = DATE_NONE: ignoring expiry); money left too. */
 long client_package_left(const struct client *c, tdate d, struct amount *money);
 /* Marks a package lapsed; *left gets the credit that was left. -1 on overflow. */
@@ -877,9 +908,11 @@ struct book_price {
 	bool write;               /* postings to write (unpriced events with a cost) */
 	bool package;             /* one package session taken (held, forfeited, or by hand) */
 	bool over;                /* held, paid at the rate after a package ran out */
+	long pk_n, pk_m;          /* package: session pk_n of a package of pk_m (date order) */
 	bool grace;               /* a cancellation waived by the policy's grace: tag it */
 	long grace_n;             /* the waiver's number in the grace window */
 	bool capped, has_price;
+	bool group;               /* one attendee of a group session: tally-bill writes it all */
 	long lapsed;              /* sessions lapsed by an `expired:` entry */
 	long bought;              /* sessions bought by a `package:` entry of this client */
 	tdate date;               /* the event's date */
@@ -929,7 +962,10 @@ int book_add_tags(struct book *b, const struct jitem *it, const struct client_ta
 int book_settle(struct book *b, tdate until);
 /* Pass 2: the same items in the same order. 1 with *r filled for a book event, else 0. */
 int book_next(struct book *b, const struct jitem *it, struct book_price *r);
-/* After book_next gave 1: the item's further records (a package split over clients). */
+/*
+ * After book_next gave 1: the item's further records (a package split over clients, a
+ * group session's next attendee).
+ */
 int book_next_more(struct book *b, struct book_price *r);
 /*
  * Pass 1's errors, said in the input's order: book_defer keeps one for the item just added;
@@ -970,6 +1006,17 @@ const struct policy *book_policy(struct book *b, const struct client *c, tdate d
 int book_input(struct book *b, char *const *files, size_t n, struct terr *e);
 /* Before pass 2: standard input back to where it started. */
 int book_rewind_stdin(char *const *files, size_t n, struct terr *e);
+/* Makes standard input readable again later (before a first pass that is not the book's). */
+int book_spool_stdin(char *const *files, size_t n, struct terr *e);
+/*
+ * The book for a document (bookmeter.c): pass 1 over the entries dated before end
+ * (DATE_NONE: all), settled; standard input rewound, so the document's own reading is
+ * pass 2 (book_next). Bad items count as positions only. NULL with *e set.
+ */
+struct book *book_read_until(char *const *files, size_t n, const struct clients_opts *accts,
+			     tdate end, struct terr *e);
+/* Package sessions the client has left on asof, in date order; -1: no package bought by then. */
+long book_package_left(struct book *b, const char *client, tdate asof);
 
 /* ---- outside text made safe for a journal (jtext.c) ---------------------------------- */
 
@@ -1118,11 +1165,19 @@ bool query_empty(const struct query *q);
 int query_depth(const struct query *q);
 /* Whether posting p of t matches (p NULL: an entry without postings). */
 bool query_posting(const struct query *q, const struct txn *t, const struct posting *p);
-/* Whether any posting of t matches (a postingless event: its entry-level terms). */
-bool query_txn(const struct query *q, const struct txn *t);
 /*
- * A report's operands: those naming an existing file (or "-") are journals, the others
- * query terms; with have_f (-f given) all are terms. *ops (free it) gets the journals.
+ * Whether the entry t matches as hledger's print reads a query: each term on the entry as
+ * a whole, a posting term holding when any posting holds it (an event: as one posting).
+ */
+bool query_txn(const struct query *q, const struct txn *t);
+/* The same without the date: terms, for a report that took them as its period. */
+bool query_txn_undated(const struct query *q, const struct txn *t);
+/* Narrows [*begin, *end) (DATE_NONE: open) to the date: terms, as -p narrows it. */
+void query_period(const struct query *q, tdate *begin, tdate *end);
+/*
+ * A report's operands: those naming an existing file or "-", or looking like a path (a '/'
+ * or a journal's extension: then reported missing), are journals; the others are query
+ * terms; with have_f (-f given) all are terms. *ops (free it) gets the journals.
  * -1 with *e set on a bad term.
  */
 int query_operands(int argc, char **argv, bool have_f, char ***ops, size_t *nops,
@@ -1205,7 +1260,7 @@ void rules_free(struct rules *r);
  * of struct account (name unused).
  */
 enum stmt_acct { SA_UNBILLED, SA_RECEIVABLE, SA_PREPAID, SA_DEPOSITS, SA_N };
-enum stmt_ikind { SI_SESSION, SI_CHARGE, SI_PAYMENT, SI_INVOICE };
+enum stmt_ikind { SI_SESSION, SI_CHARGE, SI_PAYMENT, SI_INVOICE, SI_CREDIT };
 struct stmt_item {
 	enum stmt_ikind kind;
 	tdate date;
@@ -1213,14 +1268,18 @@ struct stmt_item {
 	char *status;         /* session: the session tag's value */
 	char *waived;         /* session: the waived tag's value */
 	char *signoff;        /* session: the signed tag's value */
-	char *number;         /* invoice number */
+	char *number;         /* invoice number; a credit note's own number */
+	char *voids;          /* credit note: the invoice it voids */
+	long pk_n, pk_m;      /* session: session pk_n of a package of pk_m (date order); 0: none */
+	bool over;            /* session: held after the package ran out, at the rate */
 	int time;             /* session start in minutes, or -1 */
 	bool from_package;    /* paid from prepaid credit */
 	bool priced;          /* has postings to the client's accounts */
 	bool paid_directly;   /* has postings, none to the client's accounts (paid on the spot) */
 	struct account amt;   /* the change in the client's balance (invoices: the amount) */
 	tdate due;
-	char *who;            /* whose session it was when not the statement's client's, or NULL */
+	char *who;            /* the client: tag when not the statement's client (shown on a
+				 household's statement only), or NULL */
 	size_t entry;         /* the entry's number in the input (one entry: one line, merged) */
 };
 struct stmt_client {
@@ -1230,7 +1289,8 @@ struct stmt_client {
 	char *name;           /* a name: tag, or a client: tag that is not the ID */
 	struct account open, close;  /* the four accounts' sum before begin and before end */
 	struct account kind[SA_N];   /* each account's balance before end */
-	long pkg_left;        /* prepaid sessions left: bought minus used */
+	long pkg_left;        /* prepaid sessions left at the period's end, in date order */
+	bool household;       /* a payer's statement (bill-to:): lines name their client */
 	bool had_pkg;
 	struct stmt_item *items;
 	size_t nitems, capitems;
@@ -1240,6 +1300,10 @@ struct statements;
 struct statements *statements_new(tdate begin, tdate end, const char *const prefix[SA_N]);
 /* Learns from one item; -1 with *e set (FILE:LINE) on bad invoice data or overflow. */
 int statements_observe(struct statements *s, const struct jitem *it, struct terr *e);
+/* What the book decided for the item observed next (book_next), or NULL: package places. */
+void statements_book(struct statements *s, const struct book_price *bp);
+/* After reading: package sessions left on asof, from the settled book (date order). */
+void statements_packages(struct statements *s, struct book *b, tdate asof);
 /* After reading: the clients in ID order. */
 size_t statements_count(struct statements *s);
 const struct stmt_client *statements_at(struct statements *s, size_t i);
@@ -1455,6 +1519,8 @@ struct income_row {
 };
 struct income;
 struct income *income_new(tdate begin, tdate end, const char *prefix);
+/* Counts only the postings q selects (hledger's bal QUERY --pivot client); q outlives in. */
+void income_query(struct income *in, const struct query *q);
 /* -1 with *e set (FILE:LINE) when a sum passes what an amount holds. */
 int income_observe(struct income *in, const struct jitem *it, struct terr *e);
 /*

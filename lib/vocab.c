@@ -29,6 +29,7 @@ enum vkind {
 	K_ITEM,      /* DATE | AMOUNT | DESCRIPTION */
 	K_EMAIL,
 	K_TEXT,      /* anything */
+	K_ABSENT,    /* a client ID, then no-show (the default) or late-cancel */
 };
 
 /* The vocabulary, in the order of enum vtag. */
@@ -66,8 +67,14 @@ static const struct {
 	[VT_UID] = {"uid", K_TEXT, VW_ENTRY, false, "any text"},
 	[VT_BILL_TO] = {"bill-to", K_ID, VW_ENTRY, false, "a client ID of at most 200 letters"},
 	[VT_PRICE] = {"price", K_AMOUNT, VW_ENTRY, false, "an amount, e.g. 30 EUR"},
-	[VT_ABSENT] = {"absent", K_ID, VW_ENTRY, false, "a client ID of at most 200 letters"},
+	[VT_ABSENT] = {"absent", K_ABSENT, VW_ENTRY, false,
+		       "a client ID of the session, then no-show or late-cancel if you like"},
 	[VT_UPCOMING] = {"upcoming", K_TEXT, VW_ENTRY, false, "any text"},
+	[VT_INCLUDES] = {"includes", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_EXCLUDES] = {"excludes", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_EXTRAS] = {"extras", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_FREQUENCY] = {"frequency", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_PROGRAMME] = {"programme", K_TEXT, VW_ENTRY, true, "any text"},
 };
 
 int
@@ -350,6 +357,28 @@ vocab_parse(enum vtag k, struct span v, struct vval *out)
 	}
 	case K_TEXT:
 		return 0;
+	case K_ABSENT: {
+		/* raw becomes the ID; n the kind of absence */
+		char id[CLIENT_ID_MAX + 2];
+		struct span w = v;
+		size_t n;
+
+		out->n = SESSION_NOSHOW;
+		for (i = v.n; i > 0 && !is_blank(v.p[i - 1]); i--)
+			;
+		if (i > 0) {
+			struct span last = {v.p + i, v.n - i};
+
+			if (span_eq(last, "late-cancel") || span_eq(last, "no-show")) {
+				out->n = span_eq(last, "no-show") ? SESSION_NOSHOW : SESSION_LATE;
+				for (w.n = i; w.n && is_blank(w.p[w.n - 1]); w.n--)
+					;
+			}
+		}
+		n = clients_slug(w, id, sizeof id);
+		out->raw = w;
+		return n && n <= CLIENT_ID_MAX ? 0 : -1;
+	}
 	}
 	return -1;
 }
@@ -367,6 +396,7 @@ struct reading {
 	struct vtags *tg;
 	bool posting;
 	bool seen[VT_N];   /* written on the entry, good or bad */
+	int nclient;       /* client: tags on the entry */
 	int nerr;
 	struct terr *e;
 	void (*report)(const struct terr *, void *);
@@ -402,6 +432,8 @@ take(struct span key, struct span value, void *arg)
 		return 0;
 	if (!r->posting)
 		r->seen[k] = true;
+	if (!r->posting && k == VT_CLIENT)
+		r->nclient++;
 	/* the tag's line is counted only for a message: counting it for every tag cost a
 	 * fifth of tally-bill's time */
 	if (!(vocab[k].where & (r->posting ? VW_POSTING : VW_ENTRY))) {
@@ -422,6 +454,26 @@ take(struct span key, struct span value, void *arg)
 	r->tg->has[k] = true;
 	r->tg->v[k] = v;
 	return 0;
+}
+
+/* A group session's tags: absent: names one of its clients, on a held session. */
+static void
+group_check(struct reading *r)
+{
+	const struct vval *v = r->tg->v;
+	struct attendee a[GROUP_MAX];
+	struct span stray;
+	size_t n = group_attendees(r->it->txn, a, GROUP_MAX, &stray);
+
+	if (r->tg->has[VT_ABSENT] &&
+	    (!r->tg->has[VT_SESSION] || v[VT_SESSION].n != SESSION_HELD))
+		fail(r, vocab_line(r->it, v[VT_ABSENT].at), "absent: only on a session: held event");
+	else if (stray.p)
+		fail(r, vocab_line(r->it, stray.p), "absent: %.*s is not one of the session's "
+		     "clients", (int)stray.n, stray.p);
+	if (n > GROUP_MAX)
+		fail(r, vocab_line(r->it, v[VT_CLIENT].at), "a group session of more than %d clients",
+		     GROUP_MAX);
 }
 
 int
@@ -452,6 +504,10 @@ vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 			     "session: cancelled needs time: "
 			     "(late or on time cannot be told)");
 	}
+	if (tg->has[VT_PRICE] && !r.seen[VT_SESSION])
+		fail(&r, vocab_line(it, v[VT_PRICE].at), "price: no session: tag on the entry");
+	if (r.nclient > 1 || tg->has[VT_ABSENT])
+		group_check(&r);
 	for (int k = 0; !r.seen[VT_CLIENT] && k < VT_N; k++) {
 		if ((k == VT_RATE || k == VT_POLICY || k == VT_TERMS || k == VT_PAYER ||
 		     k == VT_BILL_TO) && tg->has[k])

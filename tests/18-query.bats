@@ -170,3 +170,141 @@ same() {
 	run -2 --separate-stderr tally-sessions "$E" 'desc:('
 	assert_equal "$stderr" "tally-sessions: bad query term desc:(: bad regular expression \"(\": missing closing parenthesis at offset 1"
 }
+
+@test "query: tally-print selects the entries hledger print selects, tally-balance sums as hledger bal (many terms x four journals)" {
+	need_corpus
+	tally-cancel "$EXAMPLES/practice.journal" | tally-bill > "$BATS_TEST_TMPDIR/practice.journal"
+	local n=0 f q
+	for f in "$BATS_TEST_TMPDIR/practice.journal" "$J" "$CORPUS/journals/hledger--examples--sample.journal" \
+		"$CORPUS/journals/hledger--examples--bcexample.journal"; do
+		while read -r q; do
+			# shellcheck disable=SC2086  # each line holds the terms, split on purpose
+			agree_query "$f" $q
+			n=$((n + 1))
+		done <<-'EOF'
+		date:2026-03
+		date:2008 acct:assets
+		date:..2026-02-01
+		acct:income amt:>50
+		not:acct:assets
+		amt:<0 desc:a
+		desc:^[a-m] desc:session
+		payee:e not:note:e
+		tag:client=ana
+		not:tag:client status:*
+		cur:EUR acct:bank acct:expenses
+		not:desc:a not:acct:bank date:2014..
+		EOF
+	done
+	assert_equal "$n" 48
+}
+
+@test "query: tally-report --income counts the postings hledger bal --pivot client -M QUERY counts" {
+	need hledger
+	local f q n=0 d=$BATS_TEST_TMPDIR
+	tally-cancel "$EXAMPLES/practice.journal" | tally-bill > "$d/practice.journal"
+	for f in "$FIXTURES/report/mixed.journal" "$d/practice.journal"; do
+		for q in date:2026-03 'amt:>40' desc:session not:desc:refund 'payee:^ana' \
+			'tag:client=ben' 'status:*' date:2026-01..2026-03; do
+			hledger -f "$f" bal '^income(:|$)' "$q" --pivot client -M -p 2026 -T -O csv \
+				--layout bare | sed 's/"//g' |
+			awk -F, 'NR == 1 { print "client,commodity" substr($0, index($0, ",2")); next }
+				{ if ($1 == "") $1 = "(none)"
+				  for (i = 3; i <= NF; i++) if ($i ~ /^-/) $i = substr($i, 2); else if ($i != "0") $i = "-" $i
+				  OFS = ","; $1 = $1; print }' | sort > "$d/h.csv"
+			tally-report --income -p 2026 -O csv "$f" "$q" | sort > "$d/t.csv"
+			diff -u "$d/h.csv" "$d/t.csv" || fail "tally-report $f $q differs from hledger"
+			n=$((n + 1))
+		done
+	done
+	assert_equal "$n" 16
+	run -0 tally-report --income -O csv "$FIXTURES/report/mixed.journal" date:2026-03 tag:client=ben
+	assert_output "$(printf 'client,commodity,2026-03,total\nben,EUR,80.00,80.00\ntotal,EUR,80.00,80.00')"
+}
+
+@test "query: tally-print writes the selected entries byte for byte, with the directives that change how they read" {
+	local f
+	f=$(journal d.journal <<-'EOF'
+	; a comment, left out with a query
+	alias cash=Assets:Cash
+	commodity 1.000,00 EUR
+	account Assets:Cash
+
+	2026-01-02 Shop  ; kept as written
+	  cash      1.234,50 EUR
+	  Expenses:Food
+
+	~ monthly
+	  Expenses:Rent  1,00 EUR
+	  cash
+
+	2026-02-03 Rent
+	  Expenses:Rent   700,00 EUR
+	  cash
+	EOF
+	)
+	run -0 tally-print "$f" acct:food
+	assert_output "$(printf 'alias cash=Assets:Cash\ncommodity 1.000,00 EUR\n2026-01-02 Shop  ; kept as written\n  cash      1.234,50 EUR\n  Expenses:Food\n')"
+	# through hledger: the alias applies, the query reads the aliased account
+	run -0 hledger -f "$f" tally print acct:assets:cash date:2026-02
+	assert_output "$(printf 'alias cash=Assets:Cash\ncommodity 1.000,00 EUR\n2026-02-03 Rent\n  Expenses:Rent   700,00 EUR\n  cash\n')"
+	run -0 tally-print "$f" desc:nothing
+	assert_output "$(printf 'alias cash=Assets:Cash\ncommodity 1.000,00 EUR')"
+	# without terms, the whole journal as before
+	run -0 tally-print "$f"
+	assert_output "$(cat "$f")"
+	# a missing journal is reported, not read as an account pattern
+	run -1 --separate-stderr tally-print "$BATS_TEST_TMPDIR/nope.journal" desc:x
+	assert_equal "$stderr" "tally-print: $BATS_TEST_TMPDIR/nope.journal: cannot open: No such file or directory"
+	run -2 --separate-stderr tally-print "$f" 'desc:('
+	assert_equal "$stderr" "tally-print: bad query term desc:(: bad regular expression \"(\": missing closing parenthesis at offset 1"
+}
+
+@test "query: tally-aging shows the invoices whose entry the terms select, with their clients' credit" {
+	local F=$FIXTURES/aging/book.journal
+	run -0 tally-aging --date 2026-12-15 -O csv "$F" date:2026-11
+	assert_output "client,invoice,date,due,days_overdue,amount,open,commodity,bucket
+bea,2026-0003,2026-11-01,2026-11-15,30,55.00,35.00,EUR,1-30
+bea,,,,,,35.00,EUR,total
+carl,,,,,,20.00,EUR,credit
+,,,,,,35.00,EUR,total"
+	run -0 tally-aging --date 2026-12-15 -O csv "$F" 'amt:>90' acct:receivable
+	assert_output "client,invoice,date,due,days_overdue,amount,open,commodity,bucket
+ana,2026-0001,2026-10-01,2026-10-15,61,100.00,100.00,EUR,61-90
+ana,,,,,,100.00,EUR,total
+,,,,,,100.00,EUR,total"
+	# the payments count whatever the terms: bea's 20.00 is not in November's invoices' entry
+	run -0 tally-aging --date 2026-12-15 -O csv "$F" desc:bea
+	assert_line --index 1 "bea,2026-0003,2026-11-01,2026-11-15,30,55.00,35.00,EUR,1-30"
+	run -0 --separate-stderr tally-aging --date 2026-12-15 --remind "$F" not:desc:ana not:desc:carl
+	assert_line --index 1 "Subject: Final notice: invoice 2026-0003, 30 days overdue"
+	run -0 hledger -f "$F" tally -- aging --date 2026-12-15 -O csv tag:client=ana
+	assert_line --index 1 "ana,2026-0001,2026-10-01,2026-10-15,61,100.00,100.00,EUR,61-90"
+	run -2 --separate-stderr tally-aging "$F" amt:x
+	assert_equal "$stderr" "tally-aging: bad query term amt:x: a number expected"
+}
+
+@test "query: tally-statement and tally-signoff take date: as -p; the other terms select the entries" {
+	local P=$BATS_TEST_TMPDIR/p.journal
+	tally-cancel "$EXAMPLES/practice.journal" | tally-bill > "$P"
+	tally-statement --client ana -p 2026-03 "$P" > "$BATS_TEST_TMPDIR/want"
+	run -0 tally-statement --client ana "$P" date:2026-03
+	assert_output "$(cat "$BATS_TEST_TMPDIR/want")"
+	run -0 hledger -f "$P" tally -- statement --client ana date:2026-03
+	assert_output "$(cat "$BATS_TEST_TMPDIR/want")"
+	# leaving out the package purchase: its credit is gone from the balances
+	run -0 tally-statement --client ana "$P" date:2026-03 not:desc:package
+	assert_line --partial "Prepaid credit                                                       -420.00 EUR"
+	tally-signoff --client ana -p 2026-03 "$P" > "$BATS_TEST_TMPDIR/want"
+	run -0 tally-signoff --client ana "$P" date:2026-03
+	assert_output "$(cat "$BATS_TEST_TMPDIR/want")"
+	# the sessions listed, still numbered within the package
+	run -0 tally-signoff --client ana "$P" date:2026-03 'tag:signed=2026-03-1'
+	assert_line --index 3 "2026-03-11  16:00       60  session 10 of 10    signed: Ana G. 2026-03-11"
+	assert_line --index 4 "2026-03-18  16:00       60  -                   signed: Ana G. 2026-03-18"
+	assert_line --index 5 "2 sessions held, 2 signed; package sessions left: 0."
+	run -2 --separate-stderr tally-signoff --client ana "$P" date:2026-14
+	assert_equal "$stderr" "tally-signoff: bad query term date:2026-14: a date, a period or DATE..DATE expected"
+	run -2 --separate-stderr tally-statement --client ana "$P" date:2026-14
+	assert_equal "$stderr" "tally-statement: bad query term date:2026-14: a date, a period or DATE..DATE expected"
+}

@@ -166,13 +166,33 @@ tag() {
 	tag email ana@example.org "ana at example.org" "an address, e.g. ana@example.org"
 }
 
+# session_tag TAG GOOD BAD [WANT]: `TAG: VALUE` at line 12 of a held session of ana's.
+session_tag() {
+	local t=$1 g=$2 b=$3 want=$4 f
+	f=$({ base; printf '2026-11-03 Entry\n    ; client: ana\n    ; %s: %s\n    ; session: held\n' "$t" "$g"; } |
+		journal good.journal)
+	good "$f"
+	f=$({ base; printf '2026-11-03 Entry\n    ; client: ana\n    ; %s: %s\n    ; session: held\n' "$t" "$b"; } |
+		journal bad.journal)
+	bad "$f" 12 "$t: bad value $b (want $want)"
+}
+
 @test "vocab: bill-to and absent" {
 	tag bill-to ana-parents '!!!' "a client ID of at most 200 letters"
-	tag absent bo '???' "a client ID of at most 200 letters"
+	session_tag absent ana '???' "a client ID of the session, then no-show or late-cancel if you like"
+	session_tag absent 'ana late-cancel' '???' "a client ID of the session, then no-show or late-cancel if you like"
+	# absent: names one of the session's clients, on a held session only
+	f=$({ base; printf '2026-11-03 Entry\n    ; client: ana\n    ; absent: bo\n    ; session: held\n'; } | journal)
+	bad "$f" 12 "absent: bo is not one of the session's clients"
+	f=$({ base; printf '2026-11-03 Entry\n    ; client: ana\n    ; absent: ana\n    ; session: no-show\n'; } | journal)
+	bad "$f" 12 "absent: only on a session: held event"
 }
 
 @test "vocab: price" {
-	tag price "30 EUR" free "an amount, e.g. 30 EUR"
+	session_tag price "30 EUR" free "an amount, e.g. 30 EUR"
+	# a session's price only: on an entry that is no session it is an error
+	f=$({ base; printf '2026-11-03 Entry\n    ; client: ana\n    ; price: 30 EUR\n'; } | journal)
+	bad "$f" 12 "price: no session: tag on the entry"
 }
 
 @test "vocab: free text (signed, waived, name, address, tax-id, uid, deposit, expired) takes any value, commas and all" {
@@ -342,7 +362,7 @@ J
 	for o in --receivable --receivable-account; do
 		run -0 tally-aging --date 2026-12-31 -O csv "$o" Assets:AR <<< "$inv"
 		assert_line --index 1 --partial "ana,2026-0001"
-		run -0 tally-statement --client ana -p 2026-11 --unbilled Assets:WIP "$o" Assets:AR <<< "$inv"
+		run -0 tally-statement --client ana -p 2026-12 --unbilled Assets:WIP "$o" Assets:AR <<< "$inv"
 		assert_output --partial "2026-0001"
 	done
 	for c in check sessions cancel; do

@@ -23,9 +23,9 @@ POL=$FIXTURES/policy
 @test "policy: CRLF line ends and a byte order mark are read" {
 	printf '\xef\xbb\xbfname = crlf\r\nnotice = 24h\r\nno-show-fee = 100%%\r\n' > "$BATS_TEST_TMPDIR/p"
 	printf '2026-01-01 T\n    ; client: bo\n    ; rate: 40 EUR\n' > "$BATS_TEST_TMPDIR/j"
-	run tally-agreement --client bo --date 2026-02-01 --policy "$BATS_TEST_TMPDIR/p" "$BATS_TEST_TMPDIR/j"
+	run joined tally-agreement --client bo --date 2026-02-01 --policy "$BATS_TEST_TMPDIR/p" "$BATS_TEST_TMPDIR/j"
 	assert_success
-	assert_line "4. Cancellations and changes (crlf)"
+	assert_line "5. Changes and cancellations (crlf)"
 	assert_line "- A missed session without notice (no-show) is charged 100% of the session fee."
 }
 
@@ -51,9 +51,9 @@ POL=$FIXTURES/policy
 
 @test "policy: every key's forms, in plain words" {
 	printf '2026-01-01 T\n    ; client: bo\n    ; rate: 40 EUR\n' > "$BATS_TEST_TMPDIR/j"
-	run tally-agreement --client bo --date 2026-02-01 --policy "$POL/full.policy" "$BATS_TEST_TMPDIR/j"
+	run joined tally-agreement --client bo --date 2026-02-01 --policy "$POL/full.policy" "$BATS_TEST_TMPDIR/j"
 	assert_success
-	assert_line "4. Cancellations and changes (Full example)"
+	assert_line "5. Changes and cancellations (Full example)"
 	assert_line "- Cancellations need at least 36 hours' notice before the session starts; with that much notice nothing is charged."
 	assert_line "- A cancellation with less than 36 hours' notice is charged 25% of the session fee. A cancellation with less than 12 hours' notice is charged 50% of the session fee. A cancellation with less than 1 hour 30 minutes' notice is charged 100% of the session fee."
 	assert_line "- A missed session without notice (no-show) is charged 45.50 EUR."
@@ -62,8 +62,8 @@ POL=$FIXTURES/policy
 	assert_line "- A prepaid session cancelled late or missed stays in the package; any fee is invoiced separately."
 	assert_line "- No deposit is required."
 	assert_line "- If the provider cancels, nothing is charged and the client is credited 10.00 EUR."
-	run tally-agreement --client bo --date 2026-02-01 --policy "$POL/renew-days.policy" --lang es "$BATS_TEST_TMPDIR/j"
-	assert_line "4. Cancelaciones y cambios (renew-days)"
+	run joined tally-agreement --client bo --date 2026-02-01 --policy "$POL/renew-days.policy" --lang es "$BATS_TEST_TMPDIR/j"
+	assert_line "5. Cambios y cancelaciones (renew-days)"
 	assert_line "- Las cancelaciones se comunican con al menos 48 horas de antelación al inicio de la sesión; con esa antelación no se cobra nada."
 	assert_line "- Una cancelación tardía no tiene recargo."
 	assert_line "- Se perdona 1 cancelación tardía o ausencia cada 90 días, con un recordatorio de esta política."

@@ -301,7 +301,7 @@ Un saludo,
 
 N
 )"
-	run tally-agreement --client eva --lang es --date 2026-01-20 deposit.journal
+	run joined tally-agreement --client eva --lang es --date 2026-01-20 deposit.journal
 	assert_line "- Se mantiene un depósito del 50 % del precio de la siguiente sesión; una cancelación tardía o ausencia lo pierde en primer lugar."
 	run -2 --separate-stderr tally-cancel --lang fr deposit.journal
 	assert_equal "$stderr" "tally-cancel: unknown language: fr"

@@ -24,10 +24,10 @@ AGR=$FIXTURES/agreement
 	cd "$AGR"
 	run tally-agreement --client ana-garcia --date 2026-09-15 ana.journal
 	assert_line "The rate is 45.00 EUR per session."
-	assert_line "4. Cancellations and changes (24-hour notice)"
+	assert_line "5. Changes and cancellations (24-hour notice)"
 	run tally-agreement --client ana-garcia --date 2026-11-01 ana.journal
 	assert_line "The rate is 48.50 EUR per session."
-	assert_line "4. Cancellations and changes (tiered notice)"
+	assert_line "5. Changes and cancellations (tiered notice)"
 	run tally-agreement --client ana-garcia --date 2026-11-01 --lang es ana.journal
 	assert_line "El precio es 48,50 EUR por sesión."
 	assert_line "Fecha: 1 de noviembre de 2026"
@@ -47,7 +47,7 @@ AGR=$FIXTURES/agreement
 	cd "$BATS_TEST_TMPDIR"
 	printf '2026-01-01 Terms\n    ; client: bo\n    ; rate: 40 EUR\n' > j
 	for p in "$TOP"/share/policies/*.policy; do
-		run tally-agreement --client bo --date 2026-02-01 --policy "$p" j
+		run joined tally-agreement --client bo --date 2026-02-01 --policy "$p" j
 		assert_success
 		notice=$(sed -n 's/^notice = \([0-9]*\)h$/\1/p' "$p")
 		late=$(sed -n 's/^late-cancel-fee = \([0-9]*%\)$/\1/p' "$p")
@@ -56,9 +56,9 @@ AGR=$FIXTURES/agreement
 		[ -z "$late" ] || assert_line "- A cancellation with less than $notice hours' notice is charged $late of the session fee."
 		assert_line "- A missed session without notice (no-show) is charged $noshow of the session fee."
 	done
-	run tally-agreement --client bo --date 2026-02-01 --policy "$TOP/share/policies/rolling-deposit.policy" j
+	run joined tally-agreement --client bo --date 2026-02-01 --policy "$TOP/share/policies/rolling-deposit.policy" j
 	assert_line "- A deposit of 50% of the next session fee is held; a late cancellation or no-show forfeits it first."
-	run tally-agreement --client bo --date 2026-02-01 --policy "$TOP/share/policies/strict-48-hour.policy" j
+	run joined tally-agreement --client bo --date 2026-02-01 --policy "$TOP/share/policies/strict-48-hour.policy" j
 	assert_line "- Fees apply from the first late cancellation or no-show."
 }
 
@@ -66,7 +66,7 @@ AGR=$FIXTURES/agreement
 	cd "$FIXTURES/cancel"
 	clause=$(sed -n '/^  "A cancellation/{s/^  "//;s/"$//;p;q}' tiered.notices)
 	[ -n "$clause" ]
-	run tally-agreement --client cy --date 2026-03-01 tiered.journal
+	run joined tally-agreement --client cy --date 2026-03-01 tiered.journal
 	assert_success
 	assert_line "- $clause"
 }

@@ -169,7 +169,17 @@ Exento de IVA (art. 20.Uno.9º Ley 37/1992)
 	refute_output --partial "2026-0001"
 	assert_line "ana,2026-0002,2026-12-01,2026-12-15,5,88.73,88.73,EUR,1-30"
 	run -0 tally-statement -p 2026-12 --client acme "$BATS_TEST_TMPDIR/out.journal"
-	assert_line "Dec 10, 2026  Credit note for invoice 2026-0001                       530.00 EUR"
+	# the credit note in a section of its own, not among the payments
+	assert_output --partial "Credit notes
+------------
+Credit note           Date              Voids invoice                   Amount
+--------------------  ----------------  --------------------  ----------------
+CN-2026-0001          Dec 10, 2026      2026-0001                   530.00 EUR
+
+Payments received
+-----------------
+None."
+	assert_line --regexp "^Credit notes +-530.00 EUR$"
 	assert_line --regexp "^Closing balance +0.00 EUR$"
 }
 

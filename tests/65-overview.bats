@@ -57,6 +57,8 @@ Packages
 client                          used  bought  left  over
 ana     [####################]    10      10     0     2
 
+ana: package used up: renew it, or sessions are billed at the rate
+
 Open invoices
 -------------
 client  invoice    due           days        open
@@ -82,6 +84,9 @@ Jan 2026    488.00 EUR  ##############################
 Feb 2026    388.00 EUR  ########################
 Mar 2026    354.00 EUR  ######################
 total     1,230.00 EUR"
+	# standard input is read twice (the book): the same page (tally.conf named: none beside it)
+	run -0 sh -c 'cat "$1" | tally-report -p 2026-q1 --conf "$2"' _ "$M" "$BATS_FILE_TMPDIR/tally.conf"
+	assert_equal "$output" "$(tally-report -p 2026-q1 "$M")"
 	for l in en es he; do
 		tally-report -p 2026-q1 --lang $l "$M" > "$BATS_TEST_TMPDIR/$l.txt"
 		run python3 -c 'import sys
@@ -103,6 +108,25 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 	got=$(section "Packages" "$BATS_TEST_TMPDIR/o.txt" | awk 'NR > 1 { print $1, $3, $4, $5, $6 }')
 	assert_equal "$got" "$want"
 	[ -n "$want" ]
+}
+
+@test "overview: a package with one session left or none asks for renewal, as tally-sessions warns" {
+	for d in 2026-02-25:2:"" 2026-03-04:1:"ana: 1 package session left: ask about renewal" \
+		 2026-03-11:0:"ana: package used up: renew it, or sessions are billed at the rate"; do
+		day=${d%%:*} rest=${d#*:}
+		run -0 tally-report --date "$day" "$M"
+		assert_line --regexp "^ana +\[[#.]+\] +[0-9]+ +10 +${rest%%:*} +0\$"
+		want=$(tally-sessions -e "$(date -u -d "$day + 1 day" +%F)" -O csv "$M" 2>/dev/null |
+			awk -F, '$1 == "ana" { print $11 }')
+		assert_equal "$want" "${rest%%:*}"
+		if [ -n "${rest#*:}" ]; then
+			assert_line "${rest#*:}"
+		else
+			refute_line --partial "ana: "
+		fi
+	done
+	run -0 tally-report --date 2026-03-04 --lang es "$M"
+	assert_line "ana: queda 1 sesión del bono: preguntar por la renovación"
 }
 
 @test "overview: open invoices and aging are tally-aging's on the date, and hledger's receivables" {
@@ -202,7 +226,7 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 	assert_output --partial "1,230.00 EUR"
 }
 
-@test "overview -O html in headless Chromium: a screenshot, no console message" {
+@test "overview -O html in headless Chromium: a screenshot, no console message, one printed page" {
 	chromium_or_skip
 	d=$BATS_TEST_TMPDIR
 	# the check itself: a page with an error is seen as one
@@ -222,6 +246,12 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 		assert_output 0
 		grep -q '<svg viewBox=' "$d/$l.dom"
 		[ "$(grep -o '<rect ' "$d/$l.dom" | wc -l)" -eq 3 ]
+		# printed (Letter, Chromium's default paper), it is one page
+		run timeout 60 "$chromium" $flags --user-data-dir="$d/p3$l" --no-pdf-header-footer \
+			--print-to-pdf="$d/$l.pdf" "file://$d/$l.html"
+		assert_success
+		run -0 pdfinfo "$d/$l.pdf"
+		assert_line "Pages:           1"
 	done
 }
 
@@ -298,4 +328,29 @@ None."
 print(max(len(l) for l in sys.stdin.read().split("\n")))' <<< "$output"
 		[ "$output" -le 80 ] || fail "$l: $output columns"
 	done
+}
+
+@test "overview: every fixture journal gives a well-formed page within 80 columns, or exit 1 and none" {
+	need xmllint
+	d=$BATS_TEST_TMPDIR
+	n=0
+	for f in "$FIXTURES"/hostile/*.journal "$FIXTURES"/*/*.journal; do
+		sanitized && [ "${f#"$FIXTURES"/hostile/}" = "$f" ] && continue  # the hostile ones only
+		n=$((n + 1))
+		rc=0
+		tally-report -O html --date 2026-12-31 "$f" > "$d/$n.html" 2> "$d/err" || rc=$?
+		case $rc in
+		0)	tally-report --date 2026-12-31 "$f" > "$d/$n.txt" ;;
+		1)	[ ! -s "$d/$n.html" ] || fail "$f: exit 1 with a page"
+			grep -q '^tally-report: ' "$d/err" || fail "$f: exit 1 without a message"
+			rm "$d/$n.html" ;;
+		*)	fail "$f: exit $rc: $(cat "$d/err")" ;;
+		esac
+	done
+	[ "$n" -gt 40 ]
+	run -0 htmlcheck "$d"/*.html
+	run -0 xmllint --noout "$d"/*.html
+	# display columns (wc -L counts characters in a UTF-8 locale)
+	run -0 sh -c 'for t in "$@"; do [ "$(wc -L < "$t")" -le 80 ] || echo "$t"; done' _ "$d"/*.txt
+	assert_output ""
 }

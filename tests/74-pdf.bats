@@ -86,7 +86,7 @@ $d/carl.pdf"
 	run -0 pdftotext "$p" -
 	assert_line "COLLABORATION AGREEMENT"
 	assert_line "The rate is 48.50 EUR per session."
-	assert_line "Client's tax ID: 12345678Z."
+	assert_line "Client's tax ID: 12345678Z"
 	assert_line "For the client: Ana García Núñez"
 }
 

@@ -68,6 +68,22 @@ agree() {
 	done
 }
 
+# agree_query JOURNAL TERM...: with hledger query terms, tally-print selects the entries
+# `hledger print` selects (compared as hledger reads both: dates, descriptions, postings,
+# exact quantities) and tally-balance gives `hledger bal`'s figures.
+agree_query() {
+	local f=$1 d=$BATS_TEST_TMPDIR
+	shift
+	need hledger
+	tally-print "$f" "$@" > "$d/q.journal" || return 1
+	oracle-print "$f" "$@" > "$d/h.print" || return 1
+	oracle-print "$d/q.journal" > "$d/t.print" || return 1
+	diff -u "$d/h.print" "$d/t.print" || { echo "print $f $*: differs" >&2; return 1; }
+	tally-balance -O csv "$f" "$@" > "$d/t.csv" || return 1
+	oracle-exact hledger "$f" "$@" > "$d/h.tsv" || return 1
+	compare-bal "$d/h.tsv" "$d/t.csv" || { echo "balance $f $*: differs" >&2; return 1; }
+}
+
 # lang_tree DIR CMD...: a tree laid out as an install (DIR/bin with the CMDs; DIR/share with
 # the templates, policies and every share/po catalog compiled into share/locale), where a
 # language added is found as in an install (docs/translating.md).

@@ -13,6 +13,8 @@
 #                   all: run the peers at every size.   baseline: run no peer, take them all.
 #   BENCH_DIR       where generated inputs are kept between runs (default /tmp/tally-bench)
 # Ratios are of cpu time (steadier than wall on a shared machine); wall ratios beside them.
+# tally-balance splits a large file over two threads: its cpu time is the sum of both, its
+# wall time what two cores save; tally-balance-1t is the same run on one thread.
 set -eu
 BIN=${1:?usage: run.sh BIN_DIR}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -128,6 +130,8 @@ for n in $SIZES; do
 	measure "wc-l@$n" "$RUNS" wc -l "$f"
 	measure "tally-print@$n" "$RUNS" "$BIN/tally-print" "$f"
 	measure "tally-balance@$n" "$RUNS" "$BIN/tally-balance" "$f"
+	# The same on one core (lib/split.c reads a large file's halves on two threads).
+	measure "tally-balance-1t@$n" "$RUNS" env TALLY_SPLIT=never "$BIN/tally-balance" "$f"
 	for c in tally-check tally-sessions tally-bill tally-aging; do
 		have "$c" && measure "$c@$n" "$RUNS" "$BIN/$c" "$f"
 	done
@@ -154,6 +158,7 @@ fi
 echo "== ratios (cpu time; wall beside it) [target: met or MISSED]"
 for n in $SIZES; do
 	ratio "tally-balance@$n" "wc-l@$n" "<=3" "tally-balance / wc -l @$n"
+	ratio "tally-balance-1t@$n" "wc-l@$n" "<=3" "tally-balance, one thread / wc -l @$n"
 	ratio "tally-print@$n" "wc-l@$n" "<=5" "tally-print / wc -l @$n"
 	for c in tally-check tally-sessions tally-bill tally-cancel tally-invoice tally-aging; do
 		ratio "$c@$n" "tally-print@$n" "<=2" "$c / tally-print @$n"
