@@ -365,3 +365,25 @@ C
 		same_books "$BATS_TEST_TMPDIR/i.journal"
 	done
 }
+
+@test "book: a journal named as a pipe (<(command), /dev/stdin) is read twice like standard input" {
+	local f=$FIXTURES/bill/deposit.journal d=$BATS_TEST_TMPDIR
+	tally-bill "$f" > "$d/want"
+	# before: "/dev/fd/63: changed since it was read", nothing written
+	tally-bill <(cat "$f") > "$d/got"
+	cmp "$d/want" "$d/got"
+	cat "$f" | tally-bill /dev/stdin > "$d/got"
+	cmp "$d/want" "$d/got"
+	tally-cancel "$f" > "$d/want"
+	tally-cancel <(cat "$f") > "$d/got"
+	cmp "$d/want" "$d/got"
+	run -0 tally-check <(cat "$f")
+	assert_output ""
+	# pass 2 (the pricing problems, in order) reads the pipe's journal again
+	run -1 --separate-stderr tally-check <(printf '2026-12-01 Session\n    ; client: nobody\n    ; session: held\n    ; time: 10:00\n')
+	assert_equal "${stderr##*: }" "no rate for nobody on 2026-12-01 and no package credit"
+	# a named FIFO cannot be opened twice for one writer: refused before it is read
+	mkfifo "$d/fifo"
+	run -1 --separate-stderr tally-bill "$d/fifo"
+	assert_equal "$stderr" "tally-bill: $d/fifo: a named pipe cannot be read twice: give it on standard input"
+}
