@@ -58,10 +58,11 @@ $(BUILD)/locale/%/LC_MESSAGES/tally.mo: share/po/%.po
 
 # The template for a new language (docs/translating.md): the sentences written in C
 # (xgettext, marked N_) and the English catalog's keys, their English as a comment.
+# Files without line numbers: the template changes only when a sentence does.
 POT ?= share/po/tally.pot
 pot:
 	@mkdir -p $(BUILD)
-	xgettext --from-code=UTF-8 -k -kN_ -kcatalog_tr -kcatalog_ntr:1,2 -kT:2 -kNT:2,3 --add-comments=TRANSLATORS: -c++ --omit-header \
+	xgettext --from-code=UTF-8 -k -kN_ -kcatalog_tr -kcatalog_ntr:1,2 -kT:2 -kNT:2,3 --add-comments=TRANSLATORS: -c++ --omit-header --add-location=file \
 	  --sort-by-file -o $(BUILD)/c.pot $(CMD_SRC) $(LIB_SRC)
 	awk -f share/po/keys.awk share/po/en.po > $(BUILD)/keys.pot
 	msgcat --use-first -o $(POT) $(BUILD)/keys.pot $(BUILD)/c.pot

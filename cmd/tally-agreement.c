@@ -273,44 +273,52 @@ date_words(char *buf, size_t size, tdate d)
 struct extra {
 	long minutes;
 	char *frequency, *includes, *excludes, *extras, *programme;
+	tdate on[6];          /* when each (minutes first) was given: the latest date wins */
 	bool has_package;
 	struct client_package pk;
 };
 
+/*
+ * A value given on d replaces one given earlier: the terms are read in date order, not
+ * file order (on the same day, the later entry). Free text keeps its commas (vocab.c).
+ */
 static void
-keep_tag(const struct txn *t, const char *key, char **slot)
+keep(const struct vtags *vt, enum vtag k, tdate d, char **slot, tdate *when)
 {
-	struct span v;
-
-	if (txn_tag(t, key, &v) && v.n) {
-		free(*slot);
-		*slot = span_dup(v);
-	}
+	if (!vt->has[k] || !vt->v[k].raw.n || (*slot && d < *when))
+		return;
+	free(*slot);
+	*slot = span_dup(vt->v[k].raw);
+	*when = d;
 }
 
 /* Learns the client's descriptive tags; terms entries (not sessions) set them. */
 static void
-observe(const struct jitem *it, const struct client_tags *tg, struct client *c,
-	struct client *mine, struct extra *x)
+observe(const struct jitem *it, const struct vtags *vt, struct client *c, struct client *mine,
+	struct extra *x)
 {
 	const struct txn *t = it->txn;
 	long m;
 
 	if (c != mine || t->date > on)
 		return;
-	if (tg->v[CT_PACKAGE].p && c->npk > 0) {
+	/* the package bought last on or before the agreement's date (just added to c->pk) */
+	if (vt->has[VT_PACKAGE] && c->npk > 0 && c->pk[c->npk - 1].date == t->date &&
+	    (!x->has_package || t->date >= x->pk.date)) {
 		x->pk = c->pk[c->npk - 1];
-		x->has_package = x->pk.date == t->date;
+		x->has_package = true;
 	}
-	if (tg->v[CT_SESSION].p)
+	if (vt->has[VT_SESSION])
 		return;
-	if ((m = clients_minutes_of(tg)) >= 0)
+	if ((m = clients_minutes(t)) >= 0 && (x->minutes <= 0 || t->date >= x->on[0])) {
 		x->minutes = m;
-	keep_tag(t, "frequency", &x->frequency);
-	keep_tag(t, "includes", &x->includes);
-	keep_tag(t, "excludes", &x->excludes);
-	keep_tag(t, "extras", &x->extras);
-	keep_tag(t, "programme", &x->programme);
+		x->on[0] = t->date;
+	}
+	keep(vt, VT_FREQUENCY, t->date, &x->frequency, &x->on[1]);
+	keep(vt, VT_INCLUDES, t->date, &x->includes, &x->on[2]);
+	keep(vt, VT_EXCLUDES, t->date, &x->excludes, &x->on[3]);
+	keep(vt, VT_EXTRAS, t->date, &x->extras, &x->on[4]);
+	keep(vt, VT_PROGRAMME, t->date, &x->programme, &x->on[5]);
 }
 
 static void
@@ -596,7 +604,7 @@ main(int argc, char **argv)
 			mine = clients_find(book, (struct span){client_opt, strlen(client_opt)});
 		clients_tags_of(&vt, &ct);
 		if ((c = clients_of_tags(book, &ct)) != NULL)
-			observe(it, &ct, c, mine, &x);
+			observe(it, &vt, c, mine, &x);
 	}
 	journal_close(j);
 	/* tally.conf is looked for beside the first journal. */

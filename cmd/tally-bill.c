@@ -58,6 +58,20 @@ selected(const struct client *c, tdate d)
 	return true;
 }
 
+/*
+ * A group's income postings say whose they are (`client: ID`): hledger's `--pivot client`
+ * and tally-report --income then give each attendee their own income, and the book knows
+ * the attendee priced. NULL for a session of one client (the entry's tag says it).
+ */
+static const char *
+whose(const struct book_price *r, char *buf, size_t size)
+{
+	if (!r->group)
+		return NULL;
+	snprintf(buf, size, "client: %s", r->c->id);
+	return buf;
+}
+
 /* Writes one unpriced held session with the postings the book priced it with. */
 static void
 postings(struct book *b, const struct book_price *r, struct out *o)
@@ -65,6 +79,7 @@ postings(struct book *b, const struct book_price *r, struct out *o)
 	struct clients *cl = book_clients(b);
 	struct client *c = r->c;
 	struct amount rest = r->deposit, neg = r->price;
+	char tag[CLIENT_ID_MAX + 16];
 
 	if (r->package)
 		write_posting(o, client_account_name(cl, r->owner ? r->owner : c, C_PREPAID),
@@ -78,7 +93,7 @@ postings(struct book *b, const struct book_price *r, struct out *o)
 			write_posting(o, client_account_name(cl, c, C_UNBILLED), &rest, NULL);
 	}
 	amount_neg(&neg);
-	write_posting(o, income, &neg, NULL);
+	write_posting(o, income, &neg, whose(r, tag, sizeof tag));
 }
 
 /*
@@ -92,7 +107,7 @@ absence(struct book *b, const struct book_price *r, struct out *o)
 	struct clients *cl = book_clients(b);
 	const char *kind = r->kind == SESSION_NOSHOW ? "no-show" : "late cancellation";
 	struct amount neg = r->fee, rest = r->deposit;
-	char why[128];
+	char why[128], tag[CLIENT_ID_MAX + 16];
 
 	if (r->grace) {
 		struct amount zero = {0, 0, r->price.com};
@@ -104,7 +119,8 @@ absence(struct book *b, const struct book_price *r, struct out *o)
 	}
 	amount_neg(&neg);
 	if (r->package)
-		write_posting(o, client_account_name(cl, r->c, C_PREPAID), &r->fee, NULL);
+		write_posting(o, client_account_name(cl, r->owner ? r->owner : r->c, C_PREPAID),
+			      &r->fee, NULL);
 	else {
 		amount_neg(&rest);
 		amount_add(&rest, &r->fee, &rest);  /* cannot overflow: deposit <= fee */
@@ -114,7 +130,7 @@ absence(struct book *b, const struct book_price *r, struct out *o)
 		if (!amount_is_zero(&rest))
 			write_posting(o, client_account_name(cl, r->c, C_UNBILLED), &rest, NULL);
 	}
-	write_posting(o, fee_income, &neg, NULL);
+	write_posting(o, fee_income, &neg, whose(r, tag, sizeof tag));
 }
 
 /* The postings tally-bill writes for one event: held sessions, and all of a group's. */

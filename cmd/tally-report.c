@@ -7,7 +7,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tally.h"
 
@@ -299,29 +298,19 @@ scan(struct book *b, struct overview *ov, char **files, size_t nfiles, tdate lim
 	return status;
 }
 
-/* The labels of the language: share/templates/overview.LANG; NULL (exit 2) when none. */
+/* The labels of the language: its catalog (share/po/LANG.po), context "overview"; NULL
+ * (exit 2) when the language has none. */
 static struct conf *
 labels_of(int *status)
 {
-	char *dir = policy_sharedir("templates"), path[4096];
-	struct conf *c;
 	struct terr e;
 
-	snprintf(path, sizeof path, "%s/overview.%s", dir, lang);
-	free(dir);
-	if (strspn(lang, "abcdefghijklmnopqrstuvwxyz") != strlen(lang) || access(path, R_OK) != 0) {
-		fprintf(stderr, "%s: unknown language: %s\n", prog, lang);
+	if (catalog_use(lang, &e) < 0) {
+		terr_print(prog, &e);
 		*status = 2;
 		return NULL;
 	}
-	if (!(c = conf_load(path, true, &e))) {
-		if (e.line)
-			fprintf(stderr, "%s: %s:%ld: %s\n", prog, path, e.line, e.msg);
-		else
-			fprintf(stderr, "%s: %s: %s\n", prog, path, e.msg);
-		*status = 1;
-	}
-	return c;
+	return conf_catalog("overview");
 }
 
 static int

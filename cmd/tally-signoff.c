@@ -22,8 +22,8 @@ static struct query *query;  /* the sheet's operands that are not files: hledger
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: %s --client ID [-p PERIOD] [-b DATE] [-e DATE] [-O txt|html]\n"
-		   "       [-f FILE]... [FILE]... [QUERY]...\n"
+	fprintf(f, "usage: %s --client ID [-p PERIOD] [-b DATE] [-e DATE] [-O txt|html|pdf]\n"
+		   "       [--lang LANG] [-f FILE]... [FILE]... [QUERY]...\n"
 		   "       %s --record SIGNED.csv [-i JOURNAL | -f FILE... | FILE...]\n", prog, prog);
 	exit(status);
 }
@@ -36,26 +36,29 @@ struct line {
 	long minutes;        /* -1: none */
 	long n, m;           /* session n of a package of m; 0: not from a package */
 	char *signed_by;     /* NULL: unsigned */
+	size_t seq;          /* the order read: the sheet is sorted by date, then this */
 };
 
-/* The oldest package with credit on d: the one a held session on d takes from. */
-static const struct client_package *
-next_package(const struct client *c, tdate d)
+static int
+by_date(const void *x, const void *y)
 {
-	for (size_t i = 0; i < c->npk; i++) {
-		const struct client_package *k = &c->pk[i];
+	const struct line *a = x, *b = y;
 
-		if (!k->lapsed && k->used < k->sessions &&
-		    (k->expires == DATE_NONE || d <= k->expires))
-			return k;
-	}
-	return NULL;
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* Reads the journal: the client's held sessions in the period, with their package places. */
+/*
+ * Reads the journal: the client's held sessions in the period, with their places in the
+ * packages as the book counts them (date order, tally-bill's pricing): this reading is
+ * the book's pass 2.
+ */
 static int
-collect(char **files, size_t nfiles, const char *id, struct clients *b, struct line **v,
-	size_t *n)
+collect(char **files, size_t nfiles, const char *id, struct clients *b, struct book *bk,
+	struct line **v, size_t *n)
 {
 	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
 	struct jitem *it;
@@ -65,8 +68,8 @@ collect(char **files, size_t nfiles, const char *id, struct clients *b, struct l
 	while ((rv = journal_next(j, &it)) != 0) {
 		struct client_tags tg;
 		struct client *c;
-		const struct client_package *k;
-		long used, kn = 0, km = 0;
+		struct book_price bp;
+		bool has = book_next(bk, rv > 0 ? it : NULL, &bp);
 		const struct txn *t;
 
 		if (rv < 0) {
@@ -79,27 +82,21 @@ collect(char **files, size_t nfiles, const char *id, struct clients *b, struct l
 		t = it->txn;
 		clients_tags(t, &tg);
 		c = clients_of_tags(b, &tg);
-		used = c ? c->used : 0;
-		if (c && (k = next_package(c, t->date))) {
-			kn = k->used + 1;
-			km = k->sessions;
-		}
 		if (clients_observe_tags(b, it, &tg, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 			continue;
 		}
 		if (!c || strcmp(c->id, id) != 0 || clients_kind_of(&tg) != SESSION_HELD ||
-		    (begin != DATE_NONE && t->date < begin) || (end != DATE_NONE && t->date >= end) ||
-		    !query_txn(query, t))
+		    (begin != DATE_NONE && t->date < begin) || (end != DATE_NONE && t->date >= end))
 			continue;
 		*v = xrealloc(*v, (*n + 1) * sizeof **v);
-		(*v)[*n] = (struct line){t->date, -1, clients_minutes_of(&tg), 0, 0, NULL};
+		(*v)[*n] = (struct line){t->date, -1, clients_minutes_of(&tg), 0, 0, NULL, *n};
 		if (tg.v[CT_TIME].p)
 			(*v)[*n].time = time_parse(tg.v[CT_TIME].p, tg.v[CT_TIME].n);
-		if (c->used > used) {
-			(*v)[*n].n = kn;
-			(*v)[*n].m = km;
+		if (has && bp.pk_m) {
+			(*v)[*n].n = bp.pk_n;
+			(*v)[*n].m = bp.pk_m;
 		}
 		if (tg.v[CT_SIGNED].p)
 			(*v)[*n].signed_by = span_dup(tg.v[CT_SIGNED]);
@@ -122,7 +119,7 @@ static void
 cell_package(char *buf, size_t size, const struct line *l)
 {
 	if (l->m)
-		snprintf(buf, size, "session %ld of %ld", l->n, l->m);
+		snprintf(buf, size, catalog_tr("session %ld of %ld"), l->n, l->m);
 	else
 		snprintf(buf, size, "-");
 }
@@ -130,68 +127,134 @@ cell_package(char *buf, size_t size, const struct line *l)
 static void
 period_label(char *buf, size_t size)
 {
-	char a[11] = "", z[11] = "";
+	char a[32] = "", z[32] = "";
 
 	if (begin != DATE_NONE)
-		date_format(a, begin);
+		catalog_date(a, sizeof a, begin, "signoff");
 	if (end != DATE_NONE)
-		date_format(z, end - 1);
+		catalog_date(z, sizeof z, end - 1, "signoff");
 	if (begin == DATE_NONE && end == DATE_NONE)
-		snprintf(buf, size, "all sessions");
+		snprintf(buf, size, "%s", catalog_tr("all sessions"));
 	else
-		snprintf(buf, size, "%s to %s", *a ? a : "the start", *z ? z : "today");
+		snprintf(buf, size, catalog_tr("%s to %s"), *a ? a : catalog_tr("the start"),
+			 *z ? z : catalog_tr("today"));
+}
+
+/* s padded to w columns (left: after it; right: before): a column counts characters. */
+static void
+pad(struct out *o, const char *s, int w, bool right)
+{
+	int n = 0;
+
+	for (const char *c = s; *c; c++)
+		n += ((unsigned char)*c & 0xc0) != 0x80;
+	if (right)
+		out_printf(o, "%*s", w > n ? w - n : 0, "");
+	out_puts(o, s);
+	if (!right)
+		out_printf(o, "%*s", w > n ? w - n : 0, "");
+}
+
+/* "4 sessions held, 0 signed; package sessions left: 6." */
+static void
+totals(struct out *o, size_t n, long nsigned, long left)
+{
+	out_printf(o, catalog_ntr("%ld session held, %ld signed", "%ld sessions held, %ld signed",
+				  (unsigned long)n), (long)n, nsigned);
+	if (left >= 0)  /* a package bought by the period's end (the book's count) */
+		out_printf(o, catalog_tr("; package sessions left: %ld"), left);
+	out_puts(o, ".");
+}
+
+static bool
+rtl(void)
+{
+	const char *d = catalog_get("signoff", "dir");
+
+	return d && strcmp(d, "rtl") == 0;
 }
 
 static void
 sheet_txt(struct out *o, const struct client *c, const struct line *v, size_t n, long left)
 {
-	char t[16], p[48], day[11], per[40];
+	char t[16], p[64], day[32], per[96], mins[24];
 	long nsigned = 0;
 
 	period_label(per, sizeof per);
-	out_printf(o, "Sign-off sheet: %s\nPeriod: %s\n\n", c->name, per);
-	out_printf(o, "%-10s  %-5s  %7s  %-18s  %s\n", "date", "time", "minutes", "package",
-		   "signature");
+	out_printf(o, catalog_tr("Sign-off sheet: %s\n"), c->name);
+	out_printf(o, catalog_tr("Period: %s\n"), per);
+	out_puts(o, "\n");
+	pad(o, catalog_tr("date"), 10, false), out_puts(o, "  ");
+	pad(o, catalog_tr("time"), 5, false), out_puts(o, "  ");
+	pad(o, catalog_tr("minutes"), 7, true), out_puts(o, "  ");
+	pad(o, catalog_tr("package"), 18, false), out_puts(o, "  ");
+	out_printf(o, "%s\n", catalog_tr("signature"));
 	for (size_t i = 0; i < n; i++) {
-		date_format(day, v[i].date);
+		catalog_date(day, sizeof day, v[i].date, "signoff");
 		cell_time(t, sizeof t, &v[i]);
 		cell_package(p, sizeof p, &v[i]);
 		if (v[i].minutes >= 0)
-			out_printf(o, "%-10s  %-5s  %7ld  %-18s  ", day, t, v[i].minutes, p);
+			snprintf(mins, sizeof mins, "%ld", v[i].minutes);
 		else
-			out_printf(o, "%-10s  %-5s  %7s  %-18s  ", day, t, "-", p);
+			snprintf(mins, sizeof mins, "-");
+		pad(o, day, 10, false), out_puts(o, "  ");
+		pad(o, t, 5, false), out_puts(o, "  ");
+		pad(o, mins, 7, true), out_puts(o, "  ");
+		pad(o, p, 18, false), out_puts(o, "  ");
 		if (v[i].signed_by) {
-			out_printf(o, "signed: %s\n", v[i].signed_by);
+			out_printf(o, catalog_tr("signed: %s"), v[i].signed_by);
+			out_puts(o, "\n");
 			nsigned++;
 		} else
 			out_puts(o, "______________________\n");
 	}
-	out_printf(o, "\n%ld session%s held, %ld signed", (long)n, n == 1 ? "" : "s", nsigned);
-	if (c->bought)
-		out_printf(o, "; package sessions left: %ld", left);
-	out_puts(o, ".\n\nI confirm these sessions took place.\n\n"
-		    "Name: ______________________  Signature: ______________________  "
-		    "Date: __________\n");
+	out_puts(o, "\n");
+	totals(o, n, nsigned, left);
+	out_printf(o, "\n\n%s\n\n", catalog_tr("I confirm these sessions took place."));
+	out_printf(o, "%s\n", catalog_tr("Name: ______________________  Signature: "
+					 "______________________  Date: __________"));
+}
+
+static void
+th(struct out *o, const char *s)
+{
+	out_puts(o, "<th>");
+	html_text(o, s, strlen(s));
+	out_puts(o, "</th>");
 }
 
 static void
 sheet_html(struct out *o, const struct client *c, const struct line *v, size_t n, long left)
 {
-	char t[16], p[48], day[11], per[40];
+	char t[16], p[64], day[32], per[96], title[512];
+	const char *lang = catalog_lang();
 	long nsigned = 0;
 
 	period_label(per, sizeof per);
-	out_puts(o, "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>Sign-off sheet: ");
-	html_text(o, c->name, strlen(c->name));
-	out_puts(o, "</title>\n<style>\nbody { font-family: sans-serif; }\n"
-		    "table { border-collapse: collapse; }\n"
-		    "td, th { border: 1px solid #888; padding: 0.3em 0.6em; text-align: left; }\n"
-		    "td.sign { min-width: 14em; }\n</style>\n</head>\n<body>\n<h1>Sign-off sheet: ");
-	html_text(o, c->name, strlen(c->name));
-	out_printf(o, "</h1>\n<p>Period: %s</p>\n<table>\n<tr><th>date</th><th>time</th>"
-		      "<th>minutes</th><th>package</th><th>signature</th></tr>\n", per);
+	snprintf(title, sizeof title, catalog_tr("Sign-off sheet: %s\n"), c->name);
+	title[strcspn(title, "\n")] = '\0';
+	out_puts(o, "<!DOCTYPE html>\n");
+	if (lang)
+		out_printf(o, "<html lang=\"%s\"%s>\n", lang, rtl() ? " dir=\"rtl\"" : "");
+	else
+		out_puts(o, "<html>\n");
+	out_puts(o, "<head>\n<meta charset=\"utf-8\">\n<title>");
+	html_text(o, title, strlen(title));
+	out_printf(o, "</title>\n<style>\nbody { font-family: sans-serif; }\n"
+		      "table { border-collapse: collapse; }\n"
+		      "td, th { border: 1px solid #888; padding: 0.3em 0.6em; text-align: %s; }\n"
+		      "td.sign { min-width: 14em; }\n</style>\n</head>\n<body>\n<h1>",
+		   rtl() ? "right" : "left");
+	html_text(o, title, strlen(title));
+	out_puts(o, "</h1>\n<p>");
+	snprintf(title, sizeof title, catalog_tr("Period: %s\n"), per);
+	html_text(o, title, strcspn(title, "\n"));
+	out_puts(o, "</p>\n<table>\n<tr>");
+	th(o, catalog_tr("date")), th(o, catalog_tr("time")), th(o, catalog_tr("minutes"));
+	th(o, catalog_tr("package")), th(o, catalog_tr("signature"));
+	out_puts(o, "</tr>\n");
 	for (size_t i = 0; i < n; i++) {
-		date_format(day, v[i].date);
+		catalog_date(day, sizeof day, v[i].date, "signoff");
 		cell_time(t, sizeof t, &v[i]);
 		cell_package(p, sizeof p, &v[i]);
 		out_printf(o, "<tr><td>%s</td><td>%s</td><td>", day, t);
@@ -199,21 +262,22 @@ sheet_html(struct out *o, const struct client *c, const struct line *v, size_t n
 			out_printf(o, "%ld", v[i].minutes);
 		else
 			out_puts(o, "-");
-		out_printf(o, "</td><td>%s</td><td class=\"sign\">", p);
+		out_puts(o, "</td><td>");
+		html_text(o, p, strlen(p));
+		out_puts(o, "</td><td class=\"sign\">");
 		if (v[i].signed_by) {
-			out_puts(o, "signed: ");
-			html_text(o, v[i].signed_by, strlen(v[i].signed_by));
+			snprintf(title, sizeof title, catalog_tr("signed: %s"), v[i].signed_by);
+			html_text(o, title, strlen(title));
 			nsigned++;
 		}
 		out_puts(o, "</td></tr>\n");
 	}
-	out_printf(o, "</table>\n<p>%ld session%s held, %ld signed", (long)n, n == 1 ? "" : "s",
-		   nsigned);
-	if (c->bought)
-		out_printf(o, "; package sessions left: %ld", left);
-	out_puts(o, ".</p>\n<p>I confirm these sessions took place.</p>\n"
-		    "<p>Name: ______________________ Signature: ______________________ "
-		    "Date: __________</p>\n</body>\n</html>\n");
+	out_puts(o, "</table>\n<p>");
+	totals(o, n, nsigned, left);
+	out_printf(o, "</p>\n<p>%s</p>\n<p>%s</p>\n</body>\n</html>\n",
+		   catalog_tr("I confirm these sessions took place."),
+		   catalog_tr("Name: ______________________ Signature: ______________________ "
+			      "Date: __________"));
 }
 
 /* The text sheet drawn as a PDF (lib/pdf.c) on the paper tally.conf names. */
@@ -235,9 +299,10 @@ sheet_pdf(struct out *o, const struct client *c, const struct line *v, size_t n,
 		mail_doc_free(&d);
 		return -1;
 	}
-	snprintf(title, sizeof title, "Sign-off sheet: %s", c->name);
+	snprintf(title, sizeof title, catalog_tr("Sign-off sheet: %s\n"), c->name);
+	title[strcspn(title, "\n")] = '\0';
 	r = pdf_from_text(o, d.p, d.n, &(struct pdf_opts){conf_get(cf, "paper"), title,
-			  conf_get(cf, "name"), false}, &e);
+			  conf_get(cf, "name"), rtl()}, &e);
 	if (r < 0)
 		terr_print(prog, &e);
 	conf_free(cf);
@@ -256,14 +321,24 @@ sheet(char **files, size_t nfiles, const char *client)
 	struct out *o;
 	int status;
 
+	struct book *bk;
+	struct terr e;
+
 	clients_slug((struct span){client, strlen(client)}, id, sizeof id);
-	status = collect(files, nfiles, id, b, &v, &n);
+	if (!(bk = book_read_until(files, nfiles, &accts, end, &e))) {
+		terr_print(prog, &e);
+		clients_free(b);
+		return 1;
+	}
+	status = collect(files, nfiles, id, b, bk, &v, &n);
+	if (n > 1)
+		qsort(v, n, sizeof *v, by_date);
 	if (status == 0 && !(c = clients_find(b, (struct span){id, strlen(id)}))) {
 		fprintf(stderr, "%s: no client %s in the journal\n", prog, client);
 		status = 1;
 	}
 	if (status == 0) {
-		long left = client_package_left(c, end != DATE_NONE ? end - 1 : DATE_NONE, NULL);
+		long left = book_package_left(bk, c->id, end != DATE_NONE ? end - 1 : DATE_NONE);
 
 		o = out_open(stdout);
 		if (format == F_HTML)
@@ -284,6 +359,7 @@ sheet(char **files, size_t nfiles, const char *client)
 		free(v[i].signed_by);
 	free(v);
 	clients_free(b);
+	book_free(bk);
 	return status;
 }
 
@@ -373,6 +449,7 @@ main(int argc, char **argv)
 		{"end", required_argument, NULL, 'e'},
 		{"period", required_argument, NULL, 'p'},
 		{"output-format", required_argument, NULL, 'O'},
+		{"lang", required_argument, NULL, 'L'},
 		{"file", required_argument, NULL, 'f'},
 		CHART_OPTIONS,
 		{"help", no_argument, NULL, 'h'},
@@ -385,6 +462,7 @@ main(int argc, char **argv)
 	size_t nf = 0, nfiles;
 	int c, rv, status;
 	struct chart chart;
+	struct terr le;
 
 	chart_init(&chart);
 	while ((c = getopt_long(argc, argv, "b:e:p:O:f:i:h", opts, NULL)) != -1) {
@@ -401,6 +479,14 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'c': client = optarg; break;
+		case 'L':
+			/* a language is its catalog (share/po/LANG.po) */
+			if (catalog_use(optarg, &le) < 0) {
+				terr_print(prog, &le);
+				free(fopts);
+				return 2;
+			}
+			break;
 		case 'r': recordfile = optarg; break;
 		case 'i': inplace = optarg; break;
 		case 'O':

@@ -184,7 +184,7 @@ static int
 document(struct out *o, const struct stmt_doc *d, int fmt, const struct stmt_client *c,
 	 struct terr *e)
 {
-	struct stmt_client *fam = statements_family(st, c, payers, family_at);
+	struct stmt_client *fam = statements_family(st, c->id, payers, family_at);
 	int r = document_of(o, d, fmt, fam ? fam : c, e);
 
 	stmt_client_free(fam);
@@ -372,6 +372,7 @@ main(int argc, char **argv)
 	const char *why;
 	struct stmt_doc doc = {.format = STMT_TXT, .lang = "en"};
 	struct conf *labels, *provider;
+	struct stmt_client *fam = NULL;  /* a payer's household with no account of its own */
 	struct book *bk;
 
 	fopts = xcalloc((size_t)argc, sizeof *fopts);
@@ -515,10 +516,15 @@ main(int argc, char **argv)
 	} else if (!status && all) {
 		status = write_all(st, &doc, fmt, dir, files, nfiles);
 	} else if (!status) {
+		const struct client *payer;
 		const struct stmt_client *sc;
 
 		/* --client is matched as client: tags are: folded to the account slug */
-		if (!(sc = statements_find(st, want))) {
+		/* a payer with no account of its own yet: its household's statement */
+		if (!(sc = statements_find(st, want)) &&
+		    (payer = clients_find(payers, (struct span){want, strlen(want)})))
+			sc = fam = statements_family(st, payer->id, payers, family_at);
+		if (!sc) {
 			fprintf(stderr, "%s: unknown client: %s\n", prog, want);
 			status = 1;
 		} else if (fmt == F_EML) {
@@ -545,6 +551,7 @@ main(int argc, char **argv)
 			}
 		}
 	}
+	stmt_client_free(fam);
 	statements_free(st);
 	query_free(query);
 	identities_free(ids);

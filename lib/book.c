@@ -754,7 +754,7 @@ bev_price(struct book *b, const struct bev *v, struct book_price *r)
 	r->group = v->group;
 	if (r->grace)
 		r->grace_n = v->n;
-	if (r->package)
+	if (v->kind == SESSION_HELD || r->package)
 		book_place_of(b, v, r);
 	r->notice = v->notice >= 0 ? v->notice : -1;
 	r->start = v->time >= 0 && v->time < 1440 ? v->time : -1;

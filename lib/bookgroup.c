@@ -25,7 +25,11 @@ bev_own_price(struct book *b, struct bev *v, const struct jitem *it,
 	return 0;
 }
 
-/* The entry's postings to c's accounts: whether there is one, and one to unbilled of zero. */
+/*
+ * Whether a posting of the entry is c's: one to c's accounts, or one tagged `client: C`
+ * (tally-bill tags a group's income postings so: an attendee paid from a payer's package
+ * has no account of their own in the entry); *zero: one to c's unbilled account of zero.
+ */
 static bool
 named(struct book *b, const struct txn *t, const struct client *c, bool *zero)
 {
@@ -36,6 +40,8 @@ named(struct book *b, const struct txn *t, const struct client *c, bool *zero)
 		struct span id;
 		int k = clients_classify(b->cl, &t->p[i], &id);
 
+		if (tag_find(t->p[i].comment, "client", &id) && clients_lookup(b->cl, id, false) == c)
+			any = true;
 		if (k < 0 || clients_lookup(b->cl, id, false) != c)
 			continue;
 		any = true;

@@ -292,8 +292,9 @@ settle(struct book *b, struct client *c, struct bev *v)
 void
 book_settle_one(struct book *b, struct client *c, struct bev *v)
 {
+	const struct client *k = client_package_owner(c, v->date);  /* its own, or its payer's */
 	long n = 0, m = 0;
-	bool has = client_package_place(c, v->date, &n, &m);
+	bool has = k && client_package_place(k, v->date, &n, &m);
 
 	settle(b, c, v);
 	if (!has || !(v->out & O_PACKAGE))
@@ -323,16 +324,29 @@ book_places_sort(struct book *b)
 		qsort(b->places, b->nplaces, sizeof *b->places, by_place);
 }
 
+/*
+ * The place of the session of v's entry: v's own, else its payer's record of the same entry
+ * (a child's session paid from the payer's prepaid account is the payer's record).
+ */
 void
 book_place_of(const struct book *b, const struct bev *v, struct book_price *r)
 {
-	struct bplace key = {v->pos, v->client, 0, 0}, *k;
+	size_t lo = 0, hi = b->nplaces;
+	uint32_t payer = v->client;
 
-	if (!b->nplaces)
-		return;
-	k = bsearch(&key, b->places, b->nplaces, sizeof *b->places, by_place);
-	if (k) {
-		r->pk_n = k->n;
-		r->pk_m = k->m;
+	while (lo < hi) {  /* the first place at v's position */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (b->places[mid].pos < v->pos)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	if (v->client != NO_CLIENT)
+		payer = (uint32_t)client_payer_at(clients_at(b->cl, v->client), v->date)->index;
+	for (size_t i = lo; i < b->nplaces && b->places[i].pos == v->pos; i++)
+		if (b->places[i].client == v->client || b->places[i].client == payer) {
+			r->pk_n = b->places[i].n;
+			r->pk_m = b->places[i].m;
+		}
 }

@@ -103,6 +103,13 @@ catalog_use(const char *lang, struct terr *e)
 	++_nl_msg_cat_cntr;
 	free(dir);
 	snprintf(in_use, sizeof in_use, "%s", lang);
+	/* every catalog has the number marks (English behind it): none read is gettext not
+	   reading catalogs at all, which must not pass for English documents */
+	if (!catalog_get("number", "decimal-mark")) {
+		terr_set(e, NULL, 0, "cannot read the %s catalog (gettext)", lang);
+		in_use[0] = '\0';
+		return -1;
+	}
 	return 0;
 }
 

@@ -167,10 +167,11 @@ date_today(void)
 	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+/* The fixed forms: 2026, 2026-11, 2026-Q4, 2026-11-05 (also with '/'); period.c the rest. */
 int
-period_parse(const char *s, tdate *begin, tdate *end)
+period_parse_fixed(const char *s, size_t n, tdate *begin, tdate *end)
 {
-	size_t n = strlen(s), k;
+	size_t k;
 	int y, m, d, q;
 
 	if ((k = read_int(s, n, 4, &y)) != 4 || y < 1)
@@ -180,7 +181,7 @@ period_parse(const char *s, tdate *begin, tdate *end)
 		*end = date_from_ymd(y + 1, 1, 1);
 		return 0;
 	}
-	if (s[k] != '-' && s[k] != '/')
+	if ((s[k] != '-' && s[k] != '/') || n < k + 3)
 		return -1;
 	if ((s[k + 1] == 'Q' || s[k + 1] == 'q') && n == k + 3 && s[k + 2] >= '1' && s[k + 2] <= '4') {
 		q = s[k + 2] - '0';
@@ -201,6 +202,12 @@ period_parse(const char *s, tdate *begin, tdate *end)
 	*begin = date_from_ymd(y, m, d);
 	*end = *begin + 1;
 	return 0;
+}
+
+int
+period_parse(const char *s, tdate *begin, tdate *end)
+{
+	return period_expr(s, date_today(), begin, end);
 }
 
 int
@@ -226,7 +233,12 @@ range_option(int opt, const char *arg, tdate *begin, tdate *end, const char **wh
 			*why = "bad period";
 			return -1;
 		}
-	} else if (date_parse(arg, n, 0, &b, why) != (long)n) {
+	} else if (date_parse(arg, n, 0, &b, why) != (long)n &&
+		   period_expr(arg, date_today(), &b, &e) < 0) {
+		/* -b and -e take a smart date's start, as hledger: -b lastmonth, -e today */
+		*why = "bad date";
+		return -1;
+	} else if (b == DATE_NONE) {
 		*why = "bad date";
 		return -1;
 	} else if (opt == 'e') {

@@ -31,6 +31,7 @@ struct src {
 struct clockin {
 	char *acct, *desc;
 	long long at;         /* seconds since 1970-01-01 00:00 */
+	const char *file;     /* where the clock-in is (the reader's copy of the name) */
 	long line;
 };
 
@@ -99,6 +100,12 @@ struct posting *txn_new_posting(struct journal *j);
 int txn_run(struct journal *j);
 /* timelog.c: a timeclock `i`/`o` directive item, a timedot day; -1 with the error set. */
 int timeclock_item(struct journal *j, struct jitem *it);
+/*
+ * timelog.c: at the end of the journal, a session still clocked in, counted up to now as
+ * ledger and hledger count it: 1 with *it the session (no text, the clock-in's FILE:LINE),
+ * 0 when none is open, -1 with the error set.
+ */
+int timeclock_end(struct journal *j, struct jitem *it);
 int timedot_item(struct journal *j, struct jitem *it);
 bool timedot_date_line(const char *p, size_t n);
 void timelog_free(struct journal *j);

@@ -874,8 +874,13 @@ journal_next(struct journal *j, struct jitem **item)
 		if (j->stopped)
 			return 0;
 		if (j->nsrc == 0) {
-			if (j->nextfile >= j->nfiles)
-				return 0;
+			if (j->nextfile >= j->nfiles) {
+				/* sessions still clocked in count up to now (ledger, hledger) */
+				if ((r = timeclock_end(j, &j->item)) == 0)
+					return 0;
+				*item = &j->item;
+				return r;
+			}
 			j->item.file = NULL;
 			if (push_src(j, j->files[j->nextfile++], 0, 0) < 0) {
 				j->stopped = true;

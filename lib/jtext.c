@@ -27,8 +27,8 @@ journal_text_safe(char *dst, const char *src, size_t n, int where)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	int kind = where & ~JTEXT_INNER;
-	bool inner = (where & JTEXT_INNER) != 0, space = false;
-	size_t o = 0, i = 0;
+	bool inner = (where & JTEXT_INNER) != 0, ctrl = false;
+	size_t o = 0, i = 0, space = 0;  /* blanks pending before the next word */
 
 	while (i < n) {
 		unsigned char c = s[i];
@@ -36,13 +36,19 @@ journal_text_safe(char *dst, const char *src, size_t n, int where)
 		size_t w = c > ' ' && c < 0x7f ? 0 : control_at(s + i, n - i);
 
 		if (w || c == ' ') {  /* blanks and controls: one space between words */
-			space = o > 0;
+			space += o > 0;
+			ctrl |= w != 0;
 			i += w ? w : 1;
 			continue;
 		}
-		if (space)
+		/* A description keeps its runs of spaces, as hledger does (no ';' can follow). */
+		if (space && (kind != JTEXT_DESC || ctrl))
+			space = 1;
+		while (space) {
 			dst[o++] = ' ';
-		space = false;
+			space--;
+		}
+		ctrl = false;
 		if (o == 0 && !inner && kind != JTEXT_CODE) {
 			/* A leading status, code, automated or periodic marker, formula, or a
 			 * virtual posting's bracket: quoted. */

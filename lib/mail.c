@@ -118,9 +118,14 @@ html_of_text(const char *text, const char *lang)
 	size_t n = strlen(text), k = 0;
 	char *h = xmalloc(n * 6 + 256);
 
-	k += (size_t)sprintf(h, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+	/* a right-to-left language (the catalog's notice dir, Hebrew) reads so in HTML too */
+	const char *dir = lang && catalog_lang() && strcmp(lang, catalog_lang()) == 0 ?
+			  catalog_get("notice", "dir") : NULL;
+
+	k += (size_t)sprintf(h, "<!DOCTYPE html>\n<html lang=\"%s\"%s><head><meta charset=\"utf-8\">"
 			     "</head>\n<body><div style=\"white-space: pre-wrap; font-family: "
-			     "sans-serif\">", lang ? lang : "en");
+			     "sans-serif\">", lang ? lang : "en",
+			     dir && strcmp(dir, "rtl") == 0 ? " dir=\"rtl\"" : "");
 	for (const char *p = text; *p; p++) {
 		const char *r = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;" :
 				*p == '"' ? "&quot;" : NULL;

@@ -2,7 +2,7 @@
  * ovdoc.c: writes the practice overview (overview.c) on one page: as text within 80
  * columns, as HTML that loads nothing (the style inline, the income chart an inline SVG,
  * no script, no address), or as a PDF of the text with the chart drawn by cairo
- * (lib/pdf.c). Labels come from share/templates/overview.LANG (`dir = rtl`: Hebrew).
+ * (lib/pdf.c). Labels come from the catalog, context "overview" (`dir = rtl`: Hebrew).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +54,9 @@ static const char css[] =
 	"svg rect { fill: #4573b3; }\n"
 	"svg text { font-size: 11px; fill: #222; text-anchor: middle; }\n"
 	"svg line { stroke: #222; }\n"
-	"@media print { body { font-size: 9pt; } main { padding: 0; } h2 { margin-top: 4mm; } }\n";
+	"svg.dense text { font-size: 8px; }\n"
+	"@media print { body { font-size: 9pt; } main { padding: 0; } h2 { margin-top: 3.5mm; }\n"
+	" th, td { padding: .25mm 2mm; } svg { max-height: 44mm; } }\n";
 
 static const char *
 L(const char *key)
@@ -530,14 +532,13 @@ invoices(struct out *o, const struct ov_invoice *v, size_t n)
 static void
 aging(struct out *o, const struct ov_aging *g, size_t n)
 {
-	struct table t = {.n = 1, .head = {L("aging")}};
+	struct table t = {.n = 1, .head = {""}};  /* the buckets' column has no heading */
 	char amt[TMAX][AMOUNT_BUF];
 	const char *cell[TMAX];
 
 	if (!n)
 		return;
 	heading(o, L("aging"));
-	t.head[0] = "";
 	for (int k = 0; k < OV_BUCKETS; k++)
 		if (cols(bucket_name(k)) > t.width[0])
 			t.width[0] = cols(bucket_name(k));
@@ -602,7 +603,8 @@ svg_chart(struct out *o, const struct income_row *w, int first, int nm, const in
 	double slot = (double)SVG_W / nm;
 	char buf[AMOUNT_BUF], mon[64];
 
-	out_printf(o, "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", SVG_W, SVG_H);
+	out_printf(o, "<svg viewBox=\"0 0 %d %d\"%s role=\"img\" aria-label=\"", SVG_W, SVG_H,
+		   nm > 6 ? " class=\"dense\"" : "");
 	text(o, L("income"));
 	out_puts(o, "\">\n");
 	for (int m = 0; m < nm; m++) {
@@ -623,39 +625,58 @@ svg_chart(struct out *o, const struct income_row *w, int first, int nm, const in
 		   SVG_W, SVG_BASE);
 }
 
-/* The income table of one commodity: month, amount and (txt) a bar of #. */
+/*
+ * The income table of one commodity: month, amount and (txt) a bar of #. On the page
+ * formats a long period takes two column pairs (January to June, July to December), so a
+ * year still fits on one page below its chart.
+ */
 static void
 income_table_of(struct out *o, const struct income_row *w, int first, int nm,
 		const int *permille)
 {
-	struct table t = {.n = format == OV_TXT && !pdf ? 3 : 2, .head = {L("month"), L("amount"), ""},
-			  .right = {false, true, false}};
-	char amt[AMOUNT_BUF], mon[64], bar[BAR_COLS + 1];
-	const char *cell[3];
+	bool split = (format == OV_HTML || pdf) && nm > 6;
+	int rows = split ? (nm + 1) / 2 : nm;
+	struct table t = {.n = split ? 5 : format == OV_TXT && !pdf ? 3 : 2,
+			  .head = {L("month"), L("amount"), "", L("month"), L("amount")},
+			  .right = {false, true, false, false, true}};
+	char amt[2][AMOUNT_BUF], mon[2][64], bar[BAR_COLS + 1];
+	const char *cell[5];
 
 	for (int m = 0; m <= nm; m++) {
-		money(amt, sizeof amt, &w->cell[m]);
-		if (cols(amt) > t.width[1])
-			t.width[1] = cols(amt);
+		money(amt[0], sizeof amt[0], &w->cell[m]);
 		if (m < nm)
-			fmt_month(mon, sizeof mon, first + m);
-		if (cols(m < nm ? mon : L("total")) > t.width[0])
-			t.width[0] = cols(m < nm ? mon : L("total"));
+			fmt_month(mon[0], sizeof mon[0], first + m);
+		for (int k = 0; k < (split ? 4 : 1); k += 3) {
+			if (cols(amt[0]) > t.width[k + 1])
+				t.width[k + 1] = cols(amt[0]);
+			if (cols(m < nm ? mon[0] : L("total")) > t.width[k])
+				t.width[k] = cols(m < nm ? mon[0] : L("total"));
+		}
 	}
-	t.width[2] = BAR_COLS;
+	t.width[2] = split ? 2 : BAR_COLS;
+	if (split)
+		t.head[2] = "";
 	table_head(o, &t);
-	for (int m = 0; m <= nm; m++) {
+	for (int r = 0; r <= rows; r++) {
+		int m = r < rows ? r : nm, m2 = r + rows;
 		int k = m < nm ? (permille[m] * BAR_COLS + 500) / 1000 : 0;
 
 		if (m < nm)
-			fmt_month(mon, sizeof mon, first + m);
-		money(amt, sizeof amt, &w->cell[m]);
+			fmt_month(mon[0], sizeof mon[0], first + m);
+		money(amt[0], sizeof amt[0], &w->cell[m]);
 		memset(bar, '#', (size_t)k);
 		bar[k] = '\0';
-		cell[0] = m < nm ? mon : L("total");
-		cell[1] = amt;
-		cell[2] = bar;
-		table_row(o, &t, cell, m < nm ? NULL : "total", NULL);
+		cell[0] = m < nm ? mon[0] : L("total");
+		cell[1] = amt[0];
+		cell[2] = split ? "" : bar;
+		cell[3] = cell[4] = "";
+		if (split && r < rows && m2 < nm) {
+			fmt_month(mon[1], sizeof mon[1], first + m2);
+			money(amt[1], sizeof amt[1], &w->cell[m2]);
+			cell[3] = mon[1];
+			cell[4] = amt[1];
+		}
+		table_row(o, &t, cell, r < rows ? NULL : "total", NULL);
 	}
 	table_end(o);
 }
@@ -706,7 +727,8 @@ income(struct out *o, const struct overview *ov)
 				fmt_month(mon[m], sizeof mon[m], first + m);
 				bars[m] = (struct pdf_bar){mon[m], val[m], permille[m]};
 			}
-			pdf_bars(pdf, bars, (size_t)nm);
+			/* the table below: header, its rows, the total */
+			pdf_bars(pdf, bars, (size_t)nm, (nm > 6 ? (nm + 1) / 2 : nm) + 2);
 			free(bars);
 			free(val);
 			free(mon);

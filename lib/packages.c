@@ -16,7 +16,7 @@ static int
 next_price(const struct client_package *k, struct amount *price)
 {
 	struct amount unit, rest = k->price;
-	int prec = commodity_style(k->price.com)->prec;
+	int prec = commodity_price_prec(k->price.com);
 
 	if (k->sessions - k->used <= 1) {
 		struct amount s = k->spent;

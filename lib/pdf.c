@@ -273,19 +273,35 @@ small_text(struct page *p, PangoFontDescription *font, const char *s, double x, 
 		pango_layout_set_alignment(p->lay, PANGO_ALIGN_RIGHT);
 }
 
-#define CHART_H 150.0  /* the bars' area */
+#define CHART_H 100.0  /* the bars' area */
 #define LABEL_H 14.0   /* a line of labels below and above the bars */
 
+/* The height of one line of body text. */
+static double
+body_line(struct page *p)
+{
+	int lw, lh;
+
+	pango_layout_set_font_description(p->lay, p->font[S_BODY]);
+	pango_layout_set_text(p->lay, "0", 1);
+	pango_layout_get_size(p->lay, &lw, &lh);
+	return (double)lh / PANGO_SCALE;
+}
+
 void
-pdf_bars(struct pdf *d, const struct pdf_bar *bars, size_t n)
+pdf_bars(struct pdf *d, const struct pdf_bar *bars, size_t n, int after)
 {
 	struct page *p = &d->p;
-	double x0 = MARGIN, w = p->w - 2 * MARGIN, slot, bw, base;
+	double x0 = MARGIN, w = p->w - 2 * MARGIN, slot, bw, base, ch = CHART_H;
+	double room = p->h - MARGIN - p->y - 3 * LABEL_H - after * body_line(p);
 	PangoFontDescription *font;
 
 	if (n == 0)
 		return;
-	if (p->y + CHART_H + 3 * LABEL_H > p->h - MARGIN && p->y > MARGIN) {
+	/* lower, down to half, to keep the lines after it on this page */
+	if (room < ch)
+		ch = room > CHART_H / 2 ? room : CHART_H / 2;
+	if (p->y + ch + 3 * LABEL_H > p->h - MARGIN && p->y > MARGIN) {
 		cairo_show_page(p->cr);
 		p->pages++;
 		p->y = MARGIN;
@@ -293,10 +309,10 @@ pdf_bars(struct pdf *d, const struct pdf_bar *bars, size_t n)
 	font = pango_font_description_from_string("DejaVu Sans 7.5");
 	slot = w / (double)n;
 	bw = slot * 0.6 > 60 ? 60 : slot * 0.6;
-	base = p->y + LABEL_H + CHART_H;
+	base = p->y + LABEL_H + ch;
 	for (size_t i = 0; i < n; i++) {
 		/* months read left to right in every language, as a time axis does */
-		double x = x0 + slot * (double)i, h = CHART_H * bars[i].permille / 1000.0;
+		double x = x0 + slot * (double)i, h = ch * bars[i].permille / 1000.0;
 
 		cairo_set_source_rgb(p->cr, 0.27, 0.45, 0.70);
 		cairo_rectangle(p->cr, x + (slot - bw) / 2, base - h, bw, h);

@@ -62,40 +62,12 @@ compile(const char *s, size_t n, const char *term, struct terr *e)
 	return r;
 }
 
-/* A date or a period: its [begin, end). */
-static int
-date_bound(const char *s, size_t n, tdate *begin, tdate *end)
-{
-	char buf[32];
-	const char *why;
-
-	if (n == 0 || n >= sizeof buf)
-		return -1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (period_parse(buf, begin, end) == 0)
-		return 0;
-	if (date_parse(buf, n, 0, begin, &why) != (long)n)
-		return -1;
-	*end = *begin + 1;
-	return 0;
-}
-
+/* A period expression (lib/period.c): a date, a period, A..B, thismonth, from A to B. */
 static int
 parse_date(struct qterm *q, const char *v, const char *term, struct terr *e)
 {
-	const char *dots = strstr(v, "..");
-	tdate b, x;
-
-	q->begin = q->end = DATE_NONE;
-	if (!dots) {
-		if (date_bound(v, strlen(v), &q->begin, &q->end) == 0)
-			return 0;
-	} else if ((dots == v || date_bound(v, (size_t)(dots - v), &q->begin, &x) == 0) &&
-		   (!dots[2] || date_bound(dots + 2, strlen(dots + 2), &q->end, &b) == 0)) {
-		/* date:A..B runs from A's start to B's start, as hledger reads it. */
+	if (period_parse(v, &q->begin, &q->end) == 0)
 		return 0;
-	}
 	terr_set(e, NULL, 0, "bad query term %s: a date, a period or DATE..DATE expected", term);
 	return -1;
 }

@@ -206,11 +206,10 @@ session_item(struct statements *s, struct stmt_client *c, const struct txn *t,
 	const struct book_price *bp = s->bp;
 
 	/* where the book, in date order, placed it: "session 8 of 10", or past the package */
-	if (bp && bp->c && strcmp(bp->c->id, c->id) == 0) {
-		if (bp->package) {
-			it->pk_n = bp->pk_n;
-			it->pk_m = bp->pk_m;
-		}
+	if (bp && bp->c && (strcmp(bp->c->id, c->id) == 0 ||
+			    strcmp(client_payer_at(bp->c, t->date)->id, c->id) == 0)) {
+		it->pk_n = bp->pk_n;
+		it->pk_m = bp->pk_m;
 		it->over = bp->over;
 	}
 	it->desc = shared ? NULL : span_dup(t->desc);
@@ -637,27 +636,30 @@ family_net(struct stmt_client *m)
 }
 
 struct stmt_client *
-statements_family(struct statements *s, const struct stmt_client *payer, struct clients *payers,
-		  tdate at)
+statements_family(struct statements *s, const char *payer, struct clients *payers, tdate at)
 {
 	struct stmt_client *m;
 	bool any = false;
 
-	if (!clients_pays_for(payers, payer->id))
+	if (!clients_pays_for(payers, payer))
 		return NULL;
 	m = xcalloc(1, sizeof *m);
-	m->id = xstrdup(payer->id);
-	m->file = xstrdup(payer->file);
-	m->line = payer->line;
-	m->name = payer->name ? xstrdup(payer->name) : NULL;
+	m->id = xstrdup(payer);
 	m->household = true;
 	for (size_t i = 0; i < s->nclients; i++) {
 		const struct stmt_client *c = &s->clients[i];
-		bool own = c == payer;
+		bool own = strcmp(c->id, payer) == 0;
 
-		if (!own && strcmp(clients_payer_id(payers, c->id, at), payer->id) != 0)
+		if (!own && strcmp(clients_payer_id(payers, c->id, at), payer) != 0)
 			continue;
 		any |= !own;
+		if (!m->file || own) {  /* the payer's place and name, else its first client's */
+			free(m->file);
+			m->file = xstrdup(c->file);
+			m->line = c->line;
+		}
+		if (own && c->name)
+			m->name = xstrdup(c->name);
 		if (stmt_sum_add(&m->open, &c->open, false) < 0 ||
 		    stmt_sum_add(&m->close, &c->close, false) < 0)
 			goto bad;

@@ -147,10 +147,16 @@ int date_weekday(tdate t); /* 0 = Monday */
 tdate date_add_months(tdate t, int months);
 tdate date_today(void);
 /*
- * A period: 2026, 2026-11, 2026-Q4, 2026-11-05 (also with '/').
- * [*begin, *end) with end exclusive.
+ * A period: 2026, 2026-11, 2026-Q4, 2026-11-05 (also with '/'), and hledger's smart dates
+ * and period expressions relative to today (period.c): thismonth, last week, 2 weeks ago,
+ * from 2026-11 to thismonth, 2026-11-05..today. [*begin, *end) with end exclusive; either
+ * may be DATE_NONE (open) for `from A`, `to B`, `A..`.
  */
 int period_parse(const char *s, tdate *begin, tdate *end);
+/* The same, relative to the given day. */
+int period_expr(const char *s, tdate today, tdate *begin, tdate *end);
+/* Only the fixed forms, n bytes of s (no NUL needed). */
+int period_parse_fixed(const char *s, size_t n, tdate *begin, tdate *end);
 /*
  * The common options -b DATE, -e DATE (exclusive) and -p PERIOD (opt is 'b', 'e' or 'p'),
  * each narrowing [*begin, *end); start both at DATE_NONE. -1 with *why on a bad value.
@@ -1038,8 +1044,8 @@ enum {
 /*
  * Writes src as plain text for that place into dst (JTEXT_SIZE(n) bytes), NUL-terminated;
  * returns the length. Controls (CR, LF, TAB, NUL...) and line separators become spaces,
- * blank runs one space, ends trimmed; ';' becomes ',' outside comments; a ':' right after a
- * word in a comment gets a space before it (no "key: value" or ":tag:"); a tag value's ','
+ * blank runs one space (a description keeps its runs of plain spaces, as hledger does),
+ * ends trimmed; ';' becomes ',' outside comments; a ':' right after a word in a comment gets a space before it (no "key: value" or ":tag:"); a tag value's ','
  * (which would end it) becomes ';'; a leading * ! ( = @ ~ (description), = @ ~ (comment,
  * tag) or ( [ (account: no virtual posting) gets a ' before it; a code's parentheses
  * become brackets. See docs/rules.md.
@@ -1317,7 +1323,7 @@ const struct invoices *statements_invoices(const struct statements *s);
  * line, each line of another client's naming it (who). NULL when it pays for nobody.
  * Free with stmt_client_free.
  */
-struct stmt_client *statements_family(struct statements *s, const struct stmt_client *payer,
+struct stmt_client *statements_family(struct statements *s, const char *payer,
 				      struct clients *payers, tdate at);
 void stmt_client_free(struct stmt_client *c);
 void statements_free(struct statements *s);
@@ -1328,7 +1334,7 @@ enum { STMT_TXT, STMT_MD, STMT_HTML };
 struct stmt_doc {
 	int format;           /* STMT_TXT, STMT_MD or STMT_HTML */
 	const char *lang;     /* "en", "es": how numbers are written */
-	const struct conf *labels;   /* share/templates/statement.LANG */
+	const struct conf *labels;   /* the catalog, context "statement" (conf_catalog) */
 	const struct conf *provider; /* tally.conf: who writes the statement */
 	const char *css;      /* HTML only: the style sheet (must not contain "</") */
 	tdate begin, end;     /* the period, end exclusive */
@@ -1585,7 +1591,7 @@ enum { OV_TXT, OV_HTML, OV_PDF };
 struct ov_doc {
 	int format;               /* OV_TXT, OV_HTML or OV_PDF */
 	const char *lang;         /* "en", "es", "he": how numbers are written */
-	const struct conf *labels;   /* share/templates/overview.LANG */
+	const struct conf *labels;   /* the catalog, context "overview" (conf_catalog) */
 	const struct conf *provider; /* tally.conf: whose practice (name, paper) */
 };
 /* Writes the overview; -1 with *e set when a sum is too large or the PDF fails. */
@@ -1717,8 +1723,9 @@ struct pdf_bar {
 };
 struct pdf *pdf_begin(struct out *o, const struct pdf_opts *opt, struct terr *e);
 void pdf_text(struct pdf *d, const char *text, size_t len);
-/* A bar chart across the text width, on a new page when it does not fit. */
-void pdf_bars(struct pdf *d, const struct pdf_bar *bars, size_t n);
+/* A bar chart across the text width, lowered (down to half) so that `after` lines of text
+ * still fit below it on the page; on a new page when it does not fit. */
+void pdf_bars(struct pdf *d, const struct pdf_bar *bars, size_t n, int after);
 int pdf_end(struct pdf *d, struct terr *e);
 
 /* ---- taxes on invoices (tax.c) ------------------------------------------------------ */

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -171,12 +172,48 @@ timelog_free(struct journal *j)
 	clockin_free(&j->clock_done);
 }
 
+/* Closes open session k at `at` (seconds): *it becomes its entry of hours. */
+static int
+clock_out(struct journal *j, struct jitem *it, size_t k, long long at)
+{
+	struct clockin *c = &j->clock[k];
+	long long from;
+
+	clockin_free(&j->clock_done);
+	j->clock_done = *c;
+	memmove(c, c + 1, (j->nclock - k - 1) * sizeof *c);
+	j->nclock--;
+	c = &j->clock_done;
+
+	txn_begin(j, (tdate)(c->at / 86400));
+	j->txn.status = '*';
+	j->txn.desc.p = c->desc;
+	j->txn.desc.n = strlen(c->desc);
+	int com = hours_commodity();
+
+	/* hledger splits a session at midnight and rounds each day's part. */
+	for (from = c->at; from < at || from == c->at;) {
+		long long midnight = (from / 86400 + 1) * 86400;
+		long long to = at < midnight ? at : midnight;
+		struct amount h = hours(to - from);
+
+		h.com = com;
+		add_hours(j, c->acct, strlen(c->acct), h, it->line);
+		from = to;
+		if (from >= at)
+			break;
+	}
+	it->kind = J_TIMELOG;
+	it->txn = &j->txn;
+	return txn_run(j);
+}
+
 int
 timeclock_item(struct journal *j, struct jitem *it)
 {
 	const char *p = it->word.p + it->word.n, *e = memchr(p, '\n', it->len - (size_t)(p - it->text));
 	bool in = it->word.p[0] == 'i';
-	long long at, from;
+	long long at;
 	tdate day;
 	const char *a, *ae, *d;
 	struct clockin *c;
@@ -216,6 +253,7 @@ timeclock_item(struct journal *j, struct jitem *it)
 		c->acct = xstrndup(a, (size_t)(ae - a));
 		c->desc = xstrndup(d, (size_t)(de - d));
 		c->at = at;
+		c->file = it->file;
 		c->line = it->line;
 		return 0;
 	}
@@ -245,33 +283,37 @@ timeclock_item(struct journal *j, struct jitem *it)
 			     c->line);
 		return -1;
 	}
-	clockin_free(&j->clock_done);
-	j->clock_done = *c;
-	memmove(c, c + 1, (j->nclock - k - 1) * sizeof *c);
-	j->nclock--;
-	c = &j->clock_done;
+	return clock_out(j, it, k, at);
+}
 
-	txn_begin(j, (tdate)(c->at / 86400));
-	j->txn.status = '*';
-	j->txn.desc.p = c->desc;
-	j->txn.desc.n = strlen(c->desc);
-	int com = hours_commodity();
+/*
+ * Now as the log writes it: local time, seconds since 1970-01-01 00:00. A session opened
+ * after now counts 0 h (hledger; ledger refuses it).
+ */
+static long long
+now_local(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
 
-	/* hledger splits a session at midnight and rounds each day's part. */
-	for (from = c->at; from < at || from == c->at;) {
-		long long midnight = (from / 86400 + 1) * 86400;
-		long long to = at < midnight ? at : midnight;
-		struct amount h = hours(to - from);
+	localtime_r(&t, &tm);
+	return (long long)date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) * 86400 +
+	       tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+}
 
-		h.com = com;
-		add_hours(j, c->acct, strlen(c->acct), h, it->line);
-		from = to;
-		if (from >= at)
-			break;
-	}
-	it->kind = J_TIMELOG;
-	it->txn = &j->txn;
-	return txn_run(j);
+int
+timeclock_end(struct journal *j, struct jitem *it)
+{
+	long long now;
+
+	if (j->nclock == 0)
+		return 0;
+	now = now_local();
+	memset(it, 0, sizeof *it);
+	it->file = j->clock[0].file;
+	it->line = j->clock[0].line;
+	it->text = "";
+	return clock_out(j, it, 0, now > j->clock[0].at ? now : j->clock[0].at) < 0 ? -1 : 1;
 }
 
 /* ---- timedot ---- */

@@ -16,7 +16,7 @@ is_ws(char c)
 	return c == ' ' || c == '\t';
 }
 
-static const char *
+static inline const char *
 skip_ws(const char *p, const char *e)
 {
 	uint64_t w;

@@ -40,7 +40,7 @@ static const struct {
 	bool to_eol;       /* free text: the value runs to the end of the line, commas and all */
 	const char *want;  /* what a good value looks like, for messages */
 } vocab[VT_N] = {
-	[VT_CLIENT] = {"client", K_ID, VW_ENTRY, false, "a client ID or name of at most 200 letters, e.g. ana-garcia"},
+	[VT_CLIENT] = {"client", K_ID, VW_ENTRY | VW_POSTING, false, "a client ID or name of at most 200 letters, e.g. ana-garcia"},
 	[VT_SESSION] = {"session", K_SESSION, VW_ENTRY, false,
 			"held, cancelled, late-cancel, no-show or provider-cancel"},
 	[VT_TIME] = {"time", K_TIME, VW_ENTRY, false, "HH:MM"},
@@ -513,6 +513,11 @@ vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 		     k == VT_BILL_TO) && tg->has[k])
 			fail(&r, vocab_line(it, v[k].at), "%s: no client: tag on the entry",
 			     vocab[k].name);
+		/* whose terms? only the first client's would be: say so rather than guess */
+		else if ((k == VT_RATE || k == VT_POLICY || k == VT_TERMS || k == VT_PAYER ||
+			  k == VT_BILL_TO) && tg->has[k] && r.nclient > 1)
+			fail(&r, vocab_line(it, v[k].at), "%s: on an entry of several clients: "
+			     "write each client's terms on an entry of their own", vocab[k].name);
 	}
 	return r.nerr;
 }

@@ -156,7 +156,7 @@ b,EUR,-4"
 	run -2 tally-balance --depth 0 "$J"
 	run -2 tally-balance -O xml "$J"
 	run -2 tally-balance -p 2026-13 "$J"
-	run -2 tally-balance -b yesterday "$J"
+	run -2 tally-balance -b someday "$J"
 	run -0 tally-balance --help
 	assert_output --partial "usage: tally-balance"
 }

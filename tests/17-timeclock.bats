@@ -178,3 +178,41 @@ both() {
 	run -0 oracle-hours ledger "$f"
 	assert_output "$(printf '682\th\t50.45')"
 }
+
+# within FILE TOOL: tally's hours equal what TOOL gives just before or just after tally
+# runs (the open session grows with the clock: a hundredth may tick over between runs).
+within() {
+	local d=$BATS_TEST_TMPDIR
+	oracle-hours "$2" "$1" > "$d/a.tsv"
+	tally-balance -O csv "$1" > "$d/t.csv"
+	oracle-hours "$2" "$1" > "$d/b.tsv"
+	compare-bal "$d/a.tsv" "$d/t.csv" > /dev/null || compare-bal "$d/b.tsv" "$d/t.csv"
+}
+
+@test "timeclock: a session still open at the end counts up to now, as ledger and hledger count it" {
+	local today yesterday f g
+	today=$(date +%Y-%m-%d)
+	yesterday=$(date -d yesterday +%Y-%m-%d)
+	# opened at midnight: today's part only (ledger rounds the total, hledger each day's)
+	f=$(journal open.journal <<-EOF
+	i $yesterday 09:00:00 Work:ana  lesson
+	o $yesterday 10:30:00
+	i $today 00:00:00 Work:ben  still open
+	EOF
+	)
+	within "$f" ledger
+	within "$f" hledger
+	tally-print "$f" | cmp - "$f"
+	# opened yesterday at midnight: split at midnight as hledger does, a whole 24.00 h first
+	g=$(journal open2.journal <<-EOF
+	i $yesterday 00:00:00 Work:ben  since yesterday
+	EOF
+	)
+	within "$g" ledger
+	within "$g" hledger
+	run -0 tally-balance -O csv "$g"
+	[[ ${lines[1]} =~ ^Work:ben,h,2[4-9]\.[0-9][0-9]$|^Work:ben,h,3 ]]
+	# a session opened in the future counts 0 h, as in hledger (ledger refuses it)
+	run -0 tally-balance -O csv "$(journal fut.journal <<< 'i 2999-01-10 09:00:00 Work:later  x')"
+	assert_output "account,commodity,amount"
+}

@@ -220,6 +220,11 @@ same() {
 	assert_equal "$n" 16
 	run -0 tally-report --income -O csv "$FIXTURES/report/mixed.journal" date:2026-03 tag:client=ben
 	assert_output "$(printf 'client,commodity,2026-03,total\nben,EUR,80.00,80.00\ntotal,EUR,80.00,80.00')"
+	run -0 hledger -f "$FIXTURES/report/mixed.journal" tally -- report --income -O csv date:2026-03 tag:client=ben
+	assert_output "$(printf 'client,commodity,2026-03,total\nben,EUR,80.00,80.00\ntotal,EUR,80.00,80.00')"
+	# the overview reads no terms: refused rather than ignored
+	run -2 --separate-stderr tally-report "$FIXTURES/report/mixed.journal" date:2026-03
+	assert_equal "$stderr" "tally-report: query terms are read by --income only"
 }
 
 @test "query: tally-print writes the selected entries byte for byte, with the directives that change how they read" {
@@ -303,8 +308,73 @@ ana,,,,,,100.00,EUR,total
 	assert_line --index 3 "2026-03-11  16:00       60  session 10 of 10    signed: Ana G. 2026-03-11"
 	assert_line --index 4 "2026-03-18  16:00       60  -                   signed: Ana G. 2026-03-18"
 	assert_line --index 5 "2 sessions held, 2 signed; package sessions left: 0."
+	run -0 hledger -f "$P" tally -- signoff --client ana date:2026-03 'tag:signed=2026-03-1'
+	assert_line --index 5 "2 sessions held, 2 signed; package sessions left: 0."
 	run -2 --separate-stderr tally-signoff --client ana "$P" date:2026-14
 	assert_equal "$stderr" "tally-signoff: bad query term date:2026-14: a date, a period or DATE..DATE expected"
 	run -2 --separate-stderr tally-statement --client ana "$P" date:2026-14
 	assert_equal "$stderr" "tally-statement: bad query term date:2026-14: a date, a period or DATE..DATE expected"
+}
+
+# One entry a day from 400 days before today to 400 days after (today is the real date:
+# hledger has no --today, so both tools read the clock and hledger is the oracle).
+daily() {
+	python3 -c '
+import datetime
+t = datetime.date.today()
+for i in range(-400, 401):
+    print(f"{t + datetime.timedelta(days=i)} day {i}\n    Assets:Cash  1 EUR\n    Income:Days\n")' \
+		> "$BATS_TEST_TMPDIR/daily.journal"
+	echo "$BATS_TEST_TMPDIR/daily.journal"
+}
+
+@test "date: and -p read hledger 1.25's relative dates and period expressions (hledger on the same clock)" {
+	local f d=$BATS_TEST_TMPDIR n=0 p
+	f=$(daily)
+	while read -r p; do
+		agree_query "$f" "date:$p"
+		tally-balance -O csv -p "$p" "$f" > "$d/t.csv"
+		oracle-exact hledger "$f" -p "$p" > "$d/h.tsv"
+		compare-bal "$d/h.tsv" "$d/t.csv" || fail "-p $p differs from hledger"
+		n=$((n + 1))
+	done <<-'EOF'
+	today
+	yesterday
+	tomorrow
+	thisweek
+	last week
+	nextweek
+	thismonth
+	lastmonth
+	next month
+	thisquarter
+	lastquarter
+	thisyear
+	lastyear
+	nextyear
+	2 weeks ago
+	3 months ago
+	in 3 days
+	oct
+	11/5
+	5
+	from lastmonth
+	to thismonth
+	until yesterday
+	lastmonth..today
+	yesterday..
+	from lastyear to thisquarter
+	in lastyear
+	lastmonth - nextmonth
+	EOF
+	assert_equal "$n" 28
+	# -b and -e take a smart date's start, as in hledger
+	tally-balance -O csv -b lastmonth -e today "$f" > "$d/t.csv"
+	oracle-exact hledger "$f" -b lastmonth -e today > "$d/h.tsv"
+	compare-bal "$d/h.tsv" "$d/t.csv"
+	# what hledger 1.25 does not read either
+	run -2 --separate-stderr tally-balance "$f" "date:last 3 months"
+	assert_equal "$stderr" "tally-balance: bad query term date:last 3 months: a date, a period or DATE..DATE expected"
+	run -2 --separate-stderr tally-balance -p "since lastmonth" "$f"
+	assert_equal "$stderr" "tally-balance: bad period: since lastmonth"
 }

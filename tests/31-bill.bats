@@ -283,6 +283,6 @@ J
 	assert_equal "${stderr_lines[1]%% \[*}" "usage: tally-bill"
 	run -2 --separate-stderr tally-bill -p 2026-13 /dev/null
 	assert_equal "$stderr" "tally-bill: bad period: 2026-13"
-	run -2 --separate-stderr tally-bill -b yesterday /dev/null
-	assert_equal "$stderr" "tally-bill: bad date: yesterday"
+	run -2 --separate-stderr tally-bill -b someday /dev/null
+	assert_equal "$stderr" "tally-bill: bad date: someday"
 }

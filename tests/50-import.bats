@@ -727,10 +727,10 @@ J
 	assert_equal "$stderr" "tally-import: $t/b.csv:2: likely already in $t/j.journal:2 (2026-11-03, same account, amount and description), not imported; --allow-near-duplicates imports it
 tally-import: 3 rows: 2 written, 0 already in the journal, 1 likely duplicates, 0 matched to invoices, 0 ambiguous"
 	run --separate-stderr tally-import --rules "$RULES/simple.rules" --journal "$t/j.journal" --allow-near-duplicates "$t/b.csv"
-	assert_line --index 0 "2026-11-04 Coffee Shop"
+	assert_line --index 0 "2026-11-04 Coffee  Shop"
 	assert_equal "$stderr" ""
 	run --separate-stderr tally-import --rules "$RULES/simple.rules" --journal "$t/j.journal" --fuzzy-days 0 "$t/b.csv"
-	assert_line --index 0 "2026-11-04 Coffee Shop"
+	assert_line --index 0 "2026-11-04 Coffee  Shop"
 	run --separate-stderr tally-import --rules "$RULES/simple.rules" --journal "$t/j.journal" --fuzzy-days 7 "$t/b.csv"
 	assert_output - <<'J'
 2026-11-04 LUNCH

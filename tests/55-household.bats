@@ -208,8 +208,10 @@ invoiced() {
 	assert_line "Sessions and fees                                                     415.00 EUR"
 	assert_line "Payments received                                                    -300.00 EUR"
 	assert_line "Closing balance                                                       115.00 EUR"
-	assert_line "Nov 3, 2026   16:00  Leo Pérez: held             -                 from package"
-	assert_line "Nov 5, 2026   17:00  Mia Pérez: held             -                 from package"
+	# one package for both children, counted in date order across the family
+	assert_line "Nov 3, 2026   16:00  Leo Pérez: held             -              session 1 of 10"
+	assert_line "Nov 5, 2026   17:00  Mia Pérez: held             -              session 3 of 10"
+	assert_line "Nov 19, 2026  17:00  Mia Pérez: held             -             session 10 of 10"
 	assert_line "Nov 24, 2026  16:00  Leo Pérez: held             -                  40.00 EUR *"
 	assert_line "Nov 26, 2026  17:00  Mia Pérez: held             -                  35.00 EUR *"
 	run sh -c "tally-statement --client perez -p 2026-11 '$BATS_TEST_TMPDIR/invoiced.journal' | grep -c ' held '"
@@ -225,6 +227,13 @@ invoiced() {
 	run tally-statement --all --output-dir "$BATS_TEST_TMPDIR" -p 2026-11 "$BATS_TEST_TMPDIR/invoiced.journal"
 	assert_success
 	assert_output "$BATS_TEST_TMPDIR/perez.txt"
+	# as mail: one message, to the payer
+	printf 'name = Tutor\nemail = tutor@example.org\n' > "$BATS_TEST_TMPDIR/tally.conf"
+	run sh -c "tally-statement --all -O eml --conf '$BATS_TEST_TMPDIR/tally.conf' -p 2026-11 '$BATS_TEST_TMPDIR/invoiced.journal' | grep -c '^To: '"
+	assert_output 1
+	run sh -c "tally-statement --client perez -O eml --conf '$BATS_TEST_TMPDIR/tally.conf' -p 2026-11 '$BATS_TEST_TMPDIR/invoiced.journal' | mhdr -h to -"
+	assert_success
+	assert_output --partial "ana.perez@example.org"
 }
 
 @test "household: reminders go to the payer; a payment by the payer settles the family's invoice" {
@@ -255,4 +264,109 @@ J
 	run tally-aging --date 2026-12-31 "$BATS_TEST_TMPDIR/old.journal"
 	assert_success
 	assert_output --partial "2026-0000"
+}
+
+@test "household: a no-show forfeits a prepaid session from the payer's pool (tally-cancel)" {
+	f=$(journal forfeit.journal <<'J'
+2026-11-01 Leo
+    ; client: leo
+    ; rate: 40 EUR
+    ; bill-to: perez
+
+2026-11-06 Lesson
+    ; client: leo
+    ; session: no-show
+    ; time: 16:00
+
+2026-11-02 * Package for the family
+    ; client: perez
+    ; package: 2
+    Assets:Bank  60.00 EUR
+    Liabilities:Prepaid:perez
+J
+)
+	# the first no-show is waived by the grace; the second forfeits one session of the pool
+	printf '2026-11-05 Lesson\n    ; client: leo\n    ; session: no-show\n    ; time: 16:00\n' >> "$f"
+	tally-cancel --policy "$TOP/share/policies/24-hour.policy" "$f" > "$BATS_TEST_TMPDIR/cancelled.journal"
+	run sed -n '/^2026-11-06/,/^$/p' "$BATS_TEST_TMPDIR/cancelled.journal"
+	assert_output "2026-11-06 Lesson
+    ; client: leo
+    ; session: no-show
+    ; time: 16:00
+    Liabilities:Prepaid:perez  30 EUR
+    Income:Cancellations  -30 EUR"
+	books_agree "$BATS_TEST_TMPDIR/cancelled.journal"
+	# cancel | bill = bill | cancel
+	run sh -c "tally-cancel --policy '$TOP/share/policies/24-hour.policy' '$f' | tally-bill | tally-balance"
+	assert_output "$(tally-bill "$f" | tally-cancel --policy "$TOP/share/policies/24-hour.policy" | tally-balance)"
+}
+
+@test "household: a payer known only by bill-to: has the household's statement" {
+	f=$(journal np.journal <<'J'
+2026-11-01 Leo
+    ; client: leo
+    ; name: Leo Pérez
+    ; rate: 40 EUR
+    ; bill-to: perez
+
+2026-11-03 Lesson
+    ; client: leo
+    ; session: held
+    ; time: 16:00
+J
+)
+	tally-bill "$f" > "$BATS_TEST_TMPDIR/billed.journal"
+	books_agree "$BATS_TEST_TMPDIR/billed.journal"
+	run tally-statement --client perez -p 2026-11 "$BATS_TEST_TMPDIR/billed.journal"
+	assert_success
+	assert_line "Client: perez"
+	assert_line "Closing balance                                                           40 EUR"
+	assert_line "Nov 3, 2026   16:00  Leo Pérez: held             -                       40 EUR"
+	run --separate-stderr tally-statement --client nobody -p 2026-11 "$BATS_TEST_TMPDIR/billed.journal"
+	assert_failure 1
+	assert_equal "$stderr" "tally-statement: unknown client: nobody"
+}
+
+@test "household: a group session's attendees share the payer's pool, then are invoiced to the payer" {
+	f=$(journal group.journal <<'J'
+2026-11-01 Leo
+    ; client: leo
+    ; rate: 40 EUR
+    ; bill-to: perez
+
+2026-11-01 Mia
+    ; client: mia
+    ; rate: 40 EUR
+    ; bill-to: perez
+
+2026-11-02 * Package for the family
+    ; client: perez
+    ; package: 1
+    Assets:Bank  30.00 EUR
+    Liabilities:Prepaid:perez
+
+2026-11-05 Group lesson
+    ; client: leo
+    ; client: mia
+    ; session: held
+    ; time: 16:00
+J
+)
+	tally-bill "$f" > "$BATS_TEST_TMPDIR/billed.journal"
+	run sed -n '/^2026-11-05/,$p' "$BATS_TEST_TMPDIR/billed.journal"
+	assert_output "2026-11-05 Group lesson
+    ; client: leo
+    ; client: mia
+    ; session: held
+    ; time: 16:00
+    Liabilities:Prepaid:perez  30.00 EUR
+    Income:Sessions  -30.00 EUR  ; client: leo
+    Assets:Unbilled:mia  40.00 EUR
+    Income:Sessions  -40.00 EUR  ; client: mia"
+	run sh -c "tally-bill '$BATS_TEST_TMPDIR/billed.journal' | cmp - '$BATS_TEST_TMPDIR/billed.journal' && echo same"
+	assert_output same
+	tally-invoice -p 2026-11 "$BATS_TEST_TMPDIR/billed.journal" > "$BATS_TEST_TMPDIR/invoiced.journal"
+	run grep -c "^2026-12-01 .* Invoice perez$" "$BATS_TEST_TMPDIR/invoiced.journal"
+	assert_output 1
+	books_agree "$BATS_TEST_TMPDIR/invoiced.journal"
 }

@@ -62,13 +62,13 @@ J
 	assert_equal "$stderr" ""
 	want=$(group; cat <<'J'
     Assets:Unbilled:ana  30 EUR
-    Income:Sessions  -30 EUR
+    Income:Sessions  -30 EUR  ; client: ana
     Assets:Unbilled:ben  40 EUR
-    Income:Sessions  -40 EUR
+    Income:Sessions  -40 EUR  ; client: ben
     Liabilities:Prepaid:cai  30 EUR
-    Income:Sessions  -30 EUR
+    Income:Sessions  -30 EUR  ; client: cai
     Assets:Unbilled:dan  30 EUR
-    Income:Cancellations  -30 EUR
+    Income:Cancellations  -30 EUR  ; client: dan
 J
 )
 	assert_equal "$output" "$want"
@@ -90,6 +90,17 @@ J
 	assert_line --index 2 "ben,1,0,0,0,0,0,1,0,0,0,0,0"
 	assert_line --index 3 "cai,1,0,0,0,0,0,1,10,1,9,0,0"
 	assert_line --index 4 "dan,0,0,0,1,0,0,0,0,0,0,0,0"
+	# each attendee's income is their own, in tally-report and in hledger's pivot
+	run -0 tally-report --income -p 2026-11 -O csv "$billed"
+	assert_output --partial "ana,EUR,30"
+	assert_output --partial "ben,EUR,40"
+	assert_output --partial "cai,EUR,30"
+	assert_output --partial "dan,EUR,30"
+	run -0 hledger -f "$billed" bal Income --pivot client -N
+	assert_output "             -30 EUR  ana
+             -40 EUR  ben
+             -30 EUR  cai
+             -30 EUR  dan"
 }
 
 @test "groups: each client's invoice and statement shows their own line and no other client" {
@@ -161,7 +172,7 @@ J
 	done
 }
 
-@test "groups: tally-check refuses a bad price: and an absent: naming no one of the group" {
+@test "groups: tally-check refuses a bad price:, an absent: naming no one of the group, terms of two" {
 	f=$(cat <<'J' | journal
 2026-11-01 Terms
     ; client: ana
@@ -188,13 +199,19 @@ J
     ; price: 30 EUR
     Assets:Bank  30 EUR
     Assets:Receivable:ana
+
+2026-11-07 Terms of two
+    ; client: ana
+    ; client: ben
+    ; rate: 30 EUR
 J
 )
 	run -1 --separate-stderr tally-check "$f"
 	assert_equal "$stderr" "tally-check: $f:9: absent: eve is not one of the session's clients
 tally-check: $f:14: price: bad value thirty (want an amount, e.g. 30 EUR)
 tally-check: $f:19: absent: only on a session: held event
-tally-check: $f:23: price: no session: tag on the entry"
+tally-check: $f:23: price: no session: tag on the entry
+tally-check: $f:30: rate: on an entry of several clients: write each client's terms on an entry of their own"
 	run -1 --separate-stderr tally-bill "$f"
 	assert_output ""
 }
@@ -320,10 +337,10 @@ J
     ; session: held
     ; price: 25 EUR
     Assets:Unbilled:ana  25 EUR
-    Income:Sessions  -25 EUR
+    Income:Sessions  -25 EUR  ; client: ana
     Liabilities:Deposits:ben  20 EUR
     Assets:Unbilled:ben  5 EUR
-    Income:Sessions  -25 EUR
+    Income:Sessions  -25 EUR  ; client: ben
 
 2026-11-04 Free class
     ; client: ana, client: ben
@@ -335,9 +352,9 @@ J
     ; session: held
     ; absent: ben late-cancel
     Assets:Unbilled:ana  30 EUR
-    Income:Sessions  -30 EUR
+    Income:Sessions  -30 EUR  ; client: ana
     Assets:Unbilled:ben  20 EUR
-    Income:Cancellations  -20 EUR'
+    Income:Cancellations  -20 EUR  ; client: ben'
 	# the file ends without a newline: the postings still start on a line of their own
 	printf '%s' "$(cat "$f")" > "$f.nonl"
 	for reread in "" 1; do
@@ -352,12 +369,156 @@ J
 	run -0 tally-bill --policy "$p" "$f.more"
 	assert_output --partial "    ; client: cai
     Assets:Unbilled:ana  30 EUR
-    Income:Sessions  -30 EUR
+    Income:Sessions  -30 EUR  ; client: ana
     Assets:Unbilled:ben  20 EUR
-    Income:Cancellations  -20 EUR
+    Income:Cancellations  -20 EUR  ; client: ben
     Assets:Unbilled:cai  10 EUR
-    Income:Sessions  -10 EUR"
+    Income:Sessions  -10 EUR  ; client: cai"
 	once=$(printf '%s\n' "$output" | journal once.journal)
 	run -0 tally-bill --policy "$p" "$once"
 	assert_equal "$output" "$(cat "$once")"
+}
+
+@test "groups: an attendee paid from their payer's package (bill-to:) is billed once" {
+	need ledger hledger
+	f=$(cat <<'J' | journal
+2026-11-01 Terms
+    ; client: ana
+    ; rate: 30 EUR
+    ; bill-to: perez
+
+2026-11-01 Terms
+    ; client: ben
+    ; rate: 40 EUR
+
+2026-11-02 Package for the family
+    ; client: perez
+    ; package: 4
+    Assets:Bank  100 EUR
+    Liabilities:Prepaid:perez
+
+2026-11-05 Class with Ana and Ben
+    ; client: ben, client: ana
+    ; session: held
+J
+)
+	run -0 tally-bill "$f"
+	assert_output --partial "    ; session: held
+    Assets:Unbilled:ben  40 EUR
+    Income:Sessions  -40 EUR  ; client: ben
+    Liabilities:Prepaid:perez  25 EUR
+    Income:Sessions  -25 EUR  ; client: ana"
+	billed=$(printf '%s\n' "$output" | journal billed.journal)
+	run -0 tally-bill "$billed"
+	assert_equal "$output" "$(cat "$billed")"
+	agree "$billed"
+	run -0 tally-sessions -O csv "$billed"
+	assert_line "perez,0,0,0,0,0,0,0,4,1,3,0,0"
+	run -0 tally-check "$billed"
+}
+
+@test "groups: a hand-split entry is invoiced without its description, which names the others" {
+	f=$(cat <<'J' | journal
+2026-11-05 Shared lesson for Ana Garcia and Ben Ruiz
+    ; client: ana
+    ; session: held
+    Assets:Unbilled:ana  20 EUR
+    Assets:Unbilled:ben  20 EUR
+    Income:Sessions
+
+2026-11-06 Books for Ana Garcia and Ben Ruiz
+    Assets:Unbilled:ana  5 EUR
+    Assets:Unbilled:ben  5 EUR
+    Expenses:Books
+J
+)
+	run -0 tally-invoice -p 2026-11 "$f"
+	assert_line "    ; item: 2026-11-05 | 20 EUR | Group session"
+	assert_line "    ; item: 2026-11-06 | 5 EUR | Shared entry"
+	refute_output --partial "| Shared lesson"
+	refute_output --partial "| Books for"
+}
+
+@test "groups: shuffled, through every order of bill and cancel, the same books (metamorphic)" {
+	cat > "$BATS_TEST_TMPDIR/groups.journal" <<'J'
+2026-11-01 Terms ana
+    ; client: ana
+    ; rate: 30 EUR
+    ; policy: 24-hour
+
+2026-11-01 Terms dan
+    ; client: dan
+    ; rate: 30 EUR
+    ; policy: 24-hour
+
+2026-11-01 Terms cai
+    ; client: cai
+    ; rate: 60 EUR/h
+    ; policy: 24-hour
+
+2026-11-02 Package cai
+    ; client: cai
+    ; package: 1
+    Assets:Bank  50 EUR
+    Liabilities:Prepaid:cai
+
+2026-11-05 Class
+    ; client: ana, client: dan
+    ; client: cai
+    ; session: held
+    ; minutes: 50
+    ; absent: dan
+
+2026-11-06 Lesson dan
+    ; client: dan
+    ; session: late-cancel
+    ; time: 10:00
+
+2026-11-07 Class
+    ; client: ana, client: dan, client: cai
+    ; session: held
+    ; minutes: 50
+    ; absent: cai late-cancel
+
+2026-11-08 Lesson
+    ; client: cai
+    ; session: no-show
+    ; minutes: 50
+J
+	run metamorphic --seeds 4 "$BATS_TEST_TMPDIR/groups.journal"
+	assert_success
+	assert_output "metamorphic: 1 journals, 25 outputs, 0 differences"
+	# and those books give each attendee their own: no-shows, a grace each, per-hour prices
+	need hledger
+	run -0 bash -c 'tally-cancel "$1" | tally-bill | hledger -f - bal Income --pivot client -N' _ \
+		"$BATS_TEST_TMPDIR/groups.journal"
+	assert_output "             -60 EUR  ana
+            -100 EUR  cai
+             -45 EUR  dan"
+}
+
+@test "rounding: a package session's share is at 2 decimals in a file of whole amounts" {
+	f=$(cat <<'J' | journal
+2026-11-01 Package
+    ; client: ana
+    ; package: 3
+    Assets:Bank  100 EUR
+    Liabilities:Prepaid:ana
+
+2026-11-03 Lesson
+    ; client: ana
+    ; session: held
+
+2026-11-04 Lesson
+    ; client: ana
+    ; session: held
+
+2026-11-05 Lesson
+    ; client: ana
+    ; session: held
+J
+)
+	run -0 tally-bill "$f"
+	[ "$(grep -c '^    Liabilities:Prepaid:ana  33.33 EUR$' <<< "$output")" -eq 2 ]
+	assert_line "    Liabilities:Prepaid:ana  33.34 EUR"
 }

@@ -161,6 +161,23 @@ dora: deposit held: 100 EUR"
 	assert_success
 }
 
+@test "close: numbering sees an included file: the new year's file that includes the old numbers on" {
+	d=$BATS_TEST_TMPDIR
+	old=$(old_year)
+	printf 'include %s\n\n2026-03-20 * ana\n    ; client: ana, rate: 60 EUR\n    Assets:Unbilled:ana  0 EUR\n    Income:Sessions\n\n2026-03-23 Session\n    ; client: ana\n    ; session: held\n' "$old" > "$d/new.journal"
+	run tally-bill "$d/new.journal"
+	assert_success
+	echo "$output" > "$d/billed.journal"
+	last=$(grep -o 'invoice: 2026-[0-9]*' "$old" | sort -u | tail -1)
+	next=$(printf '2026-%04d' $((10#${last#invoice: 2026-} + 1)))
+	run tally-invoice -p 2026-03 --date 2026-04-01 "$d/billed.journal"
+	assert_success
+	assert_line "2026-04-01 ($next) Invoice ana"
+	# and the same journal written out whole numbers the same
+	run bash -c "tally-print '$d/billed.journal' | tally-invoice -p 2026-03 --date 2026-04-01 | grep -c '($next)'"
+	assert_output 1
+}
+
 @test "close: no close date, or a bad one, is a usage error (exit 2)" {
 	run tally-close "$FIXTURES/close/package.journal"
 	assert_failure 2

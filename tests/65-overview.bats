@@ -11,7 +11,14 @@ setup_file() {
 	tally-cancel "$EXAMPLES/practice.journal" | tally-bill | tally-invoice -p 2026-01 |
 		tally-invoice -p 2026-02 | tally-invoice -p 2026-03 > "$M"
 	cp "$EXAMPLES/tally.conf" "$BATS_FILE_TMPDIR/tally.conf"
-	export M
+	# the rest of the year: one session paid on the spot each month
+	Y=$BATS_FILE_TMPDIR/year.journal
+	cp "$M" "$Y"
+	for m in 04 05 06 07 08 09 10 11 12; do
+		printf '\n2026-%s-15 * Session paid on the spot\n    ; client: ben\n    Assets:Bank  %s.00 EUR\n    Income:Sessions\n' \
+			$m $((10#$m * 30)) >> "$Y"
+	done
+	export M Y
 }
 
 # dec: sums the decimal amounts on standard input ("1,230.00 EUR" or "90.00"), exactly.
@@ -23,18 +30,6 @@ print(sum((decimal.Decimal(l.split()[0].replace(",", "")) for l in sys.stdin if 
 
 # section NAME FILE: the lines of a text overview's section, its heading and rule dropped.
 section() { awk -v h="$1" '$0 == h { on = 1; getline; next } on && /^$/ { exit } on' "$2"; }
-
-chromium_or_skip() {
-	chromium=/usr/bin/chromium
-	if [ ! -x "$chromium" ]; then
-		[ -n "${TALLY_NO_CHROMIUM:-}" ] &&
-			skip "TALLY_NO_CHROMIUM is set: the HTML is not rendered"
-		fail "chromium is not installed (/usr/bin/chromium); set TALLY_NO_CHROMIUM=1 to go without"
-	fi
-	sanitized && skip "not repeated under sanitizers (chromium is not ours)"
-	flags="--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking
-	       --disable-component-update --disable-sync --enable-logging=stderr --v=0"
-}
 
 @test "overview: the default report, one text page within 80 columns" {
 	run -0 tally-report -p 2026-q1 "$M"
@@ -220,6 +215,18 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 	# the chart's labels: each month's amount above its bar, the month below
 	assert_line --regexp '^ +488.00 EUR$'
 	assert_line --regexp 'Jan 2026 +Feb 2026 +Mar 2026'
+	# a year still fits on one page: the months in two column pairs below the chart
+	tally-report -p 2026 -O pdf "$Y" > "$BATS_TEST_TMPDIR/y.pdf"
+	run -0 pdfinfo "$BATS_TEST_TMPDIR/y.pdf"
+	assert_line "Pages:           1"
+	printf 'name = Marta Ruiz, Tutoring\npaper = letter\n' > "$BATS_TEST_TMPDIR/letter.conf"
+	tally-report -p 2026 -O pdf --conf "$BATS_TEST_TMPDIR/letter.conf" "$Y" > "$BATS_TEST_TMPDIR/yl.pdf"
+	run -0 pdfinfo "$BATS_TEST_TMPDIR/yl.pdf"
+	assert_line "Pages:           1"
+	assert_line --regexp '^Page size: +612 x 792 pts \(letter\)$'
+	run -0 pdftotext -layout "$BATS_TEST_TMPDIR/y.pdf" -
+	assert_line --regexp '^Jun 2026 +180.00 EUR +Dec 2026 +360.00 EUR$'
+	assert_line --regexp '^total +3,390.00 EUR$'
 	tally-report -p 2026-q1 -O pdf --lang he "$M" > "$BATS_TEST_TMPDIR/he.pdf"
 	run -0 pdftotext "$BATS_TEST_TMPDIR/he.pdf" -
 	assert_output --partial "סקירת הקליניקה"
@@ -234,8 +241,12 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 	timeout 60 "$chromium" $flags --user-data-dir="$d/p0" --dump-dom "file://$d/bad.html" \
 		> /dev/null 2> "$d/bad.err" || true
 	grep -q 'CONSOLE.*nosuch' "$d/bad.err"
-	for l in en he; do
-		tally-report -p 2026-q1 -O html --lang $l "$M" > "$d/$l.html"
+	for l in en he year; do
+		if [ $l = year ]; then
+			tally-report -p 2026 -O html "$Y" > "$d/$l.html"
+		else
+			tally-report -p 2026-q1 -O html --lang $l "$M" > "$d/$l.html"
+		fi
 		run timeout 60 "$chromium" $flags --user-data-dir="$d/p1$l" \
 			--screenshot="$d/$l.png" --window-size=900,1300 "file://$d/$l.html"
 		assert_success
@@ -245,7 +256,7 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
 		run grep -c 'CONSOLE' "$d/$l.err"
 		assert_output 0
 		grep -q '<svg viewBox=' "$d/$l.dom"
-		[ "$(grep -o '<rect ' "$d/$l.dom" | wc -l)" -eq 3 ]
+		[ "$(grep -o '<rect ' "$d/$l.dom" | wc -l)" -eq "$([ $l = year ] && echo 12 || echo 3)" ]
 		# printed (Letter, Chromium's default paper), it is one page
 		run timeout 60 "$chromium" $flags --user-data-dir="$d/p3$l" --no-pdf-header-footer \
 			--print-to-pdf="$d/$l.pdf" "file://$d/$l.html"
@@ -353,4 +364,37 @@ print(max(len(l) for l in sys.stdin.read().split("\n")))' <<< "$output"
 	# display columns (wc -L counts characters in a UTF-8 locale)
 	run -0 sh -c 'for t in "$@"; do [ "$(wc -L < "$t")" -le 80 ] || echo "$t"; done' _ "$d"/*.txt
 	assert_output ""
+}
+
+@test "overview: a fourth language is a catalog, no C change (docs/translating.md)" {
+	need msginit
+	d=$BATS_TEST_TMPDIR/tree
+	lang_tree "$d" tally-report
+	msginit --no-translator -l fr -i "$TOP/share/po/tally.pot" -o "$d/fr.po" 2> /dev/null
+	tr_msg() {  # tr_msg CONTEXT MSGID MSGSTR
+		awk -v ctx="$1" -v id="$2" -v str="$3" '
+			/^msgctxt / { c = substr($0, 10, length($0) - 10) }
+			/^msgid / { m = substr($0, 8, length($0) - 8); hit = (m == id && c == ctx) }
+			/^msgstr / && hit { print "msgstr \"" str "\""; hit = 0; c = ""; next }
+			/^$/ { c = "" }
+			{ print }' "$d/fr.po" > "$d/fr.tmp" && mv "$d/fr.tmp" "$d/fr.po"
+	}
+	tr_msg number decimal-mark ","
+	tr_msg number group-mark " "
+	tr_msg number symbol after
+	tr_msg overview title "Aperçu du cabinet"
+	tr_msg overview period "Période"
+	tr_msg overview to "au"
+	tr_msg overview months "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc."
+	tr_msg overview date-format "{dd}/{mm}/{yyyy}"
+	mkdir -p "$d/share/locale/fr/LC_MESSAGES"
+	msgfmt --check -o "$d/share/locale/fr/LC_MESSAGES/tally.mo" "$d/fr.po"
+	cmp "$TALLY_BIN/tally-report" "$d/bin/tally-report"
+	run -0 "$d/bin/tally-report" -p 2026-q1 --lang fr --conf "$BATS_FILE_TMPDIR/tally.conf" "$M"
+	assert_line --index 0 "Aperçu du cabinet"
+	assert_line "Période: 01/01/2026 au 31/03/2026"
+	assert_line "Sessions per client"  # not translated: the English catalog's
+	assert_line --regexp '^janv. 2026 +488,00 EUR +#+$'
+	run -2 --separate-stderr "$d/bin/tally-report" --lang de "$M"
+	assert_equal "$stderr" "tally-report: unknown language: de"
 }

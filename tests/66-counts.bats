@@ -369,3 +369,53 @@ PY
 	assert_output "text/plain True
 text/html True"
 }
+
+@test "agreement: the terms are read in date order: the latest given wins, whatever the file order" {
+	f=$(agr)
+	# an older set of terms written after the newer one
+	cat >> "$f" <<'J'
+
+2026-08-01 First terms for Ana
+    ; client: ana
+    ; minutes: 90
+    ; frequency: fortnightly
+    ; programme: an introduction, a test
+    ; includes: one workshop
+
+2026-09-03 Package of 5 more
+    ; client: ana
+    ; package: 5
+    Assets:Bank  220.00 EUR
+    Liabilities:Prepaid:ana
+J
+	run -0 tally-agreement --client ana --date 2026-10-15 "$f"
+	assert_line "Length: each session lasts 50 minutes."
+	assert_line "Frequency: sessions take place weekly, on Tuesdays."
+	assert_line "Programme: algebra, then geometry, then exam practice."
+	assert_line "Included: two workshops, a written report."
+	assert_line "Sessions can be prepaid as a package of 5 sessions for 220.00 EUR."
+	want=$output
+	for seed in 1 2 3; do
+		shuffle-entries "$seed" "$f" > "$(scratch)/s$seed.journal"
+		run -0 tally-agreement --client ana --date 2026-10-15 "$(scratch)/s$seed.journal"
+		assert_output "$want"
+	done
+	# before the newer terms, the older ones
+	run -0 tally-agreement --client ana --date 2026-08-15 --policy "$TOP/share/policies/24-hour.policy" "$f"
+	assert_line "Programme: an introduction, a test."
+	assert_line "Length: each session lasts 90 minutes."
+}
+
+@test "sign-off sheet: session N of M counted in date order, as the statement counts" {
+	f=$(billed4)
+	run -0 tally-signoff --client ana -p 2026-11 "$f"
+	assert_line --regexp '^2026-11-05  10:00  +-  session 1 of 3 +_+$'
+	assert_line --regexp '^2026-11-20  10:00  +-  session 2 of 3 +_+$'
+	assert_line --regexp '^2026-11-25  10:00  +-  session 3 of 3 +_+$'
+	assert_line --regexp '^2026-11-26  10:00  +-  - +_+$'
+	assert_output --partial "4 sessions held, 0 signed; package sessions left: 0."
+	want=$output
+	shuffle-entries 7 "$f" > "$(scratch)/s.journal"
+	run -0 tally-signoff --client ana -p 2026-11 < "$(scratch)/s.journal"
+	assert_output "$want"
+}

@@ -321,13 +321,9 @@ J
 }
 
 @test "statement: an HTML statement renders in headless Chromium to PDF and PNG" {
-	chromium=/usr/bin/chromium
-	[ -x "$chromium" ] || skip "chromium is not installed (/usr/bin/chromium): rendering not checked"
-	sanitized && skip "not repeated under sanitizers"
+	chromium_or_skip
 	d=$(scratch)
 	tally-statement --client ana -p 2026-11 -O html "$F/basic.journal" > "$d/ana.html"
-	flags="--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking
-	       --disable-component-update --disable-sync"
 	run timeout 60 "$chromium" $flags --user-data-dir="$(mktemp -d)" --print-to-pdf="$d/ana.pdf" \
 		"file://$d/ana.html"
 	assert_success

@@ -76,6 +76,26 @@ AG=$FIXTURES/aging
 	assert_line --index 2 "Subject: חשבונית 2026-0001 מאת Marta Ruiz, Tutoring"
 }
 
+@test "catalogs: thousands and decimals as the catalog's number marks say, in every language" {
+	j=$(journal <<'J'
+2026-10-01 (2026-0001) Invoice ana
+    ; invoice: 2026-0001
+    ; client: ana
+    ; due: 2026-10-15
+    Assets:Receivable:ana  1234.50 EUR
+    Assets:Unbilled:ana
+J
+)
+	run -0 tally-invoice --show 2026-0001 "$j"
+	assert_line "Total:   1,234.50 EUR"
+	run -0 tally-invoice --show 2026-0001 --lang es "$j"
+	assert_line "Total:       1.234,50 EUR"
+	run -0 tally-invoice --show 2026-0001 --lang he "$j"
+	assert_line 'סה"כ:    1,234.50 EUR'
+	run -0 tally-aging --remind --lang es --date 2026-12-14 "$j"
+	assert_line "La factura 2026-0001 del 01/10/2026 por 1.234,50 EUR vencía el 15/10/2026, según"
+}
+
 @test "catalogs: notices in en, es, he: greeting with the client's name, the practice's signature" {
 	for l in en es he; do
 		tally-cancel --lang "$l" --notices "$BATS_TEST_TMPDIR/n.$l" "$F/cancel.journal" > /dev/null
@@ -114,6 +134,11 @@ Marta Ruiz, Tutoring"
 	assert_line "Subject: המפגש שלך ב-03/11/2026 בשעה 10:00"
 	assert_line "שלום Ana García,"
 	assert_line "בברכה,"
+	# the HTML alternative reads right to left
+	run -0 python3 -c 'import email, email.policy, mailbox, sys
+mb = mailbox.mbox(sys.argv[1], factory=lambda f: email.message_from_binary_file(f, policy=email.policy.default))
+print(next(iter(mb)).get_body(("html",)).get_content().splitlines()[1])' "$BATS_TEST_TMPDIR/n.mbox"
+	assert_output '<html lang="he" dir="rtl"><head><meta charset="utf-8"></head>'
 }
 
 @test "catalogs: tally.conf signature = signs notices and reminders instead of the name" {
@@ -144,9 +169,69 @@ Marta Ruiz, Tutoring"
 	assert_line "Marta Ruiz, Tutoring"
 }
 
+@test "catalogs: the agreement in en, es, he: dates, rate, the policy's clauses, right to left" {
+	run -0 tally-agreement --client ana-garcia --date 2026-10-15 "$F/agreement.journal"
+	assert_line "Date: 15 October 2026"
+	assert_line "The rate is 48.50 EUR per session."
+	assert_line "- A cancellation with less than 24 hours' notice is charged 50% of the session"
+	run -0 tally-agreement --client ana-garcia --lang es --date 2026-10-15 "$F/agreement.journal"
+	assert_line "Fecha: 15 de octubre de 2026"
+	assert_line "- Una cancelación con menos de 24 horas de antelación se cobra: el 50 % del"
+	run -0 tally-agreement --client ana-garcia --lang he --date 2026-10-15 "$F/agreement.journal"
+	assert_line --index 0 "הסכם שיתוף פעולה"
+	assert_line "תאריך: 15 באוקטובר 2026"
+	assert_line "התעריף הוא 48.50 EUR למפגש."
+	assert_line "- ביטול בהודעה של פחות מ-24 שעות מראש מחויב ב-50% ממחיר המפגש."
+	assert_line "- הביטול המאוחר או אי-ההגעה הראשונים נמחלים, עם תזכורת למדיניות זו."
+	run -0 tally-agreement --client ana-garcia --lang he -O html --date 2026-10-15 "$F/agreement.journal"
+	assert_line '<html lang="he" dir="rtl">'
+	tally-agreement --client ana-garcia --lang he -O eml --date 2026-10-15 "$F/agreement.journal" \
+		> "$BATS_TEST_TMPDIR/a.mbox"
+	run -0 mailcheck "$BATS_TEST_TMPDIR/a.mbox"
+	assert_line --index 2 "Subject: הסכם שיתוף פעולה: Ana García Núñez"
+	assert_line --partial "Attachment: הסכם.pdf"
+	need pdftotext
+	tally-agreement --client ana-garcia --lang he -O pdf --date 2026-10-15 "$F/agreement.journal" \
+		> "$BATS_TEST_TMPDIR/a.pdf"
+	run -0 pdfinfo "$BATS_TEST_TMPDIR/a.pdf"
+	assert_line "Title:           הסכם שיתוף פעולה: Ana García Núñez"
+}
+
+@test "catalogs: the overview in es and he from the catalog" {
+	run -0 tally-report --lang es --date 2026-12-14 "$AG/book.journal"
+	assert_line --index 0 --partial "Resumen de la consulta"
+	run -0 tally-report --lang he -O html --date 2026-12-14 "$AG/book.journal"
+	assert_line --partial 'lang="he" dir="rtl"'
+}
+
+@test "catalogs: the sign-off sheet in en, es, he: columns by characters, dates, right to left" {
+	J=$FIXTURES/calendar/signoff.journal
+	run -0 tally-signoff --client ana -p 2026-03 --lang en "$J"
+	assert_line --index 0 "Sign-off sheet: ana"
+	assert_line "2026-03-03  16:00       60  session 1 of 10     ______________________"
+	run -0 tally-signoff --client ana -p 2026-03 --lang es "$J"
+	assert_line "fecha       hora   minutos  paquete             firma"
+	assert_line "03/03/2026  16:00       60  sesión 1 de 10      ______________________"
+	assert_line "4 sesiones realizadas, 0 firmadas; sesiones del paquete restantes: 6."
+	run -0 tally-signoff --client ana -p 2026-03 --lang he "$J"
+	assert_line --index 0 "דף אישור מפגשים: ana"
+	assert_line "תאריך       שעה       דקות  חבילה               חתימה"
+	assert_line "03/03/2026  16:00       60  מפגש 1 מתוך 10      ______________________"
+	run -0 tally-signoff --client ana -p 2026-03 --lang he -O html "$J"
+	assert_line '<html lang="he" dir="rtl">'
+	assert_line "<h1>דף אישור מפגשים: ana</h1>"
+	need pdftotext
+	tally-signoff --client ana -p 2026-03 --lang he -O pdf "$J" > "$BATS_TEST_TMPDIR/s.pdf"
+	run -0 pdfinfo "$BATS_TEST_TMPDIR/s.pdf"
+	assert_line "Title:           דף אישור מפגשים: ana"
+	run -2 --separate-stderr tally-signoff --client ana --lang xx "$J"
+	assert_equal "$stderr" "tally-signoff: unknown language: xx"
+}
+
 @test "catalogs: a language without a catalog is unknown to every command (exit 2)" {
-	for c in tally-statement tally-invoice tally-cancel tally-aging; do
+	for c in tally-statement tally-invoice tally-cancel tally-aging tally-agreement tally-report; do
 		case $c in
+		tally-agreement) set -- --client ana ;;
 		tally-statement) set -- -p 2026-11 --client ana ;;
 		tally-invoice) set -- --show 2026-0001 ;;
 		tally-aging) set -- --remind ;;

@@ -100,3 +100,17 @@ lang_tree() {
 		msgfmt --check -o "$d/share/locale/$l/LC_MESSAGES/tally.mo" "$po" || return 1
 	done
 }
+
+# chromium_or_skip: sets $chromium and $flags for headless runs. Chromium is optional: a
+# machine without it fails the test unless TALLY_NO_CHROMIUM is set (said, not silent).
+chromium_or_skip() {
+	chromium=/usr/bin/chromium
+	if [ ! -x "$chromium" ]; then
+		[ -n "${TALLY_NO_CHROMIUM:-}" ] &&
+			skip "TALLY_NO_CHROMIUM is set: the HTML is not rendered"
+		fail "chromium is not installed (/usr/bin/chromium); set TALLY_NO_CHROMIUM=1 to go without"
+	fi
+	sanitized && skip "not repeated under sanitizers (chromium is not ours)"
+	flags="--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking
+	       --disable-component-update --disable-sync --enable-logging=stderr --v=0"
+}
