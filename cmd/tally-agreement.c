@@ -347,6 +347,8 @@ fill(struct client *c, const struct extra *x, const struct policy *p, const stru
 	};
 	char buf[1024];
 	const struct client_rate *r = NULL;
+	int terms;
+
 	for (size_t i = 0; i < sizeof conf_keys / sizeof *conf_keys; i++)
 		set(conf_keys[i][0], conf_get(cf, conf_keys[i][1]));
 	if (!conf_get(cf, "name"))
@@ -386,7 +388,8 @@ fill(struct client *c, const struct extra *x, const struct policy *p, const stru
 	set("excludes", x->excludes);
 	set("extras", x->extras);
 	set("programme", x->programme);
-	snprintf(buf, sizeof buf, "%d", c->terms >= 0 ? c->terms : 14);
+	terms = client_terms_at(c, on);
+	snprintf(buf, sizeof buf, "%d", terms >= 0 ? terms : 14);
 	set("terms", buf);
 	set("package-sessions", NULL);
 	set("package-price", NULL);
@@ -524,6 +527,7 @@ main(int argc, char **argv)
 	struct jitem *it;
 	struct terr e = {0};
 	struct vtags vt;
+	struct client_tags ct;
 	struct out *o;
 	int opt, rv, status = 0;
 	const char *name;
@@ -590,15 +594,16 @@ main(int argc, char **argv)
 		}
 		if (it->kind != J_TXN || status)
 			continue;
-		if (vocab_entry(it, &vt, &e, NULL, NULL) > 0 || clients_observe(book, it, &e) < 0 ||
-		    identities_observe(ids, it, &e) < 0) {
+		if (vocab_entry(it, &vt, &e, NULL, NULL) > 0 || clients_observe(book, it, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 			continue;
 		}
+		identities_learn(ids, it, &vt);
 		if (!mine)
 			mine = clients_find(book, (struct span){client_opt, strlen(client_opt)});
-		if ((c = clients_of(book, it->txn)) != NULL)
+		clients_tags_of(&vt, &ct);
+		if ((c = clients_of_tags(book, &ct)) != NULL)
 			observe(it, &vt, c, mine, &x);
 	}
 	journal_close(j);

@@ -42,6 +42,7 @@ struct cl {
 	char *id;
 	char *acct;        /* the unbilled account as the journal spells it */
 	long terms;        /* -1: none given */
+	tdate terms_from;  /* its entry's date: terms take effect in date order */
 	struct tax_rule tax, wh;  /* the client's tax-rate: / withholding-rate: (set: given) */
 	struct lot *lot;
 	size_t nlot;
@@ -316,6 +317,16 @@ tax_overrides(const struct jitem *it, struct span who, struct terr *e)
 	return 0;
 }
 
+/* Terms dated d: the latest by date counts (of one date, the last written). */
+static void
+set_terms(struct cl *c, long days, tdate d)
+{
+	if (c->terms < 0 || d >= c->terms_from) {
+		c->terms = days;
+		c->terms_from = d;
+	}
+}
+
 /*
  * How an entry's amounts are described on an invoice: its description, unless it concerns
  * several clients (a group session, a hand-split entry): then words that name none of them,
@@ -374,7 +385,7 @@ observe(const struct jitem *it, const struct vtags *tg, struct terr *e)
 			return 0;
 		for (size_t i = 0; i < ncls; i++) {
 			if (names_client(who, cls[i].id)) {
-				cls[i].terms = days;
+				set_terms(&cls[i], days, t->date);
 				known = true;
 			}
 		}
@@ -384,7 +395,7 @@ observe(const struct jitem *it, const struct vtags *tg, struct terr *e)
 			size_t n = clients_slug(who, id, sizeof id);
 
 			if (n && n < sizeof id)
-				client_get(id, n, "", 0)->terms = days;
+				set_terms(client_get(id, n, "", 0), days, t->date);
 		}
 		return 0;
 	}

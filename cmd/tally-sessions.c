@@ -140,33 +140,22 @@ is_late(const struct client *c, const struct jitem *it, const struct client_tags
 	struct terr *e)
 {
 	const struct txn *t = it->txn;
-	struct span v;
-	long long at;
-	int start;
+	struct vval start, at;
 	long window;
 
-	if (!(v = tg->v[CT_TIME]).p) {
-		terr_set(e, it->file, it->line, "cancelled session without time: "
-			 "(cannot tell the notice)");
+	/* the vocabulary has read both (vocab_entry needs them on a cancelled session) */
+	if (!tg->v[CT_TIME].p || vocab_parse(VT_TIME, tg->v[CT_TIME], &start) < 0) {
+		vocab_bad(e, it, VT_TIME, tg->v[CT_TIME]);
 		return -1;
 	}
-	if ((start = time_parse(v.p, v.n)) < 0) {
-		terr_set(e, it->file, t->comment_line, "bad time: %.*s (HH:MM)", (int)v.n, v.p);
-		return -1;
-	}
-	if (!(v = tg->v[CT_CANCELLED_AT]).p) {
-		terr_set(e, it->file, it->line, "cancelled session without cancelled-at: "
-			 "(cannot tell the notice)");
-		return -1;
-	}
-	if ((at = stamp_parse(v.p, v.n)) < 0) {
-		terr_set(e, it->file, t->comment_line, "bad cancelled-at: %.*s (YYYY-MM-DD HH:MM)",
-			 (int)v.n, v.p);
+	if (!tg->v[CT_CANCELLED_AT].p ||
+	    vocab_parse(VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT], &at) < 0) {
+		vocab_bad(e, it, VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT]);
 		return -1;
 	}
 	if ((window = notice_window(c, t->date, it, e)) < 0)
 		return -1;
-	return (long long)t->date * 1440 + start - at < window;
+	return (long long)t->date * 1440 + start.n - at.stamp < window;
 }
 
 /* Packages that expired in the period with sessions left, by date or by an `expired:` entry. */

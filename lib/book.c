@@ -162,6 +162,20 @@ bev_new(struct book *b, uint32_t pos, const struct txn *t)
 	return v;
 }
 
+/* What each named file is, to tell later whether it changed; a pipe only once spooled. */
+static void
+note_files(struct book *b)
+{
+	for (size_t i = 0; i < b->nfiles; i++) {
+		struct stat st;
+
+		if (b->fid[i].known || strcmp(b->files[i], "-") == 0 ||
+		    stat(b->files[i], &st) != 0 || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+			continue;
+		b->fid[i] = (struct fid){st.st_dev, st.st_ino, st.st_size, st.st_mtim, true};
+	}
+}
+
 int
 book_input(struct book *b, char *const *files, size_t n, struct terr *e)
 {
@@ -169,14 +183,12 @@ book_input(struct book *b, char *const *files, size_t n, struct terr *e)
 	b->nfiles = n;
 	b->fend = xcalloc(n + 1, sizeof *b->fend);
 	b->fid = xcalloc(n + 1, sizeof *b->fid);
-	for (size_t i = 0; i < n; i++) {
-		struct stat st;
-
-		if (strcmp(files[i], "-") != 0 && stat(files[i], &st) == 0)
-			b->fid[i] = (struct fid){st.st_dev, st.st_ino, st.st_size, st.st_mtim, true};
-	}
 	b->fidx = SIZE_MAX;
-	return book_spool_stdin(files, n, e);
+	note_files(b);
+	if (book_spool_stdin(files, n, e) < 0)
+		return -1;
+	note_files(b);  /* the pipes named /dev/fd/N: temporary files now */
+	return 0;
 }
 
 /* Follows where items are in the files named by the user; the offset where it starts. */

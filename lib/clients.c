@@ -50,6 +50,7 @@ client_free(struct client *c)
 	free(c->waivers);
 	free(c->billto);
 	free(c->payer);
+	free(c->termsv);
 	for (int i = 0; i < C_NACCT; i++)
 		free(c->acct[i]);
 	free(c);
@@ -373,6 +374,16 @@ client_policy_at(const struct client *c, tdate d)
 }
 
 int
+client_terms_at(const struct client *c, tdate d)
+{
+	int days = -1;
+
+	for (size_t i = 0; i < c->nterms && c->termsv[i].from <= d; i++)
+		days = c->termsv[i].days;
+	return days;
+}
+
+int
 clients_pricing_error(const struct client_pricing *r, const struct jitem *it, struct terr *e)
 {
 	char day[11];
@@ -498,6 +509,19 @@ add_policy(struct client *c, tdate from, struct span v)
 	c->npolicies++;
 }
 
+static void
+add_terms(struct client *c, tdate from, int days)
+{
+	size_t i;
+
+	c->termsv = xrealloc(c->termsv, (c->nterms + 1) * sizeof *c->termsv);
+	for (i = c->nterms; i > 0 && c->termsv[i - 1].from > from; i--)
+		c->termsv[i] = c->termsv[i - 1];
+	c->termsv[i] = (struct client_days){from, days};
+	c->nterms++;
+	c->terms = c->termsv[c->nterms - 1].days;  /* the latest by date */
+}
+
 /* The tags that set a client's terms: rate, policy, terms, payer. */
 int
 observe_terms(const struct client_tags *tg, const struct jitem *it, struct client *c,
@@ -517,11 +541,13 @@ observe_terms(const struct client_tags *tg, const struct jitem *it, struct clien
 			vocab_bad(e, it, VT_TERMS, v);
 			return -1;
 		}
-		c->terms = (int)tv.n;
+		add_terms(c, t->date, (int)tv.n);
 	}
-	if ((v = tg->v[CT_PAYER]).p && v.n) {
+	/* date order, whatever the order in the file: of one date, the last written */
+	if ((v = tg->v[CT_PAYER]).p && v.n && (!c->payer || t->date >= c->payer_from)) {
 		free(c->payer);
 		c->payer = span_dup(v);
+		c->payer_from = t->date;
 	}
 	return 0;
 }

@@ -137,40 +137,6 @@ to_frame(struct icaltimetype t, icaltimezone *from, const struct frame *f)
 	return t;
 }
 
-static bool
-same_minute(struct icaltimetype a, struct icaltimetype b)
-{
-	return a.year == b.year && a.month == b.month && a.day == b.day && a.hour == b.hour &&
-	       a.minute == b.minute;
-}
-
-static tdate
-tdate_of(struct icaltimetype t)
-{
-	return date_valid_ymd(t.year, t.month, t.day) ? date_from_ymd(t.year, t.month, t.day) :
-							DATE_NONE;
-}
-
-/* A UID as a tag value: bytes that could end or split a tag are written %XX. */
-static char *
-uid_escape(const char *uid, const char *suffix)
-{
-	size_t n = strlen(uid);
-	char *s = xmalloc(n * 3 + strlen(suffix) + 1), *w = s;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)uid[i];
-
-		if (ch <= ' ' || ch == 0x7f || ch == ',' || ch == ';' || ch == '%' || ch == '"' ||
-		    ch == '\\')
-			w += sprintf(w, "%%%02X", ch);
-		else
-			*w++ = (char)ch;
-	}
-	strcpy(w, suffix);
-	return s;
-}
-
 static char *
 dup_or_null(const char *s)
 {
@@ -223,14 +189,6 @@ info_free(struct evinfo *in)
 	free(in->rdate);
 	free(in->exdate);
 	free(in->att);
-}
-
-static long long
-stamp_of(struct icaltimetype t)
-{
-	tdate d = tdate_of(t);
-
-	return d == DATE_NONE ? -1 : (long long)d * 1440 + t.hour * 60 + t.minute;
 }
 
 /* An event's own frame, start, length and cancellation. */
@@ -305,7 +263,7 @@ event_info(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct evinf
 		}
 		if (prop_time(x, cp, p, pn, &m, &mz) < 0)
 			return -1;
-		in->cancelled_at = stamp_of(to_frame(m, mz, &in->f));
+		in->cancelled_at = icaltext_stamp(to_frame(m, mz, &in->f));
 	}
 	return 0;
 }
@@ -319,9 +277,9 @@ add_inst(struct ctx *x, const struct evinfo *in, struct icaltimetype start,
 	struct ical_inst *v;
 	char key[32];
 
-	if (tdate_of(start) == DATE_NONE || tdate_of(orig) == DATE_NONE)
+	if (icaltext_date(start) == DATE_NONE || icaltext_date(orig) == DATE_NONE)
 		return 0;
-	if (x->o->until != DATE_NONE && tdate_of(start) > x->o->until)
+	if (x->o->until != DATE_NONE && icaltext_date(start) > x->o->until)
 		return 0;
 	if (c->n >= MAX_INST) {
 		terr_set(x->e, x->file, in->cp ? in->cp->line : 1,
@@ -338,8 +296,8 @@ add_inst(struct ctx *x, const struct evinfo *in, struct icaltimetype start,
 			 orig.day, orig.hour, orig.minute);
 	else
 		snprintf(key, sizeof key, "/%04d-%02d-%02d", orig.year, orig.month, orig.day);
-	v->uid = uid_escape(in->uid, key);
-	v->date = tdate_of(start);
+	v->uid = icaltext_uid_escape(in->uid, key);
+	v->date = icaltext_date(start);
 	v->time = start.hour * 60 + start.minute;
 	v->minutes = in->minutes;
 	v->cancelled = in->cancelled;
@@ -379,7 +337,7 @@ excluded(struct ctx *x, const struct evinfo *in, struct icaltimetype t)
 		if (prop_time(x, in->cp, in->exdate[k], "EXDATE", &d, &z) < 0)
 			return false;  /* reported by the check in expand() */
 		if (d.is_date ? d.year == t.year && d.month == t.month && d.day == t.day :
-				same_minute(to_frame(d, z, &in->f), t))
+				icaltext_same_minute(to_frame(d, z, &in->f), t))
 			return true;
 	}
 	return false;
@@ -393,7 +351,7 @@ instance(struct ctx *x, const struct evinfo *in, struct icaltimetype t, struct o
 	if (excluded(x, in, t))
 		return 0;
 	for (size_t k = 0; k < nov; k++)
-		if (same_minute(ov[k].rid, t))
+		if (icaltext_same_minute(ov[k].rid, t))
 			return 0;  /* written from the override itself */
 	return add_inst(x, in, t, t);
 }
@@ -434,7 +392,7 @@ expand_rule(struct ctx *x, struct evinfo *in, icalproperty *p, tdate stop, bool 
 		if (n > MAX_INST || x->c->n >= MAX_INST) {
 			terr_set(x->e, x->file, line, "more than %d instances", MAX_INST);
 			rv = -1;
-		} else if (stop != DATE_NONE && tdate_of(w) > stop)
+		} else if (stop != DATE_NONE && icaltext_date(w) > stop)
 			break;
 		else
 			rv = instance(x, in, w, ov, nov);
@@ -480,14 +438,14 @@ expand(struct ctx *x, icalcomponent *ev, const struct cpos *cp, struct override 
 			t.minute = in.start.minute;
 		} else
 			t = to_frame(t, z, &in.f);
-		if (stop == DATE_NONE || tdate_of(t) <= stop)
+		if (stop == DATE_NONE || icaltext_date(t) <= stop)
 			rv = instance(x, &in, t, ov, nov);
 	}
 	/* The overrides: their own start, length and status, keyed by the date they replace. */
 	for (size_t k = 0; k < nov && rv == 0; k++) {
 		if ((rv = event_info(x, ov[k].ev, ov[k].cp, &oi)) == 0 && !oi.start.is_date) {
 			oi.subdaily = in.subdaily;
-			if (stop == DATE_NONE || tdate_of(oi.start) <= stop)
+			if (stop == DATE_NONE || icaltext_date(oi.start) <= stop)
 				rv = add_inst(x, &oi, oi.start, ov[k].rid);
 		}
 		info_free(&oi);
@@ -600,7 +558,7 @@ series(struct ctx *x, struct ev *evs, size_t nev)
 		     prop_time(x, evs[i].cp, evs[i].rid, "RECURRENCE-ID", &t, &z) < 0))
 			rv = -1;
 		else if (!in.start.is_date &&
-			 (x->o->stop == DATE_NONE || tdate_of(in.start) <= x->o->stop) &&
+			 (x->o->stop == DATE_NONE || icaltext_date(in.start) <= x->o->stop) &&
 			 add_inst(x, &in, in.start, to_frame(t, z, &in.f)) < 0)
 			rv = -1;
 		info_free(&in);

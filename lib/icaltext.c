@@ -1,9 +1,10 @@
 /*
  * icaltext.c: an iCalendar file as text, beside libical's reading of it: the file read
  * whole, and the line of each component's BEGIN and of its properties, so that every
- * error can say FILE:LINE.
+ * error can say FILE:LINE; and libical's times and UIDs as tally writes them.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -188,3 +189,46 @@ icaltext_slurp(const char *path, const char *name, size_t *len, struct terr *e)
 	return buf;
 }
 
+/* ---- times and UIDs as tally writes them ---- */
+
+bool
+icaltext_same_minute(struct icaltimetype a, struct icaltimetype b)
+{
+	return a.year == b.year && a.month == b.month && a.day == b.day && a.hour == b.hour &&
+	       a.minute == b.minute;
+}
+
+tdate
+icaltext_date(struct icaltimetype t)
+{
+	return date_valid_ymd(t.year, t.month, t.day) ? date_from_ymd(t.year, t.month, t.day) :
+							DATE_NONE;
+}
+
+long long
+icaltext_stamp(struct icaltimetype t)
+{
+	tdate d = icaltext_date(t);
+
+	return d == DATE_NONE ? -1 : (long long)d * 1440 + t.hour * 60 + t.minute;
+}
+
+/* A UID as a tag value: bytes that could end or split a tag are written %XX. */
+char *
+icaltext_uid_escape(const char *uid, const char *suffix)
+{
+	size_t n = strlen(uid);
+	char *s = xmalloc(n * 3 + strlen(suffix) + 1), *w = s;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)uid[i];
+
+		if (ch <= ' ' || ch == 0x7f || ch == ',' || ch == ';' || ch == '%' || ch == '"' ||
+		    ch == '\\')
+			w += sprintf(w, "%%%02X", ch);
+		else
+			*w++ = (char)ch;
+	}
+	strcpy(w, suffix);
+	return s;
+}

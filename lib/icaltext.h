@@ -1,9 +1,12 @@
 /*
  * icaltext.h: the iCalendar file as text, for lib/ical.c only: the bytes, and where each
- * component begins and ends, since libical keeps no line numbers.
+ * component begins and ends, since libical keeps no line numbers; its times and UIDs as
+ * tally writes them.
  */
 #ifndef TALLY_ICALTEXT_H
 #define TALLY_ICALTEXT_H
+
+#include <libical/ical.h>
 
 #include "tally.h"
 
@@ -34,5 +37,12 @@ long icaltext_line_at(const char *text, size_t off);
 long icaltext_prop_line(const struct icaltext *t, const struct cpos *p, const char *name);
 /* The line a libical error message is about, inside component cp. */
 long icaltext_error_line(const struct icaltext *t, const struct cpos *cp, const char *m);
+
+/* The date of t (DATE_NONE when it is none), and its minute since 1970. */
+tdate icaltext_date(struct icaltimetype t);
+long long icaltext_stamp(struct icaltimetype t);
+bool icaltext_same_minute(struct icaltimetype a, struct icaltimetype b);
+/* A UID as a tag value: bytes that could end or split a tag are written %XX. */
+char *icaltext_uid_escape(const char *uid, const char *suffix);
 
 #endif

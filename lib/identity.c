@@ -15,6 +15,8 @@ struct identities {
 	struct identity *v;
 	size_t n;
 	struct strmap *ids;   /* slug -> index in v, in the order first seen */
+	struct strmap *spelled;  /* client: as written -> its number here ... */
+	size_t *who;             /* ... -> index in v: a known spelling needs no slug */
 };
 
 struct identities *
@@ -23,6 +25,7 @@ identities_new(void)
 	struct identities *s = xcalloc(1, sizeof(struct identities));
 
 	s->ids = strmap_new();
+	s->spelled = strmap_new();
 	return s;
 }
 
@@ -40,6 +43,8 @@ identities_free(struct identities *s)
 		free(s->v[i].tax_id);
 	}
 	strmap_free(s->ids, NULL);
+	strmap_free(s->spelled, NULL);
+	free(s->who);
 	free(s->v);
 	free(s);
 }
@@ -117,25 +122,34 @@ void
 identities_learn(struct identities *s, const struct jitem *it, const struct vtags *vt)
 {
 	const struct vval *v = vt->v;
+	struct span raw = v[VT_CLIENT].raw;
 	struct identity *who;
 	char id[CLIENT_ID_MAX + 2];
-	size_t n;
+	size_t n, k;
+	long known;
 	bool added;
 
 	if (it->kind != J_TXN || !vt->has[VT_CLIENT])
 		return;
-	n = clients_slug(v[VT_CLIENT].raw, id, sizeof id);
-	if (!n || n > CLIENT_ID_MAX)
-		return;
-	id[n] = '\0';
-	n = strmap_add(s->ids, id, n, &added);
-	if (added) {
-		s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
-		who = &s->v[s->n++];
-		*who = (struct identity){0};
-		who->id = xstrdup(id);
-		if (!span_eq(v[VT_CLIENT].raw, who->id))
-			who->spelling = span_dup(v[VT_CLIENT].raw);
+	if ((known = strmap_find(s->spelled, raw.p, raw.n)) >= 0) {
+		n = s->who[known];
+	} else {
+		n = clients_slug(raw, id, sizeof id);
+		if (!n || n > CLIENT_ID_MAX)
+			return;
+		id[n] = '\0';
+		n = strmap_add(s->ids, id, n, &added);
+		if (added) {
+			s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
+			who = &s->v[s->n++];
+			*who = (struct identity){0};
+			who->id = xstrdup(id);
+			if (!span_eq(raw, who->id))
+				who->spelling = span_dup(raw);
+		}
+		k = strmap_add(s->spelled, raw.p, raw.n, NULL);
+		s->who = xrealloc(s->who, (k + 1) * sizeof *s->who);
+		s->who[k] = n;
 	}
 	who = &s->v[n];
 	if (vt->has[VT_NAME])

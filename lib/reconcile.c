@@ -13,7 +13,7 @@
 
 struct rec {
 	char *uid;          /* NULL when the entry has none */
-	char client[128];
+	char client[CLIENT_ID_MAX + 1];
 	tdate date;
 	int time;           /* -1: none */
 	enum session_kind kind;  /* SESSION_NONE: an `upcoming:` plan */
@@ -114,25 +114,23 @@ reconcile_new(void)
 void
 reconcile_observe(struct reconcile *c, const struct jitem *it)
 {
-	const struct txn *t;
-	struct span v, cl, tm;
+	struct vtags vt;
 	enum session_kind kind;
-	bool up;
 	struct rec *r;
 
 	if (it->kind != J_TXN)
 		return;
-	t = it->txn;
-	kind = clients_session_kind(t);
-	up = txn_tag(t, "upcoming", NULL);
-	if ((kind == SESSION_NONE && !up) || !txn_tag(t, "client", &cl))
+	/* the tags as every command reads them: a bad value is no value */
+	vocab_entry(it, &vt, NULL, NULL, NULL);
+	kind = vt.has[VT_SESSION] ? (enum session_kind)vt.v[VT_SESSION].n : SESSION_NONE;
+	if ((kind == SESSION_NONE && !vt.has[VT_UPCOMING]) || !vt.has[VT_CLIENT])
 		return;
 	r = add(c);
-	if (txn_tag(t, "uid", &v) && v.n)
-		r->uid = span_dup(v);
-	clients_slug(cl, r->client, sizeof r->client);
-	r->date = t->date;
-	r->time = txn_tag(t, "time", &tm) ? time_parse(tm.p, tm.n) : -1;
+	if (vt.has[VT_UID] && vt.v[VT_UID].raw.n)
+		r->uid = span_dup(vt.v[VT_UID].raw);
+	clients_slug(vt.v[VT_CLIENT].raw, r->client, sizeof r->client);
+	r->date = it->txn->date;
+	r->time = vt.has[VT_TIME] ? (int)vt.v[VT_TIME].n : -1;
 	r->kind = kind;
 	r->file = intern_file(c, it->file);
 	r->line = it->line;
@@ -280,7 +278,7 @@ struct side {
 };
 
 struct crow {
-	char client[128];
+	char client[CLIENT_ID_MAX + 1];
 	long cal, jnl, both;
 	struct side *only_cal, *only_jnl;
 	size_t ncal, njnl;

@@ -717,6 +717,11 @@ struct client_package {
 	bool expiry_seen;     /* handed out once by clients_next_expired */
 	long seq;             /* order bought among packages of the same date */
 };
+/* `terms: N` days from a date on. */
+struct client_days {
+	tdate from;
+	int days;
+};
 /* One client. Read-only for commands: change it through the client_* functions. */
 struct client {
 	char *id;             /* the slug used in account names */
@@ -731,8 +736,11 @@ struct client {
 	long bought, used, lapsed; /* package sessions over everything observed */
 	tdate first_pk_date;  /* the first package's date, DATE_NONE: never bought one */
 	struct amount deposit;/* Liabilities:Deposits:ID balance (negative: held) */
-	int terms;            /* `terms: N` days, -1 when never given */
-	char *payer;          /* `payer: REGEX`, NULL when never given */
+	int terms;            /* `terms: N` days, the latest by date; -1 when never given */
+	struct client_days *termsv; /* every `terms:`, sorted by date (client_terms_at) */
+	size_t nterms;
+	char *payer;          /* `payer: REGEX`, the latest by date; NULL when never given */
+	tdate payer_from;     /* its entry's date */
 	char *acct[C_NACCT];  /* account names as the journal spells them (or as written) */
 	tdate *waivers;       /* cancellations waived by a policy's grace, in date order */
 	size_t nwaivers, capwaivers;
@@ -822,6 +830,9 @@ const char *client_account_name(struct clients *b, struct client *c, enum cacct 
 int client_rate_at(const struct client *c, tdate d, long minutes, struct amount *price);
 /* The `policy:` name in force on d, or NULL. */
 const char *client_policy_at(const struct client *c, tdate d);
+/* The payment terms in force on d (the latest `terms:` dated on or before d; of one date,
+ * the last written), -1 when none. */
+int client_terms_at(const struct client *c, tdate d);
 /*
  * Package credit on date d, oldest package first. _next says what one session would take
  * (price / sessions, the last session takes what is left so the package sums exactly);

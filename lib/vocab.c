@@ -296,8 +296,15 @@ vocab_parse(enum vtag k, struct span v, struct vval *out)
 	case K_ID: {
 		/* An ID longer than the book keeps is refused, never cut: two would merge. */
 		char id[CLIENT_ID_MAX + 2];
-		size_t n = clients_slug(v, id, sizeof id);
+		size_t n;
 
+		/* a slug is never longer than its text and keeps ASCII letters and digits:
+		 * most IDs need no slug to be found good */
+		for (i = 0; v.n <= CLIENT_ID_MAX && i < v.n; i++)
+			if (((v.p[i] | 0x20) >= 'a' && (v.p[i] | 0x20) <= 'z') ||
+			    (v.p[i] >= '0' && v.p[i] <= '9'))
+				return 0;
+		n = clients_slug(v, id, sizeof id);
 		return n && n <= CLIENT_ID_MAX ? 0 : -1;
 	}
 	case K_SESSION:
@@ -501,10 +508,9 @@ vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 		fail(&r, vocab_line(it, v[VT_PRICE].at), "price: no session: tag on the entry");
 	if (r.nclient > 1 || tg->has[VT_ABSENT])
 		group_check(&r);
-	for (int k = 0; k < VT_N; k++) {
+	for (int k = 0; !r.seen[VT_CLIENT] && k < VT_N; k++) {
 		if ((k == VT_RATE || k == VT_POLICY || k == VT_TERMS || k == VT_PAYER ||
-		     k == VT_BILL_TO) &&
-		    tg->has[k] && !r.seen[VT_CLIENT])
+		     k == VT_BILL_TO) && tg->has[k])
 			fail(&r, vocab_line(it, v[k].at), "%s: no client: tag on the entry",
 			     vocab[k].name);
 		/* whose terms? only the first client's would be: say so rather than guess */

@@ -313,3 +313,77 @@ J
 	assert_equal "$(sed -n 4p "$BATS_TEST_TMPDIR/copy")" "2026-01-05 Session"
 	assert_equal "$(tail -c 14 "$BATS_TEST_TMPDIR/copy")" "; rate: 40 EUR"
 }
+
+@test "book: terms: and payer: take effect in date order, whatever the order in the file" {
+	need hledger ledger
+	local s f out
+	# carla's terms: 7 days from January, 21 from June; her payer pattern changes in June.
+	journal terms.journal <<'J'
+2026-06-01 New terms for carla
+    ; client: carla
+    ; terms: 21
+    ; payer: CARLA NEW BANK
+
+2026-01-01 Terms for carla
+    ; client: carla
+    ; rate: 60 EUR
+    ; terms: 7
+    ; payer: CARLA OLD BANK
+
+2026-11-12 Session carla
+    ; client: carla
+    ; session: held
+    ; time: 10:00
+J
+	f=$BATS_TEST_TMPDIR/terms.journal
+	cat > "$BATS_TEST_TMPDIR/p.csv" <<'C'
+Date,Description,Amount
+2026-12-10,TRANSFER CARLA NEW BANK,60.00
+C
+	for s in reversed 1 2 3; do
+		if [ $s = reversed ]; then
+			cp "$f" "$BATS_TEST_TMPDIR/s.journal"
+		else
+			"$TOP/tests/lib/shuffle-entries" $s "$f" > "$BATS_TEST_TMPDIR/s.journal"
+		fi
+		# the invoice of December 1 is due 21 days later, as of the June terms
+		tally-bill "$BATS_TEST_TMPDIR/s.journal" > "$BATS_TEST_TMPDIR/b.journal"
+		run -0 tally-invoice -p 2026-11 --date 2026-12-01 "$BATS_TEST_TMPDIR/b.journal"
+		assert_line "    ; due: 2026-12-22"
+		# the agreement says the terms in force on its date
+		run -0 tally-agreement --client carla --date 2026-03-01 \
+			--policy "$TOP/share/policies/24-hour.policy" "$BATS_TEST_TMPDIR/s.journal"
+		assert_output --partial "due within 7 days"
+		run -0 tally-agreement --client carla --date 2026-07-01 \
+			--policy "$TOP/share/policies/24-hour.policy" "$BATS_TEST_TMPDIR/s.journal"
+		assert_output --partial "due within 21 days"
+		# the payment is matched by carla's payer pattern
+		tally-invoice -p 2026-11 --date 2026-12-01 "$BATS_TEST_TMPDIR/b.journal" > "$BATS_TEST_TMPDIR/i.journal"
+		run -0 --separate-stderr tally-import --rules "$TOP/share/rules/simple.rules" \
+			-f "$BATS_TEST_TMPDIR/i.journal" "$BATS_TEST_TMPDIR/p.csv"
+		assert_line "    ; client: carla"
+		same_books "$BATS_TEST_TMPDIR/i.journal"
+	done
+}
+
+@test "book: a journal named as a pipe (<(command), /dev/stdin) is read twice like standard input" {
+	local f=$FIXTURES/bill/deposit.journal d=$BATS_TEST_TMPDIR
+	tally-bill "$f" > "$d/want"
+	# before: "/dev/fd/63: changed since it was read", nothing written
+	tally-bill <(cat "$f") > "$d/got"
+	cmp "$d/want" "$d/got"
+	cat "$f" | tally-bill /dev/stdin > "$d/got"
+	cmp "$d/want" "$d/got"
+	tally-cancel "$f" > "$d/want"
+	tally-cancel <(cat "$f") > "$d/got"
+	cmp "$d/want" "$d/got"
+	run -0 tally-check <(cat "$f")
+	assert_output ""
+	# pass 2 (the pricing problems, in order) reads the pipe's journal again
+	run -1 --separate-stderr tally-check <(printf '2026-12-01 Session\n    ; client: nobody\n    ; session: held\n    ; time: 10:00\n')
+	assert_equal "${stderr##*: }" "no rate for nobody on 2026-12-01 and no package credit"
+	# a named FIFO cannot be opened twice for one writer: refused before it is read
+	mkfifo "$d/fifo"
+	run -1 --separate-stderr tally-bill "$d/fifo"
+	assert_equal "$stderr" "tally-bill: $d/fifo: a named pipe cannot be read twice: give it on standard input"
+}
