@@ -105,7 +105,8 @@ collect(char **files, size_t nfiles, const char *id, struct clients *b, struct b
 			continue;
 		}
 		if (!c || strcmp(c->id, id) != 0 || clients_kind_of(&tg) != SESSION_HELD ||
-		    (begin != DATE_NONE && t->date < begin) || (end != DATE_NONE && t->date >= end))
+		    (begin != DATE_NONE && t->date < begin) || (end != DATE_NONE && t->date >= end) ||
+		    !query_txn(query, t))
 			continue;
 		*v = xrealloc(*v, (*n + 1) * sizeof **v);
 		(*v)[*n] = (struct line){t->date, -1, clients_minutes_of(&tg), 0, 0, NULL, *n};
