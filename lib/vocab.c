@@ -508,9 +508,10 @@ vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 		fail(&r, vocab_line(it, v[VT_PRICE].at), "price: no session: tag on the entry");
 	if (r.nclient > 1 || tg->has[VT_ABSENT])
 		group_check(&r);
-	for (int k = 0; !r.seen[VT_CLIENT] && k < VT_N; k++) {
+	/* the client's terms: an entry of one client, the common case, has nothing to check */
+	for (int k = 0; (!r.seen[VT_CLIENT] || r.nclient > 1) && k < VT_N; k++) {
 		if ((k == VT_RATE || k == VT_POLICY || k == VT_TERMS || k == VT_PAYER ||
-		     k == VT_BILL_TO) && tg->has[k])
+		     k == VT_BILL_TO) && tg->has[k] && !r.seen[VT_CLIENT])
 			fail(&r, vocab_line(it, v[k].at), "%s: no client: tag on the entry",
 			     vocab[k].name);
 		/* whose terms? only the first client's would be: say so rather than guess */
