@@ -51,6 +51,20 @@ by_date(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* A group session's attendee id when present at it, else NULL (absent, or not in it). */
+static struct client *
+attendee(struct clients *b, const struct txn *t, const char *id)
+{
+	struct attendee a[GROUP_MAX];
+	size_t n = group_attendees(t, a, GROUP_MAX, NULL);
+
+	for (size_t i = 0; i < n && i < GROUP_MAX; i++)
+		if (a[i].kind == SESSION_HELD &&
+		    vocab_same_client(a[i].id, (struct span){id, strlen(id)}))
+			return clients_get(b, a[i].id);
+	return NULL;
+}
+
 /*
  * Reads the journal: the client's held sessions in the period, with their places in the
  * packages as the book counts them (date order, tally-bill's pricing): this reading is
@@ -81,7 +95,10 @@ collect(char **files, size_t nfiles, const char *id, struct clients *b, struct b
 			continue;  /* the book stops at the period's end: credit left then */
 		t = it->txn;
 		clients_tags(t, &tg);
-		c = clients_of_tags(b, &tg);
+		c = group_is(t) ? attendee(b, t, id) : clients_of_tags(b, &tg);
+		/* a group session has a record per attendee: this client's */
+		while (has && c && bp.c && strcmp(bp.c->id, c->id) != 0)
+			has = book_next_more(bk, &bp);
 		if (clients_observe_tags(b, it, &tg, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;

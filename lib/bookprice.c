@@ -195,7 +195,9 @@ settle_cancel(struct book *b, struct client *c, struct bev *v)
 	int rc;
 
 	if (v->flags & F_WAIVED) {
-		grace_add(c, v->date);
+		/* a free group session is free for all: its absences use no grace */
+		if (!v->group)
+			grace_add(c, v->date);
 		return;
 	}
 	if (!(p = book_policy(b, c, v->date)))

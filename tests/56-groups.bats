@@ -90,6 +90,11 @@ J
 	assert_line --index 2 "ben,1,0,0,0,0,0,1,0,0,0,0,0"
 	assert_line --index 3 "cai,1,0,0,0,0,0,1,10,1,9,0,0"
 	assert_line --index 4 "dan,0,0,0,1,0,0,0,0,0,0,0,0"
+	# each present attendee's sign-off sheet lists it (cai's as a package session); dan's not
+	run -0 tally-signoff --client cai -p 2026-11 "$billed"
+	assert_line "2026-11-05  18:00        -  session 1 of 10     ______________________"
+	run -0 tally-signoff --client dan -p 2026-11 "$billed"
+	assert_line "0 sessions held, 0 signed."
 	# each attendee's income is their own, in tally-report and in hledger's pivot
 	run -0 tally-report --income -p 2026-11 -O csv "$billed"
 	assert_output --partial "ana,EUR,30"
@@ -521,4 +526,51 @@ J
 	run -0 tally-bill "$f"
 	[ "$(grep -c '^    Liabilities:Prepaid:ana  33.33 EUR$' <<< "$output")" -eq 2 ]
 	assert_line "    Liabilities:Prepaid:ana  33.34 EUR"
+}
+
+@test "groups: a free class (waived:) is free for all, and its absences use no grace" {
+	f=$(cat <<'J' | journal
+2026-11-01 Terms
+    ; client: ana
+    ; rate: 30 EUR
+
+2026-11-01 Terms
+    ; client: ben
+    ; rate: 40 EUR
+
+2026-11-04 Trial class
+    ; client: ana, client: ben
+    ; session: held
+    ; waived: trial
+    ; absent: ben
+
+2026-11-05 Class
+    ; client: ana, client: ben
+    ; session: held
+
+2026-11-06 Lesson ben
+    ; client: ben
+    ; session: no-show
+J
+)
+	pol=$TOP/share/policies/24-hour.policy
+	run -0 bash -c 'tally-bill --policy "$1" "$2" | tally-cancel --policy "$1"' _ "$pol" "$f"
+	assert_output --partial "2026-11-04 Trial class
+    ; client: ana, client: ben
+    ; session: held
+    ; waived: trial
+    ; absent: ben
+
+2026-11-05 Class
+    ; client: ana, client: ben
+    ; session: held
+    Assets:Unbilled:ana  30 EUR
+    Income:Sessions  -30 EUR  ; client: ana
+    Assets:Unbilled:ben  40 EUR
+    Income:Sessions  -40 EUR  ; client: ben
+
+2026-11-06 Lesson ben
+    ; client: ben
+    ; session: no-show
+    ; waived: first offense"
 }
