@@ -4,6 +4,7 @@
  * marks an attendee who missed it (a no-show, or `absent: ID late-cancel`). The book keeps
  * one record per attendee and prices each on their own (docs/events.md).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "tally.h"
@@ -70,11 +71,33 @@ count_one(struct span key, struct span value, void *arg)
 	return *n > 1;
 }
 
+/* The first place of word w (n bytes) in s, or NULL. */
+static const char *
+find_word(struct span s, const char *w, size_t n)
+{
+	for (const char *p = s.p, *e = s.p + s.n; p && e - p >= (ptrdiff_t)n; p++) {
+		if (!(p = memchr(p, w[0], (size_t)(e - p))) || e - p < (ptrdiff_t)n)
+			return NULL;
+		if (memcmp(p, w, n) == 0)
+			return p;
+	}
+	return NULL;
+}
+
 bool
 group_is(const struct txn *t)
 {
+	struct span c = t->comment;
+	const char *first;
 	int n = 0;
 
-	tag_each(t->comment, count_one, &n);
+	/* asked of every session: most name one client and no absentee, which their text
+	 * tells without reading their tags */
+	if (!c.p || (!find_word(c, "absent", 6) &&
+		     (!(first = find_word(c, "client", 6)) ||
+		      !find_word((struct span){first + 6, c.n - (size_t)(first + 6 - c.p)},
+				 "client", 6))))
+		return false;
+	tag_each(c, count_one, &n);
 	return n > 1;
 }

@@ -480,6 +480,7 @@ int
 vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	    void (*report)(const struct terr *, void *), void *arg)
 {
+	static const enum vtag terms[] = {VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_BILL_TO};
 	struct reading r = {.it = it, .tg = tg, .e = e, .report = report, .arg = arg};
 	const struct txn *t = it->txn;
 	const struct vval *v = tg->v;
@@ -508,15 +509,17 @@ vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 		fail(&r, vocab_line(it, v[VT_PRICE].at), "price: no session: tag on the entry");
 	if (r.nclient > 1 || tg->has[VT_ABSENT])
 		group_check(&r);
-	/* the client's terms: an entry of one client, the common case, has nothing to check */
-	for (int k = 0; (!r.seen[VT_CLIENT] || r.nclient > 1) && k < VT_N; k++) {
-		if ((k == VT_RATE || k == VT_POLICY || k == VT_TERMS || k == VT_PAYER ||
-		     k == VT_BILL_TO) && tg->has[k] && !r.seen[VT_CLIENT])
+	/* the client terms, in the vocabulary's order */
+	for (size_t i = 0; i < sizeof terms / sizeof *terms; i++) {
+		int k = terms[i];
+
+		if (!tg->has[k])
+			continue;
+		if (!r.seen[VT_CLIENT])
 			fail(&r, vocab_line(it, v[k].at), "%s: no client: tag on the entry",
 			     vocab[k].name);
 		/* whose terms? only the first client's would be: say so rather than guess */
-		else if ((k == VT_RATE || k == VT_POLICY || k == VT_TERMS || k == VT_PAYER ||
-			  k == VT_BILL_TO) && tg->has[k] && r.nclient > 1)
+		else if (r.nclient > 1)
 			fail(&r, vocab_line(it, v[k].at), "%s: on an entry of several clients: "
 			     "write each client's terms on an entry of their own", vocab[k].name);
 	}
