@@ -65,7 +65,7 @@ usage(FILE *f, int status)
 		   "       [--terms N] [--unbilled ACCT] [--receivable ACCT] [--prepaid ACCT]\n"
 		   "       [--deposits ACCT] [-i FILE] [-f FILE]... [FILE]...\n"
 		   "       %s --void NUMBER [--date DATE] [-i FILE] [-f FILE]... [FILE]...\n"
-		   "       %s --show NUMBER [-O txt|html|md|pdf|eml] [--maildir DIR] [--lang en|es]\n"
+		   "       %s --show NUMBER [-O txt|html|md|pdf|eml] [--maildir DIR] [--lang LANG]\n"
 		   "       [--conf FILE] [-f FILE]... [FILE]...\n", prog, prog, prog);
 	exit(status);
 }

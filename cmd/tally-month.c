@@ -38,7 +38,7 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: %s -p PERIOD [-f JOURNAL] [--rules FILE --csv FILE] [--output-dir DIR]\n"
-		"       [-O txt|md|html] [--lang en|es] [--conf FILE] [--policy FILE] [--policies DIR]\n"
+		"       [-O txt|md|html] [--lang LANG] [--conf FILE] [--policy FILE] [--policies DIR]\n"
 		"       [-i]\n", prog);
 	exit(status);
 }
