@@ -255,7 +255,7 @@ range(const char *s, size_t n, size_t i, size_t k, tdate today, tdate *b, tdate 
 int
 period_expr(const char *str, tdate today, tdate *begin, tdate *end)
 {
-	char s[128];
+	char s[128] = {0};  /* all defined: the analyzer cannot follow n through memmove */
 	size_t n = strlen(str), i;
 	const char *p;
 	tdate b, e;
