@@ -260,7 +260,7 @@ bill(char **files, size_t nfiles, struct out *o)
 		book_free(b);
 		return 1;
 	}
-	status = book_learn(b, files, nfiles, NULL, NULL);
+	status = book_learn(b, files, nfiles, DATE_NONE, NULL, NULL);
 	if (book_settle(b, DATE_NONE) > 0)
 		status = 1;
 	if (!status && book_can_copy(b)) {

@@ -449,7 +449,7 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 		terr_print(prog, &e);
 		return 1;
 	}
-	status = book_learn(b, files, nfiles, learn_identity, NULL);
+	status = book_learn(b, files, nfiles, DATE_NONE, learn_identity, NULL);
 	if (book_settle(b, DATE_NONE) > 0)
 		status = 1;
 	if (!status && book_can_copy(b)) {

@@ -231,38 +231,6 @@ report_income(char **files, size_t nfiles)
 
 /* ---- the overview ------------------------------------------------------------------- */
 
-/*
- * Pass 1: the book learns the entries before limit (later ones count as positions only);
- * problems are deferred, to be said in pass 2 in the input's order.
- */
-static int
-learn(struct book *b, char **files, size_t nfiles, tdate limit)
-{
-	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
-	struct jitem *it;
-	struct vtags vt;
-	struct terr e, bad;
-	int rv, brc, status = 0;
-	bool vbad;
-
-	while ((rv = journal_next(j, &it)) != 0) {
-		if (rv > 0 && it->kind == J_TXN && it->txn->date >= limit)
-			it = NULL;
-		vbad = rv > 0 && it && it->kind == J_TXN && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
-		brc = book_add(b, rv < 0 || vbad ? NULL : it, &e);
-		if (rv < 0)
-			book_defer(b, journal_error(j));
-		if (vbad)
-			book_defer(b, &bad);
-		if (brc < 0)
-			book_defer(b, &e);
-		if (rv < 0 || vbad || brc < 0)
-			status = 1;
-	}
-	journal_close(j);
-	return status;
-}
-
 /* Pass 2: every entry to the overview with what the book decided for it. */
 static int
 scan(struct book *b, struct overview *ov, char **files, size_t nfiles, tdate limit)
@@ -341,7 +309,7 @@ report_overview(char **files, size_t nfiles)
 		goto done;
 	}
 	ov = overview_new(&oo);
-	learn(b, files, nfiles, limit);  /* its errors are said by scan */
+	book_learn(b, files, nfiles, limit, NULL, NULL);  /* its errors are said by scan */
 	book_settle(b, limit);
 	if (book_rewind_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);

@@ -1,12 +1,12 @@
 /*
- * booklearn.c: pass 1 of the filters that price (tally-bill, tally-cancel): every item of
+ * booklearn.c: pass 1 of the book (tally-bill, tally-cancel, tally-report): every item of
  * the files to the book, each entry's tags read once through the vocabulary, and every
  * problem deferred so that pass 2 says it in the input's order with the pricing errors.
  */
 #include "tally.h"
 
 int
-book_learn(struct book *b, char *const *files, size_t nfiles,
+book_learn(struct book *b, char *const *files, size_t nfiles, tdate limit,
 	   int (*entry)(const struct jitem *it, const struct vtags *vt, void *arg,
 			struct terr *e), void *arg)
 {
@@ -18,7 +18,9 @@ book_learn(struct book *b, char *const *files, size_t nfiles,
 	int rv, status = 0;
 
 	while ((rv = journal_next(j, &it)) != 0) {
-		bool txn = rv > 0 && it->kind == J_TXN;
+		if (rv > 0 && it->kind == J_TXN && limit != DATE_NONE && it->txn->date >= limit)
+			it = NULL;  /* after the limit: a position only */
+		bool txn = rv > 0 && it && it->kind == J_TXN;
 		bool vbad = txn && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
 		int brc;
 

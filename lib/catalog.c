@@ -151,10 +151,8 @@ catalog_date(char *buf, size_t size, tdate d, const char *ctx)
 	int y, m, dd;
 	size_t len = 0;
 
-	if (!f || size < 11) {
-		date_format(buf, d);
-		return strlen(buf);
-	}
+	if (!f)
+		f = "{yyyy}-{mm}-{dd}";  /* ISO, cut to the buffer like any other format */
 	date_to_ymd(d, &y, &m, &dd);
 	for (int i = 1; months && *months && i <= m; i++) {
 		size_t w = strcspn(months, " ");

@@ -241,37 +241,11 @@ table_end(struct out *o)
 		out_puts(o, "</tbody>\n</table>\n");
 }
 
+/* A date in the language's style (its catalog's date-format and months). */
 static void
 fmt_date(char *buf, size_t size, tdate d)
 {
-	const char *f = L("date-format"), *months = L("months");
-	char mon[32] = "";
-	int y, m, dd, len = 0;
-
-	date_to_ymd(d, &y, &m, &dd);
-	for (int i = 1; *months && i <= m; i++) {
-		size_t w = strcspn(months, " ");
-
-		if (i == m)
-			snprintf(mon, sizeof mon, "%.*s", (int)w, months);
-		months += w;
-		months += strspn(months, " ");
-	}
-	buf[0] = '\0';
-	while (*f && len >= 0 && (size_t)len < size) {
-		if (strncmp(f, "{dd}", 4) == 0)
-			len += snprintf(buf + len, size - len, "%02d", dd), f += 4;
-		else if (strncmp(f, "{d}", 3) == 0)
-			len += snprintf(buf + len, size - len, "%d", dd), f += 3;
-		else if (strncmp(f, "{mm}", 4) == 0)
-			len += snprintf(buf + len, size - len, "%02d", m), f += 4;
-		else if (strncmp(f, "{mon}", 5) == 0)
-			len += snprintf(buf + len, size - len, "%s", mon), f += 5;
-		else if (strncmp(f, "{yyyy}", 6) == 0)
-			len += snprintf(buf + len, size - len, "%04d", y), f += 6;
-		else
-			len += snprintf(buf + len, size - len, "%c", *f++);
-	}
+	catalog_date(buf, size, d, "overview");
 }
 
 /* A month column (year * 12 + month - 1) as "Jan 2026", its name from `months`. */

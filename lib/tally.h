@@ -952,9 +952,10 @@ int book_add(struct book *b, const struct jitem *it, struct terr *e);
 /*
  * Pass 1 of a pricing filter (booklearn.c): every item of the files to the book, each
  * entry's tags read once; entry (may be NULL) sees each good entry and may refuse it with
- * *e. Problems are deferred (book_defer) for pass 2; returns 1 when there was one, else 0.
+ * *e. Entries dated on or after limit (DATE_NONE: none) count as positions only.
+ * Problems are deferred (book_defer) for pass 2; returns 1 when there was one, else 0.
  */
-int book_learn(struct book *b, char *const *files, size_t nfiles,
+int book_learn(struct book *b, char *const *files, size_t nfiles, tdate limit,
 	       int (*entry)(const struct jitem *it, const struct vtags *vt, void *arg,
 			    struct terr *e), void *arg);
 /* The same with the entry's tags already read (clients_tags or clients_tags_of). */
