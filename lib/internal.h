@@ -1,10 +1,12 @@
 /*
  * internal.h: state shared by the journal reader's files (journal.c splits the input into
- * items and runs directives; txn.c parses entries and balances them). Not for commands.
+ * items, jsource.c keeps the include stack and its buffers, jdirective.c runs directives,
+ * txn.c parses entries and balances them). Not for commands.
  */
 #ifndef TALLY_INTERNAL_H
 #define TALLY_INTERNAL_H
 
+#include <string.h>
 #include <sys/types.h>
 
 #include "tally.h"
@@ -119,9 +121,47 @@ unsigned *out_tail(struct out *o);
 /* wpath.c: the reader notes every file it opens (includes too); a file output that is one
  * of them is refused at commit. */
 void wpath_note_read(dev_t dev, ino_t ino);
-/* journal.c */
+/* journal.c: records an error at a line of the item being read. */
 void journal_fail(struct journal *j, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* jsource.c: the include stack. src_push opens a file on it (-1 with the error set; an
+ * errline of 0 is a file named by the user), src_pop closes the top one. */
+int src_push(struct journal *j, const char *path, int depth, long errline);
+void src_pop(struct journal *j);
+/* line_len's slow path: the line runs past the bytes read so far. */
+long src_line_more(struct journal *j, struct src *s, size_t off);
+/* `include GLOB` in source s, at the directive's line. */
+int src_include(struct journal *j, struct src *s, struct span arg, long line);
+
+/* Length of the line at offset off of s's unread bytes (newline included), 0 at the end;
+ * -1 on a read error. */
+static inline long
+line_len(struct journal *j, struct src *s, size_t off)
+{
+	const char *p = s->buf + s->start + off;
+	const char *nl = memchr(p, '\n', s->end - s->start - off);
+
+	return nl ? (long)(nl - p + 1) : src_line_more(j, s, off);
+}
+
+/* True when the n bytes at p start with word w, followed by a blank or the end. */
+static inline bool
+starts_word(const char *p, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+
+	return n >= k && memcmp(p, w, k) == 0 &&
+	       (n == k || p[k] == ' ' || p[k] == '\t' || p[k] == '\n' || p[k] == '\r');
+}
+
+/* jdirective.c: runs a directive item (-1 with the error set); whether a word at column 0
+ * is a directive tally knows; forgets every alias (`end aliases`, journal_close). */
+int directive_run(struct journal *j, struct src *s, struct jitem *it);
+bool directive_known(struct span w);
+void directives_clear_aliases(struct journal *j);
+/* The effective name of an account as written (aliases, `apply account`), when they change
+ * it: in the entry's arena at *off. */
 bool journal_account_name(struct journal *j, const char *p, size_t n, size_t *off,
 			  size_t *len);
 
