@@ -20,6 +20,8 @@ struct src {
 	char *buf;            /* unread bytes are buf[start, end) */
 	size_t cap, start, end;
 	long long base;       /* the file offset of buf[0] */
+	long long checked;    /* bytes before this file offset are checked (UTF-8, no NUL) */
+	long long bad;        /* the file offset of the first bad byte met, or -1 */
 	long line;            /* line number of buf[start] */
 	bool eof;
 	int depth;
@@ -129,6 +131,8 @@ void journal_fail(struct journal *j, long line, const char *fmt, ...)
  * errline of 0 is a file named by the user), src_pop closes the top one. */
 int src_push(struct journal *j, const char *path, int depth, long errline);
 void src_pop(struct journal *j);
+/* After an item with a bad byte: checks the bytes after it for the next one. */
+void src_recheck(struct src *s);
 /* line_len's slow path: the line runs past the bytes read so far. */
 long src_line_more(struct journal *j, struct src *s, size_t off);
 /* `include GLOB` in source s, at the directive's line. */

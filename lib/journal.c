@@ -8,9 +8,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "internal.h"
 
@@ -63,69 +60,6 @@ static bool
 comment_char(char c)
 {
 	return c == ';' || c == '#' || c == '*' || c == '%' || c == '|';
-}
-
-/* First byte that is NUL or breaks UTF-8, or NULL. */
-static const char *
-bad_text(const char *p, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)p, *e = s + n;
-
-	while (s < e) {
-		uint64_t w, v;
-
-#ifdef __SSE2__
-		/* ASCII without NUL, 32 bytes a step: a byte's top bit, or a byte equal to 0. */
-		while (e - s >= 32) {
-			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
-			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
-			__m128i z = _mm_setzero_si128();
-
-			if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b),
-			    _mm_or_si128(_mm_cmpeq_epi8(a, z), _mm_cmpeq_epi8(b, z)))))
-				break;
-			s += 32;
-		}
-		if (s == e)
-			break;
-#endif
-		/* ASCII without NUL, sixteen bytes at a time: one test for both words. */
-		if (e - s >= 16) {
-			memcpy(&w, s, 8);
-			memcpy(&v, s + 8, 8);
-			if (!((w | v | ((w - 0x0101010101010101ull) & ~w) |
-			       ((v - 0x0101010101010101ull) & ~v)) & 0x8080808080808080ull)) {
-				s += 16;
-				continue;
-			}
-		}
-		if (e - s >= 8) {
-			memcpy(&w, s, 8);
-			if (!(w & 0x8080808080808080ull) &&
-			    !((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull)) {
-				s += 8;
-				continue;
-			}
-		}
-		if (*s == 0)
-			return (const char *)s;
-		if (*s < 0x80) {
-			s++;
-			continue;
-		}
-		int k = *s >= 0xf0 && *s <= 0xf4 ? 3 : *s >= 0xe0 ? 2 : *s >= 0xc2 && *s < 0xe0 ? 1 : -1;
-
-		if (k < 0 || *s > 0xf4 || e - s <= k)
-			return (const char *)s;
-		for (int i = 1; i <= k; i++)
-			if ((s[i] & 0xc0) != 0x80)
-				return (const char *)s;
-		if ((*s == 0xe0 && s[1] < 0xa0) || (*s == 0xed && s[1] >= 0xa0) ||
-		    (*s == 0xf0 && s[1] < 0x90) || (*s == 0xf4 && s[1] >= 0x90))
-			return (const char *)s;
-		s += k + 1;
-	}
-	return NULL;
 }
 
 static long
@@ -269,11 +203,14 @@ read_item(struct journal *j, struct src *s)
 	s->start += off;
 	s->line += nlines;
 
-	if ((bad = bad_text(it->text, it->len)) != NULL) {
+	/* The bytes were checked as they were read (jsource.c): the first bad one, if any. */
+	if (s->bad >= 0 && s->bad < s->base + (long long)s->start) {
+		bad = s->buf + (s->bad - s->base);
 		it->kind = J_ERROR;
 		journal_fail(j, line_of(it->text, bad, it->line),
 			     *bad ? "invalid UTF-8 byte 0x%02x" : "NUL byte in journal",
 			     (unsigned char)*bad);
+		src_recheck(s);
 		return RI_BAD;
 	}
 	it->kind = kind;

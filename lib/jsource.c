@@ -10,6 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -115,12 +118,14 @@ src_push(struct journal *j, const char *path, int depth, long errline)
 	s->cap = CHUNK;
 	s->buf = xmalloc(s->cap);
 	s->line = 1;
+	s->bad = -1;
 	s->depth = depth;
 	if (depth == 0 && j->split_from > 0 && fd > 0) {  /* a second half starts mid-file */
 		if (lseek(fd, (off_t)j->split_from, SEEK_SET) < 0)
 			j->orderdep = true;
 		s->base = j->split_from;
 	}
+	s->checked = s->base;
 	s->napply = j->napply;
 	s->timedot = strlen(path) > 8 && strcmp(path + strlen(path) - 8, ".timedot") == 0;
 	return 0;
@@ -139,6 +144,115 @@ src_pop(struct journal *j)
 	/* `apply account` does not leak out of the file that opened it. */
 	while (j->napply > s->napply)
 		free(j->apply[--j->napply]);
+}
+
+/* Length of the UTF-8 sequence a lead byte opens, past 1; -1 for a byte no sequence opens. */
+static int
+utf8_more(unsigned char c)
+{
+	return c >= 0xf0 && c <= 0xf4 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c < 0xe0 ? 1 : -1;
+}
+
+/*
+ * First byte that is NUL or breaks UTF-8, or NULL. ASCII runs go sixteen bytes a step (a
+ * byte's top bit, or a byte equal to 0, stops them at that very byte); a multibyte
+ * sequence is checked on its own, and the runs go on after it.
+ */
+static const char *
+bad_text(const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p, *e = s + n;
+
+	while (s < e) {
+#ifdef __SSE2__
+		while (e - s >= 16) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(a,
+				       _mm_cmpeq_epi8(a, _mm_setzero_si128())));
+
+			if (m) {
+				s += __builtin_ctz(m);
+				break;
+			}
+			s += 16;
+		}
+		if (s == e)
+			break;
+#else
+		uint64_t w;
+
+		if (e - s >= 8) {
+			memcpy(&w, s, 8);
+			if (!(w & 0x8080808080808080ull) &&
+			    !((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull)) {
+				s += 8;
+				continue;
+			}
+		}
+#endif
+		if (*s == 0)
+			return (const char *)s;
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		int k = utf8_more(*s);
+
+		if (k < 0 || *s > 0xf4 || e - s <= k)
+			return (const char *)s;
+		for (int i = 1; i <= k; i++)
+			if ((s[i] & 0xc0) != 0x80)
+				return (const char *)s;
+		if ((*s == 0xe0 && s[1] < 0xa0) || (*s == 0xed && s[1] >= 0xa0) ||
+		    (*s == 0xf0 && s[1] < 0x90) || (*s == 0xf4 && s[1] >= 0x90))
+			return (const char *)s;
+		s += k + 1;
+	}
+	return NULL;
+}
+
+/*
+ * Checks the bytes read since the last check, in one pass over the buffer rather than one
+ * per item: s->bad becomes the file offset of the first NUL or byte that breaks UTF-8.
+ * Before the end of the file, a sequence the read cut in two waits for its other bytes.
+ */
+static void
+src_check(struct src *s)
+{
+	size_t from, to = s->end;
+	const char *bad;
+
+	if (s->bad >= 0)
+		return;
+	from = (size_t)(s->checked - s->base);
+	if (!s->eof) {
+		for (size_t k = 1; k <= 3 && k <= to - from; k++) {
+			unsigned char c = (unsigned char)s->buf[to - k];
+
+			if (c >= 0xc0) {
+				if (utf8_more(c) >= (int)k)
+					to -= k;
+				break;
+			}
+			if (c < 0x80)
+				break;
+		}
+	}
+	bad = bad_text(s->buf + from, to - from);
+	if (bad) {
+		s->bad = s->base + (bad - s->buf);
+		s->checked = s->bad;
+	} else {
+		s->checked = s->base + (long long)to;
+	}
+}
+
+void
+src_recheck(struct src *s)
+{
+	s->bad = -1;
+	s->checked = s->base + (long long)s->start;
+	src_check(s);
 }
 
 /* Reads more bytes; returns 1 when some came, 0 at end of file, -1 on error. */
@@ -174,9 +288,11 @@ src_fill(struct journal *j, struct src *s)
 	}
 	if (n == 0) {
 		s->eof = true;
+		src_check(s);
 		return 0;
 	}
 	s->end += (size_t)n;
+	src_check(s);
 	return 1;
 }
 
