@@ -8,6 +8,9 @@
 
 #include <string.h>
 #include <sys/types.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "tally.h"
 
@@ -61,6 +64,8 @@ struct journal {
 	char *arena;          /* effective account names of the current entry */
 	size_t arena_len, arena_cap;
 	size_t *acct_off;     /* per posting: arena offset + 1 of its name, 0 = as written */
+	size_t *lend;         /* the entry's lines: where each ends (past its newline) */
+	size_t caplend;
 
 	struct terr err;
 	long nerrors;
@@ -98,6 +103,7 @@ void split_abandon(struct journal *j);
 void amount_split_watch(bool on);
 
 /* txn.c */
+/* An entry's text, its lines' ends noted in j->lend by the reader. */
 int txn_parse(struct journal *j, const char *text, size_t len, long line);
 struct posting *txn_new_posting(struct journal *j);
 /* Adds the entry's postings to the running balances (when kept); -1 on overflow. */
@@ -144,7 +150,20 @@ static inline long
 line_len(struct journal *j, struct src *s, size_t off)
 {
 	const char *p = s->buf + s->start + off;
-	const char *nl = memchr(p, '\n', s->end - s->start - off);
+	size_t n = s->end - s->start - off;
+#ifdef __SSE2__
+	/* Lines are short: sixteen bytes a step inline beat a call to memchr. */
+	const __m128i nl16 = _mm_set1_epi8('\n');
+
+	for (size_t i = 0; i + 16 <= n; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(p + i)), nl16));
+
+		if (m)
+			return (long)(i + (size_t)__builtin_ctz(m) + 1);
+	}
+#endif
+	const char *nl = memchr(p, '\n', n);
 
 	return nl ? (long)(nl - p + 1) : src_line_more(j, s, off);
 }

@@ -24,7 +24,7 @@ journal_fail(struct journal *j, long line, const char *fmt, ...)
 	j->nerrors++;
 }
 
-static bool
+static inline bool
 blank(const char *p, size_t n)
 {
 	uint64_t w;
@@ -54,6 +54,26 @@ blank(const char *p, size_t n)
 		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
 			return false;
 	return true;
+}
+
+/* An indented line that is not blank: most are a posting's four spaces and a letter. */
+static inline bool
+indented(const char *q, size_t n)
+{
+	if (n > 4 && memcmp(q, "    ", 4) == 0 && (unsigned char)q[4] > ' ')
+		return true;
+	return (q[0] == ' ' || q[0] == '\t') && !blank(q, n);
+}
+
+/* Notes where an entry's line ends, for txn.c to walk the lines without finding them again. */
+static inline void
+note_line_end(struct journal *j, size_t k, size_t end)
+{
+	if (k == j->caplend) {
+		j->caplend = j->caplend ? j->caplend * 2 : 64;
+		j->lend = xrealloc(j->lend, j->caplend * sizeof *j->lend);
+	}
+	j->lend[k] = end;
 }
 
 static bool
@@ -158,6 +178,8 @@ read_item(struct journal *j, struct src *s)
 		}
 	}
 
+	if (kind == J_TXN)
+		note_line_end(j, 0, off - skip);
 	/* Gather the item's further lines. */
 	for (;;) {
 		const char *q;
@@ -189,9 +211,11 @@ read_item(struct journal *j, struct src *s)
 		}
 		if (kind == J_BLANK ? !blank(q, (size_t)ll) :
 		    kind == J_COMMENT ? !comment_char(q[0]) :
-		    !(indented_body && (q[0] == ' ' || q[0] == '\t') && !blank(q, (size_t)ll)))
+		    !(indented_body && indented(q, (size_t)ll)))
 			break;
 		off += (size_t)ll;
+		if (kind == J_TXN)
+			note_line_end(j, (size_t)nlines, off - skip);
 		nlines++;
 	}
 
@@ -361,6 +385,7 @@ journal_close(struct journal *j)
 	free(j->apply);
 	free(j->txn.p);
 	free(j->acct_off);
+	free(j->lend);
 	free(j->sums);
 	timelog_free(j);
 	free(j->arena);

@@ -15,6 +15,11 @@
 #include "internal.h"
 
 #define SPOOL_MEM ((size_t)4 << 20)
+#ifdef __GLIBC__
+#define FWRITE fwrite_unlocked
+#else
+#define FWRITE fwrite
+#endif
 
 enum mode { DIRECT, TRUNCATE, SPOOL, TEMP };
 
@@ -74,7 +79,8 @@ void
 out_write(struct out *o, const void *p, size_t n)
 {
 	if (o->mode != SPOOL) {
-		if (fwrite(p, 1, n, o->f) != n)
+		/* Unlocked: one writer per stream, and a filter writes an item at a time. */
+		if (FWRITE(p, 1, n, o->f) != n)
 			o->failed = true;
 		return;
 	}

@@ -609,11 +609,13 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 	t->comment_line = line;
 	j->arena_len = 0;
 
-	/* One memchr per line: nl is the line's newline (or the end), e its content's end. */
-	const char *nl = memchr(p, '\n', len);
+	/* The reader noted where each line ends (j->lend): nl is the line's newline (or the
+	 * end), e its content's end. */
+	const size_t *lend = j->lend;
+	const char *nl = text + lend[0];
 
-	if (!nl)
-		nl = end;
+	if (nl[-1] == '\n')
+		nl--;
 	e = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
 	if (parse_header(j, p, e, ln) < 0)
 		return -1;
@@ -621,9 +623,9 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 		const char *q;
 
 		ln++;
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			nl = end;
+		nl = text + *++lend;
+		if (nl > p && nl[-1] == '\n')
+			nl--;
 		e = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
 		q = skip_ws(p, e);
 		if (q < e && (*q == ';' || *q == '#')) {
