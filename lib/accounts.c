@@ -19,6 +19,7 @@ static size_t
 hash(const char *s, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
+	size_t len = n;
 
 	for (; n >= 8; s += 8, n -= 8) {
 		memcpy(&w, s, 8);
@@ -26,7 +27,13 @@ hash(const char *s, size_t n)
 		h ^= h >> 32;
 	}
 	w = 0;
-	memcpy(&w, s, n);
+	if (n && len >= 8) {  /* the last 8 bytes of the name, those already taken shifted out */
+		memcpy(&w, s + n - 8, 8);
+		w >>= 8 * (8 - n);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	}
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
 	return (size_t)(h ^ (h >> 29));
 }

@@ -44,6 +44,13 @@ amount_add(struct amount *r, const struct amount *a, const struct amount *b)
 	struct amount x = *a, y = *b;
 	int s = x.scale > y.scale ? x.scale : y.scale;
 
+	if (x.scale == y.scale) {  /* most sums: one commodity at one precision */
+		if (__builtin_add_overflow(x.q, y.q, &x.q) || x.q == TNUM_BAD)
+			return -1;
+		x.com = a->com ? a->com : b->com;
+		*r = x;
+		return 0;
+	}
 	if (amount_rescale(&x, s) < 0 || amount_rescale(&y, s) < 0)
 		return -1;
 	if (__builtin_add_overflow(x.q, y.q, &x.q) || x.q == TNUM_BAD)
