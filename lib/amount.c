@@ -476,7 +476,14 @@ parse_common(const char *s, size_t n, struct amount *a, bool learn)
 	struct cstyle *st = commodity_style(com);
 
 	first = com && !st->prec && !st->mark_known && !st->group;
-	dec = decimal_of(&r, st, &group);
+	if (r.nseps == 0) {
+		dec = group = 0;
+	} else if (!forced_mark && st->mark_known) {  /* decimal_of's answer, without the call */
+		dec = r.last_sep == st->decimal ? r.last_sep : 0;
+		group = dec ? 0 : r.last_sep;
+	} else {
+		dec = decimal_of(&r, st, &group);
+	}
 	if (split_watch && r.nseps)
 		split_note(st, &r, dec, group);
 	a->q = neg ? -(tnum)v : (tnum)v;
