@@ -59,12 +59,12 @@ done
 # items then straddle refills in inputs of a few KiB, and ASan's cost for a fresh 1 MiB
 # block per run (8x slower) is gone. If the define ever changes, the reader is used as is.
 jobjs=$objs
-if grep -q '^#define CHUNK ((size_t)1 << 20)' lib/journal.c; then
+if grep -q '^#define CHUNK ((size_t)1 << 20)' lib/jsource.c; then
 	mkdir -p $out/small
-	sed 's/^#define CHUNK ((size_t)1 << 20)/#define CHUNK ((size_t)1024)/' lib/journal.c \
-		> $out/small/journal.c
-	$CC_FUZZ $flags -iquote lib -c -o $out/small/journal.o $out/small/journal.c || exit 2
-	jobjs=$(echo "$objs" | sed "s|$out/obj/journal.o|$out/small/journal.o|")
+	sed 's/^#define CHUNK ((size_t)1 << 20)/#define CHUNK ((size_t)1024)/' lib/jsource.c \
+		> $out/small/jsource.c
+	$CC_FUZZ $flags -iquote lib -c -o $out/small/jsource.o $out/small/jsource.c || exit 2
+	jobjs=$(echo "$objs" | sed "s|$out/obj/jsource.o|$out/small/jsource.o|")
 fi
 
 # Seeds: what the project's tests and the shared corpus hold, per target.
