@@ -66,6 +66,7 @@ struct journal {
 	size_t *acct_off;     /* per posting: arena offset + 1 of its name, 0 = as written */
 	size_t *lend;         /* the entry's lines: where each ends (past its newline) */
 	size_t caplend;
+	bool bvirt;           /* the entry has [balanced virtual] postings */
 
 	struct terr err;
 	long nerrors;

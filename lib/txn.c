@@ -253,6 +253,7 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 		ae--;
 	if (ae - a >= 2 && ((*a == '(' && ae[-1] == ')') || (*a == '[' && ae[-1] == ']'))) {
 		po->virt = *a == '(' ? P_VIRTUAL : P_BALANCED_VIRTUAL;
+		j->bvirt |= po->virt == P_BALANCED_VIRTUAL;
 		a++;
 		ae--;
 	}
@@ -607,6 +608,7 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 	t->date2 = DATE_NONE;
 	t->comment_line = line;
 	j->arena_len = 0;
+	j->bvirt = false;
 
 	/* The reader noted where each line ends (j->lend): nl is the line's newline (or the
 	 * end), e its content's end. */
@@ -644,8 +646,9 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 		if (j->acct_off[i])
 			t->p[i].acct = j->arena + j->acct_off[i] - 1;
 	if (!(j->flags & JOURNAL_NO_BALANCE)) {
+		/* A group without postings balances: most entries have no [virtual] ones. */
 		if (balance_group(j, P_REAL, line) < 0 ||
-		    balance_group(j, P_BALANCED_VIRTUAL, line) < 0)
+		    (j->bvirt && balance_group(j, P_BALANCED_VIRTUAL, line) < 0))
 			return -1;
 		for (i = 0; i < t->np; i++)
 			if (t->p[i].virt == P_VIRTUAL && !t->p[i].has_amount && !t->p[i].inferred) {

@@ -43,8 +43,8 @@ fi
 # The library, once, instrumented for coverage and sanitizers.
 flags="-g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib \
  -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
- $(pkg-config --cflags libpcre2-8 libical 2>/dev/null)"
-libs="$(pkg-config --libs libpcre2-8 2>/dev/null || echo -lpcre2-8) -lcsv $(pkg-config --libs libical 2>/dev/null)"
+ $(pkg-config --cflags libpcre2-8 libical gmime-3.0 pangocairo 2>/dev/null)"
+libs="$(pkg-config --libs libpcre2-8 2>/dev/null || echo -lpcre2-8) -lcsv $(pkg-config --libs libical gmime-3.0 pangocairo 2>/dev/null)"
 mkdir -p $out/obj $out/crashes || exit 2
 objs=
 for src in lib/*.c; do
