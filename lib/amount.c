@@ -396,12 +396,10 @@ digits_to_num(const struct rawnum *r, char dec, struct amount *a, const char **w
 	return 0;
 }
 
-static void
-learn_style(int com, const struct rawnum *r, char dec, char group, bool left, bool space,
-	    int scale, bool first)
+static inline void
+learn_style(struct cstyle *st, char dec, char group, bool left, bool space, int scale,
+	    bool first)
 {
-	struct cstyle *st = commodity_style(com);
-
 	if (st->declared)
 		return;
 	st->learned = true;
@@ -417,7 +415,6 @@ learn_style(int com, const struct rawnum *r, char dec, char group, bool left, bo
 	}
 	if (!st->group && group)
 		st->group = group;
-	(void)r;
 }
 
 static bool
@@ -490,7 +487,7 @@ parse_common(const char *s, size_t n, struct amount *a, bool learn)
 	a->scale = dec ? frac : 0;
 	a->com = com;
 	if (learn && (i > sp || com == 0))
-		learn_style(com, &r, dec, group, false, i > sp && sym > sp, a->scale, first);
+		learn_style(st, dec, group, false, i > sp && sym > sp, a->scale, first);
 	return (long)i;
 }
 
@@ -560,7 +557,7 @@ amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char *
 		a->q = -a->q;
 	a->com = com;
 	if (learn && (sym.n || com == 0))
-		learn_style(com, &r, dec, group, left, space, a->scale, first);
+		learn_style(commodity_style(com), dec, group, left, space, a->scale, first);
 	return (long)i;
 }
 
