@@ -15,7 +15,7 @@ struct accounts {
 };
 
 /* A multiply-xorshift hash over 8-byte words: account names are hashed once per posting. */
-static size_t
+static inline size_t
 hash(const char *s, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;

@@ -55,7 +55,7 @@ new_posting(struct journal *j)
 }
 
 /* Prices don't teach a commodity its display style: ledger and hledger ignore them too. */
-static long
+static inline long
 parse_amount_at(struct journal *j, const char *p, const char *e, struct amount *a, long line,
 		bool learn)
 {
