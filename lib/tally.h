@@ -466,6 +466,9 @@ void out_puts(struct out *o, const char *s);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* n bytes of text as lines of at most width columns, each after indent, broken at spaces. */
 void out_wrap(struct out *o, const char *s, size_t n, const char *indent, size_t width);
+/* For a command that writes its stream only through o (no printf to it meanwhile): small
+ * writes gather in a buffer of o's own rather than one stdio call each (tally-print). */
+void out_gather(struct out *o);
 /* Returns 0, or -1 with errno set when writing failed. Frees o. */
 int out_commit(struct out *o);
 void out_abort(struct out *o);
