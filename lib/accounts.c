@@ -63,22 +63,28 @@ rehash(struct accounts *t, size_t nslot)
 	}
 }
 
-/* memcmp for short names, inline: a call per posting costs more than the compare. */
-static bool
+/* memcmp for short names, inline: a call per posting costs more than the compare. A name of
+ * 8 bytes or more ends with its last 8 bytes as one word (overlapping the one before). */
+static inline bool
 same(const char *a, const char *b, size_t n)
 {
 	uint64_t x, y;
 
-	for (; n >= 8; a += 8, b += 8, n -= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
+	if (n < 8) {
+		while (n--)
+			if (*a++ != *b++)
+				return false;
+		return true;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
 		if (x != y)
 			return false;
 	}
-	while (n--)
-		if (*a++ != *b++)
-			return false;
-	return true;
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
 }
 
 static size_t *
