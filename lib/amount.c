@@ -417,6 +417,23 @@ learn_style(struct cstyle *st, char dec, char group, bool left, bool space, int 
 		st->group = group;
 }
 
+/*
+ * The last symbol the common shape read, and its id: most amounts repeat it, and matching
+ * its bytes costs less than scanning a symbol and interning it. Per thread, as the table
+ * is; commodity_reset forgets it (amount_forget_symbol).
+ */
+static _Thread_local struct {
+	int com;              /* 0: none */
+	size_t n;
+	char sym[16];
+} last_sym;
+
+void
+amount_forget_symbol(void)
+{
+	last_sym.com = 0;
+}
+
 static bool
 digit(char c)
 {
@@ -463,13 +480,25 @@ parse_common(const char *s, size_t n, struct amount *a, bool learn)
 	while (i < n && s[i] == ' ')
 		i++;
 	sym = i;
-	while (i < n && symbol_char((unsigned char)s[i]))
-		i++;
-	if (i - sym > COMMODITY_MAX || (i < n && s[i] == '"'))
-		return 0;
-	if (i == sym)
-		i = sp;
-	com = i > sp ? commodity_intern(s + sym, i - sym) : commodity_default();
+	if (last_sym.com && n - i >= last_sym.n && memcmp(s + i, last_sym.sym, last_sym.n) == 0 &&
+	    (i + last_sym.n == n || (!symbol_char((unsigned char)s[i + last_sym.n]) &&
+				     s[i + last_sym.n] != '"'))) {
+		i += last_sym.n;
+		com = last_sym.com;
+	} else {
+		while (i < n && symbol_char((unsigned char)s[i]))
+			i++;
+		if (i - sym > COMMODITY_MAX || (i < n && s[i] == '"'))
+			return 0;
+		if (i == sym)
+			i = sp;
+		com = i > sp ? commodity_intern(s + sym, i - sym) : commodity_default();
+		if (i > sp && i - sym <= sizeof last_sym.sym) {
+			last_sym.com = com;
+			last_sym.n = i - sym;
+			memcpy(last_sym.sym, s + sym, i - sym);
+		}
+	}
 	struct cstyle *st = commodity_style(com);
 
 	first = com && !st->prec && !st->mark_known && !st->group;

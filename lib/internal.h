@@ -102,6 +102,8 @@ int split_join(struct journal *j);
 void split_abandon(struct journal *j);
 /* amount.c: note in each commodity's style whether a known mark would read it differently. */
 void amount_split_watch(bool on);
+/* amount.c: forgets the last symbol read (commodity_reset: its id means nothing now). */
+void amount_forget_symbol(void);
 
 /* txn.c */
 /* An entry's text, its lines' ends noted in j->lend by the reader. */
