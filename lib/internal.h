@@ -153,12 +153,12 @@ static inline long
 line_len(struct journal *j, struct src *s, size_t off)
 {
 	const char *p = s->buf + s->start + off;
-	size_t n = s->end - s->start - off;
+	size_t n = s->end - s->start - off, i = 0;
 #ifdef __SSE2__
 	/* Lines are short: sixteen bytes a step inline beat a call to memchr. */
 	const __m128i nl16 = _mm_set1_epi8('\n');
 
-	for (size_t i = 0; i + 16 <= n; i += 16) {
+	for (; i + 16 <= n; i += 16) {
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
 			_mm_loadu_si128((const __m128i *)(const void *)(p + i)), nl16));
 
@@ -166,7 +166,7 @@ line_len(struct journal *j, struct src *s, size_t off)
 			return (long)(i + (size_t)__builtin_ctz(m) + 1);
 	}
 #endif
-	const char *nl = memchr(p, '\n', n);
+	const char *nl = memchr(p + i, '\n', n - i);
 
 	return nl ? (long)(nl - p + 1) : src_line_more(j, s, off);
 }

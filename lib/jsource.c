@@ -1,7 +1,8 @@
 /*
  * jsource.c: the reader's include stack. Opens the files named by the user and by
  * `include` (globs, relative to the including file, no cycles, files only), reads their
- * bytes into each source's buffer, and closes them with what they opened (`apply account`).
+ * bytes into each source's buffer, checking them as they come (UTF-8, no NUL), and closes
+ * them with what they opened (`apply account`).
  */
 #include <errno.h>
 #include <fcntl.h>
