@@ -431,41 +431,6 @@ write_rows(struct out *o, struct client **v, size_t n)
 		out_puts(o, n ? "\n]\n" : "]\n");
 }
 
-/*
- * Pass 1: the book learns the entries before the period's end; *last: the latest date.
- * Errors are said in pass 2, in the input's order with the counting errors.
- */
-static int
-learn(struct book *b, char **files, size_t nfiles, tdate *last)
-{
-	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
-	struct jitem *it;
-	struct vtags vt;
-	struct terr e, bad;
-	int rv, brc, status = 0;
-	bool vbad;
-
-	while ((rv = journal_next(j, &it)) != 0) {
-		if (rv > 0 && it->kind == J_TXN && end != DATE_NONE && it->txn->date >= end)
-			it = NULL;  /* after the period: counted as a position only */
-		vbad = rv > 0 && it && it->kind == J_TXN && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
-		brc = book_add(b, rv < 0 || vbad ? NULL : it, &e);
-		if (rv < 0)
-			book_defer(b, journal_error(j));
-		if (vbad)
-			book_defer(b, &bad);
-		if (brc < 0)
-			book_defer(b, &e);
-		if (rv < 0 || vbad || brc < 0)
-			status = 1;
-		if (rv > 0 && it && it->kind == J_TXN &&
-		    (*last == DATE_NONE || it->txn->date > *last))
-			*last = it->txn->date;
-	}
-	journal_close(j);
-	return status;
-}
-
 /* Pass 2: counts; with --unsigned the list is written as it goes. 0, or 1 on errors. */
 static int
 scan(char **files, size_t nfiles, struct book *b, struct out *o)
@@ -559,7 +524,8 @@ main(int argc, char **argv)
 	struct out *o;
 	struct terr e;
 	int c, rv, status;
-	tdate last = DATE_NONE, asof;
+	struct book_pass pass = {.limit = DATE_NONE};
+	tdate asof;
 	const char *why, *rules = NULL;
 	char *endp;
 	size_t nics = 0;
@@ -682,8 +648,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	o = out_open(stdout);
-	status = learn(b, files, nfiles, &last);  /* its errors are said by scan */
-	asof = end != DATE_NONE ? end - 1 : last;
+	pass.limit = end;
+	/* pass 1: the entries before the period's end; scan says its errors */
+	status = book_learn(b, files, nfiles, &pass);
+	asof = end != DATE_NONE ? end - 1 : pass.last;
 	if (book_settle(b, asof == DATE_NONE ? asof : asof + 1) > 0)
 		status = 1;
 	if (book_rewind_stdin(files, nfiles, &e) < 0) {

@@ -950,14 +950,28 @@ struct clients *book_clients(struct book *b);
  */
 int book_add(struct book *b, const struct jitem *it, struct terr *e);
 /*
- * Pass 1 of a pricing filter (booklearn.c): every item of the files to the book, each
- * entry's tags read once; entry (may be NULL) sees each good entry and may refuse it with
- * *e. Entries dated on or after limit (DATE_NONE: none) count as positions only.
- * Problems are deferred (book_defer) for pass 2; returns 1 when there was one, else 0.
+ * Pass 1, the one loop of every command with a book (booklearn.c): every item of the files
+ * to the book, each entry's tags read once through the vocabulary. What differs between the
+ * commands is in the hooks, each optional: item sees every item read, entry each good entry
+ * before the book has it (-1 leaves the entry out as bad), added each item the book has.
+ * Every problem (the reader's, the vocabulary's, the book's, the hooks' through
+ * book_problem) is deferred at its item for pass 2 (book_deferred), in the order found.
+ * Returns 1 when there was one, else 0.
  */
-int book_learn(struct book *b, char *const *files, size_t nfiles, tdate limit,
-	       int (*entry)(const struct jitem *it, const struct vtags *vt, void *arg,
-			    struct terr *e), void *arg);
+struct book_pass {
+	tdate limit;     /* entries dated on or after it count as positions only; DATE_NONE */
+	int flags;       /* journal_open's */
+	bool every;      /* every problem of an entry's tags (tally-check), not only the first */
+	bool book_only;  /* keep the book's own problems only: a document says the others */
+	void (*item)(struct book *b, const struct jitem *it, void *arg);
+	int (*entry)(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg);
+	void (*added)(struct book *b, const struct jitem *it, void *arg);
+	void *arg;
+	tdate last;      /* set: the latest date of an entry read before limit; DATE_NONE */
+};
+int book_learn(struct book *b, char *const *files, size_t nfiles, struct book_pass *p);
+/* From a hook: a problem of the item being read, deferred there. */
+void book_problem(struct book *b, const struct terr *e);
 /* The same with the entry's tags already read (clients_tags or clients_tags_of). */
 int book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tg,
 		  struct terr *e);
