@@ -96,10 +96,12 @@ check_policy(struct book *b, const struct jitem *it, const struct vtags *tg, voi
 
 /* Every item the book has: the invoices it issues and settles. */
 static void
-invoice(struct book *b, const struct jitem *it, void *arg)
+invoice(struct book *b, const struct jitem *it, const struct vtags *vt,
+	const struct client_tags *tg, void *arg)
 {
 	struct terr e;
 
+	(void)vt, (void)tg;
 	if (invoices_observe(arg, it, &e) < 0)
 		book_problem(b, &e);
 }

@@ -56,10 +56,13 @@ book_learn(struct book *b, char *const *files, size_t nfiles, struct book_pass *
 			if (p->entry && p->entry(b, it, &vt, p->arg) < 0)
 				bad = true;
 		}
+		/* the vocabulary has counted the client: tags: no need to read the text again */
+		b->group = txn && !bad ? vt.nclient > 1 || vt.has[VT_ABSENT] : -1;
 		if (book_add_tags(b, bad ? NULL : it, &tg, &e) < 0)
 			book_problem(b, &e);
+		b->group = -1;
 		if (!bad && it && p->added)
-			p->added(b, it, p->arg);
+			p->added(b, it, txn ? &vt : NULL, txn ? &tg : NULL, p->arg);
 	}
 	journal_close(j);
 	return b->nerr > nerr;

@@ -173,11 +173,17 @@ book_settle(struct book *b, tdate until)
 	if (b->nlapse > 1)
 		qsort(b->lapse, b->nlapse, sizeof *b->lapse, by_expiry);
 	book_places_sort(b);
+	book_rewind(b);
+	return (int)nerr;
+}
+
+void
+book_rewind(struct book *b)
+{
 	b->pos = 0;
 	b->cur = 0;
 	b->lcur = 0;
 	b->scur = 0;
-	return (int)nerr;
 }
 
 void
@@ -235,6 +241,18 @@ book_next(struct book *b, const struct jitem *it, struct book_price *r)
 		b->cur++;
 	if (b->cur >= b->n || b->ev[b->cur].pos != pos)
 		return 0;
+	bev_price(b, &b->ev[b->cur], r);
+	return 1;
+}
+
+int
+book_next_event(struct book *b, struct book_price *r)
+{
+	while (b->cur < b->n && b->ev[b->cur].pos < b->pos)
+		b->cur++;
+	if (b->cur >= b->n)
+		return 0;
+	b->pos = b->ev[b->cur].pos + 1;
 	bev_price(b, &b->ev[b->cur], r);
 	return 1;
 }

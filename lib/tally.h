@@ -327,6 +327,7 @@ struct vval {
 struct vtags {
 	bool has[VT_N];
 	struct vval v[VT_N];
+	int nclient;          /* client: tags on the entry: more than one (or absent:) is a group */
 };
 /* The tag named key, or -1 when it is none of tally's. */
 int vocab_lookup(struct span key);
@@ -953,7 +954,8 @@ int book_add(struct book *b, const struct jitem *it, struct terr *e);
  * Pass 1, the one loop of every command with a book (booklearn.c): every item of the files
  * to the book, each entry's tags read once through the vocabulary. What differs between the
  * commands is in the hooks, each optional: item sees every item read, entry each good entry
- * before the book has it (-1 leaves the entry out as bad), added each item the book has.
+ * before the book has it (-1 leaves the entry out as bad), added each item the book has
+ * after it has it (vt, tg: a good entry's tags, else NULL).
  * Every problem (the reader's, the vocabulary's, the book's, the hooks' through
  * book_problem) is deferred at its item for pass 2 (book_deferred), in the order found.
  * Returns 1 when there was one, else 0.
@@ -965,7 +967,8 @@ struct book_pass {
 	bool book_only;  /* keep the book's own problems only: a document says the others */
 	void (*item)(struct book *b, const struct jitem *it, void *arg);
 	int (*entry)(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg);
-	void (*added)(struct book *b, const struct jitem *it, void *arg);
+	void (*added)(struct book *b, const struct jitem *it, const struct vtags *vt,
+		      const struct client_tags *tg, void *arg);
 	void *arg;
 	tdate last;      /* set: the latest date of an entry read before limit; DATE_NONE */
 };
@@ -983,6 +986,12 @@ int book_add_tags(struct book *b, const struct jitem *it, const struct client_ta
 int book_settle(struct book *b, tdate until);
 /* Pass 2: the same items in the same order. 1 with *r filled for a book event, else 0. */
 int book_next(struct book *b, const struct jitem *it, struct book_price *r);
+/*
+ * Pass 2 without the items: the first record of the next item that has one (then its
+ * others by book_next_more); 0 after the last. book_rewind starts pass 2 over.
+ */
+int book_next_event(struct book *b, struct book_price *r);
+void book_rewind(struct book *b);
 /*
  * After book_next gave 1: the item's further records (a package split over clients, a
  * group session's next attendee).

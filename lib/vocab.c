@@ -507,6 +507,7 @@ vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	}
 	if (tg->has[VT_PRICE] && !r.seen[VT_SESSION])
 		fail(&r, vocab_line(it, v[VT_PRICE].at), "price: no session: tag on the entry");
+	tg->nclient = r.nclient;
 	if (r.nclient > 1 || tg->has[VT_ABSENT])
 		group_check(&r);
 	/* the client terms, in the vocabulary's order */
