@@ -239,7 +239,7 @@ count(struct book *b, const struct jitem *it, const struct vtags *vt,
 	kind = clients_kind_of(&tg);
 	if (kind == SESSION_NONE || kind == SESSION_OTHER ||
 	    !(vt ? vt->nclient > 1 || vt->has[VT_ABSENT] : group_is(t))) {
-		c = clients_of_tags(book_clients(b), &tg);
+		c = tgp ? book_client(b) : clients_of_tags(book_clients(b), &tg);
 		return count_one(it, &tg, c, kind, nbp && bp[0].c == c ? &bp[0] : NULL, o, listed,
 				 e);
 	}

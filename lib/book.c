@@ -65,6 +65,12 @@ book_clients(struct book *b)
 	return b->cl;
 }
 
+struct client *
+book_client(const struct book *b)
+{
+	return b->who;
+}
+
 struct amount
 bev_get(const struct book *b, const struct bev *v, int i)
 {

@@ -198,6 +198,7 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 	uint64_t start;
 	int rc;
 
+	b->who = NULL;
 	if (!it) {
 		b->nocopy = true;
 		return 0;
@@ -212,7 +213,7 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 	}
 	tg = *tgp;
 	kind = clients_kind_of(&tg);
-	c = clients_of_tags(b->cl, &tg);
+	c = b->who = clients_of_tags(b->cl, &tg);
 	if (c && observe_terms(&tg, it, c, e) < 0)
 		return -1;
 	if (c && tg.v[CT_BILL_TO].p &&

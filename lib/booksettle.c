@@ -184,6 +184,7 @@ book_rewind(struct book *b)
 	b->cur = 0;
 	b->lcur = 0;
 	b->scur = 0;
+	b->lean = false;
 }
 
 void
@@ -205,6 +206,8 @@ bev_price(struct book *b, const struct bev *v, struct book_price *r)
 	r->group = v->group;
 	if (r->grace)
 		r->grace_n = v->n;
+	if (b->lean)
+		goto lean;
 	if (v->kind == SESSION_HELD || r->package)
 		book_place_of(b, v, r);
 	r->notice = v->notice >= 0 ? v->notice : -1;
@@ -229,6 +232,12 @@ bev_price(struct book *b, const struct bev *v, struct book_price *r)
 		amount_normalize(&r->fee, commodity_style(r->fee.com)->prec);
 		amount_normalize(&r->deposit, commodity_style(r->deposit.com)->prec);
 	}
+	return;
+lean:  /* book_next_event: what was decided, not what to write */
+	r->notice = v->notice >= 0 ? v->notice : -1;
+	if (v->flags & F_PACKAGE)
+		r->bought = v->n;
+	r->date = v->date;
 }
 
 int
@@ -237,6 +246,7 @@ book_next(struct book *b, const struct jitem *it, struct book_price *r)
 	uint32_t pos = b->pos++;
 
 	(void)it;
+	b->lean = false;
 	while (b->cur < b->n && b->ev[b->cur].pos < pos)
 		b->cur++;
 	if (b->cur >= b->n || b->ev[b->cur].pos != pos)
@@ -252,6 +262,7 @@ book_next_event(struct book *b, struct book_price *r)
 		b->cur++;
 	if (b->cur >= b->n)
 		return 0;
+	b->lean = true;
 	b->pos = b->ev[b->cur].pos + 1;
 	bev_price(b, &b->ev[b->cur], r);
 	return 1;

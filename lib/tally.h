@@ -944,6 +944,8 @@ struct book;
 struct book *book_new(const struct book_opts *o, struct terr *e);
 void book_free(struct book *b);
 struct clients *book_clients(struct book *b);
+/* The client: of the entry the book was given last (pass 1's hooks), NULL: none. */
+struct client *book_client(const struct book *b);
 /*
  * Pass 1: call for every item journal_next hands out, bad ones (NULL) included, so that
  * positions match in pass 2. -1 with *e set on a bad tag, an amount too large, or (with
@@ -988,7 +990,8 @@ int book_settle(struct book *b, tdate until);
 int book_next(struct book *b, const struct jitem *it, struct book_price *r);
 /*
  * Pass 2 without the items: the first record of the next item that has one (then its
- * others by book_next_more); 0 after the last. book_rewind starts pass 2 over.
+ * others by book_next_more); 0 after the last. What was decided only: no package place
+ * (pk_n, pk_m), policy or amounts. book_rewind starts pass 2 over.
  */
 int book_next_event(struct book *b, struct book_price *r);
 void book_rewind(struct book *b);
