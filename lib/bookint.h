@@ -202,6 +202,8 @@ const struct policy *book_policy_named(struct book *b, struct span name, struct 
 const char *book_name(struct book *b, const char *file);
 /* Keeps an error for the item at pos, in the input's order among those kept. */
 void book_defer_at(struct book *b, uint32_t pos, const struct terr *e);
+/* A stable sort, in place while the records are nearly in order (booksettle.c). */
+void book_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* Records a lapse. */
 void book_lapse_add(struct book *b, struct client *c, tdate d, long n, const struct amount *left,
 		    bool by_entry);

@@ -27,7 +27,7 @@ book_learn(struct book *b, char *const *files, size_t nfiles, struct book_pass *
 	size_t nerr = b->nerr;
 	struct client_tags tg;
 	struct jitem *it;
-	struct vtags vt;
+	struct vtags vt = {0};  /* vocab_entry_next clears what the last entry set */
 	struct terr e;
 	int rv;
 
@@ -45,8 +45,8 @@ book_learn(struct book *b, char *const *files, size_t nfiles, struct book_pass *
 		txn = rv > 0 && it && it->kind == J_TXN;
 		if (txn && (p->last == DATE_NONE || it->txn->date > p->last))
 			p->last = it->txn->date;
-		if (txn && vocab_entry(it, &vt, p->every ? NULL : &e, p->every ? vocab_report : NULL,
-				       b) > 0) {
+		if (txn && vocab_entry_next(it, &vt, p->every ? NULL : &e,
+					    p->every ? vocab_report : NULL, b) > 0) {
 			bad = true;
 			if (!p->every && !p->book_only)
 				book_problem(b, &e);

@@ -105,6 +105,7 @@ static const signed char by_first[26][6] = {
 	['x' - 'a'] = {-1}, ['y' - 'a'] = {-1}, ['z' - 'a'] = {-1},
 };
 _Static_assert(VT_N == 33, "a new tag goes into by_first too");
+_Static_assert(VT_N <= 64, "vtags.set has a bit per tag");
 
 int
 vocab_lookup(struct span key)
@@ -483,6 +484,7 @@ take(struct span key, struct span value, void *arg)
 		return 0;
 	v.at = key.p;
 	r->tg->has[k] = true;
+	r->tg->set |= (uint64_t)1 << k;
 	r->tg->v[k] = v;
 	return 0;
 }
@@ -507,16 +509,42 @@ group_check(struct reading *r)
 		     GROUP_MAX);
 }
 
+static int read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
+		      void (*report)(const struct terr *, void *), void *arg);
+
 int
 vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	    void (*report)(const struct terr *, void *), void *arg)
+{
+	memset(tg, 0, sizeof *tg);
+	return read_entry(it, tg, e, report, arg);
+}
+
+int
+vocab_entry_next(const struct jitem *it, struct vtags *tg, struct terr *e,
+		 void (*report)(const struct terr *, void *), void *arg)
+{
+	/* a vtags is 3 KB: clearing only what the last entry set saves most of a memset */
+	for (uint64_t s = tg->set; s; s &= s - 1) {
+		int k = __builtin_ctzll(s);
+
+		tg->has[k] = false;
+		memset(&tg->v[k], 0, sizeof tg->v[k]);
+	}
+	tg->set = 0;
+	tg->nclient = 0;
+	return read_entry(it, tg, e, report, arg);
+}
+
+static int
+read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
+	   void (*report)(const struct terr *, void *), void *arg)
 {
 	static const enum vtag terms[] = {VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_BILL_TO};
 	struct reading r = {.it = it, .tg = tg, .e = e, .report = report, .arg = arg};
 	const struct txn *t = it->txn;
 	const struct vval *v = tg->v;
 
-	memset(tg, 0, sizeof *tg);
 	if (it->kind != J_TXN)
 		return 0;
 	tag_each(t->comment, take, &r);
