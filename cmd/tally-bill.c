@@ -260,7 +260,7 @@ bill(char **files, size_t nfiles, struct out *o)
 		book_free(b);
 		return 1;
 	}
-	status = book_learn(b, files, nfiles, DATE_NONE, NULL, NULL);
+	status = book_learn(b, files, nfiles, &(struct book_pass){.limit = DATE_NONE});
 	if (book_settle(b, DATE_NONE) > 0)
 		status = 1;
 	if (!status && book_can_copy(b)) {

@@ -427,9 +427,9 @@ no_lapse(void *arg, struct out *o, const struct book_lapse *l)
 
 /* Pass 1's extra look at an entry: the client's name and email for the notices. */
 static int
-learn_identity(const struct jitem *it, const struct vtags *vt, void *arg, struct terr *e)
+learn_identity(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg)
 {
-	(void)arg, (void)e;
+	(void)b, (void)arg;
 	identities_learn(ids, it, vt);
 	return 0;
 }
@@ -449,7 +449,8 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 		terr_print(prog, &e);
 		return 1;
 	}
-	status = book_learn(b, files, nfiles, DATE_NONE, learn_identity, NULL);
+	status = book_learn(b, files, nfiles,
+			    &(struct book_pass){.limit = DATE_NONE, .entry = learn_identity});
 	if (book_settle(b, DATE_NONE) > 0)
 		status = 1;
 	if (!status && book_can_copy(b)) {
