@@ -37,6 +37,7 @@ struct cl {
 
 struct invrun {
 	struct invrun_opts o;
+	size_t ulen, rlen;        /* of o.unbilled, o.receivable */
 	struct cl *cls;
 	size_t ncls;
 	struct strmap *ids;       /* a client's ID: its index in cls */

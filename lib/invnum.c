@@ -1,6 +1,7 @@
 /*
  * invnum.c: invoice numbers, PREFIX YYYY-NNNN: one series per prefix and year (invoices with
  * tally-invoice's --prefix, credit notes with CN-), numbered from the highest one met.
+ * Read on every invoice entry of the journal: no formatting on the way.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +13,17 @@ long
 invoice_seq(struct span num, const char *prefix, int year)
 {
 	size_t pl = strlen(prefix);
-	char y[8];
 	long n = 0;
+	int y = 0;
 
-	snprintf(y, sizeof y, "%04d-", year);
-	if (num.n <= pl + 5 || memcmp(num.p, prefix, pl) != 0 || memcmp(num.p + pl, y, 5) != 0)
+	if (num.n <= pl + 5 || memcmp(num.p, prefix, pl) != 0 || num.p[pl + 4] != '-')
+		return 0;
+	for (size_t i = pl; i < pl + 4; i++) {
+		if (num.p[i] < '0' || num.p[i] > '9')
+			return 0;
+		y = y * 10 + (num.p[i] - '0');
+	}
+	if (y != year)
 		return 0;
 	for (size_t i = pl + 5; i < num.n; i++) {
 		if (num.p[i] < '0' || num.p[i] > '9' || n > 100000000)

@@ -16,6 +16,8 @@ invrun_new(const struct invrun_opts *o)
 	int m, d;
 
 	r->o = *o;
+	r->ulen = strlen(o->unbilled);
+	r->rlen = strlen(o->receivable);
 	if (!r->o.prefix)
 		r->o.prefix = "";
 	date_to_ymd(o->date, &r->seq_year, &m, &d);
@@ -195,11 +197,51 @@ consume_listed(struct lot *l, const struct txn *t, struct amount *credit)
 	return vocab_each(t, VT_ITEM, take_listed, &w) < 0 ? -1 : 0;
 }
 
-/* Adds an unbilled amount; the description is kept only for amounts the invoice may list. */
-static void
-lot_add(const struct invrun *r, struct lot *l, const struct txn *t, struct span desc,
-	const struct amount *amt)
+/*
+ * How an entry's amounts are described on an invoice: its description, unless it concerns
+ * several clients (a group session, a hand-split entry): then words that name none of them,
+ * so that no client's invoice shows another client's name.
+ */
+static struct span
+described(const struct invrun *r, const struct txn *t, const struct vtags *tg, struct span who)
 {
+	static const char group[] = "Group session", shared[] = "Shared entry",
+			  missed[] = "Group session, missed";
+	struct span first = {NULL, 0}, id;
+
+	if (group_is(t)) {
+		struct attendee a[GROUP_MAX];
+		size_t n = group_attendees(t, a, GROUP_MAX, NULL);
+
+		for (size_t i = 0; i < n && i < GROUP_MAX; i++)
+			if (a[i].kind != SESSION_HELD && vocab_same_client(a[i].id, who))
+				return (struct span){missed, sizeof missed - 1};
+		return (struct span){group, sizeof group - 1};
+	}
+	for (size_t i = 0; i < t->np; i++) {
+		const struct posting *p = &t->p[i];
+
+		if (!chart_client(r->o.unbilled, r->ulen, p->acct, p->acct_len, &id))
+			continue;
+		if (!first.p)
+			first = id;
+		else if (!vocab_same_client(first, id))
+			return tg->has[VT_SESSION] ? (struct span){group, sizeof group - 1}
+						   : (struct span){shared, sizeof shared - 1};
+	}
+	return t->desc;
+}
+
+/*
+ * Adds an unbilled amount; the description is kept only for amounts the invoice may list
+ * (and only worked out for them: most of a journal is outside the period).
+ */
+static void
+lot_add(const struct invrun *r, struct lot *l, const struct txn *t, const struct vtags *tg,
+	struct span who, const struct amount *amt)
+{
+	bool listed = t->date >= r->o.begin && t->date < r->o.end;
+
 	if (l->n == l->cap) {
 		size_t k = 0;
 
@@ -213,8 +255,8 @@ lot_add(const struct invrun *r, struct lot *l, const struct txn *t, struct span 
 		if (l->n * 2 >= l->cap)
 			l->it = xrealloc(l->it, (l->cap = l->cap * 2 + 8) * sizeof *l->it);
 	}
-	l->it[l->n++] = (struct item){t->date, t->date >= r->o.begin && t->date < r->o.end ?
-				      span_dup(desc) : NULL, *amt};
+	l->it[l->n++] = (struct item){t->date, listed ? span_dup(described(r, t, tg, who)) : NULL,
+				      *amt};
 }
 
 /* The dates of an invoice entry's item lines: lo..hi. */
@@ -269,41 +311,6 @@ set_terms(struct cl *c, long days, tdate d)
 	}
 }
 
-/*
- * How an entry's amounts are described on an invoice: its description, unless it concerns
- * several clients (a group session, a hand-split entry): then words that name none of them,
- * so that no client's invoice shows another client's name.
- */
-static struct span
-described(const struct invrun *r, const struct txn *t, const struct vtags *tg, struct span who)
-{
-	static const char group[] = "Group session", shared[] = "Shared entry",
-			  missed[] = "Group session, missed";
-	struct span first = {NULL, 0}, id;
-
-	if (group_is(t)) {
-		struct attendee a[GROUP_MAX];
-		size_t n = group_attendees(t, a, GROUP_MAX, NULL);
-
-		for (size_t i = 0; i < n && i < GROUP_MAX; i++)
-			if (a[i].kind != SESSION_HELD && vocab_same_client(a[i].id, who))
-				return (struct span){missed, sizeof missed - 1};
-		return (struct span){group, sizeof group - 1};
-	}
-	for (size_t i = 0; i < t->np; i++) {
-		const struct posting *p = &t->p[i];
-
-		if (!chart_client(r->o.unbilled, strlen(r->o.unbilled), p->acct, p->acct_len, &id))
-			continue;
-		if (!first.p)
-			first = id;
-		else if (!vocab_same_client(first, id))
-			return tg->has[VT_SESSION] ? (struct span){group, sizeof group - 1}
-						   : (struct span){shared, sizeof shared - 1};
-	}
-	return t->desc;
-}
-
 /* An entry without postings: a client's terms and tax rates, dated, up to the invoices' date. */
 static int
 client_entry(struct invrun *r, const struct jitem *it, const struct vtags *tg, struct terr *e)
@@ -348,10 +355,10 @@ invrun_observe(struct invrun *r, const struct jitem *it, const struct vtags *tg,
 		const struct posting *p = &t->p[i];
 		struct span id;
 
-		if (!r->recv_spelling && chart_client(r->o.receivable, strlen(r->o.receivable),
-						      p->acct, p->acct_len, &id))
+		if (!r->recv_spelling && chart_client(r->o.receivable, r->rlen, p->acct,
+						      p->acct_len, &id))
 			r->recv_spelling = xstrndup(p->acct, (size_t)(id.p - 1 - p->acct));
-		if (!chart_client(r->o.unbilled, strlen(r->o.unbilled), p->acct, p->acct_len, &id))
+		if (!chart_client(r->o.unbilled, r->ulen, p->acct, p->acct_len, &id))
 			continue;
 		/* Written to PREFIX:ID as the journal spells it, even when met as PREFIX:ID:SUB. */
 		size_t alen = (size_t)(id.p - p->acct) + id.n;
@@ -373,7 +380,7 @@ invrun_observe(struct invrun *r, const struct jitem *it, const struct vtags *tg,
 				return -1;
 			}
 		} else {
-			lot_add(r, l, t, described(r, t, tg, id), &p->amt);
+			lot_add(r, l, t, tg, id, &p->amt);
 		}
 	}
 	return 0;
