@@ -3,12 +3,13 @@
  * Assets:Unbilled:ID to Assets:Receivable:ID under the next number of the year. The journal
  * passes through untouched and the new invoices follow it. An amount some invoice already
  * moved out of Unbilled is never invoiced again, so the command is idempotent.
- * --show NUMBER renders one invoice from the journal alone.
+ * --show NUMBER renders one invoice from the journal alone; --void NUMBER writes a credit note.
+ * The work is lib/'s: invrun.c and invwrite.c (the new entries), invdoc.c (the documents),
+ * creditnote.c; this file holds the options, the reading loop and the output's wiring.
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "tally.h"

@@ -72,15 +72,12 @@ capture(struct invdoc *s, const struct jitem *it, const struct invoice *in)
 static void
 put(struct out *o, const char *v, size_t n)
 {
-	if (format == INVDOC_HTML) {
+	if (format == INVDOC_HTML)
 		html_text(o, v, n);
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (format == INVDOC_MD && strchr("\\`*_[]<>|#", v[i]))
-			out_write(o, "\\", 1);
-		out_write(o, &v[i], 1);
-	}
+	else if (format == INVDOC_MD)
+		md_text(o, v, n);
+	else
+		out_write(o, v, n);
 }
 
 /* Splits "DATE | AMOUNT | DESCRIPTION" into its three fields (missing ones empty). */

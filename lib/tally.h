@@ -550,6 +550,8 @@ void json_string(struct out *o, const char *s, size_t n);
  */
 void header_value(struct out *o, const char *s);
 void html_text(struct out *o, const char *s, size_t n);
+/* Markdown's punctuation (\`*_[]<>|#) backslashed, so text stays text. */
+void md_text(struct out *o, const char *s, size_t n);
 /* Index of s in the NULL-terminated list, or -1: for -O FORMAT. */
 int format_parse(const char *s, const char *const *allowed);
 
