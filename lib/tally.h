@@ -558,6 +558,8 @@ void json_string(struct out *o, const char *s, size_t n);
  */
 void header_value(struct out *o, const char *s);
 void html_text(struct out *o, const char *s, size_t n);
+/* Markdown's punctuation (\`*_[]<>|#) backslashed, so text stays text. */
+void md_text(struct out *o, const char *s, size_t n);
 /* Index of s in the NULL-terminated list, or -1: for -O FORMAT. */
 int format_parse(const char *s, const char *const *allowed);
 
@@ -1812,6 +1814,70 @@ int cnote_observe(struct cnote *c, const struct jitem *it, struct terr *e);
 /* Writes the credit note and its number; -1 with *e for no such invoice or one void already. */
 int cnote_write(struct cnote *c, struct out *o, char *number, size_t size, struct terr *e);
 void cnote_free(struct cnote *c);
+
+/* ---- invoice numbers (invnum.c) ---------------------------------------------------- */
+
+/* N of PREFIX YYYY-NNNN when num is of year's series, else 0. */
+long invoice_seq(struct span num, const char *prefix, int year);
+/* PREFIX YYYY-NNNN, allocated. */
+char *invoice_number(const char *prefix, int year, long seq);
+
+/* ---- a run of new invoices (invrun.c: what is left to invoice; invwrite.c: the entries) */
+
+/*
+ * tally-invoice's job: fed every entry of the journal (invrun_observe, the entry's tags read
+ * by vocab_entry), it keeps each client's unbilled amounts and what invoice entries already
+ * took of them, then writes one new invoice entry per payer (bill-to:) and commodity for
+ * what is left, numbered after the highest number of the invoices' year.
+ */
+struct invrun_opts {
+	const char *unbilled, *receivable;  /* the chart's prefixes */
+	const char *prefix;       /* of the invoice numbers; NULL: none */
+	const char *client;       /* --client: its own and its payer's invoices only; NULL: all */
+	tdate begin, end;         /* the period: amounts dated in it are listed; end exclusive */
+	tdate date;               /* the invoices' date */
+	long terms;               /* days to pay for a client without terms: */
+	const struct taxes *taxes;  /* tally.conf's tax and withholding */
+};
+struct invrun;
+struct invrun *invrun_new(const struct invrun_opts *o);
+/* Learns from one entry; -1 with *e set (FILE:LINE) on a bad tax rate, bill-to: or overflow. */
+int invrun_observe(struct invrun *r, const struct jitem *it, const struct vtags *tg,
+		   struct terr *e);
+/* Whether name is a client the journal mentions (an account, a bill-to:). */
+bool invrun_knows(const struct invrun *r, const char *name);
+/* Writes the new invoice entries; -1 with *e set on a total too large or a due date past 9999. */
+int invrun_write(struct invrun *r, struct out *o, struct terr *e);
+void invrun_free(struct invrun *r);
+
+/* ---- an invoice as a document (invdoc.c) ------------------------------------------ */
+
+/*
+ * tally-invoice --show N: the invoice entry numbered N as the client receives it. Feed it
+ * every item (invdoc_observe), then write it: -O txt, md, html from the templates
+ * invoice.LANG.FORMAT, pdf the text drawn on tally.conf's paper, eml the three as mail.
+ */
+enum { INVDOC_TXT, INVDOC_HTML, INVDOC_MD, INVDOC_EML, INVDOC_PDF };
+struct invdoc_opts {
+	int format;               /* INVDOC_* */
+	const char *lang;         /* its catalog and templates */
+	const char *maildir;      /* eml: a maildir to write to; NULL: mbox on the output */
+	const char *receivable;   /* the chart's prefix */
+	const struct conf *conf;  /* tally.conf: the provider */
+	const struct conf *words; /* the catalog, context "invoice" */
+	const struct taxes *taxes;
+};
+struct invdoc;
+struct invdoc *invdoc_new(const char *number, const struct invdoc_opts *o);
+/* Learns from one item (tg: its tags, for an entry); -1 with *e set on bad invoice data. */
+int invdoc_observe(struct invdoc *d, const struct jitem *it, const struct vtags *tg,
+		   struct terr *e);
+bool invdoc_found(const struct invdoc *d);
+/* Writes the document; files are read again for the package sessions left (the renewal
+ * note). -1 with *e set. */
+int invdoc_write(struct invdoc *d, struct out *o, char *const *files, size_t nfiles,
+		 const struct chart *ch, struct terr *e);
+void invdoc_free(struct invdoc *d);
 
 /* ---- languages: gettext catalogs (catalog.c) ------------------------------------------ */
 
