@@ -8,6 +8,11 @@
  *   tally-bill T1 > T2;  tally-invoice -p PERIOD T2 > T3
  *   tally-statement -p PERIOD --all --output-dir WORK T3
  *
+ * Cancel and bill are one reading where the two filters would read the same policies:
+ * one book prices every event and one copy of the journal gets both filters' lines
+ * (price_once), as the pipe would; else, or when the journal has something to report,
+ * the two filters run in turn and say it.
+ *
  * Nothing is written until every step succeeded: then the statements (and with -i the
  * journal, last) go into place through the write path, together. A failure at any step
  * leaves the journal byte-identical and no statement that looks right.
