@@ -631,5 +631,6 @@ main(int argc, char **argv)
 	free(work);
 	work = NULL;
 	memset(temps, 0, sizeof temps);
+	commodity_reset();  /* the one reading's commodities */
 	return status;
 }
