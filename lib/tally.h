@@ -1334,6 +1334,9 @@ struct statements;
 struct statements *statements_new(tdate begin, tdate end, const char *const prefix[SA_N]);
 /* Learns from one item; -1 with *e set (FILE:LINE) on bad invoice data or overflow. */
 int statements_observe(struct statements *s, const struct jitem *it, struct terr *e);
+/* The same for an entry (J_TXN) whose tags vocab_entry has read already. */
+int statements_observe_tags(struct statements *s, const struct jitem *it, const struct vtags *tg,
+			    struct terr *e);
 /* What the book decided for the item observed next (book_next), or NULL: package places. */
 void statements_book(struct statements *s, const struct book_price *bp);
 /* After reading: package sessions left on asof, from the settled book (date order). */
