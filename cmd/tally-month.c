@@ -117,7 +117,6 @@ run(const char *name, const char **args, const char *out)
 
 	snprintf(cmd, sizeof cmd, "tally-%s", name);
 	snprintf(path, sizeof path, "%s/%s", self, cmd);
-	args[0] = cmd;
 	fflush(stdout);
 	if ((pid = fork()) < 0) {
 		fprintf(stderr, "%s: cannot run %s: %s\n", prog, cmd, strerror(errno));
@@ -129,6 +128,7 @@ run(const char *name, const char **args, const char *out)
 			fprintf(stderr, "%s: %s: %s\n", prog, out ? out : "/dev/null", strerror(errno));
 			_exit(1);
 		}
+		args[0] = cmd;  /* in the child: cmd lives as long as it does */
 		if (*self && access(path, X_OK) == 0)
 			execv(path, (char *const *)args);
 		execvp(cmd, (char *const *)args);
