@@ -1060,6 +1060,33 @@ struct book *book_read_until(char *const *files, size_t n, const struct clients_
 /* Package sessions the client has left on asof, in date order; -1: no package bought by then. */
 long book_package_left(struct book *b, const char *client, tdate asof);
 
+/* ---- the lines the pricing filters write (pricewrite.c) ------------------------------ */
+
+/*
+ * What tally-bill and tally-cancel add to an unpriced event, from what the book decided:
+ * one writer each, shared, so that tally month prices both in one reading and writes what
+ * the two filters write one after the other.
+ */
+struct price_accts {
+	const char *income;       /* held sessions (tally-bill --income) */
+	const char *fee_income;   /* cancellations and a group's absences */
+	const char *lapse_income; /* expired package credit; NULL: income */
+};
+/* tally-bill's: a held session's postings, or a group attendee's absence. */
+void price_write_held(struct out *o, struct clients *cl, const struct book_price *r,
+		      const struct price_accts *a);
+/* tally-bill's: the entry that recognises an expired package's credit left. */
+void price_write_lapse(struct out *o, struct clients *cl, const struct book_lapse *l,
+		       const struct price_accts *a);
+/*
+ * tally-cancel's: a cancellation's waiver line or postings, as whole lines in a new buffer
+ * of *len bytes (free it).
+ */
+char *price_cancel_lines(struct clients *cl, const struct book_price *b,
+			 const struct price_accts *a, size_t *len);
+/* The waiver's tag text: "first offense", "offense 2 of 3", "... in 6 months". */
+void price_waiver_text(char *buf, size_t size, const struct policy *p, long k);
+
 /* ---- outside text made safe for a journal (jtext.c) ---------------------------------- */
 
 /*
@@ -1342,6 +1369,9 @@ struct statements;
 struct statements *statements_new(tdate begin, tdate end, const char *const prefix[SA_N]);
 /* Learns from one item; -1 with *e set (FILE:LINE) on bad invoice data or overflow. */
 int statements_observe(struct statements *s, const struct jitem *it, struct terr *e);
+/* The same for an entry (J_TXN) whose tags vocab_entry has read already. */
+int statements_observe_tags(struct statements *s, const struct jitem *it, const struct vtags *tg,
+			    struct terr *e);
 /* What the book decided for the item observed next (book_next), or NULL: package places. */
 void statements_book(struct statements *s, const struct book_price *bp);
 /* After reading: package sessions left on asof, from the settled book (date order). */
