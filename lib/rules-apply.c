@@ -241,8 +241,10 @@ effective(struct rules *r, int f, const struct template **t, long *blk, struct t
 
 	*blk = -1;
 	for (i = fl->n; i-- > 0;) {
-		int m = block_matches(r, fl->blk[i], e);
+		int m = r->bmatch[fl->blk[i]];
 
+		if (m < 0)
+			m = block_matches(r, fl->blk[i], e);
 		if (m < 0)
 			return -1;
 		if (m) {
@@ -324,10 +326,14 @@ value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 
 	*s = NULL;
 	*n = 0;
-	if (r->toplast[f] < 0 && !r->bylist[f].n)
-		return 0;
-	if ((rc = effective(r, f, &t, &blk, e)) <= 0)
+	if (!r->bylist[f].n) {  /* no block assigns it: the top level's, if any */
+		if (r->toplast[f] < 0)
+			return 0;
+		t = &r->top[r->toplast[f]].t;
+		blk = -1;
+	} else if ((rc = effective(r, f, &t, &blk, e)) <= 0) {
 		return rc;
+	}
 	if (t->kind == TK_TEXT) {  /* no reference: worked out when the rules were read */
 		r->unresolved = t->missing;
 		*s = where == JTEXT_COMMENT ? t->ctext : t->plain;
