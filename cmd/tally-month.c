@@ -255,7 +255,7 @@ price_once(char **files, size_t n, const char *policy, const char *policies, con
 	free(dir);
 	if (!same || !(b = book_new(&o, &e)))
 		return 0;
-	if (book_input(b, files, n, &e) == 0 && book_learn(b, files, n, DATE_NONE, NULL, NULL) == 0 &&
+	if (book_input(b, files, n, &e) == 0 && book_learn(b, files, n, &(struct book_pass){.limit = DATE_NONE}) == 0 &&
 	    book_settle(b, DATE_NONE) == 0 && book_can_copy(b)) {
 		if (!(f = fopen(out, "w"))) {
 			fprintf(stderr, "%s: %s: %s\n", prog, out, strerror(errno));
