@@ -11,7 +11,8 @@
  * Cancel and bill are one reading where the two filters would read the same policies:
  * one book prices every event and one copy of the journal gets both filters' lines
  * (price_once), as the pipe would; else, or when the journal has something to report,
- * the two filters run in turn and say it.
+ * the two filters run in turn and say it. When neither filter would add a line to the one
+ * journal (it is priced already), no copy is made: the invoice step reads the journal.
  *
  * Nothing is written until every step succeeded: then the statements (and with -i the
  * journal, last) go into place through the write path, together. A failure at any step
@@ -109,7 +110,7 @@ temp_beside(const char *dir, const char *base, const char *what)
  * 0 when it succeeded; else 1 (it said why on standard error, or we do).
  */
 static int
-run(const char *name, const char **args, const char *out)
+run_to(const char *name, const char **args, const char *out, bool quiet)
 {
 	char path[PATH_MAX + NAME_MAX], cmd[NAME_MAX];
 	int status, fd;
@@ -128,6 +129,8 @@ run(const char *name, const char **args, const char *out)
 			fprintf(stderr, "%s: %s: %s\n", prog, out ? out : "/dev/null", strerror(errno));
 			_exit(1);
 		}
+		if (quiet && ((fd = open("/dev/null", O_WRONLY)) < 0 || dup2(fd, 2) < 0))
+			_exit(1);
 		args[0] = cmd;  /* in the child: cmd lives as long as it does */
 		if (*self && access(path, X_OK) == 0)
 			execv(path, (char *const *)args);
@@ -143,6 +146,12 @@ run(const char *name, const char **args, const char *out)
 		return 1;
 	}
 	return WEXITSTATUS(status) != 0;
+}
+
+static int
+run(const char *name, const char **args, const char *out)
+{
+	return run_to(name, args, out, false);
 }
 
 /* What tally-cancel and tally-bill write by default (tally month passes no account option). */
@@ -232,8 +241,10 @@ same_dir(const char *a, const char *b)
  * tally-cancel and tally-bill in one reading: one book prices every event (the filters
  * share bookprice.c, so they commute) and one copy of the input gets both filters' lines
  * into out: what `tally-cancel | tally-bill` writes. Only where both filters would read the
- * same policies and pass 1 found nothing to say: 1 then; 0 when the filters must run one
- * after the other (they say what is wrong); -1 when out could not be written.
+ * same policies and pass 1 found nothing to say: 1 then (2: neither filter adds a line to
+ * the one journal, which is then their output as it is, and out is left empty); 0 when the
+ * filters must run one after the other (they say what is wrong); -1 when out could not be
+ * written.
  */
 static int
 price_once(char **files, size_t n, const char *policy, const char *policies, const char *out)
@@ -257,7 +268,9 @@ price_once(char **files, size_t n, const char *policy, const char *policies, con
 		return 0;
 	if (book_input(b, files, n, &e) == 0 && book_learn(b, files, n, &(struct book_pass){.limit = DATE_NONE}) == 0 &&
 	    book_settle(b, DATE_NONE) == 0 && book_can_copy(b)) {
-		if (!(f = fopen(out, "w"))) {
+		if (n == 1 && !book_copy_inserts(b)) {
+			r = 2;  /* both filters would copy the journal as it is: no copy made */
+		} else if (!(f = fopen(out, "w"))) {
 			fprintf(stderr, "%s: %s: %s\n", prog, out, strerror(errno));
 			r = -1;
 		} else {
@@ -309,6 +322,26 @@ copy_into(struct out *o, const char *path)
 	n = ferror(f);
 	fclose(f);
 	return n ? -1 : 0;
+}
+
+/* The file at from copied over the file at to; -1 with errno set. */
+static int
+copy_file(const char *from, const char *to)
+{
+	FILE *f = fopen(to, "w");
+	struct out *o;
+	int r;
+
+	if (!f)
+		return -1;
+	o = out_open(f);
+	if ((r = copy_into(o, from)) < 0)
+		out_abort(o);
+	else
+		r = out_commit(o);
+	if (fclose(f) != 0)
+		r = -1;
+	return r;
 }
 
 static char *
@@ -443,7 +476,8 @@ main(int argc, char **argv)
 	struct wpath *w;
 	struct out *jo = NULL;
 	struct terr e;
-	struct stat st;
+	struct stat st, st0;
+	const char *priced;
 	sigset_t block;
 	tdate pb, pe;
 	int c, n, status;
@@ -568,6 +602,7 @@ main(int argc, char **argv)
 	}
 
 	status = 0;
+	priced = temps[T_BILL];  /* what cancel and bill wrote: the invoice step's input */
 	/* The bank rows the journal does not have yet, after a blank line when there are any. */
 	if (rules) {
 		int fd = open(temps[T_IMPORT], O_WRONLY | O_CLOEXEC);
@@ -588,14 +623,41 @@ main(int argc, char **argv)
 	if (!status) {
 		char *files[] = {(char *)journal, temps[T_IMPORT]};
 
-		if ((n = price_once(files, rules ? 2 : 1, policy, policies, temps[T_BILL])) != 0)
+		if (stat(journal, &st0) != 0) {
+			fprintf(stderr, "%s: %s: %s\n", prog, journal, strerror(errno));
+			status = 1;
+		} else if ((n = price_once(files, rules ? 2 : 1, policy, policies, temps[T_BILL])) != 0) {
 			status = n < 0;
-		else
+			if (n == 2)
+				priced = journal;
+		} else {
 			status = stages(journal, rules ? temps[T_IMPORT] : NULL, policy, policies);
+		}
 	}
 	if (!status) {
-		args[1] = "-p", args[2] = period, args[3] = temps[T_BILL], args[4] = NULL;
-		status = run("invoice", args, temps[T_INVOICE]);
+		args[1] = "-p", args[2] = period, args[3] = priced, args[4] = NULL;
+		status = run_to("invoice", args, temps[T_INVOICE], priced == journal);
+		/*
+		 * It failed on the journal itself: again on the copy the filters would have
+		 * written, so that it says what is wrong as the filters one after the other do.
+		 */
+		if (status && priced == journal) {
+			status = copy_file(journal, temps[T_BILL]) < 0 ||
+				 truncate(temps[T_INVOICE], 0) != 0;
+			if (status)
+				fprintf(stderr, "%s: %s: %s\n", prog, temps[T_BILL], strerror(errno));
+			else
+				status = run("invoice", (args[3] = temps[T_BILL], args), temps[T_INVOICE]);
+			priced = temps[T_BILL];
+		}
+	}
+	/* Read twice (priced, then invoiced): it must be the journal the pricing read. */
+	if (!status && priced == journal && (stat(journal, &st) != 0 || st.st_dev != st0.st_dev ||
+	    st.st_ino != st0.st_ino || st.st_size != st0.st_size ||
+	    st.st_mtim.tv_sec != st0.st_mtim.tv_sec || st.st_mtim.tv_nsec != st0.st_mtim.tv_nsec)) {
+		fprintf(stderr, "%s: %s: changed since it was read (by another program?): nothing "
+			"written; run the command again\n", prog, journal);
+		status = 1;
 	}
 	if (!status) {
 		n = 1;

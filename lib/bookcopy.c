@@ -33,6 +33,18 @@ book_can_copy(const struct book *b)
 	return book_priced_all(b);
 }
 
+bool
+book_copy_inserts(const struct book *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if ((b->ev[i].flags & F_UNPRICED) && b->ev[i].file && !(b->ev[i].flags & F_EXTRA))
+			return true;
+	for (size_t i = 0; i < b->nlapse; i++)
+		if (!b->lapse[i].by_entry)
+			return true;
+	return false;
+}
+
 static uint64_t
 end_of(const struct bev *v)
 {

@@ -1032,6 +1032,8 @@ const struct book_lapse *book_lapse_at(const struct book *b, size_t i);
 bool book_can_copy(const struct book *b);
 /* Whether every unpriced session event could be priced (after book_settle). */
 bool book_priced_all(const struct book *b);
+/* Whether book_copy would call event() or lapse() at all: false, its copy is the input. */
+bool book_copy_inserts(const struct book *b);
 /* The files are still those pass 1 read (same file, size and time): else -1 with *e set. */
 int book_unchanged(const struct book *b, struct terr *e);
 int book_copy(struct book *b, struct out *o,

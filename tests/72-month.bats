@@ -162,6 +162,30 @@ both() {
 	both "$d/norate.journal" 2026-03
 }
 
+@test "month: a journal priced already is the invoice step's input as it is, with the same result" {
+	local p="$d/priced.journal" f s
+	for f in story deposit expiry per-hour two-packages; do
+		tally-cancel "$FIXTURES/bill/$f.journal" | tally-bill > "$p"
+		both "$p" 2026-02
+		both "$p" 2026-03 -O md
+		for s in 1 2; do
+			shuffle-entries $s "$p" > "$d/shuffled.journal"
+			both "$d/shuffled.journal" 2026-03
+		done
+	done
+	cp "$FIXTURES/invoice/no-newline.journal" "$p"
+	both "$p" 2026-03
+	# the invoice step fails on it: its message names the copy, as with the filters in turn
+	tally-cancel "$FIXTURES/bill/story.journal" | tally-bill > "$p"
+	printf '\n2026-03-02 Rates ; client: Ana, tax-rate: lots\n' >> "$p"
+	cp "$p" "$d/before.journal"
+	run -1 --separate-stderr tally month -p 2026-03 -f "$p" -i --output-dir "$d/x"
+	[[ "$stderr" == "tally-invoice: $d/.priced.journal.month-"*":96: tax-rate: bad value lots"* ]]
+	cmp "$p" "$d/before.journal"
+	[ -z "$(ls -A "$d/x")" ]
+	both "$p" 2026-03
+}
+
 @test "month: cancel and bill are one reading: no tally-bill runs" {
 	# a copy of tally-month beside the other filters and a tally-bill that must not run
 	mkdir "$d/bin"
