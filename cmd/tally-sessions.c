@@ -337,6 +337,26 @@ count_one(const struct jitem *it, const struct client_tags *tgp, struct client *
 	return 0;
 }
 
+/* Sessions bought, by each client a purchase credits (a split package: several). */
+static void
+bought(const struct book_price *bp, size_t has)
+{
+	for (size_t k = 0; k < has; k++) {
+		const struct book_price *x = &bp[k];
+		/* a session written on another client's credit (its payer's): used there;
+		 * a group's attendees were counted with their sessions */
+		bool other = k > 0 && x->package && !x->group;
+
+		if (!x->c || (only_client && strcmp(x->c->id, only_id) != 0))
+			continue;
+		row_of(x->c)->n[BOUGHT] += x->bought;
+		if (other)
+			row_of(x->c)->n[USED]++;
+		if (x->bought || other)
+			row_of(x->c)->active = true;
+	}
+}
+
 /* The quick way's pass 1: what a good entry says of itself, once the book has it. */
 static void
 learned(struct book *b, const struct jitem *it, const struct vtags *vt,
@@ -404,24 +424,13 @@ walk(struct book *b)
 			if (decided(bp[k].c, (enum session_kind)bp[k].kind, mine) < 0)
 				return -1;
 		}
-		for (size_t k = 0; k < has; k++) {  /* as scan: sessions bought, or a payer's */
-			const struct book_price *x = &bp[k];
-			bool other = k > 0 && x->package && !x->group;
-
-			if (!x->c || !in_period(x->date) ||
-			    (only_client && strcmp(x->c->id, only_id) != 0))
-				continue;
-			row_of(x->c)->n[BOUGHT] += x->bought;
-			if (other)
-				row_of(x->c)->n[USED]++;
-			if (x->bought || other)
-				row_of(x->c)->active = true;
-		}
+		if (in_period(bp[0].date))
+			bought(bp, has);
 	}
 	return 0;
 }
 
-/* Back to no rows (the quick way gave up: scan counts them again). */
+/* Back to no rows (the quick way gave up: scan counts them again; the end). */
 static void
 rows_reset(void)
 {
@@ -430,7 +439,8 @@ rows_reset(void)
 			free(rows[i].warn[k]);
 		free(rows[i].warn);
 	}
-	memset(rows, 0, nrows * sizeof *rows);
+	if (rows)
+		memset(rows, 0, nrows * sizeof *rows);
 }
 
 static int
@@ -591,22 +601,8 @@ scan(char **files, size_t nfiles, struct book *b, struct out *o)
 			terr_print(prog, &e);
 			status = 1;
 		}
-		/* sessions bought, by each client a purchase credits (a split package: several) */
-		for (size_t k = 0; k < has; k++) {
-			const struct book_price *x = &bp[k];
-			/* a session written on another client's credit (its payer's): used there;
-			 * a group's attendees were counted with their sessions */
-			bool other = k > 0 && x->package && !x->group;
-
-			if (!x->c || !in_period(it->txn->date) || !query_txn(query, it->txn) ||
-			    (only_client && strcmp(x->c->id, only_id) != 0))
-				continue;
-			row_of(x->c)->n[BOUGHT] += x->bought;
-			if (other)
-				row_of(x->c)->n[USED]++;
-			if (x->bought || other)
-				row_of(x->c)->active = true;
-		}
+		if (in_period(it->txn->date) && query_txn(query, it->txn))
+			bought(bp, has);
 	}
 	if (list_unsigned && format == F_JSON)
 		out_puts(o, listed ? "\n]\n" : "]\n");
@@ -821,11 +817,7 @@ main(int argc, char **argv)
 	else if (out_commit(o) < 0)
 		status = 1;
 	free(v);
-	for (size_t i = 0; i < nrows; i++) {
-		for (size_t k = 0; k < rows[i].nwarn; k++)
-			free(rows[i].warn[k]);
-		free(rows[i].warn);
-	}
+	rows_reset();
 	free(rows);
 	for (size_t i = 0; i < nnamed; i++)
 		free(named[i].name);

@@ -27,6 +27,8 @@ struct clients {
 struct client *clients_lookup(struct clients *b, struct span name, bool create);
 /* Which of the book's accounts a posting is in, and the client it names; -1 for none. */
 int clients_classify(const struct clients *b, const struct posting *p, struct span *who);
+/* Frees c's packages (packages.c keeps them with room at both ends). */
+void client_packages_free(struct client *c);
 /* A leading count ("10", "10 sessions"): the number, or -1. */
 long leading_count(struct span v);
 /* The tags that set a client's terms: rate, policy, terms, payer. */

@@ -46,7 +46,7 @@ client_free(struct client *c)
 	for (size_t i = 0; i < c->npolicies; i++)
 		free(c->policies[i].name);
 	free(c->policies);
-	free(c->pk);
+	client_packages_free(c);
 	free(c->waivers);
 	free(c->billto);
 	free(c->payer);

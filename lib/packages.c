@@ -37,7 +37,11 @@ live(const struct client_package *k, tdate d)
 	       (k->expires == DATE_NONE || d == DATE_NONE || d <= k->expires);
 }
 
-/* Drops packages at the front of the queue that can no longer be used or reported. */
+/*
+ * Drops packages at the front of the queue that can no longer be used or reported. The
+ * book holds every package of the journal before settling: moving the rest down each time
+ * one is used up cost the square of a client's packages (half of tally-check at 1M entries).
+ */
 static void
 compact(struct client *c)
 {
@@ -45,10 +49,36 @@ compact(struct client *c)
 
 	while (k < c->npk && (c->pk[k].lapsed || c->pk[k].used >= c->pk[k].sessions))
 		k++;
-	if (k) {
-		memmove(c->pk, c->pk + k, (c->npk - k) * sizeof *c->pk);
-		c->npk -= k;
+	c->pk += k;
+	c->npk -= k;
+	c->pk_off += k;
+}
+
+/* Room for one more package at the end. */
+static void
+grow(struct client *c)
+{
+	struct client_package *base = c->pk_off ? c->pk - c->pk_off : c->pk;
+
+	if (c->pk_off + c->npk < c->pk_cap)
+		return;
+	if (c->pk_off && c->pk_off >= c->npk) {  /* as much dropped as is left: slide down */
+		memmove(base, c->pk, c->npk * sizeof *c->pk);
+		c->pk = base;
+		c->pk_off = 0;
+		return;
 	}
+	c->pk_cap = c->pk_cap ? 2 * c->pk_cap : 4;
+	base = xrealloc(base, c->pk_cap * sizeof *base);
+	c->pk = base + c->pk_off;
+}
+
+void
+client_packages_free(struct client *c)
+{
+	free(c->pk_off ? c->pk - c->pk_off : c->pk);
+	c->pk = NULL;
+	c->npk = c->pk_off = c->pk_cap = 0;
 }
 
 static struct client_package *
@@ -186,7 +216,7 @@ package_add(struct client *c, const struct jitem *it, const struct client_tags *
 		terr_set(e, it->file, t->comment_line, "bad expires: date: %.*s", (int)x.n, x.p);
 		return -1;
 	}
-	c->pk = xrealloc(c->pk, (c->npk + 1) * sizeof *c->pk);
+	grow(c);
 	c->pk[c->npk++] = k;
 	c->bought += n;
 	if (c->first_pk_date == DATE_NONE || t->date < c->first_pk_date)

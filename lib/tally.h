@@ -743,6 +743,8 @@ struct client {
 	size_t npolicies;
 	struct client_package *pk;   /* open packages, oldest first (used-up ones are dropped) */
 	size_t npk;
+	size_t pk_off, pk_cap;  /* packages.c: pk is pk_off records into its allocation of pk_cap
+				   (dropping from the front moves no record) */
 	long bought, used, lapsed; /* package sessions over everything observed */
 	tdate first_pk_date;  /* the first package's date, DATE_NONE: never bought one */
 	struct amount deposit;/* Liabilities:Deposits:ID balance (negative: held) */
