@@ -241,9 +241,13 @@ effective(struct rules *r, int f, const struct template **t, long *blk, struct t
 
 	*blk = -1;
 	for (i = fl->n; i-- > 0;) {
+		const struct block *b = &r->blk[fl->blk[i]];
 		int m = r->bmatch[fl->blk[i]];
 
-		if (m < 0)
+		/* One plain-word matcher: its answer is known once the field was read. */
+		if (m < 0 && b->nm == 1 && b->m[0].lit && r->litres[b->m[0].litid] >= 0)
+			m = r->litres[b->m[0].litid] ^ b->m[0].not;
+		else if (m < 0)
 			m = block_matches(r, fl->blk[i], e);
 		if (m < 0)
 			return -1;
@@ -318,7 +322,7 @@ text_place(int f)
 
 /* Renders field f stripped; *s is NULL when the field is not assigned. */
 static int
-value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
+value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 {
 	const struct template *t;
 	long blk;
@@ -361,6 +365,18 @@ value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 		rules_strip(s, n);
 	}
 	return 1;
+}
+
+/* Most fields are assigned nowhere: said without a call. */
+static inline int
+value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
+{
+	if (!r->bylist[f].n && r->toplast[f] < 0) {
+		*s = NULL;
+		*n = 0;
+		return 0;
+	}
+	return value_of(r, f, s, n, e);
 }
 
 static int
