@@ -44,13 +44,18 @@ struct buf {
 };
 
 static void
+bgrow(struct buf *b, size_t n)
+{
+	while (b->n + n + 1 > b->cap)
+		b->cap = b->cap ? b->cap * 2 : 1024;
+	b->p = xrealloc(b->p, b->cap);
+}
+
+static inline void
 bput(struct buf *b, const char *s, size_t n)
 {
-	if (b->n + n + 1 > b->cap) {
-		while (b->n + n + 1 > b->cap)
-			b->cap = b->cap ? b->cap * 2 : 1024;
-		b->p = xrealloc(b->p, b->cap);
-	}
+	if (b->n + n + 1 > b->cap)
+		bgrow(b, n);
 	memcpy(b->p + b->n, s, n);
 	b->n += n;
 	b->p[b->n] = '\0';
@@ -179,12 +184,8 @@ put_amount(struct buf *b, const struct ramount *ra)
 	}
 	if (journal_style && st->mark_known && (st->decimal == '.' || st->decimal == ','))
 		x.dec = st->decimal;
-	if (b->n + sizeof a + 1 > b->cap) {
-		bput(b, "", 0);  /* room for the longest amount, then written in place */
-		while (b->n + sizeof a + 1 > b->cap)
-			b->cap *= 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
+	if (b->n + sizeof a + 1 > b->cap)
+		bgrow(b, sizeof a);  /* room for the longest amount, written in place */
 	b->n += ramount_format(b->p + b->n, sizeof a, &x);
 }
 

@@ -135,6 +135,49 @@ render(struct rules *r, const struct template *t, size_t *outn, int where, long 
 	return rules_scratch_dup(r, r->tmp, len);
 }
 
+/* render() of a template without match groups for no place (amounts, dates), in one go. */
+static const char *
+render_plain(struct rules *r, const struct template *t, size_t *outn)
+{
+	size_t cap = 1, i;
+	char *o, *w;
+
+	for (i = 0; i < t->nparts; i++) {
+		const struct tpart *p = &t->parts[i];
+
+		cap += p->ref && (size_t)p->field < r->rec->nf ? r->rec->len[p->field] : p->n + 3;
+	}
+	o = w = rules_scratch(r, cap);
+	r->unresolved = false;
+	for (i = 0; i < t->nparts; i++) {
+		const struct tpart *p = &t->parts[i];
+		const char *s;
+		size_t n;
+
+		if (!p->ref) {
+			memcpy(w, p->p, p->n);
+			w += p->n;
+			r->unresolved |= p->missing;
+		} else if ((size_t)p->field < r->rec->nf) {
+			field_value(r, p->field, &s, &n);
+			memcpy(w, s, n);
+			w += n;
+		} else {  /* the record is shorter than the fields list: "%name" kept */
+			*w++ = '%';
+			if (p->paren)
+				*w++ = '(';
+			memcpy(w, p->p, p->n);
+			w += p->n;
+			if (p->paren)
+				*w++ = ')';
+			r->unresolved = true;
+		}
+	}
+	*w = '\0';
+	*outn = (size_t)(w - o);
+	return o;
+}
+
 static const char *
 whole_record(struct rules *r, size_t *n)
 {
@@ -353,6 +396,8 @@ value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 			*n = journal_text_safe(safe, *s, *n, where);
 			*s = safe;
 		}
+	} else if (!where && t->kind == TK_ANY && !t->groups) {
+		*s = render_plain(r, t, n);
 	} else if (!(*s = render(r, t, n, where, blk, e))) {
 		return -1;
 	}
