@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "tally.h"
 
@@ -44,13 +45,18 @@ struct buf {
 };
 
 static void
+bgrow(struct buf *b, size_t n)
+{
+	while (b->n + n + 1 > b->cap)
+		b->cap = b->cap ? b->cap * 2 : 1024;
+	b->p = xrealloc(b->p, b->cap);
+}
+
+static inline void
 bput(struct buf *b, const char *s, size_t n)
 {
-	if (b->n + n + 1 > b->cap) {
-		while (b->n + n + 1 > b->cap)
-			b->cap = b->cap ? b->cap * 2 : 1024;
-		b->p = xrealloc(b->p, b->cap);
-	}
+	if (b->n + n + 1 > b->cap)
+		bgrow(b, n);
 	memcpy(b->p + b->n, s, n);
 	b->n += n;
 	b->p[b->n] = '\0';
@@ -82,6 +88,14 @@ struct ent {
 
 static struct ent *ents;
 static size_t nents, capents;
+/*
+ * While rows come in date order (and the rules turn nothing around) the spool is the
+ * output as it stands, and no index is kept: memory stays flat however long the CSV. The
+ * first row out of order has the index rebuilt from the spool (index_spool).
+ */
+static bool lazy;
+static size_t nlazy;              /* entries in the spool while lazy */
+static tdate lazy_last;
 static FILE *spool;
 static off_t spool_off;
 static long nrows, nwritten, ndup, nnear, nmatched, nunmatched;
@@ -179,12 +193,8 @@ put_amount(struct buf *b, const struct ramount *ra)
 	}
 	if (journal_style && st->mark_known && (st->decimal == '.' || st->decimal == ','))
 		x.dec = st->decimal;
-	if (b->n + sizeof a + 1 > b->cap) {
-		bput(b, "", 0);  /* room for the longest amount, then written in place */
-		while (b->n + sizeof a + 1 > b->cap)
-			b->cap *= 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
+	if (b->n + sizeof a + 1 > b->cap)
+		bgrow(b, sizeof a);  /* room for the longest amount, written in place */
 	b->n += ramount_format(b->p + b->n, sizeof a, &x);
 }
 
@@ -316,6 +326,66 @@ settled(const struct rtxn *t, const char *amt, const struct pmatch *m)
 	}
 }
 
+static void
+add_ent(tdate date, uint32_t len)
+{
+	if (nents == capents) {
+		capents = capents ? capents * 2 : 4096;
+		ents = xrealloc(ents, capents * sizeof *ents);
+	}
+	ents[nents] = (struct ent){date, len, nents, spool_off};
+	nents++;
+}
+
+/*
+ * The index of the entries spooled in date order, read back from the spool: each entry
+ * starts with its date (YYYY-MM-DD) and ends with its only empty line.
+ */
+static int
+index_spool(struct terr *e)
+{
+	char *chunk = xmalloc(1 << 16);
+	off_t at = 0, start = 0, end = spool_off;
+	size_t got;
+	char prev = 0;
+
+	lazy = false;
+	spool_off = 0;
+	if (fflush(spool) != 0)
+		goto fail;
+	while (at < end) {
+		got = (size_t)(end - at < (1 << 16) ? end - at : (1 << 16));
+		if (pread(fileno(spool), chunk, got, at) != (ssize_t)got)
+			goto fail;
+		for (size_t i = 0; i < got; i++) {
+			if (chunk[i] == '\n' && prev == '\n') {
+				char d[10];
+				int y, m, dd;
+
+				if (pread(fileno(spool), d, 10, start) != 10 ||
+				    sscanf(d, "%4d-%2d-%2d", &y, &m, &dd) != 3)
+					goto fail;
+				spool_off = start;
+				add_ent(date_from_ymd(y, m, dd), (uint32_t)(at + (off_t)i + 1 - start));
+				start = at + (off_t)i + 1;
+			}
+			prev = chunk[i];
+		}
+		at += (off_t)got;
+	}
+	free(chunk);
+	spool_off = end;
+	if (nents != nlazy || start != end) {
+		terr_set(e, NULL, 0, "cannot read back the spool file");
+		return -1;
+	}
+	return 0;
+fail:
+	free(chunk);
+	terr_set(e, NULL, 0, "cannot read back the spool file");
+	return -1;
+}
+
 static int
 import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 {
@@ -419,12 +489,14 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 		terr_set(e, NULL, 0, "cannot write the spool file");
 		return -1;
 	}
-	if (nents == capents) {
-		capents = capents ? capents * 2 : 4096;
-		ents = xrealloc(ents, capents * sizeof *ents);
+	if (lazy && nlazy && t->date < lazy_last && index_spool(e) < 0)
+		return -1;
+	if (lazy) {
+		lazy_last = t->date;
+		nlazy++;
+	} else {
+		add_ent(t->date, (uint32_t)out->n);
 	}
-	ents[nents] = (struct ent){t->date, (uint32_t)out->n, nents, spool_off};
-	nents++;
 	spool_off += (off_t)out->n;
 	nwritten++;
 	if (have_key && later_files) {
@@ -456,7 +528,7 @@ import_csv(struct rules *r, const char *path, bool more, struct terr *e)
 	struct csvrec rec;
 	struct rtxn t;
 	struct buf out = {0};
-	size_t first = nents;
+	size_t first = lazy ? nlazy : nents;
 	tdate first_date = DATE_NONE, last_date = DATE_NONE;
 	int rc;
 
@@ -485,6 +557,8 @@ import_csv(struct rules *r, const char *path, bool more, struct terr *e)
 	}
 	/* Each day's rows in the reverse of the file's order (intra-day-reversed), then a
 	 * newest-first export (said, or seen: first date after the last) turned around. */
+	if (lazy)
+		first = nents;  /* all in order: nothing to turn around */
 	if (rc == 0 && rules_intraday_reversed(r))
 		for (size_t i = first, k; i < nents; i = k) {
 			for (k = i + 1; k < nents && ents[k].date == ents[i].date; k++)
@@ -521,7 +595,7 @@ emit(struct out *o)
 	bool inorder = true;
 	char *chunk = xmalloc(1 << 16);
 
-	for (size_t i = 1; i < nents && inorder; i++)
+	for (size_t i = 1; i < nents && inorder; i++)  /* lazy: nents is 0, all in order */
 		if (ents[i].off < ents[i - 1].off)
 			inorder = false;
 	for (size_t i = 1; i < nents && inorder; i++)
@@ -614,7 +688,7 @@ copy_journal(struct out *o, const char *path, struct terr *e)
 		}
 	}
 	fclose(f);
-	if (nents) {
+	if (nents || nlazy) {
 		if (last[1] != '\n')
 			out_puts(o, "\n\n");
 		else if (last[0] != '\n')
@@ -744,6 +818,7 @@ main(int argc, char **argv)
 	if (nj)
 		j = load_journals(jfiles, nj, &status);
 	keyed = nj > 0 || ncsv > 1;
+	lazy = !rules_newest_first(r) && !rules_intraday_reversed(r);
 	journal_style = nj > 0;
 	if (status == 0 && !(spool = tmpfile())) {
 		fprintf(stderr, "%s: cannot make a temporary file\n", prog);

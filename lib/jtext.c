@@ -23,20 +23,26 @@ control_at(const unsigned char *s, size_t n)
 	return 0;
 }
 
-/* Not a blank or control, and nothing the rules below change or look at: any ASCII
- * character but ; , : ( ), any byte from 0x80 but the lead bytes of NEL, LS and PS. */
-static bool
-plain_byte(unsigned char c)
-{
-	static const uint64_t ok[4] = {
-		~0ull & ~(0x1ffffffffull | (1ull << ';') | (1ull << ',') | (1ull << ':') |
-			  (1ull << '(') | (1ull << ')')),
-		~0ull & ~(1ull << 63),   /* 0x7f */
-		~0ull,
-		~0ull & ~((1ull << (0xc2 - 0xc0)) | (1ull << (0xe2 - 0xc0))),
-	};
+/*
+ * The bytes a place keeps as they are inside a word, one bit each: no control, no blank
+ * (but in a description, whose runs of spaces stay), none of the lead bytes of NEL, LS and
+ * PS, and none of the characters the rules below change for that place.
+ */
+#define BIT(c) (1ull << (c))
+#define CTRL 0x1ffffffffull  /* 0x00 to 0x20 */
+static const uint64_t keep[JTEXT_ACCOUNT + 1][4] = {
+	[JTEXT_DESC] = {~(CTRL | BIT(';')) | BIT(' '), ~BIT(63), ~0ull, ~(BIT(2) | BIT(0x22))},
+	[JTEXT_CODE] = {~(CTRL | BIT(';') | BIT('(') | BIT(')')), ~BIT(63), ~0ull,
+			~(BIT(2) | BIT(0x22))},
+	[JTEXT_COMMENT] = {~(CTRL | BIT(':')), ~BIT(63), ~0ull, ~(BIT(2) | BIT(0x22))},
+	[JTEXT_TAG] = {~(CTRL | BIT(',')), ~BIT(63), ~0ull, ~(BIT(2) | BIT(0x22))},
+	[JTEXT_ACCOUNT] = {~(CTRL | BIT(';')), ~BIT(63), ~0ull, ~(BIT(2) | BIT(0x22))},
+};
 
-	return ok[c >> 6] >> (c & 63) & 1;
+static bool
+kept(const uint64_t *k, unsigned char c)
+{
+	return k[c >> 6] >> (c & 63) & 1;
 }
 
 size_t
@@ -46,18 +52,23 @@ journal_text_safe(char *dst, const char *src, size_t n, int where)
 	int kind = where & ~JTEXT_INNER;
 	bool inner = (where & JTEXT_INNER) != 0, ctrl = false;
 	size_t o = 0, i = 0, space = 0;  /* blanks pending before the next word */
+	const uint64_t *k = kind >= JTEXT_DESC && kind <= JTEXT_ACCOUNT ? keep[kind] : NULL;
 
 	while (i < n) {
 		unsigned char c = s[i];
 
-		/* Inside a word, bytes no rule below changes are copied a run at a time. */
-		if (o > 0 && !space && plain_byte(c)) {
-			size_t j = i + 1;
+		/* Inside a word, bytes no rule below changes are copied a run at a time; spaces
+		 * at the end of the run wait for the next word, as below. */
+		if (o > 0 && !space && k && kept(k, c)) {
+			size_t j = i + 1, e;
 
-			while (j < n && plain_byte(s[j]))
+			while (j < n && kept(k, s[j]))
 				j++;
-			memcpy(dst + o, s + i, j - i);
-			o += j - i;
+			for (e = j; e > i && s[e - 1] == ' '; e--)
+				;
+			memcpy(dst + o, s + i, e - i);
+			o += e - i;
+			space = j - e;
 			i = j;
 			ctrl = false;
 			continue;

@@ -135,6 +135,49 @@ render(struct rules *r, const struct template *t, size_t *outn, int where, long 
 	return rules_scratch_dup(r, r->tmp, len);
 }
 
+/* render() of a template without match groups for no place (amounts, dates), in one go. */
+static const char *
+render_plain(struct rules *r, const struct template *t, size_t *outn)
+{
+	size_t cap = 1, i;
+	char *o, *w;
+
+	for (i = 0; i < t->nparts; i++) {
+		const struct tpart *p = &t->parts[i];
+
+		cap += p->ref && (size_t)p->field < r->rec->nf ? r->rec->len[p->field] : p->n + 3;
+	}
+	o = w = rules_scratch(r, cap);
+	r->unresolved = false;
+	for (i = 0; i < t->nparts; i++) {
+		const struct tpart *p = &t->parts[i];
+		const char *s;
+		size_t n;
+
+		if (!p->ref) {
+			memcpy(w, p->p, p->n);
+			w += p->n;
+			r->unresolved |= p->missing;
+		} else if ((size_t)p->field < r->rec->nf) {
+			field_value(r, p->field, &s, &n);
+			memcpy(w, s, n);
+			w += n;
+		} else {  /* the record is shorter than the fields list: "%name" kept */
+			*w++ = '%';
+			if (p->paren)
+				*w++ = '(';
+			memcpy(w, p->p, p->n);
+			w += p->n;
+			if (p->paren)
+				*w++ = ')';
+			r->unresolved = true;
+		}
+	}
+	*w = '\0';
+	*outn = (size_t)(w - o);
+	return o;
+}
+
 static const char *
 whole_record(struct rules *r, size_t *n)
 {
@@ -241,9 +284,13 @@ effective(struct rules *r, int f, const struct template **t, long *blk, struct t
 
 	*blk = -1;
 	for (i = fl->n; i-- > 0;) {
+		const struct block *b = &r->blk[fl->blk[i]];
 		int m = r->bmatch[fl->blk[i]];
 
-		if (m < 0)
+		/* One plain-word matcher: its answer is known once the field was read. */
+		if (m < 0 && b->nm == 1 && b->m[0].lit && r->litres[b->m[0].litid] >= 0)
+			m = r->litres[b->m[0].litid] ^ b->m[0].not;
+		else if (m < 0)
 			m = block_matches(r, fl->blk[i], e);
 		if (m < 0)
 			return -1;
@@ -318,7 +365,7 @@ text_place(int f)
 
 /* Renders field f stripped; *s is NULL when the field is not assigned. */
 static int
-value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
+value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 {
 	const struct template *t;
 	long blk;
@@ -349,6 +396,8 @@ value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 			*n = journal_text_safe(safe, *s, *n, where);
 			*s = safe;
 		}
+	} else if (!where && t->kind == TK_ANY && !t->groups) {
+		*s = render_plain(r, t, n);
 	} else if (!(*s = render(r, t, n, where, blk, e))) {
 		return -1;
 	}
@@ -361,6 +410,18 @@ value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 		rules_strip(s, n);
 	}
 	return 1;
+}
+
+/* Most fields are assigned nowhere: said without a call. */
+static inline int
+value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
+{
+	if (!r->bylist[f].n && r->toplast[f] < 0) {
+		*s = NULL;
+		*n = 0;
+		return 0;
+	}
+	return value_of(r, f, s, n, e);
 }
 
 static int

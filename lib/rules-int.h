@@ -43,6 +43,7 @@ struct template {
 	char *ctext;          /* TK_TEXT: the same in a comment ("\n" a line break) */
 	size_t ctextn;
 	bool missing;         /* TK_TEXT: it names a field that does not exist */
+	bool groups;          /* it has \N match groups */
 };
 enum { TK_ANY, TK_TEXT, TK_FIELD };
 

@@ -278,7 +278,8 @@ eval_set(struct rules *r, struct litset *ls, const char *s, size_t n)
 {
 	char *low = rules_scratch(r, n + 1);
 	bool fold, ascii = lower(low, s, n, &fold);
-	signed char *res = r->litres;
+	signed char *restrict res = r->litres;  /* writes to it change nothing read here */
+	const uint32_t *restrict head = ls->head;
 
 	for (size_t k = 0; k < ls->nids; k++)
 		res[ls->ids[k]] = 0;
@@ -298,7 +299,7 @@ eval_set(struct rules *r, struct litset *ls, const char *s, size_t n)
 		if (found(ls, k - 1, low, n, fold))
 			res[ls->e[k - 1].id] = 1;
 	for (size_t i = 0; i + 1 < n; i++)
-		for (uint32_t k = ls->head[PAIR(low[i], low[i + 1])]; k; k = ls->e[k - 1].next)
+		for (uint32_t k = head[PAIR(low[i], low[i + 1])]; k; k = ls->e[k - 1].next)
 			if (found(ls, k - 1, low + i, n - i, fold))
 				res[ls->e[k - 1].id] = 1;
 	for (size_t i = 0; i < n && ls->any1; i++)

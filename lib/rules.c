@@ -198,7 +198,9 @@ template_prepare(struct template *t)
 	t->kind = TK_ANY;
 	t->plain = t->ctext = NULL;
 	t->plainn = t->ctextn = 0;
-	t->missing = false;
+	t->missing = t->groups = false;
+	for (i = 0; i < t->nparts; i++)
+		t->groups |= t->parts[i].group != 0;
 	if (t->nparts == 1 && t->parts[0].ref && !t->parts[0].group) {
 		t->kind = TK_FIELD;
 		return;

@@ -876,6 +876,74 @@ R
 	assert_equal "$stderr" "tally-import: $BATS_TEST_TMPDIR/bomb.csv:1: pattern \"(a+)+\$\" gave up (match limit exceeded)"
 }
 
+@test "import: plain-word patterns match as PCRE2 does: U+017F and U+212A, non-ASCII words, ^, an empty branch" {
+	# rules-lit.c answers these without PCRE2 where the answer is the same, else asks it.
+	f=$(rules <<'R'
+fields date, description, amount
+date-format %Y-%m-%d
+account1 assets:bank
+currency EUR
+if STRIPE
+  account2 a:stripe
+if %description ^kasse
+  account2 a:kasse
+if CAFÉ|^tea
+  account2 a:cafe
+if %description ^x\.y|
+  comment matched: empty branch
+if %description fee$
+  account2 a:fee
+if %description PAY && ^card
+  account2 a:cardpay
+R
+)
+	printf '2026-01-01,\xc5\xbfTRIPE payout,1\n2026-01-02,\xe2\x84\xaaASSE 1,2\r\n2026-01-03,caf\xc3\x89 au lait,3\n2026-01-04,CAF\xc3\xa9 cr\xc3\xa8me,4\n2026-01-05,TEA room,5\n2026-01-06,x.y z,6\n2026-01-07,xzy tax fee,7\n2026-01-08,Card pay,8\n2026-01-09,"stripe, ""inc""",9\n2026-01-10,"trail",10,\n' \
+		> "$BATS_TEST_TMPDIR/lit.csv"
+	run --separate-stderr tally-import --rules "$f" "$BATS_TEST_TMPDIR/lit.csv"
+	assert_success
+	assert_output - <<'J'
+2026-01-01 ſTRIPE payout  ; matched: empty branch
+    assets:bank  EUR1
+    a:stripe  EUR-1
+
+2026-01-02 KASSE 1  ; matched: empty branch
+    assets:bank  EUR2
+    a:kasse  EUR-2
+
+2026-01-03 cafÉ au lait  ; matched: empty branch
+    assets:bank  EUR3
+    a:cafe  EUR-3
+
+2026-01-04 CAFé crème  ; matched: empty branch
+    assets:bank  EUR4
+    a:cafe  EUR-4
+
+2026-01-05 TEA room  ; matched: empty branch
+    assets:bank  EUR5
+    income:unknown  EUR-5
+
+2026-01-06 x.y z  ; matched: empty branch
+    assets:bank  EUR6
+    income:unknown  EUR-6
+
+2026-01-07 xzy tax fee  ; matched: empty branch
+    assets:bank  EUR7
+    a:fee  EUR-7
+
+2026-01-08 Card pay  ; matched: empty branch
+    assets:bank  EUR8
+    income:unknown  EUR-8
+
+2026-01-09 stripe, "inc"  ; matched: empty branch
+    assets:bank  EUR9
+    a:stripe  EUR-9
+
+2026-01-10 trail  ; matched: empty branch
+    assets:bank  EUR10
+    income:unknown  EUR-10
+J
+}
+
 @test "import: valgrind finds nothing: matching in any script, iconv, source, near duplicates" {
 	sanitized && skip "valgrind and ASan don't mix"
 	need valgrind
