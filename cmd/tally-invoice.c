@@ -96,7 +96,7 @@ main(int argc, char **argv)
 	struct out *o;
 	struct wpath *w;
 	struct terr e = {0};
-	struct vtags tg;
+	struct vtags tg = {0};  /* vocab_entry_next clears what the last entry set */
 	struct chart chart;
 	int c, r, status = 0;
 	const char *why;
@@ -208,6 +208,7 @@ main(int argc, char **argv)
 		conf_free(words);
 		return r == WPATH_REFUSED ? 2 : 1;
 	}
+	out_gather(o);  /* everything below goes through o */
 	if (show) {
 		doc = invdoc_new(show, &(struct invdoc_opts){format, lang, maildir,
 				 chart.acct[CH_RECEIVABLE], conf, words, &taxes});
@@ -233,7 +234,7 @@ main(int argc, char **argv)
 		}
 		if (status)
 			continue;
-		if (it->kind == J_TXN && vocab_entry(it, &tg, &e, NULL, NULL) > 0) {
+		if (it->kind == J_TXN && vocab_entry_next(it, &tg, &e, NULL, NULL) > 0) {
 			terr_print(prog, &e);
 			status = 1;
 			continue;

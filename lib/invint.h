@@ -46,6 +46,9 @@ struct invrun {
 	int seq_year;
 	struct clients *payers;   /* bill-to: who pays for whom, by date (lib/billto.c) */
 	struct identities *names; /* what a payer's invoice calls each client */
+	struct listed *items;     /* the item: lines of the invoice entry being read */
+	size_t nitems, capitems;
+	tdate lo, hi;             /* their dates' range */
 };
 
 /* The client of exactly this ID, or NULL. */

@@ -45,6 +45,7 @@ invrun_free(struct invrun *r)
 		free(c->acct);
 	}
 	free(r->cls);
+	free(r->items);
 	strmap_free(r->ids, NULL);
 	free(r->recv_spelling);
 	clients_free(r->payers);
@@ -145,15 +146,31 @@ consume(struct lot *l, struct amount credit, tdate lo, tdate hi, tdate inv)
 	return 0;
 }
 
-/*
- * First, an invoice entry takes the very amounts its item lines name (same date, amount as
- * written and description), so that a session added later inside the same dates is the one
- * left to invoice, and listed as such.
- */
+/* An item: line of an invoice entry, read once for all its postings. */
 struct listed {
-	struct lot *l;
-	struct amount *credit;
+	tdate date;
+	struct amount amt;
+	struct span desc;
 };
+
+/* Keeps an entry's item: lines in r->items and their dates' range, lo..hi. */
+static int
+keep_item(const struct vval *v, void *arg)
+{
+	struct invrun *r = arg;
+	struct listed *k;
+
+	if (r->nitems == r->capitems)
+		r->items = xrealloc(r->items, (r->capitems = r->capitems * 2 + 8) *
+				    sizeof *r->items);
+	k = &r->items[r->nitems++];
+	vocab_item(v->raw, &k->date, &k->amt, &k->desc);
+	if (r->lo == DATE_NONE || v->date < r->lo)
+		r->lo = v->date;
+	if (r->hi == DATE_NONE || v->date > r->hi)
+		r->hi = v->date;
+	return 0;
+}
 
 /* An item's text names the amount: its description, or on a payer's invoice "WHO: " and it. */
 static bool
@@ -167,34 +184,30 @@ same_desc(const char *mine, struct span listed)
 	       memcmp(listed.p + listed.n - n - 2, ": ", 2) == 0;
 }
 
+/*
+ * First, an invoice entry takes the very amounts its item lines name (same date, amount as
+ * written and description), so that a session added later inside the same dates is the one
+ * left to invoice, and listed as such.
+ */
 static int
-take_listed(const struct vval *v, void *arg)
+consume_listed(const struct invrun *r, struct lot *l, struct amount *credit)
 {
-	struct listed *w = arg;
-	struct span desc;
-	struct amount amt;
-	tdate d;
+	for (size_t k = 0; k < r->nitems && amount_sign(credit) > 0; k++) {
+		const struct listed *w = &r->items[k];
 
-	if (amount_sign(w->credit) <= 0)
-		return 1;
-	vocab_item(v->raw, &d, &amt, &desc);
-	for (size_t i = 0; i < w->l->n; i++) {
-		struct item *it = &w->l->it[i];
+		for (size_t i = 0; i < l->n; i++) {
+			struct item *it = &l->it[i];
 
-		if (it->date != d || amount_sign(&it->rem) == 0 || it->rem.com != amt.com ||
-		    amount_cmp(&it->rem, &amt) != 0 || (it->desc && !same_desc(it->desc, desc)))
-			continue;
-		return take(&it->rem, w->credit) < 0 ? -1 : 0;
+			if (it->date != w->date || amount_sign(&it->rem) == 0 ||
+			    it->rem.com != w->amt.com || amount_cmp(&it->rem, &w->amt) != 0 ||
+			    (it->desc && !same_desc(it->desc, w->desc)))
+				continue;
+			if (take(&it->rem, credit) < 0)
+				return -1;
+			break;
+		}
 	}
 	return 0;
-}
-
-static int
-consume_listed(struct lot *l, const struct txn *t, struct amount *credit)
-{
-	struct listed w = {l, credit};
-
-	return vocab_each(t, VT_ITEM, take_listed, &w) < 0 ? -1 : 0;
 }
 
 /*
@@ -259,23 +272,6 @@ lot_add(const struct invrun *r, struct lot *l, const struct txn *t, const struct
 				      *amt};
 }
 
-/* The dates of an invoice entry's item lines: lo..hi. */
-struct range {
-	tdate lo, hi;
-};
-
-static int
-widen(const struct vval *v, void *arg)
-{
-	struct range *r = arg;
-
-	if (r->lo == DATE_NONE || v->date < r->lo)
-		r->lo = v->date;
-	if (r->hi == DATE_NONE || v->date > r->hi)
-		r->hi = v->date;
-	return 0;
-}
-
 /* A client's `tax-rate:` and `withholding-rate:` (a percent or `exempt`): the latest wins. */
 static int
 tax_overrides(struct invrun *r, const struct jitem *it, struct span who, struct terr *e)
@@ -335,7 +331,6 @@ invrun_observe(struct invrun *r, const struct jitem *it, const struct vtags *tg,
 {
 	const struct txn *t = it->txn;
 	bool is_inv = tg->has[VT_INVOICE];
-	struct range rg = {DATE_NONE, DATE_NONE};
 	bool ranged = false;
 	long seq;
 
@@ -347,9 +342,11 @@ invrun_observe(struct invrun *r, const struct jitem *it, const struct vtags *tg,
 	identities_learn(r->names, it, tg);
 	if (t->np == 0)
 		return client_entry(r, it, tg, e);
-	if (is_inv) {
-		vocab_each(t, VT_ITEM, widen, &rg);
-		ranged = rg.lo != DATE_NONE;
+	if (is_inv && tg->has[VT_ITEM]) {  /* (has: the entry's first good one) */
+		r->nitems = 0;
+		r->lo = r->hi = DATE_NONE;
+		vocab_each(t, VT_ITEM, keep_item, r);
+		ranged = r->lo != DATE_NONE;
 	}
 	for (size_t i = 0; i < t->np; i++) {
 		const struct posting *p = &t->p[i];
@@ -373,8 +370,8 @@ invrun_observe(struct invrun *r, const struct jitem *it, const struct vtags *tg,
 			struct amount credit = p->amt;
 
 			amount_neg(&credit);
-			if ((ranged && consume_listed(l, t, &credit) < 0) ||
-			    consume(l, credit, ranged ? rg.lo : DATE_NONE, ranged ? rg.hi : t->date,
+			if ((ranged && consume_listed(r, l, &credit) < 0) ||
+			    consume(l, credit, ranged ? r->lo : DATE_NONE, ranged ? r->hi : t->date,
 				    t->date) < 0) {
 				terr_set(e, it->file, it->line, "amount too large to hold exactly");
 				return -1;
