@@ -33,12 +33,12 @@ accounts_find(const struct accounts *t, const char *name, size_t len)
 struct account *
 accounts_get(struct accounts *t, const char *name, size_t len)
 {
-	bool added;
-	size_t k = strmap_add(t->names, name, len, &added);
+	long k = strmap_find(t->names, name, len);
 	struct account *a;
 
-	if (!added)
+	if (k >= 0)
 		return &t->a[k];
+	strmap_add(t->names, name, len, NULL);  /* its number is t->n */
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->a = xrealloc(t->a, t->cap * sizeof *t->a);

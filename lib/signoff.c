@@ -13,7 +13,7 @@
 
 struct srec {
 	tdate date;
-	char client[128];
+	char client[CLIENT_ID_MAX + 2];
 	char *name;          /* the cleaned signer */
 	long line;
 	long item;           /* the item it signs (ordinal), -1: none yet */
@@ -73,6 +73,7 @@ signoff_load(const char *csv, struct terr *e)
 	while ((rv = csvin_next(c, &r, e)) > 0) {
 		struct srec *x;
 		tdate d;
+		size_t n;
 
 		if (r.nf == 1 && r.len[0] == 0)
 			continue;  /* a blank line */
@@ -91,8 +92,13 @@ signoff_load(const char *csv, struct terr *e)
 		x->date = d;
 		x->line = r.line;
 		x->item = -1;
-		if (!clients_slug((struct span){r.f[1], r.len[1]}, x->client, sizeof x->client)) {
+		n = clients_slug((struct span){r.f[1], r.len[1]}, x->client, sizeof x->client);
+		if (!n) {
 			terr_set(e, s->csv, r.line, "no client");
+			goto fail;
+		}
+		if (n > CLIENT_ID_MAX) {  /* never cut: two clients would become one */
+			terr_set(e, s->csv, r.line, "client ID longer than %d bytes", CLIENT_ID_MAX);
 			goto fail;
 		}
 		x->name = clean_name(r.f[2], r.len[2]);
@@ -146,9 +152,9 @@ held(const struct jitem *it, char *client, size_t size, struct span *signer)
 	clients_tags(it->txn, &tg);
 	if (clients_kind_of(&tg) != SESSION_HELD || !tg.v[CT_CLIENT].p)
 		return false;
-	clients_slug(tg.v[CT_CLIENT], client, size);
 	*signer = tg.v[CT_SIGNED];
-	return true;
+	/* a name too long to be an ID (tally-check refuses it) signs nothing */
+	return clients_slug(tg.v[CT_CLIENT], client, size) <= CLIENT_ID_MAX;
 }
 
 static void
@@ -176,7 +182,7 @@ signoff_plan(struct signoff *s, char *const *files, size_t nfiles, struct terr *
 	size_t npend = 0;
 
 	while ((rv = journal_next(j, &it)) != 0) {
-		char client[128];
+		char client[CLIENT_ID_MAX + 2];
 		struct span sg;
 		struct srec *x;
 
