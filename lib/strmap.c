@@ -3,7 +3,7 @@
  * allowed); each key gets a dense number in order of first insertion, so callers keep
  * their data in plain arrays indexed by it, and walk the keys in that order. One pointer
  * per key is there for callers that prefer it. Open addressing on 32-bit slots keeps it
- * small: about 24 bytes per key plus the key itself.
+ * small: about 36 bytes per key plus the key itself.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,10 +64,16 @@ same(const char *a, const char *b, size_t n)
 	return true;
 }
 
+static void grow_slots(struct strmap *m);
+
+/* Slots from the start, so that a lookup never checks for none. */
 struct strmap *
 strmap_new(void)
 {
-	return xcalloc(1, sizeof(struct strmap));
+	struct strmap *m = xcalloc(1, sizeof *m);
+
+	grow_slots(m);
+	return m;
 }
 
 static void
@@ -96,7 +102,7 @@ probe(const struct strmap *m, const void *key, size_t n, uint64_t h)
 	while (m->slot[k]) {
 		const struct sment *e = &m->e[m->slot[k] - 1];
 
-		if (e->hash == h && e->n == n && same(m->arena + e->off, key, n))
+		if (e->n == n && same(m->arena + e->off, key, n))
 			break;
 		k = (k + 1) & (m->nslot - 1);
 	}
@@ -106,11 +112,8 @@ probe(const struct strmap *m, const void *key, size_t n, uint64_t h)
 long
 strmap_find(const struct strmap *m, const void *key, size_t n)
 {
-	size_t k;
+	size_t k = probe(m, key, n, hash(key, n));
 
-	if (!m->nslot)
-		return -1;
-	k = probe(m, key, n, hash(key, n));
 	return m->slot[k] ? (long)m->slot[k] - 1 : -1;
 }
 
@@ -153,14 +156,12 @@ strmap_add(struct strmap *m, const void *key, size_t n, bool *added)
 {
 	uint64_t h = hash(key, n);
 
-	if (m->nslot) {
-		uint32_t s = m->slot[probe(m, key, n, h)];
+	uint32_t s = m->slot[probe(m, key, n, h)];
 
-		if (s) {
-			if (added)
-				*added = false;
-			return s - 1;
-		}
+	if (s) {
+		if (added)
+			*added = false;
+		return s - 1;
 	}
 	if (added)
 		*added = true;
