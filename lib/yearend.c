@@ -142,7 +142,7 @@ yearend_observe(struct yearend *y, const struct jitem *it)
 {
 	const struct txn *t = it->txn;
 	struct span who, num, v;
-	char slug[256];
+	char slug[CLIENT_ID_MAX + 2];
 
 	if (it->kind != J_TXN || !t)
 		return;
@@ -159,7 +159,7 @@ yearend_observe(struct yearend *y, const struct jitem *it)
 		return;
 	size_t n = clients_slug(who, slug, sizeof slug);
 
-	if (!n || n >= sizeof slug)
+	if (!n || n > CLIENT_ID_MAX)  /* too long to be an ID (tally-check says so): never cut */
 		return;
 	struct termarg a = {y, slug, it->text, it->text + it->len};
 

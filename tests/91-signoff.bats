@@ -136,6 +136,9 @@ J
 	r '2026-03-03,ana,\n' "tally-signoff: bad.csv:1: no signed-by name"
 	r '2026-03-04,ana,Ana\n' "tally-signoff: bad.csv:1: no unsigned held session of ana on 2026-03-04"
 	r '2026-03-03,"ana,Ana\n' "tally-signoff: bad.csv:1: unterminated quoted field"
+	# a client ID too long to be one is refused, never cut (two long names would merge)
+	long=$(printf 'a%.0s' $(seq 300))
+	r "2026-03-03,$long,Ana\n" "tally-signoff: bad.csv:1: client ID longer than 200 bytes"
 	run -1 --separate-stderr tally-signoff --record missing.csv "$J"
 	assert_output ""
 	assert_equal "$stderr" "tally-signoff: missing.csv: No such file or directory"
