@@ -16,7 +16,6 @@ struct clients {
 	struct strmap *spelled; /* names as written -> client: saves slugging every posting */
 	struct client **list;   /* in order of first appearance */
 	size_t n, listcap;
-	struct client_pricing priced; /* clients_observe: the last unpriced held session's */
 };
 
 struct client *clients_lookup(struct clients *b, struct span name, bool create);

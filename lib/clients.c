@@ -239,15 +239,6 @@ clients_tags_of(const struct vtags *vt, struct client_tags *tg)
 }
 
 struct client *
-clients_of(struct clients *b, const struct txn *t)
-{
-	struct client_tags tg;
-
-	clients_tags(t, &tg);
-	return clients_of_tags(b, &tg);
-}
-
-struct client *
 clients_of_tags(struct clients *b, const struct client_tags *tg)
 {
 	return tg->v[CT_CLIENT].p ? clients_lookup(b, tg->v[CT_CLIENT], true) : NULL;
@@ -354,45 +345,6 @@ client_terms_at(const struct client *c, tdate d)
 	return days;
 }
 
-int
-clients_pricing_error(const struct client_pricing *r, const struct jitem *it, struct terr *e)
-{
-	char day[11];
-
-	date_format(day, it->txn->date);
-	switch (r->rc) {
-	case CP_OK:
-		return 0;
-	case CP_NO_CLIENT:
-		terr_set(e, it->file, it->line, "session without a client: tag");
-		break;
-	case CP_NO_RATE:
-		terr_set(e, it->file, it->line, "no rate for %s on %s and no package credit",
-			 r->c->id, day);
-		break;
-	case CP_NO_MINUTES:
-		terr_set(e, it->file, it->line,
-			 "%s's rate on %s is per hour: the session needs a minutes: tag", r->c->id,
-			 day);
-		break;
-	case CP_BAD_MINUTES:
-		terr_set(e, it->file, it->txn->comment_line, "bad minutes: or duration: tag");
-		break;
-	default:
-		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
-	}
-	return -1;
-}
-
-enum session_kind
-clients_session_kind(const struct txn *t)
-{
-	struct client_tags tg;
-
-	clients_tags(t, &tg);
-	return clients_kind_of(&tg);
-}
-
 enum session_kind
 clients_kind_of(const struct client_tags *tg)
 {
@@ -423,15 +375,6 @@ leading_count(struct span v)
 	if (i == 0 || (i < v.n && v.p[i] != ' ' && v.p[i] != '\t'))
 		return -1;
 	return n;
-}
-
-long
-clients_minutes(const struct txn *t)
-{
-	struct client_tags tg;
-
-	clients_tags(t, &tg);
-	return clients_minutes_of(&tg);
 }
 
 long
