@@ -26,14 +26,16 @@ struct strmap {
 };
 
 /*
- * Eight bytes at a time, each word multiplied in and folded, then a final mix so that the
- * low bits spread: names (accounts, clients) are hashed once per posting, so this is hot.
+ * Eight bytes at a time, each word multiplied in and folded; a key of 8 bytes or more ends
+ * with its last 8 bytes read as one word, those already taken shifted out. Names
+ * (accounts, clients) are hashed once per posting, so this is hot.
  */
 static inline uint64_t __attribute__((always_inline))
 hash(const void *key, size_t n)
 {
 	const unsigned char *s = key;
 	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
+	size_t len = n;
 
 	for (; n >= 8; s += 8, n -= 8) {
 		memcpy(&w, s, 8);
@@ -41,27 +43,39 @@ hash(const void *key, size_t n)
 		h ^= h >> 32;
 	}
 	w = 0;
-	memcpy(&w, s, n);
+	if (n && len >= 8) {
+		memcpy(&w, s + n - 8, 8);
+		w >>= 8 * (8 - n);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			w |= (uint64_t)s[i] << (8 * i);
+	}
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
 	return h ^ (h >> 29);
 }
 
-/* memcmp for short keys, inline: a call per lookup costs more than the compare. */
-static bool
+/* memcmp for short keys, inline: a call per lookup costs more than the compare. A key of
+ * 8 bytes or more ends with its last 8 bytes as one word (overlapping the one before). */
+static inline bool
 same(const char *a, const char *b, size_t n)
 {
 	uint64_t x, y;
 
-	for (; n >= 8; a += 8, b += 8, n -= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
+	if (n < 8) {
+		while (n--)
+			if (*a++ != *b++)
+				return false;
+		return true;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
 		if (x != y)
 			return false;
 	}
-	while (n--)
-		if (*a++ != *b++)
-			return false;
-	return true;
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
 }
 
 static void grow_slots(struct strmap *m);
