@@ -295,13 +295,13 @@ keep(const struct vtags *vt, enum vtag k, tdate d, char **slot, tdate *when)
  * descriptive tags from terms entries (not sessions) dated on or before the agreement.
  */
 static int
-learn(const struct jitem *it, const struct vtags *vt, void *arg, struct terr *e)
+learn(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg)
 {
 	struct extra *x = arg;
 	tdate d = it->txn->date;
 	enum vtag len = vt->has[VT_MINUTES] ? VT_MINUTES : VT_DURATION;
 
-	(void)e;
+	(void)b;
 	identities_learn(ids, it, vt);
 	if (!vt->has[VT_CLIENT] || vt->has[VT_SESSION] || d > on ||
 	    !vocab_same_client(vt->v[VT_CLIENT].raw, (struct span){client_opt, strlen(client_opt)}))
@@ -607,7 +607,8 @@ main(int argc, char **argv)
 		terr_print(prog, &e);
 		status = 1;
 	} else {
-		status = book_learn(book, files, nfiles, DATE_NONE, learn, &x);
+		status = book_learn(book, files, nfiles, &(struct book_pass){.limit = DATE_NONE,
+				    .entry = learn, .arg = &x});
 		while ((d = book_deferred(book, true)))
 			terr_print(prog, d);
 		mine = clients_find(book_clients(book), (struct span){client_opt, strlen(client_opt)});
