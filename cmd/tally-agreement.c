@@ -269,13 +269,11 @@ date_words(char *buf, size_t size, tdate d)
 	catalog_date(buf, size, d, "agreement");
 }
 
-/* What the journal says about the client besides clients.c's book. */
+/* What the journal says about the client besides the book's terms: its descriptive tags. */
 struct extra {
 	long minutes;
 	char *frequency, *includes, *excludes, *extras, *programme;
 	tdate on[6];          /* when each (minutes first) was given: the latest date wins */
-	bool has_package;
-	struct client_package pk;
 };
 
 /*
@@ -292,33 +290,50 @@ keep(const struct vtags *vt, enum vtag k, tdate d, char **slot, tdate *when)
 	*when = d;
 }
 
-/* Learns the client's descriptive tags; terms entries (not sessions) set them. */
-static void
-observe(const struct jitem *it, const struct vtags *vt, struct client *c, struct client *mine,
-	struct extra *x)
+/*
+ * Pass 1's look at each good entry (book_learn): the client's name and address, and its
+ * descriptive tags from terms entries (not sessions) dated on or before the agreement.
+ */
+static int
+learn(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg)
 {
-	const struct txn *t = it->txn;
-	long m;
+	struct extra *x = arg;
+	tdate d = it->txn->date;
+	enum vtag len = vt->has[VT_MINUTES] ? VT_MINUTES : VT_DURATION;
 
-	if (c != mine || t->date > on)
-		return;
-	/* the package bought last on or before the agreement's date (just added to c->pk) */
-	if (vt->has[VT_PACKAGE] && c->npk > 0 && c->pk[c->npk - 1].date == t->date &&
-	    (!x->has_package || t->date >= x->pk.date)) {
-		x->pk = c->pk[c->npk - 1];
-		x->has_package = true;
+	(void)b;
+	identities_learn(ids, it, vt);
+	if (!vt->has[VT_CLIENT] || vt->has[VT_SESSION] || d > on ||
+	    !vocab_same_client(vt->v[VT_CLIENT].raw, (struct span){client_opt, strlen(client_opt)}))
+		return 0;
+	/* the vocabulary's reading of the length: minutes:, else duration: */
+	if (vt->has[len] && (x->minutes <= 0 || d >= x->on[0])) {
+		x->minutes = vt->v[len].n;
+		x->on[0] = d;
 	}
-	if (vt->has[VT_SESSION])
-		return;
-	if ((m = clients_minutes(t)) >= 0 && (x->minutes <= 0 || t->date >= x->on[0])) {
-		x->minutes = m;
-		x->on[0] = t->date;
+	keep(vt, VT_FREQUENCY, d, &x->frequency, &x->on[1]);
+	keep(vt, VT_INCLUDES, d, &x->includes, &x->on[2]);
+	keep(vt, VT_EXCLUDES, d, &x->excludes, &x->on[3]);
+	keep(vt, VT_EXTRAS, d, &x->extras, &x->on[4]);
+	keep(vt, VT_PROGRAMME, d, &x->programme, &x->on[5]);
+	return 0;
+}
+
+/* The package the client bought last on or before the agreement's date (the book's, bought
+ * in date order, then in the order written), or NULL. */
+static const struct client_package *
+last_package(const struct client *c)
+{
+	const struct client_package *k = NULL;
+
+	for (size_t i = 0; i < c->npk; i++) {
+		const struct client_package *p = &c->pk[i];
+
+		if (p->date <= on && (!k || p->date > k->date ||
+				      (p->date == k->date && p->seq > k->seq)))
+			k = p;
 	}
-	keep(vt, VT_FREQUENCY, t->date, &x->frequency, &x->on[1]);
-	keep(vt, VT_INCLUDES, t->date, &x->includes, &x->on[2]);
-	keep(vt, VT_EXCLUDES, t->date, &x->excludes, &x->on[3]);
-	keep(vt, VT_EXTRAS, t->date, &x->extras, &x->on[4]);
-	keep(vt, VT_PROGRAMME, t->date, &x->programme, &x->on[5]);
+	return k;
 }
 
 static void
@@ -334,6 +349,7 @@ set_amount(const char *name, const struct amount *a)
 static void
 fill(struct client *c, const struct extra *x, const struct policy *p, const struct conf *cf)
 {
+	const struct client_package *pk = last_package(c);
 	static const char *const clause_field[PK_NKEYS] = {
 		[PK_NOTICE] = "clause-notice", [PK_LATE] = "clause-late-cancel-fee",
 		[PK_NOSHOW] = "clause-no-show-fee", [PK_CAP] = "clause-fee-cap",
@@ -394,12 +410,12 @@ fill(struct client *c, const struct extra *x, const struct policy *p, const stru
 	set("package-sessions", NULL);
 	set("package-price", NULL);
 	set("package-expires", NULL);
-	if (x->has_package) {
-		snprintf(buf, sizeof buf, "%ld", x->pk.sessions);
+	if (pk) {
+		snprintf(buf, sizeof buf, "%ld", pk->sessions);
 		set("package-sessions", buf);
-		set_amount("package-price", &x->pk.price);
-		if (x->pk.expires != DATE_NONE) {
-			date_words(buf, sizeof buf, x->pk.expires);
+		set_amount("package-price", &pk->price);
+		if (pk->expires != DATE_NONE) {
+			date_words(buf, sizeof buf, pk->expires);
 			set("package-expires", buf);
 		}
 	}
@@ -518,19 +534,15 @@ main(int argc, char **argv)
 	};
 	char **files, *dir, *path, *tmpl, *first = NULL;
 	size_t nf = 0, nfiles;
-	struct clients *book;
-	struct client *mine = NULL, *c;
+	struct book *book = NULL;
+	struct client *mine = NULL;
 	struct extra x = {0};
-	struct policy *p = NULL;
+	const struct policy *p = NULL;
+	const struct terr *d;
 	struct conf *cf = NULL;
-	struct journal *j;
-	struct jitem *it;
 	struct terr e = {0};
-	struct vtags vt;
-	struct client_tags ct;
 	struct out *o;
 	int opt, rv, status = 0;
-	const char *name;
 
 	fopts = xcalloc((size_t)argc + 1, sizeof *fopts); /* static: reachable on early exits */
 	while ((opt = getopt_long(argc, argv, "c:O:f:h", opts, NULL)) != -1) {
@@ -583,30 +595,24 @@ main(int argc, char **argv)
 		input_free(files, nfiles);
 		return 2;
 	}
-	book = clients_new(NULL);
+	/*
+	 * The book reads the terms as tally-bill and tally-check do: in date order whatever the
+	 * order of the files, every tag through the vocabulary, a `policy:` that names no
+	 * usable policy refused at its line. Pass 1 is all an agreement needs.
+	 */
 	ids = identities_new();
-	j = journal_open((const char *const *)files, nfiles, 0);
-	while ((rv = journal_next(j, &it)) != 0) {
-		if (rv < 0) {
-			terr_print(prog, journal_error(j));
-			status = 1;
-			continue;
-		}
-		if (it->kind != J_TXN || status)
-			continue;
-		if (vocab_entry(it, &vt, &e, NULL, NULL) > 0 || clients_observe(book, it, &e) < 0) {
-			terr_print(prog, &e);
-			status = 1;
-			continue;
-		}
-		identities_learn(ids, it, &vt);
-		if (!mine)
-			mine = clients_find(book, (struct span){client_opt, strlen(client_opt)});
-		clients_tags_of(&vt, &ct);
-		if ((c = clients_of_tags(book, &ct)) != NULL)
-			observe(it, &vt, c, mine, &x);
+	if (!(book = book_new(&(struct book_opts){.policy_file = policy_file,
+			      .policy_dir = policy_dir_opt, .check_policies = true}, &e)) ||
+	    book_input(book, files, nfiles, &e) < 0) {
+		terr_print(prog, &e);
+		status = 1;
+	} else {
+		status = book_learn(book, files, nfiles, &(struct book_pass){.limit = DATE_NONE,
+				    .entry = learn, .arg = &x});
+		while ((d = book_deferred(book, true)))
+			terr_print(prog, d);
+		mine = clients_find(book_clients(book), (struct span){client_opt, strlen(client_opt)});
 	}
-	journal_close(j);
 	/* tally.conf is looked for beside the first journal. */
 	first = nfiles && strcmp(files[0], "-") != 0 ? xstrdup(files[0]) : NULL;
 	input_free(files, nfiles);
@@ -614,22 +620,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: no client %s in the journal\n", prog, client_opt);
 		status = 1;
 	}
-	if (!status && policy_file && !(p = policy_load(policy_file, &e))) {
-		terr_print(prog, &e);
-		status = 1;
-	} else if (!status && !p) {
-		if (!(name = client_policy_at(mine, on))) {
+	if (!status && !(p = book_policy(book, mine, on))) {
+		const char *name = client_policy_at(mine, on);
+
+		if (!name) {
 			fprintf(stderr, "%s: no policy: for %s on that date (give --policy FILE)\n",
 				prog, mine->id);
-			status = 1;
-		} else {
-			dir = policy_dir_opt ? xstrdup(policy_dir_opt) : policy_sharedir("policies");
-			if (!(p = policy_find(dir, name, strlen(name), &e))) {
-				terr_print(prog, &e);
-				status = 1;
-			}
-			free(dir);
+		} else {  /* refused at its tag already when it was unusable: not reached */
+			fprintf(stderr, "%s: unknown policy: %s\n", prog, name);
 		}
+		status = 1;
 	}
 	if (!status && !(cf = invoices_conf(conf_path, first, &e))) {
 		terr_print(prog, &e);
@@ -693,8 +693,7 @@ main(int argc, char **argv)
 	free(x.programme);
 	conf_free(cf);
 	free(first);
-	policy_free(p);
-	clients_free(book);
+	book_free(book);
 	identities_free(ids);
 	free(fopts);
 	if (fshut_stdout(prog) < 0)

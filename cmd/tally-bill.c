@@ -48,11 +48,11 @@ selected(const struct client *c, tdate d)
 	if ((begin != DATE_NONE && d < begin) || (end != DATE_NONE && d >= end))
 		return false;
 	if (only_client) {
-		char id[256];
+		char id[CLIENT_ID_MAX + 2];
 		struct span s = {only_client, strlen(only_client)};
 
-		clients_slug(s, id, sizeof id);
-		return strcmp(id, c->id) == 0;
+		/* a name too long to be an ID names nobody: never cut to name another */
+		return clients_slug(s, id, sizeof id) <= CLIENT_ID_MAX && strcmp(id, c->id) == 0;
 	}
 	return true;
 }

@@ -61,7 +61,7 @@ attendee(struct clients *b, const struct txn *t, const char *id)
 	for (size_t i = 0; i < n && i < GROUP_MAX; i++)
 		if (a[i].kind == SESSION_HELD &&
 		    vocab_same_client(a[i].id, (struct span){id, strlen(id)}))
-			return clients_get(b, a[i].id);
+			return clients_find(b, a[i].id);
 	return NULL;
 }
 
@@ -71,9 +71,10 @@ attendee(struct clients *b, const struct txn *t, const char *id)
  * the book's pass 2.
  */
 static int
-collect(char **files, size_t nfiles, const char *id, struct clients *b, struct book *bk,
-	struct line **v, size_t *n)
+collect(char **files, size_t nfiles, const char *id, struct book *bk, struct line **v,
+	size_t *n)
 {
+	struct clients *b = book_clients(bk);
 	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
 	struct jitem *it;
 	struct terr e;
@@ -81,6 +82,7 @@ collect(char **files, size_t nfiles, const char *id, struct clients *b, struct b
 
 	while ((rv = journal_next(j, &it)) != 0) {
 		struct client_tags tg;
+		struct vtags vt;
 		struct client *c;
 		struct book_price bp;
 		bool has = book_next(bk, rv > 0 ? it : NULL, &bp);
@@ -94,30 +96,32 @@ collect(char **files, size_t nfiles, const char *id, struct clients *b, struct b
 		if (it->kind != J_TXN || (end != DATE_NONE && it->txn->date >= end))
 			continue;  /* the book stops at the period's end: credit left then */
 		t = it->txn;
-		clients_tags(t, &tg);
-		c = group_is(t) ? attendee(b, t, id) : clients_of_tags(b, &tg);
-		/* a group session has a record per attendee: this client's */
-		while (has && c && bp.c && strcmp(bp.c->id, c->id) != 0)
-			has = book_next_more(bk, &bp);
-		if (clients_observe_tags(b, it, &tg, &e) < 0) {
+		/* every tag as the vocabulary reads it: what tally-check refuses is refused here */
+		if (vocab_entry(it, &vt, &e, NULL, NULL) > 0) {
 			terr_print(prog, &e);
 			status = 1;
 			continue;
 		}
-		if (!c || strcmp(c->id, id) != 0 || clients_kind_of(&tg) != SESSION_HELD ||
-		    (begin != DATE_NONE && t->date < begin) || (end != DATE_NONE && t->date >= end) ||
+		clients_tags_of(&vt, &tg);
+		c = group_is(t) ? attendee(b, t, id)
+				: vt.has[VT_CLIENT] ? clients_find(b, vt.v[VT_CLIENT].raw) : NULL;
+		/* a group session has a record per attendee: this client's */
+		while (has && c && bp.c && strcmp(bp.c->id, c->id) != 0)
+			has = book_next_more(bk, &bp);
+		if (!c || strcmp(c->id, id) != 0 || !vt.has[VT_SESSION] ||
+		    vt.v[VT_SESSION].n != SESSION_HELD || (begin != DATE_NONE && t->date < begin) ||
 		    !query_txn(query, t))
 			continue;
 		*v = xrealloc(*v, (*n + 1) * sizeof **v);
 		(*v)[*n] = (struct line){t->date, -1, clients_minutes_of(&tg), 0, 0, NULL, *n};
-		if (tg.v[CT_TIME].p)
-			(*v)[*n].time = time_parse(tg.v[CT_TIME].p, tg.v[CT_TIME].n);
+		if (vt.has[VT_TIME])
+			(*v)[*n].time = (int)vt.v[VT_TIME].n;
 		if (has && bp.pk_m) {
 			(*v)[*n].n = bp.pk_n;
 			(*v)[*n].m = bp.pk_m;
 		}
-		if (tg.v[CT_SIGNED].p)
-			(*v)[*n].signed_by = span_dup(tg.v[CT_SIGNED]);
+		if (vt.has[VT_SIGNED])
+			(*v)[*n].signed_by = span_dup(vt.v[VT_SIGNED].raw);
 		(*n)++;
 	}
 	journal_close(j);
@@ -331,8 +335,7 @@ sheet_pdf(struct out *o, const struct client *c, const struct line *v, size_t n,
 static int
 sheet(char **files, size_t nfiles, const char *client)
 {
-	char id[256];
-	struct clients *b = clients_new(&accts);
+	char id[CLIENT_ID_MAX + 2];
 	struct line *v = NULL;
 	size_t n = 0;
 	struct client *c;
@@ -342,16 +345,16 @@ sheet(char **files, size_t nfiles, const char *client)
 	struct book *bk;
 	struct terr e;
 
-	clients_slug((struct span){client, strlen(client)}, id, sizeof id);
+	if (clients_slug((struct span){client, strlen(client)}, id, sizeof id) > CLIENT_ID_MAX)
+		id[0] = '\0';  /* too long to be an ID: names nobody, never cut to name another */
 	if (!(bk = book_read_until(files, nfiles, &accts, end, &e))) {
 		terr_print(prog, &e);
-		clients_free(b);
 		return 1;
 	}
-	status = collect(files, nfiles, id, b, bk, &v, &n);
+	status = collect(files, nfiles, id, bk, &v, &n);
 	if (n > 1)
 		qsort(v, n, sizeof *v, by_date);
-	if (status == 0 && !(c = clients_find(b, (struct span){id, strlen(id)}))) {
+	if (status == 0 && !(c = clients_find(book_clients(bk), (struct span){id, strlen(id)}))) {
 		fprintf(stderr, "%s: no client %s in the journal\n", prog, client);
 		status = 1;
 	}
@@ -376,7 +379,6 @@ sheet(char **files, size_t nfiles, const char *client)
 	for (size_t i = 0; i < n; i++)
 		free(v[i].signed_by);
 	free(v);
-	clients_free(b);
 	book_free(bk);
 	return status;
 }

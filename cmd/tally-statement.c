@@ -528,6 +528,18 @@ main(int argc, char **argv)
 		if (!(sc = statements_find(st, want)) &&
 		    (payer = clients_find(payers, (struct span){want, strlen(want)})))
 			sc = fam = statements_family(st, payer->id, payers, family_at);
+		/*
+		 * A client whose sessions go to a payer (bill-to:) has them on the payer's
+		 * household statement: that is the statement, said so (docs/household.md).
+		 */
+		if (sc && !fam && billed_elsewhere(sc)) {
+			const char *pid = clients_payer_id(payers, sc->id, family_at);
+
+			fprintf(stderr, "%s: %s is billed to %s (bill-to:): this is %s's household "
+				"statement\n", prog, sc->id, pid, pid);
+			if (!(sc = statements_find(st, pid)))
+				sc = fam = statements_family(st, pid, payers, family_at);
+		}
 		if (!sc) {
 			fprintf(stderr, "%s: unknown client: %s\n", prog, want);
 			status = 1;

@@ -12,16 +12,10 @@
 struct clients {
 	char *prefix[C_NACCT];  /* account prefixes, without the trailing ':' */
 	size_t plen[C_NACCT];
-	struct client **tab;    /* open-addressing hash on the id */
-	size_t cap;
+	struct strmap *ids;     /* the slug -> its number in list[] */
+	struct strmap *spelled; /* names as written -> client: saves slugging every posting */
 	struct client **list;   /* in order of first appearance */
 	size_t n, listcap;
-	struct client_pricing priced; /* clients_observe: the last unpriced held session's */
-	struct {                /* names as written -> client: saves slugging every posting */
-		char *raw;
-		size_t n;
-		struct client *c;
-	} cache[512];
 };
 
 struct client *clients_lookup(struct clients *b, struct span name, bool create);

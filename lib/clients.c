@@ -32,8 +32,8 @@ clients_new(const struct clients_opts *o)
 		b->prefix[i] = xstrndup(p, n);
 		b->plen[i] = n;
 	}
-	b->cap = 64;
-	b->tab = xcalloc(b->cap, sizeof *b->tab);
+	b->ids = strmap_new();
+	b->spelled = strmap_new();
 	return b;
 }
 
@@ -65,10 +65,9 @@ clients_free(struct clients *b)
 		client_free(b->list[i]);
 	for (int i = 0; i < C_NACCT; i++)
 		free(b->prefix[i]);
-	for (size_t i = 0; i < sizeof b->cache / sizeof *b->cache; i++)
-		free(b->cache[i].raw);
+	strmap_free(b->ids, NULL);
+	strmap_free(b->spelled, NULL);
 	free(b->list);
-	free(b->tab);
 	free(b);
 }
 
@@ -135,71 +134,43 @@ clients_slug(struct span in, char *buf, size_t size)
 	return n;
 }
 
-static size_t
-hash(const char *s, size_t n)
-{
-	size_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
-static struct client **
-slot(const struct clients *b, const char *id, size_t n)
-{
-	size_t i = hash(id, n) & (b->cap - 1);
-
-	while (b->tab[i] && !(strncmp(b->tab[i]->id, id, n) == 0 && b->tab[i]->id[n] == '\0'))
-		i = (i + 1) & (b->cap - 1);
-	return &b->tab[i];
-}
-
+/*
+ * A client by any spelling: the spellings met before (as written, so most lookups slug
+ * nothing), else by the slug of the name. A name whose slug is too long names nobody: it
+ * is never cut to fit (it would merge two clients).
+ */
 struct client *
 clients_lookup(struct clients *b, struct span name, bool create)
 {
 	char id[CLIENT_ID_MAX + 2];
-	size_t n, h = hash(name.p, name.n) % (sizeof b->cache / sizeof *b->cache);
-	struct client **s, *c;
+	long k = name.n ? strmap_find(b->spelled, name.p, name.n) : -1;
+	size_t n, i;
+	struct client *c;
 
-	if (b->cache[h].raw && b->cache[h].n == name.n &&
-	    memcmp(b->cache[h].raw, name.p, name.n) == 0)
-		return b->cache[h].c;
-	/* too long to be a client's (vocab refuses such a client: tag): never cut to merge */
+	if (k >= 0)
+		return *strmap_value(b->spelled, (size_t)k);
 	if ((n = clients_slug(name, id, sizeof id)) == 0 || n > CLIENT_ID_MAX)
 		return NULL;
-	s = slot(b, id, n);
-	if (*s) {
-		free(b->cache[h].raw);
-		b->cache[h].raw = xstrndup(name.p, name.n);
-		b->cache[h].n = name.n;
-		b->cache[h].c = *s;
+	if ((k = strmap_find(b->ids, id, n)) >= 0) {
+		c = b->list[k];
+	} else if (!create) {
+		return NULL;
+	} else {
+		i = strmap_add(b->ids, id, n, NULL);
+		c = xcalloc(1, sizeof *c);
+		c->id = xstrndup(id, n);
+		c->name = span_dup(name);
+		c->terms = -1;
+		c->first_pk_date = DATE_NONE;
+		c->index = i;
+		if (b->n == b->listcap) {
+			b->listcap = b->listcap ? 2 * b->listcap : 16;
+			b->list = xrealloc(b->list, b->listcap * sizeof *b->list);
+		}
+		b->list[b->n++] = c;
 	}
-	if (*s || !create)
-		return *s;
-	c = xcalloc(1, sizeof *c);
-	c->id = xstrndup(id, n);
-	c->name = span_dup(name);
-	c->terms = -1;
-	c->first_pk_date = DATE_NONE;
-	*s = c;
-	c->index = b->n;
-	if (b->n == b->listcap) {
-		b->listcap = b->listcap ? 2 * b->listcap : 16;
-		b->list = xrealloc(b->list, b->listcap * sizeof *b->list);
-	}
-	b->list[b->n++] = c;
-	if (2 * b->n >= b->cap) {
-		struct client **old = b->tab;
-		size_t oldcap = b->cap;
-
-		b->cap *= 2;
-		b->tab = xcalloc(b->cap, sizeof *b->tab);
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i])
-				*slot(b, old[i]->id, strlen(old[i]->id)) = old[i];
-		free(old);
-	}
+	i = strmap_add(b->spelled, name.p, name.n, NULL);
+	*strmap_value(b->spelled, i) = c;
 	return c;
 }
 
@@ -265,15 +236,6 @@ clients_tags_of(const struct vtags *vt, struct client_tags *tg)
 				tg->v[k].p = "";
 		}
 	}
-}
-
-struct client *
-clients_of(struct clients *b, const struct txn *t)
-{
-	struct client_tags tg;
-
-	clients_tags(t, &tg);
-	return clients_of_tags(b, &tg);
 }
 
 struct client *
@@ -383,45 +345,6 @@ client_terms_at(const struct client *c, tdate d)
 	return days;
 }
 
-int
-clients_pricing_error(const struct client_pricing *r, const struct jitem *it, struct terr *e)
-{
-	char day[11];
-
-	date_format(day, it->txn->date);
-	switch (r->rc) {
-	case CP_OK:
-		return 0;
-	case CP_NO_CLIENT:
-		terr_set(e, it->file, it->line, "session without a client: tag");
-		break;
-	case CP_NO_RATE:
-		terr_set(e, it->file, it->line, "no rate for %s on %s and no package credit",
-			 r->c->id, day);
-		break;
-	case CP_NO_MINUTES:
-		terr_set(e, it->file, it->line,
-			 "%s's rate on %s is per hour: the session needs a minutes: tag", r->c->id,
-			 day);
-		break;
-	case CP_BAD_MINUTES:
-		terr_set(e, it->file, it->txn->comment_line, "bad minutes: or duration: tag");
-		break;
-	default:
-		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
-	}
-	return -1;
-}
-
-enum session_kind
-clients_session_kind(const struct txn *t)
-{
-	struct client_tags tg;
-
-	clients_tags(t, &tg);
-	return clients_kind_of(&tg);
-}
-
 enum session_kind
 clients_kind_of(const struct client_tags *tg)
 {
@@ -452,15 +375,6 @@ leading_count(struct span v)
 	if (i == 0 || (i < v.n && v.p[i] != ' ' && v.p[i] != '\t'))
 		return -1;
 	return n;
-}
-
-long
-clients_minutes(const struct txn *t)
-{
-	struct client_tags tg;
-
-	clients_tags(t, &tg);
-	return clients_minutes_of(&tg);
 }
 
 long

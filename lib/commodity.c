@@ -13,20 +13,9 @@ struct com {
 /* Per thread: a reader on a second thread (journal_split) has a table of its own. */
 static _Thread_local struct com *coms;   /* coms[0] is the empty commodity */
 static _Thread_local int ncoms, capcoms;
-static _Thread_local int *slots;         /* open-addressing hash of ids, 0 = empty slot */
-static _Thread_local size_t nslots;
+static _Thread_local struct strmap *syms; /* symbol -> id: the empty symbol is id 0 */
 static _Thread_local int default_com;
 static _Thread_local int last_id;        /* the last symbol interned: most amounts repeat it */
-
-static size_t
-hash(const char *s, size_t n)
-{
-	size_t h = 1469598103934665603u;
-
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 1099511628211u;
-	return h;
-}
 
 static void
 init(void)
@@ -38,30 +27,14 @@ init(void)
 	coms[0].sym = xstrdup("");
 	coms[0].style.decimal = '.';
 	ncoms = 1;
-	nslots = 64;
-	slots = xcalloc(nslots, sizeof *slots);
-}
-
-static void
-rehash(void)
-{
-	size_t i, j;
-
-	free(slots);
-	nslots *= 2;
-	slots = xcalloc(nslots, sizeof *slots);
-	for (i = 1; i < (size_t)ncoms; i++) {
-		j = hash(coms[i].sym, coms[i].len) & (nslots - 1);
-		while (slots[j])
-			j = (j + 1) & (nslots - 1);
-		slots[j] = (int)i;
-	}
+	syms = strmap_new();
+	strmap_add(syms, "", 0, NULL);
 }
 
 int
 commodity_intern(const char *sym, size_t n)
 {
-	size_t j;
+	bool added;
 	int id;
 
 	init();
@@ -75,24 +48,18 @@ commodity_intern(const char *sym, size_t n)
 		if (i == n)
 			return last_id;
 	}
-	j = hash(sym, n) & (nslots - 1);
-	while ((id = slots[j]) != 0) {
-		if (coms[id].len == n && memcmp(coms[id].sym, sym, n) == 0)
-			return last_id = id;
-		j = (j + 1) & (nslots - 1);
-	}
+	id = (int)strmap_add(syms, sym, n, &added);
+	if (!added)
+		return last_id = id;
 	if (ncoms == capcoms) {
 		capcoms *= 2;
 		coms = xrealloc(coms, capcoms * sizeof *coms);
 	}
-	id = ncoms++;
+	ncoms++;
 	memset(&coms[id], 0, sizeof coms[id]);
 	coms[id].sym = xstrndup(sym, n);
 	coms[id].len = n;
 	coms[id].style.decimal = '.';
-	slots[j] = id;
-	if ((size_t)ncoms * 2 > nslots)
-		rehash();
 	return last_id = id;
 }
 
@@ -145,9 +112,9 @@ commodity_reset(void)
 	for (i = 0; i < ncoms; i++)
 		free(coms[i].sym);
 	free(coms);
-	free(slots);
+	strmap_free(syms, NULL);
 	coms = NULL;
-	slots = NULL;
+	syms = NULL;
 	ncoms = capcoms = 0;
 	default_com = last_id = 0;
 	amount_forget_symbol();

@@ -10,13 +10,6 @@
 
 #include "tally.h"
 
-/* A string-keyed index into an array: open addressing, slots hold index + 1. */
-struct strmap {
-	size_t *slot;
-	size_t cap;   /* a power of two */
-	size_t n;
-};
-
 /* A payment that names an invoice the journal has not shown yet: kept for that invoice. */
 struct held {
 	char *number;
@@ -39,82 +32,14 @@ struct invoices {
 	size_t plen;
 	struct invoice **inv;
 	size_t ninv, cap;
-	struct strmap bynum;
+	struct strmap *bynum;  /* invoice number -> its index in inv[] */
 	struct inv_client *cl;
 	size_t ncl, clcap;
-	struct strmap bycl;
+	struct strmap *bycl;   /* client ID -> its index in cl[] */
 	char **files;     /* interned file names: jitem names die with the reader */
 	size_t nfiles;
 	const char *last_raw, *last_file;
 };
-
-static size_t
-hash(const char *s, size_t n)
-{
-	size_t h = 1469598103934665603u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-	return h;
-}
-
-/* The index for key (n bytes) or (size_t)-1; name(i) gives the key of index i. */
-static size_t
-map_find(const struct strmap *m, const char *key, size_t n, const char *(*name)(const void *, size_t),
-	 const void *arg)
-{
-	if (!m->cap)
-		return (size_t)-1;
-	for (size_t h = hash(key, n) & (m->cap - 1);; h = (h + 1) & (m->cap - 1)) {
-		if (!m->slot[h])
-			return (size_t)-1;
-		const char *k = name(arg, m->slot[h] - 1);
-
-		if (strncmp(k, key, n) == 0 && k[n] == '\0')
-			return m->slot[h] - 1;
-	}
-}
-
-static void
-map_put(struct strmap *m, const char *key, size_t idx, const char *(*name)(const void *, size_t),
-	const void *arg)
-{
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 64, *ns = xcalloc(ncap, sizeof *ns);
-
-		for (size_t i = 0; i < m->cap; i++) {
-			if (!m->slot[i])
-				continue;
-			const char *k = name(arg, m->slot[i] - 1);
-			size_t h = hash(k, strlen(k)) & (ncap - 1);
-
-			while (ns[h])
-				h = (h + 1) & (ncap - 1);
-			ns[h] = m->slot[i];
-		}
-		free(m->slot);
-		m->slot = ns;
-		m->cap = ncap;
-	}
-	size_t h = hash(key, strlen(key)) & (m->cap - 1);
-
-	while (m->slot[h])
-		h = (h + 1) & (m->cap - 1);
-	m->slot[h] = idx + 1;
-	m->n++;
-}
-
-static const char *
-inv_name(const void *arg, size_t i)
-{
-	return ((const struct invoices *)arg)->inv[i]->number;
-}
-
-static const char *
-cl_name(const void *arg, size_t i)
-{
-	return ((const struct invoices *)arg)->cl[i].id;
-}
 
 struct invoices *
 invoices_new(const char *receivable_prefix)
@@ -123,6 +48,8 @@ invoices_new(const char *receivable_prefix)
 
 	v->prefix = xstrdup(receivable_prefix);
 	v->plen = strlen(v->prefix);
+	v->bynum = strmap_new();
+	v->bycl = strmap_new();
 	return v;
 }
 
@@ -161,9 +88,10 @@ client_of(const struct invoices *v, const struct posting *p, const char **id)
 static struct inv_client *
 client_get(struct invoices *v, const char *id, size_t n)
 {
-	size_t i = map_find(&v->bycl, id, n, cl_name, v);
+	bool added;
+	size_t i = strmap_add(v->bycl, id, n, &added);
 
-	if (i != (size_t)-1)
+	if (!added)
 		return &v->cl[i];
 	if (v->ncl == v->clcap) {
 		v->clcap = v->clcap ? v->clcap * 2 : 16;
@@ -173,7 +101,6 @@ client_get(struct invoices *v, const char *id, size_t n)
 
 	memset(c, 0, sizeof *c);
 	c->id = xstrndup(id, n);
-	map_put(&v->bycl, c->id, v->ncl, cl_name, v);
 	v->ncl++;
 	return c;
 }
@@ -263,7 +190,7 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 	struct inv_client *c = client_get(v, id, idn);
 	struct span num, due;
 	struct invoice *in;
-	size_t i;
+	long i;
 
 	if (!posting_tag(t, p, "invoice", &num) || num.n == 0) {
 		/* A refund or a manual charge: it gives back credit first. */
@@ -279,8 +206,8 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 		cr->com = p->amt.com;
 		return 0;
 	}
-	i = map_find(&v->bynum, num.p, num.n, inv_name, v);
-	if (i != (size_t)-1) {
+	i = strmap_find(v->bynum, num.p, num.n);
+	if (i >= 0) {
 		in = v->inv[i];
 		if (in->line != it->line || in->file != intern_file(v, it->file)) {
 			terr_set(e, it->file, vocab_line(it, num.p),
@@ -327,7 +254,7 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 			v->inv = xrealloc(v->inv, v->cap * sizeof *v->inv);
 		}
 		v->inv[v->ninv] = in;
-		map_put(&v->bynum, in->number, v->ninv, inv_name, v);
+		strmap_add(v->bynum, num.p, num.n, NULL);  /* its number is v->ninv */
 		if (c->ninv == c->cap) {
 			c->cap = c->cap ? c->cap * 2 : 8;
 			c->inv = xrealloc(c->inv, c->cap * sizeof *c->inv);
@@ -368,11 +295,11 @@ credit(struct invoices *v, const struct jitem *it, const struct posting *p, cons
 	struct inv_client *c = client_get(v, id, idn);
 	struct amount money = p->amt;
 	struct span num;
-	size_t i;
+	long i;
 
 	amount_neg(&money);
 	if (posting_tag(it->txn, p, "invoice", &num) && num.n > 0) {
-		if ((i = map_find(&v->bynum, num.p, num.n, inv_name, v)) == (size_t)-1) {
+		if ((i = strmap_find(v->bynum, num.p, num.n)) < 0) {
 			/* The invoice comes later in the file (tally-invoice appends its entries). */
 			c->held = xrealloc(c->held, (c->nheld + 1) * sizeof *c->held);
 			c->held[c->nheld++] = (struct held){span_dup(num), money};
@@ -443,19 +370,18 @@ invoices_at(const struct invoices *v, size_t i)
 const struct invoice *
 invoices_find(const struct invoices *v, const char *number)
 {
-	size_t i = map_find(&v->bynum, number, strlen(number), inv_name, v);
+	long i = strmap_find(v->bynum, number, strlen(number));
 
-	return i == (size_t)-1 ? NULL : v->inv[i];
+	return i < 0 ? NULL : v->inv[i];
 }
 
 struct amount
 invoices_credit(const struct invoices *v, const char *client, int com)
 {
-	size_t i = map_find(&v->bycl, client, strlen(client), cl_name, v);
-
+	long i = strmap_find(v->bycl, client, strlen(client));
 	struct amount r = {0, 0, com};
 
-	if (i == (size_t)-1)
+	if (i < 0)
 		return r;
 	for (size_t k = 0; k < v->cl[i].ncredit; k++)
 		if (v->cl[i].credit[k].com == com)
@@ -490,8 +416,8 @@ invoices_free(struct invoices *v)
 	free(v->files);
 	free(v->inv);
 	free(v->cl);
-	free(v->bynum.slot);
-	free(v->bycl.slot);
+	strmap_free(v->bynum, NULL);
+	strmap_free(v->bycl, NULL);
 	free(v->prefix);
 	free(v);
 }

@@ -13,65 +13,96 @@
 
 struct rec {
 	char *uid;          /* NULL when the entry has none */
-	char client[CLIENT_ID_MAX + 1];
+	uint32_t client;    /* its number in the reconcile's ids */
 	tdate date;
 	int time;           /* -1: none */
 	enum session_kind kind;  /* SESSION_NONE: an `upcoming:` plan */
 	const char *file;   /* interned by the reconcile */
 	long line;
 	bool used;
-	uint32_t next_uid, next_day;  /* hash chains, index + 1 */
+	uint32_t next_uid, next_day;  /* the next record of the same uid, of the same day: + 1 */
+};
+
+/* The records of one key, newest first: a chain through rec.next_*, index + 1. */
+struct heads {
+	struct strmap *keys;
+	uint32_t *first;
+	size_t cap;
 };
 
 struct reconcile {
 	struct rec *r;
 	size_t n, cap;
-	uint32_t *by_uid, *by_day;
-	size_t nheads;
+	struct strmap *ids; /* client IDs (slugs), whole however long */
+	char **id;          /* their text by number: stable while records point at it */
+	struct heads by_uid, by_day;  /* by_day's key: the client's number and the date */
 	char **files;       /* the file names met, owned */
 	size_t nfiles;
 	struct ical *cal;   /* reconcile_open's calendars and rules */
 	struct calrules *rules;
 };
 
-static uint64_t
-fnv(const void *p, size_t n, uint64_t h)
+/* The head of key's chain: its slot in h->first, made when add, else NULL when none. */
+static uint32_t *
+head(struct heads *h, const void *key, size_t n, bool add)
 {
-	const unsigned char *s = p;
+	long k;
 
-	while (n--)
-		h = (h ^ *s++) * 1099511628211u;
-	return h;
+	if (!add)
+		return (k = strmap_find(h->keys, key, n)) < 0 ? NULL : &h->first[k];
+	k = (long)strmap_add(h->keys, key, n, NULL);
+	if ((size_t)k >= h->cap) {
+		size_t old = h->cap;
+
+		h->cap = h->cap ? 2 * h->cap : 256;
+		h->first = xrealloc(h->first, h->cap * sizeof *h->first);
+		memset(h->first + old, 0, (h->cap - old) * sizeof *h->first);
+	}
+	return &h->first[k];
 }
 
-#define FNV0 1469598103934665603u
-
 static size_t
-uid_slot(const struct reconcile *c, const char *uid)
+day_key(char key[8], uint32_t client, tdate d)
 {
-	return fnv(uid, strlen(uid), FNV0) & (c->nheads - 1);
+	uint32_t day = (uint32_t)d;
+
+	memcpy(key, &client, 4);
+	memcpy(key + 4, &day, 4);
+	return 8;
 }
 
-static size_t
-day_slot(const struct reconcile *c, const char *client, tdate d)
+/* The number of a client's ID, its slug made whole (a slug is never longer than its text). */
+static uint32_t
+client_num(struct reconcile *c, struct span name)
 {
-	return fnv(&d, sizeof d, fnv(client, strlen(client), FNV0)) & (c->nheads - 1);
+	char *slug = xmalloc(name.n + 2);
+	size_t n = clients_slug(name, slug, name.n + 2), k;
+	bool added;
+
+	k = strmap_add(c->ids, slug, n, &added);
+	if (added) {
+		c->id = xrealloc(c->id, strmap_count(c->ids) * sizeof *c->id);
+		c->id[k] = xstrndup(slug, n);
+	}
+	free(slug);
+	return (uint32_t)k;
 }
 
 static void
 link_rec(struct reconcile *c, size_t i)
 {
 	struct rec *r = &c->r[i];
-	size_t s;
+	char key[8];
+	uint32_t *h;
 
 	if (r->uid) {
-		s = uid_slot(c, r->uid);
-		r->next_uid = c->by_uid[s];
-		c->by_uid[s] = (uint32_t)(i + 1);
+		h = head(&c->by_uid, r->uid, strlen(r->uid), true);
+		r->next_uid = *h;
+		*h = (uint32_t)(i + 1);
 	}
-	s = day_slot(c, r->client, r->date);
-	r->next_day = c->by_day[s];
-	c->by_day[s] = (uint32_t)(i + 1);
+	h = head(&c->by_day, key, day_key(key, r->client, r->date), true);
+	r->next_day = *h;
+	*h = (uint32_t)(i + 1);
 }
 
 static struct rec *
@@ -80,15 +111,6 @@ add(struct reconcile *c)
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 256;
 		c->r = xrealloc(c->r, c->cap * sizeof *c->r);
-	}
-	if (c->n + 1 > c->nheads) {
-		free(c->by_uid);
-		free(c->by_day);
-		c->nheads = c->nheads ? c->nheads * 4 : 1024;
-		c->by_uid = xcalloc(c->nheads, sizeof *c->by_uid);
-		c->by_day = xcalloc(c->nheads, sizeof *c->by_day);
-		for (size_t i = 0; i < c->n; i++)
-			link_rec(c, i);
 	}
 	return memset(&c->r[c->n++], 0, sizeof *c->r);
 }
@@ -108,7 +130,12 @@ intern_file(struct reconcile *c, const char *f)
 struct reconcile *
 reconcile_new(void)
 {
-	return xcalloc(1, sizeof(struct reconcile));
+	struct reconcile *c = xcalloc(1, sizeof *c);
+
+	c->ids = strmap_new();
+	c->by_uid.keys = strmap_new();
+	c->by_day.keys = strmap_new();
+	return c;
 }
 
 void
@@ -128,7 +155,7 @@ reconcile_observe(struct reconcile *c, const struct jitem *it)
 	r = add(c);
 	if (vt.has[VT_UID] && vt.v[VT_UID].raw.n)
 		r->uid = span_dup(vt.v[VT_UID].raw);
-	clients_slug(vt.v[VT_CLIENT].raw, r->client, sizeof r->client);
+	r->client = client_num(c, vt.v[VT_CLIENT].raw);
 	r->date = it->txn->date;
 	r->time = vt.has[VT_TIME] ? (int)vt.v[VT_TIME].n : -1;
 	r->kind = kind;
@@ -139,23 +166,21 @@ reconcile_observe(struct reconcile *c, const struct jitem *it)
 
 /* The record of this uid (used or not), or NULL. */
 static struct rec *
-find_uid(const struct reconcile *c, const char *uid)
+find_uid(struct reconcile *c, const char *uid)
 {
-	if (!c->nheads)
-		return NULL;
-	for (uint32_t i = c->by_uid[uid_slot(c, uid)]; i; i = c->r[i - 1].next_uid)
-		if (strcmp(c->r[i - 1].uid, uid) == 0)
-			return &c->r[i - 1];
-	return NULL;
+	uint32_t *h = head(&c->by_uid, uid, strlen(uid), false);
+
+	return h && *h ? &c->r[*h - 1] : NULL;
 }
 
 /* Uses up record r for an instance; *out (when given) says what it was. */
 static int
-take(struct rec *r, struct reconcile_rec *out)
+take(const struct reconcile *c, struct rec *r, struct reconcile_rec *out)
 {
 	r->used = true;
 	if (out)
-		*out = (struct reconcile_rec){r->client, r->date, r->time, r->kind, r->file, r->line};
+		*out = (struct reconcile_rec){c->id[r->client], r->date, r->time, r->kind, r->file,
+					      r->line};
 	return 1;
 }
 
@@ -163,32 +188,28 @@ int
 reconcile_take(struct reconcile *c, const struct ical_inst *v, const char *client, bool upcoming,
 	       struct reconcile_rec *out)
 {
-	char id[128];
 	struct rec *r = find_uid(c, v->uid), *loose = NULL;
+	uint32_t *first, who;
+	char key[8];
 
-	if (r) {
-		/* A plan does not stand for the session once it has taken place. */
-		if (r->kind == SESSION_NONE && !upcoming)
-			goto by_day;
-		return take(r, out);
-	}
-by_day:
-	if (!c->nheads)
+	/* A plan does not stand for the session once it has taken place. */
+	if (r && !(r->kind == SESSION_NONE && !upcoming))
+		return take(c, r, out);
+	who = client_num(c, (struct span){client, strlen(client)});
+	if (!(first = head(&c->by_day, key, day_key(key, who, v->date), false)))
 		return 0;
-	clients_slug((struct span){client, strlen(client)}, id, sizeof id);
-	for (uint32_t i = c->by_day[day_slot(c, id, v->date)]; i; i = c->r[i - 1].next_day) {
+	for (uint32_t i = *first; i; i = c->r[i - 1].next_day) {
 		struct rec *h = &c->r[i - 1];
 
-		if (h->used || h->date != v->date || strcmp(h->client, id) != 0 ||
-		    (h->kind == SESSION_NONE && !upcoming))
+		if (h->used || (h->kind == SESSION_NONE && !upcoming))
 			continue;
 		if (h->time == v->time)
-			return take(h, out);
+			return take(c, h, out);
 		if (h->time < 0 && !h->uid)
 			loose = h;  /* no time written: any time that day, oldest first */
 	}
 	if (loose)
-		return take(loose, out);
+		return take(c, loose, out);
 	return 0;
 }
 
@@ -198,7 +219,7 @@ reconcile_add(struct reconcile *c, const struct ical_inst *v, const char *client
 	struct rec *r = add(c);
 
 	r->uid = xstrdup(v->uid);
-	clients_slug((struct span){client, strlen(client)}, r->client, sizeof r->client);
+	r->client = client_num(c, (struct span){client, strlen(client)});
 	r->date = v->date;
 	r->time = v->time;
 	r->kind = upcoming ? SESSION_NONE : v->cancelled ? SESSION_CANCELLED : SESSION_HELD;
@@ -221,7 +242,7 @@ reconcile_left(const struct reconcile *c, size_t i, struct reconcile_rec *out)
 
 	if (r->used || r->kind == SESSION_NONE)
 		return false;
-	out->client = r->client;
+	out->client = c->id[r->client];
 	out->date = r->date;
 	out->time = r->time;
 	out->kind = r->kind;
@@ -241,8 +262,14 @@ reconcile_free(struct reconcile *c)
 		free(c->files[i]);
 	free(c->files);
 	free(c->r);
-	free(c->by_uid);
-	free(c->by_day);
+	for (size_t i = 0; i < strmap_count(c->ids); i++)
+		free(c->id[i]);
+	free(c->id);
+	strmap_free(c->ids, NULL);
+	strmap_free(c->by_uid.keys, NULL);
+	strmap_free(c->by_day.keys, NULL);
+	free(c->by_uid.first);
+	free(c->by_day.first);
 	ical_free(c->cal);
 	calrules_free(c->rules);
 	free(c);
@@ -278,22 +305,31 @@ struct side {
 };
 
 struct crow {
-	char client[CLIENT_ID_MAX + 1];
+	const char *client;
 	long cal, jnl, both;
 	struct side *only_cal, *only_jnl;
 	size_t ncal, njnl;
 };
 
+/* The row of client number k; row[k] is its index + 1 in *rows (0: none yet). */
 static struct crow *
-crow_of(struct crow **rows, size_t *n, const char *client)
+crow_of(const struct reconcile *c, struct crow **rows, size_t *n, size_t **row, size_t *nrow,
+	uint32_t k)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp((*rows)[i].client, client) == 0)
-			return &(*rows)[i];
-	*rows = xrealloc(*rows, (*n + 1) * sizeof **rows);
-	memset(&(*rows)[*n], 0, sizeof **rows);
-	snprintf((*rows)[*n].client, sizeof (*rows)[*n].client, "%s", client);
-	return &(*rows)[(*n)++];
+	if (k >= *nrow) {
+		size_t want = strmap_count(c->ids);
+
+		*row = xrealloc(*row, want * sizeof **row);
+		memset(*row + *nrow, 0, (want - *nrow) * sizeof **row);
+		*nrow = want;
+	}
+	if (!(*row)[k]) {
+		*rows = xrealloc(*rows, (*n + 1) * sizeof **rows);
+		memset(&(*rows)[*n], 0, sizeof **rows);
+		(*rows)[*n].client = c->id[k];
+		(*row)[k] = ++*n;
+	}
+	return &(*rows)[(*row)[k] - 1];
 }
 
 static void
@@ -358,15 +394,15 @@ reconcile_report(struct reconcile *c, const struct reconcile_opts *ro, struct ou
 	const struct ical *cal = c->cal;
 	const struct calrules *rules = c->rules;
 	struct crow *rows = NULL;
-	size_t nrows = 0, nrule = 0;
+	size_t nrows = 0, nrule = 0, *row = NULL, nrow = 0;
 	struct reconcile_rec jr;
 	int cw = 6;
 
 	for (size_t i = 0; i < ical_count(cal); i++) {
 		const struct ical_inst *v = ical_at(cal, i);
 		const char *client = NULL;
-		char id[128];
 		struct crow *r;
+		uint32_t k;
 		int m;
 
 		if ((ro->begin != DATE_NONE && v->date < ro->begin) ||
@@ -381,12 +417,12 @@ reconcile_report(struct reconcile *c, const struct reconcile_opts *ro, struct ou
 			nrule++;
 			continue;
 		}
-		clients_slug((struct span){client, strlen(client)}, id, sizeof id);
-		if (ro->client && strcmp(id, ro->client) != 0)
+		k = client_num(c, (struct span){client, strlen(client)});
+		if (ro->client && strcmp(c->id[k], ro->client) != 0)
 			continue;
-		r = crow_of(&rows, &nrows, id);
+		r = crow_of(c, &rows, &nrows, &row, &nrow, k);
 		r->cal++;
-		if (reconcile_take(c, v, id, false, NULL))
+		if (reconcile_take(c, v, c->id[k], false, NULL))
 			r->both++;
 		else
 			side_add(&r->only_cal, &r->ncal, (struct side){v->date, v->time,
@@ -399,9 +435,9 @@ reconcile_report(struct reconcile *c, const struct reconcile_opts *ro, struct ou
 		if (h->kind == SESSION_NONE || (ro->begin != DATE_NONE && h->date < ro->begin) ||
 		    (ro->end != DATE_NONE && h->date >= ro->end) ||
 		    (long long)h->date * 1440 + (h->time < 0 ? 0 : h->time) > ro->now ||
-		    (ro->client && strcmp(h->client, ro->client) != 0))
+		    (ro->client && strcmp(c->id[h->client], ro->client) != 0))
 			continue;
-		r = crow_of(&rows, &nrows, h->client);
+		r = crow_of(c, &rows, &nrows, &row, &nrow, h->client);
 		r->jnl++;
 		if (reconcile_left(c, i, &jr))
 			side_add(&r->only_jnl, &r->njnl, (struct side){jr.date, jr.time, jr.kind,
@@ -433,6 +469,7 @@ reconcile_report(struct reconcile *c, const struct reconcile_opts *ro, struct ou
 		free(rows[i].only_jnl);
 	}
 	free(rows);
+	free(row);
 	return 0;
 fail:
 	for (size_t i = 0; i < nrows; i++) {
@@ -440,5 +477,6 @@ fail:
 		free(rows[i].only_jnl);
 	}
 	free(rows);
+	free(row);
 	return -1;
 }

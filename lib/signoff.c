@@ -13,7 +13,7 @@
 
 struct srec {
 	tdate date;
-	char client[128];
+	char client[CLIENT_ID_MAX + 2];
 	char *name;          /* the cleaned signer */
 	long line;
 	long item;           /* the item it signs (ordinal), -1: none yet */
@@ -73,6 +73,7 @@ signoff_load(const char *csv, struct terr *e)
 	while ((rv = csvin_next(c, &r, e)) > 0) {
 		struct srec *x;
 		tdate d;
+		size_t n;
 
 		if (r.nf == 1 && r.len[0] == 0)
 			continue;  /* a blank line */
@@ -91,8 +92,13 @@ signoff_load(const char *csv, struct terr *e)
 		x->date = d;
 		x->line = r.line;
 		x->item = -1;
-		if (!clients_slug((struct span){r.f[1], r.len[1]}, x->client, sizeof x->client)) {
+		n = clients_slug((struct span){r.f[1], r.len[1]}, x->client, sizeof x->client);
+		if (!n) {
 			terr_set(e, s->csv, r.line, "no client");
+			goto fail;
+		}
+		if (n > CLIENT_ID_MAX) {  /* never cut: two clients would become one */
+			terr_set(e, s->csv, r.line, "client ID longer than %d bytes", CLIENT_ID_MAX);
 			goto fail;
 		}
 		x->name = clean_name(r.f[2], r.len[2]);
@@ -135,20 +141,66 @@ first_of(struct signoff *s, tdate d, const char *client)
 		       &s->r[lo] : NULL;
 }
 
-/* A held session of the files named: (client, date, signed-by or NULL). */
+/*
+ * A held session of the files named: its clients present (a group session's attendees not
+ * absent, else its client) and every `signed:` on it. A group entry takes one signature
+ * per attendee who signs; a client name too long to be an ID (tally-check refuses it)
+ * signs nothing.
+ */
+struct held {
+	char id[GROUP_MAX][CLIENT_ID_MAX + 2];
+	size_t n;
+	struct span sig[GROUP_MAX];
+	size_t nsig;
+	bool group;
+};
+
+static int
+add_signer(const struct vval *v, void *arg)
+{
+	struct held *h = arg;
+
+	if (h->nsig < GROUP_MAX)
+		h->sig[h->nsig++] = v->raw;
+	return 0;
+}
+
 static bool
-held(const struct jitem *it, char *client, size_t size, struct span *signer)
+held(const struct jitem *it, struct held *h)
 {
 	struct client_tags tg;
+	struct attendee a[GROUP_MAX];
+	size_t n;
 
 	if (it->kind != J_TXN || it->depth > 0)
 		return false;
 	clients_tags(it->txn, &tg);
 	if (clients_kind_of(&tg) != SESSION_HELD || !tg.v[CT_CLIENT].p)
 		return false;
-	clients_slug(tg.v[CT_CLIENT], client, size);
-	*signer = tg.v[CT_SIGNED];
-	return true;
+	h->n = h->nsig = 0;
+	h->group = group_is(it->txn);
+	if (!h->group) {
+		a[0] = (struct attendee){tg.v[CT_CLIENT], SESSION_HELD};
+		n = 1;
+	} else if ((n = group_attendees(it->txn, a, GROUP_MAX, NULL)) > GROUP_MAX) {
+		n = GROUP_MAX;  /* more is an error tally-check reports */
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i].kind == SESSION_HELD &&
+		    clients_slug(a[i].id, h->id[h->n], sizeof h->id[h->n]) <= CLIENT_ID_MAX)
+			h->n++;
+	vocab_each(it->txn, VT_SIGNED, add_signer, h);
+	return h->n > 0;
+}
+
+/* Whether the entry carries `signed: name`. */
+static bool
+signed_by(const struct held *h, const char *name)
+{
+	for (size_t i = 0; i < h->nsig; i++)
+		if (strlen(name) == h->sig[i].n && memcmp(name, h->sig[i].p, h->sig[i].n) == 0)
+			return true;
+	return false;
 }
 
 static void
@@ -174,10 +226,9 @@ signoff_plan(struct signoff *s, char *const *files, size_t nfiles, struct terr *
 		struct srec *first;
 	} *pend = NULL;
 	size_t npend = 0;
+	struct held *h = xmalloc(sizeof *h);
 
 	while ((rv = journal_next(j, &it)) != 0) {
-		char client[128];
-		struct span sg;
 		struct srec *x;
 
 		if (rv < 0) {
@@ -187,20 +238,26 @@ signoff_plan(struct signoff *s, char *const *files, size_t nfiles, struct terr *
 			continue;
 		}
 		item++;
-		if (!held(it, client, sizeof client, &sg) || !(x = first_of(s, it->txn->date, client)))
+		if (!held(it, h))
 			continue;
-		if (!sg.p) {
-			pend = xrealloc(pend, (npend + 1) * sizeof *pend);
-			pend[npend++] = (struct pend){item, x};
-			continue;
-		}
-		/* Already signed: it answers the first unanswered record with that name. */
-		for (; x < s->r + s->n && x->date == it->txn->date && strcmp(x->client, client) == 0;
-		     x++)
-			if (x->item < 0 && strlen(x->name) == sg.n && memcmp(x->name, sg.p, sg.n) == 0) {
-				x->item = item;
-				break;
+		for (size_t c = 0; c < h->n; c++) {
+			bool answered = false;
+
+			if (!(x = first_of(s, it->txn->date, h->id[c])))
+				continue;
+			/* Already signed with a record's name: it answers the first such record. */
+			for (struct srec *y = x; y < s->r + s->n && y->date == it->txn->date &&
+			     strcmp(y->client, h->id[c]) == 0 && !answered; y++)
+				if (y->item < 0 && signed_by(h, y->name)) {
+					y->item = item;
+					answered = true;
+				}
+			/* Unsigned (a group: not by this attendee's record) waits for the rest. */
+			if (!answered && (h->nsig == 0 || h->group)) {
+				pend = xrealloc(pend, (npend + 1) * sizeof *pend);
+				pend[npend++] = (struct pend){item, x};
 			}
+		}
 	}
 	journal_close(j);
 	for (size_t i = 0; i < npend && status == 0; i++)
@@ -213,6 +270,7 @@ signoff_plan(struct signoff *s, char *const *files, size_t nfiles, struct terr *
 				break;
 			}
 	free(pend);
+	free(h);
 	for (size_t i = 0; i < s->n && status == 0; i++)
 		if (s->r[i].item < 0) {
 			char day[11];
@@ -230,12 +288,17 @@ by_item(const void *a, const void *b)
 {
 	const struct srec *const *x = a, *const *y = b;
 
-	return ((*x)->item > (*y)->item) - ((*x)->item < (*y)->item);
+	if ((*x)->item != (*y)->item)
+		return (*x)->item > (*y)->item ? 1 : -1;
+	return (*x > *y) - (*x < *y);  /* a group's signatures in the sheet's order */
 }
 
-/* Writes an entry with `; signed: NAME` after its header and comment lines. */
+/*
+ * Writes an entry with `; signed: NAME` lines (v[0..n): a group's attendees each sign; one
+ * name written once) after its header and comment lines.
+ */
 static void
-write_signed(struct out *o, const struct jitem *it, const char *name)
+write_signed(struct out *o, const struct jitem *it, struct srec *const *v, size_t n)
 {
 	const char *p = it->text, *end = it->text + it->len, *at;
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -254,7 +317,14 @@ write_signed(struct out *o, const struct jitem *it, const char *name)
 	out_write(o, p, (size_t)(at - p));
 	if (at > p && at[-1] != '\n')
 		out_puts(o, "\n");
-	out_printf(o, "    ; signed: %s\n", name);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+
+		while (k < i && strcmp(v[k]->name, v[i]->name) != 0)
+			k++;
+		if (k == i)
+			out_printf(o, "    ; signed: %s\n", v[i]->name);
+	}
 	out_write(o, at, (size_t)(end - at));
 }
 
@@ -282,10 +352,15 @@ signoff_write(struct signoff *s, char *const *files, size_t nfiles, struct out *
 		item++;
 		if (it->depth > 0)
 			continue;
-		if (k < nv && v[k]->item == item)
-			write_signed(o, it, v[k++]->name);
-		else
+		if (k < nv && v[k]->item == item) {
+			size_t first = k;
+
+			while (k < nv && v[k]->item == item)
+				k++;
+			write_signed(o, it, v + first, k - first);
+		} else {
 			write_item(o, it, NULL, 0);
+		}
 	}
 	journal_close(j);
 	free(v);

@@ -16,7 +16,7 @@ struct statements {
 	size_t prefix_len[SA_N];
 	struct stmt_client *clients;
 	size_t nclients, capclients;
-	size_t *slots, nslots;  /* open addressing over clients[]: index + 1, 0 = empty */
+	struct strmap *ids;     /* client ID -> its index in clients[] (ID order once sorted) */
 	bool sorted;
 	struct invoices *inv;
 	const char *cur_file;   /* the entry being read, so new clients know their place */
@@ -28,37 +28,13 @@ struct statements {
 };
 
 static size_t
-hash(const char *s, size_t n)
-{
-	size_t h = 5381;
-
-	while (n--)
-		h = h * 33 + (unsigned char)*s++;
-	return h;
-}
-
-static size_t
 client_get(struct statements *s, const char *id, size_t n)
 {
-	size_t h, k;
+	bool added;
+	size_t i = strmap_add(s->ids, id, n, &added);
 
-	if (s->nclients * 2 >= s->nslots) {
-		free(s->slots);
-		s->nslots = s->nslots ? s->nslots * 2 : 64;
-		s->slots = xcalloc(s->nslots, sizeof *s->slots);
-		for (size_t i = 0; i < s->nclients; i++) {
-			h = hash(s->clients[i].id, strlen(s->clients[i].id)) & (s->nslots - 1);
-			while (s->slots[h])
-				h = (h + 1) & (s->nslots - 1);
-			s->slots[h] = i + 1;
-		}
-	}
-	h = hash(id, n) & (s->nslots - 1);
-	while ((k = s->slots[h]) != 0) {
-		if (strlen(s->clients[k - 1].id) == n && memcmp(s->clients[k - 1].id, id, n) == 0)
-			return k - 1;
-		h = (h + 1) & (s->nslots - 1);
-	}
+	if (!added)
+		return i;
 	if (s->nclients == s->capclients) {
 		s->capclients = s->capclients ? s->capclients * 2 : 16;
 		s->clients = xrealloc(s->clients, s->capclients * sizeof *s->clients);
@@ -67,7 +43,6 @@ client_get(struct statements *s, const char *id, size_t n)
 	s->clients[s->nclients].id = xstrndup(id, n);
 	s->clients[s->nclients].file = xstrdup(s->cur_file ? s->cur_file : "-");
 	s->clients[s->nclients].line = s->cur_line;
-	s->slots[h] = s->nclients + 1;
 	return s->nclients++;
 }
 
@@ -75,19 +50,23 @@ client_get(struct statements *s, const char *id, size_t n)
 static bool
 spells(struct span v, const char *id)
 {
-	char slug[256];
+	char slug[CLIENT_ID_MAX + 2];
 	size_t n = clients_slug(v, slug, sizeof slug);
 
-	return n == strlen(id) && strncasecmp(slug, id, n) == 0;
+	return n <= CLIENT_ID_MAX && n == strlen(id) && strncasecmp(slug, id, n) == 0;
 }
 
-/* The client a client: tag names: its value folded to the slug used in account names. */
+/*
+ * The client a client: tag names: its value folded to the slug used in account names;
+ * SIZE_MAX for a name too long to be an ID (vocab.c refuses it first), never cut to fit.
+ */
 static size_t
 client_of_tag(struct statements *s, struct span v)
 {
-	char slug[256];
+	char slug[CLIENT_ID_MAX + 2];
+	size_t n = clients_slug(v, slug, sizeof slug);
 
-	return client_get(s, slug, clients_slug(v, slug, sizeof slug));
+	return n && n <= CLIENT_ID_MAX ? client_get(s, slug, n) : SIZE_MAX;
 }
 
 /* The kind of client account an account name is, and the client's ID in it; -1 if none. */
@@ -330,7 +309,11 @@ observe(struct statements *s, const struct txn *t, const struct vtags *tg)
 		if (!g.has_client)
 			return 0;
 		size_t ci = client_of_tag(s, g.client);
-		struct stmt_client *c = &s->clients[ci];
+		struct stmt_client *c;
+
+		if (ci == SIZE_MAX)
+			return 0;
+		c = &s->clients[ci];
 
 		if (g.has_name) {
 			free(c->name);
@@ -426,6 +409,7 @@ statements_new(tdate begin, tdate end, const char *const prefix[SA_N])
 		s->prefix[k] = prefix && prefix[k] ? prefix[k] : defaults[k];
 		s->prefix_len[k] = strlen(s->prefix[k]);
 	}
+	s->ids = strmap_new();
 	return s;
 }
 
@@ -506,9 +490,10 @@ sort_clients(struct statements *s)
 		if (s->clients[i].nitems > 1)
 			qsort(s->clients[i].items, s->clients[i].nitems,
 			      sizeof *s->clients[i].items, by_item_date);
-	free(s->slots);
-	s->slots = NULL;
-	s->nslots = 0;
+	strmap_free(s->ids, NULL);  /* numbered again in the new order */
+	s->ids = strmap_new();
+	for (size_t i = 0; i < s->nclients; i++)
+		strmap_add(s->ids, s->clients[i].id, strlen(s->clients[i].id), NULL);
 	s->sorted = true;
 }
 
@@ -722,7 +707,7 @@ statements_free(struct statements *s)
 	for (size_t i = 0; i < s->nclients; i++)
 		client_free(&s->clients[i]);
 	free(s->clients);
-	free(s->slots);
+	strmap_free(s->ids, NULL);
 	if (s->inv)
 		invoices_free(s->inv);
 	free(s->tc);

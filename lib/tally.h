@@ -694,12 +694,12 @@ struct conf *invoices_conf(const char *path, const char *journal, struct terr *e
 
 /*
  * The per-client book kept while the journal streams: rates, policies, prepaid packages,
- * deposits, terms, payer. Feed it every item (clients_observe) and ask it about a date.
+ * deposits, terms, payer, filled by the book (below) in date order; ask it about a date.
  * Clients are named by `client:` tags and by the last component of their accounts
  * (Assets:Unbilled:ID); both are folded to a slug (clients_slug) so `Théo Keller` and
  * `theo-keller` are one client. Account prefixes match ignoring ASCII case.
- * clients_observe streams in file order (tally-agreement); the commands that price or
- * count sessions read through the book below, in date order.
+ * There is no file-order reading of it: every command that needs terms, packages or
+ * deposits reads them through the book.
  */
 enum cacct { C_UNBILLED, C_PREPAID, C_DEPOSITS, C_NACCT };
 /* Account prefixes: NULL fields take the defaults (Assets:Unbilled, ...). */
@@ -778,47 +778,14 @@ enum session_kind {
 	SESSION_NONE, SESSION_HELD, SESSION_CANCELLED, SESSION_LATE, SESSION_NOSHOW,
 	SESSION_PROVIDER, SESSION_OTHER
 };
-/*
- * What clients_observe (file order) took for the last unpriced `session: held` event it
- * observed (package credit, or the rate less a deposit held); tally-check reads it. The
- * filters price through the book instead (date order).
- */
-enum { CP_OK, CP_NO_CLIENT, CP_NO_RATE, CP_NO_MINUTES, CP_BAD_MINUTES, CP_OVERFLOW };
-struct client_pricing {
-	bool valid;
-	int rc;               /* CP_OK, or why the session could not be priced */
-	struct client *c;
-	bool from_package;    /* price comes from Liabilities:Prepaid:ID */
-	struct amount price;  /* the session's price (to Income:Sessions) */
-	struct amount deposit;/* taken from the deposit held (rate pricing) */
-	struct amount rest;   /* price - deposit (to Assets:Unbilled:ID) */
-};
 struct clients;
 
 struct clients *clients_new(const struct clients_opts *o);
 void clients_free(struct clients *b);
-/*
- * Learns from one item: rate/policy/terms/payer tags (need `client:`), package purchases,
- * debits to the prepaid account (one session taken from the oldest open package when the
- * entry has a `session:` tag; a lapse when it has `expired:`; else a refund of credit),
- * deposit balances. Postingless events change no package or deposit: a
- * command that prices them calls client_package_take / client_deposit_take itself.
- * -1 with *e set (FILE:LINE) on a bad tag or an amount too large.
- */
-int clients_observe(struct clients *b, const struct jitem *it, struct terr *e);
-/* The same with the entry's tags already scanned (one pass per entry for speed). */
-int clients_observe_tags(struct clients *b, const struct jitem *it, const struct client_tags *tg,
-			 struct terr *e);
-/* The pricing of the item just observed when it was an unpriced held session, else NULL. */
-const struct client_pricing *clients_priced(const struct clients *b);
-/* Why an unpriced held session cannot be priced (tally-bill's and tally-check's message):
- * 0 when it can; -1 with *e set. */
-int clients_pricing_error(const struct client_pricing *r, const struct jitem *it, struct terr *e);
 /* A client by tag value or id (slugged); clients_get creates it. NULL for an empty name. */
 struct client *clients_find(struct clients *b, struct span id);
 struct client *clients_get(struct clients *b, struct span id);
 /* The client of an entry's `client:` tag (created when new), or NULL. */
-struct client *clients_of(struct clients *b, const struct txn *t);
 struct client *clients_of_tags(struct clients *b, const struct client_tags *tg);
 size_t clients_count(const struct clients *b);
 struct client *clients_at(const struct clients *b, size_t i); /* first-seen order */
@@ -827,10 +794,8 @@ struct client *clients_at(const struct clients *b, size_t i); /* first-seen orde
 /* Folds a name to an account slug: lowercase ASCII, accents dropped, blanks to '-'. */
 size_t clients_slug(struct span in, char *buf, size_t size);
 /* The entry's `session:` kind. */
-enum session_kind clients_session_kind(const struct txn *t);
 enum session_kind clients_kind_of(const struct client_tags *tg);
 /* A session's length from `minutes: N` or `duration: 50m|1h30m`: -1 absent, -2 malformed. */
-long clients_minutes(const struct txn *t);
 long clients_minutes_of(const struct client_tags *tg);
 /* The client's account to write postings to (its journal spelling, else PREFIX:ID). */
 const char *client_account_name(struct clients *b, struct client *c, enum cacct which);

@@ -1,7 +1,7 @@
 /*
  * yearend.c: what a new year's file must know of the old one besides balances. A client's
- * terms (the last value of each tag on their agreement events: rate, policy, terms,
- * payer, name...) and the last number of each invoice series, so that numbering goes on.
+ * terms (the latest value by date of each tag on their agreement events: rate, policy,
+ * terms, payer, name...) and the last number of each invoice series, so that numbering goes on.
  * tally-close writes them; the balances come from the reader, invoices and the book.
  */
 #include <stdlib.h>
@@ -11,6 +11,8 @@
 
 struct yearend {
 	struct strmap *terms;   /* client slug NUL tag -> value (malloc'd) */
+	tdate *from;            /* each term's date, by its number: the latest by date wins */
+	size_t nfrom;
 	struct strmap *series;  /* number up to its last '-' -> struct last */
 	struct strmap *items;   /* invoice number -> its `item:` values, one a line (malloc'd) */
 };
@@ -48,6 +50,7 @@ yearend_free(struct yearend *y)
 	strmap_free(y->terms, free);
 	strmap_free(y->series, free_last);
 	strmap_free(y->items, free);
+	free(y->from);
 	free(y);
 }
 
@@ -55,6 +58,7 @@ struct termarg {
 	struct yearend *y;
 	char *slug;
 	const char *text, *end;
+	tdate date;             /* the entry's */
 };
 
 static int
@@ -64,6 +68,7 @@ term(struct span key, struct span val, void *arg)
 	size_t sl = strlen(a->slug);
 	char *k;
 	size_t i;
+	bool added;
 
 	if (span_eq(key, "client") || key.n == 0)
 		return 0;
@@ -76,8 +81,16 @@ term(struct span key, struct span val, void *arg)
 	k = xmalloc(sl + 1 + key.n);
 	memcpy(k, a->slug, sl + 1);
 	memcpy(k + sl + 1, key.p, key.n);
-	i = strmap_add(a->y->terms, k, sl + 1 + key.n, NULL);
+	i = strmap_add(a->y->terms, k, sl + 1 + key.n, &added);
 	free(k);
+	if (i >= a->y->nfrom) {
+		a->y->nfrom = 2 * i + 16;
+		a->y->from = xrealloc(a->y->from, a->y->nfrom * sizeof *a->y->from);
+	}
+	/* date order, whatever the order of the file: of one date, the last written */
+	if (!added && a->date < a->y->from[i])
+		return 0;
+	a->y->from[i] = a->date;
 	free(*strmap_value(a->y->terms, i));
 	*strmap_value(a->y->terms, i) = span_dup(val);
 	return 0;
@@ -142,7 +155,7 @@ yearend_observe(struct yearend *y, const struct jitem *it)
 {
 	const struct txn *t = it->txn;
 	struct span who, num, v;
-	char slug[256];
+	char slug[CLIENT_ID_MAX + 2];
 
 	if (it->kind != J_TXN || !t)
 		return;
@@ -159,9 +172,9 @@ yearend_observe(struct yearend *y, const struct jitem *it)
 		return;
 	size_t n = clients_slug(who, slug, sizeof slug);
 
-	if (!n || n >= sizeof slug)
+	if (!n || n > CLIENT_ID_MAX)  /* too long to be an ID (tally-check says so): never cut */
 		return;
-	struct termarg a = {y, slug, it->text, it->text + it->len};
+	struct termarg a = {y, slug, it->text, it->text + it->len, t->date};
 
 	tag_each(t->comment, term, &a);
 }

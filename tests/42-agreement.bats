@@ -71,6 +71,86 @@ AGR=$FIXTURES/agreement
 	assert_line "- $clause"
 }
 
+# Ana's terms, a second package, a session from the first and its lapse: the book's reading.
+more_terms() {
+	cat "$AGR/ana.journal"
+	cat <<'EOF'
+
+2026-09-10 Session
+    ; client: Ana García
+    ; session: held
+    ; minutes: 50
+    Liabilities:Prepaid:ana-garcia  40.00 EUR
+    Income:Sessions
+
+2026-09-20 Package of 5 sessions
+    ; client: Ana García
+    ; package: 5
+    ; expires: 2027-01-31
+    Assets:Bank  225.00 EUR
+    Liabilities:Prepaid:ana-garcia
+
+2026-09-25 Longer sessions from now on
+    ; client: Ana García
+    ; minutes: 60
+    ; terms: 20
+    ; frequency: twice a week
+
+2026-10-05 First package lapsed
+    ; client: Ana García
+    ; expired: package of 2026-09-02
+    Liabilities:Prepaid:ana-garcia  360.00 EUR
+    Income:Expired packages
+EOF
+}
+
+@test "agreement: a shuffled journal gives the date-ordered one's agreement (the book's terms)" {
+	cd "$BATS_TEST_TMPDIR"
+	cp "$AGR/tally.conf" .
+	more_terms > ordered.journal
+	run tally-agreement --client ana-garcia --date 2026-10-15 ordered.journal
+	assert_success
+	want=$output
+	assert_line "The rate is 48.50 EUR per session."
+	assert_line --partial "5 sessions"
+	assert_line --partial "60 minutes"
+	assert_line --partial "20 days"
+	assert_line --partial "twice a week"
+	# the entries written in reverse, then in several random orders
+	awk 'BEGIN { RS = ""; ORS = "\n\n" } { b[NR] = $0 } END { print b[1]; for (i = NR; i > 1; i--) print b[i] }' \
+		ordered.journal > reversed.journal
+	run tally-agreement --client ana-garcia --date 2026-10-15 reversed.journal
+	assert_success
+	assert_output "$want"
+	for seed in 1 2 3 4 5 6; do
+		shuffle-entries "$seed" ordered.journal > shuffled.journal
+		run tally-agreement --client ana-garcia --date 2026-10-15 shuffled.journal
+		assert_success
+		assert_output "$want"
+	done
+}
+
+@test "agreement: a tag value tally-check refuses is refused with tally-check's message" {
+	cd "$BATS_TEST_TMPDIR"
+	# an unknown policy, superseded later: no price depends on it, but it is wrong
+	printf '2026-09-01 Terms\n    ; client: Ana\n    ; rate: 45.00 EUR\n    ; policy: nosuch\n\n2026-09-03 Later\n    ; client: Ana\n    ; policy: 24-hour\n' > pol.journal
+	run -1 --separate-stderr tally-check pol.journal
+	want=${stderr#tally-check: }
+	assert_equal "${want%% (no *}" "pol.journal:4: unknown policy: nosuch"
+	run -1 --separate-stderr tally-agreement --client ana --date 2026-10-15 pol.journal
+	assert_equal "$stderr" "tally-agreement: $want"
+	assert_equal "$output" ""
+	for bad in 'rate: 60 EUR/fortnight' 'minutes: fifty' 'package: ten' 'terms: soon' 'payer: ('; do
+		printf '2026-09-01 Terms\n    ; client: Ana\n    ; rate: 45.00 EUR\n    ; policy: 24-hour\n    ; %s\n' "$bad" > bad.journal
+		run -1 --separate-stderr tally-check bad.journal
+		want=${stderr#tally-check: }
+		[ -n "$want" ]
+		run -1 --separate-stderr tally-agreement --client ana --date 2026-10-15 bad.journal
+		assert_equal "$stderr" "tally-agreement: $want"
+		assert_equal "$output" ""
+	done
+}
+
 @test "agreement: errors" {
 	cd "$AGR"
 	run -2 --separate-stderr tally-agreement ana.journal

@@ -370,3 +370,15 @@ J
 	assert_output 1
 	books_agree "$BATS_TEST_TMPDIR/invoiced.journal"
 }
+
+@test "household: a child's --client statement is the payer's household statement, said on stderr" {
+	invoiced
+	run --separate-stderr tally-statement --client perez -p 2026-11 "$BATS_TEST_TMPDIR/invoiced.journal"
+	assert_success
+	want=$output
+	run --separate-stderr tally-statement --client leo -p 2026-11 "$BATS_TEST_TMPDIR/invoiced.journal"
+	assert_success
+	assert_equal "$stderr" "tally-statement: leo is billed to perez (bill-to:): this is perez's household statement"
+	assert_output "$want"
+	assert_line "Nov 3, 2026   16:00  Leo Pérez: held             -              session 1 of 10"
+}

@@ -147,6 +147,25 @@ sheet() {
 dora: deposit held: 100 EUR"
 }
 
+@test "close: the package credit carried over is the date-ordered one's, whatever the order of the file" {
+	tally-bill "$FIXTURES/close/package.journal" > "$BATS_TEST_TMPDIR/old.journal"
+	run tally-close -e 2027-01-01 "$BATS_TEST_TMPDIR/old.journal"
+	assert_success
+	want=$output
+	# the entries in reverse: sessions taken from the package come before its purchase
+	awk 'BEGIN { RS = ""; ORS = "\n\n" } { b[NR] = $0 } END { for (i = NR; i >= 1; i--) print b[i] }' \
+		"$BATS_TEST_TMPDIR/old.journal" > "$BATS_TEST_TMPDIR/reversed.journal"
+	run tally-close -e 2027-01-01 "$BATS_TEST_TMPDIR/reversed.journal"
+	assert_success
+	assert_output "$want"
+	for seed in 1 2 3; do
+		shuffle-entries "$seed" "$BATS_TEST_TMPDIR/old.journal" > "$BATS_TEST_TMPDIR/shuffled.journal"
+		run tally-close -e 2027-01-01 "$BATS_TEST_TMPDIR/shuffled.journal"
+		assert_success
+		assert_output "$want"
+	done
+}
+
 @test "close: a generated year closes with equal balances in ledger and hledger" {
 	[ -x "$BENCH/gen-journal" ] || { echo "missing $BENCH/gen-journal" >&2; return 1; }
 	"$BENCH/gen-journal" --start 2026-01-01 600 3 --clients 4 | tally-cancel | tally-bill \

@@ -136,6 +136,9 @@ J
 	r '2026-03-03,ana,\n' "tally-signoff: bad.csv:1: no signed-by name"
 	r '2026-03-04,ana,Ana\n' "tally-signoff: bad.csv:1: no unsigned held session of ana on 2026-03-04"
 	r '2026-03-03,"ana,Ana\n' "tally-signoff: bad.csv:1: unterminated quoted field"
+	# a client ID too long to be one is refused, never cut (two long names would merge)
+	long=$(printf 'a%.0s' $(seq 300))
+	r "2026-03-03,$long,Ana\n" "tally-signoff: bad.csv:1: client ID longer than 200 bytes"
 	run -1 --separate-stderr tally-signoff --record missing.csv "$J"
 	assert_output ""
 	assert_equal "$stderr" "tally-signoff: missing.csv: No such file or directory"
@@ -154,4 +157,42 @@ J
 	assert_output --partial "Sign-off sheet: ana"
 	assert_line --regexp '2026-03-10 +16:00 +60 +session 2 of 10'
 	assert_output --partial "I confirm these sessions took place."
+}
+
+@test "signoff: --record signs a group session for each attendee who signs, once each" {
+	cd "$BATS_TEST_TMPDIR"
+	cat > g.journal <<'EOF'
+2026-03-01 Terms
+    ; client: ana
+    ; rate: 40 EUR
+
+2026-03-01 Terms
+    ; client: ben
+    ; rate: 40 EUR
+
+2026-03-05 Conversation class
+    ; client: ana, client: ben
+    ; client: cai
+    ; session: held
+    ; time: 18:00
+    ; absent: cai
+EOF
+	printf 'date,client,signed-by\n2026-03-05,ben,Ben B.\n2026-03-05,ana,Ana G.\n' > s.csv
+	run --separate-stderr tally-signoff --record s.csv g.journal
+	assert_success
+	assert_equal "$stderr" "tally-signoff: 2 signed: tags added"
+	printf '%s\n' "$output" > g2.journal
+	assert_equal "$(tail -3 g2.journal)" "$(printf '    ; absent: cai\n    ; signed: Ana G.\n    ; signed: Ben B.')"
+	run tally-check g2.journal
+	assert_success
+	# recorded twice: nothing changes
+	run --separate-stderr tally-signoff --record s.csv g2.journal
+	assert_success
+	assert_equal "$stderr" "tally-signoff: 0 signed: tags added"
+	assert_output "$(cat g2.journal)"
+	# an absent attendee has no session to sign
+	printf '2026-03-05,cai,Cai C.\n' > c.csv
+	run -1 --separate-stderr tally-signoff --record c.csv g.journal
+	assert_equal "$stderr" "tally-signoff: c.csv:1: no unsigned held session of cai on 2026-03-05"
+	assert_output ""
 }
