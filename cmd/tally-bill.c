@@ -16,9 +16,8 @@
 #include "tally.h"
 
 static const char *prog = "tally-bill";
-static const char *income = "Income:Sessions";
-static const char *fee_income = "Income:Cancellations";  /* a group's absences */
-static const char *lapse_income;   /* NULL: the sessions income account */
+/* income, a group's absences, expired credit (NULL: the sessions income account) */
+static struct price_accts accts = {"Income:Sessions", "Income:Cancellations", NULL};
 static const char *only_client;    /* --client: price this client's sessions only */
 static tdate begin = DATE_NONE, end = DATE_NONE;
 static struct book_opts bopts = {.check_policies = true};
@@ -58,81 +57,6 @@ selected(const struct client *c, tdate d)
 	return true;
 }
 
-/*
- * A group's income postings say whose they are (`client: ID`): hledger's `--pivot client`
- * and tally-report --income then give each attendee their own income, and the book knows
- * the attendee priced. NULL for a session of one client (the entry's tag says it).
- */
-static const char *
-whose(const struct book_price *r, char *buf, size_t size)
-{
-	if (!r->group)
-		return NULL;
-	snprintf(buf, size, "client: %s", r->c->id);
-	return buf;
-}
-
-/* Writes one unpriced held session with the postings the book priced it with. */
-static void
-postings(struct book *b, const struct book_price *r, struct out *o)
-{
-	struct clients *cl = book_clients(b);
-	struct client *c = r->c;
-	struct amount rest = r->deposit, neg = r->price;
-	char tag[CLIENT_ID_MAX + 16];
-
-	if (r->package)
-		write_posting(o, client_account_name(cl, r->owner ? r->owner : c, C_PREPAID),
-			      &r->price, NULL);
-	else {
-		amount_neg(&rest);
-		amount_add(&rest, &r->price, &rest);  /* cannot overflow: deposit <= price */
-		if (!amount_is_zero(&r->deposit))
-			write_posting(o, client_account_name(cl, c, C_DEPOSITS), &r->deposit, NULL);
-		if (!amount_is_zero(&rest) || amount_is_zero(&r->deposit))
-			write_posting(o, client_account_name(cl, c, C_UNBILLED), &rest, NULL);
-	}
-	amount_neg(&neg);
-	write_posting(o, income, &neg, whose(r, tag, sizeof tag));
-}
-
-/*
- * A group session's absent attendee, priced as the policy prices a no-show or late
- * cancellation: a forfeited package session, a fee (less the deposit held), or, waived by
- * the policy's grace, a zero posting that says so (how later runs count the grace).
- */
-static void
-absence(struct book *b, const struct book_price *r, struct out *o)
-{
-	struct clients *cl = book_clients(b);
-	const char *kind = r->kind == SESSION_NOSHOW ? "no-show" : "late cancellation";
-	struct amount neg = r->fee, rest = r->deposit;
-	char why[128], tag[CLIENT_ID_MAX + 16];
-
-	if (r->grace) {
-		struct amount zero = {0, 0, r->price.com};
-
-		snprintf(why, sizeof why, "%s fee waived by the policy's grace, offense %ld of %d",
-			 kind, r->grace_n, r->policy ? r->policy->grace : 0);
-		write_posting(o, client_account_name(cl, r->c, C_UNBILLED), &zero, why);
-		return;
-	}
-	amount_neg(&neg);
-	if (r->package)
-		write_posting(o, client_account_name(cl, r->owner ? r->owner : r->c, C_PREPAID),
-			      &r->fee, NULL);
-	else {
-		amount_neg(&rest);
-		amount_add(&rest, &r->fee, &rest);  /* cannot overflow: deposit <= fee */
-		if (!amount_is_zero(&r->deposit))
-			write_posting(o, client_account_name(cl, r->c, C_DEPOSITS), &r->deposit,
-				      NULL);
-		if (!amount_is_zero(&rest))
-			write_posting(o, client_account_name(cl, r->c, C_UNBILLED), &rest, NULL);
-	}
-	write_posting(o, fee_income, &neg, whose(r, tag, sizeof tag));
-}
-
 /* The postings tally-bill writes for one event: held sessions, and all of a group's. */
 static bool
 mine(const struct book_price *r)
@@ -144,10 +68,7 @@ mine(const struct book_price *r)
 static void
 write_event(struct book *b, const struct book_price *r, struct out *o)
 {
-	if (r->kind == SESSION_HELD)
-		postings(b, r, o);
-	else
-		absence(b, r, o);
+	price_write_held(o, book_clients(b), r, &accts);
 }
 
 /*
@@ -158,21 +79,9 @@ write_event(struct book *b, const struct book_price *r, struct out *o)
 static bool
 write_lapse(void *arg, struct out *o, const struct book_lapse *l)
 {
-	struct book *b = arg;
-	struct amount left;
-	char day[11];
-
 	if (amount_sign(&l->left) <= 0 || !selected(l->c, l->expires))
 		return false;
-	date_format(day, l->expires);
-	out_printf(o, "%s Package credit lapsed: %s\n", day, l->c->id);
-	out_printf(o, "    ; client: %s\n", l->c->id);
-	out_printf(o, "    ; expired: %ld session%s\n", l->sessions, l->sessions == 1 ? "" : "s");
-	write_posting(o, client_account_name(book_clients(b), l->c, C_PREPAID), &l->left, NULL);
-	left = l->left;
-	amount_neg(&left);
-	write_posting(o, lapse_income ? lapse_income : income, &left, NULL);
-	out_puts(o, "\n");
+	price_write_lapse(o, book_clients(arg), l, &accts);
 	return true;
 }
 
@@ -260,7 +169,7 @@ bill(char **files, size_t nfiles, struct out *o)
 		book_free(b);
 		return 1;
 	}
-	status = book_learn(b, files, nfiles, DATE_NONE, NULL, NULL);
+	status = book_learn(b, files, nfiles, &(struct book_pass){.limit = DATE_NONE});
 	if (book_settle(b, DATE_NONE) > 0)
 		status = 1;
 	if (!status && book_can_copy(b)) {
@@ -350,9 +259,9 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'c': only_client = optarg; break;
-		case 'I': income = optarg; break;
-		case 'X': lapse_income = optarg; break;
-		case 'F': fee_income = optarg; break;
+		case 'I': accts.income = optarg; break;
+		case 'X': accts.lapse_income = optarg; break;
+		case 'F': accts.fee_income = optarg; break;
 		case 'y': bopts.policy_file = optarg; break;
 		case 'Y': bopts.policy_dir = optarg; break;
 		case 'f': fopts[nf++] = optarg; break;

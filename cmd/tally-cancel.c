@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,7 +17,8 @@
 
 static char **fopts;     /* -f FILE options */
 static const char *prog = "tally-cancel";
-static const char *notices_path, *income = "Income:Cancellations";
+static const char *notices_path;
+static struct price_accts accts = {NULL, "Income:Cancellations", NULL};  /* --income: the fees' */
 static const char *only_client, *notice_lang = "en";
 /* -O eml: notices as mail, to the --notices file (mbox) or --maildir; ids name the clients. */
 static const char *maildir, *conf_path;
@@ -40,43 +40,6 @@ usage(FILE *f, int status)
 		   "       [-i FILE] [-f FILE]... [FILE]...\n",
 		prog);
 	exit(status);
-}
-
-/* The lines added to one entry, built before the entry is written. */
-struct xbuf {
-	char *p;
-	size_t n, cap;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-xprintf(struct xbuf *x, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (x->n + (size_t)n + 1 > x->cap) {
-		x->cap = (x->n + (size_t)n + 1) * 2;
-		x->p = xrealloc(x->p, x->cap);
-	}
-	va_start(ap, fmt);
-	vsnprintf(x->p + x->n, x->cap - x->n, fmt, ap);
-	va_end(ap);
-	x->n += (size_t)n;
-}
-
-/* A posting line as write_posting writes it: four spaces, account, two spaces, amount. */
-static void
-xposting(struct xbuf *x, const char *account, const struct amount *amt)
-{
-	char buf[AMOUNT_BUF];
-
-	amount_format(buf, sizeof buf, amt);
-	xprintf(x, "    %s  %s\n", account, buf);
 }
 
 /* What happened to one event, for the notice. */
@@ -244,26 +207,6 @@ write_notice(struct out *n, tdate date, const struct client *c,
 	out_puts(n, "\n");
 }
 
-/* The waiver's tag text: "first offense", "offense 2 of 3", "... in 6 months". */
-static void
-waiver_text(char *buf, size_t size, const struct policy *p, long k)
-{
-	int n;
-
-	if (k == 1)
-		n = snprintf(buf, size, "first offense");
-	else
-		n = snprintf(buf, size, "offense %ld of %d", k, p->grace);
-	if (p->grace_every && n > 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, " in %d %s%s",
-			 p->grace_unit == 'm' && p->grace_every % 12 == 0 ? p->grace_every / 12
-									   : p->grace_every,
-			 p->grace_unit == 'd' ? "day" : p->grace_every % 12 == 0 ? "year" : "month",
-			 (p->grace_unit == 'm' && p->grace_every % 12 == 0 ? p->grace_every / 12
-									    : p->grace_every) == 1
-				 ? "" : "s");
-}
-
 /* The event is one tally-cancel writes: an unpriced cancellation asked for. */
 static bool
 mine(struct book *book, const struct book_price *b)
@@ -278,15 +221,11 @@ mine(struct book *book, const struct book_price *b)
 
 /*
  * The lines one unpriced cancellation gets as the book priced it (a waiver line or
- * postings) into x, and its notice's facts into *r.
+ * postings, *n bytes to free), and its notice's facts into *r.
  */
-static void
-lines(struct book *book, const struct book_price *b, struct xbuf *x, struct outcome *r)
+static char *
+lines(struct book *book, const struct book_price *b, struct outcome *r, size_t *n)
 {
-	struct clients *cl = book_clients(book);
-	struct client *c = b->c;
-	struct amount neg, rest;
-
 	memset(r, 0, sizeof *r);
 	r->p = b->policy;
 	r->kind = b->kind;
@@ -298,35 +237,17 @@ lines(struct book *book, const struct book_price *b, struct xbuf *x, struct outc
 	r->has_price = b->has_price;
 	r->capped = b->capped;
 	r->from_deposit = b->deposit;
-	if (b->kind == SESSION_PROVIDER) {
-		neg = b->fee;
-		amount_neg(&neg);
-		xposting(x, client_account_name(cl, c, C_UNBILLED), &neg);
-		xposting(x, income, &b->fee);
-	} else if (b->grace) {
+	if (b->kind == SESSION_PROVIDER)
+		;  /* a credit: no notice, nothing waived */
+	else if (b->grace) {
 		r->waived = true;
 		r->offense = b->grace_n;
-		waiver_text(r->waiver, sizeof r->waiver, b->policy, b->grace_n);
-		xprintf(x, "    ; waived: %s\n", r->waiver);
+		price_waiver_text(r->waiver, sizeof r->waiver, b->policy, b->grace_n);
 	} else if (b->package) {
 		r->forfeit_session = true;
 		r->clause = PK_PREPAID;
-		neg = b->fee;
-		amount_neg(&neg);
-		xposting(x, client_account_name(cl, b->owner ? b->owner : c, C_PREPAID), &b->fee);
-		xposting(x, income, &neg);
-	} else {
-		neg = b->deposit;
-		amount_neg(&neg);
-		amount_add(&rest, &b->fee, &neg);  /* cannot overflow: deposit <= fee */
-		if (!amount_is_zero(&b->deposit))
-			xposting(x, client_account_name(cl, c, C_DEPOSITS), &b->deposit);
-		if (!amount_is_zero(&rest))
-			xposting(x, client_account_name(cl, c, C_UNBILLED), &rest);
-		neg = b->fee;
-		amount_neg(&neg);
-		xposting(x, income, &neg);
 	}
+	return price_cancel_lines(book_clients(book), b, &accts, n);
 }
 
 /* The event's notice: to the --notices file, or as mail (-O eml). -1 with *e set. */
@@ -367,7 +288,8 @@ handle(struct book *book, const struct jitem *it, const struct book_price *b, st
        struct out *notes, struct terr *e)
 {
 	struct outcome r;
-	struct xbuf x = {0};
+	char *x;
+	size_t n;
 
 	if (b->kind < SESSION_CANCELLED || b->kind > SESSION_PROVIDER || !b->unpriced || b->waived ||
 	    b->group)
@@ -384,9 +306,9 @@ handle(struct book *book, const struct jitem *it, const struct book_price *b, st
 	}
 	if (!b->write)
 		return 0;
-	lines(book, b, &x, &r);
-	write_item(o, it, x.p, x.n);
-	free(x.p);
+	x = lines(book, b, &r, &n);
+	write_item(o, it, x, n);
+	free(x);
 	return notice(b, &r, notes, e) < 0 ? -1 : 1;
 }
 
@@ -404,15 +326,16 @@ copied(void *arg, struct out *o, const struct book_price *b)
 {
 	struct copying *cp = arg;
 	struct outcome r;
-	struct xbuf x = {0};
+	char *x;
+	size_t n;
 
 	if (!mine(cp->book, b) || !b->write)
 		return false;
-	lines(cp->book, b, &x, &r);
+	x = lines(cp->book, b, &r, &n);
 	if (b->nonl)
 		out_write(o, "\n", 1);
-	out_write(o, x.p, x.n);
-	free(x.p);
+	out_write(o, x, n);
+	free(x);
 	if (notice(b, &r, cp->notes, &cp->e) < 0)
 		cp->failed = true;
 	return true;
@@ -427,9 +350,9 @@ no_lapse(void *arg, struct out *o, const struct book_lapse *l)
 
 /* Pass 1's extra look at an entry: the client's name and email for the notices. */
 static int
-learn_identity(const struct jitem *it, const struct vtags *vt, void *arg, struct terr *e)
+learn_identity(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg)
 {
-	(void)arg, (void)e;
+	(void)b, (void)arg;
 	identities_learn(ids, it, vt);
 	return 0;
 }
@@ -449,7 +372,8 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 		terr_print(prog, &e);
 		return 1;
 	}
-	status = book_learn(b, files, nfiles, DATE_NONE, learn_identity, NULL);
+	status = book_learn(b, files, nfiles,
+			    &(struct book_pass){.limit = DATE_NONE, .entry = learn_identity});
 	if (book_settle(b, DATE_NONE) > 0)
 		status = 1;
 	if (!status && book_can_copy(b)) {
@@ -554,7 +478,7 @@ main(int argc, char **argv)
 			}
 			notice_lang = optarg;
 			break;
-		case 'I': income = optarg; break;
+		case 'I': accts.fee_income = optarg; break;
 		case 'i': inplace = optarg; break;
 		case 'b':
 		case 'e':

@@ -31,34 +31,9 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static struct terr *pending;   /* the item's problems, until the book has the item */
-static size_t npending, cappending;
-
-/* A problem found in pass 1: said in pass 2, in the input's order with the pricing ones. */
-static void
-report(const struct terr *e, void *arg)
-{
-	(void)arg;
-	if (npending == cappending) {
-		cappending = cappending ? 2 * cappending : 8;
-		pending = xrealloc(pending, cappending * sizeof *pending);
-	}
-	pending[npending++] = *e;
-	nproblems++;
-}
-
-/* The book has the item (bad ones as NULL): its problems are deferred at its position. */
-static void
-added(void)
-{
-	for (size_t i = 0; i < npending; i++)
-		book_defer(book, &pending[i]);
-	npending = 0;
-}
-
 /* A CR that does not end a line: hledger reads it as a line break, ledger and tally don't. */
 static void
-bare_cr(const struct jitem *it)
+bare_cr(struct book *b, const struct jitem *it)
 {
 	const char *p = it->text, *end = it->text + it->len;
 
@@ -68,25 +43,41 @@ bare_cr(const struct jitem *it)
 
 			terr_set(&e, it->file, vocab_line(it, p), "a carriage return inside a line "
 				 "(hledger reads it as a line break)");
-			report(&e, NULL);
+			book_problem(b, &e);
 		}
 		p++;
 	}
 }
 
-/* A policy: tag names a policy file that tally-cancel can load. */
+/* Every item: what ledger and hledger would read differently. */
 static void
-check_policy(const struct jitem *it, const struct vtags *tg)
+item(struct book *b, const struct jitem *it, void *arg)
+{
+	(void)arg;
+	bare_cr(b, it);
+	if (it->open_block) {
+		struct terr e;
+
+		terr_set(&e, it->file, it->line, "comment block without `end comment` "
+			 "(it runs to the end of the file)");
+		book_problem(b, &e);
+	}
+}
+
+/* A policy: tag names a policy file that tally-cancel can load. */
+static int
+check_policy(struct book *b, const struct jitem *it, const struct vtags *tg, void *arg)
 {
 	struct span v = tg->v[VT_POLICY].raw;
 	struct policy *p;
 	struct terr e;
 
+	(void)arg;
 	if (policy_given || !tg->has[VT_POLICY])
-		return;
+		return 0;
 	for (size_t i = 0; i < npolicies; i++)
 		if (span_eq(v, policies[i]))
-			return;
+			return 0;
 	if (!(p = policy_find(policy_dir, v.p, v.n, &e))) {
 		if (!e.file) {
 			char msg[sizeof e.msg];
@@ -94,12 +85,25 @@ check_policy(const struct jitem *it, const struct vtags *tg)
 			memcpy(msg, e.msg, sizeof msg);
 			terr_set(&e, it->file, vocab_line(it, tg->v[VT_POLICY].at), "%s", msg);
 		}
-		report(&e, NULL);
-		return;
+		book_problem(b, &e);
+		return 0;  /* the book has the entry all the same */
 	}
 	policy_free(p);
 	policies = xrealloc(policies, (npolicies + 1) * sizeof *policies);
 	policies[npolicies++] = span_dup(v);
+	return 0;
+}
+
+/* Every item the book has: the invoices it issues and settles. */
+static void
+invoice(struct book *b, const struct jitem *it, const struct vtags *vt,
+	const struct client_tags *tg, void *arg)
+{
+	struct terr e;
+
+	(void)vt, (void)tg;
+	if (invoices_observe(arg, it, &e) < 0)
+		book_problem(b, &e);
 }
 
 /*
@@ -170,15 +174,12 @@ main(int argc, char **argv)
 	struct chart chart;
 	struct book_opts bo = {0};
 	struct invoices *v;
-	struct vtags tg;
 	char **files;
 	size_t nf = 0, nfiles;
-	struct journal *j;
-	struct jitem *it;
 	const char *dir = NULL;
 	struct policy *global;
 	struct terr pe;
-	int c, r;
+	int c;
 
 	chart_init(&chart);
 	fopts = xcalloc((size_t)argc, sizeof *fopts);
@@ -211,47 +212,18 @@ main(int argc, char **argv)
 		terr_print(prog, &pe);
 		return 1;
 	}
-	j = journal_open((const char *const *)files, nfiles, JOURNAL_CHECK_ASSERT);
-	while ((r = journal_next(j, &it)) != 0) {
-		struct client_tags ct = {0};
-		struct terr e;
+	{
+		struct book_pass pass = {.limit = DATE_NONE, .flags = JOURNAL_CHECK_ASSERT,
+					 .every = true, .item = item, .entry = check_policy,
+					 .added = invoice, .arg = v};
 
-		if (r < 0) {
-			report(journal_error(j), NULL);
-			book_add(book, NULL, &e);  /* every item, so that pass 2's positions match */
-			added();
-			continue;
-		}
-		bare_cr(it);
-		if (it->open_block) {
-			struct terr e;
-
-			terr_set(&e, it->file, it->line, "comment block without `end comment` "
-				 "(it runs to the end of the file)");
-			report(&e, NULL);
-		}
-		/* An entry with a bad tag is not fed further: the commands stop at it too. */
-		if (it->kind != J_TXN || vocab_entry(it, &tg, NULL, report, NULL) == 0) {
-			if (it->kind == J_TXN) {
-				check_policy(it, &tg);
-				clients_tags_of(&tg, &ct);
-			}
-			if (book_add_tags(book, it, &ct, &e) < 0)
-				report(&e, NULL);
-			if (invoices_observe(v, it, &e) < 0)
-				report(&e, NULL);
-		} else {
-			book_add(book, NULL, &e);
-		}
-		added();
+		nproblems = book_learn(book, files, nfiles, &pass);
 	}
-	journal_close(j);
 	priced(files, nfiles);
 	book_free(book);
 	invoices_free(v);
 	input_free(files, nfiles);
 	free(fopts);
-	free(pending);
 	for (size_t i = 0; i < npolicies; i++)
 		free(policies[i]);
 	free(policies);

@@ -179,8 +179,13 @@ put_amount(struct buf *b, const struct ramount *ra)
 	}
 	if (journal_style && st->mark_known && (st->decimal == '.' || st->decimal == ','))
 		x.dec = st->decimal;
-	ramount_format(a, sizeof a, &x);
-	bputs(b, a);
+	if (b->n + sizeof a + 1 > b->cap) {
+		bput(b, "", 0);  /* room for the longest amount, then written in place */
+		while (b->n + sizeof a + 1 > b->cap)
+			b->cap *= 2;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	b->n += ramount_format(b->p + b->n, sizeof a, &x);
 }
 
 /* One posting per invoice a payment settles, each tagged with its number. */

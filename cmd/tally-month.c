@@ -8,6 +8,11 @@
  *   tally-bill T1 > T2;  tally-invoice -p PERIOD T2 > T3
  *   tally-statement -p PERIOD --all --output-dir WORK T3
  *
+ * Cancel and bill are one reading where the two filters would read the same policies:
+ * one book prices every event and one copy of the journal gets both filters' lines
+ * (price_once), as the pipe would; else, or when the journal has something to report,
+ * the two filters run in turn and say it.
+ *
  * Nothing is written until every step succeeded: then the statements (and with -i the
  * journal, last) go into place through the write path, together. A failure at any step
  * leaves the journal byte-identical and no statement that looks right.
@@ -112,7 +117,6 @@ run(const char *name, const char **args, const char *out)
 
 	snprintf(cmd, sizeof cmd, "tally-%s", name);
 	snprintf(path, sizeof path, "%s/%s", self, cmd);
-	args[0] = cmd;
 	fflush(stdout);
 	if ((pid = fork()) < 0) {
 		fprintf(stderr, "%s: cannot run %s: %s\n", prog, cmd, strerror(errno));
@@ -124,6 +128,7 @@ run(const char *name, const char **args, const char *out)
 			fprintf(stderr, "%s: %s: %s\n", prog, out ? out : "/dev/null", strerror(errno));
 			_exit(1);
 		}
+		args[0] = cmd;  /* in the child: cmd lives as long as it does */
 		if (*self && access(path, X_OK) == 0)
 			execv(path, (char *const *)args);
 		execvp(cmd, (char *const *)args);
@@ -138,6 +143,155 @@ run(const char *name, const char **args, const char *out)
 		return 1;
 	}
 	return WEXITSTATUS(status) != 0;
+}
+
+/* What tally-cancel and tally-bill write by default (tally month passes no account option). */
+static const struct price_accts accts = {"Income:Sessions", "Income:Cancellations", NULL};
+
+/* What book_copy's calls share. */
+struct fused {
+	struct book *b;
+	bool taught;        /* a cancellation's amount would teach tally-bill's reading */
+};
+
+/*
+ * Whether tally-bill, reading the amount a tally-cancel wrote, would learn from it what the
+ * journal had not shown there: more decimals, or the first style of its commodity. It would
+ * then write later amounts in another style than one reading of the journal gives.
+ */
+static bool
+teaches(const struct amount *a)
+{
+	const struct cstyle *st = commodity_style(a->com);
+
+	return !st->learned || a->scale > st->prec || (!st->mark_known && a->scale + st->prec > 0);
+}
+
+/* book_copy's call after an unpriced event: tally-cancel's lines or tally-bill's. */
+static bool
+priced(void *arg, struct out *o, const struct book_price *r)
+{
+	struct fused *f = arg;
+	struct clients *cl = book_clients(f->b);
+	char *x;
+	size_t n;
+
+	if (!r->unpriced || !r->write)
+		return false;
+	if (r->kind == SESSION_HELD || r->group) {
+		if (r->nonl)
+			out_write(o, "\n", 1);
+		price_write_held(o, cl, r, &accts);
+		return true;
+	}
+	if (r->kind < SESSION_CANCELLED || r->kind > SESSION_PROVIDER || r->waived || !r->c)
+		return false;
+	if (!r->grace && (teaches(&r->fee) || (!amount_is_zero(&r->deposit) && teaches(&r->deposit))))
+		f->taught = true;
+	if (r->nonl)
+		out_write(o, "\n", 1);
+	x = price_cancel_lines(cl, r, &accts, &n);
+	out_write(o, x, n);
+	free(x);
+	return true;
+}
+
+/* book_copy's call where an expired package's credit lapses (tally-bill's entry). */
+static bool
+lapsed(void *arg, struct out *o, const struct book_lapse *l)
+{
+	struct fused *f = arg;
+
+	if (amount_sign(&l->left) <= 0)
+		return false;
+	price_write_lapse(o, book_clients(f->b), l, &accts);
+	return true;
+}
+
+/* The filter tally-NAME is beside this binary (the fused stage is its code, same build). */
+static bool
+beside(const char *name)
+{
+	char path[PATH_MAX + NAME_MAX];
+
+	snprintf(path, sizeof path, "%s/tally-%s", self, name);
+	return *self && access(path, X_OK) == 0;
+}
+
+/* Two paths name one directory. */
+static bool
+same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/*
+ * tally-cancel and tally-bill in one reading: one book prices every event (the filters
+ * share bookprice.c, so they commute) and one copy of the input gets both filters' lines
+ * into out: what `tally-cancel | tally-bill` writes. Only where both filters would read the
+ * same policies and pass 1 found nothing to say: 1 then; 0 when the filters must run one
+ * after the other (they say what is wrong); -1 when out could not be written.
+ */
+static int
+price_once(char **files, size_t n, const char *policy, const char *policies, const char *out)
+{
+	struct book_opts o = {.check_policies = true, .policy_dir = policies};
+	struct fused fu = {0};
+	struct book *b;
+	struct terr e;
+	struct out *w;
+	FILE *f;
+	char *dir;
+	bool same;
+	int r = 0;
+
+	if (policy || !beside("cancel") || !beside("bill") || getenv("TALLY_MONTH_STAGES"))
+		return 0;
+	dir = policy_sharedir("policies");
+	same = !policies || same_dir(policies, dir);
+	free(dir);
+	if (!same || !(b = book_new(&o, &e)))
+		return 0;
+	if (book_input(b, files, n, &e) == 0 && book_learn(b, files, n, &(struct book_pass){.limit = DATE_NONE}) == 0 &&
+	    book_settle(b, DATE_NONE) == 0 && book_can_copy(b)) {
+		if (!(f = fopen(out, "w"))) {
+			fprintf(stderr, "%s: %s: %s\n", prog, out, strerror(errno));
+			r = -1;
+		} else {
+			w = out_open(f);
+			/*
+			 * The styles are set back to pass 1's at each event (book_style_at), but
+			 * only for the commodities met by then: one met later keeps the end's
+			 * style, unlearned here, so that teaches() sees it was not known there.
+			 */
+			for (int i = 0; i < commodity_count(); i++)
+				commodity_style(i)->learned = false;
+			fu.b = b;
+			if (book_copy(b, w, priced, lapsed, &fu, &e) < 0) {
+				terr_print(prog, &e);
+				out_abort(w);
+				r = -1;
+			} else if (out_commit(w) < 0) {
+				fprintf(stderr, "%s: %s: %s\n", prog, out, strerror(errno));
+				r = -1;
+			} else {
+				r = fu.taught ? 0 : 1;  /* then the filters in turn, exactly */
+			}
+			if (fclose(f) != 0 && r == 1) {
+				fprintf(stderr, "%s: %s: %s\n", prog, out, strerror(errno));
+				r = -1;
+			}
+		}
+	}
+	book_free(b);
+	if (r == 0 && fu.b && truncate(out, 0) != 0) {  /* the filters append to it */
+		fprintf(stderr, "%s: %s: %s\n", prog, out, strerror(errno));
+		r = -1;
+	}
+	return r;
 }
 
 /* Copies the file at path into o; -1 with errno set when it cannot be read. */
@@ -237,6 +391,27 @@ commit(struct wpath *w, struct out *jo, const char *outdir)
 	}
 	free(names);
 	return r;
+}
+
+/* tally-cancel > T1, then tally-bill T1 > T2: the filters one after the other. */
+static int
+stages(const char *journal, const char *imported, const char *policy, const char *policies)
+{
+	const char *args[12];
+	int n = 1;
+
+	if (policy)
+		args[n++] = "--policy", args[n++] = policy;
+	if (policies)
+		args[n++] = "--policies", args[n++] = policies;
+	args[n++] = journal;
+	if (imported)
+		args[n++] = imported;
+	args[n] = NULL;
+	if (run("cancel", args, temps[T_CANCEL]) != 0)
+		return 1;
+	args[1] = temps[T_CANCEL], args[2] = NULL;
+	return run("bill", args, temps[T_BILL]);
 }
 
 int
@@ -411,20 +586,12 @@ main(int argc, char **argv)
 			rules = NULL;  /* nothing new */
 	}
 	if (!status) {
-		n = 1;
-		if (policy)
-			args[n++] = "--policy", args[n++] = policy;
-		if (policies)
-			args[n++] = "--policies", args[n++] = policies;
-		args[n++] = journal;
-		if (rules)
-			args[n++] = temps[T_IMPORT];
-		args[n] = NULL;
-		status = run("cancel", args, temps[T_CANCEL]);
-	}
-	if (!status) {
-		args[1] = temps[T_CANCEL], args[2] = NULL;
-		status = run("bill", args, temps[T_BILL]);
+		char *files[] = {(char *)journal, temps[T_IMPORT]};
+
+		if ((n = price_once(files, rules ? 2 : 1, policy, policies, temps[T_BILL])) != 0)
+			status = n < 0;
+		else
+			status = stages(journal, rules ? temps[T_IMPORT] : NULL, policy, policies);
 	}
 	if (!status) {
 		args[1] = "-p", args[2] = period, args[3] = temps[T_BILL], args[4] = NULL;
@@ -464,5 +631,6 @@ main(int argc, char **argv)
 	free(work);
 	work = NULL;
 	memset(temps, 0, sizeof temps);
+	commodity_reset();  /* the one reading's commodities */
 	return status;
 }

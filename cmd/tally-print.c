@@ -88,8 +88,10 @@ main(int argc, char **argv)
 		}
 	}
 	j = journal_open((const char *const *)files, nfiles, 0);
-	if (!check_only)
+	if (!check_only) {
 		o = out_open(stdout);
+		out_gather(o);  /* everything below goes through o */
+	}
 	while ((r = journal_next(j, &it)) != 0) {
 		if (r < 0) {
 			terr_print(prog, journal_error(j));

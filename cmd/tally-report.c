@@ -309,7 +309,7 @@ report_overview(char **files, size_t nfiles)
 		goto done;
 	}
 	ov = overview_new(&oo);
-	book_learn(b, files, nfiles, limit, NULL, NULL);  /* its errors are said by scan */
+	book_learn(b, files, nfiles, &(struct book_pass){.limit = limit});  /* scan says its errors */
 	book_settle(b, limit);
 	if (book_rewind_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);

@@ -53,6 +53,13 @@ struct row {
 };
 static struct row *rows;
 static size_t nrows;
+/*
+ * The quick way (no query, calendar or list): pass 1 counts what each entry says of itself
+ * (learned) and the settled book's records add what the book decided (walk), so the input
+ * is read once. Anything only pass 2 tells exactly (a problem, a notice before the time)
+ * sets slow: the rows start over and pass 2 (scan) counts as always.
+ */
+static bool quick, slow;
 
 /* Policies met through `policy:` names: their notice windows. */
 static struct named {
@@ -120,7 +127,7 @@ notice_window(const struct client *c, tdate d, const struct jitem *it, struct te
 		if (strcmp(named[i].name, name) == 0)
 			return named[i].notice;
 	if (!(p = policy_find(policy_dir, name, strlen(name), e))) {
-		if (!e->file) {
+		if (!e->file && it) {
 			char msg[sizeof e->msg];
 
 			memcpy(msg, e->msg, sizeof msg);
@@ -214,8 +221,9 @@ static int count_one(const struct jitem *it, const struct client_tags *tg, struc
  * them): a group session counts for each attendee, an absent one as a no-show or late cancel.
  */
 static int
-count(struct book *b, const struct jitem *it, const struct book_price *bp, size_t nbp,
-      struct out *o, long *listed, struct terr *e)
+count(struct book *b, const struct jitem *it, const struct vtags *vt,
+      const struct client_tags *tgp, const struct book_price *bp, size_t nbp, struct out *o,
+      long *listed, struct terr *e)
 {
 	const struct txn *t = it->txn;
 	struct client_tags tg;
@@ -224,13 +232,19 @@ count(struct book *b, const struct jitem *it, const struct book_price *bp, size_
 	struct attendee a[GROUP_MAX];
 	size_t n;
 
-	clients_tags(t, &tg);
+	if (tgp)
+		tg = *tgp;  /* read by pass 1 (vt: the vocabulary's reading) */
+	else
+		clients_tags(t, &tg);
 	kind = clients_kind_of(&tg);
-	if (kind == SESSION_NONE || kind == SESSION_OTHER || !group_is(t)) {
-		c = clients_of_tags(book_clients(b), &tg);
+	if (kind == SESSION_NONE || kind == SESSION_OTHER ||
+	    !(vt ? vt->nclient > 1 || vt->has[VT_ABSENT] : group_is(t))) {
+		c = tgp ? book_client(b) : clients_of_tags(book_clients(b), &tg);
 		return count_one(it, &tg, c, kind, nbp && bp[0].c == c ? &bp[0] : NULL, o, listed,
 				 e);
 	}
+	if (quick && kind != SESSION_HELD)
+		slow = true;  /* the records of a group hold its attendees' kinds, not the entry's */
 	n = group_attendees(t, a, GROUP_MAX, NULL);
 	for (size_t i = 0; i < n && i < GROUP_MAX; i++) {
 		const struct book_price *mine = NULL;
@@ -273,6 +287,19 @@ count_one(const struct jitem *it, const struct client_tags *tgp, struct client *
 	    (only_client && strcmp(c->id, only_id) != 0))
 		return 0;
 	r = row_of(c);
+	if (quick && kind == SESSION_CANCELLED) {
+		/* late or on time is the walk's: the client's policy may be written later */
+		struct vval start, at;
+		long long notice;
+
+		if (vocab_parse(VT_TIME, tg.v[CT_TIME], &start) < 0 ||
+		    vocab_parse(VT_CANCELLED_AT, tg.v[CT_CANCELLED_AT], &at) < 0 ||
+		    (notice = (long long)t->date * 1440 + start.n - at.stamp) < 0 ||
+		    notice > 1000000000)
+			slow = true;  /* beyond what the book's record keeps */
+		r->active = true;
+		return 0;
+	}
 	if (kind == SESSION_CANCELLED && (late = is_late(c, it, &tg, e)) < 0)
 		return -1;
 	switch (kind) {
@@ -306,8 +333,104 @@ count_one(const struct jitem *it, const struct client_tags *tgp, struct client *
 	if (has && bp->package)  /* on the row of whose credit it was (bill-to: the payer's) */
 		row_of(bp->owner ? bp->owner : c)->n[USED]++;
 	if (kind != SESSION_NONE || (has && bp->package))
-		r->active = true;
+		row_of(c)->active = true;  /* row_of may have moved the rows */
 	return 0;
+}
+
+/* The quick way's pass 1: what a good entry says of itself, once the book has it. */
+static void
+learned(struct book *b, const struct jitem *it, const struct vtags *vt,
+	const struct client_tags *tg, void *arg)
+{
+	struct terr e;
+
+	(void)arg;
+	if (vt && count(b, it, vt, tg, NULL, 0, NULL, NULL, &e) < 0)
+		slow = true;
+}
+
+/* What the book decided for client c's part of an event (bp), in the period. -1: slow. */
+static int
+decided(struct client *c, enum session_kind kind, const struct book_price *bp)
+{
+	struct terr e;
+	long window;
+
+	if (!c || !in_period(bp->date) || (only_client && strcmp(c->id, only_id) != 0))
+		return 0;
+	if (kind == SESSION_CANCELLED) {
+		if ((window = notice_window(c, bp->date, NULL, &e)) < 0 || bp->notice < 0)
+			return -1;
+		row_of(c)->n[bp->notice < window ? LATE : CANCELLED]++;
+	}
+	if (kind == SESSION_HELD && bp->over)
+		row_of(c)->n[OVER]++;
+	if (bp->package)  /* on the row of whose credit it was (bill-to: the payer's) */
+		row_of(bp->owner ? bp->owner : c)->n[USED]++;
+	if (kind != SESSION_NONE || bp->package)
+		row_of(c)->active = true;
+	return 0;
+}
+
+/*
+ * The quick way's second half: the settled book's records, item by item, counted as scan
+ * counts them with what pass 1 counted. 0, or -1 when only scan can tell.
+ */
+static int
+walk(struct book *b)
+{
+	struct book_price bp[GROUP_MAX + 8];
+
+	while (book_next_event(b, &bp[0])) {
+		size_t has = 1;
+
+		while (has < sizeof bp / sizeof *bp && book_next_more(b, &bp[has]))
+			has++;
+		if (bp[0].kind == SESSION_OTHER)
+			return -1;
+		if (bp[0].kind != SESSION_NONE && !bp[0].group) {
+			if (!bp[0].c || decided(bp[0].c, bp[0].kind, &bp[0]) < 0)
+				return -1;  /* the entry's own client's event */
+		}
+		for (size_t k = 0; k < has; k++) {
+			const struct book_price *mine = NULL;
+
+			if (!bp[k].group)
+				continue;
+			/* a group's attendee, with the first record of theirs (as count finds it) */
+			for (size_t i = 0; i < has && !mine; i++)
+				if (bp[i].c == bp[k].c && bp[i].group)
+					mine = &bp[i];
+			if (decided(bp[k].c, (enum session_kind)bp[k].kind, mine) < 0)
+				return -1;
+		}
+		for (size_t k = 0; k < has; k++) {  /* as scan: sessions bought, or a payer's */
+			const struct book_price *x = &bp[k];
+			bool other = k > 0 && x->package && !x->group;
+
+			if (!x->c || !in_period(x->date) ||
+			    (only_client && strcmp(x->c->id, only_id) != 0))
+				continue;
+			row_of(x->c)->n[BOUGHT] += x->bought;
+			if (other)
+				row_of(x->c)->n[USED]++;
+			if (x->bought || other)
+				row_of(x->c)->active = true;
+		}
+	}
+	return 0;
+}
+
+/* Back to no rows (the quick way gave up: scan counts them again). */
+static void
+rows_reset(void)
+{
+	for (size_t i = 0; i < nrows; i++) {
+		for (size_t k = 0; k < rows[i].nwarn; k++)
+			free(rows[i].warn[k]);
+		free(rows[i].warn);
+	}
+	memset(rows, 0, nrows * sizeof *rows);
 }
 
 static int
@@ -431,41 +554,6 @@ write_rows(struct out *o, struct client **v, size_t n)
 		out_puts(o, n ? "\n]\n" : "]\n");
 }
 
-/*
- * Pass 1: the book learns the entries before the period's end; *last: the latest date.
- * Errors are said in pass 2, in the input's order with the counting errors.
- */
-static int
-learn(struct book *b, char **files, size_t nfiles, tdate *last)
-{
-	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
-	struct jitem *it;
-	struct vtags vt;
-	struct terr e, bad;
-	int rv, brc, status = 0;
-	bool vbad;
-
-	while ((rv = journal_next(j, &it)) != 0) {
-		if (rv > 0 && it->kind == J_TXN && end != DATE_NONE && it->txn->date >= end)
-			it = NULL;  /* after the period: counted as a position only */
-		vbad = rv > 0 && it && it->kind == J_TXN && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
-		brc = book_add(b, rv < 0 || vbad ? NULL : it, &e);
-		if (rv < 0)
-			book_defer(b, journal_error(j));
-		if (vbad)
-			book_defer(b, &bad);
-		if (brc < 0)
-			book_defer(b, &e);
-		if (rv < 0 || vbad || brc < 0)
-			status = 1;
-		if (rv > 0 && it && it->kind == J_TXN &&
-		    (*last == DATE_NONE || it->txn->date > *last))
-			*last = it->txn->date;
-	}
-	journal_close(j);
-	return status;
-}
-
 /* Pass 2: counts; with --unsigned the list is written as it goes. 0, or 1 on errors. */
 static int
 scan(char **files, size_t nfiles, struct book *b, struct out *o)
@@ -499,7 +587,7 @@ scan(char **files, size_t nfiles, struct book *b, struct out *o)
 			reconcile_observe(rc, it);
 		if (skip || said)
 			continue;
-		if (count(b, it, bp, has, o, &listed, &e) < 0) {
+		if (count(b, it, NULL, NULL, bp, has, o, &listed, &e) < 0) {
 			terr_print(prog, &e);
 			status = 1;
 		}
@@ -559,7 +647,8 @@ main(int argc, char **argv)
 	struct out *o;
 	struct terr e;
 	int c, rv, status;
-	tdate last = DATE_NONE, asof;
+	struct book_pass pass = {.limit = DATE_NONE};
+	tdate asof;
 	const char *why, *rules = NULL;
 	char *endp;
 	size_t nics = 0;
@@ -682,11 +771,23 @@ main(int argc, char **argv)
 		return 1;
 	}
 	o = out_open(stdout);
-	status = learn(b, files, nfiles, &last);  /* its errors are said by scan */
-	asof = end != DATE_NONE ? end - 1 : last;
+	pass.limit = end;
+	quick = query_empty(query) && !rc && !list_unsigned && !getenv("TALLY_BOOK_REREAD");
+	if (quick)
+		pass.added = learned;
+	/* pass 1: the entries before the period's end; scan says its errors */
+	status = book_learn(b, files, nfiles, &pass);
+	asof = end != DATE_NONE ? end - 1 : pass.last;
 	if (book_settle(b, asof == DATE_NONE ? asof : asof + 1) > 0)
 		status = 1;
-	if (book_rewind_stdin(files, nfiles, &e) < 0) {
+	if (quick && (status || slow || walk(b) < 0)) {
+		quick = false;
+		rows_reset();
+		book_rewind(b);
+	}
+	if (quick)
+		;  /* counted: the input is read once */
+	else if (book_rewind_stdin(files, nfiles, &e) < 0) {
 		terr_print(prog, &e);
 		status = 1;
 	} else if (scan(files, nfiles, b, o))

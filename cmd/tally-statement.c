@@ -42,17 +42,24 @@ usage(FILE *f, int status)
 
 /* ---- main --------------------------------------------------------------------------- */
 
-/* An entry's bill-to: (its tags were checked by statements_observe already). */
+/*
+ * One entry of the reading: its tags read once for the statement (when the query selects
+ * it), the clients' names and addresses, and who pays for whom (from any entry).
+ */
 static int
-observe_billto(const struct jitem *it, struct terr *e)
+observe(const struct jitem *it, struct terr *e)
 {
 	struct vtags tg;
 	struct span v;
 
-	if (it->kind != J_TXN || !tag_find(it->txn->comment, "bill-to", &v))
+	if (it->kind != J_TXN)
 		return 0;
-	if (vocab_entry(it, &tg, e, NULL, NULL) > 0)
+	if (vocab_entry(it, &tg, e, NULL, NULL) > 0 ||
+	    (query_txn_undated(query, it->txn) && statements_observe_tags(st, it, &tg, e) < 0))
 		return -1;
+	identities_learn(ids, it, &tg);
+	if (!tag_find(it->txn->comment, "bill-to", &v))
+		return 0;
 	return clients_observe_billto(payers, it, &tg, e);
 }
 
@@ -490,10 +497,7 @@ main(int argc, char **argv)
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));
 			status = 1;
-		} else if (!status && (((it->kind != J_TXN || query_txn_undated(query, it->txn)) &&
-					statements_observe(st, it, &e) < 0) ||
-				       (it->kind == J_TXN && identities_observe(ids, it, &e) < 0) ||
-				       observe_billto(it, &e) < 0)) {
+		} else if (!status && observe(it, &e) < 0) {
 			/* names, addresses and payers come from any entry, selected or not */
 			terr_print(prog, &e);
 			status = 1;

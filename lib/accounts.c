@@ -15,10 +15,11 @@ struct accounts {
 };
 
 /* A multiply-xorshift hash over 8-byte words: account names are hashed once per posting. */
-static size_t
+static inline size_t
 hash(const char *s, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
+	size_t len = n;
 
 	for (; n >= 8; s += 8, n -= 8) {
 		memcpy(&w, s, 8);
@@ -26,7 +27,13 @@ hash(const char *s, size_t n)
 		h ^= h >> 32;
 	}
 	w = 0;
-	memcpy(&w, s, n);
+	if (n && len >= 8) {  /* the last 8 bytes of the name, those already taken shifted out */
+		memcpy(&w, s + n - 8, 8);
+		w >>= 8 * (8 - n);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	}
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
 	return (size_t)(h ^ (h >> 29));
 }
@@ -56,22 +63,28 @@ rehash(struct accounts *t, size_t nslot)
 	}
 }
 
-/* memcmp for short names, inline: a call per posting costs more than the compare. */
-static bool
+/* memcmp for short names, inline: a call per posting costs more than the compare. A name of
+ * 8 bytes or more ends with its last 8 bytes as one word (overlapping the one before). */
+static inline bool
 same(const char *a, const char *b, size_t n)
 {
 	uint64_t x, y;
 
-	for (; n >= 8; a += 8, b += 8, n -= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
+	if (n < 8) {
+		while (n--)
+			if (*a++ != *b++)
+				return false;
+		return true;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
 		if (x != y)
 			return false;
 	}
-	while (n--)
-		if (*a++ != *b++)
-			return false;
-	return true;
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
 }
 
 static size_t *

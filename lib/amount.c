@@ -44,6 +44,13 @@ amount_add(struct amount *r, const struct amount *a, const struct amount *b)
 	struct amount x = *a, y = *b;
 	int s = x.scale > y.scale ? x.scale : y.scale;
 
+	if (x.scale == y.scale) {  /* most sums: one commodity at one precision */
+		if (__builtin_add_overflow(x.q, y.q, &x.q) || x.q == TNUM_BAD)
+			return -1;
+		x.com = a->com ? a->com : b->com;
+		*r = x;
+		return 0;
+	}
 	if (amount_rescale(&x, s) < 0 || amount_rescale(&y, s) < 0)
 		return -1;
 	if (__builtin_add_overflow(x.q, y.q, &x.q) || x.q == TNUM_BAD)
@@ -389,12 +396,10 @@ digits_to_num(const struct rawnum *r, char dec, struct amount *a, const char **w
 	return 0;
 }
 
-static void
-learn_style(int com, const struct rawnum *r, char dec, char group, bool left, bool space,
-	    int scale, bool first)
+static inline void
+learn_style(struct cstyle *st, char dec, char group, bool left, bool space, int scale,
+	    bool first)
 {
-	struct cstyle *st = commodity_style(com);
-
 	if (st->declared)
 		return;
 	st->learned = true;
@@ -410,7 +415,23 @@ learn_style(int com, const struct rawnum *r, char dec, char group, bool left, bo
 	}
 	if (!st->group && group)
 		st->group = group;
-	(void)r;
+}
+
+/*
+ * The last symbol the common shape read, and its id: most amounts repeat it, and matching
+ * its bytes costs less than scanning a symbol and interning it. Per thread, as the table
+ * is; commodity_reset forgets it (amount_forget_symbol).
+ */
+static _Thread_local struct {
+	int com;              /* 0: none */
+	size_t n;
+	char sym[16];
+} last_sym;
+
+void
+amount_forget_symbol(void)
+{
+	last_sym.com = 0;
 }
 
 static bool
@@ -459,24 +480,43 @@ parse_common(const char *s, size_t n, struct amount *a, bool learn)
 	while (i < n && s[i] == ' ')
 		i++;
 	sym = i;
-	while (i < n && symbol_char((unsigned char)s[i]))
-		i++;
-	if (i - sym > COMMODITY_MAX || (i < n && s[i] == '"'))
-		return 0;
-	if (i == sym)
-		i = sp;
-	com = i > sp ? commodity_intern(s + sym, i - sym) : commodity_default();
+	if (last_sym.com && n - i >= last_sym.n && memcmp(s + i, last_sym.sym, last_sym.n) == 0 &&
+	    (i + last_sym.n == n || (!symbol_char((unsigned char)s[i + last_sym.n]) &&
+				     s[i + last_sym.n] != '"'))) {
+		i += last_sym.n;
+		com = last_sym.com;
+	} else {
+		while (i < n && symbol_char((unsigned char)s[i]))
+			i++;
+		if (i - sym > COMMODITY_MAX || (i < n && s[i] == '"'))
+			return 0;
+		if (i == sym)
+			i = sp;
+		com = i > sp ? commodity_intern(s + sym, i - sym) : commodity_default();
+		if (i > sp && i - sym <= sizeof last_sym.sym) {
+			last_sym.com = com;
+			last_sym.n = i - sym;
+			memcpy(last_sym.sym, s + sym, i - sym);
+		}
+	}
 	struct cstyle *st = commodity_style(com);
 
 	first = com && !st->prec && !st->mark_known && !st->group;
-	dec = decimal_of(&r, st, &group);
+	if (r.nseps == 0) {
+		dec = group = 0;
+	} else if (!forced_mark && st->mark_known) {  /* decimal_of's answer, without the call */
+		dec = r.last_sep == st->decimal ? r.last_sep : 0;
+		group = dec ? 0 : r.last_sep;
+	} else {
+		dec = decimal_of(&r, st, &group);
+	}
 	if (split_watch && r.nseps)
 		split_note(st, &r, dec, group);
 	a->q = neg ? -(tnum)v : (tnum)v;
 	a->scale = dec ? frac : 0;
 	a->com = com;
 	if (learn && (i > sp || com == 0))
-		learn_style(com, &r, dec, group, false, i > sp && sym > sp, a->scale, first);
+		learn_style(st, dec, group, false, i > sp && sym > sp, a->scale, first);
 	return (long)i;
 }
 
@@ -546,7 +586,7 @@ amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char *
 		a->q = -a->q;
 	a->com = com;
 	if (learn && (sym.n || com == 0))
-		learn_style(com, &r, dec, group, left, space, a->scale, first);
+		learn_style(commodity_style(com), dec, group, left, space, a->scale, first);
 	return (long)i;
 }
 

@@ -60,7 +60,7 @@ book_group(struct book *b, const struct jitem *it, const struct client_tags *tg,
 	size_t n;
 	bool snap = false;
 
-	if (!group_is(t))
+	if (b->group >= 0 ? !b->group : !group_is(t))
 		return 0;
 	n = group_attendees(t, a, GROUP_MAX, NULL);
 	for (size_t i = 0; i < n && i < GROUP_MAX; i++) {

@@ -1,5 +1,5 @@
 /*
- * bookint.h: what the book's files (clients.c, packages.c, book.c, bookprice.c) share and
+ * bookint.h: what the book's files (clients.c, packages.c, book*.c) share and
  * commands do not see.
  */
 #ifndef TALLY_BOOKINT_H
@@ -110,6 +110,11 @@ struct book {
 	struct bev *ev;
 	size_t n, cap;
 	uint32_t pos;          /* items handed to book_add, then to book_next */
+	uint32_t at;           /* pass 1: the item being read (book_problem) */
+	struct client *who;    /* the client: of the entry book_add_tags read last */
+	bool lean;             /* book_next_event: records without places, policies, amounts */
+	int8_t group;          /* pass 1: whether the entry is a group session as its tags were
+				  read (book_learn); -1: unknown, book_group reads the text */
 	size_t cur;            /* pass 2: the next record */
 	tdate last;            /* the latest entry's date */
 	struct policy *global;
@@ -193,6 +198,12 @@ void book_places_sort(struct book *b);
 void book_place_of(const struct book *b, const struct bev *v, struct book_price *r);
 /* The policy by name, loaded once; NULL when it cannot be used (*e set when e). */
 const struct policy *book_policy_named(struct book *b, struct span name, struct terr *e);
+/* A file name that outlives the reader (pass 1's names are gone by pass 2). */
+const char *book_name(struct book *b, const char *file);
+/* Keeps an error for the item at pos, in the input's order among those kept. */
+void book_defer_at(struct book *b, uint32_t pos, const struct terr *e);
+/* A stable sort, in place while the records are nearly in order (booksettle.c). */
+void book_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* Records a lapse. */
 void book_lapse_add(struct book *b, struct client *c, tdate d, long n, const struct amount *left,
 		    bool by_entry);

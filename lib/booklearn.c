@@ -1,43 +1,69 @@
 /*
- * booklearn.c: pass 1 of the book (tally-bill, tally-cancel, tally-report): every item of
- * the files to the book, each entry's tags read once through the vocabulary, and every
- * problem deferred so that pass 2 says it in the input's order with the pricing errors.
+ * booklearn.c: pass 1 of the book, the one loop every command with a book runs (tally-bill,
+ * tally-cancel, tally-check, tally-sessions, tally-report, the documents' book_read_until):
+ * every item of the files to the book, each entry's tags read once through the vocabulary,
+ * and every problem deferred at its item so that pass 2 says them in the input's order with
+ * the pricing errors. What differs between the commands is in their hooks (struct book_pass).
  */
-#include "tally.h"
+#include "bookint.h"
+
+void
+book_problem(struct book *b, const struct terr *e)
+{
+	book_defer_at(b, b->at, e);
+}
+
+/* vocab_entry's report: every problem of an entry's tags (tally-check). */
+static void
+vocab_report(const struct terr *e, void *arg)
+{
+	book_problem(arg, e);
+}
 
 int
-book_learn(struct book *b, char *const *files, size_t nfiles, tdate limit,
-	   int (*entry)(const struct jitem *it, const struct vtags *vt, void *arg,
-			struct terr *e), void *arg)
+book_learn(struct book *b, char *const *files, size_t nfiles, struct book_pass *p)
 {
-	struct journal *j = journal_open((const char *const *)files, nfiles, 0);
-	struct jitem *it;
-	struct vtags vt;
+	struct journal *j = journal_open((const char *const *)files, nfiles, p->flags);
+	size_t nerr = b->nerr;
 	struct client_tags tg;
-	struct terr e, bad;
-	int rv, status = 0;
+	struct jitem *it;
+	struct vtags vt = {0};  /* vocab_entry_next clears what the last entry set */
+	struct terr e;
+	int rv;
 
+	p->last = DATE_NONE;
 	while ((rv = journal_next(j, &it)) != 0) {
-		if (rv > 0 && it->kind == J_TXN && limit != DATE_NONE && it->txn->date >= limit)
-			it = NULL;  /* after the limit: a position only */
-		bool txn = rv > 0 && it && it->kind == J_TXN;
-		bool vbad = txn && vocab_entry(it, &vt, &bad, NULL, NULL) > 0;
-		int brc;
+		bool txn, bad = rv < 0;
 
-		if (txn && !vbad)
+		b->at = b->pos;  /* the item's position: book_add_tags takes it */
+		if (rv < 0 && !p->book_only)
+			book_problem(b, journal_error(j));
+		if (rv > 0 && p->item)
+			p->item(b, it, p->arg);
+		if (rv > 0 && it->kind == J_TXN && p->limit != DATE_NONE && it->txn->date >= p->limit)
+			it = NULL;  /* after the limit: a position only */
+		txn = rv > 0 && it && it->kind == J_TXN;
+		if (txn && (p->last == DATE_NONE || it->txn->date > p->last))
+			p->last = it->txn->date;
+		if (txn && vocab_entry_next(it, &vt, p->every ? NULL : &e,
+					    p->every ? vocab_report : NULL, b) > 0) {
+			bad = true;
+			if (!p->every && !p->book_only)
+				book_problem(b, &e);
+		}
+		if (txn && !bad) {
 			clients_tags_of(&vt, &tg);  /* one scan of the entry's tags */
-		if (txn && !vbad && entry && entry(it, &vt, arg, &bad) < 0)
-			vbad = true;
-		brc = book_add_tags(b, rv < 0 || vbad ? NULL : it, &tg, &e);
-		if (rv < 0)
-			book_defer(b, journal_error(j));
-		if (vbad)
-			book_defer(b, &bad);
-		if (brc < 0)
-			book_defer(b, &e);
-		if (rv < 0 || vbad || brc < 0)
-			status = 1;
+			if (p->entry && p->entry(b, it, &vt, p->arg) < 0)
+				bad = true;
+		}
+		/* the vocabulary has counted the client: tags: no need to read the text again */
+		b->group = txn && !bad ? vt.nclient > 1 || vt.has[VT_ABSENT] : -1;
+		if (book_add_tags(b, bad ? NULL : it, &tg, &e) < 0)
+			book_problem(b, &e);
+		b->group = -1;
+		if (!bad && it && p->added)
+			p->added(b, it, txn ? &vt : NULL, txn ? &tg : NULL, p->arg);
 	}
 	journal_close(j);
-	return status;
+	return b->nerr > nerr;
 }

@@ -27,11 +27,8 @@ book_read_until(char *const *files, size_t n, const struct clients_opts *accts, 
 		struct terr *e)
 {
 	struct book *b = book_new(&(struct book_opts){.accts = *accts}, e);
-	struct journal *j;
-	struct jitem *it;
-	struct vtags vt;
-	struct terr err, bad;
-	int rv, status = 0;
+	/* bad items are the document's to say; they count as positions only */
+	struct book_pass pass = {.limit = end, .book_only = true};
 
 	if (!b)
 		return NULL;
@@ -39,19 +36,12 @@ book_read_until(char *const *files, size_t n, const struct clients_opts *accts, 
 		book_free(b);
 		return NULL;
 	}
-	j = journal_open((const char *const *)files, n, 0);
-	while ((rv = journal_next(j, &it)) != 0) {
-		/* bad items are the document's to say; they count as positions only */
-		if (rv < 0 || (it->kind == J_TXN && ((end != DATE_NONE && it->txn->date >= end) ||
-						     vocab_entry(it, &vt, &bad, NULL, NULL) > 0)))
-			it = NULL;
-		if (book_add(b, it, &err) < 0 && !status) {
-			keep_error(e, &err);
-			status = 1;
-		}
+	if (book_learn(b, files, n, &pass)) {
+		keep_error(e, book_deferred(b, true));  /* the first of the book's own */
+		book_free(b);
+		return NULL;
 	}
-	journal_close(j);
-	if (status || book_rewind_stdin(files, n, e) < 0) {
+	if (book_rewind_stdin(files, n, e) < 0) {
 		book_free(b);
 		return NULL;
 	}

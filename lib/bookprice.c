@@ -322,8 +322,8 @@ by_place(const void *x, const void *y)
 void
 book_places_sort(struct book *b)
 {
-	if (b->nplaces > 1)
-		qsort(b->places, b->nplaces, sizeof *b->places, by_place);
+	if (b->nplaces > 1)  /* taken in date order: most often in position order already */
+		book_sort(b->places, b->nplaces, sizeof *b->places, by_place);
 }
 
 /*

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tally.h"
+#include "internal.h"
 
 struct com {
 	char *sym;
@@ -150,4 +150,5 @@ commodity_reset(void)
 	slots = NULL;
 	ncoms = capcoms = 0;
 	default_com = last_id = 0;
+	amount_forget_symbol();
 }

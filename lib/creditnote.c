@@ -61,25 +61,6 @@ cnote_free(struct cnote *c)
 	free(c);
 }
 
-/* PREFIX + YYYY-NNNN of the credit note's year: the number, else 0. */
-static long
-seq_of(const struct cnote *c, struct span v)
-{
-	size_t pl = strlen(c->prefix);
-	char year[8];
-	long n = 0;
-
-	snprintf(year, sizeof year, "%04d-", c->year);
-	if (v.n <= pl + 5 || memcmp(v.p, c->prefix, pl) != 0 || memcmp(v.p + pl, year, 5) != 0)
-		return 0;
-	for (size_t i = pl + 5; i < v.n; i++) {
-		if (v.p[i] < '0' || v.p[i] > '9' || n > 100000000)
-			return 0;
-		n = n * 10 + (v.p[i] - '0');
-	}
-	return n;
-}
-
 static bool
 debits_receivable(const struct cnote *c, const struct txn *t)
 {
@@ -103,7 +84,8 @@ cnote_observe(struct cnote *c, const struct jitem *it, struct terr *e)
 	(void)e;
 	if (it->kind != J_TXN)
 		return 0;
-	if (tag_find(t->comment, "credit-note", &v) && (n = seq_of(c, v)) > c->last_seq)
+	if (tag_find(t->comment, "credit-note", &v) &&
+	    (n = invoice_seq(v, c->prefix, c->year)) > c->last_seq)
 		c->last_seq = n;
 	if (tag_find(t->comment, "voids", &v) && span_eq(v, c->number) && !c->voided_by)
 		c->voided_by = tag_find(t->comment, "credit-note", &v) ? span_dup(v) :

@@ -131,6 +131,54 @@ space_group(const char *s, size_t n)
 	return w;
 }
 
+/*
+ * The common shape, "-1234.56 EUR" or "12,50": a sign, up to 18 digits with at most one mark
+ * among them (followed by a digit, and the decimal mark when the rules name one), then a
+ * plain symbol to the end, after spaces or none. Reads it as parse_amount would; false when
+ * the text has another shape (parse_amount reads it).
+ */
+static bool
+parse_common(const char *s, size_t n, char decmark, struct ramount *ra)
+{
+	size_t i = 0, sp, sym;
+	uint64_t v = 0;
+	int nd = 0, frac = 0;
+	bool neg = false;
+	char mark = 0, dec;
+
+	if (i < n && s[i] == '-')
+		neg = true, i++;
+	while (i < n && isdigit((unsigned char)s[i]) && nd < 18)
+		v = v * 10 + (uint64_t)(s[i++] - '0'), nd++;
+	if (nd == 0)
+		return false;
+	if (i + 1 < n && (s[i] == '.' || s[i] == ',') && isdigit((unsigned char)s[i + 1])) {
+		mark = s[i++];
+		if (decmark && decmark != mark)
+			return false;  /* a digit group mark */
+		while (i < n && isdigit((unsigned char)s[i]) && nd < 18)
+			v = v * 10 + (uint64_t)(s[i++] - '0'), nd++, frac++;
+	}
+	if (i < n && (isdigit((unsigned char)s[i]) || s[i] == '.' || s[i] == ','))
+		return false;  /* more digits or marks */
+	sp = i;
+	while (i < n && blank(s[i]))
+		i++;
+	sym = i;
+	while (i < n && sym_char((unsigned char)s[i]))
+		i++;
+	if (i != n || i - sym > MAX_SYMBOL || (sym > sp && sym == n))
+		return false;  /* more text, a long symbol, or blanks at the end */
+	dec = decmark ? decmark : mark;
+	memset(ra, 0, sizeof *ra);
+	ra->space = sym > sp && i > sym;
+	ra->a.q = neg ? -(tnum)v : (tnum)v;
+	ra->a.scale = mark ? frac : 0;
+	ra->a.com = i > sym ? commodity_intern(s + sym, i - sym) : 0;
+	ra->dec = dec ? dec : '.';
+	return true;
+}
+
 /* Parses an amount as hledger's amountp would, with the rules' decimal mark. */
 static int
 parse_amount(const char *s, size_t n, char decmark, struct ramount *ra, const char **why,
@@ -144,6 +192,8 @@ parse_amount(const char *s, size_t n, char decmark, struct ramount *ra, const ch
 	char dec = 0, seen[2] = {0, 0};
 	int nseen = 0, last_kind = 0;
 
+	if (price_ok && parse_common(s, n, decmark, ra))
+		return 0;
 	memset(ra, 0, sizeof *ra);
 	*why = "not an amount";
 	while (i < n && blank(s[i]))

@@ -1,11 +1,16 @@
 /*
  * internal.h: state shared by the journal reader's files (journal.c splits the input into
- * items and runs directives; txn.c parses entries and balances them). Not for commands.
+ * items, jsource.c keeps the include stack and its buffers, jdirective.c runs directives,
+ * txn.c parses entries and balances them). Not for commands.
  */
 #ifndef TALLY_INTERNAL_H
 #define TALLY_INTERNAL_H
 
+#include <string.h>
 #include <sys/types.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "tally.h"
 
@@ -18,6 +23,8 @@ struct src {
 	char *buf;            /* unread bytes are buf[start, end) */
 	size_t cap, start, end;
 	long long base;       /* the file offset of buf[0] */
+	long long checked;    /* bytes before this file offset are checked (UTF-8, no NUL) */
+	long long bad;        /* the file offset of the first bad byte met, or -1 */
 	long line;            /* line number of buf[start] */
 	bool eof;
 	int depth;
@@ -57,6 +64,9 @@ struct journal {
 	char *arena;          /* effective account names of the current entry */
 	size_t arena_len, arena_cap;
 	size_t *acct_off;     /* per posting: arena offset + 1 of its name, 0 = as written */
+	size_t *lend;         /* the entry's lines: where each ends (past its newline) */
+	size_t caplend;
+	bool bvirt;           /* the entry has [balanced virtual] postings */
 
 	struct terr err;
 	long nerrors;
@@ -92,8 +102,11 @@ int split_join(struct journal *j);
 void split_abandon(struct journal *j);
 /* amount.c: note in each commodity's style whether a known mark would read it differently. */
 void amount_split_watch(bool on);
+/* amount.c: forgets the last symbol read (commodity_reset: its id means nothing now). */
+void amount_forget_symbol(void);
 
 /* txn.c */
+/* An entry's text, its lines' ends noted in j->lend by the reader. */
 int txn_parse(struct journal *j, const char *text, size_t len, long line);
 struct posting *txn_new_posting(struct journal *j);
 /* Adds the entry's postings to the running balances (when kept); -1 on overflow. */
@@ -119,9 +132,62 @@ unsigned *out_tail(struct out *o);
 /* wpath.c: the reader notes every file it opens (includes too); a file output that is one
  * of them is refused at commit. */
 void wpath_note_read(dev_t dev, ino_t ino);
-/* journal.c */
+/* journal.c: records an error at a line of the item being read. */
 void journal_fail(struct journal *j, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* jsource.c: the include stack. src_push opens a file on it (-1 with the error set; an
+ * errline of 0 is a file named by the user), src_pop closes the top one. */
+int src_push(struct journal *j, const char *path, int depth, long errline);
+void src_pop(struct journal *j);
+/* After an item with a bad byte: checks the bytes after it for the next one. */
+void src_recheck(struct src *s);
+/* line_len's slow path: the line runs past the bytes read so far. */
+long src_line_more(struct journal *j, struct src *s, size_t off);
+/* `include GLOB` in source s, at the directive's line. */
+int src_include(struct journal *j, struct src *s, struct span arg, long line);
+
+/* Length of the line at offset off of s's unread bytes (newline included), 0 at the end;
+ * -1 on a read error. */
+static inline long
+line_len(struct journal *j, struct src *s, size_t off)
+{
+	const char *p = s->buf + s->start + off;
+	size_t n = s->end - s->start - off, i = 0;
+#ifdef __SSE2__
+	/* Lines are short: sixteen bytes a step inline beat a call to memchr. */
+	const __m128i nl16 = _mm_set1_epi8('\n');
+
+	for (; i + 16 <= n; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(p + i)), nl16));
+
+		if (m)
+			return (long)(i + (size_t)__builtin_ctz(m) + 1);
+	}
+#endif
+	const char *nl = memchr(p + i, '\n', n - i);
+
+	return nl ? (long)(nl - p + 1) : src_line_more(j, s, off);
+}
+
+/* True when the n bytes at p start with word w, followed by a blank or the end. */
+static inline bool
+starts_word(const char *p, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+
+	return n >= k && memcmp(p, w, k) == 0 &&
+	       (n == k || p[k] == ' ' || p[k] == '\t' || p[k] == '\n' || p[k] == '\r');
+}
+
+/* jdirective.c: runs a directive item (-1 with the error set); whether a word at column 0
+ * is a directive tally knows; forgets every alias (`end aliases`, journal_close). */
+int directive_run(struct journal *j, struct src *s, struct jitem *it);
+bool directive_known(struct span w);
+void directives_clear_aliases(struct journal *j);
+/* The effective name of an account as written (aliases, `apply account`), when they change
+ * it: in the entry's arena at *off. */
 bool journal_account_name(struct journal *j, const char *p, size_t n, size_t *off,
 			  size_t *len);
 

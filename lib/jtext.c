@@ -5,6 +5,7 @@
  * no status or code read from the start of a description. docs/rules.md lists the rules
  * with examples; every importer calls this one function.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "tally.h"
@@ -22,6 +23,22 @@ control_at(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* Not a blank or control, and nothing the rules below change or look at: any ASCII
+ * character but ; , : ( ), any byte from 0x80 but the lead bytes of NEL, LS and PS. */
+static bool
+plain_byte(unsigned char c)
+{
+	static const uint64_t ok[4] = {
+		~0ull & ~(0x1ffffffffull | (1ull << ';') | (1ull << ',') | (1ull << ':') |
+			  (1ull << '(') | (1ull << ')')),
+		~0ull & ~(1ull << 63),   /* 0x7f */
+		~0ull,
+		~0ull & ~((1ull << (0xc2 - 0xc0)) | (1ull << (0xe2 - 0xc0))),
+	};
+
+	return ok[c >> 6] >> (c & 63) & 1;
+}
+
 size_t
 journal_text_safe(char *dst, const char *src, size_t n, int where)
 {
@@ -32,6 +49,19 @@ journal_text_safe(char *dst, const char *src, size_t n, int where)
 
 	while (i < n) {
 		unsigned char c = s[i];
+
+		/* Inside a word, bytes no rule below changes are copied a run at a time. */
+		if (o > 0 && !space && plain_byte(c)) {
+			size_t j = i + 1;
+
+			while (j < n && plain_byte(s[j]))
+				j++;
+			memcpy(dst + o, s + i, j - i);
+			o += j - i;
+			i = j;
+			ctrl = false;
+			continue;
+		}
 		/* Printable ASCII is never a control: the test below only for the rest. */
 		size_t w = c > ' ' && c < 0x7f ? 0 : control_at(s + i, n - i);
 
@@ -44,10 +74,13 @@ journal_text_safe(char *dst, const char *src, size_t n, int where)
 		/* A description keeps its runs of spaces, as hledger does (no ';' can follow). */
 		if (space && (kind != JTEXT_DESC || ctrl))
 			space = 1;
-		while (space) {
+		if (space == 1) {  /* the usual one: no call for it */
 			dst[o++] = ' ';
-			space--;
+		} else if (space) {
+			memset(dst + o, ' ', space);
+			o += space;
 		}
+		space = 0;
 		ctrl = false;
 		if (o == 0 && !inner && kind != JTEXT_CODE) {
 			/* A leading status, code, automated or periodic marker, formula, or a

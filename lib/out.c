@@ -15,6 +15,11 @@
 #include "internal.h"
 
 #define SPOOL_MEM ((size_t)4 << 20)
+#ifdef __GLIBC__
+#define FWRITE fwrite_unlocked
+#else
+#define FWRITE fwrite
+#endif
 
 enum mode { DIRECT, TRUNCATE, SPOOL, TEMP };
 
@@ -28,6 +33,8 @@ struct out {
 	bool failed;
 	int (*done)(void *arg, int ok); /* told when the out is committed (ok) or aborted */
 	unsigned tail;  /* what the last journal item written left open (write.c) */
+	char *gbuf;     /* out_gather: bytes not yet handed to f (DIRECT, TRUNCATE) */
+	size_t glen;
 	void *arg;
 };
 
@@ -70,11 +77,42 @@ out_open(FILE *f)
 	return o;
 }
 
+#define GATHER ((size_t)1 << 16)
+
+void
+out_gather(struct out *o)
+{
+	if ((o->mode == DIRECT || o->mode == TRUNCATE) && !o->gbuf)
+		o->gbuf = xmalloc(GATHER);
+}
+
+static void
+gather_flush(struct out *o)
+{
+	if (o->glen && FWRITE(o->gbuf, 1, o->glen, o->f) != o->glen)
+		o->failed = true;
+	o->glen = 0;
+}
+
 void
 out_write(struct out *o, const void *p, size_t n)
 {
+	if (o->gbuf) {
+		if (n > GATHER - o->glen) {
+			gather_flush(o);
+			if (n >= GATHER) {
+				if (FWRITE(p, 1, n, o->f) != n)
+					o->failed = true;
+				return;
+			}
+		}
+		memcpy(o->gbuf + o->glen, p, n);
+		o->glen += n;
+		return;
+	}
 	if (o->mode != SPOOL) {
-		if (fwrite(p, 1, n, o->f) != n)
+		/* Unlocked: one writer per stream, and a filter writes an item at a time. */
+		if (FWRITE(p, 1, n, o->f) != n)
 			o->failed = true;
 		return;
 	}
@@ -163,6 +201,7 @@ out_free(struct out *o, int ok)
 		fclose(o->spill);
 	if (o->done)
 		r = o->done(o->arg, ok);
+	free(o->gbuf);
 	free(o->mem);
 	free(o);
 	return r;
@@ -191,6 +230,8 @@ out_commit(struct out *o)
 	size_t n;
 	int r = 0, err;
 
+	if (o->gbuf)
+		gather_flush(o);
 	if (o->mode == TEMP) {
 		r = finish_temp(o);
 		err = errno;
@@ -222,6 +263,8 @@ out_commit(struct out *o)
 void
 out_abort(struct out *o)
 {
+	if (o->gbuf && o->mode == DIRECT)  /* what was written directly stays written */
+		gather_flush(o);
 	if (o->mode == TRUNCATE) {
 		fflush(o->f);
 		if (ftruncate(fileno(o->f), o->start) == 0)

@@ -91,6 +91,21 @@ html_text(struct out *o, const char *s, size_t n)
 	put(o, s + run, n - run);
 }
 
+void
+md_text(struct out *o, const char *s, size_t n)
+{
+	size_t run = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!s[i] || !strchr("\\`*_[]<>|#", s[i]))
+			continue;
+		put(o, s + run, i - run);
+		out_write(o, "\\", 1);
+		run = i;
+	}
+	put(o, s + run, n - run);
+}
+
 int
 format_parse(const char *s, const char *const *allowed)
 {

@@ -187,8 +187,16 @@ matcher_eval(struct rules *r, const struct matcher *m, struct terr *e)
 {
 	char lit[300];
 	size_t n;
-	const char *s = matcher_subject(r, m, lit, &n);
-	int rc = regex_match(m->re, s, n);
+	const char *s;
+	int rc;
+
+	/* Plain words: answered for every matcher of the field at once (rules-lit.c). */
+	if ((rc = m->lit ? rules_lit_eval(r, m, NULL, 0) : -1) >= 0)
+		return rc;
+	s = matcher_subject(r, m, lit, &n);
+	if (rc == -2 && (rc = rules_lit_eval(r, m, s, n)) >= 0)
+		return rc;
+	rc = regex_match(m->re, s, n);
 
 	if (rc < 0)
 		terr_set(e, r->rec->file, r->rec->line,
@@ -213,7 +221,9 @@ block_matches(struct rules *r, size_t bi, struct terr *e)
 		}
 		if (!cur)
 			continue;
-		if ((rc = matcher_eval(r, &b->m[i], e)) < 0)
+		if (b->m[i].lit && r->litres[b->m[i].litid] >= 0)
+			rc = r->litres[b->m[i].litid];  /* answered with the field's other words */
+		else if ((rc = matcher_eval(r, &b->m[i], e)) < 0)
 			return -1;
 		cur = b->m[i].not ? !rc : rc;
 	}
@@ -231,8 +241,10 @@ effective(struct rules *r, int f, const struct template **t, long *blk, struct t
 
 	*blk = -1;
 	for (i = fl->n; i-- > 0;) {
-		int m = block_matches(r, fl->blk[i], e);
+		int m = r->bmatch[fl->blk[i]];
 
+		if (m < 0)
+			m = block_matches(r, fl->blk[i], e);
 		if (m < 0)
 			return -1;
 		if (m) {
@@ -310,15 +322,37 @@ value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 {
 	const struct template *t;
 	long blk;
-	int rc = effective(r, f, &t, &blk, e);
+	int rc, where = text_place(f);
 
 	*s = NULL;
 	*n = 0;
-	if (rc <= 0)
+	if (!r->bylist[f].n) {  /* no block assigns it: the top level's, if any */
+		if (r->toplast[f] < 0)
+			return 0;
+		t = &r->top[r->toplast[f]].t;
+		blk = -1;
+	} else if ((rc = effective(r, f, &t, &blk, e)) <= 0) {
 		return rc;
-	if (!(*s = render(r, t, n, text_place(f), blk, e)))
+	}
+	if (t->kind == TK_TEXT) {  /* no reference: worked out when the rules were read */
+		r->unresolved = t->missing;
+		*s = where == JTEXT_COMMENT ? t->ctext : t->plain;
+		*n = where == JTEXT_COMMENT ? t->ctextn : t->plainn;
+		return 1;
+	}
+	if (t->kind == TK_FIELD && (size_t)t->parts[0].field < r->rec->nf) {
+		field_value(r, t->parts[0].field, s, n);
+		r->unresolved = false;
+		if (where) {  /* as render() puts it: the field is the text's start */
+			char *safe = rules_scratch(r, JTEXT_SIZE(*n));
+
+			*n = journal_text_safe(safe, *s, *n, where);
+			*s = safe;
+		}
+	} else if (!(*s = render(r, t, n, where, blk, e))) {
 		return -1;
-	if (text_place(f) == JTEXT_COMMENT) {  /* a "\n" written in the rule stays */
+	}
+	if (where == JTEXT_COMMENT) {  /* a "\n" written in the rule stays */
 		while (*n && rules_is_blank(**s))
 			(*s)++, (*n)--;
 		while (*n && rules_is_blank((*s)[*n - 1]))
@@ -598,6 +632,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 	if (r->ended)
 		return RULES_END;
 	r->rec = rec;
+	memset(r->litres, -2, r->nlitres);
 	r->whole_done = false;
 	rules_scratch_reset(r);
 	memset(r->bmatch, -1, r->nblk ? r->nblk : 1);

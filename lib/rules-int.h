@@ -36,7 +36,15 @@ struct template {
 	char *text;
 	struct tpart *parts;
 	size_t nparts;
+	/* Worked out once the fields are known (rules.c), so most values need no rendering: */
+	int kind;             /* TK_ANY, TK_TEXT (no reference) or TK_FIELD (one %field) */
+	char *plain;          /* TK_TEXT: the text as a value outside a comment, stripped */
+	size_t plainn;
+	char *ctext;          /* TK_TEXT: the same in a comment ("\n" a line break) */
+	size_t ctextn;
+	bool missing;         /* TK_TEXT: it names a field that does not exist */
 };
+enum { TK_ANY, TK_TEXT, TK_FIELD };
 
 struct assign {
 	int field;
@@ -53,6 +61,8 @@ struct matcher {
 	int field;            /* CSV field index, -1: whole record, -2: no such field */
 	char *text;           /* the pattern text, for messages */
 	struct regex *re;
+	struct litpat *lit;   /* plain words matched without PCRE2 (rules-lit.c), or NULL */
+	size_t litid;         /* its place in litres */
 };
 
 struct block {
@@ -112,6 +122,10 @@ struct rules {
 	bool whole_done;
 	struct chunk *ch;
 	size_t nch, curch;
+	struct litset *lits;  /* per subject (field; the whole record last): plain-word patterns */
+	size_t nlits;
+	signed char *litres;  /* per plain-word matcher: 1, 0, -1 (PCRE2 decides), -2 unknown */
+	size_t nlitres;
 	char *tmp;            /* a growable buffer for rendering */
 	size_t tmpcap;
 	struct rposting post[MAXPOST];
@@ -139,6 +153,22 @@ void rules_scratch_reset(struct rules *r);
 char *rules_scratch_dup(struct rules *r, const char *s, size_t n);
 /* Reads a rules file into r (rules-parse.c); includes nest up to depth 10. */
 int rules_parse_file(struct rules *r, const char *path, int depth, struct terr *e);
+
+/* ---- plain-word patterns (rules-lit.c) ---- */
+
+/* The pattern as plain words, when it is an alternation of them (a leading ^ each); NULL
+ * when PCRE2 must read it. */
+struct litpat *rules_lit_new(const char *pat, size_t n);
+void rules_lit_free(struct litpat *lp);
+/* Groups the plain-word matchers by the field they read (after the fields are resolved). */
+void rules_lit_index(struct rules *r);
+void rules_lit_index_free(struct rules *r);
+/*
+ * Matcher m's answer for the record, as PCRE2 would give it: 1 or 0, or -1 when PCRE2 must
+ * decide. The first call per record and field reads its text s once for all its matchers;
+ * with s NULL, -2 says that call is still to come.
+ */
+int rules_lit_eval(struct rules *r, const struct matcher *m, const char *s, size_t n);
 
 /* ---- CSV dates (csvdate.c) ---- */
 

@@ -34,6 +34,7 @@ template_parse(struct template *t, const char *s, size_t n)
 {
 	size_t i = 0, start = 0, cap = 4;
 
+	memset(t, 0, sizeof *t);
 	t->text = xstrndup(s, n);
 	t->parts = xcalloc(cap, sizeof *t->parts);
 	t->nparts = 0;
@@ -285,6 +286,7 @@ compile_matchers(struct block *b, const char *s, size_t n, const char *file, lon
 			terr_set(e, file, line, "%s", why);
 			return -1;
 		}
+		m->lit = rules_lit_new(p, pn);
 		if (end == n)
 			return 0;
 		i = end;

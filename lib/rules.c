@@ -188,6 +188,58 @@ resolve_template(const struct rules *r, struct template *t)
 	}
 }
 
+/* What render() would make of a template without references, in and outside a comment. */
+static void
+template_prepare(struct template *t)
+{
+	size_t i, len = 0, clen = 0;
+	const char *p;
+
+	t->kind = TK_ANY;
+	t->plain = t->ctext = NULL;
+	t->plainn = t->ctextn = 0;
+	t->missing = false;
+	if (t->nparts == 1 && t->parts[0].ref && !t->parts[0].group) {
+		t->kind = TK_FIELD;
+		return;
+	}
+	for (i = 0; i < t->nparts; i++)
+		if (t->parts[i].ref || t->parts[i].group)
+			return;
+	for (i = 0; i < t->nparts; i++)
+		len += t->parts[i].n;
+	t->plain = xmalloc(len + 1);
+	t->ctext = xmalloc(len + 1);
+	for (i = 0; i < t->nparts; i++) {
+		const struct tpart *tp = &t->parts[i];
+
+		memcpy(t->plain + t->plainn, tp->p, tp->n);
+		t->plainn += tp->n;
+		for (size_t k = 0; k < tp->n; k++) {
+			if (tp->p[k] == '\\' && k + 1 < tp->n && tp->p[k + 1] == 'n') {
+				t->ctext[clen++] = '\n';
+				k++;
+			} else {
+				t->ctext[clen++] = tp->p[k];
+			}
+		}
+		t->missing |= tp->missing;
+	}
+	p = t->plain;
+	rules_strip(&p, &t->plainn);
+	memmove(t->plain, p, t->plainn);
+	t->plain[t->plainn] = '\0';
+	p = t->ctext;
+	while (clen && rules_is_blank(*p))
+		p++, clen--;
+	while (clen && rules_is_blank(p[clen - 1]))
+		clen--;
+	memmove(t->ctext, p, clen);
+	t->ctext[clen] = '\0';
+	t->ctextn = clen;
+	t->kind = TK_TEXT;
+}
+
 static void
 index_assignments(struct rules *r)
 {
@@ -199,6 +251,7 @@ index_assignments(struct rules *r)
 	for (i = 0; i < r->ntop; i++) {
 		r->toplast[r->top[i].field] = (int)i;
 		resolve_template(r, &r->top[i].t);
+		template_prepare(&r->top[i].t);
 	}
 	for (i = 0; i < r->nblk; i++) {
 		struct block *b = &r->blk[i];
@@ -216,6 +269,7 @@ index_assignments(struct rules *r)
 			struct flist *fl = &r->bylist[b->a[j].field];
 
 			resolve_template(r, &b->a[j].t);
+			template_prepare(&b->a[j].t);
 			if (fl->n == fl->cap) {
 				fl->cap = fl->cap ? fl->cap * 2 : 4;
 				fl->blk = xrealloc(fl->blk, fl->cap * sizeof *fl->blk);
@@ -279,6 +333,7 @@ rules_load(const char *path, struct terr *e)
 		return NULL;
 	}
 	r->bmatch = xcalloc(r->nblk ? r->nblk : 1, 1);
+	rules_lit_index(r);
 	return r;
 }
 
@@ -376,6 +431,8 @@ static void
 template_free(struct template *t)
 {
 	free(t->text);
+	free(t->plain);
+	free(t->ctext);
 	free(t->parts);
 }
 
@@ -397,6 +454,7 @@ rules_free(struct rules *r)
 
 		for (j = 0; j < b->nm; j++) {
 			regex_free(b->m[j].re);
+			rules_lit_free(b->m[j].lit);
 			free(b->m[j].fname);
 			free(b->m[j].text);
 		}
@@ -417,6 +475,7 @@ rules_free(struct rules *r)
 		free(r->files[i]);
 	free(r->files);
 	free(r->bmatch);
+	rules_lit_index_free(r);
 	free(r->whole);
 	for (i = 0; i < r->nch; i++)
 		free(r->ch[i].p);

@@ -432,7 +432,6 @@ statements_new(tdate begin, tdate end, const char *const prefix[SA_N])
 int
 statements_observe(struct statements *s, const struct jitem *it, struct terr *e)
 {
-	const struct txn *t = it->txn;
 	struct vtags tg;
 
 	if (it->kind != J_TXN)
@@ -440,18 +439,27 @@ statements_observe(struct statements *s, const struct jitem *it, struct terr *e)
 	/* every entry's tags are checked, as every command checks them */
 	if (vocab_entry(it, &tg, e, NULL, NULL) > 0)
 		return -1;
+	return statements_observe_tags(s, it, &tg, e);
+}
+
+int
+statements_observe_tags(struct statements *s, const struct jitem *it, const struct vtags *tg,
+			struct terr *e)
+{
+	const struct txn *t = it->txn;
+
 	s->cur_file = it->file;
 	s->cur_line = it->line;
 	entry_now = ++s->entry;
 	if (s->end != DATE_NONE && t->date >= s->end) {
 		/* after the period: the client is known (an empty statement), nothing more */
-		if (tg.has[VT_CLIENT])
-			client_of_tag(s, tg.v[VT_CLIENT].raw);
+		if (tg->has[VT_CLIENT])
+			client_of_tag(s, tg->v[VT_CLIENT].raw);
 		return 0;
 	}
 	if (follow_invoices(s, it, e) < 0)
 		return -1;
-	if (observe(s, t, &tg) < 0) {
+	if (observe(s, t, tg) < 0) {
 		terr_set(e, it->file, it->line, "a balance is too large to hold exactly");
 		return -1;
 	}

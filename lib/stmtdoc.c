@@ -60,22 +60,12 @@ txt_cell(struct out *o, const char *s, size_t w, bool right)
 }
 
 static void
-md_text(struct out *o, const char *s)
-{
-	for (; *s; s++) {
-		if (strchr("\\`*_[]<>|#", *s))
-			out_write(o, "\\", 1);
-		out_write(o, s, 1);
-	}
-}
-
-static void
 text(struct out *o, const char *s)
 {
 	if (format == STMT_HTML)
 		html_text(o, s, strlen(s));
 	else if (format == STMT_MD)
-		md_text(o, s);
+		md_text(o, s, strlen(s));
 	else
 		out_puts(o, s);
 }

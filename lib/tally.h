@@ -327,6 +327,8 @@ struct vval {
 struct vtags {
 	bool has[VT_N];
 	struct vval v[VT_N];
+	int nclient;          /* client: tags on the entry: more than one (or absent:) is a group */
+	uint64_t set;         /* bit k: has[k] (what vocab_entry_next clears) */
 };
 /* The tag named key, or -1 when it is none of tally's. */
 int vocab_lookup(struct span key);
@@ -372,6 +374,9 @@ long vocab_line(const struct jitem *it, const char *p);
  */
 int vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 		void (*report)(const struct terr *e, void *arg), void *arg);
+/* The same for a tg that holds the last entry's reading, or zeros (a loop's, faster). */
+int vocab_entry_next(const struct jitem *it, struct vtags *tg, struct terr *e,
+		     void (*report)(const struct terr *e, void *arg), void *arg);
 
 /* ---- chart of accounts (chart.c) ----------------------------------------------------- */
 
@@ -466,6 +471,9 @@ void out_puts(struct out *o, const char *s);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* n bytes of text as lines of at most width columns, each after indent, broken at spaces. */
 void out_wrap(struct out *o, const char *s, size_t n, const char *indent, size_t width);
+/* For a command that writes its stream only through o (no printf to it meanwhile): small
+ * writes gather in a buffer of o's own rather than one stdio call each (tally-print). */
+void out_gather(struct out *o);
 /* Returns 0, or -1 with errno set when writing failed. Frees o. */
 int out_commit(struct out *o);
 void out_abort(struct out *o);
@@ -550,6 +558,8 @@ void json_string(struct out *o, const char *s, size_t n);
  */
 void header_value(struct out *o, const char *s);
 void html_text(struct out *o, const char *s, size_t n);
+/* Markdown's punctuation (\`*_[]<>|#) backslashed, so text stays text. */
+void md_text(struct out *o, const char *s, size_t n);
 /* Index of s in the NULL-terminated list, or -1: for -O FORMAT. */
 int format_parse(const char *s, const char *const *allowed);
 
@@ -943,6 +953,8 @@ struct book;
 struct book *book_new(const struct book_opts *o, struct terr *e);
 void book_free(struct book *b);
 struct clients *book_clients(struct book *b);
+/* The client: of the entry the book was given last (pass 1's hooks), NULL: none. */
+struct client *book_client(const struct book *b);
 /*
  * Pass 1: call for every item journal_next hands out, bad ones (NULL) included, so that
  * positions match in pass 2. -1 with *e set on a bad tag, an amount too large, or (with
@@ -950,14 +962,30 @@ struct clients *book_clients(struct book *b);
  */
 int book_add(struct book *b, const struct jitem *it, struct terr *e);
 /*
- * Pass 1 of a pricing filter (booklearn.c): every item of the files to the book, each
- * entry's tags read once; entry (may be NULL) sees each good entry and may refuse it with
- * *e. Entries dated on or after limit (DATE_NONE: none) count as positions only.
- * Problems are deferred (book_defer) for pass 2; returns 1 when there was one, else 0.
+ * Pass 1, the one loop of every command with a book (booklearn.c): every item of the files
+ * to the book, each entry's tags read once through the vocabulary. What differs between the
+ * commands is in the hooks, each optional: item sees every item read, entry each good entry
+ * before the book has it (-1 leaves the entry out as bad), added each item the book has
+ * after it has it (vt, tg: a good entry's tags, else NULL).
+ * Every problem (the reader's, the vocabulary's, the book's, the hooks' through
+ * book_problem) is deferred at its item for pass 2 (book_deferred), in the order found.
+ * Returns 1 when there was one, else 0.
  */
-int book_learn(struct book *b, char *const *files, size_t nfiles, tdate limit,
-	       int (*entry)(const struct jitem *it, const struct vtags *vt, void *arg,
-			    struct terr *e), void *arg);
+struct book_pass {
+	tdate limit;     /* entries dated on or after it count as positions only; DATE_NONE */
+	int flags;       /* journal_open's */
+	bool every;      /* every problem of an entry's tags (tally-check), not only the first */
+	bool book_only;  /* keep the book's own problems only: a document says the others */
+	void (*item)(struct book *b, const struct jitem *it, void *arg);
+	int (*entry)(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg);
+	void (*added)(struct book *b, const struct jitem *it, const struct vtags *vt,
+		      const struct client_tags *tg, void *arg);
+	void *arg;
+	tdate last;      /* set: the latest date of an entry read before limit; DATE_NONE */
+};
+int book_learn(struct book *b, char *const *files, size_t nfiles, struct book_pass *p);
+/* From a hook: a problem of the item being read, deferred there. */
+void book_problem(struct book *b, const struct terr *e);
 /* The same with the entry's tags already read (clients_tags or clients_tags_of). */
 int book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tg,
 		  struct terr *e);
@@ -969,6 +997,13 @@ int book_add_tags(struct book *b, const struct jitem *it, const struct client_ta
 int book_settle(struct book *b, tdate until);
 /* Pass 2: the same items in the same order. 1 with *r filled for a book event, else 0. */
 int book_next(struct book *b, const struct jitem *it, struct book_price *r);
+/*
+ * Pass 2 without the items: the first record of the next item that has one (then its
+ * others by book_next_more); 0 after the last. What was decided only: no package place
+ * (pk_n, pk_m), policy or amounts. book_rewind starts pass 2 over.
+ */
+int book_next_event(struct book *b, struct book_price *r);
+void book_rewind(struct book *b);
 /*
  * After book_next gave 1: the item's further records (a package split over clients, a
  * group session's next attendee).
@@ -1024,6 +1059,33 @@ struct book *book_read_until(char *const *files, size_t n, const struct clients_
 			     tdate end, struct terr *e);
 /* Package sessions the client has left on asof, in date order; -1: no package bought by then. */
 long book_package_left(struct book *b, const char *client, tdate asof);
+
+/* ---- the lines the pricing filters write (pricewrite.c) ------------------------------ */
+
+/*
+ * What tally-bill and tally-cancel add to an unpriced event, from what the book decided:
+ * one writer each, shared, so that tally month prices both in one reading and writes what
+ * the two filters write one after the other.
+ */
+struct price_accts {
+	const char *income;       /* held sessions (tally-bill --income) */
+	const char *fee_income;   /* cancellations and a group's absences */
+	const char *lapse_income; /* expired package credit; NULL: income */
+};
+/* tally-bill's: a held session's postings, or a group attendee's absence. */
+void price_write_held(struct out *o, struct clients *cl, const struct book_price *r,
+		      const struct price_accts *a);
+/* tally-bill's: the entry that recognises an expired package's credit left. */
+void price_write_lapse(struct out *o, struct clients *cl, const struct book_lapse *l,
+		       const struct price_accts *a);
+/*
+ * tally-cancel's: a cancellation's waiver line or postings, as whole lines in a new buffer
+ * of *len bytes (free it).
+ */
+char *price_cancel_lines(struct clients *cl, const struct book_price *b,
+			 const struct price_accts *a, size_t *len);
+/* The waiver's tag text: "first offense", "offense 2 of 3", "... in 6 months". */
+void price_waiver_text(char *buf, size_t size, const struct policy *p, long k);
 
 /* ---- outside text made safe for a journal (jtext.c) ---------------------------------- */
 
@@ -1307,6 +1369,9 @@ struct statements;
 struct statements *statements_new(tdate begin, tdate end, const char *const prefix[SA_N]);
 /* Learns from one item; -1 with *e set (FILE:LINE) on bad invoice data or overflow. */
 int statements_observe(struct statements *s, const struct jitem *it, struct terr *e);
+/* The same for an entry (J_TXN) whose tags vocab_entry has read already. */
+int statements_observe_tags(struct statements *s, const struct jitem *it, const struct vtags *tg,
+			    struct terr *e);
 /* What the book decided for the item observed next (book_next), or NULL: package places. */
 void statements_book(struct statements *s, const struct book_price *bp);
 /* After reading: package sessions left on asof, from the settled book (date order). */
@@ -1779,6 +1844,70 @@ int cnote_observe(struct cnote *c, const struct jitem *it, struct terr *e);
 /* Writes the credit note and its number; -1 with *e for no such invoice or one void already. */
 int cnote_write(struct cnote *c, struct out *o, char *number, size_t size, struct terr *e);
 void cnote_free(struct cnote *c);
+
+/* ---- invoice numbers (invnum.c) ---------------------------------------------------- */
+
+/* N of PREFIX YYYY-NNNN when num is of year's series, else 0. */
+long invoice_seq(struct span num, const char *prefix, int year);
+/* PREFIX YYYY-NNNN, allocated. */
+char *invoice_number(const char *prefix, int year, long seq);
+
+/* ---- a run of new invoices (invrun.c: what is left to invoice; invwrite.c: the entries) */
+
+/*
+ * tally-invoice's job: fed every entry of the journal (invrun_observe, the entry's tags read
+ * by vocab_entry), it keeps each client's unbilled amounts and what invoice entries already
+ * took of them, then writes one new invoice entry per payer (bill-to:) and commodity for
+ * what is left, numbered after the highest number of the invoices' year.
+ */
+struct invrun_opts {
+	const char *unbilled, *receivable;  /* the chart's prefixes */
+	const char *prefix;       /* of the invoice numbers; NULL: none */
+	const char *client;       /* --client: its own and its payer's invoices only; NULL: all */
+	tdate begin, end;         /* the period: amounts dated in it are listed; end exclusive */
+	tdate date;               /* the invoices' date */
+	long terms;               /* days to pay for a client without terms: */
+	const struct taxes *taxes;  /* tally.conf's tax and withholding */
+};
+struct invrun;
+struct invrun *invrun_new(const struct invrun_opts *o);
+/* Learns from one entry; -1 with *e set (FILE:LINE) on a bad tax rate, bill-to: or overflow. */
+int invrun_observe(struct invrun *r, const struct jitem *it, const struct vtags *tg,
+		   struct terr *e);
+/* Whether name is a client the journal mentions (an account, a bill-to:). */
+bool invrun_knows(const struct invrun *r, const char *name);
+/* Writes the new invoice entries; -1 with *e set on a total too large or a due date past 9999. */
+int invrun_write(struct invrun *r, struct out *o, struct terr *e);
+void invrun_free(struct invrun *r);
+
+/* ---- an invoice as a document (invdoc.c) ------------------------------------------ */
+
+/*
+ * tally-invoice --show N: the invoice entry numbered N as the client receives it. Feed it
+ * every item (invdoc_observe), then write it: -O txt, md, html from the templates
+ * invoice.LANG.FORMAT, pdf the text drawn on tally.conf's paper, eml the three as mail.
+ */
+enum { INVDOC_TXT, INVDOC_HTML, INVDOC_MD, INVDOC_EML, INVDOC_PDF };
+struct invdoc_opts {
+	int format;               /* INVDOC_* */
+	const char *lang;         /* its catalog and templates */
+	const char *maildir;      /* eml: a maildir to write to; NULL: mbox on the output */
+	const char *receivable;   /* the chart's prefix */
+	const struct conf *conf;  /* tally.conf: the provider */
+	const struct conf *words; /* the catalog, context "invoice" */
+	const struct taxes *taxes;
+};
+struct invdoc;
+struct invdoc *invdoc_new(const char *number, const struct invdoc_opts *o);
+/* Learns from one item (tg: its tags, for an entry); -1 with *e set on bad invoice data. */
+int invdoc_observe(struct invdoc *d, const struct jitem *it, const struct vtags *tg,
+		   struct terr *e);
+bool invdoc_found(const struct invdoc *d);
+/* Writes the document; files are read again for the package sessions left (the renewal
+ * note). -1 with *e set. */
+int invdoc_write(struct invdoc *d, struct out *o, char *const *files, size_t nfiles,
+		 const struct chart *ch, struct terr *e);
+void invdoc_free(struct invdoc *d);
 
 /* ---- languages: gettext catalogs (catalog.c) ------------------------------------------ */
 

@@ -77,20 +77,52 @@ static const struct {
 	[VT_PROGRAMME] = {"programme", K_TEXT, VW_ENTRY, true, "any text"},
 };
 
+/*
+ * The tags by first letter, for vocab_lookup (a tag added to vocab[] goes here too: 21-vocab
+ * reads every tag back through the commands).
+ */
+static const signed char by_first[26][6] = {
+	['a' - 'a'] = {VT_ADDRESS, VT_ABSENT, -1},
+	['b' - 'a'] = {VT_BILL_TO, -1},
+	['c' - 'a'] = {VT_CLIENT, VT_CANCELLED_AT, -1},
+	['d' - 'a'] = {VT_DURATION, VT_DUE, VT_DEPOSIT, -1},
+	['e' - 'a'] = {VT_EXPIRES, VT_EXPIRED, VT_EMAIL, VT_EXCLUDES, VT_EXTRAS, -1},
+	['f' - 'a'] = {VT_FREQUENCY, -1},
+	['g' - 'a'] = {-1}, ['h' - 'a'] = {-1},
+	['i' - 'a'] = {VT_INVOICE, VT_ITEM, VT_INCLUDES, -1},
+	['j' - 'a'] = {-1}, ['k' - 'a'] = {-1}, ['l' - 'a'] = {-1},
+	['m' - 'a'] = {VT_MINUTES, -1},
+	['n' - 'a'] = {VT_NAME, -1},
+	['o' - 'a'] = {-1},
+	['p' - 'a'] = {VT_PACKAGE, VT_PAYER, VT_POLICY, VT_PRICE, VT_PROGRAMME, -1},
+	['q' - 'a'] = {-1},
+	['r' - 'a'] = {VT_RATE, -1},
+	['s' - 'a'] = {VT_SESSION, VT_SIGNED, -1},
+	['t' - 'a'] = {VT_TIME, VT_TERMS, VT_TAX_ID, -1},
+	['u' - 'a'] = {VT_UID, VT_UPCOMING, -1},
+	['v' - 'a'] = {-1},
+	['w' - 'a'] = {VT_WAIVED, -1},
+	['x' - 'a'] = {-1}, ['y' - 'a'] = {-1}, ['z' - 'a'] = {-1},
+};
+_Static_assert(VT_N == 33, "a new tag goes into by_first too");
+_Static_assert(VT_N <= 64, "vtags.set has a bit per tag");
+
 int
 vocab_lookup(struct span key)
 {
-	/* called for every tag of every entry: no strlen, the first letter rules most out */
-	if (!key.n)
+	/* called for every tag of every entry: the first letter leaves a few to compare */
+	const signed char *k;
+
+	if (!key.n || key.p[0] < 'a' || key.p[0] > 'z')
 		return -1;
-	for (int k = 0; k < VT_N; k++) {
-		const char *s = vocab[k].name;
+	for (k = by_first[key.p[0] - 'a']; *k >= 0; k++) {
+		const char *s = vocab[*k].name;
 		size_t i = 0;
 
 		while (i < key.n && s[i] && s[i] == key.p[i])
 			i++;
 		if (i == key.n && !s[i])
-			return k;
+			return *k;
 	}
 	return -1;
 }
@@ -452,6 +484,7 @@ take(struct span key, struct span value, void *arg)
 		return 0;
 	v.at = key.p;
 	r->tg->has[k] = true;
+	r->tg->set |= (uint64_t)1 << k;
 	r->tg->v[k] = v;
 	return 0;
 }
@@ -476,16 +509,42 @@ group_check(struct reading *r)
 		     GROUP_MAX);
 }
 
+static int read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
+		      void (*report)(const struct terr *, void *), void *arg);
+
 int
 vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	    void (*report)(const struct terr *, void *), void *arg)
+{
+	memset(tg, 0, sizeof *tg);
+	return read_entry(it, tg, e, report, arg);
+}
+
+int
+vocab_entry_next(const struct jitem *it, struct vtags *tg, struct terr *e,
+		 void (*report)(const struct terr *, void *), void *arg)
+{
+	/* a vtags is 3 KB: clearing only what the last entry set saves most of a memset */
+	for (uint64_t s = tg->set; s; s &= s - 1) {
+		int k = __builtin_ctzll(s);
+
+		tg->has[k] = false;
+		memset(&tg->v[k], 0, sizeof tg->v[k]);
+	}
+	tg->set = 0;
+	tg->nclient = 0;
+	return read_entry(it, tg, e, report, arg);
+}
+
+static int
+read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
+	   void (*report)(const struct terr *, void *), void *arg)
 {
 	static const enum vtag terms[] = {VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_BILL_TO};
 	struct reading r = {.it = it, .tg = tg, .e = e, .report = report, .arg = arg};
 	const struct txn *t = it->txn;
 	const struct vval *v = tg->v;
 
-	memset(tg, 0, sizeof *tg);
 	if (it->kind != J_TXN)
 		return 0;
 	tag_each(t->comment, take, &r);
@@ -507,6 +566,7 @@ vocab_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	}
 	if (tg->has[VT_PRICE] && !r.seen[VT_SESSION])
 		fail(&r, vocab_line(it, v[VT_PRICE].at), "price: no session: tag on the entry");
+	tg->nclient = r.nclient;
 	if (r.nclient > 1 || tg->has[VT_ABSENT])
 		group_check(&r);
 	/* the client terms, in the vocabulary's order */

@@ -200,3 +200,94 @@ J
 	assert_output "client  held  cancelled  late  no-show  provider  signed  unsigned  bought  used  left  over  free
 total      0          0     0        0         0       0         0       0     0     0     0     0"
 }
+
+# sessions_both FILE ARGS...: the report counted in one reading (pass 1 and the book's
+# records) and by the second reading (TALLY_BOOK_REREAD) are the same, stdout, stderr, exit.
+sessions_both() {
+	local f=$1 one two
+	shift
+	one=$(tally-sessions "$@" "$f" 2>&1; echo "exit $?")
+	two=$(TALLY_BOOK_REREAD=1 tally-sessions "$@" "$f" 2>&1; echo "exit $?")
+	[ "$one" = "$two" ] || { diff -u <(echo "$two") <(echo "$one"); fail "$f $*: the two ways differ"; }
+}
+
+@test "sessions: counted in one reading or in two, every fixture gives the same report" {
+	[ -x "$BENCH/gen-journal" ] || fail "no generator: $BENCH/gen-journal"
+	"$BENCH/gen-journal" 3000 2 > "$BATS_TEST_TMPDIR/gen.journal"
+	for f in "$SESSIONS"/*.journal "$FIXTURES"/bill/*.journal "$FIXTURES"/cancel/*.journal \
+		 "$FIXTURES"/household/*.journal "$EXAMPLES/practice.journal" "$BATS_TEST_TMPDIR/gen.journal"; do
+		[ -f "$f" ] || continue
+		for args in "-O csv" "-p 2026-05" "-O json -e 2026-06-01" "--unsigned-after 7 --date 2027-01-01" \
+			    "--policy $TOP/share/policies/strict-48-hour.policy"; do
+			# shellcheck disable=SC2086
+			sessions_both "$f" $args
+		done
+	done
+}
+
+@test "sessions: a late cancellation is told by the policy in force on its date, written later in the file" {
+	cd "$BATS_TEST_TMPDIR"
+	journal late.journal > /dev/null <<'J'
+2026-05-10 Cancelled 30 hours ahead
+    ; client: lou
+    ; session: cancelled
+    ; time: 10:00
+    ; cancelled-at: 2026-05-09 04:00
+
+2026-05-12 Cancelled after it began (a 0-hour notice is still late)
+    ; client: kim
+    ; session: cancelled
+    ; time: 10:00
+    ; cancelled-at: 2026-05-12 10:30
+
+2026-05-13 Cancelled right at the start
+    ; client: kim
+    ; session: cancelled
+    ; time: 10:00
+    ; cancelled-at: 2026-05-13 10:00
+
+2026-05-01 Agreement, written after the cancellation
+    ; client: lou
+    ; rate: 40 EUR
+    ; policy: strict-48-hour
+
+2026-05-01 Agreement
+    ; client: kim
+    ; rate: 40 EUR
+    ; policy: none
+J
+	mkdir -p "$BATS_TEST_TMPDIR/pol"
+	cp "$TOP/share/policies/strict-48-hour.policy" "$BATS_TEST_TMPDIR/pol/"
+	printf 'name = none\nnotice = 0h\nlate-cancel-fee = 50%%\nno-show-fee = 100%%\n' > "$BATS_TEST_TMPDIR/pol/none.policy"
+	# lou's alone (counted in one reading), then with kim's (a notice past the start)
+	sed '/^2026-05-12/,/^$/d; /^2026-05-13/,/^$/d' late.journal > lou.journal
+	run -0 tally-sessions -O csv --policies "$BATS_TEST_TMPDIR/pol" lou.journal
+	assert_line "lou,0,0,1,0,0,0,0,0,0,0,0,0"
+	sessions_both lou.journal -O csv --policies "$BATS_TEST_TMPDIR/pol"
+	run -0 tally-sessions -O csv --policies "$BATS_TEST_TMPDIR/pol" late.journal
+	assert_line "kim,0,1,1,0,0,0,0,0,0,0,0,0"
+	assert_line "lou,0,0,1,0,0,0,0,0,0,0,0,0"
+	sessions_both late.journal -O csv --policies "$BATS_TEST_TMPDIR/pol"
+	# an unknown policy is said at the cancellation, either way
+	sed -i 's/policy: none/policy: nowhere/' late.journal
+	sessions_both late.journal --policies "$BATS_TEST_TMPDIR/pol"
+	run -1 --separate-stderr tally-sessions --policies "$BATS_TEST_TMPDIR/pol" late.journal
+	assert_output ""
+	[ "$stderr" = "tally-sessions: late.journal:7: unknown policy: nowhere (no $BATS_TEST_TMPDIR/pol/nowhere.policy)
+tally-sessions: late.journal:13: unknown policy: nowhere (no $BATS_TEST_TMPDIR/pol/nowhere.policy)" ] ||
+		fail "stderr: $stderr"
+}
+
+@test "sessions: shuffled, a generated journal counts the same as in date order" {
+	[ -x "$BENCH/gen-journal" ] || fail "no generator: $BENCH/gen-journal"
+	"$BENCH/gen-journal" 4000 3 > "$BATS_TEST_TMPDIR/g.journal"
+	want=$(tally-sessions -O csv "$BATS_TEST_TMPDIR/g.journal" 2>&1)
+	[ "$(echo "$want" | wc -l)" -gt 10 ] || fail "too few clients: $want"
+	for s in 1 2 3; do
+		shuffle-entries "$s" "$BATS_TEST_TMPDIR/g.journal" > "$BATS_TEST_TMPDIR/s.journal"
+		! cmp -s "$BATS_TEST_TMPDIR/g.journal" "$BATS_TEST_TMPDIR/s.journal" || fail "seed $s: not shuffled"
+		run -0 tally-sessions -O csv "$BATS_TEST_TMPDIR/s.journal"
+		assert_equal "$(tally-sessions -O csv "$BATS_TEST_TMPDIR/s.journal" 2>&1)" "$want"
+		sessions_both "$BATS_TEST_TMPDIR/s.journal" -p 2015
+	done
+}

@@ -103,3 +103,89 @@ carla.html" ]
 	[ -z "$(ls -A out)" ]
 	cmp "$j" before.journal
 }
+
+# both J PERIOD [OPTIONS]: tally month -i in one reading and with the filters one after the
+# other (TALLY_MONTH_STAGES) give the same journal, statements, output and exit status.
+both() {
+	local j=$1 p=$2 m
+	shift 2
+	for m in one stages; do
+		mkdir -p "$d/$m"
+		cp "$j" "$d/$m/j.journal"
+		cp "$EXAMPLES/tally.conf" "$d/$m/"
+		(cd "$d/$m" && if [ $m = stages ]; then export TALLY_MONTH_STAGES=1; fi
+			rc=0
+			tally month -p "$p" -f j.journal -i --output-dir st "$@" > out 2> err || rc=$?
+			echo $rc > rc
+			sed -i 's/\.month-[A-Za-z0-9]*/.month-T/g' err)  # bill's input is a temporary file
+	done
+	diff -r "$d/one" "$d/stages" || { echo "$j $p $*: the one reading differs"; return 1; }
+	rm -rf "$d/one" "$d/stages"
+}
+
+@test "month: cancel and bill in one reading give what the filters give one after the other" {
+	local s g
+	both "$j" 2026-03
+	both "$j" 2026-02 --policies "$POL" -O html --lang es
+	for s in 1 2 3 4; do
+		shuffle-entries $s "$j" > "$d/shuffled.journal"
+		both "$d/shuffled.journal" 2026-03
+	done
+	for f in deposit expiry two-packages; do
+		both "$FIXTURES/bill/$f.journal" 2026-02
+	done
+	for f in grace-per-client prepaid tiered; do
+		both "$FIXTURES/cancel/$f.journal" 2026-01 --policies "$POL"
+	done
+	# a group with an absence, cancellations, a provider's, a file without its last newline
+	g=$(printf '%s' '2026-11-01 Agreements ; client: ana, rate: 30 EUR, policy: 24-hour
+
+2026-11-01 Ben ; client: ben, rate: 40 EUR, policy: 24-hour
+
+2026-11-02 Deposit ben ; client: ben
+    Assets:Bank  20 EUR
+    Liabilities:Deposits:ben
+
+2026-11-05 Class ; client: ana, client: ben, session: held, time: 18:00, absent: ben
+
+2026-11-06 Ana ; client: ana, session: no-show, time: 10:00
+
+2026-11-07 Ana ; client: ana, session: no-show, time: 10:00
+
+2026-11-12 Ben ; client: ben, session: provider-cancel' | journal group.journal)
+	both "$g" 2026-11
+	both "$g" 2026-11 --policy "$POL/24-hour.policy"
+	# errors: the filters' own messages, in order
+	printf '\n2026-03-30 * Broken\n    Assets:Bank  10.00 EUR\n    Income:Other  -5.00 EUR\n' >> "$d/shuffled.journal"
+	both "$d/shuffled.journal" 2026-03
+	printf '\n2026-03-31 Lesson ; client: nobody, session: held\n' > "$d/norate.journal"
+	both "$d/norate.journal" 2026-03
+}
+
+@test "month: cancel and bill are one reading: no tally-bill runs" {
+	# a copy of tally-month beside the other filters and a tally-bill that must not run
+	mkdir "$d/bin"
+	cp "$TALLY_BIN/tally-month" "$d/bin/"
+	for c in cancel invoice statement; do ln -s "$TALLY_BIN/tally-$c" "$d/bin/"; done
+	printf '#!/bin/sh\necho "tally-bill ran" >&2\nexit 1\n' > "$d/bin/tally-bill"
+	chmod +x "$d/bin/tally-bill"
+	ln -s "$TOP/share" "$d/share"
+	cd "$d"
+	run "$d/bin/tally-month" -p 2026-03 -f "$j" --output-dir one
+	assert_success
+	run "$d/bin/tally-month" -p 2026-03 -f "$j" --policies "$POL" --output-dir two
+	assert_success
+	diff -r one two
+	# another policies directory, --policy, or the variable: the filters one after the other
+	mkdir pol
+	cp "$POL"/* pol/
+	run -1 --separate-stderr "$d/bin/tally-month" -p 2026-03 -f "$j" --policies pol --output-dir x
+	assert_equal "$stderr" "tally-bill ran"
+	run -1 --separate-stderr "$d/bin/tally-month" -p 2026-03 -f "$j" --policy pol/24-hour.policy \
+		--output-dir x
+	assert_equal "$stderr" "tally-bill ran"
+	run -1 --separate-stderr env TALLY_MONTH_STAGES=1 "$d/bin/tally-month" -p 2026-03 -f "$j" \
+		--output-dir x
+	assert_equal "$stderr" "tally-bill ran"
+	[ -z "$(ls -A x)" ]
+}

@@ -43,8 +43,8 @@ fi
 # The library, once, instrumented for coverage and sanitizers.
 flags="-g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib \
  -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
- $(pkg-config --cflags libpcre2-8 libical 2>/dev/null)"
-libs="$(pkg-config --libs libpcre2-8 2>/dev/null || echo -lpcre2-8) -lcsv $(pkg-config --libs libical 2>/dev/null)"
+ $(pkg-config --cflags libpcre2-8 libical gmime-3.0 pangocairo 2>/dev/null)"
+libs="$(pkg-config --libs libpcre2-8 2>/dev/null || echo -lpcre2-8) -lcsv $(pkg-config --libs libical gmime-3.0 pangocairo 2>/dev/null)"
 mkdir -p $out/obj $out/crashes || exit 2
 objs=
 for src in lib/*.c; do
@@ -59,12 +59,12 @@ done
 # items then straddle refills in inputs of a few KiB, and ASan's cost for a fresh 1 MiB
 # block per run (8x slower) is gone. If the define ever changes, the reader is used as is.
 jobjs=$objs
-if grep -q '^#define CHUNK ((size_t)1 << 20)' lib/journal.c; then
+if grep -q '^#define CHUNK ((size_t)1 << 20)' lib/jsource.c; then
 	mkdir -p $out/small
-	sed 's/^#define CHUNK ((size_t)1 << 20)/#define CHUNK ((size_t)1024)/' lib/journal.c \
-		> $out/small/journal.c
-	$CC_FUZZ $flags -iquote lib -c -o $out/small/journal.o $out/small/journal.c || exit 2
-	jobjs=$(echo "$objs" | sed "s|$out/obj/journal.o|$out/small/journal.o|")
+	sed 's/^#define CHUNK ((size_t)1 << 20)/#define CHUNK ((size_t)1024)/' lib/jsource.c \
+		> $out/small/jsource.c
+	$CC_FUZZ $flags -iquote lib -c -o $out/small/jsource.o $out/small/jsource.c || exit 2
+	jobjs=$(echo "$objs" | sed "s|$out/obj/jsource.o|$out/small/jsource.o|")
 fi
 
 # Seeds: what the project's tests and the shared corpus hold, per target.

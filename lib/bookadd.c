@@ -1,0 +1,336 @@
+/*
+ * bookadd.c: pass 1 of the book, one item at a time: where the item is in its file, the
+ * session fields of its record from the entry's tags, the prepaid and deposit money its
+ * postings move, a package bought. Nothing is priced here: book_settle does that in date
+ * order once every item is in.
+ */
+#include <string.h>
+
+#include "bookint.h"
+
+/* Follows where items are in the files named by the user; the offset where it starts. */
+static uint64_t
+where(struct book *b, const struct jitem *it)
+{
+	uint64_t start;
+
+	if (it->depth == 0 && it->line == 1) {
+		size_t k = b->fnext;
+
+		while (k < b->nfiles && strcmp(strcmp(b->files[k], "-") == 0 ? "<stdin>"
+						  : b->files[k], it->file) != 0)
+			k++;
+		if (k == b->nfiles)
+			b->nocopy = true;
+		b->fidx = k;
+		b->fnext = k + 1;
+		b->foff = 0;
+	}
+	if (b->fidx >= b->nfiles || b->fidx >= 255) {
+		b->nocopy = true;
+		return 0;
+	}
+	if (it->open_block)
+		b->nocopy = true;  /* an unclosed comment block: let write_item close it */
+	start = b->foff;
+	if (it->depth == 0) {
+		b->foff += it->len;
+		b->fend[b->fidx] = b->foff;
+	}
+	return start;
+}
+
+/* A date later than every earlier one: lapses of packages expiring before it go here. */
+static void
+step(struct book *b, tdate d, uint64_t off, uint32_t pos)
+{
+	book_snapshot(b, pos);
+	if (b->nsteps == b->capsteps) {
+		b->capsteps = b->capsteps ? 2 * b->capsteps : 256;
+		b->steps = xrealloc(b->steps, b->capsteps * sizeof *b->steps);
+	}
+	b->steps[b->nsteps++] = (struct step){d, (uint32_t)b->fidx, off, pos};
+}
+
+/* An unpriced event at the top level: where its postings go. */
+void
+bev_place(struct book *b, struct bev *v, const struct jitem *it, uint64_t start)
+{
+	uint64_t end = start + it->len;
+
+	if (it->depth > 0 || b->nocopy)
+		return;
+	if (end >> 40) {
+		b->nocopy = true;
+		return;
+	}
+	v->file = (uint8_t)(b->fidx + 1);
+	v->off = (uint32_t)end;
+	v->offhi = (uint8_t)(end >> 32);
+	if (it->len && it->text[it->len - 1] != '\n')
+		v->flags |= F_NONL;
+}
+
+/* Notice in minutes from cancelled-at: to the session's start, or an N_ code. */
+static int32_t
+notice_of(const struct client_tags *tg, enum session_kind kind, tdate d)
+{
+	struct span v;
+	long long at;
+	int start = -1;
+
+	if ((v = tg->v[CT_TIME]).p && (start = time_parse(v.p, v.n)) < 0)
+		return N_BAD_TIME;
+	if (!(v = tg->v[CT_CANCELLED_AT]).p)
+		return kind == SESSION_CANCELLED ? N_NO_STAMP : N_UNKNOWN;
+	if ((at = stamp_parse(v.p, v.n)) < 0)
+		return N_BAD_STAMP;
+	if (start < 0)
+		return kind == SESSION_CANCELLED ? N_NO_TIME : N_UNKNOWN;
+	at = (long long)d * 1440 + start - at;
+	return at < 0 ? 0 : at > 1000000000 ? 1000000000 : (int32_t)at;
+}
+
+/* The session fields of an event record, from the entry's tags. */
+void
+bev_session(struct bev *v, const struct txn *t, const struct client_tags *tg,
+	       enum session_kind kind)
+{
+	struct span s;
+	long m;
+	int tm;
+
+	v->kind = kind;
+	if (t->np == 0)
+		v->flags |= F_UNPRICED;
+	if (tg->v[CT_WAIVED].p)
+		v->flags |= F_WAIVED;
+	if ((s = tg->v[CT_TIME]).p && (tm = time_parse(s.p, s.n)) >= 0)
+		v->time = (int16_t)tm;
+	m = clients_minutes_of(tg);
+	v->n = (int32_t)(m > INT32_MAX ? -2 : m);
+	if (kind >= SESSION_CANCELLED && kind <= SESSION_PROVIDER)
+		v->notice = notice_of(tg, kind, t->date);
+}
+
+/* Per-entry sums for at most a few clients: prepaid and deposit postings. */
+struct seen {
+	struct client *c;
+	struct amount prepaid, debit, deposit;
+};
+
+static int
+add_same(struct amount *sum, const struct amount *a)
+{
+	if (sum->com && a->com && sum->com != a->com && !amount_is_zero(sum))
+		return -2;
+	return amount_add(sum, sum, a);
+}
+
+static int
+sums(struct book *b, const struct txn *t, struct seen *seen, size_t max, size_t *n)
+{
+	struct span id;
+	int rc;
+
+	*n = 0;
+	for (size_t i = 0; i < t->np; i++) {
+		const struct posting *p = &t->p[i];
+		int k = clients_classify(b->cl, p, &id);
+		struct client *who;
+		size_t s;
+
+		if (k < 0)
+			continue;
+		/* no client's: an ID that folds to nothing or is too long to keep */
+		if (!(who = clients_lookup(b->cl, id, true)))
+			continue;
+		if (!who->acct[k])
+			who->acct[k] = xstrndup(p->acct, p->acct_len);
+		if (k == C_UNBILLED)
+			continue;
+		for (s = 0; s < *n && seen[s].c != who; s++)
+			;
+		if (s == *n) {
+			if (*n == max)
+				continue;
+			memset(&seen[s], 0, sizeof seen[s]);
+			seen[s].c = who;
+			(*n)++;
+		}
+		if (k == C_DEPOSITS) {
+			if ((rc = add_same(&seen[s].deposit, &p->amt)) < 0)
+				return rc;
+			continue;
+		}
+		if ((rc = add_same(&seen[s].prepaid, &p->amt)) < 0)
+			return rc;
+		if (amount_sign(&p->amt) > 0 && (rc = add_same(&seen[s].debit, &p->amt)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+book_add(struct book *b, const struct jitem *it, struct terr *e)
+{
+	struct client_tags tg;
+
+	if (it && it->kind == J_TXN)
+		clients_tags(it->txn, &tg);
+	return book_add_tags(b, it, &tg, e);
+}
+
+int
+book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tgp,
+	      struct terr *e)
+{
+	uint32_t pos = b->pos++;
+	const struct txn *t;
+	struct client_tags tg;
+	enum session_kind kind;
+	struct client *c;
+	struct seen seen[8];
+	size_t nseen;
+	struct span v;
+	struct bev *ev;
+	bool primary = false;
+	uint64_t start;
+	int rc;
+
+	b->who = NULL;
+	if (!it) {
+		b->nocopy = true;
+		return 0;
+	}
+	start = where(b, it);
+	if (it->kind != J_TXN)
+		return 0;
+	t = it->txn;
+	if (b->last == DATE_NONE || t->date > b->last) {
+		b->last = t->date;
+		step(b, t->date, start, pos);
+	}
+	tg = *tgp;
+	kind = clients_kind_of(&tg);
+	c = b->who = clients_of_tags(b->cl, &tg);
+	if (c && observe_terms(&tg, it, c, e) < 0)
+		return -1;
+	if (c && tg.v[CT_BILL_TO].p &&
+	    clients_billto_add(b->cl, c, it, tg.v[CT_BILL_TO], book_name(b, it->file), pos, e) < 0)
+		return -1;
+	if (!c && (tg.v[CT_RATE].p || tg.v[CT_POLICY].p || tg.v[CT_TERMS].p || tg.v[CT_PAYER].p)) {
+		terr_set(e, it->file, t->comment_line, "client terms without a client: tag");
+		return -1;
+	}
+	if (!b->global && (v = tg.v[CT_POLICY]).p && v.n && b->check) {
+		e->file = NULL;
+		if (!book_policy_named(b, v, e)) {
+			if (!e->file) {
+				char msg[sizeof e->msg];
+
+				memcpy(msg, e->msg, sizeof msg);
+				terr_set(e, it->file, vocab_line(it, v.p), "%s", msg);
+			}
+			return -1;
+		}
+	}
+	if ((rc = sums(b, t, seen, sizeof seen / sizeof *seen, &nseen)) < 0)
+		goto bad;
+	if (tg.v[CT_PACKAGE].p) {
+		struct client *who[sizeof seen / sizeof *seen];
+		struct amount sum[sizeof seen / sizeof *seen];
+		long got[sizeof seen / sizeof *seen];
+
+		for (size_t s = 0; s < nseen; s++)
+			who[s] = seen[s].c, sum[s] = seen[s].prepaid;
+		if (!(c = clients_package_buy(c, it, &tg, who, sum, nseen, got, e)))
+			return -1;
+		/* one record per client that bought: the entry's client's first */
+		for (size_t s = 0; s <= nseen; s++) {
+			struct client *k = s == 0 ? c : who[s - 1];
+			long n = s == 0 ? leading_count(tg.v[CT_PACKAGE]) : got[s - 1];
+
+			if (s > 0 && (k == c || n <= 0))
+				continue;
+			for (size_t i = 0; s == 0 && i < nseen; i++)
+				if (who[i] == c)
+					n = got[i];
+			ev = bev_new(b, pos, t);
+			ev->client = (uint32_t)k->index;
+			ev->flags |= F_PACKAGE | (s > 0 ? F_EXTRA : 0);
+			ev->n = (int32_t)(n > INT32_MAX ? INT32_MAX : n);
+		}
+		primary = true;
+		/* a package entry moves no package credit: its prepaid postings are the purchase */
+		for (size_t s = 0; s < nseen; s++)
+			seen[s].debit = (struct amount){0, 0, 0};
+	}
+	if (kind != SESSION_NONE && !primary && (rc = book_group(b, it, &tg, pos, start, e)) != 0) {
+		if (rc < 0)
+			return -1;
+		primary = true;
+	}
+	if (kind != SESSION_NONE && !primary) {
+		ev = bev_new(b, pos, t);
+		ev->client = c ? (uint32_t)c->index : NO_CLIENT;
+		bev_session(ev, t, &tg, kind);
+		if (ev->flags & F_UNPRICED) {
+			bev_place(b, ev, it, start);
+			book_snapshot(b, pos);
+			if (bev_own_price(b, ev, it, &tg, e) < 0)
+				return -1;
+		}
+		if (tg.v[CT_EXPIRED].p)
+			ev->flags |= F_EXPIRED;
+		primary = true;
+	}
+	for (size_t s = 0; s < nseen; s++) {
+		struct bev *own = NULL;
+		bool mine;
+
+		for (size_t k = b->n; primary && k-- > 0 && b->ev[k].pos == pos;)
+			if (!(b->ev[k].flags & F_EXTRA) && b->ev[k].client == seen[s].c->index)
+				own = &b->ev[k];
+		mine = own != NULL;
+
+		if (!mine && amount_is_zero(&seen[s].debit) && amount_is_zero(&seen[s].deposit))
+			continue;
+		if (mine) {
+			ev = own;
+		} else {
+			int16_t tm = primary ? b->ev[b->n - 1].time : -1;
+
+			ev = bev_new(b, pos, t);
+			ev->client = (uint32_t)seen[s].c->index;
+			if (primary) {
+				/* at the event's time: a payer's credit a session took, right after it */
+				ev->flags |= F_EXTRA;
+				ev->time = tm;
+			}
+			if (tg.v[CT_SESSION].p)
+				ev->flags |= F_SESSION;
+			if (tg.v[CT_EXPIRED].p) {
+				ev->flags |= F_EXPIRED;
+				ev->time = 1440;
+			}
+			primary = true;
+		}
+		if (tg.v[CT_SESSION].p)
+			ev->flags |= F_SESSION;
+		if (tg.v[CT_EXPIRED].p)
+			ev->time = 1440;
+		if (amount_sign(&seen[s].deposit) < 0 && amount_is_zero(&seen[s].debit) &&
+		    !ev->kind)
+			ev->flags |= F_DEPIN;
+		bev_put(b, ev, 0, &seen[s].debit);
+		bev_put(b, ev, 1, &seen[s].deposit);
+	}
+	return 0;
+bad:
+	if (rc == -2)
+		terr_set(e, it->file, it->line, "prepaid or deposit amounts in two commodities");
+	else
+		terr_set(e, it->file, it->line, "an amount too large to hold exactly");
+	return -1;
+}
