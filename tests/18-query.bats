@@ -24,47 +24,49 @@ setup() {
 	)
 }
 
-# same TERM...: tally-balance and hledger bal agree on the terms.
+# same < QUERIES: tally-balance and hledger bal agree on each line's terms (one
+# agree-queries process for the list; one line, one query, as `same TERM...` was).
 same() {
-	local d=$BATS_TEST_TMPDIR
-	tally-balance -O csv "$J" "$@" > "$d/t.csv"
-	oracle-exact hledger "$J" "$@" > "$d/h.tsv"
-	compare-bal "$d/h.tsv" "$d/t.csv"
+	agree-queries balance "$J"
 }
 
 @test "query: each kind of term selects what hledger selects" {
-	same date:2026-03
-	same date:2026-03..
-	same date:..2026-03
-	same date:2026-02-27..2026-03-15
-	same acct:unbilled
-	same unbilled
-	same desc:lesson
-	same payee:ana
-	same payee:rent
-	same code:7
-	same cur:USD
-	same 'status:!'
-	same 'status:*'
-	same status:
-	same 'amt:>100'
-	same 'amt:<-100'
-	same amt:45
-	same tag:client=ana
-	same tag:kind
-	same not:acct:bank
+	same <<-'EOF'
+	date:2026-03
+	date:2026-03..
+	date:..2026-03
+	date:2026-02-27..2026-03-15
+	acct:unbilled
+	unbilled
+	desc:lesson
+	payee:ana
+	payee:rent
+	code:7
+	cur:USD
+	'status:!'
+	'status:*'
+	status:
+	'amt:>100'
+	'amt:<-100'
+	amt:45
+	tag:client=ana
+	tag:kind
+	not:acct:bank
+	EOF
 	run -0 tally-balance -O csv "$J" date:2026-03 acct:unbilled
 	assert_output "$(printf 'account,commodity,amount\nAssets:Unbilled:ana,EUR,45')"
 }
 
 @test "query: note:, real:, cur: (whole symbol), amt:<0 (signed); sym: and date2: as current hledger" {
-	same note:lesson
-	same real:
-	same real:0
-	same cur:EU
-	same cur:EUR
-	same 'amt:<0'
-	same amt:0
+	same <<-'EOF'
+	note:lesson
+	real:
+	real:0
+	cur:EU
+	cur:EUR
+	'amt:<0'
+	amt:0
+	EOF
 	# hledger 1.25 has no sym:, and its date2: ignores entries without a second date.
 	run -0 tally-balance -O csv "$J" sym:USD
 	assert_output "$(printf 'account,commodity,amount\nAssets:Bank,USD,-500\nExpenses:Rent,USD,500')"
@@ -73,19 +75,23 @@ same() {
 }
 
 @test "query: any description, account and status term; all the others (hledger's rule)" {
-	same date:2026-02 date:2026-03
-	same tag:client tag:kind
-	same desc:lesson desc:package
-	same 'status:*' 'status:!'
-	same payee:ana payee:bob
-	same acct:bank not:desc:rent
+	same <<-'EOF'
+	date:2026-02 date:2026-03
+	tag:client tag:kind
+	desc:lesson desc:package
+	'status:*' 'status:!'
+	payee:ana payee:bob
+	acct:bank not:desc:rent
+	EOF
 }
 
 @test "query: terms of one kind or-ed, kinds and-ed, not: on its own, with -p" {
-	same acct:bank acct:rent desc:rent
-	same not:date:2026-03 acct:income
-	same acct:income acct:prepaid date:2026-03
-	same not:desc:lesson not:acct:bank
+	same <<-'EOF'
+	acct:bank acct:rent desc:rent
+	not:date:2026-03 acct:income
+	acct:income acct:prepaid date:2026-03
+	not:desc:lesson not:acct:bank
+	EOF
 	run -0 tally-balance -O csv -p 2026-03 "$J" acct:income
 	assert_output "$(printf 'account,commodity,amount\nIncome:Sessions,EUR,-45')"
 	run -0 tally-balance -O csv -p 2026 "$J" not:date:2026-03 unbilled
@@ -93,8 +99,10 @@ same() {
 }
 
 @test "query: depth:N folds accounts as --depth N (the smaller wins), as hledger does" {
-	same depth:1
-	same depth:2 date:2026-03
+	same <<-'EOF'
+	depth:1
+	depth:2 date:2026-03
+	EOF
 	run -0 tally-balance -O csv "$J" depth:1 --depth 2 acct:assets
 	assert_output "$(printf 'account,commodity,amount\nAssets,EUR,285\nAssets,USD,-500')"
 	run -2 --separate-stderr tally-balance "$J" depth:x
@@ -174,14 +182,11 @@ same() {
 @test "query: tally-print selects the entries hledger print selects, tally-balance sums as hledger bal (many terms x four journals)" {
 	need_corpus
 	tally-cancel "$EXAMPLES/practice.journal" | tally-bill > "$BATS_TEST_TMPDIR/practice.journal"
-	local n=0 f q
+	local f
 	for f in "$BATS_TEST_TMPDIR/practice.journal" "$J" "$CORPUS/journals/hledger--examples--sample.journal" \
 		"$CORPUS/journals/hledger--examples--bcexample.journal"; do
-		while read -r q; do
-			# shellcheck disable=SC2086  # each line holds the terms, split on purpose
-			agree_query "$f" $q
-			n=$((n + 1))
-		done <<-'EOF'
+		# agree_query "$f" TERMS for each line, in one process for the list
+		run agree-queries print "$f" <<-'EOF'
 		date:2026-03
 		date:2008 acct:assets
 		date:..2026-02-01
@@ -195,8 +200,9 @@ same() {
 		cur:EUR acct:bank acct:expenses
 		not:desc:a not:acct:bank date:2014..
 		EOF
+		assert_success
+		assert_output "12 queries agree, 0 differ"
 	done
-	assert_equal "$n" 48
 }
 
 @test "query: tally-report --income counts the postings hledger bal --pivot client -M QUERY counts" {
@@ -329,14 +335,10 @@ for i in range(-400, 401):
 }
 
 @test "date: and -p read hledger 1.25's relative dates and period expressions (hledger on the same clock)" {
-	local f d=$BATS_TEST_TMPDIR n=0 p
+	local f d=$BATS_TEST_TMPDIR p periods=()
 	f=$(daily)
 	while read -r p; do
-		agree_query "$f" "date:$p"
-		tally-balance -O csv -p "$p" "$f" > "$d/t.csv"
-		oracle-exact hledger "$f" -p "$p" > "$d/h.tsv"
-		compare-bal "$d/h.tsv" "$d/t.csv" || fail "-p $p differs from hledger"
-		n=$((n + 1))
+		periods+=("$p")
 	done <<-'EOF'
 	today
 	yesterday
@@ -367,7 +369,15 @@ for i in range(-400, 401):
 	in lastyear
 	lastmonth - nextmonth
 	EOF
-	assert_equal "$n" 28
+	assert_equal "${#periods[@]}" 28
+	# each as agree_query "$f" "date:P", then tally-balance -p P against hledger bal -p P;
+	# one agree-queries process per list
+	run agree-queries print "$f" < <(printf "'date:%s'\n" "${periods[@]}")
+	assert_success
+	assert_output "28 queries agree, 0 differ"
+	run agree-queries balance "$f" < <(printf -- "-p '%s'\n" "${periods[@]}")
+	assert_success
+	assert_output "28 queries agree, 0 differ"
 	# -b and -e take a smart date's start, as in hledger
 	tally-balance -O csv -b lastmonth -e today "$f" > "$d/t.csv"
 	oracle-exact hledger "$f" -b lastmonth -e today > "$d/h.tsv"
