@@ -266,7 +266,7 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 		for (size_t s = 0; s < nseen; s++)
 			seen[s].debit = (struct amount){0, 0, 0};
 	}
-	if (kind != SESSION_NONE && !primary && (rc = book_group(b, it, &tg, pos, start, e)) != 0) {
+	if (kind != SESSION_NONE && !primary && (rc = book_group(b, it, &tg, kind, pos, start, e)) != 0) {
 		if (rc < 0)
 			return -1;
 		primary = true;

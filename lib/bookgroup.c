@@ -53,7 +53,7 @@ named(struct book *b, const struct txn *t, const struct client *c, bool *zero)
 
 int
 book_group(struct book *b, const struct jitem *it, const struct client_tags *tg,
-	   uint32_t pos, uint64_t start, struct terr *e)
+	   enum session_kind kind, uint32_t pos, uint64_t start, struct terr *e)
 {
 	const struct txn *t = it->txn;
 	struct attendee a[GROUP_MAX];
@@ -74,6 +74,9 @@ book_group(struct book *b, const struct jitem *it, const struct client_tags *tg,
 		v->client = (uint32_t)c->index;
 		v->group = 1;
 		v->spare = (int16_t)i;
+		/* a whole group cancelled is cancelled for each (absent: is for held ones) */
+		if (kind != SESSION_HELD)
+			a[i].kind = (int)kind;
 		bev_session(v, t, tg, (enum session_kind)a[i].kind);
 		if (named(b, t, c, &zero)) {
 			/* priced: counts for what its postings say; a zero fee was a grace */

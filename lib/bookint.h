@@ -178,6 +178,7 @@ int bev_own_price(struct book *b, struct bev *v, const struct jitem *it,
  * entry names the attendee's accounts. 1 when it was one, 0 when not, -1 with *e set.
  */
 int book_group(struct book *b, const struct jitem *it, const struct client_tags *tg,
+	       enum session_kind kind,
 	       uint32_t pos, uint64_t start, struct terr *e);
 /* q[i] as an amount, and back (one over 64 bits or in another commodity: in b->big). */
 #define BIG INT8_MIN

@@ -574,3 +574,37 @@ J
     ; session: no-show
     ; waived: first offense"
 }
+
+@test "groups: a whole group cancelled is cancelled for each attendee, never billed as held" {
+	p=$(policy)
+	# in time (a day's notice): nothing to bill or charge, whichever filter runs
+	group | grep -v 'absent: dan' |
+		sed 's/session: held/session: cancelled\n    ; cancelled-at: 2026-11-04 10:00/' >"$BATS_TEST_TMPDIR/g.journal"
+	f=$BATS_TEST_TMPDIR/g.journal
+	for cmd in tally-bill tally-cancel; do
+		run -0 "$cmd" --policy "$p" "$f"
+		assert_output "$(cat "$f")"
+	done
+	sed 's/session: cancelled/session: provider-cancel/' "$f" >"$f.prov"
+	run -0 tally-bill --policy "$p" "$f.prov"
+	assert_output "$(cat "$f.prov")"
+	# 8 hours' notice: each attendee owes the late fee (cai forfeits a package session)
+	sed 's/2026-11-04 10:00/2026-11-05 10:00/' "$f" >"$f.late"
+	run -0 tally-bill --policy "$p" "$f.late"
+	assert_output "$(cat "$f.late")
+    Assets:Unbilled:ana  15 EUR
+    Income:Cancellations  -15 EUR  ; client: ana
+    Assets:Unbilled:ben  20 EUR
+    Income:Cancellations  -20 EUR  ; client: ben
+    Liabilities:Prepaid:cai  30 EUR
+    Income:Cancellations  -30 EUR  ; client: cai
+    Assets:Unbilled:dan  15 EUR
+    Income:Cancellations  -15 EUR  ; client: dan"
+	a=$(tally-bill --policy "$p" "$f.late" | tally-cancel --policy "$p" | tally-balance)
+	b=$(tally-cancel --policy "$p" "$f.late" | tally-bill --policy "$p" | tally-balance)
+	c=$(tally-bill --policy "$p" "$f.late" | tally-bill --policy "$p" | tally-balance)
+	[ "$a" = "$b" ] && [ "$a" = "$c" ]
+	assert_equal "$(printf '%s\n' "$a" | grep -c 'Income:Sessions')" 0
+	run -0 tally-sessions --policy "$p" -O csv "$f.late"
+	assert_line --regexp '^ana,0,0,1,'
+}
