@@ -130,15 +130,38 @@ post_pair(struct out *o, const char *acct, const struct amount *amt)
 	return 0;
 }
 
+/* Invoices carried over in date order, then by number, wherever they were in the file. */
+struct placed {
+	const struct invoice *in;
+	size_t i;  /* its place in invoices_at order (restated[]) */
+};
+
+static int
+by_date(const void *a, const void *b)
+{
+	const struct invoice *x = ((const struct placed *)a)->in;
+	const struct invoice *y = ((const struct placed *)b)->in;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return strcmp(x->number, y->number);
+}
+
 static int
 write_invoices(struct out *o, struct invoices *inv, const struct yearend *ye, bool **restated)
 {
 	char d[11], due[11];
 	size_t n = invoices_count(inv);
+	struct placed *sorted = xcalloc(n + 1, sizeof *sorted);
+	int rc = 0;
 
 	*restated = xcalloc(n + 1, sizeof **restated);
-	for (size_t i = 0; i < n; i++) {
-		const struct invoice *in = invoices_at(inv, i);
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = (struct placed){invoices_at(inv, i), i};
+	qsort(sorted, n, sizeof *sorted, by_date);
+	for (size_t j = 0; j < n && rc == 0; j++) {
+		const struct invoice *in = sorted[j].in;
+		size_t i = sorted[j].i;
 		struct amount open, paid = in->paid;
 		char *acct;
 
@@ -168,11 +191,14 @@ write_invoices(struct out *o, struct invoices *inv, const struct yearend *ye, bo
 		int rv = amount_is_zero(&paid) ? post_pair(o, acct, &open) : record(acct, &open);
 
 		free(acct);
-		if (rv < 0)
-			return -1;
+		if (rv < 0) {
+			rc = -1;
+			break;
+		}
 		(*restated)[i] = true;
 	}
-	return 0;
+	free(sorted);
+	return rc;
 }
 
 static int

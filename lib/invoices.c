@@ -3,6 +3,12 @@
  * journal streams past: invoice entries (tagged invoice: N, debiting RECEIVABLE:ID) open an
  * invoice, credits to RECEIVABLE:ID pay them, by number when the payment names one, else
  * oldest first. What is paid beyond every open invoice is the client's credit.
+ *
+ * Date order is the meaning: "oldest first" is by date, and a payment dated before the
+ * invoice it would pay waits for it, wherever the entries are in the file. Each movement
+ * of a receivable is kept (a few words each); while they come in date order they are
+ * applied as they come, and the first one out of order makes the queries replay them all,
+ * sorted by date, then position (replay()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +31,33 @@ struct inv_client {
 	size_t ncredit;
 	struct held *held;  /* payments naming an invoice not met yet */
 	size_t nheld;
+	struct bal *bound;  /* per commodity: the sum of its payments and refunds, unsigned */
+	size_t nbound;
+};
+
+/* One movement of a receivable, kept to replay them in date order. */
+enum { MV_INVOICE, MV_REFUND, MV_PAYMENT };
+struct move {
+	tdate date;
+	int kind;
+	size_t client;   /* index in cl[] */
+	size_t inv;      /* MV_INVOICE: index in inv[] */
+	char *number;    /* MV_PAYMENT naming an invoice, else NULL */
+	struct amount amt;
+};
+
+/* The state queries may bring up to date (replay), reached through a const struct invoices. */
+struct replay {
+	struct move *mv;
+	size_t n, cap;
+	tdate last;      /* the latest date applied */
+	bool dirty;      /* a movement came out of date order: replay before answering */
+	bool *opened;    /* per invoice: met in the replay so far */
+	size_t nopened;
 };
 
 struct invoices {
+	struct replay *r;
 	char *prefix;
 	size_t plen;
 	struct invoice **inv;
@@ -50,6 +80,8 @@ invoices_new(const char *receivable_prefix)
 	v->plen = strlen(v->prefix);
 	v->bynum = strmap_new();
 	v->bycl = strmap_new();
+	v->r = xcalloc(1, sizeof *v->r);
+	v->r->last = DATE_NONE;
 	return v;
 }
 
@@ -181,6 +213,202 @@ overflow(struct terr *e, const struct jitem *it, long line)
 	return -1;
 }
 
+/* The client's credit in com given back by a refund or manual charge of amt (> 0). */
+static int
+apply_refund(struct inv_client *c, const struct amount *amt)
+{
+	struct amount *cr = credit_of(c, amt->com), neg = *amt;
+
+	if (amount_sign(cr) <= 0)
+		return 0;
+	if (amount_cmp(&neg, cr) > 0)
+		neg = *cr;
+	amount_neg(&neg);
+	if (amount_add(cr, cr, &neg) < 0)
+		return -1;
+	cr->com = amt->com;
+	return 0;
+}
+
+/* An invoice met: payments that named it before pay it first, then the client's credit. */
+static int
+apply_invoice(struct invoices *v, struct inv_client *c, size_t i)
+{
+	struct invoice *in = v->inv[i];
+	struct replay *r = v->r;
+
+	if (r->nopened <= i) {
+		r->opened = xrealloc(r->opened, v->cap * sizeof *r->opened);
+		memset(r->opened + r->nopened, 0, (v->cap - r->nopened) * sizeof *r->opened);
+		r->nopened = v->cap;
+	}
+	if (!r->opened[i]) {
+		r->opened[i] = true;
+		if (c->ninv == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 8;
+			c->inv = xrealloc(c->inv, c->cap * sizeof *c->inv);
+		}
+		c->inv[c->ninv++] = i;
+	}
+	for (size_t k = 0; k < c->nheld; k++) {
+		struct held *h = &c->held[k];
+
+		if (strcmp(h->number, in->number) != 0 || h->amt.com != in->total.com)
+			continue;
+		if (settle(in, &h->amt) < 0)
+			return -1;
+		if (amount_sign(&h->amt) > 0) {
+			struct amount *cr = credit_of(c, h->amt.com);
+
+			if (amount_add(cr, cr, &h->amt) < 0)
+				return -1;
+			cr->com = h->amt.com;
+		}
+		free(h->number);
+		c->held[k--] = c->held[--c->nheld];
+	}
+	struct amount *cr = credit_of(c, in->total.com);
+
+	return amount_sign(cr) > 0 ? settle(in, cr) : 0;
+}
+
+/* A payment: of the invoice it names (kept until that invoice is met), else oldest first. */
+static int
+apply_payment(struct invoices *v, struct inv_client *c, const char *number, struct amount money)
+{
+	if (number) {
+		long i = strmap_find(v->bynum, number, strlen(number));
+
+		if (i < 0 || i >= (long)v->r->nopened || !v->r->opened[i]) {
+			/* The invoice comes later (tally-invoice appends its entries). */
+			c->held = xrealloc(c->held, (c->nheld + 1) * sizeof *c->held);
+			c->held[c->nheld++] = (struct held){xstrdup(number), money};
+			return 0;
+		}
+		struct invoice *in = v->inv[i];
+
+		if (strcmp(in->client, c->id) == 0 && in->total.com == money.com &&
+		    settle(in, &money) < 0)
+			return -1;
+	}
+	if (settle_fifo(v, c, &money) < 0)
+		return -1;
+	if (amount_sign(&money) > 0) {
+		struct amount *cr = credit_of(c, money.com);
+
+		if (amount_add(cr, cr, &money) < 0)
+			return -1;
+		cr->com = money.com;
+	}
+	return 0;
+}
+
+static int
+apply(struct invoices *v, const struct move *m)
+{
+	struct inv_client *c = &v->cl[m->client];
+
+	switch (m->kind) {
+	case MV_INVOICE:
+		return apply_invoice(v, c, m->inv);
+	case MV_REFUND:
+		return apply_refund(c, &m->amt);
+	default:
+		return apply_payment(v, c, m->number, m->amt);
+	}
+}
+
+/*
+ * Every movement again in date order (then position), from nothing paid. It cannot
+ * overflow: every sum it makes is at most an invoice's total or the sum of the client's
+ * payments and refunds in that commodity, both added up (checked) as they came (move()).
+ */
+static void
+replay(const struct invoices *v)
+{
+	struct replay *r = v->r;
+	struct invoices *w = (struct invoices *)v;  /* the answers' state, not the journal's */
+
+	if (!r->dirty)
+		return;
+	r->dirty = false;
+	/* a stable merge sort by date: equal dates keep the order met */
+	struct move *tmp = xmalloc((r->n + 1) * sizeof *tmp);
+
+	for (size_t width = 1; width < r->n; width *= 2) {
+		for (size_t lo = 0; lo < r->n; lo += 2 * width) {
+			size_t mid = lo + width < r->n ? lo + width : r->n;
+			size_t hi = lo + 2 * width < r->n ? lo + 2 * width : r->n;
+			size_t x = lo, y = mid, k = lo;
+
+			while (x < mid || y < hi)
+				tmp[k++] = y >= hi || (x < mid && r->mv[x].date <= r->mv[y].date)
+						   ? r->mv[x++] : r->mv[y++];
+			memcpy(r->mv + lo, tmp + lo, (hi - lo) * sizeof *tmp);
+		}
+	}
+	free(tmp);
+	for (size_t i = 0; i < v->ninv; i++)
+		v->inv[i]->paid = (struct amount){0, 0, v->inv[i]->total.com};
+	if (r->opened)
+		memset(r->opened, 0, r->nopened * sizeof *r->opened);
+	for (size_t i = 0; i < v->ncl; i++) {
+		struct inv_client *c = &v->cl[i];
+
+		c->ninv = c->head = 0;
+		for (size_t k = 0; k < c->ncredit; k++)
+			c->credit[k].sum = (struct amount){0, 0, c->credit[k].com};
+		for (size_t k = 0; k < c->nheld; k++)
+			free(c->held[k].number);
+		c->nheld = 0;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		(void)apply(w, &r->mv[i]);
+	r->last = r->n ? r->mv[r->n - 1].date : DATE_NONE;
+}
+
+/* Keeps a movement, and applies it now while they come in date order. */
+static int
+move(struct invoices *v, const struct jitem *it, long line, struct move m, struct terr *e)
+{
+	struct replay *r = v->r;
+
+	m.date = it->txn->date;
+	if (m.kind != MV_INVOICE) {
+		struct amount *sum = NULL, a = m.amt;
+		struct inv_client *c = &v->cl[m.client];
+
+		for (size_t i = 0; i < c->nbound && !sum; i++)
+			if (c->bound[i].com == a.com)
+				sum = &c->bound[i].sum;
+		if (!sum) {
+			c->bound = xrealloc(c->bound, (c->nbound + 1) * sizeof *c->bound);
+			c->bound[c->nbound] = (struct bal){a.com, {0, 0, a.com}};
+			sum = &c->bound[c->nbound++].sum;
+		}
+		if (amount_sign(&a) < 0)
+			amount_neg(&a);
+		if (amount_add(sum, sum, &a) < 0) {
+			free(m.number);
+			return overflow(e, it, line);
+		}
+		sum->com = a.com;
+	}
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 256;
+		r->mv = xrealloc(r->mv, r->cap * sizeof *r->mv);
+	}
+	r->mv[r->n++] = m;
+	if (r->dirty || (r->last != DATE_NONE && m.date < r->last)) {
+		r->dirty = true;
+		return 0;
+	}
+	r->last = m.date;
+	if (apply(v, &m) < 0)
+		return overflow(e, it, line);
+	return 0;
+}
+
 /* A debit to RECEIVABLE:ID: an invoice (or more of one) when the entry names one. */
 static int
 debit(struct invoices *v, const struct jitem *it, const struct posting *p, const char *id,
@@ -188,24 +416,15 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 {
 	const struct txn *t = it->txn;
 	struct inv_client *c = client_get(v, id, idn);
+	size_t ci = (size_t)(c - v->cl);
 	struct span num, due;
 	struct invoice *in;
 	long i;
 
-	if (!posting_tag(t, p, "invoice", &num) || num.n == 0) {
+	if (!posting_tag(t, p, "invoice", &num) || num.n == 0)
 		/* A refund or a manual charge: it gives back credit first. */
-		struct amount *cr = credit_of(c, p->amt.com), neg = p->amt;
-
-		if (amount_sign(cr) <= 0)
-			return 0;
-		if (amount_cmp(&neg, cr) > 0)
-			neg = *cr;
-		amount_neg(&neg);
-		if (amount_add(cr, cr, &neg) < 0)
-			return overflow(e, it, p->line);
-		cr->com = p->amt.com;
-		return 0;
-	}
+		return move(v, it, p->line, (struct move){.kind = MV_REFUND, .client = ci,
+							  .amt = p->amt}, e);
 	i = strmap_find(v->bynum, num.p, num.n);
 	if (i >= 0) {
 		in = v->inv[i];
@@ -255,36 +474,10 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 		}
 		v->inv[v->ninv] = in;
 		strmap_add(v->bynum, num.p, num.n, NULL);  /* its number is v->ninv */
-		if (c->ninv == c->cap) {
-			c->cap = c->cap ? c->cap * 2 : 8;
-			c->inv = xrealloc(c->inv, c->cap * sizeof *c->inv);
-		}
-		c->inv[c->ninv++] = v->ninv++;
+		i = (long)v->ninv++;
 	}
-	/* Payments that named this invoice before it appeared pay it first, the rest is credit. */
-	for (size_t k = 0; k < c->nheld; k++) {
-		struct held *h = &c->held[k];
-
-		if (strcmp(h->number, in->number) != 0 || h->amt.com != in->total.com)
-			continue;
-		if (settle(in, &h->amt) < 0)
-			return overflow(e, it, p->line);
-		if (amount_sign(&h->amt) > 0) {
-			struct amount *cr = credit_of(c, h->amt.com);
-
-			if (amount_add(cr, cr, &h->amt) < 0)
-				return overflow(e, it, p->line);
-			cr->com = h->amt.com;
-		}
-		free(h->number);
-		c->held[k--] = c->held[--c->nheld];
-	}
-	/* Credit the client already has pays the new amount. */
-	struct amount *cr = credit_of(c, p->amt.com);
-
-	if (amount_sign(cr) > 0 && settle(in, cr) < 0)
-		return overflow(e, it, p->line);
-	return 0;
+	return move(v, it, p->line, (struct move){.kind = MV_INVOICE, .client = ci,
+						  .inv = (size_t)i}, e);
 }
 
 /* A credit to RECEIVABLE:ID: a payment, of the invoice it names or else oldest first. */
@@ -293,34 +486,13 @@ credit(struct invoices *v, const struct jitem *it, const struct posting *p, cons
        size_t idn, struct terr *e)
 {
 	struct inv_client *c = client_get(v, id, idn);
-	struct amount money = p->amt;
+	struct move m = {.kind = MV_PAYMENT, .client = (size_t)(c - v->cl), .amt = p->amt};
 	struct span num;
-	long i;
 
-	amount_neg(&money);
-	if (posting_tag(it->txn, p, "invoice", &num) && num.n > 0) {
-		if ((i = strmap_find(v->bynum, num.p, num.n)) < 0) {
-			/* The invoice comes later in the file (tally-invoice appends its entries). */
-			c->held = xrealloc(c->held, (c->nheld + 1) * sizeof *c->held);
-			c->held[c->nheld++] = (struct held){span_dup(num), money};
-			return 0;
-		}
-		struct invoice *in = v->inv[i];
-
-		if (strcmp(in->client, c->id) == 0 && in->total.com == money.com &&
-		    settle(in, &money) < 0)
-			return overflow(e, it, p->line);
-	}
-	if (settle_fifo(v, c, &money) < 0)
-		return overflow(e, it, p->line);
-	if (amount_sign(&money) > 0) {
-		struct amount *cr = credit_of(c, money.com);
-
-		if (amount_add(cr, cr, &money) < 0)
-			return overflow(e, it, p->line);
-		cr->com = money.com;
-	}
-	return 0;
+	amount_neg(&m.amt);
+	if (posting_tag(it->txn, p, "invoice", &num) && num.n > 0)
+		m.number = span_dup(num);
+	return move(v, it, p->line, m, e);
 }
 
 int
@@ -364,6 +536,7 @@ invoices_count(const struct invoices *v)
 const struct invoice *
 invoices_at(const struct invoices *v, size_t i)
 {
+	replay(v);
 	return i < v->ninv ? v->inv[i] : NULL;
 }
 
@@ -372,6 +545,7 @@ invoices_find(const struct invoices *v, const char *number)
 {
 	long i = strmap_find(v->bynum, number, strlen(number));
 
+	replay(v);
 	return i < 0 ? NULL : v->inv[i];
 }
 
@@ -381,6 +555,7 @@ invoices_credit(const struct invoices *v, const char *client, int com)
 	long i = strmap_find(v->bycl, client, strlen(client));
 	struct amount r = {0, 0, com};
 
+	replay(v);
 	if (i < 0)
 		return r;
 	for (size_t k = 0; k < v->cl[i].ncredit; k++)
@@ -410,7 +585,13 @@ invoices_free(struct invoices *v)
 		for (size_t k = 0; k < v->cl[i].nheld; k++)
 			free(v->cl[i].held[k].number);
 		free(v->cl[i].held);
+		free(v->cl[i].bound);
 	}
+	for (size_t i = 0; i < v->r->n; i++)
+		free(v->r->mv[i].number);
+	free(v->r->mv);
+	free(v->r->opened);
+	free(v->r);
 	for (size_t i = 0; i < v->nfiles; i++)
 		free(v->files[i]);
 	free(v->files);

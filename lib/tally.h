@@ -660,7 +660,7 @@ struct invoices *invoices_new(const char *receivable_prefix); /* "Assets:Receiva
  * Learns from one journal item: an invoice is an entry tagged invoice: N (with client:)
  * whose postings debit RECEIVABLE:ID; a payment is a posting crediting RECEIVABLE:ID; a
  * payment tagged invoice: N settles that invoice, an untagged one settles the client's
- * oldest open invoices first (FIFO); overpayment is kept as client credit, and client
+ * oldest open invoices first (FIFO, in date order whatever the file's order); overpayment is kept as client credit, and client
  * credit pays the client's next invoices. A payment naming an invoice not met yet is held
  * for it (tally-invoice appends invoices after later entries) and counts as credit until
  * then. An untagged debit to RECEIVABLE:ID (a refund) uses up credit first. Returns -1

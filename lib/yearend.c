@@ -164,7 +164,8 @@ yearend_observe(struct yearend *y, const struct jitem *it)
 		bool added;
 		size_t i = strmap_add(y->items, num.p, num.n, &added);
 
-		if (added && t->np)
+		/* the invoice's own entry, wherever a payment naming it is in the file */
+		if (t->np && (added || !*strmap_value(y->items, i)))
 			vocab_each(t, VT_ITEM, item, strmap_value(y->items, i));
 	}
 	/* Terms are events (no postings) that name a client and are not sessions. */

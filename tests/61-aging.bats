@@ -276,3 +276,19 @@ Best regards,"
 	run -0 tally-aging --date 2026-11-28 --remind --courtesy 7 --client carl "$F/book.journal"
 	assert_output ""
 }
+
+@test "aging: oldest first by date, not by place in the file (shuffled, every seed the same)" {
+	run -0 tally-aging --date 2027-01-01 "$F/fifo.journal"
+	assert_line --index 1 --partial '2026-0011     2026-10-01  2026-10-15    78       60.00 EUR       30.00 EUR'
+	want=$output
+	for seed in 1 2 3 4 5 6; do
+		shuffle-entries "$seed" "$F/fifo.journal" >"$BATS_TEST_TMPDIR/s.journal"
+		run -0 tally-aging --date 2027-01-01 "$BATS_TEST_TMPDIR/s.journal"
+		assert_output "$want"
+	done
+	# a payment written before the invoices it pays (an import appended first) waits for them
+	{ sed -n '/^2026-11-20/,$p' "$F/fifo.journal"; echo; sed -n '1,/^2026-11-20/p' "$F/fifo.journal" | sed '$d'; } \
+		>"$BATS_TEST_TMPDIR/first.journal"
+	run -0 tally-aging --date 2027-01-01 "$BATS_TEST_TMPDIR/first.journal"
+	assert_output "$want"
+}

@@ -221,3 +221,14 @@ dora: deposit held: 100 EUR"
 	run tally-close --version
 	assert_output "tally-close $(cat "$TOP/lib/VERSION")"
 }
+
+@test "close: invoices carried over in date order with their item lines, however the file is shuffled" {
+	f=$FIXTURES/statement/basic.journal
+	want=$(tally-close -e 2027-01-01 "$f" | grep -E 'carried over|; item:|Receivable')
+	assert_equal "$(printf '%s\n' "$want" | grep -c '; item:')" 3
+	for seed in 1 2 3 4 5; do
+		shuffle-entries "$seed" "$f" >"$BATS_TEST_TMPDIR/s.journal"
+		run -0 tally-close -e 2027-01-01 "$BATS_TEST_TMPDIR/s.journal"
+		assert_equal "$(printf '%s\n' "$output" | grep -E 'carried over|; item:|Receivable')" "$want"
+	done
+}
