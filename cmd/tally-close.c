@@ -31,23 +31,6 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-/* A text buffer for the items that are copied as they are. */
-struct buf {
-	char *p;
-	size_t n, cap;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		b->cap = (b->n + n + 1) * 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-}
-
 static bool
 under(const char *a, size_t n, const char *pre)
 {
@@ -434,14 +417,14 @@ main(int argc, char **argv)
 		if (status)
 			continue;
 		if (it->kind == J_DIRECTIVE && declaration(it->word)) {
-			buf_add(&decl, it->text, it->len);
+			buf_put(&decl, it->text, it->len);
 			continue;
 		}
 		bool dated = it->kind == J_TXN || it->kind == J_TIMELOG;
 
 		if ((dated && it->txn->date >= end) || it->kind == J_PERIODIC || it->kind == J_AUTO) {
-			buf_add(&after, "\n", 1);
-			buf_add(&after, it->text, it->len);
+			buf_put(&after, "\n", 1);
+			buf_put(&after, it->text, it->len);
 			continue;
 		}
 		if (!dated)

@@ -37,37 +37,6 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-/* ---- a growable text buffer ---- */
-
-struct buf {
-	char *p;
-	size_t n, cap;
-};
-
-static void
-bgrow(struct buf *b, size_t n)
-{
-	while (b->n + n + 1 > b->cap)
-		b->cap = b->cap ? b->cap * 2 : 1024;
-	b->p = xrealloc(b->p, b->cap);
-}
-
-static inline void
-bput(struct buf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap)
-		bgrow(b, n);
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void
-bputs(struct buf *b, const char *s)
-{
-	bput(b, s, strlen(s));
-}
-
 /* The accounts rows can have as first posting (nfirst < 0: any): only those are indexed. */
 #define MAXFIRST 64
 static const char *first_names[MAXFIRST];
@@ -110,180 +79,6 @@ static size_t npend, cappend;
 static bool later_files;          /* more CSV files follow the current one */
 
 static void
-fmt_date(struct buf *b, tdate d)
-{
-	char s[16];
-
-	date_format(s, d);
-	bputs(b, s);
-}
-
-/* Comment text, one "; line" per line; the first on the header/posting line. */
-static void
-put_comment_lines(struct buf *b, const char *c, bool first_inline, const char *indent)
-{
-	const char *nl;
-	bool first = true;
-
-	while (c) {
-		size_t n;
-
-		nl = strchr(c, '\n');
-		n = nl ? (size_t)(nl - c) : strlen(c);
-		if (first && first_inline) {
-			if (n) {
-				bputs(b, "  ; ");
-				bput(b, c, n);
-			}
-			bputs(b, "\n");
-		} else {
-			bputs(b, indent);
-			bputs(b, "; ");
-			bput(b, c, n);
-			bputs(b, "\n");
-		}
-		first = false;
-		c = nl ? nl + 1 : NULL;
-	}
-	if (first && first_inline)
-		bputs(b, "\n");
-}
-
-/* A description or code on one line: each line stripped, empty ones dropped, joined by a
- * space (as hledger prints them). */
-static void
-put_oneline(struct buf *b, const char *s, size_t n)
-{
-	bool first = true;
-
-	while (n) {
-		const char *l = s, *nl = memchr(s, '\n', n), *cr;
-		size_t k, m;
-
-		if ((cr = memchr(s, '\r', nl ? (size_t)(nl - s) : n)) != NULL)
-			nl = cr;
-		k = nl ? (size_t)(nl - s) : n;
-		m = k;
-		while (m && (*l == ' ' || *l == '\t' || *l == '\r'))
-			l++, m--;
-		while (m && (l[m - 1] == ' ' || l[m - 1] == '\t' || l[m - 1] == '\r'))
-			m--;
-		if (m) {
-			if (!first)
-				bput(b, " ", 1);
-			bput(b, l, m);
-			first = false;
-		}
-		s += k + (nl != NULL);
-		n -= k + (nl != NULL);
-	}
-}
-
-/* With a journal, amounts take its style (symbol side, decimal mark); else the CSV's. */
-static void
-put_amount(struct buf *b, const struct ramount *ra)
-{
-	char a[2 * AMOUNT_BUF + 8];
-	struct ramount x = *ra;
-	const struct cstyle *st = commodity_style(x.a.com);
-
-	if (journal_style && x.a.com && (st->mark_known || st->prec > 0)) {
-		x.left = st->left;
-		x.space = st->space;
-	}
-	if (journal_style && st->mark_known && (st->decimal == '.' || st->decimal == ','))
-		x.dec = st->decimal;
-	if (b->n + sizeof a + 1 > b->cap)
-		bgrow(b, sizeof a);  /* room for the longest amount, written in place */
-	b->n += ramount_format(b->p + b->n, sizeof a, &x);
-}
-
-/* One posting per invoice a payment settles, each tagged with its number. */
-static void
-render_split(struct buf *b, const struct rtxn *t, const char *acct2, const struct pmatch *pm)
-{
-	const struct rposting *p = &t->p[1];
-
-	for (size_t k = 0; k < pm->nsplit; k++) {
-		struct ramount x = t->p[0].amt;
-
-		x.a = pm->split[k].amt;
-		amount_neg(&x.a);
-		x.price = 0;
-		bputs(b, "    ");
-		bputs(b, acct2);
-		bputs(b, "  ");
-		put_amount(b, &x);
-		if (k + 1 == pm->nsplit && p->has_bal) {
-			bputs(b, " ");
-			bputs(b, t->balance_op);
-			bputs(b, " ");
-			put_amount(b, &p->bal);
-		}
-		bputs(b, "\n      ; invoice: ");
-		bputs(b, pm->split[k].invoice);
-		bputs(b, "\n");
-		if (k == 0 && p->comment)
-			put_comment_lines(b, p->comment, false, "      ");
-	}
-}
-
-static void
-render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags,
-       const struct pmatch *split)
-{
-
-	b->n = 0;
-	fmt_date(b, t->date);
-	if (t->date2 != DATE_NONE) {
-		bputs(b, "=");
-		fmt_date(b, t->date2);
-	}
-	if (t->status)
-		bput(b, (char[]){' ', t->status}, 2);
-	if (t->code_len) {
-		bputs(b, " (");
-		put_oneline(b, t->code, t->code_len);
-		bputs(b, ")");
-	}
-	if (t->desc_len) {
-		bputs(b, " ");
-		put_oneline(b, t->desc, t->desc_len);
-	}
-	put_comment_lines(b, t->comment, true, "    ");
-	if (tags)
-		bputs(b, tags);
-	for (size_t i = 0; i < t->np; i++) {
-		const struct rposting *p = &t->p[i];
-
-		if (i == 1 && split) {
-			render_split(b, t, acct2, split);
-			continue;
-		}
-		bputs(b, "    ");
-		if (i == 1 && acct2)
-			bputs(b, acct2);
-		else
-			put_oneline(b, p->account, p->account_len);
-		if (p->has_amt) {
-			bputs(b, "  ");
-			put_amount(b, &p->amt);
-		}
-		if (p->has_bal) {
-			bputs(b, p->has_amt ? " " : "  ");
-			bputs(b, t->balance_op);
-			bputs(b, " ");
-			put_amount(b, &p->bal);
-		}
-		if (p->comment)
-			put_comment_lines(b, p->comment, true, "      ");
-		else
-			bputs(b, "\n");
-	}
-	bputs(b, "\n");
-}
-
-static void
 where(const struct rtxn *t)
 {
 	fprintf(stderr, "%s: %s:%ld: ", prog, t->record->file, t->record->line);
@@ -318,7 +113,7 @@ settled(const struct rtxn *t, const char *amt, const struct pmatch *m)
 
 		x.a = m->left;
 		x.price = 0;
-		put_amount(&lb, &x);
+		import_amount(&lb, &x, journal_style);
 		fprintf(stderr, ": %s of %s stays open\n", lb.p, m->split[m->nsplit - 1].invoice);
 		free(lb.p);
 	} else {
@@ -434,19 +229,19 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 
 		if (payments_match(pay, t->record, &t->p[0].amt.a, &m, e) < 0)
 			return -1;
-		put_amount(&ab, &t->p[0].amt);
+		import_amount(&ab, &t->p[0].amt, journal_style);
 		if (m.kind == PMATCH_SETTLED) {
 			acct2 = xmalloc(strlen(receivable) + strlen(m.client) + 2);
 			sprintf(acct2, "%s:%s", receivable, m.client);
-			bputs(&tags, "    ; client: ");
-			bputs(&tags, m.client);
-			bputs(&tags, "\n");
+			buf_puts(&tags, "    ; client: ");
+			buf_puts(&tags, m.client);
+			buf_puts(&tags, "\n");
 			if (m.nsplit > 1) {
 				split = &m;
 			} else {
-				bputs(&tags, "    ; invoice: ");
-				bputs(&tags, m.invoice);
-				bputs(&tags, "\n");
+				buf_puts(&tags, "    ; invoice: ");
+				buf_puts(&tags, m.invoice);
+				buf_puts(&tags, "\n");
 			}
 			nmatched++;
 			if (report || strcmp(m.how, "payer, oldest first") == 0)
@@ -454,9 +249,9 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 		} else if (m.kind == PMATCH_AMBIGUOUS) {
 			if (unmatched)
 				acct2 = xstrdup(unmatched);
-			bputs(&tags, "    ; unmatched: ");
-			bputs(&tags, m.candidates);
-			bputs(&tags, "\n");
+			buf_puts(&tags, "    ; unmatched: ");
+			buf_puts(&tags, m.candidates);
+			buf_puts(&tags, "\n");
 			nunmatched++;
 			ambiguous(t, ab.p, m.candidates);
 		} else if (m.client) {
@@ -466,12 +261,12 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 
 			x.a = m.left;
 			x.price = 0;
-			put_amount(&ob, &x);
+			import_amount(&ob, &x, journal_style);
 			if (unmatched)
 				acct2 = xstrdup(unmatched);
-			bputs(&tags, "    ; unmatched: ");
-			bputs(&tags, m.client);
-			bputs(&tags, "\n");
+			buf_puts(&tags, "    ; unmatched: ");
+			buf_puts(&tags, m.client);
+			buf_puts(&tags, "\n");
 			where(t);
 			fprintf(stderr, "%s not matched: more than the %s %s's open invoices need\n",
 				ab.p, ob.p, m.client);
@@ -482,7 +277,7 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 		}
 		free(ab.p);
 	}
-	render(out, t, acct2, tags.n ? tags.p : NULL, split);
+	import_render(out, t, acct2, tags.n ? tags.p : NULL, split, journal_style);
 	free(tags.p);
 	free(acct2);
 	if (fwrite(out->p, 1, out->n, spool) != out->n) {

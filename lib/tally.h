@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* The version comes from the VERSION file, through the Makefile (-DTALLY_VERSION). */
 #ifndef TALLY_VERSION
@@ -1902,5 +1903,29 @@ const char *catalog_ntr(const char *one, const char *many, unsigned long n);
 size_t catalog_date(char *buf, size_t size, tdate d, const char *ctx);
 /* The labels of a document as a conf: conf_get(c, key) is catalog_get(ctx, key). */
 struct conf *conf_catalog(const char *ctx);
+
+/* ---- tally-import's entries as journal text (importwrite.c) ---- */
+
+/* A growable text buffer, always NUL-terminated. */
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+void buf_grow(struct buf *b, size_t n);
+static inline void
+buf_put(struct buf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap)
+		buf_grow(b, n);
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+void buf_puts(struct buf *b, const char *s);
+/* An amount in the journal's style (symbol side, decimal mark) when journal_style, else the CSV's. */
+void import_amount(struct buf *b, const struct ramount *ra, bool journal_style);
+/* One row's entry into b (emptied first): tags after the header, a split over invoices. */
+void import_render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags,
+		   const struct pmatch *split, bool journal_style);
 
 #endif
