@@ -237,7 +237,7 @@ apply_invoice(struct invoices *v, struct inv_client *c, size_t i)
 	struct invoice *in = v->inv[i];
 	struct replay *r = v->r;
 
-	if (r->nopened <= i) {
+	if (!r->opened || r->nopened <= i) {
 		r->opened = xrealloc(r->opened, v->cap * sizeof *r->opened);
 		memset(r->opened + r->nopened, 0, (v->cap - r->nopened) * sizeof *r->opened);
 		r->nopened = v->cap;
@@ -279,7 +279,7 @@ apply_payment(struct invoices *v, struct inv_client *c, const char *number, stru
 	if (number) {
 		long i = strmap_find(v->bynum, number, strlen(number));
 
-		if (i < 0 || i >= (long)v->r->nopened || !v->r->opened[i]) {
+		if (i < 0 || !v->r->opened || (size_t)i >= v->r->nopened || !v->r->opened[i]) {
 			/* The invoice comes later (tally-invoice appends its entries). */
 			c->held = xrealloc(c->held, (c->nheld + 1) * sizeof *c->held);
 			c->held[c->nheld++] = (struct held){xstrdup(number), money};
