@@ -39,6 +39,7 @@ struct inv_client {
 enum { MV_INVOICE, MV_REFUND, MV_PAYMENT };
 struct move {
 	tdate date;
+	uint32_t seq;    /* the order met: equal dates keep it */
 	int kind;
 	size_t client;   /* index in cl[] */
 	size_t inv;      /* MV_INVOICE: index in inv[] */
@@ -318,6 +319,16 @@ apply(struct invoices *v, const struct move *m)
 	}
 }
 
+static int
+by_date(const void *x, const void *y)
+{
+	const struct move *a = x, *b = y;
+
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
 /*
  * Every movement again in date order (then position), from nothing paid. It cannot
  * overflow: every sum it makes is at most an invoice's total or the sum of the client's
@@ -332,22 +343,7 @@ replay(const struct invoices *v)
 	if (!r->dirty)
 		return;
 	r->dirty = false;
-	/* a stable merge sort by date: equal dates keep the order met */
-	struct move *tmp = xmalloc((r->n + 1) * sizeof *tmp);
-
-	for (size_t width = 1; width < r->n; width *= 2) {
-		for (size_t lo = 0; lo < r->n; lo += 2 * width) {
-			size_t mid = lo + width < r->n ? lo + width : r->n;
-			size_t hi = lo + 2 * width < r->n ? lo + 2 * width : r->n;
-			size_t x = lo, y = mid, k = lo;
-
-			while (x < mid || y < hi)
-				tmp[k++] = y >= hi || (x < mid && r->mv[x].date <= r->mv[y].date)
-						   ? r->mv[x++] : r->mv[y++];
-			memcpy(r->mv + lo, tmp + lo, (hi - lo) * sizeof *tmp);
-		}
-	}
-	free(tmp);
+	qsort(r->mv, r->n, sizeof *r->mv, by_date);
 	for (size_t i = 0; i < v->ninv; i++)
 		v->inv[i]->paid = (struct amount){0, 0, v->inv[i]->total.com};
 	if (r->opened)
@@ -374,6 +370,7 @@ move(struct invoices *v, const struct jitem *it, long line, struct move m, struc
 	struct replay *r = v->r;
 
 	m.date = it->txn->date;
+	m.seq = (uint32_t)r->n;
 	if (m.kind != MV_INVOICE) {
 		struct amount *sum = NULL, a = m.amt;
 		struct inv_client *c = &v->cl[m.client];
