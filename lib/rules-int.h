@@ -1,7 +1,8 @@
 /*
  * rules-int.h: what the parts of the CSV rules share (rules.c: the rules and their
- * lifecycle; rules-parse.c: reading a rules file; rules-apply.c: a record through the rules;
- * csvdate.c and csvamount.c: a CSV's dates and amounts). Not part of the public API.
+ * lifecycle; rules-parse.c: reading a rules file; rules-match.c: the blocks a record matches;
+ * rules-apply.c: a record through the rules; csvdate.c and csvamount.c: a CSV's dates and
+ * amounts). Not part of the public API.
  */
 #ifndef RULES_INT_H
 #define RULES_INT_H
@@ -154,6 +155,26 @@ void rules_scratch_reset(struct rules *r);
 char *rules_scratch_dup(struct rules *r, const char *s, size_t n);
 /* Reads a rules file into r (rules-parse.c); includes nest up to depth 10. */
 int rules_parse_file(struct rules *r, const char *path, int depth, struct terr *e);
+
+/* A CSV field's value, stripped. */
+static inline void
+rules_field_value(const struct rules *r, int i, const char **s, size_t *n)
+{
+	*s = r->rec->f[i];
+	*n = r->rec->len[i];
+	rules_strip(s, n);
+}
+
+/* ---- the blocks a record matches (rules-match.c) ---- */
+
+/* The template finally assigned to field f: the last matching block's (*blk its index),
+ * else top level's (*blk -1). 1, 0 when none, -1 with *e when a pattern gave up. */
+int rules_effective(struct rules *r, int f, const struct template **t, long *blk,
+		    struct terr *e);
+/* Match group k (1-based) of block bi's patterns (bi < 0: of every matching block) into
+ * scratch memory; "" when there is none. */
+int rules_match_group(struct rules *r, long bi, int k, const char **out, size_t *outn,
+		      struct terr *e);
 
 /* ---- plain-word patterns (rules-lit.c) ---- */
 
