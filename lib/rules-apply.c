@@ -264,9 +264,9 @@ get_date(struct rules *r, int f, tdate *out, struct terr *e)
 /* Renders and parses an amount-like field: currency first, then the sign-simplified value. */
 static int
 amount_of(struct rules *r, int f, const char *v, size_t vn, const char *cur, size_t curn,
-	  struct ramount *ra, struct terr *e)
+	  struct ramount *ra, bool keep, struct terr *e)
 {
-	char *t = rules_scratch(r, curn + vn + 3);
+	char *t;
 	size_t tn;
 	const char *why;
 
@@ -279,6 +279,12 @@ amount_of(struct rules *r, int f, const char *v, size_t vn, const char *cur, siz
 		return -1;
 	}
 
+	if (keep && r->am_ok && vn == r->am_vn && curn == r->am_curn && memcmp(v, r->am_v, vn) == 0 &&
+	    memcmp(cur, r->am_cur, curn) == 0) {
+		*ra = r->am;
+		return 0;
+	}
+	t = rules_scratch(r, curn + vn + 3);
 	memcpy(t, cur, curn);
 	tn = curn + csvamount_unsign(v, vn, t + curn);
 	t[tn] = '\0';
@@ -290,6 +296,14 @@ amount_of(struct rules *r, int f, const char *v, size_t vn, const char *cur, siz
 			 name, t, why);
 		return -1;
 	}
+	if (!keep)
+		return 0;
+	r->am = *ra;
+	r->am_v = v;
+	r->am_vn = vn;
+	r->am_cur = cur;
+	r->am_curn = curn;
+	r->am_ok = true;
 	return 0;
 }
 
@@ -387,7 +401,7 @@ posting_amount(struct rules *r, int n, bool p1virtual, struct ramount *ra, struc
 				return -1;
 			if (rc == 0 || vn == 0)
 				continue;
-			if (amount_of(r, fields[i], v, vn, cur, curn, &got[i], e) < 0)
+			if (amount_of(r, fields[i], v, vn, cur, curn, &got[i], true, e) < 0)
 				return -1;
 			if (fields[i] == RF_AMOUNT_OUT || fields[i] == RF_N(K_AMOUNT_OUT, n))
 				amount_neg(&got[i].a);
@@ -515,6 +529,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 	r->rec = rec;
 	memset(r->litres, -2, r->nlitres);
 	r->whole_done = false;
+	r->am_ok = false;
 	rules_scratch_reset(r);
 	memset(r->bmatch, -1, r->nblk ? r->nblk : 1);
 	if (r->skipping > 0) {
@@ -598,7 +613,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 
 			if (currency_of(r, k, &cur, &curn, e) < 0 ||
 			    amount_of(r, k == 1 && !rules_assigned(r, RF_N(K_BALANCE, 1)) ?
-				      RF_BALANCE : RF_N(K_BALANCE, k), s, n, cur, curn, &p->bal, e) < 0)
+				      RF_BALANCE : RF_N(K_BALANCE, k), s, n, cur, curn, &p->bal, false, e) < 0)
 				return -1;
 			p->has_bal = true;
 		}

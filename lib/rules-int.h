@@ -132,6 +132,12 @@ struct rules {
 	size_t tmpcap;
 	struct rposting post[MAXPOST];
 	bool unresolved;      /* the last value rendered named a field the record lacks */
+	/* The record's last amount read (currency + value text): posting 2 reads the same
+	 * unnumbered amount as posting 1, and is given it without a second parse. */
+	const char *am_cur, *am_v;
+	size_t am_curn, am_vn;
+	bool am_ok;
+	struct ramount am;
 	long skipping;        /* records still to skip after a block's `skip N` */
 	bool ended;
 };
