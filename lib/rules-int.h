@@ -77,6 +77,8 @@ struct block {
 
 struct flist {                /* blocks that assign one field, in file order */
 	size_t *blk, *asg;
+	long *quick;          /* per block: 2 * litid + not when its one matcher is plain words,
+	                       * else -1 (rules_match_index) */
 	size_t n, cap;
 };
 
@@ -173,10 +175,23 @@ rules_field_value(const struct rules *r, int i, const char **s, size_t *n)
 
 /* ---- the blocks a record matches (rules-match.c) ---- */
 
+/* After rules_lit_index: which blocks' answers are one plain-word matcher's (quick). */
+void rules_match_index(struct rules *r);
+int rules_effective_blocks(struct rules *r, int f, const struct template **t, long *blk,
+			   struct terr *e);
+
 /* The template finally assigned to field f: the last matching block's (*blk its index),
- * else top level's (*blk -1). 1, 0 when none, -1 with *e when a pattern gave up. */
-int rules_effective(struct rules *r, int f, const struct template **t, long *blk,
-		    struct terr *e);
+ * else top level's (*blk -1). 1, 0 when none, -1 with *e when a pattern gave up. Most
+ * fields no block assigns: said without a call. */
+static inline int
+rules_effective(struct rules *r, int f, const struct template **t, long *blk, struct terr *e)
+{
+	if (r->bylist[f].n)
+		return rules_effective_blocks(r, f, t, blk, e);
+	*blk = -1;
+	*t = r->toplast[f] >= 0 ? &r->top[r->toplast[f]].t : NULL;
+	return *t != NULL;
+}
 /* Match group k (1-based) of block bi's patterns (bi < 0: of every matching block) into
  * scratch memory; "" when there is none. */
 int rules_match_group(struct rules *r, long bi, int k, const char **out, size_t *outn,

@@ -105,38 +105,51 @@ block_matches(struct rules *r, size_t bi, struct terr *e)
 	return cur;
 }
 
-/* The template finally assigned to field f: the last matching block's (*blk its index),
- * else top level's (*blk -1). */
+void
+rules_match_index(struct rules *r)
+{
+	for (size_t f = 0; f < RF_COUNT; f++) {
+		struct flist *fl = &r->bylist[f];
+
+		if (!fl->n)
+			continue;
+		fl->quick = xcalloc(fl->n, sizeof *fl->quick);
+		for (size_t i = 0; i < fl->n; i++) {
+			const struct block *b = &r->blk[fl->blk[i]];
+
+			fl->quick[i] = b->nm == 1 && b->m[0].lit ?
+				2 * (long)b->m[0].litid + b->m[0].not : -1;
+		}
+	}
+}
+
+/* rules_effective() of a field some blocks assign: the last block that matches wins. */
 int
-rules_effective(struct rules *r, int f, const struct template **t, long *blk, struct terr *e)
+rules_effective_blocks(struct rules *r, int f, const struct template **t, long *blk,
+		       struct terr *e)
 {
 	const struct flist *fl = &r->bylist[f];
-	size_t i;
+	const signed char *bmatch = r->bmatch, *litres = r->litres;
 
 	*blk = -1;
-	for (i = fl->n; i-- > 0;) {
-		const struct block *b = &r->blk[fl->blk[i]];
-		int m = r->bmatch[fl->blk[i]];
+	for (size_t i = fl->n; i-- > 0;) {
+		size_t bi = fl->blk[i];
+		long q = fl->quick[i];
+		int m = bmatch[bi];
 
 		/* One plain-word matcher: its answer is known once the field was read. */
-		if (m < 0 && b->nm == 1 && b->m[0].lit && r->litres[b->m[0].litid] >= 0)
-			m = r->litres[b->m[0].litid] ^ b->m[0].not;
-		else if (m < 0)
-			m = block_matches(r, fl->blk[i], e);
-		if (m < 0)
+		if (m < 0 && q >= 0 && litres[q >> 1] >= 0)
+			m = litres[q >> 1] ^ (int)(q & 1);
+		else if (m < 0 && (m = block_matches(r, bi, e)) < 0)
 			return -1;
 		if (m) {
-			*t = &r->blk[fl->blk[i]].a[fl->asg[i]].t;
-			*blk = (long)fl->blk[i];
+			*t = &r->blk[bi].a[fl->asg[i]].t;
+			*blk = (long)bi;
 			return 1;
 		}
 	}
-	if (r->toplast[f] >= 0) {
-		*t = &r->top[r->toplast[f]].t;
-		return 1;
-	}
-	*t = NULL;
-	return 0;
+	*t = r->toplast[f] >= 0 ? &r->top[r->toplast[f]].t : NULL;
+	return *t != NULL;
 }
 
 /*

@@ -336,6 +336,7 @@ rules_load(const char *path, struct terr *e)
 	}
 	r->bmatch = xcalloc(r->nblk ? r->nblk : 1, 1);
 	rules_lit_index(r);
+	rules_match_index(r);
 	return r;
 }
 
@@ -469,6 +470,7 @@ rules_free(struct rules *r)
 	for (i = 0; i < RF_COUNT; i++) {
 		free(r->bylist[i].blk);
 		free(r->bylist[i].asg);
+		free(r->bylist[i].quick);
 	}
 	free(r->date_format);
 	free(r->charset);
