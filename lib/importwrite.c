@@ -25,10 +25,15 @@ buf_puts(struct buf *b, const char *s)
 static void
 fmt_date(struct buf *b, tdate d)
 {
-	char s[16];
+	/* A bank's rows come a day's worth at a time: the last date's text is kept. */
+	static _Thread_local tdate last = DATE_NONE;
+	static _Thread_local char s[16];
 
-	date_format(s, d);
-	buf_puts(b, s);
+	if (d != last || d == DATE_NONE) {
+		date_format(s, d);
+		last = d;
+	}
+	buf_put(b, s, 10);
 }
 
 /* Comment text, one "; line" per line; the first on the header/posting line. */

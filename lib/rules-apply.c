@@ -253,8 +253,18 @@ get_date(struct rules *r, int f, tdate *out, struct terr *e)
 
 	if (rc <= 0)
 		return rc;
-	if (csvdate_parse(s, n, r->date_format, r->tzin, out))
+	if (n && n == r->date_n && memcmp(s, r->date_s, n) == 0) {
+		*out = r->date_v;
 		return 1;
+	}
+	if (csvdate_parse(s, n, r->date_format, r->tzin, out)) {
+		if (n <= sizeof r->date_s) {
+			memcpy(r->date_s, s, n);
+			r->date_n = n;
+			r->date_v = *out;
+		}
+		return 1;
+	}
 	terr_set(e, r->rec->file, r->rec->line, "cannot read \"%.*s\" as a %s (date-format %s)",
 		 (int)n, s, f == RF_DATE ? "date" : "date2",
 		 r->date_format ? r->date_format : "unset: YYYY-MM-DD, YYYY/MM/DD or YYYY.MM.DD");

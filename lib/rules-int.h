@@ -140,6 +140,10 @@ struct rules {
 	size_t am_curn, am_vn;
 	bool am_ok;
 	struct ramount am;
+	/* The last date text read and its date: a bank's rows come a day's worth at a time. */
+	char date_s[32];
+	size_t date_n;        /* 0: none */
+	tdate date_v;
 	long skipping;        /* records still to skip after a block's `skip N` */
 	bool ended;
 };
