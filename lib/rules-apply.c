@@ -11,6 +11,9 @@
 
 #include "rules-int.h"
 
+/* The one tnum amount_add refuses as a sum (amount.c's TNUM_BAD). */
+#define TNUM_MIN ((tnum)((unsigned __int128)1 << 127))
+
 static void
 tmp_put(struct rules *r, size_t *len, const char *s, size_t n)
 {
@@ -478,6 +481,10 @@ check_balance(const struct rtxn *t, struct terr *e)
 		}
 		for (k = 0; k < nsum && sum[k].com != c.com; k++)
 			;
+		if (k == nsum && c.q != TNUM_MIN) {  /* 0 + c, as amount_add without rescaling */
+			sum[nsum++] = c;
+			continue;
+		}
 		if (k == nsum)
 			sum[nsum++] = (struct amount){0, 0, c.com};
 		if (amount_add(&sum[k], &sum[k], &c) < 0) {

@@ -125,10 +125,15 @@ void
 rules_strip(const char **s, size_t *n)
 {
 	/* isspace() of the C locale (no command sets another), without a call per byte. */
-	while (*n && (**s == ' ' || (**s >= '\t' && **s <= '\r')))
-		(*s)++, (*n)--;
-	while (*n && ((*s)[*n - 1] == ' ' || ((*s)[*n - 1] >= '\t' && (*s)[*n - 1] <= '\r')))
-		(*n)--;
+	const char *p = *s;
+	size_t k = *n;
+
+	while (k && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
+		p++, k--;
+	while (k && (p[k - 1] == ' ' || (p[k - 1] >= '\t' && p[k - 1] <= '\r')))
+		k--;
+	*s = p;
+	*n = k;
 }
 
 bool
