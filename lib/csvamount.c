@@ -5,7 +5,6 @@
  * goes through amount.c (amount_parse_plain, amount_format_plain), so overflow and scale
  * are checked in one place.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "rules-int.h"
@@ -16,12 +15,25 @@ blank(int c)
 	return c == ' ' || c == '\t';
 }
 
+/* isdigit() and isspace() of the C locale (LC_CTYPE is never set), without a call. */
+static bool
+is_digit(unsigned char c)
+{
+	return (unsigned)(c - '0') < 10;
+}
+
+static bool
+is_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 static void
 trim(const char **s, size_t *n)
 {
-	while (*n && isspace((unsigned char)**s))
+	while (*n && is_space((unsigned char)**s))
 		(*s)++, (*n)--;
-	while (*n && isspace((unsigned char)(*s)[*n - 1]))
+	while (*n && is_space((unsigned char)(*s)[*n - 1]))
 		(*n)--;
 }
 
@@ -125,8 +137,8 @@ space_group(const char *s, size_t n)
 		w = 2;
 	else if (n >= 3 && memcmp(s, "\xe2\x80\xaf", 3) == 0)
 		w = 3;
-	if (!w || n < w + 3 || !isdigit((unsigned char)s[w]) || !isdigit((unsigned char)s[w + 1]) ||
-	    !isdigit((unsigned char)s[w + 2]) || (n > w + 3 && isdigit((unsigned char)s[w + 3])))
+	if (!w || n < w + 3 || !is_digit((unsigned char)s[w]) || !is_digit((unsigned char)s[w + 1]) ||
+	    !is_digit((unsigned char)s[w + 2]) || (n > w + 3 && is_digit((unsigned char)s[w + 3])))
 		return 0;
 	return w;
 }
@@ -148,18 +160,18 @@ parse_common(const char *s, size_t n, char decmark, struct ramount *ra)
 
 	if (i < n && s[i] == '-')
 		neg = true, i++;
-	while (i < n && isdigit((unsigned char)s[i]) && nd < 18)
+	while (i < n && is_digit((unsigned char)s[i]) && nd < 18)
 		v = v * 10 + (uint64_t)(s[i++] - '0'), nd++;
 	if (nd == 0)
 		return false;
-	if (i + 1 < n && (s[i] == '.' || s[i] == ',') && isdigit((unsigned char)s[i + 1])) {
+	if (i + 1 < n && (s[i] == '.' || s[i] == ',') && is_digit((unsigned char)s[i + 1])) {
 		mark = s[i++];
 		if (decmark && decmark != mark)
 			return false;  /* a digit group mark */
-		while (i < n && isdigit((unsigned char)s[i]) && nd < 18)
+		while (i < n && is_digit((unsigned char)s[i]) && nd < 18)
 			v = v * 10 + (uint64_t)(s[i++] - '0'), nd++, frac++;
 	}
-	if (i < n && (isdigit((unsigned char)s[i]) || s[i] == '.' || s[i] == ','))
+	if (i < n && (is_digit((unsigned char)s[i]) || s[i] == '.' || s[i] == ','))
 		return false;  /* more digits or marks */
 	sp = i;
 	while (i < n && blank(s[i]))
@@ -228,7 +240,7 @@ parse_amount(const char *s, size_t n, char decmark, struct ramount *ra, const ch
 	for (k = i; k < n; k++) {
 		char c = s[k];
 
-		if (isdigit((unsigned char)c)) {
+		if (is_digit((unsigned char)c)) {
 			any = true;
 			continue;
 		}
@@ -247,7 +259,7 @@ parse_amount(const char *s, size_t n, char decmark, struct ramount *ra, const ch
 		{
 			size_t w = space_group(s + k, n - k);
 
-			if (w && any && isdigit((unsigned char)s[k - 1])) {
+			if (w && any && is_digit((unsigned char)s[k - 1])) {
 				k += w - 1;
 				continue;
 			}
@@ -289,7 +301,7 @@ parse_amount(const char *s, size_t n, char decmark, struct ramount *ra, const ch
 			}
 			if (c == dec)
 				plain[o++] = '.', after = true;
-			else if (isdigit((unsigned char)c))
+			else if (is_digit((unsigned char)c))
 				plain[o++] = c;
 		}
 		if (amount_parse_plain(plain, o, &ra->a) < 0) {

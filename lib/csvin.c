@@ -404,6 +404,10 @@ next_line(struct csvin *c, const char **s)
 {
 	enum { CHUNK = 1 << 16 };
 
+	if (!c->buf) {
+		c->bcap = CHUNK;
+		c->buf = xmalloc(c->bcap);
+	}
 	for (;;) {
 		char *at = c->buf + c->bpos, *nl = c->blen > c->bpos ?
 			memchr(at, '\n', c->blen - c->bpos) : NULL;
@@ -419,7 +423,8 @@ next_line(struct csvin *c, const char **s)
 		if (c->ended)
 			return 0;
 		/* A line goes on past the bytes read: it moves to the front, more are read. */
-		memmove(c->buf, at, c->blen - c->bpos);
+		if (c->blen > c->bpos)
+			memmove(c->buf, at, c->blen - c->bpos);
 		c->blen -= c->bpos;
 		c->bpos = 0;
 		if (c->blen + CHUNK > c->bcap) {
