@@ -158,11 +158,40 @@ int rules_field_id(const char *s, size_t n);
 const char *rules_field_label(int f, char *buf, size_t size);
 bool rules_assigned(const struct rules *r, int f);
 bool rules_is_blank(int c);
-void rules_strip(const char **s, size_t *n);
+/* Strips isspace() of the C locale (no command sets another) from both ends. Inline: it
+ * runs for every value of every record. */
+static inline void
+rules_strip(const char **s, size_t *n)
+{
+	const char *p = *s;
+	size_t k = *n;
+
+	while (k && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
+		p++, k--;
+	while (k && (p[k - 1] == ' ' || (p[k - 1] >= '\t' && p[k - 1] <= '\r')))
+		k--;
+	*s = p;
+	*n = k;
+}
 bool rules_name_char(unsigned char c);
 void rules_lower(char *s);
 /* Scratch memory for one record: never moves, rewound for every record. */
-char *rules_scratch(struct rules *r, size_t n);
+char *rules_scratch_more(struct rules *r, size_t n);
+static inline char *
+rules_scratch(struct rules *r, size_t n)
+{
+	if (r->curch < r->nch) {  /* the usual case: room in the current chunk */
+		struct chunk *c = &r->ch[r->curch];
+
+		if (c->cap - c->used >= n) {
+			char *p = c->p + c->used;
+
+			c->used += n;
+			return p;
+		}
+	}
+	return rules_scratch_more(r, n);
+}
 void rules_scratch_reset(struct rules *r);
 char *rules_scratch_dup(struct rules *r, const char *s, size_t n);
 /* Reads a rules file into r (rules-parse.c); includes nest up to depth 10. */

@@ -70,8 +70,9 @@ rules_field_label(int f, char *buf, size_t size)
 
 /* ---- scratch arena ---- */
 
+/* rules_scratch() past the current chunk: the next one with room, or a new one. */
 char *
-rules_scratch(struct rules *r, size_t n)
+rules_scratch_more(struct rules *r, size_t n)
 {
 	struct chunk *c;
 
@@ -119,21 +120,6 @@ bool
 rules_is_blank(int c)
 {
 	return c == ' ' || c == '\t';
-}
-
-void
-rules_strip(const char **s, size_t *n)
-{
-	/* isspace() of the C locale (no command sets another), without a call per byte. */
-	const char *p = *s;
-	size_t k = *n;
-
-	while (k && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
-		p++, k--;
-	while (k && (p[k - 1] == ' ' || (p[k - 1] >= '\t' && p[k - 1] <= '\r')))
-		k--;
-	*s = p;
-	*n = k;
 }
 
 bool
