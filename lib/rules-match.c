@@ -135,12 +135,12 @@ rules_effective_blocks(struct rules *r, int f, const struct template **t, long *
 	for (size_t i = fl->n; i-- > 0;) {
 		size_t bi = fl->blk[i];
 		long q = fl->quick[i];
-		int m = bmatch[bi];
+		int m;
 
 		/* One plain-word matcher: its answer is known once the field was read. */
-		if (m < 0 && q >= 0 && litres[q >> 1] >= 0)
+		if (q >= 0 && litres[q >> 1] >= 0)
 			m = litres[q >> 1] ^ (int)(q & 1);
-		else if (m < 0 && (m = block_matches(r, bi, e)) < 0)
+		else if ((m = bmatch[bi]) < 0 && (m = block_matches(r, bi, e)) < 0)
 			return -1;
 		if (m) {
 			*t = &r->blk[bi].a[fl->asg[i]].t;
