@@ -141,6 +141,22 @@ notice_window(const struct client *c, tdate d, const struct jitem *it, struct te
 	return named[nnamed - 1].notice;
 }
 
+/* A cancelled session's time: and cancelled-at:, as the vocabulary read them when it did. */
+static bool
+session_times(const struct client_tags *tg, struct vval *start, struct vval *at)
+{
+	if (tg->vt) {
+		if (!tg->vt->has[VT_TIME] || !tg->vt->has[VT_CANCELLED_AT])
+			return false;
+		*start = tg->vt->v[VT_TIME];
+		*at = tg->vt->v[VT_CANCELLED_AT];
+		return true;
+	}
+	return tg->v[CT_TIME].p && tg->v[CT_CANCELLED_AT].p &&
+	       vocab_parse(VT_TIME, tg->v[CT_TIME], start) == 0 &&
+	       vocab_parse(VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT], at) == 0;
+}
+
 /* A `session: cancelled` event: late (1) or on time (0) against the notice window. */
 static int
 is_late(const struct client *c, const struct jitem *it, const struct client_tags *tg,
@@ -151,14 +167,16 @@ is_late(const struct client *c, const struct jitem *it, const struct client_tags
 	long window;
 
 	/* the vocabulary has read both (vocab_entry needs them on a cancelled session) */
-	if (!tg->v[CT_TIME].p || vocab_parse(VT_TIME, tg->v[CT_TIME], &start) < 0) {
-		vocab_bad(e, it, VT_TIME, tg->v[CT_TIME]);
-		return -1;
-	}
-	if (!tg->v[CT_CANCELLED_AT].p ||
-	    vocab_parse(VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT], &at) < 0) {
-		vocab_bad(e, it, VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT]);
-		return -1;
+	if (!tg->vt || !session_times(tg, &start, &at)) {
+		if (!tg->v[CT_TIME].p || vocab_parse(VT_TIME, tg->v[CT_TIME], &start) < 0) {
+			vocab_bad(e, it, VT_TIME, tg->v[CT_TIME]);
+			return -1;
+		}
+		if (!tg->v[CT_CANCELLED_AT].p ||
+		    vocab_parse(VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT], &at) < 0) {
+			vocab_bad(e, it, VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT]);
+			return -1;
+		}
 	}
 	if ((window = notice_window(c, t->date, it, e)) < 0)
 		return -1;
@@ -226,21 +244,20 @@ count(struct book *b, const struct jitem *it, const struct vtags *vt,
       long *listed, struct terr *e)
 {
 	const struct txn *t = it->txn;
-	struct client_tags tg;
+	struct client_tags own;
+	const struct client_tags *tg = tgp;  /* read by pass 1 (vt: the vocabulary's reading) */
 	enum session_kind kind;
 	struct client *c;
 	struct attendee a[GROUP_MAX];
 	size_t n;
 
-	if (tgp)
-		tg = *tgp;  /* read by pass 1 (vt: the vocabulary's reading) */
-	else
-		clients_tags(t, &tg);
-	kind = clients_kind_of(&tg);
+	if (!tg)
+		clients_tags(t, &own), tg = &own;
+	kind = clients_kind_of(tg);
 	if (kind == SESSION_NONE || kind == SESSION_OTHER ||
 	    !(vt ? vt->nclient > 1 || vt->has[VT_ABSENT] : group_is(t))) {
-		c = tgp ? book_client(b) : clients_of_tags(book_clients(b), &tg);
-		return count_one(it, &tg, c, kind, nbp && bp[0].c == c ? &bp[0] : NULL, o, listed,
+		c = tgp ? book_client(b) : clients_of_tags(book_clients(b), tg);
+		return count_one(it, tg, c, kind, nbp && bp[0].c == c ? &bp[0] : NULL, o, listed,
 				 e);
 	}
 	if (quick && kind != SESSION_HELD)
@@ -254,7 +271,7 @@ count(struct book *b, const struct jitem *it, const struct vtags *vt,
 		for (size_t k = 0; k < nbp && !mine; k++)
 			if (bp[k].c == c && bp[k].group)
 				mine = &bp[k];
-		if (count_one(it, &tg, c, kind == SESSION_HELD ? (enum session_kind)a[i].kind : kind,
+		if (count_one(it, tg, c, kind == SESSION_HELD ? (enum session_kind)a[i].kind : kind,
 			      mine, o, listed, e) < 0)
 			return -1;
 	}
@@ -263,12 +280,11 @@ count(struct book *b, const struct jitem *it, const struct vtags *vt,
 
 /* Counts one client's part of an entry. */
 static int
-count_one(const struct jitem *it, const struct client_tags *tgp, struct client *c,
+count_one(const struct jitem *it, const struct client_tags *tg, struct client *c,
 	  enum session_kind kind, const struct book_price *bp, struct out *o, long *listed,
 	  struct terr *e)
 {
 	const struct txn *t = it->txn;
-	struct client_tags tg = *tgp;
 	bool has = bp != NULL;
 	struct row *r;
 	int late = 0;
@@ -278,7 +294,7 @@ count_one(const struct jitem *it, const struct client_tags *tgp, struct client *
 		return -1;
 	}
 	if (kind == SESSION_OTHER) {
-		struct span v = tg.v[CT_SESSION];
+		struct span v = tg->v[CT_SESSION];
 
 		terr_set(e, it->file, t->comment_line, "unknown session: %.*s", (int)v.n, v.p);
 		return -1;
@@ -292,20 +308,19 @@ count_one(const struct jitem *it, const struct client_tags *tgp, struct client *
 		struct vval start, at;
 		long long notice;
 
-		if (vocab_parse(VT_TIME, tg.v[CT_TIME], &start) < 0 ||
-		    vocab_parse(VT_CANCELLED_AT, tg.v[CT_CANCELLED_AT], &at) < 0 ||
+		if (!session_times(tg, &start, &at) ||
 		    (notice = (long long)t->date * 1440 + start.n - at.stamp) < 0 ||
 		    notice > 1000000000)
 			slow = true;  /* beyond what the book's record keeps */
 		r->active = true;
 		return 0;
 	}
-	if (kind == SESSION_CANCELLED && (late = is_late(c, it, &tg, e)) < 0)
+	if (kind == SESSION_CANCELLED && (late = is_late(c, it, tg, e)) < 0)
 		return -1;
 	switch (kind) {
 	case SESSION_HELD:
 		r->n[HELD]++;
-		if (tg.v[CT_SIGNED].p)
+		if (tg->v[CT_SIGNED].p)
 			r->n[SIGNED]++;
 		else {
 			r->n[UNSIGNED]++;
@@ -321,7 +336,7 @@ count_one(const struct jitem *it, const struct client_tags *tgp, struct client *
 		}
 		if (has && bp->over)
 			r->n[OVER]++;
-		if (tg.v[CT_WAIVED].p)
+		if (tg->v[CT_WAIVED].p)
 			r->n[FREE]++;
 		break;
 	case SESSION_CANCELLED: r->n[late ? LATE : CANCELLED]++; break;

@@ -771,6 +771,8 @@ enum ctag {
 };
 struct client_tags {
 	struct span v[CT_N];
+	const struct vtags *vt;  /* clients_tags_of's: the values as the vocabulary parsed them
+				  * (session kind, time, minutes...), not parsed again; else NULL */
 };
 void clients_tags(const struct txn *t, struct client_tags *tg);
 /* The same from tags vocab_entry has read without error (one scan of the entry). */
