@@ -207,6 +207,7 @@ main(int argc, char **argv)
 	chart_clients_opts(&chart, &bo.accts);
 	bo.policy_dir = dir;
 	v = invoices_new(chart.acct[CH_RECEIVABLE]);
+	invoices_lean(v);  /* its errors are all tally-check asks of it */
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
 	if (!(book = book_new(&bo, &pe)) || book_input(book, files, nfiles, &pe) < 0) {
 		terr_print(prog, &pe);

@@ -70,6 +70,7 @@ struct invoices {
 	char **files;     /* interned file names: jitem names die with the reader */
 	size_t nfiles;
 	const char *last_raw, *last_file;
+	bool lean;        /* invoices_lean: no movement kept, nothing applied */
 };
 
 struct invoices *
@@ -84,6 +85,12 @@ invoices_new(const char *receivable_prefix)
 	v->r = xcalloc(1, sizeof *v->r);
 	v->r->last = DATE_NONE;
 	return v;
+}
+
+void
+invoices_lean(struct invoices *v)
+{
+	v->lean = true;
 }
 
 static const char *
@@ -391,6 +398,10 @@ move(struct invoices *v, const struct jitem *it, long line, struct move m, struc
 		}
 		sum->com = a.com;
 	}
+	if (v->lean) {  /* nothing will ask what is paid (tally-check): checked, not kept */
+		free(m.number);
+		return 0;
+	}
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 256;
 		r->mv = xrealloc(r->mv, r->cap * sizeof *r->mv);
@@ -487,7 +498,7 @@ credit(struct invoices *v, const struct jitem *it, const struct posting *p, cons
 	struct span num;
 
 	amount_neg(&m.amt);
-	if (posting_tag(it->txn, p, "invoice", &num) && num.n > 0)
+	if (!v->lean && posting_tag(it->txn, p, "invoice", &num) && num.n > 0)
 		m.number = span_dup(num);
 	return move(v, it, p->line, m, e);
 }

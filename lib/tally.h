@@ -657,6 +657,9 @@ struct invoice {
 struct invoices;
 
 struct invoices *invoices_new(const char *receivable_prefix); /* "Assets:Receivable" */
+/* Only the errors of invoices_observe are wanted (tally-check): keeps no movement of the
+ * receivables, so the queries answer nothing paid. */
+void invoices_lean(struct invoices *v);
 /*
  * Learns from one journal item: an invoice is an entry tagged invoice: N (with client:)
  * whose postings debit RECEIVABLE:ID; a payment is a posting crediting RECEIVABLE:ID; a
