@@ -71,6 +71,12 @@ struct invoices {
 	size_t nfiles;
 	const char *last_raw, *last_file;
 	bool lean;        /* invoices_lean: no movement kept, nothing applied */
+	size_t live;      /* lean: inv[] before it are of entries gone by: NULL, and where
+			   * each was in gone[] (file: index in files[]), for "first at" */
+	struct gone {
+		size_t file;
+		long line;
+	} *gone;
 };
 
 struct invoices *
@@ -91,6 +97,27 @@ void
 invoices_lean(struct invoices *v)
 {
 	v->lean = true;
+}
+
+/* Lean: the invoices of the entries gone by keep only where they were. */
+static void
+retire(struct invoices *v)
+{
+	if (v->live == v->ninv)
+		return;
+	v->gone = xrealloc(v->gone, v->cap * sizeof *v->gone);
+	for (; v->live < v->ninv; v->live++) {
+		struct invoice *in = v->inv[v->live];
+		size_t f = 0;
+
+		while (v->files[f] != in->file)
+			f++;
+		v->gone[v->live] = (struct gone){f, in->line};
+		free(in->number);
+		free(in->client);
+		free(in);
+		v->inv[v->live] = NULL;
+	}
 }
 
 static const char *
@@ -434,6 +461,12 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 		return move(v, it, p->line, (struct move){.kind = MV_REFUND, .client = ci,
 							  .amt = p->amt}, e);
 	i = strmap_find(v->bynum, num.p, num.n);
+	if (i >= 0 && !v->inv[i]) {  /* lean: an invoice of an entry gone by */
+		terr_set(e, it->file, vocab_line(it, num.p),
+			 "duplicate invoice number %.*s (first at %s:%ld)", (int)num.n, num.p,
+			 v->files[v->gone[i].file], v->gone[i].line);
+		return -1;
+	}
 	if (i >= 0) {
 		in = v->inv[i];
 		if (in->line != it->line || in->file != intern_file(v, it->file)) {
@@ -511,6 +544,8 @@ invoices_observe(struct invoices *v, const struct jitem *it, struct terr *e)
 	size_t n;
 	bool any = false;
 
+	if (v->lean)
+		retire(v);
 	if (it->kind != J_TXN || !it->txn || it->txn->np == 0)
 		return 0;
 	t = it->txn;
@@ -582,10 +617,13 @@ invoices_free(struct invoices *v)
 	if (!v)
 		return;
 	for (size_t i = 0; i < v->ninv; i++) {
+		if (!v->inv[i])
+			continue;  /* lean: retired */
 		free(v->inv[i]->number);
 		free(v->inv[i]->client);
 		free(v->inv[i]);
 	}
+	free(v->gone);
 	for (size_t i = 0; i < v->ncl; i++) {
 		free(v->cl[i].id);
 		free(v->cl[i].inv);

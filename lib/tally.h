@@ -658,7 +658,8 @@ struct invoices;
 
 struct invoices *invoices_new(const char *receivable_prefix); /* "Assets:Receivable" */
 /* Only the errors of invoices_observe are wanted (tally-check): keeps no movement of the
- * receivables, so the queries answer nothing paid. */
+ * receivables and of an invoice only where it was once its entry has passed, so the
+ * queries answer nothing. */
 void invoices_lean(struct invoices *v);
 /*
  * Learns from one journal item: an invoice is an entry tagged invoice: N (with client:)
