@@ -1036,6 +1036,47 @@ struct book *book_read_until(char *const *files, size_t n, const struct clients_
 /* Package sessions the client has left on asof, in date order; -1: no package bought by then. */
 long book_package_left(struct book *b, const char *client, tdate asof);
 
+/* ---- session counts per client (sesscount.c) ---------------------------------------- */
+
+/*
+ * tally-sessions' figures: a row per client (by struct client's index) of sessions held,
+ * cancelled on time or late, no-shows, provider cancellations, signed and unsigned, package
+ * sessions bought, used, left and over (held after the credit ran out), given free; and the
+ * warnings its packages call for.
+ */
+enum {
+	SC_HELD, SC_CANCELLED, SC_LATE, SC_NOSHOW, SC_PROVIDER, SC_SIGNED, SC_UNSIGNED, SC_BOUGHT,
+	SC_USED, SC_LEFT, SC_OVER, SC_FREE, SC_N
+};
+struct scount_row {
+	long n[SC_N];
+	bool active;      /* shown: something happened in the period */
+	bool expired;     /* a package expired in the period: "used up" would mislead */
+	char **warn;
+	size_t nwarn;
+};
+struct scounts {
+	struct scount_row *rows;
+	size_t nrows;
+};
+struct scount_opts {
+	tdate begin, end;     /* the period, [begin, end); DATE_NONE: open */
+	const char *only;     /* --client's slug, or NULL */
+};
+/* Client c's row, made (zero) when new; rows may move. */
+struct scount_row *scounts_row(struct scounts *s, const struct client *c);
+void scounts_warn(struct scount_row *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Back to no figures (scounts_free: and no rows). */
+void scounts_reset(struct scounts *s);
+void scounts_free(struct scounts *s);
+/* Packages that expired in the period with sessions left (by date or by an `expired:`). */
+void scounts_expiries(struct scounts *s, struct book *b, const struct scount_opts *o);
+/* The clients to show (*out, sorted by ID, freed by the caller): package_left at asof and
+ * the packages' warnings added. Returns how many. */
+size_t scounts_report(struct scounts *s, struct book *b, tdate asof, const struct scount_opts *o,
+		      struct client ***out);
+
 /* ---- the lines the pricing filters write (pricewrite.c) ------------------------------ */
 
 /*
