@@ -206,6 +206,7 @@ main(int argc, char **argv)
 	policy_dir = dir ? xstrdup(dir) : policy_sharedir("policies");
 	chart_clients_opts(&chart, &bo.accts);
 	bo.policy_dir = dir;
+	bo.report_only = true;  /* problems only: no copy of the input, no "session n of m" */
 	v = invoices_new(chart.acct[CH_RECEIVABLE]);
 	invoices_lean(v);  /* its errors are all tally-check asks of it */
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);

@@ -639,6 +639,7 @@ main(int argc, char **argv)
 		bopts.policy_file = policy_file;
 	}
 	bopts.policy_dir = dir;
+	bopts.report_only = true;  /* counts: no copy of the input, no "session n of m" */
 	policy_dir = dir ? xstrdup(dir) : policy_sharedir("policies");
 	{
 		/* Operands that are not files are hledger query terms (lib/query.c). */

@@ -24,6 +24,7 @@ book_new(const struct book_opts *o, struct terr *e)
 	b->cl = clients_new(&o->accts);
 	b->dir = o->policy_dir ? xstrdup(o->policy_dir) : policy_sharedir("policies");
 	b->check = o->check_policies;
+	b->report = b->nocopy = o->report_only;
 	b->last = DATE_NONE;
 	b->group = -1;
 	return b;

@@ -136,6 +136,7 @@ struct book {
 		bool known;
 	} *fid;
 	bool nocopy;           /* positions unknown: pass 2 reads items */
+	bool report;           /* book_opts.report_only: no steps, no places kept */
 	struct deferred {      /* pass 1's errors, said in pass 2 in the input's order */
 		uint32_t pos;
 		struct terr e;

@@ -271,14 +271,17 @@ clients_classify(const struct clients *b, const struct posting *p, struct span *
 	for (int k = 0; k < C_NACCT; k++) {
 		size_t pl = b->plen[k];
 
+		const char *end;
+
+		/* the first byte in either case (| 0x20) rules out most before strncasecmp */
 		if (p->acct_len <= pl + 1 || p->acct[pl] != ':' ||
+		    (p->acct[0] | 0x20) != (b->prefix[k][0] | 0x20) ||
 		    strncasecmp(p->acct, b->prefix[k], pl) != 0)
 			continue;
 		who->p = p->acct + pl + 1;
 		who->n = p->acct_len - pl - 1;
-		for (size_t i = 0; i < who->n; i++)
-			if (who->p[i] == ':')
-				who->n = i;
+		if ((end = memchr(who->p, ':', who->n)) != NULL)
+			who->n = (size_t)(end - who->p);
 		return who->n ? k : -1;
 	}
 	return -1;

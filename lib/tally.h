@@ -881,6 +881,9 @@ struct book_opts {
 	const char *policy_file;  /* --policy FILE: every client's policy; NULL: by `policy:` */
 	const char *policy_dir;   /* --policies DIR; NULL: policy_sharedir("policies") */
 	bool check_policies;      /* a `policy:` naming no usable policy is an error at it */
+	bool report_only;         /* no book_copy and no package places ("session n of m") will
+				   * be asked for (tally-check, tally-sessions): pass 1 keeps
+				   * neither where the dates step up nor where sessions fall */
 };
 /* Why an event could not be priced (book_error says it at the event's line). */
 enum book_rc {
