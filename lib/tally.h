@@ -869,7 +869,7 @@ int client_deposit_take(struct client *c, const struct amount *max, struct amoun
 /*
  * Entries take effect in date order (date, then `time:`, then position in the input),
  * whatever their order in the files. A command reads its input twice: pass 1 feeds every
- * item to book_add, which keeps the clients' terms and one compact record (64 bytes) per
+ * item to book_add, which keeps the clients' terms and one compact record (48 bytes) per
  * session event or movement of package or deposit money; book_settle sorts the records and
  * prices every event in date order; pass 2 reads the input again and book_next hands out,
  * item by item, what the book decided. tally-bill writes the held sessions' postings,
