@@ -292,8 +292,18 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+static int parse(enum vtag k, struct span v, struct vval *out);
+
 int
 vocab_parse(enum vtag k, struct span v, struct vval *out)
+{
+	memset(out, 0, sizeof *out);
+	return parse(k, v, out);
+}
+
+/* vocab_parse into a zero *out (take's: the entry's place for the tag is zero till then). */
+static int
+parse(enum vtag k, struct span v, struct vval *out)
 {
 	static const char *const sessions[] = {
 		[SESSION_HELD] = "held", [SESSION_CANCELLED] = "cancelled",
@@ -307,7 +317,6 @@ vocab_parse(enum vtag k, struct span v, struct vval *out)
 	struct regex *re;
 	size_t i;
 
-	memset(out, 0, sizeof *out);
 	out->raw = v;
 	switch (vocab[k].kind) {
 	case K_ID: {
@@ -324,11 +333,17 @@ vocab_parse(enum vtag k, struct span v, struct vval *out)
 		n = clients_slug(v, id, sizeof id);
 		return n && n <= CLIENT_ID_MAX ? 0 : -1;
 	}
-	case K_SESSION:
-		for (int s = SESSION_HELD; s <= SESSION_PROVIDER; s++)
-			if (span_eq(v, sessions[s]))
-				return out->n = s, 0;
-		return -1;
+	case K_SESSION: {
+		/* the five have five lengths: one comparison */
+		int s = v.n == 4 ? SESSION_HELD : v.n == 9 ? SESSION_CANCELLED
+			: v.n == 11 ? SESSION_LATE : v.n == 7 ? SESSION_NOSHOW
+			: v.n == 15 ? SESSION_PROVIDER : -1;
+
+		if (s < 0 || memcmp(v.p, sessions[s], v.n) != 0)
+			return -1;
+		out->n = s;
+		return 0;
+	}
 	case K_TIME:
 		return (out->n = time_parse(v.p, v.n)) < 0 ? -1 : 0;  /* 09:30 or 9:30 */
 	case K_MINUTES:
@@ -462,7 +477,9 @@ take(struct span key, struct span value, void *arg)
 	/* the first of each on the entry is kept: read straight into its place */
 	keep = !r->posting && !r->tg->has[k];
 	v = keep ? &r->tg->v[k] : &scratch;
-	if (vocab_parse(k, value, v) < 0) {
+	if (!keep)
+		memset(v, 0, sizeof *v);
+	if (parse(k, value, v) < 0) {
 		struct terr e;
 
 		if (keep)
