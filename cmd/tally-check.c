@@ -101,8 +101,8 @@ invoice(struct book *b, const struct jitem *it, const struct vtags *vt,
 {
 	struct terr e;
 
-	(void)vt, (void)tg;
-	if (invoices_observe(arg, it, &e) < 0)
+	(void)tg;
+	if (invoices_observe_read(arg, it, vt, &e) < 0)
 		book_problem(b, &e);
 }
 

@@ -71,6 +71,7 @@ struct invoices {
 	size_t nfiles;
 	const char *last_raw, *last_file;
 	bool lean;        /* invoices_lean: no movement kept, nothing applied */
+	const struct vtags *vt;  /* invoices_observe_read: the entry's tags, read already */
 	size_t live;      /* lean: inv[] before it are of entries gone by: NULL, and where
 			   * each was in gone[] (file: index in files[]), for "first at" */
 	struct gone {
@@ -444,6 +445,27 @@ move(struct invoices *v, const struct jitem *it, long line, struct move m, struc
 	return 0;
 }
 
+/* The entry's own tag k (key), as the vocabulary read it when it has (the first of each). */
+static bool
+entry_tag(const struct invoices *v, const struct txn *t, enum vtag k, const char *key,
+	  struct span *value)
+{
+	if (!v->vt)
+		return txn_tag(t, key, value);
+	if (v->vt->has[k])
+		*value = v->vt->v[k].raw;
+	return v->vt->has[k];
+}
+
+/* A posting's invoice: tag: its own, else its entry's. */
+static bool
+invoice_tag(const struct invoices *v, const struct txn *t, const struct posting *p,
+	    struct span *value)
+{
+	return tag_find(p->comment, "invoice", value) ||
+	       entry_tag(v, t, VT_INVOICE, "invoice", value);
+}
+
 /* A debit to RECEIVABLE:ID: an invoice (or more of one) when the entry names one. */
 static int
 debit(struct invoices *v, const struct jitem *it, const struct posting *p, const char *id,
@@ -456,7 +478,7 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 	struct invoice *in;
 	long i;
 
-	if (!posting_tag(t, p, "invoice", &num) || num.n == 0)
+	if (!invoice_tag(v, t, p, &num) || num.n == 0)
 		/* A refund or a manual charge: it gives back credit first. */
 		return move(v, it, p->line, (struct move){.kind = MV_REFUND, .client = ci,
 							  .amt = p->amt}, e);
@@ -496,7 +518,7 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 		in->paid = (struct amount){0, 0, p->amt.com};
 		in->file = intern_file(v, it->file);
 		in->line = it->line;
-		if (txn_tag(t, "due", &due)) {
+		if (entry_tag(v, t, VT_DUE, "due", &due)) {
 			struct vval dv;
 
 			if (vocab_parse(VT_DUE, due, &dv) == 0) {
@@ -531,7 +553,7 @@ credit(struct invoices *v, const struct jitem *it, const struct posting *p, cons
 	struct span num;
 
 	amount_neg(&m.amt);
-	if (!v->lean && posting_tag(it->txn, p, "invoice", &num) && num.n > 0)
+	if (!v->lean && invoice_tag(v, it->txn, p, &num) && num.n > 0)
 		m.number = span_dup(num);
 	return move(v, it, p->line, m, e);
 }
@@ -568,6 +590,18 @@ invoices_observe(struct invoices *v, const struct jitem *it, struct terr *e)
 		}
 	}
 	return 0;
+}
+
+int
+invoices_observe_read(struct invoices *v, const struct jitem *it, const struct vtags *vt,
+		      struct terr *e)
+{
+	int rc;
+
+	v->vt = vt;
+	rc = invoices_observe(v, it, e);
+	v->vt = NULL;
+	return rc;
 }
 
 size_t

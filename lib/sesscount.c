@@ -12,7 +12,7 @@
 #include "tally.h"
 
 struct scount_row *
-scounts_row(struct scounts *s, const struct client *c)
+scounts_grow(struct scounts *s, const struct client *c)
 {
 	if (c->index >= s->nrows) {
 		size_t n = c->index + 16;

@@ -661,6 +661,10 @@ struct invoices *invoices_new(const char *receivable_prefix); /* "Assets:Receiva
  * receivables and of an invoice only where it was once its entry has passed, so the
  * queries answer nothing. */
 void invoices_lean(struct invoices *v);
+/* invoices_observe for an entry whose tags vocab_entry has read without a problem (vt, or
+ * NULL): its own invoice: and due: are taken from vt, not read again. */
+int invoices_observe_read(struct invoices *v, const struct jitem *it, const struct vtags *vt,
+			  struct terr *e);
 /*
  * Learns from one journal item: an invoice is an entry tagged invoice: N (with client:)
  * whose postings debit RECEIVABLE:ID; a payment is a posting crediting RECEIVABLE:ID; a
@@ -1066,8 +1070,13 @@ struct scount_opts {
 	tdate begin, end;     /* the period, [begin, end); DATE_NONE: open */
 	const char *only;     /* --client's slug, or NULL */
 };
-/* Client c's row, made (zero) when new; rows may move. */
-struct scount_row *scounts_row(struct scounts *s, const struct client *c);
+/* Client c's row, made (zero) when new (scounts_grow); rows may move. */
+struct scount_row *scounts_grow(struct scounts *s, const struct client *c);
+static inline struct scount_row *
+scounts_row(struct scounts *s, const struct client *c)
+{
+	return c->index < s->nrows ? &s->rows[c->index] : scounts_grow(s, c);
+}
 void scounts_warn(struct scount_row *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Back to no figures (scounts_free: and no rows). */
