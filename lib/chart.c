@@ -43,7 +43,9 @@ chart_client(const char *prefix, size_t plen, const char *acct, size_t n, struct
 
 	while (plen && prefix[plen - 1] == ':')
 		plen--;
-	if (n <= plen + 1 || acct[plen] != ':' || strncasecmp(acct, prefix, plen) != 0)
+	/* the first byte in either case (| 0x20) rules out most before strncasecmp */
+	if (n <= plen + 1 || acct[plen] != ':' || (acct[0] | 0x20) != (prefix[0] | 0x20) ||
+	    strncasecmp(acct, prefix, plen) != 0)
 		return false;
 	for (e = plen + 1; e < n && acct[e] != ':'; e++)
 		;

@@ -70,6 +70,14 @@ struct invoices {
 	char **files;     /* interned file names: jitem names die with the reader */
 	size_t nfiles;
 	const char *last_raw, *last_file;
+	bool lean;        /* invoices_lean: no movement kept, nothing applied */
+	const struct vtags *vt;  /* invoices_observe_read: the entry's tags, read already */
+	size_t live;      /* lean: inv[] before it are of entries gone by: NULL, and where
+			   * each was in gone[] (file: index in files[]), for "first at" */
+	struct gone {
+		size_t file;
+		long line;
+	} *gone;
 };
 
 struct invoices *
@@ -84,6 +92,33 @@ invoices_new(const char *receivable_prefix)
 	v->r = xcalloc(1, sizeof *v->r);
 	v->r->last = DATE_NONE;
 	return v;
+}
+
+void
+invoices_lean(struct invoices *v)
+{
+	v->lean = true;
+}
+
+/* Lean: the invoices of the entries gone by keep only where they were. */
+static void
+retire(struct invoices *v)
+{
+	if (v->live == v->ninv)
+		return;
+	v->gone = xrealloc(v->gone, v->cap * sizeof *v->gone);
+	for (; v->live < v->ninv; v->live++) {
+		struct invoice *in = v->inv[v->live];
+		size_t f = 0;
+
+		while (v->files[f] != in->file)
+			f++;
+		v->gone[v->live] = (struct gone){f, in->line};
+		free(in->number);
+		free(in->client);
+		free(in);
+		v->inv[v->live] = NULL;
+	}
 }
 
 static const char *
@@ -391,6 +426,10 @@ move(struct invoices *v, const struct jitem *it, long line, struct move m, struc
 		}
 		sum->com = a.com;
 	}
+	if (v->lean) {  /* nothing will ask what is paid (tally-check): checked, not kept */
+		free(m.number);
+		return 0;
+	}
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 256;
 		r->mv = xrealloc(r->mv, r->cap * sizeof *r->mv);
@@ -406,6 +445,27 @@ move(struct invoices *v, const struct jitem *it, long line, struct move m, struc
 	return 0;
 }
 
+/* The entry's own tag k (key), as the vocabulary read it when it has (the first of each). */
+static bool
+entry_tag(const struct invoices *v, const struct txn *t, enum vtag k, const char *key,
+	  struct span *value)
+{
+	if (!v->vt)
+		return txn_tag(t, key, value);
+	if (v->vt->has[k])
+		*value = v->vt->v[k].raw;
+	return v->vt->has[k];
+}
+
+/* A posting's invoice: tag: its own, else its entry's. */
+static bool
+invoice_tag(const struct invoices *v, const struct txn *t, const struct posting *p,
+	    struct span *value)
+{
+	return tag_find(p->comment, "invoice", value) ||
+	       entry_tag(v, t, VT_INVOICE, "invoice", value);
+}
+
 /* A debit to RECEIVABLE:ID: an invoice (or more of one) when the entry names one. */
 static int
 debit(struct invoices *v, const struct jitem *it, const struct posting *p, const char *id,
@@ -418,11 +478,17 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 	struct invoice *in;
 	long i;
 
-	if (!posting_tag(t, p, "invoice", &num) || num.n == 0)
+	if (!invoice_tag(v, t, p, &num) || num.n == 0)
 		/* A refund or a manual charge: it gives back credit first. */
 		return move(v, it, p->line, (struct move){.kind = MV_REFUND, .client = ci,
 							  .amt = p->amt}, e);
 	i = strmap_find(v->bynum, num.p, num.n);
+	if (i >= 0 && !v->inv[i]) {  /* lean: an invoice of an entry gone by */
+		terr_set(e, it->file, vocab_line(it, num.p),
+			 "duplicate invoice number %.*s (first at %s:%ld)", (int)num.n, num.p,
+			 v->files[v->gone[i].file], v->gone[i].line);
+		return -1;
+	}
 	if (i >= 0) {
 		in = v->inv[i];
 		if (in->line != it->line || in->file != intern_file(v, it->file)) {
@@ -452,7 +518,7 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 		in->paid = (struct amount){0, 0, p->amt.com};
 		in->file = intern_file(v, it->file);
 		in->line = it->line;
-		if (txn_tag(t, "due", &due)) {
+		if (entry_tag(v, t, VT_DUE, "due", &due)) {
 			struct vval dv;
 
 			if (vocab_parse(VT_DUE, due, &dv) == 0) {
@@ -487,7 +553,7 @@ credit(struct invoices *v, const struct jitem *it, const struct posting *p, cons
 	struct span num;
 
 	amount_neg(&m.amt);
-	if (posting_tag(it->txn, p, "invoice", &num) && num.n > 0)
+	if (!v->lean && invoice_tag(v, it->txn, p, &num) && num.n > 0)
 		m.number = span_dup(num);
 	return move(v, it, p->line, m, e);
 }
@@ -500,6 +566,8 @@ invoices_observe(struct invoices *v, const struct jitem *it, struct terr *e)
 	size_t n;
 	bool any = false;
 
+	if (v->lean)
+		retire(v);
 	if (it->kind != J_TXN || !it->txn || it->txn->np == 0)
 		return 0;
 	t = it->txn;
@@ -522,6 +590,18 @@ invoices_observe(struct invoices *v, const struct jitem *it, struct terr *e)
 		}
 	}
 	return 0;
+}
+
+int
+invoices_observe_read(struct invoices *v, const struct jitem *it, const struct vtags *vt,
+		      struct terr *e)
+{
+	int rc;
+
+	v->vt = vt;
+	rc = invoices_observe(v, it, e);
+	v->vt = NULL;
+	return rc;
 }
 
 size_t
@@ -571,10 +651,13 @@ invoices_free(struct invoices *v)
 	if (!v)
 		return;
 	for (size_t i = 0; i < v->ninv; i++) {
+		if (!v->inv[i])
+			continue;  /* lean: retired */
 		free(v->inv[i]->number);
 		free(v->inv[i]->client);
 		free(v->inv[i]);
 	}
+	free(v->gone);
 	for (size_t i = 0; i < v->ncl; i++) {
 		free(v->cl[i].id);
 		free(v->cl[i].inv);

@@ -657,6 +657,14 @@ struct invoice {
 struct invoices;
 
 struct invoices *invoices_new(const char *receivable_prefix); /* "Assets:Receivable" */
+/* Only the errors of invoices_observe are wanted (tally-check): keeps no movement of the
+ * receivables and of an invoice only where it was once its entry has passed, so the
+ * queries answer nothing. */
+void invoices_lean(struct invoices *v);
+/* invoices_observe for an entry whose tags vocab_entry has read without a problem (vt, or
+ * NULL): its own invoice: and due: are taken from vt, not read again. */
+int invoices_observe_read(struct invoices *v, const struct jitem *it, const struct vtags *vt,
+			  struct terr *e);
 /*
  * Learns from one journal item: an invoice is an entry tagged invoice: N (with client:)
  * whose postings debit RECEIVABLE:ID; a payment is a posting crediting RECEIVABLE:ID; a
@@ -771,6 +779,8 @@ enum ctag {
 };
 struct client_tags {
 	struct span v[CT_N];
+	const struct vtags *vt;  /* clients_tags_of's: the values as the vocabulary parsed them
+				  * (session kind, time, minutes...), not parsed again; else NULL */
 };
 void clients_tags(const struct txn *t, struct client_tags *tg);
 /* The same from tags vocab_entry has read without error (one scan of the entry). */
@@ -863,7 +873,7 @@ int client_deposit_take(struct client *c, const struct amount *max, struct amoun
 /*
  * Entries take effect in date order (date, then `time:`, then position in the input),
  * whatever their order in the files. A command reads its input twice: pass 1 feeds every
- * item to book_add, which keeps the clients' terms and one compact record (64 bytes) per
+ * item to book_add, which keeps the clients' terms and one compact record (48 bytes) per
  * session event or movement of package or deposit money; book_settle sorts the records and
  * prices every event in date order; pass 2 reads the input again and book_next hands out,
  * item by item, what the book decided. tally-bill writes the held sessions' postings,
@@ -875,6 +885,9 @@ struct book_opts {
 	const char *policy_file;  /* --policy FILE: every client's policy; NULL: by `policy:` */
 	const char *policy_dir;   /* --policies DIR; NULL: policy_sharedir("policies") */
 	bool check_policies;      /* a `policy:` naming no usable policy is an error at it */
+	bool report_only;         /* no book_copy and no package places ("session n of m") will
+				   * be asked for (tally-check, tally-sessions): pass 1 keeps
+				   * neither where the dates step up nor where sessions fall */
 };
 /* Why an event could not be priced (book_error says it at the event's line). */
 enum book_rc {
@@ -1029,6 +1042,52 @@ struct book *book_read_until(char *const *files, size_t n, const struct clients_
 			     tdate end, struct terr *e);
 /* Package sessions the client has left on asof, in date order; -1: no package bought by then. */
 long book_package_left(struct book *b, const char *client, tdate asof);
+
+/* ---- session counts per client (sesscount.c) ---------------------------------------- */
+
+/*
+ * tally-sessions' figures: a row per client (by struct client's index) of sessions held,
+ * cancelled on time or late, no-shows, provider cancellations, signed and unsigned, package
+ * sessions bought, used, left and over (held after the credit ran out), given free; and the
+ * warnings its packages call for.
+ */
+enum {
+	SC_HELD, SC_CANCELLED, SC_LATE, SC_NOSHOW, SC_PROVIDER, SC_SIGNED, SC_UNSIGNED, SC_BOUGHT,
+	SC_USED, SC_LEFT, SC_OVER, SC_FREE, SC_N
+};
+struct scount_row {
+	long n[SC_N];
+	bool active;      /* shown: something happened in the period */
+	bool expired;     /* a package expired in the period: "used up" would mislead */
+	char **warn;
+	size_t nwarn;
+};
+struct scounts {
+	struct scount_row *rows;
+	size_t nrows;
+};
+struct scount_opts {
+	tdate begin, end;     /* the period, [begin, end); DATE_NONE: open */
+	const char *only;     /* --client's slug, or NULL */
+};
+/* Client c's row, made (zero) when new (scounts_grow); rows may move. */
+struct scount_row *scounts_grow(struct scounts *s, const struct client *c);
+static inline struct scount_row *
+scounts_row(struct scounts *s, const struct client *c)
+{
+	return c->index < s->nrows ? &s->rows[c->index] : scounts_grow(s, c);
+}
+void scounts_warn(struct scount_row *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Back to no figures (scounts_free: and no rows). */
+void scounts_reset(struct scounts *s);
+void scounts_free(struct scounts *s);
+/* Packages that expired in the period with sessions left (by date or by an `expired:`). */
+void scounts_expiries(struct scounts *s, struct book *b, const struct scount_opts *o);
+/* The clients to show (*out, sorted by ID, freed by the caller): package_left at asof and
+ * the packages' warnings added. Returns how many. */
+size_t scounts_report(struct scounts *s, struct book *b, tdate asof, const struct scount_opts *o,
+		      struct client ***out);
 
 /* ---- the lines the pricing filters write (pricewrite.c) ------------------------------ */
 
