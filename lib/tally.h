@@ -412,6 +412,15 @@ void chart_clients_opts(const struct chart *c, struct clients_opts *o);
  * *id (may be NULL) gets the ID as written.
  */
 bool chart_client(const char *prefix, size_t plen, const char *acct, size_t n, struct span *id);
+/* chart_client for one prefix asked about every posting: remembers how the journal spells it. */
+struct chart_under {
+	const char *prefix;
+	size_t plen;          /* without trailing ':' */
+	char seen[64];        /* the spelling last matched (when shorter than 64 bytes) */
+	size_t nseen;
+};
+void chart_under_init(struct chart_under *u, const char *prefix);
+bool chart_under(struct chart_under *u, const char *acct, size_t n, struct span *id);
 
 /* ---- accounts (accounts.c) ----------------------------------------------------------- */
 
@@ -669,6 +678,9 @@ struct invoices *invoices_new(const char *receivable_prefix); /* "Assets:Receiva
  * commodities or an amount too large.
  */
 int invoices_observe(struct invoices *v, const struct jitem *it, struct terr *e);
+/* The same, given the entry's tags as vocab_entry read them without an error (tg may be NULL). */
+int invoices_observe_tags(struct invoices *v, const struct jitem *it, const struct vtags *tg,
+			  struct terr *e);
 size_t invoices_count(const struct invoices *v);
 /* In the order the invoices were met; pointers stay valid until invoices_free. */
 const struct invoice *invoices_at(const struct invoices *v, size_t i);
