@@ -64,14 +64,13 @@ chart_under_init(struct chart_under *u, const char *prefix)
 	u->nseen = 0;
 }
 
+/* chart_under past its first test: acct[plen] is the ':' after a prefix. */
 bool
-chart_under(struct chart_under *u, const char *acct, size_t n, struct span *id)
+chart_under_at(struct chart_under *u, const char *acct, size_t n, struct span *id)
 {
 	size_t plen = u->plen;
 	const char *colon;
 
-	if (n <= plen + 1 || acct[plen] != ':')
-		return false;
 	/* the prefix as the journal spells it, met before, is the same bytes again */
 	if (u->nseen != plen || memcmp(acct, u->seen, plen) != 0) {
 		if (strncasecmp(acct, u->prefix, plen) != 0)

@@ -420,7 +420,13 @@ struct chart_under {
 	size_t nseen;
 };
 void chart_under_init(struct chart_under *u, const char *prefix);
-bool chart_under(struct chart_under *u, const char *acct, size_t n, struct span *id);
+bool chart_under_at(struct chart_under *u, const char *acct, size_t n, struct span *id);
+/* Most postings are under no client prefix: one byte tells, without a call. */
+static inline bool
+chart_under(struct chart_under *u, const char *acct, size_t n, struct span *id)
+{
+	return n > u->plen + 1 && acct[u->plen] == ':' && chart_under_at(u, acct, n, id);
+}
 
 /* ---- accounts (accounts.c) ----------------------------------------------------------- */
 
