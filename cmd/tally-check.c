@@ -102,7 +102,7 @@ invoice(struct book *b, const struct jitem *it, const struct vtags *vt,
 	struct terr e;
 
 	(void)tg;
-	if (invoices_observe_read(arg, it, vt, &e) < 0)
+	if (invoices_observe_tags(arg, it, vt, &e) < 0)
 		book_problem(b, &e);
 }
 

@@ -59,8 +59,7 @@ struct replay {
 
 struct invoices {
 	struct replay *r;
-	char *prefix;
-	size_t plen;
+	struct chart_under recv;  /* the receivable prefix (owns its string) */
 	struct invoice **inv;
 	size_t ninv, cap;
 	struct strmap *bynum;  /* invoice number -> its index in inv[] */
@@ -71,7 +70,6 @@ struct invoices {
 	size_t nfiles;
 	const char *last_raw, *last_file;
 	bool lean;        /* invoices_lean: no movement kept, nothing applied */
-	const struct vtags *vt;  /* invoices_observe_read: the entry's tags, read already */
 	size_t live;      /* lean: inv[] before it are of entries gone by: NULL, and where
 			   * each was in gone[] (file: index in files[]), for "first at" */
 	struct gone {
@@ -85,8 +83,7 @@ invoices_new(const char *receivable_prefix)
 {
 	struct invoices *v = xcalloc(1, sizeof *v);
 
-	v->prefix = xstrdup(receivable_prefix);
-	v->plen = strlen(v->prefix);
+	chart_under_init(&v->recv, xstrdup(receivable_prefix));
 	v->bynum = strmap_new();
 	v->bycl = strmap_new();
 	v->r = xcalloc(1, sizeof *v->r);
@@ -143,11 +140,11 @@ intern_file(struct invoices *v, const char *file)
  * ASCII case, as journals write assets:receivable too), or 0 when the posting is elsewhere.
  */
 static size_t
-client_of(const struct invoices *v, const struct posting *p, const char **id)
+client_of(struct invoices *v, const struct posting *p, const char **id)
 {
 	struct span s;
 
-	if (!chart_client(v->prefix, v->plen, p->acct, p->acct_len, &s))
+	if (!chart_under(&v->recv, p->acct, p->acct_len, &s))
 		return 0;
 	*id = s.p;
 	return s.n;
@@ -445,31 +442,28 @@ move(struct invoices *v, const struct jitem *it, long line, struct move m, struc
 	return 0;
 }
 
-/* The entry's own tag k (key), as the vocabulary read it when it has (the first of each). */
+/*
+ * The invoice: tag a posting answers to: its own, else the entry's. With tg (the entry read
+ * without an error) the entry's first one is the vocabulary's: no second reading.
+ */
 static bool
-entry_tag(const struct invoices *v, const struct txn *t, enum vtag k, const char *key,
-	  struct span *value)
+invoice_tag(const struct jitem *it, const struct vtags *tg, const struct posting *p,
+	    struct span *num)
 {
-	if (!v->vt)
-		return txn_tag(t, key, value);
-	if (v->vt->has[k])
-		*value = v->vt->v[k].raw;
-	return v->vt->has[k];
-}
-
-/* A posting's invoice: tag: its own, else its entry's. */
-static bool
-invoice_tag(const struct invoices *v, const struct txn *t, const struct posting *p,
-	    struct span *value)
-{
-	return tag_find(p->comment, "invoice", value) ||
-	       entry_tag(v, t, VT_INVOICE, "invoice", value);
+	if (!tg)
+		return posting_tag(it->txn, p, "invoice", num);
+	if (p->comment.n && tag_find(p->comment, "invoice", num))
+		return true;
+	if (!tg->has[VT_INVOICE])
+		return false;
+	*num = tg->v[VT_INVOICE].raw;
+	return true;
 }
 
 /* A debit to RECEIVABLE:ID: an invoice (or more of one) when the entry names one. */
 static int
-debit(struct invoices *v, const struct jitem *it, const struct posting *p, const char *id,
-      size_t idn, struct terr *e)
+debit(struct invoices *v, const struct jitem *it, const struct vtags *tg,
+      const struct posting *p, const char *id, size_t idn, struct terr *e)
 {
 	const struct txn *t = it->txn;
 	struct inv_client *c = client_get(v, id, idn);
@@ -478,7 +472,7 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 	struct invoice *in;
 	long i;
 
-	if (!invoice_tag(v, t, p, &num) || num.n == 0)
+	if (!invoice_tag(it, tg, p, &num) || num.n == 0)
 		/* A refund or a manual charge: it gives back credit first. */
 		return move(v, it, p->line, (struct move){.kind = MV_REFUND, .client = ci,
 							  .amt = p->amt}, e);
@@ -518,7 +512,10 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 		in->paid = (struct amount){0, 0, p->amt.com};
 		in->file = intern_file(v, it->file);
 		in->line = it->line;
-		if (entry_tag(v, t, VT_DUE, "due", &due)) {
+		if (tg) {
+			if (tg->has[VT_DUE])
+				in->due = tg->v[VT_DUE].date;
+		} else if (txn_tag(t, "due", &due)) {
 			struct vval dv;
 
 			if (vocab_parse(VT_DUE, due, &dv) == 0) {
@@ -545,15 +542,15 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 
 /* A credit to RECEIVABLE:ID: a payment, of the invoice it names or else oldest first. */
 static int
-credit(struct invoices *v, const struct jitem *it, const struct posting *p, const char *id,
-       size_t idn, struct terr *e)
+credit(struct invoices *v, const struct jitem *it, const struct vtags *tg,
+       const struct posting *p, const char *id, size_t idn, struct terr *e)
 {
 	struct inv_client *c = client_get(v, id, idn);
 	struct move m = {.kind = MV_PAYMENT, .client = (size_t)(c - v->cl), .amt = p->amt};
 	struct span num;
 
 	amount_neg(&m.amt);
-	if (!v->lean && invoice_tag(v, it->txn, p, &num) && num.n > 0)
+	if (!v->lean && invoice_tag(it, tg, p, &num) && num.n > 0)
 		m.number = span_dup(num);
 	return move(v, it, p->line, m, e);
 }
@@ -561,47 +558,41 @@ credit(struct invoices *v, const struct jitem *it, const struct posting *p, cons
 int
 invoices_observe(struct invoices *v, const struct jitem *it, struct terr *e)
 {
+	return invoices_observe_tags(v, it, NULL, e);
+}
+
+int
+invoices_observe_tags(struct invoices *v, const struct jitem *it, const struct vtags *tg,
+		      struct terr *e)
+{
 	const struct txn *t;
 	const char *id;
-	size_t n;
-	bool any = false;
+	size_t n, first = 0;
 
 	if (v->lean)
 		retire(v);
 	if (it->kind != J_TXN || !it->txn || it->txn->np == 0)
 		return 0;
 	t = it->txn;
-	for (size_t i = 0; i < t->np && !any; i++)
-		any = client_of(v, &t->p[i], &id) > 0;
-	if (!any)
+	while (first < t->np && client_of(v, &t->p[first], &id) == 0)
+		first++;
+	if (first == t->np)
 		return 0;
 	/* Debits first, so that an entry that invoices and pays at once settles its own invoice. */
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < t->np; i++) {
+		for (size_t i = first; i < t->np; i++) {
 			const struct posting *p = &t->p[i];
 			int s = amount_sign(&p->amt);
 
 			if ((n = client_of(v, p, &id)) == 0)
 				continue;
-			if (pass == 0 && s > 0 && debit(v, it, p, id, n, e) < 0)
+			if (pass == 0 && s > 0 && debit(v, it, tg, p, id, n, e) < 0)
 				return -1;
-			if (pass == 1 && s < 0 && credit(v, it, p, id, n, e) < 0)
+			if (pass == 1 && s < 0 && credit(v, it, tg, p, id, n, e) < 0)
 				return -1;
 		}
 	}
 	return 0;
-}
-
-int
-invoices_observe_read(struct invoices *v, const struct jitem *it, const struct vtags *vt,
-		      struct terr *e)
-{
-	int rc;
-
-	v->vt = vt;
-	rc = invoices_observe(v, it, e);
-	v->vt = NULL;
-	return rc;
 }
 
 size_t
@@ -679,7 +670,7 @@ invoices_free(struct invoices *v)
 	free(v->cl);
 	strmap_free(v->bynum, NULL);
 	strmap_free(v->bycl, NULL);
-	free(v->prefix);
+	free((char *)v->recv.prefix);
 	free(v);
 }
 

@@ -412,6 +412,21 @@ void chart_clients_opts(const struct chart *c, struct clients_opts *o);
  * *id (may be NULL) gets the ID as written.
  */
 bool chart_client(const char *prefix, size_t plen, const char *acct, size_t n, struct span *id);
+/* chart_client for one prefix asked about every posting: remembers how the journal spells it. */
+struct chart_under {
+	const char *prefix;
+	size_t plen;          /* without trailing ':' */
+	char seen[64];        /* the spelling last matched (when shorter than 64 bytes) */
+	size_t nseen;
+};
+void chart_under_init(struct chart_under *u, const char *prefix);
+bool chart_under_at(struct chart_under *u, const char *acct, size_t n, struct span *id);
+/* Most postings are under no client prefix: one byte tells, without a call. */
+static inline bool
+chart_under(struct chart_under *u, const char *acct, size_t n, struct span *id)
+{
+	return n > u->plen + 1 && acct[u->plen] == ':' && chart_under_at(u, acct, n, id);
+}
 
 /* ---- accounts (accounts.c) ----------------------------------------------------------- */
 
@@ -661,10 +676,6 @@ struct invoices *invoices_new(const char *receivable_prefix); /* "Assets:Receiva
  * receivables and of an invoice only where it was once its entry has passed, so the
  * queries answer nothing. */
 void invoices_lean(struct invoices *v);
-/* invoices_observe for an entry whose tags vocab_entry has read without a problem (vt, or
- * NULL): its own invoice: and due: are taken from vt, not read again. */
-int invoices_observe_read(struct invoices *v, const struct jitem *it, const struct vtags *vt,
-			  struct terr *e);
 /*
  * Learns from one journal item: an invoice is an entry tagged invoice: N (with client:)
  * whose postings debit RECEIVABLE:ID; a payment is a posting crediting RECEIVABLE:ID; a
@@ -677,6 +688,10 @@ int invoices_observe_read(struct invoices *v, const struct jitem *it, const stru
  * commodities or an amount too large.
  */
 int invoices_observe(struct invoices *v, const struct jitem *it, struct terr *e);
+/* The same, given the entry's tags as vocab_entry read them without an error (tg may be
+ * NULL): its own invoice: and due: are taken from tg, not read again. */
+int invoices_observe_tags(struct invoices *v, const struct jitem *it, const struct vtags *tg,
+			  struct terr *e);
 size_t invoices_count(const struct invoices *v);
 /* In the order the invoices were met; pointers stay valid until invoices_free. */
 const struct invoice *invoices_at(const struct invoices *v, size_t i);
