@@ -120,10 +120,8 @@ read_item(struct journal *j, struct src *s)
 	if (s->line == 1 && ll >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		skip = 3;
 	c = p[skip];
-	memset(it, 0, sizeof *it);
-	it->file = s->name;
-	it->line = s->line;
-	it->depth = s->depth;
+	/* Field by field: cheaper than a memset of the whole item, once per item. */
+	*it = (struct jitem){.file = s->name, .line = s->line, .depth = s->depth};
 	off = (size_t)ll;
 
 	if (blank(p + skip, (size_t)ll - skip)) {
@@ -180,8 +178,23 @@ read_item(struct journal *j, struct src *s)
 
 	if (kind == J_TXN)
 		note_line_end(j, 0, off - skip);
-	/* Gather the item's further lines. */
-	for (;;) {
+	/* Gather the item's further lines: an entry's in a loop of its own, most items are. */
+	while (kind == J_TXN) {
+		const char *q;
+
+		ll = line_len(j, s, off);
+		if (ll < 0)
+			return -1;
+		if (ll == 0)
+			break;
+		q = s->buf + s->start + off;
+		if (!indented(q, (size_t)ll))
+			break;
+		off += (size_t)ll;
+		note_line_end(j, (size_t)nlines, off - skip);
+		nlines++;
+	}
+	while (kind != J_TXN) {
 		const char *q;
 
 		ll = line_len(j, s, off);
@@ -214,8 +227,6 @@ read_item(struct journal *j, struct src *s)
 		    !(indented_body && indented(q, (size_t)ll)))
 			break;
 		off += (size_t)ll;
-		if (kind == J_TXN)
-			note_line_end(j, (size_t)nlines, off - skip);
 		nlines++;
 	}
 
