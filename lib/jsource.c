@@ -197,6 +197,11 @@ bad_text(const char *p, size_t n)
 			s++;
 			continue;
 		}
+		/* Most non-ASCII text is two-byte letters (é, ø): those first. */
+		if (*s >= 0xc2 && *s < 0xe0 && e - s > 1 && (s[1] & 0xc0) == 0x80) {
+			s += 2;
+			continue;
+		}
 		int k = utf8_more(*s);
 
 		if (k < 0 || *s > 0xf4 || e - s <= k)
