@@ -120,8 +120,20 @@ read_item(struct journal *j, struct src *s)
 	if (s->line == 1 && ll >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		skip = 3;
 	c = p[skip];
-	/* Field by field: cheaper than a memset of the whole item, once per item. */
-	*it = (struct jitem){.file = s->name, .line = s->line, .depth = s->depth};
+	/* Field by field: cheaper than a memset of the whole item, once per item (a field
+	 * added to struct jitem must be reset here too). */
+	_Static_assert(sizeof(struct jitem) <= 11 * sizeof(void *), "jitem fields reset below");
+	it->kind = J_BLANK;
+	it->file = s->name;
+	it->line = s->line;
+	it->nlines = 0;
+	it->text = NULL;
+	it->len = 0;
+	it->depth = s->depth;
+	it->txn = NULL;
+	it->word.p = NULL;
+	it->word.n = 0;
+	it->open_block = false;
 	off = (size_t)ll;
 
 	if (blank(p + skip, (size_t)ll - skip)) {
@@ -181,6 +193,7 @@ read_item(struct journal *j, struct src *s)
 	/* Gather the item's further lines: an entry's in a loop of its own, most items are. */
 	while (kind == J_TXN) {
 		const char *q;
+		size_t at4;
 
 		ll = line_len(j, s, off);
 		if (ll < 0)
@@ -188,10 +201,14 @@ read_item(struct journal *j, struct src *s)
 		if (ll == 0)
 			break;
 		q = s->buf + s->start + off;
-		if (!indented(q, (size_t)ll))
+		if (ll > 4 && memcmp(q, "    ", 4) == 0 && (unsigned char)q[4] > ' ')
+			at4 = LEND_AT4;
+		else if (indented(q, (size_t)ll))
+			at4 = 0;
+		else
 			break;
 		off += (size_t)ll;
-		note_line_end(j, (size_t)nlines, off - skip);
+		note_line_end(j, (size_t)nlines, (off - skip) | at4);
 		nlines++;
 	}
 	while (kind != J_TXN) {

@@ -254,7 +254,6 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 	long k;
 
 	po->line = line;
-	p = skip_ws(p, e);
 	if ((*p == '*' || *p == '!') && p + 1 < e && is_ws(p[1])) {
 		po->status = *p;
 		p = skip_ws(p + 1, e);
@@ -678,13 +677,14 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 		return -1;
 	for (p = nl + 1; p < end; p = nl + 1) {
 		const char *q;
+		size_t le = *++lend;
 
 		ln++;
-		nl = text + *++lend;
+		nl = text + (le & ~LEND_AT4);
 		if (nl > p && nl[-1] == '\n')
 			nl--;
 		e = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
-		q = skip_ws(p, e);
+		q = le & LEND_AT4 ? p + 4 : skip_ws(p, e);
 		if (q < e && (*q == ';' || *q == '#')) {
 			struct span *c = t->np ? &t->p[t->np - 1].comment : &t->comment;
 
@@ -693,7 +693,7 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 			c->n = (size_t)(e - c->p);
 			if (!t->np && t->comment.p == q)
 				t->comment_line = ln;
-		} else if (parse_posting(j, p, e, ln) < 0) {
+		} else if (parse_posting(j, q, e, ln) < 0) {  /* q: its blanks are skipped */
 			return -1;
 		}
 	}
