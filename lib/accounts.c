@@ -120,6 +120,12 @@ account_add(struct account *a, const struct amount *amt)
 {
 	size_t i;
 
+	/* Most accounts hold one commodity: the first balance is the one, inline. */
+	if (a->nbal && a->bal[0].com == amt->com) {
+		a->postings++;
+		return amount_add(&a->bal[0].sum, &a->bal[0].sum, amt);
+	}
+
 	for (i = 0; i < a->nbal; i++)
 		if (a->bal[i].com == amt->com)
 			break;
