@@ -237,6 +237,24 @@ account_end(const char *p, const char *e)
 		p += 16;
 	}
 #endif
+	/* A short rest (an elided posting's name at the line's end): when no word of it holds
+	 * a blank, the name runs to e. Eight bytes a step, the last word overlapping. */
+	if (e - p >= 8) {
+		const char *q = p;
+		uint64_t w, x, y;
+
+		for (;;) {
+			memcpy(&w, q, 8);
+			x = w ^ 0x2020202020202020ull;
+			y = w ^ 0x0909090909090909ull;
+			if (((x - 0x0101010101010101ull) & ~x) & 0x8080808080808080ull ||
+			    ((y - 0x0101010101010101ull) & ~y) & 0x8080808080808080ull)
+				break;  /* a blank in this word: byte by byte below */
+			if (q + 8 == e)
+				return e;
+			q = e - q >= 16 ? q + 8 : e - 8;
+		}
+	}
 	while (p < e) {
 		if (*p == '\t' || (*p == ' ' && p + 1 < e && p[1] == ' '))
 			break;
@@ -665,25 +683,25 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 	j->arena_len = 0;
 	j->bvirt = false;
 
-	/* The reader noted where each line ends (j->lend): nl is the line's newline (or the
-	 * end), e its content's end. */
+	/* The reader noted where each line ends (j->lend): next is past its newline (or the
+	 * text's end), e is its content's end. A line holds a byte at least. */
 	const size_t *lend = j->lend;
-	const char *nl = text + lend[0];
+	const char *next = text + lend[0];
 
-	if (nl[-1] == '\n')
-		nl--;
-	e = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+	e = next[-1] == '\n' ? next - 1 : next;
+	if (e > p && e[-1] == '\r')
+		e--;
 	if (parse_header(j, p, e, ln) < 0)
 		return -1;
-	for (p = nl + 1; p < end; p = nl + 1) {
+	for (p = next; p < end; p = next) {
 		const char *q;
 		size_t le = *++lend;
 
 		ln++;
-		nl = text + (le & ~LEND_AT4);
-		if (nl > p && nl[-1] == '\n')
-			nl--;
-		e = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+		next = text + (le & ~LEND_AT4);
+		e = next[-1] == '\n' ? next - 1 : next;
+		if (e > p && e[-1] == '\r')
+			e--;
 		q = le & LEND_AT4 ? p + 4 : skip_ws(p, e);
 		if (q < e && (*q == ';' || *q == '#')) {
 			struct span *c = t->np ? &t->p[t->np - 1].comment : &t->comment;
