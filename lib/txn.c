@@ -460,7 +460,9 @@ balance_simple(struct journal *j)
 	tnum sum = 0;
 	int com = -1, scale = 0;
 
-	for (struct posting *po = t->p, *pe = t->p + t->np; po < pe; po++) {
+	for (size_t i = 0; i < t->np; i++) {
+		struct posting *po = &t->p[i];
+
 		if (po->virt != P_REAL)
 			continue;
 		if (po->has_assert || po->has_cost)
