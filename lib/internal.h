@@ -70,6 +70,8 @@ struct journal {
 			       * with LEND_AT4 when four spaces indent it and text follows */
 	size_t caplend;
 	bool bvirt;           /* the entry has [balanced virtual] postings */
+	bool pvirt;           /* ... (virtual) postings */
+	bool renamed;         /* ... postings renamed by aliases or `apply account` */
 
 	struct terr err;
 	long nerrors;

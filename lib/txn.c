@@ -281,9 +281,10 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 	ae = p;
 	while (ae > a && is_ws(ae[-1]))
 		ae--;
-	if (ae - a >= 2 && ((*a == '(' && ae[-1] == ')') || (*a == '[' && ae[-1] == ']'))) {
+	if ((*a == '(' || *a == '[') && ae - a >= 2 && ae[-1] == (*a == '(' ? ')' : ']')) {
 		po->virt = *a == '(' ? P_VIRTUAL : P_BALANCED_VIRTUAL;
 		j->bvirt |= po->virt == P_BALANCED_VIRTUAL;
+		j->pvirt |= po->virt == P_VIRTUAL;
 		a++;
 		ae--;
 	}
@@ -297,6 +298,7 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 	po->acct_len = po->account.n;
 	if ((j->naliases || j->napply) && journal_account_name(j, a, po->account.n, &off, &n)) {
 		j->acct_off[j->txn.np - 1] = off + 1;
+		j->renamed = true;
 		po->acct_len = n;
 	}
 	p = skip_ws(p, e);
@@ -683,7 +685,7 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 	t->date2 = DATE_NONE;
 	t->comment_line = line;
 	j->arena_len = 0;
-	j->bvirt = false;
+	j->bvirt = j->pvirt = j->renamed = false;
 
 	/* The reader noted where each line ends (j->lend): next is past its newline (or the
 	 * text's end), e is its content's end. A line holds a byte at least. */
@@ -718,7 +720,7 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 		}
 	}
 	/* Effective names first: a balance assignment looks its account up by them. */
-	for (i = 0; i < t->np; i++)
+	for (i = 0; j->renamed && i < t->np; i++)
 		if (j->acct_off[i])
 			t->p[i].acct = j->arena + j->acct_off[i] - 1;
 	if (!(j->flags & JOURNAL_NO_BALANCE)) {
@@ -726,7 +728,7 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 		if (balance_group(j, P_REAL, line) < 0 ||
 		    (j->bvirt && balance_group(j, P_BALANCED_VIRTUAL, line) < 0))
 			return -1;
-		for (i = 0; i < t->np; i++)
+		for (i = 0; j->pvirt && i < t->np; i++)
 			if (t->p[i].virt == P_VIRTUAL && !t->p[i].has_amount && !t->p[i].inferred) {
 				t->p[i].inferred = true;
 				t->p[i].amt = (struct amount){0, 0, 0};
