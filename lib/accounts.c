@@ -7,11 +7,64 @@
 
 #include "tally.h"
 
+#define NCACHE_BITS 10
+#define NCACHE (1u << NCACHE_BITS)  /* a few times as many as most books have accounts */
+
 struct accounts {
 	struct account *a;    /* a[i] is the map's key number i */
 	size_t n, cap;
 	struct strmap *names;
+	/* Account number + 1 (0: none) by a quick key of the name: a posting finds its account
+	 * here by its first and last eight bytes, most often without hashing the whole name. */
+	uint32_t cache[NCACHE];
 };
+
+static inline size_t
+cache_slot(const char *name, size_t len)
+{
+	uint64_t x = 0, y = 0;
+
+	if (len >= 8) {
+		memcpy(&x, name, 8);
+		memcpy(&y, name + len - 8, 8);
+	} else {
+		for (size_t i = 0; i < len; i++)
+			x |= (uint64_t)(unsigned char)name[i] << (8 * i);
+	}
+	return (size_t)((((x * 0x9e3779b97f4a7c15u) ^ y ^ len) * 0xc4ceb9fe1a85ec53u) >>
+			(64 - NCACHE_BITS));
+}
+
+/* memcmp for names, inline: eight bytes a step, the last word overlapping. */
+static inline bool
+same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	if (n < 8)
+		return memcmp(a, b, n) == 0;
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
+static inline struct account *
+cached(const struct accounts *t, size_t slot, const char *name, size_t len)
+{
+	uint32_t k = t->cache[slot];
+	struct account *a;
+
+	if (!k)
+		return NULL;
+	a = &t->a[k - 1];
+	return a->len == len && same(a->name, name, len) ? a : NULL;
+}
 
 struct accounts *
 accounts_new(void)
@@ -25,24 +78,36 @@ accounts_new(void)
 struct account *
 accounts_find(const struct accounts *t, const char *name, size_t len)
 {
-	long k = strmap_find(t->names, name, len);
+	struct account *a = cached(t, cache_slot(name, len), name, len);
+	long k;
 
+	if (a)
+		return a;
+	k = strmap_find(t->names, name, len);
 	return k >= 0 ? &t->a[k] : NULL;
 }
 
 struct account *
 accounts_get(struct accounts *t, const char *name, size_t len)
 {
-	long k = strmap_find(t->names, name, len);
-	struct account *a;
+	size_t slot = cache_slot(name, len);
+	struct account *a = cached(t, slot, name, len);
+	long k;
 
-	if (k >= 0)
+	if (a)
+		return a;
+	k = strmap_find(t->names, name, len);
+	if (k >= 0) {
+		t->cache[slot] = (uint32_t)k + 1;
 		return &t->a[k];
+	}
 	strmap_add(t->names, name, len, NULL);  /* its number is t->n */
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->a = xrealloc(t->a, t->cap * sizeof *t->a);
 	}
+	if (t->n < UINT32_MAX)
+		t->cache[slot] = (uint32_t)t->n + 1;
 	a = &t->a[t->n++];
 	memset(a, 0, sizeof *a);
 	a->name = xstrndup(name, len);
@@ -54,6 +119,12 @@ int
 account_add(struct account *a, const struct amount *amt)
 {
 	size_t i;
+
+	/* Most accounts hold one commodity: the first balance is the one, inline. */
+	if (a->nbal && a->bal[0].com == amt->com) {
+		a->postings++;
+		return amount_add(&a->bal[0].sum, &a->bal[0].sum, amt);
+	}
 
 	for (i = 0; i < a->nbal; i++)
 		if (a->bal[i].com == amt->com)
@@ -107,6 +178,7 @@ accounts_sort(struct accounts *t)
 {
 	if (t->n > 1)
 		qsort(t->a, t->n, sizeof *t->a, by_name);
+	memset(t->cache, 0, sizeof t->cache);
 	strmap_free(t->names, NULL);  /* numbered again in the new order */
 	t->names = strmap_new();
 	for (size_t i = 0; i < t->n; i++)

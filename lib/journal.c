@@ -94,6 +94,14 @@ line_of(const char *text, const char *at, long first)
 }
 enum { RI_EOF, RI_OK, RI_BAD };
 
+/* The line at off ended the item: its length is kept for the next item, which starts there. */
+static inline void
+note_peek(struct src *s, size_t off, long ll)
+{
+	s->peek_at = s->base + (long long)(s->start + off);
+	s->peek_ll = ll;
+}
+
 /* Splits off the next item of source s. */
 static int
 read_item(struct journal *j, struct src *s)
@@ -110,7 +118,10 @@ read_item(struct journal *j, struct src *s)
 	size_t skip = 0, wordoff = 0;
 	int r;
 
-	ll = line_len(j, s, 0);
+	if (s->peek_ll > 0 && s->peek_at == s->base + (long long)s->start)
+		ll = s->peek_ll;
+	else
+		ll = line_len(j, s, 0);
 	if (ll < 0)
 		return -1;
 	if (ll == 0)
@@ -120,10 +131,20 @@ read_item(struct journal *j, struct src *s)
 	if (s->line == 1 && ll >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		skip = 3;
 	c = p[skip];
-	memset(it, 0, sizeof *it);
+	/* Field by field: cheaper than a memset of the whole item, once per item (a field
+	 * added to struct jitem must be reset here too). */
+	_Static_assert(sizeof(struct jitem) <= 11 * sizeof(void *), "jitem fields reset below");
+	it->kind = J_BLANK;
 	it->file = s->name;
 	it->line = s->line;
+	it->nlines = 0;
+	it->text = NULL;
+	it->len = 0;
 	it->depth = s->depth;
+	it->txn = NULL;
+	it->word.p = NULL;
+	it->word.n = 0;
+	it->open_block = false;
 	off = (size_t)ll;
 
 	if (blank(p + skip, (size_t)ll - skip)) {
@@ -180,8 +201,46 @@ read_item(struct journal *j, struct src *s)
 
 	if (kind == J_TXN)
 		note_line_end(j, 0, off - skip);
-	/* Gather the item's further lines. */
-	for (;;) {
+	/* Gather the item's further lines: an entry's in a loop of its own, most items are. */
+	while (kind == J_TXN) {
+		const char *q = s->buf + s->start + off, *nl;
+		size_t at4, n = s->end - s->start - off;
+
+		/* line_len inline, its bytes in locals: the stores to j->lend below could be
+		 * s->start as far as the compiler knows. */
+#ifdef __SSE2__
+		if (n >= 32) {
+			const __m128i nl16 = _mm_set1_epi8('\n');
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+				_mm_loadu_si128((const __m128i *)(const void *)q), nl16)) |
+				(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+				_mm_loadu_si128((const __m128i *)(const void *)(q + 16)), nl16)) << 16;
+
+			ll = m ? (long)__builtin_ctz(m) + 1 : line_len(j, s, off);
+		} else
+#endif
+		{
+			nl = memchr(q, '\n', n);
+			ll = nl ? (long)(nl - q + 1) : line_len(j, s, off);
+		}
+		if (ll < 0)
+			return -1;
+		if (ll == 0)
+			break;
+		q = s->buf + s->start + off;
+		if (ll > 4 && memcmp(q, "    ", 4) == 0 && (unsigned char)q[4] > ' ') {
+			at4 = LEND_AT4;
+		} else if (indented(q, (size_t)ll)) {
+			at4 = 0;
+		} else {
+			note_peek(s, off, ll);
+			break;
+		}
+		off += (size_t)ll;
+		note_line_end(j, (size_t)nlines, (off - skip) | at4);
+		nlines++;
+	}
+	while (kind != J_TXN) {
 		const char *q;
 
 		ll = line_len(j, s, off);
@@ -203,19 +262,21 @@ read_item(struct journal *j, struct src *s)
 		if (s->timedot) {
 			if (kind != J_TIMELOG ? kind == J_BLANK ? !blank(q, (size_t)ll) :
 			    q[0] != '#' && q[0] != ';' && !(q[0] == '*' && !timedot_date_line(q, (size_t)ll)) :
-			    timedot_date_line(q, (size_t)ll))
+			    timedot_date_line(q, (size_t)ll)) {
+				note_peek(s, off, ll);
 				break;
+			}
 			off += (size_t)ll;
 			nlines++;
 			continue;
 		}
 		if (kind == J_BLANK ? !blank(q, (size_t)ll) :
 		    kind == J_COMMENT ? !comment_char(q[0]) :
-		    !(indented_body && indented(q, (size_t)ll)))
+		    !(indented_body && indented(q, (size_t)ll))) {
+			note_peek(s, off, ll);
 			break;
+		}
 		off += (size_t)ll;
-		if (kind == J_TXN)
-			note_line_end(j, (size_t)nlines, off - skip);
 		nlines++;
 	}
 

@@ -166,6 +166,21 @@ bad_text(const char *p, size_t n)
 
 	while (s < e) {
 #ifdef __SSE2__
+		/* Sixty-four bytes a step while they are all ASCII and none is 0 (the smallest
+		 * of them is not 0, their or has no top bit), then sixteen to find the byte. */
+		while (e - s >= 64) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+			__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
+			__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
+			__m128i lo = _mm_min_epu8(_mm_min_epu8(a, b), _mm_min_epu8(c, d));
+			__m128i hi = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
+
+			if (_mm_movemask_epi8(_mm_or_si128(hi,
+					_mm_cmpeq_epi8(lo, _mm_setzero_si128()))))
+				break;
+			s += 64;
+		}
 		while (e - s >= 16) {
 			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
 			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(a,
@@ -195,6 +210,11 @@ bad_text(const char *p, size_t n)
 			return (const char *)s;
 		if (*s < 0x80) {
 			s++;
+			continue;
+		}
+		/* Most non-ASCII text is two-byte letters (é, ø): those first. */
+		if (*s >= 0xc2 && *s < 0xe0 && e - s > 1 && (s[1] & 0xc0) == 0x80) {
+			s += 2;
 			continue;
 		}
 		int k = utf8_more(*s);
