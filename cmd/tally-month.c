@@ -49,6 +49,20 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
+/* Only what the statements left there: the directory was made empty by us. */
+static void
+empty_work(void)
+{
+	DIR *d = opendir(work);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			unlinkat(dirfd(d), de->d_name, 0);
+	if (d)
+		closedir(d);
+}
+
 static void
 cleanup(void)
 {
@@ -56,15 +70,7 @@ cleanup(void)
 		if (temps[i])
 			unlink(temps[i]);
 	if (work) {
-		DIR *d = opendir(work);
-		struct dirent *de;
-
-		/* Only what tally-statement left there: the directory was made empty by us. */
-		while (d && (de = readdir(d)))
-			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-				unlinkat(dirfd(d), de->d_name, 0);
-		if (d)
-			closedir(d);
+		empty_work();
 		rmdir(work);
 	}
 }
@@ -247,9 +253,11 @@ same_dir(const char *a, const char *b)
  * written.
  */
 static int
-price_once(char **files, size_t n, const char *policy, const char *policies, const char *out)
+price_once(char **files, size_t n, const char *policy, const char *policies, const char *out,
+	   struct month_run *mr)
 {
 	struct book_opts o = {.check_policies = true, .policy_dir = policies};
+	struct book_pass pass = {.limit = DATE_NONE};
 	struct fused fu = {0};
 	struct book *b;
 	struct terr e;
@@ -266,8 +274,12 @@ price_once(char **files, size_t n, const char *policy, const char *policies, con
 	free(dir);
 	if (!same || !(b = book_new(&o, &e)))
 		return 0;
-	if (book_input(b, files, n, &e) == 0 && book_learn(b, files, n, &(struct book_pass){.limit = DATE_NONE}) == 0 &&
-	    book_settle(b, DATE_NONE) == 0 && book_can_copy(b)) {
+	if (mr && n == 1)
+		month_run_hooks(mr, &pass);  /* the invoice step and statements learn here too */
+	same = book_input(b, files, n, &e) == 0 && book_learn(b, files, n, &pass) == 0;
+	if (same && pass.arg)
+		month_run_learnt(mr);
+	if (same && book_settle(b, DATE_NONE) == 0 && book_can_copy(b)) {
 		if (n == 1 && !book_copy_inserts(b)) {
 			r = 2;  /* both filters would copy the journal as it is: no copy made */
 		} else if (!(f = fopen(out, "w"))) {
@@ -477,7 +489,9 @@ main(int argc, char **argv)
 	struct out *jo = NULL;
 	struct terr e;
 	struct stat st, st0;
-	const char *priced;
+	const char *priced, *confarg;
+	struct month_run *mr = NULL;
+	bool fused = false;
 	sigset_t block;
 	tdate pb, pe;
 	int c, n, status;
@@ -601,6 +615,8 @@ main(int argc, char **argv)
 		work = t;
 	}
 
+	snprintf(confbuf, sizeof confbuf, "%s/tally.conf", jdir);
+	confarg = conf ? conf : access(confbuf, R_OK) == 0 ? confbuf : NULL;
 	status = 0;
 	priced = temps[T_BILL];  /* what cancel and bill wrote: the invoice step's input */
 	/* The bank rows the journal does not have yet, after a blank line when there are any. */
@@ -626,15 +642,34 @@ main(int argc, char **argv)
 		if (stat(journal, &st0) != 0) {
 			fprintf(stderr, "%s: %s: %s\n", prog, journal, strerror(errno));
 			status = 1;
-		} else if ((n = price_once(files, rules ? 2 : 1, policy, policies, temps[T_BILL])) != 0) {
-			status = n < 0;
-			if (n == 2)
-				priced = journal;
 		} else {
-			status = stages(journal, rules ? temps[T_IMPORT] : NULL, policy, policies);
+			if (!rules)
+				mr = month_run_new(&(struct month_opts){journal, temps[T_INVOICE],
+						   period, work, format, lang, confarg});
+			if ((n = price_once(files, rules ? 2 : 1, policy, policies, temps[T_BILL],
+					    mr)) != 0) {
+				status = n < 0;
+				if (n == 2)
+					priced = journal;
+			} else {
+				status = stages(journal, rules ? temps[T_IMPORT] : NULL, policy,
+						policies);
+			}
 		}
 	}
-	if (!status) {
+	/* Priced already: the invoice and the statements from that one reading (monthrun.c). */
+	if (mr && !status && priced == journal && month_run_invoice(mr) == 0 &&
+	    month_run_statements(mr) == 0) {
+		fused = true;
+	} else if (mr) {
+		empty_work();  /* the commands write them again, or say what is wrong */
+		if (truncate(temps[T_INVOICE], 0) != 0) {
+			fprintf(stderr, "%s: %s: %s\n", prog, temps[T_INVOICE], strerror(errno));
+			status = 1;
+		}
+	}
+	month_run_free(mr);
+	if (!status && !fused) {
 		args[1] = "-p", args[2] = period, args[3] = priced, args[4] = NULL;
 		status = run_to("invoice", args, temps[T_INVOICE], priced == journal);
 		/*
@@ -659,7 +694,7 @@ main(int argc, char **argv)
 			"written; run the command again\n", prog, journal);
 		status = 1;
 	}
-	if (!status) {
+	if (!status && !fused) {
 		n = 1;
 		args[n++] = "-p", args[n++] = period;
 		args[n++] = "--all", args[n++] = "--output-dir", args[n++] = work;
@@ -667,9 +702,8 @@ main(int argc, char **argv)
 			args[n++] = "-O", args[n++] = format;
 		if (lang)
 			args[n++] = "--lang", args[n++] = lang;
-		snprintf(confbuf, sizeof confbuf, "%s/tally.conf", jdir);
-		if (conf || access(confbuf, R_OK) == 0)
-			args[n++] = "--conf", args[n++] = conf ? conf : confbuf;
+		if (confarg)
+			args[n++] = "--conf", args[n++] = confarg;
 		args[n++] = temps[T_INVOICE], args[n] = NULL;
 		status = run("statement", args, NULL);
 	}

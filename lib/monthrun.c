@@ -1,0 +1,343 @@
+/*
+ * monthrun.c: tally month's invoice step and statements without their own readings of a
+ * journal that is priced already (cancel and bill add no line). Pricing's pass 1 reads the
+ * journal once; its hooks give each item to the invoice step (tally-invoice's loop: the
+ * items copied, the entries observed) and to the statements' book (book_read_until's pass 1,
+ * entries before the period's end). The invoice entries follow the copy; one reading of
+ * that invoiced journal is the statements' (tally-statement's pass 2). Two readings where
+ * the three commands took four, and no process started.
+ *
+ * Nothing is said here: when anything is not as the plain run would find it (a bad entry,
+ * an option the commands would refuse), the caller runs the commands, which say what.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tally.h"
+
+struct month_run {
+	struct month_opts o;
+	tdate begin, end;
+	struct conf *conf, *words;  /* the invoice step's tally.conf (its taxes point in) */
+	struct taxes taxes;
+	struct chart chart;
+	struct invrun *inv;
+	struct book *sb;            /* the statements' book */
+	char *sfiles[1];
+	FILE *f;                    /* the invoiced journal */
+	struct out *out;
+	bool pending;               /* an entry the statements' book has not had yet */
+	bool bad;
+	struct cstyle *styles;      /* the commodities' styles before a book took an entry */
+	int nstyles;
+};
+
+/*
+ * The invoices are written, and the statements read, with the styles a plain reading of the
+ * journal learns. A policy's amounts teach styles too (to the books, amid the reading):
+ * when a book's entry changed them, this is not that plain reading.
+ */
+static void
+keep_styles(struct month_run *m)
+{
+	int n = commodity_count();
+
+	if (n > m->nstyles)
+		m->styles = xrealloc(m->styles, (size_t)n * sizeof *m->styles);
+	m->nstyles = n;
+	for (int i = 0; i < n; i++)
+		m->styles[i] = *commodity_style(i);
+}
+
+static bool
+same_styles(const struct month_run *m)
+{
+	if (commodity_count() != m->nstyles)
+		return false;
+	for (int i = 0; i < m->nstyles; i++)
+		if (memcmp(commodity_style(i), &m->styles[i], sizeof *m->styles) != 0)
+			return false;
+	return true;
+}
+
+struct month_run *
+month_run_new(const struct month_opts *o)
+{
+	struct month_run *m = xcalloc(1, sizeof *m);
+	struct terr e;
+	const char *why;
+	int y, mo, d;
+
+	m->o = *o;
+	m->begin = m->end = DATE_NONE;
+	chart_init(&m->chart);
+	if (range_option('p', o->period, &m->begin, &m->end, &why) < 0 || m->begin == DATE_NONE ||
+	    m->end == DATE_NONE || m->begin >= m->end)
+		goto no;
+	date_to_ymd(m->end, &y, &mo, &d);  /* tally-invoice refuses invoices dated past 9999 */
+	if (y < 1 || y > 9999)
+		goto no;
+	if (!(m->conf = invoices_conf(NULL, o->journal, &e)) || taxes_conf(m->conf, &m->taxes, &e) < 0 ||
+	    catalog_use("en", &e) < 0 || !(m->words = conf_catalog("invoice")))
+		goto no;
+	m->sfiles[0] = (char *)o->journal;
+	if (!(m->sb = book_new(&(struct book_opts){0}, &e)) ||
+	    book_input(m->sb, m->sfiles, 1, &e) < 0)
+		goto no;
+	if (!(m->f = fopen(o->invoiced, "w")))
+		goto no;
+	m->out = out_open(m->f);
+	out_gather(m->out);
+	m->inv = invrun_new(&(struct invrun_opts){m->chart.acct[CH_UNBILLED],
+			    m->chart.acct[CH_RECEIVABLE], "", NULL, m->begin, m->end, m->end, 14,
+			    &m->taxes});
+	return m;
+no:
+	month_run_free(m);
+	return NULL;
+}
+
+/* Every item pass 1 read well: copied, and given to the statements' book. */
+static void
+item(struct book *b, const struct jitem *it, void *arg)
+{
+	static const struct client_tags none;
+	struct month_run *m = arg;
+	struct terr e;
+
+	(void)b;
+	if (m->bad || (m->bad = m->pending))  /* an entry pass 1 did not read: said there */
+		return;
+	if (it->depth == 0)
+		write_item(m->out, it, NULL, 0);
+	if (it->kind == J_TXN && it->txn->date < m->end)
+		m->pending = true;  /* its tags first: entry() */
+	else if (book_add_tags(m->sb, it->kind == J_TXN ? NULL : it, &none, &e) < 0)
+		m->bad = true;  /* after the end: a position only */
+}
+
+/* Every entry with its tags read: the invoice step's, and the statements' book's. */
+static int
+entry(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg)
+{
+	struct month_run *m = arg;
+	struct client_tags tg;
+	struct terr e;
+
+	(void)b;
+	if (m->bad)
+		return 0;
+	keep_styles(m);
+	if (invrun_observe(m->inv, it, vt, &e) < 0)
+		m->bad = true;
+	if (m->pending) {
+		m->pending = false;
+		clients_tags_of(vt, &tg);
+		if (book_add_tags(m->sb, it, &tg, &e) < 0)
+			m->bad = true;
+	}
+	return 0;
+}
+
+/* After both books took an entry: the styles are the reading's own. */
+static void
+added(struct book *b, const struct jitem *it, const struct vtags *vt,
+      const struct client_tags *tg, void *arg)
+{
+	struct month_run *m = arg;
+
+	(void)b, (void)it, (void)tg;
+	if (!m->bad && vt && !same_styles(m))
+		m->bad = true;
+}
+
+void
+month_run_learnt(struct month_run *m)
+{
+	keep_styles(m);  /* settling the book must not teach them either */
+}
+
+void
+month_run_hooks(struct month_run *m, struct book_pass *p)
+{
+	struct cstyle fresh = {.decimal = '.'};
+
+	/* nothing (a policy) taught a style before the reading */
+	for (int i = 0; i < commodity_count(); i++)
+		if (memcmp(commodity_style(i), &fresh, sizeof fresh) != 0)
+			m->bad = true;
+	keep_styles(m);
+	p->item = item;
+	p->entry = entry;
+	p->added = added;
+	p->arg = m;
+}
+
+int
+month_run_invoice(struct month_run *m)
+{
+	struct terr e;
+	int r;
+
+	if (m->bad || m->pending || !same_styles(m))
+		return -1;
+	write_end(m->out);
+	if (invrun_write(m->inv, m->out, &e) < 0)
+		return -1;
+	r = out_commit(m->out);
+	m->out = NULL;
+	if (fclose(m->f) != 0)
+		r = -1;
+	m->f = NULL;
+	book_settle(m->sb, m->end);
+	return r;
+}
+
+/* The statements of every client into o->workdir, one file each (tally-statement --all). */
+static int
+write_all(struct month_run *m, struct statements *st, struct clients *payers,
+	  const struct stmt_doc *doc, const char *ext)
+{
+	tdate at = m->end - 1;
+	size_t n = statements_count(st);
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!stmt_safe_name(statements_at(st, i)->id))
+			return -1;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct stmt_client *c = statements_at(st, i);
+		struct stmt_client *fam;
+		char *path;
+		struct out *o;
+		FILE *f;
+		int fd;
+
+		if (stmt_billed_elsewhere(payers, c, at))
+			continue;
+		path = xmalloc(strlen(m->o.workdir) + strlen(c->id) + strlen(ext) + 3);
+		sprintf(path, "%s/%s.%s", m->o.workdir, c->id, ext);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		free(path);
+		if (fd < 0 || !(f = fdopen(fd, "w"))) {
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		o = out_open(f);
+		fam = statements_family(st, c->id, payers, at);
+		r = statement_write(o, doc, fam ? fam : c);
+		stmt_client_free(fam);
+		if (r < 0)
+			out_abort(o);
+		else
+			r = out_commit(o);
+		if (fclose(f) != 0)
+			r = -1;
+	}
+	return r;
+}
+
+int
+month_run_statements(struct month_run *m)
+{
+	static const char *const ext[] = {"txt", "md", "html", "pdf", "eml", NULL};
+	static const char *const prefix[SA_N];
+	char *files[] = {(char *)m->o.invoiced}, **ops, *tdir, *css = NULL;
+	struct stmt_doc doc = {.format = STMT_TXT, .lang = m->o.lang ? m->o.lang : "en"};
+	static struct stmt_reading rd;  /* 3 KB of tags */
+
+	struct conf *labels = NULL, *provider = NULL;
+	struct query *q = NULL;
+	struct journal *j;
+	struct jitem *it;
+	struct terr e;
+	size_t nops;
+	int rv, r = 0;
+
+	if (m->o.format && (doc.format = format_parse(m->o.format, ext)) > STMT_HTML)
+		return -1;  /* -O pdf or eml: tally-statement says what */
+	if (doc.format < 0 || (m->o.lang && !catalog_lang_ok(m->o.lang)) ||
+	    catalog_use(doc.lang, &e) < 0)
+		return -1;
+	labels = conf_catalog("statement");
+	if (doc.format == STMT_HTML) {
+		char path[4096];
+
+		tdir = stmt_templates_dir(NULL);
+		snprintf(path, sizeof path, "%s/statement.css", tdir);
+		free(tdir);
+		if (!(css = stmt_read_text(path)) || strstr(css, "</"))
+			r = -1;
+	}
+	if (r == 0 && query_operands(0, NULL, false, &ops, &nops, &q, &e) == 0)
+		free(ops);
+	else
+		r = -1;
+	if (r == 0 && !(provider = invoices_conf(m->o.conf, m->o.invoiced, &e)))
+		r = -1;
+	if (r < 0) {
+		query_free(q);
+		conf_free(labels);
+		free(css);
+		return -1;
+	}
+	memset(&rd, 0, sizeof rd);
+	rd.st = statements_new(m->begin, m->end, prefix);
+	rd.ids = identities_new();
+	rd.payers = clients_new(NULL);
+	rd.query = q;
+	/* a fresh reading's styles, as tally-statement's own (the ids stay: the book's) */
+	for (int i = 0; i < commodity_count(); i++)
+		*commodity_style(i) = (struct cstyle){.decimal = '.'};
+	commodity_set_default(0);
+	j = journal_open((const char *const *)files, 1, 0);
+	while ((rv = journal_next(j, &it)) != 0) {
+		struct book_price bp;
+
+		statements_book(rd.st, book_next(m->sb, rv > 0 ? it : NULL, &bp) ? &bp : NULL);
+		if (r == 0 && (rv < 0 || stmt_read_entry(&rd, it, &e) < 0))
+			r = -1;
+	}
+	journal_close(j);
+	statements_book(rd.st, NULL);
+	statements_packages(rd.st, m->sb, m->end - 1);
+	doc.labels = labels;
+	doc.provider = provider;
+	doc.css = css;
+	doc.begin = m->begin;
+	doc.end = m->end;
+	doc.inv = statements_invoices(rd.st);
+	doc.ids = rd.ids;
+	if (r == 0)
+		r = write_all(m, rd.st, rd.payers, &doc, ext[doc.format]);
+	statements_free(rd.st);
+	identities_free(rd.ids);
+	clients_free(rd.payers);
+	query_free(q);
+	free(css);
+	conf_free(labels);
+	conf_free(provider);
+	return r;
+}
+
+void
+month_run_free(struct month_run *m)
+{
+	if (!m)
+		return;
+	if (m->out)
+		out_abort(m->out);
+	if (m->f)
+		fclose(m->f);
+	invrun_free(m->inv);
+	book_free(m->sb);
+	free(m->styles);
+	conf_free(m->conf);
+	conf_free(m->words);
+	free(m);
+}
