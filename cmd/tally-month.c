@@ -39,6 +39,7 @@ enum { T_IMPORT, T_CANCEL, T_BILL, T_INVOICE, NTEMP };
 static char *temps[NTEMP];    /* beside the journal, removed at exit */
 static char *work;            /* the statements' directory inside --output-dir */
 static struct wpath *set;     /* the outputs, for on_signal */
+static const char *journal_path;
 
 static void
 usage(FILE *f, int status)
@@ -398,14 +399,17 @@ statements(char ***names)
  * followed) and, with -i, the month's journal over J, all through one write path.
  */
 static int
-commit(struct wpath *w, struct out *jo, const char *outdir)
+commit(struct wpath *w, struct out *jo, const char *outdir, struct month_run *mr)
 {
 	char **names;
 	size_t n = statements(&names), i;
 	struct terr e;
 	int r = 0;
 
-	if (jo && copy_into(jo, temps[T_INVOICE]) < 0) {
+	if (jo && mr && month_run_write(mr, jo) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, journal_path, strerror(errno));
+		r = 1;
+	} else if (jo && !mr && copy_into(jo, temps[T_INVOICE]) < 0) {
 		fprintf(stderr, "%s: %s: %s\n", prog, temps[T_INVOICE], strerror(errno));
 		r = 1;
 	}
@@ -566,6 +570,7 @@ main(int argc, char **argv)
 		self[0] = '\0';
 	}
 
+	journal_path = journal;
 	/* The journal is locked (with -i) before any step reads it. */
 	inputs[0] = (char *)journal;
 	inputs[1] = (char *)(rules ? rules : journal);
@@ -668,7 +673,10 @@ main(int argc, char **argv)
 			status = 1;
 		}
 	}
-	month_run_free(mr);
+	if (!fused) {
+		month_run_free(mr);
+		mr = NULL;
+	}
 	if (!status && !fused) {
 		args[1] = "-p", args[2] = period, args[3] = priced, args[4] = NULL;
 		status = run_to("invoice", args, temps[T_INVOICE], priced == journal);
@@ -718,7 +726,8 @@ main(int argc, char **argv)
 	if (status)
 		wpath_abort(w);
 	else
-		status = commit(w, jo, outdir);
+		status = commit(w, jo, outdir, mr);
+	month_run_free(mr);
 	if (fshut_stdout(prog) < 0)
 		status = 1;
 	cleanup();

@@ -2,13 +2,19 @@
  * monthrun.c: tally month's invoice step and statements without their own readings of a
  * journal that is priced already (cancel and bill add no line). Pricing's pass 1 reads the
  * journal once; its hooks give each item to the invoice step (tally-invoice's loop: the
- * items copied, the entries observed) and to the statements' book (book_read_until's pass 1,
- * entries before the period's end). The invoice entries follow the copy; one reading of
- * that invoiced journal is the statements' (tally-statement's pass 2). Two readings where
- * the three commands took four, and no process started.
+ * items copied, the entries observed), to the statements' book (book_read_until's pass 1,
+ * entries before the period's end) and to the statements themselves (tally-statement's
+ * pass 2: the book is asked where each session falls once it is settled, by position).
+ * The new invoices follow the copy and are read on their own, as the end of the invoiced
+ * journal: one reading of the journal where the three commands took four.
+ *
+ * That holds when the journal's end leaves nothing for the invoices' reading (a directive
+ * that changes how later items read, a missing last newline, an open comment block): then
+ * the invoiced journal is read once more for the statements, as tally-statement reads it.
  *
  * Nothing is said here: when anything is not as the plain run would find it (a bad entry,
- * an option the commands would refuse), the caller runs the commands, which say what.
+ * a style a policy taught, an option the commands would refuse), the caller runs the
+ * commands, which say what.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,10 +34,15 @@ struct month_run {
 	struct invrun *inv;
 	struct book *sb;            /* the statements' book */
 	char *sfiles[1];
-	FILE *f;                    /* the invoiced journal */
+	FILE *tail;                 /* the new invoices alone */
 	struct out *out;
 	bool pending;               /* an entry the statements' book has not had yet */
 	bool bad;
+	bool again;                 /* the statements read the invoiced journal again */
+	bool no_eol, open_block;    /* what the last item left open (write_end) */
+	uint32_t pos;               /* items read: the books' position */
+	struct stmt_reading rd;     /* the statements, from the same items */
+	struct query *query;
 	struct cstyle *styles;      /* the commodities' styles before a book took an entry */
 	int nstyles;
 };
@@ -64,12 +75,46 @@ same_styles(const struct month_run *m)
 	return true;
 }
 
+/* Empty statements (tally-statement's, with no query and the default accounts). */
+static void
+statements_fresh(struct month_run *m)
+{
+	static const char *const prefix[SA_N];
+
+	statements_free(m->rd.st);
+	identities_free(m->rd.ids);
+	clients_free(m->rd.payers);
+	memset(&m->rd, 0, sizeof m->rd);
+	m->rd.st = statements_new(m->begin, m->end, prefix);
+	m->rd.ids = identities_new();
+	m->rd.payers = clients_new(NULL);
+	m->rd.query = m->query;
+}
+
+/* Directives that change how later items read: the invoices could not be read alone. */
+static bool
+order_matters(const struct jitem *it)
+{
+	static const char *const inert[] = {"account", "payee", "tag", "P"};
+
+	if (it->kind == J_TIMELOG)
+		return true;
+	if (it->kind != J_DIRECTIVE && it->kind != J_INCLUDE)
+		return false;
+	for (size_t i = 0; i < sizeof inert / sizeof *inert; i++)
+		if (it->word.n == strlen(inert[i]) && memcmp(it->word.p, inert[i], it->word.n) == 0)
+			return false;
+	return true;
+}
+
 struct month_run *
 month_run_new(const struct month_opts *o)
 {
 	struct month_run *m = xcalloc(1, sizeof *m);
 	struct terr e;
 	const char *why;
+	char **ops;
+	size_t nops;
 	int y, mo, d;
 
 	m->o = *o;
@@ -88,13 +133,13 @@ month_run_new(const struct month_opts *o)
 	if (!(m->sb = book_new(&(struct book_opts){0}, &e)) ||
 	    book_input(m->sb, m->sfiles, 1, &e) < 0)
 		goto no;
-	if (!(m->f = fopen(o->invoiced, "w")))
-		goto no;
-	m->out = out_open(m->f);
-	out_gather(m->out);
 	m->inv = invrun_new(&(struct invrun_opts){m->chart.acct[CH_UNBILLED],
 			    m->chart.acct[CH_RECEIVABLE], "", NULL, m->begin, m->end, m->end, 14,
 			    &m->taxes});
+	if (query_operands(0, NULL, false, &ops, &nops, &m->query, &e) < 0)
+		goto no;
+	free(ops);
+	statements_fresh(m);
 	return m;
 no:
 	month_run_free(m);
@@ -112,8 +157,14 @@ item(struct book *b, const struct jitem *it, void *arg)
 	(void)b;
 	if (m->bad || (m->bad = m->pending))  /* an entry pass 1 did not read: said there */
 		return;
-	if (it->depth == 0)
-		write_item(m->out, it, NULL, 0);
+	m->pos++;
+	if (order_matters(it))
+		m->again = true;
+	if (it->depth == 0) {
+		/* what write_end would close before the invoices */
+		m->no_eol = it->len && it->text[it->len - 1] != '\n';
+		m->open_block = it->open_block;
+	}
 	if (it->kind == J_TXN && it->txn->date < m->end)
 		m->pending = true;  /* its tags first: entry() */
 	else if (book_add_tags(m->sb, it->kind == J_TXN ? NULL : it, &none, &e) < 0)
@@ -140,6 +191,9 @@ entry(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg)
 		if (book_add_tags(m->sb, it, &tg, &e) < 0)
 			m->bad = true;
 	}
+	statements_book_at(m->rd.st, m->pos - 1);
+	if (!m->again && stmt_read_tags(&m->rd, it, vt, &e) < 0)
+		m->bad = true;
 	return 0;
 }
 
@@ -181,20 +235,68 @@ int
 month_run_invoice(struct month_run *m)
 {
 	struct terr e;
+	struct out *t;
+	FILE *f;
 	int r;
 
-	if (m->bad || m->pending || !same_styles(m))
+	if (m->bad || m->pending || !same_styles(m) || !(m->tail = tmpfile()))
 		return -1;
-	write_end(m->out);
-	if (invrun_write(m->inv, m->out, &e) < 0)
+	t = out_open(m->tail);
+	if ((r = invrun_write(m->inv, t, &e)) < 0)
+		out_abort(t);
+	else
+		r = out_commit(t);
+	if (r < 0 || fflush(m->tail) != 0)
 		return -1;
-	r = out_commit(m->out);
-	m->out = NULL;
-	if (fclose(m->f) != 0)
-		r = -1;
-	m->f = NULL;
 	book_settle(m->sb, m->end);
+	m->again = m->again || m->no_eol || m->open_block;
+	if (!m->again)
+		return 0;
+	/* the statements read the invoiced journal itself */
+	if (!(f = fopen(m->o.invoiced, "w")))
+		return -1;
+	t = out_open(f);
+	if ((r = month_run_write(m, t)) < 0)
+		out_abort(t);
+	else
+		r = out_commit(t);
+	if (fclose(f) != 0)
+		r = -1;
 	return r;
+}
+
+/* Copies the file at path into o; -1 when it cannot be read. */
+static int
+copy_into(struct out *o, FILE *f)
+{
+	char buf[1 << 16];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		out_write(o, buf, n);
+	return ferror(f) ? -1 : 0;
+}
+
+/*
+ * The invoiced journal: what tally-invoice writes, the journal's items as they are (its
+ * bytes: the items are the file, as book_copy has it), write_end's, the new invoices.
+ */
+int
+month_run_write(struct month_run *m, struct out *o)
+{
+	FILE *j = fopen(m->o.journal, "rb");
+	int r;
+
+	if (!j)
+		return -1;
+	r = copy_into(o, j);
+	fclose(j);
+	if (m->no_eol)
+		out_write(o, "\n", 1);
+	if (m->open_block)
+		out_puts(o, "end comment\n");
+	rewind(m->tail);
+	return r < 0 || copy_into(o, m->tail) < 0 ? -1 : 0;
 }
 
 /* The statements of every client into o->workdir, one file each (tally-statement --all). */
@@ -242,22 +344,73 @@ write_all(struct month_run *m, struct statements *st, struct clients *payers,
 	return r;
 }
 
+/*
+ * The new invoices, read as the end of the invoiced journal (nothing before them changes how
+ * they read); then the book, settled, says where each session fell.
+ */
+static int
+read_tail(struct month_run *m)
+{
+	char path[64], *files[] = {path};
+	struct journal *j;
+	struct jitem *it;
+	struct terr e;
+	int rv, r = 0;
+
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fileno(m->tail));
+	j = journal_open((const char *const *)files, 1, 0);
+	while ((rv = journal_next(j, &it)) != 0) {
+		statements_book_at(m->rd.st, m->pos++);
+		if (r == 0 && (rv < 0 || stmt_read_entry(&m->rd, it, &e) < 0))
+			r = -1;
+	}
+	journal_close(j);
+	keep_styles(m);
+	statements_places(m->rd.st, m->sb);
+	if (!same_styles(m))
+		r = -1;  /* the book set a style back (an unpriced event): not as a reading would */
+	statements_packages(m->rd.st, m->sb, m->end - 1);
+	return r;
+}
+
+/* The invoiced journal read again, as tally-statement reads it (pass 2 of the book). */
+static int
+read_again(struct month_run *m)
+{
+	char *files[] = {(char *)m->o.invoiced};
+	struct journal *j;
+	struct jitem *it;
+	struct terr e;
+	int rv, r = 0;
+
+	statements_fresh(m);
+	/* a fresh reading's styles, as tally-statement's own (the ids stay: the book's) */
+	for (int i = 0; i < commodity_count(); i++)
+		*commodity_style(i) = (struct cstyle){.decimal = '.'};
+	commodity_set_default(0);
+	j = journal_open((const char *const *)files, 1, 0);
+	while ((rv = journal_next(j, &it)) != 0) {
+		struct book_price bp;
+
+		statements_book(m->rd.st, book_next(m->sb, rv > 0 ? it : NULL, &bp) ? &bp : NULL);
+		if (r == 0 && (rv < 0 || stmt_read_entry(&m->rd, it, &e) < 0))
+			r = -1;
+	}
+	journal_close(j);
+	statements_book(m->rd.st, NULL);
+	statements_packages(m->rd.st, m->sb, m->end - 1);
+	return r;
+}
+
 int
 month_run_statements(struct month_run *m)
 {
 	static const char *const ext[] = {"txt", "md", "html", "pdf", "eml", NULL};
-	static const char *const prefix[SA_N];
-	char *files[] = {(char *)m->o.invoiced}, **ops, *tdir, *css = NULL;
+	char *tdir, *css = NULL;
 	struct stmt_doc doc = {.format = STMT_TXT, .lang = m->o.lang ? m->o.lang : "en"};
-	static struct stmt_reading rd;  /* 3 KB of tags */
-
 	struct conf *labels = NULL, *provider = NULL;
-	struct query *q = NULL;
-	struct journal *j;
-	struct jitem *it;
 	struct terr e;
-	size_t nops;
-	int rv, r = 0;
+	int r = 0;
 
 	if (m->o.format && (doc.format = format_parse(m->o.format, ext)) > STMT_HTML)
 		return -1;  /* -O pdf or eml: tally-statement says what */
@@ -274,51 +427,26 @@ month_run_statements(struct month_run *m)
 		if (!(css = stmt_read_text(path)) || strstr(css, "</"))
 			r = -1;
 	}
-	if (r == 0 && query_operands(0, NULL, false, &ops, &nops, &q, &e) == 0)
-		free(ops);
-	else
-		r = -1;
 	if (r == 0 && !(provider = invoices_conf(m->o.conf, m->o.invoiced, &e)))
 		r = -1;
 	if (r < 0) {
-		query_free(q);
 		conf_free(labels);
 		free(css);
 		return -1;
 	}
-	memset(&rd, 0, sizeof rd);
-	rd.st = statements_new(m->begin, m->end, prefix);
-	rd.ids = identities_new();
-	rd.payers = clients_new(NULL);
-	rd.query = q;
-	/* a fresh reading's styles, as tally-statement's own (the ids stay: the book's) */
-	for (int i = 0; i < commodity_count(); i++)
-		*commodity_style(i) = (struct cstyle){.decimal = '.'};
-	commodity_set_default(0);
-	j = journal_open((const char *const *)files, 1, 0);
-	while ((rv = journal_next(j, &it)) != 0) {
-		struct book_price bp;
-
-		statements_book(rd.st, book_next(m->sb, rv > 0 ? it : NULL, &bp) ? &bp : NULL);
-		if (r == 0 && (rv < 0 || stmt_read_entry(&rd, it, &e) < 0))
-			r = -1;
-	}
-	journal_close(j);
-	statements_book(rd.st, NULL);
-	statements_packages(rd.st, m->sb, m->end - 1);
+	if (m->again)
+		r = read_again(m);
+	else
+		r = read_tail(m);
 	doc.labels = labels;
 	doc.provider = provider;
 	doc.css = css;
 	doc.begin = m->begin;
 	doc.end = m->end;
-	doc.inv = statements_invoices(rd.st);
-	doc.ids = rd.ids;
+	doc.inv = statements_invoices(m->rd.st);
+	doc.ids = m->rd.ids;
 	if (r == 0)
-		r = write_all(m, rd.st, rd.payers, &doc, ext[doc.format]);
-	statements_free(rd.st);
-	identities_free(rd.ids);
-	clients_free(rd.payers);
-	query_free(q);
+		r = write_all(m, m->rd.st, m->rd.payers, &doc, ext[doc.format]);
 	free(css);
 	conf_free(labels);
 	conf_free(provider);
@@ -330,13 +458,15 @@ month_run_free(struct month_run *m)
 {
 	if (!m)
 		return;
-	if (m->out)
-		out_abort(m->out);
-	if (m->f)
-		fclose(m->f);
 	invrun_free(m->inv);
+	if (m->tail)
+		fclose(m->tail);
 	book_free(m->sb);
 	free(m->styles);
+	statements_free(m->rd.st);
+	identities_free(m->rd.ids);
+	clients_free(m->rd.payers);
+	query_free(m->query);
 	conf_free(m->conf);
 	conf_free(m->words);
 	free(m);

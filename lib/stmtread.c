@@ -15,13 +15,20 @@
 int
 stmt_read_entry(struct stmt_reading *r, const struct jitem *it, struct terr *e)
 {
-	struct vtags *tg = &r->tg;
-	struct span v;
-
 	if (it->kind != J_TXN)
 		return 0;
-	if (vocab_entry_next(it, tg, e, NULL, NULL) > 0 ||
-	    (query_txn_undated(r->query, it->txn) && statements_observe_tags(r->st, it, tg, e) < 0))
+	if (vocab_entry_next(it, &r->tg, e, NULL, NULL) > 0)
+		return -1;
+	return stmt_read_tags(r, it, &r->tg, e);
+}
+
+int
+stmt_read_tags(struct stmt_reading *r, const struct jitem *it, const struct vtags *tg,
+	       struct terr *e)
+{
+	struct span v;
+
+	if (query_txn_undated(r->query, it->txn) && statements_observe_tags(r->st, it, tg, e) < 0)
 		return -1;
 	identities_learn(r->ids, it, tg);
 	/* the vocabulary has read a bill-to: on the entry when there is one */
