@@ -662,20 +662,28 @@ main(int argc, char **argv)
 			}
 		}
 	}
-	/* Priced already: the invoice and the statements from that one reading (monthrun.c). */
-	if (mr && !status && priced == journal && month_run_invoice(mr) == 0 &&
+	/*
+	 * The invoice step and the statements in this process (monthrun.c): from pricing's own
+	 * reading when the journal was priced already, else from one reading of the priced copy.
+	 */
+	if (mr && (status || priced != journal)) {
+		month_run_free(mr);  /* pricing's reading was not the invoice step's input */
+		mr = NULL;
+	}
+	if (!status && !mr && !getenv("TALLY_MONTH_STAGES"))
+		mr = month_run_new(&(struct month_opts){priced, temps[T_INVOICE], period, work,
+				   format, lang, confarg});
+	if (mr && (priced == journal || month_run_read(mr) == 0) && month_run_invoice(mr) == 0 &&
 	    month_run_statements(mr) == 0) {
 		fused = true;
 	} else if (mr) {
+		month_run_free(mr);
+		mr = NULL;
 		empty_work();  /* the commands write them again, or say what is wrong */
 		if (truncate(temps[T_INVOICE], 0) != 0) {
 			fprintf(stderr, "%s: %s: %s\n", prog, temps[T_INVOICE], strerror(errno));
 			status = 1;
 		}
-	}
-	if (!fused) {
-		month_run_free(mr);
-		mr = NULL;
 	}
 	if (!status && !fused) {
 		args[1] = "-p", args[2] = period, args[3] = priced, args[4] = NULL;

@@ -42,6 +42,7 @@ struct month_run {
 	bool no_eol, open_block;    /* what the last item left open (write_end) */
 	uint32_t pos;               /* items read: the books' position */
 	struct stmt_reading rd;     /* the statements, from the same items */
+	struct vtags vt;            /* month_run_read's */
 	struct query *query;
 	struct cstyle *styles;      /* the commodities' styles before a book took an entry */
 	int nstyles;
@@ -229,6 +230,39 @@ month_run_hooks(struct month_run *m, struct book_pass *p)
 	p->entry = entry;
 	p->added = added;
 	p->arg = m;
+}
+
+int
+month_run_read(struct month_run *m)
+{
+	char *files[] = {(char *)m->o.journal};
+	struct book_pass p = {0};
+	struct journal *j;
+	struct jitem *it;
+	struct terr e;
+	int rv;
+
+	/* a fresh reading's styles, as tally-invoice's own (the ids stay) */
+	for (int i = 0; i < commodity_count(); i++)
+		*commodity_style(i) = (struct cstyle){.decimal = '.'};
+	commodity_set_default(0);
+	month_run_hooks(m, &p);
+	j = journal_open((const char *const *)files, 1, 0);
+	while (!m->bad && (rv = journal_next(j, &it)) != 0) {
+		bool txn = rv > 0 && it->kind == J_TXN;
+
+		if (rv < 0 || (txn && vocab_entry_next(it, &m->vt, &e, NULL, NULL) > 0)) {
+			m->bad = true;  /* tally-invoice says what */
+			break;
+		}
+		item(NULL, it, m);
+		if (txn)
+			entry(NULL, it, &m->vt, m);
+		added(NULL, it, txn ? &m->vt : NULL, NULL, m);
+	}
+	journal_close(j);
+	month_run_learnt(m);
+	return m->bad ? -1 : 0;
 }
 
 int

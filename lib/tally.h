@@ -1387,11 +1387,11 @@ struct stmt_doc {
 int statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_client *c);
 
 /*
- * tally month's invoice step and statements from pricing's pass 1 over a journal that is
- * priced already (monthrun.c): month_run_hooks go into that pass (struct book_pass), then
- * month_run_invoice writes the invoiced journal and month_run_statements the statements
- * into workdir from one reading of it. NULL or -1: not as the commands would run (say
- * nothing; run them).
+ * tally month's invoice step and statements (monthrun.c), from pricing's pass 1 over a
+ * journal that is priced already (month_run_hooks go into that pass), else from one
+ * reading of the priced copy (month_run_read); then month_run_invoice makes the new
+ * invoices and month_run_statements writes the statements into workdir. NULL or -1: not
+ * as the commands would run (say nothing; run them).
  */
 struct month_opts {
 	const char *journal;   /* the one file pass 1 reads */
@@ -1405,6 +1405,8 @@ struct month_run *month_run_new(const struct month_opts *o);
 void month_run_hooks(struct month_run *m, struct book_pass *p);
 /* Right after that pass, before the book is settled. */
 void month_run_learnt(struct month_run *m);
+/* Or a reading of its own, of the priced copy (o->journal). */
+int month_run_read(struct month_run *m);
 int month_run_invoice(struct month_run *m);
 /* The invoiced journal (month_run_invoice's) into o: 0, or -1 when it could not be read. */
 int month_run_write(struct month_run *m, struct out *o);

@@ -214,10 +214,11 @@ both() {
 	[ -z "$(ls -A x)" ]
 }
 
-@test "month: a priced journal is read once: no tally-invoice or tally-statement runs" {
+@test "month: the invoice step and the statements run in-process: no tally-invoice or tally-statement" {
 	local p f o
 	# a copy of tally-month beside the pricing filters, and invoice and statement that must
-	# not run: the invoice step and the statements come from pricing's own reading
+	# not run: the invoice step and the statements come from pricing's own reading (a
+	# journal priced already) or from one reading of the priced copy
 	mkdir "$d/bin"
 	cp "$TALLY_BIN/tally-month" "$d/bin/"
 	for c in cancel bill; do ln -s "$TALLY_BIN/tally-$c" "$d/bin/"; done
@@ -231,7 +232,9 @@ both() {
 	"$BENCH/gen-journal" 3000 1 > "$d/gen.journal"
 	tally-cancel "$FIXTURES/household/family.journal" | tally-bill > "$d/family.journal"
 	tally-cancel "$FIXTURES/bill/story.journal" | tally-bill > "$d/story.journal"
-	for f in gen:2015-06 gen:2015-03 family:2026-11 story:2026-03 story:2026-02; do
+	cp "$FIXTURES/household/family.journal" "$d/raw.journal"
+	for f in gen:2015-06 gen:2015-03 family:2026-11 story:2026-03 story:2026-02 \
+		practice:2026-03 practice:2026-02 raw:2026-11; do
 		for o in "" "-O html --lang es" "-O md --lang he"; do
 			p=${f#*:}
 			mkdir -p "$d/one" "$d/stages"
