@@ -14,6 +14,11 @@
  * the two filters run in turn and say it. When neither filter would add a line to the one
  * journal (it is priced already), no copy is made: the invoice step reads the journal.
  *
+ * The invoice step and the statements run in this process (lib/monthrun.c): from the
+ * pricing's own reading when the journal is priced already (one reading in all), else from
+ * one reading of the priced copy. Where that run would not see what the commands see, or
+ * with TALLY_MONTH_STAGES, tally-invoice and tally-statement run, and say what is wrong.
+ *
  * Nothing is written until every step succeeded: then the statements (and with -i the
  * journal, last) go into place through the write path, together. A failure at any step
  * leaves the journal byte-identical and no statement that looks right.
