@@ -1,22 +1,21 @@
 /*
- * monthrun.c: tally month's invoice step and statements without their own readings of a
- * journal that is priced already (cancel and bill add no line). Pricing's pass 1 reads the
- * journal once; its hooks give each item to the invoice step (tally-invoice's loop: the
- * items copied, the entries observed), to the statements' book (book_read_until's pass 1,
- * entries before the period's end) and to the statements themselves (tally-statement's
- * pass 2: the book is asked where each session falls once it is settled, by position).
- * The new invoices follow the copy and are read on their own, as the end of the invoiced
- * journal: one reading of the journal where the three commands took four.
+ * monthrun.c: tally month's invoice step and statements in its own process, from one
+ * reading. Each item read goes to the invoice step (tally-invoice's loop), to the
+ * statements' book (book_read_until's pass 1: entries before the period's end) and to the
+ * statements themselves (tally-statement's pass 2; the book, settled afterwards, says where
+ * each session fell, by position). That reading is pricing's own pass 1 (its hooks) when
+ * the journal is priced already, so such a month reads the journal once; else it is a
+ * reading of the priced copy (month_run_read).
  *
- * That holds when the journal's end leaves nothing for the invoices' reading (a directive
- * that changes how later items read, a missing last newline, an open comment block): then
- * the invoiced journal is read once more for the statements, as tally-statement reads it.
+ * The new invoices are then read on their own as the end of the invoiced journal: what
+ * reading it whole gives when nothing at the journal's end changes how they read (a
+ * directive, a missing last newline, an open comment block). Else the invoiced journal is
+ * written and read once more for the statements, as tally-statement reads it.
  *
  * Nothing is said here: when anything is not as the plain run would find it (a bad entry,
  * a style a policy taught, an option the commands would refuse), the caller runs the
  * commands, which say what.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +34,6 @@ struct month_run {
 	struct book *sb;            /* the statements' book */
 	char *sfiles[1];
 	FILE *tail;                 /* the new invoices alone */
-	struct out *out;
 	bool pending;               /* an entry the statements' book has not had yet */
 	bool bad;
 	bool again;                 /* the statements read the invoiced journal again */
@@ -147,7 +145,7 @@ no:
 	return NULL;
 }
 
-/* Every item pass 1 read well: copied, and given to the statements' book. */
+/* Every item the reading read well: to the statements' book (entries: after their tags). */
 static void
 item(struct book *b, const struct jitem *it, void *arg)
 {
@@ -172,7 +170,7 @@ item(struct book *b, const struct jitem *it, void *arg)
 		m->bad = true;  /* after the end: a position only */
 }
 
-/* Every entry with its tags read: the invoice step's, and the statements' book's. */
+/* Every entry with its tags read: to the invoice step, the statements' book, the statements. */
 static int
 entry(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg)
 {
@@ -299,7 +297,7 @@ month_run_invoice(struct month_run *m)
 	return r;
 }
 
-/* Copies the file at path into o; -1 when it cannot be read. */
+/* Copies the rest of f into o; -1 when it cannot be read. */
 static int
 copy_into(struct out *o, FILE *f)
 {
