@@ -175,7 +175,6 @@ static int
 entry(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg)
 {
 	struct month_run *m = arg;
-	struct client_tags tg;
 	struct terr e;
 
 	(void)b;
@@ -184,27 +183,32 @@ entry(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg)
 	keep_styles(m);
 	if (invrun_observe(m->inv, it, vt, &e) < 0)
 		m->bad = true;
-	if (m->pending) {
-		m->pending = false;
-		clients_tags_of(vt, &tg);
-		if (book_add_tags(m->sb, it, &tg, &e) < 0)
-			m->bad = true;
-	}
 	statements_book_at(m->rd.st, m->pos - 1);
 	if (!m->again && stmt_read_tags(&m->rd, it, vt, &e) < 0)
 		m->bad = true;
 	return 0;
 }
 
-/* After both books took an entry: the styles are the reading's own. */
+/*
+ * After pricing's book took an entry (its client tags read once for both): the statements'
+ * book takes it; the styles are still the reading's own.
+ */
 static void
 added(struct book *b, const struct jitem *it, const struct vtags *vt,
       const struct client_tags *tg, void *arg)
 {
 	struct month_run *m = arg;
+	struct terr e;
 
-	(void)b, (void)it, (void)tg;
-	if (!m->bad && vt && !same_styles(m))
+	(void)b;
+	if (m->bad || !vt)
+		return;
+	if (m->pending) {
+		m->pending = false;
+		if (book_add_tags(m->sb, it, tg, &e) < 0)
+			m->bad = true;
+	}
+	if (!same_styles(m))
 		m->bad = true;
 }
 
@@ -235,6 +239,7 @@ month_run_read(struct month_run *m)
 {
 	char *files[] = {(char *)m->o.journal};
 	struct book_pass p = {0};
+	struct client_tags tg;
 	struct journal *j;
 	struct jitem *it;
 	struct terr e;
@@ -254,9 +259,11 @@ month_run_read(struct month_run *m)
 			break;
 		}
 		item(NULL, it, m);
-		if (txn)
+		if (txn) {
+			clients_tags_of(&m->vt, &tg);
 			entry(NULL, it, &m->vt, m);
-		added(NULL, it, txn ? &m->vt : NULL, NULL, m);
+		}
+		added(NULL, it, txn ? &m->vt : NULL, txn ? &tg : NULL, m);
 	}
 	journal_close(j);
 	month_run_learnt(m);
