@@ -90,11 +90,16 @@ statements_fresh(struct month_run *m)
 	m->rd.query = m->query;
 }
 
-/* Directives that change how later items read: the invoices could not be read alone. */
+/*
+ * Directives that change how later items read: the invoices could not be read alone. A
+ * commodity's style and the default commodity are the process's, not the reader's, and an
+ * included file's own items come here too.
+ */
 static bool
 order_matters(const struct jitem *it)
 {
-	static const char *const inert[] = {"account", "payee", "tag", "P"};
+	static const char *const inert[] = {"account", "payee", "tag", "P", "commodity", "D",
+					    "include"};
 
 	if (it->kind == J_TIMELOG)
 		return true;

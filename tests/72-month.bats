@@ -267,4 +267,12 @@ both() {
 	{ cat "$p"; printf '\naccount Assets:Bank\ntag x\npayee Ana'; } > "$d/end.journal"
 	both "$d/end.journal" 2026-03
 	both "$d/end.journal" 2026-02 -O html
+	# an included file: its own directives count, the include line does not
+	for end in 'account Assets:Cash' 'apply account Firm' 'alias Assets:Receivable=Assets:Owed'; do
+		printf '; included\n%s\n' "$end" > "$d/inc.journal"
+		{ printf 'include %s\n\n' "$d/inc.journal"; cat "$p"; } > "$d/end.journal"
+		both "$d/end.journal" 2026-03
+		{ cat "$p"; printf '\ninclude %s\n' "$d/inc.journal"; } > "$d/end.journal"
+		both "$d/end.journal" 2026-03
+	done
 }
