@@ -1418,6 +1418,12 @@ int statements_observe_tags(struct statements *s, const struct jitem *it, const 
 			    struct terr *e);
 /* What the book decided for the item observed next (book_next), or NULL: package places. */
 void statements_book(struct statements *s, const struct book_price *bp);
+/*
+ * Or, when the book is settled only after the reading (tally month's one reading): the item
+ * observed next is the book's item pos; statements_places asks the settled book then.
+ */
+void statements_book_at(struct statements *s, uint32_t pos);
+void statements_places(struct statements *s, struct book *b);
 /* After reading: package sessions left on asof, from the settled book (date order). */
 void statements_packages(struct statements *s, struct book *b, tdate asof);
 /* After reading: the clients in ID order. */
@@ -1453,6 +1459,55 @@ struct stmt_doc {
 };
 /* Writes one statement; -1 when a total is too large to hold exactly. */
 int statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_client *c);
+
+/*
+ * tally month's invoice step and statements (monthrun.c), from pricing's pass 1 over a
+ * journal that is priced already (month_run_hooks go into that pass), else from one
+ * reading of the priced copy (month_run_read); then month_run_invoice makes the new
+ * invoices and month_run_statements writes the statements into workdir. NULL or -1: not
+ * as the commands would run (say nothing; run them).
+ */
+struct month_opts {
+	const char *journal;   /* the one file pass 1 reads */
+	const char *invoiced;  /* where the invoiced journal goes when the statements read it */
+	const char *period;    /* -p */
+	const char *workdir;   /* the statements, one file each */
+	const char *format, *lang, *conf;  /* tally-statement's -O, --lang, --conf; NULL */
+};
+struct month_run;
+struct month_run *month_run_new(const struct month_opts *o);
+void month_run_hooks(struct month_run *m, struct book_pass *p);
+/* Right after that pass, before the book is settled. */
+void month_run_learnt(struct month_run *m);
+/* Or a reading of its own, of the priced copy (o->journal). */
+int month_run_read(struct month_run *m);
+int month_run_invoice(struct month_run *m);
+/* The invoiced journal (month_run_invoice's) into o: 0, or -1 when it could not be read. */
+int month_run_write(struct month_run *m, struct out *o);
+int month_run_statements(struct month_run *m);
+void month_run_free(struct month_run *m);
+
+/* What tally-statement and tally month share of the statements' reading (stmtread.c). */
+struct stmt_reading {
+	struct statements *st;
+	struct identities *ids;   /* names and addresses, from every entry */
+	struct clients *payers;   /* bill-to:, from every entry */
+	const struct query *query;  /* the entries the statements read */
+	struct vtags tg;          /* zeros at first (vocab_entry_next) */
+};
+/* One item of the reading (pass 2 of the book); -1 with *e set. */
+int stmt_read_entry(struct stmt_reading *r, const struct jitem *it, struct terr *e);
+/* The same for an entry whose tags are read already. */
+int stmt_read_tags(struct stmt_reading *r, const struct jitem *it, const struct vtags *tg,
+		   struct terr *e);
+/* A client billed to another (bill-to:) is on that one's statement, not on one of its own. */
+bool stmt_billed_elsewhere(struct clients *payers, const struct stmt_client *c, tdate at);
+/* A client ID that can name a file in --output-dir. */
+bool stmt_safe_name(const char *id);
+/* The templates directory: opt, else beside the binary (build tree or install). */
+char *stmt_templates_dir(const char *opt);
+/* A whole text file, NUL-terminated; NULL with errno set. */
+char *stmt_read_text(const char *path);
 
 /* ---- payments matched to invoices (match.c) ------------------------------------------ */
 
