@@ -17,6 +17,7 @@ struct statements {
 	struct stmt_client *clients;
 	size_t nclients, capclients;
 	struct strmap *ids;     /* client ID -> its index in clients[] (ID order once sorted) */
+	struct strmap *after;   /* client: spellings met after the period */
 	bool sorted;
 	struct invoices *inv;
 	const char *cur_file;   /* the entry being read, so new clients know their place */
@@ -432,6 +433,7 @@ statements_new(tdate begin, tdate end, const char *const prefix[SA_N])
 		s->prefix_len[k] = strlen(s->prefix[k]);
 	}
 	s->ids = strmap_new();
+	s->after = strmap_new();
 	return s;
 }
 
@@ -459,8 +461,12 @@ statements_observe_tags(struct statements *s, const struct jitem *it, const stru
 	entry_now = ++s->entry;
 	if (s->end != DATE_NONE && t->date >= s->end) {
 		/* after the period: the client is known (an empty statement), nothing more */
-		if (tg->has[VT_CLIENT])
-			client_of_tag(s, tg->v[VT_CLIENT].raw);
+		struct span v = tg->v[VT_CLIENT].raw;
+		bool added;
+
+		/* most entries of a long journal: each spelling is made an ID once */
+		if (tg->has[VT_CLIENT] && (strmap_add(s->after, v.p, v.n, &added), added))
+			client_of_tag(s, v);
 		return 0;
 	}
 	if (follow_invoices(s, it, e) < 0)
@@ -757,6 +763,7 @@ statements_free(struct statements *s)
 		client_free(&s->clients[i]);
 	free(s->clients);
 	strmap_free(s->ids, NULL);
+	strmap_free(s->after, NULL);
 	if (s->inv)
 		invoices_free(s->inv);
 	free(s->tc);
