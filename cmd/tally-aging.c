@@ -451,7 +451,7 @@ main(int argc, char **argv)
 	struct terr e = {0};
 	const char *why;
 	struct chart chart;
-	struct vtags tg;
+	struct vtags tg = {0};  /* vocab_entry_next clears what the last entry set */
 	bool seen = false;  /* --client named some client of the journal */
 	int c, r, status = 0;
 
@@ -560,7 +560,7 @@ main(int argc, char **argv)
 		}
 		if (status || it->kind != J_TXN)
 			continue;
-		if (vocab_entry(it, &tg, &e, NULL, NULL) > 0) {
+		if (vocab_entry_next(it, &tg, &e, NULL, NULL) > 0) {
 			terr_print(prog, &e);
 			status = 1;
 			continue;
@@ -571,7 +571,7 @@ main(int argc, char **argv)
 			continue;
 		size_t had = invoices_count(v);
 
-		if (invoices_observe(v, it, &e) < 0 ||
+		if (invoices_observe_tags(v, it, &tg, &e) < 0 ||
 		    (remind && identities_observe(ids, it, &e) < 0) ||
 		    (remind && clients_observe_billto(payers, it, &tg, &e) < 0)) {
 			terr_print(prog, &e);

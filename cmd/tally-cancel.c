@@ -372,8 +372,9 @@ cancel(struct book *b, char **files, size_t nfiles, struct out *o, struct out *n
 		terr_print(prog, &e);
 		return 1;
 	}
-	status = book_learn(b, files, nfiles,
-			    &(struct book_pass){.limit = DATE_NONE, .entry = learn_identity});
+	/* names and addresses only when notices are written: else nothing asks */
+	status = book_learn(b, files, nfiles, &(struct book_pass){.limit = DATE_NONE,
+			    .entry = notes || mb ? learn_identity : NULL});
 	if (book_settle(b, DATE_NONE) > 0)
 		status = 1;
 	if (!status && book_can_copy(b)) {

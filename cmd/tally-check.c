@@ -101,8 +101,8 @@ invoice(struct book *b, const struct jitem *it, const struct vtags *vt,
 {
 	struct terr e;
 
-	(void)vt, (void)tg;
-	if (invoices_observe(arg, it, &e) < 0)
+	(void)tg;
+	if (invoices_observe_tags(arg, it, vt, &e) < 0)
 		book_problem(b, &e);
 }
 
@@ -206,7 +206,9 @@ main(int argc, char **argv)
 	policy_dir = dir ? xstrdup(dir) : policy_sharedir("policies");
 	chart_clients_opts(&chart, &bo.accts);
 	bo.policy_dir = dir;
+	bo.report_only = true;  /* problems only: no copy of the input, no "session n of m" */
 	v = invoices_new(chart.acct[CH_RECEIVABLE]);
+	invoices_lean(v);  /* its errors are all tally-check asks of it */
 	nfiles = input_files(fopts, nf, argv + optind, (size_t)(argc - optind), &files);
 	if (!(book = book_new(&bo, &pe)) || book_input(book, files, nfiles, &pe) < 0) {
 		terr_print(prog, &pe);

@@ -14,6 +14,11 @@
  * the two filters run in turn and say it. When neither filter would add a line to the one
  * journal (it is priced already), no copy is made: the invoice step reads the journal.
  *
+ * The invoice step and the statements run in this process (lib/monthrun.c): from the
+ * pricing's own reading when the journal is priced already (one reading in all), else from
+ * one reading of the priced copy. Where that run would not see what the commands see, or
+ * with TALLY_MONTH_STAGES, tally-invoice and tally-statement run, and say what is wrong.
+ *
  * Nothing is written until every step succeeded: then the statements (and with -i the
  * journal, last) go into place through the write path, together. A failure at any step
  * leaves the journal byte-identical and no statement that looks right.
@@ -39,6 +44,7 @@ enum { T_IMPORT, T_CANCEL, T_BILL, T_INVOICE, NTEMP };
 static char *temps[NTEMP];    /* beside the journal, removed at exit */
 static char *work;            /* the statements' directory inside --output-dir */
 static struct wpath *set;     /* the outputs, for on_signal */
+static const char *journal_path;
 
 static void
 usage(FILE *f, int status)
@@ -49,6 +55,20 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
+/* Only what the statements left there: the directory was made empty by us. */
+static void
+empty_work(void)
+{
+	DIR *d = opendir(work);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			unlinkat(dirfd(d), de->d_name, 0);
+	if (d)
+		closedir(d);
+}
+
 static void
 cleanup(void)
 {
@@ -56,15 +76,7 @@ cleanup(void)
 		if (temps[i])
 			unlink(temps[i]);
 	if (work) {
-		DIR *d = opendir(work);
-		struct dirent *de;
-
-		/* Only what tally-statement left there: the directory was made empty by us. */
-		while (d && (de = readdir(d)))
-			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-				unlinkat(dirfd(d), de->d_name, 0);
-		if (d)
-			closedir(d);
+		empty_work();
 		rmdir(work);
 	}
 }
@@ -247,9 +259,11 @@ same_dir(const char *a, const char *b)
  * written.
  */
 static int
-price_once(char **files, size_t n, const char *policy, const char *policies, const char *out)
+price_once(char **files, size_t n, const char *policy, const char *policies, const char *out,
+	   struct month_run *mr)
 {
 	struct book_opts o = {.check_policies = true, .policy_dir = policies};
+	struct book_pass pass = {.limit = DATE_NONE};
 	struct fused fu = {0};
 	struct book *b;
 	struct terr e;
@@ -266,8 +280,12 @@ price_once(char **files, size_t n, const char *policy, const char *policies, con
 	free(dir);
 	if (!same || !(b = book_new(&o, &e)))
 		return 0;
-	if (book_input(b, files, n, &e) == 0 && book_learn(b, files, n, &(struct book_pass){.limit = DATE_NONE}) == 0 &&
-	    book_settle(b, DATE_NONE) == 0 && book_can_copy(b)) {
+	if (mr && n == 1)
+		month_run_hooks(mr, &pass);  /* the invoice step and statements learn here too */
+	same = book_input(b, files, n, &e) == 0 && book_learn(b, files, n, &pass) == 0;
+	if (same && pass.arg)
+		month_run_learnt(mr);
+	if (same && book_settle(b, DATE_NONE) == 0 && book_can_copy(b)) {
 		if (n == 1 && !book_copy_inserts(b)) {
 			r = 2;  /* both filters would copy the journal as it is: no copy made */
 		} else if (!(f = fopen(out, "w"))) {
@@ -386,14 +404,17 @@ statements(char ***names)
  * followed) and, with -i, the month's journal over J, all through one write path.
  */
 static int
-commit(struct wpath *w, struct out *jo, const char *outdir)
+commit(struct wpath *w, struct out *jo, const char *outdir, struct month_run *mr)
 {
 	char **names;
 	size_t n = statements(&names), i;
 	struct terr e;
 	int r = 0;
 
-	if (jo && copy_into(jo, temps[T_INVOICE]) < 0) {
+	if (jo && mr && month_run_write(mr, jo) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, journal_path, strerror(errno));
+		r = 1;
+	} else if (jo && !mr && copy_into(jo, temps[T_INVOICE]) < 0) {
 		fprintf(stderr, "%s: %s: %s\n", prog, temps[T_INVOICE], strerror(errno));
 		r = 1;
 	}
@@ -477,7 +498,9 @@ main(int argc, char **argv)
 	struct out *jo = NULL;
 	struct terr e;
 	struct stat st, st0;
-	const char *priced;
+	const char *priced, *confarg;
+	struct month_run *mr = NULL;
+	bool fused = false;
 	sigset_t block;
 	tdate pb, pe;
 	int c, n, status;
@@ -552,6 +575,7 @@ main(int argc, char **argv)
 		self[0] = '\0';
 	}
 
+	journal_path = journal;
 	/* The journal is locked (with -i) before any step reads it. */
 	inputs[0] = (char *)journal;
 	inputs[1] = (char *)(rules ? rules : journal);
@@ -601,6 +625,8 @@ main(int argc, char **argv)
 		work = t;
 	}
 
+	snprintf(confbuf, sizeof confbuf, "%s/tally.conf", jdir);
+	confarg = conf ? conf : access(confbuf, R_OK) == 0 ? confbuf : NULL;
 	status = 0;
 	priced = temps[T_BILL];  /* what cancel and bill wrote: the invoice step's input */
 	/* The bank rows the journal does not have yet, after a blank line when there are any. */
@@ -626,15 +652,45 @@ main(int argc, char **argv)
 		if (stat(journal, &st0) != 0) {
 			fprintf(stderr, "%s: %s: %s\n", prog, journal, strerror(errno));
 			status = 1;
-		} else if ((n = price_once(files, rules ? 2 : 1, policy, policies, temps[T_BILL])) != 0) {
-			status = n < 0;
-			if (n == 2)
-				priced = journal;
 		} else {
-			status = stages(journal, rules ? temps[T_IMPORT] : NULL, policy, policies);
+			if (!rules)
+				mr = month_run_new(&(struct month_opts){journal, temps[T_INVOICE],
+						   period, work, format, lang, confarg});
+			if ((n = price_once(files, rules ? 2 : 1, policy, policies, temps[T_BILL],
+					    mr)) != 0) {
+				status = n < 0;
+				if (n == 2)
+					priced = journal;
+			} else {
+				status = stages(journal, rules ? temps[T_IMPORT] : NULL, policy,
+						policies);
+			}
 		}
 	}
-	if (!status) {
+	/*
+	 * The invoice step and the statements in this process (monthrun.c): from pricing's own
+	 * reading when the journal was priced already, else from one reading of the priced copy.
+	 */
+	if (mr && (status || priced != journal)) {
+		month_run_free(mr);  /* pricing's reading was not the invoice step's input */
+		mr = NULL;
+	}
+	if (!status && !mr && !getenv("TALLY_MONTH_STAGES"))
+		mr = month_run_new(&(struct month_opts){priced, temps[T_INVOICE], period, work,
+				   format, lang, confarg});
+	if (mr && (priced == journal || month_run_read(mr) == 0) && month_run_invoice(mr) == 0 &&
+	    month_run_statements(mr) == 0) {
+		fused = true;
+	} else if (mr) {
+		month_run_free(mr);
+		mr = NULL;
+		empty_work();  /* the commands write them again, or say what is wrong */
+		if (truncate(temps[T_INVOICE], 0) != 0) {
+			fprintf(stderr, "%s: %s: %s\n", prog, temps[T_INVOICE], strerror(errno));
+			status = 1;
+		}
+	}
+	if (!status && !fused) {
 		args[1] = "-p", args[2] = period, args[3] = priced, args[4] = NULL;
 		status = run_to("invoice", args, temps[T_INVOICE], priced == journal);
 		/*
@@ -659,7 +715,7 @@ main(int argc, char **argv)
 			"written; run the command again\n", prog, journal);
 		status = 1;
 	}
-	if (!status) {
+	if (!status && !fused) {
 		n = 1;
 		args[n++] = "-p", args[n++] = period;
 		args[n++] = "--all", args[n++] = "--output-dir", args[n++] = work;
@@ -667,9 +723,8 @@ main(int argc, char **argv)
 			args[n++] = "-O", args[n++] = format;
 		if (lang)
 			args[n++] = "--lang", args[n++] = lang;
-		snprintf(confbuf, sizeof confbuf, "%s/tally.conf", jdir);
-		if (conf || access(confbuf, R_OK) == 0)
-			args[n++] = "--conf", args[n++] = conf ? conf : confbuf;
+		if (confarg)
+			args[n++] = "--conf", args[n++] = confarg;
 		args[n++] = temps[T_INVOICE], args[n] = NULL;
 		status = run("statement", args, NULL);
 	}
@@ -684,7 +739,8 @@ main(int argc, char **argv)
 	if (status)
 		wpath_abort(w);
 	else
-		status = commit(w, jo, outdir);
+		status = commit(w, jo, outdir, mr);
+	month_run_free(mr);
 	if (fshut_stdout(prog) < 0)
 		status = 1;
 	cleanup();

@@ -7,7 +7,6 @@
  * before and after billing. Entries count in date order (the book reads the input twice).
  */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,29 +29,17 @@ static long unsigned_after = -1;
 static tdate today = DATE_NONE;
 static char **ics;                /* --reconcile files (static: see fopts) */
 
-enum {
-	HELD, CANCELLED, LATE, NOSHOW, PROVIDER, SIGNED, UNSIGNED, BOUGHT, USED, LEFT, OVER, FREE,
-	NCOL
-};
-static const char *const keys[NCOL] = {
+static const char *const keys[SC_N] = {
 	"held", "cancelled", "late_cancel", "no_show", "provider_cancel", "signed", "unsigned",
 	"package_bought", "package_used", "package_left", "package_over", "free",
 };
-static const char *const heads[NCOL] = {
+static const char *const heads[SC_N] = {
 	"held", "cancelled", "late", "no-show", "provider", "signed", "unsigned",
 	"bought", "used", "left", "over", "free",
 };
 
-/* One client's figures for the period, and the warnings about its packages. */
-struct row {
-	long n[NCOL];
-	bool active;
-	bool expired;     /* a package expired in the period: "used up" would mislead */
-	char **warn;
-	size_t nwarn;
-};
-static struct row *rows;
-static size_t nrows;
+static struct scounts counts;    /* the figures, a row per client */
+static struct scount_opts sopts; /* the period and --client, for counts */
 /*
  * The quick way (no query, calendar or list): pass 1 counts what each entry says of itself
  * (learned) and the settled book's records add what the book decided (walk), so the input
@@ -80,30 +67,10 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static struct row *
+static struct scount_row *
 row_of(const struct client *c)
 {
-	if (c->index >= nrows) {
-		size_t n = c->index + 16;
-
-		rows = xrealloc(rows, n * sizeof *rows);
-		memset(rows + nrows, 0, (n - nrows) * sizeof *rows);
-		nrows = n;
-	}
-	return &rows[c->index];
-}
-
-static void __attribute__((format(printf, 2, 3)))
-warn(struct row *r, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	r->warn = xrealloc(r->warn, (r->nwarn + 1) * sizeof *r->warn);
-	r->warn[r->nwarn++] = xstrdup(buf);
+	return scounts_row(&counts, c);
 }
 
 static bool
@@ -141,6 +108,22 @@ notice_window(const struct client *c, tdate d, const struct jitem *it, struct te
 	return named[nnamed - 1].notice;
 }
 
+/* A cancelled session's time: and cancelled-at:, as the vocabulary read them when it did. */
+static bool
+session_times(const struct client_tags *tg, struct vval *start, struct vval *at)
+{
+	if (tg->vt) {
+		if (!tg->vt->has[VT_TIME] || !tg->vt->has[VT_CANCELLED_AT])
+			return false;
+		*start = tg->vt->v[VT_TIME];
+		*at = tg->vt->v[VT_CANCELLED_AT];
+		return true;
+	}
+	return tg->v[CT_TIME].p && tg->v[CT_CANCELLED_AT].p &&
+	       vocab_parse(VT_TIME, tg->v[CT_TIME], start) == 0 &&
+	       vocab_parse(VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT], at) == 0;
+}
+
 /* A `session: cancelled` event: late (1) or on time (0) against the notice window. */
 static int
 is_late(const struct client *c, const struct jitem *it, const struct client_tags *tg,
@@ -151,36 +134,20 @@ is_late(const struct client *c, const struct jitem *it, const struct client_tags
 	long window;
 
 	/* the vocabulary has read both (vocab_entry needs them on a cancelled session) */
-	if (!tg->v[CT_TIME].p || vocab_parse(VT_TIME, tg->v[CT_TIME], &start) < 0) {
-		vocab_bad(e, it, VT_TIME, tg->v[CT_TIME]);
-		return -1;
-	}
-	if (!tg->v[CT_CANCELLED_AT].p ||
-	    vocab_parse(VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT], &at) < 0) {
-		vocab_bad(e, it, VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT]);
-		return -1;
+	if (!tg->vt || !session_times(tg, &start, &at)) {
+		if (!tg->v[CT_TIME].p || vocab_parse(VT_TIME, tg->v[CT_TIME], &start) < 0) {
+			vocab_bad(e, it, VT_TIME, tg->v[CT_TIME]);
+			return -1;
+		}
+		if (!tg->v[CT_CANCELLED_AT].p ||
+		    vocab_parse(VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT], &at) < 0) {
+			vocab_bad(e, it, VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT]);
+			return -1;
+		}
 	}
 	if ((window = notice_window(c, t->date, it, e)) < 0)
 		return -1;
 	return (long long)t->date * 1440 + start.n - at.stamp < window;
-}
-
-/* Packages that expired in the period with sessions left, by date or by an `expired:` entry. */
-static void
-expiries(struct book *b)
-{
-	for (size_t i = 0; i < book_nlapses(b); i++) {
-		const struct book_lapse *l = book_lapse_at(b, i);
-		char day[11];
-
-		if (!in_period(l->expires) || l->sessions <= 0 ||
-		    (only_client && strcmp(l->c->id, only_id) != 0))
-			continue;
-		date_format(day, l->expires);
-		warn(row_of(l->c), "%s: package expired on %s with %ld session%s left", l->c->id,
-		     day, l->sessions, l->sessions == 1 ? "" : "s");
-		row_of(l->c)->active = row_of(l->c)->expired = true;
-	}
 }
 
 static void
@@ -226,21 +193,20 @@ count(struct book *b, const struct jitem *it, const struct vtags *vt,
       long *listed, struct terr *e)
 {
 	const struct txn *t = it->txn;
-	struct client_tags tg;
+	struct client_tags own;
+	const struct client_tags *tg = tgp;  /* read by pass 1 (vt: the vocabulary's reading) */
 	enum session_kind kind;
 	struct client *c;
 	struct attendee a[GROUP_MAX];
 	size_t n;
 
-	if (tgp)
-		tg = *tgp;  /* read by pass 1 (vt: the vocabulary's reading) */
-	else
-		clients_tags(t, &tg);
-	kind = clients_kind_of(&tg);
+	if (!tg)
+		clients_tags(t, &own), tg = &own;
+	kind = clients_kind_of(tg);
 	if (kind == SESSION_NONE || kind == SESSION_OTHER ||
 	    !(vt ? vt->nclient > 1 || vt->has[VT_ABSENT] : group_is(t))) {
-		c = tgp ? book_client(b) : clients_of_tags(book_clients(b), &tg);
-		return count_one(it, &tg, c, kind, nbp && bp[0].c == c ? &bp[0] : NULL, o, listed,
+		c = tgp ? book_client(b) : clients_of_tags(book_clients(b), tg);
+		return count_one(it, tg, c, kind, nbp && bp[0].c == c ? &bp[0] : NULL, o, listed,
 				 e);
 	}
 	if (quick && kind != SESSION_HELD)
@@ -254,7 +220,7 @@ count(struct book *b, const struct jitem *it, const struct vtags *vt,
 		for (size_t k = 0; k < nbp && !mine; k++)
 			if (bp[k].c == c && bp[k].group)
 				mine = &bp[k];
-		if (count_one(it, &tg, c, kind == SESSION_HELD ? (enum session_kind)a[i].kind : kind,
+		if (count_one(it, tg, c, kind == SESSION_HELD ? (enum session_kind)a[i].kind : kind,
 			      mine, o, listed, e) < 0)
 			return -1;
 	}
@@ -263,14 +229,13 @@ count(struct book *b, const struct jitem *it, const struct vtags *vt,
 
 /* Counts one client's part of an entry. */
 static int
-count_one(const struct jitem *it, const struct client_tags *tgp, struct client *c,
+count_one(const struct jitem *it, const struct client_tags *tg, struct client *c,
 	  enum session_kind kind, const struct book_price *bp, struct out *o, long *listed,
 	  struct terr *e)
 {
 	const struct txn *t = it->txn;
-	struct client_tags tg = *tgp;
 	bool has = bp != NULL;
-	struct row *r;
+	struct scount_row *r;
 	int late = 0;
 
 	if (kind != SESSION_NONE && !c) {
@@ -278,7 +243,7 @@ count_one(const struct jitem *it, const struct client_tags *tgp, struct client *
 		return -1;
 	}
 	if (kind == SESSION_OTHER) {
-		struct span v = tg.v[CT_SESSION];
+		struct span v = tg->v[CT_SESSION];
 
 		terr_set(e, it->file, t->comment_line, "unknown session: %.*s", (int)v.n, v.p);
 		return -1;
@@ -292,46 +257,45 @@ count_one(const struct jitem *it, const struct client_tags *tgp, struct client *
 		struct vval start, at;
 		long long notice;
 
-		if (vocab_parse(VT_TIME, tg.v[CT_TIME], &start) < 0 ||
-		    vocab_parse(VT_CANCELLED_AT, tg.v[CT_CANCELLED_AT], &at) < 0 ||
+		if (!session_times(tg, &start, &at) ||
 		    (notice = (long long)t->date * 1440 + start.n - at.stamp) < 0 ||
 		    notice > 1000000000)
 			slow = true;  /* beyond what the book's record keeps */
 		r->active = true;
 		return 0;
 	}
-	if (kind == SESSION_CANCELLED && (late = is_late(c, it, &tg, e)) < 0)
+	if (kind == SESSION_CANCELLED && (late = is_late(c, it, tg, e)) < 0)
 		return -1;
 	switch (kind) {
 	case SESSION_HELD:
-		r->n[HELD]++;
-		if (tg.v[CT_SIGNED].p)
-			r->n[SIGNED]++;
+		r->n[SC_HELD]++;
+		if (tg->v[CT_SIGNED].p)
+			r->n[SC_SIGNED]++;
 		else {
-			r->n[UNSIGNED]++;
+			r->n[SC_UNSIGNED]++;
 			if (list_unsigned)
 				list_one(o, it, c, (*listed)++);
 			if (unsigned_after >= 0 && today - t->date > unsigned_after) {
 				char day[11];
 
 				date_format(day, t->date);
-				warn(r, "%s: session of %s unsigned for %ld days (%s:%ld)", c->id, day,
+				scounts_warn(r, "%s: session of %s unsigned for %ld days (%s:%ld)", c->id, day,
 				     (long)(today - t->date), it->file, it->line);
 			}
 		}
 		if (has && bp->over)
-			r->n[OVER]++;
-		if (tg.v[CT_WAIVED].p)
-			r->n[FREE]++;
+			r->n[SC_OVER]++;
+		if (tg->v[CT_WAIVED].p)
+			r->n[SC_FREE]++;
 		break;
-	case SESSION_CANCELLED: r->n[late ? LATE : CANCELLED]++; break;
-	case SESSION_LATE: r->n[LATE]++; break;
-	case SESSION_NOSHOW: r->n[NOSHOW]++; break;
-	case SESSION_PROVIDER: r->n[PROVIDER]++; break;
+	case SESSION_CANCELLED: r->n[late ? SC_LATE : SC_CANCELLED]++; break;
+	case SESSION_LATE: r->n[SC_LATE]++; break;
+	case SESSION_NOSHOW: r->n[SC_NOSHOW]++; break;
+	case SESSION_PROVIDER: r->n[SC_PROVIDER]++; break;
 	default: break;
 	}
 	if (has && bp->package)  /* on the row of whose credit it was (bill-to: the payer's) */
-		row_of(bp->owner ? bp->owner : c)->n[USED]++;
+		row_of(bp->owner ? bp->owner : c)->n[SC_USED]++;
 	if (kind != SESSION_NONE || (has && bp->package))
 		row_of(c)->active = true;  /* row_of may have moved the rows */
 	return 0;
@@ -349,9 +313,9 @@ bought(const struct book_price *bp, size_t has)
 
 		if (!x->c || (only_client && strcmp(x->c->id, only_id) != 0))
 			continue;
-		row_of(x->c)->n[BOUGHT] += x->bought;
+		row_of(x->c)->n[SC_BOUGHT] += x->bought;
 		if (other)
-			row_of(x->c)->n[USED]++;
+			row_of(x->c)->n[SC_USED]++;
 		if (x->bought || other)
 			row_of(x->c)->active = true;
 	}
@@ -381,12 +345,12 @@ decided(struct client *c, enum session_kind kind, const struct book_price *bp)
 	if (kind == SESSION_CANCELLED) {
 		if ((window = notice_window(c, bp->date, NULL, &e)) < 0 || bp->notice < 0)
 			return -1;
-		row_of(c)->n[bp->notice < window ? LATE : CANCELLED]++;
+		row_of(c)->n[bp->notice < window ? SC_LATE : SC_CANCELLED]++;
 	}
 	if (kind == SESSION_HELD && bp->over)
-		row_of(c)->n[OVER]++;
+		row_of(c)->n[SC_OVER]++;
 	if (bp->package)  /* on the row of whose credit it was (bill-to: the payer's) */
-		row_of(bp->owner ? bp->owner : c)->n[USED]++;
+		row_of(bp->owner ? bp->owner : c)->n[SC_USED]++;
 	if (kind != SESSION_NONE || bp->package)
 		row_of(c)->active = true;
 	return 0;
@@ -430,75 +394,22 @@ walk(struct book *b)
 	return 0;
 }
 
-/* Back to no rows (the quick way gave up: scan counts them again; the end). */
-static void
-rows_reset(void)
-{
-	for (size_t i = 0; i < nrows; i++) {
-		for (size_t k = 0; k < rows[i].nwarn; k++)
-			free(rows[i].warn[k]);
-		free(rows[i].warn);
-	}
-	if (rows)
-		memset(rows, 0, nrows * sizeof *rows);
-}
-
-static int
-by_id(const void *x, const void *y)
-{
-	const struct client *const *a = x, *const *b = y;
-
-	return strcmp((*a)->id, (*b)->id);
-}
-
-/* The clients to show, sorted, with package_left filled in and warnings added. */
-static size_t
-report_rows(struct book *bk, tdate asof, struct client ***out)
-{
-	struct clients *b = book_clients(bk);
-	size_t n = clients_count(b), k = 0;
-	struct client **v = xcalloc(n + 1, sizeof *v);
-
-	for (size_t i = 0; i < n; i++) {
-		struct client *c = clients_at(b, i);
-		struct row *r = row_of(c);
-
-		if (only_client && strcmp(c->id, only_id) != 0)
-			continue;
-		r->n[LEFT] = client_package_left(c, asof, NULL);
-		if (!r->active && r->n[LEFT] == 0)
-			continue;
-		if (r->n[OVER] > 0)
-			warn(r, "%s: package overrun: %ld session%s held after the credit ran out",
-			     c->id, r->n[OVER], r->n[OVER] == 1 ? "" : "s");
-		if (r->n[LEFT] == 1)
-			warn(r, "%s: 1 package session left: ask about renewal", c->id);
-		else if (r->n[LEFT] == 0 && r->n[OVER] == 0 && c->bought > 0 && !r->expired)
-			warn(r, "%s: package used up", c->id);
-		v[k++] = c;
-	}
-	if (k > 1)
-		qsort(v, k, sizeof *v, by_id);
-	*out = v;
-	return k;
-}
-
 static void
 write_txt(struct out *o, struct client **v, size_t n)
 {
-	long total[NCOL] = {0};
-	int w[NCOL], cw = 6;
+	long total[SC_N] = {0};
+	int w[SC_N], cw = 6;
 	char num[32];
 	bool gap = false;   /* the blank line before the notes is written */
 
 	for (size_t i = 0; i < n; i++) {
 		if ((int)strlen(v[i]->id) > cw)
 			cw = (int)strlen(v[i]->id);
-		for (int k = 0; k < NCOL; k++)
+		for (int k = 0; k < SC_N; k++)
 			total[k] += row_of(v[i])->n[k];
 	}
 	out_printf(o, "%-*s", cw, "client");
-	for (int k = 0; k < NCOL; k++) {
+	for (int k = 0; k < SC_N; k++) {
 		w[k] = snprintf(num, sizeof num, "%ld", total[k]);
 		if (w[k] < (int)strlen(heads[k]))
 			w[k] = (int)strlen(heads[k]);
@@ -509,7 +420,7 @@ write_txt(struct out *o, struct client **v, size_t n)
 		const long *f = i < n ? row_of(v[i])->n : total;
 
 		out_printf(o, "%-*s", cw, i < n ? v[i]->id : "total");
-		for (int k = 0; k < NCOL; k++)
+		for (int k = 0; k < SC_N; k++)
 			out_printf(o, "  %*ld", w[k], f[k]);
 		out_puts(o, "\n");
 	}
@@ -524,7 +435,7 @@ write_txt(struct out *o, struct client **v, size_t n)
 		gap = true;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct row *r = row_of(v[i]);
+		struct scount_row *r = row_of(v[i]);
 
 		for (size_t k = 0; k < r->nwarn; k++) {
 			out_printf(o, "%swarning: %s\n", gap ? "" : "\n", r->warn[k]);
@@ -538,7 +449,7 @@ write_rows(struct out *o, struct client **v, size_t n)
 {
 	if (format == F_CSV) {
 		out_puts(o, "client");
-		for (int k = 0; k < NCOL; k++)
+		for (int k = 0; k < SC_N; k++)
 			out_printf(o, ",%s", keys[k]);
 		out_puts(o, "\n");
 	} else
@@ -552,7 +463,7 @@ write_rows(struct out *o, struct client **v, size_t n)
 			out_puts(o, i ? ",\n {\"client\": " : "\n {\"client\": ");
 			json_string(o, v[i]->id, strlen(v[i]->id));
 		}
-		for (int k = 0; k < NCOL; k++) {
+		for (int k = 0; k < SC_N; k++) {
 			if (format == F_CSV)
 				out_printf(o, ",%ld", f[k]);
 			else
@@ -716,6 +627,7 @@ main(int argc, char **argv)
 	}
 	if (only_client)
 		clients_slug((struct span){only_client, strlen(only_client)}, only_id, sizeof only_id);
+	sopts = (struct scount_opts){begin, end, only_client ? only_id : NULL};
 	if (policy_file) {
 		if (!(p = policy_load(policy_file, &e))) {
 			terr_print(prog, &e);
@@ -727,6 +639,7 @@ main(int argc, char **argv)
 		bopts.policy_file = policy_file;
 	}
 	bopts.policy_dir = dir;
+	bopts.report_only = true;  /* counts: no copy of the input, no "session n of m" */
 	policy_dir = dir ? xstrdup(dir) : policy_sharedir("policies");
 	{
 		/* Operands that are not files are hledger query terms (lib/query.c). */
@@ -778,7 +691,7 @@ main(int argc, char **argv)
 		status = 1;
 	if (quick && (status || slow || walk(b) < 0)) {
 		quick = false;
-		rows_reset();
+		scounts_reset(&counts);
 		book_rewind(b);
 	}
 	if (quick)
@@ -794,8 +707,8 @@ main(int argc, char **argv)
 		status = 1;
 	}
 	if (!status) {
-		expiries(b);
-		n = report_rows(b, asof, &v);
+		scounts_expiries(&counts, b, &sopts);
+		n = scounts_report(&counts, b, asof, &sopts, &v);
 		if (rc) {
 			struct reconcile_opts ro = {begin, end, (long long)today * 1440,
 						    only_client ? only_id : NULL};
@@ -817,8 +730,7 @@ main(int argc, char **argv)
 	else if (out_commit(o) < 0)
 		status = 1;
 	free(v);
-	rows_reset();
-	free(rows);
+	scounts_free(&counts);
 	for (size_t i = 0; i < nnamed; i++)
 		free(named[i].name);
 	free(named);

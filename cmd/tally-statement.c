@@ -49,77 +49,10 @@ usage(FILE *f, int status)
 static int
 observe(const struct jitem *it, struct terr *e)
 {
-	struct vtags tg;
-	struct span v;
+	static struct stmt_reading rd;
 
-	if (it->kind != J_TXN)
-		return 0;
-	if (vocab_entry(it, &tg, e, NULL, NULL) > 0 ||
-	    (query_txn_undated(query, it->txn) && statements_observe_tags(st, it, &tg, e) < 0))
-		return -1;
-	identities_learn(ids, it, &tg);
-	if (!tag_find(it->txn->comment, "bill-to", &v))
-		return 0;
-	return clients_observe_billto(payers, it, &tg, e);
-}
-
-/* The templates directory: --templates, else beside the binary (build tree or install). */
-static char *
-templates_dir(const char *opt)
-{
-	static const char *const rel[] = {"/../share/templates", "/../share/tally/templates"};
-	char exe[PATH_MAX], path[PATH_MAX + 64], *slash;
-	ssize_t n;
-	struct stat st;
-
-	if (opt)
-		return xstrdup(opt);
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL)
-			*slash = '\0';
-		for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
-			snprintf(path, sizeof path, "%s%s/statement.css", exe, rel[i]);
-			if (stat(path, &st) == 0) {
-				snprintf(path, sizeof path, "%s%s", exe, rel[i]);
-				return xstrdup(path);
-			}
-		}
-	}
-	return xstrdup(TALLY_SHAREDIR "/templates");
-}
-
-static char *
-read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (!f)
-		return NULL;
-	do {
-		if (len + 4096 + 1 > cap)
-			buf = xrealloc(buf, cap = (cap ? cap * 2 : 8192));
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-	} while (n > 0);
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
-}
-
-/* A client ID that can name a file in --output-dir. */
-static bool
-safe_name(const char *id)
-{
-	if (!*id || *id == '.' || strchr(id, '/') || strstr(id, ".."))
-		return false;
-	for (const char *p = id; *p; p++)
-		if ((unsigned char)*p < 0x20)
-			return false;
-	return true;
+	rd.st = st, rd.ids = ids, rd.payers = payers, rd.query = query;
+	return stmt_read_entry(&rd, it, e);
 }
 
 /* What to call the client: its name: tag, its client: spelling, else the ID. */
@@ -202,7 +135,7 @@ document(struct out *o, const struct stmt_doc *d, int fmt, const struct stmt_cli
 static bool
 billed_elsewhere(const struct stmt_client *c)
 {
-	return strcmp(clients_payer_id(payers, c->id, family_at), c->id) != 0;
+	return stmt_billed_elsewhere(payers, c, family_at);
 }
 
 /* -O eml: one client's statement as mail: text and HTML alternatives, the PDF attached. */
@@ -293,7 +226,7 @@ write_all(struct statements *st, const struct stmt_doc *d, int fmt, const char *
 	for (size_t i = 0; i < n; i++) {
 		const struct stmt_client *c = statements_at(st, i);
 
-		if (!safe_name(c->id)) {
+		if (!stmt_safe_name(c->id)) {
 			fprintf(stderr, "%s: %s:%ld: client ID not usable as a file name: %s\n",
 				prog, c->file, c->line, c->id);
 			return 1;
@@ -441,10 +374,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	labels = conf_catalog("statement");
-	tdir = templates_dir(tpl);
+	tdir = stmt_templates_dir(tpl);
 	if (fmt == STMT_HTML || fmt == F_EML) {
 		snprintf(path, sizeof path, "%s/statement.css", tdir);
-		if (!(css = read_file(path)) || strstr(css, "</")) {
+		if (!(css = stmt_read_text(path)) || strstr(css, "</")) {
 			fprintf(stderr, "%s: %s: %s\n", prog, path,
 				css ? "must not contain \"</\"" : strerror(errno));
 			free(css);

@@ -1,7 +1,7 @@
 /*
  * book.c: the book read in two passes: its lifecycle, its records, the policies it loads,
  * the files it reads and the errors it defers. Pass 1 (bookadd.c) keeps the clients' terms
- * (rates, policies, packages) and one 64-byte record per session event or movement of
+ * (rates, policies, packages) and one 48-byte record per session event or movement of
  * package or deposit money; book_settle (booksettle.c) sorts the records by date, `time:`
  * and position and prices them in that order (bookprice.c); pass 2 (book_next) hands the
  * decisions out item by item in the input's order. The journal's text is never held.
@@ -24,6 +24,7 @@ book_new(const struct book_opts *o, struct terr *e)
 	b->cl = clients_new(&o->accts);
 	b->dir = o->policy_dir ? xstrdup(o->policy_dir) : policy_sharedir("policies");
 	b->check = o->check_policies;
+	b->report = b->nocopy = o->report_only;
 	b->last = DATE_NONE;
 	b->group = -1;
 	return b;
@@ -47,6 +48,7 @@ book_free(struct book *b)
 	free(b->fend);
 	free(b->fid);
 	free(b->big);
+	free(b->ext);
 	free(b->steps);
 	free(b->places);
 	free(b->err);
@@ -71,12 +73,54 @@ book_client(const struct book *b)
 	return b->who;
 }
 
+/* q[i] and its scale as the record keeps them (q[1] and q[2] in b->ext: 0, 0 when none). */
+static void
+raw_get(const struct book *b, const struct bev *v, int i, int64_t *q, int8_t *scale)
+{
+	if (i == 0) {
+		*q = v->q0;
+		*scale = v->scale0;
+	} else if (v->ext) {
+		*q = b->ext[v->ext - 1].q[i - 1];
+		*scale = b->ext[v->ext - 1].scale[i - 1];
+	} else {
+		*q = 0;
+		*scale = 0;
+	}
+}
+
+static void
+raw_put(struct book *b, struct bev *v, int i, int64_t q, int8_t scale)
+{
+	if (i == 0) {
+		v->q0 = q;
+		v->scale0 = scale;
+		return;
+	}
+	if (!v->ext) {
+		if (!q && !scale)
+			return;  /* what no ext reads as */
+		if (b->next == b->capext) {
+			b->capext = b->capext ? 2 * b->capext : 256;
+			b->ext = xrealloc(b->ext, b->capext * sizeof *b->ext);
+		}
+		b->ext[b->next] = (struct bext){{0, 0}, {0, 0}};
+		v->ext = (uint32_t)++b->next;  /* fewer than records, whose places are 32 bits */
+	}
+	b->ext[v->ext - 1].q[i - 1] = q;
+	b->ext[v->ext - 1].scale[i - 1] = scale;
+}
+
 struct amount
 bev_get(const struct book *b, const struct bev *v, int i)
 {
-	if (v->scale[i] == BIG)
-		return b->big[v->q[i]];
-	return (struct amount){v->q[i], v->scale[i], v->com};
+	int64_t q;
+	int8_t scale;
+
+	raw_get(b, v, i, &q, &scale);
+	if (scale == BIG)
+		return b->big[q];
+	return (struct amount){q, scale, v->com};
 }
 
 void
@@ -84,23 +128,27 @@ bev_put(struct book *b, struct bev *v, int i, const struct amount *a)
 {
 	bool mixed = false;
 
-	for (int k = 0; a->com && v->com && a->com != v->com && k < 3; k++)
-		mixed |= k != i && v->q[k] && v->scale[k] != BIG;
-	if (a->q > INT64_MAX || a->q < -INT64_MAX || mixed) {
+	for (int k = 0; a->com && v->com && a->com != v->com && k < 3; k++) {
+		int64_t q;
+		int8_t scale;
+
+		raw_get(b, v, k, &q, &scale);
+		mixed |= k != i && q && scale != BIG;
+	}
+	if (a->q > INT64_MAX || a->q < -INT64_MAX || mixed || a->com > INT16_MAX ||
+	    a->com < INT16_MIN) {
 		/* rare: an amount over 64 bits, or in another commodity, is kept aside whole */
 		if (b->nbig == b->capbig) {
 			b->capbig = b->capbig ? 2 * b->capbig : 8;
 			b->big = xrealloc(b->big, b->capbig * sizeof *b->big);
 		}
 		b->big[b->nbig] = *a;
-		v->q[i] = (int64_t)b->nbig++;
-		v->scale[i] = BIG;
+		raw_put(b, v, i, (int64_t)b->nbig++, BIG);
 		return;
 	}
 	if (a->com)
-		v->com = a->com;
-	v->q[i] = (int64_t)a->q;
-	v->scale[i] = (int8_t)a->scale;
+		v->com = (int16_t)a->com;
+	raw_put(b, v, i, (int64_t)a->q, (int8_t)a->scale);
 }
 
 const struct policy *

@@ -45,6 +45,8 @@ static void
 step(struct book *b, tdate d, uint64_t off, uint32_t pos)
 {
 	book_snapshot(b, pos);
+	if (b->report)
+		return;  /* no book_copy: where lapses go is never asked */
 	if (b->nsteps == b->capsteps) {
 		b->capsteps = b->capsteps ? 2 * b->capsteps : 256;
 		b->steps = xrealloc(b->steps, b->capsteps * sizeof *b->steps);
@@ -79,6 +81,16 @@ notice_of(const struct client_tags *tg, enum session_kind kind, tdate d)
 	long long at;
 	int start = -1;
 
+	if (tg->vt) {  /* read without a problem: both parsed */
+		const struct vtags *vt = tg->vt;
+
+		if (!vt->has[VT_CANCELLED_AT])
+			return kind == SESSION_CANCELLED ? N_NO_STAMP : N_UNKNOWN;
+		if (!vt->has[VT_TIME])
+			return kind == SESSION_CANCELLED ? N_NO_TIME : N_UNKNOWN;
+		at = (long long)d * 1440 + vt->v[VT_TIME].n - vt->v[VT_CANCELLED_AT].stamp;
+		return at < 0 ? 0 : at > 1000000000 ? 1000000000 : (int32_t)at;
+	}
 	if ((v = tg->v[CT_TIME]).p && (start = time_parse(v.p, v.n)) < 0)
 		return N_BAD_TIME;
 	if (!(v = tg->v[CT_CANCELLED_AT]).p)
@@ -105,7 +117,9 @@ bev_session(struct bev *v, const struct txn *t, const struct client_tags *tg,
 		v->flags |= F_UNPRICED;
 	if (tg->v[CT_WAIVED].p)
 		v->flags |= F_WAIVED;
-	if ((s = tg->v[CT_TIME]).p && (tm = time_parse(s.p, s.n)) >= 0)
+	if (tg->vt && tg->vt->has[VT_TIME])  /* parsed by the vocabulary */
+		v->time = (int16_t)tg->vt->v[VT_TIME].n;
+	else if ((s = tg->v[CT_TIME]).p && (tm = time_parse(s.p, s.n)) >= 0)
 		v->time = (int16_t)tm;
 	m = clients_minutes_of(tg);
 	v->n = (int32_t)(m > INT32_MAX ? -2 : m);
@@ -182,12 +196,11 @@ book_add(struct book *b, const struct jitem *it, struct terr *e)
 }
 
 int
-book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tgp,
+book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tg,
 	      struct terr *e)
 {
 	uint32_t pos = b->pos++;
 	const struct txn *t;
-	struct client_tags tg;
 	enum session_kind kind;
 	struct client *c;
 	struct seen seen[8];
@@ -211,19 +224,18 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 		b->last = t->date;
 		step(b, t->date, start, pos);
 	}
-	tg = *tgp;
-	kind = clients_kind_of(&tg);
-	c = b->who = clients_of_tags(b->cl, &tg);
-	if (c && observe_terms(&tg, it, c, e) < 0)
+	kind = clients_kind_of(tg);
+	c = b->who = clients_of_tags(b->cl, tg);
+	if (c && observe_terms(tg, it, c, e) < 0)
 		return -1;
-	if (c && tg.v[CT_BILL_TO].p &&
-	    clients_billto_add(b->cl, c, it, tg.v[CT_BILL_TO], book_name(b, it->file), pos, e) < 0)
+	if (c && tg->v[CT_BILL_TO].p &&
+	    clients_billto_add(b->cl, c, it, tg->v[CT_BILL_TO], book_name(b, it->file), pos, e) < 0)
 		return -1;
-	if (!c && (tg.v[CT_RATE].p || tg.v[CT_POLICY].p || tg.v[CT_TERMS].p || tg.v[CT_PAYER].p)) {
+	if (!c && (tg->v[CT_RATE].p || tg->v[CT_POLICY].p || tg->v[CT_TERMS].p || tg->v[CT_PAYER].p)) {
 		terr_set(e, it->file, t->comment_line, "client terms without a client: tag");
 		return -1;
 	}
-	if (!b->global && (v = tg.v[CT_POLICY]).p && v.n && b->check) {
+	if (!b->global && (v = tg->v[CT_POLICY]).p && v.n && b->check) {
 		e->file = NULL;
 		if (!book_policy_named(b, v, e)) {
 			if (!e->file) {
@@ -237,19 +249,19 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 	}
 	if ((rc = sums(b, t, seen, sizeof seen / sizeof *seen, &nseen)) < 0)
 		goto bad;
-	if (tg.v[CT_PACKAGE].p) {
+	if (tg->v[CT_PACKAGE].p) {
 		struct client *who[sizeof seen / sizeof *seen];
 		struct amount sum[sizeof seen / sizeof *seen];
 		long got[sizeof seen / sizeof *seen];
 
 		for (size_t s = 0; s < nseen; s++)
 			who[s] = seen[s].c, sum[s] = seen[s].prepaid;
-		if (!(c = clients_package_buy(c, it, &tg, who, sum, nseen, got, e)))
+		if (!(c = clients_package_buy(c, it, tg, who, sum, nseen, got, e)))
 			return -1;
 		/* one record per client that bought: the entry's client's first */
 		for (size_t s = 0; s <= nseen; s++) {
 			struct client *k = s == 0 ? c : who[s - 1];
-			long n = s == 0 ? leading_count(tg.v[CT_PACKAGE]) : got[s - 1];
+			long n = s == 0 ? leading_count(tg->v[CT_PACKAGE]) : got[s - 1];
 
 			if (s > 0 && (k == c || n <= 0))
 				continue;
@@ -266,7 +278,7 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 		for (size_t s = 0; s < nseen; s++)
 			seen[s].debit = (struct amount){0, 0, 0};
 	}
-	if (kind != SESSION_NONE && !primary && (rc = book_group(b, it, &tg, kind, pos, start, e)) != 0) {
+	if (kind != SESSION_NONE && !primary && (rc = book_group(b, it, tg, kind, pos, start, e)) != 0) {
 		if (rc < 0)
 			return -1;
 		primary = true;
@@ -274,14 +286,14 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 	if (kind != SESSION_NONE && !primary) {
 		ev = bev_new(b, pos, t);
 		ev->client = c ? (uint32_t)c->index : NO_CLIENT;
-		bev_session(ev, t, &tg, kind);
+		bev_session(ev, t, tg, kind);
 		if (ev->flags & F_UNPRICED) {
 			bev_place(b, ev, it, start);
 			book_snapshot(b, pos);
-			if (bev_own_price(b, ev, it, &tg, e) < 0)
+			if (bev_own_price(b, ev, it, tg, e) < 0)
 				return -1;
 		}
-		if (tg.v[CT_EXPIRED].p)
+		if (tg->v[CT_EXPIRED].p)
 			ev->flags |= F_EXPIRED;
 		primary = true;
 	}
@@ -308,17 +320,17 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 				ev->flags |= F_EXTRA;
 				ev->time = tm;
 			}
-			if (tg.v[CT_SESSION].p)
+			if (tg->v[CT_SESSION].p)
 				ev->flags |= F_SESSION;
-			if (tg.v[CT_EXPIRED].p) {
+			if (tg->v[CT_EXPIRED].p) {
 				ev->flags |= F_EXPIRED;
 				ev->time = 1440;
 			}
 			primary = true;
 		}
-		if (tg.v[CT_SESSION].p)
+		if (tg->v[CT_SESSION].p)
 			ev->flags |= F_SESSION;
-		if (tg.v[CT_EXPIRED].p)
+		if (tg->v[CT_EXPIRED].p)
 			ev->time = 1440;
 		if (amount_sign(&seen[s].deposit) < 0 && amount_is_zero(&seen[s].debit) &&
 		    !ev->kind)

@@ -54,7 +54,8 @@ void clients_billto_cycles(struct clients *b, void (*report)(const struct terr *
 
 /*
  * One event of the book: what pass 1 read of an entry for one client, and what settling it
- * in date order decided. 64 bytes: the budget per session event.
+ * in date order decided. 48 bytes, within the budget of 64 per session event: its amounts
+ * q[0..2] are q0 here and, when not zero, q[1] and q[2] in b->ext (bev_get, bev_put).
  */
 enum {
 	F_UNPRICED = 1,   /* a session event without postings */
@@ -73,7 +74,8 @@ enum { O_PACKAGE = 1, O_OVER = 2, O_GRACE = 4, O_WRITE = 8, O_CAPPED = 16, O_PRI
 enum { N_UNKNOWN = -1, N_NO_TIME = -2, N_BAD_TIME = -3, N_NO_STAMP = -4, N_BAD_STAMP = -5 };
 #define NO_CLIENT UINT32_MAX
 struct bev {
-	int64_t q[3];        /* read: prepaid debit, deposit change; settled: price, fee, deposit */
+	int64_t q0;          /* read: prepaid debit; settled: price (q[1]: deposit change, then
+				fee; q[2]: `price:`, then deposit - in b->ext) */
 	tdate date;
 	uint32_t pos;        /* the item's place in the input */
 	uint32_t client;     /* clients_at index, or NO_CLIENT */
@@ -81,8 +83,9 @@ struct bev {
 	int32_t n;           /* held and cancelled: the session's length (-1 unknown, -2 malformed)
 				until settled; then a waiver's number. Sessions lapsed by `expired:`;
 				sessions bought by `package:` */
-	int32_t com;         /* the commodity of q[] */
+	uint32_t ext;        /* q[1], q[2] in b->ext[ext - 1]; 0: both 0 at scale 0 */
 	uint32_t off;        /* where the item ends in its file (low 32 bits) ... */
+	int16_t com;         /* the commodity of q[] (one beyond int16: the amount goes BIG) */
 	uint8_t offhi;       /* ... and the high 8 */
 	uint8_t file;        /* the file's index + 1; 0: not in a file the output copies */
 	int16_t time;        /* minutes after midnight; -1 none; 1440 after the day's sessions */
@@ -92,9 +95,14 @@ struct bev {
 	uint8_t group : 1;   /* one attendee of a group session (group.c) */
 	uint8_t flags;       /* F_* */
 	uint8_t out;         /* O_* */
-	int8_t scale[3];
+	int8_t scale0;       /* q0's scale, or BIG */
 };
-_Static_assert(sizeof(struct bev) == 64, "an event record is 64 bytes");
+_Static_assert(sizeof(struct bev) == 48, "an event record is 48 bytes");
+/* An event's second and third amounts, kept only when one is not zero (most have none). */
+struct bext {
+	int64_t q[2];
+	int8_t scale[2];
+};
 
 struct named {
 	char *name;
@@ -128,6 +136,8 @@ struct book {
 	uint64_t *fend;        /* each file's size as read */
 	struct amount *big;    /* amounts a record cannot hold (bev_put) */
 	size_t nbig, capbig;
+	struct bext *ext;      /* records' q[1] and q[2] (bev_put) */
+	size_t next, capext;
 	struct fid {           /* each file as pass 1 found it: pass 2 must read the same */
 		dev_t dev;
 		ino_t ino;
@@ -136,6 +146,7 @@ struct book {
 		bool known;
 	} *fid;
 	bool nocopy;           /* positions unknown: pass 2 reads items */
+	bool report;           /* book_opts.report_only: no steps, no places kept */
 	struct deferred {      /* pass 1's errors, said in pass 2 in the input's order */
 		uint32_t pos;
 		struct terr e;

@@ -294,10 +294,16 @@ settle(struct book *b, struct client *c, struct bev *v)
 void
 book_settle_one(struct book *b, struct client *c, struct bev *v)
 {
-	const struct client *k = client_package_owner(c, v->date);  /* its own, or its payer's */
+	const struct client *k;
 	long n = 0, m = 0;
-	bool has = k && client_package_place(k, v->date, &n, &m);
+	bool has;
 
+	if (b->report) {  /* no places asked for */
+		settle(b, c, v);
+		return;
+	}
+	k = client_package_owner(c, v->date);  /* its own, or its payer's */
+	has = k && client_package_place(k, v->date, &n, &m);
 	settle(b, c, v);
 	if (!has || !(v->out & O_PACKAGE))
 		return;

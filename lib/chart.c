@@ -43,7 +43,9 @@ chart_client(const char *prefix, size_t plen, const char *acct, size_t n, struct
 
 	while (plen && prefix[plen - 1] == ':')
 		plen--;
-	if (n <= plen + 1 || acct[plen] != ':' || strncasecmp(acct, prefix, plen) != 0)
+	/* the first byte in either case (| 0x20) rules out most before strncasecmp */
+	if (n <= plen + 1 || acct[plen] != ':' || (acct[0] | 0x20) != (prefix[0] | 0x20) ||
+	    strncasecmp(acct, prefix, plen) != 0)
 		return false;
 	for (e = plen + 1; e < n && acct[e] != ':'; e++)
 		;
@@ -51,5 +53,40 @@ chart_client(const char *prefix, size_t plen, const char *acct, size_t n, struct
 		return false;
 	if (id)
 		*id = (struct span){acct + plen + 1, e - plen - 1};
+	return true;
+}
+
+void
+chart_under_init(struct chart_under *u, const char *prefix)
+{
+	u->prefix = prefix;
+	u->plen = strlen(prefix);
+	while (u->plen && prefix[u->plen - 1] == ':')
+		u->plen--;
+	u->nseen = 0;
+}
+
+/* chart_under past its first test: acct[plen] is the ':' after a prefix. */
+bool
+chart_under_at(struct chart_under *u, const char *acct, size_t n, struct span *id)
+{
+	size_t plen = u->plen;
+	const char *colon;
+
+	/* the prefix as the journal spells it, met before, is the same bytes again */
+	if (u->nseen != plen || memcmp(acct, u->seen, plen) != 0) {
+		if (strncasecmp(acct, u->prefix, plen) != 0)
+			return false;
+		if (plen < sizeof u->seen) {
+			memcpy(u->seen, acct, plen);
+			u->nseen = plen;
+		}
+	}
+	if (!(colon = memchr(acct + plen + 1, ':', n - plen - 1)))
+		colon = acct + n;
+	if (colon == acct + plen + 1)
+		return false;
+	if (id)
+		*id = (struct span){acct + plen + 1, (size_t)(colon - acct) - plen - 1};
 	return true;
 }

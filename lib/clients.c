@@ -222,19 +222,27 @@ clients_tags(const struct txn *t, struct client_tags *tg)
 void
 clients_tags_of(const struct vtags *vt, struct client_tags *tg)
 {
-	static const int from[CT_N] = {
-		VT_CLIENT, VT_SESSION, VT_RATE, VT_POLICY, VT_TERMS, VT_PAYER, VT_PACKAGE,
-		VT_EXPIRES, VT_EXPIRED, VT_SIGNED, VT_MINUTES, VT_DURATION, VT_TIME,
-		VT_CANCELLED_AT, VT_WAIVED, VT_BILL_TO, VT_PRICE,
+	static const signed char to[VT_N] = {
+		[VT_CLIENT] = CT_CLIENT + 1, [VT_SESSION] = CT_SESSION + 1, [VT_RATE] = CT_RATE + 1,
+		[VT_POLICY] = CT_POLICY + 1, [VT_TERMS] = CT_TERMS + 1, [VT_PAYER] = CT_PAYER + 1,
+		[VT_PACKAGE] = CT_PACKAGE + 1, [VT_EXPIRES] = CT_EXPIRES + 1,
+		[VT_EXPIRED] = CT_EXPIRED + 1, [VT_SIGNED] = CT_SIGNED + 1,
+		[VT_MINUTES] = CT_MINUTES + 1, [VT_DURATION] = CT_DURATION + 1,
+		[VT_TIME] = CT_TIME + 1, [VT_CANCELLED_AT] = CT_CANCELLED_AT + 1,
+		[VT_WAIVED] = CT_WAIVED + 1, [VT_BILL_TO] = CT_BILL_TO + 1, [VT_PRICE] = CT_PRICE + 1,
 	};
 
-	for (int k = 0; k < CT_N; k++) {
-		tg->v[k] = (struct span){NULL, 0};
-		if (vt->has[from[k]]) {
-			tg->v[k] = vt->v[from[k]].raw;
-			if (!tg->v[k].p)
-				tg->v[k].p = "";
-		}
+	memset(tg, 0, sizeof *tg);
+	tg->vt = vt;
+	/* only the tags the entry has (vt->set): most entries have two or three */
+	for (uint64_t s = vt->set; s; s &= s - 1) {
+		int k = __builtin_ctzll(s), c = to[k] - 1;
+
+		if (c < 0)
+			continue;
+		tg->v[c] = vt->v[k].raw;
+		if (!tg->v[c].p)
+			tg->v[c].p = "";
 	}
 }
 
@@ -263,14 +271,17 @@ clients_classify(const struct clients *b, const struct posting *p, struct span *
 	for (int k = 0; k < C_NACCT; k++) {
 		size_t pl = b->plen[k];
 
+		const char *end;
+
+		/* the first byte in either case (| 0x20) rules out most before strncasecmp */
 		if (p->acct_len <= pl + 1 || p->acct[pl] != ':' ||
+		    (p->acct[0] | 0x20) != (b->prefix[k][0] | 0x20) ||
 		    strncasecmp(p->acct, b->prefix[k], pl) != 0)
 			continue;
 		who->p = p->acct + pl + 1;
 		who->n = p->acct_len - pl - 1;
-		for (size_t i = 0; i < who->n; i++)
-			if (who->p[i] == ':')
-				who->n = i;
+		if ((end = memchr(who->p, ':', who->n)) != NULL)
+			who->n = (size_t)(end - who->p);
 		return who->n ? k : -1;
 	}
 	return -1;
@@ -357,6 +368,8 @@ clients_kind_of(const struct client_tags *tg)
 
 	if (!v.p)
 		return SESSION_NONE;
+	if (tg->vt)  /* read without a problem: one of the five */
+		return (enum session_kind)tg->vt->v[VT_SESSION].n;
 	for (int k = SESSION_HELD; k <= SESSION_PROVIDER; k++)
 		if (span_eq(v, names[k]))
 			return k;
@@ -382,6 +395,9 @@ clients_minutes_of(const struct client_tags *tg)
 {
 	struct vval v;
 
+	if (tg->vt)  /* read without a problem */
+		return tg->vt->has[VT_MINUTES] ? tg->vt->v[VT_MINUTES].n
+		       : tg->vt->has[VT_DURATION] ? tg->vt->v[VT_DURATION].n : -1;
 	if (tg->v[CT_MINUTES].p)
 		return vocab_parse(VT_MINUTES, tg->v[CT_MINUTES], &v) < 0 ? -2 : v.n;
 	if (tg->v[CT_DURATION].p)

@@ -5,7 +5,6 @@
  * goes through amount.c (amount_parse_plain, amount_format_plain), so overflow and scale
  * are checked in one place.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "rules-int.h"
@@ -16,12 +15,25 @@ blank(int c)
 	return c == ' ' || c == '\t';
 }
 
+/* isdigit() and isspace() of the C locale (LC_CTYPE is never set), without a call. */
+static bool
+is_digit(unsigned char c)
+{
+	return (unsigned)(c - '0') < 10;
+}
+
+static bool
+is_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 static void
 trim(const char **s, size_t *n)
 {
-	while (*n && isspace((unsigned char)**s))
+	while (*n && is_space((unsigned char)**s))
 		(*s)++, (*n)--;
-	while (*n && isspace((unsigned char)(*s)[*n - 1]))
+	while (*n && is_space((unsigned char)(*s)[*n - 1]))
 		(*n)--;
 }
 
@@ -125,8 +137,8 @@ space_group(const char *s, size_t n)
 		w = 2;
 	else if (n >= 3 && memcmp(s, "\xe2\x80\xaf", 3) == 0)
 		w = 3;
-	if (!w || n < w + 3 || !isdigit((unsigned char)s[w]) || !isdigit((unsigned char)s[w + 1]) ||
-	    !isdigit((unsigned char)s[w + 2]) || (n > w + 3 && isdigit((unsigned char)s[w + 3])))
+	if (!w || n < w + 3 || !is_digit((unsigned char)s[w]) || !is_digit((unsigned char)s[w + 1]) ||
+	    !is_digit((unsigned char)s[w + 2]) || (n > w + 3 && is_digit((unsigned char)s[w + 3])))
 		return 0;
 	return w;
 }
@@ -148,18 +160,18 @@ parse_common(const char *s, size_t n, char decmark, struct ramount *ra)
 
 	if (i < n && s[i] == '-')
 		neg = true, i++;
-	while (i < n && isdigit((unsigned char)s[i]) && nd < 18)
+	while (i < n && is_digit((unsigned char)s[i]) && nd < 18)
 		v = v * 10 + (uint64_t)(s[i++] - '0'), nd++;
 	if (nd == 0)
 		return false;
-	if (i + 1 < n && (s[i] == '.' || s[i] == ',') && isdigit((unsigned char)s[i + 1])) {
+	if (i + 1 < n && (s[i] == '.' || s[i] == ',') && is_digit((unsigned char)s[i + 1])) {
 		mark = s[i++];
 		if (decmark && decmark != mark)
 			return false;  /* a digit group mark */
-		while (i < n && isdigit((unsigned char)s[i]) && nd < 18)
+		while (i < n && is_digit((unsigned char)s[i]) && nd < 18)
 			v = v * 10 + (uint64_t)(s[i++] - '0'), nd++, frac++;
 	}
-	if (i < n && (isdigit((unsigned char)s[i]) || s[i] == '.' || s[i] == ','))
+	if (i < n && (is_digit((unsigned char)s[i]) || s[i] == '.' || s[i] == ','))
 		return false;  /* more digits or marks */
 	sp = i;
 	while (i < n && blank(s[i]))
@@ -228,7 +240,7 @@ parse_amount(const char *s, size_t n, char decmark, struct ramount *ra, const ch
 	for (k = i; k < n; k++) {
 		char c = s[k];
 
-		if (isdigit((unsigned char)c)) {
+		if (is_digit((unsigned char)c)) {
 			any = true;
 			continue;
 		}
@@ -247,7 +259,7 @@ parse_amount(const char *s, size_t n, char decmark, struct ramount *ra, const ch
 		{
 			size_t w = space_group(s + k, n - k);
 
-			if (w && any && isdigit((unsigned char)s[k - 1])) {
+			if (w && any && is_digit((unsigned char)s[k - 1])) {
 				k += w - 1;
 				continue;
 			}
@@ -289,7 +301,7 @@ parse_amount(const char *s, size_t n, char decmark, struct ramount *ra, const ch
 			}
 			if (c == dec)
 				plain[o++] = '.', after = true;
-			else if (isdigit((unsigned char)c))
+			else if (is_digit((unsigned char)c))
 				plain[o++] = c;
 		}
 		if (amount_parse_plain(plain, o, &ra->a) < 0) {
@@ -349,15 +361,20 @@ parse_amount(const char *s, size_t n, char decmark, struct ramount *ra, const ch
 	return 0;
 }
 
+/* "00" to "99": the digits of an amount two at a time. */
+static const char pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 /* One amount (no price) into out, which holds AMOUNT_BUF bytes; returns the length. */
 static size_t
 format_one(char *out, const struct amount *a, bool left, bool space, char dec)
 {
-	const char *sym = commodity_name(a->com);
-	char digs[64];
+	const char *sym = a->com ? commodity_name(a->com) : "";
+	char digs[64], *d = digs + sizeof digs;
 	unsigned __int128 u;
-	int nd = 0, i;
-	size_t o = 0, sl = strlen(sym);
+	size_t o = 0, sl = strlen(sym), nd, ni;
 	bool quote = false, neg = a->q < 0;
 
 	if (a->q == 0)  /* no "-0"; current hledger keeps the symbol ("$0") */
@@ -365,10 +382,10 @@ format_one(char *out, const struct amount *a, bool left, bool space, char dec)
 	/* "1,500" means 1500 to ledger and 1.5 to hledger: write three decimals with a dot. */
 	if (dec == ',' && a->scale == 3)
 		dec = '.';
-	for (i = 0; sym[i]; i++)
+	for (size_t i = 0; i < sl; i++)
 		if (!sym_char((unsigned char)sym[i]))
 			quote = true;
-	if (*sym && left) {
+	if (sl && left) {
 		if (quote)
 			out[o++] = '"';
 		memcpy(out + o, sym, sl);
@@ -382,26 +399,36 @@ format_one(char *out, const struct amount *a, bool left, bool space, char dec)
 		out[o++] = '-';
 	u = neg ? -(unsigned __int128)a->q : (unsigned __int128)a->q;
 	/* Every amount has 0 <= scale <= AMOUNT_MAX_SCALE: said here for the analyzer. */
-	int scale = a->scale >= 0 && a->scale <= AMOUNT_MAX_SCALE ? a->scale : 0;
+	size_t scale = a->scale >= 0 && a->scale <= AMOUNT_MAX_SCALE ? (size_t)a->scale : 0;
 
-	for (; u > UINT64_MAX; u /= 10)  /* 128-bit division only for the digits past 64 bits */
-		digs[nd++] = (char)('0' + (int)(u % 10));
+	/* The digits from the right: 128-bit division only for those past 64 bits, then two
+	 * at a time. */
+	for (; u > UINT64_MAX; u /= 10)
+		*--d = (char)('0' + (int)(u % 10));
 	uint64_t v = (uint64_t)u;
 
-	do {
-		digs[nd++] = (char)('0' + (int)(v % 10));
-		v /= 10;
-	} while (v);
-	while (nd <= scale)
-		digs[nd++] = '0';
-	for (i = nd - 1; i >= scale; i--)
-		out[o++] = digs[i];
+	while (v >= 100) {
+		d -= 2;
+		memcpy(d, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		d -= 2;
+		memcpy(d, pairs + 2 * v, 2);
+	} else {
+		*--d = (char)('0' + v);
+	}
+	for (nd = (size_t)(digs + sizeof digs - d); nd <= scale; nd++)
+		*--d = '0';
+	ni = nd - scale;
+	memcpy(out + o, d, ni);
+	o += ni;
 	if (scale > 0) {
 		out[o++] = dec;
-		for (i = scale - 1; i >= 0; i--)
-			out[o++] = digs[i];
+		memcpy(out + o, d + ni, scale);
+		o += scale;
 	}
-	if (*sym && !left) {
+	if (sl && !left) {
 		if (space)
 			out[o++] = ' ';
 		if (quote)
@@ -417,7 +444,8 @@ format_one(char *out, const struct amount *a, bool left, bool space, char dec)
 size_t
 ramount_format(char *buf, size_t size, const struct ramount *ra)
 {
-	char out[2 * AMOUNT_BUF + 8];
+	char tmp[2 * AMOUNT_BUF + 8];
+	char *out = size >= sizeof tmp ? buf : tmp;  /* room enough: written in place */
 	size_t o = format_one(out, &ra->a, ra->left, ra->space, ra->dec), n;
 
 	if (ra->price) {
@@ -426,11 +454,11 @@ ramount_format(char *buf, size_t size, const struct ramount *ra)
 		o += format_one(out + o, &ra->pa, ra->pleft, ra->pspace, ra->pdec);
 	}
 	n = o < size ? o : size - 1;
-	memcpy(buf, out, n);
+	if (out != buf)
+		memcpy(buf, out, n);
 	buf[n] = '\0';
 	return n;
 }
-
 
 int
 csvamount_parse(const char *s, size_t n, char dec, struct ramount *ra, const char **why)

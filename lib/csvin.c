@@ -19,8 +19,9 @@ struct csvin {
 	FILE *f;
 	const char *name;
 	int encoding;
-	char *line;            /* getline's buffer */
-	size_t linecap;
+	char *buf;             /* the input, read 64 KiB at a time; lines point into it */
+	size_t bcap, bpos, blen;
+	bool ended;            /* the input has no more bytes to give */
 	char *conv;            /* the line converted from Latin-1 */
 	size_t convcap;
 	long lineno;           /* line being fed */
@@ -397,6 +398,49 @@ csvin_skip(struct csvin *c, long n)
 	c->skip = n;
 }
 
+/* The next line of the input (its '\n' kept) into *s: its length, 0 at the end, -1 error. */
+static ssize_t
+next_line(struct csvin *c, const char **s)
+{
+	enum { CHUNK = 1 << 16 };
+
+	if (!c->buf) {
+		c->bcap = CHUNK;
+		c->buf = xmalloc(c->bcap);
+	}
+	for (;;) {
+		char *at = c->buf + c->bpos, *nl = c->blen > c->bpos ?
+			memchr(at, '\n', c->blen - c->bpos) : NULL;
+		size_t got;
+
+		if (nl || (c->ended && c->blen > c->bpos)) {
+			size_t n = nl ? (size_t)(nl + 1 - at) : c->blen - c->bpos;
+
+			*s = at;
+			c->bpos += n;
+			return (ssize_t)n;
+		}
+		if (c->ended)
+			return 0;
+		/* A line goes on past the bytes read: it moves to the front, more are read. */
+		if (c->blen > c->bpos)
+			memmove(c->buf, at, c->blen - c->bpos);
+		c->blen -= c->bpos;
+		c->bpos = 0;
+		if (c->blen + CHUNK > c->bcap) {
+			while (c->blen + CHUNK > c->bcap)
+				c->bcap = c->bcap ? c->bcap * 2 : CHUNK;
+			c->buf = xrealloc(c->buf, c->bcap);
+		}
+		got = fread(c->buf + c->blen, 1, c->bcap - c->blen, c->f);
+		c->blen += got;
+		if (got == 0 && ferror(c->f))
+			return -1;
+		if (got == 0)
+			c->ended = true;
+	}
+}
+
 int
 csvin_next(struct csvin *c, struct csvrec *r, struct terr *e)
 {
@@ -410,9 +454,9 @@ csvin_next(struct csvin *c, struct csvrec *r, struct terr *e)
 		compact(c);
 		if (c->eof)
 			return 0;
-		got = getline(&c->line, &c->linecap, c->f);
-		if (got < 0) {
-			if (ferror(c->f)) {
+		got = next_line(c, &s);
+		if (got <= 0) {
+			if (got < 0) {
 				terr_set(e, c->name, 0, "%s", strerror(errno));
 				return -1;
 			}
@@ -424,7 +468,6 @@ csvin_next(struct csvin *c, struct csvrec *r, struct terr *e)
 			continue;
 		}
 		c->lineno++;
-		s = c->line;
 		n = (size_t)got;
 		if (c->lineno == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
 			s += 3;
@@ -489,7 +532,7 @@ csvin_close(struct csvin *c)
 	csv_free(&c->p);
 	if (c->f && c->f != stdin)
 		fclose(c->f);
-	free(c->line);
+	free(c->buf);
 	free(c->conv);
 	free(c->arena);
 	free(c->off);

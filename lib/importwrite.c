@@ -8,6 +8,9 @@
 
 #include "tally.h"
 
+/* A string literal, its length known here. */
+#define PUT(b, lit) buf_put((b), (lit), sizeof(lit) - 1)
+
 void
 buf_grow(struct buf *b, size_t n)
 {
@@ -25,10 +28,15 @@ buf_puts(struct buf *b, const char *s)
 static void
 fmt_date(struct buf *b, tdate d)
 {
-	char s[16];
+	/* A bank's rows come a day's worth at a time: the last date's text is kept. */
+	static _Thread_local tdate last = DATE_NONE;
+	static _Thread_local char s[16];
 
-	date_format(s, d);
-	buf_puts(b, s);
+	if (d != last || d == DATE_NONE) {
+		date_format(s, d);
+		last = d;
+	}
+	buf_put(b, s, 10);
 }
 
 /* Comment text, one "; line" per line; the first on the header/posting line. */
@@ -45,21 +53,21 @@ put_comment_lines(struct buf *b, const char *c, bool first_inline, const char *i
 		n = nl ? (size_t)(nl - c) : strlen(c);
 		if (first && first_inline) {
 			if (n) {
-				buf_puts(b, "  ; ");
+				PUT(b, "  ; ");
 				buf_put(b, c, n);
 			}
-			buf_puts(b, "\n");
+			PUT(b, "\n");
 		} else {
 			buf_puts(b, indent);
-			buf_puts(b, "; ");
+			PUT(b, "; ");
 			buf_put(b, c, n);
-			buf_puts(b, "\n");
+			PUT(b, "\n");
 		}
 		first = false;
 		c = nl ? nl + 1 : NULL;
 	}
 	if (first && first_inline)
-		buf_puts(b, "\n");
+		PUT(b, "\n");
 }
 
 /* A description or code on one line: each line stripped, empty ones dropped, joined by a
@@ -69,6 +77,11 @@ put_oneline(struct buf *b, const char *s, size_t n)
 {
 	bool first = true;
 
+	if (n && s[0] != ' ' && s[0] != '\t' && s[n - 1] != ' ' && s[n - 1] != '\t' &&
+	    !memchr(s, '\n', n) && !memchr(s, '\r', n)) {  /* one line, nothing to strip */
+		buf_put(b, s, n);
+		return;
+	}
 	while (n) {
 		const char *l = s, *nl = memchr(s, '\n', n), *cr;
 		size_t k, m;
@@ -124,19 +137,19 @@ render_split(struct buf *b, const struct rtxn *t, const char *acct2, const struc
 		x.a = pm->split[k].amt;
 		amount_neg(&x.a);
 		x.price = 0;
-		buf_puts(b, "    ");
+		PUT(b, "    ");
 		buf_puts(b, acct2);
-		buf_puts(b, "  ");
+		PUT(b, "  ");
 		import_amount(b, &x, journal_style);
 		if (k + 1 == pm->nsplit && p->has_bal) {
-			buf_puts(b, " ");
+			PUT(b, " ");
 			buf_puts(b, t->balance_op);
-			buf_puts(b, " ");
+			PUT(b, " ");
 			import_amount(b, &p->bal, journal_style);
 		}
-		buf_puts(b, "\n      ; invoice: ");
+		PUT(b, "\n      ; invoice: ");
 		buf_puts(b, pm->split[k].invoice);
-		buf_puts(b, "\n");
+		PUT(b, "\n");
 		if (k == 0 && p->comment)
 			put_comment_lines(b, p->comment, false, "      ");
 	}
@@ -149,18 +162,18 @@ import_render(struct buf *b, const struct rtxn *t, const char *acct2, const char
 	b->n = 0;
 	fmt_date(b, t->date);
 	if (t->date2 != DATE_NONE) {
-		buf_puts(b, "=");
+		PUT(b, "=");
 		fmt_date(b, t->date2);
 	}
 	if (t->status)
 		buf_put(b, (char[]){' ', t->status}, 2);
 	if (t->code_len) {
-		buf_puts(b, " (");
+		PUT(b, " (");
 		put_oneline(b, t->code, t->code_len);
-		buf_puts(b, ")");
+		PUT(b, ")");
 	}
 	if (t->desc_len) {
-		buf_puts(b, " ");
+		PUT(b, " ");
 		put_oneline(b, t->desc, t->desc_len);
 	}
 	put_comment_lines(b, t->comment, true, "    ");
@@ -173,26 +186,26 @@ import_render(struct buf *b, const struct rtxn *t, const char *acct2, const char
 			render_split(b, t, acct2, split, journal_style);
 			continue;
 		}
-		buf_puts(b, "    ");
+		PUT(b, "    ");
 		if (i == 1 && acct2)
 			buf_puts(b, acct2);
 		else
 			put_oneline(b, p->account, p->account_len);
 		if (p->has_amt) {
-			buf_puts(b, "  ");
+			PUT(b, "  ");
 			import_amount(b, &p->amt, journal_style);
 		}
 		if (p->has_bal) {
 			buf_puts(b, p->has_amt ? " " : "  ");
 			buf_puts(b, t->balance_op);
-			buf_puts(b, " ");
+			PUT(b, " ");
 			import_amount(b, &p->bal, journal_style);
 		}
 		if (p->comment)
 			put_comment_lines(b, p->comment, true, "      ");
 		else
-			buf_puts(b, "\n");
+			PUT(b, "\n");
 	}
-	buf_puts(b, "\n");
+	PUT(b, "\n");
 }
 

@@ -37,7 +37,8 @@ struct cl {
 
 struct invrun {
 	struct invrun_opts o;
-	size_t ulen, rlen;        /* of o.unbilled, o.receivable */
+	size_t ulen;              /* of o.unbilled */
+	struct chart_under unb, recv;  /* o.unbilled, o.receivable, asked about every posting */
 	struct cl *cls;
 	size_t ncls;
 	struct strmap *ids;       /* a client's ID: its index in cls */

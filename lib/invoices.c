@@ -59,8 +59,7 @@ struct replay {
 
 struct invoices {
 	struct replay *r;
-	char *prefix;
-	size_t plen;
+	struct chart_under recv;  /* the receivable prefix (owns its string) */
 	struct invoice **inv;
 	size_t ninv, cap;
 	struct strmap *bynum;  /* invoice number -> its index in inv[] */
@@ -70,6 +69,13 @@ struct invoices {
 	char **files;     /* interned file names: jitem names die with the reader */
 	size_t nfiles;
 	const char *last_raw, *last_file;
+	bool lean;        /* invoices_lean: no movement kept, nothing applied */
+	size_t live;      /* lean: inv[] before it are of entries gone by: NULL, and where
+			   * each was in gone[] (file: index in files[]), for "first at" */
+	struct gone {
+		size_t file;
+		long line;
+	} *gone;
 };
 
 struct invoices *
@@ -77,13 +83,39 @@ invoices_new(const char *receivable_prefix)
 {
 	struct invoices *v = xcalloc(1, sizeof *v);
 
-	v->prefix = xstrdup(receivable_prefix);
-	v->plen = strlen(v->prefix);
+	chart_under_init(&v->recv, xstrdup(receivable_prefix));
 	v->bynum = strmap_new();
 	v->bycl = strmap_new();
 	v->r = xcalloc(1, sizeof *v->r);
 	v->r->last = DATE_NONE;
 	return v;
+}
+
+void
+invoices_lean(struct invoices *v)
+{
+	v->lean = true;
+}
+
+/* Lean: the invoices of the entries gone by keep only where they were. */
+static void
+retire(struct invoices *v)
+{
+	if (v->live == v->ninv)
+		return;
+	v->gone = xrealloc(v->gone, v->cap * sizeof *v->gone);
+	for (; v->live < v->ninv; v->live++) {
+		struct invoice *in = v->inv[v->live];
+		size_t f = 0;
+
+		while (v->files[f] != in->file)
+			f++;
+		v->gone[v->live] = (struct gone){f, in->line};
+		free(in->number);
+		free(in->client);
+		free(in);
+		v->inv[v->live] = NULL;
+	}
 }
 
 static const char *
@@ -108,11 +140,11 @@ intern_file(struct invoices *v, const char *file)
  * ASCII case, as journals write assets:receivable too), or 0 when the posting is elsewhere.
  */
 static size_t
-client_of(const struct invoices *v, const struct posting *p, const char **id)
+client_of(struct invoices *v, const struct posting *p, const char **id)
 {
 	struct span s;
 
-	if (!chart_client(v->prefix, v->plen, p->acct, p->acct_len, &s))
+	if (!chart_under(&v->recv, p->acct, p->acct_len, &s))
 		return 0;
 	*id = s.p;
 	return s.n;
@@ -391,6 +423,10 @@ move(struct invoices *v, const struct jitem *it, long line, struct move m, struc
 		}
 		sum->com = a.com;
 	}
+	if (v->lean) {  /* nothing will ask what is paid (tally-check): checked, not kept */
+		free(m.number);
+		return 0;
+	}
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 256;
 		r->mv = xrealloc(r->mv, r->cap * sizeof *r->mv);
@@ -406,10 +442,28 @@ move(struct invoices *v, const struct jitem *it, long line, struct move m, struc
 	return 0;
 }
 
+/*
+ * The invoice: tag a posting answers to: its own, else the entry's. With tg (the entry read
+ * without an error) the entry's first one is the vocabulary's: no second reading.
+ */
+static bool
+invoice_tag(const struct jitem *it, const struct vtags *tg, const struct posting *p,
+	    struct span *num)
+{
+	if (!tg)
+		return posting_tag(it->txn, p, "invoice", num);
+	if (p->comment.n && tag_find(p->comment, "invoice", num))
+		return true;
+	if (!tg->has[VT_INVOICE])
+		return false;
+	*num = tg->v[VT_INVOICE].raw;
+	return true;
+}
+
 /* A debit to RECEIVABLE:ID: an invoice (or more of one) when the entry names one. */
 static int
-debit(struct invoices *v, const struct jitem *it, const struct posting *p, const char *id,
-      size_t idn, struct terr *e)
+debit(struct invoices *v, const struct jitem *it, const struct vtags *tg,
+      const struct posting *p, const char *id, size_t idn, struct terr *e)
 {
 	const struct txn *t = it->txn;
 	struct inv_client *c = client_get(v, id, idn);
@@ -418,11 +472,17 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 	struct invoice *in;
 	long i;
 
-	if (!posting_tag(t, p, "invoice", &num) || num.n == 0)
+	if (!invoice_tag(it, tg, p, &num) || num.n == 0)
 		/* A refund or a manual charge: it gives back credit first. */
 		return move(v, it, p->line, (struct move){.kind = MV_REFUND, .client = ci,
 							  .amt = p->amt}, e);
 	i = strmap_find(v->bynum, num.p, num.n);
+	if (i >= 0 && !v->inv[i]) {  /* lean: an invoice of an entry gone by */
+		terr_set(e, it->file, vocab_line(it, num.p),
+			 "duplicate invoice number %.*s (first at %s:%ld)", (int)num.n, num.p,
+			 v->files[v->gone[i].file], v->gone[i].line);
+		return -1;
+	}
 	if (i >= 0) {
 		in = v->inv[i];
 		if (in->line != it->line || in->file != intern_file(v, it->file)) {
@@ -452,7 +512,10 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 		in->paid = (struct amount){0, 0, p->amt.com};
 		in->file = intern_file(v, it->file);
 		in->line = it->line;
-		if (txn_tag(t, "due", &due)) {
+		if (tg) {
+			if (tg->has[VT_DUE])
+				in->due = tg->v[VT_DUE].date;
+		} else if (txn_tag(t, "due", &due)) {
 			struct vval dv;
 
 			if (vocab_parse(VT_DUE, due, &dv) == 0) {
@@ -479,15 +542,15 @@ debit(struct invoices *v, const struct jitem *it, const struct posting *p, const
 
 /* A credit to RECEIVABLE:ID: a payment, of the invoice it names or else oldest first. */
 static int
-credit(struct invoices *v, const struct jitem *it, const struct posting *p, const char *id,
-       size_t idn, struct terr *e)
+credit(struct invoices *v, const struct jitem *it, const struct vtags *tg,
+       const struct posting *p, const char *id, size_t idn, struct terr *e)
 {
 	struct inv_client *c = client_get(v, id, idn);
 	struct move m = {.kind = MV_PAYMENT, .client = (size_t)(c - v->cl), .amt = p->amt};
 	struct span num;
 
 	amount_neg(&m.amt);
-	if (posting_tag(it->txn, p, "invoice", &num) && num.n > 0)
+	if (!v->lean && invoice_tag(it, tg, p, &num) && num.n > 0)
 		m.number = span_dup(num);
 	return move(v, it, p->line, m, e);
 }
@@ -495,29 +558,37 @@ credit(struct invoices *v, const struct jitem *it, const struct posting *p, cons
 int
 invoices_observe(struct invoices *v, const struct jitem *it, struct terr *e)
 {
+	return invoices_observe_tags(v, it, NULL, e);
+}
+
+int
+invoices_observe_tags(struct invoices *v, const struct jitem *it, const struct vtags *tg,
+		      struct terr *e)
+{
 	const struct txn *t;
 	const char *id;
-	size_t n;
-	bool any = false;
+	size_t n, first = 0;
 
+	if (v->lean)
+		retire(v);
 	if (it->kind != J_TXN || !it->txn || it->txn->np == 0)
 		return 0;
 	t = it->txn;
-	for (size_t i = 0; i < t->np && !any; i++)
-		any = client_of(v, &t->p[i], &id) > 0;
-	if (!any)
+	while (first < t->np && client_of(v, &t->p[first], &id) == 0)
+		first++;
+	if (first == t->np)
 		return 0;
 	/* Debits first, so that an entry that invoices and pays at once settles its own invoice. */
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < t->np; i++) {
+		for (size_t i = first; i < t->np; i++) {
 			const struct posting *p = &t->p[i];
 			int s = amount_sign(&p->amt);
 
 			if ((n = client_of(v, p, &id)) == 0)
 				continue;
-			if (pass == 0 && s > 0 && debit(v, it, p, id, n, e) < 0)
+			if (pass == 0 && s > 0 && debit(v, it, tg, p, id, n, e) < 0)
 				return -1;
-			if (pass == 1 && s < 0 && credit(v, it, p, id, n, e) < 0)
+			if (pass == 1 && s < 0 && credit(v, it, tg, p, id, n, e) < 0)
 				return -1;
 		}
 	}
@@ -571,10 +642,13 @@ invoices_free(struct invoices *v)
 	if (!v)
 		return;
 	for (size_t i = 0; i < v->ninv; i++) {
+		if (!v->inv[i])
+			continue;  /* lean: retired */
 		free(v->inv[i]->number);
 		free(v->inv[i]->client);
 		free(v->inv[i]);
 	}
+	free(v->gone);
 	for (size_t i = 0; i < v->ncl; i++) {
 		free(v->cl[i].id);
 		free(v->cl[i].inv);
@@ -596,7 +670,7 @@ invoices_free(struct invoices *v)
 	free(v->cl);
 	strmap_free(v->bynum, NULL);
 	strmap_free(v->bycl, NULL);
-	free(v->prefix);
+	free((char *)v->recv.prefix);
 	free(v);
 }
 

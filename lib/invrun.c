@@ -17,7 +17,8 @@ invrun_new(const struct invrun_opts *o)
 
 	r->o = *o;
 	r->ulen = strlen(o->unbilled);
-	r->rlen = strlen(o->receivable);
+	chart_under_init(&r->unb, o->unbilled);
+	chart_under_init(&r->recv, o->receivable);
 	if (!r->o.prefix)
 		r->o.prefix = "";
 	date_to_ymd(o->date, &r->seq_year, &m, &d);
@@ -108,7 +109,9 @@ take(struct amount *rem, struct amount *credit)
 {
 	struct amount t, neg;
 
-	if (amount_sign(rem) < 0 || amount_cmp(rem, credit) <= 0) {
+	/* (of one scale, as most are, the numbers compare as they are) */
+	if (rem->q < 0 || (rem->scale == credit->scale ? rem->q <= credit->q
+						       : amount_cmp(rem, credit) <= 0)) {
 		if (amount_add(credit, credit, &(struct amount){-rem->q, rem->scale, rem->com}) < 0)
 			return -1;
 		*rem = (struct amount){0, rem->scale, rem->com};
@@ -131,13 +134,14 @@ take(struct amount *rem, struct amount *credit)
 static int
 consume(struct lot *l, struct amount credit, tdate lo, tdate hi, tdate inv)
 {
-	for (int pass = 0; pass < 2 && amount_sign(&credit) > 0; pass++) {
+	/* q's sign is the amount's: this loop runs over every amount a client has open */
+	for (int pass = 0; pass < 2 && credit.q > 0; pass++) {
 		tdate a = pass ? DATE_NONE : lo, b = pass ? inv : hi;
 
-		for (size_t i = 0; i < l->n && amount_sign(&credit) > 0; i++) {
+		for (size_t i = 0; i < l->n && credit.q > 0; i++) {
 			struct item *it = &l->it[i];
 
-			if ((a != DATE_NONE && it->date < a) || it->date > b || amount_is_zero(&it->rem))
+			if ((a != DATE_NONE && it->date < a) || it->date > b || it->rem.q == 0)
 				continue;
 			if (take(&it->rem, &credit) < 0)
 				return -1;
@@ -352,10 +356,9 @@ invrun_observe(struct invrun *r, const struct jitem *it, const struct vtags *tg,
 		const struct posting *p = &t->p[i];
 		struct span id;
 
-		if (!r->recv_spelling && chart_client(r->o.receivable, r->rlen, p->acct,
-						      p->acct_len, &id))
+		if (!r->recv_spelling && chart_under(&r->recv, p->acct, p->acct_len, &id))
 			r->recv_spelling = xstrndup(p->acct, (size_t)(id.p - 1 - p->acct));
-		if (!chart_client(r->o.unbilled, r->ulen, p->acct, p->acct_len, &id))
+		if (!chart_under(&r->unb, p->acct, p->acct_len, &id))
 			continue;
 		/* Written to PREFIX:ID as the journal spells it, even when met as PREFIX:ID:SUB. */
 		size_t alen = (size_t)(id.p - p->acct) + id.n;

@@ -45,6 +45,24 @@ kept(const uint64_t *k, unsigned char c)
 	return k[c >> 6] >> (c & 63) & 1;
 }
 
+/*
+ * Are the eight bytes at s all kept inside a description (no control, ';', DEL, or lead
+ * byte of NEL, LS, PS)? A description is long and mostly plain: a word at a time.
+ */
+static bool
+desc_plain8(const unsigned char *s)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t x, bad;
+
+	memcpy(&x, s, 8);
+#define ZERO(v) (((v) - ones) & ~(v) & high)
+	bad = ((x - 0x20 * ones) & ~x & high) | ZERO(x ^ (';' * ones)) | ZERO(x ^ (0x7f * ones)) |
+	      ZERO(x ^ (0xc2 * ones)) | ZERO(x ^ (0xe2 * ones));
+#undef ZERO
+	return bad == 0;
+}
+
 size_t
 journal_text_safe(char *dst, const char *src, size_t n, int where)
 {
@@ -62,6 +80,8 @@ journal_text_safe(char *dst, const char *src, size_t n, int where)
 		if (o > 0 && !space && k && kept(k, c)) {
 			size_t j = i + 1, e;
 
+			while (kind == JTEXT_DESC && j + 8 <= n && desc_plain8(s + j))
+				j += 8;
 			while (j < n && kept(k, s[j]))
 				j++;
 			for (e = j; e > i && s[e - 1] == ' '; e--)

@@ -11,6 +11,9 @@
 
 #include "rules-int.h"
 
+/* The one tnum amount_add refuses as a sum (amount.c's TNUM_BAD). */
+#define TNUM_MIN ((tnum)((unsigned __int128)1 << 127))
+
 static void
 tmp_put(struct rules *r, size_t *len, const char *s, size_t n)
 {
@@ -22,14 +25,6 @@ tmp_put(struct rules *r, size_t *len, const char *s, size_t n)
 	memcpy(r->tmp + *len, s, n);
 	*len += n;
 	r->tmp[*len] = '\0';
-}
-
-static void
-field_value(const struct rules *r, int i, const char **s, size_t *n)
-{
-	*s = r->rec->f[i];
-	*n = r->rec->len[i];
-	rules_strip(s, n);
 }
 
 /* Has the text rendered so far a word on its last line? Then a field follows text. */
@@ -76,9 +71,6 @@ put_csv_text(struct rules *r, size_t *len, const char *s, size_t n, int where)
 	tmp_put(r, len, s, n);
 }
 
-static int match_group(struct rules *r, long bi, int k, const char **out, size_t *outn,
-		       struct terr *e);
-
 /*
  * Renders a template into scratch memory: references are replaced by stripped values, \N
  * by match groups of block blk's patterns. With a place (JTEXT_*), the CSV's text is made
@@ -101,7 +93,7 @@ render(struct rules *r, const struct template *t, size_t *outn, int where, long 
 			const char *s;
 			size_t n;
 
-			if (match_group(r, blk, p->group, &s, &n, e) < 0)
+			if (rules_match_group(r, blk, p->group, &s, &n, e) < 0)
 				return NULL;
 			put_csv_text(r, &len, s, n, where);
 		} else if (!p->ref && where == JTEXT_COMMENT) {
@@ -121,7 +113,7 @@ render(struct rules *r, const struct template *t, size_t *outn, int where, long 
 			const char *s;
 			size_t n;
 
-			field_value(r, p->field, &s, &n);
+			rules_field_value(r, p->field, &s, &n);
 			put_csv_text(r, &len, s, n, where);
 		} else {  /* the record is shorter than the fields list: hledger 1.25 keeps "%name" */
 			tmp_put(r, &len, p->paren ? "%(" : "%", p->paren ? 2 : 1);
@@ -159,7 +151,7 @@ render_plain(struct rules *r, const struct template *t, size_t *outn)
 			w += p->n;
 			r->unresolved |= p->missing;
 		} else if ((size_t)p->field < r->rec->nf) {
-			field_value(r, p->field, &s, &n);
+			rules_field_value(r, p->field, &s, &n);
 			memcpy(w, s, n);
 			w += n;
 		} else {  /* the record is shorter than the fields list: "%name" kept */
@@ -178,175 +170,6 @@ render_plain(struct rules *r, const struct template *t, size_t *outn)
 	return o;
 }
 
-static const char *
-whole_record(struct rules *r, size_t *n)
-{
-	if (!r->whole_done) {
-		size_t i, len = 0;
-
-		for (i = 0; i < r->rec->nf; i++)
-			len += r->rec->len[i] + 1;
-		if (len + 1 > r->wholecap) {
-			r->wholecap = len + 64;
-			r->whole = xrealloc(r->whole, r->wholecap);
-			memset(r->whole, 0, r->wholecap);  /* the JIT may read past the end */
-		}
-		len = 0;
-		for (i = 0; i < r->rec->nf; i++) {
-			if (i)
-				r->whole[len++] = ',';
-			memcpy(r->whole + len, r->rec->f[i], r->rec->len[i]);
-			len += r->rec->len[i];
-		}
-		r->whole[len] = '\0';
-		r->wholelen = len;
-		r->whole_done = true;
-	}
-	*n = r->wholelen;
-	return r->whole;
-}
-
-/* What a matcher looks at: the whole record, a field's stripped value, or for a field the
- * record does not have, the reference as written (as hledger 1.25). lit holds 300 bytes. */
-static const char *
-matcher_subject(struct rules *r, const struct matcher *m, char *lit, size_t *n)
-{
-	const char *s;
-
-	if (m->field == -1)
-		return whole_record(r, n);
-	if (m->field == -2 || (size_t)m->field >= r->rec->nf) {
-		*n = (size_t)snprintf(lit, 300, "%%%s", m->fname);
-		if (*n >= 300)
-			*n = 299;
-		return lit;
-	}
-	field_value(r, m->field, &s, n);
-	return s;
-}
-
-static int
-matcher_eval(struct rules *r, const struct matcher *m, struct terr *e)
-{
-	char lit[300];
-	size_t n;
-	const char *s;
-	int rc;
-
-	/* Plain words: answered for every matcher of the field at once (rules-lit.c). */
-	if ((rc = m->lit ? rules_lit_eval(r, m, NULL, 0) : -1) >= 0)
-		return rc;
-	s = matcher_subject(r, m, lit, &n);
-	if (rc == -2 && (rc = rules_lit_eval(r, m, s, n)) >= 0)
-		return rc;
-	rc = regex_match(m->re, s, n);
-
-	if (rc < 0)
-		terr_set(e, r->rec->file, r->rec->line,
-			 "pattern \"%s\" gave up (match limit exceeded)", m->text);
-	return rc;
-}
-
-/* Blocks match when any group of &&-joined matchers all match ("!": does not match). */
-static int
-block_matches(struct rules *r, size_t bi, struct terr *e)
-{
-	const struct block *b = &r->blk[bi];
-	int cur = 0, rc;
-
-	if (r->bmatch[bi] >= 0)
-		return r->bmatch[bi];
-	for (size_t i = 0; i < b->nm; i++) {
-		if (i == 0 || !b->m[i].and) {  /* a new group: done if the one before matched */
-			if (i > 0 && cur)
-				break;
-			cur = 1;
-		}
-		if (!cur)
-			continue;
-		if (b->m[i].lit && r->litres[b->m[i].litid] >= 0)
-			rc = r->litres[b->m[i].litid];  /* answered with the field's other words */
-		else if ((rc = matcher_eval(r, &b->m[i], e)) < 0)
-			return -1;
-		cur = b->m[i].not ? !rc : rc;
-	}
-	r->bmatch[bi] = (signed char)cur;
-	return cur;
-}
-
-/* The template finally assigned to field f: the last matching block's (*blk its index),
- * else top level's (*blk -1). */
-static int
-effective(struct rules *r, int f, const struct template **t, long *blk, struct terr *e)
-{
-	const struct flist *fl = &r->bylist[f];
-	size_t i;
-
-	*blk = -1;
-	for (i = fl->n; i-- > 0;) {
-		const struct block *b = &r->blk[fl->blk[i]];
-		int m = r->bmatch[fl->blk[i]];
-
-		/* One plain-word matcher: its answer is known once the field was read. */
-		if (m < 0 && b->nm == 1 && b->m[0].lit && r->litres[b->m[0].litid] >= 0)
-			m = r->litres[b->m[0].litid] ^ b->m[0].not;
-		else if (m < 0)
-			m = block_matches(r, fl->blk[i], e);
-		if (m < 0)
-			return -1;
-		if (m) {
-			*t = &r->blk[fl->blk[i]].a[fl->asg[i]].t;
-			*blk = (long)fl->blk[i];
-			return 1;
-		}
-	}
-	if (r->toplast[f] >= 0) {
-		*t = &r->top[r->toplast[f]].t;
-		return 1;
-	}
-	*t = NULL;
-	return 0;
-}
-
-/*
- * Match group k (1-based) of the patterns of block bi, counted across its matchers in
- * order, or of every matching block when bi < 0 (a top-level value), as hledger does; ""
- * when there is none. The text is copied to scratch memory.
- */
-static int
-match_group(struct rules *r, long bi, int k, const char **out, size_t *outn, struct terr *e)
-{
-	size_t first = bi < 0 ? 0 : (size_t)bi, last = bi < 0 ? r->nblk : (size_t)bi + 1;
-
-	*out = "";
-	*outn = 0;
-	for (size_t b = first; b < last && k >= 1; b++) {
-		const struct block *blk = &r->blk[b];
-		int m = bi < 0 ? block_matches(r, b, e) : 1;
-
-		if (m < 0)
-			return -1;
-		for (size_t i = 0; m && i < blk->nm; i++) {
-			char lit[300];
-			size_t n, st, len;
-			const char *s = matcher_subject(r, &blk->m[i], lit, &n);
-			int cnt = regex_group(blk->m[i].re, s, n, k, &st, &len);
-
-			if (cnt < 0) {
-				terr_set(e, r->rec->file, r->rec->line,
-					 "pattern \"%s\" gave up (match limit exceeded)", blk->m[i].text);
-				return -1;
-			}
-			if (k <= cnt) {
-				*out = rules_scratch_dup(r, s + st, len);
-				*outn = len;
-				return 0;
-			}
-			k -= cnt;
-		}
-	}
-	return 0;
-}
 
 /* Where a journal field's text goes, for journal_text_safe (0: not text, kept raw). */
 static int
@@ -378,7 +201,7 @@ value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 			return 0;
 		t = &r->top[r->toplast[f]].t;
 		blk = -1;
-	} else if ((rc = effective(r, f, &t, &blk, e)) <= 0) {
+	} else if ((rc = rules_effective(r, f, &t, &blk, e)) <= 0) {
 		return rc;
 	}
 	if (t->kind == TK_TEXT) {  /* no reference: worked out when the rules were read */
@@ -388,7 +211,7 @@ value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 		return 1;
 	}
 	if (t->kind == TK_FIELD && (size_t)t->parts[0].field < r->rec->nf) {
-		field_value(r, t->parts[0].field, s, n);
+		rules_field_value(r, t->parts[0].field, s, n);
 		r->unresolved = false;
 		if (where) {  /* as render() puts it: the field is the text's start */
 			char *safe = rules_scratch(r, JTEXT_SIZE(*n));
@@ -433,8 +256,18 @@ get_date(struct rules *r, int f, tdate *out, struct terr *e)
 
 	if (rc <= 0)
 		return rc;
-	if (csvdate_parse(s, n, r->date_format, r->tzin, out))
+	if (n && n == r->date_n && memcmp(s, r->date_s, n) == 0) {
+		*out = r->date_v;
 		return 1;
+	}
+	if (csvdate_parse(s, n, r->date_format, r->tzin, out)) {
+		if (n <= sizeof r->date_s) {
+			memcpy(r->date_s, s, n);
+			r->date_n = n;
+			r->date_v = *out;
+		}
+		return 1;
+	}
 	terr_set(e, r->rec->file, r->rec->line, "cannot read \"%.*s\" as a %s (date-format %s)",
 		 (int)n, s, f == RF_DATE ? "date" : "date2",
 		 r->date_format ? r->date_format : "unset: YYYY-MM-DD, YYYY/MM/DD or YYYY.MM.DD");
@@ -444,9 +277,9 @@ get_date(struct rules *r, int f, tdate *out, struct terr *e)
 /* Renders and parses an amount-like field: currency first, then the sign-simplified value. */
 static int
 amount_of(struct rules *r, int f, const char *v, size_t vn, const char *cur, size_t curn,
-	  struct ramount *ra, struct terr *e)
+	  struct ramount *ra, bool keep, struct terr *e)
 {
-	char *t = rules_scratch(r, curn + vn + 3);
+	char *t;
 	size_t tn;
 	const char *why;
 
@@ -459,6 +292,12 @@ amount_of(struct rules *r, int f, const char *v, size_t vn, const char *cur, siz
 		return -1;
 	}
 
+	if (keep && r->am_ok && vn == r->am_vn && curn == r->am_curn && memcmp(v, r->am_v, vn) == 0 &&
+	    memcmp(cur, r->am_cur, curn) == 0) {
+		*ra = r->am;
+		return 0;
+	}
+	t = rules_scratch(r, curn + vn + 3);
 	memcpy(t, cur, curn);
 	tn = curn + csvamount_unsign(v, vn, t + curn);
 	t[tn] = '\0';
@@ -470,6 +309,14 @@ amount_of(struct rules *r, int f, const char *v, size_t vn, const char *cur, siz
 			 name, t, why);
 		return -1;
 	}
+	if (!keep)
+		return 0;
+	r->am = *ra;
+	r->am_v = v;
+	r->am_vn = vn;
+	r->am_cur = cur;
+	r->am_curn = curn;
+	r->am_ok = true;
 	return 0;
 }
 
@@ -480,10 +327,10 @@ currency_of(struct rules *r, int n, const char **s, size_t *len, struct terr *e)
 	const struct template *t;
 	long blk;
 	bool unresolved = r->unresolved;  /* about the value this currency goes with */
-	int rc = effective(r, RF_N(K_CURRENCY, n), &t, &blk, e);
+	int rc = rules_effective(r, RF_N(K_CURRENCY, n), &t, &blk, e);
 
 	if (rc == 0)
-		rc = effective(r, RF_CURRENCY, &t, &blk, e);
+		rc = rules_effective(r, RF_CURRENCY, &t, &blk, e);
 	*s = "";
 	*len = 0;
 	if (rc < 0)
@@ -567,7 +414,7 @@ posting_amount(struct rules *r, int n, bool p1virtual, struct ramount *ra, struc
 				return -1;
 			if (rc == 0 || vn == 0)
 				continue;
-			if (amount_of(r, fields[i], v, vn, cur, curn, &got[i], e) < 0)
+			if (amount_of(r, fields[i], v, vn, cur, curn, &got[i], true, e) < 0)
 				return -1;
 			if (fields[i] == RF_AMOUNT_OUT || fields[i] == RF_N(K_AMOUNT_OUT, n))
 				amount_neg(&got[i].a);
@@ -634,6 +481,10 @@ check_balance(const struct rtxn *t, struct terr *e)
 		}
 		for (k = 0; k < nsum && sum[k].com != c.com; k++)
 			;
+		if (k == nsum && c.q != TNUM_MIN) {  /* 0 + c, as amount_add without rescaling */
+			sum[nsum++] = c;
+			continue;
+		}
 		if (k == nsum)
 			sum[nsum++] = (struct amount){0, 0, c.com};
 		if (amount_add(&sum[k], &sum[k], &c) < 0) {
@@ -695,13 +546,14 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 	r->rec = rec;
 	memset(r->litres, -2, r->nlitres);
 	r->whole_done = false;
+	r->am_ok = false;
 	rules_scratch_reset(r);
 	memset(r->bmatch, -1, r->nblk ? r->nblk : 1);
 	if (r->skipping > 0) {
 		r->skipping--;
 		return RULES_SKIP;
 	}
-	if ((rc = effective(r, RF_END, &tp, &blk, e)) != 0) {
+	if ((rc = rules_effective(r, RF_END, &tp, &blk, e)) != 0) {
 		if (rc < 0)
 			return -1;
 		r->ended = true;
@@ -778,7 +630,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 
 			if (currency_of(r, k, &cur, &curn, e) < 0 ||
 			    amount_of(r, k == 1 && !rules_assigned(r, RF_N(K_BALANCE, 1)) ?
-				      RF_BALANCE : RF_N(K_BALANCE, k), s, n, cur, curn, &p->bal, e) < 0)
+				      RF_BALANCE : RF_N(K_BALANCE, k), s, n, cur, curn, &p->bal, false, e) < 0)
 				return -1;
 			p->has_bal = true;
 		}

@@ -1,7 +1,8 @@
 /*
  * rules-int.h: what the parts of the CSV rules share (rules.c: the rules and their
- * lifecycle; rules-parse.c: reading a rules file; rules-apply.c: a record through the rules;
- * csvdate.c and csvamount.c: a CSV's dates and amounts). Not part of the public API.
+ * lifecycle; rules-parse.c: reading a rules file; rules-match.c: the blocks a record matches;
+ * rules-apply.c: a record through the rules; csvdate.c and csvamount.c: a CSV's dates and
+ * amounts). Not part of the public API.
  */
 #ifndef RULES_INT_H
 #define RULES_INT_H
@@ -76,6 +77,8 @@ struct block {
 
 struct flist {                /* blocks that assign one field, in file order */
 	size_t *blk, *asg;
+	long *quick;          /* per block: 2 * litid + not when its one matcher is plain words,
+	                       * else -1 (rules_match_index) */
 	size_t n, cap;
 };
 
@@ -131,6 +134,16 @@ struct rules {
 	size_t tmpcap;
 	struct rposting post[MAXPOST];
 	bool unresolved;      /* the last value rendered named a field the record lacks */
+	/* The record's last amount read (currency + value text): posting 2 reads the same
+	 * unnumbered amount as posting 1, and is given it without a second parse. */
+	const char *am_cur, *am_v;
+	size_t am_curn, am_vn;
+	bool am_ok;
+	struct ramount am;
+	/* The last date text read and its date: a bank's rows come a day's worth at a time. */
+	char date_s[32];
+	size_t date_n;        /* 0: none */
+	tdate date_v;
 	long skipping;        /* records still to skip after a block's `skip N` */
 	bool ended;
 };
@@ -145,15 +158,77 @@ int rules_field_id(const char *s, size_t n);
 const char *rules_field_label(int f, char *buf, size_t size);
 bool rules_assigned(const struct rules *r, int f);
 bool rules_is_blank(int c);
-void rules_strip(const char **s, size_t *n);
+/* Strips isspace() of the C locale (no command sets another) from both ends. Inline: it
+ * runs for every value of every record. */
+static inline void
+rules_strip(const char **s, size_t *n)
+{
+	const char *p = *s;
+	size_t k = *n;
+
+	while (k && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
+		p++, k--;
+	while (k && (p[k - 1] == ' ' || (p[k - 1] >= '\t' && p[k - 1] <= '\r')))
+		k--;
+	*s = p;
+	*n = k;
+}
 bool rules_name_char(unsigned char c);
 void rules_lower(char *s);
 /* Scratch memory for one record: never moves, rewound for every record. */
-char *rules_scratch(struct rules *r, size_t n);
+char *rules_scratch_more(struct rules *r, size_t n);
+static inline char *
+rules_scratch(struct rules *r, size_t n)
+{
+	if (r->curch < r->nch) {  /* the usual case: room in the current chunk */
+		struct chunk *c = &r->ch[r->curch];
+
+		if (c->cap - c->used >= n) {
+			char *p = c->p + c->used;
+
+			c->used += n;
+			return p;
+		}
+	}
+	return rules_scratch_more(r, n);
+}
 void rules_scratch_reset(struct rules *r);
 char *rules_scratch_dup(struct rules *r, const char *s, size_t n);
 /* Reads a rules file into r (rules-parse.c); includes nest up to depth 10. */
 int rules_parse_file(struct rules *r, const char *path, int depth, struct terr *e);
+
+/* A CSV field's value, stripped. */
+static inline void
+rules_field_value(const struct rules *r, int i, const char **s, size_t *n)
+{
+	*s = r->rec->f[i];
+	*n = r->rec->len[i];
+	rules_strip(s, n);
+}
+
+/* ---- the blocks a record matches (rules-match.c) ---- */
+
+/* After rules_lit_index: which blocks' answers are one plain-word matcher's (quick). */
+void rules_match_index(struct rules *r);
+int rules_effective_blocks(struct rules *r, int f, const struct template **t, long *blk,
+			   struct terr *e);
+
+/* The template finally assigned to field f: the last matching block's (*blk its index),
+ * else top level's (*blk -1). 1, 0 when none, -1 with *e when a pattern gave up. Most
+ * fields no block assigns: said without a call. */
+static inline int
+rules_effective(struct rules *r, int f, const struct template **t, long *blk, struct terr *e)
+{
+	if (r->bylist[f].n)
+		return rules_effective_blocks(r, f, t, blk, e);
+	*blk = -1;
+	*t = r->toplast[f] >= 0 ? &r->top[r->toplast[f]].t : NULL;
+	return *t != NULL;
+}
+/* Match group k (1-based) of block bi's patterns (bi < 0: of every matching block) into
+ * scratch memory; "" when there is none. */
+int rules_match_group(struct rules *r, long bi, int k, const char **out, size_t *outn,
+		      struct terr *e);
 
 /* ---- plain-word patterns (rules-lit.c) ---- */
 

@@ -27,28 +27,40 @@ struct litpat {
 	size_t nb;
 };
 
-/* One field's plain-word matchers: their branches by first byte, the anchored ones, and the
- * rest (empty, or with other than ASCII). */
+/*
+ * One field's plain-word matchers. Words of two bytes or more, not anchored, are found
+ * Wu-Manber style: a window of m bytes (the shortest such word) slides along the text by
+ * the shift its last two bytes allow, and only where that is 0 are the words whose first m
+ * bytes end in those two compared. Anchored words are tried at the start, one-byte words
+ * at every byte; the rest (empty, or with other than ASCII) have lists of their own.
+ */
 struct litent {
 	const struct litbranch *b;
 	size_t id;            /* the matcher's place in litres */
-	uint32_t next;        /* the next entry with the same first byte, +1; 0: none */
+	uint32_t next;        /* the next entry in the same chain, +1; 0: none */
 };
 
 #define PAIRS 4096
 #define PAIR(a, b) ((((unsigned)(unsigned char)(a) << 5) ^ (unsigned char)(b)) & (PAIRS - 1))
+#define MAXWIN 200            /* a window longer than this gains nothing: shifts fit a byte */
 
 struct litset {
 	struct litent *e;
 	size_t ne;
-	uint32_t head[PAIRS]; /* per first two bytes (hashed): first entry + 1 */
+	size_t m;             /* the window: the shortest sliding word, 0: none */
+	unsigned char shift[PAIRS];  /* per last two bytes of a window (hashed) */
+	uint32_t head[PAIRS]; /* per two bytes ending a word's first m (hashed): first entry + 1 */
 	uint32_t head1[256];  /* one-byte words, per byte */
 	uint32_t ahead[256];  /* anchored words per first byte, tried at the start only */
 	bool any1;
 	size_t *empty;        /* matchers with an empty word: they match any text */
 	size_t nempty;
+	size_t *odd;          /* entries that are not ASCII or hold k or s (see eval_set) */
+	size_t nodd;
 	size_t *ids;          /* the matchers of this field */
 	size_t nids;
+	size_t id0;           /* ids are id0, id0 + 1, ... (the usual case) when run is set */
+	bool run;
 };
 
 /* Does s hold the bytes w? */
@@ -148,6 +160,58 @@ slot_of(const struct rules *r, const struct matcher *m)
 	return m->field == -1 ? r->nlits - 1 : (size_t)m->field;
 }
 
+/* The chains and the shifts of one field's words (the answers do not depend on order). */
+static void
+index_set(struct litset *ls)
+{
+	size_t m = 0;
+
+	ls->run = ls->nids > 0;
+	ls->id0 = ls->nids ? ls->ids[0] : 0;
+	for (size_t k = 1; k < ls->nids; k++)
+		if (ls->ids[k] != ls->id0 + k)
+			ls->run = false;
+	for (size_t k = 0; k < ls->ne; k++) {
+		const struct litbranch *b = ls->e[k].b;
+
+		if (!b->ascii || b->ks) {
+			ls->odd = xrealloc(ls->odd, (ls->nodd + 1) * sizeof *ls->odd);
+			ls->odd[ls->nodd++] = k;
+		}
+		if (b->ascii && b->n >= 2 && !b->anchored && (m == 0 || b->n < m))
+			m = b->n;
+	}
+	ls->m = m = m > MAXWIN ? MAXWIN : m;
+	memset(ls->shift, m ? (int)(m - 1) : 0, sizeof ls->shift);
+	for (size_t k = ls->ne; k-- > 0;) {
+		const struct litbranch *b = ls->e[k].b;
+		uint32_t *h;
+
+		if (b->ascii && !b->n) {
+			ls->empty = xrealloc(ls->empty, (ls->nempty + 1) * sizeof *ls->empty);
+			ls->empty[ls->nempty++] = ls->e[k].id;
+		}
+		if (!b->ascii || !b->n)
+			continue;
+		if (b->anchored) {
+			h = &ls->ahead[(unsigned char)b->low[0]];
+		} else if (b->n == 1) {
+			h = &ls->head1[(unsigned char)b->low[0]];
+			ls->any1 = true;
+		} else {
+			for (size_t j = 1; j < m; j++) {
+				unsigned char *sh = &ls->shift[PAIR(b->low[j - 1], b->low[j])];
+
+				if (*sh > m - 1 - j)
+					*sh = (unsigned char)(m - 1 - j);
+			}
+			h = &ls->head[PAIR(b->low[m - 2], b->low[m - 1])];
+		}
+		ls->e[k].next = *h;
+		*h = (uint32_t)k + 1;
+	}
+}
+
 void
 rules_lit_index(struct rules *r)
 {
@@ -190,31 +254,8 @@ rules_lit_index(struct rules *r)
 				e->next = 0;
 			}
 		}
-	/* Chains by first byte, in file order (the answers do not depend on it). */
-	for (size_t s = 0; s < r->nlits; s++) {
-		struct litset *ls = &r->lits[s];
-
-		for (size_t k = ls->ne; k-- > 0;) {
-			const struct litbranch *b = ls->e[k].b;
-
-			uint32_t *h;
-
-			if (b->ascii && !b->n) {
-				ls->empty = xrealloc(ls->empty, (ls->nempty + 1) * sizeof *ls->empty);
-				ls->empty[ls->nempty++] = ls->e[k].id;
-			}
-			if (!b->ascii || !b->n)
-				continue;
-			if (b->anchored)
-				h = &ls->ahead[(unsigned char)b->low[0]];
-			else if (b->n == 1)
-				h = &ls->head1[(unsigned char)b->low[0]], ls->any1 = true;
-			else
-				h = &ls->head[PAIR(b->low[0], b->low[1])];
-			ls->e[k].next = *h;
-			*h = (uint32_t)k + 1;
-		}
-	}
+	for (size_t s = 0; s < r->nlits; s++)
+		index_set(&r->lits[s]);
 }
 
 void
@@ -224,9 +265,25 @@ rules_lit_index_free(struct rules *r)
 		free(r->lits[s].e);
 		free(r->lits[s].ids);
 		free(r->lits[s].empty);
+		free(r->lits[s].odd);
 	}
 	free(r->lits);
 	free(r->litres);
+}
+
+/* Does s hold U+212A or U+017F? Their lead bytes are rare: memchr finds them. */
+static bool
+folds(const char *s, size_t n)
+{
+	const char *end = s + n, *p;
+
+	for (p = s; (p = memchr(p, 0xe2, (size_t)(end - p))) != NULL; p++)
+		if (end - p >= 3 && p[1] == '\x84' && p[2] == '\xaa')
+			return true;
+	for (p = s; (p = memchr(p, 0xc5, (size_t)(end - p))) != NULL; p++)
+		if (end - p >= 2 && p[1] == '\xbf')
+			return true;
+	return false;
 }
 
 /*
@@ -259,18 +316,17 @@ lower(char *dst, const char *s, size_t n, bool *fold)
 		dst[i] = (char)(c + ((unsigned)(c - 'A') < 26u ? 32 : 0));
 	}
 	dst[n] = '\0';
-	*fold = (hi & high) && (has(s, n, "\xe2\x84\xaa", 3) || has(s, n, "\xc5\xbf", 2));
+	*fold = (hi & high) && folds(s, n);
 	return !(hi & high);
 }
 
-/* Is entry k's word at low + i (n bytes from there)? */
+/* Is entry k's word at low (n bytes from there)? */
 static bool
 found(const struct litset *ls, uint32_t k, const char *low, size_t n, bool fold)
 {
 	const struct litbranch *b = ls->e[k].b;
 
-	return b->n <= n && (b->n == 1 || low[1] == b->low[1]) && !(b->ks && fold) &&
-	       memcmp(low + 1, b->low + 1, b->n - 1) == 0;
+	return b->n <= n && !(b->ks && fold) && memcmp(low, b->low, b->n) == 0;
 }
 
 static void
@@ -279,33 +335,45 @@ eval_set(struct rules *r, struct litset *ls, const char *s, size_t n)
 	char *low = rules_scratch(r, n + 1);
 	bool fold, ascii = lower(low, s, n, &fold);
 	signed char *restrict res = r->litres;  /* writes to it change nothing read here */
-	const uint32_t *restrict head = ls->head;
+	const struct litent *e = ls->e;
+	size_t m = ls->m;
 
-	for (size_t k = 0; k < ls->nids; k++)
-		res[ls->ids[k]] = 0;
+	if (ls->run)
+		memset(res + ls->id0, 0, ls->nids);
+	else
+		for (size_t k = 0; k < ls->nids; k++)
+			res[ls->ids[k]] = 0;
 	/* Answers PCRE2 must give: non-ASCII words in a non-ASCII text, k or s beside the
 	 * signs that match them. A match found by other words settles it all the same. */
-	for (size_t k = 0; k < ls->ne && (!ascii || fold); k++) {
-		const struct litbranch *b = ls->e[k].b;
+	for (size_t j = 0; j < ls->nodd && (!ascii || fold); j++) {
+		const struct litbranch *b = e[ls->odd[j]].b;
 
 		if ((!b->ascii && !ascii) || (b->ks && fold))
-			res[ls->e[k].id] = -1;
+			res[e[ls->odd[j]].id] = -1;
 	}
 	for (size_t k = 0; k < ls->nempty; k++)
 		res[ls->empty[k]] = 1;
 	if (n == 0)
 		return;
-	for (uint32_t k = ls->ahead[(unsigned char)low[0]]; k; k = ls->e[k - 1].next)
+	for (uint32_t k = ls->ahead[(unsigned char)low[0]]; k; k = e[k - 1].next)
 		if (found(ls, k - 1, low, n, fold))
-			res[ls->e[k - 1].id] = 1;
-	for (size_t i = 0; i + 1 < n; i++)
-		for (uint32_t k = head[PAIR(low[i], low[i + 1])]; k; k = ls->e[k - 1].next)
-			if (found(ls, k - 1, low + i, n - i, fold))
-				res[ls->e[k - 1].id] = 1;
+			res[e[k - 1].id] = 1;
+	for (size_t end = m - 1; m && end < n;) {  /* the window is low[end + 1 - m, end] */
+		unsigned h = PAIR(low[end - 1], low[end]);
+
+		if (ls->shift[h]) {
+			end += ls->shift[h];
+			continue;
+		}
+		for (uint32_t k = ls->head[h]; k; k = e[k - 1].next)
+			if (found(ls, k - 1, low + end + 1 - m, n - (end + 1 - m), fold))
+				res[e[k - 1].id] = 1;
+		end++;
+	}
 	for (size_t i = 0; i < n && ls->any1; i++)
-		for (uint32_t k = ls->head1[(unsigned char)low[i]]; k; k = ls->e[k - 1].next)
+		for (uint32_t k = ls->head1[(unsigned char)low[i]]; k; k = e[k - 1].next)
 			if (found(ls, k - 1, low + i, n - i, fold))
-				res[ls->e[k - 1].id] = 1;
+				res[e[k - 1].id] = 1;
 }
 
 int

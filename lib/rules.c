@@ -70,8 +70,9 @@ rules_field_label(int f, char *buf, size_t size)
 
 /* ---- scratch arena ---- */
 
+/* rules_scratch() past the current chunk: the next one with room, or a new one. */
 char *
-rules_scratch(struct rules *r, size_t n)
+rules_scratch_more(struct rules *r, size_t n)
 {
 	struct chunk *c;
 
@@ -119,16 +120,6 @@ bool
 rules_is_blank(int c)
 {
 	return c == ' ' || c == '\t';
-}
-
-void
-rules_strip(const char **s, size_t *n)
-{
-	/* isspace() of the C locale (no command sets another), without a call per byte. */
-	while (*n && (**s == ' ' || (**s >= '\t' && **s <= '\r')))
-		(*s)++, (*n)--;
-	while (*n && ((*s)[*n - 1] == ' ' || ((*s)[*n - 1] >= '\t' && (*s)[*n - 1] <= '\r')))
-		(*n)--;
 }
 
 bool
@@ -336,6 +327,7 @@ rules_load(const char *path, struct terr *e)
 	}
 	r->bmatch = xcalloc(r->nblk ? r->nblk : 1, 1);
 	rules_lit_index(r);
+	rules_match_index(r);
 	return r;
 }
 
@@ -469,6 +461,7 @@ rules_free(struct rules *r)
 	for (i = 0; i < RF_COUNT; i++) {
 		free(r->bylist[i].blk);
 		free(r->bylist[i].asg);
+		free(r->bylist[i].quick);
 	}
 	free(r->date_format);
 	free(r->charset);

@@ -25,6 +25,14 @@ struct statements {
 	struct touch *tc;       /* the clients of the entry being read; reused */
 	size_t captc;
 	const struct book_price *bp;  /* the book's word on the entry being read, or NULL */
+	/* statements_book_at: the book is asked after reading, at the entries' positions */
+	bool defer;
+	uint32_t pos;           /* the book's position of the entry being read */
+	struct place {
+		size_t client, item;
+		uint32_t pos;
+	} *places;
+	size_t nplaces, capplaces;
 };
 
 static size_t
@@ -177,19 +185,33 @@ item_new(struct stmt_client *c, enum stmt_ikind kind, const struct txn *t)
 	return it;
 }
 
+/* Where the book, in date order, placed a session: "session 8 of 10", or past the package. */
+static void
+place(struct stmt_item *it, const struct stmt_client *c, const struct book_price *bp)
+{
+	if (bp && bp->c && (strcmp(bp->c->id, c->id) == 0 ||
+			    strcmp(client_payer_at(bp->c, it->date)->id, c->id) == 0)) {
+		it->pk_n = bp->pk_n;
+		it->pk_m = bp->pk_m;
+		it->over = bp->over;
+	}
+}
+
 static void
 session_item(struct statements *s, struct stmt_client *c, const struct txn *t,
 	     const struct tags *g, const struct account *delta, bool from_package, bool shared)
 {
 	struct stmt_item *it = item_new(c, SI_SESSION, t);
-	const struct book_price *bp = s->bp;
 
-	/* where the book, in date order, placed it: "session 8 of 10", or past the package */
-	if (bp && bp->c && (strcmp(bp->c->id, c->id) == 0 ||
-			    strcmp(client_payer_at(bp->c, t->date)->id, c->id) == 0)) {
-		it->pk_n = bp->pk_n;
-		it->pk_m = bp->pk_m;
-		it->over = bp->over;
+	if (s->defer) {
+		if (s->nplaces == s->capplaces) {
+			s->capplaces = s->capplaces ? s->capplaces * 2 : 64;
+			s->places = xrealloc(s->places, s->capplaces * sizeof *s->places);
+		}
+		s->places[s->nplaces++] = (struct place){(size_t)(c - s->clients), c->nitems - 1,
+							 s->pos};
+	} else {
+		place(it, c, s->bp);
 	}
 	it->desc = shared ? NULL : span_dup(t->desc);
 	it->status = span_dup(g->session);
@@ -457,6 +479,33 @@ statements_book(struct statements *s, const struct book_price *bp)
 }
 
 void
+statements_book_at(struct statements *s, uint32_t pos)
+{
+	s->defer = true;
+	s->pos = pos;
+}
+
+void
+statements_places(struct statements *s, struct book *b)
+{
+	struct book_price bp;
+	uint32_t at = 0;  /* the position book_next answers next */
+	bool have = false;
+
+	book_rewind(b);
+	for (size_t i = 0; i < s->nplaces; i++) {
+		struct place *p = &s->places[i];
+		struct stmt_client *c = &s->clients[p->client];
+
+		for (; at <= p->pos; at++)
+			have = book_next(b, NULL, &bp) > 0;
+		if (have)
+			place(&c->items[p->item], c, &bp);
+	}
+	s->nplaces = 0;
+}
+
+void
 statements_packages(struct statements *s, struct book *b, tdate asof)
 {
 	for (size_t i = 0; i < s->nclients; i++) {
@@ -711,5 +760,6 @@ statements_free(struct statements *s)
 	if (s->inv)
 		invoices_free(s->inv);
 	free(s->tc);
+	free(s->places);
 	free(s);
 }

@@ -412,6 +412,21 @@ void chart_clients_opts(const struct chart *c, struct clients_opts *o);
  * *id (may be NULL) gets the ID as written.
  */
 bool chart_client(const char *prefix, size_t plen, const char *acct, size_t n, struct span *id);
+/* chart_client for one prefix asked about every posting: remembers how the journal spells it. */
+struct chart_under {
+	const char *prefix;
+	size_t plen;          /* without trailing ':' */
+	char seen[64];        /* the spelling last matched (when shorter than 64 bytes) */
+	size_t nseen;
+};
+void chart_under_init(struct chart_under *u, const char *prefix);
+bool chart_under_at(struct chart_under *u, const char *acct, size_t n, struct span *id);
+/* Most postings are under no client prefix: one byte tells, without a call. */
+static inline bool
+chart_under(struct chart_under *u, const char *acct, size_t n, struct span *id)
+{
+	return n > u->plen + 1 && acct[u->plen] == ':' && chart_under_at(u, acct, n, id);
+}
 
 /* ---- accounts (accounts.c) ----------------------------------------------------------- */
 
@@ -657,6 +672,10 @@ struct invoice {
 struct invoices;
 
 struct invoices *invoices_new(const char *receivable_prefix); /* "Assets:Receivable" */
+/* Only the errors of invoices_observe are wanted (tally-check): keeps no movement of the
+ * receivables and of an invoice only where it was once its entry has passed, so the
+ * queries answer nothing. */
+void invoices_lean(struct invoices *v);
 /*
  * Learns from one journal item: an invoice is an entry tagged invoice: N (with client:)
  * whose postings debit RECEIVABLE:ID; a payment is a posting crediting RECEIVABLE:ID; a
@@ -669,6 +688,10 @@ struct invoices *invoices_new(const char *receivable_prefix); /* "Assets:Receiva
  * commodities or an amount too large.
  */
 int invoices_observe(struct invoices *v, const struct jitem *it, struct terr *e);
+/* The same, given the entry's tags as vocab_entry read them without an error (tg may be
+ * NULL): its own invoice: and due: are taken from tg, not read again. */
+int invoices_observe_tags(struct invoices *v, const struct jitem *it, const struct vtags *tg,
+			  struct terr *e);
 size_t invoices_count(const struct invoices *v);
 /* In the order the invoices were met; pointers stay valid until invoices_free. */
 const struct invoice *invoices_at(const struct invoices *v, size_t i);
@@ -771,6 +794,8 @@ enum ctag {
 };
 struct client_tags {
 	struct span v[CT_N];
+	const struct vtags *vt;  /* clients_tags_of's: the values as the vocabulary parsed them
+				  * (session kind, time, minutes...), not parsed again; else NULL */
 };
 void clients_tags(const struct txn *t, struct client_tags *tg);
 /* The same from tags vocab_entry has read without error (one scan of the entry). */
@@ -863,7 +888,7 @@ int client_deposit_take(struct client *c, const struct amount *max, struct amoun
 /*
  * Entries take effect in date order (date, then `time:`, then position in the input),
  * whatever their order in the files. A command reads its input twice: pass 1 feeds every
- * item to book_add, which keeps the clients' terms and one compact record (64 bytes) per
+ * item to book_add, which keeps the clients' terms and one compact record (48 bytes) per
  * session event or movement of package or deposit money; book_settle sorts the records and
  * prices every event in date order; pass 2 reads the input again and book_next hands out,
  * item by item, what the book decided. tally-bill writes the held sessions' postings,
@@ -875,6 +900,9 @@ struct book_opts {
 	const char *policy_file;  /* --policy FILE: every client's policy; NULL: by `policy:` */
 	const char *policy_dir;   /* --policies DIR; NULL: policy_sharedir("policies") */
 	bool check_policies;      /* a `policy:` naming no usable policy is an error at it */
+	bool report_only;         /* no book_copy and no package places ("session n of m") will
+				   * be asked for (tally-check, tally-sessions): pass 1 keeps
+				   * neither where the dates step up nor where sessions fall */
 };
 /* Why an event could not be priced (book_error says it at the event's line). */
 enum book_rc {
@@ -1029,6 +1057,52 @@ struct book *book_read_until(char *const *files, size_t n, const struct clients_
 			     tdate end, struct terr *e);
 /* Package sessions the client has left on asof, in date order; -1: no package bought by then. */
 long book_package_left(struct book *b, const char *client, tdate asof);
+
+/* ---- session counts per client (sesscount.c) ---------------------------------------- */
+
+/*
+ * tally-sessions' figures: a row per client (by struct client's index) of sessions held,
+ * cancelled on time or late, no-shows, provider cancellations, signed and unsigned, package
+ * sessions bought, used, left and over (held after the credit ran out), given free; and the
+ * warnings its packages call for.
+ */
+enum {
+	SC_HELD, SC_CANCELLED, SC_LATE, SC_NOSHOW, SC_PROVIDER, SC_SIGNED, SC_UNSIGNED, SC_BOUGHT,
+	SC_USED, SC_LEFT, SC_OVER, SC_FREE, SC_N
+};
+struct scount_row {
+	long n[SC_N];
+	bool active;      /* shown: something happened in the period */
+	bool expired;     /* a package expired in the period: "used up" would mislead */
+	char **warn;
+	size_t nwarn;
+};
+struct scounts {
+	struct scount_row *rows;
+	size_t nrows;
+};
+struct scount_opts {
+	tdate begin, end;     /* the period, [begin, end); DATE_NONE: open */
+	const char *only;     /* --client's slug, or NULL */
+};
+/* Client c's row, made (zero) when new (scounts_grow); rows may move. */
+struct scount_row *scounts_grow(struct scounts *s, const struct client *c);
+static inline struct scount_row *
+scounts_row(struct scounts *s, const struct client *c)
+{
+	return c->index < s->nrows ? &s->rows[c->index] : scounts_grow(s, c);
+}
+void scounts_warn(struct scount_row *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Back to no figures (scounts_free: and no rows). */
+void scounts_reset(struct scounts *s);
+void scounts_free(struct scounts *s);
+/* Packages that expired in the period with sessions left (by date or by an `expired:`). */
+void scounts_expiries(struct scounts *s, struct book *b, const struct scount_opts *o);
+/* The clients to show (*out, sorted by ID, freed by the caller): package_left at asof and
+ * the packages' warnings added. Returns how many. */
+size_t scounts_report(struct scounts *s, struct book *b, tdate asof, const struct scount_opts *o,
+		      struct client ***out);
 
 /* ---- the lines the pricing filters write (pricewrite.c) ------------------------------ */
 
@@ -1344,6 +1418,12 @@ int statements_observe_tags(struct statements *s, const struct jitem *it, const 
 			    struct terr *e);
 /* What the book decided for the item observed next (book_next), or NULL: package places. */
 void statements_book(struct statements *s, const struct book_price *bp);
+/*
+ * Or, when the book is settled only after the reading (tally month's one reading): the item
+ * observed next is the book's item pos; statements_places asks the settled book then.
+ */
+void statements_book_at(struct statements *s, uint32_t pos);
+void statements_places(struct statements *s, struct book *b);
 /* After reading: package sessions left on asof, from the settled book (date order). */
 void statements_packages(struct statements *s, struct book *b, tdate asof);
 /* After reading: the clients in ID order. */
@@ -1379,6 +1459,55 @@ struct stmt_doc {
 };
 /* Writes one statement; -1 when a total is too large to hold exactly. */
 int statement_write(struct out *o, const struct stmt_doc *d, const struct stmt_client *c);
+
+/*
+ * tally month's invoice step and statements (monthrun.c), from pricing's pass 1 over a
+ * journal that is priced already (month_run_hooks go into that pass), else from one
+ * reading of the priced copy (month_run_read); then month_run_invoice makes the new
+ * invoices and month_run_statements writes the statements into workdir. NULL or -1: not
+ * as the commands would run (say nothing; run them).
+ */
+struct month_opts {
+	const char *journal;   /* the one file pass 1 reads */
+	const char *invoiced;  /* where the invoiced journal goes when the statements read it */
+	const char *period;    /* -p */
+	const char *workdir;   /* the statements, one file each */
+	const char *format, *lang, *conf;  /* tally-statement's -O, --lang, --conf; NULL */
+};
+struct month_run;
+struct month_run *month_run_new(const struct month_opts *o);
+void month_run_hooks(struct month_run *m, struct book_pass *p);
+/* Right after that pass, before the book is settled. */
+void month_run_learnt(struct month_run *m);
+/* Or a reading of its own, of the priced copy (o->journal). */
+int month_run_read(struct month_run *m);
+int month_run_invoice(struct month_run *m);
+/* The invoiced journal (month_run_invoice's) into o: 0, or -1 when it could not be read. */
+int month_run_write(struct month_run *m, struct out *o);
+int month_run_statements(struct month_run *m);
+void month_run_free(struct month_run *m);
+
+/* What tally-statement and tally month share of the statements' reading (stmtread.c). */
+struct stmt_reading {
+	struct statements *st;
+	struct identities *ids;   /* names and addresses, from every entry */
+	struct clients *payers;   /* bill-to:, from every entry */
+	const struct query *query;  /* the entries the statements read */
+	struct vtags tg;          /* zeros at first (vocab_entry_next) */
+};
+/* One item of the reading (pass 2 of the book); -1 with *e set. */
+int stmt_read_entry(struct stmt_reading *r, const struct jitem *it, struct terr *e);
+/* The same for an entry whose tags are read already. */
+int stmt_read_tags(struct stmt_reading *r, const struct jitem *it, const struct vtags *tg,
+		   struct terr *e);
+/* A client billed to another (bill-to:) is on that one's statement, not on one of its own. */
+bool stmt_billed_elsewhere(struct clients *payers, const struct stmt_client *c, tdate at);
+/* A client ID that can name a file in --output-dir. */
+bool stmt_safe_name(const char *id);
+/* The templates directory: opt, else beside the binary (build tree or install). */
+char *stmt_templates_dir(const char *opt);
+/* A whole text file, NUL-terminated; NULL with errno set. */
+char *stmt_read_text(const char *path);
 
 /* ---- payments matched to invoices (match.c) ------------------------------------------ */
 

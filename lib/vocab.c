@@ -32,99 +32,84 @@ enum vkind {
 	K_ABSENT,    /* a client ID, then no-show (the default) or late-cancel */
 };
 
+#define V(s) s, sizeof s - 1
 /* The vocabulary, in the order of enum vtag. */
 static const struct {
 	const char *name;
+	unsigned char len;  /* strlen(name) */
 	enum vkind kind;
 	int where;         /* VW_ENTRY, VW_POSTING */
 	bool to_eol;       /* free text: the value runs to the end of the line, commas and all */
 	const char *want;  /* what a good value looks like, for messages */
 } vocab[VT_N] = {
-	[VT_CLIENT] = {"client", K_ID, VW_ENTRY | VW_POSTING, false, "a client ID or name of at most 200 letters, e.g. ana-garcia"},
-	[VT_SESSION] = {"session", K_SESSION, VW_ENTRY, false,
+	[VT_CLIENT] = {V("client"), K_ID, VW_ENTRY | VW_POSTING, false, "a client ID or name of at most 200 letters, e.g. ana-garcia"},
+	[VT_SESSION] = {V("session"), K_SESSION, VW_ENTRY, false,
 			"held, cancelled, late-cancel, no-show or provider-cancel"},
-	[VT_TIME] = {"time", K_TIME, VW_ENTRY, false, "HH:MM"},
-	[VT_MINUTES] = {"minutes", K_MINUTES, VW_ENTRY, false, "a number of minutes, e.g. 50"},
-	[VT_DURATION] = {"duration", K_DURATION, VW_ENTRY, false, "e.g. 50m, 90min, 1h30m"},
-	[VT_CANCELLED_AT] = {"cancelled-at", K_STAMP, VW_ENTRY, false, "YYYY-MM-DD HH:MM"},
-	[VT_SIGNED] = {"signed", K_TEXT, VW_ENTRY, true, "any text"},
-	[VT_PACKAGE] = {"package", K_COUNT, VW_ENTRY, false, "a number of sessions, e.g. 10"},
-	[VT_EXPIRES] = {"expires", K_DATE, VW_ENTRY, false, "a date, YYYY-MM-DD"},
-	[VT_EXPIRED] = {"expired", K_TEXT, VW_ENTRY, false, "any text"},
-	[VT_PAYER] = {"payer", K_REGEX, VW_ENTRY, false, "a regular expression"},
-	[VT_RATE] = {"rate", K_RATE, VW_ENTRY, false, "an amount, e.g. 45 EUR or 60 EUR/h"},
-	[VT_POLICY] = {"policy", K_NAME, VW_ENTRY, false, "a policy name, e.g. 24h"},
-	[VT_TERMS] = {"terms", K_DAYS, VW_ENTRY, false, "days, 0 to 3650, e.g. 14 or 14 days"},
-	[VT_INVOICE] = {"invoice", K_WORD, VW_ENTRY | VW_POSTING, false, "an invoice number"},
-	[VT_DUE] = {"due", K_DATE, VW_ENTRY, false, "a date, YYYY-MM-DD"},
-	[VT_ITEM] = {"item", K_ITEM, VW_ENTRY, true, "DATE | AMOUNT | DESCRIPTION"},
-	[VT_WAIVED] = {"waived", K_TEXT, VW_ENTRY, true, "a reason"},
-	[VT_DEPOSIT] = {"deposit", K_TEXT, VW_ENTRY, false, "any text"},
-	[VT_NAME] = {"name", K_TEXT, VW_ENTRY, true, "any text"},
-	[VT_EMAIL] = {"email", K_EMAIL, VW_ENTRY, false, "an address, e.g. ana@example.org"},
-	[VT_ADDRESS] = {"address", K_TEXT, VW_ENTRY, true, "any text"},
-	[VT_TAX_ID] = {"tax-id", K_TEXT, VW_ENTRY, false, "any text"},
-	[VT_UID] = {"uid", K_TEXT, VW_ENTRY, false, "any text"},
-	[VT_BILL_TO] = {"bill-to", K_ID, VW_ENTRY, false, "a client ID of at most 200 letters"},
-	[VT_PRICE] = {"price", K_AMOUNT, VW_ENTRY, false, "an amount, e.g. 30 EUR"},
-	[VT_ABSENT] = {"absent", K_ABSENT, VW_ENTRY, false,
+	[VT_TIME] = {V("time"), K_TIME, VW_ENTRY, false, "HH:MM"},
+	[VT_MINUTES] = {V("minutes"), K_MINUTES, VW_ENTRY, false, "a number of minutes, e.g. 50"},
+	[VT_DURATION] = {V("duration"), K_DURATION, VW_ENTRY, false, "e.g. 50m, 90min, 1h30m"},
+	[VT_CANCELLED_AT] = {V("cancelled-at"), K_STAMP, VW_ENTRY, false, "YYYY-MM-DD HH:MM"},
+	[VT_SIGNED] = {V("signed"), K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_PACKAGE] = {V("package"), K_COUNT, VW_ENTRY, false, "a number of sessions, e.g. 10"},
+	[VT_EXPIRES] = {V("expires"), K_DATE, VW_ENTRY, false, "a date, YYYY-MM-DD"},
+	[VT_EXPIRED] = {V("expired"), K_TEXT, VW_ENTRY, false, "any text"},
+	[VT_PAYER] = {V("payer"), K_REGEX, VW_ENTRY, false, "a regular expression"},
+	[VT_RATE] = {V("rate"), K_RATE, VW_ENTRY, false, "an amount, e.g. 45 EUR or 60 EUR/h"},
+	[VT_POLICY] = {V("policy"), K_NAME, VW_ENTRY, false, "a policy name, e.g. 24h"},
+	[VT_TERMS] = {V("terms"), K_DAYS, VW_ENTRY, false, "days, 0 to 3650, e.g. 14 or 14 days"},
+	[VT_INVOICE] = {V("invoice"), K_WORD, VW_ENTRY | VW_POSTING, false, "an invoice number"},
+	[VT_DUE] = {V("due"), K_DATE, VW_ENTRY, false, "a date, YYYY-MM-DD"},
+	[VT_ITEM] = {V("item"), K_ITEM, VW_ENTRY, true, "DATE | AMOUNT | DESCRIPTION"},
+	[VT_WAIVED] = {V("waived"), K_TEXT, VW_ENTRY, true, "a reason"},
+	[VT_DEPOSIT] = {V("deposit"), K_TEXT, VW_ENTRY, false, "any text"},
+	[VT_NAME] = {V("name"), K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_EMAIL] = {V("email"), K_EMAIL, VW_ENTRY, false, "an address, e.g. ana@example.org"},
+	[VT_ADDRESS] = {V("address"), K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_TAX_ID] = {V("tax-id"), K_TEXT, VW_ENTRY, false, "any text"},
+	[VT_UID] = {V("uid"), K_TEXT, VW_ENTRY, false, "any text"},
+	[VT_BILL_TO] = {V("bill-to"), K_ID, VW_ENTRY, false, "a client ID of at most 200 letters"},
+	[VT_PRICE] = {V("price"), K_AMOUNT, VW_ENTRY, false, "an amount, e.g. 30 EUR"},
+	[VT_ABSENT] = {V("absent"), K_ABSENT, VW_ENTRY, false,
 		       "a client ID of the session, then no-show or late-cancel if you like"},
-	[VT_UPCOMING] = {"upcoming", K_TEXT, VW_ENTRY, false, "any text"},
-	[VT_INCLUDES] = {"includes", K_TEXT, VW_ENTRY, true, "any text"},
-	[VT_EXCLUDES] = {"excludes", K_TEXT, VW_ENTRY, true, "any text"},
-	[VT_EXTRAS] = {"extras", K_TEXT, VW_ENTRY, true, "any text"},
-	[VT_FREQUENCY] = {"frequency", K_TEXT, VW_ENTRY, true, "any text"},
-	[VT_PROGRAMME] = {"programme", K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_UPCOMING] = {V("upcoming"), K_TEXT, VW_ENTRY, false, "any text"},
+	[VT_INCLUDES] = {V("includes"), K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_EXCLUDES] = {V("excludes"), K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_EXTRAS] = {V("extras"), K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_FREQUENCY] = {V("frequency"), K_TEXT, VW_ENTRY, true, "any text"},
+	[VT_PROGRAMME] = {V("programme"), K_TEXT, VW_ENTRY, true, "any text"},
 };
 
 /*
- * The tags by first letter, for vocab_lookup (a tag added to vocab[] goes here too: 21-vocab
- * reads every tag back through the commands).
+ * vocab_lookup's table: a perfect hash of a tag's first two bytes, last byte and length,
+ * (p[0] + p[1] + p[n - 1] + 17 * n) & 127, to the tag + 1 (0: none of tally's). A tag
+ * added to vocab[] goes here too, where no other is (21-vocab reads every tag back through
+ * the commands; vocab_lookup compares the whole name, so a wrong slot only loses the tag).
  */
-static const signed char by_first[26][6] = {
-	['a' - 'a'] = {VT_ADDRESS, VT_ABSENT, -1},
-	['b' - 'a'] = {VT_BILL_TO, -1},
-	['c' - 'a'] = {VT_CLIENT, VT_CANCELLED_AT, -1},
-	['d' - 'a'] = {VT_DURATION, VT_DUE, VT_DEPOSIT, -1},
-	['e' - 'a'] = {VT_EXPIRES, VT_EXPIRED, VT_EMAIL, VT_EXCLUDES, VT_EXTRAS, -1},
-	['f' - 'a'] = {VT_FREQUENCY, -1},
-	['g' - 'a'] = {-1}, ['h' - 'a'] = {-1},
-	['i' - 'a'] = {VT_INVOICE, VT_ITEM, VT_INCLUDES, -1},
-	['j' - 'a'] = {-1}, ['k' - 'a'] = {-1}, ['l' - 'a'] = {-1},
-	['m' - 'a'] = {VT_MINUTES, -1},
-	['n' - 'a'] = {VT_NAME, -1},
-	['o' - 'a'] = {-1},
-	['p' - 'a'] = {VT_PACKAGE, VT_PAYER, VT_POLICY, VT_PRICE, VT_PROGRAMME, -1},
-	['q' - 'a'] = {-1},
-	['r' - 'a'] = {VT_RATE, -1},
-	['s' - 'a'] = {VT_SESSION, VT_SIGNED, -1},
-	['t' - 'a'] = {VT_TIME, VT_TERMS, VT_TAX_ID, -1},
-	['u' - 'a'] = {VT_UID, VT_UPCOMING, -1},
-	['v' - 'a'] = {-1},
-	['w' - 'a'] = {VT_WAIVED, -1},
-	['x' - 'a'] = {-1}, ['y' - 'a'] = {-1}, ['z' - 'a'] = {-1},
+static const signed char by_hash[128] = {
+	[4] = VT_CANCELLED_AT + 1, [6] = VT_TIME + 1, [14] = VT_ITEM + 1, [19] = VT_EMAIL + 1,
+	[24] = VT_PAYER + 1, [28] = VT_PRICE + 1, [29] = VT_ABSENT + 1, [31] = VT_TAX_ID + 1,
+	[33] = VT_TERMS + 1, [34] = VT_WAIVED + 1, [38] = VT_SIGNED + 1, [41] = VT_CLIENT + 1,
+	[45] = VT_PACKAGE + 1, [47] = VT_ADDRESS + 1, [49] = VT_BILL_TO + 1, [51] = VT_INVOICE + 1,
+	[52] = VT_DEPOSIT + 1, [54] = VT_EXTRAS + 1, [56] = VT_EXPIRED + 1, [61] = VT_SESSION + 1,
+	[62] = VT_POLICY + 1, [64] = VT_MINUTES + 1, [71] = VT_EXPIRES + 1, [79] = VT_DURATION + 1,
+	[82] = VT_INCLUDES + 1, [84] = VT_UPCOMING + 1, [88] = VT_EXCLUDES + 1,
+	[96] = VT_PROGRAMME + 1, [106] = VT_FREQUENCY + 1, [113] = VT_DUE + 1, [117] = VT_UID + 1,
+	[120] = VT_NAME + 1, [124] = VT_RATE + 1,
 };
-_Static_assert(VT_N == 33, "a new tag goes into by_first too");
+_Static_assert(VT_N == 33, "a new tag goes into by_hash too");
 _Static_assert(VT_N <= 64, "vtags.set has a bit per tag");
 
 int
 vocab_lookup(struct span key)
 {
-	/* called for every tag of every entry: the first letter leaves a few to compare */
-	const signed char *k;
+	/* called for every tag of every entry: one slot, one comparison */
+	const unsigned char *p = (const unsigned char *)key.p;
+	int k;
 
-	if (!key.n || key.p[0] < 'a' || key.p[0] > 'z')
+	if (key.n < 2 || key.n > 12)
 		return -1;
-	for (k = by_first[key.p[0] - 'a']; *k >= 0; k++) {
-		const char *s = vocab[*k].name;
-		size_t i = 0;
-
-		while (i < key.n && s[i] && s[i] == key.p[i])
-			i++;
-		if (i == key.n && !s[i])
-			return *k;
-	}
-	return -1;
+	k = by_hash[(p[0] + p[1] + p[key.n - 1] + 17 * key.n) & 127] - 1;
+	return k >= 0 && vocab[k].len == key.n && memcmp(vocab[k].name, p, key.n) == 0 ? k : -1;
 }
 
 const char *
@@ -307,8 +292,18 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+static int parse(enum vtag k, struct span v, struct vval *out);
+
 int
 vocab_parse(enum vtag k, struct span v, struct vval *out)
+{
+	memset(out, 0, sizeof *out);
+	return parse(k, v, out);
+}
+
+/* vocab_parse into a zero *out (take's: the entry's place for the tag is zero till then). */
+static int
+parse(enum vtag k, struct span v, struct vval *out)
 {
 	static const char *const sessions[] = {
 		[SESSION_HELD] = "held", [SESSION_CANCELLED] = "cancelled",
@@ -322,7 +317,6 @@ vocab_parse(enum vtag k, struct span v, struct vval *out)
 	struct regex *re;
 	size_t i;
 
-	memset(out, 0, sizeof *out);
 	out->raw = v;
 	switch (vocab[k].kind) {
 	case K_ID: {
@@ -339,11 +333,17 @@ vocab_parse(enum vtag k, struct span v, struct vval *out)
 		n = clients_slug(v, id, sizeof id);
 		return n && n <= CLIENT_ID_MAX ? 0 : -1;
 	}
-	case K_SESSION:
-		for (int s = SESSION_HELD; s <= SESSION_PROVIDER; s++)
-			if (span_eq(v, sessions[s]))
-				return out->n = s, 0;
-		return -1;
+	case K_SESSION: {
+		/* the five have five lengths: one comparison */
+		int s = v.n == 4 ? SESSION_HELD : v.n == 9 ? SESSION_CANCELLED
+			: v.n == 11 ? SESSION_LATE : v.n == 7 ? SESSION_NOSHOW
+			: v.n == 15 ? SESSION_PROVIDER : -1;
+
+		if (s < 0 || memcmp(v.p, sessions[s], v.n) != 0)
+			return -1;
+		out->n = s;
+		return 0;
+	}
 	case K_TIME:
 		return (out->n = time_parse(v.p, v.n)) < 0 ? -1 : 0;  /* 09:30 or 9:30 */
 	case K_MINUTES:
@@ -458,7 +458,8 @@ take(struct span key, struct span value, void *arg)
 {
 	struct reading *r = arg;
 	int k = vocab_lookup(key);
-	struct vval v;
+	struct vval scratch, *v;
+	bool keep;
 
 	if (k < 0)
 		return 0;
@@ -473,19 +474,25 @@ take(struct span key, struct span value, void *arg)
 		     vocab[k].name);
 		return 0;
 	}
-	if (vocab_parse(k, value, &v) < 0) {
+	/* the first of each on the entry is kept: read straight into its place */
+	keep = !r->posting && !r->tg->has[k];
+	v = keep ? &r->tg->v[k] : &scratch;
+	if (!keep)
+		memset(v, 0, sizeof *v);
+	if (parse(k, value, v) < 0) {
 		struct terr e;
 
+		if (keep)
+			memset(v, 0, sizeof *v);  /* what has[k] false means */
 		vocab_bad(&e, r->it, k, value);
 		fail(r, vocab_line(r->it, key.p), "%s", e.msg);
 		return 0;
 	}
-	if (r->posting || r->tg->has[k])
+	if (!keep)
 		return 0;
-	v.at = key.p;
+	v->at = key.p;
 	r->tg->has[k] = true;
 	r->tg->set |= (uint64_t)1 << k;
-	r->tg->v[k] = v;
 	return 0;
 }
 

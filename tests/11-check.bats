@@ -202,3 +202,37 @@ J
 	assert_equal "$r" 1
 	assert_equal "$(cat "$d/err")" "tally-check: $f: changed since it was read (by another program?): nothing written; run the command again"
 }
+
+@test "check: invoices of entries gone by are kept as where they were: duplicates across files and within an entry" {
+	cd "$BATS_TEST_TMPDIR"
+	cat > a.journal <<'J'
+2026-11-01 Invoice
+    ; client: ana, invoice: A-1
+    Assets:Receivable:ana  45 EUR
+    Assets:Receivable:ana  15 EUR
+    Assets:Unbilled:ana
+2026-11-02 Paid
+    Assets:Bank  60 EUR
+    Assets:Receivable:ana  ; invoice: A-1
+2026-11-03 Two clients on one invoice
+    ; client: ben, invoice: B-1
+    Assets:Receivable:ben  30 EUR
+    Assets:Receivable:cy  30 EUR
+    Assets:Unbilled:ben
+J
+	cat > b.journal <<'J'
+2026-11-04 Invoice again
+    ; client: ana, invoice: A-1
+    Assets:Receivable:ana  45 EUR
+    Assets:Unbilled:ana
+2026-11-05 And again
+    ; client: ana, invoice: A-1
+    Assets:Receivable:ana  45 EUR
+    Assets:Unbilled:ana
+J
+	run -1 --separate-stderr tally-check a.journal b.journal
+	assert_equal "$stderr" "tally-check: a.journal:12: invoice B-1 is for two clients
+tally-check: b.journal:2: duplicate invoice number A-1 (first at a.journal:1)
+tally-check: b.journal:6: duplicate invoice number A-1 (first at a.journal:1)"
+	assert_output ""
+}

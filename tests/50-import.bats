@@ -944,6 +944,26 @@ R
 J
 }
 
+@test "import: plain words slid over every text of four letters give PCRE2's answers (Wu-Manber window)" {
+	# rules-lit.c slides a window as long as the shortest word; (?:...) makes the same
+	# pattern PCRE2's. Words of every length around the window, sharing their last two
+	# bytes, overlapping, anchored, and at the text's end; k and s beside U+212A and U+017F.
+	local t=$BATS_TEST_TMPDIR a b c d n=0 pat
+	for a in A B C D k; do for b in A B C D ' '; do for c in A B C D S; do for d in A B C D ſ K; do
+		n=$((n + 1))
+		printf '2026-01-01,x%s%s%s%s,%d\n' "$a" "$b" "$c" "$d" "$n"
+	done; done; done; done > "$t/w.csv"
+	for pat in 'AB|ABCD' 'BCD|CD A|DAB' '^xAB|ABA' 'BB|AAB|CAB' 'K|DS' 'ABCD|BCDA|CDAB' 'A B|ks' 'xk|ss' 'DDK|BB'; do
+		printf 'fields date, description, amount\naccount1 a\namount %%amount\nif %%description %s\n  account2 hit\n' "$pat" > "$t/lit.rules"
+		printf 'fields date, description, amount\naccount1 a\namount %%amount\nif %%description (?:%s)\n  account2 hit\n' "$pat" > "$t/re.rules"
+		tally-import --rules "$t/lit.rules" "$t/w.csv" > "$t/lit.out"
+		tally-import --rules "$t/re.rules" "$t/w.csv" > "$t/re.out"
+		cmp "$t/lit.out" "$t/re.out" || fail "plain words $pat differ from PCRE2"
+		grep -q '^    hit' "$t/lit.out" || fail "$pat matched nothing"
+		grep -q '^    income:unknown' "$t/lit.out" || fail "$pat matched everything"
+	done
+}
+
 @test "import: valgrind finds nothing: matching in any script, iconv, source, near duplicates" {
 	sanitized && skip "valgrind and ASan don't mix"
 	need valgrind

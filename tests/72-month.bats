@@ -213,3 +213,66 @@ both() {
 	assert_equal "$stderr" "tally-bill ran"
 	[ -z "$(ls -A x)" ]
 }
+
+@test "month: the invoice step and the statements run in-process: no tally-invoice or tally-statement" {
+	local p f o
+	# a copy of tally-month beside the pricing filters, and invoice and statement that must
+	# not run: the invoice step and the statements come from pricing's own reading (a
+	# journal priced already) or from one reading of the priced copy
+	mkdir "$d/bin"
+	cp "$TALLY_BIN/tally-month" "$d/bin/"
+	for c in cancel bill; do ln -s "$TALLY_BIN/tally-$c" "$d/bin/"; done
+	for c in invoice statement; do
+		printf '#!/bin/sh\necho "tally-%s ran" >&2\nexit 1\n' $c > "$d/bin/tally-$c"
+		chmod +x "$d/bin/tally-$c"
+	done
+	ln -s "$TOP/share" "$d/share"
+	# the catalogs, found beside the binary (bin/../BUILD/locale)
+	for b in "$TALLY_BIN"/../build*; do ln -s "$(cd "$b" && pwd)" "$d/"; done
+	"$BENCH/gen-journal" 3000 1 > "$d/gen.journal"
+	tally-cancel "$FIXTURES/household/family.journal" | tally-bill > "$d/family.journal"
+	tally-cancel "$FIXTURES/bill/story.journal" | tally-bill > "$d/story.journal"
+	cp "$FIXTURES/household/family.journal" "$d/raw.journal"
+	for f in gen:2015-06 gen:2015-03 family:2026-11 story:2026-03 story:2026-02 \
+		practice:2026-03 practice:2026-02 raw:2026-11; do
+		for o in "" "-O html --lang es" "-O md --lang he"; do
+			p=${f#*:}
+			mkdir -p "$d/one" "$d/stages"
+			cp "$d/${f%%:*}.journal" "$d/one/j.journal"
+			cp "$d/${f%%:*}.journal" "$d/stages/j.journal"
+			(cd "$d/one" && "$d/bin/tally-month" -p $p -f j.journal -i --output-dir st $o > out)
+			(cd "$d/stages" && TALLY_MONTH_STAGES=1 tally month -p $p -f j.journal -i \
+				--output-dir st $o > out)
+			diff -r "$d/one" "$d/stages"
+			[ -n "$(ls "$d/one/st")" ]
+			rm -rf "$d/one" "$d/stages"
+		done
+	done
+	# the new invoices follow the journal (the loop above compared their statements)
+	cd "$d"
+	"$d/bin/tally-month" -p 2026-03 -f story.journal -i --output-dir st > /dev/null
+	grep -q '^2026-04-01 (2026-0001) Invoice ana$' story.journal
+}
+
+@test "month: a priced journal whose end changes how the invoices read gives what the commands give" {
+	local p="$d/priced.journal" end
+	tally-cancel "$FIXTURES/bill/story.journal" | tally-bill > "$p"
+	# directives that change how later items read: the invoices are read after them
+	for end in 'apply account Firm' 'alias Assets:Receivable=Assets:Owed' 'Y 2020' \
+		'D 1.000,00 EUR' 'commodity 1.000,0 EUR' 'decimal-mark ,' 'comment'; do
+		{ cat "$p"; printf '\n%s\n' "$end"; } > "$d/end.journal"
+		both "$d/end.journal" 2026-03
+	done
+	# the last line without its newline; inert directives at the end
+	{ cat "$p"; printf '\naccount Assets:Bank\ntag x\npayee Ana'; } > "$d/end.journal"
+	both "$d/end.journal" 2026-03
+	both "$d/end.journal" 2026-02 -O html
+	# an included file: its own directives count, the include line does not
+	for end in 'account Assets:Cash' 'apply account Firm' 'alias Assets:Receivable=Assets:Owed'; do
+		printf '; included\n%s\n' "$end" > "$d/inc.journal"
+		{ printf 'include %s\n\n' "$d/inc.journal"; cat "$p"; } > "$d/end.journal"
+		both "$d/end.journal" 2026-03
+		{ cat "$p"; printf '\ninclude %s\n' "$d/inc.journal"; } > "$d/end.journal"
+		both "$d/end.journal" 2026-03
+	done
+}
