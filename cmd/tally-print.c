@@ -52,6 +52,7 @@ main(int argc, char **argv)
 	struct jitem *it;
 	struct out *o = NULL;
 	int c, r, status = 0;
+	bool all;
 
 	fopts = xcalloc((size_t)argc, sizeof *fopts);
 	while ((c = getopt_long(argc, argv, "cf:h", opts, NULL)) != -1) {
@@ -92,6 +93,7 @@ main(int argc, char **argv)
 		o = out_open(stdout);
 		out_gather(o);  /* everything below goes through o */
 	}
+	all = query_empty(query);  /* once, not per item */
 	while ((r = journal_next(j, &it)) != 0) {
 		if (r < 0) {
 			terr_print(prog, journal_error(j));
@@ -100,7 +102,7 @@ main(int argc, char **argv)
 		}
 		if (!o || status)
 			continue;
-		if (query_empty(query)) {
+		if (all) {
 			if (it->depth == 0)
 				write_item(o, it, NULL, 0);
 		} else if (it->kind == J_TXN ? query_txn(query, it->txn) :
