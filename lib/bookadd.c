@@ -156,8 +156,12 @@ sums(struct book *b, const struct txn *t, struct seen *seen, size_t max, size_t 
 
 		if (k < 0)
 			continue;
+		/* most postings name the entry's own client by its slug: no lookup (a slug
+		 * slugs to itself, so clients_lookup would find the same client) */
+		if (b->who && strlen(b->who->id) == id.n && memcmp(id.p, b->who->id, id.n) == 0)
+			who = b->who;
 		/* no client's: an ID that folds to nothing or is too long to keep */
-		if (!(who = clients_lookup(b->cl, id, true)))
+		else if (!(who = clients_lookup(b->cl, id, true)))
 			continue;
 		if (!who->acct[k])
 			who->acct[k] = xstrndup(p->acct, p->acct_len);
