@@ -292,7 +292,7 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-static int parse(enum vtag k, struct span v, struct vval *out);
+static inline __attribute__((always_inline)) int parse(enum vtag k, struct span v, struct vval *out);
 
 int
 vocab_parse(enum vtag k, struct span v, struct vval *out)
@@ -302,7 +302,7 @@ vocab_parse(enum vtag k, struct span v, struct vval *out)
 }
 
 /* vocab_parse into a zero *out (take's: the entry's place for the tag is zero till then). */
-static int
+static inline __attribute__((always_inline)) int
 parse(enum vtag k, struct span v, struct vval *out)
 {
 	static const char *const sessions[] = {
