@@ -1,0 +1,125 @@
+/*
+ * tagwalk.h: the walk over the tags of a comment (tags.c's tag_each), as inline code for
+ * the hot callers: hledger's "key: value, key2: value2" (the value ends at a comma or the
+ * end of the line) and ledger's ":tag1:tag2:". The values of tally's free-text tags
+ * (vocab_to_eol) run to the end of the line, commas and all, as ledger reads every value.
+ */
+#ifndef TALLY_TAGWALK_H
+#define TALLY_TAGWALK_H
+
+#include <string.h>
+
+#include "tally.h"
+
+/* Byte classes, one load per byte on the hot path (every comment line of every entry). */
+enum { TC_SPACE = 1, TC_MARK = 2, TC_STOP = 4, TC_COLON = 8 };
+static const unsigned char tag_cls[256] = {
+	[' '] = TC_SPACE | TC_STOP, ['\t'] = TC_SPACE | TC_STOP, ['\r'] = TC_SPACE | TC_STOP,
+	[','] = TC_STOP, [':'] = TC_COLON,
+	[';'] = TC_MARK, ['#'] = TC_MARK, ['*'] = TC_MARK, ['%'] = TC_MARK, ['|'] = TC_MARK,
+};
+
+static inline bool
+tag_is_space(char c)
+{
+	return tag_cls[(unsigned char)c] & TC_SPACE;
+}
+
+static inline struct span
+tag_trim(const char *p, const char *e)
+{
+	struct span s;
+
+	while (p < e && tag_is_space(*p))
+		p++;
+	while (e > p && tag_is_space(e[-1]))
+		e--;
+	s.p = p;
+	s.n = (size_t)(e - p);
+	return s;
+}
+
+/* Tags on one comment line [p, e); the comment markers have been skipped. */
+static inline __attribute__((always_inline)) int
+tag_line(const char *p, const char *e, int (*fn)(struct span, struct span, void *), void *arg)
+{
+	const char *c, *w, *v, *ve;
+	struct span none = {"", 0}, key;
+	int r;
+
+	while (p < e) {
+		/* most lines: blanks, a word, its colon - the word read forward, in one go */
+		for (w = p; w < e && (tag_cls[(unsigned char)*w] & TC_SPACE); w++)
+			;
+		for (c = w; c < e && !(tag_cls[(unsigned char)*c] & (TC_STOP | TC_COLON)); c++)
+			;
+		if (c == w || c == e || *c != ':') {
+			/* else the first colon, and the word before it */
+			if (!(c = memchr(p, ':', (size_t)(e - p))))
+				break;
+			for (w = c; w > p && !(tag_cls[(unsigned char)w[-1]] & TC_STOP); w--)
+				;
+		}
+		if (w == c) {
+			/* ":a:b:" - ledger's value-less tags, when the word holds no spaces. */
+			const char *q = c + 1;
+
+			while (q < e && !tag_is_space(*q)) {
+				const char *t = memchr(q, ':', (size_t)(e - q));
+				const char *sp = q;
+
+				while (sp < e && !tag_is_space(*sp) && *sp != ':')
+					sp++;
+				if (!t || sp < t || t == q)
+					break;
+				key.p = q;
+				key.n = (size_t)(t - q);
+				if ((r = fn(key, none, arg)) != 0)
+					return r;
+				q = t + 1;
+			}
+			p = q > c + 1 ? q : c + 1;
+			continue;
+		}
+		v = c + 1;
+		key.p = w;
+		key.n = (size_t)(c - w);
+		/* free text (name, address, signed...) keeps its commas, as ledger reads it;
+		 * asked only of a value with a comma: most have none */
+		ve = memchr(v, ',', (size_t)(e - v));
+		if (!ve || vocab_to_eol(key))
+			ve = e;
+		if ((r = fn(key, tag_trim(v, ve), arg)) != 0)
+			return r;
+		p = ve < e ? ve + 1 : e;
+	}
+	return 0;
+}
+
+/* tag_each, for a caller whose fn the compiler can inline (vocab.c's take: one call
+ * less per tag of every entry) */
+static inline __attribute__((always_inline)) int
+tag_walk(struct span comment, int (*fn)(struct span, struct span, void *), void *arg)
+{
+	const char *p = comment.p, *end, *nl;
+	int r;
+
+	if (!p)  /* no comment: NULL + 0 is undefined behaviour */
+		return 0;
+	end = p + comment.n;
+	while (p && p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		while (p < nl && tag_is_space(*p))
+			p++;
+		while (p < nl && (tag_cls[(unsigned char)*p] & TC_MARK))
+			p++;
+		if ((r = tag_line(p, nl, fn, arg)) != 0)
+			return r;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+#endif
