@@ -584,11 +584,12 @@ invoices_observe_tags(struct invoices *v, const struct jitem *it, const struct v
 			const struct posting *p = &t->p[i];
 			int s = amount_sign(&p->amt);
 
-			if ((n = client_of(v, p, &id)) == 0)
+			/* the sign first: each posting's account is read in one pass only */
+			if (s != (pass == 0 ? 1 : -1) || (n = client_of(v, p, &id)) == 0)
 				continue;
-			if (pass == 0 && s > 0 && debit(v, it, tg, p, id, n, e) < 0)
+			if (pass == 0 && debit(v, it, tg, p, id, n, e) < 0)
 				return -1;
-			if (pass == 1 && s < 0 && credit(v, it, tg, p, id, n, e) < 0)
+			if (pass == 1 && credit(v, it, tg, p, id, n, e) < 0)
 				return -1;
 		}
 	}
