@@ -37,6 +37,8 @@ bare_cr(struct book *b, const struct jitem *it)
 {
 	const char *p = it->text, *end = it->text + it->len;
 
+	if (it->len < 2)  /* a blank line: no byte after a CR */
+		return;
 	while ((p = memchr(p, '\r', (size_t)(end - p))) != NULL) {
 		if (p + 1 < end && p[1] != '\n') {
 			struct terr e;

@@ -76,6 +76,7 @@ struct invoices {
 		size_t file;
 		long line;
 	} *gone;
+	size_t gonecap;   /* gone[]'s room: grown with inv[], not at every entry */
 };
 
 struct invoices *
@@ -103,7 +104,10 @@ retire(struct invoices *v)
 {
 	if (v->live == v->ninv)
 		return;
-	v->gone = xrealloc(v->gone, v->cap * sizeof *v->gone);
+	if (v->gonecap < v->cap) {
+		v->gone = xrealloc(v->gone, v->cap * sizeof *v->gone);
+		v->gonecap = v->cap;
+	}
 	for (; v->live < v->ninv; v->live++) {
 		struct invoice *in = v->inv[v->live];
 		size_t f = 0;
