@@ -548,6 +548,8 @@ read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	   void (*report)(const struct terr *, void *), void *arg)
 {
 	static const enum vtag terms[] = {VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_BILL_TO};
+#define TERM_SET ((uint64_t)1 << VT_PAYER | (uint64_t)1 << VT_RATE | (uint64_t)1 << VT_POLICY | \
+		  (uint64_t)1 << VT_TERMS | (uint64_t)1 << VT_BILL_TO)
 	struct reading r = {.it = it, .tg = tg, .e = e, .report = report, .arg = arg};
 	const struct txn *t = it->txn;
 	const struct vval *v = tg->v;
@@ -576,8 +578,8 @@ read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	tg->nclient = r.nclient;
 	if (r.nclient > 1 || tg->has[VT_ABSENT])
 		group_check(&r);
-	/* the client terms, in the vocabulary's order */
-	for (size_t i = 0; i < sizeof terms / sizeof *terms; i++) {
+	/* the client terms, in the vocabulary's order (most entries have none: one test) */
+	for (size_t i = 0; (tg->set & TERM_SET) && i < sizeof terms / sizeof *terms; i++) {
 		int k = terms[i];
 
 		if (!tg->has[k])
