@@ -559,7 +559,8 @@ read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	tag_walk(t->comment, take, &r);  /* take inlined: every tag of every entry */
 	r.posting = true;
 	for (size_t i = 0; i < t->np; i++)
-		tag_each(t->p[i].comment, take, &r);
+		if (t->p[i].comment.n)  /* most postings have no comment: no call */
+			tag_each(t->p[i].comment, take, &r);
 	/* What an entry's tags need of each other. */
 	if (tg->has[VT_SESSION] && !r.seen[VT_CLIENT])
 		fail(&r, vocab_line(it, v[VT_SESSION].at), "session: no client: tag on the entry");
