@@ -143,7 +143,7 @@ intern_file(struct invoices *v, const char *file)
  * The client ID's length for a posting to PREFIX:ID[:...] (the prefix matched ignoring
  * ASCII case, as journals write assets:receivable too), or 0 when the posting is elsewhere.
  */
-static size_t
+static inline size_t
 client_of(struct invoices *v, const struct posting *p, const char **id)
 {
 	struct span s;
