@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tally.h"
+#include "internal.h"
 
 #define NCACHE_BITS 10
 #define NCACHE (1u << NCACHE_BITS)  /* a few times as many as most books have accounts */
@@ -122,8 +123,17 @@ account_add(struct account *a, const struct amount *amt)
 
 	/* Most accounts hold one commodity: the first balance is the one, inline. */
 	if (a->nbal && a->bal[0].com == amt->com) {
+		struct amount *sum = &a->bal[0].sum;
+		tnum q;
+
 		a->postings++;
-		return amount_add(&a->bal[0].sum, &a->bal[0].sum, amt);
+		if (sum->scale != amt->scale)
+			return amount_add(sum, sum, amt);
+		/* amount_add's common case, without the call: same commodity and scale. */
+		if (__builtin_add_overflow(sum->q, amt->q, &q) || q == TNUM_BAD)
+			return -1;
+		sum->q = q;
+		return 0;
 	}
 
 	for (i = 0; i < a->nbal; i++)

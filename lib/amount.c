@@ -10,7 +10,7 @@
  * The range is symmetric: -(2^127 - 1) .. 2^127 - 1. The one value below it, -2^127, has no
  * negation, so an operation that lands on it overflows like any other.
  */
-#define TNUM_BAD ((tnum)((unsigned __int128)1 << 127))
+/* TNUM_BAD, in internal.h: accounts.c adds too. */
 
 static int
 pow10_checked(int k, tnum *out)
@@ -438,6 +438,7 @@ static _Thread_local struct {
 	int com;              /* 0: none */
 	size_t n;
 	char sym[16];
+	uint16_t head, tail;  /* sym's first two bytes and last two, as words */
 } last_sym;
 
 void
@@ -461,6 +462,14 @@ last_sym_at(const char *p, const char *e)
 
 	if ((size_t)(e - p) < n)
 		return false;
+	/* Two to four bytes (EUR, CHF): its first two and last two, two compares of a word. */
+	if (n >= 2 && n <= 4) {
+		uint16_t h, t;
+
+		memcpy(&h, p, 2);
+		memcpy(&t, p + n - 2, 2);
+		return h == last_sym.head && t == last_sym.tail;
+	}
 	for (size_t k = 0; k < n; k++)
 		if (p[k] != last_sym.sym[k])
 			return false;
@@ -571,6 +580,10 @@ parse_common(const char *s, size_t n, struct amount *a, bool learn)
 			last_sym.com = com;
 			last_sym.n = (size_t)(p - sym);
 			memcpy(last_sym.sym, sym, last_sym.n);
+			if (last_sym.n >= 2) {
+				memcpy(&last_sym.head, sym, 2);
+				memcpy(&last_sym.tail, sym + last_sym.n - 2, 2);
+			}
 		}
 	}
 	st = commodity_style(com);

@@ -109,6 +109,8 @@ struct journal {
 int split_join(struct journal *j);
 /* split.c: stops and frees a second half's thread the first half never reached. */
 void split_abandon(struct journal *j);
+/* amount.c: the one tnum below the symmetric range, -2^127; a sum landing on it overflows. */
+#define TNUM_BAD ((tnum)((unsigned __int128)1 << 127))
 /* amount.c: note in each commodity's style whether a known mark would read it differently. */
 void amount_split_watch(bool on);
 /* amount.c: forgets the last symbol read (commodity_reset: its id means nothing now). */

@@ -458,7 +458,6 @@ balance_simple(struct journal *j)
 {
 	struct txn *t = &j->txn;
 	struct posting *elided = NULL;
-	const tnum bad = (tnum)((unsigned __int128)1 << 127);  /* amount.c's TNUM_BAD */
 	tnum sum = 0;
 	int com = -1, scale = 0;
 
@@ -478,7 +477,7 @@ balance_simple(struct journal *j)
 			scale = po->amt.scale;
 			sum = po->amt.q;
 		} else if (po->amt.com != com || po->amt.scale != scale ||
-			   __builtin_add_overflow(sum, po->amt.q, &sum) || sum == bad) {
+			   __builtin_add_overflow(sum, po->amt.q, &sum) || sum == TNUM_BAD) {
 			return false;
 		}
 	}

@@ -42,6 +42,7 @@ fi
 
 # The library, once, instrumented for coverage and sanitizers.
 flags="-g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib \
+ -DTALLY_SHAREDIR=\"/usr/local/share/tally\" \
  -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
  $(pkg-config --cflags libpcre2-8 libical gmime-3.0 pangocairo 2>/dev/null)"
 libs="$(pkg-config --libs libpcre2-8 2>/dev/null || echo -lpcre2-8) -lcsv $(pkg-config --libs libical gmime-3.0 pangocairo 2>/dev/null)"
