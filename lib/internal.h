@@ -111,6 +111,22 @@ int split_join(struct journal *j);
 void split_abandon(struct journal *j);
 /* amount.c: the one tnum below the symmetric range, -2^127; a sum landing on it overflows. */
 #define TNUM_BAD ((tnum)((unsigned __int128)1 << 127))
+/* amount.c, amountfmt.c: characters that end an unquoted commodity symbol (besides digits and white space). */
+static inline bool
+amount_symbol_char(unsigned char c)
+{
+	/* One bit per ASCII byte, set for the bytes a symbol may hold: a table, for this runs
+	 * once per byte of every amount's symbol. */
+	static const uint64_t ok[2] = {
+		(1ull << '$') | (1ull << '%'),
+		~0ull & ~((1ull << ('@' - 64)) | (1ull << ('{' - 64)) | (1ull << ('}' - 64)) |
+			  (1ull << ('[' - 64)) | (1ull << (']' - 64)) | (1ull << ('^' - 64)) |
+			  (1ull << ('|' - 64)) | (1ull << ('~' - 64))),
+	};
+
+	return c >= 0x80 || (ok[c >> 6] >> (c & 63) & 1);
+}
+
 /* amount.c: note in each commodity's style whether a known mark would read it differently. */
 void amount_split_watch(bool on);
 /* amount.c: forgets the last symbol read (commodity_reset: its id means nothing now). */
