@@ -329,17 +329,14 @@ price_once(char **files, size_t n, const char *policy, const char *policies, con
 static int
 copy_into(struct out *o, const char *path)
 {
-	char buf[1 << 16];
-	size_t n;
 	FILE *f = fopen(path, "rb");
+	int r;
 
 	if (!f)
 		return -1;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		out_write(o, buf, n);
-	n = ferror(f);
+	r = out_copy(o, f);
 	fclose(f);
-	return n ? -1 : 0;
+	return r;
 }
 
 /* The file at from copied over the file at to; -1 with errno set. */
@@ -353,10 +350,7 @@ copy_file(const char *from, const char *to)
 	if (!f)
 		return -1;
 	o = out_open(f);
-	if ((r = copy_into(o, from)) < 0)
-		out_abort(o);
-	else
-		r = out_commit(o);
+	r = out_end(o, copy_into(o, from));
 	if (fclose(f) != 0)
 		r = -1;
 	return r;

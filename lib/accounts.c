@@ -36,25 +36,6 @@ cache_slot(const char *name, size_t len)
 			(64 - NCACHE_BITS));
 }
 
-/* memcmp for names, inline: eight bytes a step, the last word overlapping. */
-static inline bool
-same(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-
-	if (n < 8)
-		return memcmp(a, b, n) == 0;
-	for (size_t i = 0; i + 8 < n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			return false;
-	}
-	memcpy(&x, a + n - 8, 8);
-	memcpy(&y, b + n - 8, 8);
-	return x == y;
-}
-
 static inline struct account *
 cached(const struct accounts *t, size_t slot, const char *name, size_t len)
 {
@@ -64,7 +45,7 @@ cached(const struct accounts *t, size_t slot, const char *name, size_t len)
 	if (!k)
 		return NULL;
 	a = &t->a[k - 1];
-	return a->len == len && same(a->name, name, len) ? a : NULL;
+	return a->len == len && same_bytes(a->name, name, len) ? a : NULL;
 }
 
 struct accounts *

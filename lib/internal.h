@@ -111,6 +111,30 @@ int split_join(struct journal *j);
 void split_abandon(struct journal *j);
 /* amount.c: the one tnum below the symmetric range, -2^127; a sum landing on it overflows. */
 #define TNUM_BAD ((tnum)((unsigned __int128)1 << 127))
+/* strmap.c, accounts.c: memcmp for short keys, inline (a call per lookup costs more than the
+ * compare). A key of 8 bytes or more ends with its last 8 bytes as one word. */
+static inline bool
+same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	if (n < 8) {
+		while (n--)
+			if (*a++ != *b++)
+				return false;
+		return true;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
 /* amount.c, amountfmt.c: characters that end an unquoted commodity symbol (besides digits and white space). */
 static inline bool
 amount_symbol_char(unsigned char c)

@@ -286,11 +286,7 @@ month_run_invoice(struct month_run *m)
 	if (m->bad || m->pending || !same_styles(m) || !(m->tail = tmpfile()))
 		return -1;
 	t = out_open(m->tail);
-	if ((r = invrun_write(m->inv, t, &e)) < 0)
-		out_abort(t);
-	else
-		r = out_commit(t);
-	if (r < 0 || fflush(m->tail) != 0)
+	if (out_end(t, invrun_write(m->inv, t, &e)) < 0 || fflush(m->tail) != 0)
 		return -1;
 	book_settle(m->sb, m->end);
 	m->again = m->again || m->no_eol || m->open_block;
@@ -300,25 +296,10 @@ month_run_invoice(struct month_run *m)
 	if (!(f = fopen(m->o.invoiced, "w")))
 		return -1;
 	t = out_open(f);
-	if ((r = month_run_write(m, t)) < 0)
-		out_abort(t);
-	else
-		r = out_commit(t);
+	r = out_end(t, month_run_write(m, t));
 	if (fclose(f) != 0)
 		r = -1;
 	return r;
-}
-
-/* Copies the rest of f into o; -1 when it cannot be read. */
-static int
-copy_into(struct out *o, FILE *f)
-{
-	char buf[1 << 16];
-	size_t n;
-
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		out_write(o, buf, n);
-	return ferror(f) ? -1 : 0;
 }
 
 /*
@@ -333,14 +314,14 @@ month_run_write(struct month_run *m, struct out *o)
 
 	if (!j)
 		return -1;
-	r = copy_into(o, j);
+	r = out_copy(o, j);
 	fclose(j);
 	if (m->no_eol)
 		out_write(o, "\n", 1);
 	if (m->open_block)
 		out_puts(o, "end comment\n");
 	rewind(m->tail);
-	return r < 0 || copy_into(o, m->tail) < 0 ? -1 : 0;
+	return r < 0 || out_copy(o, m->tail) < 0 ? -1 : 0;
 }
 
 /* The statements of every client into o->workdir, one file each (tally-statement --all). */
@@ -376,12 +357,8 @@ write_all(struct month_run *m, struct statements *st, struct clients *payers,
 		}
 		o = out_open(f);
 		fam = statements_family(st, c->id, payers, at);
-		r = statement_write(o, doc, fam ? fam : c);
+		r = out_end(o, statement_write(o, doc, fam ? fam : c));
 		stmt_client_free(fam);
-		if (r < 0)
-			out_abort(o);
-		else
-			r = out_commit(o);
 		if (fclose(f) != 0)
 			r = -1;
 	}

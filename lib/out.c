@@ -276,6 +276,26 @@ out_abort(struct out *o)
 }
 
 int
+out_end(struct out *o, int r)
+{
+	if (r >= 0)
+		return out_commit(o);
+	out_abort(o);
+	return -1;
+}
+
+int
+out_copy(struct out *o, FILE *f)
+{
+	char buf[1 << 16];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		out_write(o, buf, n);
+	return ferror(f) ? -1 : 0;
+}
+
+int
 fshut_stdout(const char *prog)
 {
 	int bad = fflush(stdout) != 0 || ferror(stdout);

@@ -23,6 +23,10 @@ void out_gather(struct out *o);
 /* Returns 0, or -1 with errno set when writing failed. Frees o. */
 int out_commit(struct out *o);
 void out_abort(struct out *o);
+/* out_commit when r is 0 or more, else out_abort and -1: the end of a writer's run. */
+int out_end(struct out *o, int r);
+/* Writes the rest of f into o: 0, or -1 when f cannot be read. */
+int out_copy(struct out *o, FILE *f);
 
 /*
  * In-place editing (-i FILE) of one file: the write path below with FILE as its only input

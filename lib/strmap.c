@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tally.h"
+#include "internal.h"
 
 struct sment {
 	uint64_t hash;
@@ -54,30 +54,6 @@ hash(const void *key, size_t n)
 	return h ^ (h >> 29);
 }
 
-/* memcmp for short keys, inline: a call per lookup costs more than the compare. A key of
- * 8 bytes or more ends with its last 8 bytes as one word (overlapping the one before). */
-static inline bool
-same(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-
-	if (n < 8) {
-		while (n--)
-			if (*a++ != *b++)
-				return false;
-		return true;
-	}
-	for (size_t i = 0; i + 8 < n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			return false;
-	}
-	memcpy(&x, a + n - 8, 8);
-	memcpy(&y, b + n - 8, 8);
-	return x == y;
-}
-
 static void grow_slots(struct strmap *m);
 
 /* Slots from the start, so that a lookup never checks for none. */
@@ -116,7 +92,7 @@ probe(const struct strmap *m, const void *key, size_t n, uint64_t h)
 	while (m->slot[k]) {
 		const struct sment *e = &m->e[m->slot[k] - 1];
 
-		if (e->n == n && same(m->arena + e->off, key, n))
+		if (e->n == n && same_bytes(m->arena + e->off, key, n))
 			break;
 		k = (k + 1) & (m->nslot - 1);
 	}
