@@ -61,6 +61,7 @@ struct jitem {
 	struct txn *txn;      /* for J_TXN and J_TIMELOG, else NULL */
 	struct span word;     /* for J_DIRECTIVE and J_INCLUDE: the directive's name */
 	bool open_block;      /* a comment block that ran to the end of the file */
+	bool cr;              /* JOURNAL_CR: text may hold a CR (false: it holds none) */
 };
 
 struct journal;
@@ -70,6 +71,7 @@ enum {
 	JOURNAL_NO_INCLUDE = 1,   /* pass include lines through without reading the files */
 	JOURNAL_NO_BALANCE = 2,   /* don't infer elided amounts or check that entries balance */
 	JOURNAL_CHECK_ASSERT = 4, /* check balance assertions (keeps a running balance) */
+	JOURNAL_CR = 8,           /* note the items that may hold a CR (struct jitem's cr) */
 };
 
 /*
