@@ -105,7 +105,7 @@ invoice(struct book *b, const struct jitem *it, const struct vtags *vt,
 	struct terr e;
 
 	(void)tg;
-	if (invoices_observe_tags(arg, it, vt, &e) < 0)
+	if (vt && invoices_observe_tags(arg, it, vt, &e) < 0)  /* vt: an entry */
 		book_problem(b, &e);
 }
 
