@@ -549,18 +549,18 @@ debit(struct invoices *v, const struct jitem *it, const struct vtags *tg,
       const struct posting *p, const char *id, size_t idn, struct terr *e)
 {
 	const struct txn *t = it->txn;
-	struct inv_client *c = client_get(v, id, idn);
-	size_t ci = (size_t)(c - v->cl);
 	struct span num;
 	struct invoice *in;
 	long i;
+	size_t ci;
 
 	if (!invoice_tag(it, tg, p, &num) || num.n == 0)
 		/* A refund or a manual charge: it gives back credit first. */
-		return move(v, it, p->line, (struct move){.kind = MV_REFUND, .client = ci,
-							  .amt = p->amt}, e);
-	if (v->lean)
+		return move(v, it, p->line, (struct move){.kind = MV_REFUND,
+			    .client = (size_t)(client_get(v, id, idn) - v->cl), .amt = p->amt}, e);
+	if (v->lean)  /* an invoice's client is what its entry's postings must agree on */
 		return debit_lean(v, it, tg, p, num, (struct span){id, idn}, e);
+	ci = (size_t)(client_get(v, id, idn) - v->cl);
 	i = strmap_find(v->bynum, num.p, num.n);
 	if (i >= 0) {
 		in = v->inv[i];
@@ -624,13 +624,13 @@ invoices_observe_tags(struct invoices *v, const struct jitem *it, const struct v
 		      struct terr *e)
 {
 	const struct txn *t;
-	const char *id;
-	size_t n, first = 0;
+	const char *id, *firstid = NULL;
+	size_t n, firstn = 0, first = 0;
 
 	if (it->kind != J_TXN || !it->txn)
 		return 0;
 	t = it->txn;
-	while (first < t->np && client_of(v, &t->p[first], &id) == 0)
+	while (first < t->np && (firstn = client_of(v, &t->p[first], &firstid)) == 0)
 		first++;
 	if (first == t->np)
 		return 0;
@@ -642,7 +642,11 @@ invoices_observe_tags(struct invoices *v, const struct jitem *it, const struct v
 			int s = amount_sign(&p->amt);
 
 			/* the sign first: each posting's account is read in one pass only */
-			if (s != (pass == 0 ? 1 : -1) || (n = client_of(v, p, &id)) == 0)
+			if (s != (pass == 0 ? 1 : -1))
+				continue;
+			if (i == first)
+				id = firstid, n = firstn;
+			else if ((n = client_of(v, p, &id)) == 0)
 				continue;
 			if (pass == 0 && debit(v, it, tg, p, id, n, e) < 0)
 				return -1;

@@ -279,6 +279,12 @@ struct account *accounts_find(const struct accounts *t, const char *name, size_t
 int account_add(struct account *a, const struct amount *amt);
 /* The balance in one commodity (zero when none). */
 struct amount account_balance(const struct account *a, int com);
+/*
+ * An entry's postings to their accounts in order, each checked against its balance
+ * assertion: 0, or *at the posting that failed: -1 its account's balance overflowed, 1
+ * its assertion does not hold.
+ */
+int accounts_post(struct accounts *t, const struct posting *p, size_t np, size_t *at);
 size_t accounts_count(const struct accounts *t);
 struct account *accounts_at(struct accounts *t, size_t i);
 /* Sorts the accounts by name (byte order); indices from accounts_at change. */
