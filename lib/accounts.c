@@ -8,8 +8,8 @@
 #include "tally.h"
 #include "internal.h"
 
-#define NCACHE_BITS 10
-#define NCACHE (1u << NCACHE_BITS)  /* a few times as many as most books have accounts */
+#define NCACHE_BITS 12
+#define NCACHE (1u << NCACHE_BITS)  /* many times as many as most books have accounts: few collide */
 
 struct accounts {
 	struct account *a;    /* a[i] is the map's key number i */

@@ -636,10 +636,9 @@ observe_entry(struct invoices *v, const struct jitem *it, const struct vtags *tg
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = first; i < t->np; i++) {
 			const struct posting *p = &t->p[i];
-			int s = amount_sign(&p->amt);
 
 			/* the sign first: each posting's account is read in one pass only */
-			if (s != (pass == 0 ? 1 : -1))
+			if (pass == 0 ? p->amt.q <= 0 : p->amt.q >= 0)
 				continue;
 			if (i == first)
 				id = firstid, n = firstn;
