@@ -1,10 +1,12 @@
 /*
  * fuzz_journal.c: libFuzzer target for the journal reader. The input is a journal read
  * through a memfd; its length picks the reader's flags (no byte is used up, so seeds from
- * real journals stay whole), so that balancing and balance
- * assertions are fuzzed too. Includes are never followed: a fuzzed `include /dev/stdin`
+ * real journals stay whole), so that balancing, balance assertions and the
+ * items' CR note are fuzzed too. Includes are never followed: a fuzzed `include /dev/stdin`
  * would block, and include handling is covered by tests/80-hostile.bats.
  */
+#include <string.h>
+
 #include "fuzz_common.h"
 #include "tally.h"
 
@@ -16,6 +18,8 @@ touch_item(const struct jitem *it)
 
 	for (size_t i = 0; i < it->len; i++)
 		sink ^= (unsigned char)it->text[i];
+	if (!it->cr && it->len && memchr(it->text, '\r', it->len))
+		abort();  /* JOURNAL_CR: an item said to hold no CR holds none */
 	if (it->kind != J_TXN || !it->txn)
 		return;
 	for (size_t i = 0; i < it->txn->desc.n; i++)
@@ -37,8 +41,8 @@ touch_item(const struct jitem *it)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const int flagsets[] = {0, JOURNAL_NO_BALANCE, JOURNAL_CHECK_ASSERT,
-				       JOURNAL_NO_BALANCE | JOURNAL_CHECK_ASSERT};
+	static const int flagsets[] = {0, JOURNAL_NO_BALANCE, JOURNAL_CHECK_ASSERT | JOURNAL_CR,
+				       JOURNAL_NO_BALANCE | JOURNAL_CHECK_ASSERT | JOURNAL_CR};
 	char path[64];
 	const char *files[1] = {path};
 	struct journal *j;
