@@ -99,17 +99,53 @@ static const signed char by_hash[128] = {
 _Static_assert(VT_N == 33, "a new tag goes into by_hash too");
 _Static_assert(VT_N <= 64, "vtags.set has a bit per tag");
 
-int
-vocab_lookup(struct span key)
+static inline uint32_t
+load32(const char *p)
 {
-	/* called for every tag of every entry: one slot, one comparison */
+	uint32_t x;
+
+	memcpy(&x, p, sizeof x);
+	return x;
+}
+
+static inline uint64_t
+load64(const char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof x);
+	return x;
+}
+
+/* Whether the n bytes at p (2 to 12) are name's: two loads a side, that may overlap. */
+static inline bool
+same_name(const char *p, const char *name, size_t n)
+{
+	if (n < 4)
+		return p[0] == name[0] && p[1] == name[1] && p[n - 1] == name[n - 1];
+	if (n <= 8 ? load32(p) != load32(name) : load64(p) != load64(name))
+		return false;
+	return load32(p + n - 4) == load32(name + n - 4);
+}
+
+/* vocab_lookup, inline for take: called for every tag of every entry, one slot, one
+ * comparison */
+static inline __attribute__((always_inline)) int
+lookup(struct span key)
+{
 	const unsigned char *p = (const unsigned char *)key.p;
 	int k;
 
 	if (key.n < 2 || key.n > 12)
 		return -1;
 	k = by_hash[(p[0] + p[1] + p[key.n - 1] + 17 * key.n) & 127] - 1;
-	return k >= 0 && vocab[k].len == key.n && memcmp(vocab[k].name, p, key.n) == 0 ? k : -1;
+	return k >= 0 && vocab[k].len == key.n && same_name(key.p, vocab[k].name, key.n) ? k : -1;
+}
+
+int
+vocab_lookup(struct span key)
+{
+	return lookup(key);
 }
 
 const char *
@@ -457,7 +493,7 @@ static inline __attribute__((always_inline)) int
 take(struct span key, struct span value, void *arg)
 {
 	struct reading *r = arg;
-	int k = vocab_lookup(key);
+	int k = lookup(key);
 	struct vval scratch, *v;
 	bool keep;
 
@@ -553,10 +589,17 @@ read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	struct reading r = {.it = it, .tg = tg, .e = e, .report = report, .arg = arg};
 	const struct txn *t = it->txn;
 	const struct vval *v = tg->v;
+	struct span c;
 
 	if (it->kind != J_TXN)
 		return 0;
-	tag_walk(t->comment, take, &r);  /* take inlined: every tag of every entry */
+	/* tagwalk.h's scans read sixteen bytes at a time: the whole item's text may be read
+	 * (only the comment's, should it lie elsewhere) */
+	if ((c = t->comment).p) {
+		const char *end = it->text + it->len;
+
+		tag_walk(c, c.p >= it->text && c.p + c.n <= end ? end : c.p + c.n, take, &r);
+	}
 	r.posting = true;
 	for (size_t i = 0; i < t->np; i++)
 		if (t->p[i].comment.n)  /* most postings have no comment: no call */
