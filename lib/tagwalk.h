@@ -154,14 +154,16 @@ tag_value_end(const char *p, const char *end, const char *lim)
 /*
  * tag_each, for a caller whose fn the compiler can inline (vocab.c's take: one call less
  * per tag of every entry). Bytes up to lim (>= the comment's end) may be read: the item's
- * text lets the scans take sixteen bytes at a time.
+ * text lets the scans take sixteen bytes at a time. known (or NULL) may say the length of
+ * a key it knows at w, followed by its colon before end: no scan for where it ends.
  */
 static inline __attribute__((always_inline)) int
 tag_walk(struct span comment, const char *lim, int (*fn)(struct span, struct span, void *),
-	 void *arg)
+	 size_t (*known)(const char *w, const char *end, const char *lim, void *arg), void *arg)
 {
 	const char *p = comment.p, *end, *nl, *w, *c, *v, *q;
 	struct span key;
+	size_t n;
 	int r;
 
 	if (!p)  /* no comment: NULL + 0 is undefined behaviour */
@@ -180,7 +182,7 @@ tag_walk(struct span comment, const char *lim, int (*fn)(struct span, struct spa
 		 */
 		for (w = p; w < end && tag_is_space(*w); w++)
 			;
-		c = tag_key_end(w, end, lim);
+		c = known && (n = known(w, end, lim, arg)) ? w + n : tag_key_end(w, end, lim);
 		if (c > w && c < end && *c == ':') {
 			key.p = w;
 			key.n = (size_t)(c - w);

@@ -80,23 +80,35 @@ static const struct {
 };
 
 /*
- * vocab_lookup's table: a perfect hash of a tag's first two bytes, last byte and length,
- * (p[0] + p[1] + p[n - 1] + 17 * n) & 127, to the tag + 1 (0: none of tally's). A tag
- * added to vocab[] goes here too, where no other is (21-vocab reads every tag back through
- * the commands; vocab_lookup compares the whole name, so a wrong slot only loses the tag).
+ * vocab_lookup's table: a perfect hash of a tag's first four bytes (a three-letter tag's
+ * with its colon) to the tag + 1 (0: none of tally's). Tags that share their first four
+ * bytes follow each other in vocab[], the first in the table (expires, expired). A tag
+ * added to vocab[] goes here too; -Woverride-init (in -Wextra) says when its slot is
+ * taken (21-vocab reads every tag back through the commands).
  */
-static const signed char by_hash[128] = {
-	[4] = VT_CANCELLED_AT + 1, [6] = VT_TIME + 1, [14] = VT_ITEM + 1, [19] = VT_EMAIL + 1,
-	[24] = VT_PAYER + 1, [28] = VT_PRICE + 1, [29] = VT_ABSENT + 1, [31] = VT_TAX_ID + 1,
-	[33] = VT_TERMS + 1, [34] = VT_WAIVED + 1, [38] = VT_SIGNED + 1, [41] = VT_CLIENT + 1,
-	[45] = VT_PACKAGE + 1, [47] = VT_ADDRESS + 1, [49] = VT_BILL_TO + 1, [51] = VT_INVOICE + 1,
-	[52] = VT_DEPOSIT + 1, [54] = VT_EXTRAS + 1, [56] = VT_EXPIRED + 1, [61] = VT_SESSION + 1,
-	[62] = VT_POLICY + 1, [64] = VT_MINUTES + 1, [71] = VT_EXPIRES + 1, [79] = VT_DURATION + 1,
-	[82] = VT_INCLUDES + 1, [84] = VT_UPCOMING + 1, [88] = VT_EXCLUDES + 1,
-	[96] = VT_PROGRAMME + 1, [106] = VT_FREQUENCY + 1, [113] = VT_DUE + 1, [117] = VT_UID + 1,
-	[120] = VT_NAME + 1, [124] = VT_RATE + 1,
+#define W4(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+#define SLOT(w) ((uint32_t)((w) * 0x6ad023d3u) >> 26)
+#define AT(a, b, c, d) [SLOT(W4(a, b, c, d))]
+static const signed char by_word[64] = {
+	AT('c', 'l', 'i', 'e') = VT_CLIENT + 1, AT('s', 'e', 's', 's') = VT_SESSION + 1,
+	AT('t', 'i', 'm', 'e') = VT_TIME + 1, AT('m', 'i', 'n', 'u') = VT_MINUTES + 1,
+	AT('d', 'u', 'r', 'a') = VT_DURATION + 1, AT('c', 'a', 'n', 'c') = VT_CANCELLED_AT + 1,
+	AT('s', 'i', 'g', 'n') = VT_SIGNED + 1, AT('p', 'a', 'c', 'k') = VT_PACKAGE + 1,
+	AT('e', 'x', 'p', 'i') = VT_EXPIRES + 1,  /* and expired, next in vocab[] */
+	AT('p', 'a', 'y', 'e') = VT_PAYER + 1, AT('r', 'a', 't', 'e') = VT_RATE + 1,
+	AT('p', 'o', 'l', 'i') = VT_POLICY + 1, AT('t', 'e', 'r', 'm') = VT_TERMS + 1,
+	AT('i', 'n', 'v', 'o') = VT_INVOICE + 1, AT('d', 'u', 'e', ':') = VT_DUE + 1,
+	AT('i', 't', 'e', 'm') = VT_ITEM + 1, AT('w', 'a', 'i', 'v') = VT_WAIVED + 1,
+	AT('d', 'e', 'p', 'o') = VT_DEPOSIT + 1, AT('n', 'a', 'm', 'e') = VT_NAME + 1,
+	AT('e', 'm', 'a', 'i') = VT_EMAIL + 1, AT('a', 'd', 'd', 'r') = VT_ADDRESS + 1,
+	AT('t', 'a', 'x', '-') = VT_TAX_ID + 1, AT('u', 'i', 'd', ':') = VT_UID + 1,
+	AT('b', 'i', 'l', 'l') = VT_BILL_TO + 1, AT('p', 'r', 'i', 'c') = VT_PRICE + 1,
+	AT('a', 'b', 's', 'e') = VT_ABSENT + 1, AT('u', 'p', 'c', 'o') = VT_UPCOMING + 1,
+	AT('i', 'n', 'c', 'l') = VT_INCLUDES + 1, AT('e', 'x', 'c', 'l') = VT_EXCLUDES + 1,
+	AT('e', 'x', 't', 'r') = VT_EXTRAS + 1, AT('f', 'r', 'e', 'q') = VT_FREQUENCY + 1,
+	AT('p', 'r', 'o', 'g') = VT_PROGRAMME + 1,
 };
-_Static_assert(VT_N == 33, "a new tag goes into by_hash too");
+_Static_assert(VT_N == 33, "a new tag goes into by_word too");
 _Static_assert(VT_N <= 64, "vtags.set has a bit per tag");
 
 static inline uint32_t
@@ -128,18 +140,43 @@ same_name(const char *p, const char *name, size_t n)
 	return load64(p) == load64(name) && load64(p + n - 8) == load64(name + n - 8);
 }
 
-/* vocab_lookup, inline for take: called for every tag of every entry, one slot, one
- * comparison */
+/* The four bytes at p as a number, whatever the machine's byte order. */
+static inline uint32_t
+word4(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return W4(u[0], u[1], u[2], u[3]);
+}
+
+/* The next tag to try after k in by_word's slot of k: one with the same first four bytes
+ * (expired after expires), or -1. */
+static inline int
+slot_next(int k)
+{
+	return k + 1 < VT_N && memcmp(vocab[k + 1].name, vocab[k].name, 4) == 0 ? k + 1 : -1;
+}
+
+/* The tag whose name is the n bytes at p, of first four bytes x, or -1. */
+static inline int
+slot_find(uint32_t x, const char *p, size_t n)
+{
+	for (int k = by_word[SLOT(x)] - 1; k >= 0; k = slot_next(k))
+		if (vocab[k].len == n && same_name(p, vocab[k].name, n))
+			return k;
+	return -1;
+}
+
+/* vocab_lookup, inline for take */
 static inline __attribute__((always_inline)) int
 lookup(struct span key)
 {
-	const unsigned char *p = (const unsigned char *)key.p;
-	int k;
+	const char *p = key.p;
 
-	if (key.n < 2 || key.n > 12)
+	if (key.n < 3 || key.n > 12)  /* none is shorter or longer */
 		return -1;
-	k = by_hash[(p[0] + p[1] + p[key.n - 1] + 17 * key.n) & 127] - 1;
-	return k >= 0 && vocab[k].len == key.n && same_name(key.p, vocab[k].name, key.n) ? k : -1;
+	return slot_find(key.n == 3 ? W4((unsigned char)p[0], (unsigned char)p[1],
+					 (unsigned char)p[2], ':') : word4(p), p, key.n);
 }
 
 int
@@ -485,6 +522,7 @@ struct reading {
 	bool seen[VT_N];   /* written on the entry, good or bad */
 	int nclient;       /* client: tags on the entry */
 	int nerr;
+	int hint;          /* the tag known() found, for take; else -1 */
 	struct terr *e;
 	void (*report)(const struct terr *, void *);
 	void *arg;
@@ -513,10 +551,11 @@ fail(struct reading *r, long line, const char *fmt, ...)
 static inline __attribute__((always_inline)) int
 take_at(struct span key, struct span value, struct reading *r, bool posting)
 {
-	int k = lookup(key);
+	int k = r->hint >= 0 ? r->hint : lookup(key);
 	struct vval scratch, *v;
 	bool keep;
 
+	r->hint = -1;
 	if (k < 0)
 		return 0;
 	if (!posting)
@@ -549,6 +588,26 @@ take_at(struct span key, struct span value, struct reading *r, bool posting)
 	v->at = key.p;
 	r->tg->has[k] = true;
 	r->tg->set |= (uint64_t)1 << k;
+	return 0;
+}
+
+/* tag_walk's known: a tag of tally's at w, and its colon; what take will read, found
+ * without a scan for the key's end nor a second lookup (most keys are tally's) */
+static inline __attribute__((always_inline)) size_t
+known(const char *w, const char *end, const char *lim, void *arg)
+{
+	struct reading *r = arg;
+
+	if (w + 4 > lim)
+		return 0;
+	for (int k = by_word[SLOT(word4(w))] - 1; k >= 0; k = slot_next(k)) {
+		size_t n = vocab[k].len;
+
+		if (w + n < end && w[n] == ':' && same_name(w, vocab[k].name, n)) {
+			r->hint = k;
+			return n;
+		}
+	}
 	return 0;
 }
 
@@ -622,7 +681,7 @@ read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	static const enum vtag terms[] = {VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_BILL_TO};
 #define TERM_SET ((uint64_t)1 << VT_PAYER | (uint64_t)1 << VT_RATE | (uint64_t)1 << VT_POLICY | \
 		  (uint64_t)1 << VT_TERMS | (uint64_t)1 << VT_BILL_TO)
-	struct reading r = {.it = it, .tg = tg, .e = e, .report = report, .arg = arg};
+	struct reading r = {.it = it, .tg = tg, .hint = -1, .e = e, .report = report, .arg = arg};
 	const struct txn *t = it->txn;
 	const struct vval *v = tg->v;
 	struct span c;
@@ -634,7 +693,8 @@ read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	if ((c = t->comment).p) {
 		const char *end = it->text + it->len;
 
-		tag_walk(c, c.p >= it->text && c.p + c.n <= end ? end : c.p + c.n, take, &r);
+		tag_walk(c, c.p >= it->text && c.p + c.n <= end ? end : c.p + c.n, take, known,
+			 &r);
 	}
 	for (size_t i = 0; i < t->np; i++)
 		if (t->p[i].comment.n)  /* most postings have no comment: no call */
