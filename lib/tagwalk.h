@@ -28,6 +28,16 @@ tag_is_space(char c)
 	return tag_cls[(unsigned char)c] & TC_SPACE;
 }
 
+/* Whether the four bytes at p are spaces: one comparison, in any byte order. */
+static inline bool
+tag_four_spaces(const char *p)
+{
+	uint32_t x;
+
+	memcpy(&x, p, sizeof x);
+	return x == 0x20202020u;
+}
+
 static inline struct span
 tag_trim(const char *p, const char *e)
 {
@@ -170,7 +180,10 @@ tag_walk(struct span comment, const char *lim, int (*fn)(struct span, struct spa
 		return 0;
 	end = p + comment.n;
 	while (p < end) {
-		/* no newline is a blank or a mark: these stop at the line's end */
+		/* no newline is a blank or a mark: these stop at the line's end; most lines
+		 * start with an indent of four spaces, or eight: four at a time first */
+		while (end - p >= 4 && tag_four_spaces(p))
+			p += 4;
 		while (p < end && tag_is_space(*p))
 			p++;
 		while (p < end && (tag_cls[(unsigned char)*p] & TC_MARK))

@@ -371,6 +371,26 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Whether v holds a space or a tab: eight bytes at a time (a byte of x ^ 0x2020...
+ * is zero where x has a space: the classic test for a zero byte, in any byte order). */
+static bool
+has_blank(struct span v)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+
+	for (; i + 8 <= v.n; i += 8) {
+		uint64_t x = load64(v.p + i), s = x ^ 0x2020202020202020u, t = x ^ 0x0909090909090909u;
+
+		if (((s - ones) & ~s & highs) | ((t - ones) & ~t & highs))
+			return true;
+	}
+	for (; i < v.n; i++)
+		if (is_blank(v.p[i]))
+			return true;
+	return false;
+}
+
 static inline __attribute__((always_inline)) int parse(enum vtag k, struct span v, struct vval *out);
 
 int
@@ -466,10 +486,7 @@ parse(enum vtag k, struct span v, struct vval *out)
 	case K_DAYS:
 		return parse_count(v, days, 3650, &out->n) ? 0 : -1;
 	case K_WORD:
-		for (i = 0; i < v.n; i++)
-			if (is_blank(v.p[i]))
-				return -1;
-		return v.n ? 0 : -1;
+		return v.n && !has_blank(v) ? 0 : -1;
 	case K_ITEM:
 		return vocab_item(v, &out->date, &out->amt, NULL) ? 0 : -1;
 	case K_EMAIL: {
