@@ -167,6 +167,7 @@ struct client_days {
 /* One client. Read-only for commands: change it through the client_* functions. */
 struct client {
 	char *id;             /* the slug used in account names */
+	size_t idlen;         /* strlen(id) */
 	char *name;           /* the first spelling met (tag value or account component) */
 	size_t index;         /* position in clients_at order, for the caller's own tables */
 	struct client_rate *rates; /* sorted by date */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bookint.h"
+#include "internal.h"  /* same_bytes, TNUM_BAD */
 
 /* Follows where items are in the files named by the user; the offset where it starts. */
 static uint64_t
@@ -136,6 +137,12 @@ struct seen {
 static int
 add_same(struct amount *sum, const struct amount *a)
 {
+	/* most sums have one amount: 0 + a is a, as amount_add would make it */
+	if (!sum->q && !sum->scale && !sum->com && a->scale >= 0 && a->scale <= AMOUNT_MAX_SCALE &&
+	    a->q != TNUM_BAD) {
+		*sum = *a;
+		return 0;
+	}
 	if (sum->com && a->com && sum->com != a->com && !amount_is_zero(sum))
 		return -2;
 	return amount_add(sum, sum, a);
@@ -158,7 +165,7 @@ sums(struct book *b, const struct txn *t, struct seen *seen, size_t max, size_t 
 			continue;
 		/* most postings name the entry's own client by its slug: no lookup (a slug
 		 * slugs to itself, so clients_lookup would find the same client) */
-		if (b->who && strlen(b->who->id) == id.n && memcmp(id.p, b->who->id, id.n) == 0)
+		if (b->who && b->who->idlen == id.n && same_bytes(id.p, b->who->id, id.n))
 			who = b->who;
 		/* no client's: an ID that folds to nothing or is too long to keep */
 		else if (!(who = clients_lookup(b->cl, id, true)))
@@ -211,7 +218,7 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 	size_t nseen;
 	struct span v;
 	struct bev *ev;
-	bool primary = false;
+	bool primary = false, terms;
 	uint64_t start;
 	int rc;
 
@@ -230,12 +237,13 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 	}
 	kind = clients_kind_of(tg);
 	c = b->who = clients_of_tags(b->cl, tg);
-	if (c && observe_terms(tg, it, c, e) < 0)
+	terms = tg->v[CT_RATE].p || tg->v[CT_POLICY].p || tg->v[CT_TERMS].p || tg->v[CT_PAYER].p;
+	if (c && terms && observe_terms(tg, it, c, e) < 0)
 		return -1;
 	if (c && tg->v[CT_BILL_TO].p &&
 	    clients_billto_add(b->cl, c, it, tg->v[CT_BILL_TO], book_name(b, it->file), pos, e) < 0)
 		return -1;
-	if (!c && (tg->v[CT_RATE].p || tg->v[CT_POLICY].p || tg->v[CT_TERMS].p || tg->v[CT_PAYER].p)) {
+	if (!c && terms) {
 		terr_set(e, it->file, t->comment_line, "client terms without a client: tag");
 		return -1;
 	}

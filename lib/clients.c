@@ -31,6 +31,19 @@ clients_new(const struct clients_opts *o)
 			n--;
 		b->prefix[i] = xstrndup(p, n);
 		b->plen[i] = n;
+		b->low[i] = xmalloc(n + 1);
+		b->fold[i] = xmalloc(n + 1);
+		for (size_t k = 0; k <= n; k++) {
+			unsigned char ch = (unsigned char)p[k];
+			bool letter = (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
+
+			b->low[i][k] = (char)(letter ? ch | 0x20 : ch);
+			b->fold[i][k] = letter ? 0x20 : 0;
+		}
+		b->low[i][n] = b->fold[i][n] = 0;
+		/* the first byte as it is, and its capital when a letter */
+		b->first[(unsigned char)b->low[i][0]] |= (uint8_t)(1u << i);
+		b->first[(unsigned char)(b->low[i][0] ^ b->fold[i][0])] |= (uint8_t)(1u << i);
 	}
 	b->ids = strmap_new();
 	b->spelled = strmap_new();
@@ -63,8 +76,11 @@ clients_free(struct clients *b)
 		return;
 	for (size_t i = 0; i < b->n; i++)
 		client_free(b->list[i]);
-	for (int i = 0; i < C_NACCT; i++)
+	for (int i = 0; i < C_NACCT; i++) {
 		free(b->prefix[i]);
+		free(b->low[i]);
+		free(b->fold[i]);
+	}
 	strmap_free(b->ids, NULL);
 	strmap_free(b->spelled, NULL);
 	free(b->list);
@@ -159,6 +175,7 @@ clients_lookup(struct clients *b, struct span name, bool create)
 		i = strmap_add(b->ids, id, n, NULL);
 		c = xcalloc(1, sizeof *c);
 		c->id = xstrndup(id, n);
+		c->idlen = n;
 		c->name = span_dup(name);
 		c->terms = -1;
 		c->first_pk_date = DATE_NONE;
@@ -262,29 +279,6 @@ struct client *
 clients_at(const struct clients *b, size_t i)
 {
 	return i < b->n ? b->list[i] : NULL;
-}
-
-/* Which of the book's accounts a posting is in, and the client it names; -1 for none. */
-int
-clients_classify(const struct clients *b, const struct posting *p, struct span *who)
-{
-	for (int k = 0; k < C_NACCT; k++) {
-		size_t pl = b->plen[k];
-
-		const char *end;
-
-		/* the first byte in either case (| 0x20) rules out most before strncasecmp */
-		if (p->acct_len <= pl + 1 || p->acct[pl] != ':' ||
-		    (p->acct[0] | 0x20) != (b->prefix[k][0] | 0x20) ||
-		    strncasecmp(p->acct, b->prefix[k], pl) != 0)
-			continue;
-		who->p = p->acct + pl + 1;
-		who->n = p->acct_len - pl - 1;
-		if ((end = memchr(who->p, ':', who->n)) != NULL)
-			who->n = (size_t)(end - who->p);
-		return who->n ? k : -1;
-	}
-	return -1;
 }
 
 const char *
