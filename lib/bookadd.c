@@ -206,21 +206,15 @@ book_add(struct book *b, const struct jitem *it, struct terr *e)
 	return book_add_tags(b, it, &tg, e);
 }
 
+static int add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg,
+		     uint32_t pos, uint64_t start, struct terr *e);
+
 int
 book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tg,
 	      struct terr *e)
 {
 	uint32_t pos = b->pos++;
-	const struct txn *t;
-	enum session_kind kind;
-	struct client *c;
-	struct seen seen[8];
-	size_t nseen;
-	struct span v;
-	struct bev *ev;
-	bool primary = false, terms;
 	uint64_t start;
-	int rc;
 
 	b->who = NULL;
 	if (!it) {
@@ -228,9 +222,25 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 		return 0;
 	}
 	start = where(b, it);
-	if (it->kind != J_TXN)
-		return 0;
-	t = it->txn;
+	/* most items that are not entries (blank lines, comments) end here, cheaply */
+	return it->kind == J_TXN ? add_entry(b, it, tg, pos, start, e) : 0;
+}
+
+/* An entry: its records, and its client's terms. */
+static __attribute__((noinline)) int
+add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, uint32_t pos,
+	  uint64_t start, struct terr *e)
+{
+	const struct txn *t = it->txn;
+	enum session_kind kind;
+	struct client *c;
+	struct seen seen[8];
+	size_t nseen;
+	struct span v;
+	struct bev *ev;
+	bool primary = false, terms;
+	int rc;
+
 	if (b->last == DATE_NONE || t->date > b->last) {
 		b->last = t->date;
 		step(b, t->date, start, pos);
@@ -290,7 +300,9 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 		for (size_t s = 0; s < nseen; s++)
 			seen[s].debit = (struct amount){0, 0, 0};
 	}
-	if (kind != SESSION_NONE && !primary && (rc = book_group(b, it, tg, kind, pos, start, e)) != 0) {
+	/* b->group 0: its tags said it is no group (book_group would say so too) */
+	if (kind != SESSION_NONE && !primary && b->group != 0 &&
+	    (rc = book_group(b, it, tg, kind, pos, start, e)) != 0) {
 		if (rc < 0)
 			return -1;
 		primary = true;
@@ -348,7 +360,8 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 		    !ev->kind)
 			ev->flags |= F_DEPIN;
 		bev_put(b, ev, 0, &seen[s].debit);
-		bev_put(b, ev, 1, &seen[s].deposit);
+		if (seen[s].deposit.q || seen[s].deposit.scale || seen[s].deposit.com)
+			bev_put(b, ev, 1, &seen[s].deposit);  /* else what it holds already */
 	}
 	return 0;
 bad:

@@ -17,7 +17,14 @@ struct clients {
 	char *low[C_NACCT], *fold[C_NACCT];
 	uint8_t first[256];     /* bit k: prefix k may start with this byte (either case) */
 	struct strmap *ids;     /* the slug -> its number in list[] */
-	struct strmap *spelled; /* names as written -> client: saves slugging every posting */
+	/* names as written -> client, so that most lookups slug nothing. Every entry's client:
+	 * asks it, so a table of its own: open addressing, a power of two at most half full */
+	struct spelling {
+		char *p;
+		size_t n;
+		struct client *c;
+	} *spell;
+	size_t nspell, capspell;
 	struct client **list;   /* in order of first appearance */
 	size_t n, listcap;
 };

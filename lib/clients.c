@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bookint.h"
+#include "internal.h"  /* same_bytes */
 
 static const char *const default_prefix[C_NACCT] = {
 	"Assets:Unbilled", "Liabilities:Prepaid", "Liabilities:Deposits",
@@ -46,7 +47,8 @@ clients_new(const struct clients_opts *o)
 		b->first[(unsigned char)(b->low[i][0] ^ b->fold[i][0])] |= (uint8_t)(1u << i);
 	}
 	b->ids = strmap_new();
-	b->spelled = strmap_new();
+	b->capspell = 64;
+	b->spell = xcalloc(b->capspell, sizeof *b->spell);
 	return b;
 }
 
@@ -82,7 +84,9 @@ clients_free(struct clients *b)
 		free(b->fold[i]);
 	}
 	strmap_free(b->ids, NULL);
-	strmap_free(b->spelled, NULL);
+	for (size_t i = 0; i < b->capspell; i++)
+		free(b->spell[i].p);
+	free(b->spell);
 	free(b->list);
 	free(b);
 }
@@ -150,21 +154,57 @@ clients_slug(struct span in, char *buf, size_t size)
 	return n;
 }
 
-/*
- * A client by any spelling: the spellings met before (as written, so most lookups slug
- * nothing), else by the slug of the name. A name whose slug is too long names nobody: it
- * is never cut to fit (it would merge two clients).
- */
-struct client *
-clients_lookup(struct clients *b, struct span name, bool create)
+/* Where spelling s (n bytes) is or goes: hashed on its length and first and last words. */
+static inline size_t
+spell_slot(const struct clients *b, const char *s, size_t n)
+{
+	uint64_t a = 0, z = 0, h;
+	size_t k;
+
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			a = a << 8 | (unsigned char)s[i];
+	}
+	h = (a ^ n) * 0x9e3779b97f4a7c15u ^ z * 0xc4ceb9fe1a85ec53u;
+	k = (size_t)(h ^ h >> 29) & (b->capspell - 1);
+	while (b->spell[k].p && !(b->spell[k].n == n && same_bytes(b->spell[k].p, s, n)))
+		k = (k + 1) & (b->capspell - 1);
+	return k;
+}
+
+static void
+spell_add(struct clients *b, struct span name, struct client *c)
+{
+	size_t k;
+
+	if (2 * (b->nspell + 1) > b->capspell) {
+		struct spelling *old = b->spell;
+		size_t n = b->capspell;
+
+		b->capspell *= 2;
+		b->spell = xcalloc(b->capspell, sizeof *b->spell);
+		for (size_t i = 0; i < n; i++)
+			if (old[i].p)
+				b->spell[spell_slot(b, old[i].p, old[i].n)] = old[i];
+		free(old);
+	}
+	k = spell_slot(b, name.p, name.n);
+	b->spell[k] = (struct spelling){span_dup(name), name.n, c};
+	b->nspell++;
+}
+
+/* A spelling not met before: the client of its slug (a new one when create). */
+static __attribute__((noinline)) struct client *
+clients_spell(struct clients *b, struct span name, bool create)
 {
 	char id[CLIENT_ID_MAX + 2];
-	long k = name.n ? strmap_find(b->spelled, name.p, name.n) : -1;
 	size_t n, i;
+	long k;
 	struct client *c;
 
-	if (k >= 0)
-		return *strmap_value(b->spelled, (size_t)k);
 	if ((n = clients_slug(name, id, sizeof id)) == 0 || n > CLIENT_ID_MAX)
 		return NULL;
 	if ((k = strmap_find(b->ids, id, n)) >= 0) {
@@ -186,9 +226,23 @@ clients_lookup(struct clients *b, struct span name, bool create)
 		}
 		b->list[b->n++] = c;
 	}
-	i = strmap_add(b->spelled, name.p, name.n, NULL);
-	*strmap_value(b->spelled, i) = c;
+	spell_add(b, name, c);
 	return c;
+}
+
+/*
+ * A client by any spelling: the spellings met before (as written, so most lookups slug
+ * nothing), else by the slug of the name. A name whose slug is too long names nobody: it
+ * is never cut to fit (it would merge two clients).
+ */
+struct client *
+clients_lookup(struct clients *b, struct span name, bool create)
+{
+	struct spelling *sp = name.n ? &b->spell[spell_slot(b, name.p, name.n)] : NULL;
+
+	if (sp && sp->p)
+		return sp->c;
+	return clients_spell(b, name, create);
 }
 
 struct client *
