@@ -9,24 +9,30 @@
 #include "bookint.h"
 #include "internal.h"  /* same_bytes, TNUM_BAD */
 
+/* The first item of a file: which of the files named by the user it is, if any. */
+static __attribute__((noinline)) void
+new_file(struct book *b, const struct jitem *it)
+{
+	size_t k = b->fnext;
+
+	while (k < b->nfiles && strcmp(strcmp(b->files[k], "-") == 0 ? "<stdin>"
+				  : b->files[k], it->file) != 0)
+		k++;
+	if (k == b->nfiles)
+		b->nocopy = true;
+	b->fidx = k;
+	b->fnext = k + 1;
+	b->foff = 0;
+}
+
 /* Follows where items are in the files named by the user; the offset where it starts. */
-static uint64_t
+static inline uint64_t
 where(struct book *b, const struct jitem *it)
 {
 	uint64_t start;
 
-	if (it->depth == 0 && it->line == 1) {
-		size_t k = b->fnext;
-
-		while (k < b->nfiles && strcmp(strcmp(b->files[k], "-") == 0 ? "<stdin>"
-						  : b->files[k], it->file) != 0)
-			k++;
-		if (k == b->nfiles)
-			b->nocopy = true;
-		b->fidx = k;
-		b->fnext = k + 1;
-		b->foff = 0;
-	}
+	if (it->depth == 0 && it->line == 1)
+		new_file(b, it);
 	if (b->fidx >= b->nfiles || b->fidx >= 255) {
 		b->nocopy = true;
 		return 0;
@@ -190,7 +196,7 @@ sums(struct book *b, const struct txn *t, struct seen *seen, size_t max, size_t 
 		}
 		if ((rc = add_same(&seen[s].prepaid, &p->amt)) < 0)
 			return rc;
-		if (amount_sign(&p->amt) > 0 && (rc = add_same(&seen[s].debit, &p->amt)) < 0)
+		if (p->amt.q > 0 && (rc = add_same(&seen[s].debit, &p->amt)) < 0)
 			return rc;
 	}
 	return 0;

@@ -404,8 +404,9 @@ client_terms_at(const struct client *c, tdate d)
 	return days;
 }
 
+/* clients_kind_of of tags the vocabulary did not parse: by name. */
 enum session_kind
-clients_kind_of(const struct client_tags *tg)
+clients_kind_read(const struct client_tags *tg)
 {
 	static const char *const names[] = {
 		[SESSION_HELD] = "held", [SESSION_CANCELLED] = "cancelled",
@@ -414,10 +415,6 @@ clients_kind_of(const struct client_tags *tg)
 	};
 	struct span v = tg->v[CT_SESSION];
 
-	if (!v.p)
-		return SESSION_NONE;
-	if (tg->vt)  /* read without a problem: one of the five */
-		return (enum session_kind)tg->vt->v[VT_SESSION].n;
 	for (int k = SESSION_HELD; k <= SESSION_PROVIDER; k++)
 		if (span_eq(v, names[k]))
 			return k;
@@ -438,14 +435,12 @@ leading_count(struct span v)
 	return n;
 }
 
+/* clients_minutes_of of tags the vocabulary did not parse. */
 long
-clients_minutes_of(const struct client_tags *tg)
+clients_minutes_read(const struct client_tags *tg)
 {
 	struct vval v;
 
-	if (tg->vt)  /* read without a problem */
-		return tg->vt->has[VT_MINUTES] ? tg->vt->v[VT_MINUTES].n
-		       : tg->vt->has[VT_DURATION] ? tg->vt->v[VT_DURATION].n : -1;
 	if (tg->v[CT_MINUTES].p)
 		return vocab_parse(VT_MINUTES, tg->v[CT_MINUTES], &v) < 0 ? -2 : v.n;
 	if (tg->v[CT_DURATION].p)
