@@ -163,19 +163,27 @@ sums(struct book *b, const struct txn *t, struct seen *seen, size_t max, size_t 
 	*n = 0;
 	for (size_t i = 0; i < t->np; i++) {
 		const struct posting *p = &t->p[i];
-		int k = clients_classify(b->cl, p, &id);
-		struct client *who;
+		int k = clients_prefix(b->cl, p);
+		struct client *who = b->who;
 		size_t s;
 
 		if (k < 0)
 			continue;
+		id.p = p->acct + b->cl->plen[k] + 1;
+		id.n = p->acct_len - b->cl->plen[k] - 1;
 		/* most postings name the entry's own client by its slug: no lookup (a slug
-		 * slugs to itself, so clients_lookup would find the same client) */
-		if (b->who && b->who->idlen == id.n && same_bytes(id.p, b->who->id, id.n))
-			who = b->who;
-		/* no client's: an ID that folds to nothing or is too long to keep */
-		else if (!(who = clients_lookup(b->cl, id, true)))
-			continue;
+		 * slugs to itself, so clients_lookup would find the same client); a slug has
+		 * no ':', so the ID is the slug when what follows it is nothing or ':' */
+		if (!who || id.n < who->idlen || (id.n > who->idlen && id.p[who->idlen] != ':') ||
+		    !same_bytes(id.p, who->id, who->idlen)) {
+			const char *end = memchr(id.p, ':', id.n);
+
+			if (end)
+				id.n = (size_t)(end - id.p);
+			/* no client's: no ID, one that folds to nothing or is too long to keep */
+			if (!id.n || !(who = clients_lookup(b->cl, id, true)))
+				continue;
+		}
 		if (!who->acct[k])
 			who->acct[k] = xstrndup(p->acct, p->acct_len);
 		if (k == C_UNBILLED)

@@ -57,11 +57,11 @@ same_folded(const char *s, const char *low, const char *fold, size_t n)
 }
 
 /*
- * Which of the book's accounts a posting is in, and the client it names; -1 for none.
- * Inline: pass 1 asks it of every posting.
+ * Which of the book's accounts a posting is in (-1: none); what follows its prefix and ':'
+ * is the client's ID and maybe more. Inline: pass 1 asks it of every posting.
  */
 static inline int
-clients_classify(const struct clients *b, const struct posting *p, struct span *who)
+clients_prefix(const struct clients *b, const struct posting *p)
 {
 	const char *a = p->acct;
 
@@ -71,17 +71,27 @@ clients_classify(const struct clients *b, const struct posting *p, struct span *
 	for (unsigned m = b->first[(unsigned char)a[0]]; m; m &= m - 1) {
 		int k = __builtin_ctz(m);
 		size_t pl = b->plen[k];
-		const char *end;
 
-		if (p->acct_len <= pl + 1 || a[pl] != ':' || !same_folded(a, b->low[k], b->fold[k], pl))
-			continue;
-		who->p = a + pl + 1;
-		who->n = p->acct_len - pl - 1;
-		if ((end = memchr(who->p, ':', who->n)) != NULL)
-			who->n = (size_t)(end - who->p);
-		return who->n ? k : -1;
+		if (p->acct_len > pl + 1 && a[pl] == ':' && same_folded(a, b->low[k], b->fold[k], pl))
+			return k;
 	}
 	return -1;
+}
+
+/* Which of the book's accounts a posting is in, and the client it names; -1 for none. */
+static inline int
+clients_classify(const struct clients *b, const struct posting *p, struct span *who)
+{
+	int k = clients_prefix(b, p);
+	const char *end;
+
+	if (k < 0)
+		return -1;
+	who->p = p->acct + b->plen[k] + 1;
+	who->n = p->acct_len - b->plen[k] - 1;
+	if ((end = memchr(who->p, ':', who->n)) != NULL)
+		who->n = (size_t)(end - who->p);
+	return who->n ? k : -1;
 }
 
 /* Frees c's packages (packages.c keeps them with room at both ends). */
