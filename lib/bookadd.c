@@ -140,7 +140,7 @@ struct seen {
 	struct amount prepaid, debit, deposit;
 };
 
-static int
+static inline int
 add_same(struct amount *sum, const struct amount *a)
 {
 	/* most sums have one amount: 0 + a is a, as amount_add would make it */
@@ -370,7 +370,7 @@ add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, 
 			ev->flags |= F_SESSION;
 		if (tg->v[CT_EXPIRED].p)
 			ev->time = 1440;
-		if (amount_sign(&seen[s].deposit) < 0 && amount_is_zero(&seen[s].debit) &&
+		if (seen[s].deposit.q < 0 && amount_is_zero(&seen[s].debit) &&
 		    !ev->kind)
 			ev->flags |= F_DEPIN;
 		bev_put(b, ev, 0, &seen[s].debit);

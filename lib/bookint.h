@@ -247,8 +247,27 @@ struct book {
 	size_t nsteps, capsteps;
 };
 
-/* A new record for the item at pos; its session fields from the tags; where it ends. */
-struct bev *bev_new(struct book *b, uint32_t pos, const struct txn *t);
+/* Room for more records (bev_new). */
+void book_grow_ev(struct book *b);
+/* A new record for the item at pos (inline: most entries make one or more). */
+static inline struct bev *
+bev_new(struct book *b, uint32_t pos, const struct txn *t)
+{
+	struct bev *v;
+
+	if (b->n == b->cap)
+		book_grow_ev(b);
+	v = &b->ev[b->n++];
+	memset(v, 0, sizeof *v);
+	v->date = t->date;
+	v->time = -1;
+	v->pos = pos;
+	v->client = NO_CLIENT;
+	v->notice = N_UNKNOWN;
+	v->n = -1;
+	return v;
+}
+/* Its session fields from the tags; where it ends. */
 void bev_session(struct bev *v, const struct txn *t, const struct client_tags *tg,
 		 enum session_kind kind);
 void bev_place(struct book *b, struct bev *v, const struct jitem *it, uint64_t start);

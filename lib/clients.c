@@ -235,14 +235,27 @@ clients_spell(struct clients *b, struct span name, bool create)
  * nothing), else by the slug of the name. A name whose slug is too long names nobody: it
  * is never cut to fit (it would merge two clients).
  */
-struct client *
-clients_lookup(struct clients *b, struct span name, bool create)
+static inline struct client *
+lookup(struct clients *b, struct span name, bool create)
 {
 	struct spelling *sp = name.n ? &b->spell[spell_slot(b, name.p, name.n)] : NULL;
 
 	if (sp && sp->p)
 		return sp->c;
 	return clients_spell(b, name, create);
+}
+
+struct client *
+clients_lookup(struct clients *b, struct span name, bool create)
+{
+	return lookup(b, name, create);
+}
+
+/* The entry's client: (every entry asks: the lookup inline). */
+struct client *
+clients_of_tags(struct clients *b, const struct client_tags *tg)
+{
+	return tg->v[CT_CLIENT].p ? lookup(b, tg->v[CT_CLIENT], true) : NULL;
 }
 
 struct client *
@@ -315,12 +328,6 @@ clients_tags_of(const struct vtags *vt, struct client_tags *tg)
 		if (!tg->v[c].p)
 			tg->v[c].p = "";
 	}
-}
-
-struct client *
-clients_of_tags(struct clients *b, const struct client_tags *tg)
-{
-	return tg->v[CT_CLIENT].p ? clients_lookup(b, tg->v[CT_CLIENT], true) : NULL;
 }
 
 size_t
