@@ -111,9 +111,8 @@ notice_of(const struct client_tags *tg, enum session_kind kind, tdate d)
 }
 
 /* The session fields of an event record, from the entry's tags. */
-void
-bev_session(struct bev *v, const struct txn *t, const struct client_tags *tg,
-	       enum session_kind kind)
+static inline void
+session(struct bev *v, const struct txn *t, const struct client_tags *tg, enum session_kind kind)
 {
 	struct span s;
 	long m;
@@ -132,6 +131,13 @@ bev_session(struct bev *v, const struct txn *t, const struct client_tags *tg,
 	v->n = (int32_t)(m > INT32_MAX ? -2 : m);
 	if (kind >= SESSION_CANCELLED && kind <= SESSION_PROVIDER)
 		v->notice = notice_of(tg, kind, t->date);
+}
+
+void
+bev_session(struct bev *v, const struct txn *t, const struct client_tags *tg,
+	    enum session_kind kind)
+{
+	session(v, t, tg, kind);
 }
 
 /* Per-entry sums for at most a few clients: prepaid and deposit postings. */
@@ -271,7 +277,7 @@ add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, 
 		terr_set(e, it->file, t->comment_line, "client terms without a client: tag");
 		return -1;
 	}
-	if (!b->global && (v = tg->v[CT_POLICY]).p && v.n && b->check) {
+	if (b->check && !b->global && (v = tg->v[CT_POLICY]).p && v.n) {
 		e->file = NULL;
 		if (!book_policy_named(b, v, e)) {
 			if (!e->file) {
@@ -324,7 +330,7 @@ add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, 
 	if (kind != SESSION_NONE && !primary) {
 		ev = bev_new(b, pos, t);
 		ev->client = c ? (uint32_t)c->index : NO_CLIENT;
-		bev_session(ev, t, tg, kind);
+		session(ev, t, tg, kind);  /* most entries' record: inline */
 		if (ev->flags & F_UNPRICED) {
 			bev_place(b, ev, it, start);
 			book_snapshot(b, pos);
