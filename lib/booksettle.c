@@ -184,7 +184,6 @@ book_rewind(struct book *b)
 	b->cur = 0;
 	b->lcur = 0;
 	b->scur = 0;
-	b->lean = false;
 }
 
 void
@@ -206,8 +205,6 @@ bev_price(struct book *b, const struct bev *v, struct book_price *r)
 	r->group = v->group;
 	if (r->grace)
 		r->grace_n = v->n;
-	if (b->lean)
-		goto lean;
 	if (v->kind == SESSION_HELD || r->package)
 		book_place_of(b, v, r);
 	r->notice = v->notice >= 0 ? v->notice : -1;
@@ -232,12 +229,6 @@ bev_price(struct book *b, const struct bev *v, struct book_price *r)
 		amount_normalize(&r->fee, commodity_style(r->fee.com)->prec);
 		amount_normalize(&r->deposit, commodity_style(r->deposit.com)->prec);
 	}
-	return;
-lean:  /* book_next_event: what was decided, not what to write */
-	r->notice = v->notice >= 0 ? v->notice : -1;
-	if (v->flags & F_PACKAGE)
-		r->bought = v->n;
-	r->date = v->date;
 }
 
 int
@@ -246,7 +237,6 @@ book_next(struct book *b, const struct jitem *it, struct book_price *r)
 	uint32_t pos = b->pos++;
 
 	(void)it;
-	b->lean = false;
 	while (b->cur < b->n && b->ev[b->cur].pos < pos)
 		b->cur++;
 	if (b->cur >= b->n || b->ev[b->cur].pos != pos)
@@ -256,15 +246,23 @@ book_next(struct book *b, const struct jitem *it, struct book_price *r)
 }
 
 int
-book_next_event(struct book *b, struct book_price *r)
+book_decided(const struct book *b, size_t i, struct book_decided *d)
 {
-	while (b->cur < b->n && b->ev[b->cur].pos < b->pos)
-		b->cur++;
-	if (b->cur >= b->n)
+	const struct bev *v;
+
+	if (i >= b->n)
 		return 0;
-	b->lean = true;
-	b->pos = b->ev[b->cur].pos + 1;
-	bev_price(b, &b->ev[b->cur], r);
+	v = &b->ev[i];
+	d->c = v->client == NO_CLIENT ? NULL : clients_at(b->cl, v->client);
+	d->owner = d->c && (v->out & O_PAYER) ? client_payer_at(d->c, v->date) : d->c;
+	d->date = v->date;
+	d->pos = v->pos;
+	d->notice = v->notice >= 0 ? v->notice : -1;
+	d->bought = v->flags & F_PACKAGE ? v->n : 0;
+	d->kind = v->kind;
+	d->group = v->group;
+	d->package = v->out & O_PACKAGE;
+	d->over = v->out & O_OVER;
 	return 1;
 }
 
