@@ -396,12 +396,14 @@ walk(struct book *b)
 	struct book_decided d[GROUP_MAX + 8], more;
 	size_t i = 0;
 
-	while (book_decided(b, i, &d[0])) {
+	while (book_decided(b, i++, &d[0])) {
 		size_t has = 1;
 
-		for (i++; book_decided(b, i, &more) && more.pos == d[0].pos; i++)
+		for (bool again = d[0].more; again; again = more.more) {
+			book_decided(b, i++, &more);
 			if (has < sizeof d / sizeof *d)
 				d[has++] = more;  /* beyond: passed over, as scan leaves them */
+		}
 		if (d[0].kind == SESSION_OTHER)
 			return -1;
 		if (d[0].kind != SESSION_NONE && !d[0].group) {

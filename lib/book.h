@@ -406,11 +406,11 @@ struct book_decided {
 	struct client *c;         /* NULL: no client */
 	struct client *owner;     /* whose package credit it took (c, or c's payer) */
 	tdate date;
-	uint32_t pos;             /* the item's place in the input: an item's records share it */
 	int32_t notice;           /* cancellations: minutes of notice; -1 unknown */
 	int32_t bought;           /* sessions bought by a `package:` entry of this client */
 	uint8_t kind;             /* enum session_kind */
 	bool group, package, over;
+	bool more;                /* the item's next record follows */
 };
 /*
  * Pass 2 without the items: record i (from 0) in the input's order, the records of an item

@@ -256,7 +256,7 @@ book_decided(const struct book *b, size_t i, struct book_decided *d)
 	d->c = v->client == NO_CLIENT ? NULL : clients_at(b->cl, v->client);
 	d->owner = d->c && (v->out & O_PAYER) ? client_payer_at(d->c, v->date) : d->c;
 	d->date = v->date;
-	d->pos = v->pos;
+	d->more = i + 1 < b->n && v[1].pos == v->pos;
 	d->notice = v->notice >= 0 ? v->notice : -1;
 	d->bought = v->flags & F_PACKAGE ? v->n : 0;
 	d->kind = v->kind;
