@@ -78,15 +78,30 @@ put(struct book *b, struct bev *v, const struct amount *price, const struct amou
 		bev_put(b, v, 2, deposit);
 }
 
+/* A priced event debits the prepaid account (q[0] over zero): it may use a session. */
+static bool
+debits(const struct book *b, const struct bev *v)
+{
+	struct amount a;
+
+	if (v->scale0 != BIG)
+		return v->q0 > 0;  /* read from the record: most events move no prepaid money */
+	a = bev_get(b, v, 0);
+	return amount_sign(&a) > 0;
+}
+
 /* Money written by hand: package sessions used or lapsed, deposits paid in or spent. */
 static void
 settle_money(struct book *b, struct client *c, struct bev *v)
 {
-	struct amount debit = bev_get(b, v, 0), dep = bev_get(b, v, 1);
+	struct amount debit, dep = {0, 0, v->com};
 	long lapsed = 0;
 	int rc;
 
-	if (amount_sign(&debit) > 0) {
+	if (v->ext)  /* no ext: q[1] and q[2] are zero */
+		dep = bev_get(b, v, 1);
+	if (debits(b, v)) {
+		debit = bev_get(b, v, 0);
 		rc = package_debit(c, v->date, &debit, v->flags & F_SESSION, v->flags & F_EXPIRED,
 				   &lapsed);
 		if (rc < 0)
@@ -298,7 +313,8 @@ book_settle_one(struct book *b, struct client *c, struct bev *v)
 	long n = 0, m = 0;
 	bool has;
 
-	if (b->report) {  /* no places asked for */
+	/* no places asked for, or no package session it could take */
+	if (b->report || ((v->flags & F_UNPRICED) ? v->kind == SESSION_NONE : !debits(b, v))) {
 		settle(b, c, v);
 		return;
 	}

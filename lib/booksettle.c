@@ -104,8 +104,8 @@ lapse_before(struct book *b, struct client *c, tdate d)
  * stable merge sort) for what is left. The sort's buffer (16 bytes a record) is then spent
  * only on journals far from date order.
  */
-void
-book_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+static inline void
+sort_nearly(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
 	char *p = base, tmp[64];
 	size_t moved = 0;
@@ -131,6 +131,12 @@ book_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void
 	}
 }
 
+void
+book_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	sort_nearly(base, n, size, cmp);
+}
+
 /* settle's report of a bill-to cycle: said in pass 2 at the tag's item. */
 static void
 cycle(const struct terr *e, uint32_t pos, void *arg)
@@ -153,7 +159,7 @@ book_settle(struct book *b, tdate until)
 	}
 	clients_billto_cycles(b->cl, cycle, b);
 	nerr = b->nerr - nerr;
-	book_sort(b->ev, b->n, sizeof *b->ev, by_date);
+	sort_nearly(b->ev, b->n, sizeof *b->ev, by_date);  /* inline: by_date inlined */
 	for (size_t i = 0; i < b->n; i++) {
 		struct bev *v = &b->ev[i];
 		struct client *c;
@@ -169,7 +175,7 @@ book_settle(struct book *b, tdate until)
 	if (until != DATE_NONE)
 		for (size_t i = 0; i < nc; i++)
 			lapse_before(b, clients_at(b->cl, i), until);
-	book_sort(b->ev, b->n, sizeof *b->ev, by_pos);
+	sort_nearly(b->ev, b->n, sizeof *b->ev, by_pos);
 	if (b->nlapse > 1)
 		qsort(b->lapse, b->nlapse, sizeof *b->lapse, by_expiry);
 	book_places_sort(b);
