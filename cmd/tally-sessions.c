@@ -423,8 +423,12 @@ walk(struct book *b)
 				return -1;
 		}
 		if (in_period(d[0].date))
-			for (size_t k = 0; k < has; k++)
-				bought_one(d[k].c, k > 0 && d[k].package && !d[k].group, d[k].bought);
+			for (size_t k = 0; k < has; k++) {
+				bool other = k > 0 && d[k].package && !d[k].group;
+
+				if (d[k].bought || other)  /* most records buy nothing */
+					bought_one(d[k].c, other, d[k].bought);
+			}
 	}
 	return 0;
 }

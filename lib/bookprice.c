@@ -94,12 +94,10 @@ debits(const struct book *b, const struct bev *v)
 static void
 settle_money(struct book *b, struct client *c, struct bev *v)
 {
-	struct amount debit, dep = {0, 0, v->com};
+	struct amount debit, dep;
 	long lapsed = 0;
 	int rc;
 
-	if (v->ext)  /* no ext: q[1] and q[2] are zero */
-		dep = bev_get(b, v, 1);
 	if (debits(b, v)) {
 		debit = bev_get(b, v, 0);
 		rc = package_debit(c, v->date, &debit, v->flags & F_SESSION, v->flags & F_EXPIRED,
@@ -115,10 +113,13 @@ settle_money(struct book *b, struct client *c, struct bev *v)
 			book_lapse_add(b, c, v->date, lapsed, &zero, true);
 		}
 	}
-	if (!amount_is_zero(&dep) &&
-	    (!c->deposit.com || c->deposit.com == dep.com || amount_is_zero(&c->deposit)) &&
-	    amount_add(&c->deposit, &c->deposit, &dep) < 0)
-		v->rc = BR_TOO_LARGE;
+	if (v->ext) {  /* none: q[1] and q[2] are zero */
+		dep = bev_get(b, v, 1);
+		if (!amount_is_zero(&dep) &&
+		    (!c->deposit.com || c->deposit.com == dep.com || amount_is_zero(&c->deposit)) &&
+		    amount_add(&c->deposit, &c->deposit, &dep) < 0)
+			v->rc = BR_TOO_LARGE;
+	}
 	if (v->kind == SESSION_HELD && !(v->out & O_PACKAGE) && over(c, v->date))
 		v->out |= O_OVER;
 	/* a group's absence priced at zero: the policy's grace waived it (bookgroup.c) */

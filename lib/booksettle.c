@@ -259,7 +259,7 @@ book_decided(const struct book *b, size_t i, struct book_decided *d)
 	if (i >= b->n)
 		return 0;
 	v = &b->ev[i];
-	d->c = v->client == NO_CLIENT ? NULL : clients_at(b->cl, v->client);
+	d->c = v->client == NO_CLIENT ? NULL : b->cl->list[v->client];
 	d->owner = d->c && (v->out & O_PAYER) ? client_payer_at(d->c, v->date) : d->c;
 	d->date = v->date;
 	d->more = i + 1 < b->n && v[1].pos == v->pos;
