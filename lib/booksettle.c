@@ -159,7 +159,7 @@ book_settle(struct book *b, tdate until)
 	}
 	clients_billto_cycles(b->cl, cycle, b);
 	nerr = b->nerr - nerr;
-	sort_nearly(b->ev, b->n, sizeof *b->ev, by_date);  /* inline: by_date inlined */
+	sort_nearly(b->ev, b->n, sizeof *b->ev, by_date);
 	for (size_t i = 0; i < b->n; i++) {
 		struct bev *v = &b->ev[i];
 		struct client *c;
@@ -168,8 +168,9 @@ book_settle(struct book *b, tdate until)
 			v->rc = BR_NO_CLIENT;
 			continue;
 		}
-		c = clients_at(b->cl, v->client);
-		lapse_before(b, c, v->date);
+		c = b->cl->list[v->client];
+		if (c->npk)  /* most clients buy no packages */
+			lapse_before(b, c, v->date);
 		book_settle_one(b, c, v);
 	}
 	if (until != DATE_NONE)
