@@ -3,7 +3,8 @@
 # in one run: the median wall and cpu (user + sys) time and the peak RSS of each command,
 # then the ratios issue 16 sets as targets. Not a test: it prints, it never fails on a figure.
 #   BENCH_SIZES     journal sizes, gen-journal N 1 (default "100000 1000000")
-#   BENCH_RUNS      timed runs per tally command (default 3; tally-month runs once)
+#   BENCH_RUNS      rounds of the tally commands, each command once a round, in turn
+#                   (default 5; tally-month runs in the first only)
 #   BENCH_PEER_RUNS timed runs per ledger or hledger command (default 1: hledger takes a minute)
 #   BENCH_PEERS     run (default): ledger and hledger run here on journals of up to
 #                   BENCH_PEER_MAX entries (default 100000) and on the 100k bank rows; larger
@@ -20,7 +21,7 @@ BIN=${1:?usage: run.sh BIN_DIR}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 GEN=${TALLY_SHARED:-$TOP/../shared}/bench
 SIZES=${BENCH_SIZES:-100000 1000000}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 PEERS=${BENCH_PEERS:-run}
 PEER_MAX=${BENCH_PEER_MAX:-100000}
 PEER_RUNS=${BENCH_PEER_RUNS:-1}
@@ -52,27 +53,77 @@ print("%.4f %.4f %.4f %s" % (w, ru.ru_utime, ru.ru_stime, kib))
 sys.exit(os.waitstatus_to_exitcode(st) != 0)
 '
 
-# measure NAME RUNS CMD...: runs CMD (output discarded), prints and records
-# "NAME wall_s cpu_s rss_mib", each the median over RUNS runs (RSS: the largest).
-measure() {
-	name=$1 runs=$2
-	shift 2
-	: > "$DIR/times"
-	i=0
-	while [ $i -lt "$runs" ]; do
-		python3 -c "$TIMER" "$DIR/err" "$@" > "$DIR/t1" ||
-			{ echo "$name: failed: $(tail -1 "$DIR/err")"; return 0; }
-		cat "$DIR/t1" >> "$DIR/times"
-		i=$((i + 1))
-	done
-	awk -v n="$name" '{w[NR] = $1; c[NR] = $2 + $3; if ($4 > m) m = $4}
+# timer NAME CMD...: runs CMD once (output discarded) and adds "wall user sys rss" to
+# $DIR/times.NAME; says so and returns 1 if it failed.
+timer() {
+	name=$1
+	shift
+	python3 -c "$TIMER" "$DIR/err" "$@" >> "$DIR/times.$name" ||
+		{ echo "$name: failed: $(tail -1 "$DIR/err")"; return 1; }
+}
+
+# summary NAME: prints and records "NAME wall_s cpu_s rss_mib" from $DIR/times.NAME, each
+# the median of the runs (RSS: the largest).
+summary() {
+	[ -s "$DIR/times.$1" ] || return 0
+	awk -v n="$1" '{w[NR] = $1; c[NR] = $2 + $3; if ($4 > m) m = $4}
 		function med(a, k, i, j, t) {
 			for (i = 1; i <= NR; i++) for (j = i + 1; j <= NR; j++)
 				if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 			return a[int((NR + 1) / 2)]
 		}
-		END {printf "%s %.4f %.4f %.1f run\n", n, med(w), med(c), m / 1024}' "$DIR/times" |
+		END {printf "%s %.4f %.4f %.1f run\n", n, med(w), med(c), m / 1024}' "$DIR/times.$1" |
 		tee -a "$DIR/results" | show
+}
+
+# measure NAME RUNS CMD...: CMD's median over RUNS runs in a row (the peers).
+measure() {
+	name=$1 runs=$2
+	shift 2
+	rm -f "$DIR/times.$name"
+	i=0
+	while [ $i -lt "$runs" ] && timer "$name" "$@"; do
+		i=$((i + 1))
+	done
+	[ $i -lt "$runs" ] || summary "$name"
+}
+
+# tally_run NAME FILE: one timed run of the command NAME stands for (its name before the @).
+tally_run() {
+	name=$1 f=$2
+	case ${name%@*} in
+	wc-l) timer "$name" wc -l "$f" ;;
+	tally-balance-1t) timer "$name" env TALLY_SPLIT=never "$BIN/tally-balance" "$f" ;;
+	tally-cancel) timer "$name" "$BIN/tally-cancel" --policy "$TOP/share/policies/24-hour.policy" "$f" ;;
+	tally-invoice) timer "$name" "$BIN/tally-invoice" -p 2015-06 "$f" ;;
+	tally-month) timer "$name" "$BIN/tally-month" -p 2015-06 -f "$f" --output-dir "$DIR/statements" ;;
+	*) timer "$name" "$BIN/${name%@*}" "$f" ;;
+	esac
+}
+
+# rounds SIZE FILE: RUNS rounds, each running every command once in turn, so that a machine
+# whose speed drifts (a shared virtual machine) slows all of them alike, not the few that
+# happened to run in its slow minute; then each command's median. tally-month (seconds at
+# 1M) runs in the first round only. A command that fails once is left out.
+rounds() {
+	names=""
+	for c in wc-l tally-print tally-balance tally-balance-1t tally-check tally-sessions \
+	    tally-bill tally-aging tally-cancel tally-invoice tally-month; do
+		case $c in wc-l|tally-balance-1t) ;; *) have "$c" || continue ;; esac
+		names="$names $c@$1"
+		rm -f "$DIR/times.$c@$1"
+	done
+	r=0
+	while [ $r -lt "$RUNS" ]; do
+		for name in $names; do
+			[ $r -gt 0 ] && case $name in tally-month@*) continue ;; esac
+			tally_run "$name" "$2" || names=$(echo "$names" | sed "s/ $name//")
+		done
+		r=$((r + 1))
+	done
+	for name in $names; do
+		summary "$name"
+	done
 }
 
 # baseline NAME SIZE COMMAND: records a row of BASELINE.md's results table (SIZE as it
@@ -127,19 +178,7 @@ for n in $SIZES; do
 	s=$(label "$n")
 	echo "== $n transactions ($(wc -c < "$f") bytes): gen-journal $n 1"
 	cat "$f" > /dev/null
-	measure "wc-l@$n" "$RUNS" wc -l "$f"
-	measure "tally-print@$n" "$RUNS" "$BIN/tally-print" "$f"
-	measure "tally-balance@$n" "$RUNS" "$BIN/tally-balance" "$f"
-	# The same on one core (lib/split.c reads a large file's halves on two threads).
-	measure "tally-balance-1t@$n" "$RUNS" env TALLY_SPLIT=never "$BIN/tally-balance" "$f"
-	for c in tally-check tally-sessions tally-bill tally-aging; do
-		have "$c" && measure "$c@$n" "$RUNS" "$BIN/$c" "$f"
-	done
-	have tally-cancel && measure "tally-cancel@$n" "$RUNS" "$BIN/tally-cancel" \
-		--policy "$TOP/share/policies/24-hour.policy" "$f"
-	have tally-invoice && measure "tally-invoice@$n" "$RUNS" "$BIN/tally-invoice" -p 2015-06 "$f"
-	have tally-month && measure "tally-month@$n" 1 "$BIN/tally-month" -p 2015-06 -f "$f" \
-		--output-dir "$DIR/statements"
+	rounds "$n" "$f"
 	peer "ledger-bal@$n" "$s" "$n" 'ledger -f F bal' ledger -f "$f" bal
 	peer "hledger-bal@$n" "$s" "$n" 'hledger -f F bal' hledger -f "$f" bal
 done
