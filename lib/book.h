@@ -107,7 +107,7 @@ const struct invoice *invoices_find(const struct invoices *v, const char *number
 /* The client's unused credit (overpayment) in commodity com: zero when none. */
 struct amount invoices_credit(const struct invoices *v, const char *client, int com);
 void invoices_free(struct invoices *v);
-/* The text of template file DIR/NAME (for invoices and reminders), or NULL with *e set. */
+/* (invtemplate.c) The text of template file DIR/NAME (for invoices and reminders), or NULL with *e set. */
 char *invoices_template(const char *dir, const char *name, struct terr *e);
 /*
  * Writes a template, each {{key}} replaced by what field writes for it (escaped as the
