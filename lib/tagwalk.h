@@ -203,8 +203,11 @@ tag_walk(struct span comment, const char *lim, int (*fn)(struct span, struct spa
 		 * ends at its colon before any blank, comma or newline, so it is tag_line's
 		 * first word; the value runs to the newline when it holds no comma.
 		 */
-		c = known && (n = known(w, end, lim, arg)) ? w + n : tag_key_end(w, end, lim);
-		if (c > w && c < end && *c == ':') {
+		if (known && (n = known(w, end, lim, arg)) != 0)
+			c = w + n;  /* known said: its colon is there */
+		else if ((c = tag_key_end(w, end, lim)) == w || c == end || *c != ':')
+			c = NULL;
+		if (c) {
 			key.p = w;
 			key.n = (size_t)(c - w);
 			v = c + 1;
