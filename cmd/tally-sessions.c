@@ -301,24 +301,39 @@ count_one(const struct jitem *it, const struct client_tags *tg, struct client *c
 	return 0;
 }
 
-/* Sessions bought, by each client a purchase credits (a split package: several). */
+/*
+ * Sessions bought by client c (n), by each client a purchase credits (a split package:
+ * several). other: a session written on another client's credit (its payer's), used there.
+ */
+static void
+bought_one(struct client *c, bool other, long n)
+{
+	if (!c || (only_client && strcmp(c->id, only_id) != 0))
+		return;
+	row_of(c)->n[SC_BOUGHT] += n;
+	if (other)
+		row_of(c)->n[SC_USED]++;
+	if (n || other)
+		row_of(c)->active = true;
+}
+
+/* An item's records: a group's attendees were counted with their sessions. */
 static void
 bought(const struct book_price *bp, size_t has)
 {
-	for (size_t k = 0; k < has; k++) {
-		const struct book_price *x = &bp[k];
-		/* a session written on another client's credit (its payer's): used there;
-		 * a group's attendees were counted with their sessions */
-		bool other = k > 0 && x->package && !x->group;
+	for (size_t k = 0; k < has; k++)
+		bought_one(bp[k].c, k > 0 && bp[k].package && !bp[k].group, bp[k].bought);
+}
 
-		if (!x->c || (only_client && strcmp(x->c->id, only_id) != 0))
-			continue;
-		row_of(x->c)->n[SC_BOUGHT] += x->bought;
-		if (other)
-			row_of(x->c)->n[SC_USED]++;
-		if (x->bought || other)
-			row_of(x->c)->active = true;
-	}
+/* The quick way's pass 1 for an entry count_one must see (apart: learned stays small). */
+static __attribute__((noinline)) void
+learned_count(struct book *b, const struct jitem *it, const struct vtags *vt,
+	      const struct client_tags *tg)
+{
+	struct terr e;
+
+	if (count(b, it, vt, tg, NULL, 0, NULL, NULL, &e) < 0)
+		slow = true;
 }
 
 /* The quick way's pass 1: what a good entry says of itself, once the book has it. */
@@ -326,32 +341,47 @@ static void
 learned(struct book *b, const struct jitem *it, const struct vtags *vt,
 	const struct client_tags *tg, void *arg)
 {
-	struct terr e;
+	struct client *c;
+	struct scount_row *r;
 
 	(void)arg;
-	if (vt && count(b, it, vt, tg, NULL, 0, NULL, NULL, &e) < 0)
-		slow = true;
+	/* money only (no session:): nothing of its own to count, the walk has its records */
+	if (!vt || !tg->v[CT_SESSION].p)
+		return;
+	/* most often one client's held session: counted here as count_one counts it */
+	c = book_client(b);
+	if (vt->v[VT_SESSION].n == SESSION_HELD && vt->nclient <= 1 && !vt->has[VT_ABSENT] && c &&
+	    !only_client && unsigned_after < 0 && in_period(it->txn->date)) {
+		r = row_of(c);
+		r->n[SC_HELD]++;
+		r->n[tg->v[CT_SIGNED].p ? SC_SIGNED : SC_UNSIGNED]++;
+		if (tg->v[CT_WAIVED].p)
+			r->n[SC_FREE]++;
+		r->active = true;
+		return;
+	}
+	learned_count(b, it, vt, tg);
 }
 
-/* What the book decided for client c's part of an event (bp), in the period. -1: slow. */
+/* What the book decided for client c's part of an event (d), in the period. -1: slow. */
 static int
-decided(struct client *c, enum session_kind kind, const struct book_price *bp)
+decided(struct client *c, enum session_kind kind, const struct book_decided *d)
 {
 	struct terr e;
 	long window;
 
-	if (!c || !in_period(bp->date) || (only_client && strcmp(c->id, only_id) != 0))
+	if (!c || !in_period(d->date) || (only_client && strcmp(c->id, only_id) != 0))
 		return 0;
 	if (kind == SESSION_CANCELLED) {
-		if ((window = notice_window(c, bp->date, NULL, &e)) < 0 || bp->notice < 0)
+		if ((window = notice_window(c, d->date, NULL, &e)) < 0 || d->notice < 0)
 			return -1;
-		row_of(c)->n[bp->notice < window ? SC_LATE : SC_CANCELLED]++;
+		row_of(c)->n[d->notice < window ? SC_LATE : SC_CANCELLED]++;
 	}
-	if (kind == SESSION_HELD && bp->over)
+	if (kind == SESSION_HELD && d->over)
 		row_of(c)->n[SC_OVER]++;
-	if (bp->package)  /* on the row of whose credit it was (bill-to: the payer's) */
-		row_of(bp->owner ? bp->owner : c)->n[SC_USED]++;
-	if (kind != SESSION_NONE || bp->package)
+	if (d->package)  /* on the row of whose credit it was (bill-to: the payer's) */
+		row_of(d->owner ? d->owner : c)->n[SC_USED]++;
+	if (kind != SESSION_NONE || d->package)
 		row_of(c)->active = true;
 	return 0;
 }
@@ -363,33 +393,42 @@ decided(struct client *c, enum session_kind kind, const struct book_price *bp)
 static int
 walk(struct book *b)
 {
-	struct book_price bp[GROUP_MAX + 8];
+	struct book_decided d[GROUP_MAX + 8], more;
+	size_t i = 0;
 
-	while (book_next_event(b, &bp[0])) {
+	while (book_decided(b, i++, &d[0])) {
 		size_t has = 1;
 
-		while (has < sizeof bp / sizeof *bp && book_next_more(b, &bp[has]))
-			has++;
-		if (bp[0].kind == SESSION_OTHER)
+		for (bool again = d[0].more; again; again = more.more) {
+			book_decided(b, i++, &more);
+			if (has < sizeof d / sizeof *d)
+				d[has++] = more;  /* beyond: passed over, as scan leaves them */
+		}
+		if (d[0].kind == SESSION_OTHER)
 			return -1;
-		if (bp[0].kind != SESSION_NONE && !bp[0].group) {
-			if (!bp[0].c || decided(bp[0].c, bp[0].kind, &bp[0]) < 0)
+		if (d[0].kind != SESSION_NONE && !d[0].group) {
+			if (!d[0].c || decided(d[0].c, d[0].kind, &d[0]) < 0)
 				return -1;  /* the entry's own client's event */
 		}
 		for (size_t k = 0; k < has; k++) {
-			const struct book_price *mine = NULL;
+			const struct book_decided *mine = NULL;
 
-			if (!bp[k].group)
+			if (!d[k].group)
 				continue;
 			/* a group's attendee, with the first record of theirs (as count finds it) */
-			for (size_t i = 0; i < has && !mine; i++)
-				if (bp[i].c == bp[k].c && bp[i].group)
-					mine = &bp[i];
-			if (decided(bp[k].c, (enum session_kind)bp[k].kind, mine) < 0)
+			for (size_t j = 0; j < has && !mine; j++)
+				if (d[j].c == d[k].c && d[j].group)
+					mine = &d[j];
+			if (decided(d[k].c, (enum session_kind)d[k].kind, mine) < 0)
 				return -1;
 		}
-		if (in_period(bp[0].date))
-			bought(bp, has);
+		if (in_period(d[0].date))
+			for (size_t k = 0; k < has; k++) {
+				bool other = k > 0 && d[k].package && !d[k].group;
+
+				if (d[k].bought || other)  /* most records buy nothing */
+					bought_one(d[k].c, other, d[k].bought);
+			}
 	}
 	return 0;
 }

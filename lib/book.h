@@ -417,12 +417,22 @@ int book_add_tags(struct book *b, const struct jitem *it, const struct client_ta
 int book_settle(struct book *b, tdate until);
 /* Pass 2: the same items in the same order. 1 with *r filled for a book event, else 0. */
 int book_next(struct book *b, const struct jitem *it, struct book_price *r);
+/* What was decided for one record, and no more (no place, policy or amounts): counting. */
+struct book_decided {
+	struct client *c;         /* NULL: no client */
+	struct client *owner;     /* whose package credit it took (c, or c's payer) */
+	tdate date;
+	int32_t notice;           /* cancellations: minutes of notice; -1 unknown */
+	int32_t bought;           /* sessions bought by a `package:` entry of this client */
+	uint8_t kind;             /* enum session_kind */
+	bool group, package, over;
+	bool more;                /* the item's next record follows */
+};
 /*
- * Pass 2 without the items: the first record of the next item that has one (then its
- * others by book_next_more); 0 after the last. What was decided only: no package place
- * (pk_n, pk_m), policy or amounts. book_rewind starts pass 2 over.
+ * Pass 2 without the items: record i (from 0) in the input's order, the records of an item
+ * one after another; 0 after the last.
  */
-int book_next_event(struct book *b, struct book_price *r);
+int book_decided(const struct book *b, size_t i, struct book_decided *d);
 void book_rewind(struct book *b);
 /*
  * After book_next gave 1: the item's further records (a package split over clients, a

@@ -189,7 +189,6 @@ struct book {
 	uint32_t pos;          /* items handed to book_add, then to book_next */
 	uint32_t at;           /* pass 1: the item being read (book_problem) */
 	struct client *who;    /* the client: of the entry book_add_tags read last */
-	bool lean;             /* book_next_event: records without places, policies, amounts */
 	int8_t group;          /* pass 1: whether the entry is a group session as its tags were
 				  read (book_learn); -1: unknown, book_group reads the text */
 	size_t cur;            /* pass 2: the next record */

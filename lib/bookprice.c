@@ -78,15 +78,28 @@ put(struct book *b, struct bev *v, const struct amount *price, const struct amou
 		bev_put(b, v, 2, deposit);
 }
 
+/* A priced event debits the prepaid account (q[0] over zero): it may use a session. */
+static bool
+debits(const struct book *b, const struct bev *v)
+{
+	struct amount a;
+
+	if (v->scale0 != BIG)
+		return v->q0 > 0;  /* read from the record: most events move no prepaid money */
+	a = bev_get(b, v, 0);
+	return amount_sign(&a) > 0;
+}
+
 /* Money written by hand: package sessions used or lapsed, deposits paid in or spent. */
 static void
 settle_money(struct book *b, struct client *c, struct bev *v)
 {
-	struct amount debit = bev_get(b, v, 0), dep = bev_get(b, v, 1);
+	struct amount debit, dep;
 	long lapsed = 0;
 	int rc;
 
-	if (amount_sign(&debit) > 0) {
+	if (debits(b, v)) {
+		debit = bev_get(b, v, 0);
 		rc = package_debit(c, v->date, &debit, v->flags & F_SESSION, v->flags & F_EXPIRED,
 				   &lapsed);
 		if (rc < 0)
@@ -100,10 +113,13 @@ settle_money(struct book *b, struct client *c, struct bev *v)
 			book_lapse_add(b, c, v->date, lapsed, &zero, true);
 		}
 	}
-	if (!amount_is_zero(&dep) &&
-	    (!c->deposit.com || c->deposit.com == dep.com || amount_is_zero(&c->deposit)) &&
-	    amount_add(&c->deposit, &c->deposit, &dep) < 0)
-		v->rc = BR_TOO_LARGE;
+	if (v->ext) {  /* none: q[1] and q[2] are zero */
+		dep = bev_get(b, v, 1);
+		if (!amount_is_zero(&dep) &&
+		    (!c->deposit.com || c->deposit.com == dep.com || amount_is_zero(&c->deposit)) &&
+		    amount_add(&c->deposit, &c->deposit, &dep) < 0)
+			v->rc = BR_TOO_LARGE;
+	}
 	if (v->kind == SESSION_HELD && !(v->out & O_PACKAGE) && over(c, v->date))
 		v->out |= O_OVER;
 	/* a group's absence priced at zero: the policy's grace waived it (bookgroup.c) */
@@ -111,8 +127,11 @@ settle_money(struct book *b, struct client *c, struct bev *v)
 		grace_add(c, v->date);
 }
 
-/* An unpriced held session: package credit first, else the rate less the deposit held. */
-static void
+/*
+ * An unpriced held session: package credit first, else the rate less the deposit held.
+ * (noinline, as settle_cancel: settle stays small for the priced events, most of them.)
+ */
+static __attribute__((noinline)) void
 settle_held(struct book *b, struct client *c, struct bev *v)
 {
 	const struct policy *p;
@@ -184,7 +203,7 @@ static const uint8_t notice_rc[] = {
 };
 
 /* An unpriced cancellation, late cancellation, no-show or provider cancellation. */
-static void
+static __attribute__((noinline)) void
 settle_cancel(struct book *b, struct client *c, struct bev *v)
 {
 	const struct policy *p;
@@ -298,7 +317,8 @@ book_settle_one(struct book *b, struct client *c, struct bev *v)
 	long n = 0, m = 0;
 	bool has;
 
-	if (b->report) {  /* no places asked for */
+	/* no places asked for, or no package session it could take */
+	if (b->report || ((v->flags & F_UNPRICED) ? v->kind == SESSION_NONE : !debits(b, v))) {
 		settle(b, c, v);
 		return;
 	}

@@ -104,8 +104,8 @@ lapse_before(struct book *b, struct client *c, tdate d)
  * stable merge sort) for what is left. The sort's buffer (16 bytes a record) is then spent
  * only on journals far from date order.
  */
-void
-book_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+static inline void
+sort_nearly(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
 	char *p = base, tmp[64];
 	size_t moved = 0;
@@ -131,6 +131,12 @@ book_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void
 	}
 }
 
+void
+book_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	sort_nearly(base, n, size, cmp);
+}
+
 /* settle's report of a bill-to cycle: said in pass 2 at the tag's item. */
 static void
 cycle(const struct terr *e, uint32_t pos, void *arg)
@@ -153,7 +159,7 @@ book_settle(struct book *b, tdate until)
 	}
 	clients_billto_cycles(b->cl, cycle, b);
 	nerr = b->nerr - nerr;
-	book_sort(b->ev, b->n, sizeof *b->ev, by_date);
+	sort_nearly(b->ev, b->n, sizeof *b->ev, by_date);
 	for (size_t i = 0; i < b->n; i++) {
 		struct bev *v = &b->ev[i];
 		struct client *c;
@@ -162,14 +168,15 @@ book_settle(struct book *b, tdate until)
 			v->rc = BR_NO_CLIENT;
 			continue;
 		}
-		c = clients_at(b->cl, v->client);
-		lapse_before(b, c, v->date);
+		c = b->cl->list[v->client];
+		if (c->npk)  /* most clients buy no packages */
+			lapse_before(b, c, v->date);
 		book_settle_one(b, c, v);
 	}
 	if (until != DATE_NONE)
 		for (size_t i = 0; i < nc; i++)
 			lapse_before(b, clients_at(b->cl, i), until);
-	book_sort(b->ev, b->n, sizeof *b->ev, by_pos);
+	sort_nearly(b->ev, b->n, sizeof *b->ev, by_pos);
 	if (b->nlapse > 1)
 		qsort(b->lapse, b->nlapse, sizeof *b->lapse, by_expiry);
 	book_places_sort(b);
@@ -184,7 +191,6 @@ book_rewind(struct book *b)
 	b->cur = 0;
 	b->lcur = 0;
 	b->scur = 0;
-	b->lean = false;
 }
 
 void
@@ -206,8 +212,6 @@ bev_price(struct book *b, const struct bev *v, struct book_price *r)
 	r->group = v->group;
 	if (r->grace)
 		r->grace_n = v->n;
-	if (b->lean)
-		goto lean;
 	if (v->kind == SESSION_HELD || r->package)
 		book_place_of(b, v, r);
 	r->notice = v->notice >= 0 ? v->notice : -1;
@@ -232,12 +236,6 @@ bev_price(struct book *b, const struct bev *v, struct book_price *r)
 		amount_normalize(&r->fee, commodity_style(r->fee.com)->prec);
 		amount_normalize(&r->deposit, commodity_style(r->deposit.com)->prec);
 	}
-	return;
-lean:  /* book_next_event: what was decided, not what to write */
-	r->notice = v->notice >= 0 ? v->notice : -1;
-	if (v->flags & F_PACKAGE)
-		r->bought = v->n;
-	r->date = v->date;
 }
 
 int
@@ -246,7 +244,6 @@ book_next(struct book *b, const struct jitem *it, struct book_price *r)
 	uint32_t pos = b->pos++;
 
 	(void)it;
-	b->lean = false;
 	while (b->cur < b->n && b->ev[b->cur].pos < pos)
 		b->cur++;
 	if (b->cur >= b->n || b->ev[b->cur].pos != pos)
@@ -256,15 +253,23 @@ book_next(struct book *b, const struct jitem *it, struct book_price *r)
 }
 
 int
-book_next_event(struct book *b, struct book_price *r)
+book_decided(const struct book *b, size_t i, struct book_decided *d)
 {
-	while (b->cur < b->n && b->ev[b->cur].pos < b->pos)
-		b->cur++;
-	if (b->cur >= b->n)
+	const struct bev *v;
+
+	if (i >= b->n)
 		return 0;
-	b->lean = true;
-	b->pos = b->ev[b->cur].pos + 1;
-	bev_price(b, &b->ev[b->cur], r);
+	v = &b->ev[i];
+	d->c = v->client == NO_CLIENT ? NULL : b->cl->list[v->client];
+	d->owner = d->c && (v->out & O_PAYER) ? client_payer_at(d->c, v->date) : d->c;
+	d->date = v->date;
+	d->more = i + 1 < b->n && v[1].pos == v->pos;
+	d->notice = v->notice >= 0 ? v->notice : -1;
+	d->bought = v->flags & F_PACKAGE ? v->n : 0;
+	d->kind = v->kind;
+	d->group = v->group;
+	d->package = v->out & O_PACKAGE;
+	d->over = v->out & O_OVER;
 	return 1;
 }
 
