@@ -56,7 +56,8 @@ static void
 item(struct book *b, const struct jitem *it, void *arg)
 {
 	(void)arg;
-	bare_cr(b, it);
+	if (it->cr)  /* else the reader saw no CR in it */
+		bare_cr(b, it);
 	if (it->open_block) {
 		struct terr e;
 
@@ -104,7 +105,7 @@ invoice(struct book *b, const struct jitem *it, const struct vtags *vt,
 	struct terr e;
 
 	(void)tg;
-	if (invoices_observe_tags(arg, it, vt, &e) < 0)
+	if (vt && invoices_observe_tags(arg, it, vt, &e) < 0)  /* vt: an entry */
 		book_problem(b, &e);
 }
 
@@ -217,7 +218,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	{
-		struct book_pass pass = {.limit = DATE_NONE, .flags = JOURNAL_CHECK_ASSERT,
+		struct book_pass pass = {.limit = DATE_NONE, .flags = JOURNAL_CHECK_ASSERT | JOURNAL_CR,
 					 .every = true, .item = item, .entry = check_policy,
 					 .added = invoice, .arg = v};
 

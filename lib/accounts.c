@@ -8,8 +8,8 @@
 #include "tally.h"
 #include "internal.h"
 
-#define NCACHE_BITS 10
-#define NCACHE (1u << NCACHE_BITS)  /* a few times as many as most books have accounts */
+#define NCACHE_BITS 12
+#define NCACHE (1u << NCACHE_BITS)  /* many times as many as most books have accounts: few collide */
 
 struct accounts {
 	struct account *a;    /* a[i] is the map's key number i */
@@ -69,16 +69,13 @@ accounts_find(const struct accounts *t, const char *name, size_t len)
 	return k >= 0 ? &t->a[k] : NULL;
 }
 
-struct account *
-accounts_get(struct accounts *t, const char *name, size_t len)
+/* An account the cache does not hold: by the map, or new. */
+static __attribute__((noinline)) struct account *
+get_miss(struct accounts *t, size_t slot, const char *name, size_t len)
 {
-	size_t slot = cache_slot(name, len);
-	struct account *a = cached(t, slot, name, len);
-	long k;
+	struct account *a;
+	long k = strmap_find(t->names, name, len);
 
-	if (a)
-		return a;
-	k = strmap_find(t->names, name, len);
 	if (k >= 0) {
 		t->cache[slot] = (uint32_t)k + 1;
 		return &t->a[k];
@@ -97,8 +94,18 @@ accounts_get(struct accounts *t, const char *name, size_t len)
 	return a;
 }
 
-int
-account_add(struct account *a, const struct amount *amt)
+/* accounts_get and account_add, inline for accounts_post, which runs them per posting. */
+static inline __attribute__((always_inline)) struct account *
+get(struct accounts *t, const char *name, size_t len)
+{
+	size_t slot = cache_slot(name, len);
+	struct account *a = cached(t, slot, name, len);
+
+	return a ? a : get_miss(t, slot, name, len);
+}
+
+static inline __attribute__((always_inline)) int
+add(struct account *a, const struct amount *amt)
 {
 	size_t i;
 
@@ -131,6 +138,37 @@ account_add(struct account *a, const struct amount *amt)
 	}
 	a->postings++;
 	return amount_add(&a->bal[i].sum, &a->bal[i].sum, amt);
+}
+
+struct account *
+accounts_get(struct accounts *t, const char *name, size_t len)
+{
+	return get(t, name, len);
+}
+
+int
+account_add(struct account *a, const struct amount *amt)
+{
+	return add(a, amt);
+}
+
+int
+accounts_post(struct accounts *t, const struct posting *p, size_t np, size_t *at)
+{
+	for (size_t i = 0; i < np; i++) {
+		struct account *a = get(t, p[i].acct, p[i].acct_len);
+		struct amount have;
+
+		*at = i;
+		if (add(a, &p[i].amt) < 0)
+			return -1;
+		if (!p[i].has_assert)
+			continue;
+		have = account_balance(a, p[i].assert_amt.com);
+		if (amount_cmp(&have, &p[i].assert_amt) != 0)
+			return 1;
+	}
+	return 0;
 }
 
 struct amount

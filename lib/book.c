@@ -197,24 +197,11 @@ book_name(struct book *b, const char *file)
 	return b->names[i];
 }
 
-struct bev *
-bev_new(struct book *b, uint32_t pos, const struct txn *t)
+void
+book_grow_ev(struct book *b)
 {
-	struct bev *v;
-
-	if (b->n == b->cap) {
-		b->cap = b->cap ? 2 * b->cap : 1024;
-		b->ev = xrealloc(b->ev, b->cap * sizeof *b->ev);
-	}
-	v = &b->ev[b->n++];
-	memset(v, 0, sizeof *v);
-	v->date = t->date;
-	v->time = -1;
-	v->pos = pos;
-	v->client = NO_CLIENT;
-	v->notice = N_UNKNOWN;
-	v->n = -1;
-	return v;
+	b->cap = b->cap ? 2 * b->cap : 1024;
+	b->ev = xrealloc(b->ev, b->cap * sizeof *b->ev);
 }
 
 /* What each named file is, to tell later whether it changed; a pipe only once spooled. */

@@ -167,6 +167,7 @@ struct client_days {
 /* One client. Read-only for commands: change it through the client_* functions. */
 struct client {
 	char *id;             /* the slug used in account names */
+	size_t idlen;         /* strlen(id) */
 	char *name;           /* the first spelling met (tag value or account component) */
 	size_t index;         /* position in clients_at order, for the caller's own tables */
 	struct client_rate *rates; /* sorted by date */
@@ -227,10 +228,25 @@ struct client *clients_at(const struct clients *b, size_t i); /* first-seen orde
 #define CLIENT_ID_MAX 200
 /* Folds a name to an account slug: lowercase ASCII, accents dropped, blanks to '-'. */
 size_t clients_slug(struct span in, char *buf, size_t size);
-/* The entry's `session:` kind. */
-enum session_kind clients_kind_of(const struct client_tags *tg);
+/* The entry's `session:` kind. Inline: most entries' tags come parsed (tg->vt). */
+enum session_kind clients_kind_read(const struct client_tags *tg);
+static inline enum session_kind
+clients_kind_of(const struct client_tags *tg)
+{
+	if (!tg->v[CT_SESSION].p)
+		return SESSION_NONE;
+	return tg->vt ? (enum session_kind)tg->vt->v[VT_SESSION].n : clients_kind_read(tg);
+}
 /* A session's length from `minutes: N` or `duration: 50m|1h30m`: -1 absent, -2 malformed. */
-long clients_minutes_of(const struct client_tags *tg);
+long clients_minutes_read(const struct client_tags *tg);
+static inline long
+clients_minutes_of(const struct client_tags *tg)
+{
+	if (!tg->vt)
+		return clients_minutes_read(tg);
+	return tg->vt->has[VT_MINUTES] ? tg->vt->v[VT_MINUTES].n
+	       : tg->vt->has[VT_DURATION] ? tg->vt->v[VT_DURATION].n : -1;
+}
 /* The client's account to write postings to (its journal spelling, else PREFIX:ID). */
 const char *client_account_name(struct clients *b, struct client *c, enum cacct which);
 /*

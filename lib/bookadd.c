@@ -7,25 +7,32 @@
 #include <string.h>
 
 #include "bookint.h"
+#include "internal.h"  /* same_bytes, TNUM_BAD */
+
+/* The first item of a file: which of the files named by the user it is, if any. */
+static __attribute__((noinline)) void
+new_file(struct book *b, const struct jitem *it)
+{
+	size_t k = b->fnext;
+
+	while (k < b->nfiles && strcmp(strcmp(b->files[k], "-") == 0 ? "<stdin>"
+				  : b->files[k], it->file) != 0)
+		k++;
+	if (k == b->nfiles)
+		b->nocopy = true;
+	b->fidx = k;
+	b->fnext = k + 1;
+	b->foff = 0;
+}
 
 /* Follows where items are in the files named by the user; the offset where it starts. */
-static uint64_t
+static inline uint64_t
 where(struct book *b, const struct jitem *it)
 {
 	uint64_t start;
 
-	if (it->depth == 0 && it->line == 1) {
-		size_t k = b->fnext;
-
-		while (k < b->nfiles && strcmp(strcmp(b->files[k], "-") == 0 ? "<stdin>"
-						  : b->files[k], it->file) != 0)
-			k++;
-		if (k == b->nfiles)
-			b->nocopy = true;
-		b->fidx = k;
-		b->fnext = k + 1;
-		b->foff = 0;
-	}
+	if (it->depth == 0 && it->line == 1)
+		new_file(b, it);
 	if (b->fidx >= b->nfiles || b->fidx >= 255) {
 		b->nocopy = true;
 		return 0;
@@ -104,9 +111,8 @@ notice_of(const struct client_tags *tg, enum session_kind kind, tdate d)
 }
 
 /* The session fields of an event record, from the entry's tags. */
-void
-bev_session(struct bev *v, const struct txn *t, const struct client_tags *tg,
-	       enum session_kind kind)
+static inline void
+session(struct bev *v, const struct txn *t, const struct client_tags *tg, enum session_kind kind)
 {
 	struct span s;
 	long m;
@@ -127,15 +133,28 @@ bev_session(struct bev *v, const struct txn *t, const struct client_tags *tg,
 		v->notice = notice_of(tg, kind, t->date);
 }
 
+void
+bev_session(struct bev *v, const struct txn *t, const struct client_tags *tg,
+	    enum session_kind kind)
+{
+	session(v, t, tg, kind);
+}
+
 /* Per-entry sums for at most a few clients: prepaid and deposit postings. */
 struct seen {
 	struct client *c;
 	struct amount prepaid, debit, deposit;
 };
 
-static int
+static inline int
 add_same(struct amount *sum, const struct amount *a)
 {
+	/* most sums have one amount: 0 + a is a, as amount_add would make it */
+	if (!sum->q && !sum->scale && !sum->com && a->scale >= 0 && a->scale <= AMOUNT_MAX_SCALE &&
+	    a->q != TNUM_BAD) {
+		*sum = *a;
+		return 0;
+	}
 	if (sum->com && a->com && sum->com != a->com && !amount_is_zero(sum))
 		return -2;
 	return amount_add(sum, sum, a);
@@ -150,19 +169,27 @@ sums(struct book *b, const struct txn *t, struct seen *seen, size_t max, size_t 
 	*n = 0;
 	for (size_t i = 0; i < t->np; i++) {
 		const struct posting *p = &t->p[i];
-		int k = clients_classify(b->cl, p, &id);
-		struct client *who;
+		int k = clients_prefix(b->cl, p);
+		struct client *who = b->who;
 		size_t s;
 
 		if (k < 0)
 			continue;
+		id.p = p->acct + b->cl->plen[k] + 1;
+		id.n = p->acct_len - b->cl->plen[k] - 1;
 		/* most postings name the entry's own client by its slug: no lookup (a slug
-		 * slugs to itself, so clients_lookup would find the same client) */
-		if (b->who && strlen(b->who->id) == id.n && memcmp(id.p, b->who->id, id.n) == 0)
-			who = b->who;
-		/* no client's: an ID that folds to nothing or is too long to keep */
-		else if (!(who = clients_lookup(b->cl, id, true)))
-			continue;
+		 * slugs to itself, so clients_lookup would find the same client); a slug has
+		 * no ':', so the ID is the slug when what follows it is nothing or ':' */
+		if (!who || id.n < who->idlen || (id.n > who->idlen && id.p[who->idlen] != ':') ||
+		    !same_bytes(id.p, who->id, who->idlen)) {
+			const char *end = memchr(id.p, ':', id.n);
+
+			if (end)
+				id.n = (size_t)(end - id.p);
+			/* no client's: no ID, one that folds to nothing or is too long to keep */
+			if (!id.n || !(who = clients_lookup(b->cl, id, true)))
+				continue;
+		}
 		if (!who->acct[k])
 			who->acct[k] = xstrndup(p->acct, p->acct_len);
 		if (k == C_UNBILLED)
@@ -183,7 +210,7 @@ sums(struct book *b, const struct txn *t, struct seen *seen, size_t max, size_t 
 		}
 		if ((rc = add_same(&seen[s].prepaid, &p->amt)) < 0)
 			return rc;
-		if (amount_sign(&p->amt) > 0 && (rc = add_same(&seen[s].debit, &p->amt)) < 0)
+		if (p->amt.q > 0 && (rc = add_same(&seen[s].debit, &p->amt)) < 0)
 			return rc;
 	}
 	return 0;
@@ -199,21 +226,15 @@ book_add(struct book *b, const struct jitem *it, struct terr *e)
 	return book_add_tags(b, it, &tg, e);
 }
 
+static int add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg,
+		     uint32_t pos, uint64_t start, struct terr *e);
+
 int
 book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tg,
 	      struct terr *e)
 {
 	uint32_t pos = b->pos++;
-	const struct txn *t;
-	enum session_kind kind;
-	struct client *c;
-	struct seen seen[8];
-	size_t nseen;
-	struct span v;
-	struct bev *ev;
-	bool primary = false;
 	uint64_t start;
-	int rc;
 
 	b->who = NULL;
 	if (!it) {
@@ -221,25 +242,42 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 		return 0;
 	}
 	start = where(b, it);
-	if (it->kind != J_TXN)
-		return 0;
-	t = it->txn;
+	/* most items that are not entries (blank lines, comments) end here, cheaply */
+	return it->kind == J_TXN ? add_entry(b, it, tg, pos, start, e) : 0;
+}
+
+/* An entry: its records, and its client's terms. */
+static __attribute__((noinline)) int
+add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, uint32_t pos,
+	  uint64_t start, struct terr *e)
+{
+	const struct txn *t = it->txn;
+	enum session_kind kind;
+	struct client *c;
+	struct seen seen[8];
+	size_t nseen;
+	struct span v;
+	struct bev *ev;
+	bool primary = false, terms;
+	int rc;
+
 	if (b->last == DATE_NONE || t->date > b->last) {
 		b->last = t->date;
 		step(b, t->date, start, pos);
 	}
 	kind = clients_kind_of(tg);
 	c = b->who = clients_of_tags(b->cl, tg);
-	if (c && observe_terms(tg, it, c, e) < 0)
+	terms = tg->v[CT_RATE].p || tg->v[CT_POLICY].p || tg->v[CT_TERMS].p || tg->v[CT_PAYER].p;
+	if (c && terms && observe_terms(tg, it, c, e) < 0)
 		return -1;
 	if (c && tg->v[CT_BILL_TO].p &&
 	    clients_billto_add(b->cl, c, it, tg->v[CT_BILL_TO], book_name(b, it->file), pos, e) < 0)
 		return -1;
-	if (!c && (tg->v[CT_RATE].p || tg->v[CT_POLICY].p || tg->v[CT_TERMS].p || tg->v[CT_PAYER].p)) {
+	if (!c && terms) {
 		terr_set(e, it->file, t->comment_line, "client terms without a client: tag");
 		return -1;
 	}
-	if (!b->global && (v = tg->v[CT_POLICY]).p && v.n && b->check) {
+	if (b->check && !b->global && (v = tg->v[CT_POLICY]).p && v.n) {
 		e->file = NULL;
 		if (!book_policy_named(b, v, e)) {
 			if (!e->file) {
@@ -282,7 +320,9 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 		for (size_t s = 0; s < nseen; s++)
 			seen[s].debit = (struct amount){0, 0, 0};
 	}
-	if (kind != SESSION_NONE && !primary && (rc = book_group(b, it, tg, kind, pos, start, e)) != 0) {
+	/* b->group 0: its tags said it is no group (book_group would say so too) */
+	if (kind != SESSION_NONE && !primary && b->group != 0 &&
+	    (rc = book_group(b, it, tg, kind, pos, start, e)) != 0) {
 		if (rc < 0)
 			return -1;
 		primary = true;
@@ -290,7 +330,7 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 	if (kind != SESSION_NONE && !primary) {
 		ev = bev_new(b, pos, t);
 		ev->client = c ? (uint32_t)c->index : NO_CLIENT;
-		bev_session(ev, t, tg, kind);
+		session(ev, t, tg, kind);  /* most entries' record: inline */
 		if (ev->flags & F_UNPRICED) {
 			bev_place(b, ev, it, start);
 			book_snapshot(b, pos);
@@ -336,11 +376,12 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 			ev->flags |= F_SESSION;
 		if (tg->v[CT_EXPIRED].p)
 			ev->time = 1440;
-		if (amount_sign(&seen[s].deposit) < 0 && amount_is_zero(&seen[s].debit) &&
+		if (seen[s].deposit.q < 0 && amount_is_zero(&seen[s].debit) &&
 		    !ev->kind)
 			ev->flags |= F_DEPIN;
 		bev_put(b, ev, 0, &seen[s].debit);
-		bev_put(b, ev, 1, &seen[s].deposit);
+		if (seen[s].deposit.q || seen[s].deposit.scale || seen[s].deposit.com)
+			bev_put(b, ev, 1, &seen[s].deposit);  /* else what it holds already */
 	}
 	return 0;
 bad:

@@ -12,15 +12,88 @@
 struct clients {
 	char *prefix[C_NACCT];  /* account prefixes, without the trailing ':' */
 	size_t plen[C_NACCT];
+	/* each prefix lowered, and 0x20 where it has a letter: clients_classify compares a
+	 * word at a time, (byte | fold) == low being strncasecmp's test in the C locale */
+	char *low[C_NACCT], *fold[C_NACCT];
+	uint8_t first[256];     /* bit k: prefix k may start with this byte (either case) */
 	struct strmap *ids;     /* the slug -> its number in list[] */
-	struct strmap *spelled; /* names as written -> client: saves slugging every posting */
+	/* names as written -> client, so that most lookups slug nothing. Every entry's client:
+	 * asks it, so a table of its own: open addressing, a power of two at most half full */
+	struct spelling {
+		char *p;
+		size_t n;
+		struct client *c;
+	} *spell;
+	size_t nspell, capspell;
 	struct client **list;   /* in order of first appearance */
 	size_t n, listcap;
 };
 
 struct client *clients_lookup(struct clients *b, struct span name, bool create);
+
+/* Whether the n bytes at s are the prefix (low, fold) in either case: a word at a time. */
+static inline bool
+same_folded(const char *s, const char *low, const char *fold, size_t n)
+{
+	uint64_t x, f, y;
+
+	if (n < 8) {
+		while (n--)
+			if ((*s++ | *fold++) != *low++)
+				return false;
+		return true;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, s + i, 8);
+		memcpy(&f, fold + i, 8);
+		memcpy(&y, low + i, 8);
+		if ((x | f) != y)
+			return false;
+	}
+	memcpy(&x, s + n - 8, 8);
+	memcpy(&f, fold + n - 8, 8);
+	memcpy(&y, low + n - 8, 8);
+	return (x | f) == y;
+}
+
+/*
+ * Which of the book's accounts a posting is in (-1: none); what follows its prefix and ':'
+ * is the client's ID and maybe more. Inline: pass 1 asks it of every posting.
+ */
+static inline int
+clients_prefix(const struct clients *b, const struct posting *p)
+{
+	const char *a = p->acct;
+
+	if (p->acct_len < 2)
+		return -1;
+	/* only the prefixes its first byte may start (most postings: none) */
+	for (unsigned m = b->first[(unsigned char)a[0]]; m; m &= m - 1) {
+		int k = __builtin_ctz(m);
+		size_t pl = b->plen[k];
+
+		if (p->acct_len > pl + 1 && a[pl] == ':' && same_folded(a, b->low[k], b->fold[k], pl))
+			return k;
+	}
+	return -1;
+}
+
 /* Which of the book's accounts a posting is in, and the client it names; -1 for none. */
-int clients_classify(const struct clients *b, const struct posting *p, struct span *who);
+static inline int
+clients_classify(const struct clients *b, const struct posting *p, struct span *who)
+{
+	int k = clients_prefix(b, p);
+	const char *end;
+
+	if (k < 0)
+		return -1;
+	who->p = p->acct + b->plen[k] + 1;
+	who->n = p->acct_len - b->plen[k] - 1;
+	if ((end = memchr(who->p, ':', who->n)) != NULL)
+		who->n = (size_t)(end - who->p);
+	return who->n ? k : -1;
+}
+
 /* Frees c's packages (packages.c keeps them with room at both ends). */
 void client_packages_free(struct client *c);
 /* A leading count ("10", "10 sessions"): the number, or -1. */
@@ -173,8 +246,27 @@ struct book {
 	size_t nsteps, capsteps;
 };
 
-/* A new record for the item at pos; its session fields from the tags; where it ends. */
-struct bev *bev_new(struct book *b, uint32_t pos, const struct txn *t);
+/* Room for more records (bev_new). */
+void book_grow_ev(struct book *b);
+/* A new record for the item at pos (inline: most entries make one or more). */
+static inline struct bev *
+bev_new(struct book *b, uint32_t pos, const struct txn *t)
+{
+	struct bev *v;
+
+	if (b->n == b->cap)
+		book_grow_ev(b);
+	v = &b->ev[b->n++];
+	memset(v, 0, sizeof *v);
+	v->date = t->date;
+	v->time = -1;
+	v->pos = pos;
+	v->client = NO_CLIENT;
+	v->notice = N_UNKNOWN;
+	v->n = -1;
+	return v;
+}
+/* Its session fields from the tags; where it ends. */
 void bev_session(struct bev *v, const struct txn *t, const struct client_tags *tg,
 		 enum session_kind kind);
 void bev_place(struct book *b, struct bev *v, const struct jitem *it, uint64_t start);

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "tally.h"
+#include "internal.h"
 
 static const char *const defaults[CH_N] = {
 	"Assets:Unbilled", "Assets:Receivable", "Liabilities:Prepaid", "Liabilities:Deposits",
@@ -74,7 +75,7 @@ chart_under_at(struct chart_under *u, const char *acct, size_t n, struct span *i
 	const char *colon;
 
 	/* the prefix as the journal spells it, met before, is the same bytes again */
-	if (u->nseen != plen || memcmp(acct, u->seen, plen) != 0) {
+	if (u->nseen != plen || !same_bytes(acct, u->seen, plen)) {
 		if (strncasecmp(acct, u->prefix, plen) != 0)
 			return false;
 		if (plen < sizeof u->seen) {

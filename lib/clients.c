@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bookint.h"
+#include "internal.h"  /* same_bytes */
 
 static const char *const default_prefix[C_NACCT] = {
 	"Assets:Unbilled", "Liabilities:Prepaid", "Liabilities:Deposits",
@@ -31,9 +32,23 @@ clients_new(const struct clients_opts *o)
 			n--;
 		b->prefix[i] = xstrndup(p, n);
 		b->plen[i] = n;
+		b->low[i] = xmalloc(n + 1);
+		b->fold[i] = xmalloc(n + 1);
+		for (size_t k = 0; k <= n; k++) {
+			unsigned char ch = (unsigned char)p[k];
+			bool letter = (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
+
+			b->low[i][k] = (char)(letter ? ch | 0x20 : ch);
+			b->fold[i][k] = letter ? 0x20 : 0;
+		}
+		b->low[i][n] = b->fold[i][n] = 0;
+		/* the first byte as it is, and its capital when a letter */
+		b->first[(unsigned char)b->low[i][0]] |= (uint8_t)(1u << i);
+		b->first[(unsigned char)(b->low[i][0] ^ b->fold[i][0])] |= (uint8_t)(1u << i);
 	}
 	b->ids = strmap_new();
-	b->spelled = strmap_new();
+	b->capspell = 64;
+	b->spell = xcalloc(b->capspell, sizeof *b->spell);
 	return b;
 }
 
@@ -63,10 +78,15 @@ clients_free(struct clients *b)
 		return;
 	for (size_t i = 0; i < b->n; i++)
 		client_free(b->list[i]);
-	for (int i = 0; i < C_NACCT; i++)
+	for (int i = 0; i < C_NACCT; i++) {
 		free(b->prefix[i]);
+		free(b->low[i]);
+		free(b->fold[i]);
+	}
 	strmap_free(b->ids, NULL);
-	strmap_free(b->spelled, NULL);
+	for (size_t i = 0; i < b->capspell; i++)
+		free(b->spell[i].p);
+	free(b->spell);
 	free(b->list);
 	free(b);
 }
@@ -134,21 +154,57 @@ clients_slug(struct span in, char *buf, size_t size)
 	return n;
 }
 
-/*
- * A client by any spelling: the spellings met before (as written, so most lookups slug
- * nothing), else by the slug of the name. A name whose slug is too long names nobody: it
- * is never cut to fit (it would merge two clients).
- */
-struct client *
-clients_lookup(struct clients *b, struct span name, bool create)
+/* Where spelling s (n bytes) is or goes: hashed on its length and first and last words. */
+static inline size_t
+spell_slot(const struct clients *b, const char *s, size_t n)
+{
+	uint64_t a = 0, z = 0, h;
+	size_t k;
+
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			a = a << 8 | (unsigned char)s[i];
+	}
+	h = (a ^ n) * 0x9e3779b97f4a7c15u ^ z * 0xc4ceb9fe1a85ec53u;
+	k = (size_t)(h ^ h >> 29) & (b->capspell - 1);
+	while (b->spell[k].p && !(b->spell[k].n == n && same_bytes(b->spell[k].p, s, n)))
+		k = (k + 1) & (b->capspell - 1);
+	return k;
+}
+
+static void
+spell_add(struct clients *b, struct span name, struct client *c)
+{
+	size_t k;
+
+	if (2 * (b->nspell + 1) > b->capspell) {
+		struct spelling *old = b->spell;
+		size_t n = b->capspell;
+
+		b->capspell *= 2;
+		b->spell = xcalloc(b->capspell, sizeof *b->spell);
+		for (size_t i = 0; i < n; i++)
+			if (old[i].p)
+				b->spell[spell_slot(b, old[i].p, old[i].n)] = old[i];
+		free(old);
+	}
+	k = spell_slot(b, name.p, name.n);
+	b->spell[k] = (struct spelling){span_dup(name), name.n, c};
+	b->nspell++;
+}
+
+/* A spelling not met before: the client of its slug (a new one when create). */
+static __attribute__((noinline)) struct client *
+clients_spell(struct clients *b, struct span name, bool create)
 {
 	char id[CLIENT_ID_MAX + 2];
-	long k = name.n ? strmap_find(b->spelled, name.p, name.n) : -1;
 	size_t n, i;
+	long k;
 	struct client *c;
 
-	if (k >= 0)
-		return *strmap_value(b->spelled, (size_t)k);
 	if ((n = clients_slug(name, id, sizeof id)) == 0 || n > CLIENT_ID_MAX)
 		return NULL;
 	if ((k = strmap_find(b->ids, id, n)) >= 0) {
@@ -159,6 +215,7 @@ clients_lookup(struct clients *b, struct span name, bool create)
 		i = strmap_add(b->ids, id, n, NULL);
 		c = xcalloc(1, sizeof *c);
 		c->id = xstrndup(id, n);
+		c->idlen = n;
 		c->name = span_dup(name);
 		c->terms = -1;
 		c->first_pk_date = DATE_NONE;
@@ -169,9 +226,36 @@ clients_lookup(struct clients *b, struct span name, bool create)
 		}
 		b->list[b->n++] = c;
 	}
-	i = strmap_add(b->spelled, name.p, name.n, NULL);
-	*strmap_value(b->spelled, i) = c;
+	spell_add(b, name, c);
 	return c;
+}
+
+/*
+ * A client by any spelling: the spellings met before (as written, so most lookups slug
+ * nothing), else by the slug of the name. A name whose slug is too long names nobody: it
+ * is never cut to fit (it would merge two clients).
+ */
+static inline struct client *
+lookup(struct clients *b, struct span name, bool create)
+{
+	struct spelling *sp = name.n ? &b->spell[spell_slot(b, name.p, name.n)] : NULL;
+
+	if (sp && sp->p)
+		return sp->c;
+	return clients_spell(b, name, create);
+}
+
+struct client *
+clients_lookup(struct clients *b, struct span name, bool create)
+{
+	return lookup(b, name, create);
+}
+
+/* The entry's client: (every entry asks: the lookup inline). */
+struct client *
+clients_of_tags(struct clients *b, const struct client_tags *tg)
+{
+	return tg->v[CT_CLIENT].p ? lookup(b, tg->v[CT_CLIENT], true) : NULL;
 }
 
 struct client *
@@ -246,12 +330,6 @@ clients_tags_of(const struct vtags *vt, struct client_tags *tg)
 	}
 }
 
-struct client *
-clients_of_tags(struct clients *b, const struct client_tags *tg)
-{
-	return tg->v[CT_CLIENT].p ? clients_lookup(b, tg->v[CT_CLIENT], true) : NULL;
-}
-
 size_t
 clients_count(const struct clients *b)
 {
@@ -262,29 +340,6 @@ struct client *
 clients_at(const struct clients *b, size_t i)
 {
 	return i < b->n ? b->list[i] : NULL;
-}
-
-/* Which of the book's accounts a posting is in, and the client it names; -1 for none. */
-int
-clients_classify(const struct clients *b, const struct posting *p, struct span *who)
-{
-	for (int k = 0; k < C_NACCT; k++) {
-		size_t pl = b->plen[k];
-
-		const char *end;
-
-		/* the first byte in either case (| 0x20) rules out most before strncasecmp */
-		if (p->acct_len <= pl + 1 || p->acct[pl] != ':' ||
-		    (p->acct[0] | 0x20) != (b->prefix[k][0] | 0x20) ||
-		    strncasecmp(p->acct, b->prefix[k], pl) != 0)
-			continue;
-		who->p = p->acct + pl + 1;
-		who->n = p->acct_len - pl - 1;
-		if ((end = memchr(who->p, ':', who->n)) != NULL)
-			who->n = (size_t)(end - who->p);
-		return who->n ? k : -1;
-	}
-	return -1;
 }
 
 const char *
@@ -356,8 +411,9 @@ client_terms_at(const struct client *c, tdate d)
 	return days;
 }
 
+/* clients_kind_of of tags the vocabulary did not parse: by name. */
 enum session_kind
-clients_kind_of(const struct client_tags *tg)
+clients_kind_read(const struct client_tags *tg)
 {
 	static const char *const names[] = {
 		[SESSION_HELD] = "held", [SESSION_CANCELLED] = "cancelled",
@@ -366,10 +422,6 @@ clients_kind_of(const struct client_tags *tg)
 	};
 	struct span v = tg->v[CT_SESSION];
 
-	if (!v.p)
-		return SESSION_NONE;
-	if (tg->vt)  /* read without a problem: one of the five */
-		return (enum session_kind)tg->vt->v[VT_SESSION].n;
 	for (int k = SESSION_HELD; k <= SESSION_PROVIDER; k++)
 		if (span_eq(v, names[k]))
 			return k;
@@ -390,14 +442,12 @@ leading_count(struct span v)
 	return n;
 }
 
+/* clients_minutes_of of tags the vocabulary did not parse. */
 long
-clients_minutes_of(const struct client_tags *tg)
+clients_minutes_read(const struct client_tags *tg)
 {
 	struct vval v;
 
-	if (tg->vt)  /* read without a problem */
-		return tg->vt->has[VT_MINUTES] ? tg->vt->v[VT_MINUTES].n
-		       : tg->vt->has[VT_DURATION] ? tg->vt->v[VT_DURATION].n : -1;
 	if (tg->v[CT_MINUTES].p)
 		return vocab_parse(VT_MINUTES, tg->v[CT_MINUTES], &v) < 0 ? -2 : v.n;
 	if (tg->v[CT_DURATION].p)

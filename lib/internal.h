@@ -25,6 +25,7 @@ struct src {
 	long long base;       /* the file offset of buf[0] */
 	long long checked;    /* bytes before this file offset are checked (UTF-8, no NUL) */
 	long long bad;        /* the file offset of the first bad byte met, or -1 */
+	long long lastcr;     /* JOURNAL_CR: the file offset of the last CR read, or -1 */
 	long line;            /* line number of buf[start] */
 	long long peek_at;    /* the file offset of a line whose length the reader knows... */
 	long peek_ll;         /* ...and that length (0: none): the line that ended an item */

@@ -68,15 +68,21 @@ struct invoices {
 	struct strmap *bycl;   /* client ID -> its index in cl[] */
 	char **files;     /* interned file names: jitem names die with the reader */
 	size_t nfiles;
-	const char *last_raw, *last_file;
-	bool lean;        /* invoices_lean: no movement kept, nothing applied */
-	size_t live;      /* lean: inv[] before it are of entries gone by: NULL, and where
-			   * each was in gone[] (file: index in files[]), for "first at" */
-	struct gone {
+	const char *last_raw;
+	size_t last_file; /* last_raw's index in files[] */
+	bool lean;        /* invoices_lean: no movement kept, nothing applied, no inv[] */
+	struct gone {     /* lean: where each invoice number was met (by its number in
+			   * bynum; file: index in files[]), for "first at" */
 		size_t file;
 		long line;
 	} *gone;
-	size_t gonecap;   /* gone[]'s room: grown with inv[], not at every entry */
+	size_t gonecap;
+	struct cur {      /* lean: the invoices of the entry being read, its text alive */
+		size_t num;   /* in bynum */
+		struct span client;
+		struct amount total;
+	} *cur;
+	size_t ncur, curcap;
 };
 
 struct invoices *
@@ -98,45 +104,30 @@ invoices_lean(struct invoices *v)
 	v->lean = true;
 }
 
-/* Lean: the invoices of the entries gone by keep only where they were. */
-static void
-retire(struct invoices *v)
-{
-	if (v->live == v->ninv)
-		return;
-	if (v->gonecap < v->cap) {
-		v->gone = xrealloc(v->gone, v->cap * sizeof *v->gone);
-		v->gonecap = v->cap;
-	}
-	for (; v->live < v->ninv; v->live++) {
-		struct invoice *in = v->inv[v->live];
-		size_t f = 0;
-
-		while (v->files[f] != in->file)
-			f++;
-		v->gone[v->live] = (struct gone){f, in->line};
-		free(in->number);
-		free(in->client);
-		free(in);
-		v->inv[v->live] = NULL;
-	}
-}
-
-static const char *
-intern_file(struct invoices *v, const char *file)
+/* The file's index in files[]: jitem names die with the reader. */
+static size_t
+intern_at(struct invoices *v, const char *file)
 {
 	if (file == v->last_raw)
 		return v->last_file;
 	for (size_t i = 0; i < v->nfiles; i++) {
 		if (strcmp(v->files[i], file) == 0) {
 			v->last_raw = file;
-			return v->last_file = v->files[i];
+			return v->last_file = i;
 		}
 	}
 	v->files = xrealloc(v->files, (v->nfiles + 1) * sizeof *v->files);
 	v->files[v->nfiles] = xstrdup(file);
 	v->last_raw = file;
-	return v->last_file = v->files[v->nfiles++];
+	return v->last_file = v->nfiles++;
+}
+
+static const char *
+intern_file(struct invoices *v, const char *file)
+{
+	size_t i = intern_at(v, file);
+
+	return v->files[i];
 }
 
 /*
@@ -464,74 +455,137 @@ invoice_tag(const struct jitem *it, const struct vtags *tg, const struct posting
 	return true;
 }
 
+/* The entry's due date: its due: tag (read here without tg, the vocabulary's with it). */
+static int
+due_of(const struct jitem *it, const struct vtags *tg, tdate *due, struct terr *e)
+{
+	struct span d;
+	struct vval dv;
+
+	if (tg) {
+		if (tg->has[VT_DUE])
+			*due = tg->v[VT_DUE].date;
+		return 0;
+	}
+	if (!txn_tag(it->txn, "due", &d))
+		return 0;
+	if (vocab_parse(VT_DUE, d, &dv) < 0) {
+		vocab_bad(e, it, VT_DUE, d);
+		return -1;
+	}
+	*due = dv.date;
+	return 0;
+}
+
+static int
+duplicate(struct terr *e, const struct jitem *it, struct span num, const char *file, long line)
+{
+	terr_set(e, it->file, vocab_line(it, num.p), "duplicate invoice number %.*s (first at %s:%ld)",
+		 (int)num.n, num.p, file, line);
+	return -1;
+}
+
+static int
+two_clients(struct terr *e, const struct jitem *it, const struct posting *p, struct span num)
+{
+	terr_set(e, it->file, p->line, "invoice %.*s is for two clients", (int)num.n, num.p);
+	return -1;
+}
+
+static int
+two_commodities(struct terr *e, const struct jitem *it, const struct posting *p, struct span num)
+{
+	terr_set(e, it->file, p->line, "invoice %.*s mixes two commodities", (int)num.n, num.p);
+	return -1;
+}
+
+/*
+ * debit's invoice, lean: no struct invoice, only where its number was met (gone[]) and,
+ * while its entry is read, what the entry's other postings to it must agree with (cur[]).
+ */
+static int
+debit_lean(struct invoices *v, const struct jitem *it, const struct vtags *tg,
+	   const struct posting *p, struct span num, struct span id, struct terr *e)
+{
+	size_t i, k;
+	tdate due;
+	bool added;
+
+	/* a new invoice's bad due: tag is its entry's error (with tg the vocabulary said so) */
+	if (!tg && strmap_find(v->bynum, num.p, num.n) < 0 && due_of(it, NULL, &due, e) < 0)
+		return -1;
+	i = strmap_add(v->bynum, num.p, num.n, &added);
+	if (!added) {
+		for (k = 0; k < v->ncur && v->cur[k].num != i; k++)
+			;
+		if (k == v->ncur)  /* an entry gone by */
+			return duplicate(e, it, num, v->files[v->gone[i].file], v->gone[i].line);
+		struct cur *in = &v->cur[k];
+
+		if (in->client.n != id.n || memcmp(in->client.p, id.p, id.n) != 0)
+			return two_clients(e, it, p, num);
+		if (in->total.com != p->amt.com)
+			return two_commodities(e, it, p, num);
+		if (amount_add(&in->total, &in->total, &p->amt) < 0)
+			return overflow(e, it, p->line);
+		return 0;
+	}
+	if (v->gonecap == i) {
+		v->gonecap = v->gonecap ? v->gonecap * 2 : 256;
+		v->gone = xrealloc(v->gone, v->gonecap * sizeof *v->gone);
+	}
+	v->gone[i] = (struct gone){intern_at(v, it->file), it->line};
+	if (v->ncur == v->curcap) {
+		v->curcap = v->curcap ? v->curcap * 2 : 4;
+		v->cur = xrealloc(v->cur, v->curcap * sizeof *v->cur);
+	}
+	v->cur[v->ncur++] = (struct cur){i, id, p->amt};
+	return 0;
+}
+
 /* A debit to RECEIVABLE:ID: an invoice (or more of one) when the entry names one. */
 static int
 debit(struct invoices *v, const struct jitem *it, const struct vtags *tg,
       const struct posting *p, const char *id, size_t idn, struct terr *e)
 {
 	const struct txn *t = it->txn;
-	struct inv_client *c = client_get(v, id, idn);
-	size_t ci = (size_t)(c - v->cl);
-	struct span num, due;
+	struct span num;
 	struct invoice *in;
 	long i;
+	size_t ci;
 
 	if (!invoice_tag(it, tg, p, &num) || num.n == 0)
 		/* A refund or a manual charge: it gives back credit first. */
-		return move(v, it, p->line, (struct move){.kind = MV_REFUND, .client = ci,
-							  .amt = p->amt}, e);
+		return move(v, it, p->line, (struct move){.kind = MV_REFUND,
+			    .client = (size_t)(client_get(v, id, idn) - v->cl), .amt = p->amt}, e);
+	if (v->lean)  /* an invoice's client is what its entry's postings must agree on */
+		return debit_lean(v, it, tg, p, num, (struct span){id, idn}, e);
+	ci = (size_t)(client_get(v, id, idn) - v->cl);
 	i = strmap_find(v->bynum, num.p, num.n);
-	if (i >= 0 && !v->inv[i]) {  /* lean: an invoice of an entry gone by */
-		terr_set(e, it->file, vocab_line(it, num.p),
-			 "duplicate invoice number %.*s (first at %s:%ld)", (int)num.n, num.p,
-			 v->files[v->gone[i].file], v->gone[i].line);
-		return -1;
-	}
 	if (i >= 0) {
 		in = v->inv[i];
-		if (in->line != it->line || in->file != intern_file(v, it->file)) {
-			terr_set(e, it->file, vocab_line(it, num.p),
-				 "duplicate invoice number %.*s (first at %s:%ld)", (int)num.n, num.p,
-				 in->file, in->line);
-			return -1;
-		}
-		if (strncmp(in->client, id, idn) != 0 || in->client[idn]) {
-			terr_set(e, it->file, p->line, "invoice %.*s is for two clients",
-				 (int)num.n, num.p);
-			return -1;
-		}
-		if (in->total.com != p->amt.com) {
-			terr_set(e, it->file, p->line, "invoice %.*s mixes two commodities",
-				 (int)num.n, num.p);
-			return -1;
-		}
+		if (in->line != it->line || in->file != intern_file(v, it->file))
+			return duplicate(e, it, num, in->file, in->line);
+		if (strncmp(in->client, id, idn) != 0 || in->client[idn])
+			return two_clients(e, it, p, num);
+		if (in->total.com != p->amt.com)
+			return two_commodities(e, it, p, num);
 		if (amount_add(&in->total, &in->total, &p->amt) < 0)
 			return overflow(e, it, p->line);
 	} else {
+		tdate due = t->date;
+
+		if (due_of(it, tg, &due, e) < 0)
+			return -1;
 		in = xcalloc(1, sizeof *in);
 		in->number = span_dup(num);
 		in->client = xstrndup(id, idn);
-		in->date = in->due = t->date;
+		in->date = t->date;
+		in->due = due;
 		in->total = p->amt;
 		in->paid = (struct amount){0, 0, p->amt.com};
 		in->file = intern_file(v, it->file);
 		in->line = it->line;
-		if (tg) {
-			if (tg->has[VT_DUE])
-				in->due = tg->v[VT_DUE].date;
-		} else if (txn_tag(t, "due", &due)) {
-			struct vval dv;
-
-			if (vocab_parse(VT_DUE, due, &dv) == 0) {
-				in->due = dv.date;
-			} else {
-				vocab_bad(e, it, VT_DUE, due);
-				free(in->number);
-				free(in->client);
-				free(in);
-				return -1;
-			}
-		}
 		if (v->ninv == v->cap) {
 			v->cap = v->cap ? v->cap * 2 : 256;
 			v->inv = xrealloc(v->inv, v->cap * sizeof *v->inv);
@@ -565,31 +619,30 @@ invoices_observe(struct invoices *v, const struct jitem *it, struct terr *e)
 	return invoices_observe_tags(v, it, NULL, e);
 }
 
-int
-invoices_observe_tags(struct invoices *v, const struct jitem *it, const struct vtags *tg,
-		      struct terr *e)
+/*
+ * An entry with a posting to a receivable, the first at p[first] (client ID at id, n bytes).
+ * Debits first, so that an entry that invoices and pays at once settles its own invoice.
+ * Apart from the scan: most entries touch no receivable, and this one's frame costs.
+ */
+static __attribute__((noinline)) int
+observe_entry(struct invoices *v, const struct jitem *it, const struct vtags *tg, size_t first,
+	      const char *firstid, size_t firstn, struct terr *e)
 {
-	const struct txn *t;
+	const struct txn *t = it->txn;
 	const char *id;
-	size_t n, first = 0;
+	size_t n;
 
-	if (v->lean)
-		retire(v);
-	if (it->kind != J_TXN || !it->txn || it->txn->np == 0)
-		return 0;
-	t = it->txn;
-	while (first < t->np && client_of(v, &t->p[first], &id) == 0)
-		first++;
-	if (first == t->np)
-		return 0;
-	/* Debits first, so that an entry that invoices and pays at once settles its own invoice. */
+	v->ncur = 0;  /* lean: the invoices of the entries before are gone */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = first; i < t->np; i++) {
 			const struct posting *p = &t->p[i];
-			int s = amount_sign(&p->amt);
 
 			/* the sign first: each posting's account is read in one pass only */
-			if (s != (pass == 0 ? 1 : -1) || (n = client_of(v, p, &id)) == 0)
+			if (pass == 0 ? p->amt.q <= 0 : p->amt.q >= 0)
+				continue;
+			if (i == first)
+				id = firstid, n = firstn;
+			else if ((n = client_of(v, p, &id)) == 0)
 				continue;
 			if (pass == 0 && debit(v, it, tg, p, id, n, e) < 0)
 				return -1;
@@ -597,6 +650,22 @@ invoices_observe_tags(struct invoices *v, const struct jitem *it, const struct v
 				return -1;
 		}
 	}
+	return 0;
+}
+
+int
+invoices_observe_tags(struct invoices *v, const struct jitem *it, const struct vtags *tg,
+		      struct terr *e)
+{
+	const struct txn *t = it->txn;
+	const char *id;
+	size_t n;
+
+	if (it->kind != J_TXN || !t)
+		return 0;
+	for (size_t i = 0; i < t->np; i++)
+		if ((n = client_of(v, &t->p[i], &id)) != 0)
+			return observe_entry(v, it, tg, i, id, n, e);
 	return 0;
 }
 
@@ -647,13 +716,12 @@ invoices_free(struct invoices *v)
 	if (!v)
 		return;
 	for (size_t i = 0; i < v->ninv; i++) {
-		if (!v->inv[i])
-			continue;  /* lean: retired */
 		free(v->inv[i]->number);
 		free(v->inv[i]->client);
 		free(v->inv[i]);
 	}
 	free(v->gone);
+	free(v->cur);
 	for (size_t i = 0; i < v->ncl; i++) {
 		free(v->cl[i].id);
 		free(v->cl[i].inv);

@@ -145,6 +145,7 @@ read_item(struct journal *j, struct src *s)
 	it->word.p = NULL;
 	it->word.n = 0;
 	it->open_block = false;
+	it->cr = false;
 	off = (size_t)ll;
 
 	if (blank(p + skip, (size_t)ll - skip)) {
@@ -283,6 +284,7 @@ read_item(struct journal *j, struct src *s)
 	it->text = s->buf + s->start;
 	it->len = off;
 	it->nlines = nlines;
+	it->cr = s->lastcr >= s->base + (long long)s->start;
 	if (it->word.n)
 		it->word.p = it->text + wordoff;
 	s->start += off;

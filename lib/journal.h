@@ -61,6 +61,7 @@ struct jitem {
 	struct txn *txn;      /* for J_TXN and J_TIMELOG, else NULL */
 	struct span word;     /* for J_DIRECTIVE and J_INCLUDE: the directive's name */
 	bool open_block;      /* a comment block that ran to the end of the file */
+	bool cr;              /* JOURNAL_CR: text may hold a CR (false: it holds none) */
 };
 
 struct journal;
@@ -70,6 +71,7 @@ enum {
 	JOURNAL_NO_INCLUDE = 1,   /* pass include lines through without reading the files */
 	JOURNAL_NO_BALANCE = 2,   /* don't infer elided amounts or check that entries balance */
 	JOURNAL_CHECK_ASSERT = 4, /* check balance assertions (keeps a running balance) */
+	JOURNAL_CR = 8,           /* note the items that may hold a CR (struct jitem's cr) */
 };
 
 /*
@@ -277,6 +279,12 @@ struct account *accounts_find(const struct accounts *t, const char *name, size_t
 int account_add(struct account *a, const struct amount *amt);
 /* The balance in one commodity (zero when none). */
 struct amount account_balance(const struct account *a, int com);
+/*
+ * An entry's postings to their accounts in order, each checked against its balance
+ * assertion: 0, or *at the posting that failed: -1 its account's balance overflowed, 1
+ * its assertion does not hold.
+ */
+int accounts_post(struct accounts *t, const struct posting *p, size_t np, size_t *at);
 size_t accounts_count(const struct accounts *t);
 struct account *accounts_at(struct accounts *t, size_t i);
 /* Sorts the accounts by name (byte order); indices from accounts_at change. */

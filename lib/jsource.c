@@ -120,6 +120,7 @@ src_push(struct journal *j, const char *path, int depth, long errline)
 	s->buf = xmalloc(s->cap);
 	s->line = 1;
 	s->bad = -1;
+	s->lastcr = -1;
 	s->depth = depth;
 	if (depth == 0 && j->split_from > 0 && fd > 0) {  /* a second half starts mid-file */
 		if (lseek(fd, (off_t)j->split_from, SEEK_SET) < 0)
@@ -312,6 +313,10 @@ src_fill(struct journal *j, struct src *s)
 		src_check(s);
 		return 0;
 	}
+	/* One memchr per read rather than one per item: an item after the last CR has none. */
+	if (j->flags & JOURNAL_CR)
+		for (const char *p = s->buf + s->end, *e = p + n; (p = memchr(p, '\r', (size_t)(e - p))); p++)
+			s->lastcr = s->base + (p - s->buf);
 	s->end += (size_t)n;
 	src_check(s);
 	return 1;

@@ -11,7 +11,8 @@
 int
 tag_each(struct span comment, int (*fn)(struct span, struct span, void *), void *arg)
 {
-	return tag_walk(comment, fn, arg);
+	/* no comment: NULL + 0 is undefined behaviour */
+	return comment.p ? tag_walk(comment, comment.p + comment.n, fn, NULL, arg) : 0;
 }
 
 struct find {

@@ -8,6 +8,9 @@
 #define TALLY_TAGWALK_H
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "tally.h"
 
@@ -23,6 +26,16 @@ static inline bool
 tag_is_space(char c)
 {
 	return tag_cls[(unsigned char)c] & TC_SPACE;
+}
+
+/* Whether the four bytes at p are spaces: one comparison, in any byte order. */
+static inline bool
+tag_four_spaces(const char *p)
+{
+	uint32_t x;
+
+	memcpy(&x, p, sizeof x);
+	return x == 0x20202020u;
 }
 
 static inline struct span
@@ -96,25 +109,117 @@ tag_line(const char *p, const char *e, int (*fn)(struct span, struct span, void 
 	return 0;
 }
 
-/* tag_each, for a caller whose fn the compiler can inline (vocab.c's take: one call
- * less per tag of every entry) */
-static inline __attribute__((always_inline)) int
-tag_walk(struct span comment, int (*fn)(struct span, struct span, void *), void *arg)
+#ifdef __SSE2__
+/* The bytes of the sixteen at p that are c, as bits. */
+static inline unsigned
+tag_eq16(__m128i x, char c)
 {
-	const char *p = comment.p, *end, *nl;
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(c)));
+}
+#endif
+
+/*
+ * The first byte of [p, end) that may end a key: a blank or another control byte, a comma
+ * or a colon; end if none. Bytes up to lim (>= end) may be read: sixteen at a time, one
+ * test for the whole of most keys.
+ */
+static inline const char *
+tag_key_end(const char *p, const char *end, const char *lim)
+{
+#ifdef __SSE2__
+	for (; p < end && p + 16 <= lim; p += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* min(x, ' ') == x: the bytes up to ' ' */
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(' ')), x)) |
+			tag_eq16(x, ',') | tag_eq16(x, ':');
+
+		if (m)
+			return p + __builtin_ctz(m) < end ? p + __builtin_ctz(m) : end;
+	}
+#endif
+	for (; p < end && (unsigned char)*p > ' ' && *p != ',' && *p != ':'; p++)
+		;
+	return p < end ? p : end;
+}
+
+/* The first comma or newline of [p, end), or end; read as tag_key_end reads. */
+static inline const char *
+tag_value_end(const char *p, const char *end, const char *lim)
+{
+#ifdef __SSE2__
+	for (; p < end && p + 16 <= lim; p += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = tag_eq16(x, ',') | tag_eq16(x, '\n');
+
+		if (m)
+			return p + __builtin_ctz(m) < end ? p + __builtin_ctz(m) : end;
+	}
+#endif
+	for (; p < end && *p != ',' && *p != '\n'; p++)
+		;
+	return p < end ? p : end;
+}
+
+/*
+ * tag_each, for a caller whose fn the compiler can inline (vocab.c's take: one call less
+ * per tag of every entry). Bytes up to lim (>= the comment's end) may be read: the item's
+ * text lets the scans take sixteen bytes at a time. known (or NULL) may say the length of
+ * a key it knows at w, followed by its colon before end: no scan for where it ends.
+ */
+static inline __attribute__((always_inline)) int
+tag_walk(struct span comment, const char *lim, int (*fn)(struct span, struct span, void *),
+	 size_t (*known)(const char *w, const char *end, const char *lim, void *arg), void *arg)
+{
+	const char *p = comment.p, *end, *nl, *w, *c, *v, *q;
+	struct span key;
+	size_t n;
 	int r;
 
 	if (!p)  /* no comment: NULL + 0 is undefined behaviour */
 		return 0;
 	end = p + comment.n;
-	while (p && p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
+	while (p < end) {
+		/* no newline is a blank or a mark: these stop at the line's end; most lines
+		 * start with an indent of four spaces, or eight: four at a time first */
+		while (end - p >= 4 && tag_four_spaces(p))
+			p += 4;
+		while (p < end && tag_is_space(*p))
+			p++;
+		while (p < end && (tag_cls[(unsigned char)*p] & TC_MARK))
+			p++;
+		/*
+		 * Most lines: "key: value" and the line's end, found by two scans. The key
+		 * ends at its colon before any blank, comma or newline, so it is tag_line's
+		 * first word; the value runs to the newline when it holds no comma.
+		 */
+		for (w = p; w < end && tag_is_space(*w); w++)
+			;
+		c = known && (n = known(w, end, lim, arg)) ? w + n : tag_key_end(w, end, lim);
+		if (c > w && c < end && *c == ':') {
+			key.p = w;
+			key.n = (size_t)(c - w);
+			v = c + 1;
+			q = tag_value_end(v, end, lim);
+			if (q == end || *q == '\n') {
+				if ((r = fn(key, tag_trim(v, q), arg)) != 0)
+					return r;
+				p = q + 1;
+				continue;
+			}
+			/* a comma: the rest of the line as tag_line reads it */
+			if (!(nl = memchr(q, '\n', (size_t)(end - q))))
+				nl = end;
+			if (vocab_to_eol(key))
+				q = nl;
+			if ((r = fn(key, tag_trim(v, q), arg)) != 0 ||
+			    (r = tag_line(q < nl ? q + 1 : nl, nl, fn, arg)) != 0)
+				return r;
+			p = nl + 1;
+			continue;
+		}
+		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
 			nl = end;
-		while (p < nl && tag_is_space(*p))
-			p++;
-		while (p < nl && (tag_cls[(unsigned char)*p] & TC_MARK))
-			p++;
 		if ((r = tag_line(p, nl, fn, arg)) != 0)
 			return r;
 		p = nl + 1;

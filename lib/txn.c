@@ -592,29 +592,25 @@ run_assertions(struct journal *j)
 {
 	struct txn *t = &j->txn;
 	char want[AMOUNT_BUF], got[AMOUNT_BUF];
+	struct posting *po;
+	struct amount have;
+	size_t i;
+	int rc = accounts_post(j->run, t->p, t->np, &i);
 
-	for (size_t i = 0; i < t->np; i++) {
-		struct posting *po = &t->p[i];
-		struct account *acct = accounts_get(j->run, po->acct, po->acct_len);
-		struct amount have;
-
-		if (account_add(acct, &po->amt) < 0) {
-			journal_fail(j, po->line, "balance of %.*s too large to hold exactly",
-				     (int)po->acct_len, po->acct);
-			return -1;
-		}
-		if (!po->has_assert)
-			continue;
-		have = account_balance(acct, po->assert_amt.com);
-		if (amount_cmp(&have, &po->assert_amt) != 0) {
-			amount_format(want, sizeof want, &po->assert_amt);
-			amount_format(got, sizeof got, &have);
-			journal_fail(j, po->line, "balance assertion failed: %.*s is %s, expected %s",
-				     (int)po->acct_len, po->acct, got, want);
-			return -1;
-		}
+	if (rc == 0)
+		return 0;
+	po = &t->p[i];
+	if (rc < 0) {
+		journal_fail(j, po->line, "balance of %.*s too large to hold exactly",
+			     (int)po->acct_len, po->acct);
+		return -1;
 	}
-	return 0;
+	have = account_balance(accounts_find(j->run, po->acct, po->acct_len), po->assert_amt.com);
+	amount_format(want, sizeof want, &po->assert_amt);
+	amount_format(got, sizeof got, &have);
+	journal_fail(j, po->line, "balance assertion failed: %.*s is %s, expected %s",
+		     (int)po->acct_len, po->acct, got, want);
+	return -1;
 }
 
 static int

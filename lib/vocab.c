@@ -80,36 +80,109 @@ static const struct {
 };
 
 /*
- * vocab_lookup's table: a perfect hash of a tag's first two bytes, last byte and length,
- * (p[0] + p[1] + p[n - 1] + 17 * n) & 127, to the tag + 1 (0: none of tally's). A tag
- * added to vocab[] goes here too, where no other is (21-vocab reads every tag back through
- * the commands; vocab_lookup compares the whole name, so a wrong slot only loses the tag).
+ * vocab_lookup's table: a perfect hash of a tag's first four bytes (a three-letter tag's
+ * with its colon) to the tag + 1 (0: none of tally's). Tags that share their first four
+ * bytes follow each other in vocab[], the first in the table (expires, expired). A tag
+ * added to vocab[] goes here too; -Woverride-init (in -Wextra) says when its slot is
+ * taken (21-vocab reads every tag back through the commands).
  */
-static const signed char by_hash[128] = {
-	[4] = VT_CANCELLED_AT + 1, [6] = VT_TIME + 1, [14] = VT_ITEM + 1, [19] = VT_EMAIL + 1,
-	[24] = VT_PAYER + 1, [28] = VT_PRICE + 1, [29] = VT_ABSENT + 1, [31] = VT_TAX_ID + 1,
-	[33] = VT_TERMS + 1, [34] = VT_WAIVED + 1, [38] = VT_SIGNED + 1, [41] = VT_CLIENT + 1,
-	[45] = VT_PACKAGE + 1, [47] = VT_ADDRESS + 1, [49] = VT_BILL_TO + 1, [51] = VT_INVOICE + 1,
-	[52] = VT_DEPOSIT + 1, [54] = VT_EXTRAS + 1, [56] = VT_EXPIRED + 1, [61] = VT_SESSION + 1,
-	[62] = VT_POLICY + 1, [64] = VT_MINUTES + 1, [71] = VT_EXPIRES + 1, [79] = VT_DURATION + 1,
-	[82] = VT_INCLUDES + 1, [84] = VT_UPCOMING + 1, [88] = VT_EXCLUDES + 1,
-	[96] = VT_PROGRAMME + 1, [106] = VT_FREQUENCY + 1, [113] = VT_DUE + 1, [117] = VT_UID + 1,
-	[120] = VT_NAME + 1, [124] = VT_RATE + 1,
+#define W4(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+#define SLOT(w) ((uint32_t)((w) * 0x6ad023d3u) >> 26)
+#define AT(a, b, c, d) [SLOT(W4(a, b, c, d))]
+static const signed char by_word[64] = {
+	AT('c', 'l', 'i', 'e') = VT_CLIENT + 1, AT('s', 'e', 's', 's') = VT_SESSION + 1,
+	AT('t', 'i', 'm', 'e') = VT_TIME + 1, AT('m', 'i', 'n', 'u') = VT_MINUTES + 1,
+	AT('d', 'u', 'r', 'a') = VT_DURATION + 1, AT('c', 'a', 'n', 'c') = VT_CANCELLED_AT + 1,
+	AT('s', 'i', 'g', 'n') = VT_SIGNED + 1, AT('p', 'a', 'c', 'k') = VT_PACKAGE + 1,
+	AT('e', 'x', 'p', 'i') = VT_EXPIRES + 1,  /* and expired, next in vocab[] */
+	AT('p', 'a', 'y', 'e') = VT_PAYER + 1, AT('r', 'a', 't', 'e') = VT_RATE + 1,
+	AT('p', 'o', 'l', 'i') = VT_POLICY + 1, AT('t', 'e', 'r', 'm') = VT_TERMS + 1,
+	AT('i', 'n', 'v', 'o') = VT_INVOICE + 1, AT('d', 'u', 'e', ':') = VT_DUE + 1,
+	AT('i', 't', 'e', 'm') = VT_ITEM + 1, AT('w', 'a', 'i', 'v') = VT_WAIVED + 1,
+	AT('d', 'e', 'p', 'o') = VT_DEPOSIT + 1, AT('n', 'a', 'm', 'e') = VT_NAME + 1,
+	AT('e', 'm', 'a', 'i') = VT_EMAIL + 1, AT('a', 'd', 'd', 'r') = VT_ADDRESS + 1,
+	AT('t', 'a', 'x', '-') = VT_TAX_ID + 1, AT('u', 'i', 'd', ':') = VT_UID + 1,
+	AT('b', 'i', 'l', 'l') = VT_BILL_TO + 1, AT('p', 'r', 'i', 'c') = VT_PRICE + 1,
+	AT('a', 'b', 's', 'e') = VT_ABSENT + 1, AT('u', 'p', 'c', 'o') = VT_UPCOMING + 1,
+	AT('i', 'n', 'c', 'l') = VT_INCLUDES + 1, AT('e', 'x', 'c', 'l') = VT_EXCLUDES + 1,
+	AT('e', 'x', 't', 'r') = VT_EXTRAS + 1, AT('f', 'r', 'e', 'q') = VT_FREQUENCY + 1,
+	AT('p', 'r', 'o', 'g') = VT_PROGRAMME + 1,
 };
-_Static_assert(VT_N == 33, "a new tag goes into by_hash too");
+_Static_assert(VT_N == 33, "a new tag goes into by_word too");
 _Static_assert(VT_N <= 64, "vtags.set has a bit per tag");
+
+static inline uint32_t
+load32(const char *p)
+{
+	uint32_t x;
+
+	memcpy(&x, p, sizeof x);
+	return x;
+}
+
+static inline uint64_t
+load64(const char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof x);
+	return x;
+}
+
+/* Whether the n bytes at p (2 to 16) are name's: two loads a side, that may overlap. */
+static inline bool
+same_name(const char *p, const char *name, size_t n)
+{
+	if (n < 4)
+		return p[0] == name[0] && p[1] == name[1] && p[n - 1] == name[n - 1];
+	if (n <= 8)
+		return load32(p) == load32(name) && load32(p + n - 4) == load32(name + n - 4);
+	return load64(p) == load64(name) && load64(p + n - 8) == load64(name + n - 8);
+}
+
+/* The four bytes at p as a number, whatever the machine's byte order. */
+static inline uint32_t
+word4(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return W4(u[0], u[1], u[2], u[3]);
+}
+
+/* The next tag to try after k in by_word's slot of k: one with the same first four bytes
+ * (expired after expires), or -1. */
+static inline int
+slot_next(int k)
+{
+	return k + 1 < VT_N && memcmp(vocab[k + 1].name, vocab[k].name, 4) == 0 ? k + 1 : -1;
+}
+
+/* The tag whose name is the n bytes at p, of first four bytes x, or -1. */
+static inline int
+slot_find(uint32_t x, const char *p, size_t n)
+{
+	for (int k = by_word[SLOT(x)] - 1; k >= 0; k = slot_next(k))
+		if (vocab[k].len == n && same_name(p, vocab[k].name, n))
+			return k;
+	return -1;
+}
+
+/* vocab_lookup, inline for take */
+static inline __attribute__((always_inline)) int
+lookup(struct span key)
+{
+	const char *p = key.p;
+
+	if (key.n < 3 || key.n > 12)  /* none is shorter or longer */
+		return -1;
+	return slot_find(key.n == 3 ? W4((unsigned char)p[0], (unsigned char)p[1],
+					 (unsigned char)p[2], ':') : word4(p), p, key.n);
+}
 
 int
 vocab_lookup(struct span key)
 {
-	/* called for every tag of every entry: one slot, one comparison */
-	const unsigned char *p = (const unsigned char *)key.p;
-	int k;
-
-	if (key.n < 2 || key.n > 12)
-		return -1;
-	k = by_hash[(p[0] + p[1] + p[key.n - 1] + 17 * key.n) & 127] - 1;
-	return k >= 0 && vocab[k].len == key.n && memcmp(vocab[k].name, p, key.n) == 0 ? k : -1;
+	return lookup(key);
 }
 
 const char *
@@ -287,9 +360,35 @@ vocab_item(struct span v, tdate *date, struct amount *amt, struct span *desc)
 }
 
 static bool
+is_digit(char c)
+{
+	return (unsigned)(c - '0') < 10;
+}
+
+static bool
 is_blank(char c)
 {
 	return c == ' ' || c == '\t';
+}
+
+/* Whether v holds a space or a tab: eight bytes at a time (a byte of x ^ 0x2020...
+ * is zero where x has a space: the classic test for a zero byte, in any byte order). */
+static bool
+has_blank(struct span v)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+
+	for (; i + 8 <= v.n; i += 8) {
+		uint64_t x = load64(v.p + i), s = x ^ 0x2020202020202020u, t = x ^ 0x0909090909090909u;
+
+		if (((s - ones) & ~s & highs) | ((t - ones) & ~t & highs))
+			return true;
+	}
+	for (; i < v.n; i++)
+		if (is_blank(v.p[i]))
+			return true;
+	return false;
 }
 
 static inline __attribute__((always_inline)) int parse(enum vtag k, struct span v, struct vval *out);
@@ -339,17 +438,31 @@ parse(enum vtag k, struct span v, struct vval *out)
 			: v.n == 11 ? SESSION_LATE : v.n == 7 ? SESSION_NOSHOW
 			: v.n == 15 ? SESSION_PROVIDER : -1;
 
-		if (s < 0 || memcmp(v.p, sessions[s], v.n) != 0)
+		if (s < 0 || !same_name(v.p, sessions[s], v.n))
 			return -1;
 		out->n = s;
 		return 0;
 	}
 	case K_TIME:
-		return (out->n = time_parse(v.p, v.n)) < 0 ? -1 : 0;  /* 09:30 or 9:30 */
+		/* most are HH:MM, read here; else time_parse (9:30 too) */
+		if (v.n == 5 && v.p[2] == ':' && is_digit(v.p[0]) && is_digit(v.p[1]) &&
+		    is_digit(v.p[3]) && is_digit(v.p[4])) {
+			long h = (v.p[0] - '0') * 10 + v.p[1] - '0', m = (v.p[3] - '0') * 10 + v.p[4] - '0';
+
+			out->n = h <= 23 && m <= 59 ? h * 60 + m : -1;
+		} else {
+			out->n = time_parse(v.p, v.n);
+		}
+		return out->n < 0 ? -1 : 0;
 	case K_MINUTES:
 		return parse_count(v, minutes, 1000000, &out->n) && out->n > 0 ? 0 : -1;
 	case K_DURATION:
-		return parse_duration(v, &out->n) && out->n > 0 ? 0 : -1;
+		/* most are minutes, "50m", read here */
+		if (v.n == 3 && v.p[2] == 'm' && is_digit(v.p[0]) && is_digit(v.p[1]))
+			out->n = (v.p[0] - '0') * 10 + v.p[1] - '0';
+		else if (!parse_duration(v, &out->n))
+			return -1;
+		return out->n > 0 ? 0 : -1;
 	case K_STAMP:
 		return (out->stamp = stamp_parse(v.p, v.n)) < 0 ? -1 : 0;
 	case K_COUNT:
@@ -373,10 +486,7 @@ parse(enum vtag k, struct span v, struct vval *out)
 	case K_DAYS:
 		return parse_count(v, days, 3650, &out->n) ? 0 : -1;
 	case K_WORD:
-		for (i = 0; i < v.n; i++)
-			if (is_blank(v.p[i]))
-				return -1;
-		return v.n ? 0 : -1;
+		return v.n && !has_blank(v) ? 0 : -1;
 	case K_ITEM:
 		return vocab_item(v, &out->date, &out->amt, NULL) ? 0 : -1;
 	case K_EMAIL: {
@@ -426,10 +536,10 @@ vocab_bad(struct terr *e, const struct jitem *it, enum vtag k, struct span v)
 struct reading {
 	const struct jitem *it;
 	struct vtags *tg;
-	bool posting;
 	bool seen[VT_N];   /* written on the entry, good or bad */
 	int nclient;       /* client: tags on the entry */
 	int nerr;
+	int hint;          /* the tag known() found, for take; else -1 */
 	struct terr *e;
 	void (*report)(const struct terr *, void *);
 	void *arg;
@@ -453,37 +563,39 @@ fail(struct reading *r, long line, const char *fmt, ...)
 		r->report(&e, r->arg);
 }
 
+/* One tag of the entry's comment (posting false) or of a posting's: the two are inlined
+ * apart, so that the entry's, read for every tag of every entry, tests nothing of postings. */
 static inline __attribute__((always_inline)) int
-take(struct span key, struct span value, void *arg)
+take_at(struct span key, struct span value, struct reading *r, bool posting)
 {
-	struct reading *r = arg;
-	int k = vocab_lookup(key);
+	int k = r->hint >= 0 ? r->hint : lookup(key);
 	struct vval scratch, *v;
 	bool keep;
 
+	r->hint = -1;
 	if (k < 0)
 		return 0;
-	if (!r->posting)
+	if (!posting)
 		r->seen[k] = true;
-	if (!r->posting && k == VT_CLIENT)
+	if (!posting && k == VT_CLIENT)
 		r->nclient++;
 	/* the tag's line is counted only for a message: counting it for every tag cost a
 	 * fifth of tally-bill's time */
-	if (!(vocab[k].where & (r->posting ? VW_POSTING : VW_ENTRY))) {
+	if (!(vocab[k].where & (posting ? VW_POSTING : VW_ENTRY))) {
 		fail(r, vocab_line(r->it, key.p), "%s: not read on a posting: write it on the entry",
 		     vocab[k].name);
 		return 0;
 	}
 	/* the first of each on the entry is kept: read straight into its place */
-	keep = !r->posting && !r->tg->has[k];
+	keep = !posting && !r->tg->has[k];
 	v = keep ? &r->tg->v[k] : &scratch;
 	if (!keep)
-		memset(v, 0, sizeof *v);
+		*v = (struct vval){0};
 	if (parse(k, value, v) < 0) {
 		struct terr e;
 
 		if (keep)
-			memset(v, 0, sizeof *v);  /* what has[k] false means */
+			*v = (struct vval){0};  /* what has[k] false means */
 		vocab_bad(&e, r->it, k, value);
 		fail(r, vocab_line(r->it, key.p), "%s", e.msg);
 		return 0;
@@ -494,6 +606,38 @@ take(struct span key, struct span value, void *arg)
 	r->tg->has[k] = true;
 	r->tg->set |= (uint64_t)1 << k;
 	return 0;
+}
+
+/* tag_walk's known: a tag of tally's at w, and its colon; what take will read, found
+ * without a scan for the key's end nor a second lookup (most keys are tally's) */
+static inline __attribute__((always_inline)) size_t
+known(const char *w, const char *end, const char *lim, void *arg)
+{
+	struct reading *r = arg;
+
+	if (w + 4 > lim)
+		return 0;
+	for (int k = by_word[SLOT(word4(w))] - 1; k >= 0; k = slot_next(k)) {
+		size_t n = vocab[k].len;
+
+		if (w + n < end && w[n] == ':' && same_name(w, vocab[k].name, n)) {
+			r->hint = k;
+			return n;
+		}
+	}
+	return 0;
+}
+
+static inline __attribute__((always_inline)) int
+take(struct span key, struct span value, void *arg)
+{
+	return take_at(key, value, arg, false);
+}
+
+static int
+take_posting(struct span key, struct span value, void *arg)
+{
+	return take_at(key, value, arg, true);
 }
 
 /* A group session's tags: absent: names one of its clients, on a held session. */
@@ -531,12 +675,16 @@ int
 vocab_entry_next(const struct jitem *it, struct vtags *tg, struct terr *e,
 		 void (*report)(const struct terr *, void *), void *arg)
 {
-	/* a vtags is 3 KB: clearing only what the last entry set saves most of a memset */
+	/* a vtags is 3 KB: clearing only what the last entry set saves most of a memset;
+	 * a copy of zero takes six stores where memset of a size the compiler knows takes
+	 * a string instruction counted by the word */
+	static const struct vval zero;
+
 	for (uint64_t s = tg->set; s; s &= s - 1) {
 		int k = __builtin_ctzll(s);
 
 		tg->has[k] = false;
-		memset(&tg->v[k], 0, sizeof tg->v[k]);
+		tg->v[k] = zero;
 	}
 	tg->set = 0;
 	tg->nclient = 0;
@@ -550,17 +698,24 @@ read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	static const enum vtag terms[] = {VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_BILL_TO};
 #define TERM_SET ((uint64_t)1 << VT_PAYER | (uint64_t)1 << VT_RATE | (uint64_t)1 << VT_POLICY | \
 		  (uint64_t)1 << VT_TERMS | (uint64_t)1 << VT_BILL_TO)
-	struct reading r = {.it = it, .tg = tg, .e = e, .report = report, .arg = arg};
+	struct reading r = {.it = it, .tg = tg, .hint = -1, .e = e, .report = report, .arg = arg};
 	const struct txn *t = it->txn;
 	const struct vval *v = tg->v;
+	struct span c;
 
 	if (it->kind != J_TXN)
 		return 0;
-	tag_walk(t->comment, take, &r);  /* take inlined: every tag of every entry */
-	r.posting = true;
+	/* tagwalk.h's scans read sixteen bytes at a time: the whole item's text may be read
+	 * (only the comment's, should it lie elsewhere) */
+	if ((c = t->comment).p) {
+		const char *end = it->text + it->len;
+
+		tag_walk(c, c.p >= it->text && c.p + c.n <= end ? end : c.p + c.n, take, known,
+			 &r);
+	}
 	for (size_t i = 0; i < t->np; i++)
 		if (t->p[i].comment.n)  /* most postings have no comment: no call */
-			tag_each(t->p[i].comment, take, &r);
+			tag_each(t->p[i].comment, take_posting, &r);
 	/* What an entry's tags need of each other. */
 	if (tg->has[VT_SESSION] && !r.seen[VT_CLIENT])
 		fail(&r, vocab_line(it, v[VT_SESSION].at), "session: no client: tag on the entry");

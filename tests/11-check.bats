@@ -236,3 +236,69 @@ tally-check: b.journal:2: duplicate invoice number A-1 (first at a.journal:1)
 tally-check: b.journal:6: duplicate invoice number A-1 (first at a.journal:1)"
 	assert_output ""
 }
+
+@test "check: bare CRs past the reader's first chunk are found, CRLF line ends are not reported" {
+	f=$BATS_TEST_TMPDIR/big.journal
+	{
+		printf '2026-11-01 Paid\r; note\n    Assets:Bank  1 EUR\n    Income:Other\n'
+		for i in $(seq 20000); do
+			printf '2026-11-02 Filler %05d\n    Assets:Bank  1 EUR\n    Income:Other\n' "$i"
+		done
+		printf '2026-11-03 Windows\r\n    Assets:Bank  1 EUR\r\n    Income:Other\r\n'
+		printf '2026-11-04 Late\n    Assets:Bank  1 EUR ; a\rb\n    Income:Other\n'
+	} > "$f"
+	[ "$(wc -c < "$f")" -gt 1048576 ]  # past the first read (1 MiB)
+	run -1 --separate-stderr tally-check "$f"
+	assert_equal "$stderr" "tally-check: $f:1: a carriage return inside a line (hledger reads it as a line break)
+tally-check: $f:60008: a carriage return inside a line (hledger reads it as a line break)"
+	assert_output ""
+}
+
+@test "check: an invoice in two commodities, a file included twice, running balances and payments too large" {
+	cd "$BATS_TEST_TMPDIR"
+	cat > m.journal <<'J'
+2026-11-01 Two invoices in one entry, one in two commodities
+    ; client: ana, invoice: A-1
+    Assets:Receivable:ana  45 EUR
+    Assets:Receivable:ana  10 EUR  ; invoice: A-2
+    Assets:Receivable:ana  5 USD
+    Assets:Unbilled:ana  -55 EUR
+    Assets:Unbilled:ana  -5 USD
+J
+	cat > inc.journal <<'J'
+2026-11-03 Invoice
+    ; client: ben, invoice: B-1
+    Assets:Receivable:ben  30 EUR
+    Assets:Unbilled:ben
+J
+	cat > main.journal <<'J'
+include m.journal
+include inc.journal
+include inc.journal
+2026-11-05 Huge
+    a  99999999999999999999999999999999999999 EUR
+    b
+2026-11-06 Huger
+    a  99999999999999999999999999999999999999 EUR
+    b
+2026-11-07 Paid twice over
+    Assets:Bank  99999999999999999999999999999999999999 EUR
+    Assets:Receivable:cy
+2026-11-08 Paid twice over
+    Assets:Bank  99999999999999999999999999999999999999 EUR
+    Assets:Receivable:cy
+2026-11-09 Paid
+    Assets:Bank2  99999999999999999999999999999999999999 EUR
+    Assets:Receivable:dee
+2026-11-10 Refunded: the balances are back to 0, the client's movements are not
+    Assets:Receivable:dee  99999999999999999999999999999999999999 EUR
+    Assets:Bank2
+J
+	run -1 --separate-stderr tally-check main.journal
+	assert_equal "$stderr" "tally-check: m.journal:5: invoice A-1 mixes two commodities
+tally-check: inc.journal:2: duplicate invoice number B-1 (first at inc.journal:1)
+tally-check: main.journal:8: balance of a too large to hold exactly
+tally-check: main.journal:14: balance of Assets:Bank too large to hold exactly
+tally-check: main.journal:20: amount too large to hold exactly"
+	assert_output ""
+}

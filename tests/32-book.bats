@@ -387,3 +387,30 @@ C
 	run -1 --separate-stderr tally-bill "$d/fifo"
 	assert_equal "$stderr" "tally-bill: $d/fifo: a named pipe cannot be read twice: give it on standard input"
 }
+
+@test "book: an account prefix matches in either case of its letters, its other bytes as they are" {
+	# clients_classify compares a word at a time: (byte | 0x20) only where the prefix has a letter
+	f=$(journal prefix.journal <<'J'
+2015-01-05 * Package
+    ; client: Ann Lee
+    ; package: 2 sessions
+    assets:bank                200.00 EUR
+    LIAB@[2]:PRE_paid-x:ann-lee
+
+2015-01-06 * Session from the package (the ID ends at the next ':')
+    ; client: Ann Lee
+    ; session: held
+    liab@[2]:pre_paid-X:ann-lee:sub      100.00 EUR
+    revenue:sessions
+
+2015-01-07 * Session, not from the package: @ and [ have no other case
+    ; client: Ann Lee
+    ; session: held
+    liab`{2]:pre_paid-X:ann-lee      100.00 EUR
+    revenue:sessions
+J
+)
+	run -0 --separate-stderr tally-sessions -O csv --prepaid 'Liab@[2]:Pre_Paid-X' "$f"
+	assert_line --index 1 "ann-lee,2,0,0,0,0,0,2,2,1,1,0,0"
+	assert_equal "$stderr" "tally-sessions: ann-lee: 1 package session left: ask about renewal"
+}
