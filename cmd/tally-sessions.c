@@ -350,7 +350,7 @@ learned(struct book *b, const struct jitem *it, const struct vtags *vt,
 		return;
 	/* most often one client's held session: counted here as count_one counts it */
 	c = book_client(b);
-	if (vt->v[VT_SESSION].n == SESSION_HELD && vt->nclient <= 1 && !vt->has[VT_ABSENT] && c &&
+	if (clients_kind_of(tg) == SESSION_HELD && vt->nclient <= 1 && !vt->has[VT_ABSENT] && c &&
 	    !only_client && unsigned_after < 0 && in_period(it->txn->date)) {
 		r = row_of(c);
 		r->n[SC_HELD]++;

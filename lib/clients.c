@@ -34,7 +34,7 @@ clients_new(const struct clients_opts *o)
 		b->plen[i] = n;
 		b->low[i] = xmalloc(n + 1);
 		b->fold[i] = xmalloc(n + 1);
-		for (size_t k = 0; k <= n; k++) {
+		for (size_t k = 0; k < n; k++) {
 			unsigned char ch = (unsigned char)p[k];
 			bool letter = (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
 
@@ -175,6 +175,7 @@ spell_slot(const struct clients *b, const char *s, size_t n)
 	return k;
 }
 
+/* Keeps spelling name of c (the table doubled when half full). */
 static void
 spell_add(struct clients *b, struct span name, struct client *c)
 {

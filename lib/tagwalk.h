@@ -180,23 +180,34 @@ tag_walk(struct span comment, const char *lim, int (*fn)(struct span, struct spa
 		return 0;
 	end = p + comment.n;
 	while (p < end) {
-		/* no newline is a blank or a mark: these stop at the line's end; most lines
-		 * start with an indent of four spaces, or eight: four at a time first */
-		while (end - p >= 4 && tag_four_spaces(p))
-			p += 4;
-		while (p < end && tag_is_space(*p))
-			p++;
-		while (p < end && (tag_cls[(unsigned char)*p] & TC_MARK))
-			p++;
+		/*
+		 * Past the blanks, the comment marks and the blanks again (no newline is a
+		 * blank or a mark: these stop at the line's end). Most lines after the first
+		 * start "    ; ": one test, where the loops would stop too.
+		 */
+		if (end - p > 6 && tag_four_spaces(p) && p[4] == ';' && p[5] == ' ' &&
+		    !tag_is_space(p[6])) {
+			w = p + 6;
+		} else {
+			while (end - p >= 4 && tag_four_spaces(p))
+				p += 4;
+			while (p < end && tag_is_space(*p))
+				p++;
+			while (p < end && (tag_cls[(unsigned char)*p] & TC_MARK))
+				p++;
+			for (w = p; w < end && tag_is_space(*w); w++)
+				;
+		}
 		/*
 		 * Most lines: "key: value" and the line's end, found by two scans. The key
 		 * ends at its colon before any blank, comma or newline, so it is tag_line's
 		 * first word; the value runs to the newline when it holds no comma.
 		 */
-		for (w = p; w < end && tag_is_space(*w); w++)
-			;
-		c = known && (n = known(w, end, lim, arg)) ? w + n : tag_key_end(w, end, lim);
-		if (c > w && c < end && *c == ':') {
+		if (known && (n = known(w, end, lim, arg)) != 0)
+			c = w + n;  /* known said: its colon is there */
+		else if ((c = tag_key_end(w, end, lim)) == w || c == end || *c != ':')
+			c = NULL;
+		if (c) {
 			key.p = w;
 			key.n = (size_t)(c - w);
 			v = c + 1;
@@ -218,9 +229,11 @@ tag_walk(struct span comment, const char *lim, int (*fn)(struct span, struct spa
 			p = nl + 1;
 			continue;
 		}
-		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
+		/* else tag_line, from the line's first word (from before its blanks, the
+		 * same: the word before a colon never runs into blanks) */
+		if (!(nl = memchr(w, '\n', (size_t)(end - w))))
 			nl = end;
-		if ((r = tag_line(p, nl, fn, arg)) != 0)
+		if ((r = tag_line(w, nl, fn, arg)) != 0)
 			return r;
 		p = nl + 1;
 	}
