@@ -2,8 +2,10 @@
  * strmap.c: the one string map. Keys are byte strings (copied into one arena, NULs
  * allowed); each key gets a dense number in order of first insertion, so callers keep
  * their data in plain arrays indexed by it, and walk the keys in that order. One pointer
- * per key is there for callers that prefer it. Open addressing on 32-bit slots keeps it
- * small: about 36 bytes per key plus the key itself.
+ * per key is there for callers that prefer it. Open addressing on 64-bit slots: the entry's
+ * number and the top half of its key's hash, so that a probe passing another key's slot
+ * reads neither that entry nor its bytes (in a map of 100,000 invoice numbers each of those
+ * reads is a cache miss). About 40 bytes per key plus the key itself.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,7 @@ struct sment {
 struct strmap {
 	struct sment *e;
 	size_t ne, cape;
-	uint32_t *slot;       /* entry number + 1, 0 = empty; a power of two */
+	uint64_t *slot;       /* hash >> 32 << 32 | entry number + 1; 0 = empty; a power of two */
 	size_t nslot;
 	char *arena;
 	size_t alen, acap;
@@ -56,6 +58,12 @@ hash(const void *key, size_t n)
 
 static void grow_slots(struct strmap *m);
 
+static inline uint64_t
+slot_of(uint64_t h, size_t i)
+{
+	return (h >> 32 << 32) | (uint64_t)(i + 1);
+}
+
 /* Slots from the start, so that a lookup never checks for none. */
 struct strmap *
 strmap_new(void)
@@ -79,7 +87,7 @@ grow_slots(struct strmap *m)
 
 		while (m->slot[k])
 			k = (k + 1) & (ns - 1);
-		m->slot[k] = (uint32_t)(i + 1);
+		m->slot[k] = slot_of(m->e[i].hash, i);
 	}
 }
 
@@ -88,11 +96,12 @@ static inline size_t __attribute__((always_inline))
 probe(const struct strmap *m, const void *key, size_t n, uint64_t h)
 {
 	size_t k = h & (m->nslot - 1);
+	uint64_t s;
 
-	while (m->slot[k]) {
-		const struct sment *e = &m->e[m->slot[k] - 1];
+	while ((s = m->slot[k])) {
+		const struct sment *e = &m->e[(uint32_t)s - 1];
 
-		if (e->n == n && same_bytes(m->arena + e->off, key, n))
+		if (s >> 32 == h >> 32 && e->n == n && same_bytes(m->arena + e->off, key, n))
 			break;
 		k = (k + 1) & (m->nslot - 1);
 	}
@@ -104,7 +113,7 @@ strmap_find(const struct strmap *m, const void *key, size_t n)
 {
 	size_t k = probe(m, key, n, hash(key, n));
 
-	return m->slot[k] ? (long)m->slot[k] - 1 : -1;
+	return m->slot[k] ? (long)(uint32_t)m->slot[k] - 1 : -1;
 }
 
 /* A key not in the map: copied into the arena and given the next number. Not inlined, so
@@ -136,8 +145,8 @@ insert(struct strmap *m, const void *key, size_t n, uint64_t h)
 	e = &m->e[m->ne];
 	*e = (struct sment){h, m->alen, n, NULL};
 	m->alen += n + 1;
-	m->slot[k] = (uint32_t)(++m->ne);
-	return m->ne - 1;
+	m->slot[k] = slot_of(h, m->ne);
+	return m->ne++;
 }
 
 /* The lookup is the hot path (a name per posting): the insertion is out of its way. */
@@ -146,12 +155,12 @@ strmap_add(struct strmap *m, const void *key, size_t n, bool *added)
 {
 	uint64_t h = hash(key, n);
 
-	uint32_t s = m->slot[probe(m, key, n, h)];
+	uint64_t s = m->slot[probe(m, key, n, h)];
 
 	if (s) {
 		if (added)
 			*added = false;
-		return s - 1;
+		return (uint32_t)s - 1;
 	}
 	if (added)
 		*added = true;
