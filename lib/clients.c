@@ -239,10 +239,12 @@ clients_spell(struct clients *b, struct span name, bool create)
 static inline struct client *
 lookup(struct clients *b, struct span name, bool create)
 {
-	struct spelling *sp = name.n ? &b->spell[spell_slot(b, name.p, name.n)] : NULL;
+	if (name.n) {
+		const struct spelling *sp = &b->spell[spell_slot(b, name.p, name.n)];
 
-	if (sp && sp->p)
-		return sp->c;
+		if (sp->p)
+			return sp->c;
+	}
 	return clients_spell(b, name, create);
 }
 
