@@ -9,6 +9,8 @@
 
 #include "tally.h"
 
+#define SPELL_CACHE 256  /* a power of two */
+
 struct clients {
 	char *prefix[C_NACCT];  /* account prefixes, without the trailing ':' */
 	size_t plen[C_NACCT];
@@ -17,14 +19,14 @@ struct clients {
 	char *low[C_NACCT], *fold[C_NACCT];
 	uint8_t first[256];     /* bit k: prefix k may start with this byte (either case) */
 	struct strmap *ids;     /* the slug -> its number in list[] */
-	/* names as written -> client, so that most lookups slug nothing. Every entry's client:
-	 * asks it, so a table of its own: open addressing, a power of two at most half full */
+	struct strmap *spelled; /* names as written -> client, so most lookups slug nothing */
+	/* In front of it, by a quick hash of the name (a copy of it each): every entry asks
+	 * for its client, and most find it here with one comparison. */
 	struct spelling {
 		char *p;
 		size_t n;
 		struct client *c;
-	} *spell;
-	size_t nspell, capspell;
+	} cache[SPELL_CACHE];
 	struct client **list;   /* in order of first appearance */
 	size_t n, listcap;
 };

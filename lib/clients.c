@@ -47,8 +47,7 @@ clients_new(const struct clients_opts *o)
 		b->first[(unsigned char)(b->low[i][0] ^ b->fold[i][0])] |= (uint8_t)(1u << i);
 	}
 	b->ids = strmap_new();
-	b->capspell = 64;
-	b->spell = xcalloc(b->capspell, sizeof *b->spell);
+	b->spelled = strmap_new();
 	return b;
 }
 
@@ -84,9 +83,9 @@ clients_free(struct clients *b)
 		free(b->fold[i]);
 	}
 	strmap_free(b->ids, NULL);
-	for (size_t i = 0; i < b->capspell; i++)
-		free(b->spell[i].p);
-	free(b->spell);
+	strmap_free(b->spelled, NULL);
+	for (size_t i = 0; i < SPELL_CACHE; i++)
+		free(b->cache[i].p);
 	free(b->list);
 	free(b);
 }
@@ -154,12 +153,11 @@ clients_slug(struct span in, char *buf, size_t size)
 	return n;
 }
 
-/* Where spelling s (n bytes) is or goes: hashed on its length and first and last words. */
+/* The cache's slot for spelling s (n bytes): hashed on its length and first and last words. */
 static inline size_t
-spell_slot(const struct clients *b, const char *s, size_t n)
+spell_slot(const char *s, size_t n)
 {
 	uint64_t a = 0, z = 0, h;
-	size_t k;
 
 	if (n >= 8) {
 		memcpy(&a, s, 8);
@@ -169,43 +167,34 @@ spell_slot(const struct clients *b, const char *s, size_t n)
 			a = a << 8 | (unsigned char)s[i];
 	}
 	h = (a ^ n) * 0x9e3779b97f4a7c15u ^ z * 0xc4ceb9fe1a85ec53u;
-	k = (size_t)(h ^ h >> 29) & (b->capspell - 1);
-	while (b->spell[k].p && !(b->spell[k].n == n && same_bytes(b->spell[k].p, s, n)))
-		k = (k + 1) & (b->capspell - 1);
-	return k;
+	return (size_t)(h ^ h >> 29) & (SPELL_CACHE - 1);
 }
 
-/* Keeps spelling name of c (the table doubled when half full). */
+/* Puts spelling name of c in the cache, in place of what its slot held. */
 static void
-spell_add(struct clients *b, struct span name, struct client *c)
+remember(struct clients *b, struct span name, struct client *c)
 {
-	size_t k;
+	struct spelling *sp = &b->cache[spell_slot(name.p, name.n)];
 
-	if (2 * (b->nspell + 1) > b->capspell) {
-		struct spelling *old = b->spell;
-		size_t n = b->capspell;
-
-		b->capspell *= 2;
-		b->spell = xcalloc(b->capspell, sizeof *b->spell);
-		for (size_t i = 0; i < n; i++)
-			if (old[i].p)
-				b->spell[spell_slot(b, old[i].p, old[i].n)] = old[i];
-		free(old);
-	}
-	k = spell_slot(b, name.p, name.n);
-	b->spell[k] = (struct spelling){span_dup(name), name.n, c};
-	b->nspell++;
+	free(sp->p);
+	*sp = (struct spelling){span_dup(name), name.n, c};
 }
 
-/* A spelling not met before: the client of its slug (a new one when create). */
+/* A spelling the cache does not hold: by the map, else the client of its slug (a new one
+ * when create). */
 static __attribute__((noinline)) struct client *
 clients_spell(struct clients *b, struct span name, bool create)
 {
 	char id[CLIENT_ID_MAX + 2];
 	size_t n, i;
-	long k;
+	long k = name.n ? strmap_find(b->spelled, name.p, name.n) : -1;
 	struct client *c;
 
+	if (k >= 0) {
+		c = *strmap_value(b->spelled, (size_t)k);
+		remember(b, name, c);
+		return c;
+	}
 	if ((n = clients_slug(name, id, sizeof id)) == 0 || n > CLIENT_ID_MAX)
 		return NULL;
 	if ((k = strmap_find(b->ids, id, n)) >= 0) {
@@ -227,7 +216,9 @@ clients_spell(struct clients *b, struct span name, bool create)
 		}
 		b->list[b->n++] = c;
 	}
-	spell_add(b, name, c);
+	i = strmap_add(b->spelled, name.p, name.n, NULL);
+	*strmap_value(b->spelled, i) = c;
+	remember(b, name, c);
 	return c;
 }
 
@@ -240,9 +231,9 @@ static inline struct client *
 lookup(struct clients *b, struct span name, bool create)
 {
 	if (name.n) {
-		const struct spelling *sp = &b->spell[spell_slot(b, name.p, name.n)];
+		const struct spelling *sp = &b->cache[spell_slot(name.p, name.n)];
 
-		if (sp->p)
+		if (sp->p && sp->n == name.n && same_bytes(sp->p, name.p, name.n))
 			return sp->c;
 	}
 	return clients_spell(b, name, create);
