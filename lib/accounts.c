@@ -23,17 +23,7 @@ struct accounts {
 static inline size_t
 cache_slot(const char *name, size_t len)
 {
-	uint64_t x = 0, y = 0;
-
-	if (len >= 8) {
-		memcpy(&x, name, 8);
-		memcpy(&y, name + len - 8, 8);
-	} else {
-		for (size_t i = 0; i < len; i++)
-			x |= (uint64_t)(unsigned char)name[i] << (8 * i);
-	}
-	return (size_t)((((x * 0x9e3779b97f4a7c15u) ^ y ^ len) * 0xc4ceb9fe1a85ec53u) >>
-			(64 - NCACHE_BITS));
+	return (size_t)(quick_hash(name, len) >> (64 - NCACHE_BITS));
 }
 
 static inline struct account *

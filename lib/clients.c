@@ -153,21 +153,11 @@ clients_slug(struct span in, char *buf, size_t size)
 	return n;
 }
 
-/* The cache's slot for spelling s (n bytes): hashed on its length and first and last words. */
+/* The cache's slot for spelling s (n bytes). */
 static inline size_t
 spell_slot(const char *s, size_t n)
 {
-	uint64_t a = 0, z = 0, h;
-
-	if (n >= 8) {
-		memcpy(&a, s, 8);
-		memcpy(&z, s + n - 8, 8);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			a = a << 8 | (unsigned char)s[i];
-	}
-	h = (a ^ n) * 0x9e3779b97f4a7c15u ^ z * 0xc4ceb9fe1a85ec53u;
-	return (size_t)(h ^ h >> 29) & (SPELL_CACHE - 1);
+	return (size_t)(quick_hash(s, n) >> 56) & (SPELL_CACHE - 1);
 }
 
 /* Puts spelling name of c in the cache, in place of what its slot held. */

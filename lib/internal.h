@@ -112,6 +112,23 @@ int split_join(struct journal *j);
 void split_abandon(struct journal *j);
 /* amount.c: the one tnum below the symmetric range, -2^127; a sum landing on it overflows. */
 #define TNUM_BAD ((tnum)((unsigned __int128)1 << 127))
+/* accounts.c, clients.c: a cache slot's hash of a name, from its length and its first and
+ * last eight bytes (no walk over the whole name), in the top bits of the result. */
+static inline uint64_t
+quick_hash(const char *s, size_t n)
+{
+	uint64_t x = 0, y = 0;
+
+	if (n >= 8) {
+		memcpy(&x, s, 8);
+		memcpy(&y, s + n - 8, 8);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			x |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	}
+	return ((x * 0x9e3779b97f4a7c15u) ^ y ^ n) * 0xc4ceb9fe1a85ec53u;
+}
+
 /* strmap.c, accounts.c: memcmp for short keys, inline (a call per lookup costs more than the
  * compare). A key of 8 bytes or more ends with its last 8 bytes as one word. */
 static inline bool
