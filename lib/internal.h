@@ -112,10 +112,10 @@ int split_join(struct journal *j);
 void split_abandon(struct journal *j);
 /* amount.c: the one tnum below the symmetric range, -2^127; a sum landing on it overflows. */
 #define TNUM_BAD ((tnum)((unsigned __int128)1 << 127))
-/* accounts.c, clients.c: a cache slot's hash of a name, from its length and its first and
- * last eight bytes (no walk over the whole name), in the top bits of the result. */
-static inline uint64_t
-quick_hash(const char *s, size_t n)
+/* accounts.c, clients.c: a name's first and last eight bytes (a shorter name: its bytes in
+ * *head, *tail 0); with its length they are the whole of a name of up to 16 bytes. */
+static inline void
+name_ends(const char *s, size_t n, uint64_t *head, uint64_t *tail)
 {
 	uint64_t x = 0, y = 0;
 
@@ -126,7 +126,25 @@ quick_hash(const char *s, size_t n)
 		for (size_t i = 0; i < n; i++)
 			x |= (uint64_t)(unsigned char)s[i] << (8 * i);
 	}
-	return ((x * 0x9e3779b97f4a7c15u) ^ y ^ n) * 0xc4ceb9fe1a85ec53u;
+	*head = x;
+	*tail = y;
+}
+
+/* accounts.c, clients.c: a cache slot's hash of a name, from its length and its first and
+ * last eight bytes (no walk over the whole name), in the top bits of the result. */
+static inline uint64_t
+quick_mix(uint64_t head, uint64_t tail, size_t n)
+{
+	return ((head * 0x9e3779b97f4a7c15u) ^ tail ^ n) * 0xc4ceb9fe1a85ec53u;
+}
+
+static inline uint64_t
+quick_hash(const char *s, size_t n)
+{
+	uint64_t x, y;
+
+	name_ends(s, n, &x, &y);
+	return quick_mix(x, y, n);
 }
 
 /* strmap.c, accounts.c: memcmp for short keys, inline (a call per lookup costs more than the

@@ -265,6 +265,7 @@ struct bal {
 struct account {
 	char *name;
 	size_t len;
+	uint64_t head, tail;  /* accounts.c: the name's first and last eight bytes (name_ends) */
 	struct bal *bal;
 	size_t nbal;
 	size_t cap;

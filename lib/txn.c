@@ -586,20 +586,15 @@ overflow:
 	return -1;
 }
 
-/* Adds the postings to the running balances and checks their assertions. */
-static int
-run_assertions(struct journal *j)
+/* run_assertions' report: the posting at i overflowed its balance (rc < 0) or failed its
+ * assertion. Apart, so that the run of every entry is a call and a test. */
+static __attribute__((noinline, cold)) int
+assertion_failed(struct journal *j, int rc, size_t i)
 {
-	struct txn *t = &j->txn;
 	char want[AMOUNT_BUF], got[AMOUNT_BUF];
-	struct posting *po;
+	struct posting *po = &j->txn.p[i];
 	struct amount have;
-	size_t i;
-	int rc = accounts_post(j->run, t->p, t->np, &i);
 
-	if (rc == 0)
-		return 0;
-	po = &t->p[i];
 	if (rc < 0) {
 		journal_fail(j, po->line, "balance of %.*s too large to hold exactly",
 			     (int)po->acct_len, po->acct);
@@ -611,6 +606,16 @@ run_assertions(struct journal *j)
 	journal_fail(j, po->line, "balance assertion failed: %.*s is %s, expected %s",
 		     (int)po->acct_len, po->acct, got, want);
 	return -1;
+}
+
+/* Adds the postings to the running balances and checks their assertions. */
+static inline int
+run_assertions(struct journal *j)
+{
+	size_t i;
+	int rc = accounts_post(j->run, j->txn.p, j->txn.np, &i);
+
+	return rc ? assertion_failed(j, rc, i) : 0;
 }
 
 static int
