@@ -51,7 +51,8 @@ bare_cr(struct book *b, const struct jitem *it)
 	}
 }
 
-/* Every item: what ledger and hledger would read differently. */
+/* An item the reader flagged (a CR, an open block): what ledger and hledger would read
+ * differently. */
 static void
 item(struct book *b, const struct jitem *it, void *arg)
 {

@@ -396,6 +396,7 @@ struct book_pass {
 	int flags;       /* journal_open's */
 	bool every;      /* every problem of an entry's tags (tally-check), not only the first */
 	bool book_only;  /* keep the book's own problems only: a document says the others */
+	/* an item the reader flagged: a CR may be in it, or it opens a block left open */
 	void (*item)(struct book *b, const struct jitem *it, void *arg);
 	int (*entry)(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg);
 	void (*added)(struct book *b, const struct jitem *it, const struct vtags *vt,

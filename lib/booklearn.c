@@ -38,7 +38,7 @@ book_learn(struct book *b, char *const *files, size_t nfiles, struct book_pass *
 		b->at = b->pos;  /* the item's position: book_add_tags takes it */
 		if (rv < 0 && !p->book_only)
 			book_problem(b, journal_error(j));
-		if (rv > 0 && p->item)
+		if (rv > 0 && p->item && (it->cr || it->open_block))  /* most items: neither */
 			p->item(b, it, p->arg);
 		if (rv > 0 && it->kind == J_TXN && p->limit != DATE_NONE && it->txn->date >= p->limit)
 			it = NULL;  /* after the limit: a position only */
