@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "tally.h"
+#include "internal.h"
 
 /* A payment that names an invoice the journal has not shown yet: kept for that invoice. */
 struct held {
@@ -24,6 +25,7 @@ struct held {
 
 struct inv_client {
 	char *id;
+	size_t idlen;
 	size_t *inv;  /* the client's invoices in the order met */
 	size_t ninv, cap;
 	size_t head;  /* invoices before it are all paid */
@@ -66,6 +68,7 @@ struct invoices {
 	struct inv_client *cl;
 	size_t ncl, clcap;
 	struct strmap *bycl;   /* client ID -> its index in cl[] */
+	uint32_t clcache[64];  /* index in cl[] + 1 by a quick key of the ID: most lookups */
 	char **files;     /* interned file names: jitem names die with the reader */
 	size_t nfiles;
 	const char *last_raw;
@@ -148,9 +151,15 @@ client_of(struct invoices *v, const struct posting *p, const char **id)
 static struct inv_client *
 client_get(struct invoices *v, const char *id, size_t n)
 {
+	uint32_t *slot = &v->clcache[quick_hash(id, n) >> 58];
 	bool added;
-	size_t i = strmap_add(v->bycl, id, n, &added);
+	size_t i;
 
+	if (*slot && v->cl[*slot - 1].idlen == n && same_bytes(v->cl[*slot - 1].id, id, n))
+		return &v->cl[*slot - 1];
+	i = strmap_add(v->bycl, id, n, &added);
+	if (i < UINT32_MAX - 1)
+		*slot = (uint32_t)i + 1;
 	if (!added)
 		return &v->cl[i];
 	if (v->ncl == v->clcap) {
@@ -161,6 +170,7 @@ client_get(struct invoices *v, const char *id, size_t n)
 
 	memset(c, 0, sizeof *c);
 	c->id = xstrndup(id, n);
+	c->idlen = n;
 	v->ncl++;
 	return c;
 }
@@ -401,6 +411,7 @@ move(struct invoices *v, const struct jitem *it, long line, struct move m, struc
 	if (m.kind != MV_INVOICE) {
 		struct amount *sum = NULL, a = m.amt;
 		struct inv_client *c = &v->cl[m.client];
+		tnum q;
 
 		for (size_t i = 0; i < c->nbound && !sum; i++)
 			if (c->bound[i].com == a.com)
@@ -410,16 +421,21 @@ move(struct invoices *v, const struct jitem *it, long line, struct move m, struc
 			c->bound[c->nbound] = (struct bal){a.com, {0, 0, a.com}};
 			sum = &c->bound[c->nbound++].sum;
 		}
-		if (amount_sign(&a) < 0)
+		if (a.q < 0)
 			amount_neg(&a);
-		if (amount_add(sum, sum, &a) < 0) {
+		/* most sums: amount_add's case of one scale, without the call (both are >= 0:
+		 * the sum is too, or it overflowed) */
+		if (sum->scale == a.scale && !__builtin_add_overflow(sum->q, a.q, &q)) {
+			sum->q = q;
+		} else if (amount_add(sum, sum, &a) < 0) {
 			free(m.number);
 			return overflow(e, it, line);
 		}
 		sum->com = a.com;
 	}
 	if (v->lean) {  /* nothing will ask what is paid (tally-check): checked, not kept */
-		free(m.number);
+		if (m.number)
+			free(m.number);
 		return 0;
 	}
 	if (r->n == r->cap) {
