@@ -269,7 +269,6 @@ struct account {
 	struct bal *bal;
 	size_t nbal;
 	size_t cap;
-	long postings;
 };
 struct accounts;
 

@@ -184,7 +184,6 @@ add_table(struct accounts *to, struct accounts *from, const int *map)
 	for (size_t i = 0; i < accounts_count(from); i++) {
 		struct account *a = accounts_at(from, i);
 		struct account *b = accounts_get(to, a->name, a->len);
-		long np = b->postings + a->postings;
 
 		for (size_t k = 0; k < a->nbal; k++) {
 			struct amount x = a->bal[k].sum;
@@ -193,7 +192,6 @@ add_table(struct accounts *to, struct accounts *from, const int *map)
 			if (account_add(b, &x) < 0)
 				return -1;
 		}
-		b->postings = np;
 	}
 	return 0;
 }
