@@ -22,8 +22,9 @@ struct accounts {
 	uint32_t cache[NCACHE];
 };
 
-/* The account's name is this one: its length and ends (all of a name up to 16 bytes long)
- * tell most names apart; the bytes between the ends are compared a word at a time. */
+/* The account's name is this one: its length and ends tell most names apart, the words
+ * kept between them a name of up to 32 bytes; a longer one's bytes between those are
+ * compared a word at a time. */
 static inline bool
 is_named(const struct account *a, const char *name, size_t len, uint64_t head, uint64_t tail)
 {
@@ -33,14 +34,20 @@ is_named(const struct account *a, const char *name, size_t len, uint64_t head, u
 		return false;
 	if (len <= 16)
 		return true;
-	for (size_t i = 8; i < len - 16; i += 8) {
+	memcpy(&x, name + 8, 8);
+	memcpy(&y, name + len - 16, 8);
+	if (x != a->mid[0] || y != a->mid[1])
+		return false;
+	if (len <= 32)
+		return true;
+	for (size_t i = 16; i < len - 24; i += 8) {
 		memcpy(&x, a->name + i, 8);
 		memcpy(&y, name + i, 8);
 		if (x != y)
 			return false;
 	}
-	memcpy(&x, a->name + len - 16, 8);  /* the word before tail */
-	memcpy(&y, name + len - 16, 8);
+	memcpy(&x, a->name + len - 24, 8);  /* the word before mid[1] */
+	memcpy(&y, name + len - 24, 8);
 	return x == y;
 }
 
@@ -116,6 +123,10 @@ get_miss(struct accounts *t, size_t slot, const char *name, size_t len, uint64_t
 	a->len = len;
 	a->head = head;
 	a->tail = tail;
+	if (len > 16) {
+		memcpy(&a->mid[0], name + 8, 8);
+		memcpy(&a->mid[1], name + len - 16, 8);
+	}
 	return a;
 }
 

@@ -263,11 +263,13 @@ struct bal {
 	struct amount sum;
 };
 struct account {
-	char *name;
+	/* accounts.c: what tells a posting's account without reading its name (name_ends) */
 	size_t len;
-	uint64_t head, tail;  /* accounts.c: the name's first and last eight bytes (name_ends) */
+	uint64_t head, tail;  /* the name's first and last eight bytes */
+	uint64_t mid[2];      /* a name of 17 to 32 bytes: the words at 8 and at len - 16 */
 	struct bal *bal;
 	size_t nbal;
+	char *name;
 	size_t cap;
 };
 struct accounts;
