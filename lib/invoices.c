@@ -68,7 +68,7 @@ struct invoices {
 	struct inv_client *cl;
 	size_t ncl, clcap;
 	struct strmap *bycl;   /* client ID -> its index in cl[] */
-	uint32_t clcache[64];  /* index in cl[] + 1 by a quick key of the ID: most lookups */
+	uint32_t clcache[256]; /* index in cl[] + 1 by a quick key of the ID: most lookups */
 	char **files;     /* interned file names: jitem names die with the reader */
 	size_t nfiles;
 	const char *last_raw;
@@ -151,7 +151,7 @@ client_of(struct invoices *v, const struct posting *p, const char **id)
 static struct inv_client *
 client_get(struct invoices *v, const char *id, size_t n)
 {
-	uint32_t *slot = &v->clcache[quick_hash(id, n) >> 58];
+	uint32_t *slot = &v->clcache[quick_hash(id, n) >> 56];
 	bool added;
 	size_t i;
 
