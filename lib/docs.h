@@ -588,6 +588,12 @@ void cnote_free(struct cnote *c);
 long invoice_seq(struct span num, const char *prefix, int year);
 /* PREFIX YYYY-NNNN, allocated. */
 char *invoice_number(const char *prefix, int year, long seq);
+/* A set of invoice numbers, each with a dense id (0, 1, ...) in order of first insertion. */
+struct numset;
+struct numset *numset_new(void);
+/* num's id, or -1 when not in the set; add: put in when not (*added says so). */
+long numset_id(struct numset *m, struct span num, bool add, bool *added);
+void numset_free(struct numset *m);
 
 /* ---- a run of new invoices (invrun.c: what is left to invoice; invwrite.c: the entries) */
 

@@ -74,14 +74,15 @@ struct invoices {
 	const char *last_raw;
 	size_t last_file; /* last_raw's index in files[] */
 	bool lean;        /* invoices_lean: no movement kept, nothing applied, no inv[] */
-	struct gone {     /* lean: where each invoice number was met (by its number in
-			   * bynum; file: index in files[]), for "first at" */
+	struct numset *nums;  /* lean: the invoice numbers met */
+	struct gone {     /* lean: where each invoice number was met (by its id in nums;
+			   * file: index in files[]), for "first at" */
 		size_t file;
 		long line;
 	} *gone;
 	size_t gonecap;
 	struct cur {      /* lean: the invoices of the entry being read, its text alive */
-		size_t num;   /* in bynum */
+		size_t num;   /* its id in nums */
 		struct span client;
 		struct amount total;
 	} *cur;
@@ -105,6 +106,8 @@ void
 invoices_lean(struct invoices *v)
 {
 	v->lean = true;
+	if (!v->nums)
+		v->nums = numset_new();
 }
 
 /* The file's index in files[]: jitem names die with the reader. */
@@ -528,9 +531,9 @@ debit_lean(struct invoices *v, const struct jitem *it, const struct vtags *tg,
 	bool added;
 
 	/* a new invoice's bad due: tag is its entry's error (with tg the vocabulary said so) */
-	if (!tg && strmap_find(v->bynum, num.p, num.n) < 0 && due_of(it, NULL, &due, e) < 0)
+	if (!tg && numset_id(v->nums, num, false, &added) < 0 && due_of(it, NULL, &due, e) < 0)
 		return -1;
-	i = strmap_add(v->bynum, num.p, num.n, &added);
+	i = (size_t)numset_id(v->nums, num, true, &added);
 	if (!added) {
 		for (k = 0; k < v->ncur && v->cur[k].num != i; k++)
 			;
@@ -759,6 +762,7 @@ invoices_free(struct invoices *v)
 	}
 	free(v->gone);
 	free(v->cur);
+	numset_free(v->nums);
 	for (size_t i = 0; i < v->ncl; i++) {
 		free(v->cl[i].id);
 		free(v->cl[i].inv);

@@ -237,6 +237,33 @@ tally-check: b.journal:6: duplicate invoice number A-1 (first at a.journal:1)"
 	assert_output ""
 }
 
+@test "check: duplicate invoice numbers of every shape: far ahead of their series, kept apart by their digits" {
+	f=$BATS_TEST_TMPDIR/nums.journal
+	# X-20000 comes before its series reaches it, then 20,500 numbers in order; numbers
+	# that differ only in leading zeros are different numbers
+	{
+		for n in X-20000 0001 01234 1234 12345 A-00001 A-0001 Y-0001x; do
+			printf '2026-11-01 Invoice\n    ; client: ana, invoice: %s\n    Assets:Receivable:ana  1 EUR\n    Assets:Unbilled:ana\n' "$n"
+		done
+		seq 20500 | awk '{printf "2026-11-02 Invoice\n    ; client: ana, invoice: X-%04d\n    Assets:Receivable:ana  1 EUR\n    Assets:Unbilled:ana\n", $1}'
+		for n in X-20000 X-0500 0001 01234 1234 12345 A-00001 A-0001 Y-0001x Y-0001; do
+			printf '2026-11-03 Again\n    ; client: ana, invoice: %s\n    Assets:Receivable:ana  1 EUR\n    Assets:Unbilled:ana\n' "$n"
+		done
+	} > "$f"
+	run -1 --separate-stderr tally-check "$f"
+	assert_equal "$stderr" "tally-check: $f:80030: duplicate invoice number X-20000 (first at $f:1)
+tally-check: $f:82034: duplicate invoice number X-20000 (first at $f:1)
+tally-check: $f:82038: duplicate invoice number X-0500 (first at $f:2029)
+tally-check: $f:82042: duplicate invoice number 0001 (first at $f:5)
+tally-check: $f:82046: duplicate invoice number 01234 (first at $f:9)
+tally-check: $f:82050: duplicate invoice number 1234 (first at $f:13)
+tally-check: $f:82054: duplicate invoice number 12345 (first at $f:17)
+tally-check: $f:82058: duplicate invoice number A-00001 (first at $f:21)
+tally-check: $f:82062: duplicate invoice number A-0001 (first at $f:25)
+tally-check: $f:82066: duplicate invoice number Y-0001x (first at $f:29)"
+	assert_output ""
+}
+
 @test "check: bare CRs past the reader's first chunk are found, CRLF line ends are not reported" {
 	f=$BATS_TEST_TMPDIR/big.journal
 	{
