@@ -97,19 +97,20 @@ numset_free(struct numset *m)
 }
 
 /* The value of a number of the common shape (its stem num.p[0 .. *stem)), or -1. */
-static long
+static inline long
 value_of(struct span num, size_t *stem)
 {
-	size_t d = num.n;
-	long val = 0, mul = 1;
+	const unsigned char *p = (const unsigned char *)num.p;
+	size_t d = num.n, nd;
+	long val = 0;
 
-	for (; d > 0 && num.p[d - 1] >= '0' && num.p[d - 1] <= '9' && num.n - d < 10; d--) {
-		val += (num.p[d - 1] - '0') * mul;
-		mul *= 10;
-	}
-	if (num.n - d < 4 || num.n - d > 9 || (d > 0 && num.p[d - 1] >= '0' && num.p[d - 1] <= '9') ||
-	    (num.n - d > 4 && num.p[d] == '0'))
+	while (d > 0 && (unsigned)(p[d - 1] - '0') < 10)
+		d--;
+	nd = num.n - d;
+	if (nd < 4 || nd > 9 || (nd > 4 && p[d] == '0'))
 		return -1;
+	for (size_t i = d; i < num.n; i++)
+		val = val * 10 + (p[i] - '0');
 	*stem = d;
 	return val;
 }
