@@ -98,9 +98,9 @@ notice_of(const struct client_tags *tg, enum session_kind kind, tdate d)
 		at = (long long)d * 1440 + vt->v[VT_TIME].n - vt->v[VT_CANCELLED_AT].stamp;
 		return at < 0 ? 0 : at > 1000000000 ? 1000000000 : (int32_t)at;
 	}
-	if ((v = tg->v[CT_TIME]).p && (start = time_parse(v.p, v.n)) < 0)
+	if ((v = clients_tag(tg, CT_TIME)).p && (start = time_parse(v.p, v.n)) < 0)
 		return N_BAD_TIME;
-	if (!(v = tg->v[CT_CANCELLED_AT]).p)
+	if (!(v = clients_tag(tg, CT_CANCELLED_AT)).p)
 		return kind == SESSION_CANCELLED ? N_NO_STAMP : N_UNKNOWN;
 	if ((at = stamp_parse(v.p, v.n)) < 0)
 		return N_BAD_STAMP;
@@ -121,11 +121,11 @@ session(struct bev *v, const struct txn *t, const struct client_tags *tg, enum s
 	v->kind = kind;
 	if (t->np == 0)
 		v->flags |= F_UNPRICED;
-	if (tg->v[CT_WAIVED].p)
+	if (clients_has(tg, CT_WAIVED))
 		v->flags |= F_WAIVED;
 	if (tg->vt && tg->vt->has[VT_TIME])  /* parsed by the vocabulary */
 		v->time = (int16_t)tg->vt->v[VT_TIME].n;
-	else if ((s = tg->v[CT_TIME]).p && (tm = time_parse(s.p, s.n)) >= 0)
+	else if ((s = clients_tag(tg, CT_TIME)).p && (tm = time_parse(s.p, s.n)) >= 0)
 		v->time = (int16_t)tm;
 	m = clients_minutes_of(tg);
 	v->n = (int32_t)(m > INT32_MAX ? -2 : m);
@@ -267,17 +267,19 @@ add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, 
 	}
 	kind = clients_kind_of(tg);
 	c = b->who = clients_of_tags(b->cl, tg);
-	terms = tg->v[CT_RATE].p || tg->v[CT_POLICY].p || tg->v[CT_TERMS].p || tg->v[CT_PAYER].p;
+	terms = clients_has(tg, CT_RATE) || clients_has(tg, CT_POLICY) ||
+		clients_has(tg, CT_TERMS) || clients_has(tg, CT_PAYER);
 	if (c && terms && observe_terms(tg, it, c, e) < 0)
 		return -1;
-	if (c && tg->v[CT_BILL_TO].p &&
-	    clients_billto_add(b->cl, c, it, tg->v[CT_BILL_TO], book_name(b, it->file), pos, e) < 0)
+	if (c && clients_has(tg, CT_BILL_TO) &&
+	    clients_billto_add(b->cl, c, it, clients_tag(tg, CT_BILL_TO), book_name(b, it->file),
+			       pos, e) < 0)
 		return -1;
 	if (!c && terms) {
 		terr_set(e, it->file, t->comment_line, "client terms without a client: tag");
 		return -1;
 	}
-	if (b->check && !b->global && (v = tg->v[CT_POLICY]).p && v.n) {
+	if (b->check && !b->global && (v = clients_tag(tg, CT_POLICY)).p && v.n) {
 		e->file = NULL;
 		if (!book_policy_named(b, v, e)) {
 			if (!e->file) {
@@ -291,7 +293,7 @@ add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, 
 	}
 	if ((rc = sums(b, t, seen, sizeof seen / sizeof *seen, &nseen)) < 0)
 		goto bad;
-	if (tg->v[CT_PACKAGE].p) {
+	if (clients_has(tg, CT_PACKAGE)) {
 		struct client *who[sizeof seen / sizeof *seen];
 		struct amount sum[sizeof seen / sizeof *seen];
 		long got[sizeof seen / sizeof *seen];
@@ -303,7 +305,7 @@ add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, 
 		/* one record per client that bought: the entry's client's first */
 		for (size_t s = 0; s <= nseen; s++) {
 			struct client *k = s == 0 ? c : who[s - 1];
-			long n = s == 0 ? leading_count(tg->v[CT_PACKAGE]) : got[s - 1];
+			long n = s == 0 ? leading_count(clients_tag(tg, CT_PACKAGE)) : got[s - 1];
 
 			if (s > 0 && (k == c || n <= 0))
 				continue;
@@ -337,7 +339,7 @@ add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, 
 			if (bev_own_price(b, ev, it, tg, e) < 0)
 				return -1;
 		}
-		if (tg->v[CT_EXPIRED].p)
+		if (clients_has(tg, CT_EXPIRED))
 			ev->flags |= F_EXPIRED;
 		primary = true;
 	}
@@ -364,17 +366,17 @@ add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, 
 				ev->flags |= F_EXTRA;
 				ev->time = tm;
 			}
-			if (tg->v[CT_SESSION].p)
+			if (clients_has(tg, CT_SESSION))
 				ev->flags |= F_SESSION;
-			if (tg->v[CT_EXPIRED].p) {
+			if (clients_has(tg, CT_EXPIRED)) {
 				ev->flags |= F_EXPIRED;
 				ev->time = 1440;
 			}
 			primary = true;
 		}
-		if (tg->v[CT_SESSION].p)
+		if (clients_has(tg, CT_SESSION))
 			ev->flags |= F_SESSION;
-		if (tg->v[CT_EXPIRED].p)
+		if (clients_has(tg, CT_EXPIRED))
 			ev->time = 1440;
 		if (seen[s].deposit.q < 0 && amount_is_zero(&seen[s].debit) &&
 		    !ev->kind)

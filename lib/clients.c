@@ -239,7 +239,9 @@ clients_lookup(struct clients *b, struct span name, bool create)
 struct client *
 clients_of_tags(struct clients *b, const struct client_tags *tg)
 {
-	return tg->v[CT_CLIENT].p ? lookup(b, tg->v[CT_CLIENT], true) : NULL;
+	struct span v = clients_tag(tg, CT_CLIENT);
+
+	return v.p ? lookup(b, v, true) : NULL;
 }
 
 struct client *
@@ -285,33 +287,6 @@ clients_tags(const struct txn *t, struct client_tags *tg)
 {
 	memset(tg, 0, sizeof *tg);
 	tag_each(t->comment, collect, tg);
-}
-
-void
-clients_tags_of(const struct vtags *vt, struct client_tags *tg)
-{
-	static const signed char to[VT_N] = {
-		[VT_CLIENT] = CT_CLIENT + 1, [VT_SESSION] = CT_SESSION + 1, [VT_RATE] = CT_RATE + 1,
-		[VT_POLICY] = CT_POLICY + 1, [VT_TERMS] = CT_TERMS + 1, [VT_PAYER] = CT_PAYER + 1,
-		[VT_PACKAGE] = CT_PACKAGE + 1, [VT_EXPIRES] = CT_EXPIRES + 1,
-		[VT_EXPIRED] = CT_EXPIRED + 1, [VT_SIGNED] = CT_SIGNED + 1,
-		[VT_MINUTES] = CT_MINUTES + 1, [VT_DURATION] = CT_DURATION + 1,
-		[VT_TIME] = CT_TIME + 1, [VT_CANCELLED_AT] = CT_CANCELLED_AT + 1,
-		[VT_WAIVED] = CT_WAIVED + 1, [VT_BILL_TO] = CT_BILL_TO + 1, [VT_PRICE] = CT_PRICE + 1,
-	};
-
-	memset(tg, 0, sizeof *tg);
-	tg->vt = vt;
-	/* only the tags the entry has (vt->set): most entries have two or three */
-	for (uint64_t s = vt->set; s; s &= s - 1) {
-		int k = __builtin_ctzll(s), c = to[k] - 1;
-
-		if (c < 0)
-			continue;
-		tg->v[c] = vt->v[k].raw;
-		if (!tg->v[c].p)
-			tg->v[c].p = "";
-	}
 }
 
 size_t
@@ -404,7 +379,7 @@ clients_kind_read(const struct client_tags *tg)
 		[SESSION_LATE] = "late-cancel", [SESSION_NOSHOW] = "no-show",
 		[SESSION_PROVIDER] = "provider-cancel",
 	};
-	struct span v = tg->v[CT_SESSION];
+	struct span v = clients_tag(tg, CT_SESSION);
 
 	for (int k = SESSION_HELD; k <= SESSION_PROVIDER; k++)
 		if (span_eq(v, names[k]))
@@ -432,10 +407,10 @@ clients_minutes_read(const struct client_tags *tg)
 {
 	struct vval v;
 
-	if (tg->v[CT_MINUTES].p)
-		return vocab_parse(VT_MINUTES, tg->v[CT_MINUTES], &v) < 0 ? -2 : v.n;
-	if (tg->v[CT_DURATION].p)
-		return vocab_parse(VT_DURATION, tg->v[CT_DURATION], &v) < 0 ? -2 : v.n;
+	if (clients_has(tg, CT_MINUTES))
+		return vocab_parse(VT_MINUTES, clients_tag(tg, CT_MINUTES), &v) < 0 ? -2 : v.n;
+	if (clients_has(tg, CT_DURATION))
+		return vocab_parse(VT_DURATION, clients_tag(tg, CT_DURATION), &v) < 0 ? -2 : v.n;
 	return -1;
 }
 
@@ -494,11 +469,11 @@ observe_terms(const struct client_tags *tg, const struct jitem *it, struct clien
 	const struct txn *t = it->txn;
 	struct span v;
 
-	if ((v = tg->v[CT_RATE]).p && add_rate(c, t->date, v, it, e) < 0)
+	if ((v = clients_tag(tg, CT_RATE)).p && add_rate(c, t->date, v, it, e) < 0)
 		return -1;
-	if ((v = tg->v[CT_POLICY]).p && v.n)
+	if ((v = clients_tag(tg, CT_POLICY)).p && v.n)
 		add_policy(c, t->date, v);
-	if ((v = tg->v[CT_TERMS]).p) {
+	if ((v = clients_tag(tg, CT_TERMS)).p) {
 		struct vval tv;
 
 		if (vocab_parse(VT_TERMS, v, &tv) < 0) {
@@ -508,7 +483,7 @@ observe_terms(const struct client_tags *tg, const struct jitem *it, struct clien
 		add_terms(c, t->date, (int)tv.n);
 	}
 	/* date order, whatever the order in the file: of one date, the last written */
-	if ((v = tg->v[CT_PAYER]).p && v.n && (!c->payer || t->date >= c->payer_from)) {
+	if ((v = clients_tag(tg, CT_PAYER)).p && v.n && (!c->payer || t->date >= c->payer_from)) {
 		free(c->payer);
 		c->payer = span_dup(v);
 		c->payer_from = t->date;

@@ -196,7 +196,7 @@ package_add(struct client *c, const struct jitem *it, const struct client_tags *
 {
 	const struct txn *t = it->txn;
 	struct client_package k = {0};
-	struct span x = tg->v[CT_EXPIRES];
+	struct span x = clients_tag(tg, CT_EXPIRES);
 	const char *why;
 
 	if (amount_sign(credit) >= 0) {
@@ -266,7 +266,7 @@ clients_package_buy(struct client *c, const struct jitem *it, const struct clien
 		    struct client *const *who, const struct amount *sum, size_t n, long *got,
 		    struct terr *e)
 {
-	struct span v = tg->v[CT_PACKAGE];
+	struct span v = clients_tag(tg, CT_PACKAGE);
 	long count = leading_count(v);
 	size_t credited = 0, first = n;
 
