@@ -10,8 +10,8 @@
 #include "internal.h"  /* same_bytes, TNUM_BAD */
 
 /* The first item of a file: which of the files named by the user it is, if any. */
-static __attribute__((noinline)) void
-new_file(struct book *b, const struct jitem *it)
+void
+book_new_file(struct book *b, const struct jitem *it)
 {
 	size_t k = b->fnext;
 
@@ -23,28 +23,6 @@ new_file(struct book *b, const struct jitem *it)
 	b->fidx = k;
 	b->fnext = k + 1;
 	b->foff = 0;
-}
-
-/* Follows where items are in the files named by the user; the offset where it starts. */
-static inline uint64_t
-where(struct book *b, const struct jitem *it)
-{
-	uint64_t start;
-
-	if (it->depth == 0 && it->line == 1)
-		new_file(b, it);
-	if (b->fidx >= b->nfiles || b->fidx >= 255) {
-		b->nocopy = true;
-		return 0;
-	}
-	if (it->open_block)
-		b->nocopy = true;  /* an unclosed comment block: let write_item close it */
-	start = b->foff;
-	if (it->depth == 0) {
-		b->foff += it->len;
-		b->fend[b->fidx] = b->foff;
-	}
-	return start;
 }
 
 /* A date later than every earlier one: lapses of packages expiring before it go here. */
@@ -226,9 +204,6 @@ book_add(struct book *b, const struct jitem *it, struct terr *e)
 	return book_add_tags(b, it, &tg, e);
 }
 
-static int add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg,
-		     uint32_t pos, uint64_t start, struct terr *e);
-
 int
 book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tg,
 	      struct terr *e)
@@ -241,15 +216,14 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 		b->nocopy = true;
 		return 0;
 	}
-	start = where(b, it);
+	start = book_where(b, it);
 	/* most items that are not entries (blank lines, comments) end here, cheaply */
-	return it->kind == J_TXN ? add_entry(b, it, tg, pos, start, e) : 0;
+	return it->kind == J_TXN ? book_entry(b, it, tg, pos, start, e) : 0;
 }
 
-/* An entry: its records, and its client's terms. */
-static __attribute__((noinline)) int
-add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, uint32_t pos,
-	  uint64_t start, struct terr *e)
+int
+book_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, uint32_t pos,
+	   uint64_t start, struct terr *e)
 {
 	const struct txn *t = it->txn;
 	enum session_kind kind;

@@ -84,8 +84,8 @@ clients_free(struct clients *b)
 	}
 	strmap_free(b->ids, NULL);
 	strmap_free(b->spelled, NULL);
-	for (size_t i = 0; i < SPELL_CACHE; i++)
-		free(b->cache[i].p);
+	for (size_t i = 0; i < SPELL_SETS; i++)
+		free(b->cache[i][0].p), free(b->cache[i][1].p);
 	free(b->list);
 	free(b);
 }
@@ -153,21 +153,22 @@ clients_slug(struct span in, char *buf, size_t size)
 	return n;
 }
 
-/* The cache's slot for spelling s (n bytes). */
+/* The cache's set for spelling s (n bytes). */
 static inline size_t
-spell_slot(const char *s, size_t n)
+spell_set(const char *s, size_t n)
 {
-	return (size_t)(quick_hash(s, n) >> 56) & (SPELL_CACHE - 1);
+	return (size_t)(quick_hash(s, n) >> 57) & (SPELL_SETS - 1);
 }
 
-/* Puts spelling name of c in the cache, in place of what its slot held. */
+/* Puts spelling name of c first in its set, the other way's out. */
 static void
 remember(struct clients *b, struct span name, struct client *c)
 {
-	struct spelling *sp = &b->cache[spell_slot(name.p, name.n)];
+	struct spelling *sp = b->cache[spell_set(name.p, name.n)];
 
-	free(sp->p);
-	*sp = (struct spelling){span_dup(name), name.n, c};
+	free(sp[1].p);
+	sp[1] = sp[0];
+	sp[0] = (struct spelling){span_dup(name), name.n, c};
 }
 
 /* A spelling the cache does not hold: by the map, else the client of its slug (a new one
@@ -221,10 +222,12 @@ static inline struct client *
 lookup(struct clients *b, struct span name, bool create)
 {
 	if (name.n) {
-		const struct spelling *sp = &b->cache[spell_slot(name.p, name.n)];
+		const struct spelling *sp = b->cache[spell_set(name.p, name.n)];
 
-		if (sp->p && sp->n == name.n && same_bytes(sp->p, name.p, name.n))
-			return sp->c;
+		if (sp[0].p && sp[0].n == name.n && same_bytes(sp[0].p, name.p, name.n))
+			return sp[0].c;
+		if (sp[1].p && sp[1].n == name.n && same_bytes(sp[1].p, name.p, name.n))
+			return sp[1].c;
 	}
 	return clients_spell(b, name, create);
 }
