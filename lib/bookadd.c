@@ -141,31 +141,34 @@ add_same(struct amount *sum, const struct amount *a)
 static int
 sums(struct book *b, const struct txn *t, struct seen *seen, size_t max, size_t *n)
 {
+	/* in locals: the calls below could change *b and *t for all the compiler knows */
+	struct clients *cl = b->cl;
+	struct client *mine = b->who;
+	const struct posting *p = t->p, *end = p + t->np;
 	struct span id;
 	int rc;
 
 	*n = 0;
-	for (size_t i = 0; i < t->np; i++) {
-		const struct posting *p = &t->p[i];
-		int k = clients_prefix(b->cl, p);
-		struct client *who = b->who;
+	for (; p < end; p++) {
+		int k = clients_prefix(cl, p);
+		struct client *who = mine;
 		size_t s;
 
 		if (k < 0)
 			continue;
-		id.p = p->acct + b->cl->plen[k] + 1;
-		id.n = p->acct_len - b->cl->plen[k] - 1;
+		id.p = p->acct + cl->plen[k] + 1;
+		id.n = p->acct_len - cl->plen[k] - 1;
 		/* most postings name the entry's own client by its slug: no lookup (a slug
 		 * slugs to itself, so clients_lookup would find the same client); a slug has
 		 * no ':', so the ID is the slug when what follows it is nothing or ':' */
 		if (!who || id.n < who->idlen || (id.n > who->idlen && id.p[who->idlen] != ':') ||
 		    !same_bytes(id.p, who->id, who->idlen)) {
-			const char *end = memchr(id.p, ':', id.n);
+			const char *colon = memchr(id.p, ':', id.n);
 
-			if (end)
-				id.n = (size_t)(end - id.p);
+			if (colon)
+				id.n = (size_t)(colon - id.p);
 			/* no client's: no ID, one that folds to nothing or is too long to keep */
-			if (!id.n || !(who = clients_lookup(b->cl, id, true)))
+			if (!id.n || !(who = clients_lookup(cl, id, true)))
 				continue;
 		}
 		if (!who->acct[k])
@@ -221,36 +224,28 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 	return it->kind == J_TXN ? book_entry(b, it, tg, pos, start, e) : 0;
 }
 
-int
-book_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, uint32_t pos,
-	   uint64_t start, struct terr *e)
-{
-	const struct txn *t = it->txn;
-	enum session_kind kind;
-	struct client *c;
-	struct seen seen[8];
-	size_t nseen;
-	struct span v;
-	struct bev *ev;
-	bool primary = false, terms;
-	int rc;
+#define VTB(k) ((uint64_t)1 << (k))
+/* The tags that set a client's terms, or name a policy to check. */
+#define TERM_TAGS (VTB(VT_RATE) | VTB(VT_POLICY) | VTB(VT_TERMS) | VTB(VT_PAYER) | \
+		   VTB(VT_BILL_TO))
 
-	if (b->last == DATE_NONE || t->date > b->last) {
-		b->last = t->date;
-		step(b, t->date, start, pos);
-	}
-	kind = clients_kind_of(tg);
-	c = b->who = clients_of_tags(b->cl, tg);
-	terms = clients_has(tg, CT_RATE) || clients_has(tg, CT_POLICY) ||
-		clients_has(tg, CT_TERMS) || clients_has(tg, CT_PAYER);
-	if (c && terms && observe_terms(tg, it, c, e) < 0)
+/* An entry's tags that set its client's terms: rate, policy, terms, payer, bill-to. */
+static int
+terms(struct book *b, const struct jitem *it, const struct client_tags *tg, struct client *c,
+      uint32_t pos, struct terr *e)
+{
+	bool any = clients_has(tg, CT_RATE) || clients_has(tg, CT_POLICY) ||
+		   clients_has(tg, CT_TERMS) || clients_has(tg, CT_PAYER);
+	struct span v;
+
+	if (c && any && observe_terms(tg, it, c, e) < 0)
 		return -1;
 	if (c && clients_has(tg, CT_BILL_TO) &&
 	    clients_billto_add(b->cl, c, it, clients_tag(tg, CT_BILL_TO), book_name(b, it->file),
 			       pos, e) < 0)
 		return -1;
-	if (!c && terms) {
-		terr_set(e, it->file, t->comment_line, "client terms without a client: tag");
+	if (!c && any) {
+		terr_set(e, it->file, it->txn->comment_line, "client terms without a client: tag");
 		return -1;
 	}
 	if (b->check && !b->global && (v = clients_tag(tg, CT_POLICY)).p && v.n) {
@@ -265,6 +260,33 @@ book_entry(struct book *b, const struct jitem *it, const struct client_tags *tg,
 			return -1;
 		}
 	}
+	return 0;
+}
+
+int
+book_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, uint32_t pos,
+	   uint64_t start, struct terr *e)
+{
+	const struct txn *t = it->txn;
+	enum session_kind kind;
+	struct client *c;
+	struct seen seen[8];
+	size_t nseen;
+	struct span v;
+	struct bev *ev;
+	bool primary = false;
+	int rc;
+
+	if (t->date > b->last) {  /* DATE_NONE is before every date */
+		b->last = t->date;
+		step(b, t->date, start, pos);
+	}
+	kind = clients_kind_of(tg);
+	v = clients_tag(tg, CT_CLIENT);
+	c = b->who = v.p ? clients_lookup(b->cl, v, true) : NULL;
+	/* most entries have none of the tags that set terms: one test of the vocabulary's */
+	if ((!tg->vt || tg->vt->set & TERM_TAGS) && terms(b, it, tg, c, pos, e) < 0)
+		return -1;
 	if ((rc = sums(b, t, seen, sizeof seen / sizeof *seen, &nseen)) < 0)
 		goto bad;
 	if (clients_has(tg, CT_PACKAGE)) {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "tally.h"
+#include "internal.h"  /* quick_hash, same_bytes */
 
 #define SPELL_SETS 128  /* a power of two */
 
@@ -33,7 +34,34 @@ struct clients {
 	size_t n, listcap;
 };
 
-struct client *clients_lookup(struct clients *b, struct span name, bool create);
+/* The cache's set for spelling s (n bytes). */
+static inline size_t
+clients_spell_set(const char *s, size_t n)
+{
+	return (size_t)(quick_hash(s, n) >> 57) & (SPELL_SETS - 1);
+}
+/* A spelling the cache does not hold: by the map, else the client of its slug (a new one
+ * when create). */
+struct client *clients_spell(struct clients *b, struct span name, bool create);
+/*
+ * A client by any spelling: the spellings met before (as written, so most lookups slug
+ * nothing), else by the slug of the name. A name whose slug is too long names nobody: it
+ * is never cut to fit (it would merge two clients). Inline: every entry asks.
+ */
+static inline struct client *
+clients_lookup(struct clients *b, struct span name, bool create)
+{
+	if (name.n) {
+		/* an empty way's n is 0: one of the same length holds a copy */
+		const struct spelling *sp = b->cache[clients_spell_set(name.p, name.n)];
+
+		if (sp[0].n == name.n && same_bytes(sp[0].p, name.p, name.n))
+			return sp[0].c;
+		if (sp[1].n == name.n && same_bytes(sp[1].p, name.p, name.n))
+			return sp[1].c;
+	}
+	return clients_spell(b, name, create);
+}
 
 /* Whether the n bytes at s are the prefix (low, fold) in either case: a word at a time. */
 static inline bool

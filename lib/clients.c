@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "bookint.h"
-#include "internal.h"  /* same_bytes */
 
 static const char *const default_prefix[C_NACCT] = {
 	"Assets:Unbilled", "Liabilities:Prepaid", "Liabilities:Deposits",
@@ -153,27 +152,18 @@ clients_slug(struct span in, char *buf, size_t size)
 	return n;
 }
 
-/* The cache's set for spelling s (n bytes). */
-static inline size_t
-spell_set(const char *s, size_t n)
-{
-	return (size_t)(quick_hash(s, n) >> 57) & (SPELL_SETS - 1);
-}
-
 /* Puts spelling name of c first in its set, the other way's out. */
 static void
 remember(struct clients *b, struct span name, struct client *c)
 {
-	struct spelling *sp = b->cache[spell_set(name.p, name.n)];
+	struct spelling *sp = b->cache[clients_spell_set(name.p, name.n)];
 
 	free(sp[1].p);
 	sp[1] = sp[0];
 	sp[0] = (struct spelling){span_dup(name), name.n, c};
 }
 
-/* A spelling the cache does not hold: by the map, else the client of its slug (a new one
- * when create). */
-static __attribute__((noinline)) struct client *
+struct client *
 clients_spell(struct clients *b, struct span name, bool create)
 {
 	char id[CLIENT_ID_MAX + 2];
@@ -213,38 +203,12 @@ clients_spell(struct clients *b, struct span name, bool create)
 	return c;
 }
 
-/*
- * A client by any spelling: the spellings met before (as written, so most lookups slug
- * nothing), else by the slug of the name. A name whose slug is too long names nobody: it
- * is never cut to fit (it would merge two clients).
- */
-static inline struct client *
-lookup(struct clients *b, struct span name, bool create)
-{
-	if (name.n) {
-		const struct spelling *sp = b->cache[spell_set(name.p, name.n)];
-
-		if (sp[0].p && sp[0].n == name.n && same_bytes(sp[0].p, name.p, name.n))
-			return sp[0].c;
-		if (sp[1].p && sp[1].n == name.n && same_bytes(sp[1].p, name.p, name.n))
-			return sp[1].c;
-	}
-	return clients_spell(b, name, create);
-}
-
-struct client *
-clients_lookup(struct clients *b, struct span name, bool create)
-{
-	return lookup(b, name, create);
-}
-
-/* The entry's client: (every entry asks: the lookup inline). */
 struct client *
 clients_of_tags(struct clients *b, const struct client_tags *tg)
 {
 	struct span v = clients_tag(tg, CT_CLIENT);
 
-	return v.p ? lookup(b, v, true) : NULL;
+	return v.p ? clients_lookup(b, v, true) : NULL;
 }
 
 struct client *
