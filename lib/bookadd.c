@@ -10,8 +10,8 @@
 #include "internal.h"  /* same_bytes, TNUM_BAD */
 
 /* The first item of a file: which of the files named by the user it is, if any. */
-void
-book_new_file(struct book *b, const struct jitem *it)
+static void
+new_file(struct book *b, const struct jitem *it)
 {
 	size_t k = b->fnext;
 
@@ -23,6 +23,28 @@ book_new_file(struct book *b, const struct jitem *it)
 	b->fidx = k;
 	b->fnext = k + 1;
 	b->foff = 0;
+}
+
+uint64_t
+book_where_more(struct book *b, const struct jitem *it)
+{
+	uint64_t start;
+
+	if (it->depth == 0 && it->line == 1)
+		new_file(b, it);
+	/* book_where's fast way counts on a file it knows here */
+	if (b->fidx >= b->nfiles || b->fidx >= 255) {
+		b->nocopy = true;
+		return 0;
+	}
+	if (it->open_block)
+		b->nocopy = true;  /* an unclosed comment block: let write_item close it */
+	start = b->foff;
+	if (it->depth == 0) {
+		b->foff += it->len;
+		b->fend[b->fidx] = b->foff;
+	}
+	return start;
 }
 
 /* A date later than every earlier one: lapses of packages expiring before it go here. */

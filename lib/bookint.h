@@ -278,28 +278,24 @@ struct book {
 	size_t nsteps, capsteps;
 };
 
-/* The first item of a file: which of the files named by the user it is, if any. */
-void book_new_file(struct book *b, const struct jitem *it);
-/* Follows where items are in the files named by the user; the offset where it starts.
- * Inline: every item passes here, half of them blank lines. */
+/* Where an item that is the first of a file, included, or in an open comment block is. */
+uint64_t book_where_more(struct book *b, const struct jitem *it);
+/*
+ * Follows where items are in the files named by the user; the offset where it starts.
+ * Inline: every item passes here, half of them blank lines, and most are at the top level
+ * of a file already known (once positions are unknown, nothing asks them again).
+ */
 static inline uint64_t
 book_where(struct book *b, const struct jitem *it)
 {
-	uint64_t start;
+	uint64_t start = b->foff;
 
-	if (it->depth == 0 && it->line == 1)
-		book_new_file(b, it);
-	if (b->fidx >= b->nfiles || b->fidx >= 255) {
-		b->nocopy = true;
+	if (b->nocopy)
 		return 0;
-	}
-	if (it->open_block)
-		b->nocopy = true;  /* an unclosed comment block: let write_item close it */
-	start = b->foff;
-	if (it->depth == 0) {
-		b->foff += it->len;
-		b->fend[b->fidx] = b->foff;
-	}
+	if (it->depth > 0 || it->line == 1 || it->open_block)
+		return book_where_more(b, it);
+	b->foff = start + it->len;
+	b->fend[b->fidx] = b->foff;
 	return start;
 }
 /* An entry (book_add_tags' it, at position pos, starting at start): its records, and its
