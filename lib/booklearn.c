@@ -29,9 +29,10 @@ book_learn(struct book *b, char *const *files, size_t nfiles, struct book_pass *
 	struct jitem *it;
 	struct vtags vt = {0};  /* vocab_entry_next clears what the last entry set */
 	struct terr e;
+	/* in locals, not *p: every call in the loop could change *p for all the compiler knows */
+	tdate last = DATE_NONE, limit = p->limit == DATE_NONE ? INT32_MAX : p->limit;
 	int rv;
 
-	p->last = DATE_NONE;
 	while ((rv = journal_next(j, &it)) != 0) {
 		uint32_t pos = b->at = b->pos;  /* the item's position: book_problem's */
 		bool bad = rv < 0;
@@ -49,10 +50,10 @@ book_learn(struct book *b, char *const *files, size_t nfiles, struct book_pass *
 				p->added(b, it, NULL, NULL, p->arg);
 			continue;
 		}
-		if (!bad && p->limit != DATE_NONE && it->txn->date >= p->limit)
+		if (!bad && it->txn->date >= limit)
 			bad = true;  /* after the limit: a position only */
-		if (!bad && (p->last == DATE_NONE || it->txn->date > p->last))
-			p->last = it->txn->date;
+		if (!bad && it->txn->date > last)  /* DATE_NONE is before every date */
+			last = it->txn->date;
 		if (!bad && vocab_entry_next(it, &vt, p->every ? NULL : &e,
 					     p->every ? vocab_report : NULL, b) > 0) {
 			bad = true;
@@ -81,5 +82,6 @@ book_learn(struct book *b, char *const *files, size_t nfiles, struct book_pass *
 			p->added(b, it, &vt, &tg, p->arg);
 	}
 	journal_close(j);
+	p->last = last;
 	return b->nerr > nerr;
 }
