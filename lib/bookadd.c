@@ -32,9 +32,9 @@ book_where_more(struct book *b, const struct jitem *it)
 
 	if (it->depth == 0 && it->line == 1)
 		new_file(b, it);
-	/* book_where's fast way counts on a file it knows here */
 	if (b->fidx >= b->nfiles || b->fidx >= 255) {
 		b->nocopy = true;
+		b->placing = false;
 		return 0;
 	}
 	if (it->open_block)
@@ -44,6 +44,8 @@ book_where_more(struct book *b, const struct jitem *it)
 		b->foff += it->len;
 		b->fend[b->fidx] = b->foff;
 	}
+	/* the file is known: book_where's quick way for the next (nocopy: nothing is asked) */
+	b->placing = !b->nocopy;
 	return start;
 }
 

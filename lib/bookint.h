@@ -250,6 +250,7 @@ struct book {
 		bool known;
 	} *fid;
 	bool nocopy;           /* positions unknown: pass 2 reads items */
+	bool placing;          /* positions wanted, in a file named by the user (book_where) */
 	bool report;           /* book_opts.report_only: no steps, no places kept */
 	struct deferred {      /* pass 1's errors, said in pass 2 in the input's order */
 		uint32_t pos;
@@ -283,20 +284,19 @@ uint64_t book_where_more(struct book *b, const struct jitem *it);
 /*
  * Follows where items are in the files named by the user; the offset where it starts.
  * Inline: every item passes here, half of them blank lines, and most are at the top level
- * of a file already known (once positions are unknown, nothing asks them again).
+ * of a file already known (b->placing; once positions are unknown, nothing asks them).
  */
 static inline uint64_t
 book_where(struct book *b, const struct jitem *it)
 {
 	uint64_t start = b->foff;
 
-	if (b->nocopy)
-		return 0;
-	if (it->depth > 0 || it->line == 1 || it->open_block)
-		return book_where_more(b, it);
-	b->foff = start + it->len;
-	b->fend[b->fidx] = b->foff;
-	return start;
+	if (b->placing && it->depth == 0 && it->line != 1 && !it->open_block) {
+		b->foff = start + it->len;
+		b->fend[b->fidx] = b->foff;
+		return start;
+	}
+	return b->nocopy ? 0 : book_where_more(b, it);
 }
 /* An entry (book_add_tags' it, at position pos, starting at start): its records, and its
  * client's terms. b->pos is past it already. */
