@@ -403,7 +403,7 @@ book_entry(struct book *b, const struct jitem *it, const struct client_tags *tg,
 		if (seen[s].deposit.q < 0 && amount_is_zero(&seen[s].debit) &&
 		    !ev->kind)
 			ev->flags |= F_DEPIN;
-		bev_put(b, ev, 0, &seen[s].debit);
+		bev_put0(b, ev, &seen[s].debit);
 		if (seen[s].deposit.q || seen[s].deposit.scale || seen[s].deposit.com)
 			bev_put(b, ev, 1, &seen[s].deposit);  /* else what it holds already */
 	}

@@ -343,6 +343,21 @@ int book_group(struct book *b, const struct jitem *it, const struct client_tags 
 #define BIG INT8_MIN
 struct amount bev_get(const struct book *b, const struct bev *v, int i);
 void bev_put(struct book *b, struct bev *v, int i, const struct amount *a);
+/* bev_put(b, v, 0, a) inline for most amounts: in the record's commodity (or the first
+ * one), within 64 bits. */
+static inline void
+bev_put0(struct book *b, struct bev *v, const struct amount *a)
+{
+	if ((!a->com || !v->com || a->com == v->com) && a->q <= INT64_MAX && a->q >= -INT64_MAX &&
+	    a->com <= INT16_MAX && a->com >= INT16_MIN) {
+		if (a->com)
+			v->com = (int16_t)a->com;
+		v->q0 = (int64_t)a->q;
+		v->scale0 = (int8_t)a->scale;
+		return;
+	}
+	bev_put(b, v, 0, a);
+}
 /* The commodities' styles as they were at position pos of pass 1 (forward only). */
 void book_style_at(struct book *b, uint32_t pos);
 /* What the book decided for a record. */

@@ -71,7 +71,7 @@ put(struct book *b, struct bev *v, const struct amount *price, const struct amou
     const struct amount *deposit)
 {
 	if (price)
-		bev_put(b, v, 0, price);
+		bev_put0(b, v, price);
 	if (fee)
 		bev_put(b, v, 1, fee);
 	if (deposit)
