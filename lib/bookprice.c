@@ -44,7 +44,7 @@ grace_used(const struct policy *p, const struct client *c, tdate d)
 static bool
 over(const struct client *c, tdate d)
 {
-	const struct client *p = client_payer_at(c, d);
+	const struct client *p = c->nbillto ? client_payer_at(c, d) : c;  /* (most: no call) */
 	bool bought = (c->first_pk_date != DATE_NONE && c->first_pk_date <= d) ||
 		      (p != c && p->first_pk_date != DATE_NONE && p->first_pk_date <= d);
 
