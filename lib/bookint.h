@@ -150,6 +150,9 @@ int package_debit(struct client *c, tdate d, const struct amount *amt, bool sess
 struct client *clients_package_buy(struct client *c, const struct jitem *it,
 				   const struct client_tags *tg, struct client *const *who,
 				   const struct amount *sum, size_t n, long *got, struct terr *e);
+/* client_package_owner and client_package_place of the owner in one look: the client
+ * whose package a session of c on d would take (NULL: none), and where (session *n of *m). */
+struct client *client_package_where(struct client *c, tdate d, long *n, long *m);
 /* `bill-to: v` on c's entry (billto.c); file: a name that outlives the reader, or NULL. */
 int clients_billto_add(struct clients *b, struct client *c, const struct jitem *it, struct span v,
 		       const char *file, uint32_t pos, struct terr *e);

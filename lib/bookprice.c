@@ -313,7 +313,6 @@ settle(struct book *b, struct client *c, struct bev *v)
 void
 book_settle_one(struct book *b, struct client *c, struct bev *v)
 {
-	const struct client *k;
 	long n = 0, m = 0;
 	bool has;
 
@@ -322,8 +321,7 @@ book_settle_one(struct book *b, struct client *c, struct bev *v)
 		settle(b, c, v);
 		return;
 	}
-	k = client_package_owner(c, v->date);  /* its own, or its payer's */
-	has = k && client_package_place(k, v->date, &n, &m);
+	has = client_package_where(c, v->date, &n, &m) != NULL;  /* its own, or its payer's */
 	settle(b, c, v);
 	if (!has || !(v->out & O_PACKAGE))
 		return;

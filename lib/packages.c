@@ -333,8 +333,23 @@ client_package_owner(struct client *c, tdate d)
 
 	if (oldest_live(c, d))
 		return c;
-	p = client_payer_at(c, d);
+	p = c->nbillto ? client_payer_at(c, d) : c;  /* (most: no call) */
 	return p != c && oldest_live(p, d) ? p : NULL;
+}
+
+struct client *
+client_package_where(struct client *c, tdate d, long *n, long *m)
+{
+	struct client_package *k = oldest_live(c, d);
+	struct client *p = c;
+
+	if (!k && c->nbillto && (p = client_payer_at(c, d)) != c)
+		k = oldest_live(p, d);
+	if (!k)
+		return NULL;
+	*n = k->used + 1;
+	*m = k->sessions;
+	return p;
 }
 
 int
