@@ -39,7 +39,7 @@ skip_ws(const char *p, const char *e)
 	return p;
 }
 
-static struct posting *
+static inline struct posting *
 new_posting(struct journal *j)
 {
 	struct txn *t = &j->txn;
@@ -453,7 +453,7 @@ assign(struct journal *j, struct posting *po)
  * scale, no costs, no assertions, at most one elided amount, and they balance exactly. True
  * when it settled the group; false leaves everything to balance_group as it was.
  */
-static bool
+static inline bool
 balance_simple(struct journal *j)
 {
 	struct txn *t = &j->txn;
@@ -502,8 +502,6 @@ balance_group(struct journal *j, enum pvirt g, long header_line)
 	char buf[AMOUNT_BUF];
 	int nonzero = 0, k;
 
-	if (g == P_REAL && balance_simple(j))
-		return 0;
 	for (i = 0; i < np; i++) {
 		struct posting *po = &t->p[i];
 
@@ -673,12 +671,7 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 	long ln = line;
 	size_t i;
 
-	struct posting *keep = t->p;
-
-	memset(t, 0, sizeof *t);
-	t->p = keep;
-	t->date2 = DATE_NONE;
-	t->comment_line = line;
+	*t = (struct txn){.date2 = DATE_NONE, .comment_line = line, .p = t->p};
 	j->arena_len = 0;
 	j->bvirt = j->pvirt = j->renamed = false;
 
@@ -720,7 +713,9 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 			t->p[i].acct = j->arena + j->acct_off[i] - 1;
 	if (!(j->flags & JOURNAL_NO_BALANCE)) {
 		/* A group without postings balances: most entries have no [virtual] ones. */
-		if (balance_group(j, P_REAL, line) < 0 ||
+		/* balance_simple first, inline: most entries need no more, nor balance_group's
+		 * frame. */
+		if ((!balance_simple(j) && balance_group(j, P_REAL, line) < 0) ||
 		    (j->bvirt && balance_group(j, P_BALANCED_VIRTUAL, line) < 0))
 			return -1;
 		for (i = 0; j->pvirt && i < t->np; i++)
