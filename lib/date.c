@@ -59,22 +59,20 @@ read_int(const char *s, size_t n, size_t max, int *v)
 	return i;
 }
 
-long
-date_parse(const char *s, size_t n, int default_year, tdate *out, const char **why)
+/* Entries come in date order, several a day: the last full YYYY-MM-DD read again. */
+static _Thread_local char last[10];
+static _Thread_local tdate last_date;
+static _Thread_local bool have_last;
+
+/* date_parse past its check for the last date: out of line, so that the check needs no
+ * frame. */
+static __attribute__((noinline)) long
+parse_date(const char *s, size_t n, int default_year, tdate *out, const char **why)
 {
 	int a, b, c, y, m, d;
 	size_t i, k;
 	char sep;
 
-	/* Entries come in date order, several a day: the last full YYYY-MM-DD read again. */
-	static _Thread_local char last[10];
-	static _Thread_local tdate last_date;
-	static _Thread_local bool have_last;
-
-	if (have_last && n >= 10 && memcmp(s, last, 10) == 0 && (n == 10 || s[10] < '0' || s[10] > '9')) {
-		*out = last_date;
-		return 10;
-	}
 	*why = "bad date";
 	if ((k = read_int(s, n, 5, &a)) == 0 || k >= n)
 		return -1;
@@ -112,6 +110,16 @@ date_parse(const char *s, size_t n, int default_year, tdate *out, const char **w
 		have_last = true;
 	}
 	return (long)i;
+}
+
+long
+date_parse(const char *s, size_t n, int default_year, tdate *out, const char **why)
+{
+	if (have_last && n >= 10 && memcmp(s, last, 10) == 0 && (n == 10 || s[10] < '0' || s[10] > '9')) {
+		*out = last_date;
+		return 10;
+	}
+	return parse_date(s, n, default_year, out, why);
 }
 
 void
