@@ -101,6 +101,8 @@ struct journal {
 /* In j->lend: the line is four spaces and a byte that is not blank (most postings, most
  * comments), so txn.c needs not look for where its text starts. */
 #define LEND_AT4 ((size_t)1 << (sizeof(size_t) * 8 - 1))
+/* With LEND_AT4: that byte is ';', a comment line (most of an entry's lines are tags). */
+#define LEND_NOTE ((size_t)1 << (sizeof(size_t) * 8 - 2))
 
 /* The second half's reader: it notes what makes its reading differ from an in-order one. */
 #define JOURNAL_SPLIT_TAIL 0x100

@@ -230,7 +230,7 @@ read_item(struct journal *j, struct src *s)
 			break;
 		q = s->buf + s->start + off;
 		if (ll > 4 && memcmp(q, "    ", 4) == 0 && (unsigned char)q[4] > ' ') {
-			at4 = LEND_AT4;
+			at4 = LEND_AT4 | (q[4] == ';' ? LEND_NOTE : 0);
 		} else if (indented(q, (size_t)ll)) {
 			at4 = 0;
 		} else {

@@ -690,7 +690,27 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 		size_t le = *++lend;
 
 		ln++;
-		next = text + (le & ~LEND_AT4);
+		next = text + (le & ~(LEND_AT4 | LEND_NOTE));
+		if (le & LEND_NOTE) {
+			/* A run of "    ;" lines: one comment span, to the last one's end. */
+			struct span *c = t->np ? &t->p[t->np - 1].comment : &t->comment;
+
+			if (!c->p) {
+				c->p = p + 4;
+				if (!t->np)
+					t->comment_line = ln;
+			}
+			while (next < end && (lend[1] & LEND_NOTE)) {
+				p = next;
+				next = text + (*++lend & ~(LEND_AT4 | LEND_NOTE));
+				ln++;
+			}
+			e = next[-1] == '\n' ? next - 1 : next;
+			if (e[-1] == '\r')  /* e > p + 4: the line has its ';' */
+				e--;
+			c->n = (size_t)(e - c->p);
+			continue;
+		}
 		e = next[-1] == '\n' ? next - 1 : next;
 		if (e > p && e[-1] == '\r')
 			e--;
