@@ -73,7 +73,7 @@ note_line_end(struct journal *j, size_t k, size_t end)
 		j->caplend = j->caplend ? j->caplend * 2 : 64;
 		j->lend = xrealloc(j->lend, j->caplend * sizeof *j->lend);
 	}
-	j->lend[k] = end;
+	j->lend[k] = (uint32_t)end;
 }
 
 static bool

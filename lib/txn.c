@@ -677,7 +677,7 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 
 	/* The reader noted where each line ends (j->lend): next is past its newline (or the
 	 * text's end), e is its content's end. A line holds a byte at least. */
-	const size_t *lend = j->lend;
+	const uint32_t *lend = j->lend;
 	const char *next = text + lend[0];
 
 	e = next[-1] == '\n' ? next - 1 : next;
@@ -687,7 +687,7 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 		return -1;
 	for (p = next; p < end; p = next) {
 		const char *q;
-		size_t le = *++lend;
+		uint32_t le = *++lend;
 
 		ln++;
 		next = text + (le & ~(LEND_AT4 | LEND_NOTE));
