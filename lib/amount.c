@@ -450,7 +450,7 @@ fast_update(void)
  * and last eight when shorter) and its length, 17 for any past 16; an amount that ends
  * before byte 16 (the byte after it counts) reads the same whatever follows.
  */
-#define MEMO_BITS 10
+#define MEMO_BITS 12
 struct memo {
 	uint64_t w0, w1;      /* the key's bytes */
 	int64_t q;            /* what the text reads as: parse_fast's fit 64 bits */
