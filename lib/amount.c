@@ -757,8 +757,8 @@ amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char *
 	if (!fast_style || n < 8)
 		return parse_keep(s, n, a, learn, why, NULL);
 	m = memo_key(s, n, &w0, &w1, &kn);
-	if (m->w0 != w0 || m->w1 != w1 || m->n != kn || !m->st || !m->st->mark_known ||
-	    m->st->decimal != m->mark)
+	if (m->w0 != w0 || m->w1 != w1 || m->n != kn || !m->st->mark_known ||
+	    m->st->decimal != m->mark)  /* an empty slot's n is 0 */
 		return parse_keep(s, n, a, learn, why, m);
 	a->q = m->q;
 	a->scale = m->scale;

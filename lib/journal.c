@@ -325,9 +325,11 @@ read_item(struct journal *j, struct src *s)
 		return RI_BAD;
 	}
 	if (kind == J_TXN) {
-		amount_decimal_mark(s->dmark);
+		if (s->dmark)  /* else none is in force: it is reset after each use */
+			amount_decimal_mark(s->dmark);
 		r = txn_parse(j, it->text + skip, it->len - skip, it->line);
-		amount_decimal_mark(0);
+		if (s->dmark)
+			amount_decimal_mark(0);
 		if (r < 0) {
 			it->kind = J_ERROR;
 			return RI_BAD;

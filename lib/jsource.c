@@ -185,18 +185,21 @@ bad_text(const char *p, size_t n)
 
 	while (s < e) {
 #ifdef __SSE2__
-		/* Sixty-four bytes a step while they are all ASCII and none is 0 (the smallest
-		 * of them is not 0, their or has no top bit), then sixteen to find the byte. */
+		/* Sixty-four bytes a step while they are all ASCII and none is 0 (as signed
+		 * bytes, all are above 0), then sixteen to find the byte. */
+		const __m128i zero = _mm_setzero_si128();
+
 		while (e - s >= 64) {
 			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
 			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
 			__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
 			__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
-			__m128i lo = _mm_min_epu8(_mm_min_epu8(a, b), _mm_min_epu8(c, d));
-			__m128i hi = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
+			__m128i ok = _mm_and_si128(_mm_and_si128(_mm_cmpgt_epi8(a, zero),
+								 _mm_cmpgt_epi8(b, zero)),
+						   _mm_and_si128(_mm_cmpgt_epi8(c, zero),
+								 _mm_cmpgt_epi8(d, zero)));
 
-			if (_mm_movemask_epi8(_mm_or_si128(hi,
-					_mm_cmpeq_epi8(lo, _mm_setzero_si128()))))
+			if (_mm_movemask_epi8(ok) != 0xffff)
 				break;
 			s += 64;
 		}
