@@ -464,7 +464,7 @@ static _Thread_local struct memo memo[1 << MEMO_BITS];
 static inline struct memo *
 memo_slot(uint64_t w0, uint64_t w1, unsigned n)
 {
-	uint64_t h = ((w0 ^ n) * 0x9e3779b97f4a7c15ull ^ w1) * 0xff51afd7ed558ccdull;
+	uint64_t h = (w0 ^ (w1 << 7 | w1 >> 57) ^ n) * 0x9e3779b97f4a7c15ull;  /* one multiply */
 
 	return &memo[h >> (64 - MEMO_BITS)];
 }

@@ -671,7 +671,13 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 	long ln = line;
 	size_t i;
 
-	*t = (struct txn){.date2 = DATE_NONE, .comment_line = line, .p = t->p};
+	/* Field by field: a compound literal here is a rep stos, dearer once per entry. */
+	t->date = 0;
+	t->date2 = DATE_NONE;
+	t->status = 0;
+	t->code = t->desc = t->comment = (struct span){NULL, 0};
+	t->comment_line = line;
+	t->np = 0;
 	j->arena_len = 0;
 	j->bvirt = j->pvirt = j->renamed = false;
 
