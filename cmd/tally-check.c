@@ -225,7 +225,7 @@ main(int argc, char **argv)
 	}
 	{
 		struct book_pass pass = {.limit = DATE_NONE, .flags = JOURNAL_CHECK_ASSERT | JOURNAL_CR,
-					 .every = true, .item = item, .entry = check_policy,
+					 .every = true, .item = item, .flagged_items = true, .entry = check_policy,
 					 .added = invoice, .arg = v};
 
 		nproblems = book_learn(book, files, nfiles, &pass);

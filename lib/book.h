@@ -437,8 +437,10 @@ struct book_pass {
 	int flags;       /* journal_open's */
 	bool every;      /* every problem of an entry's tags (tally-check), not only the first */
 	bool book_only;  /* keep the book's own problems only: a document says the others */
-	/* an item the reader flagged: a CR may be in it, or it opens a block left open */
+	/* each item before its tags are read; with flagged_items, only the items the reader
+	 * flagged (a CR may be in it, or it opens a block left open): tally-check's case */
 	void (*item)(struct book *b, const struct jitem *it, void *arg);
+	bool flagged_items;
 	int (*entry)(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg);
 	void (*added)(struct book *b, const struct jitem *it, const struct vtags *vt,
 		      const struct client_tags *tg, void *arg);

@@ -39,7 +39,7 @@ book_learn(struct book *b, char *const *files, size_t nfiles, struct book_pass *
 
 		if (bad && !p->book_only)
 			book_problem(b, journal_error(j));
-		if (!bad && p->item && (it->cr || it->open_block))  /* most items: neither */
+		if (!bad && p->item && (!p->flagged_items || it->cr || it->open_block))
 			p->item(b, it, p->arg);
 		/* half the items of a journal are blank lines: only their place, inline */
 		if (!bad && it->kind != J_TXN) {
