@@ -32,11 +32,13 @@ enum vkind {
 	K_ABSENT,    /* a client ID, then no-show (the default) or late-cancel */
 };
 
-#define V(s) s, sizeof s - 1
+#define V(s) s, sizeof s - 1, s ":", (2u << (sizeof s - 1)) - 1
 /* The vocabulary, in the order of enum vtag. */
 static const struct {
 	const char *name;
 	unsigned char len;  /* strlen(name) */
+	char key[16];       /* name and its colon, zeros after: compared sixteen bytes at once */
+	unsigned short bits;  /* key's bytes of the name and its colon, as bits */
 	enum vkind kind;
 	int where;         /* VW_ENTRY, VW_POSTING */
 	bool to_eol;       /* free text: the value runs to the end of the line, commas and all */
@@ -391,24 +393,37 @@ has_blank(struct span v)
 	return false;
 }
 
-static inline __attribute__((always_inline)) int parse(enum vtag k, struct span v, struct vval *out);
+/* has_blank, for a value of at most sixteen bytes of which sixteen may be read: one test. */
+static inline bool
+has_blank_in(struct span v, const char *lim)
+{
+#ifdef __SSE2__
+	if (v.n <= 16 && lim - v.p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)v.p);
+
+		return (tag_eq16(x, ' ') | tag_eq16(x, '\t')) & ((1u << v.n) - 1);
+	}
+#else
+	(void)lim;
+#endif
+	return has_blank(v);
+}
+
+static inline __attribute__((always_inline)) int parse(enum vtag k, struct span v,
+						       struct vval *out, const char *lim);
 
 int
 vocab_parse(enum vtag k, struct span v, struct vval *out)
 {
 	memset(out, 0, sizeof *out);
-	return parse(k, v, out);
+	return parse(k, v, out, v.p + v.n);
 }
 
-/* vocab_parse into a zero *out (take's: the entry's place for the tag is zero till then). */
-static inline __attribute__((always_inline)) int
-parse(enum vtag k, struct span v, struct vval *out)
+/* The rarer kinds, out of take's way (most tags of most entries are client, session, time,
+ * duration, invoice): each reads v into the zero *out as parse does; 0, or -1. */
+static __attribute__((noinline)) int
+parse_rare(enum vtag k, struct span v, struct vval *out)
 {
-	static const char *const sessions[] = {
-		[SESSION_HELD] = "held", [SESSION_CANCELLED] = "cancelled",
-		[SESSION_LATE] = "late-cancel", [SESSION_NOSHOW] = "no-show",
-		[SESSION_PROVIDER] = "provider-cancel",
-	};
 	static const char *const minutes[] = {"min", "minutes", NULL};
 	static const char *const sessions_w[] = {"session", "sessions", NULL};
 	static const char *const days[] = {"day", "days", NULL};
@@ -416,53 +431,11 @@ parse(enum vtag k, struct span v, struct vval *out)
 	struct regex *re;
 	size_t i;
 
-	out->raw = v;
 	switch (vocab[k].kind) {
-	case K_ID: {
-		/* An ID longer than the book keeps is refused, never cut: two would merge. */
-		char id[CLIENT_ID_MAX + 2];
-		size_t n;
-
-		/* a slug is never longer than its text and keeps ASCII letters and digits:
-		 * most IDs need no slug to be found good */
-		for (i = 0; v.n <= CLIENT_ID_MAX && i < v.n; i++)
-			if (((v.p[i] | 0x20) >= 'a' && (v.p[i] | 0x20) <= 'z') ||
-			    (v.p[i] >= '0' && v.p[i] <= '9'))
-				return 0;
-		n = clients_slug(v, id, sizeof id);
-		return n && n <= CLIENT_ID_MAX ? 0 : -1;
-	}
-	case K_SESSION: {
-		/* the five have five lengths: one comparison */
-		int s = v.n == 4 ? SESSION_HELD : v.n == 9 ? SESSION_CANCELLED
-			: v.n == 11 ? SESSION_LATE : v.n == 7 ? SESSION_NOSHOW
-			: v.n == 15 ? SESSION_PROVIDER : -1;
-
-		if (s < 0 || !same_name(v.p, sessions[s], v.n))
-			return -1;
-		out->n = s;
-		return 0;
-	}
-	case K_TIME:
-		/* most are HH:MM, read here; else time_parse (9:30 too) */
-		if (v.n == 5 && v.p[2] == ':' && is_digit(v.p[0]) && is_digit(v.p[1]) &&
-		    is_digit(v.p[3]) && is_digit(v.p[4])) {
-			long h = (v.p[0] - '0') * 10 + v.p[1] - '0', m = (v.p[3] - '0') * 10 + v.p[4] - '0';
-
-			out->n = h <= 23 && m <= 59 ? h * 60 + m : -1;
-		} else {
-			out->n = time_parse(v.p, v.n);
-		}
-		return out->n < 0 ? -1 : 0;
 	case K_MINUTES:
 		return parse_count(v, minutes, 1000000, &out->n) && out->n > 0 ? 0 : -1;
 	case K_DURATION:
-		/* most are minutes, "50m", read here */
-		if (v.n == 3 && v.p[2] == 'm' && is_digit(v.p[0]) && is_digit(v.p[1]))
-			out->n = (v.p[0] - '0') * 10 + v.p[1] - '0';
-		else if (!parse_duration(v, &out->n))
-			return -1;
-		return out->n > 0 ? 0 : -1;
+		return parse_duration(v, &out->n) && out->n > 0 ? 0 : -1;
 	case K_STAMP:
 		return (out->stamp = stamp_parse(v.p, v.n)) < 0 ? -1 : 0;
 	case K_COUNT:
@@ -485,8 +458,6 @@ parse(enum vtag k, struct span v, struct vval *out)
 		return v.n ? 0 : -1;
 	case K_DAYS:
 		return parse_count(v, days, 3650, &out->n) ? 0 : -1;
-	case K_WORD:
-		return v.n && !has_blank(v) ? 0 : -1;
 	case K_ITEM:
 		return vocab_item(v, &out->date, &out->amt, NULL) ? 0 : -1;
 	case K_EMAIL: {
@@ -497,8 +468,6 @@ parse(enum vtag k, struct span v, struct vval *out)
 				return -1;
 		return at && at > v.p && at < v.p + v.n - 1 ? 0 : -1;
 	}
-	case K_TEXT:
-		return 0;
 	case K_ABSENT: {
 		/* raw becomes the ID; n the kind of absence */
 		char id[CLIENT_ID_MAX + 2];
@@ -521,8 +490,79 @@ parse(enum vtag k, struct span v, struct vval *out)
 		out->raw = w;
 		return n && n <= CLIENT_ID_MAX ? 0 : -1;
 	}
+	case K_ID: {
+		/* An ID longer than the book keeps is refused, never cut: two would merge. */
+		char id[CLIENT_ID_MAX + 2];
+		size_t n = clients_slug(v, id, sizeof id);
+
+		return n && n <= CLIENT_ID_MAX ? 0 : -1;
 	}
-	return -1;
+	case K_TIME:
+		out->n = time_parse(v.p, v.n);
+		return out->n < 0 ? -1 : 0;
+	default:
+		return -1;
+	}
+}
+
+/* vocab_parse into a zero *out (take's: the entry's place for the tag is zero till then);
+ * bytes up to lim (>= the value's end) may be read. The common forms are read here. */
+static inline __attribute__((always_inline)) int
+parse(enum vtag k, struct span v, struct vval *out, const char *lim)
+{
+	static const char *const sessions[] = {
+		[SESSION_HELD] = "held", [SESSION_CANCELLED] = "cancelled",
+		[SESSION_LATE] = "late-cancel", [SESSION_NOSHOW] = "no-show",
+		[SESSION_PROVIDER] = "provider-cancel",
+	};
+	size_t i;
+
+	out->raw = v;
+	switch (vocab[k].kind) {
+	case K_ID:
+		/* a slug is never longer than its text and keeps ASCII letters and digits:
+		 * most IDs need no slug to be found good */
+		for (i = 0; v.n <= CLIENT_ID_MAX && i < v.n; i++)
+			if (((v.p[i] | 0x20) >= 'a' && (v.p[i] | 0x20) <= 'z') ||
+			    (v.p[i] >= '0' && v.p[i] <= '9'))
+				return 0;
+		break;
+	case K_SESSION: {
+		/* the five have five lengths: one comparison */
+		int s = v.n == 4 ? SESSION_HELD : v.n == 9 ? SESSION_CANCELLED
+			: v.n == 11 ? SESSION_LATE : v.n == 7 ? SESSION_NOSHOW
+			: v.n == 15 ? SESSION_PROVIDER : -1;
+
+		if (s < 0 || !same_name(v.p, sessions[s], v.n))
+			return -1;
+		out->n = s;
+		return 0;
+	}
+	case K_TIME:
+		/* most are HH:MM, read here; else time_parse (9:30 too) */
+		if (v.n == 5 && v.p[2] == ':' && is_digit(v.p[0]) && is_digit(v.p[1]) &&
+		    is_digit(v.p[3]) && is_digit(v.p[4])) {
+			long h = (v.p[0] - '0') * 10 + v.p[1] - '0', m = (v.p[3] - '0') * 10 + v.p[4] - '0';
+
+			out->n = h <= 23 && m <= 59 ? h * 60 + m : -1;
+			return out->n < 0 ? -1 : 0;
+		}
+		break;
+	case K_DURATION:
+		/* most are minutes, "50m", read here */
+		if (v.n == 3 && v.p[2] == 'm' && is_digit(v.p[0]) && is_digit(v.p[1])) {
+			out->n = (v.p[0] - '0') * 10 + v.p[1] - '0';
+			return out->n > 0 ? 0 : -1;
+		}
+		break;
+	case K_WORD:
+		return v.n && !has_blank_in(v, lim) ? 0 : -1;
+	case K_TEXT:
+		return 0;
+	default:
+		break;
+	}
+	return parse_rare(k, v, out);
 }
 
 void
@@ -532,11 +572,14 @@ vocab_bad(struct terr *e, const struct jitem *it, enum vtag k, struct span v)
 		 (int)v.n, v.p, vocab[k].want);
 }
 
+#define BIT(k) ((uint64_t)1 << (k))
+
 /* Reading an entry: the tags, the errors so far, where to send them. */
 struct reading {
 	const struct jitem *it;
 	struct vtags *tg;
-	bool seen[VT_N];   /* written on the entry, good or bad */
+	const char *lim;   /* bytes up to lim may be read: the entry's comment, or its item */
+	uint64_t seen;     /* bit k: tag k written on the entry, good or bad */
 	int nclient;       /* client: tags on the entry */
 	int nerr;
 	int hint;          /* the tag known() found, for take; else -1 */
@@ -563,48 +606,67 @@ fail(struct reading *r, long line, const char *fmt, ...)
 		r->report(&e, r->arg);
 }
 
-/* One tag of the entry's comment (posting false) or of a posting's: the two are inlined
- * apart, so that the entry's, read for every tag of every entry, tests nothing of postings. */
-static inline __attribute__((always_inline)) int
-take_at(struct span key, struct span value, struct reading *r, bool posting)
+/* A bad value, said at its tag's line; the entry's place for it back to zero (keep). */
+static void
+bad(struct reading *r, int k, struct span key, struct span value, struct vval *v, bool keep)
 {
-	int k = r->hint >= 0 ? r->hint : lookup(key);
+	struct terr e;
+
+	if (keep)
+		*v = (struct vval){0};  /* what has[k] false means */
+	vocab_bad(&e, r->it, k, value);
+	fail(r, vocab_line(r->it, key.p), "%s", e.msg);
+}
+
+/*
+ * Tag k of the entry's comment (posting false) or of a posting's: the two are inlined
+ * apart, so that the entry's, read for every tag of every entry, tests nothing of
+ * postings. Bytes of the value up to lim may be read.
+ */
+static inline __attribute__((always_inline)) void
+take_tag(struct reading *r, int k, struct span key, struct span value, const char *lim,
+	 bool posting)
+{
+	uint64_t bit = (uint64_t)1 << k;
 	struct vval scratch, *v;
 	bool keep;
 
-	r->hint = -1;
-	if (k < 0)
-		return 0;
-	if (!posting)
-		r->seen[k] = true;
-	if (!posting && k == VT_CLIENT)
-		r->nclient++;
+	if (!posting) {
+		r->seen |= bit;
+		r->nclient += k == VT_CLIENT;
+	}
 	/* the tag's line is counted only for a message: counting it for every tag cost a
 	 * fifth of tally-bill's time */
 	if (!(vocab[k].where & (posting ? VW_POSTING : VW_ENTRY))) {
 		fail(r, vocab_line(r->it, key.p), "%s: not read on a posting: write it on the entry",
 		     vocab[k].name);
-		return 0;
+		return;
 	}
-	/* the first of each on the entry is kept: read straight into its place */
-	keep = !posting && !r->tg->has[k];
+	/* the first of each on the entry is kept: read straight into its place (zero
+	 * till then: has[k] is set[k]) */
+	keep = !posting && !(r->tg->set & bit);
 	v = keep ? &r->tg->v[k] : &scratch;
 	if (!keep)
 		*v = (struct vval){0};
-	if (parse(k, value, v) < 0) {
-		struct terr e;
-
-		if (keep)
-			*v = (struct vval){0};  /* what has[k] false means */
-		vocab_bad(&e, r->it, k, value);
-		fail(r, vocab_line(r->it, key.p), "%s", e.msg);
-		return 0;
+	if (parse(k, value, v, lim) < 0) {
+		bad(r, k, key, value, v, keep);
+		return;
 	}
 	if (!keep)
-		return 0;
+		return;
 	v->at = key.p;
 	r->tg->has[k] = true;
-	r->tg->set |= (uint64_t)1 << k;
+	r->tg->set |= bit;
+}
+
+static inline __attribute__((always_inline)) int
+take_at(struct span key, struct span value, struct reading *r, bool posting)
+{
+	int k = r->hint >= 0 ? r->hint : lookup(key);
+
+	r->hint = -1;
+	if (k >= 0)
+		take_tag(r, k, key, value, posting ? value.p + value.n : r->lim, posting);
 	return 0;
 }
 
@@ -634,11 +696,89 @@ take(struct span key, struct span value, void *arg)
 	return take_at(key, value, arg, false);
 }
 
+/* One line of the entry's comment as tag_walk reads it, for what quick_lines does not read. */
+static __attribute__((noinline)) const char *
+slow_line(struct reading *r, const char *p, const char *end)
+{
+	int stop;
+
+	return tag_walk_line(p, end, r->lim, take, known, r, &stop);
+}
+
 static int
 take_posting(struct span key, struct span value, void *arg)
 {
 	return take_at(key, value, arg, true);
 }
+
+#ifdef __SSE2__
+/*
+ * The lines from p of most entries' comments, read here as tag_walk_line reads them:
+ * "    ; key: value" (the first line "; key: value"), the key one of tally's (the first of
+ * its by_word slot) the first time on the entry, the value of fewer than sixteen bytes
+ * without a comma. Sixteen bytes are compared with the key and its colon at once, sixteen
+ * searched for the value's end. Returns the first line it does not read (or past end).
+ */
+static __attribute__((noinline)) const char *
+quick_lines(struct reading *r, const char *p, const char *end)
+{
+	struct vtags *tg = r->tg;
+	const char *lim = r->lim, *w, *v, *q;
+	uint64_t set = tg->set, was = set, bit;
+	struct span value;
+	__m128i x;
+	unsigned m;
+	int k;
+
+	/* the loads below stay within 48 bytes of p */
+	for (; p < end && lim - p >= 48; p = q + 1) {
+		if (end - p > 6 && tag_four_spaces(p) && p[4] == ';' && p[5] == ' ' &&
+		    !tag_is_space(p[6]))
+			w = p + 6;
+		else if (end - p > 2 && p[0] == ';' && p[1] == ' ' && !tag_is_space(p[2]))
+			w = p + 2;
+		else
+			break;
+		if ((k = by_word[SLOT(word4(w))] - 1) < 0)
+			break;
+		m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)w),
+			_mm_loadu_si128((const __m128i *)(const void *)vocab[k].key)));
+		bit = (uint64_t)1 << k;
+		v = w + vocab[k].len + 1;
+		/* its name and colon before the comment's end; a tag again on the entry, or
+		 * one not read on an entry, is take_tag's */
+		if ((~m & vocab[k].bits) || v > end || (set & bit) || !(vocab[k].where & VW_ENTRY))
+			break;
+		x = _mm_loadu_si128((const __m128i *)(const void *)v);
+		if (!(m = tag_eq16(x, ',') | tag_eq16(x, '\n')))
+			break;
+		if ((q = v + __builtin_ctz(m)) >= end)
+			q = end;
+		else if (*q == ',')
+			break;
+		/* most values: one blank before, none after */
+		if (q - v >= 2 && v[0] == ' ' && !tag_is_space(v[1]) && !tag_is_space(q[-1]))
+			value = (struct span){v + 1, (size_t)(q - v - 1)};
+		else
+			value = tag_trim(v, q);
+		if (parse(k, value, &tg->v[k], lim) < 0) {
+			r->seen |= bit;
+			r->nclient += k == VT_CLIENT;
+			bad(r, k, (struct span){w, vocab[k].len}, value, &tg->v[k], true);
+			continue;
+		}
+		tg->v[k].at = w;
+		tg->has[k] = true;
+		set |= bit;
+	}
+	/* what take_tag counts: the tags taken here were seen, a client once */
+	r->seen |= set;
+	r->nclient += (set & ~was & BIT(VT_CLIENT)) != 0;
+	tg->set = set;
+	return p;
+}
+#endif
 
 /* A group session's tags: absent: names one of its clients, on a held session. */
 static void
@@ -696,43 +836,47 @@ read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 	   void (*report)(const struct terr *, void *), void *arg)
 {
 	static const enum vtag terms[] = {VT_PAYER, VT_RATE, VT_POLICY, VT_TERMS, VT_BILL_TO};
-#define TERM_SET ((uint64_t)1 << VT_PAYER | (uint64_t)1 << VT_RATE | (uint64_t)1 << VT_POLICY | \
-		  (uint64_t)1 << VT_TERMS | (uint64_t)1 << VT_BILL_TO)
+#define TERM_SET (BIT(VT_PAYER) | BIT(VT_RATE) | BIT(VT_POLICY) | BIT(VT_TERMS) | BIT(VT_BILL_TO))
 	struct reading r = {.it = it, .tg = tg, .hint = -1, .e = e, .report = report, .arg = arg};
 	const struct txn *t = it->txn;
 	const struct vval *v = tg->v;
-	struct span c;
+	const char *p, *end;
 
 	if (it->kind != J_TXN)
 		return 0;
 	/* tagwalk.h's scans read sixteen bytes at a time: the whole item's text may be read
 	 * (only the comment's, should it lie elsewhere) */
-	if ((c = t->comment).p) {
-		const char *end = it->text + it->len;
-
-		tag_walk(c, c.p >= it->text && c.p + c.n <= end ? end : c.p + c.n, take, known,
-			 &r);
+	if ((p = t->comment.p)) {
+		end = p + t->comment.n;
+		r.lim = p >= it->text && end <= it->text + it->len ? it->text + it->len : end;
+		while (p < end) {
+#ifdef __SSE2__
+			if ((p = quick_lines(&r, p, end)) >= end)
+				break;
+#endif
+			p = slow_line(&r, p, end);
+		}
 	}
 	for (size_t i = 0; i < t->np; i++)
 		if (t->p[i].comment.n)  /* most postings have no comment: no call */
 			tag_each(t->p[i].comment, take_posting, &r);
 	/* What an entry's tags need of each other. */
-	if (tg->has[VT_SESSION] && !r.seen[VT_CLIENT])
+	if ((tg->set & BIT(VT_SESSION)) && !(r.seen & BIT(VT_CLIENT)))
 		fail(&r, vocab_line(it, v[VT_SESSION].at), "session: no client: tag on the entry");
-	if (tg->has[VT_SESSION] && v[VT_SESSION].n == SESSION_CANCELLED) {
-		if (!r.seen[VT_CANCELLED_AT])
+	if ((tg->set & BIT(VT_SESSION)) && v[VT_SESSION].n == SESSION_CANCELLED) {
+		if (!(r.seen & BIT(VT_CANCELLED_AT)))
 			fail(&r, vocab_line(it, v[VT_SESSION].at),
 			     "session: cancelled needs cancelled-at: "
 			     "(late or on time cannot be told)");
-		if (!r.seen[VT_TIME])
+		if (!(r.seen & BIT(VT_TIME)))
 			fail(&r, vocab_line(it, v[VT_SESSION].at),
 			     "session: cancelled needs time: "
 			     "(late or on time cannot be told)");
 	}
-	if (tg->has[VT_PRICE] && !r.seen[VT_SESSION])
+	if ((tg->set & BIT(VT_PRICE)) && !(r.seen & BIT(VT_SESSION)))
 		fail(&r, vocab_line(it, v[VT_PRICE].at), "price: no session: tag on the entry");
 	tg->nclient = r.nclient;
-	if (r.nclient > 1 || tg->has[VT_ABSENT])
+	if (r.nclient > 1 || (tg->set & BIT(VT_ABSENT)))
 		group_check(&r);
 	/* the client terms, in the vocabulary's order (most entries have none: one test) */
 	for (size_t i = 0; (tg->set & TERM_SET) && i < sizeof terms / sizeof *terms; i++) {
@@ -740,7 +884,7 @@ read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 
 		if (!tg->has[k])
 			continue;
-		if (!r.seen[VT_CLIENT])
+		if (!(r.seen & BIT(VT_CLIENT)))
 			fail(&r, vocab_line(it, v[k].at), "%s: no client: tag on the entry",
 			     vocab[k].name);
 		/* whose terms? only the first client's would be: say so rather than guess */
