@@ -43,12 +43,12 @@ enum vkind {
 #define V(s, w) LINE(s), LINE_BITS(s, w), s, sizeof s - 1, w
 /* The vocabulary, in the order of enum vtag. */
 static const struct {
-	_Alignas(16) char line[32];  /* "    ; name:", most lines' start, zeros after */
+	_Alignas(64) char line[32];  /* "    ; name:", most lines' start, zeros after */
 	unsigned bits;       /* line's bytes as bits, as quick_lines compares them */
 	const char *name;
 	unsigned char len;  /* strlen(name) */
-	int where;         /* VW_ENTRY, VW_POSTING */
-	enum vkind kind;
+	unsigned char where; /* VW_ENTRY, VW_POSTING */
+	unsigned char kind;  /* enum vkind */
 	bool to_eol;       /* free text: the value runs to the end of the line, commas and all */
 	const char *want;  /* what a good value looks like, for messages */
 } vocab[VT_N] = {
@@ -401,22 +401,6 @@ has_blank(struct span v)
 	return false;
 }
 
-/* has_blank, for a value of at most sixteen bytes of which sixteen may be read: one test. */
-static inline bool
-has_blank_in(struct span v, const char *lim)
-{
-#ifdef __SSE2__
-	if (v.n <= 16 && lim - v.p >= 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)v.p);
-
-		return (tag_eq16(x, ' ') | tag_eq16(x, '\t')) & ((1u << v.n) - 1);
-	}
-#else
-	(void)lim;
-#endif
-	return has_blank(v);
-}
-
 static inline __attribute__((always_inline)) int parse(enum vtag k, struct span v,
 						       struct vval *out, const char *lim);
 
@@ -508,6 +492,8 @@ parse_rare(enum vtag k, struct span v, struct vval *out)
 	case K_TIME:
 		out->n = time_parse(v.p, v.n);
 		return out->n < 0 ? -1 : 0;
+	case K_WORD:
+		return v.n && !has_blank(v) ? 0 : -1;
 	default:
 		return -1;
 	}
@@ -516,7 +502,10 @@ parse_rare(enum vtag k, struct span v, struct vval *out)
 /*
  * The common forms of the common kinds (client, session, time, duration, invoice and free
  * text are most tags of most entries), read into *n: 0, -1 for a bad value, 1 for one
- * parse_rare reads. Bytes up to lim (>= the value's end) may be read.
+ * parse_rare reads. Bytes up to lim (>= the value's end) may be read. No call: inline in
+ * quick_lines' loop, it leaves the loop its registers. Of these kinds' places in struct vtags, nothing past n is ever written but zeros (they start zero, a bad
+ * value and vocab_entry_next clear a place whole, parse_rare writes n and raw of them):
+ * quick_lines writes raw, at and n alone.
  */
 static inline __attribute__((always_inline)) int
 parse_common(enum vtag k, struct span v, const char *lim, long *n)
@@ -565,7 +554,17 @@ parse_common(enum vtag k, struct span v, const char *lim, long *n)
 		}
 		return 1;
 	case K_WORD:
-		return v.n && !has_blank_in(v, lim) ? 0 : -1;
+		/* most are short: sixteen bytes tested for blanks at once */
+#ifdef __SSE2__
+		if (v.n && v.n <= 16 && lim - v.p >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)v.p);
+
+			return (tag_eq16(x, ' ') | tag_eq16(x, '\t')) & ((1u << v.n) - 1) ? -1 : 0;
+		}
+#else
+		(void)lim;
+#endif
+		return 1;
 	case K_TEXT:
 		return 0;
 	default:
@@ -729,30 +728,18 @@ take_posting(struct span key, struct span value, void *arg)
 	return take_at(key, value, arg, true);
 }
 
-/*
- * *o = (struct vval){.raw = raw, .at = at, .n = n}, field by field: the compiler makes
- * of the compound literal a string instruction, counted by the word.
- */
-static inline void
-place(struct vval *o, struct span raw, const char *at, long n)
-{
-	_Static_assert(offsetof(struct vval, stamp) == offsetof(struct vval, n) + sizeof o->n,
-		       "place() writes every field of struct vval: stamp and after are zero");
-	o->raw = raw;
-	o->at = at;
-	o->n = n;
-	memset((char *)o + offsetof(struct vval, stamp), 0, sizeof *o - offsetof(struct vval, stamp));
-}
 
 #ifdef __SSE2__
 /*
  * The lines from p of most entries' comments, read here as tag_walk_line reads them:
  * "    ; key: value", the key one of tally's (the first of its by_word slot) the first
- * time on the entry, the value of fewer than sixteen bytes without a comma. Sixteen
- * bytes are compared with vocab[k].line at once, sixteen searched for the value's end.
- * Returns the first line it does not read (or past end).
+ * time on the entry, the value without a comma and of a common form (parse_common).
+ * Sixteen bytes are compared with vocab[k].line at once, sixteen at a time searched for
+ * the value's end. Returns the first line it does not read (or past end), which it left
+ * as it was: slow_line reads it, bad values too. No call in the loop: all registers are
+ * its own.
  */
-static inline __attribute__((always_inline)) const char *
+static __attribute__((noinline)) const char *
 quick_lines(struct reading *r, const char *p, const char *end)
 {
 	struct vtags *tg = r->tg;
@@ -763,7 +750,7 @@ quick_lines(struct reading *r, const char *p, const char *end)
 	__m128i x;
 	unsigned m;
 	long n;
-	int k, rc;
+	int k;
 
 	/* the loads below stay within 48 bytes of p */
 	for (; p < end && lim - p >= 48; p = q + 1) {
@@ -778,30 +765,26 @@ quick_lines(struct reading *r, const char *p, const char *end)
 		if ((m & vocab[k].bits) != vocab[k].bits || v > end || (set >> k & 1))
 			break;
 		x = _mm_loadu_si128((const __m128i *)(const void *)v);
-		if (!(m = tag_eq16(x, ',') | tag_eq16(x, '\n')))
-			break;
-		if ((q = v + __builtin_ctz(m)) >= end)
-			q = end;
-		else if (*q == ',')
+		if ((m = tag_eq16(x, ',') | tag_eq16(x, '\n')) != 0)
+			q = v + __builtin_ctz(m) < end ? v + __builtin_ctz(m) : end;
+		else  /* a long name, say */
+			q = tag_value_end(v + 16, end, lim);
+		if (q < end && *q == ',')
 			break;
 		/* most values: one blank before, none after */
 		if (q - v >= 2 && v[0] == ' ' && !tag_is_space(v[1]) && !tag_is_space(q[-1]))
 			value = (struct span){v + 1, (size_t)(q - v - 1)};
 		else
 			value = tag_trim(v, q);
-		/* the whole of the entry's place for it, which may hold the last entry's */
-		o = &tg->v[k];
 		n = 0;
-		if ((rc = parse_common(k, value, lim, &n)) == 0) {
-			place(o, value, p + 6, n);
-		} else if (*o = (struct vval){.raw = value}, rc > 0 && parse_rare(k, value, o) == 0) {
-			o->at = p + 6;
-		} else {
-			r->seen |= BIT(k);
-			r->nclient += k == VT_CLIENT;
-			bad(r, k, (struct span){p + 6, vocab[k].len}, value, o, true);
-			continue;
-		}
+		if (parse_common(k, value, lim, &n) != 0)
+			break;
+		/* the entry's place for it, which may hold the last entry's: past n, all
+		 * zero (see parse_common) */
+		o = &tg->v[k];
+		o->raw = value;
+		o->at = p + 6;
+		o->n = n;
 		tg->has[k] = true;
 		set |= BIT(k);
 	}
@@ -939,9 +922,10 @@ read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 			p = slow_line(&r, p, end);
 		}
 	}
-	for (size_t i = 0; i < t->np; i++)
-		if (t->p[i].comment.n)  /* most postings have no comment: no call */
-			tag_each(t->p[i].comment, take_posting, &r);
+	/* most postings have no comment, most comments no colon: no tag, no call */
+	for (const struct posting *q = t->p, *qe = t->p + t->np; q < qe; q++)
+		if (q->comment.n && memchr(q->comment.p, ':', q->comment.n))
+			tag_each(q->comment, take_posting, &r);
 	tg->nclient = r.nclient;
 	/* most entries: one client, and a session (not cancelled) of theirs or none */
 	if ((tg->set & (BIT(VT_PRICE) | BIT(VT_ABSENT) | TERM_SET)) || r.nclient > 1 ||
