@@ -743,8 +743,8 @@ static __attribute__((noinline)) const char *
 quick_lines(struct reading *r, const char *p, const char *end)
 {
 	struct vtags *tg = r->tg;
-	const char *lim = r->lim, *v, *q;
-	uint64_t set = tg->set, was = set;
+	const char *lim = r->lim, *v, *q, *stop;
+	uint64_t set = tg->set;
 	struct span value;
 	struct vval *o;
 	__m128i x;
@@ -753,7 +753,8 @@ quick_lines(struct reading *r, const char *p, const char *end)
 	int k;
 
 	/* the loads below stay within 48 bytes of p */
-	for (; p < end && lim - p >= 48; p = q + 1) {
+	stop = lim - end >= 48 ? end : lim - p >= 48 ? lim - 47 : p;
+	for (; p < stop; p = q + 1) {
 		if ((k = by_word[SLOT(word4(p + 6))] - 1) < 0)
 			break;
 		m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
@@ -766,13 +767,14 @@ quick_lines(struct reading *r, const char *p, const char *end)
 			break;
 		x = _mm_loadu_si128((const __m128i *)(const void *)v);
 		if ((m = tag_eq16(x, ',') | tag_eq16(x, '\n')) != 0)
-			q = v + __builtin_ctz(m) < end ? v + __builtin_ctz(m) : end;
+			q = v + (unsigned)__builtin_ctz(m) < end ? v + (unsigned)__builtin_ctz(m) : end;
 		else  /* a long name, say */
 			q = tag_value_end(v + 16, end, lim);
 		if (q < end && *q == ',')
 			break;
-		/* most values: one blank before, none after */
-		if (q - v >= 2 && v[0] == ' ' && !tag_is_space(v[1]) && !tag_is_space(q[-1]))
+		/* most values: one blank before, none after (nor any byte up to a blank) */
+		if (q - v >= 2 && v[0] == ' ' && (unsigned char)v[1] > ' ' &&
+		    (unsigned char)q[-1] > ' ')
 			value = (struct span){v + 1, (size_t)(q - v - 1)};
 		else
 			value = tag_trim(v, q);
@@ -790,7 +792,7 @@ quick_lines(struct reading *r, const char *p, const char *end)
 	}
 	/* what take_tag counts: the tags taken here were seen, a client once */
 	r->seen |= set;
-	r->nclient += (set & ~was & BIT(VT_CLIENT)) != 0;
+	r->nclient += (set & ~tg->set & BIT(VT_CLIENT)) != 0;
 	tg->set = set;
 	return p;
 }
