@@ -750,7 +750,7 @@ quick_lines(struct reading *r, const char *p, const char *end)
 	__m128i x;
 	unsigned m;
 	long n;
-	int k;
+	long k;
 
 	/* the loads below stay within 48 bytes of p */
 	stop = lim - end >= 48 ? end : lim - p >= 48 ? lim - 47 : p;
