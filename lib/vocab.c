@@ -924,8 +924,9 @@ read_entry(const struct jitem *it, struct vtags *tg, struct terr *e,
 			p = slow_line(&r, p, end);
 		}
 	}
-	/* most postings have no comment, most comments no colon: no tag, no call */
-	for (const struct posting *q = t->p, *qe = t->p + t->np; q < qe; q++)
+	/* most postings have no comment, most comments no colon: no tag, no call (an entry
+	 * without postings may have none: NULL + 0 is undefined behaviour) */
+	for (const struct posting *q = t->p, *qe = t->np ? t->p + t->np : q; q < qe; q++)
 		if (q->comment.n && memchr(q->comment.p, ':', q->comment.n))
 			tag_each(q->comment, take_posting, &r);
 	tg->nclient = r.nclient;
