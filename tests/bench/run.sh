@@ -14,6 +14,8 @@
 #                   all: run the peers at every size.   baseline: run no peer, take them all.
 #   BENCH_DIR       where generated inputs are kept between runs (default /tmp/tally-bench)
 # Ratios are of cpu time (steadier than wall on a shared machine); wall ratios beside them.
+# Two commands of the rounds are compared round by round (each pair ran in one round,
+# seconds apart) and the median of those ratios is shown, not a ratio of medians.
 # tally-balance splits a large file over two threads: its cpu time is the sum of both, its
 # wall time what two cores save; tally-balance-1t is the same run on one thread.
 set -eu
@@ -154,6 +156,23 @@ peer() {
 	fi
 }
 
+# paired A B: "cpu wall", the medians of A's time over B's in each round, when A and B ran
+# in the same rounds (as many timings each, all from here); nothing otherwise.
+paired() {
+	[ -s "$DIR/times.$1" ] && [ -s "$DIR/times.$2" ] || return 0
+	[ "$(wc -l < "$DIR/times.$1")" -eq "$(wc -l < "$DIR/times.$2")" ] || return 0
+	[ "$(wc -l < "$DIR/times.$1")" -gt 1 ] || return 0
+	paste -d' ' "$DIR/times.$1" "$DIR/times.$2" | awk '
+		function med(a, k, i, j, t) {
+			for (i = 1; i <= NR; i++) for (j = i + 1; j <= NR; j++)
+				if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+			return a[int((NR + 1) / 2)]
+		}
+		$5 + $6 <= 0 || $5 <= 0 { bad = 1 }
+		!bad { c[NR] = ($2 + $3) / ($6 + $7); w[NR] = $1 / $5 }
+		END { if (!bad) printf "%.6f %.6f\n", med(c), med(w) }'
+}
+
 # ratio A B TARGET TEXT: A's time over B's, cpu (wall), and whether TARGET is met: "<=3"
 # means A within 3 times B, ">=100" means A at least 100 times B.
 ratio() {
@@ -161,9 +180,13 @@ ratio() {
 	[ -n "$a" ] && [ -n "$b" ] || return 0
 	# A wall time from BASELINE.md (a quieter machine) is no match for one taken here.
 	[ "$(get "$1" 5)$(get "$2" 5)" = runrun ] || aw=0
-	awk -v a="$a" -v b="$b" -v aw="$aw" -v bw="$bw" -v t="$3" -v x="$4" 'BEGIN {
+	# Both from the rounds: the median of the round-by-round ratios.
+	pr=$(paired "$1" "$2")
+	awk -v a="$a" -v b="$b" -v aw="$aw" -v bw="$bw" -v t="$3" -v x="$4" -v pr="$pr" 'BEGIN {
 		if (b <= 0 || bw <= 0) { printf "  %-50s (too fast to compare)\n", x; exit }
-		r = a / b; rw = aw > 0 ? sprintf("%8.1fx wall", aw / bw) : "  (BASELINE)"
+		r = a / b; rw = aw > 0 ? aw / bw : 0
+		if (pr != "") { split(pr, q, " "); r = q[1]; rw = q[2] }
+		rw = rw > 0 ? sprintf("%8.1fx wall", rw) : "  (BASELINE)"
 		v = substr(t, 3) + 0
 		ok = substr(t, 1, 2) == "<=" ? r <= v : r >= v
 		printf "  %-50s %8.1fx cpu %13s  [%s: %s]\n", x, r, rw, t, ok ? "met" : "MISSED"
