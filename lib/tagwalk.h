@@ -137,6 +137,8 @@ tag_key_end(const char *p, const char *end, const char *lim)
 		if (m)
 			return p + __builtin_ctz(m) < end ? p + __builtin_ctz(m) : end;
 	}
+#else
+	(void)lim;
 #endif
 	for (; p < end && (unsigned char)*p > ' ' && *p != ',' && *p != ':'; p++)
 		;
@@ -155,6 +157,8 @@ tag_value_end(const char *p, const char *end, const char *lim)
 		if (m)
 			return p + __builtin_ctz(m) < end ? p + __builtin_ctz(m) : end;
 	}
+#else
+	(void)lim;
 #endif
 	for (; p < end && *p != ',' && *p != '\n'; p++)
 		;

@@ -503,8 +503,9 @@ parse_rare(enum vtag k, struct span v, struct vval *out)
  * The common forms of the common kinds (client, session, time, duration, invoice and free
  * text are most tags of most entries), read into *n: 0, -1 for a bad value, 1 for one
  * parse_rare reads. Bytes up to lim (>= the value's end) may be read. No call: inline in
- * quick_lines' loop, it leaves the loop its registers. Of these kinds' places in struct vtags, nothing past n is ever written but zeros (they start zero, a bad
- * value and vocab_entry_next clear a place whole, parse_rare writes n and raw of them):
+ * quick_lines' loop, it leaves the loop its registers. Of these kinds' places in struct
+ * vtags, nothing past n is ever written but zeros (they start zero, a bad value and
+ * vocab_entry_next clear a place whole, parse_rare writes only raw and n of them): so
  * quick_lines writes raw, at and n alone.
  */
 static inline __attribute__((always_inline)) int
@@ -728,7 +729,6 @@ take_posting(struct span key, struct span value, void *arg)
 	return take_at(key, value, arg, true);
 }
 
-
 #ifdef __SSE2__
 /*
  * The lines from p of most entries' comments, read here as tag_walk_line reads them:
@@ -749,8 +749,7 @@ quick_lines(struct reading *r, const char *p, const char *end)
 	struct vval *o;
 	__m128i x;
 	unsigned m;
-	long n;
-	long k;
+	long n, k;
 
 	/* the loads below stay within 48 bytes of p */
 	stop = lim - end >= 48 ? end : lim - p >= 48 ? lim - 47 : p;
@@ -835,9 +834,10 @@ vocab_entry_next(const struct jitem *it, struct vtags *tg, struct terr *e,
 {
 	/*
 	 * a vtags is 3 KB: only what the last entry set is cleared, and only what this
-	 * one does not set again (take writes the whole of each tag's place, has[] is
-	 * set[] again once read): a copy of zero takes six stores where memset of a size
-	 * the compiler knows takes a string instruction counted by the word
+	 * one does not set again (a tag read is written whole in its place, has[] is
+	 * set[] again once read); till then has[] is not read, set is. A copy of zero
+	 * takes six stores where memset of a size the compiler knows takes a string
+	 * instruction counted by the word.
 	 */
 	static const struct vval zero;
 	uint64_t was = tg->set;
