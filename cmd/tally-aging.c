@@ -111,14 +111,19 @@ all_clients(const struct invoices *v, size_t *n)
 {
 	size_t k = invoices_count(v), m = 0;
 	const char **c = xcalloc(k + 1, sizeof *c);
+	struct strmap *once = strmap_new();  /* a few clients, thousands of invoices: sort those */
 
-	for (size_t i = 0; i < k; i++)
-		c[i] = invoices_at(v, i)->client;
-	if (k > 1)
-		qsort(c, k, sizeof *c, by_name);
-	for (size_t i = 0; i < k; i++)
-		if (!m || strcmp(c[m - 1], c[i]) != 0)
-			c[m++] = c[i];
+	for (size_t i = 0; i < k; i++) {
+		const char *name = invoices_at(v, i)->client;
+		bool added;
+
+		strmap_add(once, name, strlen(name), &added);
+		if (added)
+			c[m++] = name;
+	}
+	strmap_free(once, NULL);
+	if (m > 1)
+		qsort(c, m, sizeof *c, by_name);
 	*n = m;
 	return c;
 }

@@ -119,9 +119,9 @@ session_times(const struct client_tags *tg, struct vval *start, struct vval *at)
 		*at = tg->vt->v[VT_CANCELLED_AT];
 		return true;
 	}
-	return tg->v[CT_TIME].p && tg->v[CT_CANCELLED_AT].p &&
-	       vocab_parse(VT_TIME, tg->v[CT_TIME], start) == 0 &&
-	       vocab_parse(VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT], at) == 0;
+	return clients_has(tg, CT_TIME) && clients_has(tg, CT_CANCELLED_AT) &&
+	       vocab_parse(VT_TIME, clients_tag(tg, CT_TIME), start) == 0 &&
+	       vocab_parse(VT_CANCELLED_AT, clients_tag(tg, CT_CANCELLED_AT), at) == 0;
 }
 
 /* A `session: cancelled` event: late (1) or on time (0) against the notice window. */
@@ -135,13 +135,14 @@ is_late(const struct client *c, const struct jitem *it, const struct client_tags
 
 	/* the vocabulary has read both (vocab_entry needs them on a cancelled session) */
 	if (!tg->vt || !session_times(tg, &start, &at)) {
-		if (!tg->v[CT_TIME].p || vocab_parse(VT_TIME, tg->v[CT_TIME], &start) < 0) {
-			vocab_bad(e, it, VT_TIME, tg->v[CT_TIME]);
+		if (!clients_has(tg, CT_TIME) ||
+		    vocab_parse(VT_TIME, clients_tag(tg, CT_TIME), &start) < 0) {
+			vocab_bad(e, it, VT_TIME, clients_tag(tg, CT_TIME));
 			return -1;
 		}
-		if (!tg->v[CT_CANCELLED_AT].p ||
-		    vocab_parse(VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT], &at) < 0) {
-			vocab_bad(e, it, VT_CANCELLED_AT, tg->v[CT_CANCELLED_AT]);
+		if (!clients_has(tg, CT_CANCELLED_AT) ||
+		    vocab_parse(VT_CANCELLED_AT, clients_tag(tg, CT_CANCELLED_AT), &at) < 0) {
+			vocab_bad(e, it, VT_CANCELLED_AT, clients_tag(tg, CT_CANCELLED_AT));
 			return -1;
 		}
 	}
@@ -243,7 +244,7 @@ count_one(const struct jitem *it, const struct client_tags *tg, struct client *c
 		return -1;
 	}
 	if (kind == SESSION_OTHER) {
-		struct span v = tg->v[CT_SESSION];
+		struct span v = clients_tag(tg, CT_SESSION);
 
 		terr_set(e, it->file, t->comment_line, "unknown session: %.*s", (int)v.n, v.p);
 		return -1;
@@ -269,7 +270,7 @@ count_one(const struct jitem *it, const struct client_tags *tg, struct client *c
 	switch (kind) {
 	case SESSION_HELD:
 		r->n[SC_HELD]++;
-		if (tg->v[CT_SIGNED].p)
+		if (clients_has(tg, CT_SIGNED))
 			r->n[SC_SIGNED]++;
 		else {
 			r->n[SC_UNSIGNED]++;
@@ -285,7 +286,7 @@ count_one(const struct jitem *it, const struct client_tags *tg, struct client *c
 		}
 		if (has && bp->over)
 			r->n[SC_OVER]++;
-		if (tg->v[CT_WAIVED].p)
+		if (clients_has(tg, CT_WAIVED))
 			r->n[SC_FREE]++;
 		break;
 	case SESSION_CANCELLED: r->n[late ? SC_LATE : SC_CANCELLED]++; break;
@@ -346,7 +347,7 @@ learned(struct book *b, const struct jitem *it, const struct vtags *vt,
 
 	(void)arg;
 	/* money only (no session:): nothing of its own to count, the walk has its records */
-	if (!vt || !tg->v[CT_SESSION].p)
+	if (!vt || !clients_has(tg, CT_SESSION))
 		return;
 	/* most often one client's held session: counted here as count_one counts it */
 	c = book_client(b);
@@ -354,8 +355,8 @@ learned(struct book *b, const struct jitem *it, const struct vtags *vt,
 	    !only_client && unsigned_after < 0 && in_period(it->txn->date)) {
 		r = row_of(c);
 		r->n[SC_HELD]++;
-		r->n[tg->v[CT_SIGNED].p ? SC_SIGNED : SC_UNSIGNED]++;
-		if (tg->v[CT_WAIVED].p)
+		r->n[clients_has(tg, CT_SIGNED) ? SC_SIGNED : SC_UNSIGNED]++;
+		if (clients_has(tg, CT_WAIVED))
 			r->n[SC_FREE]++;
 		r->active = true;
 		return;

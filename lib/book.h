@@ -194,7 +194,8 @@ struct client {
 };
 /*
  * The tags the book and the session commands read, found in one pass over an entry's own
- * comments (clients_tags): v[k].p is NULL when tag k is absent; the first one counts.
+ * comments (clients_tags), or as the vocabulary read them (clients_tags_of); read them with
+ * clients_tag and clients_has: a tag's .p is NULL when tag k is absent; the first one counts.
  */
 enum ctag {
 	CT_CLIENT, CT_SESSION, CT_RATE, CT_POLICY, CT_TERMS, CT_PAYER, CT_PACKAGE, CT_EXPIRES,
@@ -202,13 +203,53 @@ enum ctag {
 	CT_BILL_TO, CT_PRICE, CT_N
 };
 struct client_tags {
-	struct span v[CT_N];
 	const struct vtags *vt;  /* clients_tags_of's: the values as the vocabulary parsed them
 				  * (session kind, time, minutes...), not parsed again; else NULL */
+	struct span v[CT_N];     /* clients_tags': the values (not set with vt: every entry
+				  * would copy them) */
 };
 void clients_tags(const struct txn *t, struct client_tags *tg);
-/* The same from tags vocab_entry has read without error (one scan of the entry). */
-void clients_tags_of(const struct vtags *vt, struct client_tags *tg);
+/* The same from tags vocab_entry has read without error (one scan of the entry): tg holds
+ * vt, which must outlive it. */
+static inline void
+clients_tags_of(const struct vtags *vt, struct client_tags *tg)
+{
+	tg->vt = vt;
+}
+/* The vocabulary's tag for k (a constant for a constant k). */
+static inline enum vtag
+clients_vtag(enum ctag k)
+{
+	static const signed char to[CT_N] = {
+		[CT_CLIENT] = VT_CLIENT, [CT_SESSION] = VT_SESSION, [CT_RATE] = VT_RATE,
+		[CT_POLICY] = VT_POLICY, [CT_TERMS] = VT_TERMS, [CT_PAYER] = VT_PAYER,
+		[CT_PACKAGE] = VT_PACKAGE, [CT_EXPIRES] = VT_EXPIRES, [CT_EXPIRED] = VT_EXPIRED,
+		[CT_SIGNED] = VT_SIGNED, [CT_MINUTES] = VT_MINUTES, [CT_DURATION] = VT_DURATION,
+		[CT_TIME] = VT_TIME, [CT_CANCELLED_AT] = VT_CANCELLED_AT, [CT_WAIVED] = VT_WAIVED,
+		[CT_BILL_TO] = VT_BILL_TO, [CT_PRICE] = VT_PRICE,
+	};
+
+	return (enum vtag)to[k];
+}
+/* Whether the entry has tag k. */
+static inline bool
+clients_has(const struct client_tags *tg, enum ctag k)
+{
+	return tg->vt ? tg->vt->has[clients_vtag(k)] : tg->v[k].p != NULL;
+}
+/* Tag k's value as written: .p NULL when absent, "" when empty. */
+static inline struct span
+clients_tag(const struct client_tags *tg, enum ctag k)
+{
+	const struct vval *v;
+
+	if (!tg->vt)
+		return tg->v[k];
+	if (!tg->vt->has[clients_vtag(k)])
+		return (struct span){NULL, 0};
+	v = &tg->vt->v[clients_vtag(k)];
+	return (struct span){v->raw.p ? v->raw.p : "", v->raw.n};
+}
 enum session_kind {
 	SESSION_NONE, SESSION_HELD, SESSION_CANCELLED, SESSION_LATE, SESSION_NOSHOW,
 	SESSION_PROVIDER, SESSION_OTHER
@@ -233,7 +274,7 @@ enum session_kind clients_kind_read(const struct client_tags *tg);
 static inline enum session_kind
 clients_kind_of(const struct client_tags *tg)
 {
-	if (!tg->v[CT_SESSION].p)
+	if (!clients_has(tg, CT_SESSION))
 		return SESSION_NONE;
 	return tg->vt ? (enum session_kind)tg->vt->v[VT_SESSION].n : clients_kind_read(tg);
 }

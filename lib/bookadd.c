@@ -10,7 +10,7 @@
 #include "internal.h"  /* same_bytes, TNUM_BAD */
 
 /* The first item of a file: which of the files named by the user it is, if any. */
-static __attribute__((noinline)) void
+static void
 new_file(struct book *b, const struct jitem *it)
 {
 	size_t k = b->fnext;
@@ -25,9 +25,8 @@ new_file(struct book *b, const struct jitem *it)
 	b->foff = 0;
 }
 
-/* Follows where items are in the files named by the user; the offset where it starts. */
-static inline uint64_t
-where(struct book *b, const struct jitem *it)
+uint64_t
+book_where_more(struct book *b, const struct jitem *it)
 {
 	uint64_t start;
 
@@ -35,6 +34,7 @@ where(struct book *b, const struct jitem *it)
 		new_file(b, it);
 	if (b->fidx >= b->nfiles || b->fidx >= 255) {
 		b->nocopy = true;
+		b->placing = false;
 		return 0;
 	}
 	if (it->open_block)
@@ -44,6 +44,8 @@ where(struct book *b, const struct jitem *it)
 		b->foff += it->len;
 		b->fend[b->fidx] = b->foff;
 	}
+	/* the file is known: book_where's quick way for the next (nocopy: nothing is asked) */
+	b->placing = !b->nocopy;
 	return start;
 }
 
@@ -98,9 +100,9 @@ notice_of(const struct client_tags *tg, enum session_kind kind, tdate d)
 		at = (long long)d * 1440 + vt->v[VT_TIME].n - vt->v[VT_CANCELLED_AT].stamp;
 		return at < 0 ? 0 : at > 1000000000 ? 1000000000 : (int32_t)at;
 	}
-	if ((v = tg->v[CT_TIME]).p && (start = time_parse(v.p, v.n)) < 0)
+	if ((v = clients_tag(tg, CT_TIME)).p && (start = time_parse(v.p, v.n)) < 0)
 		return N_BAD_TIME;
-	if (!(v = tg->v[CT_CANCELLED_AT]).p)
+	if (!(v = clients_tag(tg, CT_CANCELLED_AT)).p)
 		return kind == SESSION_CANCELLED ? N_NO_STAMP : N_UNKNOWN;
 	if ((at = stamp_parse(v.p, v.n)) < 0)
 		return N_BAD_STAMP;
@@ -121,11 +123,11 @@ session(struct bev *v, const struct txn *t, const struct client_tags *tg, enum s
 	v->kind = kind;
 	if (t->np == 0)
 		v->flags |= F_UNPRICED;
-	if (tg->v[CT_WAIVED].p)
+	if (clients_has(tg, CT_WAIVED))
 		v->flags |= F_WAIVED;
 	if (tg->vt && tg->vt->has[VT_TIME])  /* parsed by the vocabulary */
 		v->time = (int16_t)tg->vt->v[VT_TIME].n;
-	else if ((s = tg->v[CT_TIME]).p && (tm = time_parse(s.p, s.n)) >= 0)
+	else if ((s = clients_tag(tg, CT_TIME)).p && (tm = time_parse(s.p, s.n)) >= 0)
 		v->time = (int16_t)tm;
 	m = clients_minutes_of(tg);
 	v->n = (int32_t)(m > INT32_MAX ? -2 : m);
@@ -163,31 +165,34 @@ add_same(struct amount *sum, const struct amount *a)
 static int
 sums(struct book *b, const struct txn *t, struct seen *seen, size_t max, size_t *n)
 {
+	/* in locals: the calls below could change *b and *t for all the compiler knows */
+	struct clients *cl = b->cl;
+	struct client *mine = b->who;
+	const struct posting *p = t->p, *end = p + t->np;
 	struct span id;
 	int rc;
 
 	*n = 0;
-	for (size_t i = 0; i < t->np; i++) {
-		const struct posting *p = &t->p[i];
-		int k = clients_prefix(b->cl, p);
-		struct client *who = b->who;
+	for (; p < end; p++) {
+		int k = clients_prefix(cl, p);
+		struct client *who = mine;
 		size_t s;
 
 		if (k < 0)
 			continue;
-		id.p = p->acct + b->cl->plen[k] + 1;
-		id.n = p->acct_len - b->cl->plen[k] - 1;
+		id.p = p->acct + cl->plen[k] + 1;
+		id.n = p->acct_len - cl->plen[k] - 1;
 		/* most postings name the entry's own client by its slug: no lookup (a slug
 		 * slugs to itself, so clients_lookup would find the same client); a slug has
 		 * no ':', so the ID is the slug when what follows it is nothing or ':' */
 		if (!who || id.n < who->idlen || (id.n > who->idlen && id.p[who->idlen] != ':') ||
 		    !same_bytes(id.p, who->id, who->idlen)) {
-			const char *end = memchr(id.p, ':', id.n);
+			const char *colon = memchr(id.p, ':', id.n);
 
-			if (end)
-				id.n = (size_t)(end - id.p);
+			if (colon)
+				id.n = (size_t)(colon - id.p);
 			/* no client's: no ID, one that folds to nothing or is too long to keep */
-			if (!id.n || !(who = clients_lookup(b->cl, id, true)))
+			if (!id.n || !(who = clients_lookup(cl, id, true)))
 				continue;
 		}
 		if (!who->acct[k])
@@ -199,8 +204,10 @@ sums(struct book *b, const struct txn *t, struct seen *seen, size_t max, size_t 
 		if (s == *n) {
 			if (*n == max)
 				continue;
-			memset(&seen[s], 0, sizeof seen[s]);
+			/* field by field: a memset of the struct is a string instruction (rep
+			 * stos), slow to start, 7% of this function's time at 1M entries */
 			seen[s].c = who;
+			seen[s].prepaid = seen[s].debit = seen[s].deposit = (struct amount){0, 0, 0};
 			(*n)++;
 		}
 		if (k == C_DEPOSITS) {
@@ -226,9 +233,6 @@ book_add(struct book *b, const struct jitem *it, struct terr *e)
 	return book_add_tags(b, it, &tg, e);
 }
 
-static int add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg,
-		     uint32_t pos, uint64_t start, struct terr *e);
-
 int
 book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *tg,
 	      struct terr *e)
@@ -241,43 +245,36 @@ book_add_tags(struct book *b, const struct jitem *it, const struct client_tags *
 		b->nocopy = true;
 		return 0;
 	}
-	start = where(b, it);
+	start = book_where(b, it);
 	/* most items that are not entries (blank lines, comments) end here, cheaply */
-	return it->kind == J_TXN ? add_entry(b, it, tg, pos, start, e) : 0;
+	return it->kind == J_TXN ? book_entry(b, it, tg, pos, start, e) : 0;
 }
 
-/* An entry: its records, and its client's terms. */
-static __attribute__((noinline)) int
-add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, uint32_t pos,
-	  uint64_t start, struct terr *e)
-{
-	const struct txn *t = it->txn;
-	enum session_kind kind;
-	struct client *c;
-	struct seen seen[8];
-	size_t nseen;
-	struct span v;
-	struct bev *ev;
-	bool primary = false, terms;
-	int rc;
+#define VTB(k) ((uint64_t)1 << (k))
+/* The tags that set a client's terms, or name a policy to check. */
+#define TERM_TAGS (VTB(VT_RATE) | VTB(VT_POLICY) | VTB(VT_TERMS) | VTB(VT_PAYER) | \
+		   VTB(VT_BILL_TO))
 
-	if (b->last == DATE_NONE || t->date > b->last) {
-		b->last = t->date;
-		step(b, t->date, start, pos);
+/* An entry's tags that set its client's terms: rate, policy, terms, payer, bill-to. */
+static int
+terms(struct book *b, const struct jitem *it, const struct client_tags *tg, struct client *c,
+      uint32_t pos, struct terr *e)
+{
+	bool any = clients_has(tg, CT_RATE) || clients_has(tg, CT_POLICY) ||
+		   clients_has(tg, CT_TERMS) || clients_has(tg, CT_PAYER);
+	struct span v;
+
+	if (c && any && observe_terms(tg, it, c, e) < 0)
+		return -1;
+	if (c && clients_has(tg, CT_BILL_TO) &&
+	    clients_billto_add(b->cl, c, it, clients_tag(tg, CT_BILL_TO), book_name(b, it->file),
+			       pos, e) < 0)
+		return -1;
+	if (!c && any) {
+		terr_set(e, it->file, it->txn->comment_line, "client terms without a client: tag");
+		return -1;
 	}
-	kind = clients_kind_of(tg);
-	c = b->who = clients_of_tags(b->cl, tg);
-	terms = tg->v[CT_RATE].p || tg->v[CT_POLICY].p || tg->v[CT_TERMS].p || tg->v[CT_PAYER].p;
-	if (c && terms && observe_terms(tg, it, c, e) < 0)
-		return -1;
-	if (c && tg->v[CT_BILL_TO].p &&
-	    clients_billto_add(b->cl, c, it, tg->v[CT_BILL_TO], book_name(b, it->file), pos, e) < 0)
-		return -1;
-	if (!c && terms) {
-		terr_set(e, it->file, t->comment_line, "client terms without a client: tag");
-		return -1;
-	}
-	if (b->check && !b->global && (v = tg->v[CT_POLICY]).p && v.n) {
+	if (b->check && !b->global && (v = clients_tag(tg, CT_POLICY)).p && v.n) {
 		e->file = NULL;
 		if (!book_policy_named(b, v, e)) {
 			if (!e->file) {
@@ -289,9 +286,36 @@ add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, 
 			return -1;
 		}
 	}
+	return 0;
+}
+
+int
+book_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, uint32_t pos,
+	   uint64_t start, struct terr *e)
+{
+	const struct txn *t = it->txn;
+	enum session_kind kind;
+	struct client *c;
+	struct seen seen[8];
+	size_t nseen;
+	struct span v;
+	struct bev *ev;
+	bool primary = false;
+	int rc;
+
+	if (t->date > b->last) {  /* DATE_NONE is before every date */
+		b->last = t->date;
+		step(b, t->date, start, pos);
+	}
+	kind = clients_kind_of(tg);
+	v = clients_tag(tg, CT_CLIENT);
+	c = b->who = v.p ? clients_lookup(b->cl, v, true) : NULL;
+	/* most entries have none of the tags that set terms: one test of the vocabulary's */
+	if ((!tg->vt || tg->vt->set & TERM_TAGS) && terms(b, it, tg, c, pos, e) < 0)
+		return -1;
 	if ((rc = sums(b, t, seen, sizeof seen / sizeof *seen, &nseen)) < 0)
 		goto bad;
-	if (tg->v[CT_PACKAGE].p) {
+	if (clients_has(tg, CT_PACKAGE)) {
 		struct client *who[sizeof seen / sizeof *seen];
 		struct amount sum[sizeof seen / sizeof *seen];
 		long got[sizeof seen / sizeof *seen];
@@ -303,7 +327,7 @@ add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, 
 		/* one record per client that bought: the entry's client's first */
 		for (size_t s = 0; s <= nseen; s++) {
 			struct client *k = s == 0 ? c : who[s - 1];
-			long n = s == 0 ? leading_count(tg->v[CT_PACKAGE]) : got[s - 1];
+			long n = s == 0 ? leading_count(clients_tag(tg, CT_PACKAGE)) : got[s - 1];
 
 			if (s > 0 && (k == c || n <= 0))
 				continue;
@@ -337,7 +361,7 @@ add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, 
 			if (bev_own_price(b, ev, it, tg, e) < 0)
 				return -1;
 		}
-		if (tg->v[CT_EXPIRED].p)
+		if (clients_has(tg, CT_EXPIRED))
 			ev->flags |= F_EXPIRED;
 		primary = true;
 	}
@@ -364,22 +388,22 @@ add_entry(struct book *b, const struct jitem *it, const struct client_tags *tg, 
 				ev->flags |= F_EXTRA;
 				ev->time = tm;
 			}
-			if (tg->v[CT_SESSION].p)
+			if (clients_has(tg, CT_SESSION))
 				ev->flags |= F_SESSION;
-			if (tg->v[CT_EXPIRED].p) {
+			if (clients_has(tg, CT_EXPIRED)) {
 				ev->flags |= F_EXPIRED;
 				ev->time = 1440;
 			}
 			primary = true;
 		}
-		if (tg->v[CT_SESSION].p)
+		if (clients_has(tg, CT_SESSION))
 			ev->flags |= F_SESSION;
-		if (tg->v[CT_EXPIRED].p)
+		if (clients_has(tg, CT_EXPIRED))
 			ev->time = 1440;
 		if (seen[s].deposit.q < 0 && amount_is_zero(&seen[s].debit) &&
 		    !ev->kind)
 			ev->flags |= F_DEPIN;
-		bev_put(b, ev, 0, &seen[s].debit);
+		bev_put0(b, ev, &seen[s].debit);
 		if (seen[s].deposit.q || seen[s].deposit.scale || seen[s].deposit.com)
 			bev_put(b, ev, 1, &seen[s].deposit);  /* else what it holds already */
 	}

@@ -15,6 +15,8 @@
 bool
 book_priced_all(const struct book *b)
 {
+	if (b->settled)
+		return !b->unpriced_bad;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct bev *v = &b->ev[i];
 

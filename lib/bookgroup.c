@@ -11,7 +11,7 @@ int
 bev_own_price(struct book *b, struct bev *v, const struct jitem *it,
 	      const struct client_tags *tg, struct terr *e)
 {
-	struct span s = tg->v[CT_PRICE];
+	struct span s = clients_tag(tg, CT_PRICE);
 	struct vval pv;
 
 	if (!s.p)

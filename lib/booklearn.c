@@ -29,41 +29,59 @@ book_learn(struct book *b, char *const *files, size_t nfiles, struct book_pass *
 	struct jitem *it;
 	struct vtags vt = {0};  /* vocab_entry_next clears what the last entry set */
 	struct terr e;
+	/* in locals, not *p: every call in the loop could change *p for all the compiler knows */
+	tdate last = DATE_NONE, limit = p->limit == DATE_NONE ? INT32_MAX : p->limit;
 	int rv;
 
-	p->last = DATE_NONE;
 	while ((rv = journal_next(j, &it)) != 0) {
-		bool txn, bad = rv < 0;
+		uint32_t pos = b->at = b->pos;  /* the item's position: book_problem's */
+		bool bad = rv < 0;
 
-		b->at = b->pos;  /* the item's position: book_add_tags takes it */
-		if (rv < 0 && !p->book_only)
+		if (bad && !p->book_only)
 			book_problem(b, journal_error(j));
-		if (rv > 0 && p->item)
+		if (!bad && p->item)
 			p->item(b, it, p->arg);
-		if (rv > 0 && it->kind == J_TXN && p->limit != DATE_NONE && it->txn->date >= p->limit)
-			it = NULL;  /* after the limit: a position only */
-		txn = rv > 0 && it && it->kind == J_TXN;
-		if (txn && (p->last == DATE_NONE || it->txn->date > p->last))
-			p->last = it->txn->date;
-		if (txn && vocab_entry_next(it, &vt, p->every ? NULL : &e,
-					    p->every ? vocab_report : NULL, b) > 0) {
+		/* half the items of a journal are blank lines: only their place, inline */
+		if (!bad && it->kind != J_TXN) {
+			b->pos++;
+			b->who = NULL;
+			book_where(b, it);
+			if (p->added)
+				p->added(b, it, NULL, NULL, p->arg);
+			continue;
+		}
+		if (!bad && it->txn->date >= limit)
+			bad = true;  /* after the limit: a position only */
+		if (!bad && it->txn->date > last)  /* DATE_NONE is before every date */
+			last = it->txn->date;
+		if (!bad && vocab_entry_next(it, &vt, p->every ? NULL : &e,
+					     p->every ? vocab_report : NULL, b) > 0) {
 			bad = true;
 			if (!p->every && !p->book_only)
 				book_problem(b, &e);
 		}
-		if (txn && !bad) {
-			clients_tags_of(&vt, &tg);  /* one scan of the entry's tags */
+		if (!bad) {
+			clients_tags_of(&vt, &tg);
 			if (p->entry && p->entry(b, it, &vt, p->arg) < 0)
 				bad = true;
 		}
+		if (bad) {
+			b->pos++;
+			b->who = NULL;
+			b->nocopy = true;
+			continue;
+		}
 		/* the vocabulary has counted the client: tags: no need to read the text again */
-		b->group = txn && !bad ? vt.nclient > 1 || vt.has[VT_ABSENT] : -1;
-		if (book_add_tags(b, bad ? NULL : it, &tg, &e) < 0)
+		b->group = vt.nclient > 1 || vt.has[VT_ABSENT];
+		b->pos++;
+		b->who = NULL;
+		if (book_entry(b, it, &tg, pos, book_where(b, it), &e) < 0)
 			book_problem(b, &e);
 		b->group = -1;
-		if (!bad && it && p->added)
-			p->added(b, it, txn ? &vt : NULL, txn ? &tg : NULL, p->arg);
+		if (p->added)
+			p->added(b, it, &vt, &tg, p->arg);
 	}
 	journal_close(j);
+	p->last = last;
 	return b->nerr > nerr;
 }

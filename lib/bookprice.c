@@ -44,7 +44,7 @@ grace_used(const struct policy *p, const struct client *c, tdate d)
 static bool
 over(const struct client *c, tdate d)
 {
-	const struct client *p = client_payer_at(c, d);
+	const struct client *p = c->nbillto ? client_payer_at(c, d) : c;  /* (most: no call) */
 	bool bought = (c->first_pk_date != DATE_NONE && c->first_pk_date <= d) ||
 		      (p != c && p->first_pk_date != DATE_NONE && p->first_pk_date <= d);
 
@@ -71,7 +71,7 @@ put(struct book *b, struct bev *v, const struct amount *price, const struct amou
     const struct amount *deposit)
 {
 	if (price)
-		bev_put(b, v, 0, price);
+		bev_put0(b, v, price);
 	if (fee)
 		bev_put(b, v, 1, fee);
 	if (deposit)
@@ -313,7 +313,6 @@ settle(struct book *b, struct client *c, struct bev *v)
 void
 book_settle_one(struct book *b, struct client *c, struct bev *v)
 {
-	const struct client *k;
 	long n = 0, m = 0;
 	bool has;
 
@@ -322,8 +321,7 @@ book_settle_one(struct book *b, struct client *c, struct bev *v)
 		settle(b, c, v);
 		return;
 	}
-	k = client_package_owner(c, v->date);  /* its own, or its payer's */
-	has = k && client_package_place(k, v->date, &n, &m);
+	has = client_package_where(c, v->date, &n, &m) != NULL;  /* its own, or its payer's */
 	settle(b, c, v);
 	if (!has || !(v->out & O_PACKAGE))
 		return;

@@ -179,21 +179,28 @@ book_settle(struct book *b, tdate until)
 	clients_billto_cycles(b->cl, cycle, b);
 	nerr = b->nerr - nerr;
 	sort_nearly(b->ev, b->n, sizeof *b->ev, by_date);
+	b->unpriced_bad = false;
 	for (size_t i = 0; i < b->n; i++) {
 		struct bev *v = &b->ev[i];
 		struct client *c;
 
 		if (v->client == NO_CLIENT) {
 			v->rc = BR_NO_CLIENT;
-			continue;
+		} else {
+			c = b->cl->list[v->client];
+			if (soon[v->client] != DATE_NONE && soon[v->client] < v->date) {
+				lapse_before(b, c, v->date);
+				soon[v->client] = first_expiry(c);
+			}
+			book_settle_one(b, c, v);
 		}
-		c = b->cl->list[v->client];
-		if (soon[v->client] != DATE_NONE && soon[v->client] < v->date) {
-			lapse_before(b, c, v->date);
-			soon[v->client] = first_expiry(c);
-		}
-		book_settle_one(b, c, v);
+		/* book_priced_all's answer while the record is at hand: at a million entries
+		 * another pass over the records reads 33 MB */
+		if ((v->flags & F_UNPRICED) && v->kind >= SESSION_HELD && v->kind <= SESSION_PROVIDER &&
+		    v->rc != BR_OK)
+			b->unpriced_bad = true;
 	}
+	b->settled = true;
 	free(soon);
 	if (until != DATE_NONE)
 		for (size_t i = 0; i < nc; i++)

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "bookint.h"
-#include "internal.h"  /* same_bytes */
 
 static const char *const default_prefix[C_NACCT] = {
 	"Assets:Unbilled", "Liabilities:Prepaid", "Liabilities:Deposits",
@@ -84,8 +83,8 @@ clients_free(struct clients *b)
 	}
 	strmap_free(b->ids, NULL);
 	strmap_free(b->spelled, NULL);
-	for (size_t i = 0; i < SPELL_CACHE; i++)
-		free(b->cache[i].p);
+	for (size_t i = 0; i < SPELL_SETS; i++)
+		free(b->cache[i][0].p), free(b->cache[i][1].p);
 	free(b->list);
 	free(b);
 }
@@ -153,26 +152,18 @@ clients_slug(struct span in, char *buf, size_t size)
 	return n;
 }
 
-/* The cache's slot for spelling s (n bytes). */
-static inline size_t
-spell_slot(const char *s, size_t n)
-{
-	return (size_t)(quick_hash(s, n) >> 56) & (SPELL_CACHE - 1);
-}
-
-/* Puts spelling name of c in the cache, in place of what its slot held. */
+/* Puts spelling name of c first in its set, the other way's out. */
 static void
 remember(struct clients *b, struct span name, struct client *c)
 {
-	struct spelling *sp = &b->cache[spell_slot(name.p, name.n)];
+	struct spelling *sp = b->cache[clients_spell_set(name.p, name.n)];
 
-	free(sp->p);
-	*sp = (struct spelling){span_dup(name), name.n, c};
+	free(sp[1].p);
+	sp[1] = sp[0];
+	sp[0] = (struct spelling){span_dup(name), name.n, c};
 }
 
-/* A spelling the cache does not hold: by the map, else the client of its slug (a new one
- * when create). */
-static __attribute__((noinline)) struct client *
+struct client *
 clients_spell(struct clients *b, struct span name, bool create)
 {
 	char id[CLIENT_ID_MAX + 2];
@@ -212,34 +203,12 @@ clients_spell(struct clients *b, struct span name, bool create)
 	return c;
 }
 
-/*
- * A client by any spelling: the spellings met before (as written, so most lookups slug
- * nothing), else by the slug of the name. A name whose slug is too long names nobody: it
- * is never cut to fit (it would merge two clients).
- */
-static inline struct client *
-lookup(struct clients *b, struct span name, bool create)
-{
-	if (name.n) {
-		const struct spelling *sp = &b->cache[spell_slot(name.p, name.n)];
-
-		if (sp->p && sp->n == name.n && same_bytes(sp->p, name.p, name.n))
-			return sp->c;
-	}
-	return clients_spell(b, name, create);
-}
-
-struct client *
-clients_lookup(struct clients *b, struct span name, bool create)
-{
-	return lookup(b, name, create);
-}
-
-/* The entry's client: (every entry asks: the lookup inline). */
 struct client *
 clients_of_tags(struct clients *b, const struct client_tags *tg)
 {
-	return tg->v[CT_CLIENT].p ? lookup(b, tg->v[CT_CLIENT], true) : NULL;
+	struct span v = clients_tag(tg, CT_CLIENT);
+
+	return v.p ? clients_lookup(b, v, true) : NULL;
 }
 
 struct client *
@@ -285,33 +254,6 @@ clients_tags(const struct txn *t, struct client_tags *tg)
 {
 	memset(tg, 0, sizeof *tg);
 	tag_each(t->comment, collect, tg);
-}
-
-void
-clients_tags_of(const struct vtags *vt, struct client_tags *tg)
-{
-	static const signed char to[VT_N] = {
-		[VT_CLIENT] = CT_CLIENT + 1, [VT_SESSION] = CT_SESSION + 1, [VT_RATE] = CT_RATE + 1,
-		[VT_POLICY] = CT_POLICY + 1, [VT_TERMS] = CT_TERMS + 1, [VT_PAYER] = CT_PAYER + 1,
-		[VT_PACKAGE] = CT_PACKAGE + 1, [VT_EXPIRES] = CT_EXPIRES + 1,
-		[VT_EXPIRED] = CT_EXPIRED + 1, [VT_SIGNED] = CT_SIGNED + 1,
-		[VT_MINUTES] = CT_MINUTES + 1, [VT_DURATION] = CT_DURATION + 1,
-		[VT_TIME] = CT_TIME + 1, [VT_CANCELLED_AT] = CT_CANCELLED_AT + 1,
-		[VT_WAIVED] = CT_WAIVED + 1, [VT_BILL_TO] = CT_BILL_TO + 1, [VT_PRICE] = CT_PRICE + 1,
-	};
-
-	memset(tg, 0, sizeof *tg);
-	tg->vt = vt;
-	/* only the tags the entry has (vt->set): most entries have two or three */
-	for (uint64_t s = vt->set; s; s &= s - 1) {
-		int k = __builtin_ctzll(s), c = to[k] - 1;
-
-		if (c < 0)
-			continue;
-		tg->v[c] = vt->v[k].raw;
-		if (!tg->v[c].p)
-			tg->v[c].p = "";
-	}
 }
 
 size_t
@@ -404,7 +346,7 @@ clients_kind_read(const struct client_tags *tg)
 		[SESSION_LATE] = "late-cancel", [SESSION_NOSHOW] = "no-show",
 		[SESSION_PROVIDER] = "provider-cancel",
 	};
-	struct span v = tg->v[CT_SESSION];
+	struct span v = clients_tag(tg, CT_SESSION);
 
 	for (int k = SESSION_HELD; k <= SESSION_PROVIDER; k++)
 		if (span_eq(v, names[k]))
@@ -432,10 +374,10 @@ clients_minutes_read(const struct client_tags *tg)
 {
 	struct vval v;
 
-	if (tg->v[CT_MINUTES].p)
-		return vocab_parse(VT_MINUTES, tg->v[CT_MINUTES], &v) < 0 ? -2 : v.n;
-	if (tg->v[CT_DURATION].p)
-		return vocab_parse(VT_DURATION, tg->v[CT_DURATION], &v) < 0 ? -2 : v.n;
+	if (clients_has(tg, CT_MINUTES))
+		return vocab_parse(VT_MINUTES, clients_tag(tg, CT_MINUTES), &v) < 0 ? -2 : v.n;
+	if (clients_has(tg, CT_DURATION))
+		return vocab_parse(VT_DURATION, clients_tag(tg, CT_DURATION), &v) < 0 ? -2 : v.n;
 	return -1;
 }
 
@@ -494,11 +436,11 @@ observe_terms(const struct client_tags *tg, const struct jitem *it, struct clien
 	const struct txn *t = it->txn;
 	struct span v;
 
-	if ((v = tg->v[CT_RATE]).p && add_rate(c, t->date, v, it, e) < 0)
+	if ((v = clients_tag(tg, CT_RATE)).p && add_rate(c, t->date, v, it, e) < 0)
 		return -1;
-	if ((v = tg->v[CT_POLICY]).p && v.n)
+	if ((v = clients_tag(tg, CT_POLICY)).p && v.n)
 		add_policy(c, t->date, v);
-	if ((v = tg->v[CT_TERMS]).p) {
+	if ((v = clients_tag(tg, CT_TERMS)).p) {
 		struct vval tv;
 
 		if (vocab_parse(VT_TERMS, v, &tv) < 0) {
@@ -508,7 +450,7 @@ observe_terms(const struct client_tags *tg, const struct jitem *it, struct clien
 		add_terms(c, t->date, (int)tv.n);
 	}
 	/* date order, whatever the order in the file: of one date, the last written */
-	if ((v = tg->v[CT_PAYER]).p && v.n && (!c->payer || t->date >= c->payer_from)) {
+	if ((v = clients_tag(tg, CT_PAYER)).p && v.n && (!c->payer || t->date >= c->payer_from)) {
 		free(c->payer);
 		c->payer = span_dup(v);
 		c->payer_from = t->date;

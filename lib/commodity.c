@@ -54,6 +54,7 @@ commodity_intern(const char *sym, size_t n)
 	if (ncoms == capcoms) {
 		capcoms *= 2;
 		coms = xrealloc(coms, capcoms * sizeof *coms);
+		amount_forget_symbol();  /* it keeps a pointer to its style */
 	}
 	ncoms++;
 	memset(&coms[id], 0, sizeof coms[id]);

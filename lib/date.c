@@ -59,22 +59,22 @@ read_int(const char *s, size_t n, size_t max, int *v)
 	return i;
 }
 
-long
-date_parse(const char *s, size_t n, int default_year, tdate *out, const char **why)
+/* Entries come in date order, several a day: the last full YYYY-MM-DD read, its day and
+ * its month's length, for the same date or another day of its month read again. */
+static _Thread_local char last[10];
+static _Thread_local tdate last_date;
+static _Thread_local int last_d, last_dim;
+static _Thread_local bool have_last;
+
+/* date_parse past its check for the last date: out of line, so that the check needs no
+ * frame. */
+static __attribute__((noinline)) long
+parse_date(const char *s, size_t n, int default_year, tdate *out, const char **why)
 {
 	int a, b, c, y, m, d;
 	size_t i, k;
 	char sep;
 
-	/* Entries come in date order, several a day: the last full YYYY-MM-DD read again. */
-	static _Thread_local char last[10];
-	static _Thread_local tdate last_date;
-	static _Thread_local bool have_last;
-
-	if (have_last && n >= 10 && memcmp(s, last, 10) == 0 && (n == 10 || s[10] < '0' || s[10] > '9')) {
-		*out = last_date;
-		return 10;
-	}
 	*why = "bad date";
 	if ((k = read_int(s, n, 5, &a)) == 0 || k >= n)
 		return -1;
@@ -109,9 +109,34 @@ date_parse(const char *s, size_t n, int default_year, tdate *out, const char **w
 	if (i == 10 && s[4] == sep && s[7] == sep) {
 		memcpy(last, s, 10);
 		last_date = *out;
+		last_d = d;
+		last_dim = days_in_month(y, m);
 		have_last = true;
 	}
 	return (long)i;
+}
+
+long
+date_parse(const char *s, size_t n, int default_year, tdate *out, const char **why)
+{
+	if (have_last && n >= 10 && memcmp(s, last, 8) == 0 && (n == 10 || s[10] < '0' || s[10] > '9')) {
+		int d = (s[8] - '0') * 10 + (s[9] - '0');
+
+		if (s[8] == last[8] && s[9] == last[9]) {
+			*out = last_date;
+			return 10;
+		}
+		/* day numbers: a day more is one more */
+		if (s[8] >= '0' && s[8] <= '9' && s[9] >= '0' && s[9] <= '9' && d >= 1 && d <= last_dim) {
+			last_date += d - last_d;
+			last_d = d;
+			last[8] = s[8];
+			last[9] = s[9];
+			*out = last_date;
+			return 10;
+		}
+	}
+	return parse_date(s, n, default_year, out, why);
 }
 
 void

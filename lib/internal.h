@@ -67,8 +67,11 @@ struct journal {
 	char *arena;          /* effective account names of the current entry */
 	size_t arena_len, arena_cap;
 	size_t *acct_off;     /* per posting: arena offset + 1 of its name, 0 = as written */
-	size_t *lend;         /* the entry's lines: where each ends (past its newline), or-ed
-			       * with LEND_AT4 when four spaces indent it and text follows */
+	uint32_t *lend;       /* the entry's lines: where each ends (past its newline), or-ed
+			       * with LEND_AT4 when four spaces indent it and text follows; 32
+			       * bits, for an item is under 256 MiB (jsource.c), and a store to
+			       * it then cannot change the source's size_t fields: the reader's
+			       * loop keeps them in registers */
 	size_t caplend;
 	bool bvirt;           /* the entry has [balanced virtual] postings */
 	bool pvirt;           /* ... (virtual) postings */
@@ -100,7 +103,9 @@ struct journal {
 
 /* In j->lend: the line is four spaces and a byte that is not blank (most postings, most
  * comments), so txn.c needs not look for where its text starts. */
-#define LEND_AT4 ((size_t)1 << (sizeof(size_t) * 8 - 1))
+#define LEND_AT4 ((uint32_t)1 << 31)
+/* With LEND_AT4: that byte is ';', a comment line (most of an entry's lines are tags). */
+#define LEND_NOTE ((uint32_t)1 << 30)
 
 /* The second half's reader: it notes what makes its reading differ from an in-order one. */
 #define JOURNAL_SPLIT_TAIL 0x100

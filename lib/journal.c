@@ -73,7 +73,7 @@ note_line_end(struct journal *j, size_t k, size_t end)
 		j->caplend = j->caplend ? j->caplend * 2 : 64;
 		j->lend = xrealloc(j->lend, j->caplend * sizeof *j->lend);
 	}
-	j->lend[k] = end;
+	j->lend[k] = (uint32_t)end;
 }
 
 static bool
@@ -230,7 +230,7 @@ read_item(struct journal *j, struct src *s)
 			break;
 		q = s->buf + s->start + off;
 		if (ll > 4 && memcmp(q, "    ", 4) == 0 && (unsigned char)q[4] > ' ') {
-			at4 = LEND_AT4;
+			at4 = LEND_AT4 | (q[4] == ';' ? LEND_NOTE : 0);
 		} else if (indented(q, (size_t)ll)) {
 			at4 = 0;
 		} else {
@@ -325,9 +325,11 @@ read_item(struct journal *j, struct src *s)
 		return RI_BAD;
 	}
 	if (kind == J_TXN) {
-		amount_decimal_mark(s->dmark);
+		if (s->dmark)  /* else none is in force: it is reset after each use */
+			amount_decimal_mark(s->dmark);
 		r = txn_parse(j, it->text + skip, it->len - skip, it->line);
-		amount_decimal_mark(0);
+		if (s->dmark)
+			amount_decimal_mark(0);
 		if (r < 0) {
 			it->kind = J_ERROR;
 			return RI_BAD;

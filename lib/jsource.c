@@ -155,6 +155,24 @@ utf8_more(unsigned char c)
 	return c >= 0xf0 && c <= 0xf4 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c < 0xe0 ? 1 : -1;
 }
 
+#ifdef __SSE2__
+/*
+ * Whether the sixteen bytes' non-ASCII ones (m: their top bits, or a NUL's bit) are all
+ * two-byte sequences within the block (a lead C2..DF, then a continuation 80..BF): most
+ * non-ASCII text is such letters (é, ø), and one test beats the byte loop's.
+ */
+static inline bool
+two_byte_only(__m128i a, unsigned m)
+{
+	/* As signed bytes, leads are -62..-33 and continuations -128..-65. */
+	unsigned lead = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+		_mm_cmpgt_epi8(a, _mm_set1_epi8(-63)), _mm_cmpgt_epi8(_mm_set1_epi8(-32), a)));
+	unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8(-64), a));
+
+	return (lead | cont) == m && lead << 1 == cont;
+}
+#endif
+
 /*
  * First byte that is NUL or breaks UTF-8, or NULL. ASCII runs go sixteen bytes a step (a
  * byte's top bit, or a byte equal to 0, stops them at that very byte); a multibyte
@@ -167,32 +185,43 @@ bad_text(const char *p, size_t n)
 
 	while (s < e) {
 #ifdef __SSE2__
-		/* Sixty-four bytes a step while they are all ASCII and none is 0 (the smallest
-		 * of them is not 0, their or has no top bit), then sixteen to find the byte. */
+		/* Sixty-four bytes a step while they are all ASCII and none is 0 (as signed
+		 * bytes, all are above 0), then sixteen to find the byte. */
+		const __m128i zero = _mm_setzero_si128();
+
 		while (e - s >= 64) {
 			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
 			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
 			__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
 			__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
-			__m128i lo = _mm_min_epu8(_mm_min_epu8(a, b), _mm_min_epu8(c, d));
-			__m128i hi = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
+			__m128i ok = _mm_and_si128(_mm_and_si128(_mm_cmpgt_epi8(a, zero),
+								 _mm_cmpgt_epi8(b, zero)),
+						   _mm_and_si128(_mm_cmpgt_epi8(c, zero),
+								 _mm_cmpgt_epi8(d, zero)));
 
-			if (_mm_movemask_epi8(_mm_or_si128(hi,
-					_mm_cmpeq_epi8(lo, _mm_setzero_si128()))))
+			if (_mm_movemask_epi8(ok) != 0xffff)
 				break;
 			s += 64;
 		}
+		bool letters = false;
+
 		while (e - s >= 16) {
 			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
 			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(a,
 				       _mm_cmpeq_epi8(a, _mm_setzero_si128())));
 
+			if (m && (letters = two_byte_only(a, m))) {
+				s += 16;  /* and back to sixty-four bytes a step */
+				break;
+			}
 			if (m) {
 				s += __builtin_ctz(m);
 				break;
 			}
 			s += 16;
 		}
+		if (letters)
+			continue;
 		if (s == e)
 			break;
 #else

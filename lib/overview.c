@@ -73,7 +73,7 @@ late(const struct jitem *it, const struct client_tags *tg, const struct book_pri
 	if (bp->notice >= 0)
 		return bp->notice < (bp->policy ? bp->policy->notice : 24 * 60);
 	why = *bp;
-	why.rc = !tg->v[CT_TIME].p ? BR_NO_TIME : BR_NO_STAMP;
+	why.rc = !clients_has(tg, CT_TIME) ? BR_NO_TIME : BR_NO_STAMP;
 	book_error(&why, it, e);
 	return -1;
 }
@@ -95,7 +95,7 @@ session(struct overview *ov, const struct jitem *it, const struct book_price *bp
 	switch (bp->kind) {
 	case SESSION_HELD:
 		r->held++;
-		if (tg.v[CT_SIGNED].p)
+		if (clients_has(&tg, CT_SIGNED))
 			r->signed_off++;
 		if (bp->over)
 			r->over++;

@@ -196,7 +196,7 @@ package_add(struct client *c, const struct jitem *it, const struct client_tags *
 {
 	const struct txn *t = it->txn;
 	struct client_package k = {0};
-	struct span x = tg->v[CT_EXPIRES];
+	struct span x = clients_tag(tg, CT_EXPIRES);
 	const char *why;
 
 	if (amount_sign(credit) >= 0) {
@@ -266,7 +266,7 @@ clients_package_buy(struct client *c, const struct jitem *it, const struct clien
 		    struct client *const *who, const struct amount *sum, size_t n, long *got,
 		    struct terr *e)
 {
-	struct span v = tg->v[CT_PACKAGE];
+	struct span v = clients_tag(tg, CT_PACKAGE);
 	long count = leading_count(v);
 	size_t credited = 0, first = n;
 
@@ -333,8 +333,23 @@ client_package_owner(struct client *c, tdate d)
 
 	if (oldest_live(c, d))
 		return c;
-	p = client_payer_at(c, d);
+	p = c->nbillto ? client_payer_at(c, d) : c;  /* (most: no call) */
 	return p != c && oldest_live(p, d) ? p : NULL;
+}
+
+struct client *
+client_package_where(struct client *c, tdate d, long *n, long *m)
+{
+	struct client_package *k = oldest_live(c, d);
+	struct client *p = c;
+
+	if (!k && c->nbillto && (p = client_payer_at(c, d)) != c)
+		k = oldest_live(p, d);
+	if (!k)
+		return NULL;
+	*n = k->used + 1;
+	*m = k->sessions;
+	return p;
 }
 
 int

@@ -175,12 +175,12 @@ held(const struct jitem *it, struct held *h)
 	if (it->kind != J_TXN || it->depth > 0)
 		return false;
 	clients_tags(it->txn, &tg);
-	if (clients_kind_of(&tg) != SESSION_HELD || !tg.v[CT_CLIENT].p)
+	if (clients_kind_of(&tg) != SESSION_HELD || !clients_has(&tg, CT_CLIENT))
 		return false;
 	h->n = h->nsig = 0;
 	h->group = group_is(it->txn);
 	if (!h->group) {
-		a[0] = (struct attendee){tg.v[CT_CLIENT], SESSION_HELD};
+		a[0] = (struct attendee){clients_tag(&tg, CT_CLIENT), SESSION_HELD};
 		n = 1;
 	} else if ((n = group_attendees(it->txn, a, GROUP_MAX, NULL)) > GROUP_MAX) {
 		n = GROUP_MAX;  /* more is an error tally-check reports */

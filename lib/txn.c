@@ -39,7 +39,7 @@ skip_ws(const char *p, const char *e)
 	return p;
 }
 
-static struct posting *
+static inline struct posting *
 new_posting(struct journal *j)
 {
 	struct txn *t = &j->txn;
@@ -453,7 +453,7 @@ assign(struct journal *j, struct posting *po)
  * scale, no costs, no assertions, at most one elided amount, and they balance exactly. True
  * when it settled the group; false leaves everything to balance_group as it was.
  */
-static bool
+static inline bool
 balance_simple(struct journal *j)
 {
 	struct txn *t = &j->txn;
@@ -502,8 +502,6 @@ balance_group(struct journal *j, enum pvirt g, long header_line)
 	char buf[AMOUNT_BUF];
 	int nonzero = 0, k;
 
-	if (g == P_REAL && balance_simple(j))
-		return 0;
 	for (i = 0; i < np; i++) {
 		struct posting *po = &t->p[i];
 
@@ -673,18 +671,19 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 	long ln = line;
 	size_t i;
 
-	struct posting *keep = t->p;
-
-	memset(t, 0, sizeof *t);
-	t->p = keep;
+	/* Field by field: a compound literal here is a rep stos, dearer once per entry. */
+	t->date = 0;
 	t->date2 = DATE_NONE;
+	t->status = 0;
+	t->code = t->desc = t->comment = (struct span){NULL, 0};
 	t->comment_line = line;
+	t->np = 0;
 	j->arena_len = 0;
 	j->bvirt = j->pvirt = j->renamed = false;
 
 	/* The reader noted where each line ends (j->lend): next is past its newline (or the
 	 * text's end), e is its content's end. A line holds a byte at least. */
-	const size_t *lend = j->lend;
+	const uint32_t *lend = j->lend;
 	const char *next = text + lend[0];
 
 	e = next[-1] == '\n' ? next - 1 : next;
@@ -694,10 +693,30 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 		return -1;
 	for (p = next; p < end; p = next) {
 		const char *q;
-		size_t le = *++lend;
+		uint32_t le = *++lend;
 
 		ln++;
-		next = text + (le & ~LEND_AT4);
+		next = text + (le & ~(LEND_AT4 | LEND_NOTE));
+		if (le & LEND_NOTE) {
+			/* A run of "    ;" lines: one comment span, to the last one's end. */
+			struct span *c = t->np ? &t->p[t->np - 1].comment : &t->comment;
+
+			if (!c->p) {
+				c->p = p + 4;
+				if (!t->np)
+					t->comment_line = ln;
+			}
+			while (next < end && (lend[1] & LEND_NOTE)) {
+				p = next;
+				next = text + (*++lend & ~(LEND_AT4 | LEND_NOTE));
+				ln++;
+			}
+			e = next[-1] == '\n' ? next - 1 : next;
+			if (e[-1] == '\r')  /* e > p + 4: the line has its ';' */
+				e--;
+			c->n = (size_t)(e - c->p);
+			continue;
+		}
 		e = next[-1] == '\n' ? next - 1 : next;
 		if (e > p && e[-1] == '\r')
 			e--;
@@ -720,7 +739,9 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 			t->p[i].acct = j->arena + j->acct_off[i] - 1;
 	if (!(j->flags & JOURNAL_NO_BALANCE)) {
 		/* A group without postings balances: most entries have no [virtual] ones. */
-		if (balance_group(j, P_REAL, line) < 0 ||
+		/* balance_simple first, inline: most entries need no more, nor balance_group's
+		 * frame. */
+		if ((!balance_simple(j) && balance_group(j, P_REAL, line) < 0) ||
 		    (j->bvirt && balance_group(j, P_BALANCED_VIRTUAL, line) < 0))
 			return -1;
 		for (i = 0; j->pvirt && i < t->np; i++)
