@@ -137,6 +137,8 @@ tag_key_end(const char *p, const char *end, const char *lim)
 		if (m)
 			return p + __builtin_ctz(m) < end ? p + __builtin_ctz(m) : end;
 	}
+#else
+	(void)lim;
 #endif
 	for (; p < end && (unsigned char)*p > ' ' && *p != ',' && *p != ':'; p++)
 		;
@@ -155,10 +157,79 @@ tag_value_end(const char *p, const char *end, const char *lim)
 		if (m)
 			return p + __builtin_ctz(m) < end ? p + __builtin_ctz(m) : end;
 	}
+#else
+	(void)lim;
 #endif
 	for (; p < end && *p != ',' && *p != '\n'; p++)
 		;
 	return p < end ? p : end;
+}
+
+/*
+ * One line of tag_walk's comment, from p (before its blanks and marks) to its newline;
+ * returns where the next line starts, with *r set when fn said stop (else left alone).
+ */
+static inline __attribute__((always_inline)) const char *
+tag_walk_line(const char *p, const char *end, const char *lim,
+	      int (*fn)(struct span, struct span, void *),
+	      size_t (*known)(const char *w, const char *end, const char *lim, void *arg),
+	      void *arg, int *r)
+{
+	const char *nl, *w, *c, *v, *q;
+	struct span key;
+	size_t n;
+
+	/*
+	 * Past the blanks, the comment marks and the blanks again (no newline is a blank
+	 * or a mark: these stop at the line's end). Most lines after the first start
+	 * "    ; ": one test, where the loops would stop too.
+	 */
+	if (end - p > 6 && tag_four_spaces(p) && p[4] == ';' && p[5] == ' ' &&
+	    !tag_is_space(p[6])) {
+		w = p + 6;
+	} else {
+		while (end - p >= 4 && tag_four_spaces(p))
+			p += 4;
+		while (p < end && tag_is_space(*p))
+			p++;
+		while (p < end && (tag_cls[(unsigned char)*p] & TC_MARK))
+			p++;
+		for (w = p; w < end && tag_is_space(*w); w++)
+			;
+	}
+	/*
+	 * Most lines: "key: value" and the line's end, found by two scans. The key ends
+	 * at its colon before any blank, comma or newline, so it is tag_line's first
+	 * word; the value runs to the newline when it holds no comma.
+	 */
+	if (known && (n = known(w, end, lim, arg)) != 0)
+		c = w + n;  /* known said: its colon is there */
+	else if ((c = tag_key_end(w, end, lim)) == w || c == end || *c != ':')
+		c = NULL;
+	if (c) {
+		key.p = w;
+		key.n = (size_t)(c - w);
+		v = c + 1;
+		q = tag_value_end(v, end, lim);
+		if (q == end || *q == '\n') {
+			*r = fn(key, tag_trim(v, q), arg);
+			return q + 1;
+		}
+		/* a comma: the rest of the line as tag_line reads it */
+		if (!(nl = memchr(q, '\n', (size_t)(end - q))))
+			nl = end;
+		if (vocab_to_eol(key))
+			q = nl;
+		if ((*r = fn(key, tag_trim(v, q), arg)) == 0)
+			*r = tag_line(q < nl ? q + 1 : nl, nl, fn, arg);
+		return nl + 1;
+	}
+	/* else tag_line, from the line's first word (from before its blanks, the same:
+	 * the word before a colon never runs into blanks) */
+	if (!(nl = memchr(w, '\n', (size_t)(end - w))))
+		nl = end;
+	*r = tag_line(w, nl, fn, arg);
+	return nl + 1;
 }
 
 /*
@@ -171,73 +242,15 @@ static inline __attribute__((always_inline)) int
 tag_walk(struct span comment, const char *lim, int (*fn)(struct span, struct span, void *),
 	 size_t (*known)(const char *w, const char *end, const char *lim, void *arg), void *arg)
 {
-	const char *p = comment.p, *end, *nl, *w, *c, *v, *q;
-	struct span key;
-	size_t n;
-	int r;
+	const char *p = comment.p, *end;
+	int r = 0;
 
 	if (!p)  /* no comment: NULL + 0 is undefined behaviour */
 		return 0;
 	end = p + comment.n;
-	while (p < end) {
-		/*
-		 * Past the blanks, the comment marks and the blanks again (no newline is a
-		 * blank or a mark: these stop at the line's end). Most lines after the first
-		 * start "    ; ": one test, where the loops would stop too.
-		 */
-		if (end - p > 6 && tag_four_spaces(p) && p[4] == ';' && p[5] == ' ' &&
-		    !tag_is_space(p[6])) {
-			w = p + 6;
-		} else {
-			while (end - p >= 4 && tag_four_spaces(p))
-				p += 4;
-			while (p < end && tag_is_space(*p))
-				p++;
-			while (p < end && (tag_cls[(unsigned char)*p] & TC_MARK))
-				p++;
-			for (w = p; w < end && tag_is_space(*w); w++)
-				;
-		}
-		/*
-		 * Most lines: "key: value" and the line's end, found by two scans. The key
-		 * ends at its colon before any blank, comma or newline, so it is tag_line's
-		 * first word; the value runs to the newline when it holds no comma.
-		 */
-		if (known && (n = known(w, end, lim, arg)) != 0)
-			c = w + n;  /* known said: its colon is there */
-		else if ((c = tag_key_end(w, end, lim)) == w || c == end || *c != ':')
-			c = NULL;
-		if (c) {
-			key.p = w;
-			key.n = (size_t)(c - w);
-			v = c + 1;
-			q = tag_value_end(v, end, lim);
-			if (q == end || *q == '\n') {
-				if ((r = fn(key, tag_trim(v, q), arg)) != 0)
-					return r;
-				p = q + 1;
-				continue;
-			}
-			/* a comma: the rest of the line as tag_line reads it */
-			if (!(nl = memchr(q, '\n', (size_t)(end - q))))
-				nl = end;
-			if (vocab_to_eol(key))
-				q = nl;
-			if ((r = fn(key, tag_trim(v, q), arg)) != 0 ||
-			    (r = tag_line(q < nl ? q + 1 : nl, nl, fn, arg)) != 0)
-				return r;
-			p = nl + 1;
-			continue;
-		}
-		/* else tag_line, from the line's first word (from before its blanks, the
-		 * same: the word before a colon never runs into blanks) */
-		if (!(nl = memchr(w, '\n', (size_t)(end - w))))
-			nl = end;
-		if ((r = tag_line(w, nl, fn, arg)) != 0)
-			return r;
-		p = nl + 1;
-	}
-	return 0;
+	while (p < end && r == 0)
+		p = tag_walk_line(p, end, lim, fn, known, arg, &r);
+	return r;
 }
 
 #endif
