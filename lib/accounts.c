@@ -111,7 +111,7 @@ get_miss(struct accounts *t, size_t slot, const char *name, size_t len, uint64_t
 		return &t->a[k];
 	}
 	strmap_add(t->names, name, len, NULL);  /* its number is t->n */
-	if (t->n == t->cap) {
+	if (t->n == t->cap || !t->a) {  /* (!t->a: for the analyzer, which can't tie n to a) */
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->a = xrealloc(t->a, t->cap * sizeof *t->a);
 	}

@@ -712,7 +712,6 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 					t->comment_line = ln;
 			}
 			while (next < end && (lend[1] & LEND_NOTE)) {
-				p = next;
 				next = text + (*++lend & ~(LEND_AT4 | LEND_NOTE));
 				ln++;
 			}
