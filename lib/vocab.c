@@ -236,11 +236,11 @@ vocab_parse(enum vtag k, struct span v, struct vval *out)
 /*
  * The common forms of the common kinds (client, session, time, duration, invoice and free
  * text are most tags of most entries), read into *n: 0, -1 for a bad value, 1 for one
- * parse_rare reads. Bytes up to lim (>= the value's end) may be read. No call: inline in
- * quick_lines' loop, it leaves the loop its registers. Of these kinds' places in struct
- * vtags, nothing past n is ever written but zeros (they start zero, a bad value and
- * vocab_entry_next clear a place whole, parse_rare writes only raw and n of them): so
- * quick_lines writes raw, at and n alone.
+ * vocab_parse_rare reads. Bytes up to lim (>= the value's end) may be read. No call:
+ * inline in quick_lines' loop, it leaves the loop its registers. Of these kinds' places in
+ * struct vtags, nothing past n is ever written but zeros (they start zero, a bad value and
+ * vocab_entry_next clear a place whole, vocab_parse_rare writes only raw and n of them):
+ * so quick_lines writes raw, at and n alone.
  */
 static inline __attribute__((always_inline)) int
 parse_common(enum vtag k, struct span v, const char *lim, long *n)
