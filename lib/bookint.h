@@ -8,9 +8,7 @@
 #include <sys/stat.h>
 
 #include "tally.h"
-#include "internal.h"  /* quick_hash, same_bytes */
-
-#define SPELL_SETS 128  /* a power of two */
+#include "internal.h"  /* spelt_cache */
 
 struct clients {
 	char *prefix[C_NACCT];  /* account prefixes, without the trailing ':' */
@@ -21,25 +19,11 @@ struct clients {
 	uint8_t first[256];     /* bit k: prefix k may start with this byte (either case) */
 	struct strmap *ids;     /* the slug -> its number in list[] */
 	struct strmap *spelled; /* names as written -> client, so most lookups slug nothing */
-	/* In front of it, by a quick hash of the name (a copy of it each): every entry asks
-	 * for its client, and most find it here with one comparison. Two ways a set, the
-	 * latest first: with one, two clients of one slot took turns to push each other out
-	 * (13% of the lookups at 60 clients went to the map). */
-	struct spelling {
-		char *p;
-		size_t n;
-		struct client *c;
-	} cache[SPELL_SETS][2];
+	struct spelt_cache cache;  /* in front of it: every entry asks for its client */
 	struct client **list;   /* in order of first appearance */
 	size_t n, listcap;
 };
 
-/* The cache's set for spelling s (n bytes). */
-static inline size_t
-clients_spell_set(const char *s, size_t n)
-{
-	return (size_t)(quick_hash(s, n) >> 57) & (SPELL_SETS - 1);
-}
 /* A spelling the cache does not hold: by the map, else the client of its slug (a new one
  * when create). */
 struct client *clients_spell(struct clients *b, struct span name, bool create);
@@ -51,15 +35,10 @@ struct client *clients_spell(struct clients *b, struct span name, bool create);
 static inline struct client *
 clients_lookup(struct clients *b, struct span name, bool create)
 {
-	if (name.n) {
-		/* an empty way's n is 0: one of the same length holds a copy */
-		const struct spelling *sp = b->cache[clients_spell_set(name.p, name.n)];
+	size_t k;
 
-		if (sp[0].n == name.n && same_bytes(sp[0].p, name.p, name.n))
-			return sp[0].c;
-		if (sp[1].n == name.n && same_bytes(sp[1].p, name.p, name.n))
-			return sp[1].c;
-	}
+	if (name.n && spelt_get(&b->cache, name.p, name.n, &k))
+		return b->list[k];
 	return clients_spell(b, name, create);
 }
 

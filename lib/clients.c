@@ -83,8 +83,7 @@ clients_free(struct clients *b)
 	}
 	strmap_free(b->ids, NULL);
 	strmap_free(b->spelled, NULL);
-	for (size_t i = 0; i < SPELL_SETS; i++)
-		free(b->cache[i][0].p), free(b->cache[i][1].p);
+	spelt_free(&b->cache);
 	free(b->list);
 	free(b);
 }
@@ -152,17 +151,6 @@ clients_slug(struct span in, char *buf, size_t size)
 	return n;
 }
 
-/* Puts spelling name of c first in its set, the other way's out. */
-static void
-remember(struct clients *b, struct span name, struct client *c)
-{
-	struct spelling *sp = b->cache[clients_spell_set(name.p, name.n)];
-
-	free(sp[1].p);
-	sp[1] = sp[0];
-	sp[0] = (struct spelling){span_dup(name), name.n, c};
-}
-
 struct client *
 clients_spell(struct clients *b, struct span name, bool create)
 {
@@ -173,7 +161,7 @@ clients_spell(struct clients *b, struct span name, bool create)
 
 	if (k >= 0) {
 		c = *strmap_value(b->spelled, (size_t)k);
-		remember(b, name, c);
+		spelt_put(&b->cache, name, c->index);
 		return c;
 	}
 	if ((n = clients_slug(name, id, sizeof id)) == 0 || n > CLIENT_ID_MAX)
@@ -199,7 +187,7 @@ clients_spell(struct clients *b, struct span name, bool create)
 	}
 	i = strmap_add(b->spelled, name.p, name.n, NULL);
 	*strmap_value(b->spelled, i) = c;
-	remember(b, name, c);
+	spelt_put(&b->cache, name, c->index);
 	return c;
 }
 

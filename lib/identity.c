@@ -10,9 +10,7 @@
 #include <string.h>
 
 #include "tally.h"
-#include "internal.h"  /* quick_hash, same_bytes */
-
-#define ID_SETS 64  /* a power of two */
+#include "internal.h"  /* spelt_cache */
 
 struct identities {
 	struct identity *v;
@@ -20,12 +18,7 @@ struct identities {
 	struct strmap *ids;   /* slug -> index in v, in the order first seen */
 	struct strmap *spelled;  /* client: as written -> its number here ... */
 	size_t *who;             /* ... -> index in v: a known spelling needs no slug */
-	/* In front of spelled, by a quick hash (a copy of the spelling each, the latest first
-	 * of two): every entry with a client: asks, and most find it here. */
-	struct spelt {
-		char *p;
-		size_t n, who;
-	} cache[ID_SETS][2];
+	struct spelt_cache cache;  /* in front of spelled: every entry with a client: asks */
 };
 
 struct identities *
@@ -53,8 +46,7 @@ identities_free(struct identities *s)
 	}
 	strmap_free(s->ids, NULL);
 	strmap_free(s->spelled, NULL);
-	for (size_t i = 0; i < ID_SETS; i++)
-		free(s->cache[i][0].p), free(s->cache[i][1].p);
+	spelt_free(&s->cache);
 	free(s->who);
 	free(s->v);
 	free(s);
@@ -129,37 +121,6 @@ address_line(const struct vval *v, void *arg)
 	return 0;
 }
 
-/* The cache's set for a spelling. */
-static struct spelt *
-spelt_set(struct identities *s, struct span raw)
-{
-	return s->cache[(quick_hash(raw.p, raw.n) >> 58) & (ID_SETS - 1)];
-}
-
-/* The identity of a spelling the cache holds, else -1. */
-static long
-spelt(struct identities *s, struct span raw)
-{
-	const struct spelt *c = spelt_set(s, raw);
-
-	/* an empty way's n is 0, and so never a spelling's here */
-	if (c[0].n == raw.n && same_bytes(c[0].p, raw.p, raw.n))
-		return (long)c[0].who;
-	if (c[1].n == raw.n && same_bytes(c[1].p, raw.p, raw.n))
-		return (long)c[1].who;
-	return -1;
-}
-
-static void
-remember(struct identities *s, struct span raw, size_t who)
-{
-	struct spelt *c = spelt_set(s, raw);
-
-	free(c[1].p);
-	c[1] = c[0];
-	c[0] = (struct spelt){span_dup(raw), raw.n, who};
-}
-
 void
 identities_learn(struct identities *s, const struct jitem *it, const struct vtags *vt)
 {
@@ -173,11 +134,11 @@ identities_learn(struct identities *s, const struct jitem *it, const struct vtag
 
 	if (it->kind != J_TXN || !vt->has[VT_CLIENT])
 		return;
-	if (raw.n && (known = spelt(s, raw)) >= 0) {
-		n = (size_t)known;
+	if (raw.n && spelt_get(&s->cache, raw.p, raw.n, &n)) {
+		/* n: its identity, held by the cache */
 	} else if ((known = strmap_find(s->spelled, raw.p, raw.n)) >= 0) {
 		n = s->who[known];
-		remember(s, raw, n);
+		spelt_put(&s->cache, raw, n);
 	} else {
 		n = clients_slug(raw, id, sizeof id);
 		if (!n || n > CLIENT_ID_MAX)
@@ -195,7 +156,7 @@ identities_learn(struct identities *s, const struct jitem *it, const struct vtag
 		k = strmap_add(s->spelled, raw.p, raw.n, NULL);
 		s->who = xrealloc(s->who, (k + 1) * sizeof *s->who);
 		s->who[k] = n;
-		remember(s, raw, n);
+		spelt_put(&s->cache, raw, n);
 	}
 	who = &s->v[n];
 	if (vt->has[VT_NAME])

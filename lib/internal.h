@@ -176,6 +176,76 @@ same_bytes(const char *a, const char *b, size_t n)
 	return x == y;
 }
 
+/* vocab.c, vocabvalue.c: the 4 or 8 bytes at p as a number, in the machine's byte order. */
+static inline uint32_t
+load32(const char *p)
+{
+	uint32_t x;
+
+	memcpy(&x, p, sizeof x);
+	return x;
+}
+
+static inline uint64_t
+load64(const char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof x);
+	return x;
+}
+
+/*
+ * clients.c, identity.c: spellings met before (a copy of each) by a quick hash of their
+ * ends, in front of a string map that every entry's client: would otherwise ask. Two ways a
+ * set, the latest first: with one, two spellings of one set took turns to push each other
+ * out. A way's v is its owner's number for the spelling.
+ */
+#define SPELT_SETS 128  /* a power of two */
+struct spelt_cache {
+	struct spelt {
+		char *p;
+		size_t n, v;
+	} set[SPELT_SETS][2];
+};
+
+static inline struct spelt *
+spelt_set(struct spelt_cache *c, const char *s, size_t n)
+{
+	return c->set[(size_t)(quick_hash(s, n) >> 57) & (SPELT_SETS - 1)];
+}
+
+/* Whether spelling s (n > 0 bytes) is held; *v its number. An empty way's n is 0. */
+static inline bool
+spelt_get(struct spelt_cache *c, const char *s, size_t n, size_t *v)
+{
+	const struct spelt *w = spelt_set(c, s, n);
+
+	if (w[0].n == n && same_bytes(w[0].p, s, n))
+		return *v = w[0].v, true;
+	if (w[1].n == n && same_bytes(w[1].p, s, n))
+		return *v = w[1].v, true;
+	return false;
+}
+
+/* Puts spelling s of number v first in its set, the other way's out. */
+static inline void
+spelt_put(struct spelt_cache *c, struct span s, size_t v)
+{
+	struct spelt *w = spelt_set(c, s.p, s.n);
+
+	free(w[1].p);
+	w[1] = w[0];
+	w[0] = (struct spelt){span_dup(s), s.n, v};
+}
+
+static inline void
+spelt_free(struct spelt_cache *c)
+{
+	for (size_t i = 0; i < SPELT_SETS; i++)
+		free(c->set[i][0].p), free(c->set[i][1].p);
+}
+
 /* amount.c, amountfmt.c: characters that end an unquoted commodity symbol (besides digits and white space). */
 static inline bool
 amount_symbol_char(unsigned char c)

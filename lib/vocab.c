@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tagwalk.h"
+#include "internal.h"  /* load32, load64 */
 #include "vocabint.h"
 
 
@@ -101,24 +102,6 @@ static const signed char by_word[64] = {
 };
 _Static_assert(VT_N == 33, "a new tag goes into by_word too");
 _Static_assert(VT_N <= 64, "vtags.set has a bit per tag");
-
-static inline uint32_t
-load32(const char *p)
-{
-	uint32_t x;
-
-	memcpy(&x, p, sizeof x);
-	return x;
-}
-
-static inline uint64_t
-load64(const char *p)
-{
-	uint64_t x;
-
-	memcpy(&x, p, sizeof x);
-	return x;
-}
 
 static bool
 is_digit(char c)

@@ -8,15 +8,6 @@
 #include "internal.h"
 #include "vocabint.h"
 
-static inline uint64_t
-load64(const char *p)
-{
-	uint64_t x;
-
-	memcpy(&x, p, sizeof x);
-	return x;
-}
-
 /* A number of digits at the start of v (at most max); *used gets the bytes; -1 if none. */
 static long
 number(struct span v, size_t *used, long max)
