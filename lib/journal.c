@@ -347,6 +347,39 @@ read_item(struct journal *j, struct src *s)
 	return RI_OK;
 }
 
+/*
+ * read_item's result for its most common item but one, the empty line between two entries,
+ * without its whole frame: true when the line the last item ended at is a lone newline and
+ * the line after it, already read, starts with a byte that no blank line holds. (That line
+ * is the next item's: its length is left for read_item to find.)
+ */
+static inline bool
+lone_blank(struct journal *j, struct src *s)
+{
+	struct jitem *it = &j->item;
+	long long at = s->base + (long long)s->start;
+
+	/* A one-byte line before the file's last byte is "\n". */
+	if (s->peek_ll != 1 || s->peek_at != at || s->end - s->start < 2 ||
+	    (unsigned char)s->buf[s->start + 1] <= ' ')
+		return false;
+	it->kind = J_BLANK;
+	it->file = s->name;
+	it->line = s->line;
+	it->nlines = 1;
+	it->text = s->buf + s->start;
+	it->len = 1;
+	it->depth = s->depth;
+	it->txn = NULL;
+	it->word.p = NULL;
+	it->word.n = 0;
+	it->open_block = false;
+	it->cr = s->lastcr >= at;
+	s->start++;
+	s->line++;
+	return true;
+}
+
 struct journal *
 journal_open(const char *const *files, size_t nfiles, int flags)
 {
@@ -395,6 +428,10 @@ journal_next(struct journal *j, struct jitem **item)
 		}
 		if (j->split_done)
 			return 0;
+		if (lone_blank(j, &j->stack[j->nsrc - 1])) {
+			*item = &j->item;
+			return 1;
+		}
 		r = read_item(j, &j->stack[j->nsrc - 1]);
 		if (r == RI_EOF) {
 			src_pop(j);
