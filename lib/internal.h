@@ -310,12 +310,13 @@ long src_line_more(struct journal *j, struct src *s, size_t off);
 int src_include(struct journal *j, struct src *s, struct span arg, long line);
 
 /* Length of the line at offset off of s's unread bytes (newline included), 0 at the end;
- * -1 on a read error. */
+ * -1 on a read error. line_len_from: its first i bytes (i <= the bytes read) are known to
+ * hold no newline. */
 static inline long
-line_len(struct journal *j, struct src *s, size_t off)
+line_len_from(struct journal *j, struct src *s, size_t off, size_t i)
 {
 	const char *p = s->buf + s->start + off;
-	size_t n = s->end - s->start - off, i = 0;
+	size_t n = s->end - s->start - off;
 #ifdef __SSE2__
 	/* Lines are short: sixteen bytes at a time inline beat a call to memchr. */
 	const __m128i nl16 = _mm_set1_epi8('\n');
@@ -341,6 +342,12 @@ line_len(struct journal *j, struct src *s, size_t off)
 	const char *nl = memchr(p + i, '\n', n - i);
 
 	return nl ? (long)(nl - p + 1) : src_line_more(j, s, off);
+}
+
+static inline long
+line_len(struct journal *j, struct src *s, size_t off)
+{
+	return line_len_from(j, s, off, 0);
 }
 
 /* True when the n bytes at p start with word w, followed by a blank or the end. */

@@ -217,7 +217,7 @@ read_item(struct journal *j, struct src *s)
 				(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
 				_mm_loadu_si128((const __m128i *)(const void *)(q + 16)), nl16)) << 16;
 
-			ll = m ? (long)__builtin_ctz(m) + 1 : line_len(j, s, off);
+			ll = m ? (long)__builtin_ctz(m) + 1 : line_len_from(j, s, off, 32);
 		} else
 #endif
 		{
@@ -398,8 +398,9 @@ journal_open(const char *const *files, size_t nfiles, int flags)
 	return j;
 }
 
-int
-journal_next(struct journal *j, struct jitem **item)
+/* journal_next's whole frame, for every item but a lone blank line. */
+static __attribute__((noinline)) int
+next_item(struct journal *j, struct jitem **item)
 {
 	int r;
 
@@ -428,10 +429,6 @@ journal_next(struct journal *j, struct jitem **item)
 		}
 		if (j->split_done)
 			return 0;
-		if (lone_blank(j, &j->stack[j->nsrc - 1])) {
-			*item = &j->item;
-			return 1;
-		}
 		r = read_item(j, &j->stack[j->nsrc - 1]);
 		if (r == RI_EOF) {
 			src_pop(j);
@@ -445,6 +442,19 @@ journal_next(struct journal *j, struct jitem **item)
 		}
 		return r == RI_OK ? 1 : -1;
 	}
+}
+
+int
+journal_next(struct journal *j, struct jitem **item)
+{
+	/* The empty line between two entries first, without next_item's frame (a split
+	 * reader's boundary is next_item's to watch). */
+	if (j->nsrc && !j->stopped && !j->split && !j->split_done &&
+	    lone_blank(j, &j->stack[j->nsrc - 1])) {
+		*item = &j->item;
+		return 1;
+	}
+	return next_item(j, item);
 }
 
 const struct terr *
