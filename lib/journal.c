@@ -148,7 +148,11 @@ read_item(struct journal *j, struct src *s)
 	it->cr = false;
 	off = (size_t)ll;
 
-	if (blank(p + skip, (size_t)ll - skip)) {
+	/* Most items are entries: a digit opens no blank line, comment or directive. */
+	if (c >= '0' && c <= '9' && !s->timedot) {
+		kind = J_TXN;
+		indented_body = true;
+	} else if (blank(p + skip, (size_t)ll - skip)) {
 		kind = J_BLANK;
 	} else if (s->timedot) {
 		/* A day runs from its date line to the next one; before it, only comments. */
@@ -160,9 +164,6 @@ read_item(struct journal *j, struct src *s)
 			errline = s->line;
 	} else if (comment_char(c)) {
 		kind = J_COMMENT;
-	} else if (c >= '0' && c <= '9') {  /* before the words: most items are entries */
-		kind = J_TXN;
-		indented_body = true;
 	} else if (starts_word(p + skip, (size_t)ll - skip, "comment") ||
 		   starts_word(p + skip, (size_t)ll - skip, "test")) {
 		kind = J_COMMENT;
