@@ -302,6 +302,19 @@ read_item(struct journal *j, struct src *s)
 		return RI_BAD;
 	}
 	it->kind = kind;
+	if (kind == J_TXN) {  /* first: most items are entries */
+		if (s->dmark)  /* else none is in force: it is reset after each use */
+			amount_decimal_mark(s->dmark);
+		r = txn_parse(j, it->text + skip, it->len - skip, it->line);
+		if (s->dmark)
+			amount_decimal_mark(0);
+		if (r < 0) {
+			it->kind = J_ERROR;
+			return RI_BAD;
+		}
+		it->txn = &j->txn;
+		return RI_OK;
+	}
 	if (kind == J_ERROR && s->timedot) {
 		journal_fail(j, errline, "timedot: a line before the first date");
 		return RI_BAD;
@@ -325,18 +338,7 @@ read_item(struct journal *j, struct src *s)
 			journal_fail(j, errline, "indented line outside an entry");
 		return RI_BAD;
 	}
-	if (kind == J_TXN) {
-		if (s->dmark)  /* else none is in force: it is reset after each use */
-			amount_decimal_mark(s->dmark);
-		r = txn_parse(j, it->text + skip, it->len - skip, it->line);
-		if (s->dmark)
-			amount_decimal_mark(0);
-		if (r < 0) {
-			it->kind = J_ERROR;
-			return RI_BAD;
-		}
-		it->txn = &j->txn;
-	} else if (kind == J_DIRECTIVE || kind == J_INCLUDE) {
+	if (kind == J_DIRECTIVE || kind == J_INCLUDE) {
 		amount_decimal_mark(s->dmark);
 		r = directive_run(j, s, it);
 		amount_decimal_mark(0);
