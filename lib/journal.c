@@ -94,6 +94,31 @@ line_of(const char *text, const char *at, long first)
 }
 enum { RI_EOF, RI_OK, RI_BAD };
 
+/* line_len of an item's first line the last item did not find: most are an entry's
+ * header, of 40 to 60 bytes, whose end one step of 64 finds. */
+static inline long
+first_line_len(struct journal *j, struct src *s)
+{
+#ifdef __SSE2__
+	const char *p = s->buf + s->start;
+
+	if (s->end - s->start >= 64) {
+		const __m128i nl = _mm_set1_epi8('\n');
+		uint64_t m = (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)p), nl)) |
+			(uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(p + 16)), nl)) << 16 |
+			(uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(p + 32)), nl)) << 32 |
+			(uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(p + 48)), nl)) << 48;
+
+		return m ? (long)__builtin_ctzll(m) + 1 : line_len_from(j, s, 0, 64);
+	}
+#endif
+	return line_len(j, s, 0);
+}
+
 /* The line at off ended the item: its length is kept for the next item, which starts there. */
 static inline void
 note_peek(struct src *s, size_t off, long ll)
@@ -121,7 +146,7 @@ read_item(struct journal *j, struct src *s)
 	if (s->peek_ll > 0 && s->peek_at == s->base + (long long)s->start)
 		ll = s->peek_ll;
 	else
-		ll = line_len(j, s, 0);
+		ll = first_line_len(j, s);
 	if (ll < 0)
 		return -1;
 	if (ll == 0)
