@@ -183,7 +183,7 @@ entry(struct book *b, const struct jitem *it, const struct vtags *vt, void *arg)
 	struct terr e;
 
 	(void)b;
-	if (m->bad)
+	if (m->bad || (m->bad = m->pos == 0))  /* no item() before it: a miscounted pass */
 		return 0;
 	keep_styles(m);
 	if (invrun_observe(m->inv, it, vt, &e) < 0)
