@@ -39,32 +39,6 @@ skip_ws(const char *p, const char *e)
 	return p;
 }
 
-/* memchr for the short rest of a line, inline: sixteen bytes a step, the last step
- * overlapping the one before (a call costs more than most searches). */
-static inline const char *
-find_byte(const char *p, const char *e, char c)
-{
-#ifdef __SSE2__
-	if (e - p >= 16) {
-		const __m128i cc = _mm_set1_epi8(c);
-
-		for (const char *q = p;; q = e - q >= 32 ? q + 16 : e - 16) {
-			unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-				_mm_loadu_si128((const __m128i *)(const void *)q), cc));
-
-			if (m)
-				return q + __builtin_ctz(m);
-			if (q + 16 == e)
-				return NULL;
-		}
-	}
-#endif
-	for (; p < e; p++)
-		if (*p == c)
-			return p;
-	return NULL;
-}
-
 static inline struct posting *
 new_posting(struct journal *j)
 {
