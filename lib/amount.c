@@ -740,6 +740,8 @@ parse_keep(const char *s, size_t n, struct amount *a, bool learn, const char **w
 	if (k <= 0)
 		return parse_other(s, n, a, learn, why);
 	if (m && (n <= 16 || k < 16)) {
+		/* the key again, not passed in: amount_parse's hit path then keeps nothing live
+		 * for its misses (4% of amounts; passed in, the hits cost 0.8M more at 100k) */
 		m = memo_key(s, n, &w0, &w1, &kn);
 		*m = (struct memo){w0, w1, (int64_t)a->q, fast_style, a->com, (uint8_t)kn,
 				   (uint8_t)k, (uint8_t)a->scale, fast_style->decimal};

@@ -119,6 +119,27 @@ first_line_len(struct journal *j, struct src *s)
 	return line_len(j, s, 0);
 }
 
+/* An item of s about to be read, as a blank one with nothing set: field by field, cheaper
+ * than a memset of the whole item, once per item (a field added to struct jitem must be
+ * reset here too). */
+static inline void
+item_begin(struct jitem *it, const struct src *s)
+{
+	_Static_assert(sizeof(struct jitem) <= 11 * sizeof(void *), "jitem fields reset below");
+	it->kind = J_BLANK;
+	it->file = s->name;
+	it->line = s->line;
+	it->nlines = 0;
+	it->text = NULL;
+	it->len = 0;
+	it->depth = s->depth;
+	it->txn = NULL;
+	it->word.p = NULL;
+	it->word.n = 0;
+	it->open_block = false;
+	it->cr = false;
+}
+
 /* The line at off ended the item: its length is kept for the next item, which starts there. */
 static inline void
 note_peek(struct src *s, size_t off, long ll)
@@ -156,21 +177,7 @@ read_item(struct journal *j, struct src *s)
 	if (s->line == 1 && ll >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		skip = 3;
 	c = p[skip];
-	/* Field by field: cheaper than a memset of the whole item, once per item (a field
-	 * added to struct jitem must be reset here too). */
-	_Static_assert(sizeof(struct jitem) <= 11 * sizeof(void *), "jitem fields reset below");
-	it->kind = J_BLANK;
-	it->file = s->name;
-	it->line = s->line;
-	it->nlines = 0;
-	it->text = NULL;
-	it->len = 0;
-	it->depth = s->depth;
-	it->txn = NULL;
-	it->word.p = NULL;
-	it->word.n = 0;
-	it->open_block = false;
-	it->cr = false;
+	item_begin(it, s);
 	off = (size_t)ll;
 
 	/* Most items are entries: a digit opens no blank line, comment or directive. */
@@ -391,17 +398,10 @@ lone_blank(struct journal *j, struct src *s)
 	if (s->peek_ll != 1 || s->peek_at != at || s->end - s->start < 2 ||
 	    (unsigned char)s->buf[s->start + 1] <= ' ')
 		return false;
-	it->kind = J_BLANK;
-	it->file = s->name;
-	it->line = s->line;
+	item_begin(it, s);
 	it->nlines = 1;
 	it->text = s->buf + s->start;
 	it->len = 1;
-	it->depth = s->depth;
-	it->txn = NULL;
-	it->word.p = NULL;
-	it->word.n = 0;
-	it->open_block = false;
 	it->cr = s->lastcr >= at;
 	s->start++;
 	s->line++;

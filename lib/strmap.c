@@ -116,17 +116,17 @@ strmap_find(const struct strmap *m, const void *key, size_t n)
 	return m->slot[k] ? (long)(uint32_t)m->slot[k] - 1 : -1;
 }
 
-/* A key not in the map: copied into the arena and given the next number. Not inlined, so
- * that the lookup path saves no registers for it. */
+/* A key not in the map, whose empty slot is k: copied into the arena and given the next
+ * number. Not inlined, so that the lookup path saves no registers for it. */
 static size_t __attribute__((noinline))
-insert(struct strmap *m, const void *key, size_t n, uint64_t h)
+insert(struct strmap *m, size_t k, const void *key, size_t n, uint64_t h)
 {
-	size_t k;
 	struct sment *e;
 
-	if (2 * (m->ne + 1) > m->nslot)
+	if (2 * (m->ne + 1) > m->nslot) {
 		grow_slots(m);
-	k = probe(m, key, n, h);
+		k = probe(m, key, n, h);  /* the slots moved */
+	}
 	if (m->ne >= UINT32_MAX - 1) {
 		fprintf(stderr, "tally: too many keys in one map\n");
 		abort();
@@ -154,8 +154,8 @@ size_t
 strmap_add(struct strmap *m, const void *key, size_t n, bool *added)
 {
 	uint64_t h = hash(key, n);
-
-	uint64_t s = m->slot[probe(m, key, n, h)];
+	size_t k = probe(m, key, n, h);
+	uint64_t s = m->slot[k];
 
 	if (s) {
 		if (added)
@@ -164,7 +164,7 @@ strmap_add(struct strmap *m, const void *key, size_t n, bool *added)
 	}
 	if (added)
 		*added = true;
-	return insert(m, key, n, h);
+	return insert(m, k, key, n, h);
 }
 
 size_t
