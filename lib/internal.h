@@ -14,6 +14,11 @@
 
 #include "tally.h"
 
+/* A source's buffer has SRC_PAD bytes past its capacity, and the SRC_PAD bytes from its end
+ * on are zeros: a sixteen-byte load that starts before s->end stays in bytes that are
+ * there and defined (txn.c's scans need no byte loop for a line's short rest). */
+#define SRC_PAD 64
+
 /* One open input file; includes push more of them. */
 struct src {
 	const char *name;     /* interned in journal.names */

@@ -117,7 +117,8 @@ src_push(struct journal *j, const char *path, int depth, long errline)
 	s->dir = fd == 0 ? xstrdup(".") : dir_of(path);
 	s->fd = fd;
 	s->cap = CHUNK;
-	s->buf = xmalloc(s->cap);
+	s->buf = xmalloc(s->cap + SRC_PAD);
+	memset(s->buf, 0, SRC_PAD);
 	s->line = 1;
 	s->bad = -1;
 	s->lastcr = -1;
@@ -319,6 +320,7 @@ src_fill(struct journal *j, struct src *s)
 		memmove(s->buf, s->buf + s->start, s->end - s->start);
 		s->end -= s->start;
 		s->start = 0;
+		memset(s->buf + s->end, 0, SRC_PAD);
 	}
 	if (s->cap - s->end < CHUNK / 2) {
 		if (s->cap >= MAX_ITEM) {
@@ -327,7 +329,7 @@ src_fill(struct journal *j, struct src *s)
 			return -1;
 		}
 		s->cap *= 2;
-		s->buf = xrealloc(s->buf, s->cap);
+		s->buf = xrealloc(s->buf, s->cap + SRC_PAD);
 	}
 	do
 		n = read(s->fd, s->buf + s->end, s->cap - s->end);
@@ -347,6 +349,7 @@ src_fill(struct journal *j, struct src *s)
 		for (const char *p = s->buf + s->end, *e = p + n; (p = memchr(p, '\r', (size_t)(e - p))); p++)
 			s->lastcr = s->base + (p - s->buf);
 	s->end += (size_t)n;
+	memset(s->buf + s->end, 0, SRC_PAD);
 	src_check(s);
 	return 1;
 }

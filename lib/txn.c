@@ -16,27 +16,32 @@ is_ws(char c)
 	return c == ' ' || c == '\t';
 }
 
+/*
+ * The first byte at or after p (p <= e) that is neither a space nor a tab, or e. Sixteen
+ * bytes a step: an entry's text lies in a source's buffer, readable past its end (SRC_PAD,
+ * internal.h), so a line's short rest needs no byte loop; bytes past e do not count.
+ */
 static inline const char *
 skip_ws(const char *p, const char *e)
 {
 #ifdef __SSE2__
-	/* Aligned amounts follow long runs of spaces: sixteen bytes a step, and the lowest
-	 * byte that is neither a space nor a tab ends the run. */
 	const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
 
-	while (e - p >= 16) {
+	for (;; p += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, sp),
 								      _mm_cmpeq_epi8(v, tab))) ^ 0xffffu;
 
 		if (m)
-			return p + __builtin_ctz(m);
-		p += 16;
+			return p + __builtin_ctz(m) < e ? p + __builtin_ctz(m) : e;
+		if (e - p <= 16)
+			return e;
 	}
-#endif
+#else
 	while (p < e && is_ws(*p))
 		p++;
 	return p;
+#endif
 }
 
 static inline struct posting *
@@ -218,49 +223,34 @@ overflow:
 }
 
 /* Where a posting's account ends: at a tab or two spaces, or at e. Sixteen bytes a step
- * (the block and the block one byte on: a space in both is two spaces), for most names
- * have no blank at all. */
+ * (the block and the block one byte on: a space in both is two spaces), past e as
+ * skip_ws reads; the byte at e ends the line (a newline, a CR or the buffer's zeros), so a
+ * space before it is never taken for two. */
 static const char *
 account_end(const char *p, const char *e)
 {
 #ifdef __SSE2__
 	const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
 
-	while (e - p >= 17) {
+	for (;; p += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, tab),
 			_mm_and_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(w, sp))));
 
 		if (m)
-			return p + __builtin_ctz(m);
-		p += 16;
+			return p + __builtin_ctz(m) < e ? p + __builtin_ctz(m) : e;
+		if (e - p <= 16)
+			return e;
 	}
-#endif
-	/* A short rest (an elided posting's name at the line's end): when no word of it holds
-	 * a blank, the name runs to e. Eight bytes a step, the last word overlapping. */
-	if (e - p >= 8) {
-		const char *q = p;
-		uint64_t w, x, y;
-
-		for (;;) {
-			memcpy(&w, q, 8);
-			x = w ^ 0x2020202020202020ull;
-			y = w ^ 0x0909090909090909ull;
-			if (((x - 0x0101010101010101ull) & ~x) & 0x8080808080808080ull ||
-			    ((y - 0x0101010101010101ull) & ~y) & 0x8080808080808080ull)
-				break;  /* a blank in this word: byte by byte below */
-			if (q + 8 == e)
-				return e;
-			q = e - q >= 16 ? q + 8 : e - 8;
-		}
-	}
+#else
 	while (p < e) {
 		if (*p == '\t' || (*p == ' ' && p + 1 < e && p[1] == ' '))
 			break;
 		p++;
 	}
 	return p;
+#endif
 }
 
 static int
