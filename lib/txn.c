@@ -4,6 +4,7 @@
  * assertions and assignments when asked to. The meaning follows ledger 3.3 and hledger 1.25
  * where they agree.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,19 +56,24 @@ new_posting(struct journal *j)
 		j->acct_off = xrealloc(j->acct_off, j->cappost * sizeof *j->acct_off);
 	}
 	struct posting *po = &t->p[t->np];
+	/* Zero but for cost, unit and assert_amt, which are read only when has_cost,
+	 * cost_wide and has_assert say they were set: field by field, cheaper than a memset
+	 * of the whole posting (or rep stos), once per posting. */
 #ifdef __SSE2__
-	/* Sixteen bytes a store, unrolled: a call to memset (or rep stos) costs more, once per
-	 * posting. */
 	const __m128i z = _mm_setzero_si128();
 	char *b = (char *)po;
 
-	_Static_assert(sizeof *po % 16 == 0 && sizeof *po <= 512, "posting size");
-#pragma GCC unroll 32
-	for (size_t k = 0; k < sizeof *po; k += 16)
+	_Static_assert(offsetof(struct posting, cost) % 16 == 0 && offsetof(struct posting, has_cost) <
+		       offsetof(struct posting, cost), "posting layout");
+#pragma GCC unroll 16
+	for (size_t k = 0; k < offsetof(struct posting, cost); k += 16)
 		_mm_storeu_si128((__m128i *)(void *)(b + k), z);
 #else
-	memset(po, 0, sizeof *po);
+	memset(po, 0, offsetof(struct posting, cost));
 #endif
+	po->cost_wide = po->has_assert = false;
+	po->comment = (struct span){NULL, 0};
+	po->line = 0;
 	j->acct_off[t->np++] = 0;
 	return po;
 }
