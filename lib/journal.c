@@ -65,15 +65,40 @@ indented(const char *q, size_t n)
 	return (q[0] == ' ' || q[0] == '\t') && !blank(q, n);
 }
 
-/* Notes where an entry's line ends, for txn.c to walk the lines without finding them again. */
+/* Notes where an entry's k-th line (or run) ends and which line of the entry it starts
+ * at, for txn.c to walk the lines without finding them again. */
 static inline void
-note_line_end(struct journal *j, size_t k, size_t end)
+note_line_end(struct journal *j, size_t k, size_t end, long line)
 {
 	if (k == j->caplend) {
 		j->caplend = j->caplend ? j->caplend * 2 : 64;
 		j->lend = xrealloc(j->lend, j->caplend * sizeof *j->lend);
 	}
-	j->lend[k] = (uint32_t)end;
+	j->lend[k].end = (uint32_t)end;
+	j->lend[k].line = (uint32_t)line;
+}
+
+/* The length of the line at off of an entry being gathered: line_len inline, its bytes in
+ * locals (a store to j->lend could be s->start as far as the compiler knows). Two blocks
+ * of sixteen bytes, read past s->end into its zeros (SRC_PAD) when the line is short. */
+static inline long
+entry_line_len(struct journal *j, struct src *s, size_t off)
+{
+	const char *q = s->buf + s->start + off;
+	size_t n = s->end - s->start - off;
+#ifdef __SSE2__
+	const __m128i nl16 = _mm_set1_epi8('\n');
+	unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		_mm_loadu_si128((const __m128i *)(const void *)q), nl16)) |
+		(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		_mm_loadu_si128((const __m128i *)(const void *)(q + 16)), nl16)) << 16;
+
+	return m ? (long)__builtin_ctz(m) + 1 : line_len_from(j, s, off, n < 32 ? n : 32);
+#else
+	const char *nl = memchr(q, '\n', n);
+
+	return nl ? (long)(nl - q + 1) : line_len(j, s, off);
+#endif
 }
 
 static bool
@@ -233,46 +258,46 @@ read_item(struct journal *j, struct src *s)
 		}
 	}
 
-	if (kind == J_TXN)
-		note_line_end(j, 0, off - skip);
 	/* Gather the item's further lines: an entry's in a loop of its own, most items are. */
-	while (kind == J_TXN) {
-		const char *q = s->buf + s->start + off, *nl;
-		size_t at4, n = s->end - s->start - off;
+	if (kind == J_TXN) {
+		size_t k = 1;
 
-		/* line_len inline, its bytes in locals: the stores to j->lend below could be
-		 * s->start as far as the compiler knows. */
-#ifdef __SSE2__
-		if (n >= 32) {
-			const __m128i nl16 = _mm_set1_epi8('\n');
-			unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-				_mm_loadu_si128((const __m128i *)(const void *)q), nl16)) |
-				(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-				_mm_loadu_si128((const __m128i *)(const void *)(q + 16)), nl16)) << 16;
+		note_line_end(j, 0, off - skip, 0);
+		ll = entry_line_len(j, s, off);
+		for (;;) {
+			const char *q = s->buf + s->start + off;
+			size_t at4;
 
-			ll = m ? (long)__builtin_ctz(m) + 1 : line_len_from(j, s, off, 32);
-		} else
-#endif
-		{
-			nl = memchr(q, '\n', n);
-			ll = nl ? (long)(nl - q + 1) : line_len(j, s, off);
+			if (ll < 0)
+				return -1;
+			if (ll == 0)
+				break;
+			if (ll > 4 && memcmp(q, "    ", 4) == 0 && (unsigned char)q[4] > ' ') {
+				at4 = LEND_AT4;
+				if (q[4] == ';') {
+					/* A run of "    ;" lines (an entry's tags): one jline. */
+					long first = nlines;
+
+					do {
+						off += (size_t)ll;
+						nlines++;
+						ll = entry_line_len(j, s, off);
+						q = s->buf + s->start + off;
+					} while (ll > 4 && memcmp(q, "    ;", 5) == 0);
+					note_line_end(j, k++, (off - skip) | LEND_AT4 | LEND_NOTE, first);
+					continue;
+				}
+			} else if (indented(q, (size_t)ll)) {
+				at4 = 0;
+			} else {
+				note_peek(s, off, ll);
+				break;
+			}
+			off += (size_t)ll;
+			note_line_end(j, k++, (off - skip) | at4, nlines);
+			nlines++;
+			ll = entry_line_len(j, s, off);
 		}
-		if (ll < 0)
-			return -1;
-		if (ll == 0)
-			break;
-		q = s->buf + s->start + off;
-		if (ll > 4 && memcmp(q, "    ", 4) == 0 && (unsigned char)q[4] > ' ') {
-			at4 = LEND_AT4 | (q[4] == ';' ? LEND_NOTE : 0);
-		} else if (indented(q, (size_t)ll)) {
-			at4 = 0;
-		} else {
-			note_peek(s, off, ll);
-			break;
-		}
-		off += (size_t)ll;
-		note_line_end(j, (size_t)nlines, (off - skip) | at4);
-		nlines++;
 	}
 	while (kind != J_TXN) {
 		const char *q;

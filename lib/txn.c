@@ -684,8 +684,8 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 
 	/* The reader noted where each line ends (j->lend): next is past its newline (or the
 	 * text's end), e is its content's end. A line holds a byte at least. */
-	const uint32_t *lend = j->lend;
-	const char *next = text + lend[0];
+	const struct jline *lend = j->lend;
+	const char *next = text + lend[0].end;
 
 	e = next[-1] == '\n' ? next - 1 : next;
 	if (e > p && e[-1] == '\r')
@@ -694,9 +694,9 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 		return -1;
 	for (p = next; p < end; p = next) {
 		const char *q;
-		uint32_t le = *++lend;
+		uint32_t le = (++lend)->end;
 
-		ln++;
+		ln = line + (long)lend->line;
 		next = text + (le & ~(LEND_AT4 | LEND_NOTE));
 		if (le & LEND_NOTE) {
 			/* A run of "    ;" lines: one comment span, to the last one's end. */
@@ -706,10 +706,6 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 				c->p = p + 4;
 				if (!t->np)
 					t->comment_line = ln;
-			}
-			while (next < end && (lend[1] & LEND_NOTE)) {
-				next = text + (*++lend & ~(LEND_AT4 | LEND_NOTE));
-				ln++;
 			}
 			e = next[-1] == '\n' ? next - 1 : next;
 			if (e[-1] == '\r')  /* e > p + 4: the line has its ';' */
