@@ -74,7 +74,7 @@ new_posting(struct journal *j)
 	po->cost_wide = po->has_assert = false;
 	po->comment = (struct span){NULL, 0};
 	po->line = 0;
-	j->acct_off[t->np++] = 0;
+	t->np++;  /* its acct_off is set when j->renamed (parse_posting) */
 	return po;
 }
 
@@ -293,9 +293,13 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 	po->acct = a;
 	po->acct_len = po->account.n;
 	if ((j->naliases || j->napply) && journal_account_name(j, a, po->account.n, &off, &n)) {
+		if (!j->renamed)  /* the postings before it keep their names */
+			memset(j->acct_off, 0, (j->txn.np - 1) * sizeof *j->acct_off);
 		j->acct_off[j->txn.np - 1] = off + 1;
 		j->renamed = true;
 		po->acct_len = n;
+	} else if (j->renamed) {
+		j->acct_off[j->txn.np - 1] = 0;
 	}
 	p = skip_ws(p, e);
 	if (p < e && *p != ';' && *p != '=') {
@@ -540,7 +544,7 @@ balance_group(struct journal *j, enum pvirt g, long header_line)
 			if (first) {
 				po = &t->p[at];
 			} else {
-				size_t aoff = j->acct_off[at];
+				size_t aoff = j->renamed ? j->acct_off[at] : 0;
 
 				po = new_posting(j);
 				*po = t->p[at];
