@@ -65,6 +65,7 @@ struct journal {
 	char **names;         /* every file name handed out in items */
 	size_t nnames;
 	bool stopped;         /* an I/O error: no more items */
+	bool blank_next;      /* the next item is a lone empty line (journal.c's lone_blank) */
 
 	struct jitem item;
 	struct txn txn;

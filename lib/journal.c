@@ -347,6 +347,14 @@ read_item(struct journal *j, struct src *s)
 		it->word.p = it->text + wordoff;
 	s->start += off;
 	s->line += nlines;
+	/* The empty line between two entries (half of a practice's items), told here where
+	 * its length is known: journal_next builds it without next_item's frame (a split
+	 * reader's boundary is next_item's to watch). A one-byte line before the file's last
+	 * byte is "\n"; the line after it, already read, starts with a byte no blank line
+	 * holds, so the empty line is an item of its own. */
+	j->blank_next = kind == J_TXN && s->peek_ll == 1 && !j->split && !j->split_done &&
+			s->peek_at == s->base + (long long)s->start && s->end - s->start >= 2 &&
+			(unsigned char)s->buf[s->start + 1] > ' ';
 
 	/* The bytes were checked as they were read (jsource.c): the first bad one, if any. */
 	if (s->bad >= 0 && s->bad < s->base + (long long)s->start) {
@@ -408,29 +416,22 @@ read_item(struct journal *j, struct src *s)
 }
 
 /*
- * read_item's result for its most common item but one, the empty line between two entries,
- * without its whole frame: true when the line the last item ended at is a lone newline and
- * the line after it, already read, starts with a byte that no blank line holds. (That line
- * is the next item's: its length is left for read_item to find.)
+ * read_item's result for its most common item but one, the empty line between two entries
+ * (j->blank_next), without its whole frame. (The line after it is the next item's: its
+ * length is left for read_item to find.)
  */
-static inline bool
+static inline void
 lone_blank(struct journal *j, struct src *s)
 {
 	struct jitem *it = &j->item;
-	long long at = s->base + (long long)s->start;
 
-	/* A one-byte line before the file's last byte is "\n". */
-	if (s->peek_ll != 1 || s->peek_at != at || s->end - s->start < 2 ||
-	    (unsigned char)s->buf[s->start + 1] <= ' ')
-		return false;
 	item_begin(it, s);
 	it->nlines = 1;
 	it->text = s->buf + s->start;
 	it->len = 1;
-	it->cr = s->lastcr >= at;
+	it->cr = s->lastcr >= s->base + (long long)s->start;
 	s->start++;
 	s->line++;
-	return true;
 }
 
 struct journal *
@@ -500,10 +501,10 @@ next_item(struct journal *j, struct jitem **item)
 int
 journal_next(struct journal *j, struct jitem **item)
 {
-	/* The empty line between two entries first, without next_item's frame (a split
-	 * reader's boundary is next_item's to watch). */
-	if (j->nsrc && !j->stopped && !j->split && !j->split_done &&
-	    lone_blank(j, &j->stack[j->nsrc - 1])) {
+	/* The empty line between two entries first, without next_item's frame. */
+	if (j->blank_next) {
+		j->blank_next = false;
+		lone_blank(j, &j->stack[j->nsrc - 1]);
 		*item = &j->item;
 		return 1;
 	}
