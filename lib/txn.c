@@ -137,7 +137,8 @@ parse_tail(struct journal *j, struct posting *po, const char *p, const char *e, 
 	long k;
 
 	for (;;) {
-		p = skip_ws(p, e);
+		if (p < e)  /* most postings end with their amount: nothing to skip */
+			p = skip_ws(p, e);
 		if (p >= e)
 			return 0;
 		if (*p == ';') {
@@ -301,7 +302,8 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 	} else if (j->renamed) {
 		j->acct_off[j->txn.np - 1] = 0;
 	}
-	p = skip_ws(p, e);
+	if (p < e)  /* else an elided amount's name ran to the line's end */
+		p = skip_ws(p, e);
 	if (p < e && *p != ';' && *p != '=') {
 		if ((k = parse_amount_at(j, p, e, &po->amt, line, true)) < 0)
 			return -1;
