@@ -45,6 +45,28 @@ skip_ws(const char *p, const char *e)
 #endif
 }
 
+/* find_byte within an entry's line (p <= e): past e as skip_ws reads, no overlapping last
+ * step. */
+static inline const char *
+line_find(const char *p, const char *e, char c)
+{
+#ifdef __SSE2__
+	const __m128i cc = _mm_set1_epi8(c);
+
+	for (;; p += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)p), cc));
+
+		if (m)
+			return p + __builtin_ctz(m) < e ? p + __builtin_ctz(m) : NULL;
+		if (e - p <= 16)
+			return NULL;
+	}
+#else
+	return find_byte(p, e, c);
+#endif
+}
+
 static inline struct posting *
 new_posting(struct journal *j)
 {
@@ -654,7 +676,7 @@ parse_header(struct journal *j, const char *p, const char *e, long line)
 		p = skip_ws(q + 1, e);
 	}
 	t->desc.p = p;
-	for (q = p; (q = find_byte(q, e, ';')) != NULL; q++)
+	for (q = p; (q = line_find(q, e, ';')) != NULL; q++)
 		if (q == p || is_ws(q[-1]))
 			break;
 	if (!q)
