@@ -291,7 +291,9 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 	long k;
 
 	po->line = line;
-	if ((*p == '*' || *p == '!') && p + 1 < e && is_ws(p[1])) {
+	/* A status mark or brackets: one test first, for a name's first letter is past them
+	 * (past '*', and for the brackets past '[' when in lower case). */
+	if ((unsigned char)*p <= '*' && (*p == '*' || *p == '!') && p + 1 < e && is_ws(p[1])) {
 		po->status = *p;
 		p = skip_ws(p + 1, e);
 	}
@@ -300,7 +302,8 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 	ae = p;
 	while (ae > a && is_ws(ae[-1]))
 		ae--;
-	if ((*a == '(' || *a == '[') && ae - a >= 2 && ae[-1] == (*a == '(' ? ')' : ']')) {
+	if ((unsigned char)*a <= '[' && (*a == '(' || *a == '[') && ae - a >= 2 &&
+	    ae[-1] == (*a == '(' ? ')' : ']')) {
 		po->virt = *a == '(' ? P_VIRTUAL : P_BALANCED_VIRTUAL;
 		j->bvirt |= po->virt == P_BALANCED_VIRTUAL;
 		j->pvirt |= po->virt == P_VIRTUAL;
