@@ -276,6 +276,7 @@ bad_text(const char *p, size_t n, bool avx2)
 {
 	const unsigned char *s = (const unsigned char *)p, *e = s + n;
 
+	(void)avx2;  /* without HAVE_AVX2_PATH */
 	while (s < e) {
 #ifdef __SSE2__
 		/* Sixty-four bytes a step while they are clean, then sixteen to find the byte. */
