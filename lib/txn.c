@@ -300,8 +300,11 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 	a = p;
 	p = account_end(p, e);
 	ae = p;
-	while (ae > a && is_ws(ae[-1]))
-		ae--;
+	/* Before two spaces stands no blank (account_end would have stopped there): only a
+	 * name that runs to the line's end or to a tab can end with one. */
+	if (p == e || *p == '\t')
+		while (ae > a && is_ws(ae[-1]))
+			ae--;
 	if ((unsigned char)*a <= '[' && (*a == '(' || *a == '[') && ae - a >= 2 &&
 	    ae[-1] == (*a == '(' ? ')' : ']')) {
 		po->virt = *a == '(' ? P_VIRTUAL : P_BALANCED_VIRTUAL;
