@@ -97,10 +97,11 @@ newlines32(const char *q)
  * of 32 bytes (a tag is shorter, a posting most often longer), read past s->end into its
  * zeros (SRC_PAD) when the line is short. */
 static inline __attribute__((always_inline)) long
-entry_line_len(struct journal *j, struct src *s, size_t off)
+entry_line_len(struct journal *j, struct src *s, size_t off, const char **item)
 {
-	const char *q = s->buf + s->start + off;
+	const char *q = *item + off;
 	size_t n = s->end - s->start - off;
+	long ll;
 #ifdef __SSE2__
 	unsigned m = newlines32(q);
 
@@ -108,12 +109,16 @@ entry_line_len(struct journal *j, struct src *s, size_t off)
 		return (long)__builtin_ctz(m) + 1;
 	if ((m = newlines32(q + 32)))
 		return (long)__builtin_ctz(m) + 33;
-	return line_len_from(j, s, off, n < 64 ? n : 64);
+	ll = line_len_from(j, s, off, n < 64 ? n : 64);
 #else
 	const char *nl = memchr(q, '\n', n);
 
-	return nl ? (long)(nl - q + 1) : line_len(j, s, off);
+	if (nl)
+		return (long)(nl - q + 1);
+	ll = line_len(j, s, off);
 #endif
+	*item = s->buf + s->start;  /* reading on may have moved the buffer */
+	return ll;
 }
 
 static bool
@@ -277,10 +282,12 @@ read_item(struct journal *j, struct src *s)
 	if (kind == J_TXN) {
 		size_t k = 1;
 
+		const char *b = s->buf + s->start;  /* the item's first byte, kept in a local */
+
 		note_line_end(j, 0, off - skip, 0);
-		ll = entry_line_len(j, s, off);
+		ll = entry_line_len(j, s, off, &b);
 		for (;;) {
-			const char *q = s->buf + s->start + off;
+			const char *q = b + off;
 			size_t at4;
 
 			if (ll < 0)
@@ -296,8 +303,8 @@ read_item(struct journal *j, struct src *s)
 					do {
 						off += (size_t)ll;
 						nlines++;
-						ll = entry_line_len(j, s, off);
-						q = s->buf + s->start + off;
+						ll = entry_line_len(j, s, off, &b);
+						q = b + off;
 					} while (ll > 4 && memcmp(q, "    ;", 5) == 0);
 					note_line_end(j, k++, (off - skip) | LEND_AT4 | LEND_NOTE, first);
 					continue;
@@ -311,7 +318,7 @@ read_item(struct journal *j, struct src *s)
 			off += (size_t)ll;
 			note_line_end(j, k++, (off - skip) | at4, nlines);
 			nlines++;
-			ll = entry_line_len(j, s, off);
+			ll = entry_line_len(j, s, off, &b);
 		}
 	}
 	while (kind != J_TXN) {
