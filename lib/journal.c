@@ -100,18 +100,19 @@ static inline __attribute__((always_inline)) long
 entry_line_len(struct journal *j, struct src *s, size_t off, const char **item)
 {
 	const char *q = *item + off;
-	size_t n = s->end - s->start - off;
 	long ll;
 #ifdef __SSE2__
 	unsigned m = newlines32(q);
+	size_t n;
 
 	if (m)
 		return (long)__builtin_ctz(m) + 1;
 	if ((m = newlines32(q + 32)))
 		return (long)__builtin_ctz(m) + 33;
+	n = s->end - s->start - off;
 	ll = line_len_from(j, s, off, n < 64 ? n : 64);
 #else
-	const char *nl = memchr(q, '\n', n);
+	const char *nl = memchr(q, '\n', s->end - s->start - off);
 
 	if (nl)
 		return (long)(nl - q + 1);
