@@ -103,8 +103,9 @@ struct journal {
 	bool orderdep;        /* an item later items depend on (alias, Y, D, assertion...) */
 };
 
-/* One line of an entry (or a run of comment lines) as the reader found it: where it ends
- * in the entry's text (past its newline), or-ed with LEND_* bits, and the number of the
+/* One line of an entry (or a run of comment lines) as the reader found it: where its
+ * content ends in the entry's text (at its newline; the next line starts one byte on, also
+ * past a last line without one), or-ed with LEND_* bits, and the number of the
  * (first) line within the entry. 32 bits each, for an item is under 256 MiB (jsource.c),
  * and a store to them then cannot change the source's size_t fields: the reader's loop
  * keeps them in registers. */

@@ -285,7 +285,9 @@ read_item(struct journal *j, struct src *s)
 
 		const char *b = s->buf + s->start;  /* the item's first byte, kept in a local */
 
-		note_line_end(j, 0, off - skip, 0);
+		/* Each line's end at its newline (off - 1): the item's last line, if the file
+		 * ends without one, is put right once the lines are gathered. */
+		note_line_end(j, 0, off - 1 - skip, 0);
 		ll = entry_line_len(j, s, off, &b);
 		for (;;) {
 			const char *q = b + off;
@@ -307,7 +309,7 @@ read_item(struct journal *j, struct src *s)
 						ll = entry_line_len(j, s, off, &b);
 						q = b + off;
 					} while (ll > 4 && memcmp(q, "    ;", 5) == 0);
-					note_line_end(j, k++, (off - skip) | LEND_AT4 | LEND_NOTE, first);
+					note_line_end(j, k++, (off - 1 - skip) | LEND_AT4 | LEND_NOTE, first);
 					continue;
 				}
 			} else if (indented(q, (size_t)ll)) {
@@ -317,10 +319,12 @@ read_item(struct journal *j, struct src *s)
 				break;
 			}
 			off += (size_t)ll;
-			note_line_end(j, k++, (off - skip) | at4, nlines);
+			note_line_end(j, k++, (off - 1 - skip) | at4, nlines);
 			nlines++;
 			ll = entry_line_len(j, s, off, &b);
 		}
+		if (b[off - 1] != '\n')
+			j->lend[k - 1].end++;
 	}
 	while (kind != J_TXN) {
 		const char *q;

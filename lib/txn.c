@@ -716,12 +716,13 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 	j->arena_len = 0;
 	j->bvirt = j->pvirt = j->renamed = false;
 
-	/* The reader noted where each line ends (j->lend): next is past its newline (or the
-	 * text's end), e is its content's end. A line holds a byte at least. */
+	/* The reader noted where each line's content ends (j->lend): e, at its newline (or the
+	 * text's end); the next line starts one byte on. A line holds a byte at least. */
 	const struct jline *lend = j->lend;
-	const char *next = text + lend[0].end;
+	const char *next;
 
-	e = next[-1] == '\n' ? next - 1 : next;
+	e = text + lend[0].end;
+	next = e + 1;
 	if (e > p && e[-1] == '\r')
 		e--;
 	if (parse_header(j, p, e, ln) < 0)
@@ -731,7 +732,8 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 		uint32_t le = (++lend)->end;
 
 		ln = line + (long)lend->line;
-		next = text + (le & ~(LEND_AT4 | LEND_NOTE));
+		e = text + (le & ~(LEND_AT4 | LEND_NOTE));
+		next = e + 1;
 		if (le & LEND_NOTE) {
 			/* A run of "    ;" lines: one comment span, to the last one's end. */
 			struct span *c = t->np ? &t->p[t->np - 1].comment : &t->comment;
@@ -741,13 +743,11 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 				if (!t->np)
 					t->comment_line = ln;
 			}
-			e = next[-1] == '\n' ? next - 1 : next;
 			if (e[-1] == '\r')  /* e > p + 4: the line has its ';' */
 				e--;
 			c->n = (size_t)(e - c->p);
 			continue;
 		}
-		e = next[-1] == '\n' ? next - 1 : next;
 		if (e > p && e[-1] == '\r')
 			e--;
 		q = le & LEND_AT4 ? p + 4 : skip_ws(p, e);
