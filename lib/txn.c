@@ -20,7 +20,9 @@ is_ws(char c)
 /*
  * The first byte at or after p (p <= e) that is neither a space nor a tab, or e. Sixteen
  * bytes a step: an entry's text lies in a source's buffer, readable past its end (SRC_PAD,
- * internal.h), so a line's short rest needs no byte loop; bytes past e do not count.
+ * internal.h), so a line's short rest needs no byte loop. The byte at e is never blank
+ * (a newline, a CR, the buffer's zeros past its end, a lot price's '}'): the first byte
+ * found is at e at the latest, and needs no clamp to it.
  */
 static inline const char *
 skip_ws(const char *p, const char *e)
@@ -34,7 +36,7 @@ skip_ws(const char *p, const char *e)
 								      _mm_cmpeq_epi8(v, tab))) ^ 0xffffu;
 
 		if (m)
-			return p + __builtin_ctz(m) < e ? p + __builtin_ctz(m) : e;
+			return p + __builtin_ctz(m);
 		if (e - p <= 16)
 			return e;
 	}
