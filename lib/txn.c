@@ -255,9 +255,8 @@ overflow:
 
 /* Where a posting's account ends: at a tab or two spaces, or at e. Thirty-two bytes a
  * step, for most names are 16 to 32 bytes long (a block and the block one byte on: a space
- * in both is two spaces), past e as
- * skip_ws reads; the byte at e ends the line (a newline, a CR or the buffer's zeros), so a
- * space before it is never taken for two. */
+ * in both is two spaces), past e as skip_ws reads; the byte at e ends the line (a
+ * newline, a CR or the buffer's zeros), so a space before it is never taken for two. */
 static const char *
 account_end(const char *p, const char *e)
 {
