@@ -15,11 +15,11 @@ struct accounts {
 	struct account *a;    /* a[i] is the map's key number i */
 	size_t n, cap;
 	struct strmap *names;
-	/* Account number + 1 (0: none) by a quick key of the name: a posting finds its account
+	/* The account (NULL: none) by a quick key of the name: a posting finds its account
 	 * here by its first and last eight bytes, most often without hashing the whole name.
 	 * A key's slot, else the one beside it (slot ^ 1): two accounts whose keys meet do not
-	 * push each other out at every posting. */
-	uint32_t cache[NCACHE];
+	 * push each other out at every posting. Pointers into a, emptied when a moves. */
+	struct account *cache[NCACHE];
 };
 
 /* The account's name is this one: its length and ends tell most names apart, the words
@@ -56,9 +56,9 @@ static inline struct account *
 cached(const struct accounts *t, size_t slot, const char *name, size_t len, uint64_t head,
        uint64_t tail)
 {
-	uint32_t k = t->cache[slot];
+	struct account *a = t->cache[slot];
 
-	return k && is_named(&t->a[k - 1], name, len, head, tail) ? &t->a[k - 1] : NULL;
+	return a && is_named(a, name, len, head, tail) ? a : NULL;
 }
 
 static inline size_t
@@ -107,17 +107,17 @@ get_miss(struct accounts *t, size_t slot, const char *name, size_t len, uint64_t
 	if (t->cache[slot])
 		slot ^= 1;
 	if ((k = strmap_find(t->names, name, len)) >= 0) {
-		t->cache[slot] = (uint32_t)k + 1;
+		t->cache[slot] = &t->a[k];
 		return &t->a[k];
 	}
 	strmap_add(t->names, name, len, NULL);  /* its number is t->n */
 	if (t->n == t->cap || !t->a) {  /* (!t->a: for the analyzer, which can't tie n to a) */
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->a = xrealloc(t->a, t->cap * sizeof *t->a);
+		memset(t->cache, 0, sizeof t->cache);  /* it pointed into the old array */
 	}
-	if (t->n < UINT32_MAX)
-		t->cache[slot] = (uint32_t)t->n + 1;
 	a = &t->a[t->n++];
+	t->cache[slot] = a;
 	memset(a, 0, sizeof *a);
 	a->name = xstrndup(name, len);
 	a->len = len;
