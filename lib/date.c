@@ -61,7 +61,8 @@ read_int(const char *s, size_t n, size_t max, int *v)
 
 /* Entries come in date order, several a day: the last full YYYY-MM-DD read, its day and
  * its month's length, for the same date or another day of its month read again. */
-static _Thread_local char last[10];
+static _Thread_local uint64_t last_ym;  /* its first eight bytes, "YYYY-MM-" */
+static _Thread_local uint16_t last_dd;  /* its last two, the day */
 static _Thread_local tdate last_date;
 static _Thread_local int last_d, last_dim;
 static _Thread_local bool have_last;
@@ -107,7 +108,8 @@ parse_date(const char *s, size_t n, int default_year, tdate *out, const char **w
 	}
 	*out = date_from_ymd(y, m, d);
 	if (i == 10 && s[4] == sep && s[7] == sep) {
-		memcpy(last, s, 10);
+		memcpy(&last_ym, s, 8);
+		memcpy(&last_dd, s + 8, 2);
 		last_date = *out;
 		last_d = d;
 		last_dim = days_in_month(y, m);
@@ -119,19 +121,24 @@ parse_date(const char *s, size_t n, int default_year, tdate *out, const char **w
 long
 date_parse(const char *s, size_t n, int default_year, tdate *out, const char **why)
 {
-	if (have_last && n >= 10 && memcmp(s, last, 8) == 0 && (n == 10 || s[10] < '0' || s[10] > '9')) {
-		int d = (s[8] - '0') * 10 + (s[9] - '0');
+	uint64_t ym;
+	uint16_t dd;
 
-		if (s[8] == last[8] && s[9] == last[9]) {
+	if (n >= 10 && have_last && (memcpy(&ym, s, 8), ym == last_ym) &&
+	    (n == 10 || s[10] < '0' || s[10] > '9')) {
+		int d;
+
+		memcpy(&dd, s + 8, 2);
+		if (dd == last_dd) {  /* most often: several entries a day */
 			*out = last_date;
 			return 10;
 		}
 		/* day numbers: a day more is one more */
+		d = (s[8] - '0') * 10 + (s[9] - '0');
 		if (s[8] >= '0' && s[8] <= '9' && s[9] >= '0' && s[9] <= '9' && d >= 1 && d <= last_dim) {
 			last_date += d - last_d;
 			last_d = d;
-			last[8] = s[8];
-			last[9] = s[9];
+			last_dd = dd;
 			*out = last_date;
 			return 10;
 		}
