@@ -65,17 +65,29 @@ indented(const char *q, size_t n)
 	return (q[0] == ' ' || q[0] == '\t') && !blank(q, n);
 }
 
-/* Notes where an entry's k-th line (or run) ends and which line of the entry it starts
- * at, for txn.c to walk the lines without finding them again. */
-static inline void
-note_line_end(struct journal *j, size_t k, size_t end, long line)
+/* j->lend grown to twice its size, out of the gathering loop's code. */
+static __attribute__((noinline)) void
+lend_grow(struct journal *j)
 {
-	if (k == j->caplend) {
-		j->caplend = j->caplend ? j->caplend * 2 : 64;
-		j->lend = xrealloc(j->lend, j->caplend * sizeof *j->lend);
+	j->caplend = j->caplend ? j->caplend * 2 : 64;
+	j->lend = xrealloc(j->lend, j->caplend * sizeof *j->lend);
+}
+
+/* Notes where an entry's k-th line (or run) ends and which line of the entry it starts
+ * at, for txn.c to walk the lines without finding them again. j->lend and its size in the
+ * gathering loop's locals (lend, cap): reading on cannot change them, but the compiler
+ * cannot tell. */
+static inline __attribute__((always_inline)) void
+note_line_end(struct journal *j, struct jline **lend, size_t *cap, size_t k, size_t end,
+	      long line)
+{
+	if (k == *cap) {
+		lend_grow(j);
+		*lend = j->lend;
+		*cap = j->caplend;
 	}
-	j->lend[k].end = (uint32_t)end;
-	j->lend[k].line = (uint32_t)line;
+	(*lend)[k].end = (uint32_t)end;
+	(*lend)[k].line = (uint32_t)line;
 }
 
 #ifdef __SSE2__
@@ -284,10 +296,12 @@ read_item(struct journal *j, struct src *s)
 		size_t k = 1;
 
 		const char *b = s->buf + s->start;  /* the item's first byte, kept in a local */
+		struct jline *lend = j->lend;
+		size_t cap = j->caplend;
 
 		/* Each line's end at its newline (off - 1): the item's last line, if the file
 		 * ends without one, is put right once the lines are gathered. */
-		note_line_end(j, 0, off - 1 - skip, 0);
+		note_line_end(j, &lend, &cap, 0, off - 1 - skip, 0);
 		ll = entry_line_len(j, s, off, &b);
 		for (;;) {
 			const char *q = b + off;
@@ -309,7 +323,8 @@ read_item(struct journal *j, struct src *s)
 						ll = entry_line_len(j, s, off, &b);
 						q = b + off;
 					} while (ll > 4 && memcmp(q, "    ;", 5) == 0);
-					note_line_end(j, k++, (off - 1 - skip) | LEND_AT4 | LEND_NOTE, first);
+					note_line_end(j, &lend, &cap, k++,
+						      (off - 1 - skip) | LEND_AT4 | LEND_NOTE, first);
 					continue;
 				}
 			} else if (indented(q, (size_t)ll)) {
@@ -319,12 +334,12 @@ read_item(struct journal *j, struct src *s)
 				break;
 			}
 			off += (size_t)ll;
-			note_line_end(j, k++, (off - 1 - skip) | at4, nlines);
+			note_line_end(j, &lend, &cap, k++, (off - 1 - skip) | at4, nlines);
 			nlines++;
 			ll = entry_line_len(j, s, off, &b);
 		}
 		if (b[off - 1] != '\n')
-			j->lend[k - 1].end++;
+			lend[k - 1].end++;
 	}
 	while (kind != J_TXN) {
 		const char *q;
