@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "amemo.h"
 
 /*
  * The range is symmetric: -(2^127 - 1) .. 2^127 - 1. The one value below it, -2^127, has no
@@ -431,50 +432,23 @@ static _Thread_local struct {
 	uint16_t head, tail;  /* sym's first two bytes and last two, as words */
 } last_sym;
 
-/* last_sym's style while parse_fast may run (no mark forced, no split watched), else NULL:
- * one test per amount instead of three. */
-static _Thread_local struct cstyle *fast_style;
+_Thread_local struct cstyle *amount_fast_style;  /* last_sym's style (amemo.h) */
 
 static void
 fast_update(void)
 {
-	fast_style = last_sym.com && !forced_mark && !split_watch ? last_sym.st : NULL;
+	amount_fast_style = last_sym.com && !forced_mark && !split_watch ? last_sym.st : NULL;
 }
 
-/*
- * The amounts parse_fast read, by their text. A practice's journal repeats a few hundred
- * figures (its fees), and matching sixteen bytes costs a fraction of reading them. The
- * same text reads the same while fast_style is set and the commodity's mark is still the
- * one read (parse_common, where the symbol is not the last one, reads it alike), and the
- * style learns what parse_fast's would. The key: the text's first sixteen bytes (its first
- * and last eight when shorter) and its length, 17 for any past 16; an amount that ends
- * before byte 16 (the byte after it counts) reads the same whatever follows.
- */
-#define MEMO_BITS 12
-struct memo {
-	uint64_t w0, w1;      /* the key's bytes */
-	int64_t q;            /* what the text reads as: parse_fast's fit 64 bits */
-	struct cstyle *st;    /* com's style; NULL: an empty slot */
-	int com;
-	uint8_t n, k, scale;  /* the key's length, the amount's, its decimals */
-	char mark;
-};
-static _Thread_local struct memo memo[1 << MEMO_BITS];
-
-static inline struct memo *
-memo_slot(uint64_t w0, uint64_t w1, unsigned n)
-{
-	uint64_t h = (w0 ^ (w1 << 7 | w1 >> 57) ^ n) * 0x9e3779b97f4a7c15ull;  /* one multiply */
-
-	return &memo[h >> (64 - MEMO_BITS)];
-}
+_Thread_local struct memo amount_memo[1 << MEMO_BITS];  /* amemo.h */
 
 void
 amount_forget_symbol(void)
 {
 	last_sym.com = 0;
 	fast_update();
-	memset(memo, 0, sizeof memo);  /* its style pointers too: the table moved or went */
+	/* its style pointers too: the table moved or went */
+	memset(amount_memo, 0, sizeof amount_memo);
 }
 
 static bool
@@ -516,7 +490,7 @@ parse_fast(const char *s, size_t n, struct amount *a, bool learn)
 {
 	const char *p = s, *e = s + n, *d, *mark, *f;
 	uint64_t v = 0;
-	struct cstyle *st = fast_style;
+	struct cstyle *st = amount_fast_style;
 	int scale;
 
 	if (!st || n < 4)
@@ -718,16 +692,6 @@ parse_other(const char *s, size_t n, struct amount *a, bool learn, const char **
 	return k > 0 ? k : parse_general(s, n, a, learn, why);
 }
 
-/* The memo's key for a text of n >= 8 bytes. */
-static inline struct memo *
-memo_key(const char *s, size_t n, uint64_t *w0, uint64_t *w1, unsigned *kn)
-{
-	*kn = n <= 16 ? (unsigned)n : 17;
-	memcpy(w0, s, 8);
-	memcpy(w1, s + (*kn < 16 ? *kn : 16) - 8, 8);
-	return memo_slot(*w0, *w1, *kn);
-}
-
 /* Reads the text and, when parse_fast read it, keeps it in the memo (m: its slot). */
 static __attribute__((noinline)) long
 parse_keep(const char *s, size_t n, struct amount *a, bool learn, const char **why,
@@ -743,8 +707,9 @@ parse_keep(const char *s, size_t n, struct amount *a, bool learn, const char **w
 		/* the key again, not passed in: amount_parse's hit path then keeps nothing live
 		 * for its misses (4% of amounts; passed in, the hits cost 0.8M more at 100k) */
 		m = memo_key(s, n, &w0, &w1, &kn);
-		*m = (struct memo){w0, w1, (int64_t)a->q, fast_style, a->com, (uint8_t)kn,
-				   (uint8_t)k, (uint8_t)a->scale, fast_style->decimal};
+		*m = (struct memo){w0, w1, (int64_t)a->q, amount_fast_style, a->com,
+				   (uint8_t)kn, (uint8_t)k, (uint8_t)a->scale,
+				   amount_fast_style->decimal};
 	}
 	return k;
 }
@@ -754,31 +719,18 @@ parse_keep(const char *s, size_t n, struct amount *a, bool learn, const char **w
 static __attribute__((noinline)) long
 parse_miss(const char *s, size_t n, struct amount *a, bool learn, const char **why)
 {
-	return parse_keep(s, n, a, learn, why, memo);
+	return parse_keep(s, n, a, learn, why, amount_memo);
 }
 
 long
 amount_parse(const char *s, size_t n, struct amount *a, bool learn, const char **why)
 {
-	struct memo *m;
-	uint64_t w0, w1;
-	unsigned kn;
+	long k = amount_memo_get(s, n, a, learn);
 
-	if (!fast_style || n < 8)
-		return parse_keep(s, n, a, learn, why, NULL);
-	m = memo_key(s, n, &w0, &w1, &kn);
-	if (m->w0 != w0 || m->w1 != w1 || m->n != kn || !m->st->mark_known ||
-	    m->st->decimal != m->mark)  /* an empty slot's n is 0 */
-		return parse_miss(s, n, a, learn, why);
-	a->q = m->q;
-	a->scale = m->scale;
-	a->com = m->com;
-	if (learn && !m->st->declared) {  /* as parse_fast learns */
-		m->st->learned = true;
-		if (m->scale > m->st->prec)
-			m->st->prec = m->scale;
-	}
-	return m->k;
+	if (k)
+		return k;
+	return amount_fast_style && n >= 8 ? parse_miss(s, n, a, learn, why) :
+				      parse_keep(s, n, a, learn, why, NULL);
 }
 
 int

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "amemo.h"
 
 
 static bool
@@ -339,7 +340,9 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 	if (p < e)  /* else an elided amount's name ran to the line's end */
 		p = skip_ws(p, e);
 	if (p < e && *p != ';' && *p != '=') {
-		if ((k = parse_amount_at(j, p, e, &po->amt, line, true)) < 0)
+		/* Most amounts are in the memo: found inline, without amount_parse's call. */
+		if ((k = amount_memo_get(p, (size_t)(e - p), &po->amt, true)) == 0 &&
+		    (k = parse_amount_at(j, p, e, &po->amt, line, true)) < 0)
 			return -1;
 		po->has_amount = true;
 		p += k;
