@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "acctint.h"
 #include "amemo.h"
 
 
@@ -646,11 +647,11 @@ assertion_failed(struct journal *j, int rc, size_t i)
 }
 
 /* Adds the postings to the running balances and checks their assertions. */
-static inline int
+static inline __attribute__((always_inline)) int
 run_assertions(struct journal *j)
 {
 	size_t i;
-	int rc = accounts_post(j->run, j->txn.p, j->txn.np, &i);
+	int rc = accounts_post_inline(j->run, j->txn.p, j->txn.np, &i);
 
 	return rc ? assertion_failed(j, rc, i) : 0;
 }
