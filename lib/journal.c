@@ -231,10 +231,13 @@ read_item(struct journal *j, struct src *s)
 	if (ll == 0)
 		return RI_EOF;
 	p = s->buf + s->start;
-	/* A UTF-8 byte order mark opening a file stays in the item's text but is not read. */
-	if (s->line == 1 && ll >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+	/* A UTF-8 byte order mark opening a file stays in the item's text but is not read
+	 * (its first byte tested first: most items open with a digit). */
+	c = p[0];
+	if (c == '\xef' && s->line == 1 && ll >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
 		skip = 3;
-	c = p[skip];
+		c = p[skip];
+	}
 	item_begin(it, s);
 	off = (size_t)ll;
 
