@@ -83,6 +83,11 @@ struct journal {
 	long nerrors;
 
 	int year;             /* Y / year directive, else the current year */
+	/* txn.c: the last header's date when written YYYY-MM-DD in full (its bytes as two
+	 * words, ymd 0: none), for the entries of one day read it once. */
+	uint64_t hdr_ym;
+	uint16_t hdr_dd;
+	tdate hdr_date;
 	struct alias *aliases;
 	size_t naliases;
 	char **apply;         /* `apply account` prefixes, outermost first */

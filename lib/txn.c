@@ -656,17 +656,51 @@ run_assertions(struct journal *j)
 	return rc ? assertion_failed(j, rc, i) : 0;
 }
 
+/* The header at p opens with the full date of the one before it (the same ten bytes, no
+ * digit after them): most entries share their day with another. */
+static inline bool
+same_day(const struct journal *j, const char *p, const char *e, tdate *date)
+{
+	uint64_t ym;
+	uint16_t dd;
+
+	if (e - p < 10)
+		return false;
+	memcpy(&ym, p, 8);
+	memcpy(&dd, p + 8, 2);
+	if (ym != j->hdr_ym || dd != j->hdr_dd || (e - p > 10 && p[10] >= '0' && p[10] <= '9'))
+		return false;
+	*date = j->hdr_date;
+	return true;
+}
+
+/* Keeps a date date_parse read from ten bytes for same_day, when they are YYYY-MM-DD in
+ * full (with '/' or '.' too): what they read does not depend on a default year. */
+static void
+day_read(struct journal *j, const char *p, const char *e, tdate date)
+{
+	if (e - p < 10 || (p[4] != '-' && p[4] != '/' && p[4] != '.') || p[7] != p[4])
+		return;
+	memcpy(&j->hdr_ym, p, 8);
+	memcpy(&j->hdr_dd, p + 8, 2);
+	j->hdr_date = date;
+}
+
 static int
 parse_header(struct journal *j, const char *p, const char *e, long line)
 {
 	struct txn *t = &j->txn;
 	const char *why, *q;
-	long k;
+	long k = 10;
 
-	k = date_parse(p, (size_t)(e - p), j->year, &t->date, &why);
-	if (k < 0) {
-		journal_fail(j, line, "%s: %.*s", why, (int)(e - p > 10 ? 10 : e - p), p);
-		return -1;
+	if (!same_day(j, p, e, &t->date)) {
+		k = date_parse(p, (size_t)(e - p), j->year, &t->date, &why);
+		if (k < 0) {
+			journal_fail(j, line, "%s: %.*s", why, (int)(e - p > 10 ? 10 : e - p), p);
+			return -1;
+		}
+		if (k == 10)
+			day_read(j, p, e, t->date);
 	}
 	p += k;
 	if (p < e && *p == '=') {
