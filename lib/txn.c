@@ -792,10 +792,12 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 			c->n = (size_t)(e - c->p);
 			continue;
 		}
-		if (e > p && e[-1] == '\r')
+		/* An entry's line holds a byte that is not blank (e > p), and the byte at e is
+		 * not ';' nor '#' (q may be e). */
+		if (e[-1] == '\r')
 			e--;
 		q = le & LEND_AT4 ? p + 4 : skip_ws(p, e);
-		if (q < e && (*q == ';' || *q == '#')) {
+		if (*q == ';' || *q == '#') {
 			struct span *c = t->np ? &t->p[t->np - 1].comment : &t->comment;
 
 			if (!c->p)
