@@ -78,6 +78,7 @@ struct journal {
 	bool bvirt;           /* the entry has [balanced virtual] postings */
 	bool pvirt;           /* ... (virtual) postings */
 	bool renamed;         /* ... postings renamed by aliases or `apply account` */
+	bool priced;          /* ... a posting with a cost or an assertion */
 
 	struct terr err;
 	long nerrors;

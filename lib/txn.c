@@ -228,6 +228,7 @@ parse_tail(struct journal *j, struct posting *po, const char *p, const char *e, 
 				return -1;
 			if (make_cost(po, &a, total) < 0)
 				goto overflow;
+			j->priced = true;
 			p += k;
 			continue;
 		}
@@ -241,6 +242,7 @@ parse_tail(struct journal *j, struct posting *po, const char *p, const char *e, 
 			if ((k = parse_amount_at(j, p, e, &po->assert_amt, line, true)) < 0)
 				return -1;
 			po->has_assert = true;
+			j->priced = true;
 			if (j->flags & JOURNAL_SPLIT_TAIL)  /* it needs the balances before it */
 				j->orderdep = true;
 			p += k;
@@ -501,13 +503,13 @@ balance_simple(struct journal *j)
 	tnum sum = 0;
 	int com = -1, scale = 0;
 
+	if (j->priced)  /* balance_group settles costs and assertions */
+		return false;
 	for (size_t i = 0; i < t->np; i++) {
 		struct posting *po = &t->p[i];
 
 		if (po->virt != P_REAL)
 			continue;
-		if (po->has_assert || po->has_cost)
-			return false;
 		if (!po->has_amount) {
 			if (elided)
 				return false;
@@ -758,7 +760,7 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 	t->comment_line = line;
 	t->np = 0;
 	j->arena_len = 0;
-	j->bvirt = j->pvirt = j->renamed = false;
+	j->bvirt = j->pvirt = j->renamed = j->priced = false;
 
 	/* The reader noted where each line's content ends (j->lend): e, at its newline (or the
 	 * text's end); the next line starts one byte on. A line holds a byte at least. */
