@@ -23,6 +23,10 @@ struct income {
 	struct income_row *table;
 	size_t ntable;
 	int first, nmonths;
+	struct { int month; size_t cell; } *rowlast;  /* per row: its last cell's month, cell */
+	size_t nrowlast;
+	tdate last_date;            /* the last entry's date and its month */
+	int last_month;
 };
 
 static int
@@ -44,9 +48,27 @@ income_new(tdate begin, tdate end, const char *prefix)
 	in->end = end;
 	in->lo = 1;
 	in->hi = 0;
+	in->last_date = DATE_NONE;
 	in->rows = strmap_new();
 	in->cells = strmap_new();
 	return in;
+}
+
+/* The ASCII lower case of c (strncasecmp's, in the C locale the commands run in). */
+static inline unsigned char
+lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* Whether a[0, k) is lo (lower case) with ASCII case ignored. */
+static bool
+same_lower(const char *a, const char *lo, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		if (lower((unsigned char)a[i]) != (unsigned char)lo[i])
+			return false;
+	return true;
 }
 
 /* a is pre or under pre:, ASCII case ignored (Income:Fees, not IncomeTax). */
@@ -58,14 +80,31 @@ under(const char *a, size_t n, const char *pre)
 	return n >= k && strncasecmp(a, pre, k) == 0 && (n == k || a[k] == ':');
 }
 
-/* Without a prefix, the names hledger takes for revenue: income(s) and revenue(s). */
+/* a is word or word "s", or under either (income, incomes, revenue, revenues). */
+static bool
+under_plural(const char *a, size_t n, const char *word, size_t k)
+{
+	if (n < k || !same_lower(a, word, k))
+		return false;
+	if (n > k && lower((unsigned char)a[k]) == 's')
+		k++;
+	return n == k || a[k] == ':';
+}
+
+/* Without a prefix, the names hledger takes for revenue: income(s) and revenue(s). Each
+ * name is compared once: its first letter picks the word (most accounts are neither). */
 static bool
 is_income(const struct income *in, const char *a, size_t n)
 {
 	if (in->prefix)
 		return under(a, n, in->prefix);
-	return under(a, n, "income") || under(a, n, "incomes") || under(a, n, "revenue") ||
-	       under(a, n, "revenues");
+	if (n == 0)
+		return false;
+	switch (lower((unsigned char)a[0])) {
+	case 'i': return under_plural(a, n, "income", 6);
+	case 'r': return under_plural(a, n, "revenue", 7);
+	default: return false;
+	}
 }
 
 static struct amount *
@@ -73,14 +112,22 @@ cell_of(struct income *in, struct span client, int com, int month)
 {
 	char key[sizeof(size_t) + sizeof(int)];
 	size_t krow = client.n + 1 + sizeof com, row, c;
-	char *rk = xmalloc(krow);
+	char small[128], *rk = krow <= sizeof small ? small : xmalloc(krow);
 	bool added;
 
 	memcpy(rk, client.p, client.n);
 	rk[client.n] = 0;
 	memcpy(rk + client.n + 1, &com, sizeof com);
 	row = strmap_add(in->rows, rk, krow, NULL);
-	free(rk);
+	if (rk != small)
+		free(rk);
+	if (row >= in->nrowlast) {  /* a new row: no cell yet */
+		in->rowlast = xrealloc(in->rowlast, (row + 1) * sizeof *in->rowlast);
+		in->rowlast[row].month = INT32_MIN;
+		in->nrowlast = row + 1;
+	}
+	if (in->rowlast[row].month == month)  /* a client's entries come in runs of a month */
+		return &in->cell[in->rowlast[row].cell];
 	memcpy(key, &row, sizeof row);
 	memcpy(key + sizeof row, &month, sizeof month);
 	c = strmap_add(in->cells, key, sizeof key, &added);
@@ -91,13 +138,15 @@ cell_of(struct income *in, struct span client, int com, int month)
 		}
 		in->cell[in->ncell++] = (struct amount){0, 0, com};
 	}
+	in->rowlast[row].month = month;
+	in->rowlast[row].cell = c;
 	return &in->cell[c];
 }
 
 void
 income_query(struct income *in, const struct query *q)
 {
-	in->query = q;
+	in->query = query_empty(q) ? NULL : q;  /* NULL: no test per posting */
 }
 
 int
@@ -110,14 +159,18 @@ income_observe(struct income *in, const struct jitem *it, struct terr *e)
 	if ((in->begin != DATE_NONE && t->date < in->begin) ||
 	    (in->end != DATE_NONE && t->date >= in->end))
 		return 0;
-	int month = month_of(t->date);
+	if (t->date != in->last_date) {  /* entries come in runs of a date */
+		in->last_date = t->date;
+		in->last_month = month_of(t->date);
+	}
+	int month = in->last_month;
 
 	for (size_t i = 0; i < t->np; i++) {
 		const struct posting *p = &t->p[i];
 		struct span client = {"(none)", 6};
 		struct amount neg = p->amt;
 
-		if (!is_income(in, p->acct, p->acct_len) || !query_posting(in->query, t, p))
+		if (!is_income(in, p->acct, p->acct_len) || (in->query && !query_posting(in->query, t, p)))
 			continue;
 		if (!posting_tag(t, p, "client", &client) || client.n == 0)
 			client = (struct span){"(none)", 6};
@@ -256,6 +309,7 @@ income_free(struct income *in)
 		free(in->table[r].cell);
 	free(in->table);
 	free(in->cell);
+	free(in->rowlast);
 	strmap_free(in->rows, NULL);
 	strmap_free(in->cells, NULL);
 	free(in);

@@ -65,15 +65,14 @@ in_period(const struct overview *ov, tdate d)
  * be told (the book's own message).
  */
 static int
-late(const struct jitem *it, const struct client_tags *tg, const struct book_price *bp,
-     struct terr *e)
+late(const struct jitem *it, const struct book_price *bp, struct terr *e)
 {
 	struct book_price why;
 
 	if (bp->notice >= 0)
 		return bp->notice < (bp->policy ? bp->policy->notice : 24 * 60);
 	why = *bp;
-	why.rc = !clients_has(tg, CT_TIME) ? BR_NO_TIME : BR_NO_STAMP;
+	why.rc = !txn_tag(it->txn, "time", NULL) ? BR_NO_TIME : BR_NO_STAMP;
 	book_error(&why, it, e);
 	return -1;
 }
@@ -83,25 +82,24 @@ static int
 session(struct overview *ov, const struct jitem *it, const struct book_price *bp,
 	struct terr *e)
 {
-	struct client_tags tg;
 	struct ov_client *r;
 	int lt;
 
 	if (!bp->c || !in_period(ov, it->txn->date))
 		return 0;
-	clients_tags(it->txn, &tg);
+	/* the two tags read here are looked up when asked, not every tag collected */
 	r = client_row(ov, bp->c);
 	r->active = true;
 	switch (bp->kind) {
 	case SESSION_HELD:
 		r->held++;
-		if (clients_has(&tg, CT_SIGNED))
+		if (txn_tag(it->txn, "signed", NULL))
 			r->signed_off++;
 		if (bp->over)
 			r->over++;
 		break;
 	case SESSION_CANCELLED:
-		if ((lt = late(it, &tg, bp, e)) < 0)
+		if ((lt = late(it, bp, e)) < 0)
 			return -1;
 		if (lt)
 			r->late++;
