@@ -254,6 +254,7 @@ report_income(char **files, size_t nfiles)
 	int rv, first, nm, status = 0;
 
 	income_query(in, query);
+	income_split(in, j);  /* sums per client and month: both cores may read */
 	while ((rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));

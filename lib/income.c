@@ -193,6 +193,122 @@ income_observe(struct income *in, const struct jitem *it, struct terr *e)
 	return 0;
 }
 
+/* ---- both cores (split.c): the second half's income, summed into the first's at the cut */
+
+static void *
+part_new(void *arg)
+{
+	const struct income *in = arg;
+
+	return income_new(in->begin, in->end, in->prefix);
+}
+
+static int
+part_observe(void *part, const struct jitem *it)
+{
+	struct terr e;
+
+	return income_observe(part, it, &e);  /* -1: read in order, to say where */
+}
+
+static void
+part_free(void *part)
+{
+	income_free(part);
+}
+
+/* Part cell k's client, commodity (the part's id) and month. */
+static void
+part_cell(const struct income *pt, size_t k, struct span *client, int *com, int *month)
+{
+	size_t n, row;
+	const char *key = strmap_key(pt->cells, k, &n);
+	const char *rk;
+
+	memcpy(&row, key, sizeof row);
+	memcpy(month, key + sizeof row, sizeof *month);
+	rk = strmap_key(pt->rows, row, &n);
+	client->p = rk;
+	client->n = strlen(rk);
+	memcpy(com, rk + client->n + 1, sizeof *com);
+}
+
+/* The first half's cell for a client, commodity and month, or NULL: none yet. */
+static const struct amount *
+cell_find(const struct income *in, struct span client, int com, int month)
+{
+	char key[sizeof(size_t) + sizeof(int)];
+	size_t krow = client.n + 1 + sizeof com;
+	char small[128], *rk = krow <= sizeof small ? small : xmalloc(krow);
+	long row, c;
+
+	memcpy(rk, client.p, client.n);
+	rk[client.n] = 0;
+	memcpy(rk + client.n + 1, &com, sizeof com);
+	row = strmap_find(in->rows, rk, krow);
+	if (rk != small)
+		free(rk);
+	if (row < 0)
+		return NULL;
+	memcpy(key, &(size_t){(size_t)row}, sizeof(size_t));
+	memcpy(key + sizeof(size_t), &month, sizeof month);
+	c = strmap_find(in->cells, key, sizeof key);
+	return c < 0 ? NULL : &in->cell[c];
+}
+
+/*
+ * Adds the part's cells into in's (the part's commodity i is in's map[i]). Sums are exact,
+ * so the cells are the in-order reading's; an overflow is looked for first: -1 then, with
+ * in unchanged (the reading falls back to one reader, which says where).
+ */
+static int
+part_merge(void *arg, void *part, const int *map)
+{
+	struct income *in = arg, *pt = part;
+	struct span client;
+	int com, month;
+
+	for (size_t k = 0; k < pt->ncell; k++) {
+		const struct amount *c;
+		struct amount x;
+
+		part_cell(pt, k, &client, &com, &month);
+		if ((c = cell_find(in, client, map[com], month)) && amount_add(&x, c, &pt->cell[k]) < 0)
+			return -1;
+	}
+	for (size_t k = 0; k < pt->ncell; k++) {
+		struct amount *c;
+
+		part_cell(pt, k, &client, &com, &month);
+		c = cell_of(in, client, map[com], month);
+		if (amount_add(c, c, &pt->cell[k]) < 0)
+			return -1;  /* not reached: tried above */
+		c->com = map[com];
+	}
+	if (pt->lo <= pt->hi) {
+		if (in->lo > in->hi) {
+			in->lo = pt->lo;
+			in->hi = pt->hi;
+		} else {
+			in->lo = pt->lo < in->lo ? pt->lo : in->lo;
+			in->hi = pt->hi > in->hi ? pt->hi : in->hi;
+		}
+	}
+	return 0;
+}
+
+bool
+income_split(struct income *in, struct journal *j)
+{
+	struct split_work w = {part_new, part_observe, part_merge, part_free, in};
+
+	/* a query's terms match with shared state (PCRE2's match data) and the first half's
+	 * commodity ids: with one, one reader */
+	if (in->query)
+		return false;
+	return journal_split_work(j, &w);
+}
+
 static int
 by_client(const void *x, const void *y)
 {
