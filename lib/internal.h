@@ -291,6 +291,7 @@ void out_on_done(struct out *o, int (*done)(void *arg, int ok), void *arg);
 /* write.c's note of what the last item written left open (TAIL_* bits). */
 enum { TAIL_NO_EOL = 1, TAIL_OPEN_BLOCK = 2 };
 unsigned *out_tail(struct out *o);
+bool out_item(struct out *o, const char *p, size_t n);
 /* wpath.c: the reader notes every file it opens (includes too); a file output that is one
  * of them is refused at commit. */
 void wpath_note_read(dev_t dev, ino_t ino);

@@ -171,6 +171,20 @@ out_tail(struct out *o)
 	return &o->tail;
 }
 
+/*
+ * write.c's common case in one call: a whole item, newline-ended, after an item that left
+ * nothing open, into room the gather buffer has. False when any of that is not so.
+ */
+bool
+out_item(struct out *o, const char *p, size_t n)
+{
+	if (o->tail || !o->gbuf || n - 1 >= GATHER - o->glen || p[n - 1] != '\n')
+		return false;
+	memcpy(o->gbuf + o->glen, p, n);
+	o->glen += n;
+	return true;
+}
+
 /* A temporary file of the write path: written directly, fsynced and closed by out_commit. */
 struct out *
 out_temp(FILE *f, int (*done)(void *arg, int ok), void *arg)

@@ -42,6 +42,8 @@ write_end(struct out *o)
 void
 write_item(struct out *o, const struct jitem *it, const char *extra, size_t extra_len)
 {
+	if (!(extra && extra_len) && !it->open_block && out_item(o, it->text, it->len))
+		return;
 	write_end(o);
 	out_write(o, it->text, it->len);
 	if (extra && extra_len) {

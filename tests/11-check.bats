@@ -97,6 +97,11 @@ J
 )
 	run tally-check "$f"
 	assert_success
+	assert_output ""
+	# read alike: the rate from the one-per-line form prices the comma form's 90 minutes
+	run tally-bill "$f"
+	assert_success
+	assert_line --index 4 "    Assets:Unbilled:ana  90 EUR"
 }
 
 @test "check: an unterminated comment block is reported (ledger would read it to the end)" {
