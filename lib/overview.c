@@ -77,6 +77,26 @@ late(const struct jitem *it, const struct book_price *bp, struct terr *e)
 	return -1;
 }
 
+/* Whether the entry carries tag key: most held sessions carry no `signed:`, and a scan for
+ * the word (which any such tag holds) says so for less than a walk over the tags. */
+static bool
+has_tag(const struct txn *t, const char *key)
+{
+	const char *p = t->comment.p, *e, *q;
+	size_t n = strlen(key);
+
+	if (!p)
+		return false;
+	e = p + t->comment.n;
+	for (; (size_t)(e - p) >= n; p = q + 1) {
+		if (!(q = memchr(p, key[0], (size_t)(e - p) - n + 1)))
+			return false;
+		if (memcmp(q, key, n) == 0)
+			return txn_tag(t, key, NULL);
+	}
+	return false;
+}
+
 /* Counts one session event of the period with what the book decided for it. */
 static int
 session(struct overview *ov, const struct jitem *it, const struct book_price *bp,
@@ -93,7 +113,7 @@ session(struct overview *ov, const struct jitem *it, const struct book_price *bp
 	switch (bp->kind) {
 	case SESSION_HELD:
 		r->held++;
-		if (txn_tag(it->txn, "signed", NULL))
+		if (has_tag(it->txn, "signed"))
 			r->signed_off++;
 		if (bp->over)
 			r->over++;
