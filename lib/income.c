@@ -383,6 +383,23 @@ income_table(struct income *in, const struct income_row **rows, size_t *nrows, i
 			w->cell[m] = (struct amount){0, 0, w->com};
 	}
 	free(coms);
+	/* Each cell's place in the table, from the cells themselves (no lookup per row and
+	 * month); the sums then run in the order of rows and months, as they always have. */
+	size_t nat = nr * (size_t)in->nmonths;
+	long *at = xmalloc((nat + 1) * sizeof *at);
+
+	for (size_t k = 0; k < nat; k++)
+		at[k] = -1;
+	for (size_t k = 0; k < in->ncell; k++) {
+		size_t n, row;
+		const char *key = strmap_key(in->cells, k, &n);
+		int month;
+
+		memcpy(&row, key, sizeof row);
+		memcpy(&month, key + sizeof row, sizeof month);
+		if (month >= lo && month < lo + in->nmonths)
+			at[row * (size_t)in->nmonths + (size_t)(month - lo)] = (long)k;
+	}
 	for (size_t r = 0; r < nr; r++) {
 		struct income_row *w = &in->table[r], *tot = NULL;
 
@@ -390,13 +407,9 @@ income_table(struct income *in, const struct income_row **rows, size_t *nrows, i
 			if (in->table[k].com == w->com)
 				tot = &in->table[k];
 		for (int m = 0; m < in->nmonths; m++) {
-			char key[sizeof(size_t) + sizeof(int)];
-			int month = lo + m;
-			long c;
+			long c = at[r * (size_t)in->nmonths + (size_t)m];
 
-			memcpy(key, &r, sizeof r);
-			memcpy(key + sizeof r, &month, sizeof month);
-			if ((c = strmap_find(in->cells, key, sizeof key)) < 0)
+			if (c < 0)
 				continue;
 			if (add_to(&w->cell[m], &in->cell[c]) < 0 ||
 			    add_to(&w->cell[in->nmonths], &in->cell[c]) < 0 ||
@@ -404,10 +417,12 @@ income_table(struct income *in, const struct income_row **rows, size_t *nrows, i
 			    add_to(&tot->cell[in->nmonths], &in->cell[c]) < 0) {
 				terr_set(e, NULL, 0, "a total of %s is too large to hold exactly",
 					 w->client);
+				free(at);
 				return -1;
 			}
 		}
 	}
+	free(at);
 	qsort(in->table, in->ntable, sizeof *in->table, by_client);
 	*rows = in->table;
 	*nrows = in->ntable;
