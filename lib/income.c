@@ -107,17 +107,28 @@ is_income(const struct income *in, const char *a, size_t n)
 	}
 }
 
-static struct amount *
-cell_of(struct income *in, struct span client, int com, int month)
+/* A row's key, client NUL commodity id, in small when it fits (else allocated); *n its length. */
+static char *
+row_key(struct span client, int com, char small[static 128], size_t *n)
 {
-	char key[sizeof(size_t) + sizeof(int)];
-	size_t krow = client.n + 1 + sizeof com, row, c;
-	char small[128], *rk = krow <= sizeof small ? small : xmalloc(krow);
-	bool added;
+	char *rk;
 
+	*n = client.n + 1 + sizeof com;
+	rk = *n <= 128 ? small : xmalloc(*n);
 	memcpy(rk, client.p, client.n);
 	rk[client.n] = 0;
 	memcpy(rk + client.n + 1, &com, sizeof com);
+	return rk;
+}
+
+static struct amount *
+cell_of(struct income *in, struct span client, int com, int month)
+{
+	char key[sizeof(size_t) + sizeof(int)], small[128];
+	size_t krow, row, c;
+	char *rk = row_key(client, com, small, &krow);
+	bool added;
+
 	row = strmap_add(in->rows, rk, krow, NULL);
 	if (rk != small)
 		free(rk);
@@ -233,27 +244,22 @@ part_cell(const struct income *pt, size_t k, struct span *client, int *com, int 
 	memcpy(com, rk + client->n + 1, sizeof *com);
 }
 
-/* The first half's cell for a client, commodity and month, or NULL: none yet. */
-static const struct amount *
+/* The first half's cell number for a client, commodity and month, or -1: none yet. */
+static long
 cell_find(const struct income *in, struct span client, int com, int month)
 {
-	char key[sizeof(size_t) + sizeof(int)];
-	size_t krow = client.n + 1 + sizeof com;
-	char small[128], *rk = krow <= sizeof small ? small : xmalloc(krow);
-	long row, c;
+	char key[sizeof(size_t) + sizeof(int)], small[128];
+	size_t krow;
+	char *rk = row_key(client, com, small, &krow);
+	long row = strmap_find(in->rows, rk, krow);
 
-	memcpy(rk, client.p, client.n);
-	rk[client.n] = 0;
-	memcpy(rk + client.n + 1, &com, sizeof com);
-	row = strmap_find(in->rows, rk, krow);
 	if (rk != small)
 		free(rk);
 	if (row < 0)
-		return NULL;
+		return -1;
 	memcpy(key, &(size_t){(size_t)row}, sizeof(size_t));
 	memcpy(key + sizeof(size_t), &month, sizeof month);
-	c = strmap_find(in->cells, key, sizeof key);
-	return c < 0 ? NULL : &in->cell[c];
+	return strmap_find(in->cells, key, sizeof key);
 }
 
 /*
@@ -269,11 +275,12 @@ part_merge(void *arg, void *part, const int *map)
 	int com, month;
 
 	for (size_t k = 0; k < pt->ncell; k++) {
-		const struct amount *c;
 		struct amount x;
+		long c;
 
 		part_cell(pt, k, &client, &com, &month);
-		if ((c = cell_find(in, client, map[com], month)) && amount_add(&x, c, &pt->cell[k]) < 0)
+		if ((c = cell_find(in, client, map[com], month)) >= 0 &&
+		    amount_add(&x, &in->cell[c], &pt->cell[k]) < 0)
 			return -1;
 	}
 	for (size_t k = 0; k < pt->ncell; k++) {
