@@ -20,7 +20,7 @@ static const char *prog = "tally-bill";
 static struct price_accts accts = {"Income:Sessions", "Income:Cancellations", NULL};
 static const char *only_client;    /* --client: price this client's sessions only */
 static tdate begin = DATE_NONE, end = DATE_NONE;
-static struct book_opts bopts = {.check_policies = true};
+static struct book_opts bopts = {.check_policies = true, .no_places = true};
 static char **fopts;              /* -f files; static so that early exits leave nothing behind */
 
 static void

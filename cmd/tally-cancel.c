@@ -28,7 +28,7 @@ static struct mailbox *mb;
 static struct conf *conf;
 static tdate begin = DATE_NONE, end = DATE_NONE;
 
-static struct book_opts bopts = {.check_policies = true};
+static struct book_opts bopts = {.check_policies = true, .no_places = true, .no_lapses = true};
 
 static void
 usage(FILE *f, int status)

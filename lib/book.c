@@ -25,6 +25,8 @@ book_new(const struct book_opts *o, struct terr *e)
 	b->dir = o->policy_dir ? xstrdup(o->policy_dir) : policy_sharedir("policies");
 	b->check = o->check_policies;
 	b->report = b->nocopy = o->report_only;
+	b->noplaces = o->report_only || o->no_places;
+	b->nosteps = o->report_only || o->no_lapses;
 	b->last = DATE_NONE;
 	b->group = -1;
 	return b;

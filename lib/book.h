@@ -368,6 +368,10 @@ struct book_opts {
 	bool report_only;         /* no book_copy and no package places ("session n of m") will
 				   * be asked for (tally-check, tally-sessions): pass 1 keeps
 				   * neither where the dates step up nor where sessions fall */
+	bool no_places;           /* no "session n of m" will be asked for (tally-bill,
+				   * tally-cancel): settling keeps no package places */
+	bool no_lapses;           /* book_copy will write no lapse (tally-cancel): pass 1
+				   * keeps no steps to place them at */
 };
 /* Why an event could not be priced (book_error says it at the event's line). */
 enum book_rc {

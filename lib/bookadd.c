@@ -54,8 +54,8 @@ static void
 step(struct book *b, tdate d, uint64_t off, uint32_t pos)
 {
 	book_snapshot(b, pos);
-	if (b->report)
-		return;  /* no book_copy: where lapses go is never asked */
+	if (b->nosteps)
+		return;  /* where lapses go is never asked */
 	if (b->nsteps == b->capsteps) {
 		b->capsteps = b->capsteps ? 2 * b->capsteps : 256;
 		b->steps = xrealloc(b->steps, b->capsteps * sizeof *b->steps);

@@ -234,6 +234,8 @@ struct book {
 	bool nocopy;           /* positions unknown: pass 2 reads items */
 	bool placing;          /* positions wanted, in a file named by the user (book_where) */
 	bool report;           /* book_opts.report_only: no steps, no places kept */
+	bool noplaces;         /* report_only or no_places: no places kept */
+	bool nosteps;          /* report_only or no_lapses: no steps kept */
 	bool settled;          /* book_settle has run: ... */
 	bool unpriced_bad;     /* ... and left a session event without postings unpriced */
 	struct deferred {      /* pass 1's errors, said in pass 2 in the input's order */

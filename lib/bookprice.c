@@ -317,7 +317,7 @@ book_settle_one(struct book *b, struct client *c, struct bev *v)
 	bool has;
 
 	/* no places asked for, or no package session it could take */
-	if (b->report || ((v->flags & F_UNPRICED) ? v->kind == SESSION_NONE : !debits(b, v))) {
+	if (b->noplaces || ((v->flags & F_UNPRICED) ? v->kind == SESSION_NONE : !debits(b, v))) {
 		settle(b, c, v);
 		return;
 	}

@@ -242,3 +242,33 @@ for n in $SIZES; do
 	ratio "hledger-bal@$n" "tally-balance@$n" ">=300" "hledger bal / tally-balance @$n"
 done
 ratio "hledger-import@100000" "tally-import@100000" ">=300" "hledger CSV print / tally-import @100k rows"
+
+# The book's budget: 64 bytes a session event (DESIGN.md). Session events as tally-sessions
+# counts them: held, cancelled, late, no-show and provider cancellations (package purchases
+# and payments are not sessions). The verdict is on what grows with them: the peak RSS added
+# from the size before, over the events added; the whole process's peak (a few MiB of
+# libraries and buffers whatever the size) over all events is beside it.
+echo "== peak memory per session event [target: met or MISSED]"
+prev="" pev=""
+for n in $SIZES; do
+	have tally-sessions || break
+	ev=$("$BIN/tally-sessions" "$DIR/j$n.journal" 2>/dev/null |
+		awk '$1 == "total" {print $2 + $3 + $4 + $5 + $6}')
+	[ -n "$ev" ] && [ "$ev" -gt 0 ] || { echo "  tally-sessions counted no sessions @$n"; continue; }
+	for c in tally-check tally-sessions tally-bill tally-cancel tally-invoice tally-aging; do
+		m=$(get "$c@$n" 4) pm=""
+		[ -n "$m" ] || continue
+		[ -n "$prev" ] && pm=$(get "$c@$prev" 4)
+		awk -v m="$m" -v ev="$ev" -v pm="$pm" -v pev="$pev" -v x="$c @$n" 'BEGIN {
+			all = m * 1048576 / ev
+			if (pm != "" && ev > pev) {
+				g = (m - pm) * 1048576 / (ev - pev)
+				printf "  %-42s %6.1f bytes added an event, %6.1f all counted (%.1f MiB)  [<=64: %s]\n",
+				    x, g, all, m, g <= 64 ? "met" : "MISSED"
+			} else
+				printf "  %-42s %6.1f bytes an event, all counted (%.1f MiB, %d events)  [<=64: %s]\n",
+				    x, all, m, ev, all <= 64 ? "met" : "MISSED"
+		}'
+	done
+	prev=$n pev=$ev
+done
