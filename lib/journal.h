@@ -114,7 +114,8 @@ bool journal_split(struct journal *j);
  * part into the caller's state, map[i] the caller's commodity id for the part's id i;
  * part_free(part) frees it whatever happened. observe or merge returning -1 makes the
  * halves fall back to the in-order reading (journal_next returns the second half's items
- * too), and a merge that fails must have changed nothing.
+ * too), and a merge that fails must have changed nothing. As for journal_split, the
+ * journal is opened with JOURNAL_CHECK_ASSERT (the halves' balances are summed too).
  */
 struct split_work {
 	void *(*part_new)(void *arg);
