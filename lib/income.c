@@ -181,7 +181,8 @@ income_observe(struct income *in, const struct jitem *it, struct terr *e)
 		struct span client = {"(none)", 6};
 		struct amount neg = p->amt;
 
-		if (!is_income(in, p->acct, p->acct_len) || (in->query && !query_posting(in->query, t, p)))
+		if (!is_income(in, p->acct, p->acct_len) ||
+		    (in->query && !query_posting(in->query, t, p)))
 			continue;
 		if (!posting_tag(t, p, "client", &client) || client.n == 0)
 			client = (struct span){"(none)", 6};
