@@ -289,13 +289,20 @@ main(int argc, char **argv)
 	flat = all ? NULL : accounts_new();
 	if (all)
 		journal_split(j);  /* only the balances are wanted: both cores may read */
-	while ((rv = journal_next(j, &it)) != 0) {
+	/* Without a period or a query, the items need nothing but their errors. */
+	while (all && (rv = journal_next(j, &it)) != 0) {
+		if (rv < 0) {
+			terr_print(prog, journal_error(j));
+			status = 1;
+		}
+	}
+	while (!all && (rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));
 			status = 1;
 			continue;
 		}
-		if ((it->kind != J_TXN && it->kind != J_TIMELOG) || status || all)
+		if ((it->kind != J_TXN && it->kind != J_TIMELOG) || status)
 			continue;
 		const struct txn *t = it->txn;
 

@@ -14,6 +14,11 @@
 
 #include "tally.h"
 
+/* A source's buffer has SRC_PAD bytes past its capacity, and the SRC_PAD bytes from its end
+ * on are zeros: a sixteen-byte load that starts before s->end stays in bytes that are
+ * there and defined (txn.c's scans need no byte loop for a line's short rest). */
+#define SRC_PAD 64
+
 /* One open input file; includes push more of them. */
 struct src {
 	const char *name;     /* interned in journal.names */
@@ -60,6 +65,7 @@ struct journal {
 	char **names;         /* every file name handed out in items */
 	size_t nnames;
 	bool stopped;         /* an I/O error: no more items */
+	bool blank_next;      /* the next item is a lone empty line (journal.c's lone_blank) */
 
 	struct jitem item;
 	struct txn txn;
@@ -67,11 +73,7 @@ struct journal {
 	char *arena;          /* effective account names of the current entry */
 	size_t arena_len, arena_cap;
 	size_t *acct_off;     /* per posting: arena offset + 1 of its name, 0 = as written */
-	uint32_t *lend;       /* the entry's lines: where each ends (past its newline), or-ed
-			       * with LEND_AT4 when four spaces indent it and text follows; 32
-			       * bits, for an item is under 256 MiB (jsource.c), and a store to
-			       * it then cannot change the source's size_t fields: the reader's
-			       * loop keeps them in registers */
+	struct jline *lend;   /* the entry's lines, a run of "    ;" lines as one */
 	size_t caplend;
 	bool bvirt;           /* the entry has [balanced virtual] postings */
 	bool pvirt;           /* ... (virtual) postings */
@@ -101,10 +103,20 @@ struct journal {
 	bool orderdep;        /* an item later items depend on (alias, Y, D, assertion...) */
 };
 
-/* In j->lend: the line is four spaces and a byte that is not blank (most postings, most
+/* One line of an entry (or a run of comment lines) as the reader found it: where it ends
+ * in the entry's text (past its newline), or-ed with LEND_* bits, and the number of the
+ * (first) line within the entry. 32 bits each, for an item is under 256 MiB (jsource.c),
+ * and a store to them then cannot change the source's size_t fields: the reader's loop
+ * keeps them in registers. */
+struct jline {
+	uint32_t end;
+	uint32_t line;
+};
+/* In jline.end: the line is four spaces and a byte that is not blank (most postings, most
  * comments), so txn.c needs not look for where its text starts. */
 #define LEND_AT4 ((uint32_t)1 << 31)
-/* With LEND_AT4: that byte is ';', a comment line (most of an entry's lines are tags). */
+/* With LEND_AT4: that byte is ';', and so is the fifth byte of each line of the run up to
+ * end: the comment lines (most of an entry's lines are tags), found once. */
 #define LEND_NOTE ((uint32_t)1 << 30)
 
 /* The second half's reader: it notes what makes its reading differ from an in-order one. */
@@ -268,7 +280,7 @@ void amount_split_watch(bool on);
 void amount_forget_symbol(void);
 
 /* txn.c */
-/* An entry's text, its lines' ends noted in j->lend by the reader. */
+/* An entry's text, its lines noted in j->lend by the reader. */
 int txn_parse(struct journal *j, const char *text, size_t len, long line);
 struct posting *txn_new_posting(struct journal *j);
 /* Adds the entry's postings to the running balances (when kept); -1 on overflow. */

@@ -65,15 +65,55 @@ indented(const char *q, size_t n)
 	return (q[0] == ' ' || q[0] == '\t') && !blank(q, n);
 }
 
-/* Notes where an entry's line ends, for txn.c to walk the lines without finding them again. */
+/* Notes where an entry's k-th line (or run) ends and which line of the entry it starts
+ * at, for txn.c to walk the lines without finding them again. */
 static inline void
-note_line_end(struct journal *j, size_t k, size_t end)
+note_line_end(struct journal *j, size_t k, size_t end, long line)
 {
 	if (k == j->caplend) {
 		j->caplend = j->caplend ? j->caplend * 2 : 64;
 		j->lend = xrealloc(j->lend, j->caplend * sizeof *j->lend);
 	}
-	j->lend[k] = (uint32_t)end;
+	j->lend[k].end = (uint32_t)end;
+	j->lend[k].line = (uint32_t)line;
+}
+
+#ifdef __SSE2__
+/* The newlines of the 32 bytes at q, a bit each. */
+static inline unsigned
+newlines32(const char *q)
+{
+	const __m128i nl16 = _mm_set1_epi8('\n');
+
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		_mm_loadu_si128((const __m128i *)(const void *)q), nl16)) |
+		(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		_mm_loadu_si128((const __m128i *)(const void *)(q + 16)), nl16)) << 16;
+}
+#endif
+
+/* The length of the line at off of an entry being gathered: line_len inline, its bytes in
+ * locals (a store to j->lend could be s->start as far as the compiler knows). Two steps
+ * of 32 bytes (a tag is shorter, a posting most often longer), read past s->end into its
+ * zeros (SRC_PAD) when the line is short. */
+static inline __attribute__((always_inline)) long
+entry_line_len(struct journal *j, struct src *s, size_t off)
+{
+	const char *q = s->buf + s->start + off;
+	size_t n = s->end - s->start - off;
+#ifdef __SSE2__
+	unsigned m = newlines32(q);
+
+	if (m)
+		return (long)__builtin_ctz(m) + 1;
+	if ((m = newlines32(q + 32)))
+		return (long)__builtin_ctz(m) + 33;
+	return line_len_from(j, s, off, n < 64 ? n : 64);
+#else
+	const char *nl = memchr(q, '\n', n);
+
+	return nl ? (long)(nl - q + 1) : line_len(j, s, off);
+#endif
 }
 
 static bool
@@ -233,46 +273,46 @@ read_item(struct journal *j, struct src *s)
 		}
 	}
 
-	if (kind == J_TXN)
-		note_line_end(j, 0, off - skip);
 	/* Gather the item's further lines: an entry's in a loop of its own, most items are. */
-	while (kind == J_TXN) {
-		const char *q = s->buf + s->start + off, *nl;
-		size_t at4, n = s->end - s->start - off;
+	if (kind == J_TXN) {
+		size_t k = 1;
 
-		/* line_len inline, its bytes in locals: the stores to j->lend below could be
-		 * s->start as far as the compiler knows. */
-#ifdef __SSE2__
-		if (n >= 32) {
-			const __m128i nl16 = _mm_set1_epi8('\n');
-			unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-				_mm_loadu_si128((const __m128i *)(const void *)q), nl16)) |
-				(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-				_mm_loadu_si128((const __m128i *)(const void *)(q + 16)), nl16)) << 16;
+		note_line_end(j, 0, off - skip, 0);
+		ll = entry_line_len(j, s, off);
+		for (;;) {
+			const char *q = s->buf + s->start + off;
+			size_t at4;
 
-			ll = m ? (long)__builtin_ctz(m) + 1 : line_len_from(j, s, off, 32);
-		} else
-#endif
-		{
-			nl = memchr(q, '\n', n);
-			ll = nl ? (long)(nl - q + 1) : line_len(j, s, off);
+			if (ll < 0)
+				return -1;
+			if (ll == 0)
+				break;
+			if (ll > 4 && memcmp(q, "    ", 4) == 0 && (unsigned char)q[4] > ' ') {
+				at4 = LEND_AT4;
+				if (q[4] == ';') {
+					/* A run of "    ;" lines (an entry's tags): one jline. */
+					long first = nlines;
+
+					do {
+						off += (size_t)ll;
+						nlines++;
+						ll = entry_line_len(j, s, off);
+						q = s->buf + s->start + off;
+					} while (ll > 4 && memcmp(q, "    ;", 5) == 0);
+					note_line_end(j, k++, (off - skip) | LEND_AT4 | LEND_NOTE, first);
+					continue;
+				}
+			} else if (indented(q, (size_t)ll)) {
+				at4 = 0;
+			} else {
+				note_peek(s, off, ll);
+				break;
+			}
+			off += (size_t)ll;
+			note_line_end(j, k++, (off - skip) | at4, nlines);
+			nlines++;
+			ll = entry_line_len(j, s, off);
 		}
-		if (ll < 0)
-			return -1;
-		if (ll == 0)
-			break;
-		q = s->buf + s->start + off;
-		if (ll > 4 && memcmp(q, "    ", 4) == 0 && (unsigned char)q[4] > ' ') {
-			at4 = LEND_AT4 | (q[4] == ';' ? LEND_NOTE : 0);
-		} else if (indented(q, (size_t)ll)) {
-			at4 = 0;
-		} else {
-			note_peek(s, off, ll);
-			break;
-		}
-		off += (size_t)ll;
-		note_line_end(j, (size_t)nlines, (off - skip) | at4);
-		nlines++;
 	}
 	while (kind != J_TXN) {
 		const char *q;
@@ -322,6 +362,14 @@ read_item(struct journal *j, struct src *s)
 		it->word.p = it->text + wordoff;
 	s->start += off;
 	s->line += nlines;
+	/* The empty line between two entries (half of a practice's items), told here where
+	 * its length is known: journal_next builds it without next_item's frame (a split
+	 * reader's boundary is next_item's to watch). A one-byte line before the file's last
+	 * byte is "\n"; the line after it, already read, starts with a byte no blank line
+	 * holds, so the empty line is an item of its own. */
+	j->blank_next = kind == J_TXN && s->peek_ll == 1 && !j->split && !j->split_done &&
+			s->peek_at == s->base + (long long)s->start && s->end - s->start >= 2 &&
+			(unsigned char)s->buf[s->start + 1] > ' ';
 
 	/* The bytes were checked as they were read (jsource.c): the first bad one, if any. */
 	if (s->bad >= 0 && s->bad < s->base + (long long)s->start) {
@@ -383,29 +431,22 @@ read_item(struct journal *j, struct src *s)
 }
 
 /*
- * read_item's result for its most common item but one, the empty line between two entries,
- * without its whole frame: true when the line the last item ended at is a lone newline and
- * the line after it, already read, starts with a byte that no blank line holds. (That line
- * is the next item's: its length is left for read_item to find.)
+ * read_item's result for its most common item but one, the empty line between two entries
+ * (j->blank_next), without its whole frame. (The line after it is the next item's: its
+ * length is left for read_item to find.)
  */
-static inline bool
+static inline void
 lone_blank(struct journal *j, struct src *s)
 {
 	struct jitem *it = &j->item;
-	long long at = s->base + (long long)s->start;
 
-	/* A one-byte line before the file's last byte is "\n". */
-	if (s->peek_ll != 1 || s->peek_at != at || s->end - s->start < 2 ||
-	    (unsigned char)s->buf[s->start + 1] <= ' ')
-		return false;
 	item_begin(it, s);
 	it->nlines = 1;
 	it->text = s->buf + s->start;
 	it->len = 1;
-	it->cr = s->lastcr >= at;
+	it->cr = s->lastcr >= s->base + (long long)s->start;
 	s->start++;
 	s->line++;
-	return true;
 }
 
 struct journal *
@@ -475,10 +516,10 @@ next_item(struct journal *j, struct jitem **item)
 int
 journal_next(struct journal *j, struct jitem **item)
 {
-	/* The empty line between two entries first, without next_item's frame (a split
-	 * reader's boundary is next_item's to watch). */
-	if (j->nsrc && !j->stopped && !j->split && !j->split_done &&
-	    lone_blank(j, &j->stack[j->nsrc - 1])) {
+	/* The empty line between two entries first, without next_item's frame. */
+	if (j->blank_next) {
+		j->blank_next = false;
+		lone_blank(j, &j->stack[j->nsrc - 1]);
 		*item = &j->item;
 		return 1;
 	}

@@ -14,6 +14,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1
+#endif
 
 #include "internal.h"
 
@@ -117,7 +121,8 @@ src_push(struct journal *j, const char *path, int depth, long errline)
 	s->dir = fd == 0 ? xstrdup(".") : dir_of(path);
 	s->fd = fd;
 	s->cap = CHUNK;
-	s->buf = xmalloc(s->cap);
+	s->buf = xmalloc(s->cap + SRC_PAD);
+	memset(s->buf, 0, SRC_PAD);
 	s->line = 1;
 	s->bad = -1;
 	s->lastcr = -1;
@@ -173,36 +178,113 @@ two_byte_only(__m128i a, unsigned m)
 }
 #endif
 
+#ifdef __SSE2__
+/* Past the 64-byte blocks at s that are all ASCII and hold no 0 (as signed bytes, all are
+ * above 0). */
+static inline const unsigned char *
+clean_sse2(const unsigned char *s, const unsigned char *e)
+{
+	const __m128i zero = _mm_setzero_si128();
+
+	while (e - s >= 64) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
+		__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
+		__m128i ok = _mm_and_si128(_mm_and_si128(_mm_cmpgt_epi8(a, zero),
+							 _mm_cmpgt_epi8(b, zero)),
+					   _mm_and_si128(_mm_cmpgt_epi8(c, zero),
+							 _mm_cmpgt_epi8(d, zero)));
+
+		if (_mm_movemask_epi8(ok) != 0xffff)
+			break;
+		s += 64;
+	}
+	return s;
+}
+#endif
+
+#ifdef HAVE_AVX2_PATH
+/* The lead bytes (C2..DF) and continuation bytes (80..BF) of 32 bytes, a bit each. */
+static inline __attribute__((target("avx2"))) void
+letters_avx2(__m256i v, uint64_t *lead, uint64_t *cont)
+{
+	/* As signed bytes, leads are -62..-33 and continuations -128..-65. */
+	*lead = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(
+		_mm256_cmpgt_epi8(v, _mm256_set1_epi8(-63)),
+		_mm256_cmpgt_epi8(_mm256_set1_epi8(-32), v)));
+	*cont = (unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(-64), v));
+}
+
+/*
+ * clean_sse2 with the AVX2 instructions, where the processor has them: two loads a block,
+ * and a block whose bytes past ASCII are all two-byte letters (é, ø), each whole within
+ * it, is clean too (two_byte_only for sixty-four bytes).
+ */
+static __attribute__((target("avx2"), noinline)) const unsigned char *
+clean_avx2(const unsigned char *s, const unsigned char *e)
+{
+	const __m256i zero = _mm256_setzero_si256();
+
+	while (e - s >= 64) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)s);
+		__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(s + 32));
+		__m256i ga = _mm256_cmpgt_epi8(a, zero), gb = _mm256_cmpgt_epi8(b, zero);
+
+		if ((unsigned)_mm256_movemask_epi8(_mm256_and_si256(ga, gb)) != 0xffffffffu) {
+			uint64_t m = ~((uint64_t)(unsigned)_mm256_movemask_epi8(ga) |
+				       (uint64_t)(unsigned)_mm256_movemask_epi8(gb) << 32);
+			uint64_t la, ca, lb, cb, lead, cont;
+
+			letters_avx2(a, &la, &ca);
+			letters_avx2(b, &lb, &cb);
+			lead = la | lb << 32;
+			cont = ca | cb << 32;
+			/* A NUL is in m, never in lead or cont; a lead last has its
+			 * continuation in the next block. */
+			if ((lead | cont) != m || lead << 1 != cont || lead >> 63)
+				break;
+		}
+		s += 64;
+	}
+	return s;
+}
+
+/* Whether this thread's processor has AVX2 (TALLY_SIMD=sse2: as if it had not, for the
+ * tests of the path every processor takes). */
+static bool
+have_avx2(void)
+{
+	static _Thread_local signed char known = -1;
+
+	if (known < 0) {
+		const char *force = getenv("TALLY_SIMD");
+
+		known = __builtin_cpu_supports("avx2") && !(force && strcmp(force, "sse2") == 0);
+	}
+	return known;
+}
+#endif
+
 /*
  * First byte that is NUL or breaks UTF-8, or NULL. ASCII runs go sixteen bytes a step (a
  * byte's top bit, or a byte equal to 0, stops them at that very byte); a multibyte
  * sequence is checked on its own, and the runs go on after it.
  */
 static const char *
-bad_text(const char *p, size_t n)
+bad_text(const char *p, size_t n, bool avx2)
 {
 	const unsigned char *s = (const unsigned char *)p, *e = s + n;
 
+	(void)avx2;  /* without HAVE_AVX2_PATH */
 	while (s < e) {
 #ifdef __SSE2__
-		/* Sixty-four bytes a step while they are all ASCII and none is 0 (as signed
-		 * bytes, all are above 0), then sixteen to find the byte. */
-		const __m128i zero = _mm_setzero_si128();
-
-		while (e - s >= 64) {
-			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
-			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
-			__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
-			__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
-			__m128i ok = _mm_and_si128(_mm_and_si128(_mm_cmpgt_epi8(a, zero),
-								 _mm_cmpgt_epi8(b, zero)),
-						   _mm_and_si128(_mm_cmpgt_epi8(c, zero),
-								 _mm_cmpgt_epi8(d, zero)));
-
-			if (_mm_movemask_epi8(ok) != 0xffff)
-				break;
-			s += 64;
-		}
+		/* Sixty-four bytes a step while they are clean, then sixteen to find the byte. */
+#ifdef HAVE_AVX2_PATH
+		s = avx2 ? clean_avx2(s, e) : clean_sse2(s, e);
+#else
+		s = clean_sse2(s, e);
+#endif
 		bool letters = false;
 
 		while (e - s >= 16) {
@@ -289,7 +371,11 @@ src_check(struct src *s)
 				break;
 		}
 	}
-	bad = bad_text(s->buf + from, to - from);
+#ifdef HAVE_AVX2_PATH
+	bad = bad_text(s->buf + from, to - from, have_avx2());
+#else
+	bad = bad_text(s->buf + from, to - from, false);
+#endif
 	if (bad) {
 		s->bad = s->base + (bad - s->buf);
 		s->checked = s->bad;
@@ -319,6 +405,7 @@ src_fill(struct journal *j, struct src *s)
 		memmove(s->buf, s->buf + s->start, s->end - s->start);
 		s->end -= s->start;
 		s->start = 0;
+		memset(s->buf + s->end, 0, SRC_PAD);
 	}
 	if (s->cap - s->end < CHUNK / 2) {
 		if (s->cap >= MAX_ITEM) {
@@ -327,7 +414,7 @@ src_fill(struct journal *j, struct src *s)
 			return -1;
 		}
 		s->cap *= 2;
-		s->buf = xrealloc(s->buf, s->cap);
+		s->buf = xrealloc(s->buf, s->cap + SRC_PAD);
 	}
 	do
 		n = read(s->fd, s->buf + s->end, s->cap - s->end);
@@ -347,6 +434,7 @@ src_fill(struct journal *j, struct src *s)
 		for (const char *p = s->buf + s->end, *e = p + n; (p = memchr(p, '\r', (size_t)(e - p))); p++)
 			s->lastcr = s->base + (p - s->buf);
 	s->end += (size_t)n;
+	memset(s->buf + s->end, 0, SRC_PAD);
 	src_check(s);
 	return 1;
 }

@@ -4,6 +4,7 @@
  * assertions and assignments when asked to. The meaning follows ledger 3.3 and hledger 1.25
  * where they agree.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,27 +17,54 @@ is_ws(char c)
 	return c == ' ' || c == '\t';
 }
 
+/*
+ * The first byte at or after p (p <= e) that is neither a space nor a tab, or e. Sixteen
+ * bytes a step: an entry's text lies in a source's buffer, readable past its end (SRC_PAD,
+ * internal.h), so a line's short rest needs no byte loop; bytes past e do not count.
+ */
 static inline const char *
 skip_ws(const char *p, const char *e)
 {
 #ifdef __SSE2__
-	/* Aligned amounts follow long runs of spaces: sixteen bytes a step, and the lowest
-	 * byte that is neither a space nor a tab ends the run. */
 	const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
 
-	while (e - p >= 16) {
+	for (;; p += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, sp),
 								      _mm_cmpeq_epi8(v, tab))) ^ 0xffffu;
 
 		if (m)
-			return p + __builtin_ctz(m);
-		p += 16;
+			return p + __builtin_ctz(m) < e ? p + __builtin_ctz(m) : e;
+		if (e - p <= 16)
+			return e;
 	}
-#endif
+#else
 	while (p < e && is_ws(*p))
 		p++;
 	return p;
+#endif
+}
+
+/* find_byte within an entry's line (p <= e): past e as skip_ws reads, no overlapping last
+ * step. */
+static inline const char *
+line_find(const char *p, const char *e, char c)
+{
+#ifdef __SSE2__
+	const __m128i cc = _mm_set1_epi8(c);
+
+	for (;; p += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)p), cc));
+
+		if (m)
+			return p + __builtin_ctz(m) < e ? p + __builtin_ctz(m) : NULL;
+		if (e - p <= 16)
+			return NULL;
+	}
+#else
+	return find_byte(p, e, c);
+#endif
 }
 
 static inline struct posting *
@@ -50,20 +78,25 @@ new_posting(struct journal *j)
 		j->acct_off = xrealloc(j->acct_off, j->cappost * sizeof *j->acct_off);
 	}
 	struct posting *po = &t->p[t->np];
+	/* Zero but for cost, unit and assert_amt, which are read only when has_cost,
+	 * cost_wide and has_assert say they were set: field by field, cheaper than a memset
+	 * of the whole posting (or rep stos), once per posting. */
 #ifdef __SSE2__
-	/* Sixteen bytes a store, unrolled: a call to memset (or rep stos) costs more, once per
-	 * posting. */
 	const __m128i z = _mm_setzero_si128();
 	char *b = (char *)po;
 
-	_Static_assert(sizeof *po % 16 == 0 && sizeof *po <= 512, "posting size");
-#pragma GCC unroll 32
-	for (size_t k = 0; k < sizeof *po; k += 16)
+	_Static_assert(offsetof(struct posting, cost) % 16 == 0 && offsetof(struct posting, has_cost) <
+		       offsetof(struct posting, cost), "posting layout");
+#pragma GCC unroll 16
+	for (size_t k = 0; k < offsetof(struct posting, cost); k += 16)
 		_mm_storeu_si128((__m128i *)(void *)(b + k), z);
 #else
-	memset(po, 0, sizeof *po);
+	memset(po, 0, offsetof(struct posting, cost));
 #endif
-	j->acct_off[t->np++] = 0;
+	po->cost_wide = po->has_assert = false;
+	po->comment = (struct span){NULL, 0};
+	po->line = 0;
+	t->np++;  /* its acct_off is set when j->renamed (parse_posting) */
 	return po;
 }
 
@@ -126,7 +159,8 @@ parse_tail(struct journal *j, struct posting *po, const char *p, const char *e, 
 	long k;
 
 	for (;;) {
-		p = skip_ws(p, e);
+		if (p < e)  /* most postings end with their amount: nothing to skip */
+			p = skip_ws(p, e);
 		if (p >= e)
 			return 0;
 		if (*p == ';') {
@@ -218,49 +252,34 @@ overflow:
 }
 
 /* Where a posting's account ends: at a tab or two spaces, or at e. Sixteen bytes a step
- * (the block and the block one byte on: a space in both is two spaces), for most names
- * have no blank at all. */
+ * (the block and the block one byte on: a space in both is two spaces), past e as
+ * skip_ws reads; the byte at e ends the line (a newline, a CR or the buffer's zeros), so a
+ * space before it is never taken for two. */
 static const char *
 account_end(const char *p, const char *e)
 {
 #ifdef __SSE2__
 	const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
 
-	while (e - p >= 17) {
+	for (;; p += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, tab),
 			_mm_and_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(w, sp))));
 
 		if (m)
-			return p + __builtin_ctz(m);
-		p += 16;
+			return p + __builtin_ctz(m) < e ? p + __builtin_ctz(m) : e;
+		if (e - p <= 16)
+			return e;
 	}
-#endif
-	/* A short rest (an elided posting's name at the line's end): when no word of it holds
-	 * a blank, the name runs to e. Eight bytes a step, the last word overlapping. */
-	if (e - p >= 8) {
-		const char *q = p;
-		uint64_t w, x, y;
-
-		for (;;) {
-			memcpy(&w, q, 8);
-			x = w ^ 0x2020202020202020ull;
-			y = w ^ 0x0909090909090909ull;
-			if (((x - 0x0101010101010101ull) & ~x) & 0x8080808080808080ull ||
-			    ((y - 0x0101010101010101ull) & ~y) & 0x8080808080808080ull)
-				break;  /* a blank in this word: byte by byte below */
-			if (q + 8 == e)
-				return e;
-			q = e - q >= 16 ? q + 8 : e - 8;
-		}
-	}
+#else
 	while (p < e) {
 		if (*p == '\t' || (*p == ' ' && p + 1 < e && p[1] == ' '))
 			break;
 		p++;
 	}
 	return p;
+#endif
 }
 
 static int
@@ -272,7 +291,9 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 	long k;
 
 	po->line = line;
-	if ((*p == '*' || *p == '!') && p + 1 < e && is_ws(p[1])) {
+	/* A status mark or brackets: one test first, for a name's first letter is past them
+	 * (past '*', and for the brackets past '[' when in lower case). */
+	if ((unsigned char)*p <= '*' && (*p == '*' || *p == '!') && p + 1 < e && is_ws(p[1])) {
 		po->status = *p;
 		p = skip_ws(p + 1, e);
 	}
@@ -281,7 +302,8 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 	ae = p;
 	while (ae > a && is_ws(ae[-1]))
 		ae--;
-	if ((*a == '(' || *a == '[') && ae - a >= 2 && ae[-1] == (*a == '(' ? ')' : ']')) {
+	if ((unsigned char)*a <= '[' && (*a == '(' || *a == '[') && ae - a >= 2 &&
+	    ae[-1] == (*a == '(' ? ')' : ']')) {
 		po->virt = *a == '(' ? P_VIRTUAL : P_BALANCED_VIRTUAL;
 		j->bvirt |= po->virt == P_BALANCED_VIRTUAL;
 		j->pvirt |= po->virt == P_VIRTUAL;
@@ -297,11 +319,16 @@ parse_posting(struct journal *j, const char *p, const char *e, long line)
 	po->acct = a;
 	po->acct_len = po->account.n;
 	if ((j->naliases || j->napply) && journal_account_name(j, a, po->account.n, &off, &n)) {
+		if (!j->renamed)  /* the postings before it keep their names */
+			memset(j->acct_off, 0, (j->txn.np - 1) * sizeof *j->acct_off);
 		j->acct_off[j->txn.np - 1] = off + 1;
 		j->renamed = true;
 		po->acct_len = n;
+	} else if (j->renamed) {
+		j->acct_off[j->txn.np - 1] = 0;
 	}
-	p = skip_ws(p, e);
+	if (p < e)  /* else an elided amount's name ran to the line's end */
+		p = skip_ws(p, e);
 	if (p < e && *p != ';' && *p != '=') {
 		if ((k = parse_amount_at(j, p, e, &po->amt, line, true)) < 0)
 			return -1;
@@ -544,7 +571,7 @@ balance_group(struct journal *j, enum pvirt g, long header_line)
 			if (first) {
 				po = &t->p[at];
 			} else {
-				size_t aoff = j->acct_off[at];
+				size_t aoff = j->renamed ? j->acct_off[at] : 0;
 
 				po = new_posting(j);
 				*po = t->p[at];
@@ -652,7 +679,7 @@ parse_header(struct journal *j, const char *p, const char *e, long line)
 		p = skip_ws(q + 1, e);
 	}
 	t->desc.p = p;
-	for (q = p; (q = find_byte(q, e, ';')) != NULL; q++)
+	for (q = p; (q = line_find(q, e, ';')) != NULL; q++)
 		if (q == p || is_ws(q[-1]))
 			break;
 	if (!q)
@@ -688,8 +715,8 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 
 	/* The reader noted where each line ends (j->lend): next is past its newline (or the
 	 * text's end), e is its content's end. A line holds a byte at least. */
-	const uint32_t *lend = j->lend;
-	const char *next = text + lend[0];
+	const struct jline *lend = j->lend;
+	const char *next = text + lend[0].end;
 
 	e = next[-1] == '\n' ? next - 1 : next;
 	if (e > p && e[-1] == '\r')
@@ -698,9 +725,9 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 		return -1;
 	for (p = next; p < end; p = next) {
 		const char *q;
-		uint32_t le = *++lend;
+		uint32_t le = (++lend)->end;
 
-		ln++;
+		ln = line + (long)lend->line;
 		next = text + (le & ~(LEND_AT4 | LEND_NOTE));
 		if (le & LEND_NOTE) {
 			/* A run of "    ;" lines: one comment span, to the last one's end. */
@@ -710,10 +737,6 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 				c->p = p + 4;
 				if (!t->np)
 					t->comment_line = ln;
-			}
-			while (next < end && (lend[1] & LEND_NOTE)) {
-				next = text + (*++lend & ~(LEND_AT4 | LEND_NOTE));
-				ln++;
 			}
 			e = next[-1] == '\n' ? next - 1 : next;
 			if (e[-1] == '\r')  /* e > p + 4: the line has its ';' */

@@ -338,3 +338,32 @@ Income:Sessions,EUR,-12.50"
 	} > "$c"
 	import_ok "$H/plain.rules" "$c"
 }
+
+# The UTF-8 check takes AVX2 steps where the processor has them and SSE2 steps where not
+# (TALLY_SIMD=sse2 forces the latter): both read every byte alike, whatever its place in a
+# 64-byte block (the entries shift their letters by a byte each).
+@test "hostile: the UTF-8 check reads alike with AVX2 and without (TALLY_SIMD=sse2)" {
+	cd "$BATS_TEST_TMPDIR"
+	local i bad line mode
+	for ((i = 0; i < 70; i++)); do
+		printf '2026-11-%02d Séance %*sZoë Müller\n    ; client: Zoë Müller%*s\n    assets:bank  %d.00 EUR\n    revenue:sessions:zoë\n\n' \
+			$((i % 28 + 1)) $((i % 17)) '' $((i % 13)) '' $((i + 1))
+	done > l.journal
+	for mode in sse2 any; do
+		TALLY_SIMD=$mode tally-print l.journal | cmp - l.journal
+		# A valid three-byte letter (€) in the letters' blocks reads too.
+		LC_ALL=C sed '102s/Séance/S€ance/' l.journal > euro.journal
+		TALLY_SIMD=$mode tally-print euro.journal | cmp - euro.journal
+		for bad in '\303(:0xc3' '\200:0x80' '\300\257:0xc0' '\355\240\200:0xed' '\342\202:0xe2'; do
+			for line in 1 102 206 337 339; do
+				LC_ALL=C sed "${line}s/oë/o$(printf "${bad%:*}")ë/" l.journal > bad.journal
+				run -1 --separate-stderr env TALLY_SIMD=$mode tally-print bad.journal
+				assert_equal "$output" ""
+				assert_equal "$stderr" "tally-print: bad.journal:$line: invalid UTF-8 byte ${bad#*:}"
+			done
+		done
+		LC_ALL=C sed '337s/oë/o\x00ë/' l.journal > nul.journal
+		run -1 --separate-stderr env TALLY_SIMD=$mode tally-print nul.journal
+		assert_equal "$stderr" "tally-print: nul.journal:337: NUL byte in journal"
+	done
+}
