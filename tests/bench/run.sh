@@ -183,7 +183,7 @@ paired() {
 }
 
 # ratio A B TARGET TEXT: A's time over B's, cpu (wall), and whether TARGET is met: "<=3"
-# means A within 3 times B, ">=100" means A at least 100 times B.
+# means A within 3 times B, ">=100" means A at least 100 times B, "-" no target.
 ratio() {
 	a=$(get "$1" 3) b=$(get "$2" 3) aw=$(get "$1" 2) bw=$(get "$2" 2)
 	[ -n "$a" ] && [ -n "$b" ] || return 0
@@ -198,7 +198,10 @@ ratio() {
 		rw = rw > 0 ? sprintf("%8.1fx wall", rw) : "  (BASELINE)"
 		v = substr(t, 3) + 0
 		ok = substr(t, 1, 2) == "<=" ? r <= v : r >= v
-		printf "  %-50s %8.1fx cpu %13s  [%s: %s]\n", x, r, rw, t, ok ? "met" : "MISSED"
+		if (t == "-")  /* for scale: the issue sets no target */
+			printf "  %-50s %8.1fx cpu %13s  [no target]\n", x, r, rw
+		else
+			printf "  %-50s %8.1fx cpu %13s  [%s: %s]\n", x, r, rw, t, ok ? "met" : "MISSED"
 	}'
 }
 
@@ -234,9 +237,10 @@ for n in $SIZES; do
 	for c in tally-check tally-sessions tally-bill tally-cancel tally-invoice tally-aging; do
 		ratio "$c@$n" "tally-print@$n" "<=2" "$c / tally-print @$n"
 	done
-	ratio "tally-report-income@$n" "tally-print@$n" "<=2" "tally-report --income / tally-print @$n"
-	ratio "tally-report-income-1t@$n" "tally-print@$n" "<=2" "tally-report --income 1t / tally-print @$n"
-	ratio "tally-report@$n" "tally-print@$n" "<=2" "tally-report overview / tally-print @$n"
+	# The reports are not filters: the issue asks them to split, not to keep within 2x.
+	ratio "tally-report-income@$n" "tally-print@$n" "-" "tally-report --income / tally-print @$n"
+	ratio "tally-report-income-1t@$n" "tally-print@$n" "-" "tally-report --income 1t / tally-print @$n"
+	ratio "tally-report@$n" "tally-print@$n" "-" "tally-report overview / tally-print @$n"
 	ratio "tally-month@$n" "tally-balance@$n" "<=4" "tally-month / tally-balance @$n"
 	ratio "ledger-bal@$n" "tally-balance@$n" ">=100" "ledger bal / tally-balance @$n"
 	ratio "hledger-bal@$n" "tally-balance@$n" ">=300" "hledger bal / tally-balance @$n"
