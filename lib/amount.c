@@ -431,14 +431,14 @@ static _Thread_local struct {
 	uint16_t head, tail;  /* sym's first two bytes and last two, as words */
 } last_sym;
 
-/* last_sym's style while parse_fast may run (no mark forced, no split watched), else NULL:
- * one test per amount instead of three. */
+/* last_sym's style while parse_fast may run (no mark forced), else NULL: one test per
+ * amount instead of two. */
 static _Thread_local struct cstyle *fast_style;
 
 static void
 fast_update(void)
 {
-	fast_style = last_sym.com && !forced_mark && !split_watch ? last_sym.st : NULL;
+	fast_style = last_sym.com && !forced_mark ? last_sym.st : NULL;
 }
 
 /*
@@ -508,8 +508,11 @@ last_sym_at(const char *p, const char *e)
 
 /*
  * The commonest amount, in the fewest steps: "-76.00 EUR", a decimal mark the commodity is
- * known to use, a space, the last symbol read; no mark forced, no split watched. 0 for any
- * other text, which parse_common then reads (to the same result where both read it).
+ * known to use, a space, the last symbol read; no mark forced. 0 for any other text, which
+ * parse_common then reads (to the same result where both read it). A second half's reader
+ * notes what split_note would: had the first half known the other mark, this one mark
+ * would read as a group. (The memo's hits need no note: the text noted it when it was
+ * read here, in the same thread, with the same style.)
  */
 static inline long
 parse_fast(const char *s, size_t n, struct amount *a, bool learn)
@@ -542,6 +545,8 @@ parse_fast(const char *s, size_t n, struct amount *a, bool learn)
 		return 0;
 	if (!st->mark_known || st->decimal != *mark)
 		return 0;
+	if (split_watch)
+		*(*mark == '.' ? &st->not_comma : &st->not_dot) = true;
 	a->q = *s == '-' ? -(tnum)v : (tnum)v;
 	a->scale = scale;
 	a->com = last_sym.com;

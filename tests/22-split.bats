@@ -100,6 +100,18 @@ same() {
 	same "$BATS_TEST_TMPDIR/n.journal" summed
 }
 
+@test "split: a mark the first half settled, a second half whose first amounts have both marks" {
+	# "1000 EUR" and "-1,000.00 EUR" read alike whatever the first half settled, and teach
+	# the second half the symbol and the point; its "10.50 EUR" then take the fast path,
+	# which must still note that the comma settled first reads them as 1050 EUR.
+	{ printf '2020-01-01 x\n    a    1.000,50 EUR\n    b\n\n'; filler 100 1 | sed 's/\.50 EUR/,50 EUR/'
+	  for ((i = 0; i < 30; i++)); do
+		printf '2020-06-01 y\n    a    1000 EUR\n    b    -1,000.00 EUR\n\n'
+	  done
+	  filler 100 101; } > "$BATS_TEST_TMPDIR/m.journal"
+	same "$BATS_TEST_TMPDIR/m.journal" "in order"
+}
+
 @test "split: styles learned in the second half show as the in-order reading shows them" {
 	# $ first without decimals (placement still open), then "$ 5.125" in the second half.
 	{ printf '2020-01-01 x\n    a    $5\n    b\n\n'; filler 200 1
