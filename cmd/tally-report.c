@@ -76,20 +76,74 @@ cols(const char *s)
 	return n;
 }
 
+/* Every cell of the table as text, formatted once: the widths and the lines read it. */
+struct cells {
+	char *text;     /* the cells' strings, NUL-terminated, one after another */
+	size_t *at;     /* cell k's string starts at text + at[k] */
+	int *cols;      /* and takes cols[k] columns */
+};
+
+static void
+cells_format(struct cells *c, const struct income_row *rows, size_t n, int nm)
+{
+	size_t k = 0, len = 0, cap = 4096, ncell = n * (size_t)(nm + 1);
+	char buf[AMOUNT_BUF];
+
+	c->text = xmalloc(cap);
+	c->at = xcalloc(ncell + 1, sizeof *c->at);
+	c->cols = xcalloc(ncell + 1, sizeof *c->cols);
+	for (size_t r = 0; r < n; r++) {
+		for (int m = 0; m <= nm; m++, k++) {
+			size_t l;
+
+			styled(buf, sizeof buf, &rows[r].cell[m]);
+			l = strlen(buf) + 1;
+			if (len + l > cap) {
+				while (len + l > cap)
+					cap *= 2;
+				c->text = xrealloc(c->text, cap);
+			}
+			memcpy(c->text + len, buf, l);
+			c->at[k] = len;
+			c->cols[k] = cols(buf);
+			len += l;
+		}
+	}
+}
+
+static void
+cells_free(struct cells *c)
+{
+	free(c->text);
+	free(c->at);
+	free(c->cols);
+}
+
+/* n blanks */
+static void
+pad(struct out *o, int n)
+{
+	static const char blanks[] = "                                ";
+
+	for (; n > 0; n -= (int)sizeof blanks - 1)
+		out_write(o, blanks, n < (int)sizeof blanks - 1 ? (size_t)n : sizeof blanks - 1);
+}
+
 static void
 income_txt(struct out *o, const struct income_row *rows, size_t n, int first, int nm)
 {
 	char buf[AMOUNT_BUF];
 	int wc = 6, wa = 7;
+	struct cells c;
+	size_t k = 0;
 
+	cells_format(&c, rows, n, nm);
 	for (size_t r = 0; r < n; r++) {
 		if (cols(rows[r].client) > wc)
 			wc = cols(rows[r].client);
-		for (int m = 0; m <= nm; m++) {
-			styled(buf, sizeof buf, &rows[r].cell[m]);
-			if (cols(buf) > wa)
-				wa = cols(buf);
-		}
+		for (int m = 0; m <= nm; m++, k++)
+			if (c.cols[k] > wa)
+				wa = c.cols[k];
 	}
 	out_printf(o, "%-*s", wc, "client");
 	for (int m = 0; m < nm; m++) {
@@ -97,19 +151,22 @@ income_txt(struct out *o, const struct income_row *rows, size_t n, int first, in
 		out_printf(o, "  %*s", wa, buf);
 	}
 	out_printf(o, "  %*s\n", wa, "total");
+	k = 0;
 	for (size_t r = 0; r < n; r++) {
 		if (rows[r].total && (r == 0 || !rows[r - 1].total)) {
-			for (int k = 0; k < wc + (nm + 1) * (wa + 2); k++)
+			for (int i = 0; i < wc + (nm + 1) * (wa + 2); i++)
 				out_puts(o, "-");
 			out_puts(o, "\n");
 		}
-		out_printf(o, "%s%*s", rows[r].client, wc - cols(rows[r].client), "");
-		for (int m = 0; m <= nm; m++) {
-			styled(buf, sizeof buf, &rows[r].cell[m]);
-			out_printf(o, "  %*s%s", wa - cols(buf), "", buf);
+		out_puts(o, rows[r].client);
+		pad(o, wc - cols(rows[r].client));
+		for (int m = 0; m <= nm; m++, k++) {
+			pad(o, 2 + wa - c.cols[k]);
+			out_puts(o, c.text + c.at[k]);
 		}
 		out_puts(o, "\n");
 	}
+	cells_free(&c);
 }
 
 static void
@@ -197,6 +254,7 @@ report_income(char **files, size_t nfiles)
 	int rv, first, nm, status = 0;
 
 	income_query(in, query);
+	income_split(in, j);  /* sums per client and month: both cores may read */
 	while ((rv = journal_next(j, &it)) != 0) {
 		if (rv < 0) {
 			terr_print(prog, journal_error(j));

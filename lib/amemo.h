@@ -29,8 +29,9 @@ struct memo {
 	char mark;
 };
 extern _Thread_local struct memo amount_memo[1 << MEMO_BITS];
-/* The last symbol's style while parse_fast may run (no mark forced, no split watched),
- * else NULL: one test per amount instead of three. */
+/* The last symbol's style while parse_fast may run (no mark forced), else NULL: one test
+ * per amount instead of two. A second half's reader (split.c) takes the memo too: a hit's
+ * text noted what split_note would when parse_fast read it, in the same thread. */
 extern _Thread_local struct cstyle *amount_fast_style;
 
 static inline struct memo *

@@ -437,7 +437,7 @@ _Thread_local struct cstyle *amount_fast_style;  /* last_sym's style (amemo.h) *
 static void
 fast_update(void)
 {
-	amount_fast_style = last_sym.com && !forced_mark && !split_watch ? last_sym.st : NULL;
+	amount_fast_style = last_sym.com && !forced_mark ? last_sym.st : NULL;
 }
 
 _Thread_local struct memo amount_memo[1 << MEMO_BITS];  /* amemo.h */
@@ -482,8 +482,11 @@ last_sym_at(const char *p, const char *e)
 
 /*
  * The commonest amount, in the fewest steps: "-76.00 EUR", a decimal mark the commodity is
- * known to use, a space, the last symbol read; no mark forced, no split watched. 0 for any
- * other text, which parse_common then reads (to the same result where both read it).
+ * known to use, a space, the last symbol read; no mark forced. 0 for any other text, which
+ * parse_common then reads (to the same result where both read it). A second half's reader
+ * notes what split_note would: had the first half known the other mark, this one mark
+ * would read as a group. (The memo's hits need no note: the text noted it when it was
+ * read here, in the same thread, with the same style.)
  */
 static inline long
 parse_fast(const char *s, size_t n, struct amount *a, bool learn)
@@ -516,6 +519,8 @@ parse_fast(const char *s, size_t n, struct amount *a, bool learn)
 		return 0;
 	if (!st->mark_known || st->decimal != *mark)
 		return 0;
+	if (split_watch)
+		*(*mark == '.' ? &st->not_comma : &st->not_dot) = true;
 	a->q = *s == '-' ? -(tnum)v : (tnum)v;
 	a->scale = scale;
 	a->com = last_sym.com;

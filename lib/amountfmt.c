@@ -18,10 +18,11 @@ format_number(char *buf, tnum q, int scale, int shown, char dec, char group)
 	/* Every amount is made with 0 <= scale <= AMOUNT_MAX_SCALE: said here for the analyzer. */
 	if (scale < 0 || scale > AMOUNT_MAX_SCALE)
 		scale = 0;
-	do {
+	/* most amounts fit 64 bits, whose division is an instruction, not a libgcc call */
+	for (; u > UINT64_MAX; u /= 10)
 		digits[nd++] = (char)('0' + (int)(u % 10));
-		u /= 10;
-	} while (u);
+	for (uint64_t v = (uint64_t)u; nd == 0 || v; v /= 10)
+		digits[nd++] = (char)('0' + (int)(v % 10));
 	while (nd <= scale)
 		digits[nd++] = '0';
 	/* digits[] is little-endian: digits[scale..nd-1] are the integer part. */
@@ -50,6 +51,16 @@ needs_quotes(const char *sym)
 	return false;
 }
 
+/* Appends n bytes to buf as snprintf would: what passes size - 1 is cut; *o counts all. */
+static void
+put(char *buf, size_t size, size_t *o, const char *s, size_t n)
+{
+	if (*o + 1 < size)
+		memcpy(buf + *o, s, size - 1 - *o < n ? size - 1 - *o : n);
+	*o += n;
+}
+
+/* The amount in a style; without snprintf (a report writes thousands of cells). */
 static size_t
 format_styled(char *buf, size_t size, const struct amount *a, bool left, bool space,
 	      char dec, char group, int prec)
@@ -57,21 +68,33 @@ format_styled(char *buf, size_t size, const struct amount *a, bool left, bool sp
 	char num[128], symq[COMMODITY_MAX + 3];
 	const char *sym = commodity_name(a->com);
 	int shown = a->scale > prec ? a->scale : prec;
-	bool neg = a->q < 0;
-	int n;
+	size_t nn, ns, o = 0;
 
-	format_number(num, a->q, a->scale, shown, dec, group);
-	if (needs_quotes(sym))
+	if (size == 0)
+		return 0;
+	nn = format_number(num, a->q, a->scale, shown, dec, group);
+	if (needs_quotes(sym)) {
 		snprintf(symq, sizeof symq, "\"%s\"", sym);
-	else
-		snprintf(symq, sizeof symq, "%s", sym);
-	if (!*sym)
-		n = snprintf(buf, size, "%s%s", neg ? "-" : "", num);
-	else if (left)
-		n = snprintf(buf, size, "%s%s%s%s", neg ? "-" : "", symq, space ? " " : "", num);
-	else
-		n = snprintf(buf, size, "%s%s%s%s", neg ? "-" : "", num, space ? " " : "", symq);
-	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+		sym = symq;
+	}
+	ns = strlen(sym);
+	if (ns > sizeof symq - 1)  /* as the copy into symq would cut it */
+		ns = sizeof symq - 1;
+	if (a->q < 0)
+		put(buf, size, &o, "-", 1);
+	if (ns && left) {
+		put(buf, size, &o, sym, ns);
+		if (space)
+			put(buf, size, &o, " ", 1);
+	}
+	put(buf, size, &o, num, nn);
+	if (ns && !left) {
+		if (space)
+			put(buf, size, &o, " ", 1);
+		put(buf, size, &o, sym, ns);
+	}
+	buf[o < size ? o : size - 1] = '\0';
+	return o < size ? o : size - 1;
 }
 
 size_t
@@ -87,11 +110,16 @@ amount_format_plain(char *buf, size_t size, const struct amount *a)
 {
 	char num[128];
 	int prec = commodity_style(a->com)->prec;
-	int n;
+	size_t nn, o = 0;
 
-	format_number(num, a->q, a->scale, a->scale > prec ? a->scale : prec, '.', 0);
-	n = snprintf(buf, size, "%s%s", a->q < 0 ? "-" : "", num);
-	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+	if (size == 0)
+		return 0;
+	nn = format_number(num, a->q, a->scale, a->scale > prec ? a->scale : prec, '.', 0);
+	if (a->q < 0)
+		put(buf, size, &o, "-", 1);
+	put(buf, size, &o, num, nn);
+	buf[o < size ? o : size - 1] = '\0';
+	return o < size ? o : size - 1;
 }
 
 size_t

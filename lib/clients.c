@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bookint.h"
+#include "tagwalk.h"
 
 static const char *const default_prefix[C_NACCT] = {
 	"Assets:Unbilled", "Liabilities:Prepaid", "Liabilities:Deposits",
@@ -211,23 +212,31 @@ clients_get(struct clients *b, struct span id)
 	return clients_lookup(b, id, true);
 }
 
-/* The tags this module reads, in the order of enum ctag. */
-static const char *const tag_names[CT_N] = {
-	"client", "session", "rate", "policy", "terms", "payer", "package", "expires", "expired",
-	"signed", "minutes", "duration", "time", "cancelled-at", "waived", "bill-to", "price",
+/* The tags this module reads, in the order of enum ctag, with their lengths. */
+#define TAG(s) {s, sizeof s - 1}
+static const struct {
+	const char *name;
+	size_t n;
+} tag_names[CT_N] = {
+	TAG("client"), TAG("session"), TAG("rate"), TAG("policy"), TAG("terms"), TAG("payer"),
+	TAG("package"), TAG("expires"), TAG("expired"), TAG("signed"), TAG("minutes"),
+	TAG("duration"), TAG("time"), TAG("cancelled-at"), TAG("waived"), TAG("bill-to"),
+	TAG("price"),
 };
+#undef TAG
 
+/* Each key is compared once: its length and first letter pick the names it may be. */
 static int
 collect(struct span key, struct span value, void *arg)
 {
 	struct client_tags *tg = arg;
 
 	/* a cheap first-letter filter: most tags in a journal are none of ours */
-	if (!key.n || !strchr("cseprtmdwb", key.p[0]))
+	if (!key.n || !memchr("cseprtmdwb", key.p[0], 10))
 		return 0;
 	for (int k = 0; k < CT_N; k++) {
-		if (tg->v[k].p || strlen(tag_names[k]) != key.n ||
-		    memcmp(tag_names[k], key.p, key.n) != 0)
+		if (tag_names[k].n != key.n || tag_names[k].name[0] != key.p[0] || tg->v[k].p ||
+		    memcmp(tag_names[k].name, key.p, key.n) != 0)
 			continue;
 		tg->v[k] = value;
 		if (!tg->v[k].p)
@@ -241,7 +250,9 @@ void
 clients_tags(const struct txn *t, struct client_tags *tg)
 {
 	memset(tg, 0, sizeof *tg);
-	tag_each(t->comment, collect, tg);
+	/* tag_walk inline: collect is called directly, not through a pointer */
+	if (t->comment.p)
+		tag_walk(t->comment, t->comment.p + t->comment.n, collect, NULL, tg);
 }
 
 size_t

@@ -159,6 +159,8 @@ int time_parse(const char *s, size_t n);
  * ledger's ":tag1:tag2:". A comment may span several lines. Finds the first tag named key; *value is trimmed. Returns true when found.
  */
 bool tag_find(struct span comment, const char *key, struct span *value);
+/* tag_find in first, else in then (a posting's comments, then its entry's). */
+bool tag_find_either(struct span first, struct span then, const char *key, struct span *value);
 /* Calls fn for every tag in the comment; stops early when fn returns nonzero. */
 int tag_each(struct span comment, int (*fn)(struct span key, struct span value, void *arg),
 	     void *arg);

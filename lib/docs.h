@@ -339,6 +339,12 @@ int income_observe(struct income *in, const struct jitem *it, struct terr *e);
  */
 int income_table(struct income *in, const struct income_row **rows, size_t *nrows, int *first,
 		 int *nmonths, struct terr *e);
+/*
+ * Both cores (journal_split_work): a second thread reads the second half of one large file
+ * into income of its own, summed into in at the cut; falls back to one in-order reader as
+ * journal_split does, and with a query (income_query before). Whether a thread started.
+ */
+bool income_split(struct income *in, struct journal *j);
 void income_free(struct income *in);
 
 /* ---- the practice overview (overview.c: what it holds; ovdoc.c: writing it) --------- */

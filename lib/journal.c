@@ -220,6 +220,7 @@ read_item(struct journal *j, struct src *s)
 	const char *bad;
 	long errline = 0;
 	size_t skip = 0, wordoff = 0;
+	long long at;
 	int r;
 
 	if (s->peek_ll > 0 && s->peek_at == s->base + (long long)s->start)
@@ -393,13 +394,14 @@ read_item(struct journal *j, struct src *s)
 	s->start += off;
 	s->line += nlines;
 	/* The empty line between two entries (half of a practice's items), told here where
-	 * its length is known: journal_next builds it without next_item's frame (a split
-	 * reader's boundary is next_item's to watch). A one-byte line before the file's last
-	 * byte is "\n"; the line after it, already read, starts with a byte no blank line
-	 * holds, so the empty line is an item of its own. */
-	j->blank_next = kind == J_TXN && s->peek_ll == 1 && !j->split && !j->split_done &&
-			s->peek_at == s->base + (long long)s->start && s->end - s->start >= 2 &&
-			(unsigned char)s->buf[s->start + 1] > ' ';
+	 * its length is known: journal_next builds it without next_item's frame. A one-byte
+	 * line before the file's last byte is "\n"; the line after it, already read, starts
+	 * with a byte no blank line holds, so the empty line is an item of its own. A split
+	 * reader's cut is next_item's to watch: the line must start before it. */
+	at = s->base + (long long)s->start;
+	j->blank_next = kind == J_TXN && s->peek_ll == 1 && s->peek_at == at &&
+			(!j->split || j->nsrc > 1 || at < j->split_at) && !j->split_done &&
+			s->end - s->start >= 2 && (unsigned char)s->buf[s->start + 1] > ' ';
 
 	/* The bytes were checked as they were read (jsource.c): the first bad one, if any. */
 	if (s->bad >= 0 && s->bad < s->base + (long long)s->start) {

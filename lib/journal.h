@@ -106,6 +106,25 @@ struct accounts *journal_balances(struct journal *j);
  * size (for tests), =never not at all. Returns whether a thread was started.
  */
 bool journal_split(struct journal *j);
+/*
+ * journal_split with work of the caller's on the second half, for a caller whose work per
+ * entry sums (income per client and month): part_new(arg) makes the second half's state;
+ * observe(part, item) gets each item the second thread reads (it runs there: it may touch
+ * nothing shared); at the cut, when the halves are summed, merge(arg, part, map) adds the
+ * part into the caller's state, map[i] the caller's commodity id for the part's id i;
+ * part_free(part) frees it whatever happened. observe or merge returning -1 makes the
+ * halves fall back to the in-order reading (journal_next returns the second half's items
+ * too), and a merge that fails must have changed nothing. As for journal_split, the
+ * journal is opened with JOURNAL_CHECK_ASSERT (the halves' balances are summed too).
+ */
+struct split_work {
+	void *(*part_new)(void *arg);
+	int (*observe)(void *part, const struct jitem *it);
+	int (*merge)(void *arg, void *part, const int *map);
+	void (*part_free)(void *part);
+	void *arg;
+};
+bool journal_split_work(struct journal *j, const struct split_work *w);
 
 /*
  * Appending to a journal (jappend.c): -1 with *e set (FILE:LINE of the block) when the file

@@ -65,17 +65,36 @@ in_period(const struct overview *ov, tdate d)
  * be told (the book's own message).
  */
 static int
-late(const struct jitem *it, const struct client_tags *tg, const struct book_price *bp,
-     struct terr *e)
+late(const struct jitem *it, const struct book_price *bp, struct terr *e)
 {
 	struct book_price why;
 
 	if (bp->notice >= 0)
 		return bp->notice < (bp->policy ? bp->policy->notice : 24 * 60);
 	why = *bp;
-	why.rc = !clients_has(tg, CT_TIME) ? BR_NO_TIME : BR_NO_STAMP;
+	why.rc = !txn_tag(it->txn, "time", NULL) ? BR_NO_TIME : BR_NO_STAMP;
 	book_error(&why, it, e);
 	return -1;
+}
+
+/* Whether the entry carries tag key: most held sessions carry no `signed:`, and a scan for
+ * the word (which any such tag holds) says so for less than a walk over the tags. */
+static bool
+has_tag(const struct txn *t, const char *key)
+{
+	const char *p = t->comment.p, *e, *q;
+	size_t n = strlen(key);
+
+	if (!p)
+		return false;
+	e = p + t->comment.n;
+	for (; (size_t)(e - p) >= n; p = q + 1) {
+		if (!(q = memchr(p, key[0], (size_t)(e - p) - n + 1)))
+			return false;
+		if (memcmp(q, key, n) == 0)
+			return txn_tag(t, key, NULL);
+	}
+	return false;
 }
 
 /* Counts one session event of the period with what the book decided for it. */
@@ -83,25 +102,24 @@ static int
 session(struct overview *ov, const struct jitem *it, const struct book_price *bp,
 	struct terr *e)
 {
-	struct client_tags tg;
 	struct ov_client *r;
 	int lt;
 
 	if (!bp->c || !in_period(ov, it->txn->date))
 		return 0;
-	clients_tags(it->txn, &tg);
+	/* the two tags read here are looked up when asked, not every tag collected */
 	r = client_row(ov, bp->c);
 	r->active = true;
 	switch (bp->kind) {
 	case SESSION_HELD:
 		r->held++;
-		if (clients_has(&tg, CT_SIGNED))
+		if (has_tag(it->txn, "signed"))
 			r->signed_off++;
 		if (bp->over)
 			r->over++;
 		break;
 	case SESSION_CANCELLED:
-		if ((lt = late(it, &tg, bp, e)) < 0)
+		if ((lt = late(it, bp, e)) < 0)
 			return -1;
 		if (lt)
 			r->late++;

@@ -12,6 +12,12 @@
  * cut that is not an item boundary for the in-order reader. Styles are learned per thread
  * and merged as the in-order reading would have learned them; an amount that a mark known
  * from the first half would read otherwise falls back too (amount.c notes it).
+ *
+ * A command may give the second half work of its own (journal_split_work): each item the
+ * second thread reads goes to the command's observe with a part of state of its own, and
+ * at the cut, when the halves are summed, the part is merged into the command's state (the
+ * first half's, read in order by the caller). An observe or merge that fails (an overflow:
+ * its line is not known there) falls back to the in-order reading as well.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -38,7 +44,12 @@ struct split {
 	atomic_bool cancel;     /* the first half found a reason to read in order */
 	struct comstyle *coms;  /* the second half's commodities, by its ids */
 	int ncoms;
+	struct split_work work; /* the command's work on the second half, or all NULL */
+	void *part;             /* its state for the second half */
+	bool failed;            /* its observe failed: read in order */
 };
+
+static void split_free(struct split *sp);
 
 /* TALLY_SPLIT_LOG=FILE: a line per split saying how it ended, for the tests. */
 static void
@@ -66,6 +77,10 @@ run_tail(void *arg)
 	       (r = journal_next(t, &it)) != 0) {
 		if (r < 0 || t->orderdep)
 			break;
+		if (sp->work.observe && sp->work.observe(sp->part, it) < 0) {
+			sp->failed = true;
+			break;
+		}
 	}
 	/* Its commodity table is this thread's: hand names and styles over, then free it. */
 	sp->ncoms = commodity_count();
@@ -99,6 +114,12 @@ find_cut(int fd, long long size)
 bool
 journal_split(struct journal *j)
 {
+	return journal_split_work(j, NULL);
+}
+
+bool
+journal_split_work(struct journal *j, const struct split_work *w)
+{
 	const char *mode = getenv("TALLY_SPLIT");
 	bool always = mode && strcmp(mode, "always") == 0;
 	const char *path;
@@ -130,9 +151,12 @@ journal_split(struct journal *j)
 	sp->tail = journal_open(&path, 1, j->flags | JOURNAL_SPLIT_TAIL);
 	sp->tail->split_from = cut;
 	atomic_init(&sp->cancel, false);
+	if (w) {
+		sp->work = *w;
+		sp->part = w->part_new(w->arg);
+	}
 	if (pthread_create(&sp->thread, NULL, run_tail, sp) != 0) {
-		journal_close(sp->tail);
-		free(sp);
+		split_free(sp);
 		return false;
 	}
 	j->split = sp;
@@ -199,6 +223,8 @@ add_table(struct accounts *to, struct accounts *from, const int *map)
 static void
 split_free(struct split *sp)
 {
+	if (sp->part)
+		sp->work.part_free(sp->part);
 	for (int i = 0; i < sp->ncoms; i++)
 		free(sp->coms[i].name);
 	free(sp->coms);
@@ -220,7 +246,8 @@ split_join(struct journal *j)
 	if (!ok)
 		atomic_store(&sp->cancel, true);
 	pthread_join(sp->thread, NULL);
-	ok = ok && !t->orderdep && t->nerrors == 0 && !t->stopped && t->nsrc == 0 && t->run;
+	ok = ok && !sp->failed && !t->orderdep && t->nerrors == 0 && !t->stopped &&
+	     t->nsrc == 0 && t->run;
 	if (ok) {
 		map = xcalloc((size_t)sp->ncoms, sizeof *map);
 		for (int i = 0; i < sp->ncoms && ok; i++)
@@ -230,6 +257,9 @@ split_join(struct journal *j)
 		sum = accounts_new();
 		ok = add_table(sum, j->run, NULL) == 0 && add_table(sum, t->run, map) == 0;
 	}
+	/* the command's part last: a merge that fails has changed nothing */
+	if (ok && sp->work.merge)
+		ok = sp->work.merge(sp->work.arg, sp->part, map) == 0;
 	if (ok) {
 		for (int i = 0; i < sp->ncoms; i++)
 			merge_style(commodity_style(map[i]), &sp->coms[i].st);

@@ -842,7 +842,7 @@ txn_tag(const struct txn *t, const char *key, struct span *value)
 bool
 posting_tag(const struct txn *t, const struct posting *p, const char *key, struct span *value)
 {
-	return tag_find(p->comment, key, value) || tag_find(t->comment, key, value);
+	return tag_find_either(p->comment, t->comment, key, value);
 }
 
 struct posting *

@@ -148,3 +148,16 @@ zoë       €5.00        0    €5.00
 ---------------------------------
 total     €5.00   €15.00   €20.00"
 }
+
+@test "report: a client's income or a total too large to hold exactly: exit 1, no table" {
+	local big=100000000000000000000000000000000000000
+	f=$(printf '2020-06-01 x\n    ; client: X\n    assets:a    %s EUR\n    revenue:a\n\n2020-06-02 y\n    ; client: X\n    assets:b    %s EUR\n    revenue:b\n' $big $big | journal)
+	run tally-report --income "$f"
+	assert_failure 1
+	assert_output "tally-report: $f:9: income of X too large to hold exactly"
+	# each client's income fits; the month's total does not
+	f=$(printf '2020-06-01 x\n    ; client: X\n    assets:a    %s EUR\n    revenue:a\n\n2020-06-02 y\n    ; client: Y\n    assets:b    %s EUR\n    revenue:b\n' $big $big | journal)
+	run tally-report --income -O csv "$f"
+	assert_failure 1
+	assert_output "tally-report: a total of Y is too large to hold exactly"
+}
