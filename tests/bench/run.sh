@@ -198,7 +198,7 @@ ratio() {
 		rw = rw > 0 ? sprintf("%8.1fx wall", rw) : "  (BASELINE)"
 		v = substr(t, 3) + 0
 		ok = substr(t, 1, 2) == "<=" ? r <= v : r >= v
-		if (t == "-")  /* for scale: the issue sets no target */
+		if (t == "-")  # for scale: the issue sets no target
 			printf "  %-50s %8.1fx cpu %13s  [no target]\n", x, r, rw
 		else
 			printf "  %-50s %8.1fx cpu %13s  [%s: %s]\n", x, r, rw, t, ok ? "met" : "MISSED"
