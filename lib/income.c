@@ -54,23 +54,6 @@ income_new(tdate begin, tdate end, const char *prefix)
 	return in;
 }
 
-/* The ASCII lower case of c (strncasecmp's, in the C locale the commands run in). */
-static inline unsigned char
-lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-/* Whether a[0, k) is lo (lower case) with ASCII case ignored. */
-static bool
-same_lower(const char *a, const char *lo, size_t k)
-{
-	for (size_t i = 0; i < k; i++)
-		if (lower((unsigned char)a[i]) != (unsigned char)lo[i])
-			return false;
-	return true;
-}
-
 /* a is pre or under pre:, ASCII case ignored (Income:Fees, not IncomeTax). */
 static bool
 under(const char *a, size_t n, const char *pre)
@@ -84,9 +67,9 @@ under(const char *a, size_t n, const char *pre)
 static bool
 under_plural(const char *a, size_t n, const char *word, size_t k)
 {
-	if (n < k || !same_lower(a, word, k))
+	if (n < k || strncasecmp(a, word, k) != 0)
 		return false;
-	if (n > k && lower((unsigned char)a[k]) == 's')
+	if (n > k && (a[k] == 's' || a[k] == 'S'))
 		k++;
 	return n == k || a[k] == ':';
 }
@@ -100,9 +83,9 @@ is_income(const struct income *in, const char *a, size_t n)
 		return under(a, n, in->prefix);
 	if (n == 0)
 		return false;
-	switch (lower((unsigned char)a[0])) {
-	case 'i': return under_plural(a, n, "income", 6);
-	case 'r': return under_plural(a, n, "revenue", 7);
+	switch (a[0]) {
+	case 'i': case 'I': return under_plural(a, n, "income", 6);
+	case 'r': case 'R': return under_plural(a, n, "revenue", 7);
 	default: return false;
 	}
 }

@@ -5,6 +5,7 @@
  * in date order, as tally-sessions counts them), lib/invoices.c (as tally-aging follows
  * them) and lib/income.c (as tally-report --income sums them); ovdoc.c writes them.
  */
+#define _GNU_SOURCE  /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,19 +83,8 @@ late(const struct jitem *it, const struct book_price *bp, struct terr *e)
 static bool
 has_tag(const struct txn *t, const char *key)
 {
-	const char *p = t->comment.p, *e, *q;
-	size_t n = strlen(key);
-
-	if (!p)
-		return false;
-	e = p + t->comment.n;
-	for (; (size_t)(e - p) >= n; p = q + 1) {
-		if (!(q = memchr(p, key[0], (size_t)(e - p) - n + 1)))
-			return false;
-		if (memcmp(q, key, n) == 0)
-			return txn_tag(t, key, NULL);
-	}
-	return false;
+	return t->comment.p && memmem(t->comment.p, t->comment.n, key, strlen(key)) &&
+	       txn_tag(t, key, NULL);
 }
 
 /* Counts one session event of the period with what the book decided for it. */
