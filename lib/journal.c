@@ -104,33 +104,46 @@ newlines32(const char *q)
 }
 #endif
 
-/* The length of the line at off of an entry being gathered: line_len inline, its bytes in
- * locals (a store to j->lend could be s->start as far as the compiler knows). Two steps
- * of 32 bytes (a tag is shorter, a posting most often longer), read past s->end into its
- * zeros (SRC_PAD) when the line is short. */
+/* The newlines of an entry being gathered not yet taken, found 64 bytes a step: bit k is
+ * the item's byte at - 64 + k. */
+struct nlwin {
+	uint64_t m;
+	size_t at;
+};
+
+/* The length of the line at off of an entry being gathered, whose lines before it were
+ * taken from w: line_len inline, from a mask of the newlines of 64 bytes at a time (one
+ * load a step, not a load per line that waits on the line before), read past s->end into
+ * its zeros (SRC_PAD). */
 static inline __attribute__((always_inline)) long
-entry_line_len(struct journal *j, struct src *s, size_t off, const char **item)
+entry_line_len(struct journal *j, struct src *s, size_t off, const char **item,
+	       struct nlwin *w)
 {
-	const char *q = *item + off;
+	size_t n = s->end - s->start;
 	long ll;
 #ifdef __SSE2__
-	unsigned m = newlines32(q);
-	size_t n;
-
-	if (m)
-		return (long)__builtin_ctz(m) + 1;
-	if ((m = newlines32(q + 32)))
-		return (long)__builtin_ctz(m) + 33;
-	n = s->end - s->start - off;
-	ll = line_len_from(j, s, off, n < 64 ? n : 64);
+	while (!w->m) {
+		if (w->at >= n)
+			goto more;
+		w->m = (uint64_t)newlines32(*item + w->at) |
+		       (uint64_t)newlines32(*item + w->at + 32) << 32;
+		w->at += 64;
+	}
+	ll = (long)(w->at - 64 + (size_t)__builtin_ctzll(w->m) - off) + 1;
+	w->m &= w->m - 1;
+	return ll;
+more:
+	ll = line_len_from(j, s, off, (w->at < n ? w->at : n) - off);
 #else
-	const char *nl = memchr(q, '\n', s->end - s->start - off);
+	const char *nl = memchr(*item + off, '\n', n - off);
 
 	if (nl)
-		return (long)(nl - q + 1);
+		return (long)(nl - (*item + off) + 1);
 	ll = line_len(j, s, off);
 #endif
 	*item = s->buf + s->start;  /* reading on may have moved the buffer */
+	w->m = 0;
+	w->at = off + (size_t)(ll > 0 ? ll : 0);
 	return ll;
 }
 
@@ -302,11 +315,12 @@ read_item(struct journal *j, struct src *s)
 		const char *b = s->buf + s->start;  /* the item's first byte, kept in a local */
 		struct jline *lend = j->lend;
 		size_t cap = j->caplend;
+		struct nlwin w = {0, off};
 
 		/* Each line's end at its newline (off - 1): the item's last line, if the file
 		 * ends without one, is put right once the lines are gathered. */
 		note_line_end(j, &lend, &cap, 0, off - 1 - skip, 0);
-		ll = entry_line_len(j, s, off, &b);
+		ll = entry_line_len(j, s, off, &b, &w);
 		for (;;) {
 			const char *q = b + off;
 			size_t at4;
@@ -324,7 +338,7 @@ read_item(struct journal *j, struct src *s)
 					do {
 						off += (size_t)ll;
 						nlines++;
-						ll = entry_line_len(j, s, off, &b);
+						ll = entry_line_len(j, s, off, &b, &w);
 						q = b + off;
 					} while (ll > 4 && memcmp(q, "    ;", 5) == 0);
 					note_line_end(j, &lend, &cap, k++,
@@ -340,7 +354,7 @@ read_item(struct journal *j, struct src *s)
 			off += (size_t)ll;
 			note_line_end(j, &lend, &cap, k++, (off - 1 - skip) | at4, nlines);
 			nlines++;
-			ll = entry_line_len(j, s, off, &b);
+			ll = entry_line_len(j, s, off, &b, &w);
 		}
 		if (b[off - 1] != '\n')
 			lend[k - 1].end++;
