@@ -752,11 +752,14 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 	long ln = line;
 	size_t i;
 
-	/* Field by field: a compound literal here is a rep stos, dearer once per entry. */
+	/* Field by field: a compound literal here is a rep stos, dearer once per entry; and the
+	 * spans word by word, for `code = desc = comment` stores two words, then loads them as
+	 * one: a load that two stores must forward stalls until they are written. */
 	t->date = 0;
 	t->date2 = DATE_NONE;
 	t->status = 0;
-	t->code = t->desc = t->comment = (struct span){NULL, 0};
+	t->code.p = t->desc.p = t->comment.p = NULL;
+	t->code.n = t->desc.n = t->comment.n = 0;
 	t->comment_line = line;
 	t->np = 0;
 	j->arena_len = 0;
