@@ -3,15 +3,17 @@
 #include <string.h>
 
 #include "internal.h"
+#include "amemo.h"
 
 struct com {
 	char *sym;
 	size_t len;
-	struct cstyle style;
 };
 
 /* Per thread: a reader on a second thread (journal_split) has a table of its own. */
 static _Thread_local struct com *coms;   /* coms[0] is the empty commodity */
+/* coms[id]'s style, apart: the amount memo (amemo.h) finds a style by its id. */
+_Thread_local struct cstyle *commodity_styles;
 static _Thread_local int ncoms, capcoms;
 static _Thread_local struct strmap *syms; /* symbol -> id: the empty symbol is id 0 */
 static _Thread_local int default_com;
@@ -24,8 +26,9 @@ init(void)
 		return;
 	capcoms = 16;
 	coms = xcalloc(capcoms, sizeof *coms);
+	commodity_styles = xcalloc(capcoms, sizeof *commodity_styles);
 	coms[0].sym = xstrdup("");
-	coms[0].style.decimal = '.';
+	commodity_styles[0].decimal = '.';
 	ncoms = 1;
 	syms = strmap_new();
 	strmap_add(syms, "", 0, NULL);
@@ -54,13 +57,15 @@ commodity_intern(const char *sym, size_t n)
 	if (ncoms == capcoms) {
 		capcoms *= 2;
 		coms = xrealloc(coms, capcoms * sizeof *coms);
+		commodity_styles = xrealloc(commodity_styles, capcoms * sizeof *commodity_styles);
 		amount_forget_symbol();  /* it keeps a pointer to its style */
 	}
 	ncoms++;
 	memset(&coms[id], 0, sizeof coms[id]);
 	coms[id].sym = xstrndup(sym, n);
 	coms[id].len = n;
-	coms[id].style.decimal = '.';
+	memset(&commodity_styles[id], 0, sizeof commodity_styles[id]);
+	commodity_styles[id].decimal = '.';
 	return last_id = id;
 }
 
@@ -75,7 +80,7 @@ struct cstyle *
 commodity_style(int id)
 {
 	init();
-	return &coms[id > 0 && id < ncoms ? id : 0].style;
+	return &commodity_styles[id > 0 && id < ncoms ? id : 0];
 }
 
 int
@@ -113,8 +118,10 @@ commodity_reset(void)
 	for (i = 0; i < ncoms; i++)
 		free(coms[i].sym);
 	free(coms);
+	free(commodity_styles);
 	strmap_free(syms, NULL);
 	coms = NULL;
+	commodity_styles = NULL;
 	syms = NULL;
 	ncoms = capcoms = 0;
 	default_com = last_id = 0;
