@@ -105,10 +105,11 @@ newlines32(const char *q)
 #endif
 
 /* The newlines of an entry being gathered not yet taken, found 64 bytes a step: bit k is
- * the item's byte at - 64 + k. */
+ * the item's byte at - 64 + k. n: the bytes read from the item's start, in a local (a
+ * store to j->lend could be s->end as far as the compiler knows). */
 struct nlwin {
 	uint64_t m;
-	size_t at;
+	size_t at, n;
 };
 
 /* The length of the line at off of an entry being gathered, whose lines before it were
@@ -119,11 +120,10 @@ static inline __attribute__((always_inline)) long
 entry_line_len(struct journal *j, struct src *s, size_t off, const char **item,
 	       struct nlwin *w)
 {
-	size_t n = s->end - s->start;
 	long ll;
 #ifdef __SSE2__
 	while (!w->m) {
-		if (w->at >= n)
+		if (w->at >= w->n)
 			goto more;
 		w->m = (uint64_t)newlines32(*item + w->at) |
 		       (uint64_t)newlines32(*item + w->at + 32) << 32;
@@ -133,15 +133,16 @@ entry_line_len(struct journal *j, struct src *s, size_t off, const char **item,
 	w->m &= w->m - 1;
 	return ll;
 more:
-	ll = line_len_from(j, s, off, (w->at < n ? w->at : n) - off);
+	ll = line_len_from(j, s, off, (w->at < w->n ? w->at : w->n) - off);
 #else
-	const char *nl = memchr(*item + off, '\n', n - off);
+	const char *nl = memchr(*item + off, '\n', w->n - off);
 
 	if (nl)
 		return (long)(nl - (*item + off) + 1);
 	ll = line_len(j, s, off);
 #endif
 	*item = s->buf + s->start;  /* reading on may have moved the buffer */
+	w->n = s->end - s->start;
 	w->m = 0;
 	w->at = off + (size_t)(ll > 0 ? ll : 0);
 	return ll;
@@ -315,7 +316,7 @@ read_item(struct journal *j, struct src *s)
 		const char *b = s->buf + s->start;  /* the item's first byte, kept in a local */
 		struct jline *lend = j->lend;
 		size_t cap = j->caplend;
-		struct nlwin w = {0, off};
+		struct nlwin w = {0, off, s->end - s->start};
 
 		/* Each line's end at its newline (off - 1): the item's last line, if the file
 		 * ends without one, is put right once the lines are gathered. */
