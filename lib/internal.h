@@ -6,6 +6,7 @@
 #ifndef TALLY_INTERNAL_H
 #define TALLY_INTERNAL_H
 
+#include <stdlib.h>  /* spelt_put's free: emmintrin.h brings it only where SSE2 is */
 #include <string.h>
 #include <sys/types.h>
 #ifdef __SSE2__

@@ -14,7 +14,7 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__)  /* its fallback is SSE2's */
 #include <immintrin.h>
 #define HAVE_AVX2_PATH 1
 #endif
