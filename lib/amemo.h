@@ -1,7 +1,8 @@
 /*
  * amemo.h: amount.c's memo of the amounts parse_fast read, by their text, for amount.c and
- * txn.c only (and commodity.c, which keeps the styles it finds). Its hit path is inline here so that txn.c, which reads most amounts, finds a
- * posting's amount without amount_parse's call and frame (they cost what the hit does).
+ * txn.c only (and commodity.c, which keeps the styles it finds by id). Its hit path is
+ * inline here so that txn.c, which reads most amounts, finds a posting's amount without
+ * amount_parse's call and frame (they cost what the hit does).
  *
  * A practice's journal repeats a few hundred figures (its fees), and matching sixteen
  * bytes costs a fraction of reading them. The same text reads the same while
@@ -20,9 +21,9 @@
 #include "tally.h"
 
 #define MEMO_BITS 12
-/* Thirty-two bytes, aligned: a slot is one cache line's half, never two lines (at 40 bytes,
- * three slots in eight straddled two: D1 misses 989k -> 932k at 100k entries, 64-byte
- * slots). Its style by com, not by a pointer of its own. */
+/* Thirty-two bytes, aligned: a slot is half a cache line, never in two (at 40 bytes three
+ * slots in eight straddled two lines; D1 misses at 100k entries 989k -> 924k). Its style
+ * by com, not by a pointer of its own. */
 struct memo {
 	uint64_t w0, w1;      /* the key's bytes */
 	int64_t q;            /* what the text reads as: parse_fast's fit 64 bits */

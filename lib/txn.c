@@ -752,9 +752,8 @@ txn_parse(struct journal *j, const char *text, size_t len, long line)
 	long ln = line;
 	size_t i;
 
-	/* Field by field: a compound literal here is a rep stos, dearer once per entry; and the
-	 * spans word by word, for `code = desc = comment` stores two words, then loads them as
-	 * one: a load that two stores must forward stalls until they are written. */
+	/* Field by field: a compound literal here is a rep stos; the spans word by word, for
+	 * `code = desc = comment` loads as one the two words it stored (a forwarding stall). */
 	t->date = 0;
 	t->date2 = DATE_NONE;
 	t->status = 0;
