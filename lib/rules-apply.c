@@ -545,6 +545,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 		return RULES_END;
 	r->rec = rec;
 	memset(r->litres, -2, r->nlitres);
+	r->lit_done = 0;
 	r->whole_done = false;
 	r->am_ok = false;
 	rules_scratch_reset(r);

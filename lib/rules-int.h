@@ -80,6 +80,9 @@ struct flist {                /* blocks that assign one field, in file order */
 	long *quick;          /* per block: 2 * litid + not when its one matcher is plain words,
 	                       * else -1 (rules_match_index) */
 	size_t n, cap;
+	/* When every block is quick and their plain-word matchers are numbered below 64 in
+	 * block order: bit litid set for each (ids), and for those negated with "!" (nots). */
+	uint64_t ids, nots;
 };
 
 /* Scratch memory for one record: chunks that never move, rewound per record. */
@@ -130,6 +133,8 @@ struct rules {
 	size_t nlits;
 	signed char *litres;  /* per plain-word matcher: 1, 0, -1 (PCRE2 decides), -2 unknown */
 	size_t nlitres;
+	/* The same answers as bits, for matchers numbered below 64: answered, 1, -1. */
+	uint64_t lit_done, lit_yes, lit_pcre;
 	char *tmp;            /* a growable buffer for rendering */
 	size_t tmpcap;
 	struct rposting post[MAXPOST];
