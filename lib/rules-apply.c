@@ -408,10 +408,21 @@ posting_amount(struct rules *r, int n, bool p1virtual, struct ramount *ra, struc
 		for (i = 0; i < nf; i++) {
 			const char *v;
 			size_t vn;
-			int rc = value(r, fields[i], &v, &vn, e);
+			int rc;
 
-			if (rc < 0)
+			if (i >= 3 && r->uv_ok) {  /* rendered for posting 1 */
+				v = r->uv[i - 3].s;
+				vn = r->uv[i - 3].n;
+				rc = r->uv[i - 3].rc;
+				r->unresolved = r->uv[i - 3].unresolved;
+			} else if ((rc = value(r, fields[i], &v, &vn, e)) < 0) {
 				return -1;
+			} else if (i >= 3) {
+				r->uv[i - 3].s = v;
+				r->uv[i - 3].n = vn;
+				r->uv[i - 3].rc = rc;
+				r->uv[i - 3].unresolved = r->unresolved;
+			}
 			if (rc == 0 || vn == 0)
 				continue;
 			if (amount_of(r, fields[i], v, vn, cur, curn, &got[i], true, e) < 0)
@@ -424,6 +435,7 @@ posting_amount(struct rules *r, int n, bool p1virtual, struct ramount *ra, struc
 			if (i < 3)
 				numbered = true;
 		}
+		r->uv_ok |= nf == 6;
 		for (i = 0; i < nf; i++) {
 			if (!have[i] || (numbered && i >= 3))
 				continue;
@@ -546,6 +558,7 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 	r->rec = rec;
 	memset(r->litres, -2, r->nlitres);
 	r->lit_done = 0;
+	r->uv_ok = false;
 	r->whole_done = false;
 	r->am_ok = false;
 	rules_scratch_reset(r);

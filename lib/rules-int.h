@@ -141,6 +141,10 @@ struct rules {
 	bool unresolved;      /* the last value rendered named a field the record lacks */
 	/* The record's last amount read (currency + value text): posting 2 reads the same
 	 * unnumbered amount as posting 1, and is given it without a second parse. */
+	/* The unnumbered amount fields' values (amount, -in, -out): postings 1 and 2 read the
+	 * same, rendered once per record (uv_ok). */
+	struct { const char *s; size_t n; int rc; bool unresolved; } uv[3];
+	bool uv_ok;
 	const char *am_cur, *am_v;
 	size_t am_curn, am_vn;
 	bool am_ok;
