@@ -110,17 +110,24 @@ void
 import_amount(struct buf *b, const struct ramount *ra, bool journal_style)
 {
 	char a[2 * AMOUNT_BUF + 8];
-	struct ramount x = *ra;
-	const struct cstyle *st = commodity_style(x.a.com);
+	struct ramount x;
+	const struct cstyle *st;
 
-	if (journal_style && x.a.com && (st->mark_known || st->prec > 0)) {
+	if (b->n + sizeof a + 1 > b->cap)
+		buf_grow(b, sizeof a);  /* room for the longest amount, written in place */
+	if (!journal_style) {
+		b->n += ramount_format(b->p + b->n, sizeof a, ra);
+		return;
+	}
+	x = *ra;
+	st = commodity_style(x.a.com);
+
+	if (x.a.com && (st->mark_known || st->prec > 0)) {
 		x.left = st->left;
 		x.space = st->space;
 	}
-	if (journal_style && st->mark_known && (st->decimal == '.' || st->decimal == ','))
+	if (st->mark_known && (st->decimal == '.' || st->decimal == ','))
 		x.dec = st->decimal;
-	if (b->n + sizeof a + 1 > b->cap)
-		buf_grow(b, sizeof a);  /* room for the longest amount, written in place */
 	b->n += ramount_format(b->p + b->n, sizeof a, &x);
 }
 

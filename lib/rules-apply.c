@@ -297,6 +297,12 @@ amount_of(struct rules *r, int f, const char *v, size_t vn, const char *cur, siz
 		*ra = r->am;
 		return 0;
 	}
+	/* No currency and a digit first (after a '-'): the sign simplification leaves the
+	 * (stripped) text as it is, so it is read where it is; an error is reported below. */
+	if (curn == 0 && vn && ((unsigned)(v[0] - '0') < 10 ||
+				(v[0] == '-' && vn > 1 && (unsigned)(v[1] - '0') < 10)) &&
+	    csvamount_parse(v, vn, r->decmark, ra, &why) == 0)
+		goto parsed;
 	t = rules_scratch(r, curn + vn + 3);
 	memcpy(t, cur, curn);
 	tn = curn + csvamount_unsign(v, vn, t + curn);
@@ -309,6 +315,7 @@ amount_of(struct rules *r, int f, const char *v, size_t vn, const char *cur, siz
 			 name, t, why);
 		return -1;
 	}
+parsed:
 	if (!keep)
 		return 0;
 	r->am = *ra;
