@@ -186,13 +186,20 @@ text_place(int f)
 	return 0;
 }
 
+void
+rules_apply_index(struct rules *r)
+{
+	for (int f = 0; f < RF_COUNT; f++)
+		r->fplace[f] = (unsigned char)text_place(f);
+}
+
 /* Renders field f stripped; *s is NULL when the field is not assigned. */
 static int
 value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 {
 	const struct template *t;
 	long blk;
-	int rc, where = text_place(f);
+	int rc, where = r->fplace[f];
 
 	*s = NULL;
 	*n = 0;
@@ -239,7 +246,7 @@ value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 static inline int
 value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 {
-	if (!r->bylist[f].n && r->toplast[f] < 0) {
+	if (!r->fset[f]) {
 		*s = NULL;
 		*n = 0;
 		return 0;

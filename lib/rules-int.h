@@ -100,6 +100,8 @@ struct rules {
 	size_t nblk, capblk;
 	int toplast[RF_COUNT];  /* index of the last top-level assignment per field, or -1 */
 	struct flist bylist[RF_COUNT];
+	bool fset[RF_COUNT];    /* assigned at the top level or in a block: one byte to test */
+	unsigned char fplace[RF_COUNT];  /* where its text goes (JTEXT_*, 0: not text) */
 	int maxpost;
 
 	long skip;
@@ -214,6 +216,9 @@ rules_field_value(const struct rules *r, int i, const char **s, size_t *n)
 	*n = r->rec->len[i];
 	rules_strip(s, n);
 }
+
+/* Where each field's text goes (fplace), worked out once (rules-apply.c). */
+void rules_apply_index(struct rules *r);
 
 /* ---- the blocks a record matches (rules-match.c) ---- */
 

@@ -272,6 +272,8 @@ index_assignments(struct rules *r)
 			fl->asg[fl->n++] = j;
 		}
 	}
+	for (i = 0; i < RF_COUNT; i++)
+		r->fset[i] = r->toplast[i] >= 0 || r->bylist[i].n;
 	for (i = RF_BASE; i < RF_COUNT; i++)
 		if (r->toplast[i] >= 0 || r->bylist[i].n) {
 			int n = (int)((i - RF_BASE) % 100);
@@ -328,6 +330,7 @@ rules_load(const char *path, struct terr *e)
 	r->bmatch = xcalloc(r->nblk ? r->nblk : 1, 1);
 	rules_lit_index(r);
 	rules_match_index(r);
+	rules_apply_index(r);
 	return r;
 }
 
