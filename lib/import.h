@@ -185,6 +185,7 @@ struct ramount {
 struct rposting {
 	const char *account;   /* as assigned: "(acct)" and "[acct]" keep their brackets */
 	size_t account_len;
+	bool account_line;     /* the account is one line with nothing to strip (put as it is) */
 	bool has_amt, has_bal;
 	struct ramount amt, bal;  /* bal: a balance assertion (or assignment without amt) */
 	const char *comment;   /* may hold newlines; NULL when none */
@@ -194,6 +195,7 @@ struct rtxn {
 	char status;           /* 0, '*' or '!' */
 	const char *code, *desc, *comment;  /* NULL when not assigned */
 	size_t code_len, desc_len;
+	bool desc_line;        /* desc is one line with nothing to strip (put as it is) */
 	struct rposting *p;
 	size_t np;
 	const struct csvrec *record;

@@ -181,7 +181,10 @@ import_render(struct buf *b, const struct rtxn *t, const char *acct2, const char
 	}
 	if (t->desc_len) {
 		PUT(b, " ");
-		put_oneline(b, t->desc, t->desc_len);
+		if (t->desc_line)
+			buf_put(b, t->desc, t->desc_len);
+		else
+			put_oneline(b, t->desc, t->desc_len);
 	}
 	put_comment_lines(b, t->comment, true, "    ");
 	if (tags)
@@ -196,6 +199,8 @@ import_render(struct buf *b, const struct rtxn *t, const char *acct2, const char
 		PUT(b, "    ");
 		if (i == 1 && acct2)
 			buf_puts(b, acct2);
+		else if (p->account_line)
+			buf_put(b, p->account, p->account_len);
 		else
 			put_oneline(b, p->account, p->account_len);
 		if (p->has_amt) {

@@ -203,6 +203,7 @@ value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 
 	*s = NULL;
 	*n = 0;
+	r->line = false;
 	if (!r->bylist[f].n) {  /* no block assigns it: the top level's, if any */
 		if (r->toplast[f] < 0)
 			return 0;
@@ -213,6 +214,7 @@ value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 	}
 	if (t->kind == TK_TEXT) {  /* no reference: worked out when the rules were read */
 		r->unresolved = t->missing;
+		r->line = t->line && where != JTEXT_COMMENT;
 		*s = where == JTEXT_COMMENT ? t->ctext : t->plain;
 		*n = where == JTEXT_COMMENT ? t->ctextn : t->plainn;
 		return 1;
@@ -225,6 +227,8 @@ value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 
 			*n = journal_text_safe(safe, *s, *n, where);
 			*s = safe;
+			/* Its text has no control, and no blank at either end. */
+			r->line = where != JTEXT_COMMENT;
 		}
 	} else if (!where && t->kind == TK_ANY && !t->groups) {
 		*s = render_plain(r, t, n);
@@ -627,8 +631,10 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 		t->status = s[0];
 	}
 	if (value(r, RF_CODE, &t->code, &t->code_len, e) < 0 ||
-	    value(r, RF_DESC, &t->desc, &t->desc_len, e) < 0 ||
-	    value(r, RF_COMMENT, &s, &n, e) < 0)
+	    (rc = value(r, RF_DESC, &t->desc, &t->desc_len, e)) < 0)
+		return -1;
+	t->desc_line = rc > 0 && r->line;
+	if (value(r, RF_COMMENT, &s, &n, e) < 0)
 		return -1;
 	t->comment = s ? rules_scratch_dup(r, s, n) : NULL;
 
@@ -666,17 +672,20 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 			return -1;
 		if (arc && accn == 0)
 			continue;  /* accountN set to nothing: no posting */
+		p->account_line = arc && r->line;
 		if (arc) {
 			final = true;
 		} else if (p->has_amt || p->has_bal) {
 			acc = "expenses:unknown";
 			accn = strlen(acc);
+			p->account_line = true;
 		} else {
 			continue;
 		}
 		if (!final && p->has_amt && amount_sign(&p->amt.a) < 0) {
 			acc = "income:unknown";
 			accn = strlen(acc);
+			p->account_line = true;
 		}
 		p->account = acc;
 		p->account_len = accn;

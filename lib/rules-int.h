@@ -44,6 +44,7 @@ struct template {
 	char *ctext;          /* TK_TEXT: the same in a comment ("\n" a line break) */
 	size_t ctextn;
 	bool missing;         /* TK_TEXT: it names a field that does not exist */
+	bool line;            /* TK_TEXT: plain is one line (no CR, no LF), not empty */
 	bool groups;          /* it has \N match groups */
 };
 enum { TK_ANY, TK_TEXT, TK_FIELD };
@@ -141,6 +142,7 @@ struct rules {
 	size_t tmpcap;
 	struct rposting post[MAXPOST];
 	bool unresolved;      /* the last value rendered named a field the record lacks */
+	bool line;            /* the last value is a TK_TEXT template's one-line plain text */
 	/* The record's last amount read (currency + value text): posting 2 reads the same
 	 * unnumbered amount as posting 1, and is given it without a second parse. */
 	/* The unnumbered amount fields' values (amount, -in, -out): postings 1 and 2 read the

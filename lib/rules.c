@@ -189,7 +189,7 @@ template_prepare(struct template *t)
 	t->kind = TK_ANY;
 	t->plain = t->ctext = NULL;
 	t->plainn = t->ctextn = 0;
-	t->missing = t->groups = false;
+	t->missing = t->groups = t->line = false;
 	for (i = 0; i < t->nparts; i++)
 		t->groups |= t->parts[i].group != 0;
 	if (t->nparts == 1 && t->parts[0].ref && !t->parts[0].group) {
@@ -222,6 +222,8 @@ template_prepare(struct template *t)
 	rules_strip(&p, &t->plainn);
 	memmove(t->plain, p, t->plainn);
 	t->plain[t->plainn] = '\0';
+	t->line = t->plainn && !memchr(t->plain, '\n', t->plainn) &&
+		  !memchr(t->plain, '\r', t->plainn);
 	p = t->ctext;
 	while (clen && rules_is_blank(*p))
 		p++, clen--;
