@@ -259,7 +259,7 @@ buf_put(struct buf *b, const char *s, size_t n)
 void buf_puts(struct buf *b, const char *s);
 /* An amount in the journal's style (symbol side, decimal mark) when journal_style, else the CSV's. */
 void import_amount(struct buf *b, const struct ramount *ra, bool journal_style);
-/* One row's entry into b (emptied first): tags after the header, a split over invoices. */
+/* One row's entry, added to b: tags after the header, a split over invoices. */
 void import_render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags,
 		   const struct pmatch *split, bool journal_style);
 

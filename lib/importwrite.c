@@ -166,7 +166,6 @@ void
 import_render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags,
 	      const struct pmatch *split, bool journal_style)
 {
-	b->n = 0;
 	fmt_date(b, t->date);
 	if (t->date2 != DATE_NONE) {
 		PUT(b, "=");
