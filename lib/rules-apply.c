@@ -428,6 +428,8 @@ posting_amount(struct rules *r, int n, bool p1virtual, struct ramount *ra, struc
 			size_t vn;
 			int rc;
 
+			if (!r->fset[fields[i]])
+				continue;  /* most of the six are assigned nowhere */
 			if (i >= 3 && r->uv_ok) {  /* rendered for posting 1 */
 				v = r->uv[i - 3].s;
 				vn = r->uv[i - 3].n;

@@ -179,9 +179,11 @@ rules_strip(const char **s, size_t *n)
 	const char *p = *s;
 	size_t k = *n;
 
-	while (k && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
+	/* Every such byte is at most ' ': one test answers for the rest. */
+	while (k && (unsigned char)*p <= ' ' && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
 		p++, k--;
-	while (k && (p[k - 1] == ' ' || (p[k - 1] >= '\t' && p[k - 1] <= '\r')))
+	while (k && (unsigned char)p[k - 1] <= ' ' &&
+	       (p[k - 1] == ' ' || (p[k - 1] >= '\t' && p[k - 1] <= '\r')))
 		k--;
 	*s = p;
 	*n = k;
