@@ -14,7 +14,7 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__)  /* its fallback is SSE2's */
 #include <immintrin.h>
 #define HAVE_AVX2_PATH 1
 #endif
@@ -22,6 +22,8 @@
 #include "internal.h"
 
 #define CHUNK ((size_t)1 << 20)
+#define AHEAD ((size_t)256 << 10)     /* a mapped file's bytes checked a window at a time */
+#define DROP ((size_t)1 << 20)      /* and its pages given back a step at a time */
 #define MAX_ITEM ((size_t)256 << 20)  /* an entry larger than this is refused */
 #define MAX_DEPTH 64                  /* include nesting */
 
@@ -56,12 +58,11 @@ src_push(struct journal *j, const char *path, int depth, long errline)
 	int fd;
 	size_t i;
 	char *real = NULL;
+	struct stat st;
 
 	if (strcmp(path, "-") == 0) {
 		fd = 0;
 	} else {
-		struct stat st;
-
 		/* O_NONBLOCK: an included FIFO must not block the reader for ever (see below). */
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd >= 0 && (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode) ||
@@ -120,19 +121,31 @@ src_push(struct journal *j, const char *path, int depth, long errline)
 	s->real = real;
 	s->dir = fd == 0 ? xstrdup(".") : dir_of(path);
 	s->fd = fd;
-	s->cap = CHUNK;
-	s->buf = xmalloc(s->cap + SRC_PAD);
-	memset(s->buf, 0, SRC_PAD);
 	s->line = 1;
 	s->bad = -1;
 	s->lastcr = -1;
 	s->depth = depth;
-	if (depth == 0 && j->split_from > 0 && fd > 0) {  /* a second half starts mid-file */
-		if (lseek(fd, (off_t)j->split_from, SEEK_SET) < 0)
-			j->orderdep = true;
-		s->base = j->split_from;
+	s->ahead = SIZE_MAX;
+	/* A file is mapped (jmap.c), its bytes all there at once; a pipe is read. */
+	if (fd > 0 && S_ISREG(st.st_mode) && st.st_size > 0 && (size_t)st.st_size < SIZE_MAX / 2 &&
+	    (s->buf = src_map(fd, (size_t)st.st_size, s->name, &s->mapped))) {
+		s->cap = s->end = (size_t)st.st_size;
+		s->eof = true;
+		s->ahead = 0;
+		if (depth == 0 && j->split_from > 0)  /* a second half starts mid-file */
+			s->ahead = s->dropped = s->start = (size_t)j->split_from < s->end ?
+				(size_t)j->split_from : s->end;
+	} else {
+		s->cap = CHUNK;
+		s->buf = xmalloc(s->cap + SRC_PAD);
+		memset(s->buf, 0, SRC_PAD);
+		if (depth == 0 && j->split_from > 0 && fd > 0) {  /* a second half starts mid-file */
+			if (lseek(fd, (off_t)j->split_from, SEEK_SET) < 0)
+				j->orderdep = true;
+			s->base = j->split_from;
+		}
 	}
-	s->checked = s->base;
+	s->checked = s->base + (long long)s->start;
 	s->napply = j->napply;
 	s->timedot = strlen(path) > 8 && strcmp(path + strlen(path) - 8, ".timedot") == 0;
 	return 0;
@@ -145,7 +158,10 @@ src_pop(struct journal *j)
 
 	if (s->fd > 0)
 		close(s->fd);
-	free(s->buf);
+	if (s->mapped)
+		src_unmap(s->buf, s->mapped);
+	else
+		free(s->buf);
 	free(s->real);
 	free(s->dir);
 	/* `apply account` does not leak out of the file that opened it. */
@@ -352,13 +368,13 @@ bad_text(const char *p, size_t n, bool avx2)
 static void
 src_check(struct src *s)
 {
-	size_t from, to = s->end;
+	size_t from, to = s->ahead < s->end ? s->ahead : s->end;
 	const char *bad;
 
 	if (s->bad >= 0)
 		return;
 	from = (size_t)(s->checked - s->base);
-	if (!s->eof) {
+	if (!s->eof || to < s->end) {
 		for (size_t k = 1; k <= 3 && k <= to - from; k++) {
 			unsigned char c = (unsigned char)s->buf[to - k];
 
@@ -390,6 +406,33 @@ src_recheck(struct src *s)
 	s->bad = -1;
 	s->checked = s->base + (long long)s->start;
 	src_check(s);
+}
+
+/* The reader came to byte `to` of a mapped file (an item's end): the bytes up to it and a
+ * window past it are checked and searched for CR while they come into the cache, and the
+ * pages before the item are given back (mapped, they count in the process's memory as a
+ * read buffer does). -1 with the error set: an entry larger than a read one may be. */
+int
+src_ahead(struct journal *j, struct src *s, size_t to)
+{
+	size_t want = to + AHEAD < s->end ? to + AHEAD : s->end;
+
+	if (to - s->start > MAX_ITEM) {
+		journal_fail(j, s->line, "entry longer than %zu MiB", MAX_ITEM >> 20);
+		j->err.file = s->name;
+		return -1;
+	}
+	if (j->flags & JOURNAL_CR)
+		for (const char *p = s->buf + s->ahead, *e = s->buf + want;
+		     (p = memchr(p, '\r', (size_t)(e - p))); p++)
+			s->lastcr = s->base + (p - s->buf);
+	s->ahead = want;
+	src_check(s);
+	if (s->start - s->dropped >= DROP) {
+		src_drop(s->buf + s->dropped, s->buf + s->start);
+		s->dropped = s->start;
+	}
+	return 0;
 }
 
 /* Reads more bytes; returns 1 when some came, 0 at end of file, -1 on error. */

@@ -367,3 +367,25 @@ Income:Sessions,EUR,-12.50"
 		assert_equal "$stderr" "tally-print: nul.journal:337: NUL byte in journal"
 	done
 }
+
+# A journal file is mapped, and checked a window at a time as the reader comes to it
+# (lib/jmap.c, jsource.c); standard input is read a megabyte at a time. Both find every bad
+# byte at its line and read every letter whole, wherever a window or a read ends.
+@test "hostile: a mapped file and the same bytes through a pipe read alike, bad bytes at every window" {
+	cd "$BATS_TEST_TMPDIR"
+	local line
+	# 1.8 MB, three-byte letters (€) all through: some windows end inside one
+	seq 12000 | awk '{ e = ""; for (i = 0; i < $1 % 12; i++) e = e "€"
+		printf "2026-11-%02d Séance €€€€€€€ %d%s\n    ; client: Zoë\n    assets:bank  %d.00 EUR\n    revenue:sessions:zoë\n\n", $1 % 28 + 1, $1, e, $1 }' > l.journal
+	[ "$(wc -c < l.journal)" -gt 1048576 ]
+	tally-print l.journal | cmp - l.journal
+	tally-print < l.journal | cmp - l.journal
+	for line in 2 20002 30002 45002 59997; do
+		LC_ALL=C sed "${line}s/oë/o\xe2\x82ë/" l.journal > bad.journal
+		run -1 --separate-stderr tally-print bad.journal
+		assert_equal "$stderr" "tally-print: bad.journal:$line: invalid UTF-8 byte 0xe2"
+		assert_equal "$output" ""
+		run -1 --separate-stderr tally-print < bad.journal
+		assert_equal "$stderr" "tally-print: <stdin>:$line: invalid UTF-8 byte 0xe2"
+	done
+}

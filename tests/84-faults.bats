@@ -460,6 +460,21 @@ end comment
 	assert_equal "$stderr" "tally-print: /dev/zero:1: entry longer than 256 MiB"
 }
 
+# A journal file is mapped, not read (lib/jmap.c): one cut short while it is read would
+# kill the reader with SIGBUS; it must say so and exit 1 like a read error instead.
+@test "faults: a journal cut short while it is read: FILE named, exit 1, no crash" {
+	cd "$BATS_TEST_TMPDIR"
+	# 29 MB: the reader takes some 40 ms over it, and is stopped as soon as it maps it
+	seq 200000 | awk '{printf "2026-11-02 Entry %05d with a description long enough to fill the pipe\n    ; client: Zoë Müller\n    Assets:Bank  1.00 EUR\n    Income:Sessions\n\n", $1}' > whole.journal
+	for cmd in tally-print tally-check; do
+		cp whole.journal cut.journal
+		run "$TOP/tests/lib/cut-short" cut.journal "$cmd"
+		assert_success
+		assert_output "1
+$cmd: cut.journal: file cut short while it was read"
+	done
+}
+
 @test "faults: UBSan regressions: a cost finer than the precision, an elided -2^127" {
 	run -1 --separate-stderr tally-print "$TOP/tests/fuzz/regressions/journal/cost-finer-than-precision"
 	assert_equal "$stderr" "tally-print: $TOP/tests/fuzz/regressions/journal/cost-finer-than-precision:1: entry does not balance: off by -\$89999999999999999999999999999.000000000"
