@@ -189,8 +189,13 @@ text_place(int f)
 void
 rules_apply_index(struct rules *r)
 {
-	for (int f = 0; f < RF_COUNT; f++)
+	for (int f = 0; f < RF_COUNT; f++) {
+		const struct template *t = r->toplast[f] >= 0 ? &r->top[r->toplast[f]].t : NULL;
+
 		r->fplace[f] = (unsigned char)text_place(f);
+		r->ftext[f] = t && !r->bylist[f].n && t->kind == TK_TEXT &&
+			      r->fplace[f] != JTEXT_COMMENT ? t : NULL;
+	}
 }
 
 /* Renders field f stripped; *s is NULL when the field is not assigned. */
@@ -250,10 +255,19 @@ value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 static inline int
 value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 {
+	const struct template *t = r->ftext[f];
+
 	if (!r->fset[f]) {
 		*s = NULL;
 		*n = 0;
 		return 0;
+	}
+	if (t) {  /* as value_of answers it */
+		r->unresolved = t->missing;
+		r->line = t->line;
+		*s = t->plain;
+		*n = t->plainn;
+		return 1;
 	}
 	return value_of(r, f, s, n, e);
 }

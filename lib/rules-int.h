@@ -103,6 +103,9 @@ struct rules {
 	struct flist bylist[RF_COUNT];
 	bool fset[RF_COUNT];    /* assigned at the top level or in a block: one byte to test */
 	unsigned char fplace[RF_COUNT];  /* where its text goes (JTEXT_*, 0: not text) */
+	/* A field only the top level assigns, with text and no reference, outside a comment:
+	 * its template, answered without a call (rules-apply.c's value). */
+	const struct template *ftext[RF_COUNT];
 	int maxpost;
 
 	long skip;
