@@ -156,7 +156,7 @@ index_spool(struct terr *e)
 			goto fail;
 		for (size_t i = 0; i < got; i++) {
 			if (chunk[i] == '\n' && prev == '\n') {
-				char d[10];
+				char d[11] = "";  /* sscanf reads a string: ended */
 				int y, m, dd;
 
 				if (pread(fileno(spool), d, 10, start) != 10 ||
