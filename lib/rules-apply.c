@@ -359,8 +359,14 @@ currency_of(struct rules *r, int n, const char **s, size_t *len, struct terr *e)
 	const struct template *t;
 	long blk;
 	bool unresolved = r->unresolved;  /* about the value this currency goes with */
-	int rc = rules_effective(r, RF_N(K_CURRENCY, n), &t, &blk, e);
+	int rc;
 
+	if (!r->fset[RF_N(K_CURRENCY, n)] && !r->fset[RF_CURRENCY]) {  /* the usual case */
+		*s = "";
+		*len = 0;
+		return 0;
+	}
+	rc = rules_effective(r, RF_N(K_CURRENCY, n), &t, &blk, e);
 	if (rc == 0)
 		rc = rules_effective(r, RF_CURRENCY, &t, &blk, e);
 	*s = "";
