@@ -9,6 +9,7 @@
  * the entries are copied out. Memory follows the journal given (dedup index, invoices),
  * never the size of the CSV.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -155,7 +156,7 @@ index_spool(struct terr *e)
 			goto fail;
 		for (size_t i = 0; i < got; i++) {
 			if (chunk[i] == '\n' && prev == '\n') {
-				char d[10];
+				char d[11] = "";  /* sscanf reads a string: ended */
 				int y, m, dd;
 
 				if (pread(fileno(spool), d, 10, start) != 10 ||
@@ -182,6 +183,29 @@ fail:
 	return -1;
 }
 
+/*
+ * Writes the entries gathered in out to the spool, 64 KiB a call, with write(2): stdio would
+ * copy them once more. The spool is written only here and read back only after fflush and
+ * a seek (index_spool, emit), so its FILE never holds written bytes of its own.
+ */
+static int
+spool_put(struct buf *out, struct terr *e)
+{
+	for (size_t done = 0; done < out->n;) {
+		ssize_t w = write(fileno(spool), out->p + done, out->n - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			terr_set(e, NULL, 0, "cannot write the spool file");
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	out->n = 0;
+	return 0;
+}
+
 static int
 import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 {
@@ -191,6 +215,7 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 	const struct pmatch *split = NULL;
 	struct dkey key = {0};
 	bool have_key = false;
+	size_t at = out->n, len;
 
 	nrows++;
 	if (t->np && t->p[0].has_amt && keyed) {
@@ -279,21 +304,21 @@ import_row(const struct rtxn *t, struct buf *out, struct terr *e)
 		free(ab.p);
 	}
 	import_render(out, t, acct2, tags.n ? tags.p : NULL, split, journal_style);
+	len = out->n - at;
 	free(tags.p);
 	free(acct2);
-	if (fwrite(out->p, 1, out->n, spool) != out->n) {
-		terr_set(e, NULL, 0, "cannot write the spool file");
-		return -1;
-	}
-	if (lazy && nlazy && t->date < lazy_last && index_spool(e) < 0)
+	/* The index is read from the spool: what is gathered goes there first. */
+	if (lazy && nlazy && t->date < lazy_last && (spool_put(out, e) < 0 || index_spool(e) < 0))
 		return -1;
 	if (lazy) {
 		lazy_last = t->date;
 		nlazy++;
 	} else {
-		add_ent(t->date, (uint32_t)out->n);
+		add_ent(t->date, (uint32_t)len);
 	}
-	spool_off += (off_t)out->n;
+	spool_off += (off_t)len;
+	if (out->n >= 1 << 16 && spool_put(out, e) < 0)
+		return -1;
 	nwritten++;
 	if (have_key && later_files) {
 		if (npend == cappend) {
@@ -369,6 +394,8 @@ import_csv(struct rules *r, const char *path, bool more, struct terr *e)
 	if (rc == 0 && more)
 		for (size_t i = 0; i < npend; i++)
 			dedup_add(dd, &pend[i].key, pend[i].file, pend[i].line);
+	if (rc == 0 && spool_put(&out, e) < 0)
+		rc = -1;
 	free(out.p);
 	csvin_close(c);
 	return rc;
@@ -620,7 +647,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: cannot make a temporary file\n", prog);
 		status = 1;
 	}
-	if (spool)  /* every entry passes through it: a write call per 64 KiB, not per 4 */
+	if (spool)  /* read back a chunk at a time (emit) */
 		setvbuf(spool, spoolbuf, _IOFBF, sizeof spoolbuf);
 	for (size_t k = 0; k < ncsv && status == 0; k++)
 		if (import_csv(r, csvs[k], k + 1 < ncsv, &e) < 0) {

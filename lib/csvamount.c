@@ -367,29 +367,74 @@ static const char pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* One amount (no price) into out, which holds AMOUNT_BUF bytes; returns the length. */
+/* A symbol as format_one writes it: its length and whether it needs quotes. The last one
+ * is kept (most amounts repeat it) and known by its text, not its address, which
+ * commodity_reset may give to another. */
+struct symw {
+	const char *name;
+	size_t len;
+	bool quote;
+	char pad[16];         /* a name under 16 bytes, for a copy of a fixed size */
+};
+
+/* Puts the symbol at out + o; room bytes are there. */
 static size_t
-format_one(char *out, const struct amount *a, bool left, bool space, char dec)
+put_symbol(char *out, size_t o, size_t room, const struct symw *sw)
 {
-	const char *sym = a->com ? commodity_name(a->com) : "";
-	char digs[64], *d = digs + sizeof digs;
+	if (sw->len < sizeof sw->pad && o + sizeof sw->pad <= room)
+		memcpy(out + o, sw->pad, sizeof sw->pad);
+	else
+		memcpy(out + o, sw->name, sw->len);
+	return o + sw->len;
+}
+
+static const struct symw *
+symbol_of(int com)
+{
+	static _Thread_local struct symw last;
+	const char *sym = com ? commodity_name(com) : "";
+	size_t i = 0;
+
+	if (last.name && last.len < sizeof last.pad) {
+		while (i < last.len && sym[i] == last.pad[i])
+			i++;
+		if (i == last.len && sym[i] == '\0') {
+			last.name = sym;
+			return &last;
+		}
+	}
+	last.name = sym;
+	last.len = strlen(sym);
+	last.quote = false;
+	for (i = 0; i < last.len; i++)
+		if (!sym_char((unsigned char)sym[i]))
+			last.quote = true;
+	memset(last.pad, 0, sizeof last.pad);
+	if (last.len < sizeof last.pad)
+		memcpy(last.pad, sym, last.len);
+	return &last;
+}
+
+/* One amount (no price) into out, which holds room >= AMOUNT_BUF bytes; returns the
+ * length. */
+static size_t
+format_one(char *out, size_t room, const struct amount *a, bool left, bool space, char dec)
+{
+	const struct symw *sw = symbol_of(a->com);
+	char digs[96], *d = digs + 64;  /* digits end at 64: a 32-byte read from d stays inside */
 	unsigned __int128 u;
-	size_t o = 0, sl = strlen(sym), nd, ni;
-	bool quote = false, neg = a->q < 0;
+	size_t o = 0, sl = sw->len, nd, ni;
+	bool quote = sw->quote, neg = a->q < 0;
 
 	if (a->q == 0)  /* no "-0"; current hledger keeps the symbol ("$0") */
 		neg = false;
 	/* "1,500" means 1500 to ledger and 1.5 to hledger: write three decimals with a dot. */
 	if (dec == ',' && a->scale == 3)
 		dec = '.';
-	for (size_t i = 0; i < sl; i++)
-		if (!sym_char((unsigned char)sym[i]))
-			quote = true;
 	if (sl && left) {
 		if (quote)
 			out[o++] = '"';
-		memcpy(out + o, sym, sl);
-		o += sl;
+		o = put_symbol(out, o, room, sw);
 		if (quote)
 			out[o++] = '"';
 		if (space)
@@ -418,23 +463,33 @@ format_one(char *out, const struct amount *a, bool left, bool space, char dec)
 	} else {
 		*--d = (char)('0' + v);
 	}
-	for (nd = (size_t)(digs + sizeof digs - d); nd <= scale; nd++)
+	for (nd = (size_t)(digs + 64 - d); nd <= scale; nd++)
 		*--d = '0';
 	ni = nd - scale;
-	memcpy(out + o, d, ni);
-	o += ni;
-	if (scale > 0) {
-		out[o++] = dec;
-		memcpy(out + o, d + ni, scale);
-		o += scale;
+	if (nd <= 32 && o + 66 <= room) {  /* the usual amount: fixed-size copies, no call */
+		memset(digs + 64, 0, 32);
+		memcpy(out + o, d, 32);
+		o += ni;
+		if (scale > 0) {
+			out[o++] = dec;
+			memcpy(out + o, d + ni, 32);
+			o += scale;
+		}
+	} else {
+		memcpy(out + o, d, ni);
+		o += ni;
+		if (scale > 0) {
+			out[o++] = dec;
+			memcpy(out + o, d + ni, scale);
+			o += scale;
+		}
 	}
 	if (sl && !left) {
 		if (space)
 			out[o++] = ' ';
 		if (quote)
 			out[o++] = '"';
-		memcpy(out + o, sym, sl);
-		o += sl;
+		o = put_symbol(out, o, room, sw);
 		if (quote)
 			out[o++] = '"';
 	}
@@ -446,12 +501,12 @@ ramount_format(char *buf, size_t size, const struct ramount *ra)
 {
 	char tmp[2 * AMOUNT_BUF + 8];
 	char *out = size >= sizeof tmp ? buf : tmp;  /* room enough: written in place */
-	size_t o = format_one(out, &ra->a, ra->left, ra->space, ra->dec), n;
+	size_t o = format_one(out, sizeof tmp, &ra->a, ra->left, ra->space, ra->dec), n;
 
 	if (ra->price) {
 		memcpy(out + o, ra->price == 2 ? " @@ " : " @ ", ra->price == 2 ? 4 : 3);
 		o += ra->price == 2 ? 4 : 3;
-		o += format_one(out + o, &ra->pa, ra->pleft, ra->pspace, ra->pdec);
+		o += format_one(out + o, sizeof tmp - o, &ra->pa, ra->pleft, ra->pspace, ra->pdec);
 	}
 	n = o < size ? o : size - 1;
 	if (out != buf)

@@ -185,6 +185,7 @@ struct ramount {
 struct rposting {
 	const char *account;   /* as assigned: "(acct)" and "[acct]" keep their brackets */
 	size_t account_len;
+	bool account_line;     /* the account is one line with nothing to strip (put as it is) */
 	bool has_amt, has_bal;
 	struct ramount amt, bal;  /* bal: a balance assertion (or assignment without amt) */
 	const char *comment;   /* may hold newlines; NULL when none */
@@ -194,6 +195,7 @@ struct rtxn {
 	char status;           /* 0, '*' or '!' */
 	const char *code, *desc, *comment;  /* NULL when not assigned */
 	size_t code_len, desc_len;
+	bool desc_line;        /* desc is one line with nothing to strip (put as it is) */
 	struct rposting *p;
 	size_t np;
 	const struct csvrec *record;
@@ -257,7 +259,7 @@ buf_put(struct buf *b, const char *s, size_t n)
 void buf_puts(struct buf *b, const char *s);
 /* An amount in the journal's style (symbol side, decimal mark) when journal_style, else the CSV's. */
 void import_amount(struct buf *b, const struct ramount *ra, bool journal_style);
-/* One row's entry into b (emptied first): tags after the header, a split over invoices. */
+/* One row's entry, added to b: tags after the header, a split over invoices. */
 void import_render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags,
 		   const struct pmatch *split, bool journal_style);
 

@@ -110,17 +110,24 @@ void
 import_amount(struct buf *b, const struct ramount *ra, bool journal_style)
 {
 	char a[2 * AMOUNT_BUF + 8];
-	struct ramount x = *ra;
-	const struct cstyle *st = commodity_style(x.a.com);
+	struct ramount x;
+	const struct cstyle *st;
 
-	if (journal_style && x.a.com && (st->mark_known || st->prec > 0)) {
+	if (b->n + sizeof a + 1 > b->cap)
+		buf_grow(b, sizeof a);  /* room for the longest amount, written in place */
+	if (!journal_style) {
+		b->n += ramount_format(b->p + b->n, sizeof a, ra);
+		return;
+	}
+	x = *ra;
+	st = commodity_style(x.a.com);
+
+	if (x.a.com && (st->mark_known || st->prec > 0)) {
 		x.left = st->left;
 		x.space = st->space;
 	}
-	if (journal_style && st->mark_known && (st->decimal == '.' || st->decimal == ','))
+	if (st->mark_known && (st->decimal == '.' || st->decimal == ','))
 		x.dec = st->decimal;
-	if (b->n + sizeof a + 1 > b->cap)
-		buf_grow(b, sizeof a);  /* room for the longest amount, written in place */
 	b->n += ramount_format(b->p + b->n, sizeof a, &x);
 }
 
@@ -159,7 +166,6 @@ void
 import_render(struct buf *b, const struct rtxn *t, const char *acct2, const char *tags,
 	      const struct pmatch *split, bool journal_style)
 {
-	b->n = 0;
 	fmt_date(b, t->date);
 	if (t->date2 != DATE_NONE) {
 		PUT(b, "=");
@@ -174,7 +180,10 @@ import_render(struct buf *b, const struct rtxn *t, const char *acct2, const char
 	}
 	if (t->desc_len) {
 		PUT(b, " ");
-		put_oneline(b, t->desc, t->desc_len);
+		if (t->desc_line)
+			buf_put(b, t->desc, t->desc_len);
+		else
+			put_oneline(b, t->desc, t->desc_len);
 	}
 	put_comment_lines(b, t->comment, true, "    ");
 	if (tags)
@@ -189,6 +198,8 @@ import_render(struct buf *b, const struct rtxn *t, const char *acct2, const char
 		PUT(b, "    ");
 		if (i == 1 && acct2)
 			buf_puts(b, acct2);
+		else if (p->account_line)
+			buf_put(b, p->account, p->account_len);
 		else
 			put_oneline(b, p->account, p->account_len);
 		if (p->has_amt) {

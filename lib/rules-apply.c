@@ -186,16 +186,29 @@ text_place(int f)
 	return 0;
 }
 
+void
+rules_apply_index(struct rules *r)
+{
+	for (int f = 0; f < RF_COUNT; f++) {
+		const struct template *t = r->toplast[f] >= 0 ? &r->top[r->toplast[f]].t : NULL;
+
+		r->fplace[f] = (unsigned char)text_place(f);
+		r->ftext[f] = t && !r->bylist[f].n && t->kind == TK_TEXT &&
+			      r->fplace[f] != JTEXT_COMMENT ? t : NULL;
+	}
+}
+
 /* Renders field f stripped; *s is NULL when the field is not assigned. */
 static int
 value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 {
 	const struct template *t;
 	long blk;
-	int rc, where = text_place(f);
+	int rc, where = r->fplace[f];
 
 	*s = NULL;
 	*n = 0;
+	r->line = false;
 	if (!r->bylist[f].n) {  /* no block assigns it: the top level's, if any */
 		if (r->toplast[f] < 0)
 			return 0;
@@ -206,6 +219,7 @@ value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 	}
 	if (t->kind == TK_TEXT) {  /* no reference: worked out when the rules were read */
 		r->unresolved = t->missing;
+		r->line = t->line && where != JTEXT_COMMENT;
 		*s = where == JTEXT_COMMENT ? t->ctext : t->plain;
 		*n = where == JTEXT_COMMENT ? t->ctextn : t->plainn;
 		return 1;
@@ -218,6 +232,8 @@ value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 
 			*n = journal_text_safe(safe, *s, *n, where);
 			*s = safe;
+			/* Its text has no control, and no blank at either end. */
+			r->line = where != JTEXT_COMMENT;
 		}
 	} else if (!where && t->kind == TK_ANY && !t->groups) {
 		*s = render_plain(r, t, n);
@@ -239,10 +255,19 @@ value_of(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 static inline int
 value(struct rules *r, int f, const char **s, size_t *n, struct terr *e)
 {
-	if (!r->bylist[f].n && r->toplast[f] < 0) {
+	const struct template *t = r->ftext[f];
+
+	if (!r->fset[f]) {
 		*s = NULL;
 		*n = 0;
 		return 0;
+	}
+	if (t) {  /* as value_of answers it */
+		r->unresolved = t->missing;
+		r->line = t->line;
+		*s = t->plain;
+		*n = t->plainn;
+		return 1;
 	}
 	return value_of(r, f, s, n, e);
 }
@@ -297,6 +322,12 @@ amount_of(struct rules *r, int f, const char *v, size_t vn, const char *cur, siz
 		*ra = r->am;
 		return 0;
 	}
+	/* No currency and a digit first (after a '-'): the sign simplification leaves the
+	 * (stripped) text as it is, so it is read where it is; an error is reported below. */
+	if (curn == 0 && vn && ((unsigned)(v[0] - '0') < 10 ||
+				(v[0] == '-' && vn > 1 && (unsigned)(v[1] - '0') < 10)) &&
+	    csvamount_parse(v, vn, r->decmark, ra, &why) == 0)
+		goto parsed;
 	t = rules_scratch(r, curn + vn + 3);
 	memcpy(t, cur, curn);
 	tn = curn + csvamount_unsign(v, vn, t + curn);
@@ -309,6 +340,7 @@ amount_of(struct rules *r, int f, const char *v, size_t vn, const char *cur, siz
 			 name, t, why);
 		return -1;
 	}
+parsed:
 	if (!keep)
 		return 0;
 	r->am = *ra;
@@ -327,8 +359,14 @@ currency_of(struct rules *r, int n, const char **s, size_t *len, struct terr *e)
 	const struct template *t;
 	long blk;
 	bool unresolved = r->unresolved;  /* about the value this currency goes with */
-	int rc = rules_effective(r, RF_N(K_CURRENCY, n), &t, &blk, e);
+	int rc;
 
+	if (!r->fset[RF_N(K_CURRENCY, n)] && !r->fset[RF_CURRENCY]) {  /* the usual case */
+		*s = "";
+		*len = 0;
+		return 0;
+	}
+	rc = rules_effective(r, RF_N(K_CURRENCY, n), &t, &blk, e);
 	if (rc == 0)
 		rc = rules_effective(r, RF_CURRENCY, &t, &blk, e);
 	*s = "";
@@ -408,10 +446,23 @@ posting_amount(struct rules *r, int n, bool p1virtual, struct ramount *ra, struc
 		for (i = 0; i < nf; i++) {
 			const char *v;
 			size_t vn;
-			int rc = value(r, fields[i], &v, &vn, e);
+			int rc;
 
-			if (rc < 0)
+			if (!r->fset[fields[i]])
+				continue;  /* most of the six are assigned nowhere */
+			if (i >= 3 && r->uv_ok) {  /* rendered for posting 1 */
+				v = r->uv[i - 3].s;
+				vn = r->uv[i - 3].n;
+				rc = r->uv[i - 3].rc;
+				r->unresolved = r->uv[i - 3].unresolved;
+			} else if ((rc = value(r, fields[i], &v, &vn, e)) < 0) {
 				return -1;
+			} else if (i >= 3) {
+				r->uv[i - 3].s = v;
+				r->uv[i - 3].n = vn;
+				r->uv[i - 3].rc = rc;
+				r->uv[i - 3].unresolved = r->unresolved;
+			}
 			if (rc == 0 || vn == 0)
 				continue;
 			if (amount_of(r, fields[i], v, vn, cur, curn, &got[i], true, e) < 0)
@@ -424,6 +475,7 @@ posting_amount(struct rules *r, int n, bool p1virtual, struct ramount *ra, struc
 			if (i < 3)
 				numbered = true;
 		}
+		r->uv_ok |= nf == 6;
 		for (i = 0; i < nf; i++) {
 			if (!have[i] || (numbered && i >= 3))
 				continue;
@@ -545,6 +597,8 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 		return RULES_END;
 	r->rec = rec;
 	memset(r->litres, -2, r->nlitres);
+	r->lit_done = 0;
+	r->uv_ok = false;
 	r->whole_done = false;
 	r->am_ok = false;
 	rules_scratch_reset(r);
@@ -599,8 +653,10 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 		t->status = s[0];
 	}
 	if (value(r, RF_CODE, &t->code, &t->code_len, e) < 0 ||
-	    value(r, RF_DESC, &t->desc, &t->desc_len, e) < 0 ||
-	    value(r, RF_COMMENT, &s, &n, e) < 0)
+	    (rc = value(r, RF_DESC, &t->desc, &t->desc_len, e)) < 0)
+		return -1;
+	t->desc_line = rc > 0 && r->line;
+	if (value(r, RF_COMMENT, &s, &n, e) < 0)
 		return -1;
 	t->comment = s ? rules_scratch_dup(r, s, n) : NULL;
 
@@ -638,17 +694,20 @@ rules_apply(struct rules *r, const struct csvrec *rec, struct rtxn *t, struct te
 			return -1;
 		if (arc && accn == 0)
 			continue;  /* accountN set to nothing: no posting */
+		p->account_line = arc && r->line;
 		if (arc) {
 			final = true;
 		} else if (p->has_amt || p->has_bal) {
 			acc = "expenses:unknown";
 			accn = strlen(acc);
+			p->account_line = true;
 		} else {
 			continue;
 		}
 		if (!final && p->has_amt && amount_sign(&p->amt.a) < 0) {
 			acc = "income:unknown";
 			accn = strlen(acc);
+			p->account_line = true;
 		}
 		p->account = acc;
 		p->account_len = accn;

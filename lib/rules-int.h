@@ -44,6 +44,7 @@ struct template {
 	char *ctext;          /* TK_TEXT: the same in a comment ("\n" a line break) */
 	size_t ctextn;
 	bool missing;         /* TK_TEXT: it names a field that does not exist */
+	bool line;            /* TK_TEXT: plain is one line (no CR, no LF), not empty */
 	bool groups;          /* it has \N match groups */
 };
 enum { TK_ANY, TK_TEXT, TK_FIELD };
@@ -80,6 +81,9 @@ struct flist {                /* blocks that assign one field, in file order */
 	long *quick;          /* per block: 2 * litid + not when its one matcher is plain words,
 	                       * else -1 (rules_match_index) */
 	size_t n, cap;
+	/* When every block is quick and their plain-word matchers are numbered below 64 in
+	 * block order: bit litid set for each (ids), and for those negated with "!" (nots). */
+	uint64_t ids, nots;
 };
 
 /* Scratch memory for one record: chunks that never move, rewound per record. */
@@ -97,6 +101,11 @@ struct rules {
 	size_t nblk, capblk;
 	int toplast[RF_COUNT];  /* index of the last top-level assignment per field, or -1 */
 	struct flist bylist[RF_COUNT];
+	bool fset[RF_COUNT];    /* assigned at the top level or in a block: one byte to test */
+	unsigned char fplace[RF_COUNT];  /* where its text goes (JTEXT_*, 0: not text) */
+	/* A field only the top level assigns, with text and no reference, outside a comment:
+	 * its template, answered without a call (rules-apply.c's value). */
+	const struct template *ftext[RF_COUNT];
 	int maxpost;
 
 	long skip;
@@ -130,12 +139,19 @@ struct rules {
 	size_t nlits;
 	signed char *litres;  /* per plain-word matcher: 1, 0, -1 (PCRE2 decides), -2 unknown */
 	size_t nlitres;
+	/* The same answers as bits, for matchers numbered below 64: answered, 1, -1. */
+	uint64_t lit_done, lit_yes, lit_pcre;
 	char *tmp;            /* a growable buffer for rendering */
 	size_t tmpcap;
 	struct rposting post[MAXPOST];
 	bool unresolved;      /* the last value rendered named a field the record lacks */
+	bool line;            /* the last value is a TK_TEXT template's one-line plain text */
 	/* The record's last amount read (currency + value text): posting 2 reads the same
 	 * unnumbered amount as posting 1, and is given it without a second parse. */
+	/* The unnumbered amount fields' values (amount, -in, -out): postings 1 and 2 read the
+	 * same, rendered once per record (uv_ok). */
+	struct { const char *s; size_t n; int rc; bool unresolved; } uv[3];
+	bool uv_ok;
 	const char *am_cur, *am_v;
 	size_t am_curn, am_vn;
 	bool am_ok;
@@ -166,9 +182,11 @@ rules_strip(const char **s, size_t *n)
 	const char *p = *s;
 	size_t k = *n;
 
-	while (k && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
+	/* Every such byte is at most ' ': one test answers for the rest. */
+	while (k && (unsigned char)*p <= ' ' && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
 		p++, k--;
-	while (k && (p[k - 1] == ' ' || (p[k - 1] >= '\t' && p[k - 1] <= '\r')))
+	while (k && (unsigned char)p[k - 1] <= ' ' &&
+	       (p[k - 1] == ' ' || (p[k - 1] >= '\t' && p[k - 1] <= '\r')))
 		k--;
 	*s = p;
 	*n = k;
@@ -205,6 +223,9 @@ rules_field_value(const struct rules *r, int i, const char **s, size_t *n)
 	*n = r->rec->len[i];
 	rules_strip(s, n);
 }
+
+/* Where each field's text goes (fplace), worked out once (rules-apply.c). */
+void rules_apply_index(struct rules *r);
 
 /* ---- the blocks a record matches (rules-match.c) ---- */
 

@@ -61,6 +61,7 @@ struct litset {
 	size_t nids;
 	size_t id0;           /* ids are id0, id0 + 1, ... (the usual case) when run is set */
 	bool run;
+	uint64_t bits;        /* the ids below 64, as bits (lit_done and the like) */
 };
 
 /* Does s hold the bytes w? */
@@ -168,6 +169,9 @@ index_set(struct litset *ls)
 
 	ls->run = ls->nids > 0;
 	ls->id0 = ls->nids ? ls->ids[0] : 0;
+	for (size_t k = 0; k < ls->nids; k++)
+		if (ls->ids[k] < 64)
+			ls->bits |= (uint64_t)1 << ls->ids[k];
 	for (size_t k = 1; k < ls->nids; k++)
 		if (ls->ids[k] != ls->id0 + k)
 			ls->run = false;
@@ -329,12 +333,23 @@ found(const struct litset *ls, uint32_t k, const char *low, size_t n, bool fold)
 	return b->n <= n && !(b->ks && fold) && memcmp(low, b->low, b->n) == 0;
 }
 
+/* Matcher id's answer v (1 or -1; 0 is the default), in litres and as bits. */
+static void
+answer(struct rules *r, size_t id, int v)
+{
+	r->litres[id] = (signed char)v;
+	if (id < 64 && v == 1)
+		r->lit_yes |= (uint64_t)1 << id;
+	else if (id < 64)
+		r->lit_pcre |= (uint64_t)1 << id;
+}
+
 static void
 eval_set(struct rules *r, struct litset *ls, const char *s, size_t n)
 {
 	char *low = rules_scratch(r, n + 1);
 	bool fold, ascii = lower(low, s, n, &fold);
-	signed char *restrict res = r->litres;  /* writes to it change nothing read here */
+	signed char *res = r->litres;
 	const struct litent *e = ls->e;
 	size_t m = ls->m;
 
@@ -343,21 +358,24 @@ eval_set(struct rules *r, struct litset *ls, const char *s, size_t n)
 	else
 		for (size_t k = 0; k < ls->nids; k++)
 			res[ls->ids[k]] = 0;
+	r->lit_done |= ls->bits;
+	r->lit_yes &= ~ls->bits;
+	r->lit_pcre &= ~ls->bits;
 	/* Answers PCRE2 must give: non-ASCII words in a non-ASCII text, k or s beside the
 	 * signs that match them. A match found by other words settles it all the same. */
 	for (size_t j = 0; j < ls->nodd && (!ascii || fold); j++) {
 		const struct litbranch *b = e[ls->odd[j]].b;
 
 		if ((!b->ascii && !ascii) || (b->ks && fold))
-			res[e[ls->odd[j]].id] = -1;
+			answer(r, e[ls->odd[j]].id, -1);
 	}
 	for (size_t k = 0; k < ls->nempty; k++)
-		res[ls->empty[k]] = 1;
+		answer(r, ls->empty[k], 1);
 	if (n == 0)
 		return;
 	for (uint32_t k = ls->ahead[(unsigned char)low[0]]; k; k = e[k - 1].next)
 		if (found(ls, k - 1, low, n, fold))
-			res[e[k - 1].id] = 1;
+			answer(r, e[k - 1].id, 1);
 	for (size_t end = m - 1; m && end < n;) {  /* the window is low[end + 1 - m, end] */
 		unsigned h = PAIR(low[end - 1], low[end]);
 
@@ -367,13 +385,13 @@ eval_set(struct rules *r, struct litset *ls, const char *s, size_t n)
 		}
 		for (uint32_t k = ls->head[h]; k; k = e[k - 1].next)
 			if (found(ls, k - 1, low + end + 1 - m, n - (end + 1 - m), fold))
-				res[e[k - 1].id] = 1;
+				answer(r, e[k - 1].id, 1);
 		end++;
 	}
 	for (size_t i = 0; i < n && ls->any1; i++)
 		for (uint32_t k = ls->head1[(unsigned char)low[i]]; k; k = e[k - 1].next)
 			if (found(ls, k - 1, low + i, n - i, fold))
-				res[e[k - 1].id] = 1;
+				answer(r, e[k - 1].id, 1);
 }
 
 int

@@ -120,6 +120,18 @@ rules_match_index(struct rules *r)
 			fl->quick[i] = b->nm == 1 && b->m[0].lit ?
 				2 * (long)b->m[0].litid + b->m[0].not : -1;
 		}
+		/* Bits for the whole list, when every block is quick and the numbers rise. */
+		for (size_t i = 0; i < fl->n; i++) {
+			long q = fl->quick[i];
+
+			if (q < 0 || q >> 1 >= 64 || (i > 0 && q >> 1 <= fl->quick[i - 1] >> 1)) {
+				fl->ids = fl->nots = 0;
+				break;
+			}
+			fl->ids |= (uint64_t)1 << (q >> 1);
+			if (q & 1)
+				fl->nots |= (uint64_t)1 << (q >> 1);
+		}
 	}
 }
 
@@ -130,9 +142,19 @@ rules_effective_blocks(struct rules *r, int f, const struct template **t, long *
 {
 	const struct flist *fl = &r->bylist[f];
 	const signed char *bmatch = r->bmatch, *litres = r->litres;
+	size_t i = fl->n;
 
 	*blk = -1;
-	for (size_t i = fl->n; i-- > 0;) {
+	/* Every block quick and answered: the last that may match is the highest bit set
+	 * (a match, or PCRE2's to answer). */
+	if (fl->ids && (r->lit_done & fl->ids) == fl->ids) {
+		uint64_t pcre = r->lit_pcre & ~r->lit_yes;
+		uint64_t cand = ((r->lit_yes ^ fl->nots) | pcre) & fl->ids;
+
+		/* Entries past the highest candidate match nothing: start at it. */
+		i = cand ? (size_t)__builtin_popcountll(fl->ids << __builtin_clzll(cand)) : 0;
+	}
+	for (; i-- > 0;) {
 		size_t bi = fl->blk[i];
 		long q = fl->quick[i];
 		int m;

@@ -189,7 +189,7 @@ template_prepare(struct template *t)
 	t->kind = TK_ANY;
 	t->plain = t->ctext = NULL;
 	t->plainn = t->ctextn = 0;
-	t->missing = t->groups = false;
+	t->missing = t->groups = t->line = false;
 	for (i = 0; i < t->nparts; i++)
 		t->groups |= t->parts[i].group != 0;
 	if (t->nparts == 1 && t->parts[0].ref && !t->parts[0].group) {
@@ -222,6 +222,8 @@ template_prepare(struct template *t)
 	rules_strip(&p, &t->plainn);
 	memmove(t->plain, p, t->plainn);
 	t->plain[t->plainn] = '\0';
+	t->line = t->plainn && !memchr(t->plain, '\n', t->plainn) &&
+		  !memchr(t->plain, '\r', t->plainn);
 	p = t->ctext;
 	while (clen && rules_is_blank(*p))
 		p++, clen--;
@@ -272,6 +274,8 @@ index_assignments(struct rules *r)
 			fl->asg[fl->n++] = j;
 		}
 	}
+	for (i = 0; i < RF_COUNT; i++)
+		r->fset[i] = r->toplast[i] >= 0 || r->bylist[i].n;
 	for (i = RF_BASE; i < RF_COUNT; i++)
 		if (r->toplast[i] >= 0 || r->bylist[i].n) {
 			int n = (int)((i - RF_BASE) % 100);
@@ -328,6 +332,7 @@ rules_load(const char *path, struct terr *e)
 	r->bmatch = xcalloc(r->nblk ? r->nblk : 1, 1);
 	rules_lit_index(r);
 	rules_match_index(r);
+	rules_apply_index(r);
 	return r;
 }
 

@@ -981,4 +981,9 @@ J
 	assert_success
 	run $vg tally-import --rules "$RULES/simple.rules" --journal "$t/b.journal" --fuzzy-days 9 "$FIX/payments.csv"
 	assert_success
+	# A row out of date order: the spool's index is read back (index_spool).
+	printf 'Date,Description,Amount\n2026-11-03,B,-2\n2026-11-01,A,-1\n' > "$t/o.csv"
+	run $vg tally-import --rules "$RULES/simple.rules" "$t/o.csv"
+	assert_success
+	assert_line --index 0 "2026-11-01 A"
 }
