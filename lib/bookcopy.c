@@ -100,10 +100,22 @@ book_unchanged(const struct book *b, struct terr *e)
 	return 0;
 }
 
-/* Copies bytes [*at, to) of fd to o; *last: the last byte written. */
+/* Copies bytes [*at, to) of fd to o; *last: the last byte written. A file (not standard
+ * input) goes by sendfile where o can take it: read(2)'s copy was a tenth of tally-cancel's
+ * time at 1M entries; what it leaves is read. */
 static int
 copy(int fd, struct out *o, uint64_t *at, uint64_t to, char *buf, size_t size, char *last)
 {
+	uint64_t from = *at;
+
+	if (fd > 0 && *at < to) {
+		bool all = out_sendfile(o, fd, at, to);
+
+		if (*at > from && pread(fd, last, 1, (off_t)*at - 1) != 1)
+			return -1;
+		if (all)
+			return 0;
+	}
 	while (*at < to) {
 		size_t want = to - *at < size ? (size_t)(to - *at) : size;
 		ssize_t n = read(fd, buf, want);

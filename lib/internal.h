@@ -315,6 +315,11 @@ void out_on_done(struct out *o, int (*done)(void *arg, int ok), void *arg);
 enum { TAIL_NO_EOL = 1, TAIL_OPEN_BLOCK = 2 };
 unsigned *out_tail(struct out *o);
 bool out_item(struct out *o, const char *p, size_t n);
+/* bookcopy.c: bytes [*at, to) of the file fd, read at its offset, written to o without a
+ * copy through user space (sendfile(2)) where o's bytes go straight to a file (a file, a
+ * device, a -i temporary file, a spool past memory). *at moves on by what was sent;
+ * false when some are left: sendfile cannot take the pair, or the file ended early. */
+bool out_sendfile(struct out *o, int fd, uint64_t *at, uint64_t to);
 /* wpath.c: the reader notes every file it opens (includes too); a file output that is one
  * of them is refused at commit. */
 void wpath_note_read(dev_t dev, ino_t ino);

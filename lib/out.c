@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ struct out {
 	size_t len, cap;
 	FILE *spill;   /* SPOOL: past SPOOL_MEM, the bytes go here */
 	bool failed;
+	bool nosend;   /* sendfile refused this file (O_APPEND, a terminal): not asked again */
 	int (*done)(void *arg, int ok); /* told when the out is committed (ok) or aborted */
 	unsigned tail;  /* what the last journal item written left open (write.c) */
 	char *gbuf;     /* out_gather: bytes not yet handed to f (DIRECT, TRUNCATE) */
@@ -94,6 +96,16 @@ gather_flush(struct out *o)
 	o->glen = 0;
 }
 
+/* A spool past SPOOL_MEM goes on in a temporary file, with what it held so far. */
+static void
+spill_open(struct out *o)
+{
+	o->spill = tmpfile();
+	if (!o->spill || fwrite(o->mem, 1, o->len, o->spill) != o->len)
+		o->failed = true;
+	o->len = 0;
+}
+
 void
 out_write(struct out *o, const void *p, size_t n)
 {
@@ -116,12 +128,8 @@ out_write(struct out *o, const void *p, size_t n)
 			o->failed = true;
 		return;
 	}
-	if (!o->spill && o->len + n > SPOOL_MEM) {
-		o->spill = tmpfile();
-		if (!o->spill || fwrite(o->mem, 1, o->len, o->spill) != o->len)
-			o->failed = true;
-		o->len = 0;
-	}
+	if (!o->spill && o->len + n > SPOOL_MEM)
+		spill_open(o);
 	if (o->spill) {
 		if (fwrite(p, 1, n, o->spill) != n)
 			o->failed = true;
@@ -175,6 +183,40 @@ out_tail(struct out *o)
  * write.c's common case in one call: a whole item, newline-ended, after an item that left
  * nothing open, into room the gather buffer has. False when any of that is not so.
  */
+bool
+out_sendfile(struct out *o, int fd, uint64_t *at, uint64_t to)
+{
+	FILE *f = o->f;
+
+	if (o->failed || o->nosend)
+		return false;
+	if (o->mode == SPOOL) {
+		if (!o->spill && o->len + (to - *at) > SPOOL_MEM)
+			spill_open(o);
+		if (!(f = o->spill) || o->failed)
+			return false;  /* the bytes go to memory: read them there */
+	}
+	if (o->gbuf)
+		gather_flush(o);
+	if (fflush(f) != 0) {
+		o->failed = true;
+		return false;
+	}
+	while (*at < to) {
+		/* No offset given: fd's own moves on, as read(2) would move it. */
+		ssize_t n = sendfile(fileno(f), fd, NULL, (size_t)(to - *at));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EINVAL || errno == ENOSYS))
+			o->nosend = true;
+		if (n <= 0)
+			return false;
+		*at += (uint64_t)n;
+	}
+	return true;
+}
+
 bool
 out_item(struct out *o, const char *p, size_t n)
 {

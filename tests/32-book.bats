@@ -264,6 +264,40 @@ J
 	assert_output --partial "[--policy FILE | --policies DIR]"
 }
 
+# Pass 2 copies a file by sendfile(2) where the output takes it (a file, a device, the -i
+# temporary file, a spool past 4 MiB) and by read(2) where not (a spool in memory): all
+# write what the second reading writes.
+@test "book: the copy by sendfile and by read write the same journal to every kind of output" {
+	cd "$BATS_TEST_TMPDIR"
+	{
+		printf '2026-01-01 Terms\n    ; client: kim\n    ; rate: 40 EUR\n\n'
+		seq 90000 | awk '{printf "2026-%02d-%02d Session %d\n    ; client: kim\n    ; session: held\n\n", $1 % 12 + 1, $1 % 28 + 1, $1}'
+		printf '2026-12-31 Last, no final newline\n    ; client: kim\n    ; session: held'
+	} > big.journal
+	[ "$(wc -c < big.journal)" -gt 4194304 ]
+	TALLY_BOOK_REREAD=1 tally-bill big.journal > reread
+	[ "$(grep -c '^    Assets:Unbilled:kim  40 EUR$' reread)" -eq 90001 ]
+	tally-bill big.journal > file
+	cmp file reread
+	tally-bill big.journal | cat > spool
+	cmp spool reread
+	tally-bill < big.journal > stdin
+	cmp stdin reread
+	cp big.journal inplace.journal
+	tally-bill -i inplace.journal
+	cmp inplace.journal reread
+	run tally-bill big.journal
+	[ "$output" = "$(cat reread)" ]
+	run -0 sh -c 'tally-bill big.journal > /dev/null'
+	# the last byte sent decides whether the next file's bytes start on a line of their own
+	printf '2026-01-02 A note, no final newline\n    ; client: kim' > nonl.journal
+	TALLY_BOOK_REREAD=1 tally-bill nonl.journal big.journal nonl.journal > reread
+	tally-bill nonl.journal big.journal nonl.journal > file
+	cmp file reread
+	tally-bill nonl.journal big.journal nonl.journal | cat > spool
+	cmp spool reread
+}
+
 @test "book: the second pass as a copy and as a second reading write the same journals" {
 	for f in "$FIXTURES"/bill/*.journal "$FIXTURES"/cancel/*.journal "$EXAMPLES/practice.journal"; do
 		for cmd in tally-bill tally-cancel; do
