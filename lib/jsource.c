@@ -408,6 +408,24 @@ src_recheck(struct src *s)
 	src_check(s);
 }
 
+/* JOURNAL_CR: notes the last CR of bytes [from, to) of s's buffer. */
+static void
+note_cr(struct src *s, size_t from, size_t to)
+{
+	for (const char *p = s->buf + from, *e = s->buf + to;
+	     (p = memchr(p, '\r', (size_t)(e - p))); p++)
+		s->lastcr = s->base + (p - s->buf);
+}
+
+/* An entry larger than MAX_ITEM is refused, at its first line. */
+static int
+too_long(struct journal *j, struct src *s)
+{
+	journal_fail(j, s->line, "entry longer than %zu MiB", MAX_ITEM >> 20);
+	j->err.file = s->name;
+	return -1;
+}
+
 /* The reader came to byte `to` of a mapped file (an item's end): the bytes up to it and a
  * window past it are checked and searched for CR while they come into the cache, and the
  * pages before the item are given back (mapped, they count in the process's memory as a
@@ -417,15 +435,10 @@ src_ahead(struct journal *j, struct src *s, size_t to)
 {
 	size_t want = to + AHEAD < s->end ? to + AHEAD : s->end;
 
-	if (to - s->start > MAX_ITEM) {
-		journal_fail(j, s->line, "entry longer than %zu MiB", MAX_ITEM >> 20);
-		j->err.file = s->name;
-		return -1;
-	}
+	if (to - s->start > MAX_ITEM)
+		return too_long(j, s);
 	if (j->flags & JOURNAL_CR)
-		for (const char *p = s->buf + s->ahead, *e = s->buf + want;
-		     (p = memchr(p, '\r', (size_t)(e - p))); p++)
-			s->lastcr = s->base + (p - s->buf);
+		note_cr(s, s->ahead, want);
 	s->ahead = want;
 	src_check(s);
 	if (s->start - s->dropped >= DROP) {
@@ -451,11 +464,8 @@ src_fill(struct journal *j, struct src *s)
 		memset(s->buf + s->end, 0, SRC_PAD);
 	}
 	if (s->cap - s->end < CHUNK / 2) {
-		if (s->cap >= MAX_ITEM) {
-			journal_fail(j, s->line, "entry longer than %zu MiB", MAX_ITEM >> 20);
-			j->err.file = s->name;
-			return -1;
-		}
+		if (s->cap >= MAX_ITEM)
+			return too_long(j, s);
 		s->cap *= 2;
 		s->buf = xrealloc(s->buf, s->cap + SRC_PAD);
 	}
@@ -474,8 +484,7 @@ src_fill(struct journal *j, struct src *s)
 	}
 	/* One memchr per read rather than one per item: an item after the last CR has none. */
 	if (j->flags & JOURNAL_CR)
-		for (const char *p = s->buf + s->end, *e = p + n; (p = memchr(p, '\r', (size_t)(e - p))); p++)
-			s->lastcr = s->base + (p - s->buf);
+		note_cr(s, s->end, s->end + (size_t)n);
 	s->end += (size_t)n;
 	memset(s->buf + s->end, 0, SRC_PAD);
 	src_check(s);
