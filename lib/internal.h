@@ -36,9 +36,6 @@ struct src {
 	long long peek_at;    /* the file offset of a line whose length the reader knows... */
 	long peek_ll;         /* ...and that length (0: none): the line that ended an item */
 	bool eof;
-	size_t mapped;        /* the mapping's length (jmap.c), 0 when buf is read into */
-	size_t ahead;         /* mapped: bytes before buf[ahead] are checked; SIZE_MAX: read */
-	size_t dropped;       /* mapped: the pages before buf[dropped] were given back */
 	int depth;
 	size_t napply;        /* `apply account` depth when the file was opened */
 	char dmark;           /* hledger's `decimal-mark` for the rest of this file, or 0 */
@@ -333,14 +330,6 @@ int src_push(struct journal *j, const char *path, int depth, long errline);
 void src_pop(struct journal *j);
 /* After an item with a bad byte: checks the bytes after it for the next one. */
 void src_recheck(struct src *s);
-/* A mapped file (jmap.c): src_map maps the file's n bytes with SRC_PAD zeros after them
- * (NULL where it cannot: then it is read), *len the mapping's length for src_unmap;
- * src_drop gives back the whole pages between two places. src_ahead checks a mapped
- * source's bytes up to to (an item's end) and a window past it (-1 with the error set). */
-char *src_map(int fd, size_t n, const char *name, size_t *len);
-void src_unmap(char *m, size_t len);
-void src_drop(char *from, char *to);
-int src_ahead(struct journal *j, struct src *s, size_t to);
 /* line_len's slow path: the line runs past the bytes read so far. */
 long src_line_more(struct journal *j, struct src *s, size_t off);
 /* `include GLOB` in source s, at the directive's line. */

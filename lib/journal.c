@@ -403,9 +403,6 @@ read_item(struct journal *j, struct src *s)
 		nlines++;
 	}
 
-	/* A mapped file's bytes are checked as the reader comes to them (jsource.c). */
-	if (s->ahead < s->start + off && src_ahead(j, s, s->start + off) < 0)
-		return -1;
 	it->text = s->buf + s->start;
 	it->len = off;
 	it->nlines = nlines;

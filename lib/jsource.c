@@ -21,9 +21,7 @@
 
 #include "internal.h"
 
-#define CHUNK ((size_t)1 << 20)
-#define AHEAD ((size_t)256 << 10)     /* a mapped file's bytes checked a window at a time */
-#define DROP ((size_t)1 << 20)      /* and its pages given back a step at a time */
+#define CHUNK ((size_t)256 << 10)
 #define MAX_ITEM ((size_t)256 << 20)  /* an entry larger than this is refused */
 #define MAX_DEPTH 64                  /* include nesting */
 
@@ -125,25 +123,13 @@ src_push(struct journal *j, const char *path, int depth, long errline)
 	s->bad = -1;
 	s->lastcr = -1;
 	s->depth = depth;
-	s->ahead = SIZE_MAX;
-	/* A file is mapped (jmap.c), its bytes all there at once; a pipe is read. */
-	if (fd > 0 && S_ISREG(st.st_mode) && st.st_size > 0 && (size_t)st.st_size < SIZE_MAX / 2 &&
-	    (s->buf = src_map(fd, (size_t)st.st_size, s->name, &s->mapped))) {
-		s->cap = s->end = (size_t)st.st_size;
-		s->eof = true;
-		s->ahead = 0;
-		if (depth == 0 && j->split_from > 0)  /* a second half starts mid-file */
-			s->ahead = s->dropped = s->start = (size_t)j->split_from < s->end ?
-				(size_t)j->split_from : s->end;
-	} else {
-		s->cap = CHUNK;
-		s->buf = xmalloc(s->cap + SRC_PAD);
-		memset(s->buf, 0, SRC_PAD);
-		if (depth == 0 && j->split_from > 0 && fd > 0) {  /* a second half starts mid-file */
-			if (lseek(fd, (off_t)j->split_from, SEEK_SET) < 0)
-				j->orderdep = true;
-			s->base = j->split_from;
-		}
+	s->cap = CHUNK;
+	s->buf = xmalloc(s->cap + SRC_PAD);
+	memset(s->buf, 0, SRC_PAD);
+	if (depth == 0 && j->split_from > 0 && fd > 0) {  /* a second half starts mid-file */
+		if (lseek(fd, (off_t)j->split_from, SEEK_SET) < 0)
+			j->orderdep = true;
+		s->base = j->split_from;
 	}
 	s->checked = s->base + (long long)s->start;
 	s->napply = j->napply;
@@ -158,10 +144,7 @@ src_pop(struct journal *j)
 
 	if (s->fd > 0)
 		close(s->fd);
-	if (s->mapped)
-		src_unmap(s->buf, s->mapped);
-	else
-		free(s->buf);
+	free(s->buf);
 	free(s->real);
 	free(s->dir);
 	/* `apply account` does not leak out of the file that opened it. */
@@ -368,7 +351,7 @@ bad_text(const char *p, size_t n, bool avx2)
 static void
 src_check(struct src *s)
 {
-	size_t from, to = s->ahead < s->end ? s->ahead : s->end;
+	size_t from, to = s->end;
 	const char *bad;
 
 	if (s->bad >= 0)
@@ -426,25 +409,24 @@ too_long(struct journal *j, struct src *s)
 	return -1;
 }
 
-/* The reader came to byte `to` of a mapped file (an item's end): the bytes up to it and a
- * window past it are checked and searched for CR while they come into the cache, and the
- * pages before the item are given back (mapped, they count in the process's memory as a
- * read buffer does). -1 with the error set: an entry larger than a read one may be. */
-int
-src_ahead(struct journal *j, struct src *s, size_t to)
+/*
+ * End of file: 0, or -1 with the error set when a regular file is now shorter than what
+ * was read of it (cut short by another program while it was read: what came may end in
+ * the middle of an entry, and an answer from it would look complete).
+ */
+static int
+src_end(struct journal *j, struct src *s)
 {
-	size_t want = to + AHEAD < s->end ? to + AHEAD : s->end;
+	struct stat st;
 
-	if (to - s->start > MAX_ITEM)
-		return too_long(j, s);
-	if (j->flags & JOURNAL_CR)
-		note_cr(s, s->ahead, want);
-	s->ahead = want;
-	src_check(s);
-	if (s->start - s->dropped >= DROP) {
-		src_drop(s->buf + s->dropped, s->buf + s->start);
-		s->dropped = s->start;
+	s->eof = true;
+	if (s->fd > 0 && fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size < s->base + (long long)s->end) {
+		journal_fail(j, s->line, "file cut short while it was read");
+		j->err.file = s->name;
+		return -1;
 	}
+	src_check(s);
 	return 0;
 }
 
@@ -477,11 +459,8 @@ src_fill(struct journal *j, struct src *s)
 		j->err.file = s->name;  /* the item being read may not have started */
 		return -1;
 	}
-	if (n == 0) {
-		s->eof = true;
-		src_check(s);
-		return 0;
-	}
+	if (n == 0)
+		return src_end(j, s);
 	/* One memchr per read rather than one per item: an item after the last CR has none. */
 	if (j->flags & JOURNAL_CR)
 		note_cr(s, s->end, s->end + (size_t)n);

@@ -368,10 +368,10 @@ Income:Sessions,EUR,-12.50"
 	done
 }
 
-# A journal file is mapped, and checked a window at a time as the reader comes to it
-# (lib/jmap.c, jsource.c); standard input is read a megabyte at a time. Both find every bad
-# byte at its line and read every letter whole, wherever a window or a read ends.
-@test "hostile: a mapped file and the same bytes through a pipe read alike, bad bytes at every window" {
+# A journal is read 256 KiB at a time and checked as each read comes (jsource.c): a read
+# may end inside a letter, which waits for its other bytes. A file and the same bytes
+# through a pipe (reads of another size) find every bad byte at its line.
+@test "hostile: a file and the same bytes through a pipe read alike, bad bytes at every read's end" {
 	cd "$BATS_TEST_TMPDIR"
 	local line
 	# 1.8 MB, three-byte letters (€) all through: some windows end inside one
