@@ -38,7 +38,7 @@ book_free(struct book *b)
 	if (!b)
 		return;
 	clients_free(b->cl);
-	free(b->ev);
+	big_free(b->ev, b->cap * sizeof *b->ev);
 	policy_free(b->global);
 	free(b->dir);
 	for (size_t i = 0; i < b->nnamed; i++) {
@@ -202,8 +202,10 @@ book_name(struct book *b, const char *file)
 void
 book_grow_ev(struct book *b)
 {
+	size_t old = b->cap * sizeof *b->ev;
+
 	b->cap = b->cap ? 2 * b->cap : 1024;
-	b->ev = xrealloc(b->ev, b->cap * sizeof *b->ev);
+	b->ev = big_resize(b->ev, old, b->cap * sizeof *b->ev);
 }
 
 /* What each named file is, to tell later whether it changed; a pipe only once spooled. */

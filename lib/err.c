@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tally.h"
+#include "internal.h"  /* xoom */
 
 void
 terr_set(struct terr *e, const char *file, long line, const char *fmt, ...)
@@ -28,8 +29,8 @@ terr_print(const char *prog, const struct terr *e)
 		fprintf(stderr, "%s: %s\n", prog, e->msg);
 }
 
-static void
-oom(void)
+_Noreturn void
+xoom(void)
 {
 	fputs("tally: out of memory\n", stderr);
 	abort();
@@ -41,7 +42,7 @@ xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 
 	if (!p)
-		oom();
+		xoom();
 	return p;
 }
 
@@ -51,7 +52,7 @@ xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (!p)
-		oom();
+		xoom();
 	return p;
 }
 
@@ -60,7 +61,7 @@ xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
-		oom();
+		xoom();
 	return p;
 }
 

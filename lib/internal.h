@@ -442,4 +442,14 @@ int wide_to_tnum(const struct wide *w, tnum *q);  /* -1 when it does not fit */
 /* Rounds (half to even) to prec decimals into *a; -1 when that does not fit 128 bits. */
 int wide_round_to(struct amount *a, const struct wide *w, int scale, int com, int prec);
 
+/*
+ * bigmem.c: an array that may grow to many megabytes, kept in huge pages once past 2 MiB
+ * (its own aligned mapping, moved, not copied, as it grows). big_resize takes the array's
+ * old and new sizes in bytes (p NULL with old 0), big_free its last size.
+ */
+void *big_resize(void *p, size_t old, size_t n);
+void big_free(void *p, size_t n);
+/* err.c: "tally: out of memory", and abort. */
+_Noreturn void xoom(void);
+
 #endif
