@@ -36,6 +36,7 @@ struct src {
 	long long peek_at;    /* the file offset of a line whose length the reader knows... */
 	long peek_ll;         /* ...and that length (0: none): the line that ended an item */
 	bool eof;
+	long long size0;      /* a regular file's size when opened (src_end), else -1 */
 	int depth;
 	size_t napply;        /* `apply account` depth when the file was opened */
 	char dmark;           /* hledger's `decimal-mark` for the rest of this file, or 0 */

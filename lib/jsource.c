@@ -123,6 +123,7 @@ src_push(struct journal *j, const char *path, int depth, long errline)
 	s->bad = -1;
 	s->lastcr = -1;
 	s->depth = depth;
+	s->size0 = fd > 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
 	s->cap = CHUNK;
 	s->buf = xmalloc(s->cap + SRC_PAD);
 	memset(s->buf, 0, SRC_PAD);
@@ -411,8 +412,10 @@ too_long(struct journal *j, struct src *s)
 
 /*
  * End of file: 0, or -1 with the error set when a regular file is now shorter than what
- * was read of it (cut short by another program while it was read: what came may end in
- * the middle of an entry, and an answer from it would look complete).
+ * was read of it and than it was when opened (cut short by another program while it was
+ * read: what came may end in the middle of an entry, and an answer from it would look
+ * complete). A file whose size says nothing of its bytes (/proc, sysfs: 0 or a page
+ * always) is not shorter than when opened.
  */
 static int
 src_end(struct journal *j, struct src *s)
@@ -420,7 +423,7 @@ src_end(struct journal *j, struct src *s)
 	struct stat st;
 
 	s->eof = true;
-	if (s->fd > 0 && fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	if (s->size0 >= 0 && fstat(s->fd, &st) == 0 && st.st_size < s->size0 &&
 	    st.st_size < s->base + (long long)s->end) {
 		journal_fail(j, s->line, "file cut short while it was read");
 		j->err.file = s->name;

@@ -482,6 +482,14 @@ end comment
 	assert_equal "${#lines[@]}" 2
 }
 
+# A file in /proc says it is 0 bytes long whatever it holds: read to its end, it is not
+# "cut short" (src_end compares with the size it had when opened).
+@test "faults: a /proc file, whose size says nothing, is read to its end without a cut-short error" {
+	run -1 --separate-stderr tally-print /proc/self/mounts
+	[[ $stderr == "tally-print: /proc/self/mounts:1: "* ]]
+	[[ $stderr != *"cut short"* ]]
+}
+
 @test "faults: UBSan regressions: a cost finer than the precision, an elided -2^127" {
 	run -1 --separate-stderr tally-print "$TOP/tests/fuzz/regressions/journal/cost-finer-than-precision"
 	assert_equal "$stderr" "tally-print: $TOP/tests/fuzz/regressions/journal/cost-finer-than-precision:1: entry does not balance: off by -\$89999999999999999999999999999.000000000"
