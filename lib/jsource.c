@@ -21,7 +21,7 @@
 
 #include "internal.h"
 
-#define CHUNK ((size_t)256 << 10)
+#define CHUNK ((size_t)256 << 10)    /* a read (128 KiB to 2 MiB measured alike) */
 #define MAX_ITEM ((size_t)256 << 20)  /* an entry larger than this is refused */
 #define MAX_DEPTH 64                  /* include nesting */
 
