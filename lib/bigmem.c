@@ -46,8 +46,6 @@ big_resize(void *p, size_t old, size_t n)
 
 	if (n < BIG && old < BIG)
 		return xrealloc(p, n);
-	if (n < old)
-		return p;  /* a mapped array is never made smaller */
 	if (!(a = aligned_map(pages(n))))
 		xoom();
 	madvise(a, pages(n), MADV_HUGEPAGE);  /* where the kernel has no huge pages: no harm */

@@ -179,10 +179,6 @@ out_tail(struct out *o)
 	return &o->tail;
 }
 
-/*
- * write.c's common case in one call: a whole item, newline-ended, after an item that left
- * nothing open, into room the gather buffer has. False when any of that is not so.
- */
 bool
 out_sendfile(struct out *o, int fd, uint64_t *at, uint64_t to)
 {
@@ -217,6 +213,10 @@ out_sendfile(struct out *o, int fd, uint64_t *at, uint64_t to)
 	return true;
 }
 
+/*
+ * write.c's common case in one call: a whole item, newline-ended, after an item that left
+ * nothing open, into room the gather buffer has. False when any of that is not so.
+ */
 bool
 out_item(struct out *o, const char *p, size_t n)
 {

@@ -460,6 +460,17 @@ end comment
 	assert_equal "$stderr" "tally-print: /dev/zero:1: entry longer than 256 MiB"
 }
 
+# cut_short CMD REGEX: CMD over whole.journal cut short as it reads: exit 1, its one line
+# of standard error matching REGEX.
+cut_short() {
+	cp whole.journal cut.journal
+	run "$TOP/tests/lib/cut-short" cut.journal "$1"
+	assert_success
+	assert_line --index 0 1
+	assert_line --index 1 --regexp "$2"
+	assert_equal "${#lines[@]}" 2
+}
+
 # A journal cut short by another program while it is read ends early: what came may stop
 # in the middle of an entry, and an answer from it would look complete. The reader
 # compares the file's size with what it read at the end (jsource.c's src_end); the book,
@@ -468,18 +479,8 @@ end comment
 	cd "$BATS_TEST_TMPDIR"
 	# 29 MB: the reader takes some 30 ms over it, and is stopped as soon as it has read some
 	seq 200000 | awk '{printf "2026-11-02 Entry %05d with a description long enough to fill the pipe\n    ; client: Zoë Müller\n    Assets:Bank  1.00 EUR\n    Income:Sessions\n\n", $1}' > whole.journal
-	cp whole.journal cut.journal
-	run "$TOP/tests/lib/cut-short" cut.journal tally-print
-	assert_success
-	assert_line --index 0 1
-	assert_line --index 1 --regexp '^tally-print: cut\.journal:[0-9]+: file cut short while it was read$'
-	assert_equal "${#lines[@]}" 2
-	cp whole.journal cut.journal
-	run "$TOP/tests/lib/cut-short" cut.journal tally-check
-	assert_success
-	assert_line --index 0 1
-	assert_line --index 1 --regexp '^tally-check: cut\.journal(:[0-9]+: file cut short while it was read|: changed since it was read \(by another program\?\): nothing written; run the command again)$'
-	assert_equal "${#lines[@]}" 2
+	cut_short tally-print '^tally-print: cut\.journal:[0-9]+: file cut short while it was read$'
+	cut_short tally-check '^tally-check: cut\.journal(:[0-9]+: file cut short while it was read|: changed since it was read \(by another program\?\): nothing written; run the command again)$'
 }
 
 # A file in /proc says it is 0 bytes long whatever it holds: read to its end, it is not
