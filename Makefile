@@ -9,6 +9,7 @@ SHAREDIR ?= $(PREFIX)/share/tally
 DOCDIR   ?= $(PREFIX)/share/doc/tally
 COMPDIR  ?= $(PREFIX)/share/bash-completion/completions
 LOCALEDIR ?= $(PREFIX)/share/locale
+MODDIR   ?= $(PREFIX)/lib/tally
 
 CC       ?= cc
 OPT      ?= -O2 -g
@@ -19,14 +20,17 @@ WERROR   ?= $(if $(CI),1,0)
 CFLAGS   ?= $(OPT)
 ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Ilib \
              -DTALLY_SHAREDIR='"$(SHAREDIR)"' -DTALLY_LOCALEDIR='"$(LOCALEDIR)"' \
-             -DTALLY_BUILD='"$(BUILD)"' $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
+             -DTALLY_BUILD='"$(BUILD)"' -DTALLY_MODDIR='"$(MODDIR)"' \
+             $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
 # Libraries found through pkg-config: PCRE2 (rules), libical (calendars), GMime (mail),
 # pango + cairo (PDF). Their headers are system headers (-isystem): their warnings are not ours.
 # --as-needed: a command links only the shared libraries it really calls.
 PKGS        = libpcre2-8 libical gmime-3.0 pangocairo
 PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcre2-8)
+PKG_LIBS   := $(shell pkg-config --libs libpcre2-8 2>/dev/null || echo -lpcre2-8)
 LDLIBS    = -Wl,--as-needed $(PKG_LIBS) -lcsv
+# A command exports what the modules call back in it (lib/modules.c says why modules).
+LDEXPORT  = -Wl,--dynamic-list=lib/modules.list
 
 # The version, in one place: lib/VERSION (tally.h takes it from here).
 VERSION   := $(shell cat lib/VERSION)
@@ -36,7 +40,11 @@ ALL_CFLAGS += -DTALLY_VERSION='"$(VERSION)"'
 BUILD ?= build
 BIN   ?= bin
 
-LIB_SRC  = $(sort $(wildcard lib/*.c))
+# The modules: the PDF, mail and calendar wrappers, each a shared object with its libraries,
+# loaded by lib/modules.c when a command first needs it. Not in libtally.a.
+MOD_SRC  = lib/pdf.c lib/mail.c lib/ical.c lib/icaltext.c
+MODS     = $(BUILD)/mod/tally-pdf.so $(BUILD)/mod/tally-mail.so $(BUILD)/mod/tally-ical.so
+LIB_SRC  = $(filter-out $(MOD_SRC),$(sort $(wildcard lib/*.c)))
 LIB_HDR  = $(wildcard lib/*.h)
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 CMD_SRC  = $(sort $(wildcard cmd/*.c))
@@ -49,7 +57,7 @@ MOS      = $(LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/tally.mo)
 
 .PHONY: all deps check check-plain check-sanitize lint test install uninstall clean bench fuzz demo pot
 
-all: $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%) $(MOS)
+all: $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%) $(MOS) $(MODS)
 
 # --check: a translation's printf formats must match the English ones.
 $(BUILD)/locale/%/LC_MESSAGES/tally.mo: share/po/%.po
@@ -75,9 +83,21 @@ $(LIBA): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
-$(BIN)/%: cmd/%.c $(LIBA) $(LIB_HDR) lib/VERSION
+$(BIN)/%: cmd/%.c $(LIBA) $(LIB_HDR) lib/VERSION lib/modules.list
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LDEXPORT) -o $@ $< $(LIBA) $(LDLIBS)
+
+# Every symbol of a module hidden but its table (modules.h). Built with the sanitizers'
+# flags, linked without their runtime: it is the command's, which exports its entry points.
+$(BUILD)/mod/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+$(BUILD)/mod/tally-pdf.so: $(BUILD)/mod/pdf.o
+	$(CC) -shared $(LDFLAGS) -o $@ $^ -Wl,--as-needed $(shell pkg-config --libs pangocairo)
+$(BUILD)/mod/tally-mail.so: $(BUILD)/mod/mail.o
+	$(CC) -shared $(LDFLAGS) -o $@ $^ -Wl,--as-needed $(shell pkg-config --libs gmime-3.0)
+$(BUILD)/mod/tally-ical.so: $(BUILD)/mod/ical.o $(BUILD)/mod/icaltext.o
+	$(CC) -shared $(LDFLAGS) -o $@ $^ -Wl,--as-needed $(shell pkg-config --libs libical)
 
 # Shell commands (hledger-tally, tally-month) are installed as they are.
 $(BIN)/%: cmd/%.sh
@@ -183,6 +203,7 @@ install: all
 	for c in $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%); do n=$$(basename $$c); \
 	  case $$n in tally-*) ln -sf tally $(DESTDIR)$(COMPDIR)/$$n ;; esac; done
 	cp -R share/. $(DESTDIR)$(SHAREDIR)/
+	mkdir -p $(DESTDIR)$(MODDIR) && cp $(MODS) $(DESTDIR)$(MODDIR)/
 	for l in $(LANGS); do mkdir -p $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 	  cp $(BUILD)/locale/$$l/LC_MESSAGES/tally.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; done
 
@@ -191,7 +212,7 @@ uninstall:
 	for m in docs/*.[157]; do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done
 	rm -f $(DESTDIR)$(COMPDIR)/tally
 	for c in $(CMDS) $(SCRIPTS:cmd/%.sh=$(BIN)/%); do rm -f $(DESTDIR)$(COMPDIR)/$$(basename $$c); done
-	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
+	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(MODDIR)
 	for l in $(LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/tally.mo; done
 
 clean:

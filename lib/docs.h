@@ -514,8 +514,6 @@ struct pdf_opts {
 	const char *author;
 	bool rtl;               /* a right-to-left document (Hebrew): every line read so */
 };
-/* The page size in points; -1 for an unknown paper name. */
-int pdf_paper(const char *name, double *w, double *h);
 /* Writes the PDF to o; -1 with *e set on an unknown paper or a cairo failure. */
 int pdf_from_text(struct out *o, const char *text, size_t len, const struct pdf_opts *opt,
 		  struct terr *e);

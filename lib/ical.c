@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "icaltext.h"
+#include "modules.h"
 
 /* Instances per file; an RRULE that makes more is an error, not a hang. */
 #define MAX_INST 100000
@@ -783,3 +784,7 @@ ical_free(struct ical *c)
 	icaltimezone_free_builtin_timezones();
 	icalmemory_free_ring();
 }
+
+MODULE_TABLE const struct ical_ops tally_ical_ops = {
+	ical_new, ical_read, ical_count, ical_at, ical_sort, ical_free,
+};

@@ -16,6 +16,7 @@
 #include <pango/pangocairo.h>
 
 #include "tally.h"
+#include "modules.h"
 
 /* Points (1/72 inch): A4 210 x 297 mm, Letter 8.5 x 11 in. */
 #define A4_W 595.276
@@ -44,7 +45,7 @@ to_out(void *closure, const unsigned char *data, unsigned int n)
 	return CAIRO_STATUS_SUCCESS;
 }
 
-int
+static int
 pdf_paper(const char *name, double *w, double *h)
 {
 	if (!name || !*name || strcasecmp(name, "a4") == 0) {
@@ -365,3 +366,7 @@ pdf_from_text(struct out *o, const char *text, size_t len, const struct pdf_opts
 	pdf_text(d, text, len);
 	return pdf_end(d, e);
 }
+
+MODULE_TABLE const struct pdf_ops tally_pdf_ops = {
+	pdf_from_text, pdf_begin, pdf_text, pdf_bars, pdf_end,
+};
