@@ -8,19 +8,6 @@ load helper
 H=$FIXTURES/hostile
 POLICY=$TOP/share/policies/24-hour.policy
 
-# Every command that reads a journal, with the options it needs to do real work.
-JOURNAL_CMDS=(
-	"tally-print"
-	"tally-check"
-	"tally-balance --tree -O csv"
-	"tally-sessions -O json"
-	"tally-bill"
-	"tally-cancel --policy $POLICY"
-	"tally-invoice -p 2026-11 --date 2026-12-01"
-	"tally-aging --date 2026-12-31 -O csv"
-	"tally-statement --all --output-dir $BATS_TEST_TMPDIR/statements -p 2026-11 -O html"
-)
-
 # clean_run CMD...: runs CMD under `timeout 20` and checks that it ended cleanly: exit 0,
 # or exit 1 with a FILE:LINE diagnostic and nothing on standard output.
 clean_run() {
@@ -44,27 +31,10 @@ clean_run() {
 	echo "$rc" > "$BATS_TEST_TMPDIR/rc"
 }
 
-# survive FILE: FILE through the commands that differ on it, each ending cleanly.
-# tally-print goes first. Every command reads through the same journal_open, so a file the
-# reader refuses is refused alike by all: it then goes through the readers that differ
-# (tally-check reports every error, tally-balance checks assertions) and one more command
-# in turn, so each command's own error path still meets several refused files. A file
-# that reads goes through every command.
-TURN=0
+# survive FILE...: each FILE through the commands that differ on it, each ending cleanly
+# as clean_run says (tests/lib/survive, one process for the list).
 survive() {
-	local c others=("${JOURNAL_CMDS[@]:3}")
-	mkdir -p "$BATS_TEST_TMPDIR/statements"
-	clean_run tally-print "$1" || return 1
-	if [ "$(cat "$BATS_TEST_TMPDIR/rc")" = 1 ]; then
-		TURN=$(( (TURN + 1) % ${#others[@]} ))
-		set -- "$1" "${JOURNAL_CMDS[1]}" "${JOURNAL_CMDS[2]}" "${others[TURN]}"
-	else
-		set -- "$1" "${JOURNAL_CMDS[@]:1}"
-	fi
-	for c in "${@:2}"; do
-		# shellcheck disable=SC2086
-		clean_run $c "$1" || return 1
-	done
+	command survive --policy "$POLICY" --out "$BATS_TEST_TMPDIR" "$@"
 }
 
 # refuse FILE 'MESSAGE': tally-print writes nothing and says exactly "tally-print: MESSAGE"
@@ -76,12 +46,11 @@ refuse() {
 }
 
 @test "hostile: every fixture journal through the commands that differ: clean exit, FILE:LINE on error" {
-	local n=0 f
-	for f in "$H"/*.journal; do
-		survive "$f" || { echo "in $f"; return 1; }
-		n=$((n + 1))
-	done
-	[ "$n" -ge 40 ]
+	local files=("$H"/*.journal)
+	[ "${#files[@]}" -ge 40 ]
+	run survive "${files[@]}"
+	assert_success
+	assert_output "${#files[@]} survived"
 }
 
 @test "hostile: NUL bytes and invalid UTF-8 are refused with the line" {
@@ -107,10 +76,16 @@ refuse() {
 	size=$(wc -c < "$src")
 	step=$((size / 12 + 1))
 	sanitized && step=$((size / 4 + 1))
+	local cuts=()
 	for ((at = step; at < size; at += step)); do
-		head -c "$at" "$src" > "$f"
-		survive "$f" || { echo "cut at byte $at"; return 1; }
-		# What reads is written back unchanged.
+		head -c "$at" "$src" > "$f.$at"
+		cuts+=("$f.$at")
+	done
+	run survive "${cuts[@]}"
+	assert_success
+	assert_output "${#cuts[@]} survived"
+	# What reads is written back unchanged.
+	for f in "${cuts[@]}"; do
 		if tally-print "$f" > "$BATS_TEST_TMPDIR/p" 2>/dev/null; then
 			cmp "$BATS_TEST_TMPDIR/p" "$f"
 		fi
@@ -236,13 +211,11 @@ Equity,EUR,-10"
 }
 
 @test "hostile: every fuzz regression input, through every journal command" {
-	local n=0 f
-	for f in "$TOP"/tests/fuzz/regressions/journal/*; do
-		[ -e "$f" ] || continue
-		survive "$f" || { echo "in $f"; return 1; }
-		n=$((n + 1))
-	done
-	[ "$n" -ge 1 ]
+	local files=("$TOP"/tests/fuzz/regressions/journal/*)
+	[ -e "${files[0]}" ]
+	run survive "${files[@]}"
+	assert_success
+	assert_output "${#files[@]} survived"
 }
 
 # ---- bank CSV import ----
