@@ -157,10 +157,15 @@ check-plain: all
 # small run's cost: tally-check 15 ms -> 12.6 ms).
 SANFLAGS_ON = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
               -static-libasan -static-libubsan
+# intercept_tls_get_addr=0: GCC 12's runtime misreads glibc 2.36's dynamic TLS blocks, and
+# the modules' libraries (glib's thread-local data, dlopened) then crash LeakSanitizer's
+# scan at exit ("Tracer caught signal 11", tests/73-mail.bats); without the interception
+# their dynamic TLS is not a root, and no run here reports a leak from it.
+ASAN_ON = detect_leaks=1:abort_on_error=0:intercept_tls_get_addr=0
 check-sanitize:
 	$(MAKE) -j$(JOBS) BUILD=build-san BIN=bin-san OPT="-O1 -g" SANFLAGS="$(SANFLAGS_ON)" all
 	TALLY_BIN=$(CURDIR)/bin-san TALLY_SANITIZED=1 TALLY_TEST_JOBS=$(JOBS) \
-	  TALLY_ORACLE_CACHE=$(ORACLE_CACHE) ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  TALLY_ORACLE_CACHE=$(ORACLE_CACHE) ASAN_OPTIONS=$(ASAN_ON) UBSAN_OPTIONS=print_stacktrace=1 \
 	  $(BATS) tests/
 
 test: check-plain
