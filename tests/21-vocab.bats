@@ -7,20 +7,6 @@ load helper
 
 POLICY=$TOP/share/policies/24-hour.policy
 
-# Every command that reads tags, with the options it needs to run on the base journal.
-cmds() {
-	cat <<EOF
-check
-sessions
-bill
-cancel --policy $POLICY
-invoice -p 2026-11
-aging --date 2026-12-31
-statement --client ana -p 2026-11
-agreement --client ana --policy $POLICY --date 2026-11-01
-EOF
-}
-
 # The base journal (9 lines) and an entry that carries the tag under test from line 10.
 base() {
 	cat <<'J'
@@ -36,26 +22,14 @@ base() {
 J
 }
 
-# good FILE: every command exits 0.
+# good FILE: tally-check and every command that reads tags exit 0 (tests/lib/vocab-agree).
 good() {
-	local f=$1 cmd
-	while read -r -a cmd; do
-		run --separate-stderr "tally-${cmd[0]}" "${cmd[@]:1}" "$f"
-		[ "$status" -eq 0 ] || fail "tally-${cmd[0]} exit $status on a good value: $stderr"
-	done < <(cmds)
+	vocab-agree --policy "$POLICY" good "$1"
 }
 
-# bad FILE LINE MESSAGE: every command exits 1 and says FILE:LINE: MESSAGE first.
+# bad FILE LINE MESSAGE: each of them exits 1 and says FILE:LINE: MESSAGE first.
 bad() {
-	local f=$1 line=$2 msg=$3 cmd
-	while read -r -a cmd; do
-		run --separate-stderr "tally-${cmd[0]}" "${cmd[@]:1}" "$f"
-		[ "$status" -eq 1 ] || fail "tally-${cmd[0]} exit $status on a bad value"
-		[ "${stderr_lines[0]}" = "tally-${cmd[0]}: $f:$line: $msg" ] ||
-			fail "tally-${cmd[0]} said: ${stderr_lines[0]}"
-		[ "${cmd[0]}" = check ] || [ "${cmd[0]}" = aging ] || [ "$output" = "" ] ||
-			fail "tally-${cmd[0]} wrote output on bad data"
-	done < <(cmds)
+	vocab-agree --policy "$POLICY" bad "$1" "$2" "$3"
 }
 
 # tag TAG GOOD BAD [WANT]: a client's entry with `TAG: VALUE` at line 12.
