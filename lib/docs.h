@@ -452,7 +452,7 @@ const struct identity *identities_find(const struct identities *s, const char *c
 const char *identity_name(const struct identity *who, const char *id);
 void identities_free(struct identities *s);
 
-/* ---- mail (mail.c) ------------------------------------------------------------------ */
+/* ---- mail (mail.c, a module; maildoc.c) ------------------------------------------ */
 
 /*
  * Documents as mail ready to send, built with GMime: RFC 5322 headers (From, To, Date,
